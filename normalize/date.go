@@ -1,0 +1,64 @@
+package normalize
+
+import "time"
+
+// Date is a calendar date; the zero Date means missing. Dates are always valid: parsers
+// return an error rather than an impossible Date.
+type Date struct {
+	Year  int16
+	Month uint8
+	Day   uint8
+}
+
+// IsZero reports whether the date is missing.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// DayNumber returns the number of days since 1970-01-01 (negative before it).
+func (d Date) DayNumber() int32 {
+	// Howard Hinnant's days_from_civil: exact for every Gregorian date.
+	y, m, dd := int32(d.Year), int32(d.Month), int32(d.Day)
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + dd - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// Time returns the date as midnight UTC.
+func (d Date) Time() time.Time {
+	return time.Date(int(d.Year), time.Month(d.Month), int(d.Day), 0, 0, 0, 0, time.UTC)
+}
+
+// String returns the date as YYYY-MM-DD, or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	b := d.Digits()
+	return string(b[0:4]) + "-" + string(b[4:6]) + "-" + string(b[6:8])
+}
+
+// Digits returns the date as the eight ASCII digits YYYYMMDD (years outside 0–9999 are
+// clamped); the zero Date gives eight zeros.
+func (d Date) Digits() [8]byte {
+	var b [8]byte
+	y := int(d.Year)
+	if y < 0 {
+		y = 0
+	}
+	if y > 9999 {
+		y = 9999
+	}
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[5] = byte('0'+d.Month/10%10), byte('0'+d.Month%10)
+	b[6], b[7] = byte('0'+d.Day/10%10), byte('0'+d.Day%10)
+	return b
+}

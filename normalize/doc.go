@@ -1,0 +1,17 @@
+// Package normalize turns raw strings from district submissions into comparable values.
+//
+// It owns Unicode folding (built on golang.org/x/text), name parsing into given, middle,
+// family and suffix (including "Last, First Middle" and suffixes glued to the family name),
+// the nickname groups, phonetic codes (through github.com/antzucaro/matchr, always on the
+// folded form), date parsing and birth-date plausibility, sex and grade-level codes, and
+// identifier cleaning.
+//
+// It also owns the prepared form of a record: a [Table] stores, column by column, the
+// typed features (folded text and its tokens, phonetic codes, nickname groups, dates as
+// day numbers, codes as enums) that blocking, scoring and the incremental index read by
+// record index. Everything is computed once per record, so nothing in a pair loop parses
+// text or allocates.
+//
+// Functions are pure over read-only tables and never panic, whatever the input (invalid
+// UTF-8, NUL bytes, megabyte strings, empty strings). Errors name the value that was wrong.
+package normalize

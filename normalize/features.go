@@ -1,0 +1,168 @@
+package normalize
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// This file defines the prepared form of records that packages block, score and match
+// read. Fields may be added; existing fields keep their meaning.
+
+// Text is a free-text value prepared for comparison.
+type Text struct {
+	// Folded is the value case-folded with accents removed, letters such as ø, ß and æ
+	// spelled in ASCII where a convention exists, apostrophes dropped, other punctuation
+	// turned into spaces and runs of spaces collapsed: "García-López" → "garcia lopez".
+	Folded string
+	// Key is Folded without spaces, the form in which "O'Brien", "OBrien" and "O Brien"
+	// agree.
+	Key string
+	// Tokens are the space-separated words of Folded; nil when Folded is empty.
+	Tokens []string
+	// Runes holds Key as runes when Key is not pure ASCII, so that metrics can work by
+	// character without decoding in the pair loop; nil when Key is ASCII.
+	Runes []rune
+}
+
+// Empty reports whether the value is missing.
+func (t Text) Empty() bool { return t.Key == "" }
+
+// ASCII reports whether Key is pure ASCII (and so Runes is nil).
+func (t Text) ASCII() bool { return t.Runes == nil }
+
+// NamePart is a prepared given, middle or family name.
+type NamePart struct {
+	Text
+	// Metaphone and MetaphoneAlt are the primary and alternate Double Metaphone codes of
+	// Key; MetaphoneAlt equals Metaphone when the name has a single reading.
+	Metaphone, MetaphoneAlt string
+	// NYSIIS and Soundex are the NYSIIS and Soundex codes of Key.
+	NYSIIS, Soundex string
+	// Nicknames holds the sorted ids of the nickname groups Key belongs to; nil when it
+	// belongs to none. Set for given, middle and other given names.
+	Nicknames []uint32
+}
+
+// SameNicknameGroup reports whether two sorted group-id lists share an id.
+func SameNicknameGroup(a, b []uint32) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
+}
+
+// Record holds one input record's raw values by role, as a source submitted them.
+type Record struct {
+	Given, Middle, Family, Suffix string
+	// FullName is parsed (see ParseName) when Given and Family are both empty.
+	FullName string
+	// OtherNames are aliases, previous legal names or preferred names, each a full name
+	// in any form ParseName accepts.
+	OtherNames []string
+	BirthDate  string
+	Sex        string
+	SSID       string
+	LocalID    string
+	Grade      string
+	Address    string
+	City       string
+	Zip        string
+	LEA        string
+	School     string
+	// Extra holds caller-defined columns in the order the caller declares them.
+	Extra []string
+}
+
+// Table stores prepared features column by column: element i of every column belongs to
+// record i. Missing values are zero values (an empty Text, a zero Date, SexUnknown, …).
+type Table struct {
+	Given, Middle, Family []NamePart
+	// Suffix holds generational suffixes as lower-case codes: "jr", "sr", "ii", "iii", "iv"…
+	Suffix []string
+	// OtherGiven and OtherFamily hold the given and family parts of Record.OtherNames.
+	OtherGiven, OtherFamily [][]NamePart
+	BirthDate               []Date
+	Sex                     []Sex
+	// SSID and LocalID hold identifiers as CleanID returns them; "" when missing or
+	// not an identifier.
+	SSID, LocalID []string
+	Grade         []Grade
+	Address, City []Text
+	// Zip holds the first five digits of a US ZIP code (or the digits of another postcode).
+	Zip         []string
+	LEA, School []string
+	// Extra[k][i] is extra column k of record i.
+	Extra [][]Text
+}
+
+// NewTable returns a table with n records, all values missing, and extras extra columns.
+// Rows are then filled with Preparer.Fill.
+func NewTable(n, extras int) *Table {
+	t := &Table{}
+	t.Grow(n)
+	t.Extra = make([][]Text, extras)
+	for k := range t.Extra {
+		t.Extra[k] = make([]Text, n)
+	}
+	return t
+}
+
+// Len returns the number of records in the table.
+func (t *Table) Len() int { return len(t.BirthDate) }
+
+// Grow appends n rows of missing values and returns the index of the first new row.
+func (t *Table) Grow(n int) int {
+	first := t.Len()
+	t.Given = append(t.Given, make([]NamePart, n)...)
+	t.Middle = append(t.Middle, make([]NamePart, n)...)
+	t.Family = append(t.Family, make([]NamePart, n)...)
+	t.Suffix = append(t.Suffix, make([]string, n)...)
+	t.OtherGiven = append(t.OtherGiven, make([][]NamePart, n)...)
+	t.OtherFamily = append(t.OtherFamily, make([][]NamePart, n)...)
+	t.BirthDate = append(t.BirthDate, make([]Date, n)...)
+	t.Sex = append(t.Sex, make([]Sex, n)...)
+	t.SSID = append(t.SSID, make([]string, n)...)
+	t.LocalID = append(t.LocalID, make([]string, n)...)
+	t.Grade = append(t.Grade, make([]Grade, n)...)
+	t.Address = append(t.Address, make([]Text, n)...)
+	t.City = append(t.City, make([]Text, n)...)
+	t.Zip = append(t.Zip, make([]string, n)...)
+	t.LEA = append(t.LEA, make([]string, n)...)
+	t.School = append(t.School, make([]string, n)...)
+	for k := range t.Extra {
+		t.Extra[k] = append(t.Extra[k], make([]Text, n)...)
+	}
+	return first
+}
+
+// FieldError reports a value that could not be prepared; the value is treated as missing.
+type FieldError struct {
+	Field string // the role or extra column, e.g. "birth_date"
+	Value string // the raw value, as submitted
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + " " + quote(e.Value) + ": " + e.Err.Error() }
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// quote quotes s for an error message, cutting values longer than 64 bytes.
+func quote(s string) string {
+	const max = 64
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return strconv.Quote(s[:cut] + "…")
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,13 @@
+// Package score decides how similar two prepared records are and how much evidence that
+// is that they describe the same student.
+//
+// It owns the string metrics (Jaro, Jaro–Winkler, Levenshtein and optimal-string-alignment
+// Damerau–Levenshtein, allocation-free with an ASCII fast path, checked against
+// github.com/antzucaro/matchr and github.com/hbollon/go-edlib), comparisons with ordered
+// levels, the Fellegi–Sunter model with its m and u probabilities, EM training over
+// distinct comparison vectors, u estimation from random pairs, term-frequency adjustment,
+// per-pair explanations, and the model's JSON form.
+//
+// It reads prepared features from a normalize.Table by record index; it never reads files
+// and knows nothing of clusters.
+package score
