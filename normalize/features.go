@@ -99,12 +99,13 @@ type Table struct {
 	// Zip holds the first five digits of a US ZIP code (or the digits of another postcode).
 	Zip         []string
 	LEA, School []string
-	// Extra[k][i] is extra column k of record i.
-	Extra [][]Text
+	// Extra[k][i] is extra column k of record i; ExtraNames[k] names it (see ExtraRole).
+	Extra      [][]Text
+	ExtraNames []string
 }
 
 // NewTable returns a table with n records, all values missing, and extras extra columns.
-// Rows are then filled with Preparer.Fill.
+// Rows are then filled with Preparer.Fill. Callers naming extra columns set ExtraNames.
 func NewTable(n, extras int) *Table {
 	t := &Table{}
 	t.Grow(n)
