@@ -1,10 +1,15 @@
 package normalize
 
+import (
+	"strings"
+	"sync"
+)
+
 // Options configure how records are prepared.
 type Options struct {
 	// Dates configures date parsing (day-first reading, two-digit-year pivot).
 	Dates DateOptions
-	// Nicknames is the nickname table; nil means DefaultNicknames().
+	// Nicknames is the nickname table; nil means the embedded default.
 	Nicknames *Nicknames
 }
 
@@ -12,15 +17,108 @@ type Options struct {
 // seen, so that a roll in which "Garcia" appears ten thousand times folds and encodes it
 // once. It is safe for concurrent use; concurrent Fill calls must use different rows.
 type Preparer struct {
-	opt Options
+	opt   Options
+	nick  *Nicknames
+	names sync.Map // raw name → NamePart (given-style, with nicknames)
 }
 
 // NewPreparer returns a Preparer with the given options.
-func NewPreparer(opt Options) *Preparer { return &Preparer{opt: opt} }
+func NewPreparer(opt Options) *Preparer {
+	p := &Preparer{opt: opt, nick: opt.Nicknames}
+	if p.nick == nil {
+		p.nick = sharedDefault()
+	}
+	return p
+}
+
+// namePart returns the prepared name, from the cache when it has been seen. Every name
+// part carries nickname groups: a family name rarely has any, and when given and family
+// are swapped the groups are where a comparison looks.
+func (p *Preparer) namePart(s string) NamePart {
+	if s == "" {
+		return NamePart{}
+	}
+	if v, ok := p.names.Load(s); ok {
+		return v.(NamePart)
+	}
+	np := NewNamePart(s, p.nick)
+	if len(s) <= 64 {
+		p.names.Store(strings.Clone(s), np)
+	}
+	return np
+}
 
 // Fill prepares r into row i of t. A value that cannot be prepared (a date like
-// "13/45/2011", an SSID of letters) is left missing and reported as a FieldError; the
-// other values are still prepared.
+// "13/45/2011", an SSID of letters) is left missing and reported as a FieldError naming
+// its role; the other values are still prepared. Names come from Given, Middle and Family
+// when either Given or Family is set, else from parsing FullName; a suffix glued to the
+// family name is split off.
 func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
-	panic("normalize: Preparer.Fill not implemented yet")
+	var errs []*FieldError
+	fail := func(role Role, value string, err error) {
+		errs = append(errs, &FieldError{Field: string(role), Value: value, Err: err})
+	}
+	n := Name{Given: r.Given, Middle: r.Middle, Family: r.Family}
+	if strings.TrimSpace(r.Given) == "" && strings.TrimSpace(r.Family) == "" && r.FullName != "" {
+		n = ParseName(r.FullName)
+	}
+	family, glued := SplitSuffix(n.Family)
+	suffix := SuffixCode(r.Suffix)
+	if suffix == "" {
+		suffix = n.Suffix
+	}
+	if suffix == "" {
+		suffix = glued
+	}
+	if strings.TrimSpace(r.Suffix) != "" && SuffixCode(r.Suffix) == "" {
+		suffix = Fold(r.Suffix)
+	}
+	t.Given[i] = p.namePart(n.Given)
+	t.Middle[i] = p.namePart(n.Middle)
+	t.Family[i] = p.namePart(family)
+	t.Suffix[i] = suffix
+	t.OtherGiven[i], t.OtherFamily[i] = nil, nil
+	for _, other := range r.OtherNames {
+		on := ParseName(other)
+		if g := p.namePart(on.Given); !g.Empty() {
+			t.OtherGiven[i] = append(t.OtherGiven[i], g)
+		}
+		if f := p.namePart(on.Family); !f.Empty() {
+			t.OtherFamily[i] = append(t.OtherFamily[i], f)
+		}
+	}
+	d, err := ParseDate(r.BirthDate, p.opt.Dates)
+	if err != nil {
+		fail(RoleBirthDate, r.BirthDate, err)
+	}
+	t.BirthDate[i] = d
+	sex, err := ParseSex(r.Sex)
+	if err != nil {
+		fail(RoleSex, r.Sex, err)
+	}
+	t.Sex[i] = sex
+	ssid, err := CleanID(r.SSID)
+	if err != nil {
+		fail(RoleSSID, r.SSID, err)
+	}
+	t.SSID[i] = ssid
+	t.LocalID[i] = CleanLocalID(r.LocalID)
+	g, err := ParseGrade(r.Grade)
+	if err != nil {
+		fail(RoleGrade, r.Grade, err)
+	}
+	t.Grade[i] = g
+	t.Address[i] = NewText(r.Address)
+	t.City[i] = NewText(r.City)
+	t.Zip[i] = CleanZip(r.Zip)
+	t.LEA[i] = strings.TrimSpace(r.LEA)
+	t.School[i] = strings.TrimSpace(r.School)
+	for k := range t.Extra {
+		v := ""
+		if k < len(r.Extra) {
+			v = r.Extra[k]
+		}
+		t.Extra[k][i] = NewText(v)
+	}
+	return errs
 }

@@ -1,0 +1,183 @@
+package normalize
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrUnknownCode is wrapped by the errors of ParseSex and ParseGrade.
+var ErrUnknownCode = errors.New("unknown code")
+
+// descriptorValue returns the code value of an Ed-Fi descriptor URI
+// ("uri://ed-fi.org/SexDescriptor#Female" → "Female"), or s itself.
+func descriptorValue(s string) string {
+	if i := strings.LastIndexByte(s, '#'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+var sexCodes = map[string]Sex{
+	"f": SexFemale, "female": SexFemale, "2": SexFemale, "girl": SexFemale, "femenino": SexFemale, "mujer": SexFemale,
+	"m": SexMale, "male": SexMale, "1": SexMale, "boy": SexMale, "masculino": SexMale, "hombre": SexMale,
+	"x": SexNonBinary, "nonbinary": SexNonBinary, "non binary": SexNonBinary, "3": SexNonBinary,
+	"u": SexUnknown, "unknown": SexUnknown, "not selected": SexUnknown, "0": SexUnknown, "9": SexUnknown,
+}
+
+// ParseSex reads a sex code: M, Male, 1, F, Female, 2, X, Non-binary, and Ed-Fi
+// SexDescriptor URIs such as uri://ed-fi.org/SexDescriptor#Female. Empty input and the
+// explicit unknown codes (U, Unknown, Not Selected) give SexUnknown without error; any
+// other value gives SexUnknown and an error quoting it.
+func ParseSex(s string) (Sex, error) {
+	key := Fold(descriptorValue(s))
+	if key == "" {
+		return SexUnknown, nil
+	}
+	if x, ok := sexCodes[key]; ok {
+		return x, nil
+	}
+	return SexUnknown, fmt.Errorf("%w: sex %s", ErrUnknownCode, quote(s))
+}
+
+// String returns the code's name: "Female", "Male", "Non-binary" or "Unknown".
+func (x Sex) String() string {
+	switch x {
+	case SexFemale:
+		return "Female"
+	case SexMale:
+		return "Male"
+	case SexNonBinary:
+		return "Non-binary"
+	}
+	return "Unknown"
+}
+
+var gradeWords = map[string]Grade{
+	"infant": GradeInfant, "infant toddler": GradeInfant, "it": GradeInfant,
+	"pk": GradePreschool, "prek": GradePreschool, "pre k": GradePreschool, "p": GradePreschool,
+	"preschool": GradePreschool, "preschool prekindergarten": GradePreschool, "prekindergarten": GradePreschool,
+	"tk": GradePreschool, "transitional kindergarten": GradePreschool,
+	"k": GradeK, "kg": GradeK, "kn": GradeK, "kindergarten": GradeK, "0": GradeK, "00": GradeK,
+	"postsecondary": GradePostsecondary, "13": GradePostsecondary, "grade 13": GradePostsecondary,
+	"ungraded": GradeUngraded, "ug": GradeUngraded, "other": GradeUngraded, "adult education": GradeUngraded,
+}
+
+var ordinalWords = []string{"", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+	"eighth", "ninth", "tenth", "eleventh", "twelfth"}
+
+// ParseGrade reads a grade level: PK, K, KG, 00, 01…12, 1…12, "Grade 3", "3rd", "First
+// grade", and Ed-Fi GradeLevelDescriptor values or URIs such as
+// uri://ed-fi.org/GradeLevelDescriptor#Ninth grade. Empty input gives GradeUnknown without
+// error; anything else unrecognized gives GradeUnknown and an error quoting it.
+func ParseGrade(s string) (Grade, error) {
+	key := Fold(descriptorValue(s))
+	if key == "" {
+		return GradeUnknown, nil
+	}
+	if g, ok := gradeWords[key]; ok {
+		return g, nil
+	}
+	key = strings.TrimSuffix(strings.TrimPrefix(key, "grade "), " grade")
+	for _, suf := range []string{"st", "nd", "rd", "th"} {
+		if t := strings.TrimSuffix(key, suf); t != key && isDigits(t) {
+			key = t
+		}
+	}
+	if isDigits(key) && len(key) <= 2 {
+		if n := atoi(key); n >= 1 && n <= 12 {
+			return Grade1 + Grade(n-1), nil
+		}
+		if n := atoi(key); n == 0 {
+			return GradeK, nil
+		}
+	}
+	for n, w := range ordinalWords {
+		if n > 0 && key == w {
+			return Grade1 + Grade(n-1), nil
+		}
+	}
+	return GradeUnknown, fmt.Errorf("%w: grade level %s", ErrUnknownCode, quote(s))
+}
+
+// String returns the grade as the short code districts use: "PK", "K", "1"…"12", "PS"
+// (postsecondary), "UG", "IT", or "" for GradeUnknown.
+func (g Grade) String() string {
+	switch {
+	case g == GradeInfant:
+		return "IT"
+	case g == GradePreschool:
+		return "PK"
+	case g == GradeK:
+		return "K"
+	case g >= Grade1 && g <= Grade12:
+		return fmt.Sprint(int(g - Grade1 + 1))
+	case g == GradePostsecondary:
+		return "PS"
+	case g == GradeUngraded:
+		return "UG"
+	}
+	return ""
+}
+
+// ErrNotID is wrapped by CleanID's errors.
+var ErrNotID = errors.New("not an identifier")
+
+// CleanID cleans a numeric identifier such as a state student ID: spaces, dashes, dots
+// and leading or trailing junk (quotes, '#', "ID:" labels) are removed, leaving the
+// digits: " 123-45 6789 " → "123456789". Empty input gives "" without error. Input with
+// no digits, with letters among the digits, or longer than 32 digits is an error quoting
+// it. Leading zeros are kept: they are part of the ID.
+func CleanID(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return "", nil
+	}
+	// Drop a leading label ("SSID:", "ID#") and junk around the number.
+	first := strings.IndexFunc(t, func(r rune) bool { return '0' <= r && r <= '9' })
+	if first < 0 {
+		return "", fmt.Errorf("%w: %s has no digits", ErrNotID, quote(s))
+	}
+	last := strings.LastIndexFunc(t, func(r rune) bool { return '0' <= r && r <= '9' })
+	body := t[first : last+1]
+	var b strings.Builder
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case isDigit(c):
+			b.WriteByte(c)
+		case c == ' ' || c == '-' || c == '.' || c == '_' || c == '/':
+		default:
+			return "", fmt.Errorf("%w: %s mixes digits with other characters", ErrNotID, quote(s))
+		}
+	}
+	if b.Len() > 32 {
+		return "", fmt.Errorf("%w: %s is too long", ErrNotID, quote(s))
+	}
+	return b.String(), nil
+}
+
+// CleanLocalID cleans an alphanumeric local identifier: Fold's letters and digits without
+// spaces or punctuation, upper-cased ("ab-12 3" → "AB123"). Empty input gives "".
+func CleanLocalID(s string) string {
+	return strings.ToUpper(strings.ReplaceAll(Fold(s), " ", ""))
+}
+
+// CleanZip returns the first five digits of a US ZIP or ZIP+4 code ("84101-1234" →
+// "84101"), or all the digits of another postcode. Input without digits gives "".
+func CleanZip(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && i < maxValue; i++ {
+		if isDigit(s[i]) {
+			b.WriteByte(s[i])
+			if b.Len() == 5 && strings.Contains(s[i+1:], "-") {
+				break
+			}
+		}
+	}
+	z := b.String()
+	if len(z) == 9 {
+		z = z[:5]
+	}
+	return z
+}

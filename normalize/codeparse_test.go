@@ -1,0 +1,91 @@
+package normalize
+
+import "testing"
+
+func TestParseSex(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Sex
+		err  bool
+	}{
+		{"M", SexMale, false}, {"m", SexMale, false}, {"Male", SexMale, false}, {"1", SexMale, false},
+		{"F", SexFemale, false}, {"Female", SexFemale, false}, {"2", SexFemale, false}, {"FEMALE ", SexFemale, false},
+		{"X", SexNonBinary, false}, {"Non-binary", SexNonBinary, false},
+		{"uri://ed-fi.org/SexDescriptor#Female", SexFemale, false},
+		{"uri://ed-fi.org/SexDescriptor#Male", SexMale, false},
+		{"uri://ed-fi.org/SexDescriptor#Not Selected", SexUnknown, false},
+		{"Masculino", SexMale, false}, {"Femenino", SexFemale, false},
+		{"", SexUnknown, false}, {"U", SexUnknown, false},
+		{"banana", SexUnknown, true}, {"7", SexUnknown, true},
+	}
+	for _, tc := range tests {
+		got, err := ParseSex(tc.in)
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("ParseSex(%q) = %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+func TestParseGrade(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Grade
+		err  bool
+	}{
+		{"PK", GradePreschool, false}, {"Pre-K", GradePreschool, false},
+		{"K", GradeK, false}, {"KG", GradeK, false}, {"00", GradeK, false}, {"0", GradeK, false},
+		{"01", Grade1, false}, {"1", Grade1, false}, {"09", Grade9, false}, {"12", Grade12, false},
+		{"First grade", Grade1, false}, {"Grade 3", Grade3, false}, {"3rd", Grade3, false},
+		{"Twelfth grade", Grade12, false},
+		{"uri://ed-fi.org/GradeLevelDescriptor#Ninth grade", Grade9, false},
+		{"uri://ed-fi.org/GradeLevelDescriptor#Kindergarten", GradeK, false},
+		{"uri://ed-fi.org/GradeLevelDescriptor#Preschool/Prekindergarten", GradePreschool, false},
+		{"uri://ed-fi.org/GradeLevelDescriptor#Infant/toddler", GradeInfant, false},
+		{"Postsecondary", GradePostsecondary, false}, {"Ungraded", GradeUngraded, false},
+		{"", GradeUnknown, false},
+		{"14", GradeUnknown, true}, {"Grade Z", GradeUnknown, true},
+	}
+	for _, tc := range tests {
+		got, err := ParseGrade(tc.in)
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("ParseGrade(%q) = %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+	if Grade9.String() != "9" || GradeK.String() != "K" || GradePreschool.String() != "PK" {
+		t.Error("Grade.String")
+	}
+}
+
+func TestCleanID(t *testing.T) {
+	tests := []struct {
+		in, want string
+		err      bool
+	}{
+		{"1234567", "1234567", false},
+		{" 123-45 6789 ", "123456789", false},
+		{"0012345", "0012345", false},
+		{"SSID: 1234567", "1234567", false},
+		{"#1234567", "1234567", false},
+		{"'1234567'", "1234567", false},
+		{"123.456.789", "123456789", false},
+		{"", "", false},
+		{"   ", "", false},
+		{"unknown", "", true},
+		{"12AB34", "", true},
+		{"123456789012345678901234567890123", "", true},
+	}
+	for _, tc := range tests {
+		got, err := CleanID(tc.in)
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("CleanID(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+	if got := CleanLocalID(" ab-12 3 "); got != "AB123" {
+		t.Errorf("CleanLocalID = %q", got)
+	}
+	for in, want := range map[string]string{"84101": "84101", "84101-1234": "84101", "841011234": "84101", "4011": "4011", "": "", "n/a": ""} {
+		if got := CleanZip(in); got != want {
+			t.Errorf("CleanZip(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

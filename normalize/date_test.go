@@ -1,0 +1,140 @@
+package normalize
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseDate(t *testing.T) {
+	d := func(y, m, dd int) Date { return Date{Year: int16(y), Month: uint8(m), Day: uint8(dd)} }
+	dayFirst := DateOptions{DayFirst: true}
+	tests := []struct {
+		in   string
+		opt  DateOptions
+		want Date
+		err  string // substring of the error; "" for none
+	}{
+		{"2006-01-02", DateOptions{}, d(2006, 1, 2), ""},
+		{"2006/01/02", DateOptions{}, d(2006, 1, 2), ""},
+		{"2006.01.02", DateOptions{}, d(2006, 1, 2), ""},
+		{"2006-1-2", DateOptions{}, d(2006, 1, 2), ""},
+		{"01/02/2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"1/2/2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"01-02-2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"01.02.2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"01/02/06", DateOptions{}, d(2006, 1, 2), ""},
+		{"01/02/29", DateOptions{}, d(2029, 1, 2), ""},
+		{"01/02/30", DateOptions{}, d(1930, 1, 2), ""},
+		{"01/02/99", DateOptions{}, d(1999, 1, 2), ""},
+		{"01/02/10", DateOptions{Pivot: 5}, d(1910, 1, 2), ""},
+		{"20060102", DateOptions{}, d(2006, 1, 2), ""},
+		{"01022006", DateOptions{}, d(2006, 1, 2), ""},
+		{"01022006", dayFirst, d(2006, 2, 1), ""},
+		{"Jan 2, 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"January 2, 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"jan 2 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"2 January 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"2 Jan 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"2-Jan-2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"02-JAN-06", DateOptions{}, d(2006, 1, 2), ""},
+		{"Sept. 30, 2011", DateOptions{}, d(2011, 9, 30), ""},
+		{"June 2nd, 2010", DateOptions{}, d(2010, 6, 2), ""},
+		{"2nd of June 2010", DateOptions{}, d(2010, 6, 2), ""},
+		{"2 de junio de 2010", DateOptions{}, d(2010, 6, 2), ""},
+		{"2006 Jan 2", DateOptions{}, d(2006, 1, 2), ""},
+		{"2006-01-02T00:00:00", DateOptions{}, d(2006, 1, 2), ""},
+		{"2006-01-02T00:00:00Z", DateOptions{}, d(2006, 1, 2), ""},
+		{"2006-01-02T23:30:00-07:00", DateOptions{}, d(2006, 1, 2), ""},
+		{"2006-01-02T00:00:00.000+05:30", DateOptions{}, d(2006, 1, 2), ""},
+		{"2006-01-02 00:00:00", DateOptions{}, d(2006, 1, 2), ""},
+		{"1/2/2006 12:00:00 AM", DateOptions{}, d(2006, 1, 2), ""},
+		{"03/04/2010", DateOptions{}, d(2010, 3, 4), ""},
+		{"03/04/2010", dayFirst, d(2010, 4, 3), ""},
+		{"13/04/2010", DateOptions{}, d(2010, 4, 13), ""},
+		{"04/13/2010", dayFirst, d(2010, 4, 13), ""},
+		{"2012-02-29", DateOptions{}, d(2012, 2, 29), ""},
+		{"2000-02-29", DateOptions{}, d(2000, 2, 29), ""},
+		{"  2006-01-02  ", DateOptions{}, d(2006, 1, 2), ""},
+		{"", DateOptions{}, Date{}, ""},
+		{"   ", DateOptions{}, Date{}, ""},
+		{"2010-02-30", DateOptions{}, Date{}, `"2010-02-30": day 30 does not exist in February 2010`},
+		{"1900-02-29", DateOptions{}, Date{}, "day 29 does not exist in February 1900"},
+		{"2011-02-29", DateOptions{}, Date{}, "day 29 does not exist"},
+		{"2010-13-01", DateOptions{}, Date{}, "month 13 does not exist"},
+		{"2010-00-10", DateOptions{}, Date{}, "month 0 does not exist"},
+		{"13/45/2011", DateOptions{}, Date{}, `"13/45/2011"`},
+		{"04/31/2010", DateOptions{}, Date{}, "day 31 does not exist in April 2010"},
+		{"0000-01-01", DateOptions{}, Date{}, "year 0 is out of range"},
+		{"hello", DateOptions{}, Date{}, `not a date: "hello"`},
+		{"2006-01", DateOptions{}, Date{}, "not a date"},
+		{"060102", DateOptions{}, Date{}, "six digits"},
+		{"1/2/3/4", DateOptions{}, Date{}, "not a date"},
+		{"Jan Feb 2006", DateOptions{}, Date{}, "not a date"},
+		{"2006-01-02#", DateOptions{}, Date{}, "not a date"},
+		{"99999999999999999999", DateOptions{}, Date{}, "not a date"},
+		{strings.Repeat("1", 100), DateOptions{}, Date{}, "too long"},
+		{"2006\x00-01-02", DateOptions{}, Date{}, "not a date"},
+	}
+	for _, tc := range tests {
+		got, err := ParseDate(tc.in, tc.opt)
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("ParseDate(%q, %+v): unexpected error %v", tc.in, tc.opt, err)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("ParseDate(%q, %+v) error = %v, want it to contain %q", tc.in, tc.opt, err, tc.err)
+		case got != tc.want:
+			t.Errorf("ParseDate(%q, %+v) = %v, want %v", tc.in, tc.opt, got, tc.want)
+		}
+	}
+	if _, err := ParseDate("hello", DateOptions{}); !errors.Is(err, ErrNotDate) {
+		t.Errorf("error for text does not wrap ErrNotDate: %v", err)
+	}
+}
+
+func TestDateArithmetic(t *testing.T) {
+	for _, tc := range []struct {
+		d   Date
+		day int32
+	}{
+		{Date{1970, 1, 1}, 0},
+		{Date{1969, 12, 31}, -1},
+		{Date{2000, 3, 1}, 11017},
+		{Date{2024, 2, 29}, 19782},
+		{Date{1900, 1, 1}, -25567},
+	} {
+		if got := tc.d.DayNumber(); got != tc.day {
+			t.Errorf("%v.DayNumber() = %d, want %d", tc.d, got, tc.day)
+		}
+		if got := DateFromDayNumber(tc.day); got != tc.d {
+			t.Errorf("DateFromDayNumber(%d) = %v, want %v", tc.day, got, tc.d)
+		}
+		if want := tc.d.Time().Unix() / 86400; int64(tc.day) != want {
+			t.Errorf("%v: day %d, time package says %d", tc.d, tc.day, want)
+		}
+	}
+	if got := (Date{2010, 2, 28}).AddDays(1); got != (Date{2010, 3, 1}) {
+		t.Errorf("AddDays = %v", got)
+	}
+}
+
+func TestCheckBirthDate(t *testing.T) {
+	asOf := Date{2026, 9, 1}
+	tests := []struct {
+		birth Date
+		ok    bool
+	}{
+		{Date{2015, 5, 5}, true},
+		{Date{2023, 9, 2}, false}, // 2, too young
+		{Date{2022, 9, 1}, true},  // exactly 4
+		{Date{1990, 1, 1}, false}, // 36
+		{Date{2027, 1, 1}, false}, // future
+		{Date{}, true},
+	}
+	for _, tc := range tests {
+		err := CheckBirthDate(tc.birth, asOf, 3, 22)
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckBirthDate(%v) = %v, want ok %v", tc.birth, err, tc.ok)
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package normalize_test
+
+import (
+	"fmt"
+
+	"github.com/studentlink/studentlink/normalize"
+)
+
+func ExampleFold() {
+	fmt.Println(normalize.Fold("  García-López "))
+	fmt.Println(normalize.Fold("O'Brien"), normalize.Fold("ZOË"), normalize.Fold("Straße"), normalize.Fold("Nguyễn"))
+	// Output:
+	// garcia lopez
+	// obrien zoe strasse nguyen
+}
+
+func ExampleParseName() {
+	fmt.Printf("%+v\n", normalize.ParseName("Smith Jr., John Paul"))
+	fmt.Printf("%+v\n", normalize.ParseName("María de la Cruz"))
+	// Output:
+	// {Given:John Middle:Paul Family:Smith Suffix:jr}
+	// {Given:María Middle: Family:de la Cruz Suffix:}
+}
+
+func ExampleParseDate() {
+	for _, s := range []string{"03/04/2010", "2010-02-30", "Jan 2, 2006"} {
+		d, err := normalize.ParseDate(s, normalize.DateOptions{})
+		fmt.Println(d, err)
+	}
+	d, _ := normalize.ParseDate("03/04/2010", normalize.DateOptions{DayFirst: true})
+	fmt.Println(d)
+	// Output:
+	// 2010-03-04 <nil>
+	//  "2010-02-30": day 30 does not exist in February 2010
+	// 2006-01-02 <nil>
+	// 2010-04-03
+}
+
+func ExampleNicknames() {
+	n := normalize.DefaultNicknames()
+	fmt.Println(n.Related("Bill", "William"), n.Related("Chuy", "Jesús"), n.Related("Bill", "Robert"))
+	n.Add("Kekoa", "Koa")
+	fmt.Println(n.Related("KOA", "kekoa"))
+	// Output:
+	// true true false
+	// true
+}
+
+func ExamplePreparer_Fill() {
+	p := normalize.NewPreparer(normalize.Options{})
+	t := normalize.NewTable(1, 0)
+	errs := p.Fill(t, 0, normalize.Record{FullName: "García-López, José", BirthDate: "13/45/2011", SSID: "123-4567"})
+	fmt.Println(t.Given[0].Key, t.Family[0].Tokens, t.Family[0].Key, t.SSID[0])
+	fmt.Println(errs[0])
+	// Output:
+	// jose [garcia lopez] garcialopez 1234567
+	// birth_date "13/45/2011": "13/45/2011": month 13 does not exist
+}

@@ -1,0 +1,77 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzName(f *testing.F) {
+	for _, s := range []string{"José García-López", "Smith, John Paul Jr.", "O'Brien", "Nguyễn Thị Ánh",
+		"De La Cruz, María", "\xff\x00", "", "Ærøskøbing ß", "Kaʻahumanu III", ",,,", "Jr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		folded := Fold(s)
+		if Fold(folded) != folded {
+			t.Errorf("Fold not idempotent: %q → %q → %q", s, folded, Fold(folded))
+		}
+		if !utf8.ValidString(folded) || strings.Contains(folded, "  ") || strings.TrimSpace(folded) != folded {
+			t.Errorf("Fold(%q) = %q is not clean", s, folded)
+		}
+		txt := NewText(s)
+		if again := NewText(txt.Folded); again.Key != txt.Key || again.Folded != txt.Folded {
+			t.Errorf("NewText not idempotent on %q", s)
+		}
+		n := ParseName(s)
+		for _, part := range []string{n.Given, n.Middle, n.Family} {
+			if !utf8.ValidString(part) {
+				t.Errorf("ParseName(%q) gave invalid UTF-8 %q", s, part)
+			}
+		}
+		// Parsing the parsed name written "Family, Given Middle" keeps the parts.
+		if n.Family != "" && n.Given != "" && !strings.Contains(s, ",") {
+			re := ParseName(n.Family + ", " + strings.TrimSpace(n.Given+" "+n.Middle))
+			if Fold(re.Given) != Fold(n.Given) {
+				t.Errorf("ParseName(%q) = %+v, reparsed %+v", s, n, re)
+			}
+		}
+		p := NewNamePart(s, sharedDefault())
+		if p.Key != txt.Key {
+			t.Errorf("NamePart key %q != Text key %q", p.Key, txt.Key)
+		}
+	})
+}
+
+func FuzzDate(f *testing.F) {
+	for _, s := range []string{"2006-01-02", "01/02/06", "20060102", "Jan 2, 2006", "2 January 2006",
+		"2006-01-02T00:00:00-07:00", "2010-02-30", "13/45/2011", "", "\x00", "99/99/99"} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, dayFirst bool) {
+		opt := DateOptions{DayFirst: dayFirst}
+		d, err := ParseDate(s, opt)
+		if err != nil {
+			if !d.IsZero() {
+				t.Errorf("ParseDate(%q) returned %v with error %v", s, d, err)
+			}
+			return
+		}
+		if d.IsZero() {
+			if strings.TrimSpace(s) != "" {
+				t.Errorf("ParseDate(%q) = zero date without error", s)
+			}
+			return
+		}
+		if checkYMD(int(d.Year), int(d.Month), int(d.Day)) != nil {
+			t.Fatalf("ParseDate(%q) = impossible date %v", s, d)
+		}
+		back, err := ParseDate(d.String(), opt)
+		if err != nil || back != d {
+			t.Errorf("ParseDate(%q) = %v, which reparses to %v, %v", s, d, back, err)
+		}
+		if DateFromDayNumber(d.DayNumber()) != d {
+			t.Errorf("day number round trip of %v", d)
+		}
+	})
+}

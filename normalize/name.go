@@ -1,0 +1,166 @@
+package normalize
+
+import (
+	"strings"
+
+	"github.com/antzucaro/matchr"
+)
+
+// Name is a person's name split into parts, each in display form (accents and case as
+// submitted, spaces collapsed). Suffix is a lower-case code: "jr", "sr", "ii", "iii",
+// "iv", "v".
+type Name struct {
+	Given, Middle, Family, Suffix string
+}
+
+// suffixCodes maps a folded suffix token to its code.
+var suffixCodes = map[string]string{
+	"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr",
+	"ii": "ii", "2nd": "ii", "iii": "iii", "3rd": "iii", "iv": "iv", "4th": "iv", "v": "v", "5th": "v",
+}
+
+// SuffixCode returns the suffix code of a token ("Jr." → "jr", "III" → "iii"), or "".
+func SuffixCode(token string) string { return suffixCodes[Fold(token)] }
+
+// familyParticles start compound family names: "De La Cruz", "Van Wagoner".
+var familyParticles = map[string]bool{
+	"de": true, "del": true, "la": true, "las": true, "los": true, "van": true, "von": true,
+	"der": true, "den": true, "da": true, "das": true, "do": true, "dos": true, "di": true,
+	"du": true, "le": true, "st": true, "saint": true, "ten": true, "ter": true, "y": true, "bin": true,
+	"ibn": true, "al": true, "el": true, "mac": true, "mc": true,
+}
+
+// SplitSuffix separates a generational suffix glued to a family name: "Smith Jr." →
+// ("Smith", "jr"), "Smith, III" → ("Smith", "iii"). A name that is only a suffix-like
+// word ("V") is kept as the name.
+func SplitSuffix(family string) (string, string) {
+	words := strings.Fields(strings.ReplaceAll(Display(family), ",", " , "))
+	for len(words) > 0 && words[len(words)-1] == "," {
+		words = words[:len(words)-1]
+	}
+	if len(words) < 2 {
+		return Display(family), ""
+	}
+	code := SuffixCode(words[len(words)-1])
+	if code == "" {
+		return Display(family), ""
+	}
+	words = words[:len(words)-1]
+	for len(words) > 0 && words[len(words)-1] == "," {
+		words = words[:len(words)-1]
+	}
+	return strings.Join(words, " "), code
+}
+
+// ParseName splits a full name written in one string: "First Middle Last", "Last, First
+// Middle", either with a suffix ("John Smith Jr.", "Smith Jr., John", "Smith, John, III").
+// In the first form, the family name takes the words from a particle on ("Maria de la
+// Cruz" → family "de la Cruz"); hyphenated names stay one word. Parts keep their display
+// form.
+func ParseName(full string) Name {
+	full = Display(full)
+	var n Name
+	if i := strings.IndexByte(full, ','); i >= 0 {
+		family, rest := full[:i], full[i+1:]
+		family, n.Suffix = SplitSuffix(family)
+		parts := strings.Split(rest, ",")
+		words := strings.Fields(parts[0])
+		for _, p := range parts[1:] {
+			if code := SuffixCode(p); code != "" && n.Suffix == "" {
+				n.Suffix = code
+			} else {
+				words = append(words, strings.Fields(p)...)
+			}
+		}
+		if k := len(words); k > 1 && n.Suffix == "" {
+			if code := SuffixCode(words[k-1]); code != "" {
+				n.Suffix, words = code, words[:k-1]
+			}
+		}
+		n.Family = strings.TrimSpace(family)
+		if len(words) > 0 {
+			n.Given = words[0]
+			n.Middle = strings.Join(words[1:], " ")
+		}
+		return n
+	}
+	words := strings.Fields(full)
+	if k := len(words); k > 2 || (k == 2 && SuffixCode(words[1]) != "" && len(words[1]) > 1) {
+		if code := SuffixCode(words[k-1]); code != "" {
+			n.Suffix, words = code, words[:k-1]
+		}
+	}
+	switch len(words) {
+	case 0:
+		return n
+	case 1:
+		n.Family = words[0]
+		return n
+	}
+	// The family name starts at the first particle after the given name, or is the last word.
+	start := len(words) - 1
+	for k := 1; k < len(words)-1; k++ {
+		if familyParticles[Fold(words[k])] {
+			start = k
+			break
+		}
+	}
+	n.Given = words[0]
+	n.Middle = strings.Join(words[1:start], " ")
+	n.Family = strings.Join(words[start:], " ")
+	return n
+}
+
+// NewNamePart prepares one name: its Text, phonetic codes of the folded key (so accents do
+// not change them), and, when nick is not nil, its nickname groups.
+func NewNamePart(s string, nick *Nicknames) NamePart {
+	p := NamePart{Text: NewText(s)}
+	if p.Empty() {
+		return p
+	}
+	p.Metaphone, p.MetaphoneAlt, p.NYSIIS, p.Soundex = PhoneticCodes(p.Key)
+	if nick != nil {
+		p.Nicknames = nick.groupsOfFolded(p.Folded)
+	}
+	return p
+}
+
+// PhoneticCodes returns the Double Metaphone codes, NYSIIS and Soundex of a folded key.
+// Only the ASCII letters of the key are encoded (the phonetic algorithms are defined on
+// A–Z); a key without any gives empty codes.
+func PhoneticCodes(key string) (metaphone, metaphoneAlt, nysiis, soundex string) {
+	letters := asciiLetters(key)
+	if letters == "" {
+		return "", "", "", ""
+	}
+	metaphone, metaphoneAlt = matchr.DoubleMetaphone(letters)
+	if metaphoneAlt == "" {
+		metaphoneAlt = metaphone
+	}
+	return metaphone, metaphoneAlt, matchr.NYSIIS(letters), matchr.Soundex(letters)
+}
+
+// asciiLetters returns the ASCII letters of s, upper-cased.
+func asciiLetters(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			b = append(b, c-'a'+'A')
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,170 @@
+package normalize
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseName(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Name
+	}{
+		{"John Smith", Name{Given: "John", Family: "Smith"}},
+		{"John Paul Smith", Name{Given: "John", Middle: "Paul", Family: "Smith"}},
+		{"Smith, John", Name{Given: "John", Family: "Smith"}},
+		{"Smith, John Paul", Name{Given: "John", Middle: "Paul", Family: "Smith"}},
+		{"SMITH,JOHN PAUL", Name{Given: "JOHN", Middle: "PAUL", Family: "SMITH"}},
+		{"John Smith Jr.", Name{Given: "John", Family: "Smith", Suffix: "jr"}},
+		{"John Smith Jr", Name{Given: "John", Family: "Smith", Suffix: "jr"}},
+		{"John Paul Smith III", Name{Given: "John", Middle: "Paul", Family: "Smith", Suffix: "iii"}},
+		{"John Smith II", Name{Given: "John", Family: "Smith", Suffix: "ii"}},
+		{"John Smith IV", Name{Given: "John", Family: "Smith", Suffix: "iv"}},
+		{"John Smith Sr.", Name{Given: "John", Family: "Smith", Suffix: "sr"}},
+		{"Smith Jr., John", Name{Given: "John", Family: "Smith", Suffix: "jr"}},
+		{"Smith, John, Jr.", Name{Given: "John", Family: "Smith", Suffix: "jr"}},
+		{"Smith, John Jr.", Name{Given: "John", Family: "Smith", Suffix: "jr"}},
+		{"Smith, John, III", Name{Given: "John", Family: "Smith", Suffix: "iii"}},
+		{"García-López, José Luis", Name{Given: "José", Middle: "Luis", Family: "García-López"}},
+		{"José Luis García-López", Name{Given: "José", Middle: "Luis", Family: "García-López"}},
+		{"Maria de la Cruz", Name{Given: "Maria", Family: "de la Cruz"}},
+		{"Maria Elena De La Cruz", Name{Given: "Maria", Middle: "Elena", Family: "De La Cruz"}},
+		{"De La Cruz, Maria", Name{Given: "Maria", Family: "De La Cruz"}},
+		{"Peter Van Wagoner", Name{Given: "Peter", Family: "Van Wagoner"}},
+		{"Van Wagoner, Peter J", Name{Given: "Peter", Middle: "J", Family: "Van Wagoner"}},
+		{"Sione Young-Tuilagi", Name{Given: "Sione", Family: "Young-Tuilagi"}},
+		{"Ludwig von Mises", Name{Given: "Ludwig", Family: "von Mises"}},
+		{"Nguyễn Thị Ánh", Name{Given: "Nguyễn", Middle: "Thị", Family: "Ánh"}},
+		{"  Ana   María   Pérez  ", Name{Given: "Ana", Middle: "María", Family: "Pérez"}},
+		{"Cher", Name{Family: "Cher"}},
+		{"", Name{}},
+		{"   ", Name{}},
+		{",", Name{}},
+		{"Smith,", Name{Family: "Smith"}},
+		{", John", Name{Given: "John"}},
+		{"Mary Ann O'Brien", Name{Given: "Mary", Middle: "Ann", Family: "O'Brien"}},
+		{"O'Brien, Mary-Ann", Name{Given: "Mary-Ann", Family: "O'Brien"}},
+		{"Juan Carlos Garcia Lopez", Name{Given: "Juan", Middle: "Carlos Garcia", Family: "Lopez"}},
+		{"Henry V", Name{Given: "Henry", Family: "V"}},
+		{"Henry Ford V", Name{Given: "Henry", Family: "Ford", Suffix: "v"}},
+		{"Jr Smith", Name{Given: "Jr", Family: "Smith"}},
+	}
+	for _, tc := range tests {
+		if d := cmp.Diff(tc.want, ParseName(tc.in)); d != "" {
+			t.Errorf("ParseName(%q) (-want +got):\n%s", tc.in, d)
+		}
+	}
+}
+
+func TestSplitSuffix(t *testing.T) {
+	tests := []struct{ in, family, suffix string }{
+		{"Smith Jr.", "Smith", "jr"},
+		{"Smith JR", "Smith", "jr"},
+		{"Smith, Jr.", "Smith", "jr"},
+		{"Smith III", "Smith", "iii"},
+		{"Smith 3rd", "Smith", "iii"},
+		{"Smith Junior", "Smith", "jr"},
+		{"Garcia Lopez Sr", "Garcia Lopez", "sr"},
+		{"Smith", "Smith", ""},
+		{"V", "V", ""},
+		{"Jr", "Jr", ""},
+		{"", "", ""},
+		{"Ford V", "Ford", "v"},
+	}
+	for _, tc := range tests {
+		f, s := SplitSuffix(tc.in)
+		if f != tc.family || s != tc.suffix {
+			t.Errorf("SplitSuffix(%q) = %q, %q, want %q, %q", tc.in, f, s, tc.family, tc.suffix)
+		}
+	}
+}
+
+func TestNewNamePartPhonetic(t *testing.T) {
+	tests := []struct {
+		in                     string
+		metaphone, alt, nysiis string
+		soundex                string
+	}{
+		// Accents never change the codes: the folded key is encoded.
+		{"José", "HS", "HS", "JAS", "J200"},
+		{"Jose", "HS", "HS", "JAS", "J200"},
+		{"Nguyễn", "NKN", "NKN", "NGAYAN", "N250"},
+		{"Müller", "MLR", "MLR", "MALAR", "M460"},
+		{"Mueller", "MLR", "MLR", "MALAR", "M460"},
+		{"Smith", "SM0", "XMT", "SNAT", "S530"},
+		{"Schmidt", "XMT", "SMT", "SNAD", "S530"},
+		{"O'Brien", "APRN", "APRN", "OBRAN", "O165"},
+		{"García-López", "KRSL", "KRXL", "GARCAL", "G624"},
+		{"", "", "", "", ""},
+		{"李", "", "", "", ""},
+	}
+	for _, tc := range tests {
+		p := NewNamePart(tc.in, nil)
+		got := [4]string{p.Metaphone, p.MetaphoneAlt, p.NYSIIS, p.Soundex}
+		want := [4]string{tc.metaphone, tc.alt, tc.nysiis, tc.soundex}
+		if got != want {
+			t.Errorf("NewNamePart(%q) codes = %q, want %q", tc.in, got, want)
+		}
+	}
+}
+
+func TestNicknames(t *testing.T) {
+	n := DefaultNicknames()
+	if n.Len() < 500 {
+		t.Errorf("default table has %d groups, want at least 500", n.Len())
+	}
+	related := []struct {
+		a, b string
+		want bool
+	}{
+		{"Bill", "William", true},
+		{"Will", "William", true},
+		{"Billy", "William", true},
+		{"Liam", "William", true},
+		{"Bill", "Liam", true},
+		{"Pepe", "José", true},
+		{"PEPE", "jose", true},
+		{"Lupe", "Guadalupe", true},
+		{"Chuy", "Jesús", true},
+		{"chuy", "JESUS", true},
+		{"Paco", "Francisco", true},
+		{"Pancho", "Francisco", true},
+		{"Beth", "Elizabeth", true},
+		{"Liz", "Elizabeth", true},
+		{"Bob", "Robert", true},
+		{"Peggy", "Margaret", true},
+		{"Lalo", "Eduardo", true},
+		{"Memo", "Guillermo", true},
+		{"Nacho", "Ignacio", true},
+		{"Concha", "Concepción", true},
+		{"Chelo", "Consuelo", true},
+		{"Beto", "Alberto", true},
+		{"Beto", "Roberto", true},
+		{"Al", "Alan", true},
+		{"Al", "Albert", true},
+		{"Bill", "Robert", false},
+		{"Pepe", "Francisco", false},
+		{"Mary", "Margaret", false},
+		{"Zzyzx", "Zzyzx", false},
+		{"", "William", false},
+	}
+	for _, tc := range related {
+		if got := n.Related(tc.a, tc.b); got != tc.want {
+			t.Errorf("Related(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+	id := n.Add("Kekoa", "Koa")
+	if !n.Related("kekoa", "KOA") {
+		t.Error("an added group is not found")
+	}
+	if d := cmp.Diff([]string{"Kekoa", "Koa"}, n.Names(id)); d != "" {
+		t.Error(d)
+	}
+	if n.Names(1 << 30) != nil {
+		t.Error("Names of an unknown group is not nil")
+	}
+	if DefaultNicknames().Related("kekoa", "koa") {
+		t.Error("Add changed the shared default table")
+	}
+}

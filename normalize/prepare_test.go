@@ -1,0 +1,96 @@
+package normalize
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestFill(t *testing.T) {
+	p := NewPreparer(Options{})
+	tb := NewTable(3, 1)
+	tb.ExtraNames = []string{"state"}
+	errs := p.Fill(tb, 0, Record{
+		Given: "José", Middle: "Luis", Family: "García-López Jr.", BirthDate: "03/04/2010",
+		Sex: "uri://ed-fi.org/SexDescriptor#Male", SSID: "123-4567", Grade: "KG", Address: "12 Main St.",
+		City: "Salt Lake City", Zip: "84101-1234", LEA: " 42 ", Extra: []string{"UT"},
+		OtherNames: []string{"Pepe Garcia"},
+	})
+	if len(errs) != 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	if got := tb.Given[0]; got.Key != "jose" || len(got.Nicknames) == 0 {
+		t.Errorf("given = %+v", got)
+	}
+	if got := tb.Family[0]; got.Key != "garcialopez" || !cmp.Equal(got.Tokens, []string{"garcia", "lopez"}) {
+		t.Errorf("family = %+v", got)
+	}
+	want := struct {
+		Suffix, SSID, Zip, LEA, Address, State string
+		Date                                   Date
+		Sex                                    Sex
+		Grade                                  Grade
+		OtherGiven, OtherFamily                string
+	}{"jr", "1234567", "84101", "42", "12 main st", "ut", Date{2010, 3, 4}, SexMale, GradeK, "pepe", "garcia"}
+	got := want
+	got.Suffix, got.SSID, got.Zip, got.LEA = tb.Suffix[0], tb.SSID[0], tb.Zip[0], tb.LEA[0]
+	got.Address, got.State = tb.Address[0].Folded, tb.Extra[0][0].Folded
+	got.Date, got.Sex, got.Grade = tb.BirthDate[0], tb.Sex[0], tb.Grade[0]
+	got.OtherGiven, got.OtherFamily = tb.OtherGiven[0][0].Key, tb.OtherFamily[0][0].Key
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("row 0 (-want +got):\n%s", d)
+	}
+	if !SameNicknameGroup(tb.Given[0].Nicknames, tb.OtherGiven[0][0].Nicknames) {
+		t.Error("José and his alias Pepe share no nickname group")
+	}
+
+	// A full name is parsed when the parts are missing; bad values are reported, kept missing.
+	errs = p.Fill(tb, 1, Record{FullName: "Smith, John Paul III", BirthDate: "13/45/2011", Sex: "Q", SSID: "none", Grade: "Z"})
+	var fields []string
+	for _, e := range errs {
+		fields = append(fields, e.Field)
+		if !strings.Contains(e.Error(), fmt.Sprintf("%q", e.Value)) {
+			t.Errorf("error %q does not quote the value %q", e.Error(), e.Value)
+		}
+	}
+	if d := cmp.Diff([]string{"birth_date", "sex", "ssid", "grade_level"}, fields); d != "" {
+		t.Errorf("reported fields (-want +got):\n%s", d)
+	}
+	if tb.Given[1].Key != "john" || tb.Middle[1].Key != "paul" || tb.Family[1].Key != "smith" || tb.Suffix[1] != "iii" {
+		t.Errorf("parsed full name: %q %q %q %q", tb.Given[1].Key, tb.Middle[1].Key, tb.Family[1].Key, tb.Suffix[1])
+	}
+	if !tb.BirthDate[1].IsZero() || tb.SSID[1] != "" {
+		t.Error("bad values were not left missing")
+	}
+	// An empty record fills an empty row, with no errors.
+	if errs := p.Fill(tb, 2, Record{}); len(errs) != 0 || !tb.Given[2].Empty() || !tb.Extra[0][2].Empty() {
+		t.Errorf("empty record: %v %+v", errs, tb.Given[2])
+	}
+}
+
+// TestFillConcurrent runs Fill from many goroutines on different rows (run with -race).
+func TestFillConcurrent(t *testing.T) {
+	p := NewPreparer(Options{Dates: DateOptions{DayFirst: true}})
+	const n = 2000
+	tb := NewTable(n, 0)
+	names := []string{"José", "María", "Nguyễn", "O'Brien", "Smith", "Garcia"}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 4 {
+				p.Fill(tb, i, Record{Given: names[i%len(names)], Family: names[(i/7)%len(names)], BirthDate: "02/03/2010"})
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if tb.Given[i].Key != Fold(names[i%len(names)]) || tb.BirthDate[i] != (Date{2010, 3, 2}) {
+			t.Fatalf("row %d: %+v %v", i, tb.Given[i], tb.BirthDate[i])
+		}
+	}
+}

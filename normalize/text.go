@@ -1,0 +1,176 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxValue caps the bytes of a value that are prepared: no name, address or code a
+// district sends is longer, and the cap keeps a pathological megabyte string from costing
+// megabytes per record.
+const maxValue = 1024
+
+// foldChain returns the chain that drops accents and folds case: decompose, remove
+// combining marks, recompose, then case-fold (which also spells ß as ss).
+func foldChain() transform.Transformer {
+	return transform.Chain(
+		runes.ReplaceIllFormed(),
+		norm.NFD,
+		runes.Remove(runes.In(unicode.Mn)),
+		norm.NFC,
+		cases.Fold(),
+	)
+}
+
+// letterSpelling spells letters that have no decomposition the way English-language
+// records write them.
+var letterSpelling = map[rune]string{
+	'ø': "o", 'æ': "ae", 'œ': "oe", 'đ': "d", 'ð': "d", 'þ': "th", 'ł': "l", 'ı': "i",
+	'ŋ': "n", 'ħ': "h", 'ŧ': "t", 'ĸ': "k", 'ſ': "s", 'ß': "ss", 'ɨ': "i", 'ƒ': "f",
+}
+
+// isApostrophe reports the characters that join a name rather than separate it: O'Brien
+// is one word, OBrien.
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '’', 'ʼ', '`', '´', 'ʻ', '‘':
+		return true
+	}
+	return false
+}
+
+// Fold returns s case-folded with accents removed, letters such as ø, ß and æ spelled in
+// ASCII, apostrophes dropped, every other character that is not a letter or digit turned
+// into a space, and spaces collapsed and trimmed: "  García-López " → "garcia lopez",
+// "O'Brien" → "obrien". Invalid UTF-8 is dropped. Only the first 1024 bytes of s are read.
+// Fold(Fold(s)) == Fold(s).
+func Fold(s string) string {
+	if len(s) > maxValue {
+		s = s[:maxValue]
+	}
+	if !isASCII(s) {
+		folded, _, err := transform.String(foldChain(), s)
+		if err != nil {
+			folded = strings.ToValidUTF8(s, "")
+		}
+		s = folded
+	}
+	return squeeze(s)
+}
+
+// squeeze lowers ASCII letters, spells special letters, drops apostrophes, turns other
+// non-alphanumerics into single spaces and trims; it allocates only when it must.
+func squeeze(s string) string {
+	if isClean(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			continue
+		case isApostrophe(r):
+			continue
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r < utf8.RuneSelf:
+			if !('a' <= r && r <= 'z' || '0' <= r && r <= '9') {
+				space = b.Len() > 0
+				continue
+			}
+		default:
+			if sp, ok := letterSpelling[unicode.ToLower(r)]; ok {
+				if space {
+					b.WriteByte(' ')
+					space = false
+				}
+				b.WriteString(sp)
+				continue
+			}
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				space = b.Len() > 0
+				continue
+			}
+			r = unicode.ToLower(r)
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isClean reports whether s is already folded ASCII: lower-case letters and digits in
+// words separated by single spaces.
+func isClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == ' ' && i > 0 && i < len(s)-1 && s[i-1] != ' ':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// NewText prepares a free-text value: Folded as Fold gives it, Key without spaces,
+// Tokens the words, Runes when Key is not ASCII. The empty string gives the empty Text.
+func NewText(s string) Text {
+	folded := Fold(s)
+	if folded == "" {
+		return Text{}
+	}
+	t := Text{Folded: folded, Key: folded, Tokens: strings.Fields(folded)}
+	if len(t.Tokens) > 1 {
+		t.Key = strings.Join(t.Tokens, "")
+	} else {
+		t.Tokens = []string{folded}
+	}
+	if !isASCII(t.Key) {
+		t.Runes = []rune(t.Key)
+	}
+	return t
+}
+
+// Display returns s with spaces collapsed and trimmed and invalid UTF-8 and control
+// characters removed: the form shown to people, accents and case kept.
+func Display(s string) string {
+	if len(s) > maxValue {
+		s = s[:maxValue]
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToValidUTF8(s, "") {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

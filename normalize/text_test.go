@@ -1,0 +1,140 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestNewText checks folding, keys and tokens of names as districts write them.
+func TestNewText(t *testing.T) {
+	tests := []struct {
+		in, folded, key string
+	}{
+		{"José", "jose", "jose"},
+		{"JOSE", "jose", "jose"},
+		{"jose", "jose", "jose"},
+		{"Jose\u0301", "jose", "jose"}, // decomposed accent
+		{"Zoë", "zoe", "zoe"},
+		{"ZOE", "zoe", "zoe"},
+		{"Zoe\u0308", "zoe", "zoe"},
+		{"Øyvind", "oyvind", "oyvind"},
+		{"Søren", "soren", "soren"},
+		{"BJØRN", "bjorn", "bjorn"},
+		{"Straße", "strasse", "strasse"},
+		{"STRASSE", "strasse", "strasse"},
+		{"Æsa", "aesa", "aesa"},
+		{"Ærøskøbing", "aeroskobing", "aeroskobing"},
+		{"Œuvre", "oeuvre", "oeuvre"},
+		{"Nguyễn", "nguyen", "nguyen"},
+		{"NGUYỄN", "nguyen", "nguyen"},
+		{"Trần", "tran", "tran"},
+		{"Lê", "le", "le"},
+		{"Phạm", "pham", "pham"},
+		{"Huỳnh", "huynh", "huynh"},
+		{"Đặng", "dang", "dang"},
+		{"Đỗ", "do", "do"},
+		{"Vũ", "vu", "vu"},
+		{"Võ", "vo", "vo"},
+		{"Dương", "duong", "duong"},
+		{"Trương", "truong", "truong"},
+		{"Nguyễn Thị Ánh", "nguyen thi anh", "nguyenthianh"},
+		{"O'Brien", "obrien", "obrien"},
+		{"OBrien", "obrien", "obrien"},
+		{"O Brien", "o brien", "obrien"},
+		{"O’Brien", "obrien", "obrien"},
+		{"o`brien", "obrien", "obrien"},
+		{"D'Angelo", "dangelo", "dangelo"},
+		{"García-López", "garcia lopez", "garcialopez"},
+		{"Garcia Lopez", "garcia lopez", "garcialopez"},
+		{"GarciaLopez", "garcialopez", "garcialopez"},
+		{"De La Cruz", "de la cruz", "delacruz"},
+		{"DeLaCruz", "delacruz", "delacruz"},
+		{"de la  cruz", "de la cruz", "delacruz"},
+		{"Van Wagoner", "van wagoner", "vanwagoner"},
+		{"VanWagoner", "vanwagoner", "vanwagoner"},
+		{"Young-Tuilagi", "young tuilagi", "youngtuilagi"},
+		{"Young Tuilagi", "young tuilagi", "youngtuilagi"},
+		{"Ka'ahumanu", "kaahumanu", "kaahumanu"},
+		{"Kaʻahumanu", "kaahumanu", "kaahumanu"}, // ʻokina
+		{"Tuʻipulotu", "tuipulotu", "tuipulotu"},
+		{"Fa'alogo", "faalogo", "faalogo"},
+		{"Begay", "begay", "begay"},
+		{"Yázzie", "yazzie", "yazzie"},
+		{"Tsosie", "tsosie", "tsosie"},
+		{"Muñoz", "munoz", "munoz"},
+		{"MUÑOZ", "munoz", "munoz"},
+		{"Peña", "pena", "pena"},
+		{"Ibáñez", "ibanez", "ibanez"},
+		{"Núñez", "nunez", "nunez"},
+		{"Çelik", "celik", "celik"},
+		{"Łukasz", "lukasz", "lukasz"},
+		{"Þór", "thor", "thor"},
+		{"Guðrún", "gudrun", "gudrun"},
+		{"Ångström", "angstrom", "angstrom"},
+		{"Björk", "bjork", "bjork"},
+		{"Håkon", "hakon", "hakon"},
+		{"  Mary   Ann  ", "mary ann", "maryann"},
+		{"Mary-Ann", "mary ann", "maryann"},
+		{"Smith Jr.", "smith jr", "smithjr"},
+		{"St. John", "st john", "stjohn"},
+		{"J.R.", "j r", "jr"},
+		{"\tAna\n", "ana", "ana"},
+		{"Ana\x00Maria", "ana maria", "anamaria"},
+		{"\xffAna", "ana", "ana"},
+		{"", "", ""},
+		{"   ", "", ""},
+		{"---", "", ""},
+		{"'", "", ""},
+		{"Σοφία", "σοφια", "σοφια"},
+		{"Анна", "анна", "анна"},
+		{"李", "李", "李"},
+		{"Ana2", "ana2", "ana2"},
+	}
+	for _, tc := range tests {
+		got := NewText(tc.in)
+		if got.Folded != tc.folded || got.Key != tc.key {
+			t.Errorf("NewText(%q) = folded %q key %q, want %q %q", tc.in, got.Folded, got.Key, tc.folded, tc.key)
+		}
+		if want := tc.folded != ""; !got.Empty() != want {
+			t.Errorf("NewText(%q).Empty() = %v", tc.in, got.Empty())
+		}
+		if got.Folded != "" {
+			if d := cmp.Diff(strings.Fields(tc.folded), got.Tokens); d != "" {
+				t.Errorf("NewText(%q).Tokens (-want +got):\n%s", tc.in, d)
+			}
+		}
+		if ascii := isASCII(got.Key); ascii != got.ASCII() {
+			t.Errorf("NewText(%q): key ASCII %v but Runes %v", tc.in, ascii, got.Runes)
+		}
+		if !got.ASCII() && string(got.Runes) != got.Key {
+			t.Errorf("NewText(%q).Runes = %q, want %q", tc.in, string(got.Runes), got.Key)
+		}
+	}
+}
+
+func TestFoldLongAndIdempotent(t *testing.T) {
+	long := strings.Repeat("Ñandú ", 200_000) // 1.4 MB
+	f := Fold(long)
+	if len(f) > maxValue {
+		t.Errorf("Fold of a 1 MB string gave %d bytes, want at most %d", len(f), maxValue)
+	}
+	if Fold(f) != f {
+		t.Error("Fold not idempotent on a long input")
+	}
+}
+
+func TestDisplay(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"  José   García ", "José García"},
+		{"Ana\x00\tMaría", "Ana María"},
+		{"\xffO'Brien", "O'Brien"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := Display(tc.in); got != tc.want {
+			t.Errorf("Display(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
