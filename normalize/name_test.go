@@ -161,7 +161,7 @@ func TestNicknames(t *testing.T) {
 	if d := cmp.Diff([]string{"Kekoa", "Koa"}, n.Names(id)); d != "" {
 		t.Error(d)
 	}
-	if n.Names(1 << 30) != nil {
+	if n.Names(1<<30) != nil {
 		t.Error("Names of an unknown group is not nil")
 	}
 	if DefaultNicknames().Related("kekoa", "koa") {
