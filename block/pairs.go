@@ -1,0 +1,479 @@
+package block
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// Mode says which pairs are candidates.
+type Mode int
+
+const (
+	// Dedupe pairs any two records.
+	Dedupe Mode = iota
+	// Link pairs only records from different sources.
+	Link
+	// LinkAndDedupe pairs any two records, within and across sources.
+	LinkAndDedupe
+)
+
+// Oversize says what to do with a block larger than Options.MaxBlock.
+type Oversize int
+
+const (
+	// Skip drops the block: its records are paired by other rules only.
+	Skip Oversize = iota
+	// Cap keeps the block's first MaxBlock records (by record index).
+	Cap
+)
+
+// Options configure candidate generation.
+type Options struct {
+	Mode Mode
+	// Sources gives each record's source, required for Link.
+	Sources []int32
+	// MaxBlock caps a block's records (0: no cap); larger blocks are skipped or capped as
+	// Oversize says, and reported.
+	MaxBlock int
+	Oversize Oversize
+	// Workers enumerate blocks in parallel (default GOMAXPROCS).
+	Workers int
+	// Progress, when set, is called with the blocks done and the total, from one
+	// goroutine at a time.
+	Progress func(done, total int64)
+}
+
+// Pair is a candidate pair of records by index, A < B.
+type Pair struct{ A, B int32 }
+
+// Block is a reported block.
+type Block struct {
+	Rule string
+	// Key is the block's key in readable form ("19870303", "S530|J500").
+	Key  string
+	Size int
+}
+
+// RuleReport counts one rule's candidates.
+type RuleReport struct {
+	Rule string
+	// Candidates are the pairs this rule admits that no earlier rule admits.
+	Candidates int64
+	Blocks     int
+	// Oversize lists the blocks over the cap, skipped or capped.
+	Oversize []Block
+}
+
+// Report describes a candidate generation.
+type Report struct {
+	Rules      []RuleReport
+	Candidates int64
+	// Largest are the largest blocks over all rules (at most 10), largest first.
+	Largest []Block
+}
+
+// index holds every rule's keys per record and blocks.
+type index struct {
+	t     *normalize.Table
+	rules []Rule
+	opt   Options
+	// keys[r] lists record i's keys under rule r in keys[r][off[r][i]:off[r][i+1]], sorted.
+	keys [][]uint64
+	off  [][]int32
+	// blocks[r] are the blocks of rule r with at least two records.
+	blocks [][]block
+	report Report
+}
+
+type block struct {
+	key     uint64
+	members []int32
+}
+
+func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Options) (*index, error) {
+	if len(rules) == 0 {
+		return nil, errors.New("block: no rules")
+	}
+	for _, r := range rules {
+		if err := r.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	n := t.Len()
+	if opt.Mode != Dedupe && len(opt.Sources) != n {
+		return nil, fmt.Errorf("block: link modes need a source per record: %d sources for %d records", len(opt.Sources), n)
+	}
+	x := &index{t: t, rules: rules, opt: opt}
+	for _, rule := range rules {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		off := make([]int32, n+1)
+		keys := make([]uint64, 0, n)
+		for i := range n {
+			keys = rule.AppendKeys(keys, t, i)
+			off[i+1] = int32(len(keys))
+		}
+		// Group records by key.
+		type entry struct {
+			key uint64
+			rec int32
+		}
+		entries := make([]entry, 0, len(keys))
+		for i := range n {
+			for _, k := range keys[off[i]:off[i+1]] {
+				entries = append(entries, entry{k, int32(i)})
+			}
+		}
+		slices.SortFunc(entries, func(a, b entry) int {
+			switch {
+			case a.key < b.key:
+				return -1
+			case a.key > b.key:
+				return 1
+			}
+			return int(a.rec - b.rec)
+		})
+		rr := RuleReport{Rule: rule.Name}
+		var blocks []block
+		dropped := map[[2]uint64]bool{} // (key, record) pairs removed by the cap
+		for s := 0; s < len(entries); {
+			e := s
+			for e < len(entries) && entries[e].key == entries[s].key {
+				e++
+			}
+			size := e - s
+			if size >= 2 {
+				members := make([]int32, size)
+				for k := range members {
+					members[k] = entries[s+k].rec
+				}
+				x.noteBlock(rule, members[0], entries[s].key, size)
+				if opt.MaxBlock > 0 && size > opt.MaxBlock {
+					rr.Oversize = append(rr.Oversize, Block{Rule: rule.Name, Key: rule.describe(t, int(members[0]), entries[s].key), Size: size})
+					keep := 0
+					if opt.Oversize == Cap {
+						keep = opt.MaxBlock
+					}
+					for _, m := range members[keep:] {
+						dropped[[2]uint64{entries[s].key, uint64(m)}] = true
+					}
+					members = members[:keep]
+				}
+				if len(members) >= 2 {
+					blocks = append(blocks, block{key: entries[s].key, members: members})
+				}
+			}
+			s = e
+		}
+		if len(dropped) > 0 {
+			// A record dropped from a block does not share that key under this rule,
+			// so later rules do not take the pair as admitted already.
+			kept := keys[:0]
+			newOff := make([]int32, n+1)
+			for i := range n {
+				for _, k := range keys[off[i]:off[i+1]] {
+					if !dropped[[2]uint64{k, uint64(i)}] {
+						kept = append(kept, k)
+					}
+				}
+				newOff[i+1] = int32(len(kept))
+			}
+			keys, off = kept, newOff
+		}
+		rr.Blocks = len(blocks)
+		x.keys = append(x.keys, keys)
+		x.off = append(x.off, off)
+		x.blocks = append(x.blocks, blocks)
+		x.report.Rules = append(x.report.Rules, rr)
+	}
+	return x, nil
+}
+
+// noteBlock keeps the ten largest blocks.
+func (x *index) noteBlock(rule Rule, rec int32, key uint64, size int) {
+	l := x.report.Largest
+	if len(l) == 10 && size <= l[9].Size {
+		return
+	}
+	b := Block{Rule: rule.Name, Key: rule.describe(x.t, int(rec), key), Size: size}
+	l = append(l, b)
+	slices.SortStableFunc(l, func(a, b Block) int { return b.Size - a.Size })
+	if len(l) > 10 {
+		l = l[:10]
+	}
+	x.report.Largest = l
+}
+
+// recordKeys returns record i's keys under rule r.
+func (x *index) recordKeys(r int, i int32) []uint64 {
+	return x.keys[r][x.off[r][i]:x.off[r][i+1]]
+}
+
+// shareKey reports whether two sorted key lists intersect.
+func shareKey(a, b []uint64) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
+}
+
+// firstShared returns the smallest key in both sorted lists.
+func firstShared(a, b []uint64) (uint64, bool) {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			return a[i], true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return 0, false
+}
+
+// admits reports whether the pair is a candidate in block k of rule r, emitted there and
+// nowhere else: the mode allows it, no earlier rule shares a key for it, and k is the
+// smallest key the two share under rule r.
+func (x *index) admits(r int, key uint64, a, b int32) bool {
+	if x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b] {
+		return false
+	}
+	for e := 0; e < r; e++ {
+		if shareKey(x.recordKeys(e, a), x.recordKeys(e, b)) {
+			return false
+		}
+	}
+	if first, _ := firstShared(x.recordKeys(r, a), x.recordKeys(r, b)); first != key {
+		return false
+	}
+	return true
+}
+
+const batchSize = 1024
+
+// Pairs streams every candidate pair exactly once to fn, in batches, from opt.Workers
+// goroutines at once (fn gets the worker's number, so it can keep per-worker state). The
+// batch is reused after fn returns. An error from fn, or ctx's cancellation, stops the
+// generation and is returned.
+func Pairs(ctx context.Context, t *normalize.Table, rules []Rule, opt Options, fn func(worker int, batch []Pair) error) (Report, error) {
+	x, err := buildIndex(ctx, t, rules, opt)
+	if err != nil {
+		return Report{}, err
+	}
+	err = x.run(ctx, func(w, r int, batch []Pair) error { return fn(w, batch) })
+	return x.report, err
+}
+
+// Count returns the report of candidate generation (candidates per rule after the
+// once-only rule, in total, the largest and oversize blocks) without handing out pairs.
+func Count(ctx context.Context, t *normalize.Table, rules []Rule, opt Options) (Report, error) {
+	x, err := buildIndex(ctx, t, rules, opt)
+	if err != nil {
+		return Report{}, err
+	}
+	err = x.run(ctx, func(int, int, []Pair) error { return nil })
+	return x.report, err
+}
+
+// All returns the candidate pairs in a slice, for small inputs and tests.
+func All(ctx context.Context, t *normalize.Table, rules []Rule, opt Options) ([]Pair, Report, error) {
+	var mu sync.Mutex
+	var out []Pair
+	rep, err := Pairs(ctx, t, rules, opt, func(_ int, batch []Pair) error {
+		mu.Lock()
+		out = append(out, batch...)
+		mu.Unlock()
+		return nil
+	})
+	slices.SortFunc(out, func(a, b Pair) int {
+		if a.A != b.A {
+			return int(a.A - b.A)
+		}
+		return int(a.B - b.B)
+	})
+	return out, rep, err
+}
+
+// run enumerates the blocks of every rule in parallel and counts candidates per rule.
+func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair) error) error {
+	workers := x.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type job struct{ rule, block int }
+	var jobs []job
+	for r, bs := range x.blocks {
+		for b := range bs {
+			jobs = append(jobs, job{r, b})
+		}
+	}
+	total := int64(len(jobs))
+	counts := make([][]int64, workers)
+	var next, done atomic.Int64
+	var stop atomic.Bool
+	var firstErr error
+	var errOnce sync.Once
+	var progressMu sync.Mutex
+	fail := func(err error) {
+		errOnce.Do(func() { firstErr = err })
+		stop.Store(true)
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		counts[w] = make([]int64, len(x.rules))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			batch := make([]Pair, 0, batchSize)
+			batchRule := -1
+			flush := func() bool {
+				if len(batch) == 0 {
+					return true
+				}
+				if err := fn(w, batchRule, batch); err != nil {
+					fail(err)
+					return false
+				}
+				batch = batch[:0]
+				return true
+			}
+			const chunk = 64
+			for !stop.Load() {
+				if ctx.Err() != nil {
+					fail(ctx.Err())
+					return
+				}
+				start := next.Add(chunk) - chunk
+				if start >= total {
+					break
+				}
+				end := min(start+chunk, total)
+				for _, j := range jobs[start:end] {
+					if batchRule != j.rule {
+						if !flush() {
+							return
+						}
+						batchRule = j.rule
+					}
+					b := &x.blocks[j.rule][j.block]
+					m := b.members
+					for p := 0; p < len(m); p++ {
+						for q := p + 1; q < len(m); q++ {
+							if !x.admits(j.rule, b.key, m[p], m[q]) {
+								continue
+							}
+							counts[w][j.rule]++
+							batch = append(batch, Pair{A: m[p], B: m[q]})
+							if len(batch) == batchSize && !flush() {
+								return
+							}
+						}
+					}
+				}
+				d := done.Add(end - start)
+				if x.opt.Progress != nil {
+					progressMu.Lock()
+					x.opt.Progress(d, total)
+					progressMu.Unlock()
+				}
+			}
+			flush()
+		}()
+	}
+	wg.Wait()
+	for r := range x.rules {
+		var c int64
+		for w := range counts {
+			c += counts[w][r]
+		}
+		x.report.Rules[r].Candidates = c
+		x.report.Candidates += c
+	}
+	return firstErr
+}
+
+// Completeness is how well rules catch true pairs.
+type Completeness struct {
+	// TruePairs are the pairs of records sharing a true label (across sources only in
+	// Link mode); Found those of them that are candidates.
+	TruePairs, Found int64
+	// PairCompleteness is Found / TruePairs.
+	PairCompleteness float64
+	// Candidates and AllPairs give the ReductionRatio, 1 − Candidates / AllPairs.
+	Candidates, AllPairs int64
+	ReductionRatio       float64
+}
+
+// Measure computes pair completeness and reduction ratio of the rules given each
+// record's true label. It enumerates true pairs (small groups) but never the candidates.
+func Measure[L comparable](ctx context.Context, t *normalize.Table, rules []Rule, opt Options, truth []L) (Completeness, Report, error) {
+	if len(truth) != t.Len() {
+		return Completeness{}, Report{}, fmt.Errorf("block: %d labels for %d records", len(truth), t.Len())
+	}
+	x, err := buildIndex(ctx, t, rules, opt)
+	if err != nil {
+		return Completeness{}, Report{}, err
+	}
+	if err := x.run(ctx, func(int, int, []Pair) error { return nil }); err != nil {
+		return Completeness{}, Report{}, err
+	}
+	groups := map[L][]int32{}
+	for i, l := range truth {
+		groups[l] = append(groups[l], int32(i))
+	}
+	var c Completeness
+	for _, g := range groups {
+		for p := 0; p < len(g); p++ {
+			for q := p + 1; q < len(g); q++ {
+				a, b := g[p], g[q]
+				if opt.Mode == Link && opt.Sources[a] == opt.Sources[b] {
+					continue
+				}
+				c.TruePairs++
+				for r := range x.rules {
+					if shareKey(x.recordKeys(r, a), x.recordKeys(r, b)) {
+						c.Found++
+						break
+					}
+				}
+			}
+		}
+	}
+	n := int64(t.Len())
+	c.AllPairs = n * (n - 1) / 2
+	if opt.Mode == Link {
+		bySource := map[int32]int64{}
+		for _, s := range opt.Sources {
+			bySource[s]++
+		}
+		for _, k := range bySource {
+			c.AllPairs -= k * (k - 1) / 2
+		}
+	}
+	c.Candidates = x.report.Candidates
+	if c.TruePairs > 0 {
+		c.PairCompleteness = float64(c.Found) / float64(c.TruePairs)
+	}
+	if c.AllPairs > 0 {
+		c.ReductionRatio = 1 - float64(c.Candidates)/float64(c.AllPairs)
+	}
+	return c, x.report, nil
+}

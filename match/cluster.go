@@ -1,0 +1,278 @@
+package match
+
+import (
+	"math"
+	"slices"
+)
+
+// Link is a scored pair of records, by record index.
+type Link struct {
+	A, B   int32
+	Weight float64
+}
+
+// Refusal is a link over the threshold that clustering declined, and why.
+type Refusal struct {
+	Link
+	// Reason is RefusedDifferent, RefusedThin or RefusedSize.
+	Reason string
+	// Against is, for RefusedDifferent, the pair of records (one from each side) that the
+	// model or a reviewer says are clearly different.
+	Against [2]int32
+}
+
+// Reasons a link was refused.
+const (
+	RefusedDifferent = "would join records that are clearly different"
+	RefusedThin      = "a record with too little to go on is already placed"
+	RefusedSize      = "cluster would exceed the size cap"
+)
+
+// clusterInput is what clustering needs besides the links.
+type clusterInput struct {
+	n int
+	// rank orders records by record id, so that ties between equal weights are broken the
+	// same way whatever the input order.
+	rank []int32
+	// must are pairs a reviewer said are the same student: joined first, unconditionally.
+	must [][2]int32
+	// differ reports that two records must never share a cluster.
+	differ func(a, b int32) bool
+	// thin marks records with too little to go on: such a record joins at most one other
+	// cluster and never pulls two together.
+	thin []bool
+	// maxSize caps the records in a cluster (0: no cap).
+	maxSize int
+}
+
+// clustering is the result of clusterLinks.
+type clustering struct {
+	// label is each record's cluster, numbered densely in order of each cluster's first
+	// record by rank.
+	label []int32
+	// size counts records per cluster label.
+	size []int32
+	// edges are the links that joined clusters: a spanning forest of each cluster.
+	edges []Link
+	// placed is, per record, the weight of the strongest accepted link touching it, or
+	// NaN for a record that joined no link.
+	placed   []float64
+	refusals []Refusal
+}
+
+// clusterLinks joins records into clusters, strongest link first, refusing a merge that
+// would put two clearly different records together, let a thin record bridge clusters, or
+// exceed the size cap. Connected components of all links would chain unrelated records
+// through one weak or wrong link; checking every cross pair before each merge stops that.
+// links is sorted in place.
+func clusterLinks(in clusterInput, links []Link) clustering {
+	u := newUnion(in.n)
+	c := clustering{placed: make([]float64, in.n)}
+	for i := range c.placed {
+		c.placed[i] = math.NaN()
+	}
+	accept := func(l Link) {
+		u.join(l.A, l.B)
+		c.edges = append(c.edges, l)
+		for _, r := range [2]int32{l.A, l.B} {
+			if math.IsNaN(c.placed[r]) || l.Weight > c.placed[r] {
+				c.placed[r] = l.Weight
+			}
+		}
+	}
+	for _, m := range in.must {
+		if u.find(m[0]) != u.find(m[1]) {
+			accept(Link{A: m[0], B: m[1], Weight: math.Inf(1)})
+		}
+	}
+	slices.SortFunc(links, func(x, y Link) int {
+		if x.Weight != y.Weight {
+			if x.Weight > y.Weight {
+				return -1
+			}
+			return 1
+		}
+		xl, xh := orderPair(in.rank, x)
+		yl, yh := orderPair(in.rank, y)
+		if xl != yl {
+			return int(xl - yl)
+		}
+		return int(xh - yh)
+	})
+	for _, l := range links {
+		ra, rb := u.find(l.A), u.find(l.B)
+		if ra == rb {
+			continue
+		}
+		if (in.thin != nil) && ((in.thin[l.A] && u.size(ra) > 1) || (in.thin[l.B] && u.size(rb) > 1)) {
+			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedThin})
+			continue
+		}
+		if in.maxSize > 0 && u.size(ra)+u.size(rb) > in.maxSize {
+			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedSize})
+			continue
+		}
+		if a, b, bad := firstDiffering(u.members(ra), u.members(rb), in.differ); bad {
+			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedDifferent, Against: [2]int32{a, b}})
+			continue
+		}
+		accept(l)
+	}
+	c.label, c.size = u.labels(in.rank)
+	return c
+}
+
+// orderPair returns the ranks of a link's records, lower first.
+func orderPair(rank []int32, l Link) (int32, int32) {
+	a, b := rank[l.A], rank[l.B]
+	if a > b {
+		a, b = b, a
+	}
+	return a, b
+}
+
+// firstDiffering returns the first pair across the two member lists that differ says
+// must stay apart.
+func firstDiffering(xs, ys []int32, differ func(a, b int32) bool) (int32, int32, bool) {
+	if differ == nil {
+		return 0, 0, false
+	}
+	for _, x := range xs {
+		for _, y := range ys {
+			if differ(x, y) {
+				return x, y, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// union is a disjoint-set forest that keeps each root's member list, merging the smaller
+// list into the larger.
+type union struct {
+	parent []int32
+	member [][]int32
+}
+
+func newUnion(n int) *union {
+	u := &union{parent: make([]int32, n), member: make([][]int32, n)}
+	for i := range u.parent {
+		u.parent[i] = int32(i)
+	}
+	return u
+}
+
+func (u *union) find(x int32) int32 {
+	for u.parent[x] != x {
+		u.parent[x] = u.parent[u.parent[x]]
+		x = u.parent[x]
+	}
+	return x
+}
+
+// members returns the records of root r's set.
+func (u *union) members(r int32) []int32 {
+	if u.member[r] == nil {
+		u.member[r] = []int32{r}
+	}
+	return u.member[r]
+}
+
+func (u *union) size(r int32) int {
+	if u.member[r] == nil {
+		return 1
+	}
+	return len(u.member[r])
+}
+
+func (u *union) join(a, b int32) {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return
+	}
+	if u.size(ra) < u.size(rb) {
+		ra, rb = rb, ra
+	}
+	u.member[ra] = append(u.members(ra), u.members(rb)...)
+	u.member[rb] = nil
+	u.parent[rb] = ra
+}
+
+// labels numbers the sets densely in order of each set's lowest-ranked record and
+// returns each record's label and each label's size.
+func (u *union) labels(rank []int32) ([]int32, []int32) {
+	n := len(u.parent)
+	byRank := make([]int32, n)
+	for i := range byRank {
+		byRank[i] = int32(i)
+	}
+	slices.SortFunc(byRank, func(a, b int32) int { return int(rank[a] - rank[b]) })
+	label := make([]int32, n)
+	for i := range label {
+		label[i] = -1
+	}
+	rootLabel := make(map[int32]int32)
+	var size []int32
+	for _, r := range byRank {
+		root := u.find(r)
+		l, ok := rootLabel[root]
+		if !ok {
+			l = int32(len(size))
+			rootLabel[root] = l
+			size = append(size, 0)
+		}
+		label[r] = l
+		size[l]++
+	}
+	return label, size
+}
+
+// path returns the accepted links joining records a and b, in order from a, or nil when
+// they are in different clusters (or a == b).
+func (c *clustering) path(a, b int32) []Link {
+	if a == b || c.label[a] != c.label[b] {
+		return nil
+	}
+	adj := map[int32][]int{}
+	for k, e := range c.edges {
+		if c.label[e.A] == c.label[a] {
+			adj[e.A] = append(adj[e.A], k)
+			adj[e.B] = append(adj[e.B], k)
+		}
+	}
+	// via[y] is the index of the edge by which the search reached y; a has none.
+	via := map[int32]int{a: -1}
+	for queue := []int32{a}; len(queue) > 0; {
+		x := queue[0]
+		queue = queue[1:]
+		if x == b {
+			break
+		}
+		for _, k := range adj[x] {
+			e := c.edges[k]
+			y := e.A
+			if y == x {
+				y = e.B
+			}
+			if _, seen := via[y]; !seen {
+				via[y] = k
+				queue = append(queue, y)
+			}
+		}
+	}
+	if _, ok := via[b]; !ok {
+		return nil
+	}
+	var out []Link
+	for x := b; x != a; {
+		e := c.edges[via[x]]
+		out = append(out, e)
+		if e.A == x {
+			x = e.B
+		} else {
+			x = e.A
+		}
+	}
+	slices.Reverse(out)
+	return out
+}

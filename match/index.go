@@ -1,0 +1,203 @@
+package match
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
+)
+
+// Outcomes of placing a new record.
+const (
+	// OutcomeMatch: the best candidate is at or above the upper threshold.
+	OutcomeMatch = "match"
+	// OutcomeReview: the best candidate is between the thresholds; a person decides.
+	OutcomeReview = "review"
+	// OutcomeNew: no candidate reaches the lower threshold; a new student.
+	OutcomeNew = "new"
+)
+
+// Candidate is an indexed record ranked against a query.
+type Candidate struct {
+	RecordID    string
+	StudentID   string
+	Weight      float64
+	Probability float64
+	Explanation score.Explanation
+}
+
+// Placement answers where a new record belongs.
+type Placement struct {
+	Outcome string
+	// StudentID is the student the record belongs to (OutcomeMatch) or the best
+	// candidate's student (OutcomeReview); "" for OutcomeNew.
+	StudentID string
+	// Candidates are ranked by weight, strongest first, at most the query's limit.
+	Candidates []Candidate
+	// Problems are values of the query that could not be prepared.
+	Problems []*normalize.FieldError
+}
+
+// Index places new records among the students of a linked roll, one at a time. Queries
+// and additions are safe from many goroutines at once.
+type Index struct {
+	linker *Linker
+	prep   *normalize.Preparer
+
+	mu       sync.RWMutex
+	table    *normalize.Table
+	ids      []string
+	student  []string
+	byID     map[string]int32
+	postings []map[uint64][]int32 // per blocking rule: key → records
+}
+
+// NewIndex builds an index of a run's records and their students.
+func (l *Linker) NewIndex(res *Result) (*Index, error) {
+	if l.model == nil {
+		return nil, errNoModel
+	}
+	p := res.Prepared
+	x := &Index{
+		linker:   l,
+		prep:     normalize.NewPreparer(normalize.Options{Dates: l.settings.Dates}),
+		table:    p.Table,
+		ids:      slices.Clone(p.Roll.IDs),
+		student:  make([]string, p.Roll.Len()),
+		byID:     make(map[string]int32, p.Roll.Len()),
+		postings: make([]map[uint64][]int32, len(l.settings.Blocking)),
+	}
+	for i := range x.postings {
+		x.postings[i] = map[uint64][]int32{}
+	}
+	var keys []uint64
+	for i, id := range x.ids {
+		x.student[i] = res.StudentIDs[res.Label[i]]
+		x.byID[id] = int32(i)
+		keys = x.indexKeys(keys, x.table, i, int32(i))
+	}
+	return x, nil
+}
+
+// indexKeys adds record i of t to the postings under index position pos.
+func (x *Index) indexKeys(buf []uint64, t *normalize.Table, i int, pos int32) []uint64 {
+	for r, rule := range x.linker.settings.Blocking {
+		buf = rule.AppendKeys(buf[:0], t, i)
+		for _, k := range buf {
+			x.postings[r][k] = append(x.postings[r][k], pos)
+		}
+	}
+	return buf
+}
+
+// Len returns the number of indexed records.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.ids)
+}
+
+// Query ranks the indexed records that blocking admits against rec and decides where rec
+// belongs. limit caps the candidates returned (0: 10).
+func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	q := normalize.NewTable(1, len(x.table.ExtraNames))
+	q.ExtraNames = x.table.ExtraNames
+	var pl Placement
+	pl.Problems = x.prep.Fill(q, 0, rec)
+
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	sc, err := x.linker.model.Scorer(q, x.table)
+	if err != nil {
+		return pl, err
+	}
+	seen := map[int32]bool{}
+	var cands []Candidate
+	var keys []uint64
+	for r, rule := range x.linker.settings.Blocking {
+		keys = rule.AppendKeys(keys[:0], q, 0)
+		for _, k := range keys {
+			for _, j := range x.postings[r][k] {
+				if seen[j] {
+					continue
+				}
+				seen[j] = true
+				w := sc.Weight(0, int(j))
+				cands = append(cands, Candidate{RecordID: x.ids[j], StudentID: x.student[j], Weight: w})
+			}
+		}
+	}
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		if a.Weight != b.Weight {
+			if a.Weight > b.Weight {
+				return -1
+			}
+			return 1
+		}
+		if a.RecordID < b.RecordID {
+			return -1
+		}
+		return 1
+	})
+	if len(cands) > limit {
+		cands = cands[:limit]
+	}
+	for k := range cands {
+		j := x.byID[cands[k].RecordID]
+		cands[k].Probability = score.Probability(cands[k].Weight)
+		cands[k].Explanation = sc.Explain(0, int(j))
+	}
+	pl.Candidates = cands
+	th := x.linker.settings.Thresholds
+	switch {
+	case len(cands) > 0 && cands[0].Weight >= th.Upper:
+		pl.Outcome, pl.StudentID = OutcomeMatch, cands[0].StudentID
+	case len(cands) > 0 && cands[0].Weight >= th.Lower:
+		pl.Outcome, pl.StudentID = OutcomeReview, cands[0].StudentID
+	default:
+		pl.Outcome = OutcomeNew
+	}
+	return pl, nil
+}
+
+// Add indexes a record as belonging to studentID (a new student's ID when the caller
+// decided so from a Query). The record ID must be new to the index.
+func (x *Index) Add(recordID string, rec normalize.Record, studentID string) ([]*normalize.FieldError, error) {
+	if recordID == "" || studentID == "" {
+		return nil, fmt.Errorf("match: index: record %q: both a record ID and a student ID are needed", recordID)
+	}
+	q := normalize.NewTable(1, len(x.table.ExtraNames))
+	problems := x.prep.Fill(q, 0, rec)
+
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if _, dup := x.byID[recordID]; dup {
+		return problems, fmt.Errorf("match: index: record ID %q is already indexed", recordID)
+	}
+	i := x.table.Grow(1)
+	copyRow(x.table, i, q, 0)
+	x.ids = append(x.ids, recordID)
+	x.student = append(x.student, studentID)
+	x.byID[recordID] = int32(i)
+	x.indexKeys(nil, x.table, i, int32(i))
+	return problems, nil
+}
+
+// copyRow copies row j of src into row i of dst.
+func copyRow(dst *normalize.Table, i int, src *normalize.Table, j int) {
+	dst.Given[i], dst.Middle[i], dst.Family[i] = src.Given[j], src.Middle[j], src.Family[j]
+	dst.Suffix[i] = src.Suffix[j]
+	dst.OtherGiven[i], dst.OtherFamily[i] = src.OtherGiven[j], src.OtherFamily[j]
+	dst.BirthDate[i], dst.Sex[i] = src.BirthDate[j], src.Sex[j]
+	dst.SSID[i], dst.LocalID[i], dst.Grade[i] = src.SSID[j], src.LocalID[j], src.Grade[j]
+	dst.Address[i], dst.City[i], dst.Zip[i] = src.Address[j], src.City[j], src.Zip[j]
+	dst.LEA[i], dst.School[i] = src.LEA[j], src.School[j]
+	for k := range dst.Extra {
+		dst.Extra[k][i] = src.Extra[k][j]
+	}
+}

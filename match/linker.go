@@ -1,0 +1,355 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/studentlink/studentlink/block"
+	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
+)
+
+// Progress reports how far a long stage has got. Total is 0 when unknown.
+type Progress struct {
+	Stage       string
+	Done, Total int64
+}
+
+// Stages reported through RunOptions.Progress.
+const (
+	StagePrepare = "prepare"
+	StageTrain   = "train"
+	StageScore   = "score"
+	StageCluster = "cluster"
+)
+
+// RunOptions are the per-run inputs besides the records.
+type RunOptions struct {
+	// Progress, when set, is called from time to time (from one goroutine at a time).
+	Progress func(Progress)
+	// Workers is the number of goroutines scoring pairs (default GOMAXPROCS).
+	Workers int
+	// EarlierIDs maps record IDs to the student IDs an earlier run gave them, so that
+	// students keep their IDs.
+	EarlierIDs map[string]string
+	// Decisions are a reviewer's verdicts on pairs, honoured over the model.
+	Decisions []Decision
+	// Retrain trains the model on this roll even when the linker already has one.
+	Retrain bool
+}
+
+// Linker links records into students by its settings and trained model.
+type Linker struct {
+	settings Settings
+	model    *score.Model
+	cannot   []compiledCannotLink
+}
+
+// compiledCannotLink is a CannotLink rule by comparison index and level mask.
+type compiledCannotLink struct {
+	name   string
+	comp   []int
+	levels []uint32 // bit l set: level l satisfies the condition
+}
+
+// New returns a linker with the given settings and no trained model.
+func New(s Settings) (*Linker, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	l := &Linker{settings: s}
+	for _, c := range s.CannotLink {
+		cc := compiledCannotLink{name: c.Name}
+		for _, cond := range c.Conditions {
+			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
+			var mask uint32
+			for li, name := range s.Comparisons[k].LevelNames() {
+				if slices.Contains(cond.Levels, name) {
+					mask |= 1 << li
+				}
+			}
+			cc.comp = append(cc.comp, k)
+			cc.levels = append(cc.levels, mask)
+		}
+		l.cannot = append(l.cannot, cc)
+	}
+	return l, nil
+}
+
+// Settings returns the linker's settings.
+func (l *Linker) Settings() Settings { return l.settings }
+
+// Model returns the trained model, or nil before training.
+func (l *Linker) Model() *score.Model { return l.model }
+
+// Prepared is a roll prepared for linking.
+type Prepared struct {
+	Roll     *Roll
+	Table    *normalize.Table
+	Problems []Problem
+	// Thin marks records with too little to go on: no name and no birth date.
+	Thin []bool
+	// Rank orders records by ID, for results that do not depend on input order.
+	Rank []int32
+}
+
+// Prepare normalizes every record of the roll in parallel. A value that cannot be used
+// is reported as a Problem and treated as missing; the record is kept.
+func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
+	n := roll.Len()
+	t := normalize.NewTable(n, len(roll.ExtraNames()))
+	t.ExtraNames = slices.Clone(roll.ExtraNames())
+	prep := normalize.NewPreparer(normalize.Options{Dates: l.settings.Dates})
+	workers := workerCount(opt.Workers)
+	problems := make([][]Problem, workers)
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	const chunk = 4096
+	var next atomic.Int64
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					for _, fe := range prep.Fill(t, i, roll.Record(i)) {
+						problems[w] = append(problems[w], Problem{
+							Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),
+							RecordID: roll.IDs[i], Field: fe.Field, Value: fe.Value, Err: fe.Err,
+						})
+					}
+				}
+				d := done.Add(int64(min(chunk, n-start)))
+				if w == 0 {
+					report(opt.Progress, StagePrepare, d, int64(n))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	report(opt.Progress, StagePrepare, int64(n), int64(n))
+	p := &Prepared{Roll: roll, Table: t, Thin: make([]bool, n)}
+	for _, ps := range problems {
+		p.Problems = append(p.Problems, ps...)
+	}
+	slices.SortFunc(p.Problems, func(a, b Problem) int {
+		if a.Source != b.Source {
+			if a.Source < b.Source {
+				return -1
+			}
+			return 1
+		}
+		return a.Line - b.Line
+	})
+	for i := range n {
+		noName := t.Given[i].Empty() && t.Family[i].Empty()
+		p.Thin[i] = noName && t.BirthDate[i].IsZero()
+	}
+	p.Rank = rankByID(roll.IDs)
+	return p, nil
+}
+
+func rankByID(ids []string) []int32 {
+	order := make([]int32, len(ids))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		switch {
+		case ids[a] < ids[b]:
+			return -1
+		case ids[a] > ids[b]:
+			return 1
+		}
+		return 0
+	})
+	rank := make([]int32, len(ids))
+	for r, i := range order {
+		rank[i] = int32(r)
+	}
+	return rank
+}
+
+func workerCount(w int) int {
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	return w
+}
+
+func report(fn func(Progress), stage string, done, total int64) {
+	if fn != nil {
+		fn(Progress{Stage: stage, Done: done, Total: total})
+	}
+}
+
+// blockOptions returns the candidate-generation options for a prepared roll.
+func (l *Linker) blockOptions(p *Prepared, opt RunOptions) block.Options {
+	o := block.Options{
+		Workers:  workerCount(opt.Workers),
+		MaxBlock: l.settings.MaxBlock,
+		Oversize: block.Skip,
+	}
+	switch l.settings.Mode {
+	case ModeDedupe:
+		o.Mode = block.Dedupe
+	case ModeLink:
+		o.Mode = block.Link
+		o.Sources = p.Roll.Source
+	case ModeLinkAndDedupe:
+		o.Mode = block.LinkAndDedupe
+		o.Sources = p.Roll.Source
+	}
+	return o
+}
+
+// sameSourceApart reports whether two records of one source must stay apart (Link mode).
+func (l *Linker) sameSourceApart(p *Prepared, a, b int32) bool {
+	return l.settings.Mode == ModeLink && p.Roll.Source[a] == p.Roll.Source[b]
+}
+
+// cannotLink returns the first cannot-link rule a level vector satisfies, or "".
+func (l *Linker) cannotLink(levels []uint8) string {
+	for _, c := range l.cannot {
+		all := true
+		for k, ci := range c.comp {
+			if c.levels[k]&(1<<levels[ci]) == 0 {
+				all = false
+				break
+			}
+		}
+		if all {
+			return c.name
+		}
+	}
+	return ""
+}
+
+// Train estimates the model from the prepared roll itself, without labels: u from random
+// pairs, then m (and u unless fixed) by EM over the distinct comparison vectors of the
+// candidate pairs.
+func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
+	tr := l.settings.Training
+	var sources []int32
+	if l.settings.Mode != ModeDedupe {
+		sources = p.Roll.Source
+	}
+	start, err := score.EstimateU(ctx, l.settings.Comparisons, p.Table, score.UOptions{
+		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources,
+	})
+	if err != nil {
+		return fmt.Errorf("match: estimating u: %w", err)
+	}
+	sc, err := start.Scorer(p.Table, p.Table)
+	if err != nil {
+		return err
+	}
+	workers := workerCount(opt.Workers)
+	counts := make([]score.PatternCounts, workers)
+	for w := range counts {
+		counts[w] = score.PatternCounts{}
+	}
+	var pairs atomic.Int64
+	_, err = block.Pairs(ctx, p.Table, l.settings.Blocking, l.blockOptions(p, opt), func(w int, batch []block.Pair) error {
+		for _, pr := range batch {
+			counts[w][sc.Key(int(pr.A), int(pr.B))]++
+		}
+		report(opt.Progress, StageTrain, pairs.Add(int64(len(batch))), 0)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("match: counting comparison vectors: %w", err)
+	}
+	all := counts[0]
+	for _, c := range counts[1:] {
+		all.Merge(c)
+	}
+	m, _, err := score.TrainEM(ctx, all, start, score.EMOptions{
+		FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance,
+	})
+	if err != nil {
+		return fmt.Errorf("match: EM: %w", err)
+	}
+	l.model = &m
+	return nil
+}
+
+// best is a record's strongest candidate so far.
+type best struct {
+	other  int32
+	weight float64
+}
+
+// scored is what the scoring pass keeps.
+type scored struct {
+	links []Link // pairs at or above the lower threshold
+	best  []best // per record
+	pairs int64
+}
+
+// scoreCandidates scores every candidate pair in parallel, keeping the pairs at or above
+// the lower threshold and each record's best candidate.
+func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Scorer, opt RunOptions) (*scored, error) {
+	workers := workerCount(opt.Workers)
+	n := p.Table.Len()
+	type local struct {
+		links []Link
+		best  []best
+	}
+	locals := make([]local, workers)
+	for w := range locals {
+		locals[w].best = make([]best, n)
+		for i := range locals[w].best {
+			locals[w].best[i] = best{other: -1, weight: math.Inf(-1)}
+		}
+	}
+	lower := l.settings.Thresholds.Lower
+	var count atomic.Int64
+	_, err := block.Pairs(ctx, p.Table, l.settings.Blocking, l.blockOptions(p, opt), func(w int, batch []block.Pair) error {
+		lc := &locals[w]
+		for _, pr := range batch {
+			a, b := pr.A, pr.B
+			wt := sc.Weight(int(a), int(b))
+			if wt > lc.best[a].weight {
+				lc.best[a] = best{b, wt}
+			}
+			if wt > lc.best[b].weight {
+				lc.best[b] = best{a, wt}
+			}
+			if wt >= lower {
+				lc.links = append(lc.links, Link{A: a, B: b, Weight: wt})
+			}
+		}
+		report(opt.Progress, StageScore, count.Add(int64(len(batch))), 0)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &scored{best: locals[0].best, pairs: count.Load()}
+	for w := range locals {
+		s.links = append(s.links, locals[w].links...)
+		if w == 0 {
+			continue
+		}
+		for i, bb := range locals[w].best {
+			cur := s.best[i]
+			if bb.weight > cur.weight || (bb.weight == cur.weight && bb.other >= 0 && (cur.other < 0 || p.Rank[bb.other] < p.Rank[cur.other])) {
+				s.best[i] = bb
+			}
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,305 @@
+package match
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var febrlID = regexp.MustCompile(`^(rec-\d+)`)
+
+// febrlTruth returns the true cluster of each record: the original's number in rec_id.
+func febrlTruth(r *Roll) []string {
+	out := make([]string, r.Len())
+	for i, id := range r.IDs {
+		out[i] = febrlID.FindString(id)
+	}
+	return out
+}
+
+func readRoll(t testing.TB, s Settings, paths ...string) *Roll {
+	t.Helper()
+	r, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		if err := r.ReadCSVFile(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r
+}
+
+func TestFEBRL(t *testing.T) {
+	tests := []struct {
+		name  string
+		mode  Mode
+		files []string
+	}{
+		{"dataset1", ModeDedupe, []string{"dataset1.csv"}},
+		{"dataset2", ModeDedupe, []string{"dataset2.csv"}},
+		{"dataset3", ModeDedupe, []string{"dataset3.csv"}},
+		{"dataset4", ModeLink, []string{"dataset4a.csv", "dataset4b.csv"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := PersonSettings()
+			s.Mode = tc.mode
+			var paths []string
+			for _, f := range tc.files {
+				paths = append(paths, "../testdata/febrl/"+f)
+			}
+			roll := readRoll(t, s, paths...)
+			l, err := New(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := l.Run(context.Background(), roll, RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sources []int32
+			if tc.mode == ModeLink {
+				sources = roll.Source
+			}
+			ev, err := Evaluate(res.Label, febrlTruth(roll), sources)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: %v; candidates %d, review %d, refused %d", tc.name, ev, res.CandidatePairs, len(res.Review), len(res.Refusals))
+			if ev.F1 < 0.98 {
+				t.Errorf("F1 = %.4f, want ≥ 0.98 (precision %.4f, recall %.4f)", ev.F1, ev.Precision, ev.Recall)
+			}
+			if len(res.Label) != roll.Len() {
+				t.Errorf("%d labels for %d records", len(res.Label), roll.Len())
+			}
+		})
+	}
+}
+
+// TestRunStableIDs checks that student IDs do not depend on input order or GOMAXPROCS.
+func TestRunStableIDs(t *testing.T) {
+	s := PersonSettings()
+	data, err := os.ReadFile("../testdata/febrl/dataset1.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	shuffled := append([]string{lines[0]}, lines[1:]...)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled)-1, func(i, j int) {
+		shuffled[i+1], shuffled[j+1] = shuffled[j+1], shuffled[i+1]
+	})
+	run := func(text string, procs int) map[string]string {
+		prev := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(prev)
+		roll, err := s.NewRoll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := roll.ReadCSV("in.csv", strings.NewReader(text)); err != nil {
+			t.Fatal(err)
+		}
+		l, err := New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := l.Run(context.Background(), roll, RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for i, id := range roll.IDs {
+			out[id] = res.StudentIDs[res.Label[i]]
+		}
+		return out
+	}
+	a := run(strings.Join(lines, "\n"), 1)
+	b := run(strings.Join(shuffled, "\n"), 2)
+	if d := cmp.Diff(a, b); d != "" {
+		t.Errorf("student IDs differ between input orders / GOMAXPROCS (-sorted,1 +shuffled,2):\n%s", d)
+	}
+}
+
+func TestRunDecisionsAndEarlierIDs(t *testing.T) {
+	s := PersonSettings()
+	roll := readRoll(t, s, "../testdata/febrl/dataset1.csv")
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	first, err := l.Run(ctx, roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Find a linked pair and a record apart from it, and reverse both verdicts.
+	var together [2]string
+	for _, c := range first.Clusters() {
+		if len(c) >= 2 {
+			together = [2]string{roll.IDs[c[0]], roll.IDs[c[1]]}
+			break
+		}
+	}
+	var loner string
+	for _, c := range first.Clusters() {
+		if len(c) == 1 {
+			loner = roll.IDs[c[0]]
+			break
+		}
+	}
+	earlier := map[string]string{}
+	for i, id := range roll.IDs {
+		earlier[id] = first.StudentIDs[first.Label[i]]
+	}
+	second, err := l.Run(ctx, roll, RunOptions{
+		EarlierIDs: earlier,
+		Decisions: []Decision{
+			{A: together[0], B: together[1], Same: false},
+			{A: loner, B: together[0], Same: true},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := second.StudentOf(together[0])
+	sb, _ := second.StudentOf(together[1])
+	sl, _ := second.StudentOf(loner)
+	if sa == sb {
+		t.Errorf("records %s and %s were decided different but share student %s", together[0], together[1], sa)
+	}
+	if sl != sa {
+		t.Errorf("records %s and %s were decided the same but are students %s and %s", loner, together[0], sl, sa)
+	}
+	if len(second.IDChanges) == 0 {
+		t.Error("no ID changes reported after a split and a merge")
+	}
+	// Unchanged students keep their IDs.
+	kept := 0
+	for i, id := range roll.IDs {
+		if second.StudentIDs[second.Label[i]] == earlier[id] {
+			kept++
+		}
+	}
+	if kept < roll.Len()-5 {
+		t.Errorf("only %d of %d records kept their student ID", kept, roll.Len())
+	}
+	if _, err := l.Run(ctx, roll, RunOptions{Decisions: []Decision{{A: "nope", B: loner}}}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("decision on an unknown record: err = %v", err)
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	s := PersonSettings()
+	roll := readRoll(t, s, "../testdata/febrl/dataset1.csv")
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := l.Run(ctx, roll, RunOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestSaveLoad(t *testing.T) {
+	s := PersonSettings()
+	roll := readRoll(t, s, "../testdata/febrl/dataset1.csv")
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Run(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := l.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	l2, err := Load(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(l.Model(), l2.Model()); d != "" {
+		t.Errorf("model after save/load (-saved +loaded):\n%s", d)
+	}
+	res2, err := l2.Run(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(res.StudentIDs, res2.StudentIDs); d != "" {
+		t.Errorf("loaded model clusters differently:\n%s", d)
+	}
+	if _, err := Load(strings.NewReader(`{"version": 99}`)); err == nil {
+		t.Error("loading version 99: want error")
+	}
+	if _, err := Load(strings.NewReader(`not json`)); err == nil {
+		t.Error("loading garbage: want error")
+	}
+}
+
+func TestWhy(t *testing.T) {
+	s := PersonSettings()
+	roll := readRoll(t, s, "../testdata/febrl/dataset3.csv")
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Run(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, c := range res.Clusters() {
+		if len(c) < 3 {
+			continue
+		}
+		a, b := roll.IDs[c[0]], roll.IDs[c[len(c)-1]]
+		chain, together, err := res.Why(a, b)
+		if err != nil || !together || len(chain) == 0 {
+			t.Fatalf("Why(%s, %s) = %d links, %v, %v", a, b, len(chain), together, err)
+		}
+		if chain[0].A != a || chain[len(chain)-1].B != b {
+			t.Errorf("chain from %s to %s runs %s … %s", a, b, chain[0].A, chain[len(chain)-1].B)
+		}
+		for k := 1; k < len(chain); k++ {
+			if chain[k].A != chain[k-1].B {
+				t.Errorf("chain broken at link %d: %s then %s", k, chain[k-1].B, chain[k].A)
+			}
+		}
+		for _, link := range chain {
+			if link.Explanation.Weight < s.Thresholds.Upper {
+				t.Errorf("link %s–%s in a chain has weight %.2f below the upper threshold", link.A, link.B, link.Explanation.Weight)
+			}
+		}
+		checked++
+		if checked == 20 {
+			break
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no cluster of 3 or more records to explain")
+	}
+	for _, c := range res.Clusters() {
+		if len(c) != 1 {
+			continue
+		}
+		ap, ok, err := res.WhyApart(roll.IDs[c[0]])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok && ap.Weight >= ap.Upper && ap.Refused == "" {
+			t.Errorf("record %s is apart but its best candidate %s scores %.2f ≥ %.2f with no refusal", ap.Record, ap.Best, ap.Weight, ap.Upper)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package match
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/studentlink/studentlink/block"
+	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
+)
+
+// Mode says which pairs of records the linker considers.
+type Mode string
+
+// Modes of linkage. In Link mode every input source (a file, an LEA's roll) is taken to
+// hold each student at most once, so only pairs from different sources are compared and
+// two records of one source never share a cluster.
+const (
+	ModeDedupe        Mode = "dedupe"
+	ModeLink          Mode = "link"
+	ModeLinkAndDedupe Mode = "link_and_dedupe"
+)
+
+// Thresholds are match weights (log2 Bayes factors) that sort pairs into outcomes.
+type Thresholds struct {
+	// Upper: a pair at or above it links.
+	Upper float64 `json:"upper"`
+	// Lower: a pair at or above it but below Upper goes to the review queue.
+	Lower float64 `json:"lower"`
+	// Different: two records scoring below it are clearly different and never share a
+	// cluster, however strong the links that would bring them together.
+	Different float64 `json:"different"`
+}
+
+// Condition holds when a comparison's level is one of Levels (by level name).
+type Condition struct {
+	Comparison string   `json:"comparison"`
+	Levels     []string `json:"levels"`
+}
+
+// CannotLink says two records are different students when all its conditions hold, for
+// example twins: given names that disagree and SSIDs that disagree.
+type CannotLink struct {
+	Name       string      `json:"name"`
+	Conditions []Condition `json:"conditions"`
+}
+
+// Training configures unsupervised training.
+type Training struct {
+	// UPairs is the number of random pairs EstimateU draws (default 1,000,000).
+	UPairs int `json:"u_pairs,omitempty"`
+	// Seed makes training reproducible.
+	Seed uint64 `json:"seed"`
+	// MaxIterations and Tolerance bound EM.
+	MaxIterations int     `json:"max_iterations,omitempty"`
+	Tolerance     float64 `json:"tolerance,omitempty"`
+	// FixU keeps u at the EstimateU values during EM.
+	FixU bool `json:"fix_u,omitempty"`
+}
+
+// Settings say what the input columns mean and how to link: the comparisons and their
+// levels, the blocking rules, the thresholds. They serialize to JSON.
+type Settings struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Mode    Mode   `json:"mode"`
+	// IDColumn holds each record's unique ID; Columns map the others to roles.
+	IDColumn    string                `json:"id_column"`
+	Columns     []Column              `json:"columns"`
+	Dates       normalize.DateOptions `json:"dates"`
+	Comparisons []score.Comparison    `json:"comparisons"`
+	Blocking    []block.Rule          `json:"blocking"`
+	// MaxBlock caps the records sharing one blocking key; larger blocks are skipped and
+	// reported (0: no cap).
+	MaxBlock   int          `json:"max_block,omitempty"`
+	Thresholds Thresholds   `json:"thresholds"`
+	CannotLink []CannotLink `json:"cannot_link,omitempty"`
+	// MaxClusterSize caps the records of one student (0: no cap).
+	MaxClusterSize int      `json:"max_cluster_size,omitempty"`
+	Training       Training `json:"training"`
+}
+
+// Validate reports the first inconsistency in the settings.
+func (s Settings) Validate() error {
+	switch s.Mode {
+	case ModeDedupe, ModeLink, ModeLinkAndDedupe:
+	default:
+		return fmt.Errorf("match: settings %q: unknown mode %q (want dedupe, link or link_and_dedupe)", s.Name, s.Mode)
+	}
+	if _, err := NewRoll(s.IDColumn, s.Columns); err != nil {
+		return fmt.Errorf("match: settings %q: %w", s.Name, err)
+	}
+	if len(s.Comparisons) == 0 {
+		return fmt.Errorf("match: settings %q: no comparisons", s.Name)
+	}
+	if len(s.Blocking) == 0 {
+		return fmt.Errorf("match: settings %q: no blocking rules", s.Name)
+	}
+	if s.Thresholds.Lower > s.Thresholds.Upper {
+		return fmt.Errorf("match: settings %q: lower threshold %g is above upper threshold %g", s.Name, s.Thresholds.Lower, s.Thresholds.Upper)
+	}
+	if s.Thresholds.Different > s.Thresholds.Lower {
+		return fmt.Errorf("match: settings %q: different threshold %g is above lower threshold %g", s.Name, s.Thresholds.Different, s.Thresholds.Lower)
+	}
+	for _, c := range s.CannotLink {
+		for _, cond := range c.Conditions {
+			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
+			if k < 0 {
+				return fmt.Errorf("match: settings %q: cannot-link rule %q names unknown comparison %q", s.Name, c.Name, cond.Comparison)
+			}
+			levels := s.Comparisons[k].LevelNames()
+			for _, l := range cond.Levels {
+				if !slices.Contains(levels, l) {
+					return fmt.Errorf("match: settings %q: cannot-link rule %q: comparison %q has no level %q (levels: %v)", s.Name, c.Name, cond.Comparison, l, levels)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// NewRoll returns an empty roll for these settings' columns.
+func (s Settings) NewRoll() (*Roll, error) { return NewRoll(s.IDColumn, s.Columns) }
+
+// SavedModel is what Linker.Save writes: the settings and the trained model.
+type SavedModel struct {
+	Version  int         `json:"version"`
+	Settings Settings    `json:"settings"`
+	Model    score.Model `json:"model"`
+}
+
+const savedModelVersion = 1
+
+// LoadSettings reads settings from a JSON file.
+func LoadSettings(path string) (Settings, error) {
+	var s Settings
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return s, fmt.Errorf("match: %w", err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("match: settings %s: %w", path, err)
+	}
+	return s, s.Validate()
+}
+
+// Save writes the settings and the trained model as JSON.
+func (l *Linker) Save(w io.Writer) error {
+	if l.model == nil {
+		return errNoModel
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(SavedModel{Version: savedModelVersion, Settings: l.settings, Model: *l.model})
+}
+
+// Load reads what Save wrote and returns a linker that scores without retraining.
+func Load(r io.Reader) (*Linker, error) {
+	var sm SavedModel
+	if err := json.NewDecoder(r).Decode(&sm); err != nil {
+		return nil, fmt.Errorf("match: reading saved model: %w", err)
+	}
+	if sm.Version != savedModelVersion {
+		return nil, fmt.Errorf("match: saved model version %d, this library reads version %d", sm.Version, savedModelVersion)
+	}
+	l, err := New(sm.Settings)
+	if err != nil {
+		return nil, err
+	}
+	l.model = &sm.Model
+	return l, nil
+}
+
+var errNoModel = errors.New("match: the linker has no trained model; call Train or Run first")

@@ -1,0 +1,400 @@
+package score
+
+import (
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// accessor reads a role of record i as a comparable string; "" is missing. Enum roles
+// map to constant strings, so reading never allocates.
+type accessor func(t *normalize.Table, i int) string
+
+var sexNames = [...]string{"", "f", "m", "x"}
+
+func accessorFor(role normalize.Role) (accessor, bool) {
+	switch role {
+	case normalize.RoleGiven:
+		return func(t *normalize.Table, i int) string { return t.Given[i].Key }, true
+	case normalize.RoleMiddle:
+		return func(t *normalize.Table, i int) string { return t.Middle[i].Key }, true
+	case normalize.RoleFamily:
+		return func(t *normalize.Table, i int) string { return t.Family[i].Key }, true
+	case normalize.RoleSuffix:
+		return func(t *normalize.Table, i int) string { return t.Suffix[i] }, true
+	case normalize.RoleSex:
+		return func(t *normalize.Table, i int) string {
+			if s := int(t.Sex[i]); s < len(sexNames) {
+				return sexNames[s]
+			}
+			return ""
+		}, true
+	case normalize.RoleSSID:
+		return func(t *normalize.Table, i int) string { return t.SSID[i] }, true
+	case normalize.RoleLocalID:
+		return func(t *normalize.Table, i int) string { return t.LocalID[i] }, true
+	case normalize.RoleGrade:
+		return func(t *normalize.Table, i int) string { return t.Grade[i].String() }, true
+	case normalize.RoleAddress:
+		return func(t *normalize.Table, i int) string { return t.Address[i].Key }, true
+	case normalize.RoleCity:
+		return func(t *normalize.Table, i int) string { return t.City[i].Key }, true
+	case normalize.RoleZip:
+		return func(t *normalize.Table, i int) string { return t.Zip[i] }, true
+	case normalize.RoleLEA:
+		return func(t *normalize.Table, i int) string { return t.LEA[i] }, true
+	case normalize.RoleSchool:
+		return func(t *normalize.Table, i int) string { return t.School[i] }, true
+	}
+	if name, ok := role.ExtraName(); ok {
+		return func(t *normalize.Table, i int) string {
+			if k := extraIndex(t, name); k >= 0 {
+				return t.Extra[k][i].Key
+			}
+			return ""
+		}, true
+	}
+	return nil, false
+}
+
+// textAccessor reads a Text role of record i, or nil when the role is not text.
+type textAccessor func(t *normalize.Table, i int) *normalize.Text
+
+func textAccessorFor(role normalize.Role) textAccessor {
+	switch role {
+	case normalize.RoleGiven:
+		return func(t *normalize.Table, i int) *normalize.Text { return &t.Given[i].Text }
+	case normalize.RoleMiddle:
+		return func(t *normalize.Table, i int) *normalize.Text { return &t.Middle[i].Text }
+	case normalize.RoleFamily:
+		return func(t *normalize.Table, i int) *normalize.Text { return &t.Family[i].Text }
+	case normalize.RoleAddress:
+		return func(t *normalize.Table, i int) *normalize.Text { return &t.Address[i] }
+	case normalize.RoleCity:
+		return func(t *normalize.Table, i int) *normalize.Text { return &t.City[i] }
+	}
+	if name, ok := role.ExtraName(); ok {
+		return func(t *normalize.Table, i int) *normalize.Text {
+			if k := extraIndex(t, name); k >= 0 {
+				return &t.Extra[k][i]
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// extraIndex finds an extra column by name; tables have few extras, so a scan is faster
+// than a map.
+func extraIndex(t *normalize.Table, name string) int {
+	for k, n := range t.ExtraNames {
+		if n == name {
+			return k
+		}
+	}
+	return -1
+}
+
+// compiled is a comparison ready to run on pairs of records.
+type compiled struct {
+	Comparison
+	levels int
+	get    accessor
+	text   textAccessor
+	// For the name kinds, the level indexes after "exact".
+	jwFirst, phonetic, middleSwap int
+}
+
+func compile(c Comparison) (compiled, error) {
+	if err := c.Validate(); err != nil {
+		return compiled{}, err
+	}
+	k := compiled{Comparison: c, levels: len(c.LevelNames())}
+	switch c.Kind {
+	case KindGivenName, KindFamilyName:
+		k.jwFirst = 3
+		k.phonetic = 3 + len(c.Thresholds)
+		k.middleSwap = k.phonetic + 1
+	case KindText:
+		k.jwFirst = 2
+		k.text = textAccessorFor(c.Role)
+		k.get, _ = accessorFor(c.Role)
+	case KindID, KindExact:
+		k.get, _ = accessorFor(c.Role)
+	}
+	return k, nil
+}
+
+// elseLevel is the last level.
+func (k *compiled) elseLevel() uint8 { return uint8(k.levels - 1) }
+
+// level returns the comparison's level for record i of a against record j of b.
+func (k *compiled) level(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
+	switch k.Kind {
+	case KindGivenName:
+		return k.givenLevel(a, i, b, j)
+	case KindFamilyName:
+		return k.familyLevel(a, i, b, j)
+	case KindBirthDate:
+		return birthDateLevel(a.BirthDate[i], b.BirthDate[j])
+	case KindID:
+		return idLevel(k.get(a, i), k.get(b, j))
+	case KindExact:
+		x, y := k.get(a, i), k.get(b, j)
+		switch {
+		case x == "" || y == "":
+			return LevelNull
+		case x == y:
+			return LevelExact
+		}
+		return 2
+	case KindText:
+		return k.textLevel(a, i, b, j)
+	case KindNameSwap:
+		return nameSwapLevel(a, i, b, j)
+	}
+	return LevelNull
+}
+
+// jwLevel returns the first Jaro–Winkler level whose threshold the pair reaches, or 0.
+func (k *compiled) jwLevel(x, y *normalize.Text) uint8 {
+	if len(k.Thresholds) == 0 {
+		return 0
+	}
+	s := JaroWinklerText(*x, *y)
+	for n, t := range k.Thresholds {
+		if s >= t {
+			return uint8(k.jwFirst + n)
+		}
+	}
+	return 0
+}
+
+func (k *compiled) textLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
+	x, y := k.text(a, i), k.text(b, j)
+	if x == nil || y == nil || x.Empty() || y.Empty() {
+		return LevelNull
+	}
+	if x.Key == y.Key {
+		return LevelExact
+	}
+	if l := k.jwLevel(x, y); l != 0 {
+		return l
+	}
+	return k.elseLevel()
+}
+
+// nameLevel is the level of one pair of given names (given kind) or family names.
+func (k *compiled) nameLevel(x, y *normalize.NamePart) uint8 {
+	if x.Key == y.Key {
+		return LevelExact
+	}
+	if k.Kind == KindGivenName {
+		if normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) {
+			return 2
+		}
+	} else if isToken(x.Key, y.Tokens) || isToken(y.Key, x.Tokens) {
+		return 2
+	}
+	if l := k.jwLevel(&x.Text, &y.Text); l != 0 {
+		return l
+	}
+	if samePhonetic(x, y, k.Kind == KindFamilyName) {
+		return uint8(k.phonetic)
+	}
+	return k.elseLevel()
+}
+
+func isToken(key string, tokens []string) bool {
+	if len(tokens) < 2 {
+		return false
+	}
+	for _, t := range tokens {
+		if t == key {
+			return true
+		}
+	}
+	return false
+}
+
+// samePhonetic compares Double Metaphone codes, and for family names NYSIIS as well.
+func samePhonetic(x, y *normalize.NamePart, nysiis bool) bool {
+	if x.Metaphone != "" && (x.Metaphone == y.Metaphone || x.Metaphone == y.MetaphoneAlt ||
+		x.MetaphoneAlt == y.Metaphone || x.MetaphoneAlt == y.MetaphoneAlt) {
+		return true
+	}
+	return nysiis && x.NYSIIS != "" && x.NYSIIS == y.NYSIIS
+}
+
+func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
+	x, y := &a.Given[i], &b.Given[j]
+	ox, oy := a.OtherGiven[i], b.OtherGiven[j]
+	if x.Empty() && len(ox) == 0 || y.Empty() && len(oy) == 0 {
+		return LevelNull
+	}
+	best := k.elseLevel()
+	if !x.Empty() && !y.Empty() {
+		best = k.nameLevel(x, y)
+	}
+	if best > LevelExact && (len(ox) > 0 || len(oy) > 0) {
+		best = k.bestOver(x, ox, y, oy, best)
+	}
+	if best > uint8(k.middleSwap) {
+		mx, my := &a.Middle[i], &b.Middle[j]
+		if (!x.Empty() && x.Key == my.Key) || (!y.Empty() && y.Key == mx.Key) {
+			best = uint8(k.middleSwap)
+		}
+	}
+	return best
+}
+
+func (k *compiled) familyLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
+	x, y := &a.Family[i], &b.Family[j]
+	ox, oy := a.OtherFamily[i], b.OtherFamily[j]
+	if x.Empty() && len(ox) == 0 || y.Empty() && len(oy) == 0 {
+		return LevelNull
+	}
+	best := k.elseLevel()
+	if !x.Empty() && !y.Empty() {
+		best = k.nameLevel(x, y)
+	}
+	if best > LevelExact && (len(ox) > 0 || len(oy) > 0) {
+		best = k.bestOver(x, ox, y, oy, best)
+	}
+	return best
+}
+
+// bestOver improves best over every pair of names drawn from {x} ∪ ox and {y} ∪ oy.
+func (k *compiled) bestOver(x *normalize.NamePart, ox []normalize.NamePart, y *normalize.NamePart, oy []normalize.NamePart, best uint8) uint8 {
+	try := func(p, q *normalize.NamePart) {
+		if !p.Empty() && !q.Empty() {
+			if l := k.nameLevel(p, q); l < best {
+				best = l
+			}
+		}
+	}
+	for n := range ox {
+		try(&ox[n], y)
+		for m := range oy {
+			try(&ox[n], &oy[m])
+		}
+	}
+	for m := range oy {
+		try(x, &oy[m])
+	}
+	return best
+}
+
+// Birth-date levels.
+const (
+	dateSwapped     = 2
+	dateOneDigit    = 3
+	dateWithinMonth = 4
+	dateSameYear    = 5
+	dateElse        = 6
+)
+
+func birthDateLevel(x, y normalize.Date) uint8 {
+	switch {
+	case x.IsZero() || y.IsZero():
+		return LevelNull
+	case x == y:
+		return LevelExact
+	case x.Year == y.Year && x.Month == y.Day && x.Day == y.Month:
+		return dateSwapped
+	}
+	dx, dy := x.Digits(), y.Digits()
+	if oneEdit(dx[:], dy[:]) {
+		return dateOneDigit
+	}
+	diff := x.DayNumber() - y.DayNumber()
+	if diff >= -31 && diff <= 31 {
+		return dateWithinMonth
+	}
+	if x.Year == y.Year {
+		return dateSameYear
+	}
+	return dateElse
+}
+
+// oneEdit reports whether equal-length x and y differ by one substitution or one
+// transposition of adjacent bytes.
+func oneEdit[S ~string | ~[]byte](x, y S) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	first := -1
+	diffs := 0
+	for n := 0; n < len(x); n++ {
+		if x[n] != y[n] {
+			if diffs == 0 {
+				first = n
+			}
+			diffs++
+			if diffs > 2 {
+				return false
+			}
+		}
+	}
+	switch diffs {
+	case 1:
+		return true
+	case 2:
+		f := first
+		return f+1 < len(x) && x[f] == y[f+1] && x[f+1] == y[f]
+	}
+	return false
+}
+
+func idLevel(x, y string) uint8 {
+	switch {
+	case x == "" || y == "":
+		return LevelNull
+	case x == y:
+		return LevelExact
+	case oneEdit(x, y):
+		return 2
+	}
+	return 3
+}
+
+// nameSwapLevel: given and family names swapped between the records.
+func nameSwapLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
+	gx, fx, gy, fy := &a.Given[i], &a.Family[i], &b.Given[j], &b.Family[j]
+	if gx.Empty() || fx.Empty() || gy.Empty() || fy.Empty() {
+		return LevelNull
+	}
+	if gx.Key == fx.Key || gy.Key == fy.Key {
+		return 2 // "Lee Lee": a swap cannot be told
+	}
+	if (gx.Key == fy.Key || JaroWinklerText(gx.Text, fy.Text) >= 0.92) &&
+		(fx.Key == gy.Key || JaroWinklerText(fx.Text, gy.Text) >= 0.92) {
+		return 1
+	}
+	return 2
+}
+
+// JaroWinklerText is JaroWinkler on prepared text: it reads the folded keys (or their
+// precomputed characters) without decoding.
+func JaroWinklerText(x, y normalize.Text) float64 {
+	if x.Key == y.Key {
+		return 1
+	}
+	if x.Runes == nil && y.Runes == nil {
+		return winkler(jaroASCII(x.Key, y.Key), commonPrefixBytes(x.Key, y.Key))
+	}
+	var bx, by [shortLen]rune
+	rx, ry := x.Runes, y.Runes
+	if rx == nil {
+		rx = asciiRunes(x.Key, bx[:0])
+	}
+	if ry == nil {
+		ry = asciiRunes(y.Key, by[:0])
+	}
+	return winkler(jaroRunes(rx, ry), commonPrefixRunes(rx, ry))
+}
+
+func asciiRunes(s string, buf []rune) []rune {
+	for i := 0; i < len(s); i++ {
+		buf = append(buf, rune(s[i]))
+	}
+	return buf
+}

@@ -1,0 +1,168 @@
+package score
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// Kind names a built-in comparison.
+type Kind string
+
+// The built-in comparisons. Each has ordered levels from the strongest agreement to the
+// weakest ("else"), after a "null" level for a value missing on either side.
+const (
+	// KindGivenName: exact / same nickname group / Jaro–Winkler ≥ each threshold / same
+	// Double Metaphone code / swapped with the middle name / else. Other given names
+	// (aliases) take part: the best level over all pairs of names counts.
+	KindGivenName Kind = "given_name"
+	// KindFamilyName: exact / one is a token of the other's compound name / Jaro–Winkler
+	// ≥ each threshold / same phonetic code / else. Other family names take part.
+	KindFamilyName Kind = "family_name"
+	// KindBirthDate: exact / day and month transposed / one digit edit in YYYYMMDD /
+	// within one month / same year / else.
+	KindBirthDate Kind = "birth_date"
+	// KindID: exact / one substitution or adjacent transposition / else, on Role (ssid
+	// or local_id).
+	KindID Kind = "id"
+	// KindExact: exact / else, on Role.
+	KindExact Kind = "exact"
+	// KindText: exact / Jaro–Winkler ≥ each threshold / else, on the folded key of Role.
+	KindText Kind = "text"
+	// KindNameSwap: given and family names swapped between the records / else.
+	KindNameSwap Kind = "name_swap"
+)
+
+// Comparison compares one aspect of two records. It is a value: it serializes to JSON.
+type Comparison struct {
+	Name string `json:"name"`
+	Kind Kind   `json:"kind"`
+	// Role is the field compared by the id, exact and text kinds.
+	Role normalize.Role `json:"role,omitempty"`
+	// Thresholds are the Jaro–Winkler levels, highest first, for the name and text kinds.
+	Thresholds []float64 `json:"thresholds,omitempty"`
+	// TermFrequency adjusts the exact level by how common the value is.
+	TermFrequency bool `json:"term_frequency,omitempty"`
+}
+
+// Level indexes shared by every comparison.
+const (
+	LevelNull  = 0 // a value is missing on one side: no evidence
+	LevelExact = 1
+)
+
+// maxLevels bounds the levels of one comparison: a comparison vector packs each level in
+// four bits.
+const maxLevels = 16
+
+// MaxComparisons is the most comparisons a model may have.
+const MaxComparisons = 16
+
+// GivenName returns the default given-name comparison.
+func GivenName() Comparison {
+	return Comparison{Name: "given_name", Kind: KindGivenName, Thresholds: []float64{0.92, 0.85}, TermFrequency: true}
+}
+
+// FamilyName returns the default family-name comparison.
+func FamilyName() Comparison {
+	return Comparison{Name: "family_name", Kind: KindFamilyName, Thresholds: []float64{0.92, 0.85}, TermFrequency: true}
+}
+
+// BirthDate returns the default birth-date comparison.
+func BirthDate() Comparison { return Comparison{Name: "birth_date", Kind: KindBirthDate} }
+
+// ID returns an identifier comparison on role (normalize.RoleSSID or RoleLocalID).
+func ID(role normalize.Role) Comparison {
+	return Comparison{Name: string(role), Kind: KindID, Role: role}
+}
+
+// Exact returns an exact-match comparison on role.
+func Exact(role normalize.Role) Comparison {
+	return Comparison{Name: string(role), Kind: KindExact, Role: role}
+}
+
+// Text returns a Jaro–Winkler comparison on role with the given thresholds.
+func Text(role normalize.Role, thresholds ...float64) Comparison {
+	return Comparison{Name: string(role), Kind: KindText, Role: role, Thresholds: thresholds}
+}
+
+// NameSwap returns the given–family swap comparison.
+func NameSwap() Comparison { return Comparison{Name: "name_swap", Kind: KindNameSwap} }
+
+// StudentComparisons are the comparisons for student rolls.
+func StudentComparisons() []Comparison {
+	return []Comparison{
+		GivenName(), FamilyName(), BirthDate(), ID(normalize.RoleSSID),
+		Exact(normalize.RoleSex), Exact(normalize.RoleZip), Text(normalize.RoleAddress, 0.9, 0.8), NameSwap(),
+	}
+}
+
+// PersonComparisons are the comparisons for person records with the FEBRL columns
+// (address_2 and state as extra columns).
+func PersonComparisons() []Comparison {
+	return []Comparison{
+		GivenName(), FamilyName(), BirthDate(), ID(normalize.RoleSSID),
+		Text(normalize.RoleAddress, 0.9, 0.8), Text(normalize.ExtraRole("address_2"), 0.9, 0.8),
+		Text(normalize.RoleCity, 0.9), Exact(normalize.RoleZip), Exact(normalize.ExtraRole("state")), NameSwap(),
+	}
+}
+
+func jwLevelName(t float64) string { return "jaro_winkler>=" + strconv.FormatFloat(t, 'f', -1, 64) }
+
+// LevelNames returns the names of the comparison's levels, "null" first.
+func (c Comparison) LevelNames() []string {
+	names := []string{"null", "exact"}
+	jw := func() {
+		for _, t := range c.Thresholds {
+			names = append(names, jwLevelName(t))
+		}
+	}
+	switch c.Kind {
+	case KindGivenName:
+		names = append(names, "nickname")
+		jw()
+		names = append(names, "metaphone", "middle_swapped")
+	case KindFamilyName:
+		names = append(names, "token")
+		jw()
+		names = append(names, "phonetic")
+	case KindBirthDate:
+		names = append(names, "day_month_swapped", "one_digit", "within_month", "same_year")
+	case KindID:
+		names = append(names, "one_edit")
+	case KindText:
+		jw()
+	case KindNameSwap:
+		names[1] = "swapped"
+	}
+	return append(names, "else")
+}
+
+// Validate reports what is wrong with the comparison.
+func (c Comparison) Validate() error {
+	switch c.Kind {
+	case KindGivenName, KindFamilyName, KindBirthDate, KindNameSwap:
+	case KindID, KindExact, KindText:
+		if _, ok := accessorFor(c.Role); !ok {
+			return fmt.Errorf("score: comparison %q: kind %s cannot compare role %q", c.Name, c.Kind, c.Role)
+		}
+		if c.Kind == KindID && c.Role != normalize.RoleSSID && c.Role != normalize.RoleLocalID {
+			return fmt.Errorf("score: comparison %q: kind id compares ssid or local_id, not %q", c.Name, c.Role)
+		}
+	default:
+		return fmt.Errorf("score: comparison %q: unknown kind %q", c.Name, c.Kind)
+	}
+	if c.Name == "" {
+		return fmt.Errorf("score: a %s comparison has no name", c.Kind)
+	}
+	for k, t := range c.Thresholds {
+		if !(t > 0 && t <= 1) || (k > 0 && t >= c.Thresholds[k-1]) {
+			return fmt.Errorf("score: comparison %q: thresholds %v must be in (0, 1] and decreasing", c.Name, c.Thresholds)
+		}
+	}
+	if n := len(c.LevelNames()); n > maxLevels {
+		return fmt.Errorf("score: comparison %q has %d levels, at most %d are allowed", c.Name, n, maxLevels)
+	}
+	return nil
+}

@@ -1,0 +1,336 @@
+package score
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// ModelVersion is the version of the model format this package writes and reads.
+const ModelVersion = 1
+
+// Model is a Fellegi–Sunter model: the comparisons, the prior probability that a pair of
+// candidate records match, and for each comparison level the probability m of the level
+// among matching pairs and u among non-matching pairs. The null level has neither.
+type Model struct {
+	Version     int          `json:"version"`
+	Comparisons []Comparison `json:"comparisons"`
+	// Prior is λ, the share of candidate pairs that match.
+	Prior float64 `json:"prior"`
+	// M[c][l] and U[c][l] are the probabilities of level l of comparison c; index 0 (null)
+	// is unused and 0.
+	M [][]float64 `json:"m"`
+	U [][]float64 `json:"u"`
+	// TermFrequencies[c] counts the values of comparison c (when it has TermFrequency
+	// set) in the data the model was trained on.
+	TermFrequencies []*TermFrequencies `json:"term_frequencies,omitempty"`
+}
+
+// TermFrequencies counts values.
+type TermFrequencies struct {
+	Total  int64            `json:"total"`
+	Counts map[string]int64 `json:"counts"`
+}
+
+// Frequency returns the share of values equal to v, at least 1/Total.
+func (tf *TermFrequencies) Frequency(v string) float64 {
+	if tf == nil || tf.Total == 0 {
+		return 0
+	}
+	n := tf.Counts[v]
+	if n < 1 {
+		n = 1
+	}
+	return float64(n) / float64(tf.Total)
+}
+
+// NewModel returns a model with the comparisons, neutral m and u and the given prior; it
+// is the starting point of training.
+func NewModel(comps []Comparison, prior float64) (Model, error) {
+	if len(comps) == 0 {
+		return Model{}, errors.New("score: a model needs at least one comparison")
+	}
+	if len(comps) > MaxComparisons {
+		return Model{}, fmt.Errorf("score: %d comparisons, at most %d are allowed", len(comps), MaxComparisons)
+	}
+	m := Model{Version: ModelVersion, Comparisons: comps, Prior: prior}
+	for _, c := range comps {
+		k, err := compile(c)
+		if err != nil {
+			return Model{}, err
+		}
+		m.M = append(m.M, defaultM(k.levels))
+		m.U = append(m.U, uniform(k.levels))
+	}
+	m.TermFrequencies = make([]*TermFrequencies, len(comps))
+	return m, nil
+}
+
+// defaultM starts m high on the strongest levels and low on else.
+func defaultM(levels int) []float64 {
+	p := make([]float64, levels)
+	rest := levels - 2 // between exact and else
+	p[1] = 0.7
+	p[levels-1] = 0.05
+	for l := 2; l < levels-1; l++ {
+		p[l] = 0.25 / float64(rest)
+	}
+	if rest == 0 {
+		p[1] = 0.95
+	}
+	return p
+}
+
+func uniform(levels int) []float64 {
+	p := make([]float64, levels)
+	for l := 1; l < levels; l++ {
+		p[l] = 1 / float64(levels-1)
+	}
+	return p
+}
+
+// Validate reports what is wrong with the model.
+func (m *Model) Validate() error {
+	if m.Version != ModelVersion {
+		return fmt.Errorf("score: model version %d, this library reads version %d", m.Version, ModelVersion)
+	}
+	if !(m.Prior > 0 && m.Prior < 1) {
+		return fmt.Errorf("score: prior %g is not a probability strictly between 0 and 1", m.Prior)
+	}
+	if len(m.Comparisons) > MaxComparisons || len(m.Comparisons) == 0 {
+		return fmt.Errorf("score: %d comparisons, want 1 to %d", len(m.Comparisons), MaxComparisons)
+	}
+	if len(m.M) != len(m.Comparisons) || len(m.U) != len(m.Comparisons) {
+		return fmt.Errorf("score: %d comparisons but m for %d and u for %d", len(m.Comparisons), len(m.M), len(m.U))
+	}
+	for c, comp := range m.Comparisons {
+		k, err := compile(comp)
+		if err != nil {
+			return err
+		}
+		if len(m.M[c]) != k.levels || len(m.U[c]) != k.levels {
+			return fmt.Errorf("score: comparison %q has %d levels but %d m and %d u values", comp.Name, k.levels, len(m.M[c]), len(m.U[c]))
+		}
+		for l := 1; l < k.levels; l++ {
+			for _, p := range []float64{m.M[c][l], m.U[c][l]} {
+				if !(p >= 0 && p <= 1) {
+					return fmt.Errorf("score: comparison %q level %d: probability %g out of [0, 1]", comp.Name, l, p)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Save writes the model as indented JSON.
+func (m *Model) Save(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(m)
+}
+
+// LoadModel reads a model written by Save and validates it.
+func LoadModel(r io.Reader) (Model, error) {
+	var m Model
+	if err := json.NewDecoder(r).Decode(&m); err != nil {
+		return Model{}, fmt.Errorf("score: reading model: %w", err)
+	}
+	if err := m.Validate(); err != nil {
+		return Model{}, err
+	}
+	return m, nil
+}
+
+// Probability converts a match weight (log2 of the posterior odds) to a probability.
+func Probability(weight float64) float64 {
+	return 1 / (1 + math.Exp2(-weight))
+}
+
+// minProbability keeps log-ratios finite when a level was never seen.
+const minProbability = 1e-6
+
+// levelWeight is log2(m/u) of a level.
+func levelWeight(m, u float64) float64 {
+	return math.Log2(math.Max(m, minProbability) / math.Max(u, minProbability))
+}
+
+// Scorer scores pairs of records from two tables (the same table twice for dedupe). It
+// is safe for concurrent use.
+type Scorer struct {
+	comps  []compiled
+	a, b   *normalize.Table
+	prior  float64     // log2 prior odds
+	weight [][]float64 // [comparison][level]
+	// tf[c][i] is the term-frequency adjustment of record i of a for comparison c at
+	// its exact level, or nil when c has none.
+	tf [][]float64
+}
+
+// Scorer returns a scorer of records of a against records of b. Term-frequency
+// adjustments are read from record i of a when the pair agrees exactly, so the cost of
+// making a scorer grows with a only: a one-record query table against a large indexed
+// table is cheap.
+func (m *Model) Scorer(a, b *normalize.Table) (*Scorer, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Scorer{a: a, b: b, prior: math.Log2(m.Prior / (1 - m.Prior))}
+	for c, comp := range m.Comparisons {
+		k, _ := compile(comp)
+		s.comps = append(s.comps, k)
+		w := make([]float64, k.levels)
+		for l := 1; l < k.levels; l++ {
+			w[l] = levelWeight(m.M[c][l], m.U[c][l])
+		}
+		s.weight = append(s.weight, w)
+	}
+	s.tf = make([][]float64, len(s.comps))
+	for c := range s.comps {
+		var tf *TermFrequencies
+		if c < len(m.TermFrequencies) {
+			tf = m.TermFrequencies[c]
+		}
+		if !s.comps[c].TermFrequency || tf == nil || tf.Total == 0 {
+			continue
+		}
+		uExact := math.Max(m.U[c][LevelExact], minProbability)
+		adj := make([]float64, a.Len())
+		get := tfAccessor(s.comps[c])
+		for i := range adj {
+			if v := get(a, i); v != "" {
+				adj[i] = clampTF(math.Log2(uExact / tf.Frequency(v)))
+			}
+		}
+		s.tf[c] = adj
+	}
+	return s, nil
+}
+
+// maxTFAdjustment bounds the term-frequency adjustment in bits: rarity is evidence, but
+// a value seen once in the training data is not proof.
+const maxTFAdjustment = 4
+
+func clampTF(x float64) float64 { return math.Max(-maxTFAdjustment, math.Min(maxTFAdjustment, x)) }
+
+// tfAccessor reads the value whose frequency adjusts a comparison's exact level.
+func tfAccessor(k compiled) accessor {
+	switch k.Kind {
+	case KindGivenName:
+		get, _ := accessorFor(normalize.RoleGiven)
+		return get
+	case KindFamilyName:
+		get, _ := accessorFor(normalize.RoleFamily)
+		return get
+	case KindBirthDate:
+		return func(t *normalize.Table, i int) string {
+			if t.BirthDate[i].IsZero() {
+				return ""
+			}
+			d := t.BirthDate[i].Digits()
+			return string(d[:])
+		}
+	}
+	if k.get != nil {
+		return k.get
+	}
+	return func(*normalize.Table, int) string { return "" }
+}
+
+// Len returns the number of comparisons.
+func (s *Scorer) Len() int { return len(s.comps) }
+
+// AppendLevels appends the comparison vector of record i of a and record j of b: one
+// level per comparison.
+func (s *Scorer) AppendLevels(dst []uint8, i, j int) []uint8 {
+	for c := range s.comps {
+		dst = append(dst, s.comps[c].level(s.a, i, s.b, j))
+	}
+	return dst
+}
+
+// Key returns the comparison vector packed four bits per comparison, comparison c in bits
+// 4c to 4c+3: the key under which PatternCounts counts it.
+func (s *Scorer) Key(i, j int) uint64 {
+	var key uint64
+	for c := range s.comps {
+		key |= uint64(s.comps[c].level(s.a, i, s.b, j)) << (4 * c)
+	}
+	return key
+}
+
+// LevelOf returns comparison c's level in a packed key.
+func LevelOf(key uint64, c int) uint8 { return uint8(key>>(4*c)) & 15 }
+
+// Weight returns the match weight of the pair: log2 of the posterior odds that the two
+// records match, the prior's log-odds plus each comparison's log2(m/u) with its
+// term-frequency adjustment.
+func (s *Scorer) Weight(i, j int) float64 {
+	w := s.prior
+	for c := range s.comps {
+		l := s.comps[c].level(s.a, i, s.b, j)
+		w += s.weight[c][l]
+		if l == LevelExact && s.tf[c] != nil {
+			w += s.tf[c][i]
+		}
+	}
+	return w
+}
+
+// Term is one comparison's part of an explanation.
+type Term struct {
+	Comparison string `json:"comparison"`
+	Level      int    `json:"level"`
+	LevelName  string `json:"level_name"`
+	// Weight is log2(m/u) of the level; TermFrequency the adjustment for how common the
+	// agreeing value is. Both are 0 for the null level.
+	Weight        float64 `json:"weight"`
+	TermFrequency float64 `json:"term_frequency,omitempty"`
+}
+
+// Explanation accounts for a pair's match weight: Prior plus every term's Weight and
+// TermFrequency, added in order, is exactly Weight.
+type Explanation struct {
+	Prior       float64 `json:"prior"`
+	Terms       []Term  `json:"terms"`
+	Weight      float64 `json:"weight"`
+	Probability float64 `json:"probability"`
+}
+
+// Explain returns the pair's explanation.
+func (s *Scorer) Explain(i, j int) Explanation {
+	e := Explanation{Prior: s.prior}
+	w := s.prior
+	for c := range s.comps {
+		k := &s.comps[c]
+		l := k.level(s.a, i, s.b, j)
+		t := Term{Comparison: k.Name, Level: int(l), LevelName: k.LevelNames()[l], Weight: s.weight[c][l]}
+		w += t.Weight
+		if l == LevelExact && s.tf[c] != nil {
+			t.TermFrequency = s.tf[c][i]
+			w += t.TermFrequency
+		}
+		e.Terms = append(e.Terms, t)
+	}
+	e.Weight = w
+	e.Probability = Probability(w)
+	return e
+}
+
+// String formats the explanation on one line.
+func (e Explanation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "prior %+.2f", e.Prior)
+	for _, t := range e.Terms {
+		fmt.Fprintf(&b, "; %s %s %+.2f", t.Comparison, t.LevelName, t.Weight)
+		if t.TermFrequency != 0 {
+			fmt.Fprintf(&b, " (tf %+.2f)", t.TermFrequency)
+		}
+	}
+	fmt.Fprintf(&b, " = %.2f (p %.4f)", e.Weight, e.Probability)
+	return b.String()
+}
