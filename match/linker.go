@@ -243,8 +243,8 @@ func (l *Linker) cannotLink(levels []uint8) string {
 func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
 	tr := l.settings.Training
 	var sources []int32
-	if l.settings.Mode != ModeDedupe {
-		sources = p.Roll.Source
+	if l.settings.Mode == ModeLink {
+		sources = p.Roll.Source // pairs within a source are never compared
 	}
 	start, err := score.EstimateU(ctx, l.settings.Comparisons, p.Table, score.UOptions{
 		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources,

@@ -1,0 +1,34 @@
+package match
+
+import (
+	"encoding/csv"
+	"os"
+	"testing"
+)
+
+// readTruth reads record_id,student_id rows and returns each roll record's student.
+func readTruth(t testing.TB, path string, roll *Roll) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, r := range rows[1:] {
+		m[r[0]] = r[1]
+	}
+	out := make([]string, roll.Len())
+	for i, id := range roll.IDs {
+		s, ok := m[id]
+		if !ok {
+			t.Fatalf("%s: no truth for record %s", path, id)
+		}
+		out[i] = s
+	}
+	return out
+}
