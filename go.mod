@@ -7,3 +7,5 @@ require (
 	github.com/google/go-cmp v0.7.0
 	golang.org/x/text v0.34.0
 )
+
+require github.com/hbollon/go-edlib v1.6.0

@@ -90,6 +90,9 @@ func jaroASCII(a, b string) float64 {
 	if la > shortLen || lb > shortLen {
 		return jaroRunes([]rune(a), []rune(b))
 	}
+	if la+lb >= longPair {
+		return jaroLong(a, b)
+	}
 	window := max(la, lb)/2 - 1
 	if window < 0 {
 		window = 0
@@ -320,4 +323,47 @@ func osaRunes(a, b []rune) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[lb]
+}
+
+// longPair is the combined length from which jaroLong beats the window scan: the scan
+// costs length × window, jaroLong a fixed table clear plus a few operations per byte.
+const longPair = 20
+
+// jaroLong is Jaro for ASCII strings of up to 64 bytes using, for each byte value, the
+// set of its positions in b, so that a's next match in the window is found with a few
+// bit operations.
+func jaroLong(a, b string) float64 {
+	var pos [128]uint64
+	la, lb := len(a), len(b)
+	for j := 0; j < lb; j++ {
+		pos[b[j]&127] |= 1 << j
+	}
+	window := max(la, lb)/2 - 1
+	var fa, fb uint64
+	m := 0
+	for i := 0; i < la; i++ {
+		lo, hi := max(0, i-window), min(lb, i+window+1)
+		if lo >= hi {
+			continue
+		}
+		win := (^uint64(0) >> (64 - uint(hi-lo))) << uint(lo)
+		if cand := pos[a[i]&127] &^ fb & win; cand != 0 {
+			fb |= cand & -cand
+			fa |= 1 << i
+			m++
+		}
+	}
+	if m == 0 {
+		return 0
+	}
+	t := 0
+	for fa != 0 {
+		if a[bits.TrailingZeros64(fa)] != b[bits.TrailingZeros64(fb)] {
+			t++
+		}
+		fa &= fa - 1
+		fb &= fb - 1
+	}
+	fm := float64(m)
+	return (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
 }

@@ -1,0 +1,49 @@
+package score_test
+
+import (
+	"fmt"
+
+	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
+)
+
+func ExampleJaroWinkler() {
+	fmt.Printf("%.4f %.4f %.4f\n", score.JaroWinkler("martha", "marhta"), score.JaroWinkler("josé", "jose"), score.Jaro("dixon", "dicksonx"))
+	fmt.Println(score.Levenshtein("kitten", "sitting"), score.OSA("Paul", "aPul"))
+	// Output:
+	// 0.9611 0.8833 0.7667
+	// 3 1
+}
+
+func ExampleComparison_LevelNames() {
+	fmt.Println(score.BirthDate().LevelNames())
+	// Output:
+	// [null exact day_month_swapped one_digit within_month same_year else]
+}
+
+func ExampleScorer_Explain() {
+	t := normalize.NewTable(2, 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	p.Fill(t, 0, normalize.Record{Given: "José", Family: "García", BirthDate: "2010-03-04", SSID: "1234567"})
+	p.Fill(t, 1, normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1234567"})
+	comps := []score.Comparison{score.GivenName(), score.FamilyName(), score.BirthDate(), score.ID(normalize.RoleSSID)}
+	m, _ := score.NewModel(comps, 0.01)
+	m.U = [][]float64{
+		{0, 0.01, 0.01, 0.02, 0.02, 0.02, 0.01, 0.91},
+		{0, 0.01, 0.01, 0.02, 0.02, 0.02, 0.92},
+		{0, 0.001, 0.001, 0.008, 0.04, 0.2, 0.75},
+		{0, 0.0001, 0.0009, 0.999},
+	}
+	s, _ := m.Scorer(t, t)
+	e := s.Explain(0, 1)
+	for _, term := range e.Terms {
+		fmt.Printf("%s: %s %+.2f\n", term.Comparison, term.LevelName, term.Weight)
+	}
+	fmt.Printf("weight %.2f, probability %.4f\n", e.Weight, e.Probability)
+	// Output:
+	// given_name: nickname +2.06
+	// family_name: exact +6.13
+	// birth_date: day_month_swapped +5.64
+	// ssid: exact +12.77
+	// weight 19.98, probability 1.0000
+}

@@ -1,0 +1,86 @@
+package score
+
+import (
+	"math"
+	"testing"
+	"unicode/utf8"
+)
+
+func addMetricSeeds(f *testing.F) {
+	for _, p := range [][2]string{{"martha", "marhta"}, {"josé", "jose"}, {"", ""}, {"a", ""},
+		{"nguyễn", "ngyuen"}, {"Paul", "aPul"}, {"\xff", "x"}} {
+		f.Add(p[0], p[1])
+	}
+}
+
+// similarityProperties checks a similarity in [0, 1], symmetric, 1 on identity.
+func similarityProperties(t *testing.T, name string, sim func(a, b string) float64, a, b string) {
+	s := sim(a, b)
+	if !(s >= 0 && s <= 1) || math.IsNaN(s) {
+		t.Fatalf("%s(%q, %q) = %v, out of [0, 1]", name, a, b, s)
+	}
+	if r := sim(b, a); math.Abs(r-s) > 1e-12 {
+		t.Fatalf("%s not symmetric: %q,%q → %v but %v", name, a, b, s, r)
+	}
+	if sim(a, a) != 1 {
+		t.Fatalf("%s(%q, %q) = %v, want 1", name, a, a, sim(a, a))
+	}
+}
+
+func FuzzJaro(f *testing.F) {
+	addMetricSeeds(f)
+	f.Fuzz(func(t *testing.T, a, b string) {
+		similarityProperties(t, "Jaro", Jaro, a, b)
+		if utf8.ValidString(a) && utf8.ValidString(b) && math.Abs(Jaro(a, b)-textbookJaro(a, b)) > 1e-12 {
+			t.Fatalf("Jaro(%q, %q) = %v, textbook %v", a, b, Jaro(a, b), textbookJaro(a, b))
+		}
+	})
+}
+
+func FuzzJaroWinkler(f *testing.F) {
+	addMetricSeeds(f)
+	f.Fuzz(func(t *testing.T, a, b string) {
+		similarityProperties(t, "JaroWinkler", JaroWinkler, a, b)
+		if JaroWinkler(a, b) < Jaro(a, b) {
+			t.Fatalf("JaroWinkler(%q, %q) below Jaro", a, b)
+		}
+	})
+}
+
+// distanceProperties checks a distance: symmetric, 0 exactly on equal strings, at most
+// the longer length, and the triangle inequality through c.
+func distanceProperties(t *testing.T, name string, dist func(a, b string) int, a, b, c string, triangle bool) {
+	d := dist(a, b)
+	if d != dist(b, a) {
+		t.Fatalf("%s not symmetric on %q, %q", name, a, b)
+	}
+	if (d == 0) != (a == b || string([]rune(a)) == string([]rune(b))) {
+		t.Fatalf("%s(%q, %q) = %d", name, a, b, d)
+	}
+	if n := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b)); d > n {
+		t.Fatalf("%s(%q, %q) = %d, more than the longer length %d", name, a, b, d, n)
+	}
+	if triangle && dist(a, c) > d+dist(b, c) {
+		t.Fatalf("%s breaks the triangle inequality: d(%q,%q)=%d > %d + %d", name, a, c, dist(a, c), d, dist(b, c))
+	}
+}
+
+func FuzzLevenshtein(f *testing.F) {
+	for _, p := range [][3]string{{"kitten", "sitting", "mitten"}, {"", "a", "ab"}, {"josé", "jose", "josie"}} {
+		f.Add(p[0], p[1], p[2])
+	}
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		distanceProperties(t, "Levenshtein", Levenshtein, a, b, c, true)
+		if OSA(a, b) > Levenshtein(a, b) {
+			t.Fatalf("OSA(%q, %q) > Levenshtein", a, b)
+		}
+	})
+}
+
+func FuzzOSA(f *testing.F) {
+	addMetricSeeds(f)
+	f.Fuzz(func(t *testing.T, a, b string) {
+		// OSA is not a metric: the triangle inequality does not hold for it.
+		distanceProperties(t, "OSA", OSA, a, b, "", false)
+	})
+}

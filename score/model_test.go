@@ -1,0 +1,302 @@
+package score
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// table prepares records with normalize's Preparer.
+func table(t testing.TB, recs ...normalize.Record) *normalize.Table {
+	t.Helper()
+	tb := normalize.NewTable(len(recs), 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	for i, r := range recs {
+		p.Fill(tb, i, r)
+	}
+	return tb
+}
+
+func levelName(t *testing.T, c Comparison, a, b normalize.Record) string {
+	t.Helper()
+	k, err := compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := table(t, a, b)
+	l := k.level(tb, 0, tb, 1)
+	if r := k.level(tb, 1, tb, 0); r != l {
+		t.Errorf("%s level not symmetric on %+v / %+v: %d vs %d", c.Name, a, b, l, r)
+	}
+	return c.LevelNames()[l]
+}
+
+func TestComparisonLevels(t *testing.T) {
+	g := func(given string) normalize.Record { return normalize.Record{Given: given, Family: "x"} }
+	gm := func(given, middle string) normalize.Record { return normalize.Record{Given: given, Middle: middle, Family: "x"} }
+	f := func(family string) normalize.Record { return normalize.Record{Given: "x", Family: family} }
+	d := func(date string) normalize.Record { return normalize.Record{BirthDate: date} }
+	id := func(ssid string) normalize.Record { return normalize.Record{SSID: ssid} }
+	gf := func(given, family string) normalize.Record { return normalize.Record{Given: given, Family: family} }
+	tests := []struct {
+		c    Comparison
+		a, b normalize.Record
+		want string
+	}{
+		{GivenName(), g("José"), g("JOSE"), "exact"},
+		{GivenName(), g("Bill"), g("William"), "nickname"},
+		{GivenName(), g("Pepe"), g("José"), "nickname"},
+		{GivenName(), g("Jonathon"), g("Jonathan"), "jaro_winkler>=0.92"},
+		{GivenName(), g("Kathryn"), g("Kathleen"), "jaro_winkler>=0.85"},
+		{GivenName(), g("Kaitlyn"), g("Caitlin"), "metaphone"},
+		{GivenName(), gm("Luis", "Carlos"), gm("Carlos", ""), "middle_swapped"},
+		{GivenName(), g("Maria"), g("Zoe"), "else"},
+		{GivenName(), g(""), g("Zoe"), "null"},
+		{GivenName(), normalize.Record{Given: "Pedro", OtherNames: []string{"Pepe Garcia"}}, g("José"), "nickname"},
+		{FamilyName(), f("García-López"), f("GarciaLopez"), "exact"},
+		{FamilyName(), f("García-López"), f("Garcia"), "token"},
+		{FamilyName(), f("Lopez"), f("Garcia Lopez"), "token"},
+		{FamilyName(), f("Martinez"), f("Martines"), "jaro_winkler>=0.92"},
+		{FamilyName(), f("Robertson"), f("Robinson"), "jaro_winkler>=0.85"},
+		{FamilyName(), f("Schmidt"), f("Smith"), "phonetic"},
+		{FamilyName(), f("Nguyen"), f("Begay"), "else"},
+		{FamilyName(), normalize.Record{Given: "x", Family: "Smith", OtherNames: []string{"Ana Jones"}}, f("Jones"), "exact"},
+		{BirthDate(), d("2010-03-04"), d("03/04/2010"), "exact"},
+		{BirthDate(), d("2010-03-04"), d("2010-04-03"), "day_month_swapped"},
+		{BirthDate(), d("2010-03-04"), d("2011-03-04"), "one_digit"},
+		{BirthDate(), d("2010-03-14"), d("2010-03-41"), "null"}, // an impossible date is missing
+		{BirthDate(), d("2010-03-04"), d("2010-03-25"), "within_month"},
+		{BirthDate(), d("2010-03-04"), d("2010-11-25"), "same_year"},
+		{BirthDate(), d("2010-03-04"), d("2013-11-25"), "else"},
+		{BirthDate(), d("2010-12-31"), d("2010-12-13"), "one_digit"},
+		{ID(normalize.RoleSSID), id("1234567"), id("123-4567"), "exact"},
+		{ID(normalize.RoleSSID), id("1234567"), id("1234587"), "one_edit"},
+		{ID(normalize.RoleSSID), id("1234567"), id("1243567"), "one_edit"},
+		{ID(normalize.RoleSSID), id("1234567"), id("7654321"), "else"},
+		{ID(normalize.RoleSSID), id("1234567"), id(""), "null"},
+		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "Female"}, "exact"},
+		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "M"}, "else"},
+		{Exact(normalize.RoleZip), normalize.Record{Zip: "84101-1234"}, normalize.Record{Zip: "84101"}, "exact"},
+		{Text(normalize.RoleAddress, 0.9, 0.8), normalize.Record{Address: "12 Main St."}, normalize.Record{Address: "12 main st"}, "exact"},
+		{Text(normalize.RoleAddress, 0.9, 0.8), normalize.Record{Address: "12 Main St"}, normalize.Record{Address: "12 Main Street"}, "jaro_winkler>=0.9"},
+		{NameSwap(), gf("Garcia", "Jose"), gf("Jose", "Garcia"), "swapped"},
+		{NameSwap(), gf("Jose", "Garcia"), gf("Jose", "Garcia"), "else"},
+		{NameSwap(), gf("Jose", ""), gf("Jose", "Garcia"), "null"},
+	}
+	for _, tc := range tests {
+		if got := levelName(t, tc.c, tc.a, tc.b); got != tc.want {
+			t.Errorf("%s(%+v, %+v) = %s, want %s", tc.c.Name, tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestComparisonValidate(t *testing.T) {
+	bad := []Comparison{
+		{Name: "x", Kind: "shoe"},
+		{Name: "x", Kind: KindExact, Role: "nope"},
+		{Name: "x", Kind: KindID, Role: normalize.RoleZip},
+		{Name: "x", Kind: KindText, Role: normalize.RoleAddress, Thresholds: []float64{0.8, 0.9}},
+		{Kind: KindBirthDate},
+	}
+	for _, c := range bad {
+		if c.Validate() == nil {
+			t.Errorf("%+v: want an error", c)
+		}
+	}
+	for _, c := range append(StudentComparisons(), PersonComparisons()...) {
+		if err := c.Validate(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestEMRecovers draws comparison vectors from known m, u and prior and checks that EM,
+// started from neutral values, recovers them.
+func TestEMRecovers(t *testing.T) {
+	comps := []Comparison{GivenName(), FamilyName(), BirthDate(), ID(normalize.RoleSSID), Exact(normalize.RoleSex)}
+	truth, err := NewModel(comps, 0.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth.M = [][]float64{
+		{0, 0.80, 0.05, 0.05, 0.03, 0.02, 0.01, 0.04},
+		{0, 0.85, 0.05, 0.03, 0.02, 0.02, 0.03},
+		{0, 0.90, 0.03, 0.03, 0.01, 0.01, 0.02},
+		{0, 0.95, 0.03, 0.02},
+		{0, 0.97, 0.03},
+	}
+	truth.U = [][]float64{
+		{0, 0.02, 0.01, 0.02, 0.03, 0.05, 0.01, 0.86},
+		{0, 0.03, 0.01, 0.02, 0.04, 0.05, 0.85},
+		{0, 0.01, 0.001, 0.009, 0.05, 0.2, 0.73},
+		{0, 0.001, 0.004, 0.995},
+		{0, 0.5, 0.5},
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	draw := func(p []float64) uint8 {
+		x := rng.Float64()
+		for l := 1; l < len(p); l++ {
+			if x < p[l] {
+				return uint8(l)
+			}
+			x -= p[l]
+		}
+		return uint8(len(p) - 1)
+	}
+	counts := PatternCounts{}
+	for range 400_000 {
+		probs := truth.U
+		if rng.Float64() < truth.Prior {
+			probs = truth.M
+		}
+		var key uint64
+		for c := range comps {
+			l := draw(probs[c])
+			if rng.Float64() < 0.05 {
+				l = LevelNull // missing values
+			}
+			key |= uint64(l) << (4 * c)
+		}
+		counts[key]++
+	}
+	start, _ := NewModel(comps, 0.05)
+	got, rep, err := TrainEM(context.Background(), counts, start, EMOptions{MaxIterations: 500, Tolerance: 1e-7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Converged {
+		t.Errorf("EM did not converge: %+v", rep)
+	}
+	for c := range comps {
+		for l := 1; l < len(truth.M[c]); l++ {
+			if d := math.Abs(got.M[c][l] - truth.M[c][l]); d > 0.02 {
+				t.Errorf("%s level %d: m %.4f, true %.4f", comps[c].Name, l, got.M[c][l], truth.M[c][l])
+			}
+			if d := math.Abs(got.U[c][l] - truth.U[c][l]); d > 0.02 {
+				t.Errorf("%s level %d: u %.4f, true %.4f", comps[c].Name, l, got.U[c][l], truth.U[c][l])
+			}
+		}
+	}
+	if r := math.Abs(got.Prior-truth.Prior) / truth.Prior; r > 0.1 {
+		t.Errorf("prior %.4f, true %.4f", got.Prior, truth.Prior)
+	}
+	t.Logf("EM: %+v, prior %.4f", rep, got.Prior)
+
+	// Labelled training from the same draw, split by the truth, gives the same answer.
+	if _, err := TrainLabelled(start, PatternCounts{}, counts, false); err == nil {
+		t.Error("labelled training without matches: want an error")
+	}
+}
+
+func TestTrainLabelled(t *testing.T) {
+	comps := []Comparison{Exact(normalize.RoleSex), ID(normalize.RoleSSID)}
+	start, _ := NewModel(comps, 0.5)
+	matches := PatternCounts{1 | 1<<4: 90, 1 | 3<<4: 10}
+	non := PatternCounts{2 | 3<<4: 300, 1 | 3<<4: 300}
+	m, err := TrainLabelled(start, matches, non, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(m.Prior-100.0/700) > 1e-12 {
+		t.Errorf("prior %v", m.Prior)
+	}
+	if math.Abs(m.M[1][1]-90.5/101.5) > 1e-12 || math.Abs(m.U[0][1]-300.5/601) > 1e-12 {
+		t.Errorf("m %v u %v", m.M, m.U)
+	}
+}
+
+func TestModelJSONRoundTrip(t *testing.T) {
+	tb := table(t,
+		normalize.Record{Given: "José", Family: "García", BirthDate: "2010-03-04", SSID: "1234567"},
+		normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1234567"},
+		normalize.Record{Given: "Ana", Family: "Smith", BirthDate: "2011-01-01"})
+	m, err := EstimateU(context.Background(), StudentComparisons(), tb, UOptions{Pairs: 100, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadModel(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(m, back); d != "" {
+		t.Errorf("model after a JSON round trip (-saved +loaded):\n%s", d)
+	}
+	for _, bad := range []string{`{"version": 2}`, `nonsense`, strings.Replace(buf.String(), `"prior": 0.1`, `"prior": 1.5`, 1)} {
+		if _, err := LoadModel(strings.NewReader(bad)); err == nil {
+			t.Errorf("LoadModel(%.40q…): want an error", bad)
+		}
+	}
+}
+
+func TestExplainSumsToWeight(t *testing.T) {
+	tb := table(t,
+		normalize.Record{Given: "José", Family: "García-López", BirthDate: "2010-03-04", SSID: "1234567", Sex: "M", Zip: "84101", Address: "1 Main St"},
+		normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1234576", Sex: "M", Zip: "84101"},
+		normalize.Record{Given: "Ana", Family: "Smith", BirthDate: "2011-01-01", Sex: "F"},
+		normalize.Record{Given: "Garcia", Family: "Jose", BirthDate: "2010-03-04"})
+	m, err := EstimateU(context.Background(), StudentComparisons(), tb, UOptions{Pairs: 1000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Scorer(tb, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tb.Len() {
+		for j := range tb.Len() {
+			e := s.Explain(i, j)
+			sum := e.Prior
+			for _, term := range e.Terms {
+				sum += term.Weight
+				sum += term.TermFrequency
+			}
+			if sum != e.Weight || e.Weight != s.Weight(i, j) {
+				t.Errorf("pair %d,%d: terms sum to %v, explanation says %v, Weight %v", i, j, sum, e.Weight, s.Weight(i, j))
+			}
+			if len(e.Terms) != len(m.Comparisons) {
+				t.Errorf("%d terms for %d comparisons", len(e.Terms), len(m.Comparisons))
+			}
+		}
+	}
+	if !strings.Contains(s.Explain(0, 1).String(), "given_name nickname") {
+		t.Errorf("explanation: %s", s.Explain(0, 1))
+	}
+	// A scorer is safe for concurrent use.
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 1000 {
+				s.Weight(0, 1)
+				s.Key(2, 3)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestCompareVectorDoesNotAllocate(t *testing.T) {
+	tb := table(t,
+		normalize.Record{Given: "José", Family: "García-López", BirthDate: "2010-03-04", SSID: "1234567", Sex: "M", Zip: "84101", Address: "1 Main St", OtherNames: []string{"Pepe Garcia"}},
+		normalize.Record{Given: "Nguyễn", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1234576", Sex: "M", Zip: "84101", Address: "1 Main Street"})
+	m, _ := NewModel(StudentComparisons(), 0.1)
+	s, err := m.Scorer(tb, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(100, func() { s.Key(0, 1); s.Weight(0, 1) }); a != 0 {
+		t.Errorf("Key+Weight allocate %v times per pair", a)
+	}
+}
