@@ -40,7 +40,9 @@ func levelName(t *testing.T, c Comparison, a, b normalize.Record) string {
 
 func TestComparisonLevels(t *testing.T) {
 	g := func(given string) normalize.Record { return normalize.Record{Given: given, Family: "x"} }
-	gm := func(given, middle string) normalize.Record { return normalize.Record{Given: given, Middle: middle, Family: "x"} }
+	gm := func(given, middle string) normalize.Record {
+		return normalize.Record{Given: given, Middle: middle, Family: "x"}
+	}
 	f := func(family string) normalize.Record { return normalize.Record{Given: "x", Family: family} }
 	d := func(date string) normalize.Record { return normalize.Record{BirthDate: date} }
 	id := func(ssid string) normalize.Record { return normalize.Record{SSID: ssid} }
