@@ -11,6 +11,10 @@ import (
 
 // syntheticTable prepares a synthetic roll of about n records.
 func syntheticTable(b *testing.B, students int, seed uint64) (*normalize.Table, *synth.Roll) {
+	return syntheticTableT(b, students, seed)
+}
+
+func syntheticTableT(b testing.TB, students int, seed uint64) (*normalize.Table, *synth.Roll) {
 	b.Helper()
 	cfg := synth.DefaultConfig(students)
 	cfg.Seed = seed

@@ -72,18 +72,24 @@ func PersonRules() []Rule {
 		R(K(normalize.RoleGiven, Soundex), K(normalize.RoleFamily, Soundex)),
 		R(K(normalize.RoleFamily, Metaphone), K(normalize.RoleZip, Whole)),
 		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleBirthDate, Year)),
+		R(K(normalize.RoleZip, Whole), K(normalize.RoleGiven, Soundex)),
+		R(K(normalize.RoleAddress, Whole)),
 	}
 }
 
-// StudentRules are the default rules for student rolls.
+// StudentRules are the default rules for student rolls. Each pairs records that agree on
+// something rare (an SSID, a birth date with an initial, a name pair in a birth year), so
+// that a million-record roll has a few candidates per record, yet a record with one field
+// wrong still meets its twin through another rule.
 func StudentRules() []Rule {
 	return []Rule{
 		R(K(normalize.RoleSSID, Whole)),
-		R(K(normalize.RoleBirthDate, Whole)),
-		R(K(normalize.RoleGiven, Soundex), K(normalize.RoleFamily, Soundex)),
-		R(K(normalize.RoleFamily, Metaphone), K(normalize.RoleBirthDate, Year)),
-		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleBirthDate, Year)),
-		R(K(normalize.RoleGiven, Soundex), K(normalize.RoleBirthDate, MonthDay)),
+		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleFamily, Initial)),
+		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, Initial)),
+		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleFamily, Metaphone), K(normalize.RoleBirthDate, Year)),
+		R(K(normalize.RoleBirthDate, MonthDay), K(normalize.RoleFamily, Soundex)),
+		R(K(normalize.RoleBirthDate, Year), K(normalize.RoleFamily, Tokens), K(normalize.RoleGiven, Initial)),
+		R(K(normalize.RoleAddress, Whole), K(normalize.RoleGiven, Initial)),
 	}
 }
 

@@ -23,7 +23,7 @@ type Progress struct {
 // Stages reported through RunOptions.Progress.
 const (
 	StagePrepare = "prepare"
-	StageTrain   = "train"
+	StageCompare = "compare"
 	StageScore   = "score"
 	StageCluster = "cluster"
 )
@@ -182,6 +182,15 @@ func rankByID(ids []string) []int32 {
 	return rank
 }
 
+// byRank lists records in rank order: the inverse of rank.
+func byRank(rank []int32) []int32 {
+	out := make([]int32, len(rank))
+	for i, r := range rank {
+		out[r] = int32(i)
+	}
+	return out
+}
+
 func workerCount(w int) int {
 	if w <= 0 {
 		w = runtime.GOMAXPROCS(0)
@@ -241,42 +250,37 @@ func (l *Linker) cannotLink(levels []uint8) string {
 // pairs, then m (and u unless fixed) by EM over the distinct comparison vectors of the
 // candidate pairs.
 func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
+	start, err := l.startModel(ctx, p)
+	if err != nil {
+		return err
+	}
+	c, err := l.compare(ctx, p, &start, opt)
+	if err != nil {
+		return err
+	}
+	return l.train(ctx, start, c)
+}
+
+// startModel is EstimateU's model: u from random pairs, default m.
+func (l *Linker) startModel(ctx context.Context, p *Prepared) (score.Model, error) {
 	tr := l.settings.Training
 	var sources []int32
 	if l.settings.Mode == ModeLink {
 		sources = p.Roll.Source // pairs within a source are never compared
 	}
 	start, err := score.EstimateU(ctx, l.settings.Comparisons, p.Table, score.UOptions{
-		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources,
+		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank),
 	})
 	if err != nil {
-		return fmt.Errorf("match: estimating u: %w", err)
+		return score.Model{}, fmt.Errorf("match: estimating u: %w", err)
 	}
-	sc, err := start.Scorer(p.Table, p.Table)
-	if err != nil {
-		return err
-	}
-	workers := workerCount(opt.Workers)
-	counts := make([]score.PatternCounts, workers)
-	for w := range counts {
-		counts[w] = score.PatternCounts{}
-	}
-	var pairs atomic.Int64
-	_, err = block.Pairs(ctx, p.Table, l.settings.Blocking, l.blockOptions(p, opt), func(w int, batch []block.Pair) error {
-		for _, pr := range batch {
-			counts[w][sc.Key(int(pr.A), int(pr.B))]++
-		}
-		report(opt.Progress, StageTrain, pairs.Add(int64(len(batch))), 0)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("match: counting comparison vectors: %w", err)
-	}
-	all := counts[0]
-	for _, c := range counts[1:] {
-		all.Merge(c)
-	}
-	m, _, err := score.TrainEM(ctx, all, start, score.EMOptions{
+	return start, nil
+}
+
+// train runs EM from start over the candidates' comparison vectors.
+func (l *Linker) train(ctx context.Context, start score.Model, c *candidates) error {
+	tr := l.settings.Training
+	m, _, err := score.TrainEM(ctx, c.counts, start, score.EMOptions{
 		FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance,
 	})
 	if err != nil {
@@ -284,6 +288,55 @@ func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
 	}
 	l.model = &m
 	return nil
+}
+
+// keyedPair is a candidate pair with its comparison vector.
+type keyedPair struct {
+	a, b int32
+	key  uint64
+}
+
+// candidates are the blocked pairs of a roll with their comparison vectors, kept per
+// worker, and the vectors' counts. Levels do not depend on m and u, so one pass serves
+// training and scoring.
+type candidates struct {
+	pairs  [][]keyedPair
+	counts score.PatternCounts
+	n      int64
+}
+
+// compare generates the candidate pairs and computes their comparison vectors in
+// parallel.
+func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt RunOptions) (*candidates, error) {
+	sc, err := m.Scorer(p.Table, p.Table)
+	if err != nil {
+		return nil, err
+	}
+	workers := workerCount(opt.Workers)
+	c := &candidates{pairs: make([][]keyedPair, workers), counts: score.PatternCounts{}}
+	counts := make([]score.PatternCounts, workers)
+	for w := range counts {
+		counts[w] = score.PatternCounts{}
+	}
+	var done atomic.Int64
+	bo := l.blockOptions(p, opt)
+	_, err = block.Pairs(ctx, p.Table, l.settings.Blocking, bo, func(w int, batch []block.Pair) error {
+		for _, pr := range batch {
+			key := sc.Key(int(pr.A), int(pr.B))
+			counts[w][key]++
+			c.pairs[w] = append(c.pairs[w], keyedPair{pr.A, pr.B, key})
+		}
+		report(opt.Progress, StageCompare, done.Add(int64(len(batch))), 0)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("match: comparing candidate pairs: %w", err)
+	}
+	for _, w := range counts {
+		c.counts.Merge(w)
+	}
+	c.n = done.Load()
+	return c, nil
 }
 
 // best is a record's strongest candidate so far.
@@ -299,46 +352,53 @@ type scored struct {
 	pairs int64
 }
 
-// scoreCandidates scores every candidate pair in parallel, keeping the pairs at or above
-// the lower threshold and each record's best candidate.
-func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Scorer, opt RunOptions) (*scored, error) {
-	workers := workerCount(opt.Workers)
+// scoreCandidates weighs every candidate pair in parallel from its stored comparison
+// vector, keeping the pairs at or above the lower threshold and each record's best
+// candidate.
+func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Scorer, c *candidates, opt RunOptions) (*scored, error) {
 	n := p.Table.Len()
+	lower := l.settings.Thresholds.Lower
 	type local struct {
 		links []Link
 		best  []best
 	}
-	locals := make([]local, workers)
-	for w := range locals {
-		locals[w].best = make([]best, n)
-		for i := range locals[w].best {
-			locals[w].best[i] = best{other: -1, weight: math.Inf(-1)}
-		}
+	locals := make([]local, len(c.pairs))
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	for w := range c.pairs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lc := &locals[w]
+			lc.best = make([]best, n)
+			for i := range lc.best {
+				lc.best[i] = best{other: -1, weight: math.Inf(-1)}
+			}
+			for k, pr := range c.pairs[w] {
+				if k%65536 == 0 {
+					if ctx.Err() != nil {
+						return
+					}
+					report(opt.Progress, StageScore, done.Add(65536), c.n)
+				}
+				wt := sc.KeyWeight(pr.key, int(pr.a))
+				if wt > lc.best[pr.a].weight {
+					lc.best[pr.a] = best{pr.b, wt}
+				}
+				if wt > lc.best[pr.b].weight {
+					lc.best[pr.b] = best{pr.a, wt}
+				}
+				if wt >= lower {
+					lc.links = append(lc.links, Link{A: pr.a, B: pr.b, Weight: wt})
+				}
+			}
+		}()
 	}
-	lower := l.settings.Thresholds.Lower
-	var count atomic.Int64
-	_, err := block.Pairs(ctx, p.Table, l.settings.Blocking, l.blockOptions(p, opt), func(w int, batch []block.Pair) error {
-		lc := &locals[w]
-		for _, pr := range batch {
-			a, b := pr.A, pr.B
-			wt := sc.Weight(int(a), int(b))
-			if wt > lc.best[a].weight {
-				lc.best[a] = best{b, wt}
-			}
-			if wt > lc.best[b].weight {
-				lc.best[b] = best{a, wt}
-			}
-			if wt >= lower {
-				lc.links = append(lc.links, Link{A: a, B: b, Weight: wt})
-			}
-		}
-		report(opt.Progress, StageScore, count.Add(int64(len(batch))), 0)
-		return nil
-	})
-	if err != nil {
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s := &scored{best: locals[0].best, pairs: count.Load()}
+	s := &scored{best: locals[0].best, pairs: c.n}
 	for w := range locals {
 		s.links = append(s.links, locals[w].links...)
 		if w == 0 {

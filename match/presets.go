@@ -44,7 +44,7 @@ func StudentSettings() Settings {
 		MaxBlock:    5000,
 		Thresholds:  Thresholds{Upper: 8, Lower: 2, Different: -12},
 		CannotLink:  studentCannotLink(),
-		Training:    Training{UPairs: 1_000_000, Seed: 1, MaxIterations: 50, Tolerance: 1e-4},
+		Training:    Training{UPairs: 400_000, Seed: 1, MaxIterations: 50, Tolerance: 1e-4},
 	}
 }
 
@@ -76,7 +76,7 @@ func PersonSettings() Settings {
 		Comparisons: score.PersonComparisons(),
 		Blocking:    block.PersonRules(),
 		Thresholds:  Thresholds{Upper: 6, Lower: 0, Different: -20},
-		Training:    Training{UPairs: 1_000_000, Seed: 1, MaxIterations: 50, Tolerance: 1e-4},
+		Training:    Training{UPairs: 400_000, Seed: 1, MaxIterations: 50, Tolerance: 1e-4},
 	}
 }
 

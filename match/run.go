@@ -70,8 +70,21 @@ func (l *Linker) Run(ctx context.Context, roll *Roll, opt RunOptions) (*Result, 
 
 // RunPrepared is Run on a roll already prepared with Prepare.
 func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (*Result, error) {
+	var cands *candidates
 	if l.model == nil || opt.Retrain {
-		if err := l.Train(ctx, p, opt); err != nil {
+		start, err := l.startModel(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if cands, err = l.compare(ctx, p, &start, opt); err != nil {
+			return nil, err
+		}
+		if err := l.train(ctx, start, cands); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if cands, err = l.compare(ctx, p, l.model, opt); err != nil {
 			return nil, err
 		}
 	}
@@ -79,7 +92,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	if err != nil {
 		return nil, err
 	}
-	s, err := l.scoreCandidates(ctx, p, sc, opt)
+	s, err := l.scoreCandidates(ctx, p, sc, cands, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -281,6 +281,20 @@ func (s *Scorer) Weight(i, j int) float64 {
 	return w
 }
 
+// KeyWeight is Weight for a pair whose comparison vector (as Key packs it) is already
+// known; i is the pair's record in a, whose values give the term-frequency adjustments.
+func (s *Scorer) KeyWeight(key uint64, i int) float64 {
+	w := s.prior
+	for c := range s.comps {
+		l := LevelOf(key, c)
+		w += s.weight[c][l]
+		if l == LevelExact && s.tf[c] != nil {
+			w += s.tf[c][i]
+		}
+	}
+	return w
+}
+
 // Term is one comparison's part of an explanation.
 type Term struct {
 	Comparison string `json:"comparison"`

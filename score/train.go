@@ -6,20 +6,28 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/studentlink/studentlink/normalize"
 )
 
 // UOptions configure EstimateU.
 type UOptions struct {
-	// Pairs is the number of random record pairs to draw (default 1,000,000).
+	// Pairs is the number of random record pairs to draw (default 1,000,000), in 8 shares
+	// drawn in parallel, each with its own generator seeded from Seed.
 	Pairs int
 	// Seed makes the draw reproducible.
 	Seed uint64
 	// Sources, when set, gives each record's source; only pairs from different sources
 	// are drawn (linking, where pairs within a source are never compared).
 	Sources []int32
+	// Order, when set, lists the records in a canonical order (by record ID, say); draws
+	// index into it, so that the same records give the same sample whatever their order
+	// in the table.
+	Order []int32
 	// Prior is the starting prior of the returned model (default 0.1).
 	Prior float64
 }
@@ -52,17 +60,72 @@ func EstimateU(ctx context.Context, comps []Comparison, t *normalize.Table, opt 
 	if err != nil {
 		return Model{}, err
 	}
-	counts := make([][]float64, len(comps))
+	// Workers draw fixed shares with their own seeded generators, so the estimate is the
+	// same whatever the scheduling.
+	if opt.Order != nil && len(opt.Order) != n {
+		return Model{}, fmt.Errorf("score: order of %d records for %d records", len(opt.Order), n)
+	}
+	const shares = 8
+	perWorker := make([][][]float64, shares)
+	var wg sync.WaitGroup
+	var cancelled atomic.Bool
+	var nextShare atomic.Int32
+	for range min(runtime.GOMAXPROCS(0), shares) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				w := int(nextShare.Add(1)) - 1
+				if w >= shares {
+					return
+				}
+				share := pairs / shares
+				if w < pairs%shares {
+					share++
+				}
+				if !drawShare(ctx, s, t, opt, n, w, share, perWorker) {
+					cancelled.Store(true)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if cancelled.Load() {
+		return Model{}, ctx.Err()
+	}
+	counts := perWorker[0]
+	for _, wc := range perWorker[1:] {
+		for c := range counts {
+			for l := range counts[c] {
+				counts[c][l] += wc[c][l]
+			}
+		}
+	}
+	for c := range counts {
+		m.U[c] = smoothed(counts[c])
+	}
+	return m, nil
+}
+
+// drawShare draws share random pairs with generator w and counts their levels into
+// out[w]. It returns false when ctx is cancelled.
+func drawShare(ctx context.Context, s *Scorer, t *normalize.Table, opt UOptions, n, w, share int, out [][][]float64) bool {
+	counts := make([][]float64, len(s.comps))
 	for c := range counts {
 		counts[c] = make([]float64, s.comps[c].levels)
 	}
-	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
+	out[w] = counts
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed+uint64(w)))
 	drawn := 0
-	for tries := 0; drawn < pairs && tries < 4*pairs; tries++ {
+	for tries := 0; drawn < share && tries < 4*share; tries++ {
 		if tries%65536 == 0 && ctx.Err() != nil {
-			return Model{}, ctx.Err()
+			return false
 		}
 		i, j := rng.IntN(n), rng.IntN(n)
+		if opt.Order != nil {
+			i, j = int(opt.Order[i]), int(opt.Order[j])
+		}
 		if i == j || (opt.Sources != nil && opt.Sources[i] == opt.Sources[j]) {
 			continue
 		}
@@ -71,10 +134,7 @@ func EstimateU(ctx context.Context, comps []Comparison, t *normalize.Table, opt 
 			counts[c][s.comps[c].level(t, i, t, j)]++
 		}
 	}
-	for c := range counts {
-		m.U[c] = smoothed(counts[c])
-	}
-	return m, nil
+	return true
 }
 
 // smoothed turns level counts (index 0, null, ignored) into probabilities, with half a

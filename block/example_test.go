@@ -1,0 +1,31 @@
+package block_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/studentlink/studentlink/block"
+	"github.com/studentlink/studentlink/normalize"
+)
+
+func ExampleAll() {
+	t := normalize.NewTable(4, 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	p.Fill(t, 0, normalize.Record{Given: "José", Family: "García-López", BirthDate: "2010-03-04"})
+	p.Fill(t, 1, normalize.Record{Given: "Jose", Family: "Garcia", BirthDate: "03/04/2010"})
+	p.Fill(t, 2, normalize.Record{Given: "Ana", Family: "Lopez", BirthDate: "2011-01-01"})
+	p.Fill(t, 3, normalize.Record{Given: "Ana", Family: ""})
+	rules := []block.Rule{
+		block.R(block.K(normalize.RoleBirthDate, block.Whole)),
+		block.R(block.K(normalize.RoleFamily, block.Tokens)),
+	}
+	pairs, rep, _ := block.All(context.Background(), t, rules, block.Options{})
+	fmt.Println(pairs)
+	for _, r := range rep.Rules {
+		fmt.Println(r.Rule, r.Candidates)
+	}
+	// Output:
+	// [{0 1} {0 2}]
+	// birth_date 1
+	// family_name:tokens 1
+}
