@@ -2,6 +2,7 @@
 //
 //	go run ./examples/synth                          # 1,000 students to roll.csv and truth.csv
 //	go run ./examples/synth -students 600000 -seed 7 -out roll.csv -truth truth.csv
+//	go run ./examples/synth -records 1000000 -out /tmp/roll.csv -truth /tmp/truth.csv
 //	go run ./examples/synth -config rates.json        # a Config as JSON (see internal/synth)
 //
 // The roll has the student CSV columns (record_id, lea_id, school_id, ssid, first_name,
@@ -25,6 +26,7 @@ func main() {
 	cfg := synth.DefaultConfig(1000)
 	config := flag.String("config", "", "read the Config from a JSON `file` (flags below override it)")
 	students := flag.Int("students", 0, "number of students (default 1000)")
+	records := flag.Int("records", 0, "number of records (overrides -students)")
 	seed := flag.Uint64("seed", 0, "random seed (default 1)")
 	leas := flag.Int("leas", 0, "number of LEAs (default 8)")
 	out := flag.String("out", "roll.csv", "roll `file`")
@@ -42,6 +44,9 @@ func main() {
 	}
 	if *students > 0 {
 		cfg.Students = *students
+	}
+	if *records > 0 {
+		cfg.Records = *records
 	}
 	if *seed > 0 {
 		cfg.Seed = *seed

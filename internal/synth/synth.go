@@ -59,7 +59,10 @@ type Config struct {
 	// Students is the number of students before twins and siblings are added; a roll has
 	// about 1.6 records per student with the default rates.
 	Students int `json:"students"`
-	LEAs     int `json:"leas"`
+	// Records, when positive, overrides Students: students are generated until the roll
+	// has exactly this many records (the last student may lose a submission).
+	Records int `json:"records,omitempty"`
+	LEAs    int `json:"leas"`
 	// SchoolsPerLEA and the school years span the enrollments.
 	SchoolsPerLEA int   `json:"schools_per_lea"`
 	FirstYear     int   `json:"first_year"`
@@ -122,8 +125,8 @@ type student struct {
 // Validate reports a configuration that cannot generate a roll.
 func (c Config) Validate() error {
 	switch {
-	case c.Students < 1:
-		return errors.New("synth: need at least one student")
+	case c.Students < 1 && c.Records < 1:
+		return errors.New("synth: need at least one student or record")
 	case c.LEAs < 1 || c.SchoolsPerLEA < 1 || c.Years < 1:
 		return errors.New("synth: need at least one LEA, school and year")
 	}
@@ -135,11 +138,23 @@ func Generate(c Config) (*Roll, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	if c.Records > 0 {
+		// About 1.45 records per student with the default rates; the surplus is dropped.
+		c.Students = c.Records*10/12 + 1
+	}
 	g := newGen(c)
 	students := g.students()
 	roll := &Roll{Students: len(students)}
 	for s := range students {
 		g.submissions(&roll.Records, int32(s), &students[s])
+		if c.Records > 0 && len(roll.Records) >= c.Records {
+			roll.Records = roll.Records[:c.Records]
+			roll.Students = s + 1
+			break
+		}
+	}
+	if c.Records > 0 && len(roll.Records) < c.Records {
+		return nil, fmt.Errorf("synth: %d students made only %d of %d records; raise ExtraSubmissions or set Students", len(students), len(roll.Records), c.Records)
 	}
 	// Shuffle, then number: a record ID says nothing about its student.
 	g.rng.Shuffle(len(roll.Records), func(i, j int) { roll.Records[i], roll.Records[j] = roll.Records[j], roll.Records[i] })

@@ -355,3 +355,19 @@ func TestGolden(t *testing.T) {
 		t.Error("testdata/synth/roll_nossid.csv differs from the generated roll without SSIDs")
 	}
 }
+
+func TestRecordsExact(t *testing.T) {
+	for _, n := range []int{1, 7, 5000} {
+		c := DefaultConfig(0)
+		c.Records = n
+		r := mustGenerate(t, c)
+		if len(r.Records) != n {
+			t.Errorf("Records %d: got %d records", n, len(r.Records))
+		}
+		for _, rec := range r.Records {
+			if int(rec.Student) >= r.Students {
+				t.Fatalf("Records %d: student %d of %d", n, rec.Student, r.Students)
+			}
+		}
+	}
+}
