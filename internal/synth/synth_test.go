@@ -2,11 +2,14 @@ package synth
 
 import (
 	"bytes"
+	"encoding/csv"
 	"math"
 	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/studentlink/studentlink/normalize"
 )
@@ -368,6 +371,23 @@ func TestRecordsExact(t *testing.T) {
 			if int(rec.Student) >= r.Students {
 				t.Fatalf("Records %d: student %d of %d", n, rec.Student, r.Students)
 			}
+		}
+	}
+}
+
+func TestCSVRoundTrip(t *testing.T) {
+	r := mustGenerate(t, DefaultConfig(3000))
+	roll, _ := csvBytes(t, r)
+	rows, err := csv.NewReader(bytes.NewReader(roll)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(r.Records)+1 {
+		t.Fatalf("%d CSV rows for %d records", len(rows), len(r.Records))
+	}
+	for i, rec := range r.Records {
+		if diff := cmp.Diff(rec.Fields(), rows[i+1]); diff != "" {
+			t.Fatalf("record %s read back differently (-want +got):\n%s", rec.ID, diff)
 		}
 	}
 }
