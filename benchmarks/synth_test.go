@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"context"
 	"io"
 	"testing"
 
@@ -36,4 +37,20 @@ func BenchmarkGenerate(b *testing.B) {
 			b.ReportMetric(float64(n.records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
+}
+
+// BenchmarkStream measures synth.Stream, which writes as it generates, at 10^6 records.
+func BenchmarkStream(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1e6 records skipped in -short")
+	}
+	b.ReportAllocs()
+	cfg := synth.DefaultConfig(0)
+	cfg.Records = 1_000_000
+	for b.Loop() {
+		if _, err := synth.Stream(context.Background(), cfg, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cfg.Records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }

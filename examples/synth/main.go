@@ -8,11 +8,14 @@
 // The roll has the student CSV columns (record_id, lea_id, school_id, ssid, first_name,
 // middle_name, last_name, suffix, birth_date, sex, grade_level, address, city, zip,
 // entry_date); the truth file maps each record_id to its student. -no-ssid blanks every
-// SSID, for testing matching on demographics alone.
+// SSID, for testing matching on demographics alone. -stream writes as it generates
+// (synth.Stream), for rolls too big to hold in memory.
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,6 +35,7 @@ func main() {
 	out := flag.String("out", "roll.csv", "roll `file`")
 	truth := flag.String("truth", "truth.csv", "truth `file`")
 	noSSID := flag.Bool("no-ssid", false, "leave every SSID blank")
+	stream := flag.Bool("stream", false, "write as generated, in little memory (synth.Stream: other record order and IDs)")
 	flag.Parse()
 	if *config != "" {
 		b, err := os.ReadFile(*config)
@@ -55,6 +59,17 @@ func main() {
 		cfg.LEAs = *leas
 	}
 	start := time.Now()
+	if *stream {
+		if *noSSID {
+			fail(errors.New("-no-ssid is not supported with -stream"))
+		}
+		n, err := streamFiles(cfg, *out, *truth)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Fprintf(os.Stderr, "synth: %d records streamed in %.2fs → %s, %s\n", n, time.Since(start).Seconds(), *out, *truth)
+		return
+	}
 	roll, err := synth.Generate(cfg)
 	if err != nil {
 		fail(err)
@@ -70,6 +85,27 @@ func main() {
 	}
 	fmt.Fprintf(os.Stderr, "synth: %d records of %d students in %.2fs → %s, %s\n",
 		len(roll.Records), roll.Students, time.Since(start).Seconds(), *out, *truth)
+}
+
+func streamFiles(cfg synth.Config, out, truth string) (int, error) {
+	ro, err := os.Create(out)
+	if err != nil {
+		return 0, err
+	}
+	defer ro.Close()
+	tr, err := os.Create(truth)
+	if err != nil {
+		return 0, err
+	}
+	defer tr.Close()
+	n, err := synth.Stream(context.Background(), cfg, ro, tr)
+	if err != nil {
+		return n, err
+	}
+	if err := ro.Close(); err != nil {
+		return n, err
+	}
+	return n, tr.Close()
 }
 
 func write(path string, fn func(io.Writer) error) error {

@@ -2,7 +2,9 @@ package synth
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"io"
 	"math"
 	"os"
 	"strings"
@@ -389,5 +391,49 @@ func TestCSVRoundTrip(t *testing.T) {
 		if diff := cmp.Diff(rec.Fields(), rows[i+1]); diff != "" {
 			t.Fatalf("record %s read back differently (-want +got):\n%s", rec.ID, diff)
 		}
+	}
+}
+
+func TestStream(t *testing.T) {
+	c := DefaultConfig(0)
+	c.Records = 150_000
+	var roll, truth bytes.Buffer
+	n, err := Stream(context.Background(), c, &roll, &truth)
+	if err != nil || n != c.Records {
+		t.Fatalf("Stream = %d, %v; want %d records", n, err, c.Records)
+	}
+	rows, err := csv.NewReader(&roll).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	truths, err := csv.NewReader(&truth).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != n+1 || len(truths) != n+1 {
+		t.Fatalf("%d roll rows and %d truth rows for %d records", len(rows), len(truths), n)
+	}
+	// Same records as Generate makes for this Config, in another order and numbering.
+	g := mustGenerate(t, c)
+	count := map[string]int{}
+	for i := range g.Records {
+		f := g.Records[i].Fields()
+		count[strings.Join(f[1:], ",")]++
+	}
+	for i, row := range rows[1:] {
+		if row[0] != truths[i+1][0] {
+			t.Fatalf("roll row %d is %s, truth row is %s", i, row[0], truths[i+1][0])
+		}
+		count[strings.Join(row[1:], ",")]--
+	}
+	for k, v := range count {
+		if v != 0 {
+			t.Fatalf("record %q: %+d between Generate and Stream", k, v)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Stream(ctx, c, io.Discard, io.Discard); err != context.Canceled {
+		t.Errorf("cancelled Stream returned %v", err)
 	}
 }
