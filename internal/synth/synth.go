@@ -272,8 +272,8 @@ func (g *gen) newStudent() student {
 	if !s.female && oi == 0 && g.chance(0.03) {
 		s.suffix = []string{"Jr", "II", "III", "Sr"}[g.rng.IntN(4)]
 	}
-	// Students aged 5 to 18 in the first school year.
-	year := g.c.FirstYear - 5 - g.rng.IntN(14)
+	// Students in kindergarten to grade 12 in the first school year.
+	year := g.c.FirstYear - 5 - g.rng.IntN(13)
 	s.birth = normalize.DateFromDayNumber(normalize.Date{Year: int16(year), Month: 1, Day: 1}.DayNumber() + int32(g.rng.IntN(365)))
 	s.ssid = g.newSSID()
 	g.newAddress(&s)
@@ -301,7 +301,10 @@ var monthAbbr = [...]string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
 // submissions appends the student's records: one per enrollment as they move.
 func (g *gen) submissions(out *[]Record, id int32, s *student) {
 	c := g.c
-	year := c.FirstYear + g.rng.IntN(c.Years)
+	// Enrolled from the first school year until grade 12 (age about 17), never after.
+	lastYear := min(c.FirstYear+c.Years-1, int(s.birth.Year)+17)
+	lastYear = max(lastYear, c.FirstYear)
+	year := c.FirstYear + g.rng.IntN(lastYear-c.FirstYear+1)
 	lea := g.rng.IntN(c.LEAs)
 	for {
 		*out = append(*out, g.record(id, s, lea, year))
@@ -312,7 +315,7 @@ func (g *gen) submissions(out *[]Record, id int32, s *student) {
 			return
 		}
 		year += 1 + g.rng.IntN(2)
-		if year >= c.FirstYear+c.Years {
+		if year > lastYear {
 			return
 		}
 		if c.LEAs > 1 {

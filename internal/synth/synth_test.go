@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -435,5 +436,25 @@ func TestStream(t *testing.T) {
 	cancel()
 	if _, err := Stream(ctx, c, io.Discard, io.Discard); err != context.Canceled {
 		t.Errorf("cancelled Stream returned %v", err)
+	}
+}
+
+func TestEnrolledOnlyThroughGrade12(t *testing.T) {
+	c := DefaultConfig(20000)
+	g := newGen(c)
+	students := g.students()
+	var recs []Record
+	for i := range students {
+		recs = recs[:0]
+		g.submissions(&recs, int32(i), &students[i])
+		for _, r := range recs {
+			year, _ := strconv.Atoi(r.EntryDate[:4])
+			if grade := year - int(students[i].birth.Year) - 5; grade > 12 {
+				t.Fatalf("student %d born %v enrolled in %d (grade %d)", i, students[i].birth, year, grade)
+			}
+			if year < c.FirstYear || year >= c.FirstYear+c.Years {
+				t.Fatalf("student %d enrolled in %d, outside the configured years", i, year)
+			}
+		}
 	}
 }
