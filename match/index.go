@@ -63,7 +63,7 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 	x := &Index{
 		linker:   l,
 		prep:     normalize.NewPreparer(normalize.Options{Dates: l.settings.Dates}),
-		table:    p.Table,
+		table:    ownTable(p.Table),
 		ids:      slices.Clone(p.Roll.IDs),
 		student:  make([]string, p.Roll.Len()),
 		byID:     make(map[string]int32, p.Roll.Len()),
@@ -79,6 +79,26 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 		keys = x.indexKeys(keys, x.table, i, int32(i))
 	}
 	return x, nil
+}
+
+// ownTable returns a table with t's rows whose columns have no spare capacity, so that
+// Add's first Grow copies them instead of appending into the run's prepared table, which
+// the Result and every other index of the same run share.
+func ownTable(t *normalize.Table) *normalize.Table {
+	c := *t
+	c.Given, c.Middle, c.Family = slices.Clip(c.Given), slices.Clip(c.Middle), slices.Clip(c.Family)
+	c.Suffix = slices.Clip(c.Suffix)
+	c.OtherGiven, c.OtherFamily = slices.Clip(c.OtherGiven), slices.Clip(c.OtherFamily)
+	c.BirthDate, c.Sex = slices.Clip(c.BirthDate), slices.Clip(c.Sex)
+	c.SSID, c.LocalID, c.Grade = slices.Clip(c.SSID), slices.Clip(c.LocalID), slices.Clip(c.Grade)
+	c.Address, c.City, c.Zip = slices.Clip(c.Address), slices.Clip(c.City), slices.Clip(c.Zip)
+	c.LEA, c.School = slices.Clip(c.LEA), slices.Clip(c.School)
+	c.Extra = make([][]normalize.Text, len(t.Extra))
+	for k := range t.Extra {
+		c.Extra[k] = slices.Clip(t.Extra[k])
+	}
+	c.ExtraNames = slices.Clone(t.ExtraNames)
+	return &c
 }
 
 // indexKeys adds record i of t to the postings under index position pos.
