@@ -243,6 +243,7 @@ func TestKeys(t *testing.T) {
 		{R(Key{Role: normalize.RoleFamily, Transform: First, N: 3}), []string{"gar"}},
 		{R(K(normalize.RoleBirthDate, Year), K(normalize.RoleGiven, Initial)), []string{"2010|j"}},
 		{R(K(normalize.RoleBirthDate, MonthDay)), []string{"0304"}},
+		{R(K(normalize.RoleBirthDate, MonthDaySet)), []string{"0304"}},
 	}
 	for _, tc := range tests {
 		var got []string
@@ -320,5 +321,21 @@ func TestPersonRulesOnFEBRL(t *testing.T) {
 		if c.PairCompleteness < tc.minPC || c.ReductionRatio < tc.minRR {
 			t.Errorf("%s: PC %.4f RR %.5f, want ≥ %.3f and ≥ %.3f", tc.name, c.PairCompleteness, c.ReductionRatio, tc.minPC, tc.minRR)
 		}
+	}
+}
+
+func TestMonthDaySetKeepsSwappedDates(t *testing.T) {
+	tb := normalize.NewTable(3, 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	for i, d := range []string{"2012-02-08", "2012-08-02", "2012-02-09"} {
+		p.Fill(tb, i, normalize.Record{Family: "Berry", BirthDate: d})
+	}
+	rule := R(K(normalize.RoleBirthDate, MonthDaySet), K(normalize.RoleFamily, Soundex))
+	key := func(i int) []uint64 { return rule.AppendKeys(nil, tb, i) }
+	if d := cmp.Diff(key(0), key(1)); d != "" {
+		t.Errorf("swapped day and month give different keys (-8 Feb +2 Aug):\n%s", d)
+	}
+	if cmp.Equal(key(0), key(2)) {
+		t.Errorf("different days give the same key %v", key(0))
 	}
 }

@@ -24,9 +24,11 @@ const (
 	Soundex   Transform = "soundex"
 	Metaphone Transform = "metaphone"
 	NYSIIS    Transform = "nysiis"
-	// Year and MonthDay take part of a date.
-	Year     Transform = "year"
-	MonthDay Transform = "month_day"
+	// Year and MonthDay take part of a date. MonthDaySet takes the month and day in either
+	// order, so a date with day and month swapped (2012-08-02 for 2012-02-08) keeps its key.
+	Year        Transform = "year"
+	MonthDay    Transform = "month_day"
+	MonthDaySet Transform = "month_day_set"
 	// Tokens gives one key per word of a compound value ("garcia", "lopez").
 	Tokens Transform = "tokens"
 )
@@ -87,7 +89,7 @@ func StudentRules() []Rule {
 		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleFamily, Initial)),
 		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, Initial)),
 		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleFamily, Metaphone), K(normalize.RoleBirthDate, Year)),
-		R(K(normalize.RoleBirthDate, MonthDay), K(normalize.RoleFamily, Soundex)),
+		R(K(normalize.RoleBirthDate, MonthDaySet), K(normalize.RoleFamily, Soundex)),
 		R(K(normalize.RoleBirthDate, Year), K(normalize.RoleFamily, Tokens), K(normalize.RoleGiven, Initial)),
 		R(K(normalize.RoleAddress, Whole), K(normalize.RoleGiven, Initial)),
 	}
@@ -115,7 +117,7 @@ func validKey(k Key) bool {
 	switch k.Transform {
 	case Soundex, Metaphone, NYSIIS:
 		return name
-	case Year, MonthDay:
+	case Year, MonthDay, MonthDaySet:
 		return date
 	}
 	if date {
@@ -184,6 +186,9 @@ func (k Key) values(dst []string, t *normalize.Table, i int) []string {
 			return append(dst, string(digits[:4]))
 		case MonthDay:
 			return append(dst, string(digits[4:]))
+		case MonthDaySet:
+			m, d := string(digits[4:6]), string(digits[6:])
+			return append(dst, min(m, d)+max(m, d))
 		}
 		return append(dst, cut(string(digits[:]), k))
 	}
