@@ -1,0 +1,564 @@
+package backpack
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Rule is a survivorship rule: which submitted value a demographic field shows.
+type Rule string
+
+const (
+	// MostRecent shows the value of the latest submission (ties: the LEA, then the record
+	// ID, in byte order, so the result never depends on input order).
+	MostRecent Rule = "most_recent"
+	// SourcePriority shows the value from the first LEA in Survivorship.Priority that
+	// submitted one; LEAs not listed fall back to MostRecent among themselves.
+	SourcePriority Rule = "source_priority"
+)
+
+// Survivorship configures how demographics are chosen. The zero value is MostRecent for
+// every field.
+type Survivorship struct {
+	Default  Rule            `json:"default,omitempty"`
+	Fields   map[string]Rule `json:"fields,omitempty"` // per field name, overriding Default
+	Priority []string        `json:"priority,omitempty"`
+}
+
+// Validate reports an unknown rule or field name.
+func (s Survivorship) Validate() error {
+	check := func(r Rule) error {
+		switch r {
+		case "", MostRecent, SourcePriority:
+			return nil
+		}
+		return fmt.Errorf("backpack: unknown survivorship rule %q", r)
+	}
+	if err := check(s.Default); err != nil {
+		return err
+	}
+	for f, r := range s.Fields {
+		if !slices.Contains(DemographicFields, f) {
+			return fmt.Errorf("backpack: survivorship: unknown field %q (fields: %s)", f, strings.Join(DemographicFields, ", "))
+		}
+		if err := check(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s Survivorship) rule(field string) Rule {
+	if r, ok := s.Fields[field]; ok && r != "" {
+		return r
+	}
+	if s.Default == "" {
+		return MostRecent
+	}
+	return s.Default
+}
+
+// DemographicFields are the demographic fields of a backpack, in display order.
+var DemographicFields = []string{
+	"first_name", "middle_name", "last_surname", "suffix", "birth_date", "sex", "races",
+	"hispanic_latino", "ssid", "address",
+}
+
+func fieldValue(s *StudentRecord, field string) string {
+	switch field {
+	case "first_name":
+		return s.FirstName
+	case "middle_name":
+		return s.MiddleName
+	case "last_surname":
+		return s.LastSurname
+	case "suffix":
+		return s.Suffix
+	case "birth_date":
+		return s.BirthDate
+	case "sex":
+		return s.Sex
+	case "races":
+		return strings.Join(s.Races, "; ")
+	case "hispanic_latino":
+		return s.HispanicLatino
+	case "ssid":
+		return s.SSID
+	case "address":
+		return s.Address.String()
+	}
+	return ""
+}
+
+// fieldSource returns where a record's field came from.
+func fieldSource(s *StudentRecord, field string) Source {
+	switch field {
+	case "sex", "races", "hispanic_latino", "ssid", "address":
+		if s.AssociationSource.File != "" {
+			return s.AssociationSource
+		}
+	}
+	return s.Source
+}
+
+// Candidate is one submitted value of a field.
+type Candidate struct {
+	Value  string `json:"value"`
+	Source Source `json:"source"`
+}
+
+// Field is a demographic field of a backpack: the value shown, where it came from, the
+// rule that chose it, and every non-blank value submitted (the winner included).
+type Field struct {
+	Name       string      `json:"name"`
+	Value      string      `json:"value"`
+	Source     Source      `json:"source,omitzero"`
+	Rule       Rule        `json:"rule,omitempty"`
+	Candidates []Candidate `json:"candidates,omitempty"`
+}
+
+// Conflict is a field whose submissions disagree. The state does not resolve it: it goes
+// back to the LEAs that submitted the values.
+type Conflict struct {
+	Field  string      `json:"field"`
+	Values []Candidate `json:"values"`
+}
+
+// Fact is a submitted fact with every submission of it: identical facts submitted twice
+// are kept once, with both sources.
+type Fact[T any] struct {
+	Fact    T        `json:"fact"`
+	Sources []Source `json:"sources"`
+}
+
+// Backpack is one student's record as the state hands it on: built only from what LEAs
+// submitted, every value with its source.
+type Backpack struct {
+	StudentID    string     `json:"student_id"`
+	Records      []string   `json:"records"`
+	Demographics []Field    `json:"demographics"`
+	Conflicts    []Conflict `json:"conflicts,omitempty"`
+
+	Enrollments   []Fact[Enrollment]       `json:"enrollments,omitempty"`
+	Grades        []Fact[Grade]            `json:"grades,omitempty"`
+	CourseHistory []Fact[CourseRecord]     `json:"course_history,omitempty"`
+	Attendance    []Fact[AttendanceEvent]  `json:"attendance,omitempty"`
+	Teachers      []Fact[Teacher]          `json:"teachers,omitempty"`
+	Assessments   []Fact[AssessmentResult] `json:"assessments,omitempty"`
+}
+
+// Value returns the shown value of a demographic field ("" when none was submitted).
+func (b *Backpack) Value(field string) string {
+	for _, f := range b.Demographics {
+		if f.Name == field {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// SSID returns the student's state ID as shown.
+func (b *Backpack) SSID() string { return b.Value("ssid") }
+
+// Store holds the LEAs' submissions and builds backpacks from them. It never changes a
+// submitted value. Safe for concurrent use.
+type Store struct {
+	mu      sync.RWMutex
+	leas    map[string]bool
+	student map[string]*StudentRecord
+	facts   map[string]*recordFacts // by record ID
+	staff   map[[2]string]*Staff    // (LEA, staffUniqueId)
+	creds   map[[2]string]*Credential
+	teaches map[SectionKey][]staffTeaching
+}
+
+type staffTeaching struct {
+	lea string
+	at  StaffSection
+}
+
+type recordFacts struct {
+	enrollments []Enrollment
+	sections    []SectionKey
+	grades      []Grade
+	transcripts []CourseRecord
+	attendance  []AttendanceEvent
+	assessments []AssessmentResult
+}
+
+// NewStore returns a store holding the submissions.
+func NewStore(subs ...*Submission) (*Store, error) {
+	s := &Store{
+		leas: map[string]bool{}, student: map[string]*StudentRecord{}, facts: map[string]*recordFacts{},
+		staff: map[[2]string]*Staff{}, creds: map[[2]string]*Credential{}, teaches: map[SectionKey][]staffTeaching{},
+	}
+	for _, sub := range subs {
+		if err := s.Add(sub); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Add adds one LEA's submission. A record ID already in the store, or a fact of a student
+// the submission does not hold, is an error naming it; nothing of a failed submission is
+// added.
+func (s *Store) Add(sub *Submission) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	local := map[string]bool{}
+	for i := range sub.Students {
+		st := &sub.Students[i]
+		if st.Record == "" {
+			return fmt.Errorf("backpack: LEA %s: student %d has no record ID", sub.LEA, i)
+		}
+		if _, dup := s.student[st.Record]; dup || local[st.Record] {
+			return fmt.Errorf("backpack: LEA %s: record %q is already in the store", sub.LEA, st.Record)
+		}
+		local[st.Record] = true
+	}
+	check := func(kind, rec string, src Source) error {
+		if !local[rec] {
+			return fmt.Errorf("backpack: LEA %s: %s at %s[%d] is for record %q, which the submission does not hold", sub.LEA, kind, src.File, src.Index, rec)
+		}
+		return nil
+	}
+	for _, x := range sub.Enrollments {
+		if err := check("enrollment", x.Record, x.Source); err != nil {
+			return err
+		}
+	}
+	for _, x := range sub.Grades {
+		if err := check("grade", x.Record, x.Source); err != nil {
+			return err
+		}
+	}
+	for _, x := range sub.Transcripts {
+		if err := check("course record", x.Record, x.Source); err != nil {
+			return err
+		}
+	}
+	for _, x := range sub.Attendance {
+		if err := check("attendance event", x.Record, x.Source); err != nil {
+			return err
+		}
+	}
+	for _, x := range sub.Assessments {
+		if err := check("assessment result", x.Record, x.Source); err != nil {
+			return err
+		}
+	}
+	for _, x := range sub.SectionLinks {
+		if err := check("section enrollment", x.Record, x.Source); err != nil {
+			return err
+		}
+	}
+	s.leas[sub.LEA] = true
+	at := func(rec string) *recordFacts {
+		f := s.facts[rec]
+		if f == nil {
+			f = &recordFacts{}
+			s.facts[rec] = f
+		}
+		return f
+	}
+	for i := range sub.Students {
+		st := sub.Students[i]
+		s.student[st.Record] = &st
+		at(st.Record)
+	}
+	for _, x := range sub.Enrollments {
+		at(x.Record).enrollments = append(at(x.Record).enrollments, x)
+	}
+	for _, x := range sub.SectionLinks {
+		at(x.Record).sections = append(at(x.Record).sections, x.Section)
+	}
+	for _, x := range sub.Grades {
+		at(x.Record).grades = append(at(x.Record).grades, x)
+		at(x.Record).sections = append(at(x.Record).sections, x.Section)
+	}
+	for _, x := range sub.Transcripts {
+		at(x.Record).transcripts = append(at(x.Record).transcripts, x)
+	}
+	for _, x := range sub.Attendance {
+		at(x.Record).attendance = append(at(x.Record).attendance, x)
+		if !x.Section.IsZero() {
+			at(x.Record).sections = append(at(x.Record).sections, x.Section)
+		}
+	}
+	for _, x := range sub.Assessments {
+		at(x.Record).assessments = append(at(x.Record).assessments, x)
+	}
+	for i := range sub.Staff {
+		x := sub.Staff[i]
+		s.staff[[2]string{sub.LEA, x.StaffUniqueID}] = &x
+	}
+	for i := range sub.Credentials {
+		x := sub.Credentials[i]
+		s.creds[[2]string{x.ID, x.StateOfIssue}] = &x
+	}
+	for _, x := range sub.StaffSections {
+		s.teaches[x.Section] = append(s.teaches[x.Section], staffTeaching{lea: sub.LEA, at: x})
+	}
+	return nil
+}
+
+// Records returns the IDs of every student record in the store, sorted.
+func (s *Store) Records() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]string, 0, len(s.student))
+	for id := range s.student {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Student returns a submitted student record.
+func (s *Store) Student(record string) (StudentRecord, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, ok := s.student[record]
+	if !ok {
+		return StudentRecord{}, false
+	}
+	return *st, true
+}
+
+// Build merges the records of one student (as package match clustered them) into a
+// backpack. An unknown record ID is an error naming it. Build never re-decides identity:
+// records that disagree are merged as told, their disagreements listed as Conflicts.
+func (s *Store) Build(studentID string, records []string, rules Survivorship) (*Backpack, error) {
+	if studentID == "" {
+		return nil, fmt.Errorf("backpack: build: empty student ID")
+	}
+	if len(records) == 0 {
+		return nil, fmt.Errorf("backpack: build %s: no records", studentID)
+	}
+	if err := rules.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	recs := slices.Clone(records)
+	slices.Sort(recs)
+	recs = slices.Compact(recs)
+	var students []*StudentRecord
+	for _, r := range recs {
+		st, ok := s.student[r]
+		if !ok {
+			return nil, fmt.Errorf("backpack: build %s: record %q is not in the store", studentID, r)
+		}
+		students = append(students, st)
+	}
+	b := &Backpack{StudentID: studentID, Records: recs}
+	for _, f := range DemographicFields {
+		field, conflict := survive(f, students, rules)
+		b.Demographics = append(b.Demographics, field)
+		if conflict != nil {
+			b.Conflicts = append(b.Conflicts, *conflict)
+		}
+	}
+	sections := map[SectionKey]bool{}
+	for _, r := range recs {
+		f := s.facts[r]
+		b.Enrollments = addFacts(b.Enrollments, f.enrollments, func(x Enrollment) (Enrollment, Source) {
+			src := x.Source
+			x.Source, x.Record = Source{}, ""
+			return x, src
+		})
+		b.Grades = addFacts(b.Grades, f.grades, func(x Grade) (Grade, Source) { src := x.Source; x.Source, x.Record = Source{}, ""; return x, src })
+		b.CourseHistory = addFacts(b.CourseHistory, f.transcripts, func(x CourseRecord) (CourseRecord, Source) {
+			src := x.Source
+			x.Source, x.Record = Source{}, ""
+			return x, src
+		})
+		b.Attendance = addFacts(b.Attendance, f.attendance, func(x AttendanceEvent) (AttendanceEvent, Source) {
+			src := x.Source
+			x.Source, x.Record = Source{}, ""
+			return x, src
+		})
+		b.Assessments = addFacts(b.Assessments, f.assessments, func(x AssessmentResult) (AssessmentResult, Source) {
+			src := x.Source
+			x.Source, x.Record = Source{}, ""
+			return x, src
+		})
+		for _, k := range f.sections {
+			sections[k] = true
+		}
+	}
+	b.Teachers = s.teachers(sections)
+	sortFacts(b.Enrollments, func(x Enrollment) string { return x.EntryDate + fmt.Sprint(x.SchoolID) })
+	sortFacts(b.Grades, func(x Grade) string {
+		return fmt.Sprintf("%d %s %s", x.Section.SchoolYear, x.GradingPeriodName, x.Section.LocalCourseCode)
+	})
+	sortFacts(b.CourseHistory, func(x CourseRecord) string { return fmt.Sprintf("%d %s %s", x.SchoolYear, x.Term, x.CourseCode) })
+	sortFacts(b.Attendance, func(x AttendanceEvent) string { return x.Date + x.Section.LocalCourseCode })
+	sortFacts(b.Assessments, func(x AssessmentResult) string { return x.AdministrationDate + x.AssessmentIdentifier })
+	return b, nil
+}
+
+// survive chooses field f's value among the students' records by the rules.
+func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *Conflict) {
+	field := Field{Name: f, Rule: rules.rule(f)}
+	for _, st := range students {
+		if v := fieldValue(st, f); v != "" {
+			field.Candidates = append(field.Candidates, Candidate{Value: v, Source: fieldSource(st, f)})
+		}
+	}
+	if len(field.Candidates) == 0 {
+		field.Rule = ""
+		return field, nil
+	}
+	rank := func(src Source) int {
+		if field.Rule != SourcePriority {
+			return 0
+		}
+		if i := slices.Index(rules.Priority, src.LEA); i >= 0 {
+			return i
+		}
+		return len(rules.Priority)
+	}
+	// Strongest first: priority, then latest submission, then LEA and record for a total order.
+	slices.SortStableFunc(field.Candidates, func(a, b Candidate) int {
+		return cmp.Or(
+			cmp.Compare(rank(a.Source), rank(b.Source)),
+			-cmp.Compare(a.Source.Submitted, b.Source.Submitted),
+			cmp.Compare(a.Source.LEA, b.Source.LEA),
+			cmp.Compare(a.Source.Record, b.Source.Record),
+		)
+	})
+	field.Value, field.Source = field.Candidates[0].Value, field.Candidates[0].Source
+	distinct := map[string]bool{}
+	for _, c := range field.Candidates {
+		distinct[c.Value] = true
+	}
+	if len(distinct) > 1 {
+		return field, &Conflict{Field: f, Values: slices.Clone(field.Candidates)}
+	}
+	return field, nil
+}
+
+// addFacts adds xs to facts, keeping identical facts (once stripped of record and source)
+// once with all their sources.
+func addFacts[T any](facts []Fact[T], xs []T, strip func(T) (T, Source)) []Fact[T] {
+	at := make(map[string]int, len(facts)+len(xs))
+	for i := range facts {
+		at[factKey(facts[i].Fact)] = i
+	}
+	for _, x := range xs {
+		fact, src := strip(x)
+		key := factKey(fact)
+		if i, ok := at[key]; ok {
+			facts[i].Sources = append(facts[i].Sources, src)
+			continue
+		}
+		at[key] = len(facts)
+		facts = append(facts, Fact[T]{Fact: fact, Sources: []Source{src}})
+	}
+	return facts
+}
+
+func factKey(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%#v", v)
+	}
+	return string(b)
+}
+
+func sortFacts[T any](facts []Fact[T], key func(T) string) {
+	slices.SortStableFunc(facts, func(a, b Fact[T]) int {
+		return cmp.Or(cmp.Compare(key(a.Fact), key(b.Fact)), cmp.Compare(factKey(a.Fact), factKey(b.Fact)))
+	})
+}
+
+// teachers returns the staff who taught the sections, with their credentials.
+func (s *Store) teachers(sections map[SectionKey]bool) []Fact[Teacher] {
+	type id = [2]string
+	byStaff := map[id]*Fact[Teacher]{}
+	for k := range sections {
+		for _, t := range s.teaches[k] {
+			key := id{t.lea, t.at.StaffUniqueID}
+			ft := byStaff[key]
+			if ft == nil {
+				ft = &Fact[Teacher]{Fact: Teacher{StaffUniqueID: t.at.StaffUniqueID, LEA: t.lea, Position: t.at.Position}}
+				if st, ok := s.staff[key]; ok {
+					ft.Fact.FirstName, ft.Fact.MiddleName, ft.Fact.LastSurname = st.FirstName, st.MiddleName, st.LastSurname
+					ft.Sources = append(ft.Sources, st.Source)
+					for _, ref := range st.CredentialRefs {
+						if c, ok := s.creds[id{ref.ID, ref.StateOfIssue}]; ok {
+							ft.Fact.Credentials = append(ft.Fact.Credentials, *c)
+						} else {
+							ft.Fact.Credentials = append(ft.Fact.Credentials, Credential{ID: ref.ID, StateOfIssue: ref.StateOfIssue})
+						}
+					}
+				}
+				byStaff[key] = ft
+			}
+			ft.Fact.Sections = append(ft.Fact.Sections, k)
+			ft.Sources = append(ft.Sources, t.at.Source)
+		}
+	}
+	var out []Fact[Teacher]
+	for _, ft := range byStaff {
+		sortSections(ft.Fact.Sections)
+		slices.SortFunc(ft.Sources, compareSource)
+		ft.Sources = slices.Compact(ft.Sources)
+		out = append(out, *ft)
+	}
+	slices.SortFunc(out, func(a, b Fact[Teacher]) int {
+		return cmp.Or(cmp.Compare(a.Fact.LEA, b.Fact.LEA), cmp.Compare(a.Fact.StaffUniqueID, b.Fact.StaffUniqueID))
+	})
+	return out
+}
+
+func sortSections(ks []SectionKey) {
+	slices.SortFunc(ks, func(a, b SectionKey) int {
+		return cmp.Or(cmp.Compare(a.SchoolYear, b.SchoolYear), cmp.Compare(a.SessionName, b.SessionName),
+			cmp.Compare(a.SchoolID, b.SchoolID), cmp.Compare(a.SectionIdentifier, b.SectionIdentifier),
+			cmp.Compare(a.LocalCourseCode, b.LocalCourseCode))
+	})
+}
+
+func compareSource(a, b Source) int {
+	return cmp.Or(cmp.Compare(a.LEA, b.LEA), cmp.Compare(a.File, b.File), cmp.Compare(a.Index, b.Index),
+		cmp.Compare(a.Record, b.Record), cmp.Compare(a.Submitted, b.Submitted))
+}
+
+// Split takes records out of a backpack that was wrongly merged: it returns the backpack
+// rebuilt without them and one built from them alone (under newStudentID). Neither
+// backpack's source values change.
+func (s *Store) Split(b *Backpack, records []string, newStudentID string, rules Survivorship) (kept, split *Backpack, err error) {
+	var rest []string
+	out := map[string]bool{}
+	for _, r := range records {
+		if !slices.Contains(b.Records, r) {
+			return nil, nil, fmt.Errorf("backpack: split %s: record %q is not in the backpack", b.StudentID, r)
+		}
+		out[r] = true
+	}
+	for _, r := range b.Records {
+		if !out[r] {
+			rest = append(rest, r)
+		}
+	}
+	if len(rest) == 0 {
+		return nil, nil, fmt.Errorf("backpack: split %s: no record would remain", b.StudentID)
+	}
+	if newStudentID == "" || newStudentID == b.StudentID {
+		return nil, nil, fmt.Errorf("backpack: split %s: the split-out records need a new student ID", b.StudentID)
+	}
+	if kept, err = s.Build(b.StudentID, rest, rules); err != nil {
+		return nil, nil, err
+	}
+	if split, err = s.Build(newStudentID, records, rules); err != nil {
+		return nil, nil, err
+	}
+	return kept, split, nil
+}
