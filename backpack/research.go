@@ -151,8 +151,9 @@ type Table struct {
 	Total            int
 }
 
-// CrossTab counts units by two attributes. Rows and columns are sorted; units whose row
-// or column value is blank count under "(not reported)".
+// CrossTab counts units by two attributes. Rows and columns are sorted in natural order
+// (grade levels IT, PK, K before 1…12; numbers by value; other text in byte order; "(not
+// reported)" last); units whose row or column value is blank count under "(not reported)".
 func CrossTab[T any](units []T, rowName string, row func(T) string, colName string, col func(T) string) Table {
 	label := func(s string) string {
 		if strings.TrimSpace(s) == "" {
@@ -171,22 +172,44 @@ func CrossTab[T any](units []T, rowName string, row func(T) string, colName stri
 	for c := range cs {
 		t.Cols = append(t.Cols, c)
 	}
-	slices.Sort(t.Rows)
-	slices.Sort(t.Cols)
+	slices.SortFunc(t.Rows, naturalCompare)
+	slices.SortFunc(t.Cols, naturalCompare)
 	t.Counts = make([][]int, len(t.Rows))
 	for i := range t.Counts {
 		t.Counts[i] = make([]int, len(t.Cols))
 	}
 	t.RowTotals, t.ColTotals = make([]int, len(t.Rows)), make([]int, len(t.Cols))
 	for _, u := range units {
-		i, _ := slices.BinarySearch(t.Rows, label(row(u)))
-		j, _ := slices.BinarySearch(t.Cols, label(col(u)))
+		i, _ := slices.BinarySearchFunc(t.Rows, label(row(u)), naturalCompare)
+		j, _ := slices.BinarySearchFunc(t.Cols, label(col(u)), naturalCompare)
 		t.Counts[i][j]++
 		t.RowTotals[i]++
 		t.ColTotals[j]++
 		t.Total++
 	}
 	return t
+}
+
+var gradeOrder = map[string]int{"IT": -3, "PK": -2, "K": -1}
+
+// naturalCompare orders labels: grade words, then numbers by value, then text, then
+// "(not reported)".
+func naturalCompare(a, b string) int {
+	rank := func(s string) (int, int) {
+		if s == "(not reported)" {
+			return 3, 0
+		}
+		if g, ok := gradeOrder[s]; ok {
+			return 0, g
+		}
+		if n, err := strconv.Atoi(s); err == nil {
+			return 1, n
+		}
+		return 2, 0
+	}
+	ca, na := rank(a)
+	cb, nb := rank(b)
+	return cmp.Or(cmp.Compare(ca, cb), cmp.Compare(na, nb), cmp.Compare(a, b))
 }
 
 // Published is a table ready to publish: every count with whether it is suppressed. The

@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 
@@ -24,13 +25,13 @@ func main() {
 	asJSON := flag.Bool("json", false, "print the backpack as JSON instead of the staff view")
 	auditPath := flag.String("audit", "", "write the audit log (JSON lines) to this file")
 	flag.Parse()
-	if err := run(*student, *asJSON, *auditPath); err != nil {
+	if err := run(os.Stdout, *student, *asJSON, *auditPath); err != nil {
 		fmt.Fprintln(os.Stderr, "backpack:", err)
 		os.Exit(1)
 	}
 }
 
-func run(student string, asJSON bool, auditPath string) error {
+func run(w io.Writer, student string, asJSON bool, auditPath string) error {
 	ctx := context.Background()
 	subs, err := demo.EdFiSubmissions()
 	if err != nil {
@@ -58,7 +59,7 @@ func run(student string, asJSON bool, auditPath string) error {
 		}
 		bps = append(bps, b)
 	}
-	fmt.Printf("%d student records from %d LEAs → %d backpacks; %d audit entries\n",
+	fmt.Fprintf(w, "%d student records from %d LEAs → %d backpacks; %d audit entries\n",
 		len(store.Records()), len(subs), len(bps), len(log.Entries()))
 	pick := choose(bps, student)
 	if pick == nil {
@@ -78,15 +79,15 @@ func run(student string, asJSON bool, auditPath string) error {
 		}
 	}
 	if asJSON {
-		return backpack.WriteJSON(os.Stdout, pick)
+		return backpack.WriteJSON(w, pick)
 	}
 	staff := backpack.StaffUser{ID: "registrar", LEA: "255902", Permissions: backpack.PermView}
 	v, err := backpack.StaffView(staff, pick)
 	if err != nil {
 		return err
 	}
-	fmt.Println()
-	return v.WriteText(os.Stdout, nil)
+	fmt.Fprintln(w)
+	return v.WriteText(w, nil)
 }
 
 // choose returns the backpack of the student named, or the first merged from several LEAs.

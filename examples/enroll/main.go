@@ -1,0 +1,214 @@
+// Command enroll plays the move the library exists for: a student enrolls at a new LEA.
+//
+// It links the embedded synthetic state roll (several LEAs), builds the incremental index
+// of its students, then takes three new enrollments at LEA 99: a student the state knows
+// enrolling with a nickname, a typo and no SSID (which a person must confirm), the same
+// student once the typo is corrected (a match), and a student new to the state. For each, the index says where the record belongs; for a match, the
+// student's backpack is built from every LEA's records plus the new one and handed to the
+// new LEA, and the audit log records the handoff and verifies.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/internal/demo"
+	"github.com/studentlink/studentlink/match"
+	"github.com/studentlink/studentlink/normalize"
+)
+
+const newLEA = "99"
+
+func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "enroll:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer) error {
+	ctx := context.Background()
+	linker, res, err := demo.TrainedLinker(ctx)
+	if err != nil {
+		return err
+	}
+	roll := res.Prepared.Roll
+	groups := backpack.Groups(res)
+	fmt.Fprintf(w, "state roll: %d records from %d LEAs linked into %d students\n", roll.Len(), len(backpack.FromRoll(roll, "")), len(groups))
+
+	index, err := linker.NewIndex(res)
+	if err != nil {
+		return err
+	}
+	store, err := backpack.NewStore(backpack.FromRoll(roll, "2024-06-30")...)
+	if err != nil {
+		return err
+	}
+	log, _ := backpack.NewLog()
+	records := map[string][]string{}
+	for _, g := range groups {
+		records[g.StudentID] = g.Records
+	}
+
+	known := pickStudent(groups, roll)
+	arrivals := []struct {
+		id   string
+		note string
+		rec  normalize.Record
+	}{
+		{"NEW-1", "a student the state knows, with a nickname, a typo in the family name, a new address and no SSID", moved(roll, known, true)},
+		{"NEW-2", "the same student as the new LEA corrects the typo", moved(roll, known, false)},
+		{"NEW-3", "a student new to the state", normalize.Record{Given: "Ofa", Family: "Vainikolo", BirthDate: "2015-03-09", Sex: "F", Grade: "3", LEA: newLEA, School: "99001"}},
+	}
+	for _, a := range arrivals {
+		fmt.Fprintf(w, "\n== %s: %s\n   %s %s %s, born %s, SSID %q\n", a.id, a.note, a.rec.Given, a.rec.Middle, a.rec.Family, a.rec.BirthDate, a.rec.SSID)
+		pl, err := index.Query(a.rec, 3)
+		if err != nil {
+			return err
+		}
+		for k, c := range pl.Candidates {
+			fmt.Fprintf(w, "   candidate %d: record %s of student %s, weight %.1f (p %.4f)\n", k+1, c.RecordID, c.StudentID, c.Weight, c.Probability)
+		}
+		switch pl.Outcome {
+		case match.OutcomeMatch:
+			fmt.Fprintf(w, "   → match: student %s\n     because %s\n", pl.StudentID, pl.Candidates[0].Explanation)
+			if err := handoff(w, store, index, log, linker, a.id, a.rec, pl, records[pl.StudentID]); err != nil {
+				return err
+			}
+			records[pl.StudentID] = append(records[pl.StudentID], a.id)
+		case match.OutcomeReview:
+			fmt.Fprintf(w, "   → review: a person decides whether it is student %s (weight %.1f between the thresholds)\n     because %s\n",
+				pl.StudentID, pl.Candidates[0].Weight, pl.Candidates[0].Explanation)
+		default:
+			sid := "S-" + a.id
+			if _, err := index.Add(a.id, a.rec, sid); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "   → new student %s, added to the index (%d records)\n", sid, index.Len())
+		}
+	}
+
+	entries := log.Entries()
+	fmt.Fprintf(w, "\naudit log: %d entries; ", len(entries))
+	if err := backpack.VerifyHead(entries, log.Head()); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "the chain verifies")
+	return nil
+}
+
+// handoff adds the new record to the index and the store, builds the student's backpack
+// from all their records, logs the handoff and shows the new LEA's view of it.
+func handoff(w io.Writer, store *backpack.Store, index *match.Index, log *backpack.Log, linker *match.Linker,
+	id string, rec normalize.Record, pl match.Placement, earlier []string) error {
+	if _, err := index.Add(id, rec, pl.StudentID); err != nil {
+		return err
+	}
+	sub := &backpack.Submission{LEA: newLEA, Submitted: "2024-08-20", Students: []backpack.StudentRecord{{
+		Record: id, FirstName: rec.Given, MiddleName: rec.Middle, LastSurname: rec.Family, BirthDate: rec.BirthDate,
+		Sex: sexName(rec.Sex), SSID: rec.SSID, Address: backpack.Address{Street: rec.Address, City: rec.City, PostalCode: rec.Zip}, Source: backpack.Source{LEA: newLEA, Record: id, Submitted: "2024-08-20"},
+	}}}
+	if err := store.Add(sub); err != nil {
+		return err
+	}
+	b, err := store.Build(pl.StudentID, append(slices.Clone(earlier), id), backpack.Survivorship{})
+	if err != nil {
+		return err
+	}
+	weight := pl.Candidates[0].Weight
+	if _, err := log.Append(backpack.Entry{Action: backpack.ActionMerge, StudentID: b.StudentID, Records: []string{pl.Candidates[0].RecordID, id},
+		Weight: &weight, Explanation: pl.Candidates[0].Explanation.String(), SettingsVersion: linker.Settings().Version, Actor: "examples/enroll"}); err != nil {
+		return err
+	}
+	if _, err := log.Append(backpack.Entry{Action: backpack.ActionHandoff, StudentID: b.StudentID, Records: b.Records,
+		Actor: "examples/enroll", Note: "backpack handed to LEA " + newLEA}); err != nil {
+		return err
+	}
+	v, err := backpack.StaffView(backpack.StaffUser{ID: "registrar@" + newLEA, LEA: newLEA, Permissions: backpack.PermView}, b)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   backpack handed to LEA %s: %d records from LEAs %s\n", newLEA, len(b.Records), leas(b))
+	var sb strings.Builder
+	if err := v.WriteText(&sb, []string{backpack.ElementDemographics, backpack.ElementEnrollments}); err != nil {
+		return err
+	}
+	for _, line := range strings.Split(strings.TrimRight(sb.String(), "\n"), "\n") {
+		fmt.Fprintln(w, "   | "+line)
+	}
+	return nil
+}
+
+// sexName writes a sex code as the backpack does ("F" → "Female").
+func sexName(s string) string {
+	if x, err := normalize.ParseSex(s); err == nil && x != normalize.SexUnknown {
+		return x.String()
+	}
+	return s
+}
+
+func leas(b *backpack.Backpack) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range b.Demographics {
+		for _, c := range f.Candidates {
+			if !seen[c.Source.LEA] {
+				seen[c.Source.LEA] = true
+				out = append(out, c.Source.LEA)
+			}
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// pickStudent returns a record of the first student (by ID) with records from two LEAs, a
+// nickname-able given name and a full birth date: the one who moves.
+func pickStudent(groups []backpack.Group, roll *match.Roll) int {
+	for _, g := range groups {
+		if len(g.Records) < 2 {
+			continue
+		}
+		i, _ := roll.Index(g.Records[0])
+		j, _ := roll.Index(g.Records[1])
+		r := roll.Record(i)
+		if r.LEA != roll.Record(j).LEA && nickname(r.Given) != "" && r.SSID != "" && r.BirthDate != "" {
+			return i
+		}
+	}
+	return 0
+}
+
+var nicknames = normalize.DefaultNicknames()
+
+// nickname returns another name of the given name's nickname group, or "".
+func nickname(given string) string {
+	for _, g := range nicknames.Groups(given) {
+		for _, n := range nicknames.Names(g) {
+			if normalize.Fold(n) != normalize.Fold(given) {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// moved is record i as a new LEA might send it: a nickname, a new address, no SSID, and
+// with typo a family-name typo.
+func moved(roll *match.Roll, i int, typo bool) normalize.Record {
+	r := roll.Record(i)
+	out := normalize.Record{Given: r.Given, Middle: r.Middle, Family: r.Family, BirthDate: r.BirthDate, Sex: r.Sex,
+		Grade: r.Grade, LEA: newLEA, School: "99001", Address: "100 New Street", City: r.City}
+	if nick := nickname(r.Given); nick != "" {
+		out.Given = nick
+	}
+	if f := []rune(out.Family); typo && len(f) > 3 {
+		f[2], f[3] = f[3], f[2] // an adjacent transposition
+		out.Family = string(f)
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	studentlink "github.com/studentlink/studentlink"
+)
+
+func TestRunWritesDeidentifiedExtract(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secret, []byte("a state secret of 32 bytes......"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(&out, filepath.Join(dir, "x"), secret, "s1", false, 10); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "2004 students") {
+		t.Errorf("summary: %s", out.String())
+	}
+	records, err := os.ReadFile(filepath.Join(dir, "x", "records.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No SSID, record ID, family name or street of the roll appears in the extract.
+	roll, err := studentlink.Testdata.ReadFile("testdata/synth/roll.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(roll)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(records)
+	for _, row := range rows[1:] {
+		for _, col := range []int{0, 3, 6, 11} { // record_id, ssid, last_name, address
+			if v := row[col]; len(v) > 4 && strings.Contains(text, v) {
+				t.Fatalf("the extract contains %q (column %s)", v, rows[0][col])
+			}
+		}
+	}
+	table, err := os.ReadFile(filepath.Join(dir, "x", "lea_by_grade.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, err := csv.NewReader(bytes.NewReader(table)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range cells[1:] {
+		for _, c := range row[1:] {
+			if c != "N<10" && len(c) == 1 {
+				t.Errorf("published count %s is under 10", c)
+			}
+		}
+	}
+}
