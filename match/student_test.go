@@ -1,0 +1,194 @@
+package match
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// sampleRoll is the embedded synthetic student roll, with and without SSIDs.
+const (
+	sampleRoll       = "../testdata/synth/roll.csv"
+	sampleRollNoSSID = "../testdata/synth/roll_nossid.csv"
+	sampleTruth      = "../testdata/synth/truth.csv"
+)
+
+// TestStudentSample runs the student preset end to end, without labels, on the synthetic
+// roll and on the same roll with every SSID removed.
+func TestStudentSample(t *testing.T) {
+	tests := []struct {
+		name      string
+		path      string
+		twinsNull bool // the twins rule also refuses when an SSID is missing
+		precision float64
+		recall    float64
+		f1        float64
+	}{
+		{"ssid", sampleRoll, false, 0.995, 0.99, 0.995},
+		{"no ssid", sampleRollNoSSID, false, 0.90, 0.95, 0.93},
+		{"no ssid, twins rule without ssid", sampleRollNoSSID, true, 0.94, 0.94, 0.945},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := StudentSettings()
+			if tc.twinsNull {
+				s.CannotLink[0].Conditions[1].Levels = []string{"null", "else"}
+			}
+			roll := readRoll(t, s, tc.path)
+			truth := readTruth(t, sampleTruth, roll)
+			l, err := New(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := l.Run(context.Background(), roll, RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Label) != roll.Len() {
+				t.Fatalf("%d labels for %d records", len(res.Label), roll.Len())
+			}
+			ev, err := Evaluate(res.Label, truth, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: %v", tc.path, ev)
+			if ev.Precision < tc.precision || ev.Recall < tc.recall || ev.F1 < tc.f1 {
+				t.Errorf("precision %.4f recall %.4f F1 %.4f, want at least %.2f/%.2f/%.2f",
+					ev.Precision, ev.Recall, ev.F1, tc.precision, tc.recall, tc.f1)
+			}
+		})
+	}
+}
+
+// trainedStudentLinker returns a student linker trained on the sample roll.
+func trainedStudentLinker(t *testing.T) *Linker {
+	t.Helper()
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Run(context.Background(), readRoll(t, StudentSettings(), sampleRoll), RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func runCSV(t *testing.T, l *Linker, text string) *Result {
+	t.Helper()
+	roll, err := l.Settings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("test.csv", strings.NewReader(text)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Run(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+const studentHeader = "record_id,lea_id,school_id,ssid,first_name,middle_name,last_name,suffix,birth_date,sex,grade_level,address,city,zip,entry_date\n"
+
+// TestTwinsStayApart checks the student preset on twins: same family name, birth date
+// and address, different given names and SSIDs. Each twin's two records link; the twins
+// never do, even though a record of each agrees with the other on everything but the
+// given name and SSID.
+func TestTwinsStayApart(t *testing.T) {
+	l := trainedStudentLinker(t)
+	res := runCSV(t, l, studentHeader+
+		"a1,01,01001,5550001111,Maria,Luisa,Tuilagi,,2012-04-09,F,6,12 Canyon Rd,Provo,84604,2023-08-20\n"+
+		"a2,02,02004,5550001111,Maria,,Tuilagi,,04/09/2012,F,7,12 Canyon Rd,Provo,84604,2024-08-19\n"+
+		"b1,01,01001,5550002222,Marta,Luisa,Tuilagi,,2012-04-09,F,6,12 Canyon Rd,Provo,84604,2023-08-20\n"+
+		"b2,02,02004,5550002222,Martha,,Tuilagi,,2012-04-09,F,7,12 Canyon Rd,Provo,84604,2024-08-19\n"+
+		"c1,03,03002,5550003333,Sione,,Havili,,2010-01-30,M,8,5 Elm St,Ogden,84401,2023-08-20\n")
+	student := func(id string) string { s, _ := res.StudentOf(id); return s }
+	if student("a1") != student("a2") || student("b1") != student("b2") {
+		t.Errorf("each twin's records should link: a1 %s a2 %s, b1 %s b2 %s", student("a1"), student("a2"), student("b1"), student("b2"))
+	}
+	if student("a1") == student("b1") {
+		t.Errorf("the twins were merged into student %s", student("a1"))
+	}
+	if student("c1") == student("a1") || student("c1") == student("b1") {
+		t.Error("an unrelated student joined the twins")
+	}
+}
+
+// TestLinkModeComparesAcrossSourcesOnly links the sample split into two files: every
+// link joins records of different files, and every record lands in one cluster.
+func TestLinkModeComparesAcrossSourcesOnly(t *testing.T) {
+	s := StudentSettings()
+	s.Mode = ModeLink
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := readRoll(t, StudentSettings(), sampleRoll)
+	var a, b strings.Builder
+	a.WriteString(studentHeader)
+	b.WriteString(studentHeader)
+	for i := range full.Len() {
+		line := strings.Join(quoteAll(full.Rows[i]), ",") + "\n"
+		if i%2 == 0 {
+			a.WriteString(line)
+		} else {
+			b.WriteString(line)
+		}
+	}
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("a.csv", strings.NewReader(a.String())); err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("b.csv", strings.NewReader(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Run(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Links) == 0 {
+		t.Fatal("no links")
+	}
+	for _, k := range res.Links {
+		if roll.Source[k.A] == roll.Source[k.B] {
+			t.Fatalf("link mode linked %s and %s of the same file", roll.IDs[k.A], roll.IDs[k.B])
+		}
+	}
+	if len(res.Label) != full.Len() {
+		t.Errorf("%d records labelled, want %d", len(res.Label), full.Len())
+	}
+}
+
+func quoteAll(row []string) []string {
+	out := make([]string, len(row))
+	for i, v := range row {
+		out[i] = `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+	}
+	return out
+}
+
+// TestUnparseableValuesKeepRecord: a value that cannot be parsed is treated as missing and
+// reported with its line and field; the record is kept and clustered.
+func TestUnparseableValuesKeepRecord(t *testing.T) {
+	l := trainedStudentLinker(t)
+	res := runCSV(t, l, studentHeader+
+		"x1,01,01001,5550004444,Ana,,Soto,,13/45/2011,F,3,1 A St,Provo,84604,2023-08-20\n"+
+		"x2,01,01001,5550004444,Ana,,Soto,,2011-05-04,F,3,1 A St,Provo,84604,2023-08-20\n")
+	if len(res.Label) != 2 {
+		t.Fatalf("%d records labelled, want 2", len(res.Label))
+	}
+	var out strings.Builder
+	if err := res.WriteProblems(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "test.csv,2,x1,birth_date,13/45/2011") {
+		t.Errorf("problem report lacks the bad birth date with its line:\n%s", out.String())
+	}
+	if s1, _ := res.StudentOf("x1"); s1 != func() string { s, _ := res.StudentOf("x2"); return s }() {
+		t.Error("records agreeing on SSID, names and address did not link because one birth date was unreadable")
+	}
+}
