@@ -213,6 +213,9 @@ func (im *importer) student(raw json.RawMessage, src Source) error {
 	if err != nil {
 		return err
 	}
+	if _, err := normalize.ParseSex(r.BirthSexDescriptor); err != nil {
+		return fmt.Errorf("birthSexDescriptor: %w", err)
+	}
 	s := im.studentAt(r.StudentUniqueID)
 	if s.Source.File != "" && strings.HasSuffix(s.Source.File, "students.json") {
 		return fmt.Errorf("studentUniqueId %q appears twice", r.StudentUniqueID)
@@ -257,6 +260,32 @@ func (im *importer) seoaResource(raw json.RawMessage, src Source) error {
 	if _, err := normalize.ParseSex(r.SexDescriptor); err != nil {
 		return fmt.Errorf("sexDescriptor: %w", err)
 	}
+	// Read everything before touching the student, so a rejected association leaves no
+	// trace.
+	var races []string
+	for _, x := range r.Races {
+		races = append(races, im.code(x.Race))
+	}
+	slices.Sort(races)
+	var addr Address
+	for k, a := range r.Addresses {
+		if k == 0 || im.code(a.Type) == "Home" {
+			addr = Address{Street: a.Street, City: a.City, State: im.code(a.State), PostalCode: a.PostalCode}
+		}
+	}
+	var ids []IdentificationCode
+	ssid := ""
+	for _, c := range r.IDs {
+		sys := im.code(c.System)
+		ids = append(ids, IdentificationCode{System: sys, AssigningOrg: c.Org, Code: c.Code})
+		if sys == "State" {
+			clean, err := normalize.CleanID(c.Code)
+			if err != nil {
+				return fmt.Errorf("studentIdentificationCodes: State code: %w", err)
+			}
+			ssid = clean
+		}
+	}
 	s := im.studentAt(r.StudentReference.StudentUniqueID)
 	if r.SexDescriptor != "" {
 		s.Sex = im.code(r.SexDescriptor)
@@ -264,28 +293,7 @@ func (im *importer) seoaResource(raw json.RawMessage, src Source) error {
 	if r.Hispanic != nil {
 		s.HispanicLatino = fmt.Sprint(*r.Hispanic)
 	}
-	s.Races = s.Races[:0]
-	for _, x := range r.Races {
-		s.Races = append(s.Races, im.code(x.Race))
-	}
-	slices.Sort(s.Races)
-	for k, a := range r.Addresses {
-		if k == 0 || im.code(a.Type) == "Home" {
-			s.Address = Address{Street: a.Street, City: a.City, State: im.code(a.State), PostalCode: a.PostalCode}
-		}
-	}
-	s.IdentificationCodes = nil
-	for _, c := range r.IDs {
-		sys := im.code(c.System)
-		s.IdentificationCodes = append(s.IdentificationCodes, IdentificationCode{System: sys, AssigningOrg: c.Org, Code: c.Code})
-		if sys == "State" {
-			ssid, err := normalize.CleanID(c.Code)
-			if err != nil {
-				return fmt.Errorf("studentIdentificationCodes: State code: %w", err)
-			}
-			s.SSID = ssid
-		}
-	}
+	s.Races, s.Address, s.IdentificationCodes, s.SSID = races, addr, ids, ssid
 	src.Record = s.Record
 	s.AssociationSource = src
 	if s.Source.File == "" {
