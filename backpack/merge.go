@@ -482,7 +482,14 @@ func sortFacts[T any](facts []Fact[T], key func(T) string) {
 func (s *Store) teachers(sections map[SectionKey]bool) []Fact[Teacher] {
 	type id = [2]string
 	byStaff := map[id]*Fact[Teacher]{}
+	// In section order, so a teacher's position (from their first section) does not
+	// depend on map order.
+	keys := make([]SectionKey, 0, len(sections))
 	for k := range sections {
+		keys = append(keys, k)
+	}
+	sortSections(keys)
+	for _, k := range keys {
 		for _, t := range s.teaches[k] {
 			key := id{t.lea, t.at.StaffUniqueID}
 			ft := byStaff[key]
