@@ -66,7 +66,11 @@ func NewLog(entries ...Entry) (*Log, error) {
 	if err := Verify(entries); err != nil {
 		return nil, err
 	}
-	return &Log{entries: slices.Clone(entries)}, nil
+	l := &Log{entries: make([]Entry, len(entries))}
+	for i, e := range entries {
+		l.entries[i] = e.clone()
+	}
+	return l, nil
 }
 
 // Append adds an entry, filling its sequence number, time (when zero), Prev and Hash, and
@@ -88,7 +92,7 @@ func (l *Log) Append(e Entry) (Entry, error) {
 		e.Time = now()
 	}
 	e.Time = e.Time.UTC().Round(0)
-	e.Records = slices.Clone(e.Records)
+	e = e.clone()
 	e.Seq = int64(len(l.entries)) + 1
 	e.Prev = ""
 	if n := len(l.entries); n > 0 {
@@ -96,14 +100,29 @@ func (l *Log) Append(e Entry) (Entry, error) {
 	}
 	e.Hash = e.computeHash()
 	l.entries = append(l.entries, e)
-	return e, nil
+	return e.clone(), nil
+}
+
+// clone returns a copy of e sharing no memory with it (Records, Weight), so that no caller
+// can alter a stored entry.
+func (e Entry) clone() Entry {
+	e.Records = slices.Clone(e.Records)
+	if e.Weight != nil {
+		w := *e.Weight
+		e.Weight = &w
+	}
+	return e
 }
 
 // Entries returns a copy of the log's entries.
 func (l *Log) Entries() []Entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return slices.Clone(l.entries)
+	out := make([]Entry, len(l.entries))
+	for i, e := range l.entries {
+		out[i] = e.clone()
+	}
+	return out
 }
 
 // Head returns the hash of the last entry: keep it apart from the log to detect entries
