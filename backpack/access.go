@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -90,11 +91,16 @@ type TransitionError struct {
 	Request  string
 	From, To Status
 	Reason   string
+	// Err is the underlying error, when there is one: a missing permission wraps
+	// ErrDenied.
+	Err error
 }
 
 func (e *TransitionError) Error() string {
 	return fmt.Sprintf("backpack: request %s: cannot go from %s to %s: %s", e.Request, e.From, e.To, e.Reason)
 }
+
+func (e *TransitionError) Unwrap() error { return e.Err }
 
 // ErrNoSSID refuses a request without the student's SSID.
 var ErrNoSSID = errors.New("a backpack request needs the student's SSID")
@@ -137,6 +143,9 @@ func (r *Requests) Submit(guardian, ssid string) (*Request, error) {
 	clean, err := normalize.CleanID(ssid)
 	if err != nil {
 		return nil, fmt.Errorf("backpack: request by %s refused: %w: %v", guardian, ErrNoSSID, err)
+	}
+	if clean == "" { // blanks only
+		return nil, fmt.Errorf("backpack: request by %s refused: %w", guardian, ErrNoSSID)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -191,10 +200,7 @@ func (r *Requests) Approve(staff StaffUser, id string) (Request, error) {
 
 // Reject rejects a pending request with a reason; the staff member needs PermRequest.
 func (r *Requests) Reject(staff StaffUser, id, reason string) (Request, error) {
-	if reason == "" {
-		return Request{}, &TransitionError{Request: id, From: Pending, To: Rejected, Reason: "a rejection needs a reason for the guardian"}
-	}
-	return r.decide(staff, id, Rejected, reason)
+	return r.decide(staff, id, Rejected, strings.TrimSpace(reason))
 }
 
 func (r *Requests) decide(staff StaffUser, id string, to Status, reason string) (Request, error) {
@@ -205,11 +211,14 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string) 
 		return Request{}, fmt.Errorf("backpack: request %q does not exist", id)
 	}
 	if err := staff.require(PermRequest); err != nil {
-		return *req, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error()}
+		return *req, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
 	}
 	if req.Status != Pending {
 		return *req, &TransitionError{Request: id, From: req.Status, To: to,
 			Reason: fmt.Sprintf("only a Pending request can be decided; this one was already decided by %s", req.DecidedBy)}
+	}
+	if to == Rejected && reason == "" {
+		return *req, &TransitionError{Request: id, From: req.Status, To: to, Reason: "a rejection needs a reason for the guardian"}
 	}
 	next := *req
 	next.Status, next.DecidedBy, next.Decided, next.Reason = to, staff.ID, r.now(), reason
