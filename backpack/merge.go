@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Rule is a survivorship rule: which submitted value a demographic field shows.
@@ -428,7 +429,7 @@ func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *C
 	slices.SortStableFunc(field.Candidates, func(a, b Candidate) int {
 		return cmp.Or(
 			cmp.Compare(rank(a.Source), rank(b.Source)),
-			-cmp.Compare(a.Source.Submitted, b.Source.Submitted),
+			-compareSubmitted(a.Source.Submitted, b.Source.Submitted),
 			cmp.Compare(a.Source.LEA, b.Source.LEA),
 			cmp.Compare(a.Source.Record, b.Source.Record),
 		)
@@ -442,6 +443,35 @@ func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *C
 		return field, &Conflict{Field: f, Values: slices.Clone(field.Candidates)}
 	}
 	return field, nil
+}
+
+// compareSubmitted orders submission dates and times as instants: a bare date is its
+// midnight UTC, an RFC 3339 time keeps its fraction and offset. Blank or unreadable values
+// sort before every readable one; equal instants written differently, and unreadable
+// values among themselves, fall back to byte order so the order stays total.
+func compareSubmitted(a, b string) int {
+	ta, oka := submittedTime(a)
+	tb, okb := submittedTime(b)
+	switch {
+	case oka && okb:
+		if c := ta.Compare(tb); c != 0 {
+			return c
+		}
+	case oka:
+		return 1
+	case okb:
+		return -1
+	}
+	return cmp.Compare(a, b)
+}
+
+func submittedTime(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, time.DateOnly, "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // addFacts adds xs to facts, keeping identical facts (once stripped of record and source)

@@ -517,3 +517,42 @@ func sourcesOf[T any](facts []backpack.Fact[T]) [][]backpack.Source {
 	}
 	return out
 }
+
+// MostRecent compares submission times as times: fractional seconds, offsets and bare
+// dates mixed as Ed-Fi's _lastModifiedDate and ImportOptions.Submitted give them.
+func TestMostRecentTimes(t *testing.T) {
+	tests := []struct {
+		name         string
+		xTime, yTime string
+		want         string // the LEA whose value wins
+	}{
+		{"dates", "2023-01-20", "2023-01-21", "Y"},
+		{"date before a time that day", "2023-01-20", "2023-01-20T10:00:00Z", "Y"},
+		{"fractional seconds are later", "2023-01-20T10:00:00.5Z", "2023-01-20T10:00:00Z", "X"},
+		{"seven fractional digits", "2023-01-20T10:00:00.1234567Z", "2023-01-20T10:00:00.12Z", "X"},
+		{"offsets", "2023-01-20T18:00:00+05:00", "2023-01-20T16:00:00Z", "Y"},
+		{"negative offset", "2023-01-20T20:00:00-07:00", "2023-01-21T01:00:00Z", "X"},
+		{"no date loses", "", "2001-01-01", "Y"},
+		{"unreadable loses", "yesterday", "2001-01-01", "Y"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub := func(lea, at string) *backpack.Submission {
+				return &backpack.Submission{LEA: lea, Students: []backpack.StudentRecord{
+					person(lea, "1", at, func(s *backpack.StudentRecord) { s.FirstName = lea + "-name" }),
+				}}
+			}
+			for _, order := range [][2]string{{"X", "Y"}, {"Y", "X"}} {
+				subs := map[string]*backpack.Submission{"X": sub("X", tt.xTime), "Y": sub("Y", tt.yTime)}
+				s, err := backpack.NewStore(subs[order[0]], subs[order[1]])
+				if err != nil {
+					t.Fatal(err)
+				}
+				b := build(t, s, "S", "X/1", "Y/1")
+				if got := b.Value("first_name"); got != tt.want+"-name" {
+					t.Errorf("%s vs %s: %q wins, want %s's", tt.xTime, tt.yTime, got, tt.want)
+				}
+			}
+		})
+	}
+}
