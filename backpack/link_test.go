@@ -229,3 +229,42 @@ func TestFromRoll(t *testing.T) {
 		t.Errorf("backpack from the roll: birth date %q, %d enrollments", b.Value("birth_date"), len(b.Enrollments))
 	}
 }
+
+// FuzzFromRoll: whatever roll match reads, FromRoll keeps every record and its
+// submissions go into a store.
+func FuzzFromRoll(f *testing.F) {
+	f.Add(smallRoll)
+	f.Add("record_id,lea_id,school_id,entry_date,birth_date\nA,,0,2020-01-01,\nB,1,-5,13/45/2011,2011-02-30\n")
+	f.Add("record_id,lea_id,school_id,entry_date,grade_level\nA,1,99999999999999999999,1/2/3,Twelfth\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		roll, err := match.StudentSettings().NewRoll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := roll.ReadCSV("roll.csv", strings.NewReader(data)); err != nil {
+			return
+		}
+		subs := backpack.FromRoll(roll, "2024-01-31")
+		n := 0
+		for _, s := range subs {
+			n += len(s.Students)
+			for _, st := range s.Students {
+				if st.Source.LEA != s.LEA || st.Source.File != "roll.csv" {
+					t.Fatalf("student %+v in LEA %q's submission", st, s.LEA)
+				}
+			}
+		}
+		if n != roll.Len() {
+			t.Fatalf("%d students from %d records", n, roll.Len())
+		}
+		s, err := backpack.NewStore(subs...)
+		if err != nil {
+			t.Fatalf("NewStore: %v", err)
+		}
+		for _, r := range s.Records() {
+			if _, err := s.Build("S", []string{r}, backpack.Survivorship{}); err != nil {
+				t.Fatalf("Build %s: %v", r, err)
+			}
+		}
+	})
+}
