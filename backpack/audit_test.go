@@ -273,7 +273,7 @@ func TestLogWriteRead(t *testing.T) {
 		t.Error(err)
 	}
 	// Blank lines are skipped; a bad line is an error naming it.
-	withBlank := strings.Replace(buf.String(), "\n", "\n\n", 1)
+	withBlank := strings.Replace(buf.String(), "\n", "\n\n  \t\n", 1)
 	if r, err := backpack.ReadEntries(strings.NewReader(withBlank)); err != nil || len(r) != 5 {
 		t.Errorf("blank line: %d entries, %v", len(r), err)
 	}

@@ -2,6 +2,7 @@ package backpack
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -32,8 +33,16 @@ func ReadSubmission(r io.Reader) (*Submission, error) {
 	return &s, nil
 }
 
+// strictDecode decodes exactly one JSON value with known fields only: anything after it
+// (a second backpack in the same file) is an error, not silently dropped.
 func strictDecode(r io.Reader, v any) error {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("more data after the JSON value")
+	}
+	return nil
 }

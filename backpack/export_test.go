@@ -62,13 +62,15 @@ func TestReadRejects(t *testing.T) {
 		{"wrong type", `{"student_id":7}`},
 		{"not JSON", `student`},
 		{"empty", ``},
+		{"two values", `{"student_id":"S1"} {"student_id":"S2"}`},
+		{"trailing text", `{"student_id":"S1"} and more`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if b, err := backpack.ReadBackpack(strings.NewReader(tt.in)); err == nil {
 				t.Errorf("ReadBackpack(%q) = %+v, want an error", tt.in, b)
 			}
-			if s, err := backpack.ReadSubmission(strings.NewReader(strings.Replace(tt.in, "student_id", "lea", 1))); err == nil {
+			if s, err := backpack.ReadSubmission(strings.NewReader(strings.ReplaceAll(tt.in, "student_id", "lea"))); err == nil {
 				t.Errorf("ReadSubmission = %+v, want an error", s)
 			}
 		})
