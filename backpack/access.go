@@ -45,7 +45,7 @@ func (s StaffUser) Can(p Permission) bool { return s.Permissions&p == p }
 var ErrDenied = errors.New("permission denied")
 
 func (s StaffUser) require(p Permission) error {
-	if s.ID == "" {
+	if strings.TrimSpace(s.ID) == "" {
 		return fmt.Errorf("backpack: %w: no staff member named", ErrDenied)
 	}
 	if !s.Can(p) {
@@ -134,7 +134,7 @@ func (r *Requests) now() time.Time {
 // the first time and an Update once this guardian was forwarded this student's backpack.
 // A request without an SSID, or with one that is not an ID, is refused with the reason.
 func (r *Requests) Submit(guardian, ssid string) (*Request, error) {
-	if guardian == "" {
+	if strings.TrimSpace(guardian) == "" {
 		return nil, errors.New("backpack: request refused: the guardian is not named")
 	}
 	if ssid == "" {

@@ -15,6 +15,7 @@ var (
 	viewer    = backpack.StaffUser{ID: "viewer", LEA: "255902", Permissions: backpack.PermView}
 	nobody    = backpack.StaffUser{ID: "nobody", LEA: "255902"}
 	anonymous = backpack.StaffUser{LEA: "255902", Permissions: backpack.PermView | backpack.PermRequest}
+	blankID   = backpack.StaffUser{ID: "  ", LEA: "255902", Permissions: backpack.PermView | backpack.PermRequest}
 )
 
 // workflow returns requests with one of each state: pending, forwarded, rejected.
@@ -61,6 +62,7 @@ func TestRequestInvalidTransitions(t *testing.T) {
 		{"reject without permissions", nobody, "pending", true, "no", true, true},
 		{"approve by unnamed staff", anonymous, "pending", false, "", true, true},
 		{"reject by unnamed staff", anonymous, "pending", true, "no", true, true},
+		{"approve by staff with a blank ID", blankID, "pending", false, "", true, true},
 		{"approve unknown request", registrar, "unknown", false, "", false, false},
 		{"reject unknown request", registrar, "unknown", true, "no", false, false},
 		{"reject without a reason", registrar, "pending", true, "", true, false},
@@ -170,6 +172,7 @@ func TestSubmitRefuses(t *testing.T) {
 		{"not an ID", "g", "Lisa Woods", true},
 		{"digits mixed with letters", "g", "10006O4822", true},
 		{"no guardian", "", "1000604822", false},
+		{"blank guardian", " \t", "1000604822", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -61,7 +61,7 @@ func FromRoll(roll *match.Roll, submitted string) []*Submission {
 			src.Submitted = cmp.Or(maxDate(entry), submitted)
 		}
 		st := StudentRecord{Record: roll.IDs[i], FirstName: rec.Given, MiddleName: rec.Middle, LastSurname: rec.Family,
-			Suffix: rec.Suffix, BirthDate: isoDate(rec.BirthDate), Sex: sexName(rec.Sex), SSID: rec.SSID,
+			Suffix: rec.Suffix, BirthDate: isoDate(rec.BirthDate), Sex: sexName(rec.Sex), SSID: cleanSSID(rec.SSID),
 			Address: Address{Street: rec.Address, City: rec.City, PostalCode: rec.Zip}, Source: src}
 		sub.Students = append(sub.Students, st)
 		school, _ := strconv.ParseInt(rec.School, 10, 64)
@@ -90,6 +90,17 @@ func isoDate(s string) string {
 		return s
 	}
 	return d.String()
+}
+
+// cleanSSID writes an SSID as Import does (digits only: "123-45" → "12345"), so that
+// guardians' requests, conflicts and research keys see one ID; anything that is not an ID
+// is kept as written.
+func cleanSSID(s string) string {
+	c, err := normalize.CleanID(s)
+	if err != nil {
+		return s
+	}
+	return c
 }
 
 func maxDate(s string) string {

@@ -171,7 +171,7 @@ func TestMergeLogs(t *testing.T) {
 const smallRoll = `record_id,lea_id,school_id,ssid,first_name,middle_name,last_name,suffix,birth_date,sex,grade_level,address,city,zip,entry_date
 R1,20,2001,,Ben,Q,Ode,Jr,13/45/2011,M,Fifth grade,2 Oak Ave,Orem,84057,08/21/2023
 R2,10,1001,123-45,Ana,,Ruiz,,2012-03-04,F,5,1 Elm St,Provo,84601,2022-08-20
-R3,10,,,Cy,,Lee,,"Mar 5, 2013",X,,,,,
+R3,10,,SSID-unknown,Cy,,Lee,,"Mar 5, 2013",X,,,,,
 R4,20,2002,,Dee,,Ng,,2014-01-02,zz,2,,,,
 `
 
@@ -199,9 +199,9 @@ func TestFromRoll(t *testing.T) {
 	}
 	want10 := &backpack.Submission{LEA: "10", Submitted: "2024-01-31",
 		Students: []backpack.StudentRecord{
-			{Record: "R2", FirstName: "Ana", LastSurname: "Ruiz", BirthDate: "2012-03-04", Sex: "Female", SSID: "123-45",
+			{Record: "R2", FirstName: "Ana", LastSurname: "Ruiz", BirthDate: "2012-03-04", Sex: "Female", SSID: "12345",
 				Address: backpack.Address{Street: "1 Elm St", City: "Provo", PostalCode: "84601"}, Source: src("10", "R2", 3, "2022-08-20")},
-			{Record: "R3", FirstName: "Cy", LastSurname: "Lee", BirthDate: "2013-03-05", Sex: "Non-binary", Source: src("10", "R3", 4, "2024-01-31")},
+			{Record: "R3", FirstName: "Cy", LastSurname: "Lee", BirthDate: "2013-03-05", Sex: "Non-binary", SSID: "SSID-unknown", Source: src("10", "R3", 4, "2024-01-31")},
 		},
 		Enrollments: []backpack.Enrollment{{Record: "R2", LEA: "10", SchoolID: 1001, EntryDate: "2022-08-20", GradeLevel: "5",
 			Source: src("10", "R2", 3, "2022-08-20")}},
@@ -227,6 +227,11 @@ func TestFromRoll(t *testing.T) {
 	b := build(t, s, "S", "R1")
 	if b.Value("birth_date") != "13/45/2011" || len(b.Enrollments) != 1 {
 		t.Errorf("backpack from the roll: birth date %q, %d enrollments", b.Value("birth_date"), len(b.Enrollments))
+	}
+	// The roll's SSID 123-45 is the ID a guardian asks with, however written.
+	ana := build(t, s, "S2", "R2")
+	if _, err := backpack.GuardianView(requestFor(t, "123 45", backpack.Forwarded), ana); err != nil {
+		t.Errorf("guardian of the roll's student refused: %v", err)
 	}
 }
 

@@ -38,7 +38,7 @@ func TestStaffViewPermission(t *testing.T) {
 		staff backpack.StaffUser
 		ok    bool
 	}{
-		{registrar, true}, {viewer, true}, {clerk, false}, {nobody, false}, {anonymous, false},
+		{registrar, true}, {viewer, true}, {clerk, false}, {nobody, false}, {anonymous, false}, {blankID, false},
 	}
 	for _, tt := range tests {
 		v, err := backpack.StaffView(tt.staff, b)
