@@ -213,7 +213,7 @@ func (im *importer) student(raw json.RawMessage, src Source) error {
 	if err != nil {
 		return err
 	}
-	if _, err := normalize.ParseSex(r.BirthSexDescriptor); err != nil {
+	if _, err := normalize.ParseSex(im.code(r.BirthSexDescriptor)); err != nil {
 		return fmt.Errorf("birthSexDescriptor: %w", err)
 	}
 	s := im.studentAt(r.StudentUniqueID)
@@ -257,7 +257,7 @@ func (im *importer) seoaResource(raw json.RawMessage, src Source) error {
 	if err := need("studentReference.studentUniqueId", r.StudentReference.StudentUniqueID); err != nil {
 		return err
 	}
-	if _, err := normalize.ParseSex(r.SexDescriptor); err != nil {
+	if _, err := normalize.ParseSex(im.code(r.SexDescriptor)); err != nil {
 		return fmt.Errorf("sexDescriptor: %w", err)
 	}
 	// Read everything before touching the student, so a rejected association leaves no
@@ -333,7 +333,7 @@ func (im *importer) enrollment(raw json.RawMessage, src Source) error {
 	if err != nil {
 		return err
 	}
-	g, err := normalize.ParseGrade(r.EntryGrade)
+	g, err := normalize.ParseGrade(im.code(r.EntryGrade))
 	if err != nil {
 		return fmt.Errorf("entryGradeLevelDescriptor: %w", err)
 	}
@@ -468,7 +468,7 @@ func (im *importer) transcript(raw json.RawMessage, src Source) error {
 	if err := need("courseReference.courseCode", r.Course.CourseCode); err != nil {
 		return err
 	}
-	g, err := normalize.ParseGrade(r.GradeLevel)
+	g, err := normalize.ParseGrade(im.code(r.GradeLevel))
 	if err != nil {
 		return fmt.Errorf("whenTakenGradeLevelDescriptor: %w", err)
 	}
@@ -670,7 +670,7 @@ func (im *importer) assessment(raw json.RawMessage, src Source) error {
 	if err != nil {
 		return err
 	}
-	g, err := normalize.ParseGrade(r.GradeLevel)
+	g, err := normalize.ParseGrade(im.code(r.GradeLevel))
 	if err != nil {
 		return fmt.Errorf("whenAssessedGradeLevelDescriptor: %w", err)
 	}

@@ -399,3 +399,40 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+// A state's own descriptor namespace mapped by ImportOptions.Descriptors: the mapped code
+// is what is checked and kept.
+func TestImportStateDescriptors(t *testing.T) {
+	fsys := fstest.MapFS{
+		"x/students.json": {Data: []byte(`[{"studentUniqueId":"7","firstName":"A","birthDate":"2012-01-02",
+			"birthSexDescriptor":"uri://tx.gov/SexDescriptor#02"}]`)},
+		"x/studentEducationOrganizationAssociations.json": {Data: []byte(`[{"studentReference":{"studentUniqueId":"7"},
+			"sexDescriptor":"uri://tx.gov/SexDescriptor#02"}]`)},
+		"x/studentSchoolAssociations.json": {Data: []byte(`[{"studentReference":{"studentUniqueId":"7"},"schoolReference":{"schoolId":1},
+			"entryDate":"2022-08-22","entryGradeLevelDescriptor":"uri://tx.gov/GradeLevelDescriptor#G5"}]`)},
+		"x/courseTranscripts.json": {Data: []byte(`[{"courseAttemptResultDescriptor":"uri://ed-fi.org/CourseAttemptResultDescriptor#Pass",
+			"courseReference":{"courseCode":"M5","educationOrganizationId":1},
+			"studentAcademicRecordReference":{"educationOrganizationId":1,"schoolYear":2023,"studentUniqueId":"7","termDescriptor":"uri://ed-fi.org/TermDescriptor#Fall Semester"},
+			"whenTakenGradeLevelDescriptor":"uri://tx.gov/GradeLevelDescriptor#G5"}]`)},
+		"x/studentAssessments.json": {Data: []byte(`[{"studentAssessmentIdentifier":"a1","assessmentReference":{"assessmentIdentifier":"M"},
+			"studentReference":{"studentUniqueId":"7"},"whenAssessedGradeLevelDescriptor":"uri://tx.gov/GradeLevelDescriptor#G5"}]`)},
+	}
+	desc := map[string]string{
+		"uri://tx.gov/SexDescriptor#02":        "Female",
+		"uri://tx.gov/GradeLevelDescriptor#G5": "Fifth grade",
+	}
+	sub, errs := backpack.Import(fsys, "x", backpack.ImportOptions{LEA: "9", Descriptors: desc})
+	if len(errs) > 0 {
+		t.Fatalf("Import with the state's descriptors mapped: %v", errs)
+	}
+	type got struct{ Sex, Enrolled, Taken, Assessed string }
+	g := got{sub.Students[0].Sex, sub.Enrollments[0].GradeLevel, sub.Transcripts[0].GradeLevel, sub.Assessments[0].GradeLevel}
+	if diff := cmp.Diff(got{"Female", "5", "5", "5"}, g); diff != "" {
+		t.Errorf("mapped codes (-want +got):\n%s", diff)
+	}
+	// Unmapped, the same codes are unknown and reported.
+	_, errs = backpack.Import(fsys, "x", backpack.ImportOptions{LEA: "9"})
+	if len(errs) != 5 {
+		t.Errorf("unmapped: %d errors, want 5: %v", len(errs), errs)
+	}
+}
