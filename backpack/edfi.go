@@ -50,8 +50,9 @@ var resourceFiles = []string{
 
 // Import reads one LEA's Ed-Fi ODS/API JSON resource files from dir in fsys: each file
 // (students.json, studentSchoolAssociations.json, …) holds an array of resources as the
-// API serves them. Missing files are fine. A malformed resource is reported as an
-// *ImportError with its file and index and skipped; the returned errors list every one.
+// API serves them. Missing files are fine, a missing dir is an *ImportError with Index -1.
+// A malformed resource is reported as an *ImportError with its file and index and
+// skipped; the returned errors list every one.
 // Descriptor URIs become code values; sex, grade levels and dates are checked with
 // package normalize.
 func Import(fsys fs.FS, dir string, opt ImportOptions) (*Submission, []error) {
@@ -59,6 +60,12 @@ func Import(fsys fs.FS, dir string, opt ImportOptions) (*Submission, []error) {
 		return nil, []error{errors.New("backpack: import: ImportOptions.LEA is required")}
 	}
 	im := &importer{opt: opt, sub: &Submission{LEA: opt.LEA, Submitted: opt.Submitted}, seoa: map[string]int{}}
+	if fi, err := fs.Stat(fsys, dir); err != nil || !fi.IsDir() {
+		if err == nil {
+			err = errors.New("not a directory")
+		}
+		return im.sub, []error{&ImportError{File: dir, Index: -1, Err: err}}
+	}
 	for _, name := range resourceFiles {
 		file := path.Join(dir, name+".json")
 		data, err := fs.ReadFile(fsys, file)

@@ -436,3 +436,20 @@ func TestImportStateDescriptors(t *testing.T) {
 		t.Errorf("unmapped: %d errors, want 5: %v", len(errs), errs)
 	}
 }
+
+// A directory that is not there (a mistyped LEA) is an error, not an empty submission;
+// a directory without any resource file is an empty submission.
+func TestImportMissingDir(t *testing.T) {
+	sub, errs := backpack.Import(edfiFS(t), "255903", backpack.ImportOptions{LEA: "255903"})
+	var ie *backpack.ImportError
+	if len(errs) != 1 || !errors.As(errs[0], &ie) || ie.File != "255903" || ie.Index != -1 || !errors.Is(errs[0], fs.ErrNotExist) {
+		t.Errorf("Import of a missing directory: %v", errs)
+	}
+	if sub == nil || len(sub.Students) != 0 {
+		t.Errorf("submission %+v", sub)
+	}
+	empty := fstest.MapFS{"e/README.txt": {Data: []byte("nothing here")}}
+	if sub, errs := backpack.Import(empty, "e", backpack.ImportOptions{LEA: "1"}); len(errs) != 0 || sub == nil {
+		t.Errorf("Import of a directory without resources: %v, %v", sub, errs)
+	}
+}
