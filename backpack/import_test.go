@@ -318,7 +318,8 @@ func TestImportMalformed(t *testing.T) {
 	}
 }
 
-// An association of a student missing from students.json must not invent a student.
+// An association of a student missing from students.json still gives the LEA's record
+// of that student, with the association's values and source.
 func TestImportAssociationWithoutStudent(t *testing.T) {
 	fsys := fstest.MapFS{
 		"a/students.json": {Data: []byte(`[{"studentUniqueId":"1","firstName":"A","birthDate":"2012-01-02"}]`)},
@@ -327,15 +328,15 @@ func TestImportAssociationWithoutStudent(t *testing.T) {
 			{"studentReference":{"studentUniqueId":"2"},"sexDescriptor":"uri://ed-fi.org/SexDescriptor#Male",
 			 "studentIdentificationCodes":[{"studentIdentificationSystemDescriptor":"uri://ed-fi.org/StudentIdentificationSystemDescriptor#State","identificationCode":"55"}]}]`)},
 	}
-	sub, _ := backpack.Import(fsys, "a", backpack.ImportOptions{LEA: "1"})
-	for _, s := range sub.Students {
-		if s.StudentUniqueID == "2" && s.FirstName == "" && s.BirthDate == "" {
-			// A record holding only an association is still the LEA's record: it must at
-			// least carry the association's values and source.
-			if s.SSID != "55" || s.AssociationSource.Index != 1 {
-				t.Errorf("association-only student = %+v", s)
-			}
-		}
+	sub, errs := backpack.Import(fsys, "a", backpack.ImportOptions{LEA: "1"})
+	if len(errs) != 0 || len(sub.Students) != 2 {
+		t.Fatalf("%d students, errors %v", len(sub.Students), errs)
+	}
+	src := backpack.Source{LEA: "1", Record: "1/2", File: "a/studentEducationOrganizationAssociations.json", Index: 1}
+	want := backpack.StudentRecord{Record: "1/2", StudentUniqueID: "2", Sex: "Male", SSID: "55",
+		IdentificationCodes: []backpack.IdentificationCode{{System: "State", Code: "55"}}, Source: src, AssociationSource: src}
+	if diff := cmp.Diff(want, sub.Students[1]); diff != "" {
+		t.Errorf("association-only student (-want +got):\n%s", diff)
 	}
 }
 
