@@ -244,6 +244,7 @@ func TestKeys(t *testing.T) {
 		{R(K(normalize.RoleBirthDate, Year), K(normalize.RoleGiven, Initial)), []string{"2010|j"}},
 		{R(K(normalize.RoleBirthDate, MonthDay)), []string{"0304"}},
 		{R(K(normalize.RoleBirthDate, MonthDaySet)), []string{"0304"}},
+		{R(K(normalize.RoleBirthDate, DateSet)), []string{"20100304"}},
 	}
 	for _, tc := range tests {
 		var got []string

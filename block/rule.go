@@ -29,6 +29,8 @@ const (
 	Year        Transform = "year"
 	MonthDay    Transform = "month_day"
 	MonthDaySet Transform = "month_day_set"
+	// DateSet is the whole date with month and day in either order.
+	DateSet Transform = "date_set"
 	// Tokens gives one key per word of a compound value ("garcia", "lopez").
 	Tokens Transform = "tokens"
 )
@@ -80,17 +82,18 @@ func PersonRules() []Rule {
 }
 
 // StudentRules are the default rules for student rolls. Each pairs records that agree on
-// something rare (an SSID, a birth date with an initial, a name pair in a birth year), so
-// that a million-record roll has a few candidates per record, yet a record with one field
-// wrong still meets its twin through another rule.
+// something rare (an SSID, a birth date with a phonetic name code, a name pair in a birth
+// year), so that a million-record roll has about ten candidates per record, yet a record
+// with one field wrong still meets its twin through another rule. Keys of a birth date
+// with only an initial would not do: in a state, some 150 students share each birthday,
+// and blocks that grow with the roll make candidates grow with its square.
 func StudentRules() []Rule {
 	return []Rule{
 		R(K(normalize.RoleSSID, Whole)),
-		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleFamily, Initial)),
-		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, Initial)),
+		R(K(normalize.RoleBirthDate, DateSet), K(normalize.RoleFamily, Soundex)),
+		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, Soundex)),
 		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleFamily, Metaphone), K(normalize.RoleBirthDate, Year)),
-		R(K(normalize.RoleBirthDate, MonthDaySet), K(normalize.RoleFamily, Soundex)),
-		R(K(normalize.RoleBirthDate, Year), K(normalize.RoleFamily, Tokens), K(normalize.RoleGiven, Initial)),
+		R(K(normalize.RoleBirthDate, MonthDaySet), K(normalize.RoleFamily, Soundex), K(normalize.RoleGiven, Initial)),
 		R(K(normalize.RoleAddress, Whole), K(normalize.RoleGiven, Initial)),
 	}
 }
@@ -117,7 +120,7 @@ func validKey(k Key) bool {
 	switch k.Transform {
 	case Soundex, Metaphone, NYSIIS:
 		return name
-	case Year, MonthDay, MonthDaySet:
+	case Year, MonthDay, MonthDaySet, DateSet:
 		return date
 	}
 	if date {
@@ -186,8 +189,11 @@ func (k Key) values(dst []string, t *normalize.Table, i int) []string {
 			return append(dst, string(digits[:4]))
 		case MonthDay:
 			return append(dst, string(digits[4:]))
-		case MonthDaySet:
+		case MonthDaySet, DateSet:
 			m, d := string(digits[4:6]), string(digits[6:])
+			if k.Transform == DateSet {
+				return append(dst, string(digits[:4])+min(m, d)+max(m, d))
+			}
 			return append(dst, min(m, d)+max(m, d))
 		}
 		return append(dst, cut(string(digits[:]), k))

@@ -48,6 +48,7 @@ type Linker struct {
 	settings Settings
 	model    *score.Model
 	cannot   []compiledCannotLink
+	sessions []compiledCannotLink
 }
 
 // compiledCannotLink is a CannotLink rule by comparison index and level mask.
@@ -64,21 +65,40 @@ func New(s Settings) (*Linker, error) {
 	}
 	l := &Linker{settings: s}
 	for _, c := range s.CannotLink {
-		cc := compiledCannotLink{name: c.Name}
-		for _, cond := range c.Conditions {
-			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
-			var mask uint32
-			for li, name := range s.Comparisons[k].LevelNames() {
-				if slices.Contains(cond.Levels, name) {
-					mask |= 1 << li
-				}
-			}
-			cc.comp = append(cc.comp, k)
-			cc.levels = append(cc.levels, mask)
-		}
-		l.cannot = append(l.cannot, cc)
+		l.cannot = append(l.cannot, compileConditions(s.Comparisons, c.Name, c.Conditions))
+	}
+	for _, a := range s.Training.Sessions {
+		l.sessions = append(l.sessions, compileConditions(s.Comparisons, a.Name, a.Conditions))
 	}
 	return l, nil
+}
+
+// compileConditions turns conditions on level names into level masks by comparison
+// index. The settings were validated: every comparison named exists.
+func compileConditions(comps []score.Comparison, name string, conds []Condition) compiledCannotLink {
+	cc := compiledCannotLink{name: name}
+	for _, cond := range conds {
+		k := slices.IndexFunc(comps, func(x score.Comparison) bool { return x.Name == cond.Comparison })
+		var mask uint32
+		for li, level := range comps[k].LevelNames() {
+			if slices.Contains(cond.Levels, level) {
+				mask |= 1 << li
+			}
+		}
+		cc.comp = append(cc.comp, k)
+		cc.levels = append(cc.levels, mask)
+	}
+	return cc
+}
+
+// holds reports whether a comparison vector key meets every condition.
+func (c compiledCannotLink) holdsKey(key uint64) bool {
+	for k, ci := range c.comp {
+		if c.levels[k]&(1<<score.LevelOf(key, ci)) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Settings returns the linker's settings.
@@ -277,17 +297,127 @@ func (l *Linker) startModel(ctx context.Context, p *Prepared) (score.Model, erro
 	return start, nil
 }
 
-// train runs EM from start over the candidates' comparison vectors.
+// train runs EM from start over the candidates' comparison vectors: over them all at
+// once, or with Training.Sessions session by session.
 func (l *Linker) train(ctx context.Context, start score.Model, c *candidates) error {
 	tr := l.settings.Training
-	m, _, err := score.TrainEM(ctx, c.counts, start, score.EMOptions{
-		FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance,
-	})
+	opt := score.EMOptions{FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance}
+	if len(l.sessions) > 0 {
+		m, err := l.trainSessions(ctx, start, c.counts, c.allPairs, opt)
+		if err != nil {
+			return err
+		}
+		l.model = &m
+		return nil
+	}
+	m, _, err := score.TrainEM(ctx, c.counts, start, opt)
 	if err != nil {
 		return fmt.Errorf("match: EM: %w", err)
 	}
 	l.model = &m
 	return nil
+}
+
+// knownM returns start with the m of Training.M set, and which comparisons it set.
+func (l *Linker) knownM(start score.Model) (score.Model, []bool) {
+	known := l.settings.Training.M
+	if len(known) == 0 {
+		return start, nil
+	}
+	fixed := make([]bool, len(start.Comparisons))
+	start.M = slices.Clone(start.M)
+	for c, comp := range start.Comparisons {
+		levels, ok := known[comp.Name]
+		if !ok {
+			continue
+		}
+		names := comp.LevelNames()
+		m := make([]float64, len(names))
+		rest, unset := 1.0, 0
+		for k := 1; k < len(names); k++ {
+			if p, ok := levels[names[k]]; ok {
+				m[k] = p
+				rest -= p
+			} else {
+				unset++
+			}
+		}
+		for k := 1; k < len(names); k++ {
+			if _, ok := levels[names[k]]; !ok {
+				m[k] = max(rest, 1e-6) / float64(unset)
+			}
+		}
+		start.M[c], fixed[c] = m, true
+	}
+	return start, fixed
+}
+
+// minSessionPairs is the fewest candidate pairs a training session runs on.
+const minSessionPairs = 50
+
+// trainSessions estimates m session by session, as Splink does: each session takes the
+// candidate pairs that meet its conditions (an SSID in common; a given name and birth
+// date in common …), leaves the comparisons of those conditions out — they agree by
+// construction there — and estimates the others' m by EM with u fixed at the random-pair
+// values. A comparison's m is the mean over the sessions that estimated it. Last, the
+// prior is estimated over all candidates with m and u fixed. EM over all candidates at
+// once can settle on another class than the person: on a million-record roll, whose
+// candidates mostly share a birth date, "same birth date" splits them more likely.
+func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts score.PatternCounts, allPairs float64, opt score.EMOptions) (score.Model, error) {
+	nc := len(start.Comparisons)
+	sum := make([][]float64, nc)
+	runs := make([]int, nc)
+	opt.FixU = true
+	start, opt.Fixed = l.knownM(start)
+	sessionStart := start
+	sessionStart.Prior = 0.5
+	for _, s := range l.sessions {
+		sel := score.PatternCounts{}
+		for k, n := range counts {
+			if s.holdsKey(k) {
+				sel[k] += n
+			}
+		}
+		if sel.Total() < minSessionPairs {
+			continue
+		}
+		opt.Ignore = make([]bool, nc)
+		for _, c := range s.comp {
+			opt.Ignore[c] = true
+		}
+		m, _, err := score.TrainEM(ctx, sel, sessionStart, opt)
+		if err != nil {
+			return score.Model{}, fmt.Errorf("match: EM session %q: %w", s.name, err)
+		}
+		for c := range nc {
+			if opt.Ignore[c] {
+				continue
+			}
+			if sum[c] == nil {
+				sum[c] = make([]float64, len(m.M[c]))
+			}
+			for k, v := range m.M[c] {
+				sum[c][k] += v
+			}
+			runs[c]++
+		}
+	}
+	out := start
+	out.M = make([][]float64, nc)
+	for c := range nc {
+		out.M[c] = slices.Clone(start.M[c])
+		if runs[c] > 0 {
+			for k := range sum[c] {
+				out.M[c][k] = sum[c][k] / float64(runs[c])
+			}
+		}
+	}
+	opt.Ignore, opt.Fixed, opt.FixM, opt.AllPairs = nil, nil, true, allPairs // only the prior moves
+	m, _, err := score.TrainEM(ctx, counts, out, opt)
+	if err != nil {
+		return score.Model{}, fmt.Errorf("match: EM, prior: %w", err)
+	}
+	return m, nil
 }
 
 // keyedPair is a candidate pair with its comparison vector.
@@ -303,6 +433,8 @@ type candidates struct {
 	pairs  [][]keyedPair
 	counts score.PatternCounts
 	n      int64
+	// allPairs is the number of pairs blocking chose from.
+	allPairs float64
 }
 
 // compare generates the candidate pairs and computes their comparison vectors in
@@ -336,6 +468,7 @@ func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt R
 		c.counts.Merge(w)
 	}
 	c.n = done.Load()
+	c.allPairs = l.allPairs(p)
 	return c, nil
 }
 
@@ -412,4 +545,21 @@ func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Sco
 		}
 	}
 	return s, nil
+}
+
+// allPairs returns the number of pairs the mode compares, before blocking.
+func (l *Linker) allPairs(p *Prepared) float64 {
+	n := float64(p.Table.Len())
+	all := n * (n - 1) / 2
+	if l.settings.Mode != ModeLink {
+		return all
+	}
+	sizes := map[int32]float64{}
+	for _, s := range p.Roll.Source {
+		sizes[s]++
+	}
+	for _, k := range sizes {
+		all -= k * (k - 1) / 2
+	}
+	return all
 }

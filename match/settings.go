@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 
@@ -34,6 +35,21 @@ type Thresholds struct {
 	// Different: two records scoring below it are clearly different and never share a
 	// cluster, however strong the links that would bring them together.
 	Different float64 `json:"different"`
+	// Evidence puts the thresholds on the weight of the evidence alone, the match weight
+	// less the model's prior log-odds. The prior is the share of candidate pairs that
+	// match, which falls as a roll grows (more people share a birthday); thresholds on the
+	// evidence mean the same at 10,000 records and at a million.
+	Evidence bool `json:"evidence,omitempty"`
+}
+
+// Effective returns the thresholds on match weights that t sets for a model: t itself,
+// or with Evidence, t shifted by the model's prior log-odds.
+func (t Thresholds) Effective(m *score.Model) Thresholds {
+	if !t.Evidence || m == nil || !(m.Prior > 0 && m.Prior < 1) {
+		return t
+	}
+	p := math.Log2(m.Prior / (1 - m.Prior))
+	return Thresholds{Upper: t.Upper + p, Lower: t.Lower + p, Different: t.Different + p}
 }
 
 // Condition holds when a comparison's level is one of Levels (by level name).
@@ -49,6 +65,12 @@ type CannotLink struct {
 	Conditions []Condition `json:"conditions"`
 }
 
+// Session is a training session: the candidate pairs meeting all its conditions.
+type Session struct {
+	Name       string      `json:"name"`
+	Conditions []Condition `json:"conditions"`
+}
+
 // Training configures unsupervised training.
 type Training struct {
 	// UPairs is the number of random pairs EstimateU draws (default 1,000,000).
@@ -60,6 +82,13 @@ type Training struct {
 	Tolerance     float64 `json:"tolerance,omitempty"`
 	// FixU keeps u at the EstimateU values during EM.
 	FixU bool `json:"fix_u,omitempty"`
+	// Sessions, when set, train m session by session (see Linker.Train): each names
+	// conditions that select candidate pairs; its comparisons are left out of that session.
+	Sessions []Session `json:"sessions,omitempty"`
+	// M sets m for comparisons by name and level name instead of learning it: what is
+	// known from outside the roll, such as how often an SSID is mistyped or belongs to
+	// another student. Levels not listed share what the listed ones leave.
+	M map[string]map[string]float64 `json:"m,omitempty"`
 }
 
 // Settings say what the input columns mean and how to link: the comparisons and their
@@ -106,7 +135,30 @@ func (s Settings) Validate() error {
 	if s.Thresholds.Different > s.Thresholds.Lower {
 		return fmt.Errorf("match: settings %q: different threshold %g is above lower threshold %g", s.Name, s.Thresholds.Different, s.Thresholds.Lower)
 	}
-	for _, c := range s.CannotLink {
+	for name, levels := range s.Training.M {
+		k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == name })
+		if k < 0 {
+			return fmt.Errorf("match: settings %q: training.m names unknown comparison %q", s.Name, name)
+		}
+		total := 0.0
+		for level, p := range levels {
+			if !slices.Contains(s.Comparisons[k].LevelNames()[1:], level) {
+				return fmt.Errorf("match: settings %q: training.m: comparison %q has no level %q", s.Name, name, level)
+			}
+			if !(p > 0 && p < 1) {
+				return fmt.Errorf("match: settings %q: training.m: %s %s = %g is not a probability strictly between 0 and 1", s.Name, name, level, p)
+			}
+			total += p
+		}
+		if total > 1+1e-9 {
+			return fmt.Errorf("match: settings %q: training.m: the levels of %q sum to %g, over 1", s.Name, name, total)
+		}
+	}
+	rules := slices.Clone(s.CannotLink)
+	for _, a := range s.Training.Sessions {
+		rules = append(rules, CannotLink(a))
+	}
+	for _, c := range rules {
 		for _, cond := range c.Conditions {
 			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
 			if k < 0 {

@@ -4,6 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/studentlink/studentlink/score"
 )
 
 // sampleRoll is the embedded synthetic student roll, with and without SSIDs.
@@ -25,8 +29,8 @@ func TestStudentSample(t *testing.T) {
 		f1        float64
 	}{
 		{"ssid", sampleRoll, false, 0.995, 0.99, 0.995},
-		{"no ssid", sampleRollNoSSID, false, 0.90, 0.95, 0.93},
-		{"no ssid, twins rule without ssid", sampleRollNoSSID, true, 0.94, 0.94, 0.945},
+		{"no ssid", sampleRollNoSSID, false, 0.98, 0.95, 0.97},
+		{"no ssid, twins rule without ssid", sampleRollNoSSID, true, 0.995, 0.90, 0.94},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,5 +194,54 @@ func TestUnparseableValuesKeepRecord(t *testing.T) {
 	}
 	if s1, _ := res.StudentOf("x1"); s1 != func() string { s, _ := res.StudentOf("x2"); return s }() {
 		t.Error("records agreeing on SSID, names and address did not link because one birth date was unreadable")
+	}
+}
+
+func TestThresholdsEffective(t *testing.T) {
+	m, err := score.NewModel(score.StudentComparisons(), 0.2) // log2(0.2/0.8) = -2
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		in   Thresholds
+		want Thresholds
+	}{
+		{Thresholds{Upper: 6, Lower: 1, Different: -10}, Thresholds{Upper: 6, Lower: 1, Different: -10}},
+		{Thresholds{Upper: 6, Lower: 1, Different: -10, Evidence: true}, Thresholds{Upper: 4, Lower: -1, Different: -12}},
+	}
+	for _, tc := range tests {
+		got := tc.in.Effective(&m)
+		if d := cmp.Diff(tc.want, got, cmpopts.EquateApprox(0, 1e-12)); d != "" {
+			t.Errorf("%+v (-want +got):\n%s", tc.in, d)
+		}
+	}
+	if got := (Thresholds{Upper: 6, Evidence: true}).Effective(nil); got.Upper != 6 {
+		t.Errorf("without a model the thresholds should stay, got %+v", got)
+	}
+}
+
+func TestSettingsTrainingErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Settings)
+		want   string
+	}{
+		{"unknown m comparison", func(s *Settings) { s.Training.M = map[string]map[string]float64{"shoe_size": {"exact": 0.5}} }, "unknown comparison"},
+		{"unknown m level", func(s *Settings) { s.Training.M = map[string]map[string]float64{"ssid": {"close": 0.5}} }, "no level"},
+		{"m not a probability", func(s *Settings) { s.Training.M = map[string]map[string]float64{"ssid": {"exact": 1.5}} }, "not a probability"},
+		{"m over 1", func(s *Settings) {
+			s.Training.M = map[string]map[string]float64{"ssid": {"exact": 0.7, "else": 0.6}}
+		}, "over 1"},
+		{"unknown session comparison", func(s *Settings) {
+			s.Training.Sessions = []Session{{Name: "x", Conditions: []Condition{{Comparison: "shoe_size", Levels: []string{"exact"}}}}}
+		}, "unknown comparison"},
+	}
+	for _, tc := range tests {
+		s := StudentSettings()
+		tc.change(&s)
+		err := s.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error containing %q", tc.name, err, tc.want)
+		}
 	}
 }

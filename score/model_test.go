@@ -302,3 +302,54 @@ func TestCompareVectorDoesNotAllocate(t *testing.T) {
 		t.Errorf("Key+Weight allocate %v times per pair", a)
 	}
 }
+
+// TestEMOptions checks the session options: an ignored comparison keeps its m and u and
+// adds no evidence, a fixed one keeps them, FixM keeps every m, and AllPairs makes the
+// prior a share of all pairs.
+func TestEMOptions(t *testing.T) {
+	comps := []Comparison{Exact(normalize.RoleSex), Exact(normalize.RoleZip), Exact(normalize.RoleLEA)}
+	start, err := NewModel(comps, 0.3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(l ...uint8) uint64 {
+		var k uint64
+		for c, v := range l {
+			k |= uint64(v) << (4 * c)
+		}
+		return k
+	}
+	// Levels: 1 exact, 2 else.
+	counts := PatternCounts{key(1, 1, 1): 300, key(1, 1, 2): 40, key(2, 2, 2): 500, key(2, 1, 2): 90, key(1, 2, 1): 70}
+	ctx := context.Background()
+
+	m, _, err := TrainEM(ctx, counts, start, EMOptions{Ignore: []bool{false, true, false}, Fixed: []bool{true, false, false}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []int{0, 1} {
+		if d := cmp.Diff(start.M[c], m.M[c]); d != "" {
+			t.Errorf("comparison %d is ignored or fixed, yet m moved:\n%s", c, d)
+		}
+		if d := cmp.Diff(start.U[c], m.U[c]); d != "" {
+			t.Errorf("comparison %d is ignored or fixed, yet u moved:\n%s", c, d)
+		}
+	}
+	if cmp.Equal(start.M[2], m.M[2]) {
+		t.Error("the free comparison's m did not move")
+	}
+
+	onlyPrior, _, err := TrainEM(ctx, counts, m, EMOptions{FixU: true, FixM: true, AllPairs: 1e6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(m.M, onlyPrior.M); d != "" {
+		t.Errorf("FixM moved m:\n%s", d)
+	}
+	if total := float64(counts.Total()); !(onlyPrior.Prior > 0 && onlyPrior.Prior <= total/1e6) {
+		t.Errorf("prior %g over a million pairs, want at most %g", onlyPrior.Prior, total/1e6)
+	}
+	if _, _, err := TrainEM(ctx, counts, start, EMOptions{Ignore: []bool{true}}); err == nil {
+		t.Error("an Ignore of the wrong length gave no error")
+	}
+}

@@ -197,12 +197,25 @@ func (p PatternCounts) Total() int64 {
 
 // EMOptions configure TrainEM.
 type EMOptions struct {
-	// FixU keeps u as in the starting model; otherwise u is re-estimated too.
-	FixU bool
+	// FixU keeps u as in the starting model; otherwise u is re-estimated too. FixM keeps
+	// m; with both, EM estimates the prior alone.
+	FixU, FixM bool
 	// MaxIterations caps the iterations (default 100).
 	MaxIterations int
 	// Tolerance stops EM when no parameter moves more than it (default 1e-5).
 	Tolerance float64
+	// Ignore, by comparison index, leaves a comparison out of EM: it adds no evidence and
+	// keeps its start m and u. Nil means none. A training session on pairs that agree on
+	// some comparisons by construction (Splink's sessions) ignores those.
+	Ignore []bool
+	// Fixed, by comparison index, keeps a comparison's start m and u while using them as
+	// evidence: m set from what is known (how often an SSID is mistyped) rather than
+	// learnt.
+	Fixed []bool
+	// AllPairs, when positive, is the number of pairs the candidates were drawn from: the
+	// prior becomes the share of all pairs that match, taking the pairs blocking left out
+	// as non-matches, as it must be when u comes from random pairs.
+	AllPairs float64
 }
 
 // EMReport says how training went. Converged is false when EM stopped at the iteration
@@ -240,6 +253,11 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 		tol = 1e-5
 	}
 	nc := len(start.Comparisons)
+	if (opt.Ignore != nil && len(opt.Ignore) != nc) || (opt.Fixed != nil && len(opt.Fixed) != nc) {
+		return Model{}, EMReport{}, fmt.Errorf("score: EM options ignore %d and fix %d comparisons of a model of %d", len(opt.Ignore), len(opt.Fixed), nc)
+	}
+	ignored := func(c int) bool { return opt.Ignore != nil && opt.Ignore[c] }
+	fixed := func(c int) bool { return ignored(c) || (opt.Fixed != nil && opt.Fixed[c]) }
 	pats := make([]pattern, 0, len(counts))
 	keys := make([]uint64, 0, len(counts))
 	for k := range counts {
@@ -280,7 +298,7 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			// Posterior that the pattern is a match, from the log-likelihood ratio.
 			llr := logPrior
 			for c, l := range p.levels {
-				if l != LevelNull {
+				if l != LevelNull && !ignored(c) {
 					llr += math.Log(math.Max(m.M[c][l], minProbability)) - math.Log(math.Max(m.U[c][l], minProbability))
 				}
 			}
@@ -311,12 +329,20 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			}
 		}
 		for c := range nc {
-			move(m.M[c], newM[c])
+			if fixed(c) {
+				continue
+			}
+			if !opt.FixM {
+				move(m.M[c], newM[c])
+			}
 			if !opt.FixU {
 				move(m.U[c], newU[c])
 			}
 		}
-		prior := math.Min(math.Max(matched/total, 1e-9), 1-1e-9)
+		if opt.AllPairs > total {
+			total = opt.AllPairs
+		}
+		prior := math.Min(math.Max(matched/total, 1e-12), 1-1e-9)
 		change = math.Max(change, math.Abs(prior-m.Prior)/m.Prior) // relative: the prior may be tiny
 		m.Prior = prior
 		rep.MaxChange = change

@@ -2,8 +2,8 @@
 //
 // It links the embedded synthetic state roll (several LEAs), builds the incremental index
 // of its students, then takes three new enrollments at LEA 99: a student the state knows
-// enrolling with a nickname, a typo and no SSID (which a person must confirm), the same
-// student once the typo is corrected (a match), and a student new to the state. For each, the index says where the record belongs; for a match, the
+// enrolling with a nickname, a typo and no SSID (a match), a record with little to go on
+// (which a person must place), and a student new to the state. For each, the index says where the record belongs; for a match, the
 // student's backpack is built from every LEA's records plus the new one and handed to the
 // new LEA, and the audit log records the handoff and verifies.
 package main
@@ -62,7 +62,7 @@ func run(w io.Writer) error {
 		rec  normalize.Record
 	}{
 		{"NEW-1", "a student the state knows, with a nickname, a typo in the family name, a new address and no SSID", moved(roll, known, true)},
-		{"NEW-2", "the same student as the new LEA corrects the typo", moved(roll, known, false)},
+		{"NEW-2", "a record with little to go on: a given-name initial, the family name mistyped, birth date and sex, nothing else", initialOnly(roll, known)},
 		{"NEW-3", "a student new to the state", normalize.Record{Given: "Ofa", Family: "Vainikolo", BirthDate: "2015-03-09", Sex: "F", Grade: "3", LEA: newLEA, School: "99001"}},
 	}
 	for _, a := range arrivals {
@@ -211,4 +211,19 @@ func moved(roll *match.Roll, i int, typo bool) normalize.Record {
 		out.Family = string(f)
 	}
 	return out
+}
+
+// initialOnly is record i with a given-name initial, the family name's last two letters
+// swapped, the birth date and sex, and nothing else.
+func initialOnly(roll *match.Roll, i int) normalize.Record {
+	r := roll.Record(i)
+	family := []rune(r.Family)
+	if n := len(family); n > 3 {
+		family[n-1], family[n-2] = family[n-2], family[n-1]
+	}
+	initial := ""
+	if g := []rune(r.Given); len(g) > 0 {
+		initial = string(g[0]) + "."
+	}
+	return normalize.Record{Given: initial, Family: string(family), BirthDate: r.BirthDate, Sex: r.Sex, LEA: newLEA, School: "99002"}
 }

@@ -18,16 +18,16 @@ func TestRun(t *testing.T) {
 	if len(sections) != 4 {
 		t.Fatalf("want a header and 3 arrivals, got %d sections:\n%s", len(sections), got)
 	}
-	for k, want := range []string{"→ review:", "→ match:", "→ new student S-NEW-3"} {
+	for k, want := range []string{"→ match:", "→ review:", "→ new student S-NEW-3"} {
 		if !strings.Contains(sections[k+1], want) {
 			t.Errorf("arrival %d: want %q in\n%s", k+1, want, sections[k+1])
 		}
 	}
-	// The review and the match are about the same known student.
+	// The match and the review are about the same known student.
 	student := regexp.MustCompile(`student (S[0-9a-f]{12})`)
 	a, b := student.FindStringSubmatch(sections[1]), student.FindStringSubmatch(sections[2])
 	if a == nil || b == nil || a[1] != b[1] {
-		t.Errorf("review and match should name the same student: %v, %v", a, b)
+		t.Errorf("match and review should name the same student: %v, %v", a, b)
 	}
 	for _, want := range []string{"backpack handed to LEA 99: 4 records", "audit log: 2 entries; the chain verifies"} {
 		if !strings.Contains(got, want) {
