@@ -121,6 +121,16 @@ func date(field, s string) (string, error) {
 	return d.String(), nil
 }
 
+// dateRange checks a beginDate and an endDate.
+func dateRange(begin, end string) (string, string, error) {
+	b, err := date("beginDate", begin)
+	if err != nil {
+		return "", "", err
+	}
+	e, err := date("endDate", end)
+	return b, e, err
+}
+
 func need(field, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return fmt.Errorf("%s is missing", field)
@@ -393,11 +403,7 @@ func (im *importer) sectionEnrollment(raw json.RawMessage, src Source) error {
 	if err != nil {
 		return err
 	}
-	begin, err := date("beginDate", r.BeginDate)
-	if err != nil {
-		return err
-	}
-	end, err := date("endDate", r.EndDate)
+	begin, end, err := dateRange(r.BeginDate, r.EndDate)
 	if err != nil {
 		return err
 	}
@@ -590,11 +596,7 @@ func (im *importer) staffSection(raw json.RawMessage, src Source) error {
 	if err != nil {
 		return err
 	}
-	begin, err := date("beginDate", r.BeginDate)
-	if err != nil {
-		return err
-	}
-	end, err := date("endDate", r.EndDate)
+	begin, end, err := dateRange(r.BeginDate, r.EndDate)
 	if err != nil {
 		return err
 	}

@@ -222,42 +222,13 @@ func (s *Store) Add(sub *Submission) error {
 		}
 		local[st.Record] = true
 	}
-	check := func(kind, rec string, src Source) error {
-		if !local[rec] {
-			return fmt.Errorf("backpack: LEA %s: %s at %s[%d] is for record %q, which the submission does not hold", sub.LEA, kind, src.File, src.Index, rec)
-		}
-		return nil
-	}
-	for _, x := range sub.Enrollments {
-		if err := check("enrollment", x.Record, x.Source); err != nil {
-			return err
+	for _, f := range studentFacts(sub) {
+		if !local[f.record] {
+			return fmt.Errorf("backpack: LEA %s: %s at %s[%d] is for record %q, which the submission does not hold",
+				sub.LEA, f.kind, f.source.File, f.source.Index, f.record)
 		}
 	}
-	for _, x := range sub.Grades {
-		if err := check("grade", x.Record, x.Source); err != nil {
-			return err
-		}
-	}
-	for _, x := range sub.Transcripts {
-		if err := check("course record", x.Record, x.Source); err != nil {
-			return err
-		}
-	}
-	for _, x := range sub.Attendance {
-		if err := check("attendance event", x.Record, x.Source); err != nil {
-			return err
-		}
-	}
-	for _, x := range sub.Assessments {
-		if err := check("assessment result", x.Record, x.Source); err != nil {
-			return err
-		}
-	}
-	for _, x := range sub.SectionLinks {
-		if err := check("section enrollment", x.Record, x.Source); err != nil {
-			return err
-		}
-	}
+
 	s.leas[sub.LEA] = true
 	at := func(rec string) *recordFacts {
 		f := s.facts[rec]
@@ -306,6 +277,37 @@ func (s *Store) Add(sub *Submission) error {
 		s.teaches[x.Section] = append(s.teaches[x.Section], staffTeaching{lea: sub.LEA, at: x})
 	}
 	return nil
+}
+
+// factRef names a submitted fact of a student record.
+type factRef struct {
+	kind, record string
+	source       Source
+}
+
+// studentFacts lists the facts of sub that belong to a student record.
+func studentFacts(sub *Submission) []factRef {
+	var out []factRef
+	add := func(kind, rec string, src Source) { out = append(out, factRef{kind, rec, src}) }
+	for _, x := range sub.Enrollments {
+		add("enrollment", x.Record, x.Source)
+	}
+	for _, x := range sub.Grades {
+		add("grade", x.Record, x.Source)
+	}
+	for _, x := range sub.Transcripts {
+		add("course record", x.Record, x.Source)
+	}
+	for _, x := range sub.Attendance {
+		add("attendance event", x.Record, x.Source)
+	}
+	for _, x := range sub.Assessments {
+		add("assessment result", x.Record, x.Source)
+	}
+	for _, x := range sub.SectionLinks {
+		add("section enrollment", x.Record, x.Source)
+	}
+	return out
 }
 
 // Records returns the IDs of every student record in the store, sorted.
