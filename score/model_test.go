@@ -89,6 +89,8 @@ func TestComparisonLevels(t *testing.T) {
 		{Text(normalize.RoleAddress, 0.9, 0.8), normalize.Record{Address: "12 Main St."}, normalize.Record{Address: "12 main st"}, "exact"},
 		{Text(normalize.RoleAddress, 0.9, 0.8), normalize.Record{Address: "12 Main St"}, normalize.Record{Address: "12 Main Street"}, "jaro_winkler>=0.9"},
 		{NameSwap(), gf("Garcia", "Jose"), gf("Jose", "Garcia"), "swapped"},
+		{NameSwap(), gf("Lars", "Larsen"), gf("Lars", "Larsen"), "else"},
+		{NameSwap(), gf("Søren", "Sorensen"), gf("Soren", "Sørensen"), "else"},
 		{NameSwap(), gf("Jose", "Garcia"), gf("Jose", "Garcia"), "else"},
 		{NameSwap(), gf("Jose", ""), gf("Jose", "Garcia"), "null"},
 	}
