@@ -267,8 +267,9 @@ func (l *Linker) cannotLink(levels []uint8) string {
 }
 
 // Train estimates the model from the prepared roll itself, without labels: u from random
-// pairs, then m (and u unless fixed) by EM over the distinct comparison vectors of the
-// candidate pairs.
+// pairs, then, over the distinct comparison vectors of the candidate pairs, either m (and
+// u unless fixed) and the prior by EM over them all, or, with Training.Sessions, m session
+// by session and then the prior as a share of all pairs (see trainSessions).
 func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
 	start, err := l.startModel(ctx, p)
 	if err != nil {

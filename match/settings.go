@@ -84,6 +84,9 @@ type Training struct {
 	FixU bool `json:"fix_u,omitempty"`
 	// Sessions, when set, train m session by session (see Linker.Train): each names
 	// conditions that select candidate pairs; its comparisons are left out of that session.
+	// The model's prior is then the share of all pairs that match, so match weights are
+	// posterior log-odds over the whole roll and fall, for the same evidence, as the roll
+	// grows (more strangers share a name and birthday).
 	Sessions []Session `json:"sessions,omitempty"`
 	// M sets m for comparisons by name and level name instead of learning it: what is
 	// known from outside the roll, such as how often an SSID is mistyped or belongs to
