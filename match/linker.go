@@ -403,6 +403,9 @@ func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts sc
 			runs[c]++
 		}
 	}
+	// A comparison no session estimated keeps the default m (exact likely, else
+	// unlikely). A roll of a few dozen records is too small to train on at all: score it
+	// with a model trained on a larger roll (Linker.Save, Load).
 	out := start
 	out.M = make([][]float64, nc)
 	for c := range nc {
