@@ -77,7 +77,7 @@ func (x *Extractor) Extract(bps []*Backpack) ([]ResearchRecord, []ResearchScore)
 	var recs []ResearchRecord
 	var scores []ResearchScore
 	for _, b := range bps {
-		id := b.SSID()
+		id := b.keySSID()
 		if id == "" {
 			id = "student:" + b.StudentID
 		}
@@ -107,6 +107,27 @@ func (x *Extractor) Extract(bps []*Backpack) ([]ResearchRecord, []ResearchScore)
 		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Assessment, b.Assessment), cmp.Compare(a.SchoolYear, b.SchoolYear))
 	})
 	return recs, scores
+}
+
+// keySSID is the SSID that most of the backpack's records carry (ties: the one shown), so
+// that one LEA's mistyped SSID does not give the student a key of its own.
+func (b *Backpack) keySSID() string {
+	count := map[string]int{}
+	for _, f := range b.Demographics {
+		if f.Name == "ssid" {
+			for _, c := range f.Candidates {
+				count[c.Value]++
+			}
+		}
+	}
+	shown := b.SSID()
+	best := shown
+	for v, n := range count {
+		if n > count[best] || n == count[best] && best != shown && v < best {
+			best = v
+		}
+	}
+	return best
 }
 
 func id64(n int64) string {

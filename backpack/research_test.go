@@ -524,3 +524,20 @@ func TestPublishedWriteCSV(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyFollowsMostRecords: a student whose records mostly carry one SSID is keyed by
+// it, even when the record shown (the latest) has a mistyped one.
+func TestKeyFollowsMostRecords(t *testing.T) {
+	src := func(lea, day string) backpack.Source { return backpack.Source{LEA: lea, Record: lea + "/1", Submitted: day} }
+	b := &backpack.Backpack{StudentID: "S1", Demographics: []backpack.Field{{Name: "ssid", Value: "1000000021",
+		Source: src("c", "2024-01-01"), Candidates: []backpack.Candidate{
+			{Value: "1000000021", Source: src("c", "2024-01-01")},
+			{Value: "1000000012", Source: src("a", "2022-01-01")},
+			{Value: "1000000012", Source: src("b", "2023-01-01")},
+		}}}}
+	x := extractor(t, "s")
+	recs, _ := x.Extract([]*backpack.Backpack{b})
+	if len(recs) != 1 || recs[0].Key != x.Key("1000000012") {
+		t.Errorf("key %v, want the key of the SSID two of three records carry", recs)
+	}
+}
