@@ -528,7 +528,9 @@ func TestPublishedWriteCSV(t *testing.T) {
 // TestKeyFollowsMostRecords: a student whose records mostly carry one SSID is keyed by
 // it, even when the record shown (the latest) has a mistyped one.
 func TestKeyFollowsMostRecords(t *testing.T) {
-	src := func(lea, day string) backpack.Source { return backpack.Source{LEA: lea, Record: lea + "/1", Submitted: day} }
+	src := func(lea, day string) backpack.Source {
+		return backpack.Source{LEA: lea, Record: lea + "/1", Submitted: day}
+	}
 	b := &backpack.Backpack{StudentID: "S1", Demographics: []backpack.Field{{Name: "ssid", Value: "1000000021",
 		Source: src("c", "2024-01-01"), Candidates: []backpack.Candidate{
 			{Value: "1000000021", Source: src("c", "2024-01-01")},
