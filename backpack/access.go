@@ -75,7 +75,9 @@ const (
 
 // Request is a guardian's request for a student's backpack.
 type Request struct {
-	ID          string
+	ID string
+	// LEA is where the guardian asked ("" when any LEA's staff may decide).
+	LEA         string
 	Guardian    string
 	StudentSSID string
 	Kind        RequestKind
@@ -134,6 +136,11 @@ func (r *Requests) now() time.Time {
 // the first time and an Update once this guardian was forwarded this student's backpack.
 // A request without an SSID, or with one that is not an ID, is refused with the reason.
 func (r *Requests) Submit(guardian, ssid string) (*Request, error) {
+	return r.SubmitTo("", guardian, ssid)
+}
+
+// SubmitTo is Submit at one LEA: only that LEA's staff may decide the request.
+func (r *Requests) SubmitTo(lea, guardian, ssid string) (*Request, error) {
 	if strings.TrimSpace(guardian) == "" {
 		return nil, errors.New("backpack: request refused: the guardian is not named")
 	}
@@ -150,7 +157,7 @@ func (r *Requests) Submit(guardian, ssid string) (*Request, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.next++
-	req := &Request{ID: fmt.Sprintf("R%06d", r.next), Guardian: guardian, StudentSSID: clean, Kind: Retrieve, Status: Pending, Created: r.now()}
+	req := &Request{ID: fmt.Sprintf("R%06d", r.next), LEA: lea, Guardian: guardian, StudentSSID: clean, Kind: Retrieve, Status: Pending, Created: r.now()}
 	if r.forwarded[[2]string{guardian, clean}] {
 		req.Kind = Update
 	}
@@ -211,6 +218,10 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string) 
 		return Request{}, fmt.Errorf("backpack: request %q does not exist", id)
 	}
 	if err := staff.require(PermRequest); err != nil {
+		return *req, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
+	}
+	if req.LEA != "" && staff.LEA != req.LEA {
+		err := fmt.Errorf("backpack: %w: the request was made at LEA %s; staff %s is at LEA %q", ErrDenied, req.LEA, staff.ID, staff.LEA)
 		return *req, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
 	}
 	if req.Status != Pending {

@@ -258,3 +258,25 @@ func TestStaffCan(t *testing.T) {
 		t.Errorf("combined permissions print as %q", s)
 	}
 }
+
+// TestRequestAtAnotherLEA: staff may decide only the requests made at their own LEA.
+func TestRequestAtAnotherLEA(t *testing.T) {
+	rs := backpack.NewRequests(nil)
+	req, err := rs.SubmitTo("255902", "parent@example.org", "1000604822")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := backpack.StaffUser{ID: "clerk", LEA: "255901", Permissions: backpack.PermRequest}
+	_, err = rs.Approve(other, req.ID)
+	var te *backpack.TransitionError
+	if !errors.As(err, &te) || !errors.Is(err, backpack.ErrDenied) {
+		t.Fatalf("staff of another LEA approved: %v", err)
+	}
+	if got, _ := rs.Get(req.ID); got.Status != backpack.Pending {
+		t.Errorf("status %s after a refused approval, want Pending", got.Status)
+	}
+	own := backpack.StaffUser{ID: "registrar", LEA: "255902", Permissions: backpack.PermRequest}
+	if got, err := rs.Approve(own, req.ID); err != nil || got.Status != backpack.Forwarded {
+		t.Errorf("own LEA's staff: %v, %v", got.Status, err)
+	}
+}
