@@ -1,0 +1,60 @@
+package match_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/studentlink/studentlink/match"
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// linkSample links the synthetic sample roll with the student preset, without labels.
+func linkSample() (*match.Linker, *match.Result, error) {
+	s := match.StudentSettings()
+	roll, err := s.NewRoll()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := roll.ReadCSVFile("../testdata/synth/roll.csv"); err != nil {
+		return nil, nil, err
+	}
+	l, err := match.New(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := l.Run(context.Background(), roll, match.RunOptions{})
+	return l, res, err
+}
+
+func ExampleLinker_Run() {
+	_, res, err := linkSample()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d records, %d students\n", len(res.Label), len(res.StudentIDs))
+	// Output: 2737 records, 2004 students
+}
+
+func ExampleIndex_Query() {
+	l, res, err := linkSample()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x, err := l.NewIndex(res)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Record R0001 is Logan Edward Stewart Jr, born 28 December 2005. A new LEA sends him
+	// without his SSID, as "Logan Stewart", born 12/28/05.
+	pl, err := x.Query(normalize.Record{Given: "Logan", Family: "Stewart", BirthDate: "12/28/05", Sex: "M", LEA: "09"}, 3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	want, _ := res.StudentOf("R0001")
+	fmt.Println(pl.Outcome, pl.StudentID == want)
+	// Output: match true
+}
