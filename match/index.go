@@ -38,6 +38,9 @@ type Placement struct {
 	Candidates []Candidate
 	// Problems are values of the query that could not be prepared.
 	Problems []*normalize.FieldError
+	// Oversize counts the blocking keys of the query shared by more indexed records than
+	// the settings' MaxBlock: skipped, as Run skips such blocks.
+	Oversize int
 }
 
 // Index places new records among the students of a linked roll, one at a time. Queries
@@ -142,7 +145,12 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 	for r, rule := range x.linker.settings.Blocking {
 		keys = rule.AppendKeys(keys[:0], q, 0)
 		for _, k := range keys {
-			for _, j := range x.postings[r][k] {
+			post := x.postings[r][k]
+			if max := x.linker.settings.MaxBlock; max > 0 && len(post) > max {
+				pl.Oversize++
+				continue
+			}
+			for _, j := range post {
 				if seen[j] {
 					continue
 				}

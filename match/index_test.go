@@ -677,3 +677,38 @@ func sameBest(a, b Placement) bool {
 	}
 	return len(a.Candidates) == 0 || candidateKeys(a.Candidates[:1])[0] == candidateKeys(b.Candidates[:1])[0]
 }
+
+// TestIndexSkipsOversizeKeys: a query key shared by more indexed records than MaxBlock is
+// skipped and counted, as Run skips such blocks; without the cap the same query finds them.
+func TestIndexSkipsOversizeKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(studentHeader)
+	for k := range 5 { // five records sharing an address and given initial: one block of 5
+		fmt.Fprintf(&b, "h%d,01,01001,55500%05d,Ana%c,,Lopez%c,,2011-0%d-1%d,F,3,9 Same St,Provo,84604,2023-08-20\n", k, k, 'a'+k, 'a'+k, k+1, k)
+	}
+	query := normalize.Record{Given: "Ana", Family: "Nobody", Address: "9 Same St", BirthDate: "2001-01-01"}
+	for _, tc := range []struct {
+		maxBlock       int
+		wantOversize   bool
+		wantCandidates bool
+	}{{0, false, true}, {2, true, false}} {
+		s := StudentSettings()
+		s.MaxBlock = tc.maxBlock
+		l, err := New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := l.NewIndex(runCSV(t, l, b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, err := x.Query(query, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (pl.Oversize > 0) != tc.wantOversize || (len(pl.Candidates) > 0) != tc.wantCandidates {
+			t.Errorf("MaxBlock %d: oversize %d, %d candidates; want oversize %v, candidates %v",
+				tc.maxBlock, pl.Oversize, len(pl.Candidates), tc.wantOversize, tc.wantCandidates)
+		}
+	}
+}
