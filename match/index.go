@@ -55,9 +55,12 @@ type Index struct {
 	student  []string
 	byID     map[string]int32
 	postings []map[uint64][]int32 // per blocking rule: key → records
+	// scorer holds the model as the index was built: each query rebinds it (For).
+	scorer *score.Scorer
 }
 
-// NewIndex builds an index of a run's records and their students.
+// NewIndex builds an index of a run's records and their students. It scores queries with
+// the linker's model as it is now.
 func (l *Linker) NewIndex(res *Result) (*Index, error) {
 	if l.model == nil {
 		return nil, errNoModel
@@ -74,6 +77,10 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 	}
 	for i := range x.postings {
 		x.postings[i] = map[uint64][]int32{}
+	}
+	var err error
+	if x.scorer, err = l.model.Scorer(normalize.NewTable(0, len(x.table.ExtraNames)), x.table); err != nil {
+		return nil, err
 	}
 	var keys []uint64
 	for i, id := range x.ids {
@@ -135,10 +142,7 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	sc, err := x.linker.model.Scorer(q, x.table)
-	if err != nil {
-		return pl, err
-	}
+	sc := x.scorer.For(q)
 	seen := map[int32]bool{}
 	var cands []Candidate
 	var keys []uint64

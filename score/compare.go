@@ -97,6 +97,7 @@ func extraIndex(t *normalize.Table, name string) int {
 type compiled struct {
 	Comparison
 	levels int
+	names  []string // LevelNames, made once
 	get    accessor
 	text   textAccessor
 	// For the name kinds, the level indexes after "exact".
@@ -107,7 +108,8 @@ func compile(c Comparison) (compiled, error) {
 	if err := c.Validate(); err != nil {
 		return compiled{}, err
 	}
-	k := compiled{Comparison: c, levels: len(c.LevelNames())}
+	k := compiled{Comparison: c, names: c.LevelNames()}
+	k.levels = len(k.names)
 	switch c.Kind {
 	case KindGivenName, KindFamilyName:
 		k.jwFirst = 3

@@ -169,6 +169,10 @@ type Scorer struct {
 	// tf[c][i] is the term-frequency adjustment of record i of a for comparison c at
 	// its exact level, or nil when c has none.
 	tf [][]float64
+	// tfs and uExact are the model's term frequencies and u at the exact level, to make
+	// tf for another table a (For).
+	tfs    []*TermFrequencies
+	uExact []float64
 }
 
 // Scorer returns a scorer of records of a against records of b. Term-frequency
@@ -189,26 +193,45 @@ func (m *Model) Scorer(a, b *normalize.Table) (*Scorer, error) {
 		}
 		s.weight = append(s.weight, w)
 	}
+	s.tfs = make([]*TermFrequencies, len(s.comps))
+	s.uExact = make([]float64, len(s.comps))
+	for c := range s.comps {
+		if c < len(m.TermFrequencies) {
+			s.tfs[c] = m.TermFrequencies[c]
+		}
+		s.uExact[c] = math.Max(m.U[c][LevelExact], minProbability)
+	}
+	s.fillTF()
+	return s, nil
+}
+
+// For returns a scorer of records of a against the same b, sharing s's compiled
+// comparisons and weights: for an index that scores one query table after another
+// without validating and compiling the model each time.
+func (s *Scorer) For(a *normalize.Table) *Scorer {
+	t := *s
+	t.a = a
+	t.fillTF()
+	return &t
+}
+
+// fillTF computes the term-frequency adjustments of the records of s.a.
+func (s *Scorer) fillTF() {
 	s.tf = make([][]float64, len(s.comps))
 	for c := range s.comps {
-		var tf *TermFrequencies
-		if c < len(m.TermFrequencies) {
-			tf = m.TermFrequencies[c]
-		}
+		tf := s.tfs[c]
 		if !s.comps[c].TermFrequency || tf == nil || tf.Total == 0 {
 			continue
 		}
-		uExact := math.Max(m.U[c][LevelExact], minProbability)
-		adj := make([]float64, a.Len())
+		adj := make([]float64, s.a.Len())
 		get := tfAccessor(s.comps[c])
 		for i := range adj {
-			if v := get(a, i); v != "" {
-				adj[i] = clampTF(math.Log2(uExact / tf.Frequency(v)))
+			if v := get(s.a, i); v != "" {
+				adj[i] = clampTF(math.Log2(s.uExact[c] / tf.Frequency(v)))
 			}
 		}
 		s.tf[c] = adj
 	}
-	return s, nil
 }
 
 // maxTFAdjustment bounds the term-frequency adjustment in bits: rarity is evidence, but
@@ -322,7 +345,7 @@ func (s *Scorer) Explain(i, j int) Explanation {
 	for c := range s.comps {
 		k := &s.comps[c]
 		l := k.level(s.a, i, s.b, j)
-		t := Term{Comparison: k.Name, Level: int(l), LevelName: k.LevelNames()[l], Weight: s.weight[c][l]}
+		t := Term{Comparison: k.Name, Level: int(l), LevelName: k.names[l], Weight: s.weight[c][l]}
 		w += t.Weight
 		if l == LevelExact && s.tf[c] != nil {
 			t.TermFrequency = s.tf[c][i]

@@ -355,3 +355,39 @@ func TestEMOptions(t *testing.T) {
 		t.Error("an Ignore of the wrong length gave no error")
 	}
 }
+
+// TestScorerFor: a scorer rebound to another query table scores exactly as one made for it.
+func TestScorerFor(t *testing.T) {
+	p := normalize.NewPreparer(normalize.Options{})
+	recs := []normalize.Record{
+		{Given: "Ana", Family: "Soto", BirthDate: "2011-05-04", Sex: "F", SSID: "5550001111", Zip: "84604"},
+		{Given: "Anna", Family: "Soto", BirthDate: "2011-04-05", Sex: "F", Zip: "84604"},
+		{Given: "Sione", Family: "Havili", BirthDate: "2010-01-30", Sex: "M", SSID: "5550002222"},
+		{Given: "Ana", Family: "Smith", BirthDate: "2009-02-03", Sex: "F"},
+	}
+	b := normalize.NewTable(len(recs), 0)
+	for i, r := range recs {
+		p.Fill(b, i, r)
+	}
+	m, err := NewModel(StudentComparisons(), 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.TermFrequencies = CountTerms(m.Comparisons, b)
+	base, err := m.Scorer(normalize.NewTable(0, 0), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := normalize.NewTable(1, 0)
+	p.Fill(q, 0, normalize.Record{Given: "Ana", Family: "Soto", BirthDate: "2011-05-04", Sex: "F"})
+	direct, err := m.Scorer(q, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebound := base.For(q)
+	for j := range recs {
+		if d := cmp.Diff(direct.Explain(0, j), rebound.Explain(0, j)); d != "" {
+			t.Errorf("record %d (-direct +rebound):\n%s", j, d)
+		}
+	}
+}
