@@ -1,6 +1,7 @@
 package match
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
 	"testing"
@@ -31,4 +32,18 @@ func readTruth(t testing.TB, path string, roll *Roll) []string {
 		out[i] = s
 	}
 	return out
+}
+
+// linkRoll makes a linker with settings s and runs it on roll, failing the test on error.
+func linkRoll(t testing.TB, s Settings, roll *Roll) (*Linker, *Result) {
+	t.Helper()
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Run(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, res
 }

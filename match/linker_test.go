@@ -59,14 +59,7 @@ func TestFEBRL(t *testing.T) {
 				paths = append(paths, "../testdata/febrl/"+f)
 			}
 			roll := readRoll(t, s, paths...)
-			l, err := New(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := l.Run(context.Background(), roll, RunOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, res := linkRoll(t, s, roll)
 			var sources []int32
 			if tc.mode == ModeLink {
 				sources = roll.Source
@@ -108,14 +101,7 @@ func TestRunStableIDs(t *testing.T) {
 		if err := roll.ReadCSV("in.csv", strings.NewReader(text)); err != nil {
 			t.Fatal(err)
 		}
-		l, err := New(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := l.Run(context.Background(), roll, RunOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, res := linkRoll(t, s, roll)
 		out := map[string]string{}
 		for i, id := range roll.IDs {
 			out[id] = res.StudentIDs[res.Label[i]]
@@ -216,14 +202,7 @@ func TestRunCancelled(t *testing.T) {
 func TestSaveLoad(t *testing.T) {
 	s := PersonSettings()
 	roll := readRoll(t, s, "../testdata/febrl/dataset1.csv")
-	l, err := New(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Run(context.Background(), roll, RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, res := linkRoll(t, s, roll)
 	var buf bytes.Buffer
 	if err := l.Save(&buf); err != nil {
 		t.Fatal(err)
@@ -253,14 +232,7 @@ func TestSaveLoad(t *testing.T) {
 func TestWhy(t *testing.T) {
 	s := PersonSettings()
 	roll := readRoll(t, s, "../testdata/febrl/dataset3.csv")
-	l, err := New(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Run(context.Background(), roll, RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, res := linkRoll(t, s, roll)
 	checked := 0
 	for _, c := range res.Clusters() {
 		if len(c) < 3 {

@@ -40,14 +40,7 @@ func TestStudentSample(t *testing.T) {
 			}
 			roll := readRoll(t, s, tc.path)
 			truth := readTruth(t, sampleTruth, roll)
-			l, err := New(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := l.Run(context.Background(), roll, RunOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, res := linkRoll(t, s, roll)
 			if len(res.Label) != roll.Len() {
 				t.Fatalf("%d labels for %d records", len(res.Label), roll.Len())
 			}
@@ -67,13 +60,7 @@ func TestStudentSample(t *testing.T) {
 // trainedStudentLinker returns a student linker trained on the sample roll.
 func trainedStudentLinker(t *testing.T) *Linker {
 	t.Helper()
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.Run(context.Background(), readRoll(t, StudentSettings(), sampleRoll), RunOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	l, _ := linkRoll(t, StudentSettings(), readRoll(t, StudentSettings(), sampleRoll))
 	return l
 }
 
