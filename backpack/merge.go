@@ -368,33 +368,23 @@ func (s *Store) Build(studentID string, records []string, rules Survivorship) (*
 		}
 	}
 	sections := map[SectionKey]bool{}
+	var all recordFacts
 	for _, r := range recs {
 		f := s.facts[r]
-		b.Enrollments = addFacts(b.Enrollments, f.enrollments, func(x Enrollment) (Enrollment, Source) {
-			src := x.Source
-			x.Source, x.Record = Source{}, ""
-			return x, src
-		})
-		b.Grades = addFacts(b.Grades, f.grades, func(x Grade) (Grade, Source) { src := x.Source; x.Source, x.Record = Source{}, ""; return x, src })
-		b.CourseHistory = addFacts(b.CourseHistory, f.transcripts, func(x CourseRecord) (CourseRecord, Source) {
-			src := x.Source
-			x.Source, x.Record = Source{}, ""
-			return x, src
-		})
-		b.Attendance = addFacts(b.Attendance, f.attendance, func(x AttendanceEvent) (AttendanceEvent, Source) {
-			src := x.Source
-			x.Source, x.Record = Source{}, ""
-			return x, src
-		})
-		b.Assessments = addFacts(b.Assessments, f.assessments, func(x AssessmentResult) (AssessmentResult, Source) {
-			src := x.Source
-			x.Source, x.Record = Source{}, ""
-			return x, src
-		})
+		all.enrollments = append(all.enrollments, f.enrollments...)
+		all.grades = append(all.grades, f.grades...)
+		all.transcripts = append(all.transcripts, f.transcripts...)
+		all.attendance = append(all.attendance, f.attendance...)
+		all.assessments = append(all.assessments, f.assessments...)
 		for _, k := range f.sections {
 			sections[k] = true
 		}
 	}
+	b.Enrollments = addFacts(all.enrollments)
+	b.Grades = addFacts(all.grades)
+	b.CourseHistory = addFacts(all.transcripts)
+	b.Attendance = addFacts(all.attendance)
+	b.Assessments = addFacts(all.assessments)
 	b.Teachers = s.teachers(sections)
 	sortFacts(b.Enrollments, func(x Enrollment) string { return x.EntryDate + fmt.Sprint(x.SchoolID) })
 	sortFacts(b.Grades, func(x Grade) string {
@@ -476,25 +466,36 @@ func submittedTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// addFacts adds xs to facts, keeping identical facts (once stripped of record and source)
-// once with all their sources.
-func addFacts[T any](facts []Fact[T], xs []T, strip func(T) (T, Source)) []Fact[T] {
-	at := make(map[string]int, len(facts)+len(xs))
-	for i := range facts {
-		at[factKey(facts[i].Fact)] = i
-	}
-	for _, x := range xs {
-		fact, src := strip(x)
+// addFacts turns submitted facts into backpack facts, keeping identical facts (once
+// stripped of record and source) once with all their sources.
+func addFacts[T any, P interface {
+	*T
+	provenance() (*string, *Source)
+}](xs []T) []Fact[T] {
+	var facts []Fact[T]
+	at := make(map[string]int, len(xs))
+	for _, fact := range xs {
+		rec, src := P(&fact).provenance()
+		from := *src
+		*rec, *src = "", Source{}
 		key := factKey(fact)
 		if i, ok := at[key]; ok {
-			facts[i].Sources = append(facts[i].Sources, src)
+			facts[i].Sources = append(facts[i].Sources, from)
 			continue
 		}
 		at[key] = len(facts)
-		facts = append(facts, Fact[T]{Fact: fact, Sources: []Source{src}})
+		facts = append(facts, Fact[T]{Fact: fact, Sources: []Source{from}})
 	}
 	return facts
 }
+
+// provenance gives addFacts a fact's record and source, the parts that differ between
+// two submissions of one fact.
+func (x *Enrollment) provenance() (*string, *Source)       { return &x.Record, &x.Source }
+func (x *Grade) provenance() (*string, *Source)            { return &x.Record, &x.Source }
+func (x *CourseRecord) provenance() (*string, *Source)     { return &x.Record, &x.Source }
+func (x *AttendanceEvent) provenance() (*string, *Source)  { return &x.Record, &x.Source }
+func (x *AssessmentResult) provenance() (*string, *Source) { return &x.Record, &x.Source }
 
 func factKey(v any) string {
 	b, err := json.Marshal(v)
