@@ -185,7 +185,7 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 		cands[k].Explanation = sc.Explain(0, int(j))
 	}
 	pl.Candidates = cands
-	th := x.linker.settings.Thresholds.Effective(x.linker.model)
+	th := x.linker.settings.Thresholds
 	switch {
 	case len(cands) > 0 && cands[0].Weight >= th.Upper:
 		pl.Outcome, pl.StudentID = OutcomeMatch, cands[0].StudentID

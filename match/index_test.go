@@ -275,7 +275,7 @@ func TestIndexQueryUnknownStudent(t *testing.T) {
 func TestIndexQueryRankingAndLimit(t *testing.T) {
 	fx := sampleIndexFixture(t)
 	x := fx.newIndex(t)
-	th := fx.linker.Settings().Thresholds.Effective(fx.linker.Model())
+	th := fx.linker.Settings().Thresholds
 	queries := append(slices.Clone(fx.again), fx.absent...)
 	tests := []struct {
 		limit, max int // max: the most candidates the limit allows

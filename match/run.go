@@ -102,7 +102,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	if err != nil {
 		return nil, err
 	}
-	th := l.settings.Thresholds.Effective(l.model)
+	th := l.settings.Thresholds
 	var links []Link
 	for _, k := range s.links {
 		if k.Weight >= th.Upper {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"slices"
 
@@ -26,7 +25,8 @@ const (
 	ModeLinkAndDedupe Mode = "link_and_dedupe"
 )
 
-// Thresholds are match weights (log2 Bayes factors) that sort pairs into outcomes.
+// Thresholds are match weights (log2 posterior odds: the prior plus the evidence) that
+// sort pairs into outcomes.
 type Thresholds struct {
 	// Upper: a pair at or above it links.
 	Upper float64 `json:"upper"`
@@ -35,21 +35,6 @@ type Thresholds struct {
 	// Different: two records scoring below it are clearly different and never share a
 	// cluster, however strong the links that would bring them together.
 	Different float64 `json:"different"`
-	// Evidence puts the thresholds on the weight of the evidence alone, the match weight
-	// less the model's prior log-odds. The prior is the share of candidate pairs that
-	// match, which falls as a roll grows (more people share a birthday); thresholds on the
-	// evidence mean the same at 10,000 records and at a million.
-	Evidence bool `json:"evidence,omitempty"`
-}
-
-// Effective returns the thresholds on match weights that t sets for a model: t itself,
-// or with Evidence, t shifted by the model's prior log-odds.
-func (t Thresholds) Effective(m *score.Model) Thresholds {
-	if !t.Evidence || m == nil || !(m.Prior > 0 && m.Prior < 1) {
-		return t
-	}
-	p := math.Log2(m.Prior / (1 - m.Prior))
-	return Thresholds{Upper: t.Upper + p, Lower: t.Lower + p, Different: t.Different + p}
 }
 
 // Condition holds when a comparison's level is one of Levels (by level name).

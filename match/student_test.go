@@ -4,10 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/studentlink/studentlink/score"
 )
 
 // sampleRoll is the embedded synthetic student roll, with and without SSIDs.
@@ -181,29 +177,6 @@ func TestUnparseableValuesKeepRecord(t *testing.T) {
 	}
 	if s1, _ := res.StudentOf("x1"); s1 != func() string { s, _ := res.StudentOf("x2"); return s }() {
 		t.Error("records agreeing on SSID, names and address did not link because one birth date was unreadable")
-	}
-}
-
-func TestThresholdsEffective(t *testing.T) {
-	m, err := score.NewModel(score.StudentComparisons(), 0.2) // log2(0.2/0.8) = -2
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		in   Thresholds
-		want Thresholds
-	}{
-		{Thresholds{Upper: 6, Lower: 1, Different: -10}, Thresholds{Upper: 6, Lower: 1, Different: -10}},
-		{Thresholds{Upper: 6, Lower: 1, Different: -10, Evidence: true}, Thresholds{Upper: 4, Lower: -1, Different: -12}},
-	}
-	for _, tc := range tests {
-		got := tc.in.Effective(&m)
-		if d := cmp.Diff(tc.want, got, cmpopts.EquateApprox(0, 1e-12)); d != "" {
-			t.Errorf("%+v (-want +got):\n%s", tc.in, d)
-		}
-	}
-	if got := (Thresholds{Upper: 6, Evidence: true}).Effective(nil); got.Upper != 6 {
-		t.Errorf("without a model the thresholds should stay, got %+v", got)
 	}
 }
 
