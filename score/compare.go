@@ -381,30 +381,3 @@ func nameSwapLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
 	}
 	return 2
 }
-
-// JaroWinklerText is JaroWinkler on prepared text: it reads the folded keys (or their
-// precomputed characters) without decoding.
-func JaroWinklerText(x, y normalize.Text) float64 {
-	if x.Key == y.Key {
-		return 1
-	}
-	if x.Runes == nil && y.Runes == nil {
-		return winkler(jaroASCII(x.Key, y.Key), commonPrefixBytes(x.Key, y.Key))
-	}
-	var bx, by [shortLen]rune
-	rx, ry := x.Runes, y.Runes
-	if rx == nil {
-		rx = asciiRunes(x.Key, bx[:0])
-	}
-	if ry == nil {
-		ry = asciiRunes(y.Key, by[:0])
-	}
-	return winkler(jaroRunes(rx, ry), commonPrefixRunes(rx, ry))
-}
-
-func asciiRunes(s string, buf []rune) []rune {
-	for i := 0; i < len(s); i++ {
-		buf = append(buf, rune(s[i]))
-	}
-	return buf
-}

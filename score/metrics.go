@@ -1,6 +1,7 @@
 package score
 
 import (
+	"github.com/studentlink/studentlink/normalize"
 	"math/bits"
 	"unicode/utf8"
 )
@@ -47,7 +48,7 @@ func winkler(j float64, prefix int) float64 {
 	return j + float64(min(prefix, 4))*0.1*(1-j)
 }
 
-func commonPrefixBytes(a, b string) int {
+func commonPrefixBytes[S ~string | ~[]byte](a, b S) int {
 	n := 0
 	for n < len(a) && n < len(b) && n < 4 && a[n] == b[n] {
 		n++
@@ -82,13 +83,13 @@ func toRunes(s string, buf []rune) []rune {
 
 // jaroASCII is Jaro on bytes. Strings of up to 64 bytes keep their matched-character
 // flags in two machine words.
-func jaroASCII(a, b string) float64 {
+func jaroASCII[S ~string | ~[]byte](a, b S) float64 {
 	la, lb := len(a), len(b)
 	if la == 0 || lb == 0 {
 		return 0
 	}
 	if la > shortLen || lb > shortLen {
-		return jaroRunes([]rune(a), []rune(b))
+		return jaroRunes(asciiRunes(a, nil), asciiRunes(b, nil))
 	}
 	if la+lb >= longPair {
 		return jaroLong(a, b)
@@ -332,7 +333,7 @@ const longPair = 20
 // jaroLong is Jaro for ASCII strings of up to 64 bytes using, for each byte value, the
 // set of its positions in b, so that a's next match in the window is found with a few
 // bit operations.
-func jaroLong(a, b string) float64 {
+func jaroLong[S ~string | ~[]byte](a, b S) float64 {
 	var pos [128]uint64
 	la, lb := len(a), len(b)
 	for j := 0; j < lb; j++ {
@@ -366,4 +367,31 @@ func jaroLong(a, b string) float64 {
 	}
 	fm := float64(m)
 	return (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
+}
+
+// JaroWinklerText is JaroWinkler on prepared text: it reads the folded keys (or their
+// precomputed characters) without decoding.
+func JaroWinklerText(x, y normalize.Text) float64 {
+	if x.Key == y.Key {
+		return 1
+	}
+	if x.Runes == nil && y.Runes == nil {
+		return winkler(jaroASCII(x.Key, y.Key), commonPrefixBytes(x.Key, y.Key))
+	}
+	var bx, by [shortLen]rune
+	rx, ry := x.Runes, y.Runes
+	if rx == nil {
+		rx = asciiRunes(x.Key, bx[:0])
+	}
+	if ry == nil {
+		ry = asciiRunes(y.Key, by[:0])
+	}
+	return winkler(jaroRunes(rx, ry), commonPrefixRunes(rx, ry))
+}
+
+func asciiRunes[S ~string | ~[]byte](s S, buf []rune) []rune {
+	for i := 0; i < len(s); i++ {
+		buf = append(buf, rune(s[i]))
+	}
+	return buf
 }
