@@ -36,7 +36,7 @@ func syntheticTableT(b testing.TB, students int, seed uint64) (*normalize.Table,
 // match weight of pairs on prepared features: half pairs of one student's records, half
 // pairs of different students, as a blocked candidate set mixes them.
 func BenchmarkCompareVector(b *testing.B) {
-	t, roll := syntheticTable(b, 20000, 1)
+	t, roll := syntheticTable(b, benchStudents, 1)
 	bySt := map[int32][]int{}
 	for i, r := range roll.Records {
 		bySt[r.Student] = append(bySt[r.Student], i)
@@ -78,3 +78,5 @@ func BenchmarkCompareVector(b *testing.B) {
 		_ = sink
 	})
 }
+
+var benchStudents = 20000

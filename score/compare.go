@@ -102,6 +102,11 @@ type compiled struct {
 	text   textAccessor
 	// For the name kinds, the level indexes after "exact".
 	jwFirst, phonetic, middleSwap int
+	// fast is set when the comparison reads a scorer's sketch, at row offsets off.
+	fast bool
+	off  [3]int
+	// prune decides when letter counts rule out the Jaro–Winkler levels (setPrune).
+	prune [5]float64
 }
 
 func compile(c Comparison) (compiled, error) {
@@ -161,7 +166,11 @@ func (k *compiled) jwLevel(x, y *normalize.Text) uint8 {
 	if len(k.Thresholds) == 0 {
 		return 0
 	}
-	s := JaroWinklerText(*x, *y)
+	return k.jwLevelOf(JaroWinklerText(*x, *y))
+}
+
+// jwLevelOf returns the first Jaro–Winkler level whose threshold s reaches, or 0.
+func (k *compiled) jwLevelOf(s float64) uint8 {
 	for n, t := range k.Thresholds {
 		if s >= t {
 			return uint8(k.jwFirst + n)

@@ -173,6 +173,10 @@ type Scorer struct {
 	// tf for another table a (For).
 	tfs    []*TermFrequencies
 	uExact []float64
+	// lay places the comparisons' features in the rows of the sketches sa and sb of a
+	// and b (one sketch when a is b).
+	lay    layout
+	sa, sb *sketch
 }
 
 // Scorer returns a scorer of records of a against records of b. Term-frequency
@@ -202,7 +206,44 @@ func (m *Model) Scorer(a, b *normalize.Table) (*Scorer, error) {
 		s.uExact[c] = math.Max(m.U[c][LevelExact], minProbability)
 	}
 	s.fillTF()
+	s.lay = planSketch(s.comps)
+	sb := newSketch(&s.lay, b)
+	s.sb, s.sa = &sb, &sb
+	if a != b {
+		sa := newSketch(&s.lay, a)
+		s.sa = &sa
+	}
 	return s, nil
+}
+
+// Sync sketches the rows appended to the scorer's tables since it was made or last
+// synced. Pairs with a row added since are scored correctly without it, only more
+// slowly. Sync must not run at the same time as other methods of s.
+func (s *Scorer) Sync() {
+	s.sb.extend(&s.lay, s.b)
+	if s.sa != s.sb {
+		s.sa.extend(&s.lay, s.a)
+	}
+}
+
+// rows returns the sketch rows of record i of a and j of b, or nil when either is not
+// sketched.
+func (s *Scorer) rows(i, j int) (x, y []byte) {
+	if i >= s.sa.n || j >= s.sb.n {
+		return nil, nil
+	}
+	return s.sa.row(i), s.sb.row(j)
+}
+
+// levelOf returns comparison k's level for record i of a and j of b, whose rows are x
+// and y (nil when not sketched).
+func (s *Scorer) levelOf(k *compiled, x, y []byte, i, j int) uint8 {
+	if x != nil {
+		if l, ok := k.fastLevel(x, y); ok {
+			return l
+		}
+	}
+	return k.level(s.a, i, s.b, j)
 }
 
 // For returns a scorer of records of a against the same b, sharing s's compiled
@@ -212,6 +253,12 @@ func (s *Scorer) For(a *normalize.Table) *Scorer {
 	t := *s
 	t.a = a
 	t.fillTF()
+	if a == s.b {
+		t.sa = s.sb
+	} else {
+		sa := newSketch(&s.lay, a)
+		t.sa = &sa
+	}
 	return &t
 }
 
@@ -270,8 +317,9 @@ func (s *Scorer) Len() int { return len(s.comps) }
 // AppendLevels appends the comparison vector of record i of a and record j of b: one
 // level per comparison.
 func (s *Scorer) AppendLevels(dst []uint8, i, j int) []uint8 {
+	x, y := s.rows(i, j)
 	for c := range s.comps {
-		dst = append(dst, s.comps[c].level(s.a, i, s.b, j))
+		dst = append(dst, s.levelOf(&s.comps[c], x, y, i, j))
 	}
 	return dst
 }
@@ -280,8 +328,9 @@ func (s *Scorer) AppendLevels(dst []uint8, i, j int) []uint8 {
 // 4c to 4c+3: the key under which PatternCounts counts it.
 func (s *Scorer) Key(i, j int) uint64 {
 	var key uint64
+	x, y := s.rows(i, j)
 	for c := range s.comps {
-		key |= uint64(s.comps[c].level(s.a, i, s.b, j)) << (4 * c)
+		key |= uint64(s.levelOf(&s.comps[c], x, y, i, j)) << (4 * c)
 	}
 	return key
 }
@@ -294,8 +343,9 @@ func LevelOf(key uint64, c int) uint8 { return uint8(key>>(4*c)) & 15 }
 // term-frequency adjustment.
 func (s *Scorer) Weight(i, j int) float64 {
 	w := s.prior
+	x, y := s.rows(i, j)
 	for c := range s.comps {
-		l := s.comps[c].level(s.a, i, s.b, j)
+		l := s.levelOf(&s.comps[c], x, y, i, j)
 		w += s.weight[c][l]
 		if l == LevelExact && s.tf[c] != nil {
 			w += s.tf[c][i]
@@ -342,9 +392,10 @@ type Explanation struct {
 func (s *Scorer) Explain(i, j int) Explanation {
 	e := Explanation{Prior: s.prior}
 	w := s.prior
+	x, y := s.rows(i, j)
 	for c := range s.comps {
 		k := &s.comps[c]
-		l := k.level(s.a, i, s.b, j)
+		l := s.levelOf(k, x, y, i, j)
 		t := Term{Comparison: k.Name, Level: int(l), LevelName: k.names[l], Weight: s.weight[c][l]}
 		w += t.Weight
 		if l == LevelExact && s.tf[c] != nil {

@@ -130,8 +130,9 @@ func drawShare(ctx context.Context, s *Scorer, t *normalize.Table, opt UOptions,
 			continue
 		}
 		drawn++
+		x, y := s.rows(i, j)
 		for c := range s.comps {
-			counts[c][s.comps[c].level(t, i, t, j)]++
+			counts[c][s.levelOf(&s.comps[c], x, y, i, j)]++
 		}
 	}
 	return true

@@ -1,0 +1,257 @@
+package score
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/studentlink/studentlink/internal/synth"
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// sketchEdgeRecords are records every fast path must defer on or decide exactly: long
+// and non-ASCII keys, other names, compound family names, names in many nickname
+// groups, long exact values, addresses with many repeats of a letter, swapped names.
+var sketchEdgeRecords = []normalize.Record{
+	{},
+	{Given: "William", Middle: "Henry", Family: "Smith", BirthDate: "2010-03-04", SSID: "1234567890", Sex: "M", Zip: "97201", Address: "12 Oak St", LEA: "255901"},
+	{Given: "Bill", Middle: "H", Family: "Smyth", BirthDate: "2010-04-03", SSID: "1234567809", Sex: "M", Zip: "97201", Address: "12 Oak Street", LEA: "255902"},
+	{Given: "Henry", Middle: "William", Family: "Smith", BirthDate: "2010-03-14", SSID: "1234567891", Sex: "F", Zip: "97202-1234", Address: "12 oak st"},
+	{Given: "Smith", Family: "William", BirthDate: "2010-03-04"},
+	{Given: "Smith", Family: "Smith"},
+	{Given: "Maximiliano Alejandro", Family: "Wolfeschlegelsteinhausen", SSID: "12345678901234567890", Zip: "A1B2C3D4E5"},
+	{Given: "Maximiliano Alejandra", Family: "Wolfeschlegelsteinhausem", SSID: "12345678901234567891", Zip: "A1B2C3D4E5"},
+	{Given: "Михаил", Family: "Иванов", Address: "улица Ленина 5", City: "Москва"},
+	{Given: "Mikhail", Family: "Ivanov", Address: "ulitsa Lenina 5"},
+	{Given: "María José", Family: "García López", OtherNames: []string{"Maria Garcia"}, Address: "1111 1111 1111 1111 1111 Rd"},
+	{Given: "Maria", Family: "Garcia", Address: "1111 1111 1111 1111 1111 Road"},
+	{Given: "Maria", Family: "Lopez", OtherNames: []string{"Mary Lopez-Smith"}},
+	{Given: "Catherine", Family: "O'Brien", Middle: "Kate"},
+	{Given: "Kathryn", Family: "OBrien", Middle: "Catherine"},
+	{Given: "Kate", Family: "O Brien"},
+	{Given: "Caitlin", Family: "Kealamakia", Sex: "X"},
+	{Given: "Kaitlyn", Family: "Kealamakia"},
+	{Given: "Jon", Family: "Lee-Lee"},
+	{Given: "Lee", Family: "Jon"},
+	{Given: "Al", Family: "Aaaaaaaaaaaaaaaaaaaaaa", Address: "aaaaaaaaaaaaaaaaaaaaa st"},
+	{Given: "Alexander", Family: "Thompson", Address: "aaaaaaaaaaaaaaaaaaaaa ave"},
+	{Given: "Sasha", Family: "Thomson", Address: "999 Main St Apt 9"},
+	{FullName: "Nguyễn Văn An", BirthDate: "02/03/2011"},
+	{FullName: "An Nguyen", BirthDate: "03/02/2011"},
+	{Given: "Jo", Family: "Li", SSID: "x"},
+}
+
+// sketchTable prepares recs, with the extra columns the person comparisons read.
+func sketchTable(recs []normalize.Record) *normalize.Table {
+	t := normalize.NewTable(len(recs), 2)
+	t.ExtraNames = []string{"address_2", "state"}
+	p := normalize.NewPreparer(normalize.Options{})
+	for i, r := range recs {
+		p.Fill(t, i, r)
+		t.Extra[0][i] = normalize.NewText(r.City)
+		t.Extra[1][i] = normalize.NewText(r.LEA)
+	}
+	return t
+}
+
+// checkSketch compares, for every pair, each comparison's fast level (when the rows
+// decide it) with the table's, and returns how many levels the rows decided.
+func checkSketch(t *testing.T, comps []Comparison, a, b *normalize.Table, pairs [][2]int) (fast, total int) {
+	t.Helper()
+	m, err := NewModel(comps, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Scorer(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pairs {
+		x, y := s.rows(p[0], p[1])
+		if x == nil {
+			t.Fatalf("pair %v not sketched", p)
+		}
+		for c := range s.comps {
+			k := &s.comps[c]
+			want := k.level(a, p[0], b, p[1])
+			total++
+			if got, ok := k.fastLevel(x, y); ok {
+				fast++
+				if got != want {
+					t.Errorf("%s, records %d and %d: sketch gives %s, table %s", k.Name, p[0], p[1], k.names[got], k.names[want])
+				}
+			}
+		}
+	}
+	return fast, total
+}
+
+func allPairs(n int) [][2]int {
+	var pairs [][2]int
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			pairs = append(pairs, [2]int{i, j})
+		}
+	}
+	return pairs
+}
+
+func TestSketchAgreesOnEdgeCases(t *testing.T) {
+	tb := sketchTable(sketchEdgeRecords)
+	for _, comps := range [][]Comparison{StudentComparisons(), PersonComparisons(),
+		{GivenName(), FamilyName(), Text(normalize.RoleCity), Exact(normalize.RoleLEA), ID(normalize.RoleLocalID)}} {
+		fast, total := checkSketch(t, comps, tb, tb, allPairs(tb.Len()))
+		t.Logf("%d of %d levels from the rows", fast, total)
+	}
+	// Two tables: the scorer sketches each.
+	other := sketchTable(sketchEdgeRecords[len(sketchEdgeRecords)/2:])
+	var pairs [][2]int
+	for i := 0; i < tb.Len(); i++ {
+		for j := 0; j < other.Len(); j++ {
+			pairs = append(pairs, [2]int{i, j})
+		}
+	}
+	checkSketch(t, StudentComparisons(), tb, other, pairs)
+}
+
+// TestSketchAgreesOnRoll checks the rows on a synthetic roll: pairs of one student's
+// records and random pairs. Most levels must come from the rows, or the sketch would be
+// a cost without a use.
+func TestSketchAgreesOnRoll(t *testing.T) {
+	roll, err := synth.Generate(synth.DefaultConfig(1500))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := make([]normalize.Record, len(roll.Records))
+	byStudent := map[int32][]int{}
+	for i, r := range roll.Records {
+		recs[i] = normalize.Record{Given: r.First, Middle: r.Middle, Family: r.Last, Suffix: r.Suffix, BirthDate: r.BirthDate,
+			Sex: r.Sex, SSID: r.SSID, Address: r.Address, City: r.City, Zip: r.Zip, LEA: r.LEA}
+		byStudent[r.Student] = append(byStudent[r.Student], i)
+	}
+	tb := sketchTable(recs)
+	var pairs [][2]int
+	for _, recs := range byStudent {
+		for _, i := range recs {
+			for _, j := range recs {
+				pairs = append(pairs, [2]int{i, j})
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		pairs = append(pairs, [2]int{rng.IntN(tb.Len()), rng.IntN(tb.Len())})
+	}
+	fast, total := checkSketch(t, StudentComparisons(), tb, tb, pairs)
+	share := float64(fast) / float64(total)
+	t.Logf("%d pairs: %.1f%% of levels from the rows", len(pairs), 100*share)
+	if share < 0.9 {
+		t.Errorf("only %.1f%% of levels came from the rows; want at least 90%%", 100*share)
+	}
+}
+
+func TestScorerSync(t *testing.T) {
+	tb := sketchTable(sketchEdgeRecords[:5])
+	m, err := NewModel(StudentComparisons(), 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Scorer(tb, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := s.Weight(1, 2)
+	p := normalize.NewPreparer(normalize.Options{})
+	i := tb.Grow(1)
+	p.Fill(tb, i, sketchEdgeRecords[1])
+	if x, _ := s.rows(i, 1); x != nil {
+		t.Fatal("a row added after the scorer was made is sketched before Sync")
+	}
+	unsynced := s.Weight(i, 1)
+	old := s.For(tb) // a copy made before Sync keeps its rows
+	s.Sync()
+	if x, _ := s.rows(i, 1); x == nil {
+		t.Fatal("Sync did not sketch the added row")
+	}
+	if got := s.Weight(i, 1); got != unsynced {
+		t.Errorf("weight of the added row: %v after Sync, %v before", got, unsynced)
+	}
+	if got := old.Weight(1, 2); got != before {
+		t.Errorf("copy made before Sync: weight %v, want %v", got, before)
+	}
+	fast, _ := checkSketch(t, StudentComparisons(), tb, tb, allPairs(tb.Len()))
+	if fast == 0 {
+		t.Error("no level came from the rows")
+	}
+}
+
+func TestNibbleMinSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 10000 {
+		a, b := rng.Uint64(), rng.Uint64()
+		want := 0
+		for lane := 0; lane < 16; lane++ {
+			want += int(min(a>>(4*lane)&15, b>>(4*lane)&15))
+		}
+		if got := nibbleMinSum(a, b); got != want {
+			t.Fatalf("nibbleMinSum(%#x, %#x) = %d, want %d", a, b, got, want)
+		}
+	}
+	if got := nibbleMinSum(^uint64(0), ^uint64(0)); got != 16*15 {
+		t.Errorf("all lanes full: %d", got)
+	}
+}
+
+// TestBelowThresholds checks that the letter-count test never rules out a pair whose
+// Jaro–Winkler similarity reaches the lowest threshold, and that it rules out some.
+func TestBelowThresholds(t *testing.T) {
+	for _, lowest := range []float64{0.85, 0.8, 0.75, 0.7, 0.69, 0.5, 0.1, 1} {
+		k, err := compile(Text(normalize.RoleCity, lowest))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.setPrune()
+		ruled := 0
+		for _, p := range testPairs(5000) {
+			a, b := normalize.Fold(p[0]), normalize.Fold(p[1])
+			if a == "" || b == "" || !isASCII(a) || !isASCII(b) {
+				continue
+			}
+			var ca, cb [256]int
+			for i := 0; i < len(a); i++ {
+				ca[a[i]]++
+			}
+			for i := 0; i < len(b); i++ {
+				cb[b[i]]++
+			}
+			common := 0
+			for c := range ca {
+				common += min(ca[c], cb[c])
+			}
+			if k.belowThresholds(common, len(a), len(b), commonPrefixBytes(a, b)) {
+				ruled++
+				if jw := JaroWinkler(a, b); jw >= lowest {
+					t.Errorf("threshold %v: %q, %q ruled out with Jaro–Winkler %v", lowest, a, b, jw)
+				}
+			}
+		}
+		if lowest >= 0.5 && ruled == 0 {
+			t.Errorf("threshold %v: no pair ruled out", lowest)
+		}
+	}
+}
+
+// FuzzSketchLevels checks the fast levels against the table's on two fuzzed records.
+func FuzzSketchLevels(f *testing.F) {
+	f.Add("William", "Henry", "Smith", "2010-03-04", "1234567890", "12 Oak St", "Bill", "", "Smyth", "2010-04-03", "1234567809", "12 Oak Street")
+	f.Add("Smith", "", "William", "", "", "", "William", "", "Smith", "", "", "")
+	f.Add("María José", "x", "García López", "1/2/2003", "ab-12", "ñ", "Maria", "José", "Garcia", "2/1/2003", "AB12", "n")
+	f.Fuzz(func(t *testing.T, g1, m1, f1, d1, s1, a1, g2, m2, f2, d2, s2, a2 string) {
+		recs := []normalize.Record{
+			{Given: g1, Middle: m1, Family: f1, BirthDate: d1, SSID: s1, Address: a1, Zip: s1, LEA: a1},
+			{Given: g2, Middle: m2, Family: f2, BirthDate: d2, SSID: s2, Address: a2, Zip: s2, LEA: a2},
+		}
+		tb := sketchTable(recs)
+		checkSketch(t, StudentComparisons(), tb, tb, allPairs(2))
+		checkSketch(t, PersonComparisons(), tb, tb, allPairs(2))
+	})
+}
