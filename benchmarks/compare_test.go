@@ -60,9 +60,11 @@ func BenchmarkCompareVector(b *testing.B) {
 	b.Run("key", func(b *testing.B) {
 		b.ReportAllocs()
 		var sink uint64
-		for i := 0; i < b.N; i++ {
-			p := pairs[i%len(pairs)]
-			sink += s.Key(p[0], p[1])
+		for i, k := 0, 0; i < b.N; i, k = i+1, k+1 {
+			if k == len(pairs) {
+				k = 0
+			}
+			sink += s.Key(pairs[k][0], pairs[k][1])
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/pair")
 		_ = sink
@@ -70,9 +72,11 @@ func BenchmarkCompareVector(b *testing.B) {
 	b.Run("weight", func(b *testing.B) {
 		b.ReportAllocs()
 		var sink float64
-		for i := 0; i < b.N; i++ {
-			p := pairs[i%len(pairs)]
-			sink += s.Weight(p[0], p[1])
+		for i, k := 0, 0; i < b.N; i, k = i+1, k+1 {
+			if k == len(pairs) {
+				k = 0
+			}
+			sink += s.Weight(pairs[k][0], pairs[k][1])
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
 		_ = sink

@@ -217,6 +217,7 @@ func (x *Index) Add(recordID string, rec normalize.Record, studentID string) ([]
 	x.student = append(x.student, studentID)
 	x.byID[recordID] = int32(i)
 	x.indexKeys(nil, x.table, i, int32(i))
+	x.scorer.Sync()
 	return problems, nil
 }
 

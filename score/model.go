@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strings"
 
 	"github.com/studentlink/studentlink/normalize"
@@ -235,17 +236,6 @@ func (s *Scorer) rows(i, j int) (x, y []byte) {
 	return s.sa.row(i), s.sb.row(j)
 }
 
-// levelOf returns comparison k's level for record i of a and j of b, whose rows are x
-// and y (nil when not sketched).
-func (s *Scorer) levelOf(k *compiled, x, y []byte, i, j int) uint8 {
-	if x != nil {
-		if l, ok := k.fastLevel(x, y); ok {
-			return l
-		}
-	}
-	return k.level(s.a, i, s.b, j)
-}
-
 // For returns a scorer of records of a against the same b, sharing s's compiled
 // comparisons and weights: for an index that scores one query table after another
 // without validating and compiling the model each time.
@@ -317,9 +307,9 @@ func (s *Scorer) Len() int { return len(s.comps) }
 // AppendLevels appends the comparison vector of record i of a and record j of b: one
 // level per comparison.
 func (s *Scorer) AppendLevels(dst []uint8, i, j int) []uint8 {
-	x, y := s.rows(i, j)
+	key := s.Key(i, j)
 	for c := range s.comps {
-		dst = append(dst, s.levelOf(&s.comps[c], x, y, i, j))
+		dst = append(dst, LevelOf(key, c))
 	}
 	return dst
 }
@@ -327,10 +317,19 @@ func (s *Scorer) AppendLevels(dst []uint8, i, j int) []uint8 {
 // Key returns the comparison vector packed four bits per comparison, comparison c in bits
 // 4c to 4c+3: the key under which PatternCounts counts it.
 func (s *Scorer) Key(i, j int) uint64 {
-	var key uint64
 	x, y := s.rows(i, j)
-	for c := range s.comps {
-		key |= uint64(s.levelOf(&s.comps[c], x, y, i, j)) << (4 * c)
+	if x == nil {
+		var key uint64
+		for c := range s.comps {
+			key |= uint64(s.comps[c].level(s.a, i, s.b, j)) << (4 * c)
+		}
+		return key
+	}
+	key, deferred := s.fastKey(x, y)
+	for deferred != 0 {
+		c := bits.TrailingZeros32(deferred)
+		deferred &= deferred - 1
+		key |= uint64(s.comps[c].level(s.a, i, s.b, j)) << (4 * c)
 	}
 	return key
 }
@@ -342,16 +341,7 @@ func LevelOf(key uint64, c int) uint8 { return uint8(key>>(4*c)) & 15 }
 // records match, the prior's log-odds plus each comparison's log2(m/u) with its
 // term-frequency adjustment.
 func (s *Scorer) Weight(i, j int) float64 {
-	w := s.prior
-	x, y := s.rows(i, j)
-	for c := range s.comps {
-		l := s.levelOf(&s.comps[c], x, y, i, j)
-		w += s.weight[c][l]
-		if l == LevelExact && s.tf[c] != nil {
-			w += s.tf[c][i]
-		}
-	}
-	return w
+	return s.KeyWeight(s.Key(i, j), i)
 }
 
 // KeyWeight is Weight for a pair whose comparison vector (as Key packs it) is already
@@ -392,10 +382,10 @@ type Explanation struct {
 func (s *Scorer) Explain(i, j int) Explanation {
 	e := Explanation{Prior: s.prior}
 	w := s.prior
-	x, y := s.rows(i, j)
+	key := s.Key(i, j)
 	for c := range s.comps {
 		k := &s.comps[c]
-		l := s.levelOf(k, x, y, i, j)
+		l := LevelOf(key, c)
 		t := Term{Comparison: k.Name, Level: int(l), LevelName: k.names[l], Weight: s.weight[c][l]}
 		w += t.Weight
 		if l == LevelExact && s.tf[c] != nil {

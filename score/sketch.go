@@ -2,21 +2,20 @@ package score
 
 import (
 	"encoding/binary"
-	"math/bits"
 
 	"github.com/studentlink/studentlink/normalize"
 )
 
 // A sketch is a compact copy of the features a scorer's comparisons read: one row of
-// bytes per record holding short keys inline, packed phonetic codes and letter counts.
-// Scoring a pair from two rows touches two or three cache lines, where the prepared
-// table spreads a record over wide name structs and separately allocated strings; on a
-// large roll the pair loop waits on memory, not on arithmetic.
+// bytes per record holding short keys inline, packed phonetic codes, hashes and letter
+// counts. Scoring a pair from two rows touches a few adjacent cache lines, where the
+// prepared table spreads a record over wide name structs and separately allocated
+// strings; on a large roll the pair loop waits on memory more than on arithmetic.
 //
-// A row only speeds things up: each comparison's fast path either decides a level that
-// is exactly the one the table gives, or defers to the table (a name longer than the
-// inline space, other names, a compound family name, a long code, an address whose
-// letter counts cannot rule out the Jaro–Winkler levels).
+// A row only speeds things up: each comparison's fast path (sketch_levels.go) either
+// decides the level the table gives, exactly, or defers to the table (a key that is not
+// ASCII or longer than the inline space, other names, a code that does not fit, two
+// 32-bit hashes that agree).
 type sketch struct {
 	rows   []byte
 	stride int
@@ -30,38 +29,61 @@ func (s *sketch) row(i int) []byte { return s.rows[i*s.stride : (i+1)*s.stride] 
 type featureKind uint8
 
 const (
-	// featKey: a key of up to 15 ASCII bytes, zero padded, its length in the low four
-	// bits of byte 15 and the key flags in the high four.
+	// featKey: a key of up to keyCap ASCII bytes, zero padded, then its length and the
+	// key flags.
 	featKey featureKind = iota
 	// featGivenCodes: Double Metaphone codes (4 bytes each), up to four nickname group
-	// ids plus one (4 bytes each) and the letter counts (letterCounts).
+	// ids plus one (2 bytes each), the letter counts (letterCounts, 16 lanes), and 32-bit hashes of
+	// the key and of the record's middle name.
 	featGivenCodes
-	// featFamilyCodes: Double Metaphone codes, the NYSIIS code packed (packShort), the
-	// letter counts, and 32-bit hashes of the key and of a compound name's two tokens.
+	// featFamilyCodes: Double Metaphone codes, the NYSIIS code (packLetters), a 32-bit
+	// hash of the key, the letter counts, and 32-bit hashes of a compound name's two
+	// tokens.
 	featFamilyCodes
 	// featDate: year (2 bytes), month, day, the digits YYYYMMDD and the day number.
 	featDate
 	// featExact: the value packed (packShort).
 	featExact
-	// featText: letter counts (32 four-bit counts), a 64-bit hash, the length (2 bytes),
-	// the first four bytes and the text flags.
+	// featText: a key of up to textCap ASCII bytes, zero padded, its letter counts
+	// (letterCounts, 32 lanes), its length and the text flags.
 	featText
 )
 
-var featureSize = [...]int{featKey: 16, featGivenCodes: 32, featFamilyCodes: 36, featDate: 16, featExact: 8, featText: 32}
+var featureSize = [...]int{featKey: 24, featGivenCodes: 32, featFamilyCodes: 32, featDate: 16, featExact: 8, featText: 48}
 
-// Key flags (high four bits of byte 15 of a featKey).
+// Offsets inside features.
 const (
-	keyDefer    = 1 << 4 // the key is not ASCII or longer than 15 bytes: read the table
-	keyOthers   = 1 << 5 // the record has other names of this part
-	keyCompound = 1 << 6 // the name has two or more tokens
-	keyCodes    = 1 << 7 // codes, nickname groups or tokens do not fit the row
+	keyCap   = 22 // featKey: key bytes [0, keyCap), length at keyCap, flags after it
+	keyLen   = keyCap
+	keyFlags = keyCap + 1
+
+	textCap    = 30 // featText: key bytes [0, textCap), counts, length, flags
+	textCounts = textCap
+	textLen    = textCap + 16
+	textFlags  = textCap + 17
+
+	givenNick   = 8
+	givenCounts = 16
+	givenHash   = 24
+	middleHash  = 28
+
+	familyNYSIIS = 8
+	familyHash   = 12
+	familyCounts = 16
+	familyTokens = 24
 )
 
-// Text flags (byte 31 of a featText).
+// Key flags.
 const (
-	textDefer   = 1 << 0 // not ASCII: read the table
-	textNoBound = 1 << 1 // a letter count above 15: no Jaro bound
+	keyDefer    = 1 << 0 // the key is not ASCII or longer than keyCap: read the table
+	keyOthers   = 1 << 1 // the record has other names of this part
+	keyCompound = 1 << 2 // the name has two or more tokens
+	keyCodes    = 1 << 3 // codes, nickname groups, tokens or letter counts do not fit the row
+)
+
+// Text flags.
+const (
+	textDefer = 1 << 0 // not ASCII or longer than textCap: read the table
 )
 
 type feature struct {
@@ -100,8 +122,7 @@ func planSketch(comps []compiled) layout {
 		k.setPrune()
 		switch k.Kind {
 		case KindGivenName:
-			k.off = [3]int{l.place(feature{featKey, normalize.RoleGiven}), l.place(feature{featGivenCodes, normalize.RoleGiven}),
-				l.place(feature{featKey, normalize.RoleMiddle})}
+			k.off = [3]int{l.place(feature{featKey, normalize.RoleGiven}), l.place(feature{featGivenCodes, normalize.RoleGiven})}
 		case KindFamilyName:
 			k.off = [3]int{l.place(feature{featKey, normalize.RoleFamily}), l.place(feature{featFamilyCodes, normalize.RoleFamily})}
 		case KindBirthDate:
@@ -150,7 +171,7 @@ func (s *sketch) extend(l *layout, t *normalize.Table) {
 	for i := s.n; i < t.Len(); i++ {
 		r := rows[i*s.stride : (i+1)*s.stride]
 		for n, f := range l.features {
-			fillFeature(r[l.offsets[n]:], f, t, i)
+			fillFeature(r[l.offsets[n]:l.offsets[n]+featureSize[f.kind]], f, t, i)
 		}
 	}
 	s.rows, s.n = rows, t.Len()
@@ -159,48 +180,35 @@ func (s *sketch) extend(l *layout, t *normalize.Table) {
 func fillFeature(dst []byte, f feature, t *normalize.Table, i int) {
 	switch f.kind {
 	case featKey:
-		var flags byte
-		var key string
-		if p := namePart(t, f.role, i); p != nil {
-			key = p.Key
-			if len(p.Tokens) > 1 {
-				flags |= keyCompound
-			}
-			if others := otherNames(t, f.role, i); len(others) > 0 {
-				flags |= keyOthers
-			}
-			if !codesFit(p) {
-				flags |= keyCodes
-			}
-		} else if get, ok := accessorFor(f.role); ok {
-			key = get(t, i)
+		fillKey(dst, f.role, t, i)
+	case featGivenCodes:
+		p := &t.Given[i]
+		if !codesFit(p) {
+			return // the key's flags say so
 		}
-		if len(key) > 15 || !isASCII(key) {
-			flags |= keyDefer
-			key = ""
+		binary.LittleEndian.PutUint32(dst, pack4(p.Metaphone))
+		binary.LittleEndian.PutUint32(dst[4:], pack4(p.MetaphoneAlt))
+		for n, id := range p.Nicknames {
+			binary.LittleEndian.PutUint16(dst[givenNick+2*n:], uint16(id+1))
 		}
-		copy(dst[:15], key)
-		dst[15] = byte(len(key)) | flags
-	case featGivenCodes, featFamilyCodes:
-		p := namePart(t, f.role, i)
-		if p == nil || !codesFit(p) {
+		binary.LittleEndian.PutUint64(dst[givenCounts:], letterCounts(p.Key, 16)[0])
+		binary.LittleEndian.PutUint32(dst[givenHash:], hash32(p.Key))
+		if m := t.Middle[i].Key; m != "" {
+			binary.LittleEndian.PutUint32(dst[middleHash:], hash32(m))
+		}
+	case featFamilyCodes:
+		p := &t.Family[i]
+		if !codesFit(p) {
 			return
 		}
 		binary.LittleEndian.PutUint32(dst, pack4(p.Metaphone))
 		binary.LittleEndian.PutUint32(dst[4:], pack4(p.MetaphoneAlt))
-		if f.kind == featFamilyCodes {
-			binary.LittleEndian.PutUint64(dst[8:], packShort(p.NYSIIS))
-			binary.LittleEndian.PutUint64(dst[16:], letterCounts(p.Key))
-			binary.LittleEndian.PutUint32(dst[24:], hash32(p.Key))
-			if len(p.Tokens) > 1 {
-				binary.LittleEndian.PutUint32(dst[28:], hash32(p.Tokens[0]))
-				binary.LittleEndian.PutUint32(dst[32:], hash32(p.Tokens[1]))
-			}
-		} else {
-			for n, id := range p.Nicknames {
-				binary.LittleEndian.PutUint32(dst[8+4*n:], id+1)
-			}
-			binary.LittleEndian.PutUint64(dst[24:], letterCounts(p.Key))
+		binary.LittleEndian.PutUint32(dst[familyNYSIIS:], packLetters(p.NYSIIS))
+		binary.LittleEndian.PutUint32(dst[familyHash:], hash32(p.Key))
+		binary.LittleEndian.PutUint64(dst[familyCounts:], letterCounts(p.Key, 16)[0])
+		if len(p.Tokens) > 1 {
+			binary.LittleEndian.PutUint32(dst[familyTokens:], hash32(p.Tokens[0]))
+			binary.LittleEndian.PutUint32(dst[familyTokens+4:], hash32(p.Tokens[1]))
 		}
 	case featDate:
 		d := t.BirthDate[i]
@@ -221,32 +229,49 @@ func fillFeature(dst []byte, f feature, t *normalize.Table, i int) {
 		}
 		binary.LittleEndian.PutUint64(dst, w)
 	case featText:
-		x := textAccessorFor(f.role)(t, i)
-		if x == nil || x.Empty() {
-			return
-		}
-		if !x.ASCII() || len(x.Key) > 0xFFFF {
-			dst[31] = textDefer
-			return
-		}
-		var counts [32]byte
-		for n := 0; n < len(x.Key); n++ {
-			counts[x.Key[n]&31]++
-		}
-		var lo, hi uint64
-		for b := 0; b < 16; b++ {
-			if counts[b] > 15 || counts[b+16] > 15 {
-				dst[31] |= textNoBound
-			}
-			lo |= uint64(counts[b]&15) << (4 * b)
-			hi |= uint64(counts[b+16]&15) << (4 * b)
-		}
-		binary.LittleEndian.PutUint64(dst, lo)
-		binary.LittleEndian.PutUint64(dst[8:], hi)
-		binary.LittleEndian.PutUint64(dst[16:], hashString(x.Key))
-		binary.LittleEndian.PutUint16(dst[24:], uint16(len(x.Key)))
-		copy(dst[26:30], x.Key)
+		fillText(dst, textAccessorFor(f.role)(t, i))
 	}
+}
+
+// fillKey writes a featKey. Name roles also set the flags the name comparisons read.
+func fillKey(dst []byte, role normalize.Role, t *normalize.Table, i int) {
+	var flags byte
+	var key string
+	if p := namePart(t, role, i); p != nil {
+		key = p.Key
+		if len(p.Tokens) > 1 {
+			flags |= keyCompound
+		}
+		if len(otherNames(t, role, i)) > 0 {
+			flags |= keyOthers
+		}
+		if !codesFit(p) {
+			flags |= keyCodes
+		}
+	} else if get, ok := accessorFor(role); ok {
+		key = get(t, i)
+	}
+	if len(key) > keyCap || !isASCII(key) {
+		flags |= keyDefer
+		key = ""
+	}
+	copy(dst[:keyCap], key)
+	dst[keyLen], dst[keyFlags] = byte(len(key)), flags
+}
+
+func fillText(dst []byte, x *normalize.Text) {
+	if x == nil || x.Empty() {
+		return
+	}
+	if !x.ASCII() || len(x.Key) > textCap {
+		dst[textFlags] = textDefer
+		return
+	}
+	copy(dst, x.Key)
+	dst[textLen] = byte(len(x.Key))
+	counts := letterCounts(x.Key, 32)
+	binary.LittleEndian.PutUint64(dst[textCounts:], counts[0])
+	binary.LittleEndian.PutUint64(dst[textCounts+8:], counts[1])
 }
 
 // namePart returns record i's given, middle or family name, or nil for other roles.
@@ -273,19 +298,38 @@ func otherNames(t *normalize.Table, role normalize.Role, i int) []normalize.Name
 }
 
 // codesFit reports whether a name's codes fit a row: Metaphone codes of up to 4 bytes,
-// NYSIIS of up to 7, at most four nickname groups and two tokens, a key whose letter
-// counts fit four bits.
+// a NYSIIS code of up to 6 letters, at most four nickname groups with ids below 65535,
+// at most two tokens.
 func codesFit(p *normalize.NamePart) bool {
-	return len(p.Metaphone) <= 4 && len(p.MetaphoneAlt) <= 4 && len(p.NYSIIS) <= 7 && len(p.Nicknames) <= 4 &&
-		len(p.Tokens) <= 2 && len(p.Key) <= 15
+	if len(p.Metaphone) > 4 || len(p.MetaphoneAlt) > 4 || len(p.Nicknames) > 4 || len(p.Tokens) > 2 {
+		return false
+	}
+	for _, id := range p.Nicknames {
+		if id >= 0xFFFF {
+			return false
+		}
+	}
+	return p.NYSIIS == "" || packLetters(p.NYSIIS) != 0
 }
 
-// letterCounts counts the bytes of a key of up to 15 bytes in sixteen four-bit lanes,
-// byte c in lane c mod 16 (the letters a–z share a lane in ten pairs only).
-func letterCounts(key string) uint64 {
-	var w uint64
-	for n := 0; n < len(key) && n < 15; n++ {
-		w += 1 << (4 * (key[n] & 15))
+// letterCounts counts the bytes of key in lanes of four bits, byte c in lane c mod
+// lanes, each count n written as n one bits (a lane holds 0 to 4), so that the common
+// count of two keys, lane by lane the smaller count summed, is the number of one bits
+// the two share. A lane that would pass 4 fills every lane: the count it then gives is
+// too high, never too low, which is all the Jaro bound needs. With 16 lanes the letters
+// a–z share a lane in ten pairs; with 32, only digits share one with a letter.
+func letterCounts(key string, lanes int) [2]uint64 {
+	var counts [32]byte
+	for n := 0; n < len(key); n++ {
+		lane := int(key[n]) % lanes
+		if counts[lane] == 4 {
+			return [2]uint64{^uint64(0), ^uint64(0)}
+		}
+		counts[lane]++
+	}
+	var w [2]uint64
+	for lane, c := range counts[:lanes] {
+		w[lane/16] |= (1<<c - 1) << (4 * (lane % 16))
 	}
 	return w
 }
@@ -299,6 +343,23 @@ func pack4(s string) uint32 {
 	var w uint32
 	for n := 0; n < len(s) && n < 4; n++ {
 		w |= uint32(s[n]) << (8 * n)
+	}
+	return w
+}
+
+// packLetters packs a code of 1 to 6 letters A–Z five bits each: distinct codes pack
+// differently. It returns 0 for "" and for a code it cannot pack.
+func packLetters(s string) uint32 {
+	if len(s) > 6 {
+		return 0
+	}
+	var w uint32
+	for n := 0; n < len(s); n++ {
+		c := s[n]
+		if c < 'A' || c > 'Z' {
+			return 0
+		}
+		w |= uint32(c-'A'+1) << (5 * n)
 	}
 	return w
 }
@@ -326,321 +387,4 @@ func hashString(s string) uint64 {
 	h *= 0xc4ceb9fe1a85ec53
 	h ^= h >> 33
 	return h
-}
-
-// fastLevel returns the comparison's level for the records whose rows are x and y, or
-// false when the rows cannot tell and the table must be read.
-func (k *compiled) fastLevel(x, y []byte) (uint8, bool) {
-	if !k.fast {
-		return 0, false
-	}
-	o := k.off[0]
-	switch k.Kind {
-	case KindGivenName:
-		return k.givenFast(x, y)
-	case KindFamilyName:
-		return k.familyFast(x, y)
-	case KindBirthDate:
-		return dateFast(x[o:o+16], y[o:o+16]), true
-	case KindID:
-		return idFast(x[o:o+16], y[o:o+16])
-	case KindExact:
-		return exactFast(binary.LittleEndian.Uint64(x[o:]), binary.LittleEndian.Uint64(y[o:]))
-	case KindText:
-		return k.textFast(x[o:o+32], y[o:o+32])
-	case KindNameSwap:
-		p := k.off[1]
-		return nameSwapFast(x[o:o+16], x[p:p+16], y[o:o+16], y[p:p+16])
-	}
-	return 0, false
-}
-
-// keyBytes returns the key held in a featKey.
-func keyBytes(k []byte) []byte { return k[:k[15]&15] }
-
-// sameKey reports whether two featKeys hold the same key, whatever their flags.
-func sameKey(x, y []byte) bool {
-	const noFlags = ^(uint64(0xF0) << 56)
-	return binary.LittleEndian.Uint64(x) == binary.LittleEndian.Uint64(y) &&
-		(binary.LittleEndian.Uint64(x[8:])^binary.LittleEndian.Uint64(y[8:]))&noFlags == 0
-}
-
-// dateFast is birthDateLevel on featDates.
-func dateFast(x, y []byte) uint8 {
-	dx, dy := binary.LittleEndian.Uint32(x), binary.LittleEndian.Uint32(y)
-	switch {
-	case dx == 0 || dy == 0:
-		return LevelNull
-	case dx == dy:
-		return LevelExact
-	case dx&0xFFFF == dy&0xFFFF && x[2] == y[3] && x[3] == y[2]:
-		return dateSwapped
-	}
-	if oneEdit8(binary.LittleEndian.Uint64(x[4:]), binary.LittleEndian.Uint64(y[4:])) {
-		return dateOneDigit
-	}
-	if diff := int32(binary.LittleEndian.Uint32(x[12:]) - binary.LittleEndian.Uint32(y[12:])); diff >= -31 && diff <= 31 {
-		return dateWithinMonth
-	}
-	if dx&0xFFFF == dy&0xFFFF {
-		return dateSameYear
-	}
-	return dateElse
-}
-
-// oneEdit8 is oneEdit on eight bytes packed in words.
-func oneEdit8(x, y uint64) bool {
-	const low7 = 0x7F7F7F7F7F7F7F7F
-	d := x ^ y
-	differ := ((d & low7) + low7 | d) &^ low7 // high bit of every byte that differs
-	switch bits.OnesCount64(differ) {
-	case 1:
-		return true
-	case 2:
-		f := bits.TrailingZeros64(differ) / 8 * 8 // first differing byte's shift
-		if f == 56 || differ>>(f+8)&0x80 == 0 {
-			return false
-		}
-		return byte(x>>f) == byte(y>>(f+8)) && byte(x>>(f+8)) == byte(y>>f)
-	}
-	return false
-}
-
-// jaroWinklerBytes is JaroWinklerText for ASCII keys.
-func jaroWinklerBytes(x, y []byte) float64 {
-	return winkler(jaroASCII(x, y), commonPrefixBytes(x, y))
-}
-
-// givenFast is givenLevel for records without other given names.
-func (k *compiled) givenFast(x, y []byte) (uint8, bool) {
-	o, p, q := k.off[0], k.off[1], k.off[2]
-	kx, ky := x[o:o+16], y[o:o+16]
-	if (kx[15]|ky[15])&(keyDefer|keyOthers|keyCodes) != 0 {
-		return 0, false
-	}
-	if kx[15]&15 == 0 || ky[15]&15 == 0 {
-		return LevelNull, true
-	}
-	if sameKey(kx, ky) {
-		return LevelExact, true
-	}
-	cx, cy := x[p:p+32], y[p:p+32]
-	if shareNickname(cx[8:24], cy[8:24]) {
-		return 2, true
-	}
-	if l := k.nameJWLevel(kx, ky, cx[24:32], cy[24:32]); l != 0 {
-		return l, true
-	}
-	if sameMetaphone(cx, cy) {
-		return uint8(k.phonetic), true
-	}
-	mx, my := x[q:q+16], y[q:q+16]
-	if (mx[15]|my[15])&keyDefer != 0 {
-		return 0, false
-	}
-	if sameKey(kx, my) || sameKey(ky, mx) {
-		return uint8(k.middleSwap), true
-	}
-	return k.elseLevel(), true
-}
-
-// nameJWLevel is jwLevel on two keys, skipping the metric when their letter counts
-// bound it below the lowest threshold.
-func (k *compiled) nameJWLevel(kx, ky, countsX, countsY []byte) uint8 {
-	if len(k.Thresholds) == 0 {
-		return 0
-	}
-	bx, by := keyBytes(kx), keyBytes(ky)
-	common := nibbleMinSum(binary.LittleEndian.Uint64(countsX), binary.LittleEndian.Uint64(countsY))
-	if k.belowThresholds(common, len(bx), len(by), commonPrefixBytes(bx, by)) {
-		return 0
-	}
-	return k.jwLevelOf(jaroWinklerBytes(bx, by))
-}
-
-// setPrune fills k.prune from the lowest threshold t: prune[p] is 3 × (the least Jaro
-// similarity that reaches t with a common prefix of p), less a margin far above
-// rounding error.
-func (k *compiled) setPrune() {
-	if len(k.Thresholds) == 0 {
-		return
-	}
-	t := k.Thresholds[len(k.Thresholds)-1]
-	for p := range k.prune {
-		j := t
-		if t > 0.7 {
-			j = max(0.7, (t-0.1*float64(p))/(1-0.1*float64(p)))
-		}
-		k.prune[p] = 3 * (j - 1e-9)
-	}
-}
-
-// belowThresholds reports whether two strings of lengths la and lb with at most common
-// characters in common and a common prefix of prefix bytes (up to 4 count) are sure to
-// fall below every Jaro–Winkler threshold: their Jaro similarity is at most
-// (c/la + c/lb + 1)/3 with c = min(common, la, lb), and Winkler's boost only grows with
-// it. The test needs no division: 3·Jaro·la·lb ≤ c·(la+lb) + la·lb.
-func (k *compiled) belowThresholds(common, la, lb, prefix int) bool {
-	c := min(common, la, lb)
-	return float64(c*(la+lb)+la*lb) < float64(la*lb)*k.prune[min(prefix, 4)]
-}
-
-// familyFast is familyLevel for records without other family names.
-func (k *compiled) familyFast(x, y []byte) (uint8, bool) {
-	o, p := k.off[0], k.off[1]
-	kx, ky := x[o:o+16], y[o:o+16]
-	if (kx[15]|ky[15])&(keyDefer|keyOthers|keyCodes) != 0 {
-		return 0, false
-	}
-	if kx[15]&15 == 0 || ky[15]&15 == 0 {
-		return LevelNull, true
-	}
-	if sameKey(kx, ky) {
-		return LevelExact, true
-	}
-	cx, cy := x[p:p+36], y[p:p+36]
-	if (kx[15]|ky[15])&keyCompound != 0 && (mayBeToken(cx, cy, ky[15]) || mayBeToken(cy, cx, kx[15])) {
-		return 0, false // a token of the other name, or a hash collision: the table tells
-	}
-	if l := k.nameJWLevel(kx, ky, cx[16:24], cy[16:24]); l != 0 {
-		return l, true
-	}
-	if sameMetaphone(cx, cy) {
-		return uint8(k.phonetic), true
-	}
-	if nx := binary.LittleEndian.Uint64(cx[8:]); nx != 0 && nx == binary.LittleEndian.Uint64(cy[8:]) {
-		return uint8(k.phonetic), true
-	}
-	return k.elseLevel(), true
-}
-
-// mayBeToken reports whether the key coded in cx may be one of the two tokens coded in
-// cy, a compound name when flagsY says so.
-func mayBeToken(cx, cy []byte, flagsY byte) bool {
-	if flagsY&keyCompound == 0 {
-		return false
-	}
-	h := binary.LittleEndian.Uint32(cx[24:])
-	return h == binary.LittleEndian.Uint32(cy[28:]) || h == binary.LittleEndian.Uint32(cy[32:])
-}
-
-// shareNickname compares two sets of up to four nickname group ids plus one (0: none).
-func shareNickname(x, y []byte) bool {
-	if binary.LittleEndian.Uint32(x) == 0 || binary.LittleEndian.Uint32(y) == 0 {
-		return false
-	}
-	for a := 0; a < 16; a += 4 {
-		id := binary.LittleEndian.Uint32(x[a:])
-		if id == 0 {
-			return false
-		}
-		for b := 0; b < 16; b += 4 {
-			if binary.LittleEndian.Uint32(y[b:]) == id {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// sameMetaphone is samePhonetic's Double Metaphone test on packed codes.
-func sameMetaphone(x, y []byte) bool {
-	xm, xa := binary.LittleEndian.Uint32(x), binary.LittleEndian.Uint32(x[4:])
-	ym, ya := binary.LittleEndian.Uint32(y), binary.LittleEndian.Uint32(y[4:])
-	return xm != 0 && (xm == ym || xm == ya || xa == ym || xa == ya)
-}
-
-func idFast(x, y []byte) (uint8, bool) {
-	if (x[15]|y[15])&keyDefer != 0 {
-		return 0, false
-	}
-	bx, by := keyBytes(x), keyBytes(y)
-	switch {
-	case len(bx) == 0 || len(by) == 0:
-		return LevelNull, true
-	case sameKey(x, y):
-		return LevelExact, true
-	case oneEdit(bx, by):
-		return 2, true
-	}
-	return 3, true
-}
-
-func exactFast(x, y uint64) (uint8, bool) {
-	switch {
-	case x == 0 || y == 0:
-		return LevelNull, true
-	case x != y:
-		return 2, true
-	case x>>56 == 0xFF:
-		return 0, false // equal hashes of long values: compare the values
-	}
-	return LevelExact, true
-}
-
-// textFast decides the null and exact levels, and the else level when the letter
-// counts bound the Jaro–Winkler similarity below the lowest threshold.
-func (k *compiled) textFast(x, y []byte) (uint8, bool) {
-	if (x[31]|y[31])&textDefer != 0 {
-		return 0, false
-	}
-	lx, ly := int(binary.LittleEndian.Uint16(x[24:])), int(binary.LittleEndian.Uint16(y[24:]))
-	if lx == 0 || ly == 0 {
-		return LevelNull, true
-	}
-	if lx == ly && binary.LittleEndian.Uint64(x[16:]) == binary.LittleEndian.Uint64(y[16:]) &&
-		binary.LittleEndian.Uint32(x[26:]) == binary.LittleEndian.Uint32(y[26:]) {
-		return LevelExact, true
-	}
-	if len(k.Thresholds) == 0 {
-		return k.elseLevel(), true
-	}
-	if (x[31]|y[31])&textNoBound != 0 {
-		return 0, false
-	}
-	common := nibbleMinSum(binary.LittleEndian.Uint64(x), binary.LittleEndian.Uint64(y)) +
-		nibbleMinSum(binary.LittleEndian.Uint64(x[8:]), binary.LittleEndian.Uint64(y[8:]))
-	prefix := 0
-	for prefix < 4 && prefix < lx && prefix < ly && x[26+prefix] == y[26+prefix] {
-		prefix++
-	}
-	if k.belowThresholds(common, lx, ly, prefix) {
-		return k.elseLevel(), true
-	}
-	return 0, false
-}
-
-// nibbleMinSum adds up, over the sixteen four-bit lanes of a and b, the smaller count.
-func nibbleMinSum(a, b uint64) int {
-	const low = 0x0F0F0F0F0F0F0F0F
-	return byteMinSum(a&low, b&low) + byteMinSum(a>>4&low, b>>4&low)
-}
-
-// byteMinSum adds up, over eight byte lanes each below 128, the smaller value.
-func byteMinSum(a, b uint64) int {
-	const high = 0x8080808080808080
-	ge := ((a | high) - b) & high // lane's high bit set where a ≥ b
-	mask := (ge >> 7) * 0xFF
-	return int((b&mask | a&^mask) * 0x0101010101010101 >> 56)
-}
-
-// nameSwapFast is nameSwapLevel on the given and family keys of two records.
-func nameSwapFast(gx, fx, gy, fy []byte) (uint8, bool) {
-	if (gx[15]|fx[15]|gy[15]|fy[15])&keyDefer != 0 {
-		return 0, false
-	}
-	if gx[15]&15 == 0 || fx[15]&15 == 0 || gy[15]&15 == 0 || fy[15]&15 == 0 {
-		return LevelNull, true
-	}
-	if sameKey(gx, fx) || sameKey(gy, fy) || sameKey(gx, gy) || sameKey(fx, fy) {
-		return 2, true
-	}
-	if gx[0] != fy[0] || fx[0] != gy[0] {
-		return 2, true
-	}
-	if (sameKey(gx, fy) || jaroWinklerBytes(keyBytes(gx), keyBytes(fy)) >= 0.92) &&
-		(sameKey(fx, gy) || jaroWinklerBytes(keyBytes(fx), keyBytes(gy)) >= 0.92) {
-		return 1, true
-	}
-	return 2, true
 }

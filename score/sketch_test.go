@@ -1,6 +1,7 @@
 package score
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -70,13 +71,14 @@ func checkSketch(t *testing.T, comps []Comparison, a, b *normalize.Table, pairs 
 		if x == nil {
 			t.Fatalf("pair %v not sketched", p)
 		}
+		key, deferred := s.fastKey(x, y)
 		for c := range s.comps {
 			k := &s.comps[c]
 			want := k.level(a, p[0], b, p[1])
 			total++
-			if got, ok := k.fastLevel(x, y); ok {
+			if deferred&(1<<c) == 0 {
 				fast++
-				if got != want {
+				if got := LevelOf(key, c); got != want {
 					t.Errorf("%s, records %d and %d: sketch gives %s, table %s", k.Name, p[0], p[1], k.names[got], k.names[want])
 				}
 			}
@@ -184,20 +186,28 @@ func TestScorerSync(t *testing.T) {
 	}
 }
 
-func TestNibbleMinSum(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for range 10000 {
-		a, b := rng.Uint64(), rng.Uint64()
-		want := 0
-		for lane := 0; lane < 16; lane++ {
-			want += int(min(a>>(4*lane)&15, b>>(4*lane)&15))
+func TestLetterCounts(t *testing.T) {
+	for _, p := range testPairs(3000) {
+		a, b := normalize.Fold(p[0]), normalize.Fold(p[1])
+		for _, lanes := range []int{16, 32} {
+			var ca, cb [32]int
+			for i := 0; i < len(a); i++ {
+				ca[int(a[i])%lanes]++
+			}
+			for i := 0; i < len(b); i++ {
+				cb[int(b[i])%lanes]++
+			}
+			exact, fits := 0, true
+			for lane := range ca {
+				exact += min(ca[lane], cb[lane])
+				fits = fits && ca[lane] <= 4 && cb[lane] <= 4
+			}
+			wa, wb := letterCounts(a, lanes), letterCounts(b, lanes)
+			got := bits.OnesCount64(wa[0]&wb[0]) + bits.OnesCount64(wa[1]&wb[1])
+			if fits && got != exact || got < exact {
+				t.Fatalf("%q, %q, %d lanes: %d in common, want %d", a, b, lanes, got, exact)
+			}
 		}
-		if got := nibbleMinSum(a, b); got != want {
-			t.Fatalf("nibbleMinSum(%#x, %#x) = %d, want %d", a, b, got, want)
-		}
-	}
-	if got := nibbleMinSum(^uint64(0), ^uint64(0)); got != 16*15 {
-		t.Errorf("all lanes full: %d", got)
 	}
 }
 
@@ -254,4 +264,34 @@ func FuzzSketchLevels(f *testing.F) {
 		checkSketch(t, StudentComparisons(), tb, tb, allPairs(2))
 		checkSketch(t, PersonComparisons(), tb, tb, allPairs(2))
 	})
+}
+
+func TestOneEdit8(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	word := func(b []byte) uint64 {
+		var w uint64
+		for n, c := range b {
+			w |= uint64(c) << (8 * n)
+		}
+		return w
+	}
+	for range 20000 {
+		x := []byte("20100304")
+		for n := range x {
+			x[n] = byte('0' + rng.IntN(10))
+		}
+		y := append([]byte(nil), x...)
+		switch rng.IntN(4) {
+		case 1:
+			y[rng.IntN(8)] = byte('0' + rng.IntN(10))
+		case 2:
+			n := rng.IntN(7)
+			y[n], y[n+1] = y[n+1], y[n]
+		case 3:
+			y[rng.IntN(8)], y[rng.IntN(8)] = byte('0'+rng.IntN(10)), byte('0'+rng.IntN(10))
+		}
+		if got, want := oneEdit8(word(x), word(y)), oneEdit(x, y); got != want {
+			t.Fatalf("oneEdit8(%s, %s) = %v, want %v", x, y, got, want)
+		}
+	}
 }

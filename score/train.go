@@ -130,9 +130,9 @@ func drawShare(ctx context.Context, s *Scorer, t *normalize.Table, opt UOptions,
 			continue
 		}
 		drawn++
-		x, y := s.rows(i, j)
+		key := s.Key(i, j)
 		for c := range s.comps {
-			counts[c][s.levelOf(&s.comps[c], x, y, i, j)]++
+			counts[c][LevelOf(key, c)]++
 		}
 	}
 	return true

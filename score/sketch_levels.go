@@ -1,0 +1,321 @@
+package score
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// The fast paths below mirror the table's level functions in compare.go on a sketch's
+// rows (sketch.go); TestSketchAgreesOn… and FuzzSketchLevels check that they agree.
+
+// fastKey is Key from the rows of two records: the levels the rows decide, packed, and
+// a bit set for each comparison they leave to the table.
+func (s *Scorer) fastKey(x, y []byte) (key uint64, deferred uint32) {
+	for c := range s.comps {
+		k := &s.comps[c]
+		var l uint8
+		ok := true
+		o := k.off[0]
+		switch k.Kind {
+		case KindGivenName:
+			l, ok = k.givenFast(x, y)
+		case KindFamilyName:
+			l, ok = k.familyFast(x, y)
+		case KindBirthDate:
+			l = dateFast(x[o:o+16], y[o:o+16])
+		case KindID:
+			l, ok = idFast(x[o:o+24], y[o:o+24])
+		case KindExact:
+			l, ok = exactFast(binary.LittleEndian.Uint64(x[o:]), binary.LittleEndian.Uint64(y[o:]))
+		case KindText:
+			if k.fast {
+				l, ok = k.textFast(x[o:o+48], y[o:o+48])
+			} else {
+				ok = false
+			}
+		case KindNameSwap:
+			p := k.off[1]
+			l, ok = nameSwapFast(x[o:o+24], x[p:p+24], y[o:o+24], y[p:p+24])
+		default:
+			ok = false
+		}
+		if ok {
+			key |= uint64(l) << (4 * c)
+		} else {
+			deferred |= 1 << c
+		}
+	}
+	return key, deferred
+}
+
+// keyBytes returns the key held in a featKey.
+func keyBytes(k []byte) []byte { return k[:k[keyLen]] }
+
+// sameKey reports whether two featKeys hold the same key, whatever their flags: the
+// bytes are zero padded and the length follows them.
+func sameKey(x, y []byte) bool {
+	const noFlags = 1<<(8*(keyFlags-16)) - 1
+	return binary.LittleEndian.Uint64(x) == binary.LittleEndian.Uint64(y) &&
+		binary.LittleEndian.Uint64(x[8:]) == binary.LittleEndian.Uint64(y[8:]) &&
+		(binary.LittleEndian.Uint64(x[16:])^binary.LittleEndian.Uint64(y[16:]))&noFlags == 0
+}
+
+// jaroWinklerBytes is JaroWinklerText for ASCII keys.
+func jaroWinklerBytes(x, y []byte) float64 {
+	return winkler(jaroASCII(x, y), commonPrefixBytes(x, y))
+}
+
+// givenFast is givenLevel for records without other given names.
+func (k *compiled) givenFast(x, y []byte) (uint8, bool) {
+	o, p := k.off[0], k.off[1]
+	kx, ky := x[o:o+24], y[o:o+24]
+	if (kx[keyFlags]|ky[keyFlags])&(keyDefer|keyOthers|keyCodes) != 0 {
+		return 0, false
+	}
+	if kx[keyLen] == 0 || ky[keyLen] == 0 {
+		return LevelNull, true
+	}
+	if sameKey(kx, ky) {
+		return LevelExact, true
+	}
+	cx, cy := x[p:p+32], y[p:p+32]
+	if shareNickname(binary.LittleEndian.Uint64(cx[givenNick:]), binary.LittleEndian.Uint64(cy[givenNick:])) {
+		return 2, true
+	}
+	if l := k.nameJWLevel(kx, ky, cx[givenCounts:], cy[givenCounts:]); l != 0 {
+		return l, true
+	}
+	if sameMetaphone(cx, cy) {
+		return uint8(k.phonetic), true
+	}
+	if binary.LittleEndian.Uint32(cx[givenHash:]) == binary.LittleEndian.Uint32(cy[middleHash:]) ||
+		binary.LittleEndian.Uint32(cy[givenHash:]) == binary.LittleEndian.Uint32(cx[middleHash:]) {
+		return 0, false // the given name may be the other record's middle name
+	}
+	return k.elseLevel(), true
+}
+
+// nameJWLevel is jwLevel on two keys, skipping the metric when their letter counts
+// bound it below the lowest threshold.
+func (k *compiled) nameJWLevel(kx, ky, countsX, countsY []byte) uint8 {
+	if len(k.Thresholds) == 0 {
+		return 0
+	}
+	bx, by := keyBytes(kx), keyBytes(ky)
+	common := bits.OnesCount64(binary.LittleEndian.Uint64(countsX) & binary.LittleEndian.Uint64(countsY))
+	if k.belowThresholds(common, len(bx), len(by), commonPrefixBytes(bx, by)) {
+		return 0
+	}
+	return k.jwLevelOf(jaroWinklerBytes(bx, by))
+}
+
+// setPrune fills k.prune from the lowest threshold t: prune[p] is 3 × (the least Jaro
+// similarity that reaches t with a common prefix of p), less a margin far above
+// rounding error.
+func (k *compiled) setPrune() {
+	if len(k.Thresholds) == 0 {
+		return
+	}
+	t := k.Thresholds[len(k.Thresholds)-1]
+	for p := range k.prune {
+		j := t
+		if t > 0.7 {
+			j = max(0.7, (t-0.1*float64(p))/(1-0.1*float64(p)))
+		}
+		k.prune[p] = 3 * (j - 1e-9)
+	}
+}
+
+// belowThresholds reports whether two strings of lengths la and lb with at most common
+// characters in common and a common prefix of prefix bytes (up to 4 count) are sure to
+// fall below every Jaro–Winkler threshold: their Jaro similarity is at most
+// (c/la + c/lb + 1)/3 with c = min(common, la, lb), and Winkler's boost only grows with
+// it. The test needs no division: 3·Jaro·la·lb ≤ c·(la+lb) + la·lb.
+func (k *compiled) belowThresholds(common, la, lb, prefix int) bool {
+	c := min(common, la, lb)
+	return float64(c*(la+lb)+la*lb) < float64(la*lb)*k.prune[min(prefix, 4)]
+}
+
+// familyFast is familyLevel for records without other family names.
+func (k *compiled) familyFast(x, y []byte) (uint8, bool) {
+	o, p := k.off[0], k.off[1]
+	kx, ky := x[o:o+24], y[o:o+24]
+	if (kx[keyFlags]|ky[keyFlags])&(keyDefer|keyOthers|keyCodes) != 0 {
+		return 0, false
+	}
+	if kx[keyLen] == 0 || ky[keyLen] == 0 {
+		return LevelNull, true
+	}
+	if sameKey(kx, ky) {
+		return LevelExact, true
+	}
+	cx, cy := x[p:p+32], y[p:p+32]
+	if (kx[keyFlags]|ky[keyFlags])&keyCompound != 0 &&
+		(mayBeToken(cx, cy, ky[keyFlags]) || mayBeToken(cy, cx, kx[keyFlags])) {
+		return 0, false // a token of the other name, or a hash collision: the table tells
+	}
+	if l := k.nameJWLevel(kx, ky, cx[familyCounts:], cy[familyCounts:]); l != 0 {
+		return l, true
+	}
+	if sameMetaphone(cx, cy) {
+		return uint8(k.phonetic), true
+	}
+	if nx := binary.LittleEndian.Uint32(cx[familyNYSIIS:]); nx != 0 && nx == binary.LittleEndian.Uint32(cy[familyNYSIIS:]) {
+		return uint8(k.phonetic), true
+	}
+	return k.elseLevel(), true
+}
+
+// mayBeToken reports whether the key coded in cx may be one of the two tokens coded in
+// cy, a compound name when flagsY says so.
+func mayBeToken(cx, cy []byte, flagsY byte) bool {
+	if flagsY&keyCompound == 0 {
+		return false
+	}
+	h := binary.LittleEndian.Uint32(cx[familyHash:])
+	return h == binary.LittleEndian.Uint32(cy[familyTokens:]) || h == binary.LittleEndian.Uint32(cy[familyTokens+4:])
+}
+
+// shareNickname compares two sets of up to four nickname group ids plus one (0: none),
+// sixteen bits each.
+func shareNickname(x, y uint64) bool {
+	if x == 0 || y == 0 {
+		return false
+	}
+	for ; x != 0; x >>= 16 {
+		id := x & 0xFFFF
+		if id == 0 {
+			return false
+		}
+		for z := y; z != 0; z >>= 16 {
+			if z&0xFFFF == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameMetaphone is samePhonetic's Double Metaphone test on packed codes.
+func sameMetaphone(x, y []byte) bool {
+	xm, xa := binary.LittleEndian.Uint32(x), binary.LittleEndian.Uint32(x[4:])
+	ym, ya := binary.LittleEndian.Uint32(y), binary.LittleEndian.Uint32(y[4:])
+	return xm != 0 && (xm == ym || xm == ya || xa == ym || xa == ya)
+}
+
+// dateFast is birthDateLevel on featDates.
+func dateFast(x, y []byte) uint8 {
+	dx, dy := binary.LittleEndian.Uint32(x), binary.LittleEndian.Uint32(y)
+	switch {
+	case dx == 0 || dy == 0:
+		return LevelNull
+	case dx == dy:
+		return LevelExact
+	case dx&0xFFFF == dy&0xFFFF && x[2] == y[3] && x[3] == y[2]:
+		return dateSwapped
+	}
+	if oneEdit8(binary.LittleEndian.Uint64(x[4:]), binary.LittleEndian.Uint64(y[4:])) {
+		return dateOneDigit
+	}
+	if diff := int32(binary.LittleEndian.Uint32(x[12:]) - binary.LittleEndian.Uint32(y[12:])); diff >= -31 && diff <= 31 {
+		return dateWithinMonth
+	}
+	if dx&0xFFFF == dy&0xFFFF {
+		return dateSameYear
+	}
+	return dateElse
+}
+
+// oneEdit8 is oneEdit on eight bytes packed in words.
+func oneEdit8(x, y uint64) bool {
+	const low7 = 0x7F7F7F7F7F7F7F7F
+	d := x ^ y
+	differ := ((d & low7) + low7 | d) &^ low7 // high bit of every byte that differs
+	switch bits.OnesCount64(differ) {
+	case 1:
+		return true
+	case 2:
+		f := bits.TrailingZeros64(differ) / 8 * 8 // first differing byte's shift
+		if f == 56 || differ>>(f+8)&0x80 == 0 {
+			return false
+		}
+		return byte(x>>f) == byte(y>>(f+8)) && byte(x>>(f+8)) == byte(y>>f)
+	}
+	return false
+}
+
+func idFast(x, y []byte) (uint8, bool) {
+	if (x[keyFlags]|y[keyFlags])&keyDefer != 0 {
+		return 0, false
+	}
+	bx, by := keyBytes(x), keyBytes(y)
+	switch {
+	case len(bx) == 0 || len(by) == 0:
+		return LevelNull, true
+	case sameKey(x, y):
+		return LevelExact, true
+	case oneEdit(bx, by):
+		return 2, true
+	}
+	return 3, true
+}
+
+func exactFast(x, y uint64) (uint8, bool) {
+	switch {
+	case x == 0 || y == 0:
+		return LevelNull, true
+	case x != y:
+		return 2, true
+	case x>>56 == 0xFF:
+		return 0, false // equal hashes of long values: compare the values
+	}
+	return LevelExact, true
+}
+
+// textFast is textLevel on featTexts; the letter counts spare the metric when they
+// bound it below the lowest threshold.
+func (k *compiled) textFast(x, y []byte) (uint8, bool) {
+	if (x[textFlags]|y[textFlags])&textDefer != 0 {
+		return 0, false
+	}
+	lx, ly := int(x[textLen]), int(y[textLen])
+	switch {
+	case lx == 0 || ly == 0:
+		return LevelNull, true
+	case lx == ly && string(x[:lx]) == string(y[:ly]):
+		return LevelExact, true
+	case len(k.Thresholds) == 0:
+		return k.elseLevel(), true
+	}
+	bx, by := x[:lx], y[:ly]
+	common := bits.OnesCount64(binary.LittleEndian.Uint64(x[textCounts:])&binary.LittleEndian.Uint64(y[textCounts:])) +
+		bits.OnesCount64(binary.LittleEndian.Uint64(x[textCounts+8:])&binary.LittleEndian.Uint64(y[textCounts+8:]))
+	if k.belowThresholds(common, lx, ly, commonPrefixBytes(bx, by)) {
+		return k.elseLevel(), true
+	}
+	if l := k.jwLevelOf(jaroWinklerBytes(bx, by)); l != 0 {
+		return l, true
+	}
+	return k.elseLevel(), true
+}
+
+// nameSwapFast is nameSwapLevel on the given and family keys of two records.
+func nameSwapFast(gx, fx, gy, fy []byte) (uint8, bool) {
+	if (gx[keyFlags]|fx[keyFlags]|gy[keyFlags]|fy[keyFlags])&keyDefer != 0 {
+		return 0, false
+	}
+	if gx[keyLen] == 0 || fx[keyLen] == 0 || gy[keyLen] == 0 || fy[keyLen] == 0 {
+		return LevelNull, true
+	}
+	if sameKey(gx, fx) || sameKey(gy, fy) || sameKey(gx, gy) || sameKey(fx, fy) {
+		return 2, true
+	}
+	if gx[0] != fy[0] || fx[0] != gy[0] {
+		return 2, true
+	}
+	if (sameKey(gx, fy) || jaroWinklerBytes(keyBytes(gx), keyBytes(fy)) >= 0.92) &&
+		(sameKey(fx, gy) || jaroWinklerBytes(keyBytes(fx), keyBytes(gy)) >= 0.92) {
+		return 1, true
+	}
+	return 2, true
+}
