@@ -106,7 +106,7 @@ type compiled struct {
 	fast bool
 	off  [3]int
 	// prune decides when letter counts rule out the Jaro–Winkler levels (setPrune).
-	prune [5]float64
+	prune *pruneTable
 }
 
 func compile(c Comparison) (compiled, error) {

@@ -177,6 +177,7 @@ type Scorer struct {
 	// lay places the comparisons' features in the rows of the sketches sa and sb of a
 	// and b (one sketch when a is b).
 	lay    layout
+	ops    []fastOp
 	sa, sb *sketch
 }
 
@@ -208,6 +209,7 @@ func (m *Model) Scorer(a, b *normalize.Table) (*Scorer, error) {
 	}
 	s.fillTF()
 	s.lay = planSketch(s.comps)
+	s.ops = fastOps(s.comps)
 	sb := newSketch(&s.lay, b)
 	s.sb, s.sa = &sb, &sb
 	if a != b {

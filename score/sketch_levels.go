@@ -8,33 +8,77 @@ import (
 // The fast paths below mirror the table's level functions in compare.go on a sketch's
 // rows (sketch.go); TestSketchAgreesOn… and FuzzSketchLevels check that they agree.
 
+// fastOp is one comparison's fast path: which, and where its features are in a row.
+type fastOp struct {
+	code       opCode
+	off0, off1 int
+	k          *compiled
+}
+
+type opCode uint8
+
+const (
+	opTable opCode = iota // no fast path: always read the table
+	opGiven
+	opFamily
+	opDate
+	opID
+	opExact
+	opText
+	opNameSwap
+)
+
+// fastOps lists the fast paths of a scorer's comparisons, in order.
+func fastOps(comps []compiled) []fastOp {
+	ops := make([]fastOp, len(comps))
+	for c := range comps {
+		k := &comps[c]
+		op := fastOp{off0: k.off[0], off1: k.off[1], k: k}
+		if k.fast {
+			switch k.Kind {
+			case KindGivenName:
+				op.code = opGiven
+			case KindFamilyName:
+				op.code = opFamily
+			case KindBirthDate:
+				op.code = opDate
+			case KindID:
+				op.code = opID
+			case KindExact:
+				op.code = opExact
+			case KindText:
+				op.code = opText
+			case KindNameSwap:
+				op.code = opNameSwap
+			}
+		}
+		ops[c] = op
+	}
+	return ops
+}
+
 // fastKey is Key from the rows of two records: the levels the rows decide, packed, and
 // a bit set for each comparison they leave to the table.
 func (s *Scorer) fastKey(x, y []byte) (key uint64, deferred uint32) {
-	for c := range s.comps {
-		k := &s.comps[c]
+	for c, op := range s.ops {
 		var l uint8
 		ok := true
-		o := k.off[0]
-		switch k.Kind {
-		case KindGivenName:
-			l, ok = k.givenFast(x, y)
-		case KindFamilyName:
-			l, ok = k.familyFast(x, y)
-		case KindBirthDate:
+		o := op.off0
+		switch op.code {
+		case opGiven:
+			l, ok = op.k.givenFast(x, y)
+		case opFamily:
+			l, ok = op.k.familyFast(x, y)
+		case opDate:
 			l = dateFast(x[o:o+16], y[o:o+16])
-		case KindID:
+		case opID:
 			l, ok = idFast(x[o:o+24], y[o:o+24])
-		case KindExact:
+		case opExact:
 			l, ok = exactFast(binary.LittleEndian.Uint64(x[o:]), binary.LittleEndian.Uint64(y[o:]))
-		case KindText:
-			if k.fast {
-				l, ok = k.textFast(x[o:o+48], y[o:o+48])
-			} else {
-				ok = false
-			}
-		case KindNameSwap:
-			p := k.off[1]
+		case opText:
+			l, ok = op.k.textFast(x[o:o+48], y[o:o+48])
+		case opNameSwap:
+			p := op.off1
 			l, ok = nameSwapFast(x[o:o+24], x[p:p+24], y[o:o+24], y[p:p+24])
 		default:
 			ok = false
@@ -109,31 +153,45 @@ func (k *compiled) nameJWLevel(kx, ky, countsX, countsY []byte) uint8 {
 	return k.jwLevelOf(jaroWinklerBytes(bx, by))
 }
 
-// setPrune fills k.prune from the lowest threshold t: prune[p] is 3 × (the least Jaro
-// similarity that reaches t with a common prefix of p), less a margin far above
-// rounding error.
+// setPrune fills k.prune from the lowest threshold: prune[p][la][lb] is the fewest
+// common characters with which two strings of lengths la and lb (up to textCap) and a
+// common prefix of p bytes can reach it, from the bound in belowThresholds.
 func (k *compiled) setPrune() {
 	if len(k.Thresholds) == 0 {
 		return
 	}
 	t := k.Thresholds[len(k.Thresholds)-1]
+	k.prune = new(pruneTable)
 	for p := range k.prune {
-		j := t
+		j := t // the least Jaro similarity that reaches t with prefix p
 		if t > 0.7 {
 			j = max(0.7, (t-0.1*float64(p))/(1-0.1*float64(p)))
 		}
-		k.prune[p] = 3 * (j - 1e-9)
+		// Less a margin far above rounding error, times 3.
+		limit := 3 * (j - 1e-9)
+		for la := 1; la <= textCap; la++ {
+			for lb := 1; lb <= textCap; lb++ {
+				c := 0
+				for c <= min(la, lb) && float64(c*(la+lb)+la*lb) < float64(la*lb)*limit {
+					c++
+				}
+				k.prune[p][la][lb] = uint8(c)
+			}
+		}
 	}
 }
 
-// belowThresholds reports whether two strings of lengths la and lb with at most common
-// characters in common and a common prefix of prefix bytes (up to 4 count) are sure to
-// fall below every Jaro–Winkler threshold: their Jaro similarity is at most
-// (c/la + c/lb + 1)/3 with c = min(common, la, lb), and Winkler's boost only grows with
-// it. The test needs no division: 3·Jaro·la·lb ≤ c·(la+lb) + la·lb.
+// pruneTable holds, by common prefix and the two lengths, the fewest common characters
+// that can reach a comparison's lowest Jaro–Winkler threshold.
+type pruneTable [5][textCap + 1][textCap + 1]uint8
+
+// belowThresholds reports whether two strings of lengths la and lb (1 to textCap) with
+// at most common characters in common and a common prefix of prefix bytes (up to 4
+// count) are sure to fall below every Jaro–Winkler threshold: their Jaro similarity is
+// at most (c/la + c/lb + 1)/3 with c = min(common, la, lb), and Winkler's boost only
+// grows with it.
 func (k *compiled) belowThresholds(common, la, lb, prefix int) bool {
-	c := min(common, la, lb)
-	return float64(c*(la+lb)+la*lb) < float64(la*lb)*k.prune[min(prefix, 4)]
+	return common < int(k.prune[min(prefix, 4)][la][lb])
 }
 
 // familyFast is familyLevel for records without other family names.
@@ -307,10 +365,8 @@ func nameSwapFast(gx, fx, gy, fy []byte) (uint8, bool) {
 	if gx[keyLen] == 0 || fx[keyLen] == 0 || gy[keyLen] == 0 || fy[keyLen] == 0 {
 		return LevelNull, true
 	}
-	if sameKey(gx, fx) || sameKey(gy, fy) || sameKey(gx, gy) || sameKey(fx, fy) {
-		return 2, true
-	}
-	if gx[0] != fy[0] || fx[0] != gy[0] {
+	// Every test that gives 2 may come first: the cheapest does.
+	if gx[0] != fy[0] || fx[0] != gy[0] || sameKey(gx, fx) || sameKey(gy, fy) || sameKey(gx, gy) || sameKey(fx, fy) {
 		return 2, true
 	}
 	if (sameKey(gx, fy) || jaroWinklerBytes(keyBytes(gx), keyBytes(fy)) >= 0.92) &&
