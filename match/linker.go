@@ -116,6 +116,23 @@ type Prepared struct {
 	Thin []bool
 	// Rank orders records by ID, for results that do not depend on input order.
 	Rank []int32
+	// scorer is the first scorer made of Table, whose compact copy of the table later
+	// scorers share (scorerFor).
+	scorer *score.Scorer
+}
+
+// scorerFor returns a scorer of the prepared table against itself with model m,
+// sharing the table's compact copy with the scorers made before.
+func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
+	if p.scorer == nil {
+		sc, err := m.Scorer(p.Table, p.Table)
+		if err != nil {
+			return nil, err
+		}
+		p.scorer = sc
+		return sc, nil
+	}
+	return p.scorer.WithModel(m)
 }
 
 // Prepare normalizes every record of the roll in parallel. A value that cannot be used
@@ -289,8 +306,17 @@ func (l *Linker) startModel(ctx context.Context, p *Prepared) (score.Model, erro
 	if l.settings.Mode == ModeLink {
 		sources = p.Roll.Source // pairs within a source are never compared
 	}
+	// A scorer of the table made now lends its compact copy of it to EstimateU and to
+	// every scorer of the run.
+	blank, err := score.NewModel(l.settings.Comparisons, 0.1)
+	if err != nil {
+		return score.Model{}, err
+	}
+	if _, err := p.scorerFor(blank); err != nil {
+		return score.Model{}, err
+	}
 	start, err := score.EstimateU(ctx, l.settings.Comparisons, p.Table, score.UOptions{
-		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank),
+		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank), Scorer: p.scorer,
 	})
 	if err != nil {
 		return score.Model{}, fmt.Errorf("match: estimating u: %w", err)
@@ -444,7 +470,7 @@ type candidates struct {
 // compare generates the candidate pairs and computes their comparison vectors in
 // parallel.
 func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt RunOptions) (*candidates, error) {
-	sc, err := m.Scorer(p.Table, p.Table)
+	sc, err := p.scorerFor(*m)
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 			return nil, err
 		}
 	}
-	sc, err := l.model.Scorer(p.Table, p.Table)
+	sc, err := p.scorerFor(*l.model)
 	if err != nil {
 		return nil, err
 	}

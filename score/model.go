@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/studentlink/studentlink/normalize"
@@ -181,11 +182,24 @@ type Scorer struct {
 	sa, sb *sketch
 }
 
-// Scorer returns a scorer of records of a against records of b. Term-frequency
-// adjustments are read from record i of a when the pair agrees exactly, so the cost of
-// making a scorer grows with a only: a one-record query table against a large indexed
-// table is cheap.
+// Scorer returns a scorer of records of a against records of b. It keeps a compact
+// copy of both tables' features (one row per record, made in parallel); the tables'
+// rows must not change while it is in use, except by appending rows (see Sync).
+// Term-frequency adjustments are read from record i of a when the pair agrees exactly.
+// To score the same tables with another model without copying them again, use
+// WithModel.
 func (m *Model) Scorer(a, b *normalize.Table) (*Scorer, error) {
+	return m.scorer(a, b, nil)
+}
+
+// WithModel returns a scorer of s's tables with model m's parameters. When m has
+// comparisons that read the same features as s's, the two scorers share s's copy of
+// the tables, so that training a model in rounds does not copy a large table each time.
+func (s *Scorer) WithModel(m Model) (*Scorer, error) {
+	return m.scorer(s.a, s.b, s)
+}
+
+func (m *Model) scorer(a, b *normalize.Table, like *Scorer) (*Scorer, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -210,6 +224,10 @@ func (m *Model) Scorer(a, b *normalize.Table) (*Scorer, error) {
 	s.fillTF()
 	s.lay = planSketch(s.comps)
 	s.ops = fastOps(s.comps)
+	if like != nil && slices.Equal(like.lay.features, s.lay.features) {
+		s.sa, s.sb = like.sa, like.sb
+		return s, nil
+	}
 	sb := newSketch(&s.lay, b)
 	s.sb, s.sa = &sb, &sb
 	if a != b {

@@ -2,6 +2,8 @@ package score
 
 import (
 	"encoding/binary"
+	"runtime"
+	"sync"
 
 	"github.com/studentlink/studentlink/normalize"
 )
@@ -168,11 +170,29 @@ func (s *sketch) extend(l *layout, t *normalize.Table) {
 	} else {
 		rows = rows[:need]
 	}
-	for i := s.n; i < t.Len(); i++ {
-		r := rows[i*s.stride : (i+1)*s.stride]
-		for n, f := range l.features {
-			fillFeature(r[l.offsets[n]:l.offsets[n]+featureSize[f.kind]], f, t, i)
+	fill := func(from, to int) {
+		for i := from; i < to; i++ {
+			r := rows[i*s.stride : (i+1)*s.stride]
+			for n, f := range l.features {
+				fillFeature(r[l.offsets[n]:l.offsets[n]+featureSize[f.kind]], f, t, i)
+			}
 		}
+	}
+	// Rows are independent: large tables are sketched in parallel.
+	const chunk = 1 << 15
+	if workers := min(runtime.GOMAXPROCS(0), (t.Len()-s.n)/chunk); workers > 1 {
+		var wg sync.WaitGroup
+		per := (t.Len() - s.n + workers - 1) / workers
+		for from := s.n; from < t.Len(); from += per {
+			wg.Add(1)
+			go func(from, to int) {
+				defer wg.Done()
+				fill(from, to)
+			}(from, min(from+per, t.Len()))
+		}
+		wg.Wait()
+	} else {
+		fill(s.n, t.Len())
 	}
 	s.rows, s.n = rows, t.Len()
 }

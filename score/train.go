@@ -30,6 +30,9 @@ type UOptions struct {
 	Order []int32
 	// Prior is the starting prior of the returned model (default 0.1).
 	Prior float64
+	// Scorer, when set, is a scorer of t with any model whose compact copy of t
+	// EstimateU reuses (see Scorer.WithModel) instead of making its own.
+	Scorer *Scorer
 }
 
 // EstimateU returns a starting model for the comparisons on table t: u of every level
@@ -56,7 +59,12 @@ func EstimateU(ctx context.Context, comps []Comparison, t *normalize.Table, opt 
 	if pairs <= 0 {
 		pairs = 1_000_000
 	}
-	s, err := m.Scorer(t, t)
+	var s *Scorer
+	if opt.Scorer != nil && opt.Scorer.a == t && opt.Scorer.b == t {
+		s, err = opt.Scorer.WithModel(m)
+	} else {
+		s, err = m.Scorer(t, t)
+	}
 	if err != nil {
 		return Model{}, err
 	}
