@@ -156,6 +156,9 @@ func newSketch(l *layout, t *normalize.Table) sketch {
 	return s
 }
 
+// sketchChunk is the fewest rows worth a goroutine of their own (a variable for tests).
+var sketchChunk = 1 << 15
+
 // extend sketches the records of t added since s was made. The new rows go into a new
 // array when they do not fit, so copies of s made before keep reading their own rows.
 func (s *sketch) extend(l *layout, t *normalize.Table) {
@@ -179,8 +182,7 @@ func (s *sketch) extend(l *layout, t *normalize.Table) {
 		}
 	}
 	// Rows are independent: large tables are sketched in parallel.
-	const chunk = 1 << 15
-	if workers := min(runtime.GOMAXPROCS(0), (t.Len()-s.n)/chunk); workers > 1 {
+	if workers := min(runtime.GOMAXPROCS(0), (t.Len()-s.n)/sketchChunk); workers > 1 {
 		var wg sync.WaitGroup
 		per := (t.Len() - s.n + workers - 1) / workers
 		for from := s.n; from < t.Len(); from += per {

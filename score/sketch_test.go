@@ -1,8 +1,10 @@
 package score
 
 import (
+	"github.com/google/go-cmp/cmp"
 	"math/bits"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/studentlink/studentlink/internal/synth"
@@ -151,6 +153,43 @@ func TestSketchAgreesOnRoll(t *testing.T) {
 	}
 }
 
+// TestSketchParallel makes the copy of a table in parallel and scores pairs from several
+// goroutines (run it with -race): the rows must equal those made in one goroutine.
+func TestSketchParallel(t *testing.T) {
+	tb := sketchTable(append(append([]normalize.Record(nil), sketchEdgeRecords...), sketchEdgeRecords...))
+	m, err := NewModel(StudentComparisons(), 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := m.Scorer(tb, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(old int) { sketchChunk = old }(sketchChunk)
+	sketchChunk = 3
+	many, err := m.Scorer(tb, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(one.sa.rows, many.sa.rows); diff != "" {
+		t.Fatalf("rows made in parallel differ:\n%s", diff)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, p := range allPairs(tb.Len()) {
+				if a, b := many.Key(p[0], p[1]), one.Key(p[0], p[1]); a != b {
+					t.Errorf("pair %v: key %x, want %x", p, a, b)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 func TestScorerSync(t *testing.T) {
 	tb := sketchTable(sketchEdgeRecords[:5])
 	m, err := NewModel(StudentComparisons(), 0.1)
@@ -293,5 +332,71 @@ func TestOneEdit8(t *testing.T) {
 		if got, want := oneEdit8(word(x), word(y)), oneEdit(x, y); got != want {
 			t.Fatalf("oneEdit8(%s, %s) = %v, want %v", x, y, got, want)
 		}
+	}
+}
+
+// TestWithModel checks that a scorer made with WithModel shares the copy of the tables
+// when the comparisons read the same features, makes its own when they do not, and
+// scores exactly as a scorer made from scratch.
+func TestWithModel(t *testing.T) {
+	tb := sketchTable(sketchEdgeRecords)
+	base, err := NewModel(StudentComparisons(), 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := base.Scorer(tb, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trained := base
+	trained.Prior = 0.01
+	trained.M = [][]float64{}
+	for c := range base.M {
+		m := append([]float64(nil), base.M[c]...)
+		m[LevelExact] = 0.97
+		trained.M = append(trained.M, m)
+	}
+	other, err := NewModel(PersonComparisons(), 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		m     Model
+		share bool
+	}{{"same comparisons", trained, true}, {"other comparisons", other, false}} {
+		got, err := s.WithModel(tc.m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shared := got.sa == s.sa; shared != tc.share {
+			t.Errorf("%s: shares the copy %v, want %v", tc.name, shared, tc.share)
+		}
+		fresh, err := tc.m.Scorer(tb, tb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range allPairs(tb.Len()) {
+			if g, w := got.Weight(p[0], p[1]), fresh.Weight(p[0], p[1]); g != w {
+				t.Fatalf("%s: weight of %v is %v, a new scorer gives %v", tc.name, p, g, w)
+			}
+		}
+	}
+	if _, err := s.WithModel(Model{}); err == nil {
+		t.Error("WithModel accepted an invalid model")
+	}
+	// EstimateU gives the same model whether it makes its scorer or borrows one.
+	opt := UOptions{Pairs: 5000, Seed: 3}
+	own, err := EstimateU(t.Context(), StudentComparisons(), tb, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Scorer = s
+	borrowed, err := EstimateU(t.Context(), StudentComparisons(), tb, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(own, borrowed); diff != "" {
+		t.Errorf("EstimateU with a borrowed scorer differs (-own +borrowed):\n%s", diff)
 	}
 }
