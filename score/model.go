@@ -345,7 +345,7 @@ func (s *Scorer) Key(i, j int) uint64 {
 		}
 		return key
 	}
-	key, deferred := s.fastKey(x, y)
+	key, deferred := s.fastKey(x, y, i, j)
 	for deferred != 0 {
 		c := bits.TrailingZeros32(deferred)
 		deferred &= deferred - 1

@@ -16,8 +16,8 @@ import (
 //
 // A row only speeds things up: each comparison's fast path (sketch_levels.go) either
 // decides the level the table gives, exactly, or defers to the table (a key that is not
-// ASCII or longer than the inline space, other names, a code that does not fit, two
-// 32-bit hashes that agree).
+// ASCII or longer than the inline space, other names, a code that does not fit). Where
+// two 32-bit hashes agree, it compares the names themselves.
 type sketch struct {
 	rows   []byte
 	stride int

@@ -3,6 +3,8 @@ package score
 import (
 	"encoding/binary"
 	"math/bits"
+
+	"github.com/studentlink/studentlink/normalize"
 )
 
 // The fast paths below mirror the table's level functions in compare.go on a sketch's
@@ -59,16 +61,18 @@ func fastOps(comps []compiled) []fastOp {
 
 // fastKey is Key from the rows of two records: the levels the rows decide, packed, and
 // a bit set for each comparison they leave to the table.
-func (s *Scorer) fastKey(x, y []byte) (key uint64, deferred uint32) {
+// Where two 32-bit hashes agree, the fast paths compare the values in the tables,
+// records i of a and j of b.
+func (s *Scorer) fastKey(x, y []byte, i, j int) (key uint64, deferred uint32) {
 	for c, op := range s.ops {
 		var l uint8
 		ok := true
 		o := op.off0
 		switch op.code {
 		case opGiven:
-			l, ok = op.k.givenFast(x, y)
+			l, ok = op.k.givenFast(x, y, s.a, i, s.b, j)
 		case opFamily:
-			l, ok = op.k.familyFast(x, y)
+			l, ok = op.k.familyFast(x, y, s.a, i, s.b, j)
 		case opDate:
 			l = dateFast(x[o:o+16], y[o:o+16])
 		case opID:
@@ -110,7 +114,7 @@ func jaroWinklerBytes(x, y []byte) float64 {
 }
 
 // givenFast is givenLevel for records without other given names.
-func (k *compiled) givenFast(x, y []byte) (uint8, bool) {
+func (k *compiled) givenFast(x, y []byte, a *normalize.Table, i int, b *normalize.Table, j int) (uint8, bool) {
 	o, p := k.off[0], k.off[1]
 	kx, ky := x[o:o+24], y[o:o+24]
 	if (kx[keyFlags]|ky[keyFlags])&(keyDefer|keyOthers|keyCodes) != 0 {
@@ -134,7 +138,10 @@ func (k *compiled) givenFast(x, y []byte) (uint8, bool) {
 	}
 	if binary.LittleEndian.Uint32(cx[givenHash:]) == binary.LittleEndian.Uint32(cy[middleHash:]) ||
 		binary.LittleEndian.Uint32(cy[givenHash:]) == binary.LittleEndian.Uint32(cx[middleHash:]) {
-		return 0, false // the given name may be the other record's middle name
+		// Likely the given name is the other record's middle name: the names tell.
+		if a.Given[i].Key == b.Middle[j].Key || b.Given[j].Key == a.Middle[i].Key {
+			return uint8(k.middleSwap), true
+		}
 	}
 	return k.elseLevel(), true
 }
@@ -195,7 +202,7 @@ func (k *compiled) belowThresholds(common, la, lb, prefix int) bool {
 }
 
 // familyFast is familyLevel for records without other family names.
-func (k *compiled) familyFast(x, y []byte) (uint8, bool) {
+func (k *compiled) familyFast(x, y []byte, a *normalize.Table, i int, b *normalize.Table, j int) (uint8, bool) {
 	o, p := k.off[0], k.off[1]
 	kx, ky := x[o:o+24], y[o:o+24]
 	if (kx[keyFlags]|ky[keyFlags])&(keyDefer|keyOthers|keyCodes) != 0 {
@@ -210,7 +217,10 @@ func (k *compiled) familyFast(x, y []byte) (uint8, bool) {
 	cx, cy := x[p:p+32], y[p:p+32]
 	if (kx[keyFlags]|ky[keyFlags])&keyCompound != 0 &&
 		(mayBeToken(cx, cy, ky[keyFlags]) || mayBeToken(cy, cx, kx[keyFlags])) {
-		return 0, false // a token of the other name, or a hash collision: the table tells
+		// Likely one name is a token of the other's compound name: the names tell.
+		if x, y := &a.Family[i], &b.Family[j]; isToken(x.Key, y.Tokens) || isToken(y.Key, x.Tokens) {
+			return 2, true
+		}
 	}
 	if l := k.nameJWLevel(kx, ky, cx[familyCounts:], cy[familyCounts:]); l != 0 {
 		return l, true
