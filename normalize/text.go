@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +28,10 @@ func foldChain() transform.Transformer {
 		cases.Fold(),
 	)
 }
+
+// foldChains keeps fold chains for reuse: a chain holds buffers between its steps, and
+// making one for every non-ASCII value was a quarter of the bytes a run allocated.
+var foldChains = sync.Pool{New: func() any { return foldChain() }}
 
 // letterSpelling spells letters that have no decomposition the way English-language
 // records write them.
@@ -55,7 +60,9 @@ func Fold(s string) string {
 		s = s[:maxValue]
 	}
 	if !isASCII(s) {
-		folded, _, err := transform.String(foldChain(), s)
+		chain := foldChains.Get().(transform.Transformer)
+		folded, _, err := transform.String(chain, s) // String resets the chain first
+		foldChains.Put(chain)
 		if err != nil {
 			folded = strings.ToValidUTF8(s, "")
 		}

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -497,15 +498,26 @@ func ssidTypo(s string, rng *rand.Rand) string {
 	return string(b)
 }
 
+// accentChains and letterASCII are made once: a chain holds buffers, and a replacer
+// builds a lookup structure.
+var (
+	accentChains = sync.Pool{New: func() any {
+		return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	}}
+	letterASCII = strings.NewReplacer("ø", "o", "Ø", "O", "æ", "ae", "Æ", "Ae", "đ", "d", "Đ", "D", "ʻ", "'")
+)
+
 func dropAccents(s string) string {
 	if isASCII(s) {
 		return s
 	}
-	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	chain := accentChains.Get().(transform.Transformer)
+	out, _, err := transform.String(chain, s)
+	accentChains.Put(chain)
 	if err != nil {
 		return s
 	}
-	return strings.NewReplacer("ø", "o", "Ø", "O", "æ", "ae", "Æ", "Ae", "đ", "d", "Đ", "D", "ʻ", "'").Replace(out)
+	return letterASCII.Replace(out)
 }
 
 func addAccent(s string) string {
