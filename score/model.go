@@ -257,8 +257,9 @@ func (s *Scorer) rows(i, j int) (x, y []byte) {
 }
 
 // For returns a scorer of records of a against the same b, sharing s's compiled
-// comparisons and weights: for an index that scores one query table after another
-// without validating and compiling the model each time.
+// comparisons, weights and copy of b: for an index that scores one query table after
+// another without validating and compiling the model, or copying b, each time. Its cost
+// grows with a only.
 func (s *Scorer) For(a *normalize.Table) *Scorer {
 	t := *s
 	t.a = a
