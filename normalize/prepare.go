@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Options configure how records are prepared.
@@ -15,16 +16,25 @@ type Options struct {
 
 // Preparer fills Table rows from Records. It caches the features of name values it has
 // seen, so that a roll in which "Garcia" appears ten thousand times folds and encodes it
-// once. It is safe for concurrent use; concurrent Fill calls must use different rows.
+// once; the cache keeps at most MaxCachedNames names, so that a Preparer serving queries
+// for months does not grow without bound. It is safe for concurrent use; concurrent Fill
+// calls must use different rows.
 type Preparer struct {
-	opt   Options
-	nick  *Nicknames
-	names sync.Map // raw name → NamePart (given-style, with nicknames)
+	opt    Options
+	nick   *Nicknames
+	names  sync.Map     // raw name → NamePart (given-style, with nicknames)
+	cached atomic.Int64 // names stored
+	limit  int64        // MaxCachedNames (lower in tests)
 }
+
+// MaxCachedNames bounds a Preparer's name cache (a state's roll of a million records
+// has some 60,000 distinct names); names seen once the cache is full are prepared anew
+// each time.
+const MaxCachedNames = 1 << 18
 
 // NewPreparer returns a Preparer with the given options.
 func NewPreparer(opt Options) *Preparer {
-	p := &Preparer{opt: opt, nick: opt.Nicknames}
+	p := &Preparer{opt: opt, nick: opt.Nicknames, limit: MaxCachedNames}
 	if p.nick == nil {
 		p.nick = sharedDefault()
 	}
@@ -42,8 +52,10 @@ func (p *Preparer) namePart(s string) NamePart {
 		return v.(NamePart)
 	}
 	np := NewNamePart(s, p.nick)
-	if len(s) <= 64 {
-		p.names.Store(strings.Clone(s), np)
+	if len(s) <= 64 && p.cached.Load() < p.limit {
+		if _, loaded := p.names.LoadOrStore(strings.Clone(s), np); !loaded {
+			p.cached.Add(1)
+		}
 	}
 	return np
 }

@@ -94,3 +94,26 @@ func TestFillConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestNameCacheBounded fills more distinct names than the cache keeps: the cache stops
+// growing at its limit and names past it are prepared as well as cached ones.
+func TestNameCacheBounded(t *testing.T) {
+	p := NewPreparer(Options{})
+	p.limit = 10
+	tb := NewTable(40, 0)
+	for i := 0; i < 40; i++ {
+		p.Fill(tb, i, Record{Given: fmt.Sprintf("Name%c%c", 'a'+i%26, 'a'+i/26), Family: "García"})
+	}
+	stored := 0
+	p.names.Range(func(_, _ any) bool { stored++; return true })
+	if stored != 10 || p.cached.Load() != 10 {
+		t.Errorf("cache holds %d names (counted %d), want 10", stored, p.cached.Load())
+	}
+	want := NewNamePart("Namenb", p.nick)
+	if diff := cmp.Diff(want, tb.Given[39]); diff != "" {
+		t.Errorf("name prepared past the cache's limit (-want +got):\n%s", diff)
+	}
+	if tb.Family[39].Key != "garcia" {
+		t.Errorf("cached family name: %q", tb.Family[39].Key)
+	}
+}
