@@ -167,7 +167,11 @@ func (s *sketch) extend(l *layout, t *normalize.Table) {
 	}
 	rows := s.rows
 	if need := t.Len() * s.stride; need > cap(rows) {
-		grown := make([]byte, need, need+need/4)
+		spare := 0
+		if s.n > 0 {
+			spare = need / 4 // a table that grew once (an index) will grow again
+		}
+		grown := make([]byte, need, need+spare)
 		copy(grown, rows[:s.n*s.stride])
 		rows = grown
 	} else {
