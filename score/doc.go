@@ -9,5 +9,8 @@
 // per-pair explanations, and the model's JSON form.
 //
 // It reads prepared features from a normalize.Table by record index; it never reads files
-// and knows nothing of clusters.
+// and knows nothing of clusters. A Scorer keeps a compact copy of the features its
+// comparisons read, one row of bytes per record, because on a large roll comparing a pair
+// costs more in waiting for memory than in arithmetic; every level it decides from a row is
+// the level the table gives.
 package score
