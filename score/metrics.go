@@ -34,11 +34,91 @@ func JaroWinkler(a, b string) float64 {
 		return 1
 	}
 	if isASCII(a) && isASCII(b) {
-		return winkler(jaroASCII(a, b), commonPrefixBytes(a, b))
+		return winkler(jaroPrefixASCII(a, b))
 	}
+	var ca, cb [shortLen]byte
+	var codes runeCodes
+	if x, ok := codes.string(a, &ca); ok {
+		if y, ok := codes.string(b, &cb); ok {
+			return winkler(jaroPrefixASCII(x, y))
+		}
+	}
+	return jaroWinklerRunes(a, b)
+}
+
+func jaroWinklerRunes(a, b string) float64 {
 	var ra, rb [shortLen]rune
 	x, y := toRunes(a, ra[:0]), toRunes(b, rb[:0])
 	return winkler(jaroRunes(x, y), commonPrefixRunes(x, y))
+}
+
+// runeCodes numbers the distinct non-ASCII characters of a pair of strings 1 to 15, so
+// that strings of up to 64 characters with few distinct non-ASCII characters (names) are
+// compared as bytes: equal characters get equal bytes. ASCII control characters 0x00 to
+// 0x0F, which would collide with the codes, are not coded.
+type runeCodes struct {
+	n     int
+	runes [15]rune
+}
+
+func (c *runeCodes) code(r rune) (byte, bool) {
+	for k := 0; k < c.n; k++ {
+		if c.runes[k] == r {
+			return byte(k + 1), true
+		}
+	}
+	if c.n == len(c.runes) {
+		return 0, false
+	}
+	c.runes[c.n] = r
+	c.n++
+	return byte(c.n), true
+}
+
+// string codes the characters of s into buf.
+func (c *runeCodes) string(s string, buf *[shortLen]byte) ([]byte, bool) {
+	n := 0
+	for _, r := range s {
+		if n == len(buf) {
+			return nil, false
+		}
+		if r < utf8.RuneSelf {
+			if r < 0x10 {
+				return nil, false
+			}
+			buf[n] = byte(r)
+		} else {
+			k, ok := c.code(r)
+			if !ok {
+				return nil, false
+			}
+			buf[n] = k
+		}
+		n++
+	}
+	return buf[:n], true
+}
+
+// runeSlice codes rs into buf.
+func (c *runeCodes) runeSlice(rs []rune, buf *[shortLen]byte) ([]byte, bool) {
+	if len(rs) > len(buf) {
+		return nil, false
+	}
+	for n, r := range rs {
+		if r < utf8.RuneSelf {
+			if r < 0x10 {
+				return nil, false
+			}
+			buf[n] = byte(r)
+		} else {
+			k, ok := c.code(r)
+			if !ok {
+				return nil, false
+			}
+			buf[n] = k
+		}
+	}
+	return buf[:len(rs)], true
 }
 
 func winkler(j float64, prefix int) float64 {
@@ -64,13 +144,33 @@ func commonPrefixRunes(a, b []rune) int {
 	return n
 }
 
+// isASCII reads s eight bytes at a time.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+	n := len(s)
+	var acc uint64
+	switch {
+	case n >= 8:
+		for i := 0; i+8 <= n; i += 8 {
+			acc |= load64(s[i : i+8])
 		}
+		acc |= load64(s[n-8:])
+	case n >= 4:
+		acc = uint64(load32(s[:4]) | load32(s[n-4:]))
+	case n > 0:
+		acc = uint64(s[0] | s[n/2] | s[n-1])
 	}
-	return true
+	return acc&0x8080808080808080 == 0
+}
+
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func load32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // toRunes decodes s into buf (which it grows when s is longer than its capacity).
@@ -81,53 +181,85 @@ func toRunes(s string, buf []rune) []rune {
 	return buf
 }
 
-// jaroASCII is Jaro on bytes. Strings of up to 64 bytes keep their matched-character
+// jaroASCII is Jaro on ASCII bytes. Strings of up to 64 bytes keep their matched-character
 // flags in two machine words.
 func jaroASCII[S ~string | ~[]byte](a, b S) float64 {
+	j, _ := jaroPrefixASCII(a, b)
+	return j
+}
+
+// jaroPrefixASCII returns Jaro on ASCII bytes and the length of the common prefix (up to 4).
+func jaroPrefixASCII[S ~string | ~[]byte](a, b S) (float64, int) {
 	la, lb := len(a), len(b)
 	if la == 0 || lb == 0 {
-		return 0
+		return 0, 0
 	}
 	if la > shortLen || lb > shortLen {
-		return jaroRunes(asciiRunes(a, nil), asciiRunes(b, nil))
+		return jaroRunes(asciiRunes(a, nil), asciiRunes(b, nil)), commonPrefixBytes(a, b)
 	}
-	if la+lb >= longPair {
-		return jaroLong(a, b)
+	if lb > 32 {
+		return jaroLong(a, b), commonPrefixBytes(a, b)
 	}
-	window := max(la, lb)/2 - 1
-	if window < 0 {
-		window = 0
+	n := min(la, lb)
+	p := 0
+	for p < n && a[p] == b[p] {
+		p++
 	}
-	var fa, fb uint64
-	m := 0
-	for i := 0; i < la; i++ {
-		lo, hi := max(0, i-window), min(lb, i+window+1)
-		c := a[i]
-		for j := lo; j < hi; j++ {
-			if fb&(1<<j) == 0 && b[j] == c {
-				fa |= 1 << i
-				fb |= 1 << j
-				m++
-				break
-			}
-		}
+	if p == la && p == lb {
+		return 1, min(p, 4)
 	}
+	var fa, fb, crossed uint64
+	if lb <= 8 {
+		var pos [128]uint8
+		fa, fb, crossed = matchTable(a, b, p, &pos)
+	} else if lb <= 16 {
+		var pos [128]uint16
+		fa, fb, crossed = matchTable(a, b, p, &pos)
+	} else {
+		var pos [128]uint32
+		fa, fb, crossed = matchTable(a, b, p, &pos)
+	}
+	m, t := p+bits.OnesCount64(fb), 0
 	if m == 0 {
-		return 0
+		return 0, 0
 	}
-	// Count matched characters out of order, walking the two flag sets together.
-	t := 0
+	if crossed == 0 {
+		fa = 0
+	}
 	for fa != 0 {
-		i := bits.TrailingZeros64(fa)
-		j := bits.TrailingZeros64(fb)
-		if a[i] != b[j] {
+		if a[bits.TrailingZeros64(fa)] != b[bits.TrailingZeros64(fb)] {
 			t++
 		}
 		fa &= fa - 1
 		fb &= fb - 1
 	}
 	fm := float64(m)
-	return (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
+	return (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3, min(p, 4)
+}
+
+func matchTable[S ~string | ~[]byte, T uint8 | uint16 | uint32](a, b S, p int, pos *[128]T) (fa, fb, crossed uint64) {
+	la, lb := len(a), len(b)
+	w := uint(max(max(la, lb)/2-1, 0))
+	bit := T(1) << uint(p)
+	for j := p; j < lb; j++ {
+		pos[b[j]&127] |= bit
+		bit <<= 1
+	}
+	// a's window at i is bits i to i+2w of sp, b's positions j to j+w.
+	sp := (uint64(1)<<(2*w+1) - 1) << uint(p)
+	bi := uint64(1) << uint(p)
+	for i := p; i < la; i++ {
+		cand := uint64(pos[a[i]&127]) & (sp >> w) &^ fb
+		neg := -cand
+		low := cand & neg
+		_, c := bits.Sub64(low-1, fb, 0)
+		crossed |= c
+		fb |= low
+		fa |= uint64(int64(cand|neg)>>63) & bi
+		sp <<= 1
+		bi <<= 1
+	}
+	return fa, fb, crossed
 }
 
 // jaroRunes is Jaro on characters.
@@ -376,17 +508,31 @@ func JaroWinklerText(x, y normalize.Text) float64 {
 		return 1
 	}
 	if x.Runes == nil && y.Runes == nil {
-		return winkler(jaroASCII(x.Key, y.Key), commonPrefixBytes(x.Key, y.Key))
+		return winkler(jaroPrefixASCII(x.Key, y.Key))
 	}
-	var bx, by [shortLen]rune
+	var cx, cy [shortLen]byte
+	var codes runeCodes
+	bx, okx := codes.text(x, &cx)
+	by, oky := codes.text(y, &cy)
+	if okx && oky {
+		return winkler(jaroPrefixASCII(bx, by))
+	}
+	var rbx, rby [shortLen]rune
 	rx, ry := x.Runes, y.Runes
 	if rx == nil {
-		rx = asciiRunes(x.Key, bx[:0])
+		rx = asciiRunes(x.Key, rbx[:0])
 	}
 	if ry == nil {
-		ry = asciiRunes(y.Key, by[:0])
+		ry = asciiRunes(y.Key, rby[:0])
 	}
 	return winkler(jaroRunes(rx, ry), commonPrefixRunes(rx, ry))
+}
+
+func (c *runeCodes) text(t normalize.Text, buf *[shortLen]byte) ([]byte, bool) {
+	if t.Runes != nil {
+		return c.runeSlice(t.Runes, buf)
+	}
+	return c.string(t.Key, buf)
 }
 
 func asciiRunes[S ~string | ~[]byte](s S, buf []rune) []rune {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/antzucaro/matchr"
 	edlib "github.com/hbollon/go-edlib"
+	"github.com/studentlink/studentlink/normalize"
 )
 
 // textbookJaro is Jaro's definition written plainly, the reference where the peer
@@ -250,6 +251,90 @@ func TestMetricsDoNotAllocate(t *testing.T) {
 		})
 		if allocs != 0 {
 			t.Errorf("metrics on %q allocate %v times", p, allocs)
+		}
+	}
+}
+
+// pathPairs are pairs for every path of the Jaro code: ASCII strings on both sides of
+// each table size (8, 16, 32 and 64 bytes of the second string), shared prefixes,
+// non-ASCII strings with few and with more than 15 distinct characters, control
+// characters (which the byte coding of non-ASCII strings leaves alone) and invalid UTF-8.
+func pathPairs() [][2]string {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabets := [][]rune{[]rune("ab"), []rune("abcd "), []rune("abcdefghijklmnopqrstuvwxyzABC' -"),
+		[]rune("aeéñøz"), []rune("a\x01\x0f\x10b"), []rune("αβγδεζηθικλμνξοπρστ"), []rune("abcdefghijklmnopqrstuvwxyzé"),
+		[]rune("aé\ufffd\U0001F600z")}
+	mk := func(alpha []rune, n int) []rune {
+		r := make([]rune, n)
+		for k := range r {
+			r[k] = alpha[rng.IntN(len(alpha))]
+		}
+		return r
+	}
+	var out [][2]string
+	for _, n := range []int{1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 63, 64, 65, 70} {
+		for range 60 {
+			alpha := alphabets[rng.IntN(len(alphabets))]
+			a := mk(alpha, n)
+			b := append([]rune(nil), a...)
+			switch rng.IntN(4) {
+			case 0: // an unrelated string of a nearby length
+				b = mk(alpha, max(0, n+rng.IntN(7)-3))
+			case 1: // a shared prefix, then anything
+				p := rng.IntN(n + 1)
+				b = append(b[:p], mk(alpha, rng.IntN(n+1))...)
+			default: // a few edits
+				for e := rng.IntN(4); e >= 0 && len(b) > 1; e-- {
+					k := rng.IntN(len(b) - 1)
+					switch rng.IntN(3) {
+					case 0:
+						b[k], b[k+1] = b[k+1], b[k]
+					case 1:
+						b[k] = alpha[rng.IntN(len(alpha))]
+					default:
+						b = append(b[:k], b[k+1:]...)
+					}
+				}
+			}
+			out = append(out, [2]string{string(a), string(b)}, [2]string{string(b), string(a)})
+		}
+	}
+	out = append(out, [2]string{"caf\xe9", "cafe"}, [2]string{"\xff\xfe", "\xfe\xff"}, [2]string{"x\xffy", "xy\xff"})
+	return out
+}
+
+// TestJaroExact checks every path of Jaro, Jaro–Winkler and JaroWinklerText against the
+// textbook definition, which evaluates the same formula in the same order: the values
+// must be equal to the last bit.
+func TestJaroExact(t *testing.T) {
+	pairs := append(testPairs(5000), pathPairs()...)
+	for _, p := range pairs {
+		a, b := p[0], p[1]
+		if got, want := Jaro(a, b), textbookJaro(a, b); got != want {
+			t.Errorf("Jaro(%q, %q) = %v, textbook %v", a, b, got, want)
+		}
+		if got, want := JaroWinkler(a, b), textbookJaroWinkler(a, b); got != want {
+			t.Errorf("JaroWinkler(%q, %q) = %v, textbook %v", a, b, got, want)
+		}
+		x, y := normalize.NewText(a), normalize.NewText(b)
+		if got, want := JaroWinklerText(x, y), textbookJaroWinkler(x.Key, y.Key); got != want {
+			t.Errorf("JaroWinklerText(%q, %q) = %v, textbook on keys %q, %q %v", a, b, got, x.Key, y.Key, want)
+		}
+		if isASCII(a) && isASCII(b) && a != "" && b != "" {
+			if got, want := jaroASCII([]byte(a), []byte(b)), textbookJaro(a, b); got != want {
+				t.Errorf("jaroASCII(%q, %q) on bytes = %v, textbook %v", a, b, got, want)
+			}
+		}
+	}
+}
+
+func TestJaroWinklerTextDoesNotAllocate(t *testing.T) {
+	pairs := [][2]string{{"williams", "willaim"}, {"garcía lópez", "garcia lopes"}, {"nguyễn", "ngyuen"},
+		{"christopher", "kristopher"}, {"madison taylor", "maddison tayler"}}
+	for _, p := range pairs {
+		x, y := normalize.NewText(p[0]), normalize.NewText(p[1])
+		if allocs := testing.AllocsPerRun(100, func() { JaroWinklerText(x, y) }); allocs != 0 {
+			t.Errorf("JaroWinklerText on %q allocates %v times", p, allocs)
 		}
 	}
 }
