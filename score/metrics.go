@@ -8,8 +8,8 @@ import (
 
 // The metrics work on characters (runes), not bytes, so that "José" and "Jose" differ by
 // one character. Strings of up to 64 characters are handled without allocating: ASCII
-// strings directly on their bytes, others decoded into arrays on the stack. Longer strings
-// allocate scratch space.
+// strings directly on their bytes, others coded as bytes (Jaro–Winkler, see runeCodes) or
+// decoded into arrays on the stack. Longer strings allocate scratch space.
 
 const shortLen = 64
 
@@ -181,14 +181,19 @@ func toRunes(s string, buf []rune) []rune {
 	return buf
 }
 
-// jaroASCII is Jaro on ASCII bytes. Strings of up to 64 bytes keep their matched-character
-// flags in two machine words.
+// jaroASCII is Jaro on ASCII bytes (others may be confused with the ASCII byte of the same
+// low seven bits). Strings of up to 64 bytes keep their matched-character flags in two
+// machine words.
 func jaroASCII[S ~string | ~[]byte](a, b S) float64 {
 	j, _ := jaroPrefixASCII(a, b)
 	return j
 }
 
-// jaroPrefixASCII returns Jaro on ASCII bytes and the length of the common prefix (up to 4).
+// jaroPrefixASCII returns jaroASCII(a, b) and the length of the common prefix up to 4. The
+// common prefix matches in place, so the matching starts after it; b's positions per byte
+// value go in a table of 8-, 16- or 32-bit masks, whichever b fits, so that a character's
+// match in its window takes a few bit operations; and transpositions are counted only
+// over the matches that came out of order.
 func jaroPrefixASCII[S ~string | ~[]byte](a, b S) (float64, int) {
 	la, lb := len(a), len(b)
 	if la == 0 || lb == 0 {
@@ -197,7 +202,7 @@ func jaroPrefixASCII[S ~string | ~[]byte](a, b S) (float64, int) {
 	if la > shortLen || lb > shortLen {
 		return jaroRunes(asciiRunes(a, nil), asciiRunes(b, nil)), commonPrefixBytes(a, b)
 	}
-	if lb > 32 {
+	if lb > 32 || la > 42 {
 		return jaroLong(a, b), commonPrefixBytes(a, b)
 	}
 	n := min(la, lb)
@@ -208,58 +213,69 @@ func jaroPrefixASCII[S ~string | ~[]byte](a, b S) (float64, int) {
 	if p == la && p == lb {
 		return 1, min(p, 4)
 	}
-	var fa, fb, crossed uint64
+	var fa, fb uint64
+	var k int
 	if lb <= 8 {
 		var pos [128]uint8
-		fa, fb, crossed = matchTable(a, b, p, &pos)
+		fa, fb, k = matchTable(a, b, p, &pos)
 	} else if lb <= 16 {
 		var pos [128]uint16
-		fa, fb, crossed = matchTable(a, b, p, &pos)
+		fa, fb, k = matchTable(a, b, p, &pos)
 	} else {
 		var pos [128]uint32
-		fa, fb, crossed = matchTable(a, b, p, &pos)
+		fa, fb, k = matchTable(a, b, p, &pos)
 	}
 	m, t := p+bits.OnesCount64(fb), 0
 	if m == 0 {
 		return 0, 0
 	}
-	if crossed == 0 {
-		fa = 0
-	}
-	for fa != 0 {
+	// Only the first k matches after the prefix can be out of order.
+	for ; k > 0 && fa != 0; k-- {
 		if a[bits.TrailingZeros64(fa)] != b[bits.TrailingZeros64(fb)] {
 			t++
 		}
 		fa &= fa - 1
 		fb &= fb - 1
 	}
-	fm := float64(m)
-	return (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3, min(p, 4)
+	return jaroScore(m, t, la, lb), min(p, 4)
 }
 
-func matchTable[S ~string | ~[]byte, T uint8 | uint16 | uint32](a, b S, p int, pos *[128]T) (fa, fb, crossed uint64) {
+// jaroScore is (m/la + m/lb + (m − t/2)/m) / 3 for m ≥ 1.
+func jaroScore(m, t, la, lb int) float64 {
+	fm := float64(m)
+	return (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
+}
+
+// matchTable matches a's characters after the common prefix of length p with b's, for b of
+// up to 32 and a of up to 42 bytes, pos a zeroed table wide enough for b. It returns the
+// matched positions in a and in b beyond the prefix, and how many of the first of them
+// may be out of order.
+func matchTable[S ~string | ~[]byte, T uint8 | uint16 | uint32](a, b S, p int, pos *[128]T) (fa, fb uint64, k int) {
 	la, lb := len(a), len(b)
-	w := uint(max(max(la, lb)/2-1, 0))
+	w := max(max(la, lb)/2-1, 0)
 	bit := T(1) << uint(p)
 	for j := p; j < lb; j++ {
 		pos[b[j]&127] |= bit
 		bit <<= 1
 	}
-	// a's window at i is bits i to i+2w of sp, b's positions j to j+w.
-	sp := (uint64(1)<<(2*w+1) - 1) << uint(p)
-	bi := uint64(1) << uint(p)
+	// a's character i may match b's positions i-w to i+w: below hi and not below
+	// hi>>span (i+w+1 stays below 64 for la ≤ 42).
+	hi := uint64(1)<<uint(p+w+1) - 1
+	span := uint(2*w+1) & 63
+	var last uint64
 	for i := p; i < la; i++ {
-		cand := uint64(pos[a[i]&127]) & (sp >> w) &^ fb
+		cand := uint64(pos[a[i]&127]) & hi &^ (hi >> span) &^ fb
 		neg := -cand
 		low := cand & neg
-		_, c := bits.Sub64(low-1, fb, 0)
-		crossed |= c
+		// a match below an earlier one is out of order; the matches after the last
+		// such one are in order.
+		_, x := bits.Sub64(low-1, fb, 0)
 		fb |= low
-		fa |= uint64(int64(cand|neg)>>63) & bi
-		sp <<= 1
-		bi <<= 1
+		last |= fb & -x
+		fa = fa>>1 | (cand|neg)>>63<<63
+		hi = hi<<1 | 1
 	}
-	return fa, fb, crossed
+	return fa >> (uint(64-la) & 63), fb, bits.OnesCount64(last)
 }
 
 // jaroRunes is Jaro on characters.
@@ -504,35 +520,43 @@ func jaroLong[S ~string | ~[]byte](a, b S) float64 {
 // JaroWinklerText is JaroWinkler on prepared text: it reads the folded keys (or their
 // precomputed characters) without decoding.
 func JaroWinklerText(x, y normalize.Text) float64 {
-	if x.Key == y.Key {
+	// Small enough to be inlined, so that callers pass the keys rather than copy the
+	// two Texts.
+	return jaroWinklerText(x.Key, y.Key, x.Runes, y.Runes)
+}
+
+// jaroWinklerText is JaroWinklerText on the keys and their characters (nil for an ASCII
+// key).
+func jaroWinklerText(kx, ky string, rx, ry []rune) float64 {
+	if kx == ky {
 		return 1
 	}
-	if x.Runes == nil && y.Runes == nil {
-		return winkler(jaroPrefixASCII(x.Key, y.Key))
+	if rx == nil && ry == nil {
+		return winkler(jaroPrefixASCII(kx, ky))
 	}
 	var cx, cy [shortLen]byte
 	var codes runeCodes
-	bx, okx := codes.text(x, &cx)
-	by, oky := codes.text(y, &cy)
+	bx, okx := codes.text(kx, rx, &cx)
+	by, oky := codes.text(ky, ry, &cy)
 	if okx && oky {
 		return winkler(jaroPrefixASCII(bx, by))
 	}
 	var rbx, rby [shortLen]rune
-	rx, ry := x.Runes, y.Runes
 	if rx == nil {
-		rx = asciiRunes(x.Key, rbx[:0])
+		rx = asciiRunes(kx, rbx[:0])
 	}
 	if ry == nil {
-		ry = asciiRunes(y.Key, rby[:0])
+		ry = asciiRunes(ky, rby[:0])
 	}
 	return winkler(jaroRunes(rx, ry), commonPrefixRunes(rx, ry))
 }
 
-func (c *runeCodes) text(t normalize.Text, buf *[shortLen]byte) ([]byte, bool) {
-	if t.Runes != nil {
-		return c.runeSlice(t.Runes, buf)
+// text codes a key given as a string or, when not ASCII, as characters.
+func (c *runeCodes) text(key string, rs []rune, buf *[shortLen]byte) ([]byte, bool) {
+	if rs != nil {
+		return c.runeSlice(rs, buf)
 	}
-	return c.string(t.Key, buf)
+	return c.string(key, buf)
 }
 
 func asciiRunes[S ~string | ~[]byte](s S, buf []rune) []rune {
