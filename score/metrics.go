@@ -75,26 +75,27 @@ func (c *runeCodes) code(r rune) (byte, bool) {
 	return byte(c.n), true
 }
 
-// string codes the characters of s into buf.
+// string codes the characters of s, of up to 64 bytes, into buf.
 func (c *runeCodes) string(s string, buf *[shortLen]byte) ([]byte, bool) {
+	if len(s) > len(buf) {
+		return nil, false
+	}
 	n := 0
-	for _, r := range s {
-		if n == len(buf) {
+	for i := 0; i < len(s); n++ {
+		if b := s[i]; b-0x10 < utf8.RuneSelf-0x10 {
+			buf[n&(shortLen-1)] = b
+			i++
+		} else if b < 0x10 {
 			return nil, false
-		}
-		if r < utf8.RuneSelf {
-			if r < 0x10 {
-				return nil, false
-			}
-			buf[n] = byte(r)
 		} else {
+			r, size := utf8.DecodeRuneInString(s[i:]) // U+FFFD for invalid UTF-8, as range gives
 			k, ok := c.code(r)
 			if !ok {
 				return nil, false
 			}
-			buf[n] = k
+			buf[n&(shortLen-1)] = k
+			i += size
 		}
-		n++
 	}
 	return buf[:n], true
 }
