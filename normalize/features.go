@@ -22,6 +22,31 @@ type Text struct {
 	// Runes holds Key as runes when Key is not pure ASCII, so that metrics can work by
 	// character without decoding in the pair loop; nil when Key is ASCII.
 	Runes []rune
+	// Positions records where each letter of Key occurs, for a Key of 1 to 32 letters
+	// a–z in a name part (NewNamePart; the Preparer shares one among the records with the
+	// same name); nil otherwise. Metrics read it instead of indexing the key each time.
+	Positions *LetterPositions
+}
+
+// LetterPositions records where each letter of a key of letters a–z occurs: bit j of
+// entry c&31 is set when byte j of the key is c.
+type LetterPositions [32]uint32
+
+// NewLetterPositions returns the positions of the letters of key, or nil when key is
+// empty, longer than 32 bytes or holds anything but the letters a–z.
+func NewLetterPositions(key string) *LetterPositions {
+	if len(key) == 0 || len(key) > 32 {
+		return nil
+	}
+	var p LetterPositions
+	for j := 0; j < len(key); j++ {
+		c := key[j]
+		if c < 'a' || c > 'z' {
+			return nil
+		}
+		p[c&31] |= 1 << j
+	}
+	return &p
 }
 
 // Empty reports whether the value is missing.

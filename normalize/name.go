@@ -119,6 +119,7 @@ func NewNamePart(s string, nick *Nicknames) NamePart {
 		return p
 	}
 	p.Metaphone, p.MetaphoneAlt, p.NYSIIS, p.Soundex = PhoneticCodes(p.Key)
+	p.Positions = NewLetterPositions(p.Key)
 	if nick != nil {
 		p.Nicknames = nick.groupsOfFolded(p.Folded)
 	}

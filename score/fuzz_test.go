@@ -55,6 +55,10 @@ func FuzzJaroWinkler(f *testing.F) {
 		if got, want := JaroWinklerText(x, y), textbookJaroWinkler(x.Key, y.Key); got != want {
 			t.Fatalf("JaroWinklerText(%q, %q) = %v, textbook on keys %q, %q %v", a, b, got, x.Key, y.Key, want)
 		}
+		nx, ny := normalize.NewNamePart(a, nil).Text, normalize.NewNamePart(b, nil).Text
+		if got, want := JaroWinklerText(nx, ny), textbookJaroWinkler(nx.Key, ny.Key); got != want {
+			t.Fatalf("JaroWinklerText on name parts %q, %q = %v, textbook on keys %q, %q %v", a, b, got, nx.Key, ny.Key, want)
+		}
 	})
 }
 

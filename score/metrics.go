@@ -241,10 +241,21 @@ func jaroPrefixASCII[S ~string | ~[]byte](a, b S) (float64, int) {
 	return jaroScore(m, t, la, lb), min(p, 4)
 }
 
-// jaroScore is (m/la + m/lb + (m − t/2)/m) / 3 for m ≥ 1.
+// jaroScore is (m/la + m/lb + (m − t/2)/m) / 3 for m ≥ 1, evaluated in that order. It
+// skips divisions whose quotient it knows exactly: m/m is 1, and m/lb is m/la when the
+// lengths are equal.
 func jaroScore(m, t, la, lb int) float64 {
 	fm := float64(m)
-	return (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
+	qa := fm / float64(la)
+	qb := qa
+	if lb != la {
+		qb = fm / float64(lb)
+	}
+	qt := 1.0
+	if t > 1 {
+		qt = (fm - float64(t/2)) / fm
+	}
+	return (qa + qb + qt) / 3
 }
 
 // matchTable matches a's characters after the common prefix of length p with b's, for b of
@@ -523,12 +534,56 @@ func jaroLong[S ~string | ~[]byte](a, b S) float64 {
 func JaroWinklerText(x, y normalize.Text) float64 {
 	// Small enough to be inlined, so that callers pass the keys rather than copy the
 	// two Texts.
-	return jaroWinklerText(x.Key, y.Key, x.Runes, y.Runes)
+	return jaroWinklerText(x.Key, y.Key, x.Runes, y.Runes, x.Positions, y.Positions)
+}
+
+// jaroWinklerLetters is JaroWinkler on two keys of 1 to 32 letters a–z, pb the positions
+// of b's letters: jaroPrefixASCII's matching without building the table.
+func jaroWinklerLetters(a, b string, pb *normalize.LetterPositions) float64 {
+	// Equal keys need no test of their own: every letter matches in place, m = la = lb,
+	// t = 0, and the score is exactly 1.
+	la, lb := len(a), len(b)
+	n := min(la, lb)
+	p := 0
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	w := max(max(la, lb)/2-1, 0)
+	hi := uint64(1)<<uint(p+w+1) - 1 // i+w+1 ≤ 47 for keys of up to 32 bytes
+	span := uint(2*w+1) & 63
+	prefix := uint64(1)<<uint(p) - 1 // matched in place
+	var fa, fb, last uint64
+	for i := p; i < la; i++ {
+		cand := uint64(pb[a[i]&31]) & hi &^ (hi >> span) &^ prefix &^ fb
+		neg := -cand
+		low := cand & neg
+		_, x := bits.Sub64(low-1, fb, 0)
+		fb |= low
+		last |= fb & -x
+		fa = fa>>1 | (cand|neg)>>63<<63
+		hi = hi<<1 | 1
+	}
+	fa >>= uint(64-la) & 63
+	m, t := p+bits.OnesCount64(fb), 0
+	if m == 0 {
+		return 0
+	}
+	for k := bits.OnesCount64(last); k > 0 && fa != 0; k-- {
+		if a[bits.TrailingZeros64(fa)] != b[bits.TrailingZeros64(fb)] {
+			t++
+		}
+		fa &= fa - 1
+		fb &= fb - 1
+	}
+	return winkler(jaroScore(m, t, la, lb), min(p, 4))
 }
 
 // jaroWinklerText is JaroWinklerText on the keys and their characters (nil for an ASCII
 // key).
-func jaroWinklerText(kx, ky string, rx, ry []rune) float64 {
+func jaroWinklerText(kx, ky string, rx, ry []rune, px, py *normalize.LetterPositions) float64 {
+	if px != nil && py != nil {
+		return jaroWinklerLetters(kx, ky, py)
+	}
 	if kx == ky {
 		return 1
 	}

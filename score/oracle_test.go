@@ -308,6 +308,12 @@ func pathPairs() [][2]string {
 // must be equal to the last bit.
 func TestJaroExact(t *testing.T) {
 	pairs := append(testPairs(5000), pathPairs()...)
+	withPositions := 0
+	defer func() {
+		if withPositions < 1000 {
+			t.Errorf("only %d pairs of name parts with letter positions on both sides", withPositions)
+		}
+	}()
 	for _, p := range pairs {
 		a, b := p[0], p[1]
 		if got, want := Jaro(a, b), textbookJaro(a, b); got != want {
@@ -319,6 +325,14 @@ func TestJaroExact(t *testing.T) {
 		x, y := normalize.NewText(a), normalize.NewText(b)
 		if got, want := JaroWinklerText(x, y), textbookJaroWinkler(x.Key, y.Key); got != want {
 			t.Errorf("JaroWinklerText(%q, %q) = %v, textbook on keys %q, %q %v", a, b, got, x.Key, y.Key, want)
+		}
+		// Name parts carry letter positions, which JaroWinklerText reads when both do.
+		nx, ny := normalize.NewNamePart(a, nil).Text, normalize.NewNamePart(b, nil).Text
+		if nx.Positions != nil && ny.Positions != nil {
+			withPositions++
+		}
+		if got, want := JaroWinklerText(nx, ny), textbookJaroWinkler(nx.Key, ny.Key); got != want {
+			t.Errorf("JaroWinklerText on name parts %q, %q = %v, textbook on keys %q, %q %v", a, b, got, nx.Key, ny.Key, want)
 		}
 		if isASCII(a) && isASCII(b) && a != "" && b != "" {
 			if got, want := jaroASCII([]byte(a), []byte(b)), textbookJaro(a, b); got != want {
