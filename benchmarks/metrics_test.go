@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"sort"
 	"testing"
 	"time"
 
@@ -116,49 +117,68 @@ func prepareTexts() [][2]normalize.Text {
 	return out
 }
 
-// perPair times fn over all name pairs, rounds times, and returns ns per pair.
-func perPair(rounds int, fn func(p [2]string)) float64 {
-	start := time.Now()
-	for r := 0; r < rounds; r++ {
-		for _, p := range namePairs {
-			fn(p)
+// timeSlices times each of fns over all name pairs (rounds times) in turn, again and again,
+// and returns ns per pair, fn by fn and slice by slice: a burst of other work on the
+// machine then falls on neighbouring measurements of every fn rather than on one.
+func timeSlices(n, rounds int, fns ...func(k int)) [][]float64 {
+	out := make([][]float64, len(fns))
+	for s := 0; s < n; s++ {
+		for f, fn := range fns {
+			start := time.Now()
+			for r := 0; r < rounds; r++ {
+				for k := range namePairs {
+					fn(k)
+				}
+			}
+			out[f] = append(out[f], float64(time.Since(start).Nanoseconds())/float64(rounds*len(namePairs)))
 		}
 	}
-	return float64(time.Since(start).Nanoseconds()) / float64(rounds*len(namePairs))
+	return out
 }
 
-// BenchmarkMetricRatios times ours and the peers on the same pairs in the same run and
-// reports how many times faster ours is (x_… metrics, higher is better).
+// median returns the median of xs (which it sorts).
+func median(xs []float64) float64 {
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}
+
+// ratios returns, slice by slice, peer/ours: how many times faster ours is.
+func ratios(ours, peer []float64) []float64 {
+	r := make([]float64, len(ours))
+	for s := range ours {
+		r[s] = peer[s] / ours[s]
+	}
+	return r
+}
+
+// BenchmarkMetricRatios times ours and the peers on the same pairs in the same run, in
+// alternating slices of 100 rounds, and reports median ns per pair and the median over
+// slices of how many times faster ours is (x_… metrics, higher is better).
 func BenchmarkMetricRatios(b *testing.B) {
 	prepared := prepareTexts()
 	var sink float64
 	var isink int
 	for i := 0; i < b.N; i++ {
-		const rounds = 2000
-		jw := perPair(rounds, func(p [2]string) { sink += score.JaroWinkler(p[0], p[1]) })
-		jwPrep := perPair(rounds, func(p [2]string) {})
-		start := time.Now()
-		for r := 0; r < rounds; r++ {
-			for k := range prepared {
-				sink += score.JaroWinklerText(prepared[k][0], prepared[k][1])
-			}
-		}
-		jwPrep = float64(time.Since(start).Nanoseconds()) / float64(rounds*len(prepared))
-		jwMatchr := perPair(rounds, func(p [2]string) { sink += matchr.JaroWinkler(p[0], p[1], false) })
-		jwEdlib := perPair(rounds, func(p [2]string) { sink += float64(edlib.JaroWinklerSimilarity(p[0], p[1])) })
-		lev := perPair(rounds, func(p [2]string) { isink += score.Levenshtein(p[0], p[1]) })
-		levEdlib := perPair(rounds, func(p [2]string) { isink += edlib.LevenshteinDistance(p[0], p[1]) })
-		levMatchr := perPair(rounds, func(p [2]string) { isink += matchr.Levenshtein(p[0], p[1]) })
-		b.ReportMetric(jw, "jw_ns/pair")
-		b.ReportMetric(jwPrep, "jw_prepared_ns/pair")
-		b.ReportMetric(jwMatchr, "jw_matchr_ns/pair")
-		b.ReportMetric(jwEdlib, "jw_edlib_ns/pair")
-		b.ReportMetric(jwMatchr/jw, "x_jw_vs_matchr")
-		b.ReportMetric(jwMatchr/jwPrep, "x_jw_prepared_vs_matchr")
-		b.ReportMetric(lev, "lev_ns/pair")
-		b.ReportMetric(levEdlib, "lev_edlib_ns/pair")
-		b.ReportMetric(levMatchr, "lev_matchr_ns/pair")
-		b.ReportMetric(levEdlib/lev, "x_lev_vs_edlib")
+		t := timeSlices(40, 100,
+			func(k int) { sink += score.JaroWinkler(namePairs[k][0], namePairs[k][1]) },
+			func(k int) { sink += score.JaroWinklerText(prepared[k][0], prepared[k][1]) },
+			func(k int) { sink += matchr.JaroWinkler(namePairs[k][0], namePairs[k][1], false) },
+			func(k int) { sink += float64(edlib.JaroWinklerSimilarity(namePairs[k][0], namePairs[k][1])) },
+			func(k int) { isink += score.Levenshtein(namePairs[k][0], namePairs[k][1]) },
+			func(k int) { isink += edlib.LevenshteinDistance(namePairs[k][0], namePairs[k][1]) },
+			func(k int) { isink += matchr.Levenshtein(namePairs[k][0], namePairs[k][1]) },
+		)
+		jw, jwPrep, jwMatchr, jwEdlib, lev, levEdlib, levMatchr := t[0], t[1], t[2], t[3], t[4], t[5], t[6]
+		b.ReportMetric(median(ratios(jw, jwMatchr)), "x_jw_vs_matchr")
+		b.ReportMetric(median(ratios(jwPrep, jwMatchr)), "x_jw_prepared_vs_matchr")
+		b.ReportMetric(median(ratios(lev, levEdlib)), "x_lev_vs_edlib")
+		b.ReportMetric(median(jw), "jw_ns/pair")
+		b.ReportMetric(median(jwPrep), "jw_prepared_ns/pair")
+		b.ReportMetric(median(jwMatchr), "jw_matchr_ns/pair")
+		b.ReportMetric(median(jwEdlib), "jw_edlib_ns/pair")
+		b.ReportMetric(median(lev), "lev_ns/pair")
+		b.ReportMetric(median(levEdlib), "lev_edlib_ns/pair")
+		b.ReportMetric(median(levMatchr), "lev_matchr_ns/pair")
 	}
 	_, _ = sink, isink
 }

@@ -359,23 +359,37 @@ func Levenshtein(a, b string) int {
 		}
 		return levenshteinRunes([]rune(a), []rune(b))
 	}
+	// Names with a few accented letters: code the pair's characters as bytes.
+	var ca, cb [shortLen]byte
+	var codes runeCodes
+	if x, ok := codes.string(a, &ca); ok {
+		if y, ok := codes.string(b, &cb); ok {
+			if len(x) > len(y) {
+				x, y = y, x
+			}
+			if len(x) == 0 {
+				return len(y)
+			}
+			return myersASCII(x, y)
+		}
+	}
 	var ra, rb [shortLen]rune
 	return levenshteinRunes(toRunes(a, ra[:0]), toRunes(b, rb[:0]))
 }
 
 // myersASCII is Myers' bit-parallel edit distance (in Hyyrö's formulation) for a pattern a
-// of 1 to 64 bytes against any b.
-func myersASCII(a, b string) int {
-	var peq [256]uint64
+// of 1 to 64 bytes against any b, both ASCII (or coded by runeCodes).
+func myersASCII[S ~string | ~[]byte](a, b S) int {
+	var peq [128]uint64
 	for i := 0; i < len(a); i++ {
-		peq[a[i]] |= 1 << i
+		peq[a[i]&127] |= 1 << i
 	}
 	m := len(a)
 	last := uint64(1) << (m - 1)
 	pv, mv := ^uint64(0), uint64(0)
 	score := m
 	for j := 0; j < len(b); j++ {
-		eq := peq[b[j]]
+		eq := peq[b[j]&127]
 		xv := eq | mv
 		xh := (((eq & pv) + pv) ^ pv) | eq
 		ph := mv | ^(xh | pv)

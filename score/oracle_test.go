@@ -352,3 +352,21 @@ func TestJaroWinklerTextDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestLevenshteinPaths checks every path of Levenshtein (ASCII, coded non-ASCII, runes)
+// against the dynamic programme on characters.
+func TestLevenshteinPaths(t *testing.T) {
+	coded := 0
+	for _, p := range append(testPairs(5000), pathPairs()...) {
+		a, b := p[0], p[1]
+		if !isASCII(a) || !isASCII(b) {
+			coded++
+		}
+		if got, want := Levenshtein(a, b), levenshteinRunes([]rune(a), []rune(b)); got != want {
+			t.Errorf("Levenshtein(%q, %q) = %d, dynamic programme %d", a, b, got, want)
+		}
+	}
+	if coded < 500 {
+		t.Errorf("only %d pairs with non-ASCII characters", coded)
+	}
+}
