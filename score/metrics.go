@@ -548,12 +548,16 @@ func jaroLong[S ~string | ~[]byte](a, b S) float64 {
 func JaroWinklerText(x, y normalize.Text) float64 {
 	// Small enough to be inlined, so that callers pass the keys rather than copy the
 	// two Texts.
-	return jaroWinklerText(x.Key, y.Key, x.Runes, y.Runes, x.Positions, y.Positions)
+	return jaroWinklerLetters(x.Key, y.Key, x.Runes, y.Runes, x.Positions, y.Positions)
 }
 
-// jaroWinklerLetters is JaroWinkler on two keys of 1 to 32 letters a–z, pb the positions
-// of b's letters: jaroPrefixASCII's matching without building the table.
-func jaroWinklerLetters(a, b string, pb *normalize.LetterPositions) float64 {
+// jaroWinklerLetters is JaroWinklerText on two keys with their characters (nil for ASCII)
+// and letter positions. When both keys have positions (1 to 32 letters a–z) it is
+// jaroPrefixASCII's matching without building the table; otherwise jaroWinklerText.
+func jaroWinklerLetters(a, b string, ra, rb []rune, pa, pb *normalize.LetterPositions) float64 {
+	if pa == nil || pb == nil {
+		return jaroWinklerText(a, b, ra, rb)
+	}
 	// Equal keys need no test of their own: every letter matches in place, m = la = lb,
 	// t = 0, and the score is exactly 1.
 	la, lb := len(a), len(b)
@@ -566,38 +570,50 @@ func jaroWinklerLetters(a, b string, pb *normalize.LetterPositions) float64 {
 	hi := uint64(1)<<uint(p+w+1) - 1 // i+w+1 ≤ 47 for keys of up to 32 bytes
 	span := uint(2*w+1) & 63
 	prefix := uint64(1)<<uint(p) - 1 // matched in place
-	var fa, fb, last uint64
+	// fb starts with the prefix taken, so that no later character matches there; the
+	// prefix bits lie below every later match, so they change no order test.
+	fb, last := prefix, uint64(0)
 	for i := p; i < la; i++ {
-		cand := uint64(pb[a[i]&31]) & hi &^ (hi >> span) &^ prefix &^ fb
-		neg := -cand
-		low := cand & neg
+		cand := uint64(pb[a[i]&31]) & hi &^ (hi >> span) &^ fb
+		low := cand & -cand
 		_, x := bits.Sub64(low-1, fb, 0)
 		fb |= low
 		last |= fb & -x
-		fa = fa>>1 | (cand|neg)>>63<<63
 		hi = hi<<1 | 1
 	}
-	fa >>= uint(64-la) & 63
+	fb &^= prefix
+	last &^= prefix
 	m, t := p+bits.OnesCount64(fb), 0
 	if m == 0 {
 		return 0
 	}
-	for k := bits.OnesCount64(last); k > 0 && fa != 0; k-- {
-		if a[bits.TrailingZeros64(fa)] != b[bits.TrailingZeros64(fb)] {
-			t++
+	if last != 0 {
+		// Some match landed below an earlier one: count transpositions over the matches
+		// up to the last such, pairing a's matched characters with b's in order.
+		k := bits.OnesCount64(last)
+		hi = uint64(1)<<uint(p+w+1) - 1
+		used := prefix
+		for i := p; i < la && k > 0; i++ {
+			cand := uint64(pb[a[i]&31]) & hi &^ (hi >> span) &^ used
+			hi = hi<<1 | 1
+			if cand == 0 {
+				continue
+			}
+			used |= cand & -cand
+			j := bits.TrailingZeros64(fb)
+			fb &= fb - 1
+			if a[i] != b[j] {
+				t++
+			}
+			k--
 		}
-		fa &= fa - 1
-		fb &= fb - 1
 	}
 	return winkler(jaroScore(m, t, la, lb), min(p, 4))
 }
 
 // jaroWinklerText is JaroWinklerText on the keys and their characters (nil for an ASCII
 // key).
-func jaroWinklerText(kx, ky string, rx, ry []rune, px, py *normalize.LetterPositions) float64 {
-	if px != nil && py != nil {
-		return jaroWinklerLetters(kx, ky, py)
-	}
+func jaroWinklerText(kx, ky string, rx, ry []rune) float64 {
 	if kx == ky {
 		return 1
 	}
