@@ -113,18 +113,27 @@ func jaroWinklerBytes(x, y []byte) float64 {
 	return winkler(jaroASCII(x, y), commonPrefixBytes(x, y))
 }
 
+// startName decides the levels every name comparison starts with from two name keys:
+// the table's (ok false) when a flag says so, null, exact. done is false when none
+// holds.
+func startName(kx, ky []byte) (l uint8, ok, done bool) {
+	switch {
+	case (kx[keyFlags]|ky[keyFlags])&(keyDefer|keyOthers|keyCodes) != 0:
+		return 0, false, true
+	case kx[keyLen] == 0 || ky[keyLen] == 0:
+		return LevelNull, true, true
+	case sameKey(kx, ky):
+		return LevelExact, true, true
+	}
+	return 0, true, false
+}
+
 // givenFast is givenLevel for records without other given names.
 func (k *compiled) givenFast(x, y []byte, a *normalize.Table, i int, b *normalize.Table, j int) (uint8, bool) {
 	o, p := k.off[0], k.off[1]
 	kx, ky := x[o:o+24], y[o:o+24]
-	if (kx[keyFlags]|ky[keyFlags])&(keyDefer|keyOthers|keyCodes) != 0 {
-		return 0, false
-	}
-	if kx[keyLen] == 0 || ky[keyLen] == 0 {
-		return LevelNull, true
-	}
-	if sameKey(kx, ky) {
-		return LevelExact, true
+	if l, ok, done := startName(kx, ky); done {
+		return l, ok
 	}
 	cx, cy := x[p:p+32], y[p:p+32]
 	if shareNickname(binary.LittleEndian.Uint64(cx[givenNick:]), binary.LittleEndian.Uint64(cy[givenNick:])) {
@@ -205,14 +214,8 @@ func (k *compiled) belowThresholds(common, la, lb, prefix int) bool {
 func (k *compiled) familyFast(x, y []byte, a *normalize.Table, i int, b *normalize.Table, j int) (uint8, bool) {
 	o, p := k.off[0], k.off[1]
 	kx, ky := x[o:o+24], y[o:o+24]
-	if (kx[keyFlags]|ky[keyFlags])&(keyDefer|keyOthers|keyCodes) != 0 {
-		return 0, false
-	}
-	if kx[keyLen] == 0 || ky[keyLen] == 0 {
-		return LevelNull, true
-	}
-	if sameKey(kx, ky) {
-		return LevelExact, true
+	if l, ok, done := startName(kx, ky); done {
+		return l, ok
 	}
 	cx, cy := x[p:p+32], y[p:p+32]
 	if (kx[keyFlags]|ky[keyFlags])&keyCompound != 0 &&
