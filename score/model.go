@@ -168,6 +168,8 @@ type Scorer struct {
 	a, b   *normalize.Table
 	prior  float64     // log2 prior odds
 	weight [][]float64 // [comparison][level]
+	// byKey[16c+l] is weight[c][l]: one flat table for KeyWeight's loop.
+	byKey []float64
 	// tf[c][i] is the term-frequency adjustment of record i of a for comparison c at
 	// its exact level, or nil when c has none.
 	tf [][]float64
@@ -212,6 +214,8 @@ func (m *Model) scorer(a, b *normalize.Table, like *Scorer) (*Scorer, error) {
 			w[l] = levelWeight(m.M[c][l], m.U[c][l])
 		}
 		s.weight = append(s.weight, w)
+		s.byKey = append(s.byKey, w...)
+		s.byKey = append(s.byKey, make([]float64, 16-len(w))...)
 	}
 	s.tfs = make([]*TermFrequencies, len(s.comps))
 	s.uExact = make([]float64, len(s.comps))
@@ -371,7 +375,7 @@ func (s *Scorer) KeyWeight(key uint64, i int) float64 {
 	w := s.prior
 	for c := range s.comps {
 		l := LevelOf(key, c)
-		w += s.weight[c][l]
+		w += s.byKey[c<<4|int(l)]
 		if l == LevelExact && s.tf[c] != nil {
 			w += s.tf[c][i]
 		}
