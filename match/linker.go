@@ -117,13 +117,16 @@ type Prepared struct {
 	// Rank orders records by ID, for results that do not depend on input order.
 	Rank []int32
 	// scorer is the first scorer made of Table, whose compact copy of the table later
-	// scorers share (scorerFor).
-	scorer *score.Scorer
+	// scorers share (scorerFor); runs may share a Prepared, hence the lock.
+	scorerMu sync.Mutex
+	scorer   *score.Scorer
 }
 
 // scorerFor returns a scorer of the prepared table against itself with model m,
 // sharing the table's compact copy with the scorers made before.
 func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
+	p.scorerMu.Lock()
+	defer p.scorerMu.Unlock()
 	if p.scorer == nil {
 		sc, err := m.Scorer(p.Table, p.Table)
 		if err != nil {
@@ -312,11 +315,12 @@ func (l *Linker) startModel(ctx context.Context, p *Prepared) (score.Model, erro
 	if err != nil {
 		return score.Model{}, err
 	}
-	if _, err := p.scorerFor(blank); err != nil {
+	base, err := p.scorerFor(blank)
+	if err != nil {
 		return score.Model{}, err
 	}
 	start, err := score.EstimateU(ctx, l.settings.Comparisons, p.Table, score.UOptions{
-		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank), Scorer: p.scorer,
+		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank), Scorer: base,
 	})
 	if err != nil {
 		return score.Model{}, fmt.Errorf("match: estimating u: %w", err)

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -275,5 +276,43 @@ func TestWhy(t *testing.T) {
 		if ok && ap.Weight >= ap.Upper && ap.Refused == "" {
 			t.Errorf("record %s is apart but its best candidate %s scores %.2f ≥ %.2f with no refusal", ap.Record, ap.Best, ap.Weight, ap.Upper)
 		}
+	}
+}
+
+// TestRunPreparedConcurrently runs two linkers on one Prepared at once (run with -race):
+// they share its scorer's copy of the table and give the same students.
+func TestRunPreparedConcurrently(t *testing.T) {
+	s := StudentSettings()
+	roll := readRoll(t, s, sampleRoll)
+	var linkers [2]*Linker
+	for k := range linkers {
+		l, err := New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		linkers[k] = l
+	}
+	p, err := linkers[0].Prepare(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results [2]*Result
+	var errs [2]error
+	var wg sync.WaitGroup
+	for k := range linkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[k], errs[k] = linkers[k].RunPrepared(context.Background(), p, RunOptions{})
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff(results[0].StudentIDs, results[1].StudentIDs); diff != "" {
+		t.Errorf("two runs on one Prepared differ (-first +second):\n%s", diff)
 	}
 }
