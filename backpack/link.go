@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/studentlink/studentlink/match"
 	"github.com/studentlink/studentlink/normalize"
@@ -31,7 +32,7 @@ func WriteStudentCSV(w io.Writer, subs ...*Submission) error {
 		}
 		for _, s := range sub.Students {
 			e := latest[s.Record]
-			cw.Write([]string{s.Record, sub.LEA, id64(e.SchoolID), s.SSID, s.FirstName, s.MiddleName, s.LastSurname, s.Suffix,
+			cw.Write([]string{s.Record, sub.LEA, e.SchoolCode(), s.SSID, s.FirstName, s.MiddleName, s.LastSurname, s.Suffix,
 				s.BirthDate, s.Sex, e.GradeLevel, s.Address.Street, s.Address.City, s.Address.PostalCode, e.EntryDate})
 		}
 	}
@@ -41,7 +42,8 @@ func WriteStudentCSV(w io.Writer, subs ...*Submission) error {
 
 // FromRoll turns the records of a student CSV roll (as package match reads it) into one
 // submission per LEA: each record becomes a student record under its own record ID, with
-// an enrollment when it names a school and entry date. submitted dates the submissions.
+// an enrollment when it names a school and entry date (a school that is not an Ed-Fi
+// school ID is kept as written in Enrollment.School). submitted dates the submissions.
 // Values the roll holds but cannot parse (a birth date like 13/45/2011) are kept as
 // written: the backpack shows what the LEA sent.
 func FromRoll(roll *match.Roll, submitted string) []*Submission {
@@ -64,15 +66,19 @@ func FromRoll(roll *match.Roll, submitted string) []*Submission {
 			Suffix: rec.Suffix, BirthDate: isoDate(rec.BirthDate), Sex: sexName(rec.Sex), SSID: cleanSSID(rec.SSID),
 			Address: Address{Street: rec.Address, City: rec.City, PostalCode: rec.Zip}, Source: src}
 		sub.Students = append(sub.Students, st)
-		school, _ := strconv.ParseInt(rec.School, 10, 64)
-		if school != 0 && entry != "" {
+		if school := strings.TrimSpace(rec.School); school != "" && entry != "" {
 			g, _ := normalize.ParseGrade(rec.Grade)
 			grade := g.String()
 			if grade == "" {
 				grade = rec.Grade
 			}
-			sub.Enrollments = append(sub.Enrollments, Enrollment{Record: roll.IDs[i], LEA: rec.LEA, SchoolID: school,
-				EntryDate: isoDate(entry), GradeLevel: grade, Source: src})
+			e := Enrollment{Record: roll.IDs[i], LEA: rec.LEA, EntryDate: isoDate(entry), GradeLevel: grade, Source: src}
+			if n, err := strconv.ParseInt(school, 10, 64); err == nil && n > 0 && strconv.FormatInt(n, 10) == school {
+				e.SchoolID = n
+			} else {
+				e.School = school // kept as written rather than lost or changed
+			}
+			sub.Enrollments = append(sub.Enrollments, e)
 		}
 	}
 	slices.Sort(leas)

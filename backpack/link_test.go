@@ -273,3 +273,51 @@ func FuzzFromRoll(f *testing.F) {
 		}
 	})
 }
+
+// TestFromRollKeepsSchoolCodes: a school written other than as an Ed-Fi school ID is kept
+// as written, in the enrollment and in the CSV written back, rather than dropped.
+func TestFromRollKeepsSchoolCodes(t *testing.T) {
+	const data = `record_id,lea_id,school_id,first_name,last_name,entry_date
+A,10,2001,Ana,Ruiz,2022-08-20
+B,10,A12,Ben,Ode,2022-08-21
+C,10,0123,Cy,Lee,2022-08-22
+D,10,-5,Dee,Ng,2022-08-23
+E,10,,Eve,Oh,2022-08-24
+`
+	roll, err := match.StudentSettings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("roll.csv", strings.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	subs := backpack.FromRoll(roll, "2024-01-31")
+	type school struct {
+		Record string
+		ID     int64
+		Code   string
+	}
+	var got []school
+	for _, e := range subs[0].Enrollments {
+		got = append(got, school{e.Record, e.SchoolID, e.School})
+	}
+	want := []school{{"A", 2001, ""}, {"B", 0, "A12"}, {"C", 0, "0123"}, {"D", 0, "-5"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("enrollments' schools (-want +got):\n%s", diff)
+	}
+	var buf bytes.Buffer
+	if err := backpack.WriteStudentCSV(&buf, subs...); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schools []string
+	for _, r := range rows[1:] {
+		schools = append(schools, r[2])
+	}
+	if diff := cmp.Diff([]string{"2001", "A12", "0123", "-5", ""}, schools); diff != "" {
+		t.Errorf("school column written back (-want +got):\n%s", diff)
+	}
+}

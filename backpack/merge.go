@@ -386,7 +386,7 @@ func (s *Store) Build(studentID string, records []string, rules Survivorship) (*
 	b.Attendance = addFacts(all.attendance)
 	b.Assessments = addFacts(all.assessments)
 	b.Teachers = s.teachers(sections)
-	sortFacts(b.Enrollments, func(x Enrollment) string { return x.EntryDate + fmt.Sprint(x.SchoolID) })
+	sortFacts(b.Enrollments, func(x Enrollment) string { return x.EntryDate + fmt.Sprint(x.SchoolID) + x.School })
 	sortFacts(b.Grades, func(x Grade) string {
 		return fmt.Sprintf("%d %s %s", x.Section.SchoolYear, x.GradingPeriodName, x.Section.LocalCourseCode)
 	})

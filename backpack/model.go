@@ -1,6 +1,9 @@
 package backpack
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // Source says where a submitted value came from: the LEA, the record it submitted, when,
 // and the file and position it was read from.
@@ -94,15 +97,23 @@ type Section struct {
 
 // Enrollment is a student's enrollment at a school.
 type Enrollment struct {
-	Record     string `json:"record"`
-	LEA        string `json:"lea"`
-	SchoolID   int64  `json:"school_id"`
+	Record   string `json:"record"`
+	LEA      string `json:"lea"`
+	SchoolID int64  `json:"school_id"`
+	// School is the school as the source wrote it when that is not an Ed-Fi school ID
+	// (a positive integer written without leading zeros, as "A12" or "0123" are not);
+	// SchoolID is then 0. Import never sets it; FromRoll does.
+	School     string `json:"school,omitempty"`
 	EntryDate  string `json:"entry_date"`
 	ExitDate   string `json:"exit_date,omitempty"`
 	ExitType   string `json:"exit_type,omitempty"`
 	GradeLevel string `json:"grade_level,omitempty"`
 	Source     Source `json:"source"`
 }
+
+// SchoolCode returns the enrollment's school as written: School, or SchoolID in decimal
+// ("" when neither is set).
+func (e Enrollment) SchoolCode() string { return cmp.Or(e.School, id64(e.SchoolID)) }
 
 // SectionEnrollment says a student attended a section.
 type SectionEnrollment struct {

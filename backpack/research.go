@@ -87,7 +87,7 @@ func (x *Extractor) Extract(bps []*Backpack) ([]ResearchRecord, []ResearchScore)
 		}
 		if n := len(b.Enrollments); n > 0 {
 			e := b.Enrollments[n-1].Fact // sorted by entry date
-			r.GradeLevel, r.LEA, r.School = e.GradeLevel, e.LEA, id64(e.SchoolID)
+			r.GradeLevel, r.LEA, r.School = e.GradeLevel, e.LEA, e.SchoolCode()
 		}
 		recs = append(recs, r)
 		for _, f := range b.Assessments {

@@ -138,7 +138,7 @@ func newView(a Audience, b *Backpack) *View {
 	}
 	for _, f := range b.Enrollments {
 		x := f.Fact
-		add(ElementEnrollments, []KV{{"lea", x.LEA}, {"school", id(x.SchoolID)}, {"entry_date", x.EntryDate},
+		add(ElementEnrollments, []KV{{"lea", x.LEA}, {"school", x.SchoolCode()}, {"entry_date", x.EntryDate},
 			{"exit_date", x.ExitDate}, {"exit_type", x.ExitType}, {"grade_level", x.GradeLevel}}, f.Sources)
 	}
 	for _, f := range b.Grades {
@@ -155,7 +155,7 @@ func newView(a Audience, b *Backpack) *View {
 	}
 	for _, f := range b.Attendance {
 		x := f.Fact
-		add(ElementAttendance, []KV{{"date", x.Date}, {"course", x.Section.LocalCourseCode}, {"school", id(x.SchoolID)},
+		add(ElementAttendance, []KV{{"date", x.Date}, {"course", x.Section.LocalCourseCode}, {"school", id64(x.SchoolID)},
 			{"category", x.Category}, {"reason", x.Reason}, {"minutes", intp(x.Minutes)}}, f.Sources)
 	}
 	for _, f := range b.Teachers {
@@ -227,13 +227,6 @@ func sourceLabel(s Source) string {
 		l += " " + s.Submitted
 	}
 	return l
-}
-
-func id(n int64) string {
-	if n == 0 {
-		return ""
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 func num(n int) string {
