@@ -102,9 +102,8 @@ type compiled struct {
 	text   textAccessor
 	// For the name kinds, the level indexes after "exact".
 	jwFirst, phonetic, middleSwap int
-	// fast is set when the comparison reads a scorer's sketch, at row offsets off.
-	fast bool
-	off  [3]int
+	// off are the row offsets of the features the fast path reads (planSketch).
+	off [3]int
 	// prune decides when letter counts rule out the Jaro–Winkler levels (setPrune).
 	prune *pruneTable
 }

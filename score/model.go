@@ -226,8 +226,7 @@ func (m *Model) scorer(a, b *normalize.Table, like *Scorer) (*Scorer, error) {
 		s.uExact[c] = math.Max(m.U[c][LevelExact], minProbability)
 	}
 	s.fillTF()
-	s.lay = planSketch(s.comps)
-	s.ops = fastOps(s.comps)
+	s.lay, s.ops = planSketch(s.comps)
 	if like != nil && slices.Equal(like.lay.features, s.lay.features) {
 		s.sa, s.sb = like.sa, like.sb
 		return s, nil

@@ -114,39 +114,45 @@ func (l *layout) place(f feature) int {
 	return off
 }
 
-// planSketch sets each comparison's row offsets and returns the layout; comparisons
-// without a fast path keep fast false.
-func planSketch(comps []compiled) layout {
+// planSketch places the features of the comparisons in a row, sets each comparison's row
+// offsets, and returns the layout and the comparisons' fast paths (opTable for those
+// without one).
+func planSketch(comps []compiled) (layout, []fastOp) {
 	var l layout
+	ops := make([]fastOp, len(comps))
 	for c := range comps {
 		k := &comps[c]
-		k.fast = true
 		k.setPrune()
+		code := opTable
 		switch k.Kind {
 		case KindGivenName:
+			code = opGiven
 			k.off = [3]int{l.place(feature{featKey, normalize.RoleGiven}), l.place(feature{featGivenCodes, normalize.RoleGiven})}
 		case KindFamilyName:
+			code = opFamily
 			k.off = [3]int{l.place(feature{featKey, normalize.RoleFamily}), l.place(feature{featFamilyCodes, normalize.RoleFamily})}
 		case KindBirthDate:
+			code = opDate
 			k.off[0] = l.place(feature{featDate, normalize.RoleBirthDate})
 		case KindID:
+			code = opID
 			k.off[0] = l.place(feature{featKey, k.Role})
 		case KindExact:
+			code = opExact
 			k.off[0] = l.place(feature{featExact, k.Role})
 		case KindText:
-			if k.text == nil {
-				k.fast = false
-				continue
+			if k.text != nil {
+				code = opText
+				k.off[0] = l.place(feature{featText, k.Role})
 			}
-			k.off[0] = l.place(feature{featText, k.Role})
 		case KindNameSwap:
+			code = opNameSwap
 			k.off = [3]int{l.place(feature{featKey, normalize.RoleGiven}), l.place(feature{featKey, normalize.RoleFamily})}
-		default:
-			k.fast = false
 		}
+		ops[c] = fastOp{code: code, off0: k.off[0], off1: k.off[1], k: k}
 	}
 	l.stride = (l.stride + 7) &^ 7
-	return l
+	return l, ops
 }
 
 // newSketch sketches every record of t.

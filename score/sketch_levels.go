@@ -30,35 +30,6 @@ const (
 	opNameSwap
 )
 
-// fastOps lists the fast paths of a scorer's comparisons, in order.
-func fastOps(comps []compiled) []fastOp {
-	ops := make([]fastOp, len(comps))
-	for c := range comps {
-		k := &comps[c]
-		op := fastOp{off0: k.off[0], off1: k.off[1], k: k}
-		if k.fast {
-			switch k.Kind {
-			case KindGivenName:
-				op.code = opGiven
-			case KindFamilyName:
-				op.code = opFamily
-			case KindBirthDate:
-				op.code = opDate
-			case KindID:
-				op.code = opID
-			case KindExact:
-				op.code = opExact
-			case KindText:
-				op.code = opText
-			case KindNameSwap:
-				op.code = opNameSwap
-			}
-		}
-		ops[c] = op
-	}
-	return ops
-}
-
 // fastKey is Key from the rows of two records: the levels the rows decide, packed, and
 // a bit set for each comparison they leave to the table.
 // Where two 32-bit hashes agree, the fast paths compare the values in the tables,
