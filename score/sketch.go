@@ -99,6 +99,15 @@ type layout struct {
 	stride   int
 	features []feature
 	offsets  []int
+	// readers[n] reads feature n's role, made once rather than per record.
+	readers []reader
+}
+
+// reader reads a role of a record: get as a string, text as prepared text (nil when the
+// role is not text).
+type reader struct {
+	get  accessor
+	text textAccessor
 }
 
 func (l *layout) place(f feature) int {
@@ -110,6 +119,8 @@ func (l *layout) place(f feature) int {
 	off := l.stride
 	l.features = append(l.features, f)
 	l.offsets = append(l.offsets, off)
+	get, _ := accessorFor(f.role)
+	l.readers = append(l.readers, reader{get: get, text: textAccessorFor(f.role)})
 	l.stride += featureSize[f.kind]
 	return off
 }
@@ -187,7 +198,7 @@ func (s *sketch) extend(l *layout, t *normalize.Table) {
 		for i := from; i < to; i++ {
 			r := rows[i*s.stride : (i+1)*s.stride]
 			for n, f := range l.features {
-				fillFeature(r[l.offsets[n]:l.offsets[n]+featureSize[f.kind]], f, t, i)
+				fillFeature(r[l.offsets[n]:l.offsets[n]+featureSize[f.kind]], f, l.readers[n], t, i)
 			}
 		}
 	}
@@ -209,10 +220,10 @@ func (s *sketch) extend(l *layout, t *normalize.Table) {
 	s.rows, s.n = rows, t.Len()
 }
 
-func fillFeature(dst []byte, f feature, t *normalize.Table, i int) {
+func fillFeature(dst []byte, f feature, rd reader, t *normalize.Table, i int) {
 	switch f.kind {
 	case featKey:
-		fillKey(dst, f.role, t, i)
+		fillKey(dst, f.role, rd.get, t, i)
 	case featGivenCodes:
 		p := &t.Given[i]
 		if !codesFit(p) {
@@ -253,20 +264,19 @@ func fillFeature(dst []byte, f feature, t *normalize.Table, i int) {
 		copy(dst[4:12], digits[:])
 		binary.LittleEndian.PutUint32(dst[12:], uint32(d.DayNumber()))
 	case featExact:
-		get, _ := accessorFor(f.role)
-		v := get(t, i)
+		v := rd.get(t, i)
 		w := packShort(v)
 		if len(v) > 7 {
 			w = hashString(v)>>8 | 0xFF<<56
 		}
 		binary.LittleEndian.PutUint64(dst, w)
 	case featText:
-		fillText(dst, textAccessorFor(f.role)(t, i))
+		fillText(dst, rd.text(t, i))
 	}
 }
 
 // fillKey writes a featKey. Name roles also set the flags the name comparisons read.
-func fillKey(dst []byte, role normalize.Role, t *normalize.Table, i int) {
+func fillKey(dst []byte, role normalize.Role, get accessor, t *normalize.Table, i int) {
 	var flags byte
 	var key string
 	if p := namePart(t, role, i); p != nil {
@@ -280,7 +290,7 @@ func fillKey(dst []byte, role normalize.Role, t *normalize.Table, i int) {
 		if !codesFit(p) {
 			flags |= keyCodes
 		}
-	} else if get, ok := accessorFor(role); ok {
+	} else if get != nil {
 		key = get(t, i)
 	}
 	if len(key) > keyCap || !isASCII(key) {
