@@ -89,6 +89,8 @@ type index struct {
 	off  [][]int32
 	// blocks[r] are the blocks of rule r with at least two records.
 	blocks [][]block
+	// near[r] are the neighbours found by rule r when it is a Nearest rule.
+	near   []*neighbours
 	report Report
 }
 
@@ -110,10 +112,22 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 	if opt.Mode != Dedupe && len(opt.Sources) != n {
 		return nil, fmt.Errorf("block: link modes need a source per record: %d sources for %d records", len(opt.Sources), n)
 	}
-	x := &index{t: t, rules: rules, opt: opt}
-	for _, rule := range rules {
+	x := &index{t: t, rules: rules, opt: opt, near: make([]*neighbours, len(rules))}
+	for r, rule := range rules {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if rule.Nearest != nil {
+			nb, err := findNeighbours(ctx, t, *rule.Nearest, opt)
+			if err != nil {
+				return nil, err
+			}
+			x.near[r] = nb
+			x.keys = append(x.keys, nil)
+			x.off = append(x.off, make([]int32, n+1))
+			x.blocks = append(x.blocks, nil)
+			x.report.Rules = append(x.report.Rules, RuleReport{Rule: rule.Name})
+			continue
 		}
 		off := make([]int32, n+1)
 		keys := make([]uint64, 0, n)
@@ -249,6 +263,37 @@ func firstShared(a, b []uint64) (uint64, bool) {
 	return 0, false
 }
 
+// pairedBy reports whether rule r pairs records a and b, leaving the mode aside.
+func (x *index) pairedBy(r int, a, b int32) bool {
+	if nb := x.near[r]; nb != nil {
+		return nb.paired(a, b)
+	}
+	return shareKey(x.recordKeys(r, a), x.recordKeys(r, b))
+}
+
+// earlierPairs reports whether a rule before r pairs a and b.
+func (x *index) earlierPairs(r int, a, b int32) bool {
+	for e := 0; e < r; e++ {
+		if x.pairedBy(e, a, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// admitsNear reports whether Nearest rule r emits the pair (a neighbour b of record a)
+// from a: the mode allows it, no earlier rule pairs the two, and, when each is the
+// other's neighbour, a is the lower index.
+func (x *index) admitsNear(r int, a, b int32) bool {
+	if x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b] {
+		return false
+	}
+	if a > b && x.near[r].has(b, a) {
+		return false
+	}
+	return !x.earlierPairs(r, a, b)
+}
+
 // admits reports whether the pair is a candidate in block k of rule r, emitted there and
 // nowhere else: the mode allows it, no earlier rule shares a key for it, and k is the
 // smallest key the two share under rule r.
@@ -256,10 +301,8 @@ func (x *index) admits(r int, key uint64, a, b int32) bool {
 	if x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b] {
 		return false
 	}
-	for e := 0; e < r; e++ {
-		if shareKey(x.recordKeys(e, a), x.recordKeys(e, b)) {
-			return false
-		}
+	if x.earlierPairs(r, a, b) {
+		return false
 	}
 	if first, _ := firstShared(x.recordKeys(r, a), x.recordKeys(r, b)); first != key {
 		return false
@@ -269,28 +312,52 @@ func (x *index) admits(r int, key uint64, a, b int32) bool {
 
 const batchSize = 1024
 
+// Index is a table's blocking index under a set of rules: it hands out the candidate
+// pairs and tells whether a pair is one. It holds every record's keys, so drop it when
+// done.
+type Index struct{ x *index }
+
+// NewIndex builds the blocking index of t under rules.
+func NewIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Options) (*Index, error) {
+	x, err := buildIndex(ctx, t, rules, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{x}, nil
+}
+
 // Pairs streams every candidate pair exactly once to fn, in batches, from opt.Workers
 // goroutines at once (fn gets the worker's number, so it can keep per-worker state). The
 // batch is reused after fn returns. An error from fn, or ctx's cancellation, stops the
-// generation and is returned.
+// generation and is returned. The report counts the candidates of each rule.
+func (ix *Index) Pairs(ctx context.Context, fn func(worker int, batch []Pair) error) (Report, error) {
+	err := ix.x.run(ctx, func(w, r int, batch []Pair) error { return fn(w, batch) })
+	return ix.x.report, err
+}
+
+// Candidate reports whether records a and b (a ≠ b) are a candidate pair: the mode allows
+// them and some rule pairs them.
+func (ix *Index) Candidate(a, b int32) bool {
+	x := ix.x
+	if a == b || (x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b]) {
+		return false
+	}
+	return x.earlierPairs(len(x.rules), a, b)
+}
+
+// Pairs is NewIndex followed by Index.Pairs.
 func Pairs(ctx context.Context, t *normalize.Table, rules []Rule, opt Options, fn func(worker int, batch []Pair) error) (Report, error) {
-	x, err := buildIndex(ctx, t, rules, opt)
+	ix, err := NewIndex(ctx, t, rules, opt)
 	if err != nil {
 		return Report{}, err
 	}
-	err = x.run(ctx, func(w, r int, batch []Pair) error { return fn(w, batch) })
-	return x.report, err
+	return ix.Pairs(ctx, fn)
 }
 
 // Count returns the report of candidate generation (candidates per rule after the
 // once-only rule, in total, the largest and oversize blocks) without handing out pairs.
 func Count(ctx context.Context, t *normalize.Table, rules []Rule, opt Options) (Report, error) {
-	x, err := buildIndex(ctx, t, rules, opt)
-	if err != nil {
-		return Report{}, err
-	}
-	err = x.run(ctx, func(int, int, []Pair) error { return nil })
-	return x.report, err
+	return Pairs(ctx, t, rules, opt, func(int, []Pair) error { return nil })
 }
 
 // All returns the candidate pairs in a slice, for small inputs and tests.
@@ -318,9 +385,17 @@ func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// A job is a block of a key rule, or a run of nearChunk records of a Nearest rule.
 	type job struct{ rule, block int }
+	const nearChunk = 256
 	var jobs []job
 	for r, bs := range x.blocks {
+		if x.near[r] != nil {
+			for lo := 0; lo < x.t.Len(); lo += nearChunk {
+				jobs = append(jobs, job{r, lo})
+			}
+			continue
+		}
 		for b := range bs {
 			jobs = append(jobs, job{r, b})
 		}
@@ -372,6 +447,21 @@ func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair)
 							return
 						}
 						batchRule = j.rule
+					}
+					if nb := x.near[j.rule]; nb != nil {
+						for a := j.block; a < min(j.block+nearChunk, x.t.Len()); a++ {
+							for _, b := range nb.near[a*nb.k : (a+1)*nb.k] {
+								if b < 0 || !x.admitsNear(j.rule, int32(a), b) {
+									continue
+								}
+								counts[w][j.rule]++
+								batch = append(batch, Pair{A: min(int32(a), b), B: max(int32(a), b)})
+								if len(batch) == batchSize && !flush() {
+									return
+								}
+							}
+						}
+						continue
 					}
 					b := &x.blocks[j.rule][j.block]
 					m := b.members
@@ -449,7 +539,7 @@ func Measure[L comparable](ctx context.Context, t *normalize.Table, rules []Rule
 				}
 				c.TruePairs++
 				for r := range x.rules {
-					if shareKey(x.recordKeys(r, a), x.recordKeys(r, b)) {
+					if x.pairedBy(r, a, b) {
 						c.Found++
 						break
 					}

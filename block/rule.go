@@ -46,7 +46,10 @@ type Key struct {
 // value for any key has no key under the rule and so is admitted by it to no pair.
 type Rule struct {
 	Name string `json:"name"`
-	Keys []Key  `json:"keys"`
+	Keys []Key  `json:"keys,omitempty"`
+	// Nearest, when set instead of Keys, makes the rule pair each record with the records
+	// most like it (see Nearest).
+	Nearest *Nearest `json:"nearest,omitempty"`
 }
 
 // R builds a rule from keys; its name lists them.
@@ -95,11 +98,21 @@ func StudentRules() []Rule {
 		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleFamily, Metaphone), K(normalize.RoleBirthDate, Year)),
 		R(K(normalize.RoleBirthDate, MonthDaySet), K(normalize.RoleFamily, Soundex), K(normalize.RoleGiven, Initial)),
 		R(K(normalize.RoleAddress, Whole), K(normalize.RoleGiven, Initial)),
+		NearestRule(),
 	}
 }
 
 // Validate reports a rule that cannot make keys.
 func (r Rule) Validate() error {
+	if r.Nearest != nil {
+		if len(r.Keys) > 0 {
+			return fmt.Errorf("block: rule %q has both keys and nearest", r.Name)
+		}
+		if r.Nearest.K < 0 || r.Nearest.Work < 0 {
+			return fmt.Errorf("block: rule %q: nearest k %d and work %d must not be negative", r.Name, r.Nearest.K, r.Nearest.Work)
+		}
+		return nil
+	}
 	if len(r.Keys) == 0 {
 		return fmt.Errorf("block: rule %q has no keys", r.Name)
 	}
@@ -287,9 +300,13 @@ func cut(v string, k Key) string {
 var seed = maphash.MakeSeed()
 
 // AppendKeys appends the hashed keys of record i under the rule: one per combination of
-// its key features' values (none when a feature is missing). Keys are comparable across
+// its key features' values (none when a feature is missing, and none for a Nearest
+// rule). Keys are comparable across
 // tables within one process run.
 func (r Rule) AppendKeys(dst []uint64, t *normalize.Table, i int) []uint64 {
+	if len(r.Keys) == 0 {
+		return dst // a Nearest rule pairs by similarity, not by keys
+	}
 	var buf [maxValuesPerKey * 4]string
 	start := len(dst)
 	dst = r.appendCombos(dst, t, i, buf[:0])

@@ -17,8 +17,10 @@ type Refusal struct {
 	// Reason is RefusedDifferent, RefusedThin or RefusedSize.
 	Reason string
 	// Against is, for RefusedDifferent, the pair of records (one from each side) that the
-	// model or a reviewer says are clearly different.
+	// model or a reviewer says are clearly different, and Rule why: a cannot-link rule's
+	// name, the different threshold, a reviewer's decision or one record per source.
 	Against [2]int32
+	Rule    string
 }
 
 // Reasons a link was refused.
@@ -36,8 +38,18 @@ type clusterInput struct {
 	rank []int32
 	// must are pairs a reviewer said are the same student: joined first, unconditionally.
 	must [][2]int32
-	// differ reports that two records must never share a cluster.
-	differ func(a, b int32) bool
+	// apart says why two records must never share a cluster ("" when nothing keeps them
+	// apart): a reviewer's decision, one record per source in link mode. One such pair
+	// across two clusters refuses their merge.
+	apart func(a, b int32) string
+	// judge says why the model takes two records for different children (conflict, ""
+	// when it does not: a cannot-link rule, a weight under the different threshold), and
+	// whether it takes them for one (match: a weight at the upper threshold). Two clusters
+	// with conflicting cross pairs merge only when more of their cross pairs match than
+	// conflict: one record with a typo (ZOT among a child's ZOEs) does not keep the child's
+	// records apart, while twins' records, and a half-filled record bridging two twins,
+	// stay apart.
+	judge func(a, b int32) (conflict string, match bool)
 	// thin marks records with too little to go on: such a record joins at most one other
 	// cluster and never pulls two together.
 	thin []bool
@@ -112,8 +124,8 @@ func clusterLinks(in clusterInput, links []Link) clustering {
 			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedSize})
 			continue
 		}
-		if a, b, bad := firstDiffering(u.members(ra), u.members(rb), in.differ); bad {
-			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedDifferent, Against: [2]int32{a, b}})
+		if a, b, why := refuseMerge(u.members(ra), u.members(rb), in.apart, in.judge); why != "" {
+			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedDifferent, Against: [2]int32{a, b}, Rule: why})
 			continue
 		}
 		accept(l)
@@ -131,20 +143,51 @@ func orderPair(rank []int32, l Link) (int32, int32) {
 	return a, b
 }
 
-// firstDiffering returns the first pair across the two member lists that differ says
-// must stay apart.
-func firstDiffering(xs, ys []int32, differ func(a, b int32) bool) (int32, int32, bool) {
-	if differ == nil {
-		return 0, 0, false
-	}
-	for _, x := range xs {
-		for _, y := range ys {
-			if differ(x, y) {
-				return x, y, true
+// refuseMerge returns why two clusters must not merge, with a pair across them that
+// shows it, or "": any pair apart refuses it, and so do conflicting cross pairs that
+// matching ones do not outnumber.
+func refuseMerge(xs, ys []int32, apart func(a, b int32) string, judge func(a, b int32) (string, bool)) (int32, int32, string) {
+	if apart != nil {
+		for _, x := range xs {
+			for _, y := range ys {
+				if why := apart(x, y); why != "" {
+					return x, y, why
+				}
 			}
 		}
 	}
-	return 0, 0, false
+	if judge == nil {
+		return 0, 0, ""
+	}
+	left := len(xs) * len(ys)
+	var fx, fy int32
+	first, conflicts, matches := "", 0, 0
+	for _, x := range xs {
+		for _, y := range ys {
+			why, match := judge(x, y)
+			left--
+			switch {
+			case why != "":
+				if conflicts == 0 {
+					fx, fy, first = x, y, why
+				}
+				conflicts++
+			case match:
+				matches++
+			}
+			// Stop once the answer is known either way.
+			if conflicts > 0 && conflicts >= matches+left {
+				return fx, fy, first
+			}
+			if matches > conflicts+left {
+				return 0, 0, ""
+			}
+		}
+	}
+	if conflicts > 0 && conflicts >= matches {
+		return fx, fy, first
+	}
+	return 0, 0, ""
 }
 
 // union is a disjoint-set forest that keeps each root's member list, merging the smaller

@@ -32,14 +32,15 @@ func groups(label []int32) [][]int32 {
 }
 
 func TestClusterLinks(t *testing.T) {
-	differ := func(pairs ...[2]int32) func(a, b int32) bool {
-		return func(a, b int32) bool {
+	// differ judges the listed pairs different children and every other pair one child.
+	differ := func(pairs ...[2]int32) func(a, b int32) (string, bool) {
+		return func(a, b int32) (string, bool) {
 			for _, p := range pairs {
 				if (p[0] == a && p[1] == b) || (p[0] == b && p[1] == a) {
-					return true
+					return "twins", false
 				}
 			}
-			return false
+			return "", true
 		}
 	}
 	tests := []struct {
@@ -59,16 +60,38 @@ func TestClusterLinks(t *testing.T) {
 			// Twins 0 and 2 share family name, birth date and address: each links to the
 			// record 1 of a half-filled submission, but the model says 0 and 2 differ.
 			name:     "a bridge record does not chain clearly different records",
-			in:       clusterInput{n: 3, differ: differ([2]int32{0, 2})},
+			in:       clusterInput{n: 3, judge: differ([2]int32{0, 2})},
 			links:    []Link{{0, 1, 20}, {1, 2, 15}},
 			want:     [][]int32{{0, 1}, {2}},
 			refusals: []string{RefusedDifferent},
 		},
 		{
 			name:     "strongest link wins the bridge",
-			in:       clusterInput{n: 3, differ: differ([2]int32{0, 2})},
+			in:       clusterInput{n: 3, judge: differ([2]int32{0, 2})},
 			links:    []Link{{0, 1, 10}, {1, 2, 15}},
 			want:     [][]int32{{0}, {1, 2}},
+			refusals: []string{RefusedDifferent},
+		},
+		{
+			// Record 0 has a typo that makes it look like a twin of 4; records 1–3 are
+			// the same child as 4 and outvote it.
+			name:  "one record with a typo does not keep a child's records apart",
+			in:    clusterInput{n: 5, judge: differ([2]int32{0, 4})},
+			links: []Link{{0, 1, 30}, {1, 2, 30}, {2, 3, 30}, {3, 4, 20}},
+			want:  [][]int32{{0, 1, 2, 3, 4}},
+		},
+		{
+			name:     "twins with several records each stay apart",
+			in:       clusterInput{n: 4, judge: differ([2]int32{0, 2}, [2]int32{0, 3}, [2]int32{1, 2}, [2]int32{1, 3})},
+			links:    []Link{{0, 1, 30}, {2, 3, 30}, {1, 2, 25}},
+			want:     [][]int32{{0, 1}, {2, 3}},
+			refusals: []string{RefusedDifferent},
+		},
+		{
+			name:     "a reviewer's different outweighs any number of matches",
+			in:       clusterInput{n: 3, apart: func(a, b int32) string { return map[bool]string{true: "reviewer"}[a+b == 2 && a != b] }},
+			links:    []Link{{0, 1, 30}, {1, 2, 30}},
+			want:     [][]int32{{0, 1}, {2}},
 			refusals: []string{RefusedDifferent},
 		},
 		{
@@ -132,8 +155,13 @@ func TestClusterLinksOrderFree(t *testing.T) {
 			links = append(links, Link{a, b, float64(rng.IntN(6))}) // many ties
 		}
 	}
-	differ := func(a, b int32) bool { return (a+b)%7 == 0 }
-	base := clusterLinks(clusterInput{n: n, rank: identityRank(n), differ: differ}, slices.Clone(links))
+	differ := func(a, b int32) (string, bool) {
+		if (a+b)%7 == 0 {
+			return "differ", false
+		}
+		return "", (a+b)%3 == 0
+	}
+	base := clusterLinks(clusterInput{n: n, rank: identityRank(n), judge: differ}, slices.Clone(links))
 	want := groups(base.label)
 	for trial := range 20 {
 		perm := rng.Perm(n) // record r is at position perm[r] in the shuffled input
@@ -150,7 +178,7 @@ func TestClusterLinksOrderFree(t *testing.T) {
 		}
 		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 		got := clusterLinks(clusterInput{n: n, rank: rank,
-			differ: func(a, b int32) bool { return differ(back[a], back[b]) }}, shuffled)
+			judge: func(a, b int32) (string, bool) { return differ(back[a], back[b]) }}, shuffled)
 		label := make([]int32, n)
 		for r := range n {
 			label[r] = got.label[pos(int32(r))]

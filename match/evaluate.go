@@ -1,9 +1,12 @@
 package match
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/studentlink/studentlink/block"
 )
 
 // Evaluation compares predicted clusters with true ones, counting record pairs.
@@ -202,4 +205,12 @@ func (s *Sweep) Points() []SweepPoint {
 		points = append(points, p)
 	}
 	return points
+}
+
+// MeasureBlocking reports how many true pairs the linker's blocking rules make candidates
+// on a prepared roll, given each record's true label (block.Measure under the linker's
+// mode and block cap). In link mode only pairs across sources count.
+func (l *Linker) MeasureBlocking(ctx context.Context, p *Prepared, truth []string, opt RunOptions) (block.Completeness, error) {
+	c, _, err := block.Measure(ctx, p.Table, l.settings.Blocking, l.blockOptions(p, opt), truth)
+	return c, err
 }

@@ -49,6 +49,9 @@ type Linker struct {
 	model    *score.Model
 	cannot   []compiledCannotLink
 	sessions []compiledCannotLink
+	// trained and dropped report the last training (TrainingReport, Dropped).
+	trained *TrainingReport
+	dropped []Dropped
 }
 
 // compiledCannotLink is a CannotLink rule by comparison index and level mask.
@@ -286,174 +289,6 @@ func (l *Linker) cannotLink(levels []uint8) string {
 	return ""
 }
 
-// Train estimates the model from the prepared roll itself, without labels: u from random
-// pairs, then, over the distinct comparison vectors of the candidate pairs, either m (and
-// u unless fixed) and the prior by EM over them all, or, with Training.Sessions, m session
-// by session and then the prior as a share of all pairs (see trainSessions).
-func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
-	start, err := l.startModel(ctx, p)
-	if err != nil {
-		return err
-	}
-	c, err := l.compare(ctx, p, &start, opt)
-	if err != nil {
-		return err
-	}
-	return l.train(ctx, start, c)
-}
-
-// startModel is EstimateU's model: u from random pairs, default m.
-func (l *Linker) startModel(ctx context.Context, p *Prepared) (score.Model, error) {
-	tr := l.settings.Training
-	var sources []int32
-	if l.settings.Mode == ModeLink {
-		sources = p.Roll.Source // pairs within a source are never compared
-	}
-	// A scorer of the table made now lends its compact copy of it to EstimateU and to
-	// every scorer of the run.
-	blank, err := score.NewModel(l.settings.Comparisons, 0.1)
-	if err != nil {
-		return score.Model{}, err
-	}
-	base, err := p.scorerFor(blank)
-	if err != nil {
-		return score.Model{}, err
-	}
-	start, err := score.EstimateU(ctx, l.settings.Comparisons, p.Table, score.UOptions{
-		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank), Scorer: base,
-	})
-	if err != nil {
-		return score.Model{}, fmt.Errorf("match: estimating u: %w", err)
-	}
-	return start, nil
-}
-
-// train runs EM from start over the candidates' comparison vectors: over them all at
-// once, or with Training.Sessions session by session.
-func (l *Linker) train(ctx context.Context, start score.Model, c *candidates) error {
-	tr := l.settings.Training
-	opt := score.EMOptions{FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance}
-	if len(l.sessions) > 0 {
-		m, err := l.trainSessions(ctx, start, c.counts, c.allPairs, opt)
-		if err != nil {
-			return err
-		}
-		l.model = &m
-		return nil
-	}
-	m, _, err := score.TrainEM(ctx, c.counts, start, opt)
-	if err != nil {
-		return fmt.Errorf("match: EM: %w", err)
-	}
-	l.model = &m
-	return nil
-}
-
-// knownM returns start with the m of Training.M set, and which comparisons it set.
-func (l *Linker) knownM(start score.Model) (score.Model, []bool) {
-	known := l.settings.Training.M
-	if len(known) == 0 {
-		return start, nil
-	}
-	fixed := make([]bool, len(start.Comparisons))
-	start.M = slices.Clone(start.M)
-	for c, comp := range start.Comparisons {
-		levels, ok := known[comp.Name]
-		if !ok {
-			continue
-		}
-		names := comp.LevelNames()
-		m := make([]float64, len(names))
-		rest, unset := 1.0, 0
-		for k := 1; k < len(names); k++ {
-			if p, ok := levels[names[k]]; ok {
-				m[k] = p
-				rest -= p
-			} else {
-				unset++
-			}
-		}
-		for k := 1; k < len(names); k++ {
-			if _, ok := levels[names[k]]; !ok {
-				m[k] = max(rest, 1e-6) / float64(unset)
-			}
-		}
-		start.M[c], fixed[c] = m, true
-	}
-	return start, fixed
-}
-
-// minSessionPairs is the fewest candidate pairs a training session runs on.
-const minSessionPairs = 50
-
-// trainSessions estimates m session by session, as Splink does: each session takes the
-// candidate pairs that meet its conditions (an SSID in common; a given name and birth
-// date in common …), leaves the comparisons of those conditions out — they agree by
-// construction there — and estimates the others' m by EM with u fixed at the random-pair
-// values. A comparison's m is the mean over the sessions that estimated it. Last, the
-// prior is estimated over all candidates with m and u fixed. EM over all candidates at
-// once can settle on another class than the person: on a million-record roll, whose
-// candidates mostly share a birth date, "same birth date" splits them more likely.
-func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts score.PatternCounts, allPairs float64, opt score.EMOptions) (score.Model, error) {
-	nc := len(start.Comparisons)
-	sum := make([][]float64, nc)
-	runs := make([]int, nc)
-	opt.FixU = true
-	start, opt.Fixed = l.knownM(start)
-	sessionStart := start
-	sessionStart.Prior = 0.5
-	for _, s := range l.sessions {
-		sel := score.PatternCounts{}
-		for k, n := range counts {
-			if s.holdsKey(k) {
-				sel[k] += n
-			}
-		}
-		if sel.Total() < minSessionPairs {
-			continue
-		}
-		opt.Ignore = make([]bool, nc)
-		for _, c := range s.comp {
-			opt.Ignore[c] = true
-		}
-		m, _, err := score.TrainEM(ctx, sel, sessionStart, opt)
-		if err != nil {
-			return score.Model{}, fmt.Errorf("match: EM session %q: %w", s.name, err)
-		}
-		for c := range nc {
-			if opt.Ignore[c] {
-				continue
-			}
-			if sum[c] == nil {
-				sum[c] = make([]float64, len(m.M[c]))
-			}
-			for k, v := range m.M[c] {
-				sum[c][k] += v
-			}
-			runs[c]++
-		}
-	}
-	// A comparison no session estimated keeps the default m (exact likely, else
-	// unlikely). A roll of a few dozen records is too small to train on at all: score it
-	// with a model trained on a larger roll (Linker.Save, Load).
-	out := start
-	out.M = make([][]float64, nc)
-	for c := range nc {
-		out.M[c] = slices.Clone(start.M[c])
-		if runs[c] > 0 {
-			for k := range sum[c] {
-				out.M[c][k] = sum[c][k] / float64(runs[c])
-			}
-		}
-	}
-	opt.Ignore, opt.Fixed, opt.FixM, opt.AllPairs = nil, nil, true, allPairs // only the prior moves
-	m, _, err := score.TrainEM(ctx, counts, out, opt)
-	if err != nil {
-		return score.Model{}, fmt.Errorf("match: EM, prior: %w", err)
-	}
-	return m, nil
-}
-
 // keyedPair is a candidate pair with its comparison vector.
 type keyedPair struct {
 	a, b int32
@@ -469,6 +304,9 @@ type candidates struct {
 	n      int64
 	// allPairs is the number of pairs blocking chose from.
 	allPairs float64
+	// index tells training which random pairs are candidates; drop it after training.
+	index  *block.Index
+	report block.Report
 }
 
 // compare generates the candidate pairs and computes their comparison vectors in
@@ -486,7 +324,10 @@ func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt R
 	}
 	var done atomic.Int64
 	bo := l.blockOptions(p, opt)
-	_, err = block.Pairs(ctx, p.Table, l.settings.Blocking, bo, func(w int, batch []block.Pair) error {
+	if c.index, err = block.NewIndex(ctx, p.Table, l.settings.Blocking, bo); err != nil {
+		return nil, fmt.Errorf("match: blocking: %w", err)
+	}
+	c.report, err = c.index.Pairs(ctx, func(w int, batch []block.Pair) error {
 		for _, pr := range batch {
 			key := sc.Key(int(pr.A), int(pr.B))
 			counts[w][key]++

@@ -45,28 +45,9 @@ func StudentSettings() Settings {
 		Thresholds:  Thresholds{Upper: 4, Lower: 0, Different: -25},
 		CannotLink:  studentCannotLink(),
 		Training: Training{UPairs: 400_000, Seed: 1, MaxIterations: 50, Tolerance: 1e-4,
-			Sessions: studentSessions(),
 			// A state's SSIDs: about 1% of submissions mistype one (one digit or two
 			// swapped), a few in a thousand carry another student's.
 			M: map[string]map[string]float64{"ssid": {"exact": 0.985, "one_edit": 0.01, "else": 0.005}}},
-	}
-}
-
-// studentSessions train the student model: pairs sharing an SSID teach how names and
-// birth dates of one student vary; pairs sharing given name and birth date, and pairs
-// sharing both names, teach how SSIDs, addresses and the rest vary.
-func studentSessions() []Session {
-	exact := func(comp ...string) []Condition {
-		var out []Condition
-		for _, c := range comp {
-			out = append(out, Condition{Comparison: c, Levels: []string{"exact"}})
-		}
-		return out
-	}
-	return []Session{
-		{Name: "same SSID", Conditions: exact("ssid")},
-		{Name: "same given name and birth date", Conditions: exact("given_name", "birth_date")},
-		{Name: "same given and family names", Conditions: exact("given_name", "family_name")},
 	}
 }
 
@@ -102,26 +83,46 @@ func PersonSettings() Settings {
 	}
 }
 
-// studentCannotLink keeps twins and siblings apart. Twins: records whose SSIDs disagree
-// and whose given names differ (even by a letter: Maria and Marta) are different
-// students. Siblings: records whose birth dates disagree outright are different students
-// unless their SSIDs agree. On a roll without SSIDs, twins (same family name, birth date
-// and address) can only be told apart by the given name: add "null" to the twins rule's
-// ssid levels there, at the cost of refusing a record whose middle name stood in for its
-// given name when the other record lacks the SSID.
+// studentCannotLink keeps children apart who share much but are not one child. A given
+// name differs when it is not the same, a nickname, a typo of the other (Jaro–Winkler ≥
+// 0.92) or the other's middle name: "Ella" and "Emma", "Maria" and "Marta" differ.
+//
+//   - Twins: the same family name and a birth date the same or nearly (a day or a digit
+//     apart, day and month swapped), different given names, SSIDs not the same. Twins'
+//     SSIDs are often issued together and differ in a digit; the same SSID on both says
+//     one child whose given name was recorded wrong, more often than not.
+//   - Siblings: different given names and birth dates that disagree outright (or share
+//     only the year), SSIDs not the same.
+//   - One household: the same address and birth dates that disagree outright, SSIDs not
+//     the same, whatever the names (a family may reuse a name).
+//
+// A near SSID alone never links two children either: the SSID comparison's one_edit level
+// counts only when the given names agree (score.ID).
+//
+// Each rule holds whether or not the roll has SSIDs or addresses; a rule whose
+// comparisons a roll lacks altogether is dropped (see Linker.Dropped).
 func studentCannotLink() []CannotLink {
+	differentGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "else"}}
+	notSwapped := Condition{Comparison: "name_swap", Levels: []string{"null", "else"}}
+	otherSSID := Condition{Comparison: "ssid", Levels: []string{"null", "one_edit", "else"}}
 	return []CannotLink{{
-		Name: "twins: different given names and different SSIDs",
+		Name: "twins: same family name and birth date, different given names",
 		Conditions: []Condition{
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "else"}},
-			{Comparison: "ssid", Levels: []string{"else"}},
-			{Comparison: "name_swap", Levels: []string{"null", "else"}},
+			differentGiven, notSwapped, otherSSID,
+			{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}},
+			{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}},
 		},
 	}, {
-		Name: "siblings: different birth dates, SSIDs not the same",
+		Name: "siblings: different given names and birth dates",
 		Conditions: []Condition{
+			differentGiven, notSwapped, otherSSID,
+			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
+		},
+	}, {
+		Name: "different birth dates",
+		Conditions: []Condition{
+			otherSSID,
 			{Comparison: "birth_date", Levels: []string{"else"}},
-			{Comparison: "ssid", Levels: []string{"null", "else"}},
 		},
 	}}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/studentlink/studentlink/block"
 	"github.com/studentlink/studentlink/score"
 )
 
@@ -50,6 +51,14 @@ type Result struct {
 	IDChanges      []IDChange
 	CandidatePairs int64
 	Model          *score.Model
+	// Settings are the settings the run used: the linker's, less what Dropped lists.
+	Settings Settings
+	// Training reports how the model was trained (nil when it was loaded); Dropped what
+	// was left out for want of data; Blocking the candidates of each rule and the blocks
+	// over the cap.
+	Training *TrainingReport
+	Dropped  []Dropped
+	Blocking block.Report
 
 	clustering clustering
 	scorer     *score.Scorer
@@ -72,14 +81,17 @@ func (l *Linker) Run(ctx context.Context, roll *Roll, opt RunOptions) (*Result, 
 func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (*Result, error) {
 	var cands *candidates
 	if l.model == nil || opt.Retrain {
-		start, err := l.startModel(ctx, p)
+		if err := l.adapt(p); err != nil {
+			return nil, err
+		}
+		blank, err := score.NewModel(l.settings.Comparisons, 0.5)
 		if err != nil {
 			return nil, err
 		}
-		if cands, err = l.compare(ctx, p, &start, opt); err != nil {
+		if cands, err = l.compare(ctx, p, &blank, opt); err != nil {
 			return nil, err
 		}
-		if err := l.train(ctx, start, cands); err != nil {
+		if err := l.train(ctx, p, cands, opt); err != nil {
 			return nil, err
 		}
 	} else {
@@ -109,26 +121,40 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 			links = append(links, k)
 		}
 	}
+	keptApart := func(a, b int32) string {
+		switch {
+		case apart[orderedPair(a, b)]:
+			return "a reviewer decided they are different"
+		case l.sameSourceApart(p, a, b):
+			return "one record per source (link mode)"
+		}
+		return ""
+	}
 	var levels []uint8
-	differ := func(a, b int32) bool {
-		if apart[orderedPair(a, b)] || l.sameSourceApart(p, a, b) {
-			return true
-		}
-		if sc.Weight(int(a), int(b)) < th.Different {
-			return true
-		}
+	judge := func(a, b int32) (string, bool) {
+		key := sc.Key(int(a), int(b))
 		if len(l.cannot) > 0 {
-			levels = sc.AppendLevels(levels[:0], int(a), int(b))
-			return l.cannotLink(levels) != ""
+			levels = levels[:0]
+			for c := range sc.Len() {
+				levels = append(levels, score.LevelOf(key, c))
+			}
+			if rule := l.cannotLink(levels); rule != "" {
+				return rule, false
+			}
 		}
-		return false
+		w := sc.KeyWeight(key, int(a))
+		if w < th.Different {
+			return fmt.Sprintf("match weight %.2f under the different threshold %g", w, th.Different), false
+		}
+		return "", w >= th.Upper
 	}
 	c := clusterLinks(clusterInput{
-		n: roll.Len(), rank: p.Rank, must: must, differ: differ, thin: p.Thin, maxSize: l.settings.MaxClusterSize,
+		n: roll.Len(), rank: p.Rank, must: must, apart: keptApart, judge: judge, thin: p.Thin, maxSize: l.settings.MaxClusterSize,
 	}, links)
 	res := &Result{
 		Prepared: p, Label: c.label, Links: c.edges, Refusals: c.refusals,
-		CandidatePairs: s.pairs, Model: l.model, clustering: c, scorer: sc, best: s.best, upper: th.Upper,
+		CandidatePairs: s.pairs, Model: l.model, Settings: l.settings, Training: l.trained, Dropped: l.dropped,
+		Blocking: cands.report, clustering: c, scorer: sc, best: s.best, upper: th.Upper,
 	}
 	for _, k := range s.links {
 		if k.Weight < th.Upper && c.label[k.A] != c.label[k.B] && !apart[orderedPair(k.A, k.B)] {

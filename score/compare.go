@@ -123,6 +123,8 @@ func compile(c Comparison) (compiled, error) {
 		k.jwFirst = 2
 		k.text = textAccessorFor(c.Role)
 		k.get, _ = accessorFor(c.Role)
+	case KindLocation:
+		k.jwFirst = 2
 	case KindID, KindExact:
 		k.get, _ = accessorFor(c.Role)
 	}
@@ -156,6 +158,45 @@ func (k *compiled) level(a *normalize.Table, i int, b *normalize.Table, j int) u
 		return k.textLevel(a, i, b, j)
 	case KindNameSwap:
 		return nameSwapLevel(a, i, b, j)
+	case KindLocation:
+		return k.locationLevel(a, i, b, j)
+	}
+	return LevelNull
+}
+
+// cityThreshold is the Jaro–Winkler similarity at which two city names count as one.
+const cityThreshold = 0.9
+
+// locationLevel: the same address, a similar one, the same zip, the same city, else.
+func (k *compiled) locationLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
+	ax, ay := &a.Address[i], &b.Address[j]
+	zx, zy := a.Zip[i], b.Zip[j]
+	cx, cy := &a.City[i], &b.City[j]
+	compared := false
+	if !ax.Empty() && !ay.Empty() {
+		if ax.Key == ay.Key {
+			return LevelExact
+		}
+		if l := k.jwLevel(ax, ay); l != 0 {
+			return l
+		}
+		compared = true
+	}
+	zip, city := uint8(k.levels-3), uint8(k.levels-2)
+	if zx != "" && zy != "" {
+		if zx == zy {
+			return zip
+		}
+		compared = true
+	}
+	if !cx.Empty() && !cy.Empty() {
+		if cx.Key == cy.Key || JaroWinklerText(*cx, *cy) >= cityThreshold {
+			return city
+		}
+		compared = true
+	}
+	if compared {
+		return k.elseLevel()
 	}
 	return LevelNull
 }

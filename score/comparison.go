@@ -32,6 +32,12 @@ const (
 	KindText Kind = "text"
 	// KindNameSwap: given and family names swapped between the records / else.
 	KindNameSwap Kind = "name_swap"
+	// KindLocation compares where a record lives as one thing, most specific first: the
+	// same address / an address with Jaro–Winkler ≥ each threshold / the same zip / the
+	// same city (or Jaro–Winkler ≥ 0.9) / else; null when the two have no place field in
+	// common. One comparison rather than three, because an address implies its zip and
+	// its city: counted apart, a shared place would count three times.
+	KindLocation Kind = "location"
 )
 
 // Comparison compares one aspect of two records. It is a value: it serializes to JSON.
@@ -44,6 +50,19 @@ type Comparison struct {
 	Thresholds []float64 `json:"thresholds,omitempty"`
 	// TermFrequency adjusts the exact level by how common the value is.
 	TermFrequency bool `json:"term_frequency,omitempty"`
+	// Requires makes a level count only when another comparison agrees (see
+	// Requirement).
+	Requires []Requirement `json:"requires,omitempty"`
+}
+
+// Requirement makes level Level of a comparison count only when comparison Comparison
+// is at one of Levels; otherwise the pair is taken to be null for it (no evidence either
+// way). An SSID one digit off counts only when the given names agree, since a sibling's
+// SSID, issued with the child's, is as often one digit off as a typo is.
+type Requirement struct {
+	Level      string   `json:"level"`
+	Comparison string   `json:"comparison"`
+	Levels     []string `json:"levels"`
 }
 
 // Level indexes shared by every comparison.
@@ -72,9 +91,13 @@ func FamilyName() Comparison {
 // BirthDate returns the default birth-date comparison.
 func BirthDate() Comparison { return Comparison{Name: "birth_date", Kind: KindBirthDate} }
 
-// ID returns an identifier comparison on role (normalize.RoleSSID or RoleLocalID).
+// ID returns an identifier comparison on role (normalize.RoleSSID or RoleLocalID). Its
+// one_edit level counts only when the given names agree (exact, nickname, a typo, or
+// one's given name the other's middle name): see Requirement.
 func ID(role normalize.Role) Comparison {
-	return Comparison{Name: string(role), Kind: KindID, Role: role}
+	return Comparison{Name: string(role), Kind: KindID, Role: role, Requires: []Requirement{{
+		Level: "one_edit", Comparison: "given_name", Levels: []string{"exact", "nickname", "jaro_winkler>=0.92", "middle_swapped"},
+	}}}
 }
 
 // Exact returns an exact-match comparison on role.
@@ -87,6 +110,12 @@ func Text(role normalize.Role, thresholds ...float64) Comparison {
 	return Comparison{Name: string(role), Kind: KindText, Role: role, Thresholds: thresholds}
 }
 
+// Location returns the comparison of address, zip and city with the given address
+// thresholds.
+func Location(thresholds ...float64) Comparison {
+	return Comparison{Name: "location", Kind: KindLocation, Thresholds: thresholds}
+}
+
 // NameSwap returns the given–family swap comparison.
 func NameSwap() Comparison { return Comparison{Name: "name_swap", Kind: KindNameSwap} }
 
@@ -94,7 +123,7 @@ func NameSwap() Comparison { return Comparison{Name: "name_swap", Kind: KindName
 func StudentComparisons() []Comparison {
 	return []Comparison{
 		GivenName(), FamilyName(), BirthDate(), ID(normalize.RoleSSID),
-		Exact(normalize.RoleSex), Exact(normalize.RoleZip), Text(normalize.RoleAddress, 0.9, 0.8), NameSwap(),
+		Exact(normalize.RoleSex), Location(0.9), NameSwap(),
 	}
 }
 
@@ -135,6 +164,12 @@ func (c Comparison) LevelNames() []string {
 		jw()
 	case KindNameSwap:
 		names[1] = "swapped"
+	case KindLocation:
+		names[1] = "address"
+		for _, t := range c.Thresholds {
+			names = append(names, "address_"+jwLevelName(t))
+		}
+		names = append(names, "zip", "city")
 	}
 	return append(names, "else")
 }
@@ -142,7 +177,7 @@ func (c Comparison) LevelNames() []string {
 // Validate reports what is wrong with the comparison.
 func (c Comparison) Validate() error {
 	switch c.Kind {
-	case KindGivenName, KindFamilyName, KindBirthDate, KindNameSwap:
+	case KindGivenName, KindFamilyName, KindBirthDate, KindNameSwap, KindLocation:
 	case KindID, KindExact, KindText:
 		if _, ok := accessorFor(c.Role); !ok {
 			return fmt.Errorf("score: comparison %q: kind %s cannot compare role %q", c.Name, c.Kind, c.Role)

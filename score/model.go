@@ -110,6 +110,9 @@ func (m *Model) Validate() error {
 	if len(m.M) != len(m.Comparisons) || len(m.U) != len(m.Comparisons) {
 		return fmt.Errorf("score: %d comparisons but m for %d and u for %d", len(m.Comparisons), len(m.M), len(m.U))
 	}
+	if _, err := requirementMasks(m.Comparisons); err != nil {
+		return err
+	}
 	for c, comp := range m.Comparisons {
 		k, err := compile(comp)
 		if err != nil {
@@ -182,6 +185,49 @@ type Scorer struct {
 	lay    layout
 	ops    []fastOp
 	sa, sb *sketch
+	// swapMask clears the given- and family-name levels of a key whose name-swap level is
+	// swapped (swapBit set): the swap comparison then carries the names' evidence, which
+	// would otherwise count twice against the pair (both names "else").
+	swapBit, swapMask uint64
+	// requires are the comparisons' requirements as level masks.
+	requires []requirementMask
+}
+
+// requirementMask is a Requirement by index: level level of comparison comp counts only
+// when comparison other's level is a bit set in allowed.
+type requirementMask struct {
+	comp, other int
+	level       uint8
+	allowed     uint32
+}
+
+// requirementMasks compiles the comparisons' requirements. A requirement naming a
+// comparison the model does not have is dropped: the level then always counts.
+func requirementMasks(comps []Comparison) ([]requirementMask, error) {
+	var out []requirementMask
+	for c, comp := range comps {
+		for _, r := range comp.Requires {
+			l := slices.Index(comp.LevelNames(), r.Level)
+			if l < 1 {
+				return nil, fmt.Errorf("score: comparison %q requires for level %q, which it does not have", comp.Name, r.Level)
+			}
+			o := slices.IndexFunc(comps, func(x Comparison) bool { return x.Name == r.Comparison })
+			if o < 0 {
+				continue
+			}
+			names := comps[o].LevelNames()
+			var allowed uint32
+			for _, name := range r.Levels {
+				k := slices.Index(names, name)
+				if k < 0 {
+					return nil, fmt.Errorf("score: comparison %q requires %q at level %q, which it does not have", comp.Name, r.Comparison, name)
+				}
+				allowed |= 1 << k
+			}
+			out = append(out, requirementMask{comp: c, other: o, level: uint8(l), allowed: allowed})
+		}
+	}
+	return out, nil
 }
 
 // Scorer returns a scorer of records of a against records of b. It keeps a compact
@@ -226,6 +272,19 @@ func (m *Model) scorer(a, b *normalize.Table, like *Scorer) (*Scorer, error) {
 		s.uExact[c] = math.Max(m.U[c][LevelExact], minProbability)
 	}
 	s.fillTF()
+	s.swapMask = ^uint64(0)
+	for c, k := range s.comps {
+		switch k.Kind {
+		case KindNameSwap:
+			s.swapBit = 1 << (4 * c) // level 1, swapped
+		case KindGivenName, KindFamilyName:
+			s.swapMask &^= 15 << (4 * c)
+		}
+	}
+	if s.swapBit == 0 {
+		s.swapMask = ^uint64(0)
+	}
+	s.requires, _ = requirementMasks(m.Comparisons) // validated above
 	s.lay, s.ops = planSketch(s.comps)
 	if like != nil && slices.Equal(like.lay.features, s.lay.features) {
 		s.sa, s.sb = like.sa, like.sb
@@ -342,18 +401,27 @@ func (s *Scorer) AppendLevels(dst []uint8, i, j int) []uint8 {
 // 4c to 4c+3: the key under which PatternCounts counts it.
 func (s *Scorer) Key(i, j int) uint64 {
 	x, y := s.rows(i, j)
+	var key uint64
 	if x == nil {
-		var key uint64
 		for c := range s.comps {
 			key |= uint64(s.comps[c].level(s.a, i, s.b, j)) << (4 * c)
 		}
-		return key
+	} else {
+		var deferred uint32
+		key, deferred = s.fastKey(x, y, i, j)
+		for deferred != 0 {
+			c := bits.TrailingZeros32(deferred)
+			deferred &= deferred - 1
+			key |= uint64(s.comps[c].level(s.a, i, s.b, j)) << (4 * c)
+		}
 	}
-	key, deferred := s.fastKey(x, y, i, j)
-	for deferred != 0 {
-		c := bits.TrailingZeros32(deferred)
-		deferred &= deferred - 1
-		key |= uint64(s.comps[c].level(s.a, i, s.b, j)) << (4 * c)
+	if key&(15*s.swapBit) == s.swapBit && s.swapBit != 0 {
+		key &= s.swapMask
+	}
+	for _, r := range s.requires {
+		if LevelOf(key, r.comp) == r.level && r.allowed&(1<<LevelOf(key, r.other)) == 0 {
+			key &^= 15 << (4 * r.comp)
+		}
 	}
 	return key
 }

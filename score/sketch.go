@@ -159,6 +159,10 @@ func planSketch(comps []compiled) (layout, []fastOp) {
 		case KindNameSwap:
 			code = opNameSwap
 			k.off = [3]int{l.place(feature{featKey, normalize.RoleGiven}), l.place(feature{featKey, normalize.RoleFamily})}
+		case KindLocation:
+			code = opLocation
+			k.off = [3]int{l.place(feature{featText, normalize.RoleAddress}), l.place(feature{featExact, normalize.RoleZip}),
+				l.place(feature{featText, normalize.RoleCity})}
 		}
 		ops[c] = fastOp{code: code, off0: k.off[0], off1: k.off[1], k: k}
 	}

@@ -28,6 +28,7 @@ const (
 	opExact
 	opText
 	opNameSwap
+	opLocation
 )
 
 // fastKey is Key from the rows of two records: the levels the rows decide, packed, and
@@ -55,6 +56,8 @@ func (s *Scorer) fastKey(x, y []byte, i, j int) (key uint64, deferred uint32) {
 		case opNameSwap:
 			p := op.off1
 			l, ok = nameSwapFast(x[o:o+24], x[p:p+24], y[o:o+24], y[p:p+24])
+		case opLocation:
+			l, ok = op.k.locationFast(x, y)
 		default:
 			ok = false
 		}
@@ -339,6 +342,61 @@ func (k *compiled) textFast(x, y []byte) (uint8, bool) {
 		return l, true
 	}
 	return k.elseLevel(), true
+}
+
+// locationFast is locationLevel on the address and city featTexts and the zip featExact.
+func (k *compiled) locationFast(x, y []byte) (uint8, bool) {
+	oa, oz, oc := k.off[0], k.off[1], k.off[2]
+	compared := false
+	switch l, ok := k.textFast(x[oa:oa+48], y[oa:oa+48]); {
+	case !ok:
+		return 0, false
+	case l == k.elseLevel():
+		compared = true
+	case l != LevelNull:
+		return l, true
+	}
+	switch l, ok := exactFast(binary.LittleEndian.Uint64(x[oz:]), binary.LittleEndian.Uint64(y[oz:])); {
+	case !ok:
+		return 0, false
+	case l == LevelExact:
+		return uint8(k.levels - 3), true
+	case l != LevelNull:
+		compared = true
+	}
+	cx, cy := x[oc:oc+48], y[oc:oc+48]
+	if (cx[textFlags]|cy[textFlags])&textDefer != 0 {
+		return 0, false
+	}
+	lx, ly := int(cx[textLen]), int(cy[textLen])
+	if lx > 0 && ly > 0 {
+		if cityAlike(cx, cy, lx, ly) {
+			return uint8(k.levels - 2), true
+		}
+		compared = true
+	}
+	if compared {
+		return k.elseLevel(), true
+	}
+	return LevelNull, true
+}
+
+// cityAlike reports whether two city featTexts hold the same key or keys with
+// Jaro–Winkler ≥ cityThreshold, skipping the metric when their letter counts bound it
+// below.
+func cityAlike(x, y []byte, lx, ly int) bool {
+	bx, by := x[:lx], y[:ly]
+	if lx == ly && string(bx) == string(by) {
+		return true
+	}
+	common := bits.OnesCount64(binary.LittleEndian.Uint64(x[textCounts:])&binary.LittleEndian.Uint64(y[textCounts:])) +
+		bits.OnesCount64(binary.LittleEndian.Uint64(x[textCounts+8:])&binary.LittleEndian.Uint64(y[textCounts+8:]))
+	m := float64(min(common, lx, ly))
+	jaro := (m/float64(lx) + m/float64(ly) + 1) / 3
+	if jaro+0.4*(1-jaro) < cityThreshold {
+		return false
+	}
+	return jaroWinklerBytes(bx, by) >= cityThreshold
 }
 
 // nameSwapFast is nameSwapLevel on the given and family keys of two records.

@@ -33,6 +33,18 @@ type UOptions struct {
 	// Scorer, when set, is a scorer of t with any model whose compact copy of t
 	// EstimateU reuses (see Scorer.WithModel) instead of making its own.
 	Scorer *Scorer
+	// Exclude, when set, leaves out the pairs it reports (the candidate pairs, when the
+	// sample stands for the pairs blocking did not choose).
+	Exclude func(i, j int) bool
+}
+
+// Sample is the comparison vectors of pairs drawn from a table.
+type Sample struct {
+	Patterns PatternCounts
+	// Drawn is the number of pairs counted; Exhaustive says they are every eligible pair
+	// rather than a random draw.
+	Drawn      int64
+	Exhaustive bool
 }
 
 // EstimateU returns a starting model for the comparisons on table t: u of every level
@@ -48,16 +60,8 @@ func EstimateU(ctx context.Context, comps []Comparison, t *normalize.Table, opt 
 		return Model{}, err
 	}
 	m.TermFrequencies = CountTerms(comps, t)
-	n := t.Len()
-	if n < 2 {
+	if t.Len() < 2 {
 		return m, nil
-	}
-	if opt.Sources != nil && len(opt.Sources) != n {
-		return Model{}, fmt.Errorf("score: %d sources for %d records", len(opt.Sources), n)
-	}
-	pairs := opt.Pairs
-	if pairs <= 0 {
-		pairs = 1_000_000
 	}
 	var s *Scorer
 	if opt.Scorer != nil && opt.Scorer.a == t && opt.Scorer.b == t {
@@ -68,13 +72,44 @@ func EstimateU(ctx context.Context, comps []Comparison, t *normalize.Table, opt 
 	if err != nil {
 		return Model{}, err
 	}
-	// Workers draw fixed shares with their own seeded generators, so the estimate is the
-	// same whatever the scheduling.
+	sample, err := SamplePatterns(ctx, s, opt)
+	if err != nil {
+		return Model{}, err
+	}
+	m.U = UFromSample(len(m.U), func(c int) int { return len(m.U[c]) }, sample.Patterns)
+	return m, nil
+}
+
+// SamplePatterns counts the comparison vectors of opt.Pairs (default 1,000,000) random
+// pairs of the scorer's table, in 8 shares drawn in parallel, each with its own generator
+// seeded from opt.Seed, so that the count does not depend on scheduling. When the table
+// has no more eligible pairs than that (pairs across sources when opt.Sources is set, not
+// excluded by opt.Exclude), it counts every one of them instead.
+func SamplePatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
+	t := s.b
+	n := t.Len()
+	if s.a != t {
+		return Sample{}, errors.New("score: sampling pairs needs a scorer of one table against itself")
+	}
+	if opt.Sources != nil && len(opt.Sources) != n {
+		return Sample{}, fmt.Errorf("score: %d sources for %d records", len(opt.Sources), n)
+	}
 	if opt.Order != nil && len(opt.Order) != n {
-		return Model{}, fmt.Errorf("score: order of %d records for %d records", len(opt.Order), n)
+		return Sample{}, fmt.Errorf("score: order of %d records for %d records", len(opt.Order), n)
+	}
+	pairs := opt.Pairs
+	if pairs <= 0 {
+		pairs = 1_000_000
+	}
+	if n < 2 {
+		return Sample{Patterns: PatternCounts{}, Exhaustive: true}, nil
+	}
+	if float64(n)*float64(n-1)/2 <= float64(pairs) {
+		return allPatterns(ctx, s, opt)
 	}
 	const shares = 8
-	perWorker := make([][][]float64, shares)
+	perShare := make([]PatternCounts, shares)
+	drawn := make([]int64, shares)
 	var wg sync.WaitGroup
 	var cancelled atomic.Bool
 	var nextShare atomic.Int32
@@ -91,7 +126,8 @@ func EstimateU(ctx context.Context, comps []Comparison, t *normalize.Table, opt 
 				if w < pairs%shares {
 					share++
 				}
-				if !drawShare(ctx, s, t, opt, n, w, share, perWorker) {
+				perShare[w], drawn[w] = drawShare(ctx, s, opt, n, w, share)
+				if perShare[w] == nil {
 					cancelled.Store(true)
 					return
 				}
@@ -100,50 +136,94 @@ func EstimateU(ctx context.Context, comps []Comparison, t *normalize.Table, opt 
 	}
 	wg.Wait()
 	if cancelled.Load() {
-		return Model{}, ctx.Err()
+		return Sample{}, ctx.Err()
 	}
-	counts := perWorker[0]
-	for _, wc := range perWorker[1:] {
-		for c := range counts {
-			for l := range counts[c] {
-				counts[c][l] += wc[c][l]
-			}
-		}
+	out := Sample{Patterns: PatternCounts{}}
+	for w := range perShare {
+		out.Patterns.Merge(perShare[w])
+		out.Drawn += drawn[w]
 	}
-	for c := range counts {
-		m.U[c] = smoothed(counts[c])
-	}
-	return m, nil
+	return out, nil
 }
 
-// drawShare draws share random pairs with generator w and counts their levels into
-// out[w]. It returns false when ctx is cancelled.
-func drawShare(ctx context.Context, s *Scorer, t *normalize.Table, opt UOptions, n, w, share int, out [][][]float64) bool {
-	counts := make([][]float64, len(s.comps))
-	for c := range counts {
-		counts[c] = make([]float64, s.comps[c].levels)
-	}
-	out[w] = counts
+// drawShare draws share random pairs with generator w and counts their comparison
+// vectors. It returns nil when ctx is cancelled.
+func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (PatternCounts, int64) {
+	counts := PatternCounts{}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed+uint64(w)))
 	drawn := 0
 	for tries := 0; drawn < share && tries < 4*share; tries++ {
 		if tries%65536 == 0 && ctx.Err() != nil {
-			return false
+			return nil, 0
 		}
 		i, j := rng.IntN(n), rng.IntN(n)
 		if opt.Order != nil {
 			i, j = int(opt.Order[i]), int(opt.Order[j])
 		}
-		if i == j || (opt.Sources != nil && opt.Sources[i] == opt.Sources[j]) {
+		if i == j || (opt.Sources != nil && opt.Sources[i] == opt.Sources[j]) || (opt.Exclude != nil && opt.Exclude(i, j)) {
 			continue
 		}
 		drawn++
-		key := s.Key(i, j)
-		for c := range s.comps {
-			counts[c][LevelOf(key, c)]++
-		}
+		counts[s.Key(i, j)]++
 	}
-	return true
+	return counts, int64(drawn)
+}
+
+// allPatterns counts the comparison vectors of every eligible pair, rows shared out among
+// the cores.
+func allPatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
+	n := s.b.Len()
+	workers := runtime.GOMAXPROCS(0)
+	perWorker := make([]PatternCounts, workers)
+	drawn := make([]int64, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		perWorker[w] = PatternCounts{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				for j := i + 1; j < n; j++ {
+					if (opt.Sources != nil && opt.Sources[i] == opt.Sources[j]) || (opt.Exclude != nil && opt.Exclude(i, j)) {
+						continue
+					}
+					perWorker[w][s.Key(i, j)]++
+					drawn[w]++
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return Sample{}, err
+	}
+	out := Sample{Patterns: PatternCounts{}, Exhaustive: true}
+	for w := range perWorker {
+		out.Patterns.Merge(perWorker[w])
+		out.Drawn += drawn[w]
+	}
+	return out, nil
+}
+
+// UFromSample returns each comparison's level probabilities among the sampled pairs,
+// with half a pair added to every level (the null level excepted) so that none is 0.
+func UFromSample(comps int, levels func(c int) int, patterns PatternCounts) [][]float64 {
+	out := make([][]float64, comps)
+	for c := range out {
+		counts := make([]float64, levels(c))
+		for k, n := range patterns {
+			if l := int(LevelOf(k, c)); l < len(counts) {
+				counts[l] += float64(n)
+			}
+		}
+		out[c] = smoothed(counts)
+	}
+	return out
 }
 
 // smoothed turns level counts (index 0, null, ignored) into probabilities, with half a
@@ -225,6 +305,24 @@ type EMOptions struct {
 	// prior becomes the share of all pairs that match, taking the pairs blocking left out
 	// as non-matches, as it must be when u comes from random pairs.
 	AllPairs float64
+	// Background holds the comparison vectors of a sample of the pairs blocking left out,
+	// each standing for BackgroundScale pairs. With it EM runs over every pair of the
+	// roll, as if nothing had been blocked: the non-match class is then the roll's
+	// strangers, not the near misses blocking chose, and the prior is the share of all
+	// pairs that match.
+	Background      PatternCounts
+	BackgroundScale float64
+	// MinExact, by comparison index, is the least m of the exact level (0: none): a
+	// bound from what the comparison means, such as "most records of one person agree on
+	// the birth date", that keeps EM from settling on a class other than the person (a
+	// household shares a family name and an address, not a birth date). Where the bound
+	// holds EM at it, the report's Bound lists the comparison.
+	MinExact []float64
+	// Progress, when set, is called after each iteration.
+	Progress func(iteration int, maxChange float64)
+	// Unordered lets fuzzier levels outweigh stronger ones. By default every M step keeps
+	// each comparison's weights ordered as its levels are (see OrderLevels).
+	Unordered bool
 }
 
 // EMReport says how training went. Converged is false when EM stopped at the iteration
@@ -234,6 +332,13 @@ type EMReport struct {
 	Converged  bool
 	// MaxChange is the largest parameter change of the last iteration.
 	MaxChange float64
+	// LogLikelihood is the data's log-likelihood under the model of the last E step.
+	LogLikelihood float64
+	// Pairs is the number of pairs EM ran over (candidates and background).
+	Pairs float64
+	// Bound lists, by comparison index, the m EM would have given the exact level where
+	// EMOptions.MinExact held it at its bound in the last iteration, else 0.
+	Bound []float64
 }
 
 // pattern is a distinct comparison vector with its count.
@@ -250,7 +355,7 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 	if err := start.Validate(); err != nil {
 		return Model{}, EMReport{}, err
 	}
-	if len(counts) == 0 {
+	if len(counts) == 0 && len(opt.Background) == 0 {
 		return Model{}, EMReport{}, errors.New("score: EM needs at least one candidate pair")
 	}
 	maxIter := opt.MaxIterations
@@ -262,19 +367,28 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 		tol = 1e-5
 	}
 	nc := len(start.Comparisons)
-	if (opt.Ignore != nil && len(opt.Ignore) != nc) || (opt.Fixed != nil && len(opt.Fixed) != nc) {
+	if (opt.Ignore != nil && len(opt.Ignore) != nc) || (opt.Fixed != nil && len(opt.Fixed) != nc) || (opt.MinExact != nil && len(opt.MinExact) != nc) {
 		return Model{}, EMReport{}, fmt.Errorf("score: EM options ignore %d and fix %d comparisons of a model of %d", len(opt.Ignore), len(opt.Fixed), nc)
 	}
 	ignored := func(c int) bool { return opt.Ignore != nil && opt.Ignore[c] }
 	fixed := func(c int) bool { return ignored(c) || (opt.Fixed != nil && opt.Fixed[c]) }
-	pats := make([]pattern, 0, len(counts))
-	keys := make([]uint64, 0, len(counts))
-	for k := range counts {
+	weights := make(map[uint64]float64, len(counts)+len(opt.Background))
+	for k, n := range counts {
+		weights[k] += float64(n)
+	}
+	if opt.BackgroundScale > 0 {
+		for k, n := range opt.Background {
+			weights[k] += float64(n) * opt.BackgroundScale
+		}
+	}
+	pats := make([]pattern, 0, len(weights))
+	keys := make([]uint64, 0, len(weights))
+	for k := range weights {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys) // a fixed order makes the floating-point sums reproducible
 	for _, k := range keys {
-		p := pattern{levels: make([]uint8, nc), count: float64(counts[k])}
+		p := pattern{levels: make([]uint8, nc), count: weights[k]}
 		for c := range nc {
 			p.levels[c] = LevelOf(k, c)
 			if int(p.levels[c]) >= len(start.M[c]) {
@@ -301,17 +415,19 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			clear(newM[c])
 			clear(newU[c])
 		}
-		var matched, total float64
-		logPrior := math.Log(m.Prior) - math.Log(1-m.Prior)
+		var matched, total, loglik float64
 		for _, p := range pats {
-			// Posterior that the pattern is a match, from the log-likelihood ratio.
-			llr := logPrior
+			// Posterior that the pattern is a match, from the log-likelihoods of the two
+			// classes.
+			lm, lu := math.Log(m.Prior), math.Log1p(-m.Prior)
 			for c, l := range p.levels {
 				if l != LevelNull && !ignored(c) {
-					llr += math.Log(math.Max(m.M[c][l], minProbability)) - math.Log(math.Max(m.U[c][l], minProbability))
+					lm += math.Log(math.Max(m.M[c][l], minProbability))
+					lu += math.Log(math.Max(m.U[c][l], minProbability))
 				}
 			}
-			g := 1 / (1 + math.Exp(-llr))
+			g := 1 / (1 + math.Exp(lu-lm))
+			loglik += p.count * (max(lm, lu) + math.Log1p(math.Exp(-math.Abs(lm-lu))))
 			wm, wu := p.count*g, p.count*(1-g)
 			matched += wm
 			total += p.count
@@ -347,6 +463,23 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			if !opt.FixU {
 				move(m.U[c], newU[c])
 			}
+			floor := 0.0
+			if opt.MinExact != nil {
+				floor = opt.MinExact[c]
+			}
+			if rep.Bound == nil {
+				rep.Bound = make([]float64, nc)
+			}
+			rep.Bound[c] = 0
+			if m.M[c][LevelExact] < floor {
+				rep.Bound[c] = m.M[c][LevelExact]
+			}
+			for range 2 {
+				liftExact(m.M[c], floor)
+				if !opt.Unordered {
+					OrderLevels(m.M[c], m.U[c])
+				}
+			}
 		}
 		if opt.AllPairs > total {
 			total = opt.AllPairs
@@ -354,13 +487,30 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 		prior := math.Min(math.Max(matched/total, 1e-12), 1-1e-9)
 		change = math.Max(change, math.Abs(prior-m.Prior)/m.Prior) // relative: the prior may be tiny
 		m.Prior = prior
-		rep.MaxChange = change
+		rep.MaxChange, rep.LogLikelihood, rep.Pairs = change, loglik, total
+		if opt.Progress != nil {
+			opt.Progress(rep.Iterations, change)
+		}
 		if change < tol {
 			rep.Converged = true
 			break
 		}
 	}
 	return m, rep, nil
+}
+
+// liftExact raises m's exact level to floor, scaling the other levels down to keep the
+// sum: the most likely m under the bound.
+func liftExact(m []float64, floor float64) {
+	x := m[LevelExact]
+	if x >= floor || x >= 1 {
+		return
+	}
+	scale := (1 - floor) / (1 - x)
+	for l := LevelExact + 1; l < len(m); l++ {
+		m[l] *= scale
+	}
+	m[LevelExact] = floor
 }
 
 func cloneModel(m Model) Model {

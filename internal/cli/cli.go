@@ -10,12 +10,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	studentlink "github.com/studentlink/studentlink"
+	"github.com/studentlink/studentlink/block"
 	"github.com/studentlink/studentlink/match"
 )
 
@@ -38,6 +41,7 @@ type Flags struct {
 	SplitBy string
 	Workers int
 	Quiet   bool
+	Verbose bool
 }
 
 type multi struct{ to *[]string }
@@ -66,6 +70,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Problems, "problems", "", "write values that could not be used to `file`")
 	fs.IntVar(&f.Workers, "workers", 0, "goroutines (default: all cores)")
 	fs.BoolVar(&f.Quiet, "quiet", false, "no progress line on stderr")
+	fs.BoolVar(&f.Verbose, "v", false, "also print the training report: m, u and weight of every level, the prior, warnings")
 }
 
 // Embedded sample roll and its truth, used when no -in is given.
@@ -74,104 +79,30 @@ const (
 	SampleTruth = "testdata/synth/truth.csv"
 )
 
+// Outcome is what a run produced: the result, and its evaluation when truth was given.
+type Outcome struct {
+	Settings    match.Settings
+	Result      *match.Result
+	Elapsed     time.Duration
+	ModelLoaded bool
+	// Evaluation and Blocking are set when truth was given: pairwise precision and recall
+	// of the clusters, and how many true pairs blocking made candidates.
+	Evaluation *match.Evaluation
+	Blocking   *block.Completeness
+}
+
 // Run does the whole job the flags describe, writing the summary to stdout and progress to
 // stderr.
 func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
-	settings, err := loadSettings(f)
+	o, err := Execute(ctx, f, stderr)
 	if err != nil {
 		return err
 	}
-	roll, err := settings.NewRoll()
-	if err != nil {
-		return err
+	printSummary(stdout, o)
+	if f.Verbose {
+		printTraining(stdout, o.Result)
 	}
-	truthFile := f.TruthFile
-	var truthData []byte
-	if len(f.In) == 0 {
-		data, err := studentlink.Testdata.ReadFile(SampleRoll)
-		if err != nil {
-			return err
-		}
-		if err := readSample(roll, data, f.SplitBy); err != nil {
-			return err
-		}
-		if truthFile == "" && f.Truth == "" {
-			truthData, _ = studentlink.Testdata.ReadFile(SampleTruth)
-			truthFile = SampleTruth
-		}
-	}
-	for _, in := range f.In {
-		if err := roll.ReadCSVFile(in); err != nil {
-			return err
-		}
-	}
-	linker, err := match.New(settings)
-	if err != nil {
-		return err
-	}
-	modelLoaded := false
-	if f.Model != "" {
-		if b, err := os.ReadFile(f.Model); err == nil {
-			if linker, err = match.Load(bytes.NewReader(b)); err != nil {
-				return fmt.Errorf("%s: %w", f.Model, err)
-			}
-			modelLoaded = true
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	opt := match.RunOptions{Workers: f.Workers}
-	if !f.Quiet {
-		opt.Progress = progressLine(stderr)
-	}
-	if f.IDs != "" {
-		if opt.EarlierIDs, err = readPairs(f.IDs, "record_id", "cluster_id"); err != nil {
-			return err
-		}
-	}
-	start := time.Now()
-	res, err := linker.Run(ctx, roll, opt)
-	if !f.Quiet {
-		fmt.Fprintln(stderr)
-	}
-	if err != nil {
-		return err
-	}
-	elapsed := time.Since(start)
-	if f.Model != "" && !modelLoaded {
-		if err := writeFile(f.Model, linker.Save); err != nil {
-			return err
-		}
-	}
-	printSummary(stdout, settings, res, elapsed)
-	var truth []string
-	switch {
-	case f.Truth != "":
-		if truth, err = truthColumn(roll, f.Truth, f.TruthRe); err != nil {
-			return err
-		}
-	case truthFile != "":
-		if truthData == nil {
-			if truthData, err = os.ReadFile(truthFile); err != nil {
-				return err
-			}
-		}
-		if truth, err = truthFromFile(roll, truthFile, truthData); err != nil {
-			return err
-		}
-	}
-	if truth != nil {
-		var sources []int32
-		if settings.Mode == match.ModeLink {
-			sources = roll.Source
-		}
-		ev, err := match.Evaluate(res.Label, truth, sources)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "truth:          %d true students, %d true pairs\n", ev.TrueClusters, ev.TruePairs)
-		fmt.Fprintf(stdout, "pairwise:       precision %.4f  recall %.4f  F1 %.4f\n", ev.Precision, ev.Recall, ev.F1)
-	}
+	res := o.Result
 	outputs := []struct {
 		path  string
 		write func(io.Writer) error
@@ -188,6 +119,119 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	return nil
+}
+
+// Execute reads the inputs, links them and evaluates the result against the truth when
+// the flags give one; progress goes to stderr.
+func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
+	settings, err := loadSettings(f)
+	if err != nil {
+		return nil, err
+	}
+	roll, err := settings.NewRoll()
+	if err != nil {
+		return nil, err
+	}
+	truthFile := f.TruthFile
+	var truthData []byte
+	if len(f.In) == 0 {
+		data, err := studentlink.Testdata.ReadFile(SampleRoll)
+		if err != nil {
+			return nil, err
+		}
+		if err := readSample(roll, data, f.SplitBy); err != nil {
+			return nil, err
+		}
+		if truthFile == "" && f.Truth == "" {
+			truthData, _ = studentlink.Testdata.ReadFile(SampleTruth)
+			truthFile = SampleTruth
+		}
+	}
+	for _, in := range f.In {
+		if err := roll.ReadCSVFile(in); err != nil {
+			return nil, err
+		}
+	}
+	linker, err := match.New(settings)
+	if err != nil {
+		return nil, err
+	}
+	o := &Outcome{Settings: settings}
+	if f.Model != "" {
+		if b, err := os.ReadFile(f.Model); err == nil {
+			if linker, err = match.Load(bytes.NewReader(b)); err != nil {
+				return nil, fmt.Errorf("%s: %w", f.Model, err)
+			}
+			o.ModelLoaded = true
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	opt := match.RunOptions{Workers: f.Workers}
+	if !f.Quiet {
+		opt.Progress = progressLine(stderr)
+	}
+	if f.IDs != "" {
+		if opt.EarlierIDs, err = readPairs(f.IDs, "record_id", "cluster_id"); err != nil {
+			return nil, err
+		}
+	}
+	start := time.Now()
+	res, err := linker.Run(ctx, roll, opt)
+	if !f.Quiet {
+		fmt.Fprintln(stderr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.Result, o.Elapsed = res, time.Since(start)
+	if f.Model != "" && !o.ModelLoaded {
+		if err := writeFile(f.Model, linker.Save); err != nil {
+			return nil, err
+		}
+	}
+	var truth []string
+	switch {
+	case f.Truth != "":
+		if truth, err = truthColumn(roll, f.Truth, f.TruthRe); err != nil {
+			return nil, err
+		}
+	case truthFile != "":
+		if truthData == nil {
+			if truthData, err = os.ReadFile(truthFile); err != nil {
+				return nil, err
+			}
+		}
+		if truth, err = truthFromFile(roll, truthFile, truthData); err != nil {
+			return nil, err
+		}
+	}
+	if truth != nil {
+		if err := o.evaluate(ctx, linker, truth, opt); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// evaluate scores the clusters and the blocking rules against the truth.
+func (o *Outcome) evaluate(ctx context.Context, linker *match.Linker, truth []string, opt match.RunOptions) error {
+	roll := o.Result.Prepared.Roll
+	var sources []int32
+	if linker.Settings().Mode == match.ModeLink {
+		sources = roll.Source
+	}
+	ev, err := match.Evaluate(o.Result.Label, truth, sources)
+	if err != nil {
+		return err
+	}
+	o.Evaluation = &ev
+	c, err := linker.MeasureBlocking(ctx, o.Result.Prepared, truth, opt)
+	if err != nil {
+		return err
+	}
+	o.Blocking = &c
 	return nil
 }
 
@@ -212,7 +256,8 @@ func loadSettings(f Flags) (match.Settings, error) {
 	return s, s.Validate()
 }
 
-func printSummary(w io.Writer, s match.Settings, res *match.Result, elapsed time.Duration) {
+func printSummary(w io.Writer, o *Outcome) {
+	s, res := o.Settings, o.Result
 	roll := res.Prepared.Roll
 	sizes := map[int]int{}
 	for _, c := range res.Clusters() {
@@ -226,7 +271,44 @@ func printSummary(w io.Writer, s match.Settings, res *match.Result, elapsed time
 	if len(res.IDChanges) > 0 {
 		fmt.Fprintf(w, "id changes:     %d student(s) split or merged since the earlier run\n", len(res.IDChanges))
 	}
-	fmt.Fprintf(w, "time:           %.2fs\n", elapsed.Seconds())
+	for _, d := range res.Dropped {
+		fmt.Fprintf(w, "dropped:        %s\n", d)
+	}
+	fmt.Fprintf(w, "time:           %.2fs\n", o.Elapsed.Seconds())
+	if ev := o.Evaluation; ev != nil {
+		fmt.Fprintf(w, "truth:          %d true students, %d true pairs\n", ev.TrueClusters, ev.TruePairs)
+		if b := o.Blocking; b != nil {
+			fmt.Fprintf(w, "blocking:       %d of %d true pairs are candidates (pair completeness %.4f)\n", b.Found, b.TruePairs, b.PairCompleteness)
+		}
+		fmt.Fprintf(w, "pairwise:       precision %.4f  recall %.4f  F1 %.4f\n", ev.Precision, ev.Recall, ev.F1)
+	}
+}
+
+// printTraining prints how the model was trained and its parameters.
+func printTraining(w io.Writer, res *match.Result) {
+	if tr := res.Training; tr != nil {
+		fmt.Fprintf(w, "training:       %s; %d candidate pairs, %d other pairs %s of %.0f\n", tr.Method, tr.CandidatePairs, tr.SampledPairs,
+			map[bool]string{true: "counted", false: "sampled"}[tr.Exhaustive], tr.AllPairs-float64(tr.CandidatePairs))
+		fmt.Fprintf(w, "EM:             %d iterations, converged %v, last change %.2g, log-likelihood %.6g\n", tr.EM.Iterations, tr.EM.Converged, tr.EM.MaxChange, tr.EM.LogLikelihood)
+		for _, warn := range tr.Warnings {
+			fmt.Fprintf(w, "warning:        %s\n", warn)
+		}
+	} else {
+		fmt.Fprintln(w, "training:       none (model loaded)")
+	}
+	m := res.Model
+	fmt.Fprintf(w, "prior:          %.4g (%+.2f bits)\n", m.Prior, math.Log2(m.Prior/(1-m.Prior)))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "comparison\tlevel\tm\tu\tweight")
+	for c, comp := range m.Comparisons {
+		for l, name := range comp.LevelNames() {
+			if l == 0 {
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.4g\t%.4g\t%+.2f\n", comp.Name, name, m.M[c][l], m.U[c][l], math.Log2(math.Max(m.M[c][l], 1e-6)/math.Max(m.U[c][l], 1e-6)))
+		}
+	}
+	tw.Flush()
 }
 
 // progressLine draws a one-line progress report on w.

@@ -1,0 +1,256 @@
+// Command evaluate is the accuracy suite: it converts each public ground-truth dataset to
+// the student CSV, links it exactly as `examples/dedupe -in … -mode … -truth-file …`
+// would (the student preset, no per-set settings), and prints per set the records,
+// candidate pairs, pairs per record, blocking pair completeness, pairwise precision,
+// recall and F1, time and peak memory.
+//
+//	go run ./examples/evaluate                      # every set in ../shared/datasets
+//	go run ./examples/evaluate -sets febrl1,census  # some of them
+//	go run ./examples/evaluate -data testdata/accuracy -sets fast
+//
+// Flags:
+//
+//	-data DIR    the datasets folder (default ../shared/datasets, else the embedded subset)
+//	-sets LIST   comma-separated set names, "all" (default) or "fast" (the CI subset)
+//	-preset P    student (default) or person
+//	-md          print the table as Markdown
+//	-list        list the sets and exit
+//
+// Each set runs in a child process of this program, so that its peak memory is its own.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	studentlink "github.com/studentlink/studentlink"
+	"github.com/studentlink/studentlink/internal/cli"
+	"github.com/studentlink/studentlink/internal/datasets"
+)
+
+// Fast lists the sets the embedded subset holds and CI runs.
+var Fast = []string{"census", "dsgen-A-1000", "dsgen-C-1000", "dsgen-D-1000", "dsgen-F-1000", "fake_1000", "febrl1", "febrl4", "ncvr-500-ocp40", "rldata500", "rldata10000"}
+
+// Row is one set's line of the table.
+type Row struct {
+	Set            string   `json:"set"`
+	Mode           string   `json:"mode"`
+	Columns        []string `json:"columns"`
+	Records        int      `json:"records"`
+	Candidates     int64    `json:"candidates"`
+	PairsPerRecord float64  `json:"pairs_per_record"`
+	Completeness   float64  `json:"pair_completeness"`
+	Precision      float64  `json:"precision"`
+	Recall         float64  `json:"recall"`
+	F1             float64  `json:"f1"`
+	TruePairs      int64    `json:"true_pairs"`
+	Seconds        float64  `json:"seconds"`
+	PeakMB         float64  `json:"peak_mb"`
+	Dropped        []string `json:"dropped,omitempty"`
+	Warnings       []string `json:"warnings,omitempty"`
+	Err            string   `json:"error,omitempty"`
+}
+
+func main() {
+	var (
+		data   = flag.String("data", "", "datasets `folder` (default ../shared/datasets, else the embedded subset)")
+		sets   = flag.String("sets", "all", "comma-separated set `names`, all, or fast")
+		preset = flag.String("preset", "student", "settings preset: student or person")
+		md     = flag.Bool("md", false, "print the table as Markdown")
+		list   = flag.Bool("list", false, "list the sets and exit")
+		one    = flag.String("one", "", "run one set in this process and print its row as JSON (used by the suite)")
+	)
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *list {
+		fmt.Println(strings.Join(datasets.Names(), "\n"))
+		return
+	}
+	fsys, where, err := dataFS(*data)
+	if err != nil {
+		fail(err)
+	}
+	if *one != "" {
+		row := RunSet(ctx, fsys, *one, *preset)
+		if err := json.NewEncoder(os.Stdout).Encode(row); err != nil {
+			fail(err)
+		}
+		return
+	}
+	names, err := pick(*sets)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Fprintf(os.Stderr, "datasets: %s; preset %s\n", where, *preset)
+	var rows []Row
+	for _, name := range names {
+		fmt.Fprintf(os.Stderr, "%-16s ", name)
+		row, err := runChild(ctx, name, *data, *preset)
+		if err != nil {
+			row = Row{Set: name, Err: err.Error()}
+		}
+		fmt.Fprintf(os.Stderr, "F1 %.4f  %.1fs\n", row.F1, row.Seconds)
+		rows = append(rows, row)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if *md {
+		WriteMarkdown(os.Stdout, rows)
+	} else {
+		WriteTable(os.Stdout, rows)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "evaluate:", err)
+	os.Exit(1)
+}
+
+// dataFS opens the datasets folder: the one given, ../shared/datasets when it exists, or
+// the embedded subset.
+func dataFS(dir string) (fs.FS, string, error) {
+	if dir == "" {
+		if st, err := os.Stat("../shared/datasets"); err == nil && st.IsDir() {
+			dir = "../shared/datasets"
+		}
+	}
+	if dir == "" {
+		sub, err := fs.Sub(studentlink.Testdata, "testdata/accuracy")
+		return sub, "embedded testdata/accuracy", err
+	}
+	return os.DirFS(dir), dir, nil
+}
+
+func pick(list string) ([]string, error) {
+	switch list {
+	case "all", "":
+		return datasets.Names(), nil
+	case "fast":
+		return Fast, nil
+	}
+	known := datasets.Names()
+	var out []string
+	for _, n := range strings.Split(list, ",") {
+		n = strings.TrimSpace(n)
+		found := false
+		for _, k := range known {
+			found = found || k == n
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown set %q (see -list)", n)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// runChild runs one set in a child process and reads its row and peak memory.
+func runChild(ctx context.Context, name, data, preset string) (Row, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return Row{}, err
+	}
+	args := []string{"-one", name, "-preset", preset}
+	if data != "" {
+		args = append(args, "-data", data)
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return Row{}, fmt.Errorf("%s: %w", name, err)
+	}
+	var row Row
+	if err := json.Unmarshal(out, &row); err != nil {
+		return Row{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		row.PeakMB = float64(ru.Maxrss) / 1024 // Linux reports KB
+	}
+	return row, nil
+}
+
+// RunSet converts one set to student CSV files in a temporary folder and runs them through
+// the dedupe program's own path.
+func RunSet(ctx context.Context, fsys fs.FS, name, preset string) Row {
+	row := Row{Set: name}
+	set, err := datasets.Load(fsys, name)
+	if err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	row.Mode, row.Columns, row.Records = set.Mode, set.Columns, set.Records()
+	dir, err := os.MkdirTemp("", "studentlink-evaluate-")
+	if err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	defer os.RemoveAll(dir)
+	files, truth, err := set.WriteCSV(dir)
+	if err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	start := time.Now()
+	o, err := cli.Execute(ctx, cli.Flags{In: files, Preset: preset, Mode: set.Mode, TruthFile: truth, Quiet: true}, io.Discard)
+	row.Seconds = time.Since(start).Seconds()
+	if err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	row.Candidates = o.Result.CandidatePairs
+	row.PairsPerRecord = float64(row.Candidates) / float64(max(row.Records, 1))
+	if ev := o.Evaluation; ev != nil {
+		row.Precision, row.Recall, row.F1, row.TruePairs = ev.Precision, ev.Recall, ev.F1, ev.TruePairs
+	}
+	if b := o.Blocking; b != nil {
+		row.Completeness = b.PairCompleteness
+	}
+	if o.Evaluation == nil {
+		row.Err = errors.New("no evaluation").Error()
+	}
+	return row
+}
+
+// WriteTable prints rows as an aligned text table.
+func WriteTable(w io.Writer, rows []Row) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "set\tmode\trecords\tcandidates\tper record\tblocking PC\tprecision\trecall\tF1\ttime s\tpeak MB\t")
+	for _, r := range rows {
+		if r.Err != "" {
+			fmt.Fprintf(tw, "%s\t%s\terror: %s\t\t\t\t\t\t\t\t\t\n", r.Set, r.Mode, r.Err)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.4f\t%.4f\t%.4f\t%.4f\t%.1f\t%.0f\t\n",
+			r.Set, r.Mode, r.Records, r.Candidates, r.PairsPerRecord, r.Completeness, r.Precision, r.Recall, r.F1, r.Seconds, r.PeakMB)
+	}
+	tw.Flush()
+}
+
+// WriteMarkdown prints rows as a Markdown table.
+func WriteMarkdown(w io.Writer, rows []Row) {
+	fmt.Fprintln(w, "| set | mode | columns | records | candidate pairs | per record | blocking PC | precision | recall | F1 | time (s) | peak MB |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rows {
+		if r.Err != "" {
+			fmt.Fprintf(w, "| %s | %s | | error: %s | | | | | | | | |\n", r.Set, r.Mode, r.Err)
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %.1f | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f |\n",
+			r.Set, r.Mode, strings.Join(r.Columns, ", "), r.Records, r.Candidates, r.PairsPerRecord, r.Completeness, r.Precision, r.Recall, r.F1, r.Seconds, r.PeakMB)
+	}
+}

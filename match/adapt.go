@@ -1,0 +1,183 @@
+package match
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/studentlink/studentlink/block"
+	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
+)
+
+// Dropped names a comparison, blocking rule or cannot-link rule left out of a run because
+// the roll has no value for a role it reads.
+type Dropped struct {
+	// Kind is "comparison", "blocking rule", "cannot-link rule" or "training session".
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	// Roles are the roles it needs that no record has.
+	Roles []normalize.Role `json:"roles"`
+}
+
+func (d Dropped) String() string {
+	var roles []string
+	for _, r := range d.Roles {
+		roles = append(roles, string(r))
+	}
+	return fmt.Sprintf("%s %q (no record has %s)", d.Kind, d.Name, strings.Join(roles, ", "))
+}
+
+// Dropped returns what the linker's last training left out of its settings for want of
+// data, in the order of the settings.
+func (l *Linker) Dropped() []Dropped { return l.dropped }
+
+// adapt fits the settings to the roll before training: a comparison, blocking rule,
+// cannot-link rule or training session that reads a role no record has a value for is
+// dropped and listed (Linker.Dropped), so that a preset serves a file with any subset of
+// its columns. When no blocking rule is left, the schema-agnostic Nearest rule is added.
+func (l *Linker) adapt(p *Prepared) error {
+	s := l.settings
+	present := presentRoles(p.Table)
+	missing := func(roles []normalize.Role) []normalize.Role {
+		var out []normalize.Role
+		for _, r := range roles {
+			if !present[r] && !slices.Contains(out, r) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	var dropped []Dropped
+	var comps []score.Comparison
+	for _, c := range s.Comparisons {
+		roles := comparisonRoles(c)
+		m := missing(roles)
+		if c.Kind == score.KindLocation && len(m) < len(roles) {
+			m = nil // any of its fields will do
+		}
+		if len(m) > 0 {
+			dropped = append(dropped, Dropped{"comparison", c.Name, m})
+			continue
+		}
+		comps = append(comps, c)
+	}
+	if len(comps) == 0 {
+		return fmt.Errorf("match: settings %q: no comparison has data: the roll has none of the roles they read", s.Name)
+	}
+	has := func(name string) bool {
+		return slices.ContainsFunc(comps, func(c score.Comparison) bool { return c.Name == name })
+	}
+	var rules []block.Rule
+	for _, r := range s.Blocking {
+		var roles []normalize.Role
+		for _, k := range r.Keys {
+			roles = append(roles, k.Role)
+		}
+		if m := missing(roles); len(m) > 0 {
+			dropped = append(dropped, Dropped{"blocking rule", r.Name, m})
+			continue
+		}
+		rules = append(rules, r)
+	}
+	if len(rules) == 0 {
+		rules = append(rules, block.NearestRule())
+	}
+	// A condition on a dropped comparison holds when it admits the null level (every pair
+	// is null there) and otherwise never, which drops its rule.
+	keepRules := func(kind string, rs []CannotLink) []CannotLink {
+		var out []CannotLink
+		for _, r := range rs {
+			var gone []normalize.Role
+			var conds []Condition
+			for _, c := range r.Conditions {
+				if has(c.Comparison) {
+					conds = append(conds, c)
+				} else if !slices.Contains(c.Levels, "null") {
+					k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == c.Comparison })
+					gone = append(gone, comparisonRoles(s.Comparisons[k])...)
+				}
+			}
+			if len(gone) > 0 || len(conds) == 0 {
+				dropped = append(dropped, Dropped{kind, r.Name, missing(gone)})
+				continue
+			}
+			r.Conditions = conds
+			out = append(out, r)
+		}
+		return out
+	}
+	s.CannotLink = keepRules("cannot-link rule", s.CannotLink)
+	var sessions []CannotLink
+	for _, ss := range s.Training.Sessions {
+		sessions = append(sessions, CannotLink(ss))
+	}
+	s.Training.Sessions = nil
+	for _, ss := range keepRules("training session", sessions) {
+		s.Training.Sessions = append(s.Training.Sessions, Session(ss))
+	}
+	if len(s.Training.M) > 0 {
+		known := map[string]map[string]float64{}
+		for name, levels := range s.Training.M {
+			if has(name) {
+				known[name] = levels
+			}
+		}
+		s.Training.M = known
+	}
+	s.Comparisons, s.Blocking = comps, rules
+	adapted, err := New(s)
+	if err != nil {
+		return err
+	}
+	*l = *adapted
+	l.dropped = dropped
+	return nil
+}
+
+// comparisonRoles lists the roles a comparison reads.
+func comparisonRoles(c score.Comparison) []normalize.Role {
+	switch c.Kind {
+	case score.KindGivenName:
+		return []normalize.Role{normalize.RoleGiven}
+	case score.KindFamilyName:
+		return []normalize.Role{normalize.RoleFamily}
+	case score.KindBirthDate:
+		return []normalize.Role{normalize.RoleBirthDate}
+	case score.KindNameSwap:
+		return []normalize.Role{normalize.RoleGiven, normalize.RoleFamily}
+	case score.KindLocation:
+		return []normalize.Role{normalize.RoleAddress, normalize.RoleZip, normalize.RoleCity}
+	}
+	return []normalize.Role{c.Role}
+}
+
+// presentRoles reports the roles at least one record of t has a value for.
+func presentRoles(t *normalize.Table) map[normalize.Role]bool {
+	out := map[normalize.Role]bool{}
+	for i := range t.Len() {
+		set := func(r normalize.Role, ok bool) {
+			if ok {
+				out[r] = true
+			}
+		}
+		set(normalize.RoleGiven, !t.Given[i].Empty() || len(t.OtherGiven[i]) > 0)
+		set(normalize.RoleMiddle, !t.Middle[i].Empty())
+		set(normalize.RoleFamily, !t.Family[i].Empty() || len(t.OtherFamily[i]) > 0)
+		set(normalize.RoleSuffix, t.Suffix[i] != "")
+		set(normalize.RoleBirthDate, !t.BirthDate[i].IsZero())
+		set(normalize.RoleSex, t.Sex[i] != normalize.SexUnknown)
+		set(normalize.RoleSSID, t.SSID[i] != "")
+		set(normalize.RoleLocalID, t.LocalID[i] != "")
+		set(normalize.RoleGrade, t.Grade[i] != normalize.GradeUnknown)
+		set(normalize.RoleAddress, !t.Address[i].Empty())
+		set(normalize.RoleCity, !t.City[i].Empty())
+		set(normalize.RoleZip, t.Zip[i] != "")
+		set(normalize.RoleLEA, t.LEA[i] != "")
+		set(normalize.RoleSchool, t.School[i] != "")
+		for k, name := range t.ExtraNames {
+			set(normalize.ExtraRole(name), !t.Extra[k][i].Empty())
+		}
+	}
+	return out
+}

@@ -1,0 +1,329 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/studentlink/studentlink/score"
+)
+
+// StageTrain is reported through RunOptions.Progress while EM runs (Done is the
+// iteration).
+const StageTrain = "train"
+
+// TrainingReport says how a model was trained: on what, how EM went, and what looked
+// wrong and was replaced by the documented defaults (score.DefaultParameters).
+type TrainingReport struct {
+	// Method is "em" (EM over every pair of the roll), "sessions" (Training.Sessions) or
+	// "defaults" (too little to train on).
+	Method string `json:"method"`
+	// CandidatePairs are the blocked pairs; AllPairs the pairs the mode compares before
+	// blocking; SampledPairs the pairs blocking left out whose comparison vectors were
+	// counted (all of them when Exhaustive) to stand for the rest.
+	CandidatePairs int64          `json:"candidate_pairs"`
+	AllPairs       float64        `json:"all_pairs"`
+	SampledPairs   int64          `json:"sampled_pairs"`
+	Exhaustive     bool           `json:"exhaustive"`
+	EM             score.EMReport `json:"em"`
+	// Prior is the share of all pairs that match, as estimated.
+	Prior float64 `json:"prior"`
+	// Defaulted lists the comparisons whose m was set to the documented defaults.
+	Defaulted []string `json:"defaulted,omitempty"`
+	// Warnings say what looked wrong, by comparison and level, and what was done.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// TrainingReport returns the report of the linker's last training, or nil when its model
+// was loaded or not yet trained.
+func (l *Linker) TrainingReport() *TrainingReport { return l.trained }
+
+// minTrainPairs is the fewest candidate pairs EM learns m from; with fewer, m stays at
+// the documented defaults and only the prior is estimated.
+const minTrainPairs = 20
+
+// minSampleForU is the fewest sampled pairs u is estimated from; with fewer (a roll of a
+// dozen records), u stays at the documented defaults.
+const minSampleForU = 200
+
+// Train estimates the model from the prepared roll itself, without labels (see train).
+func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
+	if err := l.adapt(p); err != nil {
+		return err
+	}
+	blank, err := score.NewModel(l.settings.Comparisons, 0.5)
+	if err != nil {
+		return err
+	}
+	c, err := l.compare(ctx, p, &blank, opt)
+	if err != nil {
+		return err
+	}
+	return l.train(ctx, p, c, opt)
+}
+
+// train estimates the model by EM over every pair of the roll, as if nothing had been
+// blocked: the candidate pairs counted exactly and the rest stood for by a random sample
+// of them (or counted one by one in a small roll). The non-match class is then the
+// roll's strangers and the prior the share of all pairs that match, estimated, so match
+// weights are posterior log-odds over the whole roll. Every M step keeps the weights
+// ordered as the levels are. A fit that still looks wrong (score.CheckFit) sends the
+// comparisons at fault back to their documented default m, and EM runs again with them
+// fixed; with too few candidates, every m is at its default and only the prior is
+// estimated. Everything done is in the TrainingReport.
+func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunOptions) error {
+	defer func() { c.index = nil }()
+	tr := l.settings.Training
+	comps := l.settings.Comparisons
+	rep := &TrainingReport{Method: "em", CandidatePairs: c.n, AllPairs: c.allPairs}
+	n := float64(p.Table.Len())
+	start, err := score.DefaultModel(comps, min(0.5, max(n/max(c.allPairs, 1), 1e-9)))
+	if err != nil {
+		return err
+	}
+	start.TermFrequencies = score.CountTerms(comps, p.Table)
+	sc, err := p.scorerFor(start)
+	if err != nil {
+		return err
+	}
+	var sources []int32
+	if l.settings.Mode == ModeLink {
+		sources = p.Roll.Source
+	}
+	sample, err := score.SamplePatterns(ctx, sc, score.UOptions{
+		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank),
+		Exclude: func(i, j int) bool { return c.index.Candidate(int32(i), int32(j)) },
+	})
+	if err != nil {
+		return fmt.Errorf("match: sampling pairs: %w", err)
+	}
+	rep.SampledPairs, rep.Exhaustive = sample.Drawn, sample.Exhaustive
+	if sample.Drawn >= minSampleForU {
+		start.U = score.UFromSample(len(comps), func(k int) int { return len(start.U[k]) }, sample.Patterns)
+		for k := range start.M {
+			score.OrderLevels(start.M[k], start.U[k])
+		}
+	} else {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d pairs outside the candidates to learn u from: u at the documented defaults", sample.Drawn))
+	}
+	start, fixed := l.knownM(start)
+	emOpt := score.EMOptions{
+		FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance, Fixed: fixed, MinExact: identityFloors(comps),
+		Progress: func(it int, _ float64) { report(opt.Progress, StageTrain, int64(it), 0) },
+	}
+	if sample.Drawn > 0 && c.allPairs > float64(c.n) {
+		emOpt.Background = sample.Patterns
+		emOpt.BackgroundScale = (c.allPairs - float64(c.n)) / float64(sample.Drawn)
+	}
+	if len(emOpt.Background) == 0 && len(c.counts) == 0 {
+		// Nothing at all to learn from (a roll of one record): the defaults.
+		rep.Method, rep.Prior = "defaults", start.Prior
+		rep.Warnings = append(rep.Warnings, "no pairs to train on: every parameter at the documented defaults")
+		l.model, l.trained = &start, rep
+		return nil
+	}
+	if len(l.sessions) > 0 {
+		m, err := l.trainSessions(ctx, start, c.counts, c.allPairs, emOpt)
+		if err != nil {
+			return err
+		}
+		rep.Method, rep.Prior = "sessions", m.Prior
+		l.model, l.trained = &m, rep
+		return nil
+	}
+	var m score.Model
+	if c.n < minTrainPairs {
+		rep.Method = "defaults"
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d candidate pairs: m at the documented defaults, the prior estimated", c.n))
+		m, rep.EM, err = priorOnly(ctx, c.counts, start, emOpt)
+	} else {
+		m, rep.EM, err = l.fitEM(ctx, c.counts, start, emOpt, rep)
+	}
+	if err != nil {
+		return err
+	}
+	rep.Prior = m.Prior
+	l.model, l.trained = &m, rep
+	return nil
+}
+
+// fitEM runs EM, checks the fit, and reruns with the comparisons at fault fixed at their
+// default m (their u as sampled) until the fit passes; when the fault is the whole model,
+// every m goes to its default and only the prior is estimated.
+func (l *Linker) fitEM(ctx context.Context, counts score.PatternCounts, start score.Model, opt score.EMOptions, rep *TrainingReport) (score.Model, score.EMReport, error) {
+	nc := len(start.Comparisons)
+	fixed := make([]bool, nc)
+	if opt.Fixed != nil {
+		copy(fixed, opt.Fixed)
+	}
+	for round := 0; ; round++ {
+		opt.Fixed = fixed
+		m, em, err := score.TrainEM(ctx, counts, start, opt)
+		if err != nil {
+			return score.Model{}, em, fmt.Errorf("match: EM: %w", err)
+		}
+		for c, b := range em.Bound {
+			if b > 0 && round == 0 {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s exact: EM would put m at %.3g, under %.2g, as if its class were not the person: held at %.2g",
+					start.Comparisons[c].Name, b, opt.MinExact[c], opt.MinExact[c]))
+			}
+		}
+		warnings := score.CheckFit(m)
+		if len(warnings) == 0 {
+			return m, em, nil
+		}
+		whole := false
+		for _, w := range warnings {
+			rep.Warnings = append(rep.Warnings, w.String())
+			if w.Comparison == "" {
+				whole = true
+				continue
+			}
+			k := slices.IndexFunc(start.Comparisons, func(c score.Comparison) bool { return c.Name == w.Comparison })
+			if k >= 0 && !fixed[k] {
+				fixed[k] = true
+				start.M[k], _ = score.DefaultParameters(start.Comparisons[k])
+				score.OrderLevels(start.M[k], start.U[k])
+				rep.Defaulted = append(rep.Defaulted, w.Comparison)
+				rep.Warnings = append(rep.Warnings, w.Comparison+": m set to the documented defaults")
+			}
+		}
+		if whole || round == nc || !slices.Contains(fixed, false) {
+			rep.Method = "defaults"
+			rep.Warnings = append(rep.Warnings, "every m set to the documented defaults; only the prior estimated")
+			for k := range start.Comparisons {
+				start.M[k], _ = score.DefaultParameters(start.Comparisons[k])
+				score.OrderLevels(start.M[k], start.U[k])
+			}
+			return priorOnly(ctx, counts, start, opt)
+		}
+	}
+}
+
+// identityFloor is the least share of one person's pairs that agree exactly on a name or
+// the birth date: below it, EM's class is not the person (a household shares a family
+// name and an address, not a given name or a birth date).
+const identityFloor = 0.5
+
+// identityFloors returns the bound on the exact level of each comparison: identityFloor
+// for names and birth dates, none for the rest.
+func identityFloors(comps []score.Comparison) []float64 {
+	out := make([]float64, len(comps))
+	for c, comp := range comps {
+		switch comp.Kind {
+		case score.KindGivenName, score.KindFamilyName, score.KindBirthDate:
+			out[c] = identityFloor
+		}
+	}
+	return out
+}
+
+// priorOnly estimates the prior alone, m and u kept.
+func priorOnly(ctx context.Context, counts score.PatternCounts, start score.Model, opt score.EMOptions) (score.Model, score.EMReport, error) {
+	opt.FixM, opt.FixU, opt.Fixed = true, true, nil
+	m, em, err := score.TrainEM(ctx, counts, start, opt)
+	if err != nil {
+		return score.Model{}, em, fmt.Errorf("match: EM, prior: %w", err)
+	}
+	return m, em, nil
+}
+
+// knownM returns start with the m of Training.M set, and which comparisons it set.
+func (l *Linker) knownM(start score.Model) (score.Model, []bool) {
+	known := l.settings.Training.M
+	if len(known) == 0 {
+		return start, nil
+	}
+	fixed := make([]bool, len(start.Comparisons))
+	start.M = slices.Clone(start.M)
+	for c, comp := range start.Comparisons {
+		levels, ok := known[comp.Name]
+		if !ok {
+			continue
+		}
+		names := comp.LevelNames()
+		m := make([]float64, len(names))
+		rest, unset := 1.0, 0
+		for k := 1; k < len(names); k++ {
+			if p, ok := levels[names[k]]; ok {
+				m[k] = p
+				rest -= p
+			} else {
+				unset++
+			}
+		}
+		for k := 1; k < len(names); k++ {
+			if _, ok := levels[names[k]]; !ok {
+				m[k] = max(rest, 1e-6) / float64(unset)
+			}
+		}
+		score.OrderLevels(m, start.U[c])
+		start.M[c], fixed[c] = m, true
+	}
+	return start, fixed
+}
+
+// minSessionPairs is the fewest candidate pairs a training session runs on.
+const minSessionPairs = 50
+
+// trainSessions estimates m session by session, as Splink does: each session takes the
+// candidate pairs that meet its conditions (an SSID in common; a given name and birth
+// date in common …), leaves the comparisons of those conditions out — they agree by
+// construction there — and estimates the others' m by EM with u fixed at the random-pair
+// values. A comparison's m is the mean over the sessions that estimated it. Last, the
+// prior is estimated over all pairs with m and u fixed.
+func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts score.PatternCounts, allPairs float64, opt score.EMOptions) (score.Model, error) {
+	nc := len(start.Comparisons)
+	sum := make([][]float64, nc)
+	runs := make([]int, nc)
+	opt.FixU = true
+	background, scale := opt.Background, opt.BackgroundScale
+	opt.Background, opt.BackgroundScale = nil, 0
+	sessionStart := start
+	sessionStart.Prior = 0.5
+	for _, s := range l.sessions {
+		sel := score.PatternCounts{}
+		for k, n := range counts {
+			if s.holdsKey(k) {
+				sel[k] += n
+			}
+		}
+		if sel.Total() < minSessionPairs {
+			continue
+		}
+		opt.Ignore = make([]bool, nc)
+		for _, c := range s.comp {
+			opt.Ignore[c] = true
+		}
+		m, _, err := score.TrainEM(ctx, sel, sessionStart, opt)
+		if err != nil {
+			return score.Model{}, fmt.Errorf("match: EM session %q: %w", s.name, err)
+		}
+		for c := range nc {
+			if opt.Ignore[c] {
+				continue
+			}
+			if sum[c] == nil {
+				sum[c] = make([]float64, len(m.M[c]))
+			}
+			for k, v := range m.M[c] {
+				sum[c][k] += v
+			}
+			runs[c]++
+		}
+	}
+	out := start
+	out.M = make([][]float64, nc)
+	for c := range nc {
+		out.M[c] = slices.Clone(start.M[c])
+		if runs[c] > 0 {
+			for k := range sum[c] {
+				out.M[c][k] = sum[c][k] / float64(runs[c])
+			}
+		}
+	}
+	opt.Ignore = nil
+	opt.Background, opt.BackgroundScale, opt.AllPairs = background, scale, allPairs
+	m, _, err := priorOnly(ctx, counts, out, opt)
+	return m, err
+}
