@@ -2,27 +2,27 @@ package block
 
 import (
 	"context"
-	"hash/maphash"
-	"math"
+		"math"
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/studentlink/studentlink/normalize"
 )
 
 // Nearest configures a schema-agnostic rule: each record is paired with the K records
-// most like it, scored by the rarity-weighted grams (letter pairs of names, places and
-// addresses; parts of dates, IDs and zips) the two share. It catches pairs whose every
+// most like it, scored by the rarity-weighted grams (letter triples of names, places and
+// addresses; whole names, parts of dates, IDs and zips) the two share, and with up to 2K
+// more that score within a fifth of its best (a person with twenty records). It catches pairs whose every
 // key is damaged (a typo in each name, a changed digit in the date), which no rule of
 // exact keys can, at a bounded cost of K candidates a record.
 type Nearest struct {
 	// K is the number of neighbours of each record (default 8).
 	K int `json:"k,omitempty"`
-	// Work bounds the postings read per record on average (default 400): grams so common
-	// that reading their records would pass it are left out of the search, though they
-	// still count in a record's weight. It keeps a million-record roll linear.
+	// Work bounds the postings read per record on average (default 400, and at least
+	// 5·10^7 in all): grams so common that reading their records would pass it are left
+	// out of the search, though they still count in a record's weight. It keeps a
+	// million-record roll linear.
 	Work int `json:"work,omitempty"`
 }
 
@@ -40,14 +40,25 @@ func (n Nearest) work() int {
 	return n.Work
 }
 
+// minWork is the least work budget: a roll of tens of thousands of records can afford
+// the common grams too.
+const minWork = 5e7
+
 // NearestRule returns the schema-agnostic rule with default settings.
 func NearestRule() Rule { return Rule{Name: "nearest", Nearest: &Nearest{}} }
 
-// Gram tags keep grams of different features apart; names share one tag so that a given
-// name recorded as the family name still shares its grams.
+// A gram is a uint32. A letter triple of a name, a place or an address word is its tag
+// and three letters coded in six bits each, below denseGrams, so that counting them needs
+// no hashing; any other gram (a whole name, a date or part of one, an ID or half of one,
+// a zip) is a 31-bit hash of its tag and text with the top bit set. Names share one tag,
+// so that a given name recorded as the family name still shares its grams.
 const (
 	tagName byte = iota + 1
-	tagNameWhole
+	tagPlace
+	tagAddress
+	denseGrams = 4 << 18
+
+	tagNameWhole byte = iota + 1
 	tagYear
 	tagMonthDay
 	tagDate
@@ -56,138 +67,208 @@ const (
 	tagIDPart
 	tagZip
 	tagZip3
-	tagPlace
 	tagPlaceWhole
-	tagAddress
 	tagAddressWord
 )
 
-var gramSeed = maphash.MakeSeed()
-
-// gramHasher hashes tagged grams.
-type gramHasher struct{ h maphash.Hash }
-
-func (g *gramHasher) sum(tag byte, s string) uint64 {
-	g.h.SetSeed(gramSeed)
-	g.h.WriteByte(tag)
-	g.h.WriteString(s)
-	return g.h.Sum64()
+// letterCode codes a byte of a key in six bits: letters 1–26, digits 27–36, the word's
+// start 37 and end 38, anything else 39–62.
+func letterCode(c byte) uint32 {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return uint32(c-'a') + 1
+	case c >= '0' && c <= '9':
+		return uint32(c-'0') + 27
+	case c == '^':
+		return 37
+	case c == '$':
+		return 38
+	}
+	return 39 + uint32(c)%24
 }
 
-// appendGrams appends record i's gram hashes, sorted and without repeats.
-func appendGrams(dst []uint64, g *gramHasher, t *normalize.Table, i int) []uint64 {
-	start := len(dst)
-	var buf [64]byte
-	bigrams := func(tag byte, key string) {
-		if key == "" {
-			return
-		}
-		prev := byte('^')
-		for k := 0; k <= len(key); k++ {
-			c := byte('$')
-			if k < len(key) {
-				c = key[k]
-			}
-			buf[0], buf[1] = prev, c
-			dst = append(dst, g.sum(tag, string(buf[:2])))
-			prev = c
+// hashGram returns the gram of a whole value: FNV-1a of the tag and the text, folded to
+// 31 bits, with the top bit set.
+func hashGram(tag byte, parts ...string) uint32 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	h = (h ^ uint64(tag)) * prime
+	for _, s := range parts {
+		for n := 0; n < len(s); n++ {
+			h = (h ^ uint64(s[n])) * prime
 		}
 	}
-	for _, p := range []*normalize.NamePart{&t.Given[i], &t.Middle[i], &t.Family[i]} {
-		if p.Key == "" {
-			continue
+	return uint32(h>>33) | 1<<31
+}
+
+// appendGrams appends record i's grams, sorted and without repeats.
+func appendGrams(dst []uint32, t *normalize.Table, i int) []uint32 {
+	start := len(dst)
+	// trigrams of "^key$": every letter starts one, and the two ends one more.
+	trigrams := func(tag byte, key string) {
+		a, b := letterCode('^'), letterCode('^')
+		for k := 0; k <= len(key); k++ {
+			c := letterCode('$')
+			if k < len(key) {
+				c = letterCode(key[k])
+			}
+			dst = append(dst, uint32(tag)<<18|a<<12|b<<6|c)
+			a, b = b, c
 		}
-		bigrams(tagName, p.Key)
-		dst = append(dst, g.sum(tagNameWhole, p.Key))
+	}
+	for _, p := range [...]*normalize.NamePart{&t.Given[i], &t.Middle[i], &t.Family[i]} {
+		if p.Key != "" {
+			trigrams(tagName, p.Key)
+			dst = append(dst, hashGram(tagNameWhole, p.Key))
+		}
 	}
 	if d := t.BirthDate[i]; !d.IsZero() {
 		digits := d.Digits()
 		m, dd := string(digits[4:6]), string(digits[6:])
 		dst = append(dst,
-			g.sum(tagYear, string(digits[:4])),
-			g.sum(tagMonthDay, min(m, dd)+max(m, dd)),
-			g.sum(tagDate, string(digits[:])),
-			g.sum(tagYearMonth, string(digits[:6])))
+			hashGram(tagYear, string(digits[:4])),
+			hashGram(tagMonthDay, min(m, dd), max(m, dd)),
+			hashGram(tagDate, string(digits[:])),
+			hashGram(tagYearMonth, string(digits[:6])))
 	}
-	for _, id := range []string{t.SSID[i], t.LocalID[i]} {
-		if id == "" {
-			continue
+	for _, id := range [...]string{t.SSID[i], t.LocalID[i]} {
+		if id != "" {
+			h := len(id) / 2
+			dst = append(dst, hashGram(tagID, id), hashGram(tagIDPart, "<", id[:h]), hashGram(tagIDPart, ">", id[h:]))
 		}
-		h := len(id) / 2
-		dst = append(dst, g.sum(tagID, id), g.sum(tagIDPart, "<"+id[:h]), g.sum(tagIDPart, ">"+id[h:]))
 	}
 	if z := t.Zip[i]; z != "" {
-		dst = append(dst, g.sum(tagZip, z))
+		dst = append(dst, hashGram(tagZip, z))
 		if len(z) > 3 {
-			dst = append(dst, g.sum(tagZip3, z[:3]))
+			dst = append(dst, hashGram(tagZip3, z[:3]))
 		}
 	}
 	if c := t.City[i].Key; c != "" {
-		bigrams(tagPlace, c)
-		dst = append(dst, g.sum(tagPlaceWhole, c))
+		trigrams(tagPlace, c)
+		dst = append(dst, hashGram(tagPlaceWhole, c))
 	}
 	for _, w := range t.Address[i].Tokens {
-		bigrams(tagAddress, w)
-		dst = append(dst, g.sum(tagAddressWord, w))
+		trigrams(tagAddress, w)
+		dst = append(dst, hashGram(tagAddressWord, w))
 	}
 	tail := dst[start:]
 	slices.Sort(tail)
 	return dst[:start+len(slices.Compact(tail))]
 }
 
-// neighbours finds each record's K nearest records; near[i*K:(i+1)*K] lists record i's,
-// best first, padded with -1.
-type neighbours struct {
-	k    int
-	near []int32
+// gramTable maps grams to values: letter pairs through an array, hashed grams through a
+// map.
+type gramTable struct {
+	dense  []int32
+	hashed map[uint32]int32
 }
 
-// has reports whether b is among a's neighbours.
-func (nb *neighbours) has(a, b int32) bool {
-	return slices.Contains(nb.near[int(a)*nb.k:int(a+1)*nb.k], b)
+func newGramTable() gramTable {
+	return gramTable{dense: make([]int32, denseGrams), hashed: map[uint32]int32{}}
 }
+
+func (g *gramTable) add(gram uint32, d int32) {
+	if gram < denseGrams {
+		g.dense[gram] += d
+	} else {
+		g.hashed[gram] += d
+	}
+}
+
+func (g *gramTable) get(gram uint32) (int32, bool) {
+	if gram < denseGrams {
+		return g.dense[gram], g.dense[gram] != 0
+	}
+	v, ok := g.hashed[gram]
+	return v, ok
+}
+
+// neighbours holds each record's nearest records, best first: record i's are
+// list[off[i]:off[i+1]].
+type neighbours struct {
+	off  []int32
+	list []int32
+}
+
+// of returns record i's neighbours.
+func (nb *neighbours) of(i int) []int32 { return nb.list[nb.off[i]:nb.off[i+1]] }
+
+// has reports whether b is among a's neighbours.
+func (nb *neighbours) has(a, b int32) bool { return slices.Contains(nb.of(int(a)), b) }
 
 // paired reports whether the rule pairs a and b: either is the other's neighbour.
 func (nb *neighbours) paired(a, b int32) bool { return nb.has(a, b) || nb.has(b, a) }
 
-// findNeighbours runs the search for a Nearest rule.
+// findNeighbours runs the search for a Nearest rule: it counts the records each gram
+// occurs in, keeps the rarest grams within the work budget, indexes records by them, and
+// scores each record against the records sharing them (the rarity, log n/d, of the grams
+// they share, summed), keeping the K best and more as good. Every pass runs on all cores over fixed ranges of records,
+// so the result does not depend on scheduling.
 func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Options) (*neighbours, error) {
 	n := t.Len()
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = max(1, min(workers, n/1024+1))
 	k := cfg.k()
-	nb := &neighbours{k: k, near: make([]int32, n*k)}
-	for i := range nb.near {
-		nb.near[i] = -1
-	}
+	nb := &neighbours{off: make([]int32, n+1)}
 	if n < 2 {
 		return nb, nil
 	}
-	// Document frequencies.
-	df := map[uint64]int32{}
-	{
-		var g gramHasher
-		var grams []uint64
-		for i := range n {
-			if i%65536 == 0 && ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			grams = appendGrams(grams[:0], &g, t, i)
+	ranges := func(w int) (int, int) { return w * n / workers, (w + 1) * n / workers }
+	parallel := func(fn func(w, lo, hi int)) error {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				lo, hi := ranges(w)
+				fn(w, lo, hi)
+			}()
+		}
+		wg.Wait()
+		return ctx.Err()
+	}
+	// How many records each gram occurs in.
+	counts := make([]gramTable, workers)
+	if err := parallel(func(w, lo, hi int) {
+		var grams []uint32
+		m := newGramTable()
+		for i := lo; i < hi && ctx.Err() == nil; i++ {
+			grams = appendGrams(grams[:0], t, i)
 			for _, h := range grams {
-				df[h]++
+				m.add(h, 1)
 			}
 		}
+		counts[w] = m
+	}); err != nil {
+		return nil, err
 	}
-	// The search reads postings of the grams in at most Work·n entries (each record reads
-	// the postings of its grams: a gram in d records costs d² in all), the rarest first.
+	slices.SortFunc(counts, func(a, b gramTable) int { return len(b.hashed) - len(a.hashed) })
+	df := counts[0]
+	for _, m := range counts[1:] {
+		for h, d := range m.dense {
+			df.dense[h] += d
+		}
+		for h, d := range m.hashed {
+			df.hashed[h] += d
+		}
+	}
+	counts = nil
+	// The search reads the postings of every gram of every record: a gram in d records
+	// costs d² in all. The rarest grams are kept until that reaches Work·n.
 	type gramDF struct {
-		h  uint64
+		h  uint32
 		df int32
 	}
 	var shared []gramDF
-	for h, d := range df {
+	for h, d := range df.dense {
+		if d >= 2 {
+			shared = append(shared, gramDF{uint32(h), d})
+		}
+	}
+	for h, d := range df.hashed {
 		if d >= 2 {
 			shared = append(shared, gramDF{h, d})
 		}
@@ -204,113 +285,159 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		}
 		return 0
 	})
-	budget := float64(cfg.work()) * float64(n)
+	budget := max(float64(cfg.work())*float64(n), minWork)
 	cost := 0.0
-	ids := map[uint64]int32{}
-	var offs []int32
+	// ids holds a kept gram's index plus one.
+	ids := newGramTable()
+	var sizes []int32
 	for _, s := range shared {
 		cost += float64(s.df) * float64(s.df)
 		if cost > budget {
 			break
 		}
-		ids[s.h] = int32(len(ids))
-		offs = append(offs, s.df)
+		ids.add(s.h, int32(len(sizes))+1)
+		sizes = append(sizes, s.df)
 	}
-	// Postings in one array: gram id g's records are post[start[g]:start[g+1]].
-	start := make([]int32, len(offs)+1)
-	for g, d := range offs {
-		start[g+1] = start[g] + d
-	}
-	post := make([]int32, start[len(offs)])
-	fill := slices.Clone(start[:len(offs)])
-	weight := make([]float32, n) // each record's total gram weight
+	shared = nil
 	logN := math.Log(float64(n))
-	{
-		var g gramHasher
-		var grams []uint64
-		for i := range n {
-			grams = appendGrams(grams[:0], &g, t, i)
-			w := 0.0
-			for _, h := range grams {
-				w += logN - math.Log(float64(df[h]))
-				if id, ok := ids[h]; ok {
-					post[fill[id]] = int32(i)
-					fill[id]++
-				}
-			}
-			weight[i] = float32(w)
-		}
-	}
-	gramWeight := make([]float32, len(offs))
-	for g, d := range offs {
+	gramWeight := make([]float32, len(sizes))
+	for g, d := range sizes {
 		gramWeight[g] = float32(logN - math.Log(float64(d)))
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	const chunk = 256
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var g gramHasher
-			var grams []uint64
-			acc := make([]float32, n)
-			var touched []int32
-			type scored struct {
-				rec   int32
-				score float32
-			}
-			var best []scored
-			for ctx.Err() == nil {
-				lo := int(next.Add(chunk)) - chunk
-				if lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+chunk, n); i++ {
-					grams = appendGrams(grams[:0], &g, t, i)
-					touched = touched[:0]
-					for _, h := range grams {
-						id, ok := ids[h]
-						if !ok {
-							continue
-						}
-						w := gramWeight[id]
-						for _, j := range post[start[id]:start[id+1]] {
-							if acc[j] == 0 {
-								touched = append(touched, j)
-							}
-							acc[j] += w
-						}
-					}
-					best = best[:0]
-					for _, j := range touched {
-						s := acc[j]
-						acc[j] = 0
-						if int(j) == i || (opt.Mode == Link && opt.Sources[i] == opt.Sources[j]) {
-							continue
-						}
-						s /= float32(math.Sqrt(float64(weight[i]) * float64(weight[j])))
-						best = append(best, scored{j, s})
-					}
-					slices.SortFunc(best, func(a, b scored) int {
-						switch {
-						case a.score > b.score:
-							return -1
-						case a.score < b.score:
-							return 1
-						}
-						return int(a.rec - b.rec)
-					})
-					for r, s := range best[:min(k, len(best))] {
-						nb.near[i*k+r] = s.rec
-					}
+	// Each record's kept grams.
+	recGrams := make([][]int32, workers)
+	recOff := make([]int32, n+1)
+	if err := parallel(func(w, lo, hi int) {
+		var grams []uint32
+		var mine []int32
+		for i := lo; i < hi && ctx.Err() == nil; i++ {
+			grams = appendGrams(grams[:0], t, i)
+			for _, h := range grams {
+				if id, ok := ids.get(h); ok {
+					mine = append(mine, id-1)
 				}
 			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+			recOff[i+1] = int32(len(mine)) // local for now
+		}
+		recGrams[w] = mine
+	}); err != nil {
 		return nil, err
 	}
+	df, ids = gramTable{}, gramTable{}
+	grams := make([]int32, 0, func() int {
+		t := 0
+		for _, r := range recGrams {
+			t += len(r)
+		}
+		return t
+	}())
+	for w, r := range recGrams {
+		lo, hi := ranges(w)
+		base := int32(len(grams))
+		for i := lo; i < hi; i++ {
+			recOff[i+1] += base
+		}
+		recOff[lo] = base
+		grams = append(grams, r...)
+	}
+	recGrams = nil
+	// Postings: gram g's records, ascending, are post[start[g]:start[g+1]].
+	start := make([]int32, len(sizes)+1)
+	for g, d := range sizes {
+		start[g+1] = start[g] + d
+	}
+	post := make([]int32, start[len(sizes)])
+	fill := slices.Clone(start[:len(sizes)])
+	for i := range n {
+		for _, g := range grams[recOff[i]:recOff[i+1]] {
+			post[fill[g]] = int32(i)
+			fill[g]++
+		}
+	}
+	fill = nil
+	// Record i keeps its K best, and up to 3K as good as ratio of its best: a person
+	// with twenty records needs more than K neighbours, a stranger does not.
+	kMax := 3 * k
+	found := make([][]int32, workers)
+	err := parallel(func(w, lo, hi int) {
+		acc := make([]float32, n)
+		var touched []int32
+		best := make([]scoredRecord, 0, kMax)
+		var mine []int32
+		for i := lo; i < hi; i++ {
+			if (i-lo)%4096 == 0 && ctx.Err() != nil {
+				return
+			}
+			touched = touched[:0]
+			for _, g := range grams[recOff[i]:recOff[i+1]] {
+				w := gramWeight[g]
+				for _, j := range post[start[g]:start[g+1]] {
+					if acc[j] == 0 {
+						touched = append(touched, j)
+					}
+					acc[j] += w
+				}
+			}
+			best = best[:0]
+			for _, j := range touched {
+				s := acc[j]
+				acc[j] = 0
+				if int(j) == i || (opt.Mode == Link && opt.Sources[i] == opt.Sources[j]) {
+					continue
+				}
+				best = keepBest(best, kMax, scoredRecord{j, s})
+			}
+			for r, s := range best {
+				if r >= k && s.score < nearRatio*best[0].score {
+					break
+				}
+				mine = append(mine, s.rec)
+			}
+			nb.off[i+1] = int32(len(mine)) // local for now
+		}
+		found[w] = mine
+	})
+	if err != nil {
+		return nil, err
+	}
+	for w, f := range found {
+		lo, hi := ranges(w)
+		base := int32(len(nb.list))
+		for i := lo; i < hi; i++ {
+			nb.off[i+1] += base
+		}
+		nb.list = append(nb.list, f...)
+	}
 	return nb, nil
+}
+
+// nearRatio is how close to a record's best neighbour a neighbour past the K-th must
+// score to be kept.
+const nearRatio = 0.8
+
+// scoredRecord is a neighbour with its score.
+type scoredRecord struct {
+	rec   int32
+	score float32
+}
+
+// better orders neighbours: higher score first, then lower record index.
+func (a scoredRecord) better(b scoredRecord) bool {
+	return a.score > b.score || (a.score == b.score && a.rec < b.rec)
+}
+
+// keepBest inserts c into best, sorted best first, keeping at most k.
+func keepBest(best []scoredRecord, k int, c scoredRecord) []scoredRecord {
+	if len(best) == k && !c.better(best[k-1]) {
+		return best
+	}
+	if len(best) < k {
+		best = append(best, c)
+	} else {
+		best[k-1] = c
+	}
+	for x := len(best) - 1; x > 0 && best[x].better(best[x-1]); x-- {
+		best[x], best[x-1] = best[x-1], best[x]
+	}
+	return best
 }

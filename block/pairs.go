@@ -450,8 +450,8 @@ func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair)
 					}
 					if nb := x.near[j.rule]; nb != nil {
 						for a := j.block; a < min(j.block+nearChunk, x.t.Len()); a++ {
-							for _, b := range nb.near[a*nb.k : (a+1)*nb.k] {
-								if b < 0 || !x.admitsNear(j.rule, int32(a), b) {
+							for _, b := range nb.of(a) {
+								if !x.admitsNear(j.rule, int32(a), b) {
 									continue
 								}
 								counts[w][j.rule]++
