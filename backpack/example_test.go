@@ -1,8 +1,11 @@
 package backpack_test
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/studentlink/studentlink/backpack"
@@ -75,21 +78,39 @@ func ExampleStore_Build() {
 	// last_surname: "Lloyd-Smith" from 255902 "Lloyd" from 255901
 }
 
-// Every change is appended to a hash-chained log; keeping the head apart catches
-// entries removed from its end.
-func ExampleLog() {
-	log, _ := backpack.NewLog()
+// Every change is appended to a log chained by HMACs under the state's key, with the
+// head checkpointed in an anchor file kept apart: a log cut short, emptied or added to
+// without the key no longer verifies.
+func ExampleOpenLog() {
+	dir, err := os.MkdirTemp("", "audit")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path, anchor := filepath.Join(dir, "audit.jsonl"), filepath.Join(dir, "audit.anchor")
+	key := []byte("the state's audit key, 32 bytes.")
+	log, err := backpack.OpenLog(path, anchor, key)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	log.Now = func() time.Time { return time.Date(2024, 9, 1, 8, 0, 0, 0, time.UTC) }
 	log.Append(backpack.Entry{Action: backpack.ActionMerge, StudentID: "S1", Records: []string{"255901/604822", "255902/W-22001"}, Actor: "linker"})
 	log.Append(backpack.Entry{Action: backpack.ActionHandoff, StudentID: "S1", Actor: "registrar"})
-	head := log.Head()
-	entries := log.Entries()
-	fmt.Println(backpack.VerifyHead(entries, head))
-	entries[0].Actor = "someone else"
-	fmt.Println(backpack.Verify(entries))
-	fmt.Println(backpack.VerifyHead(log.Entries()[:1], head))
+	log.Close()
+	head, err := backpack.VerifyFile(path, anchor, key)
+	fmt.Println(head.Seq, err)
+
+	// Cut the last entry off: the anchor still names it.
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, data[:bytes.IndexByte(data, '\n')+1], 0o600)
+	_, err = backpack.VerifyFile(path, anchor, key)
+	var broken *backpack.ChainError
+	if errors.As(err, &broken) {
+		fmt.Println(broken.Reason)
+	}
 	// Output:
-	// <nil>
-	// backpack: audit chain breaks at entry 0 (seq 1): hash does not match the entry's content: the entry was altered
-	// backpack: audit chain breaks at entry 1 (seq 1): the chain does not end at the recorded head: entries were removed from the end
+	// 2 <nil>
+	// the log ends at seq 1 but the anchor names seq 2: entries were removed from the end
 }
