@@ -446,6 +446,11 @@ func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *C
 		if v := fieldValue(st, f); v != "" {
 			field.Candidates = append(field.Candidates, Candidate{Value: v, Source: fieldSource(st, f)})
 		}
+		for _, o := range st.OtherValues {
+			if o.Field == f && o.Value != "" {
+				field.Candidates = append(field.Candidates, Candidate{Value: o.Value, Source: o.Source})
+			}
+		}
 	}
 	if len(field.Candidates) == 0 {
 		field.Rule = ""
