@@ -11,8 +11,9 @@ import (
 	"github.com/studentlink/studentlink/backpack"
 )
 
-// Counts of students by grade and sex are published with every count under 10 hidden,
-// and with enough other counts hidden that none can be worked out from the totals.
+// Counts of students by grade and sex are published with every count under 10 hidden
+// and labelled N<10, and with enough other counts hidden, labelled "suppressed", that
+// none can be worked out or bounded from the totals.
 func ExampleSuppress() {
 	type student struct{ grade, sex string }
 	var roll []student
@@ -29,16 +30,20 @@ func ExampleSuppress() {
 	add("2", "Male", 18)
 	t := backpack.CrossTab(roll, "grade", func(s student) string { return s.grade },
 		"sex", func(s student) string { return s.sex })
-	p := backpack.Suppress(t, 10)
+	p, err := backpack.Suppress(t, 10)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Printf("%d primary, %d complementary\n", p.Primary, p.Complementary)
-	if err := p.WriteCSV(os.Stdout, ""); err != nil {
+	if err := p.WriteCSV(os.Stdout); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
 	// 1 primary, 3 complementary
 	// grade \ sex,Female,Male,Total
-	// K,N<10,N<10,23
-	// 1,N<10,N<10,17
+	// K,suppressed,suppressed,23
+	// 1,N<10,suppressed,17
 	// 2,16,18,34
 	// Total,30,44,74
 }
