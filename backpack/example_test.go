@@ -48,6 +48,49 @@ func ExampleSuppress() {
 	// Total,30,44,74
 }
 
+// Hiding only the counts under 10 is not enough: counts cannot be negative, so the
+// totals bound the hidden cells, and Audit finds the cells they pin down. Suppress
+// hides more until Audit finds nothing.
+func ExampleAudit() {
+	t := backpack.Table{RowName: "lea", ColName: "grade", Rows: []string{"A", "B", "C"}, Cols: []string{"1", "2", "3"},
+		Counts:    [][]int{{0, 8, 13}, {5, 26, 3}, {0, 7, 22}},
+		RowTotals: []int{21, 34, 29}, ColTotals: []int{5, 41, 38}, Total: 84}
+	// The grid with its margins: hide and label N<10 every count under 10.
+	grid := [][]int{{0, 8, 13, 21}, {5, 26, 3, 34}, {0, 7, 22, 29}, {5, 41, 38, 84}}
+	naive := backpack.Published{Table: t, Min: 10}
+	for _, row := range grid {
+		small := make([]bool, len(row))
+		for j, n := range row {
+			small[j] = n < 10
+		}
+		naive.Suppressed, naive.Small = append(naive.Suppressed, small), append(naive.Small, small)
+	}
+	bounds, _ := backpack.Audit(naive)
+	for _, b := range bounds {
+		if b.Leak != "" {
+			fmt.Printf("cell %d,%d: %s\n", b.Row, b.Col, b.Leak)
+		}
+	}
+	p, _ := backpack.Suppress(t, 10)
+	bounds, _ = backpack.Audit(p)
+	leaks := 0
+	for _, b := range bounds {
+		if b.Leak != "" {
+			leaks++
+		}
+	}
+	fmt.Println("after Suppress:", leaks, "leaks")
+	// Output:
+	// cell 0,0: pinned at 0
+	// cell 0,1: pinned at 8
+	// cell 1,0: pinned at 5
+	// cell 1,2: pinned at 3
+	// cell 2,0: pinned at 0
+	// cell 2,1: pinned at 7
+	// cell 3,0: pinned at 5
+	// after Suppress: 0 leaks
+}
+
 // Two LEAs sent the same student; the backpack shows the latest value of each field and
 // lists the fields whose submissions disagree.
 func ExampleStore_Build() {
@@ -81,6 +124,41 @@ func ExampleStore_Build() {
 	// Diana Lloyd-Smith 2014-09-21
 	// first_name: "Diana" from 255902 "Dianna" from 255901
 	// last_surname: "Lloyd-Smith" from 255902 "Lloyd" from 255901
+}
+
+// A guardian asks their child's LEA for the backpack; a registrar there approves it with
+// the student's backpack; only then, and only to that guardian, does the workflow give
+// the guardian view. Each step is in the audit log.
+func ExampleRequests() {
+	sub := &backpack.Submission{LEA: "255902", Students: []backpack.StudentRecord{{
+		Record: "255902/W-22001", FirstName: "Lisa", LastSurname: "Woods", SSID: "1000604822",
+		Source: backpack.Source{LEA: "255902", Record: "255902/W-22001", Submitted: "2023-01-20"},
+	}}}
+	store, _ := backpack.NewStore(sub)
+	b, _ := store.Build("S1", []string{"255902/W-22001"}, backpack.Survivorship{})
+	log, _ := backpack.NewLog([]byte("the state's audit key, 32 bytes."))
+	requests, _ := backpack.NewRequests(log)
+
+	req, _ := requests.Submit("255902", "parent@example.org", "1000-604-822")
+	_, err := requests.GuardianView("parent@example.org", req.ID, b)
+	fmt.Println(errors.Is(err, backpack.ErrDenied)) // not approved yet
+	registrar := backpack.StaffUser{ID: "registrar", LEA: "255902", Permissions: backpack.PermRequest}
+	if _, err := requests.Approve(registrar, req.ID, b); err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, err := requests.GuardianView("parent@example.org", req.ID, b)
+	fmt.Println(v.Audience, err)
+	entries, _ := log.Entries()
+	for _, e := range entries {
+		fmt.Println(e.Action, e.Actor)
+	}
+	// Output:
+	// true
+	// guardian <nil>
+	// request parent@example.org
+	// request registrar
+	// view parent@example.org
 }
 
 // Every change is appended to a log chained by HMACs under the state's key, with the

@@ -13,9 +13,10 @@ import (
 )
 
 // A research release (R277-484-9, FERPA 99.31(b)) is either tables of counts
-// (SuppressTables, audited by Audit) or record-level data (Extractor.Records, k-anonymous),
-// never both from one population: the library has no way to publish both, because counting
-// a record file's rows gives back every cell its tables suppress.
+// (SuppressTables, audited by Audit) or record-level data (Extractor.Records). Record-level
+// data is always k-anonymous, as the rule requires of a record file published beside
+// tables, but Audit does not count what a record file's rows add to tables of the same
+// population: publish one or the other from a population, as examples/research does.
 
 // ResearchStudent is one distinct student of a research population: the
 // quasi-identifiers a release may show and their latest assessment results. It holds no
