@@ -222,9 +222,10 @@ func (r *Requests) list(keep func(*Request) bool) []Request {
 }
 
 // Approve forwards a pending request to its guardian with the student's backpack b. The
-// staff member needs PermRequest at the LEA where the request was made, may not decide
-// their own request, and b must be a backpack a Store built, of a student of that LEA (see
-// StaffView), carrying the request's SSID.
+// staff member needs PermRequest at the LEA where the request was made — a request of
+// another LEA is refused as one that does not exist — and may not decide their own
+// request; b must be a backpack a Store built, of a student of that LEA (see StaffView),
+// carrying the request's SSID. A refusal of the transition itself is a *TransitionError.
 func (r *Requests) Approve(staff StaffUser, id string, b *Backpack) (Request, error) {
 	return r.decide(staff, id, Forwarded, "", b)
 }
@@ -236,20 +237,17 @@ func (r *Requests) Reject(staff StaffUser, id, reason string) (Request, error) {
 }
 
 func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, b *Backpack) (Request, error) {
+	if err := staff.require(PermRequest); err != nil {
+		return Request{}, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	req, ok := r.byID[id]
-	if !ok {
-		return Request{}, fmt.Errorf("backpack: request %q does not exist", id)
+	if !ok || req.LEA != staff.LEA { // another LEA's request is as unknown as a made-up one
+		return Request{}, denied("no request %q at LEA %s", id, staff.LEA)
 	}
 	refuse := func(err error) (Request, error) {
 		return Request{}, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
-	}
-	if err := staff.require(PermRequest); err != nil {
-		return refuse(err)
-	}
-	if staff.LEA != req.LEA {
-		return refuse(denied("the request was made at LEA %s; staff %s is at LEA %s", req.LEA, staff.ID, staff.LEA))
 	}
 	if strings.EqualFold(staff.ID, req.Guardian) {
 		return refuse(denied("staff %s made this request as guardian and cannot decide it", staff.ID))

@@ -87,20 +87,20 @@ func TestRequestInvalidTransitions(t *testing.T) {
 		{"reject forwarded", clerk, "forwarded", true, "changed my mind", "", true, false},
 		{"approve rejected", clerk, "rejected", false, "", "", true, false},
 		{"reject rejected", clerk, "rejected", true, "again", "", true, false},
-		{"approve without PermRequest (view only)", viewer, "pending", false, "", "", true, true},
-		{"reject without PermRequest (view only)", viewer, "pending", true, "no", "", true, true},
-		{"approve without permissions", nobody, "pending", false, "", "", true, true},
-		{"reject without permissions", nobody, "pending", true, "no", "", true, true},
-		{"approve by unnamed staff", anonymous, "pending", false, "", "", true, true},
-		{"reject by unnamed staff", anonymous, "pending", true, "no", "", true, true},
-		{"approve by staff with a blank ID", blankID, "pending", false, "", "", true, true},
-		{"approve by staff of another LEA", oldClerk, "pending", false, "", "", true, true},
-		{"reject by staff of another LEA", oldClerk, "pending", true, "no", "", true, true},
+		{"approve without PermRequest (view only)", viewer, "pending", false, "", "", false, true},
+		{"reject without PermRequest (view only)", viewer, "pending", true, "no", "", false, true},
+		{"approve without permissions", nobody, "pending", false, "", "", false, true},
+		{"reject without permissions", nobody, "pending", true, "no", "", false, true},
+		{"approve by unnamed staff", anonymous, "pending", false, "", "", false, true},
+		{"reject by unnamed staff", anonymous, "pending", true, "no", "", false, true},
+		{"approve by staff with a blank ID", blankID, "pending", false, "", "", false, true},
+		{"approve by staff of another LEA", oldClerk, "pending", false, "", "", false, true},
+		{"reject by staff of another LEA", oldClerk, "pending", true, "no", "", false, true},
 		{"approve with another student's backpack", clerk, "pending", false, "", "tevita", true, true},
 		{"approve with a backpack not built by a Store", clerk, "pending", false, "", "unsealed", true, true},
 		{"approve with no backpack", clerk, "pending", false, "", "none", true, true},
-		{"approve unknown request", registrar, "unknown", false, "", "", false, false},
-		{"reject unknown request", registrar, "unknown", true, "no", "", false, false},
+		{"approve unknown request", registrar, "unknown", false, "", "", false, true},
+		{"reject unknown request", registrar, "unknown", true, "no", "", false, true},
 		{"reject without a reason", registrar, "pending", true, "", "", true, false},
 		{"reject with a blank reason", registrar, "pending", true, "  \t", "", true, false},
 		{"reject forwarded without a reason", registrar, "forwarded", true, "", "", true, false},
@@ -387,8 +387,10 @@ func TestCrossLEA(t *testing.T) {
 	if q, err := r.Pending(oldClerk); err != nil || len(q) != 0 {
 		t.Errorf("another LEA's queue holds %v (%v)", q, err)
 	}
-	if _, err := r.Approve(oldClerk, pending, bp.lisa); !errors.Is(err, backpack.ErrDenied) {
-		t.Errorf("staff of another LEA approved: %v", err)
+	_, other := r.Approve(oldClerk, pending, bp.lisa)
+	_, unknown := r.Approve(oldClerk, "R999999", bp.lisa)
+	if !errors.Is(other, backpack.ErrDenied) || strings.ReplaceAll(other.Error(), pending, "R999999") != unknown.Error() {
+		t.Errorf("staff of another LEA tell its request (%v) from a made-up one (%v)", other, unknown)
 	}
 	// A request at an LEA where the student is not enrolled cannot be approved there.
 	req, err := r.Submit("255999", "guardian-x", lisaSSID)
