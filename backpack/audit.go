@@ -149,8 +149,12 @@ func (l *Log) Append(e Entry) (Entry, error) {
 }
 
 // AppendBatch adds entries in order as one write: in a file log, one fsync of the log and
-// one checkpoint in the anchor for all of them. If any entry is refused, none is added.
+// one checkpoint in the anchor for all of them. If any entry is refused, none is added. No
+// entries write nothing.
 func (l *Log) AppendBatch(es ...Entry) ([]Entry, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
 	for _, e := range es {
 		if err := e.check(); err != nil {
 			return nil, err

@@ -386,6 +386,14 @@ func TestFileLogAppendsAcrossOpens(t *testing.T) {
 		t.Fatalf("%d lines after five appends", n)
 	}
 	anchor, _ := os.ReadFile(filepath.Join(dir, "audit.anchor"))
+	empty := openLog(t, dir)
+	if out, err := empty.AppendBatch(); err != nil || out != nil {
+		t.Errorf("an empty batch: %v, %v", out, err)
+	}
+	empty.Close()
+	if again, _ := os.ReadFile(filepath.Join(dir, "audit.anchor")); !bytes.Equal(again, anchor) {
+		t.Error("an empty batch wrote a checkpoint")
+	}
 	if n := bytes.Count(anchor, []byte("\n")); n != 4 {
 		t.Errorf("%d checkpoints, want 4 (three appends and one batch)", n)
 	}
