@@ -57,13 +57,13 @@ func OpenLog(path, anchorPath string, key []byte) (*Log, error) {
 	}
 	last := lastCheckpoint(anchor)
 	if int64(len(entries)) < last.Seq {
-		return nil, fmt.Errorf("backpack: audit: %s: %w", path, VerifyAnchored(entries, key, anchor))
+		return nil, fmt.Errorf("%s: %w", path, VerifyAnchored(entries, key, anchor))
 	}
 	if err := VerifyAnchored(entries[:last.Seq], key, anchor); err != nil {
-		return nil, fmt.Errorf("backpack: audit: %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := VerifyChain(entries, key); err != nil {
-		return nil, fmt.Errorf("backpack: audit: %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var repairs []string
 	if logTorn >= 0 {
@@ -217,7 +217,7 @@ func VerifyFile(path, anchorPath string, key []byte) (Checkpoint, error) {
 		return Checkpoint{}, err
 	}
 	if err := VerifyAnchored(entries, key, anchor); err != nil {
-		return Checkpoint{}, fmt.Errorf("backpack: audit: %s: %w", path, err)
+		return Checkpoint{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return lastCheckpoint(anchor), nil
 }
