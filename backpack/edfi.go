@@ -227,6 +227,22 @@ func (r sectionRef) key(c *checks, field string) SectionKey {
 	return SectionKey(r)
 }
 
+// keep adds a fact of a student record to list, its source stamped with the record, if
+// the checks passed.
+func keep[T any, P interface {
+	*T
+	provenance() (*string, *Source)
+}](c *checks, fact T, src Source, list *[]T) error {
+	if c.err != nil {
+		return c.err
+	}
+	rec, s := P(&fact).provenance()
+	src.Record = *rec
+	*s = src
+	*list = append(*list, fact)
+	return nil
+}
+
 // studentAt returns the student record for uid, creating a placeholder that a students
 // resource fills later.
 func (im *importer) studentAt(rec, uid string) (*StudentRecord, *seenStudent) {
@@ -410,13 +426,7 @@ func (r *edfiEnrollment) add(im *importer, src Source) error {
 		GradeLevel: c.grade("entryGradeLevelDescriptor", r.EntryGrade),
 	}
 	c.ordered("entryDate", e.EntryDate, "exitWithdrawDate", e.ExitDate)
-	if c.err != nil {
-		return c.err
-	}
-	src.Record = e.Record
-	e.Source = src
-	im.sub.Enrollments = append(im.sub.Enrollments, e)
-	return nil
+	return keep(c, e, src, &im.sub.Enrollments)
 }
 
 type edfiSection struct {
@@ -458,13 +468,7 @@ func (r *edfiSectionEnrollment) add(im *importer, src Source) error {
 		Section: r.SectionReference.key(c, "sectionReference"), BeginDate: c.date("beginDate", r.BeginDate, scheduled),
 		EndDate: c.date("endDate", r.EndDate, scheduled)}
 	c.ordered("beginDate", e.BeginDate, "endDate", e.EndDate)
-	if c.err != nil {
-		return c.err
-	}
-	src.Record = e.Record
-	e.Source = src
-	im.sub.SectionLinks = append(im.sub.SectionLinks, e)
-	return nil
+	return keep(c, e, src, &im.sub.SectionLinks)
 }
 
 type edfiGrade struct {
@@ -492,13 +496,7 @@ func (r *edfiGrade) add(im *importer, src Source) error {
 	if r.Letter == "" && r.Numeric == nil {
 		c.fail("letterGradeEarned", "neither it nor numericGradeEarned is given")
 	}
-	if c.err != nil {
-		return c.err
-	}
-	src.Record = g.Record
-	g.Source = src
-	im.sub.Grades = append(im.sub.Grades, g)
-	return nil
+	return keep(c, g, src, &im.sub.Grades)
 }
 
 type edfiTranscript struct {
@@ -532,13 +530,7 @@ func (r *edfiTranscript) add(im *importer, src Source) error {
 		FinalLetter: r.Letter, FinalNumeric: c.amount("finalNumericGradeEarned", r.Numeric, 0, 1000),
 		AttemptedCredits: c.amount("attemptedCredits", r.Attempted, 0, 100), EarnedCredits: c.amount("earnedCredits", r.Earned, 0, 100),
 		GradeLevel: c.grade("whenTakenGradeLevelDescriptor", r.GradeLevel), TakenAt: r.External}
-	if c.err != nil {
-		return c.err
-	}
-	src.Record = t.Record
-	t.Source = src
-	im.sub.Transcripts = append(im.sub.Transcripts, t)
-	return nil
+	return keep(c, t, src, &im.sub.Transcripts)
 }
 
 type edfiAttendance struct {
@@ -567,13 +559,7 @@ func (r *edfiAttendance) add(im *importer, src Source) error {
 	} else {
 		ev.SchoolID = c.positive("schoolReference.schoolId", r.SchoolReference.SchoolID)
 	}
-	if c.err != nil {
-		return c.err
-	}
-	src.Record = ev.Record
-	ev.Source = src
-	im.sub.Attendance = append(im.sub.Attendance, ev)
-	return nil
+	return keep(c, ev, src, &im.sub.Attendance)
 }
 
 type edfiStaff struct {
@@ -702,11 +688,5 @@ func (r *edfiAssessment) add(im *importer, src Source) error {
 		a.PerformanceLevels = append(a.PerformanceLevels, PerformanceLevel{Method: c.descriptor(at+".assessmentReportingMethodDescriptor", l.Method),
 			Level: c.descriptor(at+".performanceLevelDescriptor", l.Level)})
 	}
-	if c.err != nil {
-		return c.err
-	}
-	src.Record = a.Record
-	a.Source = src
-	im.sub.Assessments = append(im.sub.Assessments, a)
-	return nil
+	return keep(c, a, src, &im.sub.Assessments)
 }

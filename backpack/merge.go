@@ -539,11 +539,12 @@ func addFacts[T any, P interface {
 
 // provenance gives addFacts a fact's record and source, the parts that differ between
 // two submissions of one fact.
-func (x *Enrollment) provenance() (*string, *Source)       { return &x.Record, &x.Source }
-func (x *Grade) provenance() (*string, *Source)            { return &x.Record, &x.Source }
-func (x *CourseRecord) provenance() (*string, *Source)     { return &x.Record, &x.Source }
-func (x *AttendanceEvent) provenance() (*string, *Source)  { return &x.Record, &x.Source }
-func (x *AssessmentResult) provenance() (*string, *Source) { return &x.Record, &x.Source }
+func (x *Enrollment) provenance() (*string, *Source)        { return &x.Record, &x.Source }
+func (x *Grade) provenance() (*string, *Source)             { return &x.Record, &x.Source }
+func (x *CourseRecord) provenance() (*string, *Source)      { return &x.Record, &x.Source }
+func (x *AttendanceEvent) provenance() (*string, *Source)   { return &x.Record, &x.Source }
+func (x *AssessmentResult) provenance() (*string, *Source)  { return &x.Record, &x.Source }
+func (x *SectionEnrollment) provenance() (*string, *Source) { return &x.Record, &x.Source }
 
 func factKey(v any) string {
 	b, err := json.Marshal(v)
