@@ -7,17 +7,15 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/studentlink/studentlink/normalize"
 )
 
 // Permission is a right an SIS gives staff over backpacks.
 type Permission uint8
 
 const (
-	// PermView lets staff view existing backpacks.
+	// PermView lets staff view the backpacks of their LEA's students.
 	PermView Permission = 1 << iota
-	// PermRequest lets staff request backpacks and manage guardians' requests.
+	// PermRequest lets staff decide guardians' requests made at their LEA.
 	PermRequest
 )
 
@@ -31,7 +29,8 @@ func (p Permission) String() string {
 	return fmt.Sprintf("permissions %#x", uint8(p))
 }
 
-// StaffUser is a staff member of an LEA with their permissions.
+// StaffUser is a staff member of an LEA with their permissions, as the service's sign-in
+// established them.
 type StaffUser struct {
 	ID          string
 	LEA         string
@@ -41,15 +40,24 @@ type StaffUser struct {
 // Can reports whether the staff member holds permission p.
 func (s StaffUser) Can(p Permission) bool { return s.Permissions&p == p }
 
-// ErrDenied is wrapped by errors for a missing permission.
+// ErrDenied is wrapped by the errors for an action the workflow does not allow: a missing
+// permission, another LEA's student or request, a request not approved, an ID that is not
+// one.
 var ErrDenied = errors.New("permission denied")
 
+func denied(format string, args ...any) error {
+	return fmt.Errorf("backpack: %w: %s", ErrDenied, fmt.Sprintf(format, args...))
+}
+
+// require checks the staff member's IDs and permission p.
 func (s StaffUser) require(p Permission) error {
-	if strings.TrimSpace(s.ID) == "" {
-		return fmt.Errorf("backpack: %w: no staff member named", ErrDenied)
+	for _, id := range [][2]string{{"staff ID", s.ID}, {"staff LEA", s.LEA}} {
+		if err := checkID(id[0], id[1]); err != nil {
+			return denied("%v", err)
+		}
 	}
 	if !s.Can(p) {
-		return fmt.Errorf("backpack: %w: staff %s lacks the permission to %s", ErrDenied, s.ID, p)
+		return denied("staff %s lacks the permission to %s", s.ID, p)
 	}
 	return nil
 }
@@ -73,19 +81,22 @@ const (
 	Rejected  Status = "Rejected"
 )
 
-// Request is a guardian's request for a student's backpack.
+// Request is a copy of a guardian's request as the workflow holds it. Changing or
+// building one grants nothing: the workflow decides from its own copy, found by ID.
 type Request struct {
 	ID string
-	// LEA is where the guardian asked ("" when any LEA's staff may decide).
+	// LEA is where the guardian asked: only its staff may decide the request.
 	LEA         string
 	Guardian    string
 	StudentSSID string
 	Kind        RequestKind
 	Status      Status
 	Created     time.Time
-	DecidedBy   string
-	Decided     time.Time
-	Reason      string // why it was rejected
+	// StudentID is the student whose backpack was approved (set by Approve).
+	StudentID string
+	DecidedBy string
+	Decided   time.Time
+	Reason    string // why it was rejected
 }
 
 // TransitionError is a request transition the workflow does not allow, and why.
@@ -93,8 +104,7 @@ type TransitionError struct {
 	Request  string
 	From, To Status
 	Reason   string
-	// Err is the underlying error, when there is one: a missing permission wraps
-	// ErrDenied.
+	// Err is the underlying error, when there is one: a refusal wraps ErrDenied.
 	Err error
 }
 
@@ -104,25 +114,29 @@ func (e *TransitionError) Error() string {
 
 func (e *TransitionError) Unwrap() error { return e.Err }
 
-// ErrNoSSID refuses a request without the student's SSID.
-var ErrNoSSID = errors.New("a backpack request needs the student's SSID")
-
-// Requests is the guardians' request workflow: Submit, then Approve or Reject by staff
-// holding PermRequest. Every change is written to the audit log when one is set. Safe for
-// concurrent use.
+// Requests is the only way to a view of a backpack. Guardians Submit requests at an LEA;
+// staff of that LEA holding PermRequest Approve or Reject them; the guardian of an
+// approved request gets the GuardianView. Staff holding PermView get the StaffView of
+// students enrolled at their LEA or handed to it (HandOff). Every request, decision,
+// handoff and view is an entry of the audit log, and an action the log cannot record does
+// not happen. Safe for concurrent use.
 type Requests struct {
 	mu        sync.Mutex
 	byID      map[string]*Request
-	forwarded map[[2]string]bool // (guardian, SSID) pairs that were forwarded a backpack
+	forwarded map[[2]string]bool         // (guardian, SSID) pairs that were forwarded a backpack
+	handed    map[string]map[string]bool // student ID → LEAs it was handed to
 	next      int
 	log       *Log
 	// Now stamps requests; nil means time.Now.
 	Now func() time.Time
 }
 
-// NewRequests returns an empty workflow that records to log (nil: no audit).
-func NewRequests(log *Log) *Requests {
-	return &Requests{byID: map[string]*Request{}, forwarded: map[[2]string]bool{}, log: log}
+// NewRequests returns an empty workflow that records to log, which is required.
+func NewRequests(log *Log) (*Requests, error) {
+	if log == nil {
+		return nil, errors.New("backpack: requests need an audit log: every view is recorded")
+	}
+	return &Requests{byID: map[string]*Request{}, forwarded: map[[2]string]bool{}, handed: map[string]map[string]bool{}, log: log}, nil
 }
 
 func (r *Requests) now() time.Time {
@@ -132,113 +146,133 @@ func (r *Requests) now() time.Time {
 	return time.Now()
 }
 
-// Submit files a guardian's request for the student with the given SSID. It is a Retrieve
-// the first time and an Update once this guardian was forwarded this student's backpack.
-// A request without an SSID, or with one that is not an ID, is refused with the reason.
-func (r *Requests) Submit(guardian, ssid string) (*Request, error) {
-	return r.SubmitTo("", guardian, ssid)
-}
-
-// SubmitTo is Submit at one LEA: only that LEA's staff may decide the request.
-func (r *Requests) SubmitTo(lea, guardian, ssid string) (*Request, error) {
-	if strings.TrimSpace(guardian) == "" {
-		return nil, errors.New("backpack: request refused: the guardian is not named")
+// Submit files a guardian's request, made at LEA lea, for the student with the given
+// SSID. It is a Retrieve the first time and an Update once this guardian was forwarded
+// this student's backpack. An LEA or guardian that is not an ID (see checkID), and an SSID
+// CleanSSID refuses (wrapping ErrNoSSID), are refused with the reason.
+func (r *Requests) Submit(lea, guardian, ssid string) (Request, error) {
+	if err := checkID("guardian", guardian); err != nil {
+		return Request{}, fmt.Errorf("backpack: request refused: %v", err)
 	}
-	if ssid == "" {
-		return nil, fmt.Errorf("backpack: request by %s refused: %w", guardian, ErrNoSSID)
+	if err := checkID("LEA", lea); err != nil {
+		return Request{}, fmt.Errorf("backpack: request by %s refused: %v", guardian, err)
 	}
-	clean, err := normalize.CleanID(ssid)
+	clean, err := CleanSSID(ssid)
 	if err != nil {
-		return nil, fmt.Errorf("backpack: request by %s refused: %w: %v", guardian, ErrNoSSID, err)
-	}
-	if clean == "" { // blanks only
-		return nil, fmt.Errorf("backpack: request by %s refused: %w", guardian, ErrNoSSID)
+		return Request{}, fmt.Errorf("backpack: request by %s refused: %w", guardian, err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.next++
-	req := &Request{ID: fmt.Sprintf("R%06d", r.next), LEA: lea, Guardian: guardian, StudentSSID: clean, Kind: Retrieve, Status: Pending, Created: r.now()}
+	req := &Request{ID: fmt.Sprintf("R%06d", r.next+1), LEA: lea, Guardian: guardian, StudentSSID: clean, Kind: Retrieve, Status: Pending, Created: r.now()}
 	if r.forwarded[[2]string{guardian, clean}] {
 		req.Kind = Update
 	}
-	if err := r.audit(req, guardian, "submitted "+string(req.Kind)); err != nil {
-		r.next--
-		return nil, err
+	if err := r.audit(Entry{Action: ActionRequest, Actor: guardian, Note: requestNote(req, "submitted "+string(req.Kind)+" at LEA "+lea)}); err != nil {
+		return Request{}, err
 	}
+	r.next++
 	r.byID[req.ID] = req
-	c := *req
-	return &c, nil
+	return *req, nil
 }
 
-// Get returns a copy of a request.
-func (r *Requests) Get(id string) (Request, bool) {
+func requestNote(req *Request, what string) string {
+	return fmt.Sprintf("request %s for SSID %s: %s", req.ID, req.StudentSSID, what)
+}
+
+// Get returns a copy of a request made at the staff member's LEA; the staff member needs
+// PermRequest.
+func (r *Requests) Get(staff StaffUser, id string) (Request, error) {
+	if err := staff.require(PermRequest); err != nil {
+		return Request{}, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	req, ok := r.byID[id]
-	if !ok {
-		return Request{}, false
+	if !ok || req.LEA != staff.LEA {
+		return Request{}, denied("no request %q at LEA %s", id, staff.LEA)
 	}
-	return *req, true
+	return *req, nil
 }
 
-// Pending returns the pending requests, oldest first.
-func (r *Requests) Pending() []Request {
+// GuardianRequests returns copies of the guardian's own requests, oldest first.
+func (r *Requests) GuardianRequests(guardian string) []Request {
+	return r.list(func(req *Request) bool { return req.Guardian == guardian })
+}
+
+// Pending returns the pending requests made at the staff member's LEA, oldest first; the
+// staff member needs PermRequest.
+func (r *Requests) Pending(staff StaffUser) ([]Request, error) {
+	if err := staff.require(PermRequest); err != nil {
+		return nil, err
+	}
+	return r.list(func(req *Request) bool { return req.Status == Pending && req.LEA == staff.LEA }), nil
+}
+
+func (r *Requests) list(keep func(*Request) bool) []Request {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Request
 	for _, req := range r.byID {
-		if req.Status == Pending {
+		if keep(req) {
 			out = append(out, *req)
 		}
 	}
-	slices.SortFunc(out, func(a, b Request) int {
-		if a.ID < b.ID {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(out, func(a, b Request) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
 
-// Approve forwards a pending request; the staff member needs PermRequest.
-func (r *Requests) Approve(staff StaffUser, id string) (Request, error) {
-	return r.decide(staff, id, Forwarded, "")
+// Approve forwards a pending request to its guardian with the student's backpack b. The
+// staff member needs PermRequest at the LEA where the request was made — a request of
+// another LEA is refused as one that does not exist — and may not decide their own
+// request; b must be a backpack a Store built, of a student of that LEA (see StaffView),
+// carrying the request's SSID. A refusal of the transition itself is a *TransitionError.
+func (r *Requests) Approve(staff StaffUser, id string, b *Backpack) (Request, error) {
+	return r.decide(staff, id, Forwarded, "", b)
 }
 
-// Reject rejects a pending request with a reason; the staff member needs PermRequest.
+// Reject rejects a pending request with a reason for the guardian, under the rules of
+// Approve for the staff member.
 func (r *Requests) Reject(staff StaffUser, id, reason string) (Request, error) {
-	return r.decide(staff, id, Rejected, strings.TrimSpace(reason))
+	return r.decide(staff, id, Rejected, strings.TrimSpace(reason), nil)
 }
 
-func (r *Requests) decide(staff StaffUser, id string, to Status, reason string) (Request, error) {
+func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, b *Backpack) (Request, error) {
+	if err := staff.require(PermRequest); err != nil {
+		return Request{}, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	req, ok := r.byID[id]
-	if !ok {
-		return Request{}, fmt.Errorf("backpack: request %q does not exist", id)
+	if !ok || req.LEA != staff.LEA { // another LEA's request is as unknown as a made-up one
+		return Request{}, denied("no request %q at LEA %s", id, staff.LEA)
 	}
-	if err := staff.require(PermRequest); err != nil {
-		return *req, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
+	refuse := func(err error) (Request, error) {
+		return Request{}, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
 	}
-	if req.LEA != "" && staff.LEA != req.LEA {
-		err := fmt.Errorf("backpack: %w: the request was made at LEA %s; staff %s is at LEA %q", ErrDenied, req.LEA, staff.ID, staff.LEA)
-		return *req, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
+	if strings.EqualFold(staff.ID, req.Guardian) {
+		return refuse(denied("staff %s made this request as guardian and cannot decide it", staff.ID))
 	}
 	if req.Status != Pending {
-		return *req, &TransitionError{Request: id, From: req.Status, To: to,
-			Reason: fmt.Sprintf("only a Pending request can be decided; this one was already decided by %s", req.DecidedBy)}
+		return refuse(fmt.Errorf("only a Pending request can be decided; this one was already decided by %s", req.DecidedBy))
 	}
 	if to == Rejected && reason == "" {
-		return *req, &TransitionError{Request: id, From: req.Status, To: to, Reason: "a rejection needs a reason for the guardian"}
+		return refuse(errors.New("a rejection needs a reason for the guardian"))
 	}
 	next := *req
-	next.Status, next.DecidedBy, next.Decided, next.Reason = to, staff.ID, r.now(), reason
-	note := "approved: forwarded"
-	if to == Rejected {
-		note = "rejected: " + reason
+	note := "rejected: " + reason
+	if to == Forwarded {
+		if err := r.inScope(staff.LEA, b); err != nil {
+			return refuse(err)
+		}
+		if !b.hasSSID(req.StudentSSID) {
+			return refuse(denied("backpack %s does not carry SSID %s", b.StudentID, req.StudentSSID))
+		}
+		next.StudentID = b.StudentID
+		note = "approved: backpack of student " + b.StudentID + " forwarded"
 	}
-	if err := r.audit(&next, staff.ID, note); err != nil {
-		return *req, err
+	next.Status, next.DecidedBy, next.Decided, next.Reason = to, staff.ID, r.now(), reason
+	if err := r.audit(Entry{Action: ActionRequest, Actor: staff.ID, StudentID: next.StudentID, Note: requestNote(&next, note)}); err != nil {
+		return Request{}, err
 	}
 	*req = next
 	if to == Forwarded {
@@ -247,10 +281,92 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string) 
 	return *req, nil
 }
 
-func (r *Requests) audit(req *Request, actor, note string) error {
-	if r.log == nil {
+// HandOff records that the state handed backpack b to LEA lea (a student enrolling there):
+// the LEA's staff may view it from then on. actor names who handed it.
+func (r *Requests) HandOff(actor string, b *Backpack, lea string) error {
+	for _, id := range [][2]string{{"actor", actor}, {"LEA", lea}} {
+		if err := checkID(id[0], id[1]); err != nil {
+			return fmt.Errorf("backpack: handoff refused: %v", err)
+		}
+	}
+	if !b.intact() {
+		return denied("handoff: %v", errNotBuilt)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.audit(Entry{Action: ActionHandoff, StudentID: b.StudentID, Records: b.Records, Actor: actor,
+		Note: "backpack handed to LEA " + lea}); err != nil {
+		return err
+	}
+	if r.handed[b.StudentID] == nil {
+		r.handed[b.StudentID] = map[string]bool{}
+	}
+	r.handed[b.StudentID][lea] = true
+	return nil
+}
+
+var errNotBuilt = errors.New("the backpack was not built by a Store, or was changed after")
+
+// inScope checks that b is a backpack a Store built, of a student enrolled at lea (an
+// enrollment or a student record the LEA submitted) or handed to it.
+func (r *Requests) inScope(lea string, b *Backpack) error {
+	if !b.intact() {
+		return denied("%v", errNotBuilt)
+	}
+	if slices.Contains(b.LEAs(), lea) || r.handed[b.StudentID][lea] {
 		return nil
 	}
-	_, err := r.log.Append(Entry{Action: ActionRequest, Actor: actor, Note: fmt.Sprintf("request %s for SSID %s: %s", req.ID, req.StudentSSID, note)})
+	return denied("student %s is neither enrolled at LEA %s nor handed to it", b.StudentID, lea)
+}
+
+// StaffView returns everything in backpack b, with sources and conflicts, for a staff
+// member holding PermView at an LEA where the student is enrolled or to which the
+// backpack was handed. b must be a backpack a Store built, unchanged. The view is recorded
+// in the audit log.
+func (r *Requests) StaffView(staff StaffUser, b *Backpack) (*View, error) {
+	if err := staff.require(PermView); err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.inScope(staff.LEA, b); err != nil {
+		return nil, err
+	}
+	if err := r.audit(Entry{Action: ActionView, Actor: staff.ID, StudentID: b.StudentID, Note: "staff view at LEA " + staff.LEA}); err != nil {
+		return nil, err
+	}
+	return newView(AudienceStaff, b), nil
+}
+
+// GuardianView returns backpack b to the guardian of request id once staff approved it:
+// the request must be this guardian's and Forwarded, and b the backpack of the student
+// approved, a Store built it unchanged, carrying the request's SSID. The view holds
+// data elements with blank values omitted and teachers' credentials, but no sources,
+// conflicts or internal IDs. It is recorded in the audit log.
+func (r *Requests) GuardianView(guardian, id string, b *Backpack) (*View, error) {
+	if err := checkID("guardian", guardian); err != nil {
+		return nil, denied("%v", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	req, ok := r.byID[id]
+	switch {
+	case !ok || req.Guardian != guardian:
+		return nil, denied("guardian %s has no request %q", guardian, id)
+	case req.Status != Forwarded:
+		return nil, denied("request %s is %s, not Forwarded", id, req.Status)
+	case !b.intact():
+		return nil, denied("%v", errNotBuilt)
+	case b.StudentID != req.StudentID || !b.hasSSID(req.StudentSSID):
+		return nil, denied("request %s was approved for another student's backpack", id)
+	}
+	if err := r.audit(Entry{Action: ActionView, Actor: guardian, StudentID: b.StudentID, Note: "guardian view for " + requestNote(req, "forwarded")}); err != nil {
+		return nil, err
+	}
+	return newView(AudienceGuardian, b), nil
+}
+
+func (r *Requests) audit(e Entry) error {
+	_, err := r.log.Append(e)
 	return err
 }

@@ -1,18 +1,18 @@
 package backpack
 
 import (
-	"bufio"
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Audit actions.
@@ -21,6 +21,8 @@ const (
 	ActionSplit   = "split"   // records taken out of a backpack
 	ActionHandoff = "handoff" // a backpack handed to an LEA
 	ActionRequest = "request" // a guardian request changed state
+	ActionView    = "view"    // a staff member or guardian was shown a backpack
+	ActionRecover = "recover" // OpenLog repaired what a crash left behind
 )
 
 // Entry is one line of the audit log.
@@ -37,71 +39,52 @@ type Entry struct {
 	// Actor is who or what acted: a program, a staff member, a guardian.
 	Actor string `json:"actor"`
 	Note  string `json:"note,omitempty"`
-	// Prev is the hash of the entry before (empty for the first); Hash covers this entry's
-	// fields and Prev, so altering or removing an entry breaks the chain after it.
+	// Prev is the hash of the entry before (empty for the first); Hash is an HMAC, under
+	// the log's key, of this entry's other fields and Prev, so altering, removing or
+	// adding an entry breaks the chain for anyone holding the key, and no one without
+	// it can mend the chain.
 	Prev string `json:"prev,omitempty"`
 	Hash string `json:"hash"`
 }
 
-// computeHash returns the entry's hash: SHA-256 of its JSON with Hash empty.
-func (e Entry) computeHash() string {
+// entryKeys are Entry's JSON keys: the only ones a log line may have.
+var entryKeys = []string{"seq", "time", "action", "student_id", "records", "weight", "explanation",
+	"settings_version", "actor", "note", "prev", "hash"}
+
+// MaxEntrySize is the longest line of the audit log, in bytes, newline included: Append
+// refuses a longer entry and the readers refuse a longer line.
+const MaxEntrySize = 1 << 20
+
+// MinKeySize is the shortest audit key accepted, in bytes.
+const MinKeySize = 16
+
+// mac returns the HMAC-SHA-256 of the entry's JSON with Hash empty.
+func (e Entry) mac(key []byte) string {
 	e.Hash = ""
 	b, err := json.Marshal(e)
 	if err != nil { // a NaN or infinite weight: Append refuses those
 		return "unhashable: " + err.Error()
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	m := hmac.New(sha256.New, key)
+	m.Write(b)
+	return hex.EncodeToString(m.Sum(nil))
 }
 
-// Log is an append-only, hash-chained audit log. Safe for concurrent use.
-type Log struct {
-	mu      sync.Mutex
-	entries []Entry
-	// Now stamps entries without a time; nil means time.Now.
-	Now func() time.Time
-}
-
-// NewLog returns an empty log, or one continuing entries (which must verify).
-func NewLog(entries ...Entry) (*Log, error) {
-	if err := Verify(entries); err != nil {
-		return nil, err
-	}
-	l := &Log{entries: make([]Entry, len(entries))}
-	for i, e := range entries {
-		l.entries[i] = e.clone()
-	}
-	return l, nil
-}
-
-// Append adds an entry, filling its sequence number, time (when zero), Prev and Hash, and
-// returns it as stored. An entry without an action or actor is an error.
-func (l *Log) Append(e Entry) (Entry, error) {
+// check reports what Append cannot write faithfully.
+func (e Entry) check() error {
 	if e.Action == "" || e.Actor == "" {
-		return Entry{}, errors.New("backpack: audit: an entry needs an action and an actor")
+		return errors.New("backpack: audit: an entry needs an action and an actor")
 	}
 	if e.Weight != nil && (math.IsNaN(*e.Weight) || math.IsInf(*e.Weight, 0)) {
-		return Entry{}, fmt.Errorf("backpack: audit: weight %v is not a finite number", *e.Weight)
+		return fmt.Errorf("backpack: audit: weight %v is not a finite number", *e.Weight)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if e.Time.IsZero() {
-		now := time.Now
-		if l.Now != nil {
-			now = l.Now
+	texts := append([]string{e.Action, e.StudentID, e.Explanation, e.SettingsVersion, e.Actor, e.Note}, e.Records...)
+	for _, s := range texts {
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("backpack: audit: %q is not valid UTF-8", s)
 		}
-		e.Time = now()
 	}
-	e.Time = e.Time.UTC().Round(0)
-	e = e.clone()
-	e.Seq = int64(len(l.entries)) + 1
-	e.Prev = ""
-	if n := len(l.entries); n > 0 {
-		e.Prev = l.entries[n-1].Hash
-	}
-	e.Hash = e.computeHash()
-	l.entries = append(l.entries, e)
-	return e.clone(), nil
+	return nil
 }
 
 // clone returns a copy of e sharing no memory with it (Records, Weight), so that no caller
@@ -115,31 +98,167 @@ func (e Entry) clone() Entry {
 	return e
 }
 
-// Entries returns a copy of the log's entries.
-func (l *Log) Entries() []Entry {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := make([]Entry, len(l.entries))
-	for i, e := range l.entries {
-		out[i] = e.clone()
-	}
-	return out
+// Checkpoint names the head of an audit chain: the last entry's sequence number and hash.
+type Checkpoint struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
 }
 
-// Head returns the hash of the last entry: keep it apart from the log to detect entries
-// removed from its end, which Verify alone cannot.
-func (l *Log) Head() string {
+var checkpointKeys = []string{"seq", "hash"}
+
+// Log is an append-only, HMAC-chained audit log, held in memory (NewLog) or in a file
+// with an anchor file of checkpoints beside it (OpenLog). Safe for concurrent use.
+type Log struct {
+	mu   sync.Mutex
+	key  []byte
+	head Checkpoint
+	mem  []Entry // in-memory logs only
+	disk *logFiles
+	// broken is set when a write may have half happened: the log refuses more.
+	broken error
+	// Now stamps entries without a time; nil means time.Now.
+	Now func() time.Time
+}
+
+// NewLog returns an empty in-memory log keyed by key (at least MinKeySize bytes; the
+// state holds it). It lives as long as the process: use OpenLog for a durable one.
+func NewLog(key []byte) (*Log, error) {
+	if err := checkAuditKey(key); err != nil {
+		return nil, err
+	}
+	return &Log{key: slices.Clone(key)}, nil
+}
+
+func checkAuditKey(key []byte) error {
+	if len(key) < MinKeySize {
+		return fmt.Errorf("backpack: audit: the key has %d bytes, want at least %d", len(key), MinKeySize)
+	}
+	return nil
+}
+
+// Append adds an entry, filling its sequence number, time (when zero), Prev and Hash, and
+// returns it as stored. An entry without an action or actor, with a weight that is not
+// finite, with text that is not UTF-8 or longer than MaxEntrySize written is an error,
+// and nothing is written.
+func (l *Log) Append(e Entry) (Entry, error) {
+	out, err := l.AppendBatch(e)
+	if err != nil {
+		return Entry{}, err
+	}
+	return out[0], nil
+}
+
+// AppendBatch adds entries in order as one write: in a file log, one fsync of the log and
+// one checkpoint in the anchor for all of them. If any entry is refused, none is added. No
+// entries write nothing.
+func (l *Log) AppendBatch(es ...Entry) ([]Entry, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	for _, e := range es {
+		if err := e.check(); err != nil {
+			return nil, err
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.entries) == 0 {
-		return ""
+	if l.broken != nil {
+		return nil, l.broken
 	}
-	return l.entries[len(l.entries)-1].Hash
+	now := time.Now
+	if l.Now != nil {
+		now = l.Now
+	}
+	out := make([]Entry, len(es))
+	var lines bytes.Buffer
+	head := l.head
+	for i, e := range es {
+		if e.Time.IsZero() {
+			e.Time = now()
+		}
+		e = e.clone()
+		e.Time = e.Time.UTC().Round(0)
+		e.Seq, e.Prev = head.Seq+1, head.Hash
+		e.Hash = e.mac(l.key)
+		line, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("backpack: audit: %w", err)
+		}
+		if len(line)+1 > MaxEntrySize {
+			return nil, fmt.Errorf("backpack: audit: entry by %s is %d bytes written, over the limit of %d", e.Actor, len(line)+1, MaxEntrySize)
+		}
+		lines.Write(line)
+		lines.WriteByte('\n')
+		out[i], head = e, Checkpoint{Seq: e.Seq, Hash: e.Hash}
+	}
+	if l.disk != nil {
+		if err := l.disk.append(lines.Bytes(), head); err != nil {
+			l.broken = fmt.Errorf("backpack: audit: the log stopped at a failed write; reopen it: %w", err)
+			return nil, err
+		}
+	} else {
+		for _, e := range out {
+			l.mem = append(l.mem, e.clone())
+		}
+	}
+	l.head = head
+	for i := range out {
+		out[i] = out[i].clone()
+	}
+	return out, nil
+}
+
+// Entries returns a copy of the log's entries; a file log reads them back from its file.
+func (l *Log) Entries() ([]Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.disk != nil {
+		return l.disk.entries()
+	}
+	out := make([]Entry, len(l.mem))
+	for i, e := range l.mem {
+		out[i] = e.clone()
+	}
+	return out, nil
+}
+
+// Head returns the checkpoint of the last entry (the zero Checkpoint for an empty log).
+// Kept apart from the log, it catches entries removed from its end.
+func (l *Log) Head() Checkpoint {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.head
+}
+
+// Verify checks the log's entries as VerifyAnchored does against its head (and, for a
+// file log, against every checkpoint of its anchor file).
+func (l *Log) Verify() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.disk != nil {
+		_, err := VerifyFile(l.disk.path, l.disk.anchorPath, l.key)
+		return err
+	}
+	return VerifyAnchored(l.mem, l.key, []Checkpoint{l.head})
+}
+
+// Close closes a file log's files; an in-memory log has nothing to close. A closed log
+// refuses appends.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.broken == nil {
+		l.broken = errors.New("backpack: audit: the log is closed")
+	}
+	if l.disk == nil {
+		return nil
+	}
+	return l.disk.close()
 }
 
 // ChainError says where an audit chain breaks.
 type ChainError struct {
-	Index  int   // position in the entries given
+	Index  int   // position in the entries given (len(entries) for a missing end)
 	Seq    int64 // the sequence number found there
 	Reason string
 }
@@ -148,10 +267,11 @@ func (e *ChainError) Error() string {
 	return fmt.Sprintf("backpack: audit chain breaks at entry %d (seq %d): %s", e.Index, e.Seq, e.Reason)
 }
 
-// Verify checks a chain of entries: sequence numbers 1, 2, 3…, each Prev the hash of the
-// entry before, each Hash matching the entry's content. It returns a *ChainError at the
-// first entry that fails, or nil.
-func Verify(entries []Entry) error {
+// VerifyChain checks a chain of entries under key: sequence numbers 1, 2, 3…, each Prev
+// the hash of the entry before, each Hash the HMAC of the entry's content. It returns a
+// *ChainError at the first entry that fails, or nil. A chain cut short at its end still
+// verifies: VerifyAnchored catches that.
+func VerifyChain(entries []Entry, key []byte) error {
 	prev := ""
 	for i, e := range entries {
 		switch {
@@ -159,69 +279,42 @@ func Verify(entries []Entry) error {
 			return &ChainError{Index: i, Seq: e.Seq, Reason: fmt.Sprintf("sequence number %d, want %d: an entry was removed or inserted", e.Seq, i+1)}
 		case e.Prev != prev:
 			return &ChainError{Index: i, Seq: e.Seq, Reason: "previous-entry hash does not match: the entry before was altered or removed"}
-		case e.computeHash() != e.Hash:
-			return &ChainError{Index: i, Seq: e.Seq, Reason: "hash does not match the entry's content: the entry was altered"}
+		case !hmac.Equal([]byte(e.mac(key)), []byte(e.Hash)):
+			return &ChainError{Index: i, Seq: e.Seq, Reason: "hash does not match the entry's content under the key: the entry was altered or written without the key"}
 		}
 		prev = e.Hash
 	}
 	return nil
 }
 
-// VerifyHead is Verify plus a check that the chain ends at head (from Log.Head), which
-// catches entries removed from the end.
-func VerifyHead(entries []Entry, head string) error {
-	if err := Verify(entries); err != nil {
+// VerifyAnchored is VerifyChain plus the anchor: every checkpoint must name an entry of
+// the chain by its sequence number and hash, and the chain must end exactly at the last
+// checkpoint, so entries cut from the end (or all of them) and entries appended past the
+// anchor are caught. Checkpoints must rise.
+func VerifyAnchored(entries []Entry, key []byte, anchor []Checkpoint) error {
+	if err := VerifyChain(entries, key); err != nil {
 		return err
 	}
-	last := ""
-	if n := len(entries); n > 0 {
-		last = entries[n-1].Hash
-	}
-	if last != head {
-		return &ChainError{Index: len(entries), Seq: int64(len(entries)), Reason: "the chain does not end at the recorded head: entries were removed from the end"}
-	}
-	return nil
-}
-
-// WriteTo writes the log as JSON lines.
-func (l *Log) WriteTo(w io.Writer) (int64, error) {
-	cw := &countWriter{w: w}
-	enc := json.NewEncoder(cw)
-	for _, e := range l.Entries() {
-		if err := enc.Encode(e); err != nil {
-			return cw.n, err
+	last := Checkpoint{}
+	for k, c := range anchor {
+		if c.Seq < last.Seq || c.Seq < 0 {
+			return &ChainError{Index: len(entries), Seq: c.Seq, Reason: fmt.Sprintf("anchor checkpoint %d (seq %d) comes after seq %d: the anchor was altered", k+1, c.Seq, last.Seq)}
 		}
-	}
-	return cw.n, nil
-}
-
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// ReadEntries reads JSON-lines entries as WriteTo writes them. It does not verify them.
-func ReadEntries(r io.Reader) ([]Entry, error) {
-	var out []Entry
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+		last = c
+		if c.Seq == 0 {
 			continue
 		}
-		var e Entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			return out, fmt.Errorf("backpack: audit log line %d: %w", line, err)
+		if c.Seq > int64(len(entries)) {
+			return &ChainError{Index: len(entries), Seq: int64(len(entries)), Reason: fmt.Sprintf(
+				"the log ends at seq %d but the anchor names seq %d: entries were removed from the end", len(entries), c.Seq)}
 		}
-		out = append(out, e)
+		if e := entries[c.Seq-1]; e.Hash != c.Hash {
+			return &ChainError{Index: int(c.Seq - 1), Seq: e.Seq, Reason: "the entry's hash differs from the anchor's checkpoint: the entry was rewritten"}
+		}
 	}
-	return out, sc.Err()
+	if n := int64(len(entries)); n > last.Seq {
+		return &ChainError{Index: int(last.Seq), Seq: last.Seq + 1, Reason: fmt.Sprintf(
+			"%d entries follow the anchor's last checkpoint (seq %d): they were appended without the anchor", n-last.Seq, last.Seq)}
+	}
+	return nil
 }

@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
-
-	"github.com/studentlink/studentlink/normalize"
+	"time"
 )
 
 // ImportOptions configure Import.
@@ -19,126 +19,186 @@ type ImportOptions struct {
 	// Submitted is the submission date given to resources without a _lastModifiedDate.
 	Submitted string
 	// Descriptors maps descriptor URIs (a state's own namespaces) to code values. A URI not
-	// in it maps to the text after its '#'.
+	// in it maps to the text after its '#'. Sex, race and grade-level descriptors must map
+	// to the Ed-Fi code values (Female, Asian, Fifth grade, …).
 	Descriptors map[string]string
+	// Now is the time dates are checked against (a birth date or _lastModifiedDate after
+	// it is an error); nil means time.Now.
+	Now func() time.Time
 }
 
 // ImportError is a resource that could not be read: its file, its index in the file's
-// array, and why. The other resources are imported.
+// array and its byte offset, and why. The other resources are imported.
 type ImportError struct {
-	File  string
-	Index int // -1 when the whole file is unreadable
-	Err   error
+	File   string
+	Index  int   // -1 when the error is about the file, not one resource
+	Offset int64 // byte offset in the file of the resource, or of the problem; -1 if none
+	Err    error
 }
 
 func (e *ImportError) Error() string {
-	if e.Index < 0 {
-		return fmt.Sprintf("backpack: %s: %v", e.File, e.Err)
+	at := e.File
+	if e.Index >= 0 {
+		at += fmt.Sprintf("[%d]", e.Index)
 	}
-	return fmt.Sprintf("backpack: %s[%d]: %v", e.File, e.Index, e.Err)
+	if e.Offset >= 0 {
+		at += fmt.Sprintf(" at byte %d", e.Offset)
+	}
+	return fmt.Sprintf("backpack: %s: %v", at, e.Err)
 }
 
 func (e *ImportError) Unwrap() error { return e.Err }
 
-// Resource files Import reads, each optional.
-var resourceFiles = []string{
-	"students", "studentEducationOrganizationAssociations", "studentSchoolAssociations",
-	"sections", "studentSectionAssociations", "grades", "courseTranscripts",
-	"studentSectionAttendanceEvents", "studentSchoolAttendanceEvents", "staffs",
-	"staffSectionAssociations", "credentials", "studentAssessments",
+// resourceKinds are the files Import reads, each optional, in order (students before the
+// resources that refer to them), each with the one reader instantiated for its shape.
+var resourceKinds = []struct {
+	name string
+	read func(im *importer, file string, r io.Reader)
+}{
+	{"students", readResources[edfiStudent]},
+	{"studentEducationOrganizationAssociations", readResources[edfiStudentEdOrg]},
+	{"studentSchoolAssociations", readResources[edfiEnrollment]},
+	{"sections", readResources[edfiSection]},
+	{"studentSectionAssociations", readResources[edfiSectionEnrollment]},
+	{"grades", readResources[edfiGrade]},
+	{"courseTranscripts", readResources[edfiTranscript]},
+	{"studentSectionAttendanceEvents", readResources[edfiAttendance]},
+	{"studentSchoolAttendanceEvents", readResources[edfiAttendance]},
+	{"staffs", readResources[edfiStaff]},
+	{"staffSectionAssociations", readResources[edfiStaffSection]},
+	{"credentials", readResources[edfiCredential]},
+	{"studentAssessments", readResources[edfiAssessment]},
 }
 
 // Import reads one LEA's Ed-Fi ODS/API JSON resource files from dir in fsys: each file
 // (students.json, studentSchoolAssociations.json, …) holds an array of resources as the
-// API serves them. Missing files are fine, a missing dir is an *ImportError with Index -1.
-// A malformed resource is reported as an *ImportError with its file and index and
-// skipped; the returned errors list every one.
-// Descriptor URIs become code values; sex, grade levels and dates are checked with
-// package normalize.
+// API serves them. Missing files are fine; a missing dir is an *ImportError with Index
+// -1.
+//
+// Each file is streamed one resource at a time. A malformed resource — bad JSON, a key
+// repeated (in any case), nested deeper than MaxResourceDepth or larger than
+// MaxResourceSize, a required field missing, a date that is not an Ed-Fi date, impossible
+// or in the future, a descriptor that is not one or not of the Ed-Fi vocabulary for sex,
+// race and grade level, an SSID CleanSSID refuses, a number out of range — is reported as
+// an *ImportError with its file, index and byte offset and skipped; the rest of the file
+// is imported. Nothing is clamped or rewritten to fit. A student's second
+// studentEducationOrganizationAssociation, a second students resource and a second State
+// ID add their values to StudentRecord.OtherValues, where they become candidates (and
+// conflicts) in the backpack, instead of overwriting the first.
 func Import(fsys fs.FS, dir string, opt ImportOptions) (*Submission, []error) {
 	if opt.LEA == "" {
 		return nil, []error{errors.New("backpack: import: ImportOptions.LEA is required")}
 	}
-	im := &importer{opt: opt, sub: &Submission{LEA: opt.LEA, Submitted: opt.Submitted}, seoa: map[string]int{}}
+	im := &importer{opt: opt, sub: &Submission{LEA: opt.LEA, Submitted: opt.Submitted}, records: map[string]int{},
+		seen: map[string]*seenStudent{}, now: time.Now()}
+	if opt.Now != nil {
+		im.now = opt.Now()
+	}
 	if fi, err := fs.Stat(fsys, dir); err != nil || !fi.IsDir() {
 		if err == nil {
 			err = errors.New("not a directory")
 		}
-		return im.sub, []error{&ImportError{File: dir, Index: -1, Err: err}}
+		return im.sub, []error{&ImportError{File: dir, Index: -1, Offset: -1, Err: err}}
 	}
-	for _, name := range resourceFiles {
-		file := path.Join(dir, name+".json")
-		data, err := fs.ReadFile(fsys, file)
+	c := im.checks()
+	c.date("ImportOptions.Submitted", opt.Submitted, past)
+	if c.err != nil {
+		return im.sub, []error{&ImportError{File: dir, Index: -1, Offset: -1, Err: c.err}}
+	}
+	for _, k := range resourceKinds {
+		file := path.Join(dir, k.name+".json")
+		f, err := fsys.Open(file)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			im.errs = append(im.errs, &ImportError{File: file, Index: -1, Err: err})
+			im.errs = append(im.errs, &ImportError{File: file, Index: -1, Offset: -1, Err: err})
 			continue
 		}
-		var items []json.RawMessage
-		if err := json.Unmarshal(data, &items); err != nil {
-			im.errs = append(im.errs, &ImportError{File: file, Index: -1, Err: fmt.Errorf("not a JSON array of resources: %w", err)})
-			continue
-		}
-		for i, raw := range items {
-			src := Source{LEA: opt.LEA, Submitted: opt.Submitted, File: file, Index: i}
-			if err := im.resource(name, raw, src); err != nil {
-				im.errs = append(im.errs, &ImportError{File: file, Index: i, Err: err})
-			}
-		}
+		k.read(im, file, f)
+		f.Close()
 	}
 	return im.sub, im.errs
 }
 
 type importer struct {
-	opt  ImportOptions
-	sub  *Submission
-	seoa map[string]int // record → index in sub.Students, for associations read first
-	errs []error
+	opt     ImportOptions
+	now     time.Time
+	sub     *Submission
+	records map[string]int // record → index in sub.Students
+	seen    map[string]*seenStudent
+	errs    []error
 }
 
-// code maps a descriptor URI to its code value.
-func (im *importer) code(uri string) string {
-	if c, ok := im.opt.Descriptors[uri]; ok {
-		return c
-	}
-	if i := strings.LastIndexByte(uri, '#'); i >= 0 {
-		return uri[i+1:]
-	}
-	return uri
+// seenStudent says which resources a student record already holds values from.
+type seenStudent struct {
+	student, association bool
+	birthSex             bool // Sex came from the students resource's birthSexDescriptor
 }
 
-// date checks an Ed-Fi date and returns it as YYYY-MM-DD ("" stays "").
-func date(field, s string) (string, error) {
-	d, err := normalize.ParseDate(s, normalize.DateOptions{})
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", field, err)
-	}
-	if d.IsZero() {
-		return "", nil
-	}
-	return d.String(), nil
+func (im *importer) checks() *checks { return &checks{opt: &im.opt, now: im.now} }
+
+// resource is an Ed-Fi resource shape: add checks it and adds it to the submission, or
+// adds nothing and returns why.
+type resource interface {
+	lastModified() string
+	add(im *importer, src Source) error
 }
 
-// dateRange checks a beginDate and an endDate.
-func dateRange(begin, end string) (string, string, error) {
-	b, err := date("beginDate", begin)
-	if err != nil {
-		return "", "", err
-	}
-	e, err := date("endDate", end)
-	return b, e, err
+// meta holds the server's fields every resource has.
+type meta struct {
+	LastModified string `json:"_lastModifiedDate"`
 }
 
-func need(field, v string) error {
-	if strings.TrimSpace(v) == "" {
-		return fmt.Errorf("%s is missing", field)
+func (m meta) lastModified() string { return m.LastModified }
+
+// readResources is the one reader of every resource file: it streams the file's array,
+// decodes each resource into a T after checking its keys, dates it by its
+// _lastModifiedDate, and adds it, reporting each that fails with its index and offset.
+func readResources[T any, P interface {
+	*T
+	resource
+}](im *importer, file string, r io.Reader) {
+	sc := newArrayScanner(r)
+	for sc.next() {
+		src := Source{LEA: im.opt.LEA, Submitted: im.opt.Submitted, File: file, Index: sc.index}
+		err := sc.elemOK
+		var res P = new(T)
+		if err == nil {
+			err = decodeResource(sc.elem, res)
+		}
+		if err == nil {
+			c := im.checks()
+			if m := c.timestamp("_lastModifiedDate", res.lastModified()); m != "" {
+				src.Submitted = m
+			}
+			err = c.err
+		}
+		if err == nil {
+			err = res.add(im, src)
+		}
+		if err != nil {
+			im.errs = append(im.errs, &ImportError{File: file, Index: sc.index, Offset: sc.start, Err: err})
+		}
 	}
-	return nil
+	if sc.err != nil {
+		im.errs = append(im.errs, &ImportError{File: file, Index: -1, Offset: sc.errAt, Err: sc.err})
+	}
 }
 
-// Ed-Fi resource shapes, only the fields the backpack keeps.
+// decodeResource decodes one resource: a JSON object whose keys are each given once
+// (encoding/json would take the last of two keys differing only in case).
+func decodeResource(data []byte, v any) error {
+	if len(data) == 0 || data[0] != '{' {
+		return errors.New("not a JSON object")
+	}
+	if err := checkKeys(data, keyRules{maxDepth: MaxResourceDepth}); err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}
+
+// Ed-Fi references and resource shapes, only the fields the backpack keeps.
 type (
 	studentRef struct {
 		StudentUniqueID string `json:"studentUniqueId"`
@@ -150,168 +210,191 @@ type (
 		SectionIdentifier string `json:"sectionIdentifier"`
 		SessionName       string `json:"sessionName"`
 	}
-	meta struct {
-		LastModified string `json:"_lastModifiedDate"`
+	credentialRef struct {
+		ID    string `json:"credentialIdentifier"`
+		State string `json:"stateOfIssueStateAbbreviationDescriptor"`
 	}
 )
 
-func (r sectionRef) key() (SectionKey, error) {
-	k := SectionKey(r)
-	if k.SectionIdentifier == "" || k.SchoolID == 0 {
-		return k, errors.New("section reference: sectionIdentifier and schoolId are required")
-	}
-	return k, nil
+func (r studentRef) record(im *importer, c *checks, field string) string {
+	return RecordID(im.opt.LEA, c.id(field, r.StudentUniqueID))
 }
 
-// resource reads one resource of the named file.
-func (im *importer) resource(name string, raw json.RawMessage, src Source) error {
-	var m meta
-	if err := json.Unmarshal(raw, &m); err == nil && m.LastModified != "" {
-		src.Submitted = m.LastModified
+func (r sectionRef) key(c *checks, field string) SectionKey {
+	c.need(field+".sectionIdentifier", r.SectionIdentifier)
+	c.positive(field+".schoolId", r.SchoolID)
+	c.schoolYear(field+".schoolYear", r.SchoolYear)
+	return SectionKey(r)
+}
+
+// keep adds a fact of a student record to list, its source stamped with the record, if
+// the checks passed.
+func keep[T any, P interface {
+	*T
+	provenance() (*string, *Source)
+}](c *checks, fact T, src Source, list *[]T) error {
+	if c.err != nil {
+		return c.err
 	}
-	switch name {
-	case "students":
-		return im.student(raw, src)
-	case "studentEducationOrganizationAssociations":
-		return im.seoaResource(raw, src)
-	case "studentSchoolAssociations":
-		return im.enrollment(raw, src)
-	case "sections":
-		return im.section(raw, src)
-	case "studentSectionAssociations":
-		return im.sectionEnrollment(raw, src)
-	case "grades":
-		return im.grade(raw, src)
-	case "courseTranscripts":
-		return im.transcript(raw, src)
-	case "studentSectionAttendanceEvents", "studentSchoolAttendanceEvents":
-		return im.attendance(raw, src)
-	case "staffs":
-		return im.staff(raw, src)
-	case "staffSectionAssociations":
-		return im.staffSection(raw, src)
-	case "credentials":
-		return im.credential(raw, src)
-	case "studentAssessments":
-		return im.assessment(raw, src)
-	}
-	return fmt.Errorf("unknown resource %q", name)
+	rec, s := P(&fact).provenance()
+	src.Record = *rec
+	*s = src
+	*list = append(*list, fact)
+	return nil
 }
 
 // studentAt returns the student record for uid, creating a placeholder that a students
 // resource fills later.
-func (im *importer) studentAt(uid string) *StudentRecord {
-	rec := RecordID(im.opt.LEA, uid)
-	if i, ok := im.seoa[rec]; ok {
-		return &im.sub.Students[i]
+func (im *importer) studentAt(rec, uid string) (*StudentRecord, *seenStudent) {
+	if i, ok := im.records[rec]; ok {
+		return &im.sub.Students[i], im.seen[rec]
 	}
-	im.seoa[rec] = len(im.sub.Students)
+	im.records[rec] = len(im.sub.Students)
+	im.seen[rec] = &seenStudent{}
 	im.sub.Students = append(im.sub.Students, StudentRecord{Record: rec, StudentUniqueID: uid})
-	return &im.sub.Students[len(im.sub.Students)-1]
+	return &im.sub.Students[len(im.sub.Students)-1], im.seen[rec]
 }
 
-func (im *importer) student(raw json.RawMessage, src Source) error {
-	var r struct {
-		StudentUniqueID      string `json:"studentUniqueId"`
-		FirstName            string `json:"firstName"`
-		MiddleName           string `json:"middleName"`
-		LastSurname          string `json:"lastSurname"`
-		GenerationCodeSuffix string `json:"generationCodeSuffix"`
-		BirthDate            string `json:"birthDate"`
-		BirthSexDescriptor   string `json:"birthSexDescriptor"`
+// alsoSubmitted adds values of a resource that repeats one already read, for the fields
+// that have a value, to the record's OtherValues.
+func (s *StudentRecord) alsoSubmitted(values map[string]string, src Source) {
+	for _, f := range DemographicFields {
+		if v := values[f]; v != "" {
+			s.OtherValues = append(s.OtherValues, FieldValue{Field: f, Value: v, Source: src})
+		}
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
+}
+
+type edfiStudent struct {
+	meta
+	StudentUniqueID      string `json:"studentUniqueId"`
+	FirstName            string `json:"firstName"`
+	MiddleName           string `json:"middleName"`
+	LastSurname          string `json:"lastSurname"`
+	GenerationCodeSuffix string `json:"generationCodeSuffix"`
+	BirthDate            string `json:"birthDate"`
+	BirthSexDescriptor   string `json:"birthSexDescriptor"`
+}
+
+func (r *edfiStudent) add(im *importer, src Source) error {
+	c := im.checks()
+	rec := studentRef{r.StudentUniqueID}.record(im, c, "studentUniqueId")
+	birth := c.date("birthDate", r.BirthDate, past)
+	sex := c.coded("birthSexDescriptor", r.BirthSexDescriptor, edfiSexes)
+	if c.err != nil {
+		return c.err
 	}
-	if err := need("studentUniqueId", r.StudentUniqueID); err != nil {
-		return err
+	s, seen := im.studentAt(rec, r.StudentUniqueID)
+	src.Record = rec
+	if seen.student {
+		s.alsoSubmitted(map[string]string{"first_name": r.FirstName, "middle_name": r.MiddleName, "last_surname": r.LastSurname,
+			"suffix": r.GenerationCodeSuffix, "birth_date": birth, "sex": sex}, src)
+		return nil
 	}
-	bd, err := date("birthDate", r.BirthDate)
-	if err != nil {
-		return err
+	seen.student = true
+	s.FirstName, s.MiddleName, s.LastSurname, s.Suffix, s.BirthDate = r.FirstName, r.MiddleName, r.LastSurname, r.GenerationCodeSuffix, birth
+	switch {
+	case s.Sex == "":
+		s.Sex, seen.birthSex = sex, sex != ""
+	case sex != "" && sex != s.Sex: // the association's sex came first: keep both
+		s.OtherValues = append(s.OtherValues, FieldValue{Field: "sex", Value: sex, Source: src})
 	}
-	if _, err := normalize.ParseSex(im.code(r.BirthSexDescriptor)); err != nil {
-		return fmt.Errorf("birthSexDescriptor: %w", err)
-	}
-	s := im.studentAt(r.StudentUniqueID)
-	if s.Source.File != "" && strings.HasSuffix(s.Source.File, "students.json") {
-		return fmt.Errorf("studentUniqueId %q appears twice", r.StudentUniqueID)
-	}
-	s.FirstName, s.MiddleName, s.LastSurname = r.FirstName, r.MiddleName, r.LastSurname
-	s.Suffix, s.BirthDate = r.GenerationCodeSuffix, bd
-	if s.Sex == "" && r.BirthSexDescriptor != "" {
-		s.Sex = im.code(r.BirthSexDescriptor)
-	}
-	src.Record = s.Record
 	s.Source = src
 	return nil
 }
 
-func (im *importer) seoaResource(raw json.RawMessage, src Source) error {
-	var r struct {
-		StudentReference studentRef `json:"studentReference"`
-		SexDescriptor    string     `json:"sexDescriptor"`
-		Hispanic         *bool      `json:"hispanicLatinoEthnicity"`
-		Races            []struct {
-			Race string `json:"raceDescriptor"`
-		} `json:"races"`
-		Addresses []struct {
-			Type       string `json:"addressTypeDescriptor"`
-			Street     string `json:"streetNumberName"`
-			City       string `json:"city"`
-			State      string `json:"stateAbbreviationDescriptor"`
-			PostalCode string `json:"postalCode"`
-		} `json:"addresses"`
-		IDs []struct {
-			System string `json:"studentIdentificationSystemDescriptor"`
-			Org    string `json:"assigningOrganizationIdentificationCode"`
-			Code   string `json:"identificationCode"`
-		} `json:"studentIdentificationCodes"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	if err := need("studentReference.studentUniqueId", r.StudentReference.StudentUniqueID); err != nil {
-		return err
-	}
-	if _, err := normalize.ParseSex(im.code(r.SexDescriptor)); err != nil {
-		return fmt.Errorf("sexDescriptor: %w", err)
-	}
-	// Read everything before touching the student, so a rejected association leaves no
-	// trace.
+type edfiStudentEdOrg struct {
+	meta
+	StudentReference studentRef `json:"studentReference"`
+	SexDescriptor    string     `json:"sexDescriptor"`
+	Hispanic         *bool      `json:"hispanicLatinoEthnicity"`
+	Races            []struct {
+		Race string `json:"raceDescriptor"`
+	} `json:"races"`
+	Addresses []struct {
+		Type       string `json:"addressTypeDescriptor"`
+		Street     string `json:"streetNumberName"`
+		City       string `json:"city"`
+		State      string `json:"stateAbbreviationDescriptor"`
+		PostalCode string `json:"postalCode"`
+	} `json:"addresses"`
+	IDs []struct {
+		System string `json:"studentIdentificationSystemDescriptor"`
+		Org    string `json:"assigningOrganizationIdentificationCode"`
+		Code   string `json:"identificationCode"`
+	} `json:"studentIdentificationCodes"`
+}
+
+func (r *edfiStudentEdOrg) add(im *importer, src Source) error {
+	c := im.checks()
+	rec := r.StudentReference.record(im, c, "studentReference.studentUniqueId")
+	sex := c.coded("sexDescriptor", r.SexDescriptor, edfiSexes)
 	var races []string
-	for _, x := range r.Races {
-		races = append(races, im.code(x.Race))
+	for k, x := range r.Races {
+		races = append(races, c.coded(fmt.Sprintf("races[%d].raceDescriptor", k), x.Race, edfiRaces))
 	}
 	slices.Sort(races)
 	var addr Address
 	for k, a := range r.Addresses {
-		if k == 0 || im.code(a.Type) == "Home" {
-			addr = Address{Street: a.Street, City: a.City, State: im.code(a.State), PostalCode: a.PostalCode}
+		at := fmt.Sprintf("addresses[%d]", k)
+		typ, state := c.descriptor(at+".addressTypeDescriptor", a.Type), c.descriptor(at+".stateAbbreviationDescriptor", a.State)
+		if k == 0 || typ == "Home" {
+			addr = Address{Street: a.Street, City: a.City, State: state, PostalCode: a.PostalCode}
 		}
 	}
 	var ids []IdentificationCode
-	ssid := ""
-	for _, c := range r.IDs {
-		sys := im.code(c.System)
-		ids = append(ids, IdentificationCode{System: sys, AssigningOrg: c.Org, Code: c.Code})
+	var ssids []string
+	for k, x := range r.IDs {
+		at := fmt.Sprintf("studentIdentificationCodes[%d]", k)
+		sys := c.descriptor(at+".studentIdentificationSystemDescriptor", x.System)
+		ids = append(ids, IdentificationCode{System: sys, AssigningOrg: x.Org, Code: x.Code})
 		if sys == "State" {
-			clean, err := normalize.CleanID(c.Code)
+			ssid, err := CleanSSID(x.Code)
 			if err != nil {
-				return fmt.Errorf("studentIdentificationCodes: State code: %w", err)
+				c.fail(at+".identificationCode", "%v", err)
+			} else if !slices.Contains(ssids, ssid) {
+				ssids = append(ssids, ssid)
 			}
-			ssid = clean
 		}
 	}
-	s := im.studentAt(r.StudentReference.StudentUniqueID)
-	if r.SexDescriptor != "" {
-		s.Sex = im.code(r.SexDescriptor)
+	// Everything is read before the student is touched, so a rejected association
+	// leaves no trace.
+	if c.err != nil {
+		return c.err
 	}
+	hispanic := ""
 	if r.Hispanic != nil {
-		s.HispanicLatino = fmt.Sprint(*r.Hispanic)
+		hispanic = fmt.Sprint(*r.Hispanic)
 	}
-	s.Races, s.Address, s.IdentificationCodes, s.SSID = races, addr, ids, ssid
-	src.Record = s.Record
+	s, seen := im.studentAt(rec, r.StudentReference.StudentUniqueID)
+	src.Record = rec
+	values := map[string]string{"sex": sex, "races": strings.Join(races, "; "), "hispanic_latino": hispanic, "address": addr.String()}
+	for _, code := range ids {
+		if !slices.Contains(s.IdentificationCodes, code) {
+			s.IdentificationCodes = append(s.IdentificationCodes, code)
+		}
+	}
+	if seen.association {
+		for _, ssid := range ssids {
+			s.OtherValues = append(s.OtherValues, FieldValue{Field: "ssid", Value: ssid, Source: src})
+		}
+		s.alsoSubmitted(values, src)
+		return nil
+	}
+	seen.association = true
+	if sex != "" {
+		if seen.birthSex && s.Sex != sex { // the students resource's birth sex stays a candidate
+			s.OtherValues = append(s.OtherValues, FieldValue{Field: "sex", Value: s.Sex, Source: s.Source})
+		}
+		s.Sex = sex
+	}
+	s.HispanicLatino, s.Races, s.Address = hispanic, races, addr
+	if len(ssids) > 0 {
+		s.SSID = ssids[0]
+		for _, other := range ssids[1:] {
+			s.OtherValues = append(s.OtherValues, FieldValue{Field: "ssid", Value: other, Source: src})
+		}
+	}
 	s.AssociationSource = src
 	if s.Source.File == "" {
 		s.Source = src
@@ -319,383 +402,291 @@ func (im *importer) seoaResource(raw json.RawMessage, src Source) error {
 	return nil
 }
 
-func (im *importer) enrollment(raw json.RawMessage, src Source) error {
-	var r struct {
-		StudentReference studentRef `json:"studentReference"`
-		SchoolReference  struct {
-			SchoolID int64 `json:"schoolId"`
-		} `json:"schoolReference"`
-		EntryDate  string `json:"entryDate"`
-		EntryGrade string `json:"entryGradeLevelDescriptor"`
-		ExitDate   string `json:"exitWithdrawDate"`
-		ExitType   string `json:"exitWithdrawTypeDescriptor"`
+type edfiEnrollment struct {
+	meta
+	StudentReference studentRef `json:"studentReference"`
+	SchoolReference  struct {
+		SchoolID int64 `json:"schoolId"`
+	} `json:"schoolReference"`
+	EntryDate  string `json:"entryDate"`
+	EntryGrade string `json:"entryGradeLevelDescriptor"`
+	ExitDate   string `json:"exitWithdrawDate"`
+	ExitType   string `json:"exitWithdrawTypeDescriptor"`
+}
+
+func (r *edfiEnrollment) add(im *importer, src Source) error {
+	c := im.checks()
+	e := Enrollment{
+		Record:     r.StudentReference.record(im, c, "studentReference.studentUniqueId"),
+		LEA:        im.opt.LEA,
+		SchoolID:   c.positive("schoolReference.schoolId", r.SchoolReference.SchoolID),
+		EntryDate:  c.need("entryDate", c.date("entryDate", r.EntryDate, scheduled)),
+		ExitDate:   c.date("exitWithdrawDate", r.ExitDate, scheduled),
+		ExitType:   c.descriptor("exitWithdrawTypeDescriptor", r.ExitType),
+		GradeLevel: c.grade("entryGradeLevelDescriptor", r.EntryGrade),
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
+	c.ordered("entryDate", e.EntryDate, "exitWithdrawDate", e.ExitDate)
+	return keep(c, e, src, &im.sub.Enrollments)
+}
+
+type edfiSection struct {
+	meta
+	SectionIdentifier string `json:"sectionIdentifier"`
+	Offering          struct {
+		LocalCourseCode string `json:"localCourseCode"`
+		SchoolID        int64  `json:"schoolId"`
+		SchoolYear      int    `json:"schoolYear"`
+		SessionName     string `json:"sessionName"`
+	} `json:"courseOfferingReference"`
+	SectionName string   `json:"sectionName"`
+	Credits     *float64 `json:"availableCredits"`
+}
+
+func (r *edfiSection) add(im *importer, src Source) error {
+	c := im.checks()
+	o := r.Offering
+	s := Section{Key: sectionRef{o.LocalCourseCode, o.SchoolID, o.SchoolYear, r.SectionIdentifier, o.SessionName}.key(c, "courseOfferingReference"),
+		CourseCode: o.LocalCourseCode, Name: r.SectionName, Credits: c.amount("availableCredits", r.Credits, 0, 100), Source: src}
+	if c.err != nil {
+		return c.err
 	}
-	if err := need("studentReference.studentUniqueId", r.StudentReference.StudentUniqueID); err != nil {
-		return err
-	}
-	if r.SchoolReference.SchoolID == 0 {
-		return errors.New("schoolReference.schoolId is missing")
-	}
-	entry, err := date("entryDate", r.EntryDate)
-	if err != nil {
-		return err
-	}
-	if err := need("entryDate", entry); err != nil {
-		return err
-	}
-	exit, err := date("exitWithdrawDate", r.ExitDate)
-	if err != nil {
-		return err
-	}
-	g, err := normalize.ParseGrade(im.code(r.EntryGrade))
-	if err != nil {
-		return fmt.Errorf("entryGradeLevelDescriptor: %w", err)
-	}
-	rec := RecordID(im.opt.LEA, r.StudentReference.StudentUniqueID)
-	src.Record = rec
-	im.sub.Enrollments = append(im.sub.Enrollments, Enrollment{
-		Record: rec, LEA: im.opt.LEA, SchoolID: r.SchoolReference.SchoolID, EntryDate: entry,
-		ExitDate: exit, ExitType: im.code(r.ExitType), GradeLevel: g.String(), Source: src,
-	})
+	im.sub.Sections = append(im.sub.Sections, s)
 	return nil
 }
 
-func (im *importer) section(raw json.RawMessage, src Source) error {
-	var r struct {
-		SectionIdentifier string `json:"sectionIdentifier"`
-		Offering          struct {
-			LocalCourseCode string `json:"localCourseCode"`
-			SchoolID        int64  `json:"schoolId"`
-			SchoolYear      int    `json:"schoolYear"`
-			SessionName     string `json:"sessionName"`
-		} `json:"courseOfferingReference"`
-		SectionName string   `json:"sectionName"`
-		Credits     *float64 `json:"availableCredits"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	k, err := sectionRef{r.Offering.LocalCourseCode, r.Offering.SchoolID, r.Offering.SchoolYear, r.SectionIdentifier, r.Offering.SessionName}.key()
-	if err != nil {
-		return err
-	}
-	im.sub.Sections = append(im.sub.Sections, Section{Key: k, CourseCode: r.Offering.LocalCourseCode, Name: r.SectionName, Credits: r.Credits, Source: src})
-	return nil
+type edfiSectionEnrollment struct {
+	meta
+	StudentReference studentRef `json:"studentReference"`
+	SectionReference sectionRef `json:"sectionReference"`
+	BeginDate        string     `json:"beginDate"`
+	EndDate          string     `json:"endDate"`
 }
 
-func (im *importer) sectionEnrollment(raw json.RawMessage, src Source) error {
-	var r struct {
-		StudentReference studentRef `json:"studentReference"`
-		SectionReference sectionRef `json:"sectionReference"`
-		BeginDate        string     `json:"beginDate"`
-		EndDate          string     `json:"endDate"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	if err := need("studentReference.studentUniqueId", r.StudentReference.StudentUniqueID); err != nil {
-		return err
-	}
-	k, err := r.SectionReference.key()
-	if err != nil {
-		return err
-	}
-	begin, end, err := dateRange(r.BeginDate, r.EndDate)
-	if err != nil {
-		return err
-	}
-	rec := RecordID(im.opt.LEA, r.StudentReference.StudentUniqueID)
-	src.Record = rec
-	im.sub.SectionLinks = append(im.sub.SectionLinks, SectionEnrollment{Record: rec, Section: k, BeginDate: begin, EndDate: end, Source: src})
-	return nil
+func (r *edfiSectionEnrollment) add(im *importer, src Source) error {
+	c := im.checks()
+	e := SectionEnrollment{Record: r.StudentReference.record(im, c, "studentReference.studentUniqueId"),
+		Section: r.SectionReference.key(c, "sectionReference"), BeginDate: c.date("beginDate", r.BeginDate, scheduled),
+		EndDate: c.date("endDate", r.EndDate, scheduled)}
+	c.ordered("beginDate", e.BeginDate, "endDate", e.EndDate)
+	return keep(c, e, src, &im.sub.SectionLinks)
 }
 
-func (im *importer) grade(raw json.RawMessage, src Source) error {
-	var r struct {
-		Period struct {
-			Descriptor string `json:"gradingPeriodDescriptor"`
-			Name       string `json:"gradingPeriodName"`
-			SchoolYear int    `json:"schoolYear"`
-		} `json:"gradingPeriodReference"`
-		SSA struct {
-			sectionRef
-			StudentUniqueID string `json:"studentUniqueId"`
-		} `json:"studentSectionAssociationReference"`
-		GradeType string   `json:"gradeTypeDescriptor"`
-		Letter    string   `json:"letterGradeEarned"`
-		Numeric   *float64 `json:"numericGradeEarned"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	if err := need("studentSectionAssociationReference.studentUniqueId", r.SSA.StudentUniqueID); err != nil {
-		return err
-	}
-	k, err := r.SSA.sectionRef.key()
-	if err != nil {
-		return err
-	}
+type edfiGrade struct {
+	meta
+	Period struct {
+		Descriptor string `json:"gradingPeriodDescriptor"`
+		Name       string `json:"gradingPeriodName"`
+		SchoolYear int    `json:"schoolYear"`
+	} `json:"gradingPeriodReference"`
+	SSA struct {
+		sectionRef
+		StudentUniqueID string `json:"studentUniqueId"`
+	} `json:"studentSectionAssociationReference"`
+	GradeType string   `json:"gradeTypeDescriptor"`
+	Letter    string   `json:"letterGradeEarned"`
+	Numeric   *float64 `json:"numericGradeEarned"`
+}
+
+func (r *edfiGrade) add(im *importer, src Source) error {
+	c := im.checks()
+	g := Grade{Record: studentRef{r.SSA.StudentUniqueID}.record(im, c, "studentSectionAssociationReference.studentUniqueId"),
+		Section: r.SSA.sectionRef.key(c, "studentSectionAssociationReference"), GradingPeriod: c.descriptor("gradingPeriodReference.gradingPeriodDescriptor", r.Period.Descriptor),
+		GradingPeriodName: r.Period.Name, GradingPeriodSchoolYear: c.schoolYear("gradingPeriodReference.schoolYear", r.Period.SchoolYear),
+		GradeType: c.descriptor("gradeTypeDescriptor", r.GradeType), Letter: r.Letter, Numeric: c.amount("numericGradeEarned", r.Numeric, 0, 1000)}
 	if r.Letter == "" && r.Numeric == nil {
-		return errors.New("neither letterGradeEarned nor numericGradeEarned is given")
+		c.fail("letterGradeEarned", "neither it nor numericGradeEarned is given")
 	}
-	rec := RecordID(im.opt.LEA, r.SSA.StudentUniqueID)
-	src.Record = rec
-	im.sub.Grades = append(im.sub.Grades, Grade{
-		Record: rec, Section: k, GradingPeriod: im.code(r.Period.Descriptor), GradingPeriodName: r.Period.Name,
-		GradingPeriodSchoolYear: r.Period.SchoolYear, GradeType: im.code(r.GradeType),
-		Letter: r.Letter, Numeric: r.Numeric, Source: src,
-	})
-	return nil
+	return keep(c, g, src, &im.sub.Grades)
 }
 
-func (im *importer) transcript(raw json.RawMessage, src Source) error {
-	var r struct {
-		Result string `json:"courseAttemptResultDescriptor"`
-		Course struct {
-			CourseCode string `json:"courseCode"`
-			EdOrgID    int64  `json:"educationOrganizationId"`
-		} `json:"courseReference"`
-		Record struct {
-			EdOrgID         int64  `json:"educationOrganizationId"`
-			SchoolYear      int    `json:"schoolYear"`
-			StudentUniqueID string `json:"studentUniqueId"`
-			Term            string `json:"termDescriptor"`
-		} `json:"studentAcademicRecordReference"`
-		Title      string   `json:"courseTitle"`
-		Attempted  *float64 `json:"attemptedCredits"`
-		Earned     *float64 `json:"earnedCredits"`
-		Letter     string   `json:"finalLetterGradeEarned"`
-		Numeric    *float64 `json:"finalNumericGradeEarned"`
-		GradeLevel string   `json:"whenTakenGradeLevelDescriptor"`
-		External   string   `json:"externalEducationOrganizationNameOfInstitution"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	if err := need("studentAcademicRecordReference.studentUniqueId", r.Record.StudentUniqueID); err != nil {
-		return err
-	}
-	if err := need("courseReference.courseCode", r.Course.CourseCode); err != nil {
-		return err
-	}
-	g, err := normalize.ParseGrade(im.code(r.GradeLevel))
-	if err != nil {
-		return fmt.Errorf("whenTakenGradeLevelDescriptor: %w", err)
-	}
-	rec := RecordID(im.opt.LEA, r.Record.StudentUniqueID)
-	src.Record = rec
-	im.sub.Transcripts = append(im.sub.Transcripts, CourseRecord{
-		Record: rec, CourseCode: r.Course.CourseCode, CourseTitle: r.Title, EducationOrganizationID: r.Course.EdOrgID,
-		SchoolYear: r.Record.SchoolYear, Term: im.code(r.Record.Term), Result: im.code(r.Result),
-		FinalLetter: r.Letter, FinalNumeric: r.Numeric, AttemptedCredits: r.Attempted, EarnedCredits: r.Earned,
-		GradeLevel: g.String(), TakenAt: r.External, Source: src,
-	})
-	return nil
+type edfiTranscript struct {
+	meta
+	Result string `json:"courseAttemptResultDescriptor"`
+	Course struct {
+		CourseCode string `json:"courseCode"`
+		EdOrgID    int64  `json:"educationOrganizationId"`
+	} `json:"courseReference"`
+	Record struct {
+		EdOrgID         int64  `json:"educationOrganizationId"`
+		SchoolYear      int    `json:"schoolYear"`
+		StudentUniqueID string `json:"studentUniqueId"`
+		Term            string `json:"termDescriptor"`
+	} `json:"studentAcademicRecordReference"`
+	Title      string   `json:"courseTitle"`
+	Attempted  *float64 `json:"attemptedCredits"`
+	Earned     *float64 `json:"earnedCredits"`
+	Letter     string   `json:"finalLetterGradeEarned"`
+	Numeric    *float64 `json:"finalNumericGradeEarned"`
+	GradeLevel string   `json:"whenTakenGradeLevelDescriptor"`
+	External   string   `json:"externalEducationOrganizationNameOfInstitution"`
 }
 
-func (im *importer) attendance(raw json.RawMessage, src Source) error {
-	var r struct {
-		Category         string      `json:"attendanceEventCategoryDescriptor"`
-		EventDate        string      `json:"eventDate"`
-		SectionReference *sectionRef `json:"sectionReference"`
-		SchoolReference  struct {
-			SchoolID int64 `json:"schoolId"`
-		} `json:"schoolReference"`
-		StudentReference studentRef `json:"studentReference"`
-		Reason           string     `json:"attendanceEventReason"`
-		Duration         *float64   `json:"eventDuration"`
-		Minutes          *int       `json:"sectionAttendanceDuration"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	if err := need("studentReference.studentUniqueId", r.StudentReference.StudentUniqueID); err != nil {
-		return err
-	}
-	d, err := date("eventDate", r.EventDate)
-	if err != nil {
-		return err
-	}
-	if err := need("eventDate", d); err != nil {
-		return err
-	}
-	if err := need("attendanceEventCategoryDescriptor", r.Category); err != nil {
-		return err
-	}
-	ev := AttendanceEvent{Date: d, Category: im.code(r.Category), Reason: r.Reason, Duration: r.Duration, Minutes: r.Minutes}
+func (r *edfiTranscript) add(im *importer, src Source) error {
+	c := im.checks()
+	t := CourseRecord{Record: studentRef{r.Record.StudentUniqueID}.record(im, c, "studentAcademicRecordReference.studentUniqueId"),
+		CourseCode: c.need("courseReference.courseCode", r.Course.CourseCode), CourseTitle: r.Title,
+		EducationOrganizationID: r.Course.EdOrgID, SchoolYear: c.schoolYear("studentAcademicRecordReference.schoolYear", r.Record.SchoolYear),
+		Term: c.descriptor("studentAcademicRecordReference.termDescriptor", r.Record.Term), Result: c.descriptor("courseAttemptResultDescriptor", r.Result),
+		FinalLetter: r.Letter, FinalNumeric: c.amount("finalNumericGradeEarned", r.Numeric, 0, 1000),
+		AttemptedCredits: c.amount("attemptedCredits", r.Attempted, 0, 100), EarnedCredits: c.amount("earnedCredits", r.Earned, 0, 100),
+		GradeLevel: c.grade("whenTakenGradeLevelDescriptor", r.GradeLevel), TakenAt: r.External}
+	return keep(c, t, src, &im.sub.Transcripts)
+}
+
+type edfiAttendance struct {
+	meta
+	Category         string      `json:"attendanceEventCategoryDescriptor"`
+	EventDate        string      `json:"eventDate"`
+	SectionReference *sectionRef `json:"sectionReference"`
+	SchoolReference  struct {
+		SchoolID int64 `json:"schoolId"`
+	} `json:"schoolReference"`
+	StudentReference studentRef `json:"studentReference"`
+	Reason           string     `json:"attendanceEventReason"`
+	Duration         *float64   `json:"eventDuration"`
+	Minutes          *int       `json:"sectionAttendanceDuration"`
+}
+
+func (r *edfiAttendance) add(im *importer, src Source) error {
+	c := im.checks()
+	ev := AttendanceEvent{Record: r.StudentReference.record(im, c, "studentReference.studentUniqueId"),
+		Date:     c.need("eventDate", c.date("eventDate", r.EventDate, past)),
+		Category: c.need("attendanceEventCategoryDescriptor", c.descriptor("attendanceEventCategoryDescriptor", r.Category)),
+		Reason:   r.Reason, Duration: c.amount("eventDuration", r.Duration, 0, 1), Minutes: c.minutes("sectionAttendanceDuration", r.Minutes)}
 	if r.SectionReference != nil {
-		if ev.Section, err = r.SectionReference.key(); err != nil {
-			return err
-		}
+		ev.Section = r.SectionReference.key(c, "sectionReference")
 		ev.SchoolID = ev.Section.SchoolID
 	} else {
-		if r.SchoolReference.SchoolID == 0 {
-			return errors.New("neither sectionReference nor schoolReference is given")
-		}
-		ev.SchoolID = r.SchoolReference.SchoolID
+		ev.SchoolID = c.positive("schoolReference.schoolId", r.SchoolReference.SchoolID)
 	}
-	ev.Record = RecordID(im.opt.LEA, r.StudentReference.StudentUniqueID)
-	src.Record = ev.Record
-	ev.Source = src
-	im.sub.Attendance = append(im.sub.Attendance, ev)
-	return nil
+	return keep(c, ev, src, &im.sub.Attendance)
 }
 
-type credentialRef struct {
-	ID    string `json:"credentialIdentifier"`
-	State string `json:"stateOfIssueStateAbbreviationDescriptor"`
+type edfiStaff struct {
+	meta
+	StaffUniqueID string   `json:"staffUniqueId"`
+	FirstName     string   `json:"firstName"`
+	MiddleName    string   `json:"middleName"`
+	LastSurname   string   `json:"lastSurname"`
+	Education     string   `json:"highestCompletedLevelOfEducationDescriptor"`
+	YearsTeaching *float64 `json:"yearsOfPriorTeachingExperience"`
+	Credentials   []struct {
+		Ref credentialRef `json:"credentialReference"`
+	} `json:"credentials"`
 }
 
-func (im *importer) staff(raw json.RawMessage, src Source) error {
-	var r struct {
-		StaffUniqueID string   `json:"staffUniqueId"`
-		FirstName     string   `json:"firstName"`
-		MiddleName    string   `json:"middleName"`
-		LastSurname   string   `json:"lastSurname"`
-		Education     string   `json:"highestCompletedLevelOfEducationDescriptor"`
-		YearsTeaching *float64 `json:"yearsOfPriorTeachingExperience"`
-		Credentials   []struct {
-			Ref credentialRef `json:"credentialReference"`
-		} `json:"credentials"`
+func (r *edfiStaff) add(im *importer, src Source) error {
+	c := im.checks()
+	st := Staff{StaffUniqueID: c.id("staffUniqueId", r.StaffUniqueID), FirstName: r.FirstName, MiddleName: r.MiddleName,
+		LastSurname: r.LastSurname, HighestEducation: c.descriptor("highestCompletedLevelOfEducationDescriptor", r.Education),
+		YearsTeaching: c.amount("yearsOfPriorTeachingExperience", r.YearsTeaching, 0, 80), Source: src}
+	for k, x := range r.Credentials {
+		at := fmt.Sprintf("credentials[%d].credentialReference", k)
+		st.CredentialRefs = append(st.CredentialRefs, CredentialRef{ID: c.need(at+".credentialIdentifier", x.Ref.ID),
+			StateOfIssue: c.descriptor(at+".stateOfIssueStateAbbreviationDescriptor", x.Ref.State)})
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	if err := need("staffUniqueId", r.StaffUniqueID); err != nil {
-		return err
-	}
-	st := Staff{StaffUniqueID: r.StaffUniqueID, FirstName: r.FirstName, MiddleName: r.MiddleName, LastSurname: r.LastSurname,
-		HighestEducation: im.code(r.Education), YearsTeaching: r.YearsTeaching, Source: src}
-	for _, c := range r.Credentials {
-		st.CredentialRefs = append(st.CredentialRefs, CredentialRef{ID: c.Ref.ID, StateOfIssue: im.code(c.Ref.State)})
+	if c.err != nil {
+		return c.err
 	}
 	im.sub.Staff = append(im.sub.Staff, st)
 	return nil
 }
 
-func (im *importer) staffSection(raw json.RawMessage, src Source) error {
-	var r struct {
-		SectionReference sectionRef `json:"sectionReference"`
-		StaffReference   struct {
-			StaffUniqueID string `json:"staffUniqueId"`
-		} `json:"staffReference"`
-		BeginDate string `json:"beginDate"`
-		EndDate   string `json:"endDate"`
-		Position  string `json:"classroomPositionDescriptor"`
+type edfiStaffSection struct {
+	meta
+	SectionReference sectionRef `json:"sectionReference"`
+	StaffReference   struct {
+		StaffUniqueID string `json:"staffUniqueId"`
+	} `json:"staffReference"`
+	BeginDate string `json:"beginDate"`
+	EndDate   string `json:"endDate"`
+	Position  string `json:"classroomPositionDescriptor"`
+}
+
+func (r *edfiStaffSection) add(im *importer, src Source) error {
+	c := im.checks()
+	ss := StaffSection{StaffUniqueID: c.id("staffReference.staffUniqueId", r.StaffReference.StaffUniqueID),
+		Section: r.SectionReference.key(c, "sectionReference"), Position: c.descriptor("classroomPositionDescriptor", r.Position),
+		BeginDate: c.date("beginDate", r.BeginDate, scheduled), EndDate: c.date("endDate", r.EndDate, scheduled), Source: src}
+	c.ordered("beginDate", ss.BeginDate, "endDate", ss.EndDate)
+	if c.err != nil {
+		return c.err
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
-	}
-	if err := need("staffReference.staffUniqueId", r.StaffReference.StaffUniqueID); err != nil {
-		return err
-	}
-	k, err := r.SectionReference.key()
-	if err != nil {
-		return err
-	}
-	begin, end, err := dateRange(r.BeginDate, r.EndDate)
-	if err != nil {
-		return err
-	}
-	im.sub.StaffSections = append(im.sub.StaffSections, StaffSection{StaffUniqueID: r.StaffReference.StaffUniqueID,
-		Section: k, Position: im.code(r.Position), BeginDate: begin, EndDate: end, Source: src})
+	im.sub.StaffSections = append(im.sub.StaffSections, ss)
 	return nil
 }
 
-func (im *importer) credential(raw json.RawMessage, src Source) error {
-	var r struct {
-		credentialRef
-		Type        string `json:"credentialTypeDescriptor"`
-		Field       string `json:"credentialFieldDescriptor"`
-		Teaching    string `json:"teachingCredentialDescriptor"`
-		Issuance    string `json:"issuanceDate"`
-		Effective   string `json:"effectiveDate"`
-		Expiration  string `json:"expirationDate"`
-		GradeLevels []struct {
-			Grade string `json:"gradeLevelDescriptor"`
-		} `json:"gradeLevels"`
+type edfiCredential struct {
+	meta
+	credentialRef
+	Type        string `json:"credentialTypeDescriptor"`
+	Field       string `json:"credentialFieldDescriptor"`
+	Teaching    string `json:"teachingCredentialDescriptor"`
+	Issuance    string `json:"issuanceDate"`
+	Effective   string `json:"effectiveDate"`
+	Expiration  string `json:"expirationDate"`
+	GradeLevels []struct {
+		Grade string `json:"gradeLevelDescriptor"`
+	} `json:"gradeLevels"`
+}
+
+func (r *edfiCredential) add(im *importer, src Source) error {
+	c := im.checks()
+	cr := Credential{ID: c.need("credentialIdentifier", r.ID), StateOfIssue: c.descriptor("stateOfIssueStateAbbreviationDescriptor", r.State),
+		Type: c.descriptor("credentialTypeDescriptor", r.Type), Field: c.descriptor("credentialFieldDescriptor", r.Field),
+		TeachingCredential: c.descriptor("teachingCredentialDescriptor", r.Teaching), IssuanceDate: c.date("issuanceDate", r.Issuance, past),
+		EffectiveDate: c.date("effectiveDate", r.Effective, scheduled), ExpirationDate: c.date("expirationDate", r.Expiration, expiry), Source: src}
+	for k, g := range r.GradeLevels {
+		cr.GradeLevels = append(cr.GradeLevels, c.coded(fmt.Sprintf("gradeLevels[%d].gradeLevelDescriptor", k), g.Grade, edfiGradeLevels))
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
+	c.ordered("issuanceDate", cr.IssuanceDate, "expirationDate", cr.ExpirationDate)
+	if c.err != nil {
+		return c.err
 	}
-	if err := need("credentialIdentifier", r.ID); err != nil {
-		return err
-	}
-	c := Credential{ID: r.ID, StateOfIssue: im.code(r.State), Type: im.code(r.Type), Field: im.code(r.Field),
-		TeachingCredential: im.code(r.Teaching), Source: src}
-	var err error
-	if c.IssuanceDate, err = date("issuanceDate", r.Issuance); err != nil {
-		return err
-	}
-	if c.EffectiveDate, err = date("effectiveDate", r.Effective); err != nil {
-		return err
-	}
-	if c.ExpirationDate, err = date("expirationDate", r.Expiration); err != nil {
-		return err
-	}
-	for _, g := range r.GradeLevels {
-		c.GradeLevels = append(c.GradeLevels, im.code(g.Grade))
-	}
-	im.sub.Credentials = append(im.sub.Credentials, c)
+	im.sub.Credentials = append(im.sub.Credentials, cr)
 	return nil
 }
 
-func (im *importer) assessment(raw json.RawMessage, src Source) error {
-	var r struct {
-		ID  string `json:"studentAssessmentIdentifier"`
-		Ref struct {
-			ID        string `json:"assessmentIdentifier"`
-			Namespace string `json:"namespace"`
-		} `json:"assessmentReference"`
-		StudentReference studentRef `json:"studentReference"`
-		SchoolYear       struct {
-			SchoolYear int `json:"schoolYear"`
-		} `json:"schoolYearTypeReference"`
-		AdministrationDate string `json:"administrationDate"`
-		GradeLevel         string `json:"whenAssessedGradeLevelDescriptor"`
-		Scores             []struct {
-			Method   string `json:"assessmentReportingMethodDescriptor"`
-			DataType string `json:"resultDatatypeTypeDescriptor"`
-			Result   string `json:"result"`
-		} `json:"scoreResults"`
-		Levels []struct {
-			Method string `json:"assessmentReportingMethodDescriptor"`
-			Level  string `json:"performanceLevelDescriptor"`
-		} `json:"performanceLevels"`
+type edfiAssessment struct {
+	meta
+	ID  string `json:"studentAssessmentIdentifier"`
+	Ref struct {
+		ID        string `json:"assessmentIdentifier"`
+		Namespace string `json:"namespace"`
+	} `json:"assessmentReference"`
+	StudentReference studentRef `json:"studentReference"`
+	SchoolYear       struct {
+		SchoolYear int `json:"schoolYear"`
+	} `json:"schoolYearTypeReference"`
+	AdministrationDate string `json:"administrationDate"`
+	GradeLevel         string `json:"whenAssessedGradeLevelDescriptor"`
+	Scores             []struct {
+		Method   string `json:"assessmentReportingMethodDescriptor"`
+		DataType string `json:"resultDatatypeTypeDescriptor"`
+		Result   string `json:"result"`
+	} `json:"scoreResults"`
+	Levels []struct {
+		Method string `json:"assessmentReportingMethodDescriptor"`
+		Level  string `json:"performanceLevelDescriptor"`
+	} `json:"performanceLevels"`
+}
+
+func (r *edfiAssessment) add(im *importer, src Source) error {
+	c := im.checks()
+	a := AssessmentResult{Record: r.StudentReference.record(im, c, "studentReference.studentUniqueId"),
+		AssessmentIdentifier: c.need("assessmentReference.assessmentIdentifier", r.Ref.ID), Namespace: r.Ref.Namespace,
+		StudentAssessmentIdentifier: r.ID, AdministrationDate: c.date("administrationDate", r.AdministrationDate, past),
+		SchoolYear: c.schoolYear("schoolYearTypeReference.schoolYear", r.SchoolYear.SchoolYear),
+		GradeLevel: c.grade("whenAssessedGradeLevelDescriptor", r.GradeLevel)}
+	for k, s := range r.Scores {
+		at := fmt.Sprintf("scoreResults[%d]", k)
+		a.Scores = append(a.Scores, ScoreResult{Method: c.descriptor(at+".assessmentReportingMethodDescriptor", s.Method),
+			DataType: c.descriptor(at+".resultDatatypeTypeDescriptor", s.DataType), Result: s.Result})
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
+	for k, l := range r.Levels {
+		at := fmt.Sprintf("performanceLevels[%d]", k)
+		a.PerformanceLevels = append(a.PerformanceLevels, PerformanceLevel{Method: c.descriptor(at+".assessmentReportingMethodDescriptor", l.Method),
+			Level: c.descriptor(at+".performanceLevelDescriptor", l.Level)})
 	}
-	if err := need("studentReference.studentUniqueId", r.StudentReference.StudentUniqueID); err != nil {
-		return err
-	}
-	if err := need("assessmentReference.assessmentIdentifier", r.Ref.ID); err != nil {
-		return err
-	}
-	d, err := date("administrationDate", r.AdministrationDate)
-	if err != nil {
-		return err
-	}
-	g, err := normalize.ParseGrade(im.code(r.GradeLevel))
-	if err != nil {
-		return fmt.Errorf("whenAssessedGradeLevelDescriptor: %w", err)
-	}
-	a := AssessmentResult{
-		Record: RecordID(im.opt.LEA, r.StudentReference.StudentUniqueID), AssessmentIdentifier: r.Ref.ID,
-		Namespace: r.Ref.Namespace, StudentAssessmentIdentifier: r.ID, AdministrationDate: d,
-		SchoolYear: r.SchoolYear.SchoolYear, GradeLevel: g.String(),
-	}
-	for _, s := range r.Scores {
-		a.Scores = append(a.Scores, ScoreResult{Method: im.code(s.Method), DataType: im.code(s.DataType), Result: s.Result})
-	}
-	for _, l := range r.Levels {
-		a.PerformanceLevels = append(a.PerformanceLevels, PerformanceLevel{Method: im.code(l.Method), Level: im.code(l.Level)})
-	}
-	src.Record = a.Record
-	a.Source = src
-	im.sub.Assessments = append(im.sub.Assessments, a)
-	return nil
+	return keep(c, a, src, &im.sub.Assessments)
 }

@@ -1,15 +1,19 @@
 package backpack_test
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/studentlink/studentlink/backpack"
 )
 
-// Counts of students by grade and sex are published with every count under 10 hidden,
-// and with enough other counts hidden that none can be worked out from the totals.
+// Counts of students by grade and sex are published with every count under 10 hidden
+// and labelled N<10, and with enough other counts hidden, labelled "suppressed", that
+// none can be worked out or bounded from the totals.
 func ExampleSuppress() {
 	type student struct{ grade, sex string }
 	var roll []student
@@ -26,18 +30,65 @@ func ExampleSuppress() {
 	add("2", "Male", 18)
 	t := backpack.CrossTab(roll, "grade", func(s student) string { return s.grade },
 		"sex", func(s student) string { return s.sex })
-	p := backpack.Suppress(t, 10)
+	p, err := backpack.Suppress(t, 10)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Printf("%d primary, %d complementary\n", p.Primary, p.Complementary)
-	if err := p.WriteCSV(os.Stdout, ""); err != nil {
+	if err := p.WriteCSV(os.Stdout); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
 	// 1 primary, 3 complementary
 	// grade \ sex,Female,Male,Total
-	// K,N<10,N<10,23
-	// 1,N<10,N<10,17
+	// K,suppressed,suppressed,23
+	// 1,N<10,suppressed,17
 	// 2,16,18,34
 	// Total,30,44,74
+}
+
+// Hiding only the counts under 10 is not enough: counts cannot be negative, so the
+// totals bound the hidden cells, and Audit finds the cells they pin down. Suppress
+// hides more until Audit finds nothing.
+func ExampleAudit() {
+	t := backpack.Table{RowName: "lea", ColName: "grade", Rows: []string{"A", "B", "C"}, Cols: []string{"1", "2", "3"},
+		Counts:    [][]int{{0, 8, 13}, {5, 26, 3}, {0, 7, 22}},
+		RowTotals: []int{21, 34, 29}, ColTotals: []int{5, 41, 38}, Total: 84}
+	// The grid with its margins: hide and label N<10 every count under 10.
+	grid := [][]int{{0, 8, 13, 21}, {5, 26, 3, 34}, {0, 7, 22, 29}, {5, 41, 38, 84}}
+	naive := backpack.Published{Table: t, Min: 10}
+	for _, row := range grid {
+		small := make([]bool, len(row))
+		for j, n := range row {
+			small[j] = n < 10
+		}
+		naive.Suppressed, naive.Small = append(naive.Suppressed, small), append(naive.Small, small)
+	}
+	bounds, _ := backpack.Audit(naive)
+	for _, b := range bounds {
+		if b.Leak != "" {
+			fmt.Printf("cell %d,%d: %s\n", b.Row, b.Col, b.Leak)
+		}
+	}
+	p, _ := backpack.Suppress(t, 10)
+	bounds, _ = backpack.Audit(p)
+	leaks := 0
+	for _, b := range bounds {
+		if b.Leak != "" {
+			leaks++
+		}
+	}
+	fmt.Println("after Suppress:", leaks, "leaks")
+	// Output:
+	// cell 0,0: pinned at 0
+	// cell 0,1: pinned at 8
+	// cell 1,0: pinned at 5
+	// cell 1,2: pinned at 3
+	// cell 2,0: pinned at 0
+	// cell 2,1: pinned at 7
+	// cell 3,0: pinned at 5
+	// after Suppress: 0 leaks
 }
 
 // Two LEAs sent the same student; the backpack shows the latest value of each field and
@@ -75,21 +126,74 @@ func ExampleStore_Build() {
 	// last_surname: "Lloyd-Smith" from 255902 "Lloyd" from 255901
 }
 
-// Every change is appended to a hash-chained log; keeping the head apart catches
-// entries removed from its end.
-func ExampleLog() {
-	log, _ := backpack.NewLog()
+// A guardian asks their child's LEA for the backpack; a registrar there approves it with
+// the student's backpack; only then, and only to that guardian, does the workflow give
+// the guardian view. Each step is in the audit log.
+func ExampleRequests() {
+	sub := &backpack.Submission{LEA: "255902", Students: []backpack.StudentRecord{{
+		Record: "255902/W-22001", FirstName: "Lisa", LastSurname: "Woods", SSID: "1000604822",
+		Source: backpack.Source{LEA: "255902", Record: "255902/W-22001", Submitted: "2023-01-20"},
+	}}}
+	store, _ := backpack.NewStore(sub)
+	b, _ := store.Build("S1", []string{"255902/W-22001"}, backpack.Survivorship{})
+	log, _ := backpack.NewLog([]byte("the state's audit key, 32 bytes."))
+	requests, _ := backpack.NewRequests(log)
+
+	req, _ := requests.Submit("255902", "parent@example.org", "1000-604-822")
+	_, err := requests.GuardianView("parent@example.org", req.ID, b)
+	fmt.Println(errors.Is(err, backpack.ErrDenied)) // not approved yet
+	registrar := backpack.StaffUser{ID: "registrar", LEA: "255902", Permissions: backpack.PermRequest}
+	if _, err := requests.Approve(registrar, req.ID, b); err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, err := requests.GuardianView("parent@example.org", req.ID, b)
+	fmt.Println(v.Audience, err)
+	entries, _ := log.Entries()
+	for _, e := range entries {
+		fmt.Println(e.Action, e.Actor)
+	}
+	// Output:
+	// true
+	// guardian <nil>
+	// request parent@example.org
+	// request registrar
+	// view parent@example.org
+}
+
+// Every change is appended to a log chained by HMACs under the state's key, with the
+// head checkpointed in an anchor file kept apart: a log cut short, emptied or added to
+// without the key no longer verifies.
+func ExampleOpenLog() {
+	dir, err := os.MkdirTemp("", "audit")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path, anchor := filepath.Join(dir, "audit.jsonl"), filepath.Join(dir, "audit.anchor")
+	key := []byte("the state's audit key, 32 bytes.")
+	log, err := backpack.OpenLog(path, anchor, key)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	log.Now = func() time.Time { return time.Date(2024, 9, 1, 8, 0, 0, 0, time.UTC) }
 	log.Append(backpack.Entry{Action: backpack.ActionMerge, StudentID: "S1", Records: []string{"255901/604822", "255902/W-22001"}, Actor: "linker"})
 	log.Append(backpack.Entry{Action: backpack.ActionHandoff, StudentID: "S1", Actor: "registrar"})
-	head := log.Head()
-	entries := log.Entries()
-	fmt.Println(backpack.VerifyHead(entries, head))
-	entries[0].Actor = "someone else"
-	fmt.Println(backpack.Verify(entries))
-	fmt.Println(backpack.VerifyHead(log.Entries()[:1], head))
+	log.Close()
+	head, err := backpack.VerifyFile(path, anchor, key)
+	fmt.Println(head.Seq, err)
+
+	// Cut the last entry off: the anchor still names it.
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, data[:bytes.IndexByte(data, '\n')+1], 0o600)
+	_, err = backpack.VerifyFile(path, anchor, key)
+	var broken *backpack.ChainError
+	if errors.As(err, &broken) {
+		fmt.Println(broken.Reason)
+	}
 	// Output:
-	// <nil>
-	// backpack: audit chain breaks at entry 0 (seq 1): hash does not match the entry's content: the entry was altered
-	// backpack: audit chain breaks at entry 1 (seq 1): the chain does not end at the recorded head: entries were removed from the end
+	// 2 <nil>
+	// the log ends at seq 1 but the anchor names seq 2: entries were removed from the end
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -136,50 +137,39 @@ func TestImportDescriptorsAndSSID(t *testing.T) {
 }
 
 func TestImportDescriptorOverride(t *testing.T) {
-	nw := importLEA(t, "255902", backpack.ImportOptions{Descriptors: map[string]string{
-		"uri://ed-fi.org/SexDescriptor#Female":  "F",
-		"uri://ed-fi.org/RaceDescriptor#Asian":  "Asian American",
-		"uri://ed-fi.org/TermDescriptor#Spring": "unused",
-	}})
-	tests := []struct {
-		record    string
-		sex       string
-		races     []string
-		hasSSID   bool
-		addrState string
-	}{
-		{lisaNew, "F", []string{"Asian American"}, true, "TX"},
-		{jerryNew, "Male", []string{"White"}, false, "TX"},
-		{dianaNew, "F", []string{"Asian American", "White"}, true, "TX"},
-	}
-	for _, tt := range tests {
-		s := student(t, nw, tt.record)
-		if s.Sex != tt.sex || !slices.Equal(s.Races, tt.races) || (s.SSID != "") != tt.hasSSID || s.Address.State != tt.addrState {
-			t.Errorf("%s: sex %q races %q SSID %q state %q; want %q %q SSID:%v %q", tt.record, s.Sex, s.Races, s.SSID,
-				s.Address.State, tt.sex, tt.races, tt.hasSSID, tt.addrState)
-		}
-	}
-
-	// A state's own identification-system namespace mapped to State gives the SSID.
+	// A state's own namespace mapped onto the Ed-Fi code values.
 	fsys := fstest.MapFS{
 		"x/students.json": {Data: []byte(`[{"studentUniqueId":"7","firstName":"A","lastSurname":"B","birthDate":"2012-01-02"}]`)},
 		"x/studentEducationOrganizationAssociations.json": {Data: []byte(`[{"studentReference":{"studentUniqueId":"7"},
-			"studentIdentificationCodes":[{"studentIdentificationSystemDescriptor":"uri://tx.gov/IDSystem#SSID","identificationCode":"123-456-789"}]}]`)},
+			"sexDescriptor":"uri://ut.gov/SexDescriptor#F","races":[{"raceDescriptor":"uri://ut.gov/RaceDescriptor#AS"}],
+			"studentIdentificationCodes":[{"studentIdentificationSystemDescriptor":"uri://tx.gov/IDSystem#SSID","identificationCode":"204-618-837"}]}]`)},
 	}
 	for _, tt := range []struct {
-		name string
-		desc map[string]string
-		ssid string
+		name        string
+		desc        map[string]string
+		ssid, sex   string
+		races       []string
+		errorQuotes string
 	}{
-		{"unmapped", nil, ""},
-		{"mapped to State", map[string]string{"uri://tx.gov/IDSystem#SSID": "State"}, "123456789"},
+		{"mapped", map[string]string{"uri://tx.gov/IDSystem#SSID": "State", "uri://ut.gov/SexDescriptor#F": "Female",
+			"uri://ut.gov/RaceDescriptor#AS": "Asian"}, "204618837", "Female", []string{"Asian"}, ""},
+		{"unmapped: the state's codes are not Ed-Fi's", nil, "", "", nil, "uri://ut.gov/SexDescriptor#F"},
+		{"mapped to a value outside the vocabulary", map[string]string{"uri://ut.gov/SexDescriptor#F": "F",
+			"uri://ut.gov/RaceDescriptor#AS": "Asian"}, "", "", nil, "uri://ut.gov/SexDescriptor#F"},
 	} {
 		sub, errs := backpack.Import(fsys, "x", backpack.ImportOptions{LEA: "9", Descriptors: tt.desc})
+		if tt.errorQuotes != "" {
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), strconv.Quote(tt.errorQuotes)) {
+				t.Errorf("%s: errors %v, want one quoting %q", tt.name, errs, tt.errorQuotes)
+			}
+			continue
+		}
 		if len(errs) > 0 || len(sub.Students) != 1 {
 			t.Fatalf("%s: %v, %d students", tt.name, errs, len(sub.Students))
 		}
-		if got := sub.Students[0].SSID; got != tt.ssid {
-			t.Errorf("%s: SSID = %q, want %q", tt.name, got, tt.ssid)
+		s := sub.Students[0]
+		if s.SSID != tt.ssid || s.Sex != tt.sex || !slices.Equal(s.Races, tt.races) {
+			t.Errorf("%s: SSID %q sex %q races %q; want %q %q %q", tt.name, s.SSID, s.Sex, s.Races, tt.ssid, tt.sex, tt.races)
 		}
 	}
 }
@@ -260,7 +250,6 @@ func TestImportMalformed(t *testing.T) {
 		{"lea/students.json", 3},                                 // 2010-02-30
 		{"lea/students.json", 5},                                 // unknown birth sex
 		{"lea/students.json", 6},                                 // not an object
-		{"lea/students.json", 7},                                 // studentUniqueId 1 twice
 		{"lea/studentEducationOrganizationAssociations.json", 1}, // unknown sex
 		{"lea/studentEducationOrganizationAssociations.json", 2}, // State code not an ID
 		{"lea/studentSchoolAssociations.json", 1},                // month 13
@@ -300,6 +289,12 @@ func TestImportMalformed(t *testing.T) {
 	if ana.LastSurname != "Ruiz" || ana.Sex != "Female" {
 		t.Errorf("student 1 = %+v; the duplicate at index 7 must not overwrite it", ana)
 	}
+	// The duplicate's values are kept beside the first's, with their source.
+	twice := backpack.FieldValue{Field: "last_surname", Value: "Twice",
+		Source: backpack.Source{LEA: "77", Record: "77/1", Submitted: "2024-01-01", File: "lea/students.json", Index: 7}}
+	if !slices.Contains(ana.OtherValues, twice) {
+		t.Errorf("student 1's other values %+v lack %+v", ana.OtherValues, twice)
+	}
 	// Both of Bea's associations are malformed: nothing of them may stick.
 	if bea.Sex != "" || len(bea.Races) != 0 || bea.SSID != "" || bea.Address != (backpack.Address{}) || len(bea.IdentificationCodes) != 0 {
 		t.Errorf("student 4 took values from a rejected association: %+v", bea)
@@ -326,15 +321,15 @@ func TestImportAssociationWithoutStudent(t *testing.T) {
 		"a/studentEducationOrganizationAssociations.json": {Data: []byte(`[
 			{"studentReference":{"studentUniqueId":"1"},"sexDescriptor":"uri://ed-fi.org/SexDescriptor#Male"},
 			{"studentReference":{"studentUniqueId":"2"},"sexDescriptor":"uri://ed-fi.org/SexDescriptor#Male",
-			 "studentIdentificationCodes":[{"studentIdentificationSystemDescriptor":"uri://ed-fi.org/StudentIdentificationSystemDescriptor#State","identificationCode":"55"}]}]`)},
+			 "studentIdentificationCodes":[{"studentIdentificationSystemDescriptor":"uri://ed-fi.org/StudentIdentificationSystemDescriptor#State","identificationCode":"5500017"}]}]`)},
 	}
 	sub, errs := backpack.Import(fsys, "a", backpack.ImportOptions{LEA: "1"})
 	if len(errs) != 0 || len(sub.Students) != 2 {
 		t.Fatalf("%d students, errors %v", len(sub.Students), errs)
 	}
 	src := backpack.Source{LEA: "1", Record: "1/2", File: "a/studentEducationOrganizationAssociations.json", Index: 1}
-	want := backpack.StudentRecord{Record: "1/2", StudentUniqueID: "2", Sex: "Male", SSID: "55",
-		IdentificationCodes: []backpack.IdentificationCode{{System: "State", Code: "55"}}, Source: src, AssociationSource: src}
+	want := backpack.StudentRecord{Record: "1/2", StudentUniqueID: "2", Sex: "Male", SSID: "5500017",
+		IdentificationCodes: []backpack.IdentificationCode{{System: "State", Code: "5500017"}}, Source: src, AssociationSource: src}
 	if diff := cmp.Diff(want, sub.Students[1]); diff != "" {
 		t.Errorf("association-only student (-want +got):\n%s", diff)
 	}
@@ -376,8 +371,8 @@ func FuzzImport(f *testing.F) {
 		}
 		for _, err := range errs {
 			var ie *backpack.ImportError
-			if !errors.As(err, &ie) || ie.File != file || ie.Index < -1 {
-				t.Fatalf("error %v (%T) is not an *ImportError for %s", err, err, file)
+			if !errors.As(err, &ie) || ie.File != file || ie.Index < -1 || ie.Offset < -1 || ie.Offset > int64(len(data)) {
+				t.Fatalf("error %v (%T) is not an *ImportError for %s within its %d bytes", err, err, file, len(data))
 			}
 			_ = err.Error()
 		}

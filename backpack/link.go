@@ -188,14 +188,14 @@ func (s *Store) Merge(g Group, rules Survivorship, log *Log, actor, settingsVers
 			SettingsVersion: settingsVersion, Note: fmt.Sprintf("backpack built from %d record(s)", len(b.Records))})
 		return b, err
 	}
+	var entries []Entry
 	for _, l := range g.Links {
 		w := l.Weight
-		if _, err = log.Append(Entry{Action: ActionMerge, StudentID: g.StudentID, Records: []string{l.A, l.B}, Weight: &w,
-			Explanation: l.Explanation, Actor: actor, SettingsVersion: settingsVersion}); err != nil {
-			return b, err
-		}
+		entries = append(entries, Entry{Action: ActionMerge, StudentID: g.StudentID, Records: []string{l.A, l.B}, Weight: &w,
+			Explanation: l.Explanation, Actor: actor, SettingsVersion: settingsVersion})
 	}
-	return b, nil
+	_, err = log.AppendBatch(entries...)
+	return b, err
 }
 
 // Unmerge splits records out of a backpack (see Split) and records it in the audit log.

@@ -2,6 +2,7 @@ package backpack
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -150,6 +151,47 @@ type Backpack struct {
 	Attendance    []Fact[AttendanceEvent]  `json:"attendance,omitempty"`
 	Teachers      []Fact[Teacher]          `json:"teachers,omitempty"`
 	Assessments   []Fact[AssessmentResult] `json:"assessments,omitempty"`
+
+	// built is the digest of the backpack as Store.Build made it: views are given only of
+	// a backpack whose content still has it, not of one made by hand, read from JSON or
+	// changed after.
+	built [sha256.Size]byte
+}
+
+func (b *Backpack) digest() [sha256.Size]byte {
+	data, err := json.Marshal(b)
+	if err != nil {
+		return [sha256.Size]byte{}
+	}
+	return sha256.Sum256(data)
+}
+
+// intact reports whether a Store built b and its content did not change since.
+func (b *Backpack) intact() bool {
+	return b != nil && b.built != [sha256.Size]byte{} && b.built == b.digest()
+}
+
+// LEAs returns the LEAs that submitted a record or an enrollment of the backpack's
+// student, sorted.
+func (b *Backpack) LEAs() []string {
+	var out []string
+	for _, f := range b.Demographics {
+		for _, c := range f.Candidates {
+			out = append(out, c.Source.LEA)
+		}
+	}
+	for _, e := range b.Enrollments {
+		out = append(out, e.Fact.LEA)
+		for _, s := range e.Sources {
+			out = append(out, s.LEA)
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > 0 && out[0] == "" {
+		out = out[1:]
+	}
+	return out
 }
 
 // Value returns the shown value of a demographic field ("" when none was submitted).
@@ -393,6 +435,7 @@ func (s *Store) Build(studentID string, records []string, rules Survivorship) (*
 	sortFacts(b.CourseHistory, func(x CourseRecord) string { return fmt.Sprintf("%d %s %s", x.SchoolYear, x.Term, x.CourseCode) })
 	sortFacts(b.Attendance, func(x AttendanceEvent) string { return x.Date + x.Section.LocalCourseCode })
 	sortFacts(b.Assessments, func(x AssessmentResult) string { return x.AdministrationDate + x.AssessmentIdentifier })
+	b.built = b.digest()
 	return b, nil
 }
 
@@ -402,6 +445,11 @@ func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *C
 	for _, st := range students {
 		if v := fieldValue(st, f); v != "" {
 			field.Candidates = append(field.Candidates, Candidate{Value: v, Source: fieldSource(st, f)})
+		}
+		for _, o := range st.OtherValues {
+			if o.Field == f && o.Value != "" {
+				field.Candidates = append(field.Candidates, Candidate{Value: o.Value, Source: o.Source})
+			}
 		}
 	}
 	if len(field.Candidates) == 0 {
@@ -491,11 +539,12 @@ func addFacts[T any, P interface {
 
 // provenance gives addFacts a fact's record and source, the parts that differ between
 // two submissions of one fact.
-func (x *Enrollment) provenance() (*string, *Source)       { return &x.Record, &x.Source }
-func (x *Grade) provenance() (*string, *Source)            { return &x.Record, &x.Source }
-func (x *CourseRecord) provenance() (*string, *Source)     { return &x.Record, &x.Source }
-func (x *AttendanceEvent) provenance() (*string, *Source)  { return &x.Record, &x.Source }
-func (x *AssessmentResult) provenance() (*string, *Source) { return &x.Record, &x.Source }
+func (x *Enrollment) provenance() (*string, *Source)        { return &x.Record, &x.Source }
+func (x *Grade) provenance() (*string, *Source)             { return &x.Record, &x.Source }
+func (x *CourseRecord) provenance() (*string, *Source)      { return &x.Record, &x.Source }
+func (x *AttendanceEvent) provenance() (*string, *Source)   { return &x.Record, &x.Source }
+func (x *AssessmentResult) provenance() (*string, *Source)  { return &x.Record, &x.Source }
+func (x *SectionEnrollment) provenance() (*string, *Source) { return &x.Record, &x.Source }
 
 func factKey(v any) string {
 	b, err := json.Marshal(v)

@@ -46,6 +46,18 @@ type StudentRecord struct {
 	// studentEducationOrganizationAssociation).
 	Source            Source `json:"source"`
 	AssociationSource Source `json:"association_source,omitzero"`
+	// OtherValues are values of the record's demographic fields that another resource of
+	// the same record submitted — a second association, a second State ID, a students
+	// resource sent twice, a birth sex beside the association's sex — each with its
+	// source. They are candidates beside the values above, never overwriting them.
+	OtherValues []FieldValue `json:"other_values,omitempty"`
+}
+
+// FieldValue is a submitted value of one demographic field (see DemographicFields).
+type FieldValue struct {
+	Field  string `json:"field"`
+	Value  string `json:"value"`
+	Source Source `json:"source"`
 }
 
 // IdentificationCode is an ID a system assigned to the student.

@@ -3,20 +3,21 @@ package backpack_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/internal/demo"
 )
 
 var secret = []byte("0123456789abcdef-state-secret")
 
-func extractor(t *testing.T, study string) *backpack.Extractor {
+func extractor(t testing.TB, study string) *backpack.Extractor {
 	t.Helper()
 	x, err := backpack.NewExtractor(secret, study)
 	if err != nil {
@@ -48,446 +49,304 @@ func TestNewExtractor(t *testing.T) {
 func TestKey(t *testing.T) {
 	ssid := "1000604822"
 	a := extractor(t, "math-2024")
-	k := a.Key(ssid)
+	k, err := a.KeySSID(ssid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sum := sha256.Sum256([]byte(ssid))
 	if k == hex.EncodeToString(sum[:]) {
-		t.Error("Key is the plain SHA-256 of the SSID: anyone can recompute it")
+		t.Error("the key is the plain SHA-256 of the SSID: anyone can recompute it")
 	}
 	if strings.Contains(k, ssid) || len(k) != 64 {
-		t.Errorf("Key %q", k)
+		t.Errorf("key %q", k)
 	}
-	if b := extractor(t, "math-2024"); b.Key(ssid) != k || a.Key(ssid) != k {
-		t.Error("Key is not stable within a study")
+	key := func(x *backpack.Extractor, ssid string) string {
+		k, err := x.KeySSID(ssid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
 	}
-	if extractor(t, "reading-2024").Key(ssid) == k {
+	if key(extractor(t, "math-2024"), ssid) != k || key(a, "1000-604-822") != k {
+		t.Error("the key is not stable within a study")
+	}
+	if key(extractor(t, "reading-2024"), ssid) == k {
 		t.Error("two studies share keys")
 	}
-	if a.Key("1000604823") == k {
+	if key(a, "1000604823") == k {
 		t.Error("two SSIDs share a key")
 	}
 	other, _ := backpack.NewExtractor([]byte("another-secret-of-the-state"), "math-2024")
-	if other.Key(ssid) == k {
+	if key(other, ssid) == k {
 		t.Error("the key does not depend on the secret")
 	}
-	// The extractor keeps its own copy of the secret.
 	s := bytes.Clone(secret)
 	x, _ := backpack.NewExtractor(s, "math-2024")
 	s[0] ^= 0xff
-	if x.Key(ssid) != k {
+	if key(x, ssid) != k {
 		t.Error("changing the caller's secret changed the keys")
 	}
-}
-
-func TestExtract(t *testing.T) {
-	bps := allBackpacks(t)
-	x := extractor(t, "study")
-	recs, scores := x.Extract(bps)
-	if len(recs) != len(bps) {
-		t.Fatalf("%d research records for %d backpacks", len(recs), len(bps))
-	}
-	byKey := map[string]backpack.ResearchRecord{}
-	for _, r := range recs {
-		byKey[r.Key] = r
-	}
-	// Lisa (latest enrollment at 255902, grade 9), Diana (two races shown: the latest
-	// record), Glenn Gross (Hispanic).
-	tests := []struct {
-		ssid string
-		want backpack.ResearchRecord
-	}{
-		{"1000604822", backpack.ResearchRecord{BirthYear: 2008, Sex: "Female", Race: "Asian", GradeLevel: "9", LEA: "255902", School: "255902001"}},
-		{"1000604585", backpack.ResearchRecord{BirthYear: 2014, Sex: "Female", Race: "Two or more races", GradeLevel: "3", LEA: "255902", School: "255902020"}},
-		{"1000604837", backpack.ResearchRecord{BirthYear: 2012, Sex: "Male", Race: "Hispanic/Latino", GradeLevel: "5", LEA: "255901", School: "255901107"}},
-	}
-	for _, tt := range tests {
-		tt.want.Key = x.Key(tt.ssid)
-		if diff := cmp.Diff(tt.want, byKey[tt.want.Key]); diff != "" {
-			t.Errorf("research record of %s (-want +got):\n%s", tt.ssid, diff)
-		}
-	}
-	var lisaScores int
-	for _, s := range scores {
-		if _, ok := byKey[s.Key]; !ok {
-			t.Errorf("score %+v has no research record", s)
-		}
-		if s.Key == x.Key("1000604871") && s.Assessment == "SA-2011-Mathematics-Fifth grade" {
-			lisaScores++
-			if s.Score != "40" || s.Performance != "Met Standard" || s.GradeLevel != "5" || s.SchoolYear != 2022 {
-				t.Errorf("Jerry's math score %+v", s)
-			}
-		}
-	}
-	if lisaScores != 1 {
-		t.Errorf("Jerry's math result appears %d times in the extract, want once", lisaScores)
-	}
-
-	var out bytes.Buffer
-	if err := backpack.WriteRecordsCSV(&out, recs); err != nil {
-		t.Fatal(err)
-	}
-	if err := backpack.WriteScoresCSV(&out, scores); err != nil {
-		t.Fatal(err)
-	}
-	text := out.String()
-	// Nothing that names or identifies a student may appear: names, streets, cities, IDs
-	// of every record, full birth dates.
-	s := newStore(t)
-	var secrets []string
-	for _, b := range bps {
-		for _, rec := range b.Records {
-			st, ok := s.Student(rec)
-			if !ok {
-				t.Fatalf("no record %s", rec)
-			}
-			secrets = append(secrets, st.FirstName, st.MiddleName, st.LastSurname, st.Address.Street, st.Address.City,
-				st.SSID, st.StudentUniqueID, st.Record, st.BirthDate)
-			for _, c := range st.IdentificationCodes {
-				if len(c.Code) >= 5 { // short local codes (822) are too short to search for
-					secrets = append(secrets, c.Code)
-				}
-			}
-		}
-		secrets = append(secrets, b.StudentID)
-		for _, a := range b.Assessments {
-			secrets = append(secrets, a.Fact.StudentAssessmentIdentifier)
-		}
-	}
-	for _, v := range secrets {
-		if len(v) < 2 {
-			continue // middle initials
-		}
-		if strings.Contains(text, v) {
-			t.Errorf("the extract contains %q", v)
-		}
-	}
-	// The birth date is reduced to the year.
-	lines := strings.Split(text, "\n")
-	if lines[0] != "key,birth_year,sex,race,grade_level,lea,school" {
-		t.Errorf("records header %q", lines[0])
-	}
-	lisa := "," + "2008,Female,Asian,9,255902,255902001"
-	if !strings.Contains(text, x.Key("1000604822")+lisa+"\n") {
-		t.Errorf("Lisa's row missing:\n%s", text)
-	}
-}
-
-// gridOf returns the published grid's counts, margins included.
-func gridOf(t backpack.Table) [][]int {
-	nr, nc := len(t.Rows), len(t.Cols)
-	g := make([][]int, nr+1)
-	for i := range g {
-		g[i] = make([]int, nc+1)
-		for j := range g[i] {
-			switch {
-			case i < nr && j < nc:
-				g[i][j] = t.Counts[i][j]
-			case i < nr:
-				g[i][j] = t.RowTotals[i]
-			case j < nc:
-				g[i][j] = t.ColTotals[j]
-			default:
-				g[i][j] = t.Total
-			}
-		}
-	}
-	return g
-}
-
-// table builds a Table from inner counts.
-func table(counts [][]int) backpack.Table {
-	t := backpack.Table{RowName: "r", ColName: "c", Counts: counts}
-	for i := range counts {
-		t.Rows = append(t.Rows, fmt.Sprint("r", i))
-	}
-	for j := range counts[0] {
-		t.Cols = append(t.Cols, fmt.Sprint("c", j))
-	}
-	t.RowTotals = make([]int, len(counts))
-	t.ColTotals = make([]int, len(counts[0]))
-	for i, row := range counts {
-		for j, n := range row {
-			t.RowTotals[i] += n
-			t.ColTotals[j] += n
-			t.Total += n
-		}
-	}
-	return t
-}
-
-// marks parses a grid of suppression marks: "x" hidden, "." shown.
-func marks(rows ...string) [][]bool {
-	var g [][]bool
-	for _, r := range rows {
-		var line []bool
-		for _, c := range strings.ReplaceAll(r, " ", "") {
-			line = append(line, c == 'x')
-		}
-		g = append(g, line)
-	}
-	return g
-}
-
-func TestSuppressTables(t *testing.T) {
-	tests := []struct {
-		name                   string
-		counts                 [][]int
-		min                    int
-		want                   [][]bool
-		primary, complementary int
-	}{
-		{"nothing small", [][]int{{20, 30}, {40, 50}}, 10, marks("...", "...", "..."), 0, 0},
-		{"one small cell: its rectangle", [][]int{{5, 30}, {40, 50}}, 10, marks("xx.", "xx.", "..."), 1, 3},
-		{"min 5 leaves it", [][]int{{5, 30}, {40, 50}}, 5, marks("...", "...", "..."), 0, 0},
-		{"zero counts are suppressed", [][]int{{0, 30}, {40, 50}}, 10, marks("xx.", "xx.", "..."), 1, 3},
-		{"one cell table", [][]int{{5}}, 10, marks("xx", "xx"), 4, 0},
-		{"one row: margins complement", [][]int{{3, 20, 30}}, 10, marks("xx..", "xx.."), 2, 2},
-		{"middle cell", [][]int{{20, 20, 20}, {20, 4, 20}, {20, 20, 20}}, 10,
-			marks("xx..", "xx..", "....", "...."), 1, 3},
-		{"small row total", [][]int{{3, 4}, {30, 40}}, 10, marks("xxx", "xxx", "..."), 3, 3},
-		{"two cycles joined by a bridge", [][]int{
-			{1, 1, 50, 50},
-			{1, 1, 1, 50},
-			{50, 50, 1, 1},
-			{50, 50, 1, 1},
-		}, 10, marks(
-			"xx...",
-			"xxx..",
-			"x.xx.",
-			"..xx.",
-			"....."), 9, 1},
-		{"default threshold", [][]int{{9, 30}, {40, 50}}, 0, marks("xx.", "xx.", "..."), 1, 3},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := table(tt.counts)
-			p := backpack.Suppress(in, tt.min)
-			if diff := cmp.Diff(tt.want, p.Suppressed); diff != "" {
-				t.Errorf("suppressed (-want +got):\n%s", diff)
-			}
-			if p.Primary != tt.primary || p.Complementary != tt.complementary {
-				t.Errorf("primary %d, complementary %d; want %d, %d", p.Primary, p.Complementary, tt.primary, tt.complementary)
-			}
-			if diff := cmp.Diff(table(tt.counts), p.Table); diff != "" {
-				t.Errorf("the published counts differ from the table (-table +published):\n%s", diff)
-			}
-			if got := recovered(p); len(got) != 0 {
-				t.Errorf("an attacker recovers %v", got)
-			}
-		})
-	}
-}
-
-// recovered solves the published table's equations as an attacker would and returns
-// every suppressed cell whose count they determine exactly, with that count. The
-// equations: each row of the grid (cells and the row total) and each column (cells and
-// the column total) sums to zero with the total counted negative. The unknowns are the
-// suppressed cells; published counts go to the right-hand side.
-func recovered(p backpack.Published) map[[2]int]float64 {
-	g := gridOf(p.Table)
-	nr, nc := len(g), len(g[0])
-	var unknowns [][2]int
-	at := map[[2]int]int{}
-	for i := range nr {
-		for j := range nc {
-			if p.Suppressed[i][j] {
-				at[[2]int{i, j}] = len(unknowns)
-				unknowns = append(unknowns, [2]int{i, j})
-			}
-		}
-	}
-	n := len(unknowns)
-	if n == 0 {
-		return nil
-	}
-	var rows [][]float64 // each: n coefficients then the right-hand side
-	line := func(cells [][2]int) {
-		eq := make([]float64, n+1)
-		for k, c := range cells {
-			sign := 1.0
-			if k == len(cells)-1 { // the line's total
-				sign = -1
-			}
-			if u, ok := at[c]; ok {
-				eq[u] += sign
-			} else {
-				eq[n] -= sign * float64(g[c[0]][c[1]])
-			}
-		}
-		rows = append(rows, eq)
-	}
-	for i := range nr {
-		var cells [][2]int
-		for j := range nc {
-			cells = append(cells, [2]int{i, j})
-		}
-		line(cells)
-	}
-	for j := range nc {
-		var cells [][2]int
-		for i := range nr {
-			cells = append(cells, [2]int{i, j})
-		}
-		line(cells)
-	}
-	// Gauss–Jordan elimination to reduced row echelon form.
-	const eps = 1e-9
-	pivotRow := map[int]int{} // pivot column → row
-	r := 0
-	for c := 0; c < n && r < len(rows); c++ {
-		best := r
-		for k := r + 1; k < len(rows); k++ {
-			if math.Abs(rows[k][c]) > math.Abs(rows[best][c]) {
-				best = k
-			}
-		}
-		if math.Abs(rows[best][c]) < eps {
-			continue
-		}
-		rows[r], rows[best] = rows[best], rows[r]
-		pv := rows[r][c]
-		for k := range rows[r] {
-			rows[r][k] /= pv
-		}
-		for k := range rows {
-			if k != r && math.Abs(rows[k][c]) > eps {
-				f := rows[k][c]
-				for m := range rows[k] {
-					rows[k][m] -= f * rows[r][m]
-				}
-			}
-		}
-		pivotRow[c] = r
-		r++
-	}
-	out := map[[2]int]float64{}
-	for c, pr := range pivotRow {
-		free := false
-		for m := range n {
-			if _, pivot := pivotRow[m]; !pivot && math.Abs(rows[pr][m]) > eps {
-				free = true
-				break
-			}
-		}
-		if !free {
-			out[unknowns[c]] = rows[pr][n]
-		}
-	}
-	return out
-}
-
-// primaryOnly hides the cells under min and nothing else, as a naive publisher would.
-func primaryOnly(t backpack.Table, min int) backpack.Published {
-	g := gridOf(t)
-	p := backpack.Published{Table: t}
-	for i := range g {
-		p.Suppressed = append(p.Suppressed, make([]bool, len(g[i])))
-		for j := range g[i] {
-			if g[i][j] < min {
-				p.Suppressed[i][j] = true
-				p.Primary++
-			}
-		}
-	}
-	return p
-}
-
-// The attacker works: with primary suppression alone it recovers hidden counts, the
-// lone small cell of a row and a cell only the joined equations give away.
-func TestAttackerRecoversPrimaryOnly(t *testing.T) {
-	tests := []struct {
-		name   string
-		counts [][]int
-		want   map[[2]int]float64
-	}{
-		{"lone small cell", [][]int{{5, 30}, {40, 50}}, map[[2]int]float64{{0, 0}: 5}},
-		{"bridge", [][]int{
-			{1, 1, 50, 50},
-			{1, 1, 1, 50},
-			{50, 50, 1, 1},
-			{50, 50, 1, 1},
-		}, map[[2]int]float64{{1, 2}: 1}},
-		// No row has a lone hidden cell, but each column does.
-		{"two small cells of a row", [][]int{{3, 4, 30}, {30, 40, 50}}, map[[2]int]float64{{0, 0}: 3, {0, 1}: 4}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := recovered(primaryOnly(table(tt.counts), 10))
-			for c, v := range got {
-				got[c] = math.Round(v*1e6) / 1e6
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("recovered (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestSuppressProperties checks random tables: every small cell hidden, no line with one
-// hidden cell, and nothing an exact solver of the published equations can recover.
-func TestSuppressProperties(t *testing.T) {
-	rng := rand.New(rand.NewPCG(2024, 11))
-	for k := range 400 {
-		nr, nc := 1+rng.IntN(6), 1+rng.IntN(6)
-		counts := make([][]int, nr)
-		for i := range counts {
-			counts[i] = make([]int, nc)
-			for j := range counts[i] {
-				counts[i][j] = rng.IntN(41)
-			}
-		}
-		min := []int{5, 10, 10, 20}[rng.IntN(4)]
-		in := table(counts)
-		p := backpack.Suppress(in, min)
-		name := fmt.Sprintf("table %d (min %d): %v", k, min, counts)
-		g := gridOf(in)
-		hidden, small := 0, 0
-		for i := range g {
-			for j := range g[i] {
-				if p.Suppressed[i][j] {
-					hidden++
-				}
-				if g[i][j] < min {
-					small++
-					if !p.Suppressed[i][j] {
-						t.Errorf("%s: cell %d,%d counts %d and is shown", name, i, j, g[i][j])
-					}
-				}
-			}
-		}
-		if p.Primary != small || p.Primary+p.Complementary != hidden {
-			t.Errorf("%s: primary %d complementary %d; %d small, %d hidden", name, p.Primary, p.Complementary, small, hidden)
-		}
-		for i := range g {
-			if n := countTrue(p.Suppressed[i]); n == 1 {
-				t.Errorf("%s: grid row %d has one hidden cell", name, i)
-			}
-		}
-		for j := range g[0] {
-			var col []bool
-			for i := range g {
-				col = append(col, p.Suppressed[i][j])
-			}
-			if countTrue(col) == 1 {
-				t.Errorf("%s: grid column %d has one hidden cell", name, j)
-			}
-		}
-		if got := recovered(p); len(got) != 0 {
-			t.Errorf("%s: suppressed %v; an attacker recovers %v", name, p.Suppressed, got)
-		}
-		if diff := cmp.Diff(in, p.Table); diff != "" {
-			t.Errorf("%s: Suppress changed the table", name)
+	for _, bad := range []string{"000000000", "0", "123456789", ""} {
+		if _, err := a.KeySSID(bad); err == nil {
+			t.Errorf("KeySSID(%q) gave a key", bad)
 		}
 	}
 }
 
-func countTrue(bs []bool) int {
+// findStudent returns the population's students with the given attributes.
+func findStudents(pop *backpack.Population, want backpack.ResearchStudent) int {
 	n := 0
-	for _, b := range bs {
-		if b {
+	for _, s := range pop.Students {
+		if s.BirthYear == want.BirthYear && s.Sex == want.Sex && s.Race == want.Race && s.GradeLevel == want.GradeLevel &&
+			s.LEA == want.LEA && s.School == want.School {
 			n++
 		}
 	}
 	return n
+}
+
+func TestPopulation(t *testing.T) {
+	bps := allBackpacks(t)
+	pop := backpack.NewPopulation(bps)
+	if len(pop.Students) != len(bps) || pop.Backpacks != len(bps) || pop.Merged != 0 {
+		t.Fatalf("%d students from %d backpacks (%d merged)", len(pop.Students), pop.Backpacks, pop.Merged)
+	}
+	// Lisa (latest enrollment at 255902, grade 9), Diana (two races shown: the latest
+	// record), Glenn Gross (Hispanic).
+	for _, want := range []backpack.ResearchStudent{
+		{BirthYear: 2008, Sex: "Female", Race: "Asian", GradeLevel: "9", LEA: "255902", School: "255902001"},
+		{BirthYear: 2014, Sex: "Female", Race: "Two or more races", GradeLevel: "3", LEA: "255902", School: "255902020"},
+		{BirthYear: 2012, Sex: "Male", Race: "Hispanic/Latino", GradeLevel: "5", LEA: "255901", School: "255901107"},
+	} {
+		if n := findStudents(pop, want); n != 1 {
+			t.Errorf("%d students %+v, want 1", n, want)
+		}
+	}
+	// Jerry's fifth-grade mathematics result, reported by both LEAs, is one result.
+	var results int
+	for _, s := range pop.Students {
+		for _, r := range s.Results {
+			if r.Assessment == "SA-2011-Mathematics-Fifth grade" && r.Score == "40" {
+				results++
+				if r.Performance != "Met Standard" || r.SchoolYear != 2022 {
+					t.Errorf("Jerry's math result %+v", r)
+				}
+			}
+		}
+	}
+	if results != 1 {
+		t.Errorf("Jerry's math result appears %d times, want once", results)
+	}
+}
+
+// handBackpack is a backpack with one SSID candidate per value given (the first shown),
+// enrolled at lea in grade.
+func handBackpack(id, lea, grade string, ssids ...string) *backpack.Backpack {
+	b := &backpack.Backpack{StudentID: id}
+	f := backpack.Field{Name: "ssid"}
+	for k, s := range ssids {
+		c := backpack.Candidate{Value: s, Source: backpack.Source{LEA: lea, Record: fmt.Sprintf("%s/%d", id, k)}}
+		f.Candidates = append(f.Candidates, c)
+	}
+	if len(ssids) > 0 {
+		f.Value = ssids[0]
+	}
+	b.Demographics = []backpack.Field{f, {Name: "sex", Value: "Female"}, {Name: "birth_date", Value: "2012-03-04"}}
+	b.Enrollments = []backpack.Fact[backpack.Enrollment]{{Fact: backpack.Enrollment{LEA: lea, GradeLevel: grade, SchoolID: 7, EntryDate: "2023-08-20"}}}
+	return b
+}
+
+// The review's attack: a placeholder SSID gave three students one research key. Students
+// are told apart by usable SSIDs only; the same usable SSID is one student.
+func TestPopulationIdentity(t *testing.T) {
+	var bps []*backpack.Backpack
+	for k := range 3 {
+		bps = append(bps, handBackpack(fmt.Sprintf("S-placeholder-%d", k), "05", "3", "000000000"))
+	}
+	for k := range 7 {
+		bps = append(bps, handBackpack(fmt.Sprintf("S-%d", k), "05", "3", fmt.Sprintf("42593784%02d", 60+k)))
+	}
+	// Two backpacks of one student (the linker split them): the second's shown SSID is a
+	// typo but most of its records carry the first's.
+	bps = append(bps, handBackpack("S-split-a", "05", "3", "4259378499"))
+	bps = append(bps, handBackpack("S-split-b", "06", "4", "4259378494", "4259378499", "4259378499"))
+	pop := backpack.NewPopulation(bps)
+	if len(pop.Students) != 11 || pop.Merged != 1 || pop.ByStudentID != 3 {
+		t.Fatalf("%d students, %d merged, %d by student ID; want 11, 1, 3", len(pop.Students), pop.Merged, pop.ByStudentID)
+	}
+	rel, err := extractor(t, "s").Records(pop, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, r := range rel.Records {
+		keys[r.Key] = true
+	}
+	if len(keys) != len(rel.Records) || len(rel.Records)+rel.Suppressed != 11 {
+		t.Errorf("%d records with %d distinct keys, %d left out; want 11 students with 11 keys", len(rel.Records), len(keys), rel.Suppressed)
+	}
+}
+
+// The review's attack: 5 students with results in two years were published as 10. A
+// table counts students.
+func TestTablesCountStudents(t *testing.T) {
+	var bps []*backpack.Backpack
+	for k := range 5 {
+		b := handBackpack(fmt.Sprint("S", k), "05", "3", fmt.Sprintf("42593784%02d", 60+k))
+		for _, year := range []int{2023, 2024} {
+			b.Assessments = append(b.Assessments, backpack.Fact[backpack.AssessmentResult]{Fact: backpack.AssessmentResult{
+				AssessmentIdentifier: "RISE-Math", SchoolYear: year, AdministrationDate: fmt.Sprint(year, "-04-01"),
+				PerformanceLevels: []backpack.PerformanceLevel{{Level: fmt.Sprint("Level ", year-2021)}}}})
+		}
+		bps = append(bps, b)
+	}
+	bps = append(bps, handBackpack("S9", "05", "3", "4259378469"))
+	pop := backpack.NewPopulation(bps)
+	tab := pop.Table(backpack.ByLevel("RISE-Math"), backpack.ByGrade)
+	want := backpack.Table{RowName: "level on RISE-Math", ColName: "grade", Rows: []string{"Level 3", backpack.NotAssessed},
+		Cols: []string{"3"}, Counts: [][]int{{5}, {1}}, RowTotals: []int{5, 1}, ColTotals: []int{6}, Total: 6}
+	if diff := cmp.Diff(want, tab); diff != "" {
+		t.Errorf("students by their latest level (-want +got):\n%s", diff)
+	}
+	if got := pop.Assessments(); !cmp.Equal(got, []string{"RISE-Math"}) {
+		t.Errorf("assessments %v", got)
+	}
+}
+
+var synth struct {
+	once sync.Once
+	pop  *backpack.Population
+	err  error
+}
+
+// synthPopulation is the population of the embedded synthetic roll, linked once.
+func synthPopulation(t testing.TB) *backpack.Population {
+	t.Helper()
+	synth.once.Do(func() {
+		_, res, err := demo.TrainedLinker(t.Context())
+		if err != nil {
+			synth.err = err
+			return
+		}
+		s, err := backpack.NewStore(backpack.FromRoll(res.Prepared.Roll, "2024-06-30")...)
+		if err != nil {
+			synth.err = err
+			return
+		}
+		var bps []*backpack.Backpack
+		for _, g := range backpack.Groups(res) {
+			b, err := s.Build(g.StudentID, g.Records, backpack.Survivorship{})
+			if err != nil {
+				synth.err = err
+				return
+			}
+			bps = append(bps, b)
+		}
+		synth.pop = backpack.NewPopulation(bps)
+	})
+	if synth.err != nil {
+		t.Fatal(synth.err)
+	}
+	return synth.pop
+}
+
+// The review's first attack: 1,365 of 2,004 students were unique on birth year, sex,
+// LEA, school and grade, and counting rows undid the tables. A record release is
+// k-anonymous: however the rows are counted, by any set of the quasi-identifiers, every
+// count is 0 or at least k.
+func TestRecordsKAnonymous(t *testing.T) {
+	pop := synthPopulation(t)
+	x := extractor(t, "study")
+	for _, k := range []int{10, 20} {
+		rel, err := x.Records(pop, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("k %d: %d records, %d left out; %s", k, len(rel.Records), rel.Suppressed, strings.Join(rel.Generalised, ", "))
+		if len(rel.Records)+rel.Suppressed != len(pop.Students) || float64(rel.Suppressed) > backpack.MaxSuppressedShare*float64(len(pop.Students)) {
+			t.Errorf("%d records and %d left out of %d students", len(rel.Records), rel.Suppressed, len(pop.Students))
+		}
+		if len(rel.Generalised) != len(backpack.QuasiIdentifiers) {
+			t.Errorf("generalised: %v", rel.Generalised)
+		}
+		var out bytes.Buffer
+		if err := rel.WriteRecordsCSV(&out); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&out).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Count the rows by every subset of the quasi-identifiers.
+		for subset := 1; subset < 1<<len(backpack.QuasiIdentifiers); subset++ {
+			counts := map[string]int{}
+			for _, row := range rows[1:] {
+				var key []string
+				for q := range backpack.QuasiIdentifiers {
+					if subset&(1<<q) != 0 {
+						key = append(key, row[1+q])
+					}
+				}
+				counts[strings.Join(key, "|")]++
+			}
+			for key, n := range counts {
+				if n < k {
+					t.Fatalf("k %d: %d rows share %q on quasi-identifier set %06b", k, n, key, subset)
+				}
+			}
+		}
+		keys := map[string]bool{}
+		for _, r := range rel.Records {
+			keys[r.Key] = true
+		}
+		if len(keys) != len(rel.Records) {
+			t.Errorf("%d keys for %d records", len(keys), len(rel.Records))
+		}
+	}
+	if _, err := x.Records(pop, 9); err == nil {
+		t.Error("k 9 accepted")
+	}
+}
+
+// The Ed-Fi sample's eleven students make one group of eleven: everything generalised.
+func TestRecordsSmallPopulation(t *testing.T) {
+	pop := backpack.NewPopulation(allBackpacks(t))
+	rel, err := extractor(t, "s").Records(pop, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if backpack.SmallestGroup(rel.Records) < 10 || len(rel.Records) != 11 {
+		t.Errorf("%d records, smallest group %d", len(rel.Records), backpack.SmallestGroup(rel.Records))
+	}
+	if len(rel.Scores) == 0 {
+		t.Error("no scores")
+	}
+	var out bytes.Buffer
+	rel.WriteRecordsCSV(&out)
+	rel.WriteScoresCSV(&out)
+	text := out.String()
+	// Nothing that names or identifies a student may appear: names, streets, cities, IDs
+	// of every record, full birth dates, assessment serial numbers.
+	s := newStore(t)
+	for _, b := range allBackpacks(t) {
+		secrets := []string{b.StudentID}
+		for _, rec := range b.Records {
+			st, _ := s.Student(rec)
+			secrets = append(secrets, st.FirstName, st.LastSurname, st.Address.Street, st.Address.City, st.SSID,
+				st.StudentUniqueID, st.Record, st.BirthDate)
+		}
+		for _, a := range b.Assessments {
+			secrets = append(secrets, a.Fact.StudentAssessmentIdentifier)
+		}
+		for _, v := range secrets {
+			if len(v) > 2 && strings.Contains(text, v) {
+				t.Errorf("the release contains %q", v)
+			}
+		}
+	}
+	if _, err := extractor(t, "s").Records(&backpack.Population{Students: pop.Students[:9]}, 10); err == nil {
+		t.Error("nine students made a release with k 10")
+	}
 }
 
 func TestCrossTab(t *testing.T) {
@@ -508,38 +367,16 @@ func TestCrossTab(t *testing.T) {
 	}
 }
 
-func TestPublishedWriteCSV(t *testing.T) {
-	p := backpack.Suppress(table([][]int{{5, 30}, {40, 50}}), 10)
-	var sb strings.Builder
-	if err := p.WriteCSV(&sb, "*"); err != nil {
+// The synthetic roll's release of LEA × grade and sex × grade passes its audit.
+func TestSynthTables(t *testing.T) {
+	pop := synthPopulation(t)
+	tables := []backpack.Table{pop.Table(backpack.ByLEA, backpack.ByGrade), pop.Table(backpack.BySex, backpack.ByGrade)}
+	ps, err := backpack.SuppressTables(tables, 10)
+	if err != nil {
 		t.Fatal(err)
 	}
-	want := "r \\ c,c0,c1,Total\nr0,*,*,35\nr1,*,*,90\nTotal,45,80,125\n"
-	if diff := cmp.Diff(want, sb.String()); diff != "" {
-		t.Errorf("WriteCSV (-want +got):\n%s", diff)
-	}
-	for _, hidden := range []string{"5", "30", "40", "50"} {
-		if strings.Contains(sb.String(), ","+hidden+",") || strings.Contains(sb.String(), ","+hidden+"\n") {
-			t.Errorf("a suppressed count %s is in the output", hidden)
-		}
-	}
-}
-
-// TestKeyFollowsMostRecords: a student whose records mostly carry one SSID is keyed by
-// it, even when the record shown (the latest) has a mistyped one.
-func TestKeyFollowsMostRecords(t *testing.T) {
-	src := func(lea, day string) backpack.Source {
-		return backpack.Source{LEA: lea, Record: lea + "/1", Submitted: day}
-	}
-	b := &backpack.Backpack{StudentID: "S1", Demographics: []backpack.Field{{Name: "ssid", Value: "1000000021",
-		Source: src("c", "2024-01-01"), Candidates: []backpack.Candidate{
-			{Value: "1000000021", Source: src("c", "2024-01-01")},
-			{Value: "1000000012", Source: src("a", "2022-01-01")},
-			{Value: "1000000012", Source: src("b", "2023-01-01")},
-		}}}}
-	x := extractor(t, "s")
-	recs, _ := x.Extract([]*backpack.Backpack{b})
-	if len(recs) != 1 || recs[0].Key != x.Key("1000000012") {
-		t.Errorf("key %v, want the key of the SSID two of three records carry", recs)
+	checkRelease(t, tables, 10, ps)
+	if tables[0].Total != len(pop.Students) {
+		t.Errorf("the tables count %d of %d students", tables[0].Total, len(pop.Students))
 	}
 }

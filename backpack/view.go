@@ -50,9 +50,11 @@ type Count struct {
 }
 
 // View is a backpack as one audience may see it: a summary of every data element with
-// its number of records, and the records behind each on request (Records).
+// its number of records, and the records behind each on request (Records). Only Requests
+// hands out views.
 type View struct {
-	Audience  Audience
+	Audience Audience
+	// StudentID is the state's internal student ID (staff views only).
 	StudentID string
 	Summary   []Count
 	// Conflicts are the demographic fields whose submissions disagree (staff only).
@@ -69,36 +71,19 @@ func (v *View) Records(element string) ([]Item, error) {
 	return items, nil
 }
 
-// StaffView returns everything in the backpack, with sources and conflicts, for a staff
-// member holding PermView.
-func StaffView(staff StaffUser, b *Backpack) (*View, error) {
-	if err := staff.require(PermView); err != nil {
-		return nil, err
-	}
-	return newView(AudienceStaff, b), nil
-}
-
-// GuardianView returns the backpack for the guardian of a forwarded request: this student
-// only (a record of the backpack must carry the request's SSID), data elements with blank values
-// omitted, teachers' credentials shown, no sources or internal IDs.
-func GuardianView(req Request, b *Backpack) (*View, error) {
-	if req.Status != Forwarded {
-		return nil, fmt.Errorf("backpack: %w: request %s is %s, not Forwarded", ErrDenied, req.ID, req.Status)
-	}
-	if !b.hasSSID(req.StudentSSID) {
-		return nil, fmt.Errorf("backpack: %w: request %s is for SSID %s, not for this backpack's student", ErrDenied, req.ID, req.StudentSSID)
-	}
-	return newView(AudienceGuardian, b), nil
-}
-
-// hasSSID reports whether any record of the backpack carries the SSID.
+// hasSSID reports whether any record of the backpack carries the SSID (compared as
+// CleanSSID writes it; a value CleanSSID refuses never matches).
 func (b *Backpack) hasSSID(ssid string) bool {
+	want, err := CleanSSID(ssid)
+	if err != nil {
+		return false
+	}
 	for _, f := range b.Demographics {
 		if f.Name != "ssid" {
 			continue
 		}
 		for _, c := range f.Candidates {
-			if ssid != "" && c.Value == ssid {
+			if got, err := CleanSSID(c.Value); err == nil && got == want {
 				return true
 			}
 		}
@@ -106,11 +91,13 @@ func (b *Backpack) hasSSID(ssid string) bool {
 	return false
 }
 
+// newView builds the view of b for an audience. A guardian's view has no student ID: that
+// is the state's internal ID.
 func newView(a Audience, b *Backpack) *View {
-	v := &View{Audience: a, StudentID: b.StudentID, items: map[string][]Item{}}
+	v := &View{Audience: a, items: map[string][]Item{}}
 	staff := a == AudienceStaff
 	if staff {
-		v.Conflicts = b.Conflicts
+		v.StudentID, v.Conflicts = b.StudentID, b.Conflicts
 	}
 	add := func(element string, fields []KV, sources []Source) {
 		it := Item{}
@@ -254,7 +241,11 @@ func float(p *float64) string {
 // (all elements when details is nil).
 func (v *View) WriteText(w io.Writer, details []string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Backpack of student %s (%s view)\n", v.StudentID, v.Audience)
+	if v.StudentID != "" {
+		fmt.Fprintf(&b, "Backpack of student %s (%s view)\n", v.StudentID, v.Audience)
+	} else {
+		fmt.Fprintf(&b, "Backpack (%s view)\n", v.Audience)
+	}
 	for _, c := range v.Summary {
 		fmt.Fprintf(&b, "  %-15s %4d\n", c.Element, c.Records)
 	}

@@ -11,69 +11,52 @@ import (
 	"github.com/studentlink/studentlink/backpack"
 )
 
-// requestFor returns a request for ssid in the given state.
-func requestFor(t *testing.T, ssid string, status backpack.Status) backpack.Request {
+// views runs the workflow for b at the LEA of its first record: the staff view of a
+// registrar there, and the guardian view of a request for b's SSID that they approved.
+func views(t *testing.T, b *backpack.Backpack) (staff, guardian *backpack.View) {
 	t.Helper()
-	r := backpack.NewRequests(nil)
-	req, err := r.Submit("guardian", ssid)
+	staff, guardian, err := viewsFor(t, b, b.SSID())
 	if err != nil {
 		t.Fatal(err)
 	}
-	switch status {
-	case backpack.Forwarded:
-		_, err = r.Approve(clerk, req.ID)
-	case backpack.Rejected:
-		_, err = r.Reject(clerk, req.ID, "not the guardian of record")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := r.Get(req.ID)
-	return got
+	return staff, guardian
 }
 
-func TestStaffViewPermission(t *testing.T) {
-	b := build(t, newStore(t), "lisa", lisaOld, lisaNew)
-	tests := []struct {
-		staff backpack.StaffUser
-		ok    bool
-	}{
-		{registrar, true}, {viewer, true}, {clerk, false}, {nobody, false}, {anonymous, false}, {blankID, false},
+func viewsFor(t *testing.T, b *backpack.Backpack, ssid string) (staff, guardian *backpack.View, err error) {
+	t.Helper()
+	r, _ := requests(t)
+	st := backpack.StaffUser{ID: "registrar", LEA: b.LEAs()[0], Permissions: backpack.PermView | backpack.PermRequest}
+	if staff, err = r.StaffView(st, b); err != nil {
+		return nil, nil, err
 	}
-	for _, tt := range tests {
-		v, err := backpack.StaffView(tt.staff, b)
-		if tt.ok {
-			if err != nil || v == nil || v.Audience != backpack.AudienceStaff {
-				t.Errorf("%q: StaffView = %v, %v", tt.staff.ID, v, err)
-			}
-			continue
-		}
-		if v != nil || !errors.Is(err, backpack.ErrDenied) {
-			t.Errorf("%q: StaffView = %v, %v; want ErrDenied", tt.staff.ID, v, err)
-		}
+	req, err := r.Submit(st.LEA, "guardian", ssid)
+	if err != nil {
+		return nil, nil, err
 	}
+	if _, err := r.Approve(st, req.ID, b); err != nil {
+		return nil, nil, err
+	}
+	guardian, err = r.GuardianView("guardian", req.ID, b)
+	return staff, guardian, err
 }
 
 func TestGuardianViewAccess(t *testing.T) {
 	diana := build(t, newStore(t), "diana", dianaOld, dianaNew)
 	tests := []struct {
-		name   string
-		ssid   string
-		status backpack.Status
-		ok     bool
+		name string
+		ssid string
+		ok   bool
 	}{
-		{"forwarded, old SSID", "1000604855", backpack.Forwarded, true},
-		{"forwarded, new (mistyped) SSID", "1000604585", backpack.Forwarded, true},
-		{"forwarded, SSID written with dashes", "1000-604-855", backpack.Forwarded, true},
-		{"pending", "1000604855", backpack.Pending, false},
-		{"rejected", "1000604855", backpack.Rejected, false},
-		{"another student's SSID", "1000604822", backpack.Forwarded, false},
+		{"old SSID", "1000604855", true},
+		{"new (mistyped) SSID", "1000604585", true},
+		{"SSID written with dashes", "1000-604-855", true},
+		{"another student's SSID", "1000604822", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := backpack.GuardianView(requestFor(t, tt.ssid, tt.status), diana)
+			_, v, err := viewsFor(t, diana, tt.ssid)
 			if tt.ok {
-				if err != nil || v.Audience != backpack.AudienceGuardian || v.StudentID != "diana" {
+				if err != nil || v.Audience != backpack.AudienceGuardian {
 					t.Errorf("GuardianView = %+v, %v", v, err)
 				}
 				return
@@ -83,27 +66,40 @@ func TestGuardianViewAccess(t *testing.T) {
 			}
 		})
 	}
-	// A backpack without any SSID (Tevita has one; Jerry's new record has none) is
-	// never shown for an empty SSID.
-	jerry := build(t, newStore(t), "jerry", jerryNew)
-	req := requestFor(t, "1000604871", backpack.Forwarded)
-	req.StudentSSID = ""
-	if _, err := backpack.GuardianView(req, jerry); !errors.Is(err, backpack.ErrDenied) {
-		t.Errorf("empty SSID on a backpack without SSID: %v", err)
+	// Pending and rejected requests give no view.
+	r, _ := requests(t)
+	for _, reject := range []bool{false, true} {
+		req, err := r.Submit("255902", "guardian", "1000604855")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reject {
+			if _, err := r.Reject(registrar, req.ID, "not the guardian of record"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v, err := r.GuardianView("guardian", req.ID, diana); v != nil || !errors.Is(err, backpack.ErrDenied) {
+			t.Errorf("rejected %v: GuardianView = %v, %v", reject, v, err)
+		}
 	}
 }
 
-func views(t *testing.T, b *backpack.Backpack) (staff, guardian *backpack.View) {
-	t.Helper()
-	staff, err := backpack.StaffView(registrar, b)
-	if err != nil {
+// The guardian view does not show the state's internal student ID.
+func TestGuardianViewHidesStudentID(t *testing.T) {
+	b := build(t, newStore(t), "S5f3a9c0e77d1", lisaOld, lisaNew)
+	staff, guardian := views(t, b)
+	if staff.StudentID != b.StudentID || guardian.StudentID != "" {
+		t.Errorf("student IDs: staff view %q, guardian view %q", staff.StudentID, guardian.StudentID)
+	}
+	var sb strings.Builder
+	if err := guardian.WriteText(&sb, nil); err != nil {
 		t.Fatal(err)
 	}
-	guardian, err = backpack.GuardianView(requestFor(t, b.SSID(), backpack.Forwarded), b)
-	if err != nil {
-		t.Fatal(err)
+	for _, internal := range append([]string{b.StudentID}, b.Records...) {
+		if strings.Contains(sb.String(), internal) {
+			t.Errorf("the guardian view shows %q:\n%s", internal, sb.String())
+		}
 	}
-	return staff, guardian
 }
 
 func TestViewContents(t *testing.T) {
@@ -229,7 +225,11 @@ func TestWriteText(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := sb.String()
-		if !strings.HasPrefix(out, "Backpack of student lisa ("+string(v.Audience)+" view)\n") {
+		heading := "Backpack of student lisa (staff view)\n"
+		if v.Audience == backpack.AudienceGuardian {
+			heading = "Backpack (guardian view)\n"
+		}
+		if !strings.HasPrefix(out, heading) {
 			t.Errorf("%s: heading: %q", v.Audience, strings.SplitN(out, "\n", 2)[0])
 		}
 		for _, c := range v.Summary {

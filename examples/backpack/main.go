@@ -3,15 +3,26 @@
 // With no arguments it imports the embedded Ed-Fi samples of two LEAs (testdata/edfi),
 // links their students with a model trained on the embedded synthetic roll, merges each
 // student's records into a backpack with provenance, and prints the staff view of a
-// student whose records came from both LEAs. -student picks another student by SSID or
-// student ID; -json prints the backpack itself; -audit writes the merge log.
+// student whose records came from both LEAs, as a registrar of the student's latest LEA
+// sees it. -student picks another student by SSID or student ID; -json prints the
+// backpack itself.
+//
+// Every merge and the view are audit entries. -audit F appends them to the durable log F
+// (created if missing; later runs append to it), with its checkpoints in the anchor file
+// -anchor (F.anchor by default; keep it on other storage than F). The log is keyed by the
+// HMAC key in -key-file, which -audit and -verify need: a missing key file is created
+// with a random key, and the program says so. -verify checks F against its anchor under
+// the key and prints what it verified, without building anything.
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 
@@ -20,18 +31,43 @@ import (
 	"github.com/studentlink/studentlink/match"
 )
 
+type options struct {
+	student string
+	asJSON  bool
+	audit   string // log file
+	anchor  string
+	keyFile string
+	verify  bool
+}
+
 func main() {
-	student := flag.String("student", "", "SSID or student ID of the backpack to print (default: the first with records from several LEAs)")
-	asJSON := flag.Bool("json", false, "print the backpack as JSON instead of the staff view")
-	auditPath := flag.String("audit", "", "write the audit log (JSON lines) to this file")
+	var o options
+	flag.StringVar(&o.student, "student", "", "SSID or student ID of the backpack to print (default: the first with records from several LEAs)")
+	flag.BoolVar(&o.asJSON, "json", false, "print the backpack as JSON instead of the staff view")
+	flag.StringVar(&o.audit, "audit", "", "append the audit entries to this log file (JSON lines)")
+	flag.StringVar(&o.anchor, "anchor", "", "the log's anchor file of checkpoints (default: the log's path + .anchor)")
+	flag.StringVar(&o.keyFile, "key-file", "", "file holding the audit log's HMAC key (created with a random key if missing)")
+	flag.BoolVar(&o.verify, "verify", false, "verify the -audit log against its anchor and exit")
 	flag.Parse()
-	if err := run(os.Stdout, *student, *asJSON, *auditPath); err != nil {
+	if err := run(os.Stdout, o); err != nil {
 		fmt.Fprintln(os.Stderr, "backpack:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, student string, asJSON bool, auditPath string) error {
+func run(w io.Writer, o options) error {
+	if o.anchor == "" && o.audit != "" {
+		o.anchor = o.audit + ".anchor"
+	}
+	if o.verify {
+		return verify(w, o)
+	}
+	log, err := openLog(w, o)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	first := log.Head().Seq
 	ctx := context.Background()
 	subs, err := demo.EdFiSubmissions()
 	if err != nil {
@@ -49,7 +85,6 @@ func run(w io.Writer, student string, asJSON bool, auditPath string) error {
 	if err != nil {
 		return err
 	}
-	log, _ := backpack.NewLog()
 	version := linker.Settings().Version
 	var bps []*backpack.Backpack
 	for _, g := range backpack.Groups(res) {
@@ -59,35 +94,114 @@ func run(w io.Writer, student string, asJSON bool, auditPath string) error {
 		}
 		bps = append(bps, b)
 	}
-	fmt.Fprintf(w, "%d student records from %d LEAs → %d backpacks; %d audit entries\n",
-		len(store.Records()), len(subs), len(bps), len(log.Entries()))
-	pick := choose(bps, student)
+	fmt.Fprintf(w, "%d student records from %d LEAs → %d backpacks\n", len(store.Records()), len(subs), len(bps))
+	pick := choose(bps, o.student)
 	if pick == nil {
-		return fmt.Errorf("no backpack for student %q", student)
+		return fmt.Errorf("no backpack for student %q", o.student)
 	}
-	if auditPath != "" {
-		f, err := os.Create(auditPath)
-		if err != nil {
+	if o.asJSON {
+		if err := backpack.WriteJSON(w, pick); err != nil {
 			return err
 		}
-		if _, err := log.WriteTo(f); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
+	} else if err := staffView(w, log, pick); err != nil {
+		return err
 	}
-	if asJSON {
-		return backpack.WriteJSON(w, pick)
+	return reportLog(w, o, log, first)
+}
+
+// staffView prints the backpack as a registrar of the student's latest LEA sees it: the
+// view goes through the workflow, which logs it.
+func staffView(w io.Writer, log *backpack.Log, b *backpack.Backpack) error {
+	requests, err := backpack.NewRequests(log)
+	if err != nil {
+		return err
 	}
-	staff := backpack.StaffUser{ID: "registrar", LEA: "255902", Permissions: backpack.PermView}
-	v, err := backpack.StaffView(staff, pick)
+	lea := b.LEAs()[0]
+	if n := len(b.Enrollments); n > 0 {
+		lea = b.Enrollments[n-1].Fact.LEA
+	}
+	staff := backpack.StaffUser{ID: "registrar@" + lea, LEA: lea, Permissions: backpack.PermView}
+	v, err := requests.StaffView(staff, b)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
 	return v.WriteText(w, nil)
+}
+
+// openLog opens the -audit log, or, without one, a log in memory for this run.
+func openLog(w io.Writer, o options) (*backpack.Log, error) {
+	if o.audit == "" {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		return backpack.NewLog(key)
+	}
+	key, err := readKey(w, o.keyFile)
+	if err != nil {
+		return nil, err
+	}
+	return backpack.OpenLog(o.audit, o.anchor, key)
+}
+
+// reportLog says what was logged and, for a file log, verifies it against its anchor.
+func reportLog(w io.Writer, o options, log *backpack.Log, first int64) error {
+	head := log.Head()
+	if o.audit == "" {
+		fmt.Fprintf(w, "\n%d audit entries, in memory only (-audit F -key-file K keeps them)\n", head.Seq)
+		return nil
+	}
+	if err := log.Verify(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\naudit: entries %d–%d appended to %s; %d entries verify against %s\n", first+1, head.Seq, o.audit, head.Seq, o.anchor)
+	return nil
+}
+
+func verify(w io.Writer, o options) error {
+	if o.audit == "" {
+		return errors.New("-verify needs the log: -audit F")
+	}
+	key, err := readKey(w, o.keyFile)
+	if err != nil {
+		return err
+	}
+	head, err := backpack.VerifyFile(o.audit, o.anchor, key)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s: %d entries verify against %s; head %s\n", o.audit, head.Seq, o.anchor, head.Hash)
+	return nil
+}
+
+// readKey reads the audit key from path, creating the file with a random key when it is
+// missing.
+func readKey(w io.Writer, path string) ([]byte, error) {
+	if path == "" {
+		return nil, errors.New("the audit log needs its HMAC key: -key-file K (a missing K is created with a random key)")
+	}
+	key, err := os.ReadFile(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return key, err
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Write(key); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w, "created the audit key %s with a random key: keep it apart from the log and its anchor\n", path)
+	return key, nil
 }
 
 // choose returns the backpack of the student named, or the first merged from several LEAs.

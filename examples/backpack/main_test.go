@@ -12,8 +12,7 @@ import (
 
 func TestRunDefault(t *testing.T) {
 	var out bytes.Buffer
-	audit := filepath.Join(t.TempDir(), "audit.jsonl")
-	if err := run(&out, "", false, audit); err != nil {
+	if err := run(&out, options{}); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -23,35 +22,76 @@ func TestRunDefault(t *testing.T) {
 		"conflict: middle_name", "course history     3", "taken_at=Grand Bend High School",
 		"credentials=Licensure, Mathematics, Professional (UT, expires 2027-06-30)",
 		"from 255901 255901/604822", "from 255902 255902/W-22001",
+		"12 audit entries, in memory only",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("want %q in output:\n%s", want, got)
 		}
 	}
-	f, err := os.Open(audit)
+}
+
+// -audit appends to the log across runs, and -verify checks it against its anchor.
+func TestRunAuditAppendsAndVerifies(t *testing.T) {
+	dir := t.TempDir()
+	o := options{audit: filepath.Join(dir, "audit.jsonl"), keyFile: filepath.Join(dir, "audit.key")}
+	var out bytes.Buffer
+	if err := run(&out, o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "created the audit key") || !strings.Contains(out.String(), "entries 1–12 appended") {
+		t.Errorf("first run:\n%s", out.String())
+	}
+	first, _ := os.ReadFile(o.audit)
+	out.Reset()
+	if err := run(&out, o); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "created the audit key") || !strings.Contains(out.String(), "entries 13–24 appended") {
+		t.Errorf("second run:\n%s", out.String())
+	}
+	second, _ := os.ReadFile(o.audit)
+	if !bytes.HasPrefix(second, first) {
+		t.Error("the second run rewrote the first run's entries")
+	}
+	key, _ := os.ReadFile(o.keyFile)
+	entries, err := backpack.ReadEntries(bytes.NewReader(second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	entries, err := backpack.ReadEntries(f)
-	if err != nil {
+	if len(entries) != 24 || entries[11].Action != backpack.ActionView || entries[12].Seq != 13 {
+		t.Errorf("%d entries; want 24, two runs of 11 merges and a view", len(entries))
+	}
+	out.Reset()
+	verify := o
+	verify.verify = true
+	if err := run(&out, verify); err != nil || !strings.Contains(out.String(), "24 entries verify against "+o.audit+".anchor") {
+		t.Errorf("-verify: %v\n%s", err, out.String())
+	}
+	// Cut the last entry: -verify fails, and so does the next run.
+	if err := os.WriteFile(o.audit, second[:bytes.LastIndexByte(second[:len(second)-1], '\n')+1], 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := backpack.Verify(entries); err != nil {
-		t.Error(err)
+	if err := run(&out, verify); err == nil || !strings.Contains(err.Error(), "removed from the end") {
+		t.Errorf("-verify of a cut log: %v", err)
 	}
-	if len(entries) != 11 {
-		t.Errorf("audit has %d entries, want 11 (3 links, 8 single-record backpacks)", len(entries))
+	if err := run(&out, o); err == nil {
+		t.Error("a run appended to a cut log")
+	}
+	if _, err := backpack.VerifyFile(o.audit, o.audit+".anchor", key); err == nil {
+		t.Error("VerifyFile passed the cut log")
+	}
+	if err := run(&out, options{audit: o.audit, verify: true}); err == nil {
+		t.Error("-verify without a key file")
 	}
 }
 
 func TestRunJSONByStudent(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(&out, "1000604871", true, ""); err != nil {
+	if err := run(&out, options{student: "1000604871", asJSON: true}); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()
-	b, err := backpack.ReadBackpack(strings.NewReader(text[strings.Index(text, "{"):]))
+	b, err := backpack.ReadBackpack(strings.NewReader(text[strings.Index(text, "{") : strings.LastIndex(text, "}")+1]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +101,7 @@ func TestRunJSONByStudent(t *testing.T) {
 	if len(b.Assessments) != 2 {
 		t.Errorf("%d assessments, want 2 (the math result reported by both LEAs kept once)", len(b.Assessments))
 	}
-	if err := run(&out, "no-such-student", false, ""); err == nil {
+	if err := run(&out, options{student: "no-such-student"}); err == nil {
 		t.Error("an unknown student gave no error")
 	}
 }

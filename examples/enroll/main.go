@@ -5,14 +5,18 @@
 // enrolling with a nickname, a typo and no SSID (a match), a record with little to go on
 // (which a person must place), and a student new to the state. For each, the index says where the record belongs; for a match, the
 // student's backpack is built from every LEA's records plus the new one and handed to the
-// new LEA, and the audit log records the handoff and verifies.
+// new LEA, whose registrar views it. The audit log — a file in a temporary directory,
+// keyed for this run, with its anchor beside it — records the merge, the handoff and the
+// view, and is verified against its anchor at the end.
 package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -49,7 +53,25 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log, _ := backpack.NewLog()
+	dir, err := os.MkdirTemp("", "enroll-audit")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	logPath, anchorPath := filepath.Join(dir, "audit.jsonl"), filepath.Join(dir, "audit.anchor")
+	log, err := backpack.OpenLog(logPath, anchorPath, key)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	requests, err := backpack.NewRequests(log)
+	if err != nil {
+		return err
+	}
 	records := map[string][]string{}
 	for _, g := range groups {
 		records[g.StudentID] = g.Records
@@ -77,7 +99,7 @@ func run(w io.Writer) error {
 		switch pl.Outcome {
 		case match.OutcomeMatch:
 			fmt.Fprintf(w, "   → match: student %s\n     because %s\n", pl.StudentID, pl.Candidates[0].Explanation)
-			if err := handoff(w, store, index, log, linker, a.id, a.rec, pl, records[pl.StudentID]); err != nil {
+			if err := handoff(w, store, index, log, requests, linker, a.id, a.rec, pl, records[pl.StudentID]); err != nil {
 				return err
 			}
 			records[pl.StudentID] = append(records[pl.StudentID], a.id)
@@ -93,18 +115,18 @@ func run(w io.Writer) error {
 		}
 	}
 
-	entries := log.Entries()
-	fmt.Fprintf(w, "\naudit log: %d entries; ", len(entries))
-	if err := backpack.VerifyHead(entries, log.Head()); err != nil {
+	head, err := backpack.VerifyFile(logPath, anchorPath, key)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "the chain verifies")
+	fmt.Fprintf(w, "\naudit log: %d entries; the chain verifies against its anchor\n", head.Seq)
 	return nil
 }
 
 // handoff adds the new record to the index and the store, builds the student's backpack
-// from all their records, logs the handoff and shows the new LEA's view of it.
-func handoff(w io.Writer, store *backpack.Store, index *match.Index, log *backpack.Log, linker *match.Linker,
+// from all their records, logs the merge, hands the backpack to the new LEA and shows its
+// registrar's view of it.
+func handoff(w io.Writer, store *backpack.Store, index *match.Index, log *backpack.Log, requests *backpack.Requests, linker *match.Linker,
 	id string, rec normalize.Record, pl match.Placement, earlier []string) error {
 	if _, err := index.Add(id, rec, pl.StudentID); err != nil {
 		return err
@@ -125,11 +147,10 @@ func handoff(w io.Writer, store *backpack.Store, index *match.Index, log *backpa
 		Weight: &weight, Explanation: pl.Candidates[0].Explanation.String(), SettingsVersion: linker.Settings().Version, Actor: "examples/enroll"}); err != nil {
 		return err
 	}
-	if _, err := log.Append(backpack.Entry{Action: backpack.ActionHandoff, StudentID: b.StudentID, Records: b.Records,
-		Actor: "examples/enroll", Note: "backpack handed to LEA " + newLEA}); err != nil {
+	if err := requests.HandOff("examples/enroll", b, newLEA); err != nil {
 		return err
 	}
-	v, err := backpack.StaffView(backpack.StaffUser{ID: "registrar@" + newLEA, LEA: newLEA, Permissions: backpack.PermView}, b)
+	v, err := requests.StaffView(backpack.StaffUser{ID: "registrar@" + newLEA, LEA: newLEA, Permissions: backpack.PermView}, b)
 	if err != nil {
 		return err
 	}

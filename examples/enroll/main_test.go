@@ -29,7 +29,7 @@ func TestRun(t *testing.T) {
 	if a == nil || b == nil || a[1] != b[1] {
 		t.Errorf("match and review should name the same student: %v, %v", a, b)
 	}
-	for _, want := range []string{"backpack handed to LEA 99: 4 records", "audit log: 2 entries; the chain verifies"} {
+	for _, want := range []string{"backpack handed to LEA 99: 4 records", "audit log: 3 entries; the chain verifies against its anchor"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("want %q in output:\n%s", want, got)
 		}

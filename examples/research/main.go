@@ -1,99 +1,170 @@
-// Command research writes a de-identified research extract.
+// Command research writes a de-identified research release (Utah R277-484-9): tables of
+// student counts, or record-level data, never both from one population.
 //
 // With no arguments it links the embedded synthetic state roll, builds every student's
-// backpack, and writes the extract: one record per student with a keyed-hash key (no
-// names, addresses or IDs; birth year only), and counts by LEA and grade level and by sex
-// and grade level with every cell under 10 students suppressed, complementary cells
-// included. -edfi uses the embedded Ed-Fi submissions instead (with assessment results,
-// though too few students to publish any cell). -out DIR writes records.csv, scores.csv
-// and the tables there; otherwise the tables go to stdout. The HMAC secret comes from
-// the file named by -secret-file; without one a random secret is drawn, so keys differ
-// from run to run.
+// backpack and publishes two tables of students — by LEA and grade, by sex and grade —
+// with every count under 10 suppressed and labelled N<10, and more cells suppressed
+// (labelled "suppressed") until the release passes its own audit: no suppressed cell's
+// range, given every count, label, margin and total the release shows, pins it or makes
+// it a small non-zero count. It prints what it suppressed and what the audit found.
+// -edfi uses the embedded Ed-Fi submissions instead and adds, for each assessment, a
+// table of students by their latest performance level and grade.
+//
+// -records writes record-level data instead: one row per student, keyed by an HMAC under
+// the state's secret read from -secret-file (required: there is no default key), and
+// k-anonymous with k = -min on birth year, sex, race, grade, LEA and school, with the
+// students' latest assessment results beside it; it prints what it generalised and how
+// many students it left out.
+//
+// -min raises the minimum above 10; a smaller one is refused. -out DIR writes the files
+// there; without it the tables go to stdout (-records needs -out).
 package main
 
 import (
 	"context"
-	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/internal/demo"
 	"github.com/studentlink/studentlink/match"
 )
 
+type options struct {
+	out        string
+	records    bool
+	secretFile string
+	study      string
+	edfi       bool
+	min        int
+}
+
 func main() {
-	out := flag.String("out", "", "directory to write records.csv, scores.csv and the tables to")
-	secretFile := flag.String("secret-file", "", "file holding the state's HMAC secret (at least 16 bytes)")
-	study := flag.String("study", "example-study", "study name: keys differ between studies")
-	edfi := flag.Bool("edfi", false, "use the embedded Ed-Fi submissions instead of the synthetic roll")
-	min := flag.Int("min", 10, "smallest count published")
+	var o options
+	flag.StringVar(&o.out, "out", "", "directory to write the release to")
+	flag.BoolVar(&o.records, "records", false, "write record-level data (k-anonymous) instead of tables")
+	flag.StringVar(&o.secretFile, "secret-file", "", "file holding the state's HMAC secret for the record keys (at least 16 bytes; required with -records)")
+	flag.StringVar(&o.study, "study", "example-study", "study name: keys differ between studies")
+	flag.BoolVar(&o.edfi, "edfi", false, "use the embedded Ed-Fi submissions instead of the synthetic roll")
+	flag.IntVar(&o.min, "min", backpack.MinCount, "smallest group published (at least 10)")
 	flag.Parse()
-	if err := run(os.Stdout, *out, *secretFile, *study, *edfi, *min); err != nil {
+	if err := run(os.Stdout, o); err != nil {
 		fmt.Fprintln(os.Stderr, "research:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, out, secretFile, study string, edfi bool, min int) error {
-	secret := make([]byte, 32)
-	if secretFile != "" {
-		var err error
-		if secret, err = os.ReadFile(secretFile); err != nil {
+func run(w io.Writer, o options) error {
+	if o.min < backpack.MinCount {
+		return fmt.Errorf("-min %d: the minimum is at least %d", o.min, backpack.MinCount)
+	}
+	var x *backpack.Extractor
+	if o.records {
+		if o.secretFile == "" {
+			return errors.New("-records needs -secret-file: the record keys are HMACs under the state's secret, and there is no default")
+		}
+		if o.out == "" {
+			return errors.New("-records needs -out DIR")
+		}
+		secret, err := os.ReadFile(o.secretFile)
+		if err != nil {
 			return err
 		}
-	} else if _, err := rand.Read(secret); err != nil {
-		return err
-	}
-	x, err := backpack.NewExtractor(secret, study)
-	if err != nil {
-		return err
-	}
-	bps, err := backpacks(edfi)
-	if err != nil {
-		return err
-	}
-	recs, scores := x.Extract(bps)
-	fmt.Fprintf(w, "%d students, %d assessment results in the extract\n", len(recs), len(scores))
-	tables := map[string]backpack.Published{
-		"lea_by_grade.csv": backpack.Suppress(backpack.CrossTab(recs, "lea", func(r backpack.ResearchRecord) string { return r.LEA },
-			"grade", func(r backpack.ResearchRecord) string { return r.GradeLevel }), min),
-		"sex_by_grade.csv": backpack.Suppress(backpack.CrossTab(recs, "sex", func(r backpack.ResearchRecord) string { return r.Sex },
-			"grade", func(r backpack.ResearchRecord) string { return r.GradeLevel }), min),
-	}
-	if len(scores) > 0 {
-		tables["assessment_by_level.csv"] = backpack.Suppress(backpack.CrossTab(scores, "assessment", func(s backpack.ResearchScore) string { return s.Assessment },
-			"level", func(s backpack.ResearchScore) string { return s.Performance }), min)
-	}
-	for _, name := range []string{"lea_by_grade.csv", "sex_by_grade.csv", "assessment_by_level.csv"} {
-		p, ok := tables[name]
-		if !ok {
-			continue
+		if x, err = backpack.NewExtractor(secret, o.study); err != nil {
+			return err
 		}
-		fmt.Fprintf(w, "%s: %d cells under %d suppressed, %d more to protect them\n", name, p.Primary, min, p.Complementary)
-		if out == "" {
-			if err := p.WriteCSV(w, ""); err != nil {
+	}
+	bps, err := backpacks(o.edfi)
+	if err != nil {
+		return err
+	}
+	pop := backpack.NewPopulation(bps)
+	fmt.Fprintf(w, "%d students from %d backpacks (%d merged by SSID; %d without a usable SSID, told apart by student ID)\n",
+		len(pop.Students), pop.Backpacks, pop.Merged, pop.ByStudentID)
+	if o.records {
+		return writeRecords(w, o, x, pop)
+	}
+	return writeTables(w, o, pop)
+}
+
+// writeTables publishes the population's tables as one release and audits it.
+func writeTables(w io.Writer, o options, pop *backpack.Population) error {
+	names := []string{"lea_by_grade.csv", "sex_by_grade.csv"}
+	tables := []backpack.Table{pop.Table(backpack.ByLEA, backpack.ByGrade), pop.Table(backpack.BySex, backpack.ByGrade)}
+	for k, a := range pop.Assessments() {
+		names = append(names, fmt.Sprintf("assessment%d_level_by_grade.csv", k+1))
+		tables = append(tables, pop.Table(backpack.ByLevel(a), backpack.ByGrade))
+	}
+	ps, err := backpack.SuppressTables(tables, o.min)
+	if err != nil {
+		return err
+	}
+	for k, p := range ps {
+		fmt.Fprintf(w, "%s (%s × %s): suppressed %s under %d", names[k], p.RowName, p.ColName, cells(p.Primary), o.min)
+		if p.Relabelled > 0 {
+			fmt.Fprintf(w, " (%d labelled %q, as N<%d would give them away)", p.Relabelled, backpack.SuppressedLabel, o.min)
+		}
+		fmt.Fprintf(w, " and %d more to protect them\n", p.Complementary)
+	}
+	bounds, err := backpack.Audit(ps...)
+	if err != nil {
+		return err
+	}
+	narrowest := -1
+	for _, b := range bounds {
+		if b.Leak != "" {
+			return fmt.Errorf("the release fails its audit: %s cell %d,%d: %s", names[b.Table], b.Row, b.Col, b.Leak)
+		}
+		if narrowest < 0 || b.Hi-b.Lo < narrowest {
+			narrowest = b.Hi - b.Lo
+		}
+	}
+	fmt.Fprintf(w, "audit: %d suppressed cells; none is pinned or known to be between 1 and %d", len(bounds), o.min-1)
+	if narrowest >= 0 {
+		fmt.Fprintf(w, " (the narrowest range spans %d)", narrowest)
+	}
+	fmt.Fprintln(w)
+	for k, p := range ps {
+		if o.out == "" {
+			fmt.Fprintf(w, "\n%s\n", names[k])
+			if err := p.WriteCSV(w); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := writeFile(filepath.Join(out, name), func(f io.Writer) error { return p.WriteCSV(f, "") }); err != nil {
+		if err := writeFile(filepath.Join(o.out, names[k]), p.WriteCSV); err != nil {
 			return err
 		}
 	}
-	if out == "" {
-		return nil
+	if o.out != "" {
+		fmt.Fprintf(w, "wrote %s\n", o.out)
 	}
-	if err := writeFile(filepath.Join(out, "records.csv"), func(f io.Writer) error { return backpack.WriteRecordsCSV(f, recs) }); err != nil {
+	return nil
+}
+
+// writeRecords publishes the population as k-anonymous records.
+func writeRecords(w io.Writer, o options, x *backpack.Extractor, pop *backpack.Population) error {
+	rel, err := x.Records(pop, o.min)
+	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(out, "scores.csv"), func(f io.Writer) error { return backpack.WriteScoresCSV(f, scores) }); err != nil {
+	fmt.Fprintf(w, "records.csv: %d students, every combination of %s shared by at least %d (smallest group %d)\n",
+		len(rel.Records), strings.Join(backpack.QuasiIdentifiers, ", "), rel.K, backpack.SmallestGroup(rel.Records))
+	fmt.Fprintf(w, "generalised: %s\n", strings.Join(rel.Generalised, "; "))
+	fmt.Fprintf(w, "left out: %d students whose group stayed under %d\n", rel.Suppressed, rel.K)
+	fmt.Fprintf(w, "scores.csv: %d latest results\n", len(rel.Scores))
+	if err := writeFile(filepath.Join(o.out, "records.csv"), rel.WriteRecordsCSV); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "wrote %s\n", out)
+	if err := writeFile(filepath.Join(o.out, "scores.csv"), rel.WriteScoresCSV); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wrote %s\n", o.out)
 	return nil
 }
 
@@ -126,6 +197,13 @@ func backpacks(edfi bool) ([]*backpack.Backpack, error) {
 		bps = append(bps, b)
 	}
 	return bps, nil
+}
+
+func cells(n int) string {
+	if n == 1 {
+		return "1 cell"
+	}
+	return fmt.Sprintf("%d cells", n)
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

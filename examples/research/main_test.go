@@ -6,60 +6,160 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	studentlink "github.com/studentlink/studentlink"
 )
 
-func TestRunWritesDeidentifiedExtract(t *testing.T) {
+// readCSV reads a file the release wrote.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// files lists the files in dir.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// A tables release holds tables only: no record file whose rows could be counted, no
+// keys. Every cell is a count of at least the minimum, "N<min" or "suppressed".
+func TestTablesRelease(t *testing.T) {
+	for _, min := range []int{10, 20} {
+		dir := t.TempDir()
+		var out bytes.Buffer
+		if err := run(&out, options{out: dir, study: "s", min: min}); err != nil {
+			t.Fatal(err)
+		}
+		var students int
+		if _, err := fmt.Sscanf(out.String(), "%d students", &students); err != nil || students < 1980 || students > 2020 {
+			t.Errorf("want about 2000 students in the summary: %s", out.String())
+		}
+		if !strings.Contains(out.String(), fmt.Sprintf("audit: ")) || !strings.Contains(out.String(), fmt.Sprintf("none is pinned or known to be between 1 and %d", min-1)) {
+			t.Errorf("no audit in the summary:\n%s", out.String())
+		}
+		if got := files(t, dir); strings.Join(got, " ") != "lea_by_grade.csv sex_by_grade.csv" {
+			t.Errorf("a tables release wrote %v", got)
+		}
+		for _, name := range []string{"lea_by_grade.csv", "sex_by_grade.csv"} {
+			rows := readCSV(t, filepath.Join(dir, name))
+			small := 0
+			for _, row := range rows[1:] {
+				for _, c := range row[1:] {
+					n, err := strconv.Atoi(c)
+					switch {
+					case c == fmt.Sprintf("N<%d", min):
+						small++
+					case c == "suppressed":
+					case err != nil || n < min:
+						t.Errorf("%s: published cell %q", name, c)
+					}
+				}
+			}
+			if small == 0 {
+				t.Errorf("%s: no cell labelled N<%d", name, min)
+			}
+		}
+	}
+	for _, min := range []int{9, 0, -5} {
+		if err := run(&bytes.Buffer{}, options{study: "s", min: min}); err == nil {
+			t.Errorf("-min %d accepted", min)
+		}
+	}
+}
+
+func TestTablesReleaseEdFi(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(&out, options{study: "s", min: 10, edfi: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"11 students from 11 backpacks", "assessment1_level_by_grade.csv (level on ", "\nlea_by_grade.csv\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("want %q in:\n%s", want, out.String())
+		}
+	}
+}
+
+// A records release needs the state's secret and holds records only, k-anonymous:
+// counting its rows by any of the quasi-identifiers finds no group under the minimum.
+func TestRecordsRelease(t *testing.T) {
 	dir := t.TempDir()
 	secret := filepath.Join(dir, "secret")
 	if err := os.WriteFile(secret, []byte("a state secret of 32 bytes......"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	if err := run(&out, filepath.Join(dir, "x"), secret, "s1", false, 10); err != nil {
+	out := filepath.Join(dir, "x")
+	if err := run(&bytes.Buffer{}, options{out: out, records: true, study: "s", min: 10}); err == nil || !strings.Contains(err.Error(), "-secret-file") {
+		t.Errorf("-records without a secret: %v", err)
+	}
+	short := filepath.Join(dir, "short")
+	os.WriteFile(short, []byte("tiny"), 0o600)
+	if err := run(&bytes.Buffer{}, options{out: out, records: true, secretFile: short, study: "s", min: 10}); err == nil {
+		t.Error("-records with a 4-byte secret")
+	}
+	var summary bytes.Buffer
+	if err := run(&summary, options{out: out, records: true, secretFile: secret, study: "s", min: 10}); err != nil {
 		t.Fatal(err)
 	}
-	// The sample holds 2,000 true students; the linker finds about as many.
-	var students int
-	if _, err := fmt.Sscanf(out.String(), "%d students", &students); err != nil || students < 1980 || students > 2020 {
-		t.Errorf("want about 2000 students in the summary: %s", out.String())
+	for _, want := range []string{"generalised: birth_year: ", "left out: ", "smallest group"} {
+		if !strings.Contains(summary.String(), want) {
+			t.Errorf("want %q in:\n%s", want, summary.String())
+		}
 	}
-	records, err := os.ReadFile(filepath.Join(dir, "x", "records.csv"))
-	if err != nil {
-		t.Fatal(err)
+	if got := files(t, out); strings.Join(got, " ") != "records.csv scores.csv" {
+		t.Errorf("a records release wrote %v", got)
 	}
-	// No SSID, record ID, family name or street of the roll appears in the extract.
+	rows := readCSV(t, filepath.Join(out, "records.csv"))
+	for subset := 1; subset < 1<<6; subset++ {
+		groups := map[string]int{}
+		for _, row := range rows[1:] {
+			var key []string
+			for q := range 6 {
+				if subset&(1<<q) != 0 {
+					key = append(key, row[1+q])
+				}
+			}
+			groups[strings.Join(key, "|")]++
+		}
+		for key, n := range groups {
+			if n < 10 {
+				t.Fatalf("%d rows share %q on columns %06b", n, key, subset)
+			}
+		}
+	}
+	// No SSID, record ID, family name or street of the roll appears in the release.
 	roll, err := studentlink.Testdata.ReadFile("testdata/synth/roll.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(roll)).ReadAll()
+	all, err := csv.NewReader(bytes.NewReader(roll)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(records)
-	for _, row := range rows[1:] {
+	data, _ := os.ReadFile(filepath.Join(out, "records.csv"))
+	for _, row := range all[1:] {
 		for _, col := range []int{0, 3, 6, 11} { // record_id, ssid, last_name, address
-			if v := row[col]; len(v) > 4 && strings.Contains(text, v) {
-				t.Fatalf("the extract contains %q (column %s)", v, rows[0][col])
-			}
-		}
-	}
-	table, err := os.ReadFile(filepath.Join(dir, "x", "lea_by_grade.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cells, err := csv.NewReader(bytes.NewReader(table)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, row := range cells[1:] {
-		for _, c := range row[1:] {
-			if c != "N<10" && len(c) == 1 {
-				t.Errorf("published count %s is under 10", c)
+			if v := row[col]; len(v) > 4 && bytes.Contains(data, []byte(v)) {
+				t.Fatalf("the release contains %q (column %s)", v, all[0][col])
 			}
 		}
 	}

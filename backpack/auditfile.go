@@ -1,0 +1,327 @@
+package backpack
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// logFiles are a file log's two files: the entries and the anchor of checkpoints, both
+// opened for appending only.
+type logFiles struct {
+	path, anchorPath string
+	log, anchor      *os.File
+}
+
+// OpenLog opens the durable audit log at path, keyed by key (at least MinKeySize bytes,
+// held by the state), with its checkpoints in the anchor file at anchorPath — keep that on
+// other storage than the log, so that one who can rewrite the log cannot also rewrite its
+// anchor. Missing files are created (both, or a missing anchor beside an empty log).
+//
+// Each Append writes its line with O_APPEND and fsyncs it, then appends a checkpoint of
+// the new head to the anchor and fsyncs that, so a crash leaves a readable prefix. On
+// opening, the log must verify against its anchor before anything is appended: a log cut
+// short, emptied or deleted, an entry altered or appended without the key, is an error
+// and the log is not opened. Two things a crash can leave are repaired, and the repair is
+// logged as an ActionRecover entry: the torn last line of a write that never returned
+// (it is cut off; it was never acknowledged), and entries written before the crash that
+// the anchor did not reach yet (they verify under the key and are anchored).
+func OpenLog(path, anchorPath string, key []byte) (*Log, error) {
+	if err := checkAuditKey(key); err != nil {
+		return nil, err
+	}
+	if path == anchorPath {
+		return nil, errors.New("backpack: audit: the anchor must be another file than the log")
+	}
+	entries, logTorn, logErr := readLogFile(path, decodeEntry)
+	anchor, anchorTorn, anchorErr := readLogFile(anchorPath, decodeCheckpoint)
+	logMissing, anchorMissing := errors.Is(logErr, fs.ErrNotExist), errors.Is(anchorErr, fs.ErrNotExist)
+	switch {
+	case logErr != nil && !logMissing:
+		return nil, fmt.Errorf("backpack: audit: %s: %w", path, logErr)
+	case anchorErr != nil && !anchorMissing:
+		return nil, fmt.Errorf("backpack: audit: %s: %w", anchorPath, anchorErr)
+	case logMissing && !anchorMissing && lastCheckpoint(anchor).Seq > 0:
+		return nil, fmt.Errorf("backpack: audit: %s is missing but its anchor %s names %d entries: the log was deleted",
+			path, anchorPath, lastCheckpoint(anchor).Seq)
+	case anchorMissing && (len(entries) > 0 || logTorn >= 0):
+		return nil, fmt.Errorf("backpack: audit: %s holds entries but its anchor %s is missing", path, anchorPath)
+	}
+	last := lastCheckpoint(anchor)
+	if int64(len(entries)) < last.Seq {
+		return nil, fmt.Errorf("%s: %w", path, VerifyAnchored(entries, key, anchor))
+	}
+	if err := VerifyAnchored(entries[:last.Seq], key, anchor); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := VerifyChain(entries, key); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var repairs []string
+	if logTorn >= 0 {
+		if err := truncateFile(path, logTorn); err != nil {
+			return nil, err
+		}
+		repairs = append(repairs, fmt.Sprintf("cut a torn last line at byte %d of the log", logTorn))
+	}
+	if anchorTorn >= 0 {
+		if err := truncateFile(anchorPath, anchorTorn); err != nil {
+			return nil, err
+		}
+		repairs = append(repairs, fmt.Sprintf("cut a torn last checkpoint at byte %d of the anchor", anchorTorn))
+	}
+	if n := int64(len(entries)); n > last.Seq {
+		repairs = append(repairs, fmt.Sprintf("anchored entries %d–%d, written before the anchor was", last.Seq+1, n))
+	}
+	disk, err := openLogFiles(path, anchorPath)
+	if err != nil {
+		return nil, err
+	}
+	l := &Log{key: slices.Clone(key), disk: disk}
+	if n := len(entries); n > 0 {
+		l.head = Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}
+	}
+	if len(repairs) > 0 {
+		if _, err := l.Append(Entry{Action: ActionRecover, Actor: "backpack.OpenLog", Note: strings.Join(repairs, "; ")}); err != nil {
+			disk.close()
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+func lastCheckpoint(cs []Checkpoint) Checkpoint {
+	if len(cs) == 0 {
+		return Checkpoint{}
+	}
+	return cs[len(cs)-1]
+}
+
+// openLogFiles opens (creating) both files for appending and makes their creation durable.
+func openLogFiles(path, anchorPath string) (*logFiles, error) {
+	open := func(p string) (*os.File, error) {
+		return os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	}
+	lf, err := open(path)
+	if err != nil {
+		return nil, fmt.Errorf("backpack: audit: %w", err)
+	}
+	af, err := open(anchorPath)
+	if err != nil {
+		lf.Close()
+		return nil, fmt.Errorf("backpack: audit: %w", err)
+	}
+	for _, dir := range []string{filepath.Dir(path), filepath.Dir(anchorPath)} {
+		if err := syncDir(dir); err != nil {
+			lf.Close()
+			af.Close()
+			return nil, err
+		}
+	}
+	return &logFiles{path: path, anchorPath: anchorPath, log: lf, anchor: af}, nil
+}
+
+// syncDir fsyncs a directory, so that files created in it survive a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("backpack: audit: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("backpack: audit: syncing %s: %w", dir, err)
+	}
+	return nil
+}
+
+// truncateFile cuts a file to size and fsyncs it.
+func truncateFile(path string, size int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("backpack: audit: %w", err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		return fmt.Errorf("backpack: audit: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("backpack: audit: %w", err)
+	}
+	return nil
+}
+
+// append writes lines to the log and syncs, then the head's checkpoint to the anchor and
+// syncs: the anchor never names an entry the log may lack.
+func (d *logFiles) append(lines []byte, head Checkpoint) error {
+	if _, err := d.log.Write(lines); err != nil {
+		return err
+	}
+	if err := d.log.Sync(); err != nil {
+		return err
+	}
+	cp, err := json.Marshal(head)
+	if err != nil {
+		return err
+	}
+	if _, err := d.anchor.Write(append(cp, '\n')); err != nil {
+		return err
+	}
+	return d.anchor.Sync()
+}
+
+func (d *logFiles) entries() ([]Entry, error) {
+	f, err := os.Open(d.path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadEntries(f)
+}
+
+func (d *logFiles) close() error {
+	return errors.Join(d.log.Close(), d.anchor.Close())
+}
+
+// VerifyFile verifies the log file at path under key against the anchor file at
+// anchorPath (see VerifyAnchored) and returns the head it verified. A missing or
+// unreadable file, a line that does not read strictly, and a torn last line are errors.
+func VerifyFile(path, anchorPath string, key []byte) (Checkpoint, error) {
+	if err := checkAuditKey(key); err != nil {
+		return Checkpoint{}, err
+	}
+	read := func(p string, into func(io.Reader) error) error {
+		f, err := os.Open(p)
+		if err != nil {
+			return fmt.Errorf("backpack: audit: %w", err)
+		}
+		defer f.Close()
+		if err := into(f); err != nil {
+			return fmt.Errorf("backpack: audit: %s: %w", p, err)
+		}
+		return nil
+	}
+	var entries []Entry
+	var anchor []Checkpoint
+	err := errors.Join(
+		read(path, func(r io.Reader) (err error) { entries, err = ReadEntries(r); return err }),
+		read(anchorPath, func(r io.Reader) (err error) { anchor, err = ReadCheckpoints(r); return err }))
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	if err := VerifyAnchored(entries, key, anchor); err != nil {
+		return Checkpoint{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return lastCheckpoint(anchor), nil
+}
+
+// LineError is a line of an audit log or anchor that does not read.
+type LineError struct {
+	Line   int   // 1-based
+	Offset int64 // byte offset of the line's start
+	Err    error
+}
+
+func (e *LineError) Error() string {
+	return fmt.Sprintf("line %d (byte %d): %v", e.Line, e.Offset, e.Err)
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ErrTorn is wrapped by the error for a last line without its newline: a write that a
+// crash cut short.
+var ErrTorn = errors.New("torn line: no newline at its end")
+
+// ReadEntries reads audit entries as Append writes them, one JSON object per line, and
+// nothing else: a key that is unknown, repeated or spelt in another case, a line not in
+// the exact form Append writes, a blank line, a line over MaxEntrySize and a torn last
+// line are *LineErrors naming the line. It returns the entries before the first bad line
+// with the error. It does not verify the chain.
+func ReadEntries(r io.Reader) ([]Entry, error) {
+	return readLines(r, decodeEntry)
+}
+
+// ReadCheckpoints reads an anchor file as strictly as ReadEntries reads a log.
+func ReadCheckpoints(r io.Reader) ([]Checkpoint, error) {
+	return readLines(r, decodeCheckpoint)
+}
+
+// readLogFile reads a whole log or anchor file; a torn last line is not an error but its
+// offset (-1 when there is none).
+func readLogFile[T any](path string, decode func([]byte) (T, error)) ([]T, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, -1, err
+	}
+	defer f.Close()
+	out, err := readLines(f, decode)
+	var le *LineError
+	if errors.As(err, &le) && errors.Is(err, ErrTorn) {
+		return out, le.Offset, nil
+	}
+	return out, -1, err
+}
+
+func readLines[T any](r io.Reader, decode func([]byte) (T, error)) ([]T, error) {
+	var out []T
+	br := bufio.NewReaderSize(r, MaxEntrySize)
+	var offset int64
+	for n := 1; ; n++ {
+		line, err := br.ReadSlice('\n')
+		fail := func(err error) ([]T, error) { return out, &LineError{Line: n, Offset: offset, Err: err} }
+		switch {
+		case err == io.EOF && len(line) == 0:
+			return out, nil
+		case err == io.EOF:
+			return fail(ErrTorn)
+		case errors.Is(err, bufio.ErrBufferFull):
+			return fail(fmt.Errorf("longer than %d bytes", MaxEntrySize))
+		case err != nil:
+			return fail(err)
+		}
+		v, err := decode(line[:len(line)-1])
+		if err != nil {
+			return fail(err)
+		}
+		out = append(out, v)
+		offset += int64(len(line))
+	}
+}
+
+func decodeEntry(line []byte) (Entry, error) {
+	var e Entry
+	err := decodeCanonical(line, entryKeys, &e)
+	return e, err
+}
+
+func decodeCheckpoint(line []byte) (Checkpoint, error) {
+	var c Checkpoint
+	err := decodeCanonical(line, checkpointKeys, &c)
+	return c, err
+}
+
+// decodeCanonical decodes a line that must be exactly what json.Marshal writes for the
+// value: keys from the list, each once and spelt so, in order, with nothing between.
+func decodeCanonical[T any](line []byte, keys []string, v *T) error {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return errors.New("blank line")
+	}
+	if err := checkKeys(line, keyRules{maxDepth: 2, top: keys}); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(line, v); err != nil {
+		return err
+	}
+	again, err := json.Marshal(v)
+	if err != nil || !bytes.Equal(again, line) {
+		return errors.New("not written as Append writes it: a key is missing, or the order, spacing or escaping differs")
+	}
+	return nil
+}

@@ -1,0 +1,238 @@
+package backpack
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// checks reads the fields of one Ed-Fi resource, keeping the first problem: each method
+// returns the value as the backpack keeps it, and after the last, err says whether the
+// resource may be added. Every error names the field and quotes the value.
+type checks struct {
+	opt *ImportOptions
+	now time.Time
+	err error
+}
+
+func (c *checks) fail(field, format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...))
+	}
+}
+
+// need reports a blank required value.
+func (c *checks) need(field, v string) string {
+	if strings.TrimSpace(v) == "" {
+		c.fail(field, "missing")
+	}
+	return v
+}
+
+// id checks a required unique ID (studentUniqueId, staffUniqueId, …).
+func (c *checks) id(field, v string) string {
+	if v == "" {
+		c.fail(field, "missing")
+	} else if err := checkID("ID", v); err != nil {
+		c.fail(field, "%v", err)
+	}
+	return v
+}
+
+// positive checks a required ID number such as a schoolId.
+func (c *checks) positive(field string, n int64) int64 {
+	if n <= 0 {
+		c.fail(field, "%d is not an ID (missing, zero or negative)", n)
+	}
+	return n
+}
+
+// schoolYear checks a school year when given: the ending year of a school year since
+// 1900, at most ten years ahead.
+func (c *checks) schoolYear(field string, y int) int {
+	if y != 0 && (y < minYear || y > c.now.Year()+10) {
+		c.fail(field, "%d is not a school year", y)
+	}
+	return y
+}
+
+// amount checks an optional number that must lie in [lo, hi].
+func (c *checks) amount(field string, v *float64, lo, hi float64) *float64 {
+	if v != nil && (*v < lo || *v > hi) {
+		c.fail(field, "%v is outside [%v, %v]", *v, lo, hi)
+	}
+	return v
+}
+
+// minutes checks an optional count of minutes.
+func (c *checks) minutes(field string, v *int) *int {
+	if v != nil && *v < 0 {
+		c.fail(field, "%d minutes", *v)
+	}
+	return v
+}
+
+// dateKind says how far from now a date may lie.
+type dateKind int
+
+const (
+	past      dateKind = iota // happened: not after now (birth dates, events, results, _lastModifiedDate)
+	scheduled                 // may be planned: at most ten years ahead (enrollments, sections)
+	expiry                    // any date (a credential's expiration)
+)
+
+const minYear = 1900
+
+// edfiDate is Ed-Fi's date and date-time form: YYYY-MM-DD, optionally with a time of day
+// and a zone.
+var edfiDate = regexp.MustCompile(`^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?(Z|[+-]\d\d:\d\d)?)?$`)
+
+// date checks an optional Ed-Fi date or date-time and returns its calendar date,
+// YYYY-MM-DD ("" stays ""). Another form ("-2010-01-01", "01/02/2010"), an impossible
+// date or time, a year before 1900, and a date too far ahead for its kind are errors.
+func (c *checks) date(field, v string, kind dateKind) string {
+	if v == "" {
+		return ""
+	}
+	at, ok := c.instant(field, v, kind)
+	if !ok {
+		return ""
+	}
+	return at.Format(time.DateOnly)
+}
+
+// timestamp checks an optional date-time such as _lastModifiedDate and returns it as
+// written, for ordering submissions.
+func (c *checks) timestamp(field, v string) string {
+	if v == "" {
+		return ""
+	}
+	if _, ok := c.instant(field, v, past); !ok {
+		return ""
+	}
+	return v
+}
+
+// instant parses v; a date-time without a zone is read as UTC, and checks against now
+// allow a day for the zone it may have meant.
+func (c *checks) instant(field, v string, kind dateKind) (time.Time, bool) {
+	m := edfiDate.FindStringSubmatch(v)
+	if m == nil {
+		c.fail(field, "%q is not an Ed-Fi date (YYYY-MM-DD, or a date-time such as 2024-03-01T10:00:00Z)", v)
+		return time.Time{}, false
+	}
+	n := func(i int) int { x, _ := strconv.Atoi(m[i]); return x }
+	y, mo, d, h, mi, s := n(1), n(2), n(3), n(4), n(5), n(6)
+	day := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if day.Day() != d || int(day.Month()) != mo || h > 23 || mi > 59 || s > 59 {
+		c.fail(field, "%q is not a real date or time", v)
+		return time.Time{}, false
+	}
+	loc, slack := time.UTC, 24*time.Hour
+	if z := m[8]; z != "" {
+		slack = 5 * time.Minute
+		if z != "Z" {
+			zh, _ := strconv.Atoi(z[1:3])
+			zm, _ := strconv.Atoi(z[4:])
+			off := (zh*60 + zm) * 60
+			if zh > 14 || zm > 59 {
+				c.fail(field, "%q has no real zone offset", v)
+				return time.Time{}, false
+			}
+			if z[0] == '-' {
+				off = -off
+			}
+			loc = time.FixedZone(z, off)
+		}
+	}
+	ns := 0
+	if f := m[7]; f != "" {
+		ns, _ = strconv.Atoi((f + "00000000")[:9])
+	}
+	at := time.Date(y, time.Month(mo), d, h, mi, s, ns, loc)
+	switch {
+	case y < minYear:
+		c.fail(field, "%q is before %d", v, minYear)
+	case kind == past && at.After(c.now.Add(slack)):
+		c.fail(field, "%q is in the future (now is %s)", v, c.now.UTC().Format(time.RFC3339))
+	case kind == scheduled && at.After(c.now.AddDate(10, 0, 0)):
+		c.fail(field, "%q is more than ten years ahead", v)
+	default:
+		return at, true
+	}
+	return time.Time{}, false
+}
+
+// ordered checks that an end date does not come before its begin date (both YYYY-MM-DD
+// or blank).
+func (c *checks) ordered(beginField, begin, endField, end string) {
+	if begin != "" && end != "" && end < begin {
+		c.fail(endField, "%s comes before %s %s", end, beginField, begin)
+	}
+}
+
+// descriptor checks an optional descriptor and returns its code value: the mapping of
+// ImportOptions.Descriptors when the URI is mapped, else the text after the '#' of a
+// namespace#CodeValue URI. Anything else is an error.
+func (c *checks) descriptor(field, uri string) string {
+	if uri == "" {
+		return ""
+	}
+	if code, ok := c.opt.Descriptors[uri]; ok {
+		return code
+	}
+	i := strings.LastIndexByte(uri, '#')
+	if i <= 0 || i == len(uri)-1 {
+		c.fail(field, "%q is not a descriptor (namespace#CodeValue) and ImportOptions.Descriptors does not map it", uri)
+		return ""
+	}
+	code := uri[i+1:]
+	if err := checkID("code value", code); err != nil {
+		c.fail(field, "%q: %v", uri, err)
+	}
+	return code
+}
+
+// Code values of the Ed-Fi descriptors the backpack reads, as the ODS/API's default
+// descriptors spell them in Data Standards 4 and 5 (and the older spellings of the
+// Grand Bend sample). A state's own codes are mapped onto these by
+// ImportOptions.Descriptors.
+var (
+	edfiSexes = []string{"Female", "Male", "Non-binary", "Not Selected"}
+	edfiRaces = []string{"American Indian - Alaska Native", "American Indian or Alaska Native", "Asian",
+		"Black - African American", "Black or African American", "Native Hawaiian - Pacific Islander",
+		"Native Hawaiian or Pacific Islander", "White", "Other", "Choose Not to Respond"}
+	edfiGradeLevels = []string{"Infant/toddler", "Preschool/Prekindergarten", "Kindergarten", "First grade",
+		"Second grade", "Third grade", "Fourth grade", "Fifth grade", "Sixth grade", "Seventh grade", "Eighth grade",
+		"Ninth grade", "Tenth grade", "Eleventh grade", "Twelfth grade", "Grade 13", "Postsecondary", "Ungraded",
+		"Adult Education", "Other"}
+)
+
+// coded checks a descriptor whose code value must be one of codes and returns it.
+func (c *checks) coded(field, uri string, codes []string) string {
+	code := c.descriptor(field, uri)
+	if code != "" && !slices.Contains(codes, code) {
+		c.fail(field, "%q is not one of the code values %s", uri, strings.Join(codes, ", "))
+		return ""
+	}
+	return code
+}
+
+// grade checks a GradeLevelDescriptor and returns the grade's short code ("Fifth grade"
+// → "5"; see normalize.Grade).
+func (c *checks) grade(field, uri string) string {
+	code := c.coded(field, uri, edfiGradeLevels)
+	if code == "" {
+		return ""
+	}
+	g, err := normalize.ParseGrade(code)
+	if err != nil {
+		c.fail(field, "%v", err)
+	}
+	return g.String()
+}

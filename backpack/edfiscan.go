@@ -1,0 +1,186 @@
+package backpack
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Limits on one Ed-Fi resource.
+const (
+	// MaxResourceSize is the largest resource Import reads, in bytes.
+	MaxResourceSize = 8 << 20
+	// MaxResourceDepth is the deepest nesting of objects and arrays in a resource.
+	MaxResourceDepth = 32
+)
+
+// arrayScanner reads the elements of a JSON array one at a time without decoding them,
+// so that a malformed element costs only itself: it finds each element's extent by its
+// brackets and strings, and reports it with its index and byte offset. Bytes it cannot
+// place in any element end the scan.
+type arrayScanner struct {
+	r      *bufio.Reader
+	offset int64 // of the next byte to read
+	// The element found by next.
+	elem   []byte
+	index  int
+	start  int64
+	elemOK error // why the element is malformed, or nil
+	// err is the error that ended the scan (nil at a clean end), at errAt.
+	err   error
+	errAt int64
+	state int // 0 before '[', 1 expecting an element or ']', 2 after an element, 3 done
+}
+
+func newArrayScanner(r io.Reader) *arrayScanner {
+	return &arrayScanner{r: bufio.NewReaderSize(r, 64<<10), index: -1}
+}
+
+func (s *arrayScanner) read() (byte, error) {
+	c, err := s.r.ReadByte()
+	if err == nil {
+		s.offset++
+	}
+	return c, err
+}
+
+func (s *arrayScanner) unread() {
+	s.r.UnreadByte()
+	s.offset--
+}
+
+// skipSpace reads past JSON whitespace and returns the next byte, unread.
+func (s *arrayScanner) skipSpace() (byte, error) {
+	for {
+		c, err := s.read()
+		if err != nil {
+			return 0, err
+		}
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			s.unread()
+			return c, nil
+		}
+	}
+}
+
+func (s *arrayScanner) stop(err error, at int64) bool {
+	s.err, s.errAt, s.state = err, at, 3
+	return false
+}
+
+// next finds the next element; it returns false at the end of the array or of the scan
+// (then err says why, if not cleanly).
+func (s *arrayScanner) next() bool {
+	for {
+		c, err := s.skipSpace()
+		at := s.offset
+		switch {
+		case s.state == 3:
+			return false
+		case err == io.EOF && s.state == 0:
+			return s.stop(errors.New("the file is empty: want a JSON array of resources"), at)
+		case err == io.EOF:
+			return s.stop(errors.New("the file ends inside the array"), at)
+		case err != nil:
+			return s.stop(err, at)
+		case s.state == 0:
+			s.read()
+			if c != '[' {
+				return s.stop(fmt.Errorf("want a JSON array of resources, found %q", c), at)
+			}
+			s.state = 1
+		case s.state == 2 && c == ',':
+			s.read()
+			if c, err := s.skipSpace(); err == nil && c == ']' {
+				return s.stop(errors.New("a comma after the last resource"), s.offset)
+			}
+			s.state = 1
+		case c == ']' && (s.state == 2 || s.state == 1 && s.index < 0):
+			s.read()
+			if _, err := s.skipSpace(); err != io.EOF {
+				return s.stop(errors.New("data after the array"), s.offset)
+			}
+			s.state = 3
+			return false
+		default:
+			s.index++
+			s.start = at
+			after := s.state
+			s.scanValue()
+			if s.elemOK == nil && after == 2 {
+				s.elemOK = errors.New("no comma between this resource and the one before")
+			}
+			if s.state != 3 {
+				s.state = 2
+			}
+			return true // a last element the file cut short still gets reported
+		}
+	}
+}
+
+// scanValue reads one JSON value's bytes into elem, noting in elemOK what is wrong with
+// it: too big, too deep, brackets that do not match, the file ending inside it.
+func (s *arrayScanner) scanValue() {
+	s.elem, s.elemOK = s.elem[:0], nil
+	var closers []byte
+	inString, escaped := false, false
+	keep := func(c byte) {
+		if len(s.elem) < MaxResourceSize {
+			s.elem = append(s.elem, c)
+		} else if s.elemOK == nil {
+			s.elemOK = fmt.Errorf("larger than %d bytes", MaxResourceSize)
+		}
+	}
+	for {
+		c, err := s.read()
+		if err != nil {
+			if s.elemOK == nil {
+				s.elemOK = errors.New("the file ends inside this resource")
+			}
+			if err == io.EOF {
+				err = nil // the element's error says it all
+			}
+			s.err, s.errAt, s.state = err, s.offset, 3
+			return
+		}
+		if !inString && len(closers) == 0 && len(s.elem) > 0 && isDelimiter(c) {
+			s.unread() // the end of a number, true, false or null
+			return
+		}
+		keep(c)
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+			if !inString && len(closers) == 0 {
+				return
+			}
+		case inString:
+		case c == '{' || c == '[':
+			closers = append(closers, c+2) // '}' and ']' follow their openers by two
+			if len(closers) == MaxResourceDepth+1 && s.elemOK == nil {
+				s.elemOK = fmt.Errorf("nested deeper than %d levels", MaxResourceDepth)
+			}
+		case c == '}' || c == ']':
+			if len(closers) == 0 { // a closer where a resource should start
+				s.elemOK = fmt.Errorf("unexpected %q", c)
+				return
+			}
+			if closers[len(closers)-1] != c && s.elemOK == nil {
+				s.elemOK = fmt.Errorf("%q closes %q", c, closers[len(closers)-1]-2)
+			}
+			closers = closers[:len(closers)-1]
+			if len(closers) == 0 {
+				return
+			}
+		}
+	}
+}
+
+func isDelimiter(c byte) bool {
+	return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}

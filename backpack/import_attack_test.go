@@ -1,0 +1,239 @@
+package backpack_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/backpack"
+)
+
+// importNow is the time the import tests run at.
+var importNow = func() time.Time { return time.Date(2024, 9, 1, 12, 0, 0, 0, time.UTC) }
+
+// importErrors imports one file and returns its errors as *ImportErrors.
+func importFile(t *testing.T, name, data string) (*backpack.Submission, []*backpack.ImportError) {
+	t.Helper()
+	fsys := fstest.MapFS{"lea/" + name + ".json": {Data: []byte(data)}}
+	sub, errs := backpack.Import(fsys, "lea", backpack.ImportOptions{LEA: "9", Submitted: "2024-06-30", Now: importNow})
+	var out []*backpack.ImportError
+	for _, err := range errs {
+		var ie *backpack.ImportError
+		if !errors.As(err, &ie) {
+			t.Fatalf("%v is a %T, not an *ImportError", err, err)
+		}
+		out = append(out, ie)
+	}
+	return sub, out
+}
+
+func studentJSON(uid, extra string) string {
+	return fmt.Sprintf(`{"studentUniqueId":%q,"firstName":"A","lastSurname":"B","birthDate":"2012-01-02"%s}`, uid, extra)
+}
+
+// A malformed resource costs only itself: syntax errors, repeated keys, nesting too deep,
+// a missing comma — each is reported with its index and byte offset, and every good
+// resource of the file before and after it is imported.
+func TestImportStreamsPastMalformed(t *testing.T) {
+	deep := strings.Repeat(`{"x":`, backpack.MaxResourceDepth+5) + "1" + strings.Repeat("}", backpack.MaxResourceDepth+5)
+	elems := []string{
+		studentJSON("1", ""),
+		`{"studentUniqueId":"2","firstName":"Syntax",}`,           // trailing comma inside
+		studentJSON("3", `,"deep":`+deep),                         // over-deep
+		studentJSON("4", ""),                                      // good
+		`{"studentUniqueId":"5","firstName":"X","FirstName":"Y"}`, // repeated key in another case
+		`{"studentUniqueId":"6","firstName":"Z","firstName":"W"}`, // repeated key
+		`{"studentUniqueId":"7","firstName":"unclosed"]`,          // wrong closer
+		studentJSON("8", ""),                                      // good
+		`"a string"`,                                              // not an object
+		`{"studentUniqueId":"10","firstName":"Q","birthDate":"2012-01-02","x":"\"]}{["}`, // brackets in a string
+	}
+	data := "[\n  " + strings.Join(elems, ",\n  ") + " " + studentJSON("11", "") + "\n]\n" // 11: no comma before it
+	sub, errs := importFile(t, "students", data)
+	var ids []string
+	for _, s := range sub.Students {
+		ids = append(ids, s.StudentUniqueID)
+	}
+	if diff := cmp.Diff([]string{"1", "4", "8", "10"}, ids); diff != "" {
+		t.Errorf("imported (-want +got):\n%s", diff)
+	}
+	wantBad := map[int]string{1: "invalid character", 2: "nested deeper", 4: "another case", 5: "appears twice", 6: `']' closes '{'`,
+		8: "not a JSON object", 10: "no comma"}
+	got := map[int]string{}
+	for _, ie := range errs {
+		got[ie.Index] = ie.Err.Error()
+		if ie.Index < 0 || ie.Index >= 11 {
+			t.Errorf("error %v at index %d", ie, ie.Index)
+			continue
+		}
+		// The offset points at the resource's first byte.
+		if ie.Offset < 0 || int(ie.Offset) >= len(data) || (ie.Index < len(elems) && !strings.HasPrefix(data[ie.Offset:], elems[ie.Index])) {
+			t.Errorf("resource %d: offset %d does not point at it", ie.Index, ie.Offset)
+		}
+		if !strings.Contains(ie.Error(), fmt.Sprintf("lea/students.json[%d] at byte %d", ie.Index, ie.Offset)) {
+			t.Errorf("error %q does not name file, index and offset", ie)
+		}
+	}
+	for i, want := range wantBad {
+		if !strings.Contains(got[i], want) {
+			t.Errorf("resource %d: error %q, want %q", i, got[i], want)
+		}
+	}
+	if len(errs) != len(wantBad) {
+		t.Errorf("%d errors, want %d: %v", len(errs), len(wantBad), errs)
+	}
+}
+
+func TestImportFileErrors(t *testing.T) {
+	tests := []struct {
+		name, data string
+		imported   int
+		want       string
+	}{
+		{"not an array", `{"studentUniqueId":"1"}`, 0, "want a JSON array"},
+		{"empty", ``, 0, "empty"},
+		{"cut short", "[" + studentJSON("1", "") + ", " + studentJSON("2", "")[:20], 1, "ends inside this resource"},
+		{"comma after the last", "[" + studentJSON("1", "") + ",]", 1, "comma after the last"},
+		{"data after the array", "[" + studentJSON("1", "") + "] []", 1, "data after the array"},
+		{"unexpected closer", "[" + studentJSON("1", "") + ", }, " + studentJSON("2", "") + "]", 2, "unexpected '}'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub, errs := importFile(t, "students", tt.data)
+			if len(sub.Students) != tt.imported {
+				t.Errorf("%d students imported, want %d", len(sub.Students), tt.imported)
+			}
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.want) {
+				t.Errorf("errors %v, want one with %q", errs, tt.want)
+			}
+		})
+	}
+}
+
+// Values that cannot be true are errors quoting them, never clamped or rewritten: the
+// resource is not imported.
+func TestImportRejectsImplausible(t *testing.T) {
+	assoc := func(extra string) string {
+		return `[{"studentReference":{"studentUniqueId":"1"}` + extra + `}]`
+	}
+	enrollment := func(extra string) string {
+		return `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"entryDate":"2022-08-22"` + extra + `}]`
+	}
+	tests := []struct {
+		name, file, data, quote string
+	}{
+		{"future _lastModifiedDate", "students", "[" + studentJSON("1", `,"_lastModifiedDate":"9999-12-31"`) + "]", "9999-12-31"},
+		{"_lastModifiedDate an hour ahead", "students", "[" + studentJSON("1", `,"_lastModifiedDate":"2024-09-01T13:00:00Z"`) + "]", "2024-09-01T13:00:00Z"},
+		{"birth date in the future", "students", `[{"studentUniqueId":"1","birthDate":"2099-01-01"}]`, "2099-01-01"},
+		{"negative year", "students", `[{"studentUniqueId":"1","birthDate":"-2010-01-01"}]`, "-2010-01-01"},
+		{"US date", "students", `[{"studentUniqueId":"1","birthDate":"01/02/2010"}]`, "01/02/2010"},
+		{"unpadded date", "students", `[{"studentUniqueId":"1","birthDate":"2010-1-2"}]`, "2010-1-2"},
+		{"February 30", "students", `[{"studentUniqueId":"1","birthDate":"2010-02-30"}]`, "2010-02-30"},
+		{"year 1066", "students", `[{"studentUniqueId":"1","birthDate":"1066-10-14"}]`, "1066-10-14"},
+		{"hour 25", "students", "[" + studentJSON("1", `,"_lastModifiedDate":"2024-03-01T25:00:00Z"`) + "]", "2024-03-01T25:00:00Z"},
+		{"unknown sex", "students", `[{"studentUniqueId":"1","birthSexDescriptor":"uri://ed-fi.org/SexDescriptor#Banana"}]`, "uri://ed-fi.org/SexDescriptor#Banana"},
+		{"race text", "studentEducationOrganizationAssociations", assoc(`,"races":[{"raceDescriptor":"uri://ed-fi.org/RaceDescriptor#Martian"}]`), "uri://ed-fi.org/RaceDescriptor#Martian"},
+		{"race without a namespace", "studentEducationOrganizationAssociations", assoc(`,"races":[{"raceDescriptor":"Asian"}]`), "Asian"},
+		{"placeholder SSID", "studentEducationOrganizationAssociations", assoc(`,"studentIdentificationCodes":[{"studentIdentificationSystemDescriptor":"uri://ed-fi.org/StudentIdentificationSystemDescriptor#State","identificationCode":"000000000"}]`), "000000000"},
+		{"grade -1", "studentSchoolAssociations", enrollment(`,"entryGradeLevelDescriptor":"uri://ed-fi.org/GradeLevelDescriptor#-1"`), "uri://ed-fi.org/GradeLevelDescriptor#-1"},
+		{"grade as a bare number", "studentSchoolAssociations", enrollment(`,"entryGradeLevelDescriptor":"5"`), `"5"`},
+		{"exit before entry", "studentSchoolAssociations", enrollment(`,"exitWithdrawDate":"2021-06-01"`), "2021-06-01"},
+		{"entry decades ahead", "studentSchoolAssociations", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"entryDate":"2099-08-22"}]`, "2099-08-22"},
+		{"negative school", "studentSchoolAssociations", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":-4},"entryDate":"2022-08-22"}]`, "-4"},
+		{"attendance over a whole day", "studentSchoolAttendanceEvents", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"eventDate":"2022-09-01","attendanceEventCategoryDescriptor":"uri://ed-fi.org/AttendanceEventCategoryDescriptor#Tardy","eventDuration":1.5}]`, "1.5"},
+		{"attendance in the future", "studentSchoolAttendanceEvents", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"eventDate":"2025-09-01","attendanceEventCategoryDescriptor":"uri://ed-fi.org/AttendanceEventCategoryDescriptor#Tardy"}]`, "2025-09-01"},
+		{"school year 3024", "studentAssessments", `[{"studentAssessmentIdentifier":"a","assessmentReference":{"assessmentIdentifier":"M"},"studentReference":{"studentUniqueId":"1"},"schoolYearTypeReference":{"schoolYear":3024}}]`, "3024"},
+		{"negative years teaching", "staffs", `[{"staffUniqueId":"s","yearsOfPriorTeachingExperience":-3}]`, "-3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub, errs := importFile(t, tt.file, tt.data)
+			if len(errs) != 1 {
+				t.Fatalf("%d errors, want 1: %v", len(errs), errs)
+			}
+			msg := errs[0].Error()
+			if !strings.Contains(msg, tt.quote) || errs[0].Index != 0 {
+				t.Errorf("error %q does not quote %s at index 0", msg, tt.quote)
+			}
+			n := len(sub.Students) + len(sub.Enrollments) + len(sub.Attendance) + len(sub.Assessments) + len(sub.Staff)
+			if n != 0 {
+				t.Errorf("the rejected resource was imported: %+v", sub)
+			}
+		})
+	}
+	// A time well in the past with a zone, and a date of today, are fine.
+	sub, errs := importFile(t, "students", "["+studentJSON("1", `,"_lastModifiedDate":"2024-09-01T05:59:59.1234567-06:00"`)+","+
+		`{"studentUniqueId":"2","birthDate":"2024-09-01"}]`)
+	if len(errs) != 0 || len(sub.Students) != 2 || sub.Students[0].Source.Submitted != "2024-09-01T05:59:59.1234567-06:00" {
+		t.Errorf("plausible dates: %v, %+v", errs, sub.Students)
+	}
+}
+
+// A student's second association and a second State ID become candidates with their
+// sources, and the backpack lists the disagreements as conflicts; nothing is overwritten.
+func TestImportRepeatedAssociations(t *testing.T) {
+	stateID := func(code string) string {
+		return `{"studentIdentificationSystemDescriptor":"uri://ed-fi.org/StudentIdentificationSystemDescriptor#State","identificationCode":"` + code + `"}`
+	}
+	fsys := fstest.MapFS{
+		"lea/students.json": {Data: []byte("[" + studentJSON("1", `,"birthSexDescriptor":"uri://ed-fi.org/SexDescriptor#Female"`) + "]")},
+		"lea/studentEducationOrganizationAssociations.json": {Data: []byte(`[
+			{"studentReference":{"studentUniqueId":"1"},"sexDescriptor":"uri://ed-fi.org/SexDescriptor#Male",
+			 "addresses":[{"streetNumberName":"1 Elm St","city":"Provo"}],
+			 "studentIdentificationCodes":[` + stateID("2046188370") + `,` + stateID("2046188371") + `]},
+			{"studentReference":{"studentUniqueId":"1"},"sexDescriptor":"uri://ed-fi.org/SexDescriptor#Male",
+			 "addresses":[{"streetNumberName":"9 Oak Ave","city":"Orem"}],
+			 "studentIdentificationCodes":[` + stateID("2046188372") + `]}]`)},
+	}
+	sub, errs := backpack.Import(fsys, "lea", backpack.ImportOptions{LEA: "9", Submitted: "2024-06-30", Now: importNow})
+	if len(errs) != 0 || len(sub.Students) != 1 {
+		t.Fatalf("%d students, errors %v", len(sub.Students), errs)
+	}
+	s := sub.Students[0]
+	if s.SSID != "2046188370" || s.Sex != "Male" || s.Address.Street != "1 Elm St" {
+		t.Errorf("the first association's values were not kept: %+v", s)
+	}
+	src := func(file string, index int) backpack.Source {
+		return backpack.Source{LEA: "9", Record: "9/1", Submitted: "2024-06-30", File: "lea/" + file + ".json", Index: index}
+	}
+	seoa := "studentEducationOrganizationAssociations"
+	want := []backpack.FieldValue{
+		{Field: "sex", Value: "Female", Source: src("students", 0)},
+		{Field: "ssid", Value: "2046188371", Source: src(seoa, 0)},
+		{Field: "ssid", Value: "2046188372", Source: src(seoa, 1)},
+		{Field: "sex", Value: "Male", Source: src(seoa, 1)},
+		{Field: "address", Value: "9 Oak Ave, Orem", Source: src(seoa, 1)},
+	}
+	if diff := cmp.Diff(want, s.OtherValues); diff != "" {
+		t.Errorf("other values (-want +got):\n%s", diff)
+	}
+	if n := len(s.IdentificationCodes); n != 3 {
+		t.Errorf("%d identification codes kept, want 3", n)
+	}
+	store, err := backpack.NewStore(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := build(t, store, "S", "9/1")
+	var conflicts []string
+	for _, c := range b.Conflicts {
+		conflicts = append(conflicts, c.Field)
+	}
+	if diff := cmp.Diff([]string{"sex", "ssid", "address"}, conflicts); diff != "" {
+		t.Errorf("conflicts (-want +got):\n%s", diff)
+	}
+	var ssids []string
+	for _, c := range field(b, "ssid").Candidates {
+		ssids = append(ssids, c.Value+"@"+strconv.Itoa(c.Source.Index))
+	}
+	slices.Sort(ssids)
+	if diff := cmp.Diff([]string{"2046188370@0", "2046188371@0", "2046188372@1"}, ssids); diff != "" {
+		t.Errorf("SSID candidates (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,414 @@
+package backpack
+
+import (
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Table is a two-way table of student counts with its margins. Each unit counted must be
+// a distinct student for the suppression rules to protect them.
+type Table struct {
+	RowName, ColName string
+	Rows, Cols       []string
+	Counts           [][]int // [row][col]
+	RowTotals        []int
+	ColTotals        []int
+	Total            int
+}
+
+// CrossTab counts units by two attributes. Rows and columns are sorted in natural order
+// (grade levels IT, PK, K before 1…12; numbers by value; other text in byte order; "(not
+// assessed)" and "(not reported)" last); units whose row or column value is blank count under "(not reported)".
+// The units must be distinct students (see Population).
+func CrossTab[T any](units []T, rowName string, row func(T) string, colName string, col func(T) string) Table {
+	label := func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return notReported
+		}
+		return s
+	}
+	rs, cs := map[string]bool{}, map[string]bool{}
+	for _, u := range units {
+		rs[label(row(u))], cs[label(col(u))] = true, true
+	}
+	t := Table{RowName: rowName, ColName: colName}
+	for r := range rs {
+		t.Rows = append(t.Rows, r)
+	}
+	for c := range cs {
+		t.Cols = append(t.Cols, c)
+	}
+	slices.SortFunc(t.Rows, naturalCompare)
+	slices.SortFunc(t.Cols, naturalCompare)
+	t.Counts = make([][]int, len(t.Rows))
+	for i := range t.Counts {
+		t.Counts[i] = make([]int, len(t.Cols))
+	}
+	t.RowTotals, t.ColTotals = make([]int, len(t.Rows)), make([]int, len(t.Cols))
+	for _, u := range units {
+		i, _ := slices.BinarySearchFunc(t.Rows, label(row(u)), naturalCompare)
+		j, _ := slices.BinarySearchFunc(t.Cols, label(col(u)), naturalCompare)
+		t.Counts[i][j]++
+		t.RowTotals[i]++
+		t.ColTotals[j]++
+		t.Total++
+	}
+	return t
+}
+
+const notReported = "(not reported)"
+
+var gradeOrder = map[string]int{"IT": -3, "PK": -2, "K": -1}
+
+// naturalCompare orders labels: grade words, then numbers by value, then text, then
+// "(not assessed)" and "(not reported)".
+func naturalCompare(a, b string) int {
+	rank := func(s string) (int, int) {
+		if s == notReported || s == NotAssessed {
+			return 3, 0
+		}
+		if g, ok := gradeOrder[s]; ok {
+			return 0, g
+		}
+		if n, err := strconv.Atoi(s); err == nil {
+			return 1, n
+		}
+		return 2, 0
+	}
+	ca, na := rank(a)
+	cb, nb := rank(b)
+	return cmp.Or(cmp.Compare(ca, cb), cmp.Compare(na, nb), cmp.Compare(a, b))
+}
+
+// cell returns the grid count at (i, j), margins included: row i's total at column
+// len(Cols), column j's at row len(Rows), the grand total at both.
+func (t *Table) cell(i, j int) int {
+	nr, nc := len(t.Rows), len(t.Cols)
+	switch {
+	case i < nr && j < nc:
+		return t.Counts[i][j]
+	case i < nr:
+		return t.RowTotals[i]
+	case j < nc:
+		return t.ColTotals[j]
+	}
+	return t.Total
+}
+
+// check reports a table whose counts are not a table: ragged, negative, or margins that
+// are not the sums.
+func (t *Table) check() error {
+	nr, nc := len(t.Rows), len(t.Cols)
+	switch {
+	case t.RowName == "" || t.ColName == "":
+		return errors.New("name both attributes")
+	case t.RowName == t.ColName:
+		return fmt.Errorf("both attributes are %q", t.RowName)
+	case nr == 0 || nc == 0:
+		return errors.New("no rows or no columns")
+	case len(t.Counts) != nr || len(t.RowTotals) != nr || len(t.ColTotals) != nc:
+		return errors.New("counts or margins do not match the rows and columns")
+	}
+	cols, total := make([]int, nc), 0
+	for i, row := range t.Counts {
+		if len(row) != nc {
+			return fmt.Errorf("row %q has %d counts for %d columns", t.Rows[i], len(row), nc)
+		}
+		sum := 0
+		for j, n := range row {
+			if n < 0 {
+				return fmt.Errorf("count %d at %q, %q is negative", n, t.Rows[i], t.Cols[j])
+			}
+			sum += n
+			cols[j] += n
+		}
+		if sum != t.RowTotals[i] {
+			return fmt.Errorf("row %q sums to %d, its total says %d", t.Rows[i], sum, t.RowTotals[i])
+		}
+		total += sum
+	}
+	if !slices.Equal(cols, t.ColTotals) || total != t.Total {
+		return errors.New("the column totals or the grand total are not the sums of the counts")
+	}
+	return nil
+}
+
+// MinCount is the smallest minimum a release may use: Utah's rule that no group of fewer
+// than 10 students is published (R277-484-9). A larger minimum is allowed.
+const MinCount = 10
+
+// Published is a table ready to publish: every count with whether it is suppressed and
+// how a suppressed cell is labelled. The grids have one more row and column than the
+// table, for the margins (see Table.cell).
+type Published struct {
+	Table
+	// Min is the release's minimum: every count under it is suppressed.
+	Min        int
+	Suppressed [][]bool
+	// Small marks the suppressed cells labelled "N<Min": they count fewer than Min
+	// students. Every other suppressed cell is labelled "suppressed", which says nothing of
+	// its count: the cells suppressed to protect others, and small cells whose "N<Min"
+	// would give them away.
+	Small [][]bool
+	// Primary counts the cells under Min; Complementary those suppressed to protect them;
+	// Relabelled the cells under Min labelled "suppressed".
+	Primary, Complementary, Relabelled int
+}
+
+// SuppressedLabel is the label of a suppressed cell that is not labelled "N<min".
+const SuppressedLabel = "suppressed"
+
+// Label returns what the published table shows at grid cell (i, j): the count,
+// "N<Min" or "suppressed".
+func (p *Published) Label(i, j int) string {
+	switch {
+	case p.Small[i][j]:
+		return "N<" + strconv.Itoa(p.Min)
+	case p.Suppressed[i][j]:
+		return SuppressedLabel
+	}
+	return strconv.Itoa(p.cell(i, j))
+}
+
+// WriteCSV writes the published table with its margins, suppressed cells as their labels.
+func (p *Published) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	head := append([]string{p.RowName + " \\ " + p.ColName}, p.Cols...)
+	cw.Write(append(head, "Total"))
+	for i := 0; i <= len(p.Rows); i++ {
+		name := "Total"
+		if i < len(p.Rows) {
+			name = p.Rows[i]
+		}
+		row := []string{name}
+		for j := 0; j <= len(p.Cols); j++ {
+			row = append(row, p.Label(i, j))
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Suppress publishes one table as a release of its own: SuppressTables of t alone.
+func Suppress(t Table, min int) (Published, error) {
+	ps, err := SuppressTables([]Table{t}, min)
+	if err != nil {
+		return Published{}, err
+	}
+	return ps[0], nil
+}
+
+// SuppressTables publishes the tables of one release together. min must be at least
+// MinCount. The tables must count one population (the same total), an attribute counted
+// by two tables (by name) must have the same categories and margins in both, and the
+// tables' attributes must not form a cycle (lea×grade, grade×sex, sex×lea): over a
+// cycle, tables constrain each other beyond their shared margins and the audit could not
+// bound them. Each violation is an error and nothing is published.
+//
+// Every cell (margins included) under min is suppressed and labelled "N<min". Then more
+// cells are suppressed — the smallest visible ones near the cell at risk, inner cells
+// before margins, a margin in every table that shows it — and "N<min" labels that give a
+// count away are replaced by "suppressed", until Audit of the release finds nothing: no
+// suppressed cell's range, given every published count, label, margin and total of the
+// release and that counts are not negative, pins it or lies inside [1, min-1].
+func SuppressTables(tables []Table, min int) ([]Published, error) {
+	if min < MinCount {
+		return nil, fmt.Errorf("backpack: research: minimum %d is below %d", min, MinCount)
+	}
+	if err := checkTables(tables); err != nil {
+		return nil, err
+	}
+	ps := make([]Published, len(tables))
+	for k, t := range tables {
+		ps[k] = primary(t, min)
+	}
+	for changed := true; changed; {
+		changed = shareMargins(ps)
+		for k := range ps {
+			changed = ps[k].protectLines() || changed
+		}
+	}
+	if err := protectBounds(ps); err != nil {
+		return nil, err
+	}
+	return ps, nil
+}
+
+// primary suppresses and labels every cell of t under min.
+func primary(t Table, min int) Published {
+	nr, nc := len(t.Rows), len(t.Cols)
+	p := Published{Table: t, Min: min, Suppressed: make([][]bool, nr+1), Small: make([][]bool, nr+1)}
+	for i := range p.Suppressed {
+		p.Suppressed[i], p.Small[i] = make([]bool, nc+1), make([]bool, nc+1)
+		for j := range p.Suppressed[i] {
+			if t.cell(i, j) < min {
+				p.Suppressed[i][j], p.Small[i][j] = true, true
+				p.Primary++
+			}
+		}
+	}
+	return p
+}
+
+func (p *Published) hide(c [2]int) {
+	p.Suppressed[c[0]][c[1]] = true
+	p.Complementary++
+}
+
+func (p *Published) relabel(c [2]int) {
+	p.Small[c[0]][c[1]] = false
+	p.Relabelled++
+}
+
+// protectLines suppresses cells until no row or column equation — the cells of a row and
+// its total, of a column and its total, of the margins and the grand total — has exactly
+// one hidden cell and no hidden cell is otherwise fixed by the equations together (see
+// bridgeFix). It is the quick first pass of SuppressTables; the bounds come after.
+func (p *Published) protectLines() bool {
+	lines := equations(len(p.Rows), len(p.Cols))
+	any := false
+	for changed := true; changed; {
+		changed = false
+		for _, line := range lines {
+			if c, ok := loneHidden(p, line); ok {
+				p.hide(c)
+				changed = true
+			}
+		}
+		if !changed {
+			if c, ok := bridgeFix(p); ok {
+				p.hide(c)
+				changed = true
+			}
+		}
+		any = any || changed
+	}
+	return any
+}
+
+// loneHidden returns the cell to hide when line has exactly one hidden cell (which the
+// line's sum would give away): its best visible complement.
+func loneHidden(p *Published, line [][2]int) ([2]int, bool) {
+	hidden := 0
+	for _, c := range line {
+		if p.Suppressed[c[0]][c[1]] {
+			hidden++
+		}
+	}
+	if hidden != 1 {
+		return [2]int{}, false
+	}
+	best, ok := [2]int{}, false
+	for _, c := range line {
+		if !p.Suppressed[c[0]][c[1]] && (!ok || betterComplement(&p.Table, c, best)) {
+			best, ok = c, true
+		}
+	}
+	return best, ok
+}
+
+// bridgeFix finds a hidden cell that the equations still determine and returns the cell
+// to hide to protect it. With margins, the table's equations say every row and column of
+// the grid sums to zero (the total counted negative); a hidden cell is then determined
+// exactly when, in the graph whose nodes are the grid's rows and columns and whose edges
+// are the hidden cells, its edge is a bridge. Hiding a cell that joins the bridge's two
+// sides puts it on a cycle.
+func bridgeFix(p *Published) ([2]int, bool) {
+	nr, nc := len(p.Rows)+1, len(p.Cols)+1
+	adj := make([][]int, nr+nc) // node r is row r, node nr+c is column c
+	for i := range nr {
+		for j := range nc {
+			if p.Suppressed[i][j] {
+				adj[i] = append(adj[i], nr+j)
+				adj[nr+j] = append(adj[nr+j], i)
+			}
+		}
+	}
+	for i := range nr {
+		for j := range nc {
+			if !p.Suppressed[i][j] || !isBridge(adj, i, nr+j) {
+				continue
+			}
+			side := reach(adj, i, i, nr+j) // the row's side without the bridge
+			best, ok := [2]int{}, false
+			for r := range nr {
+				for c := range nc {
+					if side[r] || !side[nr+c] || p.Suppressed[r][c] {
+						continue
+					}
+					if !ok || betterComplement(&p.Table, [2]int{r, c}, best) {
+						best, ok = [2]int{r, c}, true
+					}
+				}
+			}
+			if ok {
+				return best, true
+			}
+		}
+	}
+	return [2]int{}, false
+}
+
+// isBridge reports whether removing edge a–b disconnects b from a.
+func isBridge(adj [][]int, a, b int) bool { return !reach(adj, a, a, b)[b] }
+
+// reach returns the nodes reachable from start without using the edge a–b.
+func reach(adj [][]int, start, a, b int) []bool {
+	seen := make([]bool, len(adj))
+	stack := []int{start}
+	seen[start] = true
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, y := range adj[x] {
+			if (x == a && y == b) || (x == b && y == a) || seen[y] {
+				continue
+			}
+			seen[y] = true
+			stack = append(stack, y)
+		}
+	}
+	return seen
+}
+
+// betterComplement prefers inner cells to margins, then smaller counts, then position.
+func betterComplement(t *Table, a, b [2]int) bool {
+	nr, nc := len(t.Rows), len(t.Cols)
+	margin := func(c [2]int) bool { return c[0] == nr || c[1] == nc }
+	if margin(a) != margin(b) {
+		return !margin(a)
+	}
+	if x, y := t.cell(a[0], a[1]), t.cell(b[0], b[1]); x != y {
+		return x < y
+	}
+	return a[0] < b[0] || a[0] == b[0] && a[1] < b[1]
+}
+
+// equations returns the additive lines of an nr×nc table with margins: each row with its
+// total (including the margin row), each column with its total (including the margin
+// column). The total is each line's last cell.
+func equations(nr, nc int) [][][2]int {
+	var lines [][][2]int
+	for i := 0; i <= nr; i++ {
+		var l [][2]int
+		for j := 0; j <= nc; j++ {
+			l = append(l, [2]int{i, j})
+		}
+		lines = append(lines, l)
+	}
+	for j := 0; j <= nc; j++ {
+		var l [][2]int
+		for i := 0; i <= nr; i++ {
+			l = append(l, [2]int{i, j})
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
