@@ -2,7 +2,7 @@ package block
 
 import (
 	"context"
-		"math"
+	"math"
 	"runtime"
 	"slices"
 	"sync"

@@ -99,7 +99,7 @@ func ownTable(t *normalize.Table) *normalize.Table {
 	c.Given, c.Middle, c.Family = slices.Clip(c.Given), slices.Clip(c.Middle), slices.Clip(c.Family)
 	c.Suffix = slices.Clip(c.Suffix)
 	c.OtherGiven, c.OtherFamily = slices.Clip(c.OtherGiven), slices.Clip(c.OtherFamily)
-	c.BirthDate, c.Sex = slices.Clip(c.BirthDate), slices.Clip(c.Sex)
+	c.BirthDate, c.WrittenBirthDate, c.Sex = slices.Clip(c.BirthDate), slices.Clip(c.WrittenBirthDate), slices.Clip(c.Sex)
 	c.SSID, c.LocalID, c.Grade = slices.Clip(c.SSID), slices.Clip(c.LocalID), slices.Clip(c.Grade)
 	c.Address, c.City, c.Zip = slices.Clip(c.Address), slices.Clip(c.City), slices.Clip(c.Zip)
 	c.LEA, c.School = slices.Clip(c.LEA), slices.Clip(c.School)
@@ -226,7 +226,7 @@ func copyRow(dst *normalize.Table, i int, src *normalize.Table, j int) {
 	dst.Given[i], dst.Middle[i], dst.Family[i] = src.Given[j], src.Middle[j], src.Family[j]
 	dst.Suffix[i] = src.Suffix[j]
 	dst.OtherGiven[i], dst.OtherFamily[i] = src.OtherGiven[j], src.OtherFamily[j]
-	dst.BirthDate[i], dst.Sex[i] = src.BirthDate[j], src.Sex[j]
+	dst.BirthDate[i], dst.WrittenBirthDate[i], dst.Sex[i] = src.BirthDate[j], src.WrittenBirthDate[j], src.Sex[j]
 	dst.SSID[i], dst.LocalID[i], dst.Grade[i] = src.SSID[j], src.LocalID[j], src.Grade[j]
 	dst.Address[i], dst.City[i], dst.Zip[i] = src.Address[j], src.City[j], src.Zip[j]
 	dst.LEA[i], dst.School[i] = src.LEA[j], src.School[j]

@@ -83,34 +83,46 @@ func PersonSettings() Settings {
 	}
 }
 
-// studentCannotLink keeps children apart who share much but are not one child. A given
-// name differs when it is not the same, a nickname, a typo of the other (Jaro–Winkler ≥
-// 0.92) or the other's middle name: "Ella" and "Emma", "Maria" and "Marta" differ.
+// studentCannotLink keeps children apart who share much but are not one child.
 //
 //   - Twins: the same family name and a birth date the same or nearly (a day or a digit
-//     apart, day and month swapped), different given names, SSIDs not the same. Twins'
-//     SSIDs are often issued together and differ in a digit; the same SSID on both says
-//     one child whose given name was recorded wrong, more often than not.
+//     apart, day and month swapped), different given names, SSIDs not the same. Given
+//     names differ when they are neither the same, a nickname, one's middle name, nor a
+//     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
+//     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
+//     since the names are then all there is to go on and a typed name's typo must not
+//     split a child. "Ella" and "Emma" differ either way. Twins' SSIDs are often issued
+//     together and differ in a digit; the same SSID on both says one child whose given
+//     name was recorded wrong, more often than not.
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same.
-//   - One household: the same address and birth dates that disagree outright, SSIDs not
-//     the same, whatever the names (a family may reuse a name).
+//   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
+//     recorded with care, and a date wrong in every part is another child more often
+//     than a typo.
 //
 // A near SSID alone never links two children either: the SSID comparison's one_edit level
 // counts only when the given names agree (score.ID).
 //
-// Each rule holds whether or not the roll has SSIDs or addresses; a rule whose
-// comparisons a roll lacks altogether is dropped (see Linker.Dropped).
+// Each rule holds whether or not the roll has SSIDs; a rule whose comparisons a roll
+// lacks altogether is dropped (see Linker.Dropped).
 func studentCannotLink() []CannotLink {
-	differentGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "else"}}
+	differentGiven := Condition{Comparison: "given_name", Levels: []string{"metaphone", "else"}}
 	notSwapped := Condition{Comparison: "name_swap", Levels: []string{"null", "else"}}
 	otherSSID := Condition{Comparison: "ssid", Levels: []string{"null", "one_edit", "else"}}
+	sameFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}}
+	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
 	return []CannotLink{{
-		Name: "twins: same family name and birth date, different given names",
+		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{
-			differentGiven, notSwapped, otherSSID,
-			{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}},
-			{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}},
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "else"}},
+			notSwapped, sameFamily, closeBirth,
+			{Comparison: "ssid", Levels: []string{"one_edit", "else"}},
+		},
+	}, {
+		Name: "twins: same family name and birth date, different given names, an SSID missing",
+		Conditions: []Condition{
+			differentGiven, notSwapped, sameFamily, closeBirth,
+			{Comparison: "ssid", Levels: []string{"null"}},
 		},
 	}, {
 		Name: "siblings: different given names and birth dates",

@@ -114,10 +114,25 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 		return Date{}, fmt.Errorf("%w: %s", ErrNotDate, quote(in))
 	}
 	if err := checkYMD(y, m, d); err != nil {
+		if y >= 0 && y <= 9999 && m >= 0 && m <= 99 && d >= 0 && d <= 99 {
+			err = &ImpossibleDateError{Written: Date{Year: int16(y), Month: uint8(m), Day: uint8(d)}, Err: err}
+		}
 		return Date{}, fmt.Errorf("%s: %w", quote(in), err)
 	}
 	return Date{Year: int16(y), Month: uint8(m), Day: uint8(d)}, nil
 }
+
+// ImpossibleDateError is ParseDate's error for a date written in numbers that names no
+// day (month 21, 30 February, year 0999): Written holds the numbers as read, so that a
+// comparison can still weigh the digits of "1997-21-25" against "1997-12-25".
+type ImpossibleDateError struct {
+	Written Date
+	Err     error
+}
+
+func (e *ImpossibleDateError) Error() string { return e.Err.Error() }
+
+func (e *ImpossibleDateError) Unwrap() error { return e.Err }
 
 // stripTime drops a time of day after a date: "2006-01-02T15:04:05Z" or
 // "1/2/2006 12:00 AM".

@@ -115,7 +115,11 @@ type Table struct {
 	// OtherGiven and OtherFamily hold the given and family parts of Record.OtherNames.
 	OtherGiven, OtherFamily [][]NamePart
 	BirthDate               []Date
-	Sex                     []Sex
+	// WrittenBirthDate holds the numbers of a birth date that names no day (month 21, 31
+	// April) as written, BirthDate being zero: a typo that made the date impossible still
+	// leaves digits to compare. Zero otherwise.
+	WrittenBirthDate []Date
+	Sex              []Sex
 	// SSID and LocalID hold identifiers as CleanID returns them; "" when missing or
 	// not an identifier.
 	SSID, LocalID []string
@@ -154,6 +158,7 @@ func (t *Table) Grow(n int) int {
 	t.OtherGiven = append(t.OtherGiven, make([][]NamePart, n)...)
 	t.OtherFamily = append(t.OtherFamily, make([][]NamePart, n)...)
 	t.BirthDate = append(t.BirthDate, make([]Date, n)...)
+	t.WrittenBirthDate = append(t.WrittenBirthDate, make([]Date, n)...)
 	t.Sex = append(t.Sex, make([]Sex, n)...)
 	t.SSID = append(t.SSID, make([]string, n)...)
 	t.LocalID = append(t.LocalID, make([]string, n)...)

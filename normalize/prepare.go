@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,6 +103,10 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	d, err := ParseDate(r.BirthDate, p.opt.Dates)
 	if err != nil {
 		fail(RoleBirthDate, r.BirthDate, err)
+		var imp *ImpossibleDateError
+		if errors.As(err, &imp) {
+			t.WrittenBirthDate[i] = imp.Written
+		}
 	}
 	t.BirthDate[i] = d
 	sex, err := ParseSex(r.Sex)

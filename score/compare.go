@@ -142,7 +142,7 @@ func (k *compiled) level(a *normalize.Table, i int, b *normalize.Table, j int) u
 	case KindFamilyName:
 		return k.familyLevel(a, i, b, j)
 	case KindBirthDate:
-		return birthDateLevel(a.BirthDate[i], b.BirthDate[j])
+		return birthDateLevelOf(a, i, b, j)
 	case KindID:
 		return idLevel(k.get(a, i), k.get(b, j))
 	case KindExact:
@@ -339,9 +339,29 @@ const (
 	dateSwapped     = 2
 	dateOneDigit    = 3
 	dateWithinMonth = 4
-	dateSameYear    = 5
-	dateElse        = 6
+	dateTwoParts    = 5
+	dateSameYear    = 6
+	dateElse        = 7
 )
+
+// birthDateLevelOf compares the birth dates of record i of a and j of b, or, where one
+// names no day, the numbers written for it.
+func birthDateLevelOf(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
+	x, y := a.BirthDate[i], b.BirthDate[j]
+	if !x.IsZero() && !y.IsZero() {
+		return birthDateLevel(x, y)
+	}
+	if x.IsZero() {
+		x = a.WrittenBirthDate[i]
+	}
+	if y.IsZero() {
+		y = b.WrittenBirthDate[j]
+	}
+	if x.IsZero() || y.IsZero() {
+		return LevelNull
+	}
+	return writtenDateLevel(x, y)
+}
 
 func birthDateLevel(x, y normalize.Date) uint8 {
 	switch {
@@ -360,10 +380,46 @@ func birthDateLevel(x, y normalize.Date) uint8 {
 	if diff >= -31 && diff <= 31 {
 		return dateWithinMonth
 	}
-	if x.Year == y.Year {
+	return partsLevel(x, y)
+}
+
+// partsLevel is the level of two dates that differ in more than a digit and a month:
+// two of year, month and day the same (one part mistyped outright), the year alone,
+// neither.
+func partsLevel(x, y normalize.Date) uint8 {
+	same := 0
+	for _, eq := range [3]bool{x.Year == y.Year, x.Month == y.Month, x.Day == y.Day} {
+		if eq {
+			same++
+		}
+	}
+	switch {
+	case same >= 2:
+		return dateTwoParts
+	case x.Year == y.Year:
 		return dateSameYear
 	}
 	return dateElse
+}
+
+// writtenDateLevel compares dates of which one or both name no day, by their numbers:
+// no day distance can be taken, and a date known to be mistyped that agrees in less than
+// two parts tells nothing either way (null).
+func writtenDateLevel(x, y normalize.Date) uint8 {
+	switch {
+	case x == y:
+		return LevelExact
+	case x.Year == y.Year && x.Month == y.Day && x.Day == y.Month:
+		return dateSwapped
+	}
+	dx, dy := x.Digits(), y.Digits()
+	if oneEdit(dx[:], dy[:]) {
+		return dateOneDigit
+	}
+	if l := partsLevel(x, y); l == dateTwoParts {
+		return l
+	}
+	return LevelNull
 }
 
 // oneEdit reports whether equal-length x and y differ by one substitution or one

@@ -21,7 +21,8 @@ const (
 	// ≥ each threshold / same phonetic code / else. Other family names take part.
 	KindFamilyName Kind = "family_name"
 	// KindBirthDate: exact / day and month transposed / one digit edit in YYYYMMDD /
-	// within one month / same year / else.
+	// within one month / two of year, month and day the same / same year / else. A date
+	// that names no day (month 21) is compared by the numbers written.
 	KindBirthDate Kind = "birth_date"
 	// KindID: exact / one substitution or adjacent transposition / else, on Role (ssid
 	// or local_id).
@@ -157,7 +158,7 @@ func (c Comparison) LevelNames() []string {
 		jw()
 		names = append(names, "phonetic")
 	case KindBirthDate:
-		names = append(names, "day_month_swapped", "one_digit", "within_month", "same_year")
+		names = append(names, "day_month_swapped", "one_digit", "within_month", "two_parts", "same_year")
 	case KindID:
 		names = append(names, "one_edit")
 	case KindText:

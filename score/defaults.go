@@ -21,10 +21,11 @@ import (
 //	  token                      0.03   0.0005
 //	  jaro_winkler ≥ t (k-th)    0.05 shared   0.002·k
 //	  phonetic                   0.02   0.003
-//	birth_date exact             0.88   0.0002 (a day in about 14 years)
+//	birth_date exact             0.86   0.0002 (a day in about 14 years)
 //	  day_month_swapped          0.01   0.00002
 //	  one_digit                  0.05   0.003
 //	  within_month               0.01   0.002
+//	  two_parts                  0.02   0.003
 //	  same_year                  0.02   0.05
 //	id exact                     0.95   0.000001
 //	  one_edit                   0.02   0.00001
@@ -100,13 +101,15 @@ func defaultLevel(c Comparison, name string) (m, u float64) {
 	case KindBirthDate:
 		switch name {
 		case "exact":
-			return 0.88, 0.0002
+			return 0.86, 0.0002
 		case "day_month_swapped":
 			return 0.01, 0.00002
 		case "one_digit":
 			return 0.05, 0.003
 		case "within_month":
 			return 0.01, 0.002
+		case "two_parts":
+			return 0.02, 0.003
 		case "same_year":
 			return 0.02, 0.05
 		}

@@ -18,7 +18,7 @@ func ExampleJaroWinkler() {
 func ExampleComparison_LevelNames() {
 	fmt.Println(score.BirthDate().LevelNames())
 	// Output:
-	// [null exact day_month_swapped one_digit within_month same_year else]
+	// [null exact day_month_swapped one_digit within_month two_parts same_year else]
 }
 
 func ExampleScorer_Explain() {
@@ -31,7 +31,7 @@ func ExampleScorer_Explain() {
 	m.U = [][]float64{
 		{0, 0.01, 0.01, 0.02, 0.02, 0.02, 0.01, 0.91},
 		{0, 0.01, 0.01, 0.02, 0.02, 0.02, 0.92},
-		{0, 0.001, 0.001, 0.008, 0.04, 0.2, 0.75},
+		{0, 0.001, 0.001, 0.008, 0.04, 0.01, 0.19, 0.75},
 		{0, 0.0001, 0.0009, 0.999},
 	}
 	s, _ := m.Scorer(t, t)
@@ -43,7 +43,7 @@ func ExampleScorer_Explain() {
 	// Output:
 	// given_name: nickname +2.06
 	// family_name: exact +6.13
-	// birth_date: day_month_swapped +5.64
+	// birth_date: day_month_swapped +5.38
 	// ssid: exact +12.77
-	// weight 19.98, probability 1.0000
+	// weight 19.71, probability 1.0000
 }

@@ -73,7 +73,15 @@ func TestComparisonLevels(t *testing.T) {
 		{BirthDate(), d("2010-03-04"), d("03/04/2010"), "exact"},
 		{BirthDate(), d("2010-03-04"), d("2010-04-03"), "day_month_swapped"},
 		{BirthDate(), d("2010-03-04"), d("2011-03-04"), "one_digit"},
-		{BirthDate(), d("2010-03-14"), d("2010-03-41"), "null"}, // an impossible date is missing
+		{BirthDate(), d("2010-03-14"), d("2010-03-41"), "one_digit"}, // an impossible date is compared as written
+		{BirthDate(), d("1997-12-25"), d("1997-21-25"), "one_digit"},
+		{BirthDate(), d("1997-12-25"), d("1997-31-28"), "null"}, // mistyped, and agreeing in less than two parts
+		{BirthDate(), d("1997-12-25"), d("1997-31-25"), "two_parts"},
+		{BirthDate(), d("1997-31-28"), d("1997-31-28"), "exact"},
+		{BirthDate(), d("2010-03-14"), d("not a date"), "null"},
+		{BirthDate(), d("1994-06-23"), d("1958-06-23"), "two_parts"},
+		{BirthDate(), d("1994-06-23"), d("1994-11-23"), "two_parts"},
+		{BirthDate(), d("1994-06-23"), d("1958-06-03"), "else"},
 		{BirthDate(), d("2010-03-04"), d("2010-03-25"), "within_month"},
 		{BirthDate(), d("2010-03-04"), d("2010-11-25"), "same_year"},
 		{BirthDate(), d("2010-03-04"), d("2013-11-25"), "else"},

@@ -42,7 +42,9 @@ const (
 	// hash of the key, the letter counts, and 32-bit hashes of a compound name's two
 	// tokens.
 	featFamilyCodes
-	// featDate: year (2 bytes), month, day, the digits YYYYMMDD and the day number.
+	// featDate: year (2 bytes), month, day, the digits YYYYMMDD and the day number (3
+	// bytes), and flags: dateFlags is set for a date that names no day, whose numbers as
+	// written fill the rest.
 	featDate
 	// featExact: the value packed (packShort).
 	featExact
@@ -58,6 +60,8 @@ const (
 	keyCap   = 22 // featKey: key bytes [0, keyCap), length at keyCap, flags after it
 	keyLen   = keyCap
 	keyFlags = keyCap + 1
+
+	dateFlags = 15 // featDate: the byte after the day number
 
 	textCap    = 30 // featText: key bytes [0, textCap), counts, length, flags
 	textCounts = textCap
@@ -258,15 +262,22 @@ func fillFeature(dst []byte, f feature, rd reader, t *normalize.Table, i int) {
 			binary.LittleEndian.PutUint32(dst[familyTokens+4:], hash32(p.Tokens[1]))
 		}
 	case featDate:
-		d := t.BirthDate[i]
+		d, written := t.BirthDate[i], false
 		if d.IsZero() {
-			return
+			d, written = t.WrittenBirthDate[i], true
+			if d.IsZero() {
+				return
+			}
 		}
 		binary.LittleEndian.PutUint16(dst, uint16(d.Year))
 		dst[2], dst[3] = d.Month, d.Day
 		digits := d.Digits()
 		copy(dst[4:12], digits[:])
-		binary.LittleEndian.PutUint32(dst[12:], uint32(d.DayNumber()))
+		if written {
+			dst[dateFlags] = 1
+			return
+		}
+		binary.LittleEndian.PutUint32(dst[12:], uint32(d.DayNumber())&0xFFFFFF)
 	case featExact:
 		v := rd.get(t, i)
 		w := packShort(v)

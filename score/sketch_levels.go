@@ -46,7 +46,7 @@ func (s *Scorer) fastKey(x, y []byte, i, j int) (key uint64, deferred uint32) {
 		case opFamily:
 			l, ok = op.k.familyFast(x, y, s.a, i, s.b, j)
 		case opDate:
-			l = dateFast(x[o:o+16], y[o:o+16])
+			l, ok = dateFast(x[o:o+16], y[o:o+16])
 		case opID:
 			l, ok = idFast(x[o:o+24], y[o:o+24])
 		case opExact:
@@ -249,26 +249,42 @@ func sameMetaphone(x, y []byte) bool {
 }
 
 // dateFast is birthDateLevel on featDates.
-func dateFast(x, y []byte) uint8 {
+func dateFast(x, y []byte) (uint8, bool) {
 	dx, dy := binary.LittleEndian.Uint32(x), binary.LittleEndian.Uint32(y)
 	switch {
 	case dx == 0 || dy == 0:
-		return LevelNull
+		return LevelNull, true
+	case x[dateFlags]|y[dateFlags] != 0:
+		return 0, false // a date that names no day: compare what was written
 	case dx == dy:
-		return LevelExact
+		return LevelExact, true
 	case dx&0xFFFF == dy&0xFFFF && x[2] == y[3] && x[3] == y[2]:
-		return dateSwapped
+		return dateSwapped, true
 	}
 	if oneEdit8(binary.LittleEndian.Uint64(x[4:]), binary.LittleEndian.Uint64(y[4:])) {
-		return dateOneDigit
+		return dateOneDigit, true
 	}
-	if diff := int32(binary.LittleEndian.Uint32(x[12:]) - binary.LittleEndian.Uint32(y[12:])); diff >= -31 && diff <= 31 {
-		return dateWithinMonth
+	// Day numbers are 24 bits with the flags (0 here) above: shift the sign into place.
+	if diff := int32((binary.LittleEndian.Uint32(x[12:])-binary.LittleEndian.Uint32(y[12:]))<<8) >> 8; diff >= -31 && diff <= 31 {
+		return dateWithinMonth, true
 	}
+	same := 0
 	if dx&0xFFFF == dy&0xFFFF {
-		return dateSameYear
+		same++
 	}
-	return dateElse
+	if x[2] == y[2] {
+		same++
+	}
+	if x[3] == y[3] {
+		same++
+	}
+	switch {
+	case same >= 2:
+		return dateTwoParts, true
+	case dx&0xFFFF == dy&0xFFFF:
+		return dateSameYear, true
+	}
+	return dateElse, true
 }
 
 // oneEdit8 is oneEdit on eight bytes packed in words.
