@@ -6,12 +6,20 @@
 // across runs, the incremental index that places one new enrollment, and evaluation
 // against known truth. It knows nothing of the backpack's contents.
 //
-// The student preset trains in sessions (pairs sharing an SSID, pairs sharing given name
-// and birth date, pairs sharing both names), takes u from random pairs and the SSID's m
-// from known error rates, and sets the prior to the share of all pairs that match. Its
-// match weights are therefore log2 posterior odds over the whole roll: a pair needs more
-// evidence in a roll of a million than in one of ten thousand, because more strangers
-// share a name and a birthday. Its thresholds (link at 4, review from 0) held from 10^4
-// to 10^6 synthetic records (pairwise F1 0.994, 0.993, 0.980); use Sweep with known truth
-// to choose others.
+// Training is unsupervised and runs over every pair of the roll, not only the candidates:
+// the candidate pairs are counted exactly and the pairs blocking left out are stood for by
+// a random sample of them (every one of them in a small roll). EM then estimates m and
+// the prior with u from those strangers, keeps each comparison's weights ordered as its
+// levels, holds names and birth dates at agreeing for at least half of one person's
+// pairs, and falls back to documented defaults where the fit still looks wrong (see
+// TrainingReport). The prior is the share of all pairs that match, so match weights are
+// log2 posterior odds over the whole roll: a pair needs more evidence in a roll of a
+// million than in one of ten thousand, because more strangers share a name and a
+// birthday.
+//
+// The presets fit the columns a roll has: a comparison, blocking rule or cannot-link rule
+// that reads a role no record has is dropped and reported (Linker.Dropped). The student
+// preset links at a match weight of 3 (posterior odds 8:1) and queues for review from 0;
+// its cannot-link rules keep twins, siblings and children of different birth dates apart.
+// Use Sweep with known truth to choose other thresholds.
 package match

@@ -42,7 +42,7 @@ func StudentSettings() Settings {
 		Comparisons: score.StudentComparisons(),
 		Blocking:    block.StudentRules(),
 		MaxBlock:    5000,
-		Thresholds:  Thresholds{Upper: 4, Lower: 0, Different: -25},
+		Thresholds:  Thresholds{Upper: 3, Lower: 0, Different: -25},
 		CannotLink:  studentCannotLink(),
 		Training: Training{UPairs: 400_000, Seed: 1, MaxIterations: 50, Tolerance: 1e-4,
 			// A state's SSIDs: about 1% of submissions mistype one (one digit or two
