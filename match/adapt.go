@@ -63,7 +63,10 @@ func (l *Linker) adapt(p *Prepared) error {
 		comps = append(comps, c)
 	}
 	if len(comps) == 0 {
-		return fmt.Errorf("match: settings %q: no comparison has data: the roll has none of the roles they read", s.Name)
+		// Nothing to compare (an empty roll, or one with none of the roles): keep the
+		// settings as they are; every pair is null everywhere and nothing links.
+		l.dropped, l.noData = nil, true
+		return nil
 	}
 	has := func(name string) bool {
 		return slices.ContainsFunc(comps, func(c score.Comparison) bool { return c.Name == name })
@@ -131,7 +134,7 @@ func (l *Linker) adapt(p *Prepared) error {
 		return err
 	}
 	*l = *adapted
-	l.dropped = dropped
+	l.dropped, l.noData = dropped, false
 	return nil
 }
 

@@ -49,9 +49,11 @@ type Linker struct {
 	model    *score.Model
 	cannot   []compiledCannotLink
 	sessions []compiledCannotLink
-	// trained and dropped report the last training (TrainingReport, Dropped).
+	// trained and dropped report the last training (TrainingReport, Dropped); noData
+	// says no record had a value for any compared role.
 	trained *TrainingReport
 	dropped []Dropped
+	noData  bool
 }
 
 // compiledCannotLink is a CannotLink rule by comparison index and level mask.
@@ -425,7 +427,7 @@ func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Sco
 // allPairs returns the number of pairs the mode compares, before blocking.
 func (l *Linker) allPairs(p *Prepared) float64 {
 	n := float64(p.Table.Len())
-	all := n * (n - 1) / 2
+	all := max(0, n*(n-1)/2)
 	if l.settings.Mode != ModeLink {
 		return all
 	}

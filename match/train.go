@@ -76,6 +76,9 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	tr := l.settings.Training
 	comps := l.settings.Comparisons
 	rep := &TrainingReport{Method: "em", CandidatePairs: c.n, AllPairs: c.allPairs}
+	if l.noData {
+		rep.Warnings = append(rep.Warnings, "no record has a value for any role the comparisons read: nothing can link")
+	}
 	n := float64(p.Table.Len())
 	start, err := score.DefaultModel(comps, min(0.5, max(n/max(c.allPairs, 1), 1e-9)))
 	if err != nil {
@@ -133,9 +136,12 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	}
 	var m score.Model
 	if c.n < minTrainPairs {
+		// Too little to train on: the documented defaults, and the prior of a roll in
+		// which every record has one other record of its student.
 		rep.Method = "defaults"
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d candidate pairs: m at the documented defaults, the prior estimated", c.n))
-		m, rep.EM, err = priorOnly(ctx, c.counts, start, emOpt)
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d candidate pairs: m at the documented defaults, the prior 1/%d (as if every record had one duplicate)", c.n, max(p.Table.Len(), 2)))
+		m = start
+		m.Prior = min(0.5, 1/max(n, 2))
 	} else {
 		m, rep.EM, err = l.fitEM(ctx, c.counts, start, emOpt, rep)
 	}

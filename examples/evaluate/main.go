@@ -6,11 +6,12 @@
 //
 //	go run ./examples/evaluate                      # every set in ../shared/datasets
 //	go run ./examples/evaluate -sets febrl1,census  # some of them
-//	go run ./examples/evaluate -data testdata/accuracy -sets fast
+//	go run ./examples/evaluate -data testdata -sets fast
 //
 // Flags:
 //
-//	-data DIR    the datasets folder (default ../shared/datasets, else the embedded subset)
+//	-data DIR    the datasets folder (default ../shared/datasets, else the subset embedded
+//	             from testdata/, which holds the sets in Fast)
 //	-sets LIST   comma-separated set names, "all" (default) or "fast" (the CI subset)
 //	-preset P    student (default) or person
 //	-md          print the table as Markdown
@@ -41,7 +42,8 @@ import (
 )
 
 // Fast lists the sets the embedded subset holds and CI runs.
-var Fast = []string{"census", "dsgen-A-1000", "dsgen-C-1000", "dsgen-D-1000", "dsgen-F-1000", "fake_1000", "febrl1", "febrl4", "ncvr-500-ocp40", "rldata500", "rldata10000"}
+var Fast = []string{"census", "dsgen-A-1000", "dsgen-C-1000", "dsgen-D-1000", "dsgen-F-1000", "fake_1000",
+	"febrl1", "febrl2", "febrl3", "febrl4", "ncvr-500-ocp40", "rldata500", "rldata10000", "synth", "synth-nossid"}
 
 // Row is one set's line of the table.
 type Row struct {
@@ -129,8 +131,8 @@ func dataFS(dir string) (fs.FS, string, error) {
 		}
 	}
 	if dir == "" {
-		sub, err := fs.Sub(studentlink.Testdata, "testdata/accuracy")
-		return sub, "embedded testdata/accuracy", err
+		sub, err := fs.Sub(studentlink.Testdata, "testdata")
+		return sub, "embedded testdata", err
 	}
 	return os.DirFS(dir), dir, nil
 }

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"io/fs"
+	"testing"
+
+	studentlink "github.com/studentlink/studentlink"
+)
+
+// TestAccuracyFloors runs the sets embedded from testdata through the path a user takes
+// and fails when a set's pairwise F1 or blocking pair completeness falls below its floor:
+// a regression on any of them fails the build. The floors sit a little under the figures
+// in benchmarks/ACCURACY.md.
+func TestAccuracyFloors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the accuracy floors take about ten seconds")
+	}
+	fsys, err := fs.Sub(studentlink.Testdata, "testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	floors := []struct {
+		set          string
+		f1, blocking float64
+	}{
+		{"census", 0.94, 0.995},
+		{"dsgen-A-1000", 0.995, 0.995},
+		{"dsgen-C-1000", 0.93, 0.99},
+		{"dsgen-D-1000", 0.995, 0.995},
+		{"dsgen-F-1000", 0.93, 0.99},
+		{"fake_1000", 0.70, 0.92},
+		{"febrl1", 0.99, 0.995},
+		{"febrl2", 0.99, 0.995},
+		{"febrl3", 0.99, 0.995},
+		{"febrl4", 0.99, 0.995},
+		{"ncvr-500-ocp40", 0.975, 0.995},
+		{"rldata500", 0.98, 0.995},
+		{"rldata10000", 0.94, 0.995},
+		{"synth", 0.995, 0.995},
+		{"synth-nossid", 0.975, 0.995},
+	}
+	if len(floors) != len(Fast) {
+		t.Fatalf("%d floors for the %d sets in Fast", len(floors), len(Fast))
+	}
+	for k, f := range floors {
+		t.Run(f.set, func(t *testing.T) {
+			if Fast[k] != f.set {
+				t.Fatalf("floor %d is for %s, Fast lists %s", k, f.set, Fast[k])
+			}
+			row := RunSet(t.Context(), fsys, f.set, "student")
+			if row.Err != "" {
+				t.Fatal(row.Err)
+			}
+			t.Logf("%s: records %d, candidates %d, blocking %.4f, precision %.4f, recall %.4f, F1 %.4f",
+				f.set, row.Records, row.Candidates, row.Completeness, row.Precision, row.Recall, row.F1)
+			if row.F1 < f.f1 {
+				t.Errorf("F1 %.4f, floor %.3f", row.F1, f.f1)
+			}
+			if row.Completeness < f.blocking {
+				t.Errorf("blocking pair completeness %.4f, floor %.3f", row.Completeness, f.blocking)
+			}
+		})
+	}
+}
