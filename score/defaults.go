@@ -46,7 +46,7 @@ func DefaultParameters(c Comparison) (m, u []float64) {
 		l++
 		var pm, pu float64
 		switch {
-		case strings.HasPrefix(name, "jaro_winkler"):
+		case strings.Contains(name, "jaro_winkler"):
 			jw++
 			share, step := 0.05, 0.002
 			switch c.Kind {

@@ -101,10 +101,83 @@ func TestComparisonLevels(t *testing.T) {
 		{NameSwap(), gf("Søren", "Sorensen"), gf("Soren", "Sørensen"), "else"},
 		{NameSwap(), gf("Jose", "Garcia"), gf("Jose", "Garcia"), "else"},
 		{NameSwap(), gf("Jose", ""), gf("Jose", "Garcia"), "null"},
+		{Location(0.9), loc("12 Main St", "84101", "Provo"), loc("12 main street", "84102", "Orem"), "address_jaro_winkler>=0.9"},
+		{Location(0.9), loc("12 Main St", "84101", "Provo"), loc("12 Main St.", "", ""), "address"},
+		{Location(0.9), loc("12 Main St", "84101", "Provo"), loc("9 Elm Ave", "84101", "Provo"), "zip"},
+		{Location(0.9), loc("", "84101", "Provo"), loc("9 Elm Ave", "84102", "Provoo"), "city"},
+		{Location(0.9), loc("12 Main St", "", "Provo"), loc("9 Elm Ave", "", "Logan"), "else"},
+		{Location(0.9), loc("12 Main St", "", ""), loc("", "84101", "Provo"), "null"},
 	}
 	for _, tc := range tests {
 		if got := levelName(t, tc.c, tc.a, tc.b); got != tc.want {
 			t.Errorf("%s(%+v, %+v) = %s, want %s", tc.c.Name, tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func loc(address, zip, city string) normalize.Record {
+	return normalize.Record{Address: address, Zip: zip, City: city}
+}
+
+// TestKeyAdjustments: a name swap takes the given- and family-name levels to null, and an
+// SSID one digit off counts only when the given names agree; both in the scorer's key,
+// so that training, scoring and explanations see the same levels.
+func TestKeyAdjustments(t *testing.T) {
+	comps := []Comparison{GivenName(), FamilyName(), ID(normalize.RoleSSID), NameSwap()}
+	tb := table(t,
+		normalize.Record{Given: "Emma", Family: "Johnson", SSID: "4000000014"},
+		normalize.Record{Given: "Olivia", Family: "Johnson", SSID: "4000000015"},
+		normalize.Record{Given: "Emma", Family: "Johnson", SSID: "4000000015"},
+		normalize.Record{Given: "Johnson", Family: "Emma", SSID: "4000000014"},
+		normalize.Record{Given: "Liz", Family: "Johnson", SSID: "4000000015"},
+		normalize.Record{Given: "Elizabeth", Family: "Johnson", SSID: "4000000014"})
+	m, err := DefaultModel(comps, 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Scorer(tb, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(i, j int) []string {
+		var out []string
+		key := s.Key(i, j)
+		for c, comp := range comps {
+			out = append(out, comp.LevelNames()[LevelOf(key, c)])
+		}
+		return out
+	}
+	tests := []struct {
+		i, j int
+		want []string
+	}{
+		{0, 1, []string{"else", "exact", "null", "else"}},      // twins: the near SSID does not count
+		{0, 2, []string{"exact", "exact", "one_edit", "else"}}, // a typo in one child's SSID does
+		{4, 5, []string{"nickname", "exact", "one_edit", "else"}},
+		{0, 3, []string{"null", "null", "exact", "swapped"}},
+	}
+	for _, tt := range tests {
+		if d := cmp.Diff(tt.want, names(tt.i, tt.j)); d != "" {
+			t.Errorf("levels of %d,%d (-want +got):\n%s", tt.i, tt.j, d)
+		}
+		e := s.Explain(tt.i, tt.j)
+		for c, term := range e.Terms {
+			if term.LevelName != tt.want[c] {
+				t.Errorf("explanation of %d,%d: %s at %s, key says %s", tt.i, tt.j, term.Comparison, term.LevelName, tt.want[c])
+			}
+		}
+	}
+	for _, r := range []Requirement{
+		{Level: "near", Comparison: "given_name", Levels: []string{"exact"}},
+		{Level: "one_edit", Comparison: "given_name", Levels: []string{"nearly"}},
+	} {
+		bad := []Comparison{GivenName(), {Name: "ssid", Kind: KindID, Role: normalize.RoleSSID, Requires: []Requirement{r}}}
+		m, err := NewModel(bad, 0.1)
+		if err == nil {
+			err = m.Validate()
+		}
+		if err == nil {
+			t.Errorf("requirement %+v validates", r)
 		}
 	}
 }

@@ -71,19 +71,22 @@ func OrderLevels(m, u []float64) {
 }
 
 // LevelsOrdered reports whether a comparison's weights respect the order OrderLevels
-// keeps, within a small tolerance; it returns the first level out of order, or 0.
+// keeps, within a small tolerance; it returns the first level out of order, or 0. A
+// level never seen among non-matches (u under minProbability) has only a clamped weight
+// and is passed over, as exact and else are compared with each other then.
 func LevelsOrdered(m, u []float64) int {
 	n := len(m)
 	if n < 3 {
 		return 0
 	}
 	w := func(l int) float64 { return levelWeight(m[l], u[l]) }
+	seen := func(l int) bool { return u[l] >= minProbability }
 	const slack = 1e-6
 	for l := 2; l < n; l++ {
-		if w(l) > w(1)+slack {
+		if seen(l) && seen(1) && w(l) > w(1)+slack {
 			return l
 		}
-		if l < n-1 && w(l) < w(n-1)-slack {
+		if l < n-1 && seen(l) && seen(n-1) && w(l) < w(n-1)-slack {
 			return l
 		}
 	}
