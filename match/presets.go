@@ -44,7 +44,7 @@ func StudentSettings() Settings {
 		MaxBlock:    5000,
 		Thresholds:  Thresholds{Upper: 3, Lower: 0, Different: -25},
 		CannotLink:  studentCannotLink(),
-		Training: Training{UPairs: 400_000, Seed: 1, MaxIterations: 50, Tolerance: 1e-4,
+		Training: Training{UPairs: 400_000, Seed: 1, MaxIterations: 500, Tolerance: 1e-4,
 			// A state's SSIDs: about 1% of submissions mistype one (one digit or two
 			// swapped), a few in a thousand carry another student's.
 			M: map[string]map[string]float64{"ssid": {"exact": 0.985, "one_edit": 0.01, "else": 0.005}}},
@@ -79,7 +79,7 @@ func PersonSettings() Settings {
 		Comparisons: score.PersonComparisons(),
 		Blocking:    block.PersonRules(),
 		Thresholds:  Thresholds{Upper: 6, Lower: 0, Different: -20},
-		Training:    Training{UPairs: 400_000, Seed: 1, MaxIterations: 50, Tolerance: 1e-4},
+		Training:    Training{UPairs: 400_000, Seed: 1, MaxIterations: 500, Tolerance: 1e-4},
 	}
 }
 

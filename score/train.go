@@ -448,15 +448,16 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 				return
 			}
 			for l := 1; l < len(sums); l++ {
-				v := sums[l] / t
-				change = math.Max(change, math.Abs(v-dst[l]))
-				dst[l] = v
+				dst[l] = sums[l] / t
 			}
 		}
 		for c := range nc {
 			if fixed(c) {
 				continue
 			}
+			oldM, oldU := slices.Clone(m.M[c]), slices.Clone(m.U[c])
+			// The change is measured after the bounds and the order are kept: an M step
+			// that leaves its bounds would otherwise count as movement for ever.
 			if !opt.FixM {
 				move(m.M[c], newM[c])
 			}
@@ -479,6 +480,9 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 				if !opt.Unordered {
 					OrderLevels(m.M[c], m.U[c])
 				}
+			}
+			for l := 1; l < len(oldM); l++ {
+				change = math.Max(change, math.Max(math.Abs(m.M[c][l]-oldM[l]), math.Abs(m.U[c][l]-oldU[l])))
 			}
 		}
 		if opt.AllPairs > total {

@@ -1,0 +1,175 @@
+package block
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// damaged returns a table of pairs whose every key is damaged in the second record (a
+// typo in each name, a digit of the birth date, the zip) among distractors that share
+// one field each with them: no key rule of the student kind pairs them, the Nearest
+// rule must.
+func damaged(t *testing.T, pairs int) (*normalize.Table, [][2]int32) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 1))
+	given := []string{"Margaret", "Theodore", "Annabelle", "Christopher", "Gwendolyn", "Maximilian", "Josephine", "Sebastian"}
+	family := []string{"Richardson", "Castellano", "Whitmore", "Fitzgerald", "Okonkwo", "Lindqvist", "Tremblay", "Abernathy"}
+	typo := func(s string) string {
+		k := 2 + rng.IntN(len(s)-3)
+		return s[:k] + string(rune('a'+rng.IntN(26))) + s[k+1:]
+	}
+	var recs []normalize.Record
+	var truth [][2]int32
+	for p := range pairs {
+		g, f := given[p%len(given)], family[(p/len(given))%len(family)]
+		date := fmt.Sprintf("%d-%02d-%02d", 2005+rng.IntN(10), 1+rng.IntN(12), 1+rng.IntN(28))
+		zip := fmt.Sprintf("84%03d", rng.IntN(1000))
+		a := normalize.Record{Given: g, Family: f, BirthDate: date, Zip: zip, City: "Provo"}
+		b := normalize.Record{Given: typo(g), Family: typo(f), BirthDate: date[:3] + "9" + date[4:], Zip: zip[:4] + "0", City: "Provo"}
+		truth = append(truth, [2]int32{int32(len(recs)), int32(len(recs) + 1)})
+		recs = append(recs, a, b)
+		// A distractor sharing the given name and the zip, another the family name.
+		recs = append(recs, normalize.Record{Given: g, Family: "Nguyen", BirthDate: "2001-01-01", Zip: zip, City: "Orem"},
+			normalize.Record{Given: "Li", Family: f, BirthDate: "1999-09-09", Zip: "84999", City: "Orem"})
+	}
+	tb := normalize.NewTable(len(recs), 0)
+	prep := normalize.NewPreparer(normalize.Options{})
+	for i, r := range recs {
+		prep.Fill(tb, i, r)
+	}
+	return tb, truth
+}
+
+func TestNearestFindsPairsWithEveryKeyDamaged(t *testing.T) {
+	tb, truth := damaged(t, 64)
+	keyRules := StudentRules()[:len(StudentRules())-1]
+	if slices.ContainsFunc(keyRules, func(r Rule) bool { return r.Nearest != nil }) {
+		t.Fatal("StudentRules' last rule is not the Nearest rule")
+	}
+	found := func(rules []Rule) int {
+		ix, err := NewIndex(context.Background(), tb, rules, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, p := range truth {
+			if ix.Candidate(p[0], p[1]) {
+				n++
+			}
+		}
+		return n
+	}
+	if n := found(keyRules); n > 3*len(truth)/4 {
+		t.Fatalf("the key rules alone find %d of %d damaged pairs: the test does not damage every key", n, len(truth))
+	}
+	if n := found([]Rule{NearestRule()}); n != len(truth) {
+		t.Errorf("the Nearest rule finds %d of %d pairs with every key damaged", n, len(truth))
+	}
+	c, _, err := Measure(context.Background(), tb, StudentRules(), Options{}, func() []int {
+		labels := make([]int, tb.Len())
+		for i := range labels {
+			labels[i] = 1000 + i
+		}
+		for k, p := range truth {
+			labels[p[0]], labels[p[1]] = k, k
+		}
+		return labels
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PairCompleteness != 1 {
+		t.Errorf("student rules: pair completeness %v, want 1", c.PairCompleteness)
+	}
+	if per := float64(c.Candidates) / float64(tb.Len()); per > 3*float64(Nearest{}.k()) {
+		t.Errorf("%.1f candidates a record", per)
+	}
+}
+
+// TestIndexCandidateAgreesWithPairs: a pair is a Candidate exactly when Pairs hands it
+// out, in every mode, with and without a Nearest rule.
+func TestIndexCandidateAgreesWithPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	tb := randomTable(rng, 120)
+	sources := make([]int32, tb.Len())
+	for i := range sources {
+		sources[i] = int32(rng.IntN(3))
+	}
+	for _, rules := range [][]Rule{testRules, append(slices.Clone(testRules), NearestRule()), {NearestRule()}} {
+		for _, mode := range []Mode{Dedupe, Link, LinkAndDedupe} {
+			opt := Options{Mode: mode, Sources: sources, MaxBlock: 30}
+			ix, err := NewIndex(context.Background(), tb, rules, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Pair
+			if _, err := ix.Pairs(context.Background(), func(_ int, b []Pair) error { got = append(got, b...); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			set := map[Pair]bool{}
+			for _, p := range got {
+				if set[p] {
+					t.Errorf("mode %d: pair %v handed out twice", mode, p)
+				}
+				set[p] = true
+			}
+			for a := range int32(tb.Len()) {
+				for b := a + 1; b < int32(tb.Len()); b++ {
+					if c := ix.Candidate(a, b); c != set[Pair{a, b}] || c != ix.Candidate(b, a) {
+						t.Fatalf("mode %d, %d rules: Candidate(%d, %d) = %v, Pairs hands it out: %v", mode, len(rules), a, b, c, set[Pair{a, b}])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestNearestDeterministic: the neighbours do not depend on the number of workers.
+func TestNearestDeterministic(t *testing.T) {
+	tb, _ := damaged(t, 200)
+	var first *neighbours
+	for _, w := range []int{1, 2, 5} {
+		nb, err := findNeighbours(context.Background(), tb, Nearest{}, Options{Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = nb
+			continue
+		}
+		if d := cmp.Diff(first.off, nb.off); d != "" {
+			t.Fatalf("%d workers: offsets differ:\n%s", w, d)
+		}
+		if d := cmp.Diff(first.list, nb.list); d != "" {
+			t.Fatalf("%d workers: neighbours differ:\n%s", w, d)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := findNeighbours(ctx, tb, Nearest{}, Options{}); err == nil {
+		t.Error("a cancelled search gave no error")
+	}
+}
+
+func TestNearestRuleValidate(t *testing.T) {
+	for _, r := range []Rule{
+		{Name: "both", Keys: []Key{K(normalize.RoleZip, Whole)}, Nearest: &Nearest{}},
+		{Name: "negative", Nearest: &Nearest{K: -1}},
+	} {
+		if err := r.Validate(); err == nil {
+			t.Errorf("rule %+v validates", r)
+		}
+	}
+	if err := NearestRule().Validate(); err != nil {
+		t.Error(err)
+	}
+	if keys := NearestRule().AppendKeys(nil, randomTable(rand.New(rand.NewPCG(1, 2)), 3), 0); len(keys) != 0 {
+		t.Errorf("a Nearest rule gives keys %v", keys)
+	}
+}
