@@ -91,6 +91,9 @@ func (l *Linker) adapt(p *Prepared) error {
 	keepRules := func(kind string, rs []CannotLink) []CannotLink {
 		var out []CannotLink
 		for _, r := range rs {
+			if slices.ContainsFunc(r.Without, has) {
+				continue // the roll has what the rule is for rolls without
+			}
 			var gone []normalize.Role
 			var conds []Condition
 			for _, c := range r.Conditions {
@@ -113,11 +116,11 @@ func (l *Linker) adapt(p *Prepared) error {
 	s.CannotLink = keepRules("cannot-link rule", s.CannotLink)
 	var sessions []CannotLink
 	for _, ss := range s.Training.Sessions {
-		sessions = append(sessions, CannotLink(ss))
+		sessions = append(sessions, CannotLink{Name: ss.Name, Conditions: ss.Conditions})
 	}
 	s.Training.Sessions = nil
 	for _, ss := range keepRules("training session", sessions) {
-		s.Training.Sessions = append(s.Training.Sessions, Session(ss))
+		s.Training.Sessions = append(s.Training.Sessions, Session{Name: ss.Name, Conditions: ss.Conditions})
 	}
 	if len(s.Training.M) > 0 {
 		known := map[string]map[string]float64{}

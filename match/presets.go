@@ -96,6 +96,8 @@ func PersonSettings() Settings {
 //     name was recorded wrong, more often than not.
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same.
+//   - Different given names in a roll without birth dates, SSIDs not the same: twins with
+//     nothing else to tell them apart.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
 //     recorded with care, and a date wrong in every part is another child more often
 //     than a typo.
@@ -106,7 +108,7 @@ func PersonSettings() Settings {
 // Each rule holds whether or not the roll has SSIDs; a rule whose comparisons a roll
 // lacks altogether is dropped (see Linker.Dropped).
 func studentCannotLink() []CannotLink {
-	differentGiven := Condition{Comparison: "given_name", Levels: []string{"metaphone", "else"}}
+	differentGiven := Condition{Comparison: "given_name", Levels: []string{"else"}}
 	notSwapped := Condition{Comparison: "name_swap", Levels: []string{"null", "else"}}
 	otherSSID := Condition{Comparison: "ssid", Levels: []string{"null", "one_edit", "else"}}
 	sameFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}}
@@ -130,6 +132,10 @@ func studentCannotLink() []CannotLink {
 			differentGiven, notSwapped, otherSSID,
 			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
 		},
+	}, {
+		Name:       "different given names, and no birth dates in the roll to tell",
+		Conditions: []Condition{differentGiven, notSwapped, otherSSID},
+		Without:    []string{"birth_date"},
 	}, {
 		Name: "different birth dates",
 		Conditions: []Condition{

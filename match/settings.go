@@ -48,6 +48,10 @@ type Condition struct {
 type CannotLink struct {
 	Name       string      `json:"name"`
 	Conditions []Condition `json:"conditions"`
+	// Without, when set, confines the rule to rolls that lack these comparisons
+	// altogether (after the settings are fitted to the roll's columns): a rule for rolls
+	// with no birth dates, say, that would be too blunt where they exist.
+	Without []string `json:"without,omitempty"`
 }
 
 // Session is a training session: the candidate pairs meeting all its conditions.
@@ -144,8 +148,9 @@ func (s Settings) Validate() error {
 	}
 	rules := slices.Clone(s.CannotLink)
 	for _, a := range s.Training.Sessions {
-		rules = append(rules, CannotLink(a))
+		rules = append(rules, CannotLink{Name: a.Name, Conditions: a.Conditions})
 	}
+
 	for _, c := range rules {
 		for _, cond := range c.Conditions {
 			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })

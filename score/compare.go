@@ -1,6 +1,9 @@
 package score
 
 import (
+	"strings"
+	"unicode/utf8"
+
 	"github.com/studentlink/studentlink/normalize"
 )
 
@@ -101,7 +104,7 @@ type compiled struct {
 	get    accessor
 	text   textAccessor
 	// For the name kinds, the level indexes after "exact".
-	jwFirst, phonetic, middleSwap int
+	jwFirst, initial, phonetic, middleSwap int
 	// off are the row offsets of the features the fast path reads (planSketch).
 	off [3]int
 	// prune decides when letter counts rule out the Jaro–Winkler levels (setPrune).
@@ -115,10 +118,14 @@ func compile(c Comparison) (compiled, error) {
 	k := compiled{Comparison: c, names: c.LevelNames()}
 	k.levels = len(k.names)
 	switch c.Kind {
-	case KindGivenName, KindFamilyName:
+	case KindGivenName:
+		k.jwFirst = 3
+		k.initial = 3 + len(c.Thresholds)
+		k.phonetic = k.initial + 1
+		k.middleSwap = k.phonetic + 1
+	case KindFamilyName:
 		k.jwFirst = 3
 		k.phonetic = 3 + len(c.Thresholds)
-		k.middleSwap = k.phonetic + 1
 	case KindText:
 		k.jwFirst = 2
 		k.text = textAccessorFor(c.Role)
@@ -248,10 +255,22 @@ func (k *compiled) nameLevel(x, y *normalize.NamePart) uint8 {
 	if l := k.jwLevel(&x.Text, &y.Text); l != 0 {
 		return l
 	}
+	if k.Kind == KindGivenName && isInitial(x.Key, y.Key) {
+		return uint8(k.initial)
+	}
 	if samePhonetic(x, y, k.Kind == KindFamilyName) {
 		return uint8(k.phonetic)
 	}
 	return k.elseLevel()
+}
+
+// isInitial reports whether one key is a single letter that starts the other.
+func isInitial(x, y string) bool {
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	r, n := utf8.DecodeRuneInString(x)
+	return n > 0 && n == len(x) && len(y) > n && strings.HasPrefix(y, x) && r != utf8.RuneError
 }
 
 func isToken(key string, tokens []string) bool {

@@ -13,8 +13,9 @@ type Kind string
 // The built-in comparisons. Each has ordered levels from the strongest agreement to the
 // weakest ("else"), after a "null" level for a value missing on either side.
 const (
-	// KindGivenName: exact / same nickname group / Jaro–Winkler ≥ each threshold / same
-	// Double Metaphone code / swapped with the middle name / else. Other given names
+	// KindGivenName: exact / same nickname group / Jaro–Winkler ≥ each threshold / one
+	// is the other's initial / same Double Metaphone code / swapped with the middle name /
+	// else. Other given names
 	// (aliases) take part: the best level over all pairs of names counts.
 	KindGivenName Kind = "given_name"
 	// KindFamilyName: exact / one is a token of the other's compound name / Jaro–Winkler
@@ -97,7 +98,7 @@ func BirthDate() Comparison { return Comparison{Name: "birth_date", Kind: KindBi
 // one's given name the other's middle name): see Requirement.
 func ID(role normalize.Role) Comparison {
 	return Comparison{Name: string(role), Kind: KindID, Role: role, Requires: []Requirement{{
-		Level: "one_edit", Comparison: "given_name", Levels: []string{"exact", "nickname", "jaro_winkler>=0.92", "middle_swapped"},
+		Level: "one_edit", Comparison: "given_name", Levels: []string{"exact", "nickname", "jaro_winkler>=0.92", "initial", "middle_swapped"},
 	}}}
 }
 
@@ -152,7 +153,7 @@ func (c Comparison) LevelNames() []string {
 	case KindGivenName:
 		names = append(names, "nickname")
 		jw()
-		names = append(names, "metaphone", "middle_swapped")
+		names = append(names, "initial", "metaphone", "middle_swapped")
 	case KindFamilyName:
 		names = append(names, "token")
 		jw()

@@ -14,6 +14,7 @@ import (
 //	level                          m      u
 //	given_name exact             0.82   0.01
 //	  nickname                   0.04   0.002
+//	  initial                    0.01   0.004
 //	  jaro_winkler ≥ t (k-th)    0.05 shared, higher t more   0.002·k
 //	  metaphone                  0.02   0.004
 //	  middle_swapped             0.02   0.0005
@@ -84,6 +85,8 @@ func defaultLevel(c Comparison, name string) (m, u float64) {
 			return 0.82, 0.01
 		case "nickname":
 			return 0.04, 0.002
+		case "initial":
+			return 0.01, 0.004
 		case "metaphone":
 			return 0.02, 0.004
 		case "middle_swapped":

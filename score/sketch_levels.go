@@ -116,6 +116,9 @@ func (k *compiled) givenFast(x, y []byte, a *normalize.Table, i int, b *normaliz
 	if l := k.nameJWLevel(kx, ky, cx[givenCounts:], cy[givenCounts:]); l != 0 {
 		return l, true
 	}
+	if lx, ly := kx[keyLen], ky[keyLen]; (lx == 1 || ly == 1) && lx != ly && kx[0] == ky[0] {
+		return uint8(k.initial), true
+	}
 	if sameMetaphone(cx, cy) {
 		return uint8(k.phonetic), true
 	}

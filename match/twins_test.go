@@ -1,0 +1,181 @@
+package match
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/studentlink/studentlink/internal/datasets"
+	"github.com/studentlink/studentlink/internal/synth"
+)
+
+// twinRoll holds twins and triplets whose SSIDs were issued together (one digit apart),
+// twins without SSIDs, twins whose given names are one letter apart in spelling (Ella and
+// Emma), and one child recorded under a nickname (Liz for Elizabeth). Every child has
+// records from two LEAs; the record ID's prefix before the dash names the child.
+const twinRoll = studentHeader +
+	"emma-1,01,01001,4000000014,Emma,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Provo,84601,2023-08-20\n" +
+	"emma-2,02,02003,4000000014,Emma,Rose,Johnson,,05/06/2014,Female,5,88 Orchard Ln,Provo,84601,2024-08-19\n" +
+	"olivia-1,01,01001,4000000015,Olivia,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Provo,84601,2023-08-20\n" +
+	"olivia-2,02,02003,4000000015,Olivia,Grace,Johnson,,05/06/2014,Female,5,88 Orchard Ln,Provo,84601,2024-08-19\n" +
+	"ethan-1,03,03002,4000000020,Ethan,,Park,,2013-09-10,M,5,9 Ridge Rd,Lehi,84003,2023-08-20\n" +
+	"ethan-2,04,04001,4000000020,ETHAN,,PARK,,20130910,M,6,9 Ridge Rd,Lehi,84003,2024-08-19\n" +
+	"evan-1,03,03002,4000000021,Evan,,Park,,2013-09-10,M,5,9 Ridge Rd,Lehi,84003,2023-08-20\n" +
+	"evan-2,04,04001,4000000021,EVAN,,PARK,,20130910,M,6,9 Ridge Rd,Lehi,84003,2024-08-19\n" +
+	"ava-1,05,05001,4000000030,Ava,,Lee,,2015-02-03,F,3,4 Pine St,Ogden,84401,2023-08-20\n" +
+	"ava-2,06,06002,4000000030,Ava,,Lee,,2/3/2015,F,4,4 Pine St,Ogden,84401,2024-08-19\n" +
+	"mia-1,05,05001,4000000031,Mia,,Lee,,2015-02-03,F,3,4 Pine St,Ogden,84401,2023-08-20\n" +
+	"mia-2,06,06002,4000000031,Mia,,Lee,,2/3/2015,F,4,4 Pine St,Ogden,84401,2024-08-19\n" +
+	"zoe-1,05,05001,4000000032,Zoe,,Lee,,2015-02-03,F,3,4 Pine St,Ogden,84401,2023-08-20\n" +
+	"zoe-2,06,06002,4000000032,Zoe,,Lee,,2/3/2015,F,4,4 Pine St,Ogden,84401,2024-08-19\n" +
+	"noah-1,07,07001,,Noah,,Brown,,2012-11-12,M,6,70 Lake Dr,Logan,84321,2023-08-20\n" +
+	"noah-2,08,08001,,Noah,James,Brown,,11/12/2012,M,7,70 Lake Dr,Logan,84321,2024-08-19\n" +
+	"liam-1,07,07001,,Liam,,Brown,,2012-11-12,M,6,70 Lake Dr,Logan,84321,2023-08-20\n" +
+	"liam-2,08,08001,,Liam,Paul,Brown,,11/12/2012,M,7,70 Lake Dr,Logan,84321,2024-08-19\n" +
+	"ella-1,01,01002,4000000050,Ella,,Wilson,,2016-07-08,F,2,3 Mill Rd,Orem,84057,2023-08-20\n" +
+	"ella-2,02,02001,4000000050,Ella,,Wilson,,7/8/2016,F,3,3 Mill Rd,Orem,84057,2024-08-19\n" +
+	"emmaw-1,01,01002,4000000051,Emma,,Wilson,,2016-07-08,F,2,3 Mill Rd,Orem,84057,2023-08-20\n" +
+	"emmaw-2,02,02001,4000000051,Emma,,Wilson,,7/8/2016,F,3,3 Mill Rd,Orem,84057,2024-08-19\n" +
+	"eliz-1,03,03001,4000000040,Elizabeth,,Davis,,2011-03-04,F,7,21 Oak Ave,Sandy,84070,2023-08-20\n" +
+	"eliz-2,04,04002,4000000040,Liz,,Davis,,3/4/2011,F,8,21 Oak Ave,Sandy,84070,2024-08-19\n" +
+	"eliz-3,05,05002,,Liz,,Davis,,2011-03-04,F,8,21 Oak Ave,Sandy,84070,2024-08-25\n"
+
+// checkChildren asserts that each child's records share a student and no two children
+// do.
+func checkChildren(t *testing.T, res *Result) {
+	t.Helper()
+	roll := res.Prepared.Roll
+	byChild := map[string]string{}
+	children := map[string]string{}
+	for i, id := range roll.IDs {
+		child, _, _ := strings.Cut(id, "-")
+		student := res.StudentIDs[res.Label[i]]
+		if s, ok := byChild[child]; ok && s != student {
+			t.Errorf("%s's records are split: %s and %s", child, s, student)
+		}
+		byChild[child] = student
+		if other, ok := children[student]; ok && other != child {
+			t.Errorf("%s and %s were merged into student %s", other, child, student)
+		}
+		children[student] = child
+	}
+}
+
+// twinModels trains the student preset on the embedded synthetic sample, on a
+// 200,000-record synthetic roll, and on suite sets with other columns; each linker comes
+// back with its model, to score the twins without retraining.
+var twinModels = sync.OnceValues(func() (map[string]*Linker, error) {
+	out := map[string]*Linker{}
+	train := func(name string, roll *Roll) error {
+		l, err := New(StudentSettings())
+		if err != nil {
+			return err
+		}
+		if _, err := l.Run(bgContext(), roll, RunOptions{}); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		out[name] = l
+		return nil
+	}
+	s := StudentSettings()
+	roll, err := s.NewRoll()
+	if err != nil {
+		return nil, err
+	}
+	if err := roll.ReadCSVFile(sampleRoll); err != nil {
+		return nil, err
+	}
+	if err := train("sample", roll); err != nil {
+		return nil, err
+	}
+	cfg := synth.DefaultConfig(0)
+	cfg.Records = 200_000
+	gen, err := synth.Generate(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := gen.WriteCSV(&buf); err != nil {
+		return nil, err
+	}
+	big, _ := s.NewRoll()
+	if err := big.ReadCSV("synth-200k.csv", &buf); err != nil {
+		return nil, err
+	}
+	if err := train("synth 200k", big); err != nil {
+		return nil, err
+	}
+	return out, nil
+})
+
+// TestTwinSetsStayApart: twins and triplets with consecutive SSIDs, twins without SSIDs
+// and Ella and Emma stay apart under every model, while each child's records, Liz's
+// among Elizabeth's, link.
+func TestTwinSetsStayApart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on a 200,000-record roll")
+	}
+	models, err := twinModels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Models trained on sets with other columns: RLdata (names and birth dates only)
+	// and FEBRL (names, address, birth date, an ID) through the person preset's columns.
+	rl, _ := linkRoll(t, StudentSettings(), rldataRoll(t, "../testdata/rldata/RLdata10000.csv"))
+	models["RLdata10000"] = rl
+	for _, set := range []string{"febrl3", "fake_1000", "census"} {
+		l, _ := linkRoll(t, StudentSettings(), suiteRoll(t, set))
+		models[set] = l
+	}
+	for name, trained := range models {
+		t.Run(name, func(t *testing.T) {
+			l, err := reload(trained)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := runCSV(t, l, twinRoll)
+			checkChildren(t, res)
+			if t.Failed() {
+				for _, r := range res.Review {
+					t.Logf("review %s %s %.2f %s", r.A, r.B, r.Weight, r.Reason)
+				}
+			}
+		})
+	}
+	t.Run("trained on the twins", func(t *testing.T) {
+		l, err := New(StudentSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkChildren(t, runCSV(t, l, twinRoll))
+	})
+}
+
+func bgContext() context.Context { return context.Background() }
+
+// reload saves a trained linker and loads it back, as a state would reuse a model.
+func reload(l *Linker) (*Linker, error) {
+	var buf bytes.Buffer
+	if err := l.Save(&buf); err != nil {
+		return nil, err
+	}
+	return Load(&buf)
+}
+
+// suiteRoll reads a set of the accuracy suite, converted to the student CSV, as one roll.
+func suiteRoll(t *testing.T, name string) *Roll {
+	t.Helper()
+	set, err := datasets.Load(os.DirFS("../testdata"), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _, err := set.WriteCSV(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return readRoll(t, StudentSettings(), files...)
+}
