@@ -3,8 +3,8 @@ package match
 import (
 	"bytes"
 	"context"
-	"os"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
