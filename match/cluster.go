@@ -159,6 +159,10 @@ func refuseMerge(xs, ys []int32, apart func(a, b int32) string, judge func(a, b 
 	if judge == nil {
 		return 0, 0, ""
 	}
+	// Large clusters vote through a sample of their members, spread over each list: the
+	// answer is a majority, and a merge of two groups of thousands (identical rows) must
+	// not cost millions of comparisons.
+	xs, ys = spread(xs, maxVoters), spread(ys, maxVoters)
 	left := len(xs) * len(ys)
 	var fx, fy int32
 	first, conflicts, matches := "", 0, 0
@@ -188,6 +192,21 @@ func refuseMerge(xs, ys []int32, apart func(a, b int32) string, judge func(a, b 
 		return fx, fy, first
 	}
 	return 0, 0, ""
+}
+
+// maxVoters is the most members of each side whose pairs vote on a merge.
+const maxVoters = 32
+
+// spread returns at most n members of xs, evenly spaced (all of them when few).
+func spread(xs []int32, n int) []int32 {
+	if len(xs) <= n {
+		return xs
+	}
+	out := make([]int32, n)
+	for k := range out {
+		out[k] = xs[k*len(xs)/n]
+	}
+	return out
 }
 
 // union is a disjoint-set forest that keeps each root's member list, merging the smaller

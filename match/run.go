@@ -121,14 +121,17 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 			links = append(links, k)
 		}
 	}
-	keptApart := func(a, b int32) string {
-		switch {
-		case apart[orderedPair(a, b)]:
-			return "a reviewer decided they are different"
-		case l.sameSourceApart(p, a, b):
-			return "one record per source (link mode)"
+	var keptApart func(a, b int32) string // nil when nothing keeps records apart outright
+	if len(apart) > 0 || l.settings.Mode == ModeLink {
+		keptApart = func(a, b int32) string {
+			switch {
+			case apart[orderedPair(a, b)]:
+				return "a reviewer decided they are different"
+			case l.sameSourceApart(p, a, b):
+				return "one record per source (link mode)"
+			}
+			return ""
 		}
-		return ""
 	}
 	var levels []uint8
 	judge := func(a, b int32) (string, bool) {

@@ -102,7 +102,18 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	}
 	rep.SampledPairs, rep.Exhaustive = sample.Drawn, sample.Exhaustive
 	if sample.Drawn >= minSampleForU {
-		start.U = score.UFromSample(len(comps), func(k int) int { return len(start.U[k]) }, sample.Patterns)
+		sampled := score.UFromSample(len(comps), func(k int) int { return len(start.U[k]) }, sample.Patterns)
+		for k, comp := range comps {
+			// Strangers agree on an identifier rarely; when most random pairs agree,
+			// the roll is not one of different people (the same row many times) and
+			// the sample cannot say what u is.
+			if identifying(comp) && sampled[k][score.LevelExact] > maxIdentifyingU {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s exact: %.2f of random pairs agree, as if the roll held few people: u at the documented defaults",
+					comp.Name, sampled[k][score.LevelExact]))
+				continue
+			}
+			start.U[k] = sampled[k]
+		}
 		for k := range start.M {
 			score.OrderLevels(start.M[k], start.U[k])
 		}
@@ -204,6 +215,19 @@ func (l *Linker) fitEM(ctx context.Context, counts score.PatternCounts, start sc
 			return priorOnly(ctx, counts, start, opt)
 		}
 	}
+}
+
+// maxIdentifyingU is the most u of the exact level of a name, birth date or ID that a
+// sample of different people can give.
+const maxIdentifyingU = 0.5
+
+// identifying reports whether a comparison tells people apart: names, birth dates, IDs.
+func identifying(c score.Comparison) bool {
+	switch c.Kind {
+	case score.KindGivenName, score.KindFamilyName, score.KindBirthDate, score.KindID:
+		return true
+	}
+	return false
 }
 
 // identityFloor is the least share of one person's pairs that agree exactly on a name or

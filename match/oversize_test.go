@@ -1,0 +1,96 @@
+package match
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestIdenticalRowsBeyondTheBlockCap: 5,001 identical rows, more than the preset's block
+// cap of 5,000, make one student; the blocks over the cap are reported and the rows still
+// meet through the Nearest rule.
+func TestIdenticalRowsBeyondTheBlockCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links 5,001 rows")
+	}
+	var b strings.Builder
+	b.WriteString(studentHeader)
+	for i := range 5001 {
+		fmt.Fprintf(&b, "r%05d,01,01001,4000000099,Maya,,Okafor,,2013-03-03,F,5,1 Elm St,Provo,84601,2023-08-20\n", i)
+	}
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, b.String())
+	if len(res.StudentIDs) != 1 {
+		t.Errorf("%d students from 5,001 identical rows, want 1", len(res.StudentIDs))
+	}
+	oversize := 0
+	for _, r := range res.Blocking.Rules {
+		for _, blk := range r.Oversize {
+			if blk.Size != 5001 || blk.Key == "" {
+				t.Errorf("oversize block %+v", blk)
+			}
+			oversize++
+		}
+	}
+	if oversize == 0 {
+		t.Error("no block over the cap reported")
+	}
+}
+
+// TestOversizeBlockLeavesNoRecordOut: 20,000 records share a birth date and a zip; the
+// rules keyed on them make blocks far over the cap, which are reported, and every record
+// still has candidates, so that a record with a twin in the roll finds it.
+func TestOversizeBlockLeavesNoRecordOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links 20,000 rows")
+	}
+	syllables := []string{"ka", "lo", "mi", "ne", "su", "ta", "ri", "vo", "da", "je", "pu", "xo", "ze", "bi", "ha", "qu"}
+	given := func(i int) string {
+		s := ""
+		for range 4 {
+			s += syllables[i%len(syllables)]
+			i /= len(syllables)
+		}
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(studentHeader)
+	for i := range 20_000 {
+		fmt.Fprintf(&b, "r%05d,01,01001,%010d,%s,,Smith,,2012-09-01,F,5,%d Main St,Provo,84601,2023-08-20\n", i, 5000000000+i*7, given(i), i)
+	}
+	// A second record of r00001, with a typo in the given name.
+	b.WriteString("dup,02,02001,5000000007," + given(1)[:3] + "x" + given(1)[4:] + ",,Smith,,2012-09-01,F,5,1 Main St,Provo,84601,2024-08-20\n")
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, b.String())
+	var reported []string
+	for _, r := range res.Blocking.Rules {
+		for _, blk := range r.Oversize {
+			reported = append(reported, fmt.Sprintf("%s %s %d", blk.Rule, blk.Key, blk.Size))
+		}
+	}
+	if len(reported) == 0 {
+		t.Fatal("no oversize block reported")
+	}
+	t.Logf("oversize: %v", reported)
+	for i, id := range res.Prepared.Roll.IDs {
+		if ap, ok, err := res.WhyApart(id); err != nil || (!ok && res.clustering.size[res.Label[i]] == 1) {
+			t.Fatalf("record %s has no candidate at all (%+v, %v)", id, ap, err)
+		}
+	}
+	if a, _ := res.StudentOf("r00001"); a != must(res.StudentOf("dup")) {
+		t.Errorf("the second record of r00001 did not link (%s, %s)", a, must(res.StudentOf("dup")))
+	}
+}
+
+func must(s string, ok bool) string {
+	if !ok {
+		return "?"
+	}
+	return s
+}
