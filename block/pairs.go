@@ -84,9 +84,11 @@ type index struct {
 	t     *normalize.Table
 	rules []Rule
 	opt   Options
-	// keys[r] lists record i's keys under rule r in keys[r][off[r][i]:off[r][i+1]], sorted.
-	keys [][]uint64
-	off  [][]int32
+	// keys lists record i's keys under every rule in keys[off[i]:off[i+1]], sorted, each
+	// tagged with its rule's index in the low bits (tagKey), so that a pair's shared keys
+	// are found in one merge of two short lists.
+	keys []uint64
+	off  []int32
 	// blocks[r] are the blocks of rule r with at least two records.
 	blocks [][]block
 	// near[r] are the neighbours found by rule r when it is a Nearest rule.
@@ -112,7 +114,16 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 	if opt.Mode != Dedupe && len(opt.Sources) != n {
 		return nil, fmt.Errorf("block: link modes need a source per record: %d sources for %d records", len(opt.Sources), n)
 	}
+	if len(rules) > maxRules {
+		return nil, fmt.Errorf("block: %d rules, at most %d", len(rules), maxRules)
+	}
 	x := &index{t: t, rules: rules, opt: opt, near: make([]*neighbours, len(rules))}
+	// perRule[r] holds rule r's tagged keys per record until they are merged into x.keys.
+	type ruleKeys struct {
+		keys []uint64
+		off  []int32
+	}
+	perRule := make([]ruleKeys, len(rules))
 	for r, rule := range rules {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -123,8 +134,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 				return nil, err
 			}
 			x.near[r] = nb
-			x.keys = append(x.keys, nil)
-			x.off = append(x.off, make([]int32, n+1))
+			perRule[r].off = make([]int32, n+1)
 			x.blocks = append(x.blocks, nil)
 			x.report.Rules = append(x.report.Rules, RuleReport{Rule: rule.Name})
 			continue
@@ -132,7 +142,11 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 		off := make([]int32, n+1)
 		keys := make([]uint64, 0, n)
 		for i := range n {
+			start := len(keys)
 			keys = rule.AppendKeys(keys, t, i)
+			for k := start; k < len(keys); k++ {
+				keys[k] = tagKey(keys[k], r)
+			}
 			off[i+1] = int32(len(keys))
 		}
 		// Group records by key.
@@ -203,13 +217,36 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 			keys, off = kept, newOff
 		}
 		rr.Blocks = len(blocks)
-		x.keys = append(x.keys, keys)
-		x.off = append(x.off, off)
+		perRule[r] = ruleKeys{keys, off}
 		x.blocks = append(x.blocks, blocks)
 		x.report.Rules = append(x.report.Rules, rr)
 	}
+	// Every rule's keys of a record, in one sorted list.
+	total := 0
+	for _, k := range perRule {
+		total += len(k.keys)
+	}
+	x.keys = make([]uint64, 0, total)
+	x.off = make([]int32, n+1)
+	for i := range n {
+		start := len(x.keys)
+		for r := range perRule {
+			x.keys = append(x.keys, perRule[r].keys[perRule[r].off[i]:perRule[r].off[i+1]]...)
+		}
+		slices.Sort(x.keys[start:])
+		x.off[i+1] = int32(len(x.keys))
+	}
 	return x, nil
 }
+
+// maxRules bounds the rules of an index: their index tags each key in four bits.
+const maxRules = 16
+
+// tagKey puts rule r's index in a key's low four bits.
+func tagKey(k uint64, r int) uint64 { return k&^15 | uint64(r) }
+
+// keyRule returns the rule a tagged key belongs to.
+func keyRule(k uint64) int { return int(k & 15) }
 
 // noteBlock keeps the ten largest blocks.
 func (x *index) noteBlock(rule Rule, rec int32, key uint64, size int) {
@@ -226,41 +263,42 @@ func (x *index) noteBlock(rule Rule, rec int32, key uint64, size int) {
 	x.report.Largest = l
 }
 
-// recordKeys returns record i's keys under rule r.
-func (x *index) recordKeys(r int, i int32) []uint64 {
-	return x.keys[r][x.off[r][i]:x.off[r][i+1]]
-}
+// recordKeys returns record i's tagged keys under every rule.
+func (x *index) recordKeys(i int32) []uint64 { return x.keys[x.off[i]:x.off[i+1]] }
 
-// shareKey reports whether two sorted key lists intersect.
-func shareKey(a, b []uint64) bool {
+// shared merges the tagged keys of two records: below reports a key shared under a rule
+// before r, first the smallest key they share under rule r (ok false when none).
+func (x *index) shared(a, b int32, r int) (below bool, first uint64, ok bool) {
+	ka, kb := x.recordKeys(a), x.recordKeys(b)
 	i, j := 0, 0
-	for i < len(a) && j < len(b) {
+	for i < len(ka) && j < len(kb) {
 		switch {
-		case a[i] == b[j]:
-			return true
-		case a[i] < b[j]:
+		case ka[i] == kb[j]:
+			switch rule := keyRule(ka[i]); {
+			case rule < r:
+				return true, 0, false
+			case rule == r && !ok:
+				first, ok = ka[i], true
+			}
+			i++
+			j++
+		case ka[i] < kb[j]:
 			i++
 		default:
 			j++
+		}
+	}
+	return false, first, ok
+}
+
+// nearBefore reports whether a Nearest rule before r pairs a and b.
+func (x *index) nearBefore(r int, a, b int32) bool {
+	for e := 0; e < r; e++ {
+		if nb := x.near[e]; nb != nil && nb.paired(a, b) {
+			return true
 		}
 	}
 	return false
-}
-
-// firstShared returns the smallest key in both sorted lists.
-func firstShared(a, b []uint64) (uint64, bool) {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			return a[i], true
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return 0, false
 }
 
 // pairedBy reports whether rule r pairs records a and b, leaving the mode aside.
@@ -268,17 +306,16 @@ func (x *index) pairedBy(r int, a, b int32) bool {
 	if nb := x.near[r]; nb != nil {
 		return nb.paired(a, b)
 	}
-	return shareKey(x.recordKeys(r, a), x.recordKeys(r, b))
+	_, _, ok := x.shared(a, b, r)
+	return ok
 }
 
 // earlierPairs reports whether a rule before r pairs a and b.
 func (x *index) earlierPairs(r int, a, b int32) bool {
-	for e := 0; e < r; e++ {
-		if x.pairedBy(e, a, b) {
-			return true
-		}
+	if below, _, _ := x.shared(a, b, r); below {
+		return true
 	}
-	return false
+	return x.nearBefore(r, a, b)
 }
 
 // admitsNear reports whether Nearest rule r emits the pair (a neighbour b of record a)
@@ -301,13 +338,8 @@ func (x *index) admits(r int, key uint64, a, b int32) bool {
 	if x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b] {
 		return false
 	}
-	if x.earlierPairs(r, a, b) {
-		return false
-	}
-	if first, _ := firstShared(x.recordKeys(r, a), x.recordKeys(r, b)); first != key {
-		return false
-	}
-	return true
+	below, first, _ := x.shared(a, b, r)
+	return !below && first == key && !x.nearBefore(r, a, b)
 }
 
 const batchSize = 1024
@@ -342,7 +374,26 @@ func (ix *Index) Candidate(a, b int32) bool {
 	if a == b || (x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b]) {
 		return false
 	}
-	return x.earlierPairs(len(x.rules), a, b)
+	if len(x.recordKeys(a)) > 0 && len(x.recordKeys(b)) > 0 && shareKey(x.recordKeys(a), x.recordKeys(b)) {
+		return true
+	}
+	return x.nearBefore(len(x.rules), a, b)
+}
+
+// shareKey reports whether two sorted key lists intersect.
+func shareKey(a, b []uint64) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
 }
 
 // Pairs is NewIndex followed by Index.Pairs.

@@ -385,7 +385,7 @@ func (r Rule) describe(t *normalize.Table, i int, h uint64) string {
 				mh.WriteString(v)
 				mh.WriteByte(0)
 			}
-			if mh.Sum64() == h {
+			if tagKey(mh.Sum64(), 0) == tagKey(h, 0) { // h may carry a rule tag
 				return strings.Join(acc, "|")
 			}
 			return ""
