@@ -31,6 +31,7 @@
 //	-truth-file FILE     evaluate against record_id,true_id rows
 //	-model FILE          reuse the trained model in FILE if it exists, else save it there
 //	-problems FILE       values that could not be used
+//	-pairs FILE          the linked pairs of records from different sources
 //	-report FILE         the model report: one HTML page with charts
 //	-workers N           goroutines (default: all cores)
 //	-quiet               no progress line
@@ -53,6 +54,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -73,15 +75,21 @@ func main() {
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// flags returns the program's flag set and the flags it fills.
+func flags(stderr io.Writer) (*flag.FlagSet, *cli.Flags) {
 	fs := cli.NewFlagSet("dedupe", usage, stderr)
 	var f cli.Flags
 	f.Register(fs)
-	fs.StringVar(&f.Pairs, "pairs", "", "write the linked pairs across sources to `file`")
+	fs.StringVar(&f.Pairs, "pairs", "", "write the linked pairs of records from different sources to `file`")
+	return fs, &f
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, f := flags(stderr)
 	if code, stop := cli.Parse(fs, args); stop {
 		return code
 	}
-	if err := cli.Run(ctx, f, stdout, stderr); err != nil {
+	if err := cli.Run(ctx, *f, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "dedupe:", err)
 		return 1
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -344,4 +345,19 @@ func TestReport(t *testing.T) {
 			t.Errorf("report lacks %s", want)
 		}
 	}
+}
+
+// The package doc, which go doc shows, lists every flag.
+func TestDocListsEveryFlag(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(src[:bytes.Index(src, []byte("package main"))])
+	fs, _ := flags(&bytes.Buffer{})
+	fs.VisitAll(func(f *flag.Flag) {
+		if !strings.Contains(doc, "//\t-"+f.Name+" ") {
+			t.Errorf("the package doc does not list -%s", f.Name)
+		}
+	})
 }
