@@ -95,14 +95,7 @@ func TestOverlappingLocalIDs(t *testing.T) {
 		s := StudentSettings()
 		s.Mode = mode
 		roll := readSources(t, s, names, files)
-		l, err := New(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := l.Run(ctx, roll, RunOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		l, res := linkRoll(t, s, roll)
 		truth := make([]string, roll.Len())
 		for i := range truth {
 			truth[i] = truthOf[roll.Ref(i)]
@@ -264,15 +257,8 @@ func TestSharedIDsByRef(t *testing.T) {
 func TestReviewRoundTrip(t *testing.T) {
 	s := StudentSettings()
 	roll := readRoll(t, s, sampleRoll)
-	l, err := New(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, first := linkRoll(t, s, roll)
 	ctx := context.Background()
-	first, err := l.Run(ctx, roll, RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(first.Review) < 2 {
 		t.Fatalf("only %d review items: the test needs two", len(first.Review))
 	}
