@@ -14,29 +14,17 @@ import (
 
 var updateReport = flag.Bool("update-report", false, "rewrite testdata/report/golden.json")
 
-// reportRun links the sample roll with the saved model in testdata/report, so that the
-// report's data depends on the scoring and the roll, not on training.
+// reportRun links the sample roll with the student preset, trained on it.
 func reportRun(t *testing.T) (*Result, []string) {
 	t.Helper()
-	f, err := os.Open("testdata/report/model.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	l, err := Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roll := readRoll(t, l.Settings(), sampleRoll)
-	res, err := l.Run(context.Background(), roll, RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	roll := readRoll(t, StudentSettings(), sampleRoll)
+	_, res := linkRoll(t, StudentSettings(), roll)
 	return res, readTruth(t, sampleTruth, roll)
 }
 
-// TestReportGolden pins the report's data for the sample roll and a saved model. After a
-// deliberate change, rewrite it with go test ./match -run TestReportGolden -update-report.
+// TestReportGolden pins the report's data for the sample roll under the student preset:
+// a change to the preset, training or scoring shows here. After a deliberate change,
+// rewrite it with go test ./match -run TestReportGolden -update-report and read the diff.
 func TestReportGolden(t *testing.T) {
 	res, truth := reportRun(t)
 	rep, err := NewReport(context.Background(), res, ReportOptions{Truth: truth, Workers: 3})
