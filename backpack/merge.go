@@ -9,22 +9,52 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"github.com/studentlink/studentlink/normalize"
 )
 
-// Rule is a survivorship rule: which submitted value a demographic field shows.
+// Rule is a survivorship rule: which submitted value a demographic field shows. Each
+// rule is a list of criteria tried in order until one prefers a value; the submission
+// date, then the LEA and record ID in byte order, settle the rest, so the result never
+// depends on input order.
 type Rule string
 
 const (
-	// MostRecent shows the value of the latest submission (ties: the LEA, then the record
-	// ID, in byte order, so the result never depends on input order).
+	// MostRecent shows the value of the latest submission.
 	MostRecent Rule = "most_recent"
 	// SourcePriority shows the value from the first LEA in Survivorship.Priority that
 	// submitted one; LEAs not listed fall back to MostRecent among themselves.
 	SourcePriority Rule = "source_priority"
+	// MostFrequent shows the value the most LEAs agree with, then the latest. Values agree
+	// when they are the same (case, accents and punctuation aside: "SYBIL" and "Sybil") or
+	// one says less of the same thing: an initial of the other's word ("S" and "Sybil"),
+	// or its first parts ("2012" and "2012-03-04", "Mary" and "Mary Ann").
+	MostFrequent Rule = "most_frequent"
+	// MostComplete shows the most complete value — a full name over an initial ("Sybil"
+	// over "S."), both names over one, a full date over a year — then the latest.
+	MostComplete Rule = "most_complete"
+	// Consensus shows the value the most LEAs agree on, then the most complete, then the
+	// latest: a typo or an initial from one LEA does not override what two others agree
+	// on, however recent. It is the default for names and the birth date.
+	Consensus Rule = "consensus"
 )
 
-// Survivorship configures how demographics are chosen. The zero value is MostRecent for
-// every field.
+// criteria lists, per rule, the criteria it tries before recency.
+var criteria = map[Rule][]criterion{
+	MostRecent:     nil,
+	SourcePriority: {byPriority},
+	MostFrequent:   {byAgreement},
+	MostComplete:   {byCompleteness},
+	Consensus:      {byAgreement, byCompleteness},
+}
+
+// consensusFields take Consensus by default; the others MostRecent (a new address, a
+// corrected SSID).
+var consensusFields = []string{"first_name", "middle_name", "last_surname", "suffix", "birth_date"}
+
+// Survivorship configures how demographics are chosen. The zero value takes Consensus
+// for names and the birth date and MostRecent for the other fields.
 type Survivorship struct {
 	Default  Rule            `json:"default,omitempty"`
 	Fields   map[string]Rule `json:"fields,omitempty"` // per field name, overriding Default
@@ -34,11 +64,10 @@ type Survivorship struct {
 // Validate reports an unknown rule or field name.
 func (s Survivorship) Validate() error {
 	check := func(r Rule) error {
-		switch r {
-		case "", MostRecent, SourcePriority:
+		if _, ok := criteria[r]; ok || r == "" {
 			return nil
 		}
-		return fmt.Errorf("backpack: unknown survivorship rule %q", r)
+		return fmt.Errorf("backpack: unknown survivorship rule %q (rules: %s, %s, %s, %s, %s)", r, MostRecent, SourcePriority, MostFrequent, MostComplete, Consensus)
 	}
 	if err := check(s.Default); err != nil {
 		return err
@@ -58,10 +87,13 @@ func (s Survivorship) rule(field string) Rule {
 	if r, ok := s.Fields[field]; ok && r != "" {
 		return r
 	}
-	if s.Default == "" {
-		return MostRecent
+	switch {
+	case s.Default != "":
+		return s.Default
+	case slices.Contains(consensusFields, field):
+		return Consensus
 	}
-	return s.Default
+	return MostRecent
 }
 
 // DemographicFields are the demographic fields of a backpack, in display order.
@@ -114,12 +146,14 @@ type Candidate struct {
 }
 
 // Field is a demographic field of a backpack: the value shown, where it came from, the
-// rule that chose it, and every non-blank value submitted (the winner included).
+// rule that chose it and why (Reason: what set the value apart from the others), and
+// every non-blank value submitted (the winner included).
 type Field struct {
 	Name       string      `json:"name"`
 	Value      string      `json:"value"`
 	Source     Source      `json:"source,omitzero"`
 	Rule       Rule        `json:"rule,omitempty"`
+	Reason     string      `json:"reason,omitempty"`
 	Candidates []Candidate `json:"candidates,omitempty"`
 }
 
@@ -456,24 +490,23 @@ func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *C
 		field.Rule = ""
 		return field, nil
 	}
-	rank := func(src Source) int {
-		if field.Rule != SourcePriority {
-			return 0
-		}
-		if i := slices.Index(rules.Priority, src.LEA); i >= 0 {
-			return i
-		}
-		return len(rules.Priority)
-	}
-	// Strongest first: priority, then latest submission, then LEA and record for a total order.
+	ctx := criterionContext{priority: rules.Priority, leas: agreeingLEAs(field.Candidates)}
+	tried := criteria[field.Rule]
+	// Strongest first: the rule's criteria, then the latest submission, then LEA and
+	// record for a total order.
 	slices.SortStableFunc(field.Candidates, func(a, b Candidate) int {
+		for _, c := range tried {
+			if d := c.compare(ctx, a, b); d != 0 {
+				return d
+			}
+		}
 		return cmp.Or(
-			cmp.Compare(rank(a.Source), rank(b.Source)),
 			-compareSubmitted(a.Source.Submitted, b.Source.Submitted),
 			cmp.Compare(a.Source.LEA, b.Source.LEA),
 			cmp.Compare(a.Source.Record, b.Source.Record),
 		)
 	})
+	field.Reason = explainChoice(ctx, tried, field.Candidates)
 	field.Value, field.Source = field.Candidates[0].Value, field.Candidates[0].Source
 	distinct := map[string]bool{}
 	for _, c := range field.Candidates {
@@ -483,6 +516,143 @@ func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *C
 		return field, &Conflict{Field: f, Values: slices.Clone(field.Candidates)}
 	}
 	return field, nil
+}
+
+// criterionContext is what the criteria of one field know besides the two candidates.
+type criterionContext struct {
+	priority []string
+	// leas holds, by agreement key, the LEAs whose values agree with a value of that key.
+	leas map[string][]string
+}
+
+// criterion is one way to prefer a value: compare is negative when a is preferred, and
+// why says what set the winner apart from the runner-up.
+type criterion struct {
+	compare func(ctx criterionContext, a, b Candidate) int
+	why     func(ctx criterionContext, win, next Candidate) string
+}
+
+var (
+	byPriority = criterion{
+		compare: func(ctx criterionContext, a, b Candidate) int {
+			return cmp.Compare(priorityRank(ctx.priority, a.Source.LEA), priorityRank(ctx.priority, b.Source.LEA))
+		},
+		why: func(ctx criterionContext, win, next Candidate) string {
+			return fmt.Sprintf("LEA %s comes before LEA %s in the source priority", win.Source.LEA, next.Source.LEA)
+		},
+	}
+	byAgreement = criterion{
+		compare: func(ctx criterionContext, a, b Candidate) int {
+			return -cmp.Compare(len(ctx.leas[agreementKey(a.Value)]), len(ctx.leas[agreementKey(b.Value)]))
+		},
+		why: func(ctx criterionContext, win, next Candidate) string {
+			leas := ctx.leas[agreementKey(win.Value)]
+			return fmt.Sprintf("%d LEAs (%s) sent values that agree with %q; %d with %q", len(leas), strings.Join(leas, ", "), win.Value,
+				len(ctx.leas[agreementKey(next.Value)]), next.Value)
+		},
+	}
+	byCompleteness = criterion{
+		compare: func(ctx criterionContext, a, b Candidate) int {
+			return -cmp.Compare(completeness(a.Value), completeness(b.Value))
+		},
+		why: func(ctx criterionContext, win, next Candidate) string {
+			return fmt.Sprintf("%q is more complete than %q", win.Value, next.Value)
+		},
+	}
+)
+
+// priorityRank is an LEA's place in the priority list; unlisted LEAs come after all.
+func priorityRank(priority []string, lea string) int {
+	if i := slices.Index(priority, lea); i >= 0 {
+		return i
+	}
+	return len(priority)
+}
+
+// agreementKey is a value folded (case, accents and punctuation aside): values with the
+// same key are the same value.
+func agreementKey(v string) string { return normalize.Fold(v) }
+
+// agree reports whether two agreement keys say the same thing, one perhaps less of it:
+// word by word the same, or an initial of the other's word, for as many words as the
+// shorter has ("s" and "sybil", "2012" and "2012 03 04", "mary a" and "mary ann").
+func agree(a, b string) bool {
+	ta, tb := strings.Fields(a), strings.Fields(b)
+	if len(ta) > len(tb) {
+		ta, tb = tb, ta
+	}
+	if len(ta) == 0 {
+		return len(tb) == 0
+	}
+	for i, w := range ta {
+		x := tb[i]
+		if w != x && !(utf8.RuneCountInString(w) == 1 && strings.HasPrefix(x, w)) && !(utf8.RuneCountInString(x) == 1 && strings.HasPrefix(w, x)) {
+			return false
+		}
+	}
+	return true
+}
+
+// agreeingLEAs lists, by agreement key, the LEAs whose values agree with a value of that
+// key, each once, sorted.
+func agreeingLEAs(cands []Candidate) map[string][]string {
+	out := map[string][]string{}
+	for _, c := range cands {
+		k := agreementKey(c.Value)
+		if _, ok := out[k]; !ok {
+			out[k] = []string{}
+		}
+	}
+	for k := range out {
+		for _, c := range cands {
+			if agree(k, agreementKey(c.Value)) && !slices.Contains(out[k], c.Source.LEA) {
+				out[k] = append(out[k], c.Source.LEA)
+			}
+		}
+		slices.Sort(out[k])
+	}
+	return out
+}
+
+// completeness scores how much a value says: each word or number of two characters or
+// more counts 2, an initial 1. "Sybil" 2 > "S." 1; "Mary Ann" 4 > "Mary A" 3;
+// "2012-03-04" 6 > "2012" 2.
+func completeness(v string) int {
+	n := 0
+	for _, tok := range strings.Fields(normalize.Fold(v)) {
+		if utf8.RuneCountInString(tok) > 1 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// explainChoice says why the first of the sorted candidates is shown: the first
+// criterion that sets it apart from the best value that differs from it, or recency.
+func explainChoice(ctx criterionContext, tried []criterion, sorted []Candidate) string {
+	win := sorted[0]
+	next := -1
+	for k, c := range sorted[1:] {
+		if agreementKey(c.Value) != agreementKey(win.Value) {
+			next = k + 1
+			break
+		}
+	}
+	if next < 0 {
+		if len(ctx.leas) == 1 && len(sorted) > 1 {
+			return fmt.Sprintf("every submission agrees; shown as LEA %s last sent it (%s)", win.Source.LEA, win.Source.Submitted)
+		}
+		return fmt.Sprintf("the only value submitted (LEA %s)", win.Source.LEA)
+	}
+	for _, c := range tried {
+		if c.compare(ctx, win, sorted[next]) < 0 {
+			return c.why(ctx, win, sorted[next])
+		}
+	}
+	return fmt.Sprintf("LEA %s sent %q most recently (%s); %q came from LEA %s (%s)", win.Source.LEA, win.Value, win.Source.Submitted,
+		sorted[next].Value, sorted[next].Source.LEA, sorted[next].Source.Submitted)
 }
 
 // compareSubmitted orders submission dates and times as instants: a bare date is its

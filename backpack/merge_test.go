@@ -1,6 +1,7 @@
 package backpack_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -59,12 +60,12 @@ func TestSurvivorship(t *testing.T) {
 		rules backpack.Survivorship
 		want  map[string]shown
 	}{
-		{"zero value is most recent", backpack.Survivorship{}, map[string]shown{
-			"first_name":   {"Anne", "B/1", backpack.MostRecent},
-			"middle_name":  {"M", "B/1", backpack.MostRecent},
-			"last_surname": {"Berg", "B/1", backpack.MostRecent},
-			"birth_date":   {"2010-01-01", "B/1", backpack.MostRecent},
-			"sex":          {"Female", "A/1", backpack.MostRecent}, // only A sent one: blanks never win
+		{"zero value: consensus for names and birth date, else most recent", backpack.Survivorship{}, map[string]shown{
+			"first_name":   {"Anne", "B/1", backpack.Consensus}, // no two agree, all complete: the latest
+			"middle_name":  {"M", "B/1", backpack.Consensus},
+			"last_surname": {"Berg", "B/1", backpack.Consensus},
+			"birth_date":   {"2010-01-01", "B/1", backpack.Consensus}, // A and B agree; B is later
+			"sex":          {"Female", "A/1", backpack.MostRecent},    // only A sent one: blanks never win
 			"ssid":         {"42", "C/1", backpack.MostRecent},
 			"suffix":       {"", "", ""},
 		}},
@@ -89,7 +90,7 @@ func TestSurvivorship(t *testing.T) {
 		{"per-field override of the default", backpack.Survivorship{
 			Fields: map[string]backpack.Rule{"first_name": backpack.SourcePriority}, Priority: []string{"C"}}, map[string]shown{
 			"first_name":   {"Annie", "C/1", backpack.SourcePriority},
-			"last_surname": {"Berg", "B/1", backpack.MostRecent},
+			"last_surname": {"Berg", "B/1", backpack.Consensus},
 		}},
 		{"per-field most recent under a priority default", backpack.Survivorship{Default: backpack.SourcePriority,
 			Fields: map[string]backpack.Rule{"last_surname": backpack.MostRecent}, Priority: []string{"C"}}, map[string]shown{
@@ -554,5 +555,95 @@ func TestMostRecentTimes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// threeLEAs is one student as LEAs A (2021), B (2022) and C (2023, the latest) sent them,
+// each set function filling one LEA's record.
+func threeLEAs(t *testing.T, set ...func(*backpack.StudentRecord)) *backpack.Store {
+	t.Helper()
+	var subs []*backpack.Submission
+	for k, lea := range []string{"A", "B", "C"} {
+		subs = append(subs, &backpack.Submission{LEA: lea, Students: []backpack.StudentRecord{person(lea, "1", fmt.Sprintf("202%d-01-01", k+1), set[k])}})
+	}
+	s, err := backpack.NewStore(subs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Two LEAs agree on "Sybil"; a third, more recent, sends "S": the backpack keeps Sybil and
+// says why. A typo from the latest LEA does not override what two others agree on, and a
+// full birth date is kept over a year.
+func TestSurvivorshipKeepsWhatLEAsAgreeOn(t *testing.T) {
+	s := threeLEAs(t,
+		func(r *backpack.StudentRecord) {
+			r.FirstName, r.MiddleName, r.LastSurname, r.BirthDate = "Gabriela", "Sybil", "Salazar-Chávez", "2012-03-04"
+		},
+		func(r *backpack.StudentRecord) {
+			r.FirstName, r.MiddleName, r.LastSurname, r.BirthDate = "GABRIELA", "Sybil", "Salazar-Chavez", "2012"
+		},
+		func(r *backpack.StudentRecord) {
+			r.FirstName, r.MiddleName, r.LastSurname, r.BirthDate = "gaby", "S", "Saalzar-Chávez", "2012"
+		},
+	)
+	tests := []struct {
+		rules                backpack.Survivorship
+		field, want, wantLEA string
+		wantRule             backpack.Rule
+		wantReason           string
+	}{
+		// "S" is an initial of Sybil: all three agree, and Sybil says more.
+		{backpack.Survivorship{}, "middle_name", "Sybil", "B", backpack.Consensus, `"Sybil" is more complete than "S"`},
+		{backpack.Survivorship{}, "first_name", "GABRIELA", "B", backpack.Consensus, `2 LEAs (A, B) sent values that agree with "GABRIELA"; 1 with "gaby"`},
+		{backpack.Survivorship{}, "last_surname", "Salazar-Chavez", "B", backpack.Consensus, `2 LEAs (A, B) sent values that agree with "Salazar-Chavez"; 1 with "Saalzar-Chávez"`},
+		// The year agrees with the full date, which says more.
+		{backpack.Survivorship{}, "birth_date", "2012-03-04", "A", backpack.Consensus, `"2012-03-04" is more complete than "2012"`},
+		{backpack.Survivorship{Default: backpack.MostComplete}, "middle_name", "Sybil", "B", backpack.MostComplete, `"Sybil" is more complete than "S"`},
+		// Most frequent alone: Sybil and S agree with all three; the latest of them wins.
+		{backpack.Survivorship{Default: backpack.MostFrequent}, "middle_name", "S", "C", backpack.MostFrequent, `LEA C sent "S" most recently (2023-01-01); "Sybil" came from LEA B (2022-01-01)`},
+		{backpack.Survivorship{Default: backpack.MostFrequent}, "last_surname", "Salazar-Chavez", "B", backpack.MostFrequent, `2 LEAs (A, B) sent values that agree with "Salazar-Chavez"; 1 with "Saalzar-Chávez"`},
+		{backpack.Survivorship{Default: backpack.MostRecent}, "middle_name", "S", "C", backpack.MostRecent, `LEA C sent "S" most recently (2023-01-01); "Sybil" came from LEA B (2022-01-01)`},
+		{backpack.Survivorship{Default: backpack.SourcePriority, Priority: []string{"C"}}, "middle_name", "S", "C", backpack.SourcePriority, "LEA C comes before LEA B in the source priority"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s %s", tt.field, tt.wantRule), func(t *testing.T) {
+			b, err := s.Build("S1", abc, tt.rules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := field(b, tt.field)
+			if f.Value != tt.want || f.Source.LEA != tt.wantLEA || f.Rule != tt.wantRule || f.Reason != tt.wantReason {
+				t.Errorf("%s = %q from %s by %s because %q; want %q from %s by %s because %q",
+					tt.field, f.Value, f.Source.LEA, f.Rule, f.Reason, tt.want, tt.wantLEA, tt.wantRule, tt.wantReason)
+			}
+			if len(f.Candidates) != 3 {
+				t.Errorf("%d candidates kept, want all 3", len(f.Candidates))
+			}
+		})
+	}
+	if err := (backpack.Survivorship{Default: "loudest"}).Validate(); err == nil || !strings.Contains(err.Error(), "consensus") {
+		t.Errorf("unknown rule: err = %v", err)
+	}
+}
+
+// Completeness counts words and numbers, an initial half.
+func TestSurvivorshipMostComplete(t *testing.T) {
+	s := threeLEAs(t,
+		func(r *backpack.StudentRecord) { r.FirstName = "Mary Ann" },
+		func(r *backpack.StudentRecord) { r.FirstName = "Mary A." },
+		func(r *backpack.StudentRecord) { r.FirstName = "Mary" },
+	)
+	b, err := s.Build("S1", abc, backpack.Survivorship{Default: backpack.MostComplete})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, c := range field(b, "first_name").Candidates {
+		order = append(order, c.Value)
+	}
+	if d := cmp.Diff([]string{"Mary Ann", "Mary A.", "Mary"}, order); d != "" {
+		t.Errorf("candidates, most complete first (-want +got):\n%s", d)
 	}
 }

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -24,12 +25,53 @@ func (c IDChange) String() string {
 	return fmt.Sprintf("%s: %s → %s", c.Kind, strings.Join(c.Earlier, ", "), strings.Join(c.Now, ", "))
 }
 
+// studentIDs gives each of the n clusters of a roll's records its student ID
+// (assignStudentIDs), reading each record's earlier student ID from earlier: keyed by
+// RecordRef.Key, or by the record ID alone when no other source uses the ID.
+func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) ([]string, []IDChange, error) {
+	old := make([]string, roll.Len())
+	lowest := make([]int32, n)
+	for c := range lowest {
+		lowest[c] = -1
+	}
+	for i := range roll.Len() {
+		ref := roll.Ref(i)
+		id, ok := earlier[ref.Key()]
+		if !ok {
+			if id, ok = earlier[ref.ID]; ok && roll.SharedID(i) {
+				return nil, nil, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
+					ref.ID, strings.Join(roll.sourcesOf(ref.ID), ", "))
+			}
+		}
+		old[i] = id
+		if l := lowest[label[i]]; l < 0 || compareRefs(roll, int32(i), l) < 0 {
+			lowest[label[i]] = int32(i)
+		}
+	}
+	names := make([]string, n)
+	for c, i := range lowest {
+		names[c] = roll.IDs[i]
+		if roll.SharedID(int(i)) {
+			names[c] = roll.Ref(int(i)).Key()
+		}
+	}
+	ids, changes := assignStudentIDs(old, label, names, earlier)
+	return ids, changes, nil
+}
+
+// compareRefs orders records by ID, then source name.
+func compareRefs(roll *Roll, a, b int32) int {
+	return cmp.Or(strings.Compare(roll.IDs[a], roll.IDs[b]), strings.Compare(roll.Sources[roll.Source[a]], roll.Sources[roll.Source[b]]))
+}
+
 // assignStudentIDs gives each cluster a student ID. A cluster keeps the earlier ID that
 // most of its records carried, unless a cluster holding more of that ID's records claims
-// it first; every other cluster gets a new ID derived from its lowest record ID, so the
-// same input gives the same IDs whatever its order. lowest[c] is cluster c's lowest record
-// ID; earlier maps record IDs to the student IDs of an earlier run (nil if none).
-func assignStudentIDs(recordIDs []string, label []int32, lowest []string, earlier map[string]string) ([]string, []IDChange) {
+// it first; every other cluster gets a new ID derived from its lowest record's name, so
+// the same input gives the same IDs whatever its order. earlier[r] is record r's student
+// ID in an earlier run ("" if none); lowest[c] names cluster c's lowest record (its ID,
+// with its source when another source uses the ID). No ID in issued (the earlier run's,
+// records gone since included) is given to a new student.
+func assignStudentIDs(earlier []string, label []int32, lowest []string, issued map[string]string) ([]string, []IDChange) {
 	nc := len(lowest)
 	ids := make([]string, nc)
 	type claim struct {
@@ -38,11 +80,14 @@ func assignStudentIDs(recordIDs []string, label []int32, lowest []string, earlie
 		records int
 	}
 	counts := map[claim]int{}
-	clustersOf := map[string][]int32{} // earlier ID → clusters now holding its records
-	idsIn := make([][]string, nc)      // cluster → earlier IDs among its records
-	for r, rid := range recordIDs {
-		old, ok := earlier[rid]
-		if !ok || old == "" {
+	clustersOf := map[string][]int32{}              // earlier ID → clusters now holding its records
+	idsIn := make([][]string, nc)                   // cluster → earlier IDs among its records
+	used := make(map[string]bool, len(issued)/2+nc) // never reissue an earlier ID to a different student
+	for _, old := range issued {
+		used[old] = true
+	}
+	for r, old := range earlier {
+		if old == "" {
 			continue
 		}
 		c := label[r]
@@ -67,10 +112,6 @@ func assignStudentIDs(recordIDs []string, label []int32, lowest []string, earlie
 		}
 		return int(a.cluster - b.cluster)
 	})
-	used := make(map[string]bool, len(earlier)/2+nc)
-	for _, old := range earlier {
-		used[old] = true // never reissue an earlier ID to a different student
-	}
 	taken := map[string]bool{}
 	for _, c := range claims {
 		if ids[c.cluster] == "" && !taken[c.id] {
@@ -114,9 +155,9 @@ func assignStudentIDs(recordIDs []string, label []int32, lowest []string, earlie
 	return ids, changes
 }
 
-// newStudentID derives a student ID from a cluster's lowest record ID.
-func newStudentID(lowestRecordID string) string {
-	sum := sha256.Sum256([]byte(lowestRecordID))
+// newStudentID derives a student ID from the name of a cluster's lowest record.
+func newStudentID(lowest string) string {
+	sum := sha256.Sum256([]byte(lowest))
 	return "S" + hex.EncodeToString(sum[:6])
 }
 

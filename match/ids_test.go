@@ -50,7 +50,7 @@ func TestAssignStudentIDs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			lowest := lowestPerCluster(records, tt.label)
-			got, changes := assignStudentIDs(records, tt.label, lowest, tt.earlier)
+			got, changes := assignStudentIDs(earlierOf(records, tt.earlier), tt.label, lowest, tt.earlier)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("IDs (-want +got):\n%s", diff)
 			}
@@ -66,10 +66,19 @@ func TestNewStudentIDNeverReusesEarlier(t *testing.T) {
 	// take it.
 	records := []string{"r1", "r2"}
 	earlier := map[string]string{"r2": newStudentID("r1")}
-	got, _ := assignStudentIDs(records, []int32{0, 1}, []string{"r1", "r2"}, earlier)
+	got, _ := assignStudentIDs(earlierOf(records, earlier), []int32{0, 1}, []string{"r1", "r2"}, earlier)
 	if got[1] != newStudentID("r1") || got[0] == got[1] {
 		t.Errorf("IDs = %v: the earlier ID must stay with r2 and r1 needs another", got)
 	}
+}
+
+// earlierOf lists each record's earlier student ID.
+func earlierOf(records []string, earlier map[string]string) []string {
+	out := make([]string, len(records))
+	for r, id := range records {
+		out[r] = earlier[id]
+	}
+	return out
 }
 
 func sortedPair(a, b string) []string {

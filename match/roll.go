@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/normalize"
@@ -29,7 +31,9 @@ type Roll struct {
 	// Sources names each source (a file name, an LEA); Source[i] indexes it.
 	Sources []string
 	Source  []int32
-	// IDs are the record IDs, unique across the roll.
+	// IDs are the record IDs. An ID is unique within its source; two sources (LEAs that
+	// number their students independently) may use the same one: a record is named by
+	// its source and ID (Ref).
 	IDs []string
 	// Lines are the 1-based line numbers of the records in their source.
 	Lines []int32
@@ -41,8 +45,34 @@ type Roll struct {
 	columns  []Column
 	// roleFields[s][role] lists the field indexes of source s that feed a role.
 	roleFields []map[normalize.Role][]int
-	extras     []string
-	byID       map[string]int32
+	// uses[s] says what each column of source s's header fills.
+	uses   [][]ColumnUse
+	extras []string
+	// byRef finds a record by source and ID; byID by ID alone, -1 when several sources
+	// use the ID.
+	byRef map[recordKey]int32
+	byID  map[string]int32
+}
+
+// recordKey is a record's identity within a roll: its source's index and its ID.
+type recordKey struct {
+	source int32
+	id     string
+}
+
+// RecordRef names a record by its source and its ID there. Source "" names the record
+// with that ID when only one source uses the ID.
+type RecordRef struct {
+	Source string `json:"source,omitempty"`
+	ID     string `json:"id"`
+}
+
+// String writes the ref as the ID alone, or ID@source when the source is named.
+func (r RecordRef) String() string {
+	if r.Source == "" {
+		return r.ID
+	}
+	return r.ID + "@" + r.Source
 }
 
 // NewRoll returns an empty roll whose records have their ID in idColumn and their other
@@ -52,7 +82,7 @@ func NewRoll(idColumn string, columns []Column) (*Roll, error) {
 		return nil, errors.New("match: no record ID column given")
 	}
 	seen := map[string]bool{idColumn: true}
-	r := &Roll{idColumn: idColumn, byID: map[string]int32{}}
+	r := &Roll{idColumn: idColumn, byRef: map[recordKey]int32{}, byID: map[string]int32{}}
 	for _, c := range columns {
 		if c.Name == "" {
 			return nil, fmt.Errorf("match: a column mapped to role %q has no name", c.Role)
@@ -89,109 +119,254 @@ func (r *Roll) Len() int { return len(r.IDs) }
 // ExtraNames returns the names of the extra columns, in the order of Record.Extra.
 func (r *Roll) ExtraNames() []string { return r.extras }
 
-// Index returns the index of the record with the given ID.
+// Index returns the index of the record with the given ID. ok is false when no record
+// has the ID, and when records of several sources do: Find names a record by source too.
 func (r *Roll) Index(id string) (int, bool) {
 	i, ok := r.byID[id]
-	return int(i), ok
+	return int(i), ok && i >= 0
 }
 
-// ReadCSVFile reads a CSV file into the roll as a new source named after the file.
+// Key returns the ref as one string, the key of a record in RunOptions.EarlierIDs: the ID
+// when Source is "", else the source and the ID joined by a NUL byte (which no source
+// name holds).
+func (r RecordRef) Key() string {
+	if r.Source == "" {
+		return r.ID
+	}
+	return r.Source + "\x00" + r.ID
+}
+
+// Find returns the index of the record ref names. A ref without a source finds the
+// record with that ID when one source alone uses it; the error says which sources share
+// an ID, or that no record has it.
+func (r *Roll) Find(ref RecordRef) (int, error) {
+	i, err := r.find(ref)
+	if err != nil {
+		return 0, fmt.Errorf("match: %w", err)
+	}
+	return i, nil
+}
+
+// find is Find with errors that do not name the package, for wrapping.
+func (r *Roll) find(ref RecordRef) (int, error) {
+	if ref.Source == "" {
+		i, ok := r.byID[ref.ID]
+		switch {
+		case !ok:
+			return 0, fmt.Errorf("record %q is not in the roll", ref.ID)
+		case i < 0:
+			return 0, fmt.Errorf("record ID %q is used by several sources (%s): name the source", ref.ID, strings.Join(r.sourcesOf(ref.ID), ", "))
+		}
+		return int(i), nil
+	}
+	s := slices.Index(r.Sources, ref.Source)
+	if s < 0 {
+		return 0, fmt.Errorf("record %q: no source %q in the roll (sources: %s)", ref.ID, ref.Source, strings.Join(r.Sources, ", "))
+	}
+	i, ok := r.byRef[recordKey{int32(s), ref.ID}]
+	if !ok {
+		return 0, fmt.Errorf("record %q is not in source %s", ref.ID, ref.Source)
+	}
+	return int(i), nil
+}
+
+// sourcesOf lists the sources holding a record with the ID.
+func (r *Roll) sourcesOf(id string) []string {
+	var out []string
+	for s, name := range r.Sources {
+		if _, ok := r.byRef[recordKey{int32(s), id}]; ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Ref returns record i's source and ID.
+func (r *Roll) Ref(i int) RecordRef {
+	return RecordRef{Source: r.Sources[r.Source[i]], ID: r.IDs[i]}
+}
+
+// SharedID reports whether record i's ID is also used by a record of another source.
+func (r *Roll) SharedID(i int) bool { return r.byID[r.IDs[i]] < 0 }
+
+// ReadCSVFile reads a CSV file into the roll as a new source named after the file (see
+// ReadCSV).
 func (r *Roll) ReadCSVFile(path string) error {
+	_, err := r.ReadFile(path, ReadOptions{})
+	return err
+}
+
+// ReadCSV reads UTF-8 CSV records with a header row into the roll as a new source, and
+// stops at the first broken row (see Read).
+func (r *Roll) ReadCSV(source string, in io.Reader) error {
+	_, err := r.Read(source, in, ReadOptions{})
+	return err
+}
+
+// ReadOptions say how to read a CSV source.
+type ReadOptions struct {
+	// Encoding is the input's text encoding, one of Encodings: "" reads UTF-8, or UTF-16
+	// when the input starts with a UTF-16 byte-order mark.
+	Encoding string
+	// Reject, when set, is given each broken row — the wrong number of fields, bad
+	// quoting, text that is not valid in the encoding, an empty record ID, an ID the
+	// source already used — and reading goes on. When nil, such a row stops the read
+	// with an error naming the source, line and column; rows before it are kept.
+	Reject func(Rejected)
+}
+
+// Rejected is a row set aside by Read: where it is and why.
+type Rejected struct {
+	Source string
+	// Line is the row's first line in its source; EndLine its last (the same unless a
+	// quoted field spans lines).
+	Line, EndLine int
+	Reason        string
+}
+
+// ReadCount counts a source's data rows: every row read is kept or rejected, but for the
+// row that stopped a read.
+type ReadCount struct {
+	Read, Kept, Rejected int
+}
+
+// ReadFile reads a CSV file into the roll as a new source named after the file (see
+// Read).
+func (r *Roll) ReadFile(path string, opt ReadOptions) (ReadCount, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("match: %w", err)
+		return ReadCount{}, fmt.Errorf("match: %w", err)
 	}
 	defer f.Close()
-	return r.ReadCSV(path, f)
+	return r.Read(path, f, opt)
 }
 
-// ReadCSV reads CSV records with a header row into the roll as a new source. Columns may
-// come in any order; columns no role names are kept and ignored; leading spaces of fields
-// are trimmed. A row with the wrong number of fields, invalid UTF-8, a missing or
-// duplicate record ID, or a header without a required column stops the read with an error
-// naming the source, line and column; records read before it are kept.
-func (r *Roll) ReadCSV(source string, in io.Reader) error {
-	cr := csv.NewReader(in)
+// Read reads CSV records with a header row into the roll as a new source. Columns may
+// come in any order and are matched to the settings' columns by name, by name with case,
+// spaces and punctuation aside ("Last_Name" for last_name), or by a name districts use
+// for the role ("DOB" for a birth date); other columns are kept and ignored (Header says
+// which was which). Spaces around fields are trimmed. A header without a required column
+// stops the read with an error that shows the header; a broken row stops it too, or goes
+// to opt.Reject (see ReadOptions). Records read before an error are kept.
+func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, error) {
+	var n ReadCount
+	if err := r.checkSource(source); err != nil {
+		return n, err
+	}
+	text, err := decode(in, opt.Encoding)
+	if err != nil {
+		return n, fmt.Errorf("match: %s: %w", source, err)
+	}
+	cr := csv.NewReader(text)
 	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err == io.EOF {
-		return fmt.Errorf("match: %s: empty input, no header row", source)
+		return n, fmt.Errorf("match: %s: empty input, no header row", source)
 	}
 	if err != nil {
-		return fmt.Errorf("match: %s: %w", source, err)
+		return n, fmt.Errorf("match: %s: header: %w", source, err)
 	}
 	header = trimFields(header)
 	for c, h := range header {
 		if !utf8.ValidString(h) {
-			return fmt.Errorf("match: %s:1: column %d: header is not valid UTF-8", source, c+1)
+			return n, fmt.Errorf("match: %s:1: column %d: header is not valid UTF-8%s", source, c+1, encodingHint(opt.Encoding))
 		}
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
-	pos := map[string]int{}
-	for c, h := range header {
-		if _, dup := pos[h]; dup {
-			return fmt.Errorf("match: %s:1: column %q appears twice in the header", source, h)
-		}
-		pos[h] = c
-	}
-	idField, ok := pos[r.idColumn]
-	if !ok {
-		return fmt.Errorf("match: %s:1: required column %q is missing from the header", source, r.idColumn)
+	res, err := resolveHeader(header, r.idColumn, r.columns)
+	if err != nil {
+		return n, fmt.Errorf("match: %s:1: %w", source, err)
 	}
 	fields := map[normalize.Role][]int{}
-	for _, c := range r.columns {
-		f, ok := pos[c.Name]
-		if !ok {
-			if c.Optional {
-				continue
-			}
-			return fmt.Errorf("match: %s:1: required column %q (%s) is missing from the header", source, c.Name, c.Role)
+	for k, c := range r.columns {
+		if f := res.field[k]; f >= 0 {
+			fields[c.Role] = append(fields[c.Role], f)
 		}
-		fields[c.Role] = append(fields[c.Role], f)
 	}
 	s := int32(len(r.Sources))
 	r.Sources = append(r.Sources, source)
 	r.Headers = append(r.Headers, header)
+	r.uses = append(r.uses, res.uses)
 	r.roleFields = append(r.roleFields, fields)
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
-			return nil
+			return n, nil
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return fmt.Errorf("match: %s: %w", source, err)
+		n.Read++
+		line, end, why := r.checkRow(cr, row, err, s, res.id, opt.Encoding)
+		if why != "" {
+			if opt.Reject == nil {
+				return n, fmt.Errorf("match: %s:%d: %s", source, line, why)
 			}
-			if pe.Err == csv.ErrFieldCount {
-				return fmt.Errorf("match: %s:%d: %d fields, want %d as in the header", source, pe.StartLine, len(row), len(header))
-			}
-			return fmt.Errorf("match: %s:%d: column %d: %v", source, pe.Line, pe.Column, pe.Err)
+			n.Rejected++
+			opt.Reject(Rejected{Source: source, Line: line, EndLine: end, Reason: why})
+			continue
 		}
-		line, _ := cr.FieldPos(0)
-		row = trimFields(row)
-		for c, v := range row {
-			if !utf8.ValidString(v) {
-				return fmt.Errorf("match: %s:%d: column %q: value is not valid UTF-8", source, line, header[c])
-			}
+		n.Kept++
+		id := row[res.id]
+		i := int32(len(r.IDs))
+		r.byRef[recordKey{s, id}] = i
+		if _, used := r.byID[id]; used {
+			i = -1 // another source uses the ID
 		}
-		id := row[idField]
-		if id == "" {
-			return fmt.Errorf("match: %s:%d: column %q: empty record ID", source, line, r.idColumn)
-		}
-		if prev, dup := r.byID[id]; dup {
-			return fmt.Errorf("match: %s:%d: column %q: record ID %q already used at %s:%d",
-				source, line, r.idColumn, id, r.Sources[r.Source[prev]], r.Lines[prev])
-		}
-		r.byID[id] = int32(len(r.IDs))
+		r.byID[id] = i
 		r.IDs = append(r.IDs, id)
 		r.Source = append(r.Source, s)
 		r.Lines = append(r.Lines, int32(line))
 		r.Rows = append(r.Rows, row)
 	}
+}
+
+// checkRow says what is wrong with a row of source s as the CSV reader returned it (with
+// err), "" if nothing, and its first and last lines; it trims the row's fields in place.
+func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idField int, encoding string) (line, end int, why string) {
+	if err != nil {
+		var pe *csv.ParseError
+		if !errors.As(err, &pe) {
+			return 0, 0, err.Error()
+		}
+		if pe.Err == csv.ErrFieldCount {
+			return pe.StartLine, pe.Line, fmt.Sprintf("%d fields, want %d as in the header", len(row), len(r.Headers[s]))
+		}
+		if pe.Line > pe.StartLine {
+			return pe.StartLine, pe.Line, fmt.Sprintf("%v at line %d, column %d (a quoted field runs on from line %d)", pe.Err, pe.Line, pe.Column, pe.StartLine)
+		}
+		return pe.StartLine, pe.Line, fmt.Sprintf("column %d: %v", pe.Column, pe.Err)
+	}
+	line, _ = cr.FieldPos(0)
+	end, _ = cr.FieldPos(len(row) - 1)
+	header := r.Headers[s]
+	row = trimFields(row)
+	for c, v := range row {
+		if !utf8.ValidString(v) {
+			return line, end, fmt.Sprintf("column %q: value is not valid UTF-8%s", header[c], encodingHint(encoding))
+		}
+	}
+	id := row[idField]
+	if id == "" {
+		return line, end, fmt.Sprintf("column %q: empty record ID", header[idField])
+	}
+	if prev, dup := r.byRef[recordKey{s, id}]; dup {
+		return line, end, fmt.Sprintf("column %q: record ID %q already used at %s:%d", header[idField], id, r.Sources[s], r.Lines[prev])
+	}
+	return line, end, ""
+}
+
+// checkSource refuses a source name that is empty, holds a control character, or names
+// a source already read: records are named by source and ID.
+func (r *Roll) checkSource(source string) error {
+	switch {
+	case source == "":
+		return errors.New("match: a source needs a name")
+	case strings.ContainsFunc(source, unicode.IsControl):
+		return fmt.Errorf("match: source name %q holds a control character", source)
+	case slices.Contains(r.Sources, source):
+		return fmt.Errorf("match: source %q is already in the roll", source)
+	}
+	return nil
 }
 
 // trimFields trims trailing spaces (csv trims only leading ones) in place.
@@ -224,15 +399,44 @@ func (r *Roll) Value(i int, role normalize.Role) string {
 	return b.String()
 }
 
-// Column returns record i's value in the named column of its source, or "" when the
-// source has no such column.
+// Column returns record i's value in the named column of its source: the column that
+// fills the settings column of that name (whatever the file calls it), else the column
+// the header names so; "" when the source has neither.
 func (r *Roll) Column(i int, name string) string {
-	for c, h := range r.Headers[r.Source[i]] {
-		if h == name {
-			return r.Rows[i][c]
-		}
+	if f := r.field(int(r.Source[i]), name); f >= 0 {
+		return r.Rows[i][f]
 	}
 	return ""
+}
+
+// field returns the index of source s's column that fills the settings column name, or
+// else bears the name, or -1.
+func (r *Roll) field(s int, name string) int {
+	exact := -1
+	for c, u := range r.uses[s] {
+		if u.Column == name {
+			return c
+		}
+		if u.Header == name && exact < 0 {
+			exact = c
+		}
+	}
+	return exact
+}
+
+// Header says what the roll made of each column of source s's header: the settings
+// column it fills and how it matched, or nothing for a column ignored.
+func (r *Roll) Header(s int) []ColumnUse { return slices.Clone(r.uses[s]) }
+
+// Missing lists the settings columns source s's header does not have.
+func (r *Roll) Missing(s int) []Column {
+	var out []Column
+	for _, c := range r.columns {
+		if !slices.ContainsFunc(r.uses[s], func(u ColumnUse) bool { return u.Column == c.Name }) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Record returns record i's values by role, for normalize.

@@ -1,11 +1,15 @@
 package match
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/normalize"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 func testColumns() []Column {
@@ -62,7 +66,7 @@ func TestRollReadCSVErrors(t *testing.T) {
 		{"empty", "", "empty input"},
 		{"no id column", "first,last\nA,B\n", `required column "id"`},
 		{"missing required", "id,first\n1,A\n", `required column "last"`},
-		{"duplicate header", "id,first,last,last\n1,A,B,C\n", `column "last" appears twice`},
+		{"duplicate header", "id,first,last,last\n1,A,B,C\n", `columns "last" and "last" could both be "last"`},
 		{"field count", "id,first,last\n1,A,B\n2,A\n", "in.csv:3: 2 fields, want 3"},
 		{"empty id", "id,first,last\n,A,B\n", "in.csv:2: column \"id\": empty record ID"},
 		{"duplicate id", "id,first,last\n1,A,B\n1,C,D\n", `record ID "1" already used at in.csv:2`},
@@ -100,4 +104,337 @@ func TestSplitOtherNames(t *testing.T) {
 	if d := cmp.Diff([]string{"Bill Smith", "William Smith", "Will"}, got); d != "" {
 		t.Error(d)
 	}
+}
+
+func TestRollSharedIDs(t *testing.T) {
+	r, err := NewRoll("id", testColumns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []struct{ name, text string }{
+		{"lea1.csv", "id,first,last\n1001,Ana,Lopez\n1002,Ben,Cruz\n"},
+		{"lea2.csv", "id,first,last\n1001,Cy,Diaz\n2002,Dee,Ito\n"},
+	} {
+		if err := r.ReadCSV(src.name, strings.NewReader(src.text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := r.Index("1001"); ok {
+		t.Error("Index(1001) found a record, but two sources use the ID")
+	}
+	if i, ok := r.Index("2002"); !ok || i != 3 {
+		t.Errorf("Index(2002) = %d, %v; want 3, true", i, ok)
+	}
+	tests := []struct {
+		ref     RecordRef
+		want    int
+		wantErr string
+	}{
+		{RecordRef{Source: "lea1.csv", ID: "1001"}, 0, ""},
+		{RecordRef{Source: "lea2.csv", ID: "1001"}, 2, ""},
+		{RecordRef{ID: "1002"}, 1, ""},
+		{RecordRef{ID: "1001"}, 0, `record ID "1001" is used by several sources (lea1.csv, lea2.csv)`},
+		{RecordRef{Source: "lea2.csv", ID: "1002"}, 0, `record "1002" is not in source lea2.csv`},
+		{RecordRef{Source: "lea3.csv", ID: "1002"}, 0, `no source "lea3.csv"`},
+		{RecordRef{ID: "9"}, 0, `record "9" is not in the roll`},
+	}
+	for _, tt := range tests {
+		got, err := r.Find(tt.ref)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Find(%v) err = %v, want %q", tt.ref, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("Find(%v) = %d, %v; want %d", tt.ref, got, err, tt.want)
+		}
+	}
+	if !r.SharedID(0) || !r.SharedID(2) || r.SharedID(1) {
+		t.Errorf("SharedID = %v %v %v, want true true false", r.SharedID(0), r.SharedID(2), r.SharedID(1))
+	}
+	if err := r.ReadCSV("lea1.csv", strings.NewReader("id,first,last\n9,A,B\n")); err == nil || !strings.Contains(err.Error(), "already in the roll") {
+		t.Errorf("reading a source twice: err = %v", err)
+	}
+}
+
+func TestRollHeaderAliases(t *testing.T) {
+	r, err := StudentSettings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "RECORD_ID,Last_Name,FirstName,Middle Name,DOB,Gender,SSID,District,School,Grade,Street Address,City,PostalCode,Notes\n" +
+		"r1,Garcia,Ana,María,2012-03-04,F,1234567890,1,101,3,12 Main St,Provo,84601,new\n"
+	if err := r.ReadCSV("district.csv", strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	want := normalize.Record{Given: "Ana", Middle: "María", Family: "Garcia", BirthDate: "2012-03-04", Sex: "F", SSID: "1234567890",
+		LEA: "1", School: "101", Grade: "3", Address: "12 Main St", City: "Provo", Zip: "84601", Extra: []string{""}}
+	if d := cmp.Diff(want, r.Record(0)); d != "" {
+		t.Errorf("record (-want +got):\n%s", d)
+	}
+	wantUses := []ColumnUse{
+		{Header: "RECORD_ID", Column: "record_id", How: "name"},
+		{Header: "Last_Name", Column: "last_name", Role: normalize.RoleFamily, How: "name"},
+		{Header: "FirstName", Column: "first_name", Role: normalize.RoleGiven, How: "name"},
+		{Header: "Middle Name", Column: "middle_name", Role: normalize.RoleMiddle, How: "name"},
+		{Header: "DOB", Column: "birth_date", Role: normalize.RoleBirthDate, How: "alias"},
+		{Header: "Gender", Column: "sex", Role: normalize.RoleSex, How: "alias"},
+		{Header: "SSID", Column: "ssid", Role: normalize.RoleSSID, How: "name"},
+		{Header: "District", Column: "lea_id", Role: normalize.RoleLEA, How: "alias"},
+		{Header: "School", Column: "school_id", Role: normalize.RoleSchool, How: "alias"},
+		{Header: "Grade", Column: "grade_level", Role: normalize.RoleGrade, How: "alias"},
+		{Header: "Street Address", Column: "address", Role: normalize.RoleAddress, How: "alias"},
+		{Header: "City", Column: "city", Role: normalize.RoleCity, How: "name"},
+		{Header: "PostalCode", Column: "zip", Role: normalize.RoleZip, How: "alias"},
+		{Header: "Notes"},
+	}
+	if d := cmp.Diff(wantUses, r.Header(0)); d != "" {
+		t.Errorf("header (-want +got):\n%s", d)
+	}
+	var missing []string
+	for _, c := range r.Missing(0) {
+		missing = append(missing, c.Name)
+	}
+	if d := cmp.Diff([]string{"suffix", "entry_date"}, missing); d != "" {
+		t.Errorf("missing (-want +got):\n%s", d)
+	}
+	if got := r.Column(0, "lea_id"); got != "1" {
+		t.Errorf("Column(lea_id) = %q, want the District column's 1", got)
+	}
+	if got := r.Column(0, "Notes"); got != "new" {
+		t.Errorf("Column(Notes) = %q, want new", got)
+	}
+}
+
+func TestRollHeaderMatching(t *testing.T) {
+	tests := []struct {
+		name, header string
+		want         map[string]string // settings column → header column
+		wantErr      string
+	}{
+		{"miscased and punctuated", "ID,FIRST,Last-", map[string]string{"id": "ID", "first": "FIRST", "last": "Last-"}, ""},
+		{"exact wins over folded", "id,First,first,last", map[string]string{"id": "id", "first": "first", "last": "last"}, ""},
+		{"aliases", "StudentNumber,LegalFirstName,Surname", map[string]string{"id": "StudentNumber", "first": "LegalFirstName", "last": "Surname"}, ""},
+		{"two columns that fold alike", "id,First Name,first_name,last", nil, `columns "First Name" and "first_name" could both be "first"`},
+		{"missing ID shows the header", "Nom,Prenom", nil, `required column "id" (the record ID) is missing from the header; read: "Nom", "Prenom"`},
+		{"missing required shows the header", "id,first", nil, `required column "last" (family_name) is missing from the header; read: "id", "first"`},
+	}
+	cols := []Column{{Name: "first", Role: normalize.RoleGiven}, {Name: "last", Role: normalize.RoleFamily}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := resolveHeader(strings.Split(tt.header, ","), "id", cols)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, u := range res.uses {
+				if u.Column != "" {
+					got[u.Column] = u.Header
+				}
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestRoleAliasesAreDistinct(t *testing.T) {
+	owner := map[string]normalize.Role{}
+	for _, id := range idAliases {
+		owner[id] = "record ID"
+	}
+	for role, names := range roleAliases {
+		if !knownRole(role) {
+			t.Errorf("aliases for unknown role %q", role)
+		}
+		for _, n := range names {
+			if n != headerKey(n) {
+				t.Errorf("alias %q of %s is not folded (%q)", n, role, headerKey(n))
+			}
+			if o, dup := owner[n]; dup {
+				t.Errorf("alias %q belongs to both %s and %s", n, o, role)
+			}
+			owner[n] = role
+		}
+	}
+}
+
+func TestSettingsWithColumns(t *testing.T) {
+	s, err := StudentSettings().WithColumns(map[string]string{"given_name": "Prénom", "birth_date": "Born", "id": "Key", "zip": "ZIP5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.ReadCSV("x.csv", strings.NewReader("Key,Prénom,Born,ZIP5,FirstName\nk1,Zoë,2011-01-02,84601,Other\n")); err != nil {
+		t.Fatal(err)
+	}
+	rec := r.Record(0)
+	if rec.Given != "Zoë" || rec.BirthDate != "2011-01-02" || rec.Zip != "84601" || r.IDs[0] != "k1" {
+		t.Errorf("record %+v id %q: the named columns were not used", rec, r.IDs[0])
+	}
+	if err := r.ReadCSV("y.csv", strings.NewReader("Key,Born,ZIP5\nk1,2011-01-02,84601\n")); err == nil || !strings.Contains(err.Error(), `"Prénom"`) {
+		t.Errorf("a named column missing: err = %v", err)
+	}
+	if _, err := StudentSettings().WithColumns(map[string]string{"shoe_size": "Shoes"}); err == nil || !strings.Contains(err.Error(), "shoe_size") {
+		t.Errorf("unknown key: err = %v", err)
+	}
+}
+
+func TestRollReadEncodings(t *testing.T) {
+	const utf8Text = "id,first,last,street\n" +
+		"1,José,Núñez,Große Str\n" +
+		"2,Zoë,O’Brien,Rue de l’Église\n"
+	readAll := func(t *testing.T, data []byte, enc string) []normalize.Record {
+		t.Helper()
+		r, err := NewRoll("id", testColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := r.Read("in.csv", bytes.NewReader(data), ReadOptions{Encoding: enc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != (ReadCount{Read: 2, Kept: 2}) {
+			t.Errorf("count = %+v", n)
+		}
+		var out []normalize.Record
+		for i := range r.Len() {
+			out = append(out, r.Record(i))
+		}
+		return out
+	}
+	want := readAll(t, []byte(utf8Text), "")
+	encode := func(e encoding.Encoding) []byte {
+		b, err := e.NewEncoder().Bytes([]byte(utf8Text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tests := []struct {
+		name, enc string
+		data      []byte
+	}{
+		{"windows-1252", "windows-1252", encode(charmap.Windows1252)},
+		{"cp1252 alias", "CP1252", encode(charmap.Windows1252)},
+		{"utf-16 with a byte-order mark, named", "utf-16", encode(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM))},
+		{"utf-16 big-endian with a mark, found unnamed", "", encode(unicode.UTF16(unicode.BigEndian, unicode.UseBOM))},
+		{"utf-16le without a mark", "utf-16le", encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM))},
+		{"utf-8 with a byte-order mark", "utf-8", append([]byte("\ufeff"), utf8Text...)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if d := cmp.Diff(want, readAll(t, tt.data, tt.enc)); d != "" {
+				t.Errorf("records differ from the UTF-8 copy (-utf8 +%s):\n%s", tt.enc, d)
+			}
+		})
+	}
+	// Latin-1 has no curly apostrophe: a plain one round-trips.
+	latin := strings.ReplaceAll(utf8Text, "’", "'")
+	b, err := charmap.ISO8859_1.NewEncoder().Bytes([]byte(latin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := NewRoll("id", testColumns())
+	if _, err := r.Read("latin1.csv", bytes.NewReader(b), ReadOptions{Encoding: "iso-8859-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Record(0).Family; got != "Núñez" {
+		t.Errorf("iso-8859-1 family = %q, want Núñez", got)
+	}
+	// Windows-1252 bytes read as UTF-8 stop with a hint.
+	r, _ = NewRoll("id", testColumns())
+	_, err = r.Read("w.csv", bytes.NewReader(encode(charmap.Windows1252)), ReadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "w.csv:2: column \"first\": value is not valid UTF-8 (if the file is not UTF-8") {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := r.Read("x.csv", strings.NewReader(utf8Text), ReadOptions{Encoding: "ebcdic"}); err == nil || !strings.Contains(err.Error(), `unknown encoding "ebcdic"`) {
+		t.Errorf("unknown encoding: err = %v", err)
+	}
+}
+
+func TestRollReadRejects(t *testing.T) {
+	in := "id,first,last\n" +
+		"1,Ana,Lopez\n" +
+		"2,Ben\n" + // too few fields
+		"3,C\xffy,Diaz\n" + // not UTF-8
+		",Dee,Ito\n" + // no ID
+		"1,Eve,Ng\n" + // ID used
+		"4,F\"x,Ortiz\n" + // bare quote
+		"5,Gus,Park\n" +
+		"6,\"Hal\nJr\",Quinn\n" + // a quoted field over two lines, kept
+		"7,\"Ivy,Ruiz\n8,Jo,Soto\n" // unclosed quote: the rest of the file is one row
+	r, err := NewRoll("id", testColumns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rejected []Rejected
+	n, err := r.Read("in.csv", strings.NewReader(in), ReadOptions{Reject: func(x Rejected) { rejected = append(rejected, x) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Read != n.Kept+n.Rejected || n.Kept != r.Len() || n.Rejected != len(rejected) {
+		t.Errorf("count %+v, %d records, %d rejected: kept + rejected must be read", n, r.Len(), len(rejected))
+	}
+	if d := cmp.Diff([]string{"1", "5", "6"}, r.IDs); d != "" {
+		t.Errorf("kept (-want +got):\n%s", d)
+	}
+	type where struct {
+		Line, End int
+		Reason    string
+	}
+	var got []where
+	for _, x := range rejected {
+		got = append(got, where{x.Line, x.EndLine, x.Reason})
+	}
+	want := []where{
+		{3, 3, "2 fields, want 3 as in the header"},
+		{4, 4, `column "first": value is not valid UTF-8 (if the file is not UTF-8, name its encoding: windows-1252 and iso-8859-1 are common)`},
+		{5, 5, `column "id": empty record ID`},
+		{6, 6, `column "id": record ID "1" already used at in.csv:2`},
+		{7, 7, `column 4: bare " in non-quoted-field`},
+		{11, 12, `extraneous or missing " in quoted-field at line 12, column 11 (a quoted field runs on from line 11)`},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("rejected (-want +got):\n%s", d)
+	}
+}
+
+func FuzzRollRead(f *testing.F) {
+	f.Add([]byte("id,first,last\n1,Ana,Lopez\n2,Ben\n"), true, "")
+	f.Add([]byte("\xff\xfei\x00d\x00,\x00f\x00\n\x00"), false, "")
+	f.Add([]byte("ID,First Name,LAST\n1,\"a\nb\",c\n"), true, "windows-1252")
+	f.Fuzz(func(t *testing.T, data []byte, skip bool, enc string) {
+		r, err := NewRoll("id", testColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := ReadOptions{Encoding: enc}
+		rejected := 0
+		if skip {
+			opt.Reject = func(Rejected) { rejected++ }
+		}
+		n, err := r.Read("f.csv", bytes.NewReader(data), opt)
+		stopped := 0 // the row that stopped a read
+		if err != nil && n.Read > n.Kept+n.Rejected {
+			stopped = 1
+		}
+		if n.Read != n.Kept+n.Rejected+stopped || n.Kept != r.Len() || n.Rejected != rejected {
+			t.Fatalf("count %+v, %d records, %d rejected (err %v)", n, r.Len(), rejected, err)
+		}
+		for i := range r.Len() {
+			_ = r.Record(i)
+		}
+	})
 }

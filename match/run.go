@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -14,23 +15,37 @@ import (
 	"github.com/studentlink/studentlink/score"
 )
 
-// Decision is a reviewer's verdict on whether two records are the same student.
+// Decision is a reviewer's verdict on whether two records are the same student. Records
+// are named by ID and, where several sources use an ID, by source (SourceA, SourceB; ""
+// names the one record with the ID).
 type Decision struct {
-	A    string    `json:"a"`
-	B    string    `json:"b"`
-	Same bool      `json:"same"`
-	By   string    `json:"by,omitempty"`
-	At   time.Time `json:"at,omitzero"`
+	A       string    `json:"a"`
+	SourceA string    `json:"source_a,omitempty"`
+	B       string    `json:"b"`
+	SourceB string    `json:"source_b,omitempty"`
+	Same    bool      `json:"same"`
+	By      string    `json:"by,omitempty"`
+	At      time.Time `json:"at,omitzero"`
 }
 
 // ReviewItem is a pair a person should decide: its weight fell between the thresholds,
 // or clustering refused a link over the upper threshold.
 type ReviewItem struct {
-	A, B        string
-	Weight      float64
-	Probability float64
+	// A and B are the records' IDs, SourceA and SourceB their sources; RecordA and RecordB
+	// their indexes in the roll.
+	A, B             string
+	SourceA, SourceB string
+	RecordA, RecordB int32
+	Weight           float64
+	Probability      float64
 	// Reason says why the pair is in the queue.
-	Reason      string
+	Reason string
+	// Against and Rule are set for a refused link (RefusedDifferent): the two records,
+	// one in A's student and one in B's, that are clearly different, and the rule, the
+	// threshold or the decision that says so.
+	Against [2]RecordRef
+	Rule    string
+	// Explanation is the model's account of the pair's weight.
 	Explanation score.Explanation
 }
 
@@ -165,36 +180,22 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		}
 	}
 	for _, r := range c.refusals {
-		res.Review = append(res.Review, res.reviewItem(r.Link, r.Reason))
+		it := res.reviewItem(r.Link, r.Reason)
+		if r.Rule != "" {
+			it.Against = [2]RecordRef{roll.Ref(int(r.Against[0])), roll.Ref(int(r.Against[1]))}
+			if it.RecordA != r.A {
+				it.Against[0], it.Against[1] = it.Against[1], it.Against[0]
+			}
+			it.Rule = r.Rule
+		}
+		res.Review = append(res.Review, it)
 	}
 	slices.SortFunc(res.Review, func(x, y ReviewItem) int {
-		if x.Weight != y.Weight {
-			if x.Weight > y.Weight {
-				return -1
-			}
-			return 1
-		}
-		if x.A != y.A {
-			if x.A < y.A {
-				return -1
-			}
-			return 1
-		}
-		if x.B < y.B {
-			return -1
-		}
-		if x.B > y.B {
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(y.Weight, x.Weight), compareRefs(roll, x.RecordA, y.RecordA), compareRefs(roll, x.RecordB, y.RecordB))
 	})
-	lowest := make([]string, len(c.size))
-	for i, lab := range c.label {
-		if id := roll.IDs[i]; lowest[lab] == "" || id < lowest[lab] {
-			lowest[lab] = id
-		}
+	if res.StudentIDs, res.IDChanges, err = studentIDs(roll, c.label, len(c.size), opt.EarlierIDs); err != nil {
+		return nil, err
 	}
-	res.StudentIDs, res.IDChanges = assignStudentIDs(roll.IDs, c.label, lowest, opt.EarlierIDs)
 	report(opt.Progress, StageCluster, 1, 1)
 	return res, nil
 }
@@ -210,14 +211,10 @@ func orderedPair(a, b int32) [2]int32 {
 func decisionPairs(roll *Roll, ds []Decision) (must [][2]int32, apart map[[2]int32]bool, err error) {
 	apart = map[[2]int32]bool{}
 	for k, d := range ds {
-		a, okA := roll.Index(d.A)
-		b, okB := roll.Index(d.B)
-		if !okA || !okB {
-			missing := d.A
-			if okA {
-				missing = d.B
-			}
-			return nil, nil, fmt.Errorf("match: decision %d (%s, %s): record %q is not in the roll", k+1, d.A, d.B, missing)
+		a, errA := roll.find(RecordRef{Source: d.SourceA, ID: d.A})
+		b, errB := roll.find(RecordRef{Source: d.SourceB, ID: d.B})
+		if err := cmp.Or(errA, errB); err != nil {
+			return nil, nil, fmt.Errorf("match: decision %d (%s, %s): %w", k+1, d.A, d.B, err)
 		}
 		if d.Same {
 			must = append(must, [2]int32{int32(a), int32(b)})
@@ -228,15 +225,16 @@ func decisionPairs(roll *Roll, ds []Decision) (must [][2]int32, apart map[[2]int
 	return must, apart, nil
 }
 
-// reviewItem describes link k for a reviewer, record IDs in order.
+// reviewItem describes link k for a reviewer, records in order of ID then source.
 func (r *Result) reviewItem(k Link, reason string) ReviewItem {
+	roll := r.Prepared.Roll
 	a, b := k.A, k.B
-	ids := r.Prepared.Roll.IDs
-	if ids[a] > ids[b] {
+	if compareRefs(roll, a, b) > 0 {
 		a, b = b, a
 	}
 	return ReviewItem{
-		A: ids[a], B: ids[b], Weight: k.Weight, Probability: score.Probability(k.Weight),
+		A: roll.IDs[a], B: roll.IDs[b], SourceA: roll.Sources[roll.Source[a]], SourceB: roll.Sources[roll.Source[b]],
+		RecordA: a, RecordB: b, Weight: k.Weight, Probability: score.Probability(k.Weight),
 		Reason: reason, Explanation: r.scorer.Explain(int(a), int(b)),
 	}
 }
@@ -259,28 +257,32 @@ func (r *Result) StudentOf(recordID string) (string, bool) {
 	return r.StudentIDs[r.Label[i]], true
 }
 
-// LinkExplanation is one link of a chain with the model's account of it.
+// LinkExplanation is one link of a chain with the model's account of it: the records'
+// IDs and sources.
 type LinkExplanation struct {
-	A, B        string
-	Explanation score.Explanation
+	A, B             string
+	SourceA, SourceB string
+	Explanation      score.Explanation
 }
 
-// Why explains the relation of two records. Records of one student: the chain of links
-// that joined them, each with its explanation. Records of different students: their own
-// comparison, in a single-element chain, and Together false.
+// Why explains the relation of two records named by ID (WhyRefs names them by source
+// too). Records of one student: the chain of links that joined them, each with its
+// explanation. Records of different students: their own comparison, in a single-element
+// chain, and Together false.
 func (r *Result) Why(a, b string) (chain []LinkExplanation, together bool, err error) {
+	return r.WhyRefs(RecordRef{ID: a}, RecordRef{ID: b})
+}
+
+// WhyRefs is Why for records named by source and ID.
+func (r *Result) WhyRefs(a, b RecordRef) (chain []LinkExplanation, together bool, err error) {
 	roll := r.Prepared.Roll
-	ia, okA := roll.Index(a)
-	ib, okB := roll.Index(b)
-	if !okA || !okB {
-		missing := a
-		if okA {
-			missing = b
-		}
-		return nil, false, fmt.Errorf("match: record %q is not in the roll", missing)
+	ia, errA := roll.Find(a)
+	ib, errB := roll.Find(b)
+	if err := cmp.Or(errA, errB); err != nil {
+		return nil, false, err
 	}
 	if r.Label[ia] != r.Label[ib] || ia == ib {
-		return []LinkExplanation{{A: a, B: b, Explanation: r.scorer.Explain(ia, ib)}}, ia == ib, nil
+		return []LinkExplanation{r.explainLink(int32(ia), int32(ib))}, ia == ib, nil
 	}
 	from := int32(ia)
 	for _, k := range r.clustering.path(int32(ia), int32(ib)) {
@@ -288,88 +290,81 @@ func (r *Result) Why(a, b string) (chain []LinkExplanation, together bool, err e
 		if to == from {
 			to = k.A
 		}
-		chain = append(chain, LinkExplanation{A: roll.IDs[from], B: roll.IDs[to], Explanation: r.scorer.Explain(int(from), int(to))})
+		chain = append(chain, r.explainLink(from, to))
 		from = to
 	}
 	return chain, true, nil
+}
+
+// explainLink explains the pair of records a, b.
+func (r *Result) explainLink(a, b int32) LinkExplanation {
+	roll := r.Prepared.Roll
+	return LinkExplanation{A: roll.IDs[a], B: roll.IDs[b], SourceA: roll.Sources[roll.Source[a]], SourceB: roll.Sources[roll.Source[b]],
+		Explanation: r.scorer.Explain(int(a), int(b))}
 }
 
 // Apart explains why a record is in a cluster of its own: its best candidate (ok false
 // when blocking gave it none), that pair's explanation, and the upper threshold it missed.
 type Apart struct {
 	Record, Best string
-	Weight       float64
-	Upper        float64
-	Explanation  score.Explanation
-	Refused      string // a refusal reason when the link was over the threshold but refused
+	// BestSource is the best candidate's source.
+	BestSource  string
+	Weight      float64
+	Upper       float64
+	Explanation score.Explanation
+	Refused     string // a refusal reason when the link was over the threshold but refused
 }
 
-// WhyApart explains the record's best candidate and why it did not link.
+// WhyApart explains the record's best candidate and why it did not link. The record is
+// named by ID, or by ID and source (RecordRef.Key) when several sources use the ID.
 func (r *Result) WhyApart(recordID string) (Apart, bool, error) {
 	roll := r.Prepared.Roll
-	i, ok := roll.Index(recordID)
-	if !ok {
-		return Apart{}, false, fmt.Errorf("match: record %q is not in the roll", recordID)
+	i, err := roll.Find(RecordRef{ID: recordID})
+	if err != nil {
+		return Apart{}, false, err
 	}
+	ap, ok := r.whyApart(int32(i))
+	return ap, ok, nil
+}
+
+func (r *Result) whyApart(i int32) (Apart, bool) {
+	roll := r.Prepared.Roll
 	bb := r.best[i]
 	if bb.other < 0 {
-		return Apart{Record: recordID, Upper: r.upper, Weight: math.Inf(-1)}, false, nil
+		return Apart{Record: roll.IDs[i], Upper: r.upper, Weight: math.Inf(-1)}, false
 	}
-	ap := Apart{Record: recordID, Best: roll.IDs[bb.other], Weight: bb.weight, Upper: r.upper,
-		Explanation: r.scorer.Explain(i, int(bb.other))}
+	ap := Apart{Record: roll.IDs[i], Best: roll.IDs[bb.other], BestSource: roll.Sources[roll.Source[bb.other]], Weight: bb.weight, Upper: r.upper,
+		Explanation: r.scorer.Explain(int(i), int(bb.other))}
 	for _, f := range r.Refusals {
-		if orderedPair(f.A, f.B) == orderedPair(int32(i), bb.other) {
+		if orderedPair(f.A, f.B) == orderedPair(i, bb.other) {
 			ap.Refused = f.Reason
 		}
 	}
-	return ap, true, nil
+	return ap, true
 }
 
-// WriteClusters writes one row per record, sorted by student then record ID:
-// record_id, cluster_id (the student ID), the weight of the strongest link that placed the
-// record in its cluster (empty for a record on its own; "inf" for a reviewer's decision),
-// and the cluster's size.
+// WriteClusters writes one row per record, sorted by student, record ID and source:
+// record_id, source, cluster_id (the student ID), the weight of the strongest link that
+// placed the record in its cluster (empty for a record on its own; "inf" for a reviewer's
+// decision), and the cluster's size.
 func (r *Result) WriteClusters(w io.Writer) error {
 	roll := r.Prepared.Roll
-	order := make([]int, roll.Len())
+	order := make([]int32, roll.Len())
 	for i := range order {
-		order[i] = i
+		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		sa, sb := r.StudentIDs[r.Label[a]], r.StudentIDs[r.Label[b]]
-		if sa != sb {
-			if sa < sb {
-				return -1
-			}
-			return 1
-		}
-		if roll.IDs[a] < roll.IDs[b] {
-			return -1
-		}
-		return 1
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(r.StudentIDs[r.Label[a]], r.StudentIDs[r.Label[b]]), compareRefs(roll, a, b))
 	})
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"record_id", "cluster_id", "match_weight", "cluster_size"})
+	_ = cw.Write([]string{"record_id", "source", "cluster_id", "match_weight", "cluster_size"})
 	for _, i := range order {
 		lab := r.Label[i]
 		weight := ""
 		if p := r.clustering.placed[i]; !math.IsNaN(p) {
 			weight = strconv.FormatFloat(p, 'f', 3, 64)
 		}
-		_ = cw.Write([]string{roll.IDs[i], r.StudentIDs[lab], weight, strconv.Itoa(int(r.clustering.size[lab]))})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// WriteReview writes the review queue as CSV: both record IDs, the weight and
-// probability, the reason, and the explanation in one line.
-func (r *Result) WriteReview(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"record_a", "record_b", "match_weight", "match_probability", "reason", "explanation"})
-	for _, it := range r.Review {
-		_ = cw.Write([]string{it.A, it.B, strconv.FormatFloat(it.Weight, 'f', 3, 64),
-			strconv.FormatFloat(it.Probability, 'f', 4, 64), it.Reason, it.Explanation.String()})
+		_ = cw.Write([]string{roll.IDs[i], roll.Sources[roll.Source[i]], r.StudentIDs[lab], weight, strconv.Itoa(int(r.clustering.size[lab]))})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -5,7 +5,14 @@
 // student's records into a backpack with provenance, and prints the staff view of a
 // student whose records came from both LEAs, as a registrar of the student's latest LEA
 // sees it. -student picks another student by SSID or student ID; -json prints the
-// backpack itself.
+// backpack itself, alone on stdout (go run ./examples/backpack -json | python3 -m
+// json.tool works): what the program says along the way goes to stderr.
+//
+// -edfi DIR imports your own Ed-Fi JSON instead: one folder per LEA, the flag repeated
+// for each (-edfi lea1/ -edfi lea2/). The folder's name is the LEA's ID unless given as
+// -edfi LEA=DIR; -submitted dates resources that carry no _lastModifiedDate (default
+// today). A resource that fails its checks is reported on stderr with its file and
+// index, and the rest are imported.
 //
 // Every merge and the view are audit entries. -audit F appends them to the durable log F
 // (created if missing; later runs append to it), with its checkpoints in the anchor file
@@ -19,57 +26,77 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/internal/cli"
 	"github.com/studentlink/studentlink/internal/demo"
 	"github.com/studentlink/studentlink/match"
 )
 
 type options struct {
-	student string
-	asJSON  bool
-	audit   string // log file
-	anchor  string
-	keyFile string
-	verify  bool
+	student   string
+	asJSON    bool
+	audit     string // log file
+	anchor    string
+	keyFile   string
+	verify    bool
+	edfi      []string // [LEA=]DIR, one per LEA
+	submitted string
 }
+
+const usage = `usage: backpack [-edfi DIR …] [-student ID] [-json] [-audit LOG -key-file KEY [-verify]]
+
+Builds student backpacks from Ed-Fi submissions (the embedded samples of two LEAs, or your
+folders with -edfi) and prints one: the staff view, or with -json the backpack itself.`
 
 func main() {
 	var o options
-	flag.StringVar(&o.student, "student", "", "SSID or student ID of the backpack to print (default: the first with records from several LEAs)")
-	flag.BoolVar(&o.asJSON, "json", false, "print the backpack as JSON instead of the staff view")
-	flag.StringVar(&o.audit, "audit", "", "append the audit entries to this log file (JSON lines)")
-	flag.StringVar(&o.anchor, "anchor", "", "the log's anchor file of checkpoints (default: the log's path + .anchor)")
-	flag.StringVar(&o.keyFile, "key-file", "", "file holding the audit log's HMAC key (created with a random key if missing)")
-	flag.BoolVar(&o.verify, "verify", false, "verify the -audit log against its anchor and exit")
-	flag.Parse()
-	if err := run(os.Stdout, o); err != nil {
+	fs := cli.NewFlagSet("backpack", usage, os.Stderr)
+	fs.StringVar(&o.student, "student", "", "SSID or student ID of the backpack to print (default: the first with records from several LEAs)")
+	fs.BoolVar(&o.asJSON, "json", false, "print the backpack as JSON, alone on stdout, instead of the staff view")
+	fs.Func("edfi", "an LEA's Ed-Fi JSON `folder`, [LEA=]DIR (repeat for each LEA; default: the embedded samples)", func(v string) error {
+		o.edfi = append(o.edfi, v)
+		return nil
+	})
+	fs.StringVar(&o.submitted, "submitted", "", "submission `date` of -edfi resources without a _lastModifiedDate (default: today)")
+	fs.StringVar(&o.audit, "audit", "", "append the audit entries to this log `file` (JSON lines)")
+	fs.StringVar(&o.anchor, "anchor", "", "the log's anchor `file` of checkpoints (default: the log's path + .anchor)")
+	fs.StringVar(&o.keyFile, "key-file", "", "`file` holding the audit log's HMAC key (created with a random key if missing)")
+	fs.BoolVar(&o.verify, "verify", false, "verify the -audit log against its anchor and exit")
+	if code, stop := cli.Parse(fs, os.Args[1:]); stop {
+		os.Exit(code)
+	}
+	if err := run(os.Stdout, os.Stderr, o); err != nil {
 		fmt.Fprintln(os.Stderr, "backpack:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, o options) error {
+// run does what the options say: the backpack (its staff view, or JSON) and -verify's
+// answer go to stdout, everything said along the way to stderr.
+func run(stdout, stderr io.Writer, o options) error {
 	if o.anchor == "" && o.audit != "" {
 		o.anchor = o.audit + ".anchor"
 	}
 	if o.verify {
-		return verify(w, o)
+		return verify(stdout, stderr, o)
 	}
-	log, err := openLog(w, o)
+	log, err := openLog(stderr, o)
 	if err != nil {
 		return err
 	}
 	defer log.Close()
 	first := log.Head().Seq
 	ctx := context.Background()
-	subs, err := demo.EdFiSubmissions()
+	subs, err := submissions(stderr, o)
 	if err != nil {
 		return err
 	}
@@ -94,19 +121,54 @@ func run(w io.Writer, o options) error {
 		}
 		bps = append(bps, b)
 	}
-	fmt.Fprintf(w, "%d student records from %d LEAs → %d backpacks\n", len(store.Records()), len(subs), len(bps))
+	fmt.Fprintf(stderr, "%d student records from %d LEAs → %d backpacks\n", len(store.Records()), len(subs), len(bps))
 	pick := choose(bps, o.student)
 	if pick == nil {
 		return fmt.Errorf("no backpack for student %q", o.student)
 	}
 	if o.asJSON {
-		if err := backpack.WriteJSON(w, pick); err != nil {
+		if err := backpack.WriteJSON(stdout, pick); err != nil {
 			return err
 		}
-	} else if err := staffView(w, log, pick); err != nil {
+	} else if err := staffView(stdout, log, pick); err != nil {
 		return err
 	}
-	return reportLog(w, o, log, first)
+	return reportLog(stderr, o, log, first)
+}
+
+// submissions imports the -edfi folders, one LEA each, or the embedded samples. A
+// resource that fails its checks is reported on stderr and left out; a folder that cannot
+// be read is an error.
+func submissions(stderr io.Writer, o options) ([]*backpack.Submission, error) {
+	if len(o.edfi) == 0 {
+		return demo.EdFiSubmissions()
+	}
+	submitted := o.submitted
+	if submitted == "" {
+		submitted = time.Now().Format(time.DateOnly)
+	}
+	var subs []*backpack.Submission
+	for _, arg := range o.edfi {
+		lea, dir, named := strings.Cut(arg, "=")
+		if !named {
+			dir, lea = arg, filepath.Base(filepath.Clean(arg))
+		}
+		sub, errs := backpack.Import(os.DirFS(dir), ".", backpack.ImportOptions{LEA: lea, Submitted: submitted})
+		if sub == nil || len(sub.Students) == 0 {
+			return nil, fmt.Errorf("-edfi %s: no student imported from %s: %w", arg, dir, errors.Join(append(errs, errors.New("no students.json with a valid student"))...))
+		}
+		const shown = 20
+		for k, err := range errs {
+			if k == shown {
+				fmt.Fprintf(stderr, "-edfi %s: … and %d more problems\n", arg, len(errs)-shown)
+				break
+			}
+			fmt.Fprintf(stderr, "-edfi %s: left out: %v\n", arg, err)
+		}
+		fmt.Fprintf(stderr, "LEA %s: %d student(s) imported from %s, %d resource(s) left out\n", lea, len(sub.Students), dir, len(errs))
+		subs = append(subs, sub)
+	}
+	return subs, nil
 }
 
 // staffView prints the backpack as a registrar of the student's latest LEA sees it: the
@@ -159,11 +221,11 @@ func reportLog(w io.Writer, o options, log *backpack.Log, first int64) error {
 	return nil
 }
 
-func verify(w io.Writer, o options) error {
+func verify(stdout, stderr io.Writer, o options) error {
 	if o.audit == "" {
 		return errors.New("-verify needs the log: -audit F")
 	}
-	key, err := readKey(w, o.keyFile)
+	key, err := readKey(stderr, o.keyFile)
 	if err != nil {
 		return err
 	}
@@ -171,7 +233,7 @@ func verify(w io.Writer, o options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s: %d entries verify against %s; head %s\n", o.audit, head.Seq, o.anchor, head.Hash)
+	fmt.Fprintf(stdout, "%s: %d entries verify against %s; head %s\n", o.audit, head.Seq, o.anchor, head.Hash)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,7 @@ import (
 
 func TestRunDefault(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(&out, options{}); err != nil {
+	if err := run(&out, &out, options{}); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -35,7 +36,7 @@ func TestRunAuditAppendsAndVerifies(t *testing.T) {
 	dir := t.TempDir()
 	o := options{audit: filepath.Join(dir, "audit.jsonl"), keyFile: filepath.Join(dir, "audit.key")}
 	var out bytes.Buffer
-	if err := run(&out, o); err != nil {
+	if err := run(&out, &out, o); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "created the audit key") || !strings.Contains(out.String(), "entries 1–12 appended") {
@@ -43,7 +44,7 @@ func TestRunAuditAppendsAndVerifies(t *testing.T) {
 	}
 	first, _ := os.ReadFile(o.audit)
 	out.Reset()
-	if err := run(&out, o); err != nil {
+	if err := run(&out, &out, o); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(out.String(), "created the audit key") || !strings.Contains(out.String(), "entries 13–24 appended") {
@@ -64,36 +65,42 @@ func TestRunAuditAppendsAndVerifies(t *testing.T) {
 	out.Reset()
 	verify := o
 	verify.verify = true
-	if err := run(&out, verify); err != nil || !strings.Contains(out.String(), "24 entries verify against "+o.audit+".anchor") {
+	if err := run(&out, &out, verify); err != nil || !strings.Contains(out.String(), "24 entries verify against "+o.audit+".anchor") {
 		t.Errorf("-verify: %v\n%s", err, out.String())
 	}
 	// Cut the last entry: -verify fails, and so does the next run.
 	if err := os.WriteFile(o.audit, second[:bytes.LastIndexByte(second[:len(second)-1], '\n')+1], 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(&out, verify); err == nil || !strings.Contains(err.Error(), "removed from the end") {
+	if err := run(&out, &out, verify); err == nil || !strings.Contains(err.Error(), "removed from the end") {
 		t.Errorf("-verify of a cut log: %v", err)
 	}
-	if err := run(&out, o); err == nil {
+	if err := run(&out, &out, o); err == nil {
 		t.Error("a run appended to a cut log")
 	}
 	if _, err := backpack.VerifyFile(o.audit, o.audit+".anchor", key); err == nil {
 		t.Error("VerifyFile passed the cut log")
 	}
-	if err := run(&out, options{audit: o.audit, verify: true}); err == nil {
+	if err := run(&out, &out, options{audit: o.audit, verify: true}); err == nil {
 		t.Error("-verify without a key file")
 	}
 }
 
 func TestRunJSONByStudent(t *testing.T) {
-	var out bytes.Buffer
-	if err := run(&out, options{student: "1000604871", asJSON: true}); err != nil {
+	var out, talk bytes.Buffer
+	if err := run(&out, &talk, options{student: "1000604871", asJSON: true}); err != nil {
 		t.Fatal(err)
 	}
-	text := out.String()
-	b, err := backpack.ReadBackpack(strings.NewReader(text[strings.Index(text, "{") : strings.LastIndex(text, "}")+1]))
+	// stdout is the backpack alone, as JSON.
+	if !json.Valid(out.Bytes()) {
+		t.Fatalf("-json: stdout is not JSON:\n%s", out.String())
+	}
+	b, err := backpack.ReadBackpack(&out)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(talk.String(), "backpacks") {
+		t.Errorf("the summary should be on stderr: %q", talk.String())
 	}
 	if len(b.Records) != 2 || b.Value("first_name") != "Jerry" {
 		t.Errorf("Gerald/Jerry Berry's backpack: records %v, first name %q", b.Records, b.Value("first_name"))
@@ -101,7 +108,28 @@ func TestRunJSONByStudent(t *testing.T) {
 	if len(b.Assessments) != 2 {
 		t.Errorf("%d assessments, want 2 (the math result reported by both LEAs kept once)", len(b.Assessments))
 	}
-	if err := run(&out, options{student: "no-such-student"}); err == nil {
+	if err := run(&out, &out, options{student: "no-such-student"}); err == nil {
 		t.Error("an unknown student gave no error")
+	}
+}
+
+// -edfi reads the user's own folders, one per LEA, the LEA named by the folder or given.
+func TestRunEdFiFolders(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "edfi")
+	var out, talk bytes.Buffer
+	o := options{edfi: []string{filepath.Join(dir, "255901"), "255902=" + filepath.Join(dir, "255902")}, submitted: "2023-01-20", asJSON: true}
+	if err := run(&out, &talk, o); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"LEA 255901: ", "LEA 255902: ", "14 student records from 2 LEAs → 11 backpacks"} {
+		if !strings.Contains(talk.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, talk.String())
+		}
+	}
+	if !json.Valid(out.Bytes()) {
+		t.Errorf("stdout is not JSON:\n%s", out.String())
+	}
+	if err := run(&out, &talk, options{edfi: []string{t.TempDir()}}); err == nil || !strings.Contains(err.Error(), "no student imported") {
+		t.Errorf("an empty folder: err = %v", err)
 	}
 }

@@ -1,39 +1,97 @@
 // Command dedupe finds the records of one student across a roll and assigns student IDs.
 //
-// With no arguments it runs on an embedded synthetic state roll (testdata/synth) and
-// prints a summary with pairwise precision, recall and F1 against the roll's truth:
+// With no arguments it runs on an embedded synthetic state roll (testdata/synth, one file
+// of 2,737 records from 8 LEAs) and prints a summary with pairwise precision, recall and
+// F1 against the roll's truth:
 //
 //	go run ./examples/dedupe
 //
 // On your own data:
 //
-//	go run ./examples/dedupe -in roll.csv [-in more.csv] [-preset student|person] \
-//	    [-settings settings.json] [-mode dedupe|link|link_and_dedupe] \
-//	    [-out clusters.csv] [-review review.csv] [-ids previous.csv] \
-//	    [-truth COLUMN | -truth-file truth.csv] [-model model.json] [-problems problems.csv]
+//	go run ./examples/dedupe -in roll.csv -out clusters.csv -review review.csv -report report.html
 //
-// -model reuses a trained model when the file exists and saves the trained one otherwise.
-// -ids reads record_id,cluster_id rows of an earlier run's -out so students keep their IDs.
+// Every flag (go run ./examples/dedupe -h lists them too):
+//
+//	-in FILE             input CSV (repeat for several sources; default: the embedded sample)
+//	-preset P            settings preset: student (default) or person
+//	-settings FILE       settings JSON (overrides -preset)
+//	-print-settings      write the settings (preset, -mode, -columns applied) as JSON and exit
+//	-mode M              dedupe, link or link_and_dedupe; link takes each file to hold a
+//	                     student at most once and never joins two records of one file
+//	-columns R=H,…       name the input columns: given_name=FirstName,birth_date=DOB,id=StudentNumber
+//	-encoding E          utf-8 (default), windows-1252, iso-8859-1, iso-8859-15, utf-16 …
+//	-skip-bad-rows FILE  set broken rows aside in FILE (file, line, reason) and go on
+//	-out FILE            record_id,source,cluster_id,match_weight,cluster_size (- for stdout)
+//	-review FILE         the review queue: both records side by side, verdict/by/at to fill in
+//	-decisions FILE      a filled-in review file: verdicts (same, different) the run honours
+//	-ids FILE            an earlier run's -out: students keep their IDs
+//	-id-changes FILE     the students split or merged since the -ids run
+//	-truth COLUMN        evaluate against this input column of true IDs
+//	-truth-regexp RE     take the true ID from the first group of RE (FEBRL: ^(rec-[0-9]+))
+//	-truth-file FILE     evaluate against record_id,true_id rows
+//	-model FILE          reuse the trained model in FILE if it exists, else save it there
+//	-problems FILE       values that could not be used
+//	-pairs FILE          the linked pairs of records from different sources
+//	-report FILE         the model report: one HTML page with charts
+//	-workers N           goroutines (default: all cores)
+//	-quiet               no progress line
+//	-v                   also print m, u and weight of every level, the prior, warnings
+//
+// Columns are matched to the preset's by name, by name with case, spaces and punctuation
+// aside (RECORD_ID, Last_Name), and by the names districts use (DOB, Gender, FirstName,
+// StateID, StudentNumber, District, PostalCode …); the summary lists what each column
+// fills and every column ignored. Records are named by file and record ID, so two files
+// may use the same IDs.
+//
+// The summary goes to stdout, or to stderr when an output file is "-"; progress and the
+// model's loading or saving go to stderr.
+//
+// A review round trip: run with -out clusters.csv -review review.csv; a reviewer writes
+// same or different (and their name and the date) in review.csv's verdict, by and at
+// columns; run again with -decisions review.csv -ids clusters.csv -id-changes
+// changes.csv: the verdicts hold and every other student keeps their ID.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
 	"github.com/studentlink/studentlink/internal/cli"
 )
 
+const usage = `usage: dedupe [-in roll.csv …] [flags]
+
+Finds the records of one student across a roll and assigns student IDs. With no -in it
+links the embedded synthetic roll and scores itself against the roll's truth.`
+
 func main() {
-	var f cli.Flags
-	f.Register(flag.CommandLine)
-	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := cli.Run(ctx, f, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "dedupe:", err)
-		os.Exit(1)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// flags returns the program's flag set and the flags it fills.
+func flags(stderr io.Writer) (*flag.FlagSet, *cli.Flags) {
+	fs := cli.NewFlagSet("dedupe", usage, stderr)
+	var f cli.Flags
+	f.Register(fs)
+	fs.StringVar(&f.Pairs, "pairs", "", "write the linked pairs of records from different sources to `file`")
+	return fs, &f
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, f := flags(stderr)
+	if code, stop := cli.Parse(fs, args); stop {
+		return code
 	}
+	if err := cli.Run(ctx, *f, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "dedupe:", err)
+		return 1
+	}
+	return 0
 }

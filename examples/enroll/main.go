@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/internal/cli"
 	"github.com/studentlink/studentlink/internal/demo"
 	"github.com/studentlink/studentlink/match"
 	"github.com/studentlink/studentlink/normalize"
@@ -28,7 +29,16 @@ import (
 
 const newLEA = "99"
 
+const usage = `usage: enroll
+
+Plays a new enrollment on the embedded synthetic roll: the index places three new
+students at LEA 99, a match's backpack is handed to the new LEA, and the audit log
+records and verifies it. It takes no flags but -h.`
+
 func main() {
+	if code, stop := cli.Parse(cli.NewFlagSet("enroll", usage, os.Stderr), os.Args[1:]); stop {
+		os.Exit(code)
+	}
 	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "enroll:", err)
 		os.Exit(1)

@@ -4,32 +4,54 @@
 //	go run ./examples/link -a lea1.csv -b lea2.csv [-in lea3.csv …] [-pairs pairs.csv] \
 //	    [-out clusters.csv] [-review review.csv] [-mode link|link_and_dedupe] …
 //
-// Each file is one source. In link mode (the default) a file holds each student at most
-// once; link_and_dedupe also looks for duplicates within a file. With no -a and -b it
-// links the embedded sample roll's LEAs with each other. The other flags are those of
-// examples/dedupe.
+// Each file is one source, and records are named by file and record ID: LEAs that number
+// their students independently may use the same IDs.
+//
+// In link mode (the default) each file is taken to hold a student at most once: two
+// records of one file are never compared and never share a student, so a file's own
+// duplicates stay apart and, of a student's two records in one file, only one can link
+// to another file's. When files may hold duplicates (per-LEA exports often do), use
+// -mode link_and_dedupe, which also links within a file. With no -a and -b it links the
+// embedded sample roll's LEAs with each other, in link_and_dedupe mode since the sample
+// has duplicates within an LEA. The other flags are those of examples/dedupe (-h lists
+// them).
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
 	"github.com/studentlink/studentlink/internal/cli"
 )
 
+const usage = `usage: link -a lea1.csv -b lea2.csv [-in lea3.csv …] [flags]
+
+Links the rolls of two or more LEAs, one file each. In link mode (the default) a file
+holds each student at most once; use -mode link_and_dedupe when files hold duplicates.`
+
 func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := cli.NewFlagSet("link", usage, stderr)
 	var f cli.Flags
-	f.Register(flag.CommandLine)
-	a := flag.String("a", "", "first LEA's roll (CSV `file`)")
-	b := flag.String("b", "", "second LEA's roll (CSV `file`)")
-	flag.StringVar(&f.Pairs, "pairs", "", "write the linked cross-source pairs to `file`")
-	flag.Parse()
+	f.Register(fs)
+	a := fs.String("a", "", "first LEA's roll (CSV `file`)")
+	b := fs.String("b", "", "second LEA's roll (CSV `file`)")
+	fs.StringVar(&f.Pairs, "pairs", "", "write the linked cross-source pairs to `file`")
+	if code, stop := cli.Parse(fs, args); stop {
+		return code
+	}
 	if (*a == "") != (*b == "") {
-		fmt.Fprintln(os.Stderr, "link: give both -a and -b, or neither")
-		os.Exit(2)
+		fmt.Fprintln(stderr, "link: give both -a and -b, or neither")
+		return 2
 	}
 	if *a != "" {
 		f.In = append([]string{*a, *b}, f.In...)
@@ -40,14 +62,12 @@ func main() {
 	if len(f.In) == 0 {
 		f.SplitBy = "lea_id"
 		if f.Mode == "link" {
-			// The sample roll has duplicates within an LEA too.
-			f.Mode = "link_and_dedupe"
+			f.Mode = "link_and_dedupe" // the sample roll has duplicates within an LEA
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := cli.Run(ctx, f, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "link:", err)
-		os.Exit(1)
+	if err := cli.Run(ctx, f, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "link:", err)
+		return 1
 	}
+	return 0
 }

@@ -53,13 +53,19 @@ func main() {
 	flag.BoolVar(&o.edfi, "edfi", false, "use the embedded Ed-Fi submissions instead of the synthetic roll")
 	flag.IntVar(&o.min, "min", backpack.MinCount, "smallest group published (at least 10)")
 	flag.Parse()
-	if err := run(os.Stdout, o); err != nil {
+	if err := run(os.Stdout, os.Stderr, o); err != nil {
 		fmt.Fprintln(os.Stderr, "research:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, o options) error {
+// run writes the release: the tables go to stdout without -out, and what was suppressed,
+// generalised and audited is said on stderr then, on stdout when the data went to files.
+func run(stdout, stderr io.Writer, o options) error {
+	w := stdout
+	if o.out == "" {
+		w = stderr
+	}
 	if o.min < backpack.MinCount {
 		return fmt.Errorf("-min %d: the minimum is at least %d", o.min, backpack.MinCount)
 	}
@@ -89,11 +95,12 @@ func run(w io.Writer, o options) error {
 	if o.records {
 		return writeRecords(w, o, x, pop)
 	}
-	return writeTables(w, o, pop)
+	return writeTables(stdout, w, o, pop)
 }
 
-// writeTables publishes the population's tables as one release and audits it.
-func writeTables(w io.Writer, o options, pop *backpack.Population) error {
+// writeTables publishes the population's tables as one release and audits it: the tables
+// to files under -out or to data, what it did to w.
+func writeTables(data, w io.Writer, o options, pop *backpack.Population) error {
 	names := []string{"lea_by_grade.csv", "sex_by_grade.csv"}
 	tables := []backpack.Table{pop.Table(backpack.ByLEA, backpack.ByGrade), pop.Table(backpack.BySex, backpack.ByGrade)}
 	for k, a := range pop.Assessments() {
@@ -131,8 +138,8 @@ func writeTables(w io.Writer, o options, pop *backpack.Population) error {
 	fmt.Fprintln(w)
 	for k, p := range ps {
 		if o.out == "" {
-			fmt.Fprintf(w, "\n%s\n", names[k])
-			if err := p.WriteCSV(w); err != nil {
+			fmt.Fprintf(data, "\n%s\n", names[k])
+			if err := p.WriteCSV(data); err != nil {
 				return err
 			}
 			continue

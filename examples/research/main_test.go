@@ -47,7 +47,7 @@ func TestTablesRelease(t *testing.T) {
 	for _, min := range []int{10, 20} {
 		dir := t.TempDir()
 		var out bytes.Buffer
-		if err := run(&out, options{out: dir, study: "s", min: min}); err != nil {
+		if err := run(&out, &out, options{out: dir, study: "s", min: min}); err != nil {
 			t.Fatal(err)
 		}
 		var students int
@@ -81,7 +81,7 @@ func TestTablesRelease(t *testing.T) {
 		}
 	}
 	for _, min := range []int{9, 0, -5} {
-		if err := run(&bytes.Buffer{}, options{study: "s", min: min}); err == nil {
+		if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{study: "s", min: min}); err == nil {
 			t.Errorf("-min %d accepted", min)
 		}
 	}
@@ -89,7 +89,7 @@ func TestTablesRelease(t *testing.T) {
 
 func TestTablesReleaseEdFi(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(&out, options{study: "s", min: 10, edfi: true}); err != nil {
+	if err := run(&out, &out, options{study: "s", min: 10, edfi: true}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"11 students from 11 backpacks", "assessment1_level_by_grade.csv (level on ", "\nlea_by_grade.csv\n"} {
@@ -108,16 +108,16 @@ func TestRecordsRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "x")
-	if err := run(&bytes.Buffer{}, options{out: out, records: true, study: "s", min: 10}); err == nil || !strings.Contains(err.Error(), "-secret-file") {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: out, records: true, study: "s", min: 10}); err == nil || !strings.Contains(err.Error(), "-secret-file") {
 		t.Errorf("-records without a secret: %v", err)
 	}
 	short := filepath.Join(dir, "short")
 	os.WriteFile(short, []byte("tiny"), 0o600)
-	if err := run(&bytes.Buffer{}, options{out: out, records: true, secretFile: short, study: "s", min: 10}); err == nil {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: out, records: true, secretFile: short, study: "s", min: 10}); err == nil {
 		t.Error("-records with a 4-byte secret")
 	}
 	var summary bytes.Buffer
-	if err := run(&summary, options{out: out, records: true, secretFile: secret, study: "s", min: 10}); err != nil {
+	if err := run(&summary, &summary, options{out: out, records: true, secretFile: secret, study: "s", min: 10}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"generalised: birth_year: ", "left out: ", "smallest group"} {
@@ -162,5 +162,19 @@ func TestRecordsRelease(t *testing.T) {
 				t.Fatalf("the release contains %q (column %s)", v, all[0][col])
 			}
 		}
+	}
+}
+
+// Without -out the tables are the data on stdout; what was done goes to stderr.
+func TestRunTablesOnStdout(t *testing.T) {
+	var data, talk bytes.Buffer
+	if err := run(&data, &talk, options{study: "s", min: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(data.String(), "\nlea_by_grade.csv\n") || strings.Contains(data.String(), "audit:") {
+		t.Errorf("stdout should hold the tables alone:\n%s", data.String())
+	}
+	if !strings.Contains(talk.String(), "audit:") {
+		t.Errorf("stderr should say what was audited:\n%s", talk.String())
 	}
 }

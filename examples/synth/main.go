@@ -3,7 +3,14 @@
 //	go run ./examples/synth                          # 1,000 students to roll.csv and truth.csv
 //	go run ./examples/synth -students 600000 -seed 7 -out roll.csv -truth truth.csv
 //	go run ./examples/synth -records 1000000 -out /tmp/roll.csv -truth /tmp/truth.csv
-//	go run ./examples/synth -config rates.json        # a Config as JSON (see internal/synth)
+//	go run ./examples/synth -print-config > rates.json  # the settings as JSON, to edit
+//	go run ./examples/synth -config rates.json
+//
+// -print-config writes the configuration the other flags give as JSON: the seed, the
+// number of students (or records), LEAs, schools per LEA and school years, and the rate
+// of each error the roll holds (typos, nicknames, dropped accents, swapped dates, missing
+// or mistyped SSIDs, twins, siblings, duplicates within an LEA …); -config reads such a
+// file back, and the flags given beside it override it.
 //
 // The roll has the student CSV columns (record_id, lea_id, school_id, ssid, first_name,
 // middle_name, last_name, suffix, birth_date, sex, grade_level, address, city, zip,
@@ -36,6 +43,7 @@ func main() {
 	truth := flag.String("truth", "truth.csv", "truth `file`")
 	noSSID := flag.Bool("no-ssid", false, "leave every SSID blank")
 	stream := flag.Bool("stream", false, "write as generated, in little memory (synth.Stream: other record order and IDs)")
+	printConfig := flag.Bool("print-config", false, "write the configuration (defaults, -config and the flags applied) as JSON to stdout and exit")
 	flag.Parse()
 	if *config != "" {
 		b, err := os.ReadFile(*config)
@@ -57,6 +65,14 @@ func main() {
 	}
 	if *leas > 0 {
 		cfg.LEAs = *leas
+	}
+	if *printConfig {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(cfg); err != nil {
+			fail(err)
+		}
+		return
 	}
 	start := time.Now()
 	if *stream {

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// twoLEAs writes two LEAs' files from the sample roll, each numbering its records 1, 2,
+// 3 … as LEAs number their students independently, and the truth with a source column.
+func twoLEAs(t *testing.T, dir string) (a, b, truth string) {
+	t.Helper()
+	rows := readCSV(t, filepath.Join("..", "..", "testdata", "synth", "roll.csv"))
+	student := map[string]string{}
+	for _, r := range readCSV(t, filepath.Join("..", "..", "testdata", "synth", "truth.csv"))[1:] {
+		student[r[0]] = r[1]
+	}
+	a, b, truth = filepath.Join(dir, "lea01.csv"), filepath.Join(dir, "lea02.csv"), filepath.Join(dir, "truth.csv")
+	files := map[string][][]string{a: {rows[0]}, b: {rows[0]}}
+	truthRows := [][]string{{"record_id", "source", "student_id"}}
+	for _, r := range rows[1:] {
+		var path string
+		switch r[1] {
+		case "01":
+			path = a
+		case "02":
+			path = b
+		default:
+			continue
+		}
+		id := strconv.Itoa(len(files[path]))
+		truthRows = append(truthRows, []string{id, path, student[r[0]]})
+		r[0] = id
+		files[path] = append(files[path], r)
+	}
+	for path, rs := range files {
+		writeCSV(t, path, rs)
+	}
+	writeCSV(t, truth, truthRows)
+	return a, b, truth
+}
+
+// TestOverlappingIDs links two LEAs whose record IDs are the same numbers, in link and
+// link_and_dedupe mode, and reruns with -ids: every student keeps their ID.
+func TestOverlappingIDs(t *testing.T) {
+	dir := t.TempDir()
+	a, b, truth := twoLEAs(t, dir)
+	// Link mode keeps each file's records apart, and the sample has duplicates within an
+	// LEA: of a student's two records in one file only one can link to the other file's.
+	for mode, minRecall := range map[string]float64{"link": 0.8, "link_and_dedupe": 0.95} {
+		t.Run(mode, func(t *testing.T) {
+			out, pairs, again := filepath.Join(dir, mode+"-1.csv"), filepath.Join(dir, mode+"-pairs.csv"), filepath.Join(dir, mode+"-2.csv")
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), []string{"-quiet", "-a", a, "-b", b, "-mode", mode, "-truth-file", truth, "-out", out, "-pairs", pairs}, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			t.Log(strings.TrimSpace(stdout.String()))
+			m := regexp.MustCompile(`precision ([0-9.]+)  recall ([0-9.]+)`).FindStringSubmatch(stdout.String())
+			if m == nil {
+				t.Fatalf("no evaluation in the summary:\n%s", stdout.String())
+			}
+			if p, _ := strconv.ParseFloat(m[1], 64); p < 0.99 {
+				t.Errorf("precision %s", m[1])
+			}
+			if r, _ := strconv.ParseFloat(m[2], 64); r < minRecall {
+				t.Errorf("recall %s, want at least %g", m[2], minRecall)
+			}
+			linked := readCSV(t, pairs)[1:]
+			if len(linked) < 10 {
+				t.Fatalf("%d pairs linked across the LEAs", len(linked))
+			}
+			sameID := 0
+			for _, p := range linked {
+				if p[0] == p[2] {
+					sameID++
+				}
+			}
+			t.Logf("%d pairs linked across the LEAs, %d of them between records with the same ID", len(linked), sameID)
+			stdout.Reset()
+			if code := run(context.Background(), []string{"-quiet", "-a", a, "-b", b, "-mode", mode, "-ids", out, "-out", again}, &stdout, &stderr); code != 0 {
+				t.Fatalf("rerun: exit %d: %s", code, stderr.String())
+			}
+			first, second := readCSV(t, out), readCSV(t, again)
+			if len(first) != len(second) {
+				t.Fatalf("%d rows, then %d", len(first), len(second))
+			}
+			for k := range first {
+				if strings.Join(first[k], ",") != strings.Join(second[k], ",") {
+					t.Errorf("row %d: %v, then %v", k, first[k], second[k])
+				}
+			}
+			if strings.Contains(stdout.String(), "id changes") {
+				t.Errorf("ID changes on a rerun:\n%s", stdout.String())
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 || stdout.Len() > 0 || !strings.Contains(stderr.String(), "link_and_dedupe") {
+		t.Errorf("-h: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func writeCSV(t *testing.T, path string, rows [][]string) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := csv.NewWriter(&b).WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,242 @@
+package match
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// headerKey folds a column name for matching headers: lower case, letters and digits
+// only, so that "Last_Name", "LAST NAME" and "last-name" meet as "lastname".
+func headerKey(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// idAliases are header names (as headerKey writes them) that districts give a record's
+// own ID.
+var idAliases = []string{
+	"recordid", "recid", "id", "studentnumber", "studentno", "studentnum", "studentid", "localid",
+	"localstudentid", "studentlocalid", "studentuniqueid", "pupilid",
+}
+
+// roleAliases are header names (as headerKey writes them) that districts give each role.
+// A name belongs to one role only.
+var roleAliases = map[normalize.Role][]string{
+	normalize.RoleGiven: {"firstname", "givenname", "legalfirstname", "studentfirstname", "fname", "first",
+		"forename", "firstnm", "frstname"},
+	normalize.RoleMiddle: {"middlename", "legalmiddlename", "studentmiddlename", "mname", "middle",
+		"middleinitial", "mi"},
+	normalize.RoleFamily: {"lastname", "surname", "familyname", "legallastname", "studentlastname",
+		"lastsurname", "lname", "last", "lastnm"},
+	normalize.RoleSuffix:   {"suffix", "namesuffix", "generationcode", "generationcodesuffix", "generation"},
+	normalize.RoleFullName: {"fullname", "name", "studentname", "legalname"},
+	normalize.RoleOtherNames: {"othernames", "othername", "alias", "aliases", "aka", "previousnames",
+		"formernames", "preferredname", "nickname"},
+	normalize.RoleBirthDate: {"birthdate", "dob", "dateofbirth", "birthdt", "bdate", "birthday",
+		"studentbirthdate", "datebirth"},
+	normalize.RoleSex: {"sex", "gender", "sexcode", "gendercode", "birthsex", "studentsex", "studentgender"},
+	normalize.RoleSSID: {"ssid", "stateid", "statestudentid", "statestudentidentifier", "statestudentnumber",
+		"statenumber", "sasid", "suid", "stateidnumber", "statewidestudentid", "statewideid"},
+	normalize.RoleLocalID: {"localstudentnumber", "districtstudentid", "leastudentid", "sisid"},
+	normalize.RoleGrade: {"grade", "gradelevel", "grd", "currentgrade", "entrygradelevel", "gradelevelcode",
+		"enrolledgrade"},
+	normalize.RoleAddress: {"address", "street", "streetaddress", "address1", "addressline1", "homeaddress",
+		"streetnumbername", "residentialaddress", "mailingaddress"},
+	normalize.RoleCity: {"city", "town", "municipality", "cityname", "homecity"},
+	normalize.RoleZip:  {"zip", "zipcode", "postalcode", "postcode", "zip5", "homezip"},
+	normalize.RoleLEA: {"lea", "leaid", "leacode", "leanumber", "district", "districtid", "districtcode",
+		"districtnumber", "localeducationagencyid", "agencyid"},
+	normalize.RoleSchool: {"school", "schoolid", "schoolcode", "schoolnumber", "building", "buildingcode",
+		"schoolnbr", "campus", "campusid"},
+}
+
+// ColumnUse says what a roll made of one column of a source's header.
+type ColumnUse struct {
+	// Header is the column's name as the file writes it.
+	Header string `json:"header"`
+	// Column is the settings column it fills (the ID column included), "" when ignored;
+	// Role is that column's role ("" for the ID column).
+	Column string         `json:"column,omitempty"`
+	Role   normalize.Role `json:"role,omitempty"`
+	// How it matched: "exact", "name" (the same letters and digits: case, spaces and
+	// punctuation aside) or "alias" (a name districts use for the role).
+	How string `json:"how,omitempty"`
+}
+
+// Matches of a header column to a settings column, strongest first.
+const (
+	matchExact = "exact"
+	matchName  = "name"
+	matchAlias = "alias"
+)
+
+// resolution is what resolveHeader made of one source's header.
+type resolution struct {
+	// id is the record ID's field; field[k] the field of settings column k (-1: absent).
+	id    int
+	field []int
+	uses  []ColumnUse
+}
+
+// resolveHeader matches a header to the ID column and the settings columns: first by
+// exact name, then by name with case, spaces and punctuation aside, then by the names
+// districts use for a role (roleAliases, idAliases) when the settings have one column of
+// that role. A header column fills one settings column at most. A required column the
+// header lacks is an error that shows the header read.
+func resolveHeader(header []string, idColumn string, columns []Column) (resolution, error) {
+	res := resolution{id: -1, field: make([]int, len(columns)), uses: make([]ColumnUse, len(header))}
+	for c, h := range header {
+		res.uses[c].Header = h
+	}
+	for k := range res.field {
+		res.field[k] = -1
+	}
+	claimed := make([]bool, len(header))
+	claim := func(f int, name string, role normalize.Role, how string) int {
+		claimed[f] = true
+		res.uses[f] = ColumnUse{Header: header[f], Column: name, Role: role, How: how}
+		return f
+	}
+	var twice error
+	find := func(name string, accept func(h string) bool) int {
+		found := -1
+		for f, h := range header {
+			if claimed[f] || !accept(h) {
+				continue
+			}
+			if found >= 0 && twice == nil {
+				twice = fmt.Errorf("columns %q and %q could both be %q: name one (Settings.WithColumns, -columns)", header[found], h, name)
+			}
+			if found < 0 {
+				found = f
+			}
+		}
+		return found
+	}
+	// Passes from the strongest match to the weakest, the ID column first in each.
+	for _, how := range []string{matchExact, matchName, matchAlias} {
+		if res.id < 0 {
+			if f := find(idColumn, headerMatch(how, idColumn, idAliases)); f >= 0 {
+				res.id = claim(f, idColumn, "", how)
+			}
+		}
+		for k, col := range columns {
+			if res.field[k] >= 0 {
+				continue
+			}
+			var aliases []string
+			if how == matchAlias && roleColumns(columns, col.Role) == 1 {
+				aliases = roleAliases[col.Role]
+			}
+			if f := find(col.Name, headerMatch(how, col.Name, aliases)); f >= 0 {
+				res.field[k] = claim(f, col.Name, col.Role, how)
+			}
+		}
+	}
+	if twice != nil {
+		return res, twice
+	}
+	if res.id < 0 {
+		return res, fmt.Errorf("required column %q (the record ID) is missing from the header; read: %s", idColumn, quoteHeader(header))
+	}
+	for k, col := range columns {
+		if res.field[k] < 0 && !col.Optional {
+			return res, fmt.Errorf("required column %q (%s) is missing from the header; read: %s", col.Name, col.Role, quoteHeader(header))
+		}
+	}
+	return res, nil
+}
+
+// headerMatch returns the test of a header column against a settings column's name (and
+// its role's aliases) at one strength of match.
+func headerMatch(how, name string, aliases []string) func(h string) bool {
+	switch how {
+	case matchExact:
+		return func(h string) bool { return h == name }
+	case matchName:
+		key := headerKey(name)
+		return func(h string) bool { return key != "" && headerKey(h) == key }
+	}
+	return func(h string) bool { return slices.Contains(aliases, headerKey(h)) }
+}
+
+// roleColumns counts the settings columns of a role.
+func roleColumns(columns []Column, role normalize.Role) int {
+	n := 0
+	for _, c := range columns {
+		if c.Role == role {
+			n++
+		}
+	}
+	return n
+}
+
+// quoteHeader writes a header for an error: its names quoted, the first 40 of them.
+func quoteHeader(header []string) string {
+	const most = 40
+	var b strings.Builder
+	for c, h := range header {
+		if c == most {
+			fmt.Fprintf(&b, " … (%d columns)", len(header))
+			break
+		}
+		if c > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", h)
+	}
+	if len(header) == 0 {
+		return "no columns"
+	}
+	return b.String()
+}
+
+// WithColumns returns the settings with columns renamed to what the input files call
+// them: each key of names is a role (given_name, birth_date …), a settings column's name,
+// or "id" or the ID column's name for the record ID; its value is the header name in the
+// files. A role's columns are replaced by the one named; a renamed column becomes
+// required. An unknown key is an error listing what may be named.
+func (s Settings) WithColumns(names map[string]string) (Settings, error) {
+	out := s
+	out.Columns = slices.Clone(s.Columns)
+	keys := make([]string, 0, len(names))
+	for k := range names {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		header := strings.TrimSpace(names[key])
+		if header == "" {
+			return s, fmt.Errorf("match: column %q is given no header name", key)
+		}
+		switch k := slices.IndexFunc(out.Columns, func(c Column) bool { return c.Name == key }); {
+		case key == "id" || key == s.IDColumn:
+			out.IDColumn = header
+		case k >= 0:
+			out.Columns[k].Name, out.Columns[k].Optional = header, false
+		case knownRole(normalize.Role(key)):
+			role := normalize.Role(key)
+			out.Columns = slices.DeleteFunc(out.Columns, func(c Column) bool { return c.Role == role })
+			out.Columns = append(out.Columns, Column{Name: header, Role: role})
+		default:
+			var known []string
+			for _, c := range s.Columns {
+				known = append(known, c.Name)
+			}
+			for _, r := range normalize.Roles() {
+				known = append(known, string(r))
+			}
+			return s, fmt.Errorf("match: cannot map %q: not the ID (id), a column (%s) or a role", key, strings.Join(known, ", "))
+		}
+	}
+	return out, out.Validate()
+}

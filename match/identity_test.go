@@ -1,0 +1,441 @@
+package match
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// perLEARolls splits the sample roll into one file per LEA. With renumber, records are
+// numbered 1, 2, 3 … within each file, as LEAs number their students, so that every
+// number is used by every LEA. It returns the files' text by source name and each
+// record's true student.
+func perLEARolls(t *testing.T, renumber bool) (names []string, files map[string]string, truth map[RecordRef]string) {
+	t.Helper()
+	data, err := os.ReadFile(sampleRoll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byOld := map[string]string{}
+	tf, err := os.ReadFile(sampleTruth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trows, err := csv.NewReader(bytes.NewReader(tf)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range trows[1:] {
+		byOld[r[0]] = r[1]
+	}
+	bufs := map[string]*bytes.Buffer{}
+	counts := map[string]int{}
+	truth = map[RecordRef]string{}
+	for _, row := range rows[1:] {
+		name := "lea" + row[1] + ".csv"
+		b, ok := bufs[name]
+		if !ok {
+			b = &bytes.Buffer{}
+			w := csv.NewWriter(b)
+			_ = w.Write(rows[0])
+			w.Flush()
+			bufs[name] = b
+			names = append(names, name)
+		}
+		counts[name]++
+		id := row[0]
+		if renumber {
+			id = strconv.Itoa(counts[name])
+		}
+		truth[RecordRef{Source: name, ID: id}] = byOld[row[0]]
+		row[0] = id
+		w := csv.NewWriter(b)
+		_ = w.Write(row)
+		w.Flush()
+	}
+	files = map[string]string{}
+	for n, b := range bufs {
+		files[n] = b.String()
+	}
+	return names, files, truth
+}
+
+func readSources(t *testing.T, s Settings, names []string, files map[string]string) *Roll {
+	t.Helper()
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if err := roll.ReadCSV(n, strings.NewReader(files[n])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return roll
+}
+
+// TestOverlappingLocalIDs links LEAs that number their students independently: every
+// record ID is used by every LEA, in link and in link_and_dedupe mode. Linking is as good
+// as with IDs unique across the LEAs.
+func TestOverlappingLocalIDs(t *testing.T) {
+	ctx := context.Background()
+	run := func(t *testing.T, mode Mode, renumber bool) (*Linker, *Result, []string, []string, map[string]string) {
+		names, files, truthOf := perLEARolls(t, renumber)
+		s := StudentSettings()
+		s.Mode = mode
+		roll := readSources(t, s, names, files)
+		l, res := linkRoll(t, s, roll)
+		truth := make([]string, roll.Len())
+		for i := range truth {
+			truth[i] = truthOf[roll.Ref(i)]
+		}
+		return l, res, truth, names, files
+	}
+	evaluate := func(t *testing.T, mode Mode, res *Result, truth []string) Evaluation {
+		var sources []int32
+		if mode == ModeLink {
+			sources = res.Prepared.Roll.Source // link mode is judged on pairs across LEAs
+		}
+		ev, err := Evaluate(res.Label, truth, sources)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	for _, tc := range []struct {
+		mode Mode
+		// f1 is the least F1 over the pairs the mode links: link mode keeps each file's
+		// records apart, and the sample has duplicates within an LEA, so a student with two
+		// records in one LEA can link only one of them to another LEA's.
+		f1 float64
+	}{
+		{ModeLinkAndDedupe, 0.99},
+		{ModeLink, 0.93},
+	} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			l, res, truth, names, files := run(t, tc.mode, true)
+			roll := res.Prepared.Roll
+			s := l.Settings()
+			if _, ok := roll.Index("1"); ok {
+				t.Fatal(`record ID "1" should be used by every LEA`)
+			}
+			ev := evaluate(t, tc.mode, res, truth)
+			_, unique, uniqueTruth, _, _ := run(t, tc.mode, false)
+			evUnique := evaluate(t, tc.mode, unique, uniqueTruth)
+			t.Logf("%s, IDs shared by every LEA: %v", tc.mode, ev)
+			t.Logf("%s, IDs unique: %v", tc.mode, evUnique)
+			if ev.F1 < tc.f1 || ev.F1 < evUnique.F1-0.005 {
+				t.Errorf("F1 %.4f, want at least %.2f and within 0.005 of %.4f with unique IDs", ev.F1, tc.f1, evUnique.F1)
+			}
+			for i := range roll.Len() {
+				for j := range roll.Len() {
+					if i < j && roll.IDs[i] == roll.IDs[j] && res.Label[i] == res.Label[j] && truth[i] != truth[j] {
+						t.Fatalf("records %v and %v share an ID and were merged, but are different students", roll.Ref(i), roll.Ref(j))
+					}
+				}
+			}
+
+			// The clusters file names each record by ID and source; read back as the
+			// earlier IDs, a rerun keeps every student's ID.
+			var out bytes.Buffer
+			if err := res.WriteClusters(&out); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(out.String(), "record_id,source,cluster_id,") {
+				t.Fatalf("clusters header: %q", strings.SplitN(out.String(), "\n", 2)[0])
+			}
+			earlier, err := ReadStudentIDs("clusters.csv", &out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(earlier) != roll.Len() {
+				t.Fatalf("%d earlier IDs for %d records", len(earlier), roll.Len())
+			}
+			again, err := l.Run(ctx, readSources(t, s, names, files), RunOptions{EarlierIDs: earlier})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range roll.Len() {
+				if got, want := again.StudentIDs[again.Label[i]], res.StudentIDs[res.Label[i]]; got != want {
+					t.Errorf("record %v: student %s on the rerun, %s before", roll.Ref(i), got, want)
+				}
+			}
+			if len(again.IDChanges) != 0 {
+				t.Errorf("ID changes on an identical rerun: %v", again.IDChanges)
+			}
+		})
+	}
+}
+
+// TestSharedIDsByRef checks that decisions and earlier IDs name records by source where
+// sources share an ID, and that a bare shared ID is refused with the sources named.
+func TestSharedIDsByRef(t *testing.T) {
+	s := StudentSettings()
+	l := trainedStudentLinker(t)
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := studentHeader + "1,01,,,Emma,,Johnson,,2012-05-01,F,5,12 Oak St,Provo,84601,\n" +
+		"2,01,,,Liam,,Chen,,2011-02-03,M,6,9 Elm St,Orem,84057,\n"
+	b := studentHeader + "1,02,,,Noah,,Patel,,2010-07-08,M,7,3 Pine St,Lehi,84043,\n" +
+		"2,02,,,Emma,,Johnson,,2012-05-01,F,5,12 Oak St,Provo,84601,\n"
+	for _, src := range [][2]string{{"a.csv", a}, {"b.csv", b}} {
+		if err := roll.ReadCSV(src[0], strings.NewReader(src[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	res, err := l.Run(ctx, roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	student := func(res *Result, src, id string) string {
+		i, err := res.Prepared.Roll.Find(RecordRef{Source: src, ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.StudentIDs[res.Label[i]]
+	}
+	if student(res, "a.csv", "1") != student(res, "b.csv", "2") {
+		t.Fatal("Emma's records in a.csv (1) and b.csv (2) did not link")
+	}
+	if student(res, "a.csv", "1") == student(res, "b.csv", "1") {
+		t.Fatal("records 1 of a.csv and b.csv share an ID, not a student, but were merged")
+	}
+	if _, ok := res.StudentOf("2"); ok {
+		t.Error("StudentOf(2) found a student, but two sources use the ID")
+	}
+	chain, together, err := res.WhyRefs(RecordRef{"a.csv", "1"}, RecordRef{"b.csv", "2"})
+	if err != nil || !together || len(chain) != 1 || chain[0].SourceA != "a.csv" || chain[0].SourceB != "b.csv" {
+		t.Errorf("WhyRefs = %+v, %v, %v", chain, together, err)
+	}
+	if _, _, err := res.Why("1", "2"); err == nil || !strings.Contains(err.Error(), "(a.csv, b.csv)") {
+		t.Errorf("Why on shared IDs: err = %v, want the sources named", err)
+	}
+
+	// A decision names the records by source: the two Emmas are twins after all.
+	apart, err := l.Run(ctx, roll, RunOptions{Decisions: []Decision{{A: "1", SourceA: "a.csv", B: "2", SourceB: "b.csv", Same: false}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if student(apart, "a.csv", "1") == student(apart, "b.csv", "2") {
+		t.Error("records decided different share a student")
+	}
+	_, err = l.Run(ctx, roll, RunOptions{Decisions: []Decision{{A: "1", B: "2", Same: false}}})
+	if err == nil || !strings.Contains(err.Error(), `record ID "1" is used by several sources (a.csv, b.csv): name the source`) {
+		t.Errorf("a decision on a bare shared ID: err = %v", err)
+	}
+	_, err = l.Run(ctx, roll, RunOptions{EarlierIDs: map[string]string{"1": "S1"}})
+	if err == nil || !strings.Contains(err.Error(), `record "1", which several sources use (a.csv, b.csv)`) {
+		t.Errorf("an earlier ID on a bare shared ID: err = %v", err)
+	}
+	earlier := map[string]string{RecordRef{"a.csv", "1"}.Key(): "S-EMMA", RecordRef{"b.csv", "1"}.Key(): "S-NOAH"}
+	kept, err := l.Run(ctx, roll, RunOptions{EarlierIDs: earlier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{student(kept, "a.csv", "1"), student(kept, "b.csv", "2"), student(kept, "b.csv", "1")}
+	if d := cmp.Diff([]string{"S-EMMA", "S-EMMA", "S-NOAH"}, got); d != "" {
+		t.Errorf("student IDs (-want +got):\n%s", d)
+	}
+}
+
+// TestReviewRoundTrip writes the review queue, fills in verdicts as a reviewer would, reads
+// them back and reruns: the verdicts hold and the other students keep their IDs.
+func TestReviewRoundTrip(t *testing.T) {
+	s := StudentSettings()
+	roll := readRoll(t, s, sampleRoll)
+	l, first := linkRoll(t, s, roll)
+	ctx := context.Background()
+	if len(first.Review) < 2 {
+		t.Fatalf("only %d review items: the test needs two", len(first.Review))
+	}
+	var review bytes.Buffer
+	if err := first.WriteReview(&review); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&review).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := rows[0]
+	col := func(name string) int {
+		for c, h := range header {
+			if h == name {
+				return c
+			}
+		}
+		t.Fatalf("review header %v has no %s", header, name)
+		return -1
+	}
+	// Both records' values side by side.
+	ga, gb := col("a.first_name"), col("b.first_name")
+	ia, _ := roll.Index(rows[1][col("record_a")])
+	ib, _ := roll.Index(rows[1][col("record_b")])
+	if rows[1][ga] != roll.Column(ia, "first_name") || rows[1][gb] != roll.Column(ib, "first_name") {
+		t.Errorf("review row 1 shows first names %q, %q; the records hold %q, %q", rows[1][ga], rows[1][gb], roll.Column(ia, "first_name"), roll.Column(ib, "first_name"))
+	}
+	// A refused link names the rule and the two records it found different.
+	refused := 0
+	for k, it := range first.Review {
+		if it.Reason != RefusedDifferent {
+			continue
+		}
+		refused++
+		row := rows[k+1]
+		if it.Rule == "" || row[col("rule")] != it.Rule || row[col("conflict_a")] == "" || row[col("conflict_b")] == "" {
+			t.Errorf("refused link %s/%s: rule %q, conflict %q/%q", it.A, it.B, row[col("rule")], row[col("conflict_a")], row[col("conflict_b")])
+		}
+		for side, ref := range it.Against {
+			c, err := roll.Find(ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			own := [2]int32{it.RecordA, it.RecordB}[side]
+			if first.Label[c] != first.Label[own] {
+				t.Errorf("refused link %s/%s: conflict record %v is not in the student of record %d", it.A, it.B, ref, own)
+			}
+		}
+	}
+	if refused == 0 {
+		t.Error("no refused link in the review queue: the test needs one")
+	}
+	rows[1][col("verdict")], rows[1][col("by")], rows[1][col("at")] = "Same", "ana", "2024-05-01"
+	rows[2][col("verdict")] = "different"
+	var filled bytes.Buffer
+	w := csv.NewWriter(&filled)
+	_ = w.WriteAll(rows)
+	ds, err := ReadDecisions("review.csv", &filled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 2 || !ds[0].Same || ds[0].By != "ana" || ds[0].At.Format("2006-01-02") != "2024-05-01" || ds[1].Same {
+		t.Fatalf("decisions = %+v", ds)
+	}
+	earlier := map[string]string{}
+	for i := range roll.Len() {
+		earlier[roll.IDs[i]] = first.StudentIDs[first.Label[i]]
+	}
+	second, err := l.Run(ctx, roll, RunOptions{Decisions: ds, EarlierIDs: earlier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		sa, _ := second.StudentOf(d.A)
+		sb, _ := second.StudentOf(d.B)
+		if (sa == sb) != d.Same {
+			t.Errorf("decided %s/%s same=%v, but students are %s and %s", d.A, d.B, d.Same, sa, sb)
+		}
+	}
+	moved := map[string]bool{}
+	for _, d := range ds {
+		moved[d.A], moved[d.B] = true, true
+	}
+	for i, id := range roll.IDs {
+		if sid := second.StudentIDs[second.Label[i]]; sid != earlier[id] && !touched(first, second, i, moved) {
+			t.Errorf("record %s moved from %s to %s though no decision touched its student", id, earlier[id], sid)
+		}
+	}
+}
+
+// touched reports whether record i shared a student, in either run, with a record a
+// decision named.
+func touched(first, second *Result, i int, moved map[string]bool) bool {
+	roll := first.Prepared.Roll
+	for j, id := range roll.IDs {
+		if moved[id] && (first.Label[j] == first.Label[i] || second.Label[j] == second.Label[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestReadDecisionsErrors(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"empty", "", "empty, no header row"},
+		{"no verdict column", "record_a,record_b\n1,2\n", `no verdict column; read: "record_a", "record_b"`},
+		{"bad verdict", "record_a,record_b,verdict\n1,2,maybe\n", `d.csv:2: verdict "maybe": want same or different`},
+		{"one record", "record_a,record_b,verdict\n1,,same\n", "d.csv:2: a verdict needs both records"},
+		{"bad date", "record_a,record_b,verdict,at\n1,2,same,yesterday\n", `d.csv:2: at: "yesterday" is not a date`},
+		{"both ways", "record_a,record_b,verdict\n1,2,same\n2,1,different\n", "d.csv:3: records 1 and 2 were decided the other way"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadDecisions("d.csv", strings.NewReader(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	ds, err := ReadDecisions("d.csv", strings.NewReader("record_a,source_a,record_b,source_b,verdict,by,at\n1,x.csv,1,y.csv,DIFFERENT,bo,2024-05-01T10:00:00Z\n3,,4,,,,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Decision{{A: "1", SourceA: "x.csv", B: "1", SourceB: "y.csv", By: "bo", At: ds[0].At}}
+	if d := cmp.Diff(want, ds); d != "" || ds[0].At.IsZero() {
+		t.Errorf("decisions (-want +got):\n%s", d)
+	}
+}
+
+func FuzzReadDecisions(f *testing.F) {
+	f.Add("record_a,record_b,verdict,by,at\n1,2,same,ana,2024-05-01\n")
+	f.Add("record_a,source_a,record_b,source_b,verdict\n1,a,1,b,different\n1,a,1,b,same\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		ds, err := ReadDecisions("f.csv", strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, d := range ds {
+			if d.A == "" || d.B == "" {
+				t.Fatalf("decision without both records: %+v", d)
+			}
+		}
+	})
+}
+
+func TestReadStudentIDs(t *testing.T) {
+	got, err := ReadStudentIDs("c.csv", strings.NewReader("record_id,source,cluster_id\n1,a.csv,S1\n1,b.csv,S2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{RecordRef{"a.csv", "1"}.Key(): "S1", RecordRef{"b.csv", "1"}.Key(): "S2"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	got, err = ReadStudentIDs("c.csv", strings.NewReader("record_id,cluster_id\n1,S1\n"))
+	if err != nil || got["1"] != "S1" {
+		t.Errorf("no source column: %v, %v", got, err)
+	}
+	for _, in := range []string{"id,student\n1,S\n", "record_id,cluster_id\n1,S1\n1,S2\n"} {
+		if _, err := ReadStudentIDs("c.csv", strings.NewReader(in)); err == nil {
+			t.Errorf("ReadStudentIDs(%q): want an error", in)
+		}
+	}
+}
+
+func ExampleReadDecisions() {
+	review := "record_a,source_a,record_b,source_b,verdict,by,at\n" +
+		"1001,lea1.csv,1001,lea2.csv,different,ana,2024-05-01\n" +
+		"1002,lea1.csv,2040,lea2.csv,,,\n" // undecided: skipped
+	ds, err := ReadDecisions("review.csv", strings.NewReader(review))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range ds {
+		fmt.Printf("%s@%s and %s@%s: same %v, by %s\n", d.A, d.SourceA, d.B, d.SourceB, d.Same, d.By)
+	}
+	// Output: 1001@lea1.csv and 1001@lea2.csv: same false, by ana
+}
