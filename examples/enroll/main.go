@@ -94,7 +94,7 @@ func run(w io.Writer) error {
 		rec  normalize.Record
 	}{
 		{"NEW-1", "a student the state knows, with a nickname, a typo in the family name, a new address and no SSID", moved(roll, known, true)},
-		{"NEW-2", "a record with little to go on: a given-name initial, the family name mistyped, birth date and sex, nothing else", initialOnly(roll, known)},
+		{"NEW-2", "a record with little to go on: a given-name initial, the family name mistyped, the birth date typed day first, sex, nothing else", initialOnly(roll, known)},
 		{"NEW-3", "a student new to the state", normalize.Record{Given: "Ofa", Family: "Vainikolo", BirthDate: "2015-03-09", Sex: "F", Grade: "3", LEA: newLEA, School: "99001"}},
 	}
 	for _, a := range arrivals {
@@ -256,5 +256,10 @@ func initialOnly(roll *match.Roll, i int) normalize.Record {
 	if g := []rune(r.Given); len(g) > 0 {
 		initial = string(g[0]) + "."
 	}
-	return normalize.Record{Given: initial, Family: string(family), BirthDate: r.BirthDate, Sex: r.Sex, LEA: newLEA, School: "99002"}
+	birth := r.BirthDate
+	if d, err := normalize.ParseDate(birth, normalize.DateOptions{}); err == nil && d.Day <= 12 && d.Day != d.Month {
+		d.Month, d.Day = d.Day, d.Month // typed day first
+		birth = d.String()
+	}
+	return normalize.Record{Given: initial, Family: string(family), BirthDate: birth, Sex: r.Sex, LEA: newLEA, School: "99002"}
 }
