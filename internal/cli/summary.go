@@ -24,6 +24,12 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	printColumns(w, roll)
 	fmt.Fprintf(w, "records:        %d from %d source(s); %d value(s) could not be used\n", roll.Len(), len(roll.Sources), len(res.Prepared.Problems))
 	fmt.Fprintf(w, "candidate pairs: %d\n", res.CandidatePairs)
+	for _, r := range res.Blocking.Rules {
+		for _, b := range r.Oversize {
+			fmt.Fprintf(w, "oversize block: rule %s, key %s: %d records, over the cap of %d; skipped, its records meet through the other rules\n",
+				b.Rule, b.Key, b.Size, s.MaxBlock)
+		}
+	}
 	fmt.Fprintf(w, "students:       %d (%d with one record, %d with several)\n", len(res.StudentIDs), sizes[1], len(res.StudentIDs)-sizes[1])
 	fmt.Fprintf(w, "links:          %d accepted, %d refused, %d pair(s) for review\n", len(res.Links), len(res.Refusals), len(res.Review))
 	if len(o.Decisions) > 0 {
