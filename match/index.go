@@ -21,11 +21,15 @@ const (
 
 // Candidate is an indexed record ranked against a query.
 type Candidate struct {
+	// RecordID and Source name the record (Source is "" for a record added by ID alone).
 	RecordID    string
+	Source      string
 	StudentID   string
 	Weight      float64
 	Probability float64
 	Explanation score.Explanation
+
+	index int32 // the record's position in the index
 }
 
 // Placement answers where a new record belongs.
@@ -49,11 +53,15 @@ type Index struct {
 	linker *Linker
 	prep   *normalize.Preparer
 
-	mu       sync.RWMutex
-	table    *normalize.Table
-	ids      []string
-	student  []string
-	byID     map[string]int32
+	mu      sync.RWMutex
+	table   *normalize.Table
+	ids     []string
+	student []string
+	// refs name the indexed records; byRef finds them by RecordRef.Key.
+	refs  []RecordRef
+	byRef map[string]int32
+	// idCount counts the indexed records of each bare ID.
+	idCount  map[string]int
 	postings []map[uint64][]int32 // per blocking rule: key → records
 	// scorer holds the model as the index was built: each query rebinds it (For).
 	scorer *score.Scorer
@@ -72,7 +80,9 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 		table:    ownTable(p.Table),
 		ids:      slices.Clone(p.Roll.IDs),
 		student:  make([]string, p.Roll.Len()),
-		byID:     make(map[string]int32, p.Roll.Len()),
+		refs:     make([]RecordRef, p.Roll.Len()),
+		byRef:    make(map[string]int32, p.Roll.Len()),
+		idCount:  make(map[string]int, p.Roll.Len()),
 		postings: make([]map[uint64][]int32, len(l.settings.Blocking)),
 	}
 	for i := range x.postings {
@@ -85,7 +95,9 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 	var keys []uint64
 	for i, id := range x.ids {
 		x.student[i] = res.StudentIDs[res.Label[i]]
-		x.byID[id] = int32(i)
+		x.refs[i] = p.Roll.Ref(i)
+		x.byRef[x.refs[i].Key()] = int32(i)
+		x.idCount[id]++
 		keys = x.indexKeys(keys, x.table, i, int32(i))
 	}
 	return x, nil
@@ -160,7 +172,7 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 				}
 				seen[j] = true
 				w := sc.Weight(0, int(j))
-				cands = append(cands, Candidate{RecordID: x.ids[j], StudentID: x.student[j], Weight: w})
+				cands = append(cands, Candidate{RecordID: x.ids[j], Source: x.refs[j].Source, StudentID: x.student[j], Weight: w, index: j})
 			}
 		}
 	}
@@ -171,7 +183,13 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 			}
 			return 1
 		}
-		if a.RecordID < b.RecordID {
+		if a.RecordID != b.RecordID {
+			if a.RecordID < b.RecordID {
+				return -1
+			}
+			return 1
+		}
+		if a.Source < b.Source {
 			return -1
 		}
 		return 1
@@ -180,7 +198,7 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 		cands = cands[:limit]
 	}
 	for k := range cands {
-		j := x.byID[cands[k].RecordID]
+		j := cands[k].index
 		cands[k].Probability = score.Probability(cands[k].Weight)
 		cands[k].Explanation = sc.Explain(0, int(j))
 	}
@@ -197,25 +215,40 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 	return pl, nil
 }
 
-// Add indexes a record as belonging to studentID (a new student's ID when the caller
-// decided so from a Query). The record ID must be new to the index.
+// Add indexes a record named by its ID alone as belonging to studentID (a new student's
+// ID when the caller decided so from a Query): AddRef with no source.
 func (x *Index) Add(recordID string, rec normalize.Record, studentID string) ([]*normalize.FieldError, error) {
-	if recordID == "" || studentID == "" {
-		return nil, fmt.Errorf("match: index: record %q: both a record ID and a student ID are needed", recordID)
+	return x.AddRef(RecordRef{ID: recordID}, rec, studentID)
+}
+
+// AddRef indexes a record, named by its source and ID, as belonging to studentID. The
+// pair (source, ID) must be new to the index: LEAs number their students independently,
+// so one ID may come from several sources.
+func (x *Index) AddRef(ref RecordRef, rec normalize.Record, studentID string) ([]*normalize.FieldError, error) {
+	if ref.ID == "" || studentID == "" {
+		return nil, fmt.Errorf("match: index: record %s: both a record ID and a student ID are needed", ref)
 	}
 	q := normalize.NewTable(1, len(x.table.ExtraNames))
 	problems := x.prep.Fill(q, 0, rec)
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if _, dup := x.byID[recordID]; dup {
-		return problems, fmt.Errorf("match: index: record ID %q is already indexed", recordID)
+	_, dup := x.byRef[ref.Key()]
+	if ref.Source == "" {
+		dup = x.idCount[ref.ID] > 0 // no source: the ID alone must be new
+	} else if _, bare := x.byRef[RecordRef{ID: ref.ID}.Key()]; bare {
+		dup = true
+	}
+	if dup {
+		return problems, fmt.Errorf("match: index: record %s is already indexed", ref)
 	}
 	i := x.table.Grow(1)
 	copyRow(x.table, i, q, 0)
-	x.ids = append(x.ids, recordID)
+	x.ids = append(x.ids, ref.ID)
+	x.refs = append(x.refs, ref)
 	x.student = append(x.student, studentID)
-	x.byID[recordID] = int32(i)
+	x.byRef[ref.Key()] = int32(i)
+	x.idCount[ref.ID]++
 	x.indexKeys(nil, x.table, i, int32(i))
 	x.scorer.Sync()
 	return problems, nil

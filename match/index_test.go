@@ -712,3 +712,47 @@ func TestIndexSkipsOversizeKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexSharedIDs: two LEAs number their students from 1001; the index keeps both
+// records of ID 1001 apart, explains each candidate by its own record, and takes a new
+// record 1001 from a third LEA.
+func TestIndexSharedIDs(t *testing.T) {
+	s := StudentSettings()
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "record_id,first_name,last_name,birth_date,ssid\n"
+	if err := roll.ReadCSV("lea1", strings.NewReader(header+"1001,Ana,Silva,2012-01-05,7000000001\n1002,Ben,Okafor,2011-02-06,7000000002\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("lea2", strings.NewReader(header+"1001,Cora,Nakamura,2013-03-07,7000000003\n1002,Ana,Silva,2012-01-05,7000000001\n")); err != nil {
+		t.Fatal(err)
+	}
+	l, res := linkRoll(t, s, roll)
+	x, err := l.NewIndex(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := x.Query(normalize.Record{Given: "Cora", Family: "Nakamura", BirthDate: "2013-03-07", SSID: "7000000003"}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pl.Candidates) == 0 || pl.Candidates[0].RecordID != "1001" || pl.Candidates[0].Source != "lea2" {
+		t.Fatalf("best candidate %+v, want 1001 of lea2", pl.Candidates)
+	}
+	for _, term := range pl.Candidates[0].Explanation.Terms {
+		if term.Comparison == "given_name" && term.LevelName != "exact" {
+			t.Errorf("the explanation compares another record: given name %s", term.LevelName)
+		}
+	}
+	if _, err := x.AddRef(RecordRef{Source: "lea3", ID: "1001"}, normalize.Record{Given: "Dev", Family: "Rao"}, "S-new"); err != nil {
+		t.Errorf("a third LEA's 1001: %v", err)
+	}
+	if _, err := x.AddRef(RecordRef{Source: "lea1", ID: "1001"}, normalize.Record{Given: "Dev", Family: "Rao"}, "S-new"); err == nil {
+		t.Error("lea1's 1001 indexed twice")
+	}
+	if _, err := x.Add("1001", normalize.Record{Given: "Dev", Family: "Rao"}, "S-new"); err == nil {
+		t.Error("a bare 1001 indexed though three sources use it")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -202,23 +203,25 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 		noName := t.Given[i].Empty() && t.Family[i].Empty()
 		p.Thin[i] = noName && t.BirthDate[i].IsZero()
 	}
-	p.Rank = rankByID(roll.IDs)
+	p.Rank = rankByID(roll)
 	return p, nil
 }
 
-func rankByID(ids []string) []int32 {
+// rankByID ranks the records of a roll by ID, then source.
+func rankByID(roll *Roll) []int32 {
+	ids := roll.IDs
+	source := func(i int32) string { return roll.Sources[roll.Source[i]] }
 	order := make([]int32, len(ids))
 	for i := range order {
 		order[i] = int32(i)
 	}
+	// By ID, and by source where LEAs share an ID, so that the order does not depend on
+	// the order the records came in.
 	slices.SortFunc(order, func(a, b int32) int {
-		switch {
-		case ids[a] < ids[b]:
-			return -1
-		case ids[a] > ids[b]:
-			return 1
+		if c := strings.Compare(ids[a], ids[b]); c != 0 {
+			return c
 		}
-		return 0
+		return strings.Compare(source(a), source(b))
 	})
 	rank := make([]int32, len(ids))
 	for r, i := range order {
