@@ -101,9 +101,8 @@ func hashGram(tag byte, parts ...string) uint32 {
 	return uint32(h>>33) | 1<<31
 }
 
-// appendGrams appends record i's grams, sorted and without repeats.
+// appendGrams appends record i's grams, repeats and all (see gramDeduper).
 func appendGrams(dst []uint32, t *normalize.Table, i int) []uint32 {
-	start := len(dst)
 	// trigrams of "^key$": every letter starts one, and the two ends one more.
 	trigrams := func(tag byte, key string) {
 		a, b := letterCode('^'), letterCode('^')
@@ -151,9 +150,42 @@ func appendGrams(dst []uint32, t *normalize.Table, i int) []uint32 {
 		trigrams(tagAddress, w)
 		dst = append(dst, hashGram(tagAddressWord, w))
 	}
-	tail := dst[start:]
-	slices.Sort(tail)
-	return dst[:start+len(slices.Compact(tail))]
+	return dst
+}
+
+// gramDeduper drops a record's repeated grams ("ana" twice in "Anastasia Ana"): letter
+// triples through a stamp per gram, the few whole-value grams by a scan.
+type gramDeduper struct {
+	seen  []uint32
+	stamp uint32
+}
+
+func (d *gramDeduper) dedupe(grams []uint32) []uint32 {
+	if d.seen == nil {
+		d.seen = make([]uint32, denseGrams)
+	}
+	d.stamp++
+	if d.stamp == 0 {
+		clear(d.seen)
+		d.stamp = 1
+	}
+	out := grams[:0]
+	hashedFrom := -1
+	for _, g := range grams {
+		if g < denseGrams {
+			if d.seen[g] == d.stamp {
+				continue
+			}
+			d.seen[g] = d.stamp
+		} else if hashedFrom >= 0 && slices.Contains(out[hashedFrom:], g) {
+			continue
+		}
+		out = append(out, g)
+		if g >= denseGrams && hashedFrom < 0 {
+			hashedFrom = len(out) - 1
+		}
+	}
+	return out
 }
 
 // gramTable maps grams to values: letter pairs through an array, hashed grams through a
@@ -234,9 +266,10 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	counts := make([]gramTable, workers)
 	if err := parallel(func(w, lo, hi int) {
 		var grams []uint32
+		var dd gramDeduper
 		m := newGramTable()
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
-			grams = appendGrams(grams[:0], t, i)
+			grams = dd.dedupe(appendGrams(grams[:0], t, i))
 			for _, h := range grams {
 				m.add(h, 1)
 			}
@@ -310,8 +343,9 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	if err := parallel(func(w, lo, hi int) {
 		var grams []uint32
 		var mine []int32
+		var dd gramDeduper
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
-			grams = appendGrams(grams[:0], t, i)
+			grams = dd.dedupe(appendGrams(grams[:0], t, i))
 			for _, h := range grams {
 				if id, ok := ids.get(h); ok {
 					mine = append(mine, id-1)
