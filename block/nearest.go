@@ -115,7 +115,7 @@ func appendGrams(dst []uint32, t *normalize.Table, i int) []uint32 {
 			a, b = b, c
 		}
 	}
-	for _, p := range [...]*normalize.NamePart{&t.Given[i], &t.Middle[i], &t.Family[i]} {
+	for _, p := range [...]*normalize.NamePart{t.Given[i], t.Middle[i], t.Family[i]} {
 		if p.Key != "" {
 			trigrams(tagName, p.Key)
 			dst = append(dst, hashGram(tagNameWhole, p.Key))

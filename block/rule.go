@@ -161,11 +161,11 @@ func (k Key) values(dst []string, t *normalize.Table, i int) []string {
 		var p *normalize.NamePart
 		switch k.Role {
 		case normalize.RoleGiven:
-			p = &t.Given[i]
+			p = t.Given[i]
 		case normalize.RoleMiddle:
-			p = &t.Middle[i]
+			p = t.Middle[i]
 		default:
-			p = &t.Family[i]
+			p = t.Family[i]
 		}
 		if p.Empty() {
 			return dst

@@ -109,7 +109,11 @@ type Record struct {
 // Table stores prepared features column by column: element i of every column belongs to
 // record i. Missing values are zero values (an empty Text, a zero Date, SexUnknown, …).
 type Table struct {
-	Given, Middle, Family []NamePart
+	// Given, Middle and Family point at prepared name parts, which are never changed
+	// once made: records with the same name share one (a roll of a million records has
+	// tens of thousands of distinct names). A missing name is a NamePart whose Empty
+	// reports true, never nil.
+	Given, Middle, Family []*NamePart
 	// Suffix holds generational suffixes as lower-case codes: "jr", "sr", "ii", "iii", "iv"…
 	Suffix []string
 	// OtherGiven and OtherFamily hold the given and family parts of Record.OtherNames.
@@ -133,6 +137,9 @@ type Table struct {
 	ExtraNames []string
 }
 
+// noName is the missing name every empty row points at.
+var noName = &NamePart{}
+
 // NewTable returns a table with n records, all values missing, and extras extra columns.
 // Rows are then filled with Preparer.Fill. Callers naming extra columns set ExtraNames.
 func NewTable(n, extras int) *Table {
@@ -151,9 +158,11 @@ func (t *Table) Len() int { return len(t.BirthDate) }
 // Grow appends n rows of missing values and returns the index of the first new row.
 func (t *Table) Grow(n int) int {
 	first := t.Len()
-	t.Given = append(t.Given, make([]NamePart, n)...)
-	t.Middle = append(t.Middle, make([]NamePart, n)...)
-	t.Family = append(t.Family, make([]NamePart, n)...)
+	for range n {
+		t.Given = append(t.Given, noName)
+		t.Middle = append(t.Middle, noName)
+		t.Family = append(t.Family, noName)
+	}
 	t.Suffix = append(t.Suffix, make([]string, n)...)
 	t.OtherGiven = append(t.OtherGiven, make([][]NamePart, n)...)
 	t.OtherFamily = append(t.OtherFamily, make([][]NamePart, n)...)

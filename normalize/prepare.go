@@ -23,7 +23,7 @@ type Options struct {
 type Preparer struct {
 	opt    Options
 	nick   *Nicknames
-	names  sync.Map     // raw name → NamePart (given-style, with nicknames)
+	names  sync.Map     // raw name → *NamePart (given-style, with nicknames)
 	cached atomic.Int64 // names stored
 	limit  int64        // MaxCachedNames (lower in tests)
 }
@@ -45,20 +45,25 @@ func NewPreparer(opt Options) *Preparer {
 // namePart returns the prepared name, from the cache when it has been seen. Every name
 // part carries nickname groups: a family name rarely has any, and when given and family
 // are swapped the groups are where a comparison looks.
-func (p *Preparer) namePart(s string) NamePart {
+func (p *Preparer) namePart(s string) *NamePart {
 	if s == "" {
-		return NamePart{}
+		return noName
 	}
 	if v, ok := p.names.Load(s); ok {
-		return v.(NamePart)
+		return v.(*NamePart)
 	}
 	np := NewNamePart(s, p.nick)
+	if np.Empty() {
+		return noName
+	}
 	if len(s) <= 64 && p.cached.Load() < p.limit {
-		if _, loaded := p.names.LoadOrStore(strings.Clone(s), np); !loaded {
+		v, loaded := p.names.LoadOrStore(strings.Clone(s), &np)
+		if !loaded {
 			p.cached.Add(1)
 		}
+		return v.(*NamePart)
 	}
-	return np
+	return &np
 }
 
 // Fill prepares r into row i of t. A value that cannot be prepared (a date like
@@ -94,10 +99,10 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	for _, other := range r.OtherNames {
 		on := ParseName(other)
 		if g := p.namePart(on.Given); !g.Empty() {
-			t.OtherGiven[i] = append(t.OtherGiven[i], g)
+			t.OtherGiven[i] = append(t.OtherGiven[i], *g)
 		}
 		if f := p.namePart(on.Family); !f.Empty() {
-			t.OtherFamily[i] = append(t.OtherFamily[i], f)
+			t.OtherFamily[i] = append(t.OtherFamily[i], *f)
 		}
 	}
 	d, err := ParseDate(r.BirthDate, p.opt.Dates)

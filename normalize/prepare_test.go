@@ -110,10 +110,30 @@ func TestNameCacheBounded(t *testing.T) {
 		t.Errorf("cache holds %d names (counted %d), want 10", stored, p.cached.Load())
 	}
 	want := NewNamePart("Namenb", p.nick)
-	if diff := cmp.Diff(want, tb.Given[39]); diff != "" {
+	if diff := cmp.Diff(want, *tb.Given[39]); diff != "" {
 		t.Errorf("name prepared past the cache's limit (-want +got):\n%s", diff)
 	}
 	if tb.Family[39].Key != "garcia" {
 		t.Errorf("cached family name: %q", tb.Family[39].Key)
+	}
+}
+
+// TestNamesShared: records with one name share its prepared part, and a missing name is
+// an empty part, never nil.
+func TestNamesShared(t *testing.T) {
+	p := NewPreparer(Options{})
+	tb := NewTable(3, 0)
+	p.Fill(tb, 0, Record{Given: "Ana", Family: "Silva"})
+	p.Fill(tb, 1, Record{Given: "Ana", Family: "Okafor"})
+	if tb.Given[0] != tb.Given[1] {
+		t.Error("two records named Ana hold two prepared parts")
+	}
+	for i := range 3 {
+		if tb.Middle[i] == nil || !tb.Middle[i].Empty() {
+			t.Errorf("row %d: missing middle name %+v", i, tb.Middle[i])
+		}
+	}
+	if tb.Given[2] == nil || !tb.Given[2].Empty() {
+		t.Errorf("an unfilled row's given name is %+v", tb.Given[2])
 	}
 }

@@ -295,7 +295,7 @@ func samePhonetic(x, y *normalize.NamePart, nysiis bool) bool {
 }
 
 func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
-	x, y := &a.Given[i], &b.Given[j]
+	x, y := a.Given[i], b.Given[j]
 	ox, oy := a.OtherGiven[i], b.OtherGiven[j]
 	if x.Empty() && len(ox) == 0 || y.Empty() && len(oy) == 0 {
 		return LevelNull
@@ -308,7 +308,7 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 		best = k.bestOver(x, ox, y, oy, best)
 	}
 	if best > uint8(k.middleSwap) {
-		mx, my := &a.Middle[i], &b.Middle[j]
+		mx, my := a.Middle[i], b.Middle[j]
 		if (!x.Empty() && x.Key == my.Key) || (!y.Empty() && y.Key == mx.Key) {
 			best = uint8(k.middleSwap)
 		}
@@ -317,7 +317,7 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 }
 
 func (k *compiled) familyLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
-	x, y := &a.Family[i], &b.Family[j]
+	x, y := a.Family[i], b.Family[j]
 	ox, oy := a.OtherFamily[i], b.OtherFamily[j]
 	if x.Empty() && len(ox) == 0 || y.Empty() && len(oy) == 0 {
 		return LevelNull
@@ -484,7 +484,7 @@ func idLevel(x, y string) uint8 {
 
 // nameSwapLevel: given and family names swapped between the records.
 func nameSwapLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
-	gx, fx, gy, fy := &a.Given[i], &a.Family[i], &b.Given[j], &b.Family[j]
+	gx, fx, gy, fy := a.Given[i], a.Family[i], b.Given[j], b.Family[j]
 	if gx.Empty() || fx.Empty() || gy.Empty() || fy.Empty() {
 		return LevelNull
 	}

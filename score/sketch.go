@@ -233,7 +233,7 @@ func fillFeature(dst []byte, f feature, rd reader, t *normalize.Table, i int) {
 	case featKey:
 		fillKey(dst, f.role, rd.get, t, i)
 	case featGivenCodes:
-		p := &t.Given[i]
+		p := t.Given[i]
 		if !codesFit(p) {
 			return // the key's flags say so
 		}
@@ -248,7 +248,7 @@ func fillFeature(dst []byte, f feature, rd reader, t *normalize.Table, i int) {
 			binary.LittleEndian.PutUint32(dst[middleHash:], hash32(m))
 		}
 	case featFamilyCodes:
-		p := &t.Family[i]
+		p := t.Family[i]
 		if !codesFit(p) {
 			return
 		}
@@ -335,11 +335,11 @@ func fillText(dst []byte, x *normalize.Text) {
 func namePart(t *normalize.Table, role normalize.Role, i int) *normalize.NamePart {
 	switch role {
 	case normalize.RoleGiven:
-		return &t.Given[i]
+		return t.Given[i]
 	case normalize.RoleMiddle:
-		return &t.Middle[i]
+		return t.Middle[i]
 	case normalize.RoleFamily:
-		return &t.Family[i]
+		return t.Family[i]
 	}
 	return nil
 }

@@ -198,7 +198,7 @@ func (k *compiled) familyFast(x, y []byte, a *normalize.Table, i int, b *normali
 	if (kx[keyFlags]|ky[keyFlags])&keyCompound != 0 &&
 		(mayBeToken(cx, cy, ky[keyFlags]) || mayBeToken(cy, cx, kx[keyFlags])) {
 		// Likely one name is a token of the other's compound name: the names tell.
-		if x, y := &a.Family[i], &b.Family[j]; isToken(x.Key, y.Tokens) || isToken(y.Key, x.Tokens) {
+		if x, y := a.Family[i], b.Family[j]; isToken(x.Key, y.Tokens) || isToken(y.Key, x.Tokens) {
 			return 2, true
 		}
 	}

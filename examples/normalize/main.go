@@ -97,7 +97,7 @@ func run(in io.Reader, out io.Writer, opt normalize.Options) error {
 		errs := p.Fill(t, i, rec)
 		fmt.Fprintf(out, "record %s\n  raw:    %s\n", id, strings.Join(raw, " | "))
 		fmt.Fprintf(out, "  name:   given %s  middle %s  family %s  suffix %q\n",
-			part(t.Given[i]), part(t.Middle[i]), part(t.Family[i]), t.Suffix[i])
+			part(*t.Given[i]), part(*t.Middle[i]), part(*t.Family[i]), t.Suffix[i])
 		fmt.Fprintf(out, "  codes:  birth %s  sex %s  grade %s  ssid %q  zip %q  address %q\n",
 			orDash(t.BirthDate[i].String()), t.Sex[i], orDash(t.Grade[i].String()), t.SSID[i], t.Zip[i], t.Address[i].Folded)
 		for _, e := range errs {
