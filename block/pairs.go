@@ -124,102 +124,48 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 		off  []int32
 	}
 	perRule := make([]ruleKeys, len(rules))
+	// Key rules run side by side, each on one core; a Nearest rule runs on all cores.
+	x.blocks = make([][]block, len(rules))
+	x.report.Rules = make([]RuleReport, len(rules))
+	largest := make([][]Block, len(rules))
+	workers := max(1, opt.Workers)
+	if opt.Workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
 	for r, rule := range rules {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		if rule.Nearest != nil {
-			nb, err := findNeighbours(ctx, t, *rule.Nearest, opt)
-			if err != nil {
-				return nil, err
-			}
-			x.near[r] = nb
-			perRule[r].off = make([]int32, n+1)
-			x.blocks = append(x.blocks, nil)
-			x.report.Rules = append(x.report.Rules, RuleReport{Rule: rule.Name})
 			continue
 		}
-		off := make([]int32, n+1)
-		keys := make([]uint64, 0, n)
-		for i := range n {
-			start := len(keys)
-			keys = rule.AppendKeys(keys, t, i)
-			for k := start; k < len(keys); k++ {
-				keys[k] = tagKey(keys[k], r)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if ctx.Err() != nil {
+				return
 			}
-			off[i+1] = int32(len(keys))
+			perRule[r].keys, perRule[r].off, x.blocks[r], x.report.Rules[r], largest[r] = keyBlocks(t, rule, r, opt)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for r, rule := range rules {
+		if rule.Nearest == nil {
+			for _, b := range largest[r] {
+				x.noteBlock(b)
+			}
+			continue
 		}
-		// Group records by key.
-		type entry struct {
-			key uint64
-			rec int32
+		nb, err := findNeighbours(ctx, t, *rule.Nearest, opt)
+		if err != nil {
+			return nil, err
 		}
-		entries := make([]entry, 0, len(keys))
-		for i := range n {
-			for _, k := range keys[off[i]:off[i+1]] {
-				entries = append(entries, entry{k, int32(i)})
-			}
-		}
-		slices.SortFunc(entries, func(a, b entry) int {
-			switch {
-			case a.key < b.key:
-				return -1
-			case a.key > b.key:
-				return 1
-			}
-			return int(a.rec - b.rec)
-		})
-		rr := RuleReport{Rule: rule.Name}
-		var blocks []block
-		dropped := map[[2]uint64]bool{} // (key, record) pairs removed by the cap
-		for s := 0; s < len(entries); {
-			e := s
-			for e < len(entries) && entries[e].key == entries[s].key {
-				e++
-			}
-			size := e - s
-			if size >= 2 {
-				members := make([]int32, size)
-				for k := range members {
-					members[k] = entries[s+k].rec
-				}
-				x.noteBlock(rule, members[0], entries[s].key, size)
-				if opt.MaxBlock > 0 && size > opt.MaxBlock {
-					rr.Oversize = append(rr.Oversize, Block{Rule: rule.Name, Key: rule.describe(t, int(members[0]), entries[s].key), Size: size})
-					keep := 0
-					if opt.Oversize == Cap {
-						keep = opt.MaxBlock
-					}
-					for _, m := range members[keep:] {
-						dropped[[2]uint64{entries[s].key, uint64(m)}] = true
-					}
-					members = members[:keep]
-				}
-				if len(members) >= 2 {
-					blocks = append(blocks, block{key: entries[s].key, members: members})
-				}
-			}
-			s = e
-		}
-		if len(dropped) > 0 {
-			// A record dropped from a block does not share that key under this rule,
-			// so later rules do not take the pair as admitted already.
-			kept := keys[:0]
-			newOff := make([]int32, n+1)
-			for i := range n {
-				for _, k := range keys[off[i]:off[i+1]] {
-					if !dropped[[2]uint64{k, uint64(i)}] {
-						kept = append(kept, k)
-					}
-				}
-				newOff[i+1] = int32(len(kept))
-			}
-			keys, off = kept, newOff
-		}
-		rr.Blocks = len(blocks)
-		perRule[r] = ruleKeys{keys, off}
-		x.blocks = append(x.blocks, blocks)
-		x.report.Rules = append(x.report.Rules, rr)
+		x.near[r] = nb
+		perRule[r].off = make([]int32, n+1)
+		x.report.Rules[r] = RuleReport{Rule: rule.Name}
 	}
 	// Every rule's keys of a record, in one sorted list.
 	total := 0
@@ -248,19 +194,111 @@ func tagKey(k uint64, r int) uint64 { return k&^15 | uint64(r) }
 // keyRule returns the rule a tagged key belongs to.
 func keyRule(k uint64) int { return int(k & 15) }
 
-// noteBlock keeps the ten largest blocks.
-func (x *index) noteBlock(rule Rule, rec int32, key uint64, size int) {
-	l := x.report.Largest
-	if len(l) == 10 && size <= l[9].Size {
-		return
+// keyBlocks makes rule r's keys of every record (tagged with r; keys[off[i]:off[i+1]]
+// are record i's) and its blocks of two records or more, dropping from the keys the
+// records of blocks over the cap; it reports the rule and its ten largest blocks.
+func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64, off []int32, blocks []block, rr RuleReport, largest []Block) {
+	n := t.Len()
+	off = make([]int32, n+1)
+	keys = make([]uint64, 0, n)
+	for i := range n {
+		start := len(keys)
+		keys = rule.AppendKeys(keys, t, i)
+		for k := start; k < len(keys); k++ {
+			keys[k] = tagKey(keys[k], r)
+		}
+		off[i+1] = int32(len(keys))
 	}
-	b := Block{Rule: rule.Name, Key: rule.describe(x.t, int(rec), key), Size: size}
+	// Group records by key.
+	type entry struct {
+		key uint64
+		rec int32
+	}
+	entries := make([]entry, 0, len(keys))
+	for i := range n {
+		for _, k := range keys[off[i]:off[i+1]] {
+			entries = append(entries, entry{k, int32(i)})
+		}
+	}
+	slices.SortFunc(entries, func(a, b entry) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		}
+		return int(a.rec - b.rec)
+	})
+	rr = RuleReport{Rule: rule.Name}
+	dropped := map[[2]uint64]bool{} // (key, record) pairs removed by the cap
+	for s := 0; s < len(entries); {
+		e := s
+		for e < len(entries) && entries[e].key == entries[s].key {
+			e++
+		}
+		size := e - s
+		if size >= 2 {
+			members := make([]int32, size)
+			for k := range members {
+				members[k] = entries[s+k].rec
+			}
+			largest = keepLargest(largest, Block{Rule: rule.Name, Size: size}, func() string {
+				return rule.describe(t, int(members[0]), entries[s].key)
+			})
+			if opt.MaxBlock > 0 && size > opt.MaxBlock {
+				rr.Oversize = append(rr.Oversize, Block{Rule: rule.Name, Key: rule.describe(t, int(members[0]), entries[s].key), Size: size})
+				keep := 0
+				if opt.Oversize == Cap {
+					keep = opt.MaxBlock
+				}
+				for _, m := range members[keep:] {
+					dropped[[2]uint64{entries[s].key, uint64(m)}] = true
+				}
+				members = members[:keep]
+			}
+			if len(members) >= 2 {
+				blocks = append(blocks, block{key: entries[s].key, members: members})
+			}
+		}
+		s = e
+	}
+	if len(dropped) > 0 {
+		// A record dropped from a block does not share that key under this rule,
+		// so later rules do not take the pair as admitted already.
+		kept := keys[:0]
+		newOff := make([]int32, n+1)
+		for i := range n {
+			for _, k := range keys[off[i]:off[i+1]] {
+				if !dropped[[2]uint64{k, uint64(i)}] {
+					kept = append(kept, k)
+				}
+			}
+			newOff[i+1] = int32(len(kept))
+		}
+		keys, off = kept, newOff
+	}
+	rr.Blocks = len(blocks)
+	return keys, off, blocks, rr, largest
+}
+
+// keepLargest adds b to the ten largest blocks l, largest first, naming its key (key)
+// only when it is kept.
+func keepLargest(l []Block, b Block, key func() string) []Block {
+	if len(l) == 10 && b.Size <= l[9].Size {
+		return l
+	}
+	b.Key = key()
 	l = append(l, b)
 	slices.SortStableFunc(l, func(a, b Block) int { return b.Size - a.Size })
 	if len(l) > 10 {
 		l = l[:10]
 	}
-	x.report.Largest = l
+	return l
+}
+
+// noteBlock keeps the ten largest blocks of every rule.
+func (x *index) noteBlock(b Block) {
+	x.report.Largest = keepLargest(x.report.Largest, b, func() string { return b.Key })
 }
 
 // recordKeys returns record i's tagged keys under every rule.
