@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -300,11 +301,41 @@ type keyedPair struct {
 	key  uint64
 }
 
+// pairChunks stores pairs in chunks of a fixed size: a slice grown by doubling would hold
+// up to twice the pairs' memory, and copy them on the way, for tens of millions of pairs.
+type pairChunks struct{ chunks [][]keyedPair }
+
+const pairChunk = 1 << 16
+
+func (p *pairChunks) add(k keyedPair) {
+	n := len(p.chunks)
+	if n == 0 || len(p.chunks[n-1]) == pairChunk {
+		p.chunks = append(p.chunks, make([]keyedPair, 0, pairChunk))
+		n++
+	}
+	p.chunks[n-1] = append(p.chunks[n-1], k)
+}
+
+// all ranges over the pairs with their running index.
+func (p *pairChunks) all() iter.Seq2[int, keyedPair] {
+	return func(yield func(int, keyedPair) bool) {
+		k := 0
+		for _, c := range p.chunks {
+			for _, pr := range c {
+				if !yield(k, pr) {
+					return
+				}
+				k++
+			}
+		}
+	}
+}
+
 // candidates are the blocked pairs of a roll with their comparison vectors, kept per
 // worker, and the vectors' counts. Levels do not depend on m and u, so one pass serves
 // training and scoring.
 type candidates struct {
-	pairs  [][]keyedPair
+	pairs  []pairChunks // per worker
 	counts score.PatternCounts
 	n      int64
 	// allPairs is the number of pairs blocking chose from.
@@ -322,7 +353,7 @@ func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt R
 		return nil, err
 	}
 	workers := workerCount(opt.Workers)
-	c := &candidates{pairs: make([][]keyedPair, workers), counts: score.PatternCounts{}}
+	c := &candidates{pairs: make([]pairChunks, workers), counts: score.PatternCounts{}}
 	counts := make([]score.PatternCounts, workers)
 	for w := range counts {
 		counts[w] = score.PatternCounts{}
@@ -336,7 +367,7 @@ func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt R
 		for _, pr := range batch {
 			key := sc.Key(int(pr.A), int(pr.B))
 			counts[w][key]++
-			c.pairs[w] = append(c.pairs[w], keyedPair{pr.A, pr.B, key})
+			c.pairs[w].add(keyedPair{pr.A, pr.B, key})
 		}
 		report(opt.Progress, StageCompare, done.Add(int64(len(batch))), 0)
 		return nil
@@ -387,7 +418,7 @@ func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Sco
 			for i := range lc.best {
 				lc.best[i] = best{other: -1, weight: math.Inf(-1)}
 			}
-			for k, pr := range c.pairs[w] {
+			for k, pr := range c.pairs[w].all() {
 				if k%65536 == 0 {
 					if ctx.Err() != nil {
 						return

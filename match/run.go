@@ -123,6 +123,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	if err != nil {
 		return nil, err
 	}
+	cands.pairs = nil // scored: let the tens of millions of pairs go before clustering
 	report(opt.Progress, StageCluster, 0, 1)
 	roll := p.Roll
 	must, apart, err := decisionPairs(roll, opt.Decisions)
