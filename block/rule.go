@@ -81,6 +81,7 @@ func PersonRules() []Rule {
 		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleBirthDate, Year)),
 		R(K(normalize.RoleZip, Whole), K(normalize.RoleGiven, Soundex)),
 		R(K(normalize.RoleAddress, Whole)),
+		NearestRule(),
 	}
 }
 
