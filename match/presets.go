@@ -86,7 +86,9 @@ func PersonSettings() Settings {
 // studentCannotLink keeps children apart who share much but are not one child.
 //
 //   - Twins: the same family name and a birth date the same or nearly (a day or a digit
-//     apart, day and month swapped), different given names, SSIDs not the same. Given
+//     apart, day and month swapped), different given names, SSIDs not the same; where both
+//     SSIDs are there (and differ), one household too (the same address, or no address to
+//     tell), for the SSIDs then say the rest. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
 //     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
@@ -113,11 +115,12 @@ func studentCannotLink() []CannotLink {
 	otherSSID := Condition{Comparison: "ssid", Levels: []string{"null", "one_edit", "else"}}
 	sameFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
+	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "else"}},
-			notSwapped, sameFamily, closeBirth,
+			notSwapped, sameFamily, closeBirth, household,
 			{Comparison: "ssid", Levels: []string{"one_edit", "else"}},
 		},
 	}, {
