@@ -19,7 +19,7 @@ import (
 type Nearest struct {
 	// K is the number of neighbours of each record (default 8).
 	K int `json:"k,omitempty"`
-	// Work bounds the postings read per record on average (default 400, and at least
+	// Work bounds the postings read per record on average (default 200, and at least
 	// 5·10^7 in all): grams so common that reading their records would pass it are left
 	// out of the search, though they still count in a record's weight. It keeps a
 	// million-record roll linear.
@@ -35,7 +35,7 @@ func (n Nearest) k() int {
 
 func (n Nearest) work() int {
 	if n.Work <= 0 {
-		return 400
+		return 200
 	}
 	return n.Work
 }
