@@ -383,23 +383,32 @@ func birthDateLevelOf(a *normalize.Table, i int, b *normalize.Table, j int) uint
 }
 
 func birthDateLevel(x, y normalize.Date) uint8 {
-	switch {
-	case x.IsZero() || y.IsZero():
+	if x.IsZero() || y.IsZero() {
 		return LevelNull
-	case x == y:
-		return LevelExact
-	case x.Year == y.Year && x.Month == y.Day && x.Day == y.Month:
-		return dateSwapped
 	}
-	dx, dy := x.Digits(), y.Digits()
-	if oneEdit(dx[:], dy[:]) {
-		return dateOneDigit
+	if l := writtenAlike(x, y); l != 0 {
+		return l
 	}
 	diff := x.DayNumber() - y.DayNumber()
 	if diff >= -31 && diff <= 31 {
 		return dateWithinMonth
 	}
 	return partsLevel(x, y)
+}
+
+// writtenAlike is the level of two dates written alike: the same, day and month swapped,
+// or one digit of YYYYMMDD apart; 0 when none holds.
+func writtenAlike(x, y normalize.Date) uint8 {
+	switch {
+	case x == y:
+		return LevelExact
+	case x.Year == y.Year && x.Month == y.Day && x.Day == y.Month:
+		return dateSwapped
+	}
+	if dx, dy := x.Digits(), y.Digits(); oneEdit(dx[:], dy[:]) {
+		return dateOneDigit
+	}
+	return 0
 }
 
 // partsLevel is the level of two dates that differ in more than a digit and a month:
@@ -425,15 +434,8 @@ func partsLevel(x, y normalize.Date) uint8 {
 // no day distance can be taken, and a date known to be mistyped that agrees in less than
 // two parts tells nothing either way (null).
 func writtenDateLevel(x, y normalize.Date) uint8 {
-	switch {
-	case x == y:
-		return LevelExact
-	case x.Year == y.Year && x.Month == y.Day && x.Day == y.Month:
-		return dateSwapped
-	}
-	dx, dy := x.Digits(), y.Digits()
-	if oneEdit(dx[:], dy[:]) {
-		return dateOneDigit
+	if l := writtenAlike(x, y); l != 0 {
+		return l
 	}
 	if l := partsLevel(x, y); l == dateTwoParts {
 		return l
