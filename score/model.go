@@ -22,7 +22,9 @@ const ModelVersion = 1
 type Model struct {
 	Version     int          `json:"version"`
 	Comparisons []Comparison `json:"comparisons"`
-	// Prior is λ, the share of candidate pairs that match.
+	// Prior is λ, the share of the pairs the model was trained on that match: all pairs
+	// of the roll when match trains it (so that match weights are posterior log-odds over
+	// the whole roll), the pairs given when TrainEM is called on candidates alone.
 	Prior float64 `json:"prior"`
 	// M[c][l] and U[c][l] are the probabilities of level l of comparison c; index 0 (null)
 	// is unused and 0.
