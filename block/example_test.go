@@ -29,3 +29,18 @@ func ExampleAll() {
 	// birth_date 1
 	// family_name:tokens 1
 }
+
+// The Nearest rule pairs records whose every key is damaged: each name has a typo and the
+// birth date a digit off, so no rule of exact keys brings the two together.
+func ExampleNearestRule() {
+	t := normalize.NewTable(4, 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	p.Fill(t, 0, normalize.Record{Given: "Gwendolyn", Family: "Abernathy", BirthDate: "2011-04-09", Zip: "84604"})
+	p.Fill(t, 1, normalize.Record{Given: "Gwendolin", Family: "Abernethy", BirthDate: "2011-04-08", Zip: "84604"})
+	p.Fill(t, 2, normalize.Record{Given: "Maria", Family: "Lopez", BirthDate: "2009-12-01", Zip: "84101"})
+	p.Fill(t, 3, normalize.Record{Given: "Tom", Family: "Ng", BirthDate: "2012-06-30", Zip: "84321"})
+	rules := []block.Rule{block.R(block.K(normalize.RoleBirthDate, block.Whole)), block.NearestRule()}
+	ix, _ := block.NewIndex(context.Background(), t, rules, block.Options{})
+	fmt.Println(ix.Candidate(0, 1), ix.Candidate(0, 2))
+	// Output: true false
+}

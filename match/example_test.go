@@ -3,6 +3,7 @@ package match_test
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/studentlink/studentlink/match"
 	"github.com/studentlink/studentlink/normalize"
@@ -57,4 +58,25 @@ func ExampleIndex_Query() {
 	want, _ := res.StudentOf("R0001")
 	fmt.Println(pl.Outcome, pl.StudentID == want)
 	// Output: match true
+}
+
+// A roll with names only: the preset drops what needs a birth date, an SSID, a sex or a
+// place, says so, and still links.
+func ExampleLinker_Dropped() {
+	l, _ := match.New(match.StudentSettings())
+	roll, _ := l.Settings().NewRoll()
+	_ = roll.ReadCSV("names.csv", strings.NewReader("record_id,first_name,last_name\n1,Ana,Silva\n2,Ana,Silva\n3,Ben,Okafor\n"))
+	res, _ := l.Run(context.Background(), roll, match.RunOptions{})
+	for _, d := range res.Dropped {
+		if d.Kind == "comparison" {
+			fmt.Println(d)
+		}
+	}
+	fmt.Println(len(res.StudentIDs), "students")
+	// Output:
+	// comparison "birth_date" (no record has birth_date)
+	// comparison "ssid" (no record has ssid)
+	// comparison "sex" (no record has sex)
+	// comparison "location" (no record has address, zip, city)
+	// 2 students
 }

@@ -2,6 +2,7 @@ package score_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
@@ -46,4 +47,14 @@ func ExampleScorer_Explain() {
 	// birth_date: day_month_swapped +5.38
 	// ssid: exact +12.77
 	// weight 19.49, probability 1.0000
+}
+
+func ExampleOrderLevels() {
+	// A fuzzy level (index 2) whose m/u outweighs exact's: the two are pooled and share
+	// one weight, keeping their total m.
+	m := []float64{0, 0.5, 0.3, 0.2}
+	u := []float64{0, 0.01, 0.001, 0.989}
+	score.OrderLevels(m, u)
+	fmt.Printf("m %.3f, weights exact %.2f fuzzy %.2f\n", m[1:], math.Log2(m[1]/u[1]), math.Log2(m[2]/u[2]))
+	// Output: m [0.727 0.073 0.200], weights exact 6.18 fuzzy 6.18
 }
