@@ -262,10 +262,14 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		wg.Wait()
 		return ctx.Err()
 	}
-	// How many records each gram occurs in.
+	// Every record's grams, kept for the second pass (each worker's records in one
+	// array: allGrams[w][gramOff[i]:gramOff[i+1]] for record i of its range), and how many
+	// records each gram occurs in.
 	counts := make([]gramTable, workers)
+	allGrams := make([][]uint32, workers)
+	gramOff := make([]int32, n+1)
 	if err := parallel(func(w, lo, hi int) {
-		var grams []uint32
+		var grams, mine []uint32
 		var dd gramDeduper
 		m := newGramTable()
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
@@ -273,8 +277,10 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 			for _, h := range grams {
 				m.add(h, 1)
 			}
+			mine = append(mine, grams...)
+			gramOff[i+1] = int32(len(mine)) // within the worker's array
 		}
-		counts[w] = m
+		counts[w], allGrams[w] = m, mine
 	}); err != nil {
 		return nil, err
 	}
@@ -341,12 +347,14 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	recGrams := make([][]int32, workers)
 	recOff := make([]int32, n+1)
 	if err := parallel(func(w, lo, hi int) {
-		var grams []uint32
 		var mine []int32
-		var dd gramDeduper
+		src := allGrams[w]
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
-			grams = dd.dedupe(appendGrams(grams[:0], t, i))
-			for _, h := range grams {
+			from := int32(0)
+			if i > lo {
+				from = gramOff[i]
+			}
+			for _, h := range src[from:gramOff[i+1]] {
 				if id, ok := ids.get(h); ok {
 					mine = append(mine, id-1)
 				}
@@ -354,6 +362,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 			recOff[i+1] = int32(len(mine)) // local for now
 		}
 		recGrams[w] = mine
+		allGrams[w] = nil
 	}); err != nil {
 		return nil, err
 	}
