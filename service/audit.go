@@ -1,0 +1,166 @@
+package service
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/studentlink/studentlink/backpack"
+)
+
+// Audit actions of the service, beside backpack's merge, split, handoff and request.
+const (
+	actionIdentity = "identity" // an Identities API call
+	actionEnroll   = "enroll"   // an enrollment placed
+	actionReview   = "review"   // a reviewer's decision
+	actionView     = "view"     // a backpack shown to staff or a guardian
+	actionAccess   = "access"   // a key, an account or a sign-in
+)
+
+// auditor keeps the service's audit chain: a backpack.Log holding every entry, whose
+// entries are committed to the store's audit table before the call they record answers.
+// Entries of calls that only read are committed together, as many as arrive while the
+// previous transaction commits (a group commit); entries of a change are committed in the
+// change's own transaction (Server.commit).
+type auditor struct {
+	mu    sync.Mutex
+	log   *backpack.Log
+	batch *batch // the entries appended since the last commit took its batch
+	stale error  // set when a commit failed: the chain must be reloaded from the store
+	kick  chan struct{}
+}
+
+// batch is a group of appended entries committed in one transaction.
+type batch struct {
+	entries []backpack.Entry
+	done    chan struct{}
+	err     error
+}
+
+func newBatch() *batch { return &batch{done: make(chan struct{})} }
+
+// loadAuditor reads the chain from the store and verifies it.
+func loadAuditor(ctx context.Context, st *Store) (*auditor, error) {
+	entries, err := st.auditEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	log, err := backpack.NewLog(entries...)
+	if err != nil {
+		return nil, fmt.Errorf("service: the stored audit chain does not verify: %w", err)
+	}
+	return &auditor{log: log, batch: newBatch(), kick: make(chan struct{}, 1)}, nil
+}
+
+// append adds entries to the chain and returns the batch that will commit them.
+func (a *auditor) append(entries ...backpack.Entry) (*batch, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.stale != nil {
+		return nil, fmt.Errorf("service: audit: the log is being reloaded after a failed commit: %w", a.stale)
+	}
+	for _, e := range entries {
+		stored, err := a.log.Append(e)
+		if err != nil {
+			return nil, err
+		}
+		a.batch.entries = append(a.batch.entries, stored)
+	}
+	return a.batch, nil
+}
+
+// take hands the open batch to a committer and opens a new one.
+func (a *auditor) take() *batch {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b := a.batch
+	a.batch = newBatch()
+	return b
+}
+
+// finish closes a committed (or failed) batch. After a failure, the entries in memory
+// are ahead of the store: every batch appended since fails too, and the chain is marked
+// stale until reload reads it back from the store.
+func (a *auditor) finish(b *batch, err error) {
+	b.err = err
+	close(b.done)
+	if err == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.stale = err
+	later := a.batch
+	a.batch = newBatch()
+	later.err = fmt.Errorf("service: audit: an earlier commit failed: %w", err)
+	close(later.done)
+}
+
+// reload reads the chain back from the store after a failed commit. Callers hold the
+// server's write lock, so nothing commits meanwhile.
+func (a *auditor) reload(ctx context.Context, st *Store) error {
+	a.mu.Lock()
+	stale := a.stale
+	a.mu.Unlock()
+	if stale == nil {
+		return nil
+	}
+	fresh, err := loadAuditor(ctx, st)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.log, a.stale = fresh.log, nil
+	return nil
+}
+
+// insertAudit writes entries to the audit table.
+func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, entries []backpack.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO audit (seq, entry, hash) VALUES (?, ?, ?)`))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, e := range entries {
+		body, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if _, err := stmt.ExecContext(ctx, e.Seq, string(body), e.Hash); err != nil {
+			return fmt.Errorf("audit entry %d: %w", e.Seq, err)
+		}
+	}
+	return nil
+}
+
+// auditEntries reads the whole chain in order.
+func (s *Store) auditEntries(ctx context.Context) ([]backpack.Entry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT entry FROM audit ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading the audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []backpack.Entry
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		var e backpack.Entry
+		if err := json.Unmarshal([]byte(body), &e); err != nil {
+			return nil, fmt.Errorf("service: audit entry %d is not JSON: %w", len(out)+1, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// errAuditClosed is returned to calls waiting on an audit commit when the server stops.
+var errAuditClosed = errors.New("service: the server is stopping")

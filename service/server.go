@@ -1,0 +1,320 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/match"
+)
+
+// Config configures a Server.
+type Config struct {
+	// DB is a SQLite file path or a postgres:// URL.
+	DB string
+	// Seed gives what an empty store starts with (the linked records, the trained model,
+	// the LEAs' submissions, the keys and accounts to create). It is called only when the
+	// store is empty; nil then is an error.
+	Seed func(context.Context) (*Seed, error)
+	// Now stamps records, requests and audit entries; nil means time.Now.
+	Now func() time.Time
+	// Logf receives a line for each failure a caller does not see in full (nil: none).
+	Logf func(format string, args ...any)
+	// SecureCookies marks session cookies Secure: set it when serving over HTTPS.
+	SecureCookies bool
+	// AsyncAbove answers search and find batches of more than this many requests
+	// asynchronously, through GET results/{token} (0: 10).
+	AsyncAbove int
+	// SessionTTL is how long a sign-in lasts (0: 8 hours).
+	SessionTTL time.Duration
+}
+
+// Server is the state service over one store. Its Handler serves the API and the pages.
+type Server struct {
+	cfg   Config
+	store *Store
+
+	// wmu is held across every change: deciding it from the state in memory, committing it
+	// with its audit entries, then applying it to the state in memory. Reads take no lock
+	// of the server's own; match.Index and backpack.Store are safe for concurrent use.
+	wmu       sync.Mutex
+	recordSeq int64
+	subSeq    int64
+	reviewSeq int64
+	eventSeq  int64
+
+	linker *match.Linker
+	index  *match.Index
+	bp     *backpack.Store
+	req    atomic.Pointer[requests] // replaced only under wmu (after a failed commit)
+	audit  *auditor
+
+	rmu     sync.RWMutex
+	retired map[string]string // retired student ID → the student it was merged into
+
+	keys keyCache
+	jobs chan struct{} // one asynchronous batch at a time
+
+	// FirstStart holds the keys and passwords created on first start, the only time they
+	// exist in the clear; nil on later starts.
+	FirstStart *Credentials
+
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	closing sync.Once
+}
+
+// Open opens the store named by cfg.DB, loads it on first start from cfg.Seed, and
+// rebuilds the state in memory from it: the linker's index over every placed record, the
+// backpack store of every submission, the request workflow and the audit chain, which
+// must verify.
+func Open(ctx context.Context, cfg Config) (*Server, error) {
+	st, err := OpenStore(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, cfg, st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
+	if cfg.AsyncAbove <= 0 {
+		cfg.AsyncAbove = 10
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 8 * time.Hour
+	}
+	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1)}
+	seeded, err := st.meta(ctx, metaModel)
+	if err != nil {
+		return nil, err
+	}
+	if seeded == "" {
+		if cfg.Seed == nil {
+			return nil, errors.New("service: the store is empty and no seed was given")
+		}
+		seed, err := cfg.Seed(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("service: preparing the first start: %w", err)
+		}
+		if s.FirstStart, err = s.writeSeed(ctx, seed); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.load(ctx); err != nil {
+		return nil, err
+	}
+	s.wg.Add(1)
+	go s.commitReads()
+	jobs, err := st.incompleteResults(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	for _, j := range jobs { // batches a stop interrupted run again
+		s.startJob(j[0], caller{KeySpec{LEA: j[1], Label: "batch " + j[0]}}, []byte(j[2]))
+	}
+	return s, nil
+}
+
+// Close stops the server's background work and closes the store. Calls still waiting
+// for an audit commit fail.
+func (s *Server) Close() error {
+	s.closing.Do(func() { close(s.stop) })
+	s.wg.Wait()
+	return s.store.Close()
+}
+
+// Store returns the server's store.
+func (s *Server) Store() *Store { return s.store }
+
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Logf != nil {
+		s.cfg.Logf(format, args...)
+	}
+}
+
+// Meta keys.
+const (
+	metaModel  = "model"  // the linker's settings and model as match.Linker.Save wrote them
+	metaSeeded = "seeded" // when the store was first loaded
+)
+
+// load rebuilds the state in memory from the store.
+func (s *Server) load(ctx context.Context) error {
+	saved, err := s.store.meta(ctx, metaModel)
+	if err != nil {
+		return err
+	}
+	s.linker, err = match.Load(strings.NewReader(saved))
+	if err != nil {
+		return fmt.Errorf("service: the stored model: %w", err)
+	}
+	if err := checkSettings(s.linker.Settings()); err != nil {
+		return err
+	}
+	ids, rows, students, err := s.store.placedRecords(ctx)
+	if err != nil {
+		return err
+	}
+	if s.index, err = buildIndex(ctx, s.linker, ids, rows, students); err != nil {
+		return fmt.Errorf("service: rebuilding the index: %w", err)
+	}
+	subs, err := s.store.submissions(ctx)
+	if err != nil {
+		return err
+	}
+	if s.bp, err = backpack.NewStore(subs...); err != nil {
+		return fmt.Errorf("service: rebuilding the backpack store: %w", err)
+	}
+	if s.retired, err = s.store.retiredIDs(ctx); err != nil {
+		return err
+	}
+	if err := s.loadRequests(ctx); err != nil {
+		return err
+	}
+	if s.audit, err = loadAuditor(ctx, s.store); err != nil {
+		return err
+	}
+	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
+	return err
+}
+
+func (s *Server) loadRequests(ctx context.Context) error {
+	events, err := s.store.requestEvents(ctx, "")
+	if err != nil {
+		return err
+	}
+	r, err := newRequests(events)
+	if err != nil {
+		return err
+	}
+	s.req.Store(r)
+	return nil
+}
+
+// commit writes a change in one transaction: f's rows and the audit entries, together
+// with the entries of reads waiting for a commit. Callers hold s.wmu. After a failed
+// commit the audit chain and the request workflow are read back from the store, so
+// that memory never runs ahead of what is committed.
+func (s *Server) commit(ctx context.Context, entries []backpack.Entry, f func(*sql.Tx) error) error {
+	if err := s.audit.reload(ctx, s.store); err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		if _, err := s.audit.append(entries...); err != nil {
+			return err
+		}
+	}
+	b := s.audit.take()
+	err := s.store.inTx(ctx, func(tx *sql.Tx) error {
+		if f != nil {
+			if err := f(tx); err != nil {
+				return err
+			}
+		}
+		return s.store.insertAudit(ctx, tx, b.entries)
+	})
+	s.audit.finish(b, err)
+	if err != nil {
+		s.logf("service: commit failed: %v", err)
+		if rerr := s.audit.reload(context.WithoutCancel(ctx), s.store); rerr != nil {
+			s.logf("service: reloading the audit chain: %v", rerr)
+		}
+		if rerr := s.loadRequests(context.WithoutCancel(ctx)); rerr != nil {
+			s.logf("service: reloading the requests: %v", rerr)
+		}
+		return fmt.Errorf("service: the change was not saved: %w", err)
+	}
+	return nil
+}
+
+// record audits a call that changes nothing and waits until its entry is committed.
+func (s *Server) record(ctx context.Context, e backpack.Entry) error {
+	b, err := s.audit.append(e)
+	if err != nil {
+		return err
+	}
+	select {
+	case s.audit.kick <- struct{}{}:
+	default: // a commit is already due
+	}
+	select {
+	case <-b.done:
+		return b.err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.stop:
+		return errAuditClosed
+	}
+}
+
+// commitReads commits the entries of reads, each transaction taking every entry that
+// arrived while the one before committed.
+func (s *Server) commitReads() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.stop:
+			s.wmu.Lock()
+			b := s.audit.take()
+			s.audit.finish(b, errAuditClosed)
+			s.wmu.Unlock()
+			return
+		case <-s.audit.kick:
+		}
+		s.wmu.Lock()
+		if err := s.commit(context.Background(), nil, nil); err != nil {
+			s.logf("service: committing audit entries: %v", err)
+		}
+		s.wmu.Unlock()
+	}
+}
+
+// saveModel returns the linker's saved form.
+func saveModel(l *match.Linker) (string, error) {
+	var buf bytes.Buffer
+	if err := l.Save(&buf); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// requests returns the guardians' request workflow.
+func (s *Server) requests() *requests { return s.req.Load() }
+
+// resolve follows retired student IDs to the student they were merged into.
+func (s *Server) resolve(id string) string {
+	s.rmu.RLock()
+	defer s.rmu.RUnlock()
+	for range 64 { // a merge chain is short; the bound only guards against a cycle
+		next, ok := s.retired[id]
+		if !ok {
+			return id
+		}
+		id = next
+	}
+	return id
+}
+
+// Handler returns the HTTP handler of the API and the pages.
+func (s *Server) Handler() http.Handler { return s.routes() }

@@ -1,0 +1,428 @@
+package service
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/studentlink/studentlink/backpack"
+)
+
+// meta returns a meta value ("" when unset).
+func (s *Store) meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT value FROM meta WHERE key = ?`), key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("service: reading %s: %w", key, err)
+	}
+	return v, nil
+}
+
+func (s *Store) setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`), key, value)
+	return err
+}
+
+// recordRow is a stored student record: one row of the student CSV, the student it
+// belongs to ("" while a reviewer decides), and where it came from.
+type recordRow struct {
+	ID      string
+	Seq     int64
+	LEA     string
+	SSID    string // cleaned as requests clean it, for guardians' look-ups
+	Student string
+	Origin  string // the roll source, "enrollment" or "identity"
+	Fields  map[string]string
+	Created time.Time
+}
+
+const recordColumns = `record_id, seq, lea, ssid, student_id, origin, fields, created`
+
+func (s *Store) insertRecord(ctx context.Context, tx *sql.Tx, r recordRow) error {
+	fields, err := json.Marshal(r.Fields)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO records (`+recordColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, r.Seq, r.LEA, r.SSID, r.Student, r.Origin, string(fields), stamp(r.Created))
+	if err != nil {
+		return fmt.Errorf("record %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func scanRecord(sc interface{ Scan(...any) error }) (recordRow, error) {
+	var r recordRow
+	var fields, created string
+	if err := sc.Scan(&r.ID, &r.Seq, &r.LEA, &r.SSID, &r.Student, &r.Origin, &fields, &created); err != nil {
+		return r, err
+	}
+	r.Created = unstamp(created)
+	if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
+		return r, fmt.Errorf("service: record %s: stored fields are not JSON: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// recordsWhere returns the records a condition selects, in the order they were stored.
+func (s *Store) recordsWhere(ctx context.Context, cond string, args ...any) ([]recordRow, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+recordColumns+` FROM records WHERE `+cond+` ORDER BY seq`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading records: %w", err)
+	}
+	defer rows.Close()
+	var out []recordRow
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// record returns one record.
+func (s *Store) record(ctx context.Context, id string) (recordRow, bool, error) {
+	rs, err := s.recordsWhere(ctx, `record_id = ?`, id)
+	if err != nil || len(rs) == 0 {
+		return recordRow{}, false, err
+	}
+	return rs[0], true, nil
+}
+
+// studentRecords returns the records of a student.
+func (s *Store) studentRecords(ctx context.Context, student string) ([]recordRow, error) {
+	return s.recordsWhere(ctx, `student_id = ?`, student)
+}
+
+// placedRecords returns every record placed with a student, in the order stored, as the
+// index is built from them.
+func (s *Store) placedRecords(ctx context.Context) (ids []string, rows []map[string]string, students []string, err error) {
+	q, err := s.db.QueryContext(ctx, `SELECT record_id, student_id, fields FROM records WHERE student_id <> '' ORDER BY seq`)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("service: reading records: %w", err)
+	}
+	defer q.Close()
+	for q.Next() {
+		var id, student, fields string
+		if err := q.Scan(&id, &student, &fields); err != nil {
+			return nil, nil, nil, err
+		}
+		row := map[string]string{}
+		if err := json.Unmarshal([]byte(fields), &row); err != nil {
+			return nil, nil, nil, fmt.Errorf("service: record %s: stored fields are not JSON: %w", id, err)
+		}
+		ids, rows, students = append(ids, id), append(rows, row), append(students, student)
+	}
+	return ids, rows, students, q.Err()
+}
+
+// studentExists reports whether any record belongs to the student.
+func (s *Store) studentExists(ctx context.Context, student string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE student_id = ? LIMIT 1) AS x`), student).Scan(&n)
+	return n > 0, err
+}
+
+// setStudent places a record with a student.
+func (s *Store) setStudent(ctx context.Context, tx *sql.Tx, record, student string) error {
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE records SET student_id = ? WHERE record_id = ?`), student, record)
+	return err
+}
+
+// retire moves every record of a student to the survivor and records the redirect.
+func (s *Store) retire(ctx context.Context, tx *sql.Tx, student, survivor, reason string, at time.Time) error {
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE records SET student_id = ? WHERE student_id = ?`), survivor, student); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE retired SET survivor = ? WHERE survivor = ?`), survivor, student); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO retired (student_id, survivor, at, reason) VALUES (?, ?, ?, ?)`), student, survivor, stamp(at), reason)
+	return err
+}
+
+// retiredIDs returns every retired student ID with its survivor.
+func (s *Store) retiredIDs(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT student_id, survivor FROM retired`)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading retired IDs: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, survivor string
+		if err := rows.Scan(&id, &survivor); err != nil {
+			return nil, err
+		}
+		out[id] = survivor
+	}
+	return out, rows.Err()
+}
+
+// insertSubmission stores an LEA's submission.
+func (s *Store) insertSubmission(ctx context.Context, tx *sql.Tx, seq int64, sub *backpack.Submission) error {
+	var b strings.Builder
+	if err := backpack.WriteJSON(&b, sub); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO submissions (seq, lea, body) VALUES (?, ?, ?)`), seq, sub.LEA, b.String())
+	return err
+}
+
+// submissions returns every stored submission in order.
+func (s *Store) submissions(ctx context.Context) ([]*backpack.Submission, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, body FROM submissions ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading submissions: %w", err)
+	}
+	defer rows.Close()
+	var out []*backpack.Submission
+	for rows.Next() {
+		var seq int64
+		var body string
+		if err := rows.Scan(&seq, &body); err != nil {
+			return nil, err
+		}
+		sub, err := backpack.ReadSubmission(strings.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("service: submission %d: %w", seq, err)
+		}
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// sequences returns the last sequence number used by records, submissions, reviews and
+// request events.
+func (s *Store) sequences(ctx context.Context) (records, subs, reviews, events int64, err error) {
+	for _, x := range []struct {
+		table string
+		dst   *int64
+	}{{"records", &records}, {"submissions", &subs}, {"reviews", &reviews}, {"request_events", &events}} {
+		if err = s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM `+x.table).Scan(x.dst); err != nil {
+			return 0, 0, 0, 0, fmt.Errorf("service: reading %s: %w", x.table, err)
+		}
+	}
+	return records, subs, reviews, events, nil
+}
+
+// insertRequestEvent stores a change of a guardian's request.
+func (s *Store) insertRequestEvent(ctx context.Context, tx *sql.Tx, ev requestEvent) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO request_events (seq, request_id, event, lea, actor, ssid, reason, at, backpack) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		ev.Seq, ev.RequestID, ev.Event, ev.LEA, ev.Actor, ev.SSID, ev.Reason, stamp(ev.At), ev.Backpack)
+	return err
+}
+
+// requestEvents returns the events of one request, or of all ("" ID), in order.
+func (s *Store) requestEvents(ctx context.Context, requestID string) ([]requestEvent, error) {
+	query := `SELECT seq, request_id, event, lea, actor, ssid, reason, at, backpack FROM request_events`
+	var args []any
+	if requestID != "" {
+		query += ` WHERE request_id = ?`
+		args = append(args, requestID)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(query+` ORDER BY seq`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading request events: %w", err)
+	}
+	defer rows.Close()
+	var out []requestEvent
+	for rows.Next() {
+		var ev requestEvent
+		var at string
+		if err := rows.Scan(&ev.Seq, &ev.RequestID, &ev.Event, &ev.LEA, &ev.Actor, &ev.SSID, &ev.Reason, &at, &ev.Backpack); err != nil {
+			return nil, err
+		}
+		ev.At = unstamp(at)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// guardianRequests returns the IDs of the requests a guardian submitted, oldest first.
+func (s *Store) guardianRequests(ctx context.Context, guardian string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT request_id FROM request_events WHERE event = ? AND actor = ? ORDER BY seq`), eventSubmit, guardian)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading requests: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// enrollmentRow is an enrollment an LEA posted and where the index placed it.
+type enrollmentRow struct {
+	ID       string
+	LEA      string
+	RecordID string
+	Outcome  string // match, review or new; after a review, the decision's outcome
+	Student  string // "" while in review
+	ReviewID string
+	Created  time.Time
+	Body     string // the posted JSON
+}
+
+const enrollmentColumns = `id, lea, record_id, outcome, student_id, review_id, created, body`
+
+func (s *Store) insertEnrollment(ctx context.Context, tx *sql.Tx, e enrollmentRow) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO enrollments (`+enrollmentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		e.ID, e.LEA, e.RecordID, e.Outcome, e.Student, e.ReviewID, stamp(e.Created), e.Body)
+	return err
+}
+
+// enrollmentWhere returns the enrollment one column names, if any.
+func (s *Store) enrollmentWhere(ctx context.Context, column, value string) (enrollmentRow, bool, error) {
+	var e enrollmentRow
+	var created string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT `+enrollmentColumns+` FROM enrollments WHERE `+column+` = ?`), value).
+		Scan(&e.ID, &e.LEA, &e.RecordID, &e.Outcome, &e.Student, &e.ReviewID, &created, &e.Body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, false, nil
+	}
+	if err != nil {
+		return e, false, fmt.Errorf("service: reading enrollment: %w", err)
+	}
+	e.Created = unstamp(created)
+	return e, true, nil
+}
+
+func (s *Store) settleEnrollment(ctx context.Context, tx *sql.Tx, reviewID, outcome, student string) error {
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE enrollments SET outcome = ?, student_id = ? WHERE review_id = ?`), outcome, student, reviewID)
+	return err
+}
+
+// enrollmentCount returns how many enrollments are stored.
+func (s *Store) enrollmentCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM enrollments`).Scan(&n)
+	return n, err
+}
+
+// reviewRow is a pair of records a reviewer decides.
+type reviewRow struct {
+	ID          string
+	Seq         int64
+	Kind        string // reviewEnrollment or reviewRun
+	A, B        string // for an enrollment, A is the new record and B its best candidate
+	Weight      float64
+	Reason      string
+	Explanation string // score.Explanation as JSON
+	Status      string // reviewPending, reviewSame or reviewDifferent
+	DecidedBy   string
+	Decided     time.Time
+	Created     time.Time
+}
+
+// Review kinds and states.
+const (
+	reviewEnrollment = "enrollment" // a new enrollment between the thresholds
+	reviewRun        = "run"        // a pair the linking run queued
+	reviewPending    = "pending"
+	reviewSame       = "same"
+	reviewDifferent  = "different"
+)
+
+const reviewColumns = `id, seq, kind, record_a, record_b, weight, reason, explanation, status, decided_by, decided, created`
+
+func (s *Store) insertReview(ctx context.Context, tx *sql.Tx, r reviewRow) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO reviews (`+reviewColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, r.Seq, r.Kind, r.A, r.B, r.Weight, r.Reason, r.Explanation, r.Status, r.DecidedBy, stampOrEmpty(r.Decided), stamp(r.Created))
+	return err
+}
+
+func stampOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return stamp(t)
+}
+
+func (s *Store) reviewsWhere(ctx context.Context, cond string, args ...any) ([]reviewRow, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+reviewColumns+` FROM reviews WHERE `+cond+` ORDER BY seq`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading reviews: %w", err)
+	}
+	defer rows.Close()
+	var out []reviewRow
+	for rows.Next() {
+		var r reviewRow
+		var decided, created string
+		if err := rows.Scan(&r.ID, &r.Seq, &r.Kind, &r.A, &r.B, &r.Weight, &r.Reason, &r.Explanation, &r.Status, &r.DecidedBy, &decided, &created); err != nil {
+			return nil, err
+		}
+		r.Decided, r.Created = unstamp(decided), unstamp(created)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) review(ctx context.Context, id string) (reviewRow, bool, error) {
+	rs, err := s.reviewsWhere(ctx, `id = ?`, id)
+	if err != nil || len(rs) == 0 {
+		return reviewRow{}, false, err
+	}
+	return rs[0], true, nil
+}
+
+func (s *Store) decideReview(ctx context.Context, tx *sql.Tx, id, status, by string, at time.Time) error {
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE reviews SET status = ?, decided_by = ?, decided = ? WHERE id = ? AND status = ?`), status, by, stamp(at), id, reviewPending)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n != 1 {
+		return fmt.Errorf("review %s is no longer pending", id)
+	}
+	return nil
+}
+
+// results rows hold the answers of asynchronous searches and finds.
+func (s *Store) putResult(ctx context.Context, tx *sql.Tx, token, lea, status, body string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO results (token, lea, status, body, created) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (token) DO UPDATE SET status = excluded.status, body = excluded.body`), token, lea, status, body, stamp(at))
+	return err
+}
+
+func (s *Store) result(ctx context.Context, token string) (lea, status, body string, ok bool, err error) {
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT lea, status, body FROM results WHERE token = ?`), token).Scan(&lea, &status, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", "", false, nil
+	}
+	if err != nil {
+		return "", "", "", false, fmt.Errorf("service: reading result: %w", err)
+	}
+	return lea, status, body, true, nil
+}
+
+// incompleteResults returns the batches not yet answered: token, LEA and the job.
+func (s *Store) incompleteResults(ctx context.Context) ([][3]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT token, lea, body FROM results WHERE status = ? ORDER BY created`), statusIncomplete)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading results: %w", err)
+	}
+	defer rows.Close()
+	var out [][3]string
+	for rows.Next() {
+		var x [3]string
+		if err := rows.Scan(&x[0], &x[1], &x[2]); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
