@@ -318,3 +318,15 @@ func (s *Server) resolve(id string) string {
 
 // Handler returns the HTTP handler of the API and the pages.
 func (s *Server) Handler() http.Handler { return s.routes() }
+
+// Audit returns the audit chain as the store holds it, after checking that it verifies.
+func (s *Server) Audit(ctx context.Context) ([]backpack.Entry, error) {
+	entries, err := s.store.auditEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := backpack.Verify(entries); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
