@@ -238,7 +238,9 @@ func TestEnrollmentMatch(t *testing.T) {
 		if !gradeLEAs["255901"] || !gradeLEAs["255902"] {
 			t.Errorf("grades come from LEAs %v, want 255901 and 255902", gradeLEAs)
 		}
-		if !slices.ContainsFunc(b.Enrollments, func(f backpack.Fact[backpack.Enrollment]) bool { return f.Fact.LEA == "03" && f.Fact.SchoolID == 990001 }) {
+		if !slices.ContainsFunc(b.Enrollments, func(f backpack.Fact[backpack.Enrollment]) bool {
+			return f.Fact.LEA == "03" && f.Fact.SchoolID == 990001
+		}) {
 			t.Errorf("the new enrollment is not in the backpack: %+v", b.Enrollments)
 		}
 		if len(b.Teachers) == 0 || len(b.Attendance) == 0 {

@@ -179,7 +179,7 @@ func enrollment(uid, first, middle, last, birth, sex, ssid string) service.Enrol
 	seoa := map[string]any{"studentReference": map[string]string{"studentUniqueId": uid}, "sexDescriptor": "uri://ed-fi.org/SexDescriptor#" + sex}
 	if ssid != "" {
 		seoa["studentIdentificationCodes"] = []map[string]string{{
-			"studentIdentificationSystemDescriptor":  "uri://ed-fi.org/StudentIdentificationSystemDescriptor#State",
+			"studentIdentificationSystemDescriptor":   "uri://ed-fi.org/StudentIdentificationSystemDescriptor#State",
 			"assigningOrganizationIdentificationCode": "SEA", "identificationCode": ssid}}
 	}
 	seoaJSON, _ := json.Marshal(seoa)

@@ -153,4 +153,3 @@ func onEachStore(t *testing.T, f func(t *testing.T, db string)) {
 		t.Run(b.name, func(t *testing.T) { f(t, b.db(t)) })
 	}
 }
-
