@@ -388,7 +388,7 @@ func (s *Server) handleRequestsPage(w http.ResponseWriter, r *http.Request, sess
 		return
 	}
 	d := s.base(r, sess, "Guardian Student Backpack Requests", crumb{"Home", "/staff"}, crumb{Name: "Guardian Student Backpack Requests"})
-	d.Data = struct{ Requests []backpack.Request }{s.pendingAt(sess.Account.LEA)}
+	d.Data = struct{ Requests []backpack.Request }{s.PendingRequests(sess.Account.LEA)}
 	s.render(w, http.StatusOK, "requests", d)
 }
 

@@ -172,7 +172,7 @@ func (s *Server) guardianStudents(ctx context.Context, g Account) ([]guardianStu
 	return out, nil
 }
 
-// pendingAt returns the pending requests made at an LEA, oldest first.
-func (s *Server) pendingAt(lea string) []backpack.Request {
+// PendingRequests returns the pending guardian requests made at an LEA, oldest first.
+func (s *Server) PendingRequests(lea string) []backpack.Request {
 	return slices.DeleteFunc(s.requests().wf.Pending(), func(r backpack.Request) bool { return r.LEA != lea })
 }
