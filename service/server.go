@@ -330,3 +330,34 @@ func (s *Server) Audit(ctx context.Context) ([]backpack.Entry, error) {
 	}
 	return entries, nil
 }
+
+// Counts are what the store and the index hold, for checking that nothing was lost or
+// doubled: the enrollments and records whose record ID has a prefix, every record placed
+// with a student, and the records in the index.
+type Counts struct {
+	Enrollments, Records, DistinctRecords int
+	Placed, Indexed                       int
+}
+
+// Counts counts the enrollments and records whose record ID starts with prefix.
+func (s *Server) Counts(ctx context.Context, prefix string) (Counts, error) {
+	var c Counts
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix) + "%"
+	for _, x := range []struct {
+		query string
+		dst   *int
+	}{
+		{`SELECT COUNT(*) FROM enrollments WHERE record_id LIKE ? ESCAPE '\'`, &c.Enrollments},
+		{`SELECT COUNT(*) FROM records WHERE record_id LIKE ? ESCAPE '\'`, &c.Records},
+		{`SELECT COUNT(DISTINCT record_id) FROM records WHERE record_id LIKE ? ESCAPE '\'`, &c.DistinctRecords},
+	} {
+		if err := s.store.db.QueryRowContext(ctx, s.store.q(x.query), like).Scan(x.dst); err != nil {
+			return c, err
+		}
+	}
+	if err := s.store.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE student_id <> ''`).Scan(&c.Placed); err != nil {
+		return c, err
+	}
+	c.Indexed = s.index.Len()
+	return c, nil
+}
