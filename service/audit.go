@@ -26,11 +26,11 @@ const (
 // previous transaction commits (a group commit); entries of a change are committed in the
 // change's own transaction (Server.commit).
 type auditor struct {
-	mu    sync.Mutex
-	log   *backpack.Log
-	batch *batch // the entries appended since the last commit took its batch
-	stale error  // set when a commit failed: the chain must be reloaded from the store
-	kick  chan struct{}
+	mu        sync.Mutex
+	log       *backpack.Log
+	committed int    // entries of log known to be in the store
+	batch     *batch // the entries appended since the last commit took its batch
+	kick      chan struct{}
 }
 
 // batch is a group of appended entries committed in one transaction.
@@ -52,16 +52,13 @@ func loadAuditor(ctx context.Context, st *Store) (*auditor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("service: the stored audit chain does not verify: %w", err)
 	}
-	return &auditor{log: log, batch: newBatch(), kick: make(chan struct{}, 1)}, nil
+	return &auditor{log: log, committed: len(entries), batch: newBatch(), kick: make(chan struct{}, 1)}, nil
 }
 
 // append adds entries to the chain and returns the batch that will commit them.
 func (a *auditor) append(entries ...backpack.Entry) (*batch, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.stale != nil {
-		return nil, fmt.Errorf("service: audit: the log is being reloaded after a failed commit: %w", a.stale)
-	}
 	for _, e := range entries {
 		stored, err := a.log.Append(e)
 		if err != nil {
@@ -81,41 +78,27 @@ func (a *auditor) take() *batch {
 	return b
 }
 
-// finish closes a committed (or failed) batch. After a failure, the entries in memory
-// are ahead of the store: every batch appended since fails too, and the chain is marked
-// stale until reload reads it back from the store.
+// finish closes a committed (or failed) batch. After a failure the chain in memory is
+// ahead of the store: it is cut back to the entries committed, and every batch appended
+// since fails too (its entries chained onto the lost ones).
 func (a *auditor) finish(b *batch, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	b.err = err
 	close(b.done)
 	if err == nil {
+		a.committed += len(b.entries)
 		return
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.stale = err
 	later := a.batch
 	a.batch = newBatch()
 	later.err = fmt.Errorf("service: audit: an earlier commit failed: %w", err)
 	close(later.done)
-}
-
-// reload reads the chain back from the store after a failed commit. Callers hold the
-// server's write lock, so nothing commits meanwhile.
-func (a *auditor) reload(ctx context.Context, st *Store) error {
-	a.mu.Lock()
-	stale := a.stale
-	a.mu.Unlock()
-	if stale == nil {
-		return nil
+	kept, verr := backpack.NewLog(a.log.Entries()[:a.committed]...)
+	if verr != nil { // cannot happen: these entries verified as they were appended
+		panic(fmt.Sprintf("service: audit: the committed chain does not verify: %v", verr))
 	}
-	fresh, err := loadAuditor(ctx, st)
-	if err != nil {
-		return err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.log, a.stale = fresh.log, nil
-	return nil
+	a.log = kept
 }
 
 // insertAudit writes entries to the audit table.

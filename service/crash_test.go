@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -224,12 +225,23 @@ func TestCrash(t *testing.T) {
 	})
 }
 
-// crashEnrollment is a student new to the state, distinct from every other.
+// crashEnrollment is the k-th student of client c: new to the state and unlike every
+// other (a given name per client, a family name per k, birth dates months apart).
 func crashEnrollment(uid string, c, k int) service.EnrollmentRequest {
-	birth := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, c*400+k).Format("2006-01-02")
+	birth := time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, c*97+k*131).Format("2006-01-02")
 	given := []string{"Aroha", "Bodhi", "Caelum", "Dariela"}[c]
-	return enrollment(uid, given, "", fmt.Sprintf("Crashtest%c%c", 'a'+k%26, 'a'+k/26%26), birth, "Female", "")
+	family := crashFamilies[k%len(crashFamilies)]
+	if k >= len(crashFamilies) {
+		family += fmt.Sprint(k / len(crashFamilies))
+	}
+	return enrollment(uid, given, "", family, birth, "Female", "")
 }
+
+var crashFamilies = strings.Fields(`Abernathy Bjornsson Castellanos Dziedzic Eskelinen Fairweather Gwynedd Halvorsen
+	Ilunga Jaramillo Kowalczyk Lindqvist Mbatha Nakashima Oyelaran Pietersen Quisenberry Rautenbach Szczepanski
+	Tsvangirai Urquhart Vukovic Whitfield Xiong Yamaguchi Zwolinski Achterberg Bellweather Chakraborty Delacroix
+	Eberhardt Fitzsimmons Gallagher Hollingsworth Isaksen Jovanovic Kristiansen Lockwood Montgomery Nightingale
+	Oppenheimer Pemberton Quartermaine Rosenthal Sutherland Thistlewood Underhill Vanderbilt Wadsworth Yarborough`)
 
 // postEnrollment posts an enrollment; ok is whether the server acknowledged it.
 func postEnrollment(client *http.Client, base, key string, req service.EnrollmentRequest) (service.EnrollmentResponse, bool) {

@@ -42,6 +42,7 @@ func (s *Server) submitRequest(ctx context.Context, g Account, ssid string) (bac
 		return backpack.Request{}, err
 	}
 	s.eventSeq++
+	s.events = append(s.events, ev)
 	return *req, nil
 }
 
@@ -88,6 +89,7 @@ func (s *Server) decideRequest(ctx context.Context, staff Account, id string, ap
 		return req, err
 	}
 	s.eventSeq++
+	s.events = append(s.events, ev)
 	return req, nil
 }
 

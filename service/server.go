@@ -55,6 +55,7 @@ type Server struct {
 	index  *match.Index
 	bp     *backpack.Store
 	req    atomic.Pointer[requests] // replaced only under wmu (after a failed commit)
+	events []requestEvent            // the request events committed, in order (under wmu)
 	audit  *auditor
 
 	rmu     sync.RWMutex
@@ -209,7 +210,18 @@ func (s *Server) loadRequests(ctx context.Context) error {
 		return err
 	}
 	s.req.Store(r)
+	s.events = events
 	return nil
+}
+
+// rollbackRequests replays the committed request events into a fresh workflow, dropping
+// a change that was made in memory but not committed. Callers hold s.wmu.
+func (s *Server) rollbackRequests() {
+	r, err := newRequests(s.events)
+	if err != nil { // cannot happen: these events replayed at start or as they committed
+		panic(fmt.Sprintf("service: replaying committed request events: %v", err))
+	}
+	s.req.Store(r)
 }
 
 // commit writes a change in one transaction: f's rows and the audit entries, together
@@ -217,9 +229,6 @@ func (s *Server) loadRequests(ctx context.Context) error {
 // commit the audit chain and the request workflow are read back from the store, so
 // that memory never runs ahead of what is committed.
 func (s *Server) commit(ctx context.Context, entries []backpack.Entry, f func(*sql.Tx) error) error {
-	if err := s.audit.reload(ctx, s.store); err != nil {
-		return err
-	}
 	if len(entries) > 0 {
 		if _, err := s.audit.append(entries...); err != nil {
 			return err
@@ -237,12 +246,7 @@ func (s *Server) commit(ctx context.Context, entries []backpack.Entry, f func(*s
 	s.audit.finish(b, err)
 	if err != nil {
 		s.logf("service: commit failed: %v", err)
-		if rerr := s.audit.reload(context.WithoutCancel(ctx), s.store); rerr != nil {
-			s.logf("service: reloading the audit chain: %v", rerr)
-		}
-		if rerr := s.loadRequests(context.WithoutCancel(ctx)); rerr != nil {
-			s.logf("service: reloading the requests: %v", rerr)
-		}
+		s.rollbackRequests()
 		return fmt.Errorf("service: the change was not saved: %w", err)
 	}
 	return nil
