@@ -55,7 +55,7 @@ type Server struct {
 	index  *match.Index
 	bp     *backpack.Store
 	req    atomic.Pointer[requests] // replaced only under wmu (after a failed commit)
-	events []requestEvent            // the request events committed, in order (under wmu)
+	events []requestEvent           // the request events committed, in order (under wmu)
 	audit  *auditor
 
 	rmu     sync.RWMutex
