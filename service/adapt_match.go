@@ -12,6 +12,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/match"
 	"github.com/studentlink/studentlink/normalize"
 )
@@ -125,6 +126,26 @@ func recordOf(s match.Settings, id string, row map[string]string) (normalize.Rec
 	roll, err := rollOf(s, "query", []string{id}, []map[string]string{row})
 	if err != nil {
 		return normalize.Record{}, err
+	}
+	return roll.Record(0), nil
+}
+
+// submissionRecord reads the first student of a submission as the record match places,
+// through backpack's writer of the student CSV and match's reader of it.
+func submissionRecord(s match.Settings, sub *backpack.Submission) (normalize.Record, error) {
+	var buf bytes.Buffer
+	if err := backpack.WriteStudentCSV(&buf, sub); err != nil {
+		return normalize.Record{}, err
+	}
+	roll, err := s.NewRoll()
+	if err != nil {
+		return normalize.Record{}, err
+	}
+	if err := roll.ReadCSV("query", &buf); err != nil {
+		return normalize.Record{}, err
+	}
+	if roll.Len() == 0 {
+		return normalize.Record{}, fmt.Errorf("service: the submission of LEA %s holds no student", sub.LEA)
 	}
 	return roll.Record(0), nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/match"
+	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
 )
 
@@ -110,10 +111,8 @@ func identityResource(uid string, q IdentityRequest) (map[string][]json.RawMessa
 // identitySubmission reads an identity request into a one-student submission of the
 // caller's LEA and its store row.
 func (s *Server) identitySubmission(lea, uid string, q IdentityRequest) (*backpack.Submission, map[string]string, error) {
-	for _, f := range []struct{ name, v string }{{"firstName", q.FirstName}, {"lastSurname", q.LastSurname}, {"birthDate", q.BirthDate}} {
-		if strings.TrimSpace(f.v) == "" {
-			return nil, nil, fmt.Errorf("%s is required", f.name)
-		}
+	if err := identityRequired(q); err != nil {
+		return nil, nil, err
 	}
 	res, err := identityResource(uid, q)
 	if err != nil {
@@ -130,17 +129,36 @@ func (s *Server) identitySubmission(lea, uid string, q IdentityRequest) (*backpa
 	return sub, rows[0], nil
 }
 
-// search places one identity request and returns its likely candidates, one per student
+// identityRecord reads an identity request as the record match places, checking it
+// as backpack.Import checks a student.
+func (s *Server) identityRecord(lea string, q IdentityRequest) (normalize.Record, error) {
+	if err := identityRequired(q); err != nil {
+		return normalize.Record{}, err
+	}
+	res, err := identityResource("search", q)
+	if err != nil {
+		return normalize.Record{}, err
+	}
+	sub, err := importResources(lea, s.now().Format("2006-01-02"), res)
+	if err != nil {
+		return normalize.Record{}, err
+	}
+	return submissionRecord(s.linker.Settings(), sub)
+}
+
+// identityRequired checks that an identity request names the person.
+func identityRequired(q IdentityRequest) error {
+	for _, f := range []struct{ name, v string }{{"firstName", q.FirstName}, {"lastSurname", q.LastSurname}, {"birthDate", q.BirthDate}} {
+		if strings.TrimSpace(f.v) == "" {
+			return fmt.Errorf("%s is required", f.name)
+		}
+	}
+	return nil
+}
+
+// searchRecord places one record and returns its likely candidates, one per student
 // (the best record of each), with the score of that record.
-func (s *Server) searchOne(lea string, q IdentityRequest) ([]IdentityResponse, error) {
-	_, row, err := s.identitySubmission(lea, "search", q)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := recordOf(s.linker.Settings(), "search", row)
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) searchRecord(rec normalize.Record) ([]IdentityResponse, error) {
 	pl, err := s.index.Query(rec, 10)
 	if err != nil {
 		return nil, err
@@ -161,6 +179,35 @@ func (s *Server) searchOne(lea string, q IdentityRequest) ([]IdentityResponse, e
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// searchAll answers every record of a search batch.
+func (s *Server) searchAll(ctx context.Context, recs []normalize.Record) (SearchResponse, error) {
+	out := SearchResponse{Status: statusComplete}
+	for i, rec := range recs {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		resps, err := s.searchRecord(rec)
+		if err != nil {
+			return out, fmt.Errorf("search request %d: %w", i, err)
+		}
+		out.SearchResponses = append(out.SearchResponses, SearchResponses{Responses: resps})
+	}
+	return out, nil
+}
+
+// searchRecords reads a search batch's requests as records; the error names the first
+// request that is not valid.
+func (s *Server) searchRecords(lea string, reqs []IdentityRequest) ([]normalize.Record, error) {
+	recs := make([]normalize.Record, len(reqs))
+	for i, q := range reqs {
+		var err error
+		if recs[i], err = s.identityRecord(lea, q); err != nil {
+			return nil, fmt.Errorf("search request %d: %w", i, err)
+		}
+	}
+	return recs, nil
 }
 
 // identity returns a student as the state holds them (the backpack's demographics),
@@ -230,7 +277,8 @@ func (s *Server) handleFind(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw, _ := json.Marshal(ids)
-	s.batch(w, r, verbFind, len(ids), raw)
+	lea := callerOf(r.Context()).LEA
+	s.batch(w, r, verbFind, len(ids), raw, func(ctx context.Context) (SearchResponse, error) { return s.findAll(ctx, lea, ids) })
 }
 
 // handleSearch serves POST search: a JSON array of IdentitySearchRequests (a single
@@ -249,13 +297,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "search takes a JSON array of identity search requests: %v", err)
 		return
 	}
-	for i, q := range reqs {
-		if _, _, err := s.identitySubmission(callerOf(r.Context()).LEA, "search", q); err != nil {
-			writeError(w, http.StatusBadRequest, "search request %d: %v", i, err)
-			return
-		}
+	recs, err := s.searchRecords(callerOf(r.Context()).LEA, reqs)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "%v", err)
+		return
 	}
-	s.batch(w, r, verbSearch, len(reqs), raw)
+	s.batch(w, r, verbSearch, len(reqs), raw, func(ctx context.Context) (SearchResponse, error) { return s.searchAll(ctx, recs) })
 }
 
 // Batch verbs.
@@ -267,17 +314,18 @@ const (
 // maxBatch bounds the requests of one find or search.
 const maxBatch = 1000
 
-// batch answers a find or search of n requests (raw, a JSON array): at once for up to
-// Config.AsyncAbove, otherwise 202 Accepted with the Location of results/{token}. The
-// call is audited with every student it named.
-func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n int, raw json.RawMessage) {
+// batch answers a find or search of n requests: at once (with now) for up to
+// Config.AsyncAbove, otherwise 202 Accepted with the Location of results/{token}, where
+// the requests (raw, a JSON array) are answered in the background. The call is audited
+// with every student it named.
+func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n int, raw json.RawMessage, now func(context.Context) (SearchResponse, error)) {
 	c := callerOf(r.Context())
 	if n == 0 || n > maxBatch {
 		writeError(w, http.StatusBadRequest, "%s takes 1 to %d requests; got %d", verb, maxBatch, n)
 		return
 	}
 	if n <= s.cfg.AsyncAbove {
-		resp, err := s.answer(r.Context(), c.LEA, verb, raw)
+		resp, err := now(r.Context())
 		if err == nil {
 			err = s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(),
 				Note: fmt.Sprintf("%s: %d request(s), answered with %s", verb, n, named(resp))})
@@ -313,43 +361,43 @@ type asyncJob struct {
 	Requests json.RawMessage `json:"requests"`
 }
 
-// answer runs every request of a batch.
+// answer runs every request of a batch (raw, a JSON array of the verb's requests).
 func (s *Server) answer(ctx context.Context, lea, verb string, raw json.RawMessage) (SearchResponse, error) {
-	out := SearchResponse{Status: statusComplete}
 	switch verb {
 	case verbFind:
 		var ids []string
 		if err := json.Unmarshal(raw, &ids); err != nil {
-			return out, err
+			return SearchResponse{}, err
 		}
-		for _, id := range ids {
-			resp, ok, err := s.identity(ctx, lea, id)
-			if err != nil {
-				return out, fmt.Errorf("find %q: %w", id, err)
-			}
-			sr := SearchResponses{Responses: []IdentityResponse{}}
-			if ok {
-				sr.Responses = append(sr.Responses, resp)
-			}
-			out.SearchResponses = append(out.SearchResponses, sr)
-		}
+		return s.findAll(ctx, lea, ids)
 	case verbSearch:
 		var reqs []IdentityRequest
 		if err := json.Unmarshal(raw, &reqs); err != nil {
-			return out, err
+			return SearchResponse{}, err
 		}
-		for i, q := range reqs {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			resps, err := s.searchOne(lea, q)
-			if err != nil {
-				return out, fmt.Errorf("search request %d: %w", i, err)
-			}
-			out.SearchResponses = append(out.SearchResponses, SearchResponses{Responses: resps})
+		recs, err := s.searchRecords(lea, reqs)
+		if err != nil {
+			return SearchResponse{}, err
 		}
-	default:
-		return out, fmt.Errorf("unknown batch verb %q", verb)
+		return s.searchAll(ctx, recs)
+	}
+	return SearchResponse{}, fmt.Errorf("unknown batch verb %q", verb)
+}
+
+// findAll answers every ID of a find: the student, or no response when the ID is unknown
+// to the LEA.
+func (s *Server) findAll(ctx context.Context, lea string, ids []string) (SearchResponse, error) {
+	out := SearchResponse{Status: statusComplete}
+	for _, id := range ids {
+		resp, ok, err := s.identity(ctx, lea, id)
+		if err != nil {
+			return out, fmt.Errorf("find %q: %w", id, err)
+		}
+		sr := SearchResponses{Responses: []IdentityResponse{}}
+		if ok {
+			sr.Responses = append(sr.Responses, resp)
+		}
+		out.SearchResponses = append(out.SearchResponses, sr)
 	}
 	return out, nil
 }

@@ -35,6 +35,11 @@ type Config struct {
 	AsyncAbove int
 	// SessionTTL is how long a sign-in lasts (0: 8 hours).
 	SessionTTL time.Duration
+	// SyncReadAudits syncs the audit entries of reads (searches, look-ups, views) to disk
+	// before answering, as every change is. Without it they are written to the store
+	// before the answer (they survive a crash of the server) and synced by the next change
+	// or checkpoint (within a second), which spares each read a disk sync.
+	SyncReadAudits bool
 }
 
 // Server is the state service over one store. Its Handler serves the API and the pages.
@@ -224,18 +229,23 @@ func (s *Server) rollbackRequests() {
 	s.req.Store(r)
 }
 
-// commit writes a change in one transaction: f's rows and the audit entries, together
-// with the entries of reads waiting for a commit. Callers hold s.wmu. After a failed
-// commit the audit chain and the request workflow are read back from the store, so
-// that memory never runs ahead of what is committed.
+// commit writes a change in one transaction, durably: f's rows and the audit entries,
+// together with the entries of reads waiting for a commit. Callers hold s.wmu. After a
+// failed commit the audit chain and the request workflow are cut back to what was
+// committed, so that memory never runs ahead of the store.
 func (s *Server) commit(ctx context.Context, entries []backpack.Entry, f func(*sql.Tx) error) error {
+	return s.commitSync(ctx, true, entries, f)
+}
+
+// commitSync is commit, durable or lazy (see Store).
+func (s *Server) commitSync(ctx context.Context, durable bool, entries []backpack.Entry, f func(*sql.Tx) error) error {
 	if len(entries) > 0 {
 		if _, err := s.audit.append(entries...); err != nil {
 			return err
 		}
 	}
 	b := s.audit.take()
-	err := s.store.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.store.inTxSync(ctx, durable, func(tx *sql.Tx) error {
 		if f != nil {
 			if err := f(tx); err != nil {
 				return err
@@ -287,7 +297,7 @@ func (s *Server) commitReads() {
 		case <-s.audit.kick:
 		}
 		s.wmu.Lock()
-		if err := s.commit(context.Background(), nil, nil); err != nil {
+		if err := s.commitSync(context.Background(), s.cfg.SyncReadAudits, nil, nil); err != nil {
 			s.logf("service: committing audit entries: %v", err)
 		}
 		s.wmu.Unlock()

@@ -15,11 +15,19 @@ import (
 )
 
 // Store is the service's database: SQLite (a file path) or PostgreSQL (a postgres://
-// URL). Every write goes through one transaction at a time (see Server.write); reads run
-// in parallel.
+// URL). Writes go through one transaction at a time (Server.commit); reads run in
+// parallel.
+//
+// A transaction is committed durably (synced to disk before Commit returns, so that it
+// survives a crash of the machine) or lazily (written before Commit returns, so that it
+// survives a crash of the process, and synced by the next durable commit or checkpoint).
+// Changes are durable; the audit entries of reads are lazy unless Config.SyncReadAudits.
 type Store struct {
 	db       *sql.DB
+	lazy     *sql.DB // SQLite: a second pool with synchronous=NORMAL; nil for PostgreSQL
 	postgres bool
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 // OpenStore opens (creating when needed) the database named by dsn and brings its
@@ -28,7 +36,8 @@ type Store struct {
 // synchronous=FULL so that a committed transaction survives a crash of the process or
 // the machine.
 func OpenStore(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{postgres: strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")}
+	s := &Store{postgres: strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"),
+		stop: make(chan struct{}), done: make(chan struct{})}
 	var err error
 	if s.postgres {
 		s.db, err = sql.Open("pgx", dsn)
@@ -36,26 +45,66 @@ func OpenStore(ctx context.Context, dsn string) (*Store, error) {
 		if dsn == "" {
 			return nil, errors.New("service: store: no database given")
 		}
-		v := url.Values{}
-		v.Add("_pragma", "busy_timeout(10000)")
-		v.Add("_pragma", "journal_mode(WAL)")
-		v.Add("_pragma", "synchronous(FULL)")
-		v.Add("_pragma", "foreign_keys(ON)")
-		v.Set("_txlock", "immediate")
-		s.db, err = sql.Open("sqlite", "file:"+dsn+"?"+v.Encode())
+		s.db, err = sql.Open("sqlite", sqliteDSN(dsn, "FULL"))
+		if err == nil {
+			s.lazy, err = sql.Open("sqlite", sqliteDSN(dsn, "NORMAL"))
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("service: store: %w", err)
 	}
 	if err := s.db.PingContext(ctx); err != nil {
-		s.db.Close()
+		s.closeDBs()
 		return nil, fmt.Errorf("service: store: cannot reach %s: %w", redact(dsn), err)
 	}
 	if err := s.migrate(ctx); err != nil {
-		s.db.Close()
+		s.closeDBs()
 		return nil, err
 	}
+	go s.checkpoints()
 	return s, nil
+}
+
+// sqliteDSN opens a SQLite file in WAL mode with the synchronous level given. Automatic
+// checkpoints are off: checkpoints runs them in the background, so that no commit waits
+// for one.
+func sqliteDSN(path, synchronous string) string {
+	v := url.Values{}
+	v.Add("_pragma", "busy_timeout(10000)")
+	v.Add("_pragma", "journal_mode(WAL)")
+	v.Add("_pragma", "synchronous("+synchronous+")")
+	v.Add("_pragma", "wal_autocheckpoint(0)")
+	v.Add("_pragma", "foreign_keys(ON)")
+	v.Set("_txlock", "immediate")
+	return "file:" + path + "?" + v.Encode()
+}
+
+// checkpoints copies SQLite's write-ahead log into the database every second, beside the
+// writers (a passive checkpoint never blocks them), and once more at Close.
+func (s *Store) checkpoints() {
+	defer close(s.done)
+	if s.postgres {
+		<-s.stop
+		return
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.stop:
+			s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+			return
+		case <-tick.C:
+			s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
+}
+
+func (s *Store) closeDBs() error {
+	if s.lazy != nil {
+		s.lazy.Close()
+	}
+	return s.db.Close()
 }
 
 // redact hides the password of a connection URL in messages.
@@ -71,7 +120,16 @@ func redact(dsn string) string {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	select {
+	case <-s.stop:
+		return nil // closed already
+	default:
+	}
+	close(s.stop)
+	<-s.done
+	return s.closeDBs()
+}
 
 // Kind names the database: "sqlite" or "postgres".
 func (s *Store) Kind() string {
@@ -171,11 +229,26 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// inTx runs f in a transaction and commits it, or rolls it back when f fails.
+// inTx runs f in a transaction and commits it durably, or rolls it back when f fails.
 func (s *Store) inTx(ctx context.Context, f func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.inTxSync(ctx, true, f)
+}
+
+// inTxSync is inTx, committing durably or lazily (see Store).
+func (s *Store) inTxSync(ctx context.Context, durable bool, f func(*sql.Tx) error) error {
+	db := s.db
+	if !durable && s.lazy != nil {
+		db = s.lazy
+	}
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
+	}
+	if !durable && s.postgres {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := f(tx); err != nil {
 		tx.Rollback()
