@@ -125,7 +125,7 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 	if _, taken := s.bp.Student(id); taken {
 		return enrollmentRow{}, false, &enrollConflict{record: id}
 	}
-	pl, err := s.index.Query(rec, 10)
+	pl, err := s.index.Load().Query(rec, 10)
 	if err != nil {
 		return enrollmentRow{}, false, err
 	}
@@ -204,7 +204,7 @@ func (s *Server) place(id string, rec normalize.Record, student string, sub *bac
 			return fmt.Errorf("service: record %s is committed but the backpack store refused it (a restart reloads it): %w", id, err)
 		}
 	}
-	if _, err := s.index.Add(id, rec, student); err != nil {
+	if _, err := s.index.Load().Add(id, rec, student); err != nil {
 		return fmt.Errorf("service: record %s is committed but the index refused it (a restart rebuilds it): %w", id, err)
 	}
 	return nil

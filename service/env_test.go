@@ -185,3 +185,5 @@ func enrollment(uid, first, middle, last, birth, sex, ssid string) service.Enrol
 	seoaJSON, _ := json.Marshal(seoa)
 	return service.EnrollmentRequest{Student: student, StudentSchoolAssociation: ssa, StudentEducationOrganizationAssociation: seoaJSON}
 }
+
+func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }

@@ -159,7 +159,7 @@ func identityRequired(q IdentityRequest) error {
 // searchRecord places one record and returns its likely candidates, one per student
 // (the best record of each), with the score of that record.
 func (s *Server) searchRecord(rec normalize.Record) ([]IdentityResponse, error) {
-	pl, err := s.index.Query(rec, 10)
+	pl, err := s.index.Load().Query(rec, 10)
 	if err != nil {
 		return nil, err
 	}
@@ -538,7 +538,7 @@ func (s *Server) createIdentity(ctx context.Context, c caller, sub *backpack.Sub
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	pl, err := s.index.Query(rec, 10)
+	pl, err := s.index.Load().Query(rec, 10)
 	if err != nil {
 		return pl, "", err
 	}

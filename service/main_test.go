@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/studentlink/studentlink/service"
 )
 
 // PostgreSQL for the tests: STUDENTLINK_TEST_POSTGRES names a server (a postgres:// URL
@@ -25,9 +27,13 @@ import (
 var (
 	pgURL  string // the server's URL, "" when there is none
 	pgSkip string // why there is none
+
+	productionIterations int // the PBKDF2 iteration count outside the tests
 )
 
 func TestMain(m *testing.M) {
+	// Every test signs up the sample's accounts; TestPasswordHash checks the real count.
+	productionIterations = service.SetPasswordIterations(1000)
 	stop := startPostgres()
 	code := m.Run()
 	stop()

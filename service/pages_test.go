@@ -200,3 +200,37 @@ func TestReviewPages(t *testing.T) {
 		t.Errorf("deciding twice: %d", code)
 	}
 }
+
+// TestPasswordHash: passwords are stored salted with PBKDF2 at the production count, and
+// only the right password matches.
+func TestPasswordHash(t *testing.T) {
+	if productionIterations < 600_000 {
+		t.Errorf("production PBKDF2 iterations %d, want at least 600,000", productionIterations)
+	}
+	service.SetPasswordIterations(productionIterations)
+	defer service.SetPasswordIterations(1000)
+	a, err := service.HashPassword("correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := service.HashPassword("correct horse")
+	if a == b || !strings.HasPrefix(a, "pbkdf2-sha256$600000$") {
+		t.Errorf("hashes %q and %q: want distinct salts at 600,000 iterations", a, b)
+	}
+	for _, c := range []struct {
+		stored, password string
+		want             bool
+	}{
+		{a, "correct horse", true},
+		{a, "correct horse ", false},
+		{a, "", false},
+		{"", "", false},
+		{"pbkdf2-sha256$0$AAAA$AAAA", "x", false},
+		{"md5$1$x$y", "x", false},
+		{strings.Replace(a, "$600000$", "$1$", 1), "correct horse", false},
+	} {
+		if got := service.CheckPassword(c.stored, c.password); got != c.want {
+			t.Errorf("CheckPassword(%q, %q) = %v", c.stored, c.password, got)
+		}
+	}
+}

@@ -98,9 +98,14 @@ func (s *Server) decidePair(ctx context.Context, rv reviewRow, d ReviewDecision,
 		}
 		d.Outcome, d.Student, d.Retired = decidedMerged, student[keep], student[drop]
 		entries[0].Note = fmt.Sprintf("review %s: record %s %s record %s: student %s merged into %s, its ID retired", rv.ID, rv.A, sameWord(true), rv.B, d.Retired, d.Student)
-		var expl score.Explanation
-		json.Unmarshal([]byte(rv.Explanation), &expl)
-		entries = append(entries, mergeEntry(entry.Actor, d.Student, rv.A, match.Candidate{RecordID: rv.B, Weight: rv.Weight, Explanation: expl}, entry.SettingsVersion))
+		if rv.Kind == reviewManual {
+			entries = append(entries, backpack.Entry{Action: backpack.ActionMerge, Actor: entry.Actor, StudentID: d.Student, Records: []string{rv.B, rv.A},
+				SettingsVersion: entry.SettingsVersion, Note: "merged by a reviewer's decision"})
+		} else {
+			var expl score.Explanation
+			json.Unmarshal([]byte(rv.Explanation), &expl)
+			entries = append(entries, mergeEntry(entry.Actor, d.Student, rv.A, match.Candidate{RecordID: rv.B, Weight: rv.Weight, Explanation: expl}, entry.SettingsVersion))
+		}
 		apply = func(tx *sql.Tx) error {
 			if err := decide(tx); err != nil {
 				return err
@@ -119,16 +124,32 @@ func (s *Server) decidePair(ctx context.Context, rv reviewRow, d ReviewDecision,
 		return d, err
 	}
 	if d.Retired != "" {
-		s.rmu.Lock()
-		s.retired[d.Retired] = d.Student
-		for old, to := range s.retired {
-			if to == d.Retired {
-				s.retired[old] = d.Student
-			}
-		}
-		s.rmu.Unlock()
+		s.noteRetired(d.Retired, d.Student)
 	}
 	return d, nil
+}
+
+// DecideRecords records a reviewer's decision on any two placed records, queued or not:
+// the same student (merging two students at once) or not (splitting one at the next
+// relink). It is how a wrong merge that no queue holds is undone.
+func (s *Server) DecideRecords(ctx context.Context, a, b string, same bool, by string) (ReviewDecision, error) {
+	if a == b {
+		return ReviewDecision{}, fmt.Errorf("service: a decision is about two records; got %q twice", a)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	now := s.now()
+	rv := reviewRow{ID: reviewID(s.reviewSeq + 1), Seq: s.reviewSeq + 1, Kind: reviewManual, A: a, B: b, Reason: "decided without a queue",
+		Explanation: "{}", Status: reviewDifferent, DecidedBy: by, Decided: now, Created: now}
+	if same {
+		rv.Status = reviewSame
+	}
+	entry := backpack.Entry{Action: actionReview, Actor: by, Records: []string{a, b}, SettingsVersion: s.linker.Settings().Version}
+	d, err := s.decidePair(ctx, rv, ReviewDecision{ReviewID: rv.ID, Same: same}, entry, func(tx *sql.Tx) error { return s.store.insertReview(ctx, tx, rv) })
+	if err == nil {
+		s.reviewSeq++
+	}
+	return d, err
 }
 
 // decideEnrollment places a reviewed enrollment: with its candidate's student, or as a

@@ -195,3 +195,33 @@ func (s *Server) handleReviewDecision(w http.ResponseWriter, r *http.Request, se
 		http.Redirect(w, r, "/review?done=decided", http.StatusSeeOther)
 	}
 }
+
+// handleDecideRecordsAPI serves POST /state/v1/decisions with {"a": record, "b": record,
+// "same": true|false}.
+func (s *Server) handleDecideRecordsAPI(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	var body struct {
+		A, B string
+		Same *bool `json:"same"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil || body.Same == nil || body.A == "" || body.B == "" {
+		writeError(w, http.StatusBadRequest, `a decision is {"a": "record ID", "b": "record ID", "same": true|false}`)
+		return
+	}
+	d, err := s.DecideRecords(r.Context(), body.A, body.B, *body.Same, c.actor())
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "%v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// handleRelinkAPI serves POST /state/v1/relink.
+func (s *Server) handleRelinkAPI(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.Relink(r.Context(), callerOf(r.Context()).actor())
+	if err != nil {
+		s.failed(w, "the relink", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}

@@ -16,6 +16,8 @@ import "net/http"
 //	Reviews (the state reviewers' key):
 //	  GET  /state/v1/reviews               the pending reviews
 //	  POST /state/v1/reviews/{id}/decision {"same": bool}            → ReviewDecision
+//	  POST /state/v1/decisions             {"a", "b", "same"}        → ReviewDecision
+//	  POST /state/v1/relink                relink with every decision → RelinkReport
 //	Pages (signed in): /signin, /staff, /staff/students/{id}[/{element}], /staff/requests,
 //	  /guardian, /review, /review/{id}.
 func (s *Server) routes() http.Handler {
@@ -29,6 +31,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /state/v1/enrollments/{id}", s.leaAPI(s.handleGetEnrollment))
 	mux.Handle("GET /state/v1/reviews", s.stateAPI(s.handleListReviews))
 	mux.Handle("POST /state/v1/reviews/{id}/decision", s.stateAPI(s.handleDecideAPI))
+	mux.Handle("POST /state/v1/decisions", s.stateAPI(s.handleDecideRecordsAPI))
+	mux.Handle("POST /state/v1/relink", s.stateAPI(s.handleRelinkAPI))
 
 	mux.HandleFunc("GET /", s.handleHome)
 	mux.HandleFunc("GET /signin", s.handleSigninForm)

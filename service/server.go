@@ -57,7 +57,7 @@ type Server struct {
 	eventSeq  int64
 
 	linker *match.Linker
-	index  *match.Index
+	index  atomic.Pointer[match.Index] // replaced whole by a relink
 	bp     *backpack.Store
 	req    atomic.Pointer[requests] // replaced only under wmu (after a failed commit)
 	events []requestEvent           // the request events committed, in order (under wmu)
@@ -182,9 +182,11 @@ func (s *Server) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.index, err = buildIndex(ctx, s.linker, ids, rows, students); err != nil {
+	index, err := buildIndex(ctx, s.linker, ids, rows, students)
+	if err != nil {
 		return fmt.Errorf("service: rebuilding the index: %w", err)
 	}
+	s.index.Store(index)
 	subs, err := s.store.submissions(ctx)
 	if err != nil {
 		return err
@@ -313,6 +315,19 @@ func saveModel(l *match.Linker) (string, error) {
 	return buf.String(), nil
 }
 
+// noteRetired records in memory that a student ID was merged into another, as
+// Store.retire does in the store: IDs retired into it earlier now point at the survivor.
+func (s *Server) noteRetired(old, survivor string) {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	s.retired[old] = survivor
+	for x, to := range s.retired {
+		if to == old {
+			s.retired[x] = survivor
+		}
+	}
+}
+
 // requests returns the guardians' request workflow.
 func (s *Server) requests() *requests { return s.req.Load() }
 
@@ -372,6 +387,16 @@ func (s *Server) Counts(ctx context.Context, prefix string) (Counts, error) {
 	if err := s.store.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE student_id <> ''`).Scan(&c.Placed); err != nil {
 		return c, err
 	}
-	c.Indexed = s.index.Len()
+	c.Indexed = s.index.Load().Len()
 	return c, nil
+}
+
+// StudentOf returns the student a record is placed with ("" while in review), following
+// retired IDs.
+func (s *Server) StudentOf(ctx context.Context, record string) (string, bool, error) {
+	r, ok, err := s.store.record(ctx, record)
+	if err != nil || !ok || r.Student == "" {
+		return "", ok, err
+	}
+	return s.resolve(r.Student), true, nil
 }

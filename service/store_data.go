@@ -332,7 +332,8 @@ type reviewRow struct {
 // Review kinds and states.
 const (
 	reviewEnrollment = "enrollment" // a new enrollment between the thresholds
-	reviewRun        = "run"        // a pair the linking run queued
+	reviewRun        = "run"        // a pair the linking run queued, or an identity created near another
+	reviewManual     = "manual"     // a decision on two records no queue held
 	reviewPending    = "pending"
 	reviewSame       = "same"
 	reviewDifferent  = "different"

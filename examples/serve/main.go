@@ -43,8 +43,9 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	db := flag.String("db", "studentlink.db", "SQLite database file, or a postgres:// URL")
 	creds := flag.String("credentials", "", "where to write the keys and passwords made on first start (default: credentials.json beside a SQLite database, else in the working directory)")
+	relink := flag.Bool("relink", false, "before serving, link every record again with the reviewers' decisions (student IDs stay stable)")
 	flag.Parse()
-	if err := run(*addr, *db, credentialsPath(*db, *creds)); err != nil {
+	if err := run(*addr, *db, credentialsPath(*db, *creds), *relink); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
@@ -61,7 +62,7 @@ func credentialsPath(db, flagged string) string {
 	return filepath.Join(filepath.Dir(db), "credentials.json")
 }
 
-func run(addr, db, credsPath string) error {
+func run(addr, db, credsPath string, relink bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := log.New(os.Stderr, "serve: ", log.LstdFlags)
@@ -76,6 +77,14 @@ func run(addr, db, credsPath string) error {
 			return err
 		}
 		logger.Printf("first start: sample loaded; API keys and accounts written to %s", credsPath)
+	}
+	if relink {
+		rep, err := srv.Relink(ctx, "examples/serve -relink")
+		if err != nil {
+			return err
+		}
+		logger.Printf("relink: %d records, %d students, %d records moved, %d students merged or split, %d retired IDs, %d pairs newly queued",
+			rep.Records, rep.Students, rep.Moved, len(rep.Changes), len(rep.Retired), rep.Queued)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
