@@ -132,6 +132,7 @@ func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, i
 	}
 	roll := matchRoll(b, kept)
 	heldRoll := matchRoll(b, held)
+	linked := roll.Len()
 	gen, kept = nil, nil
 	ctx := context.Background()
 	l, err := match.New(match.StudentSettings())
@@ -143,13 +144,27 @@ func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, i
 		b.Fatal(err)
 	}
 	seed := &service.Seed{Linker: l, Result: res, Submissions: backpack.FromRoll(roll, "2024-06-30"), Keys: []service.KeySpec{{LEA: "01", Label: "load"}}}
+	db := filepath.Join(b.TempDir(), "serve.db")
 	t0 := time.Now()
-	srv, err := service.Open(ctx, service.Config{DB: filepath.Join(b.TempDir(), "serve.db"), Seed: func(context.Context) (*service.Seed, error) { return seed, nil }})
+	srv, err := service.Open(ctx, service.Config{DB: db, Seed: func(context.Context) (*service.Seed, error) { return seed, nil }})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%d records loaded into SQLite and the index rebuilt from it in %s", roll.Len(), time.Since(t0).Round(time.Millisecond))
-	seed, res = nil, nil
+	b.Logf("%d records loaded into SQLite and the index built from it in %s", linked, time.Since(t0).Round(time.Millisecond))
+	key = srv.FirstStart.APIKeys[0].Key
+	seed, res, roll = nil, nil, nil
+	srv.Close()
+	runtime.GC()
+	t0 = time.Now()
+	srv, err = service.Open(ctx, service.Config{DB: db, Logf: b.Logf}) // a restart: everything rebuilt from the store
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("restart: the server rebuilt its state from the store in %s", time.Since(t0).Round(time.Millisecond))
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.Logf("heap in use after the restart: %.2f GB", float64(ms.HeapAlloc)/1e9)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -165,7 +180,7 @@ func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, i
 	}
 	// Keep the searches the API accepts: a held-out record may lack a name or carry a
 	// birth date no one could read, which the API refuses (400) before any search.
-	base, key = "http://"+ln.Addr().String(), srv.FirstStart.APIKeys[0].Key
+	base = "http://" + ln.Addr().String()
 	client := &http.Client{}
 	queries = slices.DeleteFunc(queries, func(q []byte) bool { ok, _ := search(client, base, key, q); return !ok })
 	if len(queries) == 0 {

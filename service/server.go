@@ -167,6 +167,7 @@ const (
 
 // load rebuilds the state in memory from the store.
 func (s *Server) load(ctx context.Context) error {
+	start := time.Now()
 	saved, err := s.store.meta(ctx, metaModel)
 	if err != nil {
 		return err
@@ -187,6 +188,7 @@ func (s *Server) load(ctx context.Context) error {
 		return fmt.Errorf("service: rebuilding the index: %w", err)
 	}
 	s.index.Store(index)
+	indexed := time.Now()
 	subs, err := s.store.submissions(ctx)
 	if err != nil {
 		return err
@@ -194,6 +196,7 @@ func (s *Server) load(ctx context.Context) error {
 	if s.bp, err = backpack.NewStore(subs...); err != nil {
 		return fmt.Errorf("service: rebuilding the backpack store: %w", err)
 	}
+	stored := time.Now()
 	if s.retired, err = s.store.retiredIDs(ctx); err != nil {
 		return err
 	}
@@ -204,6 +207,9 @@ func (s *Server) load(ctx context.Context) error {
 		return err
 	}
 	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
+	s.logf("service: rebuilt from the store in %s: index of %d records (%s), %d submissions (%s), %d request events, audit chain of %d entries verified",
+		time.Since(start).Round(time.Millisecond), len(ids), indexed.Sub(start).Round(time.Millisecond), len(subs),
+		stored.Sub(indexed).Round(time.Millisecond), len(s.events), s.audit.committed)
 	return err
 }
 

@@ -79,15 +79,18 @@ func sqliteDSN(path, synchronous string) string {
 	return "file:" + path + "?" + v.Encode()
 }
 
-// checkpoints copies SQLite's write-ahead log into the database every second, beside the
-// writers (a passive checkpoint never blocks them), and once more at Close.
+// checkpoints copies SQLite's write-ahead log into the database every ten seconds, beside
+// the writers (a passive checkpoint never blocks them), and once more at Close. Every
+// second was tried: with thousands of small commits a second, the checkpoints' reads and
+// syncs slowed the commits (p99 0.26 → 2 ms, searches/s 7,300 → 2,900 in one pair of
+// runs on the shared machine).
 func (s *Store) checkpoints() {
 	defer close(s.done)
 	if s.postgres {
 		<-s.stop
 		return
 	}
-	tick := time.NewTicker(time.Second)
+	tick := time.NewTicker(10 * time.Second)
 	defer tick.Stop()
 	for {
 		select {
