@@ -125,24 +125,18 @@ func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, entries []backpack.
 
 // auditEntries reads the whole chain in order.
 func (s *Store) auditEntries(ctx context.Context) ([]backpack.Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT entry FROM audit ORDER BY seq`)
-	if err != nil {
-		return nil, fmt.Errorf("service: reading the audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []backpack.Entry
-	for rows.Next() {
+	return queryRows(ctx, s, "the audit log", `SELECT seq, entry FROM audit ORDER BY seq`, nil, func(r *sql.Rows) (backpack.Entry, error) {
+		var seq int64
 		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, err
-		}
 		var e backpack.Entry
-		if err := json.Unmarshal([]byte(body), &e); err != nil {
-			return nil, fmt.Errorf("service: audit entry %d is not JSON: %w", len(out)+1, err)
+		if err := r.Scan(&seq, &body); err != nil {
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		if err := json.Unmarshal([]byte(body), &e); err != nil {
+			return e, fmt.Errorf("service: audit entry %d is not JSON: %w", seq, err)
+		}
+		return e, nil
+	})
 }
 
 // errAuditClosed is returned to calls waiting on an audit commit when the server stops.

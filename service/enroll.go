@@ -152,30 +152,60 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 		}
 	}
 	entries[0].StudentID = e.Student
+	n := s.newRecord(sub, row, seq, e.Student, "enrollment", now, rev)
 	err = s.commit(ctx, entries, func(tx *sql.Tx) error {
-		if err := s.store.insertRecord(ctx, tx, recordRow{ID: id, Seq: seq, LEA: c.LEA, SSID: cleanSSID(row["ssid"]), Student: e.Student,
-			Origin: "enrollment", Fields: row, Created: now}); err != nil {
+		if err := s.insertNew(ctx, tx, n); err != nil {
 			return err
-		}
-		if err := s.store.insertSubmission(ctx, tx, s.subSeq+1, sub); err != nil {
-			return err
-		}
-		if rev != nil {
-			if err := s.store.insertReview(ctx, tx, *rev); err != nil {
-				return err
-			}
 		}
 		return s.store.insertEnrollment(ctx, tx, e)
 	})
 	if err != nil {
 		return e, false, err
 	}
-	s.recordSeq, s.subSeq = seq, s.subSeq+1
-	if rev != nil {
-		s.reviewSeq = rev.Seq
-		return e, true, s.bp.Add(sub) // placed in the index once decided
+	return e, true, s.applyNew(n, rec)
+}
+
+// newRecord is a student record an LEA submitted, about to be committed with its
+// submission and, when it waits for a reviewer, its review.
+type newRecord struct {
+	row    recordRow
+	sub    *backpack.Submission
+	review *reviewRow
+}
+
+// newRecord numbers a submitted record next. Its SSID is the one backpack read (and
+// cleaned) from the submission.
+func (s *Server) newRecord(sub *backpack.Submission, row map[string]string, seq int64, student, origin string, now time.Time, review *reviewRow) newRecord {
+	st := sub.Students[0]
+	return newRecord{row: recordRow{ID: st.Record, Seq: seq, LEA: sub.LEA, SSID: st.SSID, Student: student, Origin: origin, Fields: row, Created: now},
+		sub: sub, review: review}
+}
+
+// insertNew writes a new record, its submission and its review.
+func (s *Server) insertNew(ctx context.Context, tx *sql.Tx, n newRecord) error {
+	if err := s.store.insertRecord(ctx, tx, n.row); err != nil {
+		return err
 	}
-	return e, true, s.place(id, rec, e.Student, sub)
+	if err := s.store.insertSubmission(ctx, tx, s.subSeq+1, n.sub); err != nil {
+		return err
+	}
+	if n.review != nil {
+		return s.store.insertReview(ctx, tx, *n.review)
+	}
+	return nil
+}
+
+// applyNew applies a committed new record to memory: the sequence numbers, the backpack
+// store, and the index unless the record waits for a reviewer to place it.
+func (s *Server) applyNew(n newRecord, rec normalize.Record) error {
+	s.recordSeq, s.subSeq = n.row.Seq, s.subSeq+1
+	if n.review != nil {
+		s.reviewSeq = n.review.Seq
+	}
+	if n.row.Student == "" {
+		return s.bp.Add(n.sub) // placed in the index once decided
+	}
+	return s.place(n.row.ID, rec, n.row.Student, n.sub)
 }
 
 // sameJSON reports whether two JSON texts hold the same value.

@@ -568,28 +568,9 @@ func (s *Server) createIdentity(ctx context.Context, c caller, sub *backpack.Sub
 		}
 		rev = &rr
 	}
-	err = s.commit(ctx, entries, func(tx *sql.Tx) error {
-		if err := s.store.insertRecord(ctx, tx, recordRow{ID: id, Seq: seq, LEA: c.LEA, SSID: cleanSSID(row["ssid"]), Student: sid,
-			Origin: "identity", Fields: row, Created: now}); err != nil {
-			return err
-		}
-		if err := s.store.insertSubmission(ctx, tx, s.subSeq+1, sub); err != nil {
-			return err
-		}
-		if rev != nil {
-			return s.store.insertReview(ctx, tx, *rev)
-		}
-		return nil
-	})
-	if err != nil {
+	n := s.newRecord(sub, row, seq, sid, "identity", now, rev)
+	if err := s.commit(ctx, entries, func(tx *sql.Tx) error { return s.insertNew(ctx, tx, n) }); err != nil {
 		return pl, "", err
 	}
-	s.recordSeq, s.subSeq = seq, s.subSeq+1
-	if rev != nil {
-		s.reviewSeq = rev.Seq
-	}
-	if err := s.place(id, rec, sid, sub); err != nil {
-		return pl, "", err
-	}
-	return pl, sid, nil
+	return pl, sid, s.applyNew(n, rec)
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/normalize"
 )
 
 // errNotYours refuses a guardian a student who is not theirs.
@@ -20,7 +21,9 @@ var errNotYours = errors.New("a guardian may request only the backpacks of their
 
 // submitRequest files a guardian's request for one of their children.
 func (s *Server) submitRequest(ctx context.Context, g Account, ssid string) (backpack.Request, error) {
-	ssid = cleanSSID(ssid)
+	if clean, err := normalize.CleanID(ssid); err == nil { // as the workflow will read it
+		ssid = clean
+	}
 	if g.Role != RoleGuardian || !slices.Contains(g.Students, ssid) {
 		return backpack.Request{}, fmt.Errorf("service: %w (%s asked for SSID %s)", errNotYours, g.Username, ssid)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/internal/demo"
 	"github.com/studentlink/studentlink/match"
-	"github.com/studentlink/studentlink/normalize"
 )
 
 // Seed is what an empty store starts with.
@@ -69,6 +68,12 @@ func (s *Server) writeSeed(ctx context.Context, seed *Seed) (*Credentials, error
 	log, _ := backpack.NewLog()
 	log.Now = s.now
 	leas := map[string]bool{}
+	ssid := map[string]string{} // record → its SSID as backpack read it
+	for _, sub := range seed.Submissions {
+		for _, st := range sub.Students {
+			ssid[st.Record] = st.SSID
+		}
+	}
 	err = s.store.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.store.setMeta(ctx, tx, metaModel, model); err != nil {
 			return err
@@ -78,7 +83,7 @@ func (s *Server) writeSeed(ctx context.Context, seed *Seed) (*Credentials, error
 		}
 		for i := range roll.Len() {
 			row := rowOf(roll, i)
-			r := recordRow{ID: roll.IDs[i], Seq: int64(i) + 1, LEA: row["lea_id"], SSID: cleanSSID(row["ssid"]),
+			r := recordRow{ID: roll.IDs[i], Seq: int64(i) + 1, LEA: row["lea_id"], SSID: ssid[roll.IDs[i]],
 				Student: res.StudentIDs[res.Label[i]], Origin: roll.Sources[roll.Source[i]], Fields: row, Created: now}
 			leas[r.LEA] = true
 			if err := s.store.insertRecord(ctx, tx, r); err != nil {
@@ -134,16 +139,6 @@ func runReview(it match.ReviewItem, seq int64, now time.Time) (reviewRow, error)
 
 // reviewID names the review with the given sequence number.
 func reviewID(seq int64) string { return fmt.Sprintf("V%06d", seq) }
-
-// cleanSSID writes an SSID as guardians' requests clean it, so that look-ups by SSID
-// agree with them; a value that is not an ID is kept as written.
-func cleanSSID(s string) string {
-	c, err := normalize.CleanID(s)
-	if err != nil {
-		return s
-	}
-	return c
-}
 
 // SampleSeed is the embedded sample: the synthetic state roll (8 LEAs) and the Ed-Fi
 // submissions of two LEAs, linked by a model trained on the roll, with an API key per

@@ -73,20 +73,8 @@ func scanRecord(sc interface{ Scan(...any) error }) (recordRow, error) {
 
 // recordsWhere returns the records a condition selects, in the order they were stored.
 func (s *Store) recordsWhere(ctx context.Context, cond string, args ...any) ([]recordRow, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+recordColumns+` FROM records WHERE `+cond+` ORDER BY seq`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("service: reading records: %w", err)
-	}
-	defer rows.Close()
-	var out []recordRow
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, s, "records", `SELECT `+recordColumns+` FROM records WHERE `+cond+` ORDER BY seq`, args,
+		func(rows *sql.Rows) (recordRow, error) { return scanRecord(rows) })
 }
 
 // record returns one record.
@@ -106,23 +94,26 @@ func (s *Store) studentRecords(ctx context.Context, student string) ([]recordRow
 // placedRecords returns every record placed with a student, in the order stored, as the
 // index is built from them.
 func (s *Store) placedRecords(ctx context.Context) (ids []string, rows []map[string]string, students []string, err error) {
-	q, err := s.db.QueryContext(ctx, `SELECT record_id, student_id, fields FROM records WHERE student_id <> '' ORDER BY seq`)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("service: reading records: %w", err)
+	type placed struct {
+		id, student string
+		row         map[string]string
 	}
-	defer q.Close()
-	for q.Next() {
-		var id, student, fields string
-		if err := q.Scan(&id, &student, &fields); err != nil {
-			return nil, nil, nil, err
-		}
-		row := map[string]string{}
-		if err := json.Unmarshal([]byte(fields), &row); err != nil {
-			return nil, nil, nil, fmt.Errorf("service: record %s: stored fields are not JSON: %w", id, err)
-		}
-		ids, rows, students = append(ids, id), append(rows, row), append(students, student)
+	all, err := queryRows(ctx, s, "records", `SELECT record_id, student_id, fields FROM records WHERE student_id <> '' ORDER BY seq`, nil,
+		func(r *sql.Rows) (placed, error) {
+			var p placed
+			var fields string
+			if err := r.Scan(&p.id, &p.student, &fields); err != nil {
+				return p, err
+			}
+			if err := json.Unmarshal([]byte(fields), &p.row); err != nil {
+				return p, fmt.Errorf("service: record %s: stored fields are not JSON: %w", p.id, err)
+			}
+			return p, nil
+		})
+	for _, p := range all {
+		ids, rows, students = append(ids, p.id), append(rows, p.row), append(students, p.student)
 	}
-	return ids, rows, students, q.Err()
+	return ids, rows, students, err
 }
 
 // studentExists reports whether any record belongs to the student.
@@ -152,20 +143,15 @@ func (s *Store) retire(ctx context.Context, tx *sql.Tx, student, survivor, reaso
 
 // retiredIDs returns every retired student ID with its survivor.
 func (s *Store) retiredIDs(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT student_id, survivor FROM retired`)
-	if err != nil {
-		return nil, fmt.Errorf("service: reading retired IDs: %w", err)
+	pairs, err := queryRows(ctx, s, "retired IDs", `SELECT student_id, survivor FROM retired`, nil, func(r *sql.Rows) ([2]string, error) {
+		var p [2]string
+		return p, r.Scan(&p[0], &p[1])
+	})
+	out := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		out[p[0]] = p[1]
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var id, survivor string
-		if err := rows.Scan(&id, &survivor); err != nil {
-			return nil, err
-		}
-		out[id] = survivor
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // insertSubmission stores an LEA's submission.
@@ -180,25 +166,18 @@ func (s *Store) insertSubmission(ctx context.Context, tx *sql.Tx, seq int64, sub
 
 // submissions returns every stored submission in order.
 func (s *Store) submissions(ctx context.Context) ([]*backpack.Submission, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, body FROM submissions ORDER BY seq`)
-	if err != nil {
-		return nil, fmt.Errorf("service: reading submissions: %w", err)
-	}
-	defer rows.Close()
-	var out []*backpack.Submission
-	for rows.Next() {
+	return queryRows(ctx, s, "submissions", `SELECT seq, body FROM submissions ORDER BY seq`, nil, func(r *sql.Rows) (*backpack.Submission, error) {
 		var seq int64
 		var body string
-		if err := rows.Scan(&seq, &body); err != nil {
+		if err := r.Scan(&seq, &body); err != nil {
 			return nil, err
 		}
 		sub, err := backpack.ReadSubmission(strings.NewReader(body))
 		if err != nil {
 			return nil, fmt.Errorf("service: submission %d: %w", seq, err)
 		}
-		out = append(out, sub)
-	}
-	return out, rows.Err()
+		return sub, nil
+	})
 }
 
 // sequences returns the last sequence number used by records, submissions, reviews and
@@ -230,40 +209,22 @@ func (s *Store) requestEvents(ctx context.Context, requestID string) ([]requestE
 		query += ` WHERE request_id = ?`
 		args = append(args, requestID)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query+` ORDER BY seq`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("service: reading request events: %w", err)
-	}
-	defer rows.Close()
-	var out []requestEvent
-	for rows.Next() {
+	return queryRows(ctx, s, "request events", query+` ORDER BY seq`, args, func(r *sql.Rows) (requestEvent, error) {
 		var ev requestEvent
 		var at string
-		if err := rows.Scan(&ev.Seq, &ev.RequestID, &ev.Event, &ev.LEA, &ev.Actor, &ev.SSID, &ev.Reason, &at, &ev.Backpack); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&ev.Seq, &ev.RequestID, &ev.Event, &ev.LEA, &ev.Actor, &ev.SSID, &ev.Reason, &at, &ev.Backpack)
 		ev.At = unstamp(at)
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+		return ev, err
+	})
 }
 
 // guardianRequests returns the IDs of the requests a guardian submitted, oldest first.
 func (s *Store) guardianRequests(ctx context.Context, guardian string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT request_id FROM request_events WHERE event = ? AND actor = ? ORDER BY seq`), eventSubmit, guardian)
-	if err != nil {
-		return nil, fmt.Errorf("service: reading requests: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, s, "requests", `SELECT request_id FROM request_events WHERE event = ? AND actor = ? ORDER BY seq`,
+		[]any{eventSubmit, guardian}, func(r *sql.Rows) (string, error) {
+			var id string
+			return id, r.Scan(&id)
+		})
 }
 
 // enrollmentRow is an enrollment an LEA posted and where the index placed it.
@@ -355,22 +316,13 @@ func stampOrEmpty(t time.Time) string {
 }
 
 func (s *Store) reviewsWhere(ctx context.Context, cond string, args ...any) ([]reviewRow, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+reviewColumns+` FROM reviews WHERE `+cond+` ORDER BY seq`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("service: reading reviews: %w", err)
-	}
-	defer rows.Close()
-	var out []reviewRow
-	for rows.Next() {
+	return queryRows(ctx, s, "reviews", `SELECT `+reviewColumns+` FROM reviews WHERE `+cond+` ORDER BY seq`, args, func(rows *sql.Rows) (reviewRow, error) {
 		var r reviewRow
 		var decided, created string
-		if err := rows.Scan(&r.ID, &r.Seq, &r.Kind, &r.A, &r.B, &r.Weight, &r.Reason, &r.Explanation, &r.Status, &r.DecidedBy, &decided, &created); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&r.ID, &r.Seq, &r.Kind, &r.A, &r.B, &r.Weight, &r.Reason, &r.Explanation, &r.Status, &r.DecidedBy, &decided, &created)
 		r.Decided, r.Created = unstamp(decided), unstamp(created)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	})
 }
 
 func (s *Store) review(ctx context.Context, id string) (reviewRow, bool, error) {
@@ -412,15 +364,25 @@ func (s *Store) result(ctx context.Context, token string) (lea, status, body str
 
 // incompleteResults returns the batches not yet answered: token, LEA and the job.
 func (s *Store) incompleteResults(ctx context.Context) ([][3]string, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT token, lea, body FROM results WHERE status = ? ORDER BY created`), statusIncomplete)
+	return queryRows(ctx, s, "results", `SELECT token, lea, body FROM results WHERE status = ? ORDER BY created`, []any{statusIncomplete},
+		func(r *sql.Rows) ([3]string, error) {
+			var x [3]string
+			return x, r.Scan(&x[0], &x[1], &x[2])
+		})
+}
+
+// queryRows runs a query and reads each row of its answer with scan; what names the rows
+// in an error.
+func queryRows[T any](ctx context.Context, s *Store, what, query string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
-		return nil, fmt.Errorf("service: reading results: %w", err)
+		return nil, fmt.Errorf("service: reading %s: %w", what, err)
 	}
 	defer rows.Close()
-	var out [][3]string
+	var out []T
 	for rows.Next() {
-		var x [3]string
-		if err := rows.Scan(&x[0], &x[1], &x[2]); err != nil {
+		x, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, x)
