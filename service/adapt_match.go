@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/match"
@@ -59,21 +60,32 @@ func rowOf(roll *match.Roll, i int) map[string]string {
 	return row
 }
 
-// writeRows writes store rows as the student CSV.
-func writeRows(w io.Writer, ids []string, rows []map[string]string) error {
-	cw := csv.NewWriter(w)
+// encodeRow writes a record as one line of the student CSV (without its newline), as
+// the store keeps it: the record ID, then every column in the header's order.
+func encodeRow(id string, row map[string]string) string {
 	header := studentHeader()
-	cw.Write(header)
 	line := make([]string, len(header))
-	for k, row := range rows {
-		line[0] = ids[k]
-		for c, name := range header[1:] {
-			line[c+1] = row[name]
-		}
-		cw.Write(line)
+	line[0] = id
+	for c, name := range header[1:] {
+		line[c+1] = row[name]
 	}
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	cw.Write(line)
 	cw.Flush()
-	return cw.Error()
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// decodeRow reads a line encodeRow wrote.
+func decodeRow(line string) (string, map[string]string, error) {
+	ids, rows, err := readRows(strings.NewReader(strings.Join(studentHeader(), ",") + "\n" + line + "\n"))
+	if err != nil {
+		return "", nil, err
+	}
+	if len(ids) != 1 {
+		return "", nil, fmt.Errorf("service: a stored record line holds %d records", len(ids))
+	}
+	return ids[0], rows[0], nil
 }
 
 // readRows reads the student CSV (as WriteStudentCSV writes it) into store rows.
@@ -105,25 +117,29 @@ func readRows(r io.Reader) (ids []string, rows []map[string]string, err error) {
 	}
 }
 
-// rollOf reads store rows into a roll of the linker's settings.
-func rollOf(s match.Settings, source string, ids []string, rows []map[string]string) (*match.Roll, error) {
-	var buf bytes.Buffer
-	if err := writeRows(&buf, ids, rows); err != nil {
-		return nil, err
+// rollOf reads lines of the student CSV (as encodeRow writes them) into a roll of the
+// linker's settings.
+func rollOf(s match.Settings, source string, lines []string) (*match.Roll, error) {
+	var b strings.Builder
+	b.WriteString(strings.Join(studentHeader(), ","))
+	b.WriteByte('\n')
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
 	}
 	roll, err := s.NewRoll()
 	if err != nil {
 		return nil, err
 	}
-	if err := roll.ReadCSV(source, &buf); err != nil {
+	if err := roll.ReadCSV(source, strings.NewReader(b.String())); err != nil {
 		return nil, err
 	}
 	return roll, nil
 }
 
-// recordOf turns one store row into the record match places.
+// recordOf turns one record into the record match places.
 func recordOf(s match.Settings, id string, row map[string]string) (normalize.Record, error) {
-	roll, err := rollOf(s, "query", []string{id}, []map[string]string{row})
+	roll, err := rollOf(s, "query", []string{encodeRow(id, row)})
 	if err != nil {
 		return normalize.Record{}, err
 	}
@@ -154,8 +170,8 @@ func submissionRecord(s match.Settings, sub *backpack.Submission) (normalize.Rec
 // gives them, without re-deciding anything: match prepares the records, the labels are
 // the stored student IDs. (match offers no constructor for an index over records whose
 // students are already known; a hand-made Result carries them.)
-func buildIndex(ctx context.Context, l *match.Linker, ids []string, rows []map[string]string, students []string) (*match.Index, error) {
-	roll, err := rollOf(l.Settings(), "store", ids, rows)
+func buildIndex(ctx context.Context, l *match.Linker, lines, students []string) (*match.Index, error) {
+	roll, err := rollOf(l.Settings(), "store", lines)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +199,7 @@ func buildIndex(ctx context.Context, l *match.Linker, ids []string, rows []map[s
 // the rule, so a one-record run applies it; an ID in use is passed back as an earlier ID,
 // which match never reissues.
 func newStudentID(ctx context.Context, l *match.Linker, id string, row map[string]string, taken func(string) bool) (string, error) {
-	roll, err := rollOf(l.Settings(), "new", []string{id}, []map[string]string{row})
+	roll, err := rollOf(l.Settings(), "new", []string{encodeRow(id, row)})
 	if err != nil {
 		return "", err
 	}

@@ -32,14 +32,15 @@ func (s *Server) Relink(ctx context.Context, by string) (RelinkReport, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	var rep RelinkReport
-	ids, rows, students, err := s.store.placedRecords(ctx)
+	lines, students, err := s.store.placedRecords(ctx)
 	if err != nil {
 		return rep, err
 	}
-	roll, err := rollOf(s.linker.Settings(), "store", ids, rows)
+	roll, err := rollOf(s.linker.Settings(), "store", lines)
 	if err != nil {
 		return rep, err
 	}
+	ids := roll.IDs
 	earlier := make(map[string]string, len(ids))
 	for i, id := range ids {
 		earlier[id] = s.resolve(students[i])
@@ -137,11 +138,11 @@ func (s *Server) Relink(ctx context.Context, by string) (RelinkReport, error) {
 	if rep.Moved == 0 {
 		return rep, nil
 	}
-	ids, rows, students, err = s.store.placedRecords(ctx)
+	lines, students, err = s.store.placedRecords(ctx)
 	if err != nil {
 		return rep, err
 	}
-	index, err := buildIndex(ctx, s.linker, ids, rows, students)
+	index, err := buildIndex(ctx, s.linker, lines, students)
 	if err != nil {
 		return rep, fmt.Errorf("service: the relink is committed but the index could not be rebuilt (a restart rebuilds it): %w", err)
 	}

@@ -179,11 +179,11 @@ func (s *Server) load(ctx context.Context) error {
 	if err := checkSettings(s.linker.Settings()); err != nil {
 		return err
 	}
-	ids, rows, students, err := s.store.placedRecords(ctx)
+	lines, students, err := s.store.placedRecords(ctx)
 	if err != nil {
 		return err
 	}
-	index, err := buildIndex(ctx, s.linker, ids, rows, students)
+	index, err := buildIndex(ctx, s.linker, lines, students)
 	if err != nil {
 		return fmt.Errorf("service: rebuilding the index: %w", err)
 	}
@@ -208,7 +208,7 @@ func (s *Server) load(ctx context.Context) error {
 	}
 	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
 	s.logf("service: rebuilt from the store in %s: index of %d records (%s), %d submissions (%s), %d request events, audit chain of %d entries verified",
-		time.Since(start).Round(time.Millisecond), len(ids), indexed.Sub(start).Round(time.Millisecond), len(subs),
+		time.Since(start).Round(time.Millisecond), len(lines), indexed.Sub(start).Round(time.Millisecond), len(subs),
 		stored.Sub(indexed).Round(time.Millisecond), len(s.events), s.audit.committed)
 	return err
 }

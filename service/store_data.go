@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -46,12 +45,8 @@ type recordRow struct {
 const recordColumns = `record_id, seq, lea, ssid, student_id, origin, fields, created`
 
 func (s *Store) insertRecord(ctx context.Context, tx *sql.Tx, r recordRow) error {
-	fields, err := json.Marshal(r.Fields)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO records (`+recordColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		r.ID, r.Seq, r.LEA, r.SSID, r.Student, r.Origin, string(fields), stamp(r.Created))
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO records (`+recordColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, r.Seq, r.LEA, r.SSID, r.Student, r.Origin, encodeRow(r.ID, r.Fields), stamp(r.Created))
 	if err != nil {
 		return fmt.Errorf("record %s: %w", r.ID, err)
 	}
@@ -65,9 +60,11 @@ func scanRecord(sc interface{ Scan(...any) error }) (recordRow, error) {
 		return r, err
 	}
 	r.Created = unstamp(created)
-	if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
-		return r, fmt.Errorf("service: record %s: stored fields are not JSON: %w", r.ID, err)
+	id, fieldsMap, err := decodeRow(fields)
+	if err != nil || id != r.ID {
+		return r, fmt.Errorf("service: record %s: the stored line %q does not read back (%v)", r.ID, fields, err)
 	}
+	r.Fields = fieldsMap
 	return r, nil
 }
 
@@ -91,29 +88,20 @@ func (s *Store) studentRecords(ctx context.Context, student string) ([]recordRow
 	return s.recordsWhere(ctx, `student_id = ?`, student)
 }
 
-// placedRecords returns every record placed with a student, in the order stored, as the
-// index is built from them.
-func (s *Store) placedRecords(ctx context.Context) (ids []string, rows []map[string]string, students []string, err error) {
-	type placed struct {
-		id, student string
-		row         map[string]string
-	}
-	all, err := queryRows(ctx, s, "records", `SELECT record_id, student_id, fields FROM records WHERE student_id <> '' ORDER BY seq`, nil,
-		func(r *sql.Rows) (placed, error) {
-			var p placed
-			var fields string
-			if err := r.Scan(&p.id, &p.student, &fields); err != nil {
-				return p, err
-			}
-			if err := json.Unmarshal([]byte(fields), &p.row); err != nil {
-				return p, fmt.Errorf("service: record %s: stored fields are not JSON: %w", p.id, err)
-			}
-			return p, nil
+// placedRecords returns every record placed with a student, in the order stored, as
+// lines of the student CSV (see encodeRow), with their students: what the index is
+// built from.
+func (s *Store) placedRecords(ctx context.Context) (lines, students []string, err error) {
+	pairs, err := queryRows(ctx, s, "records", `SELECT fields, student_id FROM records WHERE student_id <> '' ORDER BY seq`, nil,
+		func(r *sql.Rows) ([2]string, error) {
+			var p [2]string
+			return p, r.Scan(&p[0], &p[1])
 		})
-	for _, p := range all {
-		ids, rows, students = append(ids, p.id), append(rows, p.row), append(students, p.student)
+	lines, students = make([]string, len(pairs)), make([]string, len(pairs))
+	for i, p := range pairs {
+		lines[i], students[i] = p[0], p[1]
 	}
-	return ids, rows, students, err
+	return lines, students, err
 }
 
 // studentExists reports whether any record belongs to the student.
