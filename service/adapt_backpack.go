@@ -37,6 +37,14 @@ func importResources(lea, submitted string, resources map[string][]json.RawMessa
 	return sub, nil
 }
 
+// storable checks that backpack's store will take a submission: every fact is of a
+// student it holds. The service asks before committing, since a submission the store
+// refused after the commit would be refused again at every start.
+func storable(sub *backpack.Submission) error {
+	_, err := backpack.NewStore(sub)
+	return err
+}
+
 // submissionRows returns the student records of a submission as store rows, through
 // backpack's own writer of the student CSV.
 func submissionRows(sub *backpack.Submission) (ids []string, rows []map[string]string, err error) {

@@ -355,6 +355,10 @@ func TestEnrollmentNew(t *testing.T) {
 		{Student: enrollment("N-2", "A", "", "B", "2015-03-09", "Female", "").Student},
 		enrollment("N-3", "A", "", "B", "2015-02-30", "Female", ""),
 		enrollment("N-4", "A", "", "B", "2015-03-09", "Purple", ""),
+		// The school association is of another student than the one posted: refused
+		// before anything is stored (once, it was stored and then refused by the backpack
+		// store, at every start after).
+		{Student: enrollment("N-5", "A", "", "B", "2015-03-09", "Female", "").Student, StudentSchoolAssociation: enrollment("N-6", "A", "", "B", "2015-03-09", "Female", "").StudentSchoolAssociation},
 	} {
 		if code, _ := e.call(e.key("02"), "POST", "/state/v1/enrollments", bad, nil); code != http.StatusBadRequest {
 			t.Errorf("bad enrollment %s: %d, want 400", bad.Student, code)

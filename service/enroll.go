@@ -93,6 +93,9 @@ func (s *Server) enrollmentSubmission(lea string, req EnrollmentRequest) (*backp
 	if len(sub.Students) != 1 {
 		return nil, nil, fmt.Errorf("the resources name %d students; an enrollment is of one", len(sub.Students))
 	}
+	if err := storable(sub); err != nil {
+		return nil, nil, err
+	}
 	_, rows, err := submissionRows(sub)
 	if err != nil {
 		return nil, nil, err

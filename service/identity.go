@@ -122,6 +122,9 @@ func (s *Server) identitySubmission(lea, uid string, q IdentityRequest) (*backpa
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := storable(sub); err != nil {
+		return nil, nil, err
+	}
 	_, rows, err := submissionRows(sub)
 	if err != nil {
 		return nil, nil, err
