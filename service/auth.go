@@ -205,6 +205,12 @@ func (s *Store) deleteSession(ctx context.Context, tx *sql.Tx, token string) err
 	return err
 }
 
+// deleteExpiredSessions forgets the sessions that have ended.
+func (s *Store) deleteExpiredSessions(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	_, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE expires < ?`), stamp(now))
+	return err
+}
+
 // session returns the live session of a token.
 func (s *Store) session(ctx context.Context, token string, now time.Time) (session, bool, error) {
 	var username, csrf, expires string

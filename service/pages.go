@@ -195,6 +195,9 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 		if !good {
 			return nil
 		}
+		if err := s.store.deleteExpiredSessions(r.Context(), tx, s.now()); err != nil {
+			return err
+		}
 		return s.store.insertSession(r.Context(), tx, token, acct.Username, csrf, expires)
 	})
 	s.wmu.Unlock()
