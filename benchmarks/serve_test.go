@@ -146,8 +146,9 @@ func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, i
 	}
 	seed := &service.Seed{Linker: l, Result: res, Submissions: backpack.FromRoll(roll, "2024-06-30"), Keys: []service.KeySpec{{LEA: "01", Label: "load"}}}
 	db := filepath.Join(b.TempDir(), "serve.db")
+	auditKey := []byte("the load benchmark's audit key")
 	t0 := time.Now()
-	srv, err := service.Open(ctx, service.Config{DB: db, Seed: func(context.Context) (*service.Seed, error) { return seed, nil }})
+	srv, err := service.Open(ctx, service.Config{DB: db, AuditKey: auditKey, Seed: func(context.Context) (*service.Seed, error) { return seed, nil }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, i
 	srv.Close()
 	runtime.GC()
 	t0 = time.Now()
-	srv, err = service.Open(ctx, service.Config{DB: db, Logf: b.Logf}) // a restart: everything rebuilt from the store
+	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: auditKey, Logf: b.Logf}) // a restart: everything rebuilt from the store
 	if err != nil {
 		b.Fatal(err)
 	}

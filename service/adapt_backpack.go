@@ -55,17 +55,18 @@ func submissionRows(sub *backpack.Submission) (ids []string, rows []map[string]s
 	return readRows(&buf)
 }
 
-// requestEvent is one stored change of a guardian's request.
+// requestEvent is one stored change of backpack's request workflow: a guardian's
+// request submitted, approved or rejected, or a backpack handed to an LEA.
 type requestEvent struct {
 	Seq       int64
-	RequestID string
-	Event     string // eventSubmit, eventApprove or eventReject
+	RequestID string // "" for a handoff
+	Event     string // eventSubmit, eventApprove, eventReject or eventHandoff
 	LEA       string
-	Actor     string // the guardian who submitted, or the staff member who decided
+	Actor     string // the guardian who submitted, the staff member who decided, who handed off
 	SSID      string
 	Reason    string
 	At        time.Time
-	Backpack  string // on approval: the backpack forwarded, as backpack.WriteJSON wrote it
+	Student   string // approve and handoff: the student whose backpack was forwarded or handed
 }
 
 // Request events.
@@ -73,12 +74,14 @@ const (
 	eventSubmit  = "submit"
 	eventApprove = "approve"
 	eventReject  = "reject"
+	eventHandoff = "handoff"
 )
 
-// requests is backpack's request workflow with what the service adds: each change is
-// replayed at start from the stored events, and the audit entries the workflow writes
-// (to a log of its own, since it takes one only when made) are handed on to the
-// service's chain. Callers hold the server's write lock.
+// requests is backpack's request workflow (requests, decisions, handoffs and every view
+// of a backpack) with what the service adds. The workflow keeps its state in memory and
+// offers no way to restore it, so a start replays the stored events into a new one; and it
+// records to the log it is made with, so it is given a log of its own whose entries are
+// handed on to the service's chain (newEntries). Callers hold the server's write lock.
 type requests struct {
 	wf   *backpack.Requests
 	log  *backpack.Log
@@ -86,30 +89,47 @@ type requests struct {
 	at   time.Time
 }
 
-// newRequests replays stored events in order. A replay that gives a request another ID
-// than the one stored means the store and the workflow disagree: an error.
-func newRequests(events []requestEvent) (*requests, error) {
-	log, err := backpack.NewLog()
+// newRequests replays stored events in order; build gives the backpack of a student as it
+// is now, which an approval or a handoff names. A replay that gives a request another ID
+// than the one stored means the store and the workflow disagree: an error. An approval or
+// handoff the workflow refuses now (the student's records were split or moved since) is
+// skipped and reported to logf: the request stays pending until staff decide it again.
+func newRequests(events []requestEvent, build func(student string) (*backpack.Backpack, error), logf func(string, ...any)) (*requests, error) {
+	log, err := backpack.NewLog([]byte(secret(32))) // only this process reads it
 	if err != nil {
 		return nil, err
 	}
-	r := &requests{wf: backpack.NewRequests(log), log: log}
+	wf, err := backpack.NewRequests(log)
+	if err != nil {
+		return nil, err
+	}
+	r := &requests{wf: wf, log: log}
 	r.wf.Now = func() time.Time { return r.at }
 	log.Now = r.wf.Now
 	for _, ev := range events {
 		var got backpack.Request
 		var err error
+		r.at = ev.At
 		switch ev.Event {
 		case eventSubmit:
-			var req *backpack.Request
-			req, err = r.submitAt(ev.At, ev.LEA, ev.Actor, ev.SSID)
-			if req != nil {
-				got = *req
+			got, err = r.wf.Submit(ev.LEA, ev.Actor, ev.SSID)
+		case eventApprove, eventHandoff:
+			b, berr := build(ev.Student)
+			switch {
+			case berr != nil:
+				err = berr
+			case ev.Event == eventHandoff:
+				err = r.wf.HandOff(ev.Actor, b, ev.LEA)
+			default:
+				got, err = r.wf.Approve(replayStaff(ev), ev.RequestID, b)
 			}
-		case eventApprove:
-			got, err = r.approveAt(ev.At, replayStaff(ev), ev.RequestID)
+			if err != nil {
+				logf("service: replaying %s event %d (request %q, student %s) refused now, skipped: %v", ev.Event, ev.Seq, ev.RequestID, ev.Student, err)
+				continue
+			}
+			got.ID = ev.RequestID
 		case eventReject:
-			got, err = r.rejectAt(ev.At, replayStaff(ev), ev.RequestID, ev.Reason)
+			got, err = r.wf.Reject(replayStaff(ev), ev.RequestID, ev.Reason)
 		default:
 			err = fmt.Errorf("unknown event %q", ev.Event)
 		}
@@ -120,8 +140,9 @@ func newRequests(events []requestEvent) (*requests, error) {
 			return nil, fmt.Errorf("service: replaying request event %d (%s of request %s): %w", ev.Seq, ev.Event, ev.RequestID, err)
 		}
 	}
-	r.seen = len(log.Entries())
-	return r, nil
+	all, err := log.Entries()
+	r.seen = len(all)
+	return r, err
 }
 
 // replayStaff is the staff member who decided a stored event, with the permission they
@@ -130,30 +151,18 @@ func replayStaff(ev requestEvent) backpack.StaffUser {
 	return backpack.StaffUser{ID: ev.Actor, LEA: ev.LEA, Permissions: backpack.PermView | backpack.PermRequest}
 }
 
-func (r *requests) submitAt(at time.Time, lea, guardian, ssid string) (*backpack.Request, error) {
-	r.at = at
-	return r.wf.SubmitTo(lea, guardian, ssid)
-}
-
-func (r *requests) approveAt(at time.Time, staff backpack.StaffUser, id string) (backpack.Request, error) {
-	r.at = at
-	return r.wf.Approve(staff, id)
-}
-
-func (r *requests) rejectAt(at time.Time, staff backpack.StaffUser, id, reason string) (backpack.Request, error) {
-	r.at = at
-	return r.wf.Reject(staff, id, reason)
-}
-
 // newEntries returns the audit entries the workflow wrote since the last call, ready to
 // append to the service's chain.
-func (r *requests) newEntries() []backpack.Entry {
-	all := r.log.Entries()
+func (r *requests) newEntries() ([]backpack.Entry, error) {
+	all, err := r.log.Entries()
+	if err != nil {
+		return nil, err
+	}
 	var out []backpack.Entry
 	for _, e := range all[r.seen:] {
 		e.Seq, e.Prev, e.Hash = 0, "", ""
 		out = append(out, e)
 	}
 	r.seen = len(all)
-	return out
+	return out, nil
 }

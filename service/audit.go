@@ -11,22 +11,23 @@ import (
 	"github.com/studentlink/studentlink/backpack"
 )
 
-// Audit actions of the service, beside backpack's merge, split, handoff and request.
+// Audit actions of the service, beside backpack's merge, split, handoff, request and view.
 const (
 	actionIdentity = "identity" // an Identities API call
 	actionEnroll   = "enroll"   // an enrollment placed
 	actionReview   = "review"   // a reviewer's decision
-	actionView     = "view"     // a backpack shown to staff or a guardian
 	actionAccess   = "access"   // a key, an account or a sign-in
 )
 
-// auditor keeps the service's audit chain: a backpack.Log holding every entry, whose
-// entries are committed to the store's audit table before the call they record answers.
+// auditor keeps the service's audit chain: a backpack.Log (HMAC-chained under the state's
+// key) holding every entry, whose entries are committed to the store's audit table before
+// the call they record answers.
 // Entries of calls that only read are committed together, as many as arrive while the
 // previous transaction commits (a group commit); entries of a change are committed in the
 // change's own transaction (Server.commit).
 type auditor struct {
 	mu        sync.Mutex
+	key       []byte
 	log       *backpack.Log
 	committed int    // entries of log known to be in the store
 	batch     *batch // the entries appended since the last commit took its batch
@@ -42,17 +43,45 @@ type batch struct {
 
 func newBatch() *batch { return &batch{done: make(chan struct{})} }
 
-// loadAuditor reads the chain from the store and verifies it.
-func loadAuditor(ctx context.Context, st *Store) (*auditor, error) {
+// loadAuditor reads the chain from the store and verifies it under the key.
+func loadAuditor(ctx context.Context, st *Store, key []byte) (*auditor, error) {
 	entries, err := st.auditEntries(ctx)
 	if err != nil {
 		return nil, err
 	}
-	log, err := backpack.NewLog(entries...)
+	log, err := restoreLog(key, entries)
 	if err != nil {
-		return nil, fmt.Errorf("service: the stored audit chain does not verify: %w", err)
+		return nil, err
 	}
-	return &auditor{log: log, committed: len(entries), batch: newBatch(), kick: make(chan struct{}, 1)}, nil
+	return &auditor{key: key, log: log, committed: len(entries), batch: newBatch(), kick: make(chan struct{}, 1)}, nil
+}
+
+// restoreLog returns an in-memory backpack.Log continuing a verified chain. backpack
+// offers no way to open an in-memory log on stored entries, so the entries are appended
+// again, which recomputes every link under the key: the links must come out as stored.
+func restoreLog(key []byte, entries []backpack.Entry) (*backpack.Log, error) {
+	if err := backpack.VerifyChain(entries, key); err != nil {
+		return nil, fmt.Errorf("service: the stored audit chain does not verify under the key: %w", err)
+	}
+	log, err := backpack.NewLog(key)
+	if err != nil {
+		return nil, err
+	}
+	again := make([]backpack.Entry, len(entries))
+	for i, e := range entries {
+		e.Seq, e.Prev, e.Hash = 0, "", ""
+		again[i] = e
+	}
+	got, err := log.AppendBatch(again...)
+	if err != nil {
+		return nil, fmt.Errorf("service: restoring the audit chain: %w", err)
+	}
+	for i := range got {
+		if got[i].Hash != entries[i].Hash {
+			return nil, fmt.Errorf("service: restoring the audit chain: entry %d links differently when appended again", entries[i].Seq)
+		}
+	}
+	return log, nil
 }
 
 // append adds entries to the chain and returns the batch that will commit them.
@@ -94,11 +123,13 @@ func (a *auditor) finish(b *batch, err error) {
 	a.batch = newBatch()
 	later.err = fmt.Errorf("service: audit: an earlier commit failed: %w", err)
 	close(later.done)
-	kept, verr := backpack.NewLog(a.log.Entries()[:a.committed]...)
-	if verr != nil { // cannot happen: these entries verified as they were appended
-		panic(fmt.Sprintf("service: audit: the committed chain does not verify: %v", verr))
+	all, err := a.log.Entries()
+	if err == nil {
+		a.log, err = restoreLog(a.key, all[:a.committed])
 	}
-	a.log = kept
+	if err != nil { // cannot happen: an in-memory log's entries verified as they were appended
+		panic(fmt.Sprintf("service: audit: the committed chain does not restore: %v", err))
+	}
 }
 
 // insertAudit writes entries to the audit table.

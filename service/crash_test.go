@@ -55,7 +55,7 @@ func startServe(t *testing.T, db, creds string) *served {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-db", db, "-addr", "127.0.0.1:0", "-credentials", creds)
+	cmd := exec.Command(bin, "-db", db, "-addr", "127.0.0.1:0", "-credentials", creds, "-audit-key", filepath.Join(filepath.Dir(creds), "audit.key"))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +145,7 @@ func TestCrash(t *testing.T) {
 					mu.Unlock()
 					resp, ok := postEnrollment(client, first.url, key, req)
 					if !ok {
-						continue // not acknowledged: the server may or may not have it
+						return // not acknowledged (the server was killed): it may or may not have it
 					}
 					mu.Lock()
 					acked[uid] = ack{req, resp}
@@ -195,7 +195,11 @@ func TestCrash(t *testing.T) {
 		second.cmd.Wait()
 
 		// Count in the store itself.
-		srv, err := service.Open(context.Background(), service.Config{DB: db})
+		auditKey, err := os.ReadFile(filepath.Join(dir, "audit.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := service.Open(context.Background(), service.Config{DB: db, AuditKey: auditKey})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,9 +230,10 @@ func TestCrash(t *testing.T) {
 }
 
 // crashEnrollment is the k-th student of client c: new to the state and unlike every
-// other (a given name per client, a family name per k, birth dates months apart).
+// other (a given name per client, a family name per k, birth dates weeks apart, all in
+// the past for k under 100).
 func crashEnrollment(uid string, c, k int) service.EnrollmentRequest {
-	birth := time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, c*97+k*131).Format("2006-01-02")
+	birth := time.Date(2006, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, c*11+k*37).Format("2006-01-02")
 	given := []string{"Aroha", "Bodhi", "Caelum", "Dariela"}[c]
 	family := crashFamilies[k%len(crashFamilies)]
 	if k >= len(crashFamilies) {

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/studentlink/studentlink/backpack"
@@ -304,7 +303,7 @@ func (s *Server) answerEnrollment(w http.ResponseWriter, r *http.Request, c call
 		resp.StudentUniqueID = s.resolve(e.Student)
 	}
 	if e.Outcome == match.OutcomeMatch {
-		b, err := s.handoff(r.Context(), c, resp.StudentUniqueID)
+		b, err := s.handOff(r.Context(), c.actor(), resp.StudentUniqueID, c.LEA)
 		if err != nil {
 			s.failed(w, "handing over the backpack", err)
 			return
@@ -313,25 +312,6 @@ func (s *Server) answerEnrollment(w http.ResponseWriter, r *http.Request, c call
 	}
 	w.Header().Set("Location", "/state/v1/enrollments/"+e.ID)
 	writeJSON(w, status, resp)
-}
-
-// handoff builds a student's backpack from every LEA's records and audits that it was
-// handed to the caller's LEA.
-func (s *Server) handoff(ctx context.Context, c caller, student string) (*backpack.Backpack, error) {
-	recs, err := s.store.studentRecords(ctx, student)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.bp.Build(student, recordIDs(recs), backpack.Survivorship{})
-	if err != nil {
-		return nil, err
-	}
-	err = s.record(ctx, backpack.Entry{Action: backpack.ActionHandoff, Actor: c.actor(), StudentID: student, Records: b.Records,
-		Note: fmt.Sprintf("backpack handed to LEA %s: %d records from LEAs %s", c.LEA, len(b.Records), strings.Join(leasOf(recs), ", "))})
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
 }
 
 // leasOf lists the LEAs of records, in order of first appearance.

@@ -16,7 +16,8 @@ import (
 func Example() {
 	dir, _ := os.MkdirTemp("", "studentlink-example-")
 	defer os.RemoveAll(dir)
-	srv, err := service.Open(context.Background(), service.Config{DB: filepath.Join(dir, "studentlink.db"), Seed: service.SampleSeed})
+	auditKey := []byte("a key the state keeps apart from its database")
+	srv, err := service.Open(context.Background(), service.Config{DB: filepath.Join(dir, "studentlink.db"), Seed: service.SampleSeed, AuditKey: auditKey})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -86,13 +86,20 @@ const (
 // down so that only a certain match shows 100.
 func scoreOf(weight float64) float64 { return math.Floor(100 * score.Probability(weight)) }
 
+// sexDescriptor is the namespace of Ed-Fi's sex descriptors.
+const sexDescriptor = "uri://ed-fi.org/SexDescriptor#"
+
 // identityResource writes an identity request as the Ed-Fi Student resource it
 // describes, so that backpack.Import checks and reads it as it reads any student.
 func identityResource(uid string, q IdentityRequest) (map[string][]json.RawMessage, error) {
 	birth, _, _ := strings.Cut(q.BirthDate, "T") // a DateTime: "2008-09-13T00:00:00"
+	sex := q.SexType
+	if sex != "" && !strings.Contains(sex, "#") { // the Identities API's SexType is a code value
+		sex = sexDescriptor + sex
+	}
 	student, err := json.Marshal(map[string]string{
 		"studentUniqueId": uid, "firstName": q.FirstName, "middleName": q.MiddleName, "lastSurname": q.LastSurname,
-		"generationCodeSuffix": q.GenerationCodeSuffix, "birthDate": birth, "birthSexDescriptor": q.SexType,
+		"generationCodeSuffix": q.GenerationCodeSuffix, "birthDate": birth, "birthSexDescriptor": sex,
 	})
 	if err != nil {
 		return nil, err

@@ -144,28 +144,19 @@ func elementLabel(e string) string {
 	return strings.ToUpper(e[:1]) + e[1:]
 }
 
-// staffBackpack builds the staff view of a student of the staff member's LEA, audited.
-// A student without a record at the LEA is refused the same way whether or not they
-// exist elsewhere.
+// staffBackpack builds the staff view of a student, audited; backpack refuses a student
+// neither enrolled at the staff member's LEA nor handed to it, and the service refuses
+// one without records the same way, so that a refusal tells nothing.
 func (s *Server) staffBackpack(ctx context.Context, sess *session, id string) (*backpack.Backpack, *backpack.View, []recordRow, error) {
 	sid := s.resolve(id)
 	recs, err := s.store.studentRecords(ctx, sid)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if !heldBy(recs, sess.Account.LEA) {
-		return nil, nil, nil, fmt.Errorf("%w: no student %s among the students of LEA %s", backpack.ErrDenied, id, sess.Account.LEA)
+	if len(recs) == 0 {
+		return nil, nil, nil, fmt.Errorf("%w: student %s is neither enrolled at LEA %s nor handed to it", backpack.ErrDenied, id, sess.Account.LEA)
 	}
-	b, err := s.bp.Build(sid, recordIDs(recs), backpack.Survivorship{})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	v, err := backpack.StaffView(sess.Account.staff(), b)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	err = s.record(ctx, backpack.Entry{Action: actionView, Actor: sess.Account.Username, StudentID: sid, Records: b.Records,
-		Note: "backpack shown to staff of LEA " + sess.Account.LEA})
+	b, v, err := s.staffView(ctx, sess.Account, sid)
 	return b, v, recs, err
 }
 
@@ -239,8 +230,13 @@ func (s *Server) handleRequestsPage(w http.ResponseWriter, r *http.Request, sess
 		s.refuse(w, http.StatusForbidden, sess, "Refused: guardian requests are for staff with the permission to %s.", backpack.PermRequest)
 		return
 	}
+	pending, err := s.requests().wf.Pending(sess.Account.staff())
+	if err != nil {
+		s.staffRefusal(w, sess, err)
+		return
+	}
 	d := s.base(r, sess, "Guardian Student Backpack Requests", crumb{"Home", "/staff"}, crumb{Name: "Guardian Student Backpack Requests"})
-	d.Data = struct{ Requests []backpack.Request }{s.PendingRequests(sess.Account.LEA)}
+	d.Data = struct{ Requests []backpack.Request }{pending}
 	s.render(w, http.StatusOK, "requests", d)
 }
 
@@ -299,12 +295,6 @@ func (s *Server) handleGuardian(w http.ResponseWriter, r *http.Request, sess *se
 					continue // a blank element is not shown
 				}
 				x.Elements = append(x.Elements, guardianElement{Label: elementLabel(c.Element), Records: len(items), Items: items})
-			}
-			err := s.record(r.Context(), backpack.Entry{Action: actionView, Actor: sess.Account.Username, StudentID: k.View.StudentID,
-				Note: fmt.Sprintf("forwarded backpack of SSID %s shown to its guardian (request %s)", k.SSID, k.Forward)})
-			if err != nil {
-				s.refuse(w, http.StatusInternalServerError, sess, "Your page could not be shown; try again.")
-				return
 			}
 		}
 		out = append(out, x)

@@ -1,8 +1,9 @@
 package service
 
-// Guardians' backpack requests: a guardian asks at their LEA (Retrieve Backpack File the
-// first time, Update Backpack after), staff of that LEA holding the request permission
-// approve or reject, and an approved request forwards the backpack as it stood then.
+// Everything backpack.Requests decides: guardians' requests (Retrieve Backpack File the
+// first time, Update Backpack after), staff's approvals and rejections, handoffs to an
+// enrolling LEA, and every view of a backpack. Each runs under the server's write lock;
+// the audit entries the workflow writes are committed with the event before the answer.
 
 import (
 	"context"
@@ -10,18 +11,48 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/studentlink/studentlink/backpack"
-	"github.com/studentlink/studentlink/normalize"
 )
 
 // errNotYours refuses a guardian a student who is not theirs.
 var errNotYours = errors.New("a guardian may request only the backpacks of their own children")
 
-// submitRequest files a guardian's request for one of their children.
+// workflow runs one operation of the request workflow and commits what it wrote to the
+// audit log, with ev (when not nil) numbered next; durable says how (see Store). After a
+// failed commit the workflow is replayed without the operation.
+func (s *Server) workflow(ctx context.Context, durable bool, ev *requestEvent, op func(*requests) error) error {
+	r := s.requests()
+	if err := op(r); err != nil {
+		return err
+	}
+	entries, err := r.newEntries()
+	if err != nil {
+		return err
+	}
+	if ev != nil {
+		ev.Seq = s.eventSeq + 1
+	}
+	err = s.commitSync(ctx, durable, entries, func(tx *sql.Tx) error {
+		if ev == nil {
+			return nil
+		}
+		return s.store.insertRequestEvent(ctx, tx, *ev)
+	})
+	if err != nil {
+		return err
+	}
+	if ev != nil {
+		s.eventSeq++
+		s.events = append(s.events, *ev)
+	}
+	return nil
+}
+
+// submitRequest files a guardian's request for one of their children. A second press of
+// the button while the first request waits answers with that request.
 func (s *Server) submitRequest(ctx context.Context, g Account, ssid string) (backpack.Request, error) {
-	if clean, err := normalize.CleanID(ssid); err == nil { // as the workflow will read it
+	if clean, err := backpack.CleanSSID(ssid); err == nil { // as the workflow will read it
 		ssid = clean
 	}
 	if g.Role != RoleGuardian || !slices.Contains(g.Students, ssid) {
@@ -29,71 +60,94 @@ func (s *Server) submitRequest(ctx context.Context, g Account, ssid string) (bac
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	for _, p := range s.requests().wf.Pending() {
-		if p.Guardian == g.Username && p.StudentSSID == ssid {
-			return p, nil // a second press of the button: the request is already waiting
+	for _, p := range s.requests().wf.GuardianRequests(g.Username) {
+		if p.Status == backpack.Pending && p.StudentSSID == ssid {
+			return p, nil
 		}
 	}
 	now := s.now()
-	req, err := s.requests().submitAt(now, g.LEA, g.Username, ssid)
-	if err != nil {
-		return backpack.Request{}, err
-	}
-	ev := requestEvent{Seq: s.eventSeq + 1, RequestID: req.ID, Event: eventSubmit, LEA: g.LEA, Actor: g.Username, SSID: ssid, At: now}
-	err = s.commit(ctx, s.requests().newEntries(), func(tx *sql.Tx) error { return s.store.insertRequestEvent(ctx, tx, ev) })
-	if err != nil {
-		return backpack.Request{}, err
-	}
-	s.eventSeq++
-	s.events = append(s.events, ev)
-	return *req, nil
+	ev := &requestEvent{Event: eventSubmit, LEA: g.LEA, Actor: g.Username, SSID: ssid, At: now}
+	var req backpack.Request
+	err := s.workflow(ctx, true, ev, func(r *requests) error {
+		var err error
+		r.at = now
+		req, err = r.wf.Submit(g.LEA, g.Username, ssid)
+		ev.RequestID = req.ID
+		return err
+	})
+	return req, err
 }
 
-// decideRequest approves (forwarding the backpack as it is now) or rejects a request.
-// backpack.Requests checks the permission and that the staff member is of the LEA where
-// the guardian asked.
+// decideRequest approves a request, forwarding the student's backpack as it is now, or
+// rejects it. backpack.Requests checks the permission and that the request was made at
+// the staff member's LEA.
 func (s *Server) decideRequest(ctx context.Context, staff Account, id string, approve bool, reason string) (backpack.Request, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	req, ok := s.requests().wf.Get(id)
-	if !ok {
-		return backpack.Request{}, fmt.Errorf("service: request %q does not exist", id)
-	}
-	if staff.Role != RoleStaff || req.LEA != staff.LEA {
-		// Not even the request's existence is shown to another LEA.
-		return backpack.Request{}, fmt.Errorf("service: %w: request %s is not of LEA %s", backpack.ErrDenied, id, staff.LEA)
-	}
 	now := s.now()
-	ev := requestEvent{Seq: s.eventSeq + 1, RequestID: id, LEA: req.LEA, Actor: staff.Username, SSID: req.StudentSSID, At: now}
-	var err error
+	ev := &requestEvent{RequestID: id, LEA: staff.LEA, Actor: staff.Username, At: now, Event: eventReject, Reason: reason}
+	var b *backpack.Backpack
 	if approve {
-		if !staff.staff().Can(backpack.PermRequest) {
-			_, err := s.requests().approveAt(now, staff.staff(), id) // backpack words the refusal
-			return req, err
-		}
-		var b strings.Builder
-		bp, err := s.backpackOfSSID(ctx, req.StudentSSID)
+		req, err := s.requests().wf.Get(staff.staff(), id)
 		if err != nil {
 			return req, err
 		}
-		if err := backpack.WriteJSON(&b, bp); err != nil {
+		if b, err = s.backpackOfSSID(ctx, req.StudentSSID); err != nil {
 			return req, err
 		}
-		ev.Event, ev.Backpack = eventApprove, b.String()
-		req, err = s.requests().approveAt(now, staff.staff(), id)
-	} else {
-		ev.Event, ev.Reason = eventReject, reason
-		req, err = s.requests().rejectAt(now, staff.staff(), id, reason)
+		ev.Event, ev.Reason, ev.Student, ev.SSID = eventApprove, "", b.StudentID, req.StudentSSID
 	}
+	var req backpack.Request
+	err := s.workflow(ctx, true, ev, func(r *requests) error {
+		var err error
+		r.at = now
+		if approve {
+			req, err = r.wf.Approve(staff.staff(), id, b)
+		} else {
+			req, err = r.wf.Reject(staff.staff(), id, reason)
+		}
+		ev.SSID = req.StudentSSID
+		return err
+	})
+	return req, err
+}
+
+// handOff builds a student's backpack from every LEA's records and hands it to an LEA
+// (whose staff may view it from then on), committed before the backpack is returned.
+func (s *Server) handOff(ctx context.Context, actor, student, lea string) (*backpack.Backpack, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	b, err := s.builder(ctx)(student)
 	if err != nil {
-		return req, err
+		return nil, err
 	}
-	if err := s.commit(ctx, s.requests().newEntries(), func(tx *sql.Tx) error { return s.store.insertRequestEvent(ctx, tx, ev) }); err != nil {
-		return req, err
+	now := s.now()
+	ev := &requestEvent{Event: eventHandoff, LEA: lea, Actor: actor, At: now, Student: b.StudentID}
+	err = s.workflow(ctx, true, ev, func(r *requests) error {
+		r.at = now
+		return r.wf.HandOff(actor, b, lea)
+	})
+	return b, err
+}
+
+// staffView builds a student's backpack and returns the staff view of it, which backpack
+// gives only to staff of an LEA where the student is enrolled or to which it was handed.
+// The view's audit entry is committed (lazily, as reads are) before it is returned.
+func (s *Server) staffView(ctx context.Context, staff Account, student string) (*backpack.Backpack, *backpack.View, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	b, err := s.builder(ctx)(student)
+	if err != nil {
+		return nil, nil, err
 	}
-	s.eventSeq++
-	s.events = append(s.events, ev)
-	return req, nil
+	var v *backpack.View
+	err = s.workflow(ctx, s.cfg.SyncReadAudits, nil, func(r *requests) error {
+		var err error
+		r.at = s.now()
+		v, err = r.wf.StaffView(staff.staff(), b)
+		return err
+	})
+	return b, v, err
 }
 
 // backpackOfSSID builds the backpack of the student whose records carry the SSID. An SSID
@@ -113,65 +167,55 @@ func (s *Server) backpackOfSSID(ctx context.Context, ssid string) (*backpack.Bac
 	case 0:
 		return nil, fmt.Errorf("service: no records carry SSID %s", ssid)
 	case 1:
-	default:
-		return nil, fmt.Errorf("service: SSID %s is carried by %d students (%s); a reviewer must settle them first", ssid, len(students), strings.Join(students, ", "))
+		return s.builder(ctx)(students[0])
 	}
-	all, err := s.store.studentRecords(ctx, students[0])
-	if err != nil {
-		return nil, err
-	}
-	return s.bp.Build(students[0], recordIDs(all), backpack.Survivorship{})
+	return nil, fmt.Errorf("service: SSID %s is carried by %d students (%v); a reviewer must settle them first", ssid, len(students), students)
 }
 
 // guardianStudent is one of a guardian's children as their page shows them: the latest
-// request and, once one was approved, the backpack it forwarded.
+// request and, once one was approved, the student's backpack as it is now.
 type guardianStudent struct {
 	SSID     string
 	Latest   *backpack.Request
-	Updating bool   // a backpack was forwarded before: the button is Update Backpack
-	Forward  string // the latest request approved, whose backpack View shows
+	Updating bool // a backpack was forwarded before: the button is Update Backpack
 	View     *backpack.View
 }
 
-// guardianStudents returns the state of each of a guardian's children.
+// guardianStudents returns the state of each of a guardian's children, with the views
+// backpack gives of the approved ones, their audit entries committed.
 func (s *Server) guardianStudents(ctx context.Context, g Account) ([]guardianStudent, error) {
-	ids, err := s.store.guardianRequests(ctx, g.Username)
-	if err != nil {
-		return nil, err
-	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	reqs := s.requests().wf.GuardianRequests(g.Username)
 	out := make([]guardianStudent, len(g.Students))
 	for k, ssid := range g.Students {
 		out[k].SSID = ssid
 		var forwarded *backpack.Request
-		for _, id := range ids {
-			req, ok := s.requests().wf.Get(id)
-			if !ok || req.StudentSSID != ssid {
+		for i := range reqs {
+			if reqs[i].StudentSSID != ssid {
 				continue
 			}
-			out[k].Latest = &req
-			if req.Status == backpack.Forwarded {
-				forwarded = &req
+			out[k].Latest = &reqs[i]
+			if reqs[i].Status == backpack.Forwarded {
+				forwarded = &reqs[i]
 			}
 		}
 		if forwarded == nil {
 			continue
 		}
-		out[k].Updating, out[k].Forward = true, forwarded.ID
-		events, err := s.store.requestEvents(ctx, forwarded.ID)
+		out[k].Updating = true
+		b, err := s.builder(ctx)(forwarded.StudentID)
 		if err != nil {
 			return nil, err
 		}
-		for _, ev := range events {
-			if ev.Event != eventApprove {
-				continue
-			}
-			b, err := backpack.ReadBackpack(strings.NewReader(ev.Backpack))
-			if err != nil {
-				return nil, fmt.Errorf("service: the backpack forwarded for request %s: %w", forwarded.ID, err)
-			}
-			if out[k].View, err = backpack.GuardianView(*forwarded, b); err != nil {
-				return nil, err
-			}
+		err = s.workflow(ctx, s.cfg.SyncReadAudits, nil, func(r *requests) error {
+			var err error
+			r.at = s.now()
+			out[k].View, err = r.wf.GuardianView(g.Username, forwarded.ID, b)
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -179,5 +223,6 @@ func (s *Server) guardianStudents(ctx context.Context, g Account) ([]guardianStu
 
 // PendingRequests returns the pending guardian requests made at an LEA, oldest first.
 func (s *Server) PendingRequests(lea string) []backpack.Request {
-	return slices.DeleteFunc(s.requests().wf.Pending(), func(r backpack.Request) bool { return r.LEA != lea })
+	reqs, _ := s.requests().wf.Pending(backpack.StaffUser{ID: "service", LEA: lea, Permissions: backpack.PermView | backpack.PermRequest})
+	return reqs
 }

@@ -65,7 +65,10 @@ func (s *Server) writeSeed(ctx context.Context, seed *Seed) (*Credentials, error
 	now := s.now()
 	res := seed.Result
 	roll := res.Prepared.Roll
-	log, _ := backpack.NewLog()
+	log, err := backpack.NewLog(s.cfg.AuditKey)
+	if err != nil {
+		return nil, err
+	}
 	log.Now = s.now
 	leas := map[string]bool{}
 	ssid := map[string]string{} // record → its SSID as backpack read it
@@ -119,7 +122,11 @@ func (s *Server) writeSeed(ctx context.Context, seed *Seed) (*Credentials, error
 		log.Append(backpack.Entry{Action: actionEnroll, Actor: "service", SettingsVersion: seed.Linker.Settings().Version,
 			Note: fmt.Sprintf("first start: %d records of %d students from %d LEAs (sources: %v), %d submissions, %d pairs for review",
 				roll.Len(), len(res.StudentIDs), len(leas), roll.Sources, len(seed.Submissions), len(res.Review))})
-		return s.store.insertAudit(ctx, tx, log.Entries())
+		entries, err := log.Entries()
+		if err != nil {
+			return err
+		}
+		return s.store.insertAudit(ctx, tx, entries)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("service: loading the first start: %w", err)

@@ -20,6 +20,10 @@ import (
 type Config struct {
 	// DB is a SQLite file path or a postgres:// URL.
 	DB string
+	// AuditKey keys the audit chain's HMAC (at least backpack.MinKeySize bytes). Keep it
+	// apart from the store: whoever holds it could rewrite the chain undetected. The same
+	// key must be given at every start.
+	AuditKey []byte
 	// Seed gives what an empty store starts with (the linked records, the trained model,
 	// the LEAs' submissions, the keys and accounts to create). It is called only when the
 	// store is empty; nil then is an error.
@@ -96,6 +100,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
+	if len(cfg.AuditKey) < backpack.MinKeySize {
+		return nil, fmt.Errorf("service: the audit key has %d bytes; it needs at least %d", len(cfg.AuditKey), backpack.MinKeySize)
+	}
 	if cfg.AsyncAbove <= 0 {
 		cfg.AsyncAbove = 10
 	}
@@ -203,7 +210,7 @@ func (s *Server) load(ctx context.Context) error {
 	if err := s.loadRequests(ctx); err != nil {
 		return err
 	}
-	if s.audit, err = loadAuditor(ctx, s.store); err != nil {
+	if s.audit, err = loadAuditor(ctx, s.store, s.cfg.AuditKey); err != nil {
 		return err
 	}
 	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
@@ -218,7 +225,7 @@ func (s *Server) loadRequests(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := newRequests(events)
+	r, err := newRequests(events, s.builder(ctx), s.logf)
 	if err != nil {
 		return err
 	}
@@ -229,12 +236,28 @@ func (s *Server) loadRequests(ctx context.Context) error {
 
 // rollbackRequests replays the committed request events into a fresh workflow, dropping
 // a change that was made in memory but not committed. Callers hold s.wmu.
-func (s *Server) rollbackRequests() {
-	r, err := newRequests(s.events)
+func (s *Server) rollbackRequests(ctx context.Context) {
+	r, err := newRequests(s.events, s.builder(context.WithoutCancel(ctx)), s.logf)
 	if err != nil { // cannot happen: these events replayed at start or as they committed
 		panic(fmt.Sprintf("service: replaying committed request events: %v", err))
 	}
 	s.req.Store(r)
+}
+
+// builder builds the backpack of a student (following retired IDs) from every record
+// placed with them.
+func (s *Server) builder(ctx context.Context) func(string) (*backpack.Backpack, error) {
+	return func(student string) (*backpack.Backpack, error) {
+		sid := s.resolve(student)
+		recs, err := s.store.studentRecords(ctx, sid)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, fmt.Errorf("%w: no student %s", backpack.ErrDenied, student)
+		}
+		return s.bp.Build(sid, recordIDs(recs), backpack.Survivorship{})
+	}
 }
 
 // commit writes a change in one transaction, durably: f's rows and the audit entries,
@@ -264,7 +287,7 @@ func (s *Server) commitSync(ctx context.Context, durable bool, entries []backpac
 	s.audit.finish(b, err)
 	if err != nil {
 		s.logf("service: commit failed: %v", err)
-		s.rollbackRequests()
+		s.rollbackRequests(ctx)
 		return fmt.Errorf("service: the change was not saved: %w", err)
 	}
 	return nil
@@ -360,7 +383,7 @@ func (s *Server) Audit(ctx context.Context) ([]backpack.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := backpack.Verify(entries); err != nil {
+	if err := backpack.VerifyChain(entries, s.cfg.AuditKey); err != nil {
 		return nil, err
 	}
 	return entries, nil

@@ -189,7 +189,7 @@ var schema = []string{
 	CREATE TABLE sessions (hash TEXT PRIMARY KEY, username TEXT NOT NULL, csrf TEXT NOT NULL, expires TEXT NOT NULL);
 	CREATE TABLE request_events (
 		seq BIGINT PRIMARY KEY, request_id TEXT NOT NULL, event TEXT NOT NULL, lea TEXT NOT NULL, actor TEXT NOT NULL,
-		ssid TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL, backpack TEXT NOT NULL);
+		ssid TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL, student_id TEXT NOT NULL);
 	CREATE INDEX request_events_request ON request_events (request_id);
 	CREATE TABLE audit (seq BIGINT PRIMARY KEY, entry TEXT NOT NULL, hash TEXT NOT NULL);
 	CREATE TABLE results (token TEXT PRIMARY KEY, lea TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, created TEXT NOT NULL);`,

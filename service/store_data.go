@@ -184,14 +184,14 @@ func (s *Store) sequences(ctx context.Context) (records, subs, reviews, events i
 
 // insertRequestEvent stores a change of a guardian's request.
 func (s *Store) insertRequestEvent(ctx context.Context, tx *sql.Tx, ev requestEvent) error {
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO request_events (seq, request_id, event, lea, actor, ssid, reason, at, backpack) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		ev.Seq, ev.RequestID, ev.Event, ev.LEA, ev.Actor, ev.SSID, ev.Reason, stamp(ev.At), ev.Backpack)
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO request_events (seq, request_id, event, lea, actor, ssid, reason, at, student_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		ev.Seq, ev.RequestID, ev.Event, ev.LEA, ev.Actor, ev.SSID, ev.Reason, stamp(ev.At), ev.Student)
 	return err
 }
 
 // requestEvents returns the events of one request, or of all ("" ID), in order.
 func (s *Store) requestEvents(ctx context.Context, requestID string) ([]requestEvent, error) {
-	query := `SELECT seq, request_id, event, lea, actor, ssid, reason, at, backpack FROM request_events`
+	query := `SELECT seq, request_id, event, lea, actor, ssid, reason, at, student_id FROM request_events`
 	var args []any
 	if requestID != "" {
 		query += ` WHERE request_id = ?`
@@ -200,19 +200,10 @@ func (s *Store) requestEvents(ctx context.Context, requestID string) ([]requestE
 	return queryRows(ctx, s, "request events", query+` ORDER BY seq`, args, func(r *sql.Rows) (requestEvent, error) {
 		var ev requestEvent
 		var at string
-		err := r.Scan(&ev.Seq, &ev.RequestID, &ev.Event, &ev.LEA, &ev.Actor, &ev.SSID, &ev.Reason, &at, &ev.Backpack)
+		err := r.Scan(&ev.Seq, &ev.RequestID, &ev.Event, &ev.LEA, &ev.Actor, &ev.SSID, &ev.Reason, &at, &ev.Student)
 		ev.At = unstamp(at)
 		return ev, err
 	})
-}
-
-// guardianRequests returns the IDs of the requests a guardian submitted, oldest first.
-func (s *Store) guardianRequests(ctx context.Context, guardian string) ([]string, error) {
-	return queryRows(ctx, s, "requests", `SELECT request_id FROM request_events WHERE event = ? AND actor = ? ORDER BY seq`,
-		[]any{eventSubmit, guardian}, func(r *sql.Rows) (string, error) {
-			var id string
-			return id, r.Scan(&id)
-		})
 }
 
 // enrollmentRow is an enrollment an LEA posted and where the index placed it.

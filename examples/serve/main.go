@@ -22,6 +22,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -43,9 +44,15 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	db := flag.String("db", "studentlink.db", "SQLite database file, or a postgres:// URL")
 	creds := flag.String("credentials", "", "where to write the keys and passwords made on first start (default: credentials.json beside a SQLite database, else in the working directory)")
+	auditKey := flag.String("audit-key", "", "file holding the audit chain's key, made on first start (default: audit.key beside the credentials)")
 	relink := flag.Bool("relink", false, "before serving, link every record again with the reviewers' decisions (student IDs stay stable)")
 	flag.Parse()
-	if err := run(*addr, *db, credentialsPath(*db, *creds), *relink); err != nil {
+	credsPath := credentialsPath(*db, *creds)
+	keyPath := *auditKey
+	if keyPath == "" {
+		keyPath = filepath.Join(filepath.Dir(credsPath), "audit.key")
+	}
+	if err := run(*addr, *db, credsPath, keyPath, *relink); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
@@ -62,14 +69,24 @@ func credentialsPath(db, flagged string) string {
 	return filepath.Join(filepath.Dir(db), "credentials.json")
 }
 
-func run(addr, db, credsPath string, relink bool) error {
+func run(addr, db, credsPath, keyPath string, relink bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := log.New(os.Stderr, "serve: ", log.LstdFlags)
 	start := time.Now()
-	srv, err := service.Open(ctx, service.Config{DB: db, Seed: service.SampleSeed, Logf: logger.Printf})
+	key, made, err := auditKey(keyPath)
 	if err != nil {
 		return err
+	}
+	srv, err := service.Open(ctx, service.Config{DB: db, AuditKey: key, Seed: service.SampleSeed, Logf: logger.Printf})
+	if err != nil {
+		if made {
+			os.Remove(keyPath) // a key made for a database that turned out not to be new
+		}
+		return err
+	}
+	if made {
+		logger.Printf("audit key made in %s: keep it apart from the database", keyPath)
 	}
 	defer srv.Close()
 	if srv.FirstStart != nil {
@@ -106,6 +123,29 @@ func run(addr, db, credsPath string, relink bool) error {
 		return err
 	}
 	return nil
+}
+
+// auditKey reads the audit chain's key from path, or makes one there (mode 0600) when
+// the file does not exist; made says which.
+func auditKey(path string) (key []byte, made bool, err error) {
+	key, err = os.ReadFile(path)
+	if err == nil {
+		return key, false, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, false, err
+	}
+	key = make([]byte, 32)
+	rand.Read(key)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, false, fmt.Errorf("making the audit key: %w", err)
+	}
+	if _, err := f.Write(key); err != nil {
+		f.Close()
+		return nil, false, err
+	}
+	return key, true, f.Close()
 }
 
 // writeCredentials writes the first start's secrets, readable by the owner only. It never
