@@ -37,6 +37,27 @@ func importResources(lea, submitted string, resources map[string][]json.RawMessa
 	return sub, nil
 }
 
+// oneStudent imports the resources an LEA posted about one student, dated today, checks
+// that backpack's store will take them, and returns the submission with the student's
+// store row.
+func (s *Server) oneStudent(lea string, res map[string][]json.RawMessage) (*backpack.Submission, map[string]string, error) {
+	sub, err := importResources(lea, s.now().Format("2006-01-02"), res)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(sub.Students) != 1 {
+		return nil, nil, fmt.Errorf("the resources name %d students; one was expected", len(sub.Students))
+	}
+	if err := storable(sub); err != nil {
+		return nil, nil, err
+	}
+	_, rows, err := submissionRows(sub)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sub, rows[0], nil
+}
+
 // storable checks that backpack's store will take a submission: every fact is of a
 // student it holds. The service asks before committing, since a submission the store
 // refused after the commit would be refused again at every start.

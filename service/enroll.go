@@ -85,21 +85,7 @@ func (s *Server) enrollmentSubmission(lea string, req EnrollmentRequest) (*backp
 	if len(req.StudentEducationOrganizationAssociation) > 0 {
 		res["studentEducationOrganizationAssociations"] = []json.RawMessage{req.StudentEducationOrganizationAssociation}
 	}
-	sub, err := importResources(lea, s.now().Format("2006-01-02"), res)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(sub.Students) != 1 {
-		return nil, nil, fmt.Errorf("the resources name %d students; an enrollment is of one", len(sub.Students))
-	}
-	if err := storable(sub); err != nil {
-		return nil, nil, err
-	}
-	_, rows, err := submissionRows(sub)
-	if err != nil {
-		return nil, nil, err
-	}
-	return sub, rows[0], nil
+	return s.oneStudent(lea, res)
 }
 
 type enrollConflict struct{ record string }

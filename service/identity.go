@@ -125,18 +125,7 @@ func (s *Server) identitySubmission(lea, uid string, q IdentityRequest) (*backpa
 	if err != nil {
 		return nil, nil, err
 	}
-	sub, err := importResources(lea, s.now().Format("2006-01-02"), res)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := storable(sub); err != nil {
-		return nil, nil, err
-	}
-	_, rows, err := submissionRows(sub)
-	if err != nil {
-		return nil, nil, err
-	}
-	return sub, rows[0], nil
+	return s.oneStudent(lea, res)
 }
 
 // identityRecord reads an identity request as the record match places, checking it
