@@ -1,0 +1,22 @@
+// Package service is the state's studentlink service: what a state runs so that LEAs,
+// their staff and guardians can reach the library over the network.
+//
+// It owns the HTTP handlers (the Ed-Fi Identities API under /identity/v2/, the
+// enrollment handoff and the review API under /state/v1/), the store (SQLite through
+// modernc.org/sqlite by default, PostgreSQL through github.com/jackc/pgx/v5), who may
+// do what (API keys per LEA kept hashed, staff, guardian and reviewer sign-in with
+// sessions, the two staff permissions, LEA scope on every call and page, CSRF tokens
+// on forms) and the server-rendered pages (the staff Student Backpack and Guardian
+// Student Backpack Requests pages, the guardian's page, the reviewer's queue).
+//
+// It never matches or merges on its own: placing a record is package match's
+// (the incremental Index of a Linker whose model the store keeps), building a backpack,
+// the request workflow, the views and the audit chain are package backpack's. The thin
+// adapters that join them to the store are in adapt_match.go and adapt_backpack.go.
+//
+// Durability: every accepted enrollment, decision and request is committed, with its
+// audit entries, before the answer; reads that disclose data (searches, look-ups,
+// backpack views) are audited and their entries committed before the answer too, many
+// to one transaction when calls arrive together. At start the index, the backpack store,
+// the request workflow and the audit chain (verified) are rebuilt from the store.
+package service

@@ -1,0 +1,314 @@
+package service
+
+// The enrollment handoff: an LEA posts the Ed-Fi Student (with its school and education
+// organization associations) of a student enrolling there; the index places the record
+// (match, review or new); on a match the student's backpack, built from every LEA's
+// records, is handed to the LEA.
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/match"
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// EnrollmentRequest is what an LEA posts when a student enrolls: Ed-Fi resources as the
+// ODS/API serves them. Student and StudentSchoolAssociation are required; the
+// StudentEducationOrganizationAssociation carries sex, races, address and IDs (the SSID
+// as the State identification code).
+type EnrollmentRequest struct {
+	Student                                 json.RawMessage `json:"student"`
+	StudentSchoolAssociation                json.RawMessage `json:"studentSchoolAssociation"`
+	StudentEducationOrganizationAssociation json.RawMessage `json:"studentEducationOrganizationAssociation,omitempty"`
+}
+
+// EnrollmentResponse says where an enrollment was placed. On a match (at once or after a
+// review) it carries the student's backpack, built from every LEA's records.
+type EnrollmentResponse struct {
+	EnrollmentID string `json:"enrollmentId"`
+	RecordID     string `json:"recordId"`
+	// Outcome is match, new, or review while a reviewer decides.
+	Outcome string `json:"outcome"`
+	// StudentUniqueID is the state's student ID ("" while in review).
+	StudentUniqueID string             `json:"studentUniqueId,omitempty"`
+	ReviewID        string             `json:"reviewId,omitempty"`
+	Backpack        *backpack.Backpack `json:"backpack,omitempty"`
+}
+
+// handleEnroll serves POST /state/v1/enrollments. Posting the same enrollment again
+// (the same LEA and studentUniqueId) answers as the first did and adds nothing; posting
+// other data under a studentUniqueId already enrolled is a conflict.
+func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	var req EnrollmentRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	sub, row, err := s.enrollmentSubmission(c.LEA, req)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "enrollment: %v", err)
+		return
+	}
+	body, _ := json.Marshal(req)
+	e, created, err := s.enroll(r.Context(), c, sub, row, string(body))
+	var conflict *enrollConflict
+	switch {
+	case errors.As(err, &conflict):
+		writeError(w, http.StatusConflict, "%v", err)
+		return
+	case err != nil:
+		s.failed(w, "the enrollment", err)
+		return
+	}
+	s.answerEnrollment(w, r, c, e, created)
+}
+
+// enrollmentSubmission imports a posted enrollment as a one-student submission and its
+// store row.
+func (s *Server) enrollmentSubmission(lea string, req EnrollmentRequest) (*backpack.Submission, map[string]string, error) {
+	if len(req.Student) == 0 || len(req.StudentSchoolAssociation) == 0 {
+		return nil, nil, errors.New("student and studentSchoolAssociation are required")
+	}
+	res := map[string][]json.RawMessage{
+		"students":                  {req.Student},
+		"studentSchoolAssociations": {req.StudentSchoolAssociation},
+	}
+	if len(req.StudentEducationOrganizationAssociation) > 0 {
+		res["studentEducationOrganizationAssociations"] = []json.RawMessage{req.StudentEducationOrganizationAssociation}
+	}
+	return s.oneStudent(lea, res)
+}
+
+type enrollConflict struct{ record string }
+
+func (e *enrollConflict) Error() string {
+	return fmt.Sprintf("record %s is already enrolled with other data; an enrollment is posted once per studentUniqueId", e.record)
+}
+
+// enroll places a new enrollment and commits it with its audit entries before anything
+// answers. created is false when the same enrollment was posted before.
+func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission, row map[string]string, body string) (enrollmentRow, bool, error) {
+	id := sub.Students[0].Record
+	rec, err := recordOf(s.linker.Settings(), id, row)
+	if err != nil {
+		return enrollmentRow{}, false, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if old, ok, err := s.store.enrollmentWhere(ctx, "record_id", id); err != nil || ok {
+		if ok && !sameJSON(old.Body, body) {
+			return old, false, &enrollConflict{record: id}
+		}
+		return old, false, err
+	}
+	if _, taken := s.bp.Student(id); taken {
+		return enrollmentRow{}, false, &enrollConflict{record: id}
+	}
+	pl, err := s.index.Load().Query(rec, 10)
+	if err != nil {
+		return enrollmentRow{}, false, err
+	}
+	now := s.now()
+	seq := s.recordSeq + 1
+	e := enrollmentRow{ID: fmt.Sprintf("E%06d", seq), LEA: c.LEA, RecordID: id, Outcome: pl.Outcome, Created: now, Body: body}
+	entry := backpack.Entry{Action: actionEnroll, Actor: c.actor(), Records: []string{id}, SettingsVersion: s.linker.Settings().Version,
+		Note: fmt.Sprintf("enrollment %s at LEA %s placed: %s", e.ID, c.LEA, pl.Outcome)}
+	entries := []backpack.Entry{entry}
+	var rev *reviewRow
+	switch pl.Outcome {
+	case match.OutcomeMatch:
+		e.Student = s.resolve(pl.StudentID)
+		entries = append(entries, mergeEntry(c.actor(), e.Student, id, pl.Candidates[0], s.linker.Settings().Version))
+	case match.OutcomeReview:
+		rr, err := s.pendingReview(reviewEnrollment, id, pl.Candidates[0], match.ReviewBetween, now)
+		if err != nil {
+			return e, false, err
+		}
+		rev, e.ReviewID = &rr, rr.ID
+	default:
+		if e.Student, err = s.newStudent(ctx, id, row); err != nil {
+			return e, false, err
+		}
+	}
+	entries[0].StudentID = e.Student
+	n := s.newRecord(sub, row, seq, e.Student, "enrollment", now, rev)
+	err = s.commit(ctx, entries, func(tx *sql.Tx) error {
+		if err := s.insertNew(ctx, tx, n); err != nil {
+			return err
+		}
+		return s.store.insertEnrollment(ctx, tx, e)
+	})
+	if err != nil {
+		return e, false, err
+	}
+	return e, true, s.applyNew(n, rec)
+}
+
+// newRecord is a student record an LEA submitted, about to be committed with its
+// submission and, when it waits for a reviewer, its review.
+type newRecord struct {
+	row    recordRow
+	sub    *backpack.Submission
+	review *reviewRow
+}
+
+// newRecord numbers a submitted record next. Its SSID is the one backpack read (and
+// cleaned) from the submission.
+func (s *Server) newRecord(sub *backpack.Submission, row map[string]string, seq int64, student, origin string, now time.Time, review *reviewRow) newRecord {
+	st := sub.Students[0]
+	return newRecord{row: recordRow{ID: st.Record, Seq: seq, LEA: sub.LEA, SSID: st.SSID, Student: student, Origin: origin, Fields: row, Created: now},
+		sub: sub, review: review}
+}
+
+// insertNew writes a new record, its submission and its review.
+func (s *Server) insertNew(ctx context.Context, tx *sql.Tx, n newRecord) error {
+	if err := s.store.insertRecord(ctx, tx, n.row); err != nil {
+		return err
+	}
+	if err := s.store.insertSubmission(ctx, tx, s.subSeq+1, n.sub); err != nil {
+		return err
+	}
+	if n.review != nil {
+		return s.store.insertReview(ctx, tx, *n.review)
+	}
+	return nil
+}
+
+// applyNew applies a committed new record to memory: the sequence numbers, the backpack
+// store, and the index unless the record waits for a reviewer to place it.
+func (s *Server) applyNew(n newRecord, rec normalize.Record) error {
+	s.recordSeq, s.subSeq = n.row.Seq, s.subSeq+1
+	if n.review != nil {
+		s.reviewSeq = n.review.Seq
+	}
+	if n.row.Student == "" {
+		return s.bp.Add(n.sub) // placed in the index once decided
+	}
+	return s.place(n.row.ID, rec, n.row.Student, n.sub)
+}
+
+// sameJSON reports whether two JSON texts hold the same value.
+func sameJSON(a, b string) bool {
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return a == b
+	}
+	xa, _ := json.Marshal(x)
+	ya, _ := json.Marshal(y)
+	return bytes.Equal(xa, ya)
+}
+
+// mergeEntry records that a record joined a student through its best candidate.
+func mergeEntry(actor, student, record string, c match.Candidate, version string) backpack.Entry {
+	w := c.Weight
+	return backpack.Entry{Action: backpack.ActionMerge, Actor: actor, StudentID: student, Records: []string{c.RecordID, record},
+		Weight: &w, Explanation: c.Explanation.String(), SettingsVersion: version}
+}
+
+// place applies a committed record to the state in memory: the index and the backpack
+// store. It fails only if memory and store disagree, which a restart repairs.
+func (s *Server) place(id string, rec normalize.Record, student string, sub *backpack.Submission) error {
+	if sub != nil {
+		if err := s.bp.Add(sub); err != nil {
+			return fmt.Errorf("service: record %s is committed but the backpack store refused it (a restart reloads it): %w", id, err)
+		}
+	}
+	if _, err := s.index.Load().Add(id, rec, student); err != nil {
+		return fmt.Errorf("service: record %s is committed but the index refused it (a restart rebuilds it): %w", id, err)
+	}
+	return nil
+}
+
+// newStudent names a new student first seen in the record given.
+func (s *Server) newStudent(ctx context.Context, id string, row map[string]string) (string, error) {
+	var failed error
+	sid, err := newStudentID(ctx, s.linker, id, row, func(sid string) bool {
+		if s.resolve(sid) != sid {
+			return true
+		}
+		used, err := s.store.studentExists(ctx, sid)
+		if err != nil {
+			failed = err
+			return false
+		}
+		return used
+	})
+	if failed != nil {
+		return "", failed
+	}
+	return sid, err
+}
+
+// pendingReview is a review of a record against its best candidate, numbered next.
+func (s *Server) pendingReview(kind, record string, best match.Candidate, reason string, now time.Time) (reviewRow, error) {
+	expl, err := json.Marshal(best.Explanation)
+	if err != nil {
+		return reviewRow{}, err
+	}
+	seq := s.reviewSeq + 1
+	return reviewRow{ID: reviewID(seq), Seq: seq, Kind: kind, A: record, B: best.RecordID, Weight: best.Weight, Reason: reason,
+		Explanation: string(expl), Status: reviewPending, Created: now}, nil
+}
+
+// handleGetEnrollment serves GET /state/v1/enrollments/{id}, for the LEA that posted it.
+func (s *Server) handleGetEnrollment(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	e, ok, err := s.store.enrollmentWhere(r.Context(), "id", r.PathValue("id"))
+	if err != nil {
+		s.failed(w, "reading the enrollment", err)
+		return
+	}
+	if !ok || e.LEA != c.LEA {
+		writeError(w, http.StatusNotFound, "no enrollment %q of LEA %s", r.PathValue("id"), c.LEA)
+		return
+	}
+	s.answerEnrollment(w, r, c, e, false)
+}
+
+// answerEnrollment writes where an enrollment stands. A placed student's backpack goes
+// with it, and its handoff is audited before it is sent.
+func (s *Server) answerEnrollment(w http.ResponseWriter, r *http.Request, c caller, e enrollmentRow, created bool) {
+	resp := EnrollmentResponse{EnrollmentID: e.ID, RecordID: e.RecordID, Outcome: e.Outcome, ReviewID: e.ReviewID}
+	status := http.StatusOK
+	switch {
+	case e.Outcome == match.OutcomeReview:
+		status = http.StatusAccepted
+	case e.Outcome == match.OutcomeNew && created:
+		status = http.StatusCreated
+	}
+	if e.Student != "" {
+		resp.StudentUniqueID = s.resolve(e.Student)
+	}
+	if e.Outcome == match.OutcomeMatch {
+		b, err := s.handOff(r.Context(), c.actor(), resp.StudentUniqueID, c.LEA)
+		if err != nil {
+			s.failed(w, "handing over the backpack", err)
+			return
+		}
+		resp.Backpack = b
+	}
+	w.Header().Set("Location", "/state/v1/enrollments/"+e.ID)
+	writeJSON(w, status, resp)
+}
+
+// leasOf lists the LEAs of records, in order of first appearance.
+func leasOf(recs []recordRow) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range recs {
+		if !seen[r.LEA] {
+			seen[r.LEA] = true
+			out = append(out, r.LEA)
+		}
+	}
+	return out
+}

@@ -1,0 +1,383 @@
+package service
+
+// The Ed-Fi Identities API (/identity/v2/): create, get, find, search, results.
+// Property names are Ed-Fi's (IdentityCreateRequest, IdentitySearchRequest,
+// IdentityResponse, IdentitySearchResponse of the ODS/API).
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/match"
+	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
+)
+
+// IdentityLocation is where a person was born.
+type IdentityLocation struct {
+	City                  string `json:"city,omitempty"`
+	StateAbbreviation     string `json:"stateAbbreviation,omitempty"`
+	InternationalProvince string `json:"internationalProvince,omitempty"`
+	Country               string `json:"country,omitempty"`
+}
+
+// IdentificationCode is an ID another system gave the person (an extra property this
+// host reads): a studentIdentificationSystemDescriptor of State gives the SSID.
+type IdentificationCode struct {
+	System string `json:"studentIdentificationSystemDescriptor"`
+	Code   string `json:"identificationCode"`
+}
+
+// IdentityRequest is an Ed-Fi IdentityCreateRequest or IdentitySearchRequest.
+// BirthOrder and BirthLocation are accepted and not compared or kept: the linker has
+// no role for them and the backpack no field.
+type IdentityRequest struct {
+	LastSurname          string               `json:"lastSurname"`
+	FirstName            string               `json:"firstName"`
+	MiddleName           string               `json:"middleName,omitempty"`
+	GenerationCodeSuffix string               `json:"generationCodeSuffix,omitempty"`
+	SexType              string               `json:"sexType,omitempty"`
+	BirthDate            string               `json:"birthDate"`
+	BirthOrder           *int                 `json:"birthOrder,omitempty"`
+	BirthLocation        *IdentityLocation    `json:"birthLocation,omitempty"`
+	IdentificationCodes  []IdentificationCode `json:"identificationCodes,omitempty"`
+}
+
+// IdentityResponse is an Ed-Fi IdentityResponse: a student ID with the person's core
+// properties and, in a search, a Score from 0 to 100 (100: a perfect match).
+type IdentityResponse struct {
+	UniqueID             string  `json:"uniqueId"`
+	Score                float64 `json:"score"`
+	LastSurname          string  `json:"lastSurname,omitempty"`
+	FirstName            string  `json:"firstName,omitempty"`
+	MiddleName           string  `json:"middleName,omitempty"`
+	GenerationCodeSuffix string  `json:"generationCodeSuffix,omitempty"`
+	SexType              string  `json:"sexType,omitempty"`
+	BirthDate            string  `json:"birthDate,omitempty"`
+}
+
+// SearchResponses are the responses to one search request (or one find).
+type SearchResponses struct {
+	Responses []IdentityResponse `json:"responses"`
+}
+
+// SearchResponse is an Ed-Fi IdentitySearchResponse: Status Complete with one
+// SearchResponses per request, or Incomplete while an asynchronous batch runs.
+type SearchResponse struct {
+	Status          string            `json:"status"`
+	SearchResponses []SearchResponses `json:"searchResponses,omitempty"`
+}
+
+// Search response states.
+const (
+	statusComplete   = "Complete"
+	statusIncomplete = "Incomplete"
+)
+
+// scoreOf is Ed-Fi's Score for a candidate: its match probability in percent, rounded
+// down so that only a certain match shows 100.
+func scoreOf(weight float64) float64 { return math.Floor(100 * score.Probability(weight)) }
+
+// sexDescriptor is the namespace of Ed-Fi's sex descriptors.
+const sexDescriptor = "uri://ed-fi.org/SexDescriptor#"
+
+// identityResource writes an identity request as the Ed-Fi Student resource it
+// describes, so that backpack.Import checks and reads it as it reads any student.
+func identityResource(uid string, q IdentityRequest) (map[string][]json.RawMessage, error) {
+	birth, _, _ := strings.Cut(q.BirthDate, "T") // a DateTime: "2008-09-13T00:00:00"
+	sex := q.SexType
+	if sex != "" && !strings.Contains(sex, "#") { // the Identities API's SexType is a code value
+		sex = sexDescriptor + sex
+	}
+	student, err := json.Marshal(map[string]string{
+		"studentUniqueId": uid, "firstName": q.FirstName, "middleName": q.MiddleName, "lastSurname": q.LastSurname,
+		"generationCodeSuffix": q.GenerationCodeSuffix, "birthDate": birth, "birthSexDescriptor": sex,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]json.RawMessage{"students": {student}}
+	if len(q.IdentificationCodes) > 0 {
+		seoa, err := json.Marshal(map[string]any{"studentReference": map[string]string{"studentUniqueId": uid}, "studentIdentificationCodes": q.IdentificationCodes})
+		if err != nil {
+			return nil, err
+		}
+		out["studentEducationOrganizationAssociations"] = []json.RawMessage{seoa}
+	}
+	return out, nil
+}
+
+// identitySubmission reads an identity request into a one-student submission of the
+// caller's LEA and its store row.
+func (s *Server) identitySubmission(lea, uid string, q IdentityRequest) (*backpack.Submission, map[string]string, error) {
+	if err := identityRequired(q); err != nil {
+		return nil, nil, err
+	}
+	res, err := identityResource(uid, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.oneStudent(lea, res)
+}
+
+// identityRecord reads an identity request as the record match places, checking it
+// as backpack.Import checks a student.
+func (s *Server) identityRecord(lea string, q IdentityRequest) (normalize.Record, error) {
+	if err := identityRequired(q); err != nil {
+		return normalize.Record{}, err
+	}
+	res, err := identityResource("search", q)
+	if err != nil {
+		return normalize.Record{}, err
+	}
+	sub, err := importResources(lea, s.now().Format("2006-01-02"), res)
+	if err != nil {
+		return normalize.Record{}, err
+	}
+	return submissionRecord(s.linker.Settings(), sub)
+}
+
+// identityRequired checks that an identity request names the person.
+func identityRequired(q IdentityRequest) error {
+	for _, f := range []struct{ name, v string }{{"firstName", q.FirstName}, {"lastSurname", q.LastSurname}, {"birthDate", q.BirthDate}} {
+		if strings.TrimSpace(f.v) == "" {
+			return fmt.Errorf("%s is required", f.name)
+		}
+	}
+	return nil
+}
+
+// searchRecord places one record and returns its likely candidates, one per student
+// (the best record of each), with the score of that record.
+func (s *Server) searchRecord(rec normalize.Record) ([]IdentityResponse, error) {
+	pl, err := s.index.Load().Query(rec, 10)
+	if err != nil {
+		return nil, err
+	}
+	out := []IdentityResponse{}
+	seen := map[string]bool{}
+	for _, c := range likely(s.linker, pl.Candidates) {
+		sid := s.resolve(c.StudentID)
+		if seen[sid] {
+			continue
+		}
+		seen[sid] = true
+		r := IdentityResponse{UniqueID: sid, Score: scoreOf(c.Weight)}
+		if st, ok := s.bp.Student(c.RecordID); ok {
+			r.LastSurname, r.FirstName, r.MiddleName = st.LastSurname, st.FirstName, st.MiddleName
+			r.GenerationCodeSuffix, r.SexType, r.BirthDate = st.Suffix, st.Sex, st.BirthDate
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// searchAll answers every record of a search batch.
+func (s *Server) searchAll(ctx context.Context, recs []normalize.Record) (SearchResponse, error) {
+	out := SearchResponse{Status: statusComplete}
+	for i, rec := range recs {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		resps, err := s.searchRecord(rec)
+		if err != nil {
+			return out, fmt.Errorf("search request %d: %w", i, err)
+		}
+		out.SearchResponses = append(out.SearchResponses, SearchResponses{Responses: resps})
+	}
+	return out, nil
+}
+
+// searchRecords reads a search batch's requests as records; the error names the first
+// request that is not valid.
+func (s *Server) searchRecords(lea string, reqs []IdentityRequest) ([]normalize.Record, error) {
+	recs := make([]normalize.Record, len(reqs))
+	for i, q := range reqs {
+		var err error
+		if recs[i], err = s.identityRecord(lea, q); err != nil {
+			return nil, fmt.Errorf("search request %d: %w", i, err)
+		}
+	}
+	return recs, nil
+}
+
+// identity returns a student as the state holds them (the backpack's demographics),
+// when the caller's LEA holds a record of theirs. A retired ID answers with the
+// student it was merged into.
+func (s *Server) identity(ctx context.Context, lea, id string) (IdentityResponse, bool, error) {
+	sid := s.resolve(id)
+	recs, err := s.store.studentRecords(ctx, sid)
+	if err != nil || !heldBy(recs, lea) {
+		return IdentityResponse{}, false, err
+	}
+	b, err := s.bp.Build(sid, recordIDs(recs), backpack.Survivorship{})
+	if err != nil {
+		return IdentityResponse{}, false, err
+	}
+	return IdentityResponse{UniqueID: sid, Score: 100, LastSurname: b.Value("last_surname"), FirstName: b.Value("first_name"),
+		MiddleName: b.Value("middle_name"), GenerationCodeSuffix: b.Value("suffix"), SexType: b.Value("sex"), BirthDate: b.Value("birth_date")}, true, nil
+}
+
+// heldBy reports whether any of the records is the LEA's: an LEA sees only students it
+// holds a record of.
+func heldBy(recs []recordRow, lea string) bool {
+	return slices.ContainsFunc(recs, func(r recordRow) bool { return r.LEA == lea })
+}
+
+func recordIDs(recs []recordRow) []string {
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// handleGetIdentity serves GET identities/{id}.
+func (s *Server) handleGetIdentity(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	id := r.PathValue("id")
+	resp, ok, err := s.identity(r.Context(), c.LEA, id)
+	if err != nil {
+		s.failed(w, "the look-up", err)
+		return
+	}
+	note := fmt.Sprintf("get identity %s: ", id)
+	if ok {
+		note += "answered with " + resp.UniqueID
+	} else {
+		note += "not found for this LEA"
+	}
+	if err := s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(), StudentID: resp.UniqueID, Note: note}); err != nil {
+		s.failed(w, "the look-up", err)
+		return
+	}
+	if !ok {
+		writeError(w, http.StatusNotFound, "no student %q among the students LEA %s holds a record of", id, c.LEA)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// handleFind serves POST find: a JSON array of student IDs. Each ID gets one
+// SearchResponses, empty when the ID is unknown to the caller's LEA; a retired ID
+// answers with the student it was merged into.
+func (s *Server) handleFind(w http.ResponseWriter, r *http.Request) {
+	var ids []string
+	if err := decodeJSON(w, r, &ids); err != nil {
+		writeError(w, http.StatusBadRequest, "find takes a JSON array of student IDs: %v", err)
+		return
+	}
+	raw, _ := json.Marshal(ids)
+	lea := callerOf(r.Context()).LEA
+	s.batch(w, r, verbFind, len(ids), raw, func(ctx context.Context) (SearchResponse, error) { return s.findAll(ctx, lea, ids) })
+}
+
+// handleSearch serves POST search: a JSON array of IdentitySearchRequests (a single
+// object is read as an array of one). firstName, lastSurname and birthDate are required.
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	var raw json.RawMessage
+	if err := decodeJSON(w, r, &raw); err != nil {
+		writeError(w, http.StatusBadRequest, "search takes a JSON array of identity search requests: %v", err)
+		return
+	}
+	if trimmed := strings.TrimSpace(string(raw)); strings.HasPrefix(trimmed, "{") {
+		raw = json.RawMessage("[" + trimmed + "]")
+	}
+	var reqs []IdentityRequest
+	if err := json.Unmarshal(raw, &reqs); err != nil {
+		writeError(w, http.StatusBadRequest, "search takes a JSON array of identity search requests: %v", err)
+		return
+	}
+	recs, err := s.searchRecords(callerOf(r.Context()).LEA, reqs)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	s.batch(w, r, verbSearch, len(reqs), raw, func(ctx context.Context) (SearchResponse, error) { return s.searchAll(ctx, recs) })
+}
+
+// handleCreateIdentity serves POST identities: a new student ID for a person the index
+// does not know. A person the index places as a match is refused (409) with the
+// student's ID; one it places for review gets the new ID and the pair goes to the
+// reviewers, who may merge them (the new ID is then retired and redirects).
+func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	var q IdentityRequest
+	if err := decodeJSON(w, r, &q); err != nil {
+		writeError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	uid := "identity-" + secret(9)
+	sub, row, err := s.identitySubmission(c.LEA, uid, q)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "identity: %v", err)
+		return
+	}
+	pl, sid, err := s.createIdentity(r.Context(), c, sub, row)
+	switch {
+	case errors.Is(err, errKnown):
+		writeJSON(w, http.StatusConflict, struct {
+			apiError
+			UniqueID string `json:"uniqueId"`
+		}{apiError{fmt.Sprintf("the person is already known as %s (score %g): use that ID", sid, scoreOf(pl.Candidates[0].Weight))}, sid})
+	case err != nil:
+		s.failed(w, "creating the identity", err)
+	default:
+		w.Header().Set("Location", "/identity/v2/identities/"+sid)
+		writeJSON(w, http.StatusCreated, sid)
+	}
+}
+
+var errKnown = errors.New("the person is already known")
+
+func (s *Server) createIdentity(ctx context.Context, c caller, sub *backpack.Submission, row map[string]string) (match.Placement, string, error) {
+	rec, err := recordOf(s.linker.Settings(), sub.Students[0].Record, row)
+	if err != nil {
+		return match.Placement{}, "", err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	pl, err := s.index.Load().Query(rec, 10)
+	if err != nil {
+		return pl, "", err
+	}
+	if pl.Outcome == match.OutcomeMatch {
+		sid := s.resolve(pl.StudentID)
+		err := s.commit(ctx, []backpack.Entry{{Action: actionIdentity, Actor: c.actor(), StudentID: sid,
+			Note: fmt.Sprintf("create identity refused: the person is student %s (weight %.2f)", sid, pl.Candidates[0].Weight)}}, nil)
+		if err != nil {
+			return pl, "", err
+		}
+		return pl, sid, errKnown
+	}
+	id := sub.Students[0].Record
+	sid, err := s.newStudent(ctx, id, row)
+	if err != nil {
+		return pl, "", err
+	}
+	now := s.now()
+	seq := s.recordSeq + 1
+	entries := []backpack.Entry{{Action: actionIdentity, Actor: c.actor(), StudentID: sid, Records: []string{id},
+		SettingsVersion: s.linker.Settings().Version, Note: "identity created (" + pl.Outcome + ")"}}
+	var rev *reviewRow
+	if pl.Outcome == match.OutcomeReview {
+		rr, err := s.pendingReview(reviewRun, id, pl.Candidates[0], "identity created although near "+s.resolve(pl.Candidates[0].StudentID), now)
+		if err != nil {
+			return pl, "", err
+		}
+		rev = &rr
+	}
+	n := s.newRecord(sub, row, seq, sid, "identity", now, rev)
+	if err := s.commit(ctx, entries, func(tx *sql.Tx) error { return s.insertNew(ctx, tx, n) }); err != nil {
+		return pl, "", err
+	}
+	return pl, sid, s.applyNew(n, rec)
+}

@@ -1,0 +1,228 @@
+package service
+
+// Everything backpack.Requests decides: guardians' requests (Retrieve Backpack File the
+// first time, Update Backpack after), staff's approvals and rejections, handoffs to an
+// enrolling LEA, and every view of a backpack. Each runs under the server's write lock;
+// the audit entries the workflow writes are committed with the event before the answer.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/studentlink/studentlink/backpack"
+)
+
+// errNotYours refuses a guardian a student who is not theirs.
+var errNotYours = errors.New("a guardian may request only the backpacks of their own children")
+
+// workflow runs one operation of the request workflow and commits what it wrote to the
+// audit log, with ev (when not nil) numbered next; durable says how (see Store). After a
+// failed commit the workflow is replayed without the operation.
+func (s *Server) workflow(ctx context.Context, durable bool, ev *requestEvent, op func(*requests) error) error {
+	r := s.requests()
+	if err := op(r); err != nil {
+		return err
+	}
+	entries, err := r.newEntries()
+	if err != nil {
+		return err
+	}
+	if ev != nil {
+		ev.Seq = s.eventSeq + 1
+	}
+	err = s.commitSync(ctx, durable, entries, func(tx *sql.Tx) error {
+		if ev == nil {
+			return nil
+		}
+		return s.store.insertRequestEvent(ctx, tx, *ev)
+	})
+	if err != nil {
+		return err
+	}
+	if ev != nil {
+		s.eventSeq++
+		s.events = append(s.events, *ev)
+	}
+	return nil
+}
+
+// submitRequest files a guardian's request for one of their children. A second press of
+// the button while the first request waits answers with that request.
+func (s *Server) submitRequest(ctx context.Context, g Account, ssid string) (backpack.Request, error) {
+	if clean, err := backpack.CleanSSID(ssid); err == nil { // as the workflow will read it
+		ssid = clean
+	}
+	if g.Role != RoleGuardian || !slices.Contains(g.Students, ssid) {
+		return backpack.Request{}, fmt.Errorf("service: %w (%s asked for SSID %s)", errNotYours, g.Username, ssid)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	for _, p := range s.requests().wf.GuardianRequests(g.Username) {
+		if p.Status == backpack.Pending && p.StudentSSID == ssid {
+			return p, nil
+		}
+	}
+	now := s.now()
+	ev := &requestEvent{Event: eventSubmit, LEA: g.LEA, Actor: g.Username, SSID: ssid, At: now}
+	var req backpack.Request
+	err := s.workflow(ctx, true, ev, func(r *requests) error {
+		var err error
+		r.at = now
+		req, err = r.wf.Submit(g.LEA, g.Username, ssid)
+		ev.RequestID = req.ID
+		return err
+	})
+	return req, err
+}
+
+// decideRequest approves a request, forwarding the student's backpack as it is now, or
+// rejects it. backpack.Requests checks the permission and that the request was made at
+// the staff member's LEA.
+func (s *Server) decideRequest(ctx context.Context, staff Account, id string, approve bool, reason string) (backpack.Request, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	now := s.now()
+	ev := &requestEvent{RequestID: id, LEA: staff.LEA, Actor: staff.Username, At: now, Event: eventReject, Reason: reason}
+	var b *backpack.Backpack
+	if approve {
+		req, err := s.requests().wf.Get(staff.staff(), id)
+		if err != nil {
+			return req, err
+		}
+		if b, err = s.backpackOfSSID(ctx, req.StudentSSID); err != nil {
+			return req, err
+		}
+		ev.Event, ev.Reason, ev.Student, ev.SSID = eventApprove, "", b.StudentID, req.StudentSSID
+	}
+	var req backpack.Request
+	err := s.workflow(ctx, true, ev, func(r *requests) error {
+		var err error
+		r.at = now
+		if approve {
+			req, err = r.wf.Approve(staff.staff(), id, b)
+		} else {
+			req, err = r.wf.Reject(staff.staff(), id, reason)
+		}
+		ev.SSID = req.StudentSSID
+		return err
+	})
+	return req, err
+}
+
+// handOff builds a student's backpack from every LEA's records and hands it to an LEA
+// (whose staff may view it from then on), committed before the backpack is returned.
+func (s *Server) handOff(ctx context.Context, actor, student, lea string) (*backpack.Backpack, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	b, err := s.builder(ctx)(student)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	ev := &requestEvent{Event: eventHandoff, LEA: lea, Actor: actor, At: now, Student: b.StudentID}
+	err = s.workflow(ctx, true, ev, func(r *requests) error {
+		r.at = now
+		return r.wf.HandOff(actor, b, lea)
+	})
+	return b, err
+}
+
+// staffView builds a student's backpack and returns the staff view of it, which backpack
+// gives only to staff of an LEA where the student is enrolled or to which it was handed.
+// The view's audit entry is committed (lazily, as reads are) before it is returned.
+func (s *Server) staffView(ctx context.Context, staff Account, student string) (*backpack.Backpack, *backpack.View, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	b, err := s.builder(ctx)(student)
+	if err != nil {
+		return nil, nil, err
+	}
+	var v *backpack.View
+	err = s.workflow(ctx, s.cfg.SyncReadAudits, nil, func(r *requests) error {
+		var err error
+		r.at = s.now()
+		v, err = r.wf.StaffView(staff.staff(), b)
+		return err
+	})
+	return b, v, err
+}
+
+// backpackOfSSID builds the backpack of the student whose records carry the SSID. An SSID
+// carried by two students is refused: a reviewer must settle who is who first.
+func (s *Server) backpackOfSSID(ctx context.Context, ssid string) (*backpack.Backpack, error) {
+	recs, err := s.store.recordsWhere(ctx, `ssid = ? AND student_id <> ''`, ssid)
+	if err != nil {
+		return nil, err
+	}
+	var students []string
+	for _, r := range recs {
+		if sid := s.resolve(r.Student); !slices.Contains(students, sid) {
+			students = append(students, sid)
+		}
+	}
+	switch len(students) {
+	case 0:
+		return nil, fmt.Errorf("service: no records carry SSID %s", ssid)
+	case 1:
+		return s.builder(ctx)(students[0])
+	}
+	return nil, fmt.Errorf("service: SSID %s is carried by %d students (%v); a reviewer must settle them first", ssid, len(students), students)
+}
+
+// guardianStudent is one of a guardian's children as their page shows them: the latest
+// request and, once one was approved, the student's backpack as it is now.
+type guardianStudent struct {
+	SSID     string
+	Latest   *backpack.Request
+	Updating bool // a backpack was forwarded before: the button is Update Backpack
+	View     *backpack.View
+}
+
+// guardianStudents returns the state of each of a guardian's children, with the views
+// backpack gives of the approved ones, their audit entries committed.
+func (s *Server) guardianStudents(ctx context.Context, g Account) ([]guardianStudent, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	reqs := s.requests().wf.GuardianRequests(g.Username)
+	out := make([]guardianStudent, len(g.Students))
+	for k, ssid := range g.Students {
+		out[k].SSID = ssid
+		var forwarded *backpack.Request
+		for i := range reqs {
+			if reqs[i].StudentSSID != ssid {
+				continue
+			}
+			out[k].Latest = &reqs[i]
+			if reqs[i].Status == backpack.Forwarded {
+				forwarded = &reqs[i]
+			}
+		}
+		if forwarded == nil {
+			continue
+		}
+		out[k].Updating = true
+		b, err := s.builder(ctx)(forwarded.StudentID)
+		if err != nil {
+			return nil, err
+		}
+		err = s.workflow(ctx, s.cfg.SyncReadAudits, nil, func(r *requests) error {
+			var err error
+			r.at = s.now()
+			out[k].View, err = r.wf.GuardianView(g.Username, forwarded.ID, b)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// PendingRequests returns the pending guardian requests made at an LEA, oldest first.
+func (s *Server) PendingRequests(lea string) []backpack.Request {
+	reqs, _ := s.requests().wf.Pending(backpack.StaffUser{ID: "service", LEA: lea, Permissions: backpack.PermView | backpack.PermRequest})
+	return reqs
+}

@@ -1,0 +1,431 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/match"
+)
+
+// Config configures a Server.
+type Config struct {
+	// DB is a SQLite file path or a postgres:// URL.
+	DB string
+	// AuditKey keys the audit chain's HMAC (at least backpack.MinKeySize bytes). Keep it
+	// apart from the store: whoever holds it could rewrite the chain undetected. The same
+	// key must be given at every start.
+	AuditKey []byte
+	// Seed gives what an empty store starts with (the linked records, the trained model,
+	// the LEAs' submissions, the keys and accounts to create). It is called only when the
+	// store is empty; nil then is an error.
+	Seed func(context.Context) (*Seed, error)
+	// Now stamps records, requests and audit entries; nil means time.Now.
+	Now func() time.Time
+	// Logf receives a line for each failure a caller does not see in full (nil: none).
+	Logf func(format string, args ...any)
+	// SecureCookies marks session cookies Secure: set it when serving over HTTPS.
+	SecureCookies bool
+	// AsyncAbove answers search and find batches of more than this many requests
+	// asynchronously, through GET results/{token} (0: 10).
+	AsyncAbove int
+	// SessionTTL is how long a sign-in lasts (0: 8 hours).
+	SessionTTL time.Duration
+	// SyncReadAudits syncs the audit entries of reads (searches, look-ups, views) to disk
+	// before answering, as every change is. Without it they are written to the store
+	// before the answer (they survive a crash of the server) and synced by the next change
+	// or checkpoint (within a second), which spares each read a disk sync.
+	SyncReadAudits bool
+}
+
+// Server is the state service over one store. Its Handler serves the API and the pages.
+type Server struct {
+	cfg   Config
+	store *Store
+
+	// wmu is held across every change: deciding it from the state in memory, committing it
+	// with its audit entries, then applying it to the state in memory. Reads take no lock
+	// of the server's own; match.Index and backpack.Store are safe for concurrent use.
+	wmu       sync.Mutex
+	recordSeq int64
+	subSeq    int64
+	reviewSeq int64
+	eventSeq  int64
+
+	linker *match.Linker
+	index  atomic.Pointer[match.Index] // replaced whole by a relink
+	bp     *backpack.Store
+	req    atomic.Pointer[requests] // replaced only under wmu (after a failed commit)
+	events []requestEvent           // the request events committed, in order (under wmu)
+	audit  *auditor
+
+	rmu     sync.RWMutex
+	retired map[string]string // retired student ID → the student it was merged into
+
+	keys keyCache
+	jobs chan struct{} // one asynchronous batch at a time
+
+	// FirstStart holds the keys and passwords created on first start, the only time they
+	// exist in the clear; nil on later starts.
+	FirstStart *Credentials
+
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	closing sync.Once
+}
+
+// Open opens the store named by cfg.DB, loads it on first start from cfg.Seed, and
+// rebuilds the state in memory from it: the linker's index over every placed record, the
+// backpack store of every submission, the request workflow and the audit chain, which
+// must verify.
+func Open(ctx context.Context, cfg Config) (*Server, error) {
+	st, err := OpenStore(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, cfg, st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
+	if len(cfg.AuditKey) < backpack.MinKeySize {
+		return nil, fmt.Errorf("service: the audit key has %d bytes; it needs at least %d", len(cfg.AuditKey), backpack.MinKeySize)
+	}
+	if cfg.AsyncAbove <= 0 {
+		cfg.AsyncAbove = 10
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 8 * time.Hour
+	}
+	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1)}
+	seeded, err := st.meta(ctx, metaModel)
+	if err != nil {
+		return nil, err
+	}
+	if seeded == "" {
+		if cfg.Seed == nil {
+			return nil, errors.New("service: the store is empty and no seed was given")
+		}
+		seed, err := cfg.Seed(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("service: preparing the first start: %w", err)
+		}
+		if s.FirstStart, err = s.writeSeed(ctx, seed); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.load(ctx); err != nil {
+		return nil, err
+	}
+	s.wg.Add(1)
+	go s.commitReads()
+	jobs, err := st.incompleteResults(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	for _, j := range jobs { // batches a stop interrupted run again
+		s.startJob(j[0], caller{KeySpec{LEA: j[1], Label: "batch " + j[0]}}, []byte(j[2]))
+	}
+	return s, nil
+}
+
+// Close stops the server's background work and closes the store. Calls still waiting
+// for an audit commit fail.
+func (s *Server) Close() error {
+	s.closing.Do(func() { close(s.stop) })
+	s.wg.Wait()
+	return s.store.Close()
+}
+
+// Store returns the server's store.
+func (s *Server) Store() *Store { return s.store }
+
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Logf != nil {
+		s.cfg.Logf(format, args...)
+	}
+}
+
+// Meta keys.
+const (
+	metaModel  = "model"  // the linker's settings and model as match.Linker.Save wrote them
+	metaSeeded = "seeded" // when the store was first loaded
+)
+
+// load rebuilds the state in memory from the store.
+func (s *Server) load(ctx context.Context) error {
+	start := time.Now()
+	saved, err := s.store.meta(ctx, metaModel)
+	if err != nil {
+		return err
+	}
+	s.linker, err = match.Load(strings.NewReader(saved))
+	if err != nil {
+		return fmt.Errorf("service: the stored model: %w", err)
+	}
+	if err := checkSettings(s.linker.Settings()); err != nil {
+		return err
+	}
+	lines, students, err := s.store.placedRecords(ctx)
+	if err != nil {
+		return err
+	}
+	index, err := buildIndex(ctx, s.linker, lines, students)
+	if err != nil {
+		return fmt.Errorf("service: rebuilding the index: %w", err)
+	}
+	s.index.Store(index)
+	indexed := time.Now()
+	subs, err := s.store.submissions(ctx)
+	if err != nil {
+		return err
+	}
+	if s.bp, err = backpack.NewStore(subs...); err != nil {
+		return fmt.Errorf("service: rebuilding the backpack store: %w", err)
+	}
+	stored := time.Now()
+	if s.retired, err = s.store.retiredIDs(ctx); err != nil {
+		return err
+	}
+	if err := s.loadRequests(ctx); err != nil {
+		return err
+	}
+	if s.audit, err = loadAuditor(ctx, s.store, s.cfg.AuditKey); err != nil {
+		return err
+	}
+	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
+	s.logf("service: rebuilt from the store in %s: index of %d records (%s), %d submissions (%s), %d request events, audit chain of %d entries verified",
+		time.Since(start).Round(time.Millisecond), len(lines), indexed.Sub(start).Round(time.Millisecond), len(subs),
+		stored.Sub(indexed).Round(time.Millisecond), len(s.events), s.audit.committed)
+	return err
+}
+
+func (s *Server) loadRequests(ctx context.Context) error {
+	events, err := s.store.requestEvents(ctx, "")
+	if err != nil {
+		return err
+	}
+	r, err := newRequests(events, s.builder(ctx), s.logf)
+	if err != nil {
+		return err
+	}
+	s.req.Store(r)
+	s.events = events
+	return nil
+}
+
+// rollbackRequests replays the committed request events into a fresh workflow, dropping
+// a change that was made in memory but not committed. Callers hold s.wmu.
+func (s *Server) rollbackRequests(ctx context.Context) {
+	r, err := newRequests(s.events, s.builder(context.WithoutCancel(ctx)), s.logf)
+	if err != nil { // cannot happen: these events replayed at start or as they committed
+		panic(fmt.Sprintf("service: replaying committed request events: %v", err))
+	}
+	s.req.Store(r)
+}
+
+// builder builds the backpack of a student (following retired IDs) from every record
+// placed with them.
+func (s *Server) builder(ctx context.Context) func(string) (*backpack.Backpack, error) {
+	return func(student string) (*backpack.Backpack, error) {
+		sid := s.resolve(student)
+		recs, err := s.store.studentRecords(ctx, sid)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, fmt.Errorf("%w: no student %s", backpack.ErrDenied, student)
+		}
+		return s.bp.Build(sid, recordIDs(recs), backpack.Survivorship{})
+	}
+}
+
+// commit writes a change in one transaction, durably: f's rows and the audit entries,
+// together with the entries of reads waiting for a commit. Callers hold s.wmu. After a
+// failed commit the audit chain and the request workflow are cut back to what was
+// committed, so that memory never runs ahead of the store.
+func (s *Server) commit(ctx context.Context, entries []backpack.Entry, f func(*sql.Tx) error) error {
+	return s.commitSync(ctx, true, entries, f)
+}
+
+// commitSync is commit, durable or lazy (see Store).
+func (s *Server) commitSync(ctx context.Context, durable bool, entries []backpack.Entry, f func(*sql.Tx) error) error {
+	if len(entries) > 0 {
+		if _, err := s.audit.append(entries...); err != nil {
+			return err
+		}
+	}
+	b := s.audit.take()
+	err := s.store.inTxSync(ctx, durable, func(tx *sql.Tx) error {
+		if f != nil {
+			if err := f(tx); err != nil {
+				return err
+			}
+		}
+		return s.store.insertAudit(ctx, tx, b.entries)
+	})
+	s.audit.finish(b, err)
+	if err != nil {
+		s.logf("service: commit failed: %v", err)
+		s.rollbackRequests(ctx)
+		return fmt.Errorf("service: the change was not saved: %w", err)
+	}
+	return nil
+}
+
+// record audits a call that changes nothing and waits until its entry is committed.
+func (s *Server) record(ctx context.Context, e backpack.Entry) error {
+	b, err := s.audit.append(e)
+	if err != nil {
+		return err
+	}
+	select {
+	case s.audit.kick <- struct{}{}:
+	default: // a commit is already due
+	}
+	select {
+	case <-b.done:
+		return b.err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.stop:
+		return errAuditClosed
+	}
+}
+
+// commitReads commits the entries of reads, each transaction taking every entry that
+// arrived while the one before committed.
+func (s *Server) commitReads() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.stop:
+			s.wmu.Lock()
+			b := s.audit.take()
+			s.audit.finish(b, errAuditClosed)
+			s.wmu.Unlock()
+			return
+		case <-s.audit.kick:
+		}
+		s.wmu.Lock()
+		if err := s.commitSync(context.Background(), s.cfg.SyncReadAudits, nil, nil); err != nil {
+			s.logf("service: committing audit entries: %v", err)
+		}
+		s.wmu.Unlock()
+	}
+}
+
+// saveModel returns the linker's saved form.
+func saveModel(l *match.Linker) (string, error) {
+	var buf bytes.Buffer
+	if err := l.Save(&buf); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// noteRetired records in memory that a student ID was merged into another, as
+// Store.retire does in the store: IDs retired into it earlier now point at the survivor.
+func (s *Server) noteRetired(old, survivor string) {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	s.retired[old] = survivor
+	for x, to := range s.retired {
+		if to == old {
+			s.retired[x] = survivor
+		}
+	}
+}
+
+// requests returns the guardians' request workflow.
+func (s *Server) requests() *requests { return s.req.Load() }
+
+// resolve follows retired student IDs to the student they were merged into.
+func (s *Server) resolve(id string) string {
+	s.rmu.RLock()
+	defer s.rmu.RUnlock()
+	for range 64 { // a merge chain is short; the bound only guards against a cycle
+		next, ok := s.retired[id]
+		if !ok {
+			return id
+		}
+		id = next
+	}
+	return id
+}
+
+// Handler returns the HTTP handler of the API and the pages.
+func (s *Server) Handler() http.Handler { return s.routes() }
+
+// Audit returns the audit chain as the store holds it, after checking that it verifies.
+func (s *Server) Audit(ctx context.Context) ([]backpack.Entry, error) {
+	entries, err := s.store.auditEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := backpack.VerifyChain(entries, s.cfg.AuditKey); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// Counts are what the store and the index hold, for checking that nothing was lost or
+// doubled: the enrollments and records whose record ID has a prefix, every record placed
+// with a student, and the records in the index.
+type Counts struct {
+	Enrollments, Records, DistinctRecords int
+	Placed, Indexed                       int
+}
+
+// Counts counts the enrollments and records whose record ID starts with prefix.
+func (s *Server) Counts(ctx context.Context, prefix string) (Counts, error) {
+	var c Counts
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix) + "%"
+	for _, x := range []struct {
+		query string
+		dst   *int
+	}{
+		{`SELECT COUNT(*) FROM enrollments WHERE record_id LIKE ? ESCAPE '\'`, &c.Enrollments},
+		{`SELECT COUNT(*) FROM records WHERE record_id LIKE ? ESCAPE '\'`, &c.Records},
+		{`SELECT COUNT(DISTINCT record_id) FROM records WHERE record_id LIKE ? ESCAPE '\'`, &c.DistinctRecords},
+	} {
+		if err := s.store.db.QueryRowContext(ctx, s.store.q(x.query), like).Scan(x.dst); err != nil {
+			return c, err
+		}
+	}
+	if err := s.store.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE student_id <> ''`).Scan(&c.Placed); err != nil {
+		return c, err
+	}
+	c.Indexed = s.index.Load().Len()
+	return c, nil
+}
+
+// StudentOf returns the student a record is placed with ("" while in review), following
+// retired IDs.
+func (s *Server) StudentOf(ctx context.Context, record string) (string, bool, error) {
+	r, ok, err := s.store.record(ctx, record)
+	if err != nil || !ok || r.Student == "" {
+		return "", ok, err
+	}
+	return s.resolve(r.Student), true, nil
+}
