@@ -2,23 +2,23 @@ package match
 
 import (
 	"context"
-	"encoding/csv"
-	"os"
 	"testing"
 )
+
+// mustReadCSV reads a whole CSV file, header first (readCSVRows, failing the test).
+func mustReadCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	rows, err := readCSVRows(path)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
 
 // readTruth reads record_id,student_id rows and returns each roll record's student.
 func readTruth(t testing.TB, path string, roll *Roll) []string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := mustReadCSV(t, path)
 	m := map[string]string{}
 	for _, r := range rows[1:] {
 		m[r[0]] = r[1]

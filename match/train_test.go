@@ -2,9 +2,7 @@ package match
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -103,15 +101,7 @@ func TestTrainingKeepsLevelsOrdered(t *testing.T) {
 // middle name, the family name parts as one family name, the birth date from its parts.
 func rldataRoll(t *testing.T, path string) *Roll {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := mustReadCSV(t, path)
 	var b strings.Builder
 	b.WriteString("record_id,first_name,middle_name,last_name,birth_date\n")
 	for _, r := range rows[1:] {
