@@ -163,9 +163,40 @@ func CleanLocalID(s string) string {
 	return strings.ToUpper(strings.ReplaceAll(Fold(s), " ", ""))
 }
 
+// lookalike maps letters typed or scanned for the digits they look like.
+var lookalike = map[byte]byte{'o': '0', 'O': '0', 'Q': '0', 'D': '0', 'l': '1', 'I': '1', 'i': '1', '|': '1', '!': '1',
+	'z': '2', 'Z': '2', 's': '5', 'S': '5', 'b': '6', 'G': '6', 'B': '8', 'g': '9', 'q': '9'}
+
+// digitLookalikes reads a ZIP-shaped value (five or nine characters, separators aside,
+// all but one of them digits: "2821o", "27g37") with its stray letter as the digit it
+// looks like. Any other value, a UK postcode or a word, is returned as it is.
+func digitLookalikes(s string) string {
+	chars, digits, at := 0, 0, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '-' || c == ' ':
+		case isDigit(c):
+			chars++
+			digits++
+		default:
+			chars++
+			at = i
+		}
+	}
+	if (chars != 5 && chars != 9) || digits != chars-1 {
+		return s
+	}
+	d, ok := lookalike[s[at]]
+	if !ok {
+		return s
+	}
+	return s[:at] + string(d) + s[at+1:]
+}
+
 // CleanZip returns the first five digits of a US ZIP or ZIP+4 code ("84101-1234" →
 // "84101"), or all the digits of another postcode. Input without digits gives "".
 func CleanZip(s string) string {
+	s = digitLookalikes(s)
 	var b strings.Builder
 	for i := 0; i < len(s) && i < maxValue; i++ {
 		if isDigit(s[i]) {

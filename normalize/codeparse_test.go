@@ -83,7 +83,11 @@ func TestCleanID(t *testing.T) {
 	if got := CleanLocalID(" ab-12 3 "); got != "AB123" {
 		t.Errorf("CleanLocalID = %q", got)
 	}
-	for in, want := range map[string]string{"84101": "84101", "84101-1234": "84101", "841011234": "84101", "4011": "4011", "": "", "n/a": ""} {
+	for in, want := range map[string]string{"84101": "84101", "84101-1234": "84101", "841011234": "84101", "4011": "4011", "": "", "n/a": "",
+		// A letter typed or scanned for the digit it looks like, in a ZIP-shaped value.
+		"2821o": "28210", "277O5": "27705", "27g37": "27937", "277|3": "27713", "8410l-1234": "84101",
+		// Not ZIP-shaped: left as digits only.
+		"SO14 3AB": "143", "tq13 8df": "138", "2o2o1": "221", "84x01": "8401"} {
 		if got := CleanZip(in); got != want {
 			t.Errorf("CleanZip(%q) = %q, want %q", in, got, want)
 		}

@@ -75,3 +75,19 @@ func FuzzDate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCleanZip: any input gives at most five digits (or all the digits of a longer
+// postcode), never a non-digit, and never panics.
+func FuzzCleanZip(f *testing.F) {
+	for _, s := range []string{"84101", "2821o", "84101-1234", "SO14 3AB", "", "o", "lllll"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		z := CleanZip(s)
+		for i := 0; i < len(z); i++ {
+			if z[i] < '0' || z[i] > '9' {
+				t.Fatalf("CleanZip(%q) = %q holds a non-digit", s, z)
+			}
+		}
+	})
+}
