@@ -13,16 +13,15 @@ import (
 // Nearest configures a schema-agnostic rule: each record is paired with the K records
 // most like it, scored by the rarity-weighted grams (letter triples of names, places and
 // addresses; whole names, parts of dates, IDs and zips) the two share, and with up to 2K
-// more that score within a fifth of its best (a person with twenty records). It catches pairs whose every
-// key is damaged (a typo in each name, a changed digit in the date), which no rule of
-// exact keys can, at a bounded cost of K candidates a record.
+// more that score within a fifth of its best (a person with twenty records). It catches
+// pairs whose every key is damaged (a typo in each name, a changed digit in the date),
+// which no rule of exact keys can, at a bounded cost of K to 3K candidates a record.
 type Nearest struct {
 	// K is the number of neighbours of each record (default 8).
 	K int `json:"k,omitempty"`
 	// Work bounds the postings read per record on average (default 200, and at least
 	// 5·10^7 in all): grams so common that reading their records would pass it are left
-	// out of the search, though they still count in a record's weight. It keeps a
-	// million-record roll linear.
+	// out of the search. It keeps a million-record roll linear.
 	Work int `json:"work,omitempty"`
 }
 
@@ -234,8 +233,8 @@ func (nb *neighbours) paired(a, b int32) bool { return nb.has(a, b) || nb.has(b,
 // findNeighbours runs the search for a Nearest rule: it counts the records each gram
 // occurs in, keeps the rarest grams within the work budget, indexes records by them, and
 // scores each record against the records sharing them (the rarity, log n/d, of the grams
-// they share, summed), keeping the K best and more as good. Every pass runs on all cores over fixed ranges of records,
-// so the result does not depend on scheduling.
+// they share, summed), keeping the K best and more as good. Every pass runs on all cores
+// over fixed ranges of records, so the result does not depend on scheduling.
 func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Options) (*neighbours, error) {
 	n := t.Len()
 	workers := opt.Workers
