@@ -67,7 +67,8 @@ func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
 // of them (or counted one by one in a small roll). The non-match class is then the
 // roll's strangers and the prior the share of all pairs that match, estimated, so match
 // weights are posterior log-odds over the whole roll. Every M step keeps the weights
-// ordered as the levels are. A fit that still looks wrong (score.CheckFit) sends the
+// ordered as the levels are and holds names and birth dates at agreeing for at least
+// half of one person's pairs (identityFloor). A fit that still looks wrong (score.CheckFit) sends the
 // comparisons at fault back to their documented default m, and EM runs again with them
 // fixed; with too few candidates, every m is at its default and only the prior is
 // estimated. Everything done is in the TrainingReport.
@@ -85,40 +86,9 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		return err
 	}
 	start.TermFrequencies = score.CountTerms(comps, p.Table)
-	sc, err := p.scorerFor(start)
+	sample, err := l.sampleStrangers(ctx, p, c, &start, rep)
 	if err != nil {
 		return err
-	}
-	var sources []int32
-	if l.settings.Mode == ModeLink {
-		sources = p.Roll.Source
-	}
-	sample, err := score.SamplePatterns(ctx, sc, score.UOptions{
-		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank),
-		Exclude: func(i, j int) bool { return c.index.Candidate(int32(i), int32(j)) },
-	})
-	if err != nil {
-		return fmt.Errorf("match: sampling pairs: %w", err)
-	}
-	rep.SampledPairs, rep.Exhaustive = sample.Drawn, sample.Exhaustive
-	if sample.Drawn >= minSampleForU {
-		sampled := score.UFromSample(len(comps), func(k int) int { return len(start.U[k]) }, sample.Patterns)
-		for k, comp := range comps {
-			// Strangers agree on an identifier rarely; when most random pairs agree,
-			// the roll is not one of different people (the same row many times) and
-			// the sample cannot say what u is.
-			if identifying(comp) && sampled[k][score.LevelExact] > maxIdentifyingU {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s exact: %.2f of random pairs agree, as if the roll held few people: u at the documented defaults",
-					comp.Name, sampled[k][score.LevelExact]))
-				continue
-			}
-			start.U[k] = sampled[k]
-		}
-		for k := range start.M {
-			score.OrderLevels(start.M[k], start.U[k])
-		}
-	} else {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d pairs outside the candidates to learn u from: u at the documented defaults", sample.Drawn))
 	}
 	start, fixed := l.knownM(start)
 	emOpt := score.EMOptions{
@@ -291,6 +261,50 @@ func (l *Linker) knownM(start score.Model) (score.Model, []bool) {
 		start.M[c], fixed[c] = m, true
 	}
 	return start, fixed
+}
+
+// sampleStrangers counts the comparison vectors of the pairs blocking left out (a random
+// sample of them, or every one in a small roll) and sets start's u from them, but where
+// the sample is too small or most of it agrees on an identifier (the same row many times),
+// which the report says.
+func (l *Linker) sampleStrangers(ctx context.Context, p *Prepared, c *candidates, start *score.Model, rep *TrainingReport) (score.Sample, error) {
+	tr := l.settings.Training
+	comps := start.Comparisons
+	sc, err := p.scorerFor(*start)
+	if err != nil {
+		return score.Sample{}, err
+	}
+	var sources []int32
+	if l.settings.Mode == ModeLink {
+		sources = p.Roll.Source
+	}
+	sample, err := score.SamplePatterns(ctx, sc, score.UOptions{
+		Pairs: tr.UPairs, Seed: tr.Seed, Sources: sources, Order: byRank(p.Rank),
+		Exclude: func(i, j int) bool { return c.index.Candidate(int32(i), int32(j)) },
+	})
+	if err != nil {
+		return score.Sample{}, fmt.Errorf("match: sampling pairs: %w", err)
+	}
+	rep.SampledPairs, rep.Exhaustive = sample.Drawn, sample.Exhaustive
+	if sample.Drawn < minSampleForU {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d pairs outside the candidates to learn u from: u at the documented defaults", sample.Drawn))
+		return sample, nil
+	}
+	sampled := score.UFromSample(len(comps), func(k int) int { return len(start.U[k]) }, sample.Patterns)
+	for k, comp := range comps {
+		// Strangers agree on an identifier rarely; when most random pairs agree, the
+		// roll is not one of different people and the sample cannot say what u is.
+		if identifying(comp) && sampled[k][score.LevelExact] > maxIdentifyingU {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s exact: %.2f of random pairs agree, as if the roll held few people: u at the documented defaults",
+				comp.Name, sampled[k][score.LevelExact]))
+			continue
+		}
+		start.U[k] = sampled[k]
+	}
+	for k := range start.M {
+		score.OrderLevels(start.M[k], start.U[k])
+	}
+	return sample, nil
 }
 
 // minSessionPairs is the fewest candidate pairs a training session runs on.
