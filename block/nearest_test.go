@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -171,5 +172,43 @@ func TestNearestRuleValidate(t *testing.T) {
 	}
 	if keys := NearestRule().AppendKeys(nil, randomTable(rand.New(rand.NewPCG(1, 2)), 3), 0); len(keys) != 0 {
 		t.Errorf("a Nearest rule gives keys %v", keys)
+	}
+}
+
+// TestNeighbourhood: records added one by one are found for a query with every key
+// damaged, as the Nearest rule finds them in a batch, from many goroutines at once.
+func TestNeighbourhood(t *testing.T) {
+	tb, truth := damaged(t, 64)
+	g := NewNeighbourhood(normalize.NewTable(0, 0))
+	for i := range tb.Len() {
+		g.Add(tb, i)
+	}
+	if g.Len() != tb.Len() {
+		t.Fatalf("%d records indexed, want %d", g.Len(), tb.Len())
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	found := 0
+	for _, p := range truth {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			near := g.Nearest(tb, int(p[1]), 8)
+			if len(near) > 8 {
+				t.Errorf("%d neighbours, want at most 8", len(near))
+			}
+			if slices.Contains(near, p[0]) {
+				mu.Lock()
+				found++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if found != len(truth) {
+		t.Errorf("found %d of %d damaged records' partners", found, len(truth))
+	}
+	if got := NewNeighbourhood(tb).Nearest(tb, 0, 0); got != nil {
+		t.Errorf("k = 0 gives %v", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/studentlink/studentlink/block"
 	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
 )
@@ -63,6 +64,10 @@ type Index struct {
 	// idCount counts the indexed records of each bare ID.
 	idCount  map[string]int
 	postings []map[uint64][]int32 // per blocking rule: key → records
+	// near finds the records most like a query for the settings' Nearest rule (nil
+	// when they have none), nearK how many.
+	near  *block.Neighbourhood
+	nearK int
 	// scorer holds the model as the index was built: each query rebinds it (For).
 	scorer *score.Scorer
 }
@@ -91,6 +96,11 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 	var err error
 	if x.scorer, err = l.model.Scorer(normalize.NewTable(0, len(x.table.ExtraNames)), x.table); err != nil {
 		return nil, err
+	}
+	for _, rule := range l.settings.Blocking {
+		if rule.Nearest != nil {
+			x.near, x.nearK = block.NewNeighbourhood(x.table), max(rule.Nearest.K, 8)
+		}
 	}
 	var keys []uint64
 	for i, id := range x.ids {
@@ -141,8 +151,9 @@ func (x *Index) Len() int {
 	return len(x.ids)
 }
 
-// Query ranks the indexed records that blocking admits against rec and decides where rec
-// belongs. limit caps the candidates returned (0: 10).
+// Query ranks the indexed records that blocking admits against rec (those sharing a key
+// of a rule, and, when the settings have a Nearest rule, the records most like it) and
+// decides where rec belongs. limit caps the candidates returned (0: 10).
 func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 	if limit <= 0 {
 		limit = 10
@@ -158,6 +169,14 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 	seen := map[int32]bool{}
 	var cands []Candidate
 	var keys []uint64
+	consider := func(j int32) {
+		if seen[j] {
+			return
+		}
+		seen[j] = true
+		w := sc.Weight(0, int(j))
+		cands = append(cands, Candidate{RecordID: x.ids[j], Source: x.refs[j].Source, StudentID: x.student[j], Weight: w, index: j})
+	}
 	for r, rule := range x.linker.settings.Blocking {
 		keys = rule.AppendKeys(keys[:0], q, 0)
 		for _, k := range keys {
@@ -167,13 +186,14 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 				continue
 			}
 			for _, j := range post {
-				if seen[j] {
-					continue
-				}
-				seen[j] = true
-				w := sc.Weight(0, int(j))
-				cands = append(cands, Candidate{RecordID: x.ids[j], Source: x.refs[j].Source, StudentID: x.student[j], Weight: w, index: j})
+				consider(j)
 			}
+		}
+	}
+	if x.near != nil {
+		// The records most like the query, for one whose every key is damaged.
+		for _, j := range x.near.Nearest(q, 0, x.nearK) {
+			consider(j)
 		}
 	}
 	slices.SortFunc(cands, func(a, b Candidate) int {
@@ -250,6 +270,9 @@ func (x *Index) AddRef(ref RecordRef, rec normalize.Record, studentID string) ([
 	x.byRef[ref.Key()] = int32(i)
 	x.idCount[ref.ID]++
 	x.indexKeys(nil, x.table, i, int32(i))
+	if x.near != nil {
+		x.near.Add(x.table, i)
+	}
 	x.scorer.Sync()
 	return problems, nil
 }

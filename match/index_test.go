@@ -679,7 +679,8 @@ func sameBest(a, b Placement) bool {
 }
 
 // TestIndexSkipsOversizeKeys: a query key shared by more indexed records than MaxBlock is
-// skipped and counted, as Run skips such blocks; without the cap the same query finds them.
+// skipped and counted, as Run skips such blocks, and the records most like the query are
+// still found, through the Nearest rule.
 func TestIndexSkipsOversizeKeys(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(studentHeader)
@@ -691,7 +692,7 @@ func TestIndexSkipsOversizeKeys(t *testing.T) {
 		maxBlock       int
 		wantOversize   bool
 		wantCandidates bool
-	}{{0, false, true}, {2, true, false}} {
+	}{{0, false, true}, {2, true, true}} {
 		s := StudentSettings()
 		s.MaxBlock = tc.maxBlock
 		l, err := New(s)
@@ -754,5 +755,44 @@ func TestIndexSharedIDs(t *testing.T) {
 	}
 	if _, err := x.Add("1001", normalize.Record{Given: "Dev", Family: "Rao"}, "S-new"); err == nil {
 		t.Error("a bare 1001 indexed though three sources use it")
+	}
+}
+
+// TestIndexFindsEveryKeyDamaged: a new enrollment whose names both carry a typo and whose
+// birth date is a digit off shares no key with the student's records; the index still
+// places it with them, through the Nearest rule.
+func TestIndexFindsEveryKeyDamaged(t *testing.T) {
+	f := sampleIndexFixture(t)
+	x, err := f.linker.NewIndex(f.res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roll := f.res.Prepared.Roll
+	found, tried := 0, 0
+	for i := 0; i < roll.Len() && tried < 40; i += 37 {
+		r := roll.Record(i)
+		if len(r.Given) < 4 || len(r.Family) < 4 || r.BirthDate == "" {
+			continue
+		}
+		d, err := normalize.ParseDate(r.BirthDate, normalize.DateOptions{})
+		if err != nil || d.Day > 27 {
+			continue
+		}
+		d.Day++
+		q := normalize.Record{Given: r.Given[:2] + "x" + r.Given[3:], Family: r.Family[:2] + "x" + r.Family[3:], BirthDate: d.String(), Zip: r.Zip}
+		tried++
+		pl, err := x.Query(q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range pl.Candidates {
+			if c.RecordID == roll.IDs[i] {
+				found++
+				break
+			}
+		}
+	}
+	if tried < 20 || found < tried*9/10 {
+		t.Errorf("found the damaged record's own record among the candidates %d times in %d", found, tried)
 	}
 }
