@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/internal/sorted"
 	"github.com/studentlink/studentlink/normalize"
 )
 
@@ -54,7 +55,7 @@ func bruteForce(t *normalize.Table, rules []Rule, opt Options) []Pair {
 				continue
 			}
 			for r := range rules {
-				if shareKey(keys[r][a], keys[r][b]) {
+				if sorted.Intersect(keys[r][a], keys[r][b]) {
 					out = append(out, Pair{int32(a), int32(b)})
 					break
 				}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/studentlink/studentlink/internal/sorted"
 	"github.com/studentlink/studentlink/normalize"
 )
 
@@ -412,26 +413,10 @@ func (ix *Index) Candidate(a, b int32) bool {
 	if a == b || (x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b]) {
 		return false
 	}
-	if len(x.recordKeys(a)) > 0 && len(x.recordKeys(b)) > 0 && shareKey(x.recordKeys(a), x.recordKeys(b)) {
+	if sorted.Intersect(x.recordKeys(a), x.recordKeys(b)) {
 		return true
 	}
 	return x.nearBefore(len(x.rules), a, b)
-}
-
-// shareKey reports whether two sorted key lists intersect.
-func shareKey(a, b []uint64) bool {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			return true
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return false
 }
 
 // Pairs is NewIndex followed by Index.Pairs.

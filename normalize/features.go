@@ -3,6 +3,8 @@ package normalize
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/studentlink/studentlink/internal/sorted"
 )
 
 // This file defines the prepared form of records that packages block, score and match
@@ -69,20 +71,7 @@ type NamePart struct {
 }
 
 // SameNicknameGroup reports whether two sorted group-id lists share an id.
-func SameNicknameGroup(a, b []uint32) bool {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			return true
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return false
-}
+func SameNicknameGroup(a, b []uint32) bool { return sorted.Intersect(a, b) }
 
 // Record holds one input record's raw values by role, as a source submitted them.
 type Record struct {

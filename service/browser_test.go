@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,19 +13,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/internal/testkit"
 	"github.com/studentlink/studentlink/service"
 )
-
-// chromium returns the Debian package's Chromium, or skips the test.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("Chromium is not installed here (apt-get install chromium, which .ci/run does): the browser test is skipped")
-	return ""
-}
 
 // screenshotDir is where the browser test leaves its screenshots:
 // $STUDENTLINK_SCREENSHOTS, or studentlink-screenshots in the temporary directory.
@@ -52,7 +41,7 @@ type browser struct {
 
 func newBrowser(t *testing.T, base string) *browser {
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
+		chromedp.ExecPath(testkit.Chromium(t)),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.Headless,
 		chromedp.NoSandbox,

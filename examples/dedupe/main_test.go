@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/studentlink/studentlink/internal/testkit"
 	"github.com/studentlink/studentlink/match"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -23,20 +24,6 @@ func dedupe(t *testing.T, args ...string) (int, string, string) {
 	var out, errs bytes.Buffer
 	code := run(context.Background(), args, &out, &errs)
 	return code, out.String(), errs.String()
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
 }
 
 func writeCSV(t *testing.T, path string, rows [][]string) {
@@ -73,7 +60,7 @@ func columns(t *testing.T, header []string, names ...string) []int {
 // studentsOf reads a clusters file into record (source, ID) → student ID.
 func studentsOf(t *testing.T, path string) map[[2]string]string {
 	t.Helper()
-	rows := readCSV(t, path)
+	rows := testkit.ReadCSV(t, path)
 	c := columns(t, rows[0], "record_id", "source", "cluster_id")
 	out := map[[2]string]string{}
 	for _, r := range rows[1:] {
@@ -96,7 +83,7 @@ func TestReviewRoundTrip(t *testing.T) {
 	if !strings.Contains(stdout, "pair(s) for review") {
 		t.Fatalf("summary: %s", stdout)
 	}
-	rows := readCSV(t, review)
+	rows := testkit.ReadCSV(t, review)
 	if len(rows) < 4 {
 		t.Fatalf("%d review rows: the test needs three", len(rows)-1)
 	}
@@ -151,7 +138,7 @@ func TestReviewRoundTrip(t *testing.T) {
 	if kept < len(before)-10 {
 		t.Errorf("only %d of %d records kept their student ID", kept, len(before))
 	}
-	ch := readCSV(t, changes)
+	ch := testkit.ReadCSV(t, changes)
 	if len(ch) < 2 || strings.Join(ch[0], ",") != "kind,earlier,now" {
 		t.Errorf("id changes file: %v", ch)
 	}
@@ -240,7 +227,7 @@ func TestDistrictFile(t *testing.T) {
 					t.Errorf("summary lacks %q:\n%s", want, stdout)
 				}
 			}
-			rej := readCSV(t, rejects)
+			rej := testkit.ReadCSV(t, rejects)
 			if len(rej) != 3 || rej[1][1] != "4" || rej[2][1] != "6" || !strings.Contains(rej[2][2], `record ID "4" already used`) {
 				t.Errorf("rejects: %v", rej)
 			}

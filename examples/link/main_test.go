@@ -10,15 +10,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/studentlink/studentlink/internal/testkit"
 )
 
 // twoLEAs writes two LEAs' files from the sample roll, each numbering its records 1, 2,
 // 3 … as LEAs number their students independently, and the truth with a source column.
 func twoLEAs(t *testing.T, dir string) (a, b, truth string) {
 	t.Helper()
-	rows := readCSV(t, filepath.Join("..", "..", "testdata", "synth", "roll.csv"))
+	rows := testkit.ReadCSV(t, filepath.Join("..", "..", "testdata", "synth", "roll.csv"))
 	student := map[string]string{}
-	for _, r := range readCSV(t, filepath.Join("..", "..", "testdata", "synth", "truth.csv"))[1:] {
+	for _, r := range testkit.ReadCSV(t, filepath.Join("..", "..", "testdata", "synth", "truth.csv"))[1:] {
 		student[r[0]] = r[1]
 	}
 	a, b, truth = filepath.Join(dir, "lea01.csv"), filepath.Join(dir, "lea02.csv"), filepath.Join(dir, "truth.csv")
@@ -71,7 +73,7 @@ func TestOverlappingIDs(t *testing.T) {
 			if r, _ := strconv.ParseFloat(m[2], 64); r < minRecall {
 				t.Errorf("recall %s, want at least %g", m[2], minRecall)
 			}
-			linked := readCSV(t, pairs)[1:]
+			linked := testkit.ReadCSV(t, pairs)[1:]
 			if len(linked) < 10 {
 				t.Fatalf("%d pairs linked across the LEAs", len(linked))
 			}
@@ -86,7 +88,7 @@ func TestOverlappingIDs(t *testing.T) {
 			if code := run(context.Background(), []string{"-quiet", "-a", a, "-b", b, "-mode", mode, "-ids", out, "-out", again}, &stdout, &stderr); code != 0 {
 				t.Fatalf("rerun: exit %d: %s", code, stderr.String())
 			}
-			first, second := readCSV(t, out), readCSV(t, again)
+			first, second := testkit.ReadCSV(t, out), testkit.ReadCSV(t, again)
 			if len(first) != len(second) {
 				t.Fatalf("%d rows, then %d", len(first), len(second))
 			}
@@ -107,20 +109,6 @@ func TestHelp(t *testing.T) {
 	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 || stdout.Len() > 0 || !strings.Contains(stderr.String(), "link_and_dedupe") {
 		t.Errorf("-h: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
 }
 
 func writeCSV(t *testing.T, path string, rows [][]string) {

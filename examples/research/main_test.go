@@ -11,21 +11,8 @@ import (
 	"testing"
 
 	studentlink "github.com/studentlink/studentlink"
+	"github.com/studentlink/studentlink/internal/testkit"
 )
-
-// readCSV reads a file the release wrote.
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
 
 // files lists the files in dir.
 func files(t *testing.T, dir string) []string {
@@ -61,7 +48,7 @@ func TestTablesRelease(t *testing.T) {
 			t.Errorf("a tables release wrote %v", got)
 		}
 		for _, name := range []string{"lea_by_grade.csv", "sex_by_grade.csv"} {
-			rows := readCSV(t, filepath.Join(dir, name))
+			rows := testkit.ReadCSV(t, filepath.Join(dir, name))
 			small := 0
 			for _, row := range rows[1:] {
 				for _, c := range row[1:] {
@@ -128,7 +115,7 @@ func TestRecordsRelease(t *testing.T) {
 	if got := files(t, out); strings.Join(got, " ") != "records.csv scores.csv" {
 		t.Errorf("a records release wrote %v", got)
 	}
-	rows := readCSV(t, filepath.Join(out, "records.csv"))
+	rows := testkit.ReadCSV(t, filepath.Join(out, "records.csv"))
 	for subset := 1; subset < 1<<6; subset++ {
 		groups := map[string]int{}
 		for _, row := range rows[1:] {

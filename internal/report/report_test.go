@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	studentlink "github.com/studentlink/studentlink"
 	"github.com/studentlink/studentlink/internal/report"
+	"github.com/studentlink/studentlink/internal/testkit"
 	"github.com/studentlink/studentlink/match"
 )
 
@@ -104,22 +104,11 @@ func TestWriteHTMLSelfContained(t *testing.T) {
 	}
 }
 
-// chromium returns the Debian package's Chromium, or skips the test.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("Chromium is not installed here (apt-get install chromium, which .ci/run does): the browser test is skipped")
-	return ""
-}
-
 // TestReportInChromium opens the report in headless Chromium: the page loads with no
 // console error, every chart the report should have is there with data in it, and a
 // screenshot is taken (left in $STUDENTLINK_SCREENSHOTS, or the temporary directory).
 func TestReportInChromium(t *testing.T) {
-	exe := chromium(t)
+	exe := testkit.Chromium(t)
 	rep := sampleReport(t, true)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.html")
