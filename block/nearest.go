@@ -25,7 +25,8 @@ type Nearest struct {
 	Work int `json:"work,omitempty"`
 }
 
-func (n Nearest) k() int {
+// NeighbourCount returns K, or its default 8 when K is not positive.
+func (n Nearest) NeighbourCount() int {
 	if n.K <= 0 {
 		return 8
 	}
@@ -187,7 +188,7 @@ func (d *gramDeduper) dedupe(grams []uint32) []uint32 {
 	return out
 }
 
-// gramTable maps grams to values: letter pairs through an array, hashed grams through a
+// gramTable maps grams to values: letter triples through an array, hashed grams through a
 // map.
 type gramTable struct {
 	dense  []int32
@@ -242,7 +243,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, n/1024+1))
-	k := cfg.k()
+	k := cfg.NeighbourCount()
 	nb := &neighbours{off: make([]int32, n+1)}
 	if n < 2 {
 		return nb, nil
@@ -337,10 +338,9 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		sizes = append(sizes, s.df)
 	}
 	shared = nil
-	logN := math.Log(float64(n))
 	gramWeight := make([]float32, len(sizes))
 	for g, d := range sizes {
-		gramWeight[g] = float32(logN - math.Log(float64(d)))
+		gramWeight[g] = gramRarity(n, int(d))
 	}
 	// Each record's kept grams.
 	recGrams := make([][]int32, workers)
@@ -451,6 +451,12 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		nb.list = append(nb.list, f...)
 	}
 	return nb, nil
+}
+
+// gramRarity is the weight of sharing a gram that occurs in d of n records: log n/d, so
+// that a gram every record has weighs nothing.
+func gramRarity(n, d int) float32 {
+	return float32(math.Log(float64(n)) - math.Log(float64(d)))
 }
 
 // nearRatio is how close to a record's best neighbour a neighbour past the K-th must

@@ -88,7 +88,7 @@ func TestNearestFindsPairsWithEveryKeyDamaged(t *testing.T) {
 	if c.PairCompleteness != 1 {
 		t.Errorf("student rules: pair completeness %v, want 1", c.PairCompleteness)
 	}
-	if per := float64(c.Candidates) / float64(tb.Len()); per > 3*float64(Nearest{}.k()) {
+	if per := float64(c.Candidates) / float64(tb.Len()); per > 3*float64(Nearest{}.NeighbourCount()) {
 		t.Errorf("%.1f candidates a record", per)
 	}
 }

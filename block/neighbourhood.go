@@ -1,7 +1,6 @@
 package block
 
 import (
-	"math"
 	"slices"
 
 	"github.com/studentlink/studentlink/normalize"
@@ -57,7 +56,6 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 	if g.n == 0 || k <= 0 {
 		return nil
 	}
-	logN := math.Log(float64(g.n) + 1)
 	grams := appendGrams(nil, q, i)
 	slices.Sort(grams)
 	posts := make([][]int32, 0, len(grams))
@@ -78,7 +76,7 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 			break
 		}
 		read += len(post)
-		w := float32(logN - math.Log(float64(len(post))))
+		w := gramRarity(g.n, len(post))
 		for _, j := range post {
 			acc[j] += w
 		}

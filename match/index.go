@@ -99,7 +99,7 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 	}
 	for _, rule := range l.settings.Blocking {
 		if rule.Nearest != nil {
-			x.near, x.nearK = block.NewNeighbourhood(x.table), max(rule.Nearest.K, 8)
+			x.near, x.nearK = block.NewNeighbourhood(x.table), rule.Nearest.NeighbourCount()
 		}
 	}
 	var keys []uint64
