@@ -17,7 +17,7 @@ import (
 // pairs whose every key is damaged (a typo in each name, a changed digit in the date),
 // which no rule of exact keys can, at a bounded cost of K to 3K candidates a record.
 type Nearest struct {
-	// K is the number of neighbours of each record (default 8).
+	// K is the number of neighbours of each record (default 10).
 	K int `json:"k,omitempty"`
 	// Work bounds the postings read per record on average (default 200, and at least
 	// 5·10^7 in all): grams so common that reading their records would pass it are left
@@ -25,10 +25,10 @@ type Nearest struct {
 	Work int `json:"work,omitempty"`
 }
 
-// NeighbourCount returns K, or its default 8 when K is not positive.
+// NeighbourCount returns K, or its default 10 when K is not positive.
 func (n Nearest) NeighbourCount() int {
 	if n.K <= 0 {
-		return 8
+		return 10
 	}
 	return n.K
 }

@@ -102,7 +102,9 @@ func PersonSettings() Settings {
 //     nothing else to tell them apart.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
 //     recorded with care, and a date wrong in every part is another child more often
-//     than a typo.
+//     than a typo. Where the roll has SSIDs to anchor training and the trained model
+//     finds more than 2% of one child's pairs with such dates, the roll says otherwise
+//     and the rule is set aside (CannotLink.MaxMatchShare).
 //
 // A near SSID alone never links two children either: the SSID comparison's one_edit level
 // counts only when the given names agree (score.ID).
@@ -145,5 +147,6 @@ func studentCannotLink() []CannotLink {
 			otherSSID,
 			{Comparison: "birth_date", Levels: []string{"else"}},
 		},
+		MaxMatchShare: 0.02,
 	}}
 }

@@ -131,7 +131,65 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	}
 	rep.Prior = m.Prior
 	l.model, l.trained = &m, rep
+	l.testRules(rep)
 	return nil
+}
+
+// testRules sets aside the cannot-link rules (those with MaxMatchShare) that the trained
+// model, anchored by an identifier of known m, says too many of one person's pairs meet:
+// a belief about the data that this roll contradicts. Without an anchor EM cannot tell a
+// household or a namesake from the person, and the rule stands.
+func (l *Linker) testRules(rep *TrainingReport) {
+	m := l.model
+	anchored := slices.ContainsFunc(m.Comparisons, func(c score.Comparison) bool {
+		_, ok := l.settings.Training.M[c.Name]
+		return ok
+	})
+	if !anchored {
+		return
+	}
+	var kept []CannotLink
+	for _, r := range l.settings.CannotLink {
+		if r.MaxMatchShare > 0 {
+			if share := matchShare(m, r.Conditions); share > r.MaxMatchShare {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: the model takes %.1f%% of one person's pairs to meet it, over %.1f%%: set aside",
+					r.Name, 100*share, 100*r.MaxMatchShare))
+				continue
+			}
+		}
+		kept = append(kept, r)
+	}
+	if len(kept) == len(l.settings.CannotLink) {
+		return
+	}
+	l.settings.CannotLink = kept
+	l.cannot = l.cannot[:0]
+	for _, c := range kept {
+		l.cannot = append(l.cannot, compileConditions(l.settings.Comparisons, c.Name, c.Conditions))
+	}
+}
+
+// matchShare is the share of matching pairs that m says meet every condition, the
+// comparisons taken as independent given a match; a condition admitting null counts as 1.
+func matchShare(m *score.Model, conds []Condition) float64 {
+	share := 1.0
+	for _, cond := range conds {
+		if slices.Contains(cond.Levels, "null") {
+			continue
+		}
+		k := slices.IndexFunc(m.Comparisons, func(c score.Comparison) bool { return c.Name == cond.Comparison })
+		if k < 0 {
+			continue
+		}
+		p := 0.0
+		for li, name := range m.Comparisons[k].LevelNames() {
+			if slices.Contains(cond.Levels, name) {
+				p += m.M[k][li]
+			}
+		}
+		share *= p
+	}
+	return share
 }
 
 // fitEM runs EM, checks the fit, and reruns with the comparisons at fault fixed at their

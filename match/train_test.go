@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -131,5 +132,70 @@ func TestTrainCancelled(t *testing.T) {
 	cancel()
 	if err := l.Train(ctx, p, RunOptions{}); err == nil {
 		t.Error("training with a cancelled context gave no error")
+	}
+}
+
+// TestRollTestsBeliefRules trains on rolls whose birth dates are and are not recorded
+// with care: where SSIDs anchor training and the model finds many of one person's pairs
+// with birth dates wrong in every part (FEBRL 3: about 6%), the "different birth dates"
+// rule is set aside with a warning and left out of the settings a saved model carries;
+// where they are recorded with care (the synthetic roll) or nothing anchors the fit
+// (Splink's fake people, no SSIDs), it stands.
+func TestRollTestsBeliefRules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on suite sets")
+	}
+	const rule = "different birth dates"
+	tests := []struct {
+		set      string
+		setAside bool
+	}{
+		{"febrl3", true},
+		{"synth", false},
+		{"fake_1000", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.set, func(t *testing.T) {
+			l, res := linkRoll(t, StudentSettings(), suiteRoll(t, tt.set))
+			warned := slices.ContainsFunc(res.Training.Warnings, func(w string) bool {
+				return strings.Contains(w, fmt.Sprintf("cannot-link rule %q", rule)) && strings.Contains(w, "set aside")
+			})
+			kept := slices.ContainsFunc(l.Settings().CannotLink, func(c CannotLink) bool { return c.Name == rule })
+			if warned != tt.setAside || kept == tt.setAside {
+				t.Errorf("rule %q: warned %v, kept %v; want set aside %v (warnings %q)", rule, warned, kept, tt.setAside, res.Training.Warnings)
+			}
+			saved, err := reload(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(l.Settings().CannotLink, saved.Settings().CannotLink); d != "" {
+				t.Errorf("saved model's cannot-link rules differ (-trained +saved):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestMatchShare(t *testing.T) {
+	m, err := score.DefaultModel(StudentSettings().Comparisons, 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bd := slices.IndexFunc(m.Comparisons, func(c score.Comparison) bool { return c.Name == "birth_date" })
+	given := slices.IndexFunc(m.Comparisons, func(c score.Comparison) bool { return c.Name == "given_name" })
+	elseOf := func(c int) float64 { return m.M[c][len(m.M[c])-1] }
+	tests := []struct {
+		name  string
+		conds []Condition
+		want  float64
+	}{
+		{"one level", []Condition{{Comparison: "birth_date", Levels: []string{"else"}}}, elseOf(bd)},
+		{"null counts as met", []Condition{{Comparison: "ssid", Levels: []string{"null", "else"}}, {Comparison: "birth_date", Levels: []string{"else"}}}, elseOf(bd)},
+		{"independent conditions multiply", []Condition{{Comparison: "given_name", Levels: []string{"else"}}, {Comparison: "birth_date", Levels: []string{"else"}}}, elseOf(given) * elseOf(bd)},
+		{"levels add", []Condition{{Comparison: "birth_date", Levels: []string{"exact", "else"}}}, m.M[bd][score.LevelExact] + elseOf(bd)},
+	}
+	for _, tt := range tests {
+		if got := matchShare(&m, tt.conds); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: matchShare = %g, want %g", tt.name, got, tt.want)
+		}
 	}
 }
