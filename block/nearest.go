@@ -277,7 +277,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 			for _, h := range grams {
 				m.add(h, 1)
 			}
-			mine = append(mine, grams...)
+			mine = appendSized(mine, grams, i-lo, hi-lo)
 			gramOff[i+1] = int32(len(mine)) // within the worker's array
 		}
 		counts[w], allGrams[w] = m, mine
@@ -342,47 +342,49 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	for g, d := range sizes {
 		gramWeight[g] = gramRarity(n, int(d))
 	}
-	// Each record's kept grams.
-	recGrams := make([][]int32, workers)
+	// Each record's kept grams, grams[recOff[i]:recOff[i+1]]: counted first, so that
+	// the workers fill one array in place rather than each its own, then copied.
+	kept := func(h uint32) bool { _, ok := ids.get(h); return ok }
+	workerGrams := func(w, i, lo int) []uint32 {
+		from := int32(0)
+		if i > lo {
+			from = gramOff[i]
+		}
+		return allGrams[w][from:gramOff[i+1]]
+	}
 	recOff := make([]int32, n+1)
 	if err := parallel(func(w, lo, hi int) {
-		var mine []int32
-		src := allGrams[w]
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
-			from := int32(0)
-			if i > lo {
-				from = gramOff[i]
-			}
-			for _, h := range src[from:gramOff[i+1]] {
-				if id, ok := ids.get(h); ok {
-					mine = append(mine, id-1)
+			c := int32(0)
+			for _, h := range workerGrams(w, i, lo) {
+				if kept(h) {
+					c++
 				}
 			}
-			recOff[i+1] = int32(len(mine)) // local for now
+			recOff[i+1] = c
 		}
-		recGrams[w] = mine
+	}); err != nil {
+		return nil, err
+	}
+	for i := range n {
+		recOff[i+1] += recOff[i]
+	}
+	grams := make([]int32, recOff[n])
+	if err := parallel(func(w, lo, hi int) {
+		for i := lo; i < hi && ctx.Err() == nil; i++ {
+			at := recOff[i]
+			for _, h := range workerGrams(w, i, lo) {
+				if id, ok := ids.get(h); ok {
+					grams[at] = id - 1
+					at++
+				}
+			}
+		}
 		allGrams[w] = nil
 	}); err != nil {
 		return nil, err
 	}
 	df, ids = gramTable{}, gramTable{}
-	grams := make([]int32, 0, func() int {
-		t := 0
-		for _, r := range recGrams {
-			t += len(r)
-		}
-		return t
-	}())
-	for w, r := range recGrams {
-		lo, hi := ranges(w)
-		base := int32(len(grams))
-		for i := lo; i < hi; i++ {
-			recOff[i+1] += base
-		}
-		recOff[lo] = base
-		grams = append(grams, r...)
-	}
-	recGrams = nil
 	// Postings: gram g's records, ascending, are post[start[g]:start[g+1]].
 	start := make([]int32, len(sizes)+1)
 	for g, d := range sizes {
@@ -429,6 +431,9 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 				}
 				best = keepBest(best, kMax, scoredRecord{j, s})
 			}
+			if mine == nil {
+				mine = make([]int32, 0, (hi-lo)*k) // most records keep K
+			}
 			for r, s := range best {
 				if r >= k && s.score < nearRatio*best[0].score {
 					break
@@ -442,6 +447,11 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	if err != nil {
 		return nil, err
 	}
+	total := 0
+	for _, f := range found {
+		total += len(f)
+	}
+	nb.list = make([]int32, 0, total)
 	for w, f := range found {
 		lo, hi := ranges(w)
 		base := int32(len(nb.list))
@@ -451,6 +461,19 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		nb.list = append(nb.list, f...)
 	}
 	return nb, nil
+}
+
+// appendSized appends the grams of a worker's record i (of total) to dst: when dst must
+// grow, it grows to what the records so far foretell for all of them, and an eighth
+// more, not to double, so that a large roll's grams leave little garbage behind.
+func appendSized(dst, grams []uint32, i, total int) []uint32 {
+	if need := len(dst) + len(grams); need > cap(dst) {
+		est := int(float64(need) / float64(i+1) * float64(total) * 1.125)
+		grown := make([]uint32, len(dst), max(est, 2*need, 1024))
+		copy(grown, dst)
+		dst = grown
+	}
+	return append(dst, grams...)
 }
 
 // gramRarity is the weight of sharing a gram that occurs in d of n records: log n/d, so

@@ -37,9 +37,14 @@ type Roll struct {
 	IDs []string
 	// Lines are the 1-based line numbers of the records in their source.
 	Lines []int32
-	// Rows hold each record's fields in its source's column order; Headers[s] names them.
-	Rows    [][]string
+	// Headers[s] names source s's columns; Row(i) gives record i's fields in that order.
 	Headers [][]string
+	// rowText holds each record's fields end to end, and rowEnds[rowOff[i]:] where each
+	// of record i's fields ends in it: one string and a few offsets a record, where a
+	// slice of strings would cost 16 bytes a field more (a few hundred MB at 10^6).
+	rowText []string
+	rowEnds []uint32
+	rowOff  []int32
 
 	idColumn string
 	columns  []Column
@@ -259,6 +264,7 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 	}
 	cr := csv.NewReader(text)
 	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = true // rows are copied into the roll's compact store
 	header, err := cr.Read()
 	if err == io.EOF {
 		return n, fmt.Errorf("match: %s: empty input, no header row", source)
@@ -266,7 +272,7 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 	if err != nil {
 		return n, fmt.Errorf("match: %s: header: %w", source, err)
 	}
-	header = trimFields(header)
+	header = slices.Clone(trimFields(header)) // the reader reuses its memory
 	for c, h := range header {
 		if !utf8.ValidString(h) {
 			return n, fmt.Errorf("match: %s:1: column %d: header is not valid UTF-8%s", source, c+1, encodingHint(opt.Encoding))
@@ -306,8 +312,9 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 			continue
 		}
 		n.Kept++
-		id := row[res.id]
+		r.appendRow(row)
 		i := int32(len(r.IDs))
+		id := r.fieldOf(int(i), res.id) // not row's: the reader reuses row's memory
 		r.byRef[recordKey{s, id}] = i
 		if _, used := r.byID[id]; used {
 			i = -1 // another source uses the ID
@@ -316,8 +323,42 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		r.IDs = append(r.IDs, id)
 		r.Source = append(r.Source, s)
 		r.Lines = append(r.Lines, int32(line))
-		r.Rows = append(r.Rows, row)
 	}
+}
+
+// appendRow stores a record's fields compactly (see rowText).
+func (r *Roll) appendRow(row []string) {
+	n := 0
+	for _, v := range row {
+		n += len(v)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	r.rowOff = append(r.rowOff, int32(len(r.rowEnds)))
+	for _, v := range row {
+		b.WriteString(v)
+		r.rowEnds = append(r.rowEnds, uint32(b.Len()))
+	}
+	r.rowText = append(r.rowText, b.String())
+}
+
+// fieldOf returns field f of record i.
+func (r *Roll) fieldOf(i, f int) string {
+	ends := r.rowEnds[r.rowOff[i]:]
+	start := uint32(0)
+	if f > 0 {
+		start = ends[f-1]
+	}
+	return r.rowText[i][start:ends[f]]
+}
+
+// Row returns record i's fields in its source's column order (Headers of its source).
+func (r *Roll) Row(i int) []string {
+	row := make([]string, len(r.Headers[r.Source[i]]))
+	for f := range row {
+		row[f] = r.fieldOf(i, f)
+	}
+	return row
 }
 
 // checkRow says what is wrong with a row of source s as the CSV reader returned it (with
@@ -385,11 +426,11 @@ func (r *Roll) Value(i int, role normalize.Role) string {
 	case 0:
 		return ""
 	case 1:
-		return r.Rows[i][fields[0]]
+		return r.fieldOf(i, fields[0])
 	}
 	var b strings.Builder
 	for _, f := range fields {
-		if v := r.Rows[i][f]; v != "" {
+		if v := r.fieldOf(i, f); v != "" {
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
@@ -404,7 +445,7 @@ func (r *Roll) Value(i int, role normalize.Role) string {
 // the header names so; "" when the source has neither.
 func (r *Roll) Column(i int, name string) string {
 	if f := r.field(int(r.Source[i]), name); f >= 0 {
-		return r.Rows[i][f]
+		return r.fieldOf(i, f)
 	}
 	return ""
 }

@@ -111,7 +111,7 @@ func TestLinkModeComparesAcrossSourcesOnly(t *testing.T) {
 	a.WriteString(studentHeader)
 	b.WriteString(studentHeader)
 	for i := range full.Len() {
-		line := strings.Join(quoteAll(full.Rows[i]), ",") + "\n"
+		line := strings.Join(quoteAll(full.Row(i)), ",") + "\n"
 		if i%2 == 0 {
 			a.WriteString(line)
 		} else {
