@@ -342,3 +342,35 @@ func TestMonthDaySetKeepsSwappedDates(t *testing.T) {
 		t.Errorf("different days give the same key %v", key(0))
 	}
 }
+
+func TestMeasureByRule(t *testing.T) {
+	tb := normalize.NewTable(4, 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	for i, r := range []normalize.Record{
+		{Given: "Ann", Family: "Lee", BirthDate: "2012-02-08", SSID: "111"},
+		{Given: "Anne", Family: "Lee", BirthDate: "2012-02-08", SSID: "111"},
+		{Given: "Bo", Family: "Kim", BirthDate: "2013-05-06", SSID: "111"},
+		{Given: "Cy", Family: "Day", BirthDate: "2012-02-08", SSID: "999"},
+	} {
+		p.Fill(tb, i, r)
+	}
+	// Records 0, 1 and 2 are one person sharing an SSID; 0–1 also share a birth date and
+	// a given-name code, which the second rule finds though the first found them already.
+	// Record 3, another person, shares their birth date only.
+	truth := []string{"p", "p", "p", "q"}
+	rules := []Rule{R(K(normalize.RoleSSID, Whole)), R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, Soundex))}
+	c, _, err := Measure(context.Background(), tb, rules, Options{}, truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RuleCompleteness{
+		{Rule: "ssid", Candidates: 3, Found: 3, Only: 2, PairCompleteness: 1},
+		{Rule: "birth_date+given_name:soundex", Candidates: 0, Found: 1, Only: 0, PairCompleteness: 1.0 / 3},
+	}
+	if d := cmp.Diff(want, c.Rules); d != "" {
+		t.Errorf("per-rule completeness (-want +got):\n%s", d)
+	}
+	if c.TruePairs != 3 || c.Found != 3 {
+		t.Errorf("found %d of %d true pairs, want 3 of 3", c.Found, c.TruePairs)
+	}
+}

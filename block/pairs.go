@@ -345,8 +345,23 @@ func (x *index) pairedBy(r int, a, b int32) bool {
 	if nb := x.near[r]; nb != nil {
 		return nb.paired(a, b)
 	}
-	_, _, ok := x.shared(a, b, r)
-	return ok
+	ka, kb := x.recordKeys(a), x.recordKeys(b)
+	i, j := 0, 0
+	for i < len(ka) && j < len(kb) {
+		switch {
+		case ka[i] == kb[j]:
+			if keyRule(ka[i]) == r {
+				return true
+			}
+			i++
+			j++
+		case ka[i] < kb[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
 }
 
 // earlierPairs reports whether a rule before r pairs a and b.
@@ -584,6 +599,19 @@ type Completeness struct {
 	// Candidates and AllPairs give the ReductionRatio, 1 − Candidates / AllPairs.
 	Candidates, AllPairs int64
 	ReductionRatio       float64
+	// Rules says, rule by rule in order, how many candidates the rule adds and how many
+	// true pairs it finds by itself, whether or not another rule finds them too.
+	Rules []RuleCompleteness
+}
+
+// RuleCompleteness is one rule's share of the true pairs.
+type RuleCompleteness struct {
+	Rule string
+	// Candidates are the pairs the rule admits that no earlier rule admits (RuleReport).
+	Candidates int64
+	// Found are the true pairs the rule pairs; Only those no other rule pairs.
+	Found, Only      int64
+	PairCompleteness float64
 }
 
 // Measure computes pair completeness and reduction ratio of the rules given each
@@ -604,6 +632,7 @@ func Measure[L comparable](ctx context.Context, t *normalize.Table, rules []Rule
 		groups[l] = append(groups[l], int32(i))
 	}
 	var c Completeness
+	found, only := make([]int64, len(x.rules)), make([]int64, len(x.rules))
 	for _, g := range groups {
 		for p := 0; p < len(g); p++ {
 			for q := p + 1; q < len(g); q++ {
@@ -612,11 +641,18 @@ func Measure[L comparable](ctx context.Context, t *normalize.Table, rules []Rule
 					continue
 				}
 				c.TruePairs++
+				by, last := 0, 0
 				for r := range x.rules {
 					if x.pairedBy(r, a, b) {
-						c.Found++
-						break
+						found[r]++
+						by, last = by+1, r
 					}
+				}
+				if by > 0 {
+					c.Found++
+				}
+				if by == 1 {
+					only[last]++
 				}
 			}
 		}
@@ -635,6 +671,13 @@ func Measure[L comparable](ctx context.Context, t *normalize.Table, rules []Rule
 	c.Candidates = x.report.Candidates
 	if c.TruePairs > 0 {
 		c.PairCompleteness = float64(c.Found) / float64(c.TruePairs)
+	}
+	for r, rr := range x.report.Rules {
+		rc := RuleCompleteness{Rule: rr.Rule, Candidates: rr.Candidates, Found: found[r], Only: only[r]}
+		if c.TruePairs > 0 {
+			rc.PairCompleteness = float64(found[r]) / float64(c.TruePairs)
+		}
+		c.Rules = append(c.Rules, rc)
 	}
 	if c.AllPairs > 0 {
 		c.ReductionRatio = 1 - float64(c.Candidates)/float64(c.AllPairs)

@@ -37,6 +37,7 @@ import (
 	"time"
 
 	studentlink "github.com/studentlink/studentlink"
+	"github.com/studentlink/studentlink/block"
 	"github.com/studentlink/studentlink/internal/cli"
 	"github.com/studentlink/studentlink/internal/datasets"
 )
@@ -60,9 +61,11 @@ type Row struct {
 	TruePairs      int64    `json:"true_pairs"`
 	Seconds        float64  `json:"seconds"`
 	PeakMB         float64  `json:"peak_mb"`
-	Dropped        []string `json:"dropped,omitempty"`
-	Warnings       []string `json:"warnings,omitempty"`
-	Err            string   `json:"error,omitempty"`
+	// Rules are the blocking rules' candidates and true pairs found, rule by rule.
+	Rules    []block.RuleCompleteness `json:"rules,omitempty"`
+	Dropped  []string                 `json:"dropped,omitempty"`
+	Warnings []string                 `json:"warnings,omitempty"`
+	Err      string                   `json:"error,omitempty"`
 }
 
 func main() {
@@ -220,7 +223,7 @@ func RunSet(ctx context.Context, fsys fs.FS, name, preset string) Row {
 		row.Precision, row.Recall, row.F1, row.TruePairs = ev.Precision, ev.Recall, ev.F1, ev.TruePairs
 	}
 	if b := o.Blocking; b != nil {
-		row.Completeness = b.PairCompleteness
+		row.Completeness, row.Rules = b.PairCompleteness, b.Rules
 	}
 	if o.Evaluation == nil {
 		row.Err = errors.New("no evaluation").Error()
@@ -254,5 +257,20 @@ func WriteMarkdown(w io.Writer, rows []Row) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %.1f | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f |\n",
 			r.Set, r.Mode, strings.Join(r.Columns, ", "), r.Records, r.Candidates, r.PairsPerRecord, r.Completeness, r.Precision, r.Recall, r.F1, r.Seconds, r.PeakMB)
+	}
+	fmt.Fprintln(w)
+	WriteRulesMarkdown(w, rows)
+}
+
+// WriteRulesMarkdown prints, set by set, each blocking rule's candidates (those no
+// earlier rule admits), the true pairs it finds by itself and its pair completeness, and
+// the true pairs no other rule finds.
+func WriteRulesMarkdown(w io.Writer, rows []Row) {
+	fmt.Fprintln(w, "| set | rule | candidates added | true pairs found | rule's PC | found by no other rule |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|")
+	for _, r := range rows {
+		for _, rc := range r.Rules {
+			fmt.Fprintf(w, "| %s | %s | %d | %d | %.4f | %d |\n", r.Set, rc.Rule, rc.Candidates, rc.Found, rc.PairCompleteness, rc.Only)
+		}
 	}
 }

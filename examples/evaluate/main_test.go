@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"math"
 	"testing"
 
 	studentlink "github.com/studentlink/studentlink"
@@ -59,6 +60,33 @@ func TestAccuracyFloors(t *testing.T) {
 			if row.Completeness < f.blocking {
 				t.Errorf("blocking pair completeness %.4f, floor %.3f", row.Completeness, f.blocking)
 			}
+			checkRules(t, row)
 		})
+	}
+}
+
+// checkRules holds the per-rule figures to what they must be: rules' added candidates sum
+// to the set's, no rule finds more true pairs than all of them, the best rule finds no
+// more than all, and the pairs only one rule finds are among those found.
+func checkRules(t *testing.T, row Row) {
+	t.Helper()
+	if len(row.Rules) == 0 {
+		t.Fatal("no per-rule blocking figures")
+	}
+	var added, only, best int64
+	found := int64(math.Round(row.Completeness * float64(row.TruePairs)))
+	for _, r := range row.Rules {
+		added += r.Candidates
+		only += r.Only
+		best = max(best, r.Found)
+		if r.Only > r.Found {
+			t.Errorf("rule %s: %d true pairs only it finds, of %d it finds", r.Rule, r.Only, r.Found)
+		}
+	}
+	if added != row.Candidates {
+		t.Errorf("rules add %d candidates, the set has %d", added, row.Candidates)
+	}
+	if best > found || only > found {
+		t.Errorf("a rule finds %d true pairs and %d are found by one rule only, of %d found in all", best, only, found)
 	}
 }

@@ -49,6 +49,10 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 		fmt.Fprintf(w, "truth:          %d true students, %d true pairs\n", ev.TrueClusters, ev.TruePairs)
 		if b := o.Blocking; b != nil {
 			fmt.Fprintf(w, "blocking:       %d of %d true pairs are candidates (pair completeness %.4f)\n", b.Found, b.TruePairs, b.PairCompleteness)
+			for _, r := range b.Rules {
+				fmt.Fprintf(w, "  rule %s: %d candidate(s) added, finds %d true pair(s) (%.4f), %d no other rule finds\n",
+					r.Rule, r.Candidates, r.Found, r.PairCompleteness, r.Only)
+			}
 		}
 		fmt.Fprintf(w, "pairwise:       precision %.4f  recall %.4f  F1 %.4f\n", ev.Precision, ev.Recall, ev.F1)
 	}
