@@ -305,19 +305,16 @@ func (x *index) noteBlock(b Block) {
 // recordKeys returns record i's tagged keys under every rule.
 func (x *index) recordKeys(i int32) []uint64 { return x.keys[x.off[i]:x.off[i+1]] }
 
-// shared merges the tagged keys of two records: below reports a key shared under a rule
-// before r, first the smallest key they share under rule r (ok false when none).
-func (x *index) shared(a, b int32, r int) (below bool, first uint64, ok bool) {
+// eachShared calls fn with each tagged key records a and b share, in order, until fn
+// returns false.
+func (x *index) eachShared(a, b int32, fn func(key uint64) bool) {
 	ka, kb := x.recordKeys(a), x.recordKeys(b)
 	i, j := 0, 0
 	for i < len(ka) && j < len(kb) {
 		switch {
 		case ka[i] == kb[j]:
-			switch rule := keyRule(ka[i]); {
-			case rule < r:
-				return true, 0, false
-			case rule == r && !ok:
-				first, ok = ka[i], true
+			if !fn(ka[i]) {
+				return
 			}
 			i++
 			j++
@@ -327,7 +324,22 @@ func (x *index) shared(a, b int32, r int) (below bool, first uint64, ok bool) {
 			j++
 		}
 	}
-	return false, first, ok
+}
+
+// shared reports whether records a and b share a key under a rule before r (below),
+// and else the smallest key they share under rule r (ok false when none).
+func (x *index) shared(a, b int32, r int) (below bool, first uint64, ok bool) {
+	x.eachShared(a, b, func(key uint64) bool {
+		switch rule := keyRule(key); {
+		case rule < r:
+			below, first, ok = true, 0, false
+			return false
+		case rule == r && !ok:
+			first, ok = key, true
+		}
+		return true
+	})
+	return below, first, ok
 }
 
 // nearBefore reports whether a Nearest rule before r pairs a and b.
@@ -345,23 +357,12 @@ func (x *index) pairedBy(r int, a, b int32) bool {
 	if nb := x.near[r]; nb != nil {
 		return nb.paired(a, b)
 	}
-	ka, kb := x.recordKeys(a), x.recordKeys(b)
-	i, j := 0, 0
-	for i < len(ka) && j < len(kb) {
-		switch {
-		case ka[i] == kb[j]:
-			if keyRule(ka[i]) == r {
-				return true
-			}
-			i++
-			j++
-		case ka[i] < kb[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return false
+	found := false
+	x.eachShared(a, b, func(key uint64) bool {
+		found = keyRule(key) == r
+		return !found
+	})
+	return found
 }
 
 // earlierPairs reports whether a rule before r pairs a and b.
