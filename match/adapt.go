@@ -11,16 +11,22 @@ import (
 )
 
 // Dropped names a comparison, blocking rule or cannot-link rule left out of a run because
-// the roll has no value for a role it reads.
+// the roll has no value for a role it reads, or, for a cannot-link rule, because the
+// roll's trained model contradicts it (CannotLink.MaxMatchShare).
 type Dropped struct {
 	// Kind is "comparison", "blocking rule", "cannot-link rule" or "training session".
 	Kind string `json:"kind"`
 	Name string `json:"name"`
 	// Roles are the roles it needs that no record has.
 	Roles []normalize.Role `json:"roles"`
+	// Reason says why, when it is not missing roles.
+	Reason string `json:"reason,omitempty"`
 }
 
 func (d Dropped) String() string {
+	if d.Reason != "" {
+		return fmt.Sprintf("%s %q (%s)", d.Kind, d.Name, d.Reason)
+	}
 	var roles []string
 	for _, r := range d.Roles {
 		roles = append(roles, string(r))
@@ -57,7 +63,7 @@ func (l *Linker) adapt(p *Prepared) error {
 			m = nil // any of its fields will do
 		}
 		if len(m) > 0 {
-			dropped = append(dropped, Dropped{"comparison", c.Name, m})
+			dropped = append(dropped, Dropped{Kind: "comparison", Name: c.Name, Roles: m})
 			continue
 		}
 		comps = append(comps, c)
@@ -78,7 +84,7 @@ func (l *Linker) adapt(p *Prepared) error {
 			roles = append(roles, k.Role)
 		}
 		if m := missing(roles); len(m) > 0 {
-			dropped = append(dropped, Dropped{"blocking rule", r.Name, m})
+			dropped = append(dropped, Dropped{Kind: "blocking rule", Name: r.Name, Roles: m})
 			continue
 		}
 		rules = append(rules, r)
@@ -105,7 +111,7 @@ func (l *Linker) adapt(p *Prepared) error {
 				}
 			}
 			if len(gone) > 0 || len(conds) == 0 {
-				dropped = append(dropped, Dropped{kind, r.Name, missing(gone)})
+				dropped = append(dropped, Dropped{Kind: kind, Name: r.Name, Roles: missing(gone)})
 				continue
 			}
 			r.Conditions = conds

@@ -152,8 +152,10 @@ func (l *Linker) testRules(rep *TrainingReport) {
 	for _, r := range l.settings.CannotLink {
 		if r.MaxMatchShare > 0 {
 			if share := matchShare(m, r.Conditions); share > r.MaxMatchShare {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: the model takes %.1f%% of one person's pairs to meet it, over %.1f%%: set aside",
-					r.Name, 100*share, 100*r.MaxMatchShare))
+				why := fmt.Sprintf("the model trained on this roll takes %.1f%% of one person's pairs to meet it, over %.1f%%: set aside",
+					100*share, 100*r.MaxMatchShare)
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: %s", r.Name, why))
+				l.dropped = append(l.dropped, Dropped{Kind: "cannot-link rule", Name: r.Name, Reason: why})
 				continue
 			}
 		}
