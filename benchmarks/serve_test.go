@@ -7,8 +7,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"testing"
@@ -38,8 +40,9 @@ const (
 // names, birth date and sex, written as Ed-Fi wants them), serveSearches in all, each
 // call audited and its audit entry committed before the answer as in production.
 // Everything before the first search is outside the timer. It reports the 50th and 99th
-// percentile latency of a search as a client sees it, the throughput, and how many
-// searches failed or found no candidate.
+// percentile latency of a search as a client sees it, the throughput, the CPU time the
+// process (server and clients) spent per search, and how many searches failed or found
+// no candidate.
 func BenchmarkServeSearch(b *testing.B) {
 	for _, size := range benchSizes[1:] {
 		b.Run(size.name, func(b *testing.B) {
@@ -51,9 +54,13 @@ func BenchmarkServeSearch(b *testing.B) {
 			b.ReportAllocs() // of the whole process: the server and the 16 clients
 			var lat []time.Duration
 			var failed, empty int
-			var elapsed time.Duration
+			var elapsed, cpu time.Duration
 			for b.Loop() {
+				stop := loadProfile(b)
+				cpu0 := processCPU()
 				lat, failed, empty, elapsed = searchLoad(b, client, base, key, queries)
+				cpu = processCPU() - cpu0
+				stop()
 			}
 			slices.Sort(lat)
 			ms := func(q float64) float64 {
@@ -62,12 +69,33 @@ func BenchmarkServeSearch(b *testing.B) {
 			b.ReportMetric(ms(0.50), "p50-ms")
 			b.ReportMetric(ms(0.99), "p99-ms")
 			b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "searches/s")
+			b.ReportMetric(float64(cpu.Microseconds())/float64(len(lat)), "cpu-µs/search")
 			b.ReportMetric(float64(len(lat)), "searches")
 			b.ReportMetric(float64(failed), "failed")
 			b.ReportMetric(float64(empty)/float64(len(lat)), "no-candidate-share")
 			b.ReportMetric(float64(indexed), "indexed")
 		})
 	}
+}
+
+// serveProfileEnv names a file for a CPU profile of the searches alone (-cpuprofile
+// profiles the setup too, which takes most of the run).
+const serveProfileEnv = "STUDENTLINK_SERVE_CPUPROFILE"
+
+// loadProfile starts the CPU profile serveProfileEnv asks for; stop ends it.
+func loadProfile(b *testing.B) (stop func()) {
+	name := os.Getenv(serveProfileEnv)
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // searchLoad runs the searches from serveClients clients and returns each latency.
