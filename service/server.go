@@ -61,6 +61,7 @@ type Server struct {
 	eventSeq  int64
 
 	linker *match.Linker
+	rows   rowReader                   // the linker's reader of student CSV rows
 	index  atomic.Pointer[match.Index] // replaced whole by a relink
 	bp     *backpack.Store
 	req    atomic.Pointer[requests] // replaced only under wmu (after a failed commit)
@@ -184,6 +185,9 @@ func (s *Server) load(ctx context.Context) error {
 		return fmt.Errorf("service: the stored model: %w", err)
 	}
 	if err := checkSettings(s.linker.Settings()); err != nil {
+		return err
+	}
+	if s.rows, err = newRowReader(s.linker.Settings()); err != nil {
 		return err
 	}
 	lines, students, err := s.store.placedRecords(ctx)
