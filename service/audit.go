@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/studentlink/studentlink/backpack"
@@ -132,24 +133,31 @@ func (a *auditor) finish(b *batch, err error) {
 	}
 }
 
-// insertAudit writes entries to the audit table.
+// auditRows is how many audit entries one INSERT writes at most.
+const auditRows = 64
+
+// insertAudit writes entries to the audit table, up to auditRows of them per statement
+// (a statement per entry cost more than the commit of a group of searches).
 func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, entries []backpack.Entry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO audit (seq, entry, hash) VALUES (?, ?, ?)`))
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, e := range entries {
-		body, err := json.Marshal(e)
-		if err != nil {
-			return err
+	for len(entries) > 0 {
+		n := min(len(entries), auditRows)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO audit (seq, entry, hash) VALUES (?, ?, ?)`)
+		args := make([]any, 0, 3*n)
+		for _, e := range entries[:n] {
+			body, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			if len(args) > 0 {
+				q.WriteString(`, (?, ?, ?)`)
+			}
+			args = append(args, e.Seq, string(body), e.Hash)
 		}
-		if _, err := stmt.ExecContext(ctx, e.Seq, string(body), e.Hash); err != nil {
-			return fmt.Errorf("audit entry %d: %w", e.Seq, err)
+		if _, err := tx.ExecContext(ctx, s.q(q.String()), args...); err != nil {
+			return fmt.Errorf("audit entries %d to %d: %w", entries[0].Seq, entries[n-1].Seq, err)
 		}
+		entries = entries[n:]
 	}
 	return nil
 }
