@@ -69,3 +69,10 @@ func (rr *RowReader) Record(row []string) (normalize.Record, error) {
 	r.Rows, r.Source = [][]string{row}, []int32{0}
 	return r.Record(0), nil
 }
+
+// Rank places rec as Query does — the same candidates, weights, probabilities and
+// outcome — without explaining the candidates (their Explanation is empty): for a caller
+// that shows who the candidates are and how likely, not why.
+func (x *Index) Rank(rec normalize.Record, limit int) (Placement, error) {
+	return x.query(rec, limit, false)
+}
