@@ -218,8 +218,8 @@ func newStudentID(ctx context.Context, l *match.Linker, id string, row map[strin
 }
 
 // likely keeps the candidates worth showing a person: those whose weight reaches the
-// linker's lower threshold (review or match), best first.
+// linker's lower threshold (review or match), best first. It reuses cands' array.
 func likely(l *match.Linker, cands []match.Candidate) []match.Candidate {
 	lower := l.Settings().Thresholds.Lower
-	return slices.DeleteFunc(slices.Clone(cands), func(c match.Candidate) bool { return c.Weight < lower })
+	return slices.DeleteFunc(cands, func(c match.Candidate) bool { return c.Weight < lower })
 }

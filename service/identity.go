@@ -184,9 +184,10 @@ func identityRequired(q IdentityRequest) error {
 }
 
 // searchRecord places one record and returns its likely candidates, one per student
-// (the best record of each), with the score of that record.
+// (the best record of each), with the score of that record. The answer says who and how
+// likely, not why: the index ranks without explaining.
 func (s *Server) searchRecord(rec normalize.Record) ([]IdentityResponse, error) {
-	pl, err := s.index.Load().Query(rec, 10)
+	pl, err := s.index.Load().Rank(rec, 10)
 	if err != nil {
 		return nil, err
 	}
