@@ -220,7 +220,7 @@ func (s *Server) load(ctx context.Context) error {
 	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
 	s.logf("service: rebuilt from the store in %s: index of %d records (%s), %d submissions (%s), %d request events, audit chain of %d entries verified",
 		time.Since(start).Round(time.Millisecond), len(lines), indexed.Sub(start).Round(time.Millisecond), len(subs),
-		stored.Sub(indexed).Round(time.Millisecond), len(s.events), s.audit.committed)
+		stored.Sub(indexed).Round(time.Millisecond), len(s.events), s.audit.committed.Seq)
 	return err
 }
 
