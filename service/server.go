@@ -44,6 +44,9 @@ type Config struct {
 	// before the answer (they survive a crash of the server) and synced by the next change
 	// or checkpoint (within a second), which spares each read a disk sync.
 	SyncReadAudits bool
+	// SignInLimit bounds failed sign-ins per account and per remote address (zero: the
+	// defaults, see SignInLimit).
+	SignInLimit SignInLimit
 }
 
 // Server is the state service over one store. Its Handler serves the API and the pages.
@@ -71,8 +74,9 @@ type Server struct {
 	rmu     sync.RWMutex
 	retired map[string]string // retired student ID → the student it was merged into
 
-	keys keyCache
-	jobs chan struct{} // one asynchronous batch at a time
+	keys    keyCache
+	signins *signInLimiter
+	jobs    chan struct{} // one asynchronous batch at a time
 
 	// FirstStart holds the keys and passwords created on first start, the only time they
 	// exist in the clear; nil on later starts.
@@ -110,7 +114,7 @@ func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour
 	}
-	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1)}
+	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit)}
 	seeded, err := st.meta(ctx, metaModel)
 	if err != nil {
 		return nil, err
