@@ -65,9 +65,51 @@ func (e Entry) mac(key []byte) string {
 	if err != nil { // a NaN or infinite weight: Append refuses those
 		return "unhashable: " + err.Error()
 	}
+	return macOf(key, b)
+}
+
+// macOf returns the HMAC-SHA-256 of an entry's JSON with Hash empty.
+func macOf(key, unhashed []byte) string {
 	m := hmac.New(sha256.New, key)
-	m.Write(b)
+	m.Write(unhashed)
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// link chains entries (checked) after head under key, stamping those without a time
+// with now (nil: time.Now): it returns them as stored, their lines (each entry's JSON,
+// without newline) and the new head. An entry whose line is longer than MaxEntrySize is
+// an error, and nothing is linked.
+func link(key []byte, head Checkpoint, now func() time.Time, es []Entry) ([]Entry, [][]byte, Checkpoint, error) {
+	if now == nil {
+		now = time.Now
+	}
+	out := make([]Entry, len(es))
+	lines := make([][]byte, len(es))
+	for i, e := range es {
+		if e.Time.IsZero() {
+			e.Time = now()
+		}
+		e = e.clone()
+		e.Time = e.Time.UTC().Round(0)
+		e.Seq, e.Prev, e.Hash = head.Seq+1, head.Hash, ""
+		unhashed, err := json.Marshal(e)
+		if err != nil {
+			return nil, nil, head, fmt.Errorf("backpack: audit: %w", err)
+		}
+		e.Hash = macOf(key, unhashed)
+		// The line is the same JSON with the hash filled in: "hash" is the last key.
+		line, ok := bytes.CutSuffix(unhashed, []byte(`"hash":""}`))
+		if ok {
+			line = append(append(append(line, `"hash":"`...), e.Hash...), `"}`...)
+		} else if line, err = json.Marshal(e); err != nil {
+			return nil, nil, head, fmt.Errorf("backpack: audit: %w", err)
+		}
+		if len(line)+1 > MaxEntrySize {
+			return nil, nil, head, fmt.Errorf("backpack: audit: entry by %s is %d bytes written, over the limit of %d", e.Actor, len(line)+1, MaxEntrySize)
+		}
+		out[i], lines[i], head = e, line, Checkpoint{Seq: e.Seq, Hash: e.Hash}
+	}
+	return out, lines, head, nil
 }
 
 // check reports what Append cannot write faithfully.
@@ -165,31 +207,14 @@ func (l *Log) AppendBatch(es ...Entry) ([]Entry, error) {
 	if l.broken != nil {
 		return nil, l.broken
 	}
-	now := time.Now
-	if l.Now != nil {
-		now = l.Now
+	out, written, head, err := link(l.key, l.head, l.Now, es)
+	if err != nil {
+		return nil, err
 	}
-	out := make([]Entry, len(es))
 	var lines bytes.Buffer
-	head := l.head
-	for i, e := range es {
-		if e.Time.IsZero() {
-			e.Time = now()
-		}
-		e = e.clone()
-		e.Time = e.Time.UTC().Round(0)
-		e.Seq, e.Prev = head.Seq+1, head.Hash
-		e.Hash = e.mac(l.key)
-		line, err := json.Marshal(e)
-		if err != nil {
-			return nil, fmt.Errorf("backpack: audit: %w", err)
-		}
-		if len(line)+1 > MaxEntrySize {
-			return nil, fmt.Errorf("backpack: audit: entry by %s is %d bytes written, over the limit of %d", e.Actor, len(line)+1, MaxEntrySize)
-		}
+	for _, line := range written {
 		lines.Write(line)
 		lines.WriteByte('\n')
-		out[i], head = e, Checkpoint{Seq: e.Seq, Hash: e.Hash}
 	}
 	if l.disk != nil {
 		if err := l.disk.append(lines.Bytes(), head); err != nil {

@@ -53,7 +53,7 @@ func (e *ImportError) Unwrap() error { return e.Err }
 // resources that refer to them), each with the one reader instantiated for its shape.
 var resourceKinds = []struct {
 	name string
-	read func(im *importer, file string, r io.Reader)
+	read func(im *importer, file string, r io.Reader, size int64)
 }{
 	{"students", readResources[edfiStudent]},
 	{"studentEducationOrganizationAssociations", readResources[edfiStudentEdOrg]},
@@ -115,7 +115,11 @@ func Import(fsys fs.FS, dir string, opt ImportOptions) (*Submission, []error) {
 			im.errs = append(im.errs, &ImportError{File: file, Index: -1, Offset: -1, Err: err})
 			continue
 		}
-		k.read(im, file, f)
+		size := int64(-1)
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+		k.read(im, file, f, size)
 		f.Close()
 	}
 	return im.sub, im.errs
@@ -155,11 +159,12 @@ func (m meta) lastModified() string { return m.LastModified }
 // readResources is the one reader of every resource file: it streams the file's array,
 // decodes each resource into a T after checking its keys, dates it by its
 // _lastModifiedDate, and adds it, reporting each that fails with its index and offset.
+// size is the file's size, -1 when not known.
 func readResources[T any, P interface {
 	*T
 	resource
-}](im *importer, file string, r io.Reader) {
-	sc := newArrayScanner(r)
+}](im *importer, file string, r io.Reader, size int64) {
+	sc := newArrayScanner(r, size)
 	for sc.next() {
 		src := Source{LEA: im.opt.LEA, Submitted: im.opt.Submitted, File: file, Index: sc.index}
 		err := sc.elemOK

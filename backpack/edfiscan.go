@@ -33,8 +33,14 @@ type arrayScanner struct {
 	state int // 0 before '[', 1 expecting an element or ']', 2 after an element, 3 done
 }
 
-func newArrayScanner(r io.Reader) *arrayScanner {
-	return &arrayScanner{r: bufio.NewReaderSize(r, 64<<10), index: -1}
+// newArrayScanner scans r, whose size is given when known (-1 when not): a small file
+// gets a buffer of its own size, not the 64 KB a large one reads through.
+func newArrayScanner(r io.Reader, size int64) *arrayScanner {
+	n := 64 << 10
+	if size >= 0 && size < int64(n) {
+		n = int(size) + 1 // bufio rounds a size under 16 up
+	}
+	return &arrayScanner{r: bufio.NewReaderSize(r, n), index: -1}
 }
 
 func (s *arrayScanner) read() (byte, error) {

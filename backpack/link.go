@@ -21,23 +21,50 @@ import (
 // record's latest enrollment. It is how Ed-Fi submissions reach the linker.
 func WriteStudentCSV(w io.Writer, subs ...*Submission) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"record_id", "lea_id", "school_id", "ssid", "first_name", "middle_name", "last_name", "suffix",
-		"birth_date", "sex", "grade_level", "address", "city", "zip", "entry_date"})
+	cw.Write(StudentCSVHeader())
 	for _, sub := range subs {
-		latest := map[string]Enrollment{}
-		for _, e := range sub.Enrollments {
-			if l, ok := latest[e.Record]; !ok || e.EntryDate > l.EntryDate {
-				latest[e.Record] = e
-			}
-		}
+		latest := latestEnrollments(sub)
 		for _, s := range sub.Students {
-			e := latest[s.Record]
-			cw.Write([]string{s.Record, sub.LEA, e.SchoolCode(), s.SSID, s.FirstName, s.MiddleName, s.LastSurname, s.Suffix,
-				s.BirthDate, s.Sex, e.GradeLevel, s.Address.Street, s.Address.City, s.Address.PostalCode, e.EntryDate})
+			cw.Write(studentCSVRow(sub, s, latest))
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// StudentCSVHeader returns the header of the student CSV WriteStudentCSV writes.
+func StudentCSVHeader() []string {
+	return []string{"record_id", "lea_id", "school_id", "ssid", "first_name", "middle_name", "last_name", "suffix",
+		"birth_date", "sex", "grade_level", "address", "city", "zip", "entry_date"}
+}
+
+// StudentCSVRows returns the rows WriteStudentCSV writes for a submission's student
+// records, one per record in the order of StudentCSVHeader, as values (not yet CSV).
+func StudentCSVRows(sub *Submission) [][]string {
+	latest := latestEnrollments(sub)
+	rows := make([][]string, len(sub.Students))
+	for i, s := range sub.Students {
+		rows[i] = studentCSVRow(sub, s, latest)
+	}
+	return rows
+}
+
+// latestEnrollments returns each record's latest enrollment in a submission.
+func latestEnrollments(sub *Submission) map[string]Enrollment {
+	latest := map[string]Enrollment{}
+	for _, e := range sub.Enrollments {
+		if l, ok := latest[e.Record]; !ok || e.EntryDate > l.EntryDate {
+			latest[e.Record] = e
+		}
+	}
+	return latest
+}
+
+// studentCSVRow is a student record's row of the student CSV.
+func studentCSVRow(sub *Submission, s StudentRecord, latest map[string]Enrollment) []string {
+	e := latest[s.Record]
+	return []string{s.Record, sub.LEA, e.SchoolCode(), s.SSID, s.FirstName, s.MiddleName, s.LastSurname, s.Suffix,
+		s.BirthDate, s.Sex, e.GradeLevel, s.Address.Street, s.Address.City, s.Address.PostalCode, e.EntryDate}
 }
 
 // FromRoll turns the records of a student CSV roll (as package match reads it) into one

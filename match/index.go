@@ -155,6 +155,11 @@ func (x *Index) Len() int {
 // of a rule, and, when the settings have a Nearest rule, the records most like it) and
 // decides where rec belongs. limit caps the candidates returned (0: 10).
 func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
+	return x.query(rec, limit, true)
+}
+
+// query is Query, explaining the candidates or not (Rank).
+func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -220,7 +225,9 @@ func (x *Index) Query(rec normalize.Record, limit int) (Placement, error) {
 	for k := range cands {
 		j := cands[k].index
 		cands[k].Probability = score.Probability(cands[k].Weight)
-		cands[k].Explanation = sc.Explain(0, int(j))
+		if explain {
+			cands[k].Explanation = sc.Explain(0, int(j))
+		}
 	}
 	pl.Candidates = cands
 	th := x.linker.settings.Thresholds

@@ -5,7 +5,6 @@ package service
 // roll, so that no mapping of columns to roles, and no matching rule, lives here.
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -137,33 +136,33 @@ func rollOf(s match.Settings, source string, lines []string) (*match.Roll, error
 	return roll, nil
 }
 
-// recordOf turns one record into the record match places.
-func recordOf(s match.Settings, id string, row map[string]string) (normalize.Record, error) {
-	roll, err := rollOf(s, "query", []string{encodeRow(id, row)})
-	if err != nil {
-		return normalize.Record{}, err
+// recordOf turns one stored record into the record match places, reading its row as the
+// linker reads a line of the student CSV (match.RowReader: no CSV, no Roll).
+func (s *Server) recordOf(id string, row map[string]string) (normalize.Record, error) {
+	header := s.rows.header
+	line := make([]string, len(header))
+	line[0] = id
+	for c, name := range header[1:] {
+		line[c+1] = row[name]
 	}
-	return roll.Record(0), nil
+	return s.rows.Record(line)
 }
 
-// submissionRecord reads the first student of a submission as the record match places,
-// through backpack's writer of the student CSV and match's reader of it.
-func submissionRecord(s match.Settings, sub *backpack.Submission) (normalize.Record, error) {
-	var buf bytes.Buffer
-	if err := backpack.WriteStudentCSV(&buf, sub); err != nil {
-		return normalize.Record{}, err
+// rowReader reads rows of the student CSV's values into the records match places.
+type rowReader struct {
+	*match.RowReader
+	header []string // studentHeader()
+}
+
+// newRowReader returns the reader of the student CSV's rows under the linker's settings.
+// backpack.StudentCSVRows writes its rows in the same order.
+func newRowReader(s match.Settings) (rowReader, error) {
+	header := studentHeader()
+	if !slices.Equal(header, backpack.StudentCSVHeader()) {
+		return rowReader{}, fmt.Errorf("service: backpack's student CSV (%q) is not the student CSV of match (%q)", backpack.StudentCSVHeader(), header)
 	}
-	roll, err := s.NewRoll()
-	if err != nil {
-		return normalize.Record{}, err
-	}
-	if err := roll.ReadCSV("query", &buf); err != nil {
-		return normalize.Record{}, err
-	}
-	if roll.Len() == 0 {
-		return normalize.Record{}, fmt.Errorf("service: the submission of LEA %s holds no student", sub.LEA)
-	}
-	return roll.Record(0), nil
+	rr, err := s.NewRowReader(header)
+	return rowReader{rr, header}, err
 }
 
 // buildIndex builds the linker's index over stored records and the students the store
@@ -219,8 +218,8 @@ func newStudentID(ctx context.Context, l *match.Linker, id string, row map[strin
 }
 
 // likely keeps the candidates worth showing a person: those whose weight reaches the
-// linker's lower threshold (review or match), best first.
+// linker's lower threshold (review or match), best first. It reuses cands' array.
 func likely(l *match.Linker, cands []match.Candidate) []match.Candidate {
 	lower := l.Settings().Thresholds.Lower
-	return slices.DeleteFunc(slices.Clone(cands), func(c match.Candidate) bool { return c.Weight < lower })
+	return slices.DeleteFunc(cands, func(c match.Candidate) bool { return c.Weight < lower })
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/studentlink/studentlink/backpack"
@@ -19,81 +20,68 @@ const (
 	actionAccess   = "access"   // a key, an account or a sign-in
 )
 
-// auditor keeps the service's audit chain: a backpack.Log (HMAC-chained under the state's
-// key) holding every entry, whose entries are committed to the store's audit table before
-// the call they record answers.
+// auditor keeps the service's audit chain: a backpack.Chain (HMAC-chained under the
+// state's key) links every entry, which is committed to the store's audit table before
+// the call it records answers. The chain keeps no entry in memory, only its head: the
+// store holds them.
 // Entries of calls that only read are committed together, as many as arrive while the
 // previous transaction commits (a group commit); entries of a change are committed in the
 // change's own transaction (Server.commit).
 type auditor struct {
 	mu        sync.Mutex
 	key       []byte
-	log       *backpack.Log
-	committed int    // entries of log known to be in the store
-	batch     *batch // the entries appended since the last commit took its batch
+	chain     *backpack.Chain
+	committed backpack.Checkpoint // the last entry known to be in the store
+	batch     *batch              // the entries linked since the last commit took its batch
 	kick      chan struct{}
 }
 
-// batch is a group of appended entries committed in one transaction.
+// batch is a group of linked entries committed in one transaction.
 type batch struct {
-	entries []backpack.Entry
+	entries []auditRow
 	done    chan struct{}
 	err     error
 }
 
+// auditRow is an entry as the audit table keeps it: its sequence number, its line (the
+// entry's JSON) and its hash.
+type auditRow struct {
+	seq        int64
+	line, hash string
+}
+
 func newBatch() *batch { return &batch{done: make(chan struct{})} }
 
-// loadAuditor reads the chain from the store and verifies it under the key.
+// loadAuditor reads the chain from the store, verifies it under the key and continues it.
 func loadAuditor(ctx context.Context, st *Store, key []byte) (*auditor, error) {
 	entries, err := st.auditEntries(ctx)
 	if err != nil {
 		return nil, err
 	}
-	log, err := restoreLog(key, entries)
-	if err != nil {
-		return nil, err
-	}
-	return &auditor{key: key, log: log, committed: len(entries), batch: newBatch(), kick: make(chan struct{}, 1)}, nil
-}
-
-// restoreLog returns an in-memory backpack.Log continuing a verified chain. backpack
-// offers no way to open an in-memory log on stored entries, so the entries are appended
-// again, which recomputes every link under the key: the links must come out as stored.
-func restoreLog(key []byte, entries []backpack.Entry) (*backpack.Log, error) {
 	if err := backpack.VerifyChain(entries, key); err != nil {
 		return nil, fmt.Errorf("service: the stored audit chain does not verify under the key: %w", err)
 	}
-	log, err := backpack.NewLog(key)
+	var head backpack.Checkpoint
+	if n := len(entries); n > 0 {
+		head = backpack.Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}
+	}
+	chain, err := backpack.NewChain(key, head)
 	if err != nil {
 		return nil, err
 	}
-	again := make([]backpack.Entry, len(entries))
-	for i, e := range entries {
-		e.Seq, e.Prev, e.Hash = 0, "", ""
-		again[i] = e
-	}
-	got, err := log.AppendBatch(again...)
-	if err != nil {
-		return nil, fmt.Errorf("service: restoring the audit chain: %w", err)
-	}
-	for i := range got {
-		if got[i].Hash != entries[i].Hash {
-			return nil, fmt.Errorf("service: restoring the audit chain: entry %d links differently when appended again", entries[i].Seq)
-		}
-	}
-	return log, nil
+	return &auditor{key: key, chain: chain, committed: head, batch: newBatch(), kick: make(chan struct{}, 1)}, nil
 }
 
-// append adds entries to the chain and returns the batch that will commit them.
+// append links entries to the chain and returns the batch that will commit them.
 func (a *auditor) append(entries ...backpack.Entry) (*batch, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for _, e := range entries {
-		stored, err := a.log.Append(e)
-		if err != nil {
-			return nil, err
-		}
-		a.batch.entries = append(a.batch.entries, stored)
+	linked, lines, err := a.chain.Link(entries...)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range linked {
+		a.batch.entries = append(a.batch.entries, auditRow{seq: e.Seq, line: string(lines[i]), hash: e.Hash})
 	}
 	return a.batch, nil
 }
@@ -108,7 +96,7 @@ func (a *auditor) take() *batch {
 }
 
 // finish closes a committed (or failed) batch. After a failure the chain in memory is
-// ahead of the store: it is cut back to the entries committed, and every batch appended
+// ahead of the store: it is cut back to the entries committed, and every batch linked
 // since fails too (its entries chained onto the lost ones).
 func (a *auditor) finish(b *batch, err error) {
 	a.mu.Lock()
@@ -116,40 +104,56 @@ func (a *auditor) finish(b *batch, err error) {
 	b.err = err
 	close(b.done)
 	if err == nil {
-		a.committed += len(b.entries)
+		if n := len(b.entries); n > 0 {
+			a.committed = backpack.Checkpoint{Seq: b.entries[n-1].seq, Hash: b.entries[n-1].hash}
+		}
 		return
 	}
 	later := a.batch
 	a.batch = newBatch()
 	later.err = fmt.Errorf("service: audit: an earlier commit failed: %w", err)
 	close(later.done)
-	all, err := a.log.Entries()
-	if err == nil {
-		a.log, err = restoreLog(a.key, all[:a.committed])
+	chain, err := backpack.NewChain(a.key, a.committed)
+	if err != nil { // cannot happen: the key made the chain at start
+		panic(fmt.Sprintf("service: audit: the committed chain does not continue: %v", err))
 	}
-	if err != nil { // cannot happen: an in-memory log's entries verified as they were appended
-		panic(fmt.Sprintf("service: audit: the committed chain does not restore: %v", err))
-	}
+	a.chain = chain
 }
 
-// insertAudit writes entries to the audit table.
-func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, entries []backpack.Entry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO audit (seq, entry, hash) VALUES (?, ?, ?)`))
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, e := range entries {
-		body, err := json.Marshal(e)
+// auditRowsOf returns entries as the audit table keeps them.
+func auditRowsOf(entries []backpack.Entry) ([]auditRow, error) {
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		line, err := json.Marshal(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if _, err := stmt.ExecContext(ctx, e.Seq, string(body), e.Hash); err != nil {
-			return fmt.Errorf("audit entry %d: %w", e.Seq, err)
+		rows[i] = auditRow{seq: e.Seq, line: string(line), hash: e.Hash}
+	}
+	return rows, nil
+}
+
+// auditRows is how many audit entries one INSERT writes at most.
+const auditRows = 64
+
+// insertAudit writes entries to the audit table, up to auditRows of them per statement
+// (a statement per entry cost more than the commit of a group of searches).
+func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, entries []auditRow) error {
+	for len(entries) > 0 {
+		n := min(len(entries), auditRows)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO audit (seq, entry, hash) VALUES (?, ?, ?)`)
+		args := make([]any, 0, 3*n)
+		for _, e := range entries[:n] {
+			if len(args) > 0 {
+				q.WriteString(`, (?, ?, ?)`)
+			}
+			args = append(args, e.seq, e.line, e.hash)
 		}
+		if _, err := tx.ExecContext(ctx, s.q(q.String()), args...); err != nil {
+			return fmt.Errorf("audit entries %d to %d: %w", entries[0].seq, entries[n-1].seq, err)
+		}
+		entries = entries[n:]
 	}
 	return nil
 }

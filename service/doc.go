@@ -5,8 +5,8 @@
 // enrollment handoff and the review API under /state/v1/), the store (SQLite through
 // modernc.org/sqlite by default, PostgreSQL through github.com/jackc/pgx/v5), who may
 // do what (API keys per LEA kept hashed, staff, guardian and reviewer sign-in with
-// sessions, the two staff permissions, LEA scope on every call and page, CSRF tokens
-// on forms) and the server-rendered pages (the staff Student Backpack and Guardian
+// sessions and a limit on failed sign-ins per account and per address (SignInLimit),
+// the two staff permissions, LEA scope on every call and page, CSRF tokens on forms) and the server-rendered pages (the staff Student Backpack and Guardian
 // Student Backpack Requests pages, the guardian's page, the reviewer's queue).
 //
 // It never matches or merges on its own: placing a record is package match's

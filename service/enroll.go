@@ -98,7 +98,7 @@ func (e *enrollConflict) Error() string {
 // answers. created is false when the same enrollment was posted before.
 func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission, row map[string]string, body string) (enrollmentRow, bool, error) {
 	id := sub.Students[0].Record
-	rec, err := recordOf(s.linker.Settings(), id, row)
+	rec, err := s.recordOf(id, row)
 	if err != nil {
 		return enrollmentRow{}, false, err
 	}

@@ -34,10 +34,24 @@ const maxBody = 4 << 20
 
 // decodeJSON reads a request body into v, with a message naming what was wrong.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return unmarshalBody(body, v)
+}
+
+// readBody reads a request's body, at most maxBody bytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
-		return fmt.Errorf("the request body could not be read: %w", err)
+		return nil, fmt.Errorf("the request body could not be read: %w", err)
 	}
+	return body, nil
+}
+
+// unmarshalBody decodes a request's body into v, saying where it does not fit.
+func unmarshalBody(body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError

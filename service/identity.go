@@ -5,6 +5,7 @@ package service
 // IdentityResponse, IdentitySearchResponse of the ODS/API).
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -89,17 +90,25 @@ func scoreOf(weight float64) float64 { return math.Floor(100 * score.Probability
 // sexDescriptor is the namespace of Ed-Fi's sex descriptors.
 const sexDescriptor = "uri://ed-fi.org/SexDescriptor#"
 
-// identityResource writes an identity request as the Ed-Fi Student resource it
-// describes, so that backpack.Import checks and reads it as it reads any student.
-func identityResource(uid string, q IdentityRequest) (map[string][]json.RawMessage, error) {
+// identityStudent is the Ed-Fi Student resource an identity request describes.
+func identityStudent(uid string, q IdentityRequest) backpack.StudentResource {
 	birth, _, _ := strings.Cut(q.BirthDate, "T") // a DateTime: "2008-09-13T00:00:00"
 	sex := q.SexType
 	if sex != "" && !strings.Contains(sex, "#") { // the Identities API's SexType is a code value
 		sex = sexDescriptor + sex
 	}
+	return backpack.StudentResource{StudentUniqueID: uid, FirstName: q.FirstName, MiddleName: q.MiddleName, LastSurname: q.LastSurname,
+		GenerationCodeSuffix: q.GenerationCodeSuffix, BirthDate: birth, BirthSexDescriptor: sex}
+}
+
+// identityResource writes an identity request as the Ed-Fi Student resource it
+// describes (with a studentEducationOrganizationAssociation for its identification
+// codes), so that backpack.Import checks and reads it as it reads any student.
+func identityResource(uid string, q IdentityRequest) (map[string][]json.RawMessage, error) {
+	st := identityStudent(uid, q)
 	student, err := json.Marshal(map[string]string{
-		"studentUniqueId": uid, "firstName": q.FirstName, "middleName": q.MiddleName, "lastSurname": q.LastSurname,
-		"generationCodeSuffix": q.GenerationCodeSuffix, "birthDate": birth, "birthSexDescriptor": sex,
+		"studentUniqueId": st.StudentUniqueID, "firstName": st.FirstName, "middleName": st.MiddleName, "lastSurname": st.LastSurname,
+		"generationCodeSuffix": st.GenerationCodeSuffix, "birthDate": st.BirthDate, "birthSexDescriptor": st.BirthSexDescriptor,
 	})
 	if err != nil {
 		return nil, err
@@ -128,21 +137,40 @@ func (s *Server) identitySubmission(lea, uid string, q IdentityRequest) (*backpa
 	return s.oneStudent(lea, res)
 }
 
-// identityRecord reads an identity request as the record match places, checking it
-// as backpack.Import checks a student.
+// identityRecord reads an identity request as the record match places: checked as
+// backpack.Import checks a posted student (backpack.ImportStudent, the same checks
+// without the JSON files), as a record of the caller's LEA, and given to match as the
+// student CSV's row of that student.
 func (s *Server) identityRecord(lea string, q IdentityRequest) (normalize.Record, error) {
 	if err := identityRequired(q); err != nil {
 		return normalize.Record{}, err
 	}
-	res, err := identityResource("search", q)
-	if err != nil {
-		return normalize.Record{}, err
+	var codes []backpack.StudentIdentificationCode
+	for _, c := range q.IdentificationCodes {
+		codes = append(codes, backpack.StudentIdentificationCode{SystemDescriptor: c.System, Code: c.Code})
 	}
-	sub, err := importResources(lea, s.now().Format("2006-01-02"), res)
+	sub, err := backpack.ImportStudent("posted", backpack.ImportOptions{LEA: lea, Submitted: s.now().Format("2006-01-02")},
+		identityStudent("search", q), codes)
 	if err != nil {
-		return normalize.Record{}, err
+		return normalize.Record{}, requestFieldError(err)
 	}
-	return submissionRecord(s.linker.Settings(), sub)
+	return s.rows.Record(backpack.StudentCSVRows(sub)[0])
+}
+
+// requestFieldError turns backpack's error about a field of the resource an identity
+// request was read as into one about the request's own field: "birthDate: …", and
+// "identificationCodes[0].identificationCode: …" for what the association calls
+// studentIdentificationCodes.
+func requestFieldError(err error) error {
+	var ie *backpack.ImportError
+	if !errors.As(err, &ie) || ie.Index < 0 {
+		return err
+	}
+	msg := ie.Err.Error()
+	if rest, ok := strings.CutPrefix(msg, "studentIdentificationCodes"); ok {
+		msg = "identificationCodes" + rest
+	}
+	return errors.New(msg)
 }
 
 // identityRequired checks that an identity request names the person.
@@ -156,9 +184,10 @@ func identityRequired(q IdentityRequest) error {
 }
 
 // searchRecord places one record and returns its likely candidates, one per student
-// (the best record of each), with the score of that record.
+// (the best record of each), with the score of that record. The answer says who and how
+// likely, not why: the index ranks without explaining.
 func (s *Server) searchRecord(rec normalize.Record) ([]IdentityResponse, error) {
-	pl, err := s.index.Load().Query(rec, 10)
+	pl, err := s.index.Load().Rank(rec, 10)
 	if err != nil {
 		return nil, err
 	}
@@ -283,16 +312,18 @@ func (s *Server) handleFind(w http.ResponseWriter, r *http.Request) {
 // handleSearch serves POST search: a JSON array of IdentitySearchRequests (a single
 // object is read as an array of one). firstName, lastSurname and birthDate are required.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	var raw json.RawMessage
-	if err := decodeJSON(w, r, &raw); err != nil {
-		writeError(w, http.StatusBadRequest, "search takes a JSON array of identity search requests: %v", err)
-		return
-	}
-	if trimmed := strings.TrimSpace(string(raw)); strings.HasPrefix(trimmed, "{") {
-		raw = json.RawMessage("[" + trimmed + "]")
-	}
+	body, err := readBody(w, r)
 	var reqs []IdentityRequest
-	if err := json.Unmarshal(raw, &reqs); err != nil {
+	switch trimmed := bytes.TrimSpace(body); {
+	case err != nil:
+	case len(trimmed) > 0 && trimmed[0] == '{':
+		reqs = make([]IdentityRequest, 1)
+		err = unmarshalBody(body, &reqs[0])
+		body = slices.Concat([]byte("["), trimmed, []byte("]")) // the batch's requests, kept when answered later
+	default:
+		err = unmarshalBody(body, &reqs)
+	}
+	if err != nil {
 		writeError(w, http.StatusBadRequest, "search takes a JSON array of identity search requests: %v", err)
 		return
 	}
@@ -301,7 +332,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	s.batch(w, r, verbSearch, len(reqs), raw, func(ctx context.Context) (SearchResponse, error) { return s.searchAll(ctx, recs) })
+	s.batch(w, r, verbSearch, len(reqs), body, func(ctx context.Context) (SearchResponse, error) { return s.searchAll(ctx, recs) })
 }
 
 // handleCreateIdentity serves POST identities: a new student ID for a person the index
@@ -339,7 +370,7 @@ func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 var errKnown = errors.New("the person is already known")
 
 func (s *Server) createIdentity(ctx context.Context, c caller, sub *backpack.Submission, row map[string]string) (match.Placement, string, error) {
-	rec, err := recordOf(s.linker.Settings(), sub.Students[0].Record, row)
+	rec, err := s.recordOf(sub.Students[0].Record, row)
 	if err != nil {
 		return match.Placement{}, "", err
 	}

@@ -177,7 +177,7 @@ func (s *Server) decideEnrollment(ctx context.Context, rv reviewRow, d ReviewDec
 	entry.StudentID = d.Student
 	entry.Note = fmt.Sprintf("review %s: enrollment record %s %s record %s: placed with %s (%s)", rv.ID, rv.A, sameWord(d.Same), rv.B, d.Student, outcome)
 	entries = append([]backpack.Entry{entry}, entries...)
-	r, err := recordOf(s.linker.Settings(), rv.A, rec.Fields)
+	r, err := s.recordOf(rv.A, rec.Fields)
 	if err != nil {
 		return d, err
 	}

@@ -126,7 +126,11 @@ func (s *Server) writeSeed(ctx context.Context, seed *Seed) (*Credentials, error
 		if err != nil {
 			return err
 		}
-		return s.store.insertAudit(ctx, tx, entries)
+		rows, err := auditRowsOf(entries)
+		if err != nil {
+			return err
+		}
+		return s.store.insertAudit(ctx, tx, rows)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("service: loading the first start: %w", err)

@@ -44,6 +44,9 @@ type Config struct {
 	// before the answer (they survive a crash of the server) and synced by the next change
 	// or checkpoint (within a second), which spares each read a disk sync.
 	SyncReadAudits bool
+	// SignInLimit bounds failed sign-ins per account and per remote address (zero: the
+	// defaults, see SignInLimit).
+	SignInLimit SignInLimit
 }
 
 // Server is the state service over one store. Its Handler serves the API and the pages.
@@ -61,6 +64,7 @@ type Server struct {
 	eventSeq  int64
 
 	linker *match.Linker
+	rows   rowReader                   // the linker's reader of student CSV rows
 	index  atomic.Pointer[match.Index] // replaced whole by a relink
 	bp     *backpack.Store
 	req    atomic.Pointer[requests] // replaced only under wmu (after a failed commit)
@@ -70,8 +74,9 @@ type Server struct {
 	rmu     sync.RWMutex
 	retired map[string]string // retired student ID → the student it was merged into
 
-	keys keyCache
-	jobs chan struct{} // one asynchronous batch at a time
+	keys    keyCache
+	signins *signInLimiter
+	jobs    chan struct{} // one asynchronous batch at a time
 
 	// FirstStart holds the keys and passwords created on first start, the only time they
 	// exist in the clear; nil on later starts.
@@ -109,7 +114,7 @@ func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour
 	}
-	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1)}
+	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit)}
 	seeded, err := st.meta(ctx, metaModel)
 	if err != nil {
 		return nil, err
@@ -186,6 +191,9 @@ func (s *Server) load(ctx context.Context) error {
 	if err := checkSettings(s.linker.Settings()); err != nil {
 		return err
 	}
+	if s.rows, err = newRowReader(s.linker.Settings()); err != nil {
+		return err
+	}
 	lines, students, err := s.store.placedRecords(ctx)
 	if err != nil {
 		return err
@@ -216,7 +224,7 @@ func (s *Server) load(ctx context.Context) error {
 	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
 	s.logf("service: rebuilt from the store in %s: index of %d records (%s), %d submissions (%s), %d request events, audit chain of %d entries verified",
 		time.Since(start).Round(time.Millisecond), len(lines), indexed.Sub(start).Round(time.Millisecond), len(subs),
-		stored.Sub(indexed).Round(time.Millisecond), len(s.events), s.audit.committed)
+		stored.Sub(indexed).Round(time.Millisecond), len(s.events), s.audit.committed.Seq)
 	return err
 }
 

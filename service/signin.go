@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +104,12 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
+	address := remoteAddress(r)
+	try, refused := s.signins.begin(username, address, s.now())
+	if refused != nil {
+		s.refuseSignin(w, r, username, address, refused)
+		return
+	}
 	acct, hash, ok, err := s.store.account(r.Context(), username)
 	if err != nil {
 		s.refuse(w, http.StatusInternalServerError, nil, "Sign-in failed on the server's side; try again.")
@@ -114,7 +121,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	good := checkPassword(hash, r.PostFormValue("password")) && ok
 	token, csrf := secret(32), secret(24)
 	expires := s.now().Add(s.cfg.SessionTTL)
-	e := backpack.Entry{Action: actionAccess, Actor: "sign-in form", Note: fmt.Sprintf("sign-in of %q refused", username)}
+	e := backpack.Entry{Action: actionAccess, Actor: "sign-in form", Note: fmt.Sprintf("sign-in of %q from %s refused", username, address)}
 	if good {
 		e = backpack.Entry{Action: actionAccess, Actor: acct.Username, Note: "signed in"}
 	}
@@ -135,10 +142,30 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 	case !good:
 		s.refuse(w, http.StatusUnauthorized, nil, "Wrong username or password.")
 	default:
+		s.signins.succeeded(try)
 		http.SetCookie(w, s.cookie(sessionCookie, token, expires))
 		http.SetCookie(w, s.cookie(preCSRFCookie, "", time.Unix(1, 0)))
 		http.Redirect(w, r, homeOf(acct.Role), http.StatusSeeOther)
 	}
+}
+
+// refuseSignin answers a sign-in the rate limit refuses: 429 with Retry-After, after the
+// refusal is audited. The password is not checked.
+func (s *Server) refuseSignin(w http.ResponseWriter, r *http.Request, username, address string, why *refusal) {
+	window := s.signins.limit.Window
+	whose := "of this account"
+	if why.what == "address" {
+		whose = "from your address"
+	}
+	note := fmt.Sprintf("sign-in of %q from %s refused unchecked: %d failed sign-ins %s within %s", username, address, why.failures,
+		strings.Replace(whose, "your address", "the address", 1), window)
+	if err := s.record(r.Context(), backpack.Entry{Action: actionAccess, Actor: "sign-in form", Note: note}); err != nil {
+		s.refuse(w, http.StatusInternalServerError, nil, "Sign-in failed on the server's side; try again.")
+		return
+	}
+	wait := max(time.Second, (why.retryAfter + time.Second - 1).Truncate(time.Second)) // whole seconds, rounded up
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+	s.refuse(w, http.StatusTooManyRequests, nil, "Too many failed sign-ins %s: try again in %s.", whose, wait)
 }
 
 func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request) {
