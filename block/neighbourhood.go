@@ -2,6 +2,7 @@ package block
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/studentlink/studentlink/normalize"
 )
@@ -56,10 +57,12 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 	if g.n == 0 || k <= 0 {
 		return nil
 	}
-	grams := appendGrams(nil, q, i)
-	slices.Sort(grams)
-	posts := make([][]int32, 0, len(grams))
-	for _, h := range slices.Compact(grams) {
+	s := nearScratchPool.Get().(*nearScratch)
+	defer nearScratchPool.Put(s)
+	s.grams = appendGrams(s.grams[:0], q, i)
+	slices.Sort(s.grams)
+	posts := s.posts[:0]
+	for _, h := range slices.Compact(s.grams) {
 		post := g.hashed[h]
 		if h < denseGrams {
 			post = g.dense[h]
@@ -69,7 +72,9 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 		}
 	}
 	slices.SortFunc(posts, func(a, b []int32) int { return len(a) - len(b) })
-	acc := map[int32]float32{}
+	s.posts = posts
+	acc := s.acc
+	clear(acc)
 	read := 0
 	for _, post := range posts {
 		if read > 0 && read+len(post) > g.Budget {
@@ -89,5 +94,16 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 	for r, s := range best {
 		out[r] = s.rec
 	}
+	clear(s.posts) // let the postings' arrays go with the index, not with the pool
 	return slices.Clip(out)
 }
+
+// nearScratch is a query's working memory, pooled: a query at 10^6 records meets about a
+// thousand records, and growing a new map for them each time was most of its garbage.
+type nearScratch struct {
+	grams []uint32
+	posts [][]int32
+	acc   map[int32]float32
+}
+
+var nearScratchPool = sync.Pool{New: func() any { return &nearScratch{acc: map[int32]float32{}} }}

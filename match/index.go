@@ -171,17 +171,10 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	sc := x.scorer.For(q)
-	seen := map[int32]bool{}
-	var cands []Candidate
+	// The records any rule pairs with the query, each once: gathered, sorted and
+	// compacted, which costs less than a set for the few dozen a query meets.
+	var found []int32
 	var keys []uint64
-	consider := func(j int32) {
-		if seen[j] {
-			return
-		}
-		seen[j] = true
-		w := sc.Weight(0, int(j))
-		cands = append(cands, Candidate{RecordID: x.ids[j], Source: x.refs[j].Source, StudentID: x.student[j], Weight: w, index: j})
-	}
 	for r, rule := range x.linker.settings.Blocking {
 		keys = rule.AppendKeys(keys[:0], q, 0)
 		for _, k := range keys {
@@ -190,16 +183,18 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 				pl.Oversize++
 				continue
 			}
-			for _, j := range post {
-				consider(j)
-			}
+			found = append(found, post...)
 		}
 	}
 	if x.near != nil {
 		// The records most like the query, for one whose every key is damaged.
-		for _, j := range x.near.Nearest(q, 0, x.nearK) {
-			consider(j)
-		}
+		found = append(found, x.near.Nearest(q, 0, x.nearK)...)
+	}
+	slices.Sort(found)
+	found = slices.Compact(found)
+	cands := make([]Candidate, 0, len(found))
+	for _, j := range found {
+		cands = append(cands, Candidate{RecordID: x.ids[j], Source: x.refs[j].Source, StudentID: x.student[j], Weight: sc.Weight(0, int(j)), index: j})
 	}
 	slices.SortFunc(cands, func(a, b Candidate) int {
 		if a.Weight != b.Weight {
