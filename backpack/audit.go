@@ -247,6 +247,21 @@ func (l *Log) Entries() ([]Entry, error) {
 	return out, nil
 }
 
+// Drain returns the entries of an in-memory log and forgets them, keeping the head, so
+// that the chain goes on from the last entry: for a log whose entries are handed on to
+// another store as they come (a service's audit chain), which would otherwise hold and
+// copy every entry since start. A file log is an error: its entries are its file.
+func (l *Log) Drain() ([]Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.disk != nil {
+		return nil, errors.New("backpack: audit: Drain is for in-memory logs; a file log's entries stay in its file")
+	}
+	out := l.mem
+	l.mem = nil
+	return out, nil
+}
+
 // Head returns the checkpoint of the last entry (the zero Checkpoint for an empty log).
 // Kept apart from the log, it catches entries removed from its end.
 func (l *Log) Head() Checkpoint {

@@ -790,3 +790,42 @@ func FuzzReadEntries(f *testing.F) {
 		_ = backpack.VerifyAnchored(es, auditKey, []backpack.Checkpoint{{Seq: int64(len(es))}})
 	})
 }
+
+// TestDrainKeepsTheChain drains an in-memory log between appends: the drained entries
+// are those appended since the last drain, the log holds none after, and the chain goes
+// on from the last drained entry (sequence and previous hash), as one undrained log's
+// entries would be.
+func TestDrainKeepsTheChain(t *testing.T) {
+	drained, whole := memLog(t), memLog(t)
+	var got []backpack.Entry
+	for round, n := range []int{3, 0, 2} {
+		for k := range n {
+			e := backpack.Entry{Action: "view", Actor: fmt.Sprintf("staff-%d-%d", round, k)}
+			for _, log := range []*backpack.Log{drained, whole} {
+				if _, err := log.Append(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		es, err := drained.Drain()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != n {
+			t.Errorf("round %d: drained %d entries, want %d", round, len(es), n)
+		}
+		if left := entriesOf(t, drained); len(left) != 0 {
+			t.Errorf("round %d: %d entries left after Drain", round, len(left))
+		}
+		got = append(got, es...)
+	}
+	if d := cmp.Diff(entriesOf(t, whole), got); d != "" {
+		t.Errorf("drained entries differ from an undrained log's (-whole +drained):\n%s", d)
+	}
+	if drained.Head() != whole.Head() {
+		t.Errorf("head %+v, want %+v", drained.Head(), whole.Head())
+	}
+	if _, err := openLog(t, t.TempDir()).Drain(); err == nil {
+		t.Error("a file log drained without an error")
+	}
+}

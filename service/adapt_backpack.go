@@ -102,12 +102,12 @@ const (
 // of a backpack) with what the service adds. The workflow keeps its state in memory and
 // offers no way to restore it, so a start replays the stored events into a new one; and it
 // records to the log it is made with, so it is given a log of its own whose entries are
-// handed on to the service's chain (newEntries). Callers hold the server's write lock.
+// handed on to the service's chain and dropped from it (newEntries). Callers hold the
+// server's write lock.
 type requests struct {
-	wf   *backpack.Requests
-	log  *backpack.Log
-	seen int // entries of log already handed on
-	at   time.Time
+	wf  *backpack.Requests
+	log *backpack.Log // drained into the service's chain after each step
+	at  time.Time
 }
 
 // newRequests replays stored events in order; build gives the backpack of a student as it
@@ -161,8 +161,7 @@ func newRequests(events []requestEvent, build func(student string) (*backpack.Ba
 			return nil, fmt.Errorf("service: replaying request event %d (%s of request %s): %w", ev.Seq, ev.Event, ev.RequestID, err)
 		}
 	}
-	all, err := log.Entries()
-	r.seen = len(all)
+	_, err = log.Drain() // the replayed events' entries are in the store already
 	return r, err
 }
 
@@ -175,15 +174,12 @@ func replayStaff(ev requestEvent) backpack.StaffUser {
 // newEntries returns the audit entries the workflow wrote since the last call, ready to
 // append to the service's chain.
 func (r *requests) newEntries() ([]backpack.Entry, error) {
-	all, err := r.log.Entries()
+	out, err := r.log.Drain()
 	if err != nil {
 		return nil, err
 	}
-	var out []backpack.Entry
-	for _, e := range all[r.seen:] {
-		e.Seq, e.Prev, e.Hash = 0, "", ""
-		out = append(out, e)
+	for k := range out {
+		out[k].Seq, out[k].Prev, out[k].Hash = 0, "", ""
 	}
-	r.seen = len(all)
 	return out, nil
 }
