@@ -197,3 +197,20 @@ func ExampleOpenLog() {
 	// 2 <nil>
 	// the log ends at seq 1 but the anchor names seq 2: entries were removed from the end
 }
+
+// An in-memory log whose entries go on to another store as they come (a service's
+// database) drains them: it holds none after, and the chain goes on from the last.
+func ExampleLog_Drain() {
+	log, _ := backpack.NewLog([]byte("the state's audit key, 32 bytes."))
+	log.Now = func() time.Time { return time.Date(2024, 9, 1, 8, 0, 0, 0, time.UTC) }
+	log.Append(backpack.Entry{Action: backpack.ActionHandoff, StudentID: "S1", Actor: "registrar"})
+	first, _ := log.Drain()
+	log.Append(backpack.Entry{Action: backpack.ActionHandoff, StudentID: "S2", Actor: "registrar"})
+	second, _ := log.Drain()
+	left, _ := log.Entries()
+	fmt.Println(len(first), len(second), len(left))
+	fmt.Println(second[0].Seq, second[0].Prev == first[0].Hash)
+	// Output:
+	// 1 1 0
+	// 2 true
+}
