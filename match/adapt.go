@@ -12,7 +12,7 @@ import (
 
 // Dropped names a comparison, blocking rule or cannot-link rule left out of a run because
 // the roll has no value for a role it reads, or, for a cannot-link rule, because the
-// roll's trained model contradicts it (CannotLink.MaxMatchShare).
+// roll contradicts it (CannotLink.MaxMatchShare).
 type Dropped struct {
 	// Kind is "comparison", "blocking rule", "cannot-link rule" or "training session".
 	Kind string `json:"kind"`

@@ -98,6 +98,21 @@ func compileConditions(comps []score.Comparison, name string, conds []Condition)
 	return cc
 }
 
+// condition is one compiled condition: a comparison and its level mask.
+type condition struct {
+	comp int
+	mask uint32
+}
+
+// pairs lists the compiled conditions.
+func (c compiledCannotLink) pairs() []condition {
+	out := make([]condition, len(c.comp))
+	for k := range c.comp {
+		out[k] = condition{c.comp[k], c.levels[k]}
+	}
+	return out
+}
+
 // holds reports whether a comparison vector key meets every condition.
 func (c compiledCannotLink) holdsKey(key uint64) bool {
 	for k, ci := range c.comp {

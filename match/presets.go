@@ -102,11 +102,10 @@ func PersonSettings() Settings {
 //     nothing else to tell them apart.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
 //     recorded with care, and a date wrong in every part is another child more often
-//     than a typo. Where the roll has SSIDs to anchor training and the trained model
-//     finds more than 3.5% of one child's pairs with such dates, the roll says otherwise
-//     and the rule is set aside (CannotLink.MaxMatchShare): rolls recorded with care
-//     (the project's synthetic rolls, whose damage follows what state data show) train
-//     to 1–3% at 10^4 records and under 1% at 10^5; FEBRL's generators to 4–16%.
+//     than a typo. Where more than 2% of the candidate pairs that share an SSID have such
+//     dates, the roll says otherwise and the rule is set aside (CannotLink.MaxMatchShare):
+//     in the project's synthetic rolls, whose damage follows what state data show, 0–0.1%
+//     do; in FEBRL's generated sets 4.5–19%.
 //
 // A near SSID alone never links two children either: the SSID comparison's one_edit level
 // counts only when the given names agree (score.ID).
@@ -149,6 +148,6 @@ func studentCannotLink() []CannotLink {
 			otherSSID,
 			{Comparison: "birth_date", Levels: []string{"else"}},
 		},
-		MaxMatchShare: 0.035,
+		MaxMatchShare: 0.02,
 	}}
 }

@@ -52,12 +52,13 @@ type CannotLink struct {
 	// altogether (after the settings are fitted to the roll's columns): a rule for rolls
 	// with no birth dates, say, that would be too blunt where they exist.
 	Without []string `json:"without,omitempty"`
-	// MaxMatchShare, when set, lets the roll test the rule: where the trained model has
-	// an anchor (a comparison whose m Training.M sets, such as the SSID's) and its m
-	// says a larger share of one person's pairs meet the conditions, the rule is set
-	// aside with a training warning. A condition that admits the null level counts as
-	// always met. It suits rules that state a belief about the data (a birth date is
-	// recorded with care), not rules that keep twins apart.
+	// MaxMatchShare, when set, lets the roll test the rule: among the candidate pairs an
+	// identifier of known reliability (a comparison Training.M sets, such as the SSID)
+	// calls one person at its exact level, and whose values the rule's other conditions
+	// can be judged on, more than this share meeting them sets the rule aside, with a
+	// training warning (TrainingReport.RuleTests). Conditions that admit the null level
+	// are left out of the test. It suits rules that state a belief about the data (a
+	// birth date is recorded with care), not rules that keep twins apart.
 	MaxMatchShare float64 `json:"max_match_share,omitempty"`
 }
 

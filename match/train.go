@@ -32,6 +32,24 @@ type TrainingReport struct {
 	Defaulted []string `json:"defaulted,omitempty"`
 	// Warnings say what looked wrong, by comparison and level, and what was done.
 	Warnings []string `json:"warnings,omitempty"`
+	// RuleTests say how each cannot-link rule with a MaxMatchShare fared against the roll.
+	RuleTests []RuleTest `json:"rule_tests,omitempty"`
+}
+
+// RuleTest is a belief rule tested on the candidate pairs an identifier calls one person
+// (see CannotLink.MaxMatchShare).
+type RuleTest struct {
+	Rule string `json:"rule"`
+	// Anchor is the comparison whose exact level says one person.
+	Anchor string `json:"anchor"`
+	// Judged are the anchored pairs the rule's other conditions can be judged on; Met
+	// those that meet them.
+	Judged   int64   `json:"judged"`
+	Met      int64   `json:"met"`
+	MaxShare float64 `json:"max_share"`
+	// SetAside says the rule was left out of the run: Met over Judged passed MaxShare
+	// with at least minAnchorPairs judged.
+	SetAside bool `json:"set_aside"`
 }
 
 // TrainingReport returns the report of the linker's last training, or nil when its model
@@ -77,6 +95,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	tr := l.settings.Training
 	comps := l.settings.Comparisons
 	rep := &TrainingReport{Method: "em", CandidatePairs: c.n, AllPairs: c.allPairs}
+	l.testRules(c.counts, rep)
 	if l.noData {
 		rep.Warnings = append(rep.Warnings, "no record has a value for any role the comparisons read: nothing can link")
 	}
@@ -131,29 +150,41 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	}
 	rep.Prior = m.Prior
 	l.model, l.trained = &m, rep
-	l.testRules(rep)
 	return nil
 }
 
-// testRules sets aside the cannot-link rules (those with MaxMatchShare) that the trained
-// model, anchored by an identifier of known m, says too many of one person's pairs meet:
-// a belief about the data that this roll contradicts. Without an anchor EM cannot tell a
-// household or a namesake from the person, and the rule stands.
-func (l *Linker) testRules(rep *TrainingReport) {
-	m := l.model
-	anchored := slices.ContainsFunc(m.Comparisons, func(c score.Comparison) bool {
-		_, ok := l.settings.Training.M[c.Name]
-		return ok
-	})
-	if !anchored {
-		return
+// testRules sets aside the cannot-link rules (those with MaxMatchShare) that the roll
+// contradicts: a belief about the data (a birth date is recorded with care), tested on the
+// candidate pairs an identifier of known reliability (a comparison Training.M sets, the
+// SSID) calls one person at its exact level. Among those of them that the rule's other
+// conditions can be judged on (their comparisons not null), the share that meet the
+// conditions must stay within MaxMatchShare. The count is the roll's, not EM's: EM
+// cannot tell a household or a namesake from the person where the identifier is missing
+// from many records, and then its m says birth dates disagree as often as not. With too
+// few such pairs (minAnchorPairs) the rule stands.
+func (l *Linker) testRules(counts score.PatternCounts, rep *TrainingReport) {
+	comps := l.settings.Comparisons
+	index := func(name string) int {
+		return slices.IndexFunc(comps, func(c score.Comparison) bool { return c.Name == name })
 	}
+	var anchors []int
+	for name := range l.settings.Training.M {
+		if k := index(name); k >= 0 {
+			anchors = append(anchors, k)
+		}
+	}
+	slices.Sort(anchors)
 	var kept []CannotLink
 	for _, r := range l.settings.CannotLink {
-		if r.MaxMatchShare > 0 {
-			if share := matchShare(m, r.Conditions); share > r.MaxMatchShare {
-				why := fmt.Sprintf("the model trained on this roll takes %.1f%% of one person's pairs to meet it, over %.1f%%: set aside",
-					100*share, 100*r.MaxMatchShare)
+		if r.MaxMatchShare > 0 && len(anchors) > 0 {
+			judged, met := anchoredShare(comps, counts, anchors, r.Conditions)
+			share := float64(met) / float64(max(judged, 1))
+			test := RuleTest{Rule: r.Name, Anchor: comps[anchors[0]].Name, Judged: judged, Met: met, MaxShare: r.MaxMatchShare,
+				SetAside: judged >= minAnchorPairs && share > r.MaxMatchShare}
+			rep.RuleTests = append(rep.RuleTests, test)
+			if test.SetAside {
+				why := fmt.Sprintf("%d of %d candidate pairs that agree exactly on %s meet it (%.1f%%, over %.1f%%): set aside",
+					met, judged, test.Anchor, 100*share, 100*r.MaxMatchShare)
 				rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: %s", r.Name, why))
 				l.dropped = append(l.dropped, Dropped{Kind: "cannot-link rule", Name: r.Name, Reason: why})
 				continue
@@ -167,31 +198,50 @@ func (l *Linker) testRules(rep *TrainingReport) {
 	l.settings.CannotLink = kept
 	l.cannot = l.cannot[:0]
 	for _, c := range kept {
-		l.cannot = append(l.cannot, compileConditions(l.settings.Comparisons, c.Name, c.Conditions))
+		l.cannot = append(l.cannot, compileConditions(comps, c.Name, c.Conditions))
 	}
 }
 
-// matchShare is the share of matching pairs that m says meet every condition, the
-// comparisons taken as independent given a match; a condition admitting null counts as 1.
-func matchShare(m *score.Model, conds []Condition) float64 {
-	share := 1.0
-	for _, cond := range conds {
-		if slices.Contains(cond.Levels, "null") {
+// minAnchorPairs is the fewest anchored pairs a belief rule is tested on.
+const minAnchorPairs = 50
+
+// anchoredShare counts the candidate pairs that agree exactly on an anchor and have a
+// value on both sides for every other comparison the conditions name without admitting
+// null (judged), and those of them that meet those conditions (met). Conditions on an
+// anchor, and conditions that admit null, are left aside: the anchor says one person,
+// and a null says nothing.
+func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors []int, conds []Condition) (judged, met int64) {
+	var checks []condition
+	for _, c := range compileConditions(comps, "", conds).pairs() {
+		if slices.Contains(anchors, c.comp) || c.mask&(1<<score.LevelNull) != 0 {
 			continue
 		}
-		k := slices.IndexFunc(m.Comparisons, func(c score.Comparison) bool { return c.Name == cond.Comparison })
-		if k < 0 {
+		checks = append(checks, c)
+	}
+	if len(checks) == 0 {
+		return 0, 0
+	}
+	for key, n := range counts {
+		if !slices.ContainsFunc(anchors, func(a int) bool { return score.LevelOf(key, a) == score.LevelExact }) {
 			continue
 		}
-		p := 0.0
-		for li, name := range m.Comparisons[k].LevelNames() {
-			if slices.Contains(cond.Levels, name) {
-				p += m.M[k][li]
+		judgeable, meets := true, true
+		for _, c := range checks {
+			lv := score.LevelOf(key, c.comp)
+			if lv == score.LevelNull {
+				judgeable = false
+				break
+			}
+			meets = meets && c.mask&(1<<lv) != 0
+		}
+		if judgeable {
+			judged += n
+			if meets {
+				met += n
 			}
 		}
-		share *= p
 	}
-	return share
+	return judged, met
 }
 
 // fitEM runs EM, checks the fit, and reruns with the comparisons at fault fixed at their
