@@ -8,8 +8,10 @@ import (
 
 // StudentColumns are the columns of the student CSV:
 // record_id, lea_id, school_id, ssid, first_name, middle_name, last_name, suffix,
-// birth_date, sex, grade_level, address, city, zip, entry_date. All but record_id may be
-// absent from a file's header.
+// full_name, other_names, birth_date, sex, grade_level, address, city, zip, entry_date.
+// All but record_id may be absent from a file's header. full_name ("Garcia, Ana M.",
+// "Ana M. Garcia") is read when a record has neither a first nor a last name;
+// other_names holds aliases and earlier legal names, separated by semicolons.
 func StudentColumns() []Column {
 	return []Column{
 		{Name: "lea_id", Role: normalize.RoleLEA, Optional: true},
@@ -19,6 +21,8 @@ func StudentColumns() []Column {
 		{Name: "middle_name", Role: normalize.RoleMiddle, Optional: true},
 		{Name: "last_name", Role: normalize.RoleFamily, Optional: true},
 		{Name: "suffix", Role: normalize.RoleSuffix, Optional: true},
+		{Name: "full_name", Role: normalize.RoleFullName, Optional: true},
+		{Name: "other_names", Role: normalize.RoleOtherNames, Optional: true},
 		{Name: "birth_date", Role: normalize.RoleBirthDate, Optional: true},
 		{Name: "sex", Role: normalize.RoleSex, Optional: true},
 		{Name: "grade_level", Role: normalize.RoleGrade, Optional: true},

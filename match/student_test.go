@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // sampleRoll is the embedded synthetic student roll, with and without SSIDs.
@@ -198,5 +200,27 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error containing %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestFullNameColumn links a district export whose names are one column ("Student
+// Name", last name first or not): the column is read as the full name and parsed.
+func TestFullNameColumn(t *testing.T) {
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, "StudentNumber,Student Name,DOB\n"+
+		"1,\"Garcia, Ana María\",2010-03-04\n"+
+		"2,Ana Maria Garcia,03/04/2010\n"+
+		"3,\"Okafor, Ben\",2011-05-06\n"+
+		"4,Ben Okafor,2012-07-08\n")
+	uses := res.Prepared.Roll.Header(0)
+	if uses[1].Column != "full_name" {
+		t.Errorf("Student Name read as %+v, want the full_name column", uses[1])
+	}
+	got := []bool{res.Label[0] == res.Label[1], res.Label[2] == res.Label[3], res.Label[0] == res.Label[2]}
+	if d := cmp.Diff([]bool{true, false, false}, got); d != "" {
+		t.Errorf("same student (1–2, 3–4, 1–3) (-want +got):\n%s", d)
 	}
 }

@@ -20,15 +20,10 @@ import (
 // idColumn is the record ID column of the student CSV.
 const idColumn = "record_id"
 
-// studentHeader is the header of the rows the store keeps: the record ID, then every
-// column of the student CSV.
-func studentHeader() []string {
-	h := []string{idColumn}
-	for _, c := range match.StudentColumns() {
-		h = append(h, c.Name)
-	}
-	return h
-}
+// studentHeader is the header of the rows the store keeps: the student CSV as backpack
+// writes it from Ed-Fi submissions (the record ID, then the columns an LEA's records
+// carry). match's student columns may be more (a full name, other names), all optional.
+func studentHeader() []string { return backpack.StudentCSVHeader() }
 
 // checkSettings refuses a linker that does not read the student CSV: the store's rows
 // are in that layout.
@@ -40,9 +35,9 @@ func checkSettings(s match.Settings) error {
 	for _, c := range s.Columns {
 		have[c.Name] = true
 	}
-	for _, c := range match.StudentColumns() {
-		if !have[c.Name] {
-			return fmt.Errorf("service: the linker's settings lack the student CSV column %q", c.Name)
+	for _, name := range studentHeader()[1:] {
+		if !have[name] {
+			return fmt.Errorf("service: the linker's settings lack the student CSV column %q", name)
 		}
 	}
 	return nil
@@ -158,8 +153,8 @@ type rowReader struct {
 // backpack.StudentCSVRows writes its rows in the same order.
 func newRowReader(s match.Settings) (rowReader, error) {
 	header := studentHeader()
-	if !slices.Equal(header, backpack.StudentCSVHeader()) {
-		return rowReader{}, fmt.Errorf("service: backpack's student CSV (%q) is not the student CSV of match (%q)", backpack.StudentCSVHeader(), header)
+	if header[0] != idColumn {
+		return rowReader{}, fmt.Errorf("service: backpack's student CSV starts with %q, not the record ID column %q", header[0], idColumn)
 	}
 	rr, err := s.NewRowReader(header)
 	return rowReader{rr, header}, err
