@@ -2,6 +2,7 @@ package match
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -435,6 +436,11 @@ func FuzzRollRead(f *testing.F) {
 		}
 		for i := range r.Len() {
 			_ = r.Record(i)
+			// The compact row store gives back every field, the record ID among them.
+			row := r.Row(i)
+			if len(row) != len(r.Headers[r.Source[i]]) || !slices.Contains(row, r.IDs[i]) {
+				t.Fatalf("record %d: row %q under header %q, ID %q", i, row, r.Headers[r.Source[i]], r.IDs[i])
+			}
 		}
 	})
 }
