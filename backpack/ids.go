@@ -35,23 +35,10 @@ func CleanSSID(s string) (string, error) {
 		return "", fmt.Errorf("%w: %q is blank", ErrNoSSID, s)
 	case len(clean) < MinSSIDDigits || len(clean) > MaxSSIDDigits:
 		return "", fmt.Errorf("%w: %q has %d digits, want %d to %d", ErrNoSSID, s, len(clean), MinSSIDDigits, MaxSSIDDigits)
-	case placeholderDigits(clean):
+	case normalize.PlaceholderID(clean):
 		return "", fmt.Errorf("%w: %q is a placeholder, not a student's ID", ErrNoSSID, s)
 	}
 	return clean, nil
-}
-
-// placeholderDigits reports whether digits are one digit repeated or a run up or down
-// (wrapping from 9 to 0 or 0 to 9).
-func placeholderDigits(d string) bool {
-	same, up, down := true, true, true
-	for i := 1; i < len(d); i++ {
-		step := (int(d[i]) - int(d[i-1]) + 10) % 10
-		same = same && step == 0
-		up = up && step == 1
-		down = down && step == 9
-	}
-	return same || up || down
 }
 
 // MaxIDSize is the longest staff, guardian or LEA ID accepted, in bytes.

@@ -50,9 +50,9 @@ func ExampleNearestRule() {
 func ExampleMeasure() {
 	t := normalize.NewTable(3, 0)
 	p := normalize.NewPreparer(normalize.Options{})
-	p.Fill(t, 0, normalize.Record{Given: "Ana", Family: "Silva", BirthDate: "2010-03-04", SSID: "123456"})
-	p.Fill(t, 1, normalize.Record{Given: "Ana", Family: "Silva", BirthDate: "2010-03-04", SSID: "123456"})
-	p.Fill(t, 2, normalize.Record{Given: "Anna", Family: "Silva", BirthDate: "2010-04-03", SSID: "123456"})
+	p.Fill(t, 0, normalize.Record{Given: "Ana", Family: "Silva", BirthDate: "2010-03-04", SSID: "604822"})
+	p.Fill(t, 1, normalize.Record{Given: "Ana", Family: "Silva", BirthDate: "2010-03-04", SSID: "604822"})
+	p.Fill(t, 2, normalize.Record{Given: "Anna", Family: "Silva", BirthDate: "2010-04-03", SSID: "604822"})
 	rules := []block.Rule{block.R(block.K(normalize.RoleSSID, block.Whole)), block.R(block.K(normalize.RoleBirthDate, block.Whole))}
 	c, _, _ := block.Measure(context.Background(), t, rules, block.Options{}, []string{"ana", "ana", "ana"})
 	fmt.Printf("%d of %d true pairs\n", c.Found, c.TruePairs)

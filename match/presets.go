@@ -102,6 +102,9 @@ func PersonSettings() Settings {
 //     name was recorded wrong, more often than not.
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same.
+//   - One SSID on two records whose given names differ and whose birth dates disagree
+//     outright: two children sharing an SSID (a placeholder the normalizer does not
+//     know, an ID reused or typed for another child).
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
@@ -141,6 +144,16 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			differentGiven, notSwapped, otherSSID,
 			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
+		},
+	}, {
+		// An SSID two children share is a placeholder pattern PlaceholderID does not
+		// know, an ID reused or one typed for another child: a given name and a birth
+		// date both wrong outright on one child's record is rarer.
+		Name: "one SSID, two children: different given names and birth dates",
+		Conditions: []Condition{
+			differentGiven, notSwapped, sameFamily,
+			{Comparison: "ssid", Levels: []string{"exact"}},
+			{Comparison: "birth_date", Levels: []string{"else"}},
 		},
 	}, {
 		Name:       "different given names, and no birth dates in the roll to tell",

@@ -227,10 +227,12 @@ func TestAnchoredShare(t *testing.T) {
 		level("ssid", "else") | level("birth_date", "else"):       500,
 		level("ssid", "exact") | level("birth_date", "one_digit"): 4,
 	}
-	rule := studentCannotLink()[4] // different birth dates: SSIDs not the same, birth dates else
-	if rule.Name != "different birth dates" {
-		t.Fatalf("rule 4 is %q", rule.Name)
+	rules := studentCannotLink()
+	k := slices.IndexFunc(rules, func(c CannotLink) bool { return c.Name == "different birth dates" })
+	if k < 0 {
+		t.Fatal("no different-birth-dates rule")
 	}
+	rule := rules[k] // SSIDs not the same, birth dates else
 	judged, met := anchoredShare(comps, counts, []int{ssid}, rule.Conditions)
 	if judged != 100 || met != 6 {
 		t.Errorf("anchoredShare = %d judged, %d met; want 100, 6", judged, met)

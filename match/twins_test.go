@@ -15,7 +15,8 @@ import (
 
 // twinRoll holds twins and triplets whose SSIDs were issued together (one digit apart),
 // twins without SSIDs, twins whose given names are one letter apart in spelling (Ella and
-// Emma), and one child recorded under a nickname (Liz for Elizabeth). Every child has
+// Emma), one child recorded under a nickname (Liz for Elizabeth), a brother recorded
+// under his sister's SSID, and siblings sharing a placeholder SSID. Every child has
 // records from two LEAs; the record ID's prefix before the dash names the child.
 const twinRoll = studentHeader +
 	"emma-1,01,01001,4000000014,Emma,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Provo,84601,2023-08-20\n" +
@@ -42,7 +43,13 @@ const twinRoll = studentHeader +
 	"emmaw-2,02,02001,4000000051,Emma,,Wilson,,7/8/2016,F,3,3 Mill Rd,Orem,84057,2024-08-19\n" +
 	"eliz-1,03,03001,4000000040,Elizabeth,,Davis,,2011-03-04,F,7,21 Oak Ave,Sandy,84070,2023-08-20\n" +
 	"eliz-2,04,04002,4000000040,Liz,,Davis,,3/4/2011,F,8,21 Oak Ave,Sandy,84070,2024-08-19\n" +
-	"eliz-3,05,05002,,Liz,,Davis,,2011-03-04,F,8,21 Oak Ave,Sandy,84070,2024-08-25\n"
+	"eliz-3,05,05002,,Liz,,Davis,,2011-03-04,F,8,21 Oak Ave,Sandy,84070,2024-08-25\n" +
+	// Emma's brother, recorded once, under her SSID by mistake; and two siblings whose
+	// LEAs wrote a placeholder for a missing SSID.
+	"noahj-1,03,03001,4000000014,Noah,,Johnson,,2011-02-03,M,7,88 Orchard Ln,Provo,84601,2024-08-19\n" +
+	"mila-1,05,05003,000000000,Mila,,Ortiz,,2012-04-05,F,6,5 Elm St,Logan,84321,2023-08-20\n" +
+	"mila-2,06,06003,000000000,Mila,,Ortiz,,4/5/2012,F,7,5 Elm St,Logan,84321,2024-08-19\n" +
+	"leo-1,05,05003,000000000,Leo,,Ortiz,,2014-09-10,M,4,5 Elm St,Logan,84321,2023-08-20\n"
 
 // checkChildren asserts that each child's records share a student and no two children
 // do.

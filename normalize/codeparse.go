@@ -157,6 +157,28 @@ func CleanID(s string) (string, error) {
 	return b.String(), nil
 }
 
+// ErrPlaceholderID is wrapped by the error for an ID that is a placeholder (see
+// PlaceholderID): it names no one, and two records holding it are not one person.
+var ErrPlaceholderID = errors.New("placeholder ID")
+
+// PlaceholderID reports whether cleaned ID digits are a placeholder a system writes for a
+// missing ID: one digit repeated (000000000, 999999999) or a run up or down, wrapping
+// from 9 to 0 (123456789, 9876543210, 901234567). IDs of fewer than four digits are
+// never taken for placeholders: too short to tell.
+func PlaceholderID(d string) bool {
+	if len(d) < 4 {
+		return false
+	}
+	same, up, down := true, true, true
+	for i := 1; i < len(d); i++ {
+		step := (int(d[i]) - int(d[i-1]) + 10) % 10
+		same = same && step == 0
+		up = up && step == 1
+		down = down && step == 9
+	}
+	return same || up || down
+}
+
 // CleanLocalID cleans an alphanumeric local identifier: Fold's letters and digits without
 // spaces or punctuation, upper-cased ("ab-12 3" → "AB123"). Empty input gives "".
 func CleanLocalID(s string) string {

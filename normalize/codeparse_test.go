@@ -1,6 +1,9 @@
 package normalize
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestParseSex(t *testing.T) {
 	tests := []struct {
@@ -91,5 +94,45 @@ func TestCleanID(t *testing.T) {
 		if got := CleanZip(in); got != want {
 			t.Errorf("CleanZip(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestPlaceholderID(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"000000000", true},
+		{"999999999", true},
+		{"123456789", true},
+		{"0123456789", true},
+		{"9876543210", true},
+		{"901234567", true}, // a run wraps from 9 to 0
+		{"1111", true},
+		{"111", false}, // too short to tell
+		{"12", false},
+		{"", false},
+		{"4000000014", false},
+		{"123456780", false},
+		{"1604822", false},
+	}
+	for _, tt := range tests {
+		if got := PlaceholderID(tt.in); got != tt.want {
+			t.Errorf("PlaceholderID(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPlaceholderSSIDIsMissing: a placeholder SSID is reported and treated as missing, so
+// that the children an LEA wrote it for are not one child.
+func TestPlaceholderSSIDIsMissing(t *testing.T) {
+	tb := NewTable(2, 0)
+	p := NewPreparer(Options{})
+	probs := p.Fill(tb, 0, Record{Given: "Leo", Family: "Ortiz", SSID: "000-00-0000"})
+	if tb.SSID[0] != "" || len(probs) != 1 || !errors.Is(probs[0], ErrPlaceholderID) {
+		t.Errorf("SSID %q, problems %v; want no SSID and one placeholder problem", tb.SSID[0], probs)
+	}
+	if probs := p.Fill(tb, 1, Record{Given: "Mila", Family: "Ortiz", SSID: "4000000014"}); tb.SSID[1] != "4000000014" || len(probs) != 0 {
+		t.Errorf("SSID %q, problems %v; want 4000000014 and none", tb.SSID[1], probs)
 	}
 }

@@ -49,10 +49,10 @@ func ExampleNicknames() {
 func ExamplePreparer_Fill() {
 	p := normalize.NewPreparer(normalize.Options{})
 	t := normalize.NewTable(1, 0)
-	errs := p.Fill(t, 0, normalize.Record{FullName: "García-López, José", BirthDate: "13/45/2011", SSID: "123-4567"})
+	errs := p.Fill(t, 0, normalize.Record{FullName: "García-López, José", BirthDate: "13/45/2011", SSID: "160-4822"})
 	fmt.Println(t.Given[0].Key, t.Family[0].Tokens, t.Family[0].Key, t.SSID[0])
 	fmt.Println(errs[0])
 	// Output:
-	// jose [garcia lopez] garcialopez 1234567
+	// jose [garcia lopez] garcialopez 1604822
 	// birth_date "13/45/2011": "13/45/2011": month 13 does not exist
 }

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,6 +121,9 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	}
 	t.Sex[i] = sex
 	ssid, err := CleanID(r.SSID)
+	if err == nil && PlaceholderID(ssid) {
+		ssid, err = "", fmt.Errorf("%w: %s stands for a missing SSID", ErrPlaceholderID, quote(r.SSID))
+	}
 	if err != nil {
 		fail(RoleSSID, r.SSID, err)
 	}

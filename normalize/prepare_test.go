@@ -15,7 +15,7 @@ func TestFill(t *testing.T) {
 	tb.ExtraNames = []string{"state"}
 	errs := p.Fill(tb, 0, Record{
 		Given: "José", Middle: "Luis", Family: "García-López Jr.", BirthDate: "03/04/2010",
-		Sex: "uri://ed-fi.org/SexDescriptor#Male", SSID: "123-4567", Grade: "KG", Address: "12 Main St.",
+		Sex: "uri://ed-fi.org/SexDescriptor#Male", SSID: "160-4822", Grade: "KG", Address: "12 Main St.",
 		City: "Salt Lake City", Zip: "84101-1234", LEA: " 42 ", Extra: []string{"UT"},
 		OtherNames: []string{"Pepe Garcia"},
 	})
@@ -34,7 +34,7 @@ func TestFill(t *testing.T) {
 		Sex                                    Sex
 		Grade                                  Grade
 		OtherGiven, OtherFamily                string
-	}{"jr", "1234567", "84101", "42", "12 main st", "ut", Date{2010, 3, 4}, SexMale, GradeK, "pepe", "garcia"}
+	}{"jr", "1604822", "84101", "42", "12 main st", "ut", Date{2010, 3, 4}, SexMale, GradeK, "pepe", "garcia"}
 	got := want
 	got.Suffix, got.SSID, got.Zip, got.LEA = tb.Suffix[0], tb.SSID[0], tb.Zip[0], tb.LEA[0]
 	got.Address, got.State = tb.Address[0].Folded, tb.Extra[0][0].Folded

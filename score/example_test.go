@@ -25,8 +25,8 @@ func ExampleComparison_LevelNames() {
 func ExampleScorer_Explain() {
 	t := normalize.NewTable(2, 0)
 	p := normalize.NewPreparer(normalize.Options{})
-	p.Fill(t, 0, normalize.Record{Given: "José", Family: "García", BirthDate: "2010-03-04", SSID: "1234567"})
-	p.Fill(t, 1, normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1234567"})
+	p.Fill(t, 0, normalize.Record{Given: "José", Family: "García", BirthDate: "2010-03-04", SSID: "1604822"})
+	p.Fill(t, 1, normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1604822"})
 	comps := []score.Comparison{score.GivenName(), score.FamilyName(), score.BirthDate(), score.ID(normalize.RoleSSID)}
 	m, _ := score.NewModel(comps, 0.01)
 	m.U = [][]float64{

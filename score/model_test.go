@@ -90,11 +90,11 @@ func TestComparisonLevels(t *testing.T) {
 		{BirthDate(), d("2010-03-04"), d("2010-11-25"), "same_year"},
 		{BirthDate(), d("2010-03-04"), d("2013-11-25"), "else"},
 		{BirthDate(), d("2010-12-31"), d("2010-12-13"), "one_digit"},
-		{ID(normalize.RoleSSID), id("1234567"), id("123-4567"), "exact"},
-		{ID(normalize.RoleSSID), id("1234567"), id("1234587"), "one_edit"},
-		{ID(normalize.RoleSSID), id("1234567"), id("1243567"), "one_edit"},
-		{ID(normalize.RoleSSID), id("1234567"), id("7654321"), "else"},
-		{ID(normalize.RoleSSID), id("1234567"), id(""), "null"},
+		{ID(normalize.RoleSSID), id("1604822"), id("160-4822"), "exact"},
+		{ID(normalize.RoleSSID), id("1604822"), id("1604872"), "one_edit"},
+		{ID(normalize.RoleSSID), id("1604822"), id("1640822"), "one_edit"},
+		{ID(normalize.RoleSSID), id("1604822"), id("2284061"), "else"},
+		{ID(normalize.RoleSSID), id("1604822"), id(""), "null"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "Female"}, "exact"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "M"}, "else"},
 		{Exact(normalize.RoleZip), normalize.Record{Zip: "84101-1234"}, normalize.Record{Zip: "84101"}, "exact"},
@@ -303,8 +303,8 @@ func TestTrainLabelled(t *testing.T) {
 
 func TestModelJSONRoundTrip(t *testing.T) {
 	tb := table(t,
-		normalize.Record{Given: "José", Family: "García", BirthDate: "2010-03-04", SSID: "1234567"},
-		normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1234567"},
+		normalize.Record{Given: "José", Family: "García", BirthDate: "2010-03-04", SSID: "1604822"},
+		normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1604822"},
 		normalize.Record{Given: "Ana", Family: "Smith", BirthDate: "2011-01-01"})
 	m, err := EstimateU(context.Background(), StudentComparisons(), tb, UOptions{Pairs: 100, Seed: 1})
 	if err != nil {
@@ -330,8 +330,8 @@ func TestModelJSONRoundTrip(t *testing.T) {
 
 func TestExplainSumsToWeight(t *testing.T) {
 	tb := table(t,
-		normalize.Record{Given: "José", Family: "García-López", BirthDate: "2010-03-04", SSID: "1234567", Sex: "M", Zip: "84101", Address: "1 Main St"},
-		normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1234576", Sex: "M", Zip: "84101"},
+		normalize.Record{Given: "José", Family: "García-López", BirthDate: "2010-03-04", SSID: "1604822", Sex: "M", Zip: "84101", Address: "1 Main St"},
+		normalize.Record{Given: "Pepe", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1604828", Sex: "M", Zip: "84101"},
 		normalize.Record{Given: "Ana", Family: "Smith", BirthDate: "2011-01-01", Sex: "F"},
 		normalize.Record{Given: "Garcia", Family: "Jose", BirthDate: "2010-03-04"})
 	m, err := EstimateU(context.Background(), StudentComparisons(), tb, UOptions{Pairs: 1000, Seed: 1})
@@ -378,8 +378,8 @@ func TestExplainSumsToWeight(t *testing.T) {
 
 func TestCompareVectorDoesNotAllocate(t *testing.T) {
 	tb := table(t,
-		normalize.Record{Given: "José", Family: "García-López", BirthDate: "2010-03-04", SSID: "1234567", Sex: "M", Zip: "84101", Address: "1 Main St", OtherNames: []string{"Pepe Garcia"}},
-		normalize.Record{Given: "Nguyễn", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1234576", Sex: "M", Zip: "84101", Address: "1 Main Street"})
+		normalize.Record{Given: "José", Family: "García-López", BirthDate: "2010-03-04", SSID: "1604822", Sex: "M", Zip: "84101", Address: "1 Main St", OtherNames: []string{"Pepe Garcia"}},
+		normalize.Record{Given: "Nguyễn", Family: "Garcia", BirthDate: "2010-04-03", SSID: "1604828", Sex: "M", Zip: "84101", Address: "1 Main Street"})
 	m, _ := NewModel(StudentComparisons(), 0.1)
 	s, err := m.Scorer(tb, tb)
 	if err != nil {
