@@ -102,9 +102,10 @@ func PersonSettings() Settings {
 //     name was recorded wrong, more often than not.
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same.
-//   - One SSID on two records whose given names differ and whose birth dates disagree
-//     outright: two children sharing an SSID (a placeholder the normalizer does not
-//     know, an ID reused or typed for another child).
+//   - One SSID on two records of one family name whose given names differ and whose
+//     birth dates disagree outright, or whose given names and sexes differ: two children
+//     sharing an SSID (a placeholder the normalizer does not know, a sibling's or twin's
+//     ID typed for the other).
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
@@ -154,6 +155,15 @@ func studentCannotLink() []CannotLink {
 			differentGiven, notSwapped, sameFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
 			{Comparison: "birth_date", Levels: []string{"else"}},
+		},
+	}, {
+		// A boy and a girl under one SSID, their given names different: twins, one
+		// recorded under the other's SSID, more often than one child miscoded twice.
+		Name: "one SSID, two children: different given names and sexes",
+		Conditions: []Condition{
+			differentGiven, notSwapped,
+			{Comparison: "ssid", Levels: []string{"exact"}},
+			{Comparison: "sex", Levels: []string{"else"}},
 		},
 	}, {
 		Name:       "different given names, and no birth dates in the roll to tell",

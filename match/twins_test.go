@@ -5,12 +5,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/studentlink/studentlink/internal/datasets"
 	"github.com/studentlink/studentlink/internal/synth"
+	"github.com/studentlink/studentlink/score"
 )
 
 // twinRoll holds twins and triplets whose SSIDs were issued together (one digit apart),
@@ -50,6 +52,14 @@ const twinRoll = studentHeader +
 	"mila-1,05,05003,000000000,Mila,,Ortiz,,2012-04-05,F,6,5 Elm St,Logan,84321,2023-08-20\n" +
 	"mila-2,06,06003,000000000,Mila,,Ortiz,,4/5/2012,F,7,5 Elm St,Logan,84321,2024-08-19\n" +
 	"leo-1,05,05003,000000000,Leo,,Ortiz,,2014-09-10,M,4,5 Elm St,Logan,84321,2023-08-20\n"
+
+// twinSexRoll holds boy and girl twins, the boy recorded once under his sister's SSID:
+// only a model that compares sex can tell them apart (a roll without it reads the one
+// SSID, the birth date and the household as one child whose given name was mistyped).
+const twinSexRoll = studentHeader +
+	"sofia-1,07,07002,4000000060,Sofia,,Reyes,,2013-03-03,F,5,14 Bay Rd,Provo,84604,2023-08-20\n" +
+	"sofia-2,08,08002,4000000060,Sofia,,Reyes,,3/3/2013,F,6,14 Bay Rd,Provo,84604,2024-08-19\n" +
+	"mateo-1,08,08002,4000000060,Mateo,,Reyes,,3/3/2013,M,6,14 Bay Rd,Provo,84604,2024-08-19\n"
 
 // checkChildren asserts that each child's records share a student and no two children
 // do.
@@ -146,6 +156,9 @@ func TestTwinSetsStayApart(t *testing.T) {
 			}
 			res := runCSV(t, l, twinRoll)
 			checkChildren(t, res)
+			if slices.ContainsFunc(l.Settings().Comparisons, func(c score.Comparison) bool { return c.Name == "sex" }) {
+				checkChildren(t, runCSV(t, l, twinSexRoll))
+			}
 			if t.Failed() {
 				for _, r := range res.Review {
 					t.Logf("review %s %s %.2f %s", r.A, r.B, r.Weight, r.Reason)
