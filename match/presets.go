@@ -92,7 +92,8 @@ func PersonSettings() Settings {
 //   - Twins: the same family name and a birth date the same or nearly (a day or a digit
 //     apart, day and month swapped), different given names, SSIDs not the same; where both
 //     SSIDs are there (and differ), one household too (the same address, or no address to
-//     tell), for the SSIDs then say the rest. Given
+//     tell), for the SSIDs then say the rest, and one twin's given name as the other's
+//     middle name ("Allison Mia" and "Mia") does not make them one. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
 //     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
@@ -108,6 +109,8 @@ func PersonSettings() Settings {
 //     ID typed for the other).
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
+//   - SSIDs that differ outright and places that differ (no address, zip or city in
+//     common): namesakes born the same day, whom a state's roll holds by the hundred.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
 //     recorded with care, and a date wrong in every part is another child more often
 //     than a typo. Where more than 2% of the candidate pairs that share an SSID have such
@@ -130,7 +133,7 @@ func studentCannotLink() []CannotLink {
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "else"}},
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}},
 			notSwapped, sameFamily, closeBirth, household,
 			{Comparison: "ssid", Levels: []string{"one_edit", "else"}},
 		},
@@ -169,6 +172,15 @@ func studentCannotLink() []CannotLink {
 		Name:       "different given names, and no birth dates in the roll to tell",
 		Conditions: []Condition{differentGiven, notSwapped, otherSSID},
 		Without:    []string{"birth_date"},
+	}, {
+		// Namesakes: in a state's roll, children who share a name and a birthday are
+		// many; two SSIDs that differ outright and two places that differ say two of
+		// them, more often than one child whose SSID was typed wrong and who moved.
+		Name: "different SSIDs and places",
+		Conditions: []Condition{
+			{Comparison: "ssid", Levels: []string{"else"}},
+			{Comparison: "location", Levels: []string{"else"}},
+		},
 	}, {
 		Name: "different birth dates",
 		Conditions: []Condition{

@@ -53,6 +53,18 @@ const twinRoll = studentHeader +
 	"mila-2,06,06003,000000000,Mila,,Ortiz,,4/5/2012,F,7,5 Elm St,Logan,84321,2024-08-19\n" +
 	"leo-1,05,05003,000000000,Leo,,Ortiz,,2014-09-10,M,4,5 Elm St,Logan,84321,2023-08-20\n"
 
+// twinSSIDRoll holds children only their SSIDs tell apart, for models that compare SSIDs
+// (one trained on a roll without them has nothing to tell them by).
+const twinSSIDRoll = studentHeader +
+	// Twins, one's middle name the other's given name, their SSIDs different.
+	"allison-1,06,06004,4000000070,Allison,Mia,Hill,,2008-05-25,F,9,56 Canyon Rd,Moab,84532,2023-08-20\n" +
+	"miah-1,06,06004,4000000071,Mia,C,Hill,,2008-05-25,F,9,56 Canyon Rd,Moab,84532,2023-08-20\n" +
+	// Namesakes born the same day in two towns, their SSIDs different; the second's
+	// record without an SSID must not bridge them.
+	"benw-1,07,07003,6491258953,Benjamin,,Walker,,2012-12-08,M,5,9 Main St,Tooele,84074,2023-08-20\n" +
+	"benl-1,04,04003,,Benjamin,Logan,Walker,,20121208,M,5,44 1st Ave,Vernal,84078,2023-08-20\n" +
+	"benl-2,08,08003,8756693499,Benjamin,,Walker,,12/08/2012,Male,6,44 1st Ave,Vernal,84078,2024-08-19\n"
+
 // twinSexRoll holds boy and girl twins, the boy recorded once under his sister's SSID:
 // only a model that compares sex can tell them apart (a roll without it reads the one
 // SSID, the birth date and the household as one child whose given name was mistyped).
@@ -156,8 +168,14 @@ func TestTwinSetsStayApart(t *testing.T) {
 			}
 			res := runCSV(t, l, twinRoll)
 			checkChildren(t, res)
-			if slices.ContainsFunc(l.Settings().Comparisons, func(c score.Comparison) bool { return c.Name == "sex" }) {
+			compares := func(name string) bool {
+				return slices.ContainsFunc(l.Settings().Comparisons, func(c score.Comparison) bool { return c.Name == name })
+			}
+			if compares("sex") {
 				checkChildren(t, runCSV(t, l, twinSexRoll))
+			}
+			if compares("ssid") {
+				checkChildren(t, runCSV(t, l, twinSSIDRoll))
 			}
 			if t.Failed() {
 				for _, r := range res.Review {
