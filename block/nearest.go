@@ -407,7 +407,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		acc := make([]float32, n)
 		var touched []int32
 		best := make([]scoredRecord, 0, kMax)
-		var mine []int32
+		var mine, kept []int32
 		for i := lo; i < hi; i++ {
 			if (i-lo)%4096 == 0 && ctx.Err() != nil {
 				return
@@ -431,15 +431,14 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 				}
 				best = keepBest(best, kMax, scoredRecord{j, s})
 			}
-			if mine == nil {
-				mine = make([]int32, 0, (hi-lo)*k) // most records keep K
-			}
+			kept = kept[:0]
 			for r, s := range best {
 				if r >= k && s.score < nearRatio*best[0].score {
 					break
 				}
-				mine = append(mine, s.rec)
+				kept = append(kept, s.rec)
 			}
+			mine = appendSized(mine, kept, i-lo, hi-lo)
 			nb.off[i+1] = int32(len(mine)) // local for now
 		}
 		found[w] = mine
@@ -463,17 +462,17 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	return nb, nil
 }
 
-// appendSized appends the grams of a worker's record i (of total) to dst: when dst must
-// grow, it grows to what the records so far foretell for all of them, and an eighth
-// more, not to double, so that a large roll's grams leave little garbage behind.
-func appendSized(dst, grams []uint32, i, total int) []uint32 {
-	if need := len(dst) + len(grams); need > cap(dst) {
+// appendSized appends the values of a worker's record i (of total) to dst: when dst must
+// grow, it grows to what the records so far foretell for all of them, and an eighth more,
+// not to double, so that a large roll's grams and neighbours leave little garbage behind.
+func appendSized[T any](dst, values []T, i, total int) []T {
+	if need := len(dst) + len(values); need > cap(dst) {
 		est := int(float64(need) / float64(i+1) * float64(total) * 1.125)
-		grown := make([]uint32, len(dst), max(est, 2*need, 1024))
+		grown := make([]T, len(dst), max(est, need, 1024))
 		copy(grown, dst)
 		dst = grown
 	}
-	return append(dst, grams...)
+	return append(dst, values...)
 }
 
 // gramRarity is the weight of sharing a gram that occurs in d of n records: log n/d, so

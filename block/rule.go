@@ -212,11 +212,11 @@ func (k Key) values(dst []string, t *normalize.Table, i int) []string {
 		}
 		return append(dst, cut(string(digits[:]), k))
 	}
-	v := plainValue(k.Role, t, i)
-	if v == nil {
-		return dst
-	}
-	if k.Transform == Tokens {
+	v, code := plainValue(k.Role, t, i)
+	switch {
+	case v == nil:
+		return appendNonEmpty(dst, cut(code, k)) // a code is its one token
+	case k.Transform == Tokens:
 		for n, tok := range v.Tokens {
 			if n == maxValuesPerKey {
 				break
@@ -228,14 +228,16 @@ func (k Key) values(dst []string, t *normalize.Table, i int) []string {
 	return appendNonEmpty(dst, cut(v.Key, k))
 }
 
-// plainValue reads a role that is not a name or a date as Text (Key only for codes).
-func plainValue(role normalize.Role, t *normalize.Table, i int) *normalize.Text {
+// plainValue reads a role that is not a name or a date: as Text for addresses, cities
+// and extra columns, as a code ("" when missing) for the rest, which a key uses whole
+// (without allocating a Text per record and key).
+func plainValue(role normalize.Role, t *normalize.Table, i int) (*normalize.Text, string) {
 	var s string
 	switch role {
 	case normalize.RoleAddress:
-		return &t.Address[i]
+		return &t.Address[i], ""
 	case normalize.RoleCity:
-		return &t.City[i]
+		return &t.City[i], ""
 	case normalize.RoleSSID:
 		s = t.SSID[i]
 	case normalize.RoleLocalID:
@@ -258,16 +260,13 @@ func plainValue(role normalize.Role, t *normalize.Table, i int) *normalize.Text 
 		if name, ok := role.ExtraName(); ok {
 			for k, n := range t.ExtraNames {
 				if n == name {
-					return &t.Extra[k][i]
+					return &t.Extra[k][i], ""
 				}
 			}
 		}
-		return nil
+		return nil, ""
 	}
-	if s == "" {
-		return nil
-	}
-	return &normalize.Text{Key: s, Folded: s, Tokens: []string{s}}
+	return nil, s
 }
 
 func appendNonEmpty(dst []string, v string) []string {
