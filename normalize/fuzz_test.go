@@ -91,3 +91,36 @@ func FuzzCleanZip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCleanID: CleanID gives digits only (at most 32) or an error, and PlaceholderID
+// calls a cleaned ID a placeholder only when it is one digit repeated or a run.
+func FuzzCleanID(f *testing.F) {
+	for _, s := range []string{"1604822", "SSID: 160-4822", "000000000", "123456789", "98765", "12a34", "", "#"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := CleanID(s)
+		if err != nil {
+			if id != "" {
+				t.Fatalf("CleanID(%q) = %q with error %v", s, id, err)
+			}
+			return
+		}
+		if len(id) > 32 {
+			t.Fatalf("CleanID(%q) = %q, over 32 digits", s, id)
+		}
+		steps := map[int]bool{}
+		for i := 0; i < len(id); i++ {
+			if id[i] < '0' || id[i] > '9' {
+				t.Fatalf("CleanID(%q) = %q holds a non-digit", s, id)
+			}
+			if i > 0 {
+				steps[(int(id[i])-int(id[i-1])+10)%10] = true
+			}
+		}
+		oneStep := len(steps) == 1 && (steps[0] || steps[1] || steps[9])
+		if PlaceholderID(id) != (len(id) >= 4 && oneStep) {
+			t.Fatalf("PlaceholderID(%q) = %v", id, PlaceholderID(id))
+		}
+	})
+}
