@@ -58,11 +58,18 @@ type Linker struct {
 	noData  bool
 }
 
-// compiledCannotLink is a CannotLink rule by comparison index and level mask.
+// compiledCannotLink is a CannotLink rule (or a training session) as conditions on
+// comparison indexes.
 type compiledCannotLink struct {
-	name   string
-	comp   []int
-	levels []uint32 // bit l set: level l satisfies the condition
+	name  string
+	conds []condition
+}
+
+// condition is one compiled condition: a comparison and its level mask (bit l set: level
+// l satisfies the condition).
+type condition struct {
+	comp int
+	mask uint32
 }
 
 // New returns a linker with the given settings and no trained model.
@@ -92,31 +99,15 @@ func compileConditions(comps []score.Comparison, name string, conds []Condition)
 				mask |= 1 << li
 			}
 		}
-		cc.comp = append(cc.comp, k)
-		cc.levels = append(cc.levels, mask)
+		cc.conds = append(cc.conds, condition{k, mask})
 	}
 	return cc
 }
 
-// condition is one compiled condition: a comparison and its level mask.
-type condition struct {
-	comp int
-	mask uint32
-}
-
-// pairs lists the compiled conditions.
-func (c compiledCannotLink) pairs() []condition {
-	out := make([]condition, len(c.comp))
-	for k := range c.comp {
-		out[k] = condition{c.comp[k], c.levels[k]}
-	}
-	return out
-}
-
-// holds reports whether a comparison vector key meets every condition.
+// holdsKey reports whether a comparison vector key meets every condition.
 func (c compiledCannotLink) holdsKey(key uint64) bool {
-	for k, ci := range c.comp {
-		if c.levels[k]&(1<<score.LevelOf(key, ci)) == 0 {
+	for _, cond := range c.conds {
+		if cond.mask&(1<<score.LevelOf(key, cond.comp)) == 0 {
 			return false
 		}
 	}
@@ -293,17 +284,10 @@ func (l *Linker) sameSourceApart(p *Prepared, a, b int32) bool {
 	return l.settings.Mode == ModeLink && p.Roll.Source[a] == p.Roll.Source[b]
 }
 
-// cannotLink returns the first cannot-link rule a level vector satisfies, or "".
-func (l *Linker) cannotLink(levels []uint8) string {
+// cannotLink returns the first cannot-link rule a comparison vector key satisfies, or "".
+func (l *Linker) cannotLink(key uint64) string {
 	for _, c := range l.cannot {
-		all := true
-		for k, ci := range c.comp {
-			if c.levels[k]&(1<<levels[ci]) == 0 {
-				all = false
-				break
-			}
-		}
-		if all {
+		if c.holdsKey(key) {
 			return c.name
 		}
 	}

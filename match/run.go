@@ -149,17 +149,10 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 			return ""
 		}
 	}
-	var levels []uint8
 	judge := func(a, b int32) (string, bool) {
 		key := sc.Key(int(a), int(b))
-		if len(l.cannot) > 0 {
-			levels = levels[:0]
-			for c := range sc.Len() {
-				levels = append(levels, score.LevelOf(key, c))
-			}
-			if rule := l.cannotLink(levels); rule != "" {
-				return rule, false
-			}
+		if rule := l.cannotLink(key); rule != "" {
+			return rule, false
 		}
 		w := sc.KeyWeight(key, int(a))
 		if w < th.Different {

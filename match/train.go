@@ -212,7 +212,7 @@ const minAnchorPairs = 50
 // and a null says nothing.
 func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors []int, conds []Condition) (judged, met int64) {
 	var checks []condition
-	for _, c := range compileConditions(comps, "", conds).pairs() {
+	for _, c := range compileConditions(comps, "", conds).conds {
 		if slices.Contains(anchors, c.comp) || c.mask&(1<<score.LevelNull) != 0 {
 			continue
 		}
@@ -446,8 +446,8 @@ func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts sc
 			continue
 		}
 		opt.Ignore = make([]bool, nc)
-		for _, c := range s.comp {
-			opt.Ignore[c] = true
+		for _, c := range s.conds {
+			opt.Ignore[c.comp] = true
 		}
 		m, _, err := score.TrainEM(ctx, sel, sessionStart, opt)
 		if err != nil {
