@@ -140,6 +140,12 @@ func CleanID(s string) (string, error) {
 	}
 	last := strings.LastIndexFunc(t, func(r rune) bool { return '0' <= r && r <= '9' })
 	body := t[first : last+1]
+	if isDigits(body) {
+		if len(body) > 32 {
+			return "", fmt.Errorf("%w: %s is too long", ErrNotID, quote(s))
+		}
+		return body, nil // as written: most IDs are
+	}
 	var b strings.Builder
 	for i := 0; i < len(body); i++ {
 		c := body[i]
@@ -218,6 +224,9 @@ func digitLookalikes(s string) string {
 // CleanZip returns the first five digits of a US ZIP or ZIP+4 code ("84101-1234" →
 // "84101"), or all the digits of another postcode. Input without digits gives "".
 func CleanZip(s string) string {
+	if isDigits(s) && (len(s) == 5 || len(s) == 9) {
+		return s[:5] // as written: most zips are
+	}
 	s = digitLookalikes(s)
 	var b strings.Builder
 	for i := 0; i < len(s) && i < maxValue; i++ {

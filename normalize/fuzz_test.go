@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func FuzzName(f *testing.F) {
@@ -121,6 +123,30 @@ func FuzzCleanID(f *testing.F) {
 		oneStep := len(steps) == 1 && (steps[0] || steps[1] || steps[9])
 		if PlaceholderID(id) != (len(id) >= 4 && oneStep) {
 			t.Fatalf("PlaceholderID(%q) = %v", id, PlaceholderID(id))
+		}
+	})
+}
+
+// FuzzNewText: a Text's tokens are the words of Folded and its Key is Folded without
+// spaces, whatever the input (NewText builds all three in one allocation).
+func FuzzNewText(f *testing.F) {
+	for _, s := range []string{"12 Main St.", "García-López", "", "   ", "O'Brien", "a  b\tc", "ø ß æ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		x := NewText(s)
+		if x.Folded != Fold(s) {
+			t.Fatalf("NewText(%q).Folded = %q, want Fold's %q", s, x.Folded, Fold(s))
+		}
+		want := strings.Fields(x.Folded)
+		if len(want) == 0 {
+			want = nil
+		}
+		if diff := cmp.Diff(want, x.Tokens); diff != "" {
+			t.Fatalf("NewText(%q).Tokens (-want +got):\n%s", s, diff)
+		}
+		if key := strings.Join(want, ""); x.Key != key {
+			t.Fatalf("NewText(%q).Key = %q, want %q", s, x.Key, key)
 		}
 	})
 }

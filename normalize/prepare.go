@@ -16,17 +16,42 @@ type Options struct {
 	Nicknames *Nicknames
 }
 
-// Preparer fills Table rows from Records. It caches the features of name values it has
-// seen, so that a roll in which "Garcia" appears ten thousand times folds and encodes it
-// once; the cache keeps at most MaxCachedNames names, so that a Preparer serving queries
-// for months does not grow without bound. It is safe for concurrent use; concurrent Fill
-// calls must use different rows.
+// Preparer fills Table rows from Records. It caches the features of the name, city and
+// extra-column values it has seen, so that a roll in which "Garcia" appears ten thousand times folds and
+// encodes it once and its records share one copy; each cache keeps at most
+// MaxCachedNames values, so that a Preparer serving queries for months does not grow
+// without bound. It is safe for concurrent use; concurrent Fill calls must use different
+// rows.
 type Preparer struct {
-	opt    Options
-	nick   *Nicknames
-	names  sync.Map     // raw name → *NamePart (given-style, with nicknames)
-	cached atomic.Int64 // names stored
-	limit  int64        // MaxCachedNames (lower in tests)
+	opt   Options
+	nick  *Nicknames
+	names valueCache[*NamePart] // raw name → prepared part (given-style, with nicknames)
+	texts valueCache[Text]      // raw city or extra-column value → Text
+	limit int64                 // MaxCachedNames (lower in tests)
+}
+
+// valueCache maps raw values to their prepared form, up to a limit of entries.
+type valueCache[V any] struct {
+	m      sync.Map     // raw value → V
+	stored atomic.Int64 // entries stored
+}
+
+// get returns the prepared form of s, from the cache when it has been seen. Values up to
+// 64 bytes are cached while the cache holds fewer than limit; s is cloned as a key, so
+// that the cache does not keep the input it came from alive.
+func (c *valueCache[V]) get(s string, limit int64, prepare func(string) V) V {
+	if v, ok := c.m.Load(s); ok {
+		return v.(V)
+	}
+	v := prepare(s)
+	if len(s) <= 64 && c.stored.Load() < limit {
+		got, loaded := c.m.LoadOrStore(strings.Clone(s), v)
+		if !loaded {
+			c.stored.Add(1)
+		}
+		return got.(V)
+	}
+	return v
 }
 
 // MaxCachedNames bounds a Preparer's name cache (a state's roll of a million records
@@ -50,21 +75,22 @@ func (p *Preparer) namePart(s string) *NamePart {
 	if s == "" {
 		return noName
 	}
-	if v, ok := p.names.Load(s); ok {
-		return v.(*NamePart)
-	}
-	np := NewNamePart(s, p.nick)
-	if np.Empty() {
-		return noName
-	}
-	if len(s) <= 64 && p.cached.Load() < p.limit {
-		v, loaded := p.names.LoadOrStore(strings.Clone(s), &np)
-		if !loaded {
-			p.cached.Add(1)
+	return p.names.get(s, p.limit, func(s string) *NamePart {
+		np := NewNamePart(s, p.nick)
+		if np.Empty() {
+			return noName
 		}
-		return v.(*NamePart)
+		return &np
+	})
+}
+
+// text returns the prepared value of a column whose values repeat (a city, an entry
+// date), shared by the records that hold it.
+func (p *Preparer) text(s string) Text {
+	if s == "" {
+		return Text{}
 	}
-	return &np
+	return p.texts.get(s, p.limit, NewText)
 }
 
 // Fill prepares r into row i of t. A value that cannot be prepared (a date like
@@ -135,7 +161,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	}
 	t.Grade[i] = g
 	t.Address[i] = NewText(r.Address)
-	t.City[i] = NewText(r.City)
+	t.City[i] = p.text(r.City)
 	t.Zip[i] = CleanZip(r.Zip)
 	t.LEA[i] = strings.TrimSpace(r.LEA)
 	t.School[i] = strings.TrimSpace(r.School)
@@ -144,7 +170,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 		if k < len(r.Extra) {
 			v = r.Extra[k]
 		}
-		t.Extra[k][i] = NewText(v)
+		t.Extra[k][i] = p.text(v)
 	}
 	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -105,9 +106,9 @@ func TestNameCacheBounded(t *testing.T) {
 		p.Fill(tb, i, Record{Given: fmt.Sprintf("Name%c%c", 'a'+i%26, 'a'+i/26), Family: "García"})
 	}
 	stored := 0
-	p.names.Range(func(_, _ any) bool { stored++; return true })
-	if stored != 10 || p.cached.Load() != 10 {
-		t.Errorf("cache holds %d names (counted %d), want 10", stored, p.cached.Load())
+	p.names.m.Range(func(_, _ any) bool { stored++; return true })
+	if stored != 10 || p.names.stored.Load() != 10 {
+		t.Errorf("cache holds %d names (counted %d), want 10", stored, p.names.stored.Load())
 	}
 	want := NewNamePart("Namenb", p.nick)
 	if diff := cmp.Diff(want, *tb.Given[39]); diff != "" {
@@ -135,5 +136,25 @@ func TestNamesShared(t *testing.T) {
 	}
 	if tb.Given[2] == nil || !tb.Given[2].Empty() {
 		t.Errorf("an unfilled row's given name is %+v", tb.Given[2])
+	}
+}
+
+// TestTextsShared: records of one city, and with one value in an extra column, share its
+// prepared Text (one copy of its strings for the collector to mark), and the shared Text
+// is the one NewText gives.
+func TestTextsShared(t *testing.T) {
+	p := NewPreparer(Options{})
+	tb := NewTable(2, 1)
+	for i := range 2 {
+		p.Fill(tb, i, Record{Given: "Ana", City: "Salt Lake City", Extra: []string{"2024-08-20"}})
+	}
+	if diff := cmp.Diff(NewText("Salt Lake City"), tb.City[1]); diff != "" {
+		t.Errorf("city (-want +got):\n%s", diff)
+	}
+	if unsafe.StringData(tb.City[0].Key) != unsafe.StringData(tb.City[1].Key) || &tb.City[0].Tokens[0] != &tb.City[1].Tokens[0] {
+		t.Error("two records in Salt Lake City hold two prepared copies of it")
+	}
+	if &tb.Extra[0][0].Tokens[0] != &tb.Extra[0][1].Tokens[0] {
+		t.Error("two records with one entry date hold two prepared copies of it")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/runes"
@@ -148,9 +149,28 @@ func NewText(s string) Text {
 	if folded == "" {
 		return Text{}
 	}
-	t := Text{Folded: folded, Key: folded, Tokens: strings.Fields(folded)}
-	if len(t.Tokens) > 1 {
-		t.Key = strings.Join(t.Tokens, "")
+	t := Text{Folded: folded, Key: folded}
+	if words := strings.Count(folded, " ") + 1; words > 1 {
+		// Folded, Key and the tokens in one allocation (an address in a roll of a
+		// million is a million of them, each an object the collector marks).
+		buf := make([]byte, 0, 2*len(folded)-(words-1))
+		buf = append(buf, folded...)
+		for k := 0; k < len(folded); k++ {
+			if folded[k] != ' ' {
+				buf = append(buf, folded[k])
+			}
+		}
+		all := unsafe.String(&buf[0], len(buf)) // buf is never written again
+		t.Folded, t.Key = all[:len(folded)], all[len(folded):]
+		t.Tokens = make([]string, 0, words)
+		for rest := t.Folded; ; {
+			sp := strings.IndexByte(rest, ' ')
+			if sp < 0 {
+				t.Tokens = append(t.Tokens, rest)
+				break
+			}
+			t.Tokens, rest = append(t.Tokens, rest[:sp]), rest[sp+1:]
+		}
 	} else {
 		t.Tokens = []string{folded}
 	}
