@@ -14,8 +14,8 @@ import (
 // rarity of the grams they share. Nearest may run from many goroutines at
 // once; Add must not run at the same time as anything else.
 type Neighbourhood struct {
-	dense  [][]int32          // records by letter triple (grams below denseGrams)
-	hashed map[uint32][]int32 // records by any other gram
+	dense  [][]int32 // records by letter triple (grams below denseGrams)
+	hashed Postings  // records by any other gram (IDs, whole names, dates: most of them one record's)
 	n      int
 	// Budget bounds the postings a query reads (default 1,024): its rarest grams first,
 	// so that a common name's letter triples, which tell little, cost nothing.
@@ -26,10 +26,11 @@ type Neighbourhood struct {
 
 // NewNeighbourhood indexes the records of t.
 func NewNeighbourhood(t *normalize.Table) *Neighbourhood {
-	g := &Neighbourhood{dense: make([][]int32, denseGrams), hashed: map[uint32][]int32{}, Budget: 1024}
+	g := &Neighbourhood{dense: make([][]int32, denseGrams), Budget: 1024}
 	for i := range t.Len() {
 		g.Add(t, i)
 	}
+	g.hashed.Compact()
 	return g
 }
 
@@ -42,7 +43,7 @@ func (g *Neighbourhood) Add(t *normalize.Table, i int) {
 		if h < denseGrams {
 			g.dense[h] = append(g.dense[h], pos)
 		} else {
-			g.hashed[h] = append(g.hashed[h], pos)
+			g.hashed.Add(uint64(h), pos)
 		}
 	}
 	g.n++
@@ -63,25 +64,32 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 	slices.Sort(s.grams)
 	posts := s.posts[:0]
 	for _, h := range slices.Compact(s.grams) {
-		post := g.hashed[h]
+		n := g.hashed.Len(uint64(h))
 		if h < denseGrams {
-			post = g.dense[h]
+			n = len(g.dense[h])
 		}
-		if len(post) > 0 {
-			posts = append(posts, post)
+		if n > 0 {
+			posts = append(posts, gramPosting{h, n})
 		}
 	}
-	slices.SortFunc(posts, func(a, b []int32) int { return len(a) - len(b) })
+	slices.SortFunc(posts, func(a, b gramPosting) int { return a.n - b.n })
 	s.posts = posts
 	acc := s.acc
 	clear(acc)
 	read := 0
-	for _, post := range posts {
-		if read > 0 && read+len(post) > g.Budget {
+	for _, p := range posts {
+		if read > 0 && read+p.n > g.Budget {
 			break
 		}
-		read += len(post)
-		w := gramRarity(g.n, len(post))
+		read += p.n
+		var post []int32
+		if p.gram < denseGrams {
+			post = g.dense[p.gram]
+		} else {
+			s.list = g.hashed.AppendTo(s.list[:0], uint64(p.gram))
+			post = s.list
+		}
+		w := gramRarity(g.n, p.n)
 		for _, j := range post {
 			acc[j] += w
 		}
@@ -94,7 +102,6 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 	for r, s := range best {
 		out[r] = s.rec
 	}
-	clear(s.posts) // let the postings' arrays go with the index, not with the pool
 	return slices.Clip(out)
 }
 
@@ -102,8 +109,15 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 // thousand records, and growing a new map for them each time was most of its garbage.
 type nearScratch struct {
 	grams []uint32
-	posts [][]int32
+	posts []gramPosting
+	list  []int32 // a hashed gram's records
 	acc   map[int32]float32
+}
+
+// gramPosting is a query's gram and the number of records that have it.
+type gramPosting struct {
+	gram uint32
+	n    int
 }
 
 var nearScratchPool = sync.Pool{New: func() any { return &nearScratch{acc: map[int32]float32{}} }}

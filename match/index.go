@@ -58,12 +58,12 @@ type Index struct {
 	table   *normalize.Table
 	ids     []string
 	student []string
-	// refs name the indexed records; byRef finds them by RecordRef.Key.
+	// refs name the indexed records; byRef finds them (keyed by the refs' own strings).
 	refs  []RecordRef
-	byRef map[string]int32
+	byRef map[RecordRef]int32
 	// idCount counts the indexed records of each bare ID.
 	idCount  map[string]int
-	postings []map[uint64][]int32 // per blocking rule: key → records
+	postings []block.Postings // per blocking rule: key → records
 	// near finds the records most like a query for the settings' Nearest rule (nil
 	// when they have none), nearK how many.
 	near  *block.Neighbourhood
@@ -86,12 +86,9 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 		ids:      slices.Clone(p.Roll.IDs),
 		student:  make([]string, p.Roll.Len()),
 		refs:     make([]RecordRef, p.Roll.Len()),
-		byRef:    make(map[string]int32, p.Roll.Len()),
+		byRef:    make(map[RecordRef]int32, p.Roll.Len()),
 		idCount:  make(map[string]int, p.Roll.Len()),
-		postings: make([]map[uint64][]int32, len(l.settings.Blocking)),
-	}
-	for i := range x.postings {
-		x.postings[i] = map[uint64][]int32{}
+		postings: make([]block.Postings, len(l.settings.Blocking)),
 	}
 	var err error
 	if x.scorer, err = l.model.Scorer(normalize.NewTable(0, len(x.table.ExtraNames)), x.table); err != nil {
@@ -106,9 +103,12 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 	for i, id := range x.ids {
 		x.student[i] = res.StudentIDs[res.Label[i]]
 		x.refs[i] = p.Roll.Ref(i)
-		x.byRef[x.refs[i].Key()] = int32(i)
+		x.byRef[x.refs[i]] = int32(i)
 		x.idCount[id]++
 		keys = x.indexKeys(keys, x.table, i, int32(i))
+	}
+	for r := range x.postings {
+		x.postings[r].Compact()
 	}
 	return x, nil
 }
@@ -138,7 +138,7 @@ func (x *Index) indexKeys(buf []uint64, t *normalize.Table, i int, pos int32) []
 	for r, rule := range x.linker.settings.Blocking {
 		buf = rule.AppendKeys(buf[:0], t, i)
 		for _, k := range buf {
-			x.postings[r][k] = append(x.postings[r][k], pos)
+			x.postings[r].Add(k, pos)
 		}
 	}
 	return buf
@@ -178,12 +178,11 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	for r, rule := range x.linker.settings.Blocking {
 		keys = rule.AppendKeys(keys[:0], q, 0)
 		for _, k := range keys {
-			post := x.postings[r][k]
-			if max := x.linker.settings.MaxBlock; max > 0 && len(post) > max {
+			if max := x.linker.settings.MaxBlock; max > 0 && x.postings[r].Len(k) > max {
 				pl.Oversize++
 				continue
 			}
-			found = append(found, post...)
+			found = x.postings[r].AppendTo(found, k)
 		}
 	}
 	if x.near != nil {
@@ -255,10 +254,10 @@ func (x *Index) AddRef(ref RecordRef, rec normalize.Record, studentID string) ([
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	_, dup := x.byRef[ref.Key()]
+	_, dup := x.byRef[ref]
 	if ref.Source == "" {
 		dup = x.idCount[ref.ID] > 0 // no source: the ID alone must be new
-	} else if _, bare := x.byRef[RecordRef{ID: ref.ID}.Key()]; bare {
+	} else if _, bare := x.byRef[RecordRef{ID: ref.ID}]; bare {
 		dup = true
 	}
 	if dup {
@@ -269,7 +268,7 @@ func (x *Index) AddRef(ref RecordRef, rec normalize.Record, studentID string) ([
 	x.ids = append(x.ids, ref.ID)
 	x.refs = append(x.refs, ref)
 	x.student = append(x.student, studentID)
-	x.byRef[ref.Key()] = int32(i)
+	x.byRef[ref] = int32(i)
 	x.idCount[ref.ID]++
 	x.indexKeys(nil, x.table, i, int32(i))
 	if x.near != nil {
