@@ -281,7 +281,8 @@ func NewStore(subs ...*Submission) (*Store, error) {
 	return s, nil
 }
 
-// Add adds one LEA's submission. A record ID already in the store, or a fact of a student
+// Add adds one LEA's submission, keeping copies of its values (equal strings shared)
+// and never writing to sub. A record ID already in the store, or a fact of a student
 // the submission does not hold, is an error naming it; nothing of a failed submission is
 // added.
 func (s *Store) Add(sub *Submission) error {
@@ -305,6 +306,7 @@ func (s *Store) Add(sub *Submission) error {
 		}
 	}
 
+	in := interner{}
 	s.leas[sub.LEA] = true
 	at := func(rec string) *recordFacts {
 		f := s.facts[rec]
@@ -316,40 +318,50 @@ func (s *Store) Add(sub *Submission) error {
 	}
 	for i := range sub.Students {
 		st := sub.Students[i]
+		in.own(&st)
 		s.student[st.Record] = &st
 		at(st.Record)
 	}
 	for _, x := range sub.Enrollments {
+		in.own(&x)
 		at(x.Record).enrollments = append(at(x.Record).enrollments, x)
 	}
 	for _, x := range sub.SectionLinks {
+		in.own(&x)
 		at(x.Record).sections = append(at(x.Record).sections, x.Section)
 	}
 	for _, x := range sub.Grades {
+		in.own(&x)
 		at(x.Record).grades = append(at(x.Record).grades, x)
 		at(x.Record).sections = append(at(x.Record).sections, x.Section)
 	}
 	for _, x := range sub.Transcripts {
+		in.own(&x)
 		at(x.Record).transcripts = append(at(x.Record).transcripts, x)
 	}
 	for _, x := range sub.Attendance {
+		in.own(&x)
 		at(x.Record).attendance = append(at(x.Record).attendance, x)
 		if !x.Section.IsZero() {
 			at(x.Record).sections = append(at(x.Record).sections, x.Section)
 		}
 	}
 	for _, x := range sub.Assessments {
+		in.own(&x)
 		at(x.Record).assessments = append(at(x.Record).assessments, x)
 	}
 	for i := range sub.Staff {
 		x := sub.Staff[i]
+		in.own(&x)
 		s.staff[[2]string{sub.LEA, x.StaffUniqueID}] = &x
 	}
 	for i := range sub.Credentials {
 		x := sub.Credentials[i]
+		in.own(&x)
 		s.creds[[2]string{x.ID, x.StateOfIssue}] = &x
 	}
 	for _, x := range sub.StaffSections {
+		in.own(&x)
 		s.teaches[x.Section] = append(s.teaches[x.Section], staffTeaching{lea: sub.LEA, at: x})
 	}
 	return nil
