@@ -49,7 +49,7 @@ func BenchmarkServeSearch(b *testing.B) {
 	for _, size := range benchSizes[1:] {
 		b.Run(size.name, func(b *testing.B) {
 			skipLarge(b, size.name, size.records)
-			base, key, queries, indexed := serveRoll(b, size.records)
+			base, key, queries, indexed, idleGC := serveRoll(b, size.records)
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: serveClients, MaxConnsPerHost: serveClients}}
 			defer client.CloseIdleConnections()
 			runtime.GC()
@@ -69,6 +69,7 @@ func BenchmarkServeSearch(b *testing.B) {
 				runtime.ReadMemStats(&ms)
 				gcs = ms.NumGC - gc0
 				stop()
+				writeHeapProfile(b, ".after")
 			}
 			slices.Sort(lat)
 			ms := func(q float64) float64 {
@@ -83,6 +84,7 @@ func BenchmarkServeSearch(b *testing.B) {
 			b.ReportMetric(float64(failed), "failed")
 			b.ReportMetric(float64(empty)/float64(len(lat)), "no-candidate-share")
 			b.ReportMetric(float64(indexed), "indexed")
+			b.ReportMetric(float64(idleGC.Microseconds())/1e3, "idle-gc-ms")
 		})
 	}
 }
@@ -108,6 +110,30 @@ func searchCount(b *testing.B) int {
 // serveProfileEnv names a file for a CPU profile of the searches alone (-cpuprofile
 // profiles the setup too, which takes most of the run).
 const serveProfileEnv = "STUDENTLINK_SERVE_CPUPROFILE"
+
+// serveHeapProfileEnv names a file for a heap profile of the server's state after the
+// restart, before the searches (its inuse_objects view counts what GC marks); the same
+// name with ".after" is written after the searches (pprof -base the first shows what
+// the searches allocated).
+const serveHeapProfileEnv = "STUDENTLINK_SERVE_HEAPPROFILE"
+
+// writeHeapProfile writes the heap profile serveHeapProfileEnv asks for.
+func writeHeapProfile(b *testing.B, suffix string) {
+	name := os.Getenv(serveHeapProfileEnv)
+	if name == "" {
+		return
+	}
+	name += suffix
+	runtime.GC() // the profile is as of the last cycle
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
+}
 
 // loadProfile starts the CPU profile serveProfileEnv asks for; stop ends it.
 func loadProfile(b *testing.B) (stop func()) {
@@ -192,7 +218,7 @@ func edfiRequest(r normalize.Record) (service.IdentityRequest, bool) {
 
 // serveRoll links a synthetic roll, holding out one record in 500 as the searches, loads
 // it into a new SQLite store and serves it on loopback until the benchmark ends.
-func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, indexed int) {
+func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, indexed int, idleGC time.Duration) {
 	b.Helper()
 	gen := studentRoll(b, records)
 	var kept, held []synth.Record
@@ -236,9 +262,14 @@ func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, i
 	}
 	b.Logf("restart: the server rebuilt its state from the store in %s", time.Since(t0).Round(time.Millisecond))
 	runtime.GC()
+	t0 = time.Now()
+	runtime.GC() // nothing else running: the time is the marking of the server's state
+	idleGC = time.Since(t0)
+	b.Logf("a GC cycle with the server idle: %s", idleGC.Round(time.Millisecond))
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.Logf("heap in use after the restart: %.2f GB", float64(ms.HeapAlloc)/1e9)
+	writeHeapProfile(b, "")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -268,5 +299,5 @@ func serveRoll(b *testing.B, records int) (base, key string, queries [][]byte, i
 	if err != nil {
 		b.Fatal(err)
 	}
-	return base, key, queries, counts.Indexed
+	return base, key, queries, counts.Indexed, idleGC
 }
