@@ -244,33 +244,40 @@ func (b *Backpack) SSID() string { return b.Value("ssid") }
 // Store holds the LEAs' submissions and builds backpacks from them. It never changes a
 // submitted value. Safe for concurrent use.
 type Store struct {
-	mu      sync.RWMutex
-	leas    map[string]bool
-	student map[string]*StudentRecord
-	facts   map[string]*recordFacts // by record ID
-	staff   map[[2]string]*Staff    // (LEA, staffUniqueId)
+	mu   sync.RWMutex
+	leas map[string]bool
+	// records holds each student record and its facts, packed (see packed.go), by the
+	// symbol of its record ID.
+	records map[uint32]packedRecord
+	syms    *symbols
+	packs   arena
+	staff   map[[2]string]*Staff // (LEA, staffUniqueId)
 	creds   map[[2]string]*Credential
 	teaches map[SectionKey][]staffTeaching
 }
+
+// packedRecord locates a record's student record and its facts in the store's arena.
+type packedRecord struct{ student, facts span }
 
 type staffTeaching struct {
 	lea string
 	at  StaffSection
 }
 
+// recordFacts are the facts of one student record (fields exported for pack).
 type recordFacts struct {
-	enrollments []Enrollment
-	sections    []SectionKey
-	grades      []Grade
-	transcripts []CourseRecord
-	attendance  []AttendanceEvent
-	assessments []AssessmentResult
+	Enrollments []Enrollment
+	Sections    []SectionKey
+	Grades      []Grade
+	Transcripts []CourseRecord
+	Attendance  []AttendanceEvent
+	Assessments []AssessmentResult
 }
 
 // NewStore returns a store holding the submissions.
 func NewStore(subs ...*Submission) (*Store, error) {
 	s := &Store{
-		leas: map[string]bool{}, student: map[string]*StudentRecord{}, facts: map[string]*recordFacts{},
+		leas: map[string]bool{}, records: map[uint32]packedRecord{}, syms: newSymbols(),
 		staff: map[[2]string]*Staff{}, creds: map[[2]string]*Credential{}, teaches: map[SectionKey][]staffTeaching{},
 	}
 	for _, sub := range subs {
@@ -294,7 +301,7 @@ func (s *Store) Add(sub *Submission) error {
 		if st.Record == "" {
 			return fmt.Errorf("backpack: LEA %s: student %d has no record ID", sub.LEA, i)
 		}
-		if _, dup := s.student[st.Record]; dup || local[st.Record] {
+		if _, dup := s.record(st.Record); dup || local[st.Record] {
 			return fmt.Errorf("backpack: LEA %s: record %q is already in the store", sub.LEA, st.Record)
 		}
 		local[st.Record] = true
@@ -308,47 +315,44 @@ func (s *Store) Add(sub *Submission) error {
 
 	in := interner{}
 	s.leas[sub.LEA] = true
+	facts := map[string]*recordFacts{}
 	at := func(rec string) *recordFacts {
-		f := s.facts[rec]
+		f := facts[rec]
 		if f == nil {
 			f = &recordFacts{}
-			s.facts[rec] = f
+			facts[rec] = f
 		}
 		return f
 	}
-	for i := range sub.Students {
-		st := sub.Students[i]
-		in.own(&st)
-		s.student[st.Record] = &st
-		at(st.Record)
-	}
 	for _, x := range sub.Enrollments {
-		in.own(&x)
-		at(x.Record).enrollments = append(at(x.Record).enrollments, x)
+		at(x.Record).Enrollments = append(at(x.Record).Enrollments, x)
 	}
 	for _, x := range sub.SectionLinks {
-		in.own(&x)
-		at(x.Record).sections = append(at(x.Record).sections, x.Section)
+		at(x.Record).Sections = append(at(x.Record).Sections, x.Section)
 	}
 	for _, x := range sub.Grades {
-		in.own(&x)
-		at(x.Record).grades = append(at(x.Record).grades, x)
-		at(x.Record).sections = append(at(x.Record).sections, x.Section)
+		at(x.Record).Grades = append(at(x.Record).Grades, x)
+		at(x.Record).Sections = append(at(x.Record).Sections, x.Section)
 	}
 	for _, x := range sub.Transcripts {
-		in.own(&x)
-		at(x.Record).transcripts = append(at(x.Record).transcripts, x)
+		at(x.Record).Transcripts = append(at(x.Record).Transcripts, x)
 	}
 	for _, x := range sub.Attendance {
-		in.own(&x)
-		at(x.Record).attendance = append(at(x.Record).attendance, x)
+		at(x.Record).Attendance = append(at(x.Record).Attendance, x)
 		if !x.Section.IsZero() {
-			at(x.Record).sections = append(at(x.Record).sections, x.Section)
+			at(x.Record).Sections = append(at(x.Record).Sections, x.Section)
 		}
 	}
 	for _, x := range sub.Assessments {
-		in.own(&x)
-		at(x.Record).assessments = append(at(x.Record).assessments, x)
+		at(x.Record).Assessments = append(at(x.Record).Assessments, x)
+	}
+	var buf []byte
+	for i := range sub.Students {
+		st := &sub.Students[i]
+		var pr packedRecord
+		pr.student, buf = packValue(&s.packs, s.syms, buf, st)
+		pr.facts, buf = packValue(&s.packs, s.syms, buf, at(st.Record))
+		s.records[s.syms.id(st.Record)] = pr
 	}
 	for i := range sub.Staff {
 		x := sub.Staff[i]
@@ -402,21 +406,44 @@ func studentFacts(sub *Submission) []factRef {
 func (s *Store) Records() []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]string, 0, len(s.student))
-	for id := range s.student {
-		out = append(out, id)
+	out := make([]string, 0, len(s.records))
+	for id := range s.records {
+		out = append(out, s.syms.strs[id])
 	}
 	slices.Sort(out)
 	return out
+}
+
+// record returns the packed record with the given ID.
+func (s *Store) record(id string) (packedRecord, bool) {
+	sym, ok := s.syms.lookup(id)
+	if !ok {
+		return packedRecord{}, false
+	}
+	pr, ok := s.records[sym]
+	return pr, ok
+}
+
+// student decodes a packed student record.
+func (s *Store) student(pr packedRecord) (*StudentRecord, error) {
+	var st StudentRecord
+	if err := unpackValue(&s.packs, s.syms, pr.student, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
 }
 
 // Student returns a submitted student record.
 func (s *Store) Student(record string) (StudentRecord, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	st, ok := s.student[record]
+	pr, ok := s.record(record)
 	if !ok {
 		return StudentRecord{}, false
+	}
+	st, err := s.student(pr)
+	if err != nil {
+		return StudentRecord{}, false // the store wrote it: not reached
 	}
 	return *st, true
 }
@@ -440,12 +467,18 @@ func (s *Store) Build(studentID string, records []string, rules Survivorship) (*
 	slices.Sort(recs)
 	recs = slices.Compact(recs)
 	var students []*StudentRecord
+	var packed []packedRecord
 	for _, r := range recs {
-		st, ok := s.student[r]
+		pr, ok := s.record(r)
 		if !ok {
 			return nil, fmt.Errorf("backpack: build %s: record %q is not in the store", studentID, r)
 		}
+		st, err := s.student(pr)
+		if err != nil {
+			return nil, fmt.Errorf("backpack: build %s: record %q: %w", studentID, r, err)
+		}
 		students = append(students, st)
+		packed = append(packed, pr)
 	}
 	b := &Backpack{StudentID: studentID, Records: recs}
 	for _, f := range DemographicFields {
@@ -457,22 +490,25 @@ func (s *Store) Build(studentID string, records []string, rules Survivorship) (*
 	}
 	sections := map[SectionKey]bool{}
 	var all recordFacts
-	for _, r := range recs {
-		f := s.facts[r]
-		all.enrollments = append(all.enrollments, f.enrollments...)
-		all.grades = append(all.grades, f.grades...)
-		all.transcripts = append(all.transcripts, f.transcripts...)
-		all.attendance = append(all.attendance, f.attendance...)
-		all.assessments = append(all.assessments, f.assessments...)
-		for _, k := range f.sections {
+	for k, pr := range packed {
+		var f recordFacts
+		if err := unpackValue(&s.packs, s.syms, pr.facts, &f); err != nil {
+			return nil, fmt.Errorf("backpack: build %s: record %q: %w", studentID, recs[k], err)
+		}
+		all.Enrollments = append(all.Enrollments, f.Enrollments...)
+		all.Grades = append(all.Grades, f.Grades...)
+		all.Transcripts = append(all.Transcripts, f.Transcripts...)
+		all.Attendance = append(all.Attendance, f.Attendance...)
+		all.Assessments = append(all.Assessments, f.Assessments...)
+		for _, k := range f.Sections {
 			sections[k] = true
 		}
 	}
-	b.Enrollments = addFacts(all.enrollments)
-	b.Grades = addFacts(all.grades)
-	b.CourseHistory = addFacts(all.transcripts)
-	b.Attendance = addFacts(all.attendance)
-	b.Assessments = addFacts(all.assessments)
+	b.Enrollments = addFacts(all.Enrollments)
+	b.Grades = addFacts(all.Grades)
+	b.CourseHistory = addFacts(all.Transcripts)
+	b.Attendance = addFacts(all.Attendance)
+	b.Assessments = addFacts(all.Assessments)
 	b.Teachers = s.teachers(sections)
 	sortFacts(b.Enrollments, func(x Enrollment) string { return x.EntryDate + fmt.Sprint(x.SchoolID) + x.School })
 	sortFacts(b.Grades, func(x Grade) string {
