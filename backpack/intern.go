@@ -2,10 +2,9 @@ package backpack
 
 import "reflect"
 
-// interner makes the strings a store keeps share one copy per distinct value: the record
-// ID that every fact of a student repeats, dates, codes and descriptors. A decoded
-// submission holds each as its own allocation; a store of a state's students kept them by
-// the million, each an object the garbage collector marks on every cycle.
+// interner makes the strings of the staff, credentials and teaching assignments a store
+// keeps as structs share one copy per distinct value, and gives the store copies of its
+// own (student records and their facts are packed instead, see packed.go).
 type interner map[string]string
 
 // own rewrites *x, a copy the store keeps, so that its strings are interned and its
