@@ -132,13 +132,45 @@ var noName = &NamePart{}
 // NewTable returns a table with n records, all values missing, and extras extra columns.
 // Rows are then filled with Preparer.Fill. Callers naming extra columns set ExtraNames.
 func NewTable(n, extras int) *Table {
-	t := &Table{}
-	t.Grow(n)
+	var t *Table
+	if n == 1 {
+		t = newRow()
+	} else {
+		t = &Table{}
+		t.Grow(n)
+	}
 	t.Extra = make([][]Text, extras)
 	for k := range t.Extra {
 		t.Extra[k] = make([]Text, n)
 	}
 	return t
+}
+
+// oneRow holds the columns of a one-record table in one allocation: the table a query
+// is prepared in, one per search of a service.
+type oneRow struct {
+	table                       Table
+	given, middle, family       [1]*NamePart
+	suffix, ssid, localID, zip  [1]string
+	lea, school                 [1]string
+	otherGiven, otherFamily     [1][]NamePart
+	birthDate, writtenBirthDate [1]Date
+	sex                         [1]Sex
+	grade                       [1]Grade
+	address, city               [1]Text
+}
+
+// newRow returns a one-record table, its values missing (see Grow).
+func newRow() *Table {
+	r := &oneRow{given: [1]*NamePart{noName}, middle: [1]*NamePart{noName}, family: [1]*NamePart{noName}}
+	r.table = Table{
+		Given: r.given[:], Middle: r.middle[:], Family: r.family[:], Suffix: r.suffix[:],
+		OtherGiven: r.otherGiven[:], OtherFamily: r.otherFamily[:],
+		BirthDate: r.birthDate[:], WrittenBirthDate: r.writtenBirthDate[:], Sex: r.sex[:],
+		SSID: r.ssid[:], LocalID: r.localID[:], Grade: r.grade[:],
+		Address: r.address[:], City: r.city[:], Zip: r.zip[:], LEA: r.lea[:], School: r.school[:],
+	}
+	return &r.table
 }
 
 // Len returns the number of records in the table.

@@ -158,3 +158,23 @@ func TestTextsShared(t *testing.T) {
 		t.Error("two records with one entry date hold two prepared copies of it")
 	}
 }
+
+// TestNewTableOneRow: the one-record table a query is prepared in (one allocation) is
+// the table Grow makes, and grows like it.
+func TestNewTableOneRow(t *testing.T) {
+	want := &Table{}
+	want.Grow(1)
+	want.Extra = [][]Text{make([]Text, 1), make([]Text, 1)}
+	got := NewTable(1, 2)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("NewTable(1, 2) (-Grow's +got):\n%s", diff)
+	}
+	if got.Given[0] != noName {
+		t.Error("a missing name is not the shared empty part")
+	}
+	p := NewPreparer(Options{})
+	p.Fill(got, 0, Record{Given: "Ana", Family: "Silva", City: "Provo"})
+	if i := got.Grow(2); i != 1 || got.Len() != 3 || got.Given[0].Key != "ana" || got.City[0].Key != "provo" || !got.Given[2].Empty() {
+		t.Errorf("after Grow(2): first new row %d, %d rows, row 0 %q %q", i, got.Len(), got.Given[0].Key, got.City[0].Key)
+	}
+}
