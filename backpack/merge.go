@@ -313,7 +313,6 @@ func (s *Store) Add(sub *Submission) error {
 		}
 	}
 
-	in := interner{}
 	s.leas[sub.LEA] = true
 	facts := map[string]*recordFacts{}
 	at := func(rec string) *recordFacts {
@@ -356,16 +355,16 @@ func (s *Store) Add(sub *Submission) error {
 	}
 	for i := range sub.Staff {
 		x := sub.Staff[i]
-		in.own(&x)
+		buf = ownCopy(s.syms, buf, &x)
 		s.staff[[2]string{sub.LEA, x.StaffUniqueID}] = &x
 	}
 	for i := range sub.Credentials {
 		x := sub.Credentials[i]
-		in.own(&x)
+		buf = ownCopy(s.syms, buf, &x)
 		s.creds[[2]string{x.ID, x.StateOfIssue}] = &x
 	}
 	for _, x := range sub.StaffSections {
-		in.own(&x)
+		buf = ownCopy(s.syms, buf, &x)
 		s.teaches[x.Section] = append(s.teaches[x.Section], staffTeaching{lea: sub.LEA, at: x})
 	}
 	return nil

@@ -238,6 +238,21 @@ func packValue[T any](a *arena, y *symbols, buf []byte, x *T) (span, []byte) {
 	return a.put(buf), buf
 }
 
+// ownCopy replaces *x with a copy of its own, as the store keeps structs it does not
+// pack (staff, credentials, teaching assignments): slices and pointers new, strings the
+// symbol table's. buf is scratch, returned for reuse.
+func ownCopy[T any](y *symbols, buf []byte, x *T) []byte {
+	buf = pack(buf[:0], y, reflect.ValueOf(x).Elem())
+	var fresh T
+	u := unpacker{y: y, b: buf}
+	u.unpack(reflect.ValueOf(&fresh).Elem())
+	if u.err != nil {
+		panic(u.err) // just packed: not reached
+	}
+	*x = fresh
+	return buf
+}
+
 // unpackValue decodes the value at sp into *x.
 func unpackValue[T any](a *arena, y *symbols, sp span, x *T) error {
 	u := unpacker{y: y, b: a.get(sp)}

@@ -161,3 +161,18 @@ func FuzzUnpack(f *testing.F) {
 		_ = unpackValue(&a, y, sp, &g)
 	})
 }
+
+// TestOwnCopy: a struct the store keeps unpacked comes out equal, with slices and
+// pointers of its own.
+func TestOwnCopy(t *testing.T) {
+	orig := Staff{StaffUniqueID: "T1", FirstName: "Ana", YearsTeaching: ptr(7.0),
+		CredentialRefs: []CredentialRef{{ID: "C1", StateOfIssue: "UT"}}}
+	x := orig
+	ownCopy(newSymbols(), nil, &x)
+	if diff := cmp.Diff(orig, x); diff != "" {
+		t.Errorf("copy (-original +copy):\n%s", diff)
+	}
+	if &x.CredentialRefs[0] == &orig.CredentialRefs[0] || x.YearsTeaching == orig.YearsTeaching {
+		t.Error("the copy shares a slice or a pointer with the original")
+	}
+}
