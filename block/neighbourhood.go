@@ -64,12 +64,15 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 	slices.Sort(s.grams)
 	posts := s.posts[:0]
 	for _, h := range slices.Compact(s.grams) {
-		n := g.hashed.Len(uint64(h))
+		p := gramPosting{gram: h}
 		if h < denseGrams {
-			n = len(g.dense[h])
+			p.n = len(g.dense[h])
+		} else {
+			p.hashed = g.hashed.List(uint64(h))
+			p.n = p.hashed.Len()
 		}
-		if n > 0 {
-			posts = append(posts, gramPosting{h, n})
+		if p.n > 0 {
+			posts = append(posts, p)
 		}
 	}
 	slices.SortFunc(posts, func(a, b gramPosting) int { return a.n - b.n })
@@ -86,7 +89,7 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 		if p.gram < denseGrams {
 			post = g.dense[p.gram]
 		} else {
-			s.list = g.hashed.AppendTo(s.list[:0], uint64(p.gram))
+			s.list = g.hashed.AppendList(s.list[:0], p.hashed)
 			post = s.list
 		}
 		w := gramRarity(g.n, p.n)
@@ -114,10 +117,12 @@ type nearScratch struct {
 	acc   map[int32]float32
 }
 
-// gramPosting is a query's gram and the number of records that have it.
+// gramPosting is a query's gram, the number of records that have it and, for a hashed
+// gram, their list.
 type gramPosting struct {
-	gram uint32
-	n    int
+	gram   uint32
+	n      int
+	hashed PostingList
 }
 
 var nearScratchPool = sync.Pool{New: func() any { return &nearScratch{acc: map[int32]float32{}} }}

@@ -7,18 +7,21 @@ package block
 // threaded through two arrays, newest first. The zero value is ready to use; Postings is
 // not safe for concurrent writes.
 type Postings struct {
-	lists map[uint64]postingList
+	lists map[uint64]PostingList
 	rec   []int32 // entry → record
 	older []int32 // entry → the key's previous entry, or -1
 }
 
-// postingList is a key's newest entry and its number of records.
-type postingList struct{ newest, n int32 }
+// PostingList is one key's records (List), found once and then read (AppendList).
+type PostingList struct{ newest, n int32 }
+
+// Len returns the number of records in the list.
+func (l PostingList) Len() int { return int(l.n) }
 
 // Add appends record rec to key's list.
 func (p *Postings) Add(key uint64, rec int32) {
 	if p.lists == nil {
-		p.lists = map[uint64]postingList{}
+		p.lists = map[uint64]PostingList{}
 	}
 	l, ok := p.lists[key]
 	if !ok {
@@ -26,7 +29,7 @@ func (p *Postings) Add(key uint64, rec int32) {
 	}
 	p.rec = append(p.rec, rec)
 	p.older = append(p.older, l.newest)
-	p.lists[key] = postingList{newest: int32(len(p.rec) - 1), n: l.n + 1}
+	p.lists[key] = PostingList{newest: int32(len(p.rec) - 1), n: l.n + 1}
 }
 
 // Compact lays each key's records out side by side, newest first, so that reading a
@@ -42,24 +45,22 @@ func (p *Postings) Compact() {
 			at++
 		}
 		older[at-1] = -1
-		p.lists[key] = postingList{newest: start, n: l.n}
+		p.lists[key] = PostingList{newest: start, n: l.n}
 	}
 	p.rec, p.older = rec, older
 }
 
-// Len returns the number of records under key.
-func (p *Postings) Len(key uint64) int { return int(p.lists[key].n) }
-
-// Keys returns the number of distinct keys.
-func (p *Postings) Keys() int { return len(p.lists) }
-
-// AppendTo appends the records under key to dst, newest first.
-func (p *Postings) AppendTo(dst []int32, key uint64) []int32 {
-	l, ok := p.lists[key]
-	if !ok {
-		return dst
+// List returns key's records (none when the key is unknown).
+func (p *Postings) List(key uint64) PostingList {
+	if l, ok := p.lists[key]; ok {
+		return l
 	}
-	for e := l.newest; e >= 0; e = p.older[e] {
+	return PostingList{newest: -1}
+}
+
+// AppendList appends the records of l, a list of p, to dst, newest first.
+func (p *Postings) AppendList(dst []int32, l PostingList) []int32 {
+	for e := l.newest; e >= 0 && l.n > 0; e = p.older[e] {
 		dst = append(dst, p.rec[e])
 	}
 	return dst

@@ -21,8 +21,8 @@ func TestPostingsMatchMapOfSlices(t *testing.T) {
 			want[key] = append(want[key], rec)
 		}
 	}
-	if p.Keys() != len(want) {
-		t.Errorf("Keys() = %d, want %d", p.Keys(), len(want))
+	if len(p.lists) != len(want) {
+		t.Errorf("%d keys, want %d", len(p.lists), len(want))
 	}
 	check(t, &p, want)
 	p.Compact()
@@ -48,12 +48,12 @@ func check(t *testing.T, p *Postings, want map[uint64][]int32) {
 	for key := range uint64(310) {
 		w := slices.Clone(want[key])
 		slices.Reverse(w)
-		got := p.AppendTo([]int32{-7}, key)
+		got := p.AppendList([]int32{-7}, p.List(key))
 		if diff := cmp.Diff(append([]int32{-7}, w...), got); diff != "" {
 			t.Errorf("key %d (-want +got):\n%s", key, diff)
 		}
-		if p.Len(key) != len(w) {
-			t.Errorf("Len(%d) = %d, want %d", key, p.Len(key), len(w))
+		if p.List(key).Len() != len(w) {
+			t.Errorf("List(%d).Len() = %d, want %d", key, p.List(key).Len(), len(w))
 		}
 	}
 }
@@ -61,7 +61,10 @@ func check(t *testing.T, p *Postings, want map[uint64][]int32) {
 // TestPostingsZeroValue: an empty Postings answers without panicking.
 func TestPostingsZeroValue(t *testing.T) {
 	var p Postings
-	if got := p.AppendTo(nil, 42); got != nil || p.Len(42) != 0 || p.Keys() != 0 {
-		t.Errorf("empty postings: AppendTo %v, Len %d, Keys %d", got, p.Len(42), p.Keys())
+	if got := p.AppendList(nil, p.List(42)); got != nil || p.List(42).Len() != 0 {
+		t.Errorf("empty postings: %v, Len %d", got, p.List(42).Len())
+	}
+	if got := p.AppendList(nil, PostingList{}); got != nil {
+		t.Errorf("the zero list holds %v", got)
 	}
 }

@@ -178,11 +178,12 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	for r, rule := range x.linker.settings.Blocking {
 		keys = rule.AppendKeys(keys[:0], q, 0)
 		for _, k := range keys {
-			if max := x.linker.settings.MaxBlock; max > 0 && x.postings[r].Len(k) > max {
+			post := x.postings[r].List(k)
+			if max := x.linker.settings.MaxBlock; max > 0 && post.Len() > max {
 				pl.Oversize++
 				continue
 			}
-			found = x.postings[r].AppendTo(found, k)
+			found = x.postings[r].AppendList(found, post)
 		}
 	}
 	if x.near != nil {
