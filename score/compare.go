@@ -294,8 +294,62 @@ func samePhonetic(x, y *normalize.NamePart, nysiis bool) bool {
 	return nysiis && x.NYSIIS != "" && x.NYSIIS == y.NYSIIS
 }
 
+// noName is the empty name part a lone name leaves behind when it moves (namesOf).
+var noName = &normalize.NamePart{}
+
+// loneName reports whether record i of t has one name, given or family, and no other
+// names of either part.
+func loneName(t *normalize.Table, i int) bool {
+	return t.Given[i].Empty() != t.Family[i].Empty() && len(t.OtherGiven[i]) == 0 && len(t.OtherFamily[i]) == 0
+}
+
+// loneNameAlike is the Jaro–Winkler similarity at which a lone name counts as the other
+// record's name (namesOf): the lowest name level of the presets.
+const loneNameAlike = 0.85
+
+// namesOf returns the given and family names of records i of a (gx, fx) and j of b (gy,
+// fy) as they are compared: a lone name (loneName) that is alike the other record's other
+// part and not its own part moves there — a surname recorded in the given-name field
+// ("Birchensha", "" against "John", "Birchensha") is compared as a surname, and the given
+// names, one of them now missing, as null. Names are alike when their keys are equal or
+// their Jaro–Winkler similarity is at least loneNameAlike.
+func namesOf(a *normalize.Table, i int, b *normalize.Table, j int) (gx, fx, gy, fy *normalize.NamePart) {
+	gx, fx, gy, fy = a.Given[i], a.Family[i], b.Given[j], b.Family[j]
+	loneA, loneB := loneName(a, i), loneName(b, j)
+	if !loneA && !loneB {
+		return gx, fx, gy, fy
+	}
+	// A lone given name is placed first, so that the order of the records does not matter.
+	bFirst := loneB && !gy.Empty() && !(loneA && !gx.Empty())
+	if bFirst {
+		gy, fy, gx, fx = place(gy, fy, gx, fx)
+	}
+	if loneA {
+		gx, fx, gy, fy = place(gx, fx, gy, fy)
+	}
+	if loneB && !bFirst {
+		gy, fy, gx, fx = place(gy, fy, gx, fx)
+	}
+	return gx, fx, gy, fy
+}
+
+// place moves the lone name of (g, f) to the other part when it is alike the other
+// record's (og, of) other part and not its own part.
+func place(g, f, og, of *normalize.NamePart) (*normalize.NamePart, *normalize.NamePart, *normalize.NamePart, *normalize.NamePart) {
+	alike := func(p, q *normalize.NamePart) bool {
+		return !q.Empty() && (p.Key == q.Key || JaroWinklerText(p.Text, q.Text) >= loneNameAlike)
+	}
+	switch {
+	case !g.Empty() && alike(g, of) && !alike(g, og):
+		return noName, g, og, of
+	case !f.Empty() && alike(f, og) && !alike(f, of):
+		return f, noName, og, of
+	}
+	return g, f, og, of
+}
+
 func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
-	x, y := a.Given[i], b.Given[j]
+	x, _, y, _ := namesOf(a, i, b, j)
 	ox, oy := a.OtherGiven[i], b.OtherGiven[j]
 	if x.Empty() && len(ox) == 0 || y.Empty() && len(oy) == 0 {
 		return LevelNull
@@ -317,7 +371,7 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 }
 
 func (k *compiled) familyLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
-	x, y := a.Family[i], b.Family[j]
+	_, x, _, y := namesOf(a, i, b, j)
 	ox, oy := a.OtherFamily[i], b.OtherFamily[j]
 	if x.Empty() && len(ox) == 0 || y.Empty() && len(oy) == 0 {
 		return LevelNull

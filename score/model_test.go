@@ -74,6 +74,20 @@ func TestComparisonLevels(t *testing.T) {
 		{FamilyName(), f("Schmidt"), f("Smith"), "phonetic"},
 		{FamilyName(), f("Nguyen"), f("Begay"), "else"},
 		{FamilyName(), normalize.Record{Given: "x", Family: "Smith", OtherNames: []string{"Ana Jones"}}, f("Jones"), "exact"},
+		// A lone name alike the other record's other part is compared there (namesOf).
+		{FamilyName(), gf("Birchensha", ""), gf("John", "Birchensha"), "exact"},
+		{GivenName(), gf("Birchensha", ""), gf("John", "Birchensha"), "null"},
+		{FamilyName(), gf("Birchensna", ""), gf("John", "Birchensha"), "jaro_winkler>=0.92"},
+		{FamilyName(), gf("Bircgensha", ""), gf("John", "Birchensha"), "jaro_winkler>=0.85"},
+		{GivenName(), gf("", "Evie"), gf("Evie", "Dean"), "exact"},
+		{FamilyName(), gf("", "Evie"), gf("Evie", "Dean"), "null"},
+		{FamilyName(), gf("Smith", ""), gf("", "Smith"), "exact"},
+		{GivenName(), gf("Smith", ""), gf("", "Smith"), "null"},
+		{GivenName(), gf("Grace", ""), gf("Grace", "Kelly"), "exact"}, // where it stands, it agrees
+		{GivenName(), gf("Taylor", ""), gf("Taylor", "Taylor"), "exact"},
+		{FamilyName(), gf("Dean", ""), gf("Evie", "Smith"), "null"}, // alike neither: stays given
+		{GivenName(), gf("Dean", ""), gf("Evie", "Smith"), "else"},
+		{FamilyName(), normalize.Record{Given: "Smith", OtherNames: []string{"Jo Smith"}}, gf("Jo", "Smith"), "exact"},
 		{BirthDate(), d("2010-03-04"), d("03/04/2010"), "exact"},
 		{BirthDate(), d("2010-03-04"), d("2010-04-03"), "day_month_swapped"},
 		{BirthDate(), d("2010-03-04"), d("2011-03-04"), "one_digit"},

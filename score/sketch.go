@@ -305,6 +305,9 @@ func fillKey(dst []byte, role normalize.Role, get accessor, t *normalize.Table, 
 		if !codesFit(p) {
 			flags |= keyCodes
 		}
+		if (role == normalize.RoleGiven || role == normalize.RoleFamily) && loneName(t, i) {
+			flags |= keyOthers // a lone name may be compared as the other part (namesOf)
+		}
 	} else if get != nil {
 		key = get(t, i)
 	}

@@ -44,6 +44,10 @@ var sketchEdgeRecords = []normalize.Record{
 	{Given: "Ana", Middle: "Jo", Family: "Lopez Garcia"},
 	{Given: "Ana", Family: "Garcia"},
 	{Given: "Lopez", Middle: "Ana", Family: "Lopez-Garcia-Li"},
+	{Given: "Birchensha"},
+	{Given: "Birchensna"},
+	{Family: "Ana"},
+	{Given: "John", Family: "Birchensha"},
 }
 
 // sketchTable prepares recs, with the extra columns the person comparisons read.
