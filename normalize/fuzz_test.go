@@ -10,7 +10,7 @@ import (
 
 func FuzzName(f *testing.F) {
 	for _, s := range []string{"José García-López", "Smith, John Paul Jr.", "O'Brien", "Nguyễn Thị Ánh",
-		"De La Cruz, María", "\xff\x00", "", "Ærøskøbing ß", "Kaʻahumanu III", ",,,", "Jr"} {
+		"De La Cruz, María", "\xff\x00", "", "Ærøskøbing ß", "Kaʻahumanu III", ",,,", "Jr", "Dr. Sir John", "Mrs"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -37,6 +37,9 @@ func FuzzName(f *testing.F) {
 			if Fold(re.Given) != Fold(n.Given) {
 				t.Errorf("ParseName(%q) = %+v, reparsed %+v", s, n, re)
 			}
+		}
+		if st := StripTitles(s); StripTitles(st) != st || len(st) > len(s) {
+			t.Errorf("StripTitles(%q) = %q, again %q", s, st, StripTitles(st))
 		}
 		p := NewNamePart(s, sharedDefault())
 		if p.Key != txt.Key {

@@ -30,6 +30,66 @@ var familyParticles = map[string]bool{
 	"ibn": true, "al": true, "el": true, "mac": true, "mc": true,
 }
 
+// titles are forms of address and honours written before a name ("Mrs", "Dr.", "Sir",
+// "Reverend"): not names. Titles that are also given names (Earl, Duke, Prince, King,
+// Major, Lady, Master, Gen) are left out, so a child named Earl keeps the name.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true,
+	"dr": true, "doctor": true, "prof": true, "professor": true,
+	"rev": true, "revd": true, "reverend": true, "fr": true, "father": true, "pastor": true,
+	"sir": true, "dame": true, "lord": true, "hon": true, "honourable": true, "honorable": true,
+	"baronet": true, "bart": true, "baroness": true, "viscount": true, "viscountess": true,
+	"marquess": true, "marchioness": true, "countess": true,
+	"capt": true, "captain": true, "col": true, "colonel": true, "general": true,
+	"lt": true, "lieutenant": true, "sgt": true, "sergeant": true, "cmdr": true, "commander": true,
+	"adm": true, "admiral": true,
+}
+
+// IsTitle reports whether a word is a title written before a name ("Mrs.", "DR", "Sir"),
+// not a name. Titles are ASCII letters, with or without periods.
+func IsTitle(word string) bool {
+	var buf [12]byte
+	n := 0
+	for k := 0; k < len(word); k++ {
+		c := word[k]
+		switch {
+		case c == '.':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c < 'a' || c > 'z':
+			return false
+		}
+		if n == len(buf) {
+			return false
+		}
+		buf[n] = c
+		n++
+	}
+	return titles[string(buf[:n])]
+}
+
+// StripTitles drops the titles that start a name ("Sir William" → "William", "Mrs" → ""),
+// and the spaces around what is left.
+func StripTitles(name string) string {
+	for {
+		name = strings.TrimSpace(name)
+		word, rest, _ := strings.Cut(name, " ")
+		if !IsTitle(word) {
+			return name
+		}
+		name = rest
+	}
+}
+
+// dropTitles drops the titles that start words, leaving at least one word.
+func dropTitles(words []string) []string {
+	for len(words) > 1 && IsTitle(words[0]) {
+		words = words[1:]
+	}
+	return words
+}
+
 // SplitSuffix separates a generational suffix glued to a family name: "Smith Jr." →
 // ("Smith", "jr"), "Smith, III" → ("Smith", "iii"). A name that is only a suffix-like
 // word ("V") is kept as the name.
@@ -64,7 +124,7 @@ func ParseName(full string) Name {
 		family, rest := full[:i], full[i+1:]
 		family, n.Suffix = SplitSuffix(family)
 		parts := strings.Split(rest, ",")
-		words := strings.Fields(parts[0])
+		words := strings.Fields(StripTitles(parts[0]))
 		for _, p := range parts[1:] {
 			if code := SuffixCode(p); code != "" && n.Suffix == "" {
 				n.Suffix = code
@@ -84,7 +144,7 @@ func ParseName(full string) Name {
 		}
 		return n
 	}
-	words := strings.Fields(full)
+	words := dropTitles(strings.Fields(full))
 	if k := len(words); k > 2 || (k == 2 && SuffixCode(words[1]) != "" && len(words[1]) > 1) {
 		if code := SuffixCode(words[k-1]); code != "" {
 			n.Suffix, words = code, words[:k-1]

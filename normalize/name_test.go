@@ -49,10 +49,37 @@ func TestParseName(t *testing.T) {
 		{"Henry V", Name{Given: "Henry", Family: "V"}},
 		{"Henry Ford V", Name{Given: "Henry", Family: "Ford", Suffix: "v"}},
 		{"Jr Smith", Name{Given: "Jr", Family: "Smith"}},
+		{"Dr. John Smith", Name{Given: "John", Family: "Smith"}},
+		{"Mrs Mary Ann Molesworth", Name{Given: "Mary", Middle: "Ann", Family: "Molesworth"}},
+		{"Smith, Rev. John", Name{Given: "John", Family: "Smith"}},
+		{"Sir Baronet Campbell", Name{Family: "Campbell"}},
+		{"Mr Smith", Name{Family: "Smith"}},
+		{"Sir", Name{Family: "Sir"}}, // one word is the name, whatever it is
+		{"Earl Jones", Name{Given: "Earl", Family: "Jones"}},
 	}
 	for _, tc := range tests {
 		if d := cmp.Diff(tc.want, ParseName(tc.in)); d != "" {
 			t.Errorf("ParseName(%q) (-want +got):\n%s", tc.in, d)
+		}
+	}
+}
+
+func TestStripTitles(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Sir William", "William"},
+		{"MRS. Mary", "Mary"},
+		{"Mrs", ""},
+		{"sir baronet", ""},
+		{"Reverend  John Henry", "John Henry"},
+		{"William", "William"},
+		{"Earl", "Earl"},
+		{"Lady", "Lady"},
+		{"Mary Sir", "Mary Sir"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := StripTitles(tc.in); got != tc.want {
+			t.Errorf("StripTitles(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

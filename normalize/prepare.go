@@ -118,7 +118,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	if strings.TrimSpace(r.Suffix) != "" && SuffixCode(r.Suffix) == "" {
 		suffix = Fold(r.Suffix)
 	}
-	t.Given[i] = p.namePart(n.Given)
+	t.Given[i] = p.namePart(StripTitles(n.Given))
 	t.Middle[i] = p.namePart(n.Middle)
 	t.Family[i] = p.namePart(family)
 	t.Suffix[i] = suffix
