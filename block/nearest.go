@@ -20,7 +20,7 @@ type Nearest struct {
 	// K is the number of neighbours of each record (default 10).
 	K int `json:"k,omitempty"`
 	// Work bounds the postings read per record on average (default 200, and at least
-	// 5·10^7 in all): grams so common that reading their records would pass it are left
+	// 10^8 in all): grams so common that reading their records would pass it are left
 	// out of the search. It keeps a million-record roll linear.
 	Work int `json:"work,omitempty"`
 }
@@ -41,8 +41,10 @@ func (n Nearest) work() int {
 }
 
 // minWork is the least work budget: a roll of tens of thousands of records can afford
-// the common grams too.
-const minWork = 5e7
+// the common grams too, and needs them: where a big city's name, its zip prefix and the
+// commoner letter triples are left out, a record with a damaged surname ties with every
+// namesake of its given name, and its own other records lose the tie.
+const minWork = 1e8
 
 // NearestRule returns the schema-agnostic rule with default settings.
 func NearestRule() Rule { return Rule{Name: "nearest", Nearest: &Nearest{}} }

@@ -44,7 +44,7 @@ import (
 
 // Fast lists the sets the embedded subset holds and CI runs.
 var Fast = []string{"census", "dsgen-A-1000", "dsgen-C-1000", "dsgen-D-1000", "dsgen-F-1000", "fake_1000",
-	"febrl1", "febrl2", "febrl3", "febrl4", "ncvr-500-ocp40", "rldata500", "rldata10000", "synth", "synth-nossid"}
+	"febrl1", "febrl2", "febrl3", "febrl4", "ncvr-500-ocp40", "ncvr-5000-ocp40", "rldata500", "rldata10000", "synth", "synth-nossid"}
 
 // Row is one set's line of the table.
 type Row struct {

@@ -35,6 +35,7 @@ func TestAccuracyFloors(t *testing.T) {
 		{"febrl3", 0.99, 0.995},
 		{"febrl4", 0.99, 0.995},
 		{"ncvr-500-ocp40", 0.975, 0.995},
+		{"ncvr-5000-ocp40", 0.975, 0.995},
 		{"rldata500", 0.98, 0.995},
 		{"rldata10000", 0.94, 0.995},
 		{"synth", 0.995, 0.995},
