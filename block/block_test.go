@@ -374,3 +374,28 @@ func TestMeasureByRule(t *testing.T) {
 		t.Errorf("found %d of %d true pairs, want 3 of 3", c.Found, c.TruePairs)
 	}
 }
+
+// TestAppendKeysAppends: a record's keys do not depend on what the slice already holds
+// (a cap on the combinations counted the whole slice, so that in a roll's key list every
+// record after the first few kept one combination only).
+func TestAppendKeysAppends(t *testing.T) {
+	tb := randomTable(rand.New(rand.NewPCG(7, 8)), 60)
+	multi := 0
+	for _, rule := range StudentRules() {
+		var all []uint64
+		for i := range tb.Len() {
+			own := rule.AppendKeys(nil, tb, i)
+			start := len(all)
+			all = rule.AppendKeys(all, tb, i)
+			if !slices.Equal(own, all[start:]) {
+				t.Fatalf("%s, record %d: keys alone %v, after %d others %v", rule.Name, i, own, start, all[start:])
+			}
+			if len(own) > 1 {
+				multi++
+			}
+		}
+	}
+	if multi == 0 {
+		t.Fatal("no record has several keys under any rule: the test shows nothing")
+	}
+}

@@ -313,12 +313,16 @@ func (r Rule) AppendKeys(dst []uint64, t *normalize.Table, i int) []uint64 {
 	return dedupeTail(dst, start)
 }
 
-// appendCombos hashes every combination of the key features' values, bounded.
+// maxCombos bounds the keys one rule gives a record.
+const maxCombos = 16
+
+// appendCombos hashes every combination of the key features' values, up to maxCombos.
 func (r Rule) appendCombos(dst []uint64, t *normalize.Table, i int, scratch []string) []uint64 {
 	var offs [9]int
 	if len(r.Keys) > len(offs)-1 {
 		return dst
 	}
+	first := len(dst)
 	for n, k := range r.Keys {
 		offs[n] = len(scratch)
 		scratch = k.values(scratch, t, i)
@@ -346,7 +350,7 @@ func (r Rule) appendCombos(dst []uint64, t *normalize.Table, i int, scratch []st
 			idx[n] = 0
 			n--
 		}
-		if n < 0 || len(dst) >= 16 {
+		if n < 0 || len(dst)-first >= maxCombos {
 			return dst
 		}
 	}
