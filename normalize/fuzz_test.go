@@ -41,6 +41,9 @@ func FuzzName(f *testing.F) {
 		if st := StripTitles(s); StripTitles(st) != st || len(st) > len(s) {
 			t.Errorf("StripTitles(%q) = %q, again %q", s, st, StripTitles(st))
 		}
+		if g, m := SplitInitial(s, ""); m != "" && (utf8.RuneCountInString(m) != 1 || len(g) >= len(s)) {
+			t.Errorf("SplitInitial(%q) = %q, %q", s, g, m)
+		}
 		p := NewNamePart(s, sharedDefault())
 		if p.Key != txt.Key {
 			t.Errorf("NamePart key %q != Text key %q", p.Key, txt.Key)

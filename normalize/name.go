@@ -2,6 +2,8 @@ package normalize
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/antzucaro/matchr"
 )
@@ -80,6 +82,25 @@ func StripTitles(name string) string {
 		}
 		name = rest
 	}
+}
+
+// SplitInitial moves a middle initial written at the end of a given name to the middle
+// name when that is empty: ("John A.", "") → ("John", "A"). Otherwise it returns its
+// arguments. A given name of one word is left whole, initial or not.
+func SplitInitial(given, middle string) (string, string) {
+	if strings.TrimSpace(middle) != "" {
+		return given, middle
+	}
+	g := strings.TrimSpace(given)
+	k := strings.LastIndexByte(g, ' ')
+	if k < 0 {
+		return given, middle
+	}
+	last := strings.TrimSuffix(g[k+1:], ".")
+	if r, n := utf8.DecodeRuneInString(last); n == 0 || n != len(last) || !unicode.IsLetter(r) {
+		return given, middle
+	}
+	return strings.TrimSpace(g[:k]), last
 }
 
 // dropTitles drops the titles that start words, leaving at least one word.

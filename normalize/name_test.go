@@ -84,6 +84,26 @@ func TestStripTitles(t *testing.T) {
 	}
 }
 
+func TestSplitInitial(t *testing.T) {
+	tests := []struct{ given, middle, wantGiven, wantMiddle string }{
+		{"John A", "", "John", "A"},
+		{"John A.", "", "John", "A"},
+		{" Mary Ann  B. ", "", "Mary Ann", "B"},
+		{"José É", "", "José", "É"},
+		{"John A", "Adam", "John A", "Adam"},
+		{"Mary Ann", "", "Mary Ann", ""},
+		{"A", "", "A", ""},
+		{"John 3", "", "John 3", ""},
+		{"", "", "", ""},
+	}
+	for _, tc := range tests {
+		g, m := SplitInitial(tc.given, tc.middle)
+		if g != tc.wantGiven || m != tc.wantMiddle {
+			t.Errorf("SplitInitial(%q, %q) = %q, %q; want %q, %q", tc.given, tc.middle, g, m, tc.wantGiven, tc.wantMiddle)
+		}
+	}
+}
+
 func TestSplitSuffix(t *testing.T) {
 	tests := []struct{ in, family, suffix string }{
 		{"Smith Jr.", "Smith", "jr"},

@@ -118,8 +118,9 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	if strings.TrimSpace(r.Suffix) != "" && SuffixCode(r.Suffix) == "" {
 		suffix = Fold(r.Suffix)
 	}
-	t.Given[i] = p.namePart(StripTitles(n.Given))
-	t.Middle[i] = p.namePart(n.Middle)
+	given, middle := SplitInitial(StripTitles(n.Given), n.Middle)
+	t.Given[i] = p.namePart(given)
+	t.Middle[i] = p.namePart(middle)
 	t.Family[i] = p.namePart(family)
 	t.Suffix[i] = suffix
 	t.OtherGiven[i], t.OtherFamily[i] = nil, nil
