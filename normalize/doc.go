@@ -1,7 +1,8 @@
 // Package normalize turns raw strings from district submissions into comparable values.
 //
 // It owns Unicode folding (built on golang.org/x/text), name parsing into given, middle,
-// family and suffix (including "Last, First Middle" and suffixes glued to the family name),
+// family and suffix (including "Last, First Middle", suffixes glued to the family name,
+// titles before a name and a middle initial written into the given name),
 // the nickname groups, phonetic codes (through github.com/antzucaro/matchr, always on the
 // folded form), date parsing and birth-date plausibility, sex and grade-level codes, and
 // identifier cleaning.
