@@ -90,16 +90,21 @@ type index struct {
 	// are found in one merge of two short lists.
 	keys []uint64
 	off  []int32
-	// blocks[r] are the blocks of rule r with at least two records.
-	blocks [][]block
+	// blocks[r] are the blocks of rule r with at least two records; members[r] their
+	// records, block by block, ascending within each.
+	blocks  [][]block
+	members [][]int32
 	// near[r] are the neighbours found by rule r when it is a Nearest rule.
 	near   []*neighbours
 	report Report
 }
 
+// block is a key's records, members[start:end] of its rule's members (index.members):
+// one array per rule rather than one per block keeps millions of blocks out of the
+// collector's way.
 type block struct {
-	key     uint64
-	members []int32
+	key        uint64
+	start, end int32
 }
 
 func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Options) (*index, error) {
@@ -127,6 +132,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 	perRule := make([]ruleKeys, len(rules))
 	// Key rules run side by side, each on one core; a Nearest rule runs on all cores.
 	x.blocks = make([][]block, len(rules))
+	x.members = make([][]int32, len(rules))
 	x.report.Rules = make([]RuleReport, len(rules))
 	largest := make([][]Block, len(rules))
 	workers := max(1, opt.Workers)
@@ -146,7 +152,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 			if ctx.Err() != nil {
 				return
 			}
-			perRule[r].keys, perRule[r].off, x.blocks[r], x.report.Rules[r], largest[r] = keyBlocks(t, rule, r, opt)
+			perRule[r].keys, perRule[r].off, x.blocks[r], x.members[r], x.report.Rules[r], largest[r] = keyBlocks(t, rule, r, opt)
 		}()
 	}
 	wg.Wait()
@@ -198,7 +204,7 @@ func keyRule(k uint64) int { return int(k & 15) }
 // keyBlocks makes rule r's keys of every record (tagged with r; keys[off[i]:off[i+1]]
 // are record i's) and its blocks of two records or more, dropping from the keys the
 // records of blocks over the cap; it reports the rule and its ten largest blocks.
-func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64, off []int32, blocks []block, rr RuleReport, largest []Block) {
+func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64, off []int32, blocks []block, members []int32, rr RuleReport, largest []Block) {
 	n := t.Len()
 	off = make([]int32, n+1)
 	keys = make([]uint64, 0, n)
@@ -233,13 +239,18 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64
 	rr = RuleReport{Rule: rule.Name}
 	// Count the blocks first: a list grown by doubling would leave hundreds of MB of
 	// garbage at 10^6 records, just as the index peaks.
-	shared := 0
+	shared, inShared := 0, 0
 	for s := 1; s < len(entries); s++ {
-		if entries[s].key == entries[s-1].key && (s == 1 || entries[s-2].key != entries[s].key) {
-			shared++
+		if entries[s].key == entries[s-1].key {
+			inShared++
+			if s == 1 || entries[s-2].key != entries[s].key {
+				shared++
+				inShared++
+			}
 		}
 	}
 	blocks = make([]block, 0, shared)
+	members = make([]int32, 0, inShared)
 	dropped := map[[2]uint64]bool{} // (key, record) pairs removed by the cap
 	for s := 0; s < len(entries); {
 		e := s
@@ -248,26 +259,27 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64
 		}
 		size := e - s
 		if size >= 2 {
-			members := make([]int32, size)
-			for k := range members {
-				members[k] = entries[s+k].rec
-			}
+			first := entries[s].rec
 			largest = keepLargest(largest, Block{Rule: rule.Name, Size: size}, func() string {
-				return rule.describe(t, int(members[0]), entries[s].key)
+				return rule.describe(t, int(first), entries[s].key)
 			})
+			keep := size
 			if opt.MaxBlock > 0 && size > opt.MaxBlock {
-				rr.Oversize = append(rr.Oversize, Block{Rule: rule.Name, Key: rule.describe(t, int(members[0]), entries[s].key), Size: size})
-				keep := 0
+				rr.Oversize = append(rr.Oversize, Block{Rule: rule.Name, Key: rule.describe(t, int(first), entries[s].key), Size: size})
+				keep = 0
 				if opt.Oversize == Cap {
 					keep = opt.MaxBlock
 				}
-				for _, m := range members[keep:] {
-					dropped[[2]uint64{entries[s].key, uint64(m)}] = true
+				for _, en := range entries[s+keep : e] {
+					dropped[[2]uint64{en.key, uint64(en.rec)}] = true
 				}
-				members = members[:keep]
 			}
-			if len(members) >= 2 {
-				blocks = append(blocks, block{key: entries[s].key, members: members})
+			if keep >= 2 {
+				start := int32(len(members))
+				for _, en := range entries[s : s+keep] {
+					members = append(members, en.rec)
+				}
+				blocks = append(blocks, block{key: entries[s].key, start: start, end: int32(len(members))})
 			}
 		}
 		s = e
@@ -288,7 +300,7 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64
 		keys, off = kept, newOff
 	}
 	rr.Blocks = len(blocks)
-	return keys, off, blocks, rr, largest
+	return keys, off, blocks, members, rr, largest
 }
 
 // keepLargest adds b to the ten largest blocks l, largest first, naming its key (key)
@@ -563,7 +575,7 @@ func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair)
 						continue
 					}
 					b := &x.blocks[j.rule][j.block]
-					m := b.members
+					m := x.members[j.rule][b.start:b.end]
 					for p := 0; p < len(m); p++ {
 						for q := p + 1; q < len(m); q++ {
 							if !x.admits(j.rule, b.key, m[p], m[q]) {
