@@ -28,3 +28,19 @@ func BenchmarkNormalizeName(b *testing.B) {
 		_ = normalize.NewNamePart(n.Family, nick)
 	}
 }
+
+// normalizeDates are birth dates as district exports write them.
+var normalizeDates = []string{
+	"2009-04-05", "4/5/2009", "04/05/2009", "Jul 1, 2009", "20110805", "2006-03-11T00:00:00",
+	"1 July 2009", "2013-10-20", "10/20/2013", "5-Apr-2009", "2012-6-12", "June 12th, 2012",
+}
+
+// BenchmarkParseDate measures reading a birth date in any of the formats rolls use.
+func BenchmarkParseDate(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := normalize.ParseDate(normalizeDates[i%len(normalizeDates)], normalize.DateOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

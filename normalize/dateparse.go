@@ -54,8 +54,9 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 		return Date{}, fmt.Errorf("%w: %s is too long", ErrNotDate, quote(in))
 	}
 	s = stripTime(s)
-	fields := dateFields(s)
-	var nums []string
+	var fieldBuf, numBuf [8]string
+	fields := dateFields(fieldBuf[:0], s)
+	nums := numBuf[:0]
 	month := uint8(0)
 	for _, f := range fields {
 		if isDigits(f) {
@@ -148,10 +149,9 @@ func stripTime(s string) string {
 	return s
 }
 
-// dateFields splits s into runs of digits and runs of letters (lower-cased), dropping
+// dateFields appends to out the runs of digits and of letters (lower-cased) of s, dropping
 // separators, the ordinal endings of "2nd" and "3rd", and a comma.
-func dateFields(s string) []string {
-	var out []string
+func dateFields(out []string, s string) []string {
 	start := -1
 	kind := 0 // 1 digits, 2 letters
 	flush := func(i int) {

@@ -10,10 +10,13 @@ import (
 
 func FuzzName(f *testing.F) {
 	for _, s := range []string{"José García-López", "Smith, John Paul Jr.", "O'Brien", "Nguyễn Thị Ánh",
-		"De La Cruz, María", "\xff\x00", "", "Ærøskøbing ß", "Kaʻahumanu III", ",,,", "Jr", "Dr. Sir John", "Mrs"} {
+		"De La Cruz, María", "\xff\x00", "", "Ærøskøbing ß", "Kaʻahumanu III", ",,,", "Jr", "Dr. Sir John", "Mrs", " a  b ", "a\u00a0b", "a\tb", "\ufffd"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) <= maxValue && Display(s) != display(s) {
+			t.Errorf("Display(%q) = %q, its copy %q", s, Display(s), display(s))
+		}
 		folded := Fold(s)
 		if Fold(folded) != folded {
 			t.Errorf("Fold not idempotent: %q → %q → %q", s, folded, Fold(folded))

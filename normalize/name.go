@@ -115,6 +115,9 @@ func dropTitles(words []string) []string {
 // ("Smith", "jr"), "Smith, III" → ("Smith", "iii"). A name that is only a suffix-like
 // word ("V") is kept as the name.
 func SplitSuffix(family string) (string, string) {
+	if !strings.ContainsAny(strings.TrimSpace(family), " ,\t\n\r") {
+		return Display(family), "" // one word: nothing to split
+	}
 	words := strings.Fields(strings.ReplaceAll(Display(family), ",", " , "))
 	for len(words) > 0 && words[len(words)-1] == "," {
 		words = words[:len(words)-1]

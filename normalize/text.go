@@ -186,6 +186,44 @@ func Display(s string) string {
 	if len(s) > maxValue {
 		s = s[:maxValue]
 	}
+	if inDisplayForm(s) {
+		return s // most values are: no copy
+	}
+	return display(s)
+}
+
+// inDisplayForm reports whether Display would return s as it is: valid UTF-8, no control
+// characters, single spaces between words and none at either end.
+func inDisplayForm(s string) bool {
+	space := true // a space may not start s
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case c == ' ':
+				if space {
+					return false
+				}
+				space = true
+			case c < 0x20 || c == 0x7f:
+				return false
+			default:
+				space = false
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && w == 1) || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false
+		}
+		space = false
+		i += w
+	}
+	return !space || s == ""
+}
+
+// display is Display's copy for a value not in display form.
+func display(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range strings.ToValidUTF8(s, "") {
