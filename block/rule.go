@@ -151,6 +151,16 @@ func validKey(k Key) bool {
 	return false
 }
 
+// fourDigits holds "0000" to "9999": a birth date's year, and its month and day, as key
+// values without a string made for each record.
+var fourDigits = func() *[10000]string {
+	var t [10000]string
+	for n := range t {
+		t[n] = string([]byte{byte('0' + n/1000), byte('0' + n/100%10), byte('0' + n/10%10), byte('0' + n%10)})
+	}
+	return &t
+}()
+
 // maxValuesPerKey bounds the values one key feature gives a record (tokens of a very long
 // compound name), so that a rule's keys per record stay few.
 const maxValuesPerKey = 4
@@ -197,19 +207,18 @@ func (k Key) values(dst []string, t *normalize.Table, i int) []string {
 		if d.IsZero() {
 			return dst
 		}
-		digits := d.Digits()
+		y, m, day := min(max(int(d.Year), 0), 9999), int(d.Month%100), int(d.Day%100)
 		switch k.Transform {
 		case Year:
-			return append(dst, string(digits[:4]))
+			return append(dst, fourDigits[y])
 		case MonthDay:
-			return append(dst, string(digits[4:]))
-		case MonthDaySet, DateSet:
-			m, d := string(digits[4:6]), string(digits[6:])
-			if k.Transform == DateSet {
-				return append(dst, string(digits[:4])+min(m, d)+max(m, d))
-			}
-			return append(dst, min(m, d)+max(m, d))
+			return append(dst, fourDigits[m*100+day])
+		case MonthDaySet:
+			return append(dst, fourDigits[min(m, day)*100+max(m, day)])
+		case DateSet:
+			return append(dst, fourDigits[y]+fourDigits[min(m, day)*100+max(m, day)])
 		}
+		digits := d.Digits()
 		return append(dst, cut(string(digits[:]), k))
 	}
 	v, code := plainValue(k.Role, t, i)

@@ -36,14 +36,8 @@ func (s Settings) NewRowReader(header []string) (*RowReader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
-	fields := map[normalize.Role][]int{}
-	for k, c := range r.columns {
-		if f := res.field[k]; f >= 0 {
-			fields[c.Role] = append(fields[c.Role], f)
-		}
-	}
 	r.Sources, r.Headers = []string{"rows"}, [][]string{header}
-	r.uses, r.roleFields = [][]ColumnUse{res.uses}, []map[normalize.Role][]int{fields}
+	r.addFields(res)
 	return &RowReader{roll: r, id: res.id}, nil
 }
 

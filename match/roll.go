@@ -48,8 +48,11 @@ type Roll struct {
 
 	idColumn string
 	columns  []Column
-	// roleFields[s][role] lists the field indexes of source s that feed a role.
-	roleFields []map[normalize.Role][]int
+	// roleFields[s][role] lists the field indexes of source s that feed a role;
+	// recordFields[s] the same for each of recordRoles and then each extra column, which
+	// Record reads without a map lookup a role.
+	roleFields   []map[normalize.Role][]int
+	recordFields [][][]int
 	// uses[s] says what each column of source s's header fills.
 	uses   [][]ColumnUse
 	extras []string
@@ -285,17 +288,10 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 	if err != nil {
 		return n, fmt.Errorf("match: %s:1: %w", source, err)
 	}
-	fields := map[normalize.Role][]int{}
-	for k, c := range r.columns {
-		if f := res.field[k]; f >= 0 {
-			fields[c.Role] = append(fields[c.Role], f)
-		}
-	}
 	s := int32(len(r.Sources))
 	r.Sources = append(r.Sources, source)
 	r.Headers = append(r.Headers, header)
-	r.uses = append(r.uses, res.uses)
-	r.roleFields = append(r.roleFields, fields)
+	r.addFields(res)
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
@@ -418,10 +414,43 @@ func trimFields(row []string) []string {
 	return row
 }
 
+// recordRoles are the roles Record reads, in the order of Roll.recordFields.
+var recordRoles = [...]normalize.Role{
+	normalize.RoleGiven, normalize.RoleMiddle, normalize.RoleFamily, normalize.RoleSuffix,
+	normalize.RoleFullName, normalize.RoleBirthDate, normalize.RoleSex, normalize.RoleSSID,
+	normalize.RoleLocalID, normalize.RoleGrade, normalize.RoleAddress, normalize.RoleCity,
+	normalize.RoleZip, normalize.RoleLEA, normalize.RoleSchool, normalize.RoleOtherNames,
+}
+
+// addFields notes, for a new source whose header res resolved, which of its fields feed
+// each role.
+func (r *Roll) addFields(res resolution) {
+	fields := map[normalize.Role][]int{}
+	for k, c := range r.columns {
+		if f := res.field[k]; f >= 0 {
+			fields[c.Role] = append(fields[c.Role], f)
+		}
+	}
+	slots := make([][]int, 0, len(recordRoles)+len(r.extras))
+	for _, role := range recordRoles {
+		slots = append(slots, fields[role])
+	}
+	for _, name := range r.extras {
+		slots = append(slots, fields[normalize.ExtraRole(name)])
+	}
+	r.uses = append(r.uses, res.uses)
+	r.roleFields = append(r.roleFields, fields)
+	r.recordFields = append(r.recordFields, slots)
+}
+
 // Value returns record i's value for a role: the fields mapped to it joined by a space, or
 // "" when the source has none.
 func (r *Roll) Value(i int, role normalize.Role) string {
-	fields := r.roleFields[r.Source[i]][role]
+	return r.joinFields(i, r.roleFields[r.Source[i]][role])
+}
+
+// joinFields returns record i's fields joined by a space, empty ones left out.
+func (r *Roll) joinFields(i int, fields []int) string {
 	switch len(fields) {
 	case 0:
 		return ""
@@ -482,30 +511,20 @@ func (r *Roll) Missing(s int) []Column {
 
 // Record returns record i's values by role, for normalize.
 func (r *Roll) Record(i int) normalize.Record {
+	f := r.recordFields[r.Source[i]]
+	v := func(slot int) string { return r.joinFields(i, f[slot]) }
 	rec := normalize.Record{
-		Given:     r.Value(i, normalize.RoleGiven),
-		Middle:    r.Value(i, normalize.RoleMiddle),
-		Family:    r.Value(i, normalize.RoleFamily),
-		Suffix:    r.Value(i, normalize.RoleSuffix),
-		FullName:  r.Value(i, normalize.RoleFullName),
-		BirthDate: r.Value(i, normalize.RoleBirthDate),
-		Sex:       r.Value(i, normalize.RoleSex),
-		SSID:      r.Value(i, normalize.RoleSSID),
-		LocalID:   r.Value(i, normalize.RoleLocalID),
-		Grade:     r.Value(i, normalize.RoleGrade),
-		Address:   r.Value(i, normalize.RoleAddress),
-		City:      r.Value(i, normalize.RoleCity),
-		Zip:       r.Value(i, normalize.RoleZip),
-		LEA:       r.Value(i, normalize.RoleLEA),
-		School:    r.Value(i, normalize.RoleSchool),
+		Given: v(0), Middle: v(1), Family: v(2), Suffix: v(3), FullName: v(4), BirthDate: v(5),
+		Sex: v(6), SSID: v(7), LocalID: v(8), Grade: v(9), Address: v(10), City: v(11),
+		Zip: v(12), LEA: v(13), School: v(14),
 	}
-	if other := r.Value(i, normalize.RoleOtherNames); other != "" {
+	if other := v(15); other != "" {
 		rec.OtherNames = splitOtherNames(other)
 	}
 	if len(r.extras) > 0 {
 		rec.Extra = make([]string, len(r.extras))
-		for k, name := range r.extras {
-			rec.Extra[k] = r.Value(i, normalize.ExtraRole(name))
+		for k := range r.extras {
+			rec.Extra[k] = v(len(recordRoles) + k)
 		}
 	}
 	return rec
