@@ -164,32 +164,34 @@ func comparisonRoles(c score.Comparison) []normalize.Role {
 	return []normalize.Role{c.Role}
 }
 
-// presentRoles reports the roles at least one record of t has a value for.
+// presentRoles reports the roles at least one record of t has a value for. Each role's
+// scan stops at the first record that has it.
 func presentRoles(t *normalize.Table) map[normalize.Role]bool {
 	out := map[normalize.Role]bool{}
-	for i := range t.Len() {
-		set := func(r normalize.Role, ok bool) {
-			if ok {
+	set := func(r normalize.Role, has func(i int) bool) {
+		for i := range t.Len() {
+			if has(i) {
 				out[r] = true
+				return
 			}
 		}
-		set(normalize.RoleGiven, !t.Given[i].Empty() || len(t.OtherGiven[i]) > 0)
-		set(normalize.RoleMiddle, !t.Middle[i].Empty())
-		set(normalize.RoleFamily, !t.Family[i].Empty() || len(t.OtherFamily[i]) > 0)
-		set(normalize.RoleSuffix, t.Suffix[i] != "")
-		set(normalize.RoleBirthDate, !t.BirthDate[i].IsZero())
-		set(normalize.RoleSex, t.Sex[i] != normalize.SexUnknown)
-		set(normalize.RoleSSID, t.SSID[i] != "")
-		set(normalize.RoleLocalID, t.LocalID[i] != "")
-		set(normalize.RoleGrade, t.Grade[i] != normalize.GradeUnknown)
-		set(normalize.RoleAddress, !t.Address[i].Empty())
-		set(normalize.RoleCity, !t.City[i].Empty())
-		set(normalize.RoleZip, t.Zip[i] != "")
-		set(normalize.RoleLEA, t.LEA[i] != "")
-		set(normalize.RoleSchool, t.School[i] != "")
-		for k, name := range t.ExtraNames {
-			set(normalize.ExtraRole(name), !t.Extra[k][i].Empty())
-		}
+	}
+	set(normalize.RoleGiven, func(i int) bool { return !t.Given[i].Empty() || len(t.OtherGiven[i]) > 0 })
+	set(normalize.RoleMiddle, func(i int) bool { return !t.Middle[i].Empty() })
+	set(normalize.RoleFamily, func(i int) bool { return !t.Family[i].Empty() || len(t.OtherFamily[i]) > 0 })
+	set(normalize.RoleSuffix, func(i int) bool { return t.Suffix[i] != "" })
+	set(normalize.RoleBirthDate, func(i int) bool { return !t.BirthDate[i].IsZero() })
+	set(normalize.RoleSex, func(i int) bool { return t.Sex[i] != normalize.SexUnknown })
+	set(normalize.RoleSSID, func(i int) bool { return t.SSID[i] != "" })
+	set(normalize.RoleLocalID, func(i int) bool { return t.LocalID[i] != "" })
+	set(normalize.RoleGrade, func(i int) bool { return t.Grade[i] != normalize.GradeUnknown })
+	set(normalize.RoleAddress, func(i int) bool { return !t.Address[i].Empty() })
+	set(normalize.RoleCity, func(i int) bool { return !t.City[i].Empty() })
+	set(normalize.RoleZip, func(i int) bool { return t.Zip[i] != "" })
+	set(normalize.RoleLEA, func(i int) bool { return t.LEA[i] != "" })
+	set(normalize.RoleSchool, func(i int) bool { return t.School[i] != "" })
+	for k, name := range t.ExtraNames {
+		set(normalize.ExtraRole(name), func(i int) bool { return !t.Extra[k][i].Empty() })
 	}
 	return out
 }
