@@ -227,11 +227,46 @@ type neighbours struct {
 // of returns record i's neighbours.
 func (nb *neighbours) of(i int) []int32 { return nb.list[nb.off[i]:nb.off[i+1]] }
 
-// has reports whether b is among a's neighbours.
-func (nb *neighbours) has(a, b int32) bool { return slices.Contains(nb.of(int(a)), b) }
+// paired reports whether upper lists (upperPairs) pair a and b.
+func (nb *neighbours) paired(a, b int32) bool {
+	_, ok := slices.BinarySearch(nb.of(int(min(a, b))), max(a, b))
+	return ok
+}
 
-// paired reports whether the rule pairs a and b: either is the other's neighbour.
-func (nb *neighbours) paired(a, b int32) bool { return nb.has(a, b) || nb.has(b, a) }
+// upperPairs turns neighbour lists into each record's partners of higher index, sorted,
+// each once: the pairs the lists make, whichever side found the other.
+func upperPairs(nb *neighbours, n int) *neighbours {
+	up := &neighbours{off: make([]int32, n+1)}
+	for a := range n {
+		for _, b := range nb.of(a) {
+			up.off[min(int32(a), b)+1]++
+		}
+	}
+	for i := range n {
+		up.off[i+1] += up.off[i]
+	}
+	up.list = make([]int32, up.off[n])
+	fill := slices.Clone(up.off[:n])
+	for a := range n {
+		for _, b := range nb.of(a) {
+			lo := min(int32(a), b)
+			up.list[fill[lo]] = max(int32(a), b)
+			fill[lo]++
+		}
+	}
+	// Sort each record's partners and drop the pairs both sides found.
+	at := int32(0)
+	for i := range n {
+		l := up.list[up.off[i]:up.off[i+1]]
+		slices.Sort(l)
+		l = slices.Compact(l)
+		up.off[i] = at
+		at += int32(copy(up.list[at:], l))
+	}
+	up.off[n] = at
+	up.list = slices.Clip(up.list[:at])
+	return up
+}
 
 // findNeighbours runs the search for a Nearest rule: it counts the records each gram
 // occurs in, keeps the rarest grams within the work budget, indexes records by them, and

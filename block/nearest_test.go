@@ -212,3 +212,85 @@ func TestNeighbourhood(t *testing.T) {
 		t.Errorf("k = 0 gives %v", got)
 	}
 }
+
+// TestUpperPairs: each record's partners of higher index, sorted, once each, and every
+// neighbour relation found among them.
+func TestUpperPairs(t *testing.T) {
+	tb, _ := damaged(t, 300)
+	nb, err := findNeighbours(context.Background(), tb, Nearest{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := tb.Len()
+	up := upperPairs(nb, n)
+	for a := range n {
+		if !slices.IsSorted(up.of(a)) || len(slices.Compact(slices.Clone(up.of(a)))) != len(up.of(a)) {
+			t.Fatalf("record %d: partners %v not sorted and distinct", a, up.of(a))
+		}
+		for _, b := range up.of(a) {
+			if b <= int32(a) || b >= int32(n) {
+				t.Fatalf("record %d: partner %d", a, b)
+			}
+			if !slices.Contains(nb.of(a), b) && !slices.Contains(nb.of(int(b)), int32(a)) {
+				t.Fatalf("pair %d %d: neither found the other", a, b)
+			}
+		}
+		for _, b := range nb.of(a) {
+			if !up.paired(int32(a), b) || !up.paired(b, int32(a)) {
+				t.Fatalf("neighbours %d %d are not paired", a, b)
+			}
+		}
+	}
+}
+
+// TestPairsWithNearest: with key rules and a Nearest rule, in every mode, the pairs are
+// exactly those some key rule or the neighbour lists make, each once, and the rules'
+// counts add up to them.
+func TestPairsWithNearest(t *testing.T) {
+	tb, _ := damaged(t, 150)
+	n := tb.Len()
+	sources := make([]int32, n)
+	for i := range sources {
+		sources[i] = int32(i % 3)
+	}
+	rules := append(slices.Clone(testRules), NearestRule())
+	for _, mode := range []Mode{Dedupe, Link, LinkAndDedupe} {
+		opt := Options{Mode: mode, Sources: sources}
+		nb, err := findNeighbours(context.Background(), tb, Nearest{}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[Pair]bool{}
+		for _, p := range bruteForce(tb, testRules, opt) {
+			want[p] = true
+		}
+		for a := range n {
+			for _, b := range nb.of(a) {
+				if mode != Link || sources[a] != sources[b] {
+					want[Pair{min(int32(a), b), max(int32(a), b)}] = true
+				}
+			}
+		}
+		got, rep, err := All(context.Background(), tb, rules, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[Pair]bool{}
+		for _, p := range got {
+			if seen[p] || !want[p] {
+				t.Fatalf("mode %d: pair %v emitted twice or not made by any rule", mode, p)
+			}
+			seen[p] = true
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("mode %d: %d pairs, want %d", mode, len(seen), len(want))
+		}
+		var perRule int64
+		for _, r := range rep.Rules {
+			perRule += r.Candidates
+		}
+		if perRule != int64(len(got)) || rep.Candidates != int64(len(got)) {
+			t.Fatalf("mode %d: rules count %d, report %d, pairs %d", mode, perRule, rep.Candidates, len(got))
+		}
+	}
+}

@@ -85,16 +85,18 @@ type index struct {
 	t     *normalize.Table
 	rules []Rule
 	opt   Options
-	// keys lists record i's keys under every rule in keys[off[i]:off[i+1]], sorted, each
-	// tagged with its rule's index in the low bits (tagKey), so that a pair's shared keys
-	// are found in one merge of two short lists.
-	keys []uint64
+	// refs lists the blocks record i is in, under every rule, in refs[off[i]:off[i+1]],
+	// sorted: each a block's index in its rule's blocks with the rule's index in the low
+	// bits (blockRef). Two records share a key of a rule when they share a ref, found in
+	// one merge of two short lists.
+	refs []uint64
 	off  []int32
 	// blocks[r] are the blocks of rule r with at least two records; members[r] their
 	// records, block by block, ascending within each.
 	blocks  [][]block
 	members [][]int32
-	// near[r] are the neighbours found by rule r when it is a Nearest rule.
+	// near[r], for a Nearest rule r, lists each record's partners of higher index
+	// (upperPairs): the pairs the rule makes, whichever of the two found the other.
 	near   []*neighbours
 	report Report
 }
@@ -124,12 +126,12 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 		return nil, fmt.Errorf("block: %d rules, at most %d", len(rules), maxRules)
 	}
 	x := &index{t: t, rules: rules, opt: opt, near: make([]*neighbours, len(rules))}
-	// perRule[r] holds rule r's tagged keys per record until they are merged into x.keys.
-	type ruleKeys struct {
-		keys []uint64
+	// perRule[r] holds rule r's block refs per record until they are merged into x.refs.
+	type ruleRefs struct {
+		refs []uint64
 		off  []int32
 	}
-	perRule := make([]ruleKeys, len(rules))
+	perRule := make([]ruleRefs, len(rules))
 	// Key rules run side by side, each on one core; a Nearest rule runs on all cores.
 	x.blocks = make([][]block, len(rules))
 	x.members = make([][]int32, len(rules))
@@ -152,7 +154,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 			if ctx.Err() != nil {
 				return
 			}
-			perRule[r].keys, perRule[r].off, x.blocks[r], x.members[r], x.report.Rules[r], largest[r] = keyBlocks(t, rule, r, opt)
+			perRule[r].refs, perRule[r].off, x.blocks[r], x.members[r], x.report.Rules[r], largest[r] = keyBlocks(t, rule, r, opt)
 		}()
 	}
 	wg.Wait()
@@ -170,50 +172,51 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 		if err != nil {
 			return nil, err
 		}
-		x.near[r] = nb
+		x.near[r] = upperPairs(nb, n)
 		perRule[r].off = make([]int32, n+1)
 		x.report.Rules[r] = RuleReport{Rule: rule.Name}
 	}
-	// Every rule's keys of a record, in one sorted list.
+	// Every rule's block refs of a record, in one sorted list.
 	total := 0
 	for _, k := range perRule {
-		total += len(k.keys)
+		total += len(k.refs)
 	}
-	x.keys = make([]uint64, 0, total)
+	x.refs = make([]uint64, 0, total)
 	x.off = make([]int32, n+1)
 	for i := range n {
-		start := len(x.keys)
+		start := len(x.refs)
 		for r := range perRule {
-			x.keys = append(x.keys, perRule[r].keys[perRule[r].off[i]:perRule[r].off[i+1]]...)
+			if perRule[r].refs != nil {
+				x.refs = append(x.refs, perRule[r].refs[perRule[r].off[i]:perRule[r].off[i+1]]...)
+			}
 		}
-		slices.Sort(x.keys[start:])
-		x.off[i+1] = int32(len(x.keys))
+		slices.Sort(x.refs[start:])
+		x.off[i+1] = int32(len(x.refs))
 	}
 	return x, nil
 }
 
-// maxRules bounds the rules of an index: their index tags each key in four bits.
+// maxRules bounds the rules of an index: their index tags each block ref in four bits.
 const maxRules = 16
 
-// tagKey puts rule r's index in a key's low four bits.
-func tagKey(k uint64, r int) uint64 { return k&^15 | uint64(r) }
+// blockRef names block b of rule r.
+func blockRef(b, r int) uint64 { return uint64(b)<<4 | uint64(r) }
 
-// keyRule returns the rule a tagged key belongs to.
-func keyRule(k uint64) int { return int(k & 15) }
+// keyRule returns the rule of a block ref.
+func keyRule(ref uint64) int { return int(ref & 15) }
 
-// keyBlocks makes rule r's keys of every record (tagged with r; keys[off[i]:off[i+1]]
-// are record i's) and its blocks of two records or more, dropping from the keys the
-// records of blocks over the cap; it reports the rule and its ten largest blocks.
-func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64, off []int32, blocks []block, members []int32, rr RuleReport, largest []Block) {
+// refBlock returns the index of a block ref's block in its rule's blocks.
+func refBlock(ref uint64) int { return int(ref >> 4) }
+
+// keyBlocks makes rule r's blocks of two records or more and, for every record, the refs
+// of the blocks it is in (refs[off[i]:off[i+1]] are record i's); a record cut from a
+// block over the cap is not in it. It reports the rule and its ten largest blocks.
+func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (refs []uint64, off []int32, blocks []block, members []int32, rr RuleReport, largest []Block) {
 	n := t.Len()
 	off = make([]int32, n+1)
-	keys = make([]uint64, 0, n)
+	keys := make([]uint64, 0, n)
 	for i := range n {
-		start := len(keys)
 		keys = rule.AppendKeys(keys, t, i)
-		for k := start; k < len(keys); k++ {
-			keys[k] = tagKey(keys[k], r)
-		}
 		off[i+1] = int32(len(keys))
 	}
 	// Group records by key.
@@ -227,6 +230,7 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64
 			entries = append(entries, entry{k, int32(i)})
 		}
 	}
+	keys = nil
 	slices.SortFunc(entries, func(a, b entry) int {
 		switch {
 		case a.key < b.key:
@@ -251,7 +255,7 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64
 	}
 	blocks = make([]block, 0, shared)
 	members = make([]int32, 0, inShared)
-	dropped := map[[2]uint64]bool{} // (key, record) pairs removed by the cap
+	clear(off) // now each record's count of blocks, then where its refs start
 	for s := 0; s < len(entries); {
 		e := s
 		for e < len(entries) && entries[e].key == entries[s].key {
@@ -270,37 +274,32 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (keys []uint64
 				if opt.Oversize == Cap {
 					keep = opt.MaxBlock
 				}
-				for _, en := range entries[s+keep : e] {
-					dropped[[2]uint64{en.key, uint64(en.rec)}] = true
-				}
 			}
 			if keep >= 2 {
 				start := int32(len(members))
 				for _, en := range entries[s : s+keep] {
 					members = append(members, en.rec)
+					off[en.rec+1]++
 				}
 				blocks = append(blocks, block{key: entries[s].key, start: start, end: int32(len(members))})
 			}
 		}
 		s = e
 	}
-	if len(dropped) > 0 {
-		// A record dropped from a block does not share that key under this rule,
-		// so later rules do not take the pair as admitted already.
-		kept := keys[:0]
-		newOff := make([]int32, n+1)
-		for i := range n {
-			for _, k := range keys[off[i]:off[i+1]] {
-				if !dropped[[2]uint64{k, uint64(i)}] {
-					kept = append(kept, k)
-				}
-			}
-			newOff[i+1] = int32(len(kept))
+	entries = nil
+	for i := range n {
+		off[i+1] += off[i]
+	}
+	refs = make([]uint64, off[n])
+	fill := slices.Clone(off[:n])
+	for b, bl := range blocks {
+		for _, m := range members[bl.start:bl.end] {
+			refs[fill[m]] = blockRef(b, r)
+			fill[m]++
 		}
-		keys, off = kept, newOff
 	}
 	rr.Blocks = len(blocks)
-	return keys, off, blocks, members, rr, largest
+	return refs, off, blocks, members, rr, largest
 }
 
 // keepLargest adds b to the ten largest blocks l, largest first, naming its key (key)
@@ -323,13 +322,13 @@ func (x *index) noteBlock(b Block) {
 	x.report.Largest = keepLargest(x.report.Largest, b, func() string { return b.Key })
 }
 
-// recordKeys returns record i's tagged keys under every rule.
-func (x *index) recordKeys(i int32) []uint64 { return x.keys[x.off[i]:x.off[i+1]] }
+// recordRefs returns the refs of the blocks record i is in, under every rule.
+func (x *index) recordRefs(i int32) []uint64 { return x.refs[x.off[i]:x.off[i+1]] }
 
-// eachShared calls fn with each tagged key records a and b share, in order, until fn
+// eachShared calls fn with each block ref records a and b share, in order, until fn
 // returns false.
-func (x *index) eachShared(a, b int32, fn func(key uint64) bool) {
-	ka, kb := x.recordKeys(a), x.recordKeys(b)
+func (x *index) eachShared(a, b int32, fn func(ref uint64) bool) {
+	ka, kb := x.recordRefs(a), x.recordRefs(b)
 	i, j := 0, 0
 	for i < len(ka) && j < len(kb) {
 		switch {
@@ -347,8 +346,8 @@ func (x *index) eachShared(a, b int32, fn func(key uint64) bool) {
 	}
 }
 
-// shared reports whether records a and b share a key under a rule before r (below),
-// and else the smallest key they share under rule r (ok false when none).
+// shared reports whether records a and b share a block under a rule before r (below),
+// and else the smallest ref of a block they share under rule r (ok false when none).
 func (x *index) shared(a, b int32, r int) (below bool, first uint64, ok bool) {
 	x.eachShared(a, b, func(key uint64) bool {
 		switch rule := keyRule(key); {
@@ -386,36 +385,39 @@ func (x *index) pairedBy(r int, a, b int32) bool {
 	return found
 }
 
-// earlierPairs reports whether a rule before r pairs a and b.
-func (x *index) earlierPairs(r int, a, b int32) bool {
-	if below, _, _ := x.shared(a, b, r); below {
-		return true
-	}
-	return x.nearBefore(r, a, b)
-}
-
-// admitsNear reports whether Nearest rule r emits the pair (a neighbour b of record a)
-// from a: the mode allows it, no earlier rule pairs the two, and, when each is the
-// other's neighbour, a is the lower index.
-func (x *index) admitsNear(r int, a, b int32) bool {
-	if x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b] {
-		return false
-	}
-	if a > b && x.near[r].has(b, a) {
-		return false
-	}
-	return !x.earlierPairs(r, a, b)
-}
-
-// admits reports whether the pair is a candidate in block k of rule r, emitted there and
-// nowhere else: the mode allows it, no earlier rule shares a key for it, and k is the
-// smallest key the two share under rule r.
-func (x *index) admits(r int, key uint64, a, b int32) bool {
+// admits reports whether the pair is a candidate in block ref of rule r, emitted there
+// and nowhere else: the mode allows it, no earlier rule shares a block for it, and ref is
+// the smallest the two share under rule r.
+func (x *index) admits(r int, ref uint64, a, b int32) bool {
 	if x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b] {
 		return false
 	}
 	below, first, _ := x.shared(a, b, r)
-	return !below && first == key && !x.nearBefore(r, a, b)
+	return !below && first == ref && !x.nearBefore(r, a, b)
+}
+
+// stampEarlier marks in stamp (with a+1) the records of higher index that a rule before
+// r pairs with record a: the members of a's blocks and a's partners under an earlier
+// Nearest rule.
+func (x *index) stampEarlier(stamp []int32, r int, a int32) {
+	for _, ref := range x.recordRefs(a) {
+		if keyRule(ref) >= r {
+			continue
+		}
+		b := &x.blocks[keyRule(ref)][refBlock(ref)]
+		for _, m := range x.members[keyRule(ref)][b.start:b.end] {
+			if m > a {
+				stamp[m] = a + 1
+			}
+		}
+	}
+	for e := 0; e < r; e++ {
+		if nb := x.near[e]; nb != nil {
+			for _, m := range nb.of(int(a)) {
+				stamp[m] = a + 1
+			}
+		}
+	}
 }
 
 const batchSize = 1024
@@ -450,7 +452,7 @@ func (ix *Index) Candidate(a, b int32) bool {
 	if a == b || (x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b]) {
 		return false
 	}
-	if sorted.Intersect(x.recordKeys(a), x.recordKeys(b)) {
+	if sorted.Intersect(x.recordRefs(a), x.recordRefs(b)) {
 		return true
 	}
 	return x.nearBefore(len(x.rules), a, b)
@@ -530,6 +532,7 @@ func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair)
 			defer wg.Done()
 			batch := make([]Pair, 0, batchSize)
 			batchRule := -1
+			var stamp []int32 // for Nearest rules: stamp[b] == a+1 when an earlier rule pairs a and b
 			flush := func() bool {
 				if len(batch) == 0 {
 					return true
@@ -560,13 +563,17 @@ func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair)
 						batchRule = j.rule
 					}
 					if nb := x.near[j.rule]; nb != nil {
-						for a := j.block; a < min(j.block+nearChunk, x.t.Len()); a++ {
-							for _, b := range nb.of(a) {
-								if !x.admitsNear(j.rule, int32(a), b) {
+						if stamp == nil {
+							stamp = make([]int32, x.t.Len())
+						}
+						for a := int32(j.block); a < int32(min(j.block+nearChunk, x.t.Len())); a++ {
+							x.stampEarlier(stamp, j.rule, a)
+							for _, b := range nb.of(int(a)) {
+								if stamp[b] == a+1 || (x.opt.Mode == Link && x.opt.Sources[a] == x.opt.Sources[b]) {
 									continue
 								}
 								counts[w][j.rule]++
-								batch = append(batch, Pair{A: min(int32(a), b), B: max(int32(a), b)})
+								batch = append(batch, Pair{A: a, B: b})
 								if len(batch) == batchSize && !flush() {
 									return
 								}
@@ -576,9 +583,10 @@ func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair)
 					}
 					b := &x.blocks[j.rule][j.block]
 					m := x.members[j.rule][b.start:b.end]
+					ref := blockRef(j.block, j.rule)
 					for p := 0; p < len(m); p++ {
 						for q := p + 1; q < len(m); q++ {
-							if !x.admits(j.rule, b.key, m[p], m[q]) {
+							if !x.admits(j.rule, ref, m[p], m[q]) {
 								continue
 							}
 							counts[w][j.rule]++

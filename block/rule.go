@@ -398,7 +398,7 @@ func (r Rule) describe(t *normalize.Table, i int, h uint64) string {
 				mh.WriteString(v)
 				mh.WriteByte(0)
 			}
-			if tagKey(mh.Sum64(), 0) == tagKey(h, 0) { // h may carry a rule tag
+			if mh.Sum64() == h {
 				return strings.Join(acc, "|")
 			}
 			return ""
