@@ -217,8 +217,9 @@ func (g *gramTable) get(gram uint32) (int32, bool) {
 	return v, ok
 }
 
-// neighbours holds each record's nearest records, best first: record i's are
-// list[off[i]:off[i+1]].
+// neighbours holds a list of records for each record, record i's in
+// list[off[i]:off[i+1]]: its nearest, best first, as findNeighbours finds them, or its
+// partners of higher index, ascending, as upperPairs makes them.
 type neighbours struct {
 	off  []int32
 	list []int32
@@ -264,7 +265,7 @@ func upperPairs(nb *neighbours, n int) *neighbours {
 		at += int32(copy(up.list[at:], l))
 	}
 	up.off[n] = at
-	up.list = slices.Clip(up.list[:at])
+	up.list = slices.Clone(up.list[:at]) // let go of the room the pairs found twice took
 	return up
 }
 
