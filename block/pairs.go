@@ -492,7 +492,10 @@ func All(ctx context.Context, t *normalize.Table, rules []Rule, opt Options) ([]
 	return out, rep, err
 }
 
-// run enumerates the blocks of every rule in parallel and counts candidates per rule.
+// run hands out every candidate pair once, in parallel, and counts the candidates each
+// rule adds. A key rule's pair goes out from the smallest block the two share under the
+// first rule that pairs them (admits); a Nearest rule's from the lower record, unless an
+// earlier rule pairs the two (stampEarlier).
 func (x *index) run(ctx context.Context, fn func(worker, rule int, batch []Pair) error) error {
 	workers := x.opt.Workers
 	if workers <= 0 {
