@@ -1,8 +1,10 @@
 package match
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/studentlink/studentlink/block"
@@ -70,6 +72,8 @@ type Index struct {
 	nearK int
 	// scorer holds the model as the index was built: each query rebinds it (For).
 	scorer *score.Scorer
+	// queries holds one-record tables for queries to fill, so that a search makes none.
+	queries sync.Pool
 }
 
 // NewIndex builds an index of a run's records and their students. It scores queries with
@@ -163,8 +167,12 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	if limit <= 0 {
 		limit = 10
 	}
-	q := normalize.NewTable(1, len(x.table.ExtraNames))
-	q.ExtraNames = x.table.ExtraNames
+	q, _ := x.queries.Get().(*normalize.Table)
+	if q == nil {
+		q = normalize.NewTable(1, len(x.table.ExtraNames))
+		q.ExtraNames = x.table.ExtraNames
+	}
+	defer x.queries.Put(q) // Fill leaves nothing of one query to the next
 	var pl Placement
 	pl.Problems = x.prep.Fill(q, 0, rec)
 
@@ -192,36 +200,26 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	}
 	slices.Sort(found)
 	found = slices.Compact(found)
-	cands := make([]Candidate, 0, len(found))
-	for _, j := range found {
-		cands = append(cands, Candidate{RecordID: x.ids[j], Source: x.refs[j].Source, StudentID: x.student[j], Weight: sc.Weight(0, int(j)), index: j})
+	// Weigh every record found, best first (then by ID and source); only the best limit
+	// become candidates.
+	type weighed struct {
+		j int32
+		w float64
 	}
-	slices.SortFunc(cands, func(a, b Candidate) int {
-		if a.Weight != b.Weight {
-			if a.Weight > b.Weight {
-				return -1
-			}
-			return 1
-		}
-		if a.RecordID != b.RecordID {
-			if a.RecordID < b.RecordID {
-				return -1
-			}
-			return 1
-		}
-		if a.Source < b.Source {
-			return -1
-		}
-		return 1
+	ranked := make([]weighed, len(found))
+	for k, j := range found {
+		ranked[k] = weighed{j, sc.Weight(0, int(j))}
+	}
+	slices.SortFunc(ranked, func(a, b weighed) int {
+		return cmp.Or(cmp.Compare(b.w, a.w), strings.Compare(x.ids[a.j], x.ids[b.j]), strings.Compare(x.refs[a.j].Source, x.refs[b.j].Source))
 	})
-	if len(cands) > limit {
-		cands = cands[:limit]
-	}
-	for k := range cands {
-		j := cands[k].index
-		cands[k].Probability = score.Probability(cands[k].Weight)
+	ranked = ranked[:min(len(ranked), limit)]
+	cands := make([]Candidate, len(ranked))
+	for k, r := range ranked {
+		cands[k] = Candidate{RecordID: x.ids[r.j], Source: x.refs[r.j].Source, StudentID: x.student[r.j],
+			Weight: r.w, Probability: score.Probability(r.w), index: r.j}
 		if explain {
-			cands[k].Explanation = sc.Explain(0, int(j))
+			cands[k].Explanation = sc.Explain(0, int(r.j))
 		}
 	}
 	pl.Candidates = cands

@@ -134,6 +134,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 		}
 	}
 	d, err := ParseDate(r.BirthDate, p.opt.Dates)
+	t.WrittenBirthDate[i] = Date{} // a row filled again keeps nothing of its last record
 	if err != nil {
 		fail(RoleBirthDate, r.BirthDate, err)
 		var imp *ImpossibleDateError

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -176,5 +177,25 @@ func TestNewTableOneRow(t *testing.T) {
 	p.Fill(got, 0, Record{Given: "Ana", Family: "Silva", City: "Provo"})
 	if i := got.Grow(2); i != 1 || got.Len() != 3 || got.Given[0].Key != "ana" || got.City[0].Key != "provo" || !got.Given[2].Empty() {
 		t.Errorf("after Grow(2): first new row %d, %d rows, row 0 %q %q", i, got.Len(), got.Given[0].Key, got.City[0].Key)
+	}
+}
+
+// TestFillAgain: a row filled again holds only its new record, whatever the last one
+// left there (a query's table is reused from one search to the next).
+func TestFillAgain(t *testing.T) {
+	p := NewPreparer(Options{})
+	first := Record{Given: "Ana", Family: "Ruiz", BirthDate: "2010-31-04", SSID: "160-4822", Address: "12 Main St",
+		OtherNames: []string{"Ana Lopez"}, Extra: []string{"UT"}}
+	second := Record{Given: "Li", Family: "Wei", BirthDate: "2011-02-03", Extra: []string{""}}
+	reused := NewTable(1, 1)
+	p.Fill(reused, 0, first)
+	if reused.WrittenBirthDate[0].IsZero() {
+		t.Fatal("the first record's impossible date was not kept as written: the test shows nothing")
+	}
+	p.Fill(reused, 0, second)
+	fresh := NewTable(1, 1)
+	p.Fill(fresh, 0, second)
+	if d := cmp.Diff(fresh, reused, cmp.Exporter(func(reflect.Type) bool { return true })); d != "" {
+		t.Errorf("row filled again (-fresh +reused):\n%s", d)
 	}
 }
