@@ -103,9 +103,8 @@ type index struct {
 
 // block is a key's records, members[start:end] of its rule's members (index.members):
 // one array per rule rather than one per block keeps millions of blocks out of the
-// collector's way.
+// collector's way. Records name the blocks they are in by index (blockRef), not by key.
 type block struct {
-	key        uint64
 	start, end int32
 }
 
@@ -281,7 +280,7 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (refs []uint64
 					members = append(members, en.rec)
 					off[en.rec+1]++
 				}
-				blocks = append(blocks, block{key: entries[s].key, start: start, end: int32(len(members))})
+				blocks = append(blocks, block{start: start, end: int32(len(members))})
 			}
 		}
 		s = e
