@@ -1,6 +1,7 @@
 package score
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -363,11 +364,18 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 	}
 	if best > uint8(k.middleSwap) {
 		mx, my := a.Middle[i], b.Middle[j]
-		if (!x.Empty() && x.Key == my.Key) || (!y.Empty() && y.Key == mx.Key) {
+		if (!x.Empty() && x.Key == my.Key) || (!y.Empty() && y.Key == mx.Key) || laterToken(x, y) || laterToken(y, x) {
 			best = uint8(k.middleSwap)
 		}
 	}
 	return best
+}
+
+// laterToken reports whether q, a one-word name, is a later word of p's compound name:
+// "Carlos" against "Juan Carlos", a middle name written into the given name and used as
+// the given name.
+func laterToken(p, q *normalize.NamePart) bool {
+	return len(p.Tokens) > 1 && len(q.Tokens) == 1 && slices.Contains(p.Tokens[1:], q.Key)
 }
 
 func (k *compiled) familyLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {

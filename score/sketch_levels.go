@@ -109,6 +109,9 @@ func (k *compiled) givenFast(x, y []byte, a *normalize.Table, i int, b *normaliz
 	if l, ok, done := startName(kx, ky); done {
 		return l, ok
 	}
+	if (kx[keyFlags]|ky[keyFlags])&keyCompound != 0 {
+		return 0, false // a word of a compound given name may be the other's (laterToken)
+	}
 	cx, cy := x[p:p+32], y[p:p+32]
 	if shareNickname(binary.LittleEndian.Uint64(cx[givenNick:]), binary.LittleEndian.Uint64(cy[givenNick:])) {
 		return 2, true
