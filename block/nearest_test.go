@@ -294,3 +294,34 @@ func TestPairsWithNearest(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreTable: the table's sums are a map's, added in the same order, through growth
+// and resets.
+func TestScoreTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var tb scoreTable
+	for round := range 5 {
+		tb.reset()
+		want := map[int32]float32{}
+		var order []int32
+		for range rng.IntN(6000) {
+			j, w := int32(rng.IntN(1+round*3000)), rng.Float32()
+			if _, ok := want[j]; !ok {
+				order = append(order, j)
+			}
+			want[j] += w
+			tb.add(j, w)
+		}
+		var got []int32
+		for _, slot := range tb.used {
+			j := tb.recs[slot]
+			got = append(got, j)
+			if tb.sums[slot] != want[j] {
+				t.Fatalf("round %d: record %d sums %v, want %v", round, j, tb.sums[slot], want[j])
+			}
+		}
+		if d := cmp.Diff(order, got); d != "" {
+			t.Fatalf("round %d: records (-first added +in the table):\n%s", round, d)
+		}
+	}
+}
