@@ -115,19 +115,20 @@ func dropTitles(words []string) []string {
 // ("Smith", "jr"), "Smith, III" → ("Smith", "iii"). A name that is only a suffix-like
 // word ("V") is kept as the name.
 func SplitSuffix(family string) (string, string) {
-	if !strings.ContainsAny(strings.TrimSpace(family), " ,\t\n\r") {
-		return Display(family), "" // one word: nothing to split
+	d := Display(family)
+	if !strings.ContainsAny(d, " ,") {
+		return d, "" // one word: nothing to split
 	}
-	words := strings.Fields(strings.ReplaceAll(Display(family), ",", " , "))
+	words := strings.Fields(strings.ReplaceAll(d, ",", " , "))
 	for len(words) > 0 && words[len(words)-1] == "," {
 		words = words[:len(words)-1]
 	}
 	if len(words) < 2 {
-		return Display(family), ""
+		return d, ""
 	}
 	code := SuffixCode(words[len(words)-1])
 	if code == "" {
-		return Display(family), ""
+		return d, ""
 	}
 	words = words[:len(words)-1]
 	for len(words) > 0 && words[len(words)-1] == "," {

@@ -108,6 +108,7 @@ func TestSplitSuffix(t *testing.T) {
 	tests := []struct{ in, family, suffix string }{
 		{"Smith Jr.", "Smith", "jr"},
 		{"Smith JR", "Smith", "jr"},
+		{"Smith\u00a0Jr", "Smith", "jr"}, // a no-break space separates words too
 		{"Smith, Jr.", "Smith", "jr"},
 		{"Smith III", "Smith", "iii"},
 		{"Smith 3rd", "Smith", "iii"},
