@@ -71,11 +71,11 @@ func IsTitle(word string) bool {
 	return titles[string(buf[:n])]
 }
 
-// StripTitles drops the titles that start a name ("Sir William" → "William", "Mrs" → ""),
-// and the spaces around what is left.
+// StripTitles drops the titles that start a name ("Sir William" → "William", "Mrs" → "")
+// and returns the rest in display form (Display).
 func StripTitles(name string) string {
+	name = Display(name) // words apart by one space, whatever spaces the value had
 	for {
-		name = strings.TrimSpace(name)
 		word, rest, _ := strings.Cut(name, " ")
 		if !IsTitle(word) {
 			return name

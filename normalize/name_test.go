@@ -67,6 +67,7 @@ func TestParseName(t *testing.T) {
 func TestStripTitles(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Sir William", "William"},
+		{"Sir\tWilliam\u00a0 Henry", "William Henry"},
 		{"MRS. Mary", "Mary"},
 		{"Mrs", ""},
 		{"sir baronet", ""},
