@@ -414,12 +414,35 @@ func trimFields(row []string) []string {
 	return row
 }
 
-// recordRoles are the roles Record reads, in the order of Roll.recordFields.
-var recordRoles = [...]normalize.Role{
-	normalize.RoleGiven, normalize.RoleMiddle, normalize.RoleFamily, normalize.RoleSuffix,
-	normalize.RoleFullName, normalize.RoleBirthDate, normalize.RoleSex, normalize.RoleSSID,
-	normalize.RoleLocalID, normalize.RoleGrade, normalize.RoleAddress, normalize.RoleCity,
-	normalize.RoleZip, normalize.RoleLEA, normalize.RoleSchool, normalize.RoleOtherNames,
+// The slots of Roll.recordFields: one a role Record reads, then the extra columns.
+const (
+	slotGiven = iota
+	slotMiddle
+	slotFamily
+	slotSuffix
+	slotFullName
+	slotBirthDate
+	slotSex
+	slotSSID
+	slotLocalID
+	slotGrade
+	slotAddress
+	slotCity
+	slotZip
+	slotLEA
+	slotSchool
+	slotOtherNames
+	slotExtras // the first extra column's
+)
+
+// recordRoles are the roles of the slots before slotExtras.
+var recordRoles = [slotExtras]normalize.Role{
+	slotGiven: normalize.RoleGiven, slotMiddle: normalize.RoleMiddle, slotFamily: normalize.RoleFamily,
+	slotSuffix: normalize.RoleSuffix, slotFullName: normalize.RoleFullName, slotBirthDate: normalize.RoleBirthDate,
+	slotSex: normalize.RoleSex, slotSSID: normalize.RoleSSID, slotLocalID: normalize.RoleLocalID,
+	slotGrade: normalize.RoleGrade, slotAddress: normalize.RoleAddress, slotCity: normalize.RoleCity,
+	slotZip: normalize.RoleZip, slotLEA: normalize.RoleLEA, slotSchool: normalize.RoleSchool,
+	slotOtherNames: normalize.RoleOtherNames,
 }
 
 // addFields notes, for a new source whose header res resolved, which of its fields feed
@@ -431,7 +454,7 @@ func (r *Roll) addFields(res resolution) {
 			fields[c.Role] = append(fields[c.Role], f)
 		}
 	}
-	slots := make([][]int, 0, len(recordRoles)+len(r.extras))
+	slots := make([][]int, 0, slotExtras+len(r.extras))
 	for _, role := range recordRoles {
 		slots = append(slots, fields[role])
 	}
@@ -514,17 +537,18 @@ func (r *Roll) Record(i int) normalize.Record {
 	f := r.recordFields[r.Source[i]]
 	v := func(slot int) string { return r.joinFields(i, f[slot]) }
 	rec := normalize.Record{
-		Given: v(0), Middle: v(1), Family: v(2), Suffix: v(3), FullName: v(4), BirthDate: v(5),
-		Sex: v(6), SSID: v(7), LocalID: v(8), Grade: v(9), Address: v(10), City: v(11),
-		Zip: v(12), LEA: v(13), School: v(14),
+		Given: v(slotGiven), Middle: v(slotMiddle), Family: v(slotFamily), Suffix: v(slotSuffix),
+		FullName: v(slotFullName), BirthDate: v(slotBirthDate), Sex: v(slotSex), SSID: v(slotSSID),
+		LocalID: v(slotLocalID), Grade: v(slotGrade), Address: v(slotAddress), City: v(slotCity),
+		Zip: v(slotZip), LEA: v(slotLEA), School: v(slotSchool),
 	}
-	if other := v(15); other != "" {
+	if other := v(slotOtherNames); other != "" {
 		rec.OtherNames = splitOtherNames(other)
 	}
 	if len(r.extras) > 0 {
 		rec.Extra = make([]string, len(r.extras))
 		for k := range r.extras {
-			rec.Extra[k] = v(len(recordRoles) + k)
+			rec.Extra[k] = v(slotExtras + k)
 		}
 	}
 	return rec
