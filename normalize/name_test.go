@@ -192,6 +192,12 @@ func TestNicknames(t *testing.T) {
 		{"Beto", "Roberto", true},
 		{"Al", "Alan", true},
 		{"Al", "Albert", true},
+		{"Robby", "Robert", true},   // robbie's other spelling
+		{"Tommie", "Thomas", true},  // tommy's
+		{"Richey", "Richard", true}, // richie's
+		{"Kimberley", "Kim", true},  // kimberly's
+		{"Bobbie", "Robert", false}, // listed as Barbara's and Roberta's, not redirected
+		{"Joie", "Joseph", false},   // a vowel before the ending: not a diminutive
 		{"Bill", "Robert", false},
 		{"Pepe", "Francisco", false},
 		{"Mary", "Margaret", false},

@@ -73,10 +73,50 @@ func (n *Nicknames) Add(names ...string) uint32 {
 func (n *Nicknames) Len() int { return len(n.groups) }
 
 // Groups returns the sorted ids of the groups a name belongs to, or nil. The caller must
-// not modify the result.
+// not modify the result. A name the table lacks that ends in -ie, -y or -ey after a
+// consonant is looked up by its other spellings of that ending, the first the table has:
+// Robby as Robbie, Tommie as Tommy, Kimberley as Kimberly. Spellings the table lists are
+// never redirected, so groups that tell Bobby (Robert) from Bobbie (Roberta) keep them
+// apart.
 func (n *Nicknames) Groups(name string) []uint32 { return n.groupsOfFolded(Fold(name)) }
 
-func (n *Nicknames) groupsOfFolded(folded string) []uint32 { return n.byName[folded] }
+func (n *Nicknames) groupsOfFolded(folded string) []uint32 {
+	if ids, ok := n.byName[folded]; ok {
+		return ids
+	}
+	stem, ending := diminutiveEnding(folded)
+	if ending == "" {
+		return nil
+	}
+	var buf [64]byte
+	for _, other := range diminutiveEndings {
+		if other == ending || len(stem)+len(other) > len(buf) {
+			continue
+		}
+		spelled := append(append(buf[:0], stem...), other...)
+		if ids, ok := n.byName[string(spelled)]; ok {
+			return ids
+		}
+	}
+	return nil
+}
+
+// diminutiveEndings are the spellings of one diminutive ending, in the order they are
+// tried.
+var diminutiveEndings = [...]string{"ie", "y", "ey"}
+
+// diminutiveEnding splits a folded name into a stem and a diminutive ending, or returns
+// "" for the ending when the name has none: the stem must be two letters or more and end
+// in a consonant (Joey and Ray are not split).
+func diminutiveEnding(folded string) (stem, ending string) {
+	for _, e := range [...]string{"ie", "ey", "y"} {
+		s, ok := strings.CutSuffix(folded, e)
+		if ok && len(s) >= 2 && !strings.ContainsRune("aeiouy", rune(s[len(s)-1])) && s[len(s)-1] < 0x80 {
+			return s, e
+		}
+	}
+	return "", ""
+}
 
 // Names returns the names of a group as they were added, or nil for an unknown id.
 func (n *Nicknames) Names(group uint32) []string {
