@@ -44,12 +44,45 @@ var titles = map[string]bool{
 	"marquess": true, "marchioness": true, "countess": true,
 	"capt": true, "captain": true, "col": true, "colonel": true, "general": true,
 	"lt": true, "lieutenant": true, "sgt": true, "sergeant": true, "cmdr": true, "commander": true,
-	"adm": true, "admiral": true,
+	"adm": true, "admiral": true, "maj": true, "brig": true, "rt": true,
 }
 
-// IsTitle reports whether a word is a title written before a name ("Mrs.", "DR", "Sir"),
-// not a name. Titles are ASCII letters, with or without periods.
+// nameTitles are the titles left out of titles because they are also given names. They
+// count as titles only inside a hyphenated title ("Maj.-Gen.", "Major-General").
+var nameTitles = map[string]bool{
+	"earl": true, "duke": true, "prince": true, "king": true, "major": true, "lady": true,
+	"master": true, "gen": true,
+}
+
+// IsTitle reports whether a word is a title written before a name ("Mrs.", "DR", "Sir",
+// "Maj.-Gen."), not a name. Titles are ASCII letters, with or without periods. A
+// hyphenated word is a title when each part is one, counting the titles that are also
+// given names (nameTitles): "Major-Gen." is a title, "Earl" alone is a name.
 func IsTitle(word string) bool {
+	parts, named := 0, 0
+	for part := range strings.SplitSeq(word, "-") {
+		switch titleWord(part) {
+		case notTitle:
+			return false
+		case nameTitle:
+			named++
+		}
+		parts++
+	}
+	return parts > 1 || named == 0
+}
+
+// titleKind says what titleWord found.
+type titleKind int
+
+const (
+	notTitle  titleKind = iota
+	nameTitle           // a title that is also a given name (nameTitles)
+	titleOnly           // a title and never a name (titles)
+)
+
+// titleWord classifies one word without hyphens: periods are ignored, case folded.
+func titleWord(word string) titleKind {
 	var buf [12]byte
 	n := 0
 	for k := 0; k < len(word); k++ {
@@ -60,15 +93,21 @@ func IsTitle(word string) bool {
 		case c >= 'A' && c <= 'Z':
 			c += 'a' - 'A'
 		case c < 'a' || c > 'z':
-			return false
+			return notTitle
 		}
 		if n == len(buf) {
-			return false
+			return notTitle
 		}
 		buf[n] = c
 		n++
 	}
-	return titles[string(buf[:n])]
+	switch w := string(buf[:n]); {
+	case titles[w]:
+		return titleOnly
+	case nameTitles[w]:
+		return nameTitle
+	}
+	return notTitle
 }
 
 // StripTitles drops the titles that start a name ("Sir William" → "William", "Mrs" → "")

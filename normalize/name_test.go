@@ -76,6 +76,15 @@ func TestStripTitles(t *testing.T) {
 		{"Earl", "Earl"},
 		{"Lady", "Lady"},
 		{"Mary Sir", "Mary Sir"},
+		{"Rt. Hon. William", "William"},
+		{"Maj.-Gen. Frederick", "Frederick"},
+		{"Major-General Frederick", "Frederick"},
+		{"Major-Gen Frederick", "Frederick"},
+		{"Major", "Major"},
+		{"Earl-Mr John", "John"},
+		{"Mary-Jane", "Mary-Jane"},
+		{"Mr-Smith", "Mr-Smith"},
+		{"Mr- John", "Mr- John"},
 		{"", ""},
 	}
 	for _, tc := range tests {
