@@ -54,8 +54,11 @@ type Roll struct {
 	roleFields   []map[normalize.Role][]int
 	recordFields [][][]int
 	// uses[s] says what each column of source s's header fills.
-	uses   [][]ColumnUse
-	extras []string
+	uses [][]ColumnUse
+	// dateOrder[s] counts how source s writes its birth dates, up to dateOrderSample
+	// telling values: Record reads an ambiguous one (03/04/2010) as the source does.
+	dateOrder []normalize.DateOrderCount
+	extras    []string
 	// byRef finds a record by source and ID; byID by ID alone, -1 when several sources
 	// use the ID.
 	byRef map[recordKey]int32
@@ -319,8 +322,20 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		r.IDs = append(r.IDs, id)
 		r.Source = append(r.Source, s)
 		r.Lines = append(r.Lines, int32(line))
+		if c := &r.dateOrder[s]; c.DayOnly+c.MonthOnly < dateOrderSample {
+			c.Add(r.joinFields(len(r.IDs)-1, r.recordFields[s][slotBirthDate]))
+		}
 	}
 }
+
+// dateOrderSample is how many birth dates that can be read only one way a source's
+// date order is judged on: enough to outweigh typos, few enough to cost nothing.
+const dateOrderSample = 1000
+
+// DateOrder returns what source s's birth dates say of how it writes dates (from its
+// first rows, up to a thousand telling dates); Record reads the source's ambiguous dates
+// day first when its DayFirst reports true.
+func (r *Roll) DateOrder(s int) normalize.DateOrderCount { return r.dateOrder[s] }
 
 // appendRow stores a record's fields compactly (see rowText).
 func (r *Roll) appendRow(row []string) {
@@ -462,6 +477,7 @@ func (r *Roll) addFields(res resolution) {
 		slots = append(slots, fields[normalize.ExtraRole(name)])
 	}
 	r.uses = append(r.uses, res.uses)
+	r.dateOrder = append(r.dateOrder, normalize.DateOrderCount{})
 	r.roleFields = append(r.roleFields, fields)
 	r.recordFields = append(r.recordFields, slots)
 }
@@ -541,6 +557,7 @@ func (r *Roll) Record(i int) normalize.Record {
 		FullName: v(slotFullName), BirthDate: v(slotBirthDate), Sex: v(slotSex), SSID: v(slotSSID),
 		LocalID: v(slotLocalID), Grade: v(slotGrade), Address: v(slotAddress), City: v(slotCity),
 		Zip: v(slotZip), LEA: v(slotLEA), School: v(slotSchool),
+		DayFirst: r.dateOrder[r.Source[i]].DayFirst(),
 	}
 	if other := v(slotOtherNames); other != "" {
 		rec.OtherNames = splitOtherNames(other)

@@ -444,3 +444,36 @@ func FuzzRollRead(f *testing.F) {
 		}
 	})
 }
+
+// A source that writes dates day first has its ambiguous ones read day first too, so
+// that 05/06/2011 from it and 2011-06-05 from an ISO source are one birth date; a
+// source written month first keeps reading them month first.
+func TestRollDateOrderBySource(t *testing.T) {
+	r, err := NewRoll("id", StudentColumns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := []struct{ name, csv string }{
+		{"uk.csv", "id,first_name,last_name,birth_date\nu1,Ben,Hall,05/06/2011\nu2,Ana,Ruiz,25/04/2010\nu3,Cy,Lee,31/12/2009\n"},
+		{"iso.csv", "id,first_name,last_name,birth_date\ni1,Ben,Hall,2011-06-05\n"},
+		{"us.csv", "id,first_name,last_name,birth_date\nm1,Ben,Hall,05/06/2011\nm2,Ana,Ruiz,04/25/2010\n"},
+	}
+	for _, s := range sources {
+		if err := r.ReadCSV(s.name, strings.NewReader(s.csv)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	orders := []normalize.DateOrderCount{r.DateOrder(0), r.DateOrder(1), r.DateOrder(2)}
+	if d := cmp.Diff([]normalize.DateOrderCount{{DayOnly: 2}, {}, {MonthOnly: 1}}, orders); d != "" {
+		t.Errorf("date orders (-want +got):\n%s", d)
+	}
+	_, res := linkRoll(t, StudentSettings(), r)
+	want := map[string]string{"u1": "2011-06-05", "u2": "2010-04-25", "i1": "2011-06-05", "m1": "2011-05-06", "m2": "2010-04-25"}
+	for i, id := range r.IDs {
+		if w, ok := want[id]; ok {
+			if got := res.Prepared.Table.BirthDate[i].String(); got != w {
+				t.Errorf("%s (%s): birth date %s, want %s", id, r.Sources[r.Source[i]], got, w)
+			}
+		}
+	}
+}

@@ -2,8 +2,11 @@ package normalize
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestParseDate(t *testing.T) {
@@ -135,6 +138,35 @@ func TestCheckBirthDate(t *testing.T) {
 		err := CheckBirthDate(tc.birth, asOf, 3, 22)
 		if (err == nil) != tc.ok {
 			t.Errorf("CheckBirthDate(%v) = %v, want ok %v", tc.birth, err, tc.ok)
+		}
+	}
+}
+
+func TestDateOrderCount(t *testing.T) {
+	tests := []struct {
+		name     string
+		values   []string
+		want     DateOrderCount
+		dayFirst bool
+	}{
+		{"day first", []string{"25/04/2010", "03/04/2010", "13.01.09", "31-12-2011", "25042010"}, DateOrderCount{DayOnly: 4}, true},
+		{"month first", []string{"04/25/2010", "03/04/2010", "12/31/2011", "04252010"}, DateOrderCount{MonthOnly: 3}, false},
+		{"ambiguous only", []string{"03/04/2010", "01/01/2001", "12/12/12"}, DateOrderCount{}, false},
+		{"not numeric with the year last", []string{"2010-04-25", "20100425", "25 April 2010", "", "  ", "99/99/2010", "2010/25/04"}, DateOrderCount{}, false},
+		{"month first with a typo", append(slices.Repeat([]string{"04/25/2010"}, 5), "25/04/2010"), DateOrderCount{DayOnly: 1, MonthOnly: 5}, false},
+		{"day first with a typo", append(slices.Repeat([]string{"25/04/2010"}, 9), "04/25/2010"), DateOrderCount{DayOnly: 9, MonthOnly: 1}, true},
+		{"mixed", []string{"25/04/2010", "25/04/2010", "04/25/2010"}, DateOrderCount{DayOnly: 2, MonthOnly: 1}, false},
+	}
+	for _, tc := range tests {
+		var got DateOrderCount
+		for _, v := range tc.values {
+			got.Add(v)
+		}
+		if d := cmp.Diff(tc.want, got); d != "" {
+			t.Errorf("%s: count (-want +got):\n%s", tc.name, d)
+		}
+		if got.DayFirst() != tc.dayFirst {
+			t.Errorf("%s: DayFirst() = %v, want %v", tc.name, got.DayFirst(), tc.dayFirst)
 		}
 	}
 }

@@ -328,3 +328,49 @@ func CheckBirthDate(birth, asOf Date, minAge, maxAge int) error {
 	}
 	return nil
 }
+
+// DateOrderCount tells from a column's values whether its dates are written day first
+// (25/04/2010) or month first (04/25/2010), so that the ambiguous ones (03/04/2010) can
+// be read as the column writes them. The zero value is ready to use.
+type DateOrderCount struct {
+	// DayOnly and MonthOnly count the numeric dates with the year last that are valid
+	// only day first and only month first.
+	DayOnly, MonthOnly int
+}
+
+// Add counts one value. Values that are not numeric dates with the year last (ISO dates,
+// month names, blanks) and those valid both ways or neither way count for nothing.
+func (c *DateOrderCount) Add(s string) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 64 {
+		return
+	}
+	var fieldBuf [8]string
+	fields := dateFields(fieldBuf[:0], stripTime(s))
+	var a, b, y int
+	switch {
+	case len(fields) == 3 && len(fields[0]) <= 2 && len(fields[1]) <= 2 &&
+		isDigits(fields[0]) && isDigits(fields[1]) && isDigits(fields[2]):
+		a, b, y = atoi(fields[0]), atoi(fields[1]), year(fields[2], DateOptions{})
+	case len(fields) == 1 && len(fields[0]) == 8 && isDigits(fields[0]):
+		n := fields[0]
+		if validYMD(atoi(n[:4]), atoi(n[4:6]), atoi(n[6:])) {
+			return // YYYYMMDD
+		}
+		a, b, y = atoi(n[:2]), atoi(n[2:4]), atoi(n[4:])
+	default:
+		return
+	}
+	switch month, day := validYMD(y, a, b), validYMD(y, b, a); {
+	case day && !month:
+		c.DayOnly++
+	case month && !day:
+		c.MonthOnly++
+	}
+}
+
+// DayFirst reports whether the values counted are written day first: those valid only
+// day first outnumber those valid only month first at least nine to one. A column
+// written month first has dates valid only day first by typo alone, and about half its
+// dates (those after the twelfth) valid only month first.
+func (c DateOrderCount) DayFirst() bool { return c.DayOnly > 0 && c.DayOnly >= 9*c.MonthOnly }

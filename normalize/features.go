@@ -82,15 +82,19 @@ type Record struct {
 	// in any form ParseName accepts.
 	OtherNames []string
 	BirthDate  string
-	Sex        string
-	SSID       string
-	LocalID    string
-	Grade      string
-	Address    string
-	City       string
-	Zip        string
-	LEA        string
-	School     string
+	// DayFirst reads an ambiguous BirthDate (03/04/2010) as 3 April, as
+	// Options.Dates.DayFirst does for every record: for a record whose source writes
+	// dates day first (see DateOrderCount).
+	DayFirst bool
+	Sex      string
+	SSID     string
+	LocalID  string
+	Grade    string
+	Address  string
+	City     string
+	Zip      string
+	LEA      string
+	School   string
 	// Extra holds caller-defined columns in the order the caller declares them.
 	Extra []string
 }

@@ -56,10 +56,24 @@ func FuzzName(f *testing.F) {
 
 func FuzzDate(f *testing.F) {
 	for _, s := range []string{"2006-01-02", "01/02/06", "20060102", "Jan 2, 2006", "2 January 2006",
-		"2006-01-02T00:00:00-07:00", "2010-02-30", "13/45/2011", "", "\x00", "99/99/99"} {
+		"2006-01-02T00:00:00-07:00", "2010-02-30", "13/45/2011", "", "\x00", "99/99/99",
+		"25/04/2010", "04/25/2010", "25042010"} {
 		f.Add(s, false)
 	}
 	f.Fuzz(func(t *testing.T, s string, dayFirst bool) {
+		// A date DateOrderCount finds valid one way only reads that way either way.
+		var order DateOrderCount
+		order.Add(s)
+		if order.DayOnly+order.MonthOnly > 1 {
+			t.Fatalf("DateOrderCount.Add(%q) counted %+v", s, order)
+		}
+		if order.DayOnly+order.MonthOnly == 1 {
+			m, errM := ParseDate(s, DateOptions{})
+			d, errD := ParseDate(s, DateOptions{DayFirst: true})
+			if errM != nil || errD != nil || m != d {
+				t.Errorf("%q counted %+v, but reads %v, %v month first and %v, %v day first", s, order, m, errM, d, errD)
+			}
+		}
 		opt := DateOptions{DayFirst: dayFirst}
 		d, err := ParseDate(s, opt)
 		if err != nil {

@@ -133,7 +133,9 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 			t.OtherFamily[i] = append(t.OtherFamily[i], *f)
 		}
 	}
-	d, err := ParseDate(r.BirthDate, p.opt.Dates)
+	dates := p.opt.Dates
+	dates.DayFirst = dates.DayFirst || r.DayFirst
+	d, err := ParseDate(r.BirthDate, dates)
 	t.WrittenBirthDate[i] = Date{} // a row filled again keeps nothing of its last record
 	if err != nil {
 		fail(RoleBirthDate, r.BirthDate, err)

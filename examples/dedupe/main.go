@@ -41,7 +41,9 @@
 // aside (RECORD_ID, Last_Name), and by the names districts use (DOB, Gender, FirstName,
 // StateID, StudentNumber, District, PostalCode …); the summary lists what each column
 // fills and every column ignored. Records are named by file and record ID, so two files
-// may use the same IDs.
+// may use the same IDs. Each file's birth dates are read in the order it writes them: a
+// file whose dates can only be read day first (25/04/2010) has its ambiguous ones
+// (03/04/2010) read day first too, and the summary says so.
 //
 // The summary goes to stdout, or to stderr when an output file is "-"; progress and the
 // model's loading or saving go to stderr.

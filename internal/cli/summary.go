@@ -134,6 +134,10 @@ func describeHeader(roll *match.Roll, s int) string {
 	if len(missing) > 0 {
 		fmt.Fprintf(&b, "  not in the file: %s\n", strings.Join(missing, ", "))
 	}
+	if order := roll.DateOrder(s); order.DayFirst() {
+		fmt.Fprintf(&b, "  birth dates read day first (03/04/2010 is 3 April): %d of them can be read no other way, %d only month first\n",
+			order.DayOnly, order.MonthOnly)
+	}
 	return b.String()
 }
 
