@@ -1,7 +1,9 @@
 package normalize
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/internal/sorted"
@@ -230,4 +232,59 @@ func quote(s string) string {
 		return strconv.Quote(s[:cut] + "…")
 	}
 	return strconv.Quote(s)
+}
+
+// missingMarkers are the words exports write for a missing value, folded.
+var missingMarkers = map[string]bool{
+	"na": true, "n/a": true, "#n/a": true, "null": true, "(null)": true, "<na>": true,
+	"none": true, "unknown": true, "-": true, "--": true, "?": true,
+}
+
+// IsMissingMarker reports whether a value is a word that exports write for a missing
+// value: NA (R), N/A and #N/A (spreadsheets), NULL and (null) (databases), None and <NA>
+// (Python), Unknown, "-" or "?", in any case and with spaces around. Fill prepares such a
+// value as missing, neither a name nor a date that failed to parse. NaN is not one: Nan
+// is a given name (Ann's, Hannah's).
+func IsMissingMarker(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) == 0 || len(s) > len("unknown") {
+		return false
+	}
+	var buf [8]byte
+	for k := 0; k < len(s); k++ {
+		c := s[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[k] = c
+	}
+	return missingMarkers[string(buf[:len(s)])]
+}
+
+// blankMissingMarkers returns r with every value that IsMissingMarker blanked.
+func (r Record) blankMissingMarkers() Record {
+	for _, v := range []*string{&r.Given, &r.Middle, &r.Family, &r.Suffix, &r.FullName, &r.BirthDate,
+		&r.Sex, &r.SSID, &r.LocalID, &r.Grade, &r.Address, &r.City, &r.Zip, &r.LEA, &r.School} {
+		if IsMissingMarker(*v) {
+			*v = ""
+		}
+	}
+	r.OtherNames = blankMarkers(r.OtherNames)
+	r.Extra = blankMarkers(r.Extra)
+	return r
+}
+
+// blankMarkers returns values with the missing markers blanked, copied only when one is.
+func blankMarkers(values []string) []string {
+	k := slices.IndexFunc(values, IsMissingMarker)
+	if k < 0 {
+		return values
+	}
+	values = slices.Clone(values)
+	for ; k < len(values); k++ {
+		if IsMissingMarker(values[k]) {
+			values[k] = ""
+		}
+	}
+	return values
 }

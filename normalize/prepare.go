@@ -95,10 +95,12 @@ func (p *Preparer) text(s string) Text {
 
 // Fill prepares r into row i of t. A value that cannot be prepared (a date like
 // "13/45/2011", an SSID of letters) is left missing and reported as a FieldError naming
-// its role; the other values are still prepared. Names come from Given, Middle and Family
+// its role; the other values are still prepared. A missing-value marker (NA, NULL, N/A:
+// IsMissingMarker) is missing, without an error. Names come from Given, Middle and Family
 // when either Given or Family is set, else from parsing FullName; a suffix glued to the
 // family name is split off.
 func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
+	r = r.blankMissingMarkers()
 	var errs []*FieldError
 	fail := func(role Role, value string, err error) {
 		errs = append(errs, &FieldError{Field: string(role), Value: value, Err: err})

@@ -50,7 +50,7 @@ func TestFill(t *testing.T) {
 	}
 
 	// A full name is parsed when the parts are missing; bad values are reported, kept missing.
-	errs = p.Fill(tb, 1, Record{FullName: "Smith, John Paul III", BirthDate: "13/45/2011", Sex: "Q", SSID: "none", Grade: "Z"})
+	errs = p.Fill(tb, 1, Record{FullName: "Smith, John Paul III", BirthDate: "13/45/2011", Sex: "Q", SSID: "xyz", Grade: "Z"})
 	var fields []string
 	for _, e := range errs {
 		fields = append(fields, e.Field)
@@ -197,5 +197,39 @@ func TestFillAgain(t *testing.T) {
 	p.Fill(fresh, 0, second)
 	if d := cmp.Diff(fresh, reused, cmp.Exporter(func(reflect.Type) bool { return true })); d != "" {
 		t.Errorf("row filled again (-fresh +reused):\n%s", d)
+	}
+}
+
+func TestIsMissingMarker(t *testing.T) {
+	for _, s := range []string{"NA", "na", " N/A ", "#N/A", "NULL", "(null)", "<NA>", "None", "UNKNOWN", "-", "--", "?"} {
+		if !IsMissingMarker(s) {
+			t.Errorf("IsMissingMarker(%q) = false, want true", s)
+		}
+	}
+	for _, s := range []string{"", "Nan", "NaN", "Nana", "Ana", "Noné", "N A", "NAN", "unknowns", "Ñ", "0"} {
+		if IsMissingMarker(s) {
+			t.Errorf("IsMissingMarker(%q) = true, want false", s)
+		}
+	}
+}
+
+// A record whose missing values are written as markers prepares as one with them blank,
+// and no marker is reported as a value that could not be used.
+func TestFillMissingMarkers(t *testing.T) {
+	p := NewPreparer(Options{})
+	marked := Record{Given: "NA", Middle: "null", Family: "Ruiz", Suffix: "N/A", BirthDate: "N/A", Sex: "None",
+		SSID: "#N/A", LocalID: "-", Grade: "?", Address: " NULL ", City: "(null)", Zip: "<NA>", LEA: "unknown",
+		School: "NA", OtherNames: []string{"None", "Ana Lopez"}, Extra: []string{"NA", "UT"}}
+	blank := Record{Family: "Ruiz", OtherNames: []string{"", "Ana Lopez"}, Extra: []string{"", "UT"}}
+	got, want := NewTable(1, 2), NewTable(1, 2)
+	if errs := p.Fill(got, 0, marked); len(errs) != 0 {
+		t.Errorf("markers reported as errors: %v", errs)
+	}
+	p.Fill(want, 0, blank)
+	if d := cmp.Diff(want, got, cmp.Exporter(func(reflect.Type) bool { return true })); d != "" {
+		t.Errorf("record with markers (-blank +marked):\n%s", d)
+	}
+	if marked.Given != "NA" || marked.Extra[0] != "NA" {
+		t.Error("Fill changed the caller's record")
 	}
 }
