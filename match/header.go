@@ -204,7 +204,10 @@ func quoteHeader(header []string) string {
 // them: each key of names is a role (given_name, birth_date …), a settings column's name,
 // or "id" or the ID column's name for the record ID; its value is the header name in the
 // files. A role's columns are replaced by the one named; a renamed column becomes
-// required. An unknown key is an error listing what may be named.
+// required. Several header names joined by "+" fill the role or column from all of them,
+// joined by a space in that order: birth_date=by+bm+bd for a birth date written in three
+// columns (year, month, day), family_name=Last1+Last2. An unknown key is an error listing
+// what may be named.
 func (s Settings) WithColumns(names map[string]string) (Settings, error) {
 	out := s
 	out.Columns = slices.Clone(s.Columns)
@@ -218,15 +221,32 @@ func (s Settings) WithColumns(names map[string]string) (Settings, error) {
 		if header == "" {
 			return s, fmt.Errorf("match: column %q is given no header name", key)
 		}
+		parts := strings.Split(header, "+")
+		for p, part := range parts {
+			if parts[p] = strings.TrimSpace(part); parts[p] == "" {
+				return s, fmt.Errorf("match: column %q: %q names an empty header", key, header)
+			}
+		}
+		named := func(c Column) []Column {
+			cols := make([]Column, len(parts))
+			for p, part := range parts {
+				cols[p] = c
+				cols[p].Name, cols[p].Optional = part, false
+			}
+			return cols
+		}
 		switch k := slices.IndexFunc(out.Columns, func(c Column) bool { return c.Name == key }); {
 		case key == "id" || key == s.IDColumn:
+			if len(parts) > 1 {
+				return s, fmt.Errorf("match: the record ID is one column, not %q", header)
+			}
 			out.IDColumn = header
 		case k >= 0:
-			out.Columns[k].Name, out.Columns[k].Optional = header, false
+			out.Columns = slices.Replace(out.Columns, k, k+1, named(out.Columns[k])...)
 		case knownRole(normalize.Role(key)):
 			role := normalize.Role(key)
 			out.Columns = slices.DeleteFunc(out.Columns, func(c Column) bool { return c.Role == role })
-			out.Columns = append(out.Columns, Column{Name: header, Role: role})
+			out.Columns = append(out.Columns, named(Column{Role: role})...)
 		default:
 			var known []string
 			for _, c := range s.Columns {

@@ -292,6 +292,37 @@ func TestSettingsWithColumns(t *testing.T) {
 	}
 }
 
+// A role or column named as several headers joined by "+" is filled from them all, in
+// that order: a birth date in three columns, a family name in two.
+func TestSettingsWithColumnsJoined(t *testing.T) {
+	s, err := StudentSettings().WithColumns(map[string]string{
+		"birth_date": "by + bm+bd", "last_name": "lname_c1+lname_c2", "given_name": "fname", "id": "rec_id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "rec_id,bd,bm,by,fname,lname_c2,lname_c1\nr1,27,9,1967,Frank,Schmidt,Mueller\n"
+	if err := r.ReadCSV("rl.csv", strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	rec := r.Record(0)
+	if d := cmp.Diff([3]string{"Frank", "Mueller Schmidt", "1967 9 27"}, [3]string{rec.Given, rec.Family, rec.BirthDate}); d != "" {
+		t.Errorf("joined columns (-want +got):\n%s", d)
+	}
+	_, res := linkRoll(t, s, r)
+	if got := res.Prepared.Table.BirthDate[0].String(); got != "1967-09-27" {
+		t.Errorf("birth date from three columns = %s, want 1967-09-27", got)
+	}
+	for _, bad := range []map[string]string{{"birth_date": "by++bd"}, {"id": "a+b"}, {"birth_date": "+"}} {
+		if _, err := StudentSettings().WithColumns(bad); err == nil {
+			t.Errorf("WithColumns(%v) accepted", bad)
+		}
+	}
+}
+
 func TestRollReadEncodings(t *testing.T) {
 	const utf8Text = "id,first,last,street\n" +
 		"1,José,Núñez,Große Str\n" +

@@ -18,7 +18,8 @@
 //	-print-settings      write the settings (preset, -mode, -columns applied) as JSON and exit
 //	-mode M              dedupe, link or link_and_dedupe; link takes each file to hold a
 //	                     student at most once and never joins two records of one file
-//	-columns R=H,…       name the input columns: given_name=FirstName,birth_date=DOB,id=StudentNumber
+//	-columns R=H,…       name the input columns: given_name=FirstName,birth_date=DOB,id=StudentNumber;
+//	                     H+H joins columns: birth_date=by+bm+bd (year, month, day columns)
 //	-encoding E          utf-8 (default), windows-1252, iso-8859-1, iso-8859-15, utf-16 …
 //	-skip-bad-rows FILE  set broken rows aside in FILE (file, line, reason) and go on
 //	-out FILE            record_id,source,cluster_id,match_weight,cluster_size (- for stdout)

@@ -70,7 +70,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Preset, "preset", "student", "settings preset: student or person")
 	fs.StringVar(&f.Settings, "settings", "", "settings JSON `file` (overrides -preset; -print-settings writes one to start from)")
 	fs.StringVar(&f.Mode, "mode", "", "dedupe, link or link_and_dedupe (default: the settings' mode); link takes each file to hold a student at most once")
-	fs.StringVar(&f.Columns, "columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber)")
+	fs.StringVar(&f.Columns, "columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber); Header+Header joins columns (birth_date=by+bm+bd)")
 	fs.BoolVar(&f.PrintSettings, "print-settings", false, "write the settings (preset, -mode and -columns applied) as JSON to stdout and exit")
 	fs.StringVar(&f.Encoding, "encoding", "", "input text `encoding`: "+strings.Join(match.Encodings(), ", ")+" (default UTF-8, or UTF-16 by its byte-order mark)")
 	fs.StringVar(&f.SkipBadRows, "skip-bad-rows", "", "set broken rows aside in `file` (file, line, reason) and go on; without it a broken row stops the run")
