@@ -36,7 +36,7 @@ func TestFill(t *testing.T) {
 		Sex                                    Sex
 		Grade                                  Grade
 		OtherGiven, OtherFamily                string
-	}{"jr", "1604822", "84101", "42", "12 main st", "ut", Date{2010, 3, 4}, SexMale, GradeK, "pepe", "garcia"}
+	}{"jr", "1604822", "84101", "42", "12 main street", "ut", Date{2010, 3, 4}, SexMale, GradeK, "pepe", "garcia"}
 	got := want
 	got.Suffix, got.SSID, got.Zip, got.LEA = tb.Suffix[0], tb.SSID[0], tb.Zip[0], tb.LEA[0]
 	got.Address, got.State = tb.Address[0].Folded, tb.Extra[0][0].Folded
