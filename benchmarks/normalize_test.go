@@ -44,3 +44,24 @@ func BenchmarkParseDate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPrepare measures normalize.Preparer.Fill over the records of a synthetic roll
+// of 10^5 (as match.Linker.Prepare runs it, on one goroutine): names through the
+// Preparer's caches, dates, codes, IDs, the address and the city. It reports ns and
+// allocations per record.
+func BenchmarkPrepare(b *testing.B) {
+	roll := matchRoll(b, studentRoll(b, 100_000).Records)
+	recs := make([]normalize.Record, roll.Len())
+	for i := range recs {
+		recs[i] = roll.Record(i)
+	}
+	table := normalize.NewTable(len(recs), 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		p := normalize.NewPreparer(normalize.Options{}) // caches cold, as in a run
+		for i, r := range recs {
+			p.Fill(table, i, r)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
+}

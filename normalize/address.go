@@ -49,47 +49,28 @@ var unitWords = map[string]bool{
 // folded. Empty input gives "".
 func StandardAddress(s string) string {
 	folded := Fold(s)
-	if !eachWord(folded, addressWordChanges) {
-		return folded // as USPS writes it already
+	var buf [128]byte
+	out := buf[:0]
+	changed := false
+	for rest := folded; rest != ""; {
+		word, after, _ := strings.Cut(rest, " ")
+		rest = after
+		if c := word[0]; c < '0' || c > '9' { // house numbers and 1st are never rewritten
+			if unitWords[word] {
+				changed = true
+				continue
+			}
+			if full, ok := addressWords[word]; ok {
+				word, changed = full, true
+			}
+		}
+		if len(out) > 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, word...)
 	}
-	var b strings.Builder
-	b.Grow(len(folded))
-	eachWord(folded, func(word string) bool {
-		if unitWords[word] {
-			return false
-		}
-		if short, ok := addressWords[word]; ok {
-			word = short
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(word)
-		return false
-	})
-	if b.Len() == 0 {
+	if !changed || len(out) == 0 {
 		return folded
 	}
-	return b.String()
-}
-
-// addressWordChanges reports whether StandardAddress changes or drops a word.
-func addressWordChanges(word string) bool {
-	_, short := addressWords[word]
-	return short || unitWords[word]
-}
-
-// eachWord calls f on each space-separated word of s until f returns true, and reports
-// whether one did.
-func eachWord(s string, f func(word string) bool) bool {
-	for {
-		word, rest, more := strings.Cut(s, " ")
-		if f(word) {
-			return true
-		}
-		if !more {
-			return false
-		}
-		s = rest
-	}
+	return string(out)
 }

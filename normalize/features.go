@@ -246,6 +246,10 @@ var missingMarkers = map[string]bool{
 // value as missing, neither a name nor a date that failed to parse. NaN is not one: Nan
 // is a given name (Ann's, Hannah's).
 func IsMissingMarker(s string) bool {
+	return s != "" && markerStart[s[0]] && isMissingMarker(s) // most values fail the first byte
+}
+
+func isMissingMarker(s string) bool {
 	s = strings.TrimSpace(s)
 	if len(s) == 0 || len(s) > len("unknown") {
 		return false
@@ -261,8 +265,24 @@ func IsMissingMarker(s string) bool {
 	return missingMarkers[string(buf[:len(s)])]
 }
 
-// blankMissingMarkers returns r with every value that IsMissingMarker blanked.
-func (r Record) blankMissingMarkers() Record {
+// markerStart marks the bytes a missing-value marker can start with: the first bytes of
+// missingMarkers in either case, and those of white space.
+var markerStart = func() (t [256]bool) {
+	for m := range missingMarkers {
+		t[m[0]] = true
+		t[strings.ToUpper(m[:1])[0]] = true
+	}
+	for _, c := range []byte(" \t\n\v\f\r") {
+		t[c] = true
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true // a Unicode space, for TrimSpace to judge
+	}
+	return t
+}()
+
+// blankMissingMarkers blanks every value of r that IsMissingMarker.
+func (r *Record) blankMissingMarkers() {
 	for _, v := range []*string{&r.Given, &r.Middle, &r.Family, &r.Suffix, &r.FullName, &r.BirthDate,
 		&r.Sex, &r.SSID, &r.LocalID, &r.Grade, &r.Address, &r.City, &r.Zip, &r.LEA, &r.School} {
 		if IsMissingMarker(*v) {
@@ -271,7 +291,6 @@ func (r Record) blankMissingMarkers() Record {
 	}
 	r.OtherNames = blankMarkers(r.OtherNames)
 	r.Extra = blankMarkers(r.Extra)
-	return r
 }
 
 // blankMarkers returns values with the missing markers blanked, copied only when one is.

@@ -100,7 +100,7 @@ func (p *Preparer) text(s string) Text {
 // when either Given or Family is set, else from parsing FullName; a suffix glued to the
 // family name is split off.
 func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
-	r = r.blankMissingMarkers()
+	r.blankMissingMarkers() // r is Fill's copy
 	var errs []*FieldError
 	fail := func(role Role, value string, err error) {
 		errs = append(errs, &FieldError{Field: string(role), Value: value, Err: err})
