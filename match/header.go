@@ -77,6 +77,7 @@ const (
 	matchExact = "exact"
 	matchName  = "name"
 	matchAlias = "alias"
+	matchParts = "parts" // one of the year, month and day columns of a birth date
 )
 
 // resolution is what resolveHeader made of one source's header.
@@ -84,6 +85,10 @@ type resolution struct {
 	// id is the record ID's field; field[k] the field of settings column k (-1: absent).
 	id    int
 	field []int
+	// parts[k] lists the fields that fill settings column k together, in order, when
+	// there are several (a birth date in year, month and day columns); field[k] is the
+	// first of them.
+	parts map[int][]int
 	uses  []ColumnUse
 }
 
@@ -124,6 +129,21 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 	}
 	// Passes from the strongest match to the weakest, the ID column first in each.
 	for _, how := range []string{matchExact, matchName, matchAlias} {
+		if how == matchAlias {
+			// Before aliases, which would take BirthDay for the whole date: a birth date no
+			// column gave by name may be written in three, year, month and day.
+			for k, col := range columns {
+				if col.Role != normalize.RoleBirthDate || res.field[k] >= 0 || roleColumns(columns, col.Role) != 1 {
+					continue
+				}
+				if parts := dateParts(header, claimed); parts != nil && !wholeDate(header, claimed, parts) {
+					res.field[k], res.parts = parts[0], map[int][]int{k: parts}
+					for _, f := range parts {
+						claim(f, col.Name, col.Role, matchParts)
+					}
+				}
+			}
+		}
 		if res.id < 0 {
 			if f := find(idColumn, headerMatch(how, idColumn, idAliases)); f >= 0 {
 				res.id = claim(f, idColumn, "", how)
@@ -167,6 +187,67 @@ func headerMatch(how, name string, aliases []string) func(h string) bool {
 		return func(h string) bool { return key != "" && headerKey(h) == key }
 	}
 	return func(h string) bool { return slices.Contains(aliases, headerKey(h)) }
+}
+
+// datePartWords are the ways a header names a date's year, month and day.
+var datePartWords = [][3]string{{"year", "month", "day"}, {"yyyy", "mm", "dd"}, {"yr", "mo", "dy"}, {"y", "m", "d"}}
+
+// dateParts finds three unclaimed header columns that hold a birth date's year, month and
+// day: names that differ only in those words and say "birth" around them (BirthYear,
+// birth_month, DOB_Day, YearOfBirth; by, bm and bd as RLdata writes them). It returns
+// their fields in that order, or nil.
+func dateParts(header []string, claimed []bool) []int {
+	keys := map[string]int{}
+	for f, h := range header {
+		if !claimed[f] {
+			keys[headerKey(h)] = f
+		}
+	}
+	for _, words := range datePartWords {
+		for f, h := range header {
+			key := headerKey(h)
+			if claimed[f] {
+				continue
+			}
+			for i := strings.Index(key, words[0]); i >= 0; i = next(key, words[0], i) {
+				before, after := key[:i], key[i+len(words[0]):]
+				if !aboutBirth(before + after) {
+					continue
+				}
+				m, okM := keys[before+words[1]+after]
+				d, okD := keys[before+words[2]+after]
+				if okM && okD && m != f && d != f && m != d {
+					return []int{f, m, d}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// wholeDate reports whether an unclaimed header column other than parts bears a name
+// districts give a whole birth date (DOB): the alias pass takes that one.
+func wholeDate(header []string, claimed []bool, parts []int) bool {
+	for f, h := range header {
+		if !claimed[f] && !slices.Contains(parts, f) && slices.Contains(roleAliases[normalize.RoleBirthDate], headerKey(h)) {
+			return true
+		}
+	}
+	return false
+}
+
+// next returns the index of the occurrence of word in key after the one at i, or -1.
+func next(key, word string, i int) int {
+	if j := strings.Index(key[i+1:], word); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
+}
+
+// aboutBirth reports whether what surrounds a date part's word in a header names a birth:
+// "birth", "born" or "dob" in it, or a lone "b" (by, bm, bd).
+func aboutBirth(rest string) bool {
+	return rest == "b" || strings.Contains(rest, "birth") || strings.Contains(rest, "born") || strings.Contains(rest, "dob")
 }
 
 // roleColumns counts the settings columns of a role.

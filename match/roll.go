@@ -255,8 +255,9 @@ func (r *Roll) ReadFile(path string, opt ReadOptions) (ReadCount, error) {
 // Read reads CSV records with a header row into the roll as a new source. Columns may
 // come in any order and are matched to the settings' columns by name, by name with case,
 // spaces and punctuation aside ("Last_Name" for last_name), or by a name districts use
-// for the role ("DOB" for a birth date); other columns are kept and ignored (Header says
-// which was which). Spaces around fields are trimmed. A header without a required column
+// for the role ("DOB" for a birth date), and a birth date no column gives whole from its
+// year, month and day columns (BirthYear, BirthMonth, BirthDay); other columns are kept
+// and ignored (Header says which was which). Spaces around fields are trimmed. A header without a required column
 // stops the read with an error that shows the header; a broken row stops it too, or goes
 // to opt.Reject (see ReadOptions). Records read before an error are kept.
 func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, error) {
@@ -465,7 +466,9 @@ var recordRoles = [slotExtras]normalize.Role{
 func (r *Roll) addFields(res resolution) {
 	fields := map[normalize.Role][]int{}
 	for k, c := range r.columns {
-		if f := res.field[k]; f >= 0 {
+		if parts, ok := res.parts[k]; ok {
+			fields[c.Role] = append(fields[c.Role], parts...)
+		} else if f := res.field[k]; f >= 0 {
 			fields[c.Role] = append(fields[c.Role], f)
 		}
 	}
@@ -510,9 +513,14 @@ func (r *Roll) joinFields(i int, fields []int) string {
 
 // Column returns record i's value in the named column of its source: the column that
 // fills the settings column of that name (whatever the file calls it), else the column
-// the header names so; "" when the source has neither.
+// the header names so; "" when the source has neither. A birth date read from year, month
+// and day columns is the three joined.
 func (r *Roll) Column(i int, name string) string {
-	if f := r.field(int(r.Source[i]), name); f >= 0 {
+	s := int(r.Source[i])
+	if slices.ContainsFunc(r.uses[s], func(u ColumnUse) bool { return u.Column == name && u.How == matchParts }) {
+		return r.Value(i, normalize.RoleBirthDate) // year, month and day, joined in that order
+	}
+	if f := r.field(s, name); f >= 0 {
 		return r.fieldOf(i, f)
 	}
 	return ""

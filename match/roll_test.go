@@ -508,3 +508,45 @@ func TestRollDateOrderBySource(t *testing.T) {
 		}
 	}
 }
+
+// A birth date kept in year, month and day columns is read from the three, in that order,
+// whatever the header's order; a header with a whole birth date keeps it.
+func TestRollBirthDateParts(t *testing.T) {
+	tests := []struct {
+		header, row string
+		want        string // the record's birth date as read
+		parts       int    // columns taken as parts
+	}{
+		{"rec_id,fname,lname,bd,bm,by", "r1,Frank,Mueller,27,9,1967", "1967 9 27", 3},
+		{"id,First Name,BirthYear,BirthMonth,BirthDay", "r1,Ana,2011,1,2", "2011 1 2", 3},
+		{"id,first_name,Year_Of_Birth,Month_Of_Birth,Day_Of_Birth", "r1,Ana,2011,1,2", "2011 1 2", 3},
+		{"id,first_name,DOB_YYYY,DOB_MM,DOB_DD", "r1,Ana,2011,01,02", "2011 01 02", 3},
+		{"id,first_name,DOB,birth_yr,birth_mo,birth_dy", "r1,Ana,2011-01-02,2011,1,2", "2011-01-02", 0},
+		{"id,first_name,year,month,day", "r1,Ana,2011,1,2", "", 0}, // not said to be a birth
+		{"id,first_name,birth_year,birth_month", "r1,Ana,2011,1", "", 0},
+	}
+	for _, tc := range tests {
+		r, err := NewRoll("id", StudentColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.ReadCSV("x.csv", strings.NewReader(tc.header+"\n"+tc.row+"\n")); err != nil {
+			t.Fatalf("%s: %v", tc.header, err)
+		}
+		parts := 0
+		for _, u := range r.Header(0) {
+			if u.How == matchParts {
+				parts++
+				if u.Column != "birth_date" {
+					t.Errorf("%s: %s fills %q", tc.header, u.Header, u.Column)
+				}
+			}
+		}
+		if got := r.Record(0).BirthDate; got != tc.want || parts != tc.parts {
+			t.Errorf("%s: birth date %q from %d parts, want %q from %d", tc.header, got, parts, tc.want, tc.parts)
+		}
+		if tc.parts > 0 && r.Column(0, "birth_date") != tc.want {
+			t.Errorf("%s: Column(birth_date) = %q, want %q", tc.header, r.Column(0, "birth_date"), tc.want)
+		}
+	}
+}

@@ -40,8 +40,9 @@
 //
 // Columns are matched to the preset's by name, by name with case, spaces and punctuation
 // aside (RECORD_ID, Last_Name), and by the names districts use (DOB, Gender, FirstName,
-// StateID, StudentNumber, District, PostalCode …); the summary lists what each column
-// fills and every column ignored. Records are named by file and record ID, so two files
+// StateID, StudentNumber, District, PostalCode …); a birth date kept in year, month and
+// day columns (BirthYear, BirthMonth, BirthDay; by, bm, bd) is read from the three. The
+// summary lists what each column fills and every column ignored. Records are named by file and record ID, so two files
 // may use the same IDs. Each file's birth dates are read in the order it writes them: a
 // file whose dates can only be read day first (25/04/2010) has its ambiguous ones
 // (03/04/2010) read day first too, and the summary says so.

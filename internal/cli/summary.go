@@ -119,7 +119,7 @@ func describeHeader(roll *match.Roll, s int) string {
 			fmt.Fprintf(tw, "  %s\t%s", u.Header, roleName(u.Role))
 		}
 		if u.Column != u.Header {
-			fmt.Fprintf(tw, "\t(column %s, matched by %s)", u.Column, map[string]string{"name": "name, case and punctuation aside", "alias": "a name districts use"}[u.How])
+			fmt.Fprintf(tw, "\t(column %s, matched by %s)", u.Column, map[string]string{"name": "name, case and punctuation aside", "alias": "a name districts use", "parts": "year, month and day columns"}[u.How])
 		}
 		fmt.Fprintln(tw)
 	}
