@@ -132,15 +132,10 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		if how == matchAlias {
 			// Before aliases, which would take BirthDay for the whole date: a birth date no
 			// column gave by name may be written in three, year, month and day.
-			for k, col := range columns {
-				if col.Role != normalize.RoleBirthDate || res.field[k] >= 0 || roleColumns(columns, col.Role) != 1 {
-					continue
-				}
-				if parts := dateParts(header, claimed); parts != nil && !wholeDate(header, claimed, parts) {
-					res.field[k], res.parts = parts[0], map[int][]int{k: parts}
-					for _, f := range parts {
-						claim(f, col.Name, col.Role, matchParts)
-					}
+			if k, parts := birthDateParts(header, claimed, columns, res.field); parts != nil {
+				res.field[k], res.parts = parts[0], map[int][]int{k: parts}
+				for _, f := range parts {
+					claim(f, columns[k].Name, columns[k].Role, matchParts)
 				}
 			}
 		}
@@ -187,6 +182,21 @@ func headerMatch(how, name string, aliases []string) func(h string) bool {
 		return func(h string) bool { return key != "" && headerKey(h) == key }
 	}
 	return func(h string) bool { return slices.Contains(aliases, headerKey(h)) }
+}
+
+// birthDateParts returns the settings column of the birth date and the year, month and
+// day columns that fill it (dateParts) when the settings have one birth date column, no
+// column filled it yet, and no column bears a whole date's name; else nil.
+func birthDateParts(header []string, claimed []bool, columns []Column, field []int) (int, []int) {
+	k := slices.IndexFunc(columns, func(c Column) bool { return c.Role == normalize.RoleBirthDate })
+	if k < 0 || field[k] >= 0 || roleColumns(columns, normalize.RoleBirthDate) != 1 {
+		return -1, nil
+	}
+	parts := dateParts(header, claimed)
+	if parts == nil || wholeDate(header, claimed, parts) {
+		return -1, nil
+	}
+	return k, parts
 }
 
 // datePartWords are the ways a header names a date's year, month and day.

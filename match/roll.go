@@ -257,9 +257,11 @@ func (r *Roll) ReadFile(path string, opt ReadOptions) (ReadCount, error) {
 // spaces and punctuation aside ("Last_Name" for last_name), or by a name districts use
 // for the role ("DOB" for a birth date), and a birth date no column gives whole from its
 // year, month and day columns (BirthYear, BirthMonth, BirthDay); other columns are kept
-// and ignored (Header says which was which). Spaces around fields are trimmed. A header without a required column
-// stops the read with an error that shows the header; a broken row stops it too, or goes
-// to opt.Reject (see ReadOptions). Records read before an error are kept.
+// and ignored (Header says which was which). Spaces around fields are trimmed. A header
+// without a required column stops the read with an error that shows the header; a broken
+// row stops it too, or goes to opt.Reject (see ReadOptions). Records read before an error
+// are kept. Ambiguous birth dates (03/04/2010) are read day first when the source's
+// others can only be read so (DateOrder).
 func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, error) {
 	var n ReadCount
 	if err := r.checkSource(source); err != nil {
