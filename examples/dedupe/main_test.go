@@ -348,3 +348,36 @@ func TestDocListsEveryFlag(t *testing.T) {
 		}
 	})
 }
+
+// A file in its own layout: a birth date in year, month and day columns found without
+// -columns, dates that cannot be read counted by field with the first shown, and a
+// day-first file said to be one.
+func TestSummaryOfDatesAndProblems(t *testing.T) {
+	dir := t.TempDir()
+	parts, dayFirst := filepath.Join(dir, "parts.csv"), filepath.Join(dir, "uk.csv")
+	writeCSV(t, parts, [][]string{
+		{"id", "first_name", "last_name", "birth_year", "birth_month", "birth_day"},
+		{"p1", "Ana", "Ruiz", "2011", "1", "2"},
+		{"p2", "Ana", "Ruiz", "2011", "1", "2"},
+		{"p3", "Ben", "Hall", "2010", "2", "30"},
+	})
+	writeCSV(t, dayFirst, [][]string{
+		{"id", "first_name", "last_name", "dob"},
+		{"u1", "Cy", "Lee", "25/04/2010"},
+		{"u2", "Dee", "Lo", "03/04/2010"},
+	})
+	code, stdout, stderr := dedupe(t, "-quiet", "-in", parts, "-in", dayFirst)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"birth_year   birth_date  (column birth_date, matched by year, month and day columns)",
+		"1 value(s) could not be used",
+		`  birth_date: 1, the first ` + parts + `:4: record "p3": birth_date "2010 2 30"`,
+		"birth dates read day first (03/04/2010 is 3 April): 1 of them can be read no other way, 0 only month first",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}

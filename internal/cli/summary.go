@@ -23,6 +23,7 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	printInput(w, o, f)
 	printColumns(w, roll)
 	fmt.Fprintf(w, "records:        %d from %d source(s); %d value(s) could not be used\n", roll.Len(), len(roll.Sources), len(res.Prepared.Problems))
+	printProblems(w, res.Prepared.Problems)
 	fmt.Fprintf(w, "candidate pairs: %d\n", res.CandidatePairs)
 	for _, r := range res.Blocking.Rules {
 		for _, b := range r.Oversize {
@@ -192,4 +193,27 @@ func printTraining(w io.Writer, res *match.Result) {
 		}
 	}
 	tw.Flush()
+}
+
+// printProblems counts the values that could not be used by field, with the first of
+// each as an example, so that a column of dates in a form the reader does not know
+// shows at once (-problems lists every one).
+func printProblems(w io.Writer, problems []match.Problem) {
+	type field struct {
+		name  string
+		n     int
+		first match.Problem
+	}
+	var fields []field
+	for _, p := range problems {
+		k := slices.IndexFunc(fields, func(f field) bool { return f.name == p.Field })
+		if k < 0 {
+			fields = append(fields, field{name: p.Field, first: p})
+			k = len(fields) - 1
+		}
+		fields[k].n++
+	}
+	for _, f := range fields {
+		fmt.Fprintf(w, "  %s: %d, the first %s\n", f.name, f.n, f.first)
+	}
 }
