@@ -194,18 +194,18 @@ func (d *gramDeduper) dedupe(grams []uint32) []uint32 {
 // map.
 type gramTable struct {
 	dense  []int32
-	hashed map[uint32]int32
+	hashed sumTable[int32]
 }
 
 func newGramTable() gramTable {
-	return gramTable{dense: make([]int32, denseGrams), hashed: map[uint32]int32{}}
+	return gramTable{dense: make([]int32, denseGrams)}
 }
 
 func (g *gramTable) add(gram uint32, d int32) {
 	if gram < denseGrams {
 		g.dense[gram] += d
 	} else {
-		g.hashed[gram] += d
+		g.hashed.add(gram, d)
 	}
 }
 
@@ -213,8 +213,7 @@ func (g *gramTable) get(gram uint32) (int32, bool) {
 	if gram < denseGrams {
 		return g.dense[gram], g.dense[gram] != 0
 	}
-	v, ok := g.hashed[gram]
-	return v, ok
+	return g.hashed.get(gram)
 }
 
 // neighbours holds a list of records for each record, record i's in
@@ -322,15 +321,13 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	}); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(counts, func(a, b gramTable) int { return len(b.hashed) - len(a.hashed) })
+	slices.SortFunc(counts, func(a, b gramTable) int { return b.hashed.len() - a.hashed.len() })
 	df := counts[0]
 	for _, m := range counts[1:] {
 		for h, d := range m.dense {
 			df.dense[h] += d
 		}
-		for h, d := range m.hashed {
-			df.hashed[h] += d
-		}
+		m.hashed.each(df.hashed.add)
 	}
 	counts = nil
 	// The search reads the postings of every gram of every record: a gram in d records
@@ -345,11 +342,11 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 			shared = append(shared, gramDF{uint32(h), d})
 		}
 	}
-	for h, d := range df.hashed {
+	df.hashed.each(func(h uint32, d int32) {
 		if d >= 2 {
 			shared = append(shared, gramDF{h, d})
 		}
-	}
+	})
 	slices.SortFunc(shared, func(a, b gramDF) int {
 		if a.df != b.df {
 			return int(a.df - b.df)

@@ -297,31 +297,53 @@ func TestPairsWithNearest(t *testing.T) {
 
 // TestScoreTable: the table's sums are a map's, added in the same order, through growth
 // and resets.
-func TestScoreTable(t *testing.T) {
+func TestSumTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var tb scoreTable
+	var tb sumTable[float32]
 	for round := range 5 {
 		tb.reset()
-		want := map[int32]float32{}
-		var order []int32
+		want := map[uint32]float32{}
+		var order []uint32
 		for range rng.IntN(6000) {
-			j, w := int32(rng.IntN(1+round*3000)), rng.Float32()
-			if _, ok := want[j]; !ok {
-				order = append(order, j)
+			k, w := uint32(rng.IntN(1+round*3000)), rng.Float32()
+			if round == 4 && rng.IntN(100) == 0 {
+				k = freeKey // the key that marks a free slot is a key too
 			}
-			want[j] += w
-			tb.add(j, w)
-		}
-		var got []int32
-		for _, slot := range tb.used {
-			j := tb.recs[slot]
-			got = append(got, j)
-			if tb.sums[slot] != want[j] {
-				t.Fatalf("round %d: record %d sums %v, want %v", round, j, tb.sums[slot], want[j])
+			if _, ok := want[k]; !ok && k != freeKey {
+				order = append(order, k)
 			}
+			want[k] += w
+			tb.add(k, w)
 		}
+		if _, ok := want[freeKey]; ok {
+			order = append(order, freeKey) // each visits it last
+		}
+		var got []uint32
+		tb.each(func(k uint32, sum float32) {
+			got = append(got, k)
+			if sum != want[k] {
+				t.Fatalf("round %d: key %d sums %v, want %v", round, k, sum, want[k])
+			}
+		})
 		if d := cmp.Diff(order, got); d != "" {
-			t.Fatalf("round %d: records (-first added +in the table):\n%s", round, d)
+			t.Fatalf("round %d: keys (-first added +in the table):\n%s", round, d)
+		}
+		if tb.len() != len(want) {
+			t.Fatalf("round %d: len %d, want %d", round, tb.len(), len(want))
+		}
+		for k := range uint32(3100 * (round + 1)) {
+			if sum, ok := tb.get(k); ok != hasKey(want, k) || sum != want[k] {
+				t.Fatalf("round %d: get(%d) = %v, %v; want %v", round, k, sum, ok, want[k])
+			}
+		}
+		if sum, ok := tb.get(freeKey); ok != hasKey(want, freeKey) || sum != want[freeKey] {
+			t.Fatalf("round %d: get(freeKey) = %v, %v; want %v", round, sum, ok, want[freeKey])
 		}
 	}
+	var empty sumTable[int32]
+	if _, ok := empty.get(7); ok || empty.len() != 0 {
+		t.Error("an empty table has a key")
+	}
 }
+
+func hasKey(m map[uint32]float32, k uint32) bool { _, ok := m[k]; return ok }

@@ -94,13 +94,11 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 		}
 		w := gramRarity(g.n, p.n)
 		for _, j := range post {
-			acc.add(j, w)
+			acc.add(uint32(j), w)
 		}
 	}
 	best := make([]scoredRecord, 0, k)
-	for _, slot := range acc.used {
-		best = keepBest(best, k, scoredRecord{acc.recs[slot], acc.sums[slot]})
-	}
+	acc.each(func(j uint32, sum float32) { best = keepBest(best, k, scoredRecord{int32(j), sum}) })
 	out := make([]int32, len(best))
 	for r, s := range best {
 		out[r] = s.rec
@@ -113,58 +111,8 @@ func (g *Neighbourhood) Nearest(q *normalize.Table, i, k int) []int32 {
 type nearScratch struct {
 	grams []uint32
 	posts []gramPosting
-	list  []int32 // a hashed gram's records
-	acc   scoreTable
-}
-
-// scoreTable sums a query's scores by record: an open-addressing table of a power-of-two
-// size, twice the records it holds at least, emptied by the slots it used. A Go map did
-// the same at several times the cost, in a search's hottest loop.
-type scoreTable struct {
-	recs []int32 // the record in each slot, -1 when empty
-	sums []float32
-	used []int32 // slots in use, in the order they were taken
-}
-
-// reset empties the table.
-func (t *scoreTable) reset() {
-	for _, slot := range t.used {
-		t.recs[slot] = -1
-	}
-	t.used = t.used[:0]
-}
-
-// add adds w to record j's sum.
-func (t *scoreTable) add(j int32, w float32) {
-	if 2*(len(t.used)+1) > len(t.recs) {
-		t.grow()
-	}
-	mask := uint32(len(t.recs) - 1)
-	for slot := (uint32(j) * 0x9E3779B1) & mask; ; slot = (slot + 1) & mask {
-		switch t.recs[slot] {
-		case j:
-			t.sums[slot] += w
-			return
-		case -1:
-			t.recs[slot], t.sums[slot] = j, w
-			t.used = append(t.used, int32(slot))
-			return
-		}
-	}
-}
-
-// grow doubles the table (to 1,024 slots at first) and places its records again, in
-// the order they came.
-func (t *scoreTable) grow() {
-	recs, sums, used := t.recs, t.sums, t.used
-	size := max(1024, 2*len(recs))
-	t.recs, t.sums, t.used = make([]int32, size), make([]float32, size), make([]int32, 0, size/2)
-	for k := range t.recs {
-		t.recs[k] = -1
-	}
-	for _, slot := range used {
-		t.add(recs[slot], sums[slot])
-	}
+	list  []int32           // a hashed gram's records
+	acc   sumTable[float32] // record → its score
 }
 
 // gramPosting is a query's gram, the number of records that have it and, for a hashed
