@@ -80,3 +80,27 @@ func ExampleLinker_Dropped() {
 	// comparison "location" (no record has address, zip, city)
 	// 2 students
 }
+
+func ExampleSettings_WithColumns() {
+	// A registry export: a record ID, names in its own words, the surname in two
+	// columns and the birth date in three.
+	s, err := match.StudentSettings().WithColumns(map[string]string{
+		"id": "rec_id", "given_name": "fname", "family_name": "lname1+lname2", "birth_date": "by+bm+bd"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	roll, err := s.NewRoll()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	in := "rec_id,fname,lname1,lname2,by,bm,bd\nr1,Frank,Mueller,Schmidt,1967,9,27\n"
+	if err := roll.ReadCSV("registry.csv", strings.NewReader(in)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rec := roll.Record(0)
+	fmt.Printf("%s | %s | %s\n", rec.Given, rec.Family, rec.BirthDate)
+	// Output: Frank | Mueller Schmidt | 1967 9 27
+}

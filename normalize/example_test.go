@@ -56,3 +56,33 @@ func ExamplePreparer_Fill() {
 	// jose [garcia lopez] garcialopez 1604822
 	// birth_date "13/45/2011": "13/45/2011": month 13 does not exist
 }
+
+func ExampleStandardAddress() {
+	fmt.Println(normalize.StandardAddress("123 N. Main St., Apt. #4"))
+	fmt.Println(normalize.StandardAddress("123 North Main Street, Unit 4"))
+	// Output:
+	// 123 north main street 4
+	// 123 north main street 4
+}
+
+func ExampleDateOrderCount() {
+	var order normalize.DateOrderCount
+	for _, d := range []string{"25/04/2010", "03/04/2010", "17/11/2009"} {
+		order.Add(d)
+	}
+	d, _ := normalize.ParseDate("03/04/2010", normalize.DateOptions{DayFirst: order.DayFirst()})
+	fmt.Println(order.DayOnly, order.MonthOnly, order.DayFirst(), d)
+	// Output: 2 0 true 2010-04-03
+}
+
+func ExampleIsMissingMarker() {
+	for _, v := range []string{"NA", " null ", "N/A", "Nan", "Ana"} {
+		fmt.Printf("%q %v\n", v, normalize.IsMissingMarker(v))
+	}
+	// Output:
+	// "NA" true
+	// " null " true
+	// "N/A" true
+	// "Nan" false
+	// "Ana" false
+}
