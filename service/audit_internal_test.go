@@ -2,9 +2,14 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/backpack"
@@ -47,4 +52,92 @@ func TestCommitManyAuditEntries(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stored entries (-committed +stored):\n%s", diff)
 	}
+}
+
+// TestReadCommitDelay: reads' entries, committed at once or after waiting for others to
+// share the transaction, are all stored before record returns; a server closed while a
+// read waits out its delay still stores the read's entry.
+func TestReadCommitDelay(t *testing.T) {
+	ctx := context.Background()
+	key := []byte("the read commit delay test's audit key")
+	for _, delay := range []time.Duration{-1, 5 * time.Millisecond} {
+		t.Run(delay.String(), func(t *testing.T) {
+			s, err := Open(ctx, Config{DB: filepath.Join(t.TempDir(), "s.db"), Seed: SampleSeed, AuditKey: key, ReadCommitDelay: delay})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			before, err := s.Audit(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const reads = 24
+			var wg sync.WaitGroup
+			errs := make([]error, reads)
+			for i := range reads {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs[i] = s.record(ctx, backpack.Entry{Action: actionIdentity, Actor: "test", Note: fmt.Sprintf("read %02d", i)})
+				}()
+			}
+			wg.Wait()
+			after, err := s.Audit(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, want []string
+			for i := range reads {
+				if errs[i] != nil {
+					t.Errorf("read %d: %v", i, errs[i])
+				}
+				want = append(want, fmt.Sprintf("read %02d", i))
+			}
+			for _, e := range after[len(before):] {
+				got = append(got, e.Note)
+			}
+			slices.Sort(got) // chained in the order the reads came
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("stored entries (-recorded +stored):\n%s", d)
+			}
+			if err := backpack.VerifyChain(after, key); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	t.Run("closed while waiting", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "s.db")
+		s, err := Open(ctx, Config{DB: db, Seed: SampleSeed, AuditKey: key, ReadCommitDelay: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			done <- s.record(ctx, backpack.Entry{Action: actionIdentity, Actor: "test", Note: "the last read"})
+		}()
+		for linked := false; !linked; { // the entry is chained, its commit waits out the hour
+			s.audit.mu.Lock()
+			linked = len(s.audit.batch.entries) > 0
+			s.audit.mu.Unlock()
+			runtime.Gosched()
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil && !errors.Is(err, errAuditClosed) {
+			t.Errorf("record: %v", err)
+		}
+		s, err = Open(ctx, Config{DB: db, AuditKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		entries, err := s.Audit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(entries); n == 0 || entries[n-1].Note != "the last read" {
+			t.Errorf("the read's entry was not stored: the log ends %+v", entries[max(0, n-1):])
+		}
+	})
 }
