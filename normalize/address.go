@@ -45,8 +45,10 @@ var unitWords = map[string]bool{
 // StandardAddress returns a street address folded (Fold) with its street types and
 // directions written in full (St → street, N → north: see streetWords), ordinal street
 // names as numbers (First → 1st) and the words that name a unit dropped (Apt, Suite,
-// Unit): "123 N. Main St., Apt. #4" → "123 north main street 4". An address of unit words alone ("Suite") is returned
-// folded. Empty input gives "".
+// Unit): "123 N. Main St., Apt. #4" → "123 north main street 4". Both sides of a
+// comparison are rewritten alike, so a word read two ways (St for Saint, FL for Florida)
+// costs nothing. An address of unit words alone ("Suite") is returned folded; empty input
+// gives "".
 func StandardAddress(s string) string {
 	folded := Fold(s)
 	var buf [128]byte
