@@ -19,15 +19,7 @@ import (
 // stores them all, in order, and the chain verifies.
 func TestCommitManyAuditEntries(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, Config{DB: filepath.Join(t.TempDir(), "s.db"), Seed: SampleSeed, AuditKey: []byte("the identity record test's audit key")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	before, err := s.Audit(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, before := openAudited(t, Config{AuditKey: []byte("the identity record test's audit key")})
 	var entries []backpack.Entry
 	var want []string
 	for i := range 2*auditRows + 3 {
@@ -36,19 +28,12 @@ func TestCommitManyAuditEntries(t *testing.T) {
 		want = append(want, note)
 	}
 	s.wmu.Lock()
-	err = s.commit(ctx, entries, nil)
+	err := s.commit(ctx, entries, nil)
 	s.wmu.Unlock()
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, err := s.Audit(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range after[len(before):] {
-		got = append(got, e.Note)
-	}
+	_, got := notesSince(t, s, before)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stored entries (-committed +stored):\n%s", diff)
 	}
@@ -62,15 +47,7 @@ func TestReadCommitDelay(t *testing.T) {
 	key := []byte("the read commit delay test's audit key")
 	for _, delay := range []time.Duration{-1, 5 * time.Millisecond} {
 		t.Run(delay.String(), func(t *testing.T) {
-			s, err := Open(ctx, Config{DB: filepath.Join(t.TempDir(), "s.db"), Seed: SampleSeed, AuditKey: key, ReadCommitDelay: delay})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			before, err := s.Audit(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, before := openAudited(t, Config{AuditKey: key, ReadCommitDelay: delay})
 			const reads = 24
 			var wg sync.WaitGroup
 			errs := make([]error, reads)
@@ -82,19 +59,13 @@ func TestReadCommitDelay(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			after, err := s.Audit(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got, want []string
+			after, got := notesSince(t, s, before)
+			var want []string
 			for i := range reads {
 				if errs[i] != nil {
 					t.Errorf("read %d: %v", i, errs[i])
 				}
 				want = append(want, fmt.Sprintf("read %02d", i))
-			}
-			for _, e := range after[len(before):] {
-				got = append(got, e.Note)
 			}
 			slices.Sort(got) // chained in the order the reads came
 			if d := cmp.Diff(want, got); d != "" {
@@ -140,4 +111,35 @@ func TestReadCommitDelay(t *testing.T) {
 			t.Errorf("the read's entry was not stored: the log ends %+v", entries[max(0, n-1):])
 		}
 	})
+}
+
+// openAudited opens a server on a new SQLite store with the sample seed (cfg's DB and
+// Seed are set here), closed when the test ends, and returns it with its audit log.
+func openAudited(t *testing.T, cfg Config) (*Server, []backpack.Entry) {
+	t.Helper()
+	cfg.DB, cfg.Seed = filepath.Join(t.TempDir(), "s.db"), SampleSeed
+	s, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	entries, err := s.Audit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, entries
+}
+
+// notesSince returns the server's audit log and the notes of its entries after before.
+func notesSince(t *testing.T, s *Server, before []backpack.Entry) ([]backpack.Entry, []string) {
+	t.Helper()
+	after, err := s.Audit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	for _, e := range after[len(before):] {
+		notes = append(notes, e.Note)
+	}
+	return after, notes
 }
