@@ -447,8 +447,14 @@ func FuzzRollRead(f *testing.F) {
 	f.Add([]byte("id,first,last\n1,Ana,Lopez\n2,Ben\n"), true, "")
 	f.Add([]byte("\xff\xfei\x00d\x00,\x00f\x00\n\x00"), false, "")
 	f.Add([]byte("ID,First Name,LAST\n1,\"a\nb\",c\n"), true, "windows-1252")
+	f.Add([]byte("record_id,fname,lname,by,bm,bd\n1,Ana,Ruiz,2011,1,2\n2,Ben,NA,2010,2,30\n"), false, "") // r: the student columns
+	f.Add([]byte("record_id,first_name,dob\n1,Ana,25/04/2010\n2,Ben,03/04/2010\n"), true, "")
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, enc string) {
-		r, err := NewRoll("id", testColumns())
+		columns := testColumns()
+		if len(data) > 0 && data[0]%2 == 0 {
+			columns = StudentColumns() // birth dates, in parts or not, and their order
+		}
+		r, err := NewRoll("id", columns)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -466,7 +472,13 @@ func FuzzRollRead(f *testing.F) {
 			t.Fatalf("count %+v, %d records, %d rejected (err %v)", n, r.Len(), rejected, err)
 		}
 		for i := range r.Len() {
-			_ = r.Record(i)
+			rec := r.Record(i)
+			if rec.DayFirst != r.DateOrder(int(r.Source[i])).DayFirst() {
+				t.Fatalf("record %d: DayFirst %v, its source's date order %+v", i, rec.DayFirst, r.DateOrder(int(r.Source[i])))
+			}
+			if r.Column(i, "birth_date") != rec.BirthDate && slices.ContainsFunc(r.Header(int(r.Source[i])), func(u ColumnUse) bool { return u.How == matchParts }) {
+				t.Fatalf("record %d: birth date %q, column %q", i, rec.BirthDate, r.Column(i, "birth_date"))
+			}
 			// The compact row store gives back every field, the record ID among them.
 			row := r.Row(i)
 			if len(row) != len(r.Headers[r.Source[i]]) || !slices.Contains(row, r.IDs[i]) {
