@@ -207,16 +207,17 @@ var datePartWords = [][3]string{{"year", "month", "day"}, {"yyyy", "mm", "dd"}, 
 // birth_month, DOB_Day, YearOfBirth; by, bm and bd as RLdata writes them). It returns
 // their fields in that order, or nil.
 func dateParts(header []string, claimed []bool) []int {
-	keys := map[string]int{}
+	keys := map[string]int{}             // unclaimed header key → field
+	order := make([]string, len(header)) // unclaimed fields' keys, "" for claimed ones
 	for f, h := range header {
 		if !claimed[f] {
-			keys[headerKey(h)] = f
+			order[f] = headerKey(h)
+			keys[order[f]] = f
 		}
 	}
 	for _, words := range datePartWords {
-		for f, h := range header {
-			key := headerKey(h)
-			if claimed[f] {
+		for f, key := range order {
+			if key == "" {
 				continue
 			}
 			for i := strings.Index(key, words[0]); i >= 0; i = next(key, words[0], i) {

@@ -166,7 +166,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 		fail(RoleGrade, r.Grade, err)
 	}
 	t.Grade[i] = g
-	t.Address[i] = NewText(StandardAddress(r.Address))
+	t.Address[i] = newFoldedText(StandardAddress(r.Address)) // folded by StandardAddress
 	t.City[i] = p.text(r.City)
 	t.Zip[i] = CleanZip(r.Zip)
 	t.LEA[i] = strings.TrimSpace(r.LEA)

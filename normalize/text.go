@@ -144,8 +144,10 @@ func isASCII(s string) bool {
 
 // NewText prepares a free-text value: Folded as Fold gives it, Key without spaces,
 // Tokens the words, Runes when Key is not ASCII. The empty string gives the empty Text.
-func NewText(s string) Text {
-	folded := Fold(s)
+func NewText(s string) Text { return newFoldedText(Fold(s)) }
+
+// newFoldedText is NewText of a value Fold has folded already.
+func newFoldedText(folded string) Text {
 	if folded == "" {
 		return Text{}
 	}
