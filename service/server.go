@@ -348,9 +348,12 @@ func (s *Server) commitReads() {
 	for {
 		select {
 		case <-s.stop:
+			// The entries linked before the stop are committed, not dropped: the chain
+			// in the store then ends where the chain in memory did.
 			s.wmu.Lock()
-			b := s.audit.take()
-			s.audit.finish(b, errAuditClosed)
+			if err := s.commitSync(context.Background(), s.cfg.SyncReadAudits, nil, nil); err != nil {
+				s.logf("service: committing audit entries at stop: %v", err)
+			}
 			s.wmu.Unlock()
 			return
 		case <-s.audit.kick:
