@@ -57,8 +57,14 @@ type RuleTest struct {
 func (l *Linker) TrainingReport() *TrainingReport { return l.trained }
 
 // minTrainPairs is the fewest candidate pairs EM learns m from; with fewer, m stays at
-// the documented defaults and only the prior is estimated.
+// the documented defaults and the prior is minPriorRoll's.
 const minTrainPairs = 20
+
+// minPriorRoll is the size of roll whose prior (one duplicate a record, 1/N) a roll too
+// small to train on is given. A roll of a few records says nothing about how often its
+// pairs are one student; its own 1/N (1/2 for two records) would let a shared birth
+// date alone join two children.
+const minPriorRoll = 1000
 
 // minSampleForU is the fewest sampled pairs u is estimated from; with fewer (a roll of a
 // dozen records), u stays at the documented defaults.
@@ -136,12 +142,18 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	}
 	var m score.Model
 	if c.n < minTrainPairs {
-		// Too little to train on: the documented defaults, and the prior of a roll in
-		// which every record has one other record of its student.
+		// Too little to train on: the documented defaults, and the prior of a roll of
+		// at least minPriorRoll records in which every record has one other of its student.
 		rep.Method = "defaults"
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d candidate pairs: m at the documented defaults, the prior 1/%d (as if every record had one duplicate)", c.n, max(p.Table.Len(), 2)))
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d candidate pairs: m at the documented defaults, the prior 1/%d (as if every record had one duplicate in a roll of at least %d)", c.n, int(max(n, minPriorRoll)), minPriorRoll))
 		m = start
-		m.Prior = min(0.5, 1/max(n, 2))
+		m.Prior = 1 / max(n, minPriorRoll)
+		if n < minPriorRoll && m.TermFrequencies != nil {
+			// Two "Lee" among three records is not a frequency: a name would count as
+			// common for being on the duplicate.
+			m.TermFrequencies = nil
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("a roll of %d records: names weighed without their frequencies", int(n)))
+		}
 	} else {
 		m, rep.EM, err = l.fitEM(ctx, c.counts, start, emOpt, rep)
 	}
