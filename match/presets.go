@@ -104,9 +104,9 @@ func PersonSettings() Settings {
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same.
 //   - One SSID on two records of one family name whose given names differ and whose
-//     birth dates disagree outright, or whose given names and sexes differ: two children
-//     sharing an SSID (a placeholder the normalizer does not know, a sibling's or twin's
-//     ID typed for the other).
+//     birth dates disagree outright: two children sharing an SSID (a placeholder the
+//     normalizer does not know, a sibling's or twin's ID typed for the other).
+//   - Different given names and sexes, whatever the SSIDs: a boy and a girl.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - SSIDs that differ outright and places that differ (no address, zip or city in
@@ -160,12 +160,13 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "birth_date", Levels: []string{"else"}},
 		},
 	}, {
-		// A boy and a girl under one SSID, their given names different: twins, one
-		// recorded under the other's SSID, more often than one child miscoded twice.
-		Name: "one SSID, two children: different given names and sexes",
+		// A boy and a girl, their given names different: two children, twins or
+		// siblings, whatever else they share (one under the other's SSID, a half-swapped
+		// name leaving no family name to compare), more often than one child whose given
+		// name and sex were both recorded wrong.
+		Name: "different given names and sexes",
 		Conditions: []Condition{
 			differentGiven, notSwapped,
-			{Comparison: "ssid", Levels: []string{"exact"}},
 			{Comparison: "sex", Levels: []string{"else"}},
 		},
 	}, {

@@ -118,6 +118,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	start, fixed := l.knownM(start)
 	emOpt := score.EMOptions{
 		FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance, Fixed: fixed, MinExact: identityFloors(comps),
+		PseudoU:  minPriorRoll,
 		Progress: func(it int, _ float64) { report(opt.Progress, StageTrain, int64(it), 0) },
 	}
 	if sample.Drawn > 0 && c.allPairs > float64(c.n) {
@@ -276,6 +277,19 @@ func (l *Linker) fitEM(ctx context.Context, counts score.PatternCounts, start sc
 				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s exact: EM would put m at %.3g, under %.2g, as if its class were not the person: held at %.2g",
 					start.Comparisons[c].Name, b, opt.MinExact[c], opt.MinExact[c]))
 			}
+		}
+		if matches := m.Prior * em.Pairs; matches < minTrainPairs {
+			// A handful of pairs of one student cannot say how often a level holds for
+			// them: EM would give a level seen on three of them +19 bits.
+			rep.Method = "defaults"
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("EM found %.1f pairs of one student, fewer than %d: every m set to the documented defaults; only the prior estimated", matches, minTrainPairs))
+			for k := range start.Comparisons {
+				if !fixed[k] {
+					start.M[k], _ = score.DefaultParameters(start.Comparisons[k])
+					score.OrderLevels(start.M[k], start.U[k])
+				}
+			}
+			return priorOnly(ctx, counts, start, opt)
 		}
 		warnings := score.CheckFit(m)
 		if len(warnings) == 0 {

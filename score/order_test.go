@@ -147,3 +147,43 @@ func TestTrainEMFloor(t *testing.T) {
 		t.Error("a MinExact of the wrong length gave no error")
 	}
 }
+
+// TestTrainEMPseudocounts: on a handful of pairs, EM alone puts the u of a level only
+// matches showed at ~0 (a weight of tens of bits); pseudo-pairs at the start model's u
+// keep it near the start, and on many pairs they change nothing that matters.
+func TestTrainEMPseudocounts(t *testing.T) {
+	comps := []Comparison{Exact(normalize.RoleZip), Exact(normalize.RoleLEA), Exact(normalize.RoleSchool)}
+	key := func(zip, lea, school uint64) uint64 { return zip | lea<<4 | school<<8 }
+	start, _ := NewModel(comps, 0.1)
+	for c := range comps {
+		start.U[c] = []float64{0, 0.05, 0.95}
+	}
+	few := PatternCounts{key(1, 1, 1): 4, key(2, 2, 2): 40, key(2, 1, 2): 3, key(2, 2, 1): 3}
+	alone, _, err := TrainEM(context.Background(), few, start, EMOptions{MaxIterations: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alone.U[0][1] > 1e-3 {
+		t.Fatalf("EM alone gives zip exact u %.3g: the test shows nothing", alone.U[0][1])
+	}
+	held, _, err := TrainEM(context.Background(), few, start, EMOptions{MaxIterations: 200, PseudoU: 1000, PseudoM: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := held.U[0][1]; u < 0.04 || u > 0.06 {
+		t.Errorf("with pseudo-pairs, zip exact u %.3g, want near the start's 0.05", u)
+	}
+	many := PatternCounts{}
+	for k, n := range few {
+		many[k] = n * 100_000
+	}
+	plain, _, _ := TrainEM(context.Background(), many, start, EMOptions{MaxIterations: 200})
+	shrunk, _, _ := TrainEM(context.Background(), many, start, EMOptions{MaxIterations: 200, PseudoU: 1000, PseudoM: 20})
+	for c := range comps {
+		for l := 1; l < 3; l++ {
+			if d := math.Abs(plain.M[c][l] - shrunk.M[c][l]); d > 1e-3 {
+				t.Errorf("%s level %d: m %.4g without pseudo-pairs, %.4g with", comps[c].Name, l, plain.M[c][l], shrunk.M[c][l])
+			}
+		}
+	}
+}

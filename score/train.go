@@ -323,6 +323,12 @@ type EMOptions struct {
 	// Unordered lets fuzzier levels outweigh stronger ones. By default every M step keeps
 	// each comparison's weights ordered as its levels are (see OrderLevels).
 	Unordered bool
+	// PseudoM and PseudoU weigh the start model's m and u as that many pairs of each
+	// class seen before the data (a Dirichlet prior; 0: none). A roll of a few dozen
+	// records holds a handful of matches: alone, they put a level's u at 10^-8 and its
+	// weight at +19 bits on no more evidence than a few pairs. On a large roll the
+	// pseudo-pairs vanish among the real ones.
+	PseudoM, PseudoU float64
 }
 
 // EMReport says how training went. Converged is false when EM stopped at the iteration
@@ -439,8 +445,8 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			}
 		}
 		change := 0.0
-		move := func(dst []float64, sums []float64) {
-			var t float64
+		move := func(dst, sums, prior []float64, pseudo float64) {
+			t := pseudo
 			for l := 1; l < len(sums); l++ {
 				t += sums[l]
 			}
@@ -448,7 +454,7 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 				return
 			}
 			for l := 1; l < len(sums); l++ {
-				dst[l] = sums[l] / t
+				dst[l] = (sums[l] + pseudo*prior[l]) / t
 			}
 		}
 		for c := range nc {
@@ -459,10 +465,10 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			// The change is measured after the bounds and the order are kept: an M step
 			// that leaves its bounds would otherwise count as movement for ever.
 			if !opt.FixM {
-				move(m.M[c], newM[c])
+				move(m.M[c], newM[c], start.M[c], opt.PseudoM)
 			}
 			if !opt.FixU {
-				move(m.U[c], newU[c])
+				move(m.U[c], newU[c], start.U[c], opt.PseudoU)
 			}
 			floor := 0.0
 			if opt.MinExact != nil {
