@@ -131,6 +131,8 @@ func appendGrams(dst []uint32, t *normalize.Table, i int) []uint32 {
 			hashGram(tagMonthDay, min(m, dd), max(m, dd)),
 			hashGram(tagDate, string(digits[:])),
 			hashGram(tagYearMonth, string(digits[:6])))
+	} else if y := t.BirthYear(i); y > 0 && y <= 9999 {
+		dst = append(dst, hashGram(tagYear, fourDigits[y]))
 	}
 	for _, id := range [...]string{t.SSID[i], t.LocalID[i]} {
 		if id != "" {

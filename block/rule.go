@@ -205,6 +205,9 @@ func (k Key) values(dst []string, t *normalize.Table, i int) []string {
 	case normalize.RoleBirthDate:
 		d := t.BirthDate[i]
 		if d.IsZero() {
+			if y := t.BirthYear(i); k.Transform == Year && y > 0 && y <= 9999 {
+				return append(dst, fourDigits[y]) // "2012" or "1997-21-25": the year stands
+			}
 			return dst
 		}
 		y, m, day := min(max(int(d.Year), 0), 9999), int(d.Month%100), int(d.Day%100)

@@ -180,7 +180,7 @@ func presentRoles(t *normalize.Table) map[normalize.Role]bool {
 	set(normalize.RoleMiddle, func(i int) bool { return !t.Middle[i].Empty() })
 	set(normalize.RoleFamily, func(i int) bool { return !t.Family[i].Empty() || len(t.OtherFamily[i]) > 0 })
 	set(normalize.RoleSuffix, func(i int) bool { return t.Suffix[i] != "" })
-	set(normalize.RoleBirthDate, func(i int) bool { return !t.BirthDate[i].IsZero() })
+	set(normalize.RoleBirthDate, func(i int) bool { return t.BirthYear(i) != 0 }) // a year alone will do
 	set(normalize.RoleSex, func(i int) bool { return t.Sex[i] != normalize.SexUnknown })
 	set(normalize.RoleSSID, func(i int) bool { return t.SSID[i] != "" })
 	set(normalize.RoleLocalID, func(i int) bool { return t.LocalID[i] != "" })

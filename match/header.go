@@ -205,7 +205,7 @@ var datePartWords = [][3]string{{"year", "month", "day"}, {"yyyy", "mm", "dd"}, 
 // dateParts finds three unclaimed header columns that hold a birth date's year, month and
 // day: names that differ only in those words and say "birth" around them (BirthYear,
 // birth_month, DOB_Day, YearOfBirth; by, bm and bd as RLdata writes them). It returns
-// their fields in that order, or nil.
+// their fields in that order; failing three, a year and a month, or a year alone; or nil.
 func dateParts(header []string, claimed []bool) []int {
 	keys := map[string]int{}             // unclaimed header key → field
 	order := make([]string, len(header)) // unclaimed fields' keys, "" for claimed ones
@@ -229,6 +229,27 @@ func dateParts(header []string, claimed []bool) []int {
 				d, okD := keys[before+words[2]+after]
 				if okM && okD && m != f && d != f && m != d {
 					return []int{f, m, d}
+				}
+			}
+		}
+	}
+	// No day column: a year and a month, or a year alone (BirthYear), compared by what
+	// they name.
+	for _, words := range datePartWords {
+		for f, key := range order {
+			for i := strings.Index(key, words[0]); key != "" && i >= 0; i = next(key, words[0], i) {
+				before, after := key[:i], key[i+len(words[0]):]
+				if m, ok := keys[before+words[1]+after]; ok && m != f && aboutBirth(before+after) {
+					return []int{f, m}
+				}
+			}
+		}
+	}
+	for _, words := range datePartWords[:3] { // "y" alone is too short to stand for a year
+		for f, key := range order {
+			for i := strings.Index(key, words[0]); key != "" && i >= 0; i = next(key, words[0], i) {
+				if aboutBirth(key[:i] + key[i+len(words[0]):]) {
+					return []int{f}
 				}
 			}
 		}

@@ -256,12 +256,14 @@ func (r *Roll) ReadFile(path string, opt ReadOptions) (ReadCount, error) {
 // come in any order and are matched to the settings' columns by name, by name with case,
 // spaces and punctuation aside ("Last_Name" for last_name), or by a name districts use
 // for the role ("DOB" for a birth date), and a birth date no column gives whole from its
-// year, month and day columns (BirthYear, BirthMonth, BirthDay); other columns are kept
-// and ignored (Header says which was which). Spaces around fields are trimmed. A header
-// without a required column stops the read with an error that shows the header; a broken
-// row stops it too, or goes to opt.Reject (see ReadOptions). Records read before an error
-// are kept. Ambiguous birth dates (03/04/2010) are read day first when the source's
-// others can only be read so (DateOrder).
+// year, month and day columns (BirthYear, BirthMonth, BirthDay; a year and a month, or a
+// year alone, where no day column is given); other columns are kept and ignored (Header
+// says which was which). Spaces around fields are trimmed. A header without a required
+// column stops the read with an error that shows the header; a broken row stops it too,
+// or goes to opt.Reject (see ReadOptions). Records read before an error are kept.
+// Ambiguous birth dates (03/04/2010) are read day first when the source's others can
+// only be read so (DateOrder). A birth date that names no day ("2012", "March 2012") is
+// compared by what it names, and listed among the Problems.
 func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, error) {
 	var n ReadCount
 	if err := r.checkSource(source); err != nil {
@@ -593,8 +595,9 @@ func splitOtherNames(s string) []string {
 	return out
 }
 
-// Problem is a value that could not be used: the record is kept and the value treated as
-// missing.
+// Problem is a value that could not be used in full: the record is kept and the value
+// treated as missing, or, for a birth date that names no day (a year alone, a month 21),
+// compared by the numbers written.
 type Problem struct {
 	Source   string
 	Line     int

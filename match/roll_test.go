@@ -522,7 +522,8 @@ func TestRollDateOrderBySource(t *testing.T) {
 }
 
 // A birth date kept in year, month and day columns is read from the three, in that order,
-// whatever the header's order; a header with a whole birth date keeps it.
+// whatever the header's order (from the year and month, or the year, where there is no
+// day column); a header with a whole birth date keeps it.
 func TestRollBirthDateParts(t *testing.T) {
 	tests := []struct {
 		header, row string
@@ -535,7 +536,11 @@ func TestRollBirthDateParts(t *testing.T) {
 		{"id,first_name,DOB_YYYY,DOB_MM,DOB_DD", "r1,Ana,2011,01,02", "2011 01 02", 3},
 		{"id,first_name,DOB,birth_yr,birth_mo,birth_dy", "r1,Ana,2011-01-02,2011,1,2", "2011-01-02", 0},
 		{"id,first_name,year,month,day", "r1,Ana,2011,1,2", "", 0}, // not said to be a birth
-		{"id,first_name,birth_year,birth_month", "r1,Ana,2011,1", "", 0},
+		// No day column: a year and a month, or a year alone (compared by what they name).
+		{"id,first_name,birth_year,birth_month", "r1,Ana,2011,1", "2011 1", 2},
+		{"id,first_name,BirthYear", "r1,Ana,2011", "2011", 1},
+		{"id,first_name,year", "r1,Ana,2011", "", 0},
+		{"id,first_name,by", "r1,Ana,2011", "", 0}, // "y" alone is too short to stand for a year
 	}
 	for _, tc := range tests {
 		r, err := NewRoll("id", StudentColumns())

@@ -1,11 +1,15 @@
 package match
 
 import (
+	"bytes"
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/internal/synth"
+	"github.com/studentlink/studentlink/normalize"
 )
 
 // sampleRoll is the embedded synthetic student roll, with and without SSIDs.
@@ -223,4 +227,50 @@ func TestFullNameColumn(t *testing.T) {
 	if d := cmp.Diff([]bool{true, false, false}, got); d != "" {
 		t.Errorf("same student (1–2, 3–4, 1–3) (-want +got):\n%s", d)
 	}
+}
+
+// TestYearOnlyBirthDates runs the student preset on a synthetic roll without SSIDs whose
+// birth dates give the year alone: the year is still compared (before, every such value
+// was set aside, the birth-date comparison dropped, and households merged at precision
+// 0.05), and siblings born in other years stay apart.
+func TestYearOnlyBirthDates(t *testing.T) {
+	cfg := synth.DefaultConfig(1000)
+	gen, err := synth.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen.DropSSIDs()
+	for i := range gen.Records {
+		r := &gen.Records[i]
+		if r.BirthDate == "" {
+			continue
+		}
+		d, err := normalize.ParseDate(r.BirthDate, normalize.DateOptions{})
+		if err != nil {
+			continue // a date the generator damaged past reading stays as it is
+		}
+		r.BirthDate = strconv.Itoa(int(d.Year))
+	}
+	var csvText bytes.Buffer
+	if err := gen.WriteCSV(&csvText); err != nil {
+		t.Fatal(err)
+	}
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, csvText.String())
+	for _, d := range res.Dropped {
+		if d.Kind == "comparison" && d.Name == "birth_date" {
+			t.Errorf("birth_date dropped on a roll of years: %s", d)
+		}
+	}
+	ev, err := Evaluate(res.Label, gen.Truth(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Precision < 0.9 || ev.Recall < 0.75 {
+		t.Errorf("year-only birth dates: %s; want precision ≥ 0.9, recall ≥ 0.75", ev)
+	}
+	t.Log(ev)
 }

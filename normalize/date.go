@@ -13,6 +13,15 @@ type Date struct {
 // IsZero reports whether the date is missing.
 func (d Date) IsZero() bool { return d == Date{} }
 
+// NamesDay reports whether d has a day: false for a year alone or a year and a month
+// (Written of an ImpossibleDateError), and for the zero Date.
+func (d Date) NamesDay() bool { return d.Day != 0 }
+
+// Partial reports whether d names a year the calendar has but no day: the Written of
+// "2012", "March 2012" or "1982-01-00", compared by what it names. "0000-05-00" is not
+// partial: its digits are all there is.
+func (d Date) Partial() bool { return d.Day == 0 && d.Year >= 1000 && d.Year <= 2999 }
+
 // DayNumber returns the number of days since 1970-01-01 (negative before it).
 func (d Date) DayNumber() int32 {
 	// Howard Hinnant's days_from_civil: exact for every Gregorian date.

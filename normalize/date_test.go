@@ -70,7 +70,10 @@ func TestParseDate(t *testing.T) {
 		{"04/31/2010", DateOptions{}, Date{}, "day 31 does not exist in April 2010"},
 		{"0000-01-01", DateOptions{}, Date{}, "year 0 is out of range"},
 		{"hello", DateOptions{}, Date{}, `not a date: "hello"`},
-		{"2006-01", DateOptions{}, Date{}, "not a date"},
+		{"2006-01", DateOptions{}, Date{}, "names only the year and month"},
+		{"2012", DateOptions{}, Date{}, "names only the year"},
+		{"0999", DateOptions{}, Date{}, "year 999 is out of range"},
+		{"2012-13", DateOptions{}, Date{}, "month 13 does not exist"},
 		{"060102", DateOptions{}, Date{}, "six digits"},
 		{"1/2/3/4", DateOptions{}, Date{}, "not a date"},
 		{"Jan Feb 2006", DateOptions{}, Date{}, "not a date"},
@@ -92,6 +95,36 @@ func TestParseDate(t *testing.T) {
 	}
 	if _, err := ParseDate("hello", DateOptions{}); !errors.Is(err, ErrNotDate) {
 		t.Errorf("error for text does not wrap ErrNotDate: %v", err)
+	}
+}
+
+// TestParseDateWritten: a date that names no day, or none the calendar has, still gives
+// the numbers written, for comparisons to weigh.
+func TestParseDateWritten(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Date
+	}{
+		{"2012", Date{Year: 2012}},
+		{"March 2012", Date{Year: 2012, Month: 3}},
+		{"2012-03", Date{Year: 2012, Month: 3}},
+		{"03/2012", Date{Year: 2012, Month: 3}},
+		{"1997-21-25", Date{Year: 1997, Month: 21, Day: 25}},
+		{"1949-00-13", Date{Year: 1949, Day: 13}},
+		{"2012-03-04", Date{}},
+		{"hello", Date{}},
+	} {
+		_, err := ParseDate(tc.in, DateOptions{})
+		var got Date
+		if imp, ok := errors.AsType[*ImpossibleDateError](err); ok {
+			got = imp.Written
+		}
+		if got != tc.want {
+			t.Errorf("ParseDate(%q) written %+v, want %+v (error %v)", tc.in, got, tc.want, err)
+		}
+		if got.NamesDay() != (tc.want.Day != 0) {
+			t.Errorf("%q: NamesDay %v", tc.in, got.NamesDay())
+		}
 	}
 }
 

@@ -74,6 +74,11 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 	}
 	var y, m, d int
 	switch {
+	case month == 0 && len(nums) == 1 && len(nums[0]) == 4,
+		month != 0 && len(nums) == 1 && len(nums[0]) == 4,
+		month == 0 && len(nums) == 2 && (len(nums[0]) == 4) != (len(nums[1]) == 4) && min(len(nums[0]), len(nums[1])) <= 2:
+		// "2012", "March 2012", "2012-03", "03/2012": no day named.
+		return partialDate(in, nums, month)
 	case month != 0 && len(nums) == 2:
 		// Jan 2, 2006 / 2 January 2006 / 2006 Jan 2: the year is the number with more
 		// than two digits, or the last one.
@@ -86,12 +91,16 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 		n := nums[0]
 		y, m, d = atoi(n[:4]), atoi(n[4:6]), atoi(n[6:])
 		if !validYMD(y, m, d) {
-			// MMDDYYYY or DDMMYYYY.
-			m, d, y = atoi(n[:2]), atoi(n[2:4]), atoi(n[4:])
-			if opt.DayFirst || !validYMD(y, m, d) {
-				if validYMD(y, d, m) {
-					m, d = d, m
+			// MMDDYYYY or DDMMYYYY; where neither is a date either, the numbers stay
+			// as first read ("19001079": 1900, month 10, day 79) for Written.
+			m2, d2, y2 := atoi(n[:2]), atoi(n[2:4]), atoi(n[4:])
+			if opt.DayFirst || !validYMD(y2, m2, d2) {
+				if validYMD(y2, d2, m2) {
+					m2, d2 = d2, m2
 				}
+			}
+			if validYMD(y2, m2, d2) {
+				y, m, d = y2, m2, d2
 			}
 		}
 	case month == 0 && len(nums) == 1 && len(nums[0]) == 6:
@@ -123,9 +132,35 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 	return Date{Year: int16(y), Month: uint8(m), Day: uint8(d)}, nil
 }
 
+// partialDate is ParseDate's answer to a year alone or a year and a month: no date, and
+// an ImpossibleDateError whose Written names the year (and month), its day 0.
+func partialDate(in string, nums []string, month uint8) (Date, error) {
+	y, m := atoi(nums[0]), int(month)
+	if len(nums) == 2 {
+		if len(nums[0]) == 4 {
+			y, m = atoi(nums[0]), atoi(nums[1])
+		} else {
+			y, m = atoi(nums[1]), atoi(nums[0])
+		}
+	}
+	what := "the year"
+	if m != 0 {
+		what = "the year and month"
+	}
+	if err := checkYMD(y, max(m, 1), 1); err != nil {
+		return Date{}, fmt.Errorf("%s: %w", quote(in), err)
+	}
+	return Date{}, fmt.Errorf("%s: %w", quote(in), &ImpossibleDateError{
+		Written: Date{Year: int16(y), Month: uint8(m)},
+		Err:     fmt.Errorf("names only %s: compared by what it names", what),
+	})
+}
+
 // ImpossibleDateError is ParseDate's error for a date written in numbers that names no
-// day (month 21, 30 February, year 0999): Written holds the numbers as read, so that a
-// comparison can still weigh the digits of "1997-21-25" against "1997-12-25".
+// day (month 21, 30 February, year 0999; a year alone, "2012", or with its month,
+// "March 2012", day 0): Written holds the numbers as read, so that a comparison can
+// still weigh the digits of "1997-21-25" against "1997-12-25" and the year 2012 against
+// 2012-03-04 (see Date.NamesDay).
 type ImpossibleDateError struct {
 	Written Date
 	Err     error

@@ -182,6 +182,20 @@ func newRow() *Table {
 // Len returns the number of records in the table.
 func (t *Table) Len() int { return len(t.BirthDate) }
 
+// BirthYear returns record i's birth year: its BirthDate's, or where that is missing the
+// year of a WrittenBirthDate that names no day ("2012", "March 2012"); 0 when neither. A
+// date no calendar has ("1941-02-95") gives none: its digits are compared, but which of
+// them is wrong cannot be told.
+func (t *Table) BirthYear(i int) int {
+	if y := t.BirthDate[i].Year; y != 0 {
+		return int(y)
+	}
+	if w := t.WrittenBirthDate[i]; w.Partial() {
+		return int(w.Year)
+	}
+	return 0
+}
+
 // Grow appends n rows of missing values and returns the index of the first new row.
 func (t *Table) Grow(n int) int {
 	first := t.Len()

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -57,7 +58,7 @@ func FuzzName(f *testing.F) {
 func FuzzDate(f *testing.F) {
 	for _, s := range []string{"2006-01-02", "01/02/06", "20060102", "Jan 2, 2006", "2 January 2006",
 		"2006-01-02T00:00:00-07:00", "2010-02-30", "13/45/2011", "", "\x00", "99/99/99",
-		"25/04/2010", "04/25/2010", "25042010"} {
+		"25/04/2010", "04/25/2010", "25042010", "2012", "March 2012", "2012-03", "19001079"} {
 		f.Add(s, false)
 	}
 	f.Fuzz(func(t *testing.T, s string, dayFirst bool) {
@@ -79,6 +80,11 @@ func FuzzDate(f *testing.F) {
 		if err != nil {
 			if !d.IsZero() {
 				t.Errorf("ParseDate(%q) returned %v with error %v", s, d, err)
+			}
+			// A year alone or with its month names a year and month the calendar has.
+			if imp, ok := errors.AsType[*ImpossibleDateError](err); ok && strings.Contains(err.Error(), "names only") &&
+				(!imp.Written.Partial() || checkYMD(int(imp.Written.Year), max(int(imp.Written.Month), 1), 1) != nil) {
+				t.Errorf("ParseDate(%q) wrote %+v", s, imp.Written)
 			}
 			return
 		}

@@ -441,7 +441,34 @@ func birthDateLevelOf(a *normalize.Table, i int, b *normalize.Table, j int) uint
 	if x.IsZero() || y.IsZero() {
 		return LevelNull
 	}
+	if x.Partial() || y.Partial() {
+		return partialDateLevel(x, y)
+	}
 	return writtenDateLevel(x, y)
+}
+
+// partialDateLevel compares dates of which one names no day ("2012", "March 2012",
+// "1982-01-00") by the parts both name. Where both name a month: written alike but for
+// a digit or the day and month swapped (a 00 day is as often a typo as a day not known:
+// "1982-01-00" and "1982-01-05") as full dates are, the year and month the same two
+// parts, the month the same and the year a digit off one digit, the year alone the same
+// year. Where one names the year alone, only the same year agrees: a year a digit off is
+// another year. Anything else disagrees outright.
+func partialDateLevel(x, y normalize.Date) uint8 {
+	months := x.Month != 0 && y.Month != 0
+	dx, dy := x.Digits(), y.Digits()
+	if l := writtenAlike(x, y); months && l != 0 && l != LevelExact {
+		return l
+	}
+	switch {
+	case x.Year == y.Year && months && x.Month == y.Month:
+		return dateTwoParts
+	case x.Year == y.Year:
+		return dateSameYear
+	case months && x.Month == y.Month && oneEdit(dx[:4], dy[:4]):
+		return dateOneDigit
+	}
+	return dateElse
 }
 
 func birthDateLevel(x, y normalize.Date) uint8 {

@@ -22,7 +22,7 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	fmt.Fprintf(w, "settings:       %s (%s), mode %s\n", s.Name, s.Version, s.Mode)
 	printInput(w, o, f)
 	printColumns(w, roll)
-	fmt.Fprintf(w, "records:        %d from %d source(s); %d value(s) could not be used\n", roll.Len(), len(roll.Sources), len(res.Prepared.Problems))
+	fmt.Fprintf(w, "records:        %d from %d source(s); %d value(s) could not be used in full\n", roll.Len(), len(roll.Sources), len(res.Prepared.Problems))
 	printProblems(w, res.Prepared.Problems)
 	fmt.Fprintf(w, "candidate pairs: %d\n", res.CandidatePairs)
 	for _, r := range res.Blocking.Rules {
@@ -120,7 +120,7 @@ func describeHeader(roll *match.Roll, s int) string {
 			fmt.Fprintf(tw, "  %s\t%s", u.Header, roleName(u.Role))
 		}
 		if u.Column != u.Header {
-			fmt.Fprintf(tw, "\t(column %s, matched by %s)", u.Column, map[string]string{"name": "name, case and punctuation aside", "alias": "a name districts use", "parts": "year, month and day columns"}[u.How])
+			fmt.Fprintf(tw, "\t(column %s, matched by %s)", u.Column, map[string]string{"name": "name, case and punctuation aside", "alias": "a name districts use", "parts": "the birth date's year, month and day columns"}[u.How])
 		}
 		fmt.Fprintln(tw)
 	}
