@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -608,5 +609,15 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
-	return fmt.Sprintf("%s:%d: record %q: %s %q: %v", p.Source, p.Line, p.RecordID, p.Field, p.Value, p.Err)
+	return fmt.Sprintf("%s:%d: record %q: %s %q: %s", p.Source, p.Line, p.RecordID, p.Field, p.Value, p.Reason())
+}
+
+// Reason returns the error's text without the value it starts with, where it does (a
+// parser's error names the value it was given): `month 21 does not exist`, not
+// `"1997-21-25": month 21 does not exist`.
+func (p Problem) Reason() string {
+	if p.Err == nil {
+		return ""
+	}
+	return strings.TrimPrefix(p.Err.Error(), strconv.Quote(p.Value)+": ")
 }

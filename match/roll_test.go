@@ -2,6 +2,7 @@ package match
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -564,6 +565,25 @@ func TestRollBirthDateParts(t *testing.T) {
 		}
 		if tc.parts > 0 && r.Column(0, "birth_date") != tc.want {
 			t.Errorf("%s: Column(birth_date) = %q, want %q", tc.header, r.Column(0, "birth_date"), tc.want)
+		}
+	}
+}
+
+// TestProblemString names the value once, however the parser's error names it.
+func TestProblemString(t *testing.T) {
+	_, dateErr := normalize.ParseDate("1997-21-25", normalize.DateOptions{})
+	tests := []struct {
+		p    Problem
+		want string
+	}{
+		{Problem{Source: "a.csv", Line: 3, RecordID: "r1", Field: "birth_date", Value: "1997-21-25", Err: dateErr},
+			`a.csv:3: record "r1": birth_date "1997-21-25": month 21 does not exist`},
+		{Problem{Source: "a.csv", Line: 4, RecordID: "r2", Field: "sex", Value: "Q", Err: errors.New("not a sex code")},
+			`a.csv:4: record "r2": sex "Q": not a sex code`},
+	}
+	for _, tt := range tests {
+		if got := tt.p.String(); got != tt.want {
+			t.Errorf("got  %s\nwant %s", got, tt.want)
 		}
 	}
 }

@@ -371,7 +371,7 @@ func (r *Result) WriteProblems(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"source", "line", "record_id", "field", "value", "problem"})
 	for _, p := range r.Prepared.Problems {
-		_ = cw.Write([]string{p.Source, strconv.Itoa(p.Line), p.RecordID, p.Field, p.Value, p.Err.Error()})
+		_ = cw.Write([]string{p.Source, strconv.Itoa(p.Line), p.RecordID, p.Field, p.Value, p.Reason()})
 	}
 	cw.Flush()
 	return cw.Error()
