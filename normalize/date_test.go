@@ -75,6 +75,9 @@ func TestParseDate(t *testing.T) {
 		{"0999", DateOptions{}, Date{}, "year 999 is out of range"},
 		{"2012-13", DateOptions{}, Date{}, "month 13 does not exist"},
 		{"060102", DateOptions{}, Date{}, "six digits"},
+		{"36526", DateOptions{}, d(2000, 1, 1), ""}, // a spreadsheet's day serial
+		{"40179", DateOptions{}, d(2010, 1, 1), ""},
+		{"01234", DateOptions{}, Date{}, "not a date"},
 		{"1/2/3/4", DateOptions{}, Date{}, "not a date"},
 		{"Jan Feb 2006", DateOptions{}, Date{}, "not a date"},
 		{"2006-01-02#", DateOptions{}, Date{}, "not a date"},

@@ -3,6 +3,7 @@ package normalize
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -40,10 +41,11 @@ var monthNames = map[string]uint8{
 // ParseDate parses the date formats districts send: 2006-01-02, 01/02/2006, 1/2/2006,
 // 01/02/06 (two-digit years by opt.Pivot), 20060102, Jan 2, 2006, 2 January 2006,
 // 2-Jan-2006, and date-times such as 2006-01-02T00:00:00 or 2006-01-02T00:00:00-07:00
-// (Ed-Fi's date strings), whose calendar date is taken as written. Separators may be
-// '-', '/', '.' or spaces. An empty or blank input gives the zero Date and no error. An
-// impossible date (2010-02-30, month 13) or text that is not a date is an error quoting
-// the input.
+// (Ed-Fi's date strings), whose calendar date is taken as written, and a spreadsheet's
+// five-digit day serial (40179 is 2010-01-01). Separators may be '-', '/', '.' or
+// spaces. An empty or blank input gives the zero Date and no error. An impossible date
+// (2010-02-30, month 13), a year alone or with its month (an ImpossibleDateError whose
+// Written names them) or text that is not a date is an error quoting the input.
 func ParseDate(s string, opt DateOptions) (Date, error) {
 	in := s
 	s = strings.TrimSpace(s)
@@ -103,6 +105,11 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 				y, m, d = y2, m2, d2
 			}
 		}
+	case month == 0 && len(nums) == 1 && len(nums[0]) == 5 && nums[0][0] != '0':
+		// A spreadsheet's day serial (days since 1899-12-30, as Excel and LibreOffice
+		// count them): 36526 is 2000-01-01. Five digits span 1927-05-18 to 2173-10-14.
+		n, _ := strconv.Atoi(nums[0])
+		return excelEpoch.AddDays(n), nil
 	case month == 0 && len(nums) == 1 && len(nums[0]) == 6:
 		// YYMMDD is too ambiguous to guess.
 		return Date{}, fmt.Errorf("%w: %s is six digits, ambiguous", ErrNotDate, quote(in))
@@ -155,6 +162,10 @@ func partialDate(in string, nums []string, month uint8) (Date, error) {
 		Err:     fmt.Errorf("names only %s: compared by what it names", what),
 	})
 }
+
+// excelEpoch is day 0 of spreadsheet day serials (Excel's 1900 date system, its phantom
+// 29 February 1900 included, for serials after it).
+var excelEpoch = Date{Year: 1899, Month: 12, Day: 30}
 
 // ImpossibleDateError is ParseDate's error for a date written in numbers that names no
 // day (month 21, 30 February, year 0999; a year alone, "2012", or with its month,
