@@ -1,6 +1,8 @@
 package match
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -220,11 +222,41 @@ type ReadOptions struct {
 	// Encoding is the input's text encoding, one of Encodings: "" reads UTF-8, or UTF-16
 	// when the input starts with a UTF-16 byte-order mark.
 	Encoding string
+	// Comma is the field delimiter. 0 reads it from the header line: the commonest of
+	// ',', ';', tab and '|' outside quotes there (a comma when none is), so that the
+	// semicolon files of European spreadsheets and tab-separated exports read as they are.
+	Comma rune
 	// Reject, when set, is given each broken row — the wrong number of fields, bad
 	// quoting, text that is not valid in the encoding, an empty record ID, an ID the
 	// source already used — and reading goes on. When nil, such a row stops the read
 	// with an error naming the source, line and column; rows before it are kept.
 	Reject func(Rejected)
+}
+
+// sniffComma returns the delimiter of the header line at the start of br (see
+// ReadOptions.Comma), without consuming it.
+func sniffComma(br *bufio.Reader) rune {
+	head, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range head {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case !quoted && (c == ',' || c == ';' || c == '\t' || c == '|'):
+			counts[c]++
+		}
+	}
+	best := byte(',')
+	for _, c := range []byte{';', '\t', '|'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return rune(best)
 }
 
 // Rejected is a row set aside by Read: where it is and why.
@@ -274,7 +306,13 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 	if err != nil {
 		return n, fmt.Errorf("match: %s: %w", source, err)
 	}
+	comma := opt.Comma
+	if comma == 0 {
+		br := bufio.NewReaderSize(text, 64<<10)
+		comma, text = sniffComma(br), br
+	}
 	cr := csv.NewReader(text)
+	cr.Comma = comma
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true // rows are copied into the roll's compact store
 	header, err := cr.Read()

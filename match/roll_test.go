@@ -587,3 +587,52 @@ func TestProblemString(t *testing.T) {
 		}
 	}
 }
+
+// TestReadDelimiters reads the same roll written with each delimiter a spreadsheet or SIS
+// export uses, found from the header line, and with one named in ReadOptions.
+func TestReadDelimiters(t *testing.T) {
+	rows := [][]string{{"record_id", "first_name", "last_name", "birth_date"},
+		{"1", "Ana", "Silva, Jr.", "2012-03-04"}, {"2", "Ben", "Okafor", "2011-01-02"}}
+	write := func(comma string) string {
+		var b strings.Builder
+		for _, row := range rows {
+			for c, f := range row {
+				if c > 0 {
+					b.WriteString(comma)
+				}
+				if strings.ContainsAny(f, ",;|\t") {
+					f = `"` + f + `"`
+				}
+				b.WriteString(f)
+			}
+			b.WriteString("\r\n")
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name, comma string
+		opt         ReadOptions
+	}{
+		{"comma", ",", ReadOptions{}},
+		{"semicolon", ";", ReadOptions{}},
+		{"tab", "\t", ReadOptions{}},
+		{"bar", "|", ReadOptions{}},
+		{"named", ";", ReadOptions{Comma: ';'}},
+	} {
+		r, err := NewRoll("record_id", StudentColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Read("x.csv", strings.NewReader(write(tc.comma)), tc.opt); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var got [][]string
+		for i := range r.Len() {
+			rec := r.Record(i)
+			got = append(got, []string{r.IDs[i], rec.Given, rec.Family, rec.BirthDate})
+		}
+		if d := cmp.Diff(rows[1:], got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, d)
+		}
+	}
+}
