@@ -281,15 +281,8 @@ func (l *Linker) fitEM(ctx context.Context, counts score.PatternCounts, start sc
 		if matches := m.Prior * em.Pairs; matches < minTrainPairs {
 			// A handful of pairs of one student cannot say how often a level holds for
 			// them: EM would give a level seen on three of them +19 bits.
-			rep.Method = "defaults"
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("EM found %.1f pairs of one student, fewer than %d: every m set to the documented defaults; only the prior estimated", matches, minTrainPairs))
-			for k := range start.Comparisons {
-				if !fixed[k] {
-					start.M[k], _ = score.DefaultParameters(start.Comparisons[k])
-					score.OrderLevels(start.M[k], start.U[k])
-				}
-			}
-			return priorOnly(ctx, counts, start, opt)
+			return defaultsAndPrior(ctx, counts, start, opt, fixed, rep,
+				fmt.Sprintf("EM found %.1f pairs of one student, fewer than %d", matches, minTrainPairs))
 		}
 		warnings := score.CheckFit(m)
 		if len(warnings) == 0 {
@@ -305,22 +298,37 @@ func (l *Linker) fitEM(ctx context.Context, counts score.PatternCounts, start sc
 			k := slices.IndexFunc(start.Comparisons, func(c score.Comparison) bool { return c.Name == w.Comparison })
 			if k >= 0 && !fixed[k] {
 				fixed[k] = true
-				start.M[k], _ = score.DefaultParameters(start.Comparisons[k])
-				score.OrderLevels(start.M[k], start.U[k])
+				setDefaultM(&start, k)
 				rep.Defaulted = append(rep.Defaulted, w.Comparison)
 				rep.Warnings = append(rep.Warnings, w.Comparison+": m set to the documented defaults")
 			}
 		}
 		if whole || round == nc || !slices.Contains(fixed, false) {
-			rep.Method = "defaults"
-			rep.Warnings = append(rep.Warnings, "every m set to the documented defaults; only the prior estimated")
-			for k := range start.Comparisons {
-				start.M[k], _ = score.DefaultParameters(start.Comparisons[k])
-				score.OrderLevels(start.M[k], start.U[k])
-			}
-			return priorOnly(ctx, counts, start, opt)
+			return defaultsAndPrior(ctx, counts, start, opt, fixed, rep, "")
 		}
 	}
+}
+
+// setDefaultM sets comparison k's m to the documented defaults, ordered as its levels.
+func setDefaultM(m *score.Model, k int) {
+	m.M[k], _ = score.DefaultParameters(m.Comparisons[k])
+	score.OrderLevels(m.M[k], m.U[k])
+}
+
+// defaultsAndPrior sets every m not fixed (known from Training.M, or defaulted already)
+// to the documented defaults and estimates the prior alone, saying why in the report.
+func defaultsAndPrior(ctx context.Context, counts score.PatternCounts, start score.Model, opt score.EMOptions, fixed []bool, rep *TrainingReport, why string) (score.Model, score.EMReport, error) {
+	rep.Method = "defaults"
+	if why != "" {
+		why += ": "
+	}
+	rep.Warnings = append(rep.Warnings, why+"every m set to the documented defaults; only the prior estimated")
+	for k := range start.Comparisons {
+		if !fixed[k] {
+			setDefaultM(&start, k)
+		}
+	}
+	return priorOnly(ctx, counts, start, opt)
 }
 
 // maxIdentifyingU is the most u of the exact level of a name, birth date or ID that a
