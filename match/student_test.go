@@ -229,6 +229,20 @@ func TestFullNameColumn(t *testing.T) {
 	}
 }
 
+// runSynth trains the student preset on a generated roll and runs it.
+func runSynth(t *testing.T, gen *synth.Roll) *Result {
+	t.Helper()
+	var text bytes.Buffer
+	if err := gen.WriteCSV(&text); err != nil {
+		t.Fatal(err)
+	}
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runCSV(t, l, text.String())
+}
+
 // TestYearOnlyBirthDates runs the student preset on a synthetic roll without SSIDs whose
 // birth dates give the year alone: the year is still compared (before, every such value
 // was set aside, the birth-date comparison dropped, and households merged at precision
@@ -251,15 +265,7 @@ func TestYearOnlyBirthDates(t *testing.T) {
 		}
 		r.BirthDate = strconv.Itoa(int(d.Year))
 	}
-	var csvText bytes.Buffer
-	if err := gen.WriteCSV(&csvText); err != nil {
-		t.Fatal(err)
-	}
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runCSV(t, l, csvText.String())
+	res := runSynth(t, gen)
 	for _, d := range res.Dropped {
 		if d.Kind == "comparison" && d.Name == "birth_date" {
 			t.Errorf("birth_date dropped on a roll of years: %s", d)
