@@ -110,7 +110,10 @@ func (l *Linker) adapt(p *Prepared) error {
 					gone = append(gone, comparisonRoles(s.Comparisons[k])...)
 				}
 			}
-			if len(gone) > 0 || len(conds) == 0 {
+			if r.DifferentMiddleNames && !present[normalize.RoleMiddle] {
+				gone = append(gone, normalize.RoleMiddle)
+			}
+			if len(gone) > 0 || (len(conds) == 0 && !r.DifferentMiddleNames) {
 				dropped = append(dropped, Dropped{Kind: kind, Name: r.Name, Roles: missing(gone)})
 				continue
 			}

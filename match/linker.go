@@ -63,6 +63,8 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
+	// middles: the rule's DifferentMiddleNames, judged on the records, not the key.
+	middles bool
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -79,12 +81,19 @@ func New(s Settings) (*Linker, error) {
 	}
 	l := &Linker{settings: s}
 	for _, c := range s.CannotLink {
-		l.cannot = append(l.cannot, compileConditions(s.Comparisons, c.Name, c.Conditions))
+		l.cannot = append(l.cannot, compileCannotLink(s.Comparisons, c))
 	}
 	for _, a := range s.Training.Sessions {
 		l.sessions = append(l.sessions, compileConditions(s.Comparisons, a.Name, a.Conditions))
 	}
 	return l, nil
+}
+
+// compileCannotLink compiles a cannot-link rule.
+func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
+	cc := compileConditions(comps, c.Name, c.Conditions)
+	cc.middles = c.DifferentMiddleNames
+	return cc
 }
 
 // compileConditions turns conditions on level names into level masks by comparison
@@ -284,15 +293,35 @@ func (l *Linker) sameSourceApart(p *Prepared, a, b int32) bool {
 	return l.settings.Mode == ModeLink && p.Roll.Source[a] == p.Roll.Source[b]
 }
 
-// cannotLink returns the first cannot-link rule a comparison vector key satisfies, or "".
-func (l *Linker) cannotLink(key uint64) string {
+// cannotLink returns the first cannot-link rule that records a and b of t, whose
+// comparison vector is key, satisfy, or "".
+func (l *Linker) cannotLink(key uint64, t *normalize.Table, a, b int) string {
 	for _, c := range l.cannot {
-		if c.holdsKey(key) {
+		if c.holdsKey(key) && (!c.middles || differentMiddleNames(t, a, b)) {
 			return c.name
 		}
 	}
 	return ""
 }
+
+// differentMiddleNames reports whether records a and b of t have middle names both
+// written out that differ outright (see CannotLink.DifferentMiddleNames).
+func differentMiddleNames(t *normalize.Table, a, b int) bool {
+	x, y := t.Middle[a], t.Middle[b]
+	switch {
+	case len(x.Key) < 2 || len(y.Key) < 2 || x.Key == y.Key: // missing or an initial
+		return false
+	case x.Key == t.Given[b].Key || y.Key == t.Given[a].Key: // a middle name used as given
+		return false
+	case normalize.SameNicknameGroup(x.Nicknames, y.Nicknames):
+		return false
+	}
+	return score.JaroWinklerText(x.Text, y.Text) < middleTypo
+}
+
+// middleTypo is the Jaro–Winkler similarity from which two middle names count as one
+// name mistyped.
+const middleTypo = 0.85
 
 // keyedPair is a candidate pair with its comparison vector, as the index of the vector in
 // its worker's list of distinct ones (candidates.patterns): a few thousand vectors serve

@@ -107,6 +107,9 @@ func PersonSettings() Settings {
 //     birth dates disagree outright: two children sharing an SSID (a placeholder the
 //     normalizer does not know, a sibling's or twin's ID typed for the other).
 //   - Different given names and sexes, whatever the SSIDs: a boy and a girl.
+//   - Middle names both written out that differ outright (not a nickname, typo or
+//     initial of each other, nor the other's given name), SSIDs not the same: namesakes
+//     born the same day.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - SSIDs that differ outright and places that differ (no address, zip or city in
@@ -169,6 +172,12 @@ func studentCannotLink() []CannotLink {
 			differentGiven, notSwapped,
 			{Comparison: "sex", Levels: []string{"else"}},
 		},
+	}, {
+		// Namesakes born the same day, an SSID missing: a state's roll holds them by the
+		// hundred, and where both middle names are written out they tell them apart.
+		Name:                 "different middle names",
+		Conditions:           []Condition{otherSSID},
+		DifferentMiddleNames: true,
 	}, {
 		Name:       "different given names, and no birth dates in the roll to tell",
 		Conditions: []Condition{differentGiven, notSwapped, otherSSID},

@@ -60,6 +60,11 @@ type CannotLink struct {
 	// are left out of the test. It suits rules that state a belief about the data (a
 	// birth date is recorded with care), not rules that keep twins apart.
 	MaxMatchShare float64 `json:"max_match_share,omitempty"`
+	// DifferentMiddleNames adds a condition no comparison states: both records' middle
+	// names are written out and differ outright: not the same, not nicknames, a typo
+	// (Jaro–Winkler ≥ 0.85) or an initial of each other, nor either the other's given
+	// name. A rule with it is dropped from rolls without middle names.
+	DifferentMiddleNames bool `json:"different_middle_names,omitempty"`
 }
 
 // Session is a training session: the candidate pairs meeting all its conditions.
@@ -160,6 +165,9 @@ func (s Settings) Validate() error {
 	}
 
 	for _, c := range rules {
+		if c.DifferentMiddleNames && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		}
 		for _, cond := range c.Conditions {
 			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
 			if k < 0 {

@@ -196,6 +196,9 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		{"unknown session comparison", func(s *Settings) {
 			s.Training.Sessions = []Session{{Name: "x", Conditions: []Condition{{Comparison: "shoe_size", Levels: []string{"exact"}}}}}
 		}, "unknown comparison"},
+		{"a middle-name rule tested on the roll", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", DifferentMiddleNames: true, MaxMatchShare: 0.1})
+		}, "cannot be tested"},
 	}
 	for _, tc := range tests {
 		s := StudentSettings()

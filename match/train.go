@@ -211,7 +211,7 @@ func (l *Linker) testRules(counts score.PatternCounts, rep *TrainingReport) {
 	l.settings.CannotLink = kept
 	l.cannot = l.cannot[:0]
 	for _, c := range kept {
-		l.cannot = append(l.cannot, compileConditions(comps, c.Name, c.Conditions))
+		l.cannot = append(l.cannot, compileCannotLink(comps, c))
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/studentlink/studentlink/internal/datasets"
 	"github.com/studentlink/studentlink/internal/synth"
+	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
 )
 
@@ -265,4 +266,64 @@ func suiteRoll(t *testing.T, name string) *Roll {
 		t.Fatal(err)
 	}
 	return readRoll(t, StudentSettings(), files...)
+}
+
+// namesakeRoll holds namesakes born the same day, one recorded without an SSID at an LEA
+// in another town, told apart only by their middle names; and one child whose middle
+// name is written out at one LEA and as an initial at another.
+const namesakeRoll = studentHeader +
+	"liame-1,01,01001,4000000090,Liam,Elijah,Martin,,2007-02-15,M,11,12 Oak St,Provo,84601,2023-08-20\n" +
+	"liame-2,02,02001,4000000090,Liam,E,Martin,,02/15/2007,M,12,12 Oak St,Provo,84601,2024-08-19\n" +
+	"liams-1,05,05001,,Liam,Samuel,Martin,,2/15/2007,M,11,7 Elm Ave,Ogden,84401,2023-08-20\n" +
+	"liams-2,06,06002,4000000091,Liam,Samuel,Martin,,2007-02-15,M,12,7 Elm Ave,Ogden,84401,2024-08-19\n"
+
+// TestMiddleNamesTellNamesakesApart: the namesakes stay apart under the model trained on
+// the sample roll and under one trained on the roll itself; each child's records link.
+func TestMiddleNamesTellNamesakesApart(t *testing.T) {
+	for _, name := range []string{"sample", "self"} {
+		t.Run(name, func(t *testing.T) {
+			l, err := New(StudentSettings())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name == "sample" {
+				roll, _ := l.Settings().NewRoll()
+				if err := roll.ReadCSVFile(sampleRoll); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := l.Run(context.Background(), roll, RunOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if l, err = reload(l); err != nil {
+					t.Fatal(err)
+				}
+			}
+			checkChildren(t, runCSV(t, l, namesakeRoll))
+		})
+	}
+}
+
+func TestDifferentMiddleNames(t *testing.T) {
+	tests := []struct {
+		given1, middle1, given2, middle2 string
+		want                             bool
+	}{
+		{"Liam", "Elijah", "Liam", "Samuel", true},
+		{"Liam", "Elijah", "Liam", "E", false},      // an initial
+		{"Liam", "Elijah", "Liam", "", false},       // missing
+		{"Liam", "Elijah", "Liam", "Elijha", false}, // a typo
+		{"Ana", "Elizabeth", "Ana", "Beth", false},  // a nickname
+		{"Maja", "Ida", "Ida", "Maja", false},       // the middle name used as given
+		{"Ana", "María José", "Ana", "Lucía", true}, // compound against single
+		{"Ana", "Maria Jose", "Ana", "María José", false},
+	}
+	for _, tt := range tests {
+		p := normalize.NewPreparer(normalize.Options{})
+		t1 := normalize.NewTable(2, 0)
+		p.Fill(t1, 0, normalize.Record{Given: tt.given1, Middle: tt.middle1, Family: "X"})
+		p.Fill(t1, 1, normalize.Record{Given: tt.given2, Middle: tt.middle2, Family: "X"})
+		if got := differentMiddleNames(t1, 0, 1); got != tt.want {
+			t.Errorf("%s %s / %s %s: %v, want %v", tt.given1, tt.middle1, tt.given2, tt.middle2, got, tt.want)
+		}
+	}
 }
