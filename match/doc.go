@@ -20,6 +20,9 @@
 // The presets fit the columns a roll has: a comparison, blocking rule or cannot-link rule
 // that reads a role no record has is dropped and reported (Linker.Dropped). The student
 // preset links at a match weight of 3 (posterior odds 8:1) and queues for review from 0;
-// its cannot-link rules keep twins, siblings and children of different birth dates apart.
-// Use Sweep with known truth to choose other thresholds.
+// its cannot-link rules keep twins, siblings, a boy and a girl, namesakes with different
+// middle names and children of different birth dates apart. A roll too small to learn
+// from (fewer than 20 pairs of one student) keeps the documented m, and with fewer than 20
+// candidate pairs the prior of a 1,000-record roll; the TrainingReport says so. Use Sweep
+// with known truth to choose other thresholds.
 package match
