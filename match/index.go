@@ -31,6 +31,10 @@ type Candidate struct {
 	Weight      float64
 	Probability float64
 	Explanation score.Explanation
+	// Refused names the cannot-link rule that keeps the query from this candidate's
+	// student (met with this record or another of the student's the query was weighed
+	// against); "" when none does. A refused student is never the match.
+	Refused string
 
 	index int32 // the record's position in the index
 }
@@ -206,32 +210,48 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 		j int32
 		w float64
 	}
+	// A student any of whose records found meets a cannot-link rule with the query is
+	// refused, as Run's clustering refuses to join it: Emma's twin is not Emma.
 	ranked := make([]weighed, len(found))
+	refused := map[string]string{}
 	for k, j := range found {
-		ranked[k] = weighed{j, sc.Weight(0, int(j))}
+		key := sc.Key(0, int(j))
+		ranked[k] = weighed{j, sc.KeyWeight(key, 0)}
+		if rule := x.linker.cannotLink(key, q, 0, x.table, int(j)); rule != "" && refused[x.student[j]] == "" {
+			refused[x.student[j]] = rule
+		}
 	}
 	slices.SortFunc(ranked, func(a, b weighed) int {
 		return cmp.Or(cmp.Compare(b.w, a.w), strings.Compare(x.ids[a.j], x.ids[b.j]), strings.Compare(x.refs[a.j].Source, x.refs[b.j].Source))
 	})
+	// The placement, from every record found: the strongest whose student is not
+	// refused, at the upper threshold or over, is the match; otherwise the strongest at
+	// the lower threshold or over (refused or not) goes to review; otherwise the record
+	// is new. The limit only trims the candidates shown.
+	th := x.linker.settings.Thresholds
+	pl.Outcome = OutcomeNew
+	for _, r := range ranked {
+		if r.w < th.Upper {
+			break
+		}
+		if refused[x.student[r.j]] == "" {
+			pl.Outcome, pl.StudentID = OutcomeMatch, x.student[r.j]
+			break
+		}
+	}
+	if pl.Outcome == OutcomeNew && len(ranked) > 0 && ranked[0].w >= th.Lower {
+		pl.Outcome, pl.StudentID = OutcomeReview, x.student[ranked[0].j]
+	}
 	ranked = ranked[:min(len(ranked), limit)]
 	cands := make([]Candidate, len(ranked))
 	for k, r := range ranked {
 		cands[k] = Candidate{RecordID: x.ids[r.j], Source: x.refs[r.j].Source, StudentID: x.student[r.j],
-			Weight: r.w, Probability: score.Probability(r.w), index: r.j}
+			Weight: r.w, Probability: score.Probability(r.w), Refused: refused[x.student[r.j]], index: r.j}
 		if explain {
 			cands[k].Explanation = sc.Explain(0, int(r.j))
 		}
 	}
 	pl.Candidates = cands
-	th := x.linker.settings.Thresholds
-	switch {
-	case len(cands) > 0 && cands[0].Weight >= th.Upper:
-		pl.Outcome, pl.StudentID = OutcomeMatch, cands[0].StudentID
-	case len(cands) > 0 && cands[0].Weight >= th.Lower:
-		pl.Outcome, pl.StudentID = OutcomeReview, cands[0].StudentID
-	default:
-		pl.Outcome = OutcomeNew
-	}
 	return pl, nil
 }
 

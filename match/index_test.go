@@ -312,17 +312,21 @@ func TestIndexQueryRankingAndLimit(t *testing.T) {
 				if pl.Outcome != all.Outcome || pl.StudentID != all.StudentID {
 					t.Errorf("%s: limit %d changed the placement: %s %s, unlimited %s %s", h.id, tc.limit, pl.Outcome, pl.StudentID, all.Outcome, all.StudentID)
 				}
-				var want2 string
-				switch {
-				case len(all.Candidates) > 0 && all.Candidates[0].Weight >= th.Upper:
-					want2 = OutcomeMatch
-				case len(all.Candidates) > 0 && all.Candidates[0].Weight >= th.Lower:
-					want2 = OutcomeReview
-				default:
-					want2 = OutcomeNew
+				// The strongest candidate over the upper threshold whose student no
+				// cannot-link rule refuses is the match; else the strongest over the
+				// lower one is for review.
+				want2, wantStudent := OutcomeNew, ""
+				for _, c := range all.Candidates {
+					if c.Weight >= th.Upper && c.Refused == "" {
+						want2, wantStudent = OutcomeMatch, c.StudentID
+						break
+					}
 				}
-				if pl.Outcome != want2 {
-					t.Errorf("%s: outcome %s, but the best weight %v against thresholds %+v means %s", h.id, pl.Outcome, all.Candidates, th, want2)
+				if want2 == OutcomeNew && len(all.Candidates) > 0 && all.Candidates[0].Weight >= th.Lower {
+					want2, wantStudent = OutcomeReview, all.Candidates[0].StudentID
+				}
+				if pl.Outcome != want2 || pl.StudentID != wantStudent {
+					t.Errorf("%s: %s %s, but the candidates %v against thresholds %+v mean %s %s", h.id, pl.Outcome, pl.StudentID, all.Candidates, th, want2, wantStudent)
 				}
 			}
 			if tc.max < 10 && capped == 0 {
@@ -794,5 +798,73 @@ func TestIndexFindsEveryKeyDamaged(t *testing.T) {
 	}
 	if tried < 20 || found < tried*9/10 {
 		t.Errorf("found the damaged record's own record among the candidates %d times in %d", found, tried)
+	}
+}
+
+// TestIndexKeepsTwinsApart: a twin enrolling where her sister is indexed is never placed
+// in her sister's student (the cannot-link rules hold for queries as in Run); she goes to
+// review, and the candidate says which rule refused it. One child under a nickname still
+// matches.
+func TestIndexKeepsTwinsApart(t *testing.T) {
+	var kept []string
+	for _, row := range strings.Split(strings.TrimSpace(twinRoll), "\n") {
+		if !strings.HasPrefix(row, "olivia-") && !strings.HasPrefix(row, "liam-") {
+			kept = append(kept, row)
+		}
+	}
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, strings.Join(kept, "\n")+"\n")
+	x, err := l.NewIndex(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	studentOf := func(id string) string {
+		for i, rid := range res.Prepared.Roll.IDs {
+			if rid == id {
+				return res.StudentIDs[res.Label[i]]
+			}
+		}
+		t.Fatalf("no record %s", id)
+		return ""
+	}
+	tests := []struct {
+		name    string
+		rec     normalize.Record
+		sibling string // a student the query must not join
+		want    string // the outcome
+	}{
+		{"Olivia without an SSID", normalize.Record{Given: "Olivia", Family: "Johnson", BirthDate: "2014-05-06", Sex: "F",
+			Address: "88 Orchard Ln", City: "Provo", Zip: "84601"}, studentOf("emma-1"), OutcomeReview},
+		{"Olivia with her SSID", normalize.Record{Given: "Olivia", Family: "Johnson", BirthDate: "2014-05-06", Sex: "F",
+			SSID: "4000000015", Address: "88 Orchard Ln", City: "Provo", Zip: "84601"}, studentOf("emma-1"), OutcomeReview},
+		{"Liam without an SSID", normalize.Record{Given: "Liam", Family: "Brown", BirthDate: "2012-11-12", Sex: "M",
+			Address: "70 Lake Dr", City: "Logan", Zip: "84321"}, studentOf("noah-1"), OutcomeReview},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pl, err := x.Query(tc.rec, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pl.Outcome != tc.want || (pl.Outcome == OutcomeMatch && pl.StudentID == tc.sibling) {
+				t.Errorf("outcome %s, student %s; want %s, never %s", pl.Outcome, pl.StudentID, tc.want, tc.sibling)
+			}
+			for _, c := range pl.Candidates {
+				if c.StudentID == tc.sibling && c.Refused == "" {
+					t.Errorf("candidate %s of the sibling's student, weight %.2f, not refused", c.RecordID, c.Weight)
+				}
+			}
+		})
+	}
+	pl, err := x.Query(normalize.Record{Given: "Liz", Family: "Davis", BirthDate: "2011-03-04", Sex: "F", SSID: "4000000040",
+		Address: "21 Oak Ave", City: "Sandy", Zip: "84070"}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Outcome != OutcomeMatch || pl.StudentID != studentOf("eliz-1") {
+		t.Errorf("Liz Davis: outcome %s, student %s; want a match with Elizabeth's %s", pl.Outcome, pl.StudentID, studentOf("eliz-1"))
 	}
 }

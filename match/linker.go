@@ -293,25 +293,25 @@ func (l *Linker) sameSourceApart(p *Prepared, a, b int32) bool {
 	return l.settings.Mode == ModeLink && p.Roll.Source[a] == p.Roll.Source[b]
 }
 
-// cannotLink returns the first cannot-link rule that records a and b of t, whose
-// comparison vector is key, satisfy, or "".
-func (l *Linker) cannotLink(key uint64, t *normalize.Table, a, b int) string {
+// cannotLink returns the first cannot-link rule that record a of ta and record b of tb,
+// whose comparison vector is key, satisfy, or "".
+func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range l.cannot {
-		if c.holdsKey(key) && (!c.middles || differentMiddleNames(t, a, b)) {
+		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) {
 			return c.name
 		}
 	}
 	return ""
 }
 
-// differentMiddleNames reports whether records a and b of t have middle names both
-// written out that differ outright (see CannotLink.DifferentMiddleNames).
-func differentMiddleNames(t *normalize.Table, a, b int) bool {
-	x, y := t.Middle[a], t.Middle[b]
+// differentMiddleNames reports whether record a of ta and record b of tb have middle
+// names both written out that differ outright (see CannotLink.DifferentMiddleNames).
+func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+	x, y := ta.Middle[a], tb.Middle[b]
 	switch {
 	case len(x.Key) < 2 || len(y.Key) < 2 || x.Key == y.Key: // missing or an initial
 		return false
-	case x.Key == t.Given[b].Key || y.Key == t.Given[a].Key: // a middle name used as given
+	case x.Key == tb.Given[b].Key || y.Key == ta.Given[a].Key: // a middle name used as given
 		return false
 	case normalize.SameNicknameGroup(x.Nicknames, y.Nicknames):
 		return false

@@ -322,7 +322,7 @@ func TestDifferentMiddleNames(t *testing.T) {
 		t1 := normalize.NewTable(2, 0)
 		p.Fill(t1, 0, normalize.Record{Given: tt.given1, Middle: tt.middle1, Family: "X"})
 		p.Fill(t1, 1, normalize.Record{Given: tt.given2, Middle: tt.middle2, Family: "X"})
-		if got := differentMiddleNames(t1, 0, 1); got != tt.want {
+		if got := differentMiddleNames(t1, 0, t1, 1); got != tt.want {
 			t.Errorf("%s %s / %s %s: %v, want %v", tt.given1, tt.middle1, tt.given2, tt.middle2, got, tt.want)
 		}
 	}
