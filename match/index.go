@@ -33,7 +33,8 @@ type Candidate struct {
 	Explanation score.Explanation
 	// Refused names the cannot-link rule that keeps the query from this candidate's
 	// student (met with this record or another of the student's the query was weighed
-	// against); "" when none does. A refused student is never the match.
+	// against); "" when none does. A refused student is never the match. Only students
+	// with a candidate at the upper threshold are judged.
 	Refused string
 
 	index int32 // the record's position in the index
@@ -207,23 +208,37 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	// Weigh every record found, best first (then by ID and source); only the best limit
 	// become candidates.
 	type weighed struct {
-		j int32
-		w float64
+		j   int32
+		w   float64
+		key uint64
 	}
-	// A student any of whose records found meets a cannot-link rule with the query is
-	// refused, as Run's clustering refuses to join it: Emma's twin is not Emma.
 	ranked := make([]weighed, len(found))
-	refused := map[string]string{}
 	for k, j := range found {
 		key := sc.Key(0, int(j))
-		ranked[k] = weighed{j, sc.KeyWeight(key, 0)}
-		if rule := x.linker.cannotLink(key, q, 0, x.table, int(j)); rule != "" && refused[x.student[j]] == "" {
-			refused[x.student[j]] = rule
-		}
+		ranked[k] = weighed{j, sc.KeyWeight(key, 0), key}
 	}
 	slices.SortFunc(ranked, func(a, b weighed) int {
 		return cmp.Or(cmp.Compare(b.w, a.w), strings.Compare(x.ids[a.j], x.ids[b.j]), strings.Compare(x.refs[a.j].Source, x.refs[b.j].Source))
 	})
+	// A student with a record at the upper threshold, any of whose records found meets a
+	// cannot-link rule with the query, is refused, as Run's clustering refuses to join
+	// it: Emma's twin is not Emma. Only those students are judged: no other could be
+	// the match.
+	var refused map[string]string
+	for _, r := range ranked {
+		if r.w < x.linker.settings.Thresholds.Upper {
+			break
+		}
+		if refused == nil {
+			refused = map[string]string{}
+		}
+		refused[x.student[r.j]] = ""
+	}
+	for _, r := range ranked {
+		if rule, ok := refused[x.student[r.j]]; ok && rule == "" {
+			refused[x.student[r.j]] = x.linker.cannotLink(r.key, q, 0, x.table, int(r.j))
+		}
+	}
 	// The placement, from every record found: the strongest whose student is not
 	// refused, at the upper threshold or over, is the match; otherwise the strongest at
 	// the lower threshold or over (refused or not) goes to review; otherwise the record
