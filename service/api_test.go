@@ -369,3 +369,28 @@ func TestEnrollmentNew(t *testing.T) {
 		}
 	}
 }
+
+// TestEnrollmentTwin: Lisa Woods's twin sister enrolls (same family name and birth date,
+// no SSID). Search gives Lisa as a likely candidate, but the cannot-link rules hold for
+// placements as for the state's runs: the enrollment waits for a reviewer and no
+// backpack of Lisa's is handed over.
+func TestEnrollmentTwin(t *testing.T) {
+	e := newEnv(t, sqliteDB(t))
+	lisaID := e.studentOf(lisa)
+	lily := service.IdentityRequest{FirstName: "Lily", LastSurname: "Woods", BirthDate: "2008-09-13", SexType: "Female"}
+	rs := e.search("03", lily)
+	if len(rs) == 0 || rs[0].UniqueID != lisaID || rs[0].Score < 90 {
+		t.Fatalf("search for the twin: %+v; want Lisa (%s) at a score of 90 or more, which alone would place her", rs, lisaID)
+	}
+	var got service.EnrollmentResponse
+	code, _ := e.call(e.key("03"), "POST", "/state/v1/enrollments", enrollment("T-1", "Lily", "", "Woods", "2008-09-13", "Female", ""), &got)
+	if got.Outcome == "match" || got.StudentUniqueID == lisaID || got.Backpack != nil {
+		t.Fatalf("the twin's enrollment: %d %+v", code, got)
+	}
+	if code != http.StatusAccepted || got.Outcome != "review" {
+		t.Errorf("the twin's enrollment: %d %s, want 202 review", code, got.Outcome)
+	}
+	if h := entriesOf(e.audit(), backpack.ActionHandoff, lisaID); len(h) != 0 {
+		t.Errorf("Lisa's backpack was handed over: %+v", h)
+	}
+}
