@@ -48,6 +48,10 @@ type Placement struct {
 	StudentID string
 	// Candidates are ranked by weight, strongest first, at most the query's limit.
 	Candidates []Candidate
+	// Best is the candidate the outcome rests on: the matched student's strongest record
+	// (not always the first candidate: a stronger one's student may be refused), or the
+	// strongest candidate for review; the zero Candidate for a new student.
+	Best Candidate
 	// Problems are values of the query that could not be prepared.
 	Problems []*normalize.FieldError
 	// Oversize counts the blocking keys of the query shared by more indexed records than
@@ -244,29 +248,32 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	// the lower threshold or over (refused or not) goes to review; otherwise the record
 	// is new. The limit only trims the candidates shown.
 	th := x.linker.settings.Thresholds
+	candidate := func(r weighed) Candidate {
+		c := Candidate{RecordID: x.ids[r.j], Source: x.refs[r.j].Source, StudentID: x.student[r.j],
+			Weight: r.w, Probability: score.Probability(r.w), Refused: refused[x.student[r.j]], index: r.j}
+		if explain {
+			c.Explanation = sc.Explain(0, int(r.j))
+		}
+		return c
+	}
 	pl.Outcome = OutcomeNew
 	for _, r := range ranked {
 		if r.w < th.Upper {
 			break
 		}
 		if refused[x.student[r.j]] == "" {
-			pl.Outcome, pl.StudentID = OutcomeMatch, x.student[r.j]
+			pl.Outcome, pl.StudentID, pl.Best = OutcomeMatch, x.student[r.j], candidate(r)
 			break
 		}
 	}
 	if pl.Outcome == OutcomeNew && len(ranked) > 0 && ranked[0].w >= th.Lower {
-		pl.Outcome, pl.StudentID = OutcomeReview, x.student[ranked[0].j]
+		pl.Outcome, pl.StudentID, pl.Best = OutcomeReview, x.student[ranked[0].j], candidate(ranked[0])
 	}
 	ranked = ranked[:min(len(ranked), limit)]
-	cands := make([]Candidate, len(ranked))
+	pl.Candidates = make([]Candidate, len(ranked))
 	for k, r := range ranked {
-		cands[k] = Candidate{RecordID: x.ids[r.j], Source: x.refs[r.j].Source, StudentID: x.student[r.j],
-			Weight: r.w, Probability: score.Probability(r.w), Refused: refused[x.student[r.j]], index: r.j}
-		if explain {
-			cands[k].Explanation = sc.Explain(0, int(r.j))
-		}
+		pl.Candidates[k] = candidate(r)
 	}
-	pl.Candidates = cands
 	return pl, nil
 }
 

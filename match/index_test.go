@@ -857,6 +857,9 @@ func TestIndexKeepsTwinsApart(t *testing.T) {
 					t.Errorf("candidate %s of the sibling's student, weight %.2f, not refused", c.RecordID, c.Weight)
 				}
 			}
+			if pl.Best.StudentID != tc.sibling || pl.Best.Refused == "" {
+				t.Errorf("the review rests on %+v, want the sibling's refused record", pl.Best)
+			}
 		})
 	}
 	pl, err := x.Query(normalize.Record{Given: "Liz", Family: "Davis", BirthDate: "2011-03-04", Sex: "F", SSID: "4000000040",
@@ -864,7 +867,7 @@ func TestIndexKeepsTwinsApart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pl.Outcome != OutcomeMatch || pl.StudentID != studentOf("eliz-1") {
+	if pl.Outcome != OutcomeMatch || pl.StudentID != studentOf("eliz-1") || pl.Best.StudentID != pl.StudentID || pl.Best.Refused != "" {
 		t.Errorf("Liz Davis: outcome %s, student %s; want a match with Elizabeth's %s", pl.Outcome, pl.StudentID, studentOf("eliz-1"))
 	}
 }

@@ -28,6 +28,7 @@ func TestRankIsQueryUnexplained(t *testing.T) {
 		for k := range want.Candidates {
 			want.Candidates[k].Explanation = score.Explanation{}
 		}
+		want.Best.Explanation = score.Explanation{}
 		if diff := cmp.Diff(want, got, cmp.AllowUnexported(Candidate{})); diff != "" {
 			t.Fatalf("%s: Rank differs from Query (-Query +Rank):\n%s", h.id, diff)
 		}

@@ -393,4 +393,11 @@ func TestEnrollmentTwin(t *testing.T) {
 	if h := entriesOf(e.audit(), backpack.ActionHandoff, lisaID); len(h) != 0 {
 		t.Errorf("Lisa's backpack was handed over: %+v", h)
 	}
+	// The reviewer is told which rule keeps them apart.
+	var queue struct{ Reviews []service.ReviewItem }
+	e.call(e.key(""), "GET", "/state/v1/reviews", nil, &queue)
+	i := slices.IndexFunc(queue.Reviews, func(r service.ReviewItem) bool { return r.ReviewID == got.ReviewID })
+	if i < 0 || !strings.Contains(queue.Reviews[i].Reason, "cannot-link rule") {
+		t.Errorf("the twin's review: %+v", queue.Reviews)
+	}
 }

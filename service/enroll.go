@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/studentlink/studentlink/backpack"
@@ -127,9 +128,13 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 	switch pl.Outcome {
 	case match.OutcomeMatch:
 		e.Student = s.resolve(pl.StudentID)
-		entries = append(entries, mergeEntry(c.actor(), e.Student, id, pl.Candidates[0], s.linker.Settings().Version))
+		entries = append(entries, mergeEntry(c.actor(), e.Student, id, pl.Best, s.linker.Settings().Version))
 	case match.OutcomeReview:
-		rr, err := s.pendingReview(reviewEnrollment, id, pl.Candidates[0], match.ReviewBetween, now)
+		reason := match.ReviewBetween
+		if pl.Best.Refused != "" {
+			reason = "kept apart by the cannot-link rule " + strconv.Quote(pl.Best.Refused)
+		}
+		rr, err := s.pendingReview(reviewEnrollment, id, pl.Best, reason, now)
 		if err != nil {
 			return e, false, err
 		}

@@ -358,7 +358,7 @@ func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusConflict, struct {
 			apiError
 			UniqueID string `json:"uniqueId"`
-		}{apiError{fmt.Sprintf("the person is already known as %s (score %g): use that ID", sid, scoreOf(pl.Candidates[0].Weight))}, sid})
+		}{apiError{fmt.Sprintf("the person is already known as %s (score %g): use that ID", sid, scoreOf(pl.Best.Weight))}, sid})
 	case err != nil:
 		s.failed(w, "creating the identity", err)
 	default:
@@ -383,7 +383,7 @@ func (s *Server) createIdentity(ctx context.Context, c caller, sub *backpack.Sub
 	if pl.Outcome == match.OutcomeMatch {
 		sid := s.resolve(pl.StudentID)
 		err := s.commit(ctx, []backpack.Entry{{Action: actionIdentity, Actor: c.actor(), StudentID: sid,
-			Note: fmt.Sprintf("create identity refused: the person is student %s (weight %.2f)", sid, pl.Candidates[0].Weight)}}, nil)
+			Note: fmt.Sprintf("create identity refused: the person is student %s (weight %.2f)", sid, pl.Best.Weight)}}, nil)
 		if err != nil {
 			return pl, "", err
 		}
@@ -400,7 +400,7 @@ func (s *Server) createIdentity(ctx context.Context, c caller, sub *backpack.Sub
 		SettingsVersion: s.linker.Settings().Version, Note: "identity created (" + pl.Outcome + ")"}}
 	var rev *reviewRow
 	if pl.Outcome == match.OutcomeReview {
-		rr, err := s.pendingReview(reviewRun, id, pl.Candidates[0], "identity created although near "+s.resolve(pl.Candidates[0].StudentID), now)
+		rr, err := s.pendingReview(reviewRun, id, pl.Best, "identity created although near "+s.resolve(pl.Best.StudentID), now)
 		if err != nil {
 			return pl, "", err
 		}

@@ -106,16 +106,19 @@ func run(w io.Writer) error {
 		for k, c := range pl.Candidates {
 			fmt.Fprintf(w, "   candidate %d: record %s of student %s, weight %.1f (p %.4f)\n", k+1, c.RecordID, c.StudentID, c.Weight, c.Probability)
 		}
-		switch pl.Outcome {
-		case match.OutcomeMatch:
-			fmt.Fprintf(w, "   → match: student %s\n     because %s\n", pl.StudentID, pl.Candidates[0].Explanation)
+		switch {
+		case pl.Outcome == match.OutcomeMatch:
+			fmt.Fprintf(w, "   → match: student %s\n     because %s\n", pl.StudentID, pl.Best.Explanation)
 			if err := handoff(w, store, index, log, requests, linker, a.id, a.rec, pl, records[pl.StudentID]); err != nil {
 				return err
 			}
 			records[pl.StudentID] = append(records[pl.StudentID], a.id)
-		case match.OutcomeReview:
+		case pl.Outcome == match.OutcomeReview && pl.Best.Refused != "":
+			fmt.Fprintf(w, "   → review: a person decides whether it is student %s (weight %.1f, but the cannot-link rule %q keeps them apart)\n",
+				pl.StudentID, pl.Best.Weight, pl.Best.Refused)
+		case pl.Outcome == match.OutcomeReview:
 			fmt.Fprintf(w, "   → review: a person decides whether it is student %s (weight %.1f between the thresholds)\n     because %s\n",
-				pl.StudentID, pl.Candidates[0].Weight, pl.Candidates[0].Explanation)
+				pl.StudentID, pl.Best.Weight, pl.Best.Explanation)
 		default:
 			sid := "S-" + a.id
 			if _, err := index.Add(a.id, a.rec, sid); err != nil {
@@ -152,9 +155,9 @@ func handoff(w io.Writer, store *backpack.Store, index *match.Index, log *backpa
 	if err != nil {
 		return err
 	}
-	weight := pl.Candidates[0].Weight
-	if _, err := log.Append(backpack.Entry{Action: backpack.ActionMerge, StudentID: b.StudentID, Records: []string{pl.Candidates[0].RecordID, id},
-		Weight: &weight, Explanation: pl.Candidates[0].Explanation.String(), SettingsVersion: linker.Settings().Version, Actor: "examples/enroll"}); err != nil {
+	weight := pl.Best.Weight
+	if _, err := log.Append(backpack.Entry{Action: backpack.ActionMerge, StudentID: b.StudentID, Records: []string{pl.Best.RecordID, id},
+		Weight: &weight, Explanation: pl.Best.Explanation.String(), SettingsVersion: linker.Settings().Version, Actor: "examples/enroll"}); err != nil {
 		return err
 	}
 	if err := requests.HandOff("examples/enroll", b, newLEA); err != nil {
