@@ -213,8 +213,10 @@ func newStudentID(ctx context.Context, l *match.Linker, id string, row map[strin
 }
 
 // likely keeps the candidates worth showing a person: those whose weight reaches the
-// linker's lower threshold (review or match), best first. It reuses cands' array.
+// linker's lower threshold (review or match), best first, but for those whose student a
+// cannot-link rule refuses: a twin shown at a score of 96 would be taken for the child.
+// It reuses cands' array.
 func likely(l *match.Linker, cands []match.Candidate) []match.Candidate {
 	lower := l.Settings().Thresholds.Lower
-	return slices.DeleteFunc(cands, func(c match.Candidate) bool { return c.Weight < lower })
+	return slices.DeleteFunc(cands, func(c match.Candidate) bool { return c.Weight < lower || c.Refused != "" })
 }

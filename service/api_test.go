@@ -371,16 +371,15 @@ func TestEnrollmentNew(t *testing.T) {
 }
 
 // TestEnrollmentTwin: Lisa Woods's twin sister enrolls (same family name and birth date,
-// no SSID). Search gives Lisa as a likely candidate, but the cannot-link rules hold for
-// placements as for the state's runs: the enrollment waits for a reviewer and no
-// backpack of Lisa's is handed over.
+// no SSID). She looks like Lisa at a score of 90 or more, but the cannot-link rules hold
+// for searches and placements as for the state's runs: search does not offer Lisa, the
+// enrollment waits for a reviewer, told why, and no backpack of Lisa's is handed over.
 func TestEnrollmentTwin(t *testing.T) {
 	e := newEnv(t, sqliteDB(t))
 	lisaID := e.studentOf(lisa)
 	lily := service.IdentityRequest{FirstName: "Lily", LastSurname: "Woods", BirthDate: "2008-09-13", SexType: "Female"}
-	rs := e.search("03", lily)
-	if len(rs) == 0 || rs[0].UniqueID != lisaID || rs[0].Score < 90 {
-		t.Fatalf("search for the twin: %+v; want Lisa (%s) at a score of 90 or more, which alone would place her", rs, lisaID)
+	if rs := e.search("03", lily); slices.ContainsFunc(rs, func(r service.IdentityResponse) bool { return r.UniqueID == lisaID }) {
+		t.Errorf("search for the twin offers Lisa: %+v", rs)
 	}
 	var got service.EnrollmentResponse
 	code, _ := e.call(e.key("03"), "POST", "/state/v1/enrollments", enrollment("T-1", "Lily", "", "Woods", "2008-09-13", "Female", ""), &got)
@@ -397,7 +396,7 @@ func TestEnrollmentTwin(t *testing.T) {
 	var queue struct{ Reviews []service.ReviewItem }
 	e.call(e.key(""), "GET", "/state/v1/reviews", nil, &queue)
 	i := slices.IndexFunc(queue.Reviews, func(r service.ReviewItem) bool { return r.ReviewID == got.ReviewID })
-	if i < 0 || !strings.Contains(queue.Reviews[i].Reason, "cannot-link rule") {
-		t.Errorf("the twin's review: %+v", queue.Reviews)
+	if i < 0 || !strings.Contains(queue.Reviews[i].Reason, "cannot-link rule") || queue.Reviews[i].Score < 90 {
+		t.Errorf("the twin's review (want the rule named, Lisa's look-alike score 90 or more): %+v", queue.Reviews)
 	}
 }
