@@ -215,46 +215,41 @@ func dateParts(header []string, claimed []bool) []int {
 			keys[order[f]] = f
 		}
 	}
-	for _, words := range datePartWords {
-		for f, key := range order {
-			if key == "" {
-				continue
-			}
-			for i := strings.Index(key, words[0]); i >= 0; i = next(key, words[0], i) {
-				before, after := key[:i], key[i+len(words[0]):]
-				if !aboutBirth(before + after) {
-					continue
-				}
-				m, okM := keys[before+words[1]+after]
-				d, okD := keys[before+words[2]+after]
-				if okM && okD && m != f && d != f && m != d {
-					return []int{f, m, d}
+	// find returns the fields of the first year column said to be a birth's whose next
+	// n-1 parts (month, day) have columns named alike, in that order, or nil.
+	find := func(n int, sets [][3]string) []int {
+		for _, words := range sets {
+			for f, key := range order {
+				for i := strings.Index(key, words[0]); key != "" && i >= 0; i = next(key, words[0], i) {
+					before, after := key[:i], key[i+len(words[0]):]
+					if !aboutBirth(before + after) {
+						continue
+					}
+					fields := []int{f}
+					for _, w := range words[1:n] {
+						g, ok := keys[before+w+after]
+						if !ok || slices.Contains(fields, g) {
+							break
+						}
+						fields = append(fields, g)
+					}
+					if len(fields) == n {
+						return fields
+					}
 				}
 			}
 		}
+		return nil
+	}
+	if parts := find(3, datePartWords); parts != nil {
+		return parts
 	}
 	// No day column: a year and a month, or a year alone (BirthYear), compared by what
-	// they name.
-	for _, words := range datePartWords {
-		for f, key := range order {
-			for i := strings.Index(key, words[0]); key != "" && i >= 0; i = next(key, words[0], i) {
-				before, after := key[:i], key[i+len(words[0]):]
-				if m, ok := keys[before+words[1]+after]; ok && m != f && aboutBirth(before+after) {
-					return []int{f, m}
-				}
-			}
-		}
+	// they name; "y" alone is too short to stand for a year.
+	if parts := find(2, datePartWords); parts != nil {
+		return parts
 	}
-	for _, words := range datePartWords[:3] { // "y" alone is too short to stand for a year
-		for f, key := range order {
-			for i := strings.Index(key, words[0]); key != "" && i >= 0; i = next(key, words[0], i) {
-				if aboutBirth(key[:i] + key[i+len(words[0]):]) {
-					return []int{f}
-				}
-			}
-		}
-	}
-	return nil
+	return find(1, datePartWords[:3])
 }
 
 // wholeDate reports whether an unclaimed header column other than parts bears a name

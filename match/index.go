@@ -228,9 +228,10 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	// cannot-link rule with the query, is refused, as Run's clustering refuses to join
 	// it: Emma's twin is not Emma. Only those students are judged: no other could be
 	// the match.
+	th := x.linker.settings.Thresholds
 	var refused map[string]string
 	for _, r := range ranked {
-		if r.w < x.linker.settings.Thresholds.Upper {
+		if r.w < th.Upper {
 			break
 		}
 		if refused == nil {
@@ -247,7 +248,20 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	// refused, at the upper threshold or over, is the match; otherwise the strongest at
 	// the lower threshold or over (refused or not) goes to review; otherwise the record
 	// is new. The limit only trims the candidates shown.
-	th := x.linker.settings.Thresholds
+	best := -1
+	pl.Outcome = OutcomeNew
+	for k, r := range ranked {
+		if r.w < th.Upper {
+			break
+		}
+		if refused[x.student[r.j]] == "" {
+			pl.Outcome, best = OutcomeMatch, k
+			break
+		}
+	}
+	if pl.Outcome == OutcomeNew && len(ranked) > 0 && ranked[0].w >= th.Lower {
+		pl.Outcome, best = OutcomeReview, 0
+	}
 	candidate := func(r weighed) Candidate {
 		c := Candidate{RecordID: x.ids[r.j], Source: x.refs[r.j].Source, StudentID: x.student[r.j],
 			Weight: r.w, Probability: score.Probability(r.w), Refused: refused[x.student[r.j]], index: r.j}
@@ -256,24 +270,18 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 		}
 		return c
 	}
-	pl.Outcome = OutcomeNew
-	for _, r := range ranked {
-		if r.w < th.Upper {
-			break
-		}
-		if refused[x.student[r.j]] == "" {
-			pl.Outcome, pl.StudentID, pl.Best = OutcomeMatch, x.student[r.j], candidate(r)
-			break
-		}
+	pl.Candidates = make([]Candidate, min(len(ranked), limit))
+	for k := range pl.Candidates {
+		pl.Candidates[k] = candidate(ranked[k])
 	}
-	if pl.Outcome == OutcomeNew && len(ranked) > 0 && ranked[0].w >= th.Lower {
-		pl.Outcome, pl.StudentID, pl.Best = OutcomeReview, x.student[ranked[0].j], candidate(ranked[0])
+	switch {
+	case best < 0:
+	case best < len(pl.Candidates):
+		pl.Best = pl.Candidates[best]
+	default:
+		pl.Best = candidate(ranked[best]) // below the limit shown
 	}
-	ranked = ranked[:min(len(ranked), limit)]
-	pl.Candidates = make([]Candidate, len(ranked))
-	for k, r := range ranked {
-		pl.Candidates[k] = candidate(r)
-	}
+	pl.StudentID = pl.Best.StudentID
 	return pl, nil
 }
 

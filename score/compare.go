@@ -456,7 +456,6 @@ func birthDateLevelOf(a *normalize.Table, i int, b *normalize.Table, j int) uint
 // another year. Anything else disagrees outright.
 func partialDateLevel(x, y normalize.Date) uint8 {
 	months := x.Month != 0 && y.Month != 0
-	dx, dy := x.Digits(), y.Digits()
 	if l := writtenAlike(x, y); months && l != 0 && l != LevelExact {
 		return l
 	}
@@ -465,8 +464,10 @@ func partialDateLevel(x, y normalize.Date) uint8 {
 		return dateTwoParts
 	case x.Year == y.Year:
 		return dateSameYear
-	case months && x.Month == y.Month && oneEdit(dx[:4], dy[:4]):
-		return dateOneDigit
+	case months && x.Month == y.Month:
+		if dx, dy := x.Digits(), y.Digits(); oneEdit(dx[:4], dy[:4]) {
+			return dateOneDigit
+		}
 	}
 	return dateElse
 }
