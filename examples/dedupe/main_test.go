@@ -381,3 +381,43 @@ func TestSummaryOfDatesAndProblems(t *testing.T) {
 		}
 	}
 }
+
+// A loaded model runs in the mode it was trained in: the summary says that mode, and a
+// -mode that differs is refused, naming both, rather than ignored.
+func TestLoadedModelMode(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "model.json")
+	if code, _, stderr := dedupe(t, "-quiet", "-mode", "link_and_dedupe", "-model", model); code != 0 {
+		t.Fatalf("training run: exit %d: %s", code, stderr)
+	}
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		code      int
+		stdout    string // the summary's settings line
+		stderrHas string
+	}{
+		{"no -mode", nil, 0, "mode link_and_dedupe", "mode link_and_dedupe); not trained again"},
+		{"the model's mode", []string{"-mode", "link_and_dedupe"}, 0, "mode link_and_dedupe", "loaded"},
+		{"link", []string{"-mode", "link"}, 1, "",
+			"dedupe: -mode link, but the model in " + model + " was trained in link_and_dedupe mode"},
+		{"dedupe", []string{"-mode", "dedupe"}, 1, "",
+			"dedupe: -mode dedupe, but the model in " + model + " was trained in link_and_dedupe mode"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := dedupe(t, append([]string{"-quiet", "-model", model}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", code, tc.code, stderr)
+			}
+			settings, _, _ := strings.Cut(stdout, "\n")
+			if got := settings[strings.LastIndex(settings, ",")+1:]; tc.stdout != "" && strings.TrimSpace(got) != tc.stdout {
+				t.Errorf("summary's settings line %q, want it to end %q", settings, tc.stdout)
+			}
+			if tc.code != 0 && stdout != "" {
+				t.Errorf("a refused run wrote to stdout:\n%s", stdout)
+			}
+			if !strings.Contains(stderr, tc.stderrHas) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderrHas, stderr)
+			}
+		})
+	}
+}

@@ -56,14 +56,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *a != "" {
 		f.In = append([]string{*a, *b}, f.In...)
 	}
-	if f.Mode == "" {
-		f.Mode = "link"
-	}
+	// -mode, or a model loaded with -model, says otherwise.
+	f.DefaultMode = "link"
 	if len(f.In) == 0 {
 		f.SplitBy = "lea_id"
-		if f.Mode == "link" {
-			f.Mode = "link_and_dedupe" // the sample roll has duplicates within an LEA
-		}
+		f.DefaultMode = "link_and_dedupe" // the sample roll has duplicates within an LEA
 	}
 	if err := cli.Run(ctx, f, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "link:", err)

@@ -8,6 +8,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,6 +30,9 @@ type Flags struct {
 	Preset    string
 	Settings  string
 	Mode      string
+	// DefaultMode is the mode when neither -mode nor a loaded -model names one (the link
+	// program's link); "" leaves the settings' own.
+	DefaultMode string
 	Columns   string
 	Encoding  string
 	Out       string
@@ -98,6 +102,7 @@ const (
 
 // Outcome is what a run produced: the result, and its evaluation when truth was given.
 type Outcome struct {
+	// Settings are the settings the run used: the loaded model's when -model loaded one.
 	Settings match.Settings
 	Result   *match.Result
 	Elapsed  time.Duration
@@ -213,8 +218,13 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 			if linker, err = match.Load(bytes.NewReader(b)); err != nil {
 				return nil, fmt.Errorf("%s: %w", f.Model, err)
 			}
-			o.ModelLoaded = true
-			fmt.Fprintf(stderr, "model: loaded from %s (settings %s, %s); not trained again\n", f.Model, linker.Settings().Name, linker.Settings().Version)
+			used := linker.Settings()
+			if f.Mode != "" && match.Mode(f.Mode) != used.Mode {
+				return nil, fmt.Errorf("-mode %s, but the model in %s was trained in %s mode and scores its pairs so: drop -mode to run in %s mode, or name a new -model file to train one in %s mode",
+					f.Mode, f.Model, used.Mode, used.Mode, f.Mode)
+			}
+			o.ModelLoaded, o.Settings = true, used
+			fmt.Fprintf(stderr, "model: loaded from %s (settings %s, %s, mode %s); not trained again\n", f.Model, used.Name, used.Version, used.Mode)
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
@@ -301,8 +311,8 @@ func loadSettings(f Flags) (match.Settings, error) {
 	default:
 		return s, fmt.Errorf("unknown preset %q (want student or person)", f.Preset)
 	}
-	if f.Mode != "" {
-		s.Mode = match.Mode(f.Mode)
+	if mode := cmp.Or(f.Mode, f.DefaultMode); mode != "" {
+		s.Mode = match.Mode(mode)
 	}
 	if f.Columns != "" {
 		names, err := parseColumns(f.Columns)
