@@ -26,27 +26,27 @@ import (
 
 // Flags are the binaries' command-line options.
 type Flags struct {
-	In        []string
-	Preset    string
-	Settings  string
-	Mode      string
+	In       []string
+	Preset   string
+	Settings string
+	Mode     string
 	// DefaultMode is the mode when neither -mode nor a loaded -model names one (the link
 	// program's link); "" leaves the settings' own.
 	DefaultMode string
-	Columns   string
-	Encoding  string
-	Out       string
-	Review    string
-	Decisions []string
-	IDs       string
-	IDChanges string
-	Truth     string
-	TruthRe   string
-	TruthFile string
-	Model     string
-	Problems  string
-	Pairs     string
-	Report    string
+	Columns     string
+	Encoding    string
+	Out         string
+	Review      string
+	Decisions   []string
+	IDs         string
+	IDChanges   string
+	Truth       string
+	TruthRe     string
+	TruthFile   string
+	Model       string
+	Problems    string
+	Pairs       string
+	Report      string
 	// SkipBadRows names the file that takes the rows set aside; "" stops at a broken row.
 	SkipBadRows string
 	// PrintSettings writes the settings as JSON to stdout and does nothing else.
