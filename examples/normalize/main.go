@@ -4,98 +4,132 @@
 //
 //	go run ./examples/normalize             # the embedded sample roll
 //	go run ./examples/normalize -in roll.csv
+//	go run ./examples/normalize -in district.csv -encoding windows-1252 -columns given_name=Prénom
 //
-// The input is the student CSV (record_id, lea_id, school_id, ssid, first_name,
-// middle_name, last_name, suffix, birth_date, sex, grade_level, address, city, zip, …).
+// The input is read as examples/dedupe reads it: columns are matched to the student
+// CSV's (record_id, lea_id, school_id, ssid, first_name, middle_name, last_name, suffix,
+// birth_date, sex, grade_level, address, city, zip, …) by name with case and punctuation
+// aside and by the names districts use (RECORD_ID, FirstName, DOB, Gender, StateID …), and
+// -columns names the rest. What each column was taken for goes to stderr, the records to
+// stdout. A file none of whose columns is one normalize prepares is an error.
+//
+// Flags:
+//
+//	-in FILE        student CSV (default: the embedded sample roll)
+//	-encoding E     utf-8 (default), windows-1252, iso-8859-1, utf-16 …
+//	-columns R=H,…  name the input columns: given_name=FirstName,birth_date=DOB,id=StudentNumber
+//	-day-first      read every ambiguous date such as 03/04/2010 day first (a file whose
+//	                dates can only be read day first has its ambiguous ones so read anyway)
 package main
 
 import (
 	"bytes"
-	"encoding/csv"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	studentlink "github.com/studentlink/studentlink"
+	"github.com/studentlink/studentlink/internal/cli"
+	"github.com/studentlink/studentlink/match"
 	"github.com/studentlink/studentlink/normalize"
 )
 
 const sample = "testdata/normalize/sample_roll.csv"
 
+const usage = `usage: normalize [-in roll.csv] [-encoding E] [-columns role=Header,…] [-day-first]
+
+Shows what normalization makes of a roll: each record's raw values, then the prepared
+names, codes and dates the matcher compares, and the values it could not use. Columns are
+matched as examples/dedupe matches them (what each was taken for goes to stderr); with no
+-in it reads an embedded sample roll of messy records.`
+
 func main() {
-	in := flag.String("in", "", "student CSV `file` (default: the embedded sample roll)")
-	dayFirst := flag.Bool("day-first", false, "read ambiguous dates such as 03/04/2010 day first")
-	flag.Parse()
-	var r io.Reader
-	if *in == "" {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := cli.NewFlagSet("normalize", usage, stderr)
+	in := fs.String("in", "", "student CSV `file` (default: the embedded sample roll)")
+	encoding := fs.String("encoding", "", "input text `encoding`: "+strings.Join(match.Encodings(), ", ")+" (default UTF-8, or UTF-16 by its byte-order mark)")
+	columns := fs.String("columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber)")
+	dayFirst := fs.Bool("day-first", false, "read ambiguous dates such as 03/04/2010 day first")
+	if code, stop := cli.Parse(fs, args); stop {
+		return code
+	}
+	roll, settings, err := readRoll(*in, *encoding, *columns)
+	if err == nil {
+		cli.DescribeColumns(stderr, roll)
+		err = usable(roll)
+	}
+	if err == nil {
+		opt := normalize.Options{Dates: settings.Dates}
+		opt.Dates.DayFirst = opt.Dates.DayFirst || *dayFirst
+		err = show(roll, stdout, opt)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "normalize:", err)
+		return 1
+	}
+	return 0
+}
+
+// readRoll reads the file (the embedded sample when path is "") into a roll of the student
+// settings' columns, -columns applied.
+func readRoll(path, encoding, columns string) (*match.Roll, match.Settings, error) {
+	settings, err := cli.Settings(cli.Flags{Preset: "student", Columns: columns})
+	if err != nil {
+		return nil, settings, err
+	}
+	roll, err := settings.NewRoll()
+	if err != nil {
+		return nil, settings, err
+	}
+	opt := match.ReadOptions{Encoding: encoding}
+	if path == "" {
 		data, err := studentlink.Testdata.ReadFile(sample)
 		if err != nil {
-			fail(err)
+			return nil, settings, err
 		}
-		r = bytes.NewReader(data)
-	} else {
-		f, err := os.Open(*in)
-		if err != nil {
-			fail(err)
+		_, err = roll.Read(sample, bytes.NewReader(data), opt)
+		return roll, settings, err
+	}
+	_, err = roll.ReadFile(path, opt)
+	return roll, settings, err
+}
+
+// usable refuses a roll none of whose columns, the record ID aside, is one normalize
+// prepares: every record would print empty.
+func usable(roll *match.Roll) error {
+	for s := range roll.Sources {
+		var header []string
+		used := false
+		for _, u := range roll.Header(s) {
+			header = append(header, u.Header)
+			used = used || u.Role != ""
 		}
-		defer f.Close()
-		r = f
+		if !used {
+			return fmt.Errorf("%s: no column of the header (%s) is one normalize prepares (first_name, last_name, birth_date, sex, ssid, …): name them with -columns given_name=…,birth_date=…",
+				roll.Sources[s], strings.Join(header, ", "))
+		}
 	}
-	if err := run(r, os.Stdout, normalize.Options{Dates: normalize.DateOptions{DayFirst: *dayFirst}}); err != nil {
-		fail(err)
-	}
+	return nil
 }
 
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "normalize:", err)
-	os.Exit(1)
-}
-
-var columns = map[string]func(*normalize.Record, string){
-	"lea_id":      func(r *normalize.Record, v string) { r.LEA = v },
-	"school_id":   func(r *normalize.Record, v string) { r.School = v },
-	"ssid":        func(r *normalize.Record, v string) { r.SSID = v },
-	"first_name":  func(r *normalize.Record, v string) { r.Given = v },
-	"middle_name": func(r *normalize.Record, v string) { r.Middle = v },
-	"last_name":   func(r *normalize.Record, v string) { r.Family = v },
-	"suffix":      func(r *normalize.Record, v string) { r.Suffix = v },
-	"birth_date":  func(r *normalize.Record, v string) { r.BirthDate = v },
-	"sex":         func(r *normalize.Record, v string) { r.Sex = v },
-	"grade_level": func(r *normalize.Record, v string) { r.Grade = v },
-	"address":     func(r *normalize.Record, v string) { r.Address = v },
-	"city":        func(r *normalize.Record, v string) { r.City = v },
-	"zip":         func(r *normalize.Record, v string) { r.Zip = v },
-}
-
-// run prints each record before and after preparation.
-func run(in io.Reader, out io.Writer, opt normalize.Options) error {
-	rows, err := csv.NewReader(in).ReadAll()
-	if err != nil {
-		return err
-	}
-	if len(rows) == 0 {
-		return fmt.Errorf("no header row")
-	}
-	header := rows[0]
+// show prints each record before and after preparation.
+func show(roll *match.Roll, out io.Writer, opt normalize.Options) error {
 	p := normalize.NewPreparer(opt)
-	t := normalize.NewTable(len(rows)-1, 0)
-	for i, row := range rows[1:] {
-		var rec normalize.Record
-		id := ""
+	t := normalize.NewTable(roll.Len(), len(roll.ExtraNames()))
+	for i := range roll.Len() {
+		row := roll.Row(i)
 		var raw []string
-		for c, v := range row {
-			if header[c] == "record_id" {
-				id = v
-			}
-			if set, ok := columns[header[c]]; ok && v != "" {
-				set(&rec, v)
-				raw = append(raw, header[c]+"="+v)
+		for c, u := range roll.Header(int(roll.Source[i])) {
+			if u.Role != "" && row[c] != "" {
+				raw = append(raw, u.Header+"="+row[c])
 			}
 		}
-		errs := p.Fill(t, i, rec)
-		fmt.Fprintf(out, "record %s\n  raw:    %s\n", id, strings.Join(raw, " | "))
+		errs := p.Fill(t, i, roll.Record(i))
+		fmt.Fprintf(out, "record %s\n  raw:    %s\n", roll.IDs[i], strings.Join(raw, " | "))
 		fmt.Fprintf(out, "  name:   given %s  middle %s  family %s  suffix %q\n",
 			part(*t.Given[i]), part(*t.Middle[i]), part(*t.Family[i]), t.Suffix[i])
 		fmt.Fprintf(out, "  codes:  birth %s  sex %s  grade %s  ssid %q  zip %q  address %q\n",

@@ -212,3 +212,12 @@ func readSample(roll *match.Roll, data []byte, split string, opt match.ReadOptio
 	}
 	return counts, nil
 }
+
+// Settings returns the settings the flags name: -settings, else -preset, with -mode and
+// -columns applied, as dedupe and link use them.
+func Settings(f Flags) (match.Settings, error) { return loadSettings(f) }
+
+// DescribeColumns writes what the summary says of the roll's columns: for each distinct
+// header among its sources, what each column fills and how it matched, the columns
+// ignored and the settings columns absent.
+func DescribeColumns(w io.Writer, roll *match.Roll) { printColumns(w, roll) }
