@@ -15,43 +15,66 @@
 // The roll has the student CSV columns (record_id, lea_id, school_id, ssid, first_name,
 // middle_name, last_name, suffix, birth_date, sex, grade_level, address, city, zip,
 // entry_date); the truth file maps each record_id to its student. -no-ssid blanks every
-// SSID, for testing matching on demographics alone. -stream writes as it generates
-// (synth.Stream), for rolls too big to hold in memory.
+// SSID, for testing matching on demographics alone. -stream writes each record as it is
+// generated, for rolls too big to hold in memory: the same kind of roll, with its records
+// in another order and other record IDs than the same flags give without it.
+//
+// The files are the data; the line that says what was written goes to stderr, and only
+// -print-config writes to stdout.
 package main
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"github.com/studentlink/studentlink/internal/cli"
 	"github.com/studentlink/studentlink/internal/synth"
 )
 
+const usage = `usage: synth [-students N | -records N] [-seed S] [-out roll.csv] [-truth truth.csv] [flags]
+
+Writes a synthetic state student roll with known truth: the student CSV, with the errors
+districts make (typos, nicknames, swapped dates, missing or mistyped SSIDs, twins,
+duplicates within an LEA …), and a truth file mapping each record to its student.
+-print-config writes the generator's configuration as JSON to edit and read back with
+-config.`
+
 func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := cli.NewFlagSet("synth", usage, stderr)
 	cfg := synth.DefaultConfig(1000)
-	config := flag.String("config", "", "read the Config from a JSON `file` (flags below override it)")
-	students := flag.Int("students", 0, "number of students (default 1000)")
-	records := flag.Int("records", 0, "number of records (overrides -students)")
-	seed := flag.Uint64("seed", 0, "random seed (default 1)")
-	leas := flag.Int("leas", 0, "number of LEAs (default 8)")
-	out := flag.String("out", "roll.csv", "roll `file`")
-	truth := flag.String("truth", "truth.csv", "truth `file`")
-	noSSID := flag.Bool("no-ssid", false, "leave every SSID blank")
-	stream := flag.Bool("stream", false, "write as generated, in little memory (synth.Stream: other record order and IDs)")
-	printConfig := flag.Bool("print-config", false, "write the configuration (defaults, -config and the flags applied) as JSON to stdout and exit")
-	flag.Parse()
+	config := fs.String("config", "", "read the Config from a JSON `file` (flags below override it)")
+	students := fs.Int("students", 0, "number of students (default 1000)")
+	records := fs.Int("records", 0, "number of records (overrides -students)")
+	seed := fs.Uint64("seed", 0, "random seed (default 1)")
+	leas := fs.Int("leas", 0, "number of LEAs (default 8)")
+	out := fs.String("out", "roll.csv", "roll `file`")
+	truth := fs.String("truth", "truth.csv", "truth `file`")
+	noSSID := fs.Bool("no-ssid", false, "leave every SSID blank")
+	stream := fs.Bool("stream", false, "write each record as it is generated, in little memory (other record order and IDs)")
+	printConfig := fs.Bool("print-config", false, "write the configuration (defaults, -config and the flags applied) as JSON to stdout and exit")
+	if code, stop := cli.Parse(fs, args); stop {
+		return code
+	}
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "synth:", err)
+		return 1
+	}
 	if *config != "" {
 		b, err := os.ReadFile(*config)
 		if err == nil {
 			err = json.Unmarshal(b, &cfg)
 		}
 		if err != nil {
-			fail(err)
+			return fail(err)
 		}
 	}
 	if *students > 0 {
@@ -67,40 +90,41 @@ func main() {
 		cfg.LEAs = *leas
 	}
 	if *printConfig {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(cfg); err != nil {
-			fail(err)
+			return fail(err)
 		}
-		return
+		return 0
 	}
 	start := time.Now()
 	if *stream {
 		if *noSSID {
-			fail(errors.New("-no-ssid is not supported with -stream"))
+			return fail(errors.New("-no-ssid is not supported with -stream"))
 		}
 		n, err := streamFiles(cfg, *out, *truth)
 		if err != nil {
-			fail(err)
+			return fail(err)
 		}
-		fmt.Fprintf(os.Stderr, "synth: %d records streamed in %.2fs → %s, %s\n", n, time.Since(start).Seconds(), *out, *truth)
-		return
+		fmt.Fprintf(stderr, "synth: %d records streamed in %.2fs → %s, %s\n", n, time.Since(start).Seconds(), *out, *truth)
+		return 0
 	}
 	roll, err := synth.Generate(cfg)
 	if err != nil {
-		fail(err)
+		return fail(err)
 	}
 	if *noSSID {
 		roll.DropSSIDs()
 	}
 	if err := write(*out, roll.WriteCSV); err != nil {
-		fail(err)
+		return fail(err)
 	}
 	if err := write(*truth, roll.WriteTruth); err != nil {
-		fail(err)
+		return fail(err)
 	}
-	fmt.Fprintf(os.Stderr, "synth: %d records of %d students in %.2fs → %s, %s\n",
+	fmt.Fprintf(stderr, "synth: %d records of %d students in %.2fs → %s, %s\n",
 		len(roll.Records), roll.Students, time.Since(start).Seconds(), *out, *truth)
+	return 0
 }
 
 func streamFiles(cfg synth.Config, out, truth string) (int, error) {
@@ -134,9 +158,4 @@ func write(path string, fn func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "synth:", err)
-	os.Exit(1)
 }
