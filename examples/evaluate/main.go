@@ -8,6 +8,10 @@
 //	go run ./examples/evaluate -sets febrl1,census  # some of them
 //	go run ./examples/evaluate -data testdata -sets fast
 //
+// The table goes to stdout, progress to stderr. A set that fails (its files missing, its
+// run stopped) shows "error" in its row and its error on stderr, and the program exits 1
+// once the table is printed.
+//
 // Flags:
 //
 //	-data DIR    the datasets folder (default ../shared/datasets, else the subset embedded
@@ -24,7 +28,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -68,61 +71,88 @@ type Row struct {
 	Err      string                   `json:"error,omitempty"`
 }
 
+const usage = `usage: evaluate [-data DIR] [-sets LIST] [-preset P] [-md] [-list]
+
+The accuracy suite: links each public ground-truth dataset as examples/dedupe would and
+prints a table of records, candidate pairs, blocking pair completeness, pairwise
+precision, recall and F1, time and peak memory per set (stdout; progress on stderr). A set
+that fails shows "error" in its row, its error on stderr, and the program exits 1.`
+
 func main() {
-	var (
-		data   = flag.String("data", "", "datasets `folder` (default ../shared/datasets, else the embedded subset)")
-		sets   = flag.String("sets", "all", "comma-separated set `names`, all, or fast")
-		preset = flag.String("preset", "student", "settings preset: student or person")
-		md     = flag.Bool("md", false, "print the table as Markdown")
-		list   = flag.Bool("list", false, "list the sets and exit")
-		one    = flag.String("one", "", "run one set in this process and print its row as JSON (used by the suite)")
-	)
-	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := cli.NewFlagSet("evaluate", usage, stderr)
+	var (
+		data   = fset.String("data", "", "datasets `folder` (default ../shared/datasets, else the embedded subset)")
+		sets   = fset.String("sets", "all", "comma-separated set `names`, all, or fast")
+		preset = fset.String("preset", "student", "settings preset: student or person")
+		md     = fset.Bool("md", false, "print the table as Markdown")
+		list   = fset.Bool("list", false, "list the sets and exit")
+		one    = fset.String("one", "", "run one set in this process and print its row as JSON (used by the suite)")
+	)
+	if code, stop := cli.Parse(fset, args); stop {
+		return code
+	}
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "evaluate:", err)
+		return 1
+	}
 	if *list {
-		fmt.Println(strings.Join(datasets.Names(), "\n"))
-		return
+		fmt.Fprintln(stdout, strings.Join(datasets.Names(), "\n"))
+		return 0
 	}
 	fsys, where, err := dataFS(*data)
 	if err != nil {
-		fail(err)
+		return fail(err)
 	}
 	if *one != "" {
 		row := RunSet(ctx, fsys, *one, *preset)
-		if err := json.NewEncoder(os.Stdout).Encode(row); err != nil {
-			fail(err)
+		if err := json.NewEncoder(stdout).Encode(row); err != nil {
+			return fail(err)
 		}
-		return
+		return 0
 	}
 	names, err := pick(*sets)
 	if err != nil {
-		fail(err)
+		return fail(err)
 	}
-	fmt.Fprintf(os.Stderr, "datasets: %s; preset %s\n", where, *preset)
+	fmt.Fprintf(stderr, "datasets: %s; preset %s\n", where, *preset)
 	var rows []Row
+	var failed []string
 	for _, name := range names {
-		fmt.Fprintf(os.Stderr, "%-16s ", name)
+		fmt.Fprintf(stderr, "%-16s ", name)
 		row, err := runChild(ctx, name, *data, *preset)
 		if err != nil {
 			row = Row{Set: name, Err: err.Error()}
 		}
-		fmt.Fprintf(os.Stderr, "F1 %.4f  %.1fs\n", row.F1, row.Seconds)
+		if row.Err != "" {
+			fmt.Fprintf(stderr, "error: %s\n", row.Err)
+			failed = append(failed, name)
+		} else {
+			fmt.Fprintf(stderr, "F1 %.4f  %.1fs\n", row.F1, row.Seconds)
+		}
 		rows = append(rows, row)
 		if ctx.Err() != nil {
 			break
 		}
 	}
 	if *md {
-		WriteMarkdown(os.Stdout, rows)
+		WriteMarkdown(stdout, rows)
 	} else {
-		WriteTable(os.Stdout, rows)
+		WriteTable(stdout, rows)
 	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "evaluate:", err)
-	os.Exit(1)
+	if len(failed) > 0 {
+		return fail(fmt.Errorf("%d of %d set(s) failed: %s", len(failed), len(rows), strings.Join(failed, ", ")))
+	}
+	if ctx.Err() != nil {
+		return fail(ctx.Err())
+	}
+	return 0
 }
 
 // dataFS opens the datasets folder: the one given, ../shared/datasets when it exists, or
@@ -236,8 +266,8 @@ func WriteTable(w io.Writer, rows []Row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "set\tmode\trecords\tcandidates\tper record\tblocking PC\tprecision\trecall\tF1\ttime s\tpeak MB\t")
 	for _, r := range rows {
-		if r.Err != "" {
-			fmt.Fprintf(tw, "%s\t%s\terror: %s\t\t\t\t\t\t\t\t\t\n", r.Set, r.Mode, r.Err)
+		if r.Err != "" { // the error itself went to stderr
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\t-\t-\terror\t-\t-\t\n", r.Set, r.Mode)
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.4f\t%.4f\t%.4f\t%.4f\t%.1f\t%.0f\t\n",
@@ -251,8 +281,8 @@ func WriteMarkdown(w io.Writer, rows []Row) {
 	fmt.Fprintln(w, "| set | mode | columns | records | candidate pairs | per record | blocking PC | precision | recall | F1 | time (s) | peak MB |")
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
-		if r.Err != "" {
-			fmt.Fprintf(w, "| %s | %s | | error: %s | | | | | | | | |\n", r.Set, r.Mode, r.Err)
+		if r.Err != "" { // the error itself went to stderr
+			fmt.Fprintf(w, "| %s | %s | | - | - | - | - | - | - | error | - | - |\n", r.Set, r.Mode)
 			continue
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %.1f | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f |\n",
