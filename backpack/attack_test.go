@@ -14,14 +14,19 @@ import (
 // The attacker of these tests reads a release as a researcher gets it — the CSV files —
 // and works out by exhaustive search every table consistent with what they show: counts
 // are whole numbers, not negative, rows and columns add up to their totals, tables that
-// count the same attribute share its margins, and a cell labelled "N<m" counts fewer than
-// m. It shares no code with the library's audit.
+// count the same attribute share its margins, a cell labelled "N<m" counts fewer than m,
+// and a category the table shows has at least one student unless the release declared
+// its categories (Table.RowsDeclared, which the release's documentation says). It shares
+// no code with the library's audit.
 
 // shown is one published table as its CSV shows it.
 type shown struct {
 	rowAttr, colAttr string
 	rows, cols       []string
 	grid             [][]string // with the margins, as labels
+	// rowsDeclared and colsDeclared: the release says its categories were fixed before
+	// counting, so a category may count no one.
+	rowsDeclared, colsDeclared bool
 }
 
 func readShown(t testing.TB, p backpack.Published) shown {
@@ -35,7 +40,8 @@ func readShown(t testing.TB, p backpack.Published) shown {
 		t.Fatal(err)
 	}
 	attrs := strings.Split(recs[0][0], " \\ ")
-	s := shown{rowAttr: attrs[0], colAttr: attrs[1], cols: recs[0][1 : len(recs[0])-1]}
+	s := shown{rowAttr: attrs[0], colAttr: attrs[1], cols: recs[0][1 : len(recs[0])-1],
+		rowsDeclared: p.RowsDeclared, colsDeclared: p.ColsDeclared}
 	for _, r := range recs[1:] {
 		if r[0] != "Total" {
 			s.rows = append(s.rows, r[0])
@@ -53,8 +59,8 @@ type attackRange struct{ lo, hi int }
 func attack(t testing.TB, ps []backpack.Published, limit int) (ranges map[[3]int]attackRange, ok bool) {
 	t.Helper()
 	type variable struct {
-		at [3]int
-		up int
+		at     [3]int
+		lo, up int
 	}
 	var vars []variable
 	index := map[[3]int]int{}
@@ -94,8 +100,17 @@ func attack(t testing.TB, ps []backpack.Published, limit int) (ranges map[[3]int
 		} else if label != backpack.SuppressedLabel {
 			t.Fatalf("label %q", label)
 		}
+		// A category's margin counts one at least, unless the categories were declared; so
+		// does the grand total of a table with such a category.
+		s := tables[k]
+		lastRow, lastCol := i == len(s.grid)-1, j == len(s.grid[0])-1
+		lo := 0
+		if lastCol && !lastRow && !s.rowsDeclared || lastRow && !lastCol && !s.colsDeclared ||
+			lastRow && lastCol && !(s.rowsDeclared && s.colsDeclared) {
+			lo = 1
+		}
 		index[at] = len(vars)
-		vars = append(vars, variable{at, up})
+		vars = append(vars, variable{at, lo, up})
 		return term{len(vars) - 1, 1}
 	}
 	// Each row and each column of a grid adds up to its last cell.
@@ -200,7 +215,7 @@ func attack(t testing.TB, ps []backpack.Published, limit int) (ranges map[[3]int
 					return true
 				case nFree == 1:
 					val := -sum / freeCoef
-					if val*freeCoef != -sum || val < 0 || val > vars[free].up {
+					if val*freeCoef != -sum || val < vars[free].lo || val > vars[free].up {
 						return true
 					}
 					assigned[free], set[free] = val, true
@@ -228,7 +243,7 @@ func attack(t testing.TB, ps []backpack.Published, limit int) (ranges map[[3]int
 			}
 			return solutions < limit
 		}
-		for val := 0; val <= vars[next].up; val++ {
+		for val := vars[next].lo; val <= vars[next].up; val++ {
 			assigned[next], set[next] = val, true
 			if !search() {
 				set[next] = false

@@ -28,7 +28,9 @@ type Bound struct {
 // Audit attacks a release as a reader holding all its tables would: for every suppressed
 // cell, it computes by linear programming the smallest and largest count the cell can
 // have given every published count, every label ("N<min" means at most min-1;
-// "suppressed" means nothing), that counts are not negative, that each row and column of
+// "suppressed" means nothing), that counts are not negative, that a category a table
+// shows without declaring it (see Table.RowsDeclared) counts one at least, that each row
+// and column of
 // a table sums to its total, that tables counting the same attribute share its margins
 // and that all count one population. It returns a Bound for every suppressed cell and
 // for every shown count under the minimum, in table, row, column order. The tables must
@@ -110,8 +112,9 @@ func (p *Published) checkLabels(min int) error {
 // and no cycle among the tables' attributes.
 func checkTables(tables []Table) error {
 	type margin struct {
-		cats   []string
-		counts []int
+		cats     []string
+		counts   []int
+		declared bool
 	}
 	margins := map[string]margin{}
 	parent := map[string]string{}
@@ -132,8 +135,8 @@ func checkTables(tables []Table) error {
 		if t.Total != tables[0].Total {
 			return fmt.Errorf("backpack: research: %s counts %d students, table 0 %d: a release counts one population", name, t.Total, tables[0].Total)
 		}
-		for attr, m := range map[string]margin{t.RowName: {t.Rows, t.RowTotals}, t.ColName: {t.Cols, t.ColTotals}} {
-			if seen, ok := margins[attr]; ok && (!slices.Equal(seen.cats, m.cats) || !slices.Equal(seen.counts, m.counts)) {
+		for attr, m := range map[string]margin{t.RowName: {t.Rows, t.RowTotals, t.RowsDeclared}, t.ColName: {t.Cols, t.ColTotals, t.ColsDeclared}} {
+			if seen, ok := margins[attr]; ok && (!slices.Equal(seen.cats, m.cats) || !slices.Equal(seen.counts, m.counts) || seen.declared != m.declared) {
 				return fmt.Errorf("backpack: research: %s counts %s otherwise than an earlier table", name, attr)
 			}
 			margins[attr] = m
@@ -222,14 +225,18 @@ type releaseModel struct {
 }
 
 // modelOf writes a release as a linear system: one variable per suppressed cell, between
-// 0 and min-1 when labelled "N<min", else between 0 and a cap past any count the tables
-// allow; one equation per row and column of each table; one per margin two tables share.
+// its floor and min-1 when labelled "N<min", else between its floor and a cap past any
+// count the tables allow; one equation per row and column of each table; one per margin
+// two tables share. The floor is 0, but 1 for the margin of a category that was not
+// declared (see Table.RowsDeclared) and for the grand total of a table with such a
+// category: the reader knows a category found among the students counts one at least.
 // The cap is a restriction the reader does not have: bounds attained under it are
 // attained without it.
 func modelOf(ps []Published) *releaseModel {
 	rm := &releaseModel{vars: map[cell]int{}}
 	min, limit := ps[0].Min, int64(2*ps[0].Total+2*ps[0].Min)
 	for t, p := range ps {
+		nr, nc := len(p.Rows), len(p.Cols)
 		for i := range p.Suppressed {
 			for j := range p.Suppressed[i] {
 				if !p.Suppressed[i][j] {
@@ -239,8 +246,14 @@ func modelOf(ps []Published) *releaseModel {
 				if p.Small[i][j] {
 					up = int64(min - 1)
 				}
+				var lo int64
+				switch {
+				case i < nr && j == nc && !p.RowsDeclared, i == nr && j < nc && !p.ColsDeclared,
+					i == nr && j == nc && !(p.RowsDeclared && p.ColsDeclared):
+					lo = 1
+				}
 				c := cell{t, i, j}
-				rm.vars[c] = rm.addVar(up)
+				rm.vars[c] = rm.addVar(lo, up)
 				rm.cells = append(rm.cells, c)
 			}
 		}
@@ -408,9 +421,11 @@ func fixLeak(ps []Published, bad cell) error {
 
 // fixesFor lists the fixes for a leaking cell, cheapest first: relabel it, relabel the
 // "N<min" cells of its row and column, hide the shown cells of its row and column, of its
-// table, of the other tables (inner cells before margins, small counts first).
+// table, of the other tables (inner cells before margins, small counts first), and last
+// relabel every other "N<min" cell: a release with every cell hidden and labelled
+// "suppressed" tells nothing, so the fixes always run out in a safe release.
 func fixesFor(ps []Published, bad cell) []fix {
-	var relabel, near, table, other []fix
+	var relabel, near, table, other, far []fix
 	if ps[bad.t].Small[bad.i][bad.j] {
 		relabel = append(relabel, fix{c: bad})
 	}
@@ -423,6 +438,8 @@ func fixesFor(ps []Published, bad cell) []fix {
 				case c == bad:
 				case p.Small[i][j] && line:
 					relabel = append(relabel, fix{c: c})
+				case p.Small[i][j]:
+					far = append(far, fix{c: c})
 				case p.Suppressed[i][j]:
 				case line:
 					near = append(near, fix{c: c, hide: true})
@@ -449,7 +466,7 @@ func fixesFor(ps []Published, bad cell) []fix {
 	for _, l := range [][]fix{near, table, other} {
 		slices.SortStableFunc(l, byPreference)
 	}
-	return slices.Concat(relabel, near, table, other)
+	return slices.Concat(relabel, near, table, other, far)
 }
 
 func clonePublished(ps []Published) []Published {

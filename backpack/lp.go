@@ -12,14 +12,16 @@ type lpTerm struct {
 }
 
 // lpModel is a system of integer equalities over bounded non-negative variables:
-// Σ coef·x[v] = rhs for each row, 0 ≤ x[v] ≤ upper[v].
+// Σ coef·x[v] = rhs for each row, 0 ≤ lower[v] ≤ x[v] ≤ upper[v].
 type lpModel struct {
+	lower []int64
 	upper []int64
 	rows  [][]lpTerm
 	rhs   []int64
 }
 
-func (m *lpModel) addVar(upper int64) int {
+func (m *lpModel) addVar(lower, upper int64) int {
+	m.lower = append(m.lower, lower)
 	m.upper = append(m.upper, upper)
 	return len(m.upper) - 1
 }
@@ -33,7 +35,7 @@ func (m *lpModel) addRow(terms []lpTerm, rhs int64) {
 // check that makes a floating-point optimum a proof.
 func (m *lpModel) satisfies(x []int64) bool {
 	for v, u := range m.upper {
-		if x[v] < 0 || x[v] > u {
+		if x[v] < m.lower[v] || x[v] > u {
 			return false
 		}
 	}
@@ -61,32 +63,40 @@ type lpSolver struct {
 	tab   []float64 // m × (n+m): B⁻¹A
 	beta  []float64 // values of the basic variables, by row
 	basis []int     // variable basic in each row
-	upper []float64 // per column
+	upper []float64 // per column, of the variable shifted to start at 0
+	lower []float64 // per structural variable: the shift
 	atUp  []bool    // nonbasic at its upper bound (else at 0)
 	isBas []bool
 	d     []float64 // reduced costs
 }
 
 // newLPSolver runs phase 1 on the model and returns the solver at a feasible basis, or
-// errInfeasible.
+// errInfeasible. It solves for x - lower, whose bounds start at 0.
 func newLPSolver(model *lpModel) (*lpSolver, error) {
 	m, n := len(model.rows), len(model.upper)
 	cols := n + m
 	s := &lpSolver{m: m, n: n, tab: make([]float64, m*cols), beta: make([]float64, m), basis: make([]int, m),
-		upper: make([]float64, cols), atUp: make([]bool, cols), isBas: make([]bool, cols), d: make([]float64, cols)}
+		upper: make([]float64, cols), lower: make([]float64, n), atUp: make([]bool, cols), isBas: make([]bool, cols), d: make([]float64, cols)}
 	for v, u := range model.upper {
-		s.upper[v] = float64(u)
+		if u < model.lower[v] {
+			return nil, errInfeasible
+		}
+		s.upper[v], s.lower[v] = float64(u-model.lower[v]), float64(model.lower[v])
 	}
 	for r, row := range model.rows {
+		rhs := model.rhs[r]
+		for _, t := range row {
+			rhs -= t.coef * model.lower[t.v]
+		}
 		sign := 1.0
-		if model.rhs[r] < 0 {
+		if rhs < 0 {
 			sign = -1
 		}
 		for _, t := range row {
 			s.tab[r*cols+t.v] += sign * float64(t.coef)
 		}
 		s.tab[r*cols+n+r] = 1
-		s.beta[r] = sign * float64(model.rhs[r])
+		s.beta[r] = sign * float64(rhs)
 		s.basis[r] = n + r
 		s.isBas[n+r] = true
 		s.upper[n+r] = math.Inf(1)
@@ -160,6 +170,9 @@ func (s *lpSolver) point() []float64 {
 		if v < s.n {
 			x[v] = s.beta[r]
 		}
+	}
+	for v := range x {
+		x[v] += s.lower[v]
 	}
 	return x
 }

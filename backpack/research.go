@@ -169,16 +169,49 @@ func federalRace(races, hispanic string) string {
 type Attribute struct {
 	Name string
 	Of   func(ResearchStudent) string
+	// Categories, when not nil, declares every category of the attribute, in the order
+	// tables show them, whether or not a student has it (see CrossTabOver): a reader
+	// learns nothing from a declared category's presence, so its margin may be small. Of
+	// must then give one of them for every student.
+	Categories []string
 }
 
-// The attributes of a research student.
+// OtherCategory is the declared category of a value the declared list does not name.
+const OtherCategory = "(other)"
+
+// GradeCategories are the declared categories of ByGrade: every grade level, then
+// OtherCategory and "(not reported)".
+var GradeCategories = []string{"IT", "PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "PS", "UG", OtherCategory, notReported}
+
+// SexCategories are the declared categories of BySex: the Ed-Fi sexes, then OtherCategory
+// and "(not reported)".
+var SexCategories = []string{"Female", "Male", "Non-binary", "Not Selected", OtherCategory, notReported}
+
+// declared returns a function giving v's category among cats: v itself, "(not
+// reported)" for a blank and OtherCategory for any other value.
+func declared(cats []string, v func(ResearchStudent) string) func(ResearchStudent) string {
+	return func(s ResearchStudent) string {
+		x := v(s)
+		switch {
+		case strings.TrimSpace(x) == "":
+			return notReported
+		case slices.Contains(cats, x):
+			return x
+		}
+		return OtherCategory
+	}
+}
+
+// The attributes of a research student. ByGrade and BySex count over declared
+// categories (GradeCategories, SexCategories); the others over the values the students
+// have.
 var (
-	ByLEA       = Attribute{"lea", func(s ResearchStudent) string { return s.LEA }}
-	BySchool    = Attribute{"school", func(s ResearchStudent) string { return s.School }}
-	ByGrade     = Attribute{"grade", func(s ResearchStudent) string { return s.GradeLevel }}
-	BySex       = Attribute{"sex", func(s ResearchStudent) string { return s.Sex }}
-	ByRace      = Attribute{"race", func(s ResearchStudent) string { return s.Race }}
-	ByBirthYear = Attribute{"birth_year", func(s ResearchStudent) string { return num(s.BirthYear) }}
+	ByLEA       = Attribute{Name: "lea", Of: func(s ResearchStudent) string { return s.LEA }}
+	BySchool    = Attribute{Name: "school", Of: func(s ResearchStudent) string { return s.School }}
+	ByGrade     = Attribute{Name: "grade", Of: declared(GradeCategories, func(s ResearchStudent) string { return s.GradeLevel }), Categories: GradeCategories}
+	BySex       = Attribute{Name: "sex", Of: declared(SexCategories, func(s ResearchStudent) string { return s.Sex }), Categories: SexCategories}
+	ByRace      = Attribute{Name: "race", Of: func(s ResearchStudent) string { return s.Race }}
+	ByBirthYear = Attribute{Name: "birth_year", Of: func(s ResearchStudent) string { return num(s.BirthYear) }}
 )
 
 // NotAssessed is the level of a student without a result on an assessment.
@@ -188,7 +221,7 @@ const NotAssessed = "(not assessed)"
 // NotAssessed: every student counts once, so the table's counts are students, not
 // results.
 func ByLevel(assessment string) Attribute {
-	return Attribute{"level on " + assessment, func(s ResearchStudent) string {
+	return Attribute{Name: "level on " + assessment, Of: func(s ResearchStudent) string {
 		for _, r := range s.Results {
 			if r.Assessment == assessment {
 				return r.Performance
@@ -198,9 +231,15 @@ func ByLevel(assessment string) Attribute {
 	}}
 }
 
-// Table counts the population's students by two attributes.
-func (p *Population) Table(row, col Attribute) Table {
-	return CrossTab(p.Students, row.Name, row.Of, col.Name, col.Of)
+// Table counts the population's students by two attributes, over their declared
+// categories where they have them (see CrossTabOver). A student whose value is not one of
+// a declared attribute's categories is an error.
+func (p *Population) Table(row, col Attribute) (Table, error) {
+	t, err := CrossTabOver(p.Students, row.Name, row.Categories, row.Of, col.Name, col.Categories, col.Of)
+	if err != nil {
+		return Table{}, fmt.Errorf("backpack: research: %w", err)
+	}
+	return t, nil
 }
 
 // Assessments returns the assessments the population has results on, sorted.

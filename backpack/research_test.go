@@ -202,7 +202,9 @@ func TestTablesCountStudents(t *testing.T) {
 	}
 	bps = append(bps, handBackpack("S9", "05", "3", "4259378469"))
 	pop := backpack.NewPopulation(bps)
-	tab := pop.Table(backpack.ByLevel("RISE-Math"), backpack.ByGrade)
+	grade := backpack.ByGrade
+	grade.Categories = nil // the grades the students have
+	tab := popTable(t, pop, backpack.ByLevel("RISE-Math"), grade)
 	want := backpack.Table{RowName: "level on RISE-Math", ColName: "grade", Rows: []string{"Level 3", backpack.NotAssessed},
 		Cols: []string{"3"}, Counts: [][]int{{5}, {1}}, RowTotals: []int{5, 1}, ColTotals: []int{6}, Total: 6}
 	if diff := cmp.Diff(want, tab); diff != "" {
@@ -370,7 +372,11 @@ func TestCrossTab(t *testing.T) {
 // The synthetic roll's release of LEA × grade and sex × grade passes its audit.
 func TestSynthTables(t *testing.T) {
 	pop := synthPopulation(t)
-	tables := []backpack.Table{pop.Table(backpack.ByLEA, backpack.ByGrade), pop.Table(backpack.BySex, backpack.ByGrade)}
+	lea, merged := backpack.MergeSmallRows(popTable(t, pop, backpack.ByLEA, backpack.ByGrade), 10)
+	if len(merged) > 0 {
+		t.Errorf("LEAs of fewer than 10 students merged: %v", merged)
+	}
+	tables := []backpack.Table{lea, popTable(t, pop, backpack.BySex, backpack.ByGrade)}
 	ps, err := backpack.SuppressTables(tables, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -379,4 +385,13 @@ func TestSynthTables(t *testing.T) {
 	if tables[0].Total != len(pop.Students) {
 		t.Errorf("the tables count %d of %d students", tables[0].Total, len(pop.Students))
 	}
+}
+
+func popTable(t testing.TB, pop *backpack.Population, row, col backpack.Attribute) backpack.Table {
+	t.Helper()
+	tab, err := pop.Table(row, col)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
 }

@@ -20,46 +20,132 @@ type Table struct {
 	RowTotals        []int
 	ColTotals        []int
 	Total            int
+	// RowsDeclared and ColsDeclared say that the release fixed the attribute's categories
+	// before counting (CrossTabOver): a category may count no one, so a reader learns
+	// nothing from its being there. Otherwise every category was found among the units
+	// and counts at least one, which Audit assumes the reader knows: a margin labelled
+	// "N<min" of such a category is a small non-zero count.
+	RowsDeclared, ColsDeclared bool
 }
 
-// CrossTab counts units by two attributes. Rows and columns are sorted in natural order
-// (grade levels IT, PK, K before 1…12; numbers by value; other text in byte order; "(not
-// assessed)" and "(not reported)" last); units whose row or column value is blank count under "(not reported)".
-// The units must be distinct students (see Population).
+// CrossTab counts units by two attributes, over the categories the units have. Rows and
+// columns are sorted in natural order (grade levels IT, PK, K before 1…12; numbers by
+// value; other text in byte order; "(not assessed)" and "(not reported)" last); units
+// whose row or column value is blank count under "(not reported)". Every category counts
+// at least one unit, so a small category's margin is a small non-zero count: see
+// CrossTabOver and MergeSmallRows for the ways out. The units must be distinct students
+// (see Population).
 func CrossTab[T any](units []T, rowName string, row func(T) string, colName string, col func(T) string) Table {
+	t, _ := CrossTabOver(units, rowName, nil, row, colName, nil, col) // nothing to refuse without declared categories
+	return t
+}
+
+// CrossTabOver counts units by two attributes over declared categories: rows and cols
+// list, in the order shown, every category of the row and column attribute, including
+// those no unit has (a declared category may count zero). A nil list takes the
+// categories from the units, as CrossTab does. A unit whose value (blank read as "(not
+// reported)") is not among its attribute's declared categories, and a list naming a
+// category twice, are errors. The units must be distinct students (see Population).
+func CrossTabOver[T any](units []T, rowName string, rows []string, row func(T) string, colName string, cols []string, col func(T) string) (Table, error) {
 	label := func(s string) string {
 		if strings.TrimSpace(s) == "" {
 			return notReported
 		}
 		return s
 	}
-	rs, cs := map[string]bool{}, map[string]bool{}
-	for _, u := range units {
-		rs[label(row(u))], cs[label(col(u))] = true, true
+	categories := func(declared []string, of func(T) string) ([]string, map[string]int, error) {
+		cats := slices.Clone(declared)
+		if declared == nil {
+			seen := map[string]bool{}
+			for _, u := range units {
+				if v := label(of(u)); !seen[v] {
+					seen[v] = true
+					cats = append(cats, v)
+				}
+			}
+			slices.SortFunc(cats, naturalCompare)
+		}
+		index := map[string]int{}
+		for k, c := range cats {
+			if _, dup := index[c]; dup {
+				return nil, nil, fmt.Errorf("category %q is declared twice", c)
+			}
+			index[c] = k
+		}
+		return cats, index, nil
 	}
-	t := Table{RowName: rowName, ColName: colName}
-	for r := range rs {
-		t.Rows = append(t.Rows, r)
+	t := Table{RowName: rowName, ColName: colName, RowsDeclared: rows != nil, ColsDeclared: cols != nil}
+	var ri, ci map[string]int
+	var err error
+	if t.Rows, ri, err = categories(rows, row); err != nil {
+		return Table{}, fmt.Errorf("%s: %w", rowName, err)
 	}
-	for c := range cs {
-		t.Cols = append(t.Cols, c)
+	if t.Cols, ci, err = categories(cols, col); err != nil {
+		return Table{}, fmt.Errorf("%s: %w", colName, err)
 	}
-	slices.SortFunc(t.Rows, naturalCompare)
-	slices.SortFunc(t.Cols, naturalCompare)
 	t.Counts = make([][]int, len(t.Rows))
 	for i := range t.Counts {
 		t.Counts[i] = make([]int, len(t.Cols))
 	}
 	t.RowTotals, t.ColTotals = make([]int, len(t.Rows)), make([]int, len(t.Cols))
 	for _, u := range units {
-		i, _ := slices.BinarySearchFunc(t.Rows, label(row(u)), naturalCompare)
-		j, _ := slices.BinarySearchFunc(t.Cols, label(col(u)), naturalCompare)
+		r, c := label(row(u)), label(col(u))
+		i, ok := ri[r]
+		if !ok {
+			return Table{}, fmt.Errorf("%s %q is not one of the declared categories", rowName, r)
+		}
+		j, ok := ci[c]
+		if !ok {
+			return Table{}, fmt.Errorf("%s %q is not one of the declared categories", colName, c)
+		}
 		t.Counts[i][j]++
 		t.RowTotals[i]++
 		t.ColTotals[j]++
 		t.Total++
 	}
-	return t
+	return t, nil
+}
+
+// Combined is the row MergeSmallRows counts the students of small categories under.
+const Combined = "(combined small groups)"
+
+// MergeSmallRows returns t with the rows of every category counting fewer than min
+// students merged into one row, Combined, placed last, and the categories it merged. A
+// table whose rows were declared (see CrossTabOver) is returned as it is: a declared
+// category may be small, as its presence tells nothing. A merged row is still a
+// category with students, which a margin under min would give away: SuppressTables
+// protects it like any other. Merging changes the row attribute's categories, so every
+// table of a release counting that attribute must be merged alike.
+func MergeSmallRows(t Table, min int) (Table, []string) {
+	if t.RowsDeclared {
+		return t, nil
+	}
+	out := Table{RowName: t.RowName, ColName: t.ColName, Cols: t.Cols, ColTotals: t.ColTotals, Total: t.Total, ColsDeclared: t.ColsDeclared}
+	var merged []string
+	combined := make([]int, len(t.Cols))
+	for i, r := range t.Rows {
+		if t.RowTotals[i] >= min && r != Combined {
+			out.Rows = append(out.Rows, r)
+			out.Counts = append(out.Counts, t.Counts[i])
+			out.RowTotals = append(out.RowTotals, t.RowTotals[i])
+			continue
+		}
+		merged = append(merged, r)
+		for j, n := range t.Counts[i] {
+			combined[j] += n
+		}
+	}
+	if merged == nil {
+		return t, nil
+	}
+	sum := 0
+	for _, n := range combined {
+		sum += n
+	}
+	out.Rows = append(out.Rows, Combined)
+	out.Counts = append(out.Counts, combined)
+	out.RowTotals = append(out.RowTotals, sum)
+	return out, merged
 }
 
 const notReported = "(not reported)"
@@ -70,7 +156,7 @@ var gradeOrder = map[string]int{"IT": -3, "PK": -2, "K": -1}
 // "(not assessed)" and "(not reported)".
 func naturalCompare(a, b string) int {
 	rank := func(s string) (int, int) {
-		if s == notReported || s == NotAssessed {
+		if s == notReported || s == NotAssessed || s == Combined {
 			return 3, 0
 		}
 		if g, ok := gradeOrder[s]; ok {
@@ -135,6 +221,16 @@ func (t *Table) check() error {
 	}
 	if !slices.Equal(cols, t.ColTotals) || total != t.Total {
 		return errors.New("the column totals or the grand total are not the sums of the counts")
+	}
+	for _, a := range []struct {
+		name     string
+		cats     []string
+		totals   []int
+		declared bool
+	}{{t.RowName, t.Rows, t.RowTotals, t.RowsDeclared}, {t.ColName, t.Cols, t.ColTotals, t.ColsDeclared}} {
+		if k := slices.Index(a.totals, 0); k >= 0 && !a.declared {
+			return fmt.Errorf("%s %q counts no one, but the categories are not declared: a reader takes each to count one at least (see CrossTabOver)", a.name, a.cats[k])
+		}
 	}
 	return nil
 }

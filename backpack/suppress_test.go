@@ -415,13 +415,23 @@ func releaseFrom(next func(limit int) int, count func() int) []backpack.Table {
 			}
 		}
 	}
+	// An attribute's categories are declared (a category may count no one) when one of
+	// them counts no one, and otherwise by chance: else each counts one at least, which
+	// the attacker knows.
+	declare := func(totals []int) bool { return slices.Contains(totals, 0) || next(2) == 0 }
 	var out []backpack.Table
 	for k, counts := range tables {
 		var rows []string
 		for i := range counts {
 			rows = append(rows, fmt.Sprint("v", i))
 		}
-		out = append(out, tableOf(fmt.Sprint("attr", k), "grade", rows, gs, counts))
+		t := tableOf(fmt.Sprint("attr", k), "grade", rows, gs, counts)
+		t.RowsDeclared = declare(t.RowTotals)
+		out = append(out, t)
+	}
+	grade := declare(out[0].ColTotals)
+	for k := range out {
+		out[k].ColsDeclared = grade
 	}
 	return out
 }
@@ -471,7 +481,10 @@ func TestAuditMatchesAttacker(t *testing.T) {
 				counts[i][j] = rng.IntN(16)
 			}
 		}
-		p := primaryOnly(table(counts), 10)
+		tab := table(counts)
+		tab.RowsDeclared = slices.Contains(tab.RowTotals, 0) || rng.IntN(2) == 0
+		tab.ColsDeclared = slices.Contains(tab.ColTotals, 0) || rng.IntN(2) == 0
+		p := primaryOnly(tab, 10)
 		for i := range p.Suppressed {
 			for j := range p.Suppressed[i] {
 				last := i == nr && j == nc
@@ -552,4 +565,114 @@ func FuzzSuppress(f *testing.F) {
 		}
 		checkRelease(t, tables, min, ps)
 	})
+}
+
+// TestAuditCategoryExistence: a table over the categories the students have shows a
+// category only if it counts one student at least, so a margin labelled "N<10" is a
+// count of 1 to 9. Audit sees it; over declared categories (which may be empty) it is
+// not a leak.
+func TestAuditCategoryExistence(t *testing.T) {
+	// Three LEAs of 4, 5 and 3 students in three grades: every margin N<10, the total 12
+	// shown.
+	tab := tableOf("lea", "grade", []string{"a", "b", "c"}, []string{"3", "4", "5"}, [][]int{{2, 1, 1}, {3, 1, 1}, {1, 1, 1}})
+	p := primaryOnly(tab, 10)
+	bounds, err := backpack.Audit(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaks := map[[2]int]string{}
+	for _, b := range bounds {
+		if b.Leak != "" {
+			leaks[[2]int{b.Row, b.Col}] = fmt.Sprintf("%d–%d", b.Lo, b.Hi)
+		}
+	}
+	// Each LEA's total and each grade's is 1–9: N<10 and not zero.
+	want := map[[2]int]string{{0, 3}: "1–9", {1, 3}: "1–9", {2, 3}: "1–9", {3, 0}: "1–9", {3, 1}: "1–9", {3, 2}: "1–9"}
+	if diff := cmp.Diff(want, leaks); diff != "" {
+		t.Errorf("Audit's leaks of present categories (-want +got):\n%s", diff)
+	}
+	if got, ok := recovered(t, []backpack.Published{p}, 1_000_000); !ok || len(got) != 6 {
+		t.Errorf("the attacker recovers %v (searched all: %v), want the six margins", got, ok)
+	}
+
+	// Declared categories may count no one: the same labels leak nothing.
+	declared := tab
+	declared.RowsDeclared, declared.ColsDeclared = true, true
+	p = primaryOnly(declared, 10)
+	bounds, err = backpack.Audit(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bounds {
+		if b.Leak != "" {
+			t.Errorf("declared categories: cell %d,%d: %s", b.Row, b.Col, b.Leak)
+		}
+	}
+	if got, ok := recovered(t, []backpack.Published{p}, 1_000_000); !ok || len(got) != 0 {
+		t.Errorf("declared categories: the attacker recovers %v (searched all: %v)", got, ok)
+	}
+
+	// SuppressTables protects the undeclared table: the attacker, who knows each shown
+	// category counts one at least, recovers nothing.
+	ps, err := backpack.SuppressTables([]backpack.Table{tab}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRelease(t, []backpack.Table{tab}, 10, ps)
+	if got, _ := recovered(t, ps, 100_000); len(got) > 0 {
+		t.Errorf("the attacker recovers %v from SuppressTables' release", got)
+	}
+}
+
+func TestCrossTabOver(t *testing.T) {
+	type unit struct{ grade, sex string }
+	units := []unit{{"3", "F"}, {"3", "M"}, {"", "F"}, {"5", "F"}}
+	grade := func(u unit) string { return u.grade }
+	sex := func(u unit) string { return u.sex }
+	got, err := backpack.CrossTabOver(units, "grade", []string{"3", "4", "5", "(not reported)"}, grade, "sex", nil, sex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := backpack.Table{RowName: "grade", ColName: "sex", Rows: []string{"3", "4", "5", "(not reported)"}, Cols: []string{"F", "M"},
+		Counts: [][]int{{1, 1}, {0, 0}, {1, 0}, {1, 0}}, RowTotals: []int{2, 0, 1, 1}, ColTotals: []int{3, 1}, Total: 4, RowsDeclared: true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CrossTabOver (-want +got):\n%s", diff)
+	}
+	if _, err := backpack.Suppress(got, 10); err != nil {
+		t.Errorf("a declared empty category is refused: %v", err)
+	}
+	undeclared := got
+	undeclared.RowsDeclared = false
+	if _, err := backpack.Suppress(undeclared, 10); err == nil || !strings.Contains(err.Error(), `"4" counts no one`) {
+		t.Errorf("an undeclared empty category: %v", err)
+	}
+	for _, rows := range [][]string{{"3", "5"}, {"3", "3", "5", "(not reported)"}} {
+		if _, err := backpack.CrossTabOver(units, "grade", rows, grade, "sex", nil, sex); err == nil {
+			t.Errorf("categories %q accepted", rows)
+		}
+	}
+}
+
+func TestMergeSmallRows(t *testing.T) {
+	tab := tableOf("lea", "grade", []string{"a", "b", "c"}, []string{"3", "4"}, [][]int{{2, 2}, {13, 12}, {1, 1}})
+	got, merged := backpack.MergeSmallRows(tab, 10)
+	want := tableOf("lea", "grade", []string{"b", backpack.Combined}, []string{"3", "4"}, [][]int{{13, 12}, {3, 3}})
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("MergeSmallRows (-want +got):\n%s", diff)
+	}
+	if !slices.Equal(merged, []string{"a", "c"}) {
+		t.Errorf("merged %v", merged)
+	}
+	ps, err := backpack.SuppressTables([]backpack.Table{got}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRelease(t, []backpack.Table{got}, 10, ps)
+	if got, _ := recovered(t, ps, 100_000); len(got) > 0 {
+		t.Errorf("the attacker recovers %v", got)
+	}
+	tab.RowsDeclared = true
+	if got, merged := backpack.MergeSmallRows(tab, 10); merged != nil || !cmp.Equal(got, tab) {
+		t.Errorf("declared rows merged: %v", merged)
+	}
 }

@@ -6,7 +6,11 @@
 // with every count under 10 suppressed and labelled N<10, and more cells suppressed
 // (labelled "suppressed") until the release passes its own audit: no suppressed cell's
 // range, given every count, label, margin and total the release shows, pins it or makes
-// it a small non-zero count. It prints what it suppressed and what the audit found.
+// it a small non-zero count. Grades and sexes are counted over every category, empty or
+// not (backpack.GradeCategories, backpack.SexCategories), so a category's presence says
+// nothing; an LEA or a performance level is shown only when students have it, so those
+// of fewer than -min students are merged into one row, backpack.Combined. It prints what
+// it merged, what it suppressed and what the audit found.
 // -edfi uses the embedded Ed-Fi submissions instead and adds, for each assessment, a
 // table of students by their latest performance level and grade.
 //
@@ -102,10 +106,24 @@ func run(stdout, stderr io.Writer, o options) error {
 // to files under -out or to data, what it did to w.
 func writeTables(data, w io.Writer, o options, pop *backpack.Population) error {
 	names := []string{"lea_by_grade.csv", "sex_by_grade.csv"}
-	tables := []backpack.Table{pop.Table(backpack.ByLEA, backpack.ByGrade), pop.Table(backpack.BySex, backpack.ByGrade)}
+	rows := []backpack.Attribute{backpack.ByLEA, backpack.BySex}
 	for k, a := range pop.Assessments() {
 		names = append(names, fmt.Sprintf("assessment%d_level_by_grade.csv", k+1))
-		tables = append(tables, pop.Table(backpack.ByLevel(a), backpack.ByGrade))
+		rows = append(rows, backpack.ByLevel(a))
+	}
+	// Grades and sexes are counted over every category (a category may be empty, so its
+	// presence says nothing); LEAs and levels over those the students have, each of which
+	// counts one at least, so the small ones are merged into one row.
+	tables := make([]backpack.Table, len(rows))
+	for k, row := range rows {
+		t, err := pop.Table(row, backpack.ByGrade)
+		if err != nil {
+			return err
+		}
+		var merged []string
+		if tables[k], merged = backpack.MergeSmallRows(t, o.min); len(merged) > 0 {
+			fmt.Fprintf(w, "%s: %d categories of %s with fewer than %d students each merged into %q\n", names[k], len(merged), row.Name, o.min, backpack.Combined)
+		}
 	}
 	ps, err := backpack.SuppressTables(tables, o.min)
 	if err != nil {

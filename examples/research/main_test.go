@@ -86,6 +86,35 @@ func TestTablesReleaseEdFi(t *testing.T) {
 	}
 }
 
+// An LEA or a performance level is shown only when students have it, so a reader knows
+// it counts one at least: its total labelled N<10 would say 1 to 9. The Ed-Fi sample's 11
+// students make every LEA and level small: none may show N<10 as its total. Grades and
+// sexes are declared (every one is shown, empty or not), so theirs may.
+func TestTablesReleaseEdFiCategories(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := run(&out, &out, options{out: dir, study: "s", min: 10, edfi: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "merged into") {
+		t.Errorf("no merge reported:\n%s", out.String())
+	}
+	for _, name := range files(t, dir) {
+		rows := testkit.ReadCSV(t, filepath.Join(dir, name))
+		if got := rows[0][1 : len(rows[0])-1]; len(got) != 19 || got[0] != "IT" {
+			t.Errorf("%s: grades %v, want all 19 declared", name, got)
+		}
+		if name == "sex_by_grade.csv" {
+			continue
+		}
+		for _, row := range rows[1 : len(rows)-1] {
+			if total := row[len(row)-1]; total == "N<10" {
+				t.Errorf("%s: %s's total is %s: between 1 and 9", name, row[0], total)
+			}
+		}
+	}
+}
+
 // A records release needs the state's secret and holds records only, k-anonymous:
 // counting its rows by any of the quasi-identifiers finds no group under the minimum.
 func TestRecordsRelease(t *testing.T) {
