@@ -371,7 +371,7 @@ func TestSummaryOfDatesAndProblems(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		"birth_year   birth_date  (column birth_date, matched by the birth date's year, month and day columns)",
+		"birth_year   birth_date   (column birth_date, matched by the birth date's year, month and day columns)",
 		"1 value(s) could not be used in full",
 		`  birth_date: 1, the first ` + parts + `:4: record "p3": birth_date "2010 2 30"`,
 		"birth dates read day first (03/04/2010 is 3 April): 1 of them can be read no other way, 0 only month first",

@@ -63,6 +63,11 @@ func TestOverlappingIDs(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
 			t.Log(strings.TrimSpace(stdout.String()))
+			// Link mode refuses the links that would join a file's duplicates, and says
+			// which mode would make them.
+			if hint := strings.Contains(stdout.String(), "-mode link_and_dedupe links within a file too"); hint != (mode == "link") {
+				t.Errorf("mode %s: the summary suggests link_and_dedupe: %v\n%s", mode, hint, stdout.String())
+			}
 			m := regexp.MustCompile(`precision ([0-9.]+)  recall ([0-9.]+)`).FindStringSubmatch(stdout.String())
 			if m == nil {
 				t.Fatalf("no evaluation in the summary:\n%s", stdout.String())

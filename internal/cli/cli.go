@@ -132,6 +132,9 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	}
+	if f.IDChanges != "" && f.IDs == "" {
+		return errors.New("-id-changes needs -ids: the students split or merged are those whose records an earlier run's -out file (-ids clusters.csv) grouped otherwise")
+	}
 	outputs := []struct {
 		flag, path string
 		write      func(*Outcome, io.Writer) error

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -33,6 +34,9 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	}
 	fmt.Fprintf(w, "students:       %d (%d with one record, %d with several)\n", len(res.StudentIDs), sizes[1], len(res.StudentIDs)-sizes[1])
 	fmt.Fprintf(w, "links:          %d accepted, %d refused, %d pair(s) for review\n", len(res.Links), len(res.Refusals), len(res.Review))
+	if n := sameSourceRefusals(res); n > 0 {
+		fmt.Fprintf(w, "hint:           %d link(s) refused because each would put two records of one source in one student, which link mode forbids: if a file may hold a student more than once, -mode link_and_dedupe links within a file too\n", n)
+	}
 	if len(o.Decisions) > 0 {
 		fmt.Fprintf(w, "decisions:      %d reviewer verdict(s) honoured\n", len(o.Decisions))
 	}
@@ -74,8 +78,100 @@ func printInput(w io.Writer, o *Outcome, f Flags) {
 		fmt.Fprintf(w, "input:          %d source(s): %d row(s) read, %d kept, %d set aside\n", len(o.Reads), total.Read, total.Kept, total.Rejected)
 	}
 	if total.Rejected > 0 {
-		fmt.Fprintf(w, "set aside:      %d broken row(s), each with its file, line and reason, in %s\n", total.Rejected, f.SkipBadRows)
+		printRejected(w, o.Rejected, f)
 	}
+}
+
+// printRejected says what the rows set aside were, by kind of fault with the first of
+// each, how many lines they took, which of them swallowed many lines (a quote opened
+// and never closed takes the rest of the file as one field), and, when rows were set
+// aside for text that is not UTF-8, to name the file's encoding.
+func printRejected(w io.Writer, rejected []match.Rejected, f Flags) {
+	lines := 0
+	type kind struct {
+		name  string
+		n     int
+		first match.Rejected
+	}
+	var kinds []kind
+	var long []match.Rejected
+	for _, x := range rejected {
+		lines += x.EndLine - x.Line + 1
+		if x.EndLine-x.Line+1 >= manyLines {
+			long = append(long, x)
+		}
+		name := rejectKind(x.Reason)
+		k := slices.IndexFunc(kinds, func(k kind) bool { return k.name == name })
+		if k < 0 {
+			kinds = append(kinds, kind{name: name, first: x})
+			k = len(kinds) - 1
+		}
+		kinds[k].n++
+	}
+	fmt.Fprintf(w, "set aside:      %d broken row(s) over %d line(s), each with its file, line and reason, in %s\n", len(rejected), lines, f.SkipBadRows)
+	for _, k := range kinds {
+		fmt.Fprintf(w, "  %s: %d, the first %s:%s", k.name, k.n, k.first.Source, lineSpan(k.first))
+		if k.name != k.first.Reason {
+			fmt.Fprintf(w, ": %s", k.first.Reason)
+		}
+		fmt.Fprintln(w)
+	}
+	for i, x := range long {
+		if i == maxLongWarnings {
+			fmt.Fprintf(w, "warning:        %d more rejected row(s) span %d lines or more; -skip-bad-rows's file lists them\n", len(long)-i, manyLines)
+			break
+		}
+		fmt.Fprintf(w, "warning:        %s:%d-%d is one rejected row of %d lines: a quote opened in the row at line %d is not closed where it should be, so the lines after it were read as one field; fix the quoting at line %d and run again\n",
+			x.Source, x.Line, x.EndLine, x.EndLine-x.Line+1, x.Line, x.Line)
+	}
+	for _, k := range kinds {
+		if k.name == kindEncoding && (f.Encoding == "" || strings.EqualFold(strings.ReplaceAll(f.Encoding, "-", ""), "utf8")) {
+			fmt.Fprintf(w, "hint:           %d row(s) hold text that is not UTF-8: if the file is in another encoding, name it with -encoding (%s)\n",
+				k.n, strings.Join(match.Encodings(), ", "))
+		}
+	}
+}
+
+// A rejected row over manyLines lines or more is warned of: it took lines that may have
+// been rows of their own. Up to maxLongWarnings of them are named.
+const (
+	manyLines       = 3
+	maxLongWarnings = 3
+)
+
+// Kinds of rejected rows, as the summary groups them.
+const (
+	kindFields   = "wrong number of fields"
+	kindQuote    = "bad quoting"
+	kindEncoding = "text not valid UTF-8"
+	kindEmptyID  = "empty record ID"
+	kindSameID   = "record ID used twice"
+)
+
+// rejectKind names the kind of fault a reason for setting a row aside gives (the
+// reasons match.Roll.Read writes), or the reason itself when it is of no kind known.
+func rejectKind(reason string) string {
+	switch {
+	case strings.Contains(reason, " fields, want "):
+		return kindFields
+	case strings.Contains(reason, csv.ErrQuote.Error()), strings.Contains(reason, csv.ErrBareQuote.Error()):
+		return kindQuote
+	case strings.Contains(reason, "not valid UTF-8"):
+		return kindEncoding
+	case strings.Contains(reason, "empty record ID"):
+		return kindEmptyID
+	case strings.Contains(reason, "already used at"):
+		return kindSameID
+	}
+	return reason
+}
+
+// lineSpan writes a rejected row's line, or first-last lines.
+func lineSpan(x match.Rejected) string {
+	if x.EndLine > x.Line {
+		return fmt.Sprintf("%d-%d", x.Line, x.EndLine)
+	}
+	return fmt.Sprint(x.Line)
 }
 
 // printColumns lists, for each distinct header among the sources, what each column fills
@@ -106,25 +202,31 @@ func printColumns(w io.Writer, roll *match.Roll) {
 
 // describeHeader writes what source s's columns fill, one line each, indented.
 func describeHeader(roll *match.Roll, s int) string {
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	var table strings.Builder
+	// Every line has the same cells, the last maybe empty, so that the columns align
+	// over the whole table and not only over runs of lines alike.
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	var ignored []string
 	for _, u := range roll.Header(s) {
-		switch {
-		case u.Column == "":
+		if u.Column == "" {
 			ignored = append(ignored, u.Header)
 			continue
-		case u.Role == "":
-			fmt.Fprintf(tw, "  %s\trecord ID", u.Header)
-		default:
-			fmt.Fprintf(tw, "  %s\t%s", u.Header, roleName(u.Role))
+		}
+		role, how := "record ID", ""
+		if u.Role != "" {
+			role = roleName(u.Role)
 		}
 		if u.Column != u.Header {
-			fmt.Fprintf(tw, "\t(column %s, matched by %s)", u.Column, map[string]string{"name": "name, case and punctuation aside", "alias": "a name districts use", "parts": "the birth date's year, month and day columns"}[u.How])
+			how = fmt.Sprintf("(column %s, matched by %s)", u.Column, map[string]string{"name": "name, case and punctuation aside", "alias": "a name districts use", "parts": "the birth date's year, month and day columns"}[u.How])
 		}
-		fmt.Fprintln(tw)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Header, role, how)
 	}
 	tw.Flush()
+	var b strings.Builder
+	for line := range strings.Lines(table.String()) {
+		b.WriteString(strings.TrimRight(line, " \n"))
+		b.WriteByte('\n')
+	}
 	if len(ignored) > 0 {
 		fmt.Fprintf(&b, "  ignored: %s\n", strings.Join(ignored, ", "))
 	}
@@ -148,6 +250,23 @@ func roleName(r normalize.Role) string {
 		return "extra column " + name
 	}
 	return string(r)
+}
+
+// sameSourceRefusals counts the links over the upper threshold that link mode refused
+// because they would join two records of one source: a sign that the files hold
+// duplicates, which link_and_dedupe would link.
+func sameSourceRefusals(res *match.Result) int {
+	if res.Settings.Mode != match.ModeLink {
+		return 0
+	}
+	src := res.Prepared.Roll.Source
+	n := 0
+	for _, r := range res.Refusals {
+		if r.Reason == match.RefusedDifferent && src[r.Against[0]] == src[r.Against[1]] {
+			n++
+		}
+	}
+	return n
 }
 
 // nothingToCompare warns when no source has a column that identifies a student.

@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// golden compares got with testdata/name, which -update rewrites.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", path, d)
+	}
+}
+
+// runSummary runs f and returns the summary with the input files' folder written DIR,
+// and the error.
+func runSummary(t *testing.T, dir string, f Flags) (string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	f.Quiet = true
+	err := Run(context.Background(), f, &stdout, &stderr)
+	return strings.ReplaceAll(stdout.String(), dir, "DIR"), err
+}
+
+// section returns the summary's lines from the one starting with from up to the first
+// starting with to.
+func section(summary, from, to string) string {
+	var b strings.Builder
+	in := false
+	for line := range strings.Lines(summary) {
+		switch {
+		case strings.HasPrefix(line, from):
+			in = true
+		case strings.HasPrefix(line, to):
+			in = false
+		}
+		if in {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+func writeText(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A roll whose broken rows are of several kinds, one of them a quote opened on line 7 and
+// never closed, which takes the file's other 66 lines as one field: the summary counts
+// the lines set aside, groups the rows by fault, warns of the row that swallowed the
+// file, and, as a row was not UTF-8, says to name the encoding (unless it was named).
+func TestSkipBadRowsSummary(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("record_id,first_name,last_name,birth_date\n" + // line 1
+		"1,Ana,Ruiz,2011-01-02\n" + // 2
+		"2,Ana,Ruiz,2011-01-02\n" + // 3
+		"3,Jos\xe9,Ruiz,2011-01-02\n" + // 4: Windows-1252
+		"1,Ann,Ruiz,2011-01-02\n" + // 5: ID used
+		"5,Ben,Hall\n" + // 6: a field short
+		"6,\"Cy,Lee,2010-02-03\n") // 7: the quote opens and is never closed
+	for i := 8; i <= 73; i++ {
+		fmt.Fprintf(&b, "%d,Dee,Lo,2010-02-03\n", i)
+	}
+	in, rejects := filepath.Join(dir, "roll.csv"), filepath.Join(dir, "rejects.csv")
+	writeText(t, in, b.String())
+	for _, tc := range []struct {
+		name, encoding, golden string
+	}{
+		{"no encoding named", "", "skip-bad-rows.golden"},
+		{"utf-8 named", "utf-8", "skip-bad-rows-utf8.golden"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			summary, err := runSummary(t, dir, Flags{In: []string{in}, Preset: "student", Encoding: tc.encoding, SkipBadRows: rejects})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.golden, section(summary, "input:", "columns of"))
+		})
+	}
+}
+
+// The column table keeps one alignment whether or not a line says how its column
+// matched.
+func TestColumnTableAligns(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "district.csv")
+	writeText(t, in, "RECORD_ID,first_name,Last_Name,DOB,sex,StudentNumber,Notes\n1,Ana,Ruiz,2011-01-02,F,77,x\n2,Ana,Ruiz,2011-01-02,F,78,y\n")
+	summary, err := runSummary(t, dir, Flags{In: []string{in}, Preset: "student"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := section(summary, "columns of", "records:")
+	golden(t, "columns.golden", table)
+	roleAt, howAt := -1, -1
+	for line := range strings.Lines(table) {
+		if strings.HasSuffix(line, " \n") {
+			t.Errorf("trailing spaces: %q", line)
+		}
+		if !strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "  ignored:") || strings.HasPrefix(line, "  not in the file:") {
+			continue
+		}
+		header := 2 + len(strings.Fields(line)[0])
+		role := header + len(line[header:]) - len(strings.TrimLeft(line[header:], " "))
+		if roleAt < 0 {
+			roleAt = role
+		}
+		if role != roleAt {
+			t.Errorf("role at column %d, want %d:\n%s", role, roleAt, table)
+		}
+		if how := strings.Index(line, "(column "); how >= 0 {
+			if howAt < 0 {
+				howAt = how
+			}
+			if how != howAt {
+				t.Errorf("how it matched at column %d, want %d:\n%s", how, howAt, table)
+			}
+		}
+	}
+}
+
+// -id-changes counts students against an earlier run's -out: without -ids there is none,
+// and the run stops before it writes a file of nothing.
+func TestIDChangesNeedsIDs(t *testing.T) {
+	dir := t.TempDir()
+	changes := filepath.Join(dir, "changes.csv")
+	_, err := runSummary(t, dir, Flags{Preset: "student", IDChanges: changes})
+	if err == nil || !strings.Contains(err.Error(), "-id-changes needs -ids") {
+		t.Errorf("error %v, want one that says -id-changes needs -ids", err)
+	}
+	if _, err := os.Stat(changes); !os.IsNotExist(err) {
+		t.Errorf("%s written: %v", changes, err)
+	}
+}
