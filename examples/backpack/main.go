@@ -14,7 +14,8 @@
 // today). A resource that fails its checks is reported on stderr with its file and
 // index, and the rest are imported.
 //
-// Every merge and the view are audit entries. -audit F appends them to the durable log F
+// Every merge and the view (with -json too: the backpack is printed as the registrar's
+// staff view, which is logged) are audit entries. -audit F appends them to the durable log F
 // (created if missing; later runs append to it), with its checkpoints in the anchor file
 // -anchor (F.anchor by default; keep it on other storage than F). The log is keyed by the
 // HMAC key in -key-file, which -audit and -verify need: a missing key file is created
@@ -126,11 +127,18 @@ func run(stdout, stderr io.Writer, o options) error {
 	if pick == nil {
 		return fmt.Errorf("no backpack for student %q", o.student)
 	}
+	v, err := staffView(log, pick)
+	if err != nil {
+		return err
+	}
 	if o.asJSON {
-		if err := backpack.WriteJSON(stdout, pick); err != nil {
-			return err
-		}
-	} else if err := staffView(stdout, log, pick); err != nil {
+		// The staff view holds everything; the backpack itself is what -json writes.
+		err = backpack.WriteJSON(stdout, pick)
+	} else {
+		fmt.Fprintln(stdout)
+		err = v.WriteText(stdout, nil)
+	}
+	if err != nil {
 		return err
 	}
 	return reportLog(stderr, o, log, first)
@@ -171,24 +179,20 @@ func submissions(stderr io.Writer, o options) ([]*backpack.Submission, error) {
 	return subs, nil
 }
 
-// staffView prints the backpack as a registrar of the student's latest LEA sees it: the
-// view goes through the workflow, which logs it.
-func staffView(w io.Writer, log *backpack.Log, b *backpack.Backpack) error {
+// staffView returns the backpack's view for a registrar of the student's latest LEA: the
+// view goes through the workflow, which logs it. Printing the view or, with -json, the
+// backpack itself both rest on it: nothing of a backpack is shown without an audit entry.
+func staffView(log *backpack.Log, b *backpack.Backpack) (*backpack.View, error) {
 	requests, err := backpack.NewRequests(log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	lea := b.LEAs()[0]
 	if n := len(b.Enrollments); n > 0 {
 		lea = b.Enrollments[n-1].Fact.LEA
 	}
 	staff := backpack.StaffUser{ID: "registrar@" + lea, LEA: lea, Permissions: backpack.PermView}
-	v, err := requests.StaffView(staff, b)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	return v.WriteText(w, nil)
+	return requests.StaffView(staff, b)
 }
 
 // openLog opens the -audit log, or, without one, a log in memory for this run.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/backpack"
 )
 
@@ -131,5 +132,39 @@ func TestRunEdFiFolders(t *testing.T) {
 	}
 	if err := run(&out, &talk, options{edfi: []string{t.TempDir()}}); err == nil || !strings.Contains(err.Error(), "no student imported") {
 		t.Errorf("an empty folder: err = %v", err)
+	}
+}
+
+// -json prints the whole backpack, so it is a staff view like any other: an audit entry
+// of the student it shows.
+func TestRunJSONIsAudited(t *testing.T) {
+	dir := t.TempDir()
+	o := options{student: "1000604871", asJSON: true, audit: filepath.Join(dir, "audit.jsonl"), keyFile: filepath.Join(dir, "audit.key")}
+	var out, talk bytes.Buffer
+	if err := run(&out, &talk, o); err != nil {
+		t.Fatal(err)
+	}
+	b, err := backpack.ReadBackpack(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(o.audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := backpack.ReadEntries(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var views []string
+	for _, e := range entries {
+		if e.Action == backpack.ActionView {
+			views = append(views, e.StudentID+" by "+e.Actor)
+		}
+	}
+	want := []string{b.StudentID + " by registrar@" + b.Enrollments[len(b.Enrollments)-1].Fact.LEA}
+	if diff := cmp.Diff(want, views); diff != "" {
+		t.Errorf("view entries of a -json run (-want +got):\n%s", diff)
 	}
 }
