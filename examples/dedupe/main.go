@@ -17,16 +17,20 @@
 //	-settings FILE       settings JSON (overrides -preset)
 //	-print-settings      write the settings (preset, -mode, -columns applied) as JSON and exit
 //	-mode M              dedupe, link or link_and_dedupe; link takes each file to hold a
-//	                     student at most once and never joins two records of one file
+//	                     student at most once and never joins two records of one file;
+//	                     a model loaded with -model runs in its own mode, and a -mode
+//	                     that differs from it is refused
 //	-columns R=H,…       name the input columns: given_name=FirstName,birth_date=DOB,id=StudentNumber;
 //	                     H+H joins columns: birth_date=by+bm+bd (year, month, day columns)
 //	-encoding E          utf-8 (default), windows-1252, iso-8859-1, iso-8859-15, utf-16 …
-//	-skip-bad-rows FILE  set broken rows aside in FILE (file, line, reason) and go on
+//	-skip-bad-rows FILE  set broken rows aside in FILE (file, line, reason) and go on; the
+//	                     summary counts them by fault and warns of a row that took many
+//	                     lines (a quote never closed)
 //	-out FILE            record_id,source,cluster_id,match_weight,cluster_size (- for stdout)
 //	-review FILE         the review queue: both records side by side, verdict/by/at to fill in
 //	-decisions FILE      a filled-in review file: verdicts (same, different) the run honours
 //	-ids FILE            an earlier run's -out: students keep their IDs
-//	-id-changes FILE     the students split or merged since the -ids run
+//	-id-changes FILE     the students split or merged since the -ids run (needs -ids)
 //	-truth COLUMN        evaluate against this input column of true IDs
 //	-truth-regexp RE     take the true ID from the first group of RE (FEBRL: ^(rec-[0-9]+))
 //	-truth-file FILE     evaluate against record_id,true_id rows
