@@ -126,3 +126,35 @@ func writeCSV(t *testing.T, path string, rows [][]string) {
 		t.Fatal(err)
 	}
 }
+
+// A model trained in link_and_dedupe mode runs in that mode when link loads it: link's
+// own default (link) yields to the model, and an explicit -mode link is refused.
+func TestLoadedModelKeepsItsMode(t *testing.T) {
+	dir := t.TempDir()
+	a, b, _ := twoLEAs(t, dir)
+	model := filepath.Join(dir, "model.json")
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"training", []string{"-mode", "link_and_dedupe"}, 0, ", mode link_and_dedupe\n", "saved to " + model},
+		{"no -mode", nil, 0, ", mode link_and_dedupe\n", "mode link_and_dedupe); not trained again"},
+		{"-mode link", []string{"-mode", "link"}, 1, "", "link: -mode link, but the model in " + model + " was trained in link_and_dedupe mode"},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"-quiet", "-a", a, "-b", b, "-model", model}, tc.args...)
+		if code := run(context.Background(), args, &stdout, &stderr); code != tc.code {
+			t.Fatalf("%s: exit %d, want %d: %s", tc.name, code, tc.code, stderr.String())
+		}
+		first, _, _ := strings.Cut(stdout.String(), "\n")
+		if tc.stdout != "" && !strings.HasSuffix(first+"\n", tc.stdout) {
+			t.Errorf("%s: summary opens %q, want it to end %q", tc.name, first, tc.stdout)
+		}
+		if !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("%s: stderr lacks %q:\n%s", tc.name, tc.stderr, stderr.String())
+		}
+	}
+}
