@@ -11,10 +11,12 @@
 // records of one file are never compared and never share a student, so a file's own
 // duplicates stay apart and, of a student's two records in one file, only one can link
 // to another file's. When files may hold duplicates (per-LEA exports often do), use
-// -mode link_and_dedupe, which also links within a file. With no -a and -b it links the
-// embedded sample roll's LEAs with each other, in link_and_dedupe mode since the sample
-// has duplicates within an LEA. The other flags are those of examples/dedupe (-h lists
-// them).
+// -mode link_and_dedupe, which also links within a file; the summary suggests it when
+// link mode refused links between a file's own records. A model loaded with -model runs
+// in the mode it was trained in (a -mode that differs is refused). With no -a and -b it
+// links the embedded sample roll's LEAs with each other, in link_and_dedupe mode unless
+// -mode says otherwise, since the sample has duplicates within an LEA. The other flags
+// are those of examples/dedupe (-h lists them).
 package main
 
 import (
