@@ -28,9 +28,13 @@ const maxBatch = 1000
 // batch answers a find or search of n requests: at once (with now) for up to
 // Config.AsyncAbove, otherwise 202 Accepted with the Location of results/{token}, where
 // the requests (raw, a JSON array) are answered in the background. The call is audited
-// with every student it named.
+// with what it asked for (a find's IDs) and every student it named.
 func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n int, raw json.RawMessage, now func(context.Context) (SearchResponse, error)) {
 	c := callerOf(r.Context())
+	asked := ""
+	if ca := callAuditOf(r.Context()); ca != nil && ca.asked != "" {
+		asked = " (" + ca.asked + ")"
+	}
 	if n == 0 || n > maxBatch {
 		writeError(w, http.StatusBadRequest, "%s takes 1 to %d requests; got %d", verb, maxBatch, n)
 		return
@@ -39,7 +43,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n in
 		resp, err := now(r.Context())
 		if err == nil {
 			err = s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(),
-				Note: fmt.Sprintf("%s: %d request(s), answered with %s", verb, n, named(resp))})
+				Note: fmt.Sprintf("%s: %d request(s)%s, answered with %s", verb, n, asked, named(resp))})
 		}
 		if err != nil {
 			s.failed(w, verb, err)
@@ -52,7 +56,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n in
 	job, _ := json.Marshal(asyncJob{Verb: verb, Requests: raw})
 	s.wmu.Lock()
 	err := s.commit(r.Context(), []backpack.Entry{{Action: actionIdentity, Actor: c.actor(),
-		Note: fmt.Sprintf("%s: %d requests accepted as batch %s", verb, n, token)}}, func(tx *sql.Tx) error {
+		Note: fmt.Sprintf("%s: %d requests%s accepted as batch %s", verb, n, asked, token)}}, func(tx *sql.Tx) error {
 		return s.store.putResult(r.Context(), tx, token, c.LEA, statusIncomplete, string(job), s.now())
 	})
 	s.wmu.Unlock()

@@ -1,14 +1,20 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/studentlink/studentlink/backpack"
 )
 
 // apiError is the body of an API error, as the Ed-Fi ODS/API writes one.
@@ -26,7 +32,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, status int, format string, args ...any) {
-	writeJSON(w, status, apiError{Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	noteAnswer(w, msg)
+	writeJSON(w, status, apiError{Message: msg})
+}
+
+// writeBodyError answers a call whose body could not be read or decoded: 413 when it was
+// larger than maxBody, else 400.
+func writeBodyError(w http.ResponseWriter, err error, format string, args ...any) {
+	status := http.StatusBadRequest
+	if errors.Is(err, errTooLarge) {
+		status = http.StatusRequestEntityTooLarge
+	}
+	writeError(w, status, format, args...)
 }
 
 // maxBody bounds a request body: a batch of 1,000 searches fits many times over.
@@ -41,29 +59,82 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return unmarshalBody(body, v)
 }
 
-// readBody reads a request's body, at most maxBody bytes.
+// errTooLarge is a request body over maxBody bytes.
+var errTooLarge = fmt.Errorf("the request body is larger than the %d MiB a call may send", maxBody>>20)
+
+// readBody reads a request's body, at most maxBody bytes; a larger one is errTooLarge.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(unwrapWriter(w), r.Body, maxBody))
 	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, errTooLarge
+		}
 		return nil, fmt.Errorf("the request body could not be read: %w", err)
 	}
 	return body, nil
 }
 
-// unmarshalBody decodes a request's body into v, saying where it does not fit.
+// unmarshalBody decodes a request's body into v, saying where it does not fit in the
+// caller's terms: the JSON property and what it must be, never a Go type.
 func unmarshalBody(body []byte, v any) error {
-	if err := json.Unmarshal(body, v); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			return fmt.Errorf("the request body is not JSON (at byte %d): %v", syn.Offset, err)
-		case errors.As(err, &typ):
-			return fmt.Errorf("the request body's %q is a JSON %s where a %s was expected", typ.Field, typ.Value, typ.Type)
-		}
-		return fmt.Errorf("the request body does not fit: %v", err)
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil
 	}
-	return nil
+	if syn, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return fmt.Errorf("the request body is not JSON (at byte %d): %v", syn.Offset, syn)
+	}
+	if typ, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		what := "the request body"
+		switch top := reflect.TypeOf(v); {
+		case typ.Field != "":
+			what = fmt.Sprintf("%q", typ.Field)
+		case top != nil && top.Kind() == reflect.Pointer && top.Elem().Kind() == reflect.Slice && typ.Type.Kind() != reflect.Slice:
+			what = "each element of the request body"
+		}
+		return fmt.Errorf("%s must be %s, not a JSON %s", what, jsonKind(typ.Type), typ.Value)
+	}
+	return errors.New("the request body does not fit the call")
+}
+
+// jsonValueKind names the kind of a JSON value, for a message: "a JSON number".
+func jsonValueKind(v []byte) string {
+	switch v = bytes.TrimSpace(v); {
+	case len(v) == 0:
+		return "nothing"
+	case v[0] == '[':
+		return "a JSON array"
+	case v[0] == '"':
+		return "a JSON string"
+	case v[0] == 't' || v[0] == 'f':
+		return "a JSON boolean"
+	case v[0] == 'n':
+		return "null"
+	}
+	return "a JSON number"
+}
+
+// jsonKind names the JSON a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 && t.Kind() == reflect.Slice {
+			return "a JSON value"
+		}
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "another JSON value"
 }
 
 // caller is who called the API: the holder of an LEA's key, or of the state reviewers'.
@@ -87,9 +158,8 @@ type keyCache struct{ m sync.Map }
 
 // authenticate returns the key a request carries ("Authorization: Bearer KEY").
 func (s *Server) authenticate(r *http.Request) (caller, bool, error) {
-	h := r.Header.Get("Authorization")
-	key, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || key == "" {
+	key, ok := bearer(r)
+	if !ok {
 		return caller{}, false, nil
 	}
 	if v, ok := s.keys.m.Load(hashToken(key)); ok {
@@ -109,9 +179,15 @@ func (s *Server) leaAPI(h http.HandlerFunc) http.Handler { return s.api(h, false
 // stateAPI serves an API call made with the state reviewers' key.
 func (s *Server) stateAPI(h http.HandlerFunc) http.Handler { return s.api(h, true) }
 
+// api serves an API call: the key is checked and the call audited, whatever it is
+// answered. A handler audits what it did itself; a call it did not audit (a refusal: no
+// key or an unknown one, the wrong kind of key, a body that does not fit) gets an entry
+// naming its status, who made it, its path and what it asked for, committed before the
+// answer is sent.
 func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.audited(false, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
 		c, ok, err := s.authenticate(r)
+		ca.actor = s.apiActor(r, c, ok)
 		if err != nil {
 			s.logf("service: checking an API key: %v", err)
 			writeError(w, http.StatusServiceUnavailable, "the key could not be checked; try again")
@@ -119,7 +195,11 @@ func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
 		}
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="studentlink"`)
-			writeError(w, http.StatusUnauthorized, "an API key is needed: send it as \"Authorization: Bearer KEY\"")
+			if _, sent := bearer(r); sent {
+				writeError(w, http.StatusUnauthorized, "the API key is not recognised: send a key issued to your LEA as \"Authorization: Bearer KEY\"")
+			} else {
+				writeError(w, http.StatusUnauthorized, "an API key is needed: send it as \"Authorization: Bearer KEY\"")
+			}
 			return
 		}
 		if state != (c.LEA == "") {
@@ -132,6 +212,192 @@ func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
 	})
+}
+
+// bearer returns the key a request sends, and whether it sends one.
+func bearer(r *http.Request) (string, bool) {
+	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return key, ok && key != ""
+}
+
+// apiActor names the maker of an API call for the audit log: the key's holder, or the
+// address a call without a known key came from. A key is never written down.
+func (s *Server) apiActor(r *http.Request, c caller, known bool) string {
+	switch _, sent := bearer(r); {
+	case known:
+		return c.actor()
+	case sent:
+		return "unknown API key from " + remoteAddress(r)
+	}
+	return "no API key from " + remoteAddress(r)
+}
+
+// apiFallback answers a path under an API prefix that no call serves: JSON 405 (with
+// Allow) when the path is served for other methods, else JSON 404; audited as any call.
+func (s *Server) apiFallback(calls *http.ServeMux) http.Handler {
+	methods := []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	notFound := s.audited(false, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
+		c, ok, _ := s.authenticate(r)
+		ca.actor = s.apiActor(r, c, ok)
+		var allow []string
+		for _, m := range methods {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := calls.Handler(probe); pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, http.StatusMethodNotAllowed, "%s %s: this call takes %s", r.Method, r.URL.Path, strings.Join(allow, " or "))
+			return
+		}
+		writeError(w, http.StatusNotFound, "no API call %s %s", r.Method, r.URL.Path)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := calls.Handler(r); pattern != "" {
+			calls.ServeHTTP(w, r)
+			return
+		}
+		notFound.ServeHTTP(w, r)
+	})
+}
+
+// callAudit is what the audit entry of one call will say, filled in as the call is
+// served, and whether the handler committed an entry of its own.
+type callAudit struct {
+	action  string
+	actor   string
+	asked   string // what the call asked for beyond its path: find's IDs
+	message string // the answer's error message
+	done    atomic.Bool
+}
+
+type callAuditKey struct{}
+
+// callAuditOf returns the audit of the call a context serves, nil outside a call.
+func callAuditOf(ctx context.Context) *callAudit {
+	ca, _ := ctx.Value(callAuditKey{}).(*callAudit)
+	return ca
+}
+
+// audited serves a call through h, auditing it when h does not: any call (refusalsOnly
+// false, the API) or one answered with a status of 400 or more (the pages, whose
+// successful views audit themselves). The entry is committed when the status is known,
+// before the answer is written.
+func (s *Server) audited(refusalsOnly bool, h func(http.ResponseWriter, *http.Request, *callAudit)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ca := &callAudit{action: actionAccess, actor: "unknown caller from " + remoteAddress(r)}
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/identity/"):
+			ca.action = actionIdentity
+		case strings.HasPrefix(r.URL.Path, "/state/v1/enrollments"):
+			ca.action = actionEnroll
+		case strings.HasPrefix(r.URL.Path, "/state/") || strings.HasPrefix(r.URL.Path, "/review"):
+			ca.action = actionReview
+		}
+		aw := &auditedWriter{ResponseWriter: w, s: s, r: r, ca: ca, refusalsOnly: refusalsOnly}
+		r = r.WithContext(context.WithValue(r.Context(), callAuditKey{}, ca))
+		aw.r = r
+		h(aw, r, ca)
+		if !aw.wrote { // nothing was answered: the caller went away
+			aw.auditCall(0)
+		}
+	})
+}
+
+// auditedWriter commits a call's audit entry when its status is written, unless the
+// handler audited the call itself.
+type auditedWriter struct {
+	http.ResponseWriter
+	s            *Server
+	r            *http.Request
+	ca           *callAudit
+	refusalsOnly bool
+	wrote        bool
+}
+
+func (w *auditedWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.wrote = true
+		w.auditCall(status)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *auditedWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController and http.MaxBytesReader the connection's writer.
+func (w *auditedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// auditNote bounds what a call's entry quotes from the call and its answer.
+const auditNote = 500
+
+func (w *auditedWriter) auditCall(status int) {
+	ca := w.ca
+	if ca.done.Load() || (w.refusalsOnly && status > 0 && status < 400) {
+		return
+	}
+	note := fmt.Sprintf("%s %s answered %d", w.r.Method, w.r.URL.Path, status)
+	if status == 0 {
+		note = fmt.Sprintf("%s %s not answered: the caller went away", w.r.Method, w.r.URL.Path)
+	}
+	if ca.asked != "" {
+		note += "; asked for " + ca.asked
+	}
+	if ca.message != "" {
+		note += ": " + clip(ca.message, auditNote)
+	}
+	ctx := context.WithoutCancel(w.r.Context())
+	if err := w.s.record(ctx, backpack.Entry{Action: ca.action, Actor: ca.actor, Note: note}); err != nil {
+		w.s.logf("service: auditing %s %s (%d): %v", w.r.Method, w.r.URL.Path, status, err)
+	}
+}
+
+// noteAnswer keeps an error message for the audit entry of the call w answers.
+func noteAnswer(w http.ResponseWriter, msg string) {
+	if aw, ok := w.(*auditedWriter); ok {
+		aw.ca.message = msg
+	}
+}
+
+// unwrapWriter returns the connection's writer under an auditedWriter.
+func unwrapWriter(w http.ResponseWriter) http.ResponseWriter {
+	if aw, ok := w.(*auditedWriter); ok {
+		return aw.ResponseWriter
+	}
+	return w
+}
+
+// clip shortens s to at most n bytes (on a rune boundary), marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… (%d bytes in all)", len(s))
+}
+
+// listIDs writes the IDs a call asked for, at most 50 of them, for its audit entry.
+func listIDs(ids []string) string {
+	const most = 50
+	quoted := make([]string, 0, min(len(ids), most))
+	for _, id := range ids[:min(len(ids), most)] {
+		quoted = append(quoted, fmt.Sprintf("%q", clip(id, 64)))
+	}
+	out := fmt.Sprintf("%d ID(s): %s", len(ids), strings.Join(quoted, ", "))
+	if len(ids) > most {
+		out += fmt.Sprintf(" and %d more", len(ids)-most)
+	}
+	return out
 }
 
 // failed answers a call whose work failed on the server's side.

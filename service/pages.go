@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/backpack"
 )
@@ -75,6 +76,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, d pageDa
 // refuse writes an error page.
 func (s *Server) refuse(w http.ResponseWriter, status int, sess *session, format string, args ...any) {
 	d := pageData{Title: http.StatusText(status), Error: fmt.Sprintf(format, args...)}
+	noteAnswer(w, d.Error)
 	if sess != nil {
 		d.Account, d.CSRF = &sess.Account, sess.CSRF
 	}
@@ -240,10 +242,19 @@ func (s *Server) handleRequestsPage(w http.ResponseWriter, r *http.Request, sess
 	s.render(w, http.StatusOK, "requests", d)
 }
 
+// maxReason bounds a rejection's reason, in characters: it is shown to the guardian and
+// kept in the audit log.
+const maxReason = 1000
+
 // handleDecideRequest serves Approve and Reject.
 func (s *Server) handleDecideRequest(approve bool) func(http.ResponseWriter, *http.Request, *session) {
 	return func(w http.ResponseWriter, r *http.Request, sess *session) {
-		_, err := s.decideRequest(r.Context(), sess.Account, r.PathValue("id"), approve, r.PostFormValue("reason"))
+		reason := r.PostFormValue("reason")
+		if n := utf8.RuneCountInString(reason); !approve && n > maxReason {
+			s.refuse(w, http.StatusUnprocessableEntity, sess, "A reason can be at most %d characters; this one has %d. Shorten it and reject again.", maxReason, n)
+			return
+		}
+		_, err := s.decideRequest(r.Context(), sess.Account, r.PathValue("id"), approve, reason)
 		var te *backpack.TransitionError
 		switch {
 		case errors.Is(err, backpack.ErrDenied):

@@ -20,10 +20,19 @@ var errNotYours = errors.New("a guardian may request only the backpacks of their
 
 // workflow runs one operation of the request workflow and commits what it wrote to the
 // audit log, with ev (when not nil) numbered next; durable says how (see Store). After a
-// failed commit the workflow is replayed without the operation.
+// failed commit the workflow is replayed without the operation. An operation the
+// workflow refuses changes nothing, but what it wrote to the log about the refusal is
+// committed all the same (without ev) before the refusal is returned.
 func (s *Server) workflow(ctx context.Context, durable bool, ev *requestEvent, op func(*requests) error) error {
 	r := s.requests()
 	if err := op(r); err != nil {
+		entries, derr := r.newEntries()
+		if derr == nil && len(entries) > 0 {
+			derr = s.commitSync(ctx, durable, entries, nil)
+		}
+		if derr != nil {
+			s.logf("service: auditing a refused request operation: %v", derr)
+		}
 		return err
 	}
 	entries, err := r.newEntries()

@@ -20,24 +20,38 @@ import "net/http"
 //	  POST /state/v1/relink                relink with every decision → RelinkReport
 //	Pages (signed in): /signin, /staff, /staff/students/{id}[/{element}], /staff/requests,
 //	  /guardian, /review, /review/{id}.
+//
+// A path under /identity/v2/ or /state/v1/ that no call serves is answered in JSON: 405
+// with Allow when another method serves it, else 404. Every API call is audited, and
+// every page a signed-in account or a visitor is refused.
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("POST /identity/v2/identities", s.leaAPI(s.handleCreateIdentity))
-	mux.Handle("GET /identity/v2/identities/{id}", s.leaAPI(s.handleGetIdentity))
-	mux.Handle("POST /identity/v2/find", s.leaAPI(s.handleFind))
-	mux.Handle("POST /identity/v2/search", s.leaAPI(s.handleSearch))
-	mux.Handle("GET /identity/v2/results/{token}", s.leaAPI(s.handleResults))
-	mux.Handle("POST /state/v1/enrollments", s.leaAPI(s.handleEnroll))
-	mux.Handle("GET /state/v1/enrollments/{id}", s.leaAPI(s.handleGetEnrollment))
-	mux.Handle("GET /state/v1/reviews", s.stateAPI(s.handleListReviews))
-	mux.Handle("POST /state/v1/reviews/{id}/decision", s.stateAPI(s.handleDecideAPI))
-	mux.Handle("POST /state/v1/decisions", s.stateAPI(s.handleDecideRecordsAPI))
-	mux.Handle("POST /state/v1/relink", s.stateAPI(s.handleRelinkAPI))
+	calls := http.NewServeMux()
+	calls.Handle("POST /identity/v2/identities", s.leaAPI(s.handleCreateIdentity))
+	calls.Handle("GET /identity/v2/identities/{id}", s.leaAPI(s.handleGetIdentity))
+	calls.Handle("POST /identity/v2/find", s.leaAPI(s.handleFind))
+	calls.Handle("POST /identity/v2/search", s.leaAPI(s.handleSearch))
+	calls.Handle("GET /identity/v2/results/{token}", s.leaAPI(s.handleResults))
+	calls.Handle("POST /state/v1/enrollments", s.leaAPI(s.handleEnroll))
+	calls.Handle("GET /state/v1/enrollments/{id}", s.leaAPI(s.handleGetEnrollment))
+	calls.Handle("GET /state/v1/reviews", s.stateAPI(s.handleListReviews))
+	calls.Handle("POST /state/v1/reviews/{id}/decision", s.stateAPI(s.handleDecideAPI))
+	calls.Handle("POST /state/v1/decisions", s.stateAPI(s.handleDecideRecordsAPI))
+	calls.Handle("POST /state/v1/relink", s.stateAPI(s.handleRelinkAPI))
 
-	mux.HandleFunc("GET /", s.handleHome)
+	mux := http.NewServeMux()
+	api := s.apiFallback(calls)
+	mux.Handle("/identity/v2/", api)
+	mux.Handle("/state/v1/", api)
+	mux.HandleFunc("/", s.handleHome)
 	mux.HandleFunc("GET /signin", s.handleSigninForm)
-	mux.HandleFunc("POST /signin", s.handleSignin)
-	mux.HandleFunc("POST /signout", s.handleSignout)
+	mux.Handle("POST /signin", s.audited(true, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
+		ca.actor = "sign-in form from " + remoteAddress(r)
+		s.handleSignin(w, r)
+	}))
+	mux.Handle("POST /signout", s.audited(true, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
+		ca.actor = "sign-out form from " + remoteAddress(r)
+		s.handleSignout(w, r)
+	}))
 	mux.Handle("GET /staff", s.page(RoleStaff, s.handleStaffHome))
 	mux.Handle("GET /staff/students/{id}", s.page(RoleStaff, s.handleStudentBackpack))
 	mux.Handle("GET /staff/students/{id}/{element}", s.page(RoleStaff, s.handleStudentRecords))

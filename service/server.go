@@ -309,6 +309,9 @@ func (s *Server) commitSync(ctx context.Context, durable bool, entries []backpac
 		s.rollbackRequests(ctx)
 		return fmt.Errorf("service: the change was not saved: %w", err)
 	}
+	if ca := callAuditOf(ctx); ca != nil && len(entries) > 0 {
+		ca.done.Store(true)
+	}
 	return nil
 }
 
@@ -324,6 +327,9 @@ func (s *Server) record(ctx context.Context, e backpack.Entry) error {
 	}
 	select {
 	case <-b.done:
+		if ca := callAuditOf(ctx); ca != nil && b.err == nil {
+			ca.done.Store(true)
+		}
 		return b.err
 	case <-ctx.Done():
 		return ctx.Err()

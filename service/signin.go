@@ -16,10 +16,15 @@ import (
 )
 
 // page serves a page to a signed-in account of the role given. A POST must carry the
-// session's CSRF token.
+// session's CSRF token. A refusal (a status of 400 or more) is audited with who was
+// refused, before it is answered, unless the handler audited it itself.
 func (s *Server) page(role Role, h func(http.ResponseWriter, *http.Request, *session)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.audited(true, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
 		sess, ok := s.sessionOf(r)
+		ca.actor = "no session from " + remoteAddress(r)
+		if ok {
+			ca.actor = sess.Account.Username
+		}
 		if !ok {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/signin", http.StatusSeeOther)
@@ -65,10 +70,16 @@ func (s *Server) cookie(name, value string, expires time.Time) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: "/", Expires: expires, HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode}
 }
 
-// handleHome sends a signed-in account to its page, anyone else to sign in.
+// handleHome sends a signed-in account to its page, anyone else to sign in; a path no
+// page serves is 404.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {
 		s.refuse(w, http.StatusNotFound, nil, "No page %s.", r.URL.Path)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.refuse(w, http.StatusMethodNotAllowed, nil, "The home page is only read (GET).")
 		return
 	}
 	sess, ok := s.sessionOf(r)
