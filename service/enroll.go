@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/studentlink/studentlink/backpack"
@@ -51,7 +52,7 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var req EnrollmentRequest
 	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "%v", err)
+		writeBodyError(w, err, "%v", err)
 		return
 	}
 	sub, row, err := s.enrollmentSubmission(c.LEA, req)
@@ -76,17 +77,59 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 // enrollmentSubmission imports a posted enrollment as a one-student submission and its
 // store row.
 func (s *Server) enrollmentSubmission(lea string, req EnrollmentRequest) (*backpack.Submission, map[string]string, error) {
-	if len(req.Student) == 0 || len(req.StudentSchoolAssociation) == 0 {
-		return nil, nil, errors.New("student and studentSchoolAssociation are required")
+	for _, p := range []struct {
+		name     string
+		raw      json.RawMessage
+		required bool
+	}{{"student", req.Student, true}, {"studentSchoolAssociation", req.StudentSchoolAssociation, true},
+		{"studentEducationOrganizationAssociation", req.StudentEducationOrganizationAssociation, false}} {
+		v := bytes.TrimSpace(p.raw)
+		switch {
+		case len(v) == 0 || string(v) == "null":
+			if p.required {
+				return nil, nil, fmt.Errorf("%s is required (an Ed-Fi %s object)", p.name, p.name)
+			}
+		case v[0] != '{':
+			return nil, nil, fmt.Errorf("%s must be an object (an Ed-Fi %s), not %s", p.name, p.name, jsonValueKind(v))
+		}
 	}
 	res := map[string][]json.RawMessage{
 		"students":                  {req.Student},
 		"studentSchoolAssociations": {req.StudentSchoolAssociation},
 	}
-	if len(req.StudentEducationOrganizationAssociation) > 0 {
+	if v := bytes.TrimSpace(req.StudentEducationOrganizationAssociation); len(v) > 0 && string(v) != "null" {
 		res["studentEducationOrganizationAssociations"] = []json.RawMessage{req.StudentEducationOrganizationAssociation}
 	}
-	return s.oneStudent(lea, res)
+	sub, row, err := s.oneStudent(lea, res)
+	if err != nil {
+		return nil, nil, postedError(err)
+	}
+	return sub, row, nil
+}
+
+// postedResources name the resources of an enrollment as the request's properties do.
+var postedResources = map[string]string{
+	"posted/students.json":                                 "student",
+	"posted/studentSchoolAssociations.json":                "studentSchoolAssociation",
+	"posted/studentEducationOrganizationAssociations.json": "studentEducationOrganizationAssociation",
+}
+
+// postedError turns backpack's errors about the resources of a posted enrollment into
+// errors about the request's properties ("student: birthDate …"), without the files and
+// offsets backpack read them as.
+func postedError(err error) error {
+	var msgs []string
+	for _, e := range flatErrors(err) {
+		msg := strings.TrimPrefix(e.Error(), "backpack: ")
+		if ie, ok := errors.AsType[*backpack.ImportError](e); ok {
+			msg = ie.Err.Error()
+			if name, ok := postedResources[ie.File]; ok {
+				msg = name + ": " + strings.TrimPrefix(msg, "backpack: ")
+			}
+		}
+		msgs = append(msgs, msg)
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 type enrollConflict struct{ record string }

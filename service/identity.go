@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/match"
@@ -126,15 +127,21 @@ func identityResource(uid string, q IdentityRequest) (map[string][]json.RawMessa
 
 // identitySubmission reads an identity request into a one-student submission of the
 // caller's LEA and its store row.
+// The request is checked as a search checks it first, so that a refusal names the
+// request's own properties.
 func (s *Server) identitySubmission(lea, uid string, q IdentityRequest) (*backpack.Submission, map[string]string, error) {
-	if err := identityRequired(q); err != nil {
+	if _, err := s.identityRecord(lea, q); err != nil {
 		return nil, nil, err
 	}
 	res, err := identityResource(uid, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.oneStudent(lea, res)
+	sub, row, err := s.oneStudent(lea, res)
+	if err != nil {
+		return nil, nil, requestFieldError(err)
+	}
+	return sub, row, nil
 }
 
 // identityRecord reads an identity request as the record match places: checked as
@@ -157,30 +164,73 @@ func (s *Server) identityRecord(lea string, q IdentityRequest) (normalize.Record
 	return s.rows.Record(backpack.StudentCSVRows(sub)[0])
 }
 
-// requestFieldError turns backpack's error about a field of the resource an identity
-// request was read as into one about the request's own field: "birthDate: …", and
+// requestFieldError turns backpack's errors about the fields of the resources an identity
+// request was read as into errors about the request's own properties: "birthDate: …",
+// "sexType: …" for what the Student resource calls birthSexDescriptor, and
 // "identificationCodes[0].identificationCode: …" for what the association calls
-// studentIdentificationCodes.
+// studentIdentificationCodes. No file, offset or package name of the service's is left.
 func requestFieldError(err error) error {
-	var ie *backpack.ImportError
-	if !errors.As(err, &ie) || ie.Index < 0 {
-		return err
+	var msgs []string
+	for _, e := range flatErrors(err) {
+		msg := strings.TrimPrefix(e.Error(), "backpack: ")
+		if ie, ok := errors.AsType[*backpack.ImportError](e); ok {
+			msg = ie.Err.Error()
+		}
+		for from, to := range map[string]string{"studentIdentificationCodes": "identificationCodes", "birthSexDescriptor": "sexType"} {
+			if rest, ok := strings.CutPrefix(msg, from); ok {
+				msg = to + rest
+			}
+		}
+		msgs = append(msgs, msg)
 	}
-	msg := ie.Err.Error()
-	if rest, ok := strings.CutPrefix(msg, "studentIdentificationCodes"); ok {
-		msg = "identificationCodes" + rest
-	}
-	return errors.New(msg)
+	return errors.New(strings.Join(msgs, "; "))
 }
 
-// identityRequired checks that an identity request names the person.
+// flatErrors lists the errors errors.Join joined (err alone when it joins none).
+func flatErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// identityRequired checks that an identity request names the person, that its birthDate
+// is a date (2008-09-13) or an RFC 3339 date and time (2008-09-13T00:00:00Z), and that
+// its sexType is a code (Female) or one of Ed-Fi's SexDescriptors
+// (uri://ed-fi.org/SexDescriptor#Female), of no other namespace.
 func identityRequired(q IdentityRequest) error {
 	for _, f := range []struct{ name, v string }{{"firstName", q.FirstName}, {"lastSurname", q.LastSurname}, {"birthDate", q.BirthDate}} {
 		if strings.TrimSpace(f.v) == "" {
 			return fmt.Errorf("%s is required", f.name)
 		}
 	}
+	if !validBirthDate(q.BirthDate) {
+		return fmt.Errorf("birthDate must be a date (YYYY-MM-DD) or an RFC 3339 date and time (YYYY-MM-DDThh:mm:ssZ); got %q", clip(q.BirthDate, 64))
+	}
+	if sex := q.SexType; sex != "" && !strings.HasPrefix(sex, sexDescriptor) && strings.ContainsAny(sex, "#:/") {
+		return fmt.Errorf("sexType must be a code (Female, Male…) or an Ed-Fi descriptor (%sFemale); got %q", sexDescriptor, clip(sex, 64))
+	}
 	return nil
+}
+
+// validBirthDate reports whether v is written as a date (YYYY-MM-DD) or as a full RFC
+// 3339 date and time; whether the date is a real one is backpack's to say, as for any
+// student.
+func validBirthDate(v string) bool {
+	date, clock, timed := strings.Cut(v, "T")
+	if len(date) != len("2006-01-02") || date[4] != '-' || date[7] != '-' ||
+		strings.Trim(date[:4]+date[5:7]+date[8:], "0123456789") != "" {
+		return false
+	}
+	if !timed {
+		return true
+	}
+	_, err := time.Parse(time.RFC3339Nano, "2000-01-01T"+clock)
+	return err == nil
 }
 
 // searchRecord places one record and returns its likely candidates, one per student
@@ -301,8 +351,11 @@ func (s *Server) handleGetIdentity(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleFind(w http.ResponseWriter, r *http.Request) {
 	var ids []string
 	if err := decodeJSON(w, r, &ids); err != nil {
-		writeError(w, http.StatusBadRequest, "find takes a JSON array of student IDs: %v", err)
+		writeBodyError(w, err, "find takes a JSON array of student IDs: %v", err)
 		return
+	}
+	if ca := callAuditOf(r.Context()); ca != nil {
+		ca.asked = listIDs(ids)
 	}
 	raw, _ := json.Marshal(ids)
 	lea := callerOf(r.Context()).LEA
@@ -324,7 +377,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		err = unmarshalBody(body, &reqs)
 	}
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "search takes a JSON array of identity search requests: %v", err)
+		writeBodyError(w, err, "search takes a JSON array of identity search requests: %v", err)
 		return
 	}
 	recs, err := s.searchRecords(callerOf(r.Context()).LEA, reqs)
@@ -343,7 +396,7 @@ func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var q IdentityRequest
 	if err := decodeJSON(w, r, &q); err != nil {
-		writeError(w, http.StatusBadRequest, "%v", err)
+		writeBodyError(w, err, "%v", err)
 		return
 	}
 	uid := "identity-" + secret(9)

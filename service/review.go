@@ -42,6 +42,31 @@ var ErrDecided = errors.New("the review was already decided")
 // errNoReview is a review that does not exist.
 var errNoReview = errors.New("no such review")
 
+// Why a decision about two records cannot be made: one of them is unknown, or not yet
+// placed with a student (it waits for a review).
+var (
+	ErrNoRecord  = errors.New("no such record")
+	ErrNotPlaced = errors.New("the record is not placed with a student yet: it waits for a review")
+)
+
+// RecordError is a decision refused because of one of its records.
+type RecordError struct {
+	Record string
+	Err    error // ErrNoRecord or ErrNotPlaced
+}
+
+func (e *RecordError) Error() string {
+	if errors.Is(e.Err, ErrNoRecord) {
+		return fmt.Sprintf("no record %q", e.Record)
+	}
+	return fmt.Sprintf("record %q: %v", e.Record, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// errSameRecord refuses a decision about a record and itself.
+var errSameRecord = errors.New("a decision is about two records")
+
 // Decide records a reviewer's decision on a review and applies it.
 func (s *Server) Decide(ctx context.Context, reviewID string, same bool, by string) (ReviewDecision, error) {
 	s.wmu.Lock()
@@ -78,13 +103,21 @@ func (s *Server) decidePair(ctx context.Context, rv reviewRow, d ReviewDecision,
 	var student [2]string
 	for k, id := range []string{rv.A, rv.B} {
 		rec, ok, err := s.store.record(ctx, id)
-		if err != nil || !ok || rec.Student == "" {
-			return d, fmt.Errorf("service: review %s: record %s is not placed (%v)", rv.ID, id, err)
+		switch {
+		case err != nil:
+			return d, fmt.Errorf("service: reading record %s: %w", id, err)
+		case !ok:
+			return d, &RecordError{Record: id, Err: ErrNoRecord}
+		case rec.Student == "":
+			return d, &RecordError{Record: id, Err: ErrNotPlaced}
 		}
 		student[k] = s.resolve(rec.Student)
 		recs, err := s.store.studentRecords(ctx, student[k])
-		if err != nil || len(recs) == 0 {
-			return d, fmt.Errorf("service: review %s: student %s has no records (%v)", rv.ID, student[k], err)
+		if err != nil {
+			return d, fmt.Errorf("service: reading the records of student %s: %w", student[k], err)
+		}
+		if len(recs) == 0 { // cannot happen: the record itself is the student's
+			return d, fmt.Errorf("service: student %s of record %s has no records", student[k], id)
 		}
 		first[k] = recs[0].Seq
 	}
@@ -134,7 +167,7 @@ func (s *Server) decidePair(ctx context.Context, rv reviewRow, d ReviewDecision,
 // relink). It is how a wrong merge that no queue holds is undone.
 func (s *Server) DecideRecords(ctx context.Context, a, b string, same bool, by string) (ReviewDecision, error) {
 	if a == b {
-		return ReviewDecision{}, fmt.Errorf("service: a decision is about two records; got %q twice", a)
+		return ReviewDecision{}, fmt.Errorf("%w; got %q twice", errSameRecord, a)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()

@@ -98,7 +98,7 @@ func (s *Server) handleDecideAPI(w http.ResponseWriter, r *http.Request) {
 		Same *bool `json:"same"`
 	}
 	if err := decodeJSON(w, r, &body); err != nil || body.Same == nil {
-		writeError(w, http.StatusBadRequest, `a decision is {"same": true} or {"same": false}`)
+		writeBodyError(w, err, `a decision is {"same": true} or {"same": false}`)
 		return
 	}
 	d, err := s.Decide(r.Context(), r.PathValue("id"), *body.Same, c.actor())
@@ -205,15 +205,20 @@ func (s *Server) handleDecideRecordsAPI(w http.ResponseWriter, r *http.Request) 
 		Same *bool `json:"same"`
 	}
 	if err := decodeJSON(w, r, &body); err != nil || body.Same == nil || body.A == "" || body.B == "" {
-		writeError(w, http.StatusBadRequest, `a decision is {"a": "record ID", "b": "record ID", "same": true|false}`)
+		writeBodyError(w, err, `a decision is {"a": "record ID", "b": "record ID", "same": true|false}`)
 		return
 	}
 	d, err := s.DecideRecords(r.Context(), body.A, body.B, *body.Same, c.actor())
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrNoRecord):
+		writeError(w, http.StatusNotFound, "%v", err)
+	case errors.Is(err, ErrNotPlaced), errors.Is(err, errSameRecord):
 		writeError(w, http.StatusUnprocessableEntity, "%v", err)
-		return
+	case err != nil:
+		s.failed(w, "the decision", err)
+	default:
+		writeJSON(w, http.StatusOK, d)
 	}
-	writeJSON(w, http.StatusOK, d)
 }
 
 // handleRelinkAPI serves POST /state/v1/relink.

@@ -26,10 +26,10 @@ func TestSearchRefusals(t *testing.T) {
 		{"impossible date", `[{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13"},{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-13-45"}]`,
 			`search request 1: birthDate: "2008-13-45" is not a real date or time`},
 		{"sex not Ed-Fi's", `{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13","sexType":"F"}`,
-			`search request 0: birthSexDescriptor: "uri://ed-fi.org/SexDescriptor#F" is not one of the code values`},
+			`search request 0: sexType: "uri://ed-fi.org/SexDescriptor#F" is not one of the code values`},
 		{"an SSID that is not one", `[{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13","identificationCodes":[{"studentIdentificationSystemDescriptor":"` + state + `","identificationCode":"abc"}]}]`,
 			"search request 0: identificationCodes[0].identificationCode: "},
-		{"a number for a name", `[{"firstName":1}]`, `search takes a JSON array of identity search requests: the request body's "firstName" is a JSON number`},
+		{"a number for a name", `[{"firstName":1}]`, `search takes a JSON array of identity search requests: "firstName" must be a string, not a JSON number`},
 		{"not JSON", ` {"firstName":`, "search takes a JSON array of identity search requests: the request body is not JSON"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
