@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // logFiles are a file log's two files: the entries and the anchor of checkpoints, both
@@ -27,7 +28,10 @@ type logFiles struct {
 // anchor. Missing files are created (both, or a missing anchor beside an empty log).
 //
 // Each Append writes its line with O_APPEND and fsyncs it, then appends a checkpoint of
-// the new head to the anchor and fsyncs that, so a crash leaves a readable prefix. On
+// the new head to the anchor and fsyncs that, so a crash leaves a readable prefix. The
+// log is one writer's: OpenLog takes an exclusive lock on the log file (flock, where the
+// system has it), held until Close, and waits up to 30 seconds for another writer — in
+// this process or another — to close it, then fails wrapping ErrLogBusy. On
 // opening, the log must verify against its anchor before anything is appended: a log cut
 // short, emptied or deleted, an entry altered or appended without the key, is an error
 // and the log is not opened. Two things a crash can leave are repaired, and the repair is
@@ -41,6 +45,59 @@ func OpenLog(path, anchorPath string, key []byte) (*Log, error) {
 	if path == anchorPath {
 		return nil, errors.New("backpack: audit: the anchor must be another file than the log")
 	}
+	lf, err := lockLog(path, anchorPath)
+	if err != nil {
+		return nil, err
+	}
+	l, err := openLocked(lf, path, anchorPath, key)
+	if err != nil {
+		lf.Close() // and the lock with it
+		return nil, err
+	}
+	return l, nil
+}
+
+// openLogWait is how long OpenLog waits for another writer to close the log.
+var openLogWait = 30 * time.Second
+
+// ErrLogBusy is wrapped by OpenLog's error when another writer kept the log open for
+// longer than OpenLog waits.
+var ErrLogBusy = errors.New("the log is open for writing elsewhere")
+
+// lockLog opens the log for appending and takes its exclusive lock, waiting up to
+// openLogWait for another writer to close it. A missing log is created, unless its
+// anchor names entries: then the log was deleted, which is an error.
+func lockLog(path, anchorPath string) (*os.File, error) {
+	lf, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		anchor, _, anchorErr := readLogFile(anchorPath, decodeCheckpoint)
+		if n := lastCheckpoint(anchor).Seq; anchorErr == nil && n > 0 {
+			return nil, fmt.Errorf("backpack: audit: %s is missing but its anchor %s names %d entries: the log was deleted", path, anchorPath, n)
+		}
+		lf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("backpack: audit: %w", err)
+	}
+	deadline := time.Now().Add(openLogWait)
+	for {
+		ok, err := tryLock(lf)
+		switch {
+		case err != nil:
+			lf.Close()
+			return nil, fmt.Errorf("backpack: audit: locking %s: %w", path, err)
+		case ok:
+			return lf, nil
+		case time.Now().After(deadline):
+			lf.Close()
+			return nil, fmt.Errorf("backpack: audit: %s: %w (another process or Log has it open); waited %v for it to close", path, ErrLogBusy, openLogWait)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// openLocked is OpenLog once it holds the lock on lf, the log opened for appending.
+func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) {
 	entries, logTorn, logErr := readLogFile(path, decodeEntry)
 	anchor, anchorTorn, anchorErr := readLogFile(anchorPath, decodeCheckpoint)
 	logMissing, anchorMissing := errors.Is(logErr, fs.ErrNotExist), errors.Is(anchorErr, fs.ErrNotExist)
@@ -81,7 +138,7 @@ func OpenLog(path, anchorPath string, key []byte) (*Log, error) {
 	if n := int64(len(entries)); n > last.Seq {
 		repairs = append(repairs, fmt.Sprintf("anchored entries %d–%d, written before the anchor was", last.Seq+1, n))
 	}
-	disk, err := openLogFiles(path, anchorPath)
+	disk, err := openLogFiles(lf, path, anchorPath)
 	if err != nil {
 		return nil, err
 	}
@@ -105,23 +162,15 @@ func lastCheckpoint(cs []Checkpoint) Checkpoint {
 	return cs[len(cs)-1]
 }
 
-// openLogFiles opens (creating) both files for appending and makes their creation durable.
-func openLogFiles(path, anchorPath string) (*logFiles, error) {
-	open := func(p string) (*os.File, error) {
-		return os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	}
-	lf, err := open(path)
+// openLogFiles opens (creating) the anchor for appending beside lf, the locked log, and
+// makes their creation durable. The caller closes lf on an error.
+func openLogFiles(lf *os.File, path, anchorPath string) (*logFiles, error) {
+	af, err := os.OpenFile(anchorPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("backpack: audit: %w", err)
-	}
-	af, err := open(anchorPath)
-	if err != nil {
-		lf.Close()
 		return nil, fmt.Errorf("backpack: audit: %w", err)
 	}
 	for _, dir := range []string{filepath.Dir(path), filepath.Dir(anchorPath)} {
 		if err := syncDir(dir); err != nil {
-			lf.Close()
 			af.Close()
 			return nil, err
 		}
