@@ -249,7 +249,7 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, 
 	refuse := func(err error) (Request, error) {
 		return Request{}, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
 	}
-	if strings.EqualFold(staff.ID, req.Guardian) {
+	if sameIdentity(staff.ID, req.Guardian) {
 		return refuse(denied("staff %s made this request as guardian and cannot decide it", staff.ID))
 	}
 	if req.Status != Pending {

@@ -410,11 +410,12 @@ func TestCrossLEA(t *testing.T) {
 	}
 }
 
-// A staff member may not decide the request they made as a guardian.
+// A staff member may not decide the request they made as a guardian, whatever case or
+// compatibility form (fullwidth letters) the guardian ID is written in.
 func TestSelfApproval(t *testing.T) {
 	r, _ := requests(t)
 	bp := sampleBackpacks(t)
-	for _, as := range []string{"clerk", "Clerk"} {
+	for _, as := range []string{"clerk", "Clerk", "\uff43lerk", "\uff23\uff2c\uff25\uff32\uff2b", "cler\u212a"} { // ｃlerk, ＣＬＥＲＫ, Kelvin sign
 		req, err := r.Submit("255902", as, lisaSSID)
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/normalize"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // ErrNoSSID is wrapped by the errors for a value that is not a usable state student ID.
@@ -65,4 +67,17 @@ func checkID(what, s string) error {
 		}
 	}
 	return nil
+}
+
+// sameIdentity reports whether two IDs name one person once compatibility forms and case
+// are set aside: "clerk", "CLERK", fullwidth "ｃlerk" and "ｃＬＥＲＫ" are one identity, as
+// a reader of the audit log or a sign-in form would take them.
+func sameIdentity(a, b string) bool {
+	return identityKey(a) == identityKey(b)
+}
+
+// identityKey is an ID in NFKC with case folded, normalised again as folding can undo
+// the normal form.
+func identityKey(s string) string {
+	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(s)))
 }
