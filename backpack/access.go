@@ -17,6 +17,9 @@ const (
 	PermView Permission = 1 << iota
 	// PermRequest lets staff decide guardians' requests made at their LEA.
 	PermRequest
+	// PermHandOff lets the state's staff hand a student's backpack to an LEA (HandOffAs).
+	// Only the state grants it, to its own staff: an LEA's SIS never does.
+	PermHandOff
 )
 
 func (p Permission) String() string {
@@ -25,6 +28,8 @@ func (p Permission) String() string {
 		return "view backpacks"
 	case PermRequest:
 		return "request backpacks and manage guardian requests"
+	case PermHandOff:
+		return "hand backpacks to LEAs"
 	}
 	return fmt.Sprintf("permissions %#x", uint8(p))
 }
@@ -131,12 +136,27 @@ type Requests struct {
 	Now func() time.Time
 }
 
-// NewRequests returns an empty workflow that records to log, which is required.
+// NewRequests returns an empty workflow that records to log, which is required and must
+// be one NewLog or OpenLog made: a zero Log has no key to chain its entries with.
 func NewRequests(log *Log) (*Requests, error) {
 	if log == nil {
 		return nil, errors.New("backpack: requests need an audit log: every view is recorded")
 	}
+	if err := log.usable(); err != nil {
+		return nil, err
+	}
 	return &Requests{byID: map[string]*Request{}, forwarded: map[[2]string]bool{}, handed: map[string]map[string]bool{}, log: log}, nil
+}
+
+// errNoWorkflow is the error of a Requests that NewRequests did not make.
+var errNoWorkflow = errors.New("backpack: requests: not made by NewRequests, so there is no audit log to record to")
+
+// usable refuses a Requests that NewRequests did not make (a zero Requests{}).
+func (r *Requests) usable() error {
+	if r == nil || r.log == nil {
+		return errNoWorkflow
+	}
+	return nil
 }
 
 func (r *Requests) now() time.Time {
@@ -151,6 +171,9 @@ func (r *Requests) now() time.Time {
 // this student's backpack. An LEA or guardian that is not an ID (see checkID), and an SSID
 // CleanSSID refuses (wrapping ErrNoSSID), are refused with the reason.
 func (r *Requests) Submit(lea, guardian, ssid string) (Request, error) {
+	if err := r.usable(); err != nil {
+		return Request{}, err
+	}
 	if err := checkID("guardian", guardian); err != nil {
 		return Request{}, fmt.Errorf("backpack: request refused: %v", err)
 	}
@@ -182,6 +205,9 @@ func requestNote(req *Request, what string) string {
 // Get returns a copy of a request made at the staff member's LEA; the staff member needs
 // PermRequest.
 func (r *Requests) Get(staff StaffUser, id string) (Request, error) {
+	if err := r.usable(); err != nil {
+		return Request{}, err
+	}
 	if err := staff.require(PermRequest); err != nil {
 		return Request{}, err
 	}
@@ -194,14 +220,45 @@ func (r *Requests) Get(staff StaffUser, id string) (Request, error) {
 	return *req, nil
 }
 
-// GuardianRequests returns copies of the guardian's own requests, oldest first.
+// GuardianRequests returns copies of the guardian's own requests, oldest first, as the
+// guardian may see them: without the internal student ID and the deciding staff member's
+// ID (StudentID and DecidedBy are blank). A Requests NewRequests did not make has none.
 func (r *Requests) GuardianRequests(guardian string) []Request {
-	return r.list(func(req *Request) bool { return req.Guardian == guardian })
+	if r.usable() != nil {
+		return nil
+	}
+	out := r.list(func(req *Request) bool { return req.Guardian == guardian })
+	for i := range out {
+		out[i].StudentID, out[i].DecidedBy = "", ""
+	}
+	return out
+}
+
+// ForwardedStudent returns the internal student ID of the guardian's Forwarded request
+// id, for the caller to build the backpack GuardianView asks for: never to show to the
+// guardian. Another guardian's request, or one not Forwarded, is refused with ErrDenied.
+func (r *Requests) ForwardedStudent(guardian, id string) (string, error) {
+	if err := r.usable(); err != nil {
+		return "", err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	req, ok := r.byID[id]
+	switch {
+	case !ok || req.Guardian != guardian:
+		return "", denied("guardian %s has no request %q", guardian, id)
+	case req.Status != Forwarded:
+		return "", denied("request %s is %s, not Forwarded", id, req.Status)
+	}
+	return req.StudentID, nil
 }
 
 // Pending returns the pending requests made at the staff member's LEA, oldest first; the
 // staff member needs PermRequest.
 func (r *Requests) Pending(staff StaffUser) ([]Request, error) {
+	if err := r.usable(); err != nil {
+		return nil, err
+	}
 	if err := staff.require(PermRequest); err != nil {
 		return nil, err
 	}
@@ -237,6 +294,9 @@ func (r *Requests) Reject(staff StaffUser, id, reason string) (Request, error) {
 }
 
 func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, b *Backpack) (Request, error) {
+	if err := r.usable(); err != nil {
+		return Request{}, err
+	}
 	if err := staff.require(PermRequest); err != nil {
 		return Request{}, err
 	}
@@ -281,13 +341,34 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, 
 	return *req, nil
 }
 
-// HandOff records that the state handed backpack b to LEA lea (a student enrolling there):
-// the LEA's staff may view it from then on. actor names who handed it.
+// HandOffAs records that the state handed backpack b to LEA lea (a student enrolling
+// there): the LEA's staff may view it from then on. state is the state's staff member who
+// hands it and must hold PermHandOff; an LEA that is not an ID is refused.
+func (r *Requests) HandOffAs(state StaffUser, b *Backpack, lea string) error {
+	if err := state.require(PermHandOff); err != nil {
+		return err
+	}
+	return r.handOff(state.ID, b, lea)
+}
+
+// HandOff records a handoff as HandOffAs does, for a caller that names only who handed
+// it: the actor's right to hand backpacks is not checked.
+//
+// Deprecated: use HandOffAs with the state's staff member holding PermHandOff. HandOff
+// stays only until its callers (the service's workflow replay, examples/enroll) move.
 func (r *Requests) HandOff(actor string, b *Backpack, lea string) error {
-	for _, id := range [][2]string{{"actor", actor}, {"LEA", lea}} {
-		if err := checkID(id[0], id[1]); err != nil {
-			return fmt.Errorf("backpack: handoff refused: %v", err)
-		}
+	if err := checkID("actor", actor); err != nil {
+		return fmt.Errorf("backpack: handoff refused: %v", err)
+	}
+	return r.handOff(actor, b, lea)
+}
+
+func (r *Requests) handOff(actor string, b *Backpack, lea string) error {
+	if err := r.usable(); err != nil {
+		return err
+	}
+	if err := checkID("LEA", lea); err != nil {
+		return fmt.Errorf("backpack: handoff refused: %v", err)
 	}
 	if !b.intact() {
 		return denied("handoff: %v", errNotBuilt)
@@ -324,6 +405,9 @@ func (r *Requests) inScope(lea string, b *Backpack) error {
 // backpack was handed. b must be a backpack a Store built, unchanged. The view is recorded
 // in the audit log.
 func (r *Requests) StaffView(staff StaffUser, b *Backpack) (*View, error) {
+	if err := r.usable(); err != nil {
+		return nil, err
+	}
 	if err := staff.require(PermView); err != nil {
 		return nil, err
 	}
@@ -344,6 +428,9 @@ func (r *Requests) StaffView(staff StaffUser, b *Backpack) (*View, error) {
 // data elements with blank values omitted and teachers' credentials, but no sources,
 // conflicts or internal IDs. It is recorded in the audit log.
 func (r *Requests) GuardianView(guardian, id string, b *Backpack) (*View, error) {
+	if err := r.usable(); err != nil {
+		return nil, err
+	}
 	if err := checkID("guardian", guardian); err != nil {
 		return nil, denied("%v", err)
 	}

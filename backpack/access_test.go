@@ -22,6 +22,7 @@ var (
 	blankID    = backpack.StaffUser{ID: "  ", LEA: "255902", Permissions: backpack.PermView | backpack.PermRequest}
 	oldClerk   = backpack.StaffUser{ID: "clerk", LEA: "255901", Permissions: backpack.PermView | backpack.PermRequest}
 	farStaff   = backpack.StaffUser{ID: "far", LEA: "255999", Permissions: backpack.PermView | backpack.PermRequest}
+	stateStaff = backpack.StaffUser{ID: "enrollment service", LEA: "state", Permissions: backpack.PermHandOff}
 	lisaSSID   = "1000604822"
 	jerrySSID  = "1000604871"
 	dianaSSID  = "1000604855"
@@ -194,8 +195,18 @@ func TestRequestTransitions(t *testing.T) {
 	if p, _ := r.Pending(clerk); len(p) != 0 {
 		t.Errorf("pending after approval: %+v", p)
 	}
-	if mine := r.GuardianRequests("guardian-822"); len(mine) != 1 || mine[0].ID != pending || mine[0].Status != backpack.Forwarded {
-		t.Errorf("the guardian's requests: %+v", mine)
+	// The guardian's copy names neither the internal student ID nor the staff member.
+	mine := r.GuardianRequests("guardian-822")
+	wantReq := got
+	wantReq.StudentID, wantReq.DecidedBy = "", ""
+	if diff := cmp.Diff([]backpack.Request{wantReq}, mine); diff != "" {
+		t.Errorf("the guardian's requests (-want +got):\n%s", diff)
+	}
+	if sid, err := r.ForwardedStudent("guardian-822", pending); err != nil || sid != "S-lisa" {
+		t.Errorf("ForwardedStudent = %q, %v", sid, err)
+	}
+	if _, err := r.ForwardedStudent("guardian-other", pending); !errors.Is(err, backpack.ErrDenied) {
+		t.Errorf("ForwardedStudent of another guardian's request: %v", err)
 	}
 	// Three submissions and three decisions, each logged by its actor.
 	var lines []string
@@ -489,8 +500,18 @@ func TestStaffViewScope(t *testing.T) {
 			}
 		})
 	}
+	// Only the state's staff hand backpacks over: an LEA's staff, even with every LEA
+	// permission, cannot open another LEA's student to themselves.
+	for _, who := range []backpack.StaffUser{farStaff, {ID: "far", LEA: "255999", Permissions: backpack.PermView | backpack.PermRequest}, {ID: "", LEA: "state", Permissions: backpack.PermHandOff}} {
+		if err := r.HandOffAs(who, bp.lisa, farStaff.LEA); !errors.Is(err, backpack.ErrDenied) {
+			t.Errorf("HandOffAs(%+v) = %v, want ErrDenied", who, err)
+		}
+	}
+	if _, err := r.StaffView(farStaff, bp.lisa); !errors.Is(err, backpack.ErrDenied) {
+		t.Errorf("a refused handoff opened Lisa: %v", err)
+	}
 	// Handed to the far LEA, Lisa's backpack is in its staff's scope.
-	if err := r.HandOff("enrollment service", bp.lisa, farStaff.LEA); err != nil {
+	if err := r.HandOffAs(stateStaff, bp.lisa, farStaff.LEA); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.StaffView(farStaff, bp.lisa); err != nil {
@@ -505,6 +526,11 @@ func TestStaffViewScope(t *testing.T) {
 	}{{"", "255999", bp.jerry}, {"svc", "\x00", bp.jerry}, {"svc", "255999", roundTrip(t, bp.jerry)}} {
 		if err := r.HandOff(bad.actor, bad.b, bad.lea); err == nil {
 			t.Errorf("HandOff(%q, %q) accepted", bad.actor, bad.lea)
+		}
+		state := stateStaff
+		state.ID = bad.actor
+		if err := r.HandOffAs(state, bad.b, bad.lea); err == nil {
+			t.Errorf("HandOffAs(%q, %q) accepted", bad.actor, bad.lea)
 		}
 	}
 	if err := log.Verify(); err != nil {
@@ -540,5 +566,45 @@ func TestActionsNeedTheLog(t *testing.T) {
 	}
 	if v, err := r.StaffView(registrar, bp.lisa); err == nil || v != nil {
 		t.Error("a view without its audit entry")
+	}
+}
+
+// A workflow or log not made by its constructor refuses every action with an error, not
+// a panic, and a zero Log is no log to record to.
+func TestZeroValues(t *testing.T) {
+	if _, err := backpack.NewRequests(&backpack.Log{}); err == nil {
+		t.Error("NewRequests accepted a zero Log")
+	}
+	if _, err := (&backpack.Log{}).Append(backpack.Entry{Action: "view", Actor: "a"}); err == nil {
+		t.Error("a zero Log appended with an empty HMAC key")
+	}
+	bp := sampleBackpacks(t)
+	var r backpack.Requests
+	calls := map[string]func() error{
+		"Submit":           func() error { _, err := r.Submit("255902", "mom", lisaSSID); return err },
+		"Get":              func() error { _, err := r.Get(registrar, "R000001"); return err },
+		"Pending":          func() error { _, err := r.Pending(registrar); return err },
+		"Approve":          func() error { _, err := r.Approve(registrar, "R000001", bp.lisa); return err },
+		"Reject":           func() error { _, err := r.Reject(registrar, "R000001", "no"); return err },
+		"HandOff":          func() error { return r.HandOff("svc", bp.lisa, "255999") },
+		"HandOffAs":        func() error { return r.HandOffAs(stateStaff, bp.lisa, "255999") },
+		"StaffView":        func() error { _, err := r.StaffView(registrar, bp.lisa); return err },
+		"GuardianView":     func() error { _, err := r.GuardianView("mom", "R000001", bp.lisa); return err },
+		"ForwardedStudent": func() error { _, err := r.ForwardedStudent("mom", "R000001"); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("panicked: %v", p)
+				}
+			}()
+			if err := call(); err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+	if got := r.GuardianRequests("mom"); got != nil {
+		t.Errorf("GuardianRequests = %v", got)
 	}
 }

@@ -171,6 +171,14 @@ func NewLog(key []byte) (*Log, error) {
 	return &Log{key: slices.Clone(key)}, nil
 }
 
+// usable refuses a Log that NewLog or OpenLog did not make: a zero Log has no key.
+func (l *Log) usable() error {
+	if l == nil || len(l.key) < MinKeySize {
+		return errors.New("backpack: audit: the log was not made by NewLog or OpenLog: it has no key to chain its entries with")
+	}
+	return nil
+}
+
 func checkAuditKey(key []byte) error {
 	if len(key) < MinKeySize {
 		return fmt.Errorf("backpack: audit: the key has %d bytes, want at least %d", len(key), MinKeySize)
@@ -201,6 +209,9 @@ func (l *Log) AppendBatch(es ...Entry) ([]Entry, error) {
 		if err := e.check(); err != nil {
 			return nil, err
 		}
+	}
+	if err := l.usable(); err != nil {
+		return nil, err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
