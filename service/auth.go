@@ -234,12 +234,34 @@ func (s *Store) session(ctx context.Context, token string, now time.Time) (sessi
 // CreateAPIKey issues an API key for an LEA (or, with lea empty, for the state's
 // reviewers) and returns it; only its hash is stored.
 func (s *Server) CreateAPIKey(ctx context.Context, spec KeySpec) (string, error) {
-	key := "slk_" + secret(32)
+	k, err := s.IssueAPIKey(ctx, spec, "service", nil)
+	return k.Key, err
+}
+
+// IssueAPIKey issues an API key as CreateAPIKey does, audited as issued by actor. keep,
+// when not nil, is given the key before its hash is committed: when it fails, the key is
+// not issued. No other key is revoked.
+func (s *Server) IssueAPIKey(ctx context.Context, spec KeySpec, actor string, keep func(KeySecret) error) (KeySecret, error) {
+	if spec.Label == "" {
+		return KeySecret{}, errors.New("service: an API key needs a label")
+	}
+	k := KeySecret{LEA: spec.LEA, Label: spec.Label, Key: "slk_" + secret(32)}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	e := backpack.Entry{Action: actionAccess, Actor: "service", Note: fmt.Sprintf("API key %q issued for %s", spec.Label, scopeName(spec.LEA))}
-	err := s.commit(ctx, []backpack.Entry{e}, func(tx *sql.Tx) error { return s.store.insertKey(ctx, tx, spec, key, s.now()) })
-	return key, err
+	e := backpack.Entry{Action: actionAccess, Actor: actor, Note: fmt.Sprintf("API key %q issued for %s", spec.Label, scopeName(spec.LEA))}
+	err := s.commit(ctx, []backpack.Entry{e}, func(tx *sql.Tx) error {
+		if err := s.store.insertKey(ctx, tx, spec, k.Key, s.now()); err != nil {
+			return err
+		}
+		if keep != nil {
+			return keep(k)
+		}
+		return nil
+	})
+	if err != nil {
+		return KeySecret{}, err
+	}
+	return k, nil
 }
 
 // CreateAccount creates an account with a random password and returns the password;

@@ -130,10 +130,18 @@ func (s *Server) writeSeed(ctx context.Context, seed *Seed) (*Credentials, error
 		if err != nil {
 			return err
 		}
-		return s.store.insertAudit(ctx, tx, rows)
+		if err := s.store.insertAudit(ctx, tx, rows); err != nil {
+			return err
+		}
+		if s.cfg.KeepCredentials != nil { // last: the secrets are kept before their hashes commit
+			if err := s.cfg.KeepCredentials(creds); err != nil {
+				return fmt.Errorf("keeping the new keys and passwords: %w", err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("service: loading the first start: %w", err)
+		return nil, fmt.Errorf("%w: loading the first start: %w", ErrSeedNotSaved, err)
 	}
 	return creds, nil
 }

@@ -53,7 +53,16 @@ type Config struct {
 	// SignInLimit bounds failed sign-ins per account and per remote address (zero: the
 	// defaults, see SignInLimit).
 	SignInLimit SignInLimit
+	// KeepCredentials, when not nil, is given the keys and passwords of a first start
+	// before the store commits them (their hashes): it must put them somewhere safe. When
+	// it fails, nothing is committed and Open fails with ErrSeedNotSaved, so that no key
+	// exists that nobody holds; the next start tries again.
+	KeepCredentials func(*Credentials) error
 }
+
+// ErrSeedNotSaved is the error of an Open whose first start committed nothing: the
+// store is still empty, and any secrets given to Config.KeepCredentials are void.
+var ErrSeedNotSaved = errors.New("service: the first start was not saved")
 
 // DefaultReadCommitDelay is Config.ReadCommitDelay's default. At 10^5 records and 16
 // clients it cut the CPU a search costs from 183–208 µs to 152–168 µs (about four

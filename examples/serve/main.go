@@ -8,8 +8,17 @@
 // roll of 8 LEAs and the Ed-Fi submissions of LEAs 255901 and 255902, linked by a model
 // trained on the roll — and creates an API key per LEA, one for the state's reviewers,
 // and demo staff, guardian and reviewer accounts, whose secrets it writes to
-// -credentials (default credentials.json beside a SQLite database, mode 0600). Later
+// -credentials (default credentials.json beside a SQLite database, mode 0600) before
+// the database commits them: when the file cannot be written (its directory is missing,
+// say), the first start saves nothing and fails, and the next start tries again. Later
 // starts rebuild the index and the rest from the database.
+//
+// A new API key for an LEA (a lost key, a new SIS) is issued with the server stopped:
+//
+//	go run ./examples/serve -new-key 255902     # "-new-key state" for the state's reviewers
+//
+// adds the key to -credentials (made when missing, never emptied) before the database
+// commits it, and exits. No key is revoked: the LEA's earlier keys keep working.
 //
 // Call the API with a key:
 //
@@ -46,13 +55,24 @@ func main() {
 	creds := flag.String("credentials", "", "where to write the keys and passwords made on first start (default: credentials.json beside a SQLite database, else in the working directory)")
 	auditKey := flag.String("audit-key", "", "file holding the audit chain's key, made on first start (default: audit.key beside the credentials)")
 	relink := flag.Bool("relink", false, "before serving, link every record again with the reviewers' decisions (student IDs stay stable)")
+	newKey := flag.String("new-key", "", "issue a new API key for this LEA (\"state\": for the state's reviewers), add it to the -credentials file and exit, revoking no key; stop the server first")
 	flag.Parse()
 	credsPath := credentialsPath(*db, *creds)
 	keyPath := *auditKey
 	if keyPath == "" {
 		keyPath = filepath.Join(filepath.Dir(credsPath), "audit.key")
 	}
-	if err := run(*addr, *db, credsPath, keyPath, *relink); err != nil {
+	var err error
+	if *newKey != "" {
+		var k service.KeySecret
+		k, err = issueKey(context.Background(), *db, credsPath, keyPath, *newKey)
+		if err == nil {
+			fmt.Fprintf(os.Stderr, "serve: API key %q for %s added to %s; no key was revoked\n", k.Label, scopeOf(k.LEA), credsPath)
+		}
+	} else {
+		err = run(*addr, *db, credsPath, keyPath, *relink)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
@@ -74,26 +94,13 @@ func run(addr, db, credsPath, keyPath string, relink bool) error {
 	defer stop()
 	logger := log.New(os.Stderr, "serve: ", log.LstdFlags)
 	start := time.Now()
-	key, made, err := auditKey(keyPath)
+	srv, wrote, err := openServer(ctx, db, credsPath, keyPath, logger)
 	if err != nil {
 		return err
-	}
-	srv, err := service.Open(ctx, service.Config{DB: db, AuditKey: key, Seed: service.SampleSeed, Logf: logger.Printf})
-	if err != nil {
-		if made {
-			os.Remove(keyPath) // a key made for a database that turned out not to be new
-		}
-		return err
-	}
-	if made {
-		logger.Printf("audit key made in %s: keep it apart from the database", keyPath)
 	}
 	defer srv.Close()
 	if srv.FirstStart != nil {
-		if err := writeCredentials(credsPath, srv.FirstStart); err != nil {
-			return err
-		}
-		logger.Printf("first start: sample loaded; API keys and accounts written to %s", credsPath)
+		logger.Printf("first start: sample loaded; API keys and accounts written to %s", wrote)
 	}
 	if relink {
 		rep, err := srv.Relink(ctx, "examples/serve -relink")
@@ -125,6 +132,36 @@ func run(addr, db, credsPath, keyPath string, relink bool) error {
 	return nil
 }
 
+// openServer opens the service on db, loading the sample on first start. The first
+// start's secrets are written to credsPath (or beside it, see writeCredentials) before
+// the database commits their hashes; wrote names the file. When they cannot be
+// written, the first start saves nothing and the next one tries again.
+func openServer(ctx context.Context, db, credsPath, keyPath string, logger *log.Logger) (srv *service.Server, wrote string, err error) {
+	key, made, err := auditKey(keyPath)
+	if err != nil {
+		return nil, "", err
+	}
+	keep := func(c *service.Credentials) error {
+		var err error
+		wrote, err = writeCredentials(credsPath, c)
+		return err
+	}
+	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key, Seed: service.SampleSeed, Logf: logger.Printf, KeepCredentials: keep})
+	if err != nil {
+		if errors.Is(err, service.ErrSeedNotSaved) && wrote != "" {
+			os.Remove(wrote) // the secrets of a first start that saved nothing
+		}
+		if made {
+			os.Remove(keyPath) // a key made for a database that was not loaded
+		}
+		return nil, "", err
+	}
+	if made {
+		logger.Printf("audit key made in %s: keep it apart from the database", keyPath)
+	}
+	return srv, wrote, nil
+}
+
 // auditKey reads the audit chain's key from path, or makes one there (mode 0600) when
 // the file does not exist; made says which.
 func auditKey(path string) (key []byte, made bool, err error) {
@@ -148,26 +185,128 @@ func auditKey(path string) (key []byte, made bool, err error) {
 	return key, true, f.Close()
 }
 
-// writeCredentials writes the first start's secrets, readable by the owner only. It never
-// overwrites a file (those would be another database's secrets): when path exists, it
-// writes beside it with the time appended, so that the new secrets are not lost.
-func writeCredentials(path string, c *service.Credentials) error {
+// writeCredentials writes the first start's secrets, readable by the owner only, and
+// returns the file it wrote. The secrets go to a temporary file in path's directory
+// first, synced, which is then linked to its name, so that no half-written file is
+// left. It never overwrites a file (those would be another database's secrets): when
+// path exists, it writes beside it with the time appended, so that the new secrets are
+// not lost.
+func writeCredentials(path string, c *service.Credentials) (string, error) {
+	tmp, err := writeTemp(path, c)
+	if err != nil {
+		return "", fmt.Errorf("writing the credentials of the new database: %w", err)
+	}
+	defer os.Remove(tmp)
+	final := path
+	err = os.Link(tmp, final)
+	if errors.Is(err, os.ErrExist) {
+		final = path + "." + time.Now().UTC().Format("20060102T150405.000000000Z")
+		log.Printf("serve: %s exists (another database's?); writing the new credentials to %s", path, final)
+		err = os.Link(tmp, final)
+	}
+	if err != nil {
+		return "", fmt.Errorf("writing the credentials of the new database: %w", err)
+	}
+	return final, syncDir(filepath.Dir(path))
+}
+
+// writeTemp writes c as JSON to a new temporary file (mode 0600) in path's directory,
+// synced, and returns its name.
+func writeTemp(path string, c *service.Credentials) (string, error) {
 	body, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
-		return err
+		return "", err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		alt := path + "." + time.Now().UTC().Format("20060102T150405Z")
-		log.Printf("serve: %s exists (another database's?); writing the new credentials to %s", path, alt)
-		f, err = os.OpenFile(alt, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(append(body, '\n'))
+	if err == nil {
+		err = f.Chmod(0o600)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("writing the credentials of the new database: %w", err)
+		os.Remove(f.Name())
+		return "", err
 	}
-	if _, err := f.Write(append(body, '\n')); err != nil {
-		f.Close()
+	return f.Name(), nil
+}
+
+// syncDir syncs a directory, so that a file linked or renamed into it stays.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
 		return err
 	}
-	return f.Close()
+	defer d.Close()
+	d.Sync() // not every file system syncs a directory; the file itself was synced
+	return nil
+}
+
+// issueKey issues a new API key for an LEA ("state": the state's reviewers) on an
+// existing database and adds it to the credentials file (made when missing) before the
+// database commits it. No key is revoked.
+func issueKey(ctx context.Context, db, credsPath, keyPath, lea string) (service.KeySecret, error) {
+	lea = strings.TrimSpace(lea)
+	if lea == "state" {
+		lea = ""
+	}
+	if lea != "" && strings.ContainsAny(lea, " \t/\\\"") {
+		return service.KeySecret{}, fmt.Errorf("-new-key: %q is not an LEA ID", lea)
+	}
+	key, err := os.ReadFile(keyPath)
+	if err != nil {
+		return service.KeySecret{}, fmt.Errorf("-new-key needs the database's audit key: %w", err)
+	}
+	srv, err := service.Open(ctx, service.Config{DB: db, AuditKey: key}) // no seed: the database must exist
+	if err != nil {
+		return service.KeySecret{}, err
+	}
+	defer srv.Close()
+	label := "SIS of LEA " + lea
+	if lea == "" {
+		label = "state reviewers"
+	}
+	label += ", issued " + time.Now().UTC().Format(time.RFC3339)
+	return srv.IssueAPIKey(ctx, service.KeySpec{LEA: lea, Label: label}, "examples/serve -new-key",
+		func(k service.KeySecret) error { return addKey(credsPath, k) })
+}
+
+// addKey adds an API key to the credentials file, keeping everything it held: the
+// file with the key is written to a temporary file beside it, synced, and renamed over it.
+func addKey(path string, k service.KeySecret) error {
+	var c service.Credentials
+	body, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return err
+	default:
+		if err := json.Unmarshal(body, &c); err != nil {
+			return fmt.Errorf("%s is not a credentials file (%v): the new key is not issued", path, err)
+		}
+	}
+	c.APIKeys = append(c.APIKeys, k)
+	tmp, err := writeTemp(path, &c)
+	if err != nil {
+		return fmt.Errorf("writing the new key to %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing the new key to %s: %w", path, err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func scopeOf(lea string) string {
+	if lea == "" {
+		return "the state's reviewers"
+	}
+	return "LEA " + lea
 }

@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/service"
 )
 
@@ -28,24 +35,181 @@ func TestWriteCredentials(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "credentials.json")
 	first := &service.Credentials{APIKeys: []service.KeySecret{{LEA: "01", Label: "a", Key: "slk_one"}}}
 	second := &service.Credentials{APIKeys: []service.KeySecret{{LEA: "01", Label: "a", Key: "slk_two"}}}
-	if err := writeCredentials(path, first); err != nil {
-		t.Fatal(err)
+	if wrote, err := writeCredentials(path, first); err != nil || wrote != path {
+		t.Fatalf("writeCredentials: %q %v", wrote, err)
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("credentials file mode: %v %v", fi.Mode(), err)
 	}
-	if err := writeCredentials(path, second); err != nil {
-		t.Fatal(err)
+	wrote, err := writeCredentials(path, second)
+	if err != nil || wrote == path {
+		t.Fatalf("writeCredentials over an existing file: %q %v", wrote, err)
 	}
 	body, _ := os.ReadFile(path)
 	if !strings.Contains(string(body), "slk_one") {
 		t.Error("the first credentials were overwritten")
 	}
 	others, _ := filepath.Glob(path + ".*")
-	if len(others) != 1 {
-		t.Fatalf("the second credentials went to %v", others)
+	if len(others) != 1 || others[0] != wrote {
+		t.Fatalf("the second credentials went to %v, said %q", others, wrote)
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*.tmp")); len(tmp) != 0 {
+		t.Errorf("temporary files left: %v", tmp)
 	}
 	if body, _ := os.ReadFile(others[0]); !strings.Contains(string(body), "slk_two") {
 		t.Error("the second credentials are lost")
+	}
+}
+
+// readCredentials reads a credentials file.
+func readCredentials(t *testing.T, path string) service.Credentials {
+	t.Helper()
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c service.Credentials
+	if err := json.Unmarshal(body, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// keyWorks reports whether the server takes an API key: a look-up with it is answered
+// 404 (no such student), not 401.
+func keyWorks(t *testing.T, srv *service.Server, key string) bool {
+	t.Helper()
+	h := httptest.NewServer(srv.Handler())
+	defer h.Close()
+	req, _ := http.NewRequest("GET", h.URL+"/identity/v2/identities/S-none", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := h.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusNotFound
+}
+
+func quiet() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// TestFirstStartKeepsCredentials: when the credentials cannot be written (their
+// directory is missing), the first start fails and saves nothing, so the next start
+// loads the sample again and writes them; the keys written are the database's.
+func TestFirstStartKeepsCredentials(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, keyPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key")
+	credsPath := filepath.Join(dir, "missing", "credentials.json")
+	if srv, _, err := openServer(ctx, db, credsPath, keyPath, quiet()); err == nil {
+		srv.Close()
+		t.Fatal("a first start whose credentials could not be written succeeded")
+	} else if !strings.Contains(err.Error(), "credentials") {
+		t.Errorf("the error does not say the credentials could not be written: %v", err)
+	}
+	// Nothing was committed: the store is empty (an Open without a seed is refused), and
+	// no audit key is left for a database that was never loaded.
+	if _, err := os.Stat(keyPath); !os.IsNotExist(err) {
+		t.Errorf("the audit key of the failed start is left: %v", err)
+	}
+	if srv, err := service.Open(ctx, service.Config{DB: db, AuditKey: make([]byte, 32)}); err == nil {
+		srv.Close()
+		t.Fatal("the failed first start left a loaded store")
+	} else if !strings.Contains(err.Error(), "empty") {
+		t.Fatalf("opening the store after the failed start: %v", err)
+	}
+
+	if err := os.Mkdir(filepath.Dir(credsPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	srv, wrote, err := openServer(ctx, db, credsPath, keyPath, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if wrote != credsPath || srv.FirstStart == nil {
+		t.Fatalf("the second start wrote %q (first start: %v)", wrote, srv.FirstStart != nil)
+	}
+	got := readCredentials(t, credsPath)
+	if diff := cmp.Diff(*srv.FirstStart, got); diff != "" {
+		t.Errorf("the file holds other secrets than the start made (-made +file):\n%s", diff)
+	}
+	if len(got.APIKeys) == 0 || !keyWorks(t, srv, got.APIKeys[0].Key) {
+		t.Errorf("the written key is not the database's: %+v", got.APIKeys)
+	}
+}
+
+// TestNewKey: -new-key issues a key for an LEA on an existing database and adds it to
+// the credentials file, which keeps every key it held; the earlier keys still work. A key
+// that cannot be written down is not issued; a database never loaded is refused.
+func TestNewKey(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
+	srv, _, err := openServer(ctx, db, credsPath, keyPath, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	before := readCredentials(t, credsPath)
+
+	k, err := issueKey(ctx, db, credsPath, keyPath, "255902")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.LEA != "255902" || !strings.HasPrefix(k.Label, "SIS of LEA 255902, issued ") || !strings.HasPrefix(k.Key, "slk_") {
+		t.Errorf("the new key: %+v", k)
+	}
+	after := readCredentials(t, credsPath)
+	want := before
+	want.APIKeys = append(append([]service.KeySecret{}, before.APIKeys...), k)
+	if diff := cmp.Diff(want, after); diff != "" {
+		t.Errorf("the credentials file after -new-key (-want +got):\n%s", diff)
+	}
+	if fi, err := os.Stat(credsPath); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("credentials file mode after -new-key: %v %v", fi.Mode(), err)
+	}
+
+	// A key that cannot be written down (the file is not a credentials file) is not issued.
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte("not JSON"), 0o600)
+	if _, err := issueKey(ctx, db, bad, keyPath, "255902"); err == nil {
+		t.Error("a key was issued into a file that is not a credentials file")
+	}
+	if body, _ := os.ReadFile(bad); string(body) != "not JSON" {
+		t.Errorf("the file that is not a credentials file was changed: %q", body)
+	}
+
+	key, _ := os.ReadFile(keyPath)
+	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, old := range before.APIKeys {
+		if !keyWorks(t, srv, old.Key) && old.LEA != "" {
+			t.Errorf("the key %q of LEA %s was revoked", old.Label, old.LEA)
+		}
+	}
+	if !keyWorks(t, srv, k.Key) {
+		t.Error("the new key does not work")
+	}
+	entries, err := srv.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var issued []string
+	for _, e := range entries {
+		if e.Actor == "examples/serve -new-key" {
+			issued = append(issued, e.Note)
+		}
+	}
+	if len(issued) != 1 || !strings.Contains(issued[0], k.Label) {
+		t.Errorf("the audit log's -new-key entries: %q, want one for %q", issued, k.Label)
+	}
+
+	if _, err := issueKey(ctx, filepath.Join(dir, "new.db"), filepath.Join(dir, "c2.json"), keyPath, "255902"); err == nil {
+		t.Error("-new-key on a database never loaded succeeded")
 	}
 }
