@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 // QuasiIdentifiers are the attributes of a record-level release that together could single
@@ -27,13 +29,39 @@ func (r ResearchRecord) quasi() [6]string {
 	return [6]string{r.BirthYear, r.Sex, r.Race, r.GradeLevel, r.LEA, r.School}
 }
 
-// ResearchScore is a student's latest result on one assessment in a record-level release:
-// no date, grade or school year, which would undo the generalisation of the record.
+// ResearchScore is a student's latest result in one subject in a record-level release:
+// no date, grade or school year, which would undo the generalisation of the record. The
+// assessment is generalised to its subject (AssessmentSubject): an identifier such as
+// SA-2011-Mathematics-Fifth grade names the grade and the year.
 type ResearchScore struct {
 	Key         string
-	Assessment  string
+	Subject     string
 	Performance string
 	Score       string
+}
+
+// UnknownSubject is the subject of an assessment whose identifier names none.
+const UnknownSubject = "(subject not known)"
+
+// subjectWords maps the words of assessment identifiers to subjects.
+var subjectWords = map[string]string{
+	"math": "Mathematics", "mathematics": "Mathematics", "maths": "Mathematics", "algebra": "Mathematics", "geometry": "Mathematics",
+	"reading": "English Language Arts", "ela": "English Language Arts", "english": "English Language Arts", "literacy": "English Language Arts", "writing": "English Language Arts",
+	"science": "Science", "biology": "Science", "chemistry": "Science", "physics": "Science",
+	"social": "Social Studies", "history": "Social Studies", "civics": "Social Studies",
+}
+
+// AssessmentSubject generalises an assessment identifier to its subject, the only part
+// of it a record-level release shows: the first word of the identifier that names one
+// (SA-2011-Mathematics-Fifth grade → Mathematics, RISE-ELA → English Language Arts), or
+// UnknownSubject. Grades, years, forms and opaque IDs are dropped.
+func AssessmentSubject(id string) string {
+	for _, w := range strings.FieldsFunc(strings.ToLower(id), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if s, ok := subjectWords[w]; ok {
+			return s
+		}
+	}
+	return UnknownSubject
 }
 
 // RecordRelease is a record-level research release: k-anonymous on QuasiIdentifiers.
@@ -42,7 +70,7 @@ type RecordRelease struct {
 	Records []ResearchRecord
 	Scores  []ResearchScore
 	// Generalised says how each quasi-identifier was generalised, in QuasiIdentifiers
-	// order ("birth_year: 5-year bands").
+	// order ("birth_year: 5-year bands"), then how the scores' assessments were.
 	Generalised []string
 	// Suppressed is the number of students left out: their combination stayed under K.
 	Suppressed int
@@ -167,13 +195,23 @@ func (x *Extractor) Records(pop *Population, k int) (*RecordRelease, error) {
 		}
 		key := x.Key(s.id)
 		rel.Records = append(rel.Records, ResearchRecord{Key: key, BirthYear: g[0], Sex: g[1], Race: g[2], GradeLevel: g[3], LEA: g[4], School: g[5]})
+		// The latest result in each subject: several assessments of one subject (a grade's
+		// each year) are one subject once generalised.
+		bySubject := map[string]ResearchResult{}
 		for _, r := range s.Results {
-			rel.Scores = append(rel.Scores, ResearchScore{Key: key, Assessment: r.Assessment, Performance: r.Performance, Score: r.Score})
+			sub := AssessmentSubject(r.Assessment)
+			if old, ok := bySubject[sub]; !ok || cmp.Or(cmp.Compare(r.SchoolYear, old.SchoolYear), cmp.Compare(r.date, old.date)) > 0 {
+				bySubject[sub] = r
+			}
+		}
+		for sub, r := range bySubject {
+			rel.Scores = append(rel.Scores, ResearchScore{Key: key, Subject: sub, Performance: r.Performance, Score: r.Score})
 		}
 	}
+	rel.Generalised = append(rel.Generalised, "assessment: subject only (grade, year and form dropped)")
 	slices.SortFunc(rel.Records, func(a, b ResearchRecord) int { return cmp.Compare(a.Key, b.Key) })
 	slices.SortFunc(rel.Scores, func(a, b ResearchScore) int {
-		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Assessment, b.Assessment))
+		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Subject, b.Subject))
 	})
 	if got := SmallestGroup(rel.Records); got < k {
 		return nil, fmt.Errorf("backpack: research: internal error: a group of %d records under k %d", got, k)
@@ -247,9 +285,9 @@ func (r *RecordRelease) WriteRecordsCSV(w io.Writer) error {
 // WriteScoresCSV writes the release's assessment results as CSV with a header.
 func (r *RecordRelease) WriteScoresCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"key", "assessment", "performance", "score"})
+	cw.Write([]string{"key", "subject", "performance", "score"})
 	for _, s := range r.Scores {
-		cw.Write([]string{s.Key, s.Assessment, s.Performance, s.Score})
+		cw.Write([]string{s.Key, s.Subject, s.Performance, s.Score})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -268,7 +268,7 @@ func TestRecordsKAnonymous(t *testing.T) {
 		if len(rel.Records)+rel.Suppressed != len(pop.Students) || float64(rel.Suppressed) > backpack.MaxSuppressedShare*float64(len(pop.Students)) {
 			t.Errorf("%d records and %d left out of %d students", len(rel.Records), rel.Suppressed, len(pop.Students))
 		}
-		if len(rel.Generalised) != len(backpack.QuasiIdentifiers) {
+		if len(rel.Generalised) != len(backpack.QuasiIdentifiers)+1 { // and the assessments
 			t.Errorf("generalised: %v", rel.Generalised)
 		}
 		var out bytes.Buffer
@@ -322,6 +322,23 @@ func TestRecordsSmallPopulation(t *testing.T) {
 	}
 	if len(rel.Scores) == 0 {
 		t.Error("no scores")
+	}
+	// Assessments are named by subject only: SA-2011-Mathematics-Fifth grade would give
+	// back the grade and year the records generalise.
+	subjects := map[string]bool{}
+	for _, sc := range rel.Scores {
+		subjects[sc.Subject] = true
+	}
+	wantSubjects := map[string]bool{"Mathematics": true, "English Language Arts": true, backpack.UnknownSubject: true}
+	if diff := cmp.Diff(wantSubjects, subjects); diff != "" {
+		t.Errorf("subjects of the scores (-want +got):\n%s", diff)
+	}
+	var scores bytes.Buffer
+	rel.WriteScoresCSV(&scores)
+	for _, leak := range []string{"2011", "Fifth", "grade", "SA-"} {
+		if strings.Contains(scores.String(), leak) {
+			t.Errorf("scores.csv names %q:\n%s", leak, scores.String())
+		}
 	}
 	var out bytes.Buffer
 	rel.WriteRecordsCSV(&out)
@@ -394,4 +411,19 @@ func popTable(t testing.TB, pop *backpack.Population, row, col backpack.Attribut
 		t.Fatal(err)
 	}
 	return tab
+}
+
+func TestAssessmentSubject(t *testing.T) {
+	for id, want := range map[string]string{
+		"SA-2011-Mathematics-Fifth grade":      "Mathematics",
+		"SA-2011-Reading-Fifth grade":          "English Language Arts",
+		"RISE-Math":                            "Mathematics",
+		"ACT Science 2024":                     "Science",
+		"01774fa3-06f1-47fe-8801-c8b1e65057f2": backpack.UnknownSubject,
+		"":                                     backpack.UnknownSubject,
+	} {
+		if got := backpack.AssessmentSubject(id); got != want {
+			t.Errorf("AssessmentSubject(%q) = %q, want %q", id, got, want)
+		}
+	}
 }

@@ -17,11 +17,14 @@
 // -records writes record-level data instead: one row per student, keyed by an HMAC under
 // the state's secret read from -secret-file (required: there is no default key), and
 // k-anonymous with k = -min on birth year, sex, race, grade, LEA and school, with the
-// students' latest assessment results beside it; it prints what it generalised and how
-// many students it left out.
+// students' latest assessment results beside it, each assessment named by its subject
+// only (an identifier such as SA-2011-Mathematics-Fifth grade names a grade and a year);
+// it prints what it generalised and how many students it left out.
 //
 // -min raises the minimum above 10; a smaller one is refused. -out DIR writes the files
-// there; without it the tables go to stdout (-records needs -out).
+// there; without it the tables go to stdout (-records needs -out). A DIR that already
+// holds a release of the other kind (records.csv or scores.csv for tables, a table for
+// records) is refused: the two kinds are never published side by side.
 package main
 
 import (
@@ -30,8 +33,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/studentlink/studentlink/backpack"
@@ -88,6 +93,9 @@ func run(stdout, stderr io.Writer, o options) error {
 		if x, err = backpack.NewExtractor(secret, o.study); err != nil {
 			return err
 		}
+	}
+	if err := checkOut(o); err != nil {
+		return err
 	}
 	bps, err := backpacks(o.edfi)
 	if err != nil {
@@ -182,7 +190,7 @@ func writeRecords(w io.Writer, o options, x *backpack.Extractor, pop *backpack.P
 		len(rel.Records), strings.Join(backpack.QuasiIdentifiers, ", "), rel.K, backpack.SmallestGroup(rel.Records))
 	fmt.Fprintf(w, "generalised: %s\n", strings.Join(rel.Generalised, "; "))
 	fmt.Fprintf(w, "left out: %d students whose group stayed under %d\n", rel.Suppressed, rel.K)
-	fmt.Fprintf(w, "scores.csv: %d latest results\n", len(rel.Scores))
+	fmt.Fprintf(w, "scores.csv: %d latest results, one per student and subject\n", len(rel.Scores))
 	if err := writeFile(filepath.Join(o.out, "records.csv"), rel.WriteRecordsCSV); err != nil {
 		return err
 	}
@@ -190,6 +198,36 @@ func writeRecords(w io.Writer, o options, x *backpack.Extractor, pop *backpack.P
 		return err
 	}
 	fmt.Fprintf(w, "wrote %s\n", o.out)
+	return nil
+}
+
+// recordFiles are the files of a record-level release; a tables release writes
+// *_by_grade.csv.
+var recordFiles = []string{"records.csv", "scores.csv"}
+
+// checkOut refuses an -out directory that holds a release of the other kind: records
+// beside tables of the same population would undo the tables' suppression.
+func checkOut(o options) error {
+	if o.out == "" {
+		return nil
+	}
+	es, err := os.ReadDir(o.out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		name := e.Name()
+		isRecords, isTables := slices.Contains(recordFiles, name), strings.HasSuffix(name, "_by_grade.csv")
+		switch {
+		case o.records && isTables:
+			return fmt.Errorf("-out %s holds the tables release %s: record-level data beside tables would undo their suppression; use another directory", o.out, name)
+		case !o.records && isRecords:
+			return fmt.Errorf("-out %s holds the record-level release %s: tables beside records would be undone by counting them; use another directory", o.out, name)
+		}
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -192,5 +193,48 @@ func TestRunTablesOnStdout(t *testing.T) {
 	}
 	if !strings.Contains(talk.String(), "audit:") {
 		t.Errorf("stderr should say what was audited:\n%s", talk.String())
+	}
+}
+
+// -out refuses a directory holding a release of the other kind: records beside tables
+// of one population undo the tables' suppression by counting rows. The same kind again
+// is fine.
+func TestOutRefusesTheOtherKind(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secret, []byte("a state secret of 32 bytes......"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tables, records := filepath.Join(dir, "tables"), filepath.Join(dir, "records")
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, study: "s", min: 10, edfi: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: records, records: true, secretFile: secret, study: "s", min: 10, edfi: true}); err != nil {
+		t.Fatal(err)
+	}
+	before := files(t, tables)
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, records: true, secretFile: secret, study: "s", min: 10, edfi: true}); err == nil || !strings.Contains(err.Error(), "tables release") {
+		t.Errorf("records into a tables release: %v", err)
+	}
+	if got := files(t, tables); !slices.Equal(got, before) {
+		t.Errorf("the refused run wrote %v", got)
+	}
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: records, study: "s", min: 10, edfi: true}); err == nil || !strings.Contains(err.Error(), "record-level release") {
+		t.Errorf("tables into a records release: %v", err)
+	}
+	if got := files(t, records); strings.Join(got, " ") != "records.csv scores.csv" {
+		t.Errorf("the refused run wrote %v", got)
+	}
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, study: "s", min: 10, edfi: true}); err != nil {
+		t.Errorf("tables again into the tables release: %v", err)
+	}
+	scores := testkit.ReadCSV(t, filepath.Join(records, "scores.csv"))
+	if strings.Join(scores[0], ",") != "key,subject,performance,score" {
+		t.Errorf("scores.csv header %v", scores[0])
+	}
+	for _, row := range scores[1:] {
+		if strings.Contains(row[1], "grade") || strings.Contains(row[1], "20") {
+			t.Errorf("scores.csv names the assessment %q", row[1])
+		}
 	}
 }
