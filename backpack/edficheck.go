@@ -118,8 +118,17 @@ func (c *checks) timestamp(field, v string) string {
 	return v
 }
 
-// instant parses v; a date-time without a zone is read as UTC, and checks against now
-// allow a day for the zone it may have meant.
+// latestZone is how far ahead of UTC the easternmost time zone on Earth runs (UTC+14,
+// Kiribati's Line Islands).
+const latestZone = 14 * time.Hour
+
+// clockSkew is how far ahead of this machine's clock a sender's may run.
+const clockSkew = 5 * time.Minute
+
+// instant parses v; a date or date-time without a zone is read as UTC. Checked against
+// now, a value with a zone may be ahead by clockSkew; one without may have meant any zone,
+// so a date-time may be ahead by as much as the easternmost zone is (latestZone, and
+// clockSkew), and a date may be the latest date anywhere on Earth now, no later.
 func (c *checks) instant(field, v string, kind dateKind) (time.Time, bool) {
 	m := edfiDate.FindStringSubmatch(v)
 	if m == nil {
@@ -133,9 +142,9 @@ func (c *checks) instant(field, v string, kind dateKind) (time.Time, bool) {
 		c.fail(field, "%q is not a real date or time", v)
 		return time.Time{}, false
 	}
-	loc, slack := time.UTC, 24*time.Hour
+	loc, slack := time.UTC, latestZone+clockSkew
 	if z := m[8]; z != "" {
-		slack = 5 * time.Minute
+		slack = clockSkew
 		if z != "Z" {
 			zh, _ := strconv.Atoi(z[1:3])
 			zm, _ := strconv.Atoi(z[4:])
@@ -155,9 +164,12 @@ func (c *checks) instant(field, v string, kind dateKind) (time.Time, bool) {
 		ns, _ = strconv.Atoi((f + "00000000")[:9])
 	}
 	at := time.Date(y, time.Month(mo), d, h, mi, s, ns, loc)
+	latestDay := c.now.UTC().Add(latestZone).Format(time.DateOnly)
 	switch {
 	case y < minYear:
 		c.fail(field, "%q is before %d", v, minYear)
+	case kind == past && m[4] == "" && day.Format(time.DateOnly) > latestDay:
+		c.fail(field, "%q is in the future (now is %s; the latest date anywhere is %s)", v, c.now.UTC().Format(time.RFC3339), latestDay)
 	case kind == past && at.After(c.now.Add(slack)):
 		c.fail(field, "%q is in the future (now is %s)", v, c.now.UTC().Format(time.RFC3339))
 	case kind == scheduled && at.After(c.now.AddDate(10, 0, 0)):

@@ -237,3 +237,40 @@ func TestImportRepeatedAssociations(t *testing.T) {
 		t.Errorf("SSID candidates (-want +got):\n%s", diff)
 	}
 }
+
+// A value without a zone may have meant any zone, but no zone runs more than 14 hours
+// ahead of UTC: a date-only value is in the future past the latest date anywhere on
+// Earth, a zone-less date-time past now + 14 h. At 05:00 UTC on 1 September it is at most
+// 19:00 on 1 September anywhere, so 2 September has not begun.
+func TestImportFutureWithoutZone(t *testing.T) {
+	at := func(h int) func() time.Time {
+		return func() time.Time { return time.Date(2024, 9, 1, h, 0, 0, 0, time.UTC) }
+	}
+	tests := []struct {
+		name  string
+		now   func() time.Time
+		extra string
+		ok    bool
+	}{
+		{"birth date tomorrow everywhere", at(5), `,"birthDate":"2024-09-02"`, false},
+		{"_lastModifiedDate tomorrow everywhere", at(5), `,"_lastModifiedDate":"2024-09-02"`, false},
+		{"birth date today in Kiribati", at(12), `,"birthDate":"2024-09-02"`, true},
+		{"birth date today", at(5), `,"birthDate":"2024-09-01"`, true},
+		{"zone-less time 16 h ahead", at(12), `,"_lastModifiedDate":"2024-09-02T04:00:00"`, false},
+		{"zone-less time 13 h ahead", at(12), `,"_lastModifiedDate":"2024-09-02T01:00:00"`, true},
+		{"zoned time 13 h ahead", at(12), `,"_lastModifiedDate":"2024-09-02T01:00:00Z"`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := `[{"studentUniqueId":"1","firstName":"A","lastSurname":"B"` + tt.extra + `}]`
+			fsys := fstest.MapFS{"lea/students.json": {Data: []byte(data)}}
+			sub, errs := backpack.Import(fsys, "lea", backpack.ImportOptions{LEA: "9", Submitted: "2024-06-30", Now: tt.now})
+			if tt.ok != (len(errs) == 0) || tt.ok != (sub != nil && len(sub.Students) == 1) {
+				t.Errorf("%s at %v: errors %v", tt.extra, tt.now(), errs)
+			}
+			if !tt.ok && len(errs) == 1 && !strings.Contains(errs[0].Error(), "in the future") {
+				t.Errorf("error %v", errs[0])
+			}
+		})
+	}
+}
