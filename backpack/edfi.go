@@ -339,12 +339,23 @@ func (r *edfiStudentEdOrg) add(im *importer, src Source) error {
 		races = append(races, c.coded(fmt.Sprintf("races[%d].raceDescriptor", k), x.Race, edfiRaces))
 	}
 	slices.Sort(races)
+	// The address is the first Home address, else the first; the others are kept as
+	// other values of the field, with this association as their source.
 	var addr Address
+	var otherAddrs []Address
+	home := false
 	for k, a := range r.Addresses {
 		at := fmt.Sprintf("addresses[%d]", k)
 		typ, state := c.descriptor(at+".addressTypeDescriptor", a.Type), c.descriptor(at+".stateAbbreviationDescriptor", a.State)
-		if k == 0 || typ == "Home" {
-			addr = Address{Street: a.Street, City: a.City, State: state, PostalCode: a.PostalCode}
+		x := Address{Street: a.Street, City: a.City, State: state, PostalCode: a.PostalCode}
+		switch {
+		case k == 0:
+			addr, home = x, typ == "Home"
+		case typ == "Home" && !home:
+			otherAddrs = append(otherAddrs, addr)
+			addr, home = x, true
+		default:
+			otherAddrs = append(otherAddrs, x)
 		}
 	}
 	var ids []IdentificationCode
@@ -377,6 +388,13 @@ func (r *edfiStudentEdOrg) add(im *importer, src Source) error {
 	for _, code := range ids {
 		if !slices.Contains(s.IdentificationCodes, code) {
 			s.IdentificationCodes = append(s.IdentificationCodes, code)
+		}
+	}
+	var kept []string
+	for _, a := range otherAddrs {
+		if v := a.String(); v != "" && v != addr.String() && !slices.Contains(kept, v) {
+			kept = append(kept, v)
+			s.OtherValues = append(s.OtherValues, FieldValue{Field: "address", Value: v, Source: src})
 		}
 	}
 	if seen.association {

@@ -274,3 +274,54 @@ func TestImportFutureWithoutZone(t *testing.T) {
 		})
 	}
 }
+
+// Every address of an association is kept: the first Home address (else the first) is
+// the student's, the others other values with the association as their source. The
+// backpack offers them as address candidates.
+func TestImportKeepsEveryAddress(t *testing.T) {
+	addr := func(typ, street string) string {
+		return `{"addressTypeDescriptor":"uri://ed-fi.org/AddressTypeDescriptor#` + typ + `","streetNumberName":"` + street + `","city":"Provo"}`
+	}
+	fsys := fstest.MapFS{
+		"lea/students.json": {Data: []byte("[" + studentJSON("1", "") + "]")},
+		"lea/studentEducationOrganizationAssociations.json": {Data: []byte(`[
+			{"studentReference":{"studentUniqueId":"1"},"addresses":[` + addr("Mailing", "PO Box 7") + `,` + addr("Home", "1 Elm St") + `,` +
+			addr("Temporary", "3 Ash Ct") + `,` + addr("Home", "5 Fir Ln") + `,` + addr("Mailing", "PO Box 7") + `]},
+			{"studentReference":{"studentUniqueId":"1"},"addresses":[` + addr("Home", "9 Oak Ave") + `,` + addr("Work", "2 Main St") + `]}]`)},
+	}
+	sub, errs := backpack.Import(fsys, "lea", backpack.ImportOptions{LEA: "9", Submitted: "2024-06-30", Now: importNow})
+	if len(errs) != 0 || len(sub.Students) != 1 {
+		t.Fatalf("%d students, errors %v", len(sub.Students), errs)
+	}
+	s := sub.Students[0]
+	if got := s.Address.String(); got != "1 Elm St, Provo" {
+		t.Errorf("address %q, want the first Home address", got)
+	}
+	src := func(index int) backpack.Source {
+		return backpack.Source{LEA: "9", Record: "9/1", Submitted: "2024-06-30", File: "lea/studentEducationOrganizationAssociations.json", Index: index}
+	}
+	want := []backpack.FieldValue{
+		{Field: "address", Value: "PO Box 7, Provo", Source: src(0)},
+		{Field: "address", Value: "3 Ash Ct, Provo", Source: src(0)},
+		{Field: "address", Value: "5 Fir Ln, Provo", Source: src(0)},
+		{Field: "address", Value: "2 Main St, Provo", Source: src(1)},
+		{Field: "address", Value: "9 Oak Ave, Provo", Source: src(1)},
+	}
+	if diff := cmp.Diff(want, s.OtherValues); diff != "" {
+		t.Errorf("other values (-want +got):\n%s", diff)
+	}
+	store, err := backpack.NewStore(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := build(t, store, "S", "9/1")
+	var got []string
+	for _, c := range field(b, "address").Candidates {
+		got = append(got, c.Value)
+	}
+	slices.Sort(got)
+	wantCands := []string{"1 Elm St, Provo", "2 Main St, Provo", "3 Ash Ct, Provo", "5 Fir Ln, Provo", "9 Oak Ave, Provo", "PO Box 7, Provo"}
+	if diff := cmp.Diff(wantCands, got); diff != "" {
+		t.Errorf("address candidates (-want +got):\n%s", diff)
+	}
+}
