@@ -195,6 +195,15 @@ func TestCreateAndFindRetired(t *testing.T) {
 			if code, _ := e.call(key, "GET", "/identity/v2/identities/"+second, nil, &byRetired); code != http.StatusOK || byRetired.UniqueID != first {
 				t.Errorf("get by the retired ID: %d %+v", code, byRetired)
 			}
+			// The survivor keeps the name and birth date it was known by: the merged
+			// record's typos tie with them (one LEA each) and do not replace them.
+			var bySurvivor service.IdentityResponse
+			e.call(key, "GET", "/identity/v2/identities/"+first, nil, &bySurvivor)
+			for what, got := range map[string]service.IdentityResponse{"get": bySurvivor, "get by the retired ID": byRetired, "find": found.SearchResponses[1].Responses[0]} {
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s after the merge (-want +got):\n%s", what, diff)
+				}
+			}
 			// Another LEA holds no record of the student: find tells it nothing.
 			var other service.SearchResponse
 			e.call(e.key("255901"), "POST", "/identity/v2/find", []string{first}, &other)

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/match"
@@ -301,8 +302,84 @@ func (s *Server) identity(ctx context.Context, lea, id string) (IdentityResponse
 	if err != nil {
 		return IdentityResponse{}, false, err
 	}
-	return IdentityResponse{UniqueID: sid, Score: 100, LastSurname: b.Value("last_surname"), FirstName: b.Value("first_name"),
-		MiddleName: b.Value("middle_name"), GenerationCodeSuffix: b.Value("suffix"), SexType: b.Value("sex"), BirthDate: b.Value("birth_date")}, true, nil
+	v := survivingValues(b, recs)
+	return IdentityResponse{UniqueID: sid, Score: 100, LastSurname: v["last_surname"], FirstName: v["first_name"],
+		MiddleName: v["middle_name"], GenerationCodeSuffix: v["suffix"], SexType: v["sex"], BirthDate: v["birth_date"]}, true, nil
+}
+
+// survivingValues are the demographics the Identities API gives a student: backpack's
+// values, except that where backpack's Consensus (the value the most LEAs agree on, then
+// the most complete) leaves a tie, the value known first — of the record placed
+// earliest — is kept rather than the one submitted last. So a record merged into a
+// student (a reviewer's "same") does not replace the name or birth date the student was
+// known by with its typo, unless more LEAs agree with it.
+func survivingValues(b *backpack.Backpack, recs []recordRow) map[string]string {
+	seq := make(map[string]int64, len(recs))
+	for _, r := range recs {
+		seq[r.ID] = r.Seq
+	}
+	out := map[string]string{}
+	for _, f := range b.Demographics {
+		out[f.Name] = f.Value
+		if f.Rule != backpack.Consensus || len(f.Candidates) < 2 {
+			continue
+		}
+		type ranked struct {
+			value                 string
+			support, completeness int
+			known                 int64
+		}
+		best := ranked{known: math.MaxInt64}
+		for _, c := range f.Candidates {
+			leas := map[string]bool{}
+			for _, o := range f.Candidates {
+				if agreeing(c.Value, o.Value) {
+					leas[o.Source.LEA] = true
+				}
+			}
+			known, ok := seq[c.Source.Record]
+			if !ok {
+				known = math.MaxInt64
+			}
+			x := ranked{c.Value, len(leas), completeness(c.Value), known}
+			if best.value == "" || x.support > best.support || x.support == best.support &&
+				(x.completeness > best.completeness || x.completeness == best.completeness && x.known < best.known) {
+				best = x
+			}
+		}
+		out[f.Name] = best.value
+	}
+	return out
+}
+
+// agreeing reports whether two values say the same thing, as backpack's Consensus
+// reads them: word by word the same (case, accents and punctuation aside), or one an
+// initial of the other's word, for as many words as the shorter has.
+func agreeing(a, b string) bool {
+	ta, tb := strings.Fields(normalize.Fold(a)), strings.Fields(normalize.Fold(b))
+	if len(ta) > len(tb) {
+		ta, tb = tb, ta
+	}
+	if len(ta) == 0 {
+		return len(tb) == 0
+	}
+	for i, w := range ta {
+		x := tb[i]
+		if w != x && !(utf8.RuneCountInString(w) == 1 && strings.HasPrefix(x, w)) && !(utf8.RuneCountInString(x) == 1 && strings.HasPrefix(w, x)) {
+			return false
+		}
+	}
+	return true
+}
+
+// completeness scores how much a value says, as backpack's Consensus does: a word or
+// number of two characters or more counts 2, an initial 1.
+func completeness(v string) int {
+	n := 0
+	for _, tok := range strings.Fields(normalize.Fold(v)) {
+		n += min(utf8.RuneCountInString(tok), 2)
+	}
+	return n
 }
 
 // heldBy reports whether any of the records is the LEA's: an LEA sees only students it
