@@ -261,6 +261,9 @@ func (s *Server) handleDecideRequest(approve bool) func(http.ResponseWriter, *ht
 			s.refuse(w, http.StatusForbidden, sess, "Refused: %v", err)
 		case errors.As(err, &te):
 			s.refuse(w, http.StatusConflict, sess, "%v", err)
+		case errors.Is(err, errNotSaved):
+			s.logf("service: deciding request: %v", err)
+			s.refuse(w, http.StatusInternalServerError, sess, "The decision could not be saved on the server's side; try again.")
 		case err != nil:
 			s.logf("service: deciding request: %v", err)
 			s.refuse(w, http.StatusUnprocessableEntity, sess, "The request could not be decided: %v", err)
@@ -321,6 +324,9 @@ func (s *Server) handleGuardianRequest(w http.ResponseWriter, r *http.Request, s
 	switch {
 	case errors.Is(err, errNotYours):
 		s.refuse(w, http.StatusForbidden, sess, "Refused: %v", err)
+	case errors.Is(err, errNotSaved):
+		s.logf("service: guardian request: %v", err)
+		s.refuse(w, http.StatusInternalServerError, sess, "Your request could not be saved on the server's side; try again.")
 	case err != nil:
 		s.logf("service: guardian request: %v", err)
 		s.refuse(w, http.StatusUnprocessableEntity, sess, "The request could not be filed: %v", err)

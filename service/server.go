@@ -288,6 +288,10 @@ func (s *Server) builder(ctx context.Context) func(string) (*backpack.Backpack, 
 	}
 }
 
+// errNotSaved is the error of a change the store did not commit: the server's fault, not
+// the caller's.
+var errNotSaved = errors.New("service: the change was not saved")
+
 // commit writes a change in one transaction, durably: f's rows and the audit entries,
 // together with the entries of reads waiting for a commit. Callers hold s.wmu. After a
 // failed commit the audit chain and the request workflow are cut back to what was
@@ -316,7 +320,7 @@ func (s *Server) commitSync(ctx context.Context, durable bool, entries []backpac
 	if err != nil {
 		s.logf("service: commit failed: %v", err)
 		s.rollbackRequests(ctx)
-		return fmt.Errorf("service: the change was not saved: %w", err)
+		return fmt.Errorf("%w: %w", errNotSaved, err)
 	}
 	if ca := callAuditOf(ctx); ca != nil && len(entries) > 0 {
 		ca.done.Store(true)

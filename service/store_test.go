@@ -42,15 +42,15 @@ func TestCommitFailure(t *testing.T) {
 		if _, err := raw.Exec(`ALTER TABLE request_events RENAME TO request_events_away`); err != nil {
 			t.Fatal(err)
 		}
-		if code, _ := g.post("/guardian/requests", url.Values{"csrf": {tok}, "ssid": {lisaSSID}}); code < 400 {
-			t.Errorf("a request the store refused was answered %d", code)
+		if code, body := g.post("/guardian/requests", url.Values{"csrf": {tok}, "ssid": {lisaSSID}}); code != http.StatusInternalServerError || strings.Contains(body, "SQL") || strings.Contains(body, "request_events") {
+			t.Errorf("a request the store refused was answered %d (the page must not show the store's error)", code)
 		}
 		if n := len(e.srv.PendingRequests("255902")); n != 0 {
 			t.Errorf("a refused request is pending in memory: %d", n)
 		}
 		// The change left no entry; the call did: one saying it was refused.
 		if after := e.audit()[before:]; len(after) != 1 || after[0].Action != "access" || after[0].Actor != "guardian.woods" ||
-			!strings.Contains(after[0].Note, "POST /guardian/requests answered 4") {
+			!strings.Contains(after[0].Note, "POST /guardian/requests answered 500: Your request could not be saved") {
 			t.Errorf("the refused request left audit entries %+v, want one of the refused call", after)
 		}
 		// Reads go on meanwhile, audited.
