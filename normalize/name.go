@@ -236,13 +236,19 @@ func ParseName(full string) Name {
 }
 
 // NewNamePart prepares one name: its Text, phonetic codes of the folded key (so accents do
-// not change them), and, when nick is not nil, its nickname groups.
+// not change them), and, when nick is not nil, its nickname groups. An initial (a key of
+// one letter) keeps only its Soundex code.
 func NewNamePart(s string, nick *Nicknames) NamePart {
 	p := NamePart{Text: NewText(s)}
 	if p.Empty() {
 		return p
 	}
 	p.Metaphone, p.MetaphoneAlt, p.NYSIIS, p.Soundex = PhoneticCodes(p.Key)
+	if utf8.RuneCountInString(p.Key) == 1 {
+		// An initial has no sound of its own: "E" and "O" share Metaphone's A, which
+		// says nothing of the names they stand for.
+		p.Metaphone, p.MetaphoneAlt, p.NYSIIS = "", "", ""
+	}
 	p.Positions = NewLetterPositions(p.Key)
 	if nick != nil {
 		p.Nicknames = nick.groupsOfFolded(p.Folded)

@@ -67,6 +67,10 @@ func TestComparisonLevels(t *testing.T) {
 		{GivenName(), g("J."), g("Joseph"), "initial"},
 		{GivenName(), g("J"), g("Maria"), "else"},
 		{GivenName(), g("Émile"), g("E"), "initial"},
+		// Two initials, or an initial and a name it does not start: sound says nothing.
+		{GivenName(), g("E"), g("O"), "else"},
+		{GivenName(), g("E."), g("Olivia"), "else"},
+		{FamilyName(), f("J"), f("G"), "else"},
 		{GivenName(), g(""), g("Zoe"), "null"},
 		{GivenName(), normalize.Record{Given: "Pedro", OtherNames: []string{"Pepe Garcia"}}, g("José"), "nickname"},
 		{FamilyName(), f("García-López"), f("GarciaLopez"), "exact"},
