@@ -342,15 +342,21 @@ type EMReport struct {
 	LogLikelihood float64
 	// Pairs is the number of pairs EM ran over (candidates and background).
 	Pairs float64
+	// Matches is the number of pairs EM's match class holds in the last E step, and
+	// CandidateMatches how many of them are candidate pairs (not background): a class
+	// mostly outside the candidates is not the person blocking was built to find.
+	Matches, CandidateMatches float64
 	// Bound lists, by comparison index, the m EM would have given the exact level where
 	// EMOptions.MinExact held it at its bound in the last iteration, else 0.
 	Bound []float64
 }
 
-// pattern is a distinct comparison vector with its count.
+// pattern is a distinct comparison vector with its count, and how many of those pairs are
+// candidates rather than background.
 type pattern struct {
-	levels []uint8
-	count  float64
+	levels     []uint8
+	count      float64
+	candidates float64
 }
 
 // TrainEM estimates the prior, m and (unless opt.FixU) u by expectation–maximisation over
@@ -394,7 +400,7 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 	}
 	slices.Sort(keys) // a fixed order makes the floating-point sums reproducible
 	for _, k := range keys {
-		p := pattern{levels: make([]uint8, nc), count: weights[k]}
+		p := pattern{levels: make([]uint8, nc), count: weights[k], candidates: float64(counts[k])}
 		for c := range nc {
 			p.levels[c] = LevelOf(k, c)
 			if int(p.levels[c]) >= len(start.M[c]) {
@@ -421,7 +427,7 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			clear(newM[c])
 			clear(newU[c])
 		}
-		var matched, total, loglik float64
+		var matched, candMatched, total, loglik float64
 		for _, p := range pats {
 			// Posterior that the pattern is a match, from the log-likelihoods of the two
 			// classes.
@@ -436,6 +442,7 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			loglik += p.count * (max(lm, lu) + math.Log1p(math.Exp(-math.Abs(lm-lu))))
 			wm, wu := p.count*g, p.count*(1-g)
 			matched += wm
+			candMatched += p.candidates * g
 			total += p.count
 			for c, l := range p.levels {
 				if l != LevelNull {
@@ -479,7 +486,7 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 			}
 			rep.Bound[c] = 0
 			if m.M[c][LevelExact] < floor {
-				rep.Bound[c] = m.M[c][LevelExact]
+				rep.Bound[c] = max(m.M[c][LevelExact], minProbability) // never 0, which says unbound
 			}
 			for range 2 {
 				liftExact(m.M[c], floor)
@@ -498,6 +505,7 @@ func TrainEM(ctx context.Context, counts PatternCounts, start Model, opt EMOptio
 		change = math.Max(change, math.Abs(prior-m.Prior)/m.Prior) // relative: the prior may be tiny
 		m.Prior = prior
 		rep.MaxChange, rep.LogLikelihood, rep.Pairs = change, loglik, total
+		rep.Matches, rep.CandidateMatches = matched, candMatched
 		if opt.Progress != nil {
 			opt.Progress(rep.Iterations, change)
 		}
