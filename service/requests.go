@@ -213,7 +213,13 @@ func (s *Server) guardianStudents(ctx context.Context, g Account) ([]guardianStu
 			continue
 		}
 		out[k].Updating = true
-		b, err := s.builder(ctx)(forwarded.StudentID)
+		// GuardianRequests leaves the internal student ID out; the backpack is built
+		// from the one the workflow keeps for the forwarded request.
+		student, err := s.requests().wf.ForwardedStudent(g.Username, forwarded.ID)
+		if err != nil {
+			return nil, err
+		}
+		b, err := s.builder(ctx)(student)
 		if err != nil {
 			return nil, err
 		}
