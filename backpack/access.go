@@ -307,7 +307,7 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, 
 		return Request{}, denied("no request %q at LEA %s", id, staff.LEA)
 	}
 	refuse := func(err error) (Request, error) {
-		return Request{}, &TransitionError{Request: id, From: req.Status, To: to, Reason: err.Error(), Err: err}
+		return Request{}, &TransitionError{Request: id, From: req.Status, To: to, Reason: strings.TrimPrefix(err.Error(), "backpack: "), Err: err}
 	}
 	if sameIdentity(staff.ID, req.Guardian) {
 		return refuse(denied("staff %s made this request as guardian and cannot decide it", staff.ID))

@@ -433,6 +433,8 @@ func TestSelfApproval(t *testing.T) {
 		}
 		if _, err := r.Approve(clerk, req.ID, bp.lisa); !errors.Is(err, backpack.ErrDenied) {
 			t.Errorf("the guardian %q approved their own request as staff %q: %v", as, clerk.ID, err)
+		} else if strings.Count(err.Error(), "backpack:") != 1 {
+			t.Errorf("%v: the prefix repeats", err)
 		}
 		if _, err := r.Reject(clerk, req.ID, "mine"); !errors.Is(err, backpack.ErrDenied) {
 			t.Errorf("the guardian %q rejected their own request: %v", as, err)

@@ -148,6 +148,10 @@ type Checkpoint struct {
 
 var checkpointKeys = []string{"seq", "hash"}
 
+// intent reports whether a checkpoint of an anchor file is an intent: a batch announced
+// up to Seq before it is written, with no hash yet.
+func (c Checkpoint) intent() bool { return c.Seq > 0 && c.Hash == "" }
+
 // Log is an append-only, HMAC-chained audit log, held in memory (NewLog) or in a file
 // with an anchor file of checkpoints beside it (OpenLog). Safe for concurrent use.
 type Log struct {
@@ -158,6 +162,10 @@ type Log struct {
 	disk *logFiles
 	// broken is set when a write may have half happened: the log refuses more.
 	broken error
+	// base is the head before the entries mem holds: the last entry Drain handed on.
+	base Checkpoint
+	// recovered says what OpenLog repaired, if anything.
+	recovered string
 	// Now stamps entries without a time; nil means time.Now.
 	Now func() time.Time
 }
@@ -269,8 +277,16 @@ func (l *Log) Drain() ([]Entry, error) {
 		return nil, errors.New("backpack: audit: Drain is for in-memory logs; a file log's entries stay in its file")
 	}
 	out := l.mem
-	l.mem = nil
+	l.mem, l.base = nil, l.head
 	return out, nil
+}
+
+// Recovered says what OpenLog repaired of what a crash left ("" when nothing): the same
+// text as the ActionRecover entry it appended, for the caller to report.
+func (l *Log) Recovered() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.recovered
 }
 
 // Head returns the checkpoint of the last entry (the zero Checkpoint for an empty log).
@@ -282,7 +298,8 @@ func (l *Log) Head() Checkpoint {
 }
 
 // Verify checks the log's entries as VerifyAnchored does against its head (and, for a
-// file log, against every checkpoint of its anchor file).
+// file log, against every checkpoint of its anchor file). An in-memory log that was
+// drained checks the entries since, chained from the last one drained.
 func (l *Log) Verify() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -290,7 +307,18 @@ func (l *Log) Verify() error {
 		_, err := VerifyFile(l.disk.path, l.disk.anchorPath, l.key)
 		return err
 	}
-	return VerifyAnchored(l.mem, l.key, []Checkpoint{l.head})
+	if err := verifyChainFrom(l.mem, l.key, l.base); err != nil {
+		return err
+	}
+	if got := l.base; len(l.mem) > 0 {
+		got = Checkpoint{Seq: l.mem[len(l.mem)-1].Seq, Hash: l.mem[len(l.mem)-1].Hash}
+		if got != l.head {
+			return &ChainError{Index: len(l.mem), Seq: got.Seq, Reason: fmt.Sprintf("the log ends at seq %d, its head is seq %d", got.Seq, l.head.Seq)}
+		}
+	} else if got != l.head {
+		return &ChainError{Index: 0, Seq: got.Seq, Reason: fmt.Sprintf("the log ends at seq %d, its head is seq %d", got.Seq, l.head.Seq)}
+	}
+	return nil
 }
 
 // Close closes a file log's files; an in-memory log has nothing to close. A closed log
@@ -323,11 +351,16 @@ func (e *ChainError) Error() string {
 // *ChainError at the first entry that fails, or nil. A chain cut short at its end still
 // verifies: VerifyAnchored catches that.
 func VerifyChain(entries []Entry, key []byte) error {
-	prev := ""
+	return verifyChainFrom(entries, key, Checkpoint{})
+}
+
+// verifyChainFrom is VerifyChain of entries that follow base.
+func verifyChainFrom(entries []Entry, key []byte, base Checkpoint) error {
+	prev := base.Hash
 	for i, e := range entries {
 		switch {
-		case e.Seq != int64(i)+1:
-			return &ChainError{Index: i, Seq: e.Seq, Reason: fmt.Sprintf("sequence number %d, want %d: an entry was removed or inserted", e.Seq, i+1)}
+		case e.Seq != base.Seq+int64(i)+1:
+			return &ChainError{Index: i, Seq: e.Seq, Reason: fmt.Sprintf("sequence number %d, want %d: an entry was removed or inserted", e.Seq, base.Seq+int64(i)+1)}
 		case e.Prev != prev:
 			return &ChainError{Index: i, Seq: e.Seq, Reason: "previous-entry hash does not match: the entry before was altered or removed"}
 		case !hmac.Equal([]byte(e.mac(key)), []byte(e.Hash)):
@@ -350,6 +383,9 @@ func VerifyAnchored(entries []Entry, key []byte, anchor []Checkpoint) error {
 	for k, c := range anchor {
 		if c.Seq < last.Seq || c.Seq < 0 {
 			return &ChainError{Index: len(entries), Seq: c.Seq, Reason: fmt.Sprintf("anchor checkpoint %d (seq %d) comes after seq %d: the anchor was altered", k+1, c.Seq, last.Seq)}
+		}
+		if c.intent() { // a batch announced: its checkpoint follows, unless a crash came first
+			continue
 		}
 		last = c
 		if c.Seq == 0 {

@@ -394,8 +394,9 @@ func TestFileLogAppendsAcrossOpens(t *testing.T) {
 	if again, _ := os.ReadFile(filepath.Join(dir, "audit.anchor")); !bytes.Equal(again, anchor) {
 		t.Error("an empty batch wrote a checkpoint")
 	}
-	if n := bytes.Count(anchor, []byte("\n")); n != 4 {
-		t.Errorf("%d checkpoints, want 4 (three appends and one batch)", n)
+	// Each batch is announced (an intent, without a hash) and then checkpointed.
+	if n, intents := bytes.Count(anchor, []byte("\n")), bytes.Count(anchor, []byte(`"hash":""`)); n != 8 || intents != 4 {
+		t.Errorf("%d checkpoints of which %d intents, want 4 of each (three appends and one batch)", n, intents)
 	}
 	log := openLog(t, dir)
 	if h := log.Head(); h.Seq != 5 || h.Hash != first[4].Hash {
@@ -511,6 +512,10 @@ func TestFileLogAttacks(t *testing.T) {
 			return bytes.Replace(d, []byte(`"actor":"guardian-7"`), []byte(`"actor": "guardian-7"`), 1)
 		}, "as Append writes it"},
 		{"anchor emptied", "anchor", func([]byte, []backpack.Entry) []byte { return nil }, "follow the anchor"},
+		{"anchor cut before the last two batches", "anchor", func(d []byte, _ []backpack.Entry) []byte {
+			l := lines(d)
+			return []byte(strings.Join(l[:len(l)-3], "")) // the last append's intent stays
+		}, "follow the anchor"},
 		{"anchor rewritten to an earlier head", "anchor", func(_ []byte, es []backpack.Entry) []byte {
 			return []byte(fmt.Sprintf(`{"seq":5,"hash":"%s"}`+"\n", es[3].Hash))
 		}, "differs from the anchor"},
@@ -530,12 +535,13 @@ func TestFileLogAttacks(t *testing.T) {
 			if !strings.Contains(err.Error(), a.want) {
 				t.Errorf("VerifyFile: %v; want %q in it", err, a.want)
 			}
-			if a.name == "anchor emptied" {
-				return // OpenLog anchors verified entries past the anchor: see TestOpenLogRecovers
-			}
+			// OpenLog anchors the entries of one batch a crash left past the last checkpoint,
+			// no more: an emptied or cut anchor is not a crash.
 			if log, err := backpack.OpenLog(filepath.Join(dir, "audit.jsonl"), filepath.Join(dir, "audit.anchor"), auditKey); err == nil {
 				log.Close()
 				t.Error("OpenLog opened the attacked log")
+			} else if strings.Contains(err.Error(), "backpack: audit: backpack:") || strings.Count(err.Error(), "backpack:") > 1 {
+				t.Errorf("OpenLog: %v: the prefix repeats", err)
 			}
 		})
 	}
@@ -583,6 +589,22 @@ func TestOpenLogRecovers(t *testing.T) {
 			t.Error(err)
 		}
 	})
+	t.Run("batch announced, never written", func(t *testing.T) {
+		dir, _ := fileLog(t)
+		mutate(t, filepath.Join(dir, "audit.anchor"), func(d []byte) []byte { return append(d, `{"seq":9,"hash":""}`+"\n"...) })
+		if _, err := verifyDir(dir); err != nil {
+			t.Fatalf("an intent alone: %v", err)
+		}
+		log := openLog(t, dir)
+		es := entriesOf(t, log)
+		if got := log.Recovered(); !strings.Contains(got, "announced up to 9 was never written") || len(es) != 6 || es[5].Note != got {
+			t.Errorf("Recovered() = %q; %d entries", got, len(es))
+		}
+		log.Close()
+		if _, err := verifyDir(dir); err != nil {
+			t.Error(err)
+		}
+	})
 	t.Run("anchor behind the log", func(t *testing.T) {
 		dir, _ := fileLog(t)
 		anchor := filepath.Join(dir, "audit.anchor")
@@ -595,9 +617,18 @@ func TestOpenLogRecovers(t *testing.T) {
 		}
 		log := openLog(t, dir)
 		es := entriesOf(t, log)
+		recovered := log.Recovered()
 		log.Close()
 		if len(es) != 6 || !strings.Contains(es[5].Note, "anchored entries 4–5") {
 			t.Fatalf("after recovery: %d entries, last %+v", len(es), es[len(es)-1])
+		}
+		if recovered != es[5].Note {
+			t.Errorf("Recovered() = %q, want the recover entry's note %q", recovered, es[5].Note)
+		}
+		if again := openLog(t, dir); again.Recovered() != "" {
+			t.Errorf("a second open recovered %q", again.Recovered())
+		} else {
+			again.Close()
 		}
 		if _, err := verifyDir(dir); err != nil {
 			t.Error(err)
@@ -827,5 +858,15 @@ func TestDrainKeepsTheChain(t *testing.T) {
 	}
 	if _, err := openLog(t, t.TempDir()).Drain(); err == nil {
 		t.Error("a file log drained without an error")
+	}
+	// A drained log still verifies: the entries since, chained from the last drained.
+	if err := drained.Verify(); err != nil {
+		t.Errorf("Verify after Drain: %v", err)
+	}
+	if _, err := drained.Append(backpack.Entry{Action: "view", Actor: "late"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := drained.Verify(); err != nil {
+		t.Errorf("Verify after Drain and an append: %v", err)
 	}
 }

@@ -34,10 +34,13 @@ type logFiles struct {
 // this process or another — to close it, then fails wrapping ErrLogBusy. On
 // opening, the log must verify against its anchor before anything is appended: a log cut
 // short, emptied or deleted, an entry altered or appended without the key, is an error
-// and the log is not opened. Two things a crash can leave are repaired, and the repair is
-// logged as an ActionRecover entry: the torn last line of a write that never returned
-// (it is cut off; it was never acknowledged), and entries written before the crash that
-// the anchor did not reach yet (they verify under the key and are anchored).
+// and the log is not opened. What a crash can leave is repaired, the repair is logged as
+// an ActionRecover entry and Log.Recovered says what it was: the torn last line of a
+// write that never returned (it is cut off; it was never acknowledged), and the entries
+// of the one batch that was being written, which the anchor announced (an intent) but
+// did not checkpoint yet (they verify under the key and are anchored). More entries past
+// the last checkpoint than the batch announced — all of them, when the anchor was
+// emptied — are an error.
 func OpenLog(path, anchorPath string, key []byte) (*Log, error) {
 	if err := checkAuditKey(key); err != nil {
 		return nil, err
@@ -112,15 +115,23 @@ func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) 
 	case anchorMissing && (len(entries) > 0 || logTorn >= 0):
 		return nil, fmt.Errorf("backpack: audit: %s holds entries but its anchor %s is missing", path, anchorPath)
 	}
-	last := lastCheckpoint(anchor)
+	last, intent := lastCheckpoint(anchor), pendingIntent(anchor)
 	if int64(len(entries)) < last.Seq {
-		return nil, fmt.Errorf("%s: %w", path, VerifyAnchored(entries, key, anchor))
+		return nil, inFile(path, VerifyAnchored(entries, key, anchor))
 	}
 	if err := VerifyAnchored(entries[:last.Seq], key, anchor); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, inFile(path, err)
 	}
 	if err := VerifyChain(entries, key); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, inFile(path, err)
+	}
+	// Entries past the last checkpoint are what a crash leaves of one batch: the batch
+	// its intent announced, no more. Without an intent for them (an anchor emptied, cut
+	// or lost) or past it, they were not written by Append.
+	if n := int64(len(entries)); n > last.Seq && (intent.Seq <= last.Seq || n > intent.Seq) {
+		return nil, inFile(path, &ChainError{Index: int(last.Seq), Seq: last.Seq + 1, Reason: fmt.Sprintf(
+			"%d entries follow the anchor's last checkpoint (seq %d) and no batch was announced for them: the anchor was emptied or cut, or they were appended without it",
+			n-last.Seq, last.Seq)})
 	}
 	var repairs []string
 	if logTorn >= 0 {
@@ -135,8 +146,11 @@ func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) 
 		}
 		repairs = append(repairs, fmt.Sprintf("cut a torn last checkpoint at byte %d of the anchor", anchorTorn))
 	}
-	if n := int64(len(entries)); n > last.Seq {
-		repairs = append(repairs, fmt.Sprintf("anchored entries %d–%d, written before the anchor was", last.Seq+1, n))
+	switch n := int64(len(entries)); {
+	case n > last.Seq:
+		repairs = append(repairs, fmt.Sprintf("anchored entries %d–%d of a batch announced up to %d, written before the anchor was", last.Seq+1, n, intent.Seq))
+	case intent.Seq > last.Seq:
+		repairs = append(repairs, fmt.Sprintf("a batch announced up to %d was never written", intent.Seq))
 	}
 	disk, err := openLogFiles(lf, path, anchorPath)
 	if err != nil {
@@ -147,7 +161,8 @@ func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) 
 		l.head = Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}
 	}
 	if len(repairs) > 0 {
-		if _, err := l.Append(Entry{Action: ActionRecover, Actor: "backpack.OpenLog", Note: strings.Join(repairs, "; ")}); err != nil {
+		l.recovered = strings.Join(repairs, "; ")
+		if _, err := l.Append(Entry{Action: ActionRecover, Actor: "backpack.OpenLog", Note: l.recovered}); err != nil {
 			disk.close()
 			return nil, err
 		}
@@ -155,12 +170,45 @@ func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) 
 	return l, nil
 }
 
+// lastCheckpoint returns the anchor's last checkpoint, intents aside.
 func lastCheckpoint(cs []Checkpoint) Checkpoint {
-	if len(cs) == 0 {
-		return Checkpoint{}
+	for k := len(cs) - 1; k >= 0; k-- {
+		if !cs[k].intent() {
+			return cs[k]
+		}
 	}
-	return cs[len(cs)-1]
+	return Checkpoint{}
 }
+
+// pendingIntent returns the intent that ends the anchor, if one does: a batch announced
+// and never checkpointed.
+func pendingIntent(cs []Checkpoint) Checkpoint {
+	if n := len(cs); n > 0 && cs[n-1].intent() {
+		return cs[n-1]
+	}
+	return Checkpoint{}
+}
+
+// inFile says which log file an error is about, without repeating the package's
+// prefix.
+func inFile(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &fileError{path, err}
+}
+
+type fileError struct {
+	path string
+	err  error
+}
+
+func (e *fileError) Error() string {
+	msg := strings.TrimPrefix(e.err.Error(), "backpack: ")
+	return "backpack: audit: " + e.path + ": " + strings.TrimPrefix(msg, "audit: ")
+}
+
+func (e *fileError) Unwrap() error { return e.err }
 
 // openLogFiles opens (creating) the anchor for appending beside lf, the locked log, and
 // makes their creation durable. The caller closes lf on an error.
@@ -207,9 +255,21 @@ func truncateFile(path string, size int64) error {
 	return nil
 }
 
-// append writes lines to the log and syncs, then the head's checkpoint to the anchor and
-// syncs: the anchor never names an entry the log may lack.
+// append announces the batch in the anchor (an intent: the head it will reach, with no
+// hash) and syncs, writes lines to the log and syncs, then the head's checkpoint to the
+// anchor and syncs: the anchor never names an entry the log may lack, and the entries a
+// crash leaves past the last checkpoint are at most the batch announced.
 func (d *logFiles) append(lines []byte, head Checkpoint) error {
+	intent, err := json.Marshal(Checkpoint{Seq: head.Seq})
+	if err != nil {
+		return err
+	}
+	if _, err := d.anchor.Write(append(intent, '\n')); err != nil {
+		return err
+	}
+	if err := d.anchor.Sync(); err != nil {
+		return err
+	}
 	if _, err := d.log.Write(lines); err != nil {
 		return err
 	}
@@ -266,7 +326,7 @@ func VerifyFile(path, anchorPath string, key []byte) (Checkpoint, error) {
 		return Checkpoint{}, err
 	}
 	if err := VerifyAnchored(entries, key, anchor); err != nil {
-		return Checkpoint{}, fmt.Errorf("%s: %w", path, err)
+		return Checkpoint{}, inFile(path, err)
 	}
 	return lastCheckpoint(anchor), nil
 }

@@ -18,9 +18,12 @@
 // staff view, which is logged) are audit entries. -audit F appends them to the durable log F
 // (created if missing; later runs append to it), with its checkpoints in the anchor file
 // -anchor (F.anchor by default; keep it on other storage than F). The log is keyed by the
-// HMAC key in -key-file, which -audit and -verify need: a missing key file is created
-// with a random key, and the program says so. -verify checks F against its anchor under
-// the key and prints what it verified, without building anything.
+// HMAC key in -key-file, which -audit and -verify need: for a new log a missing key file
+// is created with a random key, and the program says so; for an existing log, and for
+// -verify, a missing key file is an error (a mistyped path creates nothing). -verify
+// checks F against its anchor under the key and prints what it verified, without
+// building anything. A log a crash left is repaired on opening, and stderr says what was
+// recovered. Two runs appending to one log take turns: the second waits for the first.
 package main
 
 import (
@@ -76,9 +79,19 @@ func main() {
 		os.Exit(code)
 	}
 	if err := run(os.Stdout, os.Stderr, o); err != nil {
-		fmt.Fprintln(os.Stderr, "backpack:", err)
+		fmt.Fprintln(os.Stderr, errorLine(err))
 		os.Exit(1)
 	}
+}
+
+// errorLine is the message for a failed run, prefixed "backpack:" once: the package's
+// errors carry the prefix already.
+func errorLine(err error) string {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "backpack: ") {
+		msg = "backpack: " + msg
+	}
+	return msg
 }
 
 // run does what the options say: the backpack (its staff view, or JSON) and -verify's
@@ -204,11 +217,21 @@ func openLog(w io.Writer, o options) (*backpack.Log, error) {
 		}
 		return backpack.NewLog(key)
 	}
-	key, err := readKey(w, o.keyFile)
+	// A new key only for a new log: under a new key an existing log would not open, and
+	// a mistyped -key-file would leave a stray key behind.
+	_, statErr := os.Stat(o.audit)
+	key, err := readKey(w, o.keyFile, errors.Is(statErr, fs.ErrNotExist))
 	if err != nil {
 		return nil, err
 	}
-	return backpack.OpenLog(o.audit, o.anchor, key)
+	log, err := backpack.OpenLog(o.audit, o.anchor, key)
+	if err != nil {
+		return nil, err
+	}
+	if r := log.Recovered(); r != "" {
+		fmt.Fprintf(w, "audit: %s was not closed cleanly (a crash); recovered: %s\n", o.audit, r)
+	}
+	return log, nil
 }
 
 // reportLog says what was logged and, for a file log, verifies it against its anchor.
@@ -229,7 +252,7 @@ func verify(stdout, stderr io.Writer, o options) error {
 	if o.audit == "" {
 		return errors.New("-verify needs the log: -audit F")
 	}
-	key, err := readKey(stderr, o.keyFile)
+	key, err := readKey(stderr, o.keyFile, false)
 	if err != nil {
 		return err
 	}
@@ -241,14 +264,17 @@ func verify(stdout, stderr io.Writer, o options) error {
 	return nil
 }
 
-// readKey reads the audit key from path, creating the file with a random key when it is
-// missing.
-func readKey(w io.Writer, path string) ([]byte, error) {
+// readKey reads the audit key from path; when the file is missing, it creates it with a
+// random key if create says so (a new log), else it is an error.
+func readKey(w io.Writer, path string, create bool) ([]byte, error) {
 	if path == "" {
-		return nil, errors.New("the audit log needs its HMAC key: -key-file K (a missing K is created with a random key)")
+		return nil, errors.New("the audit log needs its HMAC key: -key-file K (a missing K is created with a random key for a new log)")
 	}
 	key, err := os.ReadFile(path)
-	if !errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !create:
+		return nil, fmt.Errorf("-key-file %s does not exist: a key is created only for a new log, and this log has one already (a mistyped path?)", path)
+	case !errors.Is(err, fs.ErrNotExist):
 		return key, err
 	}
 	key = make([]byte, 32)

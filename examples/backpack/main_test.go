@@ -168,3 +168,56 @@ func TestRunJSONIsAudited(t *testing.T) {
 		t.Errorf("view entries of a -json run (-want +got):\n%s", diff)
 	}
 }
+
+// A mistyped -key-file creates no key: not for -verify, not for a log that exists. A
+// crash's leftovers are reported on stderr when the log is opened. Errors say
+// "backpack:" once.
+func TestRunKeyFileAndRecovery(t *testing.T) {
+	dir := t.TempDir()
+	o := options{audit: filepath.Join(dir, "audit.jsonl"), keyFile: filepath.Join(dir, "audit.key"), student: "1000604871"}
+	var out bytes.Buffer
+	if err := run(&out, &out, o); err != nil {
+		t.Fatal(err)
+	}
+	typo := filepath.Join(dir, "audit.kye")
+	for _, verify := range []bool{true, false} {
+		mistyped := o
+		mistyped.keyFile, mistyped.verify = typo, verify
+		err := run(&out, &out, mistyped)
+		if err == nil || !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("-verify %v with a mistyped -key-file: %v", verify, err)
+		}
+		if _, statErr := os.Stat(typo); statErr == nil {
+			t.Fatalf("-verify %v with a mistyped -key-file created %s", verify, typo)
+		}
+	}
+	// A crash after the log's write, before its checkpoint: the next run anchors the
+	// announced batch and says so.
+	anchor := o.audit + ".anchor"
+	data, err := os.ReadFile(anchor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	if err := os.WriteFile(anchor, []byte(strings.Join(lines[:len(lines)-2], "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(&out, &out, o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "was not closed cleanly (a crash); recovered: anchored entries 12–12") {
+		t.Errorf("the recovery is not reported:\n%s", out.String())
+	}
+	// An emptied anchor is no crash: the run refuses the log, and says "backpack:" once.
+	if err := os.WriteFile(anchor, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = run(&out, &out, o)
+	if err == nil || !strings.Contains(err.Error(), "follow the anchor") {
+		t.Fatalf("a run with an emptied anchor: %v", err)
+	}
+	if line := errorLine(err); strings.Count(line, "backpack:") != 1 {
+		t.Errorf("error line %q repeats the prefix", line)
+	}
+}
