@@ -29,7 +29,8 @@ const (
 type Oversize int
 
 const (
-	// Skip drops the block: its records are paired by other rules only.
+	// Skip drops the block, but for a chain through its identical records
+	// (chainIdentical): its other records are paired by other rules only.
 	Skip Oversize = iota
 	// Cap keeps the block's first MaxBlock records (by record index).
 	Cap
@@ -209,7 +210,8 @@ func refBlock(ref uint64) int { return int(ref >> 4) }
 
 // keyBlocks makes rule r's blocks of two records or more and, for every record, the refs
 // of the blocks it is in (refs[off[i]:off[i+1]] are record i's); a record cut from a
-// block over the cap is not in it. It reports the rule and its ten largest blocks.
+// block over the cap is not in it, but for the two-record blocks chaining identical
+// records. It reports the rule and its ten largest blocks.
 func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (refs []uint64, off []int32, blocks []block, members []int32, rr RuleReport, largest []Block) {
 	n := t.Len()
 	off = make([]int32, n+1)
@@ -272,6 +274,17 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (refs []uint64
 				keep = 0
 				if opt.Oversize == Cap {
 					keep = opt.MaxBlock
+				} else {
+					recs := make([]int32, size)
+					for k, en := range entries[s:e] {
+						recs[k] = en.rec
+					}
+					for _, p := range chainIdentical(t, recs) {
+						members = append(members, p[0], p[1])
+						off[p[0]+1]++
+						off[p[1]+1]++
+						blocks = append(blocks, block{start: int32(len(members) - 2), end: int32(len(members))})
+					}
 				}
 			}
 			if keep >= 2 {

@@ -6,37 +6,40 @@ import (
 	"testing"
 )
 
-// TestIdenticalRowsBeyondTheBlockCap: 5,001 identical rows, more than the preset's block
-// cap of 5,000, make one student; the blocks over the cap are reported and the rows still
-// meet through the Nearest rule.
+// TestIdenticalRowsBeyondTheBlockCap: identical rows, more than the preset's block cap of
+// 5,000, make one student, also beyond what the Nearest rule's work budget can pair
+// (before, 12,000 copies gave no candidate pair and 12,000 students); the blocks over the
+// cap are reported.
 func TestIdenticalRowsBeyondTheBlockCap(t *testing.T) {
 	if testing.Short() {
-		t.Skip("links 5,001 rows")
+		t.Skip("links 12,000 rows")
 	}
-	var b strings.Builder
-	b.WriteString(studentHeader)
-	for i := range 5001 {
-		fmt.Fprintf(&b, "r%05d,01,01001,4000000099,Maya,,Okafor,,2013-03-03,F,5,1 Elm St,Provo,84601,2023-08-20\n", i)
-	}
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runCSV(t, l, b.String())
-	if len(res.StudentIDs) != 1 {
-		t.Errorf("%d students from 5,001 identical rows, want 1", len(res.StudentIDs))
-	}
-	oversize := 0
-	for _, r := range res.Blocking.Rules {
-		for _, blk := range r.Oversize {
-			if blk.Size != 5001 || blk.Key == "" {
-				t.Errorf("oversize block %+v", blk)
-			}
-			oversize++
+	for _, n := range []int{5001, 12_000} {
+		var b strings.Builder
+		b.WriteString(studentHeader)
+		for i := range n {
+			fmt.Fprintf(&b, "r%05d,01,01001,4000000099,Maya,,Okafor,,2013-03-03,F,5,1 Elm St,Provo,84601,2023-08-20\n", i)
 		}
-	}
-	if oversize == 0 {
-		t.Error("no block over the cap reported")
+		l, err := New(StudentSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := runCSV(t, l, b.String())
+		if len(res.StudentIDs) != 1 {
+			t.Errorf("%d students from %d identical rows, want 1", len(res.StudentIDs), n)
+		}
+		oversize := 0
+		for _, r := range res.Blocking.Rules {
+			for _, blk := range r.Oversize {
+				if blk.Size != n || blk.Key == "" {
+					t.Errorf("%d rows: oversize block %+v", n, blk)
+				}
+				oversize++
+			}
+		}
+		if oversize == 0 {
+			t.Errorf("%d rows: no block over the cap reported", n)
+		}
 	}
 }
 

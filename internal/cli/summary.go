@@ -28,7 +28,7 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	fmt.Fprintf(w, "candidate pairs: %d\n", res.CandidatePairs)
 	for _, r := range res.Blocking.Rules {
 		for _, b := range r.Oversize {
-			fmt.Fprintf(w, "oversize block: rule %s, key %s: %d records, over the cap of %d; skipped, its records meet through the other rules\n",
+			fmt.Fprintf(w, "oversize block: rule %s, key %s: %d records, over the cap of %d; not paired in full: its identical records are chained, the others meet only through the other rules\n",
 				b.Rule, b.Key, b.Size, s.MaxBlock)
 		}
 	}
