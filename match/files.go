@@ -125,7 +125,8 @@ func ReadDecisions(name string, in io.Reader) ([]Decision, error) {
 		if verdict == "" {
 			continue
 		}
-		d := Decision{A: get(row, colRecordA), SourceA: get(row, colSourceA), B: get(row, colRecordB), SourceB: get(row, colSourceB), By: get(row, colBy)}
+		d := Decision{A: get(row, colRecordA), SourceA: get(row, colSourceA), B: get(row, colRecordB), SourceB: get(row, colSourceB), By: get(row, colBy),
+			Where: fmt.Sprintf("%s:%d", name, line)}
 		switch verdict {
 		case VerdictSame:
 			d.Same = true

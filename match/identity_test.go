@@ -383,7 +383,7 @@ func TestReadDecisionsErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Decision{{A: "1", SourceA: "x.csv", B: "1", SourceB: "y.csv", By: "bo", At: ds[0].At}}
+	want := []Decision{{A: "1", SourceA: "x.csv", B: "1", SourceB: "y.csv", By: "bo", At: ds[0].At, Where: "d.csv:2"}}
 	if d := cmp.Diff(want, ds); d != "" || ds[0].At.IsZero() {
 		t.Errorf("decisions (-want +got):\n%s", d)
 	}

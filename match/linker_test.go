@@ -184,6 +184,22 @@ func TestRunDecisionsAndEarlierIDs(t *testing.T) {
 	if _, err := l.Run(ctx, roll, RunOptions{Decisions: []Decision{{A: "nope", B: loner}}}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("decision on an unknown record: err = %v", err)
 	}
+	// Verdicts that contradict each other through a third record are an error naming
+	// them all, not one of them dropped.
+	contradict := []Decision{
+		{A: loner, B: together[0], Same: true, Where: "d.csv:2"},
+		{A: together[0], B: together[1], Same: true, Where: "d.csv:3"},
+		{A: loner, B: together[1], Same: false, Where: "d.csv:4"},
+	}
+	_, err = l.Run(ctx, roll, RunOptions{Decisions: contradict})
+	if err == nil {
+		t.Fatal("contradicting verdicts honoured")
+	}
+	for _, want := range []string{"d.csv:4", "d.csv:2, d.csv:3", loner, together[1]} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("contradicting verdicts: error %q does not name %q", err, want)
+		}
+	}
 }
 
 func TestRunCancelled(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/studentlink/studentlink/block"
@@ -26,6 +27,9 @@ type Decision struct {
 	Same    bool      `json:"same"`
 	By      string    `json:"by,omitempty"`
 	At      time.Time `json:"at,omitzero"`
+	// Where says where the verdict was read ("decisions.csv:3"), for errors; empty for
+	// verdicts made otherwise.
+	Where string `json:"where,omitempty"`
 }
 
 // ReviewItem is a pair a person should decide: its weight fell between the thresholds,
@@ -201,22 +205,92 @@ func orderedPair(a, b int32) [2]int32 {
 	return [2]int32{a, b}
 }
 
-// decisionPairs resolves reviewer decisions to record indexes.
+// decisionPairs resolves reviewer decisions to record indexes. Verdicts that contradict
+// each other (two records kept apart that "same" verdicts join, through others or
+// directly) are an error naming them: honouring either silently would drop the other.
 func decisionPairs(roll *Roll, ds []Decision) (must [][2]int32, apart map[[2]int32]bool, err error) {
 	apart = map[[2]int32]bool{}
+	where := func(k int) string {
+		if ds[k].Where != "" {
+			return ds[k].Where
+		}
+		return fmt.Sprintf("decision %d", k+1)
+	}
+	u := newUnion(roll.Len())
+	var different []int // indexes in ds
 	for k, d := range ds {
 		a, errA := roll.find(RecordRef{Source: d.SourceA, ID: d.A})
 		b, errB := roll.find(RecordRef{Source: d.SourceB, ID: d.B})
 		if err := cmp.Or(errA, errB); err != nil {
-			return nil, nil, fmt.Errorf("match: decision %d (%s, %s): %w", k+1, d.A, d.B, err)
+			return nil, nil, fmt.Errorf("match: %s (%s, %s): %w", where(k), d.A, d.B, err)
 		}
 		if d.Same {
 			must = append(must, [2]int32{int32(a), int32(b)})
+			u.join(int32(a), int32(b))
 		} else {
 			apart[orderedPair(int32(a), int32(b))] = true
+			different = append(different, k)
+		}
+	}
+	for _, k := range different {
+		d := ds[k]
+		a, _ := roll.find(RecordRef{Source: d.SourceA, ID: d.A})
+		b, _ := roll.find(RecordRef{Source: d.SourceB, ID: d.B})
+		if u.find(int32(a)) == u.find(int32(b)) {
+			return nil, nil, fmt.Errorf("match: %s says %s and %s are different, but verdicts of the same join them: %s; decide again",
+				where(k), roll.Ref(a), roll.Ref(b), sameChain(roll, ds, where, int32(a), int32(b)))
 		}
 	}
 	return must, apart, nil
+}
+
+// sameChain names the "same" verdicts that join records a and b, in the order of a path
+// from a to b.
+func sameChain(roll *Roll, ds []Decision, where func(int) string, a, b int32) string {
+	next := map[int32][]int{} // record → the "same" verdicts that name it
+	ends := func(k int) (int32, int32) {
+		x, _ := roll.find(RecordRef{Source: ds[k].SourceA, ID: ds[k].A})
+		y, _ := roll.find(RecordRef{Source: ds[k].SourceB, ID: ds[k].B})
+		return int32(x), int32(y)
+	}
+	for k, d := range ds {
+		if d.Same {
+			x, y := ends(k)
+			next[x] = append(next[x], k)
+			next[y] = append(next[y], k)
+		}
+	}
+	// Breadth first from a; via records the verdict that reached them.
+	via := map[int32]int{a: -1}
+	queue := []int32{a}
+	for len(queue) > 0 && via[b] == 0 {
+		r := queue[0]
+		queue = queue[1:]
+		for _, k := range next[r] {
+			x, y := ends(k)
+			o := x
+			if o == r {
+				o = y
+			}
+			if _, seen := via[o]; !seen {
+				via[o] = k + 1
+				queue = append(queue, o)
+			}
+		}
+	}
+	var path []string
+	for r := b; r != a && via[r] > 0; {
+		k := via[r] - 1
+		path = append(path, where(k))
+		x, y := ends(k)
+		if x == r {
+			r = y
+		} else {
+			r = x
+		}
+	}
+	slices.Reverse(path)
+	return strings.Join(path, ", ")
 }
 
 // reviewItem describes link k for a reviewer, records in order of ID then source.

@@ -54,7 +54,7 @@ func (s *Server) Relink(ctx context.Context, by string) (RelinkReport, error) {
 		if _, ok := earlier[rv.A]; !ok {
 			continue // an enrollment decided before its record was placed: it is now
 		}
-		decisions = append(decisions, match.Decision{A: rv.A, B: rv.B, Same: rv.Status == reviewSame, By: rv.DecidedBy, At: rv.Decided})
+		decisions = append(decisions, match.Decision{A: rv.A, B: rv.B, Same: rv.Status == reviewSame, By: rv.DecidedBy, At: rv.Decided, Where: "review " + rv.ID})
 	}
 	res, err := s.linker.Run(ctx, roll, match.RunOptions{EarlierIDs: earlier, Decisions: decisions})
 	if err != nil {
