@@ -171,7 +171,9 @@ func parseDecided(s string) (time.Time, error) {
 // ReadStudentIDs reads the student IDs of an earlier run from its clusters file
 // (WriteClusters: record_id, source, cluster_id …; student_id may stand for cluster_id,
 // and a file without a source column names records by ID alone), keyed for
-// RunOptions.EarlierIDs.
+// RunOptions.EarlierIDs. A record ID that one source alone used is keyed by the ID
+// alone as well, so that a rerun on a renamed file (October's export of the same roll)
+// still finds it.
 func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
 	cr := csv.NewReader(in)
 	header, err := cr.Read()
@@ -195,9 +197,15 @@ func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
 		return nil, fmt.Errorf("match: student IDs %s:1: want the columns record_id and cluster_id (source optional); read: %s", name, quoteHeader(header))
 	}
 	out := map[string]string{}
+	bare := map[string]string{} // record ID → its student ID, "" once two sources use it
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
+			for id, student := range bare {
+				if _, taken := out[id]; !taken && student != "" {
+					out[id] = student
+				}
+			}
 			return out, nil
 		}
 		if err != nil {
@@ -207,11 +215,19 @@ func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
 		if src >= 0 {
 			ref.Source = row[src]
 		}
-		if prev, dup := out[ref.Key()]; dup && prev != row[student] {
+		prev, dup := out[ref.Key()]
+		if dup && prev != row[student] {
 			line, _ := cr.FieldPos(0)
 			return nil, fmt.Errorf("match: student IDs %s:%d: record %s has two student IDs, %s and %s", name, line, ref, prev, row[student])
 		}
 		out[ref.Key()] = row[student]
+		if ref.Source != "" && !dup {
+			if _, seen := bare[ref.ID]; seen {
+				bare[ref.ID] = "" // several sources: the source must say which
+			} else {
+				bare[ref.ID] = row[student]
+			}
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -159,8 +160,10 @@ func TestOverlappingLocalIDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(earlier) != roll.Len() {
-				t.Fatalf("%d earlier IDs for %d records", len(earlier), roll.Len())
+			for i := range roll.Len() {
+				if _, ok := earlier[roll.Ref(i).Key()]; !ok {
+					t.Fatalf("no earlier ID for record %v", roll.Ref(i))
+				}
 			}
 			again, err := l.Run(ctx, readSources(t, s, names, files), RunOptions{EarlierIDs: earlier})
 			if err != nil {
@@ -414,6 +417,16 @@ func TestReadStudentIDs(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
+	// An ID one source alone used is keyed by the ID alone too (a renamed file still finds
+	// it); one several sources used is not.
+	got, err = ReadStudentIDs("c.csv", strings.NewReader("record_id,source,cluster_id\n1,a.csv,S1\n1,b.csv,S2\n2,a.csv,S3\n2,a.csv,S3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]string{RecordRef{"a.csv", "1"}.Key(): "S1", RecordRef{"b.csv", "1"}.Key(): "S2", RecordRef{"a.csv", "2"}.Key(): "S3", "2": "S3"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("bare IDs (-want +got):\n%s", d)
+	}
 	got, err = ReadStudentIDs("c.csv", strings.NewReader("record_id,cluster_id\n1,S1\n"))
 	if err != nil || got["1"] != "S1" {
 		t.Errorf("no source column: %v, %v", got, err)
@@ -438,4 +451,79 @@ func ExampleReadDecisions() {
 		fmt.Printf("%s@%s and %s@%s: same %v, by %s\n", d.A, d.SourceA, d.B, d.SourceB, d.Same, d.By)
 	}
 	// Output: 1001@lea1.csv and 1001@lea2.csv: same false, by ana
+}
+
+// TestRerunOnRenamedFile: the same roll read again from a renamed file (October's export),
+// with a new record that becomes the lowest of its student's, keeps every student's ID:
+// the earlier clusters file names records by its old file name, and IDs one file alone
+// used are found by ID.
+func TestRerunOnRenamedFile(t *testing.T) {
+	s := StudentSettings()
+	l := trainedStudentLinker(t)
+	data, err := os.ReadFile(sampleRoll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("roll-sept.csv", bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	first, err := l.Run(ctx, roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := first.WriteClusters(&out); err != nil {
+		t.Fatal(err)
+	}
+	earlier, err := ReadStudentIDs("clusters.csv", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A copy of a record of a student with several, under an ID that sorts first.
+	var copied int
+	for _, c := range first.Clusters() {
+		if len(c) > 1 {
+			copied = int(c[0])
+			break
+		}
+	}
+	header := roll.Headers[roll.Source[copied]]
+	row := roll.Row(copied)
+	row[slices.Index(header, "record_id")] = "0000-new"
+	var added strings.Builder
+	w := csv.NewWriter(&added)
+	_ = w.Write(header)
+	_ = w.Write(row)
+	w.Flush()
+	again, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := again.ReadCSV("roll-oct.csv", bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.ReadCSV("added.csv", strings.NewReader(added.String())); err != nil {
+		t.Fatal(err)
+	}
+	second, err := l.Run(ctx, again, RunOptions{EarlierIDs: earlier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.EarlierFound != roll.Len() {
+		t.Errorf("%d of %d records found in the earlier IDs", second.EarlierFound, roll.Len())
+	}
+	for i := range roll.Len() {
+		if got, want := second.StudentIDs[second.Label[i]], first.StudentIDs[first.Label[i]]; got != want {
+			t.Errorf("record %s: student %s on the rerun, %s before", roll.IDs[i], got, want)
+		}
+	}
+	n := again.Len() - 1
+	if second.Label[n] != second.Label[copied] {
+		t.Errorf("the copy of record %s is not with it", roll.IDs[copied])
+	}
 }

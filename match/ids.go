@@ -27,8 +27,9 @@ func (c IDChange) String() string {
 
 // studentIDs gives each of the n clusters of a roll's records its student ID
 // (assignStudentIDs), reading each record's earlier student ID from earlier: keyed by
-// RecordRef.Key, or by the record ID alone when no other source uses the ID.
-func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) ([]string, []IDChange, error) {
+// RecordRef.Key, or by the record ID alone when no other source uses the ID. found counts
+// the records earlier gave an ID.
+func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (ids []string, changes []IDChange, found int, err error) {
 	old := make([]string, roll.Len())
 	lowest := make([]int32, n)
 	for c := range lowest {
@@ -39,11 +40,14 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) ([]
 		id, ok := earlier[ref.Key()]
 		if !ok {
 			if id, ok = earlier[ref.ID]; ok && roll.SharedID(i) {
-				return nil, nil, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
+				return nil, nil, 0, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
 					ref.ID, strings.Join(roll.sourcesOf(ref.ID), ", "))
 			}
 		}
 		old[i] = id
+		if ok {
+			found++
+		}
 		if l := lowest[label[i]]; l < 0 || compareRefs(roll, int32(i), l) < 0 {
 			lowest[label[i]] = int32(i)
 		}
@@ -55,8 +59,8 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) ([]
 			names[c] = roll.Ref(int(i)).Key()
 		}
 	}
-	ids, changes := assignStudentIDs(old, label, names, earlier)
-	return ids, changes, nil
+	ids, changes = assignStudentIDs(old, label, names, earlier)
+	return ids, changes, found, nil
 }
 
 // compareRefs orders records by ID, then source name.

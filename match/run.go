@@ -66,8 +66,11 @@ type Result struct {
 	Links    []Link
 	Refusals []Refusal
 	Review   []ReviewItem
-	// IDChanges lists students that split or merged since the earlier run.
+	// IDChanges lists students that split or merged since the earlier run, and
+	// EarlierFound counts the records RunOptions.EarlierIDs gave a student ID: far fewer
+	// than the roll's records says the earlier IDs name other records.
 	IDChanges      []IDChange
+	EarlierFound   int
 	CandidatePairs int64
 	Model          *score.Model
 	// Settings are the settings the run used: the linker's, less what Dropped lists.
@@ -191,7 +194,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	slices.SortFunc(res.Review, func(x, y ReviewItem) int {
 		return cmp.Or(cmp.Compare(y.Weight, x.Weight), compareRefs(roll, x.RecordA, y.RecordA), compareRefs(roll, x.RecordB, y.RecordB))
 	})
-	if res.StudentIDs, res.IDChanges, err = studentIDs(roll, c.label, len(c.size), opt.EarlierIDs); err != nil {
+	if res.StudentIDs, res.IDChanges, res.EarlierFound, err = studentIDs(roll, c.label, len(c.size), opt.EarlierIDs); err != nil {
 		return nil, err
 	}
 	report(opt.Progress, StageCluster, 1, 1)

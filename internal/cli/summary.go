@@ -40,6 +40,12 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	if len(o.Decisions) > 0 {
 		fmt.Fprintf(w, "decisions:      %d reviewer verdict(s) honoured\n", len(o.Decisions))
 	}
+	if f.IDs != "" {
+		fmt.Fprintf(w, "earlier IDs:    %d of %d record(s) found in %s\n", res.EarlierFound, roll.Len(), f.IDs)
+		if res.EarlierFound < roll.Len()/2 {
+			fmt.Fprintf(w, "warning:        most records are not in %s, so they get new student IDs: does it come from a run on these records? (a record is named by its file and ID where another file uses the ID too)\n", f.IDs)
+		}
+	}
 	if len(res.IDChanges) > 0 {
 		fmt.Fprintf(w, "id changes:     %d student(s) split or merged since the earlier run\n", len(res.IDChanges))
 	}

@@ -159,3 +159,37 @@ func TestIDChangesNeedsIDs(t *testing.T) {
 		t.Errorf("%s written: %v", changes, err)
 	}
 }
+
+// A rerun with -ids on the same records from a renamed file finds every record's earlier
+// ID (named by the old file name in the earlier -out), and says so; -ids from a run on
+// other records draws a warning.
+func TestIDsSummary(t *testing.T) {
+	dir := t.TempDir()
+	roll := "record_id,lea_id,school_id,ssid,first_name,middle_name,last_name,suffix,birth_date,sex,grade_level,address,city,zip,entry_date\n" +
+		"R1,01,,,Emma,,Johnson,,2012-05-01,F,5,12 Oak St,Provo,84601,\n" +
+		"R2,01,,,Emma,,Johnson,,05/01/2012,F,5,12 Oak St,Provo,84601,\n" +
+		"R3,01,,,Liam,,Chen,,2011-02-03,M,6,9 Elm St,Orem,84057,\n"
+	sept, oct := filepath.Join(dir, "sept.csv"), filepath.Join(dir, "oct.csv")
+	writeText(t, sept, roll)
+	writeText(t, oct, roll)
+	out := filepath.Join(dir, "out.csv")
+	if _, err := runSummary(t, dir, Flags{Preset: "student", In: []string{sept}, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	summary, err := runSummary(t, dir, Flags{Preset: "student", In: []string{oct}, IDs: out, Out: filepath.Join(dir, "out2.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "earlier IDs:    3 of 3 record(s) found in DIR/out.csv\n"; !strings.Contains(summary, want) || strings.Contains(summary, "warning:        most records") {
+		t.Errorf("summary:\n%s\nwant %q and no warning", summary, want)
+	}
+	other := filepath.Join(dir, "other.csv")
+	writeText(t, other, "record_id,source,cluster_id\nX1,x.csv,S1\n")
+	summary, err = runSummary(t, dir, Flags{Preset: "student", In: []string{oct}, IDs: other, Out: filepath.Join(dir, "out3.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(summary, "earlier IDs:    0 of 3") || !strings.Contains(summary, "warning:        most records are not in DIR/other.csv") {
+		t.Errorf("summary with other records' IDs:\n%s", summary)
+	}
+}
