@@ -122,7 +122,7 @@ func (e *TransitionError) Unwrap() error { return e.Err }
 // Requests is the only way to a view of a backpack. Guardians Submit requests at an LEA;
 // staff of that LEA holding PermRequest Approve or Reject them; the guardian of an
 // approved request gets the GuardianView. Staff holding PermView get the StaffView of
-// students enrolled at their LEA or handed to it (HandOff). Every request, decision,
+// students enrolled at their LEA or handed to it (HandOffAs). Every request, decision,
 // handoff and view is an entry of the audit log, and an action the log cannot record does
 // not happen. Safe for concurrent use.
 type Requests struct {
@@ -349,18 +349,6 @@ func (r *Requests) HandOffAs(state StaffUser, b *Backpack, lea string) error {
 		return err
 	}
 	return r.handOff(state.ID, b, lea)
-}
-
-// HandOff records a handoff as HandOffAs does, for a caller that names only who handed
-// it: the actor's right to hand backpacks is not checked.
-//
-// Deprecated: use HandOffAs with the state's staff member holding PermHandOff. HandOff
-// stays only until its callers (the service's workflow replay, examples/enroll) move.
-func (r *Requests) HandOff(actor string, b *Backpack, lea string) error {
-	if err := checkID("actor", actor); err != nil {
-		return fmt.Errorf("backpack: handoff refused: %v", err)
-	}
-	return r.handOff(actor, b, lea)
 }
 
 func (r *Requests) handOff(actor string, b *Backpack, lea string) error {

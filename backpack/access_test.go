@@ -526,9 +526,6 @@ func TestStaffViewScope(t *testing.T) {
 		actor, lea string
 		b          *backpack.Backpack
 	}{{"", "255999", bp.jerry}, {"svc", "\x00", bp.jerry}, {"svc", "255999", roundTrip(t, bp.jerry)}} {
-		if err := r.HandOff(bad.actor, bad.b, bad.lea); err == nil {
-			t.Errorf("HandOff(%q, %q) accepted", bad.actor, bad.lea)
-		}
 		state := stateStaff
 		state.ID = bad.actor
 		if err := r.HandOffAs(state, bad.b, bad.lea); err == nil {
@@ -588,7 +585,6 @@ func TestZeroValues(t *testing.T) {
 		"Pending":          func() error { _, err := r.Pending(registrar); return err },
 		"Approve":          func() error { _, err := r.Approve(registrar, "R000001", bp.lisa); return err },
 		"Reject":           func() error { _, err := r.Reject(registrar, "R000001", "no"); return err },
-		"HandOff":          func() error { return r.HandOff("svc", bp.lisa, "255999") },
 		"HandOffAs":        func() error { return r.HandOffAs(stateStaff, bp.lisa, "255999") },
 		"StaffView":        func() error { _, err := r.StaffView(registrar, bp.lisa); return err },
 		"GuardianView":     func() error { _, err := r.GuardianView("mom", "R000001", bp.lisa); return err },

@@ -140,7 +140,7 @@ func newRequests(events []requestEvent, build func(student string) (*backpack.Ba
 			case berr != nil:
 				err = berr
 			case ev.Event == eventHandoff:
-				err = r.wf.HandOff(ev.Actor, b, ev.LEA)
+				err = r.wf.HandOffAs(stateStaff(ev.Actor), b, ev.LEA)
 			default:
 				got, err = r.wf.Approve(replayStaff(ev), ev.RequestID, b)
 			}
@@ -163,6 +163,18 @@ func newRequests(events []requestEvent, build func(student string) (*backpack.Ba
 	}
 	_, err = log.Drain() // the replayed events' entries are in the store already
 	return r, err
+}
+
+// stateLEA is the LEA ID the state has in the workflow: the service hands a backpack to
+// an enrolling LEA as the state, never as that LEA.
+const stateLEA = "state"
+
+// stateStaff is the state's enrollment service handing a backpack on behalf of actor (the
+// caller whose enrollment placed the student, named in the audit entry), with the state's
+// PermHandOff. Only the enrollment handoff and its replay act as it: no account or API
+// key is given PermHandOff.
+func stateStaff(actor string) backpack.StaffUser {
+	return backpack.StaffUser{ID: actor, LEA: stateLEA, Permissions: backpack.PermHandOff}
 }
 
 // replayStaff is the staff member who decided a stored event, with the permission they

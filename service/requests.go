@@ -121,8 +121,9 @@ func (s *Server) decideRequest(ctx context.Context, staff Account, id string, ap
 	return req, err
 }
 
-// handOff builds a student's backpack from every LEA's records and hands it to an LEA
-// (whose staff may view it from then on), committed before the backpack is returned.
+// handOff builds a student's backpack from every LEA's records and hands it, as the
+// state's enrollment service (stateStaff) on behalf of actor, to an LEA (whose staff may
+// view it from then on), committed before the backpack is returned.
 func (s *Server) handOff(ctx context.Context, actor, student, lea string) (*backpack.Backpack, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -134,7 +135,7 @@ func (s *Server) handOff(ctx context.Context, actor, student, lea string) (*back
 	ev := &requestEvent{Event: eventHandoff, LEA: lea, Actor: actor, At: now, Student: b.StudentID}
 	err = s.workflow(ctx, true, ev, func(r *requests) error {
 		r.at = now
-		return r.wf.HandOff(actor, b, lea)
+		return r.wf.HandOffAs(stateStaff(actor), b, lea)
 	})
 	return b, err
 }

@@ -160,7 +160,9 @@ func handoff(w io.Writer, store *backpack.Store, index *match.Index, log *backpa
 		Weight: &weight, Explanation: pl.Best.Explanation.String(), SettingsVersion: linker.Settings().Version, Actor: "examples/enroll"}); err != nil {
 		return err
 	}
-	if err := requests.HandOff("examples/enroll", b, newLEA); err != nil {
+	// The state's enrollment service hands the backpack: only the state holds PermHandOff.
+	state := backpack.StaffUser{ID: "examples/enroll", LEA: "state", Permissions: backpack.PermHandOff}
+	if err := requests.HandOffAs(state, b, newLEA); err != nil {
 		return err
 	}
 	v, err := requests.StaffView(backpack.StaffUser{ID: "registrar@" + newLEA, LEA: newLEA, Permissions: backpack.PermView}, b)
