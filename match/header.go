@@ -149,7 +149,7 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 				continue
 			}
 			var aliases []string
-			if how == matchAlias && roleColumns(columns, col.Role) == 1 {
+			if how == matchAlias && !col.NameOnly && roleColumns(columns, col.Role) == 1 {
 				aliases = roleAliases[col.Role]
 			}
 			if f := find(col.Name, headerMatch(how, col.Name, aliases)); f >= 0 {
@@ -312,7 +312,7 @@ func quoteHeader(header []string) string {
 // them: each key of names is a role (given_name, birth_date …), a settings column's name,
 // or "id" or the ID column's name for the record ID; its value is the header name in the
 // files. A role's columns are replaced by the one named; a renamed column becomes
-// required. Several header names joined by "+" fill the role or column from all of them,
+// required, and matches its header by name alone (Column.NameOnly). Several header names joined by "+" fill the role or column from all of them,
 // joined by a space in that order: birth_date=by+bm+bd for a birth date written in three
 // columns (year, month, day), family_name=Last1+Last2. An unknown key is an error listing
 // what may be named.
@@ -339,7 +339,7 @@ func (s Settings) WithColumns(names map[string]string) (Settings, error) {
 			cols := make([]Column, len(parts))
 			for p, part := range parts {
 				cols[p] = c
-				cols[p].Name, cols[p].Optional = part, false
+				cols[p].Name, cols[p].Optional, cols[p].NameOnly = part, false, true
 			}
 			return cols
 		}

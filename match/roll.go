@@ -25,6 +25,10 @@ type Column struct {
 	// Optional columns may be absent from an input's header; required ones must be there
 	// (their values may still be empty on a row).
 	Optional bool `json:"optional,omitempty"`
+	// NameOnly columns match a header by their name alone (case, spaces and punctuation
+	// aside), never by their role's aliases: a column the user named (WithColumns), whose
+	// absence must not be filled by a guess.
+	NameOnly bool `json:"name_only,omitempty"`
 }
 
 // Roll holds input records read from one or more sources, raw, as submitted: the values

@@ -288,6 +288,10 @@ func TestSettingsWithColumns(t *testing.T) {
 	if err := r.ReadCSV("y.csv", strings.NewReader("Key,Born,ZIP5\nk1,2011-01-02,84601\n")); err == nil || !strings.Contains(err.Error(), `"Prénom"`) {
 		t.Errorf("a named column missing: err = %v", err)
 	}
+	// A named column missing is not guessed from an alias of its role (FirstName).
+	if err := r.ReadCSV("z.csv", strings.NewReader("Key,FirstName,Born,ZIP5\nk1,Zoë,2011-01-02,84601\n")); err == nil || !strings.Contains(err.Error(), `"Prénom"`) {
+		t.Errorf("a named column missing, an alias of its role present: err = %v", err)
+	}
 	if _, err := StudentSettings().WithColumns(map[string]string{"shoe_size": "Shoes"}); err == nil || !strings.Contains(err.Error(), "shoe_size") {
 		t.Errorf("unknown key: err = %v", err)
 	}
