@@ -600,7 +600,7 @@ var (
 	}
 	byCompleteness = criterion{
 		compare: func(ctx criterionContext, a, b Candidate) int {
-			return -cmp.Compare(completeness(a.Value), completeness(b.Value))
+			return -cmp.Compare(Completeness(a.Value), Completeness(b.Value))
 		},
 		why: func(ctx criterionContext, win, next Candidate) string {
 			return fmt.Sprintf("%q is more complete than %q", win.Value, next.Value)
@@ -619,6 +619,13 @@ func priorityRank(priority []string, lea string) int {
 // agreementKey is a value folded (case, accents and punctuation aside): values with the
 // same key are the same value.
 func agreementKey(v string) string { return normalize.Fold(v) }
+
+// Agree reports whether two values say the same thing, as the MostFrequent and Consensus
+// rules read them: the same once case, accents and punctuation are set aside ("SYBIL" and
+// "Sybil"), or one saying less of the same thing — word by word the same, or an initial of
+// the other's word, for as many words as the shorter has ("S" and "Sybil", "2012" and
+// "2012-03-04", "Mary A." and "Mary Ann").
+func Agree(a, b string) bool { return agree(agreementKey(a), agreementKey(b)) }
 
 // agree reports whether two agreement keys say the same thing, one perhaps less of it:
 // word by word the same, or an initial of the other's word, for as many words as the
@@ -661,10 +668,11 @@ func agreeingLEAs(cands []Candidate) map[string][]string {
 	return out
 }
 
-// completeness scores how much a value says: each word or number of two characters or
+// Completeness scores how much a value says, as the MostComplete and Consensus rules
+// weigh it (case, accents and punctuation aside): each word or number of two characters or
 // more counts 2, an initial 1. "Sybil" 2 > "S." 1; "Mary Ann" 4 > "Mary A" 3;
 // "2012-03-04" 6 > "2012" 2.
-func completeness(v string) int {
+func Completeness(v string) int {
 	n := 0
 	for _, tok := range strings.Fields(normalize.Fold(v)) {
 		if utf8.RuneCountInString(tok) > 1 {

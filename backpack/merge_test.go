@@ -647,3 +647,38 @@ func TestSurvivorshipMostComplete(t *testing.T) {
 		t.Errorf("candidates, most complete first (-want +got):\n%s", d)
 	}
 }
+
+// TestAgreeAndCompleteness: the rules MostFrequent, MostComplete and Consensus apply,
+// exported for a caller that ranks candidates itself (the service's Identities API).
+func TestAgreeAndCompleteness(t *testing.T) {
+	type row struct {
+		A, B  string
+		Agree bool
+		// CA and CB are the completeness of A and B.
+		CA, CB int
+	}
+	for _, tt := range []row{
+		{"Sybil", "SYBIL", true, 2, 2},
+		{"Núñez", "nunez", true, 2, 2},
+		{"S.", "Sybil", true, 1, 2},
+		{"Sybil", "s", true, 2, 1},
+		{"Mary A.", "Mary Ann", true, 3, 4},
+		{"Mary", "Mary Ann", true, 2, 4},
+		{"2012", "2012-03-04", true, 2, 6},
+		{"2015-09-03", "2015-03-09", false, 6, 6},
+		{"Vainikool", "Vainikolo", false, 2, 2},
+		{"Ann Mary", "Mary Ann", false, 4, 4},
+		{"Sa", "Sybil", false, 2, 2},
+		{"", "", true, 0, 0},
+		{"", "Sybil", false, 0, 2},
+		{" - ", "", true, 0, 0},
+	} {
+		got := row{tt.A, tt.B, backpack.Agree(tt.A, tt.B), backpack.Completeness(tt.A), backpack.Completeness(tt.B)}
+		if d := cmp.Diff(tt, got); d != "" {
+			t.Errorf("Agree and Completeness of %q and %q (-want +got):\n%s", tt.A, tt.B, d)
+		}
+		if backpack.Agree(tt.B, tt.A) != tt.Agree {
+			t.Errorf("Agree(%q, %q) is not Agree(%q, %q)", tt.B, tt.A, tt.A, tt.B)
+		}
+	}
+}

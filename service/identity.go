@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/match"
@@ -333,7 +332,7 @@ func survivingValues(b *backpack.Backpack, recs []recordRow) map[string]string {
 		for _, c := range f.Candidates {
 			leas := map[string]bool{}
 			for _, o := range f.Candidates {
-				if agreeing(c.Value, o.Value) {
+				if backpack.Agree(c.Value, o.Value) {
 					leas[o.Source.LEA] = true
 				}
 			}
@@ -341,7 +340,7 @@ func survivingValues(b *backpack.Backpack, recs []recordRow) map[string]string {
 			if !ok {
 				known = math.MaxInt64
 			}
-			x := ranked{c.Value, len(leas), completeness(c.Value), known}
+			x := ranked{c.Value, len(leas), backpack.Completeness(c.Value), known}
 			if best.value == "" || x.support > best.support || x.support == best.support &&
 				(x.completeness > best.completeness || x.completeness == best.completeness && x.known < best.known) {
 				best = x
@@ -350,36 +349,6 @@ func survivingValues(b *backpack.Backpack, recs []recordRow) map[string]string {
 		out[f.Name] = best.value
 	}
 	return out
-}
-
-// agreeing reports whether two values say the same thing, as backpack's Consensus
-// reads them: word by word the same (case, accents and punctuation aside), or one an
-// initial of the other's word, for as many words as the shorter has.
-func agreeing(a, b string) bool {
-	ta, tb := strings.Fields(normalize.Fold(a)), strings.Fields(normalize.Fold(b))
-	if len(ta) > len(tb) {
-		ta, tb = tb, ta
-	}
-	if len(ta) == 0 {
-		return len(tb) == 0
-	}
-	for i, w := range ta {
-		x := tb[i]
-		if w != x && !(utf8.RuneCountInString(w) == 1 && strings.HasPrefix(x, w)) && !(utf8.RuneCountInString(x) == 1 && strings.HasPrefix(w, x)) {
-			return false
-		}
-	}
-	return true
-}
-
-// completeness scores how much a value says, as backpack's Consensus does: a word or
-// number of two characters or more counts 2, an initial 1.
-func completeness(v string) int {
-	n := 0
-	for _, tok := range strings.Fields(normalize.Fold(v)) {
-		n += min(utf8.RuneCountInString(tok), 2)
-	}
-	return n
 }
 
 // heldBy reports whether any of the records is the LEA's: an LEA sees only students it
