@@ -1,9 +1,7 @@
 package service_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -60,17 +58,6 @@ func TestSearchOneObject(t *testing.T) {
 // postRaw posts a body with LEA 01's key and returns the status and the error message.
 func postRaw(t *testing.T, e *env, path, body string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", e.http.URL+path, bytes.NewReader([]byte(body)))
-	req.Header.Set("Authorization", "Bearer "+e.key("01"))
-	resp, err := e.http.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out struct {
-		Message string `json:"message"`
-	}
-	json.Unmarshal(raw, &out)
-	return resp.StatusCode, out.Message
+	status, _, msg := rawCall(t, e, e.key("01"), "POST", path, body)
+	return status, msg
 }
