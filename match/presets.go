@@ -141,7 +141,9 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "ssid", Levels: []string{"one_edit", "else"}},
 		},
 	}, {
-		Name: "twins: same family name and birth date, different given names, an SSID missing",
+		// A near SSID counts only where the given names agree (score.ID): here it is null
+		// too, so this rule keeps apart twins whose SSIDs were issued together.
+		Name: "twins: same family name and birth date, different given names, an SSID missing or a digit off",
 		Conditions: []Condition{
 			differentGiven, notSwapped, sameFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},

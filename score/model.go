@@ -402,6 +402,11 @@ func (s *Scorer) AppendLevels(dst []uint8, i, j int) []uint8 {
 // Key returns the comparison vector packed four bits per comparison, comparison c in bits
 // 4c to 4c+3: the key under which PatternCounts counts it.
 func (s *Scorer) Key(i, j int) uint64 {
+	return s.require(s.rawKey(i, j))
+}
+
+// rawKey is Key before the requirements (Comparison.Requires) set levels to null.
+func (s *Scorer) rawKey(i, j int) uint64 {
 	x, y := s.rows(i, j)
 	var key uint64
 	if x == nil {
@@ -420,6 +425,11 @@ func (s *Scorer) Key(i, j int) uint64 {
 	if key&(15*s.swapBit) == s.swapBit && s.swapBit != 0 {
 		key &= s.swapMask
 	}
+	return key
+}
+
+// require sets to null each level of key whose requirement the key does not meet.
+func (s *Scorer) require(key uint64) uint64 {
 	for _, r := range s.requires {
 		if LevelOf(key, r.comp) == r.level && r.allowed&(1<<LevelOf(key, r.other)) == 0 {
 			key &^= 15 << (4 * r.comp)
@@ -461,6 +471,10 @@ type Term struct {
 	// agreeing value is. Both are 0 for the null level.
 	Weight        float64 `json:"weight"`
 	TermFrequency float64 `json:"term_frequency,omitempty"`
+	// NotCounted names the level the values reached where a requirement
+	// (Comparison.Requires) made it null: "one_edit" for SSIDs a digit apart whose
+	// given names differ.
+	NotCounted string `json:"not_counted,omitempty"`
 }
 
 // Explanation accounts for a pair's match weight: Prior plus every term's Weight and
@@ -476,11 +490,15 @@ type Explanation struct {
 func (s *Scorer) Explain(i, j int) Explanation {
 	e := Explanation{Prior: s.prior}
 	w := s.prior
-	key := s.Key(i, j)
+	raw := s.rawKey(i, j)
+	key := s.require(raw)
 	for c := range s.comps {
 		k := &s.comps[c]
 		l := LevelOf(key, c)
 		t := Term{Comparison: k.Name, Level: int(l), LevelName: k.names[l], Weight: s.weight[c][l]}
+		if r := LevelOf(raw, c); r != l {
+			t.NotCounted = k.names[r]
+		}
 		w += t.Weight
 		if l == LevelExact && s.tf[c] != nil {
 			t.TermFrequency = s.tf[c][i]
@@ -499,6 +517,9 @@ func (e Explanation) String() string {
 	fmt.Fprintf(&b, "prior %+.2f", e.Prior)
 	for _, t := range e.Terms {
 		fmt.Fprintf(&b, "; %s %s %+.2f", t.Comparison, t.LevelName, t.Weight)
+		if t.NotCounted != "" {
+			fmt.Fprintf(&b, " (%s, not counted)", t.NotCounted)
+		}
 		if t.TermFrequency != 0 {
 			fmt.Fprintf(&b, " (tf %+.2f)", t.TermFrequency)
 		}

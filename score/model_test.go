@@ -208,6 +208,17 @@ func TestKeyAdjustments(t *testing.T) {
 			}
 		}
 	}
+	// The explanation names the level a requirement did not count.
+	e := s.Explain(0, 1)
+	if got := e.Terms[2].NotCounted; got != "one_edit" {
+		t.Errorf("twins' SSIDs: not counted %q, want one_edit", got)
+	}
+	if !strings.Contains(e.String(), "ssid null +0.00 (one_edit, not counted)") {
+		t.Errorf("explanation %q does not say the near SSID was not counted", e)
+	}
+	if got := s.Explain(0, 2).Terms[2].NotCounted; got != "" {
+		t.Errorf("a counted one_edit: not counted %q", got)
+	}
 	for _, r := range []Requirement{
 		{Level: "near", Comparison: "given_name", Levels: []string{"exact"}},
 		{Level: "one_edit", Comparison: "given_name", Levels: []string{"nearly"}},
