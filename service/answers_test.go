@@ -40,7 +40,7 @@ func TestAPIAnswers(t *testing.T) {
 		{"find with a number", lea, "POST", "/identity/v2/find", `["S1", 5]`, 400, "find takes a JSON array of student IDs: each element of the request body must be a string, not a JSON number"},
 		{"a birth date with garbage after it", lea, "POST", "/identity/v2/search", `[{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13Tgarbage"}]`, 400,
 			`search request 0: birthDate must be a date (YYYY-MM-DD) or an RFC 3339 date and time`},
-		{"a birth date and time without a zone", lea, "POST", "/identity/v2/identities", `{"firstName":"A","lastSurname":"B","birthDate":"2010-01-01T00:00:00"}`, 400,
+		{"a birth date and time of day without a zone", lea, "POST", "/identity/v2/identities", `{"firstName":"A","lastSurname":"B","birthDate":"2010-01-01T08:30:00"}`, 400,
 			`identity: birthDate must be a date (YYYY-MM-DD) or an RFC 3339 date and time`},
 		{"a sex of another namespace", lea, "POST", "/identity/v2/search", `[{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13","sexType":"uri://evil.example#Female"}]`, 400,
 			`search request 0: sexType must be a code (Female, Male…) or an Ed-Fi descriptor`},
@@ -71,6 +71,9 @@ func TestAPIAnswers(t *testing.T) {
 	for _, q := range []service.IdentityRequest{
 		{FirstName: "Lisa", LastSurname: "Woods", BirthDate: "2008-09-13T00:00:00Z", SexType: "Female"},
 		{FirstName: "Lisa", LastSurname: "Woods", BirthDate: "2008-09-13T08:30:00.5-05:00", SexType: "uri://ed-fi.org/SexDescriptor#Female"},
+		// Midnight without a zone: how Ed-Fi clients commonly send a date.
+		{FirstName: "Lisa", LastSurname: "Woods", BirthDate: "2008-09-13T00:00:00", SexType: "Female"},
+		{FirstName: "Lisa", LastSurname: "Woods", BirthDate: "2008-09-13T00:00:00.0000000", SexType: "Female"},
 	} {
 		if rs := e.search("255902", q); len(rs) != 1 || rs[0].FirstName != "Lisa" {
 			t.Errorf("%+v: %+v, want Lisa", q, rs)

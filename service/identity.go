@@ -199,7 +199,8 @@ func flatErrors(err error) []error {
 }
 
 // identityRequired checks that an identity request names the person, that its birthDate
-// is a date (2008-09-13) or an RFC 3339 date and time (2008-09-13T00:00:00Z), and that
+// is a date (2008-09-13), an RFC 3339 date and time (2008-09-13T00:00:00Z) or a date at
+// midnight without a zone (2008-09-13T00:00:00, as Ed-Fi clients send a date), and that
 // its sexType is a code (Female) or one of Ed-Fi's SexDescriptors
 // (uri://ed-fi.org/SexDescriptor#Female), of no other namespace.
 func identityRequired(q IdentityRequest) error {
@@ -209,7 +210,7 @@ func identityRequired(q IdentityRequest) error {
 		}
 	}
 	if !validBirthDate(q.BirthDate) {
-		return fmt.Errorf("birthDate must be a date (YYYY-MM-DD) or an RFC 3339 date and time (YYYY-MM-DDThh:mm:ssZ); got %q", clip(q.BirthDate, 64))
+		return fmt.Errorf("birthDate must be a date (YYYY-MM-DD) or an RFC 3339 date and time (YYYY-MM-DDThh:mm:ssZ, or YYYY-MM-DDT00:00:00 without a zone); got %q", clip(q.BirthDate, 64))
 	}
 	if sex := q.SexType; sex != "" && !strings.HasPrefix(sex, sexDescriptor) && strings.ContainsAny(sex, "#:/") {
 		return fmt.Errorf("sexType must be a code (Female, Male…) or an Ed-Fi descriptor (%sFemale); got %q", sexDescriptor, clip(sex, 64))
@@ -217,8 +218,9 @@ func identityRequired(q IdentityRequest) error {
 	return nil
 }
 
-// validBirthDate reports whether v is written as a date (YYYY-MM-DD) or as a full RFC
-// 3339 date and time; whether the date is a real one is backpack's to say, as for any
+// validBirthDate reports whether v is written as a date (YYYY-MM-DD), as a full RFC 3339
+// date and time, or as a date at midnight without a zone (zonelessMidnight); the date is
+// the part before the T. Whether the date is a real one is backpack's to say, as for any
 // student.
 func validBirthDate(v string) bool {
 	date, clock, timed := strings.Cut(v, "T")
@@ -226,11 +228,27 @@ func validBirthDate(v string) bool {
 		strings.Trim(date[:4]+date[5:7]+date[8:], "0123456789") != "" {
 		return false
 	}
-	if !timed {
+	if !timed || zonelessMidnight(clock) {
 		return true
 	}
 	_, err := time.Parse(time.RFC3339Nano, "2000-01-01T"+clock)
 	return err == nil
+}
+
+// zonelessMidnight reports whether clock is midnight without a zone: 00:00:00, perhaps
+// with a fraction of 1 to 9 zeros (00:00:00.0000000). Ed-Fi clients commonly send a date
+// property as a date-time at midnight without a zone; another time of day without a zone
+// says a time no one can place, and is refused.
+func zonelessMidnight(clock string) bool {
+	rest, ok := strings.CutPrefix(clock, "00:00:00")
+	if !ok {
+		return false
+	}
+	if rest == "" {
+		return true
+	}
+	frac, ok := strings.CutPrefix(rest, ".")
+	return ok && len(frac) >= 1 && len(frac) <= 9 && strings.Trim(frac, "0") == ""
 }
 
 // searchRecord places one record and returns its likely candidates, one per student
