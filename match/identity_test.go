@@ -220,6 +220,12 @@ func TestSharedIDsByRef(t *testing.T) {
 	if _, ok := res.StudentOf("2"); ok {
 		t.Error("StudentOf(2) found a student, but two sources use the ID")
 	}
+	if got, ok := res.StudentOf(RecordRef{"b.csv", "2"}.Key()); !ok || got != student(res, "b.csv", "2") {
+		t.Errorf("StudentOf by key = %q, %v", got, ok)
+	}
+	if ap, _, err := res.WhyApart(RecordRef{"b.csv", "1"}.Key()); err != nil || ap.Record != "1" {
+		t.Errorf("WhyApart by key = %+v, %v", ap, err)
+	}
 	chain, together, err := res.WhyRefs(RecordRef{"a.csv", "1"}, RecordRef{"b.csv", "2"})
 	if err != nil || !together || len(chain) != 1 || chain[0].SourceA != "a.csv" || chain[0].SourceB != "b.csv" {
 		t.Errorf("WhyRefs = %+v, %v, %v", chain, together, err)

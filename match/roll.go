@@ -154,6 +154,14 @@ func (r RecordRef) Key() string {
 	return r.Source + "\x00" + r.ID
 }
 
+// refOfKey is the record a RecordRef.Key names, or a bare record ID.
+func refOfKey(key string) RecordRef {
+	if source, id, ok := strings.Cut(key, "\x00"); ok {
+		return RecordRef{Source: source, ID: id}
+	}
+	return RecordRef{ID: key}
+}
+
 // Find returns the index of the record ref names. A ref without a source finds the
 // record with that ID when one source alone uses it; the error says which sources share
 // an ID, or that no record has it.

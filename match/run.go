@@ -319,10 +319,12 @@ func (r *Result) Clusters() [][]int32 {
 	return out
 }
 
-// StudentOf returns the student ID of the record with the given ID.
+// StudentOf returns the student ID of the record with the given ID, or ID and source
+// (RecordRef.Key) when several sources use the ID; false when no record or several have
+// it.
 func (r *Result) StudentOf(recordID string) (string, bool) {
-	i, ok := r.Prepared.Roll.Index(recordID)
-	if !ok {
+	i, err := r.Prepared.Roll.Find(refOfKey(recordID))
+	if err != nil {
 		return "", false
 	}
 	return r.StudentIDs[r.Label[i]], true
@@ -390,7 +392,7 @@ type Apart struct {
 // named by ID, or by ID and source (RecordRef.Key) when several sources use the ID.
 func (r *Result) WhyApart(recordID string) (Apart, bool, error) {
 	roll := r.Prepared.Roll
-	i, err := roll.Find(RecordRef{ID: recordID})
+	i, err := roll.Find(refOfKey(recordID))
 	if err != nil {
 		return Apart{}, false, err
 	}
