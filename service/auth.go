@@ -36,7 +36,8 @@ type Account struct {
 	Role     Role
 	// LEA is where a staff member works, or where a guardian files requests.
 	LEA string
-	// Permissions are a staff member's (backpack.PermView, backpack.PermRequest).
+	// Permissions are a staff member's: backpack.PermView, backpack.PermRequest, no other
+	// (PermHandOff is the state's enrollment service's alone).
 	Permissions backpack.Permission
 	// Students are a guardian's children, by SSID: the only students they may request.
 	Students []string
@@ -292,6 +293,9 @@ func validAccount(a Account) error {
 		return fmt.Errorf("service: account %q: a %s needs an LEA", a.Username, a.Role)
 	case a.Role == RoleStaff && a.Permissions&backpack.PermView == 0:
 		return fmt.Errorf("service: staff account %q: every staff permission includes viewing backpacks", a.Username)
+	case a.Permissions&^(backpack.PermView|backpack.PermRequest) != 0:
+		return fmt.Errorf("service: account %q: an account holds only the permissions %q and %q, not %q (only the state's enrollment service hands backpacks to LEAs)",
+			a.Username, backpack.PermView, backpack.PermRequest, a.Permissions&^(backpack.PermView|backpack.PermRequest))
 	}
 	return nil
 }
