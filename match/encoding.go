@@ -2,10 +2,12 @@ package match
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -41,30 +43,66 @@ func Encodings() []string {
 	return names
 }
 
-// decode returns in as UTF-8 text. The empty name reads UTF-8, or UTF-16 when the input
-// starts with a UTF-16 byte-order mark (which is not valid UTF-8).
-func decode(in io.Reader, name string) (io.Reader, error) {
+// decode returns in as UTF-8 text and the name of the encoding it was read in. The empty
+// name reads UTF-8, or UTF-16 when the input starts with a UTF-16 byte-order mark (which
+// is not valid UTF-8). A single-byte encoding (windows-1252, iso-8859-1, iso-8859-15) is
+// not applied to an input that is UTF-8 after all — a UTF-8 byte-order mark, or valid
+// UTF-8 with a character of several bytes in its first 64 KB — which is read as UTF-8:
+// one -encoding for several files would otherwise turn the UTF-8 file's "José" into
+// "JosÃ©" without a word.
+func decode(in io.Reader, name string) (io.Reader, string, error) {
 	key := strings.ToLower(strings.TrimSpace(name))
 	if alias, ok := encodingAliases[key]; ok {
 		key = alias
 	}
-	if key == "" {
-		br := bufio.NewReader(in)
-		if bom, _ := br.Peek(2); string(bom) == "\xff\xfe" || string(bom) == "\xfe\xff" {
-			key = "utf-16"
-		}
-		in = br
-	}
 	enc, ok := encodings[key]
 	switch {
 	case key == "":
-		return in, nil
+		br := bufio.NewReader(in)
+		if bom, _ := br.Peek(2); string(bom) == "\xff\xfe" || string(bom) == "\xfe\xff" {
+			return transform.NewReader(br, encodings["utf-16"].NewDecoder()), "utf-16", nil
+		}
+		return br, "utf-8", nil
 	case !ok:
-		return nil, fmt.Errorf("unknown encoding %q (want one of %s)", name, strings.Join(Encodings(), ", "))
+		return nil, "", fmt.Errorf("unknown encoding %q (want one of %s)", name, strings.Join(Encodings(), ", "))
 	case enc == nil:
-		return in, nil
+		return in, key, nil
+	case singleByte(key):
+		br := bufio.NewReaderSize(in, 64<<10)
+		if head, _ := br.Peek(64 << 10); looksUTF8(head) {
+			return br, "utf-8", nil
+		}
+		in = br
 	}
-	return transform.NewReader(in, enc.NewDecoder()), nil
+	return transform.NewReader(in, enc.NewDecoder()), key, nil
+}
+
+// singleByte reports whether the encoding of that name gives every byte a character.
+func singleByte(key string) bool {
+	return key == "windows-1252" || key == "iso-8859-1" || key == "iso-8859-15"
+}
+
+// looksUTF8 reports whether the start of an input is UTF-8 rather than a single-byte
+// encoding: a UTF-8 byte-order mark, or valid UTF-8 (a character cut at the end aside)
+// with at least one character of several bytes.
+func looksUTF8(head []byte) bool {
+	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+		return true
+	}
+	multi := false
+	for i := 0; i < len(head); {
+		if head[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(head[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return !utf8.FullRune(head[i:]) && multi // a character cut by the peek's end
+		}
+		multi = true
+		i += n
+	}
+	return multi
 }
 
 // encodingHint suggests an encoding for text that is not valid UTF-8, when none was set.

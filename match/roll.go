@@ -232,7 +232,10 @@ func (r *Roll) ReadCSV(source string, in io.Reader) error {
 // ReadOptions say how to read a CSV source.
 type ReadOptions struct {
 	// Encoding is the input's text encoding, one of Encodings: "" reads UTF-8, or UTF-16
-	// when the input starts with a UTF-16 byte-order mark.
+	// when the input starts with a UTF-16 byte-order mark. A single-byte encoding
+	// (windows-1252, iso-8859-1, iso-8859-15) is not applied to an input that is UTF-8
+	// after all (a UTF-8 byte-order mark, or valid UTF-8 with a character of several
+	// bytes in its first 64 KB): ReadCount.Encoding says how it was read.
 	Encoding string
 	// Comma is the field delimiter. 0 reads it from the header line: the commonest of
 	// ',', ';', tab and '|' outside quotes there (a comma when none is), so that the
@@ -284,6 +287,9 @@ type Rejected struct {
 // row that stopped a read.
 type ReadCount struct {
 	Read, Kept, Rejected int
+	// Encoding is the encoding the input was read in: ReadOptions.Encoding, or "utf-8"
+	// where the input was UTF-8 after all (see ReadOptions.Encoding) or none was named.
+	Encoding string
 }
 
 // ReadFile reads a CSV file into the roll as a new source named after the file (see
@@ -314,10 +320,11 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 	if err := r.checkSource(source); err != nil {
 		return n, err
 	}
-	text, err := decode(in, opt.Encoding)
+	text, used, err := decode(in, opt.Encoding)
 	if err != nil {
 		return n, fmt.Errorf("match: %s: %w", source, err)
 	}
+	n.Encoding = used
 	comma := opt.Comma
 	if comma == 0 {
 		br := bufio.NewReaderSize(text, 64<<10)

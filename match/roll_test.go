@@ -332,7 +332,7 @@ func TestRollReadEncodings(t *testing.T) {
 	const utf8Text = "id,first,last,street\n" +
 		"1,José,Núñez,Große Str\n" +
 		"2,Zoë,O’Brien,Rue de l’Église\n"
-	readAll := func(t *testing.T, data []byte, enc string) []normalize.Record {
+	readAll := func(t *testing.T, data []byte, enc string) ([]normalize.Record, string) {
 		t.Helper()
 		r, err := NewRoll("id", testColumns())
 		if err != nil {
@@ -342,16 +342,16 @@ func TestRollReadEncodings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n != (ReadCount{Read: 2, Kept: 2}) {
+		if n.Read != 2 || n.Kept != 2 || n.Rejected != 0 {
 			t.Errorf("count = %+v", n)
 		}
 		var out []normalize.Record
 		for i := range r.Len() {
 			out = append(out, r.Record(i))
 		}
-		return out
+		return out, n.Encoding
 	}
-	want := readAll(t, []byte(utf8Text), "")
+	want, _ := readAll(t, []byte(utf8Text), "")
 	encode := func(e encoding.Encoding) []byte {
 		b, err := e.NewEncoder().Bytes([]byte(utf8Text))
 		if err != nil {
@@ -362,20 +362,34 @@ func TestRollReadEncodings(t *testing.T) {
 	tests := []struct {
 		name, enc string
 		data      []byte
+		used      string // the encoding it was read in
 	}{
-		{"windows-1252", "windows-1252", encode(charmap.Windows1252)},
-		{"cp1252 alias", "CP1252", encode(charmap.Windows1252)},
-		{"utf-16 with a byte-order mark, named", "utf-16", encode(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM))},
-		{"utf-16 big-endian with a mark, found unnamed", "", encode(unicode.UTF16(unicode.BigEndian, unicode.UseBOM))},
-		{"utf-16le without a mark", "utf-16le", encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM))},
-		{"utf-8 with a byte-order mark", "utf-8", append([]byte("\ufeff"), utf8Text...)},
+		{"windows-1252", "windows-1252", encode(charmap.Windows1252), "windows-1252"},
+		{"cp1252 alias", "CP1252", encode(charmap.Windows1252), "windows-1252"},
+		{"utf-16 with a byte-order mark, named", "utf-16", encode(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)), "utf-16"},
+		{"utf-16 big-endian with a mark, found unnamed", "", encode(unicode.UTF16(unicode.BigEndian, unicode.UseBOM)), "utf-16"},
+		{"utf-16le without a mark", "utf-16le", encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)), "utf-16le"},
+		{"utf-8 with a byte-order mark", "utf-8", append([]byte("\ufeff"), utf8Text...), "utf-8"},
+		// One -encoding for a UTF-8 file and a Windows-1252 one: the UTF-8 file is not
+		// turned into "JosÃ©".
+		{"utf-8 named windows-1252", "windows-1252", []byte(utf8Text), "utf-8"},
+		{"utf-8 with a mark named iso-8859-1", "iso-8859-1", append([]byte("\ufeff"), utf8Text...), "utf-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if d := cmp.Diff(want, readAll(t, tt.data, tt.enc)); d != "" {
+			got, used := readAll(t, tt.data, tt.enc)
+			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("records differ from the UTF-8 copy (-utf8 +%s):\n%s", tt.enc, d)
 			}
+			if used != tt.used {
+				t.Errorf("read as %q, want %q", used, tt.used)
+			}
 		})
+	}
+	// A file of ASCII alone is the same in either: read as named.
+	r0, _ := NewRoll("id", testColumns())
+	if n, err := r0.Read("a.csv", strings.NewReader("id,first,last,street\n1,Ana,Lopez,Main St\n"), ReadOptions{Encoding: "windows-1252"}); err != nil || n.Encoding != "windows-1252" {
+		t.Errorf("ASCII under windows-1252: %+v, %v", n, err)
 	}
 	// Latin-1 has no curly apostrophe: a plain one round-trips.
 	latin := strings.ReplaceAll(utf8Text, "’", "'")

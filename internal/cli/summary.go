@@ -83,6 +83,12 @@ func printInput(w io.Writer, o *Outcome, f Flags) {
 	} else {
 		fmt.Fprintf(w, "input:          %d source(s): %d row(s) read, %d kept, %d set aside\n", len(o.Reads), total.Read, total.Kept, total.Rejected)
 	}
+	for k, n := range o.Reads {
+		named := strings.ToLower(strings.TrimSpace(f.Encoding))
+		if named != "" && named != "utf-8" && named != "utf8" && n.Encoding == "utf-8" && k < len(roll.Sources) {
+			fmt.Fprintf(w, "encoding:       %s read as UTF-8, which it is, not %s\n", roll.Sources[k], f.Encoding)
+		}
+	}
 	if total.Rejected > 0 {
 		printRejected(w, o.Rejected, f)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,5 +192,33 @@ func TestIDsSummary(t *testing.T) {
 	}
 	if !strings.Contains(summary, "earlier IDs:    0 of 3") || !strings.Contains(summary, "warning:        most records are not in DIR/other.csv") {
 		t.Errorf("summary with other records' IDs:\n%s", summary)
+	}
+}
+
+// One -encoding windows-1252 for a Windows-1252 file and a UTF-8 one: both read right,
+// and the summary says which file was read as UTF-8.
+func TestMixedEncodings(t *testing.T) {
+	dir := t.TempDir()
+	header := "record_id,first_name,last_name,birth_date\n"
+	utf8File, cp1252File := filepath.Join(dir, "utf8.csv"), filepath.Join(dir, "cp1252.csv")
+	writeText(t, utf8File, header+"A1,José,Núñez,2012-05-01\n")
+	writeText(t, cp1252File, header+"B1,Jos\xe9,N\xfa\xf1ez,2012-05-01\n")
+	out := filepath.Join(dir, "out.csv")
+	summary, err := runSummary(t, dir, Flags{Preset: "student", In: []string{utf8File, cp1252File}, Encoding: "windows-1252", Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "encoding:       DIR/utf8.csv read as UTF-8, which it is, not windows-1252\n"; !strings.Contains(summary, want) || strings.Count(summary, "encoding:") != 1 {
+		t.Errorf("summary:\n%s\nwant the one line %q", summary, want)
+	}
+	o, err := Execute(context.Background(), Flags{Preset: "student", In: []string{utf8File, cp1252File}, Encoding: "windows-1252", Quiet: true}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roll := o.Result.Prepared.Roll
+	for i := range roll.Len() {
+		if rec := roll.Record(i); rec.Given != "José" || rec.Family != "Núñez" {
+			t.Errorf("record %s read as %q %q, want José Núñez", roll.IDs[i], rec.Given, rec.Family)
+		}
 	}
 }
