@@ -3,13 +3,13 @@ package backpack_test
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/backpack"
+	goldenfile "github.com/studentlink/studentlink/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/backpack")
@@ -78,21 +78,8 @@ func TestLisaGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join("..", "testdata", "backpack", "lisa.golden.json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestLisaGolden -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-		t.Errorf("Lisa's backpack differs from %s (-golden +got):\n%s", path, diff)
-	}
+	goldenfile.Check(t, path, buf.String(), *update)
+	want := buf.Bytes()
 	// The golden file reads back to the same backpack.
 	back, err := backpack.ReadBackpack(bytes.NewReader(want))
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	goldenfile "github.com/studentlink/studentlink/internal/golden"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -75,19 +76,7 @@ func TestDistrictHeader(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	golden := filepath.Join("testdata", "district.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("stdout differs from %s (-want +got; go test -update rewrites it):\n%s", golden, d)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "district.golden"), got, *update)
 	for _, line := range []string{
 		"  DOB        birth_date   (column birth_date, matched by a name districts use)",
 		"  FirstName  given_name   (column first_name, matched by name, case and punctuation aside)",
