@@ -30,7 +30,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -40,6 +39,7 @@ import (
 	"strings"
 
 	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/internal/cli"
 	"github.com/studentlink/studentlink/internal/demo"
 	"github.com/studentlink/studentlink/match"
 )
@@ -53,15 +53,25 @@ type options struct {
 	min        int
 }
 
+const usage = `usage: research -out DIR [-records -secret-file FILE] [-edfi] [-min N]
+
+Writes a de-identified research release from the synthetic roll (or, with -edfi, the
+embedded Ed-Fi submissions): tables of students over declared categories with cells under
+the minimum suppressed until the release passes its own bounds audit, or with -records
+k-anonymous record-level data under keyed-hash student keys (never both in one folder).`
+
 func main() {
 	var o options
-	flag.StringVar(&o.out, "out", "", "directory to write the release to")
-	flag.BoolVar(&o.records, "records", false, "write record-level data (k-anonymous) instead of tables")
-	flag.StringVar(&o.secretFile, "secret-file", "", "file holding the state's HMAC secret for the record keys (at least 16 bytes; required with -records)")
-	flag.StringVar(&o.study, "study", "example-study", "study name: keys differ between studies")
-	flag.BoolVar(&o.edfi, "edfi", false, "use the embedded Ed-Fi submissions instead of the synthetic roll")
-	flag.IntVar(&o.min, "min", backpack.MinCount, "smallest group published (at least 10)")
-	flag.Parse()
+	fs := cli.NewFlagSet("research", usage, os.Stderr)
+	fs.StringVar(&o.out, "out", "", "directory to write the release to")
+	fs.BoolVar(&o.records, "records", false, "write record-level data (k-anonymous) instead of tables")
+	fs.StringVar(&o.secretFile, "secret-file", "", "file holding the state's HMAC secret for the record keys (at least 16 bytes; required with -records)")
+	fs.StringVar(&o.study, "study", "example-study", "study name: keys differ between studies")
+	fs.BoolVar(&o.edfi, "edfi", false, "use the embedded Ed-Fi submissions instead of the synthetic roll")
+	fs.IntVar(&o.min, "min", backpack.MinCount, "smallest group published (at least 10)")
+	if code, stop := cli.Parse(fs, os.Args[1:]); stop {
+		os.Exit(code)
+	}
 	if err := run(os.Stdout, os.Stderr, o); err != nil {
 		fmt.Fprintln(os.Stderr, "research:", err)
 		os.Exit(1)

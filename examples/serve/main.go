@@ -34,7 +34,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"log"
 	"net"
@@ -46,17 +45,28 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/studentlink/studentlink/internal/cli"
 	"github.com/studentlink/studentlink/service"
 )
 
+const usage = `usage: serve [-addr host:port] [-db FILE | -db postgres://…] [flags]
+
+Runs the state service: the Ed-Fi Identities API, the enrollment handoff with the
+backpack, and the staff, guardian and reviewer pages, on a SQLite database (or
+PostgreSQL). On first start it loads the embedded sample and writes the API keys and demo
+accounts to the credentials file; -new-key issues another key and exits.`
+
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
-	db := flag.String("db", "studentlink.db", "SQLite database file, or a postgres:// URL")
-	creds := flag.String("credentials", "", "where to write the keys and passwords made on first start (default: credentials.json beside a SQLite database, else in the working directory)")
-	auditKey := flag.String("audit-key", "", "file holding the audit chain's key, made on first start (default: audit.key beside the credentials)")
-	relink := flag.Bool("relink", false, "before serving, link every record again with the reviewers' decisions (student IDs stay stable)")
-	newKey := flag.String("new-key", "", "issue a new API key for this LEA (\"state\": for the state's reviewers), add it to the -credentials file and exit, revoking no key; stop the server first")
-	flag.Parse()
+	fs := cli.NewFlagSet("serve", usage, os.Stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	db := fs.String("db", "studentlink.db", "SQLite database file, or a postgres:// URL")
+	creds := fs.String("credentials", "", "where to write the keys and passwords made on first start (default: credentials.json beside a SQLite database, else in the working directory)")
+	auditKey := fs.String("audit-key", "", "file holding the audit chain's key, made on first start (default: audit.key beside the credentials)")
+	relink := fs.Bool("relink", false, "before serving, link every record again with the reviewers' decisions (student IDs stay stable)")
+	newKey := fs.String("new-key", "", "issue a new API key for this LEA (\"state\": for the state's reviewers), add it to the -credentials file and exit, revoking no key; stop the server first")
+	if code, stop := cli.Parse(fs, os.Args[1:]); stop {
+		os.Exit(code)
+	}
 	credsPath := credentialsPath(*db, *creds)
 	keyPath := *auditKey
 	if keyPath == "" {
