@@ -12,7 +12,10 @@
 // the prior with u from those strangers, keeps each comparison's weights ordered as its
 // levels, holds names and birth dates at agreeing for at least half of one person's
 // pairs, and falls back to documented defaults where the fit still looks wrong (see
-// TrainingReport). The prior is the share of all pairs that match, so match weights are
+// TrainingReport): a comparison whose fit fails a check, or every m where EM's class is
+// not the student at all (pressed far under that floor, or largely outside the candidate
+// pairs, as EM can be on a large roll without SSIDs, taking strangers who share a given
+// name and a sex for one child). The prior is the share of all pairs that match, so match weights are
 // log2 posterior odds over the whole roll: a pair needs more evidence in a roll of a
 // million than in one of ten thousand, because more strangers share a name and a
 // birthday.
