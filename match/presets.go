@@ -102,7 +102,8 @@ func PersonSettings() Settings {
 //     together and differ in a digit; the same SSID on both says one child whose given
 //     name was recorded wrong, more often than not.
 //   - Siblings: different given names and birth dates that disagree outright (or share
-//     only the year), SSIDs not the same.
+//     only the year), SSIDs not the same; or, a birth date missing on either record, the
+//     same family name and home.
 //   - One SSID on two records of one family name whose given names differ and whose
 //     birth dates disagree outright: two children sharing an SSID (a placeholder the
 //     normalizer does not know, a sibling's or twin's ID typed for the other).
@@ -153,6 +154,16 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			differentGiven, notSwapped, otherSSID,
 			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
+		},
+	}, {
+		// Siblings with a birth date missing, their SSIDs issued together (a digit off,
+		// which does not count where given names differ): the family name and the home
+		// are all the pair shares beside, and they are a family's, not a child's.
+		Name: "siblings: same family name and home, different given names, no birth date to tell",
+		Conditions: []Condition{
+			differentGiven, notSwapped, sameFamily, otherSSID,
+			{Comparison: "birth_date", Levels: []string{"null"}},
+			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
 	}, {
 		// An SSID two children share is a placeholder pattern PlaceholderID does not

@@ -92,6 +92,14 @@ const twinInitialRoll = studentHeader +
 	"olivia-1,01,01001,4000000015,Olivia,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Provo,84601,2023-08-20\n" +
 	"olivia-2,02,02003,4000000015,O,,Johnson,,05/06/2014,F,5,88 Orchard Ln,Provo,84601,2024-08-19\n"
 
+// twinNoDateRoll holds two sisters whose LEAs left the birth date blank and
+// whose SSIDs were issued together: the same family name and home, nothing else.
+const twinNoDateRoll = studentHeader +
+	"maya-1,01,01001,4000000080,Maya,,Reyes,,,F,4,14 Bay Rd,Provo,84604,2023-08-20\n" +
+	"maya-2,02,02003,4000000080,Maya,,Reyes,,2014-05-06,F,5,14 Bay Rd,Provo,84604,2024-08-19\n" +
+	"lucia-1,01,01001,4000000081,Lucia,,Reyes,,,F,2,14 Bay Rd,Provo,84604,2023-08-20\n" +
+	"lucia-2,02,02003,4000000081,Lucia,,Reyes,,,F,3,14 Bay Rd,Provo,84604,2024-08-19\n"
+
 // checkChildren asserts that each child's records share a student and no two children
 // do.
 func checkChildren(t *testing.T, res *Result) {
@@ -205,6 +213,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 			res := runCSV(t, l, twinRoll)
 			checkChildren(t, res)
 			checkChildren(t, runCSV(t, l, twinInitialRoll))
+			checkChildren(t, runCSV(t, l, twinNoDateRoll))
 			compares := func(name string) bool {
 				return slices.ContainsFunc(l.Settings().Comparisons, func(c score.Comparison) bool { return c.Name == name })
 			}
