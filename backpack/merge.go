@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/normalize"
@@ -554,6 +555,12 @@ func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *C
 		)
 	})
 	field.Reason = explainChoice(ctx, tried, field.Candidates)
+	if k, how := bestWritten(field.Candidates); k > 0 {
+		c := field.Candidates[k]
+		copy(field.Candidates[1:k+1], field.Candidates[:k])
+		field.Candidates[0] = c
+		field.Reason += fmt.Sprintf("; shown as LEA %s wrote it, %q (%s)", c.Source.LEA, c.Value, how)
+	}
 	field.Value, field.Source = field.Candidates[0].Value, field.Candidates[0].Source
 	distinct := map[string]bool{}
 	for _, c := range field.Candidates {
@@ -563,6 +570,44 @@ func survive(f string, students []*StudentRecord, rules Survivorship) (Field, *C
 		return field, &Conflict{Field: f, Values: slices.Clone(field.Candidates)}
 	}
 	return field, nil
+}
+
+// bestWritten returns the index of the best-written of the candidates that say exactly
+// what the first says (the same once case, accents and punctuation are set aside) and how
+// it is better: in mixed case rather than capitals or small letters alone, then with its
+// accents. The rules choose what a value says; this chooses how it is shown, so that
+// "GABRIELA" from the latest LEA is shown as "Gabriela", as an older LEA wrote it. 0 when
+// the first is as well written as any.
+func bestWritten(sorted []Candidate) (int, string) {
+	key := agreementKey(sorted[0].Value)
+	best, bestMixed, bestAccents := 0, mixedCase(sorted[0].Value), accented(sorted[0].Value)
+	for k, c := range sorted[1:] {
+		if agreementKey(c.Value) != key {
+			continue
+		}
+		mixed, accents := mixedCase(c.Value), accented(c.Value)
+		if (mixed && !bestMixed) || (mixed == bestMixed && accents && !bestAccents) {
+			best, bestMixed, bestAccents = k+1, mixed, accents
+		}
+	}
+	if best == 0 {
+		return 0, ""
+	}
+	how := "in mixed case"
+	if mixedCase(sorted[0].Value) == bestMixed {
+		how = "with its accents"
+	}
+	return best, how
+}
+
+// mixedCase reports whether v has capital and small letters both.
+func mixedCase(v string) bool {
+	return strings.ContainsFunc(v, unicode.IsUpper) && strings.ContainsFunc(v, unicode.IsLower)
+}
+
+// accented reports whether v has a letter outside ASCII.
+func accented(v string) bool {
+	return strings.ContainsFunc(v, func(r rune) bool { return r >= utf8.RuneSelf && unicode.IsLetter(r) })
 }
 
 // criterionContext is what the criteria of one field know besides the two candidates.

@@ -596,14 +596,15 @@ func TestSurvivorshipKeepsWhatLEAsAgreeOn(t *testing.T) {
 	}{
 		// "S" is an initial of Sybil: all three agree, and Sybil says more.
 		{backpack.Survivorship{}, "middle_name", "Sybil", "B", backpack.Consensus, `"Sybil" is more complete than "S"`},
-		{backpack.Survivorship{}, "first_name", "GABRIELA", "B", backpack.Consensus, `2 LEAs (A, B) sent values that agree with "GABRIELA"; 1 with "gaby"`},
-		{backpack.Survivorship{}, "last_surname", "Salazar-Chavez", "B", backpack.Consensus, `2 LEAs (A, B) sent values that agree with "Salazar-Chavez"; 1 with "Saalzar-Chávez"`},
+		// What two LEAs agree on is shown as the one that wrote it best: mixed case, accents.
+		{backpack.Survivorship{}, "first_name", "Gabriela", "A", backpack.Consensus, `2 LEAs (A, B) sent values that agree with "GABRIELA"; 1 with "gaby"; shown as LEA A wrote it, "Gabriela" (in mixed case)`},
+		{backpack.Survivorship{}, "last_surname", "Salazar-Chávez", "A", backpack.Consensus, `2 LEAs (A, B) sent values that agree with "Salazar-Chavez"; 1 with "Saalzar-Chávez"; shown as LEA A wrote it, "Salazar-Chávez" (with its accents)`},
 		// The year agrees with the full date, which says more.
 		{backpack.Survivorship{}, "birth_date", "2012-03-04", "A", backpack.Consensus, `"2012-03-04" is more complete than "2012"`},
 		{backpack.Survivorship{Default: backpack.MostComplete}, "middle_name", "Sybil", "B", backpack.MostComplete, `"Sybil" is more complete than "S"`},
 		// Most frequent alone: Sybil and S agree with all three; the latest of them wins.
 		{backpack.Survivorship{Default: backpack.MostFrequent}, "middle_name", "S", "C", backpack.MostFrequent, `LEA C sent "S" most recently (2023-01-01); "Sybil" came from LEA B (2022-01-01)`},
-		{backpack.Survivorship{Default: backpack.MostFrequent}, "last_surname", "Salazar-Chavez", "B", backpack.MostFrequent, `2 LEAs (A, B) sent values that agree with "Salazar-Chavez"; 1 with "Saalzar-Chávez"`},
+		{backpack.Survivorship{Default: backpack.MostFrequent}, "last_surname", "Salazar-Chávez", "A", backpack.MostFrequent, `2 LEAs (A, B) sent values that agree with "Salazar-Chavez"; 1 with "Saalzar-Chávez"; shown as LEA A wrote it, "Salazar-Chávez" (with its accents)`},
 		{backpack.Survivorship{Default: backpack.MostRecent}, "middle_name", "S", "C", backpack.MostRecent, `LEA C sent "S" most recently (2023-01-01); "Sybil" came from LEA B (2022-01-01)`},
 		{backpack.Survivorship{Default: backpack.SourcePriority, Priority: []string{"C"}}, "middle_name", "S", "C", backpack.SourcePriority, "LEA C comes before LEA B in the source priority"},
 	}
