@@ -41,6 +41,9 @@ type Item struct {
 	Fields []KV
 	// Sources name where the item came from ("LEA record file[index]"); staff views only.
 	Sources []string
+	// Why says why a demographic value was chosen among the LEAs' (its rule's reason);
+	// staff views only.
+	Why string
 }
 
 // Count is a summary line: a data element and its number of records.
@@ -99,7 +102,7 @@ func newView(a Audience, b *Backpack) *View {
 	if staff {
 		v.StudentID, v.Conflicts = b.StudentID, b.Conflicts
 	}
-	add := func(element string, fields []KV, sources []Source) {
+	add := func(element string, fields []KV, sources []Source, why string) {
 		it := Item{}
 		for _, f := range fields {
 			if staff || strings.TrimSpace(f.Value) != "" {
@@ -113,6 +116,7 @@ func newView(a Audience, b *Backpack) *View {
 			for _, s := range sources {
 				it.Sources = append(it.Sources, sourceLabel(s))
 			}
+			it.Why = why
 		}
 		v.items[element] = append(v.items[element], it)
 	}
@@ -121,29 +125,29 @@ func newView(a Audience, b *Backpack) *View {
 		if f.Value != "" {
 			src = []Source{f.Source}
 		}
-		add(ElementDemographics, []KV{{f.Name, f.Value}}, src)
+		add(ElementDemographics, []KV{{f.Name, f.Value}}, src, f.Reason)
 	}
 	for _, f := range b.Enrollments {
 		x := f.Fact
 		add(ElementEnrollments, []KV{{"lea", x.LEA}, {"school", x.SchoolCode()}, {"entry_date", x.EntryDate},
-			{"exit_date", x.ExitDate}, {"exit_type", x.ExitType}, {"grade_level", x.GradeLevel}}, f.Sources)
+			{"exit_date", x.ExitDate}, {"exit_type", x.ExitType}, {"grade_level", x.GradeLevel}}, f.Sources, "")
 	}
 	for _, f := range b.Grades {
 		x := f.Fact
 		add(ElementGrades, []KV{{"course", x.Section.LocalCourseCode}, {"section", x.Section.SectionIdentifier},
 			{"school_year", num(x.Section.SchoolYear)}, {"grading_period", x.GradingPeriodName}, {"grade_type", x.GradeType},
-			{"letter", x.Letter}, {"numeric", float(x.Numeric)}}, f.Sources)
+			{"letter", x.Letter}, {"numeric", float(x.Numeric)}}, f.Sources, "")
 	}
 	for _, f := range b.CourseHistory {
 		x := f.Fact
 		add(ElementCourseHistory, []KV{{"course", x.CourseCode}, {"title", x.CourseTitle}, {"school_year", num(x.SchoolYear)},
 			{"term", x.Term}, {"result", x.Result}, {"final_letter", x.FinalLetter}, {"final_numeric", float(x.FinalNumeric)},
-			{"credits_earned", float(x.EarnedCredits)}, {"grade_level", x.GradeLevel}, {"taken_at", x.TakenAt}}, f.Sources)
+			{"credits_earned", float(x.EarnedCredits)}, {"grade_level", x.GradeLevel}, {"taken_at", x.TakenAt}}, f.Sources, "")
 	}
 	for _, f := range b.Attendance {
 		x := f.Fact
 		add(ElementAttendance, []KV{{"date", x.Date}, {"course", x.Section.LocalCourseCode}, {"school", id64(x.SchoolID)},
-			{"category", x.Category}, {"reason", x.Reason}, {"minutes", intp(x.Minutes)}}, f.Sources)
+			{"category", x.Category}, {"reason", x.Reason}, {"minutes", intp(x.Minutes)}}, f.Sources, "")
 	}
 	for _, f := range b.Teachers {
 		x := f.Fact
@@ -160,7 +164,7 @@ func newView(a Audience, b *Backpack) *View {
 		if staff {
 			fields = append([]KV{{"staff_unique_id", x.StaffUniqueID}}, fields...)
 		}
-		add(ElementTeachers, fields, f.Sources)
+		add(ElementTeachers, fields, f.Sources, "")
 	}
 	for _, f := range b.Assessments {
 		x := f.Fact
@@ -172,7 +176,7 @@ func newView(a Audience, b *Backpack) *View {
 			levels = append(levels, l.Level)
 		}
 		add(ElementAssessments, []KV{{"assessment", x.AssessmentIdentifier}, {"date", x.AdministrationDate},
-			{"grade_level", x.GradeLevel}, {"scores", strings.Join(scores, "; ")}, {"performance", strings.Join(levels, "; ")}}, f.Sources)
+			{"grade_level", x.GradeLevel}, {"scores", strings.Join(scores, "; ")}, {"performance", strings.Join(levels, "; ")}}, f.Sources, "")
 	}
 	for _, e := range Elements {
 		v.Summary = append(v.Summary, Count{Element: e, Records: len(v.items[e])})
@@ -276,6 +280,9 @@ func (v *View) WriteText(w io.Writer, details []string) error {
 			fmt.Fprintf(&b, "  - %s\n", strings.Join(kv, "  "))
 			for _, s := range it.Sources {
 				fmt.Fprintf(&b, "      from %s\n", s)
+			}
+			if it.Why != "" {
+				fmt.Fprintf(&b, "      because %s\n", it.Why)
 			}
 		}
 	}

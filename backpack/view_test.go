@@ -245,6 +245,11 @@ func TestWriteText(t *testing.T) {
 		if strings.Contains(out, "from 255901") != (v.Audience == backpack.AudienceStaff) {
 			t.Errorf("%s: source lines wrong", v.Audience)
 		}
+		// Staff see why each demographic value was chosen.
+		why := "  - middle_name=Sybil\n      from 255901 255901/604822 255901/students.json[0] 2022-06-15\n      because \"Sybil\" is more complete than \"S\"\n"
+		if strings.Contains(out, why) != (v.Audience == backpack.AudienceStaff) || strings.Contains(out, "because") != (v.Audience == backpack.AudienceStaff) {
+			t.Errorf("%s: reasons wrong, want staff alone to see\n%s", v.Audience, why)
+		}
 		if !strings.Contains(out, "\nteachers:\n") || !strings.Contains(out, "Siosaia Taufa") {
 			t.Errorf("%s: teachers missing", v.Audience)
 		}
