@@ -184,8 +184,17 @@ func (s *Server) stateAPI(h http.HandlerFunc) http.Handler { return s.api(h, tru
 // key or an unknown one, the wrong kind of key, a body that does not fit) gets an entry
 // naming its status, who made it, its path and what it asked for, committed before the
 // answer is sent.
+//
+// Calls without a valid API key (none, or one the store does not know) are throttled per
+// remote address (an IPv6 address by its /64): a burst of 10, then 1 a second. Past that
+// a call is answered 429 Too Many Requests with Retry-After, and only the first such call
+// in a minute from the address is audited one by one; the others of that minute are
+// counted, and one entry says how many once the minute has ended (committed with the
+// address's next entry, by the next sweep, or when the server closes). Calls with a valid
+// key are never throttled. See throttle.go.
 func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
 	return s.audited(false, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
+		s.auditThrottled(s.keyless.sweep(s.now()))
 		c, ok, err := s.authenticate(r)
 		ca.actor = s.apiActor(r, c, ok)
 		if err != nil {
@@ -194,6 +203,9 @@ func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
 			return
 		}
 		if !ok {
+			if s.throttleKeyless(w, r, ca) {
+				return
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="studentlink"`)
 			if _, sent := bearer(r); sent {
 				writeError(w, http.StatusUnauthorized, "the API key is not recognised: send a key issued to your LEA as \"Authorization: Bearer KEY\"")
@@ -237,8 +249,12 @@ func (s *Server) apiActor(r *http.Request, c caller, known bool) string {
 func (s *Server) apiFallback(calls *http.ServeMux) http.Handler {
 	methods := []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	notFound := s.audited(false, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
+		s.auditThrottled(s.keyless.sweep(s.now()))
 		c, ok, _ := s.authenticate(r)
 		ca.actor = s.apiActor(r, c, ok)
+		if !ok && s.throttleKeyless(w, r, ca) {
+			return
+		}
 		var allow []string
 		for _, m := range methods {
 			probe := r.Clone(r.Context())
@@ -270,6 +286,7 @@ type callAudit struct {
 	actor   string
 	asked   string // what the call asked for beyond its path: find's IDs
 	message string // the answer's error message
+	after   string // what the entry says after the message
 	done    atomic.Bool
 }
 
@@ -352,6 +369,9 @@ func (w *auditedWriter) auditCall(status int) {
 	}
 	if ca.message != "" {
 		note += ": " + clip(ca.message, auditNote)
+	}
+	if ca.after != "" {
+		note += "; " + ca.after
 	}
 	ctx := context.WithoutCancel(w.r.Context())
 	if err := w.s.record(ctx, backpack.Entry{Action: ca.action, Actor: ca.actor, Note: note}); err != nil {

@@ -96,7 +96,8 @@ type Server struct {
 
 	keys    keyCache
 	signins *signInLimiter
-	jobs    chan struct{} // one asynchronous batch at a time
+	keyless *keylessThrottle // calls without a valid API key
+	jobs    chan struct{}    // one asynchronous batch at a time
 
 	// FirstStart holds the keys and passwords created on first start, the only time they
 	// exist in the clear; nil on later starts.
@@ -134,7 +135,7 @@ func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour
 	}
-	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit)}
+	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit), keyless: newKeylessThrottle()}
 	seeded, err := st.meta(ctx, metaModel)
 	if err != nil {
 		return nil, err
@@ -168,9 +169,13 @@ func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
 }
 
 // Close stops the server's background work and closes the store. Calls still waiting
-// for an audit commit fail.
+// for an audit commit fail. The counts of throttled calls not yet audited (see
+// throttle.go) are audited first.
 func (s *Server) Close() error {
-	s.closing.Do(func() { close(s.stop) })
+	s.closing.Do(func() {
+		s.auditThrottled(s.keyless.flush(s.now()))
+		close(s.stop)
+	})
 	s.wg.Wait()
 	return s.store.Close()
 }
