@@ -5,9 +5,11 @@
 // enrollment handoff and the review API under /state/v1/), the store (SQLite through
 // modernc.org/sqlite by default, PostgreSQL through github.com/jackc/pgx/v5), who may
 // do what (API keys per LEA kept hashed, staff, guardian and reviewer sign-in with
-// sessions and a limit on failed sign-ins per account and per address (SignInLimit),
-// the two staff permissions, LEA scope on every call and page, CSRF tokens on forms) and the server-rendered pages (the staff Student Backpack and Guardian
-// Student Backpack Requests pages, the guardian's page, the reviewer's queue).
+// sessions and a limit on failed sign-ins per account and per address (SignInLimit), a
+// throttle per address on API calls without a valid key, the two staff permissions, LEA
+// scope on every call and page, CSRF tokens on forms) and the server-rendered pages (the
+// staff Student Backpack and Guardian Student Backpack Requests pages, the guardian's
+// page, the reviewer's queue).
 //
 // It never matches or merges on its own: placing a record is package match's
 // (the incremental Index of a Linker whose model the store keeps), building a backpack,
@@ -17,6 +19,10 @@
 // Durability: every accepted enrollment, decision and request is committed, with its
 // audit entries, before the answer; reads that disclose data (searches, look-ups,
 // backpack views) are audited and their entries committed before the answer too, many
-// to one transaction when calls arrive together. At start the index, the backpack store,
-// the request workflow and the audit chain (verified) are rebuilt from the store.
+// to one transaction when calls arrive together. Refused API calls are audited as well,
+// except those the throttle answers 429 (a burst of 10 calls without a valid key from an
+// address, then 1 a second): of these the first from an address in a minute is audited,
+// and the rest of that minute in one entry that counts them (see throttle.go). At start
+// the index, the backpack store, the request workflow and the audit chain (verified) are
+// rebuilt from the store.
 package service
