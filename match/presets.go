@@ -55,20 +55,22 @@ func StudentSettings() Settings {
 	}
 }
 
-// PersonColumns are the columns of the FEBRL datasets. rec_id is the record ID (and in
-// FEBRL encodes the truth: it is never compared).
+// PersonColumns are the columns of the FEBRL datasets, each optional: a file with other
+// columns is matched by role (first_name for given_name) and what it lacks is dropped, as
+// the student preset does. rec_id is the record ID (and in FEBRL encodes the truth: it is
+// never compared).
 func PersonColumns() []Column {
 	return []Column{
-		{Name: "given_name", Role: normalize.RoleGiven},
-		{Name: "surname", Role: normalize.RoleFamily},
-		{Name: "street_number", Role: normalize.RoleAddress},
-		{Name: "address_1", Role: normalize.RoleAddress},
-		{Name: "address_2", Role: normalize.ExtraRole("address_2")},
-		{Name: "suburb", Role: normalize.RoleCity},
-		{Name: "postcode", Role: normalize.RoleZip},
-		{Name: "state", Role: normalize.ExtraRole("state")},
-		{Name: "date_of_birth", Role: normalize.RoleBirthDate},
-		{Name: "soc_sec_id", Role: normalize.RoleSSID},
+		{Name: "given_name", Role: normalize.RoleGiven, Optional: true},
+		{Name: "surname", Role: normalize.RoleFamily, Optional: true},
+		{Name: "street_number", Role: normalize.RoleAddress, Optional: true},
+		{Name: "address_1", Role: normalize.RoleAddress, Optional: true},
+		{Name: "address_2", Role: normalize.ExtraRole("address_2"), Optional: true},
+		{Name: "suburb", Role: normalize.RoleCity, Optional: true},
+		{Name: "postcode", Role: normalize.RoleZip, Optional: true},
+		{Name: "state", Role: normalize.ExtraRole("state"), Optional: true},
+		{Name: "date_of_birth", Role: normalize.RoleBirthDate, Optional: true},
+		{Name: "soc_sec_id", Role: normalize.RoleSSID, Optional: true},
 	}
 }
 

@@ -91,3 +91,26 @@ func checkRules(t *testing.T, row Row) {
 		t.Errorf("a rule finds %d true pairs and %d are found by one rule only, of %d found in all", best, only, found)
 	}
 }
+
+// TestPersonPresetOnTheSuite: the person preset reads the suite's student CSV too (its
+// FEBRL columns are optional and matched by role; before, every set stopped on a missing
+// street_number), and on FEBRL, where it has no cannot-link rule, it links all but a few
+// pairs.
+func TestPersonPresetOnTheSuite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links two sets")
+	}
+	fsys, err := fs.Sub(studentlink.Testdata, "testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range []string{"febrl1", "rldata500"} {
+		row := RunSet(t.Context(), fsys, set, "person")
+		if row.Err != "" {
+			t.Fatalf("%s: %s", set, row.Err)
+		}
+		if row.F1 < 0.95 {
+			t.Errorf("%s, person preset: F1 %.4f, want at least 0.95", set, row.F1)
+		}
+	}
+}
