@@ -194,7 +194,6 @@ func (s *Server) stateAPI(h http.HandlerFunc) http.Handler { return s.api(h, tru
 // key are never throttled. See throttle.go.
 func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
 	return s.audited(false, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
-		s.auditThrottled(s.keyless.sweep(s.now()))
 		c, ok, err := s.authenticate(r)
 		ca.actor = s.apiActor(r, c, ok)
 		if err != nil {
@@ -203,7 +202,7 @@ func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
 			return
 		}
 		if !ok {
-			if s.throttleKeyless(w, r, ca) {
+			if _, refused := s.throttle(w, r, ca, s.throttles.api); refused {
 				return
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="studentlink"`)
@@ -249,11 +248,12 @@ func (s *Server) apiActor(r *http.Request, c caller, known bool) string {
 func (s *Server) apiFallback(calls *http.ServeMux) http.Handler {
 	methods := []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	notFound := s.audited(false, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
-		s.auditThrottled(s.keyless.sweep(s.now()))
 		c, ok, _ := s.authenticate(r)
 		ca.actor = s.apiActor(r, c, ok)
-		if !ok && s.throttleKeyless(w, r, ca) {
-			return
+		if !ok {
+			if _, refused := s.throttle(w, r, ca, s.throttles.api); refused {
+				return
+			}
 		}
 		var allow []string
 		for _, m := range methods {
@@ -313,6 +313,7 @@ func (s *Server) audited(refusalsOnly bool, h func(http.ResponseWriter, *http.Re
 		case strings.HasPrefix(r.URL.Path, "/state/") || strings.HasPrefix(r.URL.Path, "/review"):
 			ca.action = actionReview
 		}
+		s.sweepThrottles()
 		aw := &auditedWriter{ResponseWriter: w, s: s, r: r, ca: ca, refusalsOnly: refusalsOnly}
 		r = r.WithContext(context.WithValue(r.Context(), callAuditKey{}, ca))
 		aw.r = r

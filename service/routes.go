@@ -23,7 +23,9 @@ import "net/http"
 //
 // A path under /identity/v2/ or /state/v1/ that no call serves is answered in JSON: 405
 // with Allow when another method serves it, else 404. Every API call is audited, and
-// every page a signed-in account or a visitor is refused.
+// every page a signed-in account or a visitor is refused, but for the calls the throttle
+// counts instead (API calls without a valid key, sign-ins, page calls without a session:
+// see throttle.go).
 func (s *Server) routes() http.Handler {
 	calls := http.NewServeMux()
 	calls.Handle("POST /identity/v2/identities", s.leaAPI(s.handleCreateIdentity))
@@ -46,11 +48,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /signin", s.handleSigninForm)
 	mux.Handle("POST /signin", s.audited(true, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
 		ca.actor = "sign-in form from " + remoteAddress(r)
-		s.handleSignin(w, r)
+		s.handleSignin(w, r, ca)
 	}))
 	mux.Handle("POST /signout", s.audited(true, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
 		ca.actor = "sign-out form from " + remoteAddress(r)
-		s.handleSignout(w, r)
+		s.handleSignout(w, r, ca)
 	}))
 	mux.Handle("GET /staff", s.page(RoleStaff, s.handleStaffHome))
 	mux.Handle("GET /staff/students/{id}", s.page(RoleStaff, s.handleStudentBackpack))

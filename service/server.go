@@ -94,10 +94,10 @@ type Server struct {
 	rmu     sync.RWMutex
 	retired map[string]string // retired student ID → the student it was merged into
 
-	keys    keyCache
-	signins *signInLimiter
-	keyless *keylessThrottle // calls without a valid API key
-	jobs    chan struct{}    // one asynchronous batch at a time
+	keys      keyCache
+	signins   *signInLimiter
+	throttles throttles     // calls without a valid API key, sign-ins, pages without a session
+	jobs      chan struct{} // one asynchronous batch at a time
 
 	// FirstStart holds the keys and passwords created on first start, the only time they
 	// exist in the clear; nil on later starts.
@@ -135,7 +135,7 @@ func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour
 	}
-	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit), keyless: newKeylessThrottle()}
+	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit), throttles: newThrottles()}
 	seeded, err := st.meta(ctx, metaModel)
 	if err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
 // throttle.go) are audited first.
 func (s *Server) Close() error {
 	s.closing.Do(func() {
-		s.auditThrottled(s.keyless.flush(s.now()))
+		s.flushThrottles()
 		close(s.stop)
 	})
 	s.wg.Wait()

@@ -17,7 +17,9 @@ import (
 
 // page serves a page to a signed-in account of the role given. A POST must carry the
 // session's CSRF token. A refusal (a status of 400 or more) is audited with who was
-// refused, before it is answered, unless the handler audited it itself.
+// refused, before it is answered, unless the handler audited it itself. A GET without a
+// session is sent to sign in; any other call without one is refused, and throttled per
+// address as the pages' kind (see throttle.go). A live session is never throttled.
 func (s *Server) page(role Role, h func(http.ResponseWriter, *http.Request, *session)) http.Handler {
 	return s.audited(true, func(w http.ResponseWriter, r *http.Request, ca *callAudit) {
 		sess, ok := s.sessionOf(r)
@@ -28,6 +30,9 @@ func (s *Server) page(role Role, h func(http.ResponseWriter, *http.Request, *ses
 		if !ok {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/signin", http.StatusSeeOther)
+				return
+			}
+			if _, refused := s.throttle(w, r, ca, s.throttles.pages); refused {
 				return
 			}
 			s.refuse(w, http.StatusForbidden, nil, "Sign in first.")
@@ -108,7 +113,18 @@ func (s *Server) handleSigninForm(w http.ResponseWriter, r *http.Request) {
 
 // handleSignin checks a password and starts a session. The sign-in form's CSRF token
 // is checked against its cookie (double submit), since there is no session yet.
-func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
+//
+// Every sign-in first takes a token from its address's bucket of sign-ins (see
+// throttle.go), before anything is checked; a successful one gives it back, so only
+// failed sign-ins (a stale or forged form, a wrong account or password, one the sign-in
+// limit refuses) use the bucket up. A sign-in from an address whose bucket is empty is
+// answered 429 unchecked, even with the right password: the user waits a second.
+// Failures from one address never hold up a sign-in from another.
+func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request, ca *callAudit) {
+	key, throttled := s.throttle(w, r, ca, s.throttles.signins)
+	if throttled {
+		return
+	}
 	c, err := r.Cookie(preCSRFCookie)
 	if err != nil || !sameToken(r.PostFormValue("csrf"), c.Value) {
 		s.refuse(w, http.StatusForbidden, nil, "Refused: the sign-in form is stale. Reload it and try again.")
@@ -154,6 +170,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, http.StatusUnauthorized, nil, "Wrong username or password.")
 	default:
 		s.signins.succeeded(try)
+		s.throttles.signins.giveBack(key, s.now())
 		http.SetCookie(w, s.cookie(sessionCookie, token, expires))
 		http.SetCookie(w, s.cookie(preCSRFCookie, "", time.Unix(1, 0)))
 		http.Redirect(w, r, homeOf(acct.Role), http.StatusSeeOther)
@@ -179,8 +196,15 @@ func (s *Server) refuseSignin(w http.ResponseWriter, r *http.Request, username, 
 	s.refuse(w, http.StatusTooManyRequests, nil, "Too many failed sign-ins %s: try again in %s.", whose, wait)
 }
 
-func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request) {
+// handleSignout ends the session. A sign-out without a session is throttled as the
+// pages' kind (see throttle.go).
+func (s *Server) handleSignout(w http.ResponseWriter, r *http.Request, ca *callAudit) {
 	sess, ok := s.sessionOf(r)
+	if !ok {
+		if _, refused := s.throttle(w, r, ca, s.throttles.pages); refused {
+			return
+		}
+	}
 	if !ok || !sameToken(r.PostFormValue("csrf"), sess.CSRF) {
 		s.refuse(w, http.StatusForbidden, nil, "Refused: the form is stale.")
 		return

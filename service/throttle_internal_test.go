@@ -35,20 +35,20 @@ func TestThrottleBucket(t *testing.T) {
 		Allowed, First bool
 		Retry          time.Duration
 	}
-	th := newKeylessThrottle()
+	th := newThrottle(apiThrottle)
 	for k, c := range []struct {
 		at   time.Duration
 		n    int
 		want got
 	}{
-		{0, keylessBurst, got{Allowed: true}},
+		{0, throttleBurst, got{Allowed: true}},
 		{0, 1, got{First: true, Retry: time.Second}},
 		{0, 5, got{Retry: time.Second}},
 		{time.Second, 1, got{Allowed: true}},
 		{1500 * time.Millisecond, 1, got{Retry: 500 * time.Millisecond}},
 		{3 * time.Second, 2, got{Allowed: true}}, // 0.5 + 1.5 tokens
 		{3 * time.Second, 1, got{Retry: time.Second}},
-		{time.Hour, keylessBurst, got{Allowed: true}}, // the bucket is full again, the window over
+		{time.Hour, throttleBurst, got{Allowed: true}}, // the bucket is full again, the window over
 		{time.Hour, 1, got{First: true, Retry: time.Second}},
 	} {
 		for i := range c.n {
@@ -66,8 +66,8 @@ func TestThrottleBucket(t *testing.T) {
 // given up.
 func TestThrottleBounded(t *testing.T) {
 	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
-	th := newKeylessThrottle()
-	const addresses, calls = 10_000, keylessBurst + 3
+	th := newThrottle(apiThrottle)
+	const addresses, calls = 10_000, throttleBurst + 3
 	var allowed, first, counted, ended int
 	for a := range addresses {
 		from := fmt.Sprintf("10.%d.%d.%d", a>>16, (a>>8)&255, a&255)
@@ -89,13 +89,13 @@ func TestThrottleBounded(t *testing.T) {
 			t.Fatalf("after %d addresses the table holds %d", a+1, n)
 		}
 	}
-	if want := maxThrottled*keylessBurst + keylessBurst; allowed != want {
+	if want := maxThrottled*throttleBurst + throttleBurst; allowed != want {
 		t.Errorf("%d calls allowed, want %d (a burst for each address in the table and one for the rest)", allowed, want)
 	}
 	if want := maxThrottled + 1; first != want {
 		t.Errorf("%d calls audited as the first throttled, want %d", first, want)
 	}
-	for _, c := range th.sweep(t0.Add(keylessWindow)) {
+	for _, c := range th.sweep(t0.Add(throttleWindow)) {
 		ended += c.n
 	}
 	if ended != counted {
@@ -104,7 +104,7 @@ func TestThrottleBounded(t *testing.T) {
 	if n := th.size(); n != 0 {
 		t.Errorf("%d slots after the windows ended and the buckets filled, want 0", n)
 	}
-	if v := th.take("192.0.2.1", t0.Add(keylessWindow)); !v.allowed || v.from != "192.0.2.1" {
+	if v := th.take("192.0.2.1", t0.Add(throttleWindow)); !v.allowed || v.from != "192.0.2.1" {
 		t.Errorf("a new address after the flood: %+v", v)
 	}
 }
@@ -112,13 +112,13 @@ func TestThrottleBounded(t *testing.T) {
 // TestThrottleFlush: closing counts every open window, ended or not, once.
 func TestThrottleFlush(t *testing.T) {
 	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
-	th := newKeylessThrottle()
-	for range keylessBurst + 4 {
+	th := newThrottle(apiThrottle)
+	for range throttleBurst + 4 {
 		th.take("10.0.0.1", t0)
 	}
 	th.take("10.0.0.2", t0) // allowed: nothing to count
-	want := []throttledCalls{{from: "10.0.0.1", n: 3, since: t0, until: t0.Add(time.Second)}}
-	if diff := cmp.Diff(want, th.flush(t0.Add(time.Second)), cmp.AllowUnexported(throttledCalls{})); diff != "" {
+	want := []throttledCalls{{kind: apiThrottle, from: "10.0.0.1", n: 3, since: t0, until: t0.Add(time.Second)}}
+	if diff := cmp.Diff(want, th.flush(t0.Add(time.Second)), cmp.AllowUnexported(throttledCalls{}, throttleKind{})); diff != "" {
 		t.Errorf("flush (-want +got):\n%s", diff)
 	}
 	if got := th.flush(t0.Add(2 * time.Second)); len(got) != 0 {
