@@ -6,10 +6,10 @@
 // modernc.org/sqlite by default, PostgreSQL through github.com/jackc/pgx/v5), who may
 // do what (API keys per LEA kept hashed, staff, guardian and reviewer sign-in with
 // sessions and a limit on failed sign-ins per account and per address (SignInLimit), a
-// throttle per address on API calls without a valid key, the two staff permissions, LEA
-// scope on every call and page, CSRF tokens on forms) and the server-rendered pages (the
-// staff Student Backpack and Guardian Student Backpack Requests pages, the guardian's
-// page, the reviewer's queue).
+// throttle per address on API calls without a valid key, on failed sign-ins and on page
+// calls without a session, the two staff permissions, LEA scope on every call and page,
+// CSRF tokens on forms) and the server-rendered pages (the staff Student Backpack and
+// Guardian Student Backpack Requests pages, the guardian's page, the reviewer's queue).
 //
 // It never matches or merges on its own: placing a record is package match's
 // (the incremental Index of a Linker whose model the store keeps), building a backpack,
@@ -19,10 +19,17 @@
 // Durability: every accepted enrollment, decision and request is committed, with its
 // audit entries, before the answer; reads that disclose data (searches, look-ups,
 // backpack views) are audited and their entries committed before the answer too, many
-// to one transaction when calls arrive together. Refused API calls are audited as well,
-// except those the throttle answers 429 (a burst of 10 calls without a valid key from an
-// address, then 1 a second): of these the first from an address in a minute is audited,
-// and the rest of that minute in one entry that counts them (see throttle.go). At start
-// the index, the backpack store, the request workflow and the audit chain (verified) are
-// rebuilt from the store.
+// to one transaction when calls arrive together. Refused API calls and refused page calls
+// are audited as well, except those the throttle answers 429. It counts, per address and
+// per kind, API calls without a valid key, sign-ins and page calls refused for want of a
+// session: a burst of 10 from an address, then 1 a second. A successful sign-in gives its
+// token back, so only failed ones (wrong account or password, a stale or forged form)
+// use the bucket up; a sign-in from a throttled address is refused unchecked, the right
+// password too (the user waits a second), and never one from another address. A call
+// with a valid key or a live session is never throttled. Of the calls answered 429 the
+// first of a kind from an address in a minute is audited, and the rest of that minute in
+// one entry that counts them and names the kind (see throttle.go).
+//
+// At start the index, the backpack store, the request workflow and the audit chain
+// (verified) are rebuilt from the store.
 package service
