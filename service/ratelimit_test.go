@@ -23,6 +23,29 @@ type clock struct {
 func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.at }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.at = c.at.Add(d) }
 
+// clockStart is where the tests' clocks start.
+var clockStart = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+
+// openClocked opens a server on db, with the sample on first start, that tells the time
+// by clk; the caller closes it.
+func openClocked(t *testing.T, db string, key []byte, clk *clock) *service.Server {
+	t.Helper()
+	srv, err := service.Open(context.Background(), service.Config{DB: db, Seed: service.SampleSeed, AuditKey: key, Now: clk.now, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// passwordsOf returns the demo accounts' passwords a first start made, by account.
+func passwordsOf(srv *service.Server) map[string]string {
+	out := map[string]string{}
+	for _, a := range srv.FirstStart.Accounts {
+		out[a.Username] = a.Password
+	}
+	return out
+}
+
 // signinStep is one sign-in of a table case, or a wait.
 type signinStep struct {
 	wait     time.Duration // when set, the clock moves on and nothing is posted
@@ -38,7 +61,7 @@ type signinStep struct {
 // a window; a refused sign-in is a 429 with Retry-After, checked no password and is
 // audited; a success clears its account's failures.
 func TestSignInLimit(t *testing.T) {
-	clk := &clock{at: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
+	clk := &clock{at: clockStart}
 	db := sqliteDB(t)
 	srv, err := service.Open(context.Background(), service.Config{DB: db, Seed: service.SampleSeed, AuditKey: testKey(), Now: clk.now,
 		SignInLimit: service.SignInLimit{PerAccount: 3, PerAddress: 5, Window: 10 * time.Minute}, Logf: t.Logf})
@@ -46,10 +69,7 @@ func TestSignInLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	passwords := map[string]string{}
-	for _, a := range srv.FirstStart.Accounts {
-		passwords[a.Username] = a.Password
-	}
+	passwords := passwordsOf(srv)
 	h := srv.Handler()
 	const reg, rev = "registrar.255902", "reviewer"
 	for _, c := range []struct {

@@ -91,18 +91,12 @@ func checkThrottled(t *testing.T, what string, w *httptest.ResponseRecorder, say
 // member signed in from the same address keeps using the pages, refusals included; a
 // sign-in from another address is not held up. The chain verifies, after a restart too.
 func TestSigninThrottle(t *testing.T) {
-	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	t0 := clockStart
 	clk := &clock{at: t0}
 	db, key := sqliteDB(t), testKey()
-	srv, err := service.Open(context.Background(), service.Config{DB: db, Seed: service.SampleSeed, AuditKey: key, Now: clk.now, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := openClocked(t, db, key, clk)
 	t.Cleanup(func() { srv.Close() })
-	passwords := map[string]string{}
-	for _, a := range srv.FirstStart.Accounts {
-		passwords[a.Username] = a.Password
-	}
+	passwords := passwordsOf(srv)
 	h := srv.Handler()
 	const reg, from, other = "registrar.255902", "10.3.0.1", "10.3.0.2"
 
@@ -218,12 +212,9 @@ func TestSigninThrottle(t *testing.T) {
 // address, each kind in its own bucket, counted in entries that name the kind. A GET
 // without a session is sent to sign in and takes no token.
 func TestPageThrottle(t *testing.T) {
-	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	t0 := clockStart
 	clk := &clock{at: t0}
-	srv, err := service.Open(context.Background(), service.Config{DB: sqliteDB(t), Seed: service.SampleSeed, AuditKey: testKey(), Now: clk.now, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := openClocked(t, sqliteDB(t), testKey(), clk)
 	t.Cleanup(func() { srv.Close() })
 	h := srv.Handler()
 	visitor := &pageCall{t: t, h: h, from: "10.4.0.1"}

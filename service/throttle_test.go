@@ -54,12 +54,9 @@ func entriesFrom(entries []backpack.Entry, address string) [][2]string {
 // entry once the minute has ended. A call with a valid key from the same address is
 // served; another address is not throttled. The chain verifies.
 func TestKeylessThrottle(t *testing.T) {
-	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	t0 := clockStart
 	clk := &clock{at: t0}
-	srv, err := service.Open(context.Background(), service.Config{DB: sqliteDB(t), Seed: service.SampleSeed, AuditKey: testKey(), Now: clk.now, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := openClocked(t, sqliteDB(t), testKey(), clk)
 	t.Cleanup(func() { srv.Close() })
 	var lea string
 	for _, k := range srv.FirstStart.APIKeys {
@@ -156,13 +153,10 @@ func TestKeylessThrottle(t *testing.T) {
 // TestKeylessThrottleClose: throttled calls counted when the server closes are audited
 // before it stops, and the chain verifies at the next start.
 func TestKeylessThrottleClose(t *testing.T) {
-	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	t0 := clockStart
 	clk := &clock{at: t0}
 	db, key := sqliteDB(t), testKey()
-	srv, err := service.Open(context.Background(), service.Config{DB: db, Seed: service.SampleSeed, AuditKey: key, Now: clk.now, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := openClocked(t, db, key, clk)
 	h := srv.Handler()
 	for i := range 15 {
 		status, _, _ := throttleCall(t, h, "10.2.0.1:40000", "", "GET", "/state/v1/reviews", "")
