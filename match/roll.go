@@ -280,8 +280,20 @@ type Rejected struct {
 	// Line is the row's first line in its source; EndLine its last (the same unless a
 	// quoted field spans lines).
 	Line, EndLine int
-	Reason        string
+	// Fault is the kind of fault (one of the Fault constants); Reason says it of this row.
+	Fault  string
+	Reason string
 }
+
+// The faults a broken row is set aside for (Rejected.Fault).
+const (
+	FaultFields   = "wrong number of fields"
+	FaultQuote    = "bad quoting"
+	FaultEncoding = "text not valid UTF-8"
+	FaultEmptyID  = "empty record ID"
+	FaultSameID   = "record ID used twice"
+	FaultRead     = "unreadable"
+)
 
 // ReadCount counts a source's data rows: every row read is kept or rejected, but for the
 // row that stopped a read.
@@ -364,13 +376,13 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 			return n, nil
 		}
 		n.Read++
-		line, end, why := r.checkRow(cr, row, err, s, res.id, opt.Encoding)
+		line, end, fault, why := r.checkRow(cr, row, err, s, res.id, opt.Encoding)
 		if why != "" {
 			if opt.Reject == nil {
 				return n, fmt.Errorf("match: %s:%d: %s", source, line, why)
 			}
 			n.Rejected++
-			opt.Reject(Rejected{Source: source, Line: line, EndLine: end, Reason: why})
+			opt.Reject(Rejected{Source: source, Line: line, EndLine: end, Fault: fault, Reason: why})
 			continue
 		}
 		n.Kept++
@@ -436,20 +448,21 @@ func (r *Roll) Row(i int) []string {
 }
 
 // checkRow says what is wrong with a row of source s as the CSV reader returned it (with
-// err), "" if nothing, and its first and last lines; it trims the row's fields in place.
-func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idField int, encoding string) (line, end int, why string) {
+// err): its fault (a Fault constant) and why, "" if nothing, and its first and last lines;
+// it trims the row's fields in place.
+func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idField int, encoding string) (line, end int, fault, why string) {
 	if err != nil {
 		var pe *csv.ParseError
 		if !errors.As(err, &pe) {
-			return 0, 0, err.Error()
+			return 0, 0, FaultRead, err.Error()
 		}
 		if pe.Err == csv.ErrFieldCount {
-			return pe.StartLine, pe.Line, fmt.Sprintf("%d fields, want %d as in the header", len(row), len(r.Headers[s]))
+			return pe.StartLine, pe.Line, FaultFields, fmt.Sprintf("%d fields, want %d as in the header", len(row), len(r.Headers[s]))
 		}
 		if pe.Line > pe.StartLine {
-			return pe.StartLine, pe.Line, fmt.Sprintf("%v at line %d, column %d (a quoted field runs on from line %d)", pe.Err, pe.Line, pe.Column, pe.StartLine)
+			return pe.StartLine, pe.Line, FaultQuote, fmt.Sprintf("%v at line %d, column %d (a quoted field runs on from line %d)", pe.Err, pe.Line, pe.Column, pe.StartLine)
 		}
-		return pe.StartLine, pe.Line, fmt.Sprintf("column %d: %v", pe.Column, pe.Err)
+		return pe.StartLine, pe.Line, FaultQuote, fmt.Sprintf("column %d: %v", pe.Column, pe.Err)
 	}
 	line, _ = cr.FieldPos(0)
 	end, _ = cr.FieldPos(len(row) - 1)
@@ -457,17 +470,17 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 	row = trimFields(row)
 	for c, v := range row {
 		if !utf8.ValidString(v) {
-			return line, end, fmt.Sprintf("column %q: value is not valid UTF-8%s", header[c], encodingHint(encoding))
+			return line, end, FaultEncoding, fmt.Sprintf("column %q: value is not valid UTF-8%s", header[c], encodingHint(encoding))
 		}
 	}
 	id := row[idField]
 	if id == "" {
-		return line, end, fmt.Sprintf("column %q: empty record ID", header[idField])
+		return line, end, FaultEmptyID, fmt.Sprintf("column %q: empty record ID", header[idField])
 	}
 	if prev, dup := r.byRef[recordKey{s, id}]; dup {
-		return line, end, fmt.Sprintf("column %q: record ID %q already used at %s:%d", header[idField], id, r.Sources[s], r.Lines[prev])
+		return line, end, FaultSameID, fmt.Sprintf("column %q: record ID %q already used at %s:%d", header[idField], id, r.Sources[s], r.Lines[prev])
 	}
-	return line, end, ""
+	return line, end, "", ""
 }
 
 // checkSource refuses a source name that is empty, holds a control character, or names

@@ -442,20 +442,20 @@ func TestRollReadRejects(t *testing.T) {
 		t.Errorf("kept (-want +got):\n%s", d)
 	}
 	type where struct {
-		Line, End int
-		Reason    string
+		Line, End     int
+		Fault, Reason string
 	}
 	var got []where
 	for _, x := range rejected {
-		got = append(got, where{x.Line, x.EndLine, x.Reason})
+		got = append(got, where{x.Line, x.EndLine, x.Fault, x.Reason})
 	}
 	want := []where{
-		{3, 3, "2 fields, want 3 as in the header"},
-		{4, 4, `column "first": value is not valid UTF-8 (if the file is not UTF-8, name its encoding: windows-1252 and iso-8859-1 are common)`},
-		{5, 5, `column "id": empty record ID`},
-		{6, 6, `column "id": record ID "1" already used at in.csv:2`},
-		{7, 7, `column 4: bare " in non-quoted-field`},
-		{11, 12, `extraneous or missing " in quoted-field at line 12, column 11 (a quoted field runs on from line 11)`},
+		{3, 3, FaultFields, "2 fields, want 3 as in the header"},
+		{4, 4, FaultEncoding, `column "first": value is not valid UTF-8 (if the file is not UTF-8, name its encoding: windows-1252 and iso-8859-1 are common)`},
+		{5, 5, FaultEmptyID, `column "id": empty record ID`},
+		{6, 6, FaultSameID, `column "id": record ID "1" already used at in.csv:2`},
+		{7, 7, FaultQuote, `column 4: bare " in non-quoted-field`},
+		{11, 12, FaultQuote, `extraneous or missing " in quoted-field at line 12, column 11 (a quoted field runs on from line 11)`},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("rejected (-want +got):\n%s", d)

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"encoding/csv"
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -112,7 +112,7 @@ func printRejected(w io.Writer, rejected []match.Rejected, f Flags) {
 		if x.EndLine-x.Line+1 >= manyLines {
 			long = append(long, x)
 		}
-		name := rejectKind(x.Reason)
+		name := cmp.Or(x.Fault, x.Reason)
 		k := slices.IndexFunc(kinds, func(k kind) bool { return k.name == name })
 		if k < 0 {
 			kinds = append(kinds, kind{name: name, first: x})
@@ -137,7 +137,7 @@ func printRejected(w io.Writer, rejected []match.Rejected, f Flags) {
 			x.Source, x.Line, x.EndLine, x.EndLine-x.Line+1, x.Line, x.Line)
 	}
 	for _, k := range kinds {
-		if k.name == kindEncoding && (f.Encoding == "" || strings.EqualFold(strings.ReplaceAll(f.Encoding, "-", ""), "utf8")) {
+		if k.name == match.FaultEncoding && (f.Encoding == "" || strings.EqualFold(strings.ReplaceAll(f.Encoding, "-", ""), "utf8")) {
 			fmt.Fprintf(w, "hint:           %d row(s) hold text that is not UTF-8: if the file is in another encoding, name it with -encoding (%s)\n",
 				k.n, strings.Join(match.Encodings(), ", "))
 		}
@@ -150,33 +150,6 @@ const (
 	manyLines       = 3
 	maxLongWarnings = 3
 )
-
-// Kinds of rejected rows, as the summary groups them.
-const (
-	kindFields   = "wrong number of fields"
-	kindQuote    = "bad quoting"
-	kindEncoding = "text not valid UTF-8"
-	kindEmptyID  = "empty record ID"
-	kindSameID   = "record ID used twice"
-)
-
-// rejectKind names the kind of fault a reason for setting a row aside gives (the
-// reasons match.Roll.Read writes), or the reason itself when it is of no kind known.
-func rejectKind(reason string) string {
-	switch {
-	case strings.Contains(reason, " fields, want "):
-		return kindFields
-	case strings.Contains(reason, csv.ErrQuote.Error()), strings.Contains(reason, csv.ErrBareQuote.Error()):
-		return kindQuote
-	case strings.Contains(reason, "not valid UTF-8"):
-		return kindEncoding
-	case strings.Contains(reason, "empty record ID"):
-		return kindEmptyID
-	case strings.Contains(reason, "already used at"):
-		return kindSameID
-	}
-	return reason
-}
 
 // lineSpan writes a rejected row's line, or first-last lines.
 func lineSpan(x match.Rejected) string {
