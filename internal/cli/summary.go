@@ -84,8 +84,7 @@ func printInput(w io.Writer, o *Outcome, f Flags) {
 		fmt.Fprintf(w, "input:          %d source(s): %d row(s) read, %d kept, %d set aside\n", len(o.Reads), total.Read, total.Kept, total.Rejected)
 	}
 	for k, n := range o.Reads {
-		named := strings.ToLower(strings.TrimSpace(f.Encoding))
-		if named != "" && named != "utf-8" && named != "utf8" && n.Encoding == "utf-8" && k < len(roll.Sources) {
+		if !namesUTF8(f.Encoding) && n.Encoding == "utf-8" && k < len(roll.Sources) {
 			fmt.Fprintf(w, "encoding:       %s read as UTF-8, which it is, not %s\n", roll.Sources[k], f.Encoding)
 		}
 	}
@@ -137,7 +136,7 @@ func printRejected(w io.Writer, rejected []match.Rejected, f Flags) {
 			x.Source, x.Line, x.EndLine, x.EndLine-x.Line+1, x.Line, x.Line)
 	}
 	for _, k := range kinds {
-		if k.name == match.FaultEncoding && (f.Encoding == "" || strings.EqualFold(strings.ReplaceAll(f.Encoding, "-", ""), "utf8")) {
+		if k.name == match.FaultEncoding && namesUTF8(f.Encoding) {
 			fmt.Fprintf(w, "hint:           %d row(s) hold text that is not UTF-8: if the file is in another encoding, name it with -encoding (%s)\n",
 				k.n, strings.Join(match.Encodings(), ", "))
 		}
@@ -150,6 +149,12 @@ const (
 	manyLines       = 3
 	maxLongWarnings = 3
 )
+
+// namesUTF8 reports whether -encoding names UTF-8, or nothing (which reads UTF-8).
+func namesUTF8(encoding string) bool {
+	e := strings.ToLower(strings.TrimSpace(encoding))
+	return e == "" || e == "utf-8" || e == "utf8"
+}
 
 // lineSpan writes a rejected row's line, or first-last lines.
 func lineSpan(x match.Rejected) string {
