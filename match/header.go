@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -25,7 +26,7 @@ func headerKey(name string) string {
 // own ID.
 var idAliases = []string{
 	"recordid", "recid", "id", "studentnumber", "studentno", "studentnum", "studentid", "localid",
-	"localstudentid", "studentlocalid", "studentuniqueid", "pupilid",
+	"localstudentid", "studentlocalid", "studentuniqueid", "pupilid", "uniqueid", "recordnumber",
 }
 
 // roleAliases are header names (as headerKey writes them) that districts give each role.
@@ -51,13 +52,44 @@ var roleAliases = map[normalize.Role][]string{
 		"enrolledgrade"},
 	normalize.RoleAddress: {"address", "street", "streetaddress", "address1", "addressline1", "homeaddress",
 		"streetnumbername", "residentialaddress", "mailingaddress"},
-	normalize.RoleCity: {"city", "town", "municipality", "cityname", "homecity"},
-	normalize.RoleZip:  {"zip", "zipcode", "postalcode", "postcode", "zip5", "homezip"},
+	normalize.RoleCity: {"city", "town", "municipality", "cityname", "homecity", "suburb", "locality",
+		"residencecity", "cityortown", "townorcity"},
+	normalize.RoleZip: {"zip", "zipcode", "postalcode", "postcode", "zip5", "homezip"},
 	normalize.RoleLEA: {"lea", "leaid", "leacode", "leanumber", "district", "districtid", "districtcode",
 		"districtnumber", "localeducationagencyid", "agencyid"},
 	normalize.RoleSchool: {"school", "schoolid", "schoolcode", "schoolnumber", "building", "buildingcode",
 		"schoolnbr", "campus", "campusid"},
 }
+
+// standInAliases are header names (as headerKey writes them) of columns that serve a role
+// only when no column of the role's own names is present: a person number another
+// authority issued (a social security number, as FEBRL writes soc_sec_id) is evidence of
+// the same kind as the SSID, unique to a person and mistyped a digit at a time.
+// A birth place stands in for the city: a place tied to the person, and one that never
+// moves.
+var standInAliases = map[normalize.Role][]string{
+	normalize.RoleSSID: {"ssn", "socsecid", "socialsecuritynumber", "socialsecurityno", "socsecno",
+		"nationalid", "nationalidnumber", "personalidnumber", "personnumber"},
+	normalize.RoleCity: {"birthplace", "placeofbirth", "birthcity", "cityofbirth", "birthtown"},
+}
+
+// containedAliases are words (as headerKey writes them) that name a place's role wherever
+// they stand in a header (home_zip_code, postcode_fake, ResidenceCityName): the last pass,
+// taken only when a single unclaimed column has one.
+var containedAliases = map[normalize.Role][]string{
+	normalize.RoleZip:  {"zip", "postcode", "postalcode"},
+	normalize.RoleCity: {"city", "suburb"},
+}
+
+// streetNumberNames and streetLine2Names are header names (as headerKey writes them) of
+// the columns that hold the rest of a street address beside the address column: the
+// house number before it and a second line after it (FEBRL writes street_number,
+// address_1 and address_2).
+var (
+	streetNumberNames = []string{"streetnumber", "streetno", "streetnum", "streetnbr", "housenumber",
+		"houseno", "housenum", "addressnumber"}
+	streetLine2Names = []string{"address2", "addressline2", "streetaddress2", "street2", "addr2"}
+)
 
 // ColumnUse says what a roll made of one column of a source's header.
 type ColumnUse struct {
@@ -68,16 +100,23 @@ type ColumnUse struct {
 	Column string         `json:"column,omitempty"`
 	Role   normalize.Role `json:"role,omitempty"`
 	// How it matched: "exact", "name" (the same letters and digits: case, spaces and
-	// punctuation aside) or "alias" (a name districts use for the role).
+	// punctuation aside), "alias" (a name districts use for the role), "stand-in" (a
+	// column of another kind that serves the role when the file has none of its own: a
+	// social security number for the SSID, a birth place for the city), "word" (a name
+	// with a place's word in it: home_zip_code) or "parts" (one of the columns a value is
+	// written in: a birth date's year, month and day; a street number and second line;
+	// a name's numbered parts).
 	How string `json:"how,omitempty"`
 }
 
 // Matches of a header column to a settings column, strongest first.
 const (
-	matchExact = "exact"
-	matchName  = "name"
-	matchAlias = "alias"
-	matchParts = "parts" // one of the year, month and day columns of a birth date
+	matchExact   = "exact"
+	matchName    = "name"
+	matchAlias   = "alias"
+	matchStandIn = "stand-in" // a column of another kind, serving a role no column of its own names
+	matchWord    = "word"     // a name with a place's word in it (home_zip_code)
+	matchParts   = "parts"    // one of the columns one value is written in (year, month, day)
 )
 
 // resolution is what resolveHeader made of one source's header.
@@ -95,8 +134,11 @@ type resolution struct {
 // resolveHeader matches a header to the ID column and the settings columns: first by
 // exact name, then by name with case, spaces and punctuation aside, then by the names
 // districts use for a role (roleAliases, idAliases) when the settings have one column of
-// that role. A header column fills one settings column at most. A required column the
-// header lacks is an error that shows the header read.
+// that role, then by the names of columns that stand in for a role (standInAliases), then
+// by a place's word in a name (containedAliases). A value may be read from several
+// columns: a birth date from year, month and day, a name from numbered parts, an address
+// from house number, street and second line. A header column fills one settings column
+// at most. A required column the header lacks is an error that shows the header read.
 func resolveHeader(header []string, idColumn string, columns []Column) (resolution, error) {
 	res := resolution{id: -1, field: make([]int, len(columns)), uses: make([]ColumnUse, len(header))}
 	for c, h := range header {
@@ -112,11 +154,14 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		return f
 	}
 	var twice error
-	find := func(name string, accept func(h string) bool) int {
+	find := func(name string, accept func(h string) bool, weak bool) int {
 		found := -1
 		for f, h := range header {
 			if claimed[f] || !accept(h) {
 				continue
+			}
+			if found >= 0 && weak {
+				return -1 // a guess from a word, not taken where it could be either
 			}
 			if found >= 0 && twice == nil {
 				twice = fmt.Errorf("columns %q and %q could both be %q: name one (Settings.WithColumns, -columns)", header[found], h, name)
@@ -128,7 +173,7 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		return found
 	}
 	// Passes from the strongest match to the weakest, the ID column first in each.
-	for _, how := range []string{matchExact, matchName, matchAlias} {
+	for _, how := range []string{matchExact, matchName, matchAlias, matchStandIn, matchWord} {
 		if how == matchAlias {
 			// Before aliases, which would take BirthDay for the whole date: a birth date no
 			// column gave by name may be written in three, year, month and day.
@@ -139,8 +184,8 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 				}
 			}
 		}
-		if res.id < 0 {
-			if f := find(idColumn, headerMatch(how, idColumn, idAliases)); f >= 0 {
+		if res.id < 0 && how != matchStandIn && how != matchWord {
+			if f := find(idColumn, headerMatch(how, idColumn, idAliases), false); f >= 0 {
 				res.id = claim(f, idColumn, "", how)
 			}
 		}
@@ -149,11 +194,49 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 				continue
 			}
 			var aliases []string
-			if how == matchAlias && !col.NameOnly && roleColumns(columns, col.Role) == 1 {
-				aliases = roleAliases[col.Role]
+			if !col.NameOnly && roleColumns(columns, col.Role) == 1 {
+				switch how {
+				case matchAlias:
+					aliases = roleAliases[col.Role]
+				case matchStandIn:
+					aliases = standInAliases[col.Role]
+				case matchWord:
+					aliases = containedAliases[col.Role]
+				}
 			}
-			if f := find(col.Name, headerMatch(how, col.Name, aliases)); f >= 0 {
+			if f := find(col.Name, headerMatch(how, col.Name, aliases), how == matchWord); f >= 0 {
 				res.field[k] = claim(f, col.Name, col.Role, how)
+			}
+		}
+	}
+	// Names written in numbered columns (fname_c1 and fname_c2, as RLdata writes them) that
+	// no column filled whole; a second given name is a middle name where none is written.
+	for k, col := range columns {
+		if res.field[k] >= 0 || col.NameOnly || !numberedRole(col.Role) || roleColumns(columns, col.Role) != 1 {
+			continue
+		}
+		parts := numberedParts(header, claimed, roleAliases[col.Role])
+		if parts == nil {
+			continue
+		}
+		if m := slices.IndexFunc(columns, func(c Column) bool { return c.Role == normalize.RoleMiddle }); col.Role == normalize.RoleGiven &&
+			len(parts) > 1 && m >= 0 && res.field[m] < 0 && !columns[m].NameOnly && roleColumns(columns, normalize.RoleMiddle) == 1 {
+			res.field[m], res.parts = parts[1], mergeParts(res.parts, m, parts[1:])
+			for _, f := range parts[1:] {
+				claim(f, columns[m].Name, normalize.RoleMiddle, matchParts)
+			}
+			parts = parts[:1]
+		}
+		res.field[k], res.parts = parts[0], mergeParts(res.parts, k, parts)
+		for _, f := range parts {
+			claim(f, col.Name, col.Role, matchParts)
+		}
+	}
+	if k, parts := streetParts(header, claimed, columns, res.field); parts != nil {
+		res.field[k], res.parts = parts[0], mergeParts(res.parts, k, parts)
+		for _, f := range parts {
+			if !claimed[f] {
+				claim(f, columns[k].Name, columns[k].Role, matchParts)
 			}
 		}
 	}
@@ -180,6 +263,11 @@ func headerMatch(how, name string, aliases []string) func(h string) bool {
 	case matchName:
 		key := headerKey(name)
 		return func(h string) bool { return key != "" && headerKey(h) == key }
+	case matchWord:
+		return func(h string) bool {
+			key := headerKey(h)
+			return slices.ContainsFunc(aliases, func(a string) bool { return strings.Contains(key, a) })
+		}
 	}
 	return func(h string) bool { return slices.Contains(aliases, headerKey(h)) }
 }
@@ -197,6 +285,79 @@ func birthDateParts(header []string, claimed []bool, columns []Column, field []i
 		return -1, nil
 	}
 	return k, parts
+}
+
+// streetParts returns the settings column of the address and the columns that fill it
+// together, in order (house number, address, second line), when the settings have one
+// address column, a header column filled it, and unclaimed columns bear a street
+// number's or a second line's name (streetNumberNames, streetLine2Names); else nil.
+func streetParts(header []string, claimed []bool, columns []Column, field []int) (int, []int) {
+	k := slices.IndexFunc(columns, func(c Column) bool { return c.Role == normalize.RoleAddress })
+	if k < 0 || field[k] < 0 || columns[k].NameOnly || roleColumns(columns, normalize.RoleAddress) != 1 {
+		return -1, nil
+	}
+	named := func(names []string) int {
+		return slices.IndexFunc(header, func(h string) bool { return slices.Contains(names, headerKey(h)) })
+	}
+	var parts []int
+	if f := named(streetNumberNames); f >= 0 && !claimed[f] {
+		parts = append(parts, f)
+	}
+	parts = append(parts, field[k])
+	if f := named(streetLine2Names); f >= 0 && !claimed[f] {
+		parts = append(parts, f)
+	}
+	if len(parts) == 1 {
+		return -1, nil
+	}
+	return k, parts
+}
+
+// numberedRole reports whether a role's value may be written in numbered columns: the
+// parts of a name.
+func numberedRole(role normalize.Role) bool {
+	return role == normalize.RoleGiven || role == normalize.RoleMiddle || role == normalize.RoleFamily
+}
+
+// numberedParts returns the unclaimed header columns named as one of aliases followed by
+// a part's number (fname_c1, fname_c2; last_name_1, last_name_2), in the numbers' order,
+// or nil.
+func numberedParts(header []string, claimed []bool, aliases []string) []int {
+	type part struct{ n, field int }
+	var parts []part
+	for f, h := range header {
+		key := headerKey(h)
+		base := strings.TrimRight(key, "0123456789")
+		if claimed[f] || base == key {
+			continue
+		}
+		n, err := strconv.Atoi(key[len(base):])
+		if err != nil {
+			continue
+		}
+		base = strings.TrimSuffix(strings.TrimSuffix(base, "c"), "part") // RecordLinkage's _c1, name_part1
+		if slices.Contains(aliases, base) {
+			parts = append(parts, part{n, f})
+		}
+	}
+	if parts == nil {
+		return nil
+	}
+	slices.SortStableFunc(parts, func(a, b part) int { return a.n - b.n })
+	fields := make([]int, len(parts))
+	for i, p := range parts {
+		fields[i] = p.field
+	}
+	return fields
+}
+
+// mergeParts returns parts with column k's entry set, making the map when nil.
+func mergeParts(parts map[int][]int, k int, fields []int) map[int][]int {
+	if parts == nil {
+		parts = map[int][]int{}
+	}
+	parts[k] = fields
+	return parts
 }
 
 // datePartWords are the ways a header names a date's year, month and day.

@@ -588,12 +588,13 @@ func (r *Roll) joinFields(i int, fields []int) string {
 
 // Column returns record i's value in the named column of its source: the column that
 // fills the settings column of that name (whatever the file calls it), else the column
-// the header names so; "" when the source has neither. A birth date read from year, month
-// and day columns is the three joined.
+// the header names so; "" when the source has neither. A value read from several columns
+// (a birth date from year, month and day; an address from number, street and line 2) is
+// the parts joined.
 func (r *Roll) Column(i int, name string) string {
 	s := int(r.Source[i])
-	if slices.ContainsFunc(r.uses[s], func(u ColumnUse) bool { return u.Column == name && u.How == matchParts }) {
-		return r.Value(i, normalize.RoleBirthDate) // year, month and day, joined in that order
+	if k := slices.IndexFunc(r.uses[s], func(u ColumnUse) bool { return u.Column == name && u.How == matchParts }); k >= 0 {
+		return r.Value(i, r.uses[s][k].Role) // the parts joined in order: year, month and day; number, street, line 2
 	}
 	if f := r.field(s, name); f >= 0 {
 		return r.fieldOf(i, f)

@@ -209,6 +209,60 @@ func TestRollHeaderAliases(t *testing.T) {
 	}
 }
 
+// TestRollHeaderStreetPartsAndStandIns reads headers as public sets write them: FEBRL's
+// address in three columns joined in order, its suburb as the city and its social
+// security number standing in for the SSID (only where the file has no SSID of its own);
+// RLdata's names in numbered parts, the second given name a middle name.
+func TestRollHeaderStreetPartsAndStandIns(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     normalize.Record
+		wantHow  map[string]string // header → how it matched ("" ignored)
+	}{
+		{
+			name: "FEBRL",
+			in: "rec_id, given_name, surname, street_number, address_1, address_2, suburb, postcode, state, date_of_birth, soc_sec_id\n" +
+				"rec-1-org, mitchell, green, 7, wallaby place, delmar, cleveland, 2119, sa, 19560409, 1804974\n",
+			want: normalize.Record{Given: "mitchell", Family: "green", BirthDate: "19560409", SSID: "1804974",
+				Address: "7 wallaby place delmar", City: "cleveland", Zip: "2119", Extra: []string{""}},
+			wantHow: map[string]string{"street_number": "parts", "address_1": "alias", "address_2": "parts",
+				"suburb": "alias", "soc_sec_id": "stand-in", "state": ""},
+		},
+		{
+			name:    "an SSID of its own: the SSN is ignored",
+			in:      "id,first,last,SSN,StateID,address,house_no\nr1,Ana,Lee,123456789,9876543210,Main St,12\n",
+			want:    normalize.Record{Given: "Ana", Family: "Lee", SSID: "9876543210", Address: "12 Main St", Extra: []string{""}},
+			wantHow: map[string]string{"SSN": "", "StateID": "alias", "house_no": "parts", "address": "exact"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := StudentSettings().NewRoll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.ReadCSV("in.csv", strings.NewReader(tt.in)); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, r.Record(0)); d != "" {
+				t.Errorf("record (-want +got):\n%s", d)
+			}
+			got := map[string]string{}
+			for _, u := range r.Header(0) {
+				if _, ok := tt.wantHow[strings.TrimSpace(u.Header)]; ok {
+					got[strings.TrimSpace(u.Header)] = u.How
+				}
+			}
+			if d := cmp.Diff(tt.wantHow, got); d != "" {
+				t.Errorf("how each column matched (-want +got):\n%s", d)
+			}
+			if got, want := r.Column(0, "address"), tt.want.Address; got != want {
+				t.Errorf("Column(address) = %q, want the parts joined %q", got, want)
+			}
+		})
+	}
+}
+
 func TestRollHeaderMatching(t *testing.T) {
 	tests := []struct {
 		name, header string
@@ -253,7 +307,14 @@ func TestRoleAliasesAreDistinct(t *testing.T) {
 	for _, id := range idAliases {
 		owner[id] = "record ID"
 	}
+	aliases := map[normalize.Role][]string{normalize.RoleAddress: slices.Concat(streetNumberNames, streetLine2Names)}
 	for role, names := range roleAliases {
+		aliases[role] = append(aliases[role], names...)
+	}
+	for role, names := range standInAliases {
+		aliases[role] = append(aliases[role], names...)
+	}
+	for role, names := range aliases {
 		if !knownRole(role) {
 			t.Errorf("aliases for unknown role %q", role)
 		}

@@ -207,7 +207,7 @@ func describeHeader(roll *match.Roll, s int) string {
 			role = roleName(u.Role)
 		}
 		if u.Column != u.Header {
-			how = fmt.Sprintf("(column %s, matched by %s)", u.Column, map[string]string{"name": "name, case and punctuation aside", "alias": "a name districts use", "parts": "the birth date's year, month and day columns"}[u.How])
+			how = fmt.Sprintf("(column %s, matched by %s)", u.Column, howMatched(u))
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Header, role, how)
 	}
@@ -325,4 +325,27 @@ func printProblems(w io.Writer, problems []match.Problem) {
 	for _, f := range fields {
 		fmt.Fprintf(w, "  %s: %d, the first %s\n", f.name, f.n, f.first)
 	}
+}
+
+// howMatched says how a header column came to fill a settings column, for the summary.
+func howMatched(u match.ColumnUse) string {
+	switch u.How {
+	case "name":
+		return "name, case and punctuation aside"
+	case "alias":
+		return "a name districts use"
+	case "word":
+		return "a place's word in its name"
+	case "stand-in":
+		return "a stand-in's name (the file has no column of the role's own)"
+	case "parts":
+		switch u.Role {
+		case normalize.RoleBirthDate:
+			return "the birth date's year, month and day columns"
+		case normalize.RoleAddress:
+			return "a part's name (house number, street and second line, joined in order)"
+		}
+		return "a numbered part's name (the parts joined in order)"
+	}
+	return u.How
 }
