@@ -29,7 +29,9 @@ type Bound struct {
 // cell, it computes by linear programming the smallest and largest count the cell can
 // have given every published count, every label ("N<min" means at most min-1;
 // "suppressed" means nothing), that counts are not negative, that a category a table
-// shows without declaring it (see Table.RowsDeclared) counts one at least, that each row
+// shows without declaring it (see Table.RowsDeclared) counts one at least, what
+// MergeSmallRows tells of a table's rows (each at least its minimum, the Combined row no
+// more than its Merged categories can count), that each row
 // and column of
 // a table sums to its total, that tables counting the same attribute share its margins
 // and that all count one population. It returns a Bound for every suppressed cell and
@@ -230,6 +232,8 @@ type releaseModel struct {
 // two tables share. The floor is 0, but 1 for the margin of a category that was not
 // declared (see Table.RowsDeclared) and for the grand total of a table with such a
 // category: the reader knows a category found among the students counts one at least.
+// In a table with a Combined row beside others (see MergeSmallRows) every row's total
+// is at least MergeMin, and the Combined row's has a ceiling too (combinedCeiling).
 // The cap is a restriction the reader does not have: bounds attained under it are
 // attained without it.
 func modelOf(ps []Published) *releaseModel {
@@ -248,6 +252,8 @@ func modelOf(ps []Published) *releaseModel {
 				}
 				var lo int64
 				switch {
+				case i < nr && j == nc && p.Merged > 0 && nr > 1:
+					lo = int64(p.MergeMin)
 				case i < nr && j == nc && !p.RowsDeclared, i == nr && j < nc && !p.ColsDeclared,
 					i == nr && j == nc && !(p.RowsDeclared && p.ColsDeclared):
 					lo = 1
@@ -276,11 +282,46 @@ func modelOf(ps []Published) *releaseModel {
 			rm.equation(ps, []cell{g[0], c}, []int64{1, -1})
 		}
 	}
+	for t := range ps {
+		rm.combinedCeiling(ps, t, limit)
+	}
 	return rm
+}
+
+// combinedCeiling adds what a reader knows of the top of table t's Combined row (see
+// MergeSmallRows): of its Merged categories, all but the last pulled in count under
+// MergeMin, and that one no more than any category left, so the row counts at most
+// (Merged-1)·(MergeMin-1) plus the total of each other row. Each inequality is an
+// equation with a slack variable of its own, added after the cells' variables. A table
+// without a Combined row, or with it alone (its total is the table's), adds nothing.
+func (rm *releaseModel) combinedCeiling(ps []Published, t int, limit int64) {
+	p := ps[t]
+	nr, nc := len(p.Rows), len(p.Cols)
+	if p.Merged == 0 || nr < 2 {
+		return
+	}
+	room := int64(p.Merged-1) * int64(p.MergeMin-1)
+	for i := range nr - 1 {
+		// Combined - row i + slack = room, with 0 ≤ slack.
+		terms, rhs := rm.terms(ps, []cell{{t, nr - 1, nc}, {t, i, nc}}, []int64{1, -1})
+		if len(terms) == 0 {
+			continue // both shown: nothing to learn
+		}
+		slack := rm.addVar(0, limit+room)
+		rm.addRow(append(terms, lpTerm{slack, 1}), rhs+room)
+	}
 }
 
 // equation adds Σ coef·cell = 0, shown counts moved to the right-hand side.
 func (rm *releaseModel) equation(ps []Published, cells []cell, coefs []int64) {
+	if terms, rhs := rm.terms(ps, cells, coefs); len(terms) > 0 {
+		rm.addRow(terms, rhs)
+	}
+}
+
+// terms writes Σ coef·cell = 0 as terms over the suppressed cells' variables and the
+// right-hand side the shown counts leave.
+func (rm *releaseModel) terms(ps []Published, cells []cell, coefs []int64) ([]lpTerm, int64) {
 	var terms []lpTerm
 	var rhs int64
 	for k, c := range cells {
@@ -290,9 +331,7 @@ func (rm *releaseModel) equation(ps []Published, cells []cell, coefs []int64) {
 			rhs -= coefs[k] * int64(ps[c.t].cell(c.i, c.j))
 		}
 	}
-	if len(terms) > 0 {
-		rm.addRow(terms, rhs)
-	}
+	return terms, rhs
 }
 
 // cellRange is the range of a suppressed cell and whether integer tables attain both

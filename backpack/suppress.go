@@ -26,6 +26,9 @@ type Table struct {
 	// and counts at least one, which Audit assumes the reader knows: a margin labelled
 	// "N<min" of such a category is a small non-zero count.
 	RowsDeclared, ColsDeclared bool
+	// Merged is the number of categories MergeSmallRows merged into the last row,
+	// Combined, under the minimum MergeMin; both 0 when the table has no Combined row.
+	Merged, MergeMin int
 }
 
 // CrossTab counts units by two attributes, over the categories the units have. Rows and
@@ -110,37 +113,70 @@ func CrossTabOver[T any](units []T, rowName string, rows []string, row func(T) s
 const Combined = "(combined small groups)"
 
 // MergeSmallRows returns t with the rows of every category counting fewer than min
-// students merged into one row, Combined, placed last, and the categories it merged. A
-// table whose rows were declared (see CrossTabOver) is returned as it is: a declared
+// students merged into one row, Combined, placed last, and the categories it merged, in
+// the order merged. When those together still count fewer than min (one small category
+// alone, or a few), the smallest of the other categories are merged in too, one at a
+// time, until the Combined row counts min or more: a Combined row under min would be a
+// category known to count 1 to min-1, or with one category merged, that category's
+// count. Only when every category is merged (the table's total is under min, or the
+// rest never reaches it) does the Combined row count fewer: it is then the only row, and
+// its count the table's total. The table's Merged and MergeMin say how many categories
+// were merged and under which minimum: a reader of the release may know both, and Audit
+// uses them (see modelOf). A table merged already (Merged > 0) is returned as it is.
+//
+// A table whose rows were declared (see CrossTabOver) is returned as it is: a declared
 // category may be small, as its presence tells nothing. A merged row is still a
 // category with students, which a margin under min would give away: SuppressTables
 // protects it like any other. Merging changes the row attribute's categories, so every
 // table of a release counting that attribute must be merged alike.
 func MergeSmallRows(t Table, min int) (Table, []string) {
-	if t.RowsDeclared {
+	if t.RowsDeclared || t.Merged > 0 {
 		return t, nil
 	}
-	out := Table{RowName: t.RowName, ColName: t.ColName, Cols: t.Cols, ColTotals: t.ColTotals, Total: t.Total, ColsDeclared: t.ColsDeclared}
+	merge := make([]bool, len(t.Rows))
+	sum := 0
+	for i := range t.Rows {
+		if t.RowTotals[i] < min {
+			merge[i], sum = true, sum+t.RowTotals[i]
+		}
+	}
+	if !slices.Contains(merge, true) {
+		return t, nil
+	}
 	var merged []string
+	for i, r := range t.Rows {
+		if merge[i] {
+			merged = append(merged, r)
+		}
+	}
+	// Pull in the smallest remaining category (the first of equals) until the Combined
+	// row reaches min.
+	for sum < min {
+		next := -1
+		for i := range t.Rows {
+			if !merge[i] && (next < 0 || t.RowTotals[i] < t.RowTotals[next]) {
+				next = i
+			}
+		}
+		if next < 0 {
+			break
+		}
+		merge[next], sum = true, sum+t.RowTotals[next]
+		merged = append(merged, t.Rows[next])
+	}
+	out := Table{RowName: t.RowName, ColName: t.ColName, Cols: t.Cols, ColTotals: t.ColTotals, Total: t.Total, ColsDeclared: t.ColsDeclared,
+		Merged: len(merged), MergeMin: min}
 	combined := make([]int, len(t.Cols))
 	for i, r := range t.Rows {
-		if t.RowTotals[i] >= min && r != Combined {
+		if !merge[i] {
 			out.Rows = append(out.Rows, r)
 			out.Counts = append(out.Counts, t.Counts[i])
 			out.RowTotals = append(out.RowTotals, t.RowTotals[i])
 			continue
 		}
-		merged = append(merged, r)
 		for j, n := range t.Counts[i] {
 			combined[j] += n
 		}
-	}
-	if merged == nil {
-		return t, nil
-	}
-	sum := 0
-	for _, n := range combined {
-		sum += n
 	}
 	out.Rows = append(out.Rows, Combined)
 	out.Counts = append(out.Counts, combined)
@@ -201,6 +237,9 @@ func (t *Table) check() error {
 	case len(t.Counts) != nr || len(t.RowTotals) != nr || len(t.ColTotals) != nc:
 		return errors.New("counts or margins do not match the rows and columns")
 	}
+	if err := t.checkMerged(); err != nil {
+		return err
+	}
 	cols, total := make([]int, nc), 0
 	for i, row := range t.Counts {
 		if len(row) != nc {
@@ -230,6 +269,29 @@ func (t *Table) check() error {
 	}{{t.RowName, t.Rows, t.RowTotals, t.RowsDeclared}, {t.ColName, t.Cols, t.ColTotals, t.ColsDeclared}} {
 		if k := slices.Index(a.totals, 0); k >= 0 && !a.declared {
 			return fmt.Errorf("%s %q counts no one, but the categories are not declared: a reader takes each to count one at least (see CrossTabOver)", a.name, a.cats[k])
+		}
+	}
+	return nil
+}
+
+// checkMerged checks that a table has a Combined row exactly when it says it merged
+// categories, and then as its last row: Audit reads what the reader knows of the row
+// from that (see modelOf).
+func (t *Table) checkMerged() error {
+	at := slices.Index(t.Rows, Combined)
+	switch {
+	case t.Merged < 0 || t.Merged > 0 && t.MergeMin < 1:
+		return fmt.Errorf("merged %d categories under minimum %d", t.Merged, t.MergeMin)
+	case t.Merged > 0 && t.RowsDeclared:
+		return fmt.Errorf("merged %d categories of declared rows", t.Merged)
+	case t.Merged > 0 && at != len(t.Rows)-1:
+		return fmt.Errorf("merged %d categories but the last row is not %q", t.Merged, Combined)
+	case t.Merged == 0 && at >= 0:
+		return fmt.Errorf("row %q, but no category was merged into it (see MergeSmallRows)", Combined)
+	}
+	for i, n := range t.RowTotals {
+		if t.Merged > 0 && len(t.Rows) > 1 && n < t.MergeMin {
+			return fmt.Errorf("row %q counts %d after categories under %d were merged", t.Rows[i], n, t.MergeMin)
 		}
 	}
 	return nil

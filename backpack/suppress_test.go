@@ -653,26 +653,116 @@ func TestCrossTabOver(t *testing.T) {
 	}
 }
 
+// merged is tableOf with the Combined row's bookkeeping MergeSmallRows adds.
+func merged(tab backpack.Table, n, min int) backpack.Table {
+	tab.Merged, tab.MergeMin = n, min
+	return tab
+}
+
+// MergeSmallRows merges the categories under the minimum and, while they count fewer
+// than it together, the smallest others: a Combined row under the minimum would be a
+// small non-zero count, and with one category merged, that category.
 func TestMergeSmallRows(t *testing.T) {
-	tab := tableOf("lea", "grade", []string{"a", "b", "c"}, []string{"3", "4"}, [][]int{{2, 2}, {13, 12}, {1, 1}})
-	got, merged := backpack.MergeSmallRows(tab, 10)
-	want := tableOf("lea", "grade", []string{"b", backpack.Combined}, []string{"3", "4"}, [][]int{{13, 12}, {3, 3}})
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("MergeSmallRows (-want +got):\n%s", diff)
+	cols := []string{"3", "4"}
+	for _, tt := range []struct {
+		name       string
+		rows       []string
+		counts     [][]int
+		want       backpack.Table
+		wantMerged []string
+	}{
+		{
+			name: "one small category pulls in the next smallest", rows: []string{"a", "b", "c"}, counts: [][]int{{40, 30}, {25, 35}, {3, 4}},
+			want:       merged(tableOf("lea", "grade", []string{"a", backpack.Combined}, cols, [][]int{{40, 30}, {28, 39}}), 2, 10),
+			wantMerged: []string{"c", "b"},
+		},
+		{
+			name: "small categories under the minimum together pull in the smallest", rows: []string{"a", "b", "c", "d"}, counts: [][]int{{2, 2}, {13, 12}, {1, 1}, {20, 20}},
+			want:       merged(tableOf("lea", "grade", []string{"d", backpack.Combined}, cols, [][]int{{20, 20}, {16, 15}}), 3, 10),
+			wantMerged: []string{"a", "c", "b"},
+		},
+		{
+			name: "small categories reaching the minimum together", rows: []string{"a", "b", "c"}, counts: [][]int{{4, 2}, {13, 12}, {3, 1}},
+			want:       merged(tableOf("lea", "grade", []string{"b", backpack.Combined}, cols, [][]int{{13, 12}, {7, 3}}), 2, 10),
+			wantMerged: []string{"a", "c"},
+		},
+		{
+			name: "a table under the minimum is one row", rows: []string{"a", "b"}, counts: [][]int{{1, 2}, {3, 1}},
+			want:       merged(tableOf("lea", "grade", []string{backpack.Combined}, cols, [][]int{{4, 3}}), 2, 10),
+			wantMerged: []string{"a", "b"},
+		},
+		{
+			name: "nothing small", rows: []string{"a", "b"}, counts: [][]int{{10, 2}, {30, 1}},
+			want: tableOf("lea", "grade", []string{"a", "b"}, cols, [][]int{{10, 2}, {30, 1}}),
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := tableOf("lea", "grade", tt.rows, cols, tt.counts)
+			got, m := backpack.MergeSmallRows(tab, 10)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("MergeSmallRows (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantMerged, m); diff != "" {
+				t.Errorf("merged (-want +got):\n%s", diff)
+			}
+			if n := len(got.Rows); n > 1 && got.RowTotals[n-1] < 10 {
+				t.Errorf("the Combined row counts %d beside other rows", got.RowTotals[n-1])
+			}
+			ps, err := backpack.SuppressTables([]backpack.Table{got}, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRelease(t, []backpack.Table{got}, 10, ps)
+			if got, _ := recovered(t, ps, 100_000); len(got) > 0 {
+				t.Errorf("the attacker recovers %v", got)
+			}
+			again, m := backpack.MergeSmallRows(got, 10)
+			if m != nil || !cmp.Equal(again, got) {
+				t.Errorf("merging a merged table again merged %v", m)
+			}
+		})
 	}
-	if !slices.Equal(merged, []string{"a", "c"}) {
-		t.Errorf("merged %v", merged)
-	}
-	ps, err := backpack.SuppressTables([]backpack.Table{got}, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkRelease(t, []backpack.Table{got}, 10, ps)
-	if got, _ := recovered(t, ps, 100_000); len(got) > 0 {
-		t.Errorf("the attacker recovers %v", got)
-	}
+	tab := tableOf("lea", "grade", []string{"a", "b"}, cols, [][]int{{2, 2}, {13, 12}})
 	tab.RowsDeclared = true
 	if got, merged := backpack.MergeSmallRows(tab, 10); merged != nil || !cmp.Equal(got, tab) {
 		t.Errorf("declared rows merged: %v", merged)
+	}
+}
+
+// Audit knows what MergeSmallRows tells a reader: every row of a merged table counts
+// the minimum or more, and the Combined row of k categories at most (k-1)·(min-1) more
+// than any other row (all but the last merged are under the minimum, that one no larger
+// than a row left). Rows a = 70 and Combined (2 categories) = 67 with every inner cell
+// and both row totals hidden, the columns (68, 69) and the total 137 shown: Combined is
+// at least 10, and at most 9 + (137 - Combined), so 73.
+func TestAuditCombinedRow(t *testing.T) {
+	tab, _ := backpack.MergeSmallRows(tableOf("lea", "grade", []string{"a", "b", "c"}, []string{"3", "4"}, [][]int{{40, 30}, {25, 35}, {3, 4}}), 10)
+	p := primaryOnly(tab, 10)
+	for i := range 2 {
+		for j := range 3 {
+			p.Suppressed[i][j] = true
+		}
+	}
+	bounds, err := backpack.Audit(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]int][2]int{}
+	for _, b := range bounds {
+		got[[2]int{b.Row, b.Col}] = [2]int{b.Lo, b.Hi}
+	}
+	want := map[[2]int][2]int{
+		{0, 0}: {0, 68}, {0, 1}: {0, 69}, {0, 2}: {64, 127}, // a ≥ 137 - 73
+		{1, 0}: {0, 68}, {1, 1}: {0, 69}, {1, 2}: {10, 73},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("bounds (-want +got):\n%s", diff)
+	}
+	// A hand-made Combined row, or one that says nothing was merged into it, is refused:
+	// Audit could not say what a reader knows of it.
+	bad := tab
+	bad.Merged = 0
+	if _, err := backpack.Suppress(bad, 10); err == nil {
+		t.Error("a Combined row without Merged accepted")
 	}
 }

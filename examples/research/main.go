@@ -9,7 +9,9 @@
 // it a small non-zero count. Grades and sexes are counted over every category, empty or
 // not (backpack.GradeCategories, backpack.SexCategories), so a category's presence says
 // nothing; an LEA or a performance level is shown only when students have it, so those
-// of fewer than -min students are merged into one row, backpack.Combined. It prints what
+// of fewer than -min students are merged into one row, backpack.Combined (with the next
+// smallest while that row counts fewer than -min, so it never stands for one small
+// category). It prints what
 // it merged, what it suppressed and what the audit found.
 // -edfi uses the embedded Ed-Fi submissions instead and adds, for each assessment, a
 // table of students by their latest performance level and grade.
