@@ -13,10 +13,13 @@ import (
 )
 
 // A research release (R277-484-9, FERPA 99.31(b)) is either tables of counts
-// (SuppressTables, audited by Audit) or record-level data (Extractor.Records). Record-level
-// data is always k-anonymous, as the rule requires of a record file published beside
-// tables, but Audit does not count what a record file's rows add to tables of the same
-// population: publish one or the other from a population, as examples/research does.
+// (SuppressTables, audited by Audit) or record-level data (Extractor.Records), never both
+// from one population. Record-level data is always k-anonymous, but k-anonymity does not
+// protect tables of the same students: counting a record file's rows by a
+// quasi-identifier it keeps exact (an LEA, a sex) gives the margins the tables
+// suppressed, and Audit cannot count what such a file adds. So every release is claimed
+// first in the state's release ledger (ClaimRelease), which refuses a release of one kind
+// when any of its students was published in a release of the other.
 
 // ResearchStudent is one distinct student of a research population: the
 // quasi-identifiers a release may show and their latest assessment results. It holds no

@@ -24,9 +24,14 @@
 // it prints what it generalised and how many students it left out.
 //
 // -min raises the minimum above 10; a smaller one is refused. -out DIR writes the files
-// there; without it the tables go to stdout (-records needs -out). A DIR that already
-// holds a release of the other kind (records.csv or scores.csv for tables, a table for
-// records) is refused: the two kinds are never published side by side.
+// there; without it the tables go to stdout (-records needs -out).
+//
+// Every release is claimed first in the state's release ledger, -ledger FILE (by default
+// studentlink/research-ledger.json under the user's configuration directory), which
+// refuses tables of students already published as records and records of students
+// already published in tables, whatever folder either went to (backpack.ClaimRelease): a
+// refused run writes nothing. A DIR that already holds a release of the other kind
+// (records.csv or scores.csv for tables, a table for records) is refused too.
 package main
 
 import (
@@ -53,14 +58,16 @@ type options struct {
 	study      string
 	edfi       bool
 	min        int
+	ledger     string
 }
 
-const usage = `usage: research -out DIR [-records -secret-file FILE] [-edfi] [-min N]
+const usage = `usage: research -out DIR [-records -secret-file FILE] [-edfi] [-min N] [-ledger FILE]
 
 Writes a de-identified research release from the synthetic roll (or, with -edfi, the
 embedded Ed-Fi submissions): tables of students over declared categories with cells under
 the minimum suppressed until the release passes its own bounds audit, or with -records
-k-anonymous record-level data under keyed-hash student keys (never both in one folder).`
+k-anonymous record-level data under keyed-hash student keys — never both of one
+population: the release ledger refuses the other kind.`
 
 func main() {
 	var o options
@@ -71,6 +78,7 @@ func main() {
 	fs.StringVar(&o.study, "study", "example-study", "study name: keys differ between studies")
 	fs.BoolVar(&o.edfi, "edfi", false, "use the embedded Ed-Fi submissions instead of the synthetic roll")
 	fs.IntVar(&o.min, "min", backpack.MinCount, "smallest group published (at least 10)")
+	fs.StringVar(&o.ledger, "ledger", defaultLedger(), "the state's release ledger, which refuses tables and records of the same students")
 	if code, stop := cli.Parse(fs, os.Args[1:]); stop {
 		os.Exit(code)
 	}
@@ -89,6 +97,9 @@ func run(stdout, stderr io.Writer, o options) error {
 	}
 	if o.min < backpack.MinCount {
 		return fmt.Errorf("-min %d: the minimum is at least %d", o.min, backpack.MinCount)
+	}
+	if o.ledger == "" {
+		return errors.New("-ledger FILE is required: the release ledger keeps a population from being published as tables and as records")
 	}
 	var x *backpack.Extractor
 	if o.records {
@@ -174,6 +185,9 @@ func writeTables(data, w io.Writer, o options, pop *backpack.Population) error {
 		fmt.Fprintf(w, " (the narrowest range spans %d)", narrowest)
 	}
 	fmt.Fprintln(w)
+	if err := backpack.ClaimRelease(o.ledger, backpack.TablesRelease, releaseName(o), pop); err != nil {
+		return err
+	}
 	for k, p := range ps {
 		if o.out == "" {
 			fmt.Fprintf(data, "\n%s\n", names[k])
@@ -203,6 +217,9 @@ func writeRecords(w io.Writer, o options, x *backpack.Extractor, pop *backpack.P
 	fmt.Fprintf(w, "generalised: %s\n", strings.Join(rel.Generalised, "; "))
 	fmt.Fprintf(w, "left out: %d students whose group stayed under %d\n", rel.Suppressed, rel.K)
 	fmt.Fprintf(w, "scores.csv: %d latest results, one per student and subject\n", len(rel.Scores))
+	if err := backpack.ClaimRelease(o.ledger, backpack.RecordsRelease, releaseName(o), pop); err != nil {
+		return err
+	}
 	if err := writeFile(filepath.Join(o.out, "records.csv"), rel.WriteRecordsCSV); err != nil {
 		return err
 	}
@@ -211,6 +228,25 @@ func writeRecords(w io.Writer, o options, x *backpack.Extractor, pop *backpack.P
 	}
 	fmt.Fprintf(w, "wrote %s\n", o.out)
 	return nil
+}
+
+// defaultLedger is the release ledger's path when -ledger is not given, "" when the
+// system names no configuration directory (then -ledger is required).
+func defaultLedger() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "studentlink", "research-ledger.json")
+}
+
+// releaseName names a release in the ledger: its folder and study.
+func releaseName(o options) string {
+	out := o.out
+	if out == "" {
+		out = "stdout"
+	}
+	return fmt.Sprintf("%s, study %s", out, o.study)
 }
 
 // recordFiles are the files of a record-level release; a tables release writes

@@ -35,7 +35,7 @@ func TestTablesRelease(t *testing.T) {
 	for _, min := range []int{10, 20} {
 		dir := t.TempDir()
 		var out bytes.Buffer
-		if err := run(&out, &out, options{out: dir, study: "s", min: min}); err != nil {
+		if err := run(&out, &out, options{out: dir, study: "s", min: min, ledger: ledgerIn(t)}); err != nil {
 			t.Fatal(err)
 		}
 		var students int
@@ -69,7 +69,7 @@ func TestTablesRelease(t *testing.T) {
 		}
 	}
 	for _, min := range []int{9, 0, -5} {
-		if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{study: "s", min: min}); err == nil {
+		if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{study: "s", min: min, ledger: ledgerIn(t)}); err == nil {
 			t.Errorf("-min %d accepted", min)
 		}
 	}
@@ -77,7 +77,7 @@ func TestTablesRelease(t *testing.T) {
 
 func TestTablesReleaseEdFi(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(&out, &out, options{study: "s", min: 10, edfi: true}); err != nil {
+	if err := run(&out, &out, options{study: "s", min: 10, edfi: true, ledger: ledgerIn(t)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"11 students from 11 backpacks", "assessment1_level_by_grade.csv (level on ", "\nlea_by_grade.csv\n"} {
@@ -94,7 +94,7 @@ func TestTablesReleaseEdFi(t *testing.T) {
 func TestTablesReleaseEdFiCategories(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	if err := run(&out, &out, options{out: dir, study: "s", min: 10, edfi: true}); err != nil {
+	if err := run(&out, &out, options{out: dir, study: "s", min: 10, edfi: true, ledger: ledgerIn(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "merged into") {
@@ -125,16 +125,16 @@ func TestRecordsRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "x")
-	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: out, records: true, study: "s", min: 10}); err == nil || !strings.Contains(err.Error(), "-secret-file") {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: out, records: true, study: "s", min: 10, ledger: ledgerIn(t)}); err == nil || !strings.Contains(err.Error(), "-secret-file") {
 		t.Errorf("-records without a secret: %v", err)
 	}
 	short := filepath.Join(dir, "short")
 	os.WriteFile(short, []byte("tiny"), 0o600)
-	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: out, records: true, secretFile: short, study: "s", min: 10}); err == nil {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: out, records: true, secretFile: short, study: "s", min: 10, ledger: ledgerIn(t)}); err == nil {
 		t.Error("-records with a 4-byte secret")
 	}
 	var summary bytes.Buffer
-	if err := run(&summary, &summary, options{out: out, records: true, secretFile: secret, study: "s", min: 10}); err != nil {
+	if err := run(&summary, &summary, options{out: out, records: true, secretFile: secret, study: "s", min: 10, ledger: ledgerIn(t)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"generalised: birth_year: ", "left out: ", "smallest group"} {
@@ -185,7 +185,7 @@ func TestRecordsRelease(t *testing.T) {
 // Without -out the tables are the data on stdout; what was done goes to stderr.
 func TestRunTablesOnStdout(t *testing.T) {
 	var data, talk bytes.Buffer
-	if err := run(&data, &talk, options{study: "s", min: 10}); err != nil {
+	if err := run(&data, &talk, options{study: "s", min: 10, ledger: ledgerIn(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(data.String(), "\nlea_by_grade.csv\n") || strings.Contains(data.String(), "audit:") {
@@ -198,34 +198,36 @@ func TestRunTablesOnStdout(t *testing.T) {
 
 // -out refuses a directory holding a release of the other kind: records beside tables
 // of one population undo the tables' suppression by counting rows. The same kind again
-// is fine.
+// is fine. (Each kind claims in a ledger of its own here, so that -out's check is what
+// refuses; TestLedgerRefusesTheOtherKind runs them with one ledger.)
 func TestOutRefusesTheOtherKind(t *testing.T) {
 	dir := t.TempDir()
+	tablesLedger, recordsLedger := filepath.Join(dir, "tables.ledger"), filepath.Join(dir, "records.ledger")
 	secret := filepath.Join(dir, "secret")
 	if err := os.WriteFile(secret, []byte("a state secret of 32 bytes......"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tables, records := filepath.Join(dir, "tables"), filepath.Join(dir, "records")
-	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, study: "s", min: 10, edfi: true}); err != nil {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, study: "s", min: 10, edfi: true, ledger: tablesLedger}); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: records, records: true, secretFile: secret, study: "s", min: 10, edfi: true}); err != nil {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: records, records: true, secretFile: secret, study: "s", min: 10, edfi: true, ledger: recordsLedger}); err != nil {
 		t.Fatal(err)
 	}
 	before := files(t, tables)
-	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, records: true, secretFile: secret, study: "s", min: 10, edfi: true}); err == nil || !strings.Contains(err.Error(), "tables release") {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, records: true, secretFile: secret, study: "s", min: 10, edfi: true, ledger: tablesLedger}); err == nil || !strings.Contains(err.Error(), "tables release") {
 		t.Errorf("records into a tables release: %v", err)
 	}
 	if got := files(t, tables); !slices.Equal(got, before) {
 		t.Errorf("the refused run wrote %v", got)
 	}
-	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: records, study: "s", min: 10, edfi: true}); err == nil || !strings.Contains(err.Error(), "record-level release") {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: records, study: "s", min: 10, edfi: true, ledger: recordsLedger}); err == nil || !strings.Contains(err.Error(), "record-level release") {
 		t.Errorf("tables into a records release: %v", err)
 	}
 	if got := files(t, records); strings.Join(got, " ") != "records.csv scores.csv" {
 		t.Errorf("the refused run wrote %v", got)
 	}
-	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, study: "s", min: 10, edfi: true}); err != nil {
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{out: tables, study: "s", min: 10, edfi: true, ledger: tablesLedger}); err != nil {
 		t.Errorf("tables again into the tables release: %v", err)
 	}
 	scores := testkit.ReadCSV(t, filepath.Join(records, "scores.csv"))
@@ -236,5 +238,48 @@ func TestOutRefusesTheOtherKind(t *testing.T) {
 		if strings.Contains(row[1], "grade") || strings.Contains(row[1], "20") {
 			t.Errorf("scores.csv names the assessment %q", row[1])
 		}
+	}
+}
+
+// ledgerIn returns a release ledger of the test's own.
+func ledgerIn(t *testing.T) string {
+	return filepath.Join(t.TempDir(), "ledger.json")
+}
+
+// The auditor's attack: tables and records of one population written by two runs into
+// two folders. With the state's one ledger, the second run is refused and writes
+// nothing, whichever kind comes first; without -ledger nothing is published.
+func TestLedgerRefusesTheOtherKind(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secret, []byte("a state secret of 32 bytes......"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tables := options{study: "s", min: 10, edfi: true}
+	records := options{records: true, secretFile: secret, study: "s", min: 10, edfi: true}
+	for _, order := range [][2]options{{tables, records}, {records, tables}} {
+		ledger := filepath.Join(t.TempDir(), "state", "ledger.json")
+		first, second := order[0], order[1]
+		first.out, first.ledger = filepath.Join(t.TempDir(), "first"), ledger
+		second.out, second.ledger = filepath.Join(t.TempDir(), "second"), ledger
+		if err := run(&bytes.Buffer{}, &bytes.Buffer{}, first); err != nil {
+			t.Fatal(err)
+		}
+		err := run(&bytes.Buffer{}, &bytes.Buffer{}, second)
+		if err == nil || !strings.Contains(err.Error(), "already released as the other kind") || !strings.Contains(err.Error(), first.out) {
+			t.Errorf("records %v after records %v: %v, want refused naming %s", second.records, first.records, err, first.out)
+		}
+		if _, err := os.Stat(second.out); err == nil {
+			t.Errorf("the refused run wrote %v", files(t, second.out))
+		}
+		again := first
+		again.out = filepath.Join(t.TempDir(), "again")
+		if err := run(&bytes.Buffer{}, &bytes.Buffer{}, again); err != nil {
+			t.Errorf("the same kind again: %v", err)
+		}
+	}
+	tables.ledger = ""
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, tables); err == nil || !strings.Contains(err.Error(), "-ledger") {
+		t.Errorf("no ledger: %v", err)
 	}
 }
