@@ -214,12 +214,12 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	type weighed struct {
 		j   int32
 		w   float64
-		key uint64
+		raw uint64 // the levels the values reached, as cannot-link rules read them
 	}
 	ranked := make([]weighed, len(found))
 	for k, j := range found {
-		key := sc.Key(0, int(j))
-		ranked[k] = weighed{j, sc.KeyWeight(key, 0), key}
+		raw := sc.RawKey(0, int(j))
+		ranked[k] = weighed{j, sc.KeyWeight(sc.Require(raw), 0), raw}
 	}
 	slices.SortFunc(ranked, func(a, b weighed) int {
 		return cmp.Or(cmp.Compare(b.w, a.w), strings.Compare(x.ids[a.j], x.ids[b.j]), strings.Compare(x.refs[a.j].Source, x.refs[b.j].Source))
@@ -241,7 +241,7 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	}
 	for _, r := range ranked {
 		if rule, ok := refused[x.student[r.j]]; ok && rule == "" {
-			refused[x.student[r.j]] = x.linker.cannotLink(r.key, q, 0, x.table, int(r.j))
+			refused[x.student[r.j]] = x.linker.cannotLink(r.raw, q, 0, x.table, int(r.j))
 		}
 	}
 	// The placement, from every record found: the strongest whose student is not

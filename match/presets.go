@@ -93,9 +93,10 @@ func PersonSettings() Settings {
 //
 //   - Twins: the same family name and a birth date the same or nearly (a day or a digit
 //     apart, day and month swapped), different given names, SSIDs not the same; where both
-//     SSIDs are there (and differ), one household too (the same address, or no address to
-//     tell), for the SSIDs then say the rest, and one twin's given name as the other's
-//     middle name ("Allison Mia" and "Mia") does not make them one. Given
+//     SSIDs are there and differ outright, one household too (the same address, or no
+//     address to tell), for the SSIDs then say the rest; SSIDs a digit apart are twins'
+//     in one home or two. One twin's given name as the other's middle name ("Allison
+//     Mia" and "Mia") does not make them one. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
 //     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
@@ -136,17 +137,25 @@ func studentCannotLink() []CannotLink {
 	sameFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
+	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
+	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}},
-			notSwapped, sameFamily, closeBirth, household,
-			{Comparison: "ssid", Levels: []string{"one_edit", "else"}},
+			notSameGiven, notSwapped, sameFamily, closeBirth, household,
+			{Comparison: "ssid", Levels: []string{"else"}},
 		},
 	}, {
-		// A near SSID counts only where the given names agree (score.ID): here it is null
-		// too, so this rule keeps apart twins whose SSIDs were issued together.
-		Name: "twins: same family name and birth date, different given names, an SSID missing or a digit off",
+		// SSIDs issued together, a digit apart: twins in one home or two (rules read
+		// the SSID's level the values reach, one_edit, though it counts as no evidence
+		// where the given names differ: score.ID).
+		Name: "twins: same family name and birth date, different given names, SSIDs a digit apart",
+		Conditions: []Condition{
+			notSameGiven, notSwapped, sameFamily, closeBirth,
+			{Comparison: "ssid", Levels: []string{"one_edit"}},
+		},
+	}, {
+		Name: "twins: same family name and birth date, different given names, an SSID missing",
 		Conditions: []Condition{
 			differentGiven, notSwapped, sameFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},

@@ -157,8 +157,9 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		}
 	}
 	judge := func(a, b int32) (string, bool) {
-		key := sc.Key(int(a), int(b))
-		if rule := l.cannotLink(key, p.Table, int(a), p.Table, int(b)); rule != "" {
+		raw := sc.RawKey(int(a), int(b))
+		key := sc.Require(raw)
+		if rule := l.cannotLink(raw, p.Table, int(a), p.Table, int(b)); rule != "" {
 			return rule, false
 		}
 		w := sc.KeyWeight(key, int(a))

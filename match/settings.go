@@ -44,7 +44,9 @@ type Condition struct {
 }
 
 // CannotLink says two records are different students when all its conditions hold, for
-// example twins: given names that disagree and SSIDs that disagree.
+// example twins: given names that disagree and SSIDs that disagree. Conditions read the
+// level the values reach (score.Scorer.RawKey), before a requirement makes it count as no
+// evidence: SSIDs a digit apart are one_edit to a rule whatever the given names.
 type CannotLink struct {
 	Name       string      `json:"name"`
 	Conditions []Condition `json:"conditions"`

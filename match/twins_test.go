@@ -66,6 +66,28 @@ const twinSSIDRoll = studentHeader +
 	"benl-1,04,04003,,Benjamin,Logan,Walker,,20121208,M,5,44 1st Ave,Vernal,84078,2023-08-20\n" +
 	"benl-2,08,08003,8756693499,Benjamin,,Walker,,12/08/2012,Male,6,44 1st Ave,Vernal,84078,2024-08-19\n"
 
+// twinRhymeRoll holds twins whose given names are one letter apart (Hailey and Bailey,
+// Mason and Jason, Maria and Marta: Jaro–Winkler 0.85–0.92, a typo's distance) and whose
+// SSIDs were issued together, a digit apart; Kayla and Jayla live in two homes. Each
+// child has two records agreeing on her SSID.
+const twinRhymeRoll = studentHeader +
+	"hailey-1,01,01001,4100000000,Hailey,,Fenton,,2014-05-01,F,4,10 Elm St,Provo,84601,2023-08-20\n" +
+	"hailey-2,02,02003,4100000000,Hailey,,Fenton,,5/1/2014,F,5,10 Elm St,Provo,84601,2024-08-19\n" +
+	"bailey-1,01,01001,4100000001,Bailey,,Fenton,,2014-05-01,F,4,10 Elm St,Provo,84601,2023-08-20\n" +
+	"bailey-2,02,02003,4100000001,Bailey,,Fenton,,5/1/2014,F,5,10 Elm St,Provo,84601,2024-08-19\n" +
+	"mason-1,03,03002,4100000500,Mason,,Okafor,,2013-02-06,M,5,5 Ash Ave,Lehi,84003,2023-08-20\n" +
+	"mason-2,04,04001,4100000500,Mason,,Okafor,,2/6/2013,M,6,5 Ash Ave,Lehi,84003,2024-08-19\n" +
+	"jason-1,03,03002,4100000501,Jason,,Okafor,,2013-02-06,M,5,5 Ash Ave,Lehi,84003,2023-08-20\n" +
+	"jason-2,04,04001,4100000501,Jason,,Okafor,,2/6/2013,M,6,5 Ash Ave,Lehi,84003,2024-08-19\n" +
+	"maria-1,05,05001,4100001000,Maria,,Quintero,,2015-09-02,F,3,7 Fir Ct,Ogden,84401,2023-08-20\n" +
+	"maria-2,06,06002,4100001000,Maria,,Quintero,,9/2/2015,F,4,7 Fir Ct,Ogden,84401,2024-08-19\n" +
+	"marta-1,05,05001,4100001001,Marta,,Quintero,,2015-09-02,F,3,7 Fir Ct,Ogden,84401,2023-08-20\n" +
+	"marta-2,06,06002,4100001001,Marta,,Quintero,,9/2/2015,F,4,7 Fir Ct,Ogden,84401,2024-08-19\n" +
+	"kayla-1,07,07001,4100001100,Kayla,,Brandt,,2012-11-03,F,6,11 Oak St,Logan,84321,2023-08-20\n" +
+	"kayla-2,08,08001,4100001100,Kayla,,Brandt,,11/3/2012,F,7,11 Oak St,Logan,84321,2024-08-19\n" +
+	"jayla-1,07,07001,4100001101,Jayla,,Brandt,,2012-11-03,F,6,902 River Rd,Sandy,84070,2023-08-20\n" +
+	"jayla-2,08,08001,4100001101,Jayla,,Brandt,,11/3/2012,F,7,902 River Rd,Sandy,84070,2024-08-19\n"
+
 // twinSexRoll holds boy and girl twins, the boy recorded once under his sister's SSID:
 // only a model that compares sex can tell them apart (a roll without it reads the one
 // SSID, the birth date and the household as one child whose given name was mistyped).
@@ -223,6 +245,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 			}
 			if compares("ssid") {
 				checkChildren(t, runCSV(t, l, twinSSIDRoll))
+				checkChildren(t, runCSV(t, l, twinRhymeRoll))
 			}
 			if t.Failed() {
 				for _, r := range res.Review {

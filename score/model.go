@@ -402,11 +402,14 @@ func (s *Scorer) AppendLevels(dst []uint8, i, j int) []uint8 {
 // Key returns the comparison vector packed four bits per comparison, comparison c in bits
 // 4c to 4c+3: the key under which PatternCounts counts it.
 func (s *Scorer) Key(i, j int) uint64 {
-	return s.require(s.rawKey(i, j))
+	return s.Require(s.RawKey(i, j))
 }
 
-// rawKey is Key before the requirements (Comparison.Requires) set levels to null.
-func (s *Scorer) rawKey(i, j int) uint64 {
+// RawKey is Key before the requirements (Comparison.Requires) set levels to null: the
+// levels the values reached, as rules about the records (cannot-link) read them, where Key
+// is the evidence the model weighs. An SSID one digit off is one_edit in RawKey whatever
+// the given names; in Key it is null unless they agree.
+func (s *Scorer) RawKey(i, j int) uint64 {
 	x, y := s.rows(i, j)
 	var key uint64
 	if x == nil {
@@ -428,8 +431,9 @@ func (s *Scorer) rawKey(i, j int) uint64 {
 	return key
 }
 
-// require sets to null each level of key whose requirement the key does not meet.
-func (s *Scorer) require(key uint64) uint64 {
+// Require sets to null each level of a raw key (RawKey) whose requirement the key does not
+// meet, giving Key.
+func (s *Scorer) Require(key uint64) uint64 {
 	for _, r := range s.requires {
 		if LevelOf(key, r.comp) == r.level && r.allowed&(1<<LevelOf(key, r.other)) == 0 {
 			key &^= 15 << (4 * r.comp)
@@ -490,8 +494,8 @@ type Explanation struct {
 func (s *Scorer) Explain(i, j int) Explanation {
 	e := Explanation{Prior: s.prior}
 	w := s.prior
-	raw := s.rawKey(i, j)
-	key := s.require(raw)
+	raw := s.RawKey(i, j)
+	key := s.Require(raw)
 	for c := range s.comps {
 		k := &s.comps[c]
 		l := LevelOf(key, c)
