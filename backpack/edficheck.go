@@ -125,50 +125,63 @@ const latestZone = 14 * time.Hour
 // clockSkew is how far ahead of this machine's clock a sender's may run.
 const clockSkew = 5 * time.Minute
 
-// instant parses v; a date or date-time without a zone is read as UTC. Checked against
-// now, a value with a zone may be ahead by clockSkew; one without may have meant any zone,
-// so a date-time may be ahead by as much as the easternmost zone is (latestZone, and
-// clockSkew), and a date may be the latest date anywhere on Earth now, no later.
-func (c *checks) instant(field, v string, kind dateKind) (time.Time, bool) {
+// parseEdFiTime parses an Ed-Fi date or date-time (edfiDate) as an instant: a date is
+// its midnight, and a value without a zone is read as UTC. It says whether the value
+// had a time of day and a zone. Import and the merge's ordering of submissions
+// (compareSubmitted) both read dates through it, so every form Import accepts orders
+// as the instant it names. Another form, an impossible date or time and a zone offset
+// past ±14:59 are errors quoting the value.
+func parseEdFiTime(v string) (at time.Time, timed, zoned bool, err error) {
 	m := edfiDate.FindStringSubmatch(v)
 	if m == nil {
-		c.fail(field, "%q is not an Ed-Fi date (YYYY-MM-DD, or a date-time such as 2024-03-01T10:00:00Z)", v)
-		return time.Time{}, false
+		return time.Time{}, false, false, fmt.Errorf("%q is not an Ed-Fi date (YYYY-MM-DD, or a date-time such as 2024-03-01T10:00:00Z)", v)
 	}
 	n := func(i int) int { x, _ := strconv.Atoi(m[i]); return x }
 	y, mo, d, h, mi, s := n(1), n(2), n(3), n(4), n(5), n(6)
 	day := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
 	if day.Day() != d || int(day.Month()) != mo || h > 23 || mi > 59 || s > 59 {
-		c.fail(field, "%q is not a real date or time", v)
-		return time.Time{}, false
+		return time.Time{}, false, false, fmt.Errorf("%q is not a real date or time", v)
 	}
-	loc, slack := time.UTC, latestZone+clockSkew
-	if z := m[8]; z != "" {
-		slack = clockSkew
-		if z != "Z" {
-			zh, _ := strconv.Atoi(z[1:3])
-			zm, _ := strconv.Atoi(z[4:])
-			off := (zh*60 + zm) * 60
-			if zh > 14 || zm > 59 {
-				c.fail(field, "%q has no real zone offset", v)
-				return time.Time{}, false
-			}
-			if z[0] == '-' {
-				off = -off
-			}
-			loc = time.FixedZone(z, off)
+	loc := time.UTC
+	if z := m[8]; z != "" && z != "Z" {
+		zh, _ := strconv.Atoi(z[1:3])
+		zm, _ := strconv.Atoi(z[4:])
+		if zh > 14 || zm > 59 {
+			return time.Time{}, false, false, fmt.Errorf("%q has no real zone offset", v)
 		}
+		off := (zh*60 + zm) * 60
+		if z[0] == '-' {
+			off = -off
+		}
+		loc = time.FixedZone(z, off)
 	}
 	ns := 0
 	if f := m[7]; f != "" {
 		ns, _ = strconv.Atoi((f + "00000000")[:9])
 	}
-	at := time.Date(y, time.Month(mo), d, h, mi, s, ns, loc)
+	return time.Date(y, time.Month(mo), d, h, mi, s, ns, loc), m[4] != "", m[8] != "", nil
+}
+
+// instant parses v (parseEdFiTime) and checks it against now: a value with a zone may be
+// ahead by clockSkew; one without may have meant any zone, so a date-time may be ahead by
+// as much as the easternmost zone is (latestZone, and clockSkew), and a date may be the
+// latest date anywhere on Earth now, no later.
+func (c *checks) instant(field, v string, kind dateKind) (time.Time, bool) {
+	at, timed, zoned, err := parseEdFiTime(v)
+	if err != nil {
+		c.fail(field, "%v", err)
+		return time.Time{}, false
+	}
+	y, day := at.Year(), at.Format(time.DateOnly)
+	slack := latestZone + clockSkew
+	if zoned {
+		slack = clockSkew
+	}
 	latestDay := c.now.UTC().Add(latestZone).Format(time.DateOnly)
 	switch {
 	case y < minYear:
 		c.fail(field, "%q is before %d", v, minYear)
-	case kind == past && m[4] == "" && day.Format(time.DateOnly) > latestDay:
+	case kind == past && !timed && day > latestDay:
 		c.fail(field, "%q is in the future (now is %s; the latest date anywhere is %s)", v, c.now.UTC().Format(time.RFC3339), latestDay)
 	case kind == past && at.After(c.now.Add(slack)):
 		c.fail(field, "%q is in the future (now is %s)", v, c.now.UTC().Format(time.RFC3339))

@@ -755,8 +755,9 @@ func explainChoice(ctx criterionContext, tried []criterion, sorted []Candidate) 
 		sorted[next].Value, sorted[next].Source.LEA, sorted[next].Source.Submitted)
 }
 
-// compareSubmitted orders submission dates and times as instants: a bare date is its
-// midnight UTC, an RFC 3339 time keeps its fraction and offset. Blank or unreadable values
+// compareSubmitted orders submission dates and times as instants (submittedTime): a bare
+// date is its midnight UTC, a date-time without a zone is UTC, one with a zone keeps its
+// fraction and offset. Blank or unreadable values
 // sort before every readable one; equal instants written differently, and unreadable
 // values among themselves, fall back to byte order so the order stays total.
 func compareSubmitted(a, b string) int {
@@ -775,13 +776,12 @@ func compareSubmitted(a, b string) int {
 	return cmp.Compare(a, b)
 }
 
+// submittedTime reads a submission date as Import does (parseEdFiTime): every form
+// Import accepts — a date, a date-time with or without seconds, fraction or zone — is an
+// instant here.
 func submittedTime(s string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, time.DateOnly, "2006-01-02T15:04:05.999999999"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	t, _, _, err := parseEdFiTime(s)
+	return t, err == nil
 }
 
 // addFacts turns submitted facts into backpack facts, keeping identical facts (once
