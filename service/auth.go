@@ -147,16 +147,6 @@ func (s *Store) insertKey(ctx context.Context, tx *sql.Tx, spec KeySpec, key str
 	return err
 }
 
-// keyOf returns what a key was issued for.
-func (s *Store) keyOf(ctx context.Context, key string) (KeySpec, bool, error) {
-	var k KeySpec
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT lea, label FROM api_keys WHERE hash = ?`), hashToken(key)).Scan(&k.LEA, &k.Label)
-	if errors.Is(err, sql.ErrNoRows) {
-		return k, false, nil
-	}
-	return k, err == nil, err
-}
-
 func (s *Store) insertAccount(ctx context.Context, tx *sql.Tx, a Account, passwordHash string, at time.Time) error {
 	students, err := json.Marshal(a.Students)
 	if err != nil {

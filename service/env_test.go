@@ -20,6 +20,7 @@ type env struct {
 	t        testing.TB
 	db       string
 	auditKey []byte // the audit key, the same at every start
+	clk      *clock // the server's time; nil: the real time
 	srv      *service.Server
 	http     *httptest.Server
 	creds    *service.Credentials
@@ -28,7 +29,13 @@ type env struct {
 // newEnv starts a server on the database, loading the sample when it is empty.
 func newEnv(t testing.TB, db string) *env {
 	t.Helper()
-	return openEnv(t, db, testKey())
+	return openEnv(t, &env{db: db, auditKey: testKey()})
+}
+
+// newClockedEnv is newEnv with a server that tells the time by clk.
+func newClockedEnv(t testing.TB, db string, clk *clock) *env {
+	t.Helper()
+	return openEnv(t, &env{db: db, auditKey: testKey(), clk: clk})
 }
 
 // testKey is a new audit key.
@@ -38,17 +45,27 @@ func testKey() []byte {
 	return k
 }
 
-func openEnv(t testing.TB, db string, key []byte) *env {
-	t.Helper()
-	cfg := service.Config{DB: db, Seed: service.SampleSeed, AuditKey: key}
-	if tt, ok := t.(*testing.T); ok {
+// config is the server's configuration in the environment.
+func (e *env) config() service.Config {
+	cfg := service.Config{DB: e.db, Seed: service.SampleSeed, AuditKey: e.auditKey}
+	if tt, ok := e.t.(*testing.T); ok {
 		cfg.Logf = tt.Logf // a fuzz target may not log through its F
 	}
-	srv, err := service.Open(context.Background(), cfg)
+	if e.clk != nil {
+		cfg.Now = e.clk.now
+	}
+	return cfg
+}
+
+// openEnv opens a server as e says (its database, keys and clock) and serves it.
+func openEnv(t testing.TB, e *env) *env {
+	t.Helper()
+	e.t = t
+	srv, err := service.Open(context.Background(), e.config())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, auditKey: key, srv: srv, http: httptest.NewServer(srv.Handler()), creds: srv.FirstStart}
+	e.srv, e.http, e.creds = srv, httptest.NewServer(srv.Handler()), srv.FirstStart
 	t.Cleanup(e.close)
 	return e
 }
@@ -66,7 +83,7 @@ func (e *env) restart() {
 	e.t.Helper()
 	creds := e.creds
 	e.close()
-	next := openEnv(e.t, e.db, e.auditKey)
+	next := openEnv(e.t, &env{db: e.db, auditKey: e.auditKey, clk: e.clk})
 	if next.creds != nil {
 		e.t.Fatal("a restart loaded the sample again")
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -140,6 +139,7 @@ func jsonKind(t reflect.Type) string {
 // caller is who called the API: the holder of an LEA's key, or of the state reviewers'.
 type caller struct {
 	KeySpec
+	revoked bool // the key was revoked: the call is refused
 }
 
 func (c caller) actor() string {
@@ -153,24 +153,19 @@ type callerKey struct{}
 
 func callerOf(ctx context.Context) caller { c, _ := ctx.Value(callerKey{}).(caller); return c }
 
-// keyCache remembers keys already checked: keys are never changed once issued.
-type keyCache struct{ m sync.Map }
-
-// authenticate returns the key a request carries ("Authorization: Bearer KEY").
-func (s *Server) authenticate(r *http.Request) (caller, bool, error) {
-	key, ok := bearer(r)
-	if !ok {
+// authenticate returns the key a request carries ("Authorization: Bearer KEY"): ok
+// when the store knows it and it is not revoked. A revoked key is returned with
+// c.revoked set and ok false.
+func (s *Server) authenticate(r *http.Request) (c caller, ok bool, err error) {
+	key, sent := bearer(r)
+	if !sent {
 		return caller{}, false, nil
 	}
-	if v, ok := s.keys.m.Load(hashToken(key)); ok {
-		return caller{v.(KeySpec)}, true, nil
-	}
-	spec, ok, err := s.store.keyOf(r.Context(), key)
-	if err != nil || !ok {
+	k, known, err := s.keys.check(r.Context(), s.store, key, s.now())
+	if err != nil || !known {
 		return caller{}, false, err
 	}
-	s.keys.m.Store(hashToken(key), spec)
-	return caller{spec}, true, nil
+	return caller{KeySpec: k.spec, revoked: k.revoked}, !k.revoked, nil
 }
 
 // leaAPI serves an API call made with an LEA's key.
@@ -185,7 +180,7 @@ func (s *Server) stateAPI(h http.HandlerFunc) http.Handler { return s.api(h, tru
 // naming its status, who made it, its path and what it asked for, committed before the
 // answer is sent.
 //
-// Calls without a valid API key (none, or one the store does not know) are throttled per
+// Calls without a valid API key (none, one the store does not know, or a revoked one) are throttled per
 // remote address (an IPv6 address by its /64): a burst of 10, then 1 a second. Past that
 // a call is answered 429 Too Many Requests with Retry-After, and only the first such call
 // in a minute from the address is audited one by one; the others of that minute are
@@ -206,7 +201,9 @@ func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
 				return
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="studentlink"`)
-			if _, sent := bearer(r); sent {
+			if c.revoked {
+				writeError(w, http.StatusUnauthorized, "the API key was revoked: use the new key the state issued to your LEA")
+			} else if _, sent := bearer(r); sent {
 				writeError(w, http.StatusUnauthorized, "the API key is not recognised: send a key issued to your LEA as \"Authorization: Bearer KEY\"")
 			} else {
 				writeError(w, http.StatusUnauthorized, "an API key is needed: send it as \"Authorization: Bearer KEY\"")
@@ -225,10 +222,13 @@ func (s *Server) api(h http.HandlerFunc, state bool) http.Handler {
 	})
 }
 
-// bearer returns the key a request sends, and whether it sends one.
+// bearer returns the key a request sends, and whether it sends one. The scheme is
+// matched without regard to case and may be followed by more than one space, as RFC 9110
+// (11.1, 11.4) allows: some clients send "bearer KEY".
 func bearer(r *http.Request) (string, bool) {
-	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return key, ok && key != ""
+	scheme, key, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	key = strings.TrimLeft(key, " ")
+	return key, ok && strings.EqualFold(scheme, "Bearer") && key != ""
 }
 
 // apiActor names the maker of an API call for the audit log: the key's holder, or the
@@ -237,6 +237,8 @@ func (s *Server) apiActor(r *http.Request, c caller, known bool) string {
 	switch _, sent := bearer(r); {
 	case known:
 		return c.actor()
+	case c.revoked:
+		return "revoked " + c.actor() + " from " + remoteAddress(r)
 	case sent:
 		return "unknown API key from " + remoteAddress(r)
 	}

@@ -163,7 +163,7 @@ func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
 		return nil, err
 	}
 	for _, j := range jobs { // batches a stop interrupted run again
-		s.startJob(j[0], caller{KeySpec{LEA: j[1], Label: "batch " + j[0]}}, []byte(j[2]))
+		s.startJob(j[0], caller{KeySpec: KeySpec{LEA: j[1], Label: "batch " + j[0]}}, []byte(j[2]))
 	}
 	return s, nil
 }

@@ -193,6 +193,8 @@ var schema = []string{
 	CREATE INDEX request_events_request ON request_events (request_id);
 	CREATE TABLE audit (seq BIGINT PRIMARY KEY, entry TEXT NOT NULL, hash TEXT NOT NULL);
 	CREATE TABLE results (token TEXT PRIMARY KEY, lea TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, created TEXT NOT NULL);`,
+	// version 2: API keys can be revoked (revoked: when, "" while the key works).
+	`ALTER TABLE api_keys ADD COLUMN revoked TEXT NOT NULL DEFAULT ''`,
 }
 
 // migrate brings the schema up to the latest version, one transaction per version.

@@ -18,7 +18,14 @@
 //	go run ./examples/serve -new-key 255902     # "-new-key state" for the state's reviewers
 //
 // adds the key to -credentials (made when missing, never emptied) before the database
-// commits it, and exits. No key is revoked: the LEA's earlier keys keep working.
+// commits it, and exits. No key is revoked: the LEA's earlier keys keep working until
+//
+//	go run ./examples/serve -revoke-key 255902  # every live key of the LEA ("state": the reviewers')
+//	go run ./examples/serve -revoke-key slk_…   # that key alone
+//
+// revokes them and exits: calls with them are refused (401) from then on. Given with
+// -new-key, the old keys are revoked first and the new one issued after. A server left
+// running on the same database refuses them within 10 seconds.
 //
 // Call the API with a key:
 //
@@ -54,7 +61,8 @@ const usage = `usage: serve [-addr host:port] [-db FILE | -db postgres://…] [f
 Runs the state service: the Ed-Fi Identities API, the enrollment handoff with the
 backpack, and the staff, guardian and reviewer pages, on a SQLite database (or
 PostgreSQL). On first start it loads the embedded sample and writes the API keys and demo
-accounts to the credentials file; -new-key issues another key and exits.`
+accounts to the credentials file; -new-key issues another key and -revoke-key revokes
+keys, and both exit.`
 
 func main() {
 	fs := cli.NewFlagSet("serve", usage, os.Stderr)
@@ -63,7 +71,8 @@ func main() {
 	creds := fs.String("credentials", "", "where to write the keys and passwords made on first start (default: credentials.json beside a SQLite database, else in the working directory)")
 	auditKey := fs.String("audit-key", "", "file holding the audit chain's key, made on first start (default: audit.key beside the credentials)")
 	relink := fs.Bool("relink", false, "before serving, link every record again with the reviewers' decisions (student IDs stay stable)")
-	newKey := fs.String("new-key", "", "issue a new API key for this LEA (\"state\": for the state's reviewers), add it to the -credentials file and exit, revoking no key; stop the server first")
+	newKey := fs.String("new-key", "", "issue a new API key for this LEA (\"state\": for the state's reviewers), add it to the -credentials file and exit (with -revoke-key: after revoking); stop the server first")
+	revokeKey := fs.String("revoke-key", "", "revoke API keys and exit: an LEA ID (every live key of that LEA; \"state\": the state reviewers') or one key itself (slk_…)")
 	if code, stop := cli.Parse(fs, os.Args[1:]); stop {
 		os.Exit(code)
 	}
@@ -73,13 +82,22 @@ func main() {
 		keyPath = filepath.Join(filepath.Dir(credsPath), "audit.key")
 	}
 	var err error
-	if *newKey != "" {
+	if *revokeKey != "" {
+		var labels []string
+		labels, err = revokeKeys(context.Background(), *db, keyPath, *revokeKey)
+		if err == nil {
+			fmt.Fprintf(os.Stderr, "serve: API key(s) revoked: %q\n", labels)
+		}
+	}
+	switch {
+	case err != nil:
+	case *newKey != "":
 		var k service.KeySecret
 		k, err = issueKey(context.Background(), *db, credsPath, keyPath, *newKey)
 		if err == nil {
-			fmt.Fprintf(os.Stderr, "serve: API key %q for %s added to %s; no key was revoked\n", k.Label, scopeOf(k.LEA), credsPath)
+			fmt.Fprintf(os.Stderr, "serve: API key %q for %s added to %s\n", k.Label, scopeOf(k.LEA), credsPath)
 		}
-	} else {
+	case *revokeKey == "":
 		err = run(*addr, *db, credsPath, keyPath, *relink)
 	}
 	if err != nil {
@@ -261,7 +279,7 @@ func syncDir(dir string) error {
 
 // issueKey issues a new API key for an LEA ("state": the state's reviewers) on an
 // existing database and adds it to the credentials file (made when missing) before the
-// database commits it. No key is revoked.
+// database commits it. No key is revoked (see revokeKeys).
 func issueKey(ctx context.Context, db, credsPath, keyPath, lea string) (service.KeySecret, error) {
 	lea = strings.TrimSpace(lea)
 	if lea == "state" {
@@ -270,11 +288,7 @@ func issueKey(ctx context.Context, db, credsPath, keyPath, lea string) (service.
 	if lea != "" && strings.ContainsAny(lea, " \t/\\\"") {
 		return service.KeySecret{}, fmt.Errorf("-new-key: %q is not an LEA ID", lea)
 	}
-	key, err := os.ReadFile(keyPath)
-	if err != nil {
-		return service.KeySecret{}, fmt.Errorf("-new-key needs the database's audit key: %w", err)
-	}
-	srv, err := service.Open(ctx, service.Config{DB: db, AuditKey: key}) // no seed: the database must exist
+	srv, err := openExisting(ctx, db, keyPath, "-new-key")
 	if err != nil {
 		return service.KeySecret{}, err
 	}
@@ -286,6 +300,39 @@ func issueKey(ctx context.Context, db, credsPath, keyPath, lea string) (service.
 	label += ", issued " + time.Now().UTC().Format(time.RFC3339)
 	return srv.IssueAPIKey(ctx, service.KeySpec{LEA: lea, Label: label}, "examples/serve -new-key",
 		func(k service.KeySecret) error { return addKey(credsPath, k) })
+}
+
+// revokeKeys revokes, on an existing database, every live key of an LEA ("state": the
+// state's reviewers) or, given a key (slk_…), that key alone, and returns their labels.
+func revokeKeys(ctx context.Context, db, keyPath, which string) ([]string, error) {
+	which = strings.TrimSpace(which)
+	lea, isKey := which, strings.HasPrefix(which, "slk_")
+	if lea == "state" {
+		lea = ""
+	}
+	if !isKey && lea != "" && strings.ContainsAny(lea, " \t/\\\"") {
+		return nil, fmt.Errorf("-revoke-key: %q is neither an LEA ID nor a key", which)
+	}
+	srv, err := openExisting(ctx, db, keyPath, "-revoke-key")
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	const actor = "examples/serve -revoke-key"
+	if isKey {
+		label, err := srv.RevokeAPIKey(ctx, which, actor)
+		return []string{label}, err
+	}
+	return srv.RevokeLEAKeys(ctx, lea, actor)
+}
+
+// openExisting opens a database that was loaded before (no seed), with its audit key.
+func openExisting(ctx context.Context, db, keyPath, flag string) (*service.Server, error) {
+	key, err := os.ReadFile(keyPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s needs the database's audit key: %w", flag, err)
+	}
+	return service.Open(ctx, service.Config{DB: db, AuditKey: key}) // no seed: the database must exist
 }
 
 // addKey adds an API key to the credentials file, keeping everything it held: the

@@ -213,3 +213,67 @@ func TestNewKey(t *testing.T) {
 		t.Error("-new-key on a database never loaded succeeded")
 	}
 }
+
+// TestRevokeKey: -revoke-key revokes every live key of an LEA, or one key given itself;
+// the server refuses them after, and takes the others; an LEA without a live key is an
+// error, and the revocations are audited.
+func TestRevokeKey(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
+	srv, _, err := openServer(ctx, db, credsPath, keyPath, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	keys := map[string]string{}
+	for _, k := range readCredentials(t, credsPath).APIKeys {
+		keys[k.LEA] = k.Key
+	}
+	for _, c := range []struct {
+		which string
+		want  []string // the labels revoked; nil: an error
+	}{
+		{"255902", []string{"SIS of LEA 255902"}},
+		{"255902", nil}, // none left
+		{keys["01"], []string{"SIS of LEA 01"}},
+		{"state", []string{"state reviewers"}},
+		{"bad/lea", nil},
+	} {
+		got, err := revokeKeys(ctx, db, keyPath, c.which)
+		if c.want == nil {
+			if err == nil {
+				t.Errorf("-revoke-key %s: revoked %q, want an error", c.which, got)
+			}
+			continue
+		}
+		if diff := cmp.Diff(c.want, got); err != nil || diff != "" {
+			t.Errorf("-revoke-key %s: %v (-want +got):\n%s", c.which, err, diff)
+		}
+	}
+
+	key, _ := os.ReadFile(keyPath)
+	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for lea, want := range map[string]bool{"255902": false, "01": false, "02": true, "255901": true} {
+		if got := keyWorks(t, srv, keys[lea]); got != want {
+			t.Errorf("the key of LEA %s works: %v, want %v", lea, got, want)
+		}
+	}
+	entries, err := srv.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Actor == "examples/serve -revoke-key" && strings.Contains(e.Note, "revoked") {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d revocations audited, want 3", n)
+	}
+}
