@@ -606,3 +606,23 @@ func TestZeroValues(t *testing.T) {
 		t.Errorf("GuardianRequests = %v", got)
 	}
 }
+
+// The auditor's look-alike guardians: IDs that render as "clerk" but are other identity
+// keys, so that staff member clerk could approve a request "from a guardian" that is
+// theirs. Submit refuses each; a staff ID with an invisible character is refused too,
+// as the audit log would show it as another.
+func TestLookalikeIDsRefused(t *testing.T) {
+	r, _ := requests(t)
+	bp := sampleBackpacks(t)
+	for _, as := range []string{"cl\u034ferk", "clerk\ufe0f", "\u0441lerk", "clerk\u200d"} {
+		req, err := r.Submit("255902", as, lisaSSID)
+		if err == nil {
+			_, approveErr := r.Approve(clerk, req.ID, bp.lisa)
+			t.Errorf("guardian %q (renders as clerk) submitted a request; staff clerk's approval: %v", as, approveErr)
+		}
+	}
+	odd := backpack.StaffUser{ID: "registrar\u034f", LEA: "255902", Permissions: backpack.PermView}
+	if _, err := r.StaffView(odd, bp.lisa); err == nil {
+		t.Errorf("staff ID %q (an invisible CGJ) accepted", odd.ID)
+	}
+}

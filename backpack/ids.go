@@ -47,9 +47,16 @@ func CleanSSID(s string) (string, error) {
 const MaxIDSize = 128
 
 // checkID checks a staff, guardian or LEA identifier: 1 to MaxIDSize bytes of UTF-8,
-// letters, digits, punctuation, symbols and inner spaces only — no control or invisible
-// formatting characters, no space at either end — so that one ID cannot pass for another
-// in the audit log.
+// letters, digits, punctuation, symbols and inner spaces only, so that one ID cannot
+// pass for another in the audit log or slip past sameIdentity. Refused: control
+// characters; invisible ones — format characters (Cf: ZWJ U+200D, soft hyphen, bidi
+// controls) and every other default-ignorable code point (the combining grapheme joiner
+// U+034F, variation selectors such as U+FE0F, Hangul fillers); a space at either end; an
+// ID not in NFC (write "é", not "e" and a combining accent); a combining mark of no
+// script of its own (U+0300–U+036F and the like) left after NFC; and letters or marks of
+// two scripts ("\u0441lerk": a Cyrillic es beside Latin). Digits, punctuation and
+// symbols (the Common script) go with any script. What stays possible is an ID wholly in
+// another script that happens to look like a Latin one.
 func checkID(what, s string) error {
 	switch {
 	case s == "":
@@ -60,13 +67,48 @@ func checkID(what, s string) error {
 		return fmt.Errorf("%s %q is not UTF-8", what, s)
 	case strings.TrimSpace(s) != s:
 		return fmt.Errorf("%s %q starts or ends with a space", what, s)
+	case !norm.NFC.IsNormalString(s):
+		return fmt.Errorf("%s %q is not in Unicode normal form NFC (a letter and a combining mark where one character would do)", what, s)
 	}
+	first := ""
 	for _, r := range s {
-		if !unicode.IsGraphic(r) {
-			return fmt.Errorf("%s %q holds the character %U", what, s, r)
+		if !unicode.IsGraphic(r) || invisible(r) {
+			return fmt.Errorf("%s %q holds the invisible or control character %U", what, s, r)
+		}
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+			continue
+		}
+		script := scriptOf(r)
+		switch {
+		case script == "Common": // a letter-like symbol goes with any script
+		case script == "Inherited" || script == "":
+			return fmt.Errorf("%s %q holds the combining mark %U, which belongs to no script", what, s, r)
+		case first == "":
+			first = script
+		case script != first:
+			return fmt.Errorf("%s %q mixes the scripts %s and %s (%U): it could pass for another ID", what, s, first, script, r)
 		}
 	}
 	return nil
+}
+
+// invisible reports a character that shows nothing: a format character or another
+// default-ignorable code point.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
+}
+
+// scriptOf returns the name of r's Unicode script, "" when it has none.
+func scriptOf(r rune) string {
+	for name, table := range unicode.Scripts {
+		if name != "Common" && unicode.Is(table, r) {
+			return name
+		}
+	}
+	if unicode.Is(unicode.Common, r) {
+		return "Common"
+	}
+	return ""
 }
 
 // sameIdentity reports whether two IDs name one person once compatibility forms and case
