@@ -51,10 +51,10 @@ const MaxIDSize = 128
 // pass for another in the audit log or slip past sameIdentity. Refused: control
 // characters; invisible ones — format characters (Cf: ZWJ U+200D, soft hyphen, bidi
 // controls) and every other default-ignorable code point (the combining grapheme joiner
-// U+034F, variation selectors such as U+FE0F, Hangul fillers); a space at either end; an
-// ID not in NFC (write "é", not "e" and a combining accent); a combining mark of no
-// script of its own (U+0300–U+036F and the like) left after NFC; and letters or marks of
-// two scripts ("\u0441lerk": a Cyrillic es beside Latin). Digits, punctuation and
+// U+034F, variation selectors such as U+FE0F, Hangul fillers); a space at either end; a
+// combining mark of no script of its own (U+0300–U+036F and the like) that NFC does not
+// compose into a letter ("e" and U+0301 are "é"; "q" and U+0301 stay two); and letters
+// or marks of two scripts ("\u0441lerk": a Cyrillic es beside Latin). Digits, punctuation and
 // symbols (the Common script) go with any script. What stays possible is an ID wholly in
 // another script that happens to look like a Latin one.
 func checkID(what, s string) error {
@@ -67,14 +67,14 @@ func checkID(what, s string) error {
 		return fmt.Errorf("%s %q is not UTF-8", what, s)
 	case strings.TrimSpace(s) != s:
 		return fmt.Errorf("%s %q starts or ends with a space", what, s)
-	case !norm.NFC.IsNormalString(s):
-		return fmt.Errorf("%s %q is not in Unicode normal form NFC (a letter and a combining mark where one character would do)", what, s)
 	}
-	first := ""
 	for _, r := range s {
 		if !unicode.IsGraphic(r) || invisible(r) {
 			return fmt.Errorf("%s %q holds the invisible or control character %U", what, s, r)
 		}
+	}
+	first := ""
+	for _, r := range norm.NFC.String(s) { // "e" and U+0301 are "é", a Latin letter
 		if !unicode.IsLetter(r) && !unicode.IsMark(r) {
 			continue
 		}

@@ -24,7 +24,7 @@ func TestCheckIDLookalikes(t *testing.T) {
 		{"cl\u3164erk", false}, // Hangul filler
 		{"\u0441lerk", false},  // Cyrillic es among Latin
 		{"clerκ", false},       // Greek kappa among Latin
-		{"Jose\u0301", false},  // not NFC
+		{"Jose\u0301", true},   // NFC composes it: "José"
 		{"q\u0301", false},     // a combining accent NFC leaves alone
 		{"clerk\u202e", false}, // right-to-left override
 		{" clerk", false},
