@@ -80,8 +80,13 @@ func (r *Roll) valueColumns() []string {
 // record_a, record_b and verdict (source_a, source_b, by and at optional). A verdict is
 // same or different (any case); a blank verdict leaves the pair undecided and is
 // skipped. at is a date (2024-05-01) or a time (RFC 3339, or 2024-05-01 14:30). A pair
-// decided both ways is an error naming both lines.
+// decided both ways is an error naming both lines. The file is UTF-8, or UTF-16 with a
+// byte-order mark (a spreadsheet's "Unicode text").
 func ReadDecisions(name string, in io.Reader) ([]Decision, error) {
+	in, _, err := decode(in, "") // UTF-8, or UTF-16 as a spreadsheet saves it
+	if err != nil {
+		return nil, fmt.Errorf("match: decisions %s: %w", name, err)
+	}
 	cr := csv.NewReader(in)
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -175,6 +180,10 @@ func parseDecided(s string) (time.Time, error) {
 // alone as well, so that a rerun on a renamed file (October's export of the same roll)
 // still finds it.
 func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
+	in, _, err := decode(in, "") // UTF-8, or UTF-16 as a spreadsheet saves it
+	if err != nil {
+		return nil, fmt.Errorf("match: student IDs %s: %w", name, err)
+	}
 	cr := csv.NewReader(in)
 	header, err := cr.Read()
 	if err != nil {

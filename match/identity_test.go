@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -396,6 +397,25 @@ func TestReadDecisionsErrors(t *testing.T) {
 	if d := cmp.Diff(want, ds); d != "" || ds[0].At.IsZero() {
 		t.Errorf("decisions (-want +got):\n%s", d)
 	}
+	// The same file saved by a spreadsheet as "Unicode text": UTF-16 with a byte-order
+	// mark.
+	fromSheet, err := ReadDecisions("d16.csv", strings.NewReader(toUTF16LE("record_a,source_a,record_b,source_b,verdict,by,at\n1,x.csv,1,y.csv,DIFFERENT,bo,2024-05-01T10:00:00Z\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[0].Where = "d16.csv:2"
+	if d := cmp.Diff(want, fromSheet); d != "" {
+		t.Errorf("UTF-16 decisions (-want +got):\n%s", d)
+	}
+}
+
+// toUTF16LE writes s as UTF-16, little-endian, after a byte-order mark.
+func toUTF16LE(s string) string {
+	b := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return string(b)
 }
 
 func FuzzReadDecisions(f *testing.F) {

@@ -70,7 +70,7 @@ func compareRefs(roll *Roll, a, b int32) int {
 
 // assignStudentIDs gives each cluster a student ID. A cluster keeps the earlier ID that
 // most of its records carried, unless a cluster holding more of that ID's records claims
-// it first; every other cluster gets a new ID derived from its lowest record's name, so
+// it first (on a tie, a cluster whose claim no other cluster shares goes first); every other cluster gets a new ID derived from its lowest record's name, so
 // the same input gives the same IDs whatever its order. earlier[r] is record r's student
 // ID in an earlier run ("" if none); lowest[c] names cluster c's lowest record (its ID,
 // with its source when another source uses the ID). No ID in issued (the earlier run's,
@@ -107,14 +107,21 @@ func assignStudentIDs(earlier []string, label []int32, lowest []string, issued m
 		k.records = n
 		claims = append(claims, k)
 	}
+	// Stronger claims first: more records; then an ID no other cluster claims (where a
+	// reviewer moved one record between two children, each keeps its own ID rather than
+	// one taking the other's on a tie); then a larger share of the ID's records.
+	total := map[string]int{}
+	for _, k := range claims {
+		total[k.id] += k.records
+	}
 	slices.SortFunc(claims, func(a, b claim) int {
-		if a.records != b.records {
-			return b.records - a.records
-		}
-		if c := strings.Compare(a.id, b.id); c != 0 {
-			return c
-		}
-		return int(a.cluster - b.cluster)
+		return cmp.Or(
+			cmp.Compare(b.records, a.records),
+			cmp.Compare(len(clustersOf[a.id]), len(clustersOf[b.id])),
+			cmp.Compare(b.records*total[a.id], a.records*total[b.id]), // share: records/total
+			strings.Compare(a.id, b.id),
+			cmp.Compare(a.cluster, b.cluster),
+		)
 	})
 	taken := map[string]bool{}
 	for _, c := range claims {

@@ -40,6 +40,20 @@ func TestAssignStudentIDs(t *testing.T) {
 			changes: []IDChange{{Kind: "split", Earlier: []string{"A"}, Now: sortedPair("A", newStudentID("r1"))}},
 		},
 		{
+			// Emma (r1) and a record without a given name (r2) were one student, A; her
+			// twin Olivia (r3) was B. A reviewer moved r2 to Olivia: Olivia keeps B, which
+			// no other cluster claims, and Emma keeps A (the tie once gave A to Olivia's
+			// cluster, the lower, and Emma a new ID).
+			name:    "a record moved between two students: each keeps its ID",
+			label:   []int32{1, 0, 0},
+			earlier: map[string]string{"r1": "A", "r2": "A", "r3": "B"},
+			want:    []string{"B", "A"},
+			changes: []IDChange{
+				{Kind: "merged", Earlier: []string{"A", "B"}, Now: []string{"B"}},
+				{Kind: "split", Earlier: []string{"A"}, Now: []string{"A", "B"}},
+			},
+		},
+		{
 			name:    "merge: the ID with more records survives",
 			label:   []int32{0, 0, 0, 1, 1, 1},
 			earlier: map[string]string{"r1": "A", "r2": "B", "r3": "B", "r4": "C", "r5": "C", "r6": "C"},

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -181,8 +182,42 @@ func TestRunDecisionsAndEarlierIDs(t *testing.T) {
 	if kept < roll.Len()-5 {
 		t.Errorf("only %d of %d records kept their student ID", kept, roll.Len())
 	}
-	if _, err := l.Run(ctx, roll, RunOptions{Decisions: []Decision{{A: "nope", B: loner}}}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
-		t.Errorf("decision on an unknown record: err = %v", err)
+	// A verdict on a record that has left the roll is skipped with a note naming it; one
+	// whose source was renamed since finds its record by the bare ID.
+	gone, err := l.Run(ctx, roll, RunOptions{Decisions: []Decision{
+		{A: "nope", B: loner, Where: "d.csv:2"},
+		{A: together[0], SourceA: "old-name.csv", B: together[1], SourceB: "old-name.csv", Same: false, Where: "d.csv:3"},
+	}})
+	if err != nil {
+		t.Fatalf("a verdict on a record gone stopped the run: %v", err)
+	}
+	if len(gone.DecisionNotes) != 1 || !strings.Contains(gone.DecisionNotes[0], `d.csv:2 (nope,`) || !strings.Contains(gone.DecisionNotes[0], "skipped") {
+		t.Errorf("notes = %q, want one naming d.csv:2 and the record nope as skipped", gone.DecisionNotes)
+	}
+	if sa, _ := gone.StudentOf(together[0]); sa == mustStudent(t, gone, together[1]) {
+		t.Errorf("verdict under a renamed source not honoured: %s and %s share %s", together[0], together[1], sa)
+	}
+	// A later verdict on the same pair corrects an earlier one: by its time, else by its
+	// place (a second decisions file).
+	day := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name     string
+		verdicts []Decision
+		apart    bool
+	}{
+		{"later file", []Decision{{A: together[0], B: together[1], Same: false, Where: "a.csv:2"}, {A: together[0], B: together[1], Same: true, Where: "b.csv:2"}}, false},
+		{"later time", []Decision{{A: together[0], B: together[1], Same: false, At: day.Add(time.Hour), Where: "a.csv:2"}, {A: together[0], B: together[1], Same: true, At: day, Where: "b.csv:2"}}, true},
+	} {
+		res, err := l.Run(ctx, roll, RunOptions{Decisions: tt.verdicts})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if apart := mustStudent(t, res, together[0]) != mustStudent(t, res, together[1]); apart != tt.apart {
+			t.Errorf("%s: apart = %v, want %v", tt.name, apart, tt.apart)
+		}
+		if len(res.DecisionNotes) != 1 || !strings.Contains(res.DecisionNotes[0], "replaced by the later verdict") {
+			t.Errorf("%s: notes = %q, want one replaced verdict", tt.name, res.DecisionNotes)
+		}
 	}
 	// Verdicts that contradict each other through a third record are an error naming
 	// them all, not one of them dropped.
@@ -331,4 +366,14 @@ func TestRunPreparedConcurrently(t *testing.T) {
 	if diff := cmp.Diff(results[0].StudentIDs, results[1].StudentIDs); diff != "" {
 		t.Errorf("two runs on one Prepared differ (-first +second):\n%s", diff)
 	}
+}
+
+// mustStudent returns the student of the record with the ID, failing the test if none.
+func mustStudent(t *testing.T, res *Result, id string) string {
+	t.Helper()
+	s, ok := res.StudentOf(id)
+	if !ok {
+		t.Fatalf("record %q has no student", id)
+	}
+	return s
 }

@@ -81,6 +81,10 @@ type Result struct {
 	Training *TrainingReport
 	Dropped  []Dropped
 	Blocking block.Report
+	// DecisionNotes lists the reviewer verdicts (RunOptions.Decisions) not honoured as
+	// given: skipped for a record no longer in the roll, or replaced by a later verdict on
+	// the same pair.
+	DecisionNotes []string
 
 	clustering clustering
 	scorer     *score.Scorer
@@ -133,7 +137,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	cands.pairs = nil // scored: let the tens of millions of pairs go before clustering
 	report(opt.Progress, StageCluster, 0, 1)
 	roll := p.Roll
-	must, apart, err := decisionPairs(roll, opt.Decisions)
+	must, apart, decisionNotes, err := decisionPairs(roll, opt.Decisions)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +178,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	res := &Result{
 		Prepared: p, Label: c.label, Links: c.edges, Refusals: c.refusals,
 		CandidatePairs: s.pairs, Model: l.model, Settings: l.settings, Training: l.trained, Dropped: l.dropped,
-		Blocking: cands.report, clustering: c, scorer: sc, best: s.best, upper: th.Upper,
+		Blocking: cands.report, DecisionNotes: decisionNotes, clustering: c, scorer: sc, best: s.best, upper: th.Upper,
 	}
 	for _, k := range s.links {
 		if k.Weight < th.Upper && c.label[k.A] != c.label[k.B] && !apart[orderedPair(k.A, k.B)] {
@@ -209,10 +213,15 @@ func orderedPair(a, b int32) [2]int32 {
 	return [2]int32{a, b}
 }
 
-// decisionPairs resolves reviewer decisions to record indexes. Verdicts that contradict
-// each other (two records kept apart that "same" verdicts join, through others or
-// directly) are an error naming them: honouring either silently would drop the other.
-func decisionPairs(roll *Roll, ds []Decision) (must [][2]int32, apart map[[2]int32]bool, err error) {
+// decisionPairs resolves reviewer decisions to record indexes. A verdict naming a record
+// no longer in the roll (a student who left) is skipped with a note; a source named
+// otherwise than the roll names it (the file moved or renamed) is read as the bare record
+// ID where only one source uses it. Where one pair is decided more than once, the latest
+// verdict holds (by At, then by order given: a second decisions file corrects the first),
+// and the others are noted as replaced. Verdicts that contradict each other through others
+// (two records kept apart that "same" verdicts join) are an error naming them: honouring
+// either silently would drop the other.
+func decisionPairs(roll *Roll, ds []Decision) (must [][2]int32, apart map[[2]int32]bool, notes []string, err error) {
 	apart = map[[2]int32]bool{}
 	where := func(k int) string {
 		if ds[k].Where != "" {
@@ -220,46 +229,90 @@ func decisionPairs(roll *Roll, ds []Decision) (must [][2]int32, apart map[[2]int
 		}
 		return fmt.Sprintf("decision %d", k+1)
 	}
+	ends := make([][2]int32, len(ds))
+	latest := map[[2]int32]int{} // pair → the verdict that holds
+	for k, d := range ds {
+		a, goneA, errA := decisionRecord(roll, d.SourceA, d.A)
+		b, goneB, errB := decisionRecord(roll, d.SourceB, d.B)
+		if err := cmp.Or(errA, errB); err != nil {
+			if !goneA && !goneB {
+				return nil, nil, nil, fmt.Errorf("match: %s (%s, %s): %w", where(k), d.A, d.B, err)
+			}
+			notes = append(notes, fmt.Sprintf("%s (%s, %s): %v: skipped", where(k), d.A, d.B, err))
+			ends[k] = [2]int32{-1, -1}
+			continue
+		}
+		ends[k] = [2]int32{a, b}
+		pair := orderedPair(a, b)
+		if prev, ok := latest[pair]; ok {
+			if ds[prev].At.After(d.At) && !d.At.IsZero() {
+				if ds[prev].Same != d.Same {
+					notes = append(notes, fmt.Sprintf("%s (%s, %s): replaced by the later verdict at %s", where(k), d.A, d.B, where(prev)))
+				}
+				continue
+			}
+			if ds[prev].Same != d.Same {
+				notes = append(notes, fmt.Sprintf("%s (%s, %s): replaced by the later verdict at %s", where(prev), d.A, d.B, where(k)))
+			}
+		}
+		latest[pair] = k
+	}
 	u := newUnion(roll.Len())
 	var different []int // indexes in ds
+	held := make([]bool, len(ds))
+	for _, k := range latest {
+		held[k] = true
+	}
 	for k, d := range ds {
-		a, errA := roll.find(RecordRef{Source: d.SourceA, ID: d.A})
-		b, errB := roll.find(RecordRef{Source: d.SourceB, ID: d.B})
-		if err := cmp.Or(errA, errB); err != nil {
-			return nil, nil, fmt.Errorf("match: %s (%s, %s): %w", where(k), d.A, d.B, err)
+		if !held[k] {
+			continue
 		}
+		a, b := ends[k][0], ends[k][1]
 		if d.Same {
-			must = append(must, [2]int32{int32(a), int32(b)})
-			u.join(int32(a), int32(b))
+			must = append(must, [2]int32{a, b})
+			u.join(a, b)
 		} else {
-			apart[orderedPair(int32(a), int32(b))] = true
+			apart[orderedPair(a, b)] = true
 			different = append(different, k)
 		}
 	}
 	for _, k := range different {
-		d := ds[k]
-		a, _ := roll.find(RecordRef{Source: d.SourceA, ID: d.A})
-		b, _ := roll.find(RecordRef{Source: d.SourceB, ID: d.B})
-		if u.find(int32(a)) == u.find(int32(b)) {
-			return nil, nil, fmt.Errorf("match: %s says %s and %s are different, but verdicts of the same join them: %s; decide again",
-				where(k), roll.Ref(a), roll.Ref(b), sameChain(roll, ds, where, int32(a), int32(b)))
+		a, b := ends[k][0], ends[k][1]
+		if u.find(a) == u.find(b) {
+			return nil, nil, nil, fmt.Errorf("match: %s says %s and %s are different, but verdicts of the same join them: %s; decide again",
+				where(k), roll.Ref(int(a)), roll.Ref(int(b)), sameChain(ds, held, ends, where, a, b))
 		}
 	}
-	return must, apart, nil
+	return must, apart, notes, nil
 }
 
-// sameChain names the "same" verdicts that join records a and b, in the order of a path
-// from a to b.
-func sameChain(roll *Roll, ds []Decision, where func(int) string, a, b int32) string {
-	next := map[int32][]int{} // record → the "same" verdicts that name it
-	ends := func(k int) (int32, int32) {
-		x, _ := roll.find(RecordRef{Source: ds[k].SourceA, ID: ds[k].A})
-		y, _ := roll.find(RecordRef{Source: ds[k].SourceB, ID: ds[k].B})
-		return int32(x), int32(y)
+// decisionRecord finds the record a verdict names: by source and ID, else (the source
+// named otherwise) by the bare ID where one source alone uses it. gone says no source
+// has a record of that ID: the record has left the roll. A bare ID several sources use
+// is an error, not gone.
+func decisionRecord(roll *Roll, source, id string) (i int32, gone bool, err error) {
+	j, err := roll.find(RecordRef{Source: source, ID: id})
+	if err == nil {
+		return int32(j), false, nil
 	}
+	if _, any := roll.byID[id]; !any {
+		return -1, true, err
+	}
+	if source != "" {
+		if j, bareErr := roll.find(RecordRef{ID: id}); bareErr == nil {
+			return int32(j), false, nil
+		}
+	}
+	return -1, false, err
+}
+
+// sameChain names the "same" verdicts held that join records a and b, in the order of a
+// path from a to b; ends are each verdict's records.
+func sameChain(ds []Decision, held []bool, ends [][2]int32, where func(int) string, a, b int32) string {
+	next := map[int32][]int{} // record → the "same" verdicts that name it
 	for k, d := range ds {
-		if d.Same {
-			x, y := ends(k)
+		if d.Same && held[k] {
+			x, y := ends[k][0], ends[k][1]
 			next[x] = append(next[x], k)
 			next[y] = append(next[y], k)
 		}
@@ -271,7 +324,7 @@ func sameChain(roll *Roll, ds []Decision, where func(int) string, a, b int32) st
 		r := queue[0]
 		queue = queue[1:]
 		for _, k := range next[r] {
-			x, y := ends(k)
+			x, y := ends[k][0], ends[k][1]
 			o := x
 			if o == r {
 				o = y
@@ -286,7 +339,7 @@ func sameChain(roll *Roll, ds []Decision, where func(int) string, a, b int32) st
 	for r := b; r != a && via[r] > 0; {
 		k := via[r] - 1
 		path = append(path, where(k))
-		x, y := ends(k)
+		x, y := ends[k][0], ends[k][1]
 		if x == r {
 			r = y
 		} else {

@@ -38,7 +38,10 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 		fmt.Fprintf(w, "hint:           %d link(s) refused because each would put two records of one source in one student, which link mode forbids: if a file may hold a student more than once, -mode link_and_dedupe links within a file too\n", n)
 	}
 	if len(o.Decisions) > 0 {
-		fmt.Fprintf(w, "decisions:      %d reviewer verdict(s) honoured\n", len(o.Decisions))
+		fmt.Fprintf(w, "decisions:      %d reviewer verdict(s) honoured\n", len(o.Decisions)-len(res.DecisionNotes))
+		for _, note := range res.DecisionNotes {
+			fmt.Fprintf(w, "  not honoured: %s\n", note)
+		}
 	}
 	if f.IDs != "" {
 		fmt.Fprintf(w, "earlier IDs:    %d of %d record(s) found in %s\n", res.EarlierFound, roll.Len(), f.IDs)
