@@ -592,8 +592,8 @@ func TestOpenLogRecovers(t *testing.T) {
 	t.Run("batch announced, never written", func(t *testing.T) {
 		dir, _ := fileLog(t)
 		mutate(t, filepath.Join(dir, "audit.anchor"), func(d []byte) []byte { return append(d, `{"seq":9,"hash":""}`+"\n"...) })
-		if _, err := verifyDir(dir); err != nil {
-			t.Fatalf("an intent alone: %v", err)
+		if _, err := verifyDir(dir); !errors.Is(err, backpack.ErrUnfinishedBatch) {
+			t.Fatalf("VerifyFile of an intent alone: %v, want ErrUnfinishedBatch", err)
 		}
 		log := openLog(t, dir)
 		es := entriesOf(t, log)
@@ -868,5 +868,61 @@ func TestDrainKeepsTheChain(t *testing.T) {
 	}
 	if err := drained.Verify(); err != nil {
 		t.Errorf("Verify after Drain and an append: %v", err)
+	}
+}
+
+// The auditor's cut: the log's last entry removed and the anchor's last checkpoint with
+// it, leaving the intent that announced the entry. VerifyFile reports the unfinished
+// batch (with the head that did verify) instead of passing; OpenLog takes it for a crash,
+// repairs it and logs the repair, after which the log verifies.
+func TestVerifyFileDanglingIntent(t *testing.T) {
+	dir := t.TempDir()
+	path, anchor := filepath.Join(dir, "log"), filepath.Join(dir, "anchor")
+	l, err := backpack.OpenLog(path, anchor, auditKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := l.Append(backpack.Entry{Action: "view", Actor: "a"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	if _, err := backpack.VerifyFile(path, anchor, auditKey); err != nil {
+		t.Fatalf("the intact log: %v", err)
+	}
+	cutLines(t, path, 1)   // the third entry
+	cutLines(t, anchor, 1) // its checkpoint, not the intent before it
+	head, err := backpack.VerifyFile(path, anchor, auditKey)
+	if !errors.Is(err, backpack.ErrUnfinishedBatch) || !strings.Contains(err.Error(), "seq 3") {
+		t.Errorf("VerifyFile of the cut log: %v, want ErrUnfinishedBatch naming seq 3", err)
+	}
+	if head.Seq != 2 {
+		t.Errorf("head %d, want the verified 2", head.Seq)
+	}
+	l, err = backpack.OpenLog(path, anchor, auditKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Recovered(); !strings.Contains(got, "announced up to 3 was never written") {
+		t.Errorf("Recovered() = %q", got)
+	}
+	l.Close()
+	if _, err := backpack.VerifyFile(path, anchor, auditKey); err != nil {
+		t.Errorf("after OpenLog's logged repair: %v", err)
+	}
+}
+
+// cutLines removes the last n lines of the file at path.
+func cutLines(t *testing.T, path string, n int) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	lines = lines[:len(lines)-1] // the empty string after the last newline
+	if err := os.WriteFile(path, []byte(strings.Join(lines[:len(lines)-n], "")), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

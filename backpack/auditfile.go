@@ -299,9 +299,20 @@ func (d *logFiles) close() error {
 	return errors.Join(d.log.Close(), d.anchor.Close())
 }
 
+// ErrUnfinishedBatch is wrapped by VerifyFile's error for an anchor that ends with an
+// intent past the log's last entry: a batch announced and never written or never
+// checkpointed.
+var ErrUnfinishedBatch = errors.New("the anchor announces a batch past the log's last entry")
+
 // VerifyFile verifies the log file at path under key against the anchor file at
 // anchorPath (see VerifyAnchored) and returns the head it verified. A missing or
 // unreadable file, a line that does not read strictly, and a torn last line are errors.
+//
+// An anchor that ends with an intent past the last entry is an error wrapping
+// ErrUnfinishedBatch, returned with the head that did verify: a crash during Append
+// leaves it, but so does cutting the log's last batch together with its checkpoint, and
+// the two look alike. OpenLog tells them apart as far as it can, repairs a crash and
+// logs the repair (ActionRecover); verify after it.
 func VerifyFile(path, anchorPath string, key []byte) (Checkpoint, error) {
 	if err := checkAuditKey(key); err != nil {
 		return Checkpoint{}, err
@@ -328,7 +339,12 @@ func VerifyFile(path, anchorPath string, key []byte) (Checkpoint, error) {
 	if err := VerifyAnchored(entries, key, anchor); err != nil {
 		return Checkpoint{}, inFile(path, err)
 	}
-	return lastCheckpoint(anchor), nil
+	head := lastCheckpoint(anchor)
+	if intent := pendingIntent(anchor); intent.Seq > head.Seq {
+		return head, inFile(anchorPath, fmt.Errorf("%w: entries up to seq %d were announced, the log ends at seq %d: a crash during an append, or entries cut from the end with their checkpoint; OpenLog repairs a crash and logs it",
+			ErrUnfinishedBatch, intent.Seq, head.Seq))
+	}
+	return head, nil
 }
 
 // LineError is a line of an audit log or anchor that does not read.
