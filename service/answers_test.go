@@ -16,7 +16,7 @@ func TestAPIAnswers(t *testing.T) {
 	e := newEnv(t, sqliteDB(t))
 	lea, reviewers := e.key("255902"), e.key("")
 	student := func(raw string) string {
-		req := enrollment("M-1", "Ana", "", "Garcia", "2012-03-04", "Female", "")
+		req := enrollment("255902", "M-1", "Ana", "", "Garcia", "2012-03-04", "Female", "")
 		return `{"student":` + raw + `,"studentSchoolAssociation":` + string(req.StudentSchoolAssociation) + `}`
 	}
 	huge := `[{"firstName":"` + strings.Repeat("a", 5<<20) + `"}]`

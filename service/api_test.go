@@ -224,7 +224,7 @@ func TestEnrollmentMatch(t *testing.T) {
 	onEachStore(t, func(t *testing.T, db string) {
 		e := newEnv(t, db)
 		lisaID := e.studentOf(lisa)
-		req := enrollment("L-100", "Lisa", "", "Woods", "2008-09-13", "Female", lisaSSID)
+		req := enrollment("03", "L-100", "Lisa", "", "Woods", "2008-09-13", "Female", lisaSSID)
 		var got service.EnrollmentResponse
 		code, _ := e.call(e.key("03"), "POST", "/state/v1/enrollments", req, &got)
 		if code != http.StatusOK || got.Outcome != "match" || got.StudentUniqueID != lisaID || got.RecordID != "03/L-100" {
@@ -251,7 +251,7 @@ func TestEnrollmentMatch(t *testing.T) {
 			t.Errorf("grades come from LEAs %v, want 255901 and 255902", gradeLEAs)
 		}
 		if !slices.ContainsFunc(b.Enrollments, func(f backpack.Fact[backpack.Enrollment]) bool {
-			return f.Fact.LEA == "03" && f.Fact.SchoolID == 990001
+			return f.Fact.LEA == "03" && f.Fact.SchoolID == 3001
 		}) {
 			t.Errorf("the new enrollment is not in the backpack: %+v", b.Enrollments)
 		}
@@ -278,7 +278,7 @@ func TestEnrollmentMatch(t *testing.T) {
 		if n := len(entriesOf(e.audit(), backpack.ActionMerge, lisaID)); n != 1 {
 			t.Errorf("posting again merged again: %d merges", n)
 		}
-		other := enrollment("L-100", "Lisa", "", "Woods", "2008-09-14", "Female", lisaSSID)
+		other := enrollment("03", "L-100", "Lisa", "", "Woods", "2008-09-14", "Female", lisaSSID)
 		if code, _ := e.call(e.key("03"), "POST", "/state/v1/enrollments", other, nil); code != http.StatusConflict {
 			t.Errorf("other data under the same ID: %d, want 409", code)
 		}
@@ -302,7 +302,7 @@ func TestEnrollmentReview(t *testing.T) {
 		e := newEnv(t, db)
 		lisaID := e.studentOf(lisa)
 		near := e.nearOf(lisaID, lisaNear...)
-		req := enrollment("L-200", near.FirstName, "", near.LastSurname, near.BirthDate, "Female", "")
+		req := enrollment("05", "L-200", near.FirstName, "", near.LastSurname, near.BirthDate, "Female", "")
 		var got service.EnrollmentResponse
 		code, h := e.call(e.key("05"), "POST", "/state/v1/enrollments", req, &got)
 		if code != http.StatusAccepted || got.Outcome != "review" || got.ReviewID == "" || got.StudentUniqueID != "" || got.Backpack != nil {
@@ -356,7 +356,7 @@ func TestEnrollmentReview(t *testing.T) {
 func TestEnrollmentNew(t *testing.T) {
 	e := newEnv(t, sqliteDB(t))
 	var got service.EnrollmentResponse
-	code, _ := e.call(e.key("02"), "POST", "/state/v1/enrollments", enrollment("N-1", "Ofa", "", "Vainikolo", "2015-03-09", "Female", ""), &got)
+	code, _ := e.call(e.key("02"), "POST", "/state/v1/enrollments", enrollment("02", "N-1", "Ofa", "", "Vainikolo", "2015-03-09", "Female", ""), &got)
 	if code != http.StatusCreated || got.Outcome != "new" || !strings.HasPrefix(got.StudentUniqueID, "S") || got.Backpack != nil {
 		t.Fatalf("new student: %d %+v", code, got)
 	}
@@ -365,13 +365,13 @@ func TestEnrollmentNew(t *testing.T) {
 	}
 	for _, bad := range []service.EnrollmentRequest{
 		{},
-		{Student: enrollment("N-2", "A", "", "B", "2015-03-09", "Female", "").Student},
-		enrollment("N-3", "A", "", "B", "2015-02-30", "Female", ""),
-		enrollment("N-4", "A", "", "B", "2015-03-09", "Purple", ""),
+		{Student: enrollment("02", "N-2", "A", "", "B", "2015-03-09", "Female", "").Student},
+		enrollment("02", "N-3", "A", "", "B", "2015-02-30", "Female", ""),
+		enrollment("02", "N-4", "A", "", "B", "2015-03-09", "Purple", ""),
 		// The school association is of another student than the one posted: refused
 		// before anything is stored (once, it was stored and then refused by the backpack
 		// store, at every start after).
-		{Student: enrollment("N-5", "A", "", "B", "2015-03-09", "Female", "").Student, StudentSchoolAssociation: enrollment("N-6", "A", "", "B", "2015-03-09", "Female", "").StudentSchoolAssociation},
+		{Student: enrollment("02", "N-5", "A", "", "B", "2015-03-09", "Female", "").Student, StudentSchoolAssociation: enrollment("02", "N-6", "A", "", "B", "2015-03-09", "Female", "").StudentSchoolAssociation},
 	} {
 		if code, _ := e.call(e.key("02"), "POST", "/state/v1/enrollments", bad, nil); code != http.StatusBadRequest {
 			t.Errorf("bad enrollment %s: %d, want 400", bad.Student, code)
@@ -391,7 +391,7 @@ func TestEnrollmentTwin(t *testing.T) {
 		t.Errorf("search for the twin offers Lisa: %+v", rs)
 	}
 	var got service.EnrollmentResponse
-	code, _ := e.call(e.key("03"), "POST", "/state/v1/enrollments", enrollment("T-1", "Lily", "", "Woods", "2008-09-13", "Female", ""), &got)
+	code, _ := e.call(e.key("03"), "POST", "/state/v1/enrollments", enrollment("03", "T-1", "Lily", "", "Woods", "2008-09-13", "Female", ""), &got)
 	if got.Outcome == "match" || got.StudentUniqueID == lisaID || got.Backpack != nil {
 		t.Fatalf("the twin's enrollment: %d %+v", code, got)
 	}

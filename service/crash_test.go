@@ -139,7 +139,7 @@ func TestCrash(t *testing.T) {
 					default:
 					}
 					uid := fmt.Sprintf("CRASH-%d-%03d", c, k)
-					req := crashEnrollment(uid, c, k)
+					req := crashEnrollment("03", uid, c, k)
 					mu.Lock()
 					sent = append(sent, uid)
 					mu.Unlock()
@@ -187,7 +187,7 @@ func TestCrash(t *testing.T) {
 			}
 			c, k := 0, 0
 			fmt.Sscanf(uid, "CRASH-%d-%d", &c, &k)
-			if _, ok := postEnrollment(client, second.url, key, crashEnrollment(uid, c, k)); !ok {
+			if _, ok := postEnrollment(client, second.url, key, crashEnrollment("03", uid, c, k)); !ok {
 				t.Errorf("enrollment %s sent again after the restart was refused", uid)
 			}
 		}
@@ -229,17 +229,17 @@ func TestCrash(t *testing.T) {
 	})
 }
 
-// crashEnrollment is the k-th student of client c: new to the state and unlike every
-// other (a given name per client, a family name per k, birth dates weeks apart, all in
-// the past for k under 100).
-func crashEnrollment(uid string, c, k int) service.EnrollmentRequest {
+// crashEnrollment is the k-th student of client c, enrolling at a school of lea: new to
+// the state and unlike every other (a given name per client, a family name per k, birth
+// dates weeks apart, all in the past for k under 100).
+func crashEnrollment(lea, uid string, c, k int) service.EnrollmentRequest {
 	birth := time.Date(2006, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, c*11+k*37).Format("2006-01-02")
 	given := []string{"Aroha", "Bodhi", "Caelum", "Dariela"}[c]
 	family := crashFamilies[k%len(crashFamilies)]
 	if k >= len(crashFamilies) {
 		family += fmt.Sprint(k / len(crashFamilies))
 	}
-	return enrollment(uid, given, "", family, birth, "Female", "")
+	return enrollment(lea, uid, given, "", family, birth, "Female", "")
 }
 
 var crashFamilies = strings.Fields(`Abernathy Bjornsson Castellanos Dziedzic Eskelinen Fairweather Gwynedd Halvorsen

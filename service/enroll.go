@@ -47,7 +47,9 @@ type EnrollmentResponse struct {
 
 // handleEnroll serves POST /state/v1/enrollments. Posting the same enrollment again
 // (the same LEA and studentUniqueId) answers as the first did and adds nothing; posting
-// other data under a studentUniqueId already enrolled is a conflict.
+// other data under a studentUniqueId already enrolled is a conflict. The school must be
+// one of the caller's LEA (see schools.go), and the education organisation of the
+// association, when named, the LEA or one of its schools.
 func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var req EnrollmentRequest
@@ -56,6 +58,12 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub, row, err := s.enrollmentSubmission(c.LEA, req)
+	if err == nil {
+		err = s.checkSchool(c.LEA, sub)
+	}
+	if err == nil {
+		err = s.checkEdOrg(c.LEA, req.StudentEducationOrganizationAssociation)
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "enrollment: %v", err)
 		return

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -205,11 +206,24 @@ func (e *env) studentOf(q service.IdentityRequest) string {
 	return rs[0].UniqueID
 }
 
-// enrollment is an Ed-Fi enrollment of a student at an LEA's school.
-func enrollment(uid, first, middle, last, birth, sex, ssid string) service.EnrollmentRequest {
+// schoolOf is a school of an LEA of the sample: the roll's LEA 03 has 03001 (Ed-Fi's
+// schoolId 3001), the Ed-Fi LEAs their own.
+func schoolOf(lea string) int64 {
+	switch lea {
+	case "255901":
+		return 255901107
+	case "255902":
+		return 255902001
+	}
+	n, _ := strconv.ParseInt(lea, 10, 64)
+	return n*1000 + 1
+}
+
+// enrollment is an Ed-Fi enrollment of a student at a school of an LEA.
+func enrollment(lea, uid, first, middle, last, birth, sex, ssid string) service.EnrollmentRequest {
 	student, _ := json.Marshal(map[string]string{"studentUniqueId": uid, "firstName": first, "middleName": middle, "lastSurname": last, "birthDate": birth})
 	ssa, _ := json.Marshal(map[string]any{"studentReference": map[string]string{"studentUniqueId": uid},
-		"schoolReference": map[string]int{"schoolId": 990001}, "entryDate": "2024-08-20",
+		"schoolReference": map[string]int64{"schoolId": schoolOf(lea)}, "entryDate": "2024-08-20",
 		"entryGradeLevelDescriptor": "uri://ed-fi.org/GradeLevelDescriptor#Tenth grade"})
 	seoa := map[string]any{"studentReference": map[string]string{"studentUniqueId": uid}, "sexDescriptor": "uri://ed-fi.org/SexDescriptor#" + sex}
 	if ssid != "" {

@@ -14,7 +14,7 @@ func FuzzAPIBodies(f *testing.F) {
 		`[{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13"}]`,
 		`{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13T00:00:00","sexType":"uri://ed-fi.org/SexDescriptor#Female"}`,
 		`["S3bbe4117402e", "", "../../etc"]`,
-		`{"student":{"studentUniqueId":"F-1","firstName":"A","lastSurname":"B","birthDate":"2010-01-01"},"studentSchoolAssociation":{"studentReference":{"studentUniqueId":"F-1"},"schoolReference":{"schoolId":1},"entryDate":"2024-08-20"}}`,
+		`{"student":{"studentUniqueId":"F-1","firstName":"A","lastSurname":"B","birthDate":"2010-01-01"},"studentSchoolAssociation":{"studentReference":{"studentUniqueId":"F-1"},"schoolReference":{"schoolId":6001},"entryDate":"2024-08-20"}}`,
 		`{"student":{"studentUniqueId":"F-2"},"studentSchoolAssociation":{"studentReference":{"studentUniqueId":"F-3"}}}`,
 		`{"same": true}`, `null`, `[]`, `{}`, `[null]`, `"x"`, ``, `{"firstName":1}`, "\xff\xfe",
 		`[{"firstName":"A","lastSurname":"B","birthDate":"0000-00-00"}]`,

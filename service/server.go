@@ -94,6 +94,8 @@ type Server struct {
 	rmu     sync.RWMutex
 	retired map[string]string // retired student ID → the student it was merged into
 
+	schools map[string][]string // school (schoolKey) → its LEAs, from the submissions at start
+
 	keys      keyCache
 	signins   *signInLimiter
 	throttles throttles     // calls without a valid API key, sign-ins, pages without a session
@@ -236,6 +238,7 @@ func (s *Server) load(ctx context.Context) error {
 	if s.bp, err = backpack.NewStore(subs...); err != nil {
 		return fmt.Errorf("service: rebuilding the backpack store: %w", err)
 	}
+	s.schools = schoolsOf(subs)
 	stored := time.Now()
 	if s.retired, err = s.store.retiredIDs(ctx); err != nil {
 		return err

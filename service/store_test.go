@@ -102,7 +102,7 @@ func TestConcurrent(t *testing.T) {
 				defer wg.Done()
 				for k := range 5 {
 					var got service.EnrollmentResponse
-					req := crashEnrollment(fmt.Sprintf("C%d-%d", c, k), c, k)
+					req := crashEnrollment("04", fmt.Sprintf("C%d-%d", c, k), c, k)
 					if code, _ := e.call(e.key("04"), "POST", "/state/v1/enrollments", req, &got); code != http.StatusCreated {
 						t.Errorf("enrollment: %d", code)
 					}
