@@ -6,8 +6,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -419,5 +421,52 @@ func TestLoadedModelMode(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tc.stderrHas, stderr)
 			}
 		})
+	}
+}
+
+// TestOversizeBlockReported: a block over the cap is named in the summary by rule, key
+// and size, and its identical records still end up one student.
+func TestOversizeBlockReported(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := dedupe(t, "-print-settings")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s match.Settings
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	s.MaxBlock = 4
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(dir, "s.json")
+	if err := os.WriteFile(settings, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]string{{"record_id", "first_name", "last_name", "birth_date", "ssid"}}
+	for k := range 6 {
+		rows = append(rows, []string{fmt.Sprint("r", k), "Maya", "Okafor", "2012-03-04", "4000000099"})
+	}
+	rows = append(rows, []string{"other", "Liam", "Chen", "2011-02-03", "4000000123"})
+	in := filepath.Join(dir, "in.csv")
+	writeCSV(t, in, rows)
+	out := filepath.Join(dir, "out.csv")
+	code, stdout, stderr = dedupe(t, "-quiet", "-settings", settings, "-in", in, "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !regexp.MustCompile(`oversize block: rule ssid, key \S+: 6 records, over the cap of 4`).MatchString(stdout) {
+		t.Errorf("summary does not report the ssid block of 6 over the cap of 4:\n%s", stdout)
+	}
+	students := map[string]int{}
+	for _, row := range testkit.ReadCSV(t, out)[1:] {
+		if row[0] != "other" {
+			students[row[2]]++
+		}
+	}
+	if len(students) != 1 {
+		t.Errorf("six identical rows became %d students: %v", len(students), students)
 	}
 }
