@@ -42,8 +42,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n in
 	if n <= s.cfg.AsyncAbove {
 		resp, err := now(r.Context())
 		if err == nil {
-			err = s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(),
-				Note: fmt.Sprintf("%s: %d request(s)%s, answered with %s", verb, n, asked, named(resp))})
+			err = s.record(r.Context(), disclosed(c.actor(), fmt.Sprintf("%s: %d request(s)%s", verb, n, asked), resp)...)
 		}
 		if err != nil {
 			s.failed(w, verb, err)
@@ -151,8 +150,7 @@ func (s *Server) startJob(token string, c caller, job []byte) {
 		body, _ := json.Marshal(resp)
 		s.wmu.Lock()
 		defer s.wmu.Unlock()
-		err = s.commit(ctx, []backpack.Entry{{Action: actionIdentity, Actor: c.actor(),
-			Note: fmt.Sprintf("%s batch %s answered with %s", j.Verb, token, named(resp))}}, func(tx *sql.Tx) error {
+		err = s.commit(ctx, disclosed(c.actor(), fmt.Sprintf("%s batch %s", j.Verb, token), resp), func(tx *sql.Tx) error {
 			return s.store.putResult(ctx, tx, token, c.LEA, statusComplete, string(body), s.now())
 		})
 		if err != nil {
@@ -189,6 +187,28 @@ func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write([]byte(body))
 	}
+}
+
+// disclosed returns the audit entries of a search or find answered with resp: one per
+// student it named, with the student's ID (so that the log answers "who was told about
+// this student"), each note saying what was asked and every student answered; one entry
+// without a student when none was named.
+func disclosed(actor, what string, resp SearchResponse) []backpack.Entry {
+	note := what + ", answered with " + named(resp)
+	var out []backpack.Entry
+	seen := map[string]bool{}
+	for _, sr := range resp.SearchResponses {
+		for _, x := range sr.Responses {
+			if !seen[x.UniqueID] {
+				seen[x.UniqueID] = true
+				out = append(out, backpack.Entry{Action: actionIdentity, Actor: actor, StudentID: x.UniqueID, Note: note})
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, backpack.Entry{Action: actionIdentity, Actor: actor, Note: note})
+	}
+	return out
 }
 
 // named lists the students of a search response with their scores, for the audit log.

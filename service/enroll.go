@@ -179,7 +179,8 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 	switch pl.Outcome {
 	case match.OutcomeMatch:
 		e.Student = s.resolve(pl.StudentID)
-		entries = append(entries, mergeEntry(c.actor(), e.Student, id, pl.Best, s.linker.Settings().Version))
+		entries = append(entries, mergeEntry(c.actor(), e.Student, id, pl.Best, s.linker.Settings().Version,
+			fmt.Sprintf("enrollment %s at LEA %s placed by the index as a match", e.ID, c.LEA)))
 	case match.OutcomeReview:
 		reason := match.ReviewBetween
 		if pl.Best.Refused != "" {
@@ -263,11 +264,14 @@ func sameJSON(a, b string) bool {
 	return bytes.Equal(xa, ya)
 }
 
-// mergeEntry records that a record joined a student through its best candidate.
-func mergeEntry(actor, student, record string, c match.Candidate, version string) backpack.Entry {
+// mergeEntry records that a record joined a student through its best candidate; why
+// says what placed it there (the index at an enrollment, a reviewer's decision), so that
+// the entry reads on its own.
+func mergeEntry(actor, student, record string, c match.Candidate, version, why string) backpack.Entry {
 	w := c.Weight
 	return backpack.Entry{Action: backpack.ActionMerge, Actor: actor, StudentID: student, Records: []string{c.RecordID, record},
-		Weight: &w, Explanation: c.Explanation.String(), SettingsVersion: version}
+		Weight: &w, Explanation: c.Explanation.String(), SettingsVersion: version,
+		Note: fmt.Sprintf("record %s joined student %s through record %s (weight %.2f): %s", record, student, c.RecordID, w, why)}
 }
 
 // place applies a committed record to the state in memory: the index and the backpack

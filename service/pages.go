@@ -125,6 +125,11 @@ func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request, sess *s
 		seen[st.ID] = true
 		list = append(list, st)
 	}
+	if err := s.record(r.Context(), listedEntry(sess, "GET /staff", q, list, more)); err != nil {
+		s.logf("service: staff page: %v", err)
+		s.refuse(w, http.StatusInternalServerError, sess, "The students could not be shown; try again.")
+		return
+	}
 	d := s.base(r, sess, "Students", crumb{Name: "Home"})
 	d.Data = struct {
 		Query      string
@@ -133,6 +138,27 @@ func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request, sess *s
 		CanRequest bool
 	}{q, list, more, sess.Account.staff().Can(backpack.PermRequest)}
 	s.render(w, http.StatusOK, "staff_home", d)
+}
+
+// listedEntry is the audit entry of a staff member's student list: the students it
+// showed (names, birth dates and SSIDs are disclosed by a list too), in the note, as a
+// search's entry names its candidates.
+func listedEntry(sess *session, page, q string, list []staffStudent, more bool) backpack.Entry {
+	ids := make([]string, len(list))
+	for i, st := range list {
+		ids[i] = st.ID
+	}
+	note := fmt.Sprintf("%s: %d student(s) of LEA %s listed", page, len(list), sess.Account.LEA)
+	if q != "" {
+		note += fmt.Sprintf(" for %q", clip(q, 64))
+	}
+	if len(ids) > 0 {
+		note += ": " + strings.Join(ids, ", ")
+	}
+	if more {
+		note += " (more not shown)"
+	}
+	return backpack.Entry{Action: actionAccess, Actor: sess.Account.Username, Note: note}
 }
 
 // elementSlug writes a data element for a URL ("course history" → "course-history").
@@ -235,6 +261,19 @@ func (s *Server) handleRequestsPage(w http.ResponseWriter, r *http.Request, sess
 	pending, err := s.requests().wf.Pending(sess.Account.staff())
 	if err != nil {
 		s.staffRefusal(w, sess, err)
+		return
+	}
+	ids := make([]string, len(pending))
+	for i, p := range pending {
+		ids[i] = p.ID
+	}
+	note := fmt.Sprintf("GET /staff/requests: %d pending request(s) of LEA %s shown", len(pending), sess.Account.LEA)
+	if len(ids) > 0 {
+		note += ": " + strings.Join(ids, ", ")
+	}
+	if err := s.record(r.Context(), backpack.Entry{Action: actionAccess, Actor: sess.Account.Username, Note: note}); err != nil {
+		s.logf("service: requests page: %v", err)
+		s.refuse(w, http.StatusInternalServerError, sess, "The requests could not be shown; try again.")
 		return
 	}
 	d := s.base(r, sess, "Guardian Student Backpack Requests", crumb{"Home", "/staff"}, crumb{Name: "Guardian Student Backpack Requests"})

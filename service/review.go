@@ -133,11 +133,13 @@ func (s *Server) decidePair(ctx context.Context, rv reviewRow, d ReviewDecision,
 		entries[0].Note = fmt.Sprintf("review %s: record %s %s record %s: student %s merged into %s, its ID retired", rv.ID, rv.A, sameWord(true), rv.B, d.Retired, d.Student)
 		if rv.Kind == reviewManual {
 			entries = append(entries, backpack.Entry{Action: backpack.ActionMerge, Actor: entry.Actor, StudentID: d.Student, Records: []string{rv.B, rv.A},
-				SettingsVersion: entry.SettingsVersion, Note: "merged by a reviewer's decision"})
+				SettingsVersion: entry.SettingsVersion, Note: fmt.Sprintf("record %s joined student %s with record %s: decision %s, made without a queue, merged student %s into it",
+					rv.A, d.Student, rv.B, rv.ID, d.Retired)})
 		} else {
 			var expl score.Explanation
 			json.Unmarshal([]byte(rv.Explanation), &expl)
-			entries = append(entries, mergeEntry(entry.Actor, d.Student, rv.A, match.Candidate{RecordID: rv.B, Weight: rv.Weight, Explanation: expl}, entry.SettingsVersion))
+			entries = append(entries, mergeEntry(entry.Actor, d.Student, rv.A, match.Candidate{RecordID: rv.B, Weight: rv.Weight, Explanation: expl}, entry.SettingsVersion,
+				fmt.Sprintf("review %s decided the same student; student %s merged into it", rv.ID, d.Retired)))
 		}
 		apply = func(tx *sql.Tx) error {
 			if err := decide(tx); err != nil {
@@ -202,7 +204,8 @@ func (s *Server) decideEnrollment(ctx context.Context, rv reviewRow, d ReviewDec
 		d.Student, outcome = s.resolve(cand.Student), match.OutcomeMatch
 		var expl score.Explanation
 		json.Unmarshal([]byte(rv.Explanation), &expl)
-		entries = append(entries, mergeEntry(entry.Actor, d.Student, rv.A, match.Candidate{RecordID: rv.B, Weight: rv.Weight, Explanation: expl}, entry.SettingsVersion))
+		entries = append(entries, mergeEntry(entry.Actor, d.Student, rv.A, match.Candidate{RecordID: rv.B, Weight: rv.Weight, Explanation: expl}, entry.SettingsVersion,
+			fmt.Sprintf("review %s decided the enrollment's record the same student as its candidate", rv.ID)))
 	} else if d.Student, err = s.newStudent(ctx, rv.A, rec.Fields); err != nil {
 		return d, err
 	}

@@ -120,9 +120,15 @@ type reviewField struct {
 	Differ     bool
 }
 
+// handleReviewQueue serves the reviewer's queue, audited as the API's queue is.
 func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request, sess *session) {
 	rows, err := s.pendingReviews(r.Context())
+	if err == nil {
+		err = s.record(r.Context(), backpack.Entry{Action: actionReview, Actor: sess.Account.Username,
+			Note: fmt.Sprintf("GET /review: queue shown, %d pending", len(rows))})
+	}
 	if err != nil {
+		s.logf("service: review queue: %v", err)
 		s.refuse(w, http.StatusInternalServerError, sess, "The queue could not be read; try again.")
 		return
 	}

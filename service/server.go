@@ -336,9 +336,9 @@ func (s *Server) commitSync(ctx context.Context, durable bool, entries []backpac
 	return nil
 }
 
-// record audits a call that changes nothing and waits until its entry is committed.
-func (s *Server) record(ctx context.Context, e backpack.Entry) error {
-	b, err := s.audit.append(e)
+// record audits a call that changes nothing and waits until its entries are committed.
+func (s *Server) record(ctx context.Context, entries ...backpack.Entry) error {
+	b, err := s.audit.append(entries...)
 	if err != nil {
 		return err
 	}
