@@ -19,6 +19,15 @@ const (
 // so that a malformed element costs only itself: it finds each element's extent by its
 // brackets and strings, and reports it with its index and byte offset. Bytes it cannot
 // place in any element end the scan.
+//
+// A fault that would make an element swallow the ones after it — a closing brace
+// missing, a stray quote, a string left open — shows as a syntax error the brackets
+// alone miss: an object or array where a key belongs, a value right after a value, a
+// line break inside a string (JSON allows none). The scanner then resynchronises at the
+// next plausible resource start, a line holding '{' after the same indentation as the
+// array's first resource, and reports the element with where the fault was and how many
+// bytes it skipped. A file whose first resource does not start its line (one long line)
+// has no such start, and a fault there still ends at the brackets.
 type arrayScanner struct {
 	r      *bufio.Reader
 	offset int64 // of the next byte to read
@@ -27,10 +36,19 @@ type arrayScanner struct {
 	index  int
 	start  int64
 	elemOK error // why the element is malformed, or nil
+	// resynced says the element ended at a fault and the scan skipped to the next.
+	resynced bool
 	// err is the error that ended the scan (nil at a clean end), at errAt.
 	err   error
 	errAt int64
 	state int // 0 before '[', 1 expecting an element or ']', 2 after an element, 3 done
+	// The line so far: whether it holds only spaces and tabs (ws, before the next byte),
+	// and the values before the last byte read, for unread.
+	clean, prevClean bool
+	ws, prevWS       int
+	// indent is the first resource's indentation, when it starts its line (hasIndent).
+	indent    int
+	hasIndent bool
 }
 
 // newArrayScanner scans r, whose size is given when known (-1 when not): a small file
@@ -40,13 +58,22 @@ func newArrayScanner(r io.Reader, size int64) *arrayScanner {
 	if size >= 0 && size < int64(n) {
 		n = int(size) + 1 // bufio rounds a size under 16 up
 	}
-	return &arrayScanner{r: bufio.NewReaderSize(r, n), index: -1}
+	return &arrayScanner{r: bufio.NewReaderSize(r, n), index: -1, clean: true}
 }
 
 func (s *arrayScanner) read() (byte, error) {
 	c, err := s.r.ReadByte()
 	if err == nil {
 		s.offset++
+		s.prevClean, s.prevWS = s.clean, s.ws
+		switch {
+		case c == '\n':
+			s.clean, s.ws = true, 0
+		case s.clean && (c == ' ' || c == '\t' || c == '\r'):
+			s.ws++
+		default:
+			s.clean = false
+		}
 	}
 	return c, err
 }
@@ -54,6 +81,36 @@ func (s *arrayScanner) read() (byte, error) {
 func (s *arrayScanner) unread() {
 	s.r.UnreadByte()
 	s.offset--
+	s.clean, s.ws = s.prevClean, s.prevWS
+}
+
+// atResourceStart reports whether the byte just read, c, can start a top-level
+// resource: '{' after the first resource's indentation on its line.
+func (s *arrayScanner) atResourceStart(c byte) bool {
+	return c == '{' && s.hasIndent && s.prevClean && s.prevWS == s.indent
+}
+
+// resync skips from a fault, at offset at, to the next plausible resource start (see
+// arrayScanner), the byte c just read included, and notes in elemOK the fault, where it
+// was and what was skipped. Without a start before the end, the rest of the file goes.
+func (s *arrayScanner) resync(reason string, at int64, c byte) {
+	for {
+		if s.atResourceStart(c) {
+			s.unread()
+			s.elemOK = fmt.Errorf("%s at byte %d: skipped %d bytes to the next resource, at byte %d", reason, at-1, s.offset-at+1, s.offset)
+			s.resynced = true
+			return
+		}
+		var err error
+		if c, err = s.read(); err != nil {
+			s.elemOK = fmt.Errorf("%s at byte %d: skipped the rest of the file (%d bytes): no resource starts after it", reason, at-1, s.offset-at+1)
+			if err == io.EOF {
+				err = nil
+			}
+			s.err, s.errAt, s.state = err, s.offset, 3
+			return
+		}
+	}
 }
 
 // skipSpace reads past JSON whitespace and returns the next byte, unread.
@@ -112,12 +169,20 @@ func (s *arrayScanner) next() bool {
 		default:
 			s.index++
 			s.start = at
+			if s.index == 0 && s.clean {
+				s.indent, s.hasIndent = s.ws, true
+			}
 			after := s.state
+			s.resynced = false
 			s.scanValue()
 			if s.elemOK == nil && after == 2 {
 				s.elemOK = errors.New("no comma between this resource and the one before")
 			}
-			if s.state != 3 {
+			switch {
+			case s.state == 3:
+			case s.resynced: // the next resource follows without a comma
+				s.state = 1
+			default:
 				s.state = 2
 			}
 			return true // a last element the file cut short still gets reported
@@ -125,18 +190,35 @@ func (s *arrayScanner) next() bool {
 	}
 }
 
+// What a JSON value's grammar wants next, as far as scanValue follows it.
+const (
+	wantValue   = iota // a value (also after ':' and after ',' in an array)
+	wantKey            // a key, after '{' or ',' in an object
+	wantNext           // ',' or a closer, after a value
+	wantLiteral        // inside a number, true, false or null
+)
+
 // scanValue reads one JSON value's bytes into elem, noting in elemOK what is wrong with
-// it: too big, too deep, brackets that do not match, the file ending inside it.
+// it: too big, too deep, brackets that do not match, the file ending inside it, or a
+// fault after which it resynchronises (see arrayScanner and resync).
 func (s *arrayScanner) scanValue() {
 	s.elem, s.elemOK = s.elem[:0], nil
 	var closers []byte
-	inString, escaped := false, false
+	inString, escaped, isKey := false, false, false
+	want := wantValue
 	keep := func(c byte) {
 		if len(s.elem) < MaxResourceSize {
 			s.elem = append(s.elem, c)
 		} else if s.elemOK == nil {
 			s.elemOK = fmt.Errorf("larger than %d bytes", MaxResourceSize)
 		}
+	}
+	fault := func(reason string, c byte) bool {
+		if !s.hasIndent {
+			return false // no resource start to resynchronise at: the brackets decide
+		}
+		s.resync(reason, s.offset, c)
+		return true
 	}
 	for {
 		c, err := s.read()
@@ -154,6 +236,34 @@ func (s *arrayScanner) scanValue() {
 			s.unread() // the end of a number, true, false or null
 			return
 		}
+		switch {
+		case inString && c == '\n':
+			if fault("a string left open (a line break inside it)", c) {
+				return
+			}
+		case inString, c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			if want == wantLiteral {
+				want = wantNext
+			}
+		case c == '"' && want == wantNext, c != '"' && want == wantKey && (c == '{' || c == '['):
+			if fault(fmt.Sprintf("unexpected %q", c), c) {
+				return
+			}
+		case c == ',' && len(closers) > 0:
+			want = wantValue
+			if closers[len(closers)-1] == '}' {
+				want = wantKey
+			}
+		case c == ':':
+			want = wantValue
+		case c == '"' || c == '{' || c == '[' || c == '}' || c == ']':
+		case want == wantNext:
+			if fault(fmt.Sprintf("unexpected %q after a value", c), c) {
+				return
+			}
+		default:
+			want = wantLiteral
+		}
 		keep(c)
 		switch {
 		case inString && escaped:
@@ -162,12 +272,24 @@ func (s *arrayScanner) scanValue() {
 			escaped = true
 		case c == '"':
 			inString = !inString
-			if !inString && len(closers) == 0 {
+			if inString {
+				isKey = want == wantKey
+				continue
+			}
+			want = wantNext
+			if isKey {
+				want = wantValue // the ':' comes first; not checked
+			}
+			if len(closers) == 0 {
 				return
 			}
 		case inString:
 		case c == '{' || c == '[':
 			closers = append(closers, c+2) // '}' and ']' follow their openers by two
+			want = wantValue
+			if c == '{' {
+				want = wantKey
+			}
 			if len(closers) == MaxResourceDepth+1 && s.elemOK == nil {
 				s.elemOK = fmt.Errorf("nested deeper than %d levels", MaxResourceDepth)
 			}
@@ -180,6 +302,7 @@ func (s *arrayScanner) scanValue() {
 				s.elemOK = fmt.Errorf("%q closes %q", c, closers[len(closers)-1]-2)
 			}
 			closers = closers[:len(closers)-1]
+			want = wantNext
 			if len(closers) == 0 {
 				return
 			}

@@ -325,3 +325,62 @@ func TestImportKeepsEveryAddress(t *testing.T) {
 		t.Errorf("address candidates (-want +got):\n%s", diff)
 	}
 }
+
+// A resource whose fault would swallow the ones after it — a closing brace missing, a
+// stray quote, a string left open — is reported with where the fault was and how many
+// bytes were skipped, and the scan resumes at the next resource: the rest of the file is
+// imported.
+func TestImportResynchronises(t *testing.T) {
+	for _, tt := range []struct {
+		name, bad, want string
+	}{
+		{"missing closing brace", `{"studentUniqueId":"2","firstName":"X"`, `unexpected '{'`},
+		{"stray quote", `{"studentUniqueId":"2","firstName":"X"Y"}`, `unexpected 'Y' after a value`},
+		{"unterminated string", `{"studentUniqueId":"2","firstName":"X}`, "a string left open"},
+	} {
+		for _, indent := range []string{"", "  "} {
+			t.Run(fmt.Sprintf("%s, indent %q", tt.name, indent), func(t *testing.T) {
+				elems := []string{studentJSON("1", ""), tt.bad, studentJSON("3", ""), studentJSON("4", ""), studentJSON("5", "")}
+				data := "[\n" + indent + strings.Join(elems, ",\n"+indent) + "\n]\n"
+				sub, errs := importFile(t, "students", data)
+				var ids []string
+				for _, s := range sub.Students {
+					ids = append(ids, s.StudentUniqueID)
+				}
+				if diff := cmp.Diff([]string{"1", "3", "4", "5"}, ids); diff != "" {
+					t.Errorf("imported (-want +got):\n%s", diff)
+				}
+				if len(errs) != 1 {
+					t.Fatalf("errors %v, want one", errs)
+				}
+				var ie *backpack.ImportError
+				if !errors.As(errs[0], &ie) || ie.Index != 1 || !strings.HasPrefix(data[ie.Offset:], tt.bad) {
+					t.Fatalf("error %v: want resource 1 at its offset", errs[0])
+				}
+				next := int64(strings.Index(data, studentJSON("3", "")))
+				if at := faultAt(ie.Err.Error()); at < ie.Offset || at > next { // a missing brace shows at the next resource's own "{"
+					t.Errorf("the fault is placed at byte %d, outside resource 1 and the start of the next (bytes %d–%d)", at, ie.Offset, next)
+				}
+				wantSkip := fmt.Sprintf("skipped %d bytes to the next resource, at byte %d", next-faultAt(ie.Err.Error()), next)
+				if msg := ie.Error(); !strings.Contains(msg, tt.want) || !strings.Contains(msg, wantSkip) || !strings.Contains(msg, "students.json[1] at byte") {
+					t.Errorf("error %q, want %q and %q", msg, tt.want, wantSkip)
+				}
+			})
+		}
+	}
+	// A fault in the last resource skips the rest of the file, and says so.
+	data := "[\n" + studentJSON("1", "") + ",\n" + `{"studentUniqueId":"2","firstName":"X}` + "\n]\n"
+	sub, errs := importFile(t, "students", data)
+	if len(sub.Students) != 1 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "skipped the rest of the file") {
+		t.Errorf("%d imported; errors %v", len(sub.Students), errs)
+	}
+}
+
+// faultAt reads the byte offset of the fault from a resynchronised resource's error.
+func faultAt(msg string) int64 {
+	var at int64
+	if i := strings.Index(msg, " at byte "); i >= 0 {
+		fmt.Sscanf(msg[i+len(" at byte "):], "%d", &at)
+	}
+	return at
+}
