@@ -110,12 +110,12 @@ type requests struct {
 	at  time.Time
 }
 
-// newRequests replays stored events in order; build gives the backpack of a student as it
-// is now, which an approval or a handoff names. A replay that gives a request another ID
+// newRequests replays stored events in order; build gives the backpack an approval or a
+// handoff names (Server.eventBuilder). A replay that gives a request another ID
 // than the one stored means the store and the workflow disagree: an error. An approval or
 // handoff the workflow refuses now (the student's records were split or moved since) is
 // skipped and reported to logf: the request stays pending until staff decide it again.
-func newRequests(events []requestEvent, build func(student string) (*backpack.Backpack, error), logf func(string, ...any)) (*requests, error) {
+func newRequests(events []requestEvent, build func(requestEvent) (*backpack.Backpack, error), logf func(string, ...any)) (*requests, error) {
 	log, err := backpack.NewLog([]byte(secret(32))) // only this process reads it
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func newRequests(events []requestEvent, build func(student string) (*backpack.Ba
 		case eventSubmit:
 			got, err = r.wf.Submit(ev.LEA, ev.Actor, ev.SSID)
 		case eventApprove, eventHandoff:
-			b, berr := build(ev.Student)
+			b, berr := build(ev)
 			switch {
 			case berr != nil:
 				err = berr

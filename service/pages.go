@@ -322,8 +322,8 @@ type guardianElement struct {
 }
 
 // handleGuardian serves the guardian's page: each child with Retrieve Backpack File (the
-// first time) or Update Backpack (once one was forwarded), and the forwarded backpack
-// with its blank elements left out.
+// first time) or Update Backpack (once one was forwarded), and the backpack the latest
+// approval forwarded, as it was then, with its blank elements left out.
 func (s *Server) handleGuardian(w http.ResponseWriter, r *http.Request, sess *session) {
 	kids, err := s.guardianStudents(r.Context(), sess.Account)
 	if err != nil {
@@ -332,15 +332,17 @@ func (s *Server) handleGuardian(w http.ResponseWriter, r *http.Request, sess *se
 		return
 	}
 	type kid struct {
-		SSID     string
-		Latest   *backpack.Request
-		Pending  bool
-		Updating bool
-		Elements []guardianElement
+		SSID        string
+		Latest      *backpack.Request
+		Pending     bool
+		Updating    bool
+		Unavailable bool
+		Elements    []guardianElement
 	}
 	var out []kid
 	for _, k := range kids {
-		x := kid{SSID: k.SSID, Latest: k.Latest, Updating: k.Updating, Pending: k.Latest != nil && k.Latest.Status == backpack.Pending}
+		x := kid{SSID: k.SSID, Latest: k.Latest, Updating: k.Updating, Unavailable: k.Unavailable,
+			Pending: k.Latest != nil && k.Latest.Status == backpack.Pending}
 		if k.View != nil {
 			for _, c := range k.View.Summary {
 				items, _ := k.View.Records(c.Element)

@@ -24,6 +24,12 @@ var errNotYours = errors.New("a guardian may request only the backpacks of their
 // workflow refuses changes nothing, but what it wrote to the log about the refusal is
 // committed all the same (without ev) before the refusal is returned.
 func (s *Server) workflow(ctx context.Context, durable bool, ev *requestEvent, op func(*requests) error) error {
+	return s.workflowTx(ctx, durable, ev, nil, op)
+}
+
+// workflowTx is workflow, with also (when not nil) writing more rows in the event's
+// transaction.
+func (s *Server) workflowTx(ctx context.Context, durable bool, ev *requestEvent, also func(*sql.Tx) error, op func(*requests) error) error {
 	r := s.requests()
 	if err := op(r); err != nil {
 		entries, derr := r.newEntries()
@@ -43,10 +49,15 @@ func (s *Server) workflow(ctx context.Context, durable bool, ev *requestEvent, o
 		ev.Seq = s.eventSeq + 1
 	}
 	err = s.commitSync(ctx, durable, entries, func(tx *sql.Tx) error {
-		if ev == nil {
-			return nil
+		if ev != nil {
+			if err := s.store.insertRequestEvent(ctx, tx, *ev); err != nil {
+				return err
+			}
 		}
-		return s.store.insertRequestEvent(ctx, tx, *ev)
+		if also != nil {
+			return also(tx)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -89,13 +100,16 @@ func (s *Server) submitRequest(ctx context.Context, g Account, ssid string) (bac
 
 // decideRequest approves a request, forwarding the student's backpack as it is now, or
 // rejects it. backpack.Requests checks the permission and that the request was made at
-// the staff member's LEA.
+// the staff member's LEA. What an approval forwards is kept with it (see forwarded.go):
+// the guardian sees that until another request is approved.
 func (s *Server) decideRequest(ctx context.Context, staff Account, id string, approve bool, reason string) (backpack.Request, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	now := s.now()
 	ev := &requestEvent{RequestID: id, LEA: staff.LEA, Actor: staff.Username, At: now, Event: eventReject, Reason: reason}
 	var b *backpack.Backpack
+	var also func(*sql.Tx) error
+	var sn snapshot
 	if approve {
 		req, err := s.requests().wf.Get(staff.staff(), id)
 		if err != nil {
@@ -104,10 +118,14 @@ func (s *Server) decideRequest(ctx context.Context, staff Account, id string, ap
 		if b, err = s.backpackOfSSID(ctx, req.StudentSSID); err != nil {
 			return req, err
 		}
+		if sn, err = snapshotOf(b); err != nil {
+			return req, err
+		}
 		ev.Event, ev.Reason, ev.Student, ev.SSID = eventApprove, "", b.StudentID, req.StudentSSID
+		also = func(tx *sql.Tx) error { return s.store.insertForwarded(ctx, tx, id, sn, now) }
 	}
 	var req backpack.Request
-	err := s.workflow(ctx, true, ev, func(r *requests) error {
+	err := s.workflowTx(ctx, true, ev, also, func(r *requests) error {
 		var err error
 		r.at = now
 		if approve {
@@ -118,6 +136,9 @@ func (s *Server) decideRequest(ctx context.Context, staff Account, id string, ap
 		ev.SSID = req.StudentSSID
 		return err
 	})
+	if err == nil && approve {
+		s.forwarded[id] = sn
+	}
 	return req, err
 }
 
@@ -183,16 +204,19 @@ func (s *Server) backpackOfSSID(ctx context.Context, ssid string) (*backpack.Bac
 }
 
 // guardianStudent is one of a guardian's children as their page shows them: the latest
-// request and, once one was approved, the student's backpack as it is now.
+// request and, once one was approved, the backpack the latest approval forwarded.
 type guardianStudent struct {
 	SSID     string
 	Latest   *backpack.Request
 	Updating bool // a backpack was forwarded before: the button is Update Backpack
 	View     *backpack.View
+	// Unavailable says a backpack was forwarded but cannot be shown as it was (see
+	// forwarded.go): the guardian is asked to request an update.
+	Unavailable bool
 }
 
 // guardianStudents returns the state of each of a guardian's children, with the views
-// backpack gives of the approved ones, their audit entries committed.
+// backpack gives of the backpacks forwarded, their audit entries committed.
 func (s *Server) guardianStudents(ctx context.Context, g Account) ([]guardianStudent, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -214,27 +238,34 @@ func (s *Server) guardianStudents(ctx context.Context, g Account) ([]guardianStu
 			continue
 		}
 		out[k].Updating = true
-		// GuardianRequests leaves the internal student ID out; the backpack is built
-		// from the one the workflow keeps for the forwarded request.
-		student, err := s.requests().wf.ForwardedStudent(g.Username, forwarded.ID)
-		if err != nil {
-			return nil, err
-		}
-		b, err := s.builder(ctx)(student)
-		if err != nil {
-			return nil, err
-		}
-		err = s.workflow(ctx, s.cfg.SyncReadAudits, nil, func(r *requests) error {
-			var err error
-			r.at = s.now()
-			out[k].View, err = r.wf.GuardianView(g.Username, forwarded.ID, b)
-			return err
-		})
-		if err != nil {
+		if err := s.guardianView(ctx, g, forwarded.ID, &out[k]); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// guardianView gives the guardian the view of what request id forwarded, built again
+// from its snapshot; without one that agrees, the child is marked Unavailable.
+func (s *Server) guardianView(ctx context.Context, g Account, id string, kid *guardianStudent) error {
+	sn, ok := s.forwarded[id]
+	if !ok {
+		s.logf("service: request %s was approved before forwarded backpacks were kept: nothing shown", id)
+		kid.Unavailable = true
+		return nil
+	}
+	b, err := s.rebuild(sn)
+	if err != nil {
+		s.logf("service: request %s: %v: nothing shown", id, err)
+		kid.Unavailable = true
+		return nil
+	}
+	return s.workflow(ctx, s.cfg.SyncReadAudits, nil, func(r *requests) error {
+		var err error
+		r.at = s.now()
+		kid.View, err = r.wf.GuardianView(g.Username, id, b)
+		return err
+	})
 }
 
 // PendingRequests returns the pending guardian requests made at an LEA, oldest first.

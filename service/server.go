@@ -89,7 +89,9 @@ type Server struct {
 	bp     *backpack.Store
 	req    atomic.Pointer[requests] // replaced only under wmu (after a failed commit)
 	events []requestEvent           // the request events committed, in order (under wmu)
-	audit  *auditor
+	// forwarded holds what each approval forwarded, by request (under wmu; see forwarded.go).
+	forwarded map[string]snapshot
+	audit     *auditor
 
 	rmu     sync.RWMutex
 	retired map[string]string // retired student ID → the student it was merged into
@@ -261,7 +263,10 @@ func (s *Server) loadRequests(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := newRequests(events, s.builder(ctx), s.logf)
+	if s.forwarded, err = s.store.forwardedAll(ctx); err != nil {
+		return err
+	}
+	r, err := newRequests(events, s.eventBuilder(ctx), s.logf)
 	if err != nil {
 		return err
 	}
@@ -273,7 +278,7 @@ func (s *Server) loadRequests(ctx context.Context) error {
 // rollbackRequests replays the committed request events into a fresh workflow, dropping
 // a change that was made in memory but not committed. Callers hold s.wmu.
 func (s *Server) rollbackRequests(ctx context.Context) {
-	r, err := newRequests(s.events, s.builder(context.WithoutCancel(ctx)), s.logf)
+	r, err := newRequests(s.events, s.eventBuilder(context.WithoutCancel(ctx)), s.logf)
 	if err != nil { // cannot happen: these events replayed at start or as they committed
 		panic(fmt.Sprintf("service: replaying committed request events: %v", err))
 	}
@@ -293,6 +298,19 @@ func (s *Server) builder(ctx context.Context) func(string) (*backpack.Backpack, 
 			return nil, fmt.Errorf("%w: no student %s", backpack.ErrDenied, student)
 		}
 		return s.bp.Build(sid, recordIDs(recs), backpack.Survivorship{})
+	}
+}
+
+// eventBuilder builds the backpack a stored request event names: for an approval, the
+// backpack it forwarded (built again from the records kept, see forwarded.go); for a
+// handoff, or an approval made before snapshots were kept, the student's as it is now.
+func (s *Server) eventBuilder(ctx context.Context) func(requestEvent) (*backpack.Backpack, error) {
+	build := s.builder(ctx)
+	return func(ev requestEvent) (*backpack.Backpack, error) {
+		if sn, ok := s.forwarded[ev.RequestID]; ok && ev.Event == eventApprove {
+			return s.rebuild(sn)
+		}
+		return build(ev.Student)
 	}
 }
 

@@ -195,6 +195,8 @@ var schema = []string{
 	CREATE TABLE results (token TEXT PRIMARY KEY, lea TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, created TEXT NOT NULL);`,
 	// version 2: API keys can be revoked (revoked: when, "" while the key works).
 	`ALTER TABLE api_keys ADD COLUMN revoked TEXT NOT NULL DEFAULT ''`,
+	// version 3: what an approval forwarded to the guardian (see forwarded.go).
+	`CREATE TABLE forwarded (request_id TEXT PRIMARY KEY, student_id TEXT NOT NULL, records TEXT NOT NULL, backpack TEXT NOT NULL, at TEXT NOT NULL)`,
 }
 
 // migrate brings the schema up to the latest version, one transaction per version.
