@@ -10,18 +10,21 @@ import (
 // chainIdentical returns pairs that chain together the records of recs that are
 // identical (the same names, birth date, sex, IDs and place): in a block too large to
 // pair in full, 12,000 copies of one row are one student, and a chain of 11,999 pairs
-// says so where 72 million would not fit. Records that differ are left to other rules.
-func chainIdentical(t *normalize.Table, recs []int32) [][2]int32 {
+// says so where 72 million would not fit. It returns too one record of each group of
+// identical ones (the lowest), in order: a block of 5,002 records that holds two rows,
+// "Maya Okafor" and "Maya R Okafor", is a block of two.
+func chainIdentical(t *normalize.Table, recs []int32) (pairs [][2]int32, reps []int32) {
 	slices.SortFunc(recs, func(a, b int32) int {
 		return cmp.Or(compareIdentity(t, int(a), int(b)), cmp.Compare(a, b))
 	})
-	var pairs [][2]int32
-	for k := 1; k < len(recs); k++ {
-		if compareIdentity(t, int(recs[k-1]), int(recs[k])) == 0 {
+	for k := range recs {
+		if k > 0 && compareIdentity(t, int(recs[k-1]), int(recs[k])) == 0 {
 			pairs = append(pairs, [2]int32{recs[k-1], recs[k]})
+		} else {
+			reps = append(reps, recs[k])
 		}
 	}
-	return pairs
+	return pairs, reps
 }
 
 // compareIdentity orders records i and j of t by the values that say who they are.

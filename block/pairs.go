@@ -29,7 +29,8 @@ const (
 type Oversize int
 
 const (
-	// Skip drops the block, but for a chain through its identical records
+	// Skip drops the block, but for a chain through its identical records and, where
+	// those leave no more distinct rows than MaxBlock, a block of one record of each
 	// (chainIdentical): its other records are paired by other rules only.
 	Skip Oversize = iota
 	// Cap keeps the block's first MaxBlock records (by record index).
@@ -279,11 +280,23 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (refs []uint64
 					for k, en := range entries[s:e] {
 						recs[k] = en.rec
 					}
-					for _, p := range chainIdentical(t, recs) {
+					chain, reps := chainIdentical(t, recs)
+					for _, p := range chain {
 						members = append(members, p[0], p[1])
 						off[p[0]+1]++
 						off[p[1]+1]++
 						blocks = append(blocks, block{start: int32(len(members) - 2), end: int32(len(members))})
+					}
+					// Few distinct rows among the copies: a block of one of each, within
+					// the cap, pairs them in full.
+					if len(reps) >= 2 && len(reps) <= opt.MaxBlock {
+						slices.Sort(reps) // a block's members go in record order
+						start := int32(len(members))
+						for _, r := range reps {
+							members = append(members, r)
+							off[r+1]++
+						}
+						blocks = append(blocks, block{start: start, end: int32(len(members))})
 					}
 				}
 			}

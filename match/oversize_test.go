@@ -14,10 +14,16 @@ func TestIdenticalRowsBeyondTheBlockCap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("links 12,000 rows")
 	}
-	for _, n := range []int{5001, 12_000} {
+	// Copies of one row; and of two rows of one child, "Maya Okafor" and "Maya R Okafor"
+	// with her address, half and half: the block of 5,002 holds two rows, and they link.
+	for _, n := range []int{5001, 5002, 12_000} {
 		var b strings.Builder
 		b.WriteString(studentHeader)
 		for i := range n {
+			if n == 5002 && i%2 == 1 {
+				fmt.Fprintf(&b, "r%05d,02,02001,4000000099,Maya,R,Okafor,,2013-03-03,F,5,,,,2024-08-20\n", i)
+				continue
+			}
 			fmt.Fprintf(&b, "r%05d,01,01001,4000000099,Maya,,Okafor,,2013-03-03,F,5,1 Elm St,Provo,84601,2023-08-20\n", i)
 		}
 		l, err := New(StudentSettings())
@@ -26,7 +32,7 @@ func TestIdenticalRowsBeyondTheBlockCap(t *testing.T) {
 		}
 		res := runCSV(t, l, b.String())
 		if len(res.StudentIDs) != 1 {
-			t.Errorf("%d students from %d identical rows, want 1", len(res.StudentIDs), n)
+			t.Errorf("%d students from %d rows of one child, want 1", len(res.StudentIDs), n)
 		}
 		oversize := 0
 		for _, r := range res.Blocking.Rules {
