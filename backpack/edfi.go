@@ -78,7 +78,8 @@ var resourceKinds = []struct {
 // Each file is streamed one resource at a time. A malformed resource — bad JSON, a key
 // repeated (in any case), nested deeper than MaxResourceDepth or larger than
 // MaxResourceSize, a required field missing, a date that is not an Ed-Fi date, impossible
-// or in the future, a descriptor that is not one or not of the Ed-Fi vocabulary for sex,
+// or in the future, a birth date more than 100 years ago, an enrollment in a grade the
+// student (by the birth date students.json gave) is years too young or old for, a descriptor that is not one or not of the Ed-Fi vocabulary for sex,
 // race and grade level, an SSID CleanSSID refuses, a number out of range — is reported as
 // an *ImportError with its file, index and byte offset and skipped; the rest of the file
 // is imported. Nothing is clamped or rewritten to fit. A student's second
@@ -284,7 +285,7 @@ type edfiStudent struct {
 func (r *edfiStudent) add(im *importer, src Source) error {
 	c := im.checks()
 	rec := studentRef{r.StudentUniqueID}.record(im, c, "studentUniqueId")
-	birth := c.date("birthDate", r.BirthDate, past)
+	birth := c.birthDate("birthDate", r.BirthDate)
 	sex := c.coded("birthSexDescriptor", r.BirthSexDescriptor, edfiSexes)
 	if c.err != nil {
 		return c.err
@@ -449,6 +450,9 @@ func (r *edfiEnrollment) add(im *importer, src Source) error {
 		GradeLevel: c.grade("entryGradeLevelDescriptor", r.EntryGrade),
 	}
 	c.ordered("entryDate", e.EntryDate, "exitWithdrawDate", e.ExitDate)
+	if i, ok := im.records[e.Record]; ok && c.err == nil {
+		c.ageFitsGrade("entryGradeLevelDescriptor", r.EntryGrade, e.GradeLevel, im.sub.Students[i].BirthDate, e.EntryDate)
+	}
 	return keep(c, e, src, &im.sub.Enrollments)
 }
 

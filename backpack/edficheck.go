@@ -261,3 +261,56 @@ func (c *checks) grade(field, uri string) string {
 	}
 	return g.String()
 }
+
+// maxAge is the oldest a student's birth date may make them, in years.
+const maxAge = 100
+
+// birthDate checks an optional birth date as date does (past) and refuses one more than
+// maxAge years before now, quoting it.
+func (c *checks) birthDate(field, v string) string {
+	d := c.date(field, v, past)
+	if oldest := c.now.AddDate(-maxAge, 0, 0).Format(time.DateOnly); d != "" && d < oldest {
+		c.fail(field, "%q is more than %d years ago (before %s): not a student's birth date", v, maxAge, oldest)
+		return ""
+	}
+	return d
+}
+
+// gradeAge is the usual age, in whole years, of a student entering each grade, for the
+// grades that have one (postsecondary, ungraded and adult students have none).
+var gradeAge = map[string]int{"IT": 1, "PK": 4, "K": 5, "1": 6, "2": 7, "3": 8, "4": 9, "5": 10, "6": 11,
+	"7": 12, "8": 13, "9": 14, "10": 15, "11": 16, "12": 17}
+
+// Students are accepted this many years younger or older than a grade's usual age:
+// generous, as students skip and repeat grades, and IT/PK span several ages.
+const (
+	gradeYounger = 3
+	gradeOlder   = 6
+)
+
+// ageFitsGrade checks that a student born on birth (YYYY-MM-DD) is of an age for grade
+// (its short code; uri as submitted, to quote) on the entry date: within gradeYounger
+// and gradeOlder years of the grade's usual age (gradeAge), and not before birth. A
+// blank birth date or entry date, and a grade with no usual age, pass.
+func (c *checks) ageFitsGrade(field, uri, grade, birth, entry string) {
+	usual, ok := gradeAge[grade]
+	if !ok || birth == "" || entry == "" {
+		return
+	}
+	b, err1 := time.Parse(time.DateOnly, birth)
+	e, err2 := time.Parse(time.DateOnly, entry)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	if e.Before(b) {
+		c.fail(field, "%q on %s: the student was born after it, on %s", uri, entry, birth)
+		return
+	}
+	age := e.Year() - b.Year()
+	if e.Month() < b.Month() || e.Month() == b.Month() && e.Day() < b.Day() {
+		age--
+	}
+	if age < usual-gradeYounger || age > usual+gradeOlder {
+		c.fail(field, "%q on %s: the student, born %s, is %d; that grade is for ages %d to %d", uri, entry, birth, age, max(0, usual-gradeYounger), usual+gradeOlder)
+	}
+}

@@ -384,3 +384,42 @@ func faultAt(msg string) int64 {
 	}
 	return at
 }
+
+// Dates no student can have are errors quoting them: a birth date more than 100 years
+// ago, and an enrollment in a grade the student is far too young or old for on its
+// entry date (a newborn in Twelfth grade). Ordinary ages, a student who skipped or
+// repeated a few grades, and grades without a usual age pass.
+func TestImportRejectsImplausibleAges(t *testing.T) {
+	const grade = "uri://ed-fi.org/GradeLevelDescriptor#"
+	for _, tt := range []struct {
+		name, birth, entry, grade string
+		quote                     string // in the error; "" when imported
+	}{
+		{"born 1900", "1900-01-01", "", "", `"1900-01-01" is more than 100 years ago`},
+		{"born today, Twelfth grade", "2024-09-01", "2024-09-01", "Twelfth grade", `is 0; that grade is for ages 14 to 23`},
+		{"enrolled before birth", "2024-09-01", "2024-08-20", "Twelfth grade", `the student was born after it, on 2024-09-01`},
+		{"six in Twelfth grade", "2018-01-01", "2024-08-20", "Twelfth grade", `"uri://ed-fi.org/GradeLevelDescriptor#Twelfth grade" on 2024-08-20`},
+		{"thirty in Kindergarten", "1994-01-01", "2024-08-20", "Kindergarten", `is 30`},
+		{"twelve in Fifth grade", "2012-01-02", "2024-08-20", "Fifth grade", ""},
+		{"seventeen in Twelfth grade", "2007-03-01", "2024-08-20", "Twelfth grade", ""},
+		{"fourteen, a year ahead in Tenth grade", "2010-08-21", "2024-08-20", "Tenth grade", ""},
+		{"forty, Adult Education", "1984-05-05", "2024-08-20", "Adult Education", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			files := fstest.MapFS{"lea/students.json": {Data: []byte(fmt.Sprintf(`[{"studentUniqueId":"1","firstName":"A","lastSurname":"B","birthDate":%q}]`, tt.birth))}}
+			if tt.entry != "" {
+				files["lea/studentSchoolAssociations.json"] = &fstest.MapFile{Data: []byte(fmt.Sprintf(
+					`[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":1},"entryDate":%q,"entryGradeLevelDescriptor":%q}]`, tt.entry, grade+tt.grade))}
+			}
+			sub, errs := backpack.Import(files, "lea", backpack.ImportOptions{LEA: "9", Submitted: "2024-06-30", Now: importNow})
+			switch {
+			case tt.quote == "" && len(errs) > 0:
+				t.Errorf("refused: %v", errs)
+			case tt.quote != "" && (len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.quote)):
+				t.Errorf("errors %v, want one quoting %q", errs, tt.quote)
+			case tt.quote != "" && tt.entry != "" && len(sub.Enrollments) != 0:
+				t.Errorf("the implausible enrollment was imported")
+			}
+		})
+	}
+}
