@@ -198,6 +198,11 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 	}
 	entries[0].StudentID = e.Student
 	n := s.newRecord(sub, row, seq, e.Student, "enrollment", now, rev)
+	if pl.Outcome != match.OutcomeReview { // a reviewer sees the record anyway
+		if n.ssidReviews, err = s.ssidReviews(ctx, sub.Students[0].SSID, id, e.Student, pl, now); err != nil {
+			return e, false, err
+		}
+	}
 	err = s.commit(ctx, entries, func(tx *sql.Tx) error {
 		if err := s.insertNew(ctx, tx, n); err != nil {
 			return err
@@ -216,6 +221,8 @@ type newRecord struct {
 	row    recordRow
 	sub    *backpack.Submission
 	review *reviewRow
+	// ssidReviews pair the record with each other student carrying its SSID.
+	ssidReviews []reviewRow
 }
 
 // newRecord numbers a submitted record next. Its SSID is the one backpack read (and
@@ -235,7 +242,14 @@ func (s *Server) insertNew(ctx context.Context, tx *sql.Tx, n newRecord) error {
 		return err
 	}
 	if n.review != nil {
-		return s.store.insertReview(ctx, tx, *n.review)
+		if err := s.store.insertReview(ctx, tx, *n.review); err != nil {
+			return err
+		}
+	}
+	for _, rv := range n.ssidReviews {
+		if err := s.store.insertReview(ctx, tx, rv); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -246,6 +260,9 @@ func (s *Server) applyNew(n newRecord, rec normalize.Record) error {
 	s.recordSeq, s.subSeq = n.row.Seq, s.subSeq+1
 	if n.review != nil {
 		s.reviewSeq = n.review.Seq
+	}
+	if k := len(n.ssidReviews); k > 0 {
+		s.reviewSeq = n.ssidReviews[k-1].Seq
 	}
 	if n.row.Student == "" {
 		return s.bp.Add(n.sub) // placed in the index once decided

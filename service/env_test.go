@@ -219,12 +219,26 @@ func schoolOf(lea string) int64 {
 	return n*1000 + 1
 }
 
+// grades are Ed-Fi's grade levels from Kindergarten (age 5) to Twelfth grade.
+var grades = strings.Split("Kindergarten,First grade,Second grade,Third grade,Fourth grade,Fifth grade,Sixth grade,"+
+	"Seventh grade,Eighth grade,Ninth grade,Tenth grade,Eleventh grade,Twelfth grade", ",")
+
+// gradeFor is the grade of a student born on birth (YYYY-MM-DD) entering on 2024-08-20,
+// as backpack checks it (Twelfth grade past 17; Tenth grade for a date it cannot read).
+func gradeFor(birth string) string {
+	year, err := strconv.Atoi(birth[:min(4, len(birth))])
+	if err != nil {
+		return "Tenth grade"
+	}
+	return grades[max(0, min(len(grades)-1, 2024-year-1-5))]
+}
+
 // enrollment is an Ed-Fi enrollment of a student at a school of an LEA.
 func enrollment(lea, uid, first, middle, last, birth, sex, ssid string) service.EnrollmentRequest {
 	student, _ := json.Marshal(map[string]string{"studentUniqueId": uid, "firstName": first, "middleName": middle, "lastSurname": last, "birthDate": birth})
 	ssa, _ := json.Marshal(map[string]any{"studentReference": map[string]string{"studentUniqueId": uid},
 		"schoolReference": map[string]int64{"schoolId": schoolOf(lea)}, "entryDate": "2024-08-20",
-		"entryGradeLevelDescriptor": "uri://ed-fi.org/GradeLevelDescriptor#Tenth grade"})
+		"entryGradeLevelDescriptor": "uri://ed-fi.org/GradeLevelDescriptor#" + gradeFor(birth)})
 	seoa := map[string]any{"studentReference": map[string]string{"studentUniqueId": uid}, "sexDescriptor": "uri://ed-fi.org/SexDescriptor#" + sex}
 	if ssid != "" {
 		seoa["studentIdentificationCodes"] = []map[string]string{{

@@ -115,7 +115,7 @@ func (s *Server) decideRequest(ctx context.Context, staff Account, id string, ap
 		if err != nil {
 			return req, err
 		}
-		if b, err = s.backpackOfSSID(ctx, req.StudentSSID); err != nil {
+		if b, err = s.backpackOfSSID(ctx, req.StudentSSID, req.LEA); err != nil {
 			return req, err
 		}
 		if sn, err = snapshotOf(b); err != nil {
@@ -181,26 +181,22 @@ func (s *Server) staffView(ctx context.Context, staff Account, student string) (
 	return b, v, err
 }
 
-// backpackOfSSID builds the backpack of the student whose records carry the SSID. An SSID
-// carried by two students is refused: a reviewer must settle who is who first.
-func (s *Server) backpackOfSSID(ctx context.Context, ssid string) (*backpack.Backpack, error) {
+// backpackOfSSID builds the backpack of the student whose records carry the SSID, for a
+// request made at lea. An SSID carried by several students is tied to one by
+// guardianChild's rule, or refused.
+func (s *Server) backpackOfSSID(ctx context.Context, ssid, lea string) (*backpack.Backpack, error) {
 	recs, err := s.store.recordsWhere(ctx, `ssid = ? AND student_id <> ''`, ssid)
 	if err != nil {
 		return nil, err
 	}
-	var students []string
-	for _, r := range recs {
-		if sid := s.resolve(r.Student); !slices.Contains(students, sid) {
-			students = append(students, sid)
-		}
-	}
-	switch len(students) {
-	case 0:
+	if len(recs) == 0 {
 		return nil, fmt.Errorf("service: no records carry SSID %s", ssid)
-	case 1:
-		return s.builder(ctx)(students[0])
 	}
-	return nil, fmt.Errorf("service: SSID %s is carried by %d students (%v); a reviewer must settle them first", ssid, len(students), students)
+	student, err := s.guardianChild(ctx, ssid, lea, recs)
+	if err != nil {
+		return nil, err
+	}
+	return s.builder(ctx)(student)
 }
 
 // guardianStudent is one of a guardian's children as their page shows them: the latest
