@@ -470,3 +470,24 @@ func TestOversizeBlockReported(t *testing.T) {
 		t.Errorf("six identical rows became %d students: %v", len(students), students)
 	}
 }
+
+// TestPersonPresetWarnsOfTwins: the person preset has no rule that keeps twins apart, and
+// the summary says so where it is used; the student preset's does not.
+func TestPersonPresetWarnsOfTwins(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "twins.csv")
+	writeCSV(t, in, [][]string{
+		{"rec_id", "given_name", "surname", "date_of_birth", "soc_sec_id"},
+		{"1", "Emma", "Johnson", "20140506", "4000000014"},
+		{"2", "Olivia", "Johnson", "20140506", "4000000015"},
+	})
+	const warning = "no cannot-link rule keeps twins apart"
+	for preset, want := range map[string]bool{"person": true, "student": false} {
+		code, stdout, stderr := dedupe(t, "-quiet", "-preset", preset, "-in", in, "-out", os.DevNull)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", preset, code, stderr)
+		}
+		if got := strings.Contains(stdout, warning); got != want {
+			t.Errorf("-preset %s: warning shown %v, want %v:\n%s", preset, got, want, stdout)
+		}
+	}
+}

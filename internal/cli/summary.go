@@ -58,6 +58,9 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	if warn := nothingToCompare(roll); warn != "" {
 		fmt.Fprintf(w, "warning:        %s\n", warn)
 	}
+	if !keepsTwinsApart(res.Settings) {
+		fmt.Fprintf(w, "warning:        no cannot-link rule keeps twins apart in these settings (%s): children who share a family name, birth date and home may be merged; the student preset keeps them apart\n", s.Name)
+	}
 	fmt.Fprintf(w, "time:           %.2fs\n", o.Elapsed.Seconds())
 	if ev := o.Evaluation; ev != nil {
 		fmt.Fprintf(w, "truth:          %d true students, %d true pairs\n", ev.TrueClusters, ev.TruePairs)
@@ -351,4 +354,17 @@ func howMatched(u match.ColumnUse) string {
 		return "a numbered part's name (the parts joined in order)"
 	}
 	return u.How
+}
+
+// keepsTwinsApart reports whether the settings have a cannot-link rule on given names:
+// what tells twins apart where their family name, birth date and home agree.
+func keepsTwinsApart(s match.Settings) bool {
+	for _, c := range s.CannotLink {
+		for _, cond := range c.Conditions {
+			if cond.Comparison == "given_name" {
+				return true
+			}
+		}
+	}
+	return false
 }
