@@ -20,6 +20,8 @@
 //	-preset P    student (default) or person
 //	-md          print the table as Markdown
 //	-list        list the sets and exit
+//	-one SET     run one set in this process and print its row as JSON (what each child
+//	             process of the suite does)
 //
 // Each set runs in a child process of this program, so that its peak memory is its own.
 package main

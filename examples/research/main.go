@@ -17,11 +17,12 @@
 // table of students by their latest performance level and grade.
 //
 // -records writes record-level data instead: one row per student, keyed by an HMAC under
-// the state's secret read from -secret-file (required: there is no default key), and
-// k-anonymous with k = -min on birth year, sex, race, grade, LEA and school, with the
-// students' latest assessment results beside it, each assessment named by its subject
-// only (an identifier such as SA-2011-Mathematics-Fifth grade names a grade and a year);
-// it prints what it generalised and how many students it left out.
+// the state's secret, read from -secret-file (required: there is no default key), and the
+// study's name, -study (keys differ between studies, so two studies' files cannot be
+// joined), and k-anonymous with k = -min on birth year, sex, race, grade, LEA and
+// school, with the students' latest assessment results beside it, each assessment named
+// by its subject only (an identifier such as SA-2011-Mathematics-Fifth grade names a
+// grade and a year); it prints what it generalised and how many students it left out.
 //
 // -min raises the minimum above 10; a smaller one is refused. -out DIR writes the files
 // there; without it the tables go to stdout (-records needs -out).

@@ -7,7 +7,8 @@
 //	go run ./examples/synth -config rates.json
 //
 // -print-config writes the configuration the other flags give as JSON: the seed, the
-// number of students (or records), LEAs, schools per LEA and school years, and the rate
+// number of students (or records), LEAs (-leas, default 8), schools per LEA and school
+// years, and the rate
 // of each error the roll holds (typos, nicknames, dropped accents, swapped dates, missing
 // or mistyped SSIDs, twins, siblings, duplicates within an LEA …); -config reads such a
 // file back, and the flags given beside it override it.
