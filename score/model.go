@@ -16,9 +16,10 @@ import (
 // ModelVersion is the version of the model format this package writes and reads.
 const ModelVersion = 1
 
-// Model is a Fellegi–Sunter model: the comparisons, the prior probability that a pair of
-// candidate records match, and for each comparison level the probability m of the level
-// among matching pairs and u among non-matching pairs. The null level has neither.
+// Model is a Fellegi–Sunter model: the comparisons, the prior (the share of the pairs
+// trained on that match; see Prior), and for each comparison level the probability m of
+// the level among matching pairs and u among non-matching pairs. The null level has
+// neither.
 type Model struct {
 	Version     int          `json:"version"`
 	Comparisons []Comparison `json:"comparisons"`
