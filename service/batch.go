@@ -93,7 +93,7 @@ func (s *Server) answer(ctx context.Context, lea, verb string, raw json.RawMessa
 		if err != nil {
 			return SearchResponse{}, err
 		}
-		return s.searchAll(ctx, recs)
+		return s.searchAll(ctx, lea, reqs, recs)
 	}
 	return SearchResponse{}, fmt.Errorf("unknown batch verb %q", verb)
 }

@@ -33,7 +33,9 @@ type EnrollmentRequest struct {
 }
 
 // EnrollmentResponse says where an enrollment was placed. On a match (at once or after a
-// review) it carries the student's backpack, built from every LEA's records.
+// review) it carries the student's backpack, built from every LEA's records. A match is
+// made at once only when a record of the student carries the enrollment's SSID (see
+// ssidAgrees); a match on names and dates alone waits for a reviewer.
 type EnrollmentResponse struct {
 	EnrollmentID string `json:"enrollmentId"`
 	RecordID     string `json:"recordId"`
@@ -169,6 +171,19 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 	if err != nil {
 		return enrollmentRow{}, false, err
 	}
+	reason := match.ReviewBetween
+	if pl.Best.Refused != "" {
+		reason = "kept apart by the cannot-link rule " + strconv.Quote(pl.Best.Refused)
+	}
+	if pl.Outcome == match.OutcomeMatch {
+		agrees, err := s.ssidAgrees(ctx, sub.Students[0].SSID, pl.StudentID)
+		if err != nil {
+			return enrollmentRow{}, false, err
+		}
+		if !agrees {
+			pl.Outcome, reason = match.OutcomeReview, unconfirmedMatch
+		}
+	}
 	now := s.now()
 	seq := s.recordSeq + 1
 	e := enrollmentRow{ID: fmt.Sprintf("E%06d", seq), LEA: c.LEA, RecordID: id, Outcome: pl.Outcome, Created: now, Body: body}
@@ -182,10 +197,6 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 		entries = append(entries, mergeEntry(c.actor(), e.Student, id, pl.Best, s.linker.Settings().Version,
 			fmt.Sprintf("enrollment %s at LEA %s placed by the index as a match", e.ID, c.LEA)))
 	case match.OutcomeReview:
-		reason := match.ReviewBetween
-		if pl.Best.Refused != "" {
-			reason = "kept apart by the cannot-link rule " + strconv.Quote(pl.Best.Refused)
-		}
 		rr, err := s.pendingReview(reviewEnrollment, id, pl.Best, reason, now)
 		if err != nil {
 			return e, false, err
@@ -213,6 +224,23 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 		return e, false, err
 	}
 	return e, true, s.applyNew(n, rec)
+}
+
+// unconfirmedMatch is the reason of an enrollment the index matched on demographics that
+// no ID confirms.
+const unconfirmedMatch = "a match on names and dates alone: no record of the student carries the enrollment's SSID"
+
+// ssidAgrees reports whether a record of the student carries the SSID: the ID that
+// confirms a match the index made on names and dates. An enrollment is handed the
+// student's backpack at once only then; without it (no SSID posted, or another) a
+// reviewer decides first, since names and a birth date are no secret (anyone may
+// know them, and a search once told them) and the backpack is everything the state holds.
+func (s *Server) ssidAgrees(ctx context.Context, ssid, student string) (bool, error) {
+	if ssid == "" {
+		return false, nil
+	}
+	recs, err := s.store.recordsWhere(ctx, `ssid = ? AND student_id = ?`, ssid, s.resolve(student))
+	return len(recs) > 0, err
 }
 
 // newRecord is a student record an LEA submitted, about to be committed with its

@@ -253,8 +253,12 @@ func zonelessMidnight(clock string) bool {
 
 // searchRecord places one record and returns its likely candidates, one per student
 // (the best record of each), with the score of that record. The answer says who and how
-// likely, not why: the index ranks without explaining.
-func (s *Server) searchRecord(rec normalize.Record) ([]IdentityResponse, error) {
+// likely, not why: the index ranks without explaining. A candidate the caller's LEA
+// holds a record of is given as the state holds them; any other only with the score, the
+// ID and what the caller sent (see asSent), so that a name and a rough birth date do not
+// buy a stranger's exact birth date, middle name and sex (which would then, posted as an
+// enrollment, match them).
+func (s *Server) searchRecord(ctx context.Context, lea string, q IdentityRequest, rec normalize.Record) ([]IdentityResponse, error) {
 	pl, err := s.index.Load().Rank(rec, 10)
 	if err != nil {
 		return nil, err
@@ -267,8 +271,12 @@ func (s *Server) searchRecord(rec normalize.Record) ([]IdentityResponse, error) 
 			continue
 		}
 		seen[sid] = true
-		r := IdentityResponse{UniqueID: sid, Score: scoreOf(c.Weight)}
-		if st, ok := s.bp.Student(c.RecordID); ok {
+		held, err := s.store.holds(ctx, lea, sid)
+		if err != nil {
+			return nil, err
+		}
+		r := asSent(sid, scoreOf(c.Weight), q)
+		if st, ok := s.bp.Student(c.RecordID); ok && held {
 			r.LastSurname, r.FirstName, r.MiddleName = st.LastSurname, st.FirstName, st.MiddleName
 			r.GenerationCodeSuffix, r.SexType, r.BirthDate = st.Suffix, st.Sex, st.BirthDate
 		}
@@ -277,14 +285,21 @@ func (s *Server) searchRecord(rec normalize.Record) ([]IdentityResponse, error) 
 	return out, nil
 }
 
-// searchAll answers every record of a search batch.
-func (s *Server) searchAll(ctx context.Context, recs []normalize.Record) (SearchResponse, error) {
+// asSent is a candidate as a caller holding no record of them is told of them: the ID,
+// the score, and the properties of the caller's own request, as sent.
+func asSent(id string, score float64, q IdentityRequest) IdentityResponse {
+	return IdentityResponse{UniqueID: id, Score: score, LastSurname: q.LastSurname, FirstName: q.FirstName, MiddleName: q.MiddleName,
+		GenerationCodeSuffix: q.GenerationCodeSuffix, SexType: q.SexType, BirthDate: q.BirthDate}
+}
+
+// searchAll answers every request of a search batch (reqs, read as recs).
+func (s *Server) searchAll(ctx context.Context, lea string, reqs []IdentityRequest, recs []normalize.Record) (SearchResponse, error) {
 	out := SearchResponse{Status: statusComplete}
 	for i, rec := range recs {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		resps, err := s.searchRecord(rec)
+		resps, err := s.searchRecord(ctx, lea, reqs[i], rec)
 		if err != nil {
 			return out, fmt.Errorf("search request %d: %w", i, err)
 		}
@@ -449,7 +464,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	s.batch(w, r, verbSearch, len(reqs), body, func(ctx context.Context) (SearchResponse, error) { return s.searchAll(ctx, recs) })
+	lea := callerOf(r.Context()).LEA
+	s.batch(w, r, verbSearch, len(reqs), body, func(ctx context.Context) (SearchResponse, error) { return s.searchAll(ctx, lea, reqs, recs) })
 }
 
 // handleCreateIdentity serves POST identities: a new student ID for a person the index

@@ -111,6 +111,13 @@ func (s *Store) studentExists(ctx context.Context, student string) (bool, error)
 	return n > 0, err
 }
 
+// holds reports whether an LEA holds a record of the student.
+func (s *Store) holds(ctx context.Context, lea, student string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE student_id = ? AND lea = ? LIMIT 1) AS x`), student, lea).Scan(&n)
+	return n > 0, err
+}
+
 // setStudent places a record with a student.
 func (s *Store) setStudent(ctx context.Context, tx *sql.Tx, record, student string) error {
 	_, err := tx.ExecContext(ctx, s.q(`UPDATE records SET student_id = ? WHERE record_id = ?`), student, record)
