@@ -264,9 +264,14 @@ func workerCount(w int) int {
 
 func report(fn func(Progress), stage string, done, total int64) {
 	if fn != nil {
+		progressMu.Lock() // workers of the compare and score stages report at once
+		defer progressMu.Unlock()
 		fn(Progress{Stage: stage, Done: done, Total: total})
 	}
 }
+
+// progressMu keeps RunOptions.Progress to one goroutine at a time, as its doc promises.
+var progressMu sync.Mutex
 
 // blockOptions returns the candidate-generation options for a prepared roll.
 func (l *Linker) blockOptions(p *Prepared, opt RunOptions) block.Options {
@@ -460,13 +465,18 @@ func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Sco
 			for i := range lc.best {
 				lc.best[i] = best{other: -1, weight: math.Inf(-1)}
 			}
+			count := 0 // pairs weighed
+			defer func() { report(opt.Progress, StageScore, done.Add(int64(count%65536)), c.n) }()
 			for k, pr := range c.pairs[w].all() {
 				if k%65536 == 0 {
 					if ctx.Err() != nil {
 						return
 					}
-					report(opt.Progress, StageScore, done.Add(65536), c.n)
+					if k > 0 {
+						report(opt.Progress, StageScore, done.Add(65536), c.n)
+					}
 				}
+				count = k + 1
 				wt := sc.KeyWeight(c.patterns[w][pr.pattern], int(pr.a))
 				if wt > lc.best[pr.a].weight {
 					lc.best[pr.a] = best{pr.b, wt}

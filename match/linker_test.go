@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -376,4 +377,42 @@ func mustStudent(t *testing.T, res *Result, id string) string {
 		t.Fatalf("record %q has no student", id)
 	}
 	return s
+}
+
+// TestProgressOneAtATime: Progress is called from one goroutine at a time, as its doc
+// promises, though the compare and score stages run on several workers; every stage
+// reports, and a stage with a total ends at it.
+func TestProgressOneAtATime(t *testing.T) {
+	s := PersonSettings()
+	roll := readRoll(t, s, "../testdata/febrl/dataset1.csv")
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inside atomic.Int32
+	var overlaps int
+	last := map[string]Progress{}
+	progress := func(p Progress) {
+		if inside.Add(1) != 1 {
+			overlaps++
+		}
+		last[p.Stage] = p
+		time.Sleep(10 * time.Microsecond) // widen the window two callers would meet in
+		inside.Add(-1)
+	}
+	if _, err := l.Run(context.Background(), roll, RunOptions{Progress: progress, Workers: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if overlaps > 0 {
+		t.Errorf("Progress called from %d goroutines at once", overlaps+1)
+	}
+	for _, stage := range []string{StagePrepare, StageCompare, StageTrain, StageScore, StageCluster} {
+		p, ok := last[stage]
+		if !ok {
+			t.Errorf("stage %s never reported", stage)
+		}
+		if p.Total > 0 && p.Done > p.Total {
+			t.Errorf("stage %s: %d done of %d", stage, p.Done, p.Total)
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/studentlink/studentlink/block"
@@ -233,8 +234,9 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		}
 	}
 	opt := match.RunOptions{Workers: f.Workers}
+	endProgress := func() {}
 	if !f.Quiet {
-		opt.Progress = progressLine(stderr)
+		opt.Progress, endProgress = progressLine(stderr)
 	}
 	if f.IDs != "" {
 		if opt.EarlierIDs, err = readFileWith(f.IDs, match.ReadStudentIDs); err != nil {
@@ -251,9 +253,7 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 	o.Decisions = opt.Decisions
 	start := time.Now()
 	res, err := linker.Run(ctx, roll, opt)
-	if !f.Quiet {
-		fmt.Fprintln(stderr)
-	}
+	endProgress()
 	if err != nil {
 		if f.IDs != "" && strings.Contains(err.Error(), "earlier IDs name record") {
 			err = fmt.Errorf("-ids %s: %w (the file's source column must name the -in files as given)", f.IDs, err)
@@ -349,24 +349,77 @@ func parseColumns(v string) (map[string]string, error) {
 	return out, nil
 }
 
-// progressLine draws a one-line progress report on w.
-func progressLine(w io.Writer) func(match.Progress) {
-	last := time.Time{}
-	return func(p match.Progress) {
-		now := time.Now()
-		if now.Sub(last) < 200*time.Millisecond && p.Done != p.Total {
+// progressLine reports progress on w. On a terminal it redraws one line, at most every
+// 200 ms; elsewhere (a log file) it writes a line as each stage ends, with the stage's
+// last count, so that a log holds no carriage returns and no count left stale by the
+// redraw's pace. end finishes the report.
+func progressLine(w io.Writer) (report func(match.Progress), end func()) {
+	tty := isTerminal(w)
+	var last time.Time
+	var pending, written match.Progress // the latest update ("" stage once written), the last written
+	write := func(p match.Progress) {
+		if p == written {
+			pending = match.Progress{}
 			return
 		}
-		last = now
+		written = p
+		if tty {
+			fmt.Fprintf(w, "\r%-40s", describeProgress(p))
+		} else {
+			fmt.Fprintln(w, describeProgress(p))
+		}
+		pending = match.Progress{}
+	}
+	var mu sync.Mutex // workers report at once
+	report = func(p match.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if pending.Stage != "" && pending.Stage != p.Stage {
+			write(pending) // the stage over, with its last count
+		}
+		pending = p
+		now := time.Now()
 		switch {
-		case p.Total > 0:
-			fmt.Fprintf(w, "\r%-8s %d/%d (%.0f%%)        ", p.Stage, p.Done, p.Total, 100*float64(p.Done)/float64(p.Total))
-		case p.Stage == match.StageTrain:
-			fmt.Fprintf(w, "\r%-8s EM iteration %d              ", p.Stage, p.Done)
-		default:
-			fmt.Fprintf(w, "\r%-8s %d pairs              ", p.Stage, p.Done)
+		case p.Total > 0 && p.Done == p.Total:
+			write(p)
+		case tty && now.Sub(last) >= 200*time.Millisecond:
+			last = now
+			write(p)
 		}
 	}
+	end = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if pending.Stage != "" {
+			write(pending)
+		}
+		if tty {
+			fmt.Fprintln(w)
+		}
+	}
+	return report, end
+}
+
+// describeProgress says where a stage is: done of total, EM's iteration, or pairs so far.
+func describeProgress(p match.Progress) string {
+	switch {
+	case p.Total > 0:
+		return fmt.Sprintf("%-8s %d/%d (%.0f%%)", p.Stage, p.Done, p.Total, 100*float64(p.Done)/float64(p.Total))
+	case p.Stage == match.StageTrain:
+		return fmt.Sprintf("%-8s EM iteration %d", p.Stage, p.Done)
+	}
+	return fmt.Sprintf("%-8s %d pairs", p.Stage, p.Done)
+}
+
+// isTerminal reports whether w is a terminal (a character device), where a line can be
+// redrawn in place.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func writeFile(path string, write func(io.Writer) error) error {
