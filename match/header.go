@@ -449,11 +449,15 @@ func roleColumns(columns []Column, role normalize.Role) int {
 	return n
 }
 
-// quoteHeader writes a header for an error: its names quoted, the first 40 of them.
+// quoteHeader writes a header for an error: its names quoted, the first 40 of them, each
+// cut to 60 bytes (a file read in the wrong encoding can make the whole file one name),
+// and a hint where the names hold NULs, the mark of UTF-16 read as bytes.
 func quoteHeader(header []string) string {
-	const most = 40
+	const most, longest = 40, 60
 	var b strings.Builder
+	nul := false
 	for c, h := range header {
+		nul = nul || strings.Contains(h, "\x00")
 		if c == most {
 			fmt.Fprintf(&b, " … (%d columns)", len(header))
 			break
@@ -461,10 +465,17 @@ func quoteHeader(header []string) string {
 		if c > 0 {
 			b.WriteString(", ")
 		}
+		if len(h) > longest {
+			fmt.Fprintf(&b, "%q… (%d bytes)", strings.ToValidUTF8(h[:longest], ""), len(h))
+			continue
+		}
 		fmt.Fprintf(&b, "%q", h)
 	}
 	if len(header) == 0 {
 		return "no columns"
+	}
+	if nul {
+		b.WriteString(" (NUL bytes in the names: UTF-16? try -encoding utf-16, or utf-16be)")
 	}
 	return b.String()
 }

@@ -715,3 +715,21 @@ func TestReadDelimiters(t *testing.T) {
 		}
 	}
 }
+
+func TestQuoteHeader(t *testing.T) {
+	long := strings.Repeat("x", 200)
+	tests := []struct {
+		header []string
+		want   string
+	}{
+		{nil, "no columns"},
+		{[]string{"id", "First Name"}, `"id", "First Name"`},
+		{[]string{long}, `"` + strings.Repeat("x", 60) + `"… (200 bytes)`},
+		{[]string{"\x00i\x00d"}, `"\x00i\x00d" (NUL bytes in the names: UTF-16? try -encoding utf-16, or utf-16be)`},
+	}
+	for _, tt := range tests {
+		if got := quoteHeader(tt.header); got != tt.want {
+			t.Errorf("quoteHeader(%q) = %s, want %s", tt.header, got, tt.want)
+		}
+	}
+}
