@@ -174,6 +174,11 @@ func submissions(stderr io.Writer, o options) ([]*backpack.Submission, error) {
 		if !named {
 			dir, lea = arg, filepath.Base(filepath.Clean(arg))
 		}
+		if st, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("-edfi %s: %w", arg, err)
+		} else if !st.IsDir() {
+			return nil, fmt.Errorf("-edfi %s: %s is not a folder (one folder of Ed-Fi JSON per LEA)", arg, dir)
+		}
 		sub, errs := backpack.Import(os.DirFS(dir), ".", backpack.ImportOptions{LEA: lea, Submitted: submitted})
 		if sub == nil || len(sub.Students) == 0 {
 			return nil, fmt.Errorf("-edfi %s: no student imported from %s: %w", arg, dir, errors.Join(append(errs, errors.New("no students.json with a valid student"))...))

@@ -133,6 +133,14 @@ func TestRunEdFiFolders(t *testing.T) {
 	if err := run(&out, &talk, options{edfi: []string{t.TempDir()}}); err == nil || !strings.Contains(err.Error(), "no student imported") {
 		t.Errorf("an empty folder: err = %v", err)
 	}
+	// A folder that is not there, or a file, is named as given.
+	missing := filepath.Join(t.TempDir(), "lea9")
+	if err := run(&out, &talk, options{edfi: []string{missing}}); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("a missing folder: err = %v, want it named", err)
+	}
+	if err := run(&out, &talk, options{edfi: []string{"main.go"}}); err == nil || !strings.Contains(err.Error(), "main.go is not a folder") {
+		t.Errorf("a file: err = %v", err)
+	}
 }
 
 // -json prints the whole backpack, so it is a staff view like any other: an audit entry
