@@ -478,7 +478,13 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 		return line, end, FaultEmptyID, fmt.Sprintf("column %q: empty record ID", header[idField])
 	}
 	if prev, dup := r.byRef[recordKey{s, id}]; dup {
-		return line, end, FaultSameID, fmt.Sprintf("column %q: record ID %q already used at %s:%d", header[idField], id, r.Sources[s], r.Lines[prev])
+		why := fmt.Sprintf("column %q: record ID %q already used at %s:%d", header[idField], id, r.Sources[s], r.Lines[prev])
+		if leas := r.roleFields[s][normalize.RoleLEA]; len(leas) == 1 {
+			if was, is := r.Value(int(prev), normalize.RoleLEA), row[leas[0]]; was != is {
+				why += fmt.Sprintf(" by LEA %q, here LEA %q: IDs must be unique within a file; give each LEA its own file (records are named by file and ID) or the file an ID unique across it", was, is)
+			}
+		}
+		return line, end, FaultSameID, why
 	}
 	return line, end, "", ""
 }

@@ -733,3 +733,18 @@ func TestQuoteHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestRollSameIDTwoLEAs: a file of several LEAs whose local IDs collide stops at the
+// second row, naming both LEAs and what to do.
+func TestRollSameIDTwoLEAs(t *testing.T) {
+	r, err := StudentSettings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "lea,student_number,first_name,last_name\n01,1001,Ana,Lee\n02,1001,Bo,Chen\n"
+	err = r.ReadCSV("state.csv", strings.NewReader(in))
+	want := `state.csv:3: column "student_number": record ID "1001" already used at state.csv:2 by LEA "01", here LEA "02": IDs must be unique within a file; give each LEA its own file`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}
