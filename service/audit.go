@@ -53,13 +53,14 @@ type auditRow struct {
 func newBatch() *batch { return &batch{done: make(chan struct{})} }
 
 // loadAuditor reads the chain from the store, verifies it under the key and continues it.
-func loadAuditor(ctx context.Context, st *Store, key []byte) (*auditor, error) {
+// It returns the entries too, for the anchor's check.
+func loadAuditor(ctx context.Context, st *Store, key []byte) (*auditor, []backpack.Entry, error) {
 	entries, err := st.auditEntries(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := backpack.VerifyChain(entries, key); err != nil {
-		return nil, fmt.Errorf("service: the stored audit chain does not verify under the key: %w", err)
+		return nil, nil, fmt.Errorf("service: the stored audit chain does not verify under the key: %w", err)
 	}
 	var head backpack.Checkpoint
 	if n := len(entries); n > 0 {
@@ -67,9 +68,16 @@ func loadAuditor(ctx context.Context, st *Store, key []byte) (*auditor, error) {
 	}
 	chain, err := backpack.NewChain(key, head)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &auditor{key: key, chain: chain, committed: head, batch: newBatch(), kick: make(chan struct{}, 1)}, nil
+	return &auditor{key: key, chain: chain, committed: head, batch: newBatch(), kick: make(chan struct{}, 1)}, entries, nil
+}
+
+// head returns the last entry known to be in the store.
+func (a *auditor) head() backpack.Checkpoint {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.committed
 }
 
 // append links entries to the chain and returns the batch that will commit them.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,6 +23,7 @@ type env struct {
 	db       string
 	auditKey []byte // the audit key, the same at every start
 	clk      *clock // the server's time; nil: the real time
+	anchor   string // the audit anchor's file, the same at every start
 	srv      *service.Server
 	http     *httptest.Server
 	creds    *service.Credentials
@@ -30,13 +32,16 @@ type env struct {
 // newEnv starts a server on the database, loading the sample when it is empty.
 func newEnv(t testing.TB, db string) *env {
 	t.Helper()
-	return openEnv(t, &env{db: db, auditKey: testKey()})
+	return openEnv(t, &env{db: db, auditKey: testKey(), anchor: anchorFile(t)})
 }
+
+// anchorFile is where a test keeps its audit anchor.
+func anchorFile(t testing.TB) string { return filepath.Join(t.TempDir(), "audit.anchor") }
 
 // newClockedEnv is newEnv with a server that tells the time by clk.
 func newClockedEnv(t testing.TB, db string, clk *clock) *env {
 	t.Helper()
-	return openEnv(t, &env{db: db, auditKey: testKey(), clk: clk})
+	return openEnv(t, &env{db: db, auditKey: testKey(), clk: clk, anchor: anchorFile(t)})
 }
 
 // testKey is a new audit key.
@@ -48,7 +53,7 @@ func testKey() []byte {
 
 // config is the server's configuration in the environment.
 func (e *env) config() service.Config {
-	cfg := service.Config{DB: e.db, Seed: service.SampleSeed, AuditKey: e.auditKey}
+	cfg := service.Config{DB: e.db, Seed: service.SampleSeed, AuditKey: e.auditKey, AuditAnchor: e.anchor}
 	if tt, ok := e.t.(*testing.T); ok {
 		cfg.Logf = tt.Logf // a fuzz target may not log through its F
 	}
@@ -84,7 +89,7 @@ func (e *env) restart() {
 	e.t.Helper()
 	creds := e.creds
 	e.close()
-	next := openEnv(e.t, &env{db: e.db, auditKey: e.auditKey, clk: e.clk})
+	next := openEnv(e.t, &env{db: e.db, auditKey: e.auditKey, clk: e.clk, anchor: e.anchor})
 	if next.creds != nil {
 		e.t.Fatal("a restart loaded the sample again")
 	}

@@ -53,6 +53,15 @@ type Config struct {
 	// SignInLimit bounds failed sign-ins per account and per remote address (zero: the
 	// defaults, see SignInLimit).
 	SignInLimit SignInLimit
+	// AuditAnchor is a file outside the database where the head of the audit chain is
+	// kept after each commit, so that a start notices entries deleted from the chain's end
+	// (see anchor.go); "" keeps none. Keep it beside the audit key, and give the same one
+	// at every start: a chain with entries but no anchor is refused.
+	AuditAnchor string
+	// NewAuditAnchor makes the anchor again at the chain's head at this start, accepting
+	// the chain the database holds (audited): the recovery from a refused start, once its
+	// cause is known, and the first start of a database made before anchors.
+	NewAuditAnchor bool
 	// KeepCredentials, when not nil, is given the keys and passwords of a first start
 	// before the store commits them (their hashes): it must put them somewhere safe. When
 	// it fails, nothing is committed and Open fails with ErrSeedNotSaved, so that no key
@@ -92,6 +101,7 @@ type Server struct {
 	// forwarded holds what each approval forwarded, by request (under wmu; see forwarded.go).
 	forwarded map[string]snapshot
 	audit     *auditor
+	anchor    *anchor // nil without Config.AuditAnchor
 
 	rmu     sync.RWMutex
 	retired map[string]string // retired student ID → the student it was merged into
@@ -181,6 +191,9 @@ func (s *Server) Close() error {
 		close(s.stop)
 	})
 	s.wg.Wait()
+	if s.anchor != nil {
+		s.anchor.close()
+	}
 	return s.store.Close()
 }
 
@@ -248,7 +261,11 @@ func (s *Server) load(ctx context.Context) error {
 	if err := s.loadRequests(ctx); err != nil {
 		return err
 	}
-	if s.audit, err = loadAuditor(ctx, s.store, s.cfg.AuditKey); err != nil {
+	var entries []backpack.Entry
+	if s.audit, entries, err = loadAuditor(ctx, s.store, s.cfg.AuditKey); err != nil {
+		return err
+	}
+	if err := s.loadAnchor(entries); err != nil {
 		return err
 	}
 	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
@@ -347,6 +364,13 @@ func (s *Server) commitSync(ctx context.Context, durable bool, entries []backpac
 		s.logf("service: commit failed: %v", err)
 		s.rollbackRequests(ctx)
 		return fmt.Errorf("%w: %w", errNotSaved, err)
+	}
+	if s.anchor != nil && len(b.entries) > 0 {
+		// The commit stands without it: the anchor is then behind the chain, which a
+		// start accepts; only a cut tail would go unnoticed back to the anchor's entry.
+		if err := s.anchor.write(s.audit.head(), durable); err != nil {
+			s.logf("service: writing the audit anchor: %v", err)
+		}
 	}
 	if ca := callAuditOf(ctx); ca != nil && len(entries) > 0 {
 		ca.done.Store(true)

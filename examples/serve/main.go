@@ -27,6 +27,13 @@
 // -new-key, the old keys are revoked first and the new one issued after. A server left
 // running on the same database refuses them within 10 seconds.
 //
+// The audit chain is kept in the database; its head is kept after each commit in
+// audit.anchor beside the audit key (HMAC'd under it), and a start whose chain does not
+// reach the anchor (entries deleted from its end, or the database restored from an older
+// backup) is refused. Once you know why, start once with -new-audit-anchor to accept the
+// chain as the database holds it (audited); a database made before anchors needs that
+// once too.
+//
 // Call the API with a key:
 //
 //	curl -H "Authorization: Bearer $KEY" -d '[{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13"}]' \
@@ -72,6 +79,7 @@ func main() {
 	auditKey := fs.String("audit-key", "", "file holding the audit chain's key, made on first start (default: audit.key beside the credentials)")
 	relink := fs.Bool("relink", false, "before serving, link every record again with the reviewers' decisions (student IDs stay stable)")
 	newKey := fs.String("new-key", "", "issue a new API key for this LEA (\"state\": for the state's reviewers), add it to the -credentials file and exit (with -revoke-key: after revoking); stop the server first")
+	newAnchor := fs.Bool("new-audit-anchor", false, "anchor the audit chain as the database holds it, at this start (audited): after a start refused for a chain that does not reach its anchor, once you know why, or the first start of a database made before anchors")
 	revokeKey := fs.String("revoke-key", "", "revoke API keys and exit: an LEA ID (every live key of that LEA; \"state\": the state reviewers') or one key itself (slk_…)")
 	if code, stop := cli.Parse(fs, os.Args[1:]); stop {
 		os.Exit(code)
@@ -98,7 +106,7 @@ func main() {
 			fmt.Fprintf(os.Stderr, "serve: API key %q for %s added to %s\n", k.Label, scopeOf(k.LEA), credsPath)
 		}
 	case *revokeKey == "":
-		err = run(*addr, *db, credsPath, keyPath, *relink)
+		err = run(*addr, *db, credsPath, keyPath, *relink, *newAnchor)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
@@ -117,12 +125,12 @@ func credentialsPath(db, flagged string) string {
 	return filepath.Join(filepath.Dir(db), "credentials.json")
 }
 
-func run(addr, db, credsPath, keyPath string, relink bool) error {
+func run(addr, db, credsPath, keyPath string, relink, newAnchor bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := log.New(os.Stderr, "serve: ", log.LstdFlags)
 	start := time.Now()
-	srv, wrote, err := openServer(ctx, db, credsPath, keyPath, logger)
+	srv, wrote, err := openServer(ctx, db, credsPath, keyPath, newAnchor, logger)
 	if err != nil {
 		return err
 	}
@@ -164,7 +172,7 @@ func run(addr, db, credsPath, keyPath string, relink bool) error {
 // start's secrets are written to credsPath (or beside it, see writeCredentials) before
 // the database commits their hashes; wrote names the file. When they cannot be
 // written, the first start saves nothing and the next one tries again.
-func openServer(ctx context.Context, db, credsPath, keyPath string, logger *log.Logger) (srv *service.Server, wrote string, err error) {
+func openServer(ctx context.Context, db, credsPath, keyPath string, newAnchor bool, logger *log.Logger) (srv *service.Server, wrote string, err error) {
 	key, made, err := auditKey(keyPath)
 	if err != nil {
 		return nil, "", err
@@ -174,13 +182,15 @@ func openServer(ctx context.Context, db, credsPath, keyPath string, logger *log.
 		wrote, err = writeCredentials(credsPath, c)
 		return err
 	}
-	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key, Seed: service.SampleSeed, Logf: logger.Printf, KeepCredentials: keep})
+	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key, AuditAnchor: anchorPath(keyPath), NewAuditAnchor: newAnchor,
+		Seed: service.SampleSeed, Logf: logger.Printf, KeepCredentials: keep})
 	if err != nil {
 		if errors.Is(err, service.ErrSeedNotSaved) && wrote != "" {
 			os.Remove(wrote) // the secrets of a first start that saved nothing
 		}
 		if made {
 			os.Remove(keyPath) // a key made for a database that was not loaded
+			os.Remove(anchorPath(keyPath))
 		}
 		return nil, "", err
 	}
@@ -188,6 +198,12 @@ func openServer(ctx context.Context, db, credsPath, keyPath string, logger *log.
 		logger.Printf("audit key made in %s: keep it apart from the database", keyPath)
 	}
 	return srv, wrote, nil
+}
+
+// anchorPath is the audit anchor's file: beside the audit key, named after it
+// (audit.key → audit.anchor).
+func anchorPath(keyPath string) string {
+	return strings.TrimSuffix(keyPath, filepath.Ext(keyPath)) + ".anchor"
 }
 
 // auditKey reads the audit chain's key from path, or makes one there (mode 0600) when
@@ -332,7 +348,7 @@ func openExisting(ctx context.Context, db, keyPath, flag string) (*service.Serve
 	if err != nil {
 		return nil, fmt.Errorf("%s needs the database's audit key: %w", flag, err)
 	}
-	return service.Open(ctx, service.Config{DB: db, AuditKey: key}) // no seed: the database must exist
+	return service.Open(ctx, service.Config{DB: db, AuditKey: key, AuditAnchor: anchorPath(keyPath)}) // no seed: the database must exist
 }
 
 // addKey adds an API key to the credentials file, keeping everything it held: the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log"
@@ -102,7 +103,7 @@ func TestFirstStartKeepsCredentials(t *testing.T) {
 	dir := t.TempDir()
 	db, keyPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key")
 	credsPath := filepath.Join(dir, "missing", "credentials.json")
-	if srv, _, err := openServer(ctx, db, credsPath, keyPath, quiet()); err == nil {
+	if srv, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet()); err == nil {
 		srv.Close()
 		t.Fatal("a first start whose credentials could not be written succeeded")
 	} else if !strings.Contains(err.Error(), "credentials") {
@@ -123,7 +124,7 @@ func TestFirstStartKeepsCredentials(t *testing.T) {
 	if err := os.Mkdir(filepath.Dir(credsPath), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	srv, wrote, err := openServer(ctx, db, credsPath, keyPath, quiet())
+	srv, wrote, err := openServer(ctx, db, credsPath, keyPath, false, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +148,7 @@ func TestNewKey(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
-	srv, _, err := openServer(ctx, db, credsPath, keyPath, quiet())
+	srv, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestNewKey(t *testing.T) {
 	}
 
 	key, _ := os.ReadFile(keyPath)
-	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key})
+	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key, AuditAnchor: anchorPath(keyPath)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestRevokeKey(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
-	srv, _, err := openServer(ctx, db, credsPath, keyPath, quiet())
+	srv, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func TestRevokeKey(t *testing.T) {
 	}
 
 	key, _ := os.ReadFile(keyPath)
-	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key})
+	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key, AuditAnchor: anchorPath(keyPath)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,5 +276,44 @@ func TestRevokeKey(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("%d revocations audited, want 3", n)
+	}
+}
+
+// TestAuditAnchor: a start refuses a database whose last audit entries were deleted,
+// telling how to go on; -new-audit-anchor accepts the chain as it is, and the next start
+// is a plain one again.
+func TestAuditAnchor(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
+	srv, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	if _, err := os.Stat(filepath.Join(dir, "audit.anchor")); err != nil {
+		t.Fatalf("no anchor beside the audit key: %v", err)
+	}
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = raw.Exec(`DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)`)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		newAnchor bool
+		refused   bool
+	}{{"the cut chain", false, true}, {"-new-audit-anchor", true, false}, {"the next start", false, false}} {
+		srv, _, err := openServer(ctx, db, credsPath, keyPath, c.newAnchor, quiet())
+		if err == nil {
+			srv.Close()
+		}
+		if refused := err != nil; refused != c.refused || c.refused && !strings.Contains(err.Error(), "-new-audit-anchor") {
+			t.Errorf("%s: %v, want refused %v (naming -new-audit-anchor)", c.name, err, c.refused)
+		}
 	}
 }
