@@ -30,6 +30,14 @@
 // first of a kind from an address in a minute is audited, and the rest of that minute in
 // one entry that counts them and names the kind (see throttle.go).
 //
+// Disclosure: a search gives a candidate the caller's LEA holds no record of with its ID,
+// score and the caller's own properties only; an enrollment is handed a backpack at once
+// only when a record of the student carries its SSID (else a reviewer confirms); an
+// enrollment carrying another student's SSID is queued against that student; and a
+// guardian sees the backpack the approval forwarded, kept with it (forwarded.go), until
+// an update is approved.
+//
 // At start the index, the backpack store, the request workflow and the audit chain
-// (verified) are rebuilt from the store.
+// (verified, and checked against its anchor outside the database: see anchor.go) are
+// rebuilt from the store.
 package service
