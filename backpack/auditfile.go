@@ -82,21 +82,15 @@ func lockLog(path, anchorPath string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backpack: audit: %w", err)
 	}
-	deadline := time.Now().Add(openLogWait)
-	for {
-		ok, err := tryLock(lf)
-		switch {
-		case err != nil:
-			lf.Close()
-			return nil, fmt.Errorf("backpack: audit: locking %s: %w", path, err)
-		case ok:
-			return lf, nil
-		case time.Now().After(deadline):
-			lf.Close()
-			return nil, fmt.Errorf("backpack: audit: %s: %w (another process or Log has it open); waited %v for it to close", path, ErrLogBusy, openLogWait)
-		}
-		time.Sleep(20 * time.Millisecond)
+	switch ok, err := lockWithin(lf, openLogWait); {
+	case err != nil:
+		lf.Close()
+		return nil, fmt.Errorf("backpack: audit: locking %s: %w", path, err)
+	case !ok:
+		lf.Close()
+		return nil, fmt.Errorf("backpack: audit: %s: %w (another process or Log has it open); waited %v for it to close", path, ErrLogBusy, openLogWait)
 	}
+	return lf, nil
 }
 
 // openLocked is OpenLog once it holds the lock on lf, the log opened for appending.

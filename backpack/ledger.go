@@ -207,19 +207,13 @@ func lockLedger(path string) (func(), error) {
 	if err != nil {
 		return nil, fmt.Errorf("backpack: research: ledger: %w", err)
 	}
-	deadline := time.Now().Add(ledgerWait)
-	for {
-		ok, err := tryLock(f)
-		switch {
-		case err != nil:
-			f.Close()
-			return nil, fmt.Errorf("backpack: research: locking ledger %s: %w", path, err)
-		case ok:
-			return func() { f.Close() }, nil
-		case time.Now().After(deadline):
-			f.Close()
-			return nil, fmt.Errorf("backpack: research: ledger %s: another claim held it for %v", path, ledgerWait)
-		}
-		time.Sleep(20 * time.Millisecond)
+	switch ok, err := lockWithin(f, ledgerWait); {
+	case err != nil:
+		f.Close()
+		return nil, fmt.Errorf("backpack: research: locking ledger %s: %w", path, err)
+	case !ok:
+		f.Close()
+		return nil, fmt.Errorf("backpack: research: ledger %s: another claim held it for %v", path, ledgerWait)
 	}
+	return func() { f.Close() }, nil
 }
