@@ -31,10 +31,7 @@ func TestAuditAnchor(t *testing.T) {
 			}
 		}, "does not reach its anchor"},
 		{"anchor deleted", func(t *testing.T, e *env) { os.Remove(e.anchor) }, "missing or empty"},
-		{"anchor forged", func(t *testing.T, e *env) {
-			body, _ := os.ReadFile(e.anchor)
-			os.WriteFile(e.anchor, []byte(strings.Replace(string(body), " 1", " 9", 2)), 0o600)
-		}, "verifies"},
+		{"anchor forged", func(t *testing.T, e *env) { forgeAnchor(t, e.anchor) }, "verifies"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			onEachStore(t, func(t *testing.T, db string) {
@@ -79,5 +76,28 @@ func TestAuditAnchor(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// forgeAnchor changes the sequence number in every slot of an anchor file, keeping the
+// file's layout (a digit for another).
+func forgeAnchor(t *testing.T, path string) {
+	t.Helper()
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(body), "\n")
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) != 4 {
+			continue
+		}
+		seq := []byte(f[1])
+		seq[0] = '1' + (seq[0]-'0')%8 // another digit, never 0
+		lines[i] = strings.Replace(l, " "+f[1]+" ", " "+string(seq)+" ", 1)
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
