@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -149,6 +150,39 @@ func TestStrayArgumentsRefused(t *testing.T) {
 			}
 			if left, _ := os.ReadDir(cmd.Dir); len(left) > 0 {
 				t.Errorf("%d file(s) written", len(left))
+			}
+		})
+	}
+}
+
+// TestEveryDocListsEveryFlag: each program's package doc (what go doc shows) names every
+// flag its -h lists.
+func TestEveryDocListsEveryFlag(t *testing.T) {
+	flagLine := regexp.MustCompile(`(?m)^  -([A-Za-z0-9][A-Za-z0-9-]*)`)
+	for _, name := range programs(t) {
+		t.Run(name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			cmd := exec.Command(program(t, name), "-h")
+			cmd.Dir, cmd.Stderr = t.TempDir(), &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("-h: %v", err)
+			}
+			src, err := os.ReadFile(filepath.Join(name, "main.go"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := string(src[:bytes.Index(src, []byte("\npackage main"))])
+			if prose := strings.Join(strings.Fields(strings.ReplaceAll(doc, "//", "")), " "); strings.Contains(prose, "flags are those of examples/dedupe") {
+				dedupe, err := os.ReadFile(filepath.Join("dedupe", "main.go"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				doc += string(dedupe[:bytes.Index(dedupe, []byte("\npackage main"))])
+			}
+			for _, m := range flagLine.FindAllStringSubmatch(stderr.String(), -1) {
+				if !strings.Contains(doc, "-"+m[1]) {
+					t.Errorf("go doc ./examples/%s does not mention -%s", name, m[1])
+				}
 			}
 		})
 	}

@@ -4,6 +4,12 @@
 //	go run ./examples/serve                       # studentlink.db, 127.0.0.1:8080
 //	go run ./examples/serve -db postgres://user:pass@localhost/studentlink
 //
+// -addr sets the address to listen on (default 127.0.0.1:8080), -db the SQLite file or
+// PostgreSQL URL. -audit-key names the file of the audit chain's key (default audit.key
+// beside the credentials; made on first start, and the same one must be given at every
+// start). -relink links every record again before serving, with the reviewers'
+// decisions, keeping student IDs stable.
+//
 // On first start (an empty database) it loads the embedded sample — the synthetic state
 // roll of 8 LEAs and the Ed-Fi submissions of LEAs 255901 and 255902, linked by a model
 // trained on the roll — and creates an API key per LEA, one for the state's reviewers,
