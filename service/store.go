@@ -28,6 +28,8 @@ type Store struct {
 	postgres bool
 	stop     chan struct{}
 	done     chan struct{}
+
+	holdsStmt *sql.Stmt // Store.holds, which every search asks, prepared once
 }
 
 // OpenStore opens (creating when needed) the database named by dsn and brings its
@@ -60,6 +62,10 @@ func OpenStore(ctx context.Context, dsn string) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.closeDBs()
 		return nil, err
+	}
+	if s.holdsStmt, err = s.db.PrepareContext(ctx, s.q(`SELECT lea FROM records WHERE student_id = ?`)); err != nil {
+		s.closeDBs()
+		return nil, fmt.Errorf("service: store: %w", err)
 	}
 	go s.checkpoints()
 	return s, nil
@@ -104,6 +110,9 @@ func (s *Store) checkpoints() {
 }
 
 func (s *Store) closeDBs() error {
+	if s.holdsStmt != nil {
+		s.holdsStmt.Close()
+	}
 	if s.lazy != nil {
 		s.lazy.Close()
 	}
