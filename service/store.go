@@ -30,6 +30,7 @@ type Store struct {
 	done     chan struct{}
 
 	holdsStmt *sql.Stmt // Store.holds, which every search asks, prepared once
+	held      holdsCache
 }
 
 // OpenStore opens (creating when needed) the database named by dsn and brings its
@@ -266,6 +267,7 @@ func (s *Store) inTxSync(ctx context.Context, durable bool, f func(*sql.Tx) erro
 			return err
 		}
 	}
+	defer s.held.ended(tx) // after the commit or rollback
 	if err := f(tx); err != nil {
 		tx.Rollback()
 		return err

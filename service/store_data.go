@@ -45,6 +45,7 @@ type recordRow struct {
 const recordColumns = `record_id, seq, lea, ssid, student_id, origin, fields, created`
 
 func (s *Store) insertRecord(ctx context.Context, tx *sql.Tx, r recordRow) error {
+	s.held.wrote(tx)
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO records (`+recordColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		r.ID, r.Seq, r.LEA, r.SSID, r.Student, r.Origin, encodeRow(r.ID, r.Fields), stamp(r.Created))
 	if err != nil {
@@ -114,8 +115,22 @@ func (s *Store) studentExists(ctx context.Context, student string) (bool, error)
 // holds reports whether an LEA holds a record of the student. It reads the student's
 // records and compares their LEAs here: with "AND lea = ?" in the query, SQLite's planner
 // took the index on lea, a scan of an eighth of a million-record roll a search. A search
-// asks it for each candidate, so its statement is prepared once, at OpenStore.
+// asks it for each candidate, so its statement is prepared once, at OpenStore, and its
+// answers are kept (holdsCache) until records change.
 func (s *Store) holds(ctx context.Context, lea, student string) (bool, error) {
+	held, ok, gen := s.held.lookup(lea, student)
+	if ok {
+		return held, nil
+	}
+	held, err := s.queryHolds(ctx, lea, student)
+	if err == nil {
+		s.held.keep(lea, student, held, gen)
+	}
+	return held, err
+}
+
+// queryHolds is holds read from the database.
+func (s *Store) queryHolds(ctx context.Context, lea, student string) (bool, error) {
 	rows, err := s.holdsStmt.QueryContext(ctx, student)
 	if err != nil {
 		return false, err
@@ -135,12 +150,14 @@ func (s *Store) holds(ctx context.Context, lea, student string) (bool, error) {
 
 // setStudent places a record with a student.
 func (s *Store) setStudent(ctx context.Context, tx *sql.Tx, record, student string) error {
+	s.held.wrote(tx)
 	_, err := tx.ExecContext(ctx, s.q(`UPDATE records SET student_id = ? WHERE record_id = ?`), student, record)
 	return err
 }
 
 // retire moves every record of a student to the survivor and records the redirect.
 func (s *Store) retire(ctx context.Context, tx *sql.Tx, student, survivor, reason string, at time.Time) error {
+	s.held.wrote(tx)
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE records SET student_id = ? WHERE student_id = ?`), survivor, student); err != nil {
 		return err
 	}
