@@ -460,9 +460,9 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 			return pe.StartLine, pe.Line, FaultFields, fmt.Sprintf("%d fields, want %d as in the header", len(row), len(r.Headers[s]))
 		}
 		if pe.Line > pe.StartLine {
-			return pe.StartLine, pe.Line, FaultQuote, fmt.Sprintf("%v at line %d, column %d (a quoted field runs on from line %d)", pe.Err, pe.Line, pe.Column, pe.StartLine)
+			return pe.StartLine, pe.Line, FaultQuote, fmt.Sprintf("%v at line %d, character %d (a quoted field runs on from line %d)", pe.Err, pe.Line, pe.Column, pe.StartLine)
 		}
-		return pe.StartLine, pe.Line, FaultQuote, fmt.Sprintf("column %d: %v", pe.Column, pe.Err)
+		return pe.StartLine, pe.Line, FaultQuote, fmt.Sprintf("character %d of the line: %v", pe.Column, pe.Err)
 	}
 	line, _ = cr.FieldPos(0)
 	end, _ = cr.FieldPos(len(row) - 1)

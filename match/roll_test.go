@@ -515,8 +515,8 @@ func TestRollReadRejects(t *testing.T) {
 		{4, 4, FaultEncoding, `column "first": value is not valid UTF-8 (if the file is not UTF-8, name its encoding: windows-1252 and iso-8859-1 are common)`},
 		{5, 5, FaultEmptyID, `column "id": empty record ID`},
 		{6, 6, FaultSameID, `column "id": record ID "1" already used at in.csv:2`},
-		{7, 7, FaultQuote, `column 4: bare " in non-quoted-field`},
-		{11, 12, FaultQuote, `extraneous or missing " in quoted-field at line 12, column 11 (a quoted field runs on from line 11)`},
+		{7, 7, FaultQuote, `character 4 of the line: bare " in non-quoted-field`},
+		{11, 12, FaultQuote, `extraneous or missing " in quoted-field at line 12, character 11 (a quoted field runs on from line 11)`},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("rejected (-want +got):\n%s", d)
