@@ -113,6 +113,9 @@ func (l *Linker) adapt(p *Prepared) error {
 			if r.DifferentMiddleNames && !present[normalize.RoleMiddle] {
 				gone = append(gone, normalize.RoleMiddle)
 			}
+			if r.NearSSIDs && !present[normalize.RoleSSID] {
+				gone = append(gone, normalize.RoleSSID)
+			}
 			if len(gone) > 0 || (len(conds) == 0 && !r.DifferentMiddleNames) {
 				dropped = append(dropped, Dropped{Kind: kind, Name: r.Name, Roles: missing(gone)})
 				continue

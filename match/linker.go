@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,8 +64,9 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles: the rule's DifferentMiddleNames, judged on the records, not the key.
-	middles bool
+	// middles and nearIDs: the rule's DifferentMiddleNames and NearSSIDs, judged on the
+	// records, not the key.
+	middles, nearIDs bool
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -92,7 +94,7 @@ func New(s Settings) (*Linker, error) {
 // compileCannotLink compiles a cannot-link rule.
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
-	cc.middles = c.DifferentMiddleNames
+	cc.middles, cc.nearIDs = c.DifferentMiddleNames, c.NearSSIDs
 	return cc
 }
 
@@ -302,7 +304,7 @@ func (l *Linker) sameSourceApart(p *Prepared, a, b int32) bool {
 // whose comparison vector is key, satisfy, or "".
 func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range l.cannot {
-		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) {
+		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) {
 			return c.name
 		}
 	}
@@ -322,6 +324,21 @@ func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int
 		return false
 	}
 	return score.JaroWinklerText(x.Text, y.Text) < middleTypo
+}
+
+// nearSSIDs reports whether record a of ta and record b of tb have SSIDs written as
+// numbers of one length at most MaxSSIDGap apart (see CannotLink.NearSSIDs).
+func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+	x, y := ta.SSID[a], tb.SSID[b]
+	if len(x) != len(y) || len(x) == 0 || len(x) > 19 {
+		return false
+	}
+	m, errX := strconv.ParseUint(x, 10, 64)
+	n, errY := strconv.ParseUint(y, 10, 64)
+	if errX != nil || errY != nil {
+		return false
+	}
+	return max(m, n)-min(m, n) <= MaxSSIDGap
 }
 
 // middleTypo is the Jaro–Winkler similarity from which two middle names count as one

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/normalize"
 )
 
 var febrlID = regexp.MustCompile(`^(rec-\d+)`)
@@ -413,6 +414,32 @@ func TestProgressOneAtATime(t *testing.T) {
 		}
 		if p.Total > 0 && p.Done > p.Total {
 			t.Errorf("stage %s: %d done of %d", stage, p.Done, p.Total)
+		}
+	}
+}
+
+func TestNearSSIDs(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"4000000014", "4000000015", true},
+		{"4000000019", "4000000020", true},
+		{"4000000010", "4000000019", true},
+		{"4000000010", "4000000020", false},
+		{"7925975", "7925075", false}, // a typo in a middle digit
+		{"0000000014", "0000000015", true},
+		{"400000014", "4000000015", false}, // lengths differ
+		{"", "4000000015", false},
+		{"40000000A4", "4000000015", false},
+		{"99999999999999999999", "99999999999999999998", false}, // over 19 digits
+	}
+	for _, tt := range tests {
+		ta := normalize.NewTable(1, 0)
+		tb := normalize.NewTable(1, 0)
+		ta.SSID[0], tb.SSID[0] = tt.a, tt.b
+		if got := nearSSIDs(ta, 0, tb, 0); got != tt.want {
+			t.Errorf("nearSSIDs(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

@@ -95,8 +95,10 @@ func PersonSettings() Settings {
 //     apart, day and month swapped), different given names, SSIDs not the same; where both
 //     SSIDs are there and differ outright, one household too (the same address, or no
 //     address to tell), for the SSIDs then say the rest; SSIDs a digit apart are twins'
-//     in one home or two. One twin's given name as the other's middle name ("Allison
-//     Mia" and "Mia") does not make them one. Given
+//     in one home or two, and so are given names alike (a typo's distance: Hailey and
+//     Bailey) with SSIDs issued together, numbers at most MaxSSIDGap apart, where one
+//     child's mistyped SSID would differ anywhere. One twin's given name as the other's
+//     middle name ("Allison Mia" and "Mia") does not make them one. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
 //     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
@@ -146,14 +148,25 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "ssid", Levels: []string{"else"}},
 		},
 	}, {
-		// SSIDs issued together, a digit apart: twins in one home or two (rules read
-		// the SSID's level the values reach, one_edit, though it counts as no evidence
-		// where the given names differ: score.ID).
+		// SSIDs a digit apart: twins, in one home or two (rules read the SSID's level the
+		// values reach, one_edit, though it counts as no evidence where the given names
+		// differ: score.ID).
 		Name: "twins: same family name and birth date, different given names, SSIDs a digit apart",
 		Conditions: []Condition{
-			notSameGiven, notSwapped, sameFamily, closeBirth,
+			differentGiven, notSwapped, sameFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
+	}, {
+		// Given names alike (Hailey and Bailey, Mason and Jason) and SSIDs issued
+		// together, numbers a few apart: twins, not one child whose name and SSID were
+		// both mistyped (a typo lands anywhere in an SSID).
+		Name: "twins: same family name and birth date, given names alike, SSIDs issued together",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
+			notSwapped, sameFamily, closeBirth,
+			{Comparison: "ssid", Levels: []string{"one_edit"}},
+		},
+		NearSSIDs: true,
 	}, {
 		Name: "twins: same family name and birth date, different given names, an SSID missing",
 		Conditions: []Condition{

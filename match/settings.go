@@ -67,7 +67,15 @@ type CannotLink struct {
 	// (Jaro–Winkler ≥ 0.85) or an initial of each other, nor either the other's given
 	// name. A rule with it is dropped from rolls without middle names.
 	DifferentMiddleNames bool `json:"different_middle_names,omitempty"`
+	// NearSSIDs adds a condition no comparison states: both records' SSIDs are numbers at
+	// most MaxSSIDGap apart, as those of twins issued together are, where a typo in the
+	// SSID lands anywhere in it. A rule with it is dropped from rolls without SSIDs.
+	NearSSIDs bool `json:"near_ssids,omitempty"`
 }
+
+// MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
+// (CannotLink.NearSSIDs): a family's children enrolled on one day.
+const MaxSSIDGap = 9
 
 // Session is a training session: the candidate pairs meeting all its conditions.
 type Session struct {
@@ -167,8 +175,8 @@ func (s Settings) Validate() error {
 	}
 
 	for _, c := range rules {
-		if c.DifferentMiddleNames && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names or near SSIDs cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, cond := range c.Conditions {
 			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })

@@ -88,6 +88,14 @@ const twinRhymeRoll = studentHeader +
 	"jayla-1,07,07001,4100001101,Jayla,,Brandt,,2012-11-03,F,6,902 River Rd,Sandy,84070,2023-08-20\n" +
 	"jayla-2,08,08001,4100001101,Jayla,,Brandt,,11/3/2012,F,7,902 River Rd,Sandy,84070,2024-08-19\n"
 
+// typoRoll holds one child whose second record has the given name and the SSID both
+// mistyped, the SSID in a middle digit (FEBRL's duplicates are made so): not twins,
+// whose SSIDs are issued together, numbers a few apart.
+const typoRoll = studentHeader +
+	"amber-1,01,01001,7925975012,Amber,,Brangwen,,2009-09-05,F,9,1 Shackleton Cct,Provo,84601,2023-08-20\n" +
+	"amber-2,02,02003,7925075012,Amger,,Brangwen,,9/5/2009,F,10,1 Shackleton Cct,Provo,84601,2024-08-19\n" +
+	"amber-3,03,03001,7925975012,Amber,,Brangwen,,2009-09-05,F,10,1 Shackleton Cct,Provo,84601,2024-08-25\n"
+
 // twinSexRoll holds boy and girl twins, the boy recorded once under his sister's SSID:
 // only a model that compares sex can tell them apart (a roll without it reads the one
 // SSID, the birth date and the household as one child whose given name was mistyped).
@@ -246,6 +254,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 			if compares("ssid") {
 				checkChildren(t, runCSV(t, l, twinSSIDRoll))
 				checkChildren(t, runCSV(t, l, twinRhymeRoll))
+				checkChildren(t, runCSV(t, l, typoRoll))
 			}
 			if t.Failed() {
 				for _, r := range res.Review {
