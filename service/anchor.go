@@ -147,8 +147,9 @@ func reaches(entries []backpack.Entry, c backpack.Checkpoint) error {
 
 // loadAnchor opens the anchor (Config.AuditAnchor, if any) and checks that the chain
 // (entries, verified) reaches it. A missing anchor is made at the chain's head on the
-// first start, or when Config.NewAuditAnchor says to (audited); otherwise a chain with
-// entries but no anchor is refused, since deleting the file would else disarm it.
+// first start, or when Config.NewAuditAnchor says to (audited); otherwise a store started
+// before with no anchor is refused, even with an empty chain, since deleting the file
+// (and the chain) would else disarm it.
 func (s *Server) loadAnchor(entries []backpack.Entry) error {
 	if s.cfg.AuditAnchor == "" {
 		return nil
@@ -165,9 +166,23 @@ func (s *Server) loadAnchor(entries []backpack.Entry) error {
 		s.anchor = a
 		return nil
 	}
-	if err == nil && !found && s.FirstStart == nil && len(entries) > 0 && !s.cfg.NewAuditAnchor {
+	// Not the first start: the store was seeded before, and its first start made the
+	// anchor. Missing now, it was deleted (or never kept: a database made before anchors),
+	// whatever the chain holds; an empty chain is refused too, or deleting the chain and
+	// the anchor together would pass unseen.
+	if err == nil && !found && s.FirstStart == nil && !s.cfg.NewAuditAnchor {
 		a.close()
-		return fmt.Errorf("service: the audit anchor %s is missing or empty and the chain has %d entries: start once with Config.NewAuditAnchor (examples/serve -new-audit-anchor) to anchor the chain as it is", s.cfg.AuditAnchor, len(entries))
+		return fmt.Errorf("service: the audit anchor %s is missing or empty and the store was started before (the chain has %d entries): "+
+			"if it was deleted, find out why and whether entries were deleted with it; start once with Config.NewAuditAnchor (examples/serve -new-audit-anchor) to anchor the chain as it is", s.cfg.AuditAnchor, len(entries))
+	}
+	var why string // for the audit entry of a start that replaces the anchor
+	switch {
+	case found:
+		why = fmt.Sprintf("the old one named entry %d", c.Seq)
+	case err != nil:
+		why = fmt.Sprintf("the old one did not verify under the audit key (%v)", err)
+	default:
+		why = fmt.Sprintf("the anchor file was missing or empty, on a store started before; the chain held %d entries", len(entries))
 	}
 	if a == nil { // NewAuditAnchor over a file that does not verify: start it again
 		if err := os.Remove(s.cfg.AuditAnchor); err != nil {
@@ -178,17 +193,14 @@ func (s *Server) loadAnchor(entries []backpack.Entry) error {
 		}
 	}
 	s.anchor = a
-	return s.reanchor(found, c)
+	return s.reanchor(why)
 }
 
-// reanchor anchors the chain at its head, with an entry saying so when an anchor was
-// replaced or made for a chain that had none (not on a first start).
-func (s *Server) reanchor(had bool, old backpack.Checkpoint) error {
+// reanchor anchors the chain at its head, with an entry saying so and why (not on a
+// first start, whose anchor is the first one).
+func (s *Server) reanchor(why string) error {
 	if s.FirstStart == nil {
-		note := "audit anchor made at the chain's head at start (Config.NewAuditAnchor); there was none"
-		if had {
-			note = fmt.Sprintf("audit anchor made again at the chain's head at start (Config.NewAuditAnchor); the old one named entry %d", old.Seq)
-		}
+		note := "audit anchor made again at the chain's head at start (Config.NewAuditAnchor); " + why
 		s.wmu.Lock()
 		defer s.wmu.Unlock()
 		if err := s.commit(context.Background(), []backpack.Entry{{Action: actionAccess, Actor: "service", Note: note}}, nil); err != nil {

@@ -32,6 +32,14 @@ func TestAuditAnchor(t *testing.T) {
 		}, "does not reach its anchor"},
 		{"anchor deleted", func(t *testing.T, e *env) { os.Remove(e.anchor) }, "missing or empty"},
 		{"anchor forged", func(t *testing.T, e *env) { forgeAnchor(t, e.anchor) }, "verifies"},
+		// The whole chain and the anchor deleted together: an empty chain is no first
+		// start, and must not pass for one.
+		{"chain and anchor deleted", func(t *testing.T, e *env) {
+			if _, err := rawDB(t, e.db).Exec(`DELETE FROM audit`); err != nil {
+				t.Fatal(err)
+			}
+			os.Remove(e.anchor)
+		}, "missing or empty"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			onEachStore(t, func(t *testing.T, db string) {
@@ -73,6 +81,8 @@ func TestAuditAnchor(t *testing.T) {
 				entries := e.audit()
 				if last := entries[len(entries)-1]; !strings.Contains(last.Note, "audit anchor made") {
 					t.Errorf("the last entry after the recovery: %+v", last)
+				} else if strings.Contains(c.refused, "missing") && (strings.Contains(last.Note, "there was none") || !strings.Contains(last.Note, "missing")) {
+					t.Errorf("the recovery's entry does not say the anchor was missing: %q", last.Note)
 				}
 			})
 		})

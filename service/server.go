@@ -56,7 +56,7 @@ type Config struct {
 	// AuditAnchor is a file outside the database where the head of the audit chain is
 	// kept after each commit, so that a start notices entries deleted from the chain's end
 	// (see anchor.go); "" keeps none. Keep it beside the audit key, and give the same one
-	// at every start: a chain with entries but no anchor is refused.
+	// at every start: a store started before with no anchor is refused, even with an empty chain.
 	AuditAnchor string
 	// NewAuditAnchor makes the anchor again at the chain's head at this start, accepting
 	// the chain the database holds (audited): the recovery from a refused start, once its
