@@ -39,7 +39,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-1",
+		Version:     "student-2",
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
 		Columns:     StudentColumns(),
@@ -112,7 +112,8 @@ func PersonSettings() Settings {
 //   - One SSID on two records of one family name whose given names differ and whose
 //     birth dates disagree outright: two children sharing an SSID (a placeholder the
 //     normalizer does not know, a sibling's or twin's ID typed for the other).
-//   - Different given names and sexes, whatever the SSIDs: a boy and a girl.
+//   - Given names not the same (one name's two forms too: Julian and Julia, Gabriel and
+//     Gabriella) and different sexes, whatever the SSIDs: a boy and a girl.
 //   - Middle names both written out that differ outright (not a nickname, typo or
 //     initial of each other, nor the other's given name), SSIDs not the same: namesakes
 //     born the same day.
@@ -162,7 +163,7 @@ func studentCannotLink() []CannotLink {
 		// both mistyped (a typo lands anywhere in an SSID).
 		Name: "twins: same family name and birth date, given names alike, SSIDs issued together",
 		Conditions: []Condition{
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
 			notSwapped, sameFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
@@ -206,7 +207,8 @@ func studentCannotLink() []CannotLink {
 		// name and sex were both recorded wrong.
 		Name: "different given names and sexes",
 		Conditions: []Condition{
-			differentGiven, notSwapped,
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}},
+			notSwapped,
 			{Comparison: "sex", Levels: []string{"else"}},
 		},
 	}, {

@@ -86,7 +86,12 @@ const twinRhymeRoll = studentHeader +
 	"kayla-1,07,07001,4100001100,Kayla,,Brandt,,2012-11-03,F,6,11 Oak St,Logan,84321,2023-08-20\n" +
 	"kayla-2,08,08001,4100001100,Kayla,,Brandt,,11/3/2012,F,7,11 Oak St,Logan,84321,2024-08-19\n" +
 	"jayla-1,07,07001,4100001101,Jayla,,Brandt,,2012-11-03,F,6,902 River Rd,Sandy,84070,2023-08-20\n" +
-	"jayla-2,08,08001,4100001101,Jayla,,Brandt,,11/3/2012,F,7,902 River Rd,Sandy,84070,2024-08-19\n"
+	"jayla-2,08,08001,4100001101,Jayla,,Brandt,,11/3/2012,F,7,902 River Rd,Sandy,84070,2024-08-19\n" +
+	// Names closer still (Jaro–Winkler ≥ 0.92), SSIDs issued together.
+	"ryan-1,03,03001,4100001200,Ryan,,Castillo,,2011-06-07,M,7,4 Elm Ct,Orem,84057,2023-08-20\n" +
+	"ryan-2,04,04002,4100001200,Ryan,,Castillo,,6/7/2011,M,8,4 Elm Ct,Orem,84057,2024-08-19\n" +
+	"bryan-1,03,03001,4100001201,Bryan,,Castillo,,2011-06-07,M,7,4 Elm Ct,Orem,84057,2023-08-20\n" +
+	"bryan-2,04,04002,4100001201,Bryan,,Castillo,,6/7/2011,M,8,4 Elm Ct,Orem,84057,2024-08-19\n"
 
 // typoRoll holds one child whose second record has the given name and the SSID both
 // mistyped, the SSID in a middle digit (FEBRL's duplicates are made so): not twins,
@@ -103,6 +108,19 @@ const twinSexRoll = studentHeader +
 	"sofia-1,07,07002,4000000060,Sofia,,Reyes,,2013-03-03,F,5,14 Bay Rd,Provo,84604,2023-08-20\n" +
 	"sofia-2,08,08002,4000000060,Sofia,,Reyes,,3/3/2013,F,6,14 Bay Rd,Provo,84604,2024-08-19\n" +
 	"mateo-1,08,08002,4000000060,Mateo,,Reyes,,3/3/2013,M,6,14 Bay Rd,Provo,84604,2024-08-19\n"
+
+// twinGenderRoll holds boy and girl twins whose given names are one name's two forms
+// (Julian and Julia, Gabriel and Gabriella: Jaro–Winkler ≥ 0.92), their SSIDs differing
+// outright: only the sexes tell them from one child whose name was mistyped.
+const twinGenderRoll = studentHeader +
+	"julian-1,01,01001,4100002000,Julian,,Moreno,,2013-01-09,M,5,7 Oak Ln,Provo,84601,2023-08-20\n" +
+	"julian-2,02,02003,4100002000,Julian,,Moreno,,1/9/2013,M,6,7 Oak Ln,Provo,84601,2024-08-19\n" +
+	"julia-1,01,01001,5239018763,Julia,,Moreno,,2013-01-09,F,5,7 Oak Ln,Provo,84601,2023-08-20\n" +
+	"julia-2,02,02003,5239018763,Julia,,Moreno,,1/9/2013,F,6,7 Oak Ln,Provo,84601,2024-08-19\n" +
+	"gabriel-1,05,05001,,Gabriel,,Santos,,2012-04-02,M,6,9 Pine Rd,Ogden,84401,2023-08-20\n" +
+	"gabriel-2,06,06002,,Gabriel,,Santos,,4/2/2012,M,7,9 Pine Rd,Ogden,84401,2024-08-19\n" +
+	"gabriella-1,05,05001,,Gabriella,,Santos,,2012-04-02,F,6,9 Pine Rd,Ogden,84401,2023-08-20\n" +
+	"gabriella-2,06,06002,,Gabriella,,Santos,,4/2/2012,F,7,9 Pine Rd,Ogden,84401,2024-08-19\n"
 
 // twinSwapRoll holds boy and girl twins without SSIDs, the boy's name written family
 // name first at one LEA ("Johnson Thomas"): beside his sister, neither name agrees, and
@@ -250,6 +268,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 			if compares("sex") {
 				checkChildren(t, runCSV(t, l, twinSexRoll))
 				checkChildren(t, runCSV(t, l, twinSwapRoll))
+				checkChildren(t, runCSV(t, l, twinGenderRoll))
 			}
 			if compares("ssid") {
 				checkChildren(t, runCSV(t, l, twinSSIDRoll))
