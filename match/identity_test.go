@@ -353,6 +353,14 @@ func TestReviewRoundTrip(t *testing.T) {
 			t.Errorf("decided %s/%s same=%v, but students are %s and %s", d.A, d.B, d.Same, sa, sb)
 		}
 	}
+	// A pair decided is not asked again.
+	for _, it := range second.Review {
+		for _, d := range ds {
+			if (it.A == d.A && it.B == d.B) || (it.A == d.B && it.B == d.A) {
+				t.Errorf("pair %s/%s, decided at %s, is in the review queue again: %s", d.A, d.B, d.Where, it.Reason)
+			}
+		}
+	}
 	moved := map[string]bool{}
 	for _, d := range ds {
 		moved[d.A], moved[d.B] = true, true

@@ -186,6 +186,9 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		}
 	}
 	for _, r := range c.refusals {
+		if apart[orderedPair(r.A, r.B)] {
+			continue // decided by a reviewer already: not asked again
+		}
 		it := res.reviewItem(r.Link, r.Reason)
 		if r.Rule != "" {
 			it.Against = [2]RecordRef{roll.Ref(int(r.Against[0])), roll.Ref(int(r.Against[1]))}
