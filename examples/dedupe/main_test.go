@@ -314,8 +314,25 @@ func TestModelSaysLoadedOrSaved(t *testing.T) {
 		t.Errorf("first run: %s", stderr)
 	}
 	_, _, stderr = dedupe(t, "-quiet", "-model", model)
-	if !strings.Contains(stderr, "model: loaded from "+model) {
+	if !strings.Contains(stderr, "model: loaded from "+model) || strings.Contains(stderr, "warning") {
 		t.Errorf("second run: %s", stderr)
+	}
+	// A model saved by an earlier version of the preset, whose rules differed, says so.
+	b, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := match.StudentSettings().Version
+	old := bytes.Replace(b, []byte(`"`+now+`"`), []byte(`"student-0"`), 1)
+	if bytes.Equal(old, b) {
+		t.Fatalf("no %q in the saved model", now)
+	}
+	if err := os.WriteFile(model, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stderr = dedupe(t, "-quiet", "-model", model)
+	if want := "warning: the model was trained with student-0, and the student preset is now " + now; !strings.Contains(stderr, want) {
+		t.Errorf("an older model: stderr lacks %q:\n%s", want, stderr)
 	}
 }
 

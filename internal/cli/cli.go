@@ -229,6 +229,10 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 			}
 			o.ModelLoaded, o.Settings = true, used
 			fmt.Fprintf(stderr, "model: loaded from %s (settings %s, %s, mode %s); not trained again\n", f.Model, used.Name, used.Version, used.Mode)
+			if now, ok := presetNamed(used.Name); ok && now.Version != used.Version {
+				fmt.Fprintf(stderr, "warning: the model was trained with %s, and the %s preset is now %s, whose rules differ (twins and siblings kept apart among them): name a new -model file to train one with the preset as it is\n",
+					used.Version, used.Name, now.Version)
+			}
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
@@ -307,12 +311,11 @@ func loadSettings(f Flags) (match.Settings, error) {
 		if s, err = match.LoadSettings(f.Settings); err != nil {
 			return s, err
 		}
-	case f.Preset == "student":
-		s = match.StudentSettings()
-	case f.Preset == "person":
-		s = match.PersonSettings()
 	default:
-		return s, fmt.Errorf("unknown preset %q (want student or person)", f.Preset)
+		var ok bool
+		if s, ok = presetNamed(f.Preset); !ok {
+			return s, fmt.Errorf("unknown preset %q (want student or person)", f.Preset)
+		}
 	}
 	if mode := cmp.Or(f.Mode, f.DefaultMode); mode != "" {
 		s.Mode = match.Mode(mode)
@@ -443,4 +446,15 @@ func readFileWith[T any](path string, read func(name string, r io.Reader) (T, er
 	}
 	defer f.Close()
 	return read(path, f)
+}
+
+// presetNamed returns the preset of that name, as this version of the library has it.
+func presetNamed(name string) (match.Settings, bool) {
+	switch name {
+	case "student":
+		return match.StudentSettings(), true
+	case "person":
+		return match.PersonSettings(), true
+	}
+	return match.Settings{}, false
 }
