@@ -565,3 +565,56 @@ func TestRerunOnRenamedFile(t *testing.T) {
 		t.Errorf("the copy of record %s is not with it", roll.IDs[copied])
 	}
 }
+
+// TestSharedIDsInMovedFiles: two LEAs' files using the same IDs, rerun from another
+// folder (or the same file by another path): the earlier IDs and the decisions name the
+// files as they were, and still find every record.
+func TestSharedIDsInMovedFiles(t *testing.T) {
+	s := StudentSettings()
+	l := trainedStudentLinker(t)
+	a := studentHeader + "1,01,,,Emma,,Johnson,,2012-05-01,F,5,12 Oak St,Provo,84601,\n" +
+		"2,01,,,Liam,,Chen,,2011-02-03,M,6,9 Elm St,Orem,84057,\n"
+	b := studentHeader + "1,02,,,Noah,,Patel,,2010-07-08,M,7,3 Pine St,Lehi,84043,\n" +
+		"2,02,,,Emma,,Johnson,,2012-05-01,F,5,12 Oak St,Provo,84601,\n"
+	read := func(names ...string) *Roll {
+		roll, err := s.NewRoll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, src := range []string{a, b} {
+			if err := roll.ReadCSV(names[k], strings.NewReader(src)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return roll
+	}
+	ctx := context.Background()
+	first, err := l.Run(ctx, read("sept/lea1.csv", "sept/lea2.csv"), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier := map[string]string{}
+	for i := range first.Prepared.Roll.Len() {
+		earlier[first.Prepared.Roll.Ref(i).Key()] = "STATE-" + first.StudentIDs[first.Label[i]]
+	}
+	for _, names := range [][]string{{"./sept/lea1.csv", "sept//lea2.csv"}, {"oct/lea1.csv", "oct/lea2.csv"}} {
+		roll := read(names...)
+		again, err := l.Run(ctx, roll, RunOptions{EarlierIDs: earlier, Decisions: []Decision{
+			{A: "1", SourceA: "sept/lea1.csv", B: "2", SourceB: "sept/lea2.csv", Same: false},
+		}})
+		if err != nil {
+			t.Fatalf("%v: %v", names, err)
+		}
+		if again.EarlierFound != roll.Len() {
+			t.Errorf("%v: %d of %d records found in the earlier IDs", names, again.EarlierFound, roll.Len())
+		}
+		if again.Label[0] == again.Label[3] {
+			t.Errorf("%v: the verdict naming the files as they were was not honoured", names)
+		}
+		for i := range roll.Len() {
+			if got := again.StudentIDs[again.Label[i]]; !strings.HasPrefix(got, "STATE-") && i != 0 && i != 3 {
+				t.Errorf("%v: record %v got %s, a new ID", names, roll.Ref(i), got)
+			}
+		}
+	}
+}

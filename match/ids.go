@@ -35,9 +35,13 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 	for c := range lowest {
 		lowest[c] = -1
 	}
+	renamed := renamedSources(roll, earlier)
 	for i := range roll.Len() {
 		ref := roll.Ref(i)
 		id, ok := earlier[ref.Key()]
+		if was, moved := renamed[ref.Source]; !ok && moved {
+			id, ok = earlier[RecordRef{Source: was, ID: ref.ID}.Key()]
+		}
 		if !ok {
 			if id, ok = earlier[ref.ID]; ok && roll.SharedID(i) {
 				return nil, nil, 0, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
@@ -61,6 +65,24 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 	}
 	ids, changes = assignStudentIDs(old, label, names, earlier)
 	return ids, changes, found, nil
+}
+
+// renamedSources maps a roll source to the name the earlier IDs give it, where they name
+// it otherwise (Roll.sourceNamed: the same file by another path, or moved).
+func renamedSources(roll *Roll, earlier map[string]string) map[string]string {
+	out := map[string]string{}
+	seen := map[string]bool{}
+	for key := range earlier {
+		source, _, ok := strings.Cut(key, "\x00")
+		if !ok || seen[source] || slices.Contains(roll.Sources, source) {
+			continue
+		}
+		seen[source] = true
+		if s, ok := roll.sourceNamed(source); ok {
+			out[roll.Sources[s]] = source
+		}
+	}
+	return out
 }
 
 // compareRefs orders records by ID, then source name.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -185,8 +186,8 @@ func (r *Roll) find(ref RecordRef) (int, error) {
 		}
 		return int(i), nil
 	}
-	s := slices.Index(r.Sources, ref.Source)
-	if s < 0 {
+	s, ok := r.sourceNamed(ref.Source)
+	if !ok {
 		return 0, fmt.Errorf("record %q: no source %q in the roll (sources: %s)", ref.ID, ref.Source, strings.Join(r.Sources, ", "))
 	}
 	i, ok := r.byRef[recordKey{int32(s), ref.ID}]
@@ -194,6 +195,36 @@ func (r *Roll) find(ref RecordRef) (int, error) {
 		return 0, fmt.Errorf("record %q is not in source %s", ref.ID, ref.Source)
 	}
 	return int(i), nil
+}
+
+// sourceNamed returns the source a name names: the source of that name, else the one
+// whose path is the same file written otherwise ("./l1.csv", "/home/x/l1.csv" for
+// "l1.csv"), else the one alone of that file name in another folder (a roll moved
+// since the decisions or earlier IDs were written).
+func (r *Roll) sourceNamed(name string) (int, bool) {
+	if s := slices.Index(r.Sources, name); s >= 0 {
+		return s, true
+	}
+	abs := func(p string) string {
+		if a, err := filepath.Abs(p); err == nil {
+			return a
+		}
+		return filepath.Clean(p)
+	}
+	want := abs(name)
+	if s := slices.IndexFunc(r.Sources, func(src string) bool { return abs(src) == want }); s >= 0 {
+		return s, true
+	}
+	found := -1
+	for s, src := range r.Sources {
+		if filepath.Base(src) == filepath.Base(name) {
+			if found >= 0 {
+				return -1, false // two files of that name: which one is not known
+			}
+			found = s
+		}
+	}
+	return found, found >= 0
 }
 
 // sourcesOf lists the sources holding a record with the ID.
