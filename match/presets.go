@@ -103,8 +103,10 @@ func PersonSettings() Settings {
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
 //     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
 //     since the names are then all there is to go on and a typed name's typo must not
-//     split a child. "Ella" and "Emma" differ either way. Twins' SSIDs are often issued
-//     together and differ in a digit; the same SSID on both says one child whose given
+//     split a child — but names that close (0.85–0.92, or alike in sound) in one home
+//     with an SSID missing go to a reviewer rather than link: Mason and Jason. "Ella"
+//     and "Emma" differ either way. Twins' SSIDs are often issued together and differ
+//     in a digit; the same SSID on both says one child whose given
 //     name was recorded wrong, more often than not.
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
@@ -173,6 +175,17 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			differentGiven, notSwapped, sameFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},
+		},
+	}, {
+		// Given names a letter or a sound apart (Mason and Jason, Caleb and Kaleb), no
+		// SSIDs to tell, one home: twins as often as one child's name mistyped, so a
+		// reviewer says which.
+		Name: "twins: same family name, birth date and home, given names alike, an SSID missing",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
+			notSwapped, sameFamily, closeBirth,
+			{Comparison: "ssid", Levels: []string{"null"}},
+			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
 	}, {
 		Name: "siblings: different given names and birth dates",
