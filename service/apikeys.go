@@ -2,9 +2,10 @@ package service
 
 // API keys: issued per LEA (or for the state's reviewers), kept hashed, revoked by LEA or
 // one by one. A call checks its key against a cache that the store is asked again after
-// keyRecheck, so that a revocation made by another process (examples/serve -revoke-key,
-// another server on the same PostgreSQL) takes effect within that time; one made by this
-// server takes effect at once.
+// keyRecheck. A revocation is made through the server holding the database (examples/serve
+// -revoke-key opens it with the server stopped: one server at a time, see runlock.go) and
+// takes effect at once; the recheck only bounds how long a change made to the store some
+// other way (by hand) goes unseen.
 
 import (
 	"context"
@@ -104,8 +105,7 @@ func (s *Store) revokeKeys(ctx context.Context, tx *sql.Tx, at time.Time, cond s
 var ErrNoLiveKey = errors.New("no live API key")
 
 // RevokeLEAKeys revokes every live API key of an LEA (lea "" for the state's reviewers)
-// and returns their labels; calls made with them are refused from then on (by this
-// server at once, by another on the same store within keyRecheck). The revocation is
+// and returns their labels; calls made with them are refused from then on. The revocation is
 // audited as made by actor.
 func (s *Server) RevokeLEAKeys(ctx context.Context, lea, actor string) ([]string, error) {
 	return s.revoke(ctx, actor, scopeName(lea), `lea = ?`, lea)

@@ -101,7 +101,8 @@ type Server struct {
 	// forwarded holds what each approval forwarded, by request (under wmu; see forwarded.go).
 	forwarded map[string]snapshot
 	audit     *auditor
-	anchor    *anchor // nil without Config.AuditAnchor
+	anchor    *anchor  // nil without Config.AuditAnchor
+	lock      *runLock // the database's, held until Close (see runlock.go)
 
 	rmu     sync.RWMutex
 	retired map[string]string // retired student ID → the student it was merged into
@@ -126,20 +127,41 @@ type Server struct {
 // rebuilds the state in memory from it: the linker's index over every placed record, the
 // backpack store of every submission, the request workflow and the audit chain, which
 // must verify.
+//
+// Only one Server at a time may hold a database (see runlock.go): an Open of a database
+// another Server holds, in this process or another, fails with ErrServerRunning.
 func Open(ctx context.Context, cfg Config) (*Server, error) {
+	var lk *runLock
+	if !isPostgres(cfg.DB) && cfg.DB != "" { // SQLite: locked before the store is touched
+		var err error
+		if lk, err = lockFile(cfg.DB); err != nil {
+			return nil, err
+		}
+	}
 	st, err := OpenStore(ctx, cfg.DB)
 	if err != nil {
+		lk.release()
 		return nil, err
 	}
-	s, err := open(ctx, cfg, st)
+	if st.postgres {
+		if lk, err = lockPostgres(ctx, st); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	s, err := open(ctx, cfg, st, lk)
 	if err != nil {
+		if st.postgres {
+			lk.release()
+		}
 		st.Close()
+		lk.release()
 		return nil, err
 	}
 	return s, nil
 }
 
-func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
+func open(ctx context.Context, cfg Config, st *Store, lk *runLock) (*Server, error) {
 	if len(cfg.AuditKey) < backpack.MinKeySize {
 		return nil, fmt.Errorf("service: the audit key has %d bytes; it needs at least %d", len(cfg.AuditKey), backpack.MinKeySize)
 	}
@@ -149,7 +171,7 @@ func open(ctx context.Context, cfg Config, st *Store) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour
 	}
-	s := &Server{cfg: cfg, store: st, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit), throttles: newThrottles()}
+	s := &Server{cfg: cfg, store: st, lock: lk, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit), throttles: newThrottles()}
 	seeded, err := st.meta(ctx, metaModel)
 	if err != nil {
 		return nil, err
@@ -194,7 +216,12 @@ func (s *Server) Close() error {
 	if s.anchor != nil {
 		s.anchor.close()
 	}
-	return s.store.Close()
+	if s.store.postgres {
+		s.lock.release() // before its connection's pool is closed
+	}
+	err := s.store.Close()
+	s.lock.release() // SQLite: after the store's last write (its checkpoint)
+	return err
 }
 
 // Store returns the server's store.

@@ -39,7 +39,7 @@ type Store struct {
 // synchronous=FULL so that a committed transaction survives a crash of the process or
 // the machine.
 func OpenStore(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{postgres: strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"),
+	s := &Store{postgres: isPostgres(dsn),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	var err error
 	if s.postgres {
@@ -130,6 +130,11 @@ func redact(dsn string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// isPostgres says whether a dsn names a PostgreSQL database.
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 // Close closes the database.

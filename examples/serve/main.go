@@ -30,8 +30,11 @@
 //	go run ./examples/serve -revoke-key slk_…   # that key alone
 //
 // revokes them and exits: calls with them are refused (401) from then on. Given with
-// -new-key, the old keys are revoked first and the new one issued after. A server left
-// running on the same database refuses them within 10 seconds.
+// -new-key, the old keys are revoked first and the new one issued after. Both need the
+// server stopped: a running server holds the database (a lock on the -db file's name
+// with -lock appended, an advisory lock on PostgreSQL), and -new-key, -revoke-key and a
+// second server are refused ("a server is running on this database: stop it first")
+// until it stops.
 //
 // The audit chain is kept in the database; its head is kept after each commit in
 // audit.anchor beside the audit key (HMAC'd under it), and a start whose chain does not
@@ -86,7 +89,7 @@ func main() {
 	relink := fs.Bool("relink", false, "before serving, link every record again with the reviewers' decisions (student IDs stay stable)")
 	newKey := fs.String("new-key", "", "issue a new API key for this LEA (\"state\": for the state's reviewers), add it to the -credentials file and exit (with -revoke-key: after revoking); stop the server first")
 	newAnchor := fs.Bool("new-audit-anchor", false, "anchor the audit chain as the database holds it, at this start (audited): after a start refused for a chain that does not reach its anchor, once you know why, or the first start of a database made before anchors")
-	revokeKey := fs.String("revoke-key", "", "revoke API keys and exit: an LEA ID (every live key of that LEA; \"state\": the state reviewers') or one key itself (slk_…)")
+	revokeKey := fs.String("revoke-key", "", "revoke API keys and exit: an LEA ID (every live key of that LEA; \"state\": the state reviewers') or one key itself (slk_…); stop the server first")
 	if code, stop := cli.Parse(fs, os.Args[1:]); stop {
 		os.Exit(code)
 	}

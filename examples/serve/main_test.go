@@ -279,6 +279,58 @@ func TestRevokeKey(t *testing.T) {
 	}
 }
 
+// TestRevokeKeyWhileServing: -revoke-key and -new-key (and a second server) are refused
+// on a SQLite database a server is running on, writing nothing (their audit entry would
+// leave the server's chain head stale, and every later audited commit of the server
+// failing); once the server is stopped, the revocation goes through.
+func TestRevokeKeyWhileServing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
+	srv, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	audited := func() int {
+		entries, err := srv.Audit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	before := audited()
+	const running = "a server is running on this database: stop it first"
+	if got, err := revokeKeys(ctx, db, keyPath, "255902"); err == nil || !strings.Contains(err.Error(), running) {
+		t.Errorf("-revoke-key while serving: revoked %q, error %v; want refused as %q", got, err, running)
+	}
+	if _, err := issueKey(ctx, db, credsPath, keyPath, "255902"); err == nil || !strings.Contains(err.Error(), running) {
+		t.Errorf("-new-key while serving: error %v; want refused as %q", err, running)
+	}
+	if second, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet()); err == nil || !strings.Contains(err.Error(), running) {
+		if err == nil {
+			second.Close()
+		}
+		t.Errorf("a second server: error %v; want refused as %q", err, running)
+	}
+	if n := audited(); n != before {
+		t.Errorf("the refused commands wrote %d audit entries", n-before)
+	}
+	keys := map[string]string{}
+	for _, k := range readCredentials(t, credsPath).APIKeys {
+		keys[k.LEA] = k.Key
+	}
+	if !keyWorks(t, srv, keys["255902"]) {
+		t.Error("the key of LEA 255902 stopped working with the refused revocation")
+	}
+
+	srv.Close()
+	got, err := revokeKeys(ctx, db, keyPath, "255902")
+	if diff := cmp.Diff([]string{"SIS of LEA 255902"}, got); err != nil || diff != "" {
+		t.Errorf("-revoke-key after the server stopped: %v (-want +got):\n%s", err, diff)
+	}
+}
+
 // TestAuditAnchor: a start refuses a database whose last audit entries were deleted,
 // telling how to go on; -new-audit-anchor accepts the chain as it is, and the next start
 // is a plain one again.
