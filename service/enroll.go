@@ -45,6 +45,10 @@ type EnrollmentResponse struct {
 	StudentUniqueID string             `json:"studentUniqueId,omitempty"`
 	ReviewID        string             `json:"reviewId,omitempty"`
 	Backpack        *backpack.Backpack `json:"backpack,omitempty"`
+	// Note says why a match is answered without its backpack: a reviewer has since moved
+	// the enrollment's record away from the student it matched (StudentUniqueID is then
+	// the student the record is with now, "" for none).
+	Note string `json:"note,omitempty"`
 }
 
 // handleEnroll serves POST /state/v1/enrollments. Posting the same enrollment again
@@ -394,12 +398,17 @@ func (s *Server) answerEnrollment(w http.ResponseWriter, r *http.Request, c call
 		resp.StudentUniqueID = s.resolve(e.Student)
 	}
 	if e.Outcome == match.OutcomeMatch {
-		b, err := s.handOff(r.Context(), c.actor(), resp.StudentUniqueID, c.LEA)
-		if err != nil {
+		b, err := s.handOff(r.Context(), c.actor(), resp.StudentUniqueID, c.LEA, e.RecordID)
+		var moved *recordMoved
+		switch {
+		case errors.As(err, &moved):
+			resp.StudentUniqueID, resp.Note = moved.to, moved.Error()
+		case err != nil:
 			s.failed(w, "handing over the backpack", err)
 			return
+		default:
+			resp.Backpack = b
 		}
-		resp.Backpack = b
 	}
 	w.Header().Set("Location", "/state/v1/enrollments/"+e.ID)
 	writeJSON(w, status, resp)

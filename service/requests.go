@@ -145,9 +145,21 @@ func (s *Server) decideRequest(ctx context.Context, staff Account, id string, ap
 // handOff builds a student's backpack from every LEA's records and hands it, as the
 // state's enrollment service (stateStaff) on behalf of actor, to an LEA (whose staff may
 // view it from then on), committed before the backpack is returned.
-func (s *Server) handOff(ctx context.Context, actor, student, lea string) (*backpack.Backpack, error) {
+//
+// The enrollment's record must still be the student's (through merges): a reviewer's
+// split and relink may have moved it since the enrollment matched, and then nothing is
+// handed over and the error is a *recordMoved naming where the record is now. The check
+// and the handoff are made under wmu, as a relink is.
+func (s *Server) handOff(ctx context.Context, actor, student, lea, record string) (*backpack.Backpack, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	rec, ok, err := s.store.record(ctx, record)
+	if err != nil {
+		return nil, err
+	}
+	if now := s.resolve(rec.Student); !ok || rec.Student == "" || now != s.resolve(student) {
+		return nil, &recordMoved{record: record, from: student, to: now}
+	}
 	b, err := s.builder(ctx)(student)
 	if err != nil {
 		return nil, err
@@ -159,6 +171,17 @@ func (s *Server) handOff(ctx context.Context, actor, student, lea string) (*back
 		return r.wf.HandOffAs(stateStaff(actor), b, lea)
 	})
 	return b, err
+}
+
+// recordMoved is a handoff refused because the enrollment's record is no longer the
+// student's it matched.
+type recordMoved struct{ record, from, to string }
+
+func (e *recordMoved) Error() string {
+	if e.to == "" {
+		return fmt.Sprintf("a reviewer has since taken record %s from student %s; it is placed with no student now, and no backpack is handed over", e.record, e.from)
+	}
+	return fmt.Sprintf("a reviewer has since moved record %s from student %s to student %s; no backpack is handed over", e.record, e.from, e.to)
 }
 
 // staffView builds a student's backpack and returns the staff view of it, which backpack

@@ -1,0 +1,73 @@
+package service_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/service"
+)
+
+// splitEnrollment enrolls Lisa at LEA 03 (a match, handed her backpack), then has a
+// reviewer decide that the new record is not the student of her Ed-Fi records and relinks,
+// so that the record moves to a student of its own. It returns the enrollment's location
+// and Lisa's ID.
+func splitEnrollment(t *testing.T, e *env) (loc, lisaID string) {
+	t.Helper()
+	ctx := context.Background()
+	lisaID = e.studentOf(lisa)
+	var got service.EnrollmentResponse
+	code, h := e.call(e.key("03"), "POST", "/state/v1/enrollments", enrollment("03", "L-100", "Lisa", "", "Woods", "2008-09-13", "Female", lisaSSID), &got)
+	if code != http.StatusOK || got.Outcome != "match" || got.StudentUniqueID != lisaID || got.Backpack == nil {
+		t.Fatalf("enrollment: %d %+v", code, got)
+	}
+	for _, other := range []string{"255901/604822", "255902/W-22001"} {
+		var d service.ReviewDecision
+		if code, _ := e.call(e.key(""), "POST", "/state/v1/decisions", map[string]any{"a": got.RecordID, "b": other, "same": false}, &d); code != http.StatusOK {
+			t.Fatalf("the decision against %s: %d %+v", other, code, d)
+		}
+	}
+	var rep service.RelinkReport
+	if code, _ := e.call(e.key(""), "POST", "/state/v1/relink", nil, &rep); code != http.StatusOK {
+		t.Fatalf("relink: %d", code)
+	}
+	now, ok, err := e.srv.StudentOf(ctx, got.RecordID)
+	if err != nil || !ok || now == lisaID {
+		t.Fatalf("after the split and relink %s is with %q (%v %v); the test needs it moved from %s", got.RecordID, now, ok, err, lisaID)
+	}
+	return h.Get("Location"), lisaID
+}
+
+// TestEnrollmentAfterSplit: once a reviewer has moved an enrollment's record away from
+// the student it matched, the enrollment is answered without that student's backpack,
+// saying so, and no further handoff is made; also after a restart.
+func TestEnrollmentAfterSplit(t *testing.T) {
+	onEachStore(t, func(t *testing.T, db string) {
+		e := newEnv(t, db)
+		loc, lisaID := splitEnrollment(t, e)
+		handoffs := func() int { return len(entriesOf(e.audit(), backpack.ActionHandoff, lisaID)) }
+		before := handoffs()
+		check := func(when string) {
+			t.Helper()
+			var got service.EnrollmentResponse
+			code, _ := e.call(e.key("03"), "GET", loc, nil, &got)
+			if code != http.StatusOK {
+				t.Fatalf("%s: GET %s: %d", when, loc, code)
+			}
+			if got.Backpack != nil {
+				t.Errorf("%s: the enrollment still hands over a backpack (student %s, records %v)", when, got.Backpack.StudentID, got.Backpack.Records)
+			}
+			if got.StudentUniqueID == lisaID || !strings.Contains(got.Note, "moved") {
+				t.Errorf("%s: answered %+v; want the record's new student and a note that a reviewer moved it", when, got)
+			}
+			if n := handoffs(); n != before {
+				t.Errorf("%s: %d more handoffs of %s audited", when, n-before, lisaID)
+			}
+		}
+		check("after the relink")
+		e.restart()
+		check("after a restart")
+	})
+}
