@@ -71,3 +71,45 @@ func TestEnrollmentAfterSplit(t *testing.T) {
 		check("after a restart")
 	})
 }
+
+// TestHandoffGrantAfterSplit: the staff of an LEA handed a student's backpack at
+// enrollment see the student's pages only while the LEA holds a record of the student:
+// once a reviewer has moved the LEA's record to another student, the old student's
+// pages are refused as any student out of scope, also after a restart (which replays
+// the handoff); the record's student now is shown.
+func TestHandoffGrantAfterSplit(t *testing.T) {
+	onEachStore(t, func(t *testing.T, db string) {
+		e := newEnv(t, db)
+		password, err := e.srv.CreateAccount(context.Background(), service.Account{Username: "registrar.03", Role: service.RoleStaff, LEA: "03",
+			Permissions: backpack.PermView | backpack.PermRequest})
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc, lisaID := splitEnrollment(t, e)
+		var enr service.EnrollmentResponse
+		e.call(e.key("03"), "GET", loc, nil, &enr)
+		now := enr.StudentUniqueID
+		check := func(when string) {
+			t.Helper()
+			staff := e.visitor(t)
+			if code, _ := staff.signIn("registrar.03", password); code != http.StatusOK {
+				t.Fatalf("%s: sign-in: %d", when, code)
+			}
+			if code, body := staff.get("/staff/students/" + lisaID); code != http.StatusForbidden || !strings.Contains(body, "Refused") || strings.Contains(body, "255901/604822") {
+				t.Errorf("%s: registrar of LEA 03 opens the student its record was moved from (%s): %d", when, lisaID, code)
+			}
+			if code, _ := staff.get("/staff/students/" + lisaID + "/grades"); code != http.StatusForbidden {
+				t.Errorf("%s: registrar of LEA 03 opens the grades of %s: %d", when, lisaID, code)
+			}
+			if now == "" {
+				t.Fatalf("%s: the enrollment names no student now: %+v", when, enr)
+			}
+			if code, _ := staff.get("/staff/students/" + now); code != http.StatusOK {
+				t.Errorf("%s: registrar of LEA 03 cannot open its record's student %s: %d", when, now, code)
+			}
+		}
+		check("after the relink")
+		e.restart()
+		check("after a restart")
+	})
+}

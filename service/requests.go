@@ -187,12 +187,26 @@ func (e *recordMoved) Error() string {
 // staffView builds a student's backpack and returns the staff view of it, which backpack
 // gives only to staff of an LEA where the student is enrolled or to which it was handed.
 // The view's audit entry is committed (lazily, as reads are) before it is returned.
+//
+// A handoff's grant (backpack's, replayed from the request events at every start) lasts
+// only while the LEA holds a record of the student: a reviewer's split and relink can
+// move the LEA's record, the one whose enrollment was handed the backpack, to another
+// student, and the grant must not outlive it. So the service refuses, as backpack
+// refuses a student out of scope, a student of whom the LEA holds no record (checked
+// under wmu, as a relink moves records).
 func (s *Server) staffView(ctx context.Context, staff Account, student string) (*backpack.Backpack, *backpack.View, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	b, err := s.builder(ctx)(student)
 	if err != nil {
 		return nil, nil, err
+	}
+	held, err := s.store.holds(ctx, staff.LEA, b.StudentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !held {
+		return nil, nil, fmt.Errorf("%w: student %s is neither enrolled at LEA %s nor handed to it", backpack.ErrDenied, student, staff.LEA)
 	}
 	var v *backpack.View
 	err = s.workflow(ctx, s.cfg.SyncReadAudits, nil, func(r *requests) error {
