@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/studentlink/studentlink/internal/filelock"
 )
 
 // logFiles are a file log's two files: the entries and the anchor of checkpoints, both
@@ -82,7 +84,7 @@ func lockLog(path, anchorPath string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backpack: audit: %w", err)
 	}
-	switch ok, err := lockWithin(lf, openLogWait); {
+	switch ok, err := filelock.Within(lf, openLogWait); {
 	case err != nil:
 		lf.Close()
 		return nil, fmt.Errorf("backpack: audit: locking %s: %w", path, err)

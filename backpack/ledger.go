@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/studentlink/studentlink/internal/filelock"
 )
 
 // ReleaseKind is the kind of a research release: tables of counts or record-level data.
@@ -207,7 +209,7 @@ func lockLedger(path string) (func(), error) {
 	if err != nil {
 		return nil, fmt.Errorf("backpack: research: ledger: %w", err)
 	}
-	switch ok, err := lockWithin(f, ledgerWait); {
+	switch ok, err := filelock.Within(f, ledgerWait); {
 	case err != nil:
 		f.Close()
 		return nil, fmt.Errorf("backpack: research: locking ledger %s: %w", path, err)

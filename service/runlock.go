@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/studentlink/studentlink/internal/filelock"
 )
 
 // ErrServerRunning is an Open refused because a server (or another Open) holds the
@@ -57,7 +59,7 @@ func lockFile(path string) (*runLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("service: the server's lock file: %w", err)
 	}
-	ok, err := tryFlock(f)
+	ok, err := filelock.TryLock(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("service: locking %s: %w", path, err)
