@@ -164,8 +164,9 @@ func refOfKey(key string) RecordRef {
 }
 
 // Find returns the index of the record ref names. A ref without a source finds the
-// record with that ID when one source alone uses it; the error says which sources share
-// an ID, or that no record has it.
+// record with that ID when one source alone uses it; a source written by another path,
+// or moved to another folder, finds its file (the one of that name). The error says which
+// sources share an ID, or that no record has it.
 func (r *Roll) Find(ref RecordRef) (int, error) {
 	i, err := r.find(ref)
 	if err != nil {

@@ -146,13 +146,7 @@ func TestFirstStartKeepsCredentials(t *testing.T) {
 // that cannot be written down is not issued; a database never loaded is refused.
 func TestNewKey(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
-	srv, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Close()
+	dir, db, keyPath, credsPath := seededStore(t)
 	before := readCredentials(t, credsPath)
 
 	k, err := issueKey(ctx, db, credsPath, keyPath, "255902")
@@ -183,7 +177,7 @@ func TestNewKey(t *testing.T) {
 	}
 
 	key, _ := os.ReadFile(keyPath)
-	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key, AuditAnchor: anchorPath(keyPath)})
+	srv, err := service.Open(ctx, service.Config{DB: db, AuditKey: key, AuditAnchor: anchorPath(keyPath)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,13 +214,7 @@ func TestNewKey(t *testing.T) {
 // error, and the revocations are audited.
 func TestRevokeKey(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
-	srv, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Close()
+	_, db, keyPath, credsPath := seededStore(t)
 	keys := map[string]string{}
 	for _, k := range readCredentials(t, credsPath).APIKeys {
 		keys[k.LEA] = k.Key
@@ -254,7 +242,7 @@ func TestRevokeKey(t *testing.T) {
 	}
 
 	key, _ := os.ReadFile(keyPath)
-	srv, err = service.Open(ctx, service.Config{DB: db, AuditKey: key, AuditAnchor: anchorPath(keyPath)})
+	srv, err := service.Open(ctx, service.Config{DB: db, AuditKey: key, AuditAnchor: anchorPath(keyPath)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,13 +324,7 @@ func TestRevokeKeyWhileServing(t *testing.T) {
 // is a plain one again.
 func TestAuditAnchor(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, keyPath, credsPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
-	srv, _, err := openServer(ctx, db, credsPath, keyPath, false, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Close()
+	dir, db, keyPath, credsPath := seededStore(t)
 	if _, err := os.Stat(filepath.Join(dir, "audit.anchor")); err != nil {
 		t.Fatalf("no anchor beside the audit key: %v", err)
 	}
@@ -368,4 +350,19 @@ func TestAuditAnchor(t *testing.T) {
 			t.Errorf("%s: %v, want refused %v (naming -new-audit-anchor)", c.name, err, c.refused)
 		}
 	}
+}
+
+// seededStore starts a server once on a new SQLite database in a temporary folder, so
+// that it loads the sample and writes the credentials and the audit key, and stops it;
+// it returns the folder and the three files' paths.
+func seededStore(t *testing.T) (dir, db, keyPath, credsPath string) {
+	t.Helper()
+	dir = t.TempDir()
+	db, keyPath, credsPath = filepath.Join(dir, "state.db"), filepath.Join(dir, "audit.key"), filepath.Join(dir, "credentials.json")
+	srv, _, err := openServer(context.Background(), db, credsPath, keyPath, false, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	return dir, db, keyPath, credsPath
 }
