@@ -132,16 +132,29 @@ var postedResources = map[string]string{
 // errors about the request's properties ("student: birthDate …"), without the files and
 // offsets backpack read them as.
 func postedError(err error) error {
+	return importErrors(err, func(msg string, ie *backpack.ImportError) string {
+		if ie == nil {
+			return msg
+		}
+		if name, ok := postedResources[ie.File]; ok {
+			return name + ": " + strings.TrimPrefix(msg, "backpack: ")
+		}
+		return msg
+	})
+}
+
+// importErrors joins the messages of backpack's errors in err, "backpack: " cut and an
+// ImportError read as its own error (no file or offset), each passed through word (with
+// its ImportError, or nil) for the words of the caller's request.
+func importErrors(err error, word func(msg string, ie *backpack.ImportError) string) error {
 	var msgs []string
 	for _, e := range flatErrors(err) {
 		msg := strings.TrimPrefix(e.Error(), "backpack: ")
-		if ie, ok := errors.AsType[*backpack.ImportError](e); ok {
+		ie, _ := errors.AsType[*backpack.ImportError](e) // nil when it is not one
+		if ie != nil {
 			msg = ie.Err.Error()
-			if name, ok := postedResources[ie.File]; ok {
-				msg = name + ": " + strings.TrimPrefix(msg, "backpack: ")
-			}
 		}
-		msgs = append(msgs, msg)
+		msgs = append(msgs, word(msg, ie))
 	}
 	return errors.New(strings.Join(msgs, "; "))
 }

@@ -170,20 +170,14 @@ func (s *Server) identityRecord(lea string, q IdentityRequest) (normalize.Record
 // "identificationCodes[0].identificationCode: …" for what the association calls
 // studentIdentificationCodes. No file, offset or package name of the service's is left.
 func requestFieldError(err error) error {
-	var msgs []string
-	for _, e := range flatErrors(err) {
-		msg := strings.TrimPrefix(e.Error(), "backpack: ")
-		if ie, ok := errors.AsType[*backpack.ImportError](e); ok {
-			msg = ie.Err.Error()
-		}
+	return importErrors(err, func(msg string, _ *backpack.ImportError) string {
 		for from, to := range map[string]string{"studentIdentificationCodes": "identificationCodes", "birthSexDescriptor": "sexType"} {
 			if rest, ok := strings.CutPrefix(msg, from); ok {
 				msg = to + rest
 			}
 		}
-		msgs = append(msgs, msg)
-	}
-	return errors.New(strings.Join(msgs, "; "))
+		return msg
+	})
 }
 
 // flatErrors lists the errors errors.Join joined (err alone when it joins none).
