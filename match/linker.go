@@ -368,6 +368,15 @@ func (p *pairChunks) add(k keyedPair) {
 	p.chunks[n-1] = append(p.chunks[n-1], k)
 }
 
+// len returns the number of pairs.
+func (p *pairChunks) len() int {
+	n := 0
+	for _, c := range p.chunks {
+		n += len(c)
+	}
+	return n
+}
+
 // all ranges over the pairs with their running index.
 func (p *pairChunks) all() iter.Seq2[int, keyedPair] {
 	return func(yield func(int, keyedPair) bool) {
@@ -482,8 +491,8 @@ func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Sco
 			for i := range lc.best {
 				lc.best[i] = best{other: -1, weight: math.Inf(-1)}
 			}
-			count := 0 // pairs weighed
-			defer func() { report(opt.Progress, StageScore, done.Add(int64(count%65536)), c.n) }()
+			// The pairs past the last report, once weighed (or the run cancelled).
+			defer func() { report(opt.Progress, StageScore, done.Add(int64(c.pairs[w].len()%65536)), c.n) }()
 			for k, pr := range c.pairs[w].all() {
 				if k%65536 == 0 {
 					if ctx.Err() != nil {
@@ -493,7 +502,6 @@ func (l *Linker) scoreCandidates(ctx context.Context, p *Prepared, sc *score.Sco
 						report(opt.Progress, StageScore, done.Add(65536), c.n)
 					}
 				}
-				count = k + 1
 				wt := sc.KeyWeight(c.patterns[w][pr.pattern], int(pr.a))
 				if wt > lc.best[pr.a].weight {
 					lc.best[pr.a] = best{pr.b, wt}
