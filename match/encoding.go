@@ -45,7 +45,8 @@ func Encodings() []string {
 
 // decode returns in as UTF-8 text and the name of the encoding it was read in. The empty
 // name reads UTF-8, or UTF-16 when the input starts with a UTF-16 byte-order mark (which
-// is not valid UTF-8). A single-byte encoding (windows-1252, iso-8859-1, iso-8859-15) is
+// is not valid UTF-8) or, without one, has a zero byte in every other place of its start
+// (looksUTF16). A single-byte encoding (windows-1252, iso-8859-1, iso-8859-15) is
 // not applied to an input that is UTF-8 after all — a UTF-8 byte-order mark, or valid
 // UTF-8 with a character of several bytes in its first 64 KB — which is read as UTF-8:
 // one -encoding for several files would otherwise turn the UTF-8 file's "José" into
@@ -62,6 +63,10 @@ func decode(in io.Reader, name string) (io.Reader, string, error) {
 		if bom, _ := br.Peek(2); string(bom) == "\xff\xfe" || string(bom) == "\xfe\xff" {
 			return transform.NewReader(br, encodings["utf-16"].NewDecoder()), "utf-16", nil
 		}
+		if head, _ := br.Peek(512); looksUTF16(head) != "" {
+			key = looksUTF16(head)
+			return transform.NewReader(br, encodings[key].NewDecoder()), key, nil
+		}
 		return br, "utf-8", nil
 	case !ok:
 		return nil, "", fmt.Errorf("unknown encoding %q (want one of %s)", name, strings.Join(Encodings(), ", "))
@@ -75,6 +80,33 @@ func decode(in io.Reader, name string) (io.Reader, string, error) {
 		in = br
 	}
 	return transform.NewReader(in, enc.NewDecoder()), key, nil
+}
+
+// looksUTF16 names the byte order of the start of an input that is UTF-16 without a
+// byte-order mark ("utf-16le" or "utf-16be"), or returns "". Such a file's header is
+// mostly ASCII, so every other byte is zero; UTF-8 text has no zero bytes at all. Read
+// as UTF-8 instead, its zero bytes would pass into every record ID and value.
+func looksUTF16(head []byte) string {
+	pairs := len(head) / 2
+	if pairs < 2 {
+		return ""
+	}
+	var zeroFirst, zeroSecond int
+	for i := 0; i+1 < len(head); i += 2 {
+		if head[i] == 0 {
+			zeroFirst++
+		}
+		if head[i+1] == 0 {
+			zeroSecond++
+		}
+	}
+	switch {
+	case zeroFirst == 0 && 5*zeroSecond >= 4*pairs:
+		return "utf-16le"
+	case zeroSecond == 0 && 5*zeroFirst >= 4*pairs:
+		return "utf-16be"
+	}
+	return ""
 }
 
 // singleByte reports whether the encoding of that name gives every byte a character.

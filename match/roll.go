@@ -390,6 +390,9 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		if !utf8.ValidString(h) {
 			return n, fmt.Errorf("match: %s:1: column %d: header is not valid UTF-8%s", source, c+1, encodingHint(opt.Encoding))
 		}
+		if strings.IndexByte(h, 0) >= 0 {
+			return n, fmt.Errorf("match: %s:1: column %d: header has a zero byte, as text in UTF-16 read as another encoding has (name the encoding: utf-16le or utf-16be)", source, c+1)
+		}
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
@@ -503,6 +506,9 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 	for c, v := range row {
 		if !utf8.ValidString(v) {
 			return line, end, FaultEncoding, fmt.Sprintf("column %q: value is not valid UTF-8%s", header[c], encodingHint(encoding))
+		}
+		if strings.IndexByte(v, 0) >= 0 {
+			return line, end, FaultEncoding, fmt.Sprintf("column %q: value has a zero byte, as text in UTF-16 read as another encoding has", header[c])
 		}
 	}
 	id := row[idField]

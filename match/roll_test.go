@@ -430,6 +430,9 @@ func TestRollReadEncodings(t *testing.T) {
 		{"utf-16 with a byte-order mark, named", "utf-16", encode(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)), "utf-16"},
 		{"utf-16 big-endian with a mark, found unnamed", "", encode(unicode.UTF16(unicode.BigEndian, unicode.UseBOM)), "utf-16"},
 		{"utf-16le without a mark", "utf-16le", encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)), "utf-16le"},
+		// Without a mark and unnamed: found by the zero byte in every other place.
+		{"utf-16le without a mark, found unnamed", "", encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)), "utf-16le"},
+		{"utf-16be without a mark, found unnamed", "", encode(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)), "utf-16be"},
 		{"utf-8 with a byte-order mark", "utf-8", append([]byte("\ufeff"), utf8Text...), "utf-8"},
 		// One -encoding for a UTF-8 file and a Windows-1252 one: the UTF-8 file is not
 		// turned into "JosÃ©".
@@ -473,6 +476,20 @@ func TestRollReadEncodings(t *testing.T) {
 	}
 	if _, err := r.Read("x.csv", strings.NewReader(utf8Text), ReadOptions{Encoding: "ebcdic"}); err == nil || !strings.Contains(err.Error(), `unknown encoding "ebcdic"`) {
 		t.Errorf("unknown encoding: err = %v", err)
+	}
+	// UTF-16 read under a single-byte encoding keeps its zero bytes: the header stops the
+	// run, rather than every record ID and value carrying them.
+	r, _ = NewRoll("id", testColumns())
+	_, err = r.Read("u.csv", bytes.NewReader(encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM))), ReadOptions{Encoding: "windows-1252"})
+	if err == nil || !strings.Contains(err.Error(), "u.csv:1: column 1: header has a zero byte") {
+		t.Errorf("utf-16 read as windows-1252: err = %v", err)
+	}
+	// A zero byte in a value sets its row aside.
+	r, _ = NewRoll("id", testColumns())
+	var rejected []Rejected
+	n, err := r.Read("z.csv", strings.NewReader("id,first,last\n1,A\x00na,Lopez\n2,Ben,Ito\n"), ReadOptions{Reject: func(x Rejected) { rejected = append(rejected, x) }})
+	if err != nil || n.Kept != 1 || len(rejected) != 1 || rejected[0].Line != 2 || !strings.Contains(rejected[0].Reason, `column "first": value has a zero byte`) {
+		t.Errorf("zero byte in a value: %+v, %+v, %v", n, rejected, err)
 	}
 }
 

@@ -22,10 +22,12 @@
 //	                     that differs from it is refused
 //	-columns R=H,…       name the input columns: given_name=FirstName,birth_date=DOB,id=StudentNumber;
 //	                     H+H joins columns: birth_date=by+bm+bd (year, month, day columns)
-//	-encoding E          utf-8 (default), windows-1252, iso-8859-1, iso-8859-15, utf-16 …
-//	-skip-bad-rows FILE  set broken rows aside in FILE (file, line, reason) and go on; the
-//	                     summary counts them by fault and warns of a row that took many
-//	                     lines (a quote never closed)
+//	-encoding E          utf-8 (default; UTF-16 is found by its byte-order mark or, without
+//	                     one, by the zero bytes of its header), windows-1252, iso-8859-1,
+//	                     iso-8859-15, utf-16 …
+//	-skip-bad-rows FILE  set broken rows aside in FILE (file, line, reason; - for stdout) and
+//	                     go on; the summary counts them by fault and warns of a row that took
+//	                     many lines (a quote never closed)
 //	-out FILE            record_id,source,cluster_id,match_weight,cluster_size (- for stdout)
 //	-review FILE         the review queue: both records side by side, verdict/by/at to fill in
 //	-decisions FILE      a filled-in review file: verdicts (same, different) the run honours

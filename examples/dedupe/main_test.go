@@ -214,6 +214,7 @@ func TestDistrictFile(t *testing.T) {
 		{"utf-8", utf8Path, ""},
 		{"windows-1252", encode("cp1252.csv", charmap.Windows1252), "windows-1252"},
 		{"utf-16", encode("utf16.csv", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)), "utf-16"},
+		{"utf-16le without a mark, unnamed", encode("utf16le.csv", unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, rejects := filepath.Join(dir, tc.name+"-out.csv"), filepath.Join(dir, tc.name+"-rejects.csv")
@@ -240,7 +241,7 @@ func TestDistrictFile(t *testing.T) {
 			students[tc.name] = got
 		})
 	}
-	for _, enc := range []string{"windows-1252", "utf-16"} {
+	for _, enc := range []string{"windows-1252", "utf-16", "utf-16le without a mark, unnamed"} {
 		if !mapsEqual(students[enc], students["utf-8"]) {
 			t.Errorf("%s: students %v, from the UTF-8 copy %v", enc, students[enc], students["utf-8"])
 		}
@@ -254,6 +255,19 @@ func TestDistrictFile(t *testing.T) {
 	code, _, stderr = dedupe(t, "-quiet", "-in", filepath.Join(dir, "cp1252.csv"))
 	if code != 1 || !strings.Contains(stderr, "name its encoding") {
 		t.Errorf("exit %d: %s", code, stderr)
+	}
+	// "-" sends the rows set aside to stdout, as it does every other output, and the
+	// summary to stderr; two outputs cannot share stdout.
+	code, stdout, stderr := dedupe(t, "-quiet", "-in", utf8Path, "-skip-bad-rows", "-")
+	if code != 0 || !strings.HasPrefix(stdout, "file,line,reason\n") || strings.Count(stdout, "\n") != 3 || !strings.Contains(stderr, "2 set aside") {
+		t.Errorf("-skip-bad-rows -: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		t.Error(`-skip-bad-rows - made a file named "-"`)
+	}
+	code, _, stderr = dedupe(t, "-quiet", "-in", utf8Path, "-skip-bad-rows", "-", "-out", "-")
+	if code == 0 || !strings.Contains(stderr, "both write to stdout") {
+		t.Errorf("-skip-bad-rows - -out -: exit %d: %s", code, stderr)
 	}
 }
 

@@ -78,7 +78,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Columns, "columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber); Header+Header joins columns (birth_date=by+bm+bd)")
 	fs.BoolVar(&f.PrintSettings, "print-settings", false, "write the settings (preset, -mode and -columns applied) as JSON to stdout and exit")
 	fs.StringVar(&f.Encoding, "encoding", "", "input text `encoding`: "+strings.Join(match.Encodings(), ", ")+" (default UTF-8, or UTF-16 by its byte-order mark)")
-	fs.StringVar(&f.SkipBadRows, "skip-bad-rows", "", "set broken rows aside in `file` (file, line, reason) and go on; without it a broken row stops the run")
+	fs.StringVar(&f.SkipBadRows, "skip-bad-rows", "", "set broken rows aside in `file` (- for stdout) with file, line and reason, and go on; without it a broken row stops the run")
 	fs.StringVar(&f.Out, "out", "", "write record_id,source,cluster_id,match_weight,cluster_size to `file` (- for stdout)")
 	fs.StringVar(&f.Review, "review", "", "write the review queue to `file`: both records side by side, with verdict, by and at columns to fill in")
 	fs.Var(multi{&f.Decisions}, "decisions", "reviewers' verdicts: a review `file` with its verdict column filled in (same or different; repeatable)")
@@ -146,6 +146,9 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 		{"-pairs", f.Pairs, func(o *Outcome, w io.Writer) error { return o.Result.WritePairs(w) }},
 		{"-id-changes", f.IDChanges, func(o *Outcome, w io.Writer) error { return o.Result.WriteIDChanges(w) }},
 		{"-report", f.Report, func(o *Outcome, w io.Writer) error { return writeReport(ctx, o, f, w) }},
+		// A rejects file is written as the inputs are read (readInputs), so that it is
+		// there when the run stops later; "-" waits for stdout's turn here.
+		{"-skip-bad-rows", onlyStdout(f.SkipBadRows), func(o *Outcome, w io.Writer) error { return o.writeRejected(w) }},
 	}
 	talk := stdout
 	toStdout := ""
@@ -423,6 +426,14 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// onlyStdout returns path when it is "-" (stdout), else "".
+func onlyStdout(path string) string {
+	if path == "-" {
+		return path
+	}
+	return ""
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -42,7 +42,7 @@ func (o *Outcome) readInputs(roll *match.Roll, f Flags) (truthFile string, truth
 			return "", nil, err
 		}
 	}
-	if f.SkipBadRows != "" {
+	if f.SkipBadRows != "" && f.SkipBadRows != "-" {
 		if err := writeFile(f.SkipBadRows, o.writeRejected); err != nil {
 			return "", nil, fmt.Errorf("-skip-bad-rows: %w", err)
 		}

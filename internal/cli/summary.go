@@ -125,7 +125,7 @@ func printRejected(w io.Writer, rejected []match.Rejected, f Flags) {
 		}
 		kinds[k].n++
 	}
-	fmt.Fprintf(w, "set aside:      %d broken row(s) over %d line(s), each with its file, line and reason, in %s\n", len(rejected), lines, f.SkipBadRows)
+	fmt.Fprintf(w, "set aside:      %d broken row(s) over %d line(s), each with its file, line and reason, in %s\n", len(rejected), lines, outputName(f.SkipBadRows))
 	for _, k := range kinds {
 		fmt.Fprintf(w, "  %s: %d, the first %s:%s", k.name, k.n, k.first.Source, lineSpan(k.first))
 		if k.name != k.first.Reason {
@@ -367,4 +367,12 @@ func keepsTwinsApart(s match.Settings) bool {
 		}
 	}
 	return false
+}
+
+// outputName names an output file for the summary: "stdout" for "-".
+func outputName(path string) string {
+	if path == "-" {
+		return "stdout"
+	}
+	return path
 }
