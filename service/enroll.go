@@ -89,7 +89,7 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 }
 
 // enrollmentSubmission imports a posted enrollment as a one-student submission and its
-// store row.
+// store row; the student's text must pass checkPerson, as an identity request's does.
 func (s *Server) enrollmentSubmission(lea string, req EnrollmentRequest) (*backpack.Submission, map[string]string, error) {
 	for _, p := range []struct {
 		name     string
@@ -117,6 +117,9 @@ func (s *Server) enrollmentSubmission(lea string, req EnrollmentRequest) (*backp
 	sub, row, err := s.oneStudent(lea, res)
 	if err != nil {
 		return nil, nil, postedError(err)
+	}
+	if err := checkPerson(enrolledTexts(sub.Students[0])); err != nil {
+		return nil, nil, err
 	}
 	return sub, row, nil
 }

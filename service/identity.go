@@ -192,16 +192,19 @@ func flatErrors(err error) []error {
 	return []error{err}
 }
 
-// identityRequired checks that an identity request names the person, that its birthDate
-// is a date (2008-09-13), an RFC 3339 date and time (2008-09-13T00:00:00Z) or a date at
-// midnight without a zone (2008-09-13T00:00:00, as Ed-Fi clients send a date), and that
-// its sexType is a code (Female) or one of Ed-Fi's SexDescriptors
-// (uri://ed-fi.org/SexDescriptor#Female), of no other namespace.
+// identityRequired checks that an identity request names the person, that its text
+// passes checkPerson, that its birthDate is a date (2008-09-13), an RFC 3339 date and
+// time (2008-09-13T00:00:00Z) or a date at midnight without a zone (2008-09-13T00:00:00,
+// as Ed-Fi clients send a date), and that its sexType is a code (Female) or one of
+// Ed-Fi's SexDescriptors (uri://ed-fi.org/SexDescriptor#Female), of no other namespace.
 func identityRequired(q IdentityRequest) error {
 	for _, f := range []struct{ name, v string }{{"firstName", q.FirstName}, {"lastSurname", q.LastSurname}, {"birthDate", q.BirthDate}} {
 		if strings.TrimSpace(f.v) == "" {
 			return fmt.Errorf("%s is required", f.name)
 		}
+	}
+	if err := checkPerson(identityTexts(q)); err != nil {
+		return err
 	}
 	if !validBirthDate(q.BirthDate) {
 		return fmt.Errorf("birthDate must be a date (YYYY-MM-DD) or an RFC 3339 date and time (YYYY-MM-DDThh:mm:ssZ, or YYYY-MM-DDT00:00:00 without a zone); got %q", clip(q.BirthDate, 64))
