@@ -37,6 +37,12 @@
 // guardian sees the backpack the approval forwarded, kept with it (forwarded.go), until
 // an update is approved.
 //
+// Input: the API's bodies are JSON, sent as application/json (or an application/…+json
+// type, or without a Content-Type); another type is refused 415 (http.go). A person's
+// text, in an identity request or an enrollment, is bounded (Ed-Fi's 75 characters for a
+// name) and free of control and bidirectional formatting characters, or refused 400
+// naming the property (person.go).
+//
 // At start the index, the backpack store, the request workflow and the audit chain
 // (verified, and checked against its anchor outside the database: see anchor.go) are
 // rebuilt from the store.

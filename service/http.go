@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"strings"
@@ -36,14 +37,47 @@ func writeError(w http.ResponseWriter, status int, format string, args ...any) {
 	writeJSON(w, status, apiError{Message: msg})
 }
 
-// writeBodyError answers a call whose body could not be read or decoded: 413 when it was
-// larger than maxBody, else 400.
+// writeBodyError answers a call whose body could not be read or decoded: 415 (with the
+// mediaTypeError's own message) when it was not sent as JSON, 413 when it was larger
+// than maxBody, else 400.
 func writeBodyError(w http.ResponseWriter, err error, format string, args ...any) {
+	if mt, ok := errors.AsType[*mediaTypeError](err); ok {
+		writeError(w, http.StatusUnsupportedMediaType, "%v", mt)
+		return
+	}
 	status := http.StatusBadRequest
 	if errors.Is(err, errTooLarge) {
 		status = http.StatusRequestEntityTooLarge
 	}
 	writeError(w, status, format, args...)
+}
+
+// mediaTypeError is a request body sent as another media type than JSON: a form
+// (curl -d) would otherwise be answered with a JSON syntax error that does not say what
+// was wrong.
+type mediaTypeError struct{ got string }
+
+func (e *mediaTypeError) Error() string {
+	return fmt.Sprintf("the request body is sent as %q; this call takes application/json (UTF-8): send \"Content-Type: application/json\"", e.got)
+}
+
+// jsonMediaType checks the Content-Type of a request's body: application/json or an
+// application/…+json type, with parameters (a charset only of UTF-8, the one JSON has),
+// or none at all, as many clients send JSON without saying so.
+func jsonMediaType(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if strings.TrimSpace(ct) == "" {
+		return nil
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	isJSON := mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		isJSON = false
+	}
+	if err != nil || !isJSON {
+		return &mediaTypeError{got: clip(ct, 100)}
+	}
+	return nil
 }
 
 // maxBody bounds a request body: a batch of 1,000 searches fits many times over.
@@ -61,8 +95,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 // errTooLarge is a request body over maxBody bytes.
 var errTooLarge = fmt.Errorf("the request body is larger than the %d MiB a call may send", maxBody>>20)
 
-// readBody reads a request's body, at most maxBody bytes; a larger one is errTooLarge.
+// readBody reads a request's JSON body, at most maxBody bytes; a larger one is
+// errTooLarge, one sent as another media type a *mediaTypeError (see jsonMediaType).
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if err := jsonMediaType(r); err != nil {
+		return nil, err
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(unwrapWriter(w), r.Body, maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {

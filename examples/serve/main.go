@@ -45,11 +45,13 @@
 //
 // Call the API with a key:
 //
-//	curl -H "Authorization: Bearer $KEY" -d '[{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13"}]' \
+//	curl -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \
+//	    -d '[{"firstName":"Lisa","lastSurname":"Woods","birthDate":"2008-09-13"}]' \
 //	    http://127.0.0.1:8080/identity/v2/search
 //
-// and open http://127.0.0.1:8080/ to sign in to the pages. SIGINT or SIGTERM stops it,
-// letting calls in progress finish.
+// (curl -d alone sends a form, which the API refuses with 415) and open
+// http://127.0.0.1:8080/ to sign in to the pages. SIGINT or SIGTERM stops it, letting
+// calls in progress finish.
 package main
 
 import (
