@@ -54,9 +54,20 @@ func Audit(release ...Published) ([]Bound, error) {
 	if err := checkTables(tables); err != nil {
 		return nil, err
 	}
-	min := release[0].Min
 	for k, p := range release {
-		if err := p.checkLabels(min); err != nil {
+		if p.Min != release[0].Min {
+			return nil, fmt.Errorf("backpack: research: table %d (%s × %s): minimum %d, the release's is %d", k, p.RowName, p.ColName, p.Min, release[0].Min)
+		}
+	}
+	return auditTables(release)
+}
+
+// auditTables is Audit of tables that may have minimums of their own, as tables of
+// several releases do (see ClaimRelease): each "N<min" label and each cell's leak are
+// judged by the minimum of its own table.
+func auditTables(release []Published) ([]Bound, error) {
+	for k, p := range release {
+		if err := p.checkLabels(p.Min); err != nil {
 			return nil, fmt.Errorf("backpack: research: table %d (%s × %s): %w", k, p.RowName, p.ColName, err)
 		}
 	}
@@ -69,7 +80,7 @@ func Audit(release ...Published) ([]Bound, error) {
 	for t, p := range release {
 		for i := range p.Suppressed {
 			for j := range p.Suppressed[i] {
-				b := Bound{Table: t, Row: i, Col: j, Label: p.Label(i, j), Count: p.cell(i, j)}
+				b, min := Bound{Table: t, Row: i, Col: j, Label: p.Label(i, j), Count: p.cell(i, j)}, p.Min
 				if !p.Suppressed[i][j] {
 					if b.Count >= min {
 						continue
@@ -89,8 +100,6 @@ func Audit(release ...Published) ([]Bound, error) {
 // checkLabels checks a published table's grids against its counts and the minimum.
 func (p *Published) checkLabels(min int) error {
 	switch {
-	case p.Min != min:
-		return fmt.Errorf("minimum %d, the release's is %d", p.Min, min)
 	case min < 1:
 		return fmt.Errorf("minimum %d", min)
 	case len(p.Suppressed) != len(p.Rows)+1 || len(p.Small) != len(p.Rows)+1:
@@ -238,7 +247,11 @@ type releaseModel struct {
 // attained without it.
 func modelOf(ps []Published) *releaseModel {
 	rm := &releaseModel{vars: map[cell]int{}}
-	min, limit := ps[0].Min, int64(2*ps[0].Total+2*ps[0].Min)
+	top := 0
+	for _, p := range ps {
+		top = max(top, p.Min)
+	}
+	limit := int64(2*ps[0].Total + 2*top)
 	for t, p := range ps {
 		nr, nc := len(p.Rows), len(p.Cols)
 		for i := range p.Suppressed {
@@ -248,7 +261,7 @@ func modelOf(ps []Published) *releaseModel {
 				}
 				up := limit
 				if p.Small[i][j] {
-					up = int64(min - 1)
+					up = int64(p.Min - 1)
 				}
 				var lo int64
 				switch {
@@ -394,7 +407,7 @@ func protectBounds(ps []Published) error {
 			if safe[c] {
 				continue
 			}
-			if rm.rangeOf(s, v).leak(ps[0].Min) == "" {
+			if rm.rangeOf(s, v).leak(ps[c.t].Min) == "" {
 				safe[c] = true
 				continue
 			}
@@ -440,7 +453,7 @@ func fixLeak(ps []Published, bad cell) error {
 		trial := clonePublished(ps)
 		f.apply(trial)
 		rm := modelOf(trial)
-		if s, err := newLPSolver(&rm.lpModel); err == nil && rm.rangeOf(s, rm.vars[bad]).leak(ps[0].Min) == "" {
+		if s, err := newLPSolver(&rm.lpModel); err == nil && rm.rangeOf(s, rm.vars[bad]).leak(ps[bad.t].Min) == "" {
 			f.apply(ps)
 			return nil
 		}

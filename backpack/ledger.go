@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/studentlink/studentlink/internal/filelock"
@@ -33,10 +34,24 @@ const (
 // population were already published in a release of the other kind.
 var ErrOtherKindReleased = errors.New("students of this population were already released as the other kind")
 
+// ErrRecordsReleased is wrapped by ClaimRelease's error when students of a record-level
+// release were already published at record level: each release generalises its own
+// way, so joining two on the student key and keeping the finer value of each
+// quasi-identifier undoes the k-anonymity of both.
+var ErrRecordsReleased = errors.New("students of this population were already released at record level")
+
+// ErrTablesDisclose is wrapped by ClaimRelease's error when a tables release, read with
+// the tables already published of its students, discloses a cell: the same table
+// published again otherwise, tables that pin each other's cells through shared margins,
+// or a population that differs from an earlier one by a few students, whose counts the
+// difference of the two releases gives.
+var ErrTablesDisclose = errors.New("this tables release discloses counts with earlier ones")
+
 // ledgerFile is the release ledger as stored: a key of its own, made at random when the
 // ledger is created, and every release claimed. A student is kept as the first
 // memberSize bytes of the HMAC-SHA-256 of their research identity under the key, so the
-// ledger names no SSID; whoever holds the ledger (and so its key) can still test whether
+// ledger names no SSID (a tables release's tables are kept with their true counts, for
+// the joint audit); whoever holds the ledger (and so its key) can still test whether
 // a given SSID was released, so the state keeps it as it keeps the roll.
 type ledgerFile struct {
 	Key      string          `json:"key"`
@@ -50,6 +65,10 @@ type ledgerRelease struct {
 	At       string      `json:"at"`
 	Students int         `json:"students"`
 	Members  []string    `json:"members"` // sorted
+	// Tables are a tables release's tables as published, counts and all, for the joint
+	// audit of later releases of the population; ledgers written before they were kept
+	// lack them.
+	Tables []Published `json:"tables,omitempty"`
 }
 
 // memberSize is how many bytes of a student's keyed hash the ledger keeps: 16 bytes
@@ -61,12 +80,23 @@ var ledgerWait = 30 * time.Second
 
 // ClaimRelease records in the release ledger at path that a release of the given kind,
 // named name (a study, a folder: it is quoted back in errors), is published from pop,
-// and refuses it when any student of pop was already published in a release of the
-// other kind: an error naming that release and how many students the two share, which
-// wraps ErrOtherKindReleased, and the ledger is left as it was. Another release of the
-// same kind is allowed. Call it before writing a release, once it passed its own checks:
-// a claimed release that is then not written stays in the ledger, which errs on the
-// side of refusing.
+// and refuses it, leaving the ledger as it was, when publishing it beside the releases
+// already claimed would disclose what either protects:
+//
+//   - any student of pop was published in a release of the other kind (error wrapping
+//     ErrOtherKindReleased);
+//   - a records release shares any student with an earlier records release
+//     (ErrRecordsReleased): a student is released at record level once;
+//   - a tables release (tables: its tables as SuppressTables published them, required)
+//     shares students with an earlier tables release of another population — one
+//     student more or less, and the difference of the two gives that student's cells —
+//     or publishes a table of the same attributes as an earlier release of its
+//     population otherwise than it was published, or fails Audit read together with
+//     every table published of its population, each cell judged by its own table's
+//     minimum (ErrTablesDisclose). Publishing the same tables again is allowed.
+//
+// Call it before writing a release, once it passed its own checks: a claimed release
+// that is then not written stays in the ledger, which errs on the side of refusing.
 //
 // Overlap is counted student by student, not by one fingerprint of the population, so a
 // population with one student added or dropped is still caught. The ledger is a JSON
@@ -74,11 +104,17 @@ var ledgerWait = 30 * time.Second
 // random key, and its directory too. Claims are serialised by an advisory lock on
 // path+".lock" (waiting up to 30 seconds), and the ledger is replaced atomically. A
 // ledger that does not read is an error: nothing is claimed over it.
-func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population) error {
-	if kind != TablesRelease && kind != RecordsRelease {
+func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population, tables ...Published) error {
+	switch {
+	case kind != TablesRelease && kind != RecordsRelease:
 		return fmt.Errorf("backpack: research: release kind %q: want %q or %q", kind, TablesRelease, RecordsRelease)
-	}
-	if path == "" {
+	case kind == TablesRelease && len(tables) == 0:
+		return fmt.Errorf("backpack: research: tables release %q: give its tables: later releases of its students are audited with them", name)
+	case kind == RecordsRelease && len(tables) > 0:
+		return fmt.Errorf("backpack: research: records release %q: %d tables given: a release is tables or records", name, len(tables))
+	case len(tables) > 0 && tables[0].Total != len(pop.Students):
+		return fmt.Errorf("backpack: research: tables release %q counts %d students, its population has %d", name, tables[0].Total, len(pop.Students))
+	case path == "":
 		return errors.New("backpack: research: no release ledger given: the ledger is how a population is kept from being released as tables and as records")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -98,17 +134,92 @@ func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population) e
 		return fmt.Errorf("backpack: research: ledger %s: its key does not read", path)
 	}
 	members := ledgerMembers(key, pop)
+	var earlier []earlierTable // the tables published of pop
 	for k, r := range l.Releases {
-		if r.Kind == kind {
+		n := shared(members, r.Members)
+		if n == 0 {
 			continue
 		}
-		if n := shared(members, r.Members); n > 0 {
-			return fmt.Errorf("backpack: research: ledger %s: %w: %d of the %d students of this %s release %q were in %s release %d %q (%s): counting one against the other undoes the tables' suppression",
-				path, ErrOtherKindReleased, n, len(members), kind, name, r.Kind, k+1, r.Name, r.At)
+		at := fmt.Sprintf("%s release %d %q (%s)", r.Kind, k+1, r.Name, r.At)
+		switch {
+		case r.Kind != kind:
+			return fmt.Errorf("backpack: research: ledger %s: %w: %d of the %d students of this %s release %q were in %s: counting one against the other undoes the tables' suppression",
+				path, ErrOtherKindReleased, n, len(members), kind, name, at)
+		case kind == RecordsRelease:
+			return fmt.Errorf("backpack: research: ledger %s: %w: %d of the %d students of records release %q were in %s: joined on the key, the finer value of each quasi-identifier undoes both generalisations",
+				path, ErrRecordsReleased, n, len(members), name, at)
+		case !slices.Equal(members, r.Members):
+			return fmt.Errorf("backpack: research: ledger %s: %w: tables release %q counts %d students, %d of them in %s of %d students: the difference of the two releases counts the students in one only",
+				path, ErrTablesDisclose, name, len(members), n, at, len(r.Members))
+		case len(r.Tables) == 0:
+			return fmt.Errorf("backpack: research: ledger %s: %w: the population of tables release %q was published in %s, whose tables the ledger does not hold, so the two cannot be audited together",
+				path, ErrTablesDisclose, name, at)
+		}
+		for _, p := range r.Tables {
+			earlier = append(earlier, earlierTable{p, at})
 		}
 	}
-	l.Releases = append(l.Releases, ledgerRelease{Kind: kind, Name: name, At: time.Now().UTC().Format(time.RFC3339), Students: len(members), Members: members})
+	if kind == TablesRelease {
+		if err := auditWithEarlier(earlier, tables); err != nil {
+			return fmt.Errorf("backpack: research: ledger %s: %w: tables release %q: %w", path, ErrTablesDisclose, name, err)
+		}
+	}
+	l.Releases = append(l.Releases, ledgerRelease{Kind: kind, Name: name, At: time.Now().UTC().Format(time.RFC3339), Students: len(members), Members: members, Tables: tables})
 	return writeLedger(path, l)
+}
+
+// earlierTable is a table already published of a population, and the release it was in.
+type earlierTable struct {
+	Published
+	release string
+}
+
+// auditWithEarlier audits a release's tables together with the tables published earlier
+// of its population. A table of the same attributes as an earlier one must be published
+// as it was (it then adds nothing and is left out of the audit): the same table with
+// other suppression, another minimum or other rows pins cells between the two.
+func auditWithEarlier(earlier []earlierTable, tables []Published) error {
+	if len(earlier) == 0 {
+		return nil
+	}
+	all := make([]Published, 0, len(earlier)+len(tables))
+	from := make([]string, 0, cap(all))
+	for _, e := range earlier {
+		all, from = append(all, e.Published), append(from, e.release)
+	}
+next:
+	for k, p := range tables {
+		for _, e := range earlier {
+			if e.RowName != p.RowName || e.ColName != p.ColName {
+				continue
+			}
+			if !samePublished(e.Published, p) {
+				return fmt.Errorf("table %d (%s × %s) was published otherwise in %s: the two together pin its suppressed cells", k, p.RowName, p.ColName, e.release)
+			}
+			continue next
+		}
+		all, from = append(all, p), append(from, fmt.Sprintf("this release's table %d", k))
+	}
+	releases := slices.Compact(slices.Clone(from[:len(earlier)]))
+	bounds, err := auditTables(all)
+	if err != nil {
+		return fmt.Errorf("read with %s: %w", strings.Join(releases, ", "), err)
+	}
+	for _, b := range bounds {
+		if b.Leak != "" {
+			p := all[b.Table]
+			return fmt.Errorf("read with %s, cell %d,%d of %s (%s × %s) is %s", strings.Join(releases, ", "), b.Row, b.Col, from[b.Table], p.RowName, p.ColName, b.Leak)
+		}
+	}
+	return nil
+}
+
+// samePublished reports whether two tables are published alike, compared as the ledger
+// stores them.
+func samePublished(a, b Published) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
 // ledgerMembers returns the population's students as the ledger keeps them, sorted.

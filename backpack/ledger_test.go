@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,33 +69,41 @@ func TestClaimReleaseRefusesTheOtherKind(t *testing.T) {
 
 	dropped := &backpack.Population{Students: pop.Students[1:]}
 	half, otherHalf := &backpack.Population{Students: pop.Students[:1000]}, &backpack.Population{Students: pop.Students[1000:]}
+	other, records, differ := backpack.ErrOtherKindReleased, backpack.ErrRecordsReleased, backpack.ErrTablesDisclose
 	type claim struct {
 		kind backpack.ReleaseKind
 		pop  *backpack.Population
-		ok   bool
+		want error // nil: claimed
 	}
 	for _, tt := range []struct {
 		name   string
 		claims []claim
 	}{
-		{"tables, then records", []claim{{backpack.TablesRelease, pop, true}, {backpack.RecordsRelease, pop, false}}},
-		{"records, then tables", []claim{{backpack.RecordsRelease, pop, true}, {backpack.TablesRelease, pop, false}}},
-		{"tables, then records without one student", []claim{{backpack.TablesRelease, pop, true}, {backpack.RecordsRelease, dropped, false}}},
-		{"records without one student, then tables", []claim{{backpack.RecordsRelease, dropped, true}, {backpack.TablesRelease, pop, false}}},
-		{"the same kind again", []claim{{backpack.TablesRelease, pop, true}, {backpack.TablesRelease, dropped, true}, {backpack.RecordsRelease, half, false}}},
-		{"other students", []claim{{backpack.TablesRelease, half, true}, {backpack.RecordsRelease, otherHalf, true}, {backpack.TablesRelease, pop, false}}},
+		{"tables, then records", []claim{{backpack.TablesRelease, pop, nil}, {backpack.RecordsRelease, pop, other}}},
+		{"records, then tables", []claim{{backpack.RecordsRelease, pop, nil}, {backpack.TablesRelease, pop, other}}},
+		{"tables, then records without one student", []claim{{backpack.TablesRelease, pop, nil}, {backpack.RecordsRelease, dropped, other}}},
+		{"records without one student, then tables", []claim{{backpack.RecordsRelease, dropped, nil}, {backpack.TablesRelease, pop, other}}},
+		{"the same tables again", []claim{{backpack.TablesRelease, pop, nil}, {backpack.TablesRelease, pop, nil}, {backpack.RecordsRelease, half, other}}},
+		{"tables without one student", []claim{{backpack.TablesRelease, pop, nil}, {backpack.TablesRelease, dropped, differ}}},
+		{"records again", []claim{{backpack.RecordsRelease, pop, nil}, {backpack.RecordsRelease, pop, records}}},
+		{"records of a part", []claim{{backpack.RecordsRelease, pop, nil}, {backpack.RecordsRelease, half, records}}},
+		{"other students", []claim{{backpack.TablesRelease, half, nil}, {backpack.RecordsRelease, otherHalf, nil}, {backpack.TablesRelease, pop, differ}, {backpack.RecordsRelease, pop, other}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ledger := filepath.Join(t.TempDir(), "state", "ledger.json")
 			for k, c := range tt.claims {
 				before, _ := os.ReadFile(ledger)
-				err := backpack.ClaimRelease(ledger, c.kind, "study", c.pop)
+				var tables []backpack.Published
+				if c.kind == backpack.TablesRelease {
+					tables = tablesRelease(t, c.pop)
+				}
+				err := backpack.ClaimRelease(ledger, c.kind, "study", c.pop, tables...)
 				switch {
-				case c.ok && err != nil:
+				case c.want == nil && err != nil:
 					t.Fatalf("claim %d (%s): %v", k, c.kind, err)
-				case !c.ok && !errors.Is(err, backpack.ErrOtherKindReleased):
-					t.Fatalf("claim %d (%s): %v, want it refused", k, c.kind, err)
-				case !c.ok:
+				case c.want != nil && !errors.Is(err, c.want):
+					t.Fatalf("claim %d (%s): %v, want it refused with %v", k, c.kind, err, c.want)
+				case c.want != nil:
 					if after, _ := os.ReadFile(ledger); string(after) != string(before) {
 						t.Errorf("claim %d: the refused claim changed the ledger", k)
 					}
@@ -106,13 +116,79 @@ func TestClaimReleaseRefusesTheOtherKind(t *testing.T) {
 	}
 }
 
+// finer is the finer of two published values of one quasi-identifier: the exact one
+// where the other is removed or a range.
+func finer(a, b string) string {
+	if a == "*" || strings.Contains(a, "–") && b != "*" && !strings.Contains(b, "–") {
+		return b
+	}
+	return a
+}
+
+// The join attack: one extractor publishes records of every student, then of one
+// grade's students. Each release generalises its own way; joined on the key, the finer value of
+// each quasi-identifier leaves students alone in their group. The ledger refuses the
+// second release.
+func TestClaimReleaseRecordsJoin(t *testing.T) {
+	pop := synthPopulation(t)
+	x := extractor(t, "study")
+	all, err := x.Records(pop, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]backpack.ResearchRecord{}
+	for _, r := range all.Records {
+		byKey[r.Key] = r
+	}
+	byGrade := map[string]*backpack.Population{}
+	for _, s := range pop.Students {
+		if byGrade[s.GradeLevel] == nil {
+			byGrade[s.GradeLevel] = &backpack.Population{}
+		}
+		byGrade[s.GradeLevel].Students = append(byGrade[s.GradeLevel].Students, s)
+	}
+	var grade *backpack.Population // one grade's students, whose release joined with all's leaves a student in a group under 10
+	for _, p := range byGrade {
+		part, err := x.Records(p, 10)
+		if err != nil {
+			continue
+		}
+		var joined []backpack.ResearchRecord
+		for _, b := range part.Records {
+			if a, ok := byKey[b.Key]; ok {
+				joined = append(joined, backpack.ResearchRecord{Key: a.Key, BirthYear: finer(a.BirthYear, b.BirthYear), Sex: finer(a.Sex, b.Sex),
+					Race: finer(a.Race, b.Race), GradeLevel: finer(a.GradeLevel, b.GradeLevel), LEA: finer(a.LEA, b.LEA), School: finer(a.School, b.School)})
+			}
+		}
+		if len(joined) > 0 && backpack.SmallestGroup(joined) < 10 {
+			grade = p
+			break
+		}
+	}
+	if grade == nil {
+		t.Fatal("no grade's release joined with the whole's breaks k = 10: the test proves nothing")
+	}
+
+	ledger := filepath.Join(t.TempDir(), "ledger.json")
+	if err := backpack.ClaimRelease(ledger, backpack.RecordsRelease, "all", pop); err != nil {
+		t.Fatal(err)
+	}
+	err = backpack.ClaimRelease(ledger, backpack.RecordsRelease, "one grade", grade)
+	if !errors.Is(err, backpack.ErrRecordsReleased) {
+		t.Fatalf("the second records release of the same students: %v, want ErrRecordsReleased", err)
+	}
+	if !strings.Contains(err.Error(), `"all"`) || !strings.Contains(err.Error(), `"one grade"`) {
+		t.Errorf("the error names neither release: %v", err)
+	}
+}
+
 // The ledger names no student: it keeps keyed hashes under a key of its own, and a
 // ledger that does not read, or whose students were reordered by hand, refuses every
 // claim.
 func TestClaimReleaseLedgerFile(t *testing.T) {
 	pop := synthPopulation(t)
 	ledger := filepath.Join(t.TempDir(), "ledger.json")
-	if err := backpack.ClaimRelease(ledger, backpack.TablesRelease, "study", pop); err != nil {
+	if err := backpack.ClaimRelease(ledger, backpack.TablesRelease, "study", pop, tablesRelease(t, pop)...); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(ledger)
@@ -136,15 +212,18 @@ func TestClaimReleaseLedgerFile(t *testing.T) {
 		if err := os.WriteFile(bad, []byte(edit(string(data))), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if err := backpack.ClaimRelease(bad, backpack.TablesRelease, "study", pop); err == nil {
+		if err := backpack.ClaimRelease(bad, backpack.RecordsRelease, "study", pop); err == nil {
 			t.Errorf("%s: claimed over a ledger that does not read", name)
 		}
 	}
 	if err := backpack.ClaimRelease(ledger, "both", "study", pop); err == nil {
 		t.Error("a release kind \"both\" accepted")
 	}
-	if err := backpack.ClaimRelease("", backpack.TablesRelease, "study", pop); err == nil {
+	if err := backpack.ClaimRelease("", backpack.RecordsRelease, "study", pop); err == nil {
 		t.Error("no ledger accepted")
+	}
+	if err := backpack.ClaimRelease(ledger, backpack.TablesRelease, "study", pop); err == nil {
+		t.Error("a tables release without its tables accepted")
 	}
 }
 
@@ -184,4 +263,101 @@ func synthSSIDs(t *testing.T) []string {
 		t.Fatalf("%d SSIDs in the roll", len(out))
 	}
 	return out
+}
+
+// handPopulation is a population of n students, told apart by student ID.
+func handPopulation(n int) *backpack.Population {
+	bps := make([]*backpack.Backpack, n)
+	for k := range bps {
+		bps[k] = handBackpack(fmt.Sprint("s", k), "01", "5")
+	}
+	return backpack.NewPopulation(bps)
+}
+
+// declaredTable is table(counts) over declared categories, named rows × c.
+func declaredTable(rows string, counts [][]int) backpack.Table {
+	t := table(counts)
+	t.RowName, t.RowsDeclared, t.ColsDeclared = rows, true, true
+	return t
+}
+
+// suppressed publishes t at min, failing the test if it does not pass Audit alone.
+func suppressed(t *testing.T, tab backpack.Table, min int) backpack.Published {
+	t.Helper()
+	p, err := backpack.Suppress(tab, min)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bounds, err := backpack.Audit(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bounds {
+		if b.Leak != "" {
+			t.Fatalf("the release leaks alone (cell %d,%d: %s): the test proves nothing", b.Row, b.Col, b.Leak)
+		}
+	}
+	return p
+}
+
+// The attacks on tables releases that each pass their own audit: the ledger audits a
+// release with every table already published of its population, refuses the same table
+// published otherwise, and refuses a population that overlaps an earlier one without
+// being it.
+func TestClaimReleaseTablesTogether(t *testing.T) {
+	// Two tables sharing the c margin, published apart, pin cells together.
+	a := suppressed(t, declaredTable("a", [][]int{{7, 0}, {6, 13}}), 10)
+	b := suppressed(t, declaredTable("b", [][]int{{5, 7}, {8, 6}}), 10)
+	bounds, err := backpack.Audit(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(bounds, func(b backpack.Bound) bool { return b.Leak != "" }) {
+		t.Fatal("the two tables leak nothing together: the test proves nothing")
+	}
+	// The same table at minimum 10, then 13.
+	same := declaredTable("a", [][]int{{13, 0, 0}, {2, 12, 0}})
+	// A population, then the same with one student more.
+	before, after := declaredTable("a", [][]int{{20, 9}, {15, 30}}), declaredTable("a", [][]int{{20, 10}, {15, 30}})
+	// A table no other pins, and one of other attributes that shares no margin.
+	safe := declaredTable("a", [][]int{{20, 20}, {20, 30}})
+	other := tableOf("x", "y", []string{"p", "q"}, []string{"u", "v"}, [][]int{{20, 20}, {20, 30}})
+
+	type claim struct {
+		pop    *backpack.Population
+		tables []backpack.Published
+		ok     bool
+	}
+	for _, tt := range []struct {
+		name   string
+		claims []claim
+	}{
+		{"tables sharing a margin", []claim{{handPopulation(26), []backpack.Published{a}, true}, {handPopulation(26), []backpack.Published{b}, false}}},
+		{"one table at two minimums", []claim{{handPopulation(27), []backpack.Published{suppressed(t, same, 10)}, true}, {handPopulation(27), []backpack.Published{suppressed(t, same, 13)}, false}}},
+		{"one student more", []claim{{handPopulation(74), []backpack.Published{suppressed(t, before, 10)}, true}, {handPopulation(75), []backpack.Published{suppressed(t, after, 10)}, false}}},
+		{"one student less", []claim{{handPopulation(75), []backpack.Published{suppressed(t, after, 10)}, true}, {handPopulation(74), []backpack.Published{suppressed(t, before, 10)}, false}}},
+		{"the same table again", []claim{{handPopulation(27), []backpack.Published{suppressed(t, same, 10)}, true}, {handPopulation(27), []backpack.Published{suppressed(t, same, 10)}, true}}},
+		{"tables that leak nothing together", []claim{{handPopulation(90), []backpack.Published{suppressed(t, safe, 10)}, true}, {handPopulation(90), []backpack.Published{suppressed(t, other, 13)}, true}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ledger := filepath.Join(t.TempDir(), "ledger.json")
+			for k, c := range tt.claims {
+				old, _ := os.ReadFile(ledger)
+				err := backpack.ClaimRelease(ledger, backpack.TablesRelease, fmt.Sprint("release ", k), c.pop, c.tables...)
+				switch {
+				case c.ok && err != nil:
+					t.Fatalf("claim %d: %v", k, err)
+				case !c.ok && !errors.Is(err, backpack.ErrTablesDisclose):
+					t.Fatalf("claim %d: %v, want it refused with ErrTablesDisclose", k, err)
+				case !c.ok:
+					if now, _ := os.ReadFile(ledger); string(now) != string(old) {
+						t.Errorf("claim %d: the refused claim changed the ledger", k)
+					}
+					if !strings.Contains(err.Error(), `"release 0"`) {
+						t.Errorf("claim %d: the error does not name the earlier release: %v", k, err)
+					}
+				}
+			}
+		})
+	}
 }

@@ -19,7 +19,9 @@ import (
 // quasi-identifier it keeps exact (an LEA, a sex) gives the margins the tables
 // suppressed, and Audit cannot count what such a file adds. So every release is claimed
 // first in the state's release ledger (ClaimRelease), which refuses a release of one kind
-// when any of its students was published in a release of the other.
+// when any of its students was published in a release of the other, records of students
+// already released as records, and tables that disclose counts read with the tables
+// already published of their students.
 
 // ResearchStudent is one distinct student of a research population: the
 // quasi-identifiers a release may show and their latest assessment results. It holds no
