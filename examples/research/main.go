@@ -28,10 +28,15 @@
 // there; without it the tables go to stdout (-records needs -out).
 //
 // Every release is claimed first in the state's release ledger, -ledger FILE (by default
-// studentlink/research-ledger.json under the user's configuration directory), which
-// refuses tables of students already published as records and records of students
-// already published in tables, whatever folder either went to (backpack.ClaimRelease): a
-// refused run writes nothing. A DIR that already holds a release of the other kind
+// studentlink/research-ledger.json under the user's configuration directory), whatever
+// folder it goes to (backpack.ClaimRelease). The ledger refuses tables of students
+// already published as records and records of students already published in tables;
+// records of students already published as records (two generalisations joined on the
+// key undo both); tables of a population that overlaps an earlier tables release
+// without being it (the difference counts the students in one only); and tables that,
+// read with every table already published of the population, fail the bounds audit — a
+// table published again otherwise, at another -min say, is refused, the same one again
+// is not. A refused run writes nothing. A DIR that already holds a release of the other kind
 // (records.csv or scores.csv for tables, a table for records) is refused too.
 package main
 
@@ -186,7 +191,7 @@ func writeTables(data, w io.Writer, o options, pop *backpack.Population) error {
 		fmt.Fprintf(w, " (the narrowest range spans %d)", narrowest)
 	}
 	fmt.Fprintln(w)
-	if err := backpack.ClaimRelease(o.ledger, backpack.TablesRelease, releaseName(o), pop); err != nil {
+	if err := backpack.ClaimRelease(o.ledger, backpack.TablesRelease, releaseName(o), pop, ps...); err != nil {
 		return err
 	}
 	for k, p := range ps {

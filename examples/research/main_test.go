@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	studentlink "github.com/studentlink/studentlink"
+	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/internal/testkit"
 )
 
@@ -248,7 +250,8 @@ func ledgerIn(t *testing.T) string {
 
 // The auditor's attack: tables and records of one population written by two runs into
 // two folders. With the state's one ledger, the second run is refused and writes
-// nothing, whichever kind comes first; without -ledger nothing is published.
+// nothing, whichever kind comes first, as are the same students' records a second time;
+// without -ledger nothing is published.
 func TestLedgerRefusesTheOtherKind(t *testing.T) {
 	dir := t.TempDir()
 	secret := filepath.Join(dir, "secret")
@@ -272,14 +275,39 @@ func TestLedgerRefusesTheOtherKind(t *testing.T) {
 		if _, err := os.Stat(second.out); err == nil {
 			t.Errorf("the refused run wrote %v", files(t, second.out))
 		}
+		// The same tables again add nothing; the same students' records again would join
+		// with the first on the key.
 		again := first
 		again.out = filepath.Join(t.TempDir(), "again")
-		if err := run(&bytes.Buffer{}, &bytes.Buffer{}, again); err != nil {
-			t.Errorf("the same kind again: %v", err)
+		switch err := run(&bytes.Buffer{}, &bytes.Buffer{}, again); {
+		case !again.records && err != nil:
+			t.Errorf("the same tables again: %v", err)
+		case again.records && (err == nil || !strings.Contains(err.Error(), "already released at record level")):
+			t.Errorf("the same records again: %v, want refused", err)
 		}
 	}
 	tables.ledger = ""
 	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, tables); err == nil || !strings.Contains(err.Error(), "-ledger") {
 		t.Errorf("no ledger: %v", err)
+	}
+}
+
+// The second audit's attack: the same tables at -min 10, then at -min 13, into two
+// folders. Read together they pin suppressed cells; with one ledger the second run is
+// refused and writes nothing.
+func TestLedgerRefusesTablesAtAnotherMinimum(t *testing.T) {
+	ledger := filepath.Join(t.TempDir(), "ledger.json")
+	first := options{out: filepath.Join(t.TempDir(), "A"), study: "s", min: 10, ledger: ledger}
+	if err := run(&bytes.Buffer{}, &bytes.Buffer{}, first); err != nil {
+		t.Fatal(err)
+	}
+	second := first
+	second.out, second.min = filepath.Join(t.TempDir(), "B"), 13
+	err := run(&bytes.Buffer{}, &bytes.Buffer{}, second)
+	if !errors.Is(err, backpack.ErrTablesDisclose) || !strings.Contains(err.Error(), first.out) {
+		t.Errorf("-min 13 after -min 10: %v, want refused naming %s", err, first.out)
+	}
+	if _, err := os.Stat(second.out); err == nil {
+		t.Errorf("the refused run wrote %v", files(t, second.out))
 	}
 }
