@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -111,5 +112,99 @@ func TestHandoffGrantAfterSplit(t *testing.T) {
 		check("after the relink")
 		e.restart()
 		check("after a restart")
+	})
+}
+
+// TestApprovalAfterSplit: staff may not approve a guardian's request for a student their
+// LEA no longer holds a record of. LEA 03 enrolls Lisa without her SSID; a reviewer
+// confirms the match and the enrollment is handed her backpack; then a reviewer moves
+// the record to a student of its own. A guardian at LEA 03 asks for Lisa's backpack by
+// her SSID: the approval is refused 409, saying why, audited, and nothing is forwarded;
+// the request still waits, also after a restart; and the staff may still reject it.
+func TestApprovalAfterSplit(t *testing.T) {
+	onEachStore(t, func(t *testing.T, db string) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		lisaID := e.studentOf(lisa)
+		staffPassword, err := e.srv.CreateAccount(ctx, service.Account{Username: "registrar.03", Role: service.RoleStaff, LEA: "03",
+			Permissions: backpack.PermView | backpack.PermRequest})
+		if err != nil {
+			t.Fatal(err)
+		}
+		guardianPassword, err := e.srv.CreateAccount(ctx, service.Account{Username: "guardian.03", Role: service.RoleGuardian, LEA: "03",
+			Students: []string{lisaSSID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		var got service.EnrollmentResponse
+		code, h := e.call(e.key("03"), "POST", "/state/v1/enrollments", enrollment("03", "L-101", "Lisa", "", "Woods", "2008-09-13", "Female", ""), &got)
+		if code != http.StatusAccepted || got.ReviewID == "" {
+			t.Fatalf("enrollment without an SSID: %d %+v; want it in review", code, got)
+		}
+		var d service.ReviewDecision
+		if code, _ := e.call(e.key(""), "POST", "/state/v1/reviews/"+got.ReviewID+"/decision", map[string]bool{"same": true}, &d); code != http.StatusOK || d.Student != lisaID {
+			t.Fatalf("confirming the match: %d %+v", code, d)
+		}
+		var placed service.EnrollmentResponse
+		if code, _ := e.call(e.key("03"), "GET", h.Get("Location"), nil, &placed); code != http.StatusOK || placed.Backpack == nil {
+			t.Fatalf("the enrollment once confirmed: %d %+v; want Lisa's backpack handed over", code, placed)
+		}
+		for _, other := range []string{"255901/604822", "255902/W-22001"} {
+			if code, _ := e.call(e.key(""), "POST", "/state/v1/decisions", map[string]any{"a": got.RecordID, "b": other, "same": false}, &d); code != http.StatusOK {
+				t.Fatalf("the decision against %s: %d", other, code)
+			}
+		}
+		var rep service.RelinkReport
+		if code, _ := e.call(e.key(""), "POST", "/state/v1/relink", nil, &rep); code != http.StatusOK {
+			t.Fatalf("relink: %d", code)
+		}
+		if now, ok, err := e.srv.StudentOf(ctx, got.RecordID); err != nil || !ok || now == lisaID {
+			t.Fatalf("after the split and relink %s is with %q (%v %v); the test needs it moved from %s", got.RecordID, now, ok, err, lisaID)
+		}
+
+		guardian := e.visitor(t)
+		guardian.signIn("guardian.03", guardianPassword)
+		if code, _ := guardian.post("/guardian/requests", url.Values{"csrf": {guardian.token("/guardian")}, "ssid": {lisaSSID}}); code != http.StatusOK {
+			t.Fatalf("the guardian's request: %d", code)
+		}
+		pending := e.srv.PendingRequests("03")
+		if len(pending) != 1 {
+			t.Fatalf("%d pending requests at LEA 03, want 1", len(pending))
+		}
+		id := pending[0].ID
+		refusal := "LEA 03 holds no record of student " + lisaID
+		check := func(when string) {
+			t.Helper()
+			staff := e.visitor(t)
+			staff.signIn("registrar.03", staffPassword)
+			tok := staff.token("/staff")
+			before := len(e.audit())
+			code, body := staff.post("/staff/requests/"+id+"/approve", url.Values{"csrf": {tok}})
+			if code != http.StatusConflict || !strings.Contains(body, refusal) {
+				t.Errorf("%s: approving %s: %d, want 409 saying %q:\n%s", when, id, code, refusal, body)
+			}
+			added := e.audit()[before:]
+			if len(added) != 1 || added[0].StudentID != lisaID || !strings.Contains(added[0].Note, refusal) {
+				t.Errorf("%s: the refusal's audit entries: %+v", when, added)
+			}
+			if n := len(e.srv.PendingRequests("03")); n != 1 {
+				t.Errorf("%s: %d pending requests at LEA 03, want the one still waiting", when, n)
+			}
+			if _, page := guardian.get("/guardian"); strings.Contains(page, "Demographics") {
+				t.Errorf("%s: the guardian is shown a backpack", when)
+			}
+		}
+		check("after the relink")
+		e.restart()
+		guardian = e.visitor(t)
+		guardian.signIn("guardian.03", guardianPassword)
+		check("after a restart")
+
+		staff := e.visitor(t)
+		staff.signIn("registrar.03", staffPassword)
+		if code, _ := staff.post("/staff/requests/"+id+"/reject", url.Values{"csrf": {staff.token("/staff")}, "reason": {"Lisa is no longer enrolled here."}}); code != http.StatusOK {
+			t.Errorf("rejecting %s: %d", id, code)
+		}
 	})
 }

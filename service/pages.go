@@ -295,10 +295,11 @@ func (s *Server) handleDecideRequest(approve bool) func(http.ResponseWriter, *ht
 		}
 		_, err := s.decideRequest(r.Context(), sess.Account, r.PathValue("id"), approve, reason)
 		var te *backpack.TransitionError
+		var nh *notHeld
 		switch {
 		case errors.Is(err, backpack.ErrDenied):
 			s.refuse(w, http.StatusForbidden, sess, "Refused: %v", err)
-		case errors.As(err, &te):
+		case errors.As(err, &te), errors.As(err, &nh):
 			s.refuse(w, http.StatusConflict, sess, "%v", err)
 		case errors.Is(err, errNotSaved):
 			s.logf("service: deciding request: %v", err)

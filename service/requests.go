@@ -100,7 +100,8 @@ func (s *Server) submitRequest(ctx context.Context, g Account, ssid string) (bac
 
 // decideRequest approves a request, forwarding the student's backpack as it is now, or
 // rejects it. backpack.Requests checks the permission and that the request was made at
-// the staff member's LEA. What an approval forwards is kept with it (see forwarded.go):
+// the staff member's LEA; an approval also needs the LEA to hold a record of the student
+// still (see stillHeld). What an approval forwards is kept with it (see forwarded.go):
 // the guardian sees that until another request is approved.
 func (s *Server) decideRequest(ctx context.Context, staff Account, id string, approve bool, reason string) (backpack.Request, error) {
 	s.wmu.Lock()
@@ -116,6 +117,9 @@ func (s *Server) decideRequest(ctx context.Context, staff Account, id string, ap
 			return req, err
 		}
 		if b, err = s.backpackOfSSID(ctx, req.StudentSSID, req.LEA); err != nil {
+			return req, err
+		}
+		if err := s.stillHeld(ctx, staff, req, b.StudentID); err != nil {
 			return req, err
 		}
 		if sn, err = snapshotOf(b); err != nil {
@@ -140,6 +144,33 @@ func (s *Server) decideRequest(ctx context.Context, staff Account, id string, ap
 		s.forwarded[id] = sn
 	}
 	return req, err
+}
+
+// stillHeld refuses, audited, the approval of a request for a student of whom the
+// request's LEA holds no record. backpack lets staff forward the backpack of a student
+// handed to their LEA, and that grant outlives the LEA's record when a reviewer's split
+// and relink moves it to another student (as staffView explains); the student's SSID
+// still leads to them, so without this check an approval would forward the backpack of
+// a student the LEA no longer has. Called under wmu, as a relink moves records.
+func (s *Server) stillHeld(ctx context.Context, staff Account, req backpack.Request, student string) error {
+	held, err := s.store.holds(ctx, req.LEA, student)
+	if err != nil || held {
+		return err
+	}
+	refused := &notHeld{request: req.ID, lea: req.LEA, student: student}
+	entry := backpack.Entry{Action: backpack.ActionRequest, Actor: staff.Username, StudentID: student, Note: "approval refused: " + refused.Error()}
+	if err := s.commit(ctx, []backpack.Entry{entry}, nil); err != nil {
+		return err
+	}
+	return refused
+}
+
+// notHeld is an approval refused because the request's LEA holds no record of the
+// student any more.
+type notHeld struct{ request, lea, student string }
+
+func (e *notHeld) Error() string {
+	return fmt.Sprintf("request %s cannot be approved: LEA %s holds no record of student %s now (a reviewer has moved its record to another student), so no backpack is forwarded; reject it, or ask the state's reviewers", e.request, e.lea, e.student)
 }
 
 // handOff builds a student's backpack from every LEA's records and hands it, as the
