@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -75,26 +76,38 @@ func macOf(key, unhashed []byte) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// link chains entries (checked) after head under key, stamping those without a time
-// with now (nil: time.Now): it returns them as stored, their lines (each entry's JSON,
-// without newline) and the new head. An entry whose line is longer than MaxEntrySize is
-// an error, and nothing is linked.
-func link(key []byte, head Checkpoint, now func() time.Time, es []Entry) ([]Entry, [][]byte, Checkpoint, error) {
+// link chains entries (checked) after head, whose time was last, under key, stamping
+// those without a time with now (nil: time.Now), or with last if the clock went back: it
+// returns them as stored, their lines (each entry's JSON, without newline), the new head
+// and its time. An entry given a time before the entry it follows (a zero last is no
+// entry) or later than now by more than clockSkew, or whose line is longer than
+// MaxEntrySize, is an error, and nothing is linked: the log's times rise, so no entry
+// can be dated into another's past or into the future.
+func link(key []byte, head Checkpoint, last time.Time, now func() time.Time, es []Entry) ([]Entry, [][]byte, Checkpoint, time.Time, error) {
 	if now == nil {
 		now = time.Now
 	}
 	out := make([]Entry, len(es))
 	lines := make([][]byte, len(es))
 	for i, e := range es {
-		if e.Time.IsZero() {
-			e.Time = now()
+		switch at := now(); {
+		case e.Time.IsZero():
+			e.Time = at
+			if e.Time.Before(last) {
+				e.Time = last
+			}
+		case e.Time.Before(last):
+			return nil, nil, head, last, fmt.Errorf("backpack: audit: entry by %q at %s comes before the entry it follows, at %s", e.Actor, e.Time.UTC().Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))
+		case e.Time.After(at.Add(clockSkew)):
+			return nil, nil, head, last, fmt.Errorf("backpack: audit: entry by %q at %s is in the future (now is %s)", e.Actor, e.Time.UTC().Format(time.RFC3339Nano), at.UTC().Format(time.RFC3339))
 		}
 		e = e.clone()
 		e.Time = e.Time.UTC().Round(0)
+		last = e.Time
 		e.Seq, e.Prev, e.Hash = head.Seq+1, head.Hash, ""
 		unhashed, err := json.Marshal(e)
 		if err != nil {
-			return nil, nil, head, fmt.Errorf("backpack: audit: %w", err)
+			return nil, nil, head, last, fmt.Errorf("backpack: audit: %w", err)
 		}
 		e.Hash = macOf(key, unhashed)
 		// The line is the same JSON with the hash filled in: "hash" is the last key.
@@ -102,17 +115,20 @@ func link(key []byte, head Checkpoint, now func() time.Time, es []Entry) ([]Entr
 		if ok {
 			line = append(append(append(line, `"hash":"`...), e.Hash...), `"}`...)
 		} else if line, err = json.Marshal(e); err != nil {
-			return nil, nil, head, fmt.Errorf("backpack: audit: %w", err)
+			return nil, nil, head, last, fmt.Errorf("backpack: audit: %w", err)
 		}
 		if len(line)+1 > MaxEntrySize {
-			return nil, nil, head, fmt.Errorf("backpack: audit: entry by %s is %d bytes written, over the limit of %d", e.Actor, len(line)+1, MaxEntrySize)
+			return nil, nil, head, last, fmt.Errorf("backpack: audit: entry by %s is %d bytes written, over the limit of %d", e.Actor, len(line)+1, MaxEntrySize)
 		}
 		out[i], lines[i], head = e, line, Checkpoint{Seq: e.Seq, Hash: e.Hash}
 	}
-	return out, lines, head, nil
+	return out, lines, head, last, nil
 }
 
-// check reports what Append cannot write faithfully.
+// check reports what Append cannot write faithfully, and identifiers (action, actor,
+// student, records, settings version) holding a control or invisible character (see
+// visible): "a\x00b" or a bidi override would show a reader of the log another name than
+// the one chained.
 func (e Entry) check() error {
 	if e.Action == "" || e.Actor == "" {
 		return errors.New("backpack: audit: an entry needs an action and an actor")
@@ -120,10 +136,18 @@ func (e Entry) check() error {
 	if e.Weight != nil && (math.IsNaN(*e.Weight) || math.IsInf(*e.Weight, 0)) {
 		return fmt.Errorf("backpack: audit: weight %v is not a finite number", *e.Weight)
 	}
-	texts := append([]string{e.Action, e.StudentID, e.Explanation, e.SettingsVersion, e.Actor, e.Note}, e.Records...)
-	for _, s := range texts {
+	for _, s := range []string{e.Explanation, e.Note} {
 		if !utf8.ValidString(s) {
 			return fmt.Errorf("backpack: audit: %q is not valid UTF-8", s)
+		}
+	}
+	ids := [][2]string{{"action", e.Action}, {"actor", e.Actor}, {"student ID", e.StudentID}, {"settings version", e.SettingsVersion}}
+	for _, r := range e.Records {
+		ids = append(ids, [2]string{"record", r})
+	}
+	for _, id := range ids {
+		if err := visible(id[0], id[1]); err != nil {
+			return fmt.Errorf("backpack: audit: %w", err)
 		}
 	}
 	return nil
@@ -164,6 +188,8 @@ type Log struct {
 	broken error
 	// base is the head before the entries mem holds: the last entry Drain handed on.
 	base Checkpoint
+	// last is the time of the head's entry: the next may not come before it.
+	last time.Time
 	// recovered says what OpenLog repaired, if anything.
 	recovered string
 	// Now stamps entries without a time; nil means time.Now.
@@ -196,8 +222,10 @@ func checkAuditKey(key []byte) error {
 
 // Append adds an entry, filling its sequence number, time (when zero), Prev and Hash, and
 // returns it as stored. An entry without an action or actor, with a weight that is not
-// finite, with text that is not UTF-8 or longer than MaxEntrySize written is an error,
-// and nothing is written.
+// finite, with text that is not UTF-8 or longer than MaxEntrySize written, with a
+// control or invisible character in an identifier (see Entry.check), or with a time
+// before the previous entry's or in the future (see link) is an error, and nothing is
+// written.
 func (l *Log) Append(e Entry) (Entry, error) {
 	out, err := l.AppendBatch(e)
 	if err != nil {
@@ -226,7 +254,7 @@ func (l *Log) AppendBatch(es ...Entry) ([]Entry, error) {
 	if l.broken != nil {
 		return nil, l.broken
 	}
-	out, written, head, err := link(l.key, l.head, l.Now, es)
+	out, written, head, last, err := link(l.key, l.head, l.last, l.Now, es)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +273,7 @@ func (l *Log) AppendBatch(es ...Entry) ([]Entry, error) {
 			l.mem = append(l.mem, e.clone())
 		}
 	}
-	l.head = head
+	l.head, l.last = head, last
 	for i := range out {
 		out[i] = out[i].clone()
 	}
@@ -347,7 +375,9 @@ func (e *ChainError) Error() string {
 }
 
 // VerifyChain checks a chain of entries under key: sequence numbers 1, 2, 3…, each Prev
-// the hash of the entry before, each Hash the HMAC of the entry's content. It returns a
+// the hash of the entry before, each Hash the HMAC of the entry's content, each entry one
+// Append accepts (Entry.check) with a time no earlier than the entry before's and not in
+// the future. It returns a
 // *ChainError at the first entry that fails, or nil. A chain cut short at its end still
 // verifies: VerifyAnchored catches that.
 func VerifyChain(entries []Entry, key []byte) error {
@@ -356,9 +386,16 @@ func VerifyChain(entries []Entry, key []byte) error {
 
 // verifyChainFrom is VerifyChain of entries that follow base.
 func verifyChainFrom(entries []Entry, key []byte, base Checkpoint) error {
-	prev := base.Hash
+	prev, last, now := base.Hash, time.Time{}, time.Now()
 	for i, e := range entries {
+		err := e.check()
 		switch {
+		case err != nil:
+			return &ChainError{Index: i, Seq: e.Seq, Reason: "Append would refuse the entry: " + strings.TrimPrefix(err.Error(), "backpack: audit: ")}
+		case e.Time.Before(last):
+			return &ChainError{Index: i, Seq: e.Seq, Reason: fmt.Sprintf("its time %s comes before the entry before's, %s", e.Time.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))}
+		case e.Time.After(now.Add(clockSkew)):
+			return &ChainError{Index: i, Seq: e.Seq, Reason: fmt.Sprintf("its time %s is in the future", e.Time.Format(time.RFC3339Nano))}
 		case e.Seq != base.Seq+int64(i)+1:
 			return &ChainError{Index: i, Seq: e.Seq, Reason: fmt.Sprintf("sequence number %d, want %d: an entry was removed or inserted", e.Seq, base.Seq+int64(i)+1)}
 		case e.Prev != prev:
@@ -366,7 +403,7 @@ func verifyChainFrom(entries []Entry, key []byte, base Checkpoint) error {
 		case !hmac.Equal([]byte(e.mac(key)), []byte(e.Hash)):
 			return &ChainError{Index: i, Seq: e.Seq, Reason: "hash does not match the entry's content under the key: the entry was altered or written without the key"}
 		}
-		prev = e.Hash
+		prev, last = e.Hash, e.Time
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ var sampleEntries = []backpack.Entry{
 	{Action: backpack.ActionSplit, StudentID: "S1", Records: []string{lisaNew}, Actor: "registrar", Note: "split out as S3 <&>"},
 	{Action: backpack.ActionRequest, Actor: "guardian-7", Note: "request R000001 for SSID 1000604822: submitted Retrieve"},
 	{Action: backpack.ActionHandoff, StudentID: "S1", Records: []string{lisaOld}, Actor: "registrar", Weight: ptr(-3.5),
-		Time: time.Date(2024, 9, 2, 10, 0, 0, 123456789, time.FixedZone("MDT", -6*3600))},
+		Time: time.Date(2024, 9, 1, 2, 0, 10, 123456789, time.FixedZone("MDT", -6*3600))},
 }
 
 // sampleLog returns an in-memory log of the sample entries.
@@ -124,7 +124,7 @@ func TestAppendFills(t *testing.T) {
 	if !es[0].Time.Equal(t0.Add(time.Second)) || !es[1].Time.Equal(t0.Add(2*time.Second)) {
 		t.Errorf("times from Now: %v, %v", es[0].Time, es[1].Time)
 	}
-	if want := time.Date(2024, 9, 2, 16, 0, 0, 123456789, time.UTC); !es[4].Time.Equal(want) {
+	if want := time.Date(2024, 9, 1, 8, 0, 10, 123456789, time.UTC); !es[4].Time.Equal(want) {
 		t.Errorf("a given time is kept (in UTC): %v, want %v", es[4].Time, want)
 	}
 	if h := log.Head(); h.Seq != 5 || h.Hash != es[4].Hash {
@@ -471,7 +471,7 @@ func TestFileLogAttacks(t *testing.T) {
 		}, "removed from the end"},
 		{"emptied", "log", func([]byte, []backpack.Entry) []byte { return nil }, "removed from the end"},
 		{"forged append, SHA-256", "log", func(d []byte, es []backpack.Entry) []byte {
-			e := backpack.Entry{Seq: 6, Time: t0, Action: backpack.ActionHandoff, Actor: "mallory", Prev: es[4].Hash}
+			e := backpack.Entry{Seq: 6, Time: es[4].Time, Action: backpack.ActionHandoff, Actor: "mallory", Prev: es[4].Hash}
 			e.Hash = sha256Mac(e)
 			return append(d, lineOf(e)...)
 		}, "without the key"},
@@ -681,6 +681,13 @@ func TestAppendRefuses(t *testing.T) {
 		{"infinite weight", backpack.Entry{Action: backpack.ActionMerge, Actor: "a", Weight: &inf}},
 		{"not UTF-8", backpack.Entry{Action: backpack.ActionMerge, Actor: "a\xff"}},
 		{"over the size limit", backpack.Entry{Action: backpack.ActionMerge, Actor: "a", Note: strings.Repeat("n", backpack.MaxEntrySize)}},
+		{"NUL and bidi override in the actor", backpack.Entry{Action: backpack.ActionMerge, Actor: "a\x00b\u202e"}},
+		{"bidi override in the student ID", backpack.Entry{Action: backpack.ActionView, Actor: "a", StudentID: "S\u202e1"}},
+		{"newline in a record", backpack.Entry{Action: backpack.ActionMerge, Actor: "a", Records: []string{"r1\nr2"}}},
+		{"control character in the action", backpack.Entry{Action: "merge\r", Actor: "a"}},
+		{"before the entry before", backpack.Entry{Action: backpack.ActionMerge, Actor: "a", Time: t0}},
+		{"in 1999, after 2024", backpack.Entry{Action: backpack.ActionMerge, Actor: "a", Time: time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		{"in 2999", backpack.Entry{Action: backpack.ActionMerge, Actor: "a", Time: time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -924,5 +931,32 @@ func cutLines(t *testing.T, path string, n int) {
 	lines = lines[:len(lines)-1] // the empty string after the last newline
 	if err := os.WriteFile(path, []byte(strings.Join(lines[:len(lines)-n], "")), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Entries a caller wrote out of order, dated into the future or with hidden characters
+// in an identifier, under the key, before Append refused them: VerifyChain (and so
+// VerifyAnchored, VerifyFile and OpenLog, which run it first) flags each at its index.
+func TestVerifyFlagsEntriesAppendRefuses(t *testing.T) {
+	es := entriesOf(t, sampleLog(t))
+	for _, tt := range []struct {
+		name string
+		edit func(*backpack.Entry)
+		want string
+	}{
+		{"1999 after 2024", func(e *backpack.Entry) { e.Time = time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC) }, "comes before"},
+		{"in 2999", func(e *backpack.Entry) { e.Time = time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC) }, "in the future"},
+		{"NUL and bidi override in the actor", func(e *backpack.Entry) { e.Actor = "a\x00b\u202e" }, `actor "a\x00b\u202e" holds`},
+		{"zero-width joiner in a record", func(e *backpack.Entry) { e.Records = []string{"r\u200d1"} }, `record "r\u200d1" holds`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := deepCopy(es)
+			tt.edit(&c[2])
+			c = forge(c, 2, hmacMac(auditKey))
+			err := backpack.VerifyChain(c, auditKey)
+			if i := chainIndex(t, err); i != 2 || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("VerifyChain: %v, want entry 2 flagged with %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -154,7 +154,7 @@ func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) 
 	}
 	l := &Log{key: slices.Clone(key), disk: disk}
 	if n := len(entries); n > 0 {
-		l.head = Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}
+		l.head, l.last = Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}, entries[n-1].Time
 	}
 	if len(repairs) > 0 {
 		l.recovered = strings.Join(repairs, "; ")

@@ -13,13 +13,16 @@ type Chain struct {
 	mu   sync.Mutex
 	key  []byte
 	head Checkpoint
+	last time.Time // of the last entry linked; zero when continued from a stored head
 	// Now stamps entries without a time; nil means time.Now.
 	Now func() time.Time
 }
 
 // NewChain continues the chain whose last entry is head (the zero Checkpoint for a new
 // chain) under key (at least MinKeySize bytes). The entries up to head are not
-// checked: verify them (VerifyChain) before continuing a stored chain.
+// checked: verify them (VerifyChain) before continuing a stored chain. Their times are
+// not known either: the order of times (see Log.Append) is kept from the first entry
+// linked on.
 func NewChain(key []byte, head Checkpoint) (*Chain, error) {
 	if err := checkAuditKey(key); err != nil {
 		return nil, err
@@ -38,11 +41,11 @@ func (c *Chain) Link(es ...Entry) ([]Entry, [][]byte, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out, lines, head, err := link(c.key, c.head, c.Now, es)
+	out, lines, head, last, err := link(c.key, c.head, c.last, c.Now, es)
 	if err != nil {
 		return nil, nil, err
 	}
-	c.head = head
+	c.head, c.last = head, last
 	return out, lines, nil
 }
 

@@ -68,10 +68,8 @@ func checkID(what, s string) error {
 	case strings.TrimSpace(s) != s:
 		return fmt.Errorf("%s %q starts or ends with a space", what, s)
 	}
-	for _, r := range s {
-		if !unicode.IsGraphic(r) || invisible(r) {
-			return fmt.Errorf("%s %q holds the invisible or control character %U", what, s, r)
-		}
+	if err := visible(what, s); err != nil {
+		return err
 	}
 	first := ""
 	for _, r := range norm.NFC.String(s) { // "e" and U+0301 are "é", a Latin letter
@@ -87,6 +85,20 @@ func checkID(what, s string) error {
 			first = script
 		case script != first:
 			return fmt.Errorf("%s %q mixes the scripts %s and %s (%U): it could pass for another ID", what, s, first, script, r)
+		}
+	}
+	return nil
+}
+
+// visible refuses text holding a control character or an invisible one (see invisible),
+// naming what it is and quoting it.
+func visible(what, s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%s %q is not UTF-8", what, s)
+	}
+	for _, r := range s {
+		if !unicode.IsGraphic(r) || invisible(r) {
+			return fmt.Errorf("%s %q holds the invisible or control character %U", what, s, r)
 		}
 	}
 	return nil
