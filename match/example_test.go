@@ -34,7 +34,7 @@ func ExampleLinker_Run() {
 		return
 	}
 	fmt.Printf("%d records, %d students\n", len(res.Label), len(res.StudentIDs))
-	// Output: 2737 records, 2002 students
+	// Output: 2737 records, 2006 students
 }
 
 func ExampleIndex_Query() {

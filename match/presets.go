@@ -39,7 +39,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-2",
+		Version:     "student-3",
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
 		Columns:     StudentColumns(),
@@ -106,16 +106,21 @@ func PersonSettings() Settings {
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
 //     with an SSID missing go to a reviewer rather than link: Mason and Jason. "Ella"
 //     and "Emma" differ either way. Twins' SSIDs are often issued together and differ
-//     in a digit; the same SSID on both says one child whose given
-//     name was recorded wrong, more often than not.
+//     in a digit. The same SSID on both, in one home (or no address to tell), is one
+//     twin's SSID typed for the other as often as one child's given name recorded wrong:
+//     a reviewer says which, unless more than 2% of the roll's pairs that share an SSID
+//     look so (a roll whose given names are often replaced; CannotLink.MaxMatchShare).
+//     Where the SSIDs are the same or a digit apart, a family name alike in spelling or
+//     sound (Johnson and Jonsen) counts as the same.
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
 //     same family name and home.
 //   - One SSID on two records of one family name whose given names differ and whose
 //     birth dates disagree outright: two children sharing an SSID (a placeholder the
 //     normalizer does not know, a sibling's or twin's ID typed for the other).
-//   - Given names not the same (one name's two forms too: Julian and Julia, Gabriel and
-//     Gabriella) and different sexes, whatever the SSIDs: a boy and a girl.
+//   - Given names not the same (a nickname of the other too: Sam and Samantha; one
+//     name's two forms: Julian and Julia, Gabriel and Gabriella) and different sexes,
+//     whatever the SSIDs: a boy and a girl.
 //   - Middle names both written out that differ outright (not a nickname, typo or
 //     initial of each other, nor the other's given name), SSIDs not the same: namesakes
 //     born the same day.
@@ -131,7 +136,7 @@ func PersonSettings() Settings {
 //     do; in FEBRL's generated sets 4.5–19%.
 //
 // A near SSID alone never links two children either: the SSID comparison's one_edit level
-// counts only when the given names agree (score.ID).
+// counts only when the given names agree and the family names are alike (score.ID).
 //
 // Each rule holds whether or not the roll has SSIDs; a rule whose comparisons a roll
 // lacks altogether is dropped (see Linker.Dropped).
@@ -140,6 +145,10 @@ func studentCannotLink() []CannotLink {
 	notSwapped := Condition{Comparison: "name_swap", Levels: []string{"null", "else"}}
 	otherSSID := Condition{Comparison: "ssid", Levels: []string{"null", "one_edit", "else"}}
 	sameFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}}
+	// Where the SSIDs tie two records to one family (the same, or issued together), a
+	// family name alike in spelling or sound is that family's: Johnson and Jonsen,
+	// Schneider and Snyder, as one twin's record may carry it.
+	alikeFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
@@ -156,7 +165,7 @@ func studentCannotLink() []CannotLink {
 		// differ: score.ID).
 		Name: "twins: same family name and birth date, different given names, SSIDs a digit apart",
 		Conditions: []Condition{
-			differentGiven, notSwapped, sameFamily, closeBirth,
+			differentGiven, notSwapped, alikeFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
 	}, {
@@ -166,10 +175,20 @@ func studentCannotLink() []CannotLink {
 		Name: "twins: same family name and birth date, given names alike, SSIDs issued together",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
-			notSwapped, sameFamily, closeBirth,
+			notSwapped, alikeFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
 		NearSSIDs: true,
+	}, {
+		// One SSID on twins: one twin's SSID typed on the other's record. A given name
+		// recorded wrong outright on one child's record is no likelier, so a reviewer
+		// says which.
+		Name: "twins: same family name, birth date and home, different given names, one SSID",
+		Conditions: []Condition{
+			differentGiven, notSwapped, alikeFamily, closeBirth, household,
+			{Comparison: "ssid", Levels: []string{"exact"}},
+		},
+		MaxMatchShare: 0.02,
 	}, {
 		Name: "twins: same family name and birth date, different given names, an SSID missing",
 		Conditions: []Condition{
@@ -220,7 +239,7 @@ func studentCannotLink() []CannotLink {
 		// name and sex were both recorded wrong.
 		Name: "different given names and sexes",
 		Conditions: []Condition{
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}},
+			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}},
 			notSwapped,
 			{Comparison: "sex", Levels: []string{"else"}},
 		},

@@ -29,7 +29,7 @@ func TestStudentSample(t *testing.T) {
 		recall    float64
 		f1        float64
 	}{
-		{"ssid", sampleRoll, 0.995, 0.99, 0.995},
+		{"ssid", sampleRoll, 0.995, 0.985, 0.99}, // recall 0.99 before twins under one SSID went to review
 		{"no ssid", sampleRollNoSSID, 0.99, 0.96, 0.975},
 	}
 	for _, tc := range tests {

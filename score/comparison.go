@@ -95,10 +95,14 @@ func BirthDate() Comparison { return Comparison{Name: "birth_date", Kind: KindBi
 
 // ID returns an identifier comparison on role (normalize.RoleSSID or RoleLocalID). Its
 // one_edit level counts only when the given names agree (exact, nickname, a typo, or
-// one's given name the other's middle name): see Requirement.
+// one's given name the other's middle name) and the family names are alike (in spelling
+// or sound): see Requirement. A sibling's or a stranger's SSID is as often a digit off
+// as a typo is, so a near SSID is never evidence alone.
 func ID(role normalize.Role) Comparison {
 	return Comparison{Name: string(role), Kind: KindID, Role: role, Requires: []Requirement{{
 		Level: "one_edit", Comparison: "given_name", Levels: []string{"exact", "nickname", "jaro_winkler>=0.92", "initial", "middle_swapped"},
+	}, {
+		Level: "one_edit", Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"},
 	}}}
 }
 

@@ -38,7 +38,7 @@ func TestAccuracyFloors(t *testing.T) {
 		{"ncvr-5000-ocp40", 0.975, 0.995},
 		{"rldata500", 0.98, 0.995},
 		{"rldata10000", 0.94, 0.995},
-		{"synth", 0.995, 0.995},
+		{"synth", 0.99, 0.995}, // twins under one SSID go to review (issue 13): 0.995 before
 		{"synth-nossid", 0.975, 0.995},
 	}
 	if len(floors) != len(Fast) {
