@@ -335,7 +335,9 @@ func TestTwinSetsStayApart(t *testing.T) {
 				}
 				// A roll whose pairs that share an SSID often carry different given
 				// names (FEBRL's) sets the rule for twins under one SSID aside.
-				kept := slices.ContainsFunc(l.Settings().CannotLink, func(c CannotLink) bool { return strings.Contains(c.Name, "one SSID") && strings.HasPrefix(c.Name, "twins") })
+				kept := slices.ContainsFunc(l.Settings().CannotLink, func(c CannotLink) bool {
+					return strings.Contains(c.Name, "one SSID") && strings.HasPrefix(c.Name, "twins")
+				})
 				switch {
 				case kept:
 					checkChildren(t, runCSV(t, l, twinOneSSIDRoll))
