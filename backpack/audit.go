@@ -177,7 +177,7 @@ var checkpointKeys = []string{"seq", "hash"}
 func (c Checkpoint) intent() bool { return c.Seq > 0 && c.Hash == "" }
 
 // Log is an append-only, HMAC-chained audit log, held in memory (NewLog) or in a file
-// with an anchor file of checkpoints beside it (OpenLog). Safe for concurrent use.
+// with an anchor file of its head (OpenLog). Safe for concurrent use.
 type Log struct {
 	mu   sync.Mutex
 	key  []byte

@@ -394,9 +394,9 @@ func TestFileLogAppendsAcrossOpens(t *testing.T) {
 	if again, _ := os.ReadFile(filepath.Join(dir, "audit.anchor")); !bytes.Equal(again, anchor) {
 		t.Error("an empty batch wrote a checkpoint")
 	}
-	// Each batch is announced (an intent, without a hash) and then checkpointed.
-	if n, intents := bytes.Count(anchor, []byte("\n")), bytes.Count(anchor, []byte(`"hash":""`)); n != 8 || intents != 4 {
-		t.Errorf("%d checkpoints of which %d intents, want 4 of each (three appends and one batch)", n, intents)
+	// The anchor holds the head alone: no earlier head, no intent once a batch is written.
+	if want := fmt.Sprintf(`{"seq":5,"hash":"%s"}`+"\n", first[4].Hash); string(anchor) != want {
+		t.Errorf("anchor %q, want the head alone, %q", anchor, want)
 	}
 	log := openLog(t, dir)
 	if h := log.Head(); h.Seq != 5 || h.Hash != first[4].Hash {
@@ -512,10 +512,7 @@ func TestFileLogAttacks(t *testing.T) {
 			return bytes.Replace(d, []byte(`"actor":"guardian-7"`), []byte(`"actor": "guardian-7"`), 1)
 		}, "as Append writes it"},
 		{"anchor emptied", "anchor", func([]byte, []backpack.Entry) []byte { return nil }, "follow the anchor"},
-		{"anchor cut before the last two batches", "anchor", func(d []byte, _ []backpack.Entry) []byte {
-			l := lines(d)
-			return []byte(strings.Join(l[:len(l)-3], "")) // the last append's intent stays
-		}, "follow the anchor"},
+		{"anchor cut short", "anchor", func(d []byte, _ []backpack.Entry) []byte { return d[:len(d)/2] }, "torn"},
 		{"anchor rewritten to an earlier head", "anchor", func(_ []byte, es []backpack.Entry) []byte {
 			return []byte(fmt.Sprintf(`{"seq":5,"hash":"%s"}`+"\n", es[3].Hash))
 		}, "differs from the anchor"},
@@ -606,11 +603,10 @@ func TestOpenLogRecovers(t *testing.T) {
 		}
 	})
 	t.Run("anchor behind the log", func(t *testing.T) {
-		dir, _ := fileLog(t)
+		dir, written := fileLog(t)
 		anchor := filepath.Join(dir, "audit.anchor")
-		mutate(t, anchor, func(d []byte) []byte {
-			l := lines(d)
-			return []byte(strings.Join(l[:len(l)-1], ""))
+		mutate(t, anchor, func([]byte) []byte { // as the last batch (entries 4–5) left it before its head
+			return []byte(fmt.Sprintf(`{"seq":3,"hash":"%s"}`+"\n"+`{"seq":5,"hash":""}`+"\n", written[2].Hash))
 		})
 		if _, err := verifyDir(dir); err == nil {
 			t.Fatal("VerifyFile passed entries past the anchor")
@@ -898,8 +894,20 @@ func TestVerifyFileDanglingIntent(t *testing.T) {
 	if _, err := backpack.VerifyFile(path, anchor, auditKey); err != nil {
 		t.Fatalf("the intact log: %v", err)
 	}
-	cutLines(t, path, 1)   // the third entry
-	cutLines(t, anchor, 1) // its checkpoint, not the intent before it
+	cutLines(t, path, 1) // the third entry
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := backpack.ReadEntries(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The anchor as the third append left it before its head: the second's head and the intent.
+	if err := os.WriteFile(anchor, []byte(fmt.Sprintf(`{"seq":2,"hash":"%s"}`+"\n"+`{"seq":3,"hash":""}`+"\n", es[1].Hash)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	head, err := backpack.VerifyFile(path, anchor, auditKey)
 	if !errors.Is(err, backpack.ErrUnfinishedBatch) || !strings.Contains(err.Error(), "seq 3") {
 		t.Errorf("VerifyFile of the cut log: %v, want ErrUnfinishedBatch naming seq 3", err)
@@ -958,5 +966,55 @@ func TestVerifyFlagsEntriesAppendRefuses(t *testing.T) {
 				t.Errorf("VerifyChain: %v, want entry 2 flagged with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// The second audit's attack: the anchor kept every head, so cutting the log and its
+// anchor back to an earlier point verified. The anchor now holds the latest head alone:
+// whatever length it is cut to, and the log to any earlier non-empty point, nothing
+// verifies or opens. (Both emptied look like a new log: the anchor belongs where the
+// log's writer cannot write.) An anchor of earlier versions, one checkpoint a line, still
+// reads, and OpenLog rewrites it to its last.
+func TestAnchorHoldsTheLatestHeadOnly(t *testing.T) {
+	dir, es := fileLog(t)
+	path, anchor := filepath.Join(dir, "audit.jsonl"), filepath.Join(dir, "audit.anchor")
+	logData, _ := os.ReadFile(path)
+	anchorData, _ := os.ReadFile(anchor)
+	logLines := lines(logData)
+	for keep := 1; keep < len(logLines); keep++ {
+		for cut := 0; cut < len(anchorData); cut++ {
+			if err := os.WriteFile(path, []byte(strings.Join(logLines[:keep], "")), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(anchor, anchorData[:cut], 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := verifyDir(dir); err == nil {
+				t.Fatalf("the log cut to %d entries and the anchor to %d bytes verify", keep, cut)
+			}
+			if log, err := backpack.OpenLog(path, anchor, auditKey); err == nil {
+				log.Close()
+				t.Fatalf("the log cut to %d entries and the anchor to %d bytes open", keep, cut)
+			}
+		}
+	}
+
+	// An anchor of every checkpoint, as earlier versions wrote it.
+	var old strings.Builder
+	for _, e := range es {
+		fmt.Fprintf(&old, `{"seq":%d,"hash":""}`+"\n"+`{"seq":%d,"hash":"%s"}`+"\n", e.Seq, e.Seq, e.Hash)
+	}
+	if err := os.WriteFile(path, logData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(anchor, []byte(old.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if head, err := verifyDir(dir); err != nil || head.Seq != 5 {
+		t.Fatalf("an anchor of every checkpoint: %+v, %v", head, err)
+	}
+	openLog(t, dir).Close()
+	if got, _ := os.ReadFile(anchor); string(got) != string(anchorData) {
+		t.Errorf("OpenLog left the anchor %q, want its last head alone, %q", got, anchorData)
 	}
 }

@@ -17,20 +17,24 @@ import (
 	"github.com/studentlink/studentlink/internal/filelock"
 )
 
-// logFiles are a file log's two files: the entries and the anchor of checkpoints, both
-// opened for appending only.
+// logFiles are a file log's two files: the entries, opened for appending only, and the
+// anchor, which holds the head alone (see writeAnchor).
 type logFiles struct {
 	path, anchorPath string
-	log, anchor      *os.File
+	log              *os.File
+	head             Checkpoint // what the anchor holds
 }
 
 // OpenLog opens the durable audit log at path, keyed by key (at least MinKeySize bytes,
-// held by the state), with its checkpoints in the anchor file at anchorPath — keep that on
+// held by the state), with its head in the anchor file at anchorPath — keep that on
 // other storage than the log, so that one who can rewrite the log cannot also rewrite its
 // anchor. Missing files are created (both, or a missing anchor beside an empty log).
 //
-// Each Append writes its line with O_APPEND and fsyncs it, then appends a checkpoint of
-// the new head to the anchor and fsyncs that, so a crash leaves a readable prefix. The
+// Each Append writes its line with O_APPEND and fsyncs it, then replaces the anchor by
+// the new head (writeAnchor), so a crash leaves a readable prefix. The anchor holds the
+// latest head only, never earlier ones: cutting it short leaves no older head that a log
+// cut to match would verify against. An anchor of earlier versions, which kept every
+// checkpoint, still reads, and OpenLog rewrites it to its last. The
 // log is one writer's: OpenLog takes an exclusive lock on the log file (flock, where the
 // system has it), held until Close, and waits up to 30 seconds for another writer — in
 // this process or another — to close it, then fails wrapping ErrLogBusy. On
@@ -148,7 +152,11 @@ func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) 
 	case intent.Seq > last.Seq:
 		repairs = append(repairs, fmt.Sprintf("a batch announced up to %d was never written", intent.Seq))
 	}
-	disk, err := openLogFiles(lf, path, anchorPath)
+	var head Checkpoint
+	if n := len(entries); n > 0 {
+		head = Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}
+	}
+	disk, err := openLogFiles(lf, path, anchorPath, head)
 	if err != nil {
 		return nil, err
 	}
@@ -206,20 +214,57 @@ func (e *fileError) Error() string {
 
 func (e *fileError) Unwrap() error { return e.err }
 
-// openLogFiles opens (creating) the anchor for appending beside lf, the locked log, and
-// makes their creation durable. The caller closes lf on an error.
-func openLogFiles(lf *os.File, path, anchorPath string) (*logFiles, error) {
-	af, err := os.OpenFile(anchorPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
+// openLogFiles writes the anchor beside lf, the locked log, as head alone (creating it,
+// or rewriting an anchor of checkpoints to its last), and makes the log's creation
+// durable. The caller closes lf on an error.
+func openLogFiles(lf *os.File, path, anchorPath string, head Checkpoint) (*logFiles, error) {
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	d := &logFiles{path: path, anchorPath: anchorPath, log: lf}
+	if err := d.writeAnchor(head); err != nil {
 		return nil, fmt.Errorf("backpack: audit: %w", err)
 	}
-	for _, dir := range []string{filepath.Dir(path), filepath.Dir(anchorPath)} {
-		if err := syncDir(dir); err != nil {
-			af.Close()
-			return nil, err
+	return d, nil
+}
+
+// writeAnchor replaces the anchor by head, followed by an intent when given one (see
+// Checkpoint.intent), through replaceFile: a crash leaves the old anchor or the new.
+func (d *logFiles) writeAnchor(head Checkpoint, intent ...Checkpoint) error {
+	var data []byte
+	for _, c := range append([]Checkpoint{head}, intent...) {
+		line, err := json.Marshal(c)
+		if err != nil {
+			return err
 		}
+		data = append(append(data, line...), '\n')
 	}
-	return &logFiles{path: path, anchorPath: anchorPath, log: lf, anchor: af}, nil
+	if err := replaceFile(d.anchorPath, data); err != nil {
+		return err
+	}
+	d.head = head
+	return nil
+}
+
+// replaceFile replaces the file at path by data (mode 0600): written to a temporary file
+// beside it, synced, renamed over it and its directory synced, so a crash leaves the old
+// file or the new one, never a part. The release ledger and the audit anchor are written
+// so.
+func replaceFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // once renamed, there is nothing to remove
+	_, err = tmp.Write(data)
+	err = errors.Join(err, tmp.Chmod(0o600), tmp.Sync(), tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	return err
 }
 
 // syncDir fsyncs a directory, so that files created in it survive a crash.
@@ -251,19 +296,12 @@ func truncateFile(path string, size int64) error {
 	return nil
 }
 
-// append announces the batch in the anchor (an intent: the head it will reach, with no
-// hash) and syncs, writes lines to the log and syncs, then the head's checkpoint to the
-// anchor and syncs: the anchor never names an entry the log may lack, and the entries a
-// crash leaves past the last checkpoint are at most the batch announced.
+// append announces the batch in the anchor (the old head, then an intent: the head it
+// will reach, with no hash), writes lines to the log and syncs, then replaces the anchor
+// by the new head: the anchor never names an entry the log may lack, and the entries a
+// crash leaves past the anchored head are at most the batch announced.
 func (d *logFiles) append(lines []byte, head Checkpoint) error {
-	intent, err := json.Marshal(Checkpoint{Seq: head.Seq})
-	if err != nil {
-		return err
-	}
-	if _, err := d.anchor.Write(append(intent, '\n')); err != nil {
-		return err
-	}
-	if err := d.anchor.Sync(); err != nil {
+	if err := d.writeAnchor(d.head, Checkpoint{Seq: head.Seq}); err != nil {
 		return err
 	}
 	if _, err := d.log.Write(lines); err != nil {
@@ -272,14 +310,7 @@ func (d *logFiles) append(lines []byte, head Checkpoint) error {
 	if err := d.log.Sync(); err != nil {
 		return err
 	}
-	cp, err := json.Marshal(head)
-	if err != nil {
-		return err
-	}
-	if _, err := d.anchor.Write(append(cp, '\n')); err != nil {
-		return err
-	}
-	return d.anchor.Sync()
+	return d.writeAnchor(head)
 }
 
 func (d *logFiles) entries() ([]Entry, error) {
@@ -292,7 +323,7 @@ func (d *logFiles) entries() ([]Entry, error) {
 }
 
 func (d *logFiles) close() error {
-	return errors.Join(d.log.Close(), d.anchor.Close())
+	return d.log.Close()
 }
 
 // ErrUnfinishedBatch is wrapped by VerifyFile's error for an anchor that ends with an

@@ -290,24 +290,14 @@ func decodeStrict(data []byte, v any) error {
 	return nil
 }
 
-// writeLedger replaces the ledger at path by l: written to a temporary file beside it,
-// synced, then renamed over it, so a crash leaves the old ledger or the new one.
+// writeLedger replaces the ledger at path by l (replaceFile), so a crash leaves the old
+// ledger or the new one.
 func writeLedger(path string, l *ledgerFile) error {
 	data, err := json.MarshalIndent(l, "", " ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("backpack: research: ledger: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // once renamed, there is nothing to remove
-	_, err = tmp.Write(append(data, '\n'))
-	err = errors.Join(err, tmp.Chmod(0o600), tmp.Sync(), tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
+	if err := replaceFile(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("backpack: research: ledger: %w", err)
 	}
 	return nil
