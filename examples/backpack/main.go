@@ -16,8 +16,11 @@
 //
 // Every merge and the view (with -json too: the backpack is printed as the registrar's
 // staff view, which is logged) are audit entries. -audit F appends them to the durable log F
-// (created if missing; later runs append to it), with its checkpoints in the anchor file
-// -anchor (F.anchor by default; keep it on other storage than F). The log is keyed by the
+// (created if missing; later runs append to it), with its head in the anchor file
+// -anchor (F.anchor by default). Keep the anchor where the log's writer cannot rewrite
+// it, on other storage than F: one who can rewrite both can cut both back to an earlier
+// point. An anchor in F's own directory, the default among them, is used with a warning
+// on stderr. The log is keyed by the
 // HMAC key in -key-file, which -audit and -verify need: for a new log a missing key file
 // is created with a random key, and the program says so; for an existing log, and for
 // -verify, a missing key file is an error (a mistyped path creates nothing). -verify
@@ -99,6 +102,9 @@ func errorLine(err error) string {
 func run(stdout, stderr io.Writer, o options) error {
 	if o.anchor == "" && o.audit != "" {
 		o.anchor = o.audit + ".anchor"
+	}
+	if o.audit != "" && sameDir(o.audit, o.anchor) {
+		fmt.Fprintf(stderr, "audit: warning: the anchor %s is in the log's directory: whoever can rewrite the log there can rewrite its anchor too and cut both back; keep it where the log's writer cannot write (-anchor)\n", o.anchor)
 	}
 	if o.verify {
 		return verify(stdout, stderr, o)
@@ -237,6 +243,14 @@ func openLog(w io.Writer, o options) (*backpack.Log, error) {
 		fmt.Fprintf(w, "audit: %s was not closed cleanly (a crash); recovered: %s\n", o.audit, r)
 	}
 	return log, nil
+}
+
+// sameDir reports whether two files are in one directory (compared as absolute paths;
+// a path that does not resolve counts as the same, to warn rather than not).
+func sameDir(a, b string) bool {
+	da, errA := filepath.Abs(filepath.Dir(a))
+	db, errB := filepath.Abs(filepath.Dir(b))
+	return errA != nil || errB != nil || da == db
 }
 
 // reportLog says what was logged and, for a file log, verifies it against its anchor.

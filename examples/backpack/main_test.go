@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,9 @@ func TestRunAuditAppendsAndVerifies(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "created the audit key") || !strings.Contains(out.String(), "entries 1–12 appended") {
 		t.Errorf("first run:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "warning: the anchor "+o.audit+".anchor is in the log's directory") {
+		t.Errorf("no warning of the anchor beside the log:\n%s", out.String())
 	}
 	first, _ := os.ReadFile(o.audit)
 	out.Reset()
@@ -199,15 +203,21 @@ func TestRunKeyFileAndRecovery(t *testing.T) {
 			t.Fatalf("-verify %v with a mistyped -key-file created %s", verify, typo)
 		}
 	}
-	// A crash after the log's write, before its checkpoint: the next run anchors the
-	// announced batch and says so.
+	// A crash after the log's write, before its head was anchored: the anchor still holds
+	// the head before and the intent. The next run anchors the announced batch and says so.
 	anchor := o.audit + ".anchor"
-	data, err := os.ReadFile(anchor)
+	f, err := os.Open(o.audit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.SplitAfter(string(data), "\n")
-	if err := os.WriteFile(anchor, []byte(strings.Join(lines[:len(lines)-2], "")), 0o600); err != nil {
+	es, err := backpack.ReadEntries(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(es)
+	crashed := fmt.Sprintf(`{"seq":%d,"hash":"%s"}`+"\n"+`{"seq":%d,"hash":""}`+"\n", n-1, es[n-2].Hash, n)
+	if err := os.WriteFile(anchor, []byte(crashed), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
@@ -227,5 +237,27 @@ func TestRunKeyFileAndRecovery(t *testing.T) {
 	}
 	if line := errorLine(err); strings.Count(line, "backpack:") != 1 {
 		t.Errorf("error line %q repeats the prefix", line)
+	}
+}
+
+// An anchor kept in another directory than the log draws no warning; one beside it does,
+// on stderr.
+func TestRunWarnsOfAnAnchorBesideTheLog(t *testing.T) {
+	logDir, anchorDir := t.TempDir(), t.TempDir()
+	for _, tt := range []struct {
+		anchor string
+		warn   bool
+	}{
+		{filepath.Join(anchorDir, "audit.anchor"), false},
+		{filepath.Join(logDir, "elsewhere.anchor"), true},
+	} {
+		o := options{audit: filepath.Join(logDir, fmt.Sprint(tt.warn, ".jsonl")), anchor: tt.anchor, keyFile: filepath.Join(logDir, "audit.key")}
+		var stdout, stderr bytes.Buffer
+		if err := run(&stdout, &stderr, o); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(stderr.String(), "warning: the anchor"); got != tt.warn || strings.Contains(stdout.String(), "warning") {
+			t.Errorf("-anchor %s: warned on stderr %v, want %v\nstdout:\n%s\nstderr:\n%s", tt.anchor, got, tt.warn, stdout.String(), stderr.String())
+		}
 	}
 }
