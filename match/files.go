@@ -1,11 +1,14 @@
 package match
 
 import (
+	"bufio"
 	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,15 +82,16 @@ func (r *Roll) valueColumns() []string {
 // WriteReview wrote, with its verdict column filled in, or any file with the columns
 // record_a, record_b and verdict (source_a, source_b, by and at optional). A verdict is
 // same or different (any case); a blank verdict leaves the pair undecided and is
-// skipped. at is a date (2024-05-01) or a time (RFC 3339, or 2024-05-01 14:30). A pair
-// decided both ways is an error naming both lines. The file is UTF-8, or UTF-16 with a
-// byte-order mark (a spreadsheet's "Unicode text").
+// skipped. at is a date (2024-05-01, or 5/1/2024 month first as a US spreadsheet
+// rewrites it) or a time (RFC 3339, or 2024-05-01 14:30). A pair decided both ways is an
+// error naming both lines. The file is UTF-8 or UTF-16 (a spreadsheet's "Unicode text"),
+// its fields separated by commas, semicolons or tabs. A relative source path that is no
+// file from here but is one beside the decisions file is read from there (besideFile).
 func ReadDecisions(name string, in io.Reader) ([]Decision, error) {
-	in, _, err := decode(in, "") // UTF-8, or UTF-16 as a spreadsheet saves it
+	cr, err := spreadsheetCSV(in)
 	if err != nil {
 		return nil, fmt.Errorf("match: decisions %s: %w", name, err)
 	}
-	cr := csv.NewReader(in)
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
@@ -115,6 +119,7 @@ func ReadDecisions(name string, in io.Reader) ([]Decision, error) {
 		return ""
 	}
 	var out []Decision
+	source := besideFile(name)
 	seen := map[[2]RecordRef]int{} // pair → index in out
 	cr.FieldsPerRecord = -1
 	for {
@@ -130,7 +135,7 @@ func ReadDecisions(name string, in io.Reader) ([]Decision, error) {
 		if verdict == "" {
 			continue
 		}
-		d := Decision{A: get(row, colRecordA), SourceA: get(row, colSourceA), B: get(row, colRecordB), SourceB: get(row, colSourceB), By: get(row, colBy),
+		d := Decision{A: get(row, colRecordA), SourceA: source(get(row, colSourceA)), B: get(row, colRecordB), SourceB: source(get(row, colSourceB)), By: get(row, colBy),
 			Where: fmt.Sprintf("%s:%d", name, line)}
 		switch verdict {
 		case VerdictSame:
@@ -160,17 +165,68 @@ func ReadDecisions(name string, in io.Reader) ([]Decision, error) {
 	}
 }
 
+// spreadsheetCSV returns a CSV reader of a file a reviewer may have saved from a
+// spreadsheet: UTF-8, or UTF-16 ("Unicode text"), its fields separated by commas or, as
+// some locales save them, semicolons or tabs (sniffComma).
+func spreadsheetCSV(in io.Reader) (*csv.Reader, error) {
+	text, _, err := decode(in, "")
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(text, 64<<10)
+	cr := csv.NewReader(br)
+	cr.Comma = sniffComma(br)
+	return cr, nil
+}
+
 // parseDecided reads a decision's date or time ("" is the zero time).
 func parseDecided(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{time.RFC3339, time.DateOnly, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04"} {
+	for _, layout := range []string{time.RFC3339, time.DateOnly, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
+		// As a US spreadsheet rewrites a date it opened: month first.
+		"1/2/2006", "1/2/2006 15:04", "1/2/2006 15:04:05", "1/2/2006 3:04 PM", "1/2/2006 3:04:05 PM"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date (2024-05-01) or time (2024-05-01T14:30:00Z)", s)
+	return time.Time{}, fmt.Errorf("%q is not a date (2024-05-01, or 5/1/2024 month first) or time (2024-05-01T14:30:00Z)", s)
+}
+
+// besideFile returns how a file at path names its sources: a relative path that is no
+// file from here but is one beside that file (an earlier run's -out, written in the
+// folder the run was made in, read from another) is taken from there; any other name is
+// kept as written. Names are looked up once each.
+func besideFile(path string) func(string) string {
+	keep := func(s string) string { return s }
+	st, err := os.Stat(path)
+	dir := filepath.Dir(path)
+	if err != nil || !st.Mode().IsRegular() || dir == "." {
+		return keep
+	}
+	seen := map[string]string{}
+	return func(src string) string {
+		if src == "" || filepath.IsAbs(src) {
+			return src
+		}
+		if was, ok := seen[src]; ok {
+			return was
+		}
+		name := src
+		if _, err := os.Stat(src); err != nil {
+			if p := filepath.Join(dir, src); fileExists(p) {
+				name = p
+			}
+		}
+		seen[src] = name
+		return name
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // ReadStudentIDs reads the student IDs of an earlier run from its clusters file
@@ -178,13 +234,12 @@ func parseDecided(s string) (time.Time, error) {
 // and a file without a source column names records by ID alone), keyed for
 // RunOptions.EarlierIDs. A record ID that one source alone used is keyed by the ID
 // alone as well, so that a rerun on a renamed file (October's export of the same roll)
-// still finds it.
+// still finds it. Sources are read as ReadDecisions reads them (besideFile).
 func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
-	in, _, err := decode(in, "") // UTF-8, or UTF-16 as a spreadsheet saves it
+	cr, err := spreadsheetCSV(in)
 	if err != nil {
 		return nil, fmt.Errorf("match: student IDs %s: %w", name, err)
 	}
-	cr := csv.NewReader(in)
 	header, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("match: student IDs %s: %w", name, err)
@@ -206,6 +261,7 @@ func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
 		return nil, fmt.Errorf("match: student IDs %s:1: want the columns record_id and cluster_id (source optional); read: %s", name, quoteHeader(header))
 	}
 	out := map[string]string{}
+	source := besideFile(name)
 	bare := map[string]string{} // record ID → its student ID, "" once two sources use it
 	for {
 		row, err := cr.Read()
@@ -222,7 +278,7 @@ func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
 		}
 		ref := RecordRef{ID: row[id]}
 		if src >= 0 {
-			ref.Source = row[src]
+			ref.Source = source(row[src])
 		}
 		prev, dup := out[ref.Key()]
 		if dup && prev != row[student] {

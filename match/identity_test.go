@@ -6,10 +6,12 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
@@ -418,6 +420,55 @@ func TestReadDecisionsErrors(t *testing.T) {
 	want[0].Where = "d16.csv:2"
 	if d := cmp.Diff(want, fromSheet); d != "" {
 		t.Errorf("UTF-16 decisions (-want +got):\n%s", d)
+	}
+	// Saved by a spreadsheet of a locale that separates fields with semicolons, its
+	// dates rewritten month first.
+	semi, err := ReadDecisions("ds.csv", strings.NewReader("record_a;source_a;record_b;source_b;verdict;by;at\n1;x.csv;1;y.csv;DIFFERENT;bo;5/1/2024\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[0].Where, want[0].At = "ds.csv:2", time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	if d := cmp.Diff(want, semi); d != "" {
+		t.Errorf("semicolon decisions (-want +got):\n%s", d)
+	}
+}
+
+// TestFindBySourcePath: a decision naming a file the roll did not read finds no record,
+// though a file of the roll has its name in another folder; the same file by another
+// path, and a file moved since (gone from its old path), are found.
+func TestFindBySourcePath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, d := range []string{"A", "B"} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "roll.csv"), []byte("id,first,last\n1001,Ana,Lopez\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, _ := NewRoll("id", testColumns())
+	if err := r.ReadCSVFile("A/roll.csv"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		source string
+		found  bool
+	}{
+		{"A/roll.csv", true},
+		{"./A/roll.csv", true},
+		{filepath.Join(dir, "A", "roll.csv"), true},
+		{"B/roll.csv", false},             // another LEA's file of the same name
+		{"exports/2023/roll.csv", true},   // gone from there: moved
+		{"exports/2023/other.csv", false}, // no file of the roll has that name
+	} {
+		_, err := r.Find(RecordRef{Source: tt.source, ID: "1001"})
+		if (err == nil) != tt.found {
+			t.Errorf("Find(%s): %v, want found %v", tt.source, err, tt.found)
+		}
+	}
+	if err := r.ReadCSVFile("./A/roll.csv"); err == nil || !strings.Contains(err.Error(), "is the file already read as source A/roll.csv") {
+		t.Errorf("the same file twice: %v", err)
 	}
 }
 

@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -35,15 +38,40 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 	for c := range lowest {
 		lowest[c] = -1
 	}
-	renamed := renamedSources(roll, earlier)
+	listed := earlierSources(earlier)
+	renamed := renamedSources(roll, listed)
+	namesake := namesakeFile(roll, listed, renamed)
+	var here []string // the earlier run's sources that are this run's too
+	for source := range listed {
+		if slices.Contains(roll.Sources, source) || slices.Contains(slices.Collect(maps.Values(renamed)), source) {
+			here = append(here, source)
+		}
+	}
+	heldHere := func(id string) bool {
+		return slices.ContainsFunc(here, func(source string) bool {
+			_, ok := earlier[RecordRef{Source: source, ID: id}.Key()]
+			return ok
+		})
+	}
 	for i := range roll.Len() {
 		ref := roll.Ref(i)
 		id, ok := earlier[ref.Key()]
-		if was, moved := renamed[ref.Source]; !ok && moved {
+		was, moved := renamed[ref.Source]
+		if !ok && moved {
 			id, ok = earlier[RecordRef{Source: was, ID: ref.ID}.Key()]
 		}
-		if !ok {
-			if id, ok = earlier[ref.ID]; ok && roll.SharedID(i) {
+		// A record of a source the earlier run read, but not then, is new. Otherwise its
+		// ID alone may find it (October's export of the roll, under a new name), unless
+		// other sources use the ID too, or the earlier run read another file of a roll
+		// source's name that is still on disk: B/roll.csv beside A/roll.csv is another
+		// LEA's file, not this one renamed, and its IDs are not this one's; nor is the
+		// ID of a record of another source in this run.
+		if !ok && !listed[ref.Source] && !moved && !namesake && !heldHere(ref.ID) {
+			bare, has := earlier[ref.ID]
+			switch {
+			case has && !roll.SharedID(i):
+				id, ok = bare, true
+			case has && len(listed) == 0:
 				return nil, nil, 0, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
 					ref.ID, strings.Join(roll.sourcesOf(ref.ID), ", "))
 			}
@@ -67,19 +95,53 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 	return ids, changes, found, nil
 }
 
-// renamedSources maps a roll source to the name the earlier IDs give it, where they name
-// it otherwise (Roll.sourceNamed: the same file by another path, or moved).
-func renamedSources(roll *Roll, earlier map[string]string) map[string]string {
+// renamedSources maps a roll source to the name the earlier IDs (listing those sources)
+// give it, where they name it otherwise (Roll.sourceNamed: the same file by another path, or moved). A roll source
+// two earlier names would map to is left out: which of them it was is not known.
+func renamedSources(roll *Roll, listed map[string]bool) map[string]string {
 	out := map[string]string{}
-	seen := map[string]bool{}
-	for key := range earlier {
-		source, _, ok := strings.Cut(key, "\x00")
-		if !ok || seen[source] || slices.Contains(roll.Sources, source) {
+	claimed := map[string]int{}
+	for _, source := range slices.Sorted(maps.Keys(listed)) {
+		if slices.Contains(roll.Sources, source) {
 			continue
 		}
-		seen[source] = true
 		if s, ok := roll.sourceNamed(source); ok {
 			out[roll.Sources[s]] = source
+			claimed[roll.Sources[s]]++
+		}
+	}
+	for src, n := range claimed {
+		if n > 1 {
+			delete(out, src)
+		}
+	}
+	return out
+}
+
+// namesakeFile reports whether the earlier IDs name a source that is not in the roll
+// (by its name or another: renamed) but is a file on disk of the same file name as one
+// of the roll's sources: another folder's file, not one of the roll's renamed.
+func namesakeFile(roll *Roll, listed map[string]bool, renamed map[string]string) bool {
+	for source := range listed {
+		if slices.Contains(roll.Sources, source) || slices.Contains(slices.Collect(maps.Values(renamed)), source) {
+			continue
+		}
+		if !slices.ContainsFunc(roll.Sources, func(src string) bool { return filepath.Base(src) == filepath.Base(source) }) {
+			continue
+		}
+		if _, err := os.Stat(source); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// earlierSources lists the sources the earlier IDs name records of.
+func earlierSources(earlier map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for key := range earlier {
+		if source, _, ok := strings.Cut(key, "\x00"); ok {
+			out[source] = true
 		}
 	}
 	return out

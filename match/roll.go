@@ -200,21 +200,24 @@ func (r *Roll) find(ref RecordRef) (int, error) {
 
 // sourceNamed returns the source a name names: the source of that name, else the one
 // whose path is the same file written otherwise ("./l1.csv", "/home/x/l1.csv" for
-// "l1.csv"), else the one alone of that file name in another folder (a roll moved
-// since the decisions or earlier IDs were written).
+// "l1.csv"), else — where no file of that name is on disk — the one alone of that file
+// name in another folder (a roll moved since the decisions or earlier IDs were written).
+// A name that is a file on disk the roll did not read names no source, however its base
+// name agrees with one's: B/roll.csv is not A/roll.csv.
 func (r *Roll) sourceNamed(name string) (int, bool) {
 	if s := slices.Index(r.Sources, name); s >= 0 {
 		return s, true
 	}
-	abs := func(p string) string {
-		if a, err := filepath.Abs(p); err == nil {
-			return a
-		}
-		return filepath.Clean(p)
-	}
-	want := abs(name)
-	if s := slices.IndexFunc(r.Sources, func(src string) bool { return abs(src) == want }); s >= 0 {
+	want := absPath(name)
+	if s := slices.IndexFunc(r.Sources, func(src string) bool { return absPath(src) == want }); s >= 0 {
 		return s, true
+	}
+	if named, err := os.Stat(name); err == nil {
+		s := slices.IndexFunc(r.Sources, func(src string) bool {
+			st, err := os.Stat(src)
+			return err == nil && os.SameFile(st, named)
+		})
+		return s, s >= 0
 	}
 	found := -1
 	for s, src := range r.Sources {
@@ -226,6 +229,29 @@ func (r *Roll) sourceNamed(name string) (int, bool) {
 		}
 	}
 	return found, found >= 0
+}
+
+// absPath returns p made absolute, or cleaned where it cannot be.
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
+}
+
+// sameFileAs returns the roll's source that is the file at path (another path to it),
+// or "".
+func (r *Roll) sameFileAs(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	for _, src := range r.Sources {
+		if s, err := os.Stat(src); err == nil && os.SameFile(s, st) {
+			return src
+		}
+	}
+	return ""
 }
 
 // sourcesOf lists the sources holding a record with the ID.
@@ -537,6 +563,9 @@ func (r *Roll) checkSource(source string) error {
 		return fmt.Errorf("match: source name %q holds a control character", source)
 	case slices.Contains(r.Sources, source):
 		return fmt.Errorf("match: source %q is already in the roll", source)
+	}
+	if same := r.sameFileAs(source); same != "" {
+		return fmt.Errorf("match: %s is the file already read as source %s", source, same)
 	}
 	return nil
 }

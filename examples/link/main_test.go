@@ -174,3 +174,133 @@ func TestLoadedModelKeepsItsMode(t *testing.T) {
 		}
 	}
 }
+
+// TestSourcesByPath: record IDs and sources from an earlier run find their records by
+// file, not by file name. Two LEAs send roll.csv each, in folders A and B.
+func TestSourcesByPath(t *testing.T) {
+	dir := t.TempDir()
+	a0, b0, _ := twoLEAs(t, dir)
+	for from, to := range map[string]string{a0: filepath.Join(dir, "A", "roll.csv"), b0: filepath.Join(dir, "B", "roll.csv")} {
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(from, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), append([]string{"-quiet"}, args...), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	t.Chdir(dir)
+	if code, _, stderr := link("-a", "A/roll.csv", "-b", "B/roll.csv", "-out", "ab1.csv"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	first := testkit.ReadCSV(t, "ab1.csv")
+	studentOf := func(rows [][]string, rename map[string]string) map[[2]string]string {
+		out := map[[2]string]string{}
+		for _, r := range rows[1:] {
+			out[[2]string{cmpOr(rename[r[1]], r[1]), r[0]}] = r[2]
+		}
+		return out
+	}
+	want := studentOf(first, nil)
+
+	t.Run("rerun from another folder", func(t *testing.T) {
+		t.Chdir(filepath.Join(dir, "A"))
+		code, stdout, stderr := link("-a", "roll.csv", "-b", "../B/roll.csv", "-ids", "../ab1.csv", "-out", "../ab2.csv", "-id-changes", "../changes.csv")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		n := len(first) - 1
+		if !strings.Contains(stdout, fmt.Sprintf("earlier IDs:    %d of %d record(s) found", n, n)) {
+			t.Errorf("not every record found:\n%s", stdout)
+		}
+		got := studentOf(testkit.ReadCSV(t, "../ab2.csv"), map[string]string{"roll.csv": "A/roll.csv", "../B/roll.csv": "B/roll.csv"})
+		if !mapsEqual(got, want) {
+			t.Errorf("student IDs changed on the rerun from A/")
+		}
+	})
+	t.Run("another folder's file of the same name is not this one", func(t *testing.T) {
+		// The earlier IDs of B's records only, and a run of A's roll.csv with another
+		// LEA's file: B/roll.csv is on disk and not in the run, so none of its IDs may
+		// reach A's records, though the file names agree.
+		var bOnly [][]string
+		for _, r := range first {
+			if r[1] != "A/roll.csv" {
+				bOnly = append(bOnly, r)
+			}
+		}
+		writeCSV(t, "b-only.csv", bOnly)
+		other := testkit.ReadCSV(t, "B/roll.csv")
+		writeCSV(t, "other.csv", other[:4])
+		code, stdout, stderr := link("-a", "A/roll.csv", "-b", "other.csv", "-ids", "b-only.csv", "-out", "ab3.csv")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stdout, "earlier IDs:    0 of ") {
+			t.Errorf("B's IDs found records in A:\n%s\n%s", stdout, stderr)
+		}
+	})
+	t.Run("an LEA added beside one linked before", func(t *testing.T) {
+		// A's IDs from a run of A alone (here: A's rows of the first run); B's records,
+		// numbered as A's are, must not take A's IDs, nor stop the run.
+		var aOnly [][]string
+		for _, r := range first {
+			if r[1] != "B/roll.csv" {
+				aOnly = append(aOnly, r)
+			}
+		}
+		writeCSV(t, "a-only.csv", aOnly)
+		code, stdout, stderr := link("-a", "A/roll.csv", "-b", "B/roll.csv", "-ids", "a-only.csv", "-out", "ab4.csv")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stdout, fmt.Sprintf("earlier IDs:    %d of %d record(s) found", len(aOnly)-1, len(first)-1)) {
+			t.Errorf("A's records not all found, or B's found by A's IDs:\n%s", stdout)
+		}
+		got := studentOf(testkit.ReadCSV(t, "ab4.csv"), nil)
+		for key, id := range want {
+			if key[0] == "A/roll.csv" && got[key] != id {
+				t.Errorf("A's record %s: student %s, was %s", key[1], got[key], id)
+			}
+		}
+		// A's record 1 gone from A's file since: B's record 1 still does not take
+		// its ID.
+		rows := testkit.ReadCSV(t, "A/roll.csv")
+		writeCSV(t, "A/roll.csv", append(rows[:1:1], rows[2:]...))
+		defer writeCSV(t, "A/roll.csv", rows)
+		if code, _, stderr := link("-a", "A/roll.csv", "-b", "B/roll.csv", "-ids", "a-only.csv", "-out", "ab5.csv"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if id := studentOf(testkit.ReadCSV(t, "ab5.csv"), nil)[[2]string{"B/roll.csv", "1"}]; id == want[[2]string{"A/roll.csv", "1"}] && id != want[[2]string{"B/roll.csv", "1"}] {
+			t.Errorf("B's record 1 took A's record 1's student ID %s", id)
+		}
+	})
+	t.Run("one file twice", func(t *testing.T) {
+		code, _, stderr := link("-a", "A/roll.csv", "-b", "./A/roll.csv")
+		if code == 0 || !strings.Contains(stderr, "is the file already read as source A/roll.csv") {
+			t.Errorf("exit %d: %s", code, stderr)
+		}
+	})
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func mapsEqual(a, b map[[2]string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
