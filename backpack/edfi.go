@@ -77,15 +77,19 @@ var resourceKinds = []struct {
 //
 // Each file is streamed one resource at a time. A malformed resource — bad JSON, a key
 // repeated (in any case), nested deeper than MaxResourceDepth or larger than
-// MaxResourceSize, a required field missing, a date that is not an Ed-Fi date, impossible
-// or in the future, a birth date more than 100 years ago, an enrollment in a grade the
-// student (by the birth date students.json gave) is years too young or old for, a descriptor that is not one or not of the Ed-Fi vocabulary for sex,
-// race and grade level, an SSID CleanSSID refuses, a number out of range — is reported as
+// MaxResourceSize, a required field missing (a student's firstName, lastSurname and
+// birthDate among them, named together), a date that is not an Ed-Fi date, impossible or
+// in the future (an enrollment's entryDate too), a birth date more than 100 years ago, an
+// enrollment in a grade the student (by the birth date students.json gave) is years too
+// young or old for, a descriptor that is not one (namespace#CodeValue with one '#'), or
+// for sex, race and grade level not of that descriptor type or not of the Ed-Fi
+// vocabulary, an SSID CleanSSID refuses, a number out of range — is reported as
 // an *ImportError with its file, index and byte offset and skipped; the rest of the file
 // is imported. Nothing is clamped or rewritten to fit. A student's second
 // studentEducationOrganizationAssociation, a second students resource and a second State
 // ID add their values to StudentRecord.OtherValues, where they become candidates (and
-// conflicts) in the backpack, instead of overwriting the first.
+// conflicts) in the backpack, instead of overwriting the first. A race given twice is
+// kept once.
 func Import(fsys fs.FS, dir string, opt ImportOptions) (*Submission, []error) {
 	if opt.LEA == "" {
 		return nil, []error{errors.New("backpack: import: ImportOptions.LEA is required")}
@@ -287,6 +291,7 @@ func (r *edfiStudent) add(im *importer, src Source) error {
 	rec := studentRef{r.StudentUniqueID}.record(im, c, "studentUniqueId")
 	birth := c.birthDate("birthDate", r.BirthDate)
 	sex := c.coded("birthSexDescriptor", r.BirthSexDescriptor, edfiSexes)
+	c.required([2]string{"firstName", r.FirstName}, [2]string{"lastSurname", r.LastSurname}, [2]string{"birthDate", r.BirthDate})
 	if c.err != nil {
 		return c.err
 	}
@@ -340,6 +345,7 @@ func (r *edfiStudentEdOrg) add(im *importer, src Source) error {
 		races = append(races, c.coded(fmt.Sprintf("races[%d].raceDescriptor", k), x.Race, edfiRaces))
 	}
 	slices.Sort(races)
+	races = slices.Compact(races) // a race given twice is one race
 	// The address is the first Home address, else the first; the others are kept as
 	// other values of the field, with this association as their source.
 	var addr Address
@@ -444,7 +450,7 @@ func (r *edfiEnrollment) add(im *importer, src Source) error {
 		Record:     r.StudentReference.record(im, c, "studentReference.studentUniqueId"),
 		LEA:        im.opt.LEA,
 		SchoolID:   c.positive("schoolReference.schoolId", r.SchoolReference.SchoolID),
-		EntryDate:  c.need("entryDate", c.date("entryDate", r.EntryDate, scheduled)),
+		EntryDate:  c.need("entryDate", c.date("entryDate", r.EntryDate, past)),
 		ExitDate:   c.date("exitWithdrawDate", r.ExitDate, scheduled),
 		ExitType:   c.descriptor("exitWithdrawTypeDescriptor", r.ExitType),
 		GradeLevel: c.grade("entryGradeLevelDescriptor", r.EntryGrade),

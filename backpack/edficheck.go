@@ -202,25 +202,34 @@ func (c *checks) ordered(beginField, begin, endField, end string) {
 }
 
 // descriptor checks an optional descriptor and returns its code value: the mapping of
-// ImportOptions.Descriptors when the URI is mapped, else the text after the '#' of a
-// namespace#CodeValue URI. Anything else is an error.
+// ImportOptions.Descriptors when the URI is mapped, else the text after the one '#' of a
+// namespace#CodeValue URI. Anything else is an error: "…#Fifth grade#Twelfth grade"
+// names no one grade.
 func (c *checks) descriptor(field, uri string) string {
+	code, _ := c.typedDescriptor(field, uri)
+	return code
+}
+
+// typedDescriptor is descriptor that also returns the descriptor's type, the last
+// segment of its namespace ("SexDescriptor" of uri://ed-fi.org/SexDescriptor#Male), ""
+// for a URI ImportOptions.Descriptors maps.
+func (c *checks) typedDescriptor(field, uri string) (code, typ string) {
 	if uri == "" {
-		return ""
+		return "", ""
 	}
 	if code, ok := c.opt.Descriptors[uri]; ok {
-		return code
+		return code, ""
 	}
-	i := strings.LastIndexByte(uri, '#')
-	if i <= 0 || i == len(uri)-1 {
-		c.fail(field, "%q is not a descriptor (namespace#CodeValue) and ImportOptions.Descriptors does not map it", uri)
-		return ""
+	i := strings.IndexByte(uri, '#')
+	if i <= 0 || i == len(uri)-1 || strings.Count(uri, "#") != 1 {
+		c.fail(field, "%q is not a descriptor (namespace#CodeValue, with one '#') and ImportOptions.Descriptors does not map it", uri)
+		return "", ""
 	}
-	code := uri[i+1:]
+	code, typ = uri[i+1:], uri[strings.LastIndexByte(uri[:i], '/')+1:i]
 	if err := checkID("code value", code); err != nil {
 		c.fail(field, "%q: %v", uri, err)
 	}
-	return code
+	return code, typ
 }
 
 // Code values of the Ed-Fi descriptors the backpack reads, as the ODS/API's default
@@ -228,24 +237,51 @@ func (c *checks) descriptor(field, uri string) string {
 // Grand Bend sample). A state's own codes are mapped onto these by
 // ImportOptions.Descriptors.
 var (
-	edfiSexes = []string{"Female", "Male", "Non-binary", "Not Selected"}
-	edfiRaces = []string{"American Indian - Alaska Native", "American Indian or Alaska Native", "Asian",
+	edfiSexes = codeList{"SexDescriptor", []string{"Female", "Male", "Non-binary", "Not Selected"}}
+	edfiRaces = codeList{"RaceDescriptor", []string{"American Indian - Alaska Native", "American Indian or Alaska Native", "Asian",
 		"Black - African American", "Black or African American", "Native Hawaiian - Pacific Islander",
-		"Native Hawaiian or Pacific Islander", "White", "Other", "Choose Not to Respond"}
-	edfiGradeLevels = []string{"Infant/toddler", "Preschool/Prekindergarten", "Kindergarten", "First grade",
+		"Native Hawaiian or Pacific Islander", "White", "Other", "Choose Not to Respond"}}
+	edfiGradeLevels = codeList{"GradeLevelDescriptor", []string{"Infant/toddler", "Preschool/Prekindergarten", "Kindergarten", "First grade",
 		"Second grade", "Third grade", "Fourth grade", "Fifth grade", "Sixth grade", "Seventh grade", "Eighth grade",
 		"Ninth grade", "Tenth grade", "Eleventh grade", "Twelfth grade", "Grade 13", "Postsecondary", "Ungraded",
-		"Adult Education", "Other"}
+		"Adult Education", "Other"}}
 )
 
-// coded checks a descriptor whose code value must be one of codes and returns it.
-func (c *checks) coded(field, uri string, codes []string) string {
-	code := c.descriptor(field, uri)
-	if code != "" && !slices.Contains(codes, code) {
-		c.fail(field, "%q is not one of the code values %s", uri, strings.Join(codes, ", "))
-		return ""
+// codeList is the code values of one descriptor type, and the type's name.
+type codeList struct {
+	typ   string
+	codes []string
+}
+
+// coded checks a descriptor of the list's type (in any namespace, or mapped by
+// ImportOptions.Descriptors) whose code value is one of the list's, and returns the code:
+// uri://ed-fi.org/SexDescriptor#Fifth grade is no grade level.
+func (c *checks) coded(field, uri string, list codeList) string {
+	code, typ := c.typedDescriptor(field, uri)
+	switch {
+	case code == "":
+	case typ != "" && typ != list.typ:
+		c.fail(field, "%q is a %s, not a %s", uri, typ, list.typ)
+	case !slices.Contains(list.codes, code):
+		c.fail(field, "%q is not one of the code values %s", uri, strings.Join(list.codes, ", "))
+	default:
+		return code
 	}
-	return code
+	return ""
+}
+
+// required reports every required key a resource lacks (blank values), in one error
+// naming them all.
+func (c *checks) required(keys ...[2]string) {
+	var missing []string
+	for _, k := range keys {
+		if strings.TrimSpace(k[1]) == "" {
+			missing = append(missing, k[0])
+		}
+	}
+	if len(missing) > 0 {
+		c.fail(strings.Join(missing, ", "), "missing: Ed-Fi requires them")
+	}
 }
 
 // grade checks a GradeLevelDescriptor and returns the grade's short code ("Fifth grade"

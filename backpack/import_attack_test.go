@@ -52,7 +52,7 @@ func TestImportStreamsPastMalformed(t *testing.T) {
 		`{"studentUniqueId":"7","firstName":"unclosed"]`,          // wrong closer
 		studentJSON("8", ""),                                      // good
 		`"a string"`,                                              // not an object
-		`{"studentUniqueId":"10","firstName":"Q","birthDate":"2012-01-02","x":"\"]}{["}`, // brackets in a string
+		`{"studentUniqueId":"10","firstName":"Q","lastSurname":"R","birthDate":"2012-01-02","x":"\"]}{["}`, // brackets in a string
 	}
 	data := "[\n  " + strings.Join(elems, ",\n  ") + " " + studentJSON("11", "") + "\n]\n" // 11: no comma before it
 	sub, errs := importFile(t, "students", data)
@@ -150,6 +150,13 @@ func TestImportRejectsImplausible(t *testing.T) {
 		{"attendance in the future", "studentSchoolAttendanceEvents", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"eventDate":"2025-09-01","attendanceEventCategoryDescriptor":"uri://ed-fi.org/AttendanceEventCategoryDescriptor#Tardy"}]`, "2025-09-01"},
 		{"school year 3024", "studentAssessments", `[{"studentAssessmentIdentifier":"a","assessmentReference":{"assessmentIdentifier":"M"},"studentReference":{"studentUniqueId":"1"},"schoolYearTypeReference":{"schoolYear":3024}}]`, "3024"},
 		{"negative years teaching", "staffs", `[{"staffUniqueId":"s","yearsOfPriorTeachingExperience":-3}]`, "-3"},
+		{"two code values in a grade", "studentSchoolAssociations", enrollment(`,"entryGradeLevelDescriptor":"uri://ed-fi.org/GradeLevelDescriptor#Fifth grade#Twelfth grade"`), "uri://ed-fi.org/GradeLevelDescriptor#Fifth grade#Twelfth grade"},
+		{"a sex descriptor as a grade", "studentSchoolAssociations", enrollment(`,"entryGradeLevelDescriptor":"uri://ed-fi.org/SexDescriptor#Fifth grade"`), `"uri://ed-fi.org/SexDescriptor#Fifth grade" is a SexDescriptor, not a GradeLevelDescriptor`},
+		{"a sex descriptor as a race", "studentEducationOrganizationAssociations", assoc(`,"races":[{"raceDescriptor":"uri://x/SexDescriptor#White"}]`), `"uri://x/SexDescriptor#White" is a SexDescriptor, not a RaceDescriptor`},
+		{"a grade descriptor as a sex", "students", "[" + studentJSON("1", `,"birthSexDescriptor":"uri://ed-fi.org/GradeLevelDescriptor#Female"`) + "]", "uri://ed-fi.org/GradeLevelDescriptor#Female"},
+		{"a student without names or birth date", "students", `[{"studentUniqueId":"2"}]`, "firstName, lastSurname, birthDate: missing"},
+		{"a student without a surname", "students", `[{"studentUniqueId":"2","firstName":"A","birthDate":"2012-01-02"}]`, "lastSurname: missing"},
+		{"entry a year ahead", "studentSchoolAssociations", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"entryDate":"2025-09-01"}]`, "2025-09-01"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +176,7 @@ func TestImportRejectsImplausible(t *testing.T) {
 	}
 	// A time well in the past with a zone, and a date of today, are fine.
 	sub, errs := importFile(t, "students", "["+studentJSON("1", `,"_lastModifiedDate":"2024-09-01T05:59:59.1234567-06:00"`)+","+
-		`{"studentUniqueId":"2","birthDate":"2024-09-01"}]`)
+		`{"studentUniqueId":"2","firstName":"A","lastSurname":"B","birthDate":"2024-09-01"}]`)
 	if len(errs) != 0 || len(sub.Students) != 2 || sub.Students[0].Source.Submitted != "2024-09-01T05:59:59.1234567-06:00" {
 		t.Errorf("plausible dates: %v, %+v", errs, sub.Students)
 	}
@@ -262,7 +269,11 @@ func TestImportFutureWithoutZone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data := `[{"studentUniqueId":"1","firstName":"A","lastSurname":"B"` + tt.extra + `}]`
+			birth := `,"birthDate":"2012-01-02"`
+			if strings.Contains(tt.extra, "birthDate") {
+				birth = ""
+			}
+			data := `[{"studentUniqueId":"1","firstName":"A","lastSurname":"B"` + birth + tt.extra + `}]`
 			fsys := fstest.MapFS{"lea/students.json": {Data: []byte(data)}}
 			sub, errs := backpack.Import(fsys, "lea", backpack.ImportOptions{LEA: "9", Submitted: "2024-06-30", Now: tt.now})
 			if tt.ok != (len(errs) == 0) || tt.ok != (sub != nil && len(sub.Students) == 1) {
@@ -421,5 +432,22 @@ func TestImportRejectsImplausibleAges(t *testing.T) {
 				t.Errorf("the implausible enrollment was imported")
 			}
 		})
+	}
+}
+
+// A race given twice is one race, and a descriptor in another namespace than Ed-Fi's is
+// read by its type and code value.
+func TestImportRacesOnce(t *testing.T) {
+	fsys := fstest.MapFS{
+		"lea/students.json": {Data: []byte("[" + studentJSON("1", "") + "]")},
+		"lea/studentEducationOrganizationAssociations.json": {Data: []byte(`[{"studentReference":{"studentUniqueId":"1"},"races":[` +
+			`{"raceDescriptor":"uri://ed-fi.org/RaceDescriptor#White"},{"raceDescriptor":"uri://ut.gov/RaceDescriptor#White"},{"raceDescriptor":"uri://ed-fi.org/RaceDescriptor#Asian"}]}]`)},
+	}
+	sub, errs := backpack.Import(fsys, "lea", backpack.ImportOptions{LEA: "9", Submitted: "2024-06-30", Now: importNow})
+	if len(errs) != 0 || len(sub.Students) != 1 {
+		t.Fatalf("%v, %d students", errs, len(sub.Students))
+	}
+	if diff := cmp.Diff([]string{"Asian", "White"}, sub.Students[0].Races); diff != "" {
+		t.Errorf("races (-want +got):\n%s", diff)
 	}
 }

@@ -176,8 +176,8 @@ func TestImportDescriptorOverride(t *testing.T) {
 
 func TestImportLastModified(t *testing.T) {
 	fsys := fstest.MapFS{"a/students.json": {Data: []byte(`[
-		{"studentUniqueId":"1","firstName":"A","birthDate":"2012-01-02","_lastModifiedDate":"2024-03-01T10:00:00Z"},
-		{"studentUniqueId":"2","firstName":"B","birthDate":"2012-01-02"}]`)}}
+		{"studentUniqueId":"1","firstName":"A","lastSurname":"B","birthDate":"2012-01-02","_lastModifiedDate":"2024-03-01T10:00:00Z"},
+		{"studentUniqueId":"2","firstName":"B","lastSurname":"C","birthDate":"2012-01-02"}]`)}}
 	sub, errs := backpack.Import(fsys, "a", backpack.ImportOptions{LEA: "1", Submitted: "2023-06-30"})
 	if len(errs) > 0 {
 		t.Fatal(errs)
@@ -317,7 +317,7 @@ func TestImportMalformed(t *testing.T) {
 // of that student, with the association's values and source.
 func TestImportAssociationWithoutStudent(t *testing.T) {
 	fsys := fstest.MapFS{
-		"a/students.json": {Data: []byte(`[{"studentUniqueId":"1","firstName":"A","birthDate":"2012-01-02"}]`)},
+		"a/students.json": {Data: []byte(`[{"studentUniqueId":"1","firstName":"A","lastSurname":"B","birthDate":"2012-01-02"}]`)},
 		"a/studentEducationOrganizationAssociations.json": {Data: []byte(`[
 			{"studentReference":{"studentUniqueId":"1"},"sexDescriptor":"uri://ed-fi.org/SexDescriptor#Male"},
 			{"studentReference":{"studentUniqueId":"2"},"sexDescriptor":"uri://ed-fi.org/SexDescriptor#Male",
@@ -363,7 +363,7 @@ func FuzzImport(f *testing.F) {
 		file := "lea/" + name + ".json"
 		mfs := fstest.MapFS{file: {Data: data}}
 		if name != "students" { // give the facts a student to belong to
-			mfs["lea/students.json"] = &fstest.MapFile{Data: []byte(`[{"studentUniqueId":"1","firstName":"A","birthDate":"2012-01-02"}]`)}
+			mfs["lea/students.json"] = &fstest.MapFile{Data: []byte(`[{"studentUniqueId":"1","firstName":"A","lastSurname":"B","birthDate":"2012-01-02"}]`)}
 		}
 		sub, errs := backpack.Import(mfs, "lea", backpack.ImportOptions{LEA: "9"})
 		if sub == nil {
@@ -400,7 +400,7 @@ func FuzzImport(f *testing.F) {
 // is what is checked and kept.
 func TestImportStateDescriptors(t *testing.T) {
 	fsys := fstest.MapFS{
-		"x/students.json": {Data: []byte(`[{"studentUniqueId":"7","firstName":"A","birthDate":"2012-01-02",
+		"x/students.json": {Data: []byte(`[{"studentUniqueId":"7","firstName":"A","lastSurname":"B","birthDate":"2012-01-02",
 			"birthSexDescriptor":"uri://tx.gov/SexDescriptor#02"}]`)},
 		"x/studentEducationOrganizationAssociations.json": {Data: []byte(`[{"studentReference":{"studentUniqueId":"7"},
 			"sexDescriptor":"uri://tx.gov/SexDescriptor#02"}]`)},
