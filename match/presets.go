@@ -180,6 +180,16 @@ func studentCannotLink() []CannotLink {
 		},
 		NearSSIDs: true,
 	}, {
+		// A record without a given name, its SSID a few apart from a child's of one
+		// family and birthday: one twin's or the other's, which only a reviewer can say.
+		Name: "twins: same family name and birth date, a given name missing, SSIDs issued together",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"null"}},
+			notSwapped, alikeFamily, closeBirth,
+			{Comparison: "ssid", Levels: []string{"one_edit"}},
+		},
+		NearSSIDs: true,
+	}, {
 		// One SSID on twins: one twin's SSID typed on the other's record. A given name
 		// recorded wrong outright on one child's record is no likelier, so a reviewer
 		// says which.

@@ -170,6 +170,16 @@ const twinFamilyTypoRoll = studentHeader +
 	"ava-1,05,05001,4000000034,Ava,,Schneider,,2015-02-03,F,3,4 Pine St,Ogden,84401,2023-08-20\n" +
 	"mia-1,06,06002,4000000035,Mia,,Snyder,,2015-02-03,F,4,4 Pine St,Ogden,84401,2024-08-19\n"
 
+// twinBlankGivenRoll holds twins whose SSIDs were issued together and a record with no
+// given name whose SSID is a digit off both: either twin's, so neither's without a
+// reviewer.
+const twinBlankGivenRoll = studentHeader +
+	"emma-1,01,01001,4000000014,Emma,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Provo,84601,2023-08-20\n" +
+	"emma-2,02,02003,4000000014,Emma,,Johnson,,05/06/2014,F,5,88 Orchard Ln,Provo,84601,2024-08-19\n" +
+	"olivia-1,01,01001,4000000015,Olivia,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Provo,84601,2023-08-20\n" +
+	"olivia-2,02,02003,4000000015,Olivia,,Johnson,,05/06/2014,F,5,88 Orchard Ln,Provo,84601,2024-08-19\n" +
+	"blank-1,03,03001,4000000016,,,Johnson,,2014-05-06,F,5,88 Orchard Ln,Provo,84601,2024-08-25\n"
+
 // twinOneSSIDRoll holds twins recorded under one SSID (one twin's typed for the other),
 // one home, one birth date: at most a reviewer may join them.
 const twinOneSSIDRoll = studentHeader +
@@ -326,6 +336,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 				checkChildren(t, runCSV(t, l, twinRhymeRoll))
 				checkChildren(t, runCSV(t, l, typoRoll))
 				checkChildren(t, runCSV(t, l, twinFamilyTypoRoll))
+				checkChildren(t, runCSV(t, l, twinBlankGivenRoll))
 				// A near SSID is no evidence where the family names differ, whatever
 				// else a model makes of two boys named Sam in one town.
 				near := runCSV(t, l, nearSSIDRoll)
