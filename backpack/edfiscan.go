@@ -2,9 +2,11 @@ package backpack
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // Limits on one Ed-Fi resource.
@@ -26,11 +28,24 @@ const (
 // line break inside a string (JSON allows none). The scanner then resynchronises at the
 // next plausible resource start, a line holding '{' after the same indentation as the
 // array's first resource, and reports the element with where the fault was and how many
-// bytes it skipped. A file whose first resource does not start its line (one long line)
-// has no such start, and a fault there still ends at the brackets.
+// bytes it skipped. In a file whose resources do not start their lines (one long line, as
+// the ODS/API returns them), a resource start is a ',' then '{' and the first key of the
+// array's first resource (`,{"id"`), searched for from the faulty resource's second byte
+// on, as the fault may show only after a string left open swallowed the next start.
+//
+// A UTF-8 byte order mark before the array is skipped; a ']' followed by ',' is a stray
+// closer, reported as an element of its own, not the end of the array.
 type arrayScanner struct {
 	r      *bufio.Reader
 	offset int64 // of the next byte to read
+	// pending holds bytes read past and handed back by a resynchronisation, read before
+	// r from pending[pi]; fromPending says the last byte read came from there.
+	pending     []byte
+	pi          int
+	fromPending bool
+	// startKey is how a resource of a one-line file starts: '{' and the first key of the
+	// first resource, quotes included.
+	startKey []byte
 	// The element found by next.
 	elem   []byte
 	index  int
@@ -62,7 +77,14 @@ func newArrayScanner(r io.Reader, size int64) *arrayScanner {
 }
 
 func (s *arrayScanner) read() (byte, error) {
-	c, err := s.r.ReadByte()
+	var c byte
+	var err error
+	if s.fromPending = s.pi < len(s.pending); s.fromPending {
+		c = s.pending[s.pi]
+		s.pi++
+	} else {
+		c, err = s.r.ReadByte()
+	}
 	if err == nil {
 		s.offset++
 		s.prevClean, s.prevWS = s.clean, s.ws
@@ -79,7 +101,11 @@ func (s *arrayScanner) read() (byte, error) {
 }
 
 func (s *arrayScanner) unread() {
-	s.r.UnreadByte()
+	if s.fromPending {
+		s.pi--
+	} else {
+		s.r.UnreadByte()
+	}
 	s.offset--
 	s.clean, s.ws = s.prevClean, s.prevWS
 }
@@ -110,6 +136,101 @@ func (s *arrayScanner) resync(reason string, at int64, c byte) {
 			s.err, s.errAt, s.state = err, s.offset, 3
 			return
 		}
+	}
+}
+
+// resyncLine is resync for a one-line file: it looks for the next `,{"key"` (see
+// arrayScanner) from the element's second byte on, the byte c just read at offset at-1
+// included, reading on as needed, hands the resource start back to be read next, and
+// keeps in elem only what came before it. It reports false when it has no start key to
+// look for (then the brackets decide).
+func (s *arrayScanner) resyncLine(reason string, at int64, c byte) bool {
+	key := s.startKey
+	if key == nil {
+		key = firstKey(s.elem)
+	}
+	if key == nil {
+		return false
+	}
+	// buf holds the bytes from offset base on: the element's after its first (when all
+	// were kept), then c and what is read after it.
+	var buf []byte
+	base := at - 1
+	if int64(len(s.elem)) == at-1-s.start {
+		buf, base = append(buf, s.elem[1:]...), s.start+1
+	}
+	buf = append(buf, c)
+	from := 0 // where the search goes on
+	for {
+		if p := resourceStart(buf[from:], key); p >= 0 {
+			p += from
+			back := slices.Clone(buf[p:])
+			s.pending, s.pi = append(back, s.pending[s.pi:]...), 0
+			s.offset -= int64(len(back))
+			if keep := base + int64(p) - s.start; keep < int64(len(s.elem)) {
+				s.elem = s.elem[:keep]
+			}
+			if s.offset >= at-1 {
+				s.elemOK = fmt.Errorf("%s at byte %d: skipped %d bytes to the next resource, at byte %d", reason, at-1, s.offset-at+1, s.offset)
+			} else {
+				s.elemOK = fmt.Errorf("%s at byte %d: the next resource starts before it, at byte %d, inside what read as a string", reason, at-1, s.offset)
+			}
+			s.resynced, s.clean = true, false
+			return true
+		}
+		if len(buf) > 1<<16 { // keep what a start may still begin in
+			drop := len(buf) - len(key) - 64
+			buf, base, from = buf[drop:], base+int64(drop), 0
+		} else {
+			from = max(0, len(buf)-len(key)-64)
+		}
+		next, err := s.read()
+		if err != nil {
+			s.elemOK = fmt.Errorf("%s at byte %d: skipped the rest of the file (%d bytes): no resource starts after it", reason, at-1, s.offset-at+1)
+			if err == io.EOF {
+				err = nil
+			}
+			s.err, s.errAt, s.state = err, s.offset, 3
+			return true
+		}
+		buf = append(buf, next)
+	}
+}
+
+// firstKey returns how a resource starts: '{' and its first key with quotes (`{"id"`),
+// or nil when it does not start so.
+func firstKey(elem []byte) []byte {
+	if !bytes.HasPrefix(elem, []byte(`{"`)) {
+		return nil
+	}
+	for i := 2; i < len(elem) && i < 256; i++ {
+		switch elem[i] {
+		case '\\':
+			return nil
+		case '"':
+			return slices.Clone(elem[:i+1])
+		}
+	}
+	return nil
+}
+
+// resourceStart returns where in b the first key-led object after a ',' (and spaces)
+// starts, -1 when there is none.
+func resourceStart(b, key []byte) int {
+	for from := 0; ; {
+		i := bytes.Index(b[from:], key)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		j := i - 1
+		for j >= 0 && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
+			j--
+		}
+		if j >= 0 && b[j] == ',' {
+			return i
+		}
+		from = i + 1
 	}
 }
 
@@ -147,6 +268,13 @@ func (s *arrayScanner) next() bool {
 			return s.stop(errors.New("the file ends inside the array"), at)
 		case err != nil:
 			return s.stop(err, at)
+		case s.state == 0 && at == 0 && c == bom[0]:
+			for _, b := range bom {
+				if got, err := s.read(); err != nil || got != b {
+					return s.stop(errors.New("want a JSON array of resources, found a broken byte order mark"), at)
+				}
+			}
+			s.clean = true // the BOM takes no indentation
 		case s.state == 0:
 			s.read()
 			if c != '[' {
@@ -161,11 +289,17 @@ func (s *arrayScanner) next() bool {
 			s.state = 1
 		case c == ']' && (s.state == 2 || s.state == 1 && s.index < 0):
 			s.read()
-			if _, err := s.skipSpace(); err != io.EOF {
-				return s.stop(errors.New("data after the array"), s.offset)
+			next, err := s.skipSpace()
+			switch {
+			case err == io.EOF:
+				s.state = 3
+				return false
+			case err == nil && next == ',' && s.state == 2: // a stray closer inside the array
+				s.index++
+				s.start, s.elem, s.elemOK = at, append(s.elem[:0], ']'), errors.New("a stray ']' between resources")
+				return true
 			}
-			s.state = 3
-			return false
+			return s.stop(errors.New("data after the array"), s.offset)
 		default:
 			s.index++
 			s.start = at
@@ -175,6 +309,9 @@ func (s *arrayScanner) next() bool {
 			after := s.state
 			s.resynced = false
 			s.scanValue()
+			if s.index == 0 && !s.hasIndent && s.elemOK == nil {
+				s.startKey = firstKey(s.elem)
+			}
 			if s.elemOK == nil && after == 2 {
 				s.elemOK = errors.New("no comma between this resource and the one before")
 			}
@@ -215,7 +352,7 @@ func (s *arrayScanner) scanValue() {
 	}
 	fault := func(reason string, c byte) bool {
 		if !s.hasIndent {
-			return false // no resource start to resynchronise at: the brackets decide
+			return s.resyncLine(reason, s.offset, c)
 		}
 		s.resync(reason, s.offset, c)
 		return true
@@ -309,6 +446,9 @@ func (s *arrayScanner) scanValue() {
 		}
 	}
 }
+
+// bom is the UTF-8 byte order mark, which some exporters write before the array.
+var bom = []byte{0xEF, 0xBB, 0xBF}
 
 func isDelimiter(c byte) bool {
 	return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r'

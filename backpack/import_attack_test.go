@@ -451,3 +451,64 @@ func TestImportRacesOnce(t *testing.T) {
 		t.Errorf("races (-want +got):\n%s", diff)
 	}
 }
+
+// One-line files, as the ODS/API returns them: a fault in one resource — a closing brace
+// missing, a stray quote, a string left open, a stray ']', a bad escape — costs that
+// resource alone, reported with its index and byte offset, and the rest are imported.
+func TestImportResynchronisesOneLine(t *testing.T) {
+	for _, tt := range []struct {
+		name, bad, want string
+	}{
+		{"missing closing brace", `{"studentUniqueId":"2","firstName":"X","lastSurname":"B","birthDate":"2012-01-02"`, `unexpected '{'`},
+		{"missing brace after a comma", `{"studentUniqueId":"2","firstName":"X","lastSurname":"B","birthDate":"2012-01-02",`, `unexpected '{'`},
+		{"stray quote", `{"studentUniqueId":"2","firstName":"A"x","lastSurname":"B","birthDate":"2012-01-02"}`, `unexpected 'x' after a value`},
+		{"string left open inside", `{"studentUniqueId":"2","firstName":"A,"lastSurname":"B","birthDate":"2012-01-02"}`, `unexpected 'l' after a value`},
+		{"string left open at the end", `{"studentUniqueId":"2","firstName":"X}`, "the next resource starts before it"},
+		{"stray ']'", `{"studentUniqueId":"2"}]`, ""},
+		{"bad escape", `{"studentUniqueId":"2","firstName":"a\qb","lastSurname":"B","birthDate":"2012-01-02"}`, "invalid character"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := "[" + strings.Join([]string{studentJSON("1", ""), tt.bad, studentJSON("3", ""), studentJSON("4", ""), studentJSON("5", "")}, ",") + "]"
+			sub, errs := importFile(t, "students", data)
+			var ids []string
+			for _, s := range sub.Students {
+				ids = append(ids, s.StudentUniqueID)
+			}
+			if diff := cmp.Diff([]string{"1", "3", "4", "5"}, ids); diff != "" {
+				t.Errorf("imported (-want +got):\n%s\nerrors %v", diff, errs)
+			}
+			if len(errs) == 0 {
+				t.Fatal("no error")
+			}
+			for _, ie := range errs {
+				if ie.Index < 1 || ie.Offset < int64(len("[")+len(studentJSON("1", ""))) || ie.Offset >= int64(strings.Index(data, studentJSON("3", ""))) {
+					t.Errorf("error %v: want it in resource 1, at or after its offset", ie)
+				}
+			}
+			if ie := errs[0]; ie.Index != 1 || !strings.HasPrefix(data[ie.Offset:], tt.bad) || !strings.Contains(ie.Error(), tt.want) {
+				t.Errorf("error %v: want resource 1 at its offset, saying %q", ie, tt.want)
+			}
+		})
+	}
+}
+
+// A UTF-8 byte order mark before the array is skipped, in a one-line file and in a
+// pretty-printed one; one anywhere else is an error.
+func TestImportByteOrderMark(t *testing.T) {
+	for _, tt := range []struct {
+		name, data string
+		ok         bool
+	}{
+		{"one line", "\ufeff[" + studentJSON("1", "") + "]", true},
+		{"pretty", "\ufeff[\n  " + studentJSON("1", "") + "\n]\n", true},
+		{"after the bracket", "[\ufeff" + studentJSON("1", "") + "]", false},
+		{"broken", "\xef\xbb[" + studentJSON("1", "") + "]", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sub, errs := importFile(t, "students", tt.data)
+			if got := len(errs) == 0 && len(sub.Students) == 1; got != tt.ok {
+				t.Errorf("imported %d, errors %v; want ok %v", len(sub.Students), errs, tt.ok)
+			}
+		})
+	}
+}
