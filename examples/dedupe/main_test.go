@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+	"maps"
 )
 
 // dedupe runs the program with args and returns its exit status, stdout and stderr.
@@ -150,21 +151,9 @@ func TestReviewRoundTrip(t *testing.T) {
 	if code, _, stderr := dedupe(t, "-quiet", "-decisions", review, "-ids", out2, "-out", out3); code != 0 {
 		t.Fatalf("third run: exit %d: %s", code, stderr)
 	}
-	if third := studentsOf(t, out3); !mapsEqual(third, after) {
+	if third := studentsOf(t, out3); !maps.Equal(third, after) {
 		t.Error("a rerun with the same verdicts and IDs changed students")
 	}
-}
-
-func mapsEqual(a, b map[[2]string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestHelp(t *testing.T) {
@@ -242,7 +231,7 @@ func TestDistrictFile(t *testing.T) {
 		})
 	}
 	for _, enc := range []string{"windows-1252", "utf-16", "utf-16le without a mark, unnamed"} {
-		if !mapsEqual(students[enc], students["utf-8"]) {
+		if !maps.Equal(students[enc], students["utf-8"]) {
 			t.Errorf("%s: students %v, from the UTF-8 copy %v", enc, students[enc], students["utf-8"])
 		}
 	}

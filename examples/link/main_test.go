@@ -12,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"cmp"
 	"github.com/studentlink/studentlink/internal/testkit"
+	"maps"
 )
 
 // twoLEAs writes two LEAs' files from the sample roll, each numbering its records 1, 2,
@@ -201,7 +203,7 @@ func TestSourcesByPath(t *testing.T) {
 	studentOf := func(rows [][]string, rename map[string]string) map[[2]string]string {
 		out := map[[2]string]string{}
 		for _, r := range rows[1:] {
-			out[[2]string{cmpOr(rename[r[1]], r[1]), r[0]}] = r[2]
+			out[[2]string{cmp.Or(rename[r[1]], r[1]), r[0]}] = r[2]
 		}
 		return out
 	}
@@ -218,7 +220,7 @@ func TestSourcesByPath(t *testing.T) {
 			t.Errorf("not every record found:\n%s", stdout)
 		}
 		got := studentOf(testkit.ReadCSV(t, "../ab2.csv"), map[string]string{"roll.csv": "A/roll.csv", "../B/roll.csv": "B/roll.csv"})
-		if !mapsEqual(got, want) {
+		if !maps.Equal(got, want) {
 			t.Errorf("student IDs changed on the rerun from A/")
 		}
 	})
@@ -284,23 +286,4 @@ func TestSourcesByPath(t *testing.T) {
 			t.Errorf("exit %d: %s", code, stderr)
 		}
 	})
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-func mapsEqual(a, b map[[2]string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
