@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,9 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"cmp"
 	"github.com/studentlink/studentlink/internal/testkit"
-	"maps"
 )
 
 // twoLEAs writes two LEAs' files from the sample roll, each numbering its records 1, 2,
