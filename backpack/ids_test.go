@@ -1,6 +1,34 @@
 package backpack
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
+
+// CleanSSID refuses what names no student consistently: 1234567 is a run, and so are
+// padded runs and short numbers padded with zeros.
+func TestCleanSSIDPadding(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string // want "" when refused
+	}{
+		{" 1000-604-822 ", "1000604822"},
+		{"0100060482", "0100060482"}, // one leading zero, nine digits after it
+		{"000604822", "000604822"},   // six digits after the zeros
+		{"1234567", ""},              // a run
+		{"0001234567", ""},           // a run behind zeros
+		{"000000001", ""},            // one digit behind zeros
+		{"000000000123", ""},         // three
+		{"0000060482", ""},           // five
+		{"000000000", ""},            // all zeros
+		{"0000999999", ""},           // one digit repeated behind zeros
+		{"000000000000000000", ""},   // too long anyway
+	} {
+		got, err := CleanSSID(tt.in)
+		if got != tt.want || (err == nil) != (tt.want != "") || err != nil && !errors.Is(err, ErrNoSSID) {
+			t.Errorf("CleanSSID(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
 
 // An ID that renders as another — an invisible character inside it, a combining mark of
 // no script, a letter of another script — is refused, so it cannot pass for that other

@@ -268,12 +268,24 @@ type Extractor struct {
 // MinSecret is the shortest secret NewExtractor accepts, in bytes.
 const MinSecret = 16
 
+// MinSecretVariety is the fewest distinct byte values NewExtractor accepts in a secret:
+// sixteen identical bytes, or a word repeated, is a secret one guesses.
+const MinSecretVariety = 8
+
 // NewExtractor returns an extractor keyed by the state's secret for the named study: the
 // same student gets the same key within a study and unrelated keys across studies. There
-// is no default secret.
+// is no default secret, and one shorter than MinSecret or of fewer than MinSecretVariety
+// distinct bytes is refused.
 func NewExtractor(secret []byte, study string) (*Extractor, error) {
 	if len(secret) < MinSecret {
 		return nil, fmt.Errorf("backpack: research: the secret has %d bytes, want at least %d", len(secret), MinSecret)
+	}
+	distinct := map[byte]bool{}
+	for _, b := range secret {
+		distinct[b] = true
+	}
+	if len(distinct) < MinSecretVariety {
+		return nil, fmt.Errorf("backpack: research: the secret has %d distinct bytes, want at least %d: make it at random", len(distinct), MinSecretVariety)
 	}
 	if study == "" {
 		return nil, errors.New("backpack: research: name the study")

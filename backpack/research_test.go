@@ -33,8 +33,11 @@ func TestNewExtractor(t *testing.T) {
 		study  string
 		ok     bool
 	}{
-		{"minimum secret", bytes.Repeat([]byte{7}, backpack.MinSecret), "s", true},
-		{"secret one byte short", bytes.Repeat([]byte{7}, backpack.MinSecret-1), "s", false},
+		{"minimum secret", []byte("0123456701234567"), "s", true},
+		{"secret one byte short", []byte("012345670123456"), "s", false},
+		{"sixteen identical bytes", bytes.Repeat([]byte{7}, backpack.MinSecret), "s", false},
+		{"seven distinct bytes", bytes.Repeat([]byte("abcdefg"), 5), "s", false},
+		{"eight distinct bytes", bytes.Repeat([]byte("abcdefgh"), 2), "s", true},
 		{"no secret", nil, "s", false},
 		{"no study", secret, "", false},
 	}

@@ -80,7 +80,7 @@ func main() {
 	fs := cli.NewFlagSet("research", usage, os.Stderr)
 	fs.StringVar(&o.out, "out", "", "directory to write the release to")
 	fs.BoolVar(&o.records, "records", false, "write record-level data (k-anonymous) instead of tables")
-	fs.StringVar(&o.secretFile, "secret-file", "", "file holding the state's HMAC secret for the record keys (at least 16 bytes; required with -records)")
+	fs.StringVar(&o.secretFile, "secret-file", "", "file holding the state's HMAC secret for the record keys (at least 16 bytes, 8 of them distinct: made at random; required with -records)")
 	fs.StringVar(&o.study, "study", "example-study", "study name: keys differ between studies")
 	fs.BoolVar(&o.edfi, "edfi", false, "use the embedded Ed-Fi submissions instead of the synthetic roll")
 	fs.IntVar(&o.min, "min", backpack.MinCount, "smallest group published (at least 10)")
