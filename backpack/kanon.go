@@ -146,6 +146,10 @@ func generaliseGrade(v string, level int) string {
 // combination stays under k are left out with their scores. It says what it generalised
 // and how many it left out. Keys come from the extractor: the study's HMAC of each
 // student's SSID or, without a usable one, student ID.
+//
+// k-anonymity holds for one release alone: two of overlapping students, each generalised
+// its own way, joined on the key undo both. Claim every release in the ledger
+// (ClaimRelease), which publishes a student at record level once.
 func (x *Extractor) Records(pop *Population, k int) (*RecordRelease, error) {
 	if k < MinCount {
 		return nil, fmt.Errorf("backpack: research: k %d is below %d", k, MinCount)
