@@ -79,8 +79,8 @@ var resourceKinds = []struct {
 // repeated (in any case), nested deeper than MaxResourceDepth or larger than
 // MaxResourceSize, a required field missing (a student's firstName, lastSurname and
 // birthDate among them, named together), a date that is not an Ed-Fi date, impossible or
-// in the future (an enrollment's entryDate too), a birth date more than 100 years ago, an
-// enrollment in a grade the student (by the birth date students.json gave) is years too
+// in the future (an enrollment's entryDate: more than a year ahead, for next school
+// year's registrations), a birth date more than 100 years ago, an enrollment in a grade the student (by the birth date students.json gave) is years too
 // young or old for, a descriptor that is not one (namespace#CodeValue with one '#'), or
 // for sex, race and grade level not of that descriptor type or not of the Ed-Fi
 // vocabulary, an SSID CleanSSID refuses, a number out of range — is reported as
@@ -450,7 +450,7 @@ func (r *edfiEnrollment) add(im *importer, src Source) error {
 		Record:     r.StudentReference.record(im, c, "studentReference.studentUniqueId"),
 		LEA:        im.opt.LEA,
 		SchoolID:   c.positive("schoolReference.schoolId", r.SchoolReference.SchoolID),
-		EntryDate:  c.need("entryDate", c.date("entryDate", r.EntryDate, past)),
+		EntryDate:  c.need("entryDate", c.date("entryDate", r.EntryDate, upcoming)),
 		ExitDate:   c.date("exitWithdrawDate", r.ExitDate, scheduled),
 		ExitType:   c.descriptor("exitWithdrawTypeDescriptor", r.ExitType),
 		GradeLevel: c.grade("entryGradeLevelDescriptor", r.EntryGrade),

@@ -82,7 +82,8 @@ type dateKind int
 
 const (
 	past      dateKind = iota // happened: not after now (birth dates, events, results, _lastModifiedDate)
-	scheduled                 // may be planned: at most ten years ahead (enrollments, sections)
+	scheduled                 // may be planned: at most ten years ahead (sections)
+	upcoming                  // may be registered ahead: at most a year (an enrollment for next school year)
 	expiry                    // any date (a credential's expiration)
 )
 
@@ -187,6 +188,8 @@ func (c *checks) instant(field, v string, kind dateKind) (time.Time, bool) {
 		c.fail(field, "%q is in the future (now is %s)", v, c.now.UTC().Format(time.RFC3339))
 	case kind == scheduled && at.After(c.now.AddDate(10, 0, 0)):
 		c.fail(field, "%q is more than ten years ahead", v)
+	case kind == upcoming && at.After(c.now.AddDate(1, 0, 0)):
+		c.fail(field, "%q is more than a year ahead (now is %s)", v, c.now.UTC().Format(time.DateOnly))
 	default:
 		return at, true
 	}

@@ -156,7 +156,7 @@ func TestImportRejectsImplausible(t *testing.T) {
 		{"a grade descriptor as a sex", "students", "[" + studentJSON("1", `,"birthSexDescriptor":"uri://ed-fi.org/GradeLevelDescriptor#Female"`) + "]", "uri://ed-fi.org/GradeLevelDescriptor#Female"},
 		{"a student without names or birth date", "students", `[{"studentUniqueId":"2"}]`, "firstName, lastSurname, birthDate: missing"},
 		{"a student without a surname", "students", `[{"studentUniqueId":"2","firstName":"A","birthDate":"2012-01-02"}]`, "lastSurname: missing"},
-		{"entry a year ahead", "studentSchoolAssociations", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"entryDate":"2025-09-01"}]`, "2025-09-01"},
+		{"entry two years ahead", "studentSchoolAssociations", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"entryDate":"2026-09-01"}]`, "2026-09-01"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -510,5 +510,14 @@ func TestImportByteOrderMark(t *testing.T) {
 				t.Errorf("imported %d, errors %v; want ok %v", len(sub.Students), errs, tt.ok)
 			}
 		})
+	}
+}
+
+// TestImportEnrollmentForNextYear: a student registered in summer for the coming school
+// year is enrolled ahead of time, up to a year.
+func TestImportEnrollmentForNextYear(t *testing.T) {
+	_, errs := importFile(t, "studentSchoolAssociations", `[{"studentReference":{"studentUniqueId":"1"},"schoolReference":{"schoolId":10},"entryDate":"2025-08-20"}]`)
+	if len(errs) != 0 {
+		t.Errorf("an enrollment for next school year refused: %v", errs)
 	}
 }
