@@ -185,7 +185,7 @@ func (k *compiled) locationLevel(a *normalize.Table, i int, b *normalize.Table, 
 		if ax.Key == ay.Key {
 			return LevelExact
 		}
-		if l := k.jwLevel(ax, ay); l != 0 {
+		if l := k.jwLevel(ax, ay); l != 0 && sameHouse(ax.Key, ay.Key) {
 			return l
 		}
 		compared = true
@@ -207,6 +207,24 @@ func (k *compiled) locationLevel(a *normalize.Table, i int, b *normalize.Table, 
 		return k.elseLevel()
 	}
 	return LevelNull
+}
+
+// sameHouse reports whether two address keys may be one house: their leading numbers
+// (the house number) are the same, or one has none. "6 Elm St" and "9 Elm St" are
+// neighbours, however alike the rest: a similar address is a typo in the street, and a
+// house number typed wrong is left to the zip and city.
+func sameHouse[T string | []byte](x, y T) bool {
+	nx, ny := leadingDigits(x), leadingDigits(y)
+	return nx == 0 || ny == 0 || string(x[:nx]) == string(y[:ny])
+}
+
+// leadingDigits counts the ASCII digits s starts with.
+func leadingDigits[T string | []byte](s T) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // jwLevel returns the first Jaro–Winkler level whose threshold the pair reaches, or 0.

@@ -375,8 +375,13 @@ func (k *compiled) locationFast(x, y []byte) (uint8, bool) {
 		return 0, false
 	case l == k.elseLevel():
 		compared = true
-	case l != LevelNull:
+	case l == LevelExact:
 		return l, true
+	case l != LevelNull:
+		if sameHouse(x[oa:oa+int(x[oa+textLen])], y[oa:oa+int(y[oa+textLen])]) {
+			return l, true
+		}
+		compared = true
 	}
 	switch l, ok := exactFast(binary.LittleEndian.Uint64(x[oz:]), binary.LittleEndian.Uint64(y[oz:])); {
 	case !ok:

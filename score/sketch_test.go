@@ -48,6 +48,10 @@ var sketchEdgeRecords = []normalize.Record{
 	{Given: "Birchensna"},
 	{Family: "Ana"},
 	{Given: "John", Family: "Birchensha"},
+	// Neighbours: house numbers differ, streets alike.
+	{Given: "Sam", Family: "Taylor", Address: "6 Elm St", Zip: "84321"},
+	{Given: "Sam", Family: "Young", Address: "9 Elm St", Zip: "84321"},
+	{Given: "Sam", Family: "Young", Address: "9 Elm Stret", Zip: "84321"},
 }
 
 // sketchTable prepares recs, with the extra columns the person comparisons read.
