@@ -96,8 +96,10 @@ func PersonSettings() Settings {
 //     SSIDs are there and differ outright, one household too (the same address, or no
 //     address to tell), for the SSIDs then say the rest; SSIDs a digit apart are twins'
 //     in one home or two, and so are given names alike (a typo's distance: Hailey and
-//     Bailey) with SSIDs issued together, numbers at most MaxSSIDGap apart, where one
-//     child's mistyped SSID would differ anywhere. One twin's given name as the other's
+//     Bailey; or a nickname's: Jack and Jacob) with SSIDs issued together, numbers at most
+//     MaxSSIDGap apart, where one child's mistyped SSID would differ anywhere; a record
+//     without a given name and such an SSID is either twin's, and one without a family
+//     name whose given name differs, in the twins' home on their birthday, one of them. One twin's given name as the other's
 //     middle name ("Allison Mia" and "Mia") does not make them one. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
@@ -174,7 +176,7 @@ func studentCannotLink() []CannotLink {
 		// both mistyped (a typo lands anywhere in an SSID).
 		Name: "twins: same family name and birth date, given names alike, SSIDs issued together",
 		Conditions: []Condition{
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
+			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
 			notSwapped, alikeFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
@@ -214,6 +216,16 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
 			notSwapped, sameFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},
+			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
+		},
+	}, {
+		// One twin's record without the family name: the birth date and the home are
+		// both twins', and the given names say which.
+		Name: "twins: different given names, a family name missing, same birth date and home",
+		Conditions: []Condition{
+			differentGiven, notSwapped,
+			{Comparison: "family_name", Levels: []string{"null"}},
+			closeBirth, otherSSID,
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
 	}, {

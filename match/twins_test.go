@@ -180,6 +180,27 @@ const twinBlankGivenRoll = studentHeader +
 	"olivia-2,02,02003,4000000015,Olivia,,Johnson,,05/06/2014,F,5,88 Orchard Ln,Provo,84601,2024-08-19\n" +
 	"blank-1,03,03001,4000000016,,,Johnson,,2014-05-06,F,5,88 Orchard Ln,Provo,84601,2024-08-25\n"
 
+// twinBlankFamilyRoll holds twins, one twin's family name left blank at one LEA, with
+// SSIDs a digit apart and without SSIDs.
+const twinBlankFamilyRoll = studentHeader +
+	"emma-1,01,01001,4000000014,Emma,,Johnson,,2015-03-04,F,3,12 Oak St,Provo,84601,2023-08-20\n" +
+	"olivia-1,02,02001,4000000015,Olivia,,,,2015-03-04,F,3,12 Oak St,Provo,84601,2023-08-20\n" +
+	"ava-1,03,03001,,Ava,,Lee,,2016-04-05,F,2,4 Pine St,Ogden,84401,2023-08-20\n" +
+	"mia-1,04,04001,,Mia,,,,2016-04-05,F,2,4 Pine St,Ogden,84401,2023-08-20\n"
+
+// twinNicknameSSIDRoll holds twins whose given names are nicknames of one another's
+// (Jack and Jacob, Nathan and Nathaniel, Max and Maximilian, Gabriel and Gabe), with
+// SSIDs issued together.
+const twinNicknameSSIDRoll = studentHeader +
+	"jack-1,01,01001,4000000200,Jack,,Moore,,2013-01-02,M,5,1 Ash St,Provo,84601,2023-08-20\n" +
+	"jacob-1,02,02001,4000000201,Jacob,,Moore,,2013-01-02,M,5,1 Ash St,Provo,84601,2023-08-20\n" +
+	"nathan-1,01,01001,4000000210,Nathan,,Cole,,2012-02-03,M,6,2 Ash St,Provo,84601,2023-08-20\n" +
+	"nathaniel-1,02,02001,4000000211,Nathaniel,,Cole,,2012-02-03,M,6,2 Ash St,Provo,84601,2023-08-20\n" +
+	"max-1,01,01001,4000000220,Max,,Reed,,2011-03-04,M,7,3 Ash St,Provo,84601,2023-08-20\n" +
+	"maximilian-1,02,02001,4000000221,Maximilian,,Reed,,2011-03-04,M,7,3 Ash St,Provo,84601,2023-08-20\n" +
+	"gabriel-1,01,01001,4000000230,Gabriel,,Ward,,2010-04-05,M,8,4 Ash St,Provo,84601,2023-08-20\n" +
+	"gabe-1,02,02001,4000000231,Gabe,,Ward,,2010-04-05,M,8,4 Ash St,Provo,84601,2023-08-20\n"
+
 // twinOneSSIDRoll holds twins recorded under one SSID (one twin's typed for the other),
 // one home, one birth date: at most a reviewer may join them.
 const twinOneSSIDRoll = studentHeader +
@@ -324,6 +345,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 				// One home and one birth date are what tell these twins: a model that
 				// compares neither (RLdata's, census's) has only the names.
 				checkChildren(t, runCSV(t, l, twinAlikeNoSSIDRoll))
+				checkChildren(t, runCSV(t, l, twinBlankFamilyRoll))
 			}
 			if compares("sex") {
 				checkChildren(t, runCSV(t, l, twinNicknameSexRoll))
@@ -337,6 +359,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 				checkChildren(t, runCSV(t, l, typoRoll))
 				checkChildren(t, runCSV(t, l, twinFamilyTypoRoll))
 				checkChildren(t, runCSV(t, l, twinBlankGivenRoll))
+				checkChildren(t, runCSV(t, l, twinNicknameSSIDRoll))
 				// A near SSID is no evidence where the family names differ, whatever
 				// else a model makes of two boys named Sam in one town.
 				near := runCSV(t, l, nearSSIDRoll)
