@@ -290,3 +290,34 @@ func TestTrainingRefusesAClassOfStrangers(t *testing.T) {
 	}
 	t.Log(ev)
 }
+
+// TestTrainingRefusesAClassOfLookAlikes: twelve girls born the same day on one street,
+// no two of one name. EM, trained on the roll alone, put every pair in its match class
+// (prior 1); a class that agrees on no name is not the student, and neither is the
+// prior that would make it one.
+func TestTrainingRefusesAClassOfLookAlikes(t *testing.T) {
+	names := [][2]string{{"Ava", "Brown"}, {"Sophia", "Davis"}, {"Mia", "Lopez"}, {"Zoe", "Nguyen"}, {"Chloe", "Wright"}, {"Grace", "Hill"},
+		{"Lily", "Scott"}, {"Ruby", "Young"}, {"Ivy", "King"}, {"Nora", "Baker"}, {"Ella", "Adams"}, {"Lucy", "Perez"}}
+	roll := studentHeader
+	for i, n := range names {
+		roll += fmt.Sprintf("g%d,0%d,01001,,%s,,%s,,2015-02-02,F,3,%d Main St,Springfield,62701,2023-08-20\n", i, 1+i%2, n[0], n[1], i+1)
+	}
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, roll)
+	sizes := map[int32]int{}
+	for _, lab := range res.Label {
+		sizes[lab]++
+	}
+	for lab, n := range sizes {
+		if n > 2 {
+			t.Errorf("student %s holds %d of the twelve girls", res.StudentIDs[lab], n)
+		}
+	}
+	tr := res.Training
+	if tr == nil || tr.Prior > 0.01 || !slices.ContainsFunc(tr.Warnings, func(w string) bool { return strings.Contains(w, "agrees on a given or family name in 0 of its pairs") }) {
+		t.Errorf("training report %+v: want the warning that EM's class agrees on no name, and a small prior", tr)
+	}
+}

@@ -154,6 +154,18 @@ func LoadModel(r io.Reader) (Model, error) {
 	return m, nil
 }
 
+// PatternWeight returns the match weight of a comparison vector (a Key) under the model:
+// the prior's log-odds and each comparison's log2(m/u), without term frequencies.
+func (m *Model) PatternWeight(key uint64) float64 {
+	w := math.Log2(m.Prior / (1 - m.Prior))
+	for c := range m.Comparisons {
+		if l := LevelOf(key, c); l != LevelNull {
+			w += levelWeight(m.M[c][l], m.U[c][l])
+		}
+	}
+	return w
+}
+
 // Probability converts a match weight (log2 of the posterior odds) to a probability.
 func Probability(weight float64) float64 {
 	return 1 / (1 + math.Exp2(-weight))
