@@ -127,7 +127,9 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		emOpt.BackgroundScale = (c.allPairs - float64(c.n)) / float64(sample.Drawn)
 	}
 	if len(emOpt.Background) == 0 && len(c.counts) == 0 {
-		// Nothing at all to learn from (a roll of one record): the defaults.
+		// Nothing at all to learn from (a roll of one record): the defaults, and the
+		// prior a roll too small to train on gets.
+		start.Prior = 1 / max(n, minPriorRoll)
 		rep.Method, rep.Prior = "defaults", start.Prior
 		rep.Warnings = append(rep.Warnings, "no pairs to train on: every parameter at the documented defaults")
 		l.model, l.trained = &start, rep

@@ -321,3 +321,16 @@ func TestTrainingRefusesAClassOfLookAlikes(t *testing.T) {
 		t.Errorf("training report %+v: want the warning that EM's class agrees on no name, and a small prior", tr)
 	}
 }
+
+// TestOneRecordPrior: a roll of one record reports the prior a roll too small to train
+// on gets (1/1000), not one pair in two.
+func TestOneRecordPrior(t *testing.T) {
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, "record_id,first_name,last_name,birth_date\n1,Ann,Lee,2010-01-02\n")
+	if res.Training == nil || res.Training.Prior != 1.0/minPriorRoll || res.Model.Prior != 1.0/minPriorRoll {
+		t.Errorf("training %+v, model prior %g: want the prior 1/%d", res.Training, res.Model.Prior, minPriorRoll)
+	}
+}
