@@ -95,15 +95,23 @@ func BirthDate() Comparison { return Comparison{Name: "birth_date", Kind: KindBi
 
 // ID returns an identifier comparison on role (normalize.RoleSSID or RoleLocalID). Its
 // one_edit level counts only when the given names agree (exact, nickname, a typo, or
-// one's given name the other's middle name) and the family names are alike (in spelling
-// or sound): see Requirement. A sibling's or a stranger's SSID is as often a digit off
-// as a typo is, so a near SSID is never evidence alone.
+// one's given name the other's middle name): see Requirement.
 func ID(role normalize.Role) Comparison {
 	return Comparison{Name: string(role), Kind: KindID, Role: role, Requires: []Requirement{{
 		Level: "one_edit", Comparison: "given_name", Levels: []string{"exact", "nickname", "jaro_winkler>=0.92", "initial", "middle_swapped"},
-	}, {
-		Level: "one_edit", Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"},
 	}}}
+}
+
+// StudentID is ID for a state's student IDs, whose one_edit level also needs the family
+// names alike (in spelling or sound): siblings' SSIDs are issued together, and a
+// sibling's or a stranger's SSID is as often a digit off as a typo is, so a near SSID is
+// never evidence alone.
+func StudentID(role normalize.Role) Comparison {
+	c := ID(role)
+	c.Requires = append(c.Requires, Requirement{
+		Level: "one_edit", Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"},
+	})
+	return c
 }
 
 // Exact returns an exact-match comparison on role.
@@ -128,7 +136,7 @@ func NameSwap() Comparison { return Comparison{Name: "name_swap", Kind: KindName
 // StudentComparisons are the comparisons for student rolls.
 func StudentComparisons() []Comparison {
 	return []Comparison{
-		GivenName(), FamilyName(), BirthDate(), ID(normalize.RoleSSID),
+		GivenName(), FamilyName(), BirthDate(), StudentID(normalize.RoleSSID),
 		Exact(normalize.RoleSex), Location(0.9), NameSwap(),
 	}
 }
