@@ -13,7 +13,7 @@ type Chain struct {
 	mu   sync.Mutex
 	key  []byte
 	head Checkpoint
-	last time.Time // of the last entry linked; zero when continued from a stored head
+	last time.Time // of the last entry linked, or the head's given to NewChainAt; zero: none known
 	// Now stamps entries without a time; nil means time.Now.
 	Now func() time.Time
 }
@@ -21,13 +21,21 @@ type Chain struct {
 // NewChain continues the chain whose last entry is head (the zero Checkpoint for a new
 // chain) under key (at least MinKeySize bytes). The entries up to head are not
 // checked: verify them (VerifyChain) before continuing a stored chain. Their times are
-// not known either: the order of times (see Log.Append) is kept from the first entry
-// linked on.
+// not known either: continue a stored chain with NewChainAt, which knows the head's time,
+// so that entries linked next keep the order of times (see Log.Append).
 func NewChain(key []byte, head Checkpoint) (*Chain, error) {
+	return NewChainAt(key, head, time.Time{})
+}
+
+// NewChainAt is NewChain continuing a chain whose head entry has the time last (zero:
+// no entry, or unknown): an entry linked next is stamped no earlier than last, however
+// the clock stands (stepped back across a restart), and a caller's time before last is
+// refused, as a Log that reopens its file does.
+func NewChainAt(key []byte, head Checkpoint, last time.Time) (*Chain, error) {
 	if err := checkAuditKey(key); err != nil {
 		return nil, err
 	}
-	return &Chain{key: append([]byte(nil), key...), head: head}, nil
+	return &Chain{key: append([]byte(nil), key...), head: head, last: last.UTC().Round(0)}, nil
 }
 
 // Link links entries as the next of the chain, in order, and returns them as a Log would

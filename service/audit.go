@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/studentlink/studentlink/backpack"
 )
@@ -32,8 +33,11 @@ type auditor struct {
 	key       []byte
 	chain     *backpack.Chain
 	committed backpack.Checkpoint // the last entry known to be in the store
-	batch     *batch              // the entries linked since the last commit took its batch
-	kick      chan struct{}
+	// committedAt is the time of the committed entry: a chain continued from it (at start,
+	// after a failed commit) stamps no entry earlier, however the clock was set back.
+	committedAt time.Time
+	batch       *batch // the entries linked since the last commit took its batch
+	kick        chan struct{}
 }
 
 // batch is a group of linked entries committed in one transaction.
@@ -44,10 +48,11 @@ type batch struct {
 }
 
 // auditRow is an entry as the audit table keeps it: its sequence number, its line (the
-// entry's JSON) and its hash.
+// entry's JSON) and its hash; at (the entry's time, in the line too) is not stored apart.
 type auditRow struct {
 	seq        int64
 	line, hash string
+	at         time.Time
 }
 
 func newBatch() *batch { return &batch{done: make(chan struct{})} }
@@ -63,14 +68,15 @@ func loadAuditor(ctx context.Context, st *Store, key []byte) (*auditor, []backpa
 		return nil, nil, fmt.Errorf("service: the stored audit chain does not verify under the key: %w", err)
 	}
 	var head backpack.Checkpoint
+	var at time.Time
 	if n := len(entries); n > 0 {
-		head = backpack.Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}
+		head, at = backpack.Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}, entries[n-1].Time
 	}
-	chain, err := backpack.NewChain(key, head)
+	chain, err := backpack.NewChainAt(key, head, at)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &auditor{key: key, chain: chain, committed: head, batch: newBatch(), kick: make(chan struct{}, 1)}, entries, nil
+	return &auditor{key: key, chain: chain, committed: head, committedAt: at, batch: newBatch(), kick: make(chan struct{}, 1)}, entries, nil
 }
 
 // head returns the last entry known to be in the store.
@@ -89,7 +95,7 @@ func (a *auditor) append(entries ...backpack.Entry) (*batch, error) {
 		return nil, err
 	}
 	for i, e := range linked {
-		a.batch.entries = append(a.batch.entries, auditRow{seq: e.Seq, line: string(lines[i]), hash: e.Hash})
+		a.batch.entries = append(a.batch.entries, auditRow{seq: e.Seq, line: string(lines[i]), hash: e.Hash, at: e.Time})
 	}
 	return a.batch, nil
 }
@@ -114,6 +120,7 @@ func (a *auditor) finish(b *batch, err error) {
 	if err == nil {
 		if n := len(b.entries); n > 0 {
 			a.committed = backpack.Checkpoint{Seq: b.entries[n-1].seq, Hash: b.entries[n-1].hash}
+			a.committedAt = b.entries[n-1].at
 		}
 		return
 	}
@@ -121,7 +128,7 @@ func (a *auditor) finish(b *batch, err error) {
 	a.batch = newBatch()
 	later.err = fmt.Errorf("service: audit: an earlier commit failed: %w", err)
 	close(later.done)
-	chain, err := backpack.NewChain(a.key, a.committed)
+	chain, err := backpack.NewChainAt(a.key, a.committed, a.committedAt)
 	if err != nil { // cannot happen: the key made the chain at start
 		panic(fmt.Sprintf("service: audit: the committed chain does not continue: %v", err))
 	}
@@ -136,7 +143,7 @@ func auditRowsOf(entries []backpack.Entry) ([]auditRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows[i] = auditRow{seq: e.Seq, line: string(line), hash: e.Hash}
+		rows[i] = auditRow{seq: e.Seq, line: string(line), hash: e.Hash, at: e.Time}
 	}
 	return rows, nil
 }

@@ -143,3 +143,58 @@ func notesSince(t *testing.T, s *Server, before []backpack.Entry) ([]backpack.En
 	}
 	return after, notes
 }
+
+// TestAuditClockBackAcrossReopen: the head entry is dated ahead of the clock (a clock set
+// back since it was written); after a restart and after a failed commit, the chain is
+// continued at the head's time, so the next entries are stamped no earlier and the
+// stored chain verifies at the next start (it did not: "the stored audit chain does not
+// verify").
+func TestAuditClockBackAcrossReopen(t *testing.T) {
+	ctx := context.Background()
+	cfg := Config{AuditKey: []byte("the clock-back test's audit key, 32+"), DB: filepath.Join(t.TempDir(), "s.db"), Seed: SampleSeed}
+	ahead := time.Now().UTC().Add(3 * time.Minute).Round(0) // within backpack's clock skew
+	open := func() *Server {
+		t.Helper()
+		s, err := Open(ctx, cfg)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		return s
+	}
+	commit := func(s *Server, e backpack.Entry) {
+		t.Helper()
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		if err := s.commit(ctx, []backpack.Entry{e}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := open()
+	commit(s, backpack.Entry{Action: actionAccess, Actor: "test", Note: "ahead", Time: ahead})
+	s.Close()
+
+	s = open()
+	commit(s, backpack.Entry{Action: actionAccess, Actor: "test", Note: "after the restart"})
+	// A failed commit cuts the chain back to the head: it still knows the head's time.
+	s.wmu.Lock()
+	if _, err := s.audit.append(backpack.Entry{Action: actionAccess, Actor: "test", Note: "lost"}); err != nil {
+		t.Fatal(err)
+	}
+	s.audit.finish(s.audit.take(), errors.New("the disk is full"))
+	s.wmu.Unlock()
+	commit(s, backpack.Entry{Action: actionAccess, Actor: "test", Note: "after the failed commit"})
+	entries, err := s.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	var got []time.Time
+	for _, e := range entries[len(entries)-3:] {
+		got = append(got, e.Time)
+	}
+	if diff := cmp.Diff([]time.Time{ahead, ahead, ahead}, got); diff != "" {
+		t.Errorf("times of the last three entries (-want +got):\n%s", diff)
+	}
+	s = open() // verifies the stored chain
+	s.Close()
+}
