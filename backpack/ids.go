@@ -25,26 +25,21 @@ const (
 // as normalize.CleanID cleans IDs (" 1000-604-822 " → "1000604822"). A value without
 // digits, with letters among them, shorter than MinSSIDDigits or longer than
 // MaxSSIDDigits digits ("0", "-0-", "1/2/3"), or a placeholder — one digit repeated
-// (000000000, 999999999) or a run (123456789, 9876543210), leading zeros aside
-// (0001234567) — is an error quoting it and wrapping ErrNoSSID. So is an ID of fewer than
-// MinSSIDDigits digits once its leading zeros are set aside (000000001, 000000000123):
-// zeros padding a short number to length are not an ID's digits, as 1234567 is refused as
-// a run. A blank value is an error too.
+// (000000000, 999999999) or a run (123456789, 9876543210) — is an error quoting it and
+// wrapping ErrNoSSID. A blank value is an error too. Leading zeros are digits of the ID:
+// states issue zero-padded IDs (001234567, 0000058213), which are real students'.
 func CleanSSID(s string) (string, error) {
 	clean, err := normalize.CleanID(s)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrNoSSID, err)
 	}
-	significant := strings.TrimLeft(clean, "0")
 	switch {
 	case clean == "":
 		return "", fmt.Errorf("%w: %q is blank", ErrNoSSID, s)
 	case len(clean) < MinSSIDDigits || len(clean) > MaxSSIDDigits:
 		return "", fmt.Errorf("%w: %q has %d digits, want %d to %d", ErrNoSSID, s, len(clean), MinSSIDDigits, MaxSSIDDigits)
-	case normalize.PlaceholderID(clean), normalize.PlaceholderID(significant):
+	case normalize.PlaceholderID(clean):
 		return "", fmt.Errorf("%w: %q is a placeholder, not a student's ID", ErrNoSSID, s)
-	case len(significant) < MinSSIDDigits:
-		return "", fmt.Errorf("%w: %q is mostly leading zeros: %d digits after them, want at least %d", ErrNoSSID, s, len(significant), MinSSIDDigits)
 	}
 	return clean, nil
 }

@@ -5,23 +5,32 @@ import (
 	"testing"
 )
 
-// CleanSSID refuses what names no student consistently: 1234567 is a run, and so are
-// padded runs and short numbers padded with zeros.
+// CleanSSID keeps zero-padded IDs, as states issue them (it took them at a4341ab and
+// refused them for a while after): leading zeros are digits of the ID. It refuses what
+// names no student: too few or too many digits, one digit repeated, a run.
 func TestCleanSSIDPadding(t *testing.T) {
 	for _, tt := range []struct {
 		in, want string // want "" when refused
 	}{
 		{" 1000-604-822 ", "1000604822"},
-		{"0100060482", "0100060482"}, // one leading zero, nine digits after it
-		{"000604822", "000604822"},   // six digits after the zeros
-		{"1234567", ""},              // a run
-		{"0001234567", ""},           // a run behind zeros
-		{"000000001", ""},            // one digit behind zeros
-		{"000000000123", ""},         // three
-		{"0000060482", ""},           // five
-		{"000000000", ""},            // all zeros
-		{"0000999999", ""},           // one digit repeated behind zeros
-		{"000000000000000000", ""},   // too long anyway
+		{"0100060482", "0100060482"},
+		{"000604822", "000604822"},
+		{"001234567", "001234567"},
+		{"000123456", "000123456"},
+		{"0000058213", "0000058213"},
+		{"000058213", "000058213"},
+		{"0058213", "0058213"},
+		{"0001234567", "0001234567"},
+		{"1234567", ""},            // a run
+		{"123456789", ""},          // a run
+		{"9876543210", ""},         // a run
+		{"000000000", ""},          // all zeros
+		{"999999999", ""},          // one digit repeated
+		{"012345", ""},             // a run
+		{"0", ""},                  // too short
+		{"-0-", ""},                // too short
+		{"1/2/3", ""},              // too short
+		{"000000000000000000", ""}, // too long anyway
 	} {
 		got, err := CleanSSID(tt.in)
 		if got != tt.want || (err == nil) != (tt.want != "") || err != nil && !errors.Is(err, ErrNoSSID) {
