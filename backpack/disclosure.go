@@ -47,13 +47,6 @@ func Audit(release ...Published) ([]Bound, error) {
 	if len(release) == 0 {
 		return nil, nil
 	}
-	tables := make([]Table, len(release))
-	for k, p := range release {
-		tables[k] = p.Table
-	}
-	if err := checkTables(tables); err != nil {
-		return nil, err
-	}
 	for k, p := range release {
 		if p.Min != release[0].Min {
 			return nil, fmt.Errorf("backpack: research: table %d (%s × %s): minimum %d, the release's is %d", k, p.RowName, p.ColName, p.Min, release[0].Min)
@@ -64,8 +57,17 @@ func Audit(release ...Published) ([]Bound, error) {
 
 // auditTables is Audit of tables that may have minimums of their own, as tables of
 // several releases do (see ClaimRelease): each "N<min" label and each cell's leak are
-// judged by the minimum of its own table.
+// judged by the minimum of its own table. The tables get Audit's checks (checkTables:
+// one total, each attribute counted alike, no cycle of attributes) here, so that a joint
+// audit of releases cannot skip them.
 func auditTables(release []Published) ([]Bound, error) {
+	tables := make([]Table, len(release))
+	for k, p := range release {
+		tables[k] = p.Table
+	}
+	if err := checkTables(tables); err != nil {
+		return nil, err
+	}
 	for k, p := range release {
 		if err := p.checkLabels(p.Min); err != nil {
 			return nil, fmt.Errorf("backpack: research: table %d (%s × %s): %w", k, p.RowName, p.ColName, err)
@@ -166,22 +168,23 @@ type cell struct{ t, i, j int }
 
 // sharedMargins returns the groups of cells that show one count in several tables: the
 // margin of each category of an attribute two or more tables count, and the grand
-// totals.
+// totals. Margins are matched by attribute and category value, not by position, so
+// tables listing an attribute's categories in another order are never joined wrongly.
 func sharedMargins(ps []Published) [][]cell {
-	byAttr := map[string][]cell{} // attribute and category index → cells
+	byAttr := map[string][]cell{} // attribute and category value → cells
 	var keys []string
 	var totals []cell
 	for t, p := range ps {
 		nr, nc := len(p.Rows), len(p.Cols)
 		for k := range p.Rows {
-			key := fmt.Sprintf("%s\x00%d", p.RowName, k)
+			key := p.RowName + "\x00" + p.Rows[k]
 			if byAttr[key] == nil {
 				keys = append(keys, key)
 			}
 			byAttr[key] = append(byAttr[key], cell{t, k, nc})
 		}
 		for k := range p.Cols {
-			key := fmt.Sprintf("%s\x00%d", p.ColName, k)
+			key := p.ColName + "\x00" + p.Cols[k]
 			if byAttr[key] == nil {
 				keys = append(keys, key)
 			}

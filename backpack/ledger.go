@@ -112,10 +112,13 @@ func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population, t
 		return fmt.Errorf("backpack: research: tables release %q: give its tables: later releases of its students are audited with them", name)
 	case kind == RecordsRelease && len(tables) > 0:
 		return fmt.Errorf("backpack: research: records release %q: %d tables given: a release is tables or records", name, len(tables))
-	case len(tables) > 0 && tables[0].Total != len(pop.Students):
-		return fmt.Errorf("backpack: research: tables release %q counts %d students, its population has %d", name, tables[0].Total, len(pop.Students))
 	case path == "":
 		return errors.New("backpack: research: no release ledger given: the ledger is how a population is kept from being released as tables and as records")
+	}
+	for k, p := range tables {
+		if p.Total != len(pop.Students) {
+			return fmt.Errorf("backpack: research: tables release %q: table %d (%s × %s) counts %d students, its population has %d", name, k, p.RowName, p.ColName, p.Total, len(pop.Students))
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("backpack: research: ledger: %w", err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	studentlink "github.com/studentlink/studentlink"
 	"github.com/studentlink/studentlink/backpack"
 )
@@ -357,6 +358,61 @@ func TestClaimReleaseTablesTogether(t *testing.T) {
 						t.Errorf("claim %d: the error does not name the earlier release: %v", k, err)
 					}
 				}
+			}
+		})
+	}
+}
+
+// The joint audit of releases makes Audit's checks: a cycle of attributes across releases
+// (x×y, y×z, z×x), which Audit says it cannot bound, and an attribute counted over other
+// categories than an earlier release's are refused; every table of a release must count
+// the population, not only the first.
+func TestClaimReleaseJointChecks(t *testing.T) {
+	grid := [][]int{{20, 20}, {20, 30}}
+	xy := tableOf("x", "y", []string{"p", "q"}, []string{"u", "v"}, grid)
+	yz := tableOf("y", "z", []string{"u", "v"}, []string{"m", "n"}, grid)
+	zx := tableOf("z", "x", []string{"m", "n"}, []string{"p", "q"}, grid)
+	renamed := tableOf("x", "w", []string{"q", "p"}, []string{"s", "t"}, [][]int{{20, 30}, {20, 20}})
+	type claim struct {
+		tables []backpack.Table
+		want   string // "" when accepted
+	}
+	for _, tt := range []struct {
+		name   string
+		claims []claim
+	}{
+		{"a cycle of attributes across releases", []claim{{[]backpack.Table{xy}, ""}, {[]backpack.Table{yz}, ""}, {[]backpack.Table{zx}, "closes a cycle of attributes"}}},
+		{"an attribute over categories in another order", []claim{{[]backpack.Table{xy}, ""}, {[]backpack.Table{renamed}, "counts x otherwise"}}},
+		{"a second table of another total", []claim{{[]backpack.Table{xy, tableOf("a", "b", []string{"p", "q"}, []string{"u", "v"}, [][]int{{20, 20}, {20, 31}})}, "table 1 (a × b) counts 91 students, its population has 90"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ledger := filepath.Join(t.TempDir(), "ledger.json")
+			var got []string
+			for k, c := range tt.claims {
+				var ps []backpack.Published
+				for _, tab := range c.tables {
+					p, err := backpack.Suppress(tab, 10)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ps = append(ps, p)
+				}
+				err := backpack.ClaimRelease(ledger, backpack.TablesRelease, fmt.Sprint("release ", k), handPopulation(90), ps...)
+				switch {
+				case err == nil:
+					got = append(got, "")
+				case strings.Contains(err.Error(), c.want) && c.want != "":
+					got = append(got, c.want)
+				default:
+					got = append(got, err.Error())
+				}
+			}
+			var want []string
+			for _, c := range tt.claims {
+				want = append(want, c.want)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("claims (-want +got):\n%s", diff)
 			}
 		})
 	}
