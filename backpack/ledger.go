@@ -114,6 +114,8 @@ func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population, t
 		return fmt.Errorf("backpack: research: records release %q: %d tables given: a release is tables or records", name, len(tables))
 	case path == "":
 		return errors.New("backpack: research: no release ledger given: the ledger is how a population is kept from being released as tables and as records")
+	case pop == nil:
+		return fmt.Errorf("backpack: research: %s release %q: no population given: the ledger claims a release by its students", kind, name)
 	}
 	for k, p := range tables {
 		if p.Total != len(pop.Students) {

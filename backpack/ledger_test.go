@@ -417,3 +417,21 @@ func TestClaimReleaseJointChecks(t *testing.T) {
 		})
 	}
 }
+
+// A claim without a population is an error naming it, not a panic.
+func TestClaimReleaseNilPopulation(t *testing.T) {
+	ledger := filepath.Join(t.TempDir(), "ledger.json")
+	for _, kind := range []backpack.ReleaseKind{backpack.RecordsRelease, backpack.TablesRelease} {
+		var tables []backpack.Published
+		if kind == backpack.TablesRelease {
+			tables = tablesRelease(t, handPopulation(30))
+		}
+		err := backpack.ClaimRelease(ledger, kind, "e", nil, tables...)
+		if err == nil || !strings.Contains(err.Error(), "no population given") || !strings.Contains(err.Error(), `"e"`) {
+			t.Errorf("%s release of a nil population: %v", kind, err)
+		}
+	}
+	if _, err := os.Stat(ledger); err == nil {
+		t.Error("the refused claims wrote a ledger")
+	}
+}
