@@ -94,6 +94,15 @@ var ledgerWait = 30 * time.Second
 //     population otherwise than it was published, or fails Audit read together with
 //     every table published of its population, each cell judged by its own table's
 //     minimum (ErrTablesDisclose). Publishing the same tables again is allowed.
+//   - a tables release of a population a ledger written before the tables were kept
+//     (releases without a "tables" field) holds as published: that release's tables are
+//     unknown, so no later tables release of those students can be audited with them,
+//     not even an identical rerun (ErrTablesDisclose, saying so). Claim it in a new
+//     ledger, and only once the earlier release's tables are known to add nothing to it.
+//
+// The ledger's refusals are only as good as the ledger: deleting it or editing it (a
+// release removed) resets them, as a new ledger refuses nothing. Keep it where the one
+// who writes releases cannot rewrite it, as the audit anchor is kept (see OpenLog).
 //
 // Call it before writing a release, once it passed its own checks: a claimed release
 // that is then not written stays in the ledger, which errs on the side of refusing.
@@ -157,7 +166,7 @@ func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population, t
 			return fmt.Errorf("backpack: research: ledger %s: %w: tables release %q counts %d students, %d of them in %s of %d students: the difference of the two releases counts the students in one only",
 				path, ErrTablesDisclose, name, len(members), n, at, len(r.Members))
 		case len(r.Tables) == 0:
-			return fmt.Errorf("backpack: research: ledger %s: %w: the population of tables release %q was published in %s, whose tables the ledger does not hold, so the two cannot be audited together",
+			return fmt.Errorf("backpack: research: ledger %s: %w: the population of tables release %q was published in %s, claimed by a version that did not keep a release's tables: its tables are unknown, so no tables release of these students can be audited with it, not even the same tables again; publish it only from a new ledger, once the earlier release's tables are known to add nothing to it",
 				path, ErrTablesDisclose, name, at)
 		}
 		for _, p := range r.Tables {

@@ -3,6 +3,7 @@ package backpack_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -433,5 +434,43 @@ func TestClaimReleaseNilPopulation(t *testing.T) {
 	}
 	if _, err := os.Stat(ledger); err == nil {
 		t.Error("the refused claims wrote a ledger")
+	}
+}
+
+// A ledger written before a release's tables were kept (no "tables" field) refuses every
+// later tables release of that population, an identical rerun too, and the error says
+// why and what to do.
+func TestClaimReleaseLedgerWithoutTables(t *testing.T) {
+	ledger := filepath.Join(t.TempDir(), "ledger.json")
+	pop := handPopulation(90)
+	tables := []backpack.Published{suppressed(t, tableOf("x", "y", []string{"p", "q"}, []string{"u", "v"}, [][]int{{20, 20}, {20, 30}}), 10)}
+	if err := backpack.ClaimRelease(ledger, backpack.TablesRelease, "old", pop, tables...); err != nil {
+		t.Fatal(err)
+	}
+	var l map[string]any
+	data, err := os.ReadFile(ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &l); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range l["releases"].([]any) {
+		delete(r.(map[string]any), "tables")
+	}
+	if data, err = json.Marshal(l); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ledger, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = backpack.ClaimRelease(ledger, backpack.TablesRelease, "rerun", pop, tables...)
+	if !errors.Is(err, backpack.ErrTablesDisclose) {
+		t.Fatalf("the rerun: %v, want ErrTablesDisclose", err)
+	}
+	for _, want := range []string{`"rerun"`, `"old"`, "its tables are unknown", "not even the same tables again", "new ledger"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not say %q: %v", want, err)
+		}
 	}
 }
