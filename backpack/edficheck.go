@@ -215,7 +215,9 @@ func (c *checks) descriptor(field, uri string) string {
 
 // typedDescriptor is descriptor that also returns the descriptor's type, the last
 // segment of its namespace ("SexDescriptor" of uri://ed-fi.org/SexDescriptor#Male), ""
-// for a URI ImportOptions.Descriptors maps.
+// for a URI ImportOptions.Descriptors maps. A ".xml" ending of the segment, in any case,
+// is not part of the type: older Ed-Fi namespaces name the descriptor's XML file
+// (http://ed-fi.org/Descriptor/SexDescriptor.xml#Female).
 func (c *checks) typedDescriptor(field, uri string) (code, typ string) {
 	if uri == "" {
 		return "", ""
@@ -229,6 +231,9 @@ func (c *checks) typedDescriptor(field, uri string) (code, typ string) {
 		return "", ""
 	}
 	code, typ = uri[i+1:], uri[strings.LastIndexByte(uri[:i], '/')+1:i]
+	if n := len(typ) - len(".xml"); n > 0 && strings.EqualFold(typ[n:], ".xml") {
+		typ = typ[:n]
+	}
 	if err := checkID("code value", code); err != nil {
 		c.fail(field, "%q: %v", uri, err)
 	}
@@ -258,12 +263,14 @@ type codeList struct {
 
 // coded checks a descriptor of the list's type (in any namespace, or mapped by
 // ImportOptions.Descriptors) whose code value is one of the list's, and returns the code:
-// uri://ed-fi.org/SexDescriptor#Fifth grade is no grade level.
+// uri://ed-fi.org/SexDescriptor#Fifth grade is no grade level. The type's name is
+// compared in any case: uri://ed-fi.org/sexdescriptor#Female names a SexDescriptor too,
+// and senders wrote it so before the type was checked.
 func (c *checks) coded(field, uri string, list codeList) string {
 	code, typ := c.typedDescriptor(field, uri)
 	switch {
 	case code == "":
-	case typ != "" && typ != list.typ:
+	case typ != "" && !strings.EqualFold(typ, list.typ):
 		c.fail(field, "%q is a %s, not a %s", uri, typ, list.typ)
 	case !slices.Contains(list.codes, code):
 		c.fail(field, "%q is not one of the code values %s", uri, strings.Join(list.codes, ", "))

@@ -521,3 +521,31 @@ func TestImportEnrollmentForNextYear(t *testing.T) {
 		t.Errorf("an enrollment for next school year refused: %v", errs)
 	}
 }
+
+// A descriptor's type is its namespace's last segment in any case, with or without a
+// ".xml" ending (older namespaces name the descriptor's file): the forms senders wrote
+// before types were checked import; another type is still refused.
+func TestImportDescriptorTypeForms(t *testing.T) {
+	for _, tt := range []struct {
+		uri, want string // want "" when refused
+	}{
+		{"uri://ed-fi.org/SexDescriptor#Female", "Female"},
+		{"uri://ed-fi.org/sexdescriptor#Female", "Female"},
+		{"uri://ed-fi.org/SEXDESCRIPTOR#Male", "Male"},
+		{"http://ed-fi.org/Descriptor/SexDescriptor.xml#Female", "Female"},
+		{"http://ed-fi.org/Descriptor/sexdescriptor.XML#Male", "Male"},
+		{"uri://ed-fi.org/GradeLevelDescriptor#Female", ""},
+		{"http://ed-fi.org/Descriptor/RaceDescriptor.xml#Female", ""},
+		{"uri://ed-fi.org/SexDescriptorxml#Female", ""},
+		{"uri://ed-fi.org/.xml#Female", ""},
+	} {
+		sub, errs := importFile(t, "students", "["+studentJSON("1", `,"birthSexDescriptor":"`+tt.uri+`"`)+"]")
+		got := ""
+		if len(errs) == 0 && len(sub.Students) == 1 {
+			got = sub.Students[0].Sex
+		}
+		if got != tt.want {
+			t.Errorf("%s: sex %q, errors %v; want %q", tt.uri, got, errs, tt.want)
+		}
+	}
+}
