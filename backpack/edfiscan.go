@@ -3,6 +3,7 @@ package backpack
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -29,9 +30,11 @@ const (
 // next plausible resource start, a line holding '{' after the same indentation as the
 // array's first resource, and reports the element with where the fault was and how many
 // bytes it skipped. In a file whose resources do not start their lines (one long line, as
-// the ODS/API returns them), a resource start is a ',' then '{' and the first key of the
-// array's first resource (`,{"id"`), searched for from the faulty resource's second byte
-// on, as the fault may show only after a string left open swallowed the next start.
+// the ODS/API returns them), a resource start is a ',' then '{' and a key (`,{"`) where
+// an object parses and is followed by the next resource or by the array's end and the
+// file's (judgeStart), searched for from the faulty resource's second byte on, as the
+// fault may show only after a string left open swallowed the next start; an object nested
+// in the faulty resource is no start, so no fragment of it is imported as a resource.
 //
 // A UTF-8 byte order mark before the array is skipped; a ']' followed by ',' is a stray
 // closer, reported as an element of its own, not the end of the array.
@@ -43,9 +46,6 @@ type arrayScanner struct {
 	pending     []byte
 	pi          int
 	fromPending bool
-	// startKey is how a resource of a one-line file starts: '{' and the first key of the
-	// first resource, quotes included.
-	startKey []byte
 	// The element found by next.
 	elem   []byte
 	index  int
@@ -139,19 +139,11 @@ func (s *arrayScanner) resync(reason string, at int64, c byte) {
 	}
 }
 
-// resyncLine is resync for a one-line file: it looks for the next `,{"key"` (see
-// arrayScanner) from the element's second byte on, the byte c just read at offset at-1
+// resyncLine is resync for a one-line file: it looks for the next resource start (see
+// judgeStart) from the element's second byte on, the byte c just read at offset at-1
 // included, reading on as needed, hands the resource start back to be read next, and
-// keeps in elem only what came before it. It reports false when it has no start key to
-// look for (then the brackets decide).
-func (s *arrayScanner) resyncLine(reason string, at int64, c byte) bool {
-	key := s.startKey
-	if key == nil {
-		key = firstKey(s.elem)
-	}
-	if key == nil {
-		return false
-	}
+// keeps in elem only what came before it.
+func (s *arrayScanner) resyncLine(reason string, at int64, c byte) {
 	// buf holds the bytes from offset base on: the element's after its first (when all
 	// were kept), then c and what is read after it.
 	var buf []byte
@@ -160,10 +152,15 @@ func (s *arrayScanner) resyncLine(reason string, at int64, c byte) bool {
 		buf, base = append(buf, s.elem[1:]...), s.start+1
 	}
 	buf = append(buf, c)
-	from := 0 // where the search goes on
+	from, eof := 0, false // where the search goes on; whether buf runs to the end of the file
 	for {
-		if p := resourceStart(buf[from:], key); p >= 0 {
-			p += from
+		p := resourceStart(buf, from)
+		verdict := startNo
+		if p >= 0 {
+			verdict = judgeStart(buf[p:], eof)
+		}
+		switch {
+		case verdict == startYes:
 			back := slices.Clone(buf[p:])
 			s.pending, s.pi = append(back, s.pending[s.pi:]...), 0
 			s.offset -= int64(len(back))
@@ -176,62 +173,199 @@ func (s *arrayScanner) resyncLine(reason string, at int64, c byte) bool {
 				s.elemOK = fmt.Errorf("%s at byte %d: the next resource starts before it, at byte %d, inside what read as a string", reason, at-1, s.offset)
 			}
 			s.resynced, s.clean = true, false
-			return true
-		}
-		if len(buf) > 1<<16 { // keep what a start may still begin in
-			drop := len(buf) - len(key) - 64
-			buf, base, from = buf[drop:], base+int64(drop), 0
-		} else {
-			from = max(0, len(buf)-len(key)-64)
-		}
-		next, err := s.read()
-		if err != nil {
+			return
+		case verdict == startNo && p >= 0:
+			from = p + 1 // try the next candidate
+			continue
+		case verdict == startNo && eof:
 			s.elemOK = fmt.Errorf("%s at byte %d: skipped the rest of the file (%d bytes): no resource starts after it", reason, at-1, s.offset-at+1)
-			if err == io.EOF {
-				err = nil
+			s.errAt, s.state = s.offset, 3
+			return
+		case verdict == startNo: // no candidate in buf: keep what one may still begin in
+			if len(buf) > 1<<16 {
+				drop := len(buf) - 64
+				buf, base = buf[drop:], base+int64(drop)
 			}
-			s.err, s.errAt, s.state = err, s.offset, 3
-			return true
+			from = max(0, len(buf)-64)
+		default: // startMore: the candidate at p needs more bytes to be judged
+			from = p
 		}
-		buf = append(buf, next)
+		// Read on: a candidate being judged gets as many bytes again as it holds.
+		want := 4096
+		if verdict == startMore {
+			want = max(want, len(buf)-p)
+		}
+		for range want {
+			next, err := s.read()
+			if err == io.EOF {
+				eof = true
+				break
+			}
+			if err != nil {
+				s.elemOK = fmt.Errorf("%s at byte %d: reading on: %v", reason, at-1, err)
+				s.err, s.errAt, s.state = err, s.offset, 3
+				return
+			}
+			buf = append(buf, next)
+		}
 	}
 }
 
-// firstKey returns how a resource starts: '{' and its first key with quotes (`{"id"`),
-// or nil when it does not start so.
-func firstKey(elem []byte) []byte {
-	if !bytes.HasPrefix(elem, []byte(`{"`)) {
-		return nil
-	}
-	for i := 2; i < len(elem) && i < 256; i++ {
-		switch elem[i] {
-		case '\\':
-			return nil
-		case '"':
-			return slices.Clone(elem[:i+1])
+// Verdicts of judgeStart.
+const (
+	startNo   = iota // not a resource start
+	startYes         // a resource start
+	startMore        // the bytes so far do not decide
+)
+
+// Limits on how far judgeStart follows the resources after a candidate start.
+const (
+	startChain      = 64
+	startChainBytes = 1 << 20
+)
+
+// judgeStart judges a candidate resource start b (b[0] is '{', after a ',') of a
+// one-line file; eof says b runs to the end of the file. A fault leaves the scan inside a
+// resource, whose nested objects (an otherNames or races array) look like resources: the
+// object at b must parse and be followed by ',' and another object, or by the array's
+// closing ']' and nothing but spaces to the end of the file. The objects after it are
+// followed in turn, up to startChain of them or startChainBytes: one ending in a ']'
+// with more after it was in an array nested inside a resource, and the candidate is no
+// resource; one that does not parse is another malformed resource, and the candidate
+// stands.
+func judgeStart(b []byte, eof bool) int {
+	i := 0
+	for n := 0; ; n++ {
+		end, ok := objectEnd(b[i:])
+		switch {
+		case end < 0 && !ok:
+			return faultAt(n)
+		case end < 0 && eof:
+			return faultAt(n)
+		case end < 0:
+			return startMore
+		case !json.Valid(b[i : i+end]):
+			return faultAt(n)
+		}
+		j := skipJSONSpace(b, i+end)
+		if j == len(b) {
+			if eof {
+				return startNo
+			}
+			return startMore
+		}
+		switch b[j] {
+		case ',':
+			k := skipJSONSpace(b, j+1)
+			switch {
+			case k == len(b) && eof:
+				return startNo
+			case k == len(b):
+				return startMore
+			case b[k] != '{':
+				return startNo
+			case n+1 == startChain || k > startChainBytes:
+				return startYes
+			}
+			i = k
+		case ']':
+			switch k := skipJSONSpace(b, j+1); {
+			case k < len(b):
+				return startNo
+			case eof:
+				return startYes
+			default:
+				return startMore
+			}
+		default:
+			return startNo
 		}
 	}
-	return nil
 }
 
-// resourceStart returns where in b the first key-led object after a ',' (and spaces)
-// starts, -1 when there is none.
-func resourceStart(b, key []byte) int {
-	for from := 0; ; {
-		i := bytes.Index(b[from:], key)
+// faultAt is judgeStart's verdict on a candidate whose n-th object (from 0) is malformed
+// or cut short by the end of the file: no start when it is the candidate's own, a start
+// when it is a later one (another malformed resource).
+func faultAt(n int) int {
+	if n == 0 {
+		return startNo
+	}
+	return startYes
+}
+
+// objectEnd returns the length of the JSON object b starts with, by its brackets and
+// strings, and true; -1 and true when b ends first; -1 and false when the object cannot
+// be a resource: its brackets do not match, a string holds a line break, or it is nested
+// deeper than MaxResourceDepth or larger than MaxResourceSize.
+func objectEnd(b []byte) (int, bool) {
+	var closers []byte
+	inString, escaped := false, false
+	for i, c := range b {
+		if i >= MaxResourceSize {
+			return -1, false
+		}
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case inString && c == '"':
+			inString = false
+		case inString && c == '\n':
+			return -1, false
+		case inString:
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			if closers = append(closers, c+2); len(closers) > MaxResourceDepth {
+				return -1, false
+			}
+		case c == '}' || c == ']':
+			if len(closers) == 0 || closers[len(closers)-1] != c {
+				return -1, false
+			}
+			if closers = closers[:len(closers)-1]; len(closers) == 0 {
+				return i + 1, true
+			}
+		}
+	}
+	return -1, true
+}
+
+// skipJSONSpace returns the index of the first byte of b from i on that is not JSON
+// whitespace, len(b) when there is none.
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// resourceStart returns where in b, from index from on, the first object whose first key
+// starts after a ',' (and spaces; before from too) starts — a candidate resource start,
+// `,{"` — or -1 when there is none.
+func resourceStart(b []byte, from int) int {
+	for {
+		i := bytes.Index(b[from:], []byte(`{"`))
 		if i < 0 {
 			return -1
 		}
 		i += from
-		j := i - 1
-		for j >= 0 && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
-			j--
-		}
-		if j >= 0 && b[j] == ',' {
+		if j := skipSpaceBack(b, i); j >= 0 && b[j] == ',' {
 			return i
 		}
 		from = i + 1
 	}
+}
+
+// skipSpaceBack returns the index of the last byte of b before i that is not JSON
+// whitespace, -1 when there is none.
+func skipSpaceBack(b []byte, i int) int {
+	j := i - 1
+	for j >= 0 && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
+		j--
+	}
+	return j
 }
 
 // skipSpace reads past JSON whitespace and returns the next byte, unread.
@@ -309,9 +443,6 @@ func (s *arrayScanner) next() bool {
 			after := s.state
 			s.resynced = false
 			s.scanValue()
-			if s.index == 0 && !s.hasIndent && s.elemOK == nil {
-				s.startKey = firstKey(s.elem)
-			}
 			if s.elemOK == nil && after == 2 {
 				s.elemOK = errors.New("no comma between this resource and the one before")
 			}
@@ -350,12 +481,12 @@ func (s *arrayScanner) scanValue() {
 			s.elemOK = fmt.Errorf("larger than %d bytes", MaxResourceSize)
 		}
 	}
-	fault := func(reason string, c byte) bool {
-		if !s.hasIndent {
-			return s.resyncLine(reason, s.offset, c)
+	fault := func(reason string, c byte) {
+		if s.hasIndent {
+			s.resync(reason, s.offset, c)
+		} else {
+			s.resyncLine(reason, s.offset, c)
 		}
-		s.resync(reason, s.offset, c)
-		return true
 	}
 	for {
 		c, err := s.read()
@@ -375,17 +506,15 @@ func (s *arrayScanner) scanValue() {
 		}
 		switch {
 		case inString && c == '\n':
-			if fault("a string left open (a line break inside it)", c) {
-				return
-			}
+			fault("a string left open (a line break inside it)", c)
+			return
 		case inString, c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			if want == wantLiteral {
 				want = wantNext
 			}
 		case c == '"' && want == wantNext, c != '"' && want == wantKey && (c == '{' || c == '['):
-			if fault(fmt.Sprintf("unexpected %q", c), c) {
-				return
-			}
+			fault(fmt.Sprintf("unexpected %q", c), c)
+			return
 		case c == ',' && len(closers) > 0:
 			want = wantValue
 			if closers[len(closers)-1] == '}' {
@@ -395,9 +524,8 @@ func (s *arrayScanner) scanValue() {
 			want = wantValue
 		case c == '"' || c == '{' || c == '[' || c == '}' || c == ']':
 		case want == wantNext:
-			if fault(fmt.Sprintf("unexpected %q after a value", c), c) {
-				return
-			}
+			fault(fmt.Sprintf("unexpected %q after a value", c), c)
+			return
 		default:
 			want = wantLiteral
 		}

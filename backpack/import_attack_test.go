@@ -549,3 +549,47 @@ func TestImportDescriptorTypeForms(t *testing.T) {
 		}
 	}
 }
+
+// Resynchronising a one-line file never imports a fragment of the malformed resource: an
+// object nested in it (here in otherNames) that looks like a student is no resource
+// start, since it is not followed by the next resource or by the array's end and the
+// file's. A good resource after the fault is found whatever its first key.
+func TestImportResyncNoFragment(t *testing.T) {
+	evil := `{"studentUniqueId":"666","firstName":"Evil","lastSurname":"V","birthDate":"2012-01-01"}`
+	for _, tt := range []struct {
+		name, bad, next string
+		want            []string
+	}{
+		{"a student nested in otherNames, last of its array", `{"studentUniqueId":"2","otherNames":[{"firstName":"x"},` + evil + `],"firstName":"A" "lastSurname":"B","birthDate":"2012-01-02"}`,
+			studentJSON("3", ""), []string{"1", "3"}},
+		{"a student nested in otherNames, between others", `{"studentUniqueId":"2","otherNames":[{"firstName":"x"},` + evil + `,{"firstName":"y"}],"firstName":"A" "lastSurname":"B","birthDate":"2012-01-02"}`,
+			studentJSON("3", ""), []string{"1", "3"}},
+		{"a student nested, the next resource in another key order", `{"studentUniqueId":"2","otherNames":[{"firstName":"x"},` + evil + `],"firstName":"A" "lastSurname":"B","birthDate":"2012-01-02"}`,
+			`{"firstName":"C","studentUniqueId":"3","lastSurname":"D","birthDate":"2012-01-03"}`, []string{"1", "3"}},
+		{"a missing brace, the next resource in another key order", `{"studentUniqueId":"2","firstName":"X","lastSurname":"B","birthDate":"2012-01-02"`,
+			`{"lastSurname":"D","studentUniqueId":"3","firstName":"C","birthDate":"2012-01-03"}`, []string{"1", "3"}},
+		{"a stray quote, the next resource in another key order", `{"studentUniqueId":"2","firstName":"A"x","lastSurname":"B","birthDate":"2012-01-02"}`,
+			`{"birthDate":"2012-01-03","studentUniqueId":"3","firstName":"C","lastSurname":"D"}`, []string{"1", "3"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, tail := range []string{"", "," + studentJSON("4", "")} {
+				data := "[" + studentJSON("1", "") + "," + tt.bad + "," + tt.next + tail + "]"
+				sub, errs := importFile(t, "students", data)
+				var ids []string
+				for _, s := range sub.Students {
+					ids = append(ids, s.StudentUniqueID)
+				}
+				want := tt.want
+				if tail != "" {
+					want = append(slices.Clone(want), "4")
+				}
+				if diff := cmp.Diff(want, ids); diff != "" {
+					t.Errorf("tail %q: imported (-want +got):\n%s\nerrors %v", tail, diff, errs)
+				}
+				if len(errs) != 1 || errs[0].Index != 1 || !strings.HasPrefix(data[errs[0].Offset:], tt.bad) {
+					t.Errorf("tail %q: errors %v, want one, of resource 1 at its offset", tail, errs)
+				}
+			}
+		})
+	}
+}
