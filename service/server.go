@@ -110,6 +110,8 @@ type Server struct {
 	schools map[string][]string // school (schoolKey) → its LEAs, from the submissions at start
 
 	keys      keyCache
+	// lastNow is the latest time now has stamped, in Unix nanoseconds.
+	lastNow atomic.Int64
 	signins   *signInLimiter
 	throttles throttles     // calls without a valid API key, sign-ins, pages without a session
 	jobs      chan struct{} // one asynchronous batch at a time
@@ -227,11 +229,25 @@ func (s *Server) Close() error {
 // Store returns the server's store.
 func (s *Server) Store() *Store { return s.store }
 
+// now stamps records, requests and audit entries: the clock, but never before a time
+// already stamped, nor before the audit chain's last entry at start. The chain refuses an
+// entry dated before the one it follows, so a clock stepped back (an NTP correction, a
+// restart on another host) would otherwise fail every change until it caught up.
 func (s *Server) now() time.Time {
+	t := time.Now()
 	if s.cfg.Now != nil {
-		return s.cfg.Now().UTC()
+		t = s.cfg.Now()
 	}
-	return time.Now().UTC()
+	t = t.UTC().Round(0)
+	for {
+		last := s.lastNow.Load()
+		if t.UnixNano() <= last {
+			return time.Unix(0, last).UTC()
+		}
+		if s.lastNow.CompareAndSwap(last, t.UnixNano()) {
+			return t
+		}
+	}
 }
 
 func (s *Server) logf(format string, args ...any) {
@@ -291,6 +307,9 @@ func (s *Server) load(ctx context.Context) error {
 	var entries []backpack.Entry
 	if s.audit, entries, err = loadAuditor(ctx, s.store, s.cfg.AuditKey); err != nil {
 		return err
+	}
+	if n := len(entries); n > 0 {
+		s.lastNow.Store(entries[n-1].Time.UnixNano())
 	}
 	if err := s.loadAnchor(entries); err != nil {
 		return err
