@@ -109,9 +109,9 @@ type Server struct {
 
 	schools map[string][]string // school (schoolKey) → its LEAs, from the submissions at start
 
-	keys      keyCache
+	keys keyCache
 	// lastNow is the latest time now has stamped, in Unix nanoseconds.
-	lastNow atomic.Int64
+	lastNow   atomic.Int64
 	signins   *signInLimiter
 	throttles throttles     // calls without a valid API key, sign-ins, pages without a session
 	jobs      chan struct{} // one asynchronous batch at a time
