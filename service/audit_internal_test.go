@@ -153,22 +153,8 @@ func TestAuditClockBackAcrossReopen(t *testing.T) {
 	ctx := context.Background()
 	cfg := Config{AuditKey: []byte("the clock-back test's audit key, 32+"), DB: filepath.Join(t.TempDir(), "s.db"), Seed: SampleSeed}
 	ahead := time.Now().UTC().Add(3 * time.Minute).Round(0) // within backpack's clock skew
-	open := func() *Server {
-		t.Helper()
-		s, err := Open(ctx, cfg)
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		return s
-	}
-	commit := func(s *Server, e backpack.Entry) {
-		t.Helper()
-		s.wmu.Lock()
-		defer s.wmu.Unlock()
-		if err := s.commit(ctx, []backpack.Entry{e}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	open := func() *Server { return mustOpen(t, cfg) }
+	commit := func(s *Server, e backpack.Entry) { commitEntry(t, s, e) }
 	s := open()
 	commit(s, backpack.Entry{Action: actionAccess, Actor: "test", Note: "ahead", Time: ahead})
 	s.Close()
@@ -203,7 +189,6 @@ func TestAuditClockBackAcrossReopen(t *testing.T) {
 // stays back across a restart; changes stamped by the server still commit (dated no
 // earlier than the entries before them) and the stored chain verifies at the next start.
 func TestServerClockSteppedBack(t *testing.T) {
-	ctx := context.Background()
 	var mu sync.Mutex
 	clock := time.Now().UTC().Round(0)
 	setClock := func(d time.Duration) {
@@ -213,21 +198,9 @@ func TestServerClockSteppedBack(t *testing.T) {
 	}
 	cfg := Config{AuditKey: []byte("the clock-step test's audit key, 32+"), DB: filepath.Join(t.TempDir(), "s.db"), Seed: SampleSeed,
 		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }}
-	open := func() *Server {
-		t.Helper()
-		s, err := Open(ctx, cfg)
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		return s
-	}
+	open := func() *Server { return mustOpen(t, cfg) }
 	commit := func(s *Server, note string) {
-		t.Helper()
-		s.wmu.Lock()
-		defer s.wmu.Unlock()
-		if err := s.commit(ctx, []backpack.Entry{{Action: actionAccess, Actor: "test", Note: note, Time: s.now()}}, nil); err != nil {
-			t.Fatalf("%s: %v", note, err)
-		}
+		commitEntry(t, s, backpack.Entry{Action: actionAccess, Actor: "test", Note: note, Time: s.now()})
 	}
 	s := open()
 	commit(s, "before the step")
@@ -239,4 +212,24 @@ func TestServerClockSteppedBack(t *testing.T) {
 	s.Close()
 	s = open() // verifies the stored chain
 	s.Close()
+}
+
+// mustOpen opens a server on cfg (verifying its stored chain) or fails the test.
+func mustOpen(t *testing.T, cfg Config) *Server {
+	t.Helper()
+	s, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+// commitEntry commits one audit entry as a change would, under the write lock.
+func commitEntry(t *testing.T, s *Server, e backpack.Entry) {
+	t.Helper()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.commit(context.Background(), []backpack.Entry{e}, nil); err != nil {
+		t.Fatalf("%s: %v", e.Note, err)
+	}
 }
