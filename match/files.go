@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,8 +83,8 @@ func (r *Roll) valueColumns() []string {
 // WriteReview wrote, with its verdict column filled in, or any file with the columns
 // record_a, record_b and verdict (source_a, source_b, by and at optional). A verdict is
 // same or different (any case); a blank verdict leaves the pair undecided and is
-// skipped. at is a date (2024-05-01, or 5/1/2024 month first as a US spreadsheet
-// rewrites it) or a time (RFC 3339, or 2024-05-01 14:30). A pair decided both ways is an
+// skipped. at is a date (2024-05-01, or as a spreadsheet rewrites it: 5/13/2024 or
+// 13/5/2024, not 5/1/2024, which could be either) or a time (RFC 3339, or 2024-05-01 14:30). A pair decided both ways is an
 // error naming both lines. The file is UTF-8 or UTF-16 (a spreadsheet's "Unicode text"),
 // its fields separated by commas, semicolons or tabs. A relative source path that is no
 // file from here but is one beside the decisions file is read from there (besideFile).
@@ -179,14 +180,31 @@ func spreadsheetCSV(in io.Reader) (*csv.Reader, error) {
 	return cr, nil
 }
 
-// parseDecided reads a decision's date or time ("" is the zero time).
+// slashDate is a date as a spreadsheet rewrites it: two numbers and a year.
+var slashDate = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})/\d{4}\b`)
+
+// parseDecided reads a decision's date or time ("" is the zero time). A date a
+// spreadsheet rewrote with slashes is read in whichever order its numbers allow (5/13/2024
+// month first, 13/5/2024 day first); one that allows both (2/1/2024) is an error, since
+// the later verdict wins by it.
 func parseDecided(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{time.RFC3339, time.DateOnly, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
-		// As a US spreadsheet rewrites a date it opened: month first.
-		"1/2/2006", "1/2/2006 15:04", "1/2/2006 15:04:05", "1/2/2006 3:04 PM", "1/2/2006 3:04:05 PM"} {
+	layouts := []string{time.RFC3339, time.DateOnly, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04"}
+	if m := slashDate.FindStringSubmatch(s); m != nil {
+		first, _ := strconv.Atoi(m[1])
+		second, _ := strconv.Atoi(m[2])
+		if first <= 12 && second <= 12 && first != second {
+			return time.Time{}, fmt.Errorf("%q could be month first or day first: write it 2024-05-01", s)
+		}
+		order := "1/2/2006" // month first
+		if first > 12 {
+			order = "2/1/2006"
+		}
+		layouts = []string{order, order + " 15:04", order + " 15:04:05", order + " 3:04 PM", order + " 3:04:05 PM"}
+	}
+	for _, layout := range layouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil
 		}
@@ -196,8 +214,10 @@ func parseDecided(s string) (time.Time, error) {
 
 // besideFile returns how a file at path names its sources: a relative path that is no
 // file from here but is one beside that file (an earlier run's -out, written in the
-// folder the run was made in, read from another) is taken from there; any other name is
-// kept as written. Names are looked up once each.
+// folder the run was made in, read from another) is taken from there; one that is a file
+// both from here and beside that file, two different files, names neither (which folder
+// the writer ran in is not known: A/ids.csv's "roll.csv" read from B is A's or B's); any
+// other name is kept as written. Names are looked up once each.
 func besideFile(path string) func(string) string {
 	keep := func(s string) string { return s }
 	st, err := os.Stat(path)
@@ -214,19 +234,18 @@ func besideFile(path string) func(string) string {
 			return was
 		}
 		name := src
-		if _, err := os.Stat(src); err != nil {
-			if p := filepath.Join(dir, src); fileExists(p) {
-				name = p
-			}
+		p := filepath.Join(dir, src)
+		here, errHere := os.Stat(src)
+		beside, errBeside := os.Stat(p)
+		switch {
+		case errHere != nil && errBeside == nil:
+			name = p
+		case errHere == nil && errBeside == nil && !os.SameFile(here, beside):
+			name = src + " (ambiguous: a file of that name here and another beside " + filepath.Base(path) + ")"
 		}
 		seen[src] = name
 		return name
 	}
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 // ReadStudentIDs reads the student IDs of an earlier run from its clusters file

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -393,6 +394,7 @@ func TestReadDecisionsErrors(t *testing.T) {
 		{"bad verdict", "record_a,record_b,verdict\n1,2,maybe\n", `d.csv:2: verdict "maybe": want same or different`},
 		{"one record", "record_a,record_b,verdict\n1,,same\n", "d.csv:2: a verdict needs both records"},
 		{"bad date", "record_a,record_b,verdict,at\n1,2,same,yesterday\n", `d.csv:2: at: "yesterday" is not a date`},
+		{"month or day first", "record_a,record_b,verdict,at\n1,2,same,2/1/2024\n", `d.csv:2: at: "2/1/2024" could be month first or day first`},
 		{"both ways", "record_a,record_b,verdict\n1,2,same\n2,1,different\n", "d.csv:3: records 1 and 2 were decided the other way"},
 	}
 	for _, tt := range tests {
@@ -423,11 +425,11 @@ func TestReadDecisionsErrors(t *testing.T) {
 	}
 	// Saved by a spreadsheet of a locale that separates fields with semicolons, its
 	// dates rewritten month first.
-	semi, err := ReadDecisions("ds.csv", strings.NewReader("record_a;source_a;record_b;source_b;verdict;by;at\n1;x.csv;1;y.csv;DIFFERENT;bo;5/1/2024\n"))
+	semi, err := ReadDecisions("ds.csv", strings.NewReader("record_a;source_a;record_b;source_b;verdict;by;at\n1;x.csv;1;y.csv;DIFFERENT;bo;5/13/2024\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want[0].Where, want[0].At = "ds.csv:2", time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	want[0].Where, want[0].At = "ds.csv:2", time.Date(2024, 5, 13, 0, 0, 0, 0, time.UTC)
 	if d := cmp.Diff(want, semi); d != "" {
 		t.Errorf("semicolon decisions (-want +got):\n%s", d)
 	}
@@ -543,9 +545,10 @@ func ExampleReadDecisions() {
 }
 
 // TestRerunOnRenamedFile: the same roll read again from a renamed file (October's export),
-// with a new record that becomes the lowest of its student's, keeps every student's ID:
-// the earlier clusters file names records by its old file name, and IDs one file alone
-// used are found by ID.
+// with a new record that becomes the lowest of its student's, keeps every student's ID
+// once the earlier clusters file's old file name is said to be the new one
+// (RenameEarlierSource); unsaid, nothing tells the export from another LEA's file of
+// the same record IDs, and no record takes an earlier ID.
 func TestRerunOnRenamedFile(t *testing.T) {
 	s := StudentSettings()
 	l := trainedStudentLinker(t)
@@ -598,6 +601,16 @@ func TestRerunOnRenamedFile(t *testing.T) {
 	}
 	if err := again.ReadCSV("added.csv", strings.NewReader(added.String())); err != nil {
 		t.Fatal(err)
+	}
+	unsaid, err := l.Run(ctx, again, RunOptions{EarlierIDs: maps.Clone(earlier)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unsaid.EarlierFound != 0 {
+		t.Errorf("%d records found in the earlier IDs of another file name", unsaid.EarlierFound)
+	}
+	if n := RenameEarlierSource(earlier, "roll-sept.csv", "roll-oct.csv"); n != roll.Len() {
+		t.Errorf("%d records renamed, want %d", n, roll.Len())
 	}
 	second, err := l.Run(ctx, again, RunOptions{EarlierIDs: earlier})
 	if err != nil {
@@ -667,5 +680,25 @@ func TestSharedIDsInMovedFiles(t *testing.T) {
 				t.Errorf("%v: record %v got %s, a new ID", names, roll.Ref(i), got)
 			}
 		}
+	}
+}
+
+func TestParseDecidedSlashDates(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want time.Time
+	}{
+		{"5/13/2024", time.Date(2024, 5, 13, 0, 0, 0, 0, time.UTC)},
+		{"13/5/2024", time.Date(2024, 5, 13, 0, 0, 0, 0, time.UTC)},
+		{"3/3/2024", time.Date(2024, 3, 3, 0, 0, 0, 0, time.UTC)},
+		{"13/5/2024 14:30", time.Date(2024, 5, 13, 14, 30, 0, 0, time.UTC)},
+	} {
+		got, err := parseDecided(tt.in)
+		if err != nil || !got.Equal(tt.want) {
+			t.Errorf("parseDecided(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	if _, err := parseDecided("2/1/2024"); err == nil {
+		t.Error("2/1/2024, month or day first, accepted")
 	}
 }

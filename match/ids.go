@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -40,19 +38,6 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 	}
 	listed := earlierSources(earlier)
 	renamed := renamedSources(roll, listed)
-	namesake := namesakeFile(roll, listed, renamed)
-	var here []string // the earlier run's sources that are this run's too
-	for source := range listed {
-		if slices.Contains(roll.Sources, source) || slices.Contains(slices.Collect(maps.Values(renamed)), source) {
-			here = append(here, source)
-		}
-	}
-	heldHere := func(id string) bool {
-		return slices.ContainsFunc(here, func(source string) bool {
-			_, ok := earlier[RecordRef{Source: source, ID: id}.Key()]
-			return ok
-		})
-	}
 	for i := range roll.Len() {
 		ref := roll.Ref(i)
 		id, ok := earlier[ref.Key()]
@@ -60,13 +45,12 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 		if !ok && moved {
 			id, ok = earlier[RecordRef{Source: was, ID: ref.ID}.Key()]
 		}
-		// A record of a source the earlier run read, but not then, is new. Otherwise its
-		// ID alone may find it (October's export of the roll, under a new name), unless
-		// other sources use the ID too, or the earlier run read another file of a roll
-		// source's name that is still on disk: B/roll.csv beside A/roll.csv is another
-		// LEA's file, not this one renamed, and its IDs are not this one's; nor is the
-		// ID of a record of another source in this run.
-		if !ok && !listed[ref.Source] && !moved && !namesake && !heldHere(ref.ID) {
+		// Earlier IDs that name no sources find a record by its ID alone (unless other
+		// sources use the ID too). Where they name sources, a record of a source they do
+		// not name gets none: another LEA numbers its students as this one does, and
+		// nothing in an ID file tells a renamed export from another LEA's file
+		// (RenameEarlierSource says it).
+		if !ok && len(listed) == 0 {
 			bare, has := earlier[ref.ID]
 			switch {
 			case has && !roll.SharedID(i):
@@ -116,24 +100,6 @@ func renamedSources(roll *Roll, listed map[string]bool) map[string]string {
 		}
 	}
 	return out
-}
-
-// namesakeFile reports whether the earlier IDs name a source that is not in the roll
-// (by its name or another: renamed) but is a file on disk of the same file name as one
-// of the roll's sources: another folder's file, not one of the roll's renamed.
-func namesakeFile(roll *Roll, listed map[string]bool, renamed map[string]string) bool {
-	for source := range listed {
-		if slices.Contains(roll.Sources, source) || slices.Contains(slices.Collect(maps.Values(renamed)), source) {
-			continue
-		}
-		if !slices.ContainsFunc(roll.Sources, func(src string) bool { return filepath.Base(src) == filepath.Base(source) }) {
-			continue
-		}
-		if _, err := os.Stat(source); err == nil {
-			return true
-		}
-	}
-	return false
 }
 
 // earlierSources lists the sources the earlier IDs name records of.
@@ -260,4 +226,24 @@ func sorted(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return out
+}
+
+// RenameEarlierSource makes earlier IDs (ReadStudentIDs) that name source from name
+// source to instead: a renamed or moved export (September's 2024-09/roll.csv is
+// October's 2024-10/roll.csv), which nothing in the file tells from another LEA's. It
+// returns how many records it renamed.
+func RenameEarlierSource(earlier map[string]string, from, to string) int {
+	var keys []string
+	for key := range earlier {
+		if source, _, ok := strings.Cut(key, "\x00"); ok && source == from {
+			keys = append(keys, key)
+		}
+	}
+	for _, key := range keys {
+		_, rec, _ := strings.Cut(key, "\x00")
+		id := earlier[key]
+		delete(earlier, key)
+		earlier[RecordRef{Source: to, ID: rec}.Key()] = id
+	}
+	return len(keys)
 }

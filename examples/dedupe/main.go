@@ -32,6 +32,9 @@
 //	-review FILE         the review queue: both records side by side, verdict/by/at to fill in
 //	-decisions FILE      a filled-in review file: verdicts (same, different) the run honours
 //	-ids FILE            an earlier run's -out: students keep their IDs
+//	-ids-renamed OLD=NEW a file the -ids file names OLD is this run's NEW (a renamed or
+//	                     moved export; comma-separated for several): without it a file
+//	                     of another name gets no earlier IDs, as another LEA's would not
 //	-id-changes FILE     the students split or merged since the -ids run (needs -ids)
 //	-truth COLUMN        evaluate against this input column of true IDs
 //	-truth-regexp RE     take the true ID from the first group of RE (FEBRL: ^(rec-[0-9]+))

@@ -280,6 +280,26 @@ func TestSourcesByPath(t *testing.T) {
 			t.Errorf("B's record 1 took A's record 1's student ID %s", id)
 		}
 	})
+	t.Run("a name that is a file here and another beside the IDs file", func(t *testing.T) {
+		// Written from inside A, the IDs file names A's file "roll.csv"; read from
+		// inside B, "roll.csv" is B's file too: which one is not known, so neither takes
+		// its IDs, and B's records are not given A's students'.
+		t.Chdir(filepath.Join(dir, "A"))
+		if code, _, stderr := link("-a", "roll.csv", "-b", "../B/roll.csv", "-mode", "link_and_dedupe", "-out", "ids-from-a.csv"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		fromA := studentOf(testkit.ReadCSV(t, "ids-from-a.csv"), map[string]string{"roll.csv": "A/roll.csv", "../B/roll.csv": "B/roll.csv"})
+		t.Chdir(filepath.Join(dir, "B"))
+		if code, _, stderr := link("-a", "../A/roll.csv", "-b", "roll.csv", "-mode", "link_and_dedupe", "-ids", "../A/ids-from-a.csv", "-out", "../ab6.csv"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		got := studentOf(testkit.ReadCSV(t, "../ab6.csv"), map[string]string{"../A/roll.csv": "A/roll.csv", "roll.csv": "B/roll.csv"})
+		for key, id := range got {
+			if key[0] == "B/roll.csv" && id != fromA[key] && id == fromA[[2]string{"A/roll.csv", key[1]}] {
+				t.Errorf("B's record %s took A's record %s's student ID %s", key[1], key[1], id)
+			}
+		}
+	})
 	t.Run("one file twice", func(t *testing.T) {
 		code, _, stderr := link("-a", "A/roll.csv", "-b", "./A/roll.csv")
 		if code == 0 || !strings.Contains(stderr, "is the file already read as source A/roll.csv") {

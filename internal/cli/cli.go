@@ -40,6 +40,7 @@ type Flags struct {
 	Review      string
 	Decisions   []string
 	IDs         string
+	IDsRenamed  string
 	IDChanges   string
 	Truth       string
 	TruthRe     string
@@ -83,6 +84,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Review, "review", "", "write the review queue to `file`: both records side by side, with verdict, by and at columns to fill in")
 	fs.Var(multi{&f.Decisions}, "decisions", "reviewers' verdicts: a review `file` with its verdict column filled in (same or different; repeatable)")
 	fs.StringVar(&f.IDs, "ids", "", "earlier run's -out `file` (record_id,source,cluster_id) whose student IDs to keep")
+	fs.StringVar(&f.IDsRenamed, "ids-renamed", "", "`old=new`[,…]: a file the -ids file names old is this run's new (a renamed or moved export)")
 	fs.StringVar(&f.IDChanges, "id-changes", "", "write the students split or merged since the -ids run to `file` (needs -ids)")
 	fs.StringVar(&f.Truth, "truth", "", "evaluate against this input `column` of true IDs")
 	fs.StringVar(&f.TruthRe, "truth-regexp", "", "take the true ID from the first group of this `regexp` on the truth column (FEBRL: ^(rec-[0-9]+))")
@@ -249,6 +251,20 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		if opt.EarlierIDs, err = readFileWith(f.IDs, match.ReadStudentIDs); err != nil {
 			return nil, err
 		}
+		for _, pair := range strings.Split(f.IDsRenamed, ",") {
+			if pair = strings.TrimSpace(pair); pair == "" {
+				continue
+			}
+			from, to, ok := strings.Cut(pair, "=")
+			if !ok || from == "" || to == "" {
+				return nil, fmt.Errorf("-ids-renamed %q: want old=new, a source the -ids file names and this run's file", pair)
+			}
+			if match.RenameEarlierSource(opt.EarlierIDs, from, to) == 0 {
+				return nil, fmt.Errorf("-ids-renamed %q: %s names no source %q", pair, f.IDs, from)
+			}
+		}
+	} else if f.IDsRenamed != "" {
+		return nil, errors.New("-ids-renamed needs -ids")
 	}
 	for _, path := range f.Decisions {
 		ds, err := readFileWith(path, match.ReadDecisions)

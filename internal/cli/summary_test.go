@@ -147,8 +147,9 @@ func TestIDChangesNeedsIDs(t *testing.T) {
 }
 
 // A rerun with -ids on the same records from a renamed file finds every record's earlier
-// ID (named by the old file name in the earlier -out), and says so; -ids from a run on
-// other records draws a warning.
+// ID once -ids-renamed says the old file name (in the earlier -out) is the new one, and
+// says so; unsaid, or with -ids from a run on other records, none is found and a warning
+// says why.
 func TestIDsSummary(t *testing.T) {
 	dir := t.TempDir()
 	roll := "record_id,lea_id,school_id,ssid,first_name,middle_name,last_name,suffix,birth_date,sex,grade_level,address,city,zip,entry_date\n" +
@@ -163,6 +164,13 @@ func TestIDsSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	summary, err := runSummary(t, dir, Flags{Preset: "student", In: []string{oct}, IDs: out, Out: filepath.Join(dir, "out2.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(summary, "earlier IDs:    0 of 3") || !strings.Contains(summary, "warning:        most records are not in DIR/out.csv") {
+		t.Errorf("summary, the rename unsaid:\n%s", summary)
+	}
+	summary, err = runSummary(t, dir, Flags{Preset: "student", In: []string{oct}, IDs: out, IDsRenamed: sept + "=" + oct, Out: filepath.Join(dir, "out2.csv")})
 	if err != nil {
 		t.Fatal(err)
 	}
