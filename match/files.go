@@ -251,9 +251,8 @@ func besideFile(path string) func(string) string {
 // ReadStudentIDs reads the student IDs of an earlier run from its clusters file
 // (WriteClusters: record_id, source, cluster_id …; student_id may stand for cluster_id,
 // and a file without a source column names records by ID alone), keyed for
-// RunOptions.EarlierIDs. A record ID that one source alone used is keyed by the ID
-// alone as well, so that a rerun on a renamed file (October's export of the same roll)
-// still finds it. Sources are read as ReadDecisions reads them (besideFile).
+// RunOptions.EarlierIDs. Sources are read as ReadDecisions reads them (besideFile); a
+// renamed export is said with RenameEarlierSource.
 func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
 	cr, err := spreadsheetCSV(in)
 	if err != nil {
@@ -281,15 +280,9 @@ func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
 	}
 	out := map[string]string{}
 	source := besideFile(name)
-	bare := map[string]string{} // record ID → its student ID, "" once two sources use it
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
-			for id, student := range bare {
-				if _, taken := out[id]; !taken && student != "" {
-					out[id] = student
-				}
-			}
 			return out, nil
 		}
 		if err != nil {
@@ -305,13 +298,6 @@ func ReadStudentIDs(name string, in io.Reader) (map[string]string, error) {
 			return nil, fmt.Errorf("match: student IDs %s:%d: record %s has two student IDs, %s and %s", name, line, ref, prev, row[student])
 		}
 		out[ref.Key()] = row[student]
-		if ref.Source != "" && !dup {
-			if _, seen := bare[ref.ID]; seen {
-				bare[ref.ID] = "" // several sources: the source must say which
-			} else {
-				bare[ref.ID] = row[student]
-			}
-		}
 	}
 }
 

@@ -37,8 +37,10 @@ type RunOptions struct {
 	Progress func(Progress)
 	// Workers is the number of goroutines scoring pairs (default GOMAXPROCS).
 	Workers int
-	// EarlierIDs maps record IDs to the student IDs an earlier run gave them, so that
-	// students keep their IDs.
+	// EarlierIDs maps records (RecordRef.Key: source and ID, or the ID alone where the
+	// earlier run named no sources) to the student IDs an earlier run gave them, so that
+	// students keep their IDs (ReadStudentIDs reads them; RenameEarlierSource says a
+	// source was renamed).
 	EarlierIDs map[string]string
 	// Decisions are a reviewer's verdicts on pairs, honoured over the model.
 	Decisions []Decision
