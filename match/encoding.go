@@ -72,6 +72,14 @@ func decode(in io.Reader, name string) (io.Reader, string, error) {
 		return nil, "", fmt.Errorf("unknown encoding %q (want one of %s)", name, strings.Join(Encodings(), ", "))
 	case enc == nil:
 		return in, key, nil
+	case key == "utf-16":
+		// Without a byte-order mark, the byte order is the zero bytes' (little-endian
+		// where they cannot say).
+		br := bufio.NewReader(in)
+		if head, _ := br.Peek(512); looksUTF16(head) == "utf-16be" && string(head[:2]) != "\xff\xfe" {
+			return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder()), key, nil
+		}
+		in = br
 	case singleByte(key):
 		br := bufio.NewReaderSize(in, 64<<10)
 		if head, _ := br.Peek(64 << 10); looksUTF8(head) {
@@ -143,4 +151,13 @@ func encodingHint(name string) string {
 		return ""
 	}
 	return " (if the file is not UTF-8, name its encoding: windows-1252 and iso-8859-1 are common)"
+}
+
+// headerHint suggests UTF-16 for a header that starts with its byte-order mark, read
+// under another encoding named; else encodingHint's.
+func headerHint(first, name string) string {
+	if strings.HasPrefix(first, "\xff\xfe") || strings.HasPrefix(first, "\xfe\xff") {
+		return " (it starts with a UTF-16 byte-order mark: -encoding utf-16, or none)"
+	}
+	return encodingHint(name)
 }

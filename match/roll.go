@@ -414,7 +414,7 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 	header = slices.Clone(trimFields(header)) // the reader reuses its memory
 	for c, h := range header {
 		if !utf8.ValidString(h) {
-			return n, fmt.Errorf("match: %s:1: column %d: header is not valid UTF-8%s", source, c+1, encodingHint(opt.Encoding))
+			return n, fmt.Errorf("match: %s:1: column %d: header is not valid UTF-8%s", source, c+1, headerHint(header[0], opt.Encoding))
 		}
 		if strings.IndexByte(h, 0) >= 0 {
 			return n, fmt.Errorf("match: %s:1: column %d: header has a zero byte, as text in UTF-16 read as another encoding has (name the encoding: utf-16le or utf-16be)", source, c+1)

@@ -433,6 +433,7 @@ func TestRollReadEncodings(t *testing.T) {
 		// Without a mark and unnamed: found by the zero byte in every other place.
 		{"utf-16le without a mark, found unnamed", "", encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)), "utf-16le"},
 		{"utf-16be without a mark, found unnamed", "", encode(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)), "utf-16be"},
+		{"utf-16be without a mark, named utf-16", "utf-16", encode(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)), "utf-16"},
 		{"utf-8 with a byte-order mark", "utf-8", append([]byte("\ufeff"), utf8Text...), "utf-8"},
 		// One -encoding for a UTF-8 file and a Windows-1252 one: the UTF-8 file is not
 		// turned into "JosÃ©".
@@ -483,6 +484,12 @@ func TestRollReadEncodings(t *testing.T) {
 	_, err = r.Read("u.csv", bytes.NewReader(encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM))), ReadOptions{Encoding: "windows-1252"})
 	if err == nil || !strings.Contains(err.Error(), "u.csv:1: column 1: header has a zero byte") {
 		t.Errorf("utf-16 read as windows-1252: err = %v", err)
+	}
+	// UTF-16 with its mark, named UTF-8: the error says what the mark says.
+	r, _ = NewRoll("id", testColumns())
+	_, err = r.Read("m.csv", bytes.NewReader(encode(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM))), ReadOptions{Encoding: "utf-8"})
+	if err == nil || !strings.Contains(err.Error(), "starts with a UTF-16 byte-order mark") {
+		t.Errorf("utf-16 with a mark read as utf-8: err = %v", err)
 	}
 	// A zero byte in a value sets its row aside.
 	r, _ = NewRoll("id", testColumns())
