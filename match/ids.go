@@ -28,8 +28,9 @@ func (c IDChange) String() string {
 
 // studentIDs gives each of the n clusters of a roll's records its student ID
 // (assignStudentIDs), reading each record's earlier student ID from earlier: keyed by
-// RecordRef.Key, or by the record ID alone when no other source uses the ID. found counts
-// the records earlier gave an ID.
+// RecordRef.Key (under the source's name in the earlier run, renamedSources), or, where
+// the earlier IDs name no sources, by the record ID alone when no other source uses the
+// ID. found counts the records earlier gave an ID.
 func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (ids []string, changes []IDChange, found int, err error) {
 	old := make([]string, roll.Len())
 	lowest := make([]int32, n)
@@ -55,7 +56,7 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 			switch {
 			case has && !roll.SharedID(i):
 				id, ok = bare, true
-			case has && len(listed) == 0:
+			case has:
 				return nil, nil, 0, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
 					ref.ID, strings.Join(roll.sourcesOf(ref.ID), ", "))
 			}

@@ -212,11 +212,7 @@ func (r *Roll) sourceNamed(name string) (int, bool) {
 	if s := slices.IndexFunc(r.Sources, func(src string) bool { return absPath(src) == want }); s >= 0 {
 		return s, true
 	}
-	if named, err := os.Stat(name); err == nil {
-		s := slices.IndexFunc(r.Sources, func(src string) bool {
-			st, err := os.Stat(src)
-			return err == nil && os.SameFile(st, named)
-		})
+	if s, onDisk := r.sameFile(name); onDisk {
 		return s, s >= 0
 	}
 	found := -1
@@ -239,19 +235,17 @@ func absPath(p string) string {
 	return filepath.Clean(p)
 }
 
-// sameFileAs returns the roll's source that is the file at path (another path to it),
-// or "".
-func (r *Roll) sameFileAs(path string) string {
+// sameFile returns the index of the roll's source that is the file at path (by another
+// path to it, or -1) and whether path is a file on disk at all.
+func (r *Roll) sameFile(path string) (s int, onDisk bool) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return ""
+		return -1, false
 	}
-	for _, src := range r.Sources {
-		if s, err := os.Stat(src); err == nil && os.SameFile(s, st) {
-			return src
-		}
-	}
-	return ""
+	return slices.IndexFunc(r.Sources, func(src string) bool {
+		other, err := os.Stat(src)
+		return err == nil && os.SameFile(other, st)
+	}), true
 }
 
 // sourcesOf lists the sources holding a record with the ID.
@@ -564,8 +558,8 @@ func (r *Roll) checkSource(source string) error {
 	case slices.Contains(r.Sources, source):
 		return fmt.Errorf("match: source %q is already in the roll", source)
 	}
-	if same := r.sameFileAs(source); same != "" {
-		return fmt.Errorf("match: %s is the file already read as source %s", source, same)
+	if same, _ := r.sameFile(source); same >= 0 {
+		return fmt.Errorf("match: %s is the file already read as source %s", source, r.Sources[same])
 	}
 	return nil
 }
