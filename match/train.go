@@ -239,7 +239,7 @@ func nameAgreement(counts score.PatternCounts, m score.Model) (share float64, ok
 			continue
 		}
 		if len(comp.Thresholds) > 0 {
-			levels = append(levels, fmt.Sprintf("jaro_winkler>=%v", comp.Thresholds[0]))
+			levels = append(levels, score.JaroWinklerLevel(comp.Thresholds[0]))
 		}
 		var bits uint32
 		for l, ln := range comp.LevelNames() {

@@ -151,14 +151,16 @@ func PersonComparisons() []Comparison {
 	}
 }
 
-func jwLevelName(t float64) string { return "jaro_winkler>=" + strconv.FormatFloat(t, 'f', -1, 64) }
+// JaroWinklerLevel names the level of a name or text comparison at Jaro–Winkler threshold
+// t ("jaro_winkler>=0.92").
+func JaroWinklerLevel(t float64) string { return "jaro_winkler>=" + strconv.FormatFloat(t, 'f', -1, 64) }
 
 // LevelNames returns the names of the comparison's levels, "null" first.
 func (c Comparison) LevelNames() []string {
 	names := []string{"null", "exact"}
 	jw := func() {
 		for _, t := range c.Thresholds {
-			names = append(names, jwLevelName(t))
+			names = append(names, JaroWinklerLevel(t))
 		}
 	}
 	switch c.Kind {
@@ -181,7 +183,7 @@ func (c Comparison) LevelNames() []string {
 	case KindLocation:
 		names[1] = "address"
 		for _, t := range c.Thresholds {
-			names = append(names, "address_"+jwLevelName(t))
+			names = append(names, "address_"+JaroWinklerLevel(t))
 		}
 		names = append(names, "zip", "city")
 	}
