@@ -153,7 +153,9 @@ func PersonComparisons() []Comparison {
 
 // JaroWinklerLevel names the level of a name or text comparison at Jaro–Winkler threshold
 // t ("jaro_winkler>=0.92").
-func JaroWinklerLevel(t float64) string { return "jaro_winkler>=" + strconv.FormatFloat(t, 'f', -1, 64) }
+func JaroWinklerLevel(t float64) string {
+	return "jaro_winkler>=" + strconv.FormatFloat(t, 'f', -1, 64)
+}
 
 // LevelNames returns the names of the comparison's levels, "null" first.
 func (c Comparison) LevelNames() []string {
