@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,8 +37,10 @@ type auditor struct {
 	// committedAt is the time of the committed entry: a chain continued from it (at start,
 	// after a failed commit) stamps no entry earlier, however the clock was set back.
 	committedAt time.Time
-	batch       *batch // the entries linked since the last commit took its batch
-	kick        chan struct{}
+	// linkedAt is the time of the last entry linked (committedAt after a reset).
+	linkedAt time.Time
+	batch    *batch // the entries linked since the last commit took its batch
+	kick     chan struct{}
 }
 
 // batch is a group of linked entries committed in one transaction.
@@ -76,7 +79,7 @@ func loadAuditor(ctx context.Context, st *Store, key []byte) (*auditor, []backpa
 	if err != nil {
 		return nil, nil, err
 	}
-	return &auditor{key: key, chain: chain, committed: head, committedAt: at, batch: newBatch(), kick: make(chan struct{}, 1)}, entries, nil
+	return &auditor{key: key, chain: chain, committed: head, committedAt: at, linkedAt: at, batch: newBatch(), kick: make(chan struct{}, 1)}, entries, nil
 }
 
 // head returns the last entry known to be in the store.
@@ -87,12 +90,25 @@ func (a *auditor) head() backpack.Checkpoint {
 }
 
 // append links entries to the chain and returns the batch that will commit them.
+//
+// The server stamps an entry (Server.now) before it reaches this lock, so two requests can
+// reach the chain in the other order than they were stamped: the later-linked is dated as
+// the entry before it, since the chain refuses a time before its predecessor's.
 func (a *auditor) append(entries ...backpack.Entry) (*batch, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	entries = slices.Clone(entries)
+	for i := range entries {
+		if !entries[i].Time.IsZero() && entries[i].Time.Before(a.linkedAt) {
+			entries[i].Time = a.linkedAt
+		}
+	}
 	linked, lines, err := a.chain.Link(entries...)
 	if err != nil {
 		return nil, err
+	}
+	if n := len(linked); n > 0 {
+		a.linkedAt = linked[n-1].Time
 	}
 	for i, e := range linked {
 		a.batch.entries = append(a.batch.entries, auditRow{seq: e.Seq, line: string(lines[i]), hash: e.Hash, at: e.Time})
@@ -132,7 +148,7 @@ func (a *auditor) finish(b *batch, err error) {
 	if err != nil { // cannot happen: the key made the chain at start
 		panic(fmt.Sprintf("service: audit: the committed chain does not continue: %v", err))
 	}
-	a.chain = chain
+	a.chain, a.linkedAt = chain, a.committedAt
 }
 
 // auditRowsOf returns entries as the audit table keeps them.

@@ -233,3 +233,16 @@ func commitEntry(t *testing.T, s *Server, e backpack.Entry) {
 		t.Fatalf("%s: %v", e.Note, err)
 	}
 }
+
+// TestAuditorOrdersConcurrentStamps: two requests stamped a moment apart reach the chain
+// in the other order (the server stamps before it links); the later-linked is dated as
+// the one before it, both commit, and the stored chain verifies.
+func TestAuditorOrdersConcurrentStamps(t *testing.T) {
+	cfg := Config{AuditKey: []byte("the concurrent stamps test's audit key, 32+"), DB: filepath.Join(t.TempDir(), "s.db"), Seed: SampleSeed}
+	s := mustOpen(t, cfg)
+	now := s.now()
+	commitEntry(t, s, backpack.Entry{Action: actionAccess, Actor: "second", Note: "stamped second, linked first", Time: now.Add(time.Millisecond)})
+	commitEntry(t, s, backpack.Entry{Action: actionAccess, Actor: "first", Note: "stamped first, linked second", Time: now})
+	s.Close()
+	mustOpen(t, cfg).Close() // verifies the stored chain
+}
