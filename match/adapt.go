@@ -35,8 +35,9 @@ func (d Dropped) String() string {
 }
 
 // Dropped returns what the linker's last training left out of its settings for want of
-// data, in the order of the settings.
-func (l *Linker) Dropped() []Dropped { return l.dropped }
+// data, in the order of the settings, and the cannot-link rules its last run's roll set
+// aside (CannotLink.MaxMatchShare).
+func (l *Linker) Dropped() []Dropped { return append(slices.Clone(l.dropped), l.aside...) }
 
 // adapt fits the settings to the roll before training: a comparison, blocking rule,
 // cannot-link rule or training session that reads a role no record has a value for is
@@ -125,7 +126,7 @@ func (l *Linker) adapt(p *Prepared) error {
 		}
 		return out
 	}
-	s.CannotLink = keepRules("cannot-link rule", s.CannotLink)
+	s.CannotLink = standAlone(keepRules("cannot-link rule", s.CannotLink))
 	var sessions []CannotLink
 	for _, ss := range s.Training.Sessions {
 		sessions = append(sessions, CannotLink{Name: ss.Name, Conditions: ss.Conditions})
@@ -151,6 +152,21 @@ func (l *Linker) adapt(p *Prepared) error {
 	*l = *adapted
 	l.dropped, l.noData = dropped, false
 	return nil
+}
+
+// standAlone clears the SetAsideWith of each rule that names one no longer among rules
+// (left out for want of data): untested, it cannot be set aside, and the rule joining its
+// belief stands.
+func standAlone(rules []CannotLink) []CannotLink {
+	out := slices.Clone(rules)
+	for i, r := range out {
+		if slices.ContainsFunc(r.SetAsideWith, func(n string) bool {
+			return !slices.ContainsFunc(rules, func(x CannotLink) bool { return x.Name == n })
+		}) {
+			out[i].SetAsideWith = nil
+		}
+	}
+	return out
 }
 
 // comparisonRoles lists the roles a comparison reads.

@@ -59,6 +59,9 @@ type Linker struct {
 	trained *TrainingReport
 	dropped []Dropped
 	noData  bool
+	// aside lists the cannot-link rules the last run's roll set aside (testRules); cannot
+	// holds the others.
+	aside []Dropped
 }
 
 // compiledCannotLink is a CannotLink rule (or a training session) as conditions on

@@ -119,7 +119,11 @@ func PersonSettings() Settings {
 //     same family name and home.
 //   - One SSID on two records of one family name whose given names differ and whose
 //     birth dates disagree outright: two children sharing an SSID (a placeholder the
-//     normalizer does not know, a sibling's or twin's ID typed for the other).
+//     normalizer does not know, a sibling's or twin's ID typed for the other). Where the
+//     roll sets aside both the one-SSID twins rule and the birth-date rule below (given
+//     names often replaced and birth dates often wrong under one SSID), both at once on
+//     one child's record is no longer rare, and this rule goes with them
+//     (CannotLink.SetAsideWith).
 //   - Given names not the same (a nickname of the other too: Sam and Samantha; one
 //     name's two forms: Julian and Julia, Gabriel and Gabriella) and different sexes,
 //     whatever the SSIDs: a boy and a girl.
@@ -142,6 +146,12 @@ func PersonSettings() Settings {
 //
 // Each rule holds whether or not the roll has SSIDs; a rule whose comparisons a roll
 // lacks altogether is dropped (see Linker.Dropped).
+// The student preset's belief rules, which the roll tests (CannotLink.MaxMatchShare).
+const (
+	oneSSIDTwins        = "twins: same family name, birth date and home, different given names, one SSID"
+	differentBirthDates = "different birth dates"
+)
+
 func studentCannotLink() []CannotLink {
 	differentGiven := Condition{Comparison: "given_name", Levels: []string{"else"}}
 	notSwapped := Condition{Comparison: "name_swap", Levels: []string{"null", "else"}}
@@ -195,7 +205,7 @@ func studentCannotLink() []CannotLink {
 		// One SSID on twins: one twin's SSID typed on the other's record. A given name
 		// recorded wrong outright on one child's record is no likelier, so a reviewer
 		// says which.
-		Name: "twins: same family name, birth date and home, different given names, one SSID",
+		Name: oneSSIDTwins,
 		Conditions: []Condition{
 			differentGiven, notSwapped, alikeFamily, closeBirth, household,
 			{Comparison: "ssid", Levels: []string{"exact"}},
@@ -247,13 +257,15 @@ func studentCannotLink() []CannotLink {
 	}, {
 		// An SSID two children share is a placeholder pattern PlaceholderID does not
 		// know, an ID reused or one typed for another child: a given name and a birth
-		// date both wrong outright on one child's record is rarer.
+		// date both wrong outright on one child's record is rarer, unless the roll shows
+		// each often wrong under one SSID.
 		Name: "one SSID, two children: different given names and birth dates",
 		Conditions: []Condition{
 			differentGiven, notSwapped, sameFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
 			{Comparison: "birth_date", Levels: []string{"else"}},
 		},
+		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {
 		// A boy and a girl, their given names different: two children, twins or
 		// siblings, whatever else they share (one under the other's SSID, a half-swapped
@@ -285,7 +297,7 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "location", Levels: []string{"else"}},
 		},
 	}, {
-		Name: "different birth dates",
+		Name: differentBirthDates,
 		Conditions: []Condition{
 			otherSSID,
 			{Comparison: "birth_date", Levels: []string{"else"}},

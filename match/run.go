@@ -81,6 +81,10 @@ type Result struct {
 	Training *TrainingReport
 	Dropped  []Dropped
 	Blocking block.Report
+	// RuleTests say how each cannot-link rule with a MaxMatchShare fared against this
+	// roll, whether the model was trained on it or loaded: what they set aside, Dropped
+	// lists.
+	RuleTests []RuleTest
 	// DecisionNotes lists the reviewer verdicts (RunOptions.Decisions) not honoured as
 	// given: skipped for a record no longer in the roll, or replaced by a later verdict on
 	// the same pair.
@@ -106,6 +110,7 @@ func (l *Linker) Run(ctx context.Context, roll *Roll, opt RunOptions) (*Result, 
 // RunPrepared is Run on a roll already prepared with Prepare.
 func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (*Result, error) {
 	var cands *candidates
+	var ruleTests []RuleTest
 	if l.model == nil || opt.Retrain {
 		if err := l.adapt(p); err != nil {
 			return nil, err
@@ -120,11 +125,13 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		if err := l.train(ctx, p, cands, opt); err != nil {
 			return nil, err
 		}
+		ruleTests = l.trained.RuleTests
 	} else {
 		var err error
 		if cands, err = l.compare(ctx, p, l.model, opt); err != nil {
 			return nil, err
 		}
+		ruleTests = l.testRules(cands.counts)
 	}
 	sc, err := p.scorerFor(*l.model)
 	if err != nil {
@@ -177,7 +184,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	}, links)
 	res := &Result{
 		Prepared: p, Label: c.label, Links: c.edges, Refusals: c.refusals,
-		CandidatePairs: s.pairs, Model: l.model, Settings: l.settings, Training: l.trained, Dropped: l.dropped,
+		CandidatePairs: s.pairs, Model: l.model, Settings: l.runSettings(), Training: l.trained, Dropped: l.Dropped(), RuleTests: ruleTests,
 		Blocking: cands.report, DecisionNotes: decisionNotes, clustering: c, scorer: sc, best: s.best, upper: th.Upper,
 	}
 	for _, k := range s.links {

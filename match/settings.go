@@ -62,6 +62,11 @@ type CannotLink struct {
 	// are left out of the test. It suits rules that state a belief about the data (a
 	// birth date is recorded with care), not rules that keep twins apart.
 	MaxMatchShare float64 `json:"max_match_share,omitempty"`
+	// SetAsideWith names rules with a MaxMatchShare whose beliefs this rule joins: when
+	// the roll's tests set every one of them aside, this rule goes too. A rule that two
+	// things wrong at once on one record (a given name and a birth date) are rarer than
+	// two children is refuted by a roll in which each is often wrong.
+	SetAsideWith []string `json:"set_aside_with,omitempty"`
 	// DifferentMiddleNames adds a condition no comparison states: both records' middle
 	// names are written out and differ outright: not the same, not nicknames, a typo
 	// (Jaro–Winkler ≥ 0.85) or an initial of each other, nor either the other's given
@@ -177,6 +182,12 @@ func (s Settings) Validate() error {
 	for _, c := range rules {
 		if (c.DifferentMiddleNames || c.NearSSIDs) && c.MaxMatchShare > 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names or near SSIDs cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		}
+		for _, name := range c.SetAsideWith {
+			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })
+			if k < 0 || s.CannotLink[k].MaxMatchShare <= 0 {
+				return fmt.Errorf("match: settings %q: cannot-link rule %q: set_aside_with names %q, which is not a cannot-link rule with a max_match_share", s.Name, c.Name, name)
+			}
 		}
 		for _, cond := range c.Conditions {
 			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })

@@ -199,6 +199,12 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		{"a middle-name rule tested on the roll", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", DifferentMiddleNames: true, MaxMatchShare: 0.1})
 		}, "cannot be tested"},
+		{"set aside with an unknown rule", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"no such rule"}})
+		}, "set_aside_with"},
+		{"set aside with an untested rule", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"different given names and sexes"}})
+		}, "set_aside_with"},
 	}
 	for _, tc := range tests {
 		s := StudentSettings()

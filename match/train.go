@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/studentlink/studentlink/score"
 )
@@ -33,7 +35,8 @@ type TrainingReport struct {
 	Defaulted []string `json:"defaulted,omitempty"`
 	// Warnings say what looked wrong, by comparison and level, and what was done.
 	Warnings []string `json:"warnings,omitempty"`
-	// RuleTests say how each cannot-link rule with a MaxMatchShare fared against the roll.
+	// RuleTests say how each cannot-link rule with a MaxMatchShare fared against the
+	// roll trained on (Result.RuleTests: against the roll a run linked).
 	RuleTests []RuleTest `json:"rule_tests,omitempty"`
 }
 
@@ -102,7 +105,10 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	tr := l.settings.Training
 	comps := l.settings.Comparisons
 	rep := &TrainingReport{Method: "em", CandidatePairs: c.n, AllPairs: c.allPairs}
-	l.testRules(c.counts, rep)
+	rep.RuleTests = l.testRules(c.counts)
+	for _, d := range l.aside {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: %s", d.Name, d.Reason))
+	}
 	if l.noData {
 		rep.Warnings = append(rep.Warnings, "no record has a value for any role the comparisons read: nothing can link")
 	}
@@ -169,16 +175,21 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	return nil
 }
 
-// testRules sets aside the cannot-link rules (those with MaxMatchShare) that the roll
-// contradicts: a belief about the data (a birth date is recorded with care), tested on the
-// candidate pairs an identifier of known reliability (a comparison Training.M sets, the
-// SSID) calls one person at its exact level. Among those of them that the rule's other
-// conditions can be judged on (their comparisons not null), the share that meet the
-// conditions must stay within MaxMatchShare. The count is the roll's, not EM's: EM
-// cannot tell a household or a namesake from the person where the identifier is missing
-// from many records, and then its m says birth dates disagree as often as not. With too
-// few such pairs (minAnchorPairs) the rule stands.
-func (l *Linker) testRules(counts score.PatternCounts, rep *TrainingReport) {
+// testRules sets aside, for the run on this roll, the cannot-link rules (those with
+// MaxMatchShare) that the roll contradicts: a belief about the data (a birth date is
+// recorded with care), tested on the candidate pairs an identifier of known reliability (a
+// comparison Training.M sets, the SSID) calls one person at its exact level. Among those
+// of them that the rule's other conditions can be judged on (their comparisons not null),
+// the share that meet the conditions must stay within MaxMatchShare. The count is the
+// roll's, not EM's: EM cannot tell a household or a namesake from the person where the
+// identifier is missing from many records, and then its m says birth dates disagree as
+// often as not. With too few such pairs (minAnchorPairs) the rule stands. A rule with
+// SetAsideWith goes when every rule it names went.
+//
+// The settings keep every rule: a model trained on one roll and linking another tests
+// them on that one, so that a roll too small to test (or one that bears the beliefs out)
+// has them all. The run's rules are l.cannot, what it set aside l.aside.
+func (l *Linker) testRules(counts score.PatternCounts) []RuleTest {
 	comps := l.settings.Comparisons
 	index := func(name string) int {
 		return slices.IndexFunc(comps, func(c score.Comparison) bool { return c.Name == name })
@@ -190,32 +201,55 @@ func (l *Linker) testRules(counts score.PatternCounts, rep *TrainingReport) {
 		}
 	}
 	slices.Sort(anchors)
-	var kept []CannotLink
+	var tests []RuleTest
+	l.aside = nil
+	setAside := map[string]bool{}
 	for _, r := range l.settings.CannotLink {
-		if r.MaxMatchShare > 0 && len(anchors) > 0 {
-			judged, met := anchoredShare(comps, counts, anchors, r.Conditions)
-			share := float64(met) / float64(max(judged, 1))
-			test := RuleTest{Rule: r.Name, Anchor: comps[anchors[0]].Name, Judged: judged, Met: met, MaxShare: r.MaxMatchShare,
-				SetAside: judged >= minAnchorPairs && share > r.MaxMatchShare}
-			rep.RuleTests = append(rep.RuleTests, test)
-			if test.SetAside {
-				why := fmt.Sprintf("%d of %d candidate pairs that agree exactly on %s meet it (%.1f%%, over %.1f%%): set aside",
-					met, judged, test.Anchor, 100*share, 100*r.MaxMatchShare)
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: %s", r.Name, why))
-				l.dropped = append(l.dropped, Dropped{Kind: "cannot-link rule", Name: r.Name, Reason: why})
-				continue
-			}
+		if r.MaxMatchShare <= 0 || len(anchors) == 0 {
+			continue
 		}
-		kept = append(kept, r)
+		judged, met := anchoredShare(comps, counts, anchors, r.Conditions)
+		share := float64(met) / float64(max(judged, 1))
+		test := RuleTest{Rule: r.Name, Anchor: comps[anchors[0]].Name, Judged: judged, Met: met, MaxShare: r.MaxMatchShare,
+			SetAside: judged >= minAnchorPairs && share > r.MaxMatchShare}
+		tests = append(tests, test)
+		if test.SetAside {
+			setAside[r.Name] = true
+			l.aside = append(l.aside, Dropped{Kind: "cannot-link rule", Name: r.Name, Reason: fmt.Sprintf(
+				"%d of %d candidate pairs that agree exactly on %s meet it (%.1f%%, over %.1f%%): set aside",
+				met, judged, test.Anchor, 100*share, 100*r.MaxMatchShare)})
+		}
 	}
-	if len(kept) == len(l.settings.CannotLink) {
-		return
-	}
-	l.settings.CannotLink = kept
 	l.cannot = l.cannot[:0]
-	for _, c := range kept {
-		l.cannot = append(l.cannot, compileCannotLink(comps, c))
+	for _, r := range l.settings.CannotLink {
+		switch {
+		case setAside[r.Name]:
+			continue
+		case len(r.SetAsideWith) > 0 && !slices.ContainsFunc(r.SetAsideWith, func(n string) bool { return !setAside[n] }):
+			var names []string
+			for _, n := range r.SetAsideWith {
+				names = append(names, strconv.Quote(n))
+			}
+			l.aside = append(l.aside, Dropped{Kind: "cannot-link rule", Name: r.Name,
+				Reason: "set aside with " + strings.Join(names, " and ") + ", each set aside by the roll"})
+			continue
+		}
+		l.cannot = append(l.cannot, compileCannotLink(comps, r))
 	}
+	return tests
+}
+
+// runSettings returns the settings as the last run used them: without the cannot-link
+// rules its roll set aside.
+func (l *Linker) runSettings() Settings {
+	s := l.settings
+	if len(l.aside) == 0 {
+		return s
+	}
+	s.CannotLink = slices.DeleteFunc(slices.Clone(s.CannotLink), func(r CannotLink) bool {
+		return slices.ContainsFunc(l.aside, func(d Dropped) bool { return d.Name == r.Name })
+	})
+	return s
 }
 
 // nameAgreement is the share of the model's match class, among the candidate pairs with a

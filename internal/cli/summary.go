@@ -287,16 +287,16 @@ func printTraining(w io.Writer, res *match.Result) {
 		for _, warn := range tr.Warnings {
 			fmt.Fprintf(w, "warning:        %s\n", warn)
 		}
-		for _, rt := range tr.RuleTests {
-			verdict := "kept"
-			if rt.SetAside {
-				verdict = "set aside"
-			}
-			fmt.Fprintf(w, "rule test:      %q: %d of %d pairs agreeing on %s meet it (at most %.1f%% allowed): %s\n",
-				rt.Rule, rt.Met, rt.Judged, rt.Anchor, 100*rt.MaxShare, verdict)
-		}
 	} else {
 		fmt.Fprintln(w, "training:       none (model loaded)")
+	}
+	for _, rt := range res.RuleTests {
+		verdict := "kept"
+		if rt.SetAside {
+			verdict = "set aside"
+		}
+		fmt.Fprintf(w, "rule test:      %q: %d of %d pairs agreeing on %s meet it (at most %.1f%% allowed): %s\n",
+			rt.Rule, rt.Met, rt.Judged, rt.Anchor, 100*rt.MaxShare, verdict)
 	}
 	m := res.Model
 	fmt.Fprintf(w, "prior:          %.4g (%+.2f bits)\n", m.Prior, math.Log2(m.Prior/(1-m.Prior)))
