@@ -742,7 +742,10 @@ func explainChoice(ctx criterionContext, tried []criterion, sorted []Candidate) 
 	}
 	if next < 0 {
 		if len(ctx.leas) == 1 && len(sorted) > 1 {
-			return fmt.Sprintf("every submission agrees; shown as LEA %s last sent it (%s)", win.Source.LEA, win.Source.Submitted)
+			if recency(win, sorted[1]) != "" {
+				return fmt.Sprintf("every submission agrees; shown as LEA %s last sent it (%s)", win.Source.LEA, win.Source.Submitted)
+			}
+			return fmt.Sprintf("every submission agrees; shown as LEA %s sent it (%s)", win.Source.LEA, win.Source.Submitted)
 		}
 		return fmt.Sprintf("the only value submitted (LEA %s)", win.Source.LEA)
 	}
@@ -751,8 +754,57 @@ func explainChoice(ctx criterionContext, tried []criterion, sorted []Candidate) 
 			return c.why(ctx, win, sorted[next])
 		}
 	}
-	return fmt.Sprintf("LEA %s sent %q most recently (%s); %q came from LEA %s (%s)", win.Source.LEA, win.Value, win.Source.Submitted,
-		sorted[next].Value, sorted[next].Source.LEA, sorted[next].Source.Submitted)
+	if why := recency(win, sorted[next]); why != "" {
+		return why
+	}
+	return tieBreak(win, sorted[next])
+}
+
+// recency says why win, sorted before next, was submitted later than next: "" when their
+// submission dates do not tell them apart (the same instant, or neither readable), and
+// the order came from the tie-break (tieBreak).
+func recency(win, next Candidate) string {
+	tw, okw := submittedTime(win.Source.Submitted)
+	tn, okn := submittedTime(next.Source.Submitted)
+	switch {
+	case okw && okn && tw.After(tn):
+		return fmt.Sprintf("LEA %s sent %q most recently (%s); %q came from LEA %s (%s)", win.Source.LEA, win.Value, win.Source.Submitted,
+			next.Value, next.Source.LEA, next.Source.Submitted)
+	case okw && !okn:
+		return fmt.Sprintf("LEA %s sent %q dated %s; %q came from LEA %s undated", win.Source.LEA, win.Value, win.Source.Submitted,
+			next.Value, next.Source.LEA)
+	}
+	return ""
+}
+
+// tieBreak says how win came before next when neither the rule's criteria nor the
+// submission dates set them apart: dates written differently (the same instant, or
+// neither readable) by their text, the later in byte order first; then by LEA ID, then
+// record ID, in byte order.
+func tieBreak(win, next Candidate) string {
+	var when, by string
+	switch ws, ns := win.Source.Submitted, next.Source.Submitted; {
+	case ws != ns:
+		when = fmt.Sprintf("submitted %s and %s, the same time", ws, ns)
+		if _, ok := submittedTime(ws); !ok {
+			when = fmt.Sprintf("submitted %q and %q, neither a readable date", ws, ns)
+		}
+		by = fmt.Sprintf("the dates as written: %q sorts after %q", ws, ns)
+	case ws == "":
+		when = "neither submission is dated"
+	default:
+		when = "both submitted " + ws
+	}
+	switch {
+	case by != "":
+	case win.Source.LEA != next.Source.LEA:
+		by = fmt.Sprintf("LEA ID: %s sorts before %s", win.Source.LEA, next.Source.LEA)
+	case win.Source.Record != next.Source.Record:
+		by = fmt.Sprintf("record ID: %s sorts before %s", win.Source.Record, next.Source.Record)
+	default:
+		by = fmt.Sprintf("the order record %s's resources were read in", win.Source.Record)
+	}
+	return fmt.Sprintf("a tie: %q (LEA %s) and %q (LEA %s), %s; broken by %s", win.Value, win.Source.LEA, next.Value, next.Source.LEA, when, by)
 }
 
 // compareSubmitted orders submission dates and times as instants (submittedTime): a bare
