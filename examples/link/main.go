@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *a != "" {
 		f.In = append([]string{*a, *b}, f.In...)
+		f.InFlags = []string{"-a", "-b"}
 	}
 	// -mode, or a model loaded with -model, says otherwise.
 	f.DefaultMode = "link"

@@ -27,7 +27,10 @@ import (
 
 // Flags are the binaries' command-line options.
 type Flags struct {
-	In       []string
+	In []string
+	// InFlags names the flag that gave each of In, for messages: the link program's -a
+	// and -b; past its end, or "", it is -in.
+	InFlags  []string
 	Preset   string
 	Settings string
 	Mode     string
@@ -137,6 +140,9 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 	}
 	if f.IDChanges != "" && f.IDs == "" {
 		return errors.New("-id-changes needs -ids: the students split or merged are those whose records an earlier run's -out file (-ids clusters.csv) grouped otherwise")
+	}
+	if err := checkPaths(f); err != nil {
+		return err
 	}
 	outputs := []struct {
 		flag, path string
