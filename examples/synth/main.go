@@ -20,8 +20,9 @@
 // generated, for rolls too big to hold in memory: the same kind of roll, with its records
 // in another order and other record IDs than the same flags give without it.
 //
-// The files are the data; the line that says what was written goes to stderr, and only
-// -print-config writes to stdout.
+// The files are the data; the line that says what was written goes to stderr. -out - or
+// -truth - writes that file to stdout (not both); otherwise only -print-config writes to
+// stdout.
 package main
 
 import (
@@ -57,8 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	records := fs.Int("records", 0, "number of records (overrides -students)")
 	seed := fs.Uint64("seed", 0, "random seed (default 1)")
 	leas := fs.Int("leas", 0, "number of LEAs (default 8)")
-	out := fs.String("out", "roll.csv", "roll `file`")
-	truth := fs.String("truth", "truth.csv", "truth `file`")
+	out := fs.String("out", "roll.csv", "roll `file` (- for stdout)")
+	truth := fs.String("truth", "truth.csv", "truth `file` (- for stdout)")
 	noSSID := fs.Bool("no-ssid", false, "leave every SSID blank")
 	stream := fs.Bool("stream", false, "write each record as it is generated, in little memory (other record order and IDs)")
 	printConfig := fs.Bool("print-config", false, "write the configuration (defaults, -config and the flags applied) as JSON to stdout and exit")
@@ -98,16 +99,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if *out == "-" && *truth == "-" {
+		return fail(errors.New("-out and -truth both write to stdout (-): name a file for one"))
+	}
 	start := time.Now()
 	if *stream {
 		if *noSSID {
 			return fail(errors.New("-no-ssid is not supported with -stream"))
 		}
-		n, err := streamFiles(cfg, *out, *truth)
+		n, err := streamFiles(cfg, *out, *truth, stdout)
 		if err != nil {
 			return fail(err)
 		}
-		fmt.Fprintf(stderr, "synth: %d records streamed in %.2fs → %s, %s\n", n, time.Since(start).Seconds(), *out, *truth)
+		fmt.Fprintf(stderr, "synth: %d records streamed in %.2fs → %s, %s\n", n, time.Since(start).Seconds(), outName(*out), outName(*truth))
 		return 0
 	}
 	roll, err := synth.Generate(cfg)
@@ -117,24 +121,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *noSSID {
 		roll.DropSSIDs()
 	}
-	if err := write(*out, roll.WriteCSV); err != nil {
+	if err := write(*out, stdout, roll.WriteCSV); err != nil {
 		return fail(err)
 	}
-	if err := write(*truth, roll.WriteTruth); err != nil {
+	if err := write(*truth, stdout, roll.WriteTruth); err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(stderr, "synth: %d records of %d students in %.2fs → %s, %s\n",
-		len(roll.Records), roll.Students, time.Since(start).Seconds(), *out, *truth)
+		len(roll.Records), roll.Students, time.Since(start).Seconds(), outName(*out), outName(*truth))
 	return 0
 }
 
-func streamFiles(cfg synth.Config, out, truth string) (int, error) {
-	ro, err := os.Create(out)
+func streamFiles(cfg synth.Config, out, truth string, stdout io.Writer) (int, error) {
+	ro, err := create(out, stdout)
 	if err != nil {
 		return 0, err
 	}
 	defer ro.Close()
-	tr, err := os.Create(truth)
+	tr, err := create(truth, stdout)
 	if err != nil {
 		return 0, err
 	}
@@ -149,7 +153,23 @@ func streamFiles(cfg synth.Config, out, truth string) (int, error) {
 	return n, tr.Close()
 }
 
-func write(path string, fn func(io.Writer) error) error {
+// create opens path for writing; "-" is stdout, which closing leaves open.
+func create(path string, stdout io.Writer) (io.WriteCloser, error) {
+	if path == "-" {
+		return nopCloser{stdout}, nil
+	}
+	return os.Create(path)
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// write writes a file with fn; "-" is stdout.
+func write(path string, stdout io.Writer, fn func(io.Writer) error) error {
+	if path == "-" {
+		return fn(stdout)
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -159,4 +179,12 @@ func write(path string, fn func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// outName names an output for the note on stderr: "stdout" for "-".
+func outName(path string) string {
+	if path == "-" {
+		return "stdout"
+	}
+	return path
 }

@@ -56,3 +56,48 @@ func TestDocNamesNoInternalPackage(t *testing.T) {
 		}
 	}
 }
+
+// -out - and -truth - write that file to stdout, as dedupe's and link's - do, and make no
+// file named "-"; the note stays on stderr; both on stdout is refused.
+func TestDashIsStdout(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantHeader string // stdout's first line
+		wantFile   string // the file written beside it
+	}{
+		{"roll", []string{"-out", "-", "-truth", "truth.csv"}, 0, "record_id,lea_id", "truth.csv"},
+		{"roll streamed", []string{"-out", "-", "-truth", "truth2.csv", "-stream"}, 0, "record_id,lea_id", "truth2.csv"},
+		{"truth", []string{"-out", "roll.csv", "-truth", "-"}, 0, "record_id,", "roll.csv"},
+		{"both", []string{"-out", "-", "-truth", "-"}, 1, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := synthRun(append([]string{"-students", "20"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr %q", code, tt.wantCode, stderr)
+			}
+			if _, err := os.Stat("-"); err == nil {
+				t.Fatal(`a file named "-" was written`)
+			}
+			if tt.wantCode != 0 {
+				if stdout != "" || !strings.Contains(stderr, "both write to stdout") {
+					t.Errorf("stdout %q, stderr %q", stdout, stderr)
+				}
+				return
+			}
+			if !strings.HasPrefix(stdout, tt.wantHeader) || strings.Count(stdout, "\n") < 21 {
+				t.Errorf("stdout does not hold the file:\n%.200s", stdout)
+			}
+			if !strings.HasPrefix(stderr, "synth: ") || !strings.Contains(stderr, "stdout") || strings.Contains(stdout, "synth:") {
+				t.Errorf("the note should go to stderr and name stdout: stderr %q", stderr)
+			}
+			if _, err := os.Stat(tt.wantFile); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
