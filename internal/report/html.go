@@ -119,7 +119,7 @@ and two records under {{.R.Settings.Thresholds.Different}} never share a student
 {{if .R.Dropped}}<p class="warn">Left out for want of data: {{range $i, $d := .R.Dropped}}{{if $i}}; {{end}}{{$d.Kind}} {{$d.Name}}{{end}}.</p>{{end}}
 
 <h2 id="blocking">Blocking rules</h2>
-<p class="note">Each rule's candidate pairs that no earlier rule made{{if .R.Completeness}}, and in brackets the share of true pairs that it and the rules before it make candidates{{end}}.</p>
+<p class="note">Each rule's new candidates: the candidate pairs it makes that no earlier rule made{{if .R.Completeness}}; pair completeness so far (in the table's last column, and in brackets beside the chart's bars) is the share of true pairs that the rule and the rules before it make candidates{{end}}.</p>
 {{.Blocking}}
 <table><tr><th>rule</th><th class="n">new candidates</th><th class="n">blocks</th><th class="n">blocks over the cap</th>{{if .R.Completeness}}<th class="n">pair completeness so far</th>{{end}}</tr>
 {{range .R.Blocking}}<tr><td>{{.Rule}}</td><td class="n">{{.Candidates}}</td><td class="n">{{.Blocks}}</td><td class="n">{{len .Oversize}}</td>{{if $.R.Completeness}}<td class="n">{{f4 .PairCompleteness}}</td>{{end}}</tr>

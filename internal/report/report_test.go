@@ -238,3 +238,26 @@ func TestReportInChromium(t *testing.T) {
 		t.Errorf("the page logged problems: %s", strings.Join(problems, "; "))
 	}
 }
+
+// TestBlockingNoteNamesWhereTheShareIs: the blocking section's note says where pair
+// completeness is shown (the table's column, and brackets in the chart) and only with
+// truth; without truth it speaks of no share.
+func TestBlockingNoteNamesWhereTheShareIs(t *testing.T) {
+	for _, truth := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := report.WriteHTML(&b, sampleReport(t, truth)); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		_, blocking, _ := strings.Cut(page, `<h2 id="blocking">`)
+		note, _, _ := strings.Cut(blocking, "</p>")
+		if strings.Contains(note, "in brackets the share") {
+			t.Errorf("truth %v: the note puts the share in brackets alone: %s", truth, note)
+		}
+		hasColumn := strings.Contains(blocking, "<th class=\"n\">pair completeness so far</th>")
+		says := strings.Contains(note, "pair completeness so far (in the table's last column")
+		if hasColumn != truth || says != truth {
+			t.Errorf("truth %v: table column %v, note names it %v: %s", truth, hasColumn, says, note)
+		}
+	}
+}
