@@ -14,7 +14,9 @@
 //
 //	-in FILE             input CSV (repeat for several sources; default: the embedded sample)
 //	-preset P            settings preset: student (default) or person
-//	-settings FILE       settings JSON (overrides -preset)
+//	-settings FILE       settings JSON (overrides -preset); a model loaded with -model
+//	                     runs with its own settings, and -settings or a -preset other
+//	                     than the model's beside it is refused
 //	-print-settings      write the settings (preset, -mode, -columns applied) as JSON and exit
 //	-mode M              dedupe, link or link_and_dedupe; link takes each file to hold a
 //	                     student at most once and never joins two records of one file;

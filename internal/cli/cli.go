@@ -76,7 +76,7 @@ func (m multi) Set(v string) error { *m.to = append(*m.to, v); return nil }
 // Register defines the flags on fs.
 func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.Var(multi{&f.In}, "in", "input CSV `file` (repeat for several sources; default: the embedded sample roll)")
-	fs.StringVar(&f.Preset, "preset", "student", "settings preset: student or person")
+	fs.StringVar(&f.Preset, "preset", "", "settings preset: student (the default) or person; a model loaded with -model runs with its own settings, and a -preset or -settings beside it is refused")
 	fs.StringVar(&f.Settings, "settings", "", "settings JSON `file` (overrides -preset; -print-settings writes one to start from)")
 	fs.StringVar(&f.Mode, "mode", "", "dedupe, link or link_and_dedupe (default: the settings' mode, or a loaded -model's, which a different -mode cannot override); link takes each file to hold a student at most once")
 	fs.StringVar(&f.Columns, "columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber); Header+Header joins columns (birth_date=by+bm+bd)")
@@ -220,10 +220,6 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		return nil, err
 	}
 	o := &Outcome{Settings: settings}
-	truthFile, truthData, err := o.readInputs(roll, f)
-	if err != nil {
-		return nil, err
-	}
 	linker, err := match.New(settings)
 	if err != nil {
 		return nil, err
@@ -238,6 +234,14 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 				return nil, fmt.Errorf("-mode %s, but the model in %s was trained in %s mode and scores its pairs so: drop -mode to run in %s mode, or name a new -model file to train one in %s mode",
 					f.Mode, f.Model, used.Mode, used.Mode, f.Mode)
 			}
+			if f.Settings != "" {
+				return nil, fmt.Errorf("-settings %s, but the model in %s carries the settings it was trained with (%s, %s) and runs with them: drop -settings to run the model, or name a new -model file to train one with %s",
+					f.Settings, f.Model, used.Name, used.Version, f.Settings)
+			}
+			if f.Preset != "" && f.Preset != used.Name {
+				return nil, fmt.Errorf("-preset %s, but the model in %s was trained with the %s settings and runs with them: drop -preset to run the model, or name a new -model file to train one with the %s preset",
+					f.Preset, f.Model, used.Name, f.Preset)
+			}
 			o.ModelLoaded, o.Settings = true, used
 			fmt.Fprintf(stderr, "model: loaded from %s (settings %s, %s, mode %s); not trained again\n", f.Model, used.Name, used.Version, used.Mode)
 			if now, ok := presetNamed(used.Name); ok && now.Version != used.Version {
@@ -247,6 +251,10 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
+	}
+	truthFile, truthData, err := o.readInputs(roll, f)
+	if err != nil {
+		return nil, err
 	}
 	opt := match.RunOptions{Workers: f.Workers}
 	endProgress := func() {}
@@ -338,7 +346,7 @@ func loadSettings(f Flags) (match.Settings, error) {
 		}
 	default:
 		var ok bool
-		if s, ok = presetNamed(f.Preset); !ok {
+		if s, ok = presetNamed(cmp.Or(f.Preset, "student")); !ok {
 			return s, fmt.Errorf("unknown preset %q (want student or person)", f.Preset)
 		}
 	}

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/studentlink/studentlink/match"
+)
+
+const smallRoll = "record_id,lea_id,school_id,ssid,first_name,middle_name,last_name,suffix,birth_date,sex,grade_level,address,city,zip,entry_date\n" +
+	"R1,01,,,Emma,,Johnson,,2012-05-01,F,5,12 Oak St,Provo,84601,\n" +
+	"R2,01,,,Emma,,Johnson,,05/01/2012,F,5,12 Oak St,Provo,84601,\n" +
+	"R3,01,,,Liam,,Chen,,2011-02-03,M,6,9 Elm St,Orem,84057,\n"
+
+// A model loaded with -model runs with the settings it was trained with: a -preset that
+// names other settings, or any -settings file, beside it is refused, before any output
+// is written; -preset naming the model's own preset, or none, runs.
+func TestPresetOrSettingsBesideLoadedModel(t *testing.T) {
+	dir := t.TempDir()
+	roll := filepath.Join(dir, "roll.csv")
+	writeText(t, roll, smallRoll)
+	model := filepath.Join(dir, "model.json")
+	if _, err := runSummary(t, dir, Flags{In: []string{roll}, Model: model}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(match.PersonSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(dir, "person.json")
+	writeText(t, settings, string(b))
+	tests := []struct {
+		name string
+		f    Flags
+		want string // in the error; "" runs
+	}{
+		{"no preset", Flags{}, ""},
+		{"the model's preset", Flags{Preset: "student"}, ""},
+		{"another preset", Flags{Preset: "person"}, "-preset person, but the model in DIR/model.json was trained with the student settings"},
+		{"a settings file", Flags{Settings: settings}, "-settings DIR/person.json, but the model in DIR/model.json carries the settings it was trained with"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, "out-"+strings.ReplaceAll(tt.name, " ", "-")+".csv")
+			f := tt.f
+			f.In, f.Model, f.Out, f.SkipBadRows = []string{roll}, model, out, out+".rejects"
+			summary, err := runSummary(t, dir, f)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(summary, "settings:       student") {
+					t.Errorf("summary:\n%s", summary)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(strings.ReplaceAll(err.Error(), dir, "DIR"), tt.want) {
+				t.Fatalf("error %v, want one with %q", err, tt.want)
+			}
+			for _, p := range []string{out, out + ".rejects"} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s written", p)
+				}
+			}
+		})
+	}
+}
