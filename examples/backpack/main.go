@@ -4,14 +4,18 @@
 // links their students with a model trained on the embedded synthetic roll, merges each
 // student's records into a backpack with provenance, and prints the staff view of a
 // student whose records came from both LEAs, as a registrar of the student's latest LEA
-// sees it. -student picks another student by SSID or student ID; -json prints the
+// sees it. -student picks another student by its student ID or by any SSID, local ID
+// (studentUniqueId) or record ID (LEA/local ID) an LEA sent for one of its records (an
+// unknown one lists the students); -json prints the
 // backpack itself, alone on stdout (go run ./examples/backpack -json | python3 -m
 // json.tool works): what the program says along the way goes to stderr.
 //
 // -edfi DIR imports your own Ed-Fi JSON instead: one folder per LEA, the flag repeated
 // for each (-edfi lea1/ -edfi lea2/). The folder's name is the LEA's ID unless given as
 // -edfi LEA=DIR; -submitted dates resources that carry no _lastModifiedDate (default
-// today). A resource that fails its checks is reported on stderr with its file and
+// today; stderr says how many student records took it: records of one date tie, and
+// survivorship breaks the tie by LEA ID, as the explanations say). A folder given twice is
+// an error. A resource that fails its checks is reported on stderr with its file and
 // index, and the rest are imported.
 //
 // Every merge and the view (with -json too: the backpack is printed as the registrar's
@@ -30,6 +34,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -67,7 +72,7 @@ folders with -edfi) and prints one: the staff view, or with -json the backpack i
 func main() {
 	var o options
 	fs := cli.NewFlagSet("backpack", usage, os.Stderr)
-	fs.StringVar(&o.student, "student", "", "SSID or student ID of the backpack to print (default: the first with records from several LEAs)")
+	fs.StringVar(&o.student, "student", "", "student ID, or any SSID, local ID or record ID (LEA/local ID) an LEA sent, of the backpack to print (default: the first with records from several LEAs)")
 	fs.BoolVar(&o.asJSON, "json", false, "print the backpack as JSON, alone on stdout, instead of the staff view")
 	fs.Func("edfi", "an LEA's Ed-Fi JSON `folder`, [LEA=]DIR (repeat for each LEA; default: the embedded samples)", func(v string) error {
 		o.edfi = append(o.edfi, v)
@@ -142,9 +147,12 @@ func run(stdout, stderr io.Writer, o options) error {
 		bps = append(bps, b)
 	}
 	fmt.Fprintf(stderr, "%d student records from %d LEAs → %d backpacks\n", len(store.Records()), len(subs), len(bps))
-	pick := choose(bps, o.student)
-	if pick == nil {
-		return fmt.Errorf("no backpack for student %q", o.student)
+	pick, how, err := choose(bps, store, o.student)
+	if err != nil {
+		return err
+	}
+	if how != "" {
+		fmt.Fprintf(stderr, "-student %s: %s\n", o.student, how)
 	}
 	v, err := staffView(log, pick)
 	if err != nil {
@@ -170,21 +178,37 @@ func submissions(stderr io.Writer, o options) ([]*backpack.Submission, error) {
 	if len(o.edfi) == 0 {
 		return demo.EdFiSubmissions()
 	}
-	submitted := o.submitted
+	submitted, defaulted := o.submitted, "the -submitted date"
 	if submitted == "" {
-		submitted = time.Now().Format(time.DateOnly)
+		submitted, defaulted = time.Now().Format(time.DateOnly), "today, by default"
 	}
-	var subs []*backpack.Submission
+	type folder struct {
+		arg, lea, dir string
+		st            os.FileInfo
+	}
+	var folders []folder
 	for _, arg := range o.edfi {
 		lea, dir, named := strings.Cut(arg, "=")
 		if !named {
 			dir, lea = arg, filepath.Base(filepath.Clean(arg))
 		}
-		if st, err := os.Stat(dir); err != nil {
+		st, err := os.Stat(dir)
+		if err != nil {
 			return nil, fmt.Errorf("-edfi %s: %w", arg, err)
 		} else if !st.IsDir() {
 			return nil, fmt.Errorf("-edfi %s: %s is not a folder (one folder of Ed-Fi JSON per LEA)", arg, dir)
 		}
+		for _, f := range folders {
+			if os.SameFile(f.st, st) {
+				return nil, fmt.Errorf("-edfi %s: the folder %s was given twice (-edfi %s is the same folder): give each LEA's folder once", arg, dir, f.arg)
+			}
+		}
+		folders = append(folders, folder{arg, lea, dir, st})
+	}
+	var subs []*backpack.Submission
+	var undatedLEAs []string
+	for _, f := range folders {
+		arg, lea, dir := f.arg, f.lea, f.dir
 		sub, errs := backpack.Import(os.DirFS(dir), ".", backpack.ImportOptions{LEA: lea, Submitted: submitted})
 		if sub == nil || len(sub.Students) == 0 {
 			return nil, fmt.Errorf("-edfi %s: no student imported from %s: %w", arg, dir, errors.Join(append(errs, errors.New("no students.json with a valid student"))...))
@@ -198,9 +222,35 @@ func submissions(stderr io.Writer, o options) ([]*backpack.Submission, error) {
 			fmt.Fprintf(stderr, "-edfi %s: left out: %v\n", arg, err)
 		}
 		fmt.Fprintf(stderr, "LEA %s: %d student(s) imported from %s, %d resource(s) left out\n", lea, len(sub.Students), dir, len(errs))
+		if n := undated(sub); n > 0 {
+			fmt.Fprintf(stderr, "LEA %s: %d of %d student record(s) carry no _lastModifiedDate: dated %s (%s)\n", lea, n, len(sub.Students), submitted, defaulted)
+			undatedLEAs = append(undatedLEAs, lea)
+		}
 		subs = append(subs, sub)
 	}
+	if len(undatedLEAs) > 0 {
+		how := "give the date they were submitted with -submitted YYYY-MM-DD (one date for every folder), or a _lastModifiedDate in each resource"
+		if o.submitted != "" {
+			how = "-submitted gives every folder the same date; a _lastModifiedDate in each resource tells LEAs apart"
+		}
+		fmt.Fprintf(stderr, "submission dates: the records of LEA %s are dated %s for want of a _lastModifiedDate: where LEAs' values differ, "+
+			"the most recent cannot be told from records of the same date, and the tie goes to the LEA whose ID sorts first; %s\n",
+			strings.Join(undatedLEAs, ", "), submitted, how)
+	}
 	return subs, nil
+}
+
+// undated counts the submission's student records that took the default submission
+// date: their student or association resource carried no _lastModifiedDate (one that
+// carried exactly the default date is counted too).
+func undated(sub *backpack.Submission) int {
+	n := 0
+	for _, st := range sub.Students {
+		if st.Source.Submitted == sub.Submitted || (st.AssociationSource.File != "" && st.AssociationSource.Submitted == sub.Submitted) {
+			n++
+		}
+	}
+	return n
 }
 
 // staffView returns the backpack's view for a registrar of the student's latest LEA: the
@@ -315,16 +365,104 @@ func readKey(w io.Writer, path string, create bool) ([]byte, error) {
 	return key, nil
 }
 
-// choose returns the backpack of the student named, or the first merged from several LEAs.
-func choose(bps []*backpack.Backpack, student string) *backpack.Backpack {
+// choose returns the backpack of the student named — by the backpack's student ID, or
+// by an SSID, local ID (studentUniqueId), record ID or identification code that any
+// LEA sent for one of its records — or, with no student named, the first merged from
+// several LEAs. how says what matched when it was not the backpack's own student ID or
+// shown SSID. No backpack, or several, is an error listing the students.
+func choose(bps []*backpack.Backpack, store *backpack.Store, student string) (b *backpack.Backpack, how string, err error) {
+	if student == "" {
+		return largest(bps), "", nil
+	}
+	type found struct {
+		b   *backpack.Backpack
+		how string
+	}
+	var matches []found
 	for _, b := range bps {
-		if student != "" && (b.StudentID == student || b.SSID() == student) {
-			return b
+		if b.StudentID == student {
+			return b, "", nil
+		}
+		if how, ok := carries(store, b, student); ok {
+			matches = append(matches, found{b, how})
 		}
 	}
-	if student != "" {
-		return nil
+	switch len(matches) {
+	case 1:
+		return matches[0].b, matches[0].how, nil
+	case 0:
+		return nil, "", fmt.Errorf("no backpack has a record with the SSID, local ID, record ID or student ID %q; %s", student, listStudents(bps))
 	}
+	var list []string
+	for _, m := range matches {
+		list = append(list, fmt.Sprintf("\n  %s (%s)", describe(m.b), m.how))
+	}
+	return nil, "", fmt.Errorf("%d backpacks have a record with the ID %q: name one by its student ID or a record ID (LEA/local ID):%s", len(matches), student, strings.Join(list, ""))
+}
+
+// carries reports whether a record of b carries the ID id, and says which, "" when it is
+// the SSID b shows.
+func carries(store *backpack.Store, b *backpack.Backpack, id string) (string, bool) {
+	sameSSID := func(a, b string) bool {
+		ca, errA := backpack.CleanSSID(a)
+		cb, errB := backpack.CleanSSID(b)
+		return a == b || (errA == nil && errB == nil && ca == cb)
+	}
+	if sameSSID(b.SSID(), id) {
+		return "", true
+	}
+	for _, r := range b.Records {
+		if r == id {
+			return "the record " + r, true
+		}
+		st, ok := store.Student(r)
+		if !ok {
+			continue
+		}
+		lea := st.Source.LEA
+		switch {
+		case sameSSID(st.SSID, id):
+			return fmt.Sprintf("the SSID LEA %s sent for record %s; the backpack shows SSID %s", lea, r, b.SSID()), true
+		case st.StudentUniqueID == id:
+			return fmt.Sprintf("the local ID of record %s (LEA %s)", r, lea), true
+		}
+		for _, o := range st.OtherValues {
+			if o.Field == "ssid" && sameSSID(o.Value, id) {
+				return fmt.Sprintf("an SSID LEA %s sent for record %s; the backpack shows SSID %s", o.Source.LEA, r, b.SSID()), true
+			}
+		}
+		for _, c := range st.IdentificationCodes {
+			if c.Code == id {
+				return fmt.Sprintf("the %s ID of record %s (LEA %s)", c.System, r, lea), true
+			}
+		}
+	}
+	return "", false
+}
+
+// describe names a backpack's student: the SSID shown, the name, and the records.
+func describe(b *backpack.Backpack) string {
+	name := strings.Join(strings.Fields(b.Value("first_name")+" "+b.Value("last_surname")), " ")
+	return fmt.Sprintf("SSID %s, %s, student ID %s, records %s", cmp.Or(b.SSID(), "none"), cmp.Or(name, "no name"), b.StudentID, strings.Join(b.Records, " "))
+}
+
+// listStudents lists the backpacks' students for an error, the first few of many.
+func listStudents(bps []*backpack.Backpack) string {
+	const shown = 20
+	var lines []string
+	for k, b := range bps {
+		if k == shown {
+			lines = append(lines, fmt.Sprintf("… and %d more", len(bps)-shown))
+			break
+		}
+		lines = append(lines, "  "+describe(b))
+	}
+	return fmt.Sprintf("the %d students (-student takes any of their IDs):\n%s", len(bps), strings.Join(lines, "\n"))
+}
+
+// largest returns the backpack with the most facts among those merged from several
+// records, or the one with the most records.
+func largest(bps []*backpack.Backpack) *backpack.Backpack {
 	var best *backpack.Backpack
 	size := func(b *backpack.Backpack) int {
 		return len(b.Enrollments) + len(b.Grades) + len(b.CourseHistory) + len(b.Attendance) + len(b.Teachers) + len(b.Assessments)

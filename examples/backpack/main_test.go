@@ -261,3 +261,140 @@ func TestRunWarnsOfAnAnchorBesideTheLog(t *testing.T) {
 		}
 	}
 }
+
+// -student finds a backpack by any ID an LEA sent for one of its records: the SSID that
+// did not survive, a local ID, a record ID; an unknown one lists the students.
+func TestRunStudentByAnyID(t *testing.T) {
+	dianna := []string{"255901/604855", "255902/W-22003"}
+	for _, tt := range []struct {
+		student string
+		records []string
+		how     string // on stderr; "" for none
+	}{
+		// The embedded samples date LEA 255902's record later: its SSID is shown.
+		{"1000604585", dianna, ""},
+		{"1000-604-585", dianna, ""},
+		{"1000604855", dianna, "-student 1000604855: the SSID LEA 255901 sent for record 255901/604855; the backpack shows SSID 1000604585"},
+		{"604855", dianna, "-student 604855: the local ID of record 255901/604855 (LEA 255901)"},
+		{"W-22003", dianna, "-student W-22003: the local ID of record 255902/W-22003"},
+		{"255902/W-22003", dianna, "-student 255902/W-22003: the record 255902/W-22003"},
+		{"1000604871", []string{"255901/604871", "255902/W-22002"}, ""},
+	} {
+		t.Run(tt.student, func(t *testing.T) {
+			var out, talk bytes.Buffer
+			if err := run(&out, &talk, options{student: tt.student, asJSON: true}); err != nil {
+				t.Fatal(err)
+			}
+			b, err := backpack.ReadBackpack(&out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.records, b.Records); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+			if got := strings.Contains(talk.String(), "-student "); got != (tt.how != "") || !strings.Contains(talk.String(), tt.how) {
+				t.Errorf("stderr: want %q:\n%s", tt.how, talk.String())
+			}
+		})
+	}
+	var out bytes.Buffer
+	err := run(&out, &out, options{student: "1000609999"})
+	if err == nil {
+		t.Fatal("an unknown student gave no error")
+	}
+	for _, want := range []string{`"1000609999"`, "the 11 students (-student takes any of their IDs)", "SSID 1000604822, Lisa Woods", "records 255901/604855 255902/W-22003"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// A folder given twice, however written, is refused before anything is read.
+func TestRunEdFiFolderGivenTwice(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "edfi", "255901"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "lea")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		edfi []string
+		want string // in the error; "" for none
+	}{
+		{"the same path", []string{dir, dir}, "given twice"},
+		{"a trailing slash", []string{dir, dir + string(filepath.Separator)}, "given twice"},
+		{"named and not", []string{dir, "X=" + dir}, "-edfi X=" + dir + ": the folder " + dir + " was given twice (-edfi " + dir + " is the same folder)"},
+		{"through a link", []string{dir, link}, "given twice"},
+		{"two folders", []string{dir, filepath.Join(filepath.Dir(dir), "255902")}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(&out, &out, options{edfi: tt.edfi, submitted: "2023-01-20"})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+			if strings.Contains(out.String(), "imported") {
+				t.Errorf("a folder was read before the error:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// Folders without _lastModifiedDate: stderr says the records were dated by default and
+// how to date them, the explanations say a tie on the date was broken by LEA ID, and
+// stdout stays the backpack alone with -json.
+func TestRunEdFiUndatedTies(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "edfi")
+	for _, tt := range []struct {
+		submitted string
+		asJSON    bool
+		talk      []string
+		out       []string
+	}{
+		{"", false,
+			[]string{"LEA 255901: 10 of 10 student record(s) carry no _lastModifiedDate", "(today, by default)", "give the date they were submitted with -submitted YYYY-MM-DD"},
+			[]string{`first_name=Dianna`, `because a tie: "Dianna" (LEA 255901) and "Diana" (LEA 255902), both submitted `, "broken by LEA ID: 255901 sorts before 255902"}},
+		{"2023-01-20", false,
+			[]string{"dated 2023-01-20 (the -submitted date)", "-submitted gives every folder the same date"},
+			[]string{`both submitted 2023-01-20; broken by LEA ID: 255901 sorts before 255902`}},
+		{"2023-01-20", true, []string{"carry no _lastModifiedDate", "-student 1000604585: the SSID LEA 255902 sent"}, []string{`"a tie: \"Dianna\" (LEA 255901)`}},
+	} {
+		t.Run(fmt.Sprint(tt.submitted, tt.asJSON), func(t *testing.T) {
+			var out, talk bytes.Buffer
+			// Either order of the folders: the same winner, for the same reason.
+			for _, edfi := range [][]string{{"255901", "255902"}, {"255902", "255901"}} {
+				out.Reset()
+				talk.Reset()
+				o := options{edfi: []string{filepath.Join(dir, edfi[0]), filepath.Join(dir, edfi[1])}, student: "1000604585", submitted: tt.submitted, asJSON: tt.asJSON}
+				if err := run(&out, &talk, o); err != nil {
+					t.Fatal(err)
+				}
+				for _, want := range tt.talk {
+					if !strings.Contains(talk.String(), want) {
+						t.Errorf("%v: stderr lacks %q:\n%s", edfi, want, talk.String())
+					}
+				}
+				for _, want := range tt.out {
+					if !strings.Contains(out.String(), want) {
+						t.Errorf("%v: stdout lacks %q:\n%s", edfi, want, out.String())
+					}
+				}
+				if strings.Contains(out.String(), "most recently") {
+					t.Errorf("%v: recency claimed among records of one date:\n%s", edfi, out.String())
+				}
+				if tt.asJSON && !json.Valid(out.Bytes()) {
+					t.Errorf("%v: stdout is not JSON:\n%s", edfi, out.String())
+				}
+			}
+		})
+	}
+}
