@@ -93,7 +93,8 @@ var (
 
 // ColumnUse says what a roll made of one column of a source's header.
 type ColumnUse struct {
-	// Header is the column's name as the file writes it.
+	// Header is the column's name as the file writes it, or, for a column the header
+	// leaves unnamed, its position: "(column 5, no name)".
 	Header string `json:"header"`
 	// Column is the settings column it fills (the ID column included), "" when ignored;
 	// Role is that column's role ("" for the ID column).
@@ -142,7 +143,7 @@ type resolution struct {
 func resolveHeader(header []string, idColumn string, columns []Column) (resolution, error) {
 	res := resolution{id: -1, field: make([]int, len(columns)), uses: make([]ColumnUse, len(header))}
 	for c, h := range header {
-		res.uses[c].Header = h
+		res.uses[c].Header = columnName(c, h)
 	}
 	for k := range res.field {
 		res.field[k] = -1
@@ -150,7 +151,7 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 	claimed := make([]bool, len(header))
 	claim := func(f int, name string, role normalize.Role, how string) int {
 		claimed[f] = true
-		res.uses[f] = ColumnUse{Header: header[f], Column: name, Role: role, How: how}
+		res.uses[f] = ColumnUse{Header: res.uses[f].Header, Column: name, Role: role, How: how}
 		return f
 	}
 	var twice error
@@ -164,7 +165,12 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 				return -1 // a guess from a word, not taken where it could be either
 			}
 			if found >= 0 && twice == nil {
-				twice = fmt.Errorf("columns %q and %q could both be %q: name one (Settings.WithColumns, -columns)", header[found], h, name)
+				if header[found] == h {
+					// Naming one would name both: only the file can tell them apart.
+					twice = fmt.Errorf("columns %q and %q could both be %q: the header has the same name twice (columns %d and %d), which naming it (-columns) cannot tell apart; fix the file's header so that each column has a name of its own", h, h, name, found+1, f+1)
+				} else {
+					twice = fmt.Errorf("columns %q and %q could both be %q: name one (Settings.WithColumns, -columns)", header[found], h, name)
+				}
 			}
 			if found < 0 {
 				found = f
@@ -252,6 +258,16 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		}
 	}
 	return res, nil
+}
+
+// columnName is what a header column is called in the summary, the report and the
+// review file: its name, or for a column the header leaves unnamed (a header that ends
+// in a comma) its position, "(column 5, no name)".
+func columnName(c int, h string) string {
+	if h == "" {
+		return fmt.Sprintf("(column %d, no name)", c+1)
+	}
+	return h
 }
 
 // headerMatch returns the test of a header column against a settings column's name (and

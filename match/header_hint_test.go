@@ -1,0 +1,74 @@
+package match
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// A header column left unnamed (a header ending in a comma) is called by its position
+// wherever the roll names its columns: the summary's ignored list, the review file's
+// a.COLUMN and b.COLUMN.
+func TestUnnamedColumnCalledByPosition(t *testing.T) {
+	s := StudentSettings()
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "record_id,first_name,,last_name,birth_date,\n1,Ann,x,Lee,2010-01-02,y\n"
+	if _, err := roll.Read("e.csv", strings.NewReader(in), ReadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var headers []string
+	for _, u := range roll.Header(0) {
+		headers = append(headers, u.Header)
+	}
+	want := []string{"record_id", "first_name", "(column 3, no name)", "last_name", "birth_date", "(column 6, no name)"}
+	if d := cmp.Diff(want, headers); d != "" {
+		t.Errorf("headers (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"first_name", "(column 3, no name)", "last_name", "birth_date", "(column 6, no name)"}, roll.valueColumns()); d != "" {
+		t.Errorf("review columns (-want +got):\n%s", d)
+	}
+	if got := roll.Column(0, "(column 6, no name)"); got != "y" {
+		t.Errorf("the unnamed column's value is %q, want y", got)
+	}
+}
+
+// A header that names a column twice is an error that says so, with both positions, and
+// that the file must be fixed: naming the column with -columns would name both.
+func TestHeaderNamesAColumnTwice(t *testing.T) {
+	tests := []struct {
+		name    string
+		columns map[string]string
+		header  string
+		want    string
+	}{
+		{"by alias", nil, "record_id,Student First Name,Student First Name,last_name,birth_date",
+			`columns "Student First Name" and "Student First Name" could both be "first_name": the header has the same name twice (columns 2 and 3), which naming it (-columns) cannot tell apart; fix the file's header`},
+		{"named with -columns", map[string]string{"given_name": "Student First Name"}, "record_id,Student First Name,Student First Name,last_name,birth_date",
+			`the header has the same name twice (columns 2 and 3)`},
+		{"two names alike", nil, "record_id,First_Name,first name,last_name,birth_date",
+			`columns "First_Name" and "first name" could both be "first_name": name one`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := StudentSettings()
+			if tt.columns != nil {
+				var err error
+				if s, err = s.WithColumns(tt.columns); err != nil {
+					t.Fatal(err)
+				}
+			}
+			roll, err := s.NewRoll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = roll.Read("d.csv", strings.NewReader(tt.header+"\n1,Ann,Ann,Lee,2010-01-02\n"), ReadOptions{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one with %q", err, tt.want)
+			}
+		})
+	}
+}
