@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/studentlink/studentlink/block"
 	"github.com/studentlink/studentlink/internal/report"
 	"github.com/studentlink/studentlink/match"
+	"github.com/studentlink/studentlink/normalize"
 )
 
 // Flags are the binaries' command-line options.
@@ -124,6 +126,21 @@ type Outcome struct {
 	Truth      []string
 	Evaluation *match.Evaluation
 	Blocking   *block.Completeness
+	// Uncompared, when the model was loaded, lists the roles the roll has values for
+	// that settings trained now would compare and no comparison of the loaded model
+	// reads: it was trained on a roll without them.
+	Uncompared []normalize.Role
+}
+
+// uncompared returns the roles of present that fresh compares and loaded does not.
+func uncompared(present, fresh, loaded []normalize.Role) []normalize.Role {
+	var out []normalize.Role
+	for _, r := range present {
+		if slices.Contains(fresh, r) && !slices.Contains(loaded, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Run does the whole job the flags describe: the summary, or -print-settings' JSON, goes
@@ -298,6 +315,13 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		return nil, err
 	}
 	o.Result, o.Elapsed = res, time.Since(start)
+	if o.ModelLoaded {
+		fresh, ok := presetNamed(o.Settings.Name)
+		if !ok {
+			fresh = settings
+		}
+		o.Uncompared = uncompared(res.Prepared.RolesWithValues(), fresh.ComparedRoles(), o.Settings.ComparedRoles())
+	}
 	if f.Model != "" && !o.ModelLoaded {
 		if err := writeFile(f.Model, linker.Save); err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/match"
 )
 
@@ -64,6 +65,45 @@ func TestPresetOrSettingsBesideLoadedModel(t *testing.T) {
 				if _, err := os.Stat(p); err == nil {
 					t.Errorf("%s written", p)
 				}
+			}
+		})
+	}
+}
+
+// A model trained on a roll without SSIDs, loaded to link a roll with them, compares no
+// SSID: the summary warns of it, and of nothing else; a roll alike draws no warning.
+func TestLoadedModelWarnsOfRolesItDoesNotCompare(t *testing.T) {
+	dir := t.TempDir()
+	without := filepath.Join(dir, "without.csv")
+	writeText(t, without, smallRoll)
+	with := filepath.Join(dir, "with.csv")
+	writeText(t, with, strings.NewReplacer("R1,01,,,", "R1,01,,4829175036,", "R2,01,,,", "R2,01,,4829175036,", "R3,01,,,", "R3,01,,7306194825,").Replace(smallRoll))
+	model := filepath.Join(dir, "model.json")
+	if _, err := runSummary(t, dir, Flags{In: []string{without}, Model: model}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"a roll with SSIDs", with, []string{"warning:        the loaded model compares no ssid: it was trained on a roll without it, so this roll's ssid values are read but not compared; retrain (-model a new file) to use them"}},
+		{"a roll without", without, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			summary, err := runSummary(t, dir, Flags{In: []string{tt.in}, Model: model})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for line := range strings.Lines(summary) {
+				if strings.Contains(line, "the loaded model compares no") {
+					got = append(got, strings.TrimSuffix(line, "\n"))
+				}
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("warnings (-want +got):\n%s\nsummary:\n%s", d, summary)
 			}
 		})
 	}

@@ -55,6 +55,9 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	for _, d := range res.Dropped {
 		fmt.Fprintf(w, "dropped:        %s\n", d)
 	}
+	for _, r := range o.Uncompared {
+		fmt.Fprintf(w, "warning:        the loaded model compares no %s: it was trained on a roll without it, so this roll's %s values are read but not compared; retrain (-model a new file) to use them\n", roleName(r), roleName(r))
+	}
 	if warn := nothingToCompare(roll); warn != "" {
 		fmt.Fprintf(w, "warning:        %s\n", warn)
 	}
