@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,6 +109,45 @@ type ColumnUse struct {
 	// written in: a birth date's year, month and day; a street number and second line;
 	// a name's numbered parts).
 	How string `json:"how,omitempty"`
+	// DateOrder is the order of day and month a birth date column's name gives in a
+	// format written in it (Date of Birth (dd/mm/yyyy): "day first"; DOB (mm/dd/yyyy),
+	// BirthDate yyyy-mm-dd: "month first"), which its ambiguous dates are read in; ""
+	// when the name gives none.
+	DateOrder string `json:"date_order,omitempty"`
+}
+
+// Orders of day and month a header's date format gives (ColumnUse.DateOrder).
+const (
+	DayFirst   = "day first"
+	MonthFirst = "month first"
+)
+
+// dateFormat finds a date format written in a header name: d, m and y runs, each once,
+// joined by one separator or none, maybe in brackets (dd/mm/yyyy, (MM-DD-YYYY),
+// yyyy.mm.dd, DDMMYYYY).
+var dateFormat = regexp.MustCompile(`(?i)\s*[(\[]?\s*\b(d{1,2}|m{1,2}|y{2,4})([-/. ]?)(d{1,2}|m{1,2}|y{2,4})([-/. ]?)(d{1,2}|m{1,2}|y{2,4})\b\s*[)\]]?\s*`)
+
+// dateHint returns a header name without the date format written in it, and the order of
+// day and month that format gives (DayFirst, MonthFirst); the name as it is and "" when
+// it has none.
+func dateHint(h string) (name, order string) {
+	for _, m := range dateFormat.FindAllStringSubmatchIndex(h, -1) {
+		parts := strings.ToLower(h[m[2]:m[3]] + h[m[6]:m[7]] + h[m[10]:m[11]])
+		d, mo, y := strings.IndexByte(parts, 'd'), strings.IndexByte(parts, 'm'), strings.IndexByte(parts, 'y')
+		if d < 0 || mo < 0 || y < 0 || h[m[4]:m[5]] != h[m[8]:m[9]] {
+			continue // not one of each, or two separators
+		}
+		rest := strings.TrimSpace(h[:m[0]] + " " + h[m[1]:])
+		if rest == "" {
+			return h, "" // the name is the format alone
+		}
+		order = MonthFirst
+		if d < mo {
+			order = DayFirst
+		}
+		return rest, order
+	}
+	return h, ""
 }
 
 // Matches of a header column to a settings column, strongest first.
@@ -142,8 +182,12 @@ type resolution struct {
 // at most. A required column the header lacks is an error that shows the header read.
 func resolveHeader(header []string, idColumn string, columns []Column) (resolution, error) {
 	res := resolution{id: -1, field: make([]int, len(columns)), uses: make([]ColumnUse, len(header))}
+	// names are the header's names with a date format written in them taken out (Date
+	// of Birth (dd/mm/yyyy) is Date of Birth), matched as well as the names themselves.
+	names := make([]string, len(header))
 	for c, h := range header {
 		res.uses[c].Header = columnName(c, h)
+		names[c], _ = dateHint(h)
 	}
 	for k := range res.field {
 		res.field[k] = -1
@@ -158,7 +202,7 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 	find := func(name string, accept func(h string) bool, weak bool) int {
 		found := -1
 		for f, h := range header {
-			if claimed[f] || !accept(h) {
+			if claimed[f] || !(accept(h) || names[f] != h && accept(names[f])) {
 				continue
 			}
 			if found >= 0 && weak {
@@ -183,7 +227,7 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		if how == matchAlias {
 			// Before aliases, which would take BirthDay for the whole date: a birth date no
 			// column gave by name may be written in three, year, month and day.
-			if k, parts := birthDateParts(header, claimed, columns, res.field); parts != nil {
+			if k, parts := birthDateParts(names, claimed, columns, res.field); parts != nil {
 				res.field[k], res.parts = parts[0], map[int][]int{k: parts}
 				for _, f := range parts {
 					claim(f, columns[k].Name, columns[k].Role, matchParts)
@@ -243,6 +287,15 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		for _, f := range parts {
 			if !claimed[f] {
 				claim(f, columns[k].Name, columns[k].Role, matchParts)
+			}
+		}
+	}
+	// A birth date read from one column whose name writes its format (dd/mm/yyyy) is
+	// read in that format's order of day and month.
+	for k, col := range columns {
+		if f := res.field[k]; col.Role == normalize.RoleBirthDate && f >= 0 && len(res.parts[k]) == 0 {
+			if _, order := dateHint(header[f]); order != "" {
+				res.uses[f].DateOrder = order
 			}
 		}
 	}

@@ -1,10 +1,12 @@
 package match
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/normalize"
 )
 
 // A header column left unnamed (a header ending in a comma) is called by its position
@@ -71,4 +73,65 @@ func TestHeaderNamesAColumnTwice(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A date format written in the birth date column's name (Date of Birth (dd/mm/yyyy),
+// DOB (mm/dd/yyyy)) makes the column match by its name with the format aside, not as a
+// birth date's parts, and sets the order the source's ambiguous dates are read in, over
+// what its dates say; without one the dates decide.
+func TestBirthDateHeaderGivesDateOrder(t *testing.T) {
+	tests := []struct {
+		header   string
+		dates    []string
+		wantUse  ColumnUse
+		dayFirst bool
+		want     string // the first date as read
+	}{
+		{"Date of Birth (dd/mm/yyyy)", []string{"03/04/2010", "04/05/2011"},
+			ColumnUse{Header: "Date of Birth (dd/mm/yyyy)", Column: "birth_date", Role: "birth_date", How: matchAlias, DateOrder: DayFirst}, true, "2010-04-03"},
+		{"DOB (mm/dd/yyyy)", []string{"03/04/2010", "25/12/2011"}, // a day-first date outvoted by the name
+			ColumnUse{Header: "DOB (mm/dd/yyyy)", Column: "birth_date", Role: "birth_date", How: matchAlias, DateOrder: MonthFirst}, false, "2010-03-04"},
+		{"birth_date [DD.MM.YYYY]", []string{"03.04.2010"},
+			ColumnUse{Header: "birth_date [DD.MM.YYYY]", Column: "birth_date", Role: "birth_date", How: matchExact, DateOrder: DayFirst}, true, "2010-04-03"},
+		{"BirthDate yyyy-mm-dd", []string{"2010-03-04"},
+			ColumnUse{Header: "BirthDate yyyy-mm-dd", Column: "birth_date", Role: "birth_date", How: matchName, DateOrder: MonthFirst}, false, "2010-03-04"},
+		{"DOB", []string{"03/04/2010", "25/12/2011"},
+			ColumnUse{Header: "DOB", Column: "birth_date", Role: "birth_date", How: matchAlias}, true, "2010-04-03"},
+		{"DOB", []string{"03/04/2010"},
+			ColumnUse{Header: "DOB", Column: "birth_date", Role: "birth_date", How: matchAlias}, false, "2010-03-04"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			roll, err := StudentSettings().NewRoll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := "record_id,first_name,last_name," + csvField(tt.header) + "\n"
+			for i, d := range tt.dates {
+				in += fmt.Sprintf("%d,Ann,Lee,%s\n", i+1, d)
+			}
+			if _, err := roll.Read("h.csv", strings.NewReader(in), ReadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.wantUse, roll.Header(0)[3]); d != "" {
+				t.Errorf("column use (-want +got):\n%s", d)
+			}
+			if got := roll.DayFirst(0); got != tt.dayFirst {
+				t.Errorf("DayFirst = %v, want %v", got, tt.dayFirst)
+			}
+			rec := roll.Record(0)
+			date, err := normalize.ParseDate(rec.BirthDate, normalize.DateOptions{DayFirst: rec.DayFirst})
+			if got := date.String(); err != nil || got != tt.want {
+				t.Errorf("%s read as %s (%v), want %s", rec.BirthDate, got, err, tt.want)
+			}
+		})
+	}
+}
+
+// csvField quotes a CSV field that holds a comma or a quote.
+func csvField(s string) string {
+	if strings.ContainsAny(s, ",\"") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
 }

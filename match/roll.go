@@ -66,7 +66,10 @@ type Roll struct {
 	// dateOrder[s] counts how source s writes its birth dates, up to dateOrderSample
 	// telling values: Record reads an ambiguous one (03/04/2010) as the source does.
 	dateOrder []normalize.DateOrderCount
-	extras    []string
+	// headerOrder[s] is the order of day and month source s's birth date column's name
+	// gives (DayFirst, MonthFirst; "" when none), which wins over what the dates say.
+	headerOrder []string
+	extras      []string
 	// byRef finds a record by source and ID; byID by ID alone, -1 when several sources
 	// use the ID.
 	byRef map[recordKey]int32
@@ -467,6 +470,24 @@ const dateOrderSample = 1000
 // day first when its DayFirst reports true.
 func (r *Roll) DateOrder(s int) normalize.DateOrderCount { return r.dateOrder[s] }
 
+// DayFirst reports whether source s's ambiguous birth dates (03/04/2010) are read day
+// first: as its birth date column's name says when it writes a format (Date of Birth
+// (dd/mm/yyyy), DOB (mm/dd/yyyy): HeaderDateOrder), else when its dates can only be read
+// so (DateOrder).
+func (r *Roll) DayFirst(s int) bool {
+	switch r.headerOrder[s] {
+	case DayFirst:
+		return true
+	case MonthFirst:
+		return false
+	}
+	return r.dateOrder[s].DayFirst()
+}
+
+// HeaderDateOrder returns the order of day and month source s's birth date column's name
+// gives (DayFirst, MonthFirst), or "" when it gives none.
+func (r *Roll) HeaderDateOrder(s int) string { return r.headerOrder[s] }
+
 // appendRow stores a record's fields compactly (see rowText).
 func (r *Roll) appendRow(row []string) {
 	n := 0
@@ -623,6 +644,13 @@ func (r *Roll) addFields(res resolution) {
 	}
 	r.uses = append(r.uses, res.uses)
 	r.dateOrder = append(r.dateOrder, normalize.DateOrderCount{})
+	order := ""
+	for _, u := range res.uses {
+		if u.Role == normalize.RoleBirthDate && u.DateOrder != "" {
+			order = u.DateOrder
+		}
+	}
+	r.headerOrder = append(r.headerOrder, order)
 	r.roleFields = append(r.roleFields, fields)
 	r.recordFields = append(r.recordFields, slots)
 }
@@ -708,7 +736,7 @@ func (r *Roll) Record(i int) normalize.Record {
 		FullName: v(slotFullName), BirthDate: v(slotBirthDate), Sex: v(slotSex), SSID: v(slotSSID),
 		LocalID: v(slotLocalID), Grade: v(slotGrade), Address: v(slotAddress), City: v(slotCity),
 		Zip: v(slotZip), LEA: v(slotLEA), School: v(slotSchool),
-		DayFirst: r.dateOrder[r.Source[i]].DayFirst(),
+		DayFirst: r.DayFirst(int(r.Source[i])),
 	}
 	if other := v(slotOtherNames); other != "" {
 		rec.OtherNames = splitOtherNames(other)

@@ -56,7 +56,9 @@
 // summary lists what each column fills and every column ignored. Records are named by file and record ID, so two files
 // may use the same IDs. Each file's birth dates are read in the order it writes them: a
 // file whose dates can only be read day first (25/04/2010) has its ambiguous ones
-// (03/04/2010) read day first too, and the summary says so.
+// (03/04/2010) read day first too, and the summary says so; a birth date column whose
+// name writes its format (Date of Birth (dd/mm/yyyy), DOB (mm/dd/yyyy)) is read in that
+// order whatever its dates say.
 //
 // The summary goes to stdout, or to stderr when an output file is "-"; progress and the
 // model's loading or saving go to stderr.

@@ -236,11 +236,26 @@ func describeHeader(roll *match.Roll, s int) string {
 	if len(missing) > 0 {
 		fmt.Fprintf(&b, "  not in the file: %s\n", strings.Join(missing, ", "))
 	}
-	if order := roll.DateOrder(s); order.DayFirst() {
+	order := roll.DateOrder(s)
+	switch hint := roll.HeaderDateOrder(s); {
+	case hint == match.DayFirst:
+		fmt.Fprintf(&b, "  birth dates read day first (03/04/2010 is 3 April), as the column's name says%s\n", against(order.MonthOnly, "month"))
+	case hint == match.MonthFirst:
+		fmt.Fprintf(&b, "  birth dates read month first (03/04/2010 is 4 March), as the column's name says%s\n", against(order.DayOnly, "day"))
+	case order.DayFirst():
 		fmt.Fprintf(&b, "  birth dates read day first (03/04/2010 is 3 April): %d of them can be read no other way, %d only month first\n",
 			order.DayOnly, order.MonthOnly)
 	}
 	return b.String()
+}
+
+// against says how many of a source's dates can be read only the other way than its
+// header's format says (first is "day" or "month"), when any can.
+func against(n int, first string) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; warning: %d of them can only be read %s first: check the column", n, first)
 }
 
 // roleName writes a role for people: an extra column's role as "compared as NAME".
@@ -339,6 +354,8 @@ func printProblems(w io.Writer, problems []match.Problem) {
 // howMatched says how a header column came to fill a settings column, for the summary.
 func howMatched(u match.ColumnUse) string {
 	switch u.How {
+	case "exact":
+		return "its name, the date format written in it aside"
 	case "name":
 		return "name, case and punctuation aside"
 	case "alias":
