@@ -39,7 +39,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-3",
+		Version:     "student-4",
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
 		Columns:     StudentColumns(),
@@ -89,6 +89,12 @@ func PersonSettings() Settings {
 	}
 }
 
+// The student preset's belief rules, which the roll tests (CannotLink.MaxMatchShare).
+const (
+	oneSSIDTwins        = "twins: same family name, birth date and home, different given names, one SSID"
+	differentBirthDates = "different birth dates"
+)
+
 // studentCannotLink keeps children apart who share much but are not one child.
 //
 //   - Twins: the same family name and a birth date the same or nearly (a day or a digit
@@ -112,8 +118,12 @@ func PersonSettings() Settings {
 //     twin's SSID typed for the other as often as one child's given name recorded wrong:
 //     a reviewer says which, unless more than 2% of the roll's pairs that share an SSID
 //     look so (a roll whose given names are often replaced; CannotLink.MaxMatchShare).
-//     Where the SSIDs are the same or a digit apart, a family name alike in spelling or
-//     sound (Johnson and Jonsen) counts as the same.
+//     For twins, a family name alike in spelling or sound (Johnson and Jonsen, Miller
+//     and Mitler) counts as the same: a typo in one twin's family name does not make two
+//     children one. Not so for given names alike with an SSID missing, where a typo in
+//     each name is one child's as often. A middle name used as the given name
+//     ("Mia" and "Emma Mia") is one child only where the other middle name fits (missing,
+//     or the other's given name or its initial): "Mia Amelia" and "Emma Mia" are twins.
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
 //     same family name and home.
@@ -146,20 +156,15 @@ func PersonSettings() Settings {
 //
 // Each rule holds whether or not the roll has SSIDs; a rule whose comparisons a roll
 // lacks altogether is dropped (see Linker.Dropped).
-// The student preset's belief rules, which the roll tests (CannotLink.MaxMatchShare).
-const (
-	oneSSIDTwins        = "twins: same family name, birth date and home, different given names, one SSID"
-	differentBirthDates = "different birth dates"
-)
-
 func studentCannotLink() []CannotLink {
 	differentGiven := Condition{Comparison: "given_name", Levels: []string{"else"}}
 	notSwapped := Condition{Comparison: "name_swap", Levels: []string{"null", "else"}}
 	otherSSID := Condition{Comparison: "ssid", Levels: []string{"null", "one_edit", "else"}}
 	sameFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}}
-	// Where the SSIDs tie two records to one family (the same, or issued together), a
-	// family name alike in spelling or sound is that family's: Johnson and Jonsen,
-	// Schneider and Snyder, as one twin's record may carry it.
+	// A family name alike in spelling or sound is that family's (Johnson and Jonsen,
+	// Schneider and Snyder, as one twin's record may carry it) where the given names
+	// differ outright, or the SSIDs tie the records to one family (the same, or issued
+	// together).
 	alikeFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
@@ -168,7 +173,7 @@ func studentCannotLink() []CannotLink {
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{
-			notSameGiven, notSwapped, sameFamily, closeBirth, household,
+			notSameGiven, notSwapped, alikeFamily, closeBirth, household,
 			{Comparison: "ssid", Levels: []string{"else"}},
 		},
 	}, {
@@ -214,7 +219,7 @@ func studentCannotLink() []CannotLink {
 	}, {
 		Name: "twins: same family name and birth date, different given names, an SSID missing",
 		Conditions: []Condition{
-			differentGiven, notSwapped, sameFamily, closeBirth,
+			differentGiven, notSwapped, alikeFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},
 		},
 	}, {

@@ -470,13 +470,19 @@ func defaultsAndPrior(ctx context.Context, counts score.PatternCounts, start sco
 	if err != nil {
 		return m, em, err
 	}
+	records := (1 + math.Sqrt(1+8*em.Pairs)) / 2
 	if share, ok := nameAgreement(counts, m); ok && share < minNameAgreement {
 		// Pairs that share no name, each a little likelier one child than two under the
 		// defaults (a birthday and a street), would all be one child at the prior that
 		// best explains them: a roll of a few look-alikes says nothing of its prior.
-		records := (1 + math.Sqrt(1+8*em.Pairs)) / 2
 		m.Prior = 1 / max(records, minPriorRoll)
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("at the prior that fits the roll best (every pair one student), the match class agrees on a given or family name in %.3g of its pairs: the prior is 1/%d instead", share, int(max(records, minPriorRoll))))
+	} else if records < minPriorRoll && m.Prior > 1.0/minPriorRoll {
+		// EM's fit was refused, and its prior from a few dozen pairs is as likely a
+		// household's as the students': in seven records, 0.27 let a shared given name
+		// and birthday join two children.
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("a roll of %d records whose fit was refused: the estimated prior %.3g held at 1/%d", int(records), m.Prior, minPriorRoll))
+		m.Prior = 1.0 / minPriorRoll
 	}
 	return m, em, nil
 }

@@ -404,3 +404,29 @@ func TestLoadedModelTestsRules(t *testing.T) {
 	}
 	checkChildren(t, res)
 }
+
+// TestRefusedFitSmallRollPrior links seven records in which EM's class is no student (it
+// agrees on given names in one pair of twenty): the fit is refused, and the prior, which
+// EM put at 0.27, is held at 1/minPriorRoll, so that Jordan Lee and Jordan Bell, who share
+// a given name, a birth day and a street, stay apart.
+func TestRefusedFitSmallRollPrior(t *testing.T) {
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, studentHeader+
+		"lee-1,01,01001,,Jordan,,Lee,,2014-02-03,M,3,7 Birch St,Lehi,84043,2020-08-20\n"+
+		"kris-1,01,01001,,Kris,,Stone,,2010-02-03,M,7,19 Birch St,Lehi,84043,2020-08-20\n"+
+		"chris-1,02,02001,,Chris,,Stone,,2010-02-03,F,7,19 Birch St,Lehi,84043,2020-08-20\n"+
+		"bell-1,01,01001,4000000300,Jordan,,Bell,,2014-06-03,M,3,70 Birch St,Lehi,84043,2020-08-20\n"+
+		"jordyn-1,02,02001,4000000301,Jordyn,,Bell,,2014-06-03,F,3,70 Birch St,Lehi,84043,2020-08-20\n"+
+		"jesse-1,01,01001,4000000310,Jesse,,Cruz,,2012-06-03,M,5,80 Birch St,Lehi,84043,2020-08-20\n"+
+		"jessie-1,02,02001,4000000311,Jessie,,Cruz,,2012-06-03,F,5,80 Birch St,Lehi,84043,2020-08-20\n")
+	checkChildren(t, res)
+	if got, want := res.Model.Prior, 1.0/minPriorRoll; got > want {
+		t.Errorf("prior %g, want at most %g", got, want)
+	}
+	if !slices.ContainsFunc(res.Training.Warnings, func(w string) bool { return strings.Contains(w, "held at 1/1000") }) {
+		t.Errorf("no warning that the prior was held: %q", res.Training.Warnings)
+	}
+}

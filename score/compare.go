@@ -382,11 +382,37 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 	}
 	if best > uint8(k.middleSwap) {
 		mx, my := a.Middle[i], b.Middle[j]
-		if (!x.Empty() && x.Key == my.Key) || (!y.Empty() && y.Key == mx.Key) || laterToken(x, y) || laterToken(y, x) {
+		if middleSwapped(x, mx, y, my) || (laterToken(x, y) && middleFits(my, x)) || (laterToken(y, x) && middleFits(mx, y)) {
 			best = uint8(k.middleSwap)
 		}
 	}
 	return best
+}
+
+// middleSwapped reports whether one record's given name (x or y) is the other's middle
+// name (my or mx) or a nickname of it (Gaby for María Gabriela), its own middle name
+// fitting the other's given name (middleFits).
+func middleSwapped(x, mx, y, my *normalize.NamePart) bool {
+	return !x.Empty() && sameName(x, my) && middleFits(mx, y) || !y.Empty() && sameName(y, mx) && middleFits(my, x)
+}
+
+// sameName reports whether two names are the same or nicknames of one name.
+func sameName(p, q *normalize.NamePart) bool {
+	return p.Key == q.Key || normalize.SameNicknameGroup(p.Nicknames, q.Nicknames)
+}
+
+// middleFits reports whether m, the middle name of a record that goes by the other's
+// middle name, can be the other's given name g: missing, the same or a nickname, or its
+// initial. "Mia" and "Emma Mia" may be one child known by her middle name; "Mia Amelia"
+// and "Emma Mia" are two, twins as often as not.
+func middleFits(m *normalize.NamePart, g *normalize.NamePart) bool {
+	switch {
+	case m.Empty() || g.Empty() || sameName(m, g):
+		return true
+	case len(g.Tokens) > 1 && m.Key == g.Tokens[0]:
+		return true // "Juan" in "Juan Carlos"
+	}
+	return len(m.Key) == 1 && m.Key[0] == g.Key[0]
 }
 
 // laterToken reports whether q, a one-word name, is a later word of p's compound name:

@@ -35,8 +35,8 @@ const (
 	// key flags.
 	featKey featureKind = iota
 	// featGivenCodes: Double Metaphone codes (4 bytes each), up to four nickname group
-	// ids plus one (2 bytes each), the letter counts (letterCounts, 16 lanes), and 32-bit hashes of
-	// the key and of the record's middle name.
+	// ids plus one (2 bytes each), the letter counts (letterCounts, 16 lanes), a 32-bit
+	// hash of the key, and the record's middle name's 16-bit hash and nickname group.
 	featGivenCodes
 	// featFamilyCodes: Double Metaphone codes, the NYSIIS code (packLetters), a 32-bit
 	// hash of the key, the letter counts, and 32-bit hashes of a compound name's two
@@ -71,7 +71,8 @@ const (
 	givenNick   = 8
 	givenCounts = 16
 	givenHash   = 24
-	middleHash  = 28
+	middleHash  = 28 // 16 bits of the middle name's hash
+	middleNick  = 30 // its nickname group id plus one, when it has one group
 
 	familyNYSIIS = 8
 	familyHash   = 12
@@ -85,6 +86,9 @@ const (
 	keyOthers   = 1 << 1 // the record has other names of this part
 	keyCompound = 1 << 2 // the name has two or more tokens
 	keyCodes    = 1 << 3 // codes, nickname groups, tokens or letter counts do not fit the row
+	// keyMiddleNick (given names): the record's middle name is in more than one nickname
+	// group, which the row does not hold (middleNick holds one).
+	keyMiddleNick = 1 << 4
 )
 
 // Text flags.
@@ -244,8 +248,11 @@ func fillFeature(dst []byte, f feature, rd reader, t *normalize.Table, i int) {
 		}
 		binary.LittleEndian.PutUint64(dst[givenCounts:], letterCounts(p.Key, 16)[0])
 		binary.LittleEndian.PutUint32(dst[givenHash:], hash32(p.Key))
-		if m := t.Middle[i].Key; m != "" {
-			binary.LittleEndian.PutUint32(dst[middleHash:], hash32(m))
+		if m := t.Middle[i]; m.Key != "" {
+			binary.LittleEndian.PutUint16(dst[middleHash:], uint16(hash32(m.Key)))
+			if len(m.Nicknames) == 1 {
+				binary.LittleEndian.PutUint16(dst[middleNick:], uint16(m.Nicknames[0]+1))
+			}
 		}
 	case featFamilyCodes:
 		p := t.Family[i]
@@ -304,6 +311,9 @@ func fillKey(dst []byte, role normalize.Role, get accessor, t *normalize.Table, 
 		}
 		if !codesFit(p) {
 			flags |= keyCodes
+		}
+		if role == normalize.RoleGiven && len(t.Middle[i].Nicknames) > 1 {
+			flags |= keyMiddleNick
 		}
 		if (role == normalize.RoleGiven || role == normalize.RoleFamily) && loneName(t, i) {
 			flags |= keyOthers // a lone name may be compared as the other part (namesOf)

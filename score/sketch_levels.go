@@ -125,10 +125,16 @@ func (k *compiled) givenFast(x, y []byte, a *normalize.Table, i int, b *normaliz
 	if sameMetaphone(cx, cy) {
 		return uint8(k.phonetic), true
 	}
-	if binary.LittleEndian.Uint32(cx[givenHash:]) == binary.LittleEndian.Uint32(cy[middleHash:]) ||
-		binary.LittleEndian.Uint32(cy[givenHash:]) == binary.LittleEndian.Uint32(cx[middleHash:]) {
+	nx, ny := binary.LittleEndian.Uint64(cx[givenNick:]), binary.LittleEndian.Uint64(cy[givenNick:])
+	if kx[keyFlags]&keyMiddleNick != 0 && ny != 0 || ky[keyFlags]&keyMiddleNick != 0 && nx != 0 {
+		return 0, false // a middle name of many nickname groups: the table tells
+	}
+	if binary.LittleEndian.Uint16(cx[givenHash:]) == binary.LittleEndian.Uint16(cy[middleHash:]) ||
+		binary.LittleEndian.Uint16(cy[givenHash:]) == binary.LittleEndian.Uint16(cx[middleHash:]) ||
+		shareNickname(nx, uint64(binary.LittleEndian.Uint16(cy[middleNick:]))) ||
+		shareNickname(ny, uint64(binary.LittleEndian.Uint16(cx[middleNick:]))) {
 		// Likely the given name is the other record's middle name: the names tell.
-		if a.Given[i].Key == b.Middle[j].Key || b.Given[j].Key == a.Middle[i].Key {
+		if middleSwapped(a.Given[i], a.Middle[i], b.Given[j], b.Middle[j]) {
 			return uint8(k.middleSwap), true
 		}
 	}
