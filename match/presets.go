@@ -137,6 +137,9 @@ const (
 //   - Given names not the same (a nickname of the other too: Sam and Samantha; one
 //     name's two forms: Julian and Julia, Gabriel and Gabriella) and different sexes,
 //     whatever the SSIDs: a boy and a girl.
+//   - A given name that is only an initial of the other's and family names that differ
+//     outright, SSIDs not the same: a letter, a birthday and a street are a
+//     neighbour's as often as one child's.
 //   - Middle names both written out that differ outright (not a nickname, typo or
 //     initial of each other, nor the other's given name), SSIDs not the same: namesakes
 //     born the same day.
@@ -281,6 +284,15 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}},
 			notSwapped,
 			{Comparison: "sex", Levels: []string{"else"}},
+		},
+	}, {
+		// An initial and a family name that differs outright: all the name says is a
+		// letter, and a birthday and a street are a neighbour's as often as the child's.
+		Name: "a given name only an initial, different family names",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"initial"}},
+			{Comparison: "family_name", Levels: []string{"else"}},
+			otherSSID,
 		},
 	}, {
 		// Namesakes born the same day, an SSID missing: a state's roll holds them by the

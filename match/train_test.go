@@ -1,9 +1,11 @@
 package match
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -428,5 +430,58 @@ func TestRefusedFitSmallRollPrior(t *testing.T) {
 	}
 	if !slices.ContainsFunc(res.Training.Warnings, func(w string) bool { return strings.Contains(w, "held at 1/1000") }) {
 		t.Errorf("no warning that the prior was held: %q", res.Training.Warnings)
+	}
+}
+
+// TestInitialSaysItsLetter trains on a synthetic roll of one school year without SSIDs
+// (EM's fit refused, the defaults used) with Sofia Park and "S" Lee added, born the same
+// day two doors apart: the initial weighs at most what a shared first letter says among
+// the roll's given names, and the two, whose family names differ, are not one student.
+func TestInitialSaysItsLetter(t *testing.T) {
+	cfg := synth.DefaultConfig(5000)
+	cfg.Years = 1
+	gen, err := synth.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen.DropSSIDs()
+	var buf bytes.Buffer
+	if err := gen.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	buf.WriteString("N1,03,03001,,Sofia,,Park,,2013-05-06,F,4,9 Elm St,Provo,84601,2020-08-20\n")
+	buf.WriteString("N2,04,04001,,S,,Lee,,2013-05-06,F,4,11 Elm St,Provo,84601,2020-08-20\n")
+	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := slices.Index(rows[0], "first_name")
+	counts := map[byte]float64{}
+	var names float64
+	for _, r := range rows[1:] {
+		if r[g] != "" {
+			counts[strings.ToLower(r[g])[0]]++
+			names++
+		}
+	}
+	var q float64
+	for _, n := range counts {
+		q += n / names * n / names
+	}
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, buf.String())
+	n := res.Prepared.Roll.Len()
+	if res.Label[n-1] == res.Label[n-2] {
+		t.Errorf("Sofia Park and S Lee linked: %s", res.scorer.Explain(n-2, n-1))
+	}
+	for _, c := range ModelLevels(res.Model) {
+		for _, lv := range c.Levels {
+			if c.Name == "given_name" && lv.Name == "initial" && lv.Weight > math.Log2(1/q)+1e-6 {
+				t.Errorf("given_name initial weighs %.2f, over the %.2f a shared first letter says (q %.4f)", lv.Weight, math.Log2(1/q), q)
+			}
+		}
 	}
 }
