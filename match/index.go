@@ -64,6 +64,9 @@ type Placement struct {
 type Index struct {
 	linker *Linker
 	prep   *normalize.Preparer
+	// cannot are the linker's cannot-link rules as the index was built: a later run of
+	// the linker, testing its rules on another roll, does not change them under a query.
+	cannot []compiledCannotLink
 
 	mu      sync.RWMutex
 	table   *normalize.Table
@@ -94,6 +97,7 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 	p := res.Prepared
 	x := &Index{
 		linker:   l,
+		cannot:   l.cannot,
 		prep:     normalize.NewPreparer(normalize.Options{Dates: l.settings.Dates}),
 		table:    ownTable(p.Table),
 		ids:      slices.Clone(p.Roll.IDs),
@@ -241,7 +245,7 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	}
 	for _, r := range ranked {
 		if rule, ok := refused[x.student[r.j]]; ok && rule == "" {
-			refused[x.student[r.j]] = x.linker.cannotLink(r.raw, q, 0, x.table, int(r.j))
+			refused[x.student[r.j]] = cannotLinkBy(x.cannot, r.raw, q, 0, x.table, int(r.j))
 		}
 	}
 	// The placement, from every record found: the strongest whose student is not

@@ -10,9 +10,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
@@ -869,5 +871,73 @@ func TestIndexKeepsTwinsApart(t *testing.T) {
 	}
 	if pl.Outcome != OutcomeMatch || pl.StudentID != studentOf("eliz-1") || pl.Best.StudentID != pl.StudentID || pl.Best.Refused != "" {
 		t.Errorf("Liz Davis: outcome %s, student %s; want a match with Elizabeth's %s", pl.Outcome, pl.StudentID, studentOf("eliz-1"))
+	}
+}
+
+// TestIndexKeepsItsRulesDuringRun queries an index while its linker links another roll
+// (FEBRL 3, whose tests set belief rules aside for that run): the index keeps the rules
+// it was built with, and its answers do not change. Run with -race.
+func TestIndexKeepsItsRulesDuringRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links a suite set")
+	}
+	fx := sampleIndexFixture(t)
+	l, err := reload(fx.linker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Run(context.Background(), readRoll(t, StudentSettings(), sampleRoll), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := l.NewIndex(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func() ([]Placement, error) {
+		var out []Placement
+		for _, h := range fx.again {
+			pl, err := x.Query(h.rec, 3)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pl)
+		}
+		return out, nil
+	}
+	before, err := ask()
+	if err != nil {
+		t.Fatal(err)
+	}
+	febrl := suiteRoll(t, "febrl3")
+	var wg sync.WaitGroup
+	answers := make([][]Placement, 4)
+	errs := make([]error, 4)
+	var done atomic.Bool
+	for g := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !done.Load() && errs[g] == nil { // ask until the run is over
+				answers[g], errs[g] = ask()
+			}
+		}()
+	}
+	other, err := l.Run(context.Background(), febrl, RunOptions{})
+	done.Store(true)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(other.Dropped, func(d Dropped) bool { return strings.Contains(d.Reason, "set aside") }) {
+		t.Error("FEBRL 3's run set no rule aside: the test does not change the linker's rules")
+	}
+	for g := range answers {
+		if errs[g] != nil {
+			t.Fatal(errs[g])
+		}
+		if d := cmp.Diff(before, answers[g], cmpopts.IgnoreUnexported(Candidate{})); d != "" {
+			t.Errorf("querier %d: answers changed while the linker ran (-before +during):\n%s", g, d)
+		}
 	}
 }

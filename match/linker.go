@@ -60,7 +60,8 @@ type Linker struct {
 	dropped []Dropped
 	noData  bool
 	// aside lists the cannot-link rules the last run's roll set aside (testRules); cannot
-	// holds the others.
+	// holds the others, replaced (never changed in place) by each run, so that an index
+	// built earlier keeps the rules it was built with.
 	aside []Dropped
 }
 
@@ -308,7 +309,12 @@ func (l *Linker) sameSourceApart(p *Prepared, a, b int32) bool {
 // cannotLink returns the first cannot-link rule that record a of ta and record b of tb,
 // whose comparison vector is key, satisfy, or "".
 func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
-	for _, c := range l.cannot {
+	return cannotLinkBy(l.cannot, key, ta, a, tb, b)
+}
+
+// cannotLinkBy is cannotLink under the given rules.
+func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
+	for _, c := range rules {
 		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) {
 			return c.name
 		}

@@ -256,7 +256,7 @@ func (l *Linker) testRules(counts score.PatternCounts) []RuleTest {
 				met, judged, test.Anchor, 100*share, 100*r.MaxMatchShare)})
 		}
 	}
-	l.cannot = l.cannot[:0]
+	var kept []compiledCannotLink
 	for _, r := range l.settings.CannotLink {
 		switch {
 		case setAside[r.Name]:
@@ -270,8 +270,9 @@ func (l *Linker) testRules(counts score.PatternCounts) []RuleTest {
 				Reason: "set aside with " + strings.Join(names, " and ") + ", each set aside by the roll"})
 			continue
 		}
-		l.cannot = append(l.cannot, compileCannotLink(comps, r))
+		kept = append(kept, compileCannotLink(comps, r))
 	}
+	l.cannot = kept
 	return tests
 }
 
