@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +50,46 @@ func (e *ImportError) Error() string {
 
 func (e *ImportError) Unwrap() error { return e.Err }
 
+// RefusedStudentError is why Import left out a resource about a student (an
+// association, enrollment, grade, attendance event, transcript or assessment result)
+// whose Student resource in students.json was refused: the resource is reported as an
+// *ImportError wrapping it, so that no student becomes a record without a name and birth
+// date from the resources about it. File and Index are the refused Student resource's.
+//
+// When the refused resource's studentUniqueId could not be read (a syntax error hid it,
+// or it was missing), or a syntax error in it made the scan skip the rest of the file
+// (Rest), or students.json could not be read as an array (Index -1), Unknown is set, and
+// every resource about a student with no Student resource imported is left out, as it
+// may be about a student refused so; More counts the other Student resources refused so.
+// A student whose Student resource was imported (an earlier or later students resource of
+// the same ID) keeps its resources.
+type RefusedStudentError struct {
+	File    string
+	Index   int
+	Unknown bool
+	Rest    bool
+	More    int
+}
+
+func (e *RefusedStudentError) Error() string {
+	at := fmt.Sprintf("%s[%d]", e.File, e.Index)
+	if !e.Unknown {
+		return fmt.Sprintf("its Student resource (%s) was refused", at)
+	}
+	more := ""
+	if e.More > 0 {
+		more = fmt.Sprintf(" (and %d more Student resource(s) whose students are not known)", e.More)
+	}
+	const none = "no Student resource of it was imported, and "
+	switch {
+	case e.Index < 0:
+		return fmt.Sprintf(none+"%s could not be read as an array of Student resources%s: it may have held this student's", e.File, more)
+	case e.Rest:
+		return fmt.Sprintf(none+"the rest of %s was skipped after the refused Student resource %s%s: it may have held this student's", e.File, at, more)
+	}
+	return fmt.Sprintf(none+"the Student resource %s was refused before its studentUniqueId could be read%s: it may be this student's", at, more)
+}
+
 // resourceKinds are the files Import reads, each optional, in order (students before the
 // resources that refer to them), each with the one reader instantiated for its shape.
 var resourceKinds = []struct {
@@ -90,6 +131,14 @@ var resourceKinds = []struct {
 // ID add their values to StudentRecord.OtherValues, where they become candidates (and
 // conflicts) in the backpack, instead of overwriting the first. A race given twice is
 // kept once.
+//
+// A resource about a student whose Student resource was refused is left out too, and
+// reported as an *ImportError wrapping a *RefusedStudentError, so that a refused student
+// does not become a record without a name or birth date: Submission.Students holds only
+// students whose Student resource was imported, and students with no Student resource in
+// students.json at all (only associations), which keep their associations' values —
+// unless a Student resource whose studentUniqueId could not be read (or students.json
+// itself) was refused, when they may be that student and are left out as well.
 func Import(fsys fs.FS, dir string, opt ImportOptions) (*Submission, []error) {
 	if opt.LEA == "" {
 		return nil, []error{errors.New("backpack: import: ImportOptions.LEA is required")}
@@ -118,6 +167,9 @@ func Import(fsys fs.FS, dir string, opt ImportOptions) (*Submission, []error) {
 		}
 		if err != nil {
 			im.errs = append(im.errs, &ImportError{File: file, Index: -1, Offset: -1, Err: err})
+			if k.name == "students" {
+				im.refusedUnknown = append(im.refusedUnknown, &RefusedStudentError{File: file, Index: -1, Unknown: true})
+			}
 			continue
 		}
 		size := int64(-1)
@@ -137,6 +189,87 @@ type importer struct {
 	records map[string]int // record → index in sub.Students
 	seen    map[string]*seenStudent
 	errs    []error
+	// refused maps the record of a student whose Student resource was refused to the
+	// first such resource; refusedUnknown lists those whose studentUniqueId could not
+	// be read, and students.json when it could not be read as an array.
+	refused        map[string]*RefusedStudentError
+	refusedUnknown []*RefusedStudentError
+}
+
+// studentResource is a resource about one student, by its studentUniqueId.
+type studentResource interface {
+	studentUniqueID() string
+}
+
+func (r *edfiStudent) studentUniqueID() string           { return r.StudentUniqueID }
+func (r *edfiStudentEdOrg) studentUniqueID() string      { return r.StudentReference.StudentUniqueID }
+func (r *edfiEnrollment) studentUniqueID() string        { return r.StudentReference.StudentUniqueID }
+func (r *edfiSectionEnrollment) studentUniqueID() string { return r.StudentReference.StudentUniqueID }
+func (r *edfiGrade) studentUniqueID() string             { return r.SSA.StudentUniqueID }
+func (r *edfiTranscript) studentUniqueID() string        { return r.Record.StudentUniqueID }
+func (r *edfiAttendance) studentUniqueID() string        { return r.StudentReference.StudentUniqueID }
+func (r *edfiAssessment) studentUniqueID() string        { return r.StudentReference.StudentUniqueID }
+
+// rawStudentUniqueID finds the studentUniqueId values in a resource that did not decode.
+var rawStudentUniqueID = regexp.MustCompile(`(?i)"studentUniqueId"\s*:\s*("(?:[^"\\\n]|\\.)*")`)
+
+// refuseStudent notes a refused Student resource, by its decoded studentUniqueId or,
+// when it did not decode, the ones its bytes hold; skippedRest says the scan skipped the
+// rest of the file after it, which may have held other students.
+func (im *importer) refuseStudent(file string, index int, decoded string, raw []byte, skippedRest bool) {
+	var uids []string
+	if decoded != "" {
+		uids = []string{decoded}
+	} else {
+		for _, m := range rawStudentUniqueID.FindAllSubmatch(raw, -1) {
+			var uid string
+			if json.Unmarshal(m[1], &uid) == nil && uid != "" && !slices.Contains(uids, uid) {
+				uids = append(uids, uid)
+			}
+		}
+	}
+	var known []string
+	for _, uid := range uids {
+		if checkID("ID", uid) == nil {
+			known = append(known, uid)
+		}
+	}
+	if len(known) == 0 || skippedRest {
+		im.refusedUnknown = append(im.refusedUnknown, &RefusedStudentError{File: file, Index: index, Unknown: true, Rest: skippedRest})
+	}
+	if len(known) == 0 {
+		return
+	}
+	if im.refused == nil {
+		im.refused = map[string]*RefusedStudentError{}
+	}
+	for _, uid := range known {
+		if rec := RecordID(im.opt.LEA, uid); im.refused[rec] == nil {
+			im.refused[rec] = &RefusedStudentError{File: file, Index: index}
+		}
+	}
+}
+
+// refusedStudent returns why a resource about the student uid is left out, nil if it is
+// not: the student has no Student resource imported, and one was refused that is (or may
+// be) the student's.
+func (im *importer) refusedStudent(uid string) error {
+	if checkID("ID", uid) != nil {
+		return nil // the resource's own checks say why
+	}
+	rec := RecordID(im.opt.LEA, uid)
+	if seen := im.seen[rec]; seen != nil && seen.student {
+		return nil
+	}
+	if e := im.refused[rec]; e != nil {
+		return e
+	}
+	if len(im.refusedUnknown) > 0 {
+		e := *im.refusedUnknown[0]
+		e.More = len(im.refusedUnknown) - 1
+		return &e
+	}
+	return nil
 }
 
 // seenStudent says which resources a student record already holds values from.
@@ -177,6 +310,7 @@ func readResources[T any, P interface {
 		if err == nil {
 			err = decodeResource(sc.elem, res)
 		}
+		decoded := err == nil
 		if err == nil {
 			c := im.checks()
 			if m := c.timestamp("_lastModifiedDate", res.lastModified()); m != "" {
@@ -184,15 +318,31 @@ func readResources[T any, P interface {
 			}
 			err = c.err
 		}
+		sr, about := any(res).(studentResource)
+		_, isStudent := any(res).(*edfiStudent)
+		if err == nil && about && !isStudent {
+			err = im.refusedStudent(sr.studentUniqueID())
+		}
 		if err == nil {
 			err = res.add(im, src)
 		}
 		if err != nil {
 			im.errs = append(im.errs, &ImportError{File: file, Index: sc.index, Offset: sc.start, Err: err})
+			if isStudent {
+				uid := ""
+				if decoded {
+					uid = sr.studentUniqueID()
+				}
+				im.refuseStudent(file, sc.index, uid, sc.elem, sc.skippedRest)
+			}
 		}
 	}
 	if sc.err != nil {
 		im.errs = append(im.errs, &ImportError{File: file, Index: -1, Offset: sc.errAt, Err: sc.err})
+		if _, isStudent := any(P(new(T))).(*edfiStudent); isStudent && sc.index < 0 {
+			// No Student resource was read at all.
+			im.refusedUnknown = append(im.refusedUnknown, &RefusedStudentError{File: file, Index: -1, Unknown: true})
+		}
 	}
 }
 

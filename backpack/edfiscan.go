@@ -51,8 +51,9 @@ type arrayScanner struct {
 	index  int
 	start  int64
 	elemOK error // why the element is malformed, or nil
-	// resynced says the element ended at a fault and the scan skipped to the next.
-	resynced bool
+	// resynced says the element ended at a fault and the scan skipped to the next;
+	// skippedRest that it skipped the rest of the file instead.
+	resynced, skippedRest bool
 	// err is the error that ended the scan (nil at a clean end), at errAt.
 	err   error
 	errAt int64
@@ -130,6 +131,7 @@ func (s *arrayScanner) resync(reason string, at int64, c byte) {
 		var err error
 		if c, err = s.read(); err != nil {
 			s.elemOK = fmt.Errorf("%s at byte %d: skipped the rest of the file (%d bytes): no resource starts after it", reason, at-1, s.offset-at+1)
+			s.skippedRest = true
 			if err == io.EOF {
 				err = nil
 			}
@@ -179,6 +181,7 @@ func (s *arrayScanner) resyncLine(reason string, at int64, c byte) {
 			continue
 		case verdict == startNo && eof:
 			s.elemOK = fmt.Errorf("%s at byte %d: skipped the rest of the file (%d bytes): no resource starts after it", reason, at-1, s.offset-at+1)
+			s.skippedRest = true
 			s.errAt, s.state = s.offset, 3
 			return
 		case verdict == startNo: // no candidate in buf: keep what one may still begin in
@@ -441,7 +444,7 @@ func (s *arrayScanner) next() bool {
 				s.indent, s.hasIndent = s.ws, true
 			}
 			after := s.state
-			s.resynced = false
+			s.resynced, s.skippedRest = false, false
 			s.scanValue()
 			if s.elemOK == nil && after == 2 {
 				s.elemOK = errors.New("no comma between this resource and the one before")

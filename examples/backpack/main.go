@@ -16,7 +16,10 @@
 // today; stderr says how many student records took it: records of one date tie, and
 // survivorship breaks the tie by LEA ID, as the explanations say). A folder given twice is
 // an error. A resource that fails its checks is reported on stderr with its file and
-// index, and the rest are imported.
+// index, and the rest are imported; a student whose Student resource (students.json) is
+// refused is left out with every resource about it, each reported as left out for that
+// reason, so that no backpack without a name or birth date comes of it, and the summary
+// counts only the students whose Student resource was imported.
 //
 // Every merge and the view (with -json too: the backpack is printed as the registrar's
 // staff view, which is logged) are audit entries. -audit F appends them to the durable log F
@@ -221,7 +224,18 @@ func submissions(stderr io.Writer, o options) ([]*backpack.Submission, error) {
 			}
 			fmt.Fprintf(stderr, "-edfi %s: left out: %v\n", arg, err)
 		}
-		fmt.Fprintf(stderr, "LEA %s: %d student(s) imported from %s, %d resource(s) left out\n", lea, len(sub.Students), dir, len(errs))
+		refused := 0
+		for _, err := range errs {
+			var rs *backpack.RefusedStudentError
+			if errors.As(err, &rs) {
+				refused++
+			}
+		}
+		because := ""
+		if refused > 0 {
+			because = fmt.Sprintf(" (%d of them about a student whose Student resource was refused)", refused)
+		}
+		fmt.Fprintf(stderr, "LEA %s: %d student(s) imported from %s, %d resource(s) left out%s\n", lea, len(sub.Students), dir, len(errs), because)
 		if n := undated(sub); n > 0 {
 			fmt.Fprintf(stderr, "LEA %s: %d of %d student record(s) carry no _lastModifiedDate: dated %s (%s)\n", lea, n, len(sub.Students), submitted, defaulted)
 			undatedLEAs = append(undatedLEAs, lea)

@@ -398,3 +398,83 @@ func TestRunEdFiUndatedTies(t *testing.T) {
 		})
 	}
 }
+
+// A student whose Student resource is refused is left out with every resource about it:
+// no nameless backpack comes of it, the summary counts only the students imported, and
+// says how many resources were left out for that reason; the other LEA's record of the
+// same child stands alone.
+func TestRunEdFiRefusedStudents(t *testing.T) {
+	const (
+		id1 = `"studentUniqueId": "W-22002",`
+		bd2 = `"birthDate": "2014-09-21"`
+		bd3 = `"birthDate": "2013-03-05"`
+	)
+	dianna := []string{"255901/604855", "255902/W-22003"}
+	for _, tt := range []struct {
+		name    string
+		edits   [][2]string
+		talk    []string
+		records []string // of the backpack of 255901/604855, Dianna Lloyd
+		gone    []string // records refused
+	}{
+		{"three refused", [][2]string{{id1, id1 + ` "_lastModifiedDate": "2999-01-01",`}, {bd2, `"birthDate": "2099-01-01"`}, {bd3, `"birthDate": "+2013-03-05"`}},
+			[]string{"LEA 255902: 1 student(s) imported from ", ", 17 resource(s) left out (14 of them about a student whose Student resource was refused)",
+				"left out: backpack: studentSchoolAssociations.json[2] at byte 676: its Student resource (students.json[2]) was refused",
+				"11 student records from 2 LEAs → 10 backpacks"},
+			[]string{"255901/604855"}, []string{"255902/W-22002", "255902/W-22003", "255902/W-22004"}},
+		{"syntax error", [][2]string{{`"firstName": "Jerry",`, `"firstName": "Jerry"`}},
+			[]string{"LEA 255902: 3 student(s) imported from ", ", 8 resource(s) left out (7 of them about a student whose Student resource was refused)",
+				"13 student records from 2 LEAs → 11 backpacks"},
+			dianna, []string{"255902/W-22002"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "testdata", "edfi"))); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, "255902", "students.json")
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := string(b)
+			for _, e := range tt.edits {
+				if strings.Count(data, e[0]) != 1 {
+					t.Fatalf("students.json holds %q %d times, want once", e[0], strings.Count(data, e[0]))
+				}
+				data = strings.Replace(data, e[0], e[1], 1)
+			}
+			if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var out, talk bytes.Buffer
+			o := options{edfi: []string{"255901=" + filepath.Join(dir, "255901"), "255902=" + filepath.Join(dir, "255902")},
+				student: "255901/604855", submitted: "2023-01-20", asJSON: true}
+			if err := run(&out, &talk, o); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tt.talk {
+				if !strings.Contains(talk.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, talk.String())
+				}
+			}
+			bp, err := backpack.ReadBackpack(&out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.records, bp.Records); diff != "" {
+				t.Errorf("records of Dianna Lloyd's backpack (-want +got):\n%s", diff)
+			}
+			if bp.Value("first_name") != "Dianna" || bp.Value("birth_date") == "" {
+				t.Errorf("Dianna Lloyd's backpack: first name %q, birth date %q", bp.Value("first_name"), bp.Value("birth_date"))
+			}
+			// The refused records are no backpack of their own.
+			for _, rec := range tt.gone {
+				o.student = rec
+				if err := run(&out, &talk, o); err == nil {
+					t.Errorf("-student %s: a backpack of a refused student", rec)
+				}
+			}
+		})
+	}
+}
