@@ -114,6 +114,11 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // unmarshalBody decodes a request's body into v, saying where it does not fit in the
 // caller's terms: the JSON property and what it must be, never a Go type.
 func unmarshalBody(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		if err := invalidUTF8(body); err != nil {
+			return err
+		}
+	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
 		return nil
@@ -132,6 +137,103 @@ func unmarshalBody(body []byte, v any) error {
 		return fmt.Errorf("%s must be %s, not a JSON %s", what, jsonKind(typ.Type), typ.Value)
 	}
 	return errors.New("the request body does not fit the call")
+}
+
+// invalidUTF8 finds the first byte of body that is not UTF-8 and names where it is: the
+// JSON property whose string holds it (as a path: "student.firstName", "[1].lastSurname")
+// and its byte position, in the string and in the body. encoding/json would read such a
+// byte as U+FFFD and the name would be kept rewritten. It returns nil when the byte is
+// outside any string: the body is then not JSON, which json.Unmarshal reports.
+func invalidUTF8(body []byte) error {
+	bad := -1
+	for i := 0; i < len(body); {
+		r, n := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && n == 1 {
+			bad = i
+			break
+		}
+		i += n
+	}
+	if bad < 0 {
+		return nil
+	}
+	type frame struct {
+		obj, wantKey bool
+		key          string
+		idx          int
+	}
+	var stack []*frame
+	path := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.obj {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(f.key)
+			} else {
+				fmt.Fprintf(&b, "[%d]", f.idx)
+			}
+		}
+		return b.String()
+	}
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].obj {
+			stack[n-1].wantKey = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		start := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		end := int(dec.InputOffset())
+		var top *frame
+		if n := len(stack); n > 0 {
+			top = stack[n-1]
+		}
+		str, isString := tok.(string)
+		isKey := isString && top != nil && top.obj && top.wantKey
+		switch {
+		case isKey:
+			top.key, top.wantKey = str, false
+		case tok == json.Delim('}') || tok == json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			valueDone()
+			continue
+		case top != nil && !top.obj:
+			top.idx++
+		}
+		if end > bad {
+			if !isString {
+				return nil
+			}
+			open := start + bytes.IndexByte(body[start:end], '"')
+			where := path()
+			if isKey {
+				where = "a property name"
+				if p := path(); strings.Contains(p, ".") || strings.Contains(p, "[") {
+					where += " in " + p[:strings.LastIndexAny(p, ".[")]
+				}
+			}
+			if where == "" {
+				where = "the request body's string"
+			}
+			return fmt.Errorf("%s must be valid UTF-8: byte 0x%02X at byte %d of its text (byte %d of the request body) is not", where, body[bad], bad-open, bad+1)
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{obj: true, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{idx: -1})
+		default:
+			if !isKey {
+				valueDone()
+			}
+		}
+	}
 }
 
 // jsonValueKind names the kind of a JSON value, for a message: "a JSON number".

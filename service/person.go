@@ -31,22 +31,45 @@ type personText struct {
 	max         int
 }
 
-// checkPerson checks each property: at most its cap in characters, and no control
-// character (Unicode Cc, NUL among them) or bidirectional formatting character, which
-// would make a name show as other than it is. The error names the first property at
-// fault and its value, escaped and clipped.
+// checkPerson checks each property: valid UTF-8, at most its cap in characters, and no
+// control character (Unicode Cc, NUL among them), bidirectional formatting character or
+// other format character (Unicode Cf: zero-width spaces and joiners, word joiners, byte
+// order marks, soft hyphens…), which would make a name show as other than it is, or
+// keep as a distinct value a name that shows as another; nor U+FFFD, the replacement
+// character a decoder writes for bytes it could not read. The error names the first
+// property at fault and its value, escaped and clipped.
 func checkPerson(texts []personText) error {
 	for _, f := range texts {
 		if n := utf8.RuneCountInString(f.value); n > f.max {
 			return fmt.Errorf("%s must be at most %d characters; got %d (%q)", f.name, f.max, n, clip(f.value, 64))
 		}
+		if at := invalidUTF8At(f.value); at >= 0 {
+			return fmt.Errorf("%s must be valid UTF-8; byte 0x%02X at byte %d of its value is not", f.name, f.value[at], at+1)
+		}
 		for i, r := range []rune(f.value) {
-			if unicode.Is(unicode.Cc, r) || bidiControl(r) {
+			switch {
+			case unicode.Is(unicode.Cc, r) || bidiControl(r):
 				return fmt.Errorf("%s must not hold control or bidirectional formatting characters; got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
+			case unicode.Is(unicode.Cf, r):
+				return fmt.Errorf("%s must not hold invisible formatting characters (zero-width spaces and joiners, soft hyphens, byte order marks: Unicode Cf); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
+			case r == utf8.RuneError:
+				return fmt.Errorf("%s must not hold the replacement character (a character lost to an encoding error: a lone surrogate \\uD800–\\uDFFF is one); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
 			}
 		}
 	}
 	return nil
+}
+
+// invalidUTF8At is the offset of the first byte of v that is not valid UTF-8, or -1.
+func invalidUTF8At(v string) int {
+	for i := 0; i < len(v); {
+		r, n := utf8.DecodeRuneInString(v[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // bidiControl reports whether r is a bidirectional formatting character: an embedding,

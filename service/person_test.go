@@ -94,3 +94,66 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// TestPersonTextEncoding: a name that is not valid UTF-8 is refused with 400 naming the
+// property and the byte, by create, search and enrollment alike, never kept with the
+// byte turned into U+FFFD; so is a lone surrogate escape, which JSON decodes to U+FFFD.
+// Zero-width and other invisible format characters (Unicode Cf) are refused as the
+// bidirectional marks are, naming the property.
+func TestPersonTextEncoding(t *testing.T) {
+	e := newEnv(t, sqliteDB(t))
+	person := func(first, last string) string {
+		return `{"firstName":"` + first + `","lastSurname":"` + last + `","birthDate":"2011-02-03"}`
+	}
+	enrolled := func(first, middle, last string) string {
+		b, err := json.Marshal(enrollment("01", "T-9", first, middle, last, "2011-02-03", "Female", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.ReplaceAll(string(b), "XFF", "\xff") // json.Marshal would write U+FFFD
+	}
+	cf := "must not hold invisible formatting characters (zero-width spaces and joiners, soft hyphens, byte order marks: Unicode Cf); got "
+	for _, c := range []struct {
+		name, path, body string
+		want             string // the message's start, after a 400
+	}{
+		{"create: 0xFF in firstName", "/identity/v2/identities", person("A\xff", "Quill"),
+			"firstName must be valid UTF-8: byte 0xFF at byte 2 of its text (byte 16 of the request body) is not"},
+		{"create: a truncated é in lastSurname", "/identity/v2/identities", person("Ana", "Quill\xc3"),
+			"lastSurname must be valid UTF-8: byte 0xC3 at byte 6 of its text"},
+		{"create: a lone surrogate", "/identity/v2/identities", person(`A\udcff`, "Quill"),
+			"identity: firstName must not hold the replacement character"},
+		{"search: 0xFF in the second request", "/identity/v2/search", "[" + person("Ana", "Quill") + ",\n" + person("Ana", "Q\xffuill") + "]",
+			"search takes a JSON array of identity search requests: [1].lastSurname must be valid UTF-8: byte 0xFF at byte 2 of its text (byte 105 of the request body) is not"},
+		{"search: one object", "/identity/v2/search", person("A\xfe", "Quill"),
+			"search takes a JSON array of identity search requests: firstName must be valid UTF-8: byte 0xFE at byte 2 of its text"},
+		{"search: in a property name", "/identity/v2/search", "{\"first\xffName\":\"Ana\"}",
+			"search takes a JSON array of identity search requests: a property name must be valid UTF-8: byte 0xFF at byte 6 of its text"},
+		{"enrollment: 0xFF in firstName", "/state/v1/enrollments", enrolled("AXFF", "", "Quill"),
+			"student.firstName must be valid UTF-8: byte 0xFF at byte 2 of its text"},
+		{"create: ZWSP in firstName", "/identity/v2/identities", person("Li\u200bsa", "Quill"), "identity: firstName " + cf + "U+200B at character 3"},
+		{"create: ZWNJ", "/identity/v2/identities", person("Li\u200csa", "Quill"), "identity: firstName " + cf + "U+200C"},
+		{"create: ZWJ", "/identity/v2/identities", person("Li\u200dsa", "Quill"), "identity: firstName " + cf + "U+200D"},
+		{"create: a word joiner", "/identity/v2/identities", person("Lisa", "Qu\u2060ill"), "identity: lastSurname " + cf + "U+2060"},
+		{"search: a BOM", "/identity/v2/search", person("\ufeffLisa", "Quill"), "search request 0: firstName " + cf + "U+FEFF at character 1"},
+		{"search: a soft hyphen, escaped", "/identity/v2/search", person(`Li\u00adsa`, "Quill"), "search request 0: firstName " + cf + "U+00AD"},
+		{"enrollment: ZWSP in middleName", "/state/v1/enrollments", enrolled("Ana", "J\u200bo", "Quill"), "enrollment: student: middleName " + cf + "U+200B"},
+		{"enrollment: a soft hyphen in lastSurname", "/state/v1/enrollments", enrolled("Ana", "", "Qu\u00adill"), "enrollment: student: lastSurname " + cf + "U+00AD"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, msg := rawCall(t, e, e.key("01"), "POST", c.path, c.body)
+			if code != http.StatusBadRequest || !strings.HasPrefix(msg, c.want) {
+				t.Errorf("%d %q, want 400 %q…", code, clip(msg), c.want)
+			}
+		})
+	}
+	// Nothing refused was kept: no student is named A�, Li​sa or Quill with a soft hyphen.
+	for _, q := range []service.IdentityRequest{{FirstName: "A", LastSurname: "Quill", BirthDate: "2011-02-03"},
+		{FirstName: "Lisa", LastSurname: "Quill", BirthDate: "2011-02-03"}, {FirstName: "Ana", LastSurname: "Quill", BirthDate: "2011-02-03"}} {
+		for _, r := range e.search("01", q) {
+			if r.Score == 100 {
+				t.Errorf("a refused person was kept as %s", r.UniqueID)
+			}
+		}
+	}
+}
