@@ -331,6 +331,8 @@ func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int
 		return false
 	case x.Key == tb.Given[b].Key || y.Key == ta.Given[a].Key: // a middle name used as given
 		return false
+	case normalize.SameNicknameGroup(x.Nicknames, tb.Given[b].Nicknames) || normalize.SameNicknameGroup(y.Nicknames, ta.Given[a].Nicknames):
+		return false // the same, by a nickname of it: Elizabeth Anne and Annie Liz
 	case normalize.SameNicknameGroup(x.Nicknames, y.Nicknames):
 		return false
 	}

@@ -131,7 +131,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		if cands, err = l.compare(ctx, p, l.model, opt); err != nil {
 			return nil, err
 		}
-		ruleTests = l.testRules(cands.counts)
+		ruleTests = l.testRules(cands.counts, true)
 	}
 	sc, err := p.scorerFor(*l.model)
 	if err != nil {

@@ -109,6 +109,11 @@ type Training struct {
 	// known from outside the roll, such as how often an SSID is mistyped or belongs to
 	// another student. Levels not listed share what the listed ones leave.
 	M map[string]map[string]float64 `json:"m,omitempty"`
+	// SetAside names the belief rules (CannotLink.MaxMatchShare) the roll trained on set
+	// aside. Training fills it; a run with the trained model tests the rules again on
+	// its own roll and sets aside only these: a roll cannot take away a rule the
+	// training roll bore out.
+	SetAside []string `json:"set_aside,omitempty"`
 }
 
 // Settings say what the input columns mean and how to link: the comparisons and their

@@ -52,8 +52,10 @@ type RuleTest struct {
 	Judged   int64   `json:"judged"`
 	Met      int64   `json:"met"`
 	MaxShare float64 `json:"max_share"`
-	// SetAside says the rule was left out of the run: Met over Judged passed MaxShare
-	// with at least minAnchorPairs judged.
+	// SetAside says the rule was left out of the run: at least minAnchorPairs judged and
+	// minRuleMet met, the share surely over MaxShare (the lower bound of its 99% Wilson
+	// interval), and, with a loaded model, set aside by its training roll too
+	// (Training.SetAside).
 	SetAside bool `json:"set_aside"`
 }
 
@@ -106,7 +108,11 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	tr := l.settings.Training
 	comps := l.settings.Comparisons
 	rep := &TrainingReport{Method: "em", CandidatePairs: c.n, AllPairs: c.allPairs}
-	rep.RuleTests = l.testRules(c.counts)
+	l.settings.Training.SetAside = nil
+	rep.RuleTests = l.testRules(c.counts, false)
+	for _, d := range l.aside {
+		l.settings.Training.SetAside = append(l.settings.Training.SetAside, d.Name)
+	}
 	for _, d := range l.aside {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: %s", d.Name, d.Reason))
 	}
@@ -148,6 +154,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 			return err
 		}
 		holdInitials(&m, p.Table)
+		holdPrior(&m, n, rep)
 		rep.Method, rep.Prior = "sessions", m.Prior
 		l.model, l.trained = &m, rep
 		return nil
@@ -173,9 +180,22 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		return err
 	}
 	holdInitials(&m, p.Table)
+	holdPrior(&m, n, rep)
 	rep.Prior = m.Prior
 	l.model, l.trained = &m, rep
 	return nil
+}
+
+// holdPrior holds the prior of a roll of fewer than minPriorRoll records at 1/minPriorRoll
+// at most, with a warning: from a few dozen pairs EM's estimate is as likely a
+// household's or a class's as the students' (0.27 in seven records, 0.89 in eight, where
+// a shared given name and birthday then joined two children).
+func holdPrior(m *score.Model, n float64, rep *TrainingReport) {
+	if n >= minPriorRoll || m.Prior <= 1.0/minPriorRoll {
+		return
+	}
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf("a roll of %d records: the estimated prior %.3g held at 1/%d", int(n), m.Prior, minPriorRoll))
+	m.Prior = 1.0 / minPriorRoll
 }
 
 // holdInitials holds the weight of a given name's initial level at most at what its
@@ -225,7 +245,7 @@ func firstLetterAgreement(t *normalize.Table) float64 {
 // The settings keep every rule: a model trained on one roll and linking another tests
 // them on that one, so that a roll too small to test (or one that bears the beliefs out)
 // has them all. The run's rules are l.cannot, what it set aside l.aside.
-func (l *Linker) testRules(counts score.PatternCounts) []RuleTest {
+func (l *Linker) testRules(counts score.PatternCounts, loaded bool) []RuleTest {
 	comps := l.settings.Comparisons
 	index := func(name string) int {
 		return slices.IndexFunc(comps, func(c score.Comparison) bool { return c.Name == name })
@@ -247,12 +267,13 @@ func (l *Linker) testRules(counts score.PatternCounts) []RuleTest {
 		judged, met := anchoredShare(comps, counts, anchors, r.Conditions)
 		share := float64(met) / float64(max(judged, 1))
 		test := RuleTest{Rule: r.Name, Anchor: comps[anchors[0]].Name, Judged: judged, Met: met, MaxShare: r.MaxMatchShare,
-			SetAside: judged >= minAnchorPairs && share > r.MaxMatchShare}
+			SetAside: judged >= minAnchorPairs && met >= minRuleMet && wilsonLower(met, judged) > r.MaxMatchShare &&
+				(!loaded || slices.Contains(l.settings.Training.SetAside, r.Name))}
 		tests = append(tests, test)
 		if test.SetAside {
 			setAside[r.Name] = true
 			l.aside = append(l.aside, Dropped{Kind: "cannot-link rule", Name: r.Name, Reason: fmt.Sprintf(
-				"%d of %d candidate pairs that agree exactly on %s meet it (%.1f%%, over %.1f%%): set aside",
+				"%d of %d candidate pairs that agree exactly on %s meet it (%.1f%%, surely over %.1f%%): set aside",
 				met, judged, test.Anchor, 100*share, 100*r.MaxMatchShare)})
 		}
 	}
@@ -343,8 +364,25 @@ func nameAgreement(counts score.PatternCounts, m score.Model) (share float64, ok
 	return agreeing / class, true
 }
 
-// minAnchorPairs is the fewest anchored pairs a belief rule is tested on.
-const minAnchorPairs = 50
+// minAnchorPairs is the fewest anchored pairs a belief rule is tested on, and minRuleMet
+// the fewest of them that must meet it to set it aside: in a small roll, a few sets of
+// twins under one SSID each would otherwise make the share and take away the rule that
+// keeps them apart.
+const (
+	minAnchorPairs = 50
+	minRuleMet     = 20
+)
+
+// wilsonLower is the lower bound of the 99% Wilson interval of the share met/n: a rule
+// is set aside only where its share surely passes MaxMatchShare.
+func wilsonLower(met, n int64) float64 {
+	if n == 0 {
+		return 0
+	}
+	const z = 2.326
+	p, nf := float64(met)/float64(n), float64(n)
+	return (p + z*z/(2*nf) - z*math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))) / (1 + z*z/nf)
+}
 
 // anchoredShare counts the candidate pairs that agree exactly on an anchor and have a
 // value on both sides for every other comparison the conditions name without admitting
@@ -507,19 +545,13 @@ func defaultsAndPrior(ctx context.Context, counts score.PatternCounts, start sco
 	if err != nil {
 		return m, em, err
 	}
-	records := (1 + math.Sqrt(1+8*em.Pairs)) / 2
 	if share, ok := nameAgreement(counts, m); ok && share < minNameAgreement {
 		// Pairs that share no name, each a little likelier one child than two under the
 		// defaults (a birthday and a street), would all be one child at the prior that
 		// best explains them: a roll of a few look-alikes says nothing of its prior.
+		records := (1 + math.Sqrt(1+8*em.Pairs)) / 2
 		m.Prior = 1 / max(records, minPriorRoll)
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("at the prior that fits the roll best (every pair one student), the match class agrees on a given or family name in %.3g of its pairs: the prior is 1/%d instead", share, int(max(records, minPriorRoll))))
-	} else if records < minPriorRoll && m.Prior > 1.0/minPriorRoll {
-		// EM's fit was refused, and its prior from a few dozen pairs is as likely a
-		// household's as the students': in seven records, 0.27 let a shared given name
-		// and birthday join two children.
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("a roll of %d records whose fit was refused: the estimated prior %.3g held at 1/%d", int(records), m.Prior, minPriorRoll))
-		m.Prior = 1.0 / minPriorRoll
 	}
 	return m, em, nil
 }

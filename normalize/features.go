@@ -70,6 +70,9 @@ type NamePart struct {
 	// Nicknames holds the sorted ids of the nickname groups Key belongs to; nil when it
 	// belongs to none. Set for given, middle and other given names.
 	Nicknames []uint32
+	// LaterNicknames holds, for a compound name ("Ana Gabriela"), the sorted ids of the
+	// nickname groups of its later words, one of which may be the name used (Gaby).
+	LaterNicknames []uint32
 }
 
 // SameNicknameGroup reports whether two sorted group-id lists share an id.

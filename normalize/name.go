@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -252,6 +253,11 @@ func NewNamePart(s string, nick *Nicknames) NamePart {
 	p.Positions = NewLetterPositions(p.Key)
 	if nick != nil {
 		p.Nicknames = nick.groupsOfFolded(p.Folded)
+		for _, w := range p.Tokens[1:] {
+			p.LaterNicknames = append(p.LaterNicknames, nick.groupsOfFolded(w)...)
+		}
+		slices.Sort(p.LaterNicknames)
+		p.LaterNicknames = slices.Compact(p.LaterNicknames)
 	}
 	return p
 }

@@ -415,11 +415,12 @@ func middleFits(m *normalize.NamePart, g *normalize.NamePart) bool {
 	return len(m.Key) == 1 && m.Key[0] == g.Key[0]
 }
 
-// laterToken reports whether q, a one-word name, is a later word of p's compound name:
-// "Carlos" against "Juan Carlos", a middle name written into the given name and used as
-// the given name.
+// laterToken reports whether q, a one-word name, is a later word of p's compound name or
+// a nickname of one: "Carlos" or "Charlie" against "Juan Carlos", a middle name written
+// into the given name and used as the given name.
 func laterToken(p, q *normalize.NamePart) bool {
-	return len(p.Tokens) > 1 && len(q.Tokens) == 1 && slices.Contains(p.Tokens[1:], q.Key)
+	return len(p.Tokens) > 1 && len(q.Tokens) == 1 &&
+		(slices.Contains(p.Tokens[1:], q.Key) || normalize.SameNicknameGroup(p.LaterNicknames, q.Nicknames))
 }
 
 func (k *compiled) familyLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
