@@ -57,9 +57,9 @@ type CannotLink struct {
 	// MaxMatchShare, when set, lets the roll test the rule: among the candidate pairs an
 	// identifier of known reliability (a comparison Training.M sets, such as the SSID)
 	// calls one person at its exact level, and whose values the rule's other conditions
-	// can be judged on, more than this share meeting them sets the rule aside, with a
-	// training warning (TrainingReport.RuleTests). Conditions that admit the null level
-	// are left out of the test. It suits rules that state a belief about the data (a
+	// can be judged on, a share surely over this one meeting them (at least 20 pairs, the
+	// 99% lower confidence bound over it) sets the rule aside for the run, with a warning
+	// (Result.RuleTests). Conditions that admit the null level are left out of the test. It suits rules that state a belief about the data (a
 	// birth date is recorded with care), not rules that keep twins apart.
 	MaxMatchShare float64 `json:"max_match_share,omitempty"`
 	// SetAsideWith names rules with a MaxMatchShare whose beliefs this rule joins: when
