@@ -136,6 +136,7 @@ var postedResources = map[string]string{
 // offsets backpack read them as.
 func postedError(err error) error {
 	return importErrors(err, func(msg string, ie *backpack.ImportError) string {
+		msg = postedNames(msg)
 		if ie == nil {
 			return msg
 		}
@@ -144,6 +145,27 @@ func postedError(err error) error {
 		}
 		return msg
 	})
+}
+
+// postedNames names the resources a message of backpack's cites by file and index
+// ("its Student resource (posted/students.json[0]) was refused") by the request's
+// properties ("its Student resource (student) was refused").
+func postedNames(msg string) string {
+	for file, name := range postedResources {
+		for {
+			i := strings.Index(msg, file+"[")
+			if i < 0 {
+				break
+			}
+			j := strings.IndexByte(msg[i+len(file):], ']')
+			if j < 0 {
+				break
+			}
+			msg = msg[:i] + name + msg[i+len(file)+j+1:]
+		}
+		msg = strings.ReplaceAll(msg, file, name)
+	}
+	return msg
 }
 
 // importErrors joins the messages of backpack's errors in err, "backpack: " cut and an
