@@ -30,6 +30,12 @@ const maxBatch = 1000
 // the requests (raw, a JSON array) are answered in the background. The call is audited
 // with what it asked for (a find's IDs) and every student it named.
 func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n int, raw json.RawMessage, now func(context.Context) (SearchResponse, error)) {
+	s.batchRefused(w, r, verb, n, raw, nil, now)
+}
+
+// batchRefused is batch with the requests the search guard refused (by index, with why),
+// kept with an asynchronous batch's requests so that it answers them as refused.
+func (s *Server) batchRefused(w http.ResponseWriter, r *http.Request, verb string, n int, raw json.RawMessage, refused map[int]string, now func(context.Context) (SearchResponse, error)) {
 	c := callerOf(r.Context())
 	asked := ""
 	if ca := callAuditOf(r.Context()); ca != nil && ca.asked != "" {
@@ -52,7 +58,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n in
 		return
 	}
 	token := secret(18)
-	job, _ := json.Marshal(asyncJob{Verb: verb, Requests: raw})
+	job, _ := json.Marshal(asyncJob{Verb: verb, Requests: raw, Refused: refused})
 	s.wmu.Lock()
 	err := s.commit(r.Context(), []backpack.Entry{{Action: actionIdentity, Actor: c.actor(),
 		Note: fmt.Sprintf("%s: %d requests%s accepted as batch %s", verb, n, asked, token)}}, func(tx *sql.Tx) error {
@@ -73,10 +79,12 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n in
 type asyncJob struct {
 	Verb     string          `json:"verb"`
 	Requests json.RawMessage `json:"requests"`
+	// Refused are the requests the search guard refused when the batch was accepted.
+	Refused map[int]string `json:"refused,omitempty"`
 }
 
 // answer runs every request of a batch (raw, a JSON array of the verb's requests).
-func (s *Server) answer(ctx context.Context, lea, verb string, raw json.RawMessage) (SearchResponse, error) {
+func (s *Server) answer(ctx context.Context, lea, verb string, raw json.RawMessage, refused map[int]string) (SearchResponse, error) {
 	switch verb {
 	case verbFind:
 		var ids []string
@@ -93,7 +101,7 @@ func (s *Server) answer(ctx context.Context, lea, verb string, raw json.RawMessa
 		if err != nil {
 			return SearchResponse{}, err
 		}
-		return s.searchAll(ctx, lea, reqs, recs)
+		return s.searchAll(ctx, lea, reqs, recs, refused)
 	}
 	return SearchResponse{}, fmt.Errorf("unknown batch verb %q", verb)
 }
@@ -142,7 +150,7 @@ func (s *Server) startJob(token string, c caller, job []byte) {
 			case <-ctx.Done():
 			}
 		}()
-		resp, err := s.answer(ctx, c.LEA, j.Verb, j.Requests)
+		resp, err := s.answer(ctx, c.LEA, j.Verb, j.Requests, j.Refused)
 		if err != nil {
 			s.logf("service: batch %s: %v (it runs again at the next start)", token, err)
 			return

@@ -14,6 +14,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,6 +70,10 @@ type IdentityResponse struct {
 // SearchResponses are the responses to one search request (or one find).
 type SearchResponses struct {
 	Responses []IdentityResponse `json:"responses"`
+	// Refused says why the request was not searched (an extra property this host
+	// writes): it repeated a name with other properties more often than SearchNameLimit
+	// allows. Responses is then empty.
+	Refused string `json:"refused,omitempty"`
 }
 
 // SearchResponse is an Ed-Fi IdentitySearchResponse: Status Complete with one
@@ -289,12 +294,17 @@ func asSent(id string, score float64, q IdentityRequest) IdentityResponse {
 		GenerationCodeSuffix: q.GenerationCodeSuffix, SexType: q.SexType, BirthDate: q.BirthDate}
 }
 
-// searchAll answers every request of a search batch (reqs, read as recs).
-func (s *Server) searchAll(ctx context.Context, lea string, reqs []IdentityRequest, recs []normalize.Record) (SearchResponse, error) {
+// searchAll answers every request of a search batch (reqs, read as recs); a request the
+// search guard refused (its index in refused) is answered with the refusal alone.
+func (s *Server) searchAll(ctx context.Context, lea string, reqs []IdentityRequest, recs []normalize.Record, refused map[int]string) (SearchResponse, error) {
 	out := SearchResponse{Status: statusComplete}
 	for i, rec := range recs {
 		if err := ctx.Err(); err != nil {
 			return out, err
+		}
+		if why, ok := refused[i]; ok {
+			out.SearchResponses = append(out.SearchResponses, SearchResponses{Responses: []IdentityResponse{}, Refused: why})
+			continue
 		}
 		resps, err := s.searchRecord(ctx, lea, reqs[i], rec)
 		if err != nil {
@@ -461,8 +471,42 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	lea := callerOf(r.Context()).LEA
-	s.batch(w, r, verbSearch, len(reqs), body, func(ctx context.Context) (SearchResponse, error) { return s.searchAll(ctx, lea, reqs, recs) })
+	c := callerOf(r.Context())
+	var refused map[int]string
+	if n := len(reqs); n > 0 && n <= maxBatch {
+		var ok bool
+		if refused, ok = s.guardSearch(w, r, c, reqs); !ok {
+			return
+		}
+	}
+	s.batchRefused(w, r, verbSearch, len(reqs), body, refused, func(ctx context.Context) (SearchResponse, error) {
+		return s.searchAll(ctx, c.LEA, reqs, recs, refused)
+	})
+}
+
+// guardSearch counts a search call's requests against the caller's key's
+// SearchNameLimit and returns those refused, with why. Refusals are audited, as a
+// suspected enumeration, before the call answers. A call of one request refused is
+// answered here (429 with Retry-After) and ok is false.
+func (s *Server) guardSearch(w http.ResponseWriter, r *http.Request, c caller, reqs []IdentityRequest) (refused map[int]string, ok bool) {
+	out := s.guard.check(c.LEA+"\x00"+c.Label, reqs, s.now())
+	if len(out) == 0 {
+		return nil, true
+	}
+	if err := s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(), Note: refusedNote(verbSearch, len(reqs), out)}); err != nil {
+		s.failed(w, verbSearch, err)
+		return nil, false
+	}
+	if len(reqs) == 1 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(out[0].retry.Seconds()))))
+		writeError(w, http.StatusTooManyRequests, "search %s", s.guard.refusedMessage(out[0]))
+		return nil, false
+	}
+	refused = map[int]string{}
+	for _, x := range out {
+		refused[x.index] = s.guard.refusedMessage(x)
+	}
+	return refused, true
 }
 
 // handleCreateIdentity serves POST identities: a new student ID for a person the index

@@ -53,6 +53,10 @@ type Config struct {
 	// SignInLimit bounds failed sign-ins per account and per remote address (zero: the
 	// defaults, see SignInLimit).
 	SignInLimit SignInLimit
+	// SearchNameLimit bounds, per API key, the different searches of one person's name
+	// (zero: the defaults, see SearchNameLimit): the guard against guessing a person's
+	// birth date or middle name from their name through search.
+	SearchNameLimit SearchNameLimit
 	// AuditAnchor is a file outside the database where the head of the audit chain is
 	// kept after each commit, so that a start notices entries deleted from the chain's end
 	// (see anchor.go); "" keeps none. Keep it beside the audit key, and give the same one
@@ -113,6 +117,7 @@ type Server struct {
 	// lastNow is the latest time now has stamped, in Unix nanoseconds.
 	lastNow   atomic.Int64
 	signins   *signInLimiter
+	guard     *searchGuard  // searches of one name with other properties, per API key
 	throttles throttles     // calls without a valid API key, sign-ins, pages without a session
 	jobs      chan struct{} // one asynchronous batch at a time
 
@@ -173,7 +178,7 @@ func open(ctx context.Context, cfg Config, st *Store, lk *runLock) (*Server, err
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour
 	}
-	s := &Server{cfg: cfg, store: st, lock: lk, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit), throttles: newThrottles()}
+	s := &Server{cfg: cfg, store: st, lock: lk, stop: make(chan struct{}), jobs: make(chan struct{}, 1), signins: newSignInLimiter(cfg.SignInLimit), guard: newSearchGuard(cfg.SearchNameLimit), throttles: newThrottles()}
 	seeded, err := st.meta(ctx, metaModel)
 	if err != nil {
 		return nil, err
