@@ -33,9 +33,11 @@ type personText struct {
 
 // checkPerson checks each property: valid UTF-8, at most its cap in characters, and no
 // control character (Unicode Cc, NUL among them), bidirectional formatting character or
-// other format character (Unicode Cf: zero-width spaces and joiners, word joiners, byte
-// order marks, soft hyphens…), which would make a name show as other than it is, or
-// keep as a distinct value a name that shows as another; nor U+FFFD, the replacement
+// other format character (Unicode Cf: zero-width spaces, word joiners, byte order marks,
+// soft hyphens…), which would make a name show as other than it is, or keep as a
+// distinct value a name that shows as another — except a zero-width non-joiner or joiner
+// where a name's spelling puts one (spelledJoiner: between two letters of a script
+// written with them, as Persian and the Indic scripts are); nor U+FFFD, the replacement
 // character a decoder writes for bytes it could not read. The error names the first
 // property at fault and its value, escaped and clipped.
 func checkPerson(texts []personText) error {
@@ -46,16 +48,70 @@ func checkPerson(texts []personText) error {
 		if at := invalidUTF8At(f.value); at >= 0 {
 			return fmt.Errorf("%s must be valid UTF-8; byte 0x%02X at byte %d of its value is not", f.name, f.value[at], at+1)
 		}
-		for i, r := range []rune(f.value) {
+		rs := []rune(f.value)
+		for i, r := range rs {
 			switch {
 			case unicode.Is(unicode.Cc, r) || bidiControl(r):
 				return fmt.Errorf("%s must not hold control or bidirectional formatting characters; got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
+			case (r == zwnj || r == zwj) && spelledJoiner(rs, i):
+			case r == zwnj || r == zwj:
+				return fmt.Errorf("%s must not hold a zero-width joiner or non-joiner (%U at character %d of %q) except between two letters of a script spelled with them (Arabic, Persian, Syriac, Indic scripts…)", f.name, r, i+1, clip(f.value, 64))
 			case unicode.Is(unicode.Cf, r):
 				return fmt.Errorf("%s must not hold invisible formatting characters (zero-width spaces and joiners, soft hyphens, byte order marks: Unicode Cf); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
 			case r == utf8.RuneError:
 				return fmt.Errorf("%s must not hold the replacement character (a character lost to an encoding error: a lone surrogate \\uD800–\\uDFFF is one); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
 			}
 		}
+	}
+	return nil
+}
+
+// The zero-width non-joiner and joiner: format characters, yet part of a word's correct
+// spelling in the Arabic script as Persian, Urdu or Kurdish write it (a ZWNJ keeps a
+// letter from joining the next: "می‌خواهم") and in the Indic scripts (a ZWNJ or ZWJ picks
+// a conjunct's or a half form's shape).
+const (
+	zwnj = '\u200C'
+	zwj  = '\u200D'
+)
+
+// joinerScripts are the scripts whose spelling uses ZWNJ and ZWJ. Latin, Greek, Cyrillic,
+// Han and the rest never need one: there a joiner only makes a name that shows as another
+// a distinct value.
+var joinerScripts = []*unicode.RangeTable{unicode.Arabic, unicode.Syriac, unicode.Nko, unicode.Mongolian,
+	unicode.Devanagari, unicode.Bengali, unicode.Gurmukhi, unicode.Gujarati, unicode.Oriya, unicode.Tamil,
+	unicode.Telugu, unicode.Kannada, unicode.Malayalam, unicode.Sinhala, unicode.Myanmar, unicode.Khmer}
+
+// spelledJoiner reports whether the joiner at rs[i] stands where a word's spelling puts
+// one: between two letters or marks of one script of joinerScripts. A combining mark of
+// no script of its own (Unicode Inherited: the Arabic vowel signs among them) counts as
+// of its base letter's script. A joiner at either end, beside another joiner, a space,
+// punctuation or a Latin letter is not.
+func spelledJoiner(rs []rune, i int) bool {
+	if i == 0 || i == len(rs)-1 {
+		return false
+	}
+	before := scriptAt(rs, i-1)
+	return before != nil && before == scriptAt(rs, i+1)
+}
+
+// scriptAt is the script of joinerScripts that rs[i] is a letter or mark of, or nil; an
+// Inherited mark takes its base's, the letter before it.
+func scriptAt(rs []rune, i int) *unicode.RangeTable {
+	for ; i >= 0; i-- {
+		r := rs[i]
+		if !unicode.In(r, unicode.L, unicode.M) {
+			return nil
+		}
+		if unicode.Is(unicode.Inherited, r) {
+			continue // a combining mark: its base decides
+		}
+		for _, t := range joinerScripts {
+			if unicode.Is(t, r) {
+				return t
+			}
+		}
+		return nil
 	}
 	return nil
 }
