@@ -81,8 +81,8 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Preset, "preset", "", "settings preset: student (the default) or person; a model loaded with -model runs with its own settings, and a -preset or -settings beside it is refused")
 	fs.StringVar(&f.Settings, "settings", "", "settings JSON `file` (overrides -preset; -print-settings writes one to start from)")
 	fs.StringVar(&f.Mode, "mode", "", "dedupe, link or link_and_dedupe (default: the settings' mode, or a loaded -model's, which a different -mode cannot override); link takes each file to hold a student at most once")
-	fs.StringVar(&f.Columns, "columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber); Header+Header joins columns (birth_date=by+bm+bd)")
-	fs.BoolVar(&f.PrintSettings, "print-settings", false, "write the settings (preset, -mode and -columns applied) as JSON to stdout and exit")
+	fs.StringVar(&f.Columns, "columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber); Header+Header joins columns (birth_date=by+bm+bd); beside a loaded -model, renames on top of the model's columns")
+	fs.BoolVar(&f.PrintSettings, "print-settings", false, "write the settings the run would use (preset, or a loaded -model's, with -mode and -columns applied) as JSON to stdout and exit")
 	fs.StringVar(&f.Encoding, "encoding", "", "input text `encoding`: "+strings.Join(match.Encodings(), ", ")+" (default UTF-8, or UTF-16 by its byte-order mark)")
 	fs.StringVar(&f.SkipBadRows, "skip-bad-rows", "", "set broken rows aside in `file` (- for stdout) with file, line and reason, and go on; without it a broken row stops the run")
 	fs.StringVar(&f.Out, "out", "", "write record_id,source,cluster_id,match_weight,cluster_size to `file` (- for stdout)")
@@ -94,7 +94,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Truth, "truth", "", "evaluate against this input `column` of true IDs")
 	fs.StringVar(&f.TruthRe, "truth-regexp", "", "take the true ID from the first group of this `regexp` on the truth column (FEBRL: ^(rec-[0-9]+))")
 	fs.StringVar(&f.TruthFile, "truth-file", "", "evaluate against a `file` of record_id,true_id rows")
-	fs.StringVar(&f.Model, "model", "", "reuse the trained model in `file` if it exists, else save the trained model there")
+	fs.StringVar(&f.Model, "model", "", "reuse the trained model in `file` if it exists (its settings, columns included, read the inputs), else save the trained model there")
 	fs.StringVar(&f.Problems, "problems", "", "write values that could not be used to `file`")
 	fs.StringVar(&f.Report, "report", "", "write the model report to `file` (HTML, one self-contained page with charts)")
 	fs.IntVar(&f.Workers, "workers", 0, "goroutines (default: all cores)")
@@ -147,9 +147,15 @@ func uncompared(present, fresh, loaded []normalize.Role) []normalize.Role {
 // to stdout (to stderr when an output file is "-"), progress and notes to stderr.
 func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 	if f.PrintSettings {
-		s, err := loadSettings(f)
+		// The settings the run would use: a loaded model's, when -model names one.
+		_, s, loaded, err := loadModel(f)
 		if err != nil {
 			return err
+		}
+		if !loaded {
+			if s, err = loadSettings(f); err != nil {
+				return err
+			}
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -228,46 +234,34 @@ func writeReport(ctx context.Context, o *Outcome, f Flags, w io.Writer) error {
 // Execute reads the inputs, links them and evaluates the result against the truth when
 // the flags give one; progress and notes go to stderr.
 func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
-	settings, err := loadSettings(f)
+	linker, used, loaded, err := loadModel(f)
 	if err != nil {
 		return nil, err
 	}
-	roll, err := settings.NewRoll()
-	if err != nil {
+	// settings are the flags' (-settings or -preset, -mode, -columns); with a loaded
+	// model they only stand for settings trained now, and need not fit this roll.
+	settings, err := loadSettings(f)
+	if err != nil && !loaded {
 		return nil, err
+	} else if err != nil {
+		settings = used
 	}
 	o := &Outcome{Settings: settings}
-	linker, err := match.New(settings)
-	if err != nil {
+	if loaded {
+		o.ModelLoaded, o.Settings = true, used
+		fmt.Fprintf(stderr, "model: loaded from %s (settings %s, %s, mode %s); not trained again\n", f.Model, used.Name, used.Version, used.Mode)
+		if now, ok := presetNamed(used.Name); ok && now.Version != used.Version {
+			fmt.Fprintf(stderr, "warning: the model was trained with %s, and the %s preset is now %s, whose rules differ (twins and siblings kept apart among them): name a new -model file to train one with the preset as it is\n",
+				used.Version, used.Name, now.Version)
+		}
+	} else if linker, err = match.New(settings); err != nil {
 		return nil, err
 	}
-	if f.Model != "" {
-		if b, err := os.ReadFile(f.Model); err == nil {
-			if linker, err = match.Load(bytes.NewReader(b)); err != nil {
-				return nil, fmt.Errorf("%s: %w", f.Model, err)
-			}
-			used := linker.Settings()
-			if f.Mode != "" && match.Mode(f.Mode) != used.Mode {
-				return nil, fmt.Errorf("-mode %s, but the model in %s was trained in %s mode and scores its pairs so: drop -mode to run in %s mode, or name a new -model file to train one in %s mode",
-					f.Mode, f.Model, used.Mode, used.Mode, f.Mode)
-			}
-			if f.Settings != "" {
-				return nil, fmt.Errorf("-settings %s, but the model in %s carries the settings it was trained with (%s, %s) and runs with them: drop -settings to run the model, or name a new -model file to train one with %s",
-					f.Settings, f.Model, used.Name, used.Version, f.Settings)
-			}
-			if f.Preset != "" && f.Preset != used.Name {
-				return nil, fmt.Errorf("-preset %s, but the model in %s was trained with the %s settings and runs with them: drop -preset to run the model, or name a new -model file to train one with the %s preset",
-					f.Preset, f.Model, used.Name, f.Preset)
-			}
-			o.ModelLoaded, o.Settings = true, used
-			fmt.Fprintf(stderr, "model: loaded from %s (settings %s, %s, mode %s); not trained again\n", f.Model, used.Name, used.Version, used.Mode)
-			if now, ok := presetNamed(used.Name); ok && now.Version != used.Version {
-				fmt.Fprintf(stderr, "warning: the model was trained with %s, and the %s preset is now %s, whose rules differ (twins and siblings kept apart among them): name a new -model file to train one with the preset as it is\n",
-					used.Version, used.Name, now.Version)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, err
-		}
+	// The inputs are read with the settings the run links with: a loaded model's
+	// columns, ID column and dates (with -columns on top), not the flags' preset.
+	roll, err := o.Settings.NewRoll()
+	if err != nil {
+		return nil, err
 	}
 	truthFile, truthData, err := o.readInputs(roll, f)
 	if err != nil {
@@ -338,6 +332,49 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		}
 	}
 	return o, nil
+}
+
+// loadModel loads the -model file when it exists. It returns the linker and the
+// settings the run uses with it: the model's own (columns, ID column, dates, mode), with
+// -columns applied on top of the model's columns. A -mode, -preset or -settings that
+// contradicts the model is refused. loaded is false when there is no model to load.
+func loadModel(f Flags) (linker *match.Linker, used match.Settings, loaded bool, err error) {
+	if f.Model == "" {
+		return nil, used, false, nil
+	}
+	b, err := os.ReadFile(f.Model)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, used, false, nil
+	}
+	if err != nil {
+		return nil, used, false, err
+	}
+	if linker, err = match.Load(bytes.NewReader(b)); err != nil {
+		return nil, used, false, fmt.Errorf("%s: %w", f.Model, err)
+	}
+	used = linker.Settings()
+	if f.Mode != "" && match.Mode(f.Mode) != used.Mode {
+		return nil, used, false, fmt.Errorf("-mode %s, but the model in %s was trained in %s mode and scores its pairs so: drop -mode to run in %s mode, or name a new -model file to train one in %s mode",
+			f.Mode, f.Model, used.Mode, used.Mode, f.Mode)
+	}
+	if f.Settings != "" {
+		return nil, used, false, fmt.Errorf("-settings %s, but the model in %s carries the settings it was trained with (%s, %s) and runs with them: drop -settings to run the model, or name a new -model file to train one with %s",
+			f.Settings, f.Model, used.Name, used.Version, f.Settings)
+	}
+	if f.Preset != "" && f.Preset != used.Name {
+		return nil, used, false, fmt.Errorf("-preset %s, but the model in %s was trained with the %s settings and runs with them: drop -preset to run the model, or name a new -model file to train one with the %s preset",
+			f.Preset, f.Model, used.Name, f.Preset)
+	}
+	if f.Columns != "" {
+		names, err := parseColumns(f.Columns)
+		if err != nil {
+			return nil, used, false, err
+		}
+		if used, err = used.WithColumns(names); err != nil {
+			return nil, used, false, fmt.Errorf("-columns: %w", err)
+		}
+	}
+	return linker, used, true, nil
 }
 
 // evaluate scores the clusters and the blocking rules against the truth.

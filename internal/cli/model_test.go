@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,5 +109,69 @@ func TestLoadedModelWarnsOfRolesItDoesNotCompare(t *testing.T) {
 				t.Errorf("warnings (-want +got):\n%s\nsummary:\n%s", d, summary)
 			}
 		})
+	}
+}
+
+// A loaded model reads the inputs with its own columns, not the default preset's: a
+// model trained with -columns given_name=Nombre reads Nombre as the given name when
+// loaded without -columns, and a person-preset model reads the roll with the person
+// preset's columns; -columns beside the model renames on top of the model's columns.
+// -print-settings with the model prints the model's settings.
+func TestLoadedModelReadsWithItsColumns(t *testing.T) {
+	dir := t.TempDir()
+	roll := filepath.Join(dir, "roll.csv")
+	writeText(t, roll, smallRoll)
+	nombre := filepath.Join(dir, "nombre.csv")
+	writeText(t, nombre, strings.Replace(smallRoll, "first_name", "Nombre", 1))
+	nombreModel := filepath.Join(dir, "nombre.json")
+	if _, err := runSummary(t, dir, Flags{In: []string{nombre}, Columns: "given_name=Nombre", Model: nombreModel}); err != nil {
+		t.Fatal(err)
+	}
+	personModel := filepath.Join(dir, "person.json")
+	if _, err := runSummary(t, dir, Flags{In: []string{roll}, Preset: "person", Model: personModel}); err != nil {
+		t.Fatal(err)
+	}
+	columns := func(summary string) []string {
+		var out []string
+		for line := range strings.Lines(summary) {
+			if l := strings.TrimSpace(line); strings.HasPrefix(l, "ignored:") || strings.HasPrefix(l, "not in the file:") || strings.Contains(l, "compares no") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		f    Flags
+		want []string
+	}{
+		{"renamed column, model alone", Flags{In: []string{nombre}, Model: nombreModel},
+			[]string{"not in the file: full_name, other_names"}},
+		{"person model", Flags{In: []string{roll}, Model: personModel},
+			[]string{"ignored: lea_id, school_id, middle_name, suffix, sex, grade_level, address, entry_date", "not in the file: street_number, address_1, address_2, state"}},
+		{"-columns on top of the model's", Flags{In: []string{roll}, Model: nombreModel, Columns: "given_name=first_name"},
+			[]string{"not in the file: full_name, other_names"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			summary, err := runSummary(t, dir, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, columns(summary)); d != "" {
+				t.Errorf("columns (-want +got):\n%s\nsummary:\n%s", d, summary)
+			}
+		})
+	}
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), Flags{Model: personModel, PrintSettings: true}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var printed match.Settings
+	if err := json.Unmarshal(stdout.Bytes(), &printed); err != nil {
+		t.Fatal(err)
+	}
+	if printed.Name != "person" || !slices.ContainsFunc(printed.Columns, func(c match.Column) bool { return c.Name == "address_1" }) {
+		t.Errorf("-print-settings with the person model printed settings %q with columns %v", printed.Name, printed.Columns)
 	}
 }
