@@ -124,8 +124,10 @@ const (
 
 // dateFormat finds a date format written in a header name: d, m and y runs, each once,
 // joined by one separator or none, maybe in brackets (dd/mm/yyyy, (MM-DD-YYYY),
-// yyyy.mm.dd, DDMMYYYY).
-var dateFormat = regexp.MustCompile(`(?i)\s*[(\[]?\s*\b(d{1,2}|m{1,2}|y{2,4})([-/. ]?)(d{1,2}|m{1,2}|y{2,4})([-/. ]?)(d{1,2}|m{1,2}|y{2,4})\b\s*[)\]]?\s*`)
+// yyyy.mm.dd, DDMMYYYY), set apart from the rest of the name by a space, a bracket or an
+// underscore (DOB_DDMMYYYY, birth_date_dd_mm_yyyy), or at its start or end. An
+// underscore is a word character, so a word boundary (\b) would not do.
+var dateFormat = regexp.MustCompile(`(?i)(?:^[\s_(\[]*|[\s_(\[]+)(d{1,2}|m{1,2}|y{2,4})([-/._ ]?)(d{1,2}|m{1,2}|y{2,4})([-/._ ]?)(d{1,2}|m{1,2}|y{2,4})(?:[\s_)\]]+|$)`)
 
 // dateHint returns a header name without the date format written in it, and the order of
 // day and month that format gives (DayFirst, MonthFirst); the name as it is and "" when
