@@ -9,7 +9,8 @@ package service
 // differ in their other properties (birth date, middle name, suffix, sex, birth place,
 // identification codes). Past SearchNameLimit's bounds such a search is refused and
 // audited as a suspected enumeration. A search sent again as it was is no new variant:
-// an SIS that searches a student again, or retries, is never refused for it.
+// an SIS that searches a student again, or retries, is never refused for it. A create
+// (POST identities) counts as a search of its request: its 409 tells as much.
 
 import (
 	"fmt"
@@ -28,9 +29,10 @@ import (
 // variants of its name in one search call, or past PerWindow variants of its name in
 // Window (the call's included), is refused: a batch answers it with an empty response
 // whose refused property says why, a search of one request is answered 429 Too Many
-// Requests with Retry-After. Refused variants do not count. Zero values take the
-// defaults (3 per batch, 10 per hour); a negative PerBatch or PerWindow turns that bound
-// off.
+// Requests with Retry-After. A create (POST identities) counts as a search call of its
+// one request, sharing the key's counts, and is refused 429 alike. Refused variants do
+// not count. Zero values take the defaults (3 per batch, 10 per hour); a negative
+// PerBatch or PerWindow turns that bound off.
 type SearchNameLimit struct {
 	PerBatch  int
 	PerWindow int
@@ -163,7 +165,7 @@ func (g *searchGuard) sweep(now time.Time) {
 
 // refusedMessage is what a refused request's response and the audit say of the refusals.
 func (g *searchGuard) refusedMessage(r searchRefusal) string {
-	return fmt.Sprintf("refused as a suspected enumeration: this key has searched the name %q with more different other properties (birth date, middle name…) than the %d a search call or the %d in %v it may try; search it again as already searched, or after %v",
+	return fmt.Sprintf("refused as a suspected enumeration: this key has searched or created the name %q with more different other properties (birth date, middle name…) than the %d a call or the %d in %v it may try; send it again as already sent, or after %v",
 		r.name, g.limit.PerBatch, g.limit.PerWindow, g.limit.Window, r.retry.Round(time.Second))
 }
 

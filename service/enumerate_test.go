@@ -1,8 +1,13 @@
 package service_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,4 +177,150 @@ func TestSearchEnumeration(t *testing.T) {
 	if len(notes) != 3 || !strings.Contains(notes[0], `refused 363 that repeat the name(s) "lisa woods"`) {
 		t.Errorf("audit notes of suspected enumeration: %q", notes)
 	}
+}
+
+// createAnswer is what a create answers: its status, Retry-After, and the ID it gave
+// (201) or named (409), with its message.
+type createAnswer struct {
+	Code        int
+	RetryAfter  string
+	UniqueID    string
+	Message     string
+	ScoreInText string
+}
+
+// create posts one identity create with a key.
+func create(t *testing.T, e *env, key string, q service.IdentityRequest) createAnswer {
+	t.Helper()
+	b, err := json.Marshal(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", e.http.URL+"/identity/v2/identities", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := e.http.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	a := createAnswer{Code: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After")}
+	if a.Code == http.StatusCreated {
+		json.Unmarshal(raw, &a.UniqueID)
+		return a
+	}
+	var body struct {
+		Message  string `json:"message"`
+		UniqueID string `json:"uniqueId"`
+	}
+	json.Unmarshal(raw, &body)
+	a.UniqueID, a.Message = body.UniqueID, body.Message
+	if m := regexp.MustCompile(`\(score ([0-9.]+)\)`).FindStringSubmatch(body.Message); m != nil {
+		a.ScoreInText = m[1]
+	}
+	return a
+}
+
+// TestCreateEnumeration: a create tells, by its 409, whether the state knows a person
+// with exactly these properties, so creates count with the key's searches against
+// SearchNameLimit: a key that has tried ten birth dates of Lisa Woods in an hour, by
+// search and create together, is refused the eleventh create (429 with Retry-After,
+// audited as a suspected enumeration) instead of being told by the 409's score which
+// date is hers; a create of a request the key searched first (an SIS's
+// search, then create) is no new variant. The 409 an LEA holding no record of her gets
+// names her ID and score, as the search of the same request tells the same key, and
+// nothing more.
+func TestCreateEnumeration(t *testing.T) {
+	clk := &clock{at: clockStart}
+	e := newClockedEnv(t, sqliteDB(t), clk)
+	day := func(d int) service.IdentityRequest {
+		q := lisa
+		q.SexType = ""
+		q.BirthDate = time.Date(2008, 1, 1+d, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+		return q
+	}
+	exact := lisa
+	exact.SexType = ""
+
+	t.Run("guessing her birth date by creates", func(t *testing.T) {
+		key := e.key("01")
+		type step struct {
+			what   string
+			search bool // a search, else a create
+			q      service.IdentityRequest
+			code   int
+			retry  string
+		}
+		steps := []step{
+			{"search a first date", true, day(0), http.StatusOK, ""},
+			{"search a second date", true, day(1), http.StatusOK, ""},
+			{"create the date searched first", false, day(0), http.StatusConflict, ""}, // her name alone places her
+		}
+		for d := 2; d < 10; d++ {
+			steps = append(steps, step{fmt.Sprintf("create 2008-01-%02d", 1+d), false, day(d), http.StatusConflict, ""})
+		}
+		steps = append(steps,
+			// 2008-01-02, the oldest in the window, was searched 45 minutes before
+			// (2008-01-01 was sent again, by the create, 40 minutes before).
+			step{"create her true birth date, the eleventh", false, exact, http.StatusTooManyRequests, "900"},
+			step{"search it", true, exact, http.StatusTooManyRequests, "900"},
+			step{"create one already created again", false, day(5), http.StatusConflict, ""},
+		)
+		for i, st := range steps {
+			var code int
+			var retry string
+			if st.search {
+				var h http.Header
+				code, h = e.call(key, "POST", "/identity/v2/search", st.q, nil)
+				retry = h.Get("Retry-After")
+			} else {
+				a := create(t, e, key, st.q)
+				code, retry = a.Code, a.RetryAfter
+				if code == http.StatusTooManyRequests && !strings.HasPrefix(a.Message, "create identity refused as a suspected enumeration") {
+					t.Errorf("step %d (%s): message %q", i, st.what, a.Message)
+				}
+			}
+			if code != st.code || retry != st.retry {
+				t.Errorf("step %d (%s): %d, Retry-After %q; want %d %q", i, st.what, code, retry, st.code, st.retry)
+			}
+			if i < 10 {
+				clk.add(5 * time.Minute)
+			}
+		}
+		var notes, made []string
+		for _, x := range entriesOf(e.audit(), "identity", "") {
+			switch {
+			case strings.HasPrefix(x.Note, "suspected enumeration: create identity"):
+				notes = append(notes, x.Note)
+			case strings.HasPrefix(x.Note, "identity created"):
+				made = append(made, x.StudentID)
+			}
+		}
+		want := []string{`suspected enumeration: create identity of 1 request(s) refused 1 that repeat the name(s) "lisa woods" with other properties (requests 0)`}
+		if diff := cmp.Diff(want, notes); diff != "" {
+			t.Errorf("audit notes (-want +got):\n%s", diff)
+		}
+		if len(made) != 0 {
+			t.Errorf("identities made of Lisa Woods with a wrong birth date: %v", made)
+		}
+	})
+
+	t.Run("a 409 tells no more than search", func(t *testing.T) {
+		key := e.key("03") // LEA 03 holds no record of her
+		a := create(t, e, key, exact)
+		if a.Code != http.StatusConflict {
+			t.Fatalf("creating her: %+v, want 409", a)
+		}
+		rs := e.search("03", exact)
+		if len(rs) == 0 {
+			t.Fatal("search does not find her")
+		}
+		type told struct{ UniqueID, Score string }
+		if diff := cmp.Diff(told{rs[0].UniqueID, strconv.FormatFloat(rs[0].Score, 'g', -1, 64)}, told{a.UniqueID, a.ScoreInText}); diff != "" {
+			t.Errorf("the 409 (+) against the search (-):\n%s", diff)
+		}
+		if strings.Contains(a.Message, lisa.SexType) || rs[0].SexType != "" {
+			t.Errorf("her sex told to an LEA holding no record of her: 409 %q, search %+v", a.Message, rs[0])
+		}
+	})
 }

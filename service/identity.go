@@ -475,7 +475,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	var refused map[int]string
 	if n := len(reqs); n > 0 && n <= maxBatch {
 		var ok bool
-		if refused, ok = s.guardSearch(w, r, c, reqs); !ok {
+		if refused, ok = s.guardRequests(w, r, c, verbSearch, reqs); !ok {
 			return
 		}
 	}
@@ -484,22 +484,23 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// guardSearch counts a search call's requests against the caller's key's
-// SearchNameLimit and returns those refused, with why. Refusals are audited, as a
-// suspected enumeration, before the call answers. A call of one request refused is
-// answered here (429 with Retry-After) and ok is false.
-func (s *Server) guardSearch(w http.ResponseWriter, r *http.Request, c caller, reqs []IdentityRequest) (refused map[int]string, ok bool) {
+// guardRequests counts a search call's requests, or a create's one (verb says which),
+// against the caller's key's SearchNameLimit — one count for both, as a create's 409
+// tells what a search would — and returns those refused, with why. Refusals are
+// audited, as a suspected enumeration, before the call answers. A call of one request
+// refused is answered here (429 with Retry-After) and ok is false.
+func (s *Server) guardRequests(w http.ResponseWriter, r *http.Request, c caller, verb string, reqs []IdentityRequest) (refused map[int]string, ok bool) {
 	out := s.guard.check(c.LEA+"\x00"+c.Label, reqs, s.now())
 	if len(out) == 0 {
 		return nil, true
 	}
-	if err := s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(), Note: refusedNote(verbSearch, len(reqs), out)}); err != nil {
-		s.failed(w, verbSearch, err)
+	if err := s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(), Note: refusedNote(verb, len(reqs), out)}); err != nil {
+		s.failed(w, verb, err)
 		return nil, false
 	}
 	if len(reqs) == 1 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(out[0].retry.Seconds()))))
-		writeError(w, http.StatusTooManyRequests, "search %s", s.guard.refusedMessage(out[0]))
+		writeError(w, http.StatusTooManyRequests, "%s %s", verb, s.guard.refusedMessage(out[0]))
 		return nil, false
 	}
 	refused = map[int]string{}
@@ -511,8 +512,19 @@ func (s *Server) guardSearch(w http.ResponseWriter, r *http.Request, c caller, r
 
 // handleCreateIdentity serves POST identities: a new student ID for a person the index
 // does not know. A person the index places as a match is refused (409) with the
-// student's ID; one it places for review gets the new ID and the pair goes to the
-// reviewers, who may merge them (the new ID is then retired and redirects).
+// student's ID and score; one it places for review gets the new ID and the pair goes to
+// the reviewers, who may merge them (the new ID is then retired and redirects).
+//
+// The 409 tells whether the state knows a person with exactly these properties, as a
+// search does: so a create is counted with the key's searches against SearchNameLimit
+// (a variant of its name with its other properties; a create of a request the key has
+// searched, as an SIS does before creating, is no new variant), and one past the limit
+// is refused 429 with Retry-After and audited as a suspected enumeration, before any
+// student is made. The 409 gives no more than a search of the same request gives the
+// same key: the ID and the score, which search gives every LEA of a likely student
+// (searchRecord, asSent), never the state's demographics. Withholding the ID from an
+// LEA holding no record of the student would hide nothing search does not tell it, and
+// the ID is what the SIS needs to use instead of a duplicate.
 func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var q IdentityRequest
@@ -524,6 +536,9 @@ func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 	sub, row, err := s.identitySubmission(c.LEA, uid, q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "identity: %v", err)
+		return
+	}
+	if _, ok := s.guardRequests(w, r, c, verbCreate, []IdentityRequest{q}); !ok {
 		return
 	}
 	pl, sid, err := s.createIdentity(r.Context(), c, sub, row)
@@ -540,6 +555,9 @@ func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, sid)
 	}
 }
+
+// verbCreate names a create in the guard's messages and audit notes.
+const verbCreate = "create identity"
 
 var errKnown = errors.New("the person is already known")
 

@@ -55,7 +55,8 @@ type Config struct {
 	SignInLimit SignInLimit
 	// SearchNameLimit bounds, per API key, the different searches of one person's name
 	// (zero: the defaults, see SearchNameLimit): the guard against guessing a person's
-	// birth date or middle name from their name through search.
+	// birth date or middle name from their name through search, or through creates,
+	// which count with the key's searches.
 	SearchNameLimit SearchNameLimit
 	// AuditAnchor is a file outside the database where the head of the audit chain is
 	// kept after each commit, so that a start notices entries deleted from the chain's end
