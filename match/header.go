@@ -112,7 +112,9 @@ type ColumnUse struct {
 	// DateOrder is the order of day and month a birth date column's name gives in a
 	// format written in it (Date of Birth (dd/mm/yyyy): "day first"; DOB (mm/dd/yyyy),
 	// BirthDate yyyy-mm-dd: "month first"), which its ambiguous dates are read in; ""
-	// when the name gives none.
+	// when the name gives none. A name that writes year, day, month (DOB (yyyy-dd-mm))
+	// is refused when the file is read: its ISO-looking dates would be read year,
+	// month, day.
 	DateOrder string `json:"date_order,omitempty"`
 }
 
@@ -150,6 +152,21 @@ func dateHint(h string) (name, order string) {
 		return rest, order
 	}
 	return h, ""
+}
+
+// yearDayMonth reports whether the date format written in a header name puts the year
+// first and the day before the month (yyyy-dd-mm).
+func yearDayMonth(h string) bool {
+	name, order := dateHint(h)
+	if order != DayFirst || name == h {
+		return false
+	}
+	for _, m := range dateFormat.FindAllStringSubmatchIndex(h, -1) {
+		if first := strings.ToLower(h[m[2]:m[3]]); strings.HasPrefix(first, "y") {
+			return strings.HasPrefix(strings.ToLower(h[m[6]:m[7]]), "d")
+		}
+	}
+	return false
 }
 
 // Matches of a header column to a settings column, strongest first.
@@ -298,6 +315,12 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		if f := res.field[k]; col.Role == normalize.RoleBirthDate && f >= 0 && len(res.parts[k]) == 0 {
 			if _, order := dateHint(header[f]); order != "" {
 				res.uses[f].DateOrder = order
+			}
+			// Year, day, month (yyyy-dd-mm) is refused: its ISO-looking dates
+			// (2010-03-04) are read year, month, day whatever the name says, so the
+			// column would be read against its own name.
+			if yearDayMonth(header[f]) {
+				return res, fmt.Errorf("column %q writes its birth dates year, day, month, an order not supported: 2010-03-04 would be read as 4 March against its name; write the column year-month-day or day/month/year and name it so (DOB (yyyy-mm-dd), DOB (dd/mm/yyyy))", header[f])
 			}
 		}
 	}

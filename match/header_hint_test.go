@@ -146,3 +146,33 @@ func csvField(s string) string {
 	}
 	return s
 }
+
+// A birth date header that writes its format year, day, month (yyyy-dd-mm) is refused
+// with a message that says why: its ISO-looking dates would be read year, month, day
+// against the name. Other orders, year first included, are read.
+func TestYearDayMonthHeaderRefused(t *testing.T) {
+	tests := []struct {
+		header string
+		want   string // in the error; "" reads
+	}{
+		{"DOB (yyyy-dd-mm)", `column "DOB (yyyy-dd-mm)" writes its birth dates year, day, month, an order not supported`},
+		{"birth_date_yyyy_dd_mm", `column "birth_date_yyyy_dd_mm" writes its birth dates year, day, month`},
+		{"DOB (yyyy-mm-dd)", ""},
+		{"DOB (dd/mm/yyyy)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			roll, err := StudentSettings().NewRoll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = roll.Read("y.csv", strings.NewReader("record_id,first_name,last_name,"+csvField(tt.header)+"\n1,Ann,Lee,2010-03-04\n"), ReadOptions{})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error %v, want one with %q", err, tt.want)
+			}
+		})
+	}
+}
