@@ -219,9 +219,15 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 	}
 	var twice error
 	find := func(name string, accept func(h string) bool, weak bool) int {
+		// A column whose whole name matches wins over one whose name matches only with
+		// its date format aside: -columns birth_date=DOB takes DOB, not DOB (dd/mm/yyyy).
+		whole := false
+		for f, h := range header {
+			whole = whole || !claimed[f] && accept(h)
+		}
 		found := -1
 		for f, h := range header {
-			if claimed[f] || !(accept(h) || names[f] != h && accept(names[f])) {
+			if claimed[f] || !(accept(h) || !whole && names[f] != h && accept(names[f])) {
 				continue
 			}
 			if found >= 0 && weak {

@@ -176,3 +176,55 @@ func TestYearDayMonthHeaderRefused(t *testing.T) {
 		})
 	}
 }
+
+// A column whose whole name is the one asked for wins over one whose name is it only with
+// a date format aside: -columns birth_date=DOB beside DOB (dd/mm/yyyy) takes DOB, and
+// so does the alias pass; two columns alike in whole are still refused.
+func TestWholeHeaderNameWinsOverDateHint(t *testing.T) {
+	tests := []struct {
+		name    string
+		columns map[string]string
+		header  string
+		want    string // the header column read as the birth date
+		wantErr string
+	}{
+		{"named with -columns", map[string]string{"birth_date": "DOB"}, "record_id,first_name,last_name,DOB,DOB (dd/mm/yyyy)", "DOB", ""},
+		{"named the hinted one", map[string]string{"birth_date": "DOB (dd/mm/yyyy)"}, "record_id,first_name,last_name,DOB,DOB (dd/mm/yyyy)", "DOB (dd/mm/yyyy)", ""},
+		{"by alias", nil, "record_id,first_name,last_name,DOB,DOB (dd/mm/yyyy)", "DOB", ""},
+		{"two hinted", map[string]string{"birth_date": "DOB"}, "record_id,first_name,last_name,DOB (mm/dd/yyyy),DOB (dd/mm/yyyy)", "", `columns "DOB (mm/dd/yyyy)" and "DOB (dd/mm/yyyy)" could both be "DOB"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := StudentSettings()
+			if tt.columns != nil {
+				var err error
+				if s, err = s.WithColumns(tt.columns); err != nil {
+					t.Fatal(err)
+				}
+			}
+			roll, err := s.NewRoll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = roll.Read("d.csv", strings.NewReader(tt.header+"\n1,Ann,Lee,2010-01-02,2010-01-02\n"), ReadOptions{})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, u := range roll.Header(0) {
+				if u.Role == normalize.RoleBirthDate {
+					got = append(got, u.Header)
+				}
+			}
+			if d := cmp.Diff([]string{tt.want}, got); d != "" {
+				t.Errorf("birth date columns (-want +got):\n%s", d)
+			}
+		})
+	}
+}
