@@ -668,3 +668,63 @@ func TestMiddleNameNicknames(t *testing.T) {
 		}
 	}
 }
+
+// TestRespelledNamesLink: one child's given name spelled two ways (a transliteration, a
+// vowel typed for another) in one home, no SSIDs, is one child; twins whose names rhyme
+// (Mason and Jason, Ella and Emma) stay apart; a second family name written as the middle
+// name does not make two children of one.
+func TestRespelledNamesLink(t *testing.T) {
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, studentHeader+
+		"ahmed-1,01,01001,,Ahmed,,Abdullah,,2012-01-21,M,5,995 Cedar Ln,Provo,84601,2022-08-20\n"+
+		"ahmed-2,02,02001,,Ahmad,,Abdullah,,2012-01-21,M,5,995 Cedar Ln,Provo,84601,2023-08-20\n"+
+		"mohammed-1,01,01001,,Mohammed,,Haddad,,2010-03-02,M,7,12 Oak Ave,Provo,84601,2022-08-20\n"+
+		"mohammed-2,02,02001,,Muhammad,,Haddad,,2010-03-02,M,7,12 Oak Ave,Provo,84601,2023-08-20\n"+
+		"aisha-1,01,01001,,Aisha,,Khan,,2011-09-14,F,6,4 Elm St,Orem,84057,2022-08-20\n"+
+		"aisha-2,02,02001,,Aysha,,Khan,,2011-09-14,F,6,4 Elm St,Orem,84057,2023-08-20\n"+
+		"mateo-1,01,01001,,Mateo,Rivera,Garcia,,2011-06-12,M,6,8 Ash Ln,Lehi,84043,2022-08-20\n"+
+		"mateo-2,02,02001,,Mateo,Leah,García Rivera,,2011-06-12,M,6,8 Ash Ln,Lehi,84043,2023-08-20\n"+
+		"mason-1,03,03001,,Mason,,Okafor,,2013-02-06,M,5,5 Ash Ave,Lehi,84003,2022-08-20\n"+
+		"jason-1,03,03001,,Jason,,Okafor,,2013-02-06,M,5,5 Ash Ave,Lehi,84003,2022-08-20\n"+
+		"ella-1,04,04001,,Ella,,Wilson,,2016-07-08,F,2,3 Mill Rd,Orem,84057,2022-08-20\n"+
+		"emma-1,04,04001,,Emma,,Wilson,,2016-07-08,F,2,3 Mill Rd,Orem,84057,2022-08-20\n")
+	checkChildren(t, res)
+	byChild := map[string][]int32{}
+	for i, id := range res.Prepared.Roll.IDs {
+		child, _, _ := strings.Cut(id, "-")
+		byChild[child] = append(byChild[child], res.Label[i])
+	}
+	for _, child := range []string{"ahmed", "mohammed", "aisha", "mateo"} {
+		if c := byChild[child]; c[0] != c[1] {
+			t.Errorf("%s's two records are not one student", child)
+		}
+	}
+}
+
+func TestRespelled(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"ahmed", "ahmad", true},
+		{"mohammed", "muhammad", true},
+		{"aisha", "aysha", true},
+		{"joseph", "joeseph", true},
+		{"min", "mni", true}, // a vowel moved
+		{"mason", "jason", false},
+		{"maria", "marta", false},
+		{"ella", "emma", false},
+		{"ava", "eva", false},
+		{"omar", "umar", false},
+		{"", "ann", false},
+	}
+	for _, tt := range tests {
+		x, y := normalize.NewNamePart(tt.a, nil), normalize.NewNamePart(tt.b, nil)
+		if got := respelled(&x, &y); got != tt.want {
+			t.Errorf("respelled(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
