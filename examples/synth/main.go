@@ -99,8 +99,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if *out == "-" && *truth == "-" {
-		return fail(errors.New("-out and -truth both write to stdout (-): name a file for one"))
+	// Refused before anything is written: the two outputs on one file or on stdout in
+	// any spelling (./x.csv, /dev/stdout), or one on the -config file.
+	if err := cli.CheckPaths([]cli.FlagPath{{Flag: "-config", Path: *config}},
+		[]cli.FlagPath{{Flag: "-out", Path: *out}, {Flag: "-truth", Path: *truth}}, stdout); err != nil {
+		return fail(err)
+	}
+	for _, p := range []*string{out, truth} {
+		if cli.IsStdout(*p, stdout) {
+			*p = "-"
+		}
 	}
 	start := time.Now()
 	if *stream {

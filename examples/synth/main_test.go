@@ -101,3 +101,42 @@ func TestDashIsStdout(t *testing.T) {
 		})
 	}
 }
+
+// The roll and the truth on one file, in whatever spelling (x.csv and ./x.csv, - and
+// /dev/stdout), an output on the -config file, and an output in a folder that does not
+// exist are refused before anything is written: the config is left as it was.
+func TestOutputClashesRefused(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	const config = `{"Students": 20}`
+	if err := os.WriteFile("c.json", []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"same file", []string{"-out", "x.csv", "-truth", "x.csv"}, "-out and -truth both write to x.csv"},
+		{"another spelling", []string{"-out", "x.csv", "-truth", "./x.csv"}, "-out and -truth both write to ./x.csv"},
+		{"the config", []string{"-config", "c.json", "-out", "c.json", "-truth", "t.csv"}, "-out c.json names the -config file c.json"},
+		{"stdout spelled twice", []string{"-out", "-", "-truth", "/dev/stdout"}, "-out - and -truth /dev/stdout both write to stdout"},
+		{"no such folder", []string{"-out", "nodir/x.csv", "-truth", "t.csv"}, "folder nodir does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := synthRun(append([]string{"-students", "20"}, tt.args...)...)
+			if code != 1 || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("exit %d, stdout %.80q, stderr %q; want exit 1 and %q", code, stdout, stderr, tt.want)
+			}
+			for _, name := range []string{"x.csv", "t.csv"} {
+				if _, err := os.Stat(name); err == nil {
+					t.Errorf("%s was written", name)
+				}
+			}
+			if b, _ := os.ReadFile("c.json"); string(b) != config {
+				t.Errorf("the config was changed: %q", b)
+			}
+		})
+	}
+}

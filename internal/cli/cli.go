@@ -164,8 +164,15 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 	if f.IDChanges != "" && f.IDs == "" {
 		return errors.New("-id-changes needs -ids: the students split or merged are those whose records an earlier run's -out file (-ids clusters.csv) grouped otherwise")
 	}
-	if err := checkPaths(f); err != nil {
+	if err := checkPaths(f, stdout); err != nil {
 		return err
+	}
+	// An output that names stdout in another spelling (/dev/stdout, the file stdout is
+	// redirected to) is written as "-" is: the summary then goes to stderr.
+	for _, p := range []*string{&f.Out, &f.Review, &f.Problems, &f.Pairs, &f.IDChanges, &f.Report, &f.SkipBadRows} {
+		if IsStdout(*p, stdout) {
+			*p = "-"
+		}
 	}
 	outputs := []struct {
 		flag, path string
@@ -182,13 +189,9 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 		{"-skip-bad-rows", onlyStdout(f.SkipBadRows), func(o *Outcome, w io.Writer) error { return o.writeRejected(w) }},
 	}
 	talk := stdout
-	toStdout := ""
 	for _, o := range outputs {
 		if o.path == "-" {
-			if toStdout != "" {
-				return fmt.Errorf("%s and %s both write to stdout (-): name a file for one", toStdout, o.flag)
-			}
-			toStdout, talk = o.flag, stderr
+			talk = stderr // checkPaths let one output at most write to stdout
 		}
 	}
 	o, err := Execute(ctx, f, stderr)
