@@ -5,7 +5,8 @@
 // student's records into a backpack with provenance, and prints the staff view of a
 // student whose records came from both LEAs, as a registrar of the student's latest LEA
 // sees it. -student picks another student by its student ID or by any SSID, local ID
-// (studentUniqueId) or record ID (LEA/local ID) an LEA sent for one of its records (an
+// (studentUniqueId) or identification code (alone, or after its LEA: 255902/22002) or
+// record ID (LEA/record ID) an LEA sent for one of its records (an
 // unknown one lists the students); -json prints the
 // backpack itself, alone on stdout (go run ./examples/backpack -json | python3 -m
 // json.tool works): what the program says along the way goes to stderr.
@@ -75,7 +76,7 @@ folders with -edfi) and prints one: the staff view, or with -json the backpack i
 func main() {
 	var o options
 	fs := cli.NewFlagSet("backpack", usage, os.Stderr)
-	fs.StringVar(&o.student, "student", "", "student ID, or any SSID, local ID or record ID (LEA/local ID) an LEA sent, of the backpack to print (default: the first with records from several LEAs)")
+	fs.StringVar(&o.student, "student", "", "student ID, or any SSID, local ID (alone or as LEA/local ID) or record ID (LEA/record ID) an LEA sent, of the backpack to print (default: the first with records from several LEAs)")
 	fs.BoolVar(&o.asJSON, "json", false, "print the backpack as JSON, alone on stdout, instead of the staff view")
 	fs.Func("edfi", "an LEA's Ed-Fi JSON `folder`, [LEA=]DIR (repeat for each LEA; default: the embedded samples)", func(v string) error {
 		o.edfi = append(o.edfi, v)
@@ -409,9 +410,9 @@ func choose(bps []*backpack.Backpack, store *backpack.Store, student string) (b 
 	}
 	var list []string
 	for _, m := range matches {
-		list = append(list, fmt.Sprintf("\n  %s (%s)", describe(m.b), m.how))
+		list = append(list, fmt.Sprintf("\n  %s (%s)", describe(m.b), cmp.Or(m.how, "the SSID it shows")))
 	}
-	return nil, "", fmt.Errorf("%d backpacks have a record with the ID %q: name one by its student ID or a record ID (LEA/local ID):%s", len(matches), student, strings.Join(list, ""))
+	return nil, "", fmt.Errorf("%d backpacks have a record with the ID %q: name one by its student ID, a record ID (LEA/record ID, as listed) or a local ID with its LEA (LEA/local ID):%s", len(matches), student, strings.Join(list, ""))
 }
 
 // carries reports whether a record of b carries the ID id, and says which, "" when it is
@@ -437,7 +438,7 @@ func carries(store *backpack.Store, b *backpack.Backpack, id string) (string, bo
 		switch {
 		case sameSSID(st.SSID, id):
 			return fmt.Sprintf("the SSID LEA %s sent for record %s; the backpack shows SSID %s", lea, r, b.SSID()), true
-		case st.StudentUniqueID == id:
+		case st.StudentUniqueID != "" && (st.StudentUniqueID == id || lea+"/"+st.StudentUniqueID == id):
 			return fmt.Sprintf("the local ID of record %s (LEA %s)", r, lea), true
 		}
 		for _, o := range st.OtherValues {
@@ -446,7 +447,7 @@ func carries(store *backpack.Store, b *backpack.Backpack, id string) (string, bo
 			}
 		}
 		for _, c := range st.IdentificationCodes {
-			if c.Code == id {
+			if c.Code != "" && (c.Code == id || lea+"/"+c.Code == id) {
 				return fmt.Sprintf("the %s ID of record %s (LEA %s)", c.System, r, lea), true
 			}
 		}

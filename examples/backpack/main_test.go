@@ -279,6 +279,9 @@ func TestRunStudentByAnyID(t *testing.T) {
 		{"W-22003", dianna, "-student W-22003: the local ID of record 255902/W-22003"},
 		{"255902/W-22003", dianna, "-student 255902/W-22003: the record 255902/W-22003"},
 		{"1000604871", []string{"255901/604871", "255902/W-22002"}, ""},
+		// The Local ID an LEA sent, alone or after its LEA, as record IDs are written.
+		{"22002", []string{"255901/604871", "255902/W-22002"}, "-student 22002: the Local ID of record 255902/W-22002 (LEA 255902)"},
+		{"255902/22002", []string{"255901/604871", "255902/W-22002"}, "-student 255902/22002: the Local ID of record 255902/W-22002 (LEA 255902)"},
 	} {
 		t.Run(tt.student, func(t *testing.T) {
 			var out, talk bytes.Buffer
@@ -476,5 +479,25 @@ func TestRunEdFiRefusedStudents(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An ID several backpacks carry is refused with each backpack and why it matched: the
+// SSID it shows is said so, not left as empty brackets.
+func TestChooseAmbiguousSaysWhy(t *testing.T) {
+	withSSID := func(id, ssid string) *backpack.Backpack {
+		return &backpack.Backpack{StudentID: id, Records: []string{"1/" + id}, Demographics: []backpack.Field{{Name: "ssid", Value: ssid}}}
+	}
+	_, _, err := choose([]*backpack.Backpack{withSSID("S1", "1000000001"), withSSID("S2", "1000000001")}, nil, "1000000001")
+	if err == nil {
+		t.Fatal("an ID two backpacks show was not refused")
+	}
+	for _, want := range []string{"student ID S1, records 1/S1 (the SSID it shows)", "a local ID with its LEA (LEA/local ID)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "()") {
+		t.Errorf("empty brackets:\n%v", err)
 	}
 }
