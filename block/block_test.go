@@ -344,6 +344,39 @@ func TestMonthDaySetKeepsSwappedDates(t *testing.T) {
 	}
 }
 
+// TestEitherSoundexKeepsSwappedNames: a record whose given and family names were
+// swapped shares a key with its other record under EitherSoundex, not under Soundex; a
+// record of other names born the same day shares none.
+func TestEitherSoundexKeepsSwappedNames(t *testing.T) {
+	tb := normalize.NewTable(3, 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	for i, r := range []normalize.Record{
+		{Given: "Ying", Family: "Zhou", BirthDate: "2012-02-08"},
+		{Given: "Zhou", Family: "Ying", BirthDate: "2012-02-08"},
+		{Given: "Ana", Family: "Lopez", BirthDate: "2012-02-08"},
+	} {
+		p.Fill(tb, i, r)
+	}
+	shared := func(rule Rule, a, b int) bool {
+		ka := rule.AppendKeys(nil, tb, a)
+		return slices.ContainsFunc(rule.AppendKeys(nil, tb, b), func(k uint64) bool { return slices.Contains(ka, k) })
+	}
+	either := R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, EitherSoundex))
+	given := R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, Soundex))
+	if !shared(either, 0, 1) || shared(given, 0, 1) {
+		t.Errorf("swapped names: either_soundex shares a key %v, soundex %v; want true, false", shared(either, 0, 1), shared(given, 0, 1))
+	}
+	if shared(either, 0, 2) {
+		t.Error("other names born the same day share an either_soundex key")
+	}
+	if err := either.Validate(); err != nil {
+		t.Error(err)
+	}
+	if err := R(K(normalize.RoleAddress, EitherSoundex)).Validate(); err == nil {
+		t.Error("either_soundex on an address validates")
+	}
+}
+
 func TestMeasureByRule(t *testing.T) {
 	tb := normalize.NewTable(4, 0)
 	p := normalize.NewPreparer(normalize.Options{})

@@ -33,6 +33,10 @@ const (
 	DateSet Transform = "date_set"
 	// Tokens gives one key per word of a compound value ("garcia", "lopez").
 	Tokens Transform = "tokens"
+	// EitherSoundex, on the given or family name, gives the Soundex codes of both, so
+	// that a record whose given and family names were swapped ("Zhou Ying" for "Ying
+	// Zhou") keeps a key in common with its other records.
+	EitherSoundex Transform = "either_soundex"
 )
 
 // Key is one feature of a blocking rule.
@@ -95,7 +99,7 @@ func StudentRules() []Rule {
 	return []Rule{
 		R(K(normalize.RoleSSID, Whole)),
 		R(K(normalize.RoleBirthDate, DateSet), K(normalize.RoleFamily, Soundex)),
-		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, Soundex)),
+		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, EitherSoundex)),
 		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleFamily, Metaphone), K(normalize.RoleBirthDate, Year)),
 		R(K(normalize.RoleBirthDate, MonthDaySet), K(normalize.RoleFamily, Soundex), K(normalize.RoleGiven, Initial)),
 		R(K(normalize.RoleAddress, Whole), K(normalize.RoleGiven, Initial)),
@@ -134,6 +138,8 @@ func validKey(k Key) bool {
 	switch k.Transform {
 	case Soundex, Metaphone, NYSIIS:
 		return name
+	case EitherSoundex:
+		return k.Role == normalize.RoleGiven || k.Role == normalize.RoleFamily
 	case Year, MonthDay, MonthDaySet, DateSet:
 		return date
 	}
@@ -167,6 +173,13 @@ const maxValuesPerKey = 4
 
 // values appends the values of key k for record i; none when the feature is missing.
 func (k Key) values(dst []string, t *normalize.Table, i int) []string {
+	if k.Transform == EitherSoundex {
+		dst = appendNonEmpty(dst, t.Given[i].Soundex)
+		if f := t.Family[i].Soundex; f != t.Given[i].Soundex {
+			dst = appendNonEmpty(dst, f)
+		}
+		return dst
+	}
 	switch k.Role {
 	case normalize.RoleGiven, normalize.RoleMiddle, normalize.RoleFamily:
 		var p *normalize.NamePart
