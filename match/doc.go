@@ -24,8 +24,11 @@
 // that reads a role no record has is dropped and reported (Linker.Dropped). The student
 // preset links at a match weight of 3 (posterior odds 8:1) and queues for review from 0;
 // its cannot-link rules keep twins, siblings, a boy and a girl, namesakes with different
-// middle names and children of different birth dates apart. A roll too small to learn
-// from (fewer than 20 pairs of one student) keeps the documented m, and with fewer than 20
-// candidate pairs the prior of a 1,000-record roll; the TrainingReport says so. Use Sweep
-// with known truth to choose other thresholds.
+// middle names and children of different birth dates apart. The rules that state a
+// belief about the data (a birth date is recorded with care) are tested on each roll a
+// run links, trained or loaded, and set aside where the roll surely contradicts them
+// (Result.RuleTests, CannotLink.MaxMatchShare). A roll too small to learn from (fewer
+// than 20 pairs of one student) keeps the documented m, and a roll of fewer than 1,000
+// records a prior of at most 1/1000; the TrainingReport says so. Use Sweep with known
+// truth to choose other thresholds.
 package match
