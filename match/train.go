@@ -112,8 +112,6 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	rep.RuleTests = l.testRules(c.counts, false)
 	for _, d := range l.aside {
 		l.settings.Training.SetAside = append(l.settings.Training.SetAside, d.Name)
-	}
-	for _, d := range l.aside {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: %s", d.Name, d.Reason))
 	}
 	if l.noData {
@@ -236,7 +234,7 @@ func firstLetterAgreement(t *normalize.Table) float64 {
 // recorded with care), tested on the candidate pairs an identifier of known reliability (a
 // comparison Training.M sets, the SSID) calls one person at its exact level. Among those
 // of them that the rule's other conditions can be judged on (their comparisons not null),
-// the share that meet the conditions must stay within MaxMatchShare. The count is the
+// the share that meet the conditions must not surely pass MaxMatchShare. The count is the
 // roll's, not EM's: EM cannot tell a household or a namesake from the person where the
 // identifier is missing from many records, and then its m says birth dates disagree as
 // often as not. With too few such pairs (minAnchorPairs) the rule stands. A rule with

@@ -485,3 +485,28 @@ func TestInitialSaysItsLetter(t *testing.T) {
 		}
 	}
 }
+
+func TestWilsonLower(t *testing.T) {
+	tests := []struct {
+		met, n int64
+		lo, hi float64 // the bound lies in [lo, hi]
+	}{
+		{0, 0, 0, 0},
+		{0, 100, 0, 1e-12},
+		{3, 53, 0.015, 0.018},   // three twin pairs among a small district's SSID pairs
+		{21, 424, 0.029, 0.032}, // FEBRL 1's birth dates
+		{568, 4523, 0.11, 0.12}, // FEBRL 3's given names
+		{100, 100, 0.94, 0.96},  // every pair
+		{50, 100, 0.38, 0.39},   // half
+		{1000, 100000, 0.0092, 0.0093},
+	}
+	for _, tt := range tests {
+		got := wilsonLower(tt.met, tt.n)
+		if got < tt.lo || got > tt.hi {
+			t.Errorf("wilsonLower(%d, %d) = %.5f, want in [%g, %g]", tt.met, tt.n, got, tt.lo, tt.hi)
+		}
+		if tt.n > 0 && got > float64(tt.met)/float64(tt.n) {
+			t.Errorf("wilsonLower(%d, %d) = %.5f, over the share itself", tt.met, tt.n, got)
+		}
+	}
+}
