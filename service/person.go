@@ -38,7 +38,11 @@ type personText struct {
 // distinct value a name that shows as another — except a zero-width non-joiner or joiner
 // where a name's spelling puts one (spelledJoiner: between two letters of a script
 // written with them, as Persian and the Indic scripts are); nor U+FFFD, the replacement
-// character a decoder writes for bytes it could not read. The error names the first
+// character a decoder writes for bytes it could not read; nor a default-ignorable
+// character that is not Cf (defaultIgnorable: the Hangul fillers, variation selectors,
+// the combining grapheme joiner), a noncharacter (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) or a
+// private-use character (Unicode Co), which show as nothing or as what a font chooses.
+// The error names the first
 // property at fault and its value, escaped and clipped.
 func checkPerson(texts []personText) error {
 	for _, f := range texts {
@@ -58,12 +62,28 @@ func checkPerson(texts []personText) error {
 				return fmt.Errorf("%s must not hold a zero-width joiner or non-joiner (%U at character %d of %q) except between two letters of a script spelled with them (Arabic, Persian, Syriac, Indic scripts…)", f.name, r, i+1, clip(f.value, 64))
 			case unicode.Is(unicode.Cf, r):
 				return fmt.Errorf("%s must not hold invisible formatting characters (zero-width spaces and joiners, soft hyphens, byte order marks: Unicode Cf); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
+			case defaultIgnorable(r):
+				return fmt.Errorf("%s must not hold invisible default-ignorable characters (Hangul fillers, variation selectors, the combining grapheme joiner…); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
+			case unicode.Is(unicode.Noncharacter_Code_Point, r):
+				return fmt.Errorf("%s must not hold noncharacters (U+FDD0–U+FDEF, U+FFFE, U+FFFF and their like in every plane); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
+			case unicode.Is(unicode.Co, r):
+				return fmt.Errorf("%s must not hold private-use characters (Unicode Co: no two systems show them alike); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
 			case r == utf8.RuneError:
 				return fmt.Errorf("%s must not hold the replacement character (a character lost to an encoding error: a lone surrogate \\uD800–\\uDFFF is one); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
 			}
 		}
 	}
 	return nil
+}
+
+// defaultIgnorable reports whether r is a default-ignorable code point that is not a
+// format character (Cf, which checkPerson refuses on its own): Unicode's
+// Other_Default_Ignorable_Code_Point (U+034F, the Hangul fillers U+115F, U+1160, U+3164,
+// U+FFA0, U+17B4, U+17B5, U+FFF0–U+FFF8, the reserved tag-plane points…) and the variation
+// selectors U+FE00–U+FE0F and U+E0100–U+E01EF. The Mongolian free variation selectors
+// (U+180B–U+180D, U+180F) are part of Mongolian spelling and are let through.
+func defaultIgnorable(r rune) bool {
+	return unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || r >= 0xFE00 && r <= 0xFE0F || r >= 0xE0100 && r <= 0xE01EF
 }
 
 // The zero-width non-joiner and joiner: format characters, yet part of a word's correct
