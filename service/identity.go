@@ -457,10 +457,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 	case len(trimmed) > 0 && trimmed[0] == '{':
 		reqs = make([]IdentityRequest, 1)
-		err = unmarshalBody(body, &reqs[0])
+		err = unmarshalStrict(body, &reqs[0])
 		body = slices.Concat([]byte("["), trimmed, []byte("]")) // the batch's requests, kept when answered later
 	default:
-		err = unmarshalBody(body, &reqs)
+		err = unmarshalStrict(body, &reqs)
 	}
 	if err != nil {
 		writeBodyError(w, err, "search takes a JSON array of identity search requests: %v", err)
@@ -528,7 +528,11 @@ func (s *Server) guardRequests(w http.ResponseWriter, r *http.Request, c caller,
 func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var q IdentityRequest
-	if err := decodeJSON(w, r, &q); err != nil {
+	body, err := readBody(w, r)
+	if err == nil {
+		err = unmarshalStrict(body, &q)
+	}
+	if err != nil {
 		writeBodyError(w, err, "%v", err)
 		return
 	}

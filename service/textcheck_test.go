@@ -83,3 +83,28 @@ func TestPersonTextIgnorable(t *testing.T) {
 		{"ZWNJ between Persian letters still accepted", create, person("می\u200cنا", "Quill"), "", http.StatusCreated},
 	})
 }
+
+// TestIdentityRepeatedKeys: a create or search body with a key given twice, or twice in
+// different cases, is refused 400 naming the key (encoding/json would keep the last:
+// {"firstName":"Ann","FIRSTNAME":"Bob"} made Bob), as enrollment refuses it.
+func TestIdentityRepeatedKeys(t *testing.T) {
+	e := newEnv(t, sqliteDB(t))
+	const create, search = "/identity/v2/identities", "/identity/v2/search"
+	checkAnswers(t, e, []struct {
+		name, path, body, want string
+		status                 int
+	}{
+		{"create: firstName in another case", create, `{"firstName":"Ann","FIRSTNAME":"Bob","lastSurname":"Quill","birthDate":"2011-02-03"}`,
+			`the request body key "FIRSTNAME" repeats key "firstName" in another case`, http.StatusBadRequest},
+		{"create: lastSurname twice", create, `{"firstName":"Ann","lastSurname":"Quill","lastSurname":"Reed","birthDate":"2011-02-03"}`,
+			`the request body key "lastSurname" appears twice`, http.StatusBadRequest},
+		{"create: nested birthLocation city twice", create, `{"firstName":"Ann","lastSurname":"Quill","birthDate":"2011-02-03","birthLocation":{"city":"A","City":"B"}}`,
+			`the request body key "City" repeats key "city" in another case`, http.StatusBadRequest},
+		{"search: one object", search, `{"firstName":"Ann","lastSurname":"Quill","birthDate":"2011-02-03","birthdate":"2011-02-04"}`,
+			`search takes a JSON array of identity search requests: the request body key "birthdate" repeats key "birthDate" in another case`, http.StatusBadRequest},
+		{"search: the second of a batch", search, `[{"firstName":"Ann","lastSurname":"Quill","birthDate":"2011-02-03"},{"firstName":"Ann","firstName":"Bob","lastSurname":"Quill","birthDate":"2011-02-03"}]`,
+			`search takes a JSON array of identity search requests: the request body key "firstName" appears twice (request 1)`, http.StatusBadRequest},
+		{"create: the same key in two objects is fine", create, `{"firstName":"Ann","lastSurname":"Quill","birthDate":"2011-02-03","identificationCodes":[{"studentIdentificationSystemDescriptor":"uri://ed-fi.org/StudentIdentificationSystemDescriptor#District","identificationCode":"1"},{"studentIdentificationSystemDescriptor":"uri://ed-fi.org/StudentIdentificationSystemDescriptor#District","identificationCode":"2"}]}`,
+			"", http.StatusCreated},
+	})
+}
