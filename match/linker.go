@@ -72,7 +72,7 @@ type compiledCannotLink struct {
 	conds []condition
 	// middles and nearIDs: the rule's DifferentMiddleNames and NearSSIDs, judged on the
 	// records, not the key.
-	middles, nearIDs, notRespelled bool
+	middles, nearIDs bool
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -100,7 +100,7 @@ func New(s Settings) (*Linker, error) {
 // compileCannotLink compiles a cannot-link rule.
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
-	cc.middles, cc.nearIDs, cc.notRespelled = c.DifferentMiddleNames, c.NearSSIDs, c.NotRespelled
+	cc.middles, cc.nearIDs = c.DifferentMiddleNames, c.NearSSIDs
 	return cc
 }
 
@@ -315,8 +315,7 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 // cannotLinkBy is cannotLink under the given rules.
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
-		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
-			(!c.notRespelled || !respelled(ta.Given[a], tb.Given[b])) {
+		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) {
 			return c.name
 		}
 	}
@@ -336,9 +335,11 @@ func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int
 		return false // the same, by a nickname of it: Elizabeth Anne and Annie Liz
 	case normalize.SameNicknameGroup(x.Nicknames, y.Nicknames):
 		return false
-	case shareWord(x, y) || shareWord(x, tb.Family[b]) || shareWord(y, ta.Family[a]):
-		// A second family name written as the middle name (Mateo Rivera García and
-		// Mateo Leah García Rivera), or a full name's middle words holding one.
+	case wordsWithin(x, y) || wordsWithin(y, x):
+		return false // a middle name left out: "Liam Jiménez" and "Jiménez"
+	case shareWord(x, tb.Family[b]) || shareWord(y, ta.Family[a]):
+		// A second family name written as the middle name: Mateo Rivera García and
+		// Mateo Leah García Rivera.
 		return false
 	}
 	return score.JaroWinklerText(x.Text, y.Text) < middleTypo
@@ -346,36 +347,13 @@ func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int
 
 // shareWord reports whether two names have a word of two letters or more in common.
 func shareWord(p, q *normalize.NamePart) bool {
-	for _, w := range p.Tokens {
-		if len(w) > 1 && slices.Contains(q.Tokens, w) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(p.Tokens, func(w string) bool { return len(w) > 1 && slices.Contains(q.Tokens, w) })
 }
 
-// respelled reports whether two given names are one name spelled two ways: the same
-// first letter and the same consonants once vowels (and y) are dropped and doubled
-// letters taken once. Ahmed and Ahmad, Mohammed and Muhammad, Aisha and Aysha, Joseph and
-// Joeseph are; Mason and Jason, Maria and Marta, Ella and Emma are not.
-func respelled(x, y *normalize.NamePart) bool {
-	if x.Empty() || y.Empty() || x.Key[0] != y.Key[0] {
-		return false
-	}
-	return consonants(x.Key) == consonants(y.Key)
-}
-
-// consonants returns key without vowels and y, each run of one letter taken once.
-func consonants(key string) string {
-	b := make([]byte, 0, len(key))
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if strings.IndexByte("aeiouy ", c) >= 0 || len(b) > 0 && b[len(b)-1] == c {
-			continue
-		}
-		b = append(b, c)
-	}
-	return string(b)
+// wordsWithin reports whether every word of p is a word of q: "María" within "María
+// José", not "María Fernanda" within it.
+func wordsWithin(p, q *normalize.NamePart) bool {
+	return len(p.Tokens) > 0 && !slices.ContainsFunc(p.Tokens, func(w string) bool { return !slices.Contains(q.Tokens, w) })
 }
 
 // nearSSIDs reports whether record a of ta and record b of tb have SSIDs written as

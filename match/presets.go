@@ -39,7 +39,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-5",
+		Version:     "student-6",
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
 		Columns:     StudentColumns(),
@@ -112,8 +112,7 @@ const (
 //     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
 //     since the names are then all there is to go on and a typed name's typo must not
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
-//     with an SSID missing go to a reviewer rather than link: Mason and Jason, though not
-//     one name spelled two ways (Ahmed and Ahmad, CannotLink.NotRespelled). "Ella"
+//     with an SSID missing go to a reviewer rather than link: Mason and Jason. "Ella"
 //     and "Emma" differ either way. Twins' SSIDs are often issued together and differ
 //     in a digit. The same SSID on both, in one home (or no address to tell), is one
 //     twin's SSID typed for the other as often as one child's given name recorded wrong:
@@ -142,9 +141,10 @@ const (
 //     outright, SSIDs not the same: a letter, a birthday and a street are a
 //     neighbour's as often as one child's.
 //   - Middle names both written out that differ outright (not a nickname, typo or
-//     initial of each other, nor the other's given name or a nickname of it, nor sharing
-//     a word with the other's middle or family name, as a second family name written as
-//     the middle name does), SSIDs not the same: namesakes born the same day.
+//     initial of each other, nor the other's given name or a nickname of it, nor one's
+//     words all within the other's, nor sharing a word with the other's family name, as
+//     a second family name written as the middle name does), SSIDs not the same:
+//     namesakes born the same day.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - SSIDs that differ outright and places that differ (no address, zip or city in
@@ -230,16 +230,14 @@ func studentCannotLink() []CannotLink {
 	}, {
 		// Given names a letter or a sound apart (Mason and Jason, Caleb and Kaleb), no
 		// SSIDs to tell, one home: twins as often as one child's name mistyped, so a
-		// reviewer says which. Not one name spelled two ways (Ahmed and Ahmad, Mohammed
-		// and Muhammad: the same first letter and consonants), which twins' names are not.
+		// reviewer says which.
 		Name: "twins: same family name, birth date and home, given names alike, an SSID missing",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
-			notSwapped, sameFamily, closeBirth,
+			notSwapped, alikeFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
-		NotRespelled: true,
 	}, {
 		// One twin's record without the family name: the birth date and the home are
 		// both twins', and the given names say which.
@@ -276,6 +274,18 @@ func studentCannotLink() []CannotLink {
 			differentGiven, notSwapped, sameFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
 			{Comparison: "birth_date", Levels: []string{"else"}},
+		},
+		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
+	}, {
+		// An SSID on two strangers, every name and the birth date different: a
+		// placeholder the normalizer does not know (2000000001), not one child, unless
+		// the roll shows given names and birth dates each often wrong under one SSID.
+		Name: "one SSID, two strangers: given names, family names and birth dates different",
+		Conditions: []Condition{
+			differentGiven, notSwapped,
+			{Comparison: "family_name", Levels: []string{"else"}},
+			{Comparison: "ssid", Levels: []string{"exact"}},
+			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
 		},
 		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {

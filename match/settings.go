@@ -76,10 +76,6 @@ type CannotLink struct {
 	// most MaxSSIDGap apart, as those of twins issued together are, where a typo in the
 	// SSID lands anywhere in it. A rule with it is dropped from rolls without SSIDs.
 	NearSSIDs bool `json:"near_ssids,omitempty"`
-	// NotRespelled adds a condition no comparison states: the given names are not one
-	// name spelled two ways (the same first letter and consonants: Ahmed and Ahmad,
-	// Mohammed and Muhammad), as twins' rhyming names are not (Mason and Jason).
-	NotRespelled bool `json:"not_respelled,omitempty"`
 }
 
 // MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
@@ -189,8 +185,8 @@ func (s Settings) Validate() error {
 	}
 
 	for _, c := range rules {
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.NotRespelled) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs or respelled names cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names or near SSIDs cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })

@@ -389,7 +389,8 @@ func TestLoadedModelTestsRules(t *testing.T) {
 		}
 		return out
 	}
-	want := []string{oneSSIDTwins, differentBirthDates, "one SSID, two children: different given names and birth dates"}
+	want := []string{oneSSIDTwins, differentBirthDates, "one SSID, two children: different given names and birth dates",
+		"one SSID, two strangers: given names, family names and birth dates different"}
 	res, err := l.Run(bgContext(), suiteRoll(t, "febrl3"), RunOptions{})
 	if err != nil {
 		t.Fatal(err)
