@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/studentlink/studentlink/backpack"
 	"github.com/studentlink/studentlink/match"
@@ -201,7 +202,10 @@ func flatErrors(err error) []error {
 // passes checkPerson, that its birthDate is a date (2008-09-13), an RFC 3339 date and
 // time (2008-09-13T00:00:00Z) or a date at midnight without a zone (2008-09-13T00:00:00,
 // as Ed-Fi clients send a date), and that its sexType is a code (Female) or one of
-// Ed-Fi's SexDescriptors (uri://ed-fi.org/SexDescriptor#Female), of no other namespace.
+// Ed-Fi's SexDescriptors (uri://ed-fi.org/SexDescriptor#Female), of no other namespace;
+// that firstName and lastSurname each hold a letter ("-" or "." names no one, and a
+// search of one with a surname would only probe the surname), and that a birthOrder is
+// 1 or more.
 func identityRequired(q IdentityRequest) error {
 	for _, f := range []struct{ name, v string }{{"firstName", q.FirstName}, {"lastSurname", q.LastSurname}, {"birthDate", q.BirthDate}} {
 		if strings.TrimSpace(f.v) == "" {
@@ -210,6 +214,14 @@ func identityRequired(q IdentityRequest) error {
 	}
 	if err := checkPerson(identityTexts(q)); err != nil {
 		return err
+	}
+	for _, f := range []struct{ name, v string }{{"firstName", q.FirstName}, {"lastSurname", q.LastSurname}} {
+		if !strings.ContainsFunc(f.v, unicode.IsLetter) {
+			return fmt.Errorf("%s must hold a letter; got %q", f.name, clip(f.v, 64))
+		}
+	}
+	if q.BirthOrder != nil && *q.BirthOrder < 1 {
+		return fmt.Errorf("birthOrder must be 1 (the first born) or more; got %d", *q.BirthOrder)
 	}
 	if !validBirthDate(q.BirthDate) {
 		return fmt.Errorf("birthDate must be a date (YYYY-MM-DD) or an RFC 3339 date and time (YYYY-MM-DDThh:mm:ssZ, or YYYY-MM-DDT00:00:00 without a zone); got %q", clip(q.BirthDate, 64))

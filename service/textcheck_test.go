@@ -108,3 +108,22 @@ func TestIdentityRepeatedKeys(t *testing.T) {
 			"", http.StatusCreated},
 	})
 }
+
+// TestIdentityNamesAndBirthOrder: a firstName or lastSurname with no letter ("-", ".")
+// and a birthOrder below 1 are refused 400 naming the property, by create and search.
+func TestIdentityNamesAndBirthOrder(t *testing.T) {
+	e := newEnv(t, sqliteDB(t))
+	const create, search = "/identity/v2/identities", "/identity/v2/search"
+	checkAnswers(t, e, []struct {
+		name, path, body, want string
+		status                 int
+	}{
+		{"create: firstName -", create, `{"firstName":"-","lastSurname":"Woods","birthDate":"2011-02-03"}`, `identity: firstName must hold a letter; got "-"`, http.StatusBadRequest},
+		{"create: firstName .", create, `{"firstName":".","lastSurname":"Woods","birthDate":"2011-02-03"}`, `identity: firstName must hold a letter; got "."`, http.StatusBadRequest},
+		{"search: firstName -", search, `{"firstName":"-","lastSurname":"Woods","birthDate":"2011-02-03"}`, `search request 0: firstName must hold a letter`, http.StatusBadRequest},
+		{"create: lastSurname 123", create, `{"firstName":"Ann","lastSurname":"123","birthDate":"2011-02-03"}`, `identity: lastSurname must hold a letter`, http.StatusBadRequest},
+		{"create: birthOrder -1", create, `{"firstName":"Ann","lastSurname":"Woods","birthDate":"2011-02-03","birthOrder":-1}`, `identity: birthOrder must be 1 (the first born) or more; got -1`, http.StatusBadRequest},
+		{"search: birthOrder 0", search, `{"firstName":"Ann","lastSurname":"Woods","birthDate":"2011-02-03","birthOrder":0}`, `search request 0: birthOrder must be 1`, http.StatusBadRequest},
+		{"create: birthOrder 2 accepted", create, `{"firstName":"Ann","lastSurname":"Woods","birthDate":"2011-02-03","birthOrder":2}`, "", http.StatusCreated},
+	})
+}
