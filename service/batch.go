@@ -84,7 +84,7 @@ type asyncJob struct {
 }
 
 // answer runs every request of a batch (raw, a JSON array of the verb's requests).
-func (s *Server) answer(ctx context.Context, lea, verb string, raw json.RawMessage, refused map[int]string) (SearchResponse, error) {
+func (s *Server) answer(ctx context.Context, lea, actor, verb string, raw json.RawMessage, refused map[int]string) (SearchResponse, error) {
 	switch verb {
 	case verbFind:
 		var ids []string
@@ -101,7 +101,7 @@ func (s *Server) answer(ctx context.Context, lea, verb string, raw json.RawMessa
 		if err != nil {
 			return SearchResponse{}, err
 		}
-		return s.searchAll(ctx, lea, reqs, recs, refused)
+		return s.searchAll(ctx, lea, actor, reqs, recs, refused)
 	}
 	return SearchResponse{}, fmt.Errorf("unknown batch verb %q", verb)
 }
@@ -150,7 +150,7 @@ func (s *Server) startJob(token string, c caller, job []byte) {
 			case <-ctx.Done():
 			}
 		}()
-		resp, err := s.answer(ctx, c.LEA, j.Verb, j.Requests, j.Refused)
+		resp, err := s.answer(ctx, c.LEA, c.actor(), j.Verb, j.Requests, j.Refused)
 		if err != nil {
 			s.logf("service: batch %s: %v (it runs again at the next start)", token, err)
 			return

@@ -4,13 +4,28 @@ package service
 // caller whether a person with the properties it sent is known, so a caller holding only
 // a name could send that name with every birth date of a year (or every middle name of a
 // list) and learn the one the state knows from the one search answered with a student.
-// The guard counts, per API key, the different searches of one person's name — the
-// given and family name folded (case, accents, spaces and punctuation aside) — that
-// differ in their other properties (birth date, middle name, suffix, sex, birth place,
-// identification codes). Past SearchNameLimit's bounds such a search is refused and
-// audited as a suspected enumeration. A search sent again as it was is no new variant:
-// an SIS that searches a student again, or retries, is never refused for it. A create
-// (POST identities) counts as a search of its request: its 409 tells as much.
+// The guard has two counts, both per LEA (every key of an LEA shares them: a second key
+// from -new-key gets no fresh budget):
+//
+//   - per name: the different searches of one person's name — the given and family name
+//     folded (case, accents, spaces and punctuation aside) — that differ in their other
+//     properties (birth date, middle name, suffix, sex, birth place, identification
+//     codes). Past SearchNameLimit's bounds such a search is refused.
+//   - per student: the different requests (name and other properties, folded) whose
+//     answer would name a student the LEA holds no record of. Misspelling the name, a
+//     homoglyph, a nickname or the names swapped make a new name, yet the matcher still
+//     answers with her and a telling score; so past the same bounds, counted per student,
+//     a search leaves that student out of its answer and a create that would answer 409
+//     naming her is refused 429 instead.
+//
+// Both refusals are audited as a suspected enumeration. A request sent again as it was is
+// no new variant: an SIS that searches a student again, or retries, is never refused for
+// it. A create (POST identities) counts as a search of its request: its 409 tells as
+// much; a create that repeats an earlier search's name and birth date with more
+// properties (the search's each left out or the same: an SIS searches, then creates
+// with the middle name and sex it holds) is that search's variant, not a new one.
+//
+// The counts are held in memory: a restart of the service starts them afresh.
 
 import (
 	"fmt"
@@ -23,15 +38,19 @@ import (
 	"github.com/studentlink/studentlink/normalize"
 )
 
-// SearchNameLimit bounds how many different searches of one person's name an API key
-// may make. A search is a new variant of a name when no search of the key in the last
+// SearchNameLimit bounds how many different searches of one person's name an LEA (all
+// its API keys together) may make, and how many different requests naming one student
+// the LEA holds no record of. A search is a new variant of a name when no search of the
+// LEA in the last
 // Window had the same name and the same other properties. A variant past PerBatch new
 // variants of its name in one search call, or past PerWindow variants of its name in
 // Window (the call's included), is refused: a batch answers it with an empty response
 // whose refused property says why, a search of one request is answered 429 Too Many
 // Requests with Retry-After. A create (POST identities) counts as a search call of its
-// one request, sharing the key's counts, and is refused 429 alike. Refused variants do
-// not count. Zero values take the defaults (3 per batch, 10 per hour); a negative
+// one request, sharing the LEA's counts, and is refused 429 alike. Refused variants do
+// not count. The same bounds, counted per student the LEA holds no record of, leave that
+// student out of a search's answer, or refuse with 429 a create whose 409 would name
+// them. Zero values take the defaults (3 per batch, 10 per hour); a negative
 // PerBatch or PerWindow turns that bound off.
 type SearchNameLimit struct {
 	PerBatch  int
@@ -52,17 +71,19 @@ func (l SearchNameLimit) withDefaults() SearchNameLimit {
 	return l
 }
 
-// searchGuard keeps, per API key and folded name, the variants searched in the window
-// and when each was last searched. Safe for concurrent use.
+// searchGuard keeps, per LEA and folded name, the variants searched in the window and
+// when each was last searched; and per LEA and student, the requests that named the
+// student. Safe for concurrent use.
 type searchGuard struct {
 	limit     SearchNameLimit
 	mu        sync.Mutex
-	names     map[string]map[string]time.Time // key "\x00" name → variant → last searched
+	names     map[string]map[string]time.Time // LEA "\x00" name → variant → last searched
+	students  map[string]map[string]time.Time // LEA "\x00" student → name "\x00" variant → last named
 	lastSweep time.Time
 }
 
 func newSearchGuard(l SearchNameLimit) *searchGuard {
-	return &searchGuard{limit: l.withDefaults(), names: map[string]map[string]time.Time{}}
+	return &searchGuard{limit: l.withDefaults(), names: map[string]map[string]time.Time{}, students: map[string]map[string]time.Time{}}
 }
 
 // searchRefusal is a search request the guard refused: its index in the call, the name
@@ -81,26 +102,85 @@ func guardName(q IdentityRequest) string {
 }
 
 // guardVariant is everything else a request says of the person, folded as the name is
-// where it is text; a birth date as a date and time counts as its date.
+// where it is text; a birth date as a date and time counts as its date. Its parts are
+// in fixed places (joined by NUL, the identification codes in one part), so that
+// sameOrMore can compare them one by one.
 func guardVariant(q IdentityRequest) string {
 	fold := normalize.Fold
 	date, _, _ := strings.Cut(strings.TrimSpace(q.BirthDate), "T")
-	parts := []string{fold(q.MiddleName), fold(q.GenerationCodeSuffix), fold(q.SexType), date}
+	parts := []string{date, fold(q.MiddleName), fold(q.GenerationCodeSuffix), fold(q.SexType), "", "", "", "", "", ""}
 	if q.BirthOrder != nil {
-		parts = append(parts, "order "+strconv.Itoa(*q.BirthOrder))
+		parts[4] = strconv.Itoa(*q.BirthOrder)
 	}
 	if l := q.BirthLocation; l != nil {
-		parts = append(parts, fold(l.City), fold(l.StateAbbreviation), fold(l.InternationalProvince), fold(l.Country))
+		parts[5], parts[6], parts[7], parts[8] = fold(l.City), fold(l.StateAbbreviation), fold(l.InternationalProvince), fold(l.Country)
 	}
+	var codes []string
 	for _, c := range q.IdentificationCodes {
-		parts = append(parts, c.System, strings.TrimSpace(c.Code))
+		codes = append(codes, c.System+"\x01"+strings.TrimSpace(c.Code))
 	}
+	parts[9] = strings.Join(codes, "\x02")
 	return strings.Join(parts, "\x00")
 }
 
-// check counts the requests of one search call made with key at now and returns those
-// refused, in order; the others are counted as searched.
-func (g *searchGuard) check(key string, reqs []IdentityRequest, now time.Time) []searchRefusal {
+// sameOrMore reports whether variant more says what earlier did and perhaps more: the
+// same birth date, and each other part of earlier left out or the same. A create that is
+// sameOrMore of a search the LEA made is the search's variant.
+func sameOrMore(earlier, more string) bool {
+	e, m := strings.Split(earlier, "\x00"), strings.Split(more, "\x00")
+	if len(e) != len(m) || e[0] != m[0] {
+		return false
+	}
+	for i := 1; i < len(e); i++ {
+		if e[i] != "" && e[i] != m[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// known finds variant among seen, or, for a create, a variant of which it is
+// sameOrMore; it returns the variant seen, or "" and false.
+func known(seen map[string]time.Time, variant string, create bool) (string, bool) {
+	if _, ok := seen[variant]; ok {
+		return variant, true
+	}
+	if !create {
+		return "", false
+	}
+	for v := range seen {
+		if sameOrMore(v, variant) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// prune forgets the variants of seen older than the window.
+func (g *searchGuard) prune(seen map[string]time.Time, now time.Time) {
+	for v, at := range seen {
+		if now.Sub(at) >= g.limit.Window {
+			delete(seen, v)
+		}
+	}
+}
+
+// retryOf is when a refused variant may be tried again: when the oldest of seen leaves
+// the window, if the window's bound refused it; else (the call's bound) a window hence.
+func (g *searchGuard) retryOf(seen map[string]time.Time, now time.Time) time.Duration {
+	l := g.limit
+	retry := l.Window
+	if l.PerWindow >= 0 && len(seen) >= l.PerWindow {
+		for _, at := range seen {
+			retry = min(retry, l.Window-now.Sub(at))
+		}
+	}
+	return max(retry, time.Second)
+}
+
+// check counts the requests of one search call (or create, one request) of an LEA at
+// now and returns those refused, in order; the others are counted as searched.
+func (g *searchGuard) check(lea string, reqs []IdentityRequest, create bool, now time.Time) []searchRefusal {
 	l := g.limit
 	if l.PerBatch < 0 && l.PerWindow < 0 {
 		return nil
@@ -112,26 +192,16 @@ func (g *searchGuard) check(key string, reqs []IdentityRequest, now time.Time) [
 	fresh := map[string]int{} // name → new variants of this call
 	for i, q := range reqs {
 		name := guardName(q)
-		k := key + "\x00" + name
+		k := lea + "\x00" + name
 		seen := g.names[k]
-		for v, at := range seen {
-			if now.Sub(at) >= l.Window {
-				delete(seen, v)
-			}
-		}
+		g.prune(seen, now)
 		variant := guardVariant(q)
-		if _, ok := seen[variant]; ok {
-			seen[variant] = now
+		if v, ok := known(seen, variant, create); ok {
+			seen[v] = now
 			continue
 		}
 		if l.PerBatch >= 0 && fresh[name] >= l.PerBatch || l.PerWindow >= 0 && len(seen) >= l.PerWindow {
-			retry := l.Window
-			if l.PerWindow >= 0 && len(seen) >= l.PerWindow {
-				for _, at := range seen {
-					retry = min(retry, l.Window-now.Sub(at))
-				}
-			}
-			out = append(out, searchRefusal{index: i, name: name, retry: max(retry, time.Second)})
+			out = append(out, searchRefusal{index: i, name: name, retry: g.retryOf(seen, now)})
 			continue
 		}
 		if seen == nil {
@@ -142,6 +212,100 @@ func (g *searchGuard) check(key string, reqs []IdentityRequest, now time.Time) [
 		fresh[name]++
 	}
 	return out
+}
+
+// studentCall counts, for one search call or create of an LEA, the requests whose answer
+// would name a student the LEA holds no record of. Safe for concurrent use by one call.
+type studentCall struct {
+	g      *searchGuard
+	lea    string
+	create bool
+	now    time.Time
+	fresh  map[string]int // student → new variants of this call
+	mu     sync.Mutex
+	left   []studentRefusal
+}
+
+// studentRefusal is a student left out of the answer to request index (or a create
+// refused), and when a new request naming them may be sent.
+type studentRefusal struct {
+	index   int
+	student string
+	retry   time.Duration
+}
+
+func (g *searchGuard) studentCall(lea string, create bool, now time.Time) *studentCall {
+	return &studentCall{g: g, lea: lea, create: create, now: now, fresh: map[string]int{}}
+}
+
+// allow counts request index (q) as naming student, and reports whether the answer may
+// name them: a request naming them that the LEA sent in the window (or, for a create,
+// one it says the same as and more) is no new variant; a new one past the call's or the
+// window's bound is refused, and not counted.
+func (c *studentCall) allow(index int, student string, q IdentityRequest) bool {
+	g, l := c.g, c.g.limit
+	if l.PerBatch < 0 && l.PerWindow < 0 {
+		return true
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := c.lea + "\x00" + student
+	seen := g.students[k]
+	g.prune(seen, c.now)
+	name := guardName(q) + "\x00"
+	variant := guardVariant(q)
+	if _, ok := seen[name+variant]; ok {
+		seen[name+variant] = c.now
+		return true
+	}
+	if c.create {
+		for v := range seen {
+			if n, rest, _ := strings.Cut(v, "\x00"); n+"\x00" == name && sameOrMore(rest, variant) {
+				seen[v] = c.now
+				return true
+			}
+		}
+	}
+	if l.PerBatch >= 0 && c.fresh[student] >= l.PerBatch || l.PerWindow >= 0 && len(seen) >= l.PerWindow {
+		c.left = append(c.left, studentRefusal{index: index, student: student, retry: g.retryOf(seen, c.now)})
+		return false
+	}
+	if seen == nil {
+		seen = map[string]time.Time{}
+		g.students[k] = seen
+	}
+	seen[name+variant] = c.now
+	c.fresh[student]++
+	return true
+}
+
+// note is the audit note of the call's refusals, or "" when there were none.
+func (c *studentCall) note(verb string, n int) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.left) == 0 {
+		return ""
+	}
+	var idx, ids []string
+	seen := map[string]bool{}
+	for _, r := range c.left {
+		if len(idx) < 50 {
+			idx = append(idx, strconv.Itoa(r.index))
+		}
+		if !seen[r.student] {
+			seen[r.student] = true
+			ids = append(ids, r.student)
+		}
+	}
+	slices.Sort(ids)
+	what := "left out of the answers to"
+	if c.create {
+		what = "refused to name in the answer to"
+	}
+	return fmt.Sprintf("suspected enumeration: %s of %d request(s) %s %d request(s) the student(s) %s, of whom the LEA holds no record, named by more different requests than the %d a call or the %d in %v it may send (requests %s)",
+		verb, n, what, len(c.left), strings.Join(ids, ", "), c.g.limit.PerBatch, c.g.limit.PerWindow, c.g.limit.Window, strings.Join(idx, ", "))
 }
 
 // sweep forgets, at most once a minute, the names none of whose variants is in the
@@ -161,11 +325,17 @@ func (g *searchGuard) sweep(now time.Time) {
 			delete(g.names, k)
 		}
 	}
+	for k, seen := range g.students {
+		g.prune(seen, now)
+		if len(seen) == 0 {
+			delete(g.students, k)
+		}
+	}
 }
 
 // refusedMessage is what a refused request's response and the audit say of the refusals.
 func (g *searchGuard) refusedMessage(r searchRefusal) string {
-	return fmt.Sprintf("refused as a suspected enumeration: this key has searched or created the name %q with more different other properties (birth date, middle name…) than the %d a call or the %d in %v it may try; send it again as already sent, or after %v",
+	return fmt.Sprintf("refused as a suspected enumeration: this LEA has searched or created the name %q with more different other properties (birth date, middle name…) than the %d a call or the %d in %v it may try; send it again as already sent, or after %v",
 		r.name, g.limit.PerBatch, g.limit.PerWindow, g.limit.Window, r.retry.Round(time.Second))
 }
 

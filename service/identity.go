@@ -272,7 +272,11 @@ func zonelessMidnight(clock string) bool {
 // ID and what the caller sent (see asSent), so that a name and a rough birth date do not
 // buy a stranger's exact birth date, middle name and sex (which would then, posted as an
 // enrollment, match them).
-func (s *Server) searchRecord(ctx context.Context, lea string, q IdentityRequest, rec normalize.Record) ([]IdentityResponse, error) {
+//
+// A candidate the LEA holds no record of is named only while the search guard allows
+// (sc, see studentCall): past its bounds of different requests naming that student, the
+// answer leaves them out.
+func (s *Server) searchRecord(ctx context.Context, lea string, index int, q IdentityRequest, rec normalize.Record, sc *studentCall) ([]IdentityResponse, error) {
 	pl, err := s.index.Load().Rank(rec, 10)
 	if err != nil {
 		return nil, err
@@ -288,6 +292,9 @@ func (s *Server) searchRecord(ctx context.Context, lea string, q IdentityRequest
 		held, err := s.store.holds(ctx, lea, sid)
 		if err != nil {
 			return nil, err
+		}
+		if !held && !sc.allow(index, sid, q) {
+			continue
 		}
 		r := asSent(sid, scoreOf(c.Weight), q)
 		if st, ok := s.bp.Student(c.RecordID); ok && held {
@@ -308,8 +315,9 @@ func asSent(id string, score float64, q IdentityRequest) IdentityResponse {
 
 // searchAll answers every request of a search batch (reqs, read as recs); a request the
 // search guard refused (its index in refused) is answered with the refusal alone.
-func (s *Server) searchAll(ctx context.Context, lea string, reqs []IdentityRequest, recs []normalize.Record, refused map[int]string) (SearchResponse, error) {
+func (s *Server) searchAll(ctx context.Context, lea, actor string, reqs []IdentityRequest, recs []normalize.Record, refused map[int]string) (SearchResponse, error) {
 	out := SearchResponse{Status: statusComplete}
+	sc := s.guard.studentCall(lea, false, s.now())
 	for i, rec := range recs {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -318,11 +326,16 @@ func (s *Server) searchAll(ctx context.Context, lea string, reqs []IdentityReque
 			out.SearchResponses = append(out.SearchResponses, SearchResponses{Responses: []IdentityResponse{}, Refused: why})
 			continue
 		}
-		resps, err := s.searchRecord(ctx, lea, reqs[i], rec)
+		resps, err := s.searchRecord(ctx, lea, i, reqs[i], rec, sc)
 		if err != nil {
 			return out, fmt.Errorf("search request %d: %w", i, err)
 		}
 		out.SearchResponses = append(out.SearchResponses, SearchResponses{Responses: resps})
+	}
+	if note := sc.note(verbSearch, len(recs)); note != "" {
+		if err := s.record(ctx, backpack.Entry{Action: actionIdentity, Actor: actor, Note: note}); err != nil {
+			return out, err
+		}
 	}
 	return out, nil
 }
@@ -492,17 +505,17 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.batchRefused(w, r, verbSearch, len(reqs), body, refused, func(ctx context.Context) (SearchResponse, error) {
-		return s.searchAll(ctx, c.LEA, reqs, recs, refused)
+		return s.searchAll(ctx, c.LEA, c.actor(), reqs, recs, refused)
 	})
 }
 
 // guardRequests counts a search call's requests, or a create's one (verb says which),
-// against the caller's key's SearchNameLimit — one count for both, as a create's 409
+// against the caller's LEA's SearchNameLimit — one count for both, as a create's 409
 // tells what a search would — and returns those refused, with why. Refusals are
 // audited, as a suspected enumeration, before the call answers. A call of one request
 // refused is answered here (429 with Retry-After) and ok is false.
 func (s *Server) guardRequests(w http.ResponseWriter, r *http.Request, c caller, verb string, reqs []IdentityRequest) (refused map[int]string, ok bool) {
-	out := s.guard.check(c.LEA+"\x00"+c.Label, reqs, s.now())
+	out := s.guard.check(c.LEA, reqs, verb == verbCreate, s.now())
 	if len(out) == 0 {
 		return nil, true
 	}
@@ -528,11 +541,13 @@ func (s *Server) guardRequests(w http.ResponseWriter, r *http.Request, c caller,
 // the reviewers, who may merge them (the new ID is then retired and redirects).
 //
 // The 409 tells whether the state knows a person with exactly these properties, as a
-// search does: so a create is counted with the key's searches against SearchNameLimit
-// (a variant of its name with its other properties; a create of a request the key has
-// searched, as an SIS does before creating, is no new variant), and one past the limit
-// is refused 429 with Retry-After and audited as a suspected enumeration, before any
-// student is made. The 409 gives no more than a search of the same request gives the
+// search does: so a create is counted with the LEA's searches against SearchNameLimit
+// (a variant of its name with its other properties; a create that says what a search
+// of the LEA said and perhaps more, as an SIS sends after searching, is no new
+// variant), and one past the limit is refused 429 with Retry-After and audited as a
+// suspected enumeration, before any student is made. A 409 naming a student the LEA
+// holds no record of is counted against the student's bounds too (mayName), and past
+// them refused 429 instead. The 409 gives no more than a search of the same request gives the
 // same key: the ID and the score, which search gives every LEA of a likely student
 // (searchRecord, asSent), never the state's demographics. Withholding the ID from an
 // LEA holding no record of the student would hide nothing search does not tell it, and
@@ -559,6 +574,7 @@ func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 	}
 	pl, sid, err := s.createIdentity(r.Context(), c, sub, row)
 	switch {
+	case errors.Is(err, errKnown) && !s.mayName(w, r, c, sid, q):
 	case errors.Is(err, errKnown):
 		writeJSON(w, http.StatusConflict, struct {
 			apiError
@@ -570,6 +586,31 @@ func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/identity/v2/identities/"+sid)
 		writeJSON(w, http.StatusCreated, sid)
 	}
+}
+
+// mayName reports whether a create's 409 may name student sid: always when the caller's
+// LEA holds a record of them, else while the search guard allows (studentCall). A 409
+// it may not name is answered here, 429 with Retry-After, and audited as a suspected
+// enumeration.
+func (s *Server) mayName(w http.ResponseWriter, r *http.Request, c caller, sid string, q IdentityRequest) bool {
+	held, err := s.store.holds(r.Context(), c.LEA, sid)
+	if err != nil {
+		s.failed(w, verbCreate, err)
+		return false
+	}
+	sc := s.guard.studentCall(c.LEA, true, s.now())
+	if held || sc.allow(0, sid, q) {
+		return true
+	}
+	if err := s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(), StudentID: sid, Note: sc.note(verbCreate, 1)}); err != nil {
+		s.failed(w, verbCreate, err)
+		return false
+	}
+	retry := sc.left[0].retry
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
+	writeError(w, http.StatusTooManyRequests, "%s refused as a suspected enumeration: this LEA has sent more different requests whose answer would name one student it holds no record of than the %d a call or the %d in %v it may send; send it again as already sent, or after %v",
+		verbCreate, s.guard.limit.PerBatch, s.guard.limit.PerWindow, s.guard.limit.Window, retry.Round(time.Second))
+	return false
 }
 
 // verbCreate names a create in the guard's messages and audit notes.

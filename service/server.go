@@ -53,10 +53,11 @@ type Config struct {
 	// SignInLimit bounds failed sign-ins per account and per remote address (zero: the
 	// defaults, see SignInLimit).
 	SignInLimit SignInLimit
-	// SearchNameLimit bounds, per API key, the different searches of one person's name
-	// (zero: the defaults, see SearchNameLimit): the guard against guessing a person's
-	// birth date or middle name from their name through search, or through creates,
-	// which count with the key's searches.
+	// SearchNameLimit bounds, per LEA, the different searches of one person's name and
+	// the different requests naming one student the LEA holds no record of (zero: the
+	// defaults, see SearchNameLimit): the guard against guessing a person's birth date
+	// or middle name through search, or through creates, which count with the LEA's
+	// searches.
 	SearchNameLimit SearchNameLimit
 	// AuditAnchor is a file outside the database where the head of the audit chain is
 	// kept after each commit, so that a start notices entries deleted from the chain's end
@@ -118,7 +119,7 @@ type Server struct {
 	// lastNow is the latest time now has stamped, in Unix nanoseconds.
 	lastNow   atomic.Int64
 	signins   *signInLimiter
-	guard     *searchGuard  // searches of one name with other properties, per API key
+	guard     *searchGuard  // searches of one name with other properties, per LEA
 	throttles throttles     // calls without a valid API key, sign-ins, pages without a session
 	jobs      chan struct{} // one asynchronous batch at a time
 
