@@ -25,7 +25,8 @@ package service
 // properties (the search's each left out or the same: an SIS searches, then creates
 // with the middle name and sex it holds) is that search's variant, not a new one.
 //
-// The counts are held in memory: a restart of the service starts them afresh.
+// The counts are kept in the store (search_variants, see guardstore.go) as well as in
+// memory, so that a restart does not restore an LEA's budget.
 
 import (
 	"fmt"
@@ -80,6 +81,7 @@ type searchGuard struct {
 	names     map[string]map[string]time.Time // LEA "\x00" name → variant → last searched
 	students  map[string]map[string]time.Time // LEA "\x00" student → name "\x00" variant → last named
 	lastSweep time.Time
+	pending   []guardRow // counts changed since the last takePending, for the store
 }
 
 func newSearchGuard(l SearchNameLimit) *searchGuard {
@@ -198,6 +200,7 @@ func (g *searchGuard) check(lea string, reqs []IdentityRequest, create bool, now
 		variant := guardVariant(q)
 		if v, ok := known(seen, variant, create); ok {
 			seen[v] = now
+			g.pending = append(g.pending, guardRow{lea, "n" + name, v, now})
 			continue
 		}
 		if l.PerBatch >= 0 && fresh[name] >= l.PerBatch || l.PerWindow >= 0 && len(seen) >= l.PerWindow {
@@ -209,6 +212,7 @@ func (g *searchGuard) check(lea string, reqs []IdentityRequest, create bool, now
 			g.names[k] = seen
 		}
 		seen[variant] = now
+		g.pending = append(g.pending, guardRow{lea, "n" + name, variant, now})
 		fresh[name]++
 	}
 	return out
@@ -258,12 +262,14 @@ func (c *studentCall) allow(index int, student string, q IdentityRequest) bool {
 	variant := guardVariant(q)
 	if _, ok := seen[name+variant]; ok {
 		seen[name+variant] = c.now
+		g.pending = append(g.pending, guardRow{c.lea, "s" + student, name + variant, c.now})
 		return true
 	}
 	if c.create {
 		for v := range seen {
 			if n, rest, _ := strings.Cut(v, "\x00"); n+"\x00" == name && sameOrMore(rest, variant) {
 				seen[v] = c.now
+				g.pending = append(g.pending, guardRow{c.lea, "s" + student, v, c.now})
 				return true
 			}
 		}
@@ -277,6 +283,7 @@ func (c *studentCall) allow(index int, student string, q IdentityRequest) bool {
 		g.students[k] = seen
 	}
 	seen[name+variant] = c.now
+	g.pending = append(g.pending, guardRow{c.lea, "s" + student, name + variant, c.now})
 	c.fresh[student]++
 	return true
 }

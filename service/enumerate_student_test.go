@@ -43,12 +43,7 @@ func TestStudentEnumeration(t *testing.T) {
 		}
 		return false
 	}
-	var asked []service.IdentityRequest
-	for _, n := range [][2]string{{"Lis\u0430", "Woods"}, {"Liisa", "Woods"}, {"Lisa", "Wods"}, {"Woods", "Lisa"}} {
-		for _, d := range []string{"2008-09-13", "2008-09-14", "2008-09-12"} {
-			asked = append(asked, ask(n[0], n[1], d))
-		}
-	}
+	asked := herVariants()
 	var got, want []bool
 	for i, q := range asked {
 		key := e.key("03")
@@ -104,6 +99,18 @@ func TestStudentEnumeration(t *testing.T) {
 	}
 }
 
+// herVariants are twelve requests the matcher answers with Lisa Woods: a homoglyph, a
+// misspelling and the names swapped, each with her birth date and a day either side.
+func herVariants() []service.IdentityRequest {
+	var out []service.IdentityRequest
+	for _, n := range [][2]string{{"Lis\u0430", "Woods"}, {"Liisa", "Woods"}, {"Lisa", "Wods"}, {"Woods", "Lisa"}} {
+		for _, d := range []string{"2008-09-13", "2008-09-14", "2008-09-12"} {
+			out = append(out, service.IdentityRequest{FirstName: n[0], LastSurname: n[1], BirthDate: d})
+		}
+	}
+	return out
+}
+
 // TestSearchThenCreate: an SIS that searches a child, then creates them with the middle
 // name and sex it holds, spends one variant of the name, not two: six different Maria
 // Garcias in an hour, each searched then created, are all answered.
@@ -152,5 +159,43 @@ func TestNameLimitPerLEA(t *testing.T) {
 	want[10] = http.StatusTooManyRequests
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+}
+
+// TestGuardSurvivesRestart: the search guard's counts are kept in the store: an LEA that
+// searched ten birth dates of a name, and ten requests naming a student it holds no
+// record of, is refused the eleventh of each after a restart as before it.
+func TestGuardSurvivesRestart(t *testing.T) {
+	// A clock from now: a start never stamps before the audit chain's last entry, which
+	// the sample's first start dates now.
+	clk := &clock{at: time.Now().UTC().Add(time.Minute)}
+	e := newClockedEnv(t, sqliteDB(t), clk)
+	her := e.studentOf(lisa)
+	for d := range 10 {
+		q := service.IdentityRequest{FirstName: "Ann", LastSurname: "Quill", BirthDate: fmt.Sprintf("2010-03-%02d", d+1)}
+		if code, _ := e.call(e.key("03"), "POST", "/identity/v2/search", q, nil); code != http.StatusOK {
+			t.Fatalf("search %d: %d", d, code)
+		}
+		if code, _ := e.call(e.key("03"), "POST", "/identity/v2/search", herVariants()[d], nil); code != http.StatusOK {
+			t.Fatalf("search of her %d: %d", d, code)
+		}
+		clk.add(time.Minute)
+	}
+	e.restart()
+	code, _ := e.call(e.key("03"), "POST", "/identity/v2/search", service.IdentityRequest{FirstName: "Ann", LastSurname: "Quill", BirthDate: "2010-03-11"}, nil)
+	var res service.SearchResponse
+	e.call(e.key("03"), "POST", "/identity/v2/search", herVariants()[10], &res)
+	named := false
+	for _, sr := range res.SearchResponses {
+		for _, r := range sr.Responses {
+			named = named || r.UniqueID == her
+		}
+	}
+	type after struct {
+		NameStatus int
+		NamedHer   bool
+	}
+	if diff := cmp.Diff(after{http.StatusTooManyRequests, false}, after{code, named}); diff != "" {
+		t.Errorf("after a restart (-want +got):\n%s", diff)
 	}
 }

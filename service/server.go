@@ -200,6 +200,9 @@ func open(ctx context.Context, cfg Config, st *Store, lk *runLock) (*Server, err
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.loadGuard(ctx); err != nil {
+		return nil, fmt.Errorf("service: reading the search guard's counts: %w", err)
+	}
 	s.wg.Add(1)
 	go s.commitReads()
 	jobs, err := st.incompleteResults(ctx)

@@ -212,6 +212,9 @@ var schema = []string{
 	`ALTER TABLE api_keys ADD COLUMN revoked TEXT NOT NULL DEFAULT ''`,
 	// version 3: what an approval forwarded to the guardian (see forwarded.go).
 	`CREATE TABLE forwarded (request_id TEXT PRIMARY KEY, student_id TEXT NOT NULL, records TEXT NOT NULL, backpack TEXT NOT NULL, at TEXT NOT NULL)`,
+	// version 4: the search guard's counts (see guardstore.go), so that a restart keeps
+	// them: subject and variant hex-encoded, at in Unix nanoseconds.
+	`CREATE TABLE search_variants (lea TEXT NOT NULL, subject TEXT NOT NULL, variant TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (lea, subject, variant))`,
 }
 
 // migrate brings the schema up to the latest version, one transaction per version.
