@@ -2,7 +2,10 @@ package service
 
 // The search guard's counts in the store: each variant an LEA sent of a name ("n" and
 // the folded name) or that named a student ("s" and the student ID), with when it was
-// last sent. A start reads the last window's back; calls write what they changed.
+// last sent. A start reads the last window's back; a background loop writes what calls
+// changed every guardSaveEvery and at a stop, off the searches' path (a write per search
+// took search at 10^6 records from 10,700 to 980 a second). A crash loses at most the
+// last guardSaveEvery of counts.
 
 import (
 	"context"
@@ -66,6 +69,30 @@ func (s *Server) saveGuard(ctx context.Context) error {
 		_, err := tx.ExecContext(ctx, s.store.q(`DELETE FROM search_variants WHERE at <= ?`), cutoff)
 		return err
 	})
+}
+
+// guardSaveEvery is how often the guard's changed counts are written.
+const guardSaveEvery = time.Second
+
+// saveGuardLoop writes the guard's changed counts every guardSaveEvery, and once more at
+// the stop.
+func (s *Server) saveGuardLoop() {
+	defer s.wg.Done()
+	tick := time.NewTicker(guardSaveEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.stop:
+			if err := s.saveGuard(context.Background()); err != nil {
+				s.logf("service: saving the search guard's counts at stop: %v", err)
+			}
+			return
+		case <-tick.C:
+			if err := s.saveGuard(context.Background()); err != nil {
+				s.logf("service: saving the search guard's counts: %v", err)
+			}
+		}
+	}
 }
 
 // loadGuard reads the store's counts of the last window into the guard.

@@ -203,8 +203,9 @@ func open(ctx context.Context, cfg Config, st *Store, lk *runLock) (*Server, err
 	if err := s.loadGuard(ctx); err != nil {
 		return nil, fmt.Errorf("service: reading the search guard's counts: %w", err)
 	}
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.commitReads()
+	go s.saveGuardLoop()
 	jobs, err := st.incompleteResults(ctx)
 	if err != nil {
 		s.Close()
