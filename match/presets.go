@@ -39,7 +39,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-6",
+		Version:     "student-7",
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
 		Columns:     StudentColumns(),
@@ -240,10 +240,10 @@ func studentCannotLink() []CannotLink {
 		},
 	}, {
 		// One twin's record without the family name: the birth date and the home are
-		// both twins', and the given names say which.
+		// both twins', and the given names say which, alike (Mason, Jason) or not.
 		Name: "twins: different given names, a family name missing, same birth date and home",
 		Conditions: []Condition{
-			differentGiven, notSwapped,
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "else"}}, notSwapped,
 			{Comparison: "family_name", Levels: []string{"null"}},
 			closeBirth, otherSSID,
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
@@ -271,15 +271,15 @@ func studentCannotLink() []CannotLink {
 		// each often wrong under one SSID.
 		Name: "one SSID, two children: different given names and birth dates",
 		Conditions: []Condition{
-			differentGiven, notSwapped, sameFamily,
+			differentGiven, notSwapped, alikeFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
-			{Comparison: "birth_date", Levels: []string{"else"}},
+			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
 		},
 		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {
-		// An SSID on two strangers, every name and the birth date different: a
-		// placeholder the normalizer does not know (2000000001), not one child, unless
-		// the roll shows given names and birth dates each often wrong under one SSID.
+		// An SSID on two strangers, both names and the birth date different: a
+		// placeholder the normalizer does not know (2000000001), not one child, unless the
+		// roll shows given names and birth dates each often wrong under one SSID.
 		Name: "one SSID, two strangers: given names, family names and birth dates different",
 		Conditions: []Condition{
 			differentGiven, notSwapped,

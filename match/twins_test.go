@@ -674,8 +674,9 @@ func TestMiddleNameNicknames(t *testing.T) {
 // no SSIDs, is one child, and a second family name written as the middle name does not
 // make two; twins whose names differ in a vowel or a letter (Lily and Lola, Dana and Dina,
 // Mason and Jason, one family name mistyped), Anna and Hannah with their own SSIDs,
-// namesakes whose middle names share only a word (María José, María Fernanda), and two
-// strangers under one dummy SSID stay apart.
+// namesakes whose middle names share only a word (María José, María Fernanda), two
+// strangers under one dummy SSID, sisters born months apart under one SSID (one family
+// name misspelt or not), and a twin whose record lacks the family name stay apart.
 func TestNameVariantsAndTwins(t *testing.T) {
 	l, err := New(StudentSettings())
 	if err != nil {
@@ -703,7 +704,13 @@ func TestNameVariantsAndTwins(t *testing.T) {
 		"mariaj-1,07,07001,,Ana,María José,Castillo,,2012-04-14,F,5,5 Ash Ave,Lehi,84003,2022-08-20\n"+
 		"mariaf-1,08,08001,,Ana,María Fernanda,Castillo,,2012-04-14,F,5,90 Pine St,Ogden,84401,2022-08-20\n"+
 		"jade-1,09,09001,2000000001,Jade,,Jett,,2007-10-01,F,10,10 Dummy St,Vernal,84078,2022-08-20\n"+
-		"rhea-1,09,09001,2000000001,Rhea,,Reeve,,2007-06-25,F,10,18 Dummy St,Vernal,84078,2022-08-20\n")
+		"rhea-1,09,09001,2000000001,Rhea,,Reeve,,2007-06-25,F,10,18 Dummy St,Vernal,84078,2022-08-20\n"+
+		"grace-1,07,07001,3200000007,Grace,,Hansen,,2010-01-01,F,07,1 C St,Lehi,84043,2022-08-20\n"+
+		"chloe-1,07,07001,3200000007,Chloe,,Hanson,,2010-09-09,F,07,2 D St,Lehi,84043,2022-08-20\n"+
+		"ruby-1,05,05001,3400000007,Ruby,,Stone,,2011-01-03,F,06,1 G St,Moab,84540,2022-08-20\n"+
+		"ivy-1,05,05001,3400000007,Ivy,,Stone,,2011-11-23,F,06,1 G St,Moab,84540,2022-08-20\n"+
+		"masonm-1,01,01001,,Mason,,Okafor,,2014-03-07,M,04,61 Cedar Rd,Orem,84057,2022-08-20\n"+
+		"jasonm-1,01,01001,,Jason,,,,2014-03-07,M,04,61 Cedar Rd,Orem,84057,2022-08-20\n")
 	checkChildren(t, res)
 	byChild := map[string][]int32{}
 	for i, id := range res.Prepared.Roll.IDs {
