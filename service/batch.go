@@ -30,12 +30,6 @@ const maxBatch = 1000
 // the requests (raw, a JSON array) are answered in the background. The call is audited
 // with what it asked for (a find's IDs) and every student it named.
 func (s *Server) batch(w http.ResponseWriter, r *http.Request, verb string, n int, raw json.RawMessage, now func(context.Context) (SearchResponse, error)) {
-	s.batchRefused(w, r, verb, n, raw, nil, now)
-}
-
-// batchRefused is batch with the requests the search guard refused (by index, with why),
-// kept with an asynchronous batch's requests so that it answers them as refused.
-func (s *Server) batchRefused(w http.ResponseWriter, r *http.Request, verb string, n int, raw json.RawMessage, refused map[int]string, now func(context.Context) (SearchResponse, error)) {
 	c := callerOf(r.Context())
 	asked := ""
 	if ca := callAuditOf(r.Context()); ca != nil && ca.asked != "" {
@@ -58,7 +52,7 @@ func (s *Server) batchRefused(w http.ResponseWriter, r *http.Request, verb strin
 		return
 	}
 	token := secret(18)
-	job, _ := json.Marshal(asyncJob{Verb: verb, Requests: raw, Refused: refused})
+	job, _ := json.Marshal(asyncJob{Verb: verb, Requests: raw})
 	s.wmu.Lock()
 	err := s.commit(r.Context(), []backpack.Entry{{Action: actionIdentity, Actor: c.actor(),
 		Note: fmt.Sprintf("%s: %d requests%s accepted as batch %s", verb, n, asked, token)}}, func(tx *sql.Tx) error {
@@ -79,12 +73,10 @@ func (s *Server) batchRefused(w http.ResponseWriter, r *http.Request, verb strin
 type asyncJob struct {
 	Verb     string          `json:"verb"`
 	Requests json.RawMessage `json:"requests"`
-	// Refused are the requests the search guard refused when the batch was accepted.
-	Refused map[int]string `json:"refused,omitempty"`
 }
 
 // answer runs every request of a batch (raw, a JSON array of the verb's requests).
-func (s *Server) answer(ctx context.Context, lea, actor, verb string, raw json.RawMessage, refused map[int]string) (SearchResponse, error) {
+func (s *Server) answer(ctx context.Context, lea, actor, verb string, raw json.RawMessage) (SearchResponse, error) {
 	switch verb {
 	case verbFind:
 		var ids []string
@@ -101,7 +93,7 @@ func (s *Server) answer(ctx context.Context, lea, actor, verb string, raw json.R
 		if err != nil {
 			return SearchResponse{}, err
 		}
-		return s.searchAll(ctx, lea, actor, reqs, recs, refused)
+		return s.searchAll(ctx, lea, actor, reqs, recs)
 	}
 	return SearchResponse{}, fmt.Errorf("unknown batch verb %q", verb)
 }
@@ -150,7 +142,7 @@ func (s *Server) startJob(token string, c caller, job []byte) {
 			case <-ctx.Done():
 			}
 		}()
-		resp, err := s.answer(ctx, c.LEA, c.actor(), j.Verb, j.Requests, j.Refused)
+		resp, err := s.answer(ctx, c.LEA, c.actor(), j.Verb, j.Requests)
 		if err != nil {
 			s.logf("service: batch %s: %v (it runs again at the next start)", token, err)
 			return

@@ -3,27 +3,24 @@ package service
 // The search guard against attribute guessing: the Identities API's search tells a
 // caller whether a person with the properties it sent is known, so a caller holding only
 // a name could send that name with every birth date of a year (or every middle name of a
-// list) and learn the one the state knows from the one search answered with a student.
-// The guard has two counts, both per LEA (every key of an LEA shares them: a second key
-// from -new-key gets no fresh budget):
+// list) and learn the one the state knows from the answers naming a student. The guard
+// counts, per LEA (every key of an LEA shares the count: a second key from -new-key gets
+// no fresh budget) and per student the LEA holds no record of, the different requests
+// (name and other properties, folded) whose answer would name that student. Misspelling
+// the name, a homoglyph, a nickname or the names swapped make a new request the matcher
+// still answers with her and a telling score, so they count as well. Past
+// SearchNameLimit's bounds a search leaves that student out of its answer, and a create
+// that would answer 409 naming her is refused 429 instead; both are audited as a
+// suspected enumeration.
 //
-//   - per name: the different searches of one person's name — the given and family name
-//     folded (case, accents, spaces and punctuation aside) — that differ in their other
-//     properties (birth date, middle name, suffix, sex, birth place, identification
-//     codes). Past SearchNameLimit's bounds such a search is refused.
-//   - per student: the different requests (name and other properties, folded) whose
-//     answer would name a student the LEA holds no record of. Misspelling the name, a
-//     homoglyph, a nickname or the names swapped make a new name, yet the matcher still
-//     answers with her and a telling score; so past the same bounds, counted per student,
-//     a search leaves that student out of its answer and a create that would answer 409
-//     naming her is refused 429 instead.
-//
-// Both refusals are audited as a suspected enumeration. A request sent again as it was is
-// no new variant: an SIS that searches a student again, or retries, is never refused for
-// it. A create (POST identities) counts as a search of its request: its 409 tells as
-// much; a create that repeats an earlier search's name and birth date with more
-// properties (the search's each left out or the same: an SIS searches, then creates
-// with the middle name and sex it holds) is that search's variant, not a new one.
+// Only those requests count, since only they tell something the LEA did not know: a
+// request whose answer names only students the LEA holds (its own three Ava Johnsons) or
+// nobody (a create of a new child, a search with no candidate) is never counted nor
+// refused, however many share a name. A request sent again as it was is no new variant:
+// an SIS that searches a student again, or retries, is never refused for it. A create
+// that repeats an earlier request's name and birth date with more properties (the
+// earlier's each left out or the same: an SIS searches, then creates with the middle
+// name and sex it holds) is that request's variant, not a new one.
 //
 // The counts are kept in the store (search_variants, see guardstore.go) as well as in
 // memory, so that a restart does not restore an LEA's budget.
@@ -39,20 +36,19 @@ import (
 	"github.com/studentlink/studentlink/normalize"
 )
 
-// SearchNameLimit bounds how many different searches of one person's name an LEA (all
-// its API keys together) may make, and how many different requests naming one student
-// the LEA holds no record of. A search is a new variant of a name when no search of the
-// LEA in the last
-// Window had the same name and the same other properties. A variant past PerBatch new
-// variants of its name in one search call, or past PerWindow variants of its name in
-// Window (the call's included), is refused: a batch answers it with an empty response
-// whose refused property says why, a search of one request is answered 429 Too Many
-// Requests with Retry-After. A create (POST identities) counts as a search call of its
-// one request, sharing the LEA's counts, and is refused 429 alike. Refused variants do
-// not count. The same bounds, counted per student the LEA holds no record of, leave that
-// student out of a search's answer, or refuse with 429 a create whose 409 would name
-// them. Zero values take the defaults (3 per batch, 10 per hour); a negative
-// PerBatch or PerWindow turns that bound off.
+// SearchNameLimit bounds how many different requests whose answer would name one
+// student the LEA holds no record of an LEA (all its API keys together) may send. A
+// request is a new variant when no request of the LEA in the last Window naming that
+// student had the same name and the same other properties. A variant past PerBatch new
+// variants naming the student in one search call, or past PerWindow in Window (the
+// call's included), leaves the student out of that request's answer; a create (POST
+// identities) counts as a search call of its one request, sharing the LEA's counts, and
+// one whose 409 would name the student past the bounds is refused 429 Too Many Requests
+// with Retry-After. Refused variants do not count. Requests whose answer names only
+// students the LEA holds, or nobody, are not counted. (The name is the setting's
+// historical one: the guard once also counted the searches of each name.) Zero values
+// take the defaults (3 per batch, 10 per hour); a negative PerBatch or PerWindow turns
+// that bound off.
 type SearchNameLimit struct {
 	PerBatch  int
 	PerWindow int
@@ -72,28 +68,18 @@ func (l SearchNameLimit) withDefaults() SearchNameLimit {
 	return l
 }
 
-// searchGuard keeps, per LEA and folded name, the variants searched in the window and
-// when each was last searched; and per LEA and student, the requests that named the
-// student. Safe for concurrent use.
+// searchGuard keeps, per LEA and student the LEA holds no record of, the requests of the
+// window that named the student and when each last did. Safe for concurrent use.
 type searchGuard struct {
 	limit     SearchNameLimit
 	mu        sync.Mutex
-	names     map[string]map[string]time.Time // LEA "\x00" name → variant → last searched
 	students  map[string]map[string]time.Time // LEA "\x00" student → name "\x00" variant → last named
 	lastSweep time.Time
 	pending   []guardRow // counts changed since the last takePending, for the store
 }
 
 func newSearchGuard(l SearchNameLimit) *searchGuard {
-	return &searchGuard{limit: l.withDefaults(), names: map[string]map[string]time.Time{}, students: map[string]map[string]time.Time{}}
-}
-
-// searchRefusal is a search request the guard refused: its index in the call, the name
-// it repeated (folded) and when a variant of that name may be searched again.
-type searchRefusal struct {
-	index int
-	name  string
-	retry time.Duration
+	return &searchGuard{limit: l.withDefaults(), students: map[string]map[string]time.Time{}}
 }
 
 // guardName is a request's person name as the guard counts it: given and family name
@@ -127,7 +113,7 @@ func guardVariant(q IdentityRequest) string {
 
 // sameOrMore reports whether variant more says what earlier did and perhaps more: the
 // same birth date, and each other part of earlier left out or the same. A create that is
-// sameOrMore of a search the LEA made is the search's variant.
+// sameOrMore of a request the LEA sent is that request's variant.
 func sameOrMore(earlier, more string) bool {
 	e, m := strings.Split(earlier, "\x00"), strings.Split(more, "\x00")
 	if len(e) != len(m) || e[0] != m[0] {
@@ -139,23 +125,6 @@ func sameOrMore(earlier, more string) bool {
 		}
 	}
 	return true
-}
-
-// known finds variant among seen, or, for a create, a variant of which it is
-// sameOrMore; it returns the variant seen, or "" and false.
-func known(seen map[string]time.Time, variant string, create bool) (string, bool) {
-	if _, ok := seen[variant]; ok {
-		return variant, true
-	}
-	if !create {
-		return "", false
-	}
-	for v := range seen {
-		if sameOrMore(v, variant) {
-			return v, true
-		}
-	}
-	return "", false
 }
 
 // prune forgets the variants of seen older than the window.
@@ -178,44 +147,6 @@ func (g *searchGuard) retryOf(seen map[string]time.Time, now time.Time) time.Dur
 		}
 	}
 	return max(retry, time.Second)
-}
-
-// check counts the requests of one search call (or create, one request) of an LEA at
-// now and returns those refused, in order; the others are counted as searched.
-func (g *searchGuard) check(lea string, reqs []IdentityRequest, create bool, now time.Time) []searchRefusal {
-	l := g.limit
-	if l.PerBatch < 0 && l.PerWindow < 0 {
-		return nil
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.sweep(now)
-	var out []searchRefusal
-	fresh := map[string]int{} // name → new variants of this call
-	for i, q := range reqs {
-		name := guardName(q)
-		k := lea + "\x00" + name
-		seen := g.names[k]
-		g.prune(seen, now)
-		variant := guardVariant(q)
-		if v, ok := known(seen, variant, create); ok {
-			seen[v] = now
-			g.pending = append(g.pending, guardRow{lea, "n" + name, v, now})
-			continue
-		}
-		if l.PerBatch >= 0 && fresh[name] >= l.PerBatch || l.PerWindow >= 0 && len(seen) >= l.PerWindow {
-			out = append(out, searchRefusal{index: i, name: name, retry: g.retryOf(seen, now)})
-			continue
-		}
-		if seen == nil {
-			seen = map[string]time.Time{}
-			g.names[k] = seen
-		}
-		seen[variant] = now
-		g.pending = append(g.pending, guardRow{lea, "n" + name, variant, now})
-		fresh[name]++
-	}
-	return out
 }
 
 // studentCall counts, for one search call or create of an LEA, the requests whose answer
@@ -255,6 +186,7 @@ func (c *studentCall) allow(index int, student string, q IdentityRequest) bool {
 	defer g.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	g.sweep(c.now)
 	k := c.lea + "\x00" + student
 	seen := g.students[k]
 	g.prune(seen, c.now)
@@ -315,52 +247,17 @@ func (c *studentCall) note(verb string, n int) string {
 		verb, n, what, len(c.left), strings.Join(ids, ", "), c.g.limit.PerBatch, c.g.limit.PerWindow, c.g.limit.Window, strings.Join(idx, ", "))
 }
 
-// sweep forgets, at most once a minute, the names none of whose variants is in the
-// window, so that the guard holds only the last Window's searches.
+// sweep forgets, at most once a minute, the students none of whose requests is in the
+// window, so that the guard holds only the last Window's requests.
 func (g *searchGuard) sweep(now time.Time) {
 	if now.Sub(g.lastSweep) < time.Minute && now.After(g.lastSweep) {
 		return
 	}
 	g.lastSweep = now
-	for k, seen := range g.names {
-		for v, at := range seen {
-			if now.Sub(at) >= g.limit.Window {
-				delete(seen, v)
-			}
-		}
-		if len(seen) == 0 {
-			delete(g.names, k)
-		}
-	}
 	for k, seen := range g.students {
 		g.prune(seen, now)
 		if len(seen) == 0 {
 			delete(g.students, k)
 		}
 	}
-}
-
-// refusedMessage is what a refused request's response and the audit say of the refusals.
-func (g *searchGuard) refusedMessage(r searchRefusal) string {
-	return fmt.Sprintf("refused as a suspected enumeration: this LEA has searched or created the name %q with more different other properties (birth date, middle name…) than the %d a call or the %d in %v it may try; send it again as already sent, or after %v",
-		r.name, g.limit.PerBatch, g.limit.PerWindow, g.limit.Window, r.retry.Round(time.Second))
-}
-
-// refusedNote is the audit note of a call's refusals.
-func refusedNote(verb string, n int, refused []searchRefusal) string {
-	var idx []string
-	names := map[string]bool{}
-	var list []string
-	for _, r := range refused {
-		if len(idx) < 50 {
-			idx = append(idx, strconv.Itoa(r.index))
-		}
-		if !names[r.name] {
-			names[r.name] = true
-			list = append(list, strconv.Quote(r.name))
-		}
-	}
-	slices.Sort(list)
-	return fmt.Sprintf("suspected enumeration: %s of %d request(s) refused %d that repeat the name(s) %s with other properties (requests %s)",
-		verb, n, len(refused), strings.Join(list, ", "), strings.Join(idx, ", "))
 }

@@ -14,7 +14,7 @@ import (
 
 // TestStudentEnumeration: an LEA holding no record of Lisa Woods that sends many
 // different requests naming her — a homoglyph, a misspelling, the names swapped, each
-// with a few birth dates, so that no one name passes SearchNameLimit — is answered with
+// with a few birth dates — is answered with
 // her for the first ten in the hour, then no more: a search leaves her out of its answer,
 // a create that would answer 409 with her is refused 429 (making no student), both
 // audited as a suspected enumeration. A second key of the same LEA shares the count;
@@ -112,8 +112,8 @@ func herVariants() []service.IdentityRequest {
 }
 
 // TestSearchThenCreate: an SIS that searches a child, then creates them with the middle
-// name and sex it holds, spends one variant of the name, not two: six different Maria
-// Garcias in an hour, each searched then created, are all answered.
+// name and sex it holds, is refused neither: six different Maria Garcias in an hour,
+// each searched then created, are all answered.
 func TestSearchThenCreate(t *testing.T) {
 	clk := &clock{at: clockStart}
 	e := newClockedEnv(t, sqliteDB(t), clk)
@@ -134,37 +134,9 @@ func TestSearchThenCreate(t *testing.T) {
 	}
 }
 
-// TestNameLimitPerLEA: SearchNameLimit counts an LEA's keys together: a second key of
-// the LEA (as -new-key issues) is refused the eleventh birth date of a name its first
-// key searched ten of.
-func TestNameLimitPerLEA(t *testing.T) {
-	clk := &clock{at: clockStart}
-	e := newClockedEnv(t, sqliteDB(t), clk)
-	second, err := e.srv.IssueAPIKey(context.Background(), service.KeySpec{LEA: "03", Label: "second SIS"}, "test", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got, want []int
-	for d := range 11 {
-		key := e.key("03")
-		if d == 10 {
-			key = second.Key
-		}
-		q := service.IdentityRequest{FirstName: "Ann", LastSurname: "Quill", BirthDate: fmt.Sprintf("2010-03-%02d", d+1)}
-		code, _ := e.call(key, "POST", "/identity/v2/search", q, nil)
-		got = append(got, code)
-		want = append(want, http.StatusOK)
-		clk.add(time.Minute)
-	}
-	want[10] = http.StatusTooManyRequests
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("statuses (-want +got):\n%s", diff)
-	}
-}
-
 // TestGuardSurvivesRestart: the search guard's counts are kept in the store: an LEA that
-// searched ten birth dates of a name, and ten requests naming a student it holds no
-// record of, is refused the eleventh of each after a restart as before it.
+// sent ten requests naming a student it holds no record of is answered without her to
+// the eleventh after a restart as before it.
 func TestGuardSurvivesRestart(t *testing.T) {
 	// A clock from now: a start never stamps before the audit chain's last entry, which
 	// the sample's first start dates now.
@@ -172,17 +144,12 @@ func TestGuardSurvivesRestart(t *testing.T) {
 	e := newClockedEnv(t, sqliteDB(t), clk)
 	her := e.studentOf(lisa)
 	for d := range 10 {
-		q := service.IdentityRequest{FirstName: "Ann", LastSurname: "Quill", BirthDate: fmt.Sprintf("2010-03-%02d", d+1)}
-		if code, _ := e.call(e.key("03"), "POST", "/identity/v2/search", q, nil); code != http.StatusOK {
-			t.Fatalf("search %d: %d", d, code)
-		}
 		if code, _ := e.call(e.key("03"), "POST", "/identity/v2/search", herVariants()[d], nil); code != http.StatusOK {
 			t.Fatalf("search of her %d: %d", d, code)
 		}
 		clk.add(time.Minute)
 	}
 	e.restart()
-	code, _ := e.call(e.key("03"), "POST", "/identity/v2/search", service.IdentityRequest{FirstName: "Ann", LastSurname: "Quill", BirthDate: "2010-03-11"}, nil)
 	var res service.SearchResponse
 	e.call(e.key("03"), "POST", "/identity/v2/search", herVariants()[10], &res)
 	named := false
@@ -191,11 +158,7 @@ func TestGuardSurvivesRestart(t *testing.T) {
 			named = named || r.UniqueID == her
 		}
 	}
-	type after struct {
-		NameStatus int
-		NamedHer   bool
-	}
-	if diff := cmp.Diff(after{http.StatusTooManyRequests, false}, after{code, named}); diff != "" {
-		t.Errorf("after a restart (-want +got):\n%s", diff)
+	if named {
+		t.Error("after a restart, the eleventh request naming her still names her")
 	}
 }

@@ -1,8 +1,8 @@
 package service
 
-// The search guard's counts in the store: each variant an LEA sent of a name ("n" and
-// the folded name) or that named a student ("s" and the student ID), with when it was
-// last sent. A start reads the last window's back; a background loop writes what calls
+// The search guard's counts in the store: each variant an LEA sent that named a student
+// ("s" and the student ID), with when it was last sent (rows "n" and a folded name, of
+// a per-name count the guard no longer keeps, are skipped). A start reads the last window's back; a background loop writes what calls
 // changed every guardSaveEvery and at a stop, off the searches' path (a write per search
 // took search at 10^6 records from 10,700 to 980 a second). A crash loses at most the
 // last guardSaveEvery of counts.
@@ -11,7 +11,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"strings"
 	"time"
 )
 
@@ -35,12 +34,8 @@ func (g *searchGuard) restore(rows []guardRow) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, r := range rows {
-		kind, subject := r.subject[:1], r.subject[1:]
-		m := g.names
-		if kind == "s" {
-			m = g.students
-		}
-		k := r.lea + "\x00" + subject
+		m := g.students
+		k := r.lea + "\x00" + r.subject[1:]
 		if m[k] == nil {
 			m[k] = map[string]time.Time{}
 		}
@@ -112,8 +107,8 @@ func (s *Server) loadGuard(ctx context.Context) error {
 		}
 		sb, err1 := hex.DecodeString(subject)
 		vb, err2 := hex.DecodeString(variant)
-		if err1 != nil || err2 != nil || len(sb) < 2 || !strings.ContainsAny(string(sb[:1]), "ns") {
-			continue // not a row saveGuard wrote
+		if err1 != nil || err2 != nil || len(sb) < 2 || sb[0] != 's' {
+			continue // not a row saveGuard writes
 		}
 		rows = append(rows, guardRow{lea, string(sb), string(vb), time.Unix(0, at)})
 	}

@@ -71,10 +71,6 @@ type IdentityResponse struct {
 // SearchResponses are the responses to one search request (or one find).
 type SearchResponses struct {
 	Responses []IdentityResponse `json:"responses"`
-	// Refused says why the request was not searched (an extra property this host
-	// writes): it repeated a name with other properties more often than SearchNameLimit
-	// allows. Responses is then empty.
-	Refused string `json:"refused,omitempty"`
 }
 
 // SearchResponse is an Ed-Fi IdentitySearchResponse: Status Complete with one
@@ -313,18 +309,13 @@ func asSent(id string, score float64, q IdentityRequest) IdentityResponse {
 		GenerationCodeSuffix: q.GenerationCodeSuffix, SexType: q.SexType, BirthDate: q.BirthDate}
 }
 
-// searchAll answers every request of a search batch (reqs, read as recs); a request the
-// search guard refused (its index in refused) is answered with the refusal alone.
-func (s *Server) searchAll(ctx context.Context, lea, actor string, reqs []IdentityRequest, recs []normalize.Record, refused map[int]string) (SearchResponse, error) {
+// searchAll answers every request of a search batch (reqs, read as recs).
+func (s *Server) searchAll(ctx context.Context, lea, actor string, reqs []IdentityRequest, recs []normalize.Record) (SearchResponse, error) {
 	out := SearchResponse{Status: statusComplete}
 	sc := s.guard.studentCall(lea, false, s.now())
 	for i, rec := range recs {
 		if err := ctx.Err(); err != nil {
 			return out, err
-		}
-		if why, ok := refused[i]; ok {
-			out.SearchResponses = append(out.SearchResponses, SearchResponses{Responses: []IdentityResponse{}, Refused: why})
-			continue
 		}
 		resps, err := s.searchRecord(ctx, lea, i, reqs[i], rec, sc)
 		if err != nil {
@@ -497,42 +488,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := callerOf(r.Context())
-	var refused map[int]string
-	if n := len(reqs); n > 0 && n <= maxBatch {
-		var ok bool
-		if refused, ok = s.guardRequests(w, r, c, verbSearch, reqs); !ok {
-			return
-		}
-	}
-	s.batchRefused(w, r, verbSearch, len(reqs), body, refused, func(ctx context.Context) (SearchResponse, error) {
-		return s.searchAll(ctx, c.LEA, c.actor(), reqs, recs, refused)
+	s.batch(w, r, verbSearch, len(reqs), body, func(ctx context.Context) (SearchResponse, error) {
+		return s.searchAll(ctx, c.LEA, c.actor(), reqs, recs)
 	})
-}
-
-// guardRequests counts a search call's requests, or a create's one (verb says which),
-// against the caller's LEA's SearchNameLimit — one count for both, as a create's 409
-// tells what a search would — and returns those refused, with why. Refusals are
-// audited, as a suspected enumeration, before the call answers. A call of one request
-// refused is answered here (429 with Retry-After) and ok is false.
-func (s *Server) guardRequests(w http.ResponseWriter, r *http.Request, c caller, verb string, reqs []IdentityRequest) (refused map[int]string, ok bool) {
-	out := s.guard.check(c.LEA, reqs, verb == verbCreate, s.now())
-	if len(out) == 0 {
-		return nil, true
-	}
-	if err := s.record(r.Context(), backpack.Entry{Action: actionIdentity, Actor: c.actor(), Note: refusedNote(verb, len(reqs), out)}); err != nil {
-		s.failed(w, verb, err)
-		return nil, false
-	}
-	if len(reqs) == 1 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(out[0].retry.Seconds()))))
-		writeError(w, http.StatusTooManyRequests, "%s %s", verb, s.guard.refusedMessage(out[0]))
-		return nil, false
-	}
-	refused = map[int]string{}
-	for _, x := range out {
-		refused[x.index] = s.guard.refusedMessage(x)
-	}
-	return refused, true
 }
 
 // handleCreateIdentity serves POST identities: a new student ID for a person the index
@@ -541,13 +499,12 @@ func (s *Server) guardRequests(w http.ResponseWriter, r *http.Request, c caller,
 // the reviewers, who may merge them (the new ID is then retired and redirects).
 //
 // The 409 tells whether the state knows a person with exactly these properties, as a
-// search does: so a create is counted with the LEA's searches against SearchNameLimit
-// (a variant of its name with its other properties; a create that says what a search
-// of the LEA said and perhaps more, as an SIS sends after searching, is no new
-// variant), and one past the limit is refused 429 with Retry-After and audited as a
-// suspected enumeration, before any student is made. A 409 naming a student the LEA
-// holds no record of is counted against the student's bounds too (mayName), and past
-// them refused 429 instead. The 409 gives no more than a search of the same request gives the
+// search does: so a 409 naming a student the LEA holds no record of is counted with the
+// LEA's searches against SearchNameLimit, per student (mayName; a create that says what
+// an earlier request of the LEA said and perhaps more, as an SIS sends after searching,
+// is no new variant), and past the bounds refused 429 with Retry-After instead, audited
+// as a suspected enumeration. A create that makes a student (201) names nobody but the
+// new one and is not counted. The 409 gives no more than a search of the same request gives the
 // same key: the ID and the score, which search gives every LEA of a likely student
 // (searchRecord, asSent), never the state's demographics. Withholding the ID from an
 // LEA holding no record of the student would hide nothing search does not tell it, and
@@ -567,9 +524,6 @@ func (s *Server) handleCreateIdentity(w http.ResponseWriter, r *http.Request) {
 	sub, row, err := s.identitySubmission(c.LEA, uid, q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "identity: %v", err)
-		return
-	}
-	if _, ok := s.guardRequests(w, r, c, verbCreate, []IdentityRequest{q}); !ok {
 		return
 	}
 	pl, sid, err := s.createIdentity(r.Context(), c, sub, row)

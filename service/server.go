@@ -53,11 +53,10 @@ type Config struct {
 	// SignInLimit bounds failed sign-ins per account and per remote address (zero: the
 	// defaults, see SignInLimit).
 	SignInLimit SignInLimit
-	// SearchNameLimit bounds, per LEA, the different searches of one person's name and
-	// the different requests naming one student the LEA holds no record of (zero: the
-	// defaults, see SearchNameLimit): the guard against guessing a person's birth date
-	// or middle name through search, or through creates, which count with the LEA's
-	// searches.
+	// SearchNameLimit bounds, per LEA, the different requests whose answer would name
+	// one student the LEA holds no record of (zero: the defaults, see SearchNameLimit):
+	// the guard against guessing a person's birth date or middle name through search, or
+	// through creates, which count with the LEA's searches.
 	SearchNameLimit SearchNameLimit
 	// AuditAnchor is a file outside the database where the head of the audit chain is
 	// kept after each commit, so that a start notices entries deleted from the chain's end
