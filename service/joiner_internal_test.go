@@ -58,3 +58,50 @@ func TestSpelledJoiners(t *testing.T) {
 		})
 	}
 }
+
+// TestSpellingMarks: a Mongolian vowel separator (U+180E) between two Mongolian
+// letters, an ideographic variation selector (U+E0100–U+E01EF) right after a Han
+// character, and a zero-width joiner right after the virama of an Indic script even at a
+// word's end (Malayalam and Bengali as written before their chillu and khanda ta
+// letters) are part of a name's spelling and accepted; elsewhere they stay refused.
+func TestSpellingMarks(t *testing.T) {
+	const joiner = "must not hold a zero-width joiner or non-joiner"
+	const cf = "must not hold invisible formatting characters"
+	const ign = "must not hold invisible default-ignorable characters"
+	for _, c := range []struct {
+		name, value string
+		want        string // in the error; "" for accepted
+	}{
+		{"Mongolian: vowel separator before a final a", "ᠬᠠᠳ\u180eᠠ", ""},
+		{"Mongolian: vowel separator after a free variation selector", "ᠨ\u180b\u180eᠠ", ""},
+		{"vowel separator at the end", "ᠬᠠᠳ\u180e", cf},
+		{"vowel separator at the start", "\u180eᠠ", cf},
+		{"vowel separator doubled", "ᠬᠠᠳ\u180e\u180eᠠ", cf},
+		{"vowel separator in Latin", "Ka\u180eda", cf},
+		{"Han: ideographic variation selector", "葛\U000e0100飾", ""},
+		{"Han: ideographic variation selector at the end", "邉\U000e0101", ""},
+		{"ideographic variation selector after Latin", "Quill\U000e0100", ign},
+		{"ideographic variation selector doubled", "葛\U000e0100\U000e0101", ign},
+		{"ideographic variation selector at the start", "\U000e0100葛", ign},
+		{"standard variation selector after Han", "葛\ufe00", ign},
+		{"Malayalam: ZWJ after a virama at the end", "അനില്\u200d", ""},
+		{"Malayalam: ZWJ after a virama before a space", "അനില്\u200d കുമാർ", ""},
+		{"Bengali: ZWJ after a virama at the end", "সত্\u200d", ""},
+		{"Malayalam: ZWJ at the end, no virama", "അനില\u200d", joiner},
+		{"Malayalam: ZWNJ after a virama at the end", "അനില്\u200c", joiner},
+		{"ZWJ after a virama, doubled", "അനില്\u200d\u200d", joiner},
+		{"ZWJ after a Latin letter at the end", "Anil\u200d", joiner},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := checkPerson([]personText{{"firstName", c.value, maxName}})
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("%q refused: %v", c.value, err)
+			case c.want != "" && err == nil:
+				t.Errorf("%q accepted, want refused (%s)", c.value, c.want)
+			case c.want != "" && !strings.Contains(err.Error(), c.want):
+				t.Errorf("%q: %v, want %q", c.value, err, c.want)
+			}
+		})
+	}
+}

@@ -6,10 +6,12 @@ package service
 
 import (
 	"fmt"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/backpack"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Caps on a person's text, in characters: Ed-Fi's where Ed-Fi sets one.
@@ -37,10 +39,14 @@ type personText struct {
 // soft hyphens…), which would make a name show as other than it is, or keep as a
 // distinct value a name that shows as another — except a zero-width non-joiner or joiner
 // where a name's spelling puts one (spelledJoiner: between two letters of a script
-// written with them, as Persian and the Indic scripts are); nor U+FFFD, the replacement
+// written with them, as Persian and the Indic scripts are; afterVirama: a joiner right
+// after an Indic virama, even at a word's end) and a Mongolian vowel separator between
+// two Mongolian letters (mongolianSeparator); nor U+FFFD, the replacement
 // character a decoder writes for bytes it could not read; nor a default-ignorable
 // character that is not Cf (defaultIgnorable: the Hangul fillers, variation selectors,
-// the combining grapheme joiner), a noncharacter (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) or a
+// the combining grapheme joiner; an ideographic variation selector right after a Han
+// character, which picks the glyph a family registers its name in, is let through), a
+// noncharacter (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) or a
 // private-use character (Unicode Co), which show as nothing or as what a font chooses.
 // The error names the first
 // property at fault and its value, escaped and clipped.
@@ -57,11 +63,13 @@ func checkPerson(texts []personText) error {
 			switch {
 			case unicode.Is(unicode.Cc, r) || bidiControl(r):
 				return fmt.Errorf("%s must not hold control or bidirectional formatting characters; got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
-			case (r == zwnj || r == zwj) && spelledJoiner(rs, i):
+			case (r == zwnj || r == zwj) && spelledJoiner(rs, i), r == zwj && afterVirama(rs, i):
 			case r == zwnj || r == zwj:
-				return fmt.Errorf("%s must not hold a zero-width joiner or non-joiner (%U at character %d of %q) except between two letters of a script spelled with them (Arabic, Persian, Syriac, Indic scripts…)", f.name, r, i+1, clip(f.value, 64))
+				return fmt.Errorf("%s must not hold a zero-width joiner or non-joiner (%U at character %d of %q) except between two letters of a script spelled with them (Arabic, Persian, Syriac, Indic scripts…) or, a joiner, right after an Indic virama", f.name, r, i+1, clip(f.value, 64))
+			case r == mvs && mongolianSeparator(rs, i):
 			case unicode.Is(unicode.Cf, r):
 				return fmt.Errorf("%s must not hold invisible formatting characters (zero-width spaces and joiners, soft hyphens, byte order marks: Unicode Cf); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
+			case ideographicSelector(r) && i > 0 && unicode.Is(unicode.Han, rs[i-1]):
 			case defaultIgnorable(r):
 				return fmt.Errorf("%s must not hold invisible default-ignorable characters (Hangul fillers, variation selectors, the combining grapheme joiner…); got %U at character %d of %q", f.name, r, i+1, clip(f.value, 64))
 			case unicode.Is(unicode.Noncharacter_Code_Point, r):
@@ -83,8 +91,44 @@ func checkPerson(texts []personText) error {
 // selectors U+FE00–U+FE0F and U+E0100–U+E01EF. The Mongolian free variation selectors
 // (U+180B–U+180D, U+180F) are part of Mongolian spelling and are let through.
 func defaultIgnorable(r rune) bool {
-	return unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || r >= 0xFE00 && r <= 0xFE0F || r >= 0xE0100 && r <= 0xE01EF
+	return unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || r >= 0xFE00 && r <= 0xFE0F || ideographicSelector(r)
 }
+
+// ideographicSelector reports whether r is one of the variation selectors U+E0100–
+// U+E01EF, which the Ideographic Variation Database registers after Han characters ("葛"
+// and "葛" U+E0100 are two registered glyphs of a family name); checkPerson accepts one
+// right after a Han character only.
+func ideographicSelector(r rune) bool { return r >= 0xE0100 && r <= 0xE01EF }
+
+// mvs is the Mongolian vowel separator, a format character that Mongolian spelling puts
+// between a consonant and a final a or e ("ᠬᠠᠳ" U+180E "ᠠ").
+const mvs = '\u180E'
+
+// mongolianSeparator reports whether the vowel separator at rs[i] stands between two
+// Mongolian letters (or marks: a free variation selector before it counts as its
+// letter's).
+func mongolianSeparator(rs []rune, i int) bool {
+	return i > 0 && i < len(rs)-1 && scriptAt(rs, i-1) == unicode.Mongolian && scriptAt(rs, i+1) == unicode.Mongolian
+}
+
+// afterVirama reports whether the joiner at rs[i] follows right after the virama of an
+// Indic script, after a letter of that script: a half form or, at a word's end, the
+// spelling of a final consonant that Malayalam ("അനില്" U+200D) and Bengali ("সত্"
+// U+200D) wrote before their chillu and khanda ta letters.
+func afterVirama(rs []rune, i int) bool {
+	if i < 2 {
+		return false
+	}
+	v := rs[i-1]
+	if norm.NFC.PropertiesString(string(v)).CCC() != 9 {
+		return false // not a virama
+	}
+	t := scriptAt(rs, i-1)
+	return t != nil && !slices.Contains(nonIndic, t) && scriptAt(rs, i-2) == t
+}
+
+// nonIndic are the scripts of joinerScripts that have no virama.
+var nonIndic = []*unicode.RangeTable{unicode.Arabic, unicode.Syriac, unicode.Nko, unicode.Mongolian}
 
 // The zero-width non-joiner and joiner: format characters, yet part of a word's correct
 // spelling in the Arabic script as Persian, Urdu or Kurdish write it (a ZWNJ keeps a
