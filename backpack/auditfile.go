@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/studentlink/studentlink/internal/filelock"
+	"github.com/studentlink/studentlink/internal/strictjson"
 )
 
 // logFiles are a file log's two files: the entries, opened for appending only, and the
@@ -465,7 +466,7 @@ func decodeCanonical[T any](line []byte, keys []string, v *T) error {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return errors.New("blank line")
 	}
-	if err := checkKeys(line, keyRules{maxDepth: 2, top: keys}); err != nil {
+	if err := strictjson.Check(line, strictjson.Rules{MaxDepth: 2, Top: keys}); err != nil {
 		return err
 	}
 	if err := json.Unmarshal(line, v); err != nil {

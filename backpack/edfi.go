@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/studentlink/studentlink/internal/strictjson"
 )
 
 // ImportOptions configure Import.
@@ -352,7 +354,7 @@ func decodeResource(data []byte, v any) error {
 	if len(data) == 0 || data[0] != '{' {
 		return errors.New("not a JSON object")
 	}
-	if err := checkKeys(data, keyRules{maxDepth: MaxResourceDepth}); err != nil {
+	if err := strictjson.Check(data, strictjson.Rules{MaxDepth: MaxResourceDepth}); err != nil {
 		return err
 	}
 	return json.Unmarshal(data, v)
