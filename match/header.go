@@ -131,42 +131,34 @@ const (
 // underscore is a word character, so a word boundary (\b) would not do.
 var dateFormat = regexp.MustCompile(`(?i)(?:^[\s_(\[]*|[\s_(\[]+)(d{1,2}|m{1,2}|y{2,4})([-/._ ]?)(d{1,2}|m{1,2}|y{2,4})([-/._ ]?)(d{1,2}|m{1,2}|y{2,4})(?:[\s_)\]]+|$)`)
 
-// dateHint returns a header name without the date format written in it, and the order of
-// day and month that format gives (DayFirst, MonthFirst); the name as it is and "" when
+// dateHint returns a header name without the date format written in it, and the
+// format's parts in order ("dmy", "mdy", "ymd", "ydm"); the name as it is and "" when
 // it has none.
-func dateHint(h string) (name, order string) {
+func dateHint(h string) (name, format string) {
 	for _, m := range dateFormat.FindAllStringSubmatchIndex(h, -1) {
-		parts := strings.ToLower(h[m[2]:m[3]] + h[m[6]:m[7]] + h[m[10]:m[11]])
-		d, mo, y := strings.IndexByte(parts, 'd'), strings.IndexByte(parts, 'm'), strings.IndexByte(parts, 'y')
-		if d < 0 || mo < 0 || y < 0 || h[m[4]:m[5]] != h[m[8]:m[9]] {
+		parts := strings.ToLower(h[m[2]:m[3]][:1] + h[m[6]:m[7]][:1] + h[m[10]:m[11]][:1])
+		if !strings.Contains(parts, "d") || !strings.Contains(parts, "m") || !strings.Contains(parts, "y") || h[m[4]:m[5]] != h[m[8]:m[9]] {
 			continue // not one of each, or two separators
 		}
 		rest := strings.TrimSpace(h[:m[0]] + " " + h[m[1]:])
 		if rest == "" {
 			return h, "" // the name is the format alone
 		}
-		order = MonthFirst
-		if d < mo {
-			order = DayFirst
-		}
-		return rest, order
+		return rest, parts
 	}
 	return h, ""
 }
 
-// yearDayMonth reports whether the date format written in a header name puts the year
-// first and the day before the month (yyyy-dd-mm).
-func yearDayMonth(h string) bool {
-	name, order := dateHint(h)
-	if order != DayFirst || name == h {
-		return false
+// dateOrder is the order of day and month a date format gives (DayFirst, MonthFirst),
+// "" for none.
+func dateOrder(format string) string {
+	switch {
+	case format == "":
+		return ""
+	case strings.IndexByte(format, 'd') < strings.IndexByte(format, 'm'):
+		return DayFirst
 	}
-	for _, m := range dateFormat.FindAllStringSubmatchIndex(h, -1) {
-		if first := strings.ToLower(h[m[2]:m[3]]); strings.HasPrefix(first, "y") {
-			return strings.HasPrefix(strings.ToLower(h[m[6]:m[7]]), "d")
-		}
-	}
-	return false
+	return MonthFirst
 }
 
 // Matches of a header column to a settings column, strongest first.
@@ -319,13 +311,12 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 	// read in that format's order of day and month.
 	for k, col := range columns {
 		if f := res.field[k]; col.Role == normalize.RoleBirthDate && f >= 0 && len(res.parts[k]) == 0 {
-			if _, order := dateHint(header[f]); order != "" {
-				res.uses[f].DateOrder = order
-			}
+			_, format := dateHint(header[f])
+			res.uses[f].DateOrder = dateOrder(format)
 			// Year, day, month (yyyy-dd-mm) is refused: its ISO-looking dates
 			// (2010-03-04) are read year, month, day whatever the name says, so the
 			// column would be read against its own name.
-			if yearDayMonth(header[f]) {
+			if format == "ydm" {
 				return res, fmt.Errorf("column %q writes its birth dates year, day, month, an order not supported: 2010-03-04 would be read as 4 March against its name; write the column year-month-day or day/month/year and name it so (DOB (yyyy-mm-dd), DOB (dd/mm/yyyy))", header[f])
 			}
 		}

@@ -253,11 +253,13 @@ func NewNamePart(s string, nick *Nicknames) NamePart {
 	p.Positions = NewLetterPositions(p.Key)
 	if nick != nil {
 		p.Nicknames = nick.groupsOfFolded(p.Folded)
-		for _, w := range p.Tokens[1:] {
-			p.LaterNicknames = append(p.LaterNicknames, nick.groupsOfFolded(w)...)
+		if len(p.Tokens) > 1 {
+			for _, w := range p.Tokens[1:] {
+				p.LaterNicknames = append(p.LaterNicknames, nick.groupsOfFolded(w)...)
+			}
+			slices.Sort(p.LaterNicknames)
+			p.LaterNicknames = slices.Compact(p.LaterNicknames)
 		}
-		slices.Sort(p.LaterNicknames)
-		p.LaterNicknames = slices.Compact(p.LaterNicknames)
 	}
 	return p
 }
