@@ -76,10 +76,11 @@ type compiledCannotLink struct {
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
-// l satisfies the condition).
+// l satisfies the condition); against marks the levels of the mask that satisfy it only
+// while the model weighs them as evidence against a match (Condition.WhileAgainst).
 type condition struct {
-	comp int
-	mask uint32
+	comp          int
+	mask, against uint32
 }
 
 // New returns a linker with the given settings and no trained model.
@@ -110,15 +111,37 @@ func compileConditions(comps []score.Comparison, name string, conds []Condition)
 	cc := compiledCannotLink{name: name}
 	for _, cond := range conds {
 		k := slices.IndexFunc(comps, func(x score.Comparison) bool { return x.Name == cond.Comparison })
-		var mask uint32
+		var mask, against uint32
 		for li, level := range comps[k].LevelNames() {
 			if slices.Contains(cond.Levels, level) {
 				mask |= 1 << li
 			}
+			if slices.Contains(cond.WhileAgainst, level) {
+				against |= 1 << li
+			}
 		}
-		cc.conds = append(cc.conds, condition{k, mask})
+		cc.conds = append(cc.conds, condition{k, mask | against, against})
 	}
 	return cc
+}
+
+// weighRules returns the rules with each WhileAgainst level the model weighs as evidence
+// for a match (a weight of zero or more) taken out of its condition. Rules are copied,
+// not changed in place: an index built earlier keeps the rules it was built with.
+func weighRules(rules []compiledCannotLink, m *score.Model) []compiledCannotLink {
+	out := make([]compiledCannotLink, len(rules))
+	for i, r := range rules {
+		r.conds = slices.Clone(r.conds)
+		for k, cond := range r.conds {
+			for l := 0; cond.against>>l != 0; l++ {
+				if cond.against&(1<<l) != 0 && m.LevelWeight(cond.comp, l) >= 0 {
+					r.conds[k].mask &^= 1 << l
+				}
+			}
+		}
+		out[i] = r
+	}
+	return out
 }
 
 // holdsKey reports whether a comparison vector key meets every condition.

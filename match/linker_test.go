@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
 )
 
 var febrlID = regexp.MustCompile(`^(rec-\d+)`)
@@ -441,5 +443,54 @@ func TestNearSSIDs(t *testing.T) {
 		if got := nearSSIDs(ta, 0, tb, 0); got != tt.want {
 			t.Errorf("nearSSIDs(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// TestWhileAgainst: a WhileAgainst level meets its condition while the run's model weighs
+// it as evidence against a match, and not once it weighs it for one; the rules an index
+// was built with are not changed.
+func TestWhileAgainst(t *testing.T) {
+	comps := []score.Comparison{score.BirthDate()}
+	rule := CannotLink{Name: "dates", Conditions: []Condition{{Comparison: "birth_date", Levels: []string{"else"}, WhileAgainst: []string{"two_digits"}}}}
+	names := comps[0].LevelNames()
+	level := func(name string) int { return slices.Index(names, name) }
+	key := func(name string) uint64 { return uint64(level(name)) }
+	tests := []struct {
+		name     string
+		m, u     float64 // two_digits' m and u
+		twoApart bool    // the rule holds at two_digits
+	}{
+		{"evidence against", 0.01, 0.02, true},
+		{"evidence for", 0.1, 0.01, false},
+		{"no evidence", 0.02, 0.02, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := score.DefaultModel(comps, 0.001)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.M[0][level("two_digits")], m.U[0][level("two_digits")] = tt.m, tt.u
+			rules := []compiledCannotLink{compileCannotLink(comps, rule)}
+			if !rules[0].holdsKey(key("two_digits")) {
+				t.Fatal("before a model, a WhileAgainst level must count")
+			}
+			got := weighRules(rules, &m)
+			if h := got[0].holdsKey(key("two_digits")); h != tt.twoApart {
+				t.Errorf("two_digits meets the rule: %v, want %v", h, tt.twoApart)
+			}
+			if !got[0].holdsKey(key("else")) || got[0].holdsKey(key("exact")) {
+				t.Error("Levels must count whatever the weights")
+			}
+			if !rules[0].holdsKey(key("two_digits")) {
+				t.Error("weighRules changed the rules it was given")
+			}
+		})
+	}
+	bad := StudentSettings()
+	bad.CannotLink = append(bad.CannotLink, CannotLink{Name: "dates", Conditions: []Condition{{Comparison: "birth_date", WhileAgainst: []string{"two_days"}}}})
+	err := bad.Validate()
+	if err == nil || !strings.Contains(err.Error(), `no level "two_days"`) {
+		t.Errorf("unknown WhileAgainst level: err = %v", err)
 	}
 }

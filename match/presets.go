@@ -39,7 +39,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-7",
+		Version:     "student-8",
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
 		Columns:     StudentColumns(),
@@ -154,7 +154,12 @@ const (
 //     than a typo. Where more than 2% of the candidate pairs that share an SSID have such
 //     dates, the roll says otherwise and the rule is set aside (CannotLink.MaxMatchShare):
 //     in the project's synthetic rolls, whose damage follows what state data show, 0–0.1%
-//     do; in FEBRL's generated sets 4.5–19%.
+//     do; in FEBRL's generated sets 4.5–19%. Dates two digits apart in different years
+//     (1995-10-27 and 1996-10-26) count as disagreeing while the run's model weighs them
+//     as evidence against a match (Condition.WhileAgainst): a roll whose records of one
+//     person often carry such dates says so through its trained weights, and then only
+//     a second difference keeps the pair apart: a given name that is not the same (nor
+//     a nickname or a close typo), or a different sex.
 //
 // A near SSID alone never links two children either: the SSID comparison's one_edit level
 // counts only when the given names agree and the family names are alike (score.ID).
@@ -171,6 +176,7 @@ func studentCannotLink() []CannotLink {
 	// differ outright, or the SSIDs tie the records to one family (the same, or issued
 	// together).
 	alikeFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"}}
+	twoDigitsApart := Condition{Comparison: "birth_date", Levels: []string{"two_digits"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
@@ -252,7 +258,7 @@ func studentCannotLink() []CannotLink {
 		Name: "siblings: different given names and birth dates",
 		Conditions: []Condition{
 			differentGiven, notSwapped, otherSSID,
-			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
+			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
 	}, {
 		// Siblings with a birth date missing, their SSIDs issued together (a digit off,
@@ -273,7 +279,7 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			differentGiven, notSwapped, alikeFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
-			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
+			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
 		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {
@@ -285,7 +291,7 @@ func studentCannotLink() []CannotLink {
 			differentGiven, notSwapped,
 			{Comparison: "family_name", Levels: []string{"else"}},
 			{Comparison: "ssid", Levels: []string{"exact"}},
-			{Comparison: "birth_date", Levels: []string{"same_year", "else"}},
+			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
 		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {
@@ -331,8 +337,24 @@ func studentCannotLink() []CannotLink {
 		Name: differentBirthDates,
 		Conditions: []Condition{
 			otherSSID,
-			{Comparison: "birth_date", Levels: []string{"else"}},
+			{Comparison: "birth_date", Levels: []string{"else"}, WhileAgainst: []string{"two_digits"}},
 		},
 		MaxMatchShare: 0.02,
+	}, {
+		// A birth date two keystrokes off is one error; a given name that is not the
+		// other's, or its typo, is a second: a sibling (Owen and John, a year apart).
+		Name: "birth dates two digits apart, given names not the same",
+		Conditions: []Condition{
+			otherSSID, twoDigitsApart,
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "initial", "metaphone", "middle_swapped", "else"}},
+		},
+		SetAsideWith: []string{differentBirthDates},
+	}, {
+		Name: "birth dates two digits apart, sexes different",
+		Conditions: []Condition{
+			otherSSID, twoDigitsApart,
+			{Comparison: "sex", Levels: []string{"else"}},
+		},
+		SetAsideWith: []string{differentBirthDates},
 	}}
 }

@@ -242,9 +242,7 @@ func ModelLevels(m *score.Model) []ComparisonLevels {
 			if l == 0 {
 				continue
 			}
-			const floor = 1e-6 // as the scorer holds them
-			w := math.Log2(math.Max(m.M[c][l], floor) / math.Max(m.U[c][l], floor))
-			cl.Levels = append(cl.Levels, LevelParams{Name: name, M: m.M[c][l], U: m.U[c][l], Weight: w})
+			cl.Levels = append(cl.Levels, LevelParams{Name: name, M: m.M[c][l], U: m.U[c][l], Weight: m.LevelWeight(c, l)})
 		}
 		out = append(out, cl)
 	}

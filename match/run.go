@@ -133,6 +133,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		}
 		ruleTests = l.testRules(cands.counts, true)
 	}
+	l.cannot = weighRules(l.cannot, l.model)
 	sc, err := p.scorerFor(*l.model)
 	if err != nil {
 		return nil, err

@@ -37,10 +37,17 @@ type Thresholds struct {
 	Different float64 `json:"different"`
 }
 
-// Condition holds when a comparison's level is one of Levels (by level name).
+// Condition holds when a comparison's level is one of Levels (by level name), or one of
+// WhileAgainst while the run's model weighs it as evidence against a match (a negative
+// match weight): a level whose meaning the roll decides. A birth date two digits off in
+// different years is another child in a roll whose trained model says so, and one
+// child's mistyped date in a roll whose model finds such dates among one person's
+// records more often than among strangers'. Before a model is trained, and with the
+// documented defaults, WhileAgainst levels count as Levels do.
 type Condition struct {
-	Comparison string   `json:"comparison"`
-	Levels     []string `json:"levels"`
+	Comparison   string   `json:"comparison"`
+	Levels       []string `json:"levels"`
+	WhileAgainst []string `json:"while_against,omitempty"`
 }
 
 // CannotLink says two records are different students when all its conditions hold, for
@@ -200,7 +207,7 @@ func (s Settings) Validate() error {
 				return fmt.Errorf("match: settings %q: cannot-link rule %q names unknown comparison %q", s.Name, c.Name, cond.Comparison)
 			}
 			levels := s.Comparisons[k].LevelNames()
-			for _, l := range cond.Levels {
+			for _, l := range slices.Concat(cond.Levels, cond.WhileAgainst) {
 				if !slices.Contains(levels, l) {
 					return fmt.Errorf("match: settings %q: cannot-link rule %q: comparison %q has no level %q (levels: %v)", s.Name, c.Name, cond.Comparison, l, levels)
 				}

@@ -1,6 +1,7 @@
 package score
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -467,7 +468,8 @@ const (
 	dateWithinMonth = 4
 	dateTwoParts    = 5
 	dateSameYear    = 6
-	dateElse        = 7
+	dateTwoDigits   = 7
+	dateElse        = 8
 )
 
 // birthDateLevelOf compares the birth dates of record i of a and j of b, or, where one
@@ -548,7 +550,8 @@ func writtenAlike(x, y normalize.Date) uint8 {
 
 // partsLevel is the level of two dates that differ in more than a digit and a month:
 // two of year, month and day the same (one part mistyped outright), the year alone,
-// neither.
+// two digits of YYYYMMDD apart in different years (a year and a day each a keystroke
+// off), neither.
 func partsLevel(x, y normalize.Date) uint8 {
 	same := 0
 	for _, eq := range [3]bool{x.Year == y.Year, x.Month == y.Month, x.Day == y.Day} {
@@ -556,11 +559,20 @@ func partsLevel(x, y normalize.Date) uint8 {
 			same++
 		}
 	}
+	dx, dy := x.Digits(), y.Digits()
+	return partsLevelOf(same, x.Year == y.Year, differingBytes(binary.LittleEndian.Uint64(dx[:]), binary.LittleEndian.Uint64(dy[:])))
+}
+
+// partsLevelOf is partsLevel given how many of year, month and day are the same,
+// whether the year is, and how many digits of YYYYMMDD differ.
+func partsLevelOf(same int, sameYear bool, digitsApart int) uint8 {
 	switch {
 	case same >= 2:
 		return dateTwoParts
-	case x.Year == y.Year:
+	case sameYear:
 		return dateSameYear
+	case digitsApart == 2:
+		return dateTwoDigits
 	}
 	return dateElse
 }

@@ -175,7 +175,7 @@ func (c Comparison) LevelNames() []string {
 		jw()
 		names = append(names, "phonetic")
 	case KindBirthDate:
-		names = append(names, "day_month_swapped", "one_digit", "within_month", "two_parts", "same_year")
+		names = append(names, "day_month_swapped", "one_digit", "within_month", "two_parts", "same_year", "two_digits")
 	case KindID:
 		names = append(names, "one_edit")
 	case KindText:

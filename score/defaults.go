@@ -28,6 +28,7 @@ import (
 //	  within_month               0.01   0.002
 //	  two_parts                  0.02   0.003
 //	  same_year                  0.02   0.05
+//	  two_digits                 0.005  0.02
 //	id exact                     0.95   0.000001
 //	  one_edit                   0.02   0.00001
 //	exact on sex                 0.95   0.5
@@ -115,6 +116,8 @@ func defaultLevel(c Comparison, name string) (m, u float64) {
 			return 0.02, 0.003
 		case "same_year":
 			return 0.02, 0.05
+		case "two_digits":
+			return 0.005, 0.02
 		}
 	case KindID:
 		switch name {

@@ -55,7 +55,7 @@ func TestCheckFit(t *testing.T) {
 			m.M[0] = []float64{0, 0.45, 0.004, 0.004, 0.004, 0.004, 0.004, 0.0003, 0.5297}
 		}, []string{"given_name exact"}},
 		{"a fuzzy level above exact", func(m *Model) {
-			m.M[1] = []float64{0, 0.04, 0.002, 0.85, 0.01, 0.02, 0.02, 0.058}
+			m.M[1] = []float64{0, 0.04, 0.002, 0.85, 0.01, 0.02, 0.02, 0.005, 0.053}
 		}, []string{"birth_date one_digit"}},
 		{"agreeing counts against", func(m *Model) {
 			m.M[2] = []float64{0, 0.3, 0.7}

@@ -19,7 +19,7 @@ func ExampleJaroWinkler() {
 func ExampleComparison_LevelNames() {
 	fmt.Println(score.BirthDate().LevelNames())
 	// Output:
-	// [null exact day_month_swapped one_digit within_month two_parts same_year else]
+	// [null exact day_month_swapped one_digit within_month two_parts same_year two_digits else]
 }
 
 func ExampleScorer_Explain() {
@@ -32,7 +32,7 @@ func ExampleScorer_Explain() {
 	m.U = [][]float64{
 		{0, 0.01, 0.01, 0.02, 0.02, 0.01, 0.02, 0.01, 0.90},
 		{0, 0.01, 0.01, 0.02, 0.02, 0.02, 0.92},
-		{0, 0.001, 0.001, 0.008, 0.04, 0.01, 0.19, 0.75},
+		{0, 0.001, 0.001, 0.008, 0.04, 0.01, 0.19, 0.02, 0.73},
 		{0, 0.0001, 0.0009, 0.999},
 	}
 	s, _ := m.Scorer(t, t)
@@ -44,9 +44,9 @@ func ExampleScorer_Explain() {
 	// Output:
 	// given_name: nickname +1.84
 	// family_name: exact +6.13
-	// birth_date: day_month_swapped +5.38
+	// birth_date: day_month_swapped +5.16
 	// ssid: exact +12.77
-	// weight 19.49, probability 1.0000
+	// weight 19.27, probability 1.0000
 }
 
 func ExampleOrderLevels() {

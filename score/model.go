@@ -174,6 +174,9 @@ func Probability(weight float64) float64 {
 // minProbability keeps log-ratios finite when a level was never seen.
 const minProbability = 1e-6
 
+// LevelWeight is the match weight, log2(m/u), of level l of comparison c.
+func (m *Model) LevelWeight(c, l int) float64 { return levelWeight(m.M[c][l], m.U[c][l]) }
+
 // levelWeight is log2(m/u) of a level.
 func levelWeight(m, u float64) float64 {
 	return math.Log2(math.Max(m, minProbability) / math.Max(u, minProbability))

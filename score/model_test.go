@@ -125,6 +125,10 @@ func TestComparisonLevels(t *testing.T) {
 		{BirthDate(), d("2010-03-04"), d("2010-03-25"), "within_month"},
 		{BirthDate(), d("2010-03-04"), d("2010-11-25"), "same_year"},
 		{BirthDate(), d("2010-03-04"), d("2013-11-25"), "else"},
+		{BirthDate(), d("1995-10-27"), d("1996-10-26"), "two_digits"}, // a year and a day a keystroke off
+		{BirthDate(), d("2015-03-06"), d("2014-03-05"), "two_digits"},
+		{BirthDate(), d("1995-10-27"), d("1996-11-26"), "else"},      // three digits
+		{BirthDate(), d("1995-10-27"), d("1995-12-26"), "same_year"}, // two digits, one year
 		{BirthDate(), d("2010-12-31"), d("2010-12-13"), "one_digit"},
 		{ID(normalize.RoleSSID), id("1604822"), id("160-4822"), "exact"},
 		{ID(normalize.RoleSSID), id("1604822"), id("1604872"), "one_edit"},

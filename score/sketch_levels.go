@@ -290,20 +290,22 @@ func dateFast(x, y []byte) (uint8, bool) {
 	if x[3] == y[3] {
 		same++
 	}
-	switch {
-	case same >= 2:
-		return dateTwoParts, true
-	case dx&0xFFFF == dy&0xFFFF:
-		return dateSameYear, true
-	}
-	return dateElse, true
+	return partsLevelOf(same, dx&0xFFFF == dy&0xFFFF, differingBytes(binary.LittleEndian.Uint64(x[4:]), binary.LittleEndian.Uint64(y[4:]))), true
 }
+
+// differingMask has the high bit set of every byte in which x and y differ.
+func differingMask(x, y uint64) uint64 {
+	const low7 = 0x7F7F7F7F7F7F7F7F
+	d := x ^ y
+	return ((d & low7) + low7 | d) &^ low7
+}
+
+// differingBytes counts the bytes in which x and y differ.
+func differingBytes(x, y uint64) int { return bits.OnesCount64(differingMask(x, y)) }
 
 // oneEdit8 is oneEdit on eight bytes packed in words.
 func oneEdit8(x, y uint64) bool {
-	const low7 = 0x7F7F7F7F7F7F7F7F
-	d := x ^ y
-	differ := ((d & low7) + low7 | d) &^ low7 // high bit of every byte that differs
+	differ := differingMask(x, y)
 	switch bits.OnesCount64(differ) {
 	case 1:
 		return true
