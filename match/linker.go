@@ -360,17 +360,12 @@ func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int
 		return false
 	case wordsWithin(x, y) || wordsWithin(y, x):
 		return false // a middle name left out: "Liam Jiménez" and "Jiménez"
-	case shareWord(x, tb.Family[b]) || shareWord(y, ta.Family[a]):
+	case x.SharesWord(tb.Family[b]) || y.SharesWord(ta.Family[a]):
 		// A second family name written as the middle name: Mateo Rivera García and
 		// Mateo Leah García Rivera.
 		return false
 	}
 	return score.JaroWinklerText(x.Text, y.Text) < middleTypo
-}
-
-// shareWord reports whether two names have a word of two letters or more in common.
-func shareWord(p, q *normalize.NamePart) bool {
-	return slices.ContainsFunc(p.Tokens, func(w string) bool { return len(w) > 1 && slices.Contains(q.Tokens, w) })
 }
 
 // wordsWithin reports whether every word of p is a word of q: "María" within "María

@@ -75,6 +75,11 @@ type NamePart struct {
 	LaterNicknames []uint32
 }
 
+// SharesWord reports whether p and q have a word of two letters or more in common.
+func (p *NamePart) SharesWord(q *NamePart) bool {
+	return slices.ContainsFunc(p.Tokens, func(w string) bool { return len(w) > 1 && slices.Contains(q.Tokens, w) })
+}
+
 // SameNicknameGroup reports whether two sorted group-id lists share an id.
 func SameNicknameGroup(a, b []uint32) bool { return sorted.Intersect(a, b) }
 

@@ -271,6 +271,8 @@ func (k *compiled) nameLevel(x, y *normalize.NamePart) uint8 {
 		}
 	} else if isToken(x.Key, y.Tokens) || isToken(y.Key, x.Tokens) {
 		return 2
+	} else if otherWordsDiffer(x, y) {
+		return k.elseLevel()
 	}
 	if l := k.jwLevel(&x.Text, &y.Text); l != 0 {
 		return l
@@ -291,6 +293,46 @@ func isInitial(x, y string) bool {
 	}
 	r, n := utf8.DecodeRuneInString(x)
 	return n > 0 && n == len(x) && len(y) > n && strings.HasPrefix(y, x) && r != utf8.RuneError
+}
+
+// otherWordsDiffer reports whether two names of two words or more share a word and
+// differ outright in the others, each side keeping a word of two letters or more that is
+// neither the same as, an initial of, nor a typo of any of the other side's (a letter
+// apart, or Jaro–Winkler ≥ wordTypo: "Van" and "Fan", "Martin" and "Hrtin"): "García
+// López" and "García Martínez" are cousins' family names, however alike the whole
+// strings read. A name whose words are all within the other's ("García" and "García
+// López", "López García") is not one of them.
+func otherWordsDiffer(x, y *normalize.NamePart) bool {
+	if len(x.Tokens) < 2 || len(y.Tokens) < 2 {
+		return false
+	}
+	rx, ry := wordsNotIn(x.Tokens, y.Tokens), wordsNotIn(y.Tokens, x.Tokens)
+	if len(rx) == 0 || len(ry) == 0 || !x.SharesWord(y) {
+		return false
+	}
+	for _, a := range rx {
+		for _, b := range ry {
+			if isInitial(a, b) || OSA(a, b) <= 1 || JaroWinkler(a, b) >= wordTypo {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// wordTypo is the Jaro–Winkler similarity from which two words of a name read as one
+// word mistyped.
+const wordTypo = 0.8
+
+// wordsNotIn returns the words of xs, of two letters or more, that ys lacks.
+func wordsNotIn(xs, ys []string) []string {
+	var out []string
+	for _, w := range xs {
+		if len(w) > 1 && !slices.Contains(ys, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func isToken(key string, tokens []string) bool {

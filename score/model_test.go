@@ -95,6 +95,13 @@ func TestComparisonLevels(t *testing.T) {
 		{FamilyName(), gf("Dean", ""), gf("Evie", "Smith"), "null"}, // alike neither: stays given
 		{GivenName(), gf("Dean", ""), gf("Evie", "Smith"), "else"},
 		{FamilyName(), normalize.Record{Given: "Smith", OtherNames: []string{"Jo Smith"}}, gf("Jo", "Smith"), "exact"},
+		// Double family names that share a word and differ outright in the other: cousins.
+		{FamilyName(), gf("Sofía", "Hernández López"), gf("Sofía", "Hernández García"), "else"},
+		{FamilyName(), gf("Lucas", "García-López"), gf("Lucas", "García Martínez"), "else"},
+		{FamilyName(), gf("Mateo", "Ramírez"), gf("Mateo", "Ramírez Torres"), "token"},
+		{FamilyName(), gf("Donald", "Van Meter"), gf("Donald", "Fan Meter"), "jaro_winkler>=0.85"}, // a letter apart
+		{FamilyName(), gf("Hannah", "James-Martin"), gf("Hannah", "James-Hrtin"), "jaro_winkler>=0.92"},
+		{FamilyName(), gf("Ana", "García López"), gf("Ana", "García Lopes"), "jaro_winkler>=0.92"},
 		{BirthDate(), d("2010-03-04"), d("03/04/2010"), "exact"},
 		{BirthDate(), d("2010-03-04"), d("2010-04-03"), "day_month_swapped"},
 		{BirthDate(), d("2010-03-04"), d("2011-03-04"), "one_digit"},

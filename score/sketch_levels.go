@@ -203,6 +203,9 @@ func (k *compiled) familyFast(x, y []byte, a *normalize.Table, i int, b *normali
 	if l, ok, done := startName(kx, ky); done {
 		return l, ok
 	}
+	if kx[keyFlags]&ky[keyFlags]&keyCompound != 0 {
+		return 0, false // two compound names may share a word and differ in the others
+	}
 	cx, cy := x[p:p+32], y[p:p+32]
 	if (kx[keyFlags]|ky[keyFlags])&keyCompound != 0 &&
 		(mayBeToken(cx, cy, ky[keyFlags]) || mayBeToken(cy, cx, kx[keyFlags])) {
