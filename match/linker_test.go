@@ -3,9 +3,11 @@ package match
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -280,6 +282,10 @@ func TestSaveLoad(t *testing.T) {
 	if _, err := Load(strings.NewReader(`{"version": 99}`)); err == nil {
 		t.Error("loading version 99: want error")
 	}
+	// A model saved before birth_date's two_digits level: its m and u have a level less.
+	if _, err := Load(strings.NewReader(`{"version": 1}`)); err == nil || !strings.Contains(err.Error(), "train the model again") {
+		t.Errorf("loading a version 1 model: err = %v, want one that says to train again", err)
+	}
 	if _, err := Load(strings.NewReader(`not json`)); err == nil {
 		t.Error("loading garbage: want error")
 	}
@@ -492,5 +498,36 @@ func TestWhileAgainst(t *testing.T) {
 	err := bad.Validate()
 	if err == nil || !strings.Contains(err.Error(), `no level "two_days"`) {
 		t.Errorf("unknown WhileAgainst level: err = %v", err)
+	}
+}
+
+// TestLoadSettingsFormat: settings written by this library load; settings of an earlier
+// format, whose birth-date else held what two_digits holds now, are refused with what to
+// do, not read with another meaning.
+func TestLoadSettingsFormat(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, s any) string {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	current := StudentSettings()
+	got, err := LoadSettings(write("current.json", current))
+	if err != nil {
+		t.Fatalf("current settings: %v", err)
+	}
+	if d := cmp.Diff(current, got); d != "" {
+		t.Errorf("settings after a round trip (-written +read):\n%s", d)
+	}
+	old := StudentSettings()
+	old.Format = 0 // a file from before formats: no "format" key
+	if _, err := LoadSettings(write("old.json", old)); err == nil || !strings.Contains(err.Error(), "format 1") || !strings.Contains(err.Error(), "-print-settings") {
+		t.Errorf("format 1 settings: err = %v, want a refusal naming the format and the remedy", err)
 	}
 }

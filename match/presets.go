@@ -40,6 +40,7 @@ func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
 		Version:     "student-8",
+		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
 		Columns:     StudentColumns(),
@@ -78,7 +79,8 @@ func PersonColumns() []Column {
 func PersonSettings() Settings {
 	return Settings{
 		Name:        "person",
-		Version:     "person-1",
+		Version:     "person-2",
+		Format:      SettingsFormat,
 		Mode:        ModeDedupe,
 		IDColumn:    "rec_id",
 		Columns:     PersonColumns(),
@@ -157,9 +159,10 @@ const (
 //     do; in FEBRL's generated sets 4.5–19%. Dates two digits apart in different years
 //     (1995-10-27 and 1996-10-26) count as disagreeing while the run's model weighs them
 //     as evidence against a match (Condition.WhileAgainst): a roll whose records of one
-//     person often carry such dates says so through its trained weights, and then only
-//     a second difference keeps the pair apart: a given name that is not the same (nor
-//     a nickname or a close typo), or a different sex.
+//     person often carry such dates says so through its trained weights, and then a
+//     second difference still keeps the pair apart: given names not the same (a
+//     nickname or a letter off is a sibling's name: Jack and John, Jason and Jayson),
+//     different sexes, or no place in common.
 //
 // A near SSID alone never links two children either: the SSID comparison's one_edit level
 // counts only when the given names agree and the family names are alike (score.ID).
@@ -341,12 +344,13 @@ func studentCannotLink() []CannotLink {
 		},
 		MaxMatchShare: 0.02,
 	}, {
-		// A birth date two keystrokes off is one error; a given name that is not the
-		// other's, or its typo, is a second: a sibling (Owen and John, a year apart).
+		// A birth date two keystrokes off is one difference; a given name written
+		// otherwise (a nickname, a letter off: Jack and John, Jason and Jayson, Daniel
+		// and Daniela) is a second: a sibling, a year and a day apart.
 		Name: "birth dates two digits apart, given names not the same",
 		Conditions: []Condition{
 			otherSSID, twoDigitsApart,
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "initial", "metaphone", "middle_swapped", "else"}},
+			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "initial", "metaphone", "middle_swapped", "else"}},
 		},
 		SetAsideWith: []string{differentBirthDates},
 	}, {
@@ -354,6 +358,14 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			otherSSID, twoDigitsApart,
 			{Comparison: "sex", Levels: []string{"else"}},
+		},
+		SetAsideWith: []string{differentBirthDates},
+	}, {
+		// Namesakes a year apart in two towns.
+		Name: "birth dates two digits apart, places different",
+		Conditions: []Condition{
+			otherSSID, twoDigitsApart,
+			{Comparison: "location", Levels: []string{"else"}},
 		},
 		SetAsideWith: []string{differentBirthDates},
 	}}

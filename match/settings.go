@@ -128,7 +128,11 @@ type Training struct {
 type Settings struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
-	Mode    Mode   `json:"mode"`
+	// Format is the settings format, and the comparisons' level lists, the settings were
+	// written for (SettingsFormat). LoadSettings reads only the current one: a rule's
+	// level names mean what that format's levels meant.
+	Format int  `json:"format"`
+	Mode   Mode `json:"mode"`
 	// IDColumn holds each record's unique ID; Columns map the others to roles.
 	IDColumn    string                `json:"id_column"`
 	Columns     []Column              `json:"columns"`
@@ -227,9 +231,15 @@ type SavedModel struct {
 	Model    score.Model `json:"model"`
 }
 
-const savedModelVersion = 1
+// savedModelVersion 2: the birth-date comparison gained its two_digits level.
+const savedModelVersion = 2
 
-// LoadSettings reads settings from a JSON file.
+// SettingsFormat is the format settings files are written in. Format 2 added the birth
+// date's two_digits level (dates two digits apart in different years), which format 1's
+// else held, and Condition.WhileAgainst; settings without a format are format 1.
+const SettingsFormat = 2
+
+// LoadSettings reads settings from a JSON file written in the current SettingsFormat.
 func LoadSettings(path string) (Settings, error) {
 	var s Settings
 	b, err := os.ReadFile(path)
@@ -238,6 +248,11 @@ func LoadSettings(path string) (Settings, error) {
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
 		return s, fmt.Errorf("match: settings %s: %w", path, err)
+	}
+	if s.Format != SettingsFormat {
+		return s, fmt.Errorf("match: settings %s are format %d, this library reads format %d, whose comparison levels differ "+
+			"(the birth date's else then held dates two digits apart, now two_digits): write the settings again "+
+			"(examples/dedupe -print-settings) and carry your changes over", path, max(s.Format, 1), SettingsFormat)
 	}
 	return s, s.Validate()
 }
@@ -259,7 +274,7 @@ func Load(r io.Reader) (*Linker, error) {
 		return nil, fmt.Errorf("match: reading saved model: %w", err)
 	}
 	if sm.Version != savedModelVersion {
-		return nil, fmt.Errorf("match: saved model version %d, this library reads version %d", sm.Version, savedModelVersion)
+		return nil, fmt.Errorf("match: saved model version %d, this library reads version %d, whose comparison levels differ: train the model again", sm.Version, savedModelVersion)
 	}
 	l, err := New(sm.Settings)
 	if err != nil {
