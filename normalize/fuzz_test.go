@@ -159,13 +159,16 @@ func FuzzCleanID(f *testing.F) {
 // FuzzNewText: a Text's tokens are the words of Folded and its Key is Folded without
 // spaces, whatever the input (NewText builds all three in one allocation).
 func FuzzNewText(f *testing.F) {
-	for _, s := range []string{"12 Main St.", "García-López", "", "   ", "O'Brien", "a  b\tc", "ø ß æ"} {
+	for _, s := range []string{"12 Main St.", "García-López", "", "   ", "O'Brien", "a  b\tc", "ø ß æ", "सुनील", "ガ", "مُحَمَّد"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		x := NewText(s)
 		if x.Folded != Fold(s) {
 			t.Fatalf("NewText(%q).Folded = %q, want Fold's %q", s, x.Folded, Fold(s))
+		}
+		if again := Fold(x.Folded); again != x.Folded {
+			t.Fatalf("Fold(Fold(%q)) = %q, want %q", s, again, x.Folded)
 		}
 		want := strings.Fields(x.Folded)
 		if len(want) == 0 {

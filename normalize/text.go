@@ -19,16 +19,36 @@ import (
 const maxValue = 1024
 
 // foldChain returns the chain that drops accents and folds case: decompose, remove
-// combining marks, recompose, then case-fold (which also spells ß as ss).
+// accents, recompose, then case-fold (which also spells ß as ss).
 func foldChain() transform.Transformer {
 	return transform.Chain(
 		runes.ReplaceIllFormed(),
 		norm.NFD,
-		runes.Remove(runes.In(unicode.Mn)),
+		runes.Remove(runes.In(accents)),
 		norm.NFC,
 		cases.Fold(),
 	)
 }
+
+// accents are the combining marks a name keeps its identity without: the diacritics of
+// Latin, Greek and Cyrillic letters (José, Ελένη, Nguyễn), and the optional vowel points
+// of Hebrew and Arabic (مُحَمَّد is محمد). Other scripts' combining marks are letters' parts
+// (the vowel signs and viramas of Devanagari and Thai, kana's voicing marks: カ and ガ
+// are two sounds) and stay, so that folding does not make two names one.
+var accents = &unicode.RangeTable{R16: []unicode.Range16{
+	{Lo: 0x0300, Hi: 0x036F, Stride: 1}, // combining diacritical marks
+	{Lo: 0x0483, Hi: 0x0489, Stride: 1}, // Cyrillic
+	{Lo: 0x0591, Hi: 0x05BD, Stride: 1}, // Hebrew points and cantillation
+	{Lo: 0x05BF, Hi: 0x05C7, Stride: 1},
+	{Lo: 0x0610, Hi: 0x061A, Stride: 1}, // Arabic
+	{Lo: 0x064B, Hi: 0x065F, Stride: 1},
+	{Lo: 0x0670, Hi: 0x0670, Stride: 1},
+	{Lo: 0x06D6, Hi: 0x06ED, Stride: 1},
+	{Lo: 0x1AB0, Hi: 0x1AFF, Stride: 1}, // diacritical marks extended and supplement
+	{Lo: 0x1DC0, Hi: 0x1DFF, Stride: 1},
+	{Lo: 0x20D0, Hi: 0x20FF, Stride: 1}, // for symbols
+	{Lo: 0xFE20, Hi: 0xFE2F, Stride: 1}, // half marks
+}}
 
 // foldChains keeps fold chains for reuse: a chain holds buffers between its steps, and
 // making one for every non-ASCII value was a quarter of the bytes a run allocated.
@@ -103,7 +123,7 @@ func squeeze(s string) string {
 				b.WriteString(sp)
 				continue
 			}
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.M, r) {
 				space = b.Len() > 0
 				continue
 			}

@@ -90,6 +90,18 @@ func TestNewText(t *testing.T) {
 		{"Σοφία", "σοφια", "σοφια"},
 		{"Анна", "анна", "анна"},
 		{"李", "李", "李"},
+		// Marks that are a letter's part stay, inside the word: Sunil is not Sanil, nor
+		// ka ga; points that only show vowels go.
+		{"सुनील", "सुनील", "सुनील"},
+		{"सनील", "सनील", "सनील"},
+		{"सीता राम", "सीता राम", "सीताराम"},
+		{"สมชาย", "สมชาย", "สมชาย"},
+		{"カナ", "カナ", "カナ"},
+		{"ガナ", "ガナ", "ガナ"},
+		{"مُحَمَّد", "محمد", "محمد"},
+		{"שָׁלוֹם", "שלום", "שלום"},
+		{"Ελένη", "ελενη", "ελενη"},
+		{"Йосиф", "иосиф", "иосиф"}, // as Latin accents go, so does the breve
 		{"Ana2", "ana2", "ana2"},
 	}
 	for _, tc := range tests {
