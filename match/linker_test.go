@@ -283,7 +283,7 @@ func TestSaveLoad(t *testing.T) {
 		t.Error("loading version 99: want error")
 	}
 	// A model saved before birth_date's two_digits level: its m and u have a level less.
-	if _, err := Load(strings.NewReader(`{"version": 1}`)); err == nil || !strings.Contains(err.Error(), "train the model again") {
+	if _, err := Load(strings.NewReader(`{"version": 1}`)); !errors.Is(err, ErrModelVersion) || !strings.Contains(err.Error(), "train the model again") {
 		t.Errorf("loading a version 1 model: err = %v, want one that says to train again", err)
 	}
 	if _, err := Load(strings.NewReader(`not json`)); err == nil {
@@ -525,9 +525,19 @@ func TestLoadSettingsFormat(t *testing.T) {
 	if d := cmp.Diff(current, got); d != "" {
 		t.Errorf("settings after a round trip (-written +read):\n%s", d)
 	}
-	old := StudentSettings()
-	old.Format = 0 // a file from before formats: no "format" key
-	if _, err := LoadSettings(write("old.json", old)); err == nil || !strings.Contains(err.Error(), "format 1") || !strings.Contains(err.Error(), "-print-settings") {
-		t.Errorf("format 1 settings: err = %v, want a refusal naming the format and the remedy", err)
+	for _, tt := range []struct {
+		format int
+		want   string
+	}{
+		{0, "have no format (format 1)"}, // a file from before formats: no "format" key
+		{1, "are format 1"},
+		{-1, "are format -1"},
+		{SettingsFormat + 1, "written by a newer library"},
+	} {
+		s := StudentSettings()
+		s.Format = tt.format
+		if _, err := LoadSettings(write("other.json", s)); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "-print-settings") {
+			t.Errorf("format %d settings: err = %v, want a refusal saying %q and the remedy", tt.format, err, tt.want)
+		}
 	}
 }

@@ -347,10 +347,19 @@ func studentCannotLink() []CannotLink {
 		// A birth date two keystrokes off is one difference; a given name written
 		// otherwise (a nickname, a letter off: Jack and John, Jason and Jayson, Daniel
 		// and Daniela) is a second: a sibling, a year and a day apart.
-		Name: "birth dates two digits apart, given names not the same",
+		Name: "birth dates two digits apart, given names not the same or one missing",
 		Conditions: []Condition{
 			otherSSID, twoDigitsApart,
-			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "initial", "metaphone", "middle_swapped", "else"}},
+			{Comparison: "given_name", Levels: []string{"null", "nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "initial", "metaphone", "middle_swapped", "else"}},
+		},
+		SetAsideWith: []string{differentBirthDates},
+	}, {
+		// Rey and Reyes, Jones and Johnson, De La Cruz and De La Rosa: a cousin's or a
+		// namesake's family, a year apart.
+		Name: "birth dates two digits apart, family names not the same",
+		Conditions: []Condition{
+			otherSSID, twoDigitsApart,
+			{Comparison: "family_name", Levels: []string{"null", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic", "else"}},
 		},
 		SetAsideWith: []string{differentBirthDates},
 	}, {

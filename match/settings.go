@@ -249,10 +249,18 @@ func LoadSettings(path string) (Settings, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return s, fmt.Errorf("match: settings %s: %w", path, err)
 	}
-	if s.Format != SettingsFormat {
-		return s, fmt.Errorf("match: settings %s are format %d, this library reads format %d, whose comparison levels differ "+
-			"(the birth date's else then held dates two digits apart, now two_digits): write the settings again "+
-			"(examples/dedupe -print-settings) and carry your changes over", path, max(s.Format, 1), SettingsFormat)
+	switch {
+	case s.Format > SettingsFormat:
+		return s, fmt.Errorf("match: settings %s are format %d, written by a newer library; this one reads format %d: run them with that library, "+
+			"or write settings with this one (examples/dedupe -print-settings)", path, s.Format, SettingsFormat)
+	case s.Format < SettingsFormat:
+		format := "have no format (format 1)"
+		if s.Format != 0 {
+			format = fmt.Sprintf("are format %d", s.Format)
+		}
+		return s, fmt.Errorf("match: settings %s %s; this library reads format %d, whose comparison levels differ "+
+			"(format 1's birth-date else held dates two digits apart, now two_digits): write the settings again "+
+			"(examples/dedupe -print-settings) and carry your changes over", path, format, SettingsFormat)
 	}
 	return s, s.Validate()
 }
@@ -274,7 +282,7 @@ func Load(r io.Reader) (*Linker, error) {
 		return nil, fmt.Errorf("match: reading saved model: %w", err)
 	}
 	if sm.Version != savedModelVersion {
-		return nil, fmt.Errorf("match: saved model version %d, this library reads version %d, whose comparison levels differ: train the model again", sm.Version, savedModelVersion)
+		return nil, fmt.Errorf("%w: version %d, this library reads version %d, whose comparison levels differ: train the model again", ErrModelVersion, sm.Version, savedModelVersion)
 	}
 	l, err := New(sm.Settings)
 	if err != nil {
@@ -283,5 +291,9 @@ func Load(r io.Reader) (*Linker, error) {
 	l.model = &sm.Model
 	return l, nil
 }
+
+// ErrModelVersion is the error Load returns for a model saved by a library whose
+// comparisons had other levels.
+var ErrModelVersion = errors.New("match: a saved model of another version")
 
 var errNoModel = errors.New("match: the linker has no trained model; call Train or Run first")

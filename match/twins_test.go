@@ -188,11 +188,13 @@ const twinTypoApartRoll = studentHeader +
 	"grace-1,03,03001,7299476600,Emma,Grace,Lowe,,2011-01-15,F,6,8 Ash Ln,Provo,84601,2020-08-20\n" +
 	"grace-2,04,04001,,Grace,,Lowe,,2011-01-15,F,6,8 Ash Ln,Provo,84601,2021-08-20\n"
 
-// siblingsTwoDigitsRoll holds siblings born a year and a day apart, their birth dates
-// two digits apart: names a nickname or a letter apart, one sex blank, twins and a
-// younger brother (Jason's twin Mason is twinAlikeNoSSIDRoll's kind); and namesakes ten years apart in two towns. A model that weighs such
-// dates as one child's (trained on fake_1000, whose generator mistypes dates that way)
-// must still keep them apart on the second difference.
+// siblingsTwoDigitsRoll holds children whose birth dates are two digits apart: siblings
+// a year and a day apart with names a nickname or a letter apart, one sex blank, or one
+// given name missing; a younger brother of twins (Jason's twin Mason is
+// twinAlikeNoSSIDRoll's kind); cousins whose second family names are alike; namesakes
+// ten years apart, in two towns or one. A model that weighs dates two digits apart as
+// one child's (trained on fake_1000, whose generator mistypes dates that way) must
+// still keep them apart on the second difference.
 const siblingsTwoDigitsRoll = studentHeader +
 	"jack-1,02,02004,7351046281,Jack,,Turnbull,,2010-03-14,M,6,418 Maple Ave,Provo,84601,2020-08-20\n" +
 	"john-1,02,02004,7351046282,John,,Turnbull,,2011-03-15,M,5,418 Maple Ave,Provo,84601,2020-08-20\n" +
@@ -203,7 +205,13 @@ const siblingsTwoDigitsRoll = studentHeader +
 	"jason-1,05,05001,8844102232,Jason,,Delgado,,2010-06-12,M,6,240 Spruce St,Ogden,84401,2020-08-20\n" +
 	"jayson-1,05,05001,,Jayson,,Delgado,,2011-06-13,M,5,240 Spruce St,Ogden,84401,2020-08-20\n" +
 	"oliver-1,06,06001,,Oliver,,Bennettson,,2005-03-14,M,11,12 Canyon Rd,Logan,84321,2020-08-20\n" +
-	"oliverb-1,07,07001,5120938841,Oliver,,Bennettson,,2015-03-24,M,1,5 Lake St,Ogden,84401,2020-08-20\n"
+	"oliverb-1,07,07001,5120938841,Oliver,,Bennettson,,2015-03-24,M,1,5 Lake St,Ogden,84401,2020-08-20\n" +
+	"liam-1,08,08001,,Liam,,Okafor,,2005-03-12,M,11,5 Pine St,Provo,84601,2020-08-20\n" +
+	"liamo-1,08,08002,,Liam,,Okafor,,2015-03-13,M,1,61 Rose St,Provo,84601,2020-08-20\n" +
+	"sofia-1,09,09001,,Sofia,,Garcia Martin,,2011-03-12,F,6,14 Elm St,Lehi,84043,2020-08-20\n" +
+	"sofiam-1,09,09002,,Sofia,,Garcia Martinez,,2012-03-13,F,5,902 Vine St,Lehi,84043,2020-08-20\n" +
+	"mateo-1,10,10001,,Mateo,,Delacroix,,2010-07-15,M,6,77 Aspen Way,Moab,84532,2020-08-20\n" +
+	"sibling-1,10,10001,,,,Delacroix,,2011-07-14,M,5,77 Aspen Way,Moab,84532,2020-08-20\n"
 
 // twinBlankGivenRoll holds twins whose SSIDs were issued together and a record with no
 // given name whose SSID is a digit off both: either twin's, so neither's without a

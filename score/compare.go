@@ -297,11 +297,12 @@ func isInitial(x, y string) bool {
 
 // otherWordsDiffer reports whether two names of two words or more share a word and
 // differ outright in the others, each side keeping a word of two letters or more that is
-// neither the same as, an initial of, nor a typo of any of the other side's (a letter
-// apart, or Jaro–Winkler ≥ wordTypo: "Van" and "Fan", "Martin" and "Hrtin"): "García
-// López" and "García Martínez" are cousins' family names, however alike the whole
-// strings read. A name whose words are all within the other's ("García" and "García
-// López", "López García") is not one of them.
+// neither the same as, an initial or abbreviation of, nor a typo of any of the other
+// side's (a letter apart, or Jaro–Winkler ≥ wordTypo: "Van" and "Fan", "Martin" and
+// "Hrtin"; "Mtz" for Martínez, "St" for Saint): "García López" and "García Martínez"
+// are cousins' family names, however alike the whole strings read. A name whose words
+// are all within the other's ("García" and "García López", "López García") is not one
+// of them.
 func otherWordsDiffer(x, y *normalize.NamePart) bool {
 	if len(x.Tokens) < 2 || len(y.Tokens) < 2 {
 		return false
@@ -312,12 +313,28 @@ func otherWordsDiffer(x, y *normalize.NamePart) bool {
 	}
 	for _, a := range rx {
 		for _, b := range ry {
-			if isInitial(a, b) || OSA(a, b) <= 1 || JaroWinkler(a, b) >= wordTypo {
+			if isInitial(a, b) || abbreviates(a, b) || abbreviates(b, a) || OSA(a, b) <= 1 || JaroWinkler(a, b) >= wordTypo {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// abbreviates reports whether short, shorter than long, is long abbreviated: its first
+// letter and the rest in order within long ("mtz" martinez, "glz" gonzalez, "st"
+// saint).
+func abbreviates(short, long string) bool {
+	if len(short) >= len(long) || short[0] != long[0] {
+		return false
+	}
+	j := 1
+	for i := 1; i < len(long) && j < len(short); i++ {
+		if long[i] == short[j] {
+			j++
+		}
+	}
+	return j == len(short)
 }
 
 // wordTypo is the Jaro–Winkler similarity from which two words of a name read as one
@@ -572,7 +589,7 @@ func birthDateLevel(x, y normalize.Date) uint8 {
 	if diff >= -31 && diff <= 31 {
 		return dateWithinMonth
 	}
-	return partsLevel(x, y)
+	return partsLevel(x, y, abs(int(diff)))
 }
 
 // writtenAlike is the level of two dates written alike: the same, day and month swapped,
@@ -592,9 +609,9 @@ func writtenAlike(x, y normalize.Date) uint8 {
 
 // partsLevel is the level of two dates that differ in more than a digit and a month:
 // two of year, month and day the same (one part mistyped outright), the year alone,
-// two digits of YYYYMMDD apart in different years (a year and a day each a keystroke
-// off), neither.
-func partsLevel(x, y normalize.Date) uint8 {
+// two digits of YYYYMMDD apart in different years and at most twoDigitsSpan days (a
+// year and a day each a keystroke off), neither. days is how many days apart they are.
+func partsLevel(x, y normalize.Date, days int) uint8 {
 	same := 0
 	for _, eq := range [3]bool{x.Year == y.Year, x.Month == y.Month, x.Day == y.Day} {
 		if eq {
@@ -602,18 +619,24 @@ func partsLevel(x, y normalize.Date) uint8 {
 		}
 	}
 	dx, dy := x.Digits(), y.Digits()
-	return partsLevelOf(same, x.Year == y.Year, differingBytes(binary.LittleEndian.Uint64(dx[:]), binary.LittleEndian.Uint64(dy[:])))
+	return partsLevelOf(same, x.Year == y.Year, differingBytes(binary.LittleEndian.Uint64(dx[:]), binary.LittleEndian.Uint64(dy[:])), days)
 }
 
+// twoDigitsSpan is the most days two birth dates two digits apart may be for the
+// two_digits level: a year's digit and a day's, not a decade's (2005 and 2015 are two
+// grades ten apart).
+const twoDigitsSpan = 400
+
 // partsLevelOf is partsLevel given how many of year, month and day are the same,
-// whether the year is, and how many digits of YYYYMMDD differ.
-func partsLevelOf(same int, sameYear bool, digitsApart int) uint8 {
+// whether the year is, how many digits of YYYYMMDD differ and how many days apart the
+// dates are.
+func partsLevelOf(same int, sameYear bool, digitsApart, days int) uint8 {
 	switch {
 	case same >= 2:
 		return dateTwoParts
 	case sameYear:
 		return dateSameYear
-	case digitsApart == 2:
+	case digitsApart == 2 && days <= twoDigitsSpan:
 		return dateTwoDigits
 	}
 	return dateElse
@@ -626,7 +649,7 @@ func writtenDateLevel(x, y normalize.Date) uint8 {
 	if l := writtenAlike(x, y); l != 0 {
 		return l
 	}
-	if l := partsLevel(x, y); l == dateTwoParts {
+	if l := partsLevel(x, y, 0); l == dateTwoParts {
 		return l
 	}
 	return LevelNull
@@ -695,4 +718,11 @@ func nameSwapLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
 		return 1
 	}
 	return 2
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -102,6 +102,10 @@ func TestComparisonLevels(t *testing.T) {
 		{FamilyName(), gf("Donald", "Van Meter"), gf("Donald", "Fan Meter"), "jaro_winkler>=0.85"}, // a letter apart
 		{FamilyName(), gf("Hannah", "James-Martin"), gf("Hannah", "James-Hrtin"), "jaro_winkler>=0.92"},
 		{FamilyName(), gf("Ana", "García López"), gf("Ana", "García Lopes"), "jaro_winkler>=0.92"},
+		// A word abbreviated is that word: Mtz, Gtz, St.
+		{FamilyName(), gf("Alejandro", "García Martínez"), gf("Alex", "García Mtz"), "jaro_winkler>=0.92"},
+		{FamilyName(), gf("Juan", "Hernández Gutiérrez"), gf("J", "Hernández Gtz"), "jaro_winkler>=0.92"},
+		{FamilyName(), gf("Elizabeth", "Saint Clair Moore"), gf("Beth", "St Clair Moore"), "jaro_winkler>=0.85"},
 		{BirthDate(), d("2010-03-04"), d("03/04/2010"), "exact"},
 		{BirthDate(), d("2010-03-04"), d("2010-04-03"), "day_month_swapped"},
 		{BirthDate(), d("2010-03-04"), d("2011-03-04"), "one_digit"},
@@ -135,6 +139,7 @@ func TestComparisonLevels(t *testing.T) {
 		{BirthDate(), d("1995-10-27"), d("1996-10-26"), "two_digits"}, // a year and a day a keystroke off
 		{BirthDate(), d("2015-03-06"), d("2014-03-05"), "two_digits"},
 		{BirthDate(), d("1995-10-27"), d("1996-11-26"), "else"},      // three digits
+		{BirthDate(), d("2005-03-12"), d("2015-03-13"), "else"},      // two digits, a decade apart
 		{BirthDate(), d("1995-10-27"), d("1995-12-26"), "same_year"}, // two digits, one year
 		{BirthDate(), d("2010-12-31"), d("2010-12-13"), "one_digit"},
 		{ID(normalize.RoleSSID), id("1604822"), id("160-4822"), "exact"},

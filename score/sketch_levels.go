@@ -280,7 +280,8 @@ func dateFast(x, y []byte) (uint8, bool) {
 		return dateOneDigit, true
 	}
 	// Day numbers are 24 bits with the flags (0 here) above: shift the sign into place.
-	if diff := int32((binary.LittleEndian.Uint32(x[12:])-binary.LittleEndian.Uint32(y[12:]))<<8) >> 8; diff >= -31 && diff <= 31 {
+	diff := int(int32((binary.LittleEndian.Uint32(x[12:])-binary.LittleEndian.Uint32(y[12:]))<<8) >> 8)
+	if diff >= -31 && diff <= 31 {
 		return dateWithinMonth, true
 	}
 	same := 0
@@ -293,7 +294,7 @@ func dateFast(x, y []byte) (uint8, bool) {
 	if x[3] == y[3] {
 		same++
 	}
-	return partsLevelOf(same, dx&0xFFFF == dy&0xFFFF, differingBytes(binary.LittleEndian.Uint64(x[4:]), binary.LittleEndian.Uint64(y[4:]))), true
+	return partsLevelOf(same, dx&0xFFFF == dy&0xFFFF, differingBytes(binary.LittleEndian.Uint64(x[4:]), binary.LittleEndian.Uint64(y[4:])), abs(diff)), true
 }
 
 // differingMask has the high bit set of every byte in which x and y differ.

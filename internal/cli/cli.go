@@ -353,6 +353,9 @@ func loadModel(f Flags) (linker *match.Linker, used match.Settings, loaded bool,
 		return nil, used, false, err
 	}
 	if linker, err = match.Load(bytes.NewReader(b)); err != nil {
+		if errors.Is(err, match.ErrModelVersion) {
+			return nil, used, false, fmt.Errorf("%s: %w (remove the file, or name another -model file, and the run trains one and saves it there)", f.Model, err)
+		}
 		return nil, used, false, fmt.Errorf("%s: %w", f.Model, err)
 	}
 	used = linker.Settings()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -70,6 +71,20 @@ func TestPresetOrSettingsBesideLoadedModel(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A -model file saved by a library whose comparisons had other levels is refused, with
+// what to do: remove it or name another, for -model saves a new model where none is.
+func TestOldModelFile(t *testing.T) {
+	dir := t.TempDir()
+	roll := filepath.Join(dir, "roll.csv")
+	writeText(t, roll, smallRoll)
+	model := filepath.Join(dir, "model.json")
+	writeText(t, model, `{"version": 1, "settings": {}, "model": {}}`)
+	_, err := runSummary(t, dir, Flags{In: []string{roll}, Model: model})
+	if !errors.Is(err, match.ErrModelVersion) || !strings.Contains(err.Error(), "remove the file, or name another -model file") {
+		t.Fatalf("error %v, want the model's version refused with what to do", err)
 	}
 }
 
