@@ -74,15 +74,16 @@ func isApostrophe(r rune) bool {
 // Fold returns s case-folded with accents removed, letters such as ø, ß and æ spelled in
 // ASCII, apostrophes dropped, every other character that is not a letter or digit turned
 // into a space, and spaces collapsed and trimmed: "  García-López " → "garcia lopez",
-// "O'Brien" → "obrien". Invalid UTF-8 is dropped. Only the first 1024 bytes of s are read.
-// Fold(Fold(s)) == Fold(s).
+// "O'Brien" → "obrien". Cyrillic and Greek letters drawn as Latin ones, in a word with
+// Latin letters, are spelled in Latin ("Mаria" with a Cyrillic а is "maria"). Invalid
+// UTF-8 is dropped. Only the first 1024 bytes of s are read. Fold(Fold(s)) == Fold(s).
 func Fold(s string) string {
 	if len(s) > maxValue {
 		s = s[:maxValue]
 	}
 	if !isASCII(s) {
 		chain := foldChains.Get().(transform.Transformer)
-		folded, _, err := transform.String(chain, s) // String resets the chain first
+		folded, _, err := transform.String(chain, unconfuse(s)) // String resets the chain first
 		foldChains.Put(chain)
 		if err != nil {
 			folded = strings.ToValidUTF8(s, "")
@@ -90,6 +91,91 @@ func Fold(s string) string {
 		s = folded
 	}
 	return squeeze(s)
+}
+
+// lookalikes maps Cyrillic and Greek letters to the Latin letters they are drawn as,
+// capitals to capitals (Greek Ν is N, ν is v). unconfuse uses them only inside a word
+// that also has Latin letters.
+var lookalikes = map[rune]rune{
+	'А': 'A', 'В': 'B', 'Е': 'E', 'К': 'K', 'М': 'M', 'Н': 'H', 'О': 'O', 'Р': 'P', 'С': 'C',
+	'Т': 'T', 'Х': 'X', 'У': 'Y', 'І': 'I', 'Ј': 'J', 'Ѕ': 'S', 'Һ': 'H', 'Ӏ': 'I',
+	'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j',
+	'ѕ': 's', 'ԁ': 'd', 'һ': 'h', 'ӏ': 'l', 'ԛ': 'q', 'ԝ': 'w',
+	'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N',
+	'Ο': 'O', 'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X',
+	'α': 'a', 'ι': 'i', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'υ': 'u', 'χ': 'x', 'γ': 'y',
+}
+
+// unconfuse spells in Latin the Cyrillic and Greek lookalikes of a word that mixes them
+// with Latin letters: "Mаria" typed or pasted with a Cyrillic а is Maria, as a reader
+// sees it. A word wholly in one script (Мария, Ελένη) is left as it is. Words are runs
+// of letters, marks, apostrophes and invalid bytes, as squeeze joins them.
+func unconfuse(s string) string {
+	look := latinLookalikes()
+	if !strings.ContainsFunc(s, func(r rune) bool { _, ok := look[r]; return ok }) {
+		return s
+	}
+	changed := false
+	word := 0 // where the current word starts
+	rs := []rune(s)
+	for i := 0; i <= len(rs); i++ {
+		if i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.Is(unicode.M, rs[i]) || isApostrophe(rs[i]) || rs[i] == utf8.RuneError) {
+			continue
+		}
+		if w := rs[word:i]; mixesLookalikes(w, look) {
+			changed = true
+			for k, r := range w {
+				if l, ok := look[r]; ok {
+					w[k] = l
+				}
+			}
+		}
+		word = i + 1
+	}
+	if !changed {
+		return s
+	}
+	return string(rs)
+}
+
+// latinLookalikes holds every letter Fold turns into a lookalike, and the Latin letter
+// it is drawn as: the lookalikes themselves, their other cases (Fold folds Ԝ to ԝ, ϱ to
+// ρ, the micro sign to μ) and their accented forms (ϋ is υ once Fold drops the accent).
+var latinLookalikes = sync.OnceValue(func() map[rune]rune {
+	out := make(map[rune]rune, 2*len(lookalikes))
+	for r := rune(utf8.RuneSelf); r <= 0xFFFF; r++ {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		base := r
+		if d := norm.NFD.String(string(r)); d != string(r) {
+			base, _ = utf8.DecodeRuneInString(d)
+		}
+		if l, ok := lookalikes[base]; ok {
+			out[r] = l
+			continue
+		}
+		for f := unicode.SimpleFold(base); f != base; f = unicode.SimpleFold(f) {
+			if l, ok := lookalikes[f]; ok {
+				out[r] = l
+				break
+			}
+		}
+	}
+	return out
+})
+
+// mixesLookalikes reports whether a word has both a Latin letter and a lookalike.
+func mixesLookalikes(word []rune, lookalikes map[rune]rune) bool {
+	latin, look := false, false
+	for _, r := range word {
+		if _, ok := lookalikes[r]; ok {
+			look = true
+		} else if r < utf8.RuneSelf || unicode.Is(unicode.Latin, r) {
+			latin = latin || unicode.IsLetter(r)
+		}
+	}
+	return latin && look
 }
 
 // squeeze lowers ASCII letters, spells special letters, drops apostrophes, turns other

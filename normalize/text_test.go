@@ -102,6 +102,13 @@ func TestNewText(t *testing.T) {
 		{"שָׁלוֹם", "שלום", "שלום"},
 		{"Ελένη", "ελενη", "ελενη"},
 		{"Йосиф", "иосиф", "иосиф"}, // as Latin accents go, so does the breve
+		// Lookalikes in a Latin word are read as a reader sees them; a word wholly
+		// Cyrillic or Greek stays.
+		{"M\u0430ria", "maria", "maria"},
+		{"J\u043Es\u0435 \u0405mith", "jose smith", "josesmith"},
+		{"Ana \u041C\u0430\u0440\u0438\u044F", "ana мария", "anaмария"},
+		{"\u039D\u0456na", "nina", "nina"}, // a Greek capital nu and a Cyrillic і
+		{"\u041E\u2019Brien", "obrien", "obrien"},
 		{"Ana2", "ana2", "ana2"},
 	}
 	for _, tc := range tests {
