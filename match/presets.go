@@ -354,12 +354,12 @@ func studentCannotLink() []CannotLink {
 		},
 		SetAsideWith: []string{differentBirthDates},
 	}, {
-		// Rey and Reyes, Jones and Johnson, De La Cruz and De La Rosa: a cousin's or a
-		// namesake's family, a year apart.
+		// Rey and Reyes, Jones and Johnson, De La Cruz and De La Rosa, Smith and
+		// Smith-Jones: a cousin's or a namesake's family, a year apart.
 		Name: "birth dates two digits apart, family names not the same",
 		Conditions: []Condition{
 			otherSSID, twoDigitsApart,
-			{Comparison: "family_name", Levels: []string{"null", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic", "else"}},
+			{Comparison: "family_name", Levels: []string{"null", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic", "else"}},
 		},
 		SetAsideWith: []string{differentBirthDates},
 	}, {

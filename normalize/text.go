@@ -75,23 +75,64 @@ func isApostrophe(r rune) bool {
 // ASCII, apostrophes dropped, every other character that is not a letter or digit turned
 // into a space, and spaces collapsed and trimmed: "  García-López " → "garcia lopez",
 // "O'Brien" → "obrien". Cyrillic and Greek letters drawn as Latin ones, in a word with
-// Latin letters, are spelled in Latin ("Mаria" with a Cyrillic а is "maria"). Invalid
-// UTF-8 is dropped. Only the first 1024 bytes of s are read. Fold(Fold(s)) == Fold(s).
+// Latin letters, are spelled in Latin ("Mаria" with a Cyrillic а is "maria"). Other
+// scripts keep their marks, with a sound's two spellings written one way (indicNasals,
+// spacingKanaMarks). Invalid UTF-8 is dropped. Only the first 1024 bytes of s are read. Fold(Fold(s)) == Fold(s).
 func Fold(s string) string {
 	if len(s) > maxValue {
 		s = s[:maxValue]
 	}
 	if !isASCII(s) {
 		chain := foldChains.Get().(transform.Transformer)
-		folded, _, err := transform.String(chain, unconfuse(s)) // String resets the chain first
+		folded, _, err := transform.String(chain, unconfuse(spacingKanaMarks.Replace(s))) // String resets the chain first
 		foldChains.Put(chain)
 		if err != nil {
 			folded = strings.ToValidUTF8(s, "")
 		}
-		s = folded
+		return indicNasals(squeeze(folded))
 	}
 	return squeeze(s)
 }
+
+// spacingKanaMarks writes kana's spacing voicing marks as the combining ones, which NFC
+// then composes: カ゛ is ガ.
+var spacingKanaMarks = strings.NewReplacer("\u309B", "\u3099", "\u309C", "\u309A")
+
+// indicNasals writes alike the two spellings of a nasal in the Indic scripts (Devanagari
+// to Malayalam, whose blocks share one layout): a nasal consonant and virama before a
+// consonant, and chandrabindu, as anusvara (पङ्कज is पंकज, आनन्द is आनंद). It reads a
+// folded word: nothing Fold drops can come between the three.
+func indicNasals(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0x0900 && r <= 0x0D7F }) {
+		return s
+	}
+	rs := []rune(s)
+	out := rs[:0]
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if r >= 0x0900 && r <= 0x0D7F {
+			block, off := r&^0x7F, r&0x7F
+			switch {
+			case off == 0x01: // chandrabindu
+				r = block + 0x02
+			case indicNasal(off) && i+2 < len(rs) && rs[i+1] == block+0x4D && indicConsonant(rs[i+2]-block):
+				r = block + 0x02
+				i++ // the virama goes with the nasal
+			}
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// indicNasal reports whether off, a letter's place in its Indic block, is a nasal
+// consonant's (ṅa, ña, ṇa, na, ma).
+func indicNasal(off rune) bool {
+	return off == 0x19 || off == 0x1E || off == 0x23 || off == 0x28 || off == 0x2E
+}
+
+// indicConsonant reports whether off, a place in an Indic block, is a consonant's.
+func indicConsonant(off rune) bool { return off >= 0x15 && off <= 0x39 }
 
 // lookalikes maps Cyrillic and Greek letters to the Latin letters they are drawn as,
 // capitals to capitals (Greek Ν is N, ν is v). unconfuse uses them only inside a word

@@ -296,7 +296,7 @@ func isInitial(x, y string) bool {
 }
 
 // otherWordsDiffer reports whether two names of two words or more share a word and
-// differ outright in the others, each side keeping a word of two letters or more that is
+// differ outright in the others, each side keeping a word of four letters or more that is
 // neither the same as, an initial or abbreviation of, nor a typo of any of the other
 // side's (a letter apart, or Jaro–Winkler ≥ wordTypo: "Van" and "Fan", "Martin" and
 // "Hrtin"; "Mtz" for Martínez, "St" for Saint): "García López" and "García Martínez"
@@ -341,11 +341,12 @@ func abbreviates(short, long string) bool {
 // word mistyped.
 const wordTypo = 0.8
 
-// wordsNotIn returns the words of xs, of two letters or more, that ys lacks.
+// wordsNotIn returns the words of xs, of four letters or more, that ys lacks: particles
+// (de, dos, del, van, bin, ibn, al, ud) and names as short count neither way.
 func wordsNotIn(xs, ys []string) []string {
 	var out []string
 	for _, w := range xs {
-		if len(w) > 1 && !slices.Contains(ys, w) {
+		if utf8.RuneCountInString(w) >= 4 && !slices.Contains(ys, w) {
 			out = append(out, w)
 		}
 	}

@@ -106,6 +106,10 @@ func TestComparisonLevels(t *testing.T) {
 		{FamilyName(), gf("Alejandro", "García Martínez"), gf("Alex", "García Mtz"), "jaro_winkler>=0.92"},
 		{FamilyName(), gf("Juan", "Hernández Gutiérrez"), gf("J", "Hernández Gtz"), "jaro_winkler>=0.92"},
 		{FamilyName(), gf("Elizabeth", "Saint Clair Moore"), gf("Beth", "St Clair Moore"), "jaro_winkler>=0.85"},
+		// Particles are not a family's words: dos and de, ben and ibn.
+		{FamilyName(), gf("Mariana", "dos Santos Oliveira"), gf("Mariana", "de Santos Oliveira"), "jaro_winkler>=0.85"},
+		{FamilyName(), gf("Faisal", "Ben Saud"), gf("Faisal", "Ibn Saud"), "jaro_winkler>=0.85"},
+		{FamilyName(), gf("Lucia", "De La Cruz"), gf("Lucia", "De La Rosa"), "else"},
 		{BirthDate(), d("2010-03-04"), d("03/04/2010"), "exact"},
 		{BirthDate(), d("2010-03-04"), d("2010-04-03"), "day_month_swapped"},
 		{BirthDate(), d("2010-03-04"), d("2011-03-04"), "one_digit"},
