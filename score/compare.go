@@ -296,13 +296,13 @@ func isInitial(x, y string) bool {
 }
 
 // otherWordsDiffer reports whether two names of two words or more share a word and
-// differ outright in the others, each side keeping a word of four letters or more that is
-// neither the same as, an initial or abbreviation of, nor a typo of any of the other
-// side's (a letter apart, or Jaro–Winkler ≥ wordTypo: "Van" and "Fan", "Martin" and
-// "Hrtin"; "Mtz" for Martínez, "St" for Saint): "García López" and "García Martínez"
-// are cousins' family names, however alike the whole strings read. A name whose words
-// are all within the other's ("García" and "García López", "López García") is not one
-// of them.
+// differ outright in the others, each side keeping a word of four letters or more (not
+// a particle, a short name or an abbreviation such as Mtz or St) that is neither the
+// same as, an abbreviation of, nor a typo of any of the other side's (a letter apart, or
+// Jaro–Winkler ≥ wordTypo: "Martin" and "Hrtin"; "Dguez" for Domínguez): "García López"
+// and "García Martínez" are cousins' family names, however alike the whole strings
+// read. A name whose words are all within the other's ("García" and "García López",
+// "López García") is not one of them.
 func otherWordsDiffer(x, y *normalize.NamePart) bool {
 	if len(x.Tokens) < 2 || len(y.Tokens) < 2 {
 		return false
@@ -313,7 +313,7 @@ func otherWordsDiffer(x, y *normalize.NamePart) bool {
 	}
 	for _, a := range rx {
 		for _, b := range ry {
-			if isInitial(a, b) || abbreviates(a, b) || abbreviates(b, a) || OSA(a, b) <= 1 || JaroWinkler(a, b) >= wordTypo {
+			if abbreviates(a, b) || abbreviates(b, a) || OSA(a, b) <= 1 || JaroWinkler(a, b) >= wordTypo {
 				return false
 			}
 		}
@@ -322,8 +322,7 @@ func otherWordsDiffer(x, y *normalize.NamePart) bool {
 }
 
 // abbreviates reports whether short, shorter than long, is long abbreviated: its first
-// letter and the rest in order within long ("mtz" martinez, "glz" gonzalez, "st"
-// saint).
+// letter and the rest in order within long ("dguez" dominguez, "hndz" hernandez).
 func abbreviates(short, long string) bool {
 	if len(short) >= len(long) || short[0] != long[0] {
 		return false
