@@ -42,8 +42,8 @@ type Thresholds struct {
 // match weight): a level whose meaning the roll decides. A birth date two digits off in
 // different years is another child in a roll whose trained model says so, and one
 // child's mistyped date in a roll whose model finds such dates among one person's
-// records more often than among strangers'. Before a model is trained, and with the
-// documented defaults, WhileAgainst levels count as Levels do.
+// records more often than among strangers'. Before a model is trained WhileAgainst
+// levels count as Levels do; the documented defaults weigh two_digits against a match.
 type Condition struct {
 	Comparison   string   `json:"comparison"`
 	Levels       []string `json:"levels"`
