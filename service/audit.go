@@ -20,6 +20,7 @@ const (
 	actionEnroll   = "enroll"   // an enrollment placed
 	actionReview   = "review"   // a reviewer's decision
 	actionAccess   = "access"   // a key, an account or a sign-in
+	actionModel    = "model"    // the linker's model trained again (see retrain.go)
 )
 
 // auditor keeps the service's audit chain: a backpack.Chain (HMAC-chained under the

@@ -32,31 +32,12 @@ func (s *Server) Relink(ctx context.Context, by string) (RelinkReport, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	var rep RelinkReport
-	lines, students, err := s.store.placedRecords(ctx)
+	roll, opt, err := s.placedRun(ctx, s.linker.Settings())
 	if err != nil {
 		return rep, err
 	}
-	roll, err := rollOf(s.linker.Settings(), "store", lines)
-	if err != nil {
-		return rep, err
-	}
-	ids := roll.IDs
-	earlier := make(map[string]string, len(ids))
-	for i, id := range ids {
-		earlier[id] = s.resolve(students[i])
-	}
-	decided, err := s.store.reviewsWhere(ctx, `status <> ?`, reviewPending)
-	if err != nil {
-		return rep, err
-	}
-	var decisions []match.Decision
-	for _, rv := range decided {
-		if _, ok := earlier[rv.A]; !ok {
-			continue // an enrollment decided before its record was placed: it is now
-		}
-		decisions = append(decisions, match.Decision{A: rv.A, B: rv.B, Same: rv.Status == reviewSame, By: rv.DecidedBy, At: rv.Decided, Where: "review " + rv.ID})
-	}
-	res, err := s.linker.Run(ctx, roll, match.RunOptions{EarlierIDs: earlier, Decisions: decisions})
+	ids, earlier, decisions := roll.IDs, opt.EarlierIDs, opt.Decisions
+	res, err := s.linker.Run(ctx, roll, opt)
 	if err != nil {
 		return rep, err
 	}
@@ -138,7 +119,7 @@ func (s *Server) Relink(ctx context.Context, by string) (RelinkReport, error) {
 	if rep.Moved == 0 {
 		return rep, nil
 	}
-	lines, students, err = s.store.placedRecords(ctx)
+	lines, students, err := s.store.placedRecords(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -148,4 +129,37 @@ func (s *Server) Relink(ctx context.Context, by string) (RelinkReport, error) {
 	}
 	s.index.Store(index)
 	return rep, nil
+}
+
+// placedRun is what a run over every placed record takes: the roll of those records
+// under the settings, and the options that keep student IDs stable (each record's
+// current student, following retired IDs) and honour every reviewer's decision. Relink
+// runs it; a start whose stored model a library upgrade refused trains on it (see
+// retrain.go). It reads s.retired, which must be loaded.
+func (s *Server) placedRun(ctx context.Context, settings match.Settings) (*match.Roll, match.RunOptions, error) {
+	var opt match.RunOptions
+	lines, students, err := s.store.placedRecords(ctx)
+	if err != nil {
+		return nil, opt, err
+	}
+	roll, err := rollOf(settings, "store", lines)
+	if err != nil {
+		return nil, opt, err
+	}
+	earlier := make(map[string]string, len(roll.IDs))
+	for i, id := range roll.IDs {
+		earlier[id] = s.resolve(students[i])
+	}
+	decided, err := s.store.reviewsWhere(ctx, `status <> ?`, reviewPending)
+	if err != nil {
+		return nil, opt, err
+	}
+	var decisions []match.Decision
+	for _, rv := range decided {
+		if _, ok := earlier[rv.A]; !ok {
+			continue // an enrollment decided before its record was placed: it is now
+		}
+		decisions = append(decisions, match.Decision{A: rv.A, B: rv.B, Same: rv.Status == reviewSame, By: rv.DecidedBy, At: rv.Decided, Where: "review " + rv.ID})
+	}
+	return roll, match.RunOptions{EarlierIDs: earlier, Decisions: decisions}, nil
 }

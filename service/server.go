@@ -279,26 +279,34 @@ func (s *Server) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.linker, err = match.Load(strings.NewReader(saved))
-	if err != nil {
-		return fmt.Errorf("service: the stored model: %w", err)
+	// A model a library upgrade refuses is trained again below, once the audit chain
+	// that records it is loaded; the index waits for it.
+	var upgrade *modelUpgrade
+	var settings match.Settings
+	if s.linker, err = match.Load(strings.NewReader(saved)); err == nil {
+		settings = s.linker.Settings()
+	} else if upgrade, err = upgradeOf(saved, err); err != nil {
+		return err
+	} else {
+		settings = upgrade.settings
 	}
-	if err := checkSettings(s.linker.Settings()); err != nil {
+	if err := checkSettings(settings); err != nil {
 		return err
 	}
-	if s.rows, err = newRowReader(s.linker.Settings()); err != nil {
+	if s.rows, err = newRowReader(settings); err != nil {
 		return err
 	}
 	lines, students, err := s.store.placedRecords(ctx)
 	if err != nil {
 		return err
 	}
-	index, err := buildIndex(ctx, s.linker, lines, students)
-	if err != nil {
-		return fmt.Errorf("service: rebuilding the index: %w", err)
+	if upgrade == nil {
+		if err := s.rebuildIndex(ctx, lines, students); err != nil {
+			return err
+		}
 	}
-	s.index.Store(index)
 	indexed := time.Now()
+	indexing := indexed.Sub(start)
 	subs, err := s.store.submissions(ctx)
 	if err != nil {
 		return err
@@ -325,10 +333,30 @@ func (s *Server) load(ctx context.Context) error {
 		return err
 	}
 	s.recordSeq, s.subSeq, s.reviewSeq, s.eventSeq, err = s.store.sequences(ctx)
+	if err == nil && upgrade != nil {
+		if err := s.retrain(ctx, upgrade); err != nil {
+			return err
+		}
+		t := time.Now()
+		if err := s.rebuildIndex(ctx, lines, students); err != nil {
+			return err
+		}
+		indexing = time.Since(t)
+	}
 	s.logf("service: rebuilt from the store in %s: index of %d records (%s), %d submissions (%s), %d request events, audit chain of %d entries verified",
-		time.Since(start).Round(time.Millisecond), len(lines), indexed.Sub(start).Round(time.Millisecond), len(subs),
+		time.Since(start).Round(time.Millisecond), len(lines), indexing.Round(time.Millisecond), len(subs),
 		stored.Sub(indexed).Round(time.Millisecond), len(s.events), s.audit.committed.Seq)
 	return err
+}
+
+// rebuildIndex builds the linker's index over the placed records and their students.
+func (s *Server) rebuildIndex(ctx context.Context, lines, students []string) error {
+	index, err := buildIndex(ctx, s.linker, lines, students)
+	if err != nil {
+		return fmt.Errorf("service: rebuilding the index: %w", err)
+	}
+	s.index.Store(index)
+	return nil
 }
 
 func (s *Server) loadRequests(ctx context.Context) error {
