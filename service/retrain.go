@@ -35,10 +35,10 @@ type savedModelHead struct {
 	} `json:"settings"`
 }
 
-// retrainPresets are the settings a start can train a model again with, by name.
+// retrainPresets are the settings a start can train a model again with, by name: the
+// student preset, whose columns the service reads (checkSettings).
 var retrainPresets = map[string]func() match.Settings{
 	"student": match.StudentSettings,
-	"person":  match.PersonSettings,
 }
 
 // upgradeOf says what to do with a stored model match.Load refused: train it again when
@@ -55,7 +55,7 @@ func upgradeOf(saved string, loadErr error) (*modelUpgrade, error) {
 	name := head.Settings.Name
 	preset, ok := retrainPresets[name]
 	if !ok {
-		return nil, fmt.Errorf("service: the stored model: %w; its settings %q are not a preset the service can train again (student, person): a model of this version must be trained for settings %q and stored", loadErr, name, name)
+		return nil, fmt.Errorf("service: the stored model: %w; its settings %q are not a preset the service can train again (student): a model of this version must be trained for settings %q and stored", loadErr, name, name)
 	}
 	return &modelUpgrade{name: name, version: head.Version, settings: preset(), refused: loadErr}, nil
 }
