@@ -125,23 +125,41 @@ func compileConditions(comps []score.Comparison, name string, conds []Condition)
 	return cc
 }
 
+// WeighedLevel says how a run's model decided a cannot-link rule's WhileAgainst level:
+// counted while its weight is negative (evidence against a match), left out otherwise.
+type WeighedLevel struct {
+	Rule       string  `json:"rule"`
+	Comparison string  `json:"comparison"`
+	Level      string  `json:"level"`
+	Weight     float64 `json:"weight"`
+	Counted    bool    `json:"counted"`
+}
+
 // weighRules returns the rules with each WhileAgainst level the model weighs as evidence
-// for a match (a weight of zero or more) taken out of its condition. Rules are copied,
-// not changed in place: an index built earlier keeps the rules it was built with.
-func weighRules(rules []compiledCannotLink, m *score.Model) []compiledCannotLink {
+// for a match (a weight of zero or more) taken out of its condition, and what it decided
+// for each. Rules are copied, not changed in place: an index built earlier keeps the
+// rules it was built with.
+func weighRules(rules []compiledCannotLink, m *score.Model) ([]compiledCannotLink, []WeighedLevel) {
 	out := make([]compiledCannotLink, len(rules))
+	var weighed []WeighedLevel
 	for i, r := range rules {
 		r.conds = slices.Clone(r.conds)
 		for k, cond := range r.conds {
 			for l := 0; cond.against>>l != 0; l++ {
-				if cond.against&(1<<l) != 0 && m.LevelWeight(cond.comp, l) >= 0 {
+				if cond.against&(1<<l) == 0 {
+					continue
+				}
+				w := m.LevelWeight(cond.comp, l)
+				if w >= 0 {
 					r.conds[k].mask &^= 1 << l
 				}
+				comp := m.Comparisons[cond.comp]
+				weighed = append(weighed, WeighedLevel{Rule: r.name, Comparison: comp.Name, Level: comp.LevelNames()[l], Weight: w, Counted: w < 0})
 			}
 		}
 		out[i] = r
 	}
-	return out
+	return out, weighed
 }
 
 // holdsKey reports whether a comparison vector key meets every condition.

@@ -481,7 +481,11 @@ func TestWhileAgainst(t *testing.T) {
 			if !rules[0].holdsKey(key("two_digits")) {
 				t.Fatal("before a model, a WhileAgainst level must count")
 			}
-			got := weighRules(rules, &m)
+			got, weighed := weighRules(rules, &m)
+			want := []WeighedLevel{{Rule: "dates", Comparison: "birth_date", Level: "two_digits", Weight: m.LevelWeight(0, level("two_digits")), Counted: tt.twoApart}}
+			if d := cmp.Diff(want, weighed); d != "" {
+				t.Errorf("weighed levels (-want +got):\n%s", d)
+			}
 			if h := got[0].holdsKey(key("two_digits")); h != tt.twoApart {
 				t.Errorf("two_digits meets the rule: %v, want %v", h, tt.twoApart)
 			}

@@ -215,3 +215,18 @@ func TestMixedEncodings(t *testing.T) {
 		}
 	}
 }
+
+// -v says, for each level a cannot-link rule counts only while the model weighs it
+// against a match, what this run's model made of it: the sample roll's model weighs
+// birth dates two digits apart against a match, so the birth-date rule counts them.
+func TestVerboseWeighedLevels(t *testing.T) {
+	dir := t.TempDir()
+	summary, err := runSummary(t, dir, Flags{Verbose: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := section(summary, "rule level:", "prior:")
+	if !strings.HasPrefix(got, `rule level:     "different birth dates": birth_date two_digits weighs -`) || !strings.Contains(got, "against a match: counted") {
+		t.Errorf("rule level lines:\n%s\nsummary:\n%s", got, summary)
+	}
+}
