@@ -88,6 +88,9 @@ func New(s Settings) (*Linker, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	if s.Format == 0 {
+		s.Format = SettingsFormat // settings built in code are this library's
+	}
 	l := &Linker{settings: s}
 	for _, c := range s.CannotLink {
 		l.cannot = append(l.cannot, compileCannotLink(s.Comparisons, c))

@@ -130,7 +130,8 @@ type Settings struct {
 	Version string `json:"version"`
 	// Format is the settings format, and the comparisons' level lists, the settings were
 	// written for (SettingsFormat). LoadSettings reads only the current one: a rule's
-	// level names mean what that format's levels meant.
+	// level names mean what that format's levels meant. New takes settings built in code
+	// without one (0) as the current format.
 	Format int  `json:"format"`
 	Mode   Mode `json:"mode"`
 	// IDColumn holds each record's unique ID; Columns map the others to roles.

@@ -159,7 +159,7 @@ func FuzzCleanID(f *testing.F) {
 // FuzzNewText: a Text's tokens are the words of Folded and its Key is Folded without
 // spaces, whatever the input (NewText builds all three in one allocation).
 func FuzzNewText(f *testing.F) {
-	for _, s := range []string{"12 Main St.", "García-López", "", "   ", "O'Brien", "a  b\tc", "ø ß æ", "सुनील", "ガ", "مُحَمَّد"} {
+	for _, s := range []string{"12 Main St.", "García-López", "", "   ", "O'Brien", "a  b\tc", "ø ß æ", "सुनील", "ガ", "مُحَمَّد", "は’゚", "Mаша", "A1В2"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -76,8 +76,9 @@ func isApostrophe(r rune) bool {
 // into a space, and spaces collapsed and trimmed: "  García-López " → "garcia lopez",
 // "O'Brien" → "obrien". Cyrillic and Greek letters drawn as Latin ones, in a word with
 // Latin letters, are spelled in Latin ("Mаria" with a Cyrillic а is "maria"). Other
-// scripts keep their marks, with a sound's two spellings written one way (indicNasals,
-// spacingKanaMarks). Invalid UTF-8 is dropped. Only the first 1024 bytes of s are read. Fold(Fold(s)) == Fold(s).
+// scripts keep their marks, with a sound's two spellings written one way (a nasal's in
+// the Indic scripts: पङ्कज is पंकज; kana's voicing marks: カ゛ is ガ). Invalid UTF-8 is
+// dropped. Only the first 1024 bytes of s are read. Fold(Fold(s)) == Fold(s).
 func Fold(s string) string {
 	if len(s) > maxValue {
 		s = s[:maxValue]
@@ -89,7 +90,13 @@ func Fold(s string) string {
 		if err != nil {
 			folded = strings.ToValidUTF8(s, "")
 		}
-		return indicNasals(squeeze(folded))
+		s = squeeze(folded)
+		if !norm.NFC.IsNormalString(s) {
+			// What squeeze dropped (an apostrophe, an invalid byte) stood between a
+			// letter and its mark: は’゚ is ぱ, as Fold of it again would say.
+			s = norm.NFC.String(s)
+		}
+		return indicNasals(s)
 	}
 	return squeeze(s)
 }
@@ -148,9 +155,11 @@ var lookalikes = map[rune]rune{
 }
 
 // unconfuse spells in Latin the Cyrillic and Greek lookalikes of a word that mixes them
-// with Latin letters: "Mаria" typed or pasted with a Cyrillic а is Maria, as a reader
-// sees it. A word wholly in one script (Мария, Ελένη) is left as it is. Words are runs
-// of letters, marks, apostrophes and invalid bytes, as squeeze joins them.
+// with Latin letters and has no other letter: "Mаria" typed or pasted with a Cyrillic а
+// is Maria, as a reader sees it, and "S12345О" an ID ending in O. A word wholly in one
+// script (Мария, Ελένη), or with a letter only Cyrillic or Greek has ("Mаша"), is left
+// as it is. Words are runs of letters, digits, marks, apostrophes and invalid bytes, as
+// squeeze joins them.
 func unconfuse(s string) string {
 	look := latinLookalikes()
 	if !strings.ContainsFunc(s, func(r rune) bool { _, ok := look[r]; return ok }) {
@@ -160,7 +169,7 @@ func unconfuse(s string) string {
 	word := 0 // where the current word starts
 	rs := []rune(s)
 	for i := 0; i <= len(rs); i++ {
-		if i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.Is(unicode.M, rs[i]) || isApostrophe(rs[i]) || rs[i] == utf8.RuneError) {
+		if i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]) || unicode.Is(unicode.M, rs[i]) || isApostrophe(rs[i]) || rs[i] == utf8.RuneError) {
 			continue
 		}
 		if w := rs[word:i]; mixesLookalikes(w, look) {
@@ -206,14 +215,18 @@ var latinLookalikes = sync.OnceValue(func() map[rune]rune {
 	return out
 })
 
-// mixesLookalikes reports whether a word has both a Latin letter and a lookalike.
+// mixesLookalikes reports whether a word has a Latin letter, a lookalike, and no other
+// letter that is not Latin.
 func mixesLookalikes(word []rune, lookalikes map[rune]rune) bool {
 	latin, look := false, false
 	for _, r := range word {
-		if _, ok := lookalikes[r]; ok {
+		switch _, ok := lookalikes[r]; {
+		case ok:
 			look = true
-		} else if r < utf8.RuneSelf || unicode.Is(unicode.Latin, r) {
+		case r < utf8.RuneSelf || unicode.Is(unicode.Latin, r):
 			latin = latin || unicode.IsLetter(r)
+		case unicode.IsLetter(r):
+			return false // a letter only another script has: the word is that script's
 		}
 	}
 	return latin && look

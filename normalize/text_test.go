@@ -117,6 +117,9 @@ func TestNewText(t *testing.T) {
 		{"Ana \u041C\u0430\u0440\u0438\u044F", "ana мария", "anaмария"},
 		{"\u039D\u0456na", "nina", "nina"}, // a Greek capital nu and a Cyrillic і
 		{"\u041E\u2019Brien", "obrien", "obrien"},
+		{"S12345\u041E", "s12345o", "s12345o"},  // an ID
+		{"M\u0430\u0448\u0430", "mаша", "mаша"}, // ш is no Latin letter: the word is not Latin
+		{"\u306F\u2019\u309A", "ぱ", "ぱ"},        // the apostrophe goes, and the mark joins its letter
 		{"Ana2", "ana2", "ana2"},
 	}
 	for _, tc := range tests {

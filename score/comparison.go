@@ -19,11 +19,14 @@ const (
 	// (aliases) take part: the best level over all pairs of names counts.
 	KindGivenName Kind = "given_name"
 	// KindFamilyName: exact / one is a token of the other's compound name / Jaro–Winkler
-	// ≥ each threshold / same phonetic code / else. Other family names take part.
+	// ≥ each threshold / same phonetic code / else. Two compound names that share a word
+	// and differ outright in the others (García López, García Martínez) are else. Other
+	// family names take part.
 	KindFamilyName Kind = "family_name"
 	// KindBirthDate: exact / day and month transposed / one digit edit in YYYYMMDD /
-	// within one month / two of year, month and day the same / same year / else. A date
-	// that names no day (month 21) is compared by the numbers written.
+	// within one month / two of year, month and day the same / same year / two digits of
+	// YYYYMMDD apart in different years, within 400 days / else. A date that names no
+	// day (month 21) is compared by the numbers written.
 	KindBirthDate Kind = "birth_date"
 	// KindID: exact / one substitution or adjacent transposition / else, on Role (ssid
 	// or local_id).

@@ -45,5 +45,7 @@
 //
 // At start the index, the backpack store, the request workflow and the audit chain
 // (verified, and checked against its anchor outside the database: see anchor.go) are
-// rebuilt from the store.
+// rebuilt from the store. A stored model an upgraded library no longer reads (its
+// comparisons gained a level) is trained again with the student preset on every placed
+// record, keeping the students' IDs, and committed with an audit entry (retrain.go).
 package service

@@ -55,7 +55,8 @@ func upgradeOf(saved string, loadErr error) (*modelUpgrade, error) {
 	name := head.Settings.Name
 	preset, ok := retrainPresets[name]
 	if !ok {
-		return nil, fmt.Errorf("service: the stored model: %w; its settings %q are not a preset the service can train again (student): a model of this version must be trained for settings %q and stored", loadErr, name, name)
+		return nil, fmt.Errorf("service: the stored model: %w; its settings %q are not a preset the service can train again (student): "+
+			"run the service with the library version that saved it, or start this one on a new store whose Seed trains settings %q", loadErr, name, name)
 	}
 	return &modelUpgrade{name: name, version: head.Version, settings: preset(), refused: loadErr}, nil
 }
@@ -66,7 +67,7 @@ func upgradeOf(saved string, loadErr error) (*modelUpgrade, error) {
 // retired IDs, request events, audit chain and sequences must be loaded.
 func (s *Server) retrain(ctx context.Context, up *modelUpgrade) error {
 	start := time.Now()
-	s.logf("service: the stored model is refused (%v); training a model of this version with the %q preset", up.refused, up.name)
+	s.logf("service: the stored model is version %d, which this library does not read; training one of this version with the %q preset", up.version, up.name)
 	l, err := match.New(up.settings)
 	if err != nil {
 		return fmt.Errorf("service: retraining the stored model: %w", err)
@@ -96,7 +97,8 @@ func (s *Server) retrain(ctx context.Context, up *modelUpgrade) error {
 		}
 	}
 	note := fmt.Sprintf("model retrained after a library upgrade: the stored model of settings %q was version %d, this library reads version %d; "+
-		"trained with settings %s on %d placed records and %d reviewers' decisions; student IDs unchanged (%d records the new model would place with another student, which a relink applies)",
+		"trained with settings %s (the preset as this library has it: changes made to the stored settings are not carried over) on %d placed records and %d reviewers' decisions; "+
+		"student IDs unchanged (%d records the new model would place with another student, which a relink applies)",
 		up.name, up.version, head.Version, up.settings.Version, roll.Len(), len(opt.Decisions), moved)
 	s.wmu.Lock()
 	err = s.commit(ctx, []backpack.Entry{{Action: actionModel, Actor: "service", SettingsVersion: up.settings.Version, Note: note}},

@@ -130,8 +130,8 @@ func TestRetrainAfterUpgrade(t *testing.T) {
 }
 
 // TestRetrainUnknownSettings: a stored model of another version whose settings are no
-// preset fails the start, naming the settings and saying a model must be trained for
-// them; the stored model is left as it was.
+// preset fails the start, naming the settings and saying what to do; the stored model is
+// left as it was.
 func TestRetrainUnknownSettings(t *testing.T) {
 	db := sqliteDB(t)
 	e := newEnv(t, db)
@@ -154,8 +154,8 @@ func TestRetrainUnknownSettings(t *testing.T) {
 		t.Fatal("a start with a stored model of version 1 and unknown settings succeeded")
 	}
 	if !errors.Is(err, match.ErrModelVersion) || !strings.Contains(err.Error(), `"county-custom"`) ||
-		!strings.Contains(err.Error(), "a model of this version must be trained for settings") {
-		t.Errorf("the start's error: %v, want one wrapping match.ErrModelVersion that names the settings and says to train a model for them", err)
+		!strings.Contains(err.Error(), "run the service with the library version that saved it, or start this one on a new store whose Seed trains settings") {
+		t.Errorf("the start's error: %v, want one wrapping match.ErrModelVersion that names the settings and says what to do", err)
 	}
 	got := storedModel(t, raw)
 	if string(got["version"]) != string(want["version"]) || string(got["settings"]) != string(want["settings"]) {
