@@ -521,6 +521,11 @@ func TestLoadSettingsFormat(t *testing.T) {
 		}
 		return path
 	}
+	inCode := StudentSettings()
+	inCode.Format = 0 // settings built in code, as a program does, without a format
+	if l, err := New(inCode); err != nil || l.Settings().Format != SettingsFormat {
+		t.Fatalf("New on settings without a format: err %v; want them taken as format %d", err, SettingsFormat)
+	}
 	current := StudentSettings()
 	got, err := LoadSettings(write("current.json", current))
 	if err != nil {
