@@ -18,24 +18,30 @@ import (
 // megabytes per record.
 const maxValue = 1024
 
-// foldChain returns the chain that drops accents and folds case: decompose, remove
-// accents, recompose, then case-fold (which also spells ß as ss).
-func foldChain() transform.Transformer {
-	return transform.Chain(
-		runes.ReplaceIllFormed(),
-		norm.NFD,
-		runes.Remove(runes.In(accents)),
-		norm.NFC,
-		cases.Fold(),
-	)
+// folders are the two steps of Fold's work on text that is not ASCII, with unconfuse
+// between them: plain decomposes (to the compatibility forms too, as NFKC does: full-width
+// Ｌｉｓａ is Lisa, half-width ｶﾅ is カナ, the numeral Ⅿ is M), removes accents and
+// recomposes; fold folds case (which also spells ß as ss). unconfuse reads the plain
+// letters with their case, so that Greek Ν is N and ν is v.
+type folders struct{ plain, fold transform.Transformer }
+
+func newFolders() *folders {
+	return &folders{
+		plain: transform.Chain(runes.ReplaceIllFormed(), norm.NFKD, runes.Remove(runes.Predicate(isAccent)), norm.NFC),
+		fold:  cases.Fold(),
+	}
 }
 
-// accents are the combining marks a name keeps its identity without: the diacritics of
+// isAccent reports the combining marks a name keeps its identity without: the diacritics of
 // Latin, Greek and Cyrillic letters (José, Ελένη, Nguyễn), and the optional vowel points
 // of Hebrew and Arabic (مُحَمَّد is محمد). Other scripts' combining marks are letters' parts
 // (the vowel signs and viramas of Devanagari and Thai, kana's voicing marks: カ and ガ
-// are two sounds) and stay, so that folding does not make two names one.
-var accents = &unicode.RangeTable{R16: []unicode.Range16{
+// are two sounds) and stay, so that folding does not make two names one. Only nonspacing
+// marks go: a punctuation mark among the points (Hebrew's paseq) still parts words.
+func isAccent(r rune) bool { return unicode.Is(accentBlocks, r) && unicode.Is(unicode.Mn, r) }
+
+// accentBlocks hold the accents among their nonspacing marks (isAccent).
+var accentBlocks = &unicode.RangeTable{R16: []unicode.Range16{
 	{Lo: 0x0300, Hi: 0x036F, Stride: 1}, // combining diacritical marks
 	{Lo: 0x0483, Hi: 0x0489, Stride: 1}, // Cyrillic
 	{Lo: 0x0591, Hi: 0x05BD, Stride: 1}, // Hebrew points and cantillation
@@ -52,7 +58,7 @@ var accents = &unicode.RangeTable{R16: []unicode.Range16{
 
 // foldChains keeps fold chains for reuse: a chain holds buffers between its steps, and
 // making one for every non-ASCII value was a quarter of the bytes a run allocated.
-var foldChains = sync.Pool{New: func() any { return foldChain() }}
+var foldChains = sync.Pool{New: func() any { return newFolders() }}
 
 // letterSpelling spells letters that have no decomposition the way English-language
 // records write them.
@@ -84,12 +90,18 @@ func Fold(s string) string {
 		s = s[:maxValue]
 	}
 	if !isASCII(s) {
-		chain := foldChains.Get().(transform.Transformer)
-		folded, _, err := transform.String(chain, unconfuse(spacingKanaMarks.Replace(s))) // String resets the chain first
-		foldChains.Put(chain)
+		f := foldChains.Get().(*folders)
+		plain, _, err := transform.String(f.plain, spacingKanaMarks.Replace(s)) // String resets the chain first
 		if err != nil {
-			folded = strings.ToValidUTF8(s, "")
+			plain = strings.ToValidUTF8(s, "")
 		}
+		folded := plain
+		if !isASCII(plain) { // José is ASCII once its accent goes: squeeze does the rest
+			if folded, _, err = transform.String(f.fold, unconfuse(plain)); err != nil {
+				folded = plain
+			}
+		}
+		foldChains.Put(f)
 		s = squeeze(folded)
 		if !norm.NFC.IsNormalString(s) {
 			// What squeeze dropped (an apostrophe, an invalid byte) stood between a
@@ -190,7 +202,8 @@ func unconfuse(s string) string {
 
 // latinLookalikes holds every letter Fold turns into a lookalike, and the Latin letter
 // it is drawn as: the lookalikes themselves, their other cases (Fold folds Ԝ to ԝ, ϱ to
-// ρ, the micro sign to μ) and their accented forms (ϋ is υ once Fold drops the accent).
+// ρ, the micro sign to μ), their accented and compatibility forms (ϋ is υ once Fold
+// drops the accent, ϓ is Υ).
 var latinLookalikes = sync.OnceValue(func() map[rune]rune {
 	out := make(map[rune]rune, 2*len(lookalikes))
 	for r := rune(utf8.RuneSelf); r <= 0xFFFF; r++ {
@@ -198,7 +211,7 @@ var latinLookalikes = sync.OnceValue(func() map[rune]rune {
 			continue
 		}
 		base := r
-		if d := norm.NFD.String(string(r)); d != string(r) {
+		if d := norm.NFKD.String(string(r)); d != string(r) {
 			base, _ = utf8.DecodeRuneInString(d)
 		}
 		if l, ok := lookalikes[base]; ok {
@@ -225,7 +238,7 @@ func mixesLookalikes(word []rune, lookalikes map[rune]rune) bool {
 			look = true
 		case r < utf8.RuneSelf || unicode.Is(unicode.Latin, r):
 			latin = latin || unicode.IsLetter(r)
-		case unicode.IsLetter(r):
+		case unicode.IsLetter(r) && !isApostrophe(r) && !unicode.In(r, unicode.Common, unicode.Inherited):
 			return false // a letter only another script has: the word is that script's
 		}
 	}

@@ -120,6 +120,10 @@ func TestNewText(t *testing.T) {
 		{"S12345\u041E", "s12345o", "s12345o"},  // an ID
 		{"M\u0430\u0448\u0430", "mаша", "mаша"}, // ш is no Latin letter: the word is not Latin
 		{"\u306F\u2019\u309A", "ぱ", "ぱ"},        // the apostrophe goes, and the mark joins its letter
+		// Compatibility forms are their letters: full width, half width, numerals.
+		{"Ｌｉｓａ", "lisa", "lisa"},
+		{"ｶﾅ ﾔﾏﾀﾞ", "カナ ヤマダ", "カナヤマダ"},
+		{"\u216FARY", "mary", "mary"},
 		{"Ana2", "ana2", "ana2"},
 	}
 	for _, tc := range tests {
