@@ -943,3 +943,43 @@ func TestIndexKeepsItsRulesDuringRun(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexOfLoadedModelWeighsRules: an index built from a loaded model without a run
+// (a service rebuilding its index at start) reads the rules as the run that trained the
+// model did: fake_1000's model weighs birth dates two digits apart as one child's, so
+// neither index counts them as different birth dates.
+func TestIndexOfLoadedModelWeighsRules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on a suite set")
+	}
+	trained, res := linkRoll(t, StudentSettings(), suiteRoll(t, "fake_1000"))
+	ran, err := trained.NewIndex(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(res.WeighedLevels, func(w WeighedLevel) bool { return w.Level == "two_digits" && !w.Counted }) {
+		t.Fatalf("fake_1000's run counted two_digits (%+v): the test needs a model that weighs it for a match", res.WeighedLevels)
+	}
+	loaded, err := reload(trained)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := loaded.Prepare(t.Context(), res.Prepared.Roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := loaded.NewIndex(&Result{Prepared: p, Label: res.Label, StudentIDs: res.StudentIDs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := func(x *Index) compiledCannotLink {
+		k := slices.IndexFunc(x.cannot, func(c compiledCannotLink) bool { return c.name == differentBirthDates })
+		if k < 0 {
+			t.Fatalf("no %q rule in the index", differentBirthDates)
+		}
+		return x.cannot[k]
+	}
+	if d := cmp.Diff(rule(ran), rule(rebuilt), cmp.AllowUnexported(compiledCannotLink{}, condition{})); d != "" {
+		t.Errorf("the birth-date rule, index of the run (-) and of the loaded model (+):\n%s", d)
+	}
+}
