@@ -95,12 +95,9 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 		return nil, errNoModel
 	}
 	p := res.Prepared
-	// A run weighed the rules already; a loaded linker's (an index rebuilt at a start,
-	// without a run) are weighed here, so that both read the model alike.
-	cannot, _ := weighRules(l.cannot, l.model)
 	x := &Index{
 		linker:   l,
-		cannot:   cannot,
+		cannot:   l.cannot,
 		prep:     normalize.NewPreparer(normalize.Options{Dates: l.settings.Dates}),
 		table:    ownTable(p.Table),
 		ids:      slices.Clone(p.Roll.IDs),

@@ -128,8 +128,9 @@ func compileConditions(comps []score.Comparison, name string, conds []Condition)
 	return cc
 }
 
-// WeighedLevel says how a run's model decided a cannot-link rule's WhileAgainst level:
-// counted while its weight is negative (evidence against a match), left out otherwise.
+// WeighedLevel says what a run decided for a cannot-link rule's WhileAgainst level
+// (Condition.WhileAgainst): its weight in the run's model and whether the rule counted
+// it (Counted false: left out, the roll showing it one person's).
 type WeighedLevel struct {
 	Rule       string  `json:"rule"`
 	Comparison string  `json:"comparison"`
@@ -138,11 +139,10 @@ type WeighedLevel struct {
 	Counted    bool    `json:"counted"`
 }
 
-// weighRules returns the rules with each WhileAgainst level the model weighs as evidence
-// for a match (a weight of zero or more) taken out of its condition, and what it decided
-// for each. Rules are copied, not changed in place: an index built earlier keeps the
-// rules it was built with.
-func weighRules(rules []compiledCannotLink, m *score.Model) ([]compiledCannotLink, []WeighedLevel) {
+// weighRules returns the rules with each WhileAgainst level leave says to leave out taken
+// out of its condition, and what it decided for each. Rules are copied, not changed in
+// place: an index built earlier keeps the rules it was built with.
+func weighRules(rules []compiledCannotLink, m *score.Model, leave func(rule string, comp, level int) bool) ([]compiledCannotLink, []WeighedLevel) {
 	out := make([]compiledCannotLink, len(rules))
 	var weighed []WeighedLevel
 	for i, r := range rules {
@@ -152,12 +152,12 @@ func weighRules(rules []compiledCannotLink, m *score.Model) ([]compiledCannotLin
 				if cond.against&(1<<l) == 0 {
 					continue
 				}
-				w := m.LevelWeight(cond.comp, l)
-				if w >= 0 {
+				out := leave(r.name, cond.comp, l)
+				if out {
 					r.conds[k].mask &^= 1 << l
 				}
 				comp := m.Comparisons[cond.comp]
-				weighed = append(weighed, WeighedLevel{Rule: r.name, Comparison: comp.Name, Level: comp.LevelNames()[l], Weight: w, Counted: w < 0})
+				weighed = append(weighed, WeighedLevel{Rule: r.name, Comparison: comp.Name, Level: comp.LevelNames()[l], Weight: m.LevelWeight(cond.comp, l), Counted: !out})
 			}
 		}
 		out[i] = r

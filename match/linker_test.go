@@ -452,23 +452,29 @@ func TestNearSSIDs(t *testing.T) {
 	}
 }
 
-// TestWhileAgainst: a WhileAgainst level meets its condition while the run's model weighs
-// it as evidence against a match, and not once it weighs it for one; the rules an index
-// was built with are not changed.
+// TestWhileAgainst: a WhileAgainst level meets its condition unless the run leaves it
+// out: listed by training (Training.LeftOut), weighed for a match by at least
+// minLevelWeight, and, with a loaded model, borne out by the run's anchored pairs, which
+// a roll without an anchor cannot do. The rules an index was built with are not changed.
 func TestWhileAgainst(t *testing.T) {
 	comps := []score.Comparison{score.BirthDate()}
 	rule := CannotLink{Name: "dates", Conditions: []Condition{{Comparison: "birth_date", Levels: []string{"else"}, WhileAgainst: []string{"two_digits"}}}}
 	names := comps[0].LevelNames()
 	level := func(name string) int { return slices.Index(names, name) }
 	key := func(name string) uint64 { return uint64(level(name)) }
+	listed := []string{"dates: birth_date two_digits"}
 	tests := []struct {
 		name     string
 		m, u     float64 // two_digits' m and u
-		twoApart bool    // the rule holds at two_digits
+		leftOut  []string
+		trained  bool
+		twoApart bool // the rule holds at two_digits
 	}{
-		{"evidence against", 0.01, 0.02, true},
-		{"evidence for", 0.1, 0.01, false},
-		{"no evidence", 0.02, 0.02, false},
+		{"left out by training", 0.1, 0.01, listed, true, false},
+		{"evidence against", 0.01, 0.02, listed, true, true},
+		{"too little evidence for", 0.03, 0.02, listed, true, true},
+		{"not left out by training", 0.1, 0.01, nil, true, true},
+		{"loaded, a roll without an anchor", 0.1, 0.01, listed, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -477,11 +483,12 @@ func TestWhileAgainst(t *testing.T) {
 				t.Fatal(err)
 			}
 			m.M[0][level("two_digits")], m.U[0][level("two_digits")] = tt.m, tt.u
+			l := &Linker{settings: Settings{Comparisons: comps, CannotLink: []CannotLink{rule}, Training: Training{LeftOut: tt.leftOut}}, model: &m}
 			rules := []compiledCannotLink{compileCannotLink(comps, rule)}
 			if !rules[0].holdsKey(key("two_digits")) {
 				t.Fatal("before a model, a WhileAgainst level must count")
 			}
-			got, weighed := weighRules(rules, &m)
+			got, weighed := weighRules(rules, &m, l.leaveLevel(nil, tt.trained))
 			want := []WeighedLevel{{Rule: "dates", Comparison: "birth_date", Level: "two_digits", Weight: m.LevelWeight(0, level("two_digits")), Counted: tt.twoApart}}
 			if d := cmp.Diff(want, weighed); d != "" {
 				t.Errorf("weighed levels (-want +got):\n%s", d)

@@ -157,12 +157,12 @@ const (
 //     dates, the roll says otherwise and the rule is set aside (CannotLink.MaxMatchShare):
 //     in the project's synthetic rolls, whose damage follows what state data show, 0–0.1%
 //     do; in FEBRL's generated sets 4.5–19%. Dates two digits apart in different years
-//     (1995-10-27 and 1996-10-26) count as disagreeing while the run's model weighs them
-//     as evidence against a match (Condition.WhileAgainst): a roll whose records of one
-//     person often carry such dates says so through its trained weights, and then a
-//     second difference still keeps the pair apart: given names not the same (a
-//     nickname or a letter off is a sibling's name: Jack and John, Jason and Jayson),
-//     different sexes, or no place in common.
+//     (1995-10-27 and 1996-10-26) count as disagreeing unless the roll shows them one
+//     person's (Condition.WhileAgainst: trained on it, weighed for a match by a bit or
+//     more on twenty or more expected pairs, and borne out by its SSIDs where it has
+//     them); and then a second difference still keeps the pair apart: a given or family
+//     name not the same (a nickname or a letter off is a sibling's name: Jack and John,
+//     Jason and Jayson) or missing, different sexes, or no place in common.
 //
 // A near SSID alone never links two children either: the SSID comparison's one_edit level
 // counts only when the given names agree and the family names are alike (score.ID).

@@ -114,7 +114,8 @@ func (l *Linker) Run(ctx context.Context, roll *Roll, opt RunOptions) (*Result, 
 func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (*Result, error) {
 	var cands *candidates
 	var ruleTests []RuleTest
-	if l.model == nil || opt.Retrain {
+	trained := l.model == nil || opt.Retrain
+	if trained {
 		if err := l.adapt(p); err != nil {
 			return nil, err
 		}
@@ -137,7 +138,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		ruleTests = l.testRules(cands.counts, true)
 	}
 	var weighed []WeighedLevel
-	l.cannot, weighed = weighRules(l.cannot, l.model)
+	l.cannot, weighed = weighRules(l.cannot, l.model, l.leaveLevel(cands.counts, trained))
 	sc, err := p.scorerFor(*l.model)
 	if err != nil {
 		return nil, err

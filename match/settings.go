@@ -38,12 +38,17 @@ type Thresholds struct {
 }
 
 // Condition holds when a comparison's level is one of Levels (by level name), or one of
-// WhileAgainst while the run's model weighs it as evidence against a match (a negative
-// match weight): a level whose meaning the roll decides. A birth date two digits off in
-// different years is another child in a roll whose trained model says so, and one
-// child's mistyped date in a roll whose model finds such dates among one person's
-// records more often than among strangers'. Before a model is trained WhileAgainst
-// levels count as Levels do; the documented defaults weigh two_digits against a match.
+// WhileAgainst unless the roll shows the level to be one person's: a level whose meaning
+// the roll decides. A birth date two digits off in different years is another child in
+// a state's roll, and one child's mistyped date in a roll whose records of one person
+// often carry such dates. A WhileAgainst level is left out of its rule when training
+// finds it evidence for a match by at least minLevelWeight bits, with at least
+// minRuleMet of the roll's pairs of one person expected at it, and, where the roll has an
+// identifier of known reliability (the SSID), when the share of its anchored pairs at
+// the level surely passes the rule's MaxMatchShare (as a belief rule's test does). A
+// loaded model leaves out only what its training did (Training.LeftOut), and only on a
+// roll whose anchored pairs bear it out: without an anchor the level counts.
+// Result.WeighedLevels says what each run decided.
 type Condition struct {
 	Comparison   string   `json:"comparison"`
 	Levels       []string `json:"levels"`
@@ -121,6 +126,10 @@ type Training struct {
 	// its own roll and sets aside only these: a roll cannot take away a rule the
 	// training roll bore out.
 	SetAside []string `json:"set_aside,omitempty"`
+	// LeftOut names the cannot-link rules' WhileAgainst levels the roll trained on left
+	// out of their rules ("rule: comparison level"). Training fills it; a run with the
+	// trained model leaves out only these, and only where its own roll bears it out.
+	LeftOut []string `json:"left_out,omitempty"`
 }
 
 // Settings say what the input columns mean and how to link: the comparisons and their
@@ -290,6 +299,9 @@ func Load(r io.Reader) (*Linker, error) {
 		return nil, err
 	}
 	l.model = &sm.Model
+	// An index built before any run (a service's start) reads the rules as training left
+	// them; a run decides again on its own roll.
+	l.cannot, _ = weighRules(l.cannot, l.model, l.leaveLevel(nil, true))
 	return l, nil
 }
 

@@ -317,9 +317,9 @@ func printTraining(w io.Writer, res *match.Result) {
 			rt.Rule, rt.Met, rt.Judged, rt.Anchor, 100*rt.MaxShare, verdict)
 	}
 	for _, wl := range res.WeighedLevels {
-		verdict := "for a match: left out of the rule"
+		verdict := "left out of the rule: the roll shows it one person's"
 		if wl.Counted {
-			verdict = "against a match: counted"
+			verdict = "counted by the rule"
 		}
 		fmt.Fprintf(w, "rule level:     %q: %s %s weighs %+.2f, %s\n", wl.Rule, wl.Comparison, wl.Level, wl.Weight, verdict)
 	}
