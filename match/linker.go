@@ -76,11 +76,10 @@ type compiledCannotLink struct {
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
-// l satisfies the condition); against marks the levels of the mask that satisfy it only
-// while the model weighs them as evidence against a match (Condition.WhileAgainst).
+// l satisfies the condition).
 type condition struct {
-	comp          int
-	mask, against uint32
+	comp int
+	mask uint32
 }
 
 // New returns a linker with the given settings and no trained model.
@@ -114,55 +113,15 @@ func compileConditions(comps []score.Comparison, name string, conds []Condition)
 	cc := compiledCannotLink{name: name}
 	for _, cond := range conds {
 		k := slices.IndexFunc(comps, func(x score.Comparison) bool { return x.Name == cond.Comparison })
-		var mask, against uint32
+		var mask uint32
 		for li, level := range comps[k].LevelNames() {
 			if slices.Contains(cond.Levels, level) {
 				mask |= 1 << li
 			}
-			if slices.Contains(cond.WhileAgainst, level) {
-				against |= 1 << li
-			}
 		}
-		cc.conds = append(cc.conds, condition{k, mask | against, against})
+		cc.conds = append(cc.conds, condition{k, mask})
 	}
 	return cc
-}
-
-// WeighedLevel says what a run decided for a cannot-link rule's WhileAgainst level
-// (Condition.WhileAgainst): its weight in the run's model and whether the rule counted
-// it (Counted false: left out, the roll showing it one person's).
-type WeighedLevel struct {
-	Rule       string  `json:"rule"`
-	Comparison string  `json:"comparison"`
-	Level      string  `json:"level"`
-	Weight     float64 `json:"weight"`
-	Counted    bool    `json:"counted"`
-}
-
-// weighRules returns the rules with each WhileAgainst level leave says to leave out taken
-// out of its condition, and what it decided for each. Rules are copied, not changed in
-// place: an index built earlier keeps the rules it was built with.
-func weighRules(rules []compiledCannotLink, m *score.Model, leave func(rule string, comp, level int) bool) ([]compiledCannotLink, []WeighedLevel) {
-	out := make([]compiledCannotLink, len(rules))
-	var weighed []WeighedLevel
-	for i, r := range rules {
-		r.conds = slices.Clone(r.conds)
-		for k, cond := range r.conds {
-			for l := 0; cond.against>>l != 0; l++ {
-				if cond.against&(1<<l) == 0 {
-					continue
-				}
-				out := leave(r.name, cond.comp, l)
-				if out {
-					r.conds[k].mask &^= 1 << l
-				}
-				comp := m.Comparisons[cond.comp]
-				weighed = append(weighed, WeighedLevel{Rule: r.name, Comparison: comp.Name, Level: comp.LevelNames()[l], Weight: m.LevelWeight(cond.comp, l), Counted: !out})
-			}
-		}
-		out[i] = r
-	}
-	return out, weighed
 }
 
 // holdsKey reports whether a comparison vector key meets every condition.

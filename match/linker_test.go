@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/normalize"
-	"github.com/studentlink/studentlink/score"
 )
 
 var febrlID = regexp.MustCompile(`^(rec-\d+)`)
@@ -449,66 +447,6 @@ func TestNearSSIDs(t *testing.T) {
 		if got := nearSSIDs(ta, 0, tb, 0); got != tt.want {
 			t.Errorf("nearSSIDs(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
-	}
-}
-
-// TestWhileAgainst: a WhileAgainst level meets its condition unless the run leaves it
-// out: listed by training (Training.LeftOut), weighed for a match by at least
-// minLevelWeight, and, with a loaded model, borne out by the run's anchored pairs, which
-// a roll without an anchor cannot do. The rules an index was built with are not changed.
-func TestWhileAgainst(t *testing.T) {
-	comps := []score.Comparison{score.BirthDate()}
-	rule := CannotLink{Name: "dates", Conditions: []Condition{{Comparison: "birth_date", Levels: []string{"else"}, WhileAgainst: []string{"two_digits"}}}}
-	names := comps[0].LevelNames()
-	level := func(name string) int { return slices.Index(names, name) }
-	key := func(name string) uint64 { return uint64(level(name)) }
-	listed := []string{"dates: birth_date two_digits"}
-	tests := []struct {
-		name     string
-		m, u     float64 // two_digits' m and u
-		leftOut  []string
-		trained  bool
-		twoApart bool // the rule holds at two_digits
-	}{
-		{"left out by training", 0.1, 0.01, listed, true, false},
-		{"evidence against", 0.01, 0.02, listed, true, true},
-		{"too little evidence for", 0.03, 0.02, listed, true, true},
-		{"not left out by training", 0.1, 0.01, nil, true, true},
-		{"loaded, a roll without an anchor", 0.1, 0.01, listed, false, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m, err := score.DefaultModel(comps, 0.001)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.M[0][level("two_digits")], m.U[0][level("two_digits")] = tt.m, tt.u
-			l := &Linker{settings: Settings{Comparisons: comps, CannotLink: []CannotLink{rule}, Training: Training{LeftOut: tt.leftOut}}, model: &m}
-			rules := []compiledCannotLink{compileCannotLink(comps, rule)}
-			if !rules[0].holdsKey(key("two_digits")) {
-				t.Fatal("before a model, a WhileAgainst level must count")
-			}
-			got, weighed := weighRules(rules, &m, l.leaveLevel(nil, tt.trained))
-			want := []WeighedLevel{{Rule: "dates", Comparison: "birth_date", Level: "two_digits", Weight: m.LevelWeight(0, level("two_digits")), Counted: tt.twoApart}}
-			if d := cmp.Diff(want, weighed); d != "" {
-				t.Errorf("weighed levels (-want +got):\n%s", d)
-			}
-			if h := got[0].holdsKey(key("two_digits")); h != tt.twoApart {
-				t.Errorf("two_digits meets the rule: %v, want %v", h, tt.twoApart)
-			}
-			if !got[0].holdsKey(key("else")) || got[0].holdsKey(key("exact")) {
-				t.Error("Levels must count whatever the weights")
-			}
-			if !rules[0].holdsKey(key("two_digits")) {
-				t.Error("weighRules changed the rules it was given")
-			}
-		})
-	}
-	bad := StudentSettings()
-	bad.CannotLink = append(bad.CannotLink, CannotLink{Name: "dates", Conditions: []Condition{{Comparison: "birth_date", WhileAgainst: []string{"two_days"}}}})
-	err := bad.Validate()
-	if err == nil || !strings.Contains(err.Error(), `no level "two_days"`) {
-		t.Errorf("unknown WhileAgainst level: err = %v", err)
 	}
 }
 

@@ -157,12 +157,8 @@ const (
 //     dates, the roll says otherwise and the rule is set aside (CannotLink.MaxMatchShare):
 //     in the project's synthetic rolls, whose damage follows what state data show, 0–0.1%
 //     do; in FEBRL's generated sets 4.5–19%. Dates two digits apart in different years
-//     (1995-10-27 and 1996-10-26) count as disagreeing unless the roll shows them one
-//     person's (Condition.WhileAgainst: trained on it, weighed for a match by a bit or
-//     more on twenty or more expected pairs, and borne out by its SSIDs where it has
-//     them); and then a second difference still keeps the pair apart: a given or family
-//     name not the same (a nickname or a letter off is a sibling's name: Jack and John,
-//     Jason and Jayson) or missing, different sexes, or no place in common.
+//     (1995-10-27 and 1996-10-26, two_digits) disagree as much: a sibling a year and a
+//     day apart as often as one child's date mistyped twice.
 //
 // A near SSID alone never links two children either: the SSID comparison's one_edit level
 // counts only when the given names agree and the family names are alike (score.ID).
@@ -179,7 +175,6 @@ func studentCannotLink() []CannotLink {
 	// differ outright, or the SSIDs tie the records to one family (the same, or issued
 	// together).
 	alikeFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"}}
-	twoDigitsApart := Condition{Comparison: "birth_date", Levels: []string{"two_digits"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
@@ -340,42 +335,8 @@ func studentCannotLink() []CannotLink {
 		Name: differentBirthDates,
 		Conditions: []Condition{
 			otherSSID,
-			{Comparison: "birth_date", Levels: []string{"else"}, WhileAgainst: []string{"two_digits"}},
+			{Comparison: "birth_date", Levels: []string{"two_digits", "else"}},
 		},
 		MaxMatchShare: 0.02,
-	}, {
-		// A birth date two keystrokes off is one difference; a given name written
-		// otherwise (a nickname, a letter off: Jack and John, Jason and Jayson, Daniel
-		// and Daniela) is a second: a sibling, a year and a day apart.
-		Name: "birth dates two digits apart, given names not the same or one missing",
-		Conditions: []Condition{
-			otherSSID, twoDigitsApart,
-			{Comparison: "given_name", Levels: []string{"null", "nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "initial", "metaphone", "middle_swapped", "else"}},
-		},
-		SetAsideWith: []string{differentBirthDates},
-	}, {
-		// Rey and Reyes, Jones and Johnson, De La Cruz and De La Rosa, Smith and
-		// Smith-Jones: a cousin's or a namesake's family, a year apart.
-		Name: "birth dates two digits apart, family names not the same",
-		Conditions: []Condition{
-			otherSSID, twoDigitsApart,
-			{Comparison: "family_name", Levels: []string{"null", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic", "else"}},
-		},
-		SetAsideWith: []string{differentBirthDates},
-	}, {
-		Name: "birth dates two digits apart, sexes different",
-		Conditions: []Condition{
-			otherSSID, twoDigitsApart,
-			{Comparison: "sex", Levels: []string{"else"}},
-		},
-		SetAsideWith: []string{differentBirthDates},
-	}, {
-		// Namesakes a year apart in two towns.
-		Name: "birth dates two digits apart, places different",
-		Conditions: []Condition{
-			otherSSID, twoDigitsApart,
-			{Comparison: "location", Levels: []string{"else"}},
-		},
-		SetAsideWith: []string{differentBirthDates},
 	}}
 }

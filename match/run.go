@@ -85,9 +85,6 @@ type Result struct {
 	// roll, whether the model was trained on it or loaded: what they set aside, Dropped
 	// lists.
 	RuleTests []RuleTest
-	// WeighedLevels say, for each cannot-link rule's WhileAgainst level, whether this
-	// run's model made it count (Condition.WhileAgainst).
-	WeighedLevels []WeighedLevel
 	// DecisionNotes lists the reviewer verdicts (RunOptions.Decisions) not honoured as
 	// given: skipped for a record no longer in the roll, or replaced by a later verdict on
 	// the same pair.
@@ -114,8 +111,7 @@ func (l *Linker) Run(ctx context.Context, roll *Roll, opt RunOptions) (*Result, 
 func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (*Result, error) {
 	var cands *candidates
 	var ruleTests []RuleTest
-	trained := l.model == nil || opt.Retrain
-	if trained {
+	if l.model == nil || opt.Retrain {
 		if err := l.adapt(p); err != nil {
 			return nil, err
 		}
@@ -137,8 +133,6 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		}
 		ruleTests = l.testRules(cands.counts, true)
 	}
-	var weighed []WeighedLevel
-	l.cannot, weighed = weighRules(l.cannot, l.model, l.leaveLevel(cands.counts, trained))
 	sc, err := p.scorerFor(*l.model)
 	if err != nil {
 		return nil, err
@@ -190,7 +184,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	}, links)
 	res := &Result{
 		Prepared: p, Label: c.label, Links: c.edges, Refusals: c.refusals,
-		CandidatePairs: s.pairs, Model: l.model, Settings: l.runSettings(), Training: l.trained, Dropped: l.Dropped(), RuleTests: ruleTests, WeighedLevels: weighed,
+		CandidatePairs: s.pairs, Model: l.model, Settings: l.runSettings(), Training: l.trained, Dropped: l.Dropped(), RuleTests: ruleTests,
 		Blocking: cands.report, DecisionNotes: decisionNotes, clustering: c, scorer: sc, best: s.best, upper: th.Upper,
 	}
 	for _, k := range s.links {

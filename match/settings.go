@@ -37,22 +37,10 @@ type Thresholds struct {
 	Different float64 `json:"different"`
 }
 
-// Condition holds when a comparison's level is one of Levels (by level name), or one of
-// WhileAgainst unless the roll shows the level to be one person's: a level whose meaning
-// the roll decides. A birth date two digits off in different years is another child in
-// a state's roll, and one child's mistyped date in a roll whose records of one person
-// often carry such dates. A WhileAgainst level is left out of its rule when training
-// finds it evidence for a match by at least minLevelWeight bits, with at least
-// minRuleMet of the roll's pairs of one person expected at it, and, where the roll has an
-// identifier of known reliability (the SSID), when the share of its anchored pairs at
-// the level surely passes the rule's MaxMatchShare (as a belief rule's test does). A
-// loaded model leaves out only what its training did (Training.LeftOut), and only on a
-// roll whose anchored pairs bear it out: without an anchor the level counts.
-// Result.WeighedLevels says what each run decided.
+// Condition holds when a comparison's level is one of Levels (by level name).
 type Condition struct {
-	Comparison   string   `json:"comparison"`
-	Levels       []string `json:"levels"`
-	WhileAgainst []string `json:"while_against,omitempty"`
+	Comparison string   `json:"comparison"`
+	Levels     []string `json:"levels"`
 }
 
 // CannotLink says two records are different students when all its conditions hold, for
@@ -126,10 +114,6 @@ type Training struct {
 	// its own roll and sets aside only these: a roll cannot take away a rule the
 	// training roll bore out.
 	SetAside []string `json:"set_aside,omitempty"`
-	// LeftOut names the cannot-link rules' WhileAgainst levels the roll trained on left
-	// out of their rules ("rule: comparison level"). Training fills it; a run with the
-	// trained model leaves out only these, and only where its own roll bears it out.
-	LeftOut []string `json:"left_out,omitempty"`
 }
 
 // Settings say what the input columns mean and how to link: the comparisons and their
@@ -221,7 +205,7 @@ func (s Settings) Validate() error {
 				return fmt.Errorf("match: settings %q: cannot-link rule %q names unknown comparison %q", s.Name, c.Name, cond.Comparison)
 			}
 			levels := s.Comparisons[k].LevelNames()
-			for _, l := range slices.Concat(cond.Levels, cond.WhileAgainst) {
+			for _, l := range cond.Levels {
 				if !slices.Contains(levels, l) {
 					return fmt.Errorf("match: settings %q: cannot-link rule %q: comparison %q has no level %q (levels: %v)", s.Name, c.Name, cond.Comparison, l, levels)
 				}
@@ -246,7 +230,7 @@ const savedModelVersion = 2
 
 // SettingsFormat is the format settings files are written in. Format 2 added the birth
 // date's two_digits level (dates two digits apart in different years), which format 1's
-// else held, and Condition.WhileAgainst; settings without a format are format 1.
+// else held; settings without a format are format 1.
 const SettingsFormat = 2
 
 // LoadSettings reads settings from a JSON file written in the current SettingsFormat.
@@ -299,9 +283,6 @@ func Load(r io.Reader) (*Linker, error) {
 		return nil, err
 	}
 	l.model = &sm.Model
-	// An index built before any run (a service's start) reads the rules as training left
-	// them; a run decides again on its own roll.
-	l.cannot, _ = weighRules(l.cannot, l.model, l.leaveLevel(nil, true))
 	return l, nil
 }
 

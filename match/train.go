@@ -103,13 +103,8 @@ func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
 // comparisons at fault back to their documented default m, and EM runs again with them
 // fixed; with too few candidates, every m is at its default and only the prior is
 // estimated. Everything done is in the TrainingReport.
-func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunOptions) (err error) {
+func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunOptions) error {
 	defer func() { c.index = nil }()
-	defer func() {
-		if err == nil {
-			l.settings.Training.LeftOut = l.leftOutLevels(c.counts)
-		}
-	}()
 	tr := l.settings.Training
 	comps := l.settings.Comparisons
 	rep := &TrainingReport{Method: "em", CandidatePairs: c.n, AllPairs: c.allPairs}
@@ -302,82 +297,6 @@ func (l *Linker) anchors() []int {
 	}
 	slices.Sort(anchors)
 	return anchors
-}
-
-// minLevelWeight is the least match weight, in bits, at which a WhileAgainst level may be
-// left out of its rule: near zero a level's weight is the noise of a few pairs.
-const minLevelWeight = 1.0
-
-// levelKey names a rule's WhileAgainst level in Training.LeftOut.
-func levelKey(rule string, comp score.Comparison, level int) string {
-	return rule + ": " + comp.Name + " " + comp.LevelNames()[level]
-}
-
-// leftOutLevels returns, after training on a roll, the keys of the WhileAgainst levels
-// the roll shows to be one person's (Condition.WhileAgainst): weighed for a match by at
-// least minLevelWeight, at least minRuleMet of the roll's matching pairs expected at the
-// level, and, where the roll's anchored pairs can tell, borne out by them.
-func (l *Linker) leftOutLevels(counts score.PatternCounts) []string {
-	m, rep := l.model, l.trained
-	if rep == nil || rep.Method != "em" {
-		return nil // the documented defaults or sessions: nothing learnt of this roll
-	}
-	var keys []string
-	for _, r := range l.cannot {
-		for _, cond := range r.conds {
-			for lv := 0; cond.against>>lv != 0; lv++ {
-				if cond.against&(1<<lv) == 0 || m.LevelWeight(cond.comp, lv) < minLevelWeight ||
-					rep.EM.Matches*m.M[cond.comp][lv] < minRuleMet {
-					continue
-				}
-				if tested, borne := l.levelBorneOut(counts, r.name, cond.comp, lv); tested && !borne {
-					continue
-				}
-				keys = append(keys, levelKey(r.name, m.Comparisons[cond.comp], lv))
-			}
-		}
-	}
-	return keys
-}
-
-// levelBorneOut tests level lv of comparison comp on the roll's anchored pairs: tested
-// when enough of them can be judged on comp, borne out when the share at the level
-// surely passes the rule's MaxMatchShare (2% for a rule without one), as a belief
-// rule's test does.
-func (l *Linker) levelBorneOut(counts score.PatternCounts, rule string, comp, lv int) (tested, borne bool) {
-	anchors := l.anchors()
-	if len(anchors) == 0 {
-		return false, false
-	}
-	c := l.settings.Comparisons[comp]
-	judged, met := anchoredShare(l.settings.Comparisons, counts, anchors, []Condition{{Comparison: c.Name, Levels: []string{c.LevelNames()[lv]}}})
-	if judged < minAnchorPairs {
-		return false, false
-	}
-	share := 0.02
-	if k := slices.IndexFunc(l.settings.CannotLink, func(r CannotLink) bool { return r.Name == rule }); k >= 0 && l.settings.CannotLink[k].MaxMatchShare > 0 {
-		share = l.settings.CannotLink[k].MaxMatchShare
-	}
-	return true, met >= minRuleMet && wilsonLower(met, judged) > share
-}
-
-// leaveLevel says which WhileAgainst levels a run leaves out of their rules: those its
-// training left out (Training.LeftOut) still weighed for a match by minLevelWeight;
-// with a loaded model, only where the run's roll bears it out on its anchored pairs (a
-// roll without an anchor keeps the level: a model trained on another roll does not
-// take away what this one cannot show).
-func (l *Linker) leaveLevel(counts score.PatternCounts, trained bool) func(rule string, comp, lv int) bool {
-	return func(rule string, comp, lv int) bool {
-		if !slices.Contains(l.settings.Training.LeftOut, levelKey(rule, l.model.Comparisons[comp], lv)) ||
-			l.model.LevelWeight(comp, lv) < minLevelWeight {
-			return false
-		}
-		if trained {
-			return true
-		}
-		tested, borne := l.levelBorneOut(counts, rule, comp, lv)
-		return tested && borne
-	}
 }
 
 // runSettings returns the settings as the last run used them: without the cannot-link

@@ -316,13 +316,6 @@ func printTraining(w io.Writer, res *match.Result) {
 		fmt.Fprintf(w, "rule test:      %q: %d of %d pairs agreeing on %s meet it (at most %.1f%% allowed): %s\n",
 			rt.Rule, rt.Met, rt.Judged, rt.Anchor, 100*rt.MaxShare, verdict)
 	}
-	for _, wl := range res.WeighedLevels {
-		verdict := "left out of the rule: the roll shows it one person's"
-		if wl.Counted {
-			verdict = "counted by the rule"
-		}
-		fmt.Fprintf(w, "rule level:     %q: %s %s weighs %+.2f, %s\n", wl.Rule, wl.Comparison, wl.Level, wl.Weight, verdict)
-	}
 	m := res.Model
 	fmt.Fprintf(w, "prior:          %.4g (%+.2f bits)\n", m.Prior, math.Log2(m.Prior/(1-m.Prior)))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

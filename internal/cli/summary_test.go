@@ -215,18 +215,3 @@ func TestMixedEncodings(t *testing.T) {
 		}
 	}
 }
-
-// -v says, for each level a cannot-link rule counts unless the roll shows it one
-// person's, what this run decided: the sample roll's model weighs birth dates two digits
-// apart against a match, so the birth-date rule counts them.
-func TestVerboseWeighedLevels(t *testing.T) {
-	dir := t.TempDir()
-	summary, err := runSummary(t, dir, Flags{Verbose: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := section(summary, "rule level:", "prior:")
-	if !strings.HasPrefix(got, `rule level:     "different birth dates": birth_date two_digits weighs -`) || !strings.Contains(got, "counted by the rule") {
-		t.Errorf("rule level lines:\n%s\nsummary:\n%s", got, summary)
-	}
-}
