@@ -173,7 +173,7 @@ var lookalikes = map[rune]rune{
 // as it is. Words are runs of letters, digits, marks, apostrophes and invalid bytes, as
 // squeeze joins them.
 func unconfuse(s string) string {
-	look := latinLookalikes()
+	look := latinLookalikes
 	if !strings.ContainsFunc(s, func(r rune) bool { _, ok := look[r]; return ok }) {
 		return s
 	}
@@ -200,33 +200,22 @@ func unconfuse(s string) string {
 	return string(rs)
 }
 
-// latinLookalikes holds every letter Fold turns into a lookalike, and the Latin letter
-// it is drawn as: the lookalikes themselves, their other cases (Fold folds Ԝ to ԝ, ϱ to
-// ρ, the micro sign to μ), their accented and compatibility forms (ϋ is υ once Fold
-// drops the accent, ϓ is Υ).
-var latinLookalikes = sync.OnceValue(func() map[rune]rune {
+// latinLookalikes holds the lookalikes and their other cases, each with the Latin letter
+// it is drawn as: unconfuse reads the text after the compatibility forms and accents
+// are gone (ϓ is Υ, ϋ is υ), before case folding, which takes Ԝ to ԝ. A case with its
+// own entry keeps it (Greek Ν is N, ν is v).
+var latinLookalikes = func() map[rune]rune {
 	out := make(map[rune]rune, 2*len(lookalikes))
-	for r := rune(utf8.RuneSelf); r <= 0xFFFF; r++ {
-		if !unicode.IsLetter(r) {
-			continue
-		}
-		base := r
-		if d := norm.NFKD.String(string(r)); d != string(r) {
-			base, _ = utf8.DecodeRuneInString(d)
-		}
-		if l, ok := lookalikes[base]; ok {
-			out[r] = l
-			continue
-		}
-		for f := unicode.SimpleFold(base); f != base; f = unicode.SimpleFold(f) {
-			if l, ok := lookalikes[f]; ok {
-				out[r] = l
-				break
+	for r, l := range lookalikes {
+		out[r] = l
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if _, own := lookalikes[f]; !own {
+				out[f] = l
 			}
 		}
 	}
 	return out
-})
+}()
 
 // mixesLookalikes reports whether a word has a Latin letter, a lookalike, and no other
 // letter that is not Latin.
