@@ -122,6 +122,7 @@ func (l *Linker) adapt(p *Prepared) error {
 				continue
 			}
 			r.Conditions = conds
+			r.NotTestedOn = presentConditions(r.NotTestedOn, has)
 			out = append(out, r)
 		}
 		return out
@@ -152,6 +153,22 @@ func (l *Linker) adapt(p *Prepared) error {
 	*l = *adapted
 	l.dropped, l.noData = dropped, false
 	return nil
+}
+
+// presentConditions returns conds without those on comparisons the roll lacks (every pair
+// is null there, so they hold where they admit null), and nil where one of those does not
+// admit null: the conditions then never all hold, and a NotTestedOn leaves nothing out.
+func presentConditions(conds []Condition, has func(string) bool) []Condition {
+	var out []Condition
+	for _, c := range conds {
+		switch {
+		case has(c.Comparison):
+			out = append(out, c)
+		case !slices.Contains(c.Levels, "null"):
+			return nil
+		}
+	}
+	return out
 }
 
 // standAlone clears the SetAsideWith of each rule that names one no longer among rules

@@ -39,7 +39,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-8",
+		Version:     "student-9",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -153,8 +153,10 @@ const (
 //     common): namesakes born the same day, whom a state's roll holds by the hundred.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
 //     recorded with care, and a date wrong in every part is another child more often
-//     than a typo. Where more than 2% of the candidate pairs that share an SSID have such
-//     dates, the roll says otherwise and the rule is set aside (CannotLink.MaxMatchShare):
+//     than a typo. Where more than 2% of the candidate pairs that share an SSID, and
+//     whose given names do not differ outright (siblings under one SSID are not one
+//     child's dates recorded wrong, CannotLink.NotTestedOn), have such dates, the roll
+//     says otherwise and the rule is set aside (CannotLink.MaxMatchShare):
 //     in the project's synthetic rolls, whose damage follows what state data show, 0–0.1%
 //     do; in FEBRL's generated sets 4.5–19%. Dates two digits apart in different years
 //     (1995-10-27 and 1996-10-26, two_digits) disagree as much: a sibling a year and a
@@ -338,5 +340,7 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "birth_date", Levels: []string{"two_digits", "else"}},
 		},
 		MaxMatchShare: 0.02,
+		// Siblings under one SSID are not one child's dates recorded wrong.
+		NotTestedOn: []Condition{differentGiven, notSwapped},
 	}}
 }

@@ -62,6 +62,11 @@ type CannotLink struct {
 	// (Result.RuleTests). Conditions that admit the null level are left out of the test. It suits rules that state a belief about the data (a
 	// birth date is recorded with care), not rules that keep twins apart.
 	MaxMatchShare float64 `json:"max_match_share,omitempty"`
+	// NotTestedOn leaves out of that test the anchored pairs that meet all these
+	// conditions: under one SSID, given names that differ outright (and are not swapped
+	// with the family name) are two children sharing an ID (siblings, a placeholder) as
+	// often as one child, and say nothing about how one child's records differ.
+	NotTestedOn []Condition `json:"not_tested_on,omitempty"`
 	// SetAsideWith names rules with a MaxMatchShare whose beliefs this rule joins: when
 	// the roll's tests set every one of them aside, this rule goes too. A rule that two
 	// things wrong at once on one record (a given name and a birth date) are rarer than
@@ -199,7 +204,10 @@ func (s Settings) Validate() error {
 				return fmt.Errorf("match: settings %q: cannot-link rule %q: set_aside_with names %q, which is not a cannot-link rule with a max_match_share", s.Name, c.Name, name)
 			}
 		}
-		for _, cond := range c.Conditions {
+		if len(c.NotTestedOn) > 0 && c.MaxMatchShare <= 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: not_tested_on needs a max_match_share", s.Name, c.Name)
+		}
+		for _, cond := range slices.Concat(c.Conditions, c.NotTestedOn) {
 			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
 			if k < 0 {
 				return fmt.Errorf("match: settings %q: cannot-link rule %q names unknown comparison %q", s.Name, c.Name, cond.Comparison)

@@ -253,7 +253,7 @@ func (l *Linker) testRules(counts score.PatternCounts, loaded bool) []RuleTest {
 		if r.MaxMatchShare <= 0 || len(anchors) == 0 {
 			continue
 		}
-		judged, met := anchoredShare(comps, counts, anchors, r.Conditions)
+		judged, met := anchoredShare(comps, counts, anchors, r)
 		share := float64(met) / float64(max(judged, 1))
 		test := RuleTest{Rule: r.Name, Anchor: comps[anchors[0]].Name, Judged: judged, Met: met, MaxShare: r.MaxMatchShare,
 			SetAside: judged >= minAnchorPairs && met >= minRuleMet && wilsonLower(met, judged) > r.MaxMatchShare &&
@@ -386,14 +386,15 @@ func wilsonLower(met, n int64) float64 {
 	return (p + z*z/(2*nf) - z*math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))) / (1 + z*z/nf)
 }
 
-// anchoredShare counts the candidate pairs that agree exactly on an anchor and have a
-// value on both sides for every other comparison the conditions name without admitting
-// null (judged), and those of them that meet those conditions (met). Conditions on an
-// anchor, and conditions that admit null, are left aside: the anchor says one person,
-// and a null says nothing.
-func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors []int, conds []Condition) (judged, met int64) {
+// anchoredShare counts the candidate pairs that agree exactly on an anchor, do not meet
+// all of the rule's NotTestedOn, and have a value on both sides for every other
+// comparison the rule's conditions name without admitting null (judged), and those of
+// them that meet those conditions (met). Conditions on an anchor, and conditions that admit null, are left
+// aside: the anchor says one person, and a null says nothing.
+func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors []int, r CannotLink) (judged, met int64) {
+	untested := compileConditions(comps, "", r.NotTestedOn)
 	var checks []condition
-	for _, c := range compileConditions(comps, "", conds).conds {
+	for _, c := range compileConditions(comps, "", r.Conditions).conds {
 		if slices.Contains(anchors, c.comp) || c.mask&(1<<score.LevelNull) != 0 {
 			continue
 		}
@@ -403,7 +404,7 @@ func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors
 		return 0, 0
 	}
 	for key, n := range counts {
-		if !slices.ContainsFunc(anchors, func(a int) bool { return score.LevelOf(key, a) == score.LevelExact }) {
+		if !slices.ContainsFunc(anchors, func(a int) bool { return score.LevelOf(key, a) == score.LevelExact }) || (len(untested.conds) > 0 && untested.holdsKey(key)) {
 			continue
 		}
 		judgeable, meets := true, true

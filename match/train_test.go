@@ -246,26 +246,37 @@ func TestAnchoredShare(t *testing.T) {
 	}
 	ssid := at("ssid")
 	// Pairs by comparison vector; the comparisons not named are null.
+	given := level("given_name", "exact")
 	counts := score.PatternCounts{
-		level("ssid", "exact") | level("birth_date", "exact"):     90,
-		level("ssid", "exact") | level("birth_date", "else"):      6,
-		level("ssid", "exact"):                                    30, // no birth dates: not judged
-		level("ssid", "one_edit") | level("birth_date", "else"):   40, // not anchored
-		level("ssid", "else") | level("birth_date", "else"):       500,
-		level("ssid", "exact") | level("birth_date", "one_digit"): 4,
+		level("ssid", "exact") | given | level("birth_date", "exact"):     90,
+		level("ssid", "exact") | given | level("birth_date", "else"):      6,
+		level("ssid", "exact") | given:                                    30, // no birth dates: not judged
+		level("ssid", "one_edit") | given | level("birth_date", "else"):   40, // not anchored
+		level("ssid", "else") | given | level("birth_date", "else"):       500,
+		level("ssid", "exact") | given | level("birth_date", "one_digit"): 4,
+		// Siblings under one SSID: not tested on. Names swapped, or a given name missing:
+		// tested on.
+		level("ssid", "exact") | level("given_name", "else") | level("birth_date", "else"):                                 20,
+		level("ssid", "exact") | level("given_name", "else") | level("name_swap", "swapped") | level("birth_date", "else"): 3,
+		level("ssid", "exact") | level("birth_date", "else"):                                                               7,
 	}
 	rules := studentCannotLink()
 	k := slices.IndexFunc(rules, func(c CannotLink) bool { return c.Name == "different birth dates" })
 	if k < 0 {
 		t.Fatal("no different-birth-dates rule")
 	}
-	rule := rules[k] // SSIDs not the same, birth dates else
-	judged, met := anchoredShare(comps, counts, []int{ssid}, rule.Conditions)
-	if judged != 100 || met != 6 {
-		t.Errorf("anchoredShare = %d judged, %d met; want 100, 6", judged, met)
+	rule := rules[k] // SSIDs not the same, birth dates else; not tested on siblings
+	judged, met := anchoredShare(comps, counts, []int{ssid}, rule)
+	if judged != 110 || met != 16 {
+		t.Errorf("anchoredShare = %d judged, %d met; want 110, 16", judged, met)
+	}
+	rule.NotTestedOn = nil
+	judged, met = anchoredShare(comps, counts, []int{ssid}, rule)
+	if judged != 130 || met != 36 {
+		t.Errorf("without NotTestedOn: anchoredShare = %d judged, %d met; want 130, 36", judged, met)
 	}
 	// A rule whose every other condition admits null judges nothing.
-	judged, met = anchoredShare(comps, counts, []int{ssid}, []Condition{{Comparison: "birth_date", Levels: []string{"null", "else"}}})
+	judged, met = anchoredShare(comps, counts, []int{ssid}, CannotLink{Conditions: []Condition{{Comparison: "birth_date", Levels: []string{"null", "else"}}}})
 	if judged != 0 || met != 0 {
 		t.Errorf("null-admitting rule: %d judged, %d met; want 0, 0", judged, met)
 	}
