@@ -233,7 +233,8 @@ func TestRuleValidate(t *testing.T) {
 
 func TestKeys(t *testing.T) {
 	tb := normalize.NewTable(1, 0)
-	normalize.NewPreparer(normalize.Options{}).Fill(tb, 0, normalize.Record{Given: "Jose", Family: "García-López", BirthDate: "2010-03-04"})
+	normalize.NewPreparer(normalize.Options{}).Fill(tb, 0, normalize.Record{Given: "Jose", Family: "García-López", BirthDate: "2010-03-04",
+		Email: "<Jose.Garcia@Mail.org>", Phone: "+1 (801) 555-2368"})
 	tests := []struct {
 		rule Rule
 		want []string
@@ -247,6 +248,8 @@ func TestKeys(t *testing.T) {
 		{R(K(normalize.RoleBirthDate, MonthDay)), []string{"0304"}},
 		{R(K(normalize.RoleBirthDate, MonthDaySet)), []string{"0304"}},
 		{R(K(normalize.RoleBirthDate, DateSet)), []string{"20100304"}},
+		{R(K(normalize.RoleEmail, Whole)), []string{"jose.garcia@mail.org"}},
+		{R(K(normalize.RolePhone, Whole)), []string{"8015552368"}},
 	}
 	for _, tc := range tests {
 		var got []string
@@ -431,5 +434,23 @@ func TestAppendKeysAppends(t *testing.T) {
 	}
 	if multi == 0 {
 		t.Fatal("no record has several keys under any rule: the test shows nothing")
+	}
+}
+
+// TestContactGrams: an e-mail address and a phone number each add one gram, and a record
+// without them has the grams it had before they were read.
+func TestContactGrams(t *testing.T) {
+	tb := normalize.NewTable(2, 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	rec := normalize.Record{Given: "Ana", Family: "Lopez", BirthDate: "2011-02-03", City: "Provo", Zip: "84601"}
+	p.Fill(tb, 0, rec)
+	rec.Email, rec.Phone = "ana@mail.org", "801-555-2368"
+	p.Fill(tb, 1, rec)
+	without, with := appendGrams(nil, tb, 0), appendGrams(nil, tb, 1)
+	if len(with) != len(without)+2 || !slices.Equal(with[:len(without)], without) {
+		t.Errorf("grams with contacts %v, without %v: want two more at the end", with, without)
+	}
+	if with[len(with)-1] != hashGram(tagPhone, "8015552368") || with[len(with)-2] != hashGram(tagEmail, "ana@mail.org") {
+		t.Errorf("the contact grams are not the e-mail's and the phone's")
 	}
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // chainIdentical returns pairs that chain together the records of recs that are
-// identical (the same names, birth date, sex, IDs and place): in a block too large to
+// identical (the same names, birth date, sex, IDs, place, e-mail and phone): in a block too large to
 // pair in full, 12,000 copies of one row are one student, and a chain of 11,999 pairs
 // says so where 72 million would not fit. It returns too one record of each group of
 // identical ones (the lowest), in order: a block of 5,002 records that holds two rows,
@@ -43,5 +43,7 @@ func compareIdentity(t *normalize.Table, i, j int) int {
 		cmp.Compare(t.Address[i].Key, t.Address[j].Key),
 		cmp.Compare(t.City[i].Key, t.City[j].Key),
 		cmp.Compare(t.Zip[i], t.Zip[j]),
+		cmp.Compare(t.Email[i], t.Email[j]),
+		cmp.Compare(t.Phone[i], t.Phone[j]),
 	)
 }

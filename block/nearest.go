@@ -52,7 +52,7 @@ func NearestRule() Rule { return Rule{Name: "nearest", Nearest: &Nearest{}} }
 // A gram is a uint32. A letter triple of a name, a place or an address word is its tag
 // and three letters coded in six bits each, below denseGrams, so that counting them needs
 // no hashing; any other gram (a whole name, a date or part of one, an ID or half of one,
-// a zip) is a 31-bit hash of its tag and text with the top bit set. Names share one tag,
+// a zip, an e-mail address, a phone number) is a 31-bit hash of its tag and text with the top bit set. Names share one tag,
 // so that a given name recorded as the family name still shares its grams.
 const (
 	tagName byte = iota + 1
@@ -71,6 +71,8 @@ const (
 	tagZip3
 	tagPlaceWhole
 	tagAddressWord
+	tagEmail
+	tagPhone
 )
 
 // letterCode codes a byte of a key in six bits: letters 1–26, digits 27–36, the word's
@@ -153,6 +155,12 @@ func appendGrams(dst []uint32, t *normalize.Table, i int) []uint32 {
 	for _, w := range t.Address[i].Tokens {
 		trigrams(tagAddress, w)
 		dst = append(dst, hashGram(tagAddressWord, w))
+	}
+	if e := t.Email[i]; e != "" {
+		dst = append(dst, hashGram(tagEmail, e))
+	}
+	if p := t.Phone[i]; p != "" {
+		dst = append(dst, hashGram(tagPhone, p))
 	}
 	return dst
 }

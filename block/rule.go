@@ -80,6 +80,8 @@ func PersonRules() []Rule {
 	return []Rule{
 		R(K(normalize.RoleBirthDate, Whole)),
 		R(K(normalize.RoleSSID, Whole)),
+		R(K(normalize.RoleEmail, Whole)),
+		R(K(normalize.RolePhone, Whole)),
 		R(K(normalize.RoleGiven, Soundex), K(normalize.RoleFamily, Soundex)),
 		R(K(normalize.RoleFamily, Metaphone), K(normalize.RoleZip, Whole)),
 		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleBirthDate, Year)),
@@ -94,10 +96,14 @@ func PersonRules() []Rule {
 // year), so that a million-record roll has about ten candidates per record, yet a record
 // with one field wrong still meets its twin through another rule. Keys of a birth date
 // with only an initial would not do: in a state, some 150 students share each birthday,
-// and blocks that grow with the roll make candidates grow with its square.
+// and blocks that grow with the roll make candidates grow with its square. An e-mail
+// address or a telephone number, whole, is rare too: a household's at most (a roll
+// without them drops their rules).
 func StudentRules() []Rule {
 	return []Rule{
 		R(K(normalize.RoleSSID, Whole)),
+		R(K(normalize.RoleEmail, Whole)),
+		R(K(normalize.RolePhone, Whole)),
 		R(K(normalize.RoleBirthDate, DateSet), K(normalize.RoleFamily, Soundex)),
 		R(K(normalize.RoleBirthDate, Whole), K(normalize.RoleGiven, EitherSoundex)),
 		R(K(normalize.RoleGiven, Metaphone), K(normalize.RoleFamily, Metaphone), K(normalize.RoleBirthDate, Year)),
@@ -273,6 +279,10 @@ func plainValue(role normalize.Role, t *normalize.Table, i int) (*normalize.Text
 		s = t.LEA[i]
 	case normalize.RoleSchool:
 		s = t.School[i]
+	case normalize.RoleEmail:
+		s = t.Email[i]
+	case normalize.RolePhone:
+		s = t.Phone[i]
 	case normalize.RoleSuffix:
 		s = t.Suffix[i]
 	case normalize.RoleSex:

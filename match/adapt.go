@@ -229,6 +229,8 @@ func presentRoles(t *normalize.Table) map[normalize.Role]bool {
 	set(normalize.RoleZip, func(i int) bool { return t.Zip[i] != "" })
 	set(normalize.RoleLEA, func(i int) bool { return t.LEA[i] != "" })
 	set(normalize.RoleSchool, func(i int) bool { return t.School[i] != "" })
+	set(normalize.RoleEmail, func(i int) bool { return t.Email[i] != "" })
+	set(normalize.RolePhone, func(i int) bool { return t.Phone[i] != "" })
 	for k, name := range t.ExtraNames {
 		set(normalize.ExtraRole(name), func(i int) bool { return !t.Extra[k][i].Empty() })
 	}

@@ -60,6 +60,10 @@ var roleAliases = map[normalize.Role][]string{
 		"districtnumber", "localeducationagencyid", "agencyid"},
 	normalize.RoleSchool: {"school", "schoolid", "schoolcode", "schoolnumber", "building", "buildingcode",
 		"schoolnbr", "campus", "campusid"},
+	normalize.RoleEmail: {"email", "emailaddress", "electronicmail", "electronicmailaddress", "studentemail",
+		"studentemailaddress"},
+	normalize.RolePhone: {"phone", "phonenumber", "phonenum", "telephone", "telephonenumber", "homephone",
+		"primaryphone", "cellphone", "mobile", "phoneno", "homephonenumber"},
 }
 
 // standInAliases are header names (as headerKey writes them) of columns that serve a role

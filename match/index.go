@@ -142,6 +142,7 @@ func ownTable(t *normalize.Table) *normalize.Table {
 	c.SSID, c.LocalID, c.Grade = slices.Clip(c.SSID), slices.Clip(c.LocalID), slices.Clip(c.Grade)
 	c.Address, c.City, c.Zip = slices.Clip(c.Address), slices.Clip(c.City), slices.Clip(c.Zip)
 	c.LEA, c.School = slices.Clip(c.LEA), slices.Clip(c.School)
+	c.Email, c.Phone = slices.Clip(c.Email), slices.Clip(c.Phone)
 	c.Extra = make([][]normalize.Text, len(t.Extra))
 	for k := range t.Extra {
 		c.Extra[k] = slices.Clip(t.Extra[k])
@@ -340,6 +341,7 @@ func copyRow(dst *normalize.Table, i int, src *normalize.Table, j int) {
 	dst.SSID[i], dst.LocalID[i], dst.Grade[i] = src.SSID[j], src.LocalID[j], src.Grade[j]
 	dst.Address[i], dst.City[i], dst.Zip[i] = src.Address[j], src.City[j], src.Zip[j]
 	dst.LEA[i], dst.School[i] = src.LEA[j], src.School[j]
+	dst.Email[i], dst.Phone[i] = src.Email[j], src.Phone[j]
 	for k := range dst.Extra {
 		dst.Extra[k][i] = src.Extra[k][j]
 	}

@@ -8,10 +8,12 @@ import (
 
 // StudentColumns are the columns of the student CSV:
 // record_id, lea_id, school_id, ssid, first_name, middle_name, last_name, suffix,
-// full_name, other_names, birth_date, sex, grade_level, address, city, zip, entry_date.
+// full_name, other_names, birth_date, sex, grade_level, address, city, zip, email, phone,
+// entry_date.
 // All but record_id may be absent from a file's header. full_name ("Garcia, Ana M.",
 // "Ana M. Garcia") is read when a record has neither a first nor a last name;
-// other_names holds aliases and earlier legal names, separated by semicolons.
+// other_names holds aliases and earlier legal names, separated by semicolons; email and
+// phone are the student's or a guardian's (normalize.CleanEmail, normalize.CleanPhone).
 func StudentColumns() []Column {
 	return []Column{
 		{Name: "lea_id", Role: normalize.RoleLEA, Optional: true},
@@ -29,6 +31,8 @@ func StudentColumns() []Column {
 		{Name: "address", Role: normalize.RoleAddress, Optional: true},
 		{Name: "city", Role: normalize.RoleCity, Optional: true},
 		{Name: "zip", Role: normalize.RoleZip, Optional: true},
+		{Name: "email", Role: normalize.RoleEmail, Optional: true},
+		{Name: "phone", Role: normalize.RolePhone, Optional: true},
 		{Name: "entry_date", Role: normalize.ExtraRole("entry_date"), Optional: true},
 	}
 }
@@ -39,7 +43,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-9",
+		Version:     "student-10",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -59,7 +63,8 @@ func StudentSettings() Settings {
 // PersonColumns are the columns of the FEBRL datasets, each optional: a file with other
 // columns is matched by role (first_name for given_name) and what it lacks is dropped, as
 // the student preset does. rec_id is the record ID (and in FEBRL encodes the truth: it is
-// never compared).
+// never compared). email and phone are compared whole (score.Contact); FEBRL's
+// phone_number fills phone.
 func PersonColumns() []Column {
 	return []Column{
 		{Name: "given_name", Role: normalize.RoleGiven, Optional: true},
@@ -72,6 +77,8 @@ func PersonColumns() []Column {
 		{Name: "state", Role: normalize.ExtraRole("state"), Optional: true},
 		{Name: "date_of_birth", Role: normalize.RoleBirthDate, Optional: true},
 		{Name: "soc_sec_id", Role: normalize.RoleSSID, Optional: true},
+		{Name: "email", Role: normalize.RoleEmail, Optional: true},
+		{Name: "phone", Role: normalize.RolePhone, Optional: true},
 	}
 }
 
@@ -79,7 +86,7 @@ func PersonColumns() []Column {
 func PersonSettings() Settings {
 	return Settings{
 		Name:        "person",
-		Version:     "person-2",
+		Version:     "person-3",
 		Format:      SettingsFormat,
 		Mode:        ModeDedupe,
 		IDColumn:    "rec_id",

@@ -611,6 +611,8 @@ const (
 	slotLEA
 	slotSchool
 	slotOtherNames
+	slotEmail
+	slotPhone
 	slotExtras // the first extra column's
 )
 
@@ -621,7 +623,7 @@ var recordRoles = [slotExtras]normalize.Role{
 	slotSex: normalize.RoleSex, slotSSID: normalize.RoleSSID, slotLocalID: normalize.RoleLocalID,
 	slotGrade: normalize.RoleGrade, slotAddress: normalize.RoleAddress, slotCity: normalize.RoleCity,
 	slotZip: normalize.RoleZip, slotLEA: normalize.RoleLEA, slotSchool: normalize.RoleSchool,
-	slotOtherNames: normalize.RoleOtherNames,
+	slotOtherNames: normalize.RoleOtherNames, slotEmail: normalize.RoleEmail, slotPhone: normalize.RolePhone,
 }
 
 // addFields notes, for a new source whose header res resolved, which of its fields feed
@@ -735,7 +737,7 @@ func (r *Roll) Record(i int) normalize.Record {
 		Given: v(slotGiven), Middle: v(slotMiddle), Family: v(slotFamily), Suffix: v(slotSuffix),
 		FullName: v(slotFullName), BirthDate: v(slotBirthDate), Sex: v(slotSex), SSID: v(slotSSID),
 		LocalID: v(slotLocalID), Grade: v(slotGrade), Address: v(slotAddress), City: v(slotCity),
-		Zip: v(slotZip), LEA: v(slotLEA), School: v(slotSchool),
+		Zip: v(slotZip), LEA: v(slotLEA), School: v(slotSchool), Email: v(slotEmail), Phone: v(slotPhone),
 		DayFirst: r.DayFirst(int(r.Source[i])),
 	}
 	if other := v(slotOtherNames); other != "" {

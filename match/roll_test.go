@@ -198,7 +198,7 @@ func TestRollHeaderAliases(t *testing.T) {
 	for _, c := range r.Missing(0) {
 		missing = append(missing, c.Name)
 	}
-	if d := cmp.Diff([]string{"suffix", "full_name", "other_names", "entry_date"}, missing); d != "" {
+	if d := cmp.Diff([]string{"suffix", "full_name", "other_names", "email", "phone", "entry_date"}, missing); d != "" {
 		t.Errorf("missing (-want +got):\n%s", d)
 	}
 	if got := r.Column(0, "lea_id"); got != "1" {

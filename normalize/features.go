@@ -105,6 +105,10 @@ type Record struct {
 	Zip      string
 	LEA      string
 	School   string
+	// Email and Phone are an e-mail address and a telephone number (the student's or a
+	// guardian's): see CleanEmail and CleanPhone.
+	Email string
+	Phone string
 	// Extra holds caller-defined columns in the order the caller declares them.
 	Extra []string
 }
@@ -135,6 +139,10 @@ type Table struct {
 	// Zip holds the first five digits of a US ZIP code (or the digits of another postcode).
 	Zip         []string
 	LEA, School []string
+	// Email holds e-mail addresses as CleanEmail returns them, Phone telephone numbers'
+	// digits as CleanPhone does; "" when missing, not an address or number, or a
+	// placeholder. Either may be a parent's, which siblings share.
+	Email, Phone []string
 	// Extra[k][i] is extra column k of record i; ExtraNames[k] names it (see ExtraRole).
 	Extra      [][]Text
 	ExtraNames []string
@@ -167,6 +175,7 @@ type oneRow struct {
 	given, middle, family       [1]*NamePart
 	suffix, ssid, localID, zip  [1]string
 	lea, school                 [1]string
+	email, phone                [1]string
 	otherGiven, otherFamily     [1][]NamePart
 	birthDate, writtenBirthDate [1]Date
 	sex                         [1]Sex
@@ -183,6 +192,7 @@ func newRow() *Table {
 		BirthDate: r.birthDate[:], WrittenBirthDate: r.writtenBirthDate[:], Sex: r.sex[:],
 		SSID: r.ssid[:], LocalID: r.localID[:], Grade: r.grade[:],
 		Address: r.address[:], City: r.city[:], Zip: r.zip[:], LEA: r.lea[:], School: r.school[:],
+		Email: r.email[:], Phone: r.phone[:],
 	}
 	return &r.table
 }
@@ -226,6 +236,8 @@ func (t *Table) Grow(n int) int {
 	t.Zip = append(t.Zip, make([]string, n)...)
 	t.LEA = append(t.LEA, make([]string, n)...)
 	t.School = append(t.School, make([]string, n)...)
+	t.Email = append(t.Email, make([]string, n)...)
+	t.Phone = append(t.Phone, make([]string, n)...)
 	for k := range t.Extra {
 		t.Extra[k] = append(t.Extra[k], make([]Text, n)...)
 	}
@@ -306,7 +318,7 @@ var markerStart = func() (t [256]bool) {
 // blankMissingMarkers blanks every value of r that IsMissingMarker.
 func (r *Record) blankMissingMarkers() {
 	for _, v := range []*string{&r.Given, &r.Middle, &r.Family, &r.Suffix, &r.FullName, &r.BirthDate,
-		&r.Sex, &r.SSID, &r.LocalID, &r.Grade, &r.Address, &r.City, &r.Zip, &r.LEA, &r.School} {
+		&r.Sex, &r.SSID, &r.LocalID, &r.Grade, &r.Address, &r.City, &r.Zip, &r.LEA, &r.School, &r.Email, &r.Phone} {
 		if IsMissingMarker(*v) {
 			*v = ""
 		}

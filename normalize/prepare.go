@@ -171,6 +171,8 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	t.Zip[i] = CleanZip(r.Zip)
 	t.LEA[i] = strings.TrimSpace(r.LEA)
 	t.School[i] = strings.TrimSpace(r.School)
+	t.Email[i] = CleanEmail(r.Email)
+	t.Phone[i] = CleanPhone(r.Phone)
 	for k := range t.Extra {
 		v := ""
 		if k < len(r.Extra) {

@@ -24,6 +24,8 @@ const (
 	RoleZip        Role = "zip"
 	RoleLEA        Role = "lea"
 	RoleSchool     Role = "school"
+	RoleEmail      Role = "email"
+	RolePhone      Role = "phone"
 )
 
 // extraPrefix marks a caller-defined column: "extra:state" is the extra column "state".
@@ -45,7 +47,7 @@ func (r Role) ExtraName() (string, bool) {
 func Roles() []Role {
 	return []Role{RoleGiven, RoleMiddle, RoleFamily, RoleSuffix, RoleFullName, RoleOtherNames,
 		RoleBirthDate, RoleSex, RoleSSID, RoleLocalID, RoleGrade, RoleAddress, RoleCity,
-		RoleZip, RoleLEA, RoleSchool}
+		RoleZip, RoleLEA, RoleSchool, RoleEmail, RolePhone}
 }
 
 // ExtraIndex returns the index k of the extra column named by r in t.Extra, or -1.

@@ -48,6 +48,10 @@ func accessorFor(role normalize.Role) (accessor, bool) {
 		return func(t *normalize.Table, i int) string { return t.LEA[i] }, true
 	case normalize.RoleSchool:
 		return func(t *normalize.Table, i int) string { return t.School[i] }, true
+	case normalize.RoleEmail:
+		return func(t *normalize.Table, i int) string { return t.Email[i] }, true
+	case normalize.RolePhone:
+		return func(t *normalize.Table, i int) string { return t.Phone[i] }, true
 	}
 	if name, ok := role.ExtraName(); ok {
 		return func(t *normalize.Table, i int) string {
@@ -153,6 +157,9 @@ func (k *compiled) level(a *normalize.Table, i int, b *normalize.Table, j int) u
 	case KindBirthDate:
 		return birthDateLevelOf(a, i, b, j)
 	case KindID:
+		if contactRole(k.Role) {
+			return contactLevel(k.get(a, i), k.get(b, j))
+		}
 		return idLevel(k.get(a, i), k.get(b, j))
 	case KindExact:
 		x, y := k.get(a, i), k.get(b, j)
@@ -694,6 +701,43 @@ func idLevel(x, y string) uint8 {
 		return 2
 	}
 	return 3
+}
+
+// contactRole reports whether role is an e-mail address or a phone number, whose
+// one_edit level also takes one character inserted or left out (contactLevel).
+func contactRole(role normalize.Role) bool {
+	return role == normalize.RoleEmail || role == normalize.RolePhone
+}
+
+// contactLevel is idLevel for e-mail addresses and phone numbers, whose one_edit level
+// also takes one character inserted or left out ("roberta25" for "robert25", a digit
+// typed twice): an ID is a fixed number of digits, an address or a number as typed is
+// not.
+func contactLevel(x, y string) uint8 {
+	switch {
+	case x == "" || y == "":
+		return LevelNull
+	case x == y:
+		return LevelExact
+	case oneEdit(x, y) || oneIndel(x, y):
+		return 2
+	}
+	return 3
+}
+
+// oneIndel reports whether x and y differ by one byte inserted in one of them.
+func oneIndel[S ~string | ~[]byte](x, y S) bool {
+	if len(x) < len(y) {
+		x, y = y, x
+	}
+	if len(x) != len(y)+1 {
+		return false
+	}
+	n := 0
+	for n < len(y) && x[n] == y[n] {
+		n++
+	}
+	return string(x[n+1:]) == string(y[n:])
 }
 
 // nameSwapLevel: given and family names swapped between the records.

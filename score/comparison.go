@@ -28,8 +28,10 @@ const (
 	// YYYYMMDD apart in different years, within 400 days / else. A date that names no
 	// day (month 21) is compared by the numbers written.
 	KindBirthDate Kind = "birth_date"
-	// KindID: exact / one substitution or adjacent transposition / else, on Role (ssid
-	// or local_id).
+	// KindID: exact / one substitution or adjacent transposition / else, on Role (ssid,
+	// local_id, email or phone). For email and phone, one_edit also takes one character
+	// inserted or left out: an ID has a fixed length, an address or a number as typed
+	// has not.
 	KindID Kind = "id"
 	// KindExact: exact / else, on Role.
 	KindExact Kind = "exact"
@@ -117,6 +119,16 @@ func StudentID(role normalize.Role) Comparison {
 	return c
 }
 
+// Contact returns the comparison of an e-mail address or a telephone number (role
+// normalize.RoleEmail or RolePhone): exact / one_edit (a character typed wrong, two
+// swapped, one inserted or left out) / else, as for IDs. It has no Requires: a parent's
+// phone or e-mail is a household's, which siblings share, and training learns how much
+// agreeing on it is worth (the cannot-link rules, not this comparison, keep siblings
+// apart).
+func Contact(role normalize.Role) Comparison {
+	return Comparison{Name: string(role), Kind: KindID, Role: role}
+}
+
 // Exact returns an exact-match comparison on role.
 func Exact(role normalize.Role) Comparison {
 	return Comparison{Name: string(role), Kind: KindExact, Role: role}
@@ -141,6 +153,7 @@ func StudentComparisons() []Comparison {
 	return []Comparison{
 		GivenName(), FamilyName(), BirthDate(), StudentID(normalize.RoleSSID),
 		Exact(normalize.RoleSex), Location(0.9), NameSwap(),
+		Contact(normalize.RoleEmail), Contact(normalize.RolePhone),
 	}
 }
 
@@ -151,6 +164,7 @@ func PersonComparisons() []Comparison {
 		GivenName(), FamilyName(), BirthDate(), ID(normalize.RoleSSID),
 		Text(normalize.RoleAddress, 0.9, 0.8), Text(normalize.ExtraRole("address_2"), 0.9, 0.8),
 		Text(normalize.RoleCity, 0.9), Exact(normalize.RoleZip), Exact(normalize.ExtraRole("state")), NameSwap(),
+		Contact(normalize.RoleEmail), Contact(normalize.RolePhone),
 	}
 }
 
@@ -195,6 +209,15 @@ func (c Comparison) LevelNames() []string {
 	return append(names, "else")
 }
 
+// idRole reports whether kind id may compare role.
+func idRole(role normalize.Role) bool {
+	switch role {
+	case normalize.RoleSSID, normalize.RoleLocalID, normalize.RoleEmail, normalize.RolePhone:
+		return true
+	}
+	return false
+}
+
 // Validate reports what is wrong with the comparison.
 func (c Comparison) Validate() error {
 	switch c.Kind {
@@ -203,8 +226,8 @@ func (c Comparison) Validate() error {
 		if _, ok := accessorFor(c.Role); !ok {
 			return fmt.Errorf("score: comparison %q: kind %s cannot compare role %q", c.Name, c.Kind, c.Role)
 		}
-		if c.Kind == KindID && c.Role != normalize.RoleSSID && c.Role != normalize.RoleLocalID {
-			return fmt.Errorf("score: comparison %q: kind id compares ssid or local_id, not %q", c.Name, c.Role)
+		if c.Kind == KindID && !idRole(c.Role) {
+			return fmt.Errorf("score: comparison %q: kind id compares ssid, local_id, email or phone, not %q", c.Name, c.Role)
 		}
 	default:
 		return fmt.Errorf("score: comparison %q: unknown kind %q", c.Name, c.Kind)

@@ -31,6 +31,10 @@ import (
 //	  two_digits                 0.005  0.02
 //	id exact                     0.95   0.000001
 //	  one_edit                   0.02   0.00001
+//	id on email exact            0.70   0.0005 (addresses change; a parent's is shared)
+//	  one_edit                   0.03   0.00005
+//	id on phone exact            0.60   0.001 (numbers change; a household's is shared)
+//	  one_edit                   0.03   0.0001
 //	exact on sex                 0.95   0.5
 //	exact on zip                 0.95   0.05
 //	exact on anything else       0.95   0.01
@@ -120,6 +124,16 @@ func defaultLevel(c Comparison, name string) (m, u float64) {
 			return 0.005, 0.02
 		}
 	case KindID:
+		switch {
+		case c.Role == normalize.RoleEmail && name == "exact":
+			return 0.70, 0.0005
+		case c.Role == normalize.RoleEmail && name == "one_edit":
+			return 0.03, 0.00005
+		case c.Role == normalize.RolePhone && name == "exact":
+			return 0.60, 0.001
+		case c.Role == normalize.RolePhone && name == "one_edit":
+			return 0.03, 0.0001
+		}
 		switch name {
 		case "exact":
 			return 0.95, 0.000001

@@ -155,6 +155,9 @@ func planSketch(comps []compiled) (layout, []fastOp) {
 			k.off[0] = l.place(feature{featDate, normalize.RoleBirthDate})
 		case KindID:
 			code = opID
+			if contactRole(k.Role) {
+				code = opContact
+			}
 			k.off[0] = l.place(feature{featKey, k.Role})
 		case KindExact:
 			code = opExact

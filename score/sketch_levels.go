@@ -25,6 +25,7 @@ const (
 	opFamily
 	opDate
 	opID
+	opContact
 	opExact
 	opText
 	opNameSwap
@@ -49,6 +50,8 @@ func (s *Scorer) fastKey(x, y []byte, i, j int) (key uint64, deferred uint32) {
 			l, ok = dateFast(x[o:o+16], y[o:o+16])
 		case opID:
 			l, ok = idFast(x[o:o+24], y[o:o+24])
+		case opContact:
+			l, ok = contactFast(x[o:o+24], y[o:o+24])
 		case opExact:
 			l, ok = exactFast(binary.LittleEndian.Uint64(x[o:]), binary.LittleEndian.Uint64(y[o:]))
 		case opText:
@@ -334,6 +337,23 @@ func idFast(x, y []byte) (uint8, bool) {
 	case sameKey(x, y):
 		return LevelExact, true
 	case oneEdit(bx, by):
+		return 2, true
+	}
+	return 3, true
+}
+
+// contactFast is contactLevel on two featKeys.
+func contactFast(x, y []byte) (uint8, bool) {
+	if (x[keyFlags]|y[keyFlags])&keyDefer != 0 {
+		return 0, false
+	}
+	bx, by := keyBytes(x), keyBytes(y)
+	switch {
+	case len(bx) == 0 || len(by) == 0:
+		return LevelNull, true
+	case sameKey(x, y):
+		return LevelExact, true
+	case oneEdit(bx, by) || oneIndel(bx, by):
 		return 2, true
 	}
 	return 3, true

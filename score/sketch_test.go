@@ -52,6 +52,13 @@ var sketchEdgeRecords = []normalize.Record{
 	{Given: "Sam", Family: "Taylor", Address: "6 Elm St", Zip: "84321"},
 	{Given: "Sam", Family: "Young", Address: "9 Elm St", Zip: "84321"},
 	{Given: "Sam", Family: "Young", Address: "9 Elm Stret", Zip: "84321"},
+	// Contacts: the same, a character off, one left out, too long for a row's key.
+	{Given: "Robert", Family: "Alan", Email: "robert255@smith.net", Phone: "(801) 555-2368"},
+	{Given: "Robert", Family: "Allen", Email: "roberta25@smith.net", Phone: "801-555-2386"},
+	{Given: "Rob", Family: "Allen", Email: "robert25@smith.net", Phone: "801 555 236"},
+	{Given: "Ana", Family: "Garcia", Email: "ana.maria.garcia.lopez@school.example.org", Phone: "+1 801 555 2368"},
+	{Given: "Ana", Family: "Garcia", Email: "ana.maria.garcia.lopes@school.example.org", Phone: "8015552368 x12"},
+	{Given: "Ana", Family: "Garcia", Email: "ana.maria.garcia.lopz@school.example.org"},
 }
 
 // sketchTable prepares recs, with the extra columns the person comparisons read.
@@ -113,7 +120,8 @@ func allPairs(n int) [][2]int {
 func TestSketchAgreesOnEdgeCases(t *testing.T) {
 	tb := sketchTable(sketchEdgeRecords)
 	for _, comps := range [][]Comparison{StudentComparisons(), PersonComparisons(),
-		{GivenName(), FamilyName(), Text(normalize.RoleCity), Exact(normalize.RoleLEA), ID(normalize.RoleLocalID)}} {
+		{GivenName(), FamilyName(), Text(normalize.RoleCity), Exact(normalize.RoleLEA), ID(normalize.RoleLocalID)},
+		{Contact(normalize.RoleEmail), Contact(normalize.RolePhone), ID(normalize.RoleSSID)}} {
 		fast, total := checkSketch(t, comps, tb, tb, allPairs(tb.Len()))
 		t.Logf("%d of %d levels from the rows", fast, total)
 	}
@@ -307,8 +315,8 @@ func FuzzSketchLevels(f *testing.F) {
 	f.Add("María José", "x", "García López", "1/2/2003", "ab-12", "ñ", "Maria", "José", "Garcia", "2/1/2003", "AB12", "n")
 	f.Fuzz(func(t *testing.T, g1, m1, f1, d1, s1, a1, g2, m2, f2, d2, s2, a2 string) {
 		recs := []normalize.Record{
-			{Given: g1, Middle: m1, Family: f1, BirthDate: d1, SSID: s1, Address: a1, Zip: s1, LEA: a1},
-			{Given: g2, Middle: m2, Family: f2, BirthDate: d2, SSID: s2, Address: a2, Zip: s2, LEA: a2},
+			{Given: g1, Middle: m1, Family: f1, BirthDate: d1, SSID: s1, Address: a1, Zip: s1, LEA: a1, Email: g1 + "@" + a1 + ".org", Phone: s1},
+			{Given: g2, Middle: m2, Family: f2, BirthDate: d2, SSID: s2, Address: a2, Zip: s2, LEA: a2, Email: g2 + "@" + a2 + ".org", Phone: s2},
 		}
 		tb := sketchTable(recs)
 		checkSketch(t, StudentComparisons(), tb, tb, allPairs(2))

@@ -161,11 +161,11 @@ func TestLoadedModelReadsWithItsColumns(t *testing.T) {
 		want []string
 	}{
 		{"renamed column, model alone", Flags{In: []string{nombre}, Model: nombreModel},
-			[]string{"not in the file: full_name, other_names"}},
+			[]string{"not in the file: full_name, other_names, email, phone"}},
 		{"person model", Flags{In: []string{roll}, Model: personModel},
-			[]string{"ignored: lea_id, school_id, middle_name, suffix, sex, grade_level, address, entry_date", "not in the file: street_number, address_1, address_2, state"}},
+			[]string{"ignored: lea_id, school_id, middle_name, suffix, sex, grade_level, address, entry_date", "not in the file: street_number, address_1, address_2, state, email, phone"}},
 		{"-columns on top of the model's", Flags{In: []string{roll}, Model: nombreModel, Columns: "given_name=first_name"},
-			[]string{"not in the file: full_name, other_names"}},
+			[]string{"not in the file: full_name, other_names, email, phone"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,15 +17,39 @@ import (
 )
 
 // StudentHeader is the header of every converted source: student CSV columns only.
+// ContactHeader's columns follow it in the sources of a set that fills them.
 var StudentHeader = []string{"record_id", "first_name", "middle_name", "last_name", "birth_date", "sex", "address", "city", "zip", "ssid"}
 
-// Student is one converted record, in StudentHeader's order after the record ID.
+// ContactHeader are the student CSV's contact columns, written only by the sets that
+// fill them (fake_1000-email), so that every other set's files stay as they were.
+var ContactHeader = []string{"email", "phone"}
+
+// Student is one converted record, in StudentHeader's order after the record ID, then
+// ContactHeader's.
 type Student struct {
 	ID, First, Middle, Last, BirthDate, Sex, Address, City, Zip, SSID string
+	Email, Phone                                                      string
 }
 
 func (s Student) row() []string {
-	return []string{s.ID, s.First, s.Middle, s.Last, s.BirthDate, s.Sex, s.Address, s.City, s.Zip, s.SSID}
+	return []string{s.ID, s.First, s.Middle, s.Last, s.BirthDate, s.Sex, s.Address, s.City, s.Zip, s.SSID, s.Email, s.Phone}
+}
+
+// studentColumns are the columns of Student.row after the record ID.
+func studentColumns() []string {
+	return slices.Concat(StudentHeader[1:], ContactHeader)
+}
+
+// header returns the columns of every source of the set: StudentHeader, and the
+// contact columns it fills.
+func (s Set) header() []string {
+	h := slices.Clone(StudentHeader)
+	for _, c := range ContactHeader {
+		if slices.Contains(s.Columns, c) {
+			h = append(h, c)
+		}
+	}
+	return h
 }
 
 // Source is one input file of a set.
@@ -94,6 +118,10 @@ func init() {
 	specs = append(specs,
 		spec{name: "fake_1000", mode: "dedupe", files: []string{"splink/fake_1000.csv"}, convert: splinkFake},
 		spec{name: "fake_20000", mode: "dedupe", files: []string{"splink/fake_20000.csv"}, convert: splinkFake},
+		// The same people with their e-mail addresses, which the sets above leave out (the
+		// figures the project's issues quote are without them).
+		spec{name: "fake_1000-email", mode: "dedupe", files: []string{"splink/fake_1000.csv"}, convert: splinkFakeEmail},
+		spec{name: "fake_20000-email", mode: "dedupe", files: []string{"splink/fake_20000.csv"}, convert: splinkFakeEmail},
 		spec{name: "historical_50k", mode: "dedupe", files: []string{"splink/historical_50k.csv.gz"}, convert: historical},
 		spec{name: "rldata500", mode: "dedupe", files: []string{"rldata/RLdata500.csv"}, convert: rldata},
 		spec{name: "rldata10000", mode: "dedupe", files: []string{"rldata/RLdata10000.csv"}, convert: rldata},
@@ -145,6 +173,7 @@ func Load(fsys fs.FS, name string) (Set, error) {
 	sp := specs[k]
 	set := Set{Name: sp.name, Mode: sp.mode, Truth: map[string]string{}}
 	filled := map[string]bool{}
+	columns := studentColumns()
 	if sp.embedded {
 		var err error
 		if fsys, err = fs.Sub(studentlink.Testdata, "testdata"); err != nil {
@@ -178,7 +207,7 @@ func Load(fsys fs.FS, name string) (Set, error) {
 			set.Truth[st.ID] = entity
 			for c, v := range st.row()[1:] {
 				if v != "" {
-					filled[StudentHeader[c+1]] = true
+					filled[columns[c]] = true
 				}
 			}
 			src.Records = append(src.Records, st)
@@ -189,7 +218,7 @@ func Load(fsys fs.FS, name string) (Set, error) {
 	if sp.name == "census" {
 		set.Sources = splitCensus(set.Sources[0])
 	}
-	for _, c := range StudentHeader[1:] {
+	for _, c := range studentColumns() {
 		if filled[c] {
 			set.Columns = append(set.Columns, c)
 		}
@@ -279,6 +308,13 @@ func splinkFake(_ int, r map[string]string) (Student, string) {
 	return Student{First: r["first_name"], Last: r["surname"], BirthDate: r["dob"], City: r["city"]}, r["cluster"]
 }
 
+// splinkFakeEmail is splinkFake with the e-mail address.
+func splinkFakeEmail(f int, r map[string]string) (Student, string) {
+	st, entity := splinkFake(f, r)
+	st.Email = r["email"]
+	return st, entity
+}
+
 func historical(_ int, r map[string]string) (Student, string) {
 	return Student{
 		First: r["first_name"], Last: r["surname"], BirthDate: r["dob"], Sex: r["gender"],
@@ -337,9 +373,15 @@ func splitCensus(all Source) []Source {
 func (s Set) WriteCSV(dir string) (sources []string, truth string, err error) {
 	for _, src := range s.Sources {
 		p := filepath.Join(dir, s.Name+"-"+strings.TrimSuffix(src.Name, ".csv")+".csv")
-		rows := [][]string{StudentHeader}
+		header := s.header()
+		rows := [][]string{header}
 		for _, st := range src.Records {
-			rows = append(rows, st.row())
+			all := st.row()
+			row, contact := all[:len(StudentHeader):len(StudentHeader)], all[len(StudentHeader):]
+			for _, c := range header[len(StudentHeader):] {
+				row = append(row, contact[slices.Index(ContactHeader, c)])
+			}
+			rows = append(rows, row)
 		}
 		if err := writeRows(p, rows); err != nil {
 			return nil, "", err

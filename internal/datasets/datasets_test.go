@@ -1,7 +1,9 @@
 package datasets
 
 import (
+	"encoding/csv"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,6 +28,7 @@ func TestLoadCounts(t *testing.T) {
 		{"rldata500", 500, 50, []string{"first_name", "middle_name", "last_name", "birth_date"}},
 		{"rldata10000", 10000, 1000, nil},
 		{"fake_1000", 1000, 2031, []string{"first_name", "last_name", "birth_date", "city"}},
+		{"fake_1000-email", 1000, 2031, []string{"first_name", "last_name", "birth_date", "city", "email"}},
 		{"ncvr-500-ocp40", 2500, 1500, []string{"first_name", "last_name", "city", "zip"}},
 		{"census", 841, 327, []string{"first_name", "middle_name", "last_name", "address"}},
 		{"synth", 2737, 980, nil},
@@ -99,5 +102,39 @@ func TestWriteCSVRoundTrip(t *testing.T) {
 	}
 	if lines := strings.Count(string(b), "\n"); lines != set.Records()+1 {
 		t.Errorf("truth file has %d lines for %d records", lines, set.Records())
+	}
+}
+
+// TestContactColumnsWritten: a set that fills the e-mail column writes it after the
+// student columns; every other set writes StudentHeader alone, as before the contact
+// columns were added.
+func TestContactColumnsWritten(t *testing.T) {
+	for name, want := range map[string][]string{
+		"fake_1000":       StudentHeader,
+		"fake_1000-email": append(slices.Clone(StudentHeader), "email"),
+	} {
+		set, err := Load(os.DirFS("../../testdata"), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, _, err := set.WriteCSV(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want, rows[0]); d != "" {
+			t.Errorf("%s: header (-want +got):\n%s", name, d)
+		}
+		if name == "fake_1000-email" && rows[1][len(rows[1])-1] != set.Sources[0].Records[0].Email {
+			t.Errorf("%s: first row %q does not end in its e-mail address", name, rows[1])
+		}
 	}
 }
