@@ -122,7 +122,15 @@ func (l *Linker) adapt(p *Prepared) error {
 				continue
 			}
 			r.Conditions = conds
-			r.NotTestedOn = presentConditions(r.NotTestedOn, has)
+			if len(r.NotTestedOn) > 0 {
+				var every bool
+				if r.NotTestedOn, every = presentConditions(r.NotTestedOn, has); every {
+					// Every pair meets them: so does a condition naming every level of a
+					// comparison the rule keeps.
+					k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == conds[0].Comparison })
+					r.NotTestedOn = []Condition{{Comparison: conds[0].Comparison, Levels: s.Comparisons[k].LevelNames()}}
+				}
+			}
 			out = append(out, r)
 		}
 		return out
@@ -156,19 +164,19 @@ func (l *Linker) adapt(p *Prepared) error {
 }
 
 // presentConditions returns conds without those on comparisons the roll lacks (every pair
-// is null there, so they hold where they admit null), and nil where one of those does not
-// admit null: the conditions then never all hold, and a NotTestedOn leaves nothing out.
-func presentConditions(conds []Condition, has func(string) bool) []Condition {
-	var out []Condition
+// is null there, so they hold where they admit null), nil where one of those does not
+// admit null (the conditions then never all hold), and every true where none is left
+// and all hold for every pair.
+func presentConditions(conds []Condition, has func(string) bool) (out []Condition, every bool) {
 	for _, c := range conds {
 		switch {
 		case has(c.Comparison):
 			out = append(out, c)
 		case !slices.Contains(c.Levels, "null"):
-			return nil
+			return nil, false
 		}
 	}
-	return out
+	return out, len(out) == 0
 }
 
 // standAlone clears the SetAsideWith of each rule that names one no longer among rules

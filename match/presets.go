@@ -136,13 +136,13 @@ const (
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
 //     same family name and home.
-//   - One SSID on two records of one family name whose given names differ and whose
-//     birth dates disagree outright: two children sharing an SSID (a placeholder the
-//     normalizer does not know, a sibling's or twin's ID typed for the other). Where the
-//     roll sets aside both the one-SSID twins rule and the birth-date rule below (given
-//     names often replaced and birth dates often wrong under one SSID), both at once on
-//     one child's record is no longer rare, and this rule goes with them
-//     (CannotLink.SetAsideWith).
+//   - One SSID on two records of one family name whose given names differ (or are
+//     only alike, Mason and Jason, or one is an initial) and whose birth dates disagree
+//     outright: two children sharing an SSID (a placeholder the normalizer does not
+//     know, a sibling's or twin's ID typed for the other). Where the roll sets aside
+//     both the one-SSID twins rule and the birth-date rule below (given names often
+//     replaced and birth dates often wrong under one SSID), both at once on one child's
+//     record is no longer rare, and this rule goes with them (CannotLink.SetAsideWith).
 //   - Given names not the same (a nickname of the other too: Sam and Samantha; one
 //     name's two forms: Julian and Julia, Gabriel and Gabriella) and different sexes,
 //     whatever the SSIDs: a boy and a girl.
@@ -160,10 +160,11 @@ const (
 //     common): namesakes born the same day, whom a state's roll holds by the hundred.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
 //     recorded with care, and a date wrong in every part is another child more often
-//     than a typo. Where more than 2% of the candidate pairs that share an SSID, and
-//     whose given names do not differ outright (siblings under one SSID are not one
-//     child's dates recorded wrong, CannotLink.NotTestedOn), have such dates, the roll
-//     says otherwise and the rule is set aside (CannotLink.MaxMatchShare):
+//     than a typo. Where more than 2% of the candidate pairs that share an SSID have
+//     such dates and the same given name (siblings under one SSID, their given names
+//     different or alike, are not one child's dates recorded wrong:
+//     CannotLink.NotTestedOn), the roll says otherwise and the rule is set aside
+//     (CannotLink.MaxMatchShare):
 //     in the project's synthetic rolls, whose damage follows what state data show, 0–0.1%
 //     do; in FEBRL's generated sets 4.5–19%. Dates two digits apart in different years
 //     (1995-10-27 and 1996-10-26, two_digits) disagree as much: a sibling a year and a
@@ -281,10 +282,12 @@ func studentCannotLink() []CannotLink {
 		// An SSID two children share is a placeholder pattern PlaceholderID does not
 		// know, an ID reused or one typed for another child: a given name and a birth
 		// date both wrong outright on one child's record is rarer, unless the roll shows
-		// each often wrong under one SSID.
+		// each often wrong under one SSID. Given names alike but not one name's
+		// spellings (Mason and Jason, Caleb and Kaleb), or one only an initial, count as
+		// different: siblings are named so.
 		Name: "one SSID, two children: different given names and birth dates",
 		Conditions: []Condition{
-			differentGiven, notSwapped, alikeFamily,
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "initial", "else"}}, notSwapped, alikeFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
 			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
@@ -347,7 +350,12 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "birth_date", Levels: []string{"two_digits", "else"}},
 		},
 		MaxMatchShare: 0.02,
-		// Siblings under one SSID are not one child's dates recorded wrong.
-		NotTestedOn: []Condition{differentGiven, notSwapped},
+		// Siblings under one SSID (Adam and Beth, Mason and Jason, Samuel and Samantha,
+		// an initial) are not one child's dates recorded wrong; only the same given name
+		// says one child.
+		NotTestedOn: []Condition{
+			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "initial", "else"}},
+			notSwapped,
+		},
 	}}
 }

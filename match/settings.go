@@ -62,10 +62,13 @@ type CannotLink struct {
 	// (Result.RuleTests). Conditions that admit the null level are left out of the test. It suits rules that state a belief about the data (a
 	// birth date is recorded with care), not rules that keep twins apart.
 	MaxMatchShare float64 `json:"max_match_share,omitempty"`
-	// NotTestedOn leaves out of that test the anchored pairs that meet all these
-	// conditions: under one SSID, given names that differ outright (and are not swapped
-	// with the family name) are two children sharing an ID (siblings, a placeholder) as
-	// often as one child, and say nothing about how one child's records differ.
+	// NotTestedOn leaves out of that test the anchored pairs that meet the rule and all
+	// these conditions, so that they count neither as judged nor as met: under one SSID,
+	// given names that are not the same (and not swapped with the family name) are two
+	// children sharing an ID (siblings, Mason and Jason, a placeholder) as often as one
+	// child, and their birth dates say nothing about how one child's are recorded. It
+	// only ever lowers the share, so it never sets a rule aside that would stand without
+	// it.
 	NotTestedOn []Condition `json:"not_tested_on,omitempty"`
 	// SetAsideWith names rules with a MaxMatchShare whose beliefs this rule joins: when
 	// the roll's tests set every one of them aside, this rule goes too. A rule that two
@@ -207,16 +210,32 @@ func (s Settings) Validate() error {
 		if len(c.NotTestedOn) > 0 && c.MaxMatchShare <= 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: not_tested_on needs a max_match_share", s.Name, c.Name)
 		}
-		for _, cond := range slices.Concat(c.Conditions, c.NotTestedOn) {
-			k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
-			if k < 0 {
-				return fmt.Errorf("match: settings %q: cannot-link rule %q names unknown comparison %q", s.Name, c.Name, cond.Comparison)
-			}
-			levels := s.Comparisons[k].LevelNames()
-			for _, l := range cond.Levels {
-				if !slices.Contains(levels, l) {
-					return fmt.Errorf("match: settings %q: cannot-link rule %q: comparison %q has no level %q (levels: %v)", s.Name, c.Name, cond.Comparison, l, levels)
-				}
+		if err := s.validConditions(c.Name, "conditions", c.Conditions); err != nil {
+			return err
+		}
+		if err := s.validConditions(c.Name, "not_tested_on", c.NotTestedOn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validConditions checks one list of a rule's conditions (field names it): each names a
+// comparison of the settings and at least one of its levels, a condition with none
+// never holding.
+func (s Settings) validConditions(rule, field string, conds []Condition) error {
+	for _, cond := range conds {
+		k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
+		if k < 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: %s names unknown comparison %q", s.Name, rule, field, cond.Comparison)
+		}
+		levels := s.Comparisons[k].LevelNames()
+		if len(cond.Levels) == 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: %s: the condition on %q lists no levels (levels: %v)", s.Name, rule, field, cond.Comparison, levels)
+		}
+		for _, l := range cond.Levels {
+			if !slices.Contains(levels, l) {
+				return fmt.Errorf("match: settings %q: cannot-link rule %q: %s: comparison %q has no level %q (levels: %v)", s.Name, rule, field, cond.Comparison, l, levels)
 			}
 		}
 	}

@@ -205,6 +205,21 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		{"set aside with an untested rule", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"different given names and sexes"}})
 		}, "set_aside_with"},
+		{"a condition with no levels", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex"}}})
+		}, `rule "x": conditions: the condition on "sex" lists no levels`},
+		{"not tested on, untested", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
+				NotTestedOn: []Condition{{Comparison: "sex", Levels: []string{"exact"}}}})
+		}, "not_tested_on needs a max_match_share"},
+		{"not tested on an unknown comparison", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
+				MaxMatchShare: 0.1, NotTestedOn: []Condition{{Comparison: "givenname", Levels: []string{"else"}}}})
+		}, `not_tested_on names unknown comparison "givenname"`},
+		{"not tested on, no levels", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
+				MaxMatchShare: 0.1, NotTestedOn: []Condition{{Comparison: "given_name", Levels: []string{}}}})
+		}, "not_tested_on: the condition on \"given_name\" lists no levels"},
 	}
 	for _, tc := range tests {
 		s := StudentSettings()

@@ -386,11 +386,12 @@ func wilsonLower(met, n int64) float64 {
 	return (p + z*z/(2*nf) - z*math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))) / (1 + z*z/nf)
 }
 
-// anchoredShare counts the candidate pairs that agree exactly on an anchor, do not meet
-// all of the rule's NotTestedOn, and have a value on both sides for every other
-// comparison the rule's conditions name without admitting null (judged), and those of
-// them that meet those conditions (met). Conditions on an anchor, and conditions that admit null, are left
-// aside: the anchor says one person, and a null says nothing.
+// anchoredShare counts the candidate pairs that agree exactly on an anchor and have a
+// value on both sides for every other comparison the rule's conditions name without
+// admitting null (judged), and those of them that meet those conditions (met); pairs
+// that meet them and the rule's NotTestedOn as well count in neither, so that
+// NotTestedOn only ever lowers the share. Conditions on an anchor, and conditions that
+// admit null, are left aside: the anchor says one person, and a null says nothing.
 func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors []int, r CannotLink) (judged, met int64) {
 	untested := compileConditions(comps, "", r.NotTestedOn)
 	var checks []condition
@@ -404,7 +405,7 @@ func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors
 		return 0, 0
 	}
 	for key, n := range counts {
-		if !slices.ContainsFunc(anchors, func(a int) bool { return score.LevelOf(key, a) == score.LevelExact }) || (len(untested.conds) > 0 && untested.holdsKey(key)) {
+		if !slices.ContainsFunc(anchors, func(a int) bool { return score.LevelOf(key, a) == score.LevelExact }) {
 			continue
 		}
 		judgeable, meets := true, true
@@ -416,11 +417,13 @@ func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors
 			}
 			meets = meets && c.mask&(1<<lv) != 0
 		}
-		if judgeable {
+		switch {
+		case !judgeable, meets && len(r.NotTestedOn) > 0 && untested.holdsKey(key):
+		case meets:
 			judged += n
-			if meets {
-				met += n
-			}
+			met += n
+		default:
+			judged += n
 		}
 	}
 	return judged, met

@@ -254,8 +254,12 @@ func TestAnchoredShare(t *testing.T) {
 		level("ssid", "one_edit") | given | level("birth_date", "else"):   40, // not anchored
 		level("ssid", "else") | given | level("birth_date", "else"):       500,
 		level("ssid", "exact") | given | level("birth_date", "one_digit"): 4,
-		// Siblings under one SSID: not tested on. Names swapped, or a given name missing:
-		// tested on.
+		// Siblings under one SSID, their given names different or alike: not tested on.
+		// Names swapped, or a given name missing: tested on. Given names different and
+		// the same birth date (twins, or a preferred name): judged, as without
+		// NotTestedOn, since they do not meet the rule.
+		level("ssid", "exact") | level("given_name", "jaro_winkler>=0.85") | level("birth_date", "else"):                   5,
+		level("ssid", "exact") | level("given_name", "else") | level("birth_date", "exact"):                                50,
 		level("ssid", "exact") | level("given_name", "else") | level("birth_date", "else"):                                 20,
 		level("ssid", "exact") | level("given_name", "else") | level("name_swap", "swapped") | level("birth_date", "else"): 3,
 		level("ssid", "exact") | level("birth_date", "else"):                                                               7,
@@ -267,13 +271,13 @@ func TestAnchoredShare(t *testing.T) {
 	}
 	rule := rules[k] // SSIDs not the same, birth dates else; not tested on siblings
 	judged, met := anchoredShare(comps, counts, []int{ssid}, rule)
-	if judged != 110 || met != 16 {
-		t.Errorf("anchoredShare = %d judged, %d met; want 110, 16", judged, met)
+	if judged != 160 || met != 16 {
+		t.Errorf("anchoredShare = %d judged, %d met; want 160, 16", judged, met)
 	}
 	rule.NotTestedOn = nil
 	judged, met = anchoredShare(comps, counts, []int{ssid}, rule)
-	if judged != 130 || met != 36 {
-		t.Errorf("without NotTestedOn: anchoredShare = %d judged, %d met; want 130, 36", judged, met)
+	if judged != 185 || met != 41 {
+		t.Errorf("without NotTestedOn: anchoredShare = %d judged, %d met; want 185, 41", judged, met)
 	}
 	// A rule whose every other condition admits null judges nothing.
 	judged, met = anchoredShare(comps, counts, []int{ssid}, CannotLink{Conditions: []Condition{{Comparison: "birth_date", Levels: []string{"null", "else"}}}})

@@ -797,29 +797,41 @@ func TestFewNamesakesTeachNothing(t *testing.T) {
 }
 
 // TestSiblingsUnderOneSSIDKeepBirthDates: a roll in which brothers and sisters share one
-// SSID (26 pairs, 15% of the pairs that share one) still has birth dates recorded with
-// care for one child. Those pairs' given names differ outright, so they do not set aside
-// the "different birth dates" rule (CannotLink.NotTestedOn), and namesakes a year apart
-// without SSIDs stay apart, as do the siblings.
+// SSID (46 pairs, a quarter of the pairs that share one), born years apart, still has
+// birth dates recorded with care for one child. The siblings' given names differ, are
+// alike (Mason and Jason) or one is an initial, so they do not set aside the "different
+// birth dates" rule (CannotLink.NotTestedOn), and namesakes a year apart without SSIDs
+// stay apart, as do the siblings ("one SSID, two children").
 func TestSiblingsUnderOneSSIDKeepBirthDates(t *testing.T) {
 	data, err := os.ReadFile("../testdata/synth/roll.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.SplitAfter(string(data), "\n")
-	given := []string{"Adam", "Beth", "Carl", "Dora", "Evan", "Faye", "Glen", "Hope", "Ian", "Joy",
-		"Kurt", "Lena", "Theo", "Mila", "Finn", "Iris", "Mason", "Chloe", "Lucas", "Harper", "Owen",
-		"Nora", "Wyatt", "Ruby", "Jack", "Hazel", "Levi", "Ivy", "Eli", "Cora", "Jude", "Lila", "Abel",
-		"Maren", "Silas", "Tess", "Gavin", "Wren", "Hugo", "Opal", "Reid", "Skye", "Troy", "Vera",
-		"Zane", "Elsie", "Dean", "Gwen", "Roy", "Alma", "Neil", "June"}
+	siblings := [][2]string{
+		{"Adam", "Beth"}, {"Carl", "Dora"}, {"Evan", "Faye"}, {"Glen", "Hope"}, {"Ian", "Joy"},
+		{"Kurt", "Lena"}, {"Theo", "Mila"}, {"Finn", "Iris"}, {"Mason", "Chloe"}, {"Lucas", "Harper"},
+		{"Owen", "Nora"}, {"Wyatt", "Ruby"}, {"Jack", "Hazel"}, {"Levi", "Ivy"}, {"Eli", "Cora"},
+		{"Jude", "Lila"}, {"Abel", "Maren"}, {"Silas", "Tess"}, {"Gavin", "Wren"}, {"Hugo", "Opal"},
+		{"Reid", "Skye"}, {"Troy", "Vera"}, {"Zane", "Elsie"}, {"Dean", "Gwen"}, {"Roy", "Alma"},
+		{"Neil", "June"},
+		// Alike, not one name's spellings.
+		{"Mason", "Jason"}, {"Aiden", "Jaden"}, {"Hailey", "Bailey"}, {"Kaden", "Jaden"},
+		{"Brady", "Grady"}, {"Dustin", "Justin"}, {"Addison", "Madison"}, {"Kaylee", "Haylee"},
+		{"Aubrey", "Audrey"}, {"Jamie", "Janie"}, {"Molly", "Holly"}, {"Anna", "Hannah"},
+		{"Elijah", "Eliza"}, {"Maddox", "Madden"}, {"Kinley", "Kenley"}, {"Brooke", "Brooklyn"},
+		{"Kason", "Kasen"},
+		// One only an initial.
+		{"Wesley", "W"}, {"Parker", "P"}, {"Quinn", "Q"},
+	}
 	families := []string{"Kowalczyk", "Brennan", "Okafor", "Lindqvist", "Marsh", "Tanaka"}
 	var sib strings.Builder
-	for i := 0; i+1 < len(given); i += 2 {
-		family := fmt.Sprintf("%s%c", families[i/2%len(families)], 'a'+i/2)
+	for i, names := range siblings {
+		family := fmt.Sprintf("%s%c%c", families[i%len(families)], 'a'+i%26, 'a'+i/26)
 		fmt.Fprintf(&sib, "sib%da-1,11,11001,59000000%02d,%s,,%s,,20%02d-0%d-1%d,M,5,%d Maple Dr,Provo,84601,2020-08-20\n",
-			i, i, given[i], family, 5+i/8, 1+i%9, i%10, 100+i)
-		fmt.Fprintf(&sib, "sib%db-1,11,11001,59000000%02d,%s,,%s,,20%02d-1%d-2%d,F,3,%d Maple Dr,Provo,84601,2020-08-20\n",
-			i, i, given[i+1], family, 9+i/8, i%3, i%10, 100+i)
+			i, i, names[0], family, 5+i/8, 1+i%9, i%10, 100+i)
+		fmt.Fprintf(&sib, "sib%db-1,11,11001,59000000%02d,%s,,%s,,20%02d-1%d-2%d,M,3,%d Maple Dr,Provo,84601,2020-08-20\n",
+			i, i, names[1], family, 9+i/8, i%3, i%10, 100+i)
 	}
 	roll := strings.Join(lines[:1201], "") + sib.String() + strings.TrimPrefix(namesakesTwoDigitsRoll, studentHeader)
 	l, err := New(StudentSettings())
@@ -841,7 +853,7 @@ func TestSiblingsUnderOneSSIDKeepBirthDates(t *testing.T) {
 		}
 	}
 	pairs := [][2]string{{"sophia-1", "sophiag-1"}, {"liam-1", "liams-1"}, {"noah-1", "noahj-1"}, {"emma-1", "emmaw-1"}, {"ava-1", "avat-1"}}
-	for i := 0; i+1 < len(given); i += 2 {
+	for i := range siblings {
 		pairs = append(pairs, [2]string{fmt.Sprintf("sib%da-1", i), fmt.Sprintf("sib%db-1", i)})
 	}
 	for _, pair := range pairs {
