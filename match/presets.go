@@ -137,12 +137,13 @@ const (
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
 //     same family name and home.
 //   - One SSID on two records of one family name whose given names differ (or are
-//     only alike, Mason and Jason, or one is an initial) and whose birth dates disagree
-//     outright: two children sharing an SSID (a placeholder the normalizer does not
-//     know, a sibling's or twin's ID typed for the other). Where the roll sets aside
-//     both the one-SSID twins rule and the birth-date rule below (given names often
-//     replaced and birth dates often wrong under one SSID), both at once on one child's
-//     record is no longer rare, and this rule goes with them (CannotLink.SetAsideWith).
+//     alike in spelling only, Mason and Jason, or one is an initial) and whose birth
+//     dates disagree outright: two children sharing an SSID (a placeholder the
+//     normalizer does not know, a sibling's or twin's ID typed for the other). Where the
+//     roll sets aside both the one-SSID twins rule and the birth-date rule below (given
+//     names often replaced and birth dates often wrong under one SSID), both at once on
+//     one child's record is no longer rare, and this rule goes with them
+//     (CannotLink.SetAsideWith).
 //   - Given names not the same (a nickname of the other too: Sam and Samantha; one
 //     name's two forms: Julian and Julia, Gabriel and Gabriella) and different sexes,
 //     whatever the SSIDs: a boy and a girl.
@@ -282,12 +283,13 @@ func studentCannotLink() []CannotLink {
 		// An SSID two children share is a placeholder pattern PlaceholderID does not
 		// know, an ID reused or one typed for another child: a given name and a birth
 		// date both wrong outright on one child's record is rarer, unless the roll shows
-		// each often wrong under one SSID. Given names alike but not one name's
-		// spellings (Mason and Jason, Caleb and Kaleb), or one only an initial, count as
-		// different: siblings are named so.
+		// each often wrong under one SSID. Given names alike in spelling but not one
+		// name's (Mason and Jason, Hailey and Bailey: jaro_winkler>=0.85), or one only an
+		// initial, count as different: siblings are named so. Names alike in sound
+		// (Jaxon and Jackson) or closer in spelling (Lily and Lilly) are one name's.
 		Name: "one SSID, two children: different given names and birth dates",
 		Conditions: []Condition{
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "initial", "else"}}, notSwapped, alikeFamily,
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "initial", "else"}}, notSwapped, alikeFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
 			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},

@@ -225,6 +225,9 @@ func (s Settings) Validate() error {
 // never holding.
 func (s Settings) validConditions(rule, field string, conds []Condition) error {
 	for _, cond := range conds {
+		if cond.Comparison == "" {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: %s: a condition names no comparison", s.Name, rule, field)
+		}
 		k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
 		if k < 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: %s names unknown comparison %q", s.Name, rule, field, cond.Comparison)

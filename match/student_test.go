@@ -208,6 +208,10 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		{"a condition with no levels", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex"}}})
 		}, `rule "x": conditions: the condition on "sex" lists no levels`},
+		{"a condition naming no comparison", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
+				MaxMatchShare: 0.1, NotTestedOn: []Condition{{}}})
+		}, "not_tested_on: a condition names no comparison"},
 		{"not tested on, untested", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
 				NotTestedOn: []Condition{{Comparison: "sex", Levels: []string{"exact"}}}})

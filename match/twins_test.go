@@ -801,7 +801,8 @@ func TestFewNamesakesTeachNothing(t *testing.T) {
 // birth dates recorded with care for one child. The siblings' given names differ, are
 // alike (Mason and Jason) or one is an initial, so they do not set aside the "different
 // birth dates" rule (CannotLink.NotTestedOn), and namesakes a year apart without SSIDs
-// stay apart, as do the siblings ("one SSID, two children").
+// stay apart, as do the siblings ("one SSID, two children"). A boy under one SSID whose
+// name is spelt two ways alike in sound (Jaxon, Jackson) is still one child.
 func TestSiblingsUnderOneSSIDKeepBirthDates(t *testing.T) {
 	data, err := os.ReadFile("../testdata/synth/roll.csv")
 	if err != nil {
@@ -833,6 +834,10 @@ func TestSiblingsUnderOneSSIDKeepBirthDates(t *testing.T) {
 		fmt.Fprintf(&sib, "sib%db-1,11,11001,59000000%02d,%s,,%s,,20%02d-1%d-2%d,M,3,%d Maple Dr,Provo,84601,2020-08-20\n",
 			i, i, names[1], family, 9+i/8, i%3, i%10, 100+i)
 	}
+	// One boy under one SSID, his name spelt two ways alike in sound and a birth date
+	// typed wrong twice: one child.
+	sib.WriteString("jaxon-1,12,12001,5910000001,Jaxon,,Whitlock,,2010-03-14,M,5,8 Quarry Rd,Logan,84321,2020-08-20\n" +
+		"jaxon-2,13,13001,5910000001,Jackson,,Whitlock,,2011-04-14,M,5,8 Quarry Rd,Logan,84321,2021-08-20\n")
 	roll := strings.Join(lines[:1201], "") + sib.String() + strings.TrimPrefix(namesakesTwoDigitsRoll, studentHeader)
 	l, err := New(StudentSettings())
 	if err != nil {
@@ -863,5 +868,8 @@ func TestSiblingsUnderOneSSIDKeepBirthDates(t *testing.T) {
 		if student[pair[0]] == student[pair[1]] {
 			t.Errorf("%s and %s, two children, merged", pair[0], pair[1])
 		}
+	}
+	if student["jaxon-1"] != student["jaxon-2"] {
+		t.Errorf("Jaxon and Jackson, one boy under one SSID, split")
 	}
 }
