@@ -356,7 +356,7 @@ func studentCannotLink() []CannotLink {
 		// an initial) are not one child's dates recorded wrong; only the same given name
 		// says one child.
 		NotTestedOn: []Condition{
-			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "initial", "else"}},
+			{Comparison: "given_name", Levels: []string{"null", "nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "initial", "else"}},
 			notSwapped,
 		},
 	}}
