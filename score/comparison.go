@@ -121,12 +121,25 @@ func StudentID(role normalize.Role) Comparison {
 
 // Contact returns the comparison of an e-mail address or a telephone number (role
 // normalize.RoleEmail or RolePhone): exact / one_edit (a character typed wrong, two
-// swapped, one inserted or left out) / else, as for IDs. It has no Requires: a parent's
-// phone or e-mail is a household's, which siblings share, and training learns how much
-// agreeing on it is worth (the cannot-link rules, not this comparison, keep siblings
-// apart).
+// swapped, one inserted or left out) / else, as for IDs. It has no Requires: a person's
+// own phone or e-mail is theirs, and training learns how much agreeing on it is worth.
 func Contact(role normalize.Role) Comparison {
 	return Comparison{Name: string(role), Kind: KindID, Role: role}
+}
+
+// StudentContact is Contact for a student's records, whose phone and e-mail are a
+// parent's: a household's, which twins and siblings share. Agreeing on it counts only
+// where the given names agree too (the same, a nickname, a typo, one's given name the
+// other's middle name); elsewhere it is no evidence, as an address alone does not make
+// two children one.
+func StudentContact(role normalize.Role) Comparison {
+	c := Contact(role)
+	sameGiven := []string{"exact", "nickname", "jaro_winkler>=0.92", "middle_swapped"}
+	c.Requires = []Requirement{
+		{Level: "exact", Comparison: "given_name", Levels: sameGiven},
+		{Level: "one_edit", Comparison: "given_name", Levels: sameGiven},
+	}
+	return c
 }
 
 // Exact returns an exact-match comparison on role.
@@ -153,7 +166,7 @@ func StudentComparisons() []Comparison {
 	return []Comparison{
 		GivenName(), FamilyName(), BirthDate(), StudentID(normalize.RoleSSID),
 		Exact(normalize.RoleSex), Location(0.9), NameSwap(),
-		Contact(normalize.RoleEmail), Contact(normalize.RolePhone),
+		StudentContact(normalize.RoleEmail), StudentContact(normalize.RolePhone),
 	}
 }
 
