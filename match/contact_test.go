@@ -214,3 +214,33 @@ func TestContactHeaderAliases(t *testing.T) {
 		t.Errorf("record (-want +got):\n%s", d)
 	}
 }
+
+// TestSharedNumbersAreNoHousehold: a school's main number on the records of thirty
+// families, and directory assistance's, on two namesakes each (Liam Jones, born in one
+// year; Olivia Brown, ten days apart) with no SSID and no address: neither number is a
+// household's, so it is no evidence and is reported, and the namesakes stay apart.
+func TestSharedNumbersAreNoHousehold(t *testing.T) {
+	families := []string{"Anders", "Baker", "Chen", "Diaz", "Evans", "Fox", "Gupta", "Hale", "Ito", "Kahn",
+		"Lund", "Mora", "Nash", "Ortiz", "Park", "Quinn", "Ruiz", "Shaw", "Tran", "Vega",
+		"Wolfe", "Xu", "Young", "Zhou", "Bishop", "Carver", "Dunn", "Ellis", "Flynn", "Grant"}
+	var b strings.Builder
+	b.WriteString(contactHeader)
+	for i, f := range families {
+		fmt.Fprintf(&b, "s%d-1,01,01001,,Kid%c,,%s,,2012-0%d-1%d,F,6,,Provo,84601,2023-08-20,,(801) 374-4800\n", i, 'a'+i%26, f, 1+i%9, i%10)
+	}
+	b.WriteString("liam-1,01,01001,,Liam,,Jones,,2012-11-30,M,6,,Provo,84601,2023-08-20,,(801) 374-4800\n" +
+		"liamj-1,02,02001,,Liam,,Jones,,2012-01-13,M,6,,Orem,84057,2024-08-19,,(801) 374-4800\n" +
+		"olivia-1,01,01001,,Olivia,,Brown,,2015-07-07,F,3,,Provo,84601,2023-08-20,,801-555-1212\n" +
+		"oliviab-1,02,02001,,Olivia,,Brown,,2015-07-17,F,3,,Orem,84057,2024-08-19,,801-555-1212\n")
+	res := runCSV(t, trainedContactLinker(t), b.String())
+	checkChildren(t, res)
+	reported := map[string]int{}
+	for _, p := range res.Prepared.Problems {
+		if p.Field == "phone" {
+			reported[p.Value]++
+		}
+	}
+	if d := cmp.Diff(map[string]int{"8013744800": len(families) + 2, "801-555-1212": 2}, reported); d != "" {
+		t.Errorf("phone numbers reported (-want +got):\n%s", d)
+	}
+}

@@ -172,7 +172,9 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 }
 
 // Prepare normalizes every record of the roll in parallel. A value that cannot be used
-// is reported as a Problem and treated as missing; the record is kept.
+// is reported as a Problem and treated as missing; the record is kept. So is an e-mail
+// address or phone number that records of many family names carry
+// (normalize.ClearSharedContacts): a school's or a placeholder, no household's.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
 	t := normalize.NewTable(n, len(roll.ExtraNames()))
@@ -217,7 +219,16 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	for _, ps := range problems {
 		p.Problems = append(p.Problems, ps...)
 	}
-	slices.SortFunc(p.Problems, func(a, b Problem) int {
+	for _, sc := range normalize.ClearSharedContacts(t, normalize.MaxContactFamilies) {
+		err := fmt.Errorf("%w: %d records of %d family names carry it", normalize.ErrSharedContact, len(sc.Records), sc.Families)
+		for _, i := range sc.Records {
+			p.Problems = append(p.Problems, Problem{
+				Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),
+				RecordID: roll.IDs[i], Field: string(sc.Role), Value: sc.Value, Err: err,
+			})
+		}
+	}
+	slices.SortStableFunc(p.Problems, func(a, b Problem) int {
 		if a.Source != b.Source {
 			if a.Source < b.Source {
 				return -1

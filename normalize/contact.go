@@ -1,20 +1,32 @@
 package normalize
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
+
+// ErrNotContact is the error Fill reports for an e-mail address or phone number that
+// CleanEmail or CleanPhone gives "" for: not one, or a placeholder.
+var ErrNotContact = errors.New("not an e-mail address or phone number, or a placeholder")
 
 // maxEmail is the longest e-mail address SMTP carries (RFC 5321's path limit less its
 // brackets).
 const maxEmail = 254
 
-// placeholderLocals are local parts that forms and exports write for "no e-mail".
+// placeholderLocals are local parts that forms and exports write for "no e-mail", or
+// that name an office's mailbox, which many families' records carry, rather than a
+// household's. Digits after them do not matter (noemail123, none2): placeholderEmail.
 var placeholderLocals = map[string]bool{
 	"none": true, "noemail": true, "nomail": true, "no": true, "na": true, "n/a": true,
-	"unknown": true, "null": true, "test": true, "noreply": true, "no-reply": true,
-	"donotreply": true, "do-not-reply": true, "nobody": true,
+	"unknown": true, "null": true, "test": true, "noreply": true, "donotreply": true,
+	"nobody": true, "info": true, "office": true, "admin": true, "contact": true,
+	"parent": true, "parents": true, "guardian": true, "student": true, "school": true,
+	"frontdesk": true, "registrar": true, "enrollment": true, "email": true,
 }
 
 // placeholderDomains are domains that name no mailbox: the reserved example domains and
@@ -25,23 +37,32 @@ var placeholderDomains = map[string]bool{
 }
 
 // CleanEmail returns an e-mail address in the form two records of one mailbox agree on,
-// or "" when s is missing, not an address or a placeholder. Spaces around it, any
-// leading "mailto:" (in any case) and surrounding angle brackets ("<ana@x.org>") are
-// removed and the address is lower-cased: " MAILTO:<Ana.Garcia@School.ORG> " →
-// "ana.garcia@school.org". An address is kept only when it has exactly one '@', a
-// non-empty local part of letters, digits and the characters RFC 5322 allows unquoted
-// (!#$%&'*+-/=?^_`{|}~ and dots), and a domain of letters, digits, '-' and at least one
-// '.' between non-empty labels; it must be valid UTF-8, at most 254 bytes, and hold no
-// spaces or control characters (a quoted local part or a display name "Ana <ana@x.org>"
-// gives ""). Placeholders give "": local parts such as none, noemail, no, na, n/a,
-// unknown, null, test and noreply, and the example domains (example.com …). Sub-addresses
-// (ana+school@x.org) are kept as written. The result, when not "", is lower case with no
-// spaces, and CleanEmail(CleanEmail(s)) == CleanEmail(s).
+// or "" when s is missing, not an address or a placeholder. Spaces around it, commas or
+// semicolons after it, a display name before it in angle brackets ("Ana Garcia
+// <ana@x.org>"), any leading "mailto:" (in any case) and surrounding angle brackets are
+// removed; the address is lower-cased and its accents composed (NFC):
+// " MAILTO:<Ana.Garcia@School.ORG> " → "ana.garcia@school.org". An address is kept only
+// when it has exactly one '@', a non-empty local part of letters, digits and the
+// characters RFC 5322 allows unquoted (!#$%&'*+-/=?^_`{|}~ and dots), and a domain of
+// letters, digits, '-' and at least one '.' between non-empty labels; it must be valid
+// UTF-8, at most 254 bytes, and hold no spaces or control characters (a quoted local part
+// gives "").
+// Placeholders give "": local parts for no address (none, noemail, no.email, noemail123,
+// n/a, unknown, null, test, noreply) or for an office rather than a household (info,
+// office, admin, parent, guardian, school, registrar …), and the example domains
+// (example.com …). Sub-addresses (ana+school@x.org) are kept as written. The result,
+// when not "", is lower case with no spaces, and CleanEmail(CleanEmail(s)) ==
+// CleanEmail(s).
 func CleanEmail(s string) string {
 	if len(s) > maxValue {
 		return ""
 	}
 	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, ",;")
+	// A display name before the address in brackets: "Ana Garcia <ana@x.org>".
+	if k := strings.LastIndexByte(s, '<'); k > 0 && strings.HasSuffix(s, ">") && !strings.Contains(s[:k], "@") {
+		s = s[k:]
+	}
 	for {
 		t := s
 		if len(t) >= len("mailto:") && strings.EqualFold(t[:len("mailto:")], "mailto:") {
@@ -59,15 +80,29 @@ func CleanEmail(s string) string {
 	if s == "" || len(s) > maxEmail || !utf8.ValidString(s) {
 		return ""
 	}
-	s = strings.ToLower(s)
+	s = norm.NFC.String(strings.ToLower(s))
 	local, domain, ok := strings.Cut(s, "@")
 	if !ok || local == "" || strings.Contains(domain, "@") || !emailLocal(local) || !emailDomain(domain) {
 		return ""
 	}
-	if placeholderLocals[local] || placeholderDomains[domain] {
+	if placeholderEmail(local) || placeholderDomains[domain] {
 		return ""
 	}
 	return s
+}
+
+// placeholderEmail reports whether a local part is a placeholder: one of
+// placeholderLocals once its separators (. _ -) and trailing digits are left out
+// (no.email, no_email, noemail123).
+func placeholderEmail(local string) bool {
+	key := strings.Map(func(r rune) rune {
+		if r == '.' || r == '_' || r == '-' {
+			return -1
+		}
+		return r
+	}, local)
+	key = strings.TrimRight(key, "0123456789")
+	return placeholderLocals[key] || placeholderLocals[local]
 }
 
 // emailLocal reports whether a local part holds only letters, digits, RFC 5322's atext
@@ -113,18 +148,26 @@ func isAlnum(c byte) bool {
 }
 
 // CleanPhone returns the digits of a telephone number, or "" when s is missing, not a
-// number or a placeholder. An extension, what follows an "x", "ext" or '#' written after
-// a digit ("801-555-0123 x12", "ext. 4"), is dropped; every other character (spaces,
-// dashes, dots, brackets, a leading '+') is dropped and the digits kept in order: "(801)
-// 555-0123" → "8015550123". An 11-digit number starting with 1 (the North American
-// country code: "+1 801 555 0123") gives its last 10 digits. Fewer than 7 digits or more
-// than 15 (E.164's limit) give "". Placeholders give "": every digit the same
-// (0000000000, 5555555555), a run up from 0 or 1 (1234567, 1234567890, 0123456789), and
-// North America's numbers for fiction, NNN-555-0100 to NNN-555-0199. The result holds
-// the digits 0–9 only, and CleanPhone(CleanPhone(s)) == CleanPhone(s).
+// number or a placeholder. What follows a '#' or a letter written after a digit (an
+// extension, "801-555-0123 x12", "ext. 4"; a note, "Opt 2", "(cell)") is dropped; every
+// other character (spaces, dashes, dots, brackets, a leading '+') is dropped and the
+// digits kept in order: "(801) 555-0123" → "8015550123". A spreadsheet's "8015550123.0"
+// reads as the number; its exponent form ("8.015550123E9"), which may have lost digits,
+// gives "". An international prefix, "00" or North America's "011" before more than 8
+// digits, is dropped ("0044 20 7946 0958" and "+44 20 7946 0958" agree), and an
+// 11-digit number starting with 1 (the North American country code: "+1 801 555 0123")
+// gives its last 10 digits. Fewer than 7 digits or more than 15 (E.164's limit) give "".
+// Placeholders give "": every digit the same (0000000000, 5555555555), a run up from 0
+// or 1 (1234567, 1234567890, 0123456789), North America's numbers for fiction,
+// NNN-555-0100 to NNN-555-0199, and directory assistance, 555-1212. The result holds the
+// digits 0–9 only, and CleanPhone(CleanPhone(s)) == CleanPhone(s).
 func CleanPhone(s string) string {
 	if len(s) > maxValue {
 		return ""
+	}
+	s = strings.TrimSpace(s)
+	if k := strings.IndexByte(s, '.'); k > 0 && strings.Trim(s[:k], "0123456789") == "" && strings.Trim(s[k+1:], "0") == "" {
+		s = s[:k] // a spreadsheet's 8015552368.0
 	}
 	var buf [16]byte
 	d := buf[:0]
@@ -137,12 +180,26 @@ func CleanPhone(s string) string {
 			d = append(d, c)
 			continue
 		}
-		if len(d) > 0 && (c == 'x' || c == 'X' || c == '#' || (c == 'e' || c == 'E') && hasExt(s[i:])) {
-			break // the extension
+		if len(d) > 0 && (c == '#' || isLetter(c)) {
+			if exponent(s[i:]) {
+				return "" // a spreadsheet's 8.015552368E9: digits may be lost
+			}
+			break // an extension or a note: "x12", "ext. 4", "Opt 2", "(cell)"
 		}
 	}
-	if len(d) == 11 && d[0] == '1' {
-		d = d[1:]
+	for {
+		switch {
+		case len(d) > 2 && d[0] == '0' && d[1] == '0':
+			d = d[2:] // the international prefix: "0044 20 …" is "+44 20 …"
+			continue
+		case len(d) > 11 && string(d[:3]) == "011":
+			d = d[3:] // North America's: "011 44 20 …"
+			continue
+		case len(d) == 11 && d[0] == '1':
+			d = d[1:]
+			continue
+		}
+		break
 	}
 	if len(d) < 7 || placeholderPhone(d) {
 		return ""
@@ -150,8 +207,17 @@ func CleanPhone(s string) string {
 	return string(d)
 }
 
-// hasExt reports whether s starts with "ext" in any case.
-func hasExt(s string) bool { return len(s) >= 3 && strings.EqualFold(s[:3], "ext") }
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// exponent reports whether s is a number's exponent as spreadsheets write it: "E9",
+// "e+09".
+func exponent(s string) bool {
+	if len(s) < 2 || s[0]|0x20 != 'e' {
+		return false
+	}
+	s = strings.TrimLeft(s[1:], "+-")
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
 
 // placeholderPhone reports whether phone digits are a placeholder: one digit repeated, a
 // run up from 0 or 1, or a North American number for fiction (NNN-555-01XX).
@@ -162,5 +228,68 @@ func placeholderPhone(d []byte) bool {
 		up = up && d[i] == '0'+(d[i-1]-'0'+1)%10
 	}
 	fiction := len(d) == 10 && string(d[3:7]) == "5550" && d[7] == '1'
-	return same || up || fiction
+	information := len(d) >= 7 && string(d[len(d)-7:]) == "5551212" // directory assistance
+	return same || up || fiction || information
+}
+
+// ErrSharedContact is wrapped by the error for an e-mail address or phone number that
+// ClearSharedContacts cleared.
+var ErrSharedContact = errors.New("an e-mail address or phone number of no one household")
+
+// MaxContactFamilies is how many family names (by Soundex, so that a typo is one family)
+// may carry one e-mail address or phone number before it is taken for no household's: a
+// blended family or a grandparent's number reaches three or four; a school's, a
+// district's or a placeholder the cleaners do not know, many more.
+const MaxContactFamilies = 4
+
+// SharedContact is an e-mail address or phone number ClearSharedContacts cleared: the
+// records that carried it, of Families family names.
+type SharedContact struct {
+	Role     Role
+	Value    string
+	Records  []int
+	Families int
+}
+
+// ClearSharedContacts clears, in t, every e-mail address and phone number that records of
+// more than maxFamilies family names carry, and returns them by role and value. A
+// household's contact tells its records from other households'; one that many families
+// carry tells nothing, and agreeing on it would weigh as a household's does. Records
+// without a family name do not count.
+func ClearSharedContacts(t *Table, maxFamilies int) []SharedContact {
+	var out []SharedContact
+	for _, col := range []struct {
+		role   Role
+		values []string
+	}{{RoleEmail, t.Email}, {RolePhone, t.Phone}} {
+		records := map[string][]int{}
+		for i, v := range col.values {
+			if v != "" {
+				records[v] = append(records[v], i)
+			}
+		}
+		var shared []SharedContact
+		for v, rs := range records {
+			if len(rs) <= maxFamilies {
+				continue
+			}
+			families := map[string]bool{}
+			for _, i := range rs {
+				if f := t.Family[i]; f.Soundex != "" {
+					families[f.Soundex] = true
+				}
+			}
+			if len(families) > maxFamilies {
+				shared = append(shared, SharedContact{Role: col.role, Value: v, Records: rs, Families: len(families)})
+			}
+		}
+		slices.SortFunc(shared, func(a, b SharedContact) int { return strings.Compare(a.Value, b.Value) })
+		for _, s := range shared {
+			for _, i := range s.Records {
+				col.values[i] = ""
+			}
+		}
+		out = append(out, shared...)
+	}
+	return out
 }

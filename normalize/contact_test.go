@@ -1,9 +1,12 @@
 package normalize
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestCleanEmail(t *testing.T) {
@@ -36,7 +39,11 @@ func TestCleanEmail(t *testing.T) {
 		{"ana@.x.org", ""},
 		{"ana@x.org.", ""},
 		{"ana@x_y.org", ""},
-		{"Ana Garcia <ana@x.org>", ""},
+		{"Ana Garcia <ana@x.org>", "ana@x.org"},
+		{"ana@x.org,", "ana@x.org"},
+		{"ana@x.org;", "ana@x.org"},
+		{"jose\u0301@correo.mx", "josé@correo.mx"},
+		{"a<b@x.org> <ana@x.org>", ""},
 		{`"ana garcia"@x.org`, ""},
 		{"<ana@x.org", ""},
 		{"ana@x.org\xff", ""},
@@ -52,6 +59,14 @@ func TestCleanEmail(t *testing.T) {
 		{"null@x.org", ""},
 		{"test@x.org", ""},
 		{"noreply@x.org", ""},
+		{"no.email@gmail.com", ""},
+		{"no_email@x.org", ""},
+		{"noemail123@x.org", ""},
+		{"info@school.org", ""},
+		{"parent@gmail.com", ""},
+		{"Office@District.org", ""},
+		{"info.garcia@x.org", "info.garcia@x.org"},
+		{"ana123@x.org", "ana123@x.org"},
 		{"ana@example.com", ""},
 		{"N/A", ""},
 		{"none", ""},
@@ -77,6 +92,15 @@ func TestCleanPhone(t *testing.T) {
 		{"801-555-2368 #4", "8015552368"},
 		{"555-2368", "5552368"},
 		{"+44 20 7946 0958", "442079460958"},
+		{"0044 20 7946 0958", "442079460958"},
+		{"011 44 20 7946 0958", "442079460958"},
+		{"0114 496 0000", "01144960000"}, // a UK area code, not a prefix
+		{"8015552368.0", "8015552368"},
+		{" 8015552368.00 ", "8015552368"},
+		{"8.015552368E9", ""},
+		{"8.0155523e+09", ""},
+		{"801-555-2368 Opt 2", "8015552368"},
+		{"801-555-2368 (cell)", "8015552368"},
 		{"28015552368", "28015552368"},
 		// Not a number.
 		{"", ""},
@@ -96,6 +120,8 @@ func TestCleanPhone(t *testing.T) {
 		{"801-555-0123", ""},
 		{"801-555-0199", ""},
 		{"801-555-0200", "8015550200"},
+		{"555-1212", ""},
+		{"(801) 555-1212", ""},
 	}
 	for _, tt := range tests {
 		if got := CleanPhone(tt.in); got != tt.want {
@@ -109,9 +135,23 @@ func TestCleanPhone(t *testing.T) {
 func TestFillContacts(t *testing.T) {
 	tb := NewTable(3, 0)
 	p := NewPreparer(Options{})
-	p.Fill(tb, 0, Record{Email: " Ana@X.org ", Phone: "(801) 555-2368"})
-	p.Fill(tb, 1, Record{Email: "NULL", Phone: "N/A"})
-	p.Fill(tb, 2, Record{Email: "noemail@x.org", Phone: "000-000-0000"})
+	var problems []string
+	for i, r := range []Record{
+		{Email: " Ana@X.org ", Phone: "(801) 555-2368"},
+		{Email: "NULL", Phone: "N/A"},
+		{Email: "noemail@x.org", Phone: "000-000-0000"},
+	} {
+		for _, fe := range p.Fill(tb, i, r) {
+			if !errors.Is(fe.Err, ErrNotContact) {
+				t.Errorf("row %d: %v", i, fe)
+			}
+			problems = append(problems, fe.Field+" "+fe.Value)
+		}
+	}
+	// A placeholder is reported; a missing-value marker is not.
+	if d := cmp.Diff([]string{"email noemail@x.org", "phone 000-000-0000"}, problems); d != "" {
+		t.Errorf("problems (-want +got):\n%s", d)
+	}
 	want := [][2]string{{"ana@x.org", "8015552368"}, {"", ""}, {"", ""}}
 	for i, w := range want {
 		if tb.Email[i] != w[0] || tb.Phone[i] != w[1] {
@@ -167,4 +207,47 @@ func FuzzCleanPhone(f *testing.F) {
 			t.Fatalf("CleanPhone(%q) = %q, not digits as documented", s, p)
 		}
 	})
+}
+
+// TestClearSharedContacts: a phone number that five families' records carry is no
+// household's and is cleared; one a household of two family names shares (a typo of one
+// counting as the same family: Smith, Smyth) is kept, as is an e-mail address.
+func TestClearSharedContacts(t *testing.T) {
+	records := []Record{
+		{Given: "Ana", Family: "Smith", Email: "smith@x.org", Phone: "801-555-2368"},
+		{Given: "Leo", Family: "Smyth", Email: "smith@x.org", Phone: "801-555-2368"},
+		{Given: "Mia", Family: "Jones", Phone: "801-555-2368"},
+		{Given: "Sam", Family: "Brown", Phone: "801-555-2368"},
+		{Given: "Eva", Family: "Garcia", Phone: "801-555-2368"},
+		{Given: "Kai", Family: "Nguyen", Phone: "801-555-2368"},
+		{Given: "Zoe", Phone: "801-555-2368"},
+		{Given: "Ava", Family: "Smith", Phone: "385-555-7000"},
+		{Given: "Eli", Family: "Jones", Phone: "385-555-7000"},
+	}
+	tb := NewTable(len(records), 0)
+	p := NewPreparer(Options{})
+	for i, r := range records {
+		p.Fill(tb, i, r)
+	}
+	got := ClearSharedContacts(tb, MaxContactFamilies)
+	want := []SharedContact{{Role: RolePhone, Value: "8015552368", Records: []int{0, 1, 2, 3, 4, 5, 6}, Families: 5}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("shared (-want +got):\n%s", d)
+	}
+	for i := range 7 {
+		if tb.Phone[i] != "" {
+			t.Errorf("record %d keeps phone %q", i, tb.Phone[i])
+		}
+	}
+	if tb.Phone[7] != "3855557000" || tb.Email[0] != "smith@x.org" || tb.Email[1] != "smith@x.org" {
+		t.Errorf("household contacts cleared: %q, %q, %q", tb.Phone[7], tb.Email[0], tb.Email[1])
+	}
+	// With five families allowed, the number is kept.
+	tb2 := NewTable(len(records), 0)
+	for i, r := range records {
+		p.Fill(tb2, i, r)
+	}
+	if got := ClearSharedContacts(tb2, 5); len(got) != 0 {
+		t.Errorf("five families allowed: %+v", got)
+	}
 }

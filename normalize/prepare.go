@@ -171,8 +171,12 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	t.Zip[i] = CleanZip(r.Zip)
 	t.LEA[i] = strings.TrimSpace(r.LEA)
 	t.School[i] = strings.TrimSpace(r.School)
-	t.Email[i] = CleanEmail(r.Email)
-	t.Phone[i] = CleanPhone(r.Phone)
+	if t.Email[i] = CleanEmail(r.Email); t.Email[i] == "" && strings.TrimSpace(r.Email) != "" {
+		fail(RoleEmail, r.Email, ErrNotContact)
+	}
+	if t.Phone[i] = CleanPhone(r.Phone); t.Phone[i] == "" && strings.TrimSpace(r.Phone) != "" {
+		fail(RolePhone, r.Phone, ErrNotContact)
+	}
 	for k := range t.Extra {
 		v := ""
 		if k < len(r.Extra) {

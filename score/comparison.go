@@ -131,13 +131,17 @@ func Contact(role normalize.Role) Comparison {
 // parent's: a household's, which twins and siblings share. Agreeing on it counts only
 // where the given names agree too (the same, a nickname, a typo, one's given name the
 // other's middle name); elsewhere it is no evidence, as an address alone does not make
-// two children one.
+// two children one. A phone (role normalize.RolePhone) counts only where the e-mail
+// addresses do not agree: a household's phone and e-mail are one piece of evidence, not
+// two.
 func StudentContact(role normalize.Role) Comparison {
 	c := Contact(role)
 	sameGiven := []string{"exact", "nickname", "jaro_winkler>=0.92", "middle_swapped"}
-	c.Requires = []Requirement{
-		{Level: "exact", Comparison: "given_name", Levels: sameGiven},
-		{Level: "one_edit", Comparison: "given_name", Levels: sameGiven},
+	for _, level := range []string{"exact", "one_edit"} {
+		c.Requires = append(c.Requires, Requirement{Level: level, Comparison: "given_name", Levels: sameGiven})
+		if role == normalize.RolePhone {
+			c.Requires = append(c.Requires, Requirement{Level: level, Comparison: string(normalize.RoleEmail), Levels: []string{"null", "else"}})
+		}
 	}
 	return c
 }
