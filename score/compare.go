@@ -157,10 +157,7 @@ func (k *compiled) level(a *normalize.Table, i int, b *normalize.Table, j int) u
 	case KindBirthDate:
 		return birthDateLevelOf(a, i, b, j)
 	case KindID:
-		if contactRole(k.Role) {
-			return contactLevel(k.get(a, i), k.get(b, j))
-		}
-		return idLevel(k.get(a, i), k.get(b, j))
+		return idLevel(k.get(a, i), k.get(b, j), contactRole(k.Role))
 	case KindExact:
 		x, y := k.get(a, i), k.get(b, j)
 		switch {
@@ -691,38 +688,26 @@ func oneEdit[S ~string | ~[]byte](x, y S) bool {
 	return false
 }
 
-func idLevel(x, y string) uint8 {
+// idLevel is the level of two identifiers: null, exact, one_edit (a byte typed wrong, two
+// swapped, or, with indel, one inserted or left out) or else. An ID is a fixed number of
+// digits; an e-mail address or a phone number as typed is not, so contacts take indel
+// ("roberta25" for "robert25", a digit typed twice).
+func idLevel(x, y string, indel bool) uint8 {
 	switch {
 	case x == "" || y == "":
 		return LevelNull
 	case x == y:
 		return LevelExact
-	case oneEdit(x, y):
+	case oneEdit(x, y) || indel && oneIndel(x, y):
 		return 2
 	}
 	return 3
 }
 
 // contactRole reports whether role is an e-mail address or a phone number, whose
-// one_edit level also takes one character inserted or left out (contactLevel).
+// one_edit level also takes one character inserted or left out (idLevel).
 func contactRole(role normalize.Role) bool {
 	return role == normalize.RoleEmail || role == normalize.RolePhone
-}
-
-// contactLevel is idLevel for e-mail addresses and phone numbers, whose one_edit level
-// also takes one character inserted or left out ("roberta25" for "robert25", a digit
-// typed twice): an ID is a fixed number of digits, an address or a number as typed is
-// not.
-func contactLevel(x, y string) uint8 {
-	switch {
-	case x == "" || y == "":
-		return LevelNull
-	case x == y:
-		return LevelExact
-	case oneEdit(x, y) || oneIndel(x, y):
-		return 2
-	}
-	return 3
 }
 
 // oneIndel reports whether x and y differ by one byte inserted in one of them.

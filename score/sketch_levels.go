@@ -49,9 +49,9 @@ func (s *Scorer) fastKey(x, y []byte, i, j int) (key uint64, deferred uint32) {
 		case opDate:
 			l, ok = dateFast(x[o:o+16], y[o:o+16])
 		case opID:
-			l, ok = idFast(x[o:o+24], y[o:o+24])
+			l, ok = idFast(x[o:o+24], y[o:o+24], false)
 		case opContact:
-			l, ok = contactFast(x[o:o+24], y[o:o+24])
+			l, ok = idFast(x[o:o+24], y[o:o+24], true)
 		case opExact:
 			l, ok = exactFast(binary.LittleEndian.Uint64(x[o:]), binary.LittleEndian.Uint64(y[o:]))
 		case opText:
@@ -326,7 +326,8 @@ func oneEdit8(x, y uint64) bool {
 	return false
 }
 
-func idFast(x, y []byte) (uint8, bool) {
+// idFast is idLevel on two featKeys.
+func idFast(x, y []byte, indel bool) (uint8, bool) {
 	if (x[keyFlags]|y[keyFlags])&keyDefer != 0 {
 		return 0, false
 	}
@@ -336,24 +337,7 @@ func idFast(x, y []byte) (uint8, bool) {
 		return LevelNull, true
 	case sameKey(x, y):
 		return LevelExact, true
-	case oneEdit(bx, by):
-		return 2, true
-	}
-	return 3, true
-}
-
-// contactFast is contactLevel on two featKeys.
-func contactFast(x, y []byte) (uint8, bool) {
-	if (x[keyFlags]|y[keyFlags])&keyDefer != 0 {
-		return 0, false
-	}
-	bx, by := keyBytes(x), keyBytes(y)
-	switch {
-	case len(bx) == 0 || len(by) == 0:
-		return LevelNull, true
-	case sameKey(x, y):
-		return LevelExact, true
-	case oneEdit(bx, by) || oneIndel(bx, by):
+	case oneEdit(bx, by) || indel && oneIndel(bx, by):
 		return 2, true
 	}
 	return 3, true
