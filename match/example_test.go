@@ -78,8 +78,6 @@ func ExampleLinker_Dropped() {
 	// comparison "ssid" (no record has ssid)
 	// comparison "sex" (no record has sex)
 	// comparison "location" (no record has address, zip, city)
-	// comparison "email" (no record has email)
-	// comparison "phone" (no record has phone)
 	// 2 students
 }
 

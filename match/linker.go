@@ -173,7 +173,7 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 
 // Prepare normalizes every record of the roll in parallel. A value that cannot be used
 // is reported as a Problem and treated as missing; the record is kept. So is an e-mail
-// address or phone number that records of many family names carry
+// address or phone number that records of many families carry
 // (normalize.ClearSharedContacts): a school's or a placeholder, no household's.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
@@ -219,8 +219,8 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	for _, ps := range problems {
 		p.Problems = append(p.Problems, ps...)
 	}
-	for _, sc := range normalize.ClearSharedContacts(t, normalize.MaxContactFamilies) {
-		err := fmt.Errorf("%w: %d records of %d family names carry it", normalize.ErrSharedContact, len(sc.Records), sc.Families)
+	for _, sc := range normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords) {
+		err := fmt.Errorf("%w: %d records carry it, their family names %d words", normalize.ErrSharedContact, len(sc.Records), sc.FamilyWords)
 		for _, i := range sc.Records {
 			p.Problems = append(p.Problems, Problem{
 				Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),

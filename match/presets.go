@@ -13,7 +13,8 @@ import (
 // All but record_id may be absent from a file's header. full_name ("Garcia, Ana M.",
 // "Ana M. Garcia") is read when a record has neither a first nor a last name;
 // other_names holds aliases and earlier legal names, separated by semicolons; email and
-// phone are the student's or a guardian's (normalize.CleanEmail, normalize.CleanPhone).
+// phone are the student's or a guardian's (normalize.CleanEmail, normalize.CleanPhone):
+// the preset blocks on them but does not weigh them (score.StudentComparisons).
 func StudentColumns() []Column {
 	return []Column{
 		{Name: "lea_id", Role: normalize.RoleLEA, Optional: true},

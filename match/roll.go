@@ -776,8 +776,22 @@ type Problem struct {
 	Err      error
 }
 
+// String names the problem on one line, a value over 80 bytes cut short ("…").
 func (p Problem) String() string {
-	return fmt.Sprintf("%s:%d: record %q: %s %q: %s", p.Source, p.Line, p.RecordID, p.Field, p.Value, p.Reason())
+	return fmt.Sprintf("%s:%d: record %q: %s %q: %s", p.Source, p.Line, p.RecordID, p.Field, shortValue(p.Value), p.Reason())
+}
+
+// shortValue is v, or its first 80 bytes or fewer (whole runes) and "…".
+func shortValue(v string) string {
+	const most = 80
+	if len(v) <= most {
+		return v
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return v[:cut] + "…"
 }
 
 // Reason returns the error's text without the value it starts with, where it does (a

@@ -672,7 +672,8 @@ func TestRollBirthDateParts(t *testing.T) {
 	}
 }
 
-// TestProblemString names the value once, however the parser's error names it.
+// TestProblemString names the value once, however the parser's error names it, and cuts
+// a long one short.
 func TestProblemString(t *testing.T) {
 	_, dateErr := normalize.ParseDate("1997-21-25", normalize.DateOptions{})
 	tests := []struct {
@@ -683,6 +684,9 @@ func TestProblemString(t *testing.T) {
 			`a.csv:3: record "r1": birth_date "1997-21-25": month 21 does not exist`},
 		{Problem{Source: "a.csv", Line: 4, RecordID: "r2", Field: "sex", Value: "Q", Err: errors.New("not a sex code")},
 			`a.csv:4: record "r2": sex "Q": not a sex code`},
+		// A long value is cut short, on a whole rune.
+		{Problem{Source: "a.csv", Line: 5, RecordID: "r3", Field: "email", Value: strings.Repeat("a", 79) + "é" + strings.Repeat("b", 1000), Err: normalize.ErrNotContact},
+			`a.csv:5: record "r3": email "` + strings.Repeat("a", 79) + `…": ` + normalize.ErrNotContact.Error()},
 	}
 	for _, tt := range tests {
 		if got := tt.p.String(); got != tt.want {

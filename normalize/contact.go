@@ -2,17 +2,25 @@ package normalize
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/antzucaro/matchr"
 	"golang.org/x/text/unicode/norm"
 )
 
-// ErrNotContact is the error Fill reports for an e-mail address or phone number that
-// CleanEmail or CleanPhone gives "" for: not one, or a placeholder.
-var ErrNotContact = errors.New("not an e-mail address or phone number, or a placeholder")
+// ErrNotContact is wrapped by the error Fill reports for an e-mail address or phone
+// number that CleanEmail or CleanPhone gives "" for: not one, or a placeholder.
+var ErrNotContact = errors.New("unusable contact")
+
+// Fill's errors for the two contact roles, which say what the cleaners refuse.
+var (
+	errNotEmail = fmt.Errorf("%w: not an e-mail address, or one standing for none or for an office (none@, info@, parent@, example.com …)", ErrNotContact)
+	errNotPhone = fmt.Errorf("%w: not a phone number of 7 to 15 digits, or a placeholder (555-1212, 000-000-0000, 123-4567 …)", ErrNotContact)
+)
 
 // maxEmail is the longest e-mail address SMTP carries (RFC 5321's path limit less its
 // brackets).
@@ -236,27 +244,27 @@ func placeholderPhone(d []byte) bool {
 // ClearSharedContacts cleared.
 var ErrSharedContact = errors.New("an e-mail address or phone number of no one household")
 
-// MaxContactFamilies is how many family names (by Soundex, so that a typo is one family)
-// may carry one e-mail address or phone number before it is taken for no household's: a
-// blended family or a grandparent's number reaches three or four; a school's, a
-// district's or a placeholder the cleaners do not know, many more.
-const MaxContactFamilies = 4
+// MaxContactFamilyWords is how many words (familyWords) the family names of the records
+// carrying one e-mail address or phone number may hold before it is taken for no
+// household's: two parents' compound names and a step-family's reach five or six; the
+// families at a school's, a district's or a placeholder number the cleaners do not know,
+// dozens.
+const MaxContactFamilyWords = 6
 
 // SharedContact is an e-mail address or phone number ClearSharedContacts cleared: the
-// records that carried it, of Families family names.
+// records that carried it, whose family names hold FamilyWords words.
 type SharedContact struct {
-	Role     Role
-	Value    string
-	Records  []int
-	Families int
+	Role        Role
+	Value       string
+	Records     []int
+	FamilyWords int
 }
 
-// ClearSharedContacts clears, in t, every e-mail address and phone number that records of
-// more than maxFamilies family names carry, and returns them by role and value. A
-// household's contact tells its records from other households'; one that many families
-// carry tells nothing, and agreeing on it would weigh as a household's does. Records
-// without a family name do not count.
-func ClearSharedContacts(t *Table, maxFamilies int) []SharedContact {
+// ClearSharedContacts clears, in t, every e-mail address and phone number whose records'
+// family names hold more than maxWords words (familyWords), and returns them by role and
+// value. A household's contact tells its records from other households'; one that many
+// families carry tells nothing, and agreeing on it would weigh as a household's does.
+func ClearSharedContacts(t *Table, maxWords int) []SharedContact {
 	var out []SharedContact
 	for _, col := range []struct {
 		role   Role
@@ -270,17 +278,15 @@ func ClearSharedContacts(t *Table, maxFamilies int) []SharedContact {
 		}
 		var shared []SharedContact
 		for v, rs := range records {
-			if len(rs) <= maxFamilies {
+			words := 0 // at most this many: most values are a household's few records
+			for _, i := range rs {
+				words += len(t.Family[i].Tokens)
+			}
+			if words <= maxWords {
 				continue
 			}
-			families := map[string]bool{}
-			for _, i := range rs {
-				if f := t.Family[i]; f.Soundex != "" {
-					families[f.Soundex] = true
-				}
-			}
-			if len(families) > maxFamilies {
-				shared = append(shared, SharedContact{Role: col.role, Value: v, Records: rs, Families: len(families)})
+			if n := familyWords(t, rs); n > maxWords {
+				shared = append(shared, SharedContact{Role: col.role, Value: v, Records: rs, FamilyWords: n})
 			}
 		}
 		slices.SortFunc(shared, func(a, b SharedContact) int { return strings.Compare(a.Value, b.Value) })
@@ -292,4 +298,22 @@ func ClearSharedContacts(t *Table, maxFamilies int) []SharedContact {
 		out = append(out, shared...)
 	}
 	return out
+}
+
+// familyWords is how many words the family names of the records rs hold between them,
+// words of one Soundex counting once (Garcia, García López and Lopes Garcia hold two;
+// Smith and Smyth one). Words of one letter do not count.
+func familyWords(t *Table, rs []int) int {
+	codes := map[string]bool{}
+	for _, i := range rs {
+		for _, w := range t.Family[i].Tokens {
+			if len(w) < 2 {
+				continue
+			}
+			if letters := asciiLetters(w); letters != "" {
+				codes[matchr.Soundex(letters)] = true
+			}
+		}
+	}
+	return len(codes)
 }

@@ -209,9 +209,10 @@ func FuzzCleanPhone(f *testing.F) {
 	})
 }
 
-// TestClearSharedContacts: a phone number that five families' records carry is no
-// household's and is cleared; one a household of two family names shares (a typo of one
-// counting as the same family: Smith, Smyth) is kept, as is an e-mail address.
+// TestClearSharedContacts: a phone number that the records of seven family names carry
+// is no household's and is cleared; one a household shares (two compound names and a
+// step-family's under six spellings; a typo counting as the same word: Smith, Smyth) is
+// kept.
 func TestClearSharedContacts(t *testing.T) {
 	records := []Record{
 		{Given: "Ana", Family: "Smith", Email: "smith@x.org", Phone: "801-555-2368"},
@@ -220,34 +221,46 @@ func TestClearSharedContacts(t *testing.T) {
 		{Given: "Sam", Family: "Brown", Phone: "801-555-2368"},
 		{Given: "Eva", Family: "Garcia", Phone: "801-555-2368"},
 		{Given: "Kai", Family: "Nguyen", Phone: "801-555-2368"},
+		{Given: "Ida", Family: "Olsen", Phone: "801-555-2368"},
+		{Given: "Raj", Family: "Patel", Phone: "801-555-2368"},
 		{Given: "Zoe", Phone: "801-555-2368"},
 		{Given: "Ava", Family: "Smith", Phone: "385-555-7000"},
 		{Given: "Eli", Family: "Jones", Phone: "385-555-7000"},
+		// One household under six spellings of three families' names: three words.
+		{Given: "Ana", Family: "Garcia", Email: "garcia.lopez@x.org"},
+		{Given: "Luis", Family: "García López", Email: "garcia.lopez@x.org"},
+		{Given: "Rosa", Family: "Lopez Garcia", Email: "garcia.lopez@x.org"},
+		{Given: "Juan", Family: "Lopes", Email: "garcia.lopez@x.org"},
+		{Given: "Pedro", Family: "Hernandez", Email: "garcia.lopez@x.org"},
+		{Given: "Tomás", Family: "Lopez-Hernandez", Email: "garcia.lopez@x.org"},
 	}
 	tb := NewTable(len(records), 0)
 	p := NewPreparer(Options{})
 	for i, r := range records {
 		p.Fill(tb, i, r)
 	}
-	got := ClearSharedContacts(tb, MaxContactFamilies)
-	want := []SharedContact{{Role: RolePhone, Value: "8015552368", Records: []int{0, 1, 2, 3, 4, 5, 6}, Families: 5}}
+	got := ClearSharedContacts(tb, MaxContactFamilyWords)
+	want := []SharedContact{{Role: RolePhone, Value: "8015552368", Records: []int{0, 1, 2, 3, 4, 5, 6, 7, 8}, FamilyWords: 7}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("shared (-want +got):\n%s", d)
 	}
-	for i := range 7 {
+	for i := range 9 {
 		if tb.Phone[i] != "" {
 			t.Errorf("record %d keeps phone %q", i, tb.Phone[i])
 		}
 	}
-	if tb.Phone[7] != "3855557000" || tb.Email[0] != "smith@x.org" || tb.Email[1] != "smith@x.org" {
-		t.Errorf("household contacts cleared: %q, %q, %q", tb.Phone[7], tb.Email[0], tb.Email[1])
+	if tb.Phone[9] != "3855557000" || tb.Email[0] != "smith@x.org" || tb.Email[1] != "smith@x.org" || tb.Email[11] != "garcia.lopez@x.org" {
+		t.Errorf("household contacts cleared: %q, %q, %q, %q", tb.Phone[9], tb.Email[0], tb.Email[1], tb.Email[11])
 	}
-	// With five families allowed, the number is kept.
+	if n := familyWords(tb, []int{11, 12, 13, 14, 15, 16}); n != 3 {
+		t.Errorf("familyWords(Garcia, García López, Lopez Garcia, Lopes, Hernandez, Lopez-Hernandez) = %d, want 3", n)
+	}
+	// With seven words allowed, the number is kept.
 	tb2 := NewTable(len(records), 0)
 	for i, r := range records {
 		p.Fill(tb2, i, r)
 	}
-	if got := ClearSharedContacts(tb2, 5); len(got) != 0 {
-		t.Errorf("five families allowed: %+v", got)
+	if got := ClearSharedContacts(tb2, 7); len(got) != 0 {
+		t.Errorf("seven words allowed: %+v", got)
 	}
 }

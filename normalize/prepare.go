@@ -172,10 +172,10 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	t.LEA[i] = strings.TrimSpace(r.LEA)
 	t.School[i] = strings.TrimSpace(r.School)
 	if t.Email[i] = CleanEmail(r.Email); t.Email[i] == "" && strings.TrimSpace(r.Email) != "" {
-		fail(RoleEmail, r.Email, ErrNotContact)
+		fail(RoleEmail, r.Email, errNotEmail)
 	}
 	if t.Phone[i] = CleanPhone(r.Phone); t.Phone[i] == "" && strings.TrimSpace(r.Phone) != "" {
-		fail(RolePhone, r.Phone, ErrNotContact)
+		fail(RolePhone, r.Phone, errNotPhone)
 	}
 	for k := range t.Extra {
 		v := ""

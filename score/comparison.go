@@ -127,25 +127,6 @@ func Contact(role normalize.Role) Comparison {
 	return Comparison{Name: string(role), Kind: KindID, Role: role}
 }
 
-// StudentContact is Contact for a student's records, whose phone and e-mail are a
-// parent's: a household's, which twins and siblings share. Agreeing on it counts only
-// where the given names agree too (the same, a nickname, a typo, one's given name the
-// other's middle name); elsewhere it is no evidence, as an address alone does not make
-// two children one. A phone (role normalize.RolePhone) counts only where the e-mail
-// addresses do not agree: a household's phone and e-mail are one piece of evidence, not
-// two.
-func StudentContact(role normalize.Role) Comparison {
-	c := Contact(role)
-	sameGiven := []string{"exact", "nickname", "jaro_winkler>=0.92", "middle_swapped"}
-	for _, level := range []string{"exact", "one_edit"} {
-		c.Requires = append(c.Requires, Requirement{Level: level, Comparison: "given_name", Levels: sameGiven})
-		if role == normalize.RolePhone {
-			c.Requires = append(c.Requires, Requirement{Level: level, Comparison: string(normalize.RoleEmail), Levels: []string{"null", "else"}})
-		}
-	}
-	return c
-}
-
 // Exact returns an exact-match comparison on role.
 func Exact(role normalize.Role) Comparison {
 	return Comparison{Name: string(role), Kind: KindExact, Role: role}
@@ -165,12 +146,14 @@ func Location(thresholds ...float64) Comparison {
 // NameSwap returns the given–family swap comparison.
 func NameSwap() Comparison { return Comparison{Name: "name_swap", Kind: KindNameSwap} }
 
-// StudentComparisons are the comparisons for student rolls.
+// StudentComparisons are the comparisons for student rolls. A student's phone and
+// e-mail, a parent's, are a household's, which twins, siblings and cousins at a
+// grandparent's share: the student preset blocks on them but does not weigh them, as
+// weighed they made namesake cousins one child and a child who moved two.
 func StudentComparisons() []Comparison {
 	return []Comparison{
 		GivenName(), FamilyName(), BirthDate(), StudentID(normalize.RoleSSID),
 		Exact(normalize.RoleSex), Location(0.9), NameSwap(),
-		StudentContact(normalize.RoleEmail), StudentContact(normalize.RolePhone),
 	}
 }
 

@@ -64,11 +64,15 @@ func TestContactComparison(t *testing.T) {
 	if err := (Comparison{Name: "city", Kind: KindID, Role: normalize.RoleCity}).Validate(); err == nil {
 		t.Error("kind id on city validated")
 	}
-	// After the existing comparisons, so that their indexes in a level key do not move.
-	for _, comps := range [][]Comparison{StudentComparisons(), PersonComparisons()} {
-		n := len(comps)
-		if comps[n-2].Role != normalize.RoleEmail || comps[n-1].Role != normalize.RolePhone {
-			t.Errorf("the contact comparisons are not last: %v", comps)
+	// The person preset's come after the existing comparisons, so that their indexes in a
+	// level key do not move; the student preset weighs no contact (a household's).
+	comps := PersonComparisons()
+	if n := len(comps); comps[n-2].Role != normalize.RoleEmail || comps[n-1].Role != normalize.RolePhone {
+		t.Errorf("the contact comparisons are not last: %v", comps)
+	}
+	for _, c := range StudentComparisons() {
+		if c.Role == normalize.RoleEmail || c.Role == normalize.RolePhone {
+			t.Errorf("the student comparisons weigh %s", c.Role)
 		}
 	}
 }
