@@ -80,6 +80,14 @@ func (p *NamePart) SharesWord(q *NamePart) bool {
 	return slices.ContainsFunc(p.Tokens, func(w string) bool { return len(w) > 1 && slices.Contains(q.Tokens, w) })
 }
 
+// SoundsLike reports whether p and q share a Double Metaphone code (Steven and Stephen,
+// Aiden and Aidan; not Mason and Jason). An initial or a name without letters sounds like
+// nothing.
+func (p *NamePart) SoundsLike(q *NamePart) bool {
+	return p.Metaphone != "" && (p.Metaphone == q.Metaphone || p.Metaphone == q.MetaphoneAlt ||
+		p.MetaphoneAlt == q.Metaphone || p.MetaphoneAlt == q.MetaphoneAlt)
+}
+
 // SameNicknameGroup reports whether two sorted group-id lists share an id.
 func SameNicknameGroup(a, b []uint32) bool { return sorted.Intersect(a, b) }
 

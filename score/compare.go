@@ -370,11 +370,7 @@ func isToken(key string, tokens []string) bool {
 
 // samePhonetic compares Double Metaphone codes, and for family names NYSIIS as well.
 func samePhonetic(x, y *normalize.NamePart, nysiis bool) bool {
-	if x.Metaphone != "" && (x.Metaphone == y.Metaphone || x.Metaphone == y.MetaphoneAlt ||
-		x.MetaphoneAlt == y.Metaphone || x.MetaphoneAlt == y.MetaphoneAlt) {
-		return true
-	}
-	return nysiis && x.NYSIIS != "" && x.NYSIIS == y.NYSIIS
+	return x.SoundsLike(y) || nysiis && x.NYSIIS != "" && x.NYSIIS == y.NYSIIS
 }
 
 // noName is the empty name part a lone name leaves behind when it moves (namesOf).

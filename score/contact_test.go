@@ -53,8 +53,8 @@ func TestContactComparison(t *testing.T) {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%s: %v", role, err)
 		}
-		if c.Requires != nil {
-			t.Errorf("%s: requires %v: a household's contact is no child's", role, c.Requires)
+		if len(c.Requires) != 2 || c.Requires[0].Comparison != "given_name" {
+			t.Errorf("%s: requires %v: agreeing on a family's contact says nothing where the given names differ", role, c.Requires)
 		}
 		m, u := DefaultParameters(c)
 		if LevelsOrdered(m, u) != 0 || !(m[LevelExact] > u[LevelExact]) {
