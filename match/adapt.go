@@ -117,9 +117,6 @@ func (l *Linker) adapt(p *Prepared) error {
 			if r.NearSSIDs && !present[normalize.RoleSSID] {
 				gone = append(gone, normalize.RoleSSID)
 			}
-			if r.DifferentGivenSounds && !present[normalize.RoleGiven] {
-				gone = append(gone, normalize.RoleGiven)
-			}
 			if len(gone) > 0 || (len(conds) == 0 && !r.DifferentMiddleNames) {
 				dropped = append(dropped, Dropped{Kind: kind, Name: r.Name, Roles: missing(gone)})
 				continue

@@ -70,9 +70,9 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles, nearIDs and sounds: the rule's DifferentMiddleNames, NearSSIDs and
-	// DifferentGivenSounds, judged on the records, not the key.
-	middles, nearIDs, sounds bool
+	// middles and nearIDs: the rule's DifferentMiddleNames and NearSSIDs, judged on the
+	// records, not the key.
+	middles, nearIDs bool
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -103,7 +103,7 @@ func New(s Settings) (*Linker, error) {
 // compileCannotLink compiles a cannot-link rule.
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
-	cc.middles, cc.nearIDs, cc.sounds = c.DifferentMiddleNames, c.NearSSIDs, c.DifferentGivenSounds
+	cc.middles, cc.nearIDs = c.DifferentMiddleNames, c.NearSSIDs
 	return cc
 }
 
@@ -329,8 +329,7 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 // cannotLinkBy is cannotLink under the given rules.
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
-		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
-			(!c.sounds || !ta.Given[a].SoundsLike(tb.Given[b])) {
+		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) {
 			return c.name
 		}
 	}

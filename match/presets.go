@@ -284,19 +284,17 @@ func studentCannotLink() []CannotLink {
 		// An SSID two children share is a placeholder pattern PlaceholderID does not
 		// know, an ID reused or one typed for another child: a given name and a birth
 		// date both wrong outright on one child's record is rarer, unless the roll shows
-		// each often wrong under one SSID. Given names alike in spelling but not in sound
-		// (Mason and Jason, Hailey and Bailey: jaro_winkler>=0.85), or one only an
+		// each often wrong under one SSID. Given names alike in spelling but not one
+		// name's (Mason and Jason, Hailey and Bailey: jaro_winkler>=0.85), or one only an
 		// initial, count as different: siblings are named so. Names alike in sound
-		// (Jaxon and Jackson, Steven and Stephen) or closer in spelling (Lily and Lilly)
-		// are one name's.
+		// (Jaxon and Jackson) or closer in spelling (Lily and Lilly) are one name's.
 		Name: "one SSID, two children: different given names and birth dates",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "initial", "else"}}, notSwapped, alikeFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
 			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
-		DifferentGivenSounds: true,
-		SetAsideWith:         []string{oneSSIDTwins, differentBirthDates},
+		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {
 		// An SSID on two strangers, both names and the birth date different: a
 		// placeholder the normalizer does not know (2000000001), not one child, unless the

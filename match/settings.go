@@ -84,12 +84,6 @@ type CannotLink struct {
 	// most MaxSSIDGap apart, as those of twins issued together are, where a typo in the
 	// SSID lands anywhere in it. A rule with it is dropped from rolls without SSIDs.
 	NearSSIDs bool `json:"near_ssids,omitempty"`
-	// DifferentGivenSounds adds a condition no comparison states: the two given names
-	// share no Double Metaphone code (normalize.NamePart.SoundsLike), so that given names
-	// alike in spelling are two names (Mason and Jason), not one name's spellings (Steven
-	// and Stephen), whatever level their Jaro–Winkler similarity reaches first. A rule
-	// with it is dropped from rolls without given names.
-	DifferentGivenSounds bool `json:"different_given_sounds,omitempty"`
 }
 
 // MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
@@ -204,8 +198,8 @@ func (s Settings) Validate() error {
 	}
 
 	for _, c := range rules {
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.DifferentGivenSounds) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs or given names' sounds cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names or near SSIDs cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })

@@ -205,10 +205,6 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		{"set aside with an untested rule", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"different given names and sexes"}})
 		}, "set_aside_with"},
-		{"a given names' sounds rule tested on the roll", func(s *Settings) {
-			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
-				DifferentGivenSounds: true, MaxMatchShare: 0.1})
-		}, "cannot be tested"},
 		{"a condition with no levels", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex"}}})
 		}, `rule "x": conditions: the condition on "sex" lists no levels`},
