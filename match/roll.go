@@ -776,22 +776,9 @@ type Problem struct {
 	Err      error
 }
 
-// String names the problem on one line, a value over 80 bytes cut short ("…").
+// String names the problem on one line, a long value cut short (normalize.QuoteValue).
 func (p Problem) String() string {
-	return fmt.Sprintf("%s:%d: record %q: %s %q: %s", p.Source, p.Line, p.RecordID, p.Field, shortValue(p.Value), p.Reason())
-}
-
-// shortValue is v, or its first 80 bytes or fewer (whole runes) and "…".
-func shortValue(v string) string {
-	const most = 80
-	if len(v) <= most {
-		return v
-	}
-	cut := most
-	for cut > 0 && !utf8.RuneStart(v[cut]) {
-		cut--
-	}
-	return v[:cut] + "…"
+	return fmt.Sprintf("%s:%d: record %q: %s %s: %s", p.Source, p.Line, p.RecordID, p.Field, normalize.QuoteValue(p.Value), p.Reason())
 }
 
 // Reason returns the error's text without the value it starts with, where it does (a

@@ -37,7 +37,7 @@ func ParseSex(s string) (Sex, error) {
 	if x, ok := sexCodes[key]; ok {
 		return x, nil
 	}
-	return SexUnknown, fmt.Errorf("%w: sex %s", ErrUnknownCode, quote(s))
+	return SexUnknown, fmt.Errorf("%w: sex %s", ErrUnknownCode, QuoteValue(s))
 }
 
 // String returns the code's name: "Female", "Male", "Non-binary" or "Unknown".
@@ -97,7 +97,7 @@ func ParseGrade(s string) (Grade, error) {
 			return Grade1 + Grade(n-1), nil
 		}
 	}
-	return GradeUnknown, fmt.Errorf("%w: grade level %s", ErrUnknownCode, quote(s))
+	return GradeUnknown, fmt.Errorf("%w: grade level %s", ErrUnknownCode, QuoteValue(s))
 }
 
 // String returns the grade as the short code districts use: "PK", "K", "1"…"12", "PS"
@@ -136,13 +136,13 @@ func CleanID(s string) (string, error) {
 	// Drop a leading label ("SSID:", "ID#") and junk around the number.
 	first := strings.IndexFunc(t, func(r rune) bool { return '0' <= r && r <= '9' })
 	if first < 0 {
-		return "", fmt.Errorf("%w: %s has no digits", ErrNotID, quote(s))
+		return "", fmt.Errorf("%w: %s has no digits", ErrNotID, QuoteValue(s))
 	}
 	last := strings.LastIndexFunc(t, func(r rune) bool { return '0' <= r && r <= '9' })
 	body := t[first : last+1]
 	if isDigits(body) {
 		if len(body) > 32 {
-			return "", fmt.Errorf("%w: %s is too long", ErrNotID, quote(s))
+			return "", fmt.Errorf("%w: %s is too long", ErrNotID, QuoteValue(s))
 		}
 		return body, nil // as written: most IDs are
 	}
@@ -154,11 +154,11 @@ func CleanID(s string) (string, error) {
 			b.WriteByte(c)
 		case c == ' ' || c == '-' || c == '.' || c == '_' || c == '/':
 		default:
-			return "", fmt.Errorf("%w: %s mixes digits with other characters", ErrNotID, quote(s))
+			return "", fmt.Errorf("%w: %s mixes digits with other characters", ErrNotID, QuoteValue(s))
 		}
 	}
 	if b.Len() > 32 {
-		return "", fmt.Errorf("%w: %s is too long", ErrNotID, quote(s))
+		return "", fmt.Errorf("%w: %s is too long", ErrNotID, QuoteValue(s))
 	}
 	return b.String(), nil
 }

@@ -109,8 +109,7 @@ func placeholderEmail(local string) bool {
 		}
 		return r
 	}, local)
-	key = strings.TrimRight(key, "0123456789")
-	return placeholderLocals[key] || placeholderLocals[local]
+	return placeholderLocals[strings.TrimRight(key, "0123456789")]
 }
 
 // emailLocal reports whether a local part holds only letters, digits, RFC 5322's atext

@@ -53,7 +53,7 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 		return Date{}, nil
 	}
 	if len(s) > 64 {
-		return Date{}, fmt.Errorf("%w: %s is too long", ErrNotDate, quote(in))
+		return Date{}, fmt.Errorf("%w: %s is too long", ErrNotDate, QuoteValue(in))
 	}
 	s = stripTime(s)
 	var fieldBuf, numBuf [8]string
@@ -70,7 +70,7 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 		}
 		m, ok := monthNames[f]
 		if !ok || month != 0 {
-			return Date{}, fmt.Errorf("%w: %s", ErrNotDate, quote(in))
+			return Date{}, fmt.Errorf("%w: %s", ErrNotDate, QuoteValue(in))
 		}
 		month = m
 	}
@@ -112,7 +112,7 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 		return excelEpoch.AddDays(n), nil
 	case month == 0 && len(nums) == 1 && len(nums[0]) == 6:
 		// YYMMDD is too ambiguous to guess.
-		return Date{}, fmt.Errorf("%w: %s is six digits, ambiguous", ErrNotDate, quote(in))
+		return Date{}, fmt.Errorf("%w: %s is six digits, ambiguous", ErrNotDate, QuoteValue(in))
 	case month == 0 && len(nums) == 3:
 		a, b, c := nums[0], nums[1], nums[2]
 		if len(a) >= 3 {
@@ -128,13 +128,13 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 			}
 		}
 	default:
-		return Date{}, fmt.Errorf("%w: %s", ErrNotDate, quote(in))
+		return Date{}, fmt.Errorf("%w: %s", ErrNotDate, QuoteValue(in))
 	}
 	if err := checkYMD(y, m, d); err != nil {
 		if y >= 0 && y <= 9999 && m >= 0 && m <= 99 && d >= 0 && d <= 99 {
 			err = &ImpossibleDateError{Written: Date{Year: int16(y), Month: uint8(m), Day: uint8(d)}, Err: err}
 		}
-		return Date{}, fmt.Errorf("%s: %w", quote(in), err)
+		return Date{}, fmt.Errorf("%s: %w", QuoteValue(in), err)
 	}
 	return Date{Year: int16(y), Month: uint8(m), Day: uint8(d)}, nil
 }
@@ -155,9 +155,9 @@ func partialDate(in string, nums []string, month uint8) (Date, error) {
 		what = "the year and month"
 	}
 	if err := checkYMD(y, max(m, 1), 1); err != nil {
-		return Date{}, fmt.Errorf("%s: %w", quote(in), err)
+		return Date{}, fmt.Errorf("%s: %w", QuoteValue(in), err)
 	}
-	return Date{}, fmt.Errorf("%s: %w", quote(in), &ImpossibleDateError{
+	return Date{}, fmt.Errorf("%s: %w", QuoteValue(in), &ImpossibleDateError{
 		Written: Date{Year: int16(y), Month: uint8(m)},
 		Err:     fmt.Errorf("names only %s: compared by what it names", what),
 	})

@@ -259,12 +259,15 @@ type FieldError struct {
 	Err   error
 }
 
-func (e *FieldError) Error() string { return e.Field + " " + quote(e.Value) + ": " + e.Err.Error() }
+func (e *FieldError) Error() string {
+	return e.Field + " " + QuoteValue(e.Value) + ": " + e.Err.Error()
+}
 
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// quote quotes s for an error message, cutting values longer than 64 bytes.
-func quote(s string) string {
+// QuoteValue quotes a value for a message, cutting one longer than 64 bytes short (on a
+// whole rune, with "…").
+func QuoteValue(s string) string {
 	const max = 64
 	if len(s) > max {
 		cut := max

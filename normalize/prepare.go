@@ -154,7 +154,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	t.Sex[i] = sex
 	ssid, err := CleanID(r.SSID)
 	if err == nil && PlaceholderID(ssid) {
-		ssid, err = "", fmt.Errorf("%w: %s stands for a missing SSID", ErrPlaceholderID, quote(r.SSID))
+		ssid, err = "", fmt.Errorf("%w: %s stands for a missing SSID", ErrPlaceholderID, QuoteValue(r.SSID))
 	}
 	if err != nil {
 		fail(RoleSSID, r.SSID, err)

@@ -40,16 +40,16 @@ func studentColumns() []string {
 	return slices.Concat(StudentHeader[1:], ContactHeader)
 }
 
-// header returns the columns of every source of the set: StudentHeader, and the
-// contact columns it fills.
+// header returns the columns of every source of the set, a prefix of Student.row's:
+// StudentHeader, and the contact columns up to the last one the set fills.
 func (s Set) header() []string {
-	h := slices.Clone(StudentHeader)
-	for _, c := range ContactHeader {
+	n := len(StudentHeader)
+	for k, c := range ContactHeader {
 		if slices.Contains(s.Columns, c) {
-			h = append(h, c)
+			n = len(StudentHeader) + k + 1
 		}
 	}
-	return h
+	return slices.Concat(StudentHeader, ContactHeader)[:n]
 }
 
 // Source is one input file of a set.
@@ -376,12 +376,7 @@ func (s Set) WriteCSV(dir string) (sources []string, truth string, err error) {
 		header := s.header()
 		rows := [][]string{header}
 		for _, st := range src.Records {
-			all := st.row()
-			row, contact := all[:len(StudentHeader):len(StudentHeader)], all[len(StudentHeader):]
-			for _, c := range header[len(StudentHeader):] {
-				row = append(row, contact[slices.Index(ContactHeader, c)])
-			}
-			rows = append(rows, row)
+			rows = append(rows, st.row()[:len(header)])
 		}
 		if err := writeRows(p, rows); err != nil {
 			return nil, "", err
