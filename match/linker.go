@@ -70,9 +70,9 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles and nearIDs: the rule's DifferentMiddleNames and NearSSIDs, judged on the
-	// records, not the key.
-	middles, nearIDs bool
+	// middles, nearIDs and noAddress: the rule's DifferentMiddleNames, NearSSIDs and
+	// AddressMissing, judged on the records, not the key.
+	middles, nearIDs, noAddress bool
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -103,7 +103,7 @@ func New(s Settings) (*Linker, error) {
 // compileCannotLink compiles a cannot-link rule.
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
-	cc.middles, cc.nearIDs = c.DifferentMiddleNames, c.NearSSIDs
+	cc.middles, cc.nearIDs, cc.noAddress = c.DifferentMiddleNames, c.NearSSIDs, c.AddressMissing
 	return cc
 }
 
@@ -329,7 +329,8 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 // cannotLinkBy is cannotLink under the given rules.
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
-		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) {
+		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
+			(!c.noAddress || ta.Address[a].Empty() || tb.Address[b].Empty()) {
 			return c.name
 		}
 	}

@@ -110,7 +110,7 @@ const (
 //   - Twins: the same family name and a birth date the same or nearly (a day or a digit
 //     apart, day and month swapped), different given names, SSIDs not the same; where both
 //     SSIDs are there and differ outright, one household too (the same address, or no
-//     address to tell), for the SSIDs then say the rest; SSIDs a digit apart are twins'
+//     address to tell: none at all, or one record's missing), for the SSIDs then say the rest; SSIDs a digit apart are twins'
 //     in one home or two, and so are given names alike (a typo's distance: Hailey and
 //     Bailey; or a nickname's: Jack and Jacob) with SSIDs issued together, numbers at most
 //     MaxSSIDGap apart, where one child's mistyped SSID would differ anywhere; a record
@@ -197,6 +197,16 @@ func studentCannotLink() []CannotLink {
 			notSameGiven, notSwapped, alikeFamily, closeBirth, household,
 			{Comparison: "ssid", Levels: []string{"else"}},
 		},
+	}, {
+		// The same, one record without an address: the zip or city the two share is no
+		// more a home than no place at all (Mason and Jason, one's address not sent).
+		Name: "twins: same family name and birth date, different given names and SSIDs, an address missing",
+		Conditions: []Condition{
+			notSameGiven, notSwapped, alikeFamily, closeBirth,
+			{Comparison: "location", Levels: []string{"zip", "city"}},
+			{Comparison: "ssid", Levels: []string{"else"}},
+		},
+		AddressMissing: true,
 	}, {
 		// SSIDs a digit apart: twins, in one home or two (rules read the SSID's level the
 		// values reach, one_edit, though it counts as no evidence where the given names

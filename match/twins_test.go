@@ -65,7 +65,11 @@ const twinSSIDRoll = studentHeader +
 	// record without an SSID must not bridge them.
 	"benw-1,07,07003,6491258953,Benjamin,,Walker,,2012-12-08,M,5,9 Main St,Tooele,84074,2023-08-20\n" +
 	"benl-1,04,04003,,Benjamin,Logan,Walker,,20121208,M,5,44 1st Ave,Vernal,84078,2023-08-20\n" +
-	"benl-2,08,08003,8756693499,Benjamin,,Walker,,12/08/2012,Male,6,44 1st Ave,Vernal,84078,2024-08-19\n"
+	"benl-2,08,08003,8756693499,Benjamin,,Walker,,12/08/2012,Male,6,44 1st Ave,Vernal,84078,2024-08-19\n" +
+	// Twins whose given names are a letter apart and whose SSIDs differ outright, one
+	// record sent without an address: the zip they share is no more a home than none.
+	"masono-1,02,02004,4000000214,Mason,,Ortega,,2011-05-06,M,7,9 Elm St,Ogden,84401,2023-08-20\n" +
+	"jasono-1,03,03004,7123456789,Jason,,Ortega,,2011-05-06,M,7,,Ogden,84401,2023-08-20\n"
 
 // twinRhymeRoll holds twins whose given names are one letter apart (Hailey and Bailey,
 // Mason and Jason, Maria and Marta: Jaro–Winkler 0.85–0.92, a typo's distance) and whose
