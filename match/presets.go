@@ -138,7 +138,7 @@ const (
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
 //     same family name and home.
 //   - One SSID on two records of one family name whose given names differ (or are
-//     alike in spelling only, Mason and Jason, or one is an initial) and whose birth
+//     alike in spelling only, Mason and Jason, or one is an initial or missing) and whose birth
 //     dates disagree outright: two children sharing an SSID (a placeholder the
 //     normalizer does not know, a sibling's or twin's ID typed for the other). Where the
 //     roll sets aside both the one-SSID twins rule and the birth-date rule below (given
@@ -297,10 +297,11 @@ func studentCannotLink() []CannotLink {
 		// each often wrong under one SSID. Given names alike in spelling but not one
 		// name's (Mason and Jason, Hailey and Bailey: jaro_winkler>=0.85), or one only an
 		// initial, count as different: siblings are named so. Names alike in sound
-		// (Jaxon and Jackson) or closer in spelling (Lily and Lilly) are one name's.
+		// (Jaxon and Jackson) or closer in spelling (Lily and Lilly) are one name's. A
+		// given name missing says less than an initial.
 		Name: "one SSID, two children: different given names and birth dates",
 		Conditions: []Condition{
-			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "initial", "else"}}, notSwapped, alikeFamily,
+			{Comparison: "given_name", Levels: []string{"null", "jaro_winkler>=0.85", "initial", "else"}}, notSwapped, alikeFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
 			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},

@@ -831,6 +831,8 @@ func TestSiblingsUnderOneSSIDKeepBirthDates(t *testing.T) {
 		{"Justin", "Austin"}, {"Lila", "Lola"},
 		// One only an initial.
 		{"Wesley", "W"}, {"Parker", "P"}, {"Quinn", "Q"},
+		// One without a given name at all: it says even less than an initial.
+		{"Calvin", ""}, {"Marcus", ""},
 	}
 	families := []string{"Kowalczyk", "Brennan", "Okafor", "Lindqvist", "Marsh", "Tanaka"}
 	var sib strings.Builder
