@@ -119,7 +119,9 @@ const (
 //     middle name ("Allison Mia" and "Mia") does not make them one. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
-//     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
+//     0.92, so that "Maria" and "Marta" are twins, and a nickname is no longer the same
+//     name (Eleanor and Nora, Santiago and Diego: names in their own right that the
+//     nickname table puts in one group); with an SSID missing it is ≥ 0.85,
 //     since the names are then all there is to go on and a typed name's typo must not
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
 //     with an SSID missing go to a reviewer rather than link: Mason and Jason. "Ella"
@@ -190,7 +192,7 @@ func studentCannotLink() []CannotLink {
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
-	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
+	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{
@@ -206,7 +208,7 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "location", Levels: []string{"zip", "city"}},
 			{Comparison: "ssid", Levels: []string{"else"}},
 		},
-		AddressMissing: true,
+		OneAddressMissing: true,
 	}, {
 		// SSIDs a digit apart: twins, in one home or two (rules read the SSID's level the
 		// values reach, one_edit, though it counts as no evidence where the given names
@@ -264,6 +266,17 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
+	}, {
+		// The same, one record without an address: the zip or city they share is the
+		// twins' home as much as an address would be.
+		Name: "twins: same family name and birth date, given names alike, an SSID and an address missing",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
+			notSwapped, alikeFamily, closeBirth,
+			{Comparison: "ssid", Levels: []string{"null"}},
+			{Comparison: "location", Levels: []string{"zip", "city"}},
+		},
+		OneAddressMissing: true,
 	}, {
 		// One twin's record without the family name: the birth date and the home are
 		// both twins', and the given names say which, alike (Mason, Jason) or not.

@@ -84,11 +84,11 @@ type CannotLink struct {
 	// most MaxSSIDGap apart, as those of twins issued together are, where a typo in the
 	// SSID lands anywhere in it. A rule with it is dropped from rolls without SSIDs.
 	NearSSIDs bool `json:"near_ssids,omitempty"`
-	// AddressMissing adds a condition no comparison states: either record lacks an
-	// address, so that a location level below the address (the same zip or city) says
-	// nothing about whether the two share a home. In a roll without addresses it holds
-	// for every pair.
-	AddressMissing bool `json:"address_missing,omitempty"`
+	// OneAddressMissing adds a condition no comparison states: one record has an address
+	// and the other none, so that a location level below the address (the same zip or
+	// city) says nothing about whether the two share a home. A roll without addresses
+	// never meets it: there the zip is the home as far as the roll can tell.
+	OneAddressMissing bool `json:"one_address_missing,omitempty"`
 }
 
 // MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
@@ -203,7 +203,7 @@ func (s Settings) Validate() error {
 	}
 
 	for _, c := range rules {
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.AddressMissing) && c.MaxMatchShare > 0 {
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing) && c.MaxMatchShare > 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs or a missing address cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {

@@ -200,7 +200,7 @@ func TestSettingsTrainingErrors(t *testing.T) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", DifferentMiddleNames: true, MaxMatchShare: 0.1})
 		}, "cannot be tested"},
 		{"a missing-address rule tested on the roll", func(s *Settings) {
-			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", AddressMissing: true, MaxMatchShare: 0.1})
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", OneAddressMissing: true, MaxMatchShare: 0.1})
 		}, "cannot be tested"},
 		{"set aside with an unknown rule", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"no such rule"}})

@@ -69,7 +69,13 @@ const twinSSIDRoll = studentHeader +
 	// Twins whose given names are a letter apart and whose SSIDs differ outright, one
 	// record sent without an address: the zip they share is no more a home than none.
 	"masono-1,02,02004,4000000214,Mason,,Ortega,,2011-05-06,M,7,9 Elm St,Ogden,84401,2023-08-20\n" +
-	"jasono-1,03,03004,7123456789,Jason,,Ortega,,2011-05-06,M,7,,Ogden,84401,2023-08-20\n"
+	"jasono-1,03,03004,7123456789,Jason,,Ortega,,2011-05-06,M,7,,Ogden,84401,2023-08-20\n" +
+	// Twins whose given names the nickname table puts in one group (Nora is Eleanor's,
+	// Diego is Santiago's) and whose SSIDs differ outright.
+	"eleanor-1,05,05001,7734019226,Eleanor,,Pratt,,2012-10-19,F,6,44 Canyon View Rd,Cedar City,84720,2023-08-20\n" +
+	"nora-1,05,05001,8812230094,Nora,,Pratt,,2012-10-19,F,6,44 Canyon View Rd,Cedar City,84720,2023-08-20\n" +
+	"santiago-1,01,01001,5512340871,Santiago,,Villalobos,,2014-03-11,M,4,2240 W 4700 S,Taylorsville,84129,2023-08-20\n" +
+	"diego-1,01,01001,6623918804,Diego,,Villalobos,,2014-03-11,M,4,2240 W 4700 S,Taylorsville,84129,2023-08-20\n"
 
 // twinRhymeRoll holds twins whose given names are one letter apart (Hailey and Bailey,
 // Mason and Jason, Maria and Marta: Jaro–Winkler 0.85–0.92, a typo's distance) and whose
@@ -109,7 +115,10 @@ const twinAlikeNoSSIDRoll = studentHeader +
 	"ava-1,03,03001,,Ava,,Lindqvist,,2014-10-02,F,4,8 Birch St,Orem,84057,2023-08-20\n" +
 	"ava-2,04,04002,,Ava,,Lindqvist,,10/2/2014,F,5,8 Birch St,Orem,84057,2024-08-19\n" +
 	"eva-1,03,03001,,Eva,,Lindqvist,,2014-10-02,F,4,8 Birch St,Orem,84057,2023-08-20\n" +
-	"eva-2,04,04002,,Eva,,Lindqvist,,10/2/2014,F,5,8 Birch St,Orem,84057,2024-08-19\n"
+	"eva-2,04,04002,,Eva,,Lindqvist,,10/2/2014,F,5,8 Birch St,Orem,84057,2024-08-19\n" +
+	// Caleb's and Kaleb's records, one sent without an address.
+	"caleb-1,05,05001,,Caleb,,Whitmore,,2011-02-17,M,7,15 Quail Run,Roosevelt,84066,2023-08-20\n" +
+	"kaleb-1,06,06001,,Kaleb,,Whitmore,,2/17/2011,M,8,,Roosevelt,84066,2024-08-19\n"
 
 // typoRoll holds one child whose second record has the given name and the SSID both
 // mistyped, the SSID in a middle digit (FEBRL's duplicates are made so): not twins,
