@@ -93,7 +93,6 @@ func ReadDecisions(name string, in io.Reader) ([]Decision, error) {
 	if err != nil {
 		return nil, fmt.Errorf("match: decisions %s: %w", name, err)
 	}
-	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -175,9 +174,7 @@ func spreadsheetCSV(in io.Reader) (*csv.Reader, error) {
 		return nil, err
 	}
 	br := bufio.NewReaderSize(text, 64<<10)
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(br)
-	return cr, nil
+	return newCSVReader(br, sniffComma(br)), nil
 }
 
 // slashDate is a date as a spreadsheet rewrites it: two numbers and a year.

@@ -44,7 +44,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-10",
+		Version:     "student-11",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -62,15 +62,16 @@ func StudentSettings() Settings {
 }
 
 // PersonColumns are the columns of the FEBRL datasets, each optional: a file with other
-// columns is matched by role (first_name for given_name) and what it lacks is dropped, as
-// the student preset does. rec_id is the record ID (and in FEBRL encodes the truth: it is
+// columns is matched by role (first_name for given_name, address for address_1, a
+// full_name column for both names) and what it lacks is dropped, as the student preset
+// does. FEBRL's street_number is read as the start of address_1 (its house number). rec_id is the record ID (and in FEBRL encodes the truth: it is
 // never compared). email and phone are compared whole (score.Contact); FEBRL's
 // phone_number fills phone.
 func PersonColumns() []Column {
 	return []Column{
 		{Name: "given_name", Role: normalize.RoleGiven, Optional: true},
 		{Name: "surname", Role: normalize.RoleFamily, Optional: true},
-		{Name: "street_number", Role: normalize.RoleAddress, Optional: true},
+		{Name: "full_name", Role: normalize.RoleFullName, Optional: true},
 		{Name: "address_1", Role: normalize.RoleAddress, Optional: true},
 		{Name: "address_2", Role: normalize.ExtraRole("address_2"), Optional: true},
 		{Name: "suburb", Role: normalize.RoleCity, Optional: true},
@@ -87,7 +88,7 @@ func PersonColumns() []Column {
 func PersonSettings() Settings {
 	return Settings{
 		Name:        "person",
-		Version:     "person-3",
+		Version:     "person-4",
 		Format:      SettingsFormat,
 		Mode:        ModeDedupe,
 		IDColumn:    "rec_id",

@@ -303,6 +303,17 @@ type ReadOptions struct {
 	Reject func(Rejected)
 }
 
+// newCSVReader reads fields separated by comma, skipping the spaces that open a field
+// (", Smith") unless the separator is itself white space: encoding/csv would then skip
+// the separators of empty fields too, and a tab-separated row with a blank cell would
+// lose a column.
+func newCSVReader(in io.Reader, comma rune) *csv.Reader {
+	cr := csv.NewReader(in)
+	cr.Comma = comma
+	cr.TrimLeadingSpace = !unicode.IsSpace(comma)
+	return cr
+}
+
 // sniffComma returns the delimiter of the header line at the start of br (see
 // ReadOptions.Comma), without consuming it.
 func sniffComma(br *bufio.Reader) rune {
@@ -397,9 +408,7 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		br := bufio.NewReaderSize(text, 64<<10)
 		comma, text = sniffComma(br), br
 	}
-	cr := csv.NewReader(text)
-	cr.Comma = comma
-	cr.TrimLeadingSpace = true
+	cr := newCSVReader(text, comma)
 	cr.ReuseRecord = true // rows are copied into the roll's compact store
 	header, err := cr.Read()
 	if err == io.EOF {

@@ -216,6 +216,7 @@ func TestRollHeaderAliases(t *testing.T) {
 func TestRollHeaderStreetPartsAndStandIns(t *testing.T) {
 	tests := []struct {
 		name, in string
+		person   bool // the person preset's columns, not the student preset's
 		want     normalize.Record
 		wantHow  map[string]string // header → how it matched ("" ignored)
 	}{
@@ -234,10 +235,29 @@ func TestRollHeaderStreetPartsAndStandIns(t *testing.T) {
 			want:    normalize.Record{Given: "Ana", Family: "Lee", SSID: "9876543210", Address: "12 Main St", Extra: []string{""}},
 			wantHow: map[string]string{"SSN": "", "StateID": "alias", "house_no": "parts", "address": "exact"},
 		},
+		{
+			name: "vendor names",
+			in:   "Student ID,First Name,Last Name,SSID Number,House Number,Street Name,Postal Cd\nr1,Ana,Lee,9876543210,12,Main St,84601\n",
+			want: normalize.Record{Given: "Ana", Family: "Lee", SSID: "9876543210", Address: "12 Main St", Zip: "84601", Extra: []string{""}},
+			wantHow: map[string]string{"SSID Number": "alias", "House Number": "parts", "Street Name": "alias",
+				"Postal Cd": "alias"},
+		},
+		{
+			name:    "the person preset on the student CSV: an address column, a full name",
+			in:      "record_id,full_name,birth_date,address,sex\nr1,\"Lee, Ana\",2012-03-04,12 Main St,F\n",
+			person:  true,
+			want:    normalize.Record{FullName: "Lee, Ana", BirthDate: "2012-03-04", Address: "12 Main St", Extra: []string{"", ""}},
+			wantHow: map[string]string{"full_name": "exact", "address": "alias", "sex": ""},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := StudentSettings().NewRoll()
+			s := StudentSettings()
+			if tt.person {
+				s = PersonSettings()
+				s.IDColumn = "record_id"
+			}
+			r, err := s.NewRoll()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -696,10 +716,12 @@ func TestProblemString(t *testing.T) {
 }
 
 // TestReadDelimiters reads the same roll written with each delimiter a spreadsheet or SIS
-// export uses, found from the header line, and with one named in ReadOptions.
+// export uses, found from the header line, and with one named in ReadOptions; blank
+// cells, first, inner and last, keep their columns whatever the delimiter.
 func TestReadDelimiters(t *testing.T) {
 	rows := [][]string{{"record_id", "first_name", "last_name", "birth_date"},
-		{"1", "Ana", "Silva, Jr.", "2012-03-04"}, {"2", "Ben", "Okafor", "2011-01-02"}}
+		{"1", "Ana", "Silva, Jr.", "2012-03-04"}, {"2", "Ben", "Okafor", "2011-01-02"},
+		{"3", "", "Reyes", ""}, {"4", "", "", "2010-05-06"}}
 	write := func(comma string) string {
 		var b strings.Builder
 		for _, row := range rows {
