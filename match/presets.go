@@ -120,9 +120,7 @@ const (
 //     middle name ("Allison Mia" and "Mia") does not make them one. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
-//     0.92, so that "Maria" and "Marta" are twins, and a nickname is no longer the same
-//     name (Eleanor and Nora, Santiago and Diego: names in their own right that the
-//     nickname table puts in one group); with an SSID missing it is ≥ 0.85,
+//     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
 //     since the names are then all there is to go on and a typed name's typo must not
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
 //     with an SSID missing go to a reviewer rather than link: Mason and Jason. "Ella"
@@ -193,7 +191,7 @@ func studentCannotLink() []CannotLink {
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
-	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
+	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{

@@ -70,12 +70,10 @@ const twinSSIDRoll = studentHeader +
 	// record sent without an address: the zip they share is no more a home than none.
 	"masono-1,02,02004,4000000214,Mason,,Ortega,,2011-05-06,M,7,9 Elm St,Ogden,84401,2023-08-20\n" +
 	"jasono-1,03,03004,7123456789,Jason,,Ortega,,2011-05-06,M,7,,Ogden,84401,2023-08-20\n" +
-	// Twins whose given names the nickname table puts in one group (Nora is Eleanor's,
-	// Diego is Santiago's) and whose SSIDs differ outright.
-	"eleanor-1,05,05001,7734019226,Eleanor,,Pratt,,2012-10-19,F,6,44 Canyon View Rd,Cedar City,84720,2023-08-20\n" +
-	"nora-1,05,05001,8812230094,Nora,,Pratt,,2012-10-19,F,6,44 Canyon View Rd,Cedar City,84720,2023-08-20\n" +
-	"santiago-1,01,01001,5512340871,Santiago,,Villalobos,,2014-03-11,M,4,2240 W 4700 S,Taylorsville,84129,2023-08-20\n" +
-	"diego-1,01,01001,6623918804,Diego,,Villalobos,,2014-03-11,M,4,2240 W 4700 S,Taylorsville,84129,2023-08-20\n"
+	// One girl given a second SSID by a new LEA, which has her nickname: a nickname is
+	// her name, and one child (twins' names in one nickname group are rarer than this).
+	"lizh-1,05,05001,7734019226,Elizabeth,,Pratt,,2012-10-19,F,6,44 Canyon View Rd,Cedar City,84720,2023-08-20\n" +
+	"lizh-2,06,06001,8812230094,Liz,,Pratt,,10/19/2012,F,7,44 Canyon View Rd,Cedar City,84720,2024-08-19\n"
 
 // twinRhymeRoll holds twins whose given names are one letter apart (Hailey and Bailey,
 // Mason and Jason, Maria and Marta: Jaro–Winkler 0.85–0.92, a typo's distance) and whose
