@@ -100,3 +100,14 @@ var cities = []struct {
 	{"Lehi", 84043}, {"Moab", 84532}, {"Park City", 84060}, {"Blanding", 84511}, {"Kayenta", 86033},
 	{"Cedar City", 84720}, {"Tooele", 84074}, {"Vernal", 84078}, {"Price", 84501},
 }
+
+// alikeFemale and alikeMale are given names parents give twins of one sex, a letter or
+// two apart in spelling (Jaro–Winkler ≥ 0.85 folded), and two names still.
+var (
+	alikeFemale = [][2]string{{"Hailey", "Bailey"}, {"Kayla", "Jayla"}, {"Maria", "Marta"}, {"Jayla", "Jayda"},
+		{"Madison", "Addison"}, {"Kaylee", "Haylee"}, {"Molly", "Holly"}, {"Aubrey", "Audrey"},
+		{"Julia", "Juliana"}, {"Lila", "Lola"}, {"Marisa", "Marina"}, {"Sara", "Sarai"}, {"Lily", "Lila"}}
+	alikeMale = [][2]string{{"Mason", "Jason"}, {"Aiden", "Jaden"}, {"Brady", "Grady"}, {"Dustin", "Justin"},
+		{"Kaden", "Jaden"}, {"Ryan", "Bryan"}, {"Caleb", "Kaleb"}, {"Camden", "Cayden"}, {"Jayden", "Hayden"},
+		{"Colin", "Collin"}, {"Eli", "Elias"}, {"Isaac", "Isaiah"}, {"Jonah", "Jonas"}}
+)

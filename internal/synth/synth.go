@@ -52,6 +52,16 @@ type Rates struct {
 	Siblings         float64 `json:"siblings"`          // per student: has a younger sibling
 	ExtraSubmissions float64 `json:"extra_submissions"` // per record: the student moves again
 	SameLEADuplicate float64 `json:"same_lea_duplicate"`
+	// Values an LEA left out of one record. They are 0 by default, and a rate of 0 draws
+	// nothing, so the default rolls are the same with or without them.
+	GivenMissing     float64 `json:"given_missing"`      // no given name
+	BirthDateMissing float64 `json:"birth_date_missing"` // no birth date
+	AddressMissing   float64 `json:"address_missing"`    // no street address (city and zip kept)
+	// Per pair of twins: given names alike in spelling (Mason and Jason, Hailey and Bailey:
+	// Jaro–Winkler ≥ 0.85, from a list of such names given to twins); and SSIDs
+	// issued together (numbers 1 apart). 0 by default, drawing nothing.
+	TwinsAlikeNames float64 `json:"twins_alike_names"`
+	TwinsSSIDsNear  float64 `json:"twins_ssids_near"`
 }
 
 // Config configures a roll.
@@ -223,8 +233,15 @@ func (g *gen) students() []student {
 				t.female = g.rng.IntN(2) == 0
 				t.given, t.middle = g.givenName(t.origin, t.female), g.givenName(t.origin, t.female)
 			}
+			if g.chance(g.c.Rates.TwinsAlikeNames) {
+				pair := g.alikeTwinNames(s.female)
+				out[len(out)-1].given, t.given, t.female = pair[0], pair[1], s.female
+			}
 			t.suffix = ""
 			t.ssid = g.newSSID()
+			if g.chance(g.c.Rates.TwinsSSIDsNear) {
+				t.ssid = g.nextSSID(s.ssid)
+			}
 			out = append(out, t)
 		}
 		if g.chance(g.c.Rates.Siblings) {
@@ -237,6 +254,36 @@ func (g *gen) students() []student {
 		}
 	}
 	return out
+}
+
+// alikeTwinNames draws a pair of given names of one sex alike in spelling (Jaro–Winkler
+// ≥ 0.85): names parents give twins, which the origins' lists seldom hold.
+func (g *gen) alikeTwinNames(female bool) [2]string {
+	list := alikeMale
+	if female {
+		list = alikeFemale
+	}
+	p := list[g.rng.IntN(len(list))]
+	if g.rng.IntN(2) == 0 {
+		p[0], p[1] = p[1], p[0]
+	}
+	return p
+}
+
+// nextSSID returns the SSID after ssid (as a number), or the one before when that is
+// taken, or a new one: a twin's, issued with the other's.
+func (g *gen) nextSSID(ssid string) string {
+	n, err := strconv.Atoi(ssid)
+	if err != nil {
+		return g.newSSID()
+	}
+	for _, c := range []string{strconv.Itoa(n + 1), strconv.Itoa(n - 1)} {
+		if !g.ssids[c] {
+			g.ssids[c] = true
+			return c
+		}
+	}
+	return g.newSSID()
 }
 
 func (g *gen) givenName(origin int, female bool) string {
@@ -435,6 +482,15 @@ func (g *gen) record(id int32, s *student, lea, year int) Record {
 		r.Grade = fmt.Sprintf("%02d", grade)
 	}
 	r.Address, r.City, r.Zip = s.address, s.city, strconv.Itoa(s.zip)
+	if g.chance(rt.GivenMissing) {
+		r.First = ""
+	}
+	if g.chance(rt.BirthDateMissing) {
+		r.BirthDate = ""
+	}
+	if g.chance(rt.AddressMissing) {
+		r.Address = ""
+	}
 	return r
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
 )
 
 func mustGenerate(t *testing.T, c Config) *Roll {
@@ -265,6 +266,12 @@ func TestObservedRates(t *testing.T) {
 		{"suffix in family", func(r *Rates) { r.SuffixInFamily = 0.3 }, 0.3,
 			func(s *student) bool { return s.suffix != "" },
 			func(s *student, r *Record) bool { return r.Suffix == "" && strings.HasSuffix(r.Last, " "+s.suffix) }},
+		{"given name missing", func(r *Rates) { r.GivenMissing = 0.05 }, 0.05, always,
+			func(s *student, r *Record) bool { return r.First == "" }},
+		{"birth date missing", func(r *Rates) { r.BirthDateMissing = 0.05 }, 0.05, always,
+			func(s *student, r *Record) bool { return r.BirthDate == "" }},
+		{"address missing, city and zip kept", func(r *Rates) { r.AddressMissing = 0.15 }, 0.15, always,
+			func(s *student, r *Record) bool { return r.Address == "" && r.City == s.city && r.Zip != "" }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -455,6 +462,29 @@ func TestEnrolledOnlyThroughGrade12(t *testing.T) {
 			if year < c.FirstYear || year >= c.FirstYear+c.Years {
 				t.Fatalf("student %d enrolled in %d, outside the configured years", i, year)
 			}
+		}
+	}
+}
+
+// TestTwinsAlikeAndNear: with both rates at 1, every pair of twins has SSIDs one apart
+// and given names alike in spelling, of one sex.
+func TestTwinsAlikeAndNear(t *testing.T) {
+	c := DefaultConfig(2000)
+	c.Rates = Rates{Twins: 1, TwinsAlikeNames: 1, TwinsSSIDsNear: 1}
+	students := newGen(c).students()
+	for i := 0; i+1 < len(students); i += 2 {
+		a, b := students[i], students[i+1]
+		if a.birth != b.birth || a.family != b.family {
+			t.Fatalf("students %d and %d are not twins: %+v %+v", i, i+1, a, b)
+		}
+		x, _ := strconv.Atoi(a.ssid)
+		y, _ := strconv.Atoi(b.ssid)
+		if x-y != 1 && y-x != 1 {
+			t.Errorf("twins %s and %s: SSIDs %s and %s, want one apart", a.given, b.given, a.ssid, b.ssid)
+		}
+		if jw := score.JaroWinkler(normalize.Fold(a.given), normalize.Fold(b.given)); jw < 0.85 || a.given == b.given || a.female != b.female {
+			t.Errorf("twins %s and %s (female %v, %v): Jaro–Winkler %.3f, want alike names (≥ 0.85), not the same, one sex",
+				a.given, b.given, a.female, b.female, jw)
 		}
 	}
 }
