@@ -167,11 +167,9 @@ func writeTables(data, w io.Writer, o options, pop *backpack.Population) error {
 		return err
 	}
 	for k, p := range ps {
-		fmt.Fprintf(w, "%s (%s × %s): suppressed %s under %d", names[k], p.RowName, p.ColName, cells(p.Primary), o.min)
-		if p.Relabelled > 0 {
-			fmt.Fprintf(w, " (%d labelled %q, as N<%d would give them away)", p.Relabelled, backpack.SuppressedLabel, o.min)
-		}
-		fmt.Fprintf(w, " and %d more to protect them\n", p.Complementary)
+		small, other := labelCounts(p)
+		fmt.Fprintf(w, "%s (%s × %s): %s suppressed, %d labelled N<%d and %d labelled %q\n",
+			names[k], p.RowName, p.ColName, cells(small+other), small, o.min, other, backpack.SuppressedLabel)
 	}
 	bounds, err := backpack.Audit(ps...)
 	if err != nil {
@@ -314,6 +312,25 @@ func backpacks(edfi bool) ([]*backpack.Backpack, error) {
 		bps = append(bps, b)
 	}
 	return bps, nil
+}
+
+// labelCounts counts the cells of p (margins too) labelled "N<min" and those labelled
+// "suppressed": what the published table shows, and no more. How many "suppressed" cells
+// count fewer than min students (p.Relabelled) is not said: with none, every
+// "suppressed" cell would be known to count min or more, a bound the audit does not
+// grant the reader.
+func labelCounts(p backpack.Published) (small, other int) {
+	for i := range p.Suppressed {
+		for j, hidden := range p.Suppressed[i] {
+			switch {
+			case p.Small[i][j]:
+				small++
+			case hidden:
+				other++
+			}
+		}
+	}
+	return small, other
 }
 
 func cells(n int) string {

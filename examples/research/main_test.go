@@ -52,7 +52,7 @@ func TestTablesRelease(t *testing.T) {
 		}
 		for _, name := range []string{"lea_by_grade.csv", "sex_by_grade.csv"} {
 			rows := testkit.ReadCSV(t, filepath.Join(dir, name))
-			small := 0
+			small, other := 0, 0
 			for _, row := range rows[1:] {
 				for _, c := range row[1:] {
 					n, err := strconv.Atoi(c)
@@ -60,6 +60,7 @@ func TestTablesRelease(t *testing.T) {
 					case c == fmt.Sprintf("N<%d", min):
 						small++
 					case c == "suppressed":
+						other++
 					case err != nil || n < min:
 						t.Errorf("%s: published cell %q", name, c)
 					}
@@ -67,6 +68,18 @@ func TestTablesRelease(t *testing.T) {
 			}
 			if small == 0 {
 				t.Errorf("%s: no cell labelled N<%d", name, min)
+			}
+			// The summary says what the table shows and no more: not how many
+			// "suppressed" cells count under min (with none, each would count min or more).
+			want := fmt.Sprintf("%d labelled N<%d and %d labelled \"suppressed\"\n", small, min, other)
+			line := ""
+			for l := range strings.Lines(out.String()) {
+				if strings.HasPrefix(l, name+" ") {
+					line = l
+				}
+			}
+			if !strings.HasSuffix(line, want) || strings.Contains(line, "protect") || strings.Contains(line, "give them away") {
+				t.Errorf("summary line %q, want it to end %q and say nothing more of the suppressed cells", line, want)
 			}
 		}
 	}
