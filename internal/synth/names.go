@@ -109,5 +109,5 @@ var (
 		{"Julia", "Juliana"}, {"Lila", "Lola"}, {"Marisa", "Marina"}, {"Sara", "Sarai"}, {"Lily", "Lila"}}
 	alikeMale = [][2]string{{"Mason", "Jason"}, {"Aiden", "Jaden"}, {"Brady", "Grady"}, {"Dustin", "Justin"},
 		{"Kaden", "Jaden"}, {"Ryan", "Bryan"}, {"Caleb", "Kaleb"}, {"Camden", "Cayden"}, {"Jayden", "Hayden"},
-		{"Colin", "Collin"}, {"Eli", "Elias"}, {"Isaac", "Isaiah"}, {"Jonah", "Jonas"}}
+		{"Eli", "Elias"}, {"Isaac", "Isaiah"}, {"Jonah", "Jonas"}}
 )
