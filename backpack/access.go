@@ -13,7 +13,8 @@ import (
 type Permission uint8
 
 const (
-	// PermView lets staff view the backpacks of their LEA's students.
+	// PermView lets staff view the backpacks of their LEA's current students: enrolled
+	// there now, or handed to it (see Requests.StaffView).
 	PermView Permission = 1 << iota
 	// PermRequest lets staff decide guardians' requests made at their LEA.
 	PermRequest
@@ -122,9 +123,10 @@ func (e *TransitionError) Unwrap() error { return e.Err }
 // Requests is the only way to a view of a backpack. Guardians Submit requests at an LEA;
 // staff of that LEA holding PermRequest Approve or Reject them; the guardian of an
 // approved request gets the GuardianView. Staff holding PermView get the StaffView of
-// students enrolled at their LEA or handed to it (HandOffAs). Every request, decision,
-// handoff and view is an entry of the audit log, and an action the log cannot record does
-// not happen. Safe for concurrent use.
+// students enrolled at their LEA now (an enrollment without an exit date, or exiting
+// today or later) or handed to it (HandOffAs): staff of an LEA the student left do not.
+// Every request, decision, handoff and view is an entry of the audit log, and an action
+// the log cannot record does not happen. Safe for concurrent use.
 type Requests struct {
 	mu        sync.Mutex
 	byID      map[string]*Request
@@ -281,7 +283,8 @@ func (r *Requests) list(keep func(*Request) bool) []Request {
 // Approve forwards a pending request to its guardian with the student's backpack b. The
 // staff member needs PermRequest at the LEA where the request was made — a request of
 // another LEA is refused as one that does not exist — and may not decide their own
-// request; b must be a backpack a Store built, of a student of that LEA (see StaffView),
+// request; b must be a backpack a Store built, of a student of that LEA now (see
+// StaffView: a request filed at an LEA the student left cannot be approved there),
 // carrying the request's SSID. A refusal of the transition itself is a *TransitionError.
 func (r *Requests) Approve(staff StaffUser, id string, b *Backpack) (Request, error) {
 	return r.decide(staff, id, Forwarded, "", b)
@@ -320,8 +323,9 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, 
 	}
 	next := *req
 	note := "rejected: " + reason
+	now := r.now()
 	if to == Forwarded {
-		if err := r.inScope(staff.LEA, b); err != nil {
+		if err := r.inScope(staff.LEA, b, now); err != nil {
 			return refuse(err)
 		}
 		if !b.hasSSID(req.StudentSSID) {
@@ -330,7 +334,7 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, 
 		next.StudentID = b.StudentID
 		note = "approved: backpack of student " + b.StudentID + " forwarded"
 	}
-	next.Status, next.DecidedBy, next.Decided, next.Reason = to, staff.ID, r.now(), reason
+	next.Status, next.DecidedBy, next.Decided, next.Reason = to, staff.ID, now, reason
 	if err := r.audit(Entry{Action: ActionRequest, Actor: staff.ID, StudentID: next.StudentID, Note: requestNote(&next, note)}); err != nil {
 		return Request{}, err
 	}
@@ -376,22 +380,88 @@ func (r *Requests) handOff(actor string, b *Backpack, lea string) error {
 
 var errNotBuilt = errors.New("the backpack was not built by a Store, or was changed after")
 
-// inScope checks that b is a backpack a Store built, of a student enrolled at lea (an
-// enrollment or a student record the LEA submitted) or handed to it.
-func (r *Requests) inScope(lea string, b *Backpack) error {
+// inScope checks that b is a backpack a Store built, of a student in LEA lea's scope on
+// now's date (in now's location): handed to lea (HandOffAs), or with an enrollment at lea
+// that is open — no exit date, or an exit date on or after that date (the exit day itself
+// is still in scope). An enrollment is at the LEA it names (Enrollment.LEA), or, when it
+// names none, at the LEAs that submitted it. An LEA whose enrollments all ended is out of
+// scope even though it submitted them: a former LEA does not keep seeing the student's
+// backpack, with what the new LEA submitted since. An exit date that does not read as a
+// date closes the enrollment (a refusal, not a guess). A backpack that holds no
+// enrollment at all (demographics only) says nothing about which LEA is current, so there
+// every LEA that submitted a record of the student (Backpack.LEAs) stays in scope.
+func (r *Requests) inScope(lea string, b *Backpack, now time.Time) error {
 	if !b.intact() {
 		return denied("%v", errNotBuilt)
 	}
-	if slices.Contains(b.LEAs(), lea) || r.handed[b.StudentID][lea] {
+	if r.handed[b.StudentID][lea] {
 		return nil
+	}
+	if len(b.Enrollments) == 0 {
+		if slices.Contains(b.LEAs(), lea) {
+			return nil
+		}
+		return denied("student %s is neither enrolled at LEA %s nor handed to it", b.StudentID, lea)
+	}
+	today := now.Format(time.DateOnly)
+	var ended, unreadable string // the latest exit date at lea; an exit date that is not one
+	for _, e := range b.Enrollments {
+		if !enrolledAt(e, lea) {
+			continue
+		}
+		exit, ok := exitDay(e.Fact.ExitDate)
+		switch {
+		case !ok:
+			unreadable = e.Fact.ExitDate
+		case exit == "" || exit >= today:
+			return nil
+		case exit > ended:
+			ended = exit
+		}
+	}
+	switch {
+	case ended != "":
+		return denied("student %s's enrollments at LEA %s ended on %s (today is %s); the student is not enrolled at LEA %s now nor handed to it",
+			b.StudentID, lea, ended, today, lea)
+	case unreadable != "":
+		return denied("student %s's enrollment at LEA %s has an exit date %q that is not a date, so it counts as ended; the student is not enrolled at LEA %s now nor handed to it",
+			b.StudentID, lea, unreadable, lea)
+	case slices.Contains(b.LEAs(), lea):
+		return denied("LEA %s submitted a record of student %s but no enrollment, and the student's enrollments are elsewhere; the student is not enrolled at LEA %s now nor handed to it",
+			lea, b.StudentID, lea)
 	}
 	return denied("student %s is neither enrolled at LEA %s nor handed to it", b.StudentID, lea)
 }
 
+// enrolledAt reports whether enrollment e is at LEA lea: the LEA it names, or, when it
+// names none, one of the LEAs that submitted it.
+func enrolledAt(e Fact[Enrollment], lea string) bool {
+	if e.Fact.LEA != "" {
+		return e.Fact.LEA == lea
+	}
+	return slices.ContainsFunc(e.Sources, func(s Source) bool { return s.LEA == lea })
+}
+
+// exitDay returns an exit date's calendar day, YYYY-MM-DD as written ("" for no exit
+// date), and false for a value that is not an Ed-Fi date or date-time.
+func exitDay(v string) (string, bool) {
+	if v == "" {
+		return "", true
+	}
+	if _, _, _, err := parseEdFiTime(v); err != nil {
+		return "", false
+	}
+	return v[:len(time.DateOnly)], true
+}
+
 // StaffView returns everything in backpack b, with sources and conflicts, for a staff
-// member holding PermView at an LEA where the student is enrolled or to which the
-// backpack was handed. b must be a backpack a Store built, unchanged. The view is recorded
-// in the audit log.
+// member holding PermView at an LEA in the student's scope now (r.Now's date): one to
+// which the backpack was handed (HandOffAs), or one with an enrollment in b that is open
+// — no exit date, or an exit date not before today. Staff of an LEA whose enrollments all
+// ended are refused with ErrDenied, the error naming the last exit date. A backpack with
+// no enrollment at all (demographics only) keeps every LEA that submitted a record of the
+// student in scope, since nothing says which one is current. b must be a backpack a
+// Store built, unchanged. The view is recorded in the audit log.
 func (r *Requests) StaffView(staff StaffUser, b *Backpack) (*View, error) {
 	if err := r.usable(); err != nil {
 		return nil, err
@@ -401,7 +471,7 @@ func (r *Requests) StaffView(staff StaffUser, b *Backpack) (*View, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.inScope(staff.LEA, b); err != nil {
+	if err := r.inScope(staff.LEA, b, r.now()); err != nil {
 		return nil, err
 	}
 	if err := r.audit(Entry{Action: ActionView, Actor: staff.ID, StudentID: b.StudentID, Note: "staff view at LEA " + staff.LEA}); err != nil {

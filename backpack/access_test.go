@@ -11,8 +11,9 @@ import (
 	"github.com/studentlink/studentlink/backpack"
 )
 
-// Staff of the sample LEAs. Lisa, Jerry and Diana are enrolled at both 255901 and 255902,
-// Tevita at 255902 only; no one at 255999.
+// Staff of the sample LEAs. Lisa, Jerry and Diana have records at both 255901 and 255902
+// but enrollments only at 255902 (255901 sent their records and no enrollment: it is
+// their former LEA), Tevita is at 255902 only; no one at 255999.
 var (
 	clerk      = backpack.StaffUser{ID: "clerk", LEA: "255902", Permissions: backpack.PermRequest}
 	registrar  = backpack.StaffUser{ID: "registrar", LEA: "255902", Permissions: backpack.PermView | backpack.PermRequest}
@@ -458,7 +459,7 @@ func TestStaffViewScope(t *testing.T) {
 	}{
 		{"registrar, own student", registrar, bp.lisa, true},
 		{"viewer, own student", viewer, bp.tevita, true},
-		{"old LEA, shared student", oldClerk, bp.diana, true},
+		{"old LEA, shared student enrolled only at the new LEA", oldClerk, bp.diana, false},
 		{"old LEA, student only at the new LEA", oldClerk, bp.tevita, false},
 		{"LEA the student never attended", farStaff, bp.lisa, false},
 		{"clerk without PermView", clerk, bp.lisa, false},

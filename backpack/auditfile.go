@@ -29,7 +29,11 @@ type logFiles struct {
 // OpenLog opens the durable audit log at path, keyed by key (at least MinKeySize bytes,
 // held by the state), with its head in the anchor file at anchorPath — keep that on
 // other storage than the log, so that one who can rewrite the log cannot also rewrite its
-// anchor. Missing files are created (both, or a missing anchor beside an empty log).
+// anchor. The log and the anchor must be two files: two spellings of one path
+// ("dir/log" and "dir/./log") and, where the files exist, two names of one file (a
+// symbolic or hard link) are refused with an error naming both paths, as writing the
+// anchor would replace the log. Missing files are created (both, or a missing anchor
+// beside an empty log).
 //
 // Each Append writes its line with O_APPEND and fsyncs it, then replaces the anchor by
 // the new head (writeAnchor), so a crash leaves a readable prefix. The anchor holds the
@@ -52,11 +56,15 @@ func OpenLog(path, anchorPath string, key []byte) (*Log, error) {
 	if err := checkAuditKey(key); err != nil {
 		return nil, err
 	}
-	if path == anchorPath {
-		return nil, errors.New("backpack: audit: the anchor must be another file than the log")
+	if err := distinctFiles(path, anchorPath, nil); err != nil {
+		return nil, err
 	}
 	lf, err := lockLog(path, anchorPath)
 	if err != nil {
+		return nil, err
+	}
+	if err := distinctFiles(path, anchorPath, lf); err != nil { // the log exists now: an anchor that is a dangling link to it resolves
+		lf.Close()
 		return nil, err
 	}
 	l, err := openLocked(lf, path, anchorPath, key)
@@ -65,6 +73,45 @@ func OpenLog(path, anchorPath string, key []byte) (*Log, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// distinctFiles refuses a log and an anchor that are one file: the same path once made
+// absolute and cleaned ("dir/log" and "dir/./log", "sub/../log"), or, where both exist,
+// one file by os.SameFile (a symbolic link to the other, a hard link, a name a
+// case-insensitive file system folds). Writing the anchor would replace the log, entries
+// and all. lf, when given, is the log as opened, compared in place of a Stat of path; a
+// path that does not exist yet, or that Stat cannot read, is compared by name alone (the
+// open that follows reports it).
+func distinctFiles(path, anchorPath string, lf *os.File) error {
+	refuse := func(why string) error {
+		return fmt.Errorf("backpack: audit: the log %s and its anchor %s are one file (%s): the anchor must be another file than the log", path, anchorPath, why)
+	}
+	absLog, errLog := filepath.Abs(path)
+	absAnchor, errAnchor := filepath.Abs(anchorPath)
+	if errLog == nil && errAnchor == nil && absLog == absAnchor {
+		return refuse("the same path, " + absLog)
+	}
+	if path == anchorPath {
+		return refuse("the same path")
+	}
+	var logInfo fs.FileInfo
+	var err error
+	if lf != nil {
+		logInfo, err = lf.Stat()
+	} else {
+		logInfo, err = os.Stat(path)
+	}
+	if err != nil {
+		return nil
+	}
+	anchorInfo, err := os.Stat(anchorPath)
+	if err != nil {
+		return nil
+	}
+	if os.SameFile(logInfo, anchorInfo) {
+		return refuse("a link to the same file")
+	}
+	return nil
 }
 
 // openLogWait is how long OpenLog waits for another writer to close the log.

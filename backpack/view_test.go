@@ -11,8 +11,9 @@ import (
 	"github.com/studentlink/studentlink/backpack"
 )
 
-// views runs the workflow for b at the LEA of its first record: the staff view of a
-// registrar there, and the guardian view of a request for b's SSID that they approved.
+// views runs the workflow for b at the LEA the student is enrolled at now (currentLEA):
+// the staff view of a registrar there, and the guardian view of a request for b's SSID
+// that they approved.
 func views(t *testing.T, b *backpack.Backpack) (staff, guardian *backpack.View) {
 	t.Helper()
 	staff, guardian, err := viewsFor(t, b, b.SSID())
@@ -25,7 +26,7 @@ func views(t *testing.T, b *backpack.Backpack) (staff, guardian *backpack.View) 
 func viewsFor(t *testing.T, b *backpack.Backpack, ssid string) (staff, guardian *backpack.View, err error) {
 	t.Helper()
 	r, _ := requests(t)
-	st := backpack.StaffUser{ID: "registrar", LEA: b.LEAs()[0], Permissions: backpack.PermView | backpack.PermRequest}
+	st := backpack.StaffUser{ID: "registrar", LEA: currentLEA(b), Permissions: backpack.PermView | backpack.PermRequest}
 	if staff, err = r.StaffView(st, b); err != nil {
 		return nil, nil, err
 	}
@@ -38,6 +39,17 @@ func viewsFor(t *testing.T, b *backpack.Backpack, ssid string) (staff, guardian 
 	}
 	guardian, err = r.GuardianView("guardian", req.ID, b)
 	return staff, guardian, err
+}
+
+// currentLEA returns the LEA of b's latest enrollment without an exit date (the one its
+// staff may view it from), or, when b has none, the first LEA that submitted a record.
+func currentLEA(b *backpack.Backpack) string {
+	for k := len(b.Enrollments) - 1; k >= 0; k-- {
+		if e := b.Enrollments[k].Fact; e.ExitDate == "" && e.LEA != "" {
+			return e.LEA
+		}
+	}
+	return b.LEAs()[0]
 }
 
 func TestGuardianViewAccess(t *testing.T) {
