@@ -315,7 +315,10 @@ type Published struct {
 	// would give them away.
 	Small [][]bool
 	// Primary counts the cells under Min; Complementary those suppressed to protect them;
-	// Relabelled the cells under Min labelled "suppressed".
+	// Relabelled the cells under Min labelled "suppressed". They are for the publisher,
+	// not the release: with Relabelled known (0, say), a reader learns how many
+	// "suppressed" cells count Min or more, which Audit does not grant; publish only what
+	// the labels show.
 	Primary, Complementary, Relabelled int
 }
 
@@ -375,7 +378,10 @@ func Suppress(t Table, min int) (Published, error) {
 // before margins, a margin in every table that shows it — and "N<min" labels that give a
 // count away are replaced by "suppressed", until Audit of the release finds nothing: no
 // suppressed cell's range, given every published count, label, margin and total of the
-// release and that counts are not negative, pins it or lies inside [1, min-1].
+// release and that counts are not negative, pins it or lies inside [1, min-1]. The audit
+// does not model a reader who runs SuppressTables on each table consistent with the
+// release and keeps those that would be published as it was: the choice of cells is
+// deterministic, and that reader can narrow some ranges further.
 func SuppressTables(tables []Table, min int) ([]Published, error) {
 	if min < MinCount {
 		return nil, fmt.Errorf("backpack: research: minimum %d is below %d", min, MinCount)
