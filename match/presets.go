@@ -64,9 +64,9 @@ func StudentSettings() Settings {
 // PersonColumns are the columns of the FEBRL datasets, each optional: a file with other
 // columns is matched by role (first_name for given_name, address for address_1, a
 // full_name column for both names) and what it lacks is dropped, as the student preset
-// does. FEBRL's street_number is read as the start of address_1 (its house number). rec_id is the record ID (and in FEBRL encodes the truth: it is
-// never compared). email and phone are compared whole (score.Contact); FEBRL's
-// phone_number fills phone.
+// does. FEBRL's street_number is read as the start of address_1 (its house number).
+// rec_id is the record ID (and in FEBRL encodes the truth: it is never compared). email
+// and phone are compared whole (score.Contact); FEBRL's phone_number fills phone.
 func PersonColumns() []Column {
 	return []Column{
 		{Name: "given_name", Role: normalize.RoleGiven, Optional: true},
@@ -111,19 +111,21 @@ const (
 //   - Twins: the same family name and a birth date the same or nearly (a day or a digit
 //     apart, day and month swapped), different given names, SSIDs not the same; where both
 //     SSIDs are there and differ outright, one household too (the same address, or no
-//     address to tell: none at all, or one record's missing), for the SSIDs then say the rest; SSIDs a digit apart are twins'
-//     in one home or two, and so are given names alike (a typo's distance: Hailey and
-//     Bailey; or a nickname's: Jack and Jacob) with SSIDs issued together, numbers at most
-//     MaxSSIDGap apart, where one child's mistyped SSID would differ anywhere; a record
-//     without a given name and such an SSID is either twin's, and one without a family
-//     name whose given name differs, in the twins' home on their birthday, one of them. One twin's given name as the other's
+//     address to tell: none at all, or one record's missing), for the SSIDs then say the
+//     rest; SSIDs a digit apart are twins' in one home or two, and so are given names
+//     alike (a typo's distance: Hailey and Bailey; or a nickname's: Jack and Jacob) with
+//     SSIDs issued together, numbers at most MaxSSIDGap apart, where one child's mistyped
+//     SSID would differ anywhere; a record without a given name and such an SSID is
+//     either twin's, and one without a family name whose given name differs, in the
+//     twins' home on their birthday, one of them. One twin's given name as the other's
 //     middle name ("Allison Mia" and "Mia") does not make them one. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥
 //     0.92, so that "Maria" and "Marta" are twins; with an SSID missing it is ≥ 0.85,
 //     since the names are then all there is to go on and a typed name's typo must not
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
-//     with an SSID missing go to a reviewer rather than link: Mason and Jason. "Ella"
+//     (or one record's address missing) with an SSID missing go to a reviewer rather
+//     than link: Mason and Jason. "Ella"
 //     and "Emma" differ either way. Twins' SSIDs are often issued together and differ
 //     in a digit. The same SSID on both, in one home (or no address to tell), is one
 //     twin's SSID typed for the other as often as one child's given name recorded wrong:
@@ -139,8 +141,8 @@ const (
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
 //     same family name and home.
 //   - One SSID on two records of one family name whose given names differ (or are
-//     alike in spelling only, Mason and Jason, or one is an initial or missing) and whose birth
-//     dates disagree outright: two children sharing an SSID (a placeholder the
+//     alike in spelling only, Mason and Jason, or one is an initial or missing) and
+//     whose birth dates disagree outright: two children sharing an SSID (a placeholder the
 //     normalizer does not know, a sibling's or twin's ID typed for the other). Where the
 //     roll sets aside both the one-SSID twins rule and the birth-date rule below (given
 //     names often replaced and birth dates often wrong under one SSID), both at once on
