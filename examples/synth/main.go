@@ -11,7 +11,10 @@
 // years, and the rate
 // of each error the roll holds (typos, nicknames, dropped accents, swapped dates, missing
 // or mistyped SSIDs, twins, siblings, duplicates within an LEA …); -config reads such a
-// file back, and the flags given beside it override it.
+// file back, and the flags given beside it override it. Some rates are 0 unless set
+// there: values left out of a record (given_missing, birth_date_missing, address_missing)
+// and twins as parents and states often make them (twins_alike_names: Mason and Jason;
+// twins_ssids_near: SSIDs one apart) — the hard cases for keeping children apart.
 //
 // The roll has the student CSV columns (record_id, lea_id, school_id, ssid, first_name,
 // middle_name, last_name, suffix, birth_date, sex, grade_level, address, city, zip,
