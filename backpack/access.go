@@ -346,8 +346,11 @@ func (r *Requests) decide(staff StaffUser, id string, to Status, reason string, 
 }
 
 // HandOffAs records that the state handed backpack b to LEA lea (a student enrolling
-// there): the LEA's staff may view it from then on. state is the state's staff member who
-// hands it and must hold PermHandOff; an LEA that is not an ID is refused.
+// there): the LEA's staff may view it from then on, until its enrollments in b have all
+// ended (see StaffView). state is the state's staff member who hands it and must hold
+// PermHandOff; an LEA that is not an ID is refused, and so is one whose enrollments in b
+// all ended already (ErrDenied): an enrollment posted with a past exit date hands
+// nothing over.
 func (r *Requests) HandOffAs(state StaffUser, b *Backpack, lea string) error {
 	if err := state.require(PermHandOff); err != nil {
 		return err
@@ -367,6 +370,9 @@ func (r *Requests) handOff(actor string, b *Backpack, lea string) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if why := enrollmentsEnded(lea, b, r.now()); why != "" {
+		return denied("handoff to LEA %s refused: %s", lea, why)
+	}
 	if err := r.audit(Entry{Action: ActionHandoff, StudentID: b.StudentID, Records: b.Records, Actor: actor,
 		Note: "backpack handed to LEA " + lea}); err != nil {
 		return err
@@ -381,28 +387,43 @@ func (r *Requests) handOff(actor string, b *Backpack, lea string) error {
 var errNotBuilt = errors.New("the backpack was not built by a Store, or was changed after")
 
 // inScope checks that b is a backpack a Store built, of a student in LEA lea's scope on
-// now's date (in now's location): handed to lea (HandOffAs), or with an enrollment at lea
-// that is open — no exit date, or an exit date on or after that date (the exit day itself
-// is still in scope). An enrollment is at the LEA it names (Enrollment.LEA), or, when it
-// names none, at the LEAs that submitted it. An LEA whose enrollments all ended is out of
-// scope even though it submitted them: a former LEA does not keep seeing the student's
-// backpack, with what the new LEA submitted since. An exit date that does not read as a
-// date closes the enrollment (a refusal, not a guess). A backpack that holds no
+// now's date (in now's location): with an enrollment at lea that is open — no exit date,
+// or an exit date on or after that date (the exit day itself is still in scope) — or
+// handed to lea (HandOffAs) while none of lea's enrollments in b has ended. An enrollment
+// is at the LEA it names (Enrollment.LEA), or, when it names none, at the LEAs that
+// submitted it. An LEA whose enrollments all ended is out of scope even though it
+// submitted them or was handed the backpack once: a former LEA does not keep seeing the
+// student's backpack, with what the new LEA submitted since. An exit date that does not
+// read as a date closes the enrollment (a refusal, not a guess). A backpack that holds no
 // enrollment at all (demographics only) says nothing about which LEA is current, so there
 // every LEA that submitted a record of the student (Backpack.LEAs) stays in scope.
 func (r *Requests) inScope(lea string, b *Backpack, now time.Time) error {
 	if !b.intact() {
 		return denied("%v", errNotBuilt)
 	}
-	if r.handed[b.StudentID][lea] {
+	if why := enrollmentsEnded(lea, b, now); why != "" {
+		return denied("%s; the student is not enrolled at LEA %s now", why, lea)
+	}
+	switch {
+	case r.handed[b.StudentID][lea]:
+		return nil
+	case len(b.Enrollments) == 0 && slices.Contains(b.LEAs(), lea):
 		return nil
 	}
-	if len(b.Enrollments) == 0 {
-		if slices.Contains(b.LEAs(), lea) {
-			return nil
-		}
-		return denied("student %s is neither enrolled at LEA %s nor handed to it", b.StudentID, lea)
+	if slices.ContainsFunc(b.Enrollments, func(e Fact[Enrollment]) bool { return enrolledAt(e, lea) }) {
+		return nil // an open one: enrollmentsEnded found no ended ones only
 	}
+	if len(b.Enrollments) > 0 && slices.Contains(b.LEAs(), lea) {
+		return denied("LEA %s submitted a record of student %s but no enrollment, and the student's enrollments are elsewhere; the student is not enrolled at LEA %s now nor handed to it",
+			lea, b.StudentID, lea)
+	}
+	return denied("student %s is neither enrolled at LEA %s nor handed to it", b.StudentID, lea)
+}
+
+// enrollmentsEnded says why LEA lea's enrollments in b all ended before now's date (or
+// one carries an exit date that is not a date, which closes it); "" when lea has an open
+// one or none at all.
+func enrollmentsEnded(lea string, b *Backpack, now time.Time) string {
 	today := now.Format(time.DateOnly)
 	var ended, unreadable string // the latest exit date at lea; an exit date that is not one
 	for _, e := range b.Enrollments {
@@ -414,23 +435,18 @@ func (r *Requests) inScope(lea string, b *Backpack, now time.Time) error {
 		case !ok:
 			unreadable = e.Fact.ExitDate
 		case exit == "" || exit >= today:
-			return nil
+			return ""
 		case exit > ended:
 			ended = exit
 		}
 	}
 	switch {
 	case ended != "":
-		return denied("student %s's enrollments at LEA %s ended on %s (today is %s); the student is not enrolled at LEA %s now nor handed to it",
-			b.StudentID, lea, ended, today, lea)
+		return fmt.Sprintf("student %s's enrollments at LEA %s ended on %s (today is %s)", b.StudentID, lea, ended, today)
 	case unreadable != "":
-		return denied("student %s's enrollment at LEA %s has an exit date %q that is not a date, so it counts as ended; the student is not enrolled at LEA %s now nor handed to it",
-			b.StudentID, lea, unreadable, lea)
-	case slices.Contains(b.LEAs(), lea):
-		return denied("LEA %s submitted a record of student %s but no enrollment, and the student's enrollments are elsewhere; the student is not enrolled at LEA %s now nor handed to it",
-			lea, b.StudentID, lea)
+		return fmt.Sprintf("student %s's enrollment at LEA %s has an exit date %q that is not a date, so it counts as ended", b.StudentID, lea, unreadable)
 	}
-	return denied("student %s is neither enrolled at LEA %s nor handed to it", b.StudentID, lea)
+	return ""
 }
 
 // enrolledAt reports whether enrollment e is at LEA lea: the LEA it names, or, when it

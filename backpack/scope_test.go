@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/backpack"
@@ -129,5 +130,32 @@ func TestStaffScopeIsCurrent(t *testing.T) {
 				t.Errorf("after the refusal the request is %+v (%v), want it Pending", got, err)
 			}
 		})
+	}
+}
+
+// A handoff lasts while the LEA's enrollment does: the state hands nothing to an LEA
+// whose enrollments all ended (an enrollment posted with an exit date in the past), and
+// a backpack handed to an LEA is out of its staff's scope once its enrollments end.
+func TestHandoffEndsWithTheEnrollment(t *testing.T) {
+	moved, _ := scopeBackpacks(t)
+	r, log := requests(t)
+	before := len(entriesOf(t, log))
+	err := r.HandOffAs(stateStaff, moved, "100")
+	if !errors.Is(err, backpack.ErrDenied) || !strings.Contains(err.Error(), "handoff to LEA 100 refused: student S-moved's enrollments at LEA 100 ended on 2024-06-01") {
+		t.Errorf("handoff to the former LEA: %v, want ErrDenied naming its last exit date", err)
+	}
+	if got := len(entriesOf(t, log)); got != before {
+		t.Errorf("%d entries logged for a refused handoff", got-before)
+	}
+	if err := r.HandOffAs(stateStaff, moved, "300"); err != nil {
+		t.Fatalf("handoff to an LEA whose enrollment exits next year: %v", err)
+	}
+	staff := backpack.StaffUser{ID: "staff@300", LEA: "300", Permissions: backpack.PermView}
+	if _, err := r.StaffView(staff, moved); err != nil {
+		t.Fatalf("view before the exit date: %v", err)
+	}
+	r.Now = func() time.Time { return time.Date(2025, 7, 1, 9, 0, 0, 0, time.UTC) }
+	if _, err := r.StaffView(staff, moved); !errors.Is(err, backpack.ErrDenied) || !strings.Contains(err.Error(), "ended on 2025-06-05") {
+		t.Errorf("view after the exit date, the backpack handed: %v, want ErrDenied", err)
 	}
 }

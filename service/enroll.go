@@ -441,6 +441,10 @@ func (s *Server) answerEnrollment(w http.ResponseWriter, r *http.Request, c call
 		switch {
 		case errors.As(err, &moved):
 			resp.StudentUniqueID, resp.Note = moved.to, moved.Error()
+		case errors.Is(err, backpack.ErrDenied):
+			// The LEA's enrollments of the student all ended (one posted with a past
+			// exit date, or the student left since): it is placed, nothing handed over.
+			resp.Note = strings.TrimPrefix(err.Error(), "backpack: ") + "; no backpack is handed over"
 		case err != nil:
 			s.failed(w, "handing over the backpack", err)
 			return
