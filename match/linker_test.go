@@ -495,3 +495,34 @@ func TestLoadSettingsFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSettingsRefuses: a misspelt or unknown key, trailing content, and a path that
+// is not a regular file are errors naming what is wrong, not defaults kept in silence.
+func TestLoadSettingsRefuses(t *testing.T) {
+	dir := t.TempDir()
+	b, err := json.Marshal(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := string(b)
+	for _, tt := range []struct {
+		name, content, want string
+	}{
+		{"misspelt key", strings.Replace(good, `"thresholds"`, `"threshold"`, 1), `unknown field "threshold"`},
+		{"unknown key inside", strings.Replace(good, `"upper"`, `"uper"`, 1), `unknown field "uper"`},
+		{"trailing content", good + ` {"name":"x"}`, "more after the settings' JSON object"},
+	} {
+		path := filepath.Join(dir, "s.json")
+		if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadSettings(path); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: err = %v, want it to name %s and say %q", tt.name, err, path, tt.want)
+		}
+	}
+	for _, path := range []string{dir, os.DevNull} {
+		if _, err := LoadSettings(path); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("LoadSettings(%s) = %v, want not a regular file", path, err)
+		}
+	}
+}

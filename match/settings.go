@@ -268,15 +268,35 @@ const savedModelVersion = 2
 // else held; settings without a format are format 1.
 const SettingsFormat = 2
 
-// LoadSettings reads settings from a JSON file written in the current SettingsFormat.
+// maxSettingsFile bounds a settings file: settings are a few kilobytes, and a path that
+// is no file of settings (a device, a roll) must not be read whole.
+const maxSettingsFile = 64 << 20
+
+// LoadSettings reads settings from a JSON file written in the current SettingsFormat. A
+// key the settings do not have (a misspelt "threshold") is an error naming it, not a
+// default silently kept; so is a path that is not a regular file, or one over 64 MB.
 func LoadSettings(path string) (Settings, error) {
 	var s Settings
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return s, fmt.Errorf("match: %w", err)
 	}
-	if err := json.Unmarshal(b, &s); err != nil {
+	defer f.Close()
+	switch st, err := f.Stat(); {
+	case err != nil:
+		return s, fmt.Errorf("match: %w", err)
+	case !st.Mode().IsRegular():
+		return s, fmt.Errorf("match: settings %s: not a regular file", path)
+	case st.Size() > maxSettingsFile:
+		return s, fmt.Errorf("match: settings %s: %d bytes, more than settings ever take (%d): is it the settings file?", path, st.Size(), maxSettingsFile)
+	}
+	dec := json.NewDecoder(io.LimitReader(f, maxSettingsFile))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
 		return s, fmt.Errorf("match: settings %s: %w", path, err)
+	}
+	if dec.More() {
+		return s, fmt.Errorf("match: settings %s: more after the settings' JSON object", path)
 	}
 	switch {
 	case s.Format > SettingsFormat:
