@@ -276,7 +276,7 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		opt.Progress, endProgress = progressLine(stderr)
 	}
 	if f.IDs != "" {
-		if opt.EarlierIDs, err = readFileWith(f.IDs, match.ReadStudentIDs); err != nil {
+		if opt.EarlierIDs, err = readFileWith("-ids", f.IDs, listCap, match.ReadStudentIDs); err != nil {
 			return nil, err
 		}
 		for _, pair := range strings.Split(f.IDsRenamed, ",") {
@@ -295,7 +295,7 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		return nil, errors.New("-ids-renamed needs -ids")
 	}
 	for _, path := range f.Decisions {
-		ds, err := readFileWith(path, match.ReadDecisions)
+		ds, err := readFileWith("-decisions", path, listCap, match.ReadDecisions)
 		if err != nil {
 			return nil, err
 		}
@@ -345,7 +345,7 @@ func loadModel(f Flags) (linker *match.Linker, used match.Settings, loaded bool,
 	if f.Model == "" {
 		return nil, used, false, nil
 	}
-	b, err := os.ReadFile(f.Model)
+	b, err := readInput("-model", f.Model, modelCap)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, used, false, nil
 	}
@@ -545,9 +545,10 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return f.Close()
 }
 
-// readFileWith opens path and reads it with read.
-func readFileWith[T any](path string, read func(name string, r io.Reader) (T, error)) (T, error) {
-	f, err := os.Open(path)
+// readFileWith opens the file flag names (openInput: a regular file of limit bytes at
+// most) and reads it with read.
+func readFileWith[T any](flag, path string, limit int64, read func(name string, r io.Reader) (T, error)) (T, error) {
+	f, err := openInput(flag, path, limit)
 	if err != nil {
 		var zero T
 		return zero, err

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 
@@ -75,7 +74,7 @@ func readTruth(roll *match.Roll, f Flags, truthFile string, truthData []byte) ([
 	case truthFile != "":
 		if truthData == nil {
 			var err error
-			if truthData, err = os.ReadFile(truthFile); err != nil {
+			if truthData, err = readInput("-truth-file", truthFile, listCap); err != nil {
 				return nil, err
 			}
 		}
