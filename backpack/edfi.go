@@ -92,6 +92,35 @@ func (e *RefusedStudentError) Error() string {
 	return fmt.Sprintf(none+"the Student resource %s was refused before its studentUniqueId could be read%s: it may be this student's", at, more)
 }
 
+// DuplicateStudentError is why Import left out a Student resource whose studentUniqueId
+// an earlier Student resource of the same students.json already used (File and Index are
+// the first's, DuplicateIndex the one left out): the first is imported, the duplicate is
+// reported as an *ImportError wrapping it. When the duplicate's name, birth date or birth
+// sex differ from the first's (Differs), two students share the ID, and every resource
+// about that studentUniqueId (an association, enrollment, grade, …) is left out too,
+// reported with About set, as it may be about either of them.
+type DuplicateStudentError struct {
+	StudentUniqueID string
+	File            string
+	Index           int
+	DuplicateIndex  int
+	Differs         bool
+	About           bool
+}
+
+func (e *DuplicateStudentError) Error() string {
+	if e.About {
+		return fmt.Sprintf("studentUniqueId %s is used by two different Student resources (%s[%d] and [%d]): which student this resource is about cannot be told",
+			e.StudentUniqueID, e.File, e.Index, e.DuplicateIndex)
+	}
+	also := "a duplicate of it"
+	if e.Differs {
+		also = "with another name, birth date or birth sex: the resources about this studentUniqueId are left out too"
+	}
+	return fmt.Sprintf("studentUniqueId %s already used by the student at index %d (%s); this Student resource is left out, %s",
+		e.StudentUniqueID, e.Index, e.File, also)
+}
+
 // resourceKinds are the files Import reads, each optional, in order (students before the
 // resources that refer to them), each with the one reader instantiated for its shape.
 var resourceKinds = []struct {
@@ -129,10 +158,12 @@ var resourceKinds = []struct {
 // vocabulary, an SSID CleanSSID refuses, a number out of range — is reported as
 // an *ImportError with its file, index and byte offset and skipped; the rest of the file
 // is imported. Nothing is clamped or rewritten to fit. A student's second
-// studentEducationOrganizationAssociation, a second students resource and a second State
-// ID add their values to StudentRecord.OtherValues, where they become candidates (and
-// conflicts) in the backpack, instead of overwriting the first. A race given twice is
-// kept once.
+// studentEducationOrganizationAssociation and a second State ID add their values to
+// StudentRecord.OtherValues, where they become candidates (and conflicts) in the
+// backpack, instead of overwriting the first. A race given twice is kept once. A second
+// Student resource with a studentUniqueId already used in students.json is left out and
+// reported as an *ImportError wrapping a *DuplicateStudentError; when its values differ
+// from the first's, so is every resource about that studentUniqueId.
 //
 // A resource about a student whose Student resource was refused is left out too, and
 // reported as an *ImportError wrapping a *RefusedStudentError, so that a refused student
@@ -196,6 +227,9 @@ type importer struct {
 	// be read, and students.json when it could not be read as an array.
 	refused        map[string]*RefusedStudentError
 	refusedUnknown []*RefusedStudentError
+	// duplicates maps the record of a studentUniqueId two differing Student resources
+	// used to why the resources about it are left out.
+	duplicates map[string]*DuplicateStudentError
 }
 
 // studentResource is a resource about one student, by its studentUniqueId.
@@ -260,6 +294,9 @@ func (im *importer) refusedStudent(uid string) error {
 		return nil // the resource's own checks say why
 	}
 	rec := RecordID(im.opt.LEA, uid)
+	if e := im.duplicates[rec]; e != nil {
+		return e
+	}
 	if seen := im.seen[rec]; seen != nil && seen.student {
 		return nil
 	}
@@ -330,7 +367,8 @@ func readResources[T any, P interface {
 		}
 		if err != nil {
 			im.errs = append(im.errs, &ImportError{File: file, Index: sc.index, Offset: sc.start, Err: err})
-			if isStudent {
+			var dup *DuplicateStudentError
+			if isStudent && !errors.As(err, &dup) {
 				uid := ""
 				if decoded {
 					uid = sr.studentUniqueID()
@@ -450,9 +488,22 @@ func (r *edfiStudent) add(im *importer, src Source) error {
 	s, seen := im.studentAt(rec, r.StudentUniqueID)
 	src.Record = rec
 	if seen.student {
-		s.alsoSubmitted(map[string]string{"first_name": r.FirstName, "middle_name": r.MiddleName, "last_surname": r.LastSurname,
-			"suffix": r.GenerationCodeSuffix, "birth_date": birth, "sex": sex}, src)
-		return nil
+		// A second Student resource of one studentUniqueId is left out: folding it into
+		// the first would make two students one. When it differs from the first, the
+		// resources about that studentUniqueId cannot be told apart and are left out too.
+		differs := s.FirstName != r.FirstName || s.MiddleName != r.MiddleName || s.LastSurname != r.LastSurname ||
+			s.Suffix != r.GenerationCodeSuffix || s.BirthDate != birth || s.Sex != sex // students.json is read first: s.Sex is the birth sex
+		dup := &DuplicateStudentError{StudentUniqueID: r.StudentUniqueID, File: s.Source.File, Index: s.Source.Index,
+			DuplicateIndex: src.Index, Differs: differs}
+		if differs && im.duplicates[rec] == nil {
+			if im.duplicates == nil {
+				im.duplicates = map[string]*DuplicateStudentError{}
+			}
+			about := *dup
+			about.About = true
+			im.duplicates[rec] = &about
+		}
+		return dup
 	}
 	seen.student = true
 	s.FirstName, s.MiddleName, s.LastSurname, s.Suffix, s.BirthDate = r.FirstName, r.MiddleName, r.LastSurname, r.GenerationCodeSuffix, birth

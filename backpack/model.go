@@ -47,8 +47,8 @@ type StudentRecord struct {
 	Source            Source `json:"source"`
 	AssociationSource Source `json:"association_source,omitzero"`
 	// OtherValues are values of the record's demographic fields that another resource of
-	// the same record submitted — a second association, a second State ID, a students
-	// resource sent twice, a birth sex beside the association's sex — each with its
+	// the same record submitted — a second association, a second State ID, a birth sex
+	// beside the association's sex — each with its
 	// source. They are candidates beside the values above, never overwriting them.
 	OtherValues []FieldValue `json:"other_values,omitempty"`
 }

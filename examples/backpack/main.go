@@ -20,7 +20,9 @@
 // index, and the rest are imported; a student whose Student resource (students.json) is
 // refused is left out with every resource about it, each reported as left out for that
 // reason, so that no backpack without a name or birth date comes of it, and the summary
-// counts only the students whose Student resource was imported.
+// counts only the students whose Student resource was imported. A second Student
+// resource with a studentUniqueId already used in its students.json is left out and
+// reported, and, when it is another student, so is every resource about that ID.
 //
 // Every merge and the view (with -json too: the backpack is printed as the registrar's
 // staff view, which is logged) are audit entries. -audit F appends them to the durable log F
@@ -46,6 +48,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -225,18 +228,38 @@ func submissions(stderr io.Writer, o options) ([]*backpack.Submission, error) {
 			}
 			fmt.Fprintf(stderr, "-edfi %s: left out: %v\n", arg, err)
 		}
-		refused := 0
+		refused, dups, ambiguous := 0, 0, 0
 		for _, err := range errs {
 			var rs *backpack.RefusedStudentError
-			if errors.As(err, &rs) {
+			var ds *backpack.DuplicateStudentError
+			switch {
+			case errors.As(err, &rs):
 				refused++
+			case errors.As(err, &ds) && ds.About:
+				ambiguous++
+			case errors.As(err, &ds):
+				dups++
 			}
 		}
-		because := ""
+		var why []string
 		if refused > 0 {
-			because = fmt.Sprintf(" (%d of them about a student whose Student resource was refused)", refused)
+			why = append(why, fmt.Sprintf("%d of them about a student whose Student resource was refused", refused))
 		}
-		fmt.Fprintf(stderr, "LEA %s: %d student(s) imported from %s, %d resource(s) left out%s\n", lea, len(sub.Students), dir, len(errs), because)
+		if dups > 0 {
+			why = append(why, fmt.Sprintf("%d Student resource(s) with a studentUniqueId already used", dups))
+		}
+		if ambiguous > 0 {
+			why = append(why, fmt.Sprintf("%d about a studentUniqueId two different students were given", ambiguous))
+		}
+		because := ""
+		if len(why) > 0 {
+			because = " (" + strings.Join(why, "; ") + ")"
+		}
+		nameless := ""
+		if n := withoutStudent(sub); n > 0 {
+			nameless = fmt.Sprintf(" (%d of them with no Student resource in students.json: no name or birth date, only associations)", n)
+		}
+		fmt.Fprintf(stderr, "LEA %s: %d student(s) imported from %s%s, %d resource(s) left out%s\n", lea, len(sub.Students), dir, nameless, len(errs), because)
 		if n := undated(sub); n > 0 {
 			fmt.Fprintf(stderr, "LEA %s: %d of %d student record(s) carry no _lastModifiedDate: dated %s (%s)\n", lea, n, len(sub.Students), submitted, defaulted)
 			undatedLEAs = append(undatedLEAs, lea)
@@ -253,6 +276,18 @@ func submissions(stderr io.Writer, o options) ([]*backpack.Submission, error) {
 			strings.Join(undatedLEAs, ", "), submitted, how)
 	}
 	return subs, nil
+}
+
+// withoutStudent counts the submission's student records that no Student resource gave:
+// they come of associations alone.
+func withoutStudent(sub *backpack.Submission) int {
+	n := 0
+	for _, st := range sub.Students {
+		if path.Base(filepath.ToSlash(st.Source.File)) != "students.json" {
+			n++
+		}
+	}
+	return n
 }
 
 // undated counts the submission's student records that took the default submission

@@ -501,3 +501,46 @@ func TestChooseAmbiguousSaysWhy(t *testing.T) {
 		t.Errorf("empty brackets:\n%v", err)
 	}
 }
+
+// Glenn Gross's Student resource given Lisa Woods's studentUniqueId (604822) is left out
+// and reported, naming the file, its index and the student at index 0 that holds the ID;
+// the resources about 604822 are left out as they may be about either, and counted.
+// Before, the import said "0 resource(s) left out" and folded Glenn into Lisa.
+func TestRunEdFiDuplicateStudentUniqueID(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "testdata", "edfi"))); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "255901", "students.json")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const glenn = `"studentUniqueId": "604837"`
+	if strings.Count(string(b), glenn) != 1 {
+		t.Fatalf("students.json holds %q %d times, want once", glenn, strings.Count(string(b), glenn))
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(b), glenn, `"studentUniqueId": "604822"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, talk bytes.Buffer
+	o := options{edfi: []string{"255901=" + filepath.Join(dir, "255901"), "255902=" + filepath.Join(dir, "255902")}, submitted: "2023-01-20", asJSON: true}
+	if err := run(&out, &talk, o); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"-edfi 255901=" + filepath.Join(dir, "255901") + ": left out: backpack: students.json[1] at byte ",
+		": studentUniqueId 604822 already used by the student at index 0 (students.json)",
+		": studentUniqueId 604822 is used by two different Student resources (students.json[0] and [1]): which student this resource is about cannot be told",
+		"LEA 255901: 10 student(s) imported from ",
+		" (1 of them with no Student resource in students.json: no name or birth date, only associations), 21 resource(s) left out",
+		"(1 Student resource(s) with a studentUniqueId already used; 20 about a studentUniqueId two different students were given)",
+	} {
+		if !strings.Contains(talk.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, talk.String())
+		}
+	}
+	if strings.Contains(talk.String(), "255901, 0 resource(s) left out") {
+		t.Errorf("the duplicate was imported:\n%s", talk.String())
+	}
+}
