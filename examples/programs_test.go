@@ -187,3 +187,43 @@ func TestEveryDocListsEveryFlag(t *testing.T) {
 		})
 	}
 }
+
+// TestFailedStdoutWriteFails: a program whose standard output cannot be written (here
+// /dev/full, a disk that is full) says so on stderr and exits 1; before, dedupe, link,
+// normalize, enroll and evaluate dropped the error and exited 0.
+func TestFailedStdoutWriteFails(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full:", err)
+	}
+	defer full.Close()
+	for _, tc := range []struct {
+		program string
+		args    []string
+	}{
+		{"dedupe", []string{"-quiet"}},
+		{"link", []string{"-quiet"}},
+		{"normalize", nil},
+		{"enroll", nil},
+		{"evaluate", []string{"-list"}},
+		{"evaluate", []string{"-sets", "febrl1"}}, // the embedded subset: no ../shared/datasets beside cmd.Dir
+		{"evaluate", []string{"-one", "febrl1"}},
+	} {
+		t.Run(tc.program+strings.Join(tc.args, ""), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, program(t, tc.program), tc.args...)
+			cmd.Dir = t.TempDir()
+			var stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = full, &stderr
+			err := cmd.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Errorf("%s %s: %v, want exit status 1\n%s", tc.program, strings.Join(tc.args, " "), err, stderr.String())
+			}
+			if want := "write /dev/stdout: no space left on device"; !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+			}
+		})
+	}
+}

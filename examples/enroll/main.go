@@ -45,7 +45,16 @@ func main() {
 	}
 }
 
-func run(w io.Writer) error {
+// run plays the story on stdout; a failed write to stdout fails it (write /dev/stdout: …).
+func run(stdout io.Writer) error {
+	w := cli.NewStdout(stdout)
+	if err := story(w); err != nil {
+		return err
+	}
+	return w.Err()
+}
+
+func story(w io.Writer) error {
 	ctx := context.Background()
 	linker, res, err := demo.TrainedLinker(ctx)
 	if err != nil {

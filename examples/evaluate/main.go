@@ -104,8 +104,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "evaluate:", err)
 		return 1
 	}
+	// A failed write to stdout (the table, the list, -one's row) fails the program.
+	out := cli.NewStdout(stdout)
+	stdout = out
 	if *list {
 		fmt.Fprintln(stdout, strings.Join(datasets.Names(), "\n"))
+		if err := out.Err(); err != nil {
+			return fail(err)
+		}
 		return 0
 	}
 	fsys, where, err := dataFS(*data)
@@ -114,7 +120,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *one != "" {
 		row := RunSet(ctx, fsys, *one, *preset)
-		if err := json.NewEncoder(stdout).Encode(row); err != nil {
+		_ = json.NewEncoder(stdout).Encode(row)
+		if err := out.Err(); err != nil {
 			return fail(err)
 		}
 		return 0
@@ -147,6 +154,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		WriteMarkdown(stdout, rows)
 	} else {
 		WriteTable(stdout, rows)
+	}
+	if err := out.Err(); err != nil {
+		return fail(err)
 	}
 	if len(failed) > 0 {
 		return fail(fmt.Errorf("%d of %d set(s) failed: %s", len(failed), len(rows), strings.Join(failed, ", ")))

@@ -65,7 +65,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		opt := normalize.Options{Dates: settings.Dates}
 		opt.Dates.DayFirst = opt.Dates.DayFirst || *dayFirst
-		err = show(roll, stdout, opt)
+		out := cli.NewStdout(stdout)
+		if err = show(roll, out, opt); err == nil {
+			err = out.Err()
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "normalize:", err)

@@ -157,9 +157,11 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		enc := json.NewEncoder(stdout)
+		out := NewStdout(stdout)
+		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		_ = enc.Encode(s)
+		return out.Err()
 	}
 	if f.IDChanges != "" && f.IDs == "" {
 		return errors.New("-id-changes needs -ids: the students split or merged are those whose records an earlier run's -out file (-ids clusters.csv) grouped otherwise")
@@ -174,6 +176,9 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 			*p = "-"
 		}
 	}
+	// From here on a failed write to stdout (the summary's or an output's) fails the run.
+	so := NewStdout(stdout)
+	stdout = so
 	outputs := []struct {
 		flag, path string
 		write      func(*Outcome, io.Writer) error
@@ -213,10 +218,13 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 			err = writeFile(out.path, write)
 		}
 		if err != nil {
+			if so.Err() != nil && out.path == "-" {
+				return fmt.Errorf("%s: %w", out.flag, so.Err())
+			}
 			return fmt.Errorf("%s: %w", out.flag, err)
 		}
 	}
-	return nil
+	return so.Err()
 }
 
 // writeReport builds the model report of the run and renders it as HTML.
