@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -130,6 +131,9 @@ func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population, t
 		if p.Total != len(pop.Students) {
 			return fmt.Errorf("backpack: research: tables release %q: table %d (%s × %s) counts %d students, its population has %d", name, k, p.RowName, p.ColName, p.Total, len(pop.Students))
 		}
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("backpack: research: ledger %s is not a regular file (%v): give the ledger's file", path, fi.Mode().Type())
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("backpack: research: ledger: %w", err)
@@ -268,7 +272,7 @@ func shared(a, b []string) int {
 // The ledger is read strictly: unknown fields, trailing data and unsorted member lists
 // are errors, not guesses.
 func readLedger(path string) (*ledgerFile, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path, MaxLedgerSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		key := make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
@@ -289,6 +293,41 @@ func readLedger(path string) (*ledgerFile, error) {
 		}
 	}
 	return &l, nil
+}
+
+// MaxLedgerSize is the largest release ledger ClaimRelease reads: a ledger larger is
+// refused, not read into memory.
+const MaxLedgerSize = 256 << 20
+
+// readRegular reads the regular file at path, of at most limit bytes: a device, FIFO or
+// directory (which would be read without end, or block) or a larger file is an error
+// naming it.
+func readRegular(path string, limit int64) ([]byte, error) {
+	if fi, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes, the most read of it", path, limit)
+	}
+	return data, nil
 }
 
 // decodeStrict decodes one JSON value with no unknown fields and nothing after it.

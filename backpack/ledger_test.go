@@ -474,3 +474,33 @@ func TestClaimReleaseLedgerWithoutTables(t *testing.T) {
 		}
 	}
 }
+
+// A ledger that is not a regular file (a device such as /dev/full reads without end) or
+// is larger than MaxLedgerSize is refused by name, not read into memory.
+func TestClaimReleaseLedgerNotRegularOrTooLarge(t *testing.T) {
+	pop := synthPopulation(t)
+	large := filepath.Join(t.TempDir(), "large.json")
+	f, err := os.Create(large)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(backpack.MaxLedgerSize + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	tests := []struct {
+		name, path, want string
+	}{
+		{"a device", os.DevNull, "ledger " + os.DevNull + " is not a regular file"},
+		{"a directory", t.TempDir(), "is not a regular file"},
+		{"too large", large, large + " is larger than 268435456 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := backpack.ClaimRelease(tt.path, backpack.RecordsRelease, "study", pop)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ClaimRelease(%s) = %v, want an error with %q", tt.path, err, tt.want)
+			}
+		})
+	}
+}

@@ -389,7 +389,7 @@ func readKey(w io.Writer, path string, create bool) ([]byte, error) {
 	if path == "" {
 		return nil, errors.New("the audit log needs its HMAC key: -key-file K (a missing K is created with a random key for a new log)")
 	}
-	key, err := os.ReadFile(path)
+	key, err := readKeyFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !create:
 		return nil, fmt.Errorf("-key-file %s does not exist: a key is created only for a new log, and this log has one already (a mistyped path?)", path)
@@ -412,6 +412,34 @@ func readKey(w io.Writer, path string, create bool) ([]byte, error) {
 		return nil, err
 	}
 	fmt.Fprintf(w, "created the audit key %s with a random key: keep it apart from the log and its anchor\n", path)
+	return key, nil
+}
+
+// maxKeySize is the largest -key-file read: a key is 32 bytes.
+const maxKeySize = 4 << 10
+
+// readKeyFile reads the -key-file path: a device, FIFO or directory, or a file larger
+// than maxKeySize, is an error naming the flag and file, not read.
+func readKeyFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("-key-file %s: %w", path, errors.Unwrap(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("-key-file %s: not a regular file (%v)", path, fi.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("-key-file %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	key, err := io.ReadAll(io.LimitReader(f, maxKeySize+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("-key-file %s: %w", path, err)
+	case len(key) > maxKeySize:
+		return nil, fmt.Errorf("-key-file %s: larger than %d bytes: not a key file", path, maxKeySize)
+	}
 	return key, nil
 }
 

@@ -544,3 +544,36 @@ func TestRunEdFiDuplicateStudentUniqueID(t *testing.T) {
 		t.Errorf("the duplicate was imported:\n%s", talk.String())
 	}
 }
+
+// A -key-file that is not a regular file (/dev/full reads without end) or is larger than
+// a key file is refused by flag and name, not read.
+func TestRunKeyFileBounded(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.key")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(maxKeySize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	tests := []struct {
+		name, keyFile, want string
+	}{
+		{"a device", os.DevNull, "-key-file " + os.DevNull + ": not a regular file"},
+		{"a folder", dir, "-key-file " + dir + ": not a regular file"},
+		{"too large", big, "-key-file " + big + ": larger than 4096 bytes"},
+	}
+	for _, tt := range tests {
+		for _, verify := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s verify %v", tt.name, verify), func(t *testing.T) {
+				o := options{audit: filepath.Join(dir, "c.log"), keyFile: tt.keyFile, verify: verify}
+				err := run(&bytes.Buffer{}, &bytes.Buffer{}, o)
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("run = %v, want an error with %q", err, tt.want)
+				}
+			})
+		}
+	}
+}

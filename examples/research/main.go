@@ -107,6 +107,14 @@ func run(stdout, stderr io.Writer, o options) error {
 	if o.ledger == "" {
 		return errors.New("-ledger FILE is required: the release ledger keeps a population from being published as tables and as records")
 	}
+	if fi, err := os.Stat(o.ledger); err == nil {
+		switch {
+		case !fi.Mode().IsRegular():
+			return fmt.Errorf("-ledger %s: not a regular file (%v): give the release ledger's file", o.ledger, fi.Mode().Type())
+		case fi.Size() > backpack.MaxLedgerSize:
+			return fmt.Errorf("-ledger %s: %d bytes, larger than a ledger is read (%d bytes)", o.ledger, fi.Size(), backpack.MaxLedgerSize)
+		}
+	}
 	var x *backpack.Extractor
 	if o.records {
 		if o.secretFile == "" {
@@ -115,7 +123,7 @@ func run(stdout, stderr io.Writer, o options) error {
 		if o.out == "" {
 			return errors.New("-records needs -out DIR")
 		}
-		secret, err := os.ReadFile(o.secretFile)
+		secret, err := readSmall("-secret-file", o.secretFile, maxSecretSize)
 		if err != nil {
 			return err
 		}
@@ -232,6 +240,34 @@ func writeRecords(w io.Writer, o options, x *backpack.Extractor, pop *backpack.P
 	}
 	fmt.Fprintf(w, "wrote %s\n", o.out)
 	return nil
+}
+
+// maxSecretSize is the largest -secret-file read: a secret is a few dozen bytes.
+const maxSecretSize = 4 << 10
+
+// readSmall reads the regular file path given by flag, of at most limit bytes: a
+// device, FIFO or directory, or a larger file, is an error naming the flag and file.
+func readSmall(flag, path string, limit int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flag, path, errors.Unwrap(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s %s: not a regular file (%v)", flag, path, fi.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flag, path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
+	case int64(len(data)) > limit:
+		return nil, fmt.Errorf("%s %s: larger than %d bytes: not a key file", flag, path, limit)
+	}
+	return data, nil
 }
 
 // defaultLedger is the release ledger's path when -ledger is not given, "" when the

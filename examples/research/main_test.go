@@ -324,3 +324,43 @@ func TestLedgerRefusesTablesAtAnotherMinimum(t *testing.T) {
 		t.Errorf("the refused run wrote %v", files(t, second.out))
 	}
 }
+
+// -ledger and -secret-file that are not regular files (/dev/full reads without end) or
+// are too large are refused, naming the flag and file, before anything is read.
+func TestRunRefusesUnboundedFiles(t *testing.T) {
+	dir := t.TempDir()
+	sparse := func(name string, size int64) string {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Truncate(size); err != nil { // sparse: no disk used
+			t.Fatal(err)
+		}
+		return p
+	}
+	bigLedger, bigSecret := sparse("ledger.json", backpack.MaxLedgerSize+1), sparse("secret", 4<<10+1)
+	out := filepath.Join(dir, "rel")
+	tests := []struct {
+		name string
+		o    options
+		want string
+	}{
+		{"ledger a device", options{out: out, ledger: os.DevNull}, "-ledger " + os.DevNull + ": not a regular file"},
+		{"ledger a folder", options{out: out, ledger: dir}, "-ledger " + dir + ": not a regular file"},
+		{"ledger too large", options{out: out, ledger: bigLedger}, "-ledger " + bigLedger + ": 268435457 bytes, larger than"},
+		{"secret a device", options{out: out, records: true, secretFile: os.DevNull, ledger: ledgerIn(t)}, "-secret-file " + os.DevNull + ": not a regular file"},
+		{"secret too large", options{out: out, records: true, secretFile: bigSecret, ledger: ledgerIn(t)}, "-secret-file " + bigSecret + ": larger than 4096 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.o.study, tt.o.min = "s", 10
+			err := run(&bytes.Buffer{}, &bytes.Buffer{}, tt.o)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run = %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+}
