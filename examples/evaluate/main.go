@@ -10,16 +10,19 @@
 //
 // The table goes to stdout, progress to stderr. A set that fails (its files missing, its
 // run stopped) shows "error" in its row and its error on stderr, and the program exits 1
-// once the table is printed.
+// once the table is printed. A -data folder that does not exist and an unknown -preset
+// are refused before any set runs; -one exits 1 when its set fails.
 //
 // Flags:
 //
 //	-data DIR    the datasets folder (default ../shared/datasets, else the subset embedded
 //	             from testdata/, which holds the sets in Fast)
-//	-sets LIST   comma-separated set names, "all" (default) or "fast" (the CI subset)
+//	-sets LIST   comma-separated set names, "all" (default: every set, or with the
+//	             embedded subset every set it holds, which stderr says) or "fast" (the
+//	             CI subset)
 //	-preset P    student (default) or person
 //	-md          print the table as Markdown
-//	-list        list the sets and exit
+//	-list        list the sets ("all": with the embedded subset, those it holds) and exit
 //	-one SET     run one set in this process and print its row as JSON (what each child
 //	             process of the suite does)
 //
@@ -36,6 +39,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -107,16 +111,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// A failed write to stdout (the table, the list, -one's row) fails the program.
 	out := cli.NewStdout(stdout)
 	stdout = out
+	if _, err := cli.Settings(cli.Flags{Preset: *preset}); err != nil {
+		return fail(fmt.Errorf("-preset: %w", err)) // before any set runs
+	}
+	fsys, where, embedded, err := dataFS(*data)
+	if err != nil {
+		return fail(err)
+	}
+	// The embedded subset holds some of the sets: "all" and -list mean those.
+	known := datasets.Names()
+	if embedded {
+		known = held(fsys)
+		if *one == "" {
+			fmt.Fprintf(stderr, "evaluate: using the embedded subset: %d sets; -data DIR for all\n", len(known))
+		}
+	}
 	if *list {
-		fmt.Fprintln(stdout, strings.Join(datasets.Names(), "\n"))
+		fmt.Fprintln(stdout, strings.Join(known, "\n"))
 		if err := out.Err(); err != nil {
 			return fail(err)
 		}
 		return 0
-	}
-	fsys, where, err := dataFS(*data)
-	if err != nil {
-		return fail(err)
 	}
 	if *one != "" {
 		row := RunSet(ctx, fsys, *one, *preset)
@@ -124,9 +139,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err := out.Err(); err != nil {
 			return fail(err)
 		}
+		if row.Err != "" {
+			return fail(errors.New(row.Err))
+		}
 		return 0
 	}
-	names, err := pick(*sets)
+	names, err := pick(*sets, known)
 	if err != nil {
 		return fail(err)
 	}
@@ -168,37 +186,57 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // dataFS opens the datasets folder: the one given, ../shared/datasets when it exists, or
-// the embedded subset.
-func dataFS(dir string) (fs.FS, string, error) {
+// the embedded subset (embedded true). A folder given that does not exist is an error.
+func dataFS(dir string) (fsys fs.FS, where string, embedded bool, err error) {
 	if dir == "" {
 		if st, err := os.Stat("../shared/datasets"); err == nil && st.IsDir() {
 			dir = "../shared/datasets"
 		}
+	} else if st, err := os.Stat(dir); err != nil {
+		return nil, "", false, fmt.Errorf("-data %s: %w", dir, errors.Unwrap(err))
+	} else if !st.IsDir() {
+		return nil, "", false, fmt.Errorf("-data %s: not a folder", dir)
 	}
 	if dir == "" {
 		sub, err := fs.Sub(studentlink.Testdata, "testdata")
-		return sub, "embedded testdata", err
+		return sub, "embedded testdata", true, err
 	}
-	return os.DirFS(dir), dir, nil
+	return os.DirFS(dir), dir, false, nil
 }
 
-func pick(list string) ([]string, error) {
+// held lists the sets whose files fsys holds, in Names' order.
+func held(fsys fs.FS) []string {
+	var out []string
+	for _, name := range datasets.Names() {
+		ok := true
+		for _, f := range datasets.Files(name) {
+			if _, err := fs.Stat(fsys, f); err != nil {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// pick returns the sets list names: all (those known), fast, or names from known.
+func pick(list string, known []string) ([]string, error) {
 	switch list {
 	case "all", "":
-		return datasets.Names(), nil
+		return known, nil
 	case "fast":
 		return Fast, nil
 	}
-	known := datasets.Names()
 	var out []string
 	for _, n := range strings.Split(list, ",") {
 		n = strings.TrimSpace(n)
-		found := false
-		for _, k := range known {
-			found = found || k == n
-		}
-		if !found {
-			return nil, fmt.Errorf("unknown set %q (see -list)", n)
+		if !slices.Contains(known, n) {
+			if slices.Contains(datasets.Names(), n) {
+				return nil, fmt.Errorf("-sets: set %q is not in the embedded subset (-data DIR names a datasets folder that holds it)", n)
+			}
+			return nil, fmt.Errorf("-sets: unknown set %q (see -list)", n)
 		}
 		out = append(out, n)
 	}
@@ -216,13 +254,17 @@ func runChild(ctx context.Context, name, data, preset string) (Row, error) {
 		args = append(args, "-data", data)
 	}
 	cmd := exec.CommandContext(ctx, exe, args...)
-	cmd.Stderr = os.Stderr
+	var stderr strings.Builder // the child's error: its row says it too
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	if err != nil {
-		return Row{}, fmt.Errorf("%s: %w", name, err)
-	}
 	var row Row
-	if err := json.Unmarshal(out, &row); err != nil {
+	if jerr := json.Unmarshal(out, &row); jerr != nil || row.Set == "" {
+		if err == nil {
+			err = jerr
+		}
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			err = fmt.Errorf("%w: %s", err, msg)
+		}
 		return Row{}, fmt.Errorf("%s: %w", name, err)
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
