@@ -112,6 +112,9 @@ func errorLine(err error) string {
 // run does what the options say: the backpack (its staff view, or JSON) and -verify's
 // answer go to stdout, everything said along the way to stderr.
 func run(stdout, stderr io.Writer, o options) error {
+	if err := checkSubmitted(o.submitted, time.Now()); err != nil {
+		return err
+	}
 	if o.anchor == "" && o.audit != "" {
 		o.anchor = o.audit + ".anchor"
 	}
@@ -288,6 +291,23 @@ func withoutStudent(sub *backpack.Submission) int {
 		}
 	}
 	return n
+}
+
+// checkSubmitted refuses a -submitted that is not a real date YYYY-MM-DD, or is after
+// the latest date anywhere on Earth at now (UTC+14), whatever else is given: "" is
+// today, the default.
+func checkSubmitted(v string, now time.Time) error {
+	if v == "" {
+		return nil
+	}
+	day, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return fmt.Errorf("-submitted %s: not a date YYYY-MM-DD (a real one)", v)
+	}
+	if latest := now.UTC().Add(14 * time.Hour).Format(time.DateOnly); day.Format(time.DateOnly) > latest {
+		return fmt.Errorf("-submitted %s: in the future (the latest date anywhere is %s)", v, latest)
+	}
+	return nil
 }
 
 // undated counts the submission's student records that took the default submission

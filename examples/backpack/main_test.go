@@ -577,3 +577,29 @@ func TestRunKeyFileBounded(t *testing.T) {
 		}
 	}
 }
+
+// An invalid -submitted is refused by the flag's name whatever else is given; before, it
+// was ignored without -edfi and named ImportOptions.Submitted with it.
+func TestRunRefusesInvalidSubmitted(t *testing.T) {
+	edfi := []string{filepath.Join("..", "..", "testdata", "edfi", "255901")}
+	tests := []struct {
+		name      string
+		submitted string
+		edfi      []string
+		want      string
+	}{
+		{"no month 13, without -edfi", "2024-13-45", nil, "-submitted 2024-13-45: not a date YYYY-MM-DD"},
+		{"no month 13, with -edfi", "2024-13-45", edfi, "-submitted 2024-13-45: not a date YYYY-MM-DD"},
+		{"not a date", "yesterday", nil, "-submitted yesterday: not a date"},
+		{"30 February", "2023-02-30", edfi, "-submitted 2023-02-30: not a date"},
+		{"the future", "2999-01-01", nil, "-submitted 2999-01-01: in the future"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(&bytes.Buffer{}, &bytes.Buffer{}, options{submitted: tt.submitted, edfi: tt.edfi})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "ImportOptions") {
+				t.Errorf("run = %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+}
