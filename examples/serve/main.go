@@ -5,9 +5,11 @@
 //	go run ./examples/serve -db postgres://user:pass@localhost/studentlink
 //
 // -addr sets the address to listen on (default 127.0.0.1:8080), -db the SQLite file or
-// PostgreSQL URL. -audit-key names the file of the audit chain's key (default audit.key
-// beside the credentials; made on first start, and the same one must be given at every
-// start). -relink links every record again before serving, with the reviewers'
+// PostgreSQL URL. -audit-key names the file of the audit chain's key (default: beside the
+// credentials, named after a SQLite database, state.db.audit.key, or audit.key for one
+// made before that name, and for PostgreSQL; made on first start, and the same one must
+// be given at every start). An -addr that does not listen is refused before a first
+// start makes anything. -relink links every record again before serving, with the reviewers'
 // decisions, keeping student IDs stable.
 //
 // On first start (an empty database) it loads the embedded sample — the synthetic state
@@ -37,7 +39,9 @@
 // until it stops.
 //
 // The audit chain is kept in the database; its head is kept after each commit in
-// audit.anchor beside the audit key (HMAC'd under it), and a start whose chain does not
+// the anchor beside the audit key and named after it (state.db.audit.anchor, or
+// audit.anchor beside audit.key; HMAC'd under the key), so two databases in one folder
+// keep apart, and a start whose chain does not
 // reach the anchor (entries deleted from its end, or the database restored from an older
 // backup) is refused. Once you know why, start once with -new-audit-anchor to accept the
 // chain as the database holds it (audited); a database made before anchors needs that
@@ -96,10 +100,7 @@ func main() {
 		os.Exit(code)
 	}
 	credsPath := credentialsPath(*db, *creds)
-	keyPath := *auditKey
-	if keyPath == "" {
-		keyPath = filepath.Join(filepath.Dir(credsPath), "audit.key")
-	}
+	keyPath := auditKeyPath(*db, credsPath, *auditKey)
 	var err error
 	if *revokeKey != "" {
 		var labels []string
@@ -125,12 +126,42 @@ func main() {
 	}
 }
 
+// isPostgres says whether -db is a PostgreSQL URL rather than a SQLite file.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// auditKeyPath is the audit key's file: flagged when given; else, beside the
+// credentials, named after a SQLite database (state.db.audit.key), so that two databases
+// in one folder do not share a key and anchor — unless the database exists, that name
+// does not, and audit.key does: a store made before keeps its key. PostgreSQL's is
+// audit.key.
+func auditKeyPath(db, credsPath, flagged string) string {
+	if flagged != "" {
+		return flagged
+	}
+	dir := filepath.Dir(credsPath)
+	old := filepath.Join(dir, "audit.key")
+	if isPostgres(db) {
+		return old
+	}
+	named := filepath.Join(dir, filepath.Base(db)+".audit.key")
+	if _, err := os.Stat(named); err == nil {
+		return named
+	}
+	_, dbErr := os.Stat(db)
+	if _, err := os.Stat(old); err == nil && dbErr == nil {
+		return old
+	}
+	return named
+}
+
 // credentialsPath is where the first start's secrets go.
 func credentialsPath(db, flagged string) string {
 	switch {
 	case flagged != "":
 		return flagged
-	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
+	case isPostgres(db):
 		return "credentials.json"
 	}
 	return filepath.Join(filepath.Dir(db), "credentials.json")
@@ -141,6 +172,13 @@ func run(addr, db, credsPath, keyPath string, relink, newAnchor bool) error {
 	defer stop()
 	logger := log.New(os.Stderr, "serve: ", log.LstdFlags)
 	start := time.Now()
+	// Listen first: an address that does not listen is refused before a first start
+	// makes the database, its audit key and anchor, and the credentials.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("-addr %s: %w", addr, err)
+	}
+	defer ln.Close()
 	srv, wrote, err := openServer(ctx, db, credsPath, keyPath, newAnchor, logger)
 	if err != nil {
 		return err
@@ -156,10 +194,6 @@ func run(addr, db, credsPath, keyPath string, relink, newAnchor bool) error {
 		}
 		logger.Printf("relink: %d records, %d students, %d records moved, %d students merged or split, %d retired IDs, %d pairs newly queued",
 			rep.Records, rep.Students, rep.Moved, len(rep.Changes), len(rep.Retired), rep.Queued)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
 	}
 	logger.Printf("%s store ready in %s; listening on http://%s/", srv.Store().Kind(), time.Since(start).Round(time.Millisecond), ln.Addr())
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -355,6 +389,11 @@ func revokeKeys(ctx context.Context, db, keyPath, which string) ([]string, error
 
 // openExisting opens a database that was loaded before (no seed), with its audit key.
 func openExisting(ctx context.Context, db, keyPath, flag string) (*service.Server, error) {
+	if !isPostgres(db) {
+		if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: the database %s does not exist: start serve once first (serve -db %s) to make it", flag, db, db)
+		}
+	}
 	key, err := os.ReadFile(keyPath)
 	if err != nil {
 		return nil, fmt.Errorf("%s needs the database's audit key: %w", flag, err)

@@ -366,3 +366,94 @@ func seededStore(t *testing.T) (dir, db, keyPath, credsPath string) {
 	srv.Close()
 	return dir, db, keyPath, credsPath
 }
+
+// An -addr that does not listen is refused before a first start makes anything: no
+// database, audit key, anchor or credentials are left.
+func TestRunBadAddrMakesNothing(t *testing.T) {
+	for _, addr := range []string{"bogus", "127.0.0.1:99999", "256.1.1.1:80"} {
+		t.Run(addr, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "s1.db")
+			creds := credentialsPath(db, "")
+			err := run(addr, db, creds, auditKeyPath(db, creds, ""), false, false)
+			if err == nil || !strings.Contains(err.Error(), "-addr "+addr) {
+				t.Errorf("run(-addr %s) = %v, want an error naming -addr", addr, err)
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				var names []string
+				for _, e := range left {
+					names = append(names, e.Name())
+				}
+				t.Errorf("a failed start left %q", names)
+			}
+		})
+	}
+}
+
+// The audit key (and its anchor) are named after a new SQLite database, so two databases
+// in one folder keep apart; a database made before keeps audit.key.
+func TestAuditKeyPath(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   []string // made in the folder first
+		db      string
+		flagged string
+		want    string // in the folder; the anchor is named after it
+		anchor  string
+	}{
+		{"a new database", nil, "s1.db", "", "s1.db.audit.key", "s1.db.audit.anchor"},
+		{"a second new database beside one", []string{"s1.db", "s1.db.audit.key", "audit.key"}, "s2.db", "", "s2.db.audit.key", "s2.db.audit.anchor"},
+		{"a database made before", []string{"s1.db", "audit.key"}, "s1.db", "", "audit.key", "audit.anchor"},
+		{"a database with its own key", []string{"s1.db", "s1.db.audit.key", "audit.key"}, "s1.db", "", "s1.db.audit.key", "s1.db.audit.anchor"},
+		{"-audit-key given", []string{"s1.db", "audit.key"}, "s1.db", "k/my.key", "k/my.key", "k/my.anchor"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range tt.files {
+				if err := os.WriteFile(filepath.Join(dir, f), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db := filepath.Join(dir, tt.db)
+			flagged := ""
+			if tt.flagged != "" {
+				flagged = filepath.Join(dir, tt.flagged)
+			}
+			got := auditKeyPath(db, credentialsPath(db, ""), flagged)
+			if diff := cmp.Diff([]string{filepath.Join(dir, tt.want), filepath.Join(dir, tt.anchor)}, []string{got, anchorPath(got)}); diff != "" {
+				t.Errorf("key and anchor (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if got := auditKeyPath("postgres://h/db", "credentials.json", ""); got != "audit.key" {
+		t.Errorf("PostgreSQL's audit key %q, want audit.key", got)
+	}
+}
+
+// -new-key and -revoke-key on a database that does not exist say to start serve once
+// first, and make no database.
+func TestKeysNeedAnExistingDatabase(t *testing.T) {
+	for _, flag := range []string{"-new-key", "-revoke-key"} {
+		t.Run(flag, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "s2.db")
+			if err := os.WriteFile(filepath.Join(dir, "audit.key"), make([]byte, 32), 0o600); err != nil { // another database's
+				t.Fatal(err)
+			}
+			creds := credentialsPath(db, "")
+			var err error
+			if flag == "-new-key" {
+				_, err = issueKey(context.Background(), db, creds, filepath.Join(dir, "audit.key"), "999999")
+			} else {
+				_, err = revokeKeys(context.Background(), db, filepath.Join(dir, "audit.key"), "999999")
+			}
+			if err == nil || !strings.Contains(err.Error(), flag+": the database "+db+" does not exist: start serve once first") {
+				t.Errorf("%s on a missing database: %v", flag, err)
+			}
+			if _, err := os.Stat(db); !os.IsNotExist(err) {
+				t.Errorf("%s made the database %s: %v", flag, db, err)
+			}
+		})
+	}
+}
