@@ -32,6 +32,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -81,6 +82,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
+	}
+	// A count given must be positive: 0 or -5 is refused, not taken for the default.
+	var bad error
+	fs.Visit(func(f *flag.Flag) {
+		for _, c := range []struct {
+			name string
+			v    int
+		}{{"students", *students}, {"records", *records}, {"leas", *leas}} {
+			if f.Name == c.name && c.v < 1 && bad == nil {
+				bad = fmt.Errorf("-%s %d: must be at least 1", c.name, c.v)
+			}
+		}
+	})
+	if bad != nil {
+		return fail(bad)
 	}
 	if *students > 0 {
 		cfg.Students = *students

@@ -140,3 +140,30 @@ func TestOutputClashesRefused(t *testing.T) {
 		})
 	}
 }
+
+// A count that is not positive is refused, naming the flag, before anything is written;
+// before, -records -5, -students 0 or -leas -1 silently ran with the defaults.
+func TestNonPositiveCountsRefused(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-records", "-5"}, "synth: -records -5: must be at least 1\n"},
+		{[]string{"-students", "-5"}, "synth: -students -5: must be at least 1\n"},
+		{[]string{"-students", "0"}, "synth: -students 0: must be at least 1\n"},
+		{[]string{"-leas", "0"}, "synth: -leas 0: must be at least 1\n"},
+		{[]string{"-leas", "-1", "-print-config"}, "synth: -leas -1: must be at least 1\n"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			args := append(tt.args, "-out", filepath.Join(dir, "roll.csv"), "-truth", filepath.Join(dir, "truth.csv"))
+			code, stdout, stderr := synthRun(args...)
+			if code != 1 || stdout != "" || stderr != tt.want {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 1, stderr %q", code, stdout, stderr, tt.want)
+			}
+			if left, _ := os.ReadDir(dir); len(left) > 0 {
+				t.Errorf("%d file(s) written", len(left))
+			}
+		})
+	}
+}
