@@ -15,8 +15,38 @@
 // link mode refused links between a file's own records. A model loaded with -model runs
 // in the mode it was trained in (a -mode that differs is refused). With no -a and -b it
 // links the embedded sample roll's LEAs with each other, in link_and_dedupe mode unless
-// -mode says otherwise, since the sample has duplicates within an LEA. The other flags
-// are those of examples/dedupe (-h lists them).
+// -mode says otherwise, since the sample has duplicates within an LEA.
+//
+// Every flag (go run ./examples/link -h lists them too; all but -a and -b are those of
+// examples/dedupe, whose doc says more of each):
+//
+//	-a FILE              first LEA's roll (give -b with it)
+//	-b FILE              second LEA's roll
+//	-in FILE             a further LEA's roll (repeatable)
+//	-preset P            settings preset: student (default) or person
+//	-settings FILE       settings JSON (overrides -preset)
+//	-print-settings      write the settings as JSON and exit
+//	-mode M              link (default), link_and_dedupe or dedupe; a loaded -model's mode
+//	                     cannot be overridden
+//	-columns R=H,…       name the input columns: given_name=FirstName,birth_date=DOB,…
+//	-encoding E          input text encoding (default UTF-8, or UTF-16 by its byte-order mark)
+//	-skip-bad-rows FILE  set broken rows aside in FILE (- for stdout) and go on
+//	-out FILE            record_id,source,cluster_id,match_weight,cluster_size (- for stdout)
+//	-pairs FILE          the linked pairs of records from different files
+//	-review FILE         the review queue: both records side by side, verdict/by/at to fill in
+//	-decisions FILE      a filled-in review file: verdicts the run honours (repeatable)
+//	-ids FILE            an earlier run's -out: students keep their IDs
+//	-ids-renamed OLD=NEW a file the -ids file names OLD is this run's NEW
+//	-id-changes FILE     the students split or merged since the -ids run (needs -ids)
+//	-truth COLUMN        evaluate against this input column of true IDs
+//	-truth-regexp RE     take the true ID from the first group of RE
+//	-truth-file FILE     evaluate against record_id,true_id rows
+//	-model FILE          reuse the trained model in FILE if it exists, else save it there
+//	-problems FILE       values that could not be used
+//	-report FILE         the model report: one HTML page with charts
+//	-workers N           goroutines (default: all cores)
+//	-quiet               no progress line
+//	-v                   also print m, u and weight of every level, the prior, warnings
 package main
 
 import (
