@@ -39,7 +39,7 @@
 //	-ids-renamed OLD=NEW a file the -ids file names OLD is this run's NEW
 //	-id-changes FILE     the students split or merged since the -ids run (needs -ids)
 //	-truth COLUMN        evaluate against this input column of true IDs
-//	-truth-regexp RE     take the true ID from the first group of RE
+//	-truth-regexp RE     take the true ID from the first group of RE (needs -truth)
 //	-truth-file FILE     evaluate against record_id,true_id rows
 //	-model FILE          reuse the trained model in FILE if it exists, else save it there
 //	-problems FILE       values that could not be used

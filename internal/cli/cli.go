@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -166,6 +167,9 @@ func Run(ctx context.Context, f Flags, stdout, stderr io.Writer) error {
 	if f.IDChanges != "" && f.IDs == "" {
 		return errors.New("-id-changes needs -ids: the students split or merged are those whose records an earlier run's -out file (-ids clusters.csv) grouped otherwise")
 	}
+	if err := checkFlags(f); err != nil {
+		return err
+	}
 	if err := checkPaths(f, stdout); err != nil {
 		return err
 	}
@@ -245,6 +249,9 @@ func writeReport(ctx context.Context, o *Outcome, f Flags, w io.Writer) error {
 // Execute reads the inputs, links them and evaluates the result against the truth when
 // the flags give one; progress and notes go to stderr.
 func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
+	if err := checkFlags(f); err != nil {
+		return nil, err
+	}
 	linker, used, loaded, err := loadModel(f)
 	if err != nil {
 		return nil, err
@@ -276,6 +283,9 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 	}
 	truthFile, truthData, err := o.readInputs(roll, f)
 	if err != nil {
+		return nil, err
+	}
+	if err := hasColumn(roll, f.Truth); err != nil { // before the link, not after
 		return nil, err
 	}
 	opt := match.RunOptions{Workers: f.Workers}
@@ -343,6 +353,40 @@ func Execute(ctx context.Context, f Flags, stderr io.Writer) (*Outcome, error) {
 		}
 	}
 	return o, nil
+}
+
+// checkFlags refuses values no run can use, before anything is read.
+func checkFlags(f Flags) error {
+	switch {
+	case f.Workers < 0:
+		return fmt.Errorf("-workers %d: want 0 (all cores) or a positive number of goroutines", f.Workers)
+	case f.TruthRe != "" && f.Truth == "":
+		return fmt.Errorf("-truth-regexp %q needs -truth, the column it reads the true IDs from", f.TruthRe)
+	}
+	if f.TruthRe != "" {
+		if _, err := regexp.Compile(f.TruthRe); err != nil {
+			return fmt.Errorf("-truth-regexp: %w", err)
+		}
+	}
+	return nil
+}
+
+// hasColumn reports, naming the file, a source whose header has no column named column
+// (the -truth column); "" passes.
+func hasColumn(roll *match.Roll, column string) error {
+	if column == "" || column == roll.IDColumn() {
+		return nil
+	}
+	for s, src := range roll.Sources {
+		if !slices.ContainsFunc(roll.Header(s), func(u match.ColumnUse) bool { return u.Header == column || u.Column == column }) {
+			var names []string
+			for _, u := range roll.Header(s) {
+				names = append(names, u.Header)
+			}
+			return fmt.Errorf("-truth %s: %s has no column %q (its header: %s)", column, src, column, strings.Join(names, ", "))
+		}
+	}
+	return nil
 }
 
 // loadModel loads the -model file when it exists. It returns the linker and the

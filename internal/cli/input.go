@@ -94,6 +94,7 @@ func truthColumn(roll *match.Roll, column, expr string) ([]string, error) {
 		}
 	}
 	out := make([]string, roll.Len())
+	matched := 0
 	for i := range out {
 		v := roll.Column(i, column)
 		if column == roll.IDColumn() {
@@ -102,12 +103,16 @@ func truthColumn(roll *match.Roll, column, expr string) ([]string, error) {
 		if re != nil {
 			if m := re.FindStringSubmatch(v); len(m) > 1 {
 				v = m[1]
+				matched++
 			}
 		}
 		if v == "" {
 			return nil, fmt.Errorf("%s:%d: record %q has no true ID in column %q", roll.Sources[roll.Source[i]], roll.Lines[i], roll.IDs[i], column)
 		}
 		out[i] = v
+	}
+	if re != nil && matched == 0 && len(out) > 0 {
+		return nil, fmt.Errorf("-truth-regexp %q matches no value of the -truth column %q (the first: %q): every record would be its own student", expr, column, out[0])
 	}
 	return out, nil
 }
