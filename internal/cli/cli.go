@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -585,16 +586,48 @@ func onlyStdout(path string) string {
 	return ""
 }
 
+// writeFile writes an output file through a temporary file in its folder, renamed over
+// path once write and the close succeed and removed otherwise: a run stopped or failed
+// while writing (SIGINT during -report) leaves no empty or partial file, and an earlier
+// file of that name stays whole. A path that exists and is not a regular file (os.DevNull,
+// a FIFO) is written in place.
 func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return f.Close()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
-		f.Close()
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := write(tmp); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return f.Close()
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	ok = true
+	return nil
 }
 
 // readFileWith opens the file flag names (openInput: a regular file of limit bytes at
