@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/studentlink/studentlink/internal/boundedfile"
 	"github.com/studentlink/studentlink/internal/filelock"
 )
 
@@ -272,16 +272,16 @@ func shared(a, b []string) int {
 // The ledger is read strictly: unknown fields, trailing data and unsorted member lists
 // are errors, not guesses.
 func readLedger(path string) (*ledgerFile, error) {
-	data, err := readRegular(path, MaxLedgerSize)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := boundedfile.ReadFile(path, MaxLedgerSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		key := make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
 			return nil, fmt.Errorf("backpack: research: ledger key: %w", err)
 		}
 		return &ledgerFile{Key: hex.EncodeToString(key)}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("backpack: research: ledger: %w", err)
+	case err != nil:
+		return nil, fmt.Errorf("backpack: research: ledger %s: %w", path, err)
 	}
 	var l ledgerFile
 	if err := decodeStrict(data, &l); err != nil {
@@ -298,37 +298,6 @@ func readLedger(path string) (*ledgerFile, error) {
 // MaxLedgerSize is the largest release ledger ClaimRelease reads: a ledger larger is
 // refused, not read into memory.
 const MaxLedgerSize = 256 << 20
-
-// readRegular reads the regular file at path, of at most limit bytes: a device, FIFO or
-// directory (which would be read without end, or block) or a larger file is an error
-// naming it.
-func readRegular(path string, limit int64) ([]byte, error) {
-	if fi, err := os.Stat(path); err != nil {
-		return nil, err
-	} else if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes, the most read of it", path, limit)
-	}
-	return data, nil
-}
 
 // decodeStrict decodes one JSON value with no unknown fields and nothing after it.
 func decodeStrict(data []byte, v any) error {

@@ -493,7 +493,7 @@ func TestClaimReleaseLedgerNotRegularOrTooLarge(t *testing.T) {
 	}{
 		{"a device", os.DevNull, "ledger " + os.DevNull + " is not a regular file"},
 		{"a directory", t.TempDir(), "is not a regular file"},
-		{"too large", large, large + " is larger than 268435456 bytes"},
+		{"too large", large, "ledger " + large + ": larger than 256 MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

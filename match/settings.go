@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/studentlink/studentlink/block"
+	"github.com/studentlink/studentlink/internal/boundedfile"
 	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
 )
@@ -277,20 +277,12 @@ const maxSettingsFile = 64 << 20
 // default silently kept; so is a path that is not a regular file, or one over 64 MB.
 func LoadSettings(path string) (Settings, error) {
 	var s Settings
-	f, err := os.Open(path)
+	f, err := boundedfile.Open(path, maxSettingsFile)
 	if err != nil {
-		return s, fmt.Errorf("match: %w", err)
+		return s, fmt.Errorf("match: settings %s: %w", path, err)
 	}
 	defer f.Close()
-	switch st, err := f.Stat(); {
-	case err != nil:
-		return s, fmt.Errorf("match: %w", err)
-	case !st.Mode().IsRegular():
-		return s, fmt.Errorf("match: settings %s: not a regular file", path)
-	case st.Size() > maxSettingsFile:
-		return s, fmt.Errorf("match: settings %s: %d bytes, more than settings ever take (%d): is it the settings file?", path, st.Size(), maxSettingsFile)
-	}
-	dec := json.NewDecoder(io.LimitReader(f, maxSettingsFile))
+	dec := json.NewDecoder(f)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
 		return s, fmt.Errorf("match: settings %s: %w", path, err)

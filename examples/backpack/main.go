@@ -55,6 +55,7 @@ import (
 	"time"
 
 	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/internal/boundedfile"
 	"github.com/studentlink/studentlink/internal/cli"
 	"github.com/studentlink/studentlink/internal/demo"
 	"github.com/studentlink/studentlink/match"
@@ -438,27 +439,12 @@ func readKey(w io.Writer, path string, create bool) ([]byte, error) {
 // maxKeySize is the largest -key-file read: a key is 32 bytes.
 const maxKeySize = 4 << 10
 
-// readKeyFile reads the -key-file path: a device, FIFO or directory, or a file larger
-// than maxKeySize, is an error naming the flag and file, not read.
+// readKeyFile reads the -key-file path (boundedfile.ReadFile): a device, FIFO or
+// directory, or a file larger than maxKeySize, is an error naming the flag and file.
 func readKeyFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
+	key, err := boundedfile.ReadFile(path, maxKeySize)
 	if err != nil {
-		return nil, fmt.Errorf("-key-file %s: %w", path, errors.Unwrap(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("-key-file %s: not a regular file (%v)", path, fi.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("-key-file %s: %w", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	key, err := io.ReadAll(io.LimitReader(f, maxKeySize+1))
-	switch {
-	case err != nil:
 		return nil, fmt.Errorf("-key-file %s: %w", path, err)
-	case len(key) > maxKeySize:
-		return nil, fmt.Errorf("-key-file %s: larger than %d bytes: not a key file", path, maxKeySize)
 	}
 	return key, nil
 }

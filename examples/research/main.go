@@ -52,6 +52,7 @@ import (
 	"strings"
 
 	"github.com/studentlink/studentlink/backpack"
+	"github.com/studentlink/studentlink/internal/boundedfile"
 	"github.com/studentlink/studentlink/internal/cli"
 	"github.com/studentlink/studentlink/internal/demo"
 	"github.com/studentlink/studentlink/match"
@@ -245,27 +246,13 @@ func writeRecords(w io.Writer, o options, x *backpack.Extractor, pop *backpack.P
 // maxSecretSize is the largest -secret-file read: a secret is a few dozen bytes.
 const maxSecretSize = 4 << 10
 
-// readSmall reads the regular file path given by flag, of at most limit bytes: a
-// device, FIFO or directory, or a larger file, is an error naming the flag and file.
+// readSmall reads the regular file path given by flag, of at most limit bytes
+// (boundedfile.ReadFile): a device, FIFO or directory, or a larger file, is an error
+// naming the flag and file.
 func readSmall(flag, path string, limit int64) ([]byte, error) {
-	fi, err := os.Stat(path)
+	data, err := boundedfile.ReadFile(path, limit)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", flag, path, errors.Unwrap(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s %s: not a regular file (%v)", flag, path, fi.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", flag, path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	switch {
-	case err != nil:
 		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
-	case int64(len(data)) > limit:
-		return nil, fmt.Errorf("%s %s: larger than %d bytes: not a key file", flag, path, limit)
 	}
 	return data, nil
 }

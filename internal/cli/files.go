@@ -1,10 +1,10 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/studentlink/studentlink/internal/boundedfile"
 )
 
 // Caps on the files a flag names that the programs read whole: generous, but a path
@@ -15,62 +15,32 @@ const (
 	listCap  int64 = 2 << 30   // -ids, -decisions, -truth-file
 )
 
-// openInput opens the file flag names for reading. It refuses anything that is not a
-// regular file (a device such as /dev/full, a FIFO, a folder) without opening it, and the
-// reader it returns fails once more than limit bytes are read, as does a file larger than
-// limit at once. Errors name the flag and the file; a file that does not exist returns an
-// error that is os.ErrNotExist.
+// openInput opens the file flag names for reading through boundedfile.Open (a regular
+// file of at most limit bytes), errors naming the flag and the file; a file that does not
+// exist returns an error that is os.ErrNotExist.
 func openInput(flag, path string, limit int64) (io.ReadCloser, error) {
-	st, err := os.Stat(path)
+	r, err := boundedfile.Open(path, limit)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", flag, path, pathErr(err))
+		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
 	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s %s: not a regular file", flag, path)
-	}
-	if st.Size() > limit {
-		return nil, tooLarge(flag, path, limit)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", flag, path, pathErr(err))
-	}
-	if st, err = f.Stat(); err != nil || !st.Mode().IsRegular() { // replaced since
-		f.Close()
-		return nil, fmt.Errorf("%s %s: not a regular file", flag, path)
-	}
-	return &capped{f: f, left: limit, flag: flag, path: path, limit: limit}, nil
+	return &named{r: r, flag: flag, path: path}, nil
 }
 
-func tooLarge(flag, path string, limit int64) error {
-	return fmt.Errorf("%s %s: larger than %d MB, more than any %s file should hold", flag, path, limit>>20, flag)
+// named names the flag and file in a read's error (a file grown past its cap).
+type named struct {
+	r          io.ReadCloser
+	flag, path string
 }
 
-// capped reads a file and fails past its limit.
-type capped struct {
-	f           *os.File
-	left, limit int64
-	flag, path  string
-}
-
-func (c *capped) Read(p []byte) (int, error) {
-	if c.left <= 0 {
-		// One byte more tells a file of exactly limit bytes from a larger one.
-		var one [1]byte
-		if n, _ := c.f.Read(one[:]); n > 0 {
-			return 0, tooLarge(c.flag, c.path, c.limit)
-		}
-		return 0, io.EOF
+func (n *named) Read(p []byte) (int, error) {
+	k, err := n.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s %s: %w", n.flag, n.path, err)
 	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.f.Read(p)
-	c.left -= int64(n)
-	return n, err
+	return k, err
 }
 
-func (c *capped) Close() error { return c.f.Close() }
+func (n *named) Close() error { return n.r.Close() }
 
 // readInput reads the whole file flag names through openInput.
 func readInput(flag, path string, limit int64) ([]byte, error) {
@@ -79,22 +49,5 @@ func readInput(flag, path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: %w", flag, err)
-		}
-		return nil, err
-	}
-	return b, nil
-}
-
-// pathErr drops an os.PathError's operation and path, which the message names already.
-func pathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+	return io.ReadAll(r)
 }
