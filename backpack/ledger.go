@@ -132,8 +132,8 @@ func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population, t
 			return fmt.Errorf("backpack: research: tables release %q: table %d (%s × %s) counts %d students, its population has %d", name, k, p.RowName, p.ColName, p.Total, len(pop.Students))
 		}
 	}
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("backpack: research: ledger %s is not a regular file (%v): give the ledger's file", path, fi.Mode().Type())
+	if err := boundedfile.Check(path, MaxLedgerSize); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("backpack: research: ledger %s: %w: give the ledger's file", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("backpack: research: ledger: %w", err)

@@ -491,8 +491,8 @@ func TestClaimReleaseLedgerNotRegularOrTooLarge(t *testing.T) {
 	tests := []struct {
 		name, path, want string
 	}{
-		{"a device", os.DevNull, "ledger " + os.DevNull + " is not a regular file"},
-		{"a directory", t.TempDir(), "is not a regular file"},
+		{"a device", os.DevNull, "ledger " + os.DevNull + ": not a regular file"},
+		{"a directory", t.TempDir(), ": not a regular file"},
 		{"too large", large, "ledger " + large + ": larger than 256 MB"},
 	}
 	for _, tt := range tests {

@@ -108,13 +108,8 @@ func run(stdout, stderr io.Writer, o options) error {
 	if o.ledger == "" {
 		return errors.New("-ledger FILE is required: the release ledger keeps a population from being published as tables and as records")
 	}
-	if fi, err := os.Stat(o.ledger); err == nil {
-		switch {
-		case !fi.Mode().IsRegular():
-			return fmt.Errorf("-ledger %s: not a regular file (%v): give the release ledger's file", o.ledger, fi.Mode().Type())
-		case fi.Size() > backpack.MaxLedgerSize:
-			return fmt.Errorf("-ledger %s: %d bytes, larger than a ledger is read (%d bytes)", o.ledger, fi.Size(), backpack.MaxLedgerSize)
-		}
+	if err := boundedfile.Check(o.ledger, backpack.MaxLedgerSize); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("-ledger %s: %w: give the release ledger's file", o.ledger, err)
 	}
 	var x *backpack.Extractor
 	if o.records {

@@ -33,18 +33,14 @@ func (e tooLargeError) Is(target error) bool { return target == ErrTooLarge }
 // that grew). Errors do not name path, which callers name with their flag: an
 // os.PathError gives its cause alone (os.ErrNotExist, say, still matches).
 func Open(path string, limit int64) (io.ReadCloser, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, cause(err)
-	}
-	if err := check(st, limit); err != nil {
+	if err := Check(path, limit); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, cause(err)
 	}
-	if st, err = f.Stat(); err != nil || check(st, limit) != nil {
+	if st, err := f.Stat(); err != nil || check(st, limit) != nil {
 		f.Close()
 		if err == nil {
 			err = check(st, limit)
@@ -52,6 +48,17 @@ func Open(path string, limit int64) (io.ReadCloser, error) {
 		return nil, cause(err)
 	}
 	return &capped{f: f, left: limit, limit: limit}, nil
+}
+
+// Check says, without opening path, what Open would refuse: not a regular file, or over
+// limit bytes; a file that does not exist returns an error that is os.ErrNotExist, for
+// callers that create it then.
+func Check(path string, limit int64) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return cause(err)
+	}
+	return check(st, limit)
 }
 
 // ReadFile reads the whole of path through Open.
