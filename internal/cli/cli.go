@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -425,12 +426,8 @@ func loadModel(f Flags) (linker *match.Linker, used match.Settings, loaded bool,
 			f.Preset, f.Model, used.Name, f.Preset)
 	}
 	if f.Columns != "" {
-		names, err := parseColumns(f.Columns)
-		if err != nil {
+		if used, err = withColumns(used, f.Columns); err != nil {
 			return nil, used, false, err
-		}
-		if used, err = used.WithColumns(names); err != nil {
-			return nil, used, false, fmt.Errorf("-columns: %w", err)
 		}
 	}
 	return linker, used, true, nil
@@ -474,15 +471,51 @@ func loadSettings(f Flags) (match.Settings, error) {
 		s.Mode = match.Mode(mode)
 	}
 	if f.Columns != "" {
-		names, err := parseColumns(f.Columns)
-		if err != nil {
+		var err error
+		if s, err = withColumns(s, f.Columns); err != nil {
 			return s, err
-		}
-		if s, err = s.WithColumns(names); err != nil {
-			return s, fmt.Errorf("-columns: %w", err)
 		}
 	}
 	return s, s.Validate()
+}
+
+// withColumns applies -columns (spec) to s. A name that is neither the ID, a column of s
+// nor a role is refused here, naming each name -columns takes once: the ID, the roles,
+// and the settings' columns that are not a role's name too.
+func withColumns(s match.Settings, spec string) (match.Settings, error) {
+	names, err := parseColumns(spec)
+	if err != nil {
+		return s, err
+	}
+	var columns, roles []string
+	for _, c := range s.Columns {
+		if !slices.Contains(columns, c.Name) {
+			columns = append(columns, c.Name)
+		}
+	}
+	for _, r := range normalize.Roles() {
+		roles = append(roles, string(r))
+	}
+	keys := slices.Sorted(maps.Keys(names))
+	for _, k := range keys {
+		if k == "id" || k == s.IDColumn || slices.Contains(columns, k) || slices.Contains(roles, k) {
+			continue
+		}
+		id := "id (the record ID"
+		if s.IDColumn != "" && s.IDColumn != "id" {
+			id += ", or " + s.IDColumn
+		}
+		id += ")"
+		want := id + ", a role (" + strings.Join(roles, ", ") + ")"
+		if own := slices.DeleteFunc(columns, func(c string) bool { return slices.Contains(roles, c) }); len(own) > 0 {
+			want += " or another column of the settings (" + strings.Join(own, ", ") + ")"
+		}
+		return s, fmt.Errorf("-columns %s=%s: %s names no role and no column of the settings; want %s", k, names[k], k, want)
+	}
+	if s, err = s.WithColumns(names); err != nil {
+		return s, fmt.Errorf("-columns: %w", err)
+	}
+	return s, nil
 }
 
 // parseColumns reads -columns: role=Header pairs separated by commas.
