@@ -407,6 +407,10 @@ func loadModel(f Flags) (linker *match.Linker, used match.Settings, loaded bool,
 		return nil, used, false, err
 	}
 	if linker, err = match.Load(bytes.NewReader(b)); err != nil {
+		if jsonKind(b) == kindSettings {
+			return nil, used, false, fmt.Errorf("-model %s: a settings file (as -print-settings writes them), not a trained model: name it with -settings %s, and with -model a file to keep the trained model in",
+				f.Model, f.Model)
+		}
 		if errors.Is(err, match.ErrModelVersion) {
 			return nil, used, false, fmt.Errorf("%s: %w (remove the file, or name another -model file, and the run trains one and saves it there)", f.Model, err)
 		}
@@ -431,6 +435,30 @@ func loadModel(f Flags) (linker *match.Linker, used match.Settings, loaded bool,
 		}
 	}
 	return linker, used, true, nil
+}
+
+// What a JSON file a flag names holds, by its top-level keys (jsonKind).
+const (
+	kindModel    = "model"    // a saved model: version, settings and model
+	kindSettings = "settings" // settings: columns, comparisons … and no model
+)
+
+// jsonKind says whether b is a saved model (kindModel) or a settings file (kindSettings)
+// by its top-level keys, so that one named by the other's flag is said to be so; ""
+// when it is neither or no JSON object.
+func jsonKind(b []byte) string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(b, &top) != nil {
+		return ""
+	}
+	has := func(k string) bool { _, ok := top[k]; return ok }
+	switch {
+	case has("settings") && has("model"):
+		return kindModel
+	case !has("settings") && !has("model") && (has("columns") || has("comparisons")):
+		return kindSettings
+	}
+	return ""
 }
 
 // evaluate scores the clusters and the blocking rules against the truth.
@@ -459,6 +487,10 @@ func loadSettings(f Flags) (match.Settings, error) {
 	case f.Settings != "":
 		var err error
 		if s, err = match.LoadSettings(f.Settings); err != nil {
+			if b, rerr := readInput("-settings", f.Settings, modelCap); rerr == nil && jsonKind(b) == kindModel {
+				return s, fmt.Errorf("-settings %s: a trained model (as -model saves them), not a settings file: run it with -model %s (-model %s -print-settings writes its settings)",
+					f.Settings, f.Settings, f.Settings)
+			}
 			return s, err
 		}
 	default:
