@@ -394,18 +394,27 @@ func VerifyChain(entries []Entry, key []byte) error {
 func verifyChainFrom(entries []Entry, key []byte, base Checkpoint) error {
 	prev := base.Hash
 	for i, e := range entries {
-		err := e.check()
-		switch {
-		case err != nil:
-			return &ChainError{Index: i, Seq: e.Seq, Reason: "Append would refuse the entry: " + strings.TrimPrefix(err.Error(), "backpack: audit: ")}
-		case e.Seq != base.Seq+int64(i)+1:
-			return &ChainError{Index: i, Seq: e.Seq, Reason: fmt.Sprintf("sequence number %d, want %d: an entry was removed or inserted", e.Seq, base.Seq+int64(i)+1)}
-		case e.Prev != prev:
-			return &ChainError{Index: i, Seq: e.Seq, Reason: "previous-entry hash does not match: the entry before was altered or removed"}
-		case !hmac.Equal([]byte(e.mac(key)), []byte(e.Hash)):
-			return &ChainError{Index: i, Seq: e.Seq, Reason: "hash does not match the entry's content under the key: the entry was altered or written without the key"}
+		if err := verifyLink(i, e, key, base, prev); err != nil {
+			return err
 		}
 		prev = e.Hash
+	}
+	return nil
+}
+
+// verifyLink checks entry e, at index i of a chain that follows base, under key: prev is
+// the hash of the entry before it (base's for the first).
+func verifyLink(i int, e Entry, key []byte, base Checkpoint, prev string) error {
+	err := e.check()
+	switch {
+	case err != nil:
+		return &ChainError{Index: i, Seq: e.Seq, Reason: "Append would refuse the entry: " + strings.TrimPrefix(err.Error(), "backpack: audit: ")}
+	case e.Seq != base.Seq+int64(i)+1:
+		return &ChainError{Index: i, Seq: e.Seq, Reason: fmt.Sprintf("sequence number %d, want %d: an entry was removed or inserted", e.Seq, base.Seq+int64(i)+1)}
+	case e.Prev != prev:
+		return &ChainError{Index: i, Seq: e.Seq, Reason: "previous-entry hash does not match: the entry before was altered or removed"}
+	case !hmac.Equal([]byte(e.mac(key)), []byte(e.Hash)):
+		return &ChainError{Index: i, Seq: e.Seq, Reason: "hash does not match the entry's content under the key: the entry was altered or written without the key"}
 	}
 	return nil
 }
@@ -418,10 +427,16 @@ func VerifyAnchored(entries []Entry, key []byte, anchor []Checkpoint) error {
 	if err := VerifyChain(entries, key); err != nil {
 		return err
 	}
+	return checkAnchor(int64(len(entries)), anchor, func(seq int64) string { return entries[seq-1].Hash })
+}
+
+// checkAnchor is VerifyAnchored once the chain of n entries verified: hashAt returns the
+// hash of the entry with sequence number seq, from 1 to n.
+func checkAnchor(n int64, anchor []Checkpoint, hashAt func(seq int64) string) error {
 	last := Checkpoint{}
 	for k, c := range anchor {
 		if c.Seq < last.Seq || c.Seq < 0 {
-			return &ChainError{Index: len(entries), Seq: c.Seq, Reason: fmt.Sprintf("anchor checkpoint %d (seq %d) comes after seq %d: the anchor was altered", k+1, c.Seq, last.Seq)}
+			return &ChainError{Index: int(n), Seq: c.Seq, Reason: fmt.Sprintf("anchor checkpoint %d (seq %d) comes after seq %d: the anchor was altered", k+1, c.Seq, last.Seq)}
 		}
 		if c.intent() { // a batch announced: its checkpoint follows, unless a crash came first
 			continue
@@ -430,15 +445,15 @@ func VerifyAnchored(entries []Entry, key []byte, anchor []Checkpoint) error {
 		if c.Seq == 0 {
 			continue
 		}
-		if c.Seq > int64(len(entries)) {
-			return &ChainError{Index: len(entries), Seq: int64(len(entries)), Reason: fmt.Sprintf(
-				"the log ends at seq %d but the anchor names seq %d: entries were removed from the end", len(entries), c.Seq)}
+		if c.Seq > n {
+			return &ChainError{Index: int(n), Seq: n, Reason: fmt.Sprintf(
+				"the log ends at seq %d but the anchor names seq %d: entries were removed from the end", n, c.Seq)}
 		}
-		if e := entries[c.Seq-1]; e.Hash != c.Hash {
-			return &ChainError{Index: int(c.Seq - 1), Seq: e.Seq, Reason: "the entry's hash differs from the anchor's checkpoint: the entry was rewritten"}
+		if hashAt(c.Seq) != c.Hash {
+			return &ChainError{Index: int(c.Seq - 1), Seq: c.Seq, Reason: "the entry's hash differs from the anchor's checkpoint: the entry was rewritten"}
 		}
 	}
-	if n := int64(len(entries)); n > last.Seq {
+	if n > last.Seq {
 		return &ChainError{Index: int(last.Seq), Seq: last.Seq + 1, Reason: fmt.Sprintf(
 			"%d entries follow the anchor's last checkpoint (seq %d): they were appended without the anchor", n-last.Seq, last.Seq)}
 	}

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/studentlink/studentlink/internal/boundedfile"
 	"github.com/studentlink/studentlink/internal/filelock"
 	"github.com/studentlink/studentlink/internal/strictjson"
 )
@@ -52,11 +54,22 @@ type logFiles struct {
 // did not checkpoint yet (they verify under the key and are anchored). More entries past
 // the last checkpoint than the batch announced — all of them, when the anchor was
 // emptied — are an error.
+//
+// What OpenLog reads is bounded, as the log grows for years: the log and the anchor must
+// be regular files where they exist (a device such as /dev/zero, a FIFO or a folder, or
+// a symbolic link to one, is refused with an error naming it, before it is opened); the
+// log is read and verified one line at a time, holding no more than one entry, and any
+// line over MaxEntrySize is an error wrapping ErrLineTooLong naming the file and the
+// line; the anchor, two short lines, is read whole up to MaxAnchorSize. The log has no
+// cap on its size: a longer log takes longer to open, not more memory.
 func OpenLog(path, anchorPath string, key []byte) (*Log, error) {
 	if err := checkAuditKey(key); err != nil {
 		return nil, err
 	}
 	if err := distinctFiles(path, anchorPath, nil); err != nil {
+		return nil, err
+	}
+	if err := checkFiles(path, anchorPath); err != nil {
 		return nil, err
 	}
 	lf, err := lockLog(path, anchorPath)
@@ -114,6 +127,30 @@ func distinctFiles(path, anchorPath string, lf *os.File) error {
 	return nil
 }
 
+// MaxAnchorSize is the most read of an anchor file, in bytes: OpenLog and VerifyFile
+// refuse a larger one, naming it. An anchor holds two short lines (the head, and an
+// intent while a batch is written); an anchor of earlier versions, which kept a line of
+// about 90 bytes for every batch ever appended, fits while it has fewer than some
+// 700,000 of them.
+const MaxAnchorSize = 64 << 20
+
+// checkFiles refuses, before anything opens them, a log or anchor that exists and is not
+// a regular file — a device such as /dev/zero, a FIFO (opening one blocks), a folder, or
+// a symbolic link to one — and an anchor over MaxAnchorSize, with an error naming the
+// file. A missing file passes: OpenLog creates it. The log has no cap on its size, only
+// on each line (MaxEntrySize): it is read one line at a time.
+func checkFiles(path, anchorPath string) error {
+	for _, f := range []struct {
+		what, path string
+		limit      int64
+	}{{"log", path, math.MaxInt64}, {"anchor", anchorPath, MaxAnchorSize}} {
+		if err := boundedfile.Check(f.path, f.limit); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("backpack: audit: the %s %s: %w", f.what, f.path, err)
+		}
+	}
+	return nil
+}
+
 // openLogWait is how long OpenLog waits for another writer to close the log.
 var openLogWait = 30 * time.Second
 
@@ -127,7 +164,7 @@ var ErrLogBusy = errors.New("the log is open for writing elsewhere")
 func lockLog(path, anchorPath string) (*os.File, error) {
 	lf, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		anchor, _, anchorErr := readLogFile(anchorPath, decodeCheckpoint)
+		anchor, anchorErr := readAnchor(anchorPath)
 		if n := lastCheckpoint(anchor).Seq; anchorErr == nil && n > 0 {
 			return nil, fmt.Errorf("backpack: audit: %s is missing but its anchor %s names %d entries: the log was deleted", path, anchorPath, n)
 		}
@@ -135,6 +172,13 @@ func lockLog(path, anchorPath string) (*os.File, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("backpack: audit: %w", err)
+	}
+	if st, err := lf.Stat(); err != nil || !st.Mode().IsRegular() { // replaced since checkFiles
+		lf.Close()
+		if err == nil {
+			err = fmt.Errorf("%w (%v)", boundedfile.ErrNotRegular, st.Mode().Type())
+		}
+		return nil, fmt.Errorf("backpack: audit: the log %s: %w", path, err)
 	}
 	switch ok, err := filelock.Within(lf, openLogWait); {
 	case err != nil:
@@ -149,8 +193,10 @@ func lockLog(path, anchorPath string) (*os.File, error) {
 
 // openLocked is OpenLog once it holds the lock on lf, the log opened for appending.
 func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) {
-	entries, logTorn, logErr := readLogFile(path, decodeEntry)
-	anchor, anchorTorn, anchorErr := readLogFile(anchorPath, decodeCheckpoint)
+	anchor, err := readAnchor(anchorPath)
+	anchorTorn, anchorErr := tornAt(err)
+	scan, err := scanLog(path, key, anchor)
+	logTorn, logErr := tornAt(err)
 	logMissing, anchorMissing := errors.Is(logErr, fs.ErrNotExist), errors.Is(anchorErr, fs.ErrNotExist)
 	switch {
 	case logErr != nil && !logMissing:
@@ -160,23 +206,23 @@ func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) 
 	case logMissing && !anchorMissing && lastCheckpoint(anchor).Seq > 0:
 		return nil, fmt.Errorf("backpack: audit: %s is missing but its anchor %s names %d entries: the log was deleted",
 			path, anchorPath, lastCheckpoint(anchor).Seq)
-	case anchorMissing && (len(entries) > 0 || logTorn >= 0):
+	case anchorMissing && (scan.n > 0 || logTorn >= 0):
 		return nil, fmt.Errorf("backpack: audit: %s holds entries but its anchor %s is missing", path, anchorPath)
 	}
 	last, intent := lastCheckpoint(anchor), pendingIntent(anchor)
-	if int64(len(entries)) < last.Seq {
-		return nil, inFile(path, VerifyAnchored(entries, key, anchor))
+	if scan.n < last.Seq {
+		return nil, inFile(path, scan.anchored(anchor, last.Seq))
 	}
-	if err := VerifyAnchored(entries[:last.Seq], key, anchor); err != nil {
+	if err := scan.anchored(anchor, last.Seq); err != nil {
 		return nil, inFile(path, err)
 	}
-	if err := VerifyChain(entries, key); err != nil {
-		return nil, inFile(path, err)
+	if scan.chainErr != nil {
+		return nil, inFile(path, scan.chainErr)
 	}
 	// Entries past the last checkpoint are what a crash leaves of one batch: the batch
 	// its intent announced, no more. Without an intent for them (an anchor emptied, cut
 	// or lost) or past it, they were not written by Append.
-	if n := int64(len(entries)); n > last.Seq && (intent.Seq <= last.Seq || n > intent.Seq) {
+	if n := scan.n; n > last.Seq && (intent.Seq <= last.Seq || n > intent.Seq) {
 		return nil, inFile(path, &ChainError{Index: int(last.Seq), Seq: last.Seq + 1, Reason: fmt.Sprintf(
 			"%d entries follow the anchor's last checkpoint (seq %d) and no batch was announced for them: the anchor was emptied or cut, or they were appended without it",
 			n-last.Seq, last.Seq)})
@@ -194,24 +240,17 @@ func openLocked(lf *os.File, path, anchorPath string, key []byte) (*Log, error) 
 		}
 		repairs = append(repairs, fmt.Sprintf("cut a torn last checkpoint at byte %d of the anchor", anchorTorn))
 	}
-	switch n := int64(len(entries)); {
+	switch n := scan.n; {
 	case n > last.Seq:
 		repairs = append(repairs, fmt.Sprintf("anchored entries %d–%d of a batch announced up to %d, written before the anchor was", last.Seq+1, n, intent.Seq))
 	case intent.Seq > last.Seq:
 		repairs = append(repairs, fmt.Sprintf("a batch announced up to %d was never written", intent.Seq))
 	}
-	var head Checkpoint
-	if n := len(entries); n > 0 {
-		head = Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}
-	}
-	disk, err := openLogFiles(lf, path, anchorPath, head)
+	disk, err := openLogFiles(lf, path, anchorPath, scan.head)
 	if err != nil {
 		return nil, err
 	}
-	l := &Log{key: slices.Clone(key), disk: disk}
-	if n := len(entries); n > 0 {
-		l.head, l.last = Checkpoint{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}, entries[n-1].Time
-	}
+	l := &Log{key: slices.Clone(key), disk: disk, head: scan.head, last: scan.last}
 	if len(repairs) > 0 {
 		l.recovered = strings.Join(repairs, "; ")
 		if _, err := l.Append(Entry{Action: ActionRecover, Actor: "backpack.OpenLog", Note: l.recovered}); err != nil {
@@ -362,9 +401,9 @@ func (d *logFiles) append(lines []byte, head Checkpoint) error {
 }
 
 func (d *logFiles) entries() ([]Entry, error) {
-	f, err := os.Open(d.path)
+	f, err := boundedfile.Open(d.path, math.MaxInt64)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("backpack: audit: %s: %w", d.path, err)
 	}
 	defer f.Close()
 	return ReadEntries(f)
@@ -382,6 +421,11 @@ var ErrUnfinishedBatch = errors.New("the anchor announces a batch past the log's
 // VerifyFile verifies the log file at path under key against the anchor file at
 // anchorPath (see VerifyAnchored) and returns the head it verified. A missing or
 // unreadable file, a line that does not read strictly, and a torn last line are errors.
+// It reads as OpenLog does: regular files only (a device, FIFO or folder, or a link to
+// one, is refused before it is opened and again once open), the log one line at a time
+// and verified as it is read, so that its size bounds the time taken and not the memory,
+// with no line over MaxEntrySize (an error wrapping ErrLineTooLong names the file and
+// the line), and an anchor of at most MaxAnchorSize bytes.
 //
 // An anchor that ends with an intent past the last entry is an error wrapping
 // ErrUnfinishedBatch, returned with the head that did verify: a crash during Append
@@ -392,26 +436,18 @@ func VerifyFile(path, anchorPath string, key []byte) (Checkpoint, error) {
 	if err := checkAuditKey(key); err != nil {
 		return Checkpoint{}, err
 	}
-	read := func(p string, into func(io.Reader) error) error {
-		f, err := os.Open(p)
-		if err != nil {
-			return fmt.Errorf("backpack: audit: %w", err)
+	anchor, anchorErr := readAnchor(anchorPath)
+	scan, logErr := scanLog(path, key, anchor)
+	named := func(p string, err error) error {
+		if err == nil {
+			return nil
 		}
-		defer f.Close()
-		if err := into(f); err != nil {
-			return fmt.Errorf("backpack: audit: %s: %w", p, err)
-		}
-		return nil
+		return fmt.Errorf("backpack: audit: %s: %w", p, err)
 	}
-	var entries []Entry
-	var anchor []Checkpoint
-	err := errors.Join(
-		read(path, func(r io.Reader) (err error) { entries, err = ReadEntries(r); return err }),
-		read(anchorPath, func(r io.Reader) (err error) { anchor, err = ReadCheckpoints(r); return err }))
-	if err != nil {
+	if err := errors.Join(named(path, logErr), named(anchorPath, anchorErr)); err != nil {
 		return Checkpoint{}, err
 	}
-	if err := VerifyAnchored(entries, key, anchor); err != nil {
+	if err := scan.anchored(anchor, math.MaxInt64); err != nil {
 		return Checkpoint{}, inFile(path, err)
 	}
 	head := lastCheckpoint(anchor)
@@ -442,8 +478,11 @@ var ErrTorn = errors.New("torn line: no newline at its end")
 // ReadEntries reads audit entries as Append writes them, one JSON object per line, and
 // nothing else: a key that is unknown, repeated or spelt in another case, a line not in
 // the exact form Append writes, a blank line, a line over MaxEntrySize and a torn last
-// line are *LineErrors naming the line. It returns the entries before the first bad line
-// with the error. It does not verify the chain.
+// line are *LineErrors naming the line (ErrLineTooLong for one too long). It returns the
+// entries before the first bad line with the error. It does not verify the chain. Each
+// line is capped, not the whole: ReadEntries holds every entry of r, so r must be a log
+// the caller means to hold in memory; OpenLog and VerifyFile read a log file a line at a
+// time instead, whatever its length.
 func ReadEntries(r io.Reader) ([]Entry, error) {
 	return readLines(r, decodeEntry)
 }
@@ -453,36 +492,111 @@ func ReadCheckpoints(r io.Reader) ([]Checkpoint, error) {
 	return readLines(r, decodeCheckpoint)
 }
 
-// readLogFile reads a whole log or anchor file; a torn last line is not an error but its
-// offset (-1 when there is none).
-func readLogFile[T any](path string, decode func([]byte) (T, error)) ([]T, int64, error) {
-	f, err := os.Open(path)
+// ErrLineTooLong is wrapped by the *LineError for a line of a log or anchor longer than
+// MaxEntrySize, newline included: the most read of one line, so that a file without
+// newlines (or a device read by mistake) is not read into memory whole.
+var ErrLineTooLong = fmt.Errorf("longer than %d bytes (MaxEntrySize), the most read of a line", MaxEntrySize)
+
+// readAnchor reads an anchor file through boundedfile: a regular file, of at most
+// MaxAnchorSize bytes. Its errors do not name path.
+func readAnchor(path string) ([]Checkpoint, error) {
+	f, err := boundedfile.Open(path, MaxAnchorSize)
 	if err != nil {
-		return nil, -1, err
+		return nil, err
 	}
 	defer f.Close()
-	out, err := readLines(f, decode)
+	return readLines(f, decodeCheckpoint)
+}
+
+// logScan is what scanLog read of a log file: how many entries, the last one's
+// checkpoint and time, the first entry that does not verify, and the hashes of the
+// entries the anchor names, by sequence number.
+type logScan struct {
+	n        int64
+	head     Checkpoint
+	last     time.Time
+	chainErr error // a *ChainError, as VerifyChain returns it
+	named    map[int64]string
+}
+
+// scanLog reads the log file at path through boundedfile (a regular file; no cap on its
+// size) one line at a time, verifying each entry's link under key as it goes (see
+// VerifyChain) and keeping no more than one entry and the hashes of the entries anchor
+// names. The entries past the first that fails are read, not verified: a line that does
+// not read is the error, as for ReadEntries, before a chain that does not verify. Its
+// errors do not name path.
+func scanLog(path string, key []byte, anchor []Checkpoint) (*logScan, error) {
+	s := &logScan{named: map[int64]string{}}
+	for _, c := range anchor {
+		if !c.intent() && c.Seq > 0 {
+			s.named[c.Seq] = ""
+		}
+	}
+	f, err := boundedfile.Open(path, math.MaxInt64)
+	if err != nil {
+		return s, err
+	}
+	defer f.Close()
+	err = scanLines(f, decodeEntry, func(e Entry) error {
+		i := s.n
+		s.n++
+		if s.chainErr != nil {
+			return nil
+		}
+		if err := verifyLink(int(i), e, key, Checkpoint{}, s.head.Hash); err != nil {
+			s.chainErr = err
+			return nil
+		}
+		if _, ok := s.named[s.n]; ok {
+			s.named[s.n] = e.Hash
+		}
+		s.head, s.last = Checkpoint{Seq: e.Seq, Hash: e.Hash}, e.Time
+		return nil
+	})
+	return s, err
+}
+
+// anchored is VerifyAnchored of the first upTo entries scanLog read (all of them when
+// it read fewer).
+func (s *logScan) anchored(anchor []Checkpoint, upTo int64) error {
+	n := min(s.n, upTo)
+	if ce, ok := s.chainErr.(*ChainError); ok && int64(ce.Index) < n {
+		return ce
+	}
+	return checkAnchor(n, anchor, func(seq int64) string { return s.named[seq] })
+}
+
+// tornAt turns the error of a torn last line into its offset, for OpenLog to cut it:
+// -1 and err for any other error.
+func tornAt(err error) (int64, error) {
 	var le *LineError
 	if errors.As(err, &le) && errors.Is(err, ErrTorn) {
-		return out, le.Offset, nil
+		return le.Offset, nil
 	}
-	return out, -1, err
+	return -1, err
 }
 
 func readLines[T any](r io.Reader, decode func([]byte) (T, error)) ([]T, error) {
 	var out []T
+	err := scanLines(r, decode, func(v T) error { out = append(out, v); return nil })
+	return out, err
+}
+
+// scanLines decodes r's lines one at a time, handing each to use; a line that does not
+// read (see ReadEntries) is a *LineError, an error of use is returned as it is.
+func scanLines[T any](r io.Reader, decode func([]byte) (T, error), use func(T) error) error {
 	br := bufio.NewReaderSize(r, MaxEntrySize)
 	var offset int64
 	for n := 1; ; n++ {
 		line, err := br.ReadSlice('\n')
-		fail := func(err error) ([]T, error) { return out, &LineError{Line: n, Offset: offset, Err: err} }
+		fail := func(err error) error { return &LineError{Line: n, Offset: offset, Err: err} }
 		switch {
 		case err == io.EOF && len(line) == 0:
-			return out, nil
+			return nil
 		case err == io.EOF:
 			return fail(ErrTorn)
 		case errors.Is(err, bufio.ErrBufferFull):
-			return fail(fmt.Errorf("longer than %d bytes", MaxEntrySize))
+			return fail(ErrLineTooLong)
 		case err != nil:
 			return fail(err)
 		}
@@ -490,7 +604,9 @@ func readLines[T any](r io.Reader, decode func([]byte) (T, error)) ([]T, error) 
 		if err != nil {
 			return fail(err)
 		}
-		out = append(out, v)
+		if err := use(v); err != nil {
+			return err
+		}
 		offset += int64(len(line))
 	}
 }
