@@ -11,7 +11,10 @@
 // The table goes to stdout, progress to stderr. A set that fails (its files missing, its
 // run stopped) shows "error" in its row and its error on stderr, and the program exits 1
 // once the table is printed. A -data folder that does not exist and an unknown -preset
-// are refused before any set runs; -one exits 1 when its set fails.
+// are refused before any set runs; -one exits 1 when its set fails. Interrupted (Ctrl-C,
+// SIGINT), the suite passes the interrupt to the set running, which stops, prints the
+// table of the sets that finished, says it was interrupted and during which set, and
+// exits 130; the set stopped is not counted as failed.
 //
 // Flags:
 //
@@ -82,14 +85,26 @@ const usage = `usage: evaluate [-data DIR] [-sets LIST] [-preset P] [-md] [-list
 The accuracy suite: links each public ground-truth dataset as examples/dedupe would and
 prints a table of records, candidate pairs, blocking pair completeness, pairwise
 precision, recall and F1, time and peak memory per set (stdout; progress on stderr). A set
-that fails shows "error" in its row, its error on stderr, and the program exits 1.`
+that fails shows "error" in its row, its error on stderr, and the program exits 1;
+interrupted (Ctrl-C), it prints the sets that finished and exits 130.`
 
-func main() {
+func main() { os.Exit(program()) }
+
+// program runs the program on os.Args, stopping its work on SIGINT, and returns its exit
+// status.
+func program() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
+
+// exitInterrupted is the exit status of a run stopped by SIGINT, as a shell reports a
+// program the signal ended (128 + 2).
+const exitInterrupted = 130
+
+// interruptWait is how long a set's child process has to stop once interrupted before it
+// is killed.
+const interruptWait = 10 * time.Second
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset := cli.NewFlagSet("evaluate", usage, stderr)
@@ -135,6 +150,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *one != "" {
 		row := RunSet(ctx, fsys, *one, *preset)
+		if row.Err != "" && ctx.Err() != nil {
+			fmt.Fprintf(stderr, "evaluate: interrupted during set %s\n", *one)
+			return exitInterrupted
+		}
 		_ = json.NewEncoder(stdout).Encode(row)
 		if err := out.Err(); err != nil {
 			return fail(err)
@@ -151,9 +170,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "datasets: %s; preset %s\n", where, *preset)
 	var rows []Row
 	var failed []string
+	interrupted := "" // the set running when SIGINT came
 	for _, name := range names {
 		fmt.Fprintf(stderr, "%-16s ", name)
 		row, err := runChild(ctx, name, *data, *preset)
+		if ctx.Err() != nil && (err != nil || row.Err != "") {
+			// Stopped by the interrupt, not failed: its error (the child's
+			// "context canceled", or a kill's) says nothing of the set.
+			fmt.Fprintln(stderr, "interrupted")
+			interrupted = name
+			break
+		}
 		if err != nil {
 			row = Row{Set: name, Err: err.Error()}
 		}
@@ -165,6 +192,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		rows = append(rows, row)
 		if ctx.Err() != nil {
+			if len(rows) < len(names) {
+				interrupted = names[len(rows)]
+			}
 			break
 		}
 	}
@@ -176,13 +206,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := out.Err(); err != nil {
 		return fail(err)
 	}
+	code := 0
 	if len(failed) > 0 {
-		return fail(fmt.Errorf("%d of %d set(s) failed: %s", len(failed), len(rows), strings.Join(failed, ", ")))
+		code = fail(fmt.Errorf("%d of %d set(s) failed: %s", len(failed), len(rows), strings.Join(failed, ", ")))
 	}
-	if ctx.Err() != nil {
-		return fail(ctx.Err())
+	if interrupted != "" {
+		fmt.Fprintf(stderr, "evaluate: interrupted at set %s; %d of %d set(s) ran\n", interrupted, len(rows), len(names))
+		return exitInterrupted
 	}
-	return 0
+	return code
 }
 
 // dataFS opens the datasets folder: the one given, ../shared/datasets when it exists, or
@@ -254,6 +286,10 @@ func runChild(ctx context.Context, name, data, preset string) (Row, error) {
 		args = append(args, "-data", data)
 	}
 	cmd := exec.CommandContext(ctx, exe, args...)
+	// Interrupted, the child is interrupted too, and stops as the program would; one that
+	// has not stopped interruptWait later is killed.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = interruptWait
 	var stderr strings.Builder // the child's error: its row says it too
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

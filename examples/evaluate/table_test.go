@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -20,7 +19,7 @@ const childEnv = "STUDENTLINK_EVALUATE_AS_PROGRAM"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(program())
 	}
 	os.Exit(m.Run())
 }
