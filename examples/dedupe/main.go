@@ -64,9 +64,10 @@
 // model's loading or saving go to stderr.
 //
 // A review round trip: run with -out clusters.csv -review review.csv; a reviewer writes
-// same or different (and their name and the date) in review.csv's verdict, by and at
-// columns; run again with -decisions review.csv -ids clusters.csv -id-changes
-// changes.csv: the verdicts hold and every other student keeps their ID.
+// same or different (and their name, and the date in a form -h lists under -decisions)
+// in review.csv's verdict, by and at columns; run again with -decisions review.csv -ids
+// clusters.csv -id-changes changes.csv: the verdicts hold and every other student keeps
+// their ID.
 package main
 
 import (

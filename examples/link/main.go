@@ -34,7 +34,8 @@
 //	-out FILE            record_id,source,cluster_id,match_weight,cluster_size (- for stdout)
 //	-pairs FILE          the linked pairs of records from different files
 //	-review FILE         the review queue: both records side by side, verdict/by/at to fill in
-//	-decisions FILE      a filled-in review file: verdicts the run honours (repeatable)
+//	-decisions FILE      a filled-in review file: verdicts the run honours (repeatable;
+//	                     -h lists the dates and times its at column takes)
 //	-ids FILE            an earlier run's -out: students keep their IDs
 //	-ids-renamed OLD=NEW a file the -ids file names OLD is this run's NEW
 //	-id-changes FILE     the students split or merged since the -ids run (needs -ids)

@@ -89,8 +89,8 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Encoding, "encoding", "", "input text `encoding`: "+strings.Join(match.Encodings(), ", ")+" (default UTF-8, or UTF-16 by its byte-order mark)")
 	fs.StringVar(&f.SkipBadRows, "skip-bad-rows", "", "set broken rows aside in `file` (- for stdout) with file, line and reason, and go on; without it a broken row stops the run")
 	fs.StringVar(&f.Out, "out", "", "write record_id,source,cluster_id,match_weight,cluster_size to `file` (- for stdout)")
-	fs.StringVar(&f.Review, "review", "", "write the review queue to `file`: both records side by side, with verdict, by and at columns to fill in")
-	fs.Var(multi{&f.Decisions}, "decisions", "reviewers' verdicts: a review `file` with its verdict column filled in (same or different; repeatable)")
+	fs.StringVar(&f.Review, "review", "", "write the review queue to `file`: both records side by side, with verdict, by and at columns to fill in (at as -decisions reads it)")
+	fs.Var(multi{&f.Decisions}, "decisions", "reviewers' verdicts: a review `file` with its verdict column filled in (same or different; repeatable); "+decidedAt)
 	fs.StringVar(&f.IDs, "ids", "", "earlier run's -out `file` (record_id,source,cluster_id) whose student IDs to keep")
 	fs.StringVar(&f.IDsRenamed, "ids-renamed", "", "`old=new`[,…]: a file the -ids file names old is this run's new (a renamed or moved export)")
 	fs.StringVar(&f.IDChanges, "id-changes", "", "write the students split or merged since the -ids run to `file` (needs -ids)")
@@ -104,6 +104,13 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.Quiet, "quiet", false, "no progress line on stderr")
 	fs.BoolVar(&f.Verbose, "v", false, "also print the training report: m, u and weight of every level, the prior, warnings")
 }
+
+// decidedAt says what a -decisions file's at column may hold: what match.ReadDecisions
+// reads, each form named here held to it by TestDecidedAtHelp.
+const decidedAt = "at, when the verdict was given: blank; 2024-05-01; 2024-05-01 14:30 or 2024-05-01 14:30:05, or with a T for the space " +
+	"(2024-05-01T14:30), with seconds a zone too (RFC 3339: 2024-05-01T14:30:05Z); or as a spreadsheet rewrites a date, " +
+	"5/13/2024 month first or 13/5/2024 day first, alone or with 14:30, 14:30:05, 2:30 PM or 2:30:05 PM; " +
+	"refused: 5/1/2024, which could be either"
 
 // Embedded sample roll and its truth, used when no -in is given.
 const (
