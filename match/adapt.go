@@ -102,6 +102,15 @@ func (l *Linker) adapt(p *Prepared) error {
 				continue // the roll has what the rule is for rolls without
 			}
 			var gone []normalize.Role
+			without := false
+			for _, name := range r.With {
+				if !has(name) {
+					without = true
+					if k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == name }); k >= 0 {
+						gone = append(gone, comparisonRoles(s.Comparisons[k])...)
+					}
+				}
+			}
 			var conds []Condition
 			for _, c := range r.Conditions {
 				if has(c.Comparison) {
@@ -117,7 +126,7 @@ func (l *Linker) adapt(p *Prepared) error {
 			if r.NearSSIDs && !present[normalize.RoleSSID] {
 				gone = append(gone, normalize.RoleSSID)
 			}
-			if len(gone) > 0 || (len(conds) == 0 && !r.DifferentMiddleNames) {
+			if without || len(gone) > 0 || (len(conds) == 0 && !r.DifferentMiddleNames) {
 				dropped = append(dropped, Dropped{Kind: kind, Name: r.Name, Roles: missing(gone)})
 				continue
 			}

@@ -1,6 +1,8 @@
 package match
 
 import (
+	"slices"
+
 	"github.com/studentlink/studentlink/block"
 	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
@@ -125,7 +127,9 @@ const (
 //     since the names are then all there is to go on and a typed name's typo must not
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
 //     (or one record's address missing) with an SSID missing go to a reviewer rather
-//     than link: Mason and Jason. "Ella"
+//     than link: Mason and Jason. So do alike names with one record's birth date
+//     missing, which says less than a birth date that agrees, SSIDs missing or issued
+//     together (not in a roll without birth dates: CannotLink.With). "Ella"
 //     and "Emma" differ either way. Twins' SSIDs are often issued together and differ
 //     in a digit. The same SSID on both, in one home (or no address to tell), is one
 //     twin's SSID typed for the other as often as one child's given name recorded wrong:
@@ -191,6 +195,10 @@ func studentCannotLink() []CannotLink {
 	// together).
 	alikeFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
+	// Given names alike say one child no more where a birth date is missing than where
+	// the two agree: what sends alike names to a reviewer on one birthday does so
+	// without one.
+	closeOrNoBirth := Condition{Comparison: "birth_date", Levels: append(slices.Clone(closeBirth.Levels), "null")}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
 	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
@@ -226,10 +234,11 @@ func studentCannotLink() []CannotLink {
 		Name: "twins: same family name and birth date, given names alike, SSIDs issued together",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
-			notSwapped, alikeFamily, closeBirth,
+			notSwapped, alikeFamily, closeOrNoBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
 		NearSSIDs: true,
+		With:      []string{"birth_date"},
 	}, {
 		// A record without a given name, its SSID a few apart from a child's of one
 		// family and birthday: one twin's or the other's, which only a reviewer can say.
@@ -263,21 +272,23 @@ func studentCannotLink() []CannotLink {
 		Name: "twins: same family name, birth date and home, given names alike, an SSID missing",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
-			notSwapped, alikeFamily, closeBirth,
+			notSwapped, alikeFamily, closeOrNoBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
+		With: []string{"birth_date"},
 	}, {
 		// The same, one record without an address: the zip or city they share is the
 		// twins' home as much as an address would be.
 		Name: "twins: same family name and birth date, given names alike, an SSID and an address missing",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
-			notSwapped, alikeFamily, closeBirth,
+			notSwapped, alikeFamily, closeOrNoBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"zip", "city"}},
 		},
 		OneAddressMissing: true,
+		With:              []string{"birth_date"},
 	}, {
 		// One twin's record without the family name: the birth date and the home are
 		// both twins', and the given names say which, alike (Mason, Jason) or not.

@@ -54,6 +54,11 @@ type CannotLink struct {
 	// altogether (after the settings are fitted to the roll's columns): a rule for rolls
 	// with no birth dates, say, that would be too blunt where they exist.
 	Without []string `json:"without,omitempty"`
+	// With, when set, confines the rule to rolls that have these comparisons (after the
+	// settings are fitted to the roll's columns; a name no comparison has drops the rule):
+	// a rule whose condition admits a missing birth date (one record's left blank) that
+	// would be too blunt where no record has one.
+	With []string `json:"with,omitempty"`
 	// MaxMatchShare, when set, lets the roll test the rule: among the candidate pairs an
 	// identifier of known reliability (a comparison Training.M sets, such as the SSID)
 	// calls one person at its exact level, and whose values the rule's other conditions

@@ -118,6 +118,28 @@ const twinAlikeNoSSIDRoll = studentHeader +
 	"caleb-1,05,05001,,Caleb,,Whitmore,,2011-02-17,M,7,15 Quail Run,Roosevelt,84066,2023-08-20\n" +
 	"kaleb-1,06,06001,,Kaleb,,Whitmore,,2/17/2011,M,8,,Roosevelt,84066,2024-08-19\n"
 
+// twinAlikeNoDateRoll holds twins and siblings whose given names are a letter or a sound
+// apart (Mason and Jason, Caleb and Kaleb, Ava and Eva, Hailey and Bailey, Maria and
+// Marta), one record of each pair sent without a birth date: a birth date missing says
+// less than one that agrees, so what sends such names in one home to a reviewer on one
+// birthday does so without one. Hailey's and Bailey's SSIDs were issued together; Marta's
+// record has no SSID and no address, only the town. Noah's records, one without a birth
+// date, are one child's.
+const twinAlikeNoDateRoll = studentHeader +
+	"mason-1,01,01001,,Mason,,Okafor,,2013-02-06,M,5,5 Ash Ave,Lehi,84003,2023-08-20\n" +
+	"mason-2,02,02003,,Mason,,Okafor,,2/6/2013,M,6,5 Ash Ave,Lehi,84003,2024-08-19\n" +
+	"jason-1,01,01001,,Jason,,Okafor,,,M,5,5 Ash Ave,Lehi,84003,2023-08-20\n" +
+	"caleb-1,05,05001,,Caleb,,Whitmore,,2011-02-17,M,7,15 Quail Run,Roosevelt,84066,2023-08-20\n" +
+	"kaleb-1,06,06001,,Kaleb,,Whitmore,,,M,8,15 Quail Run,Roosevelt,84066,2024-08-19\n" +
+	"ava-1,03,03001,,Ava,,Lindqvist,,,F,4,8 Birch St,Orem,84057,2023-08-20\n" +
+	"eva-1,03,03001,,Eva,,Lindqvist,,2014-10-02,F,4,8 Birch St,Orem,84057,2023-08-20\n" +
+	"hailey-1,01,01001,4100000000,Hailey,,Fenton,,2014-05-01,F,4,10 Elm St,Provo,84601,2023-08-20\n" +
+	"bailey-1,01,01001,4100000001,Bailey,,Fenton,,,F,4,10 Elm St,Provo,84601,2023-08-20\n" +
+	"maria-1,05,05001,4100001000,Maria,,Quintero,,2015-09-02,F,3,7 Fir Ct,Ogden,84401,2023-08-20\n" +
+	"marta-1,05,05001,,Marta,,Quintero,,,F,3,,Ogden,84401,2023-08-20\n" +
+	"noah-1,07,07001,,Noah,,Brown,,2012-11-12,M,6,70 Lake Dr,Logan,84321,2023-08-20\n" +
+	"noah-2,08,08001,,Noah,,Brown,,,M,7,70 Lake Dr,Logan,84321,2024-08-19\n"
+
 // typoRoll holds one child whose second record has the given name and the SSID both
 // mistyped, the SSID in a middle digit (FEBRL's duplicates are made so): not twins,
 // whose SSIDs are issued together, numbers a few apart.
@@ -414,6 +436,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 				// One home and one birth date are what tell these twins: a model that
 				// compares neither (RLdata's, census's) has only the names.
 				checkChildren(t, runCSV(t, l, twinAlikeNoSSIDRoll))
+				checkChildren(t, runCSV(t, l, twinAlikeNoDateRoll))
 				checkChildren(t, runCSV(t, l, twinBlankFamilyRoll))
 				checkChildren(t, runCSV(t, l, twinTypoApartRoll))
 			}
@@ -887,5 +910,44 @@ func TestSiblingsUnderOneSSIDKeepBirthDates(t *testing.T) {
 	}
 	if student["jaxon-1"] != student["jaxon-2"] {
 		t.Errorf("Jaxon and Jackson, one boy under one SSID, split")
+	}
+}
+
+// TestAlikeNamesNoBirthDateRule: the rules that send alike given names without a birth
+// date to a reviewer are for rolls that have birth dates (one record's left blank); a
+// roll without any (census lists, names and addresses only) drops them and says so.
+func TestAlikeNamesNoBirthDateRule(t *testing.T) {
+	const noDates = "record_id,first_name,last_name,address,city,zip\n" +
+		"a-1,Mason,Okafor,5 Ash Ave,Lehi,84003\n" +
+		"a-2,Masen,Okafor,5 Ash Ave,Lehi,84003\n" +
+		"b-1,Ava,Lindqvist,8 Birch St,Orem,84057\n" +
+		"b-2,Ava,Lindqvist,8 Birch St,Orem,84057\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, noDates)
+	var dropped []string
+	for _, d := range res.Dropped {
+		if d.Kind == "cannot-link rule" && slices.Contains(d.Roles, normalize.RoleBirthDate) {
+			dropped = append(dropped, d.Name)
+		}
+	}
+	for _, name := range []string{
+		"twins: same family name and birth date, given names alike, SSIDs issued together",
+		"twins: same family name, birth date and home, given names alike, an SSID missing",
+		"twins: same family name and birth date, given names alike, an SSID and an address missing",
+	} {
+		if !slices.Contains(dropped, name) {
+			t.Errorf("rule %q not dropped for want of birth dates; dropped: %q", name, dropped)
+		}
+		if slices.ContainsFunc(res.Settings.CannotLink, func(c CannotLink) bool { return c.Name == name }) {
+			t.Errorf("rule %q is in the run's settings of a roll without birth dates", name)
+		}
+	}
+	for _, r := range res.Review {
+		if strings.HasPrefix(r.A, "a-") {
+			t.Errorf("Mason and Masen, in a roll with no birth dates at all, sent to review: %v", r)
+		}
 	}
 }
