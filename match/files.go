@@ -206,7 +206,8 @@ func parseDecided(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date (2024-05-01, or 5/1/2024 month first) or time (2024-05-01T14:30:00Z)", s)
+	return time.Time{}, fmt.Errorf("%q is not a date or time this reads: 2024-05-01, 2024-05-01 14:30 or 2024-05-01 14:30:05 (a T for the space allowed, "+
+		"with seconds a zone too: 2024-05-01T14:30:05Z), or 5/13/2024 month first or 13/5/2024 day first, alone or with 14:30, 14:30:05, 2:30 PM or 2:30:05 PM", s)
 }
 
 // besideFile returns how a file at path names its sources: a relative path that is no
