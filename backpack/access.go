@@ -124,14 +124,16 @@ func (e *TransitionError) Unwrap() error { return e.Err }
 // staff of that LEA holding PermRequest Approve or Reject them; the guardian of an
 // approved request gets the GuardianView. Staff holding PermView get the StaffView of
 // students enrolled at their LEA now (an enrollment without an exit date, or exiting
-// today or later) or handed to it (HandOffAs): staff of an LEA the student left do not.
-// Every request, decision, handoff and view is an entry of the audit log, and an action
+// today or later, and no exit before today recorded by RecordExit) or handed to it
+// (HandOffAs): staff of an LEA the student left do not.
+// Every request, decision, handoff, recorded exit and view is an entry of the audit log, and an action
 // the log cannot record does not happen. Safe for concurrent use.
 type Requests struct {
 	mu        sync.Mutex
 	byID      map[string]*Request
-	forwarded map[[2]string]bool         // (guardian, SSID) pairs that were forwarded a backpack
-	handed    map[string]map[string]bool // student ID → LEAs it was handed to
+	forwarded map[[2]string]bool           // (guardian, SSID) pairs that were forwarded a backpack
+	handed    map[string]map[string]bool   // student ID → LEAs it was handed to
+	exits     map[string]map[string]string // student ID → LEA → exit date recorded (RecordExit)
 	next      int
 	log       *Log
 	// Now stamps requests; nil means time.Now.
@@ -147,7 +149,8 @@ func NewRequests(log *Log) (*Requests, error) {
 	if err := log.usable(); err != nil {
 		return nil, err
 	}
-	return &Requests{byID: map[string]*Request{}, forwarded: map[[2]string]bool{}, handed: map[string]map[string]bool{}, log: log}, nil
+	return &Requests{byID: map[string]*Request{}, forwarded: map[[2]string]bool{}, handed: map[string]map[string]bool{},
+		exits: map[string]map[string]string{}, log: log}, nil
 }
 
 // errNoWorkflow is the error of a Requests that NewRequests did not make.
@@ -370,7 +373,7 @@ func (r *Requests) handOff(actor string, b *Backpack, lea string) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if why := enrollmentsEnded(lea, b, r.now()); why != "" {
+	if why := enrollmentsEnded(lea, b, r.exits[b.StudentID][lea], r.now()); why != "" {
 		return denied("handoff to LEA %s refused: %s", lea, why)
 	}
 	if err := r.audit(Entry{Action: ActionHandoff, StudentID: b.StudentID, Records: b.Records, Actor: actor,
@@ -394,14 +397,16 @@ var errNotBuilt = errors.New("the backpack was not built by a Store, or was chan
 // submitted it. An LEA whose enrollments all ended is out of scope even though it
 // submitted them or was handed the backpack once: a former LEA does not keep seeing the
 // student's backpack, with what the new LEA submitted since. An exit date that does not
-// read as a date closes the enrollment (a refusal, not a guess). A backpack that holds no
-// enrollment at all (demographics only) says nothing about which LEA is current, so there
-// every LEA that submitted a record of the student (Backpack.LEAs) stays in scope.
+// read as a date closes the enrollment (a refusal, not a guess). An exit RecordExit
+// recorded for lea is the exit date of the enrollments it ended (see recordedExit). A
+// backpack that holds no enrollment at all (demographics only) says nothing about which
+// LEA is current, so there every LEA that submitted a record of the student
+// (Backpack.LEAs) stays in scope.
 func (r *Requests) inScope(lea string, b *Backpack, now time.Time) error {
 	if !b.intact() {
 		return denied("%v", errNotBuilt)
 	}
-	if why := enrollmentsEnded(lea, b, now); why != "" {
+	if why := enrollmentsEnded(lea, b, r.exits[b.StudentID][lea], now); why != "" {
 		return denied("%s; the student is not enrolled at LEA %s now", why, lea)
 	}
 	switch {
@@ -422,31 +427,151 @@ func (r *Requests) inScope(lea string, b *Backpack, now time.Time) error {
 
 // enrollmentsEnded says why LEA lea's enrollments in b all ended before now's date (or
 // one carries an exit date that is not a date, which closes it); "" when lea has an open
-// one or none at all.
-func enrollmentsEnded(lea string, b *Backpack, now time.Time) string {
+// one or none at all. recorded is the exit from lea recorded by RecordExit ("" for none):
+// it ends each enrollment at lea entered on or before it that the submission left open
+// past it (see recordedExit).
+func enrollmentsEnded(lea string, b *Backpack, recorded string, now time.Time) string {
 	today := now.Format(time.DateOnly)
 	var ended, unreadable string // the latest exit date at lea; an exit date that is not one
+	byRecord := false            // ended is the recorded exit
 	for _, e := range b.Enrollments {
 		if !enrolledAt(e, lea) {
 			continue
 		}
 		exit, ok := exitDay(e.Fact.ExitDate)
+		closed := ok && recordedExit(e.Fact, exit, recorded)
+		if closed {
+			exit = recorded
+		}
 		switch {
 		case !ok:
 			unreadable = e.Fact.ExitDate
 		case exit == "" || exit >= today:
 			return ""
 		case exit > ended:
-			ended = exit
+			ended, byRecord = exit, closed
 		}
 	}
 	switch {
+	case ended != "" && byRecord:
+		return fmt.Sprintf("student %s's enrollments at LEA %s ended on %s, the exit recorded after the enrollment was submitted (today is %s)", b.StudentID, lea, ended, today)
 	case ended != "":
 		return fmt.Sprintf("student %s's enrollments at LEA %s ended on %s (today is %s)", b.StudentID, lea, ended, today)
 	case unreadable != "":
 		return fmt.Sprintf("student %s's enrollment at LEA %s has an exit date %q that is not a date, so it counts as ended", b.StudentID, lea, unreadable)
 	}
 	return ""
+}
+
+// recordedExit reports whether the exit recorded (a date, or "" for none) ends enrollment
+// e, whose submitted exit day is exit ("" for none): e was entered on or before it and
+// submitted open past it. An enrollment entered after it (the student enrolled again) or
+// whose entry date is not a date is not the one that exit ended.
+func recordedExit(e Enrollment, exit, recorded string) bool {
+	if recorded == "" || (exit != "" && exit <= recorded) {
+		return false
+	}
+	entry, ok := exitDay(e.EntryDate)
+	return ok && entry != "" && entry <= recorded
+}
+
+// RecordExit records that the student of backpack b exited LEA lea on exitDate
+// (YYYY-MM-DD), after an enrollment there was submitted open (or exiting later): from
+// the day after exitDate, lea's staff no longer see the backpack (StaffView), decide
+// guardian requests for it (Approve) or are handed it (HandOffAs), as if the enrollment
+// had been submitted with that exit date; on exitDate itself they still do. It is for
+// the LEA's own enrollment: staff of lea holding PermView record their own student's
+// exit, and the state's staff holding PermHandOff, who hand backpacks to LEAs, record
+// one for any LEA; staff of another LEA are refused with ErrDenied.
+//
+// lea must have an enrollment in b open past exitDate — no exit date, or a later one —
+// and every such enrollment must have been entered on or before exitDate: an exit before
+// the entry, or from an LEA without an enrollment left to end, is an error naming the
+// student and the LEA. The exit ends those enrollments only: one lea submits later,
+// entered after exitDate (the student came back), is open again. The exit is recorded
+// in the audit log (ActionExit) before it takes effect, and an exit the log cannot
+// record is not recorded. Recording the same date again does nothing and returns nil;
+// another date, once one is recorded for the student at lea, is an error naming both:
+// the record is kept, not rewritten.
+//
+// The exit changes no submitted value: b and the backpacks a Store builds still show the
+// enrollment as submitted, open, until lea submits its exit date.
+func (r *Requests) RecordExit(staff StaffUser, b *Backpack, lea, exitDate string) error {
+	if err := r.usable(); err != nil {
+		return err
+	}
+	if staff.Can(PermHandOff) {
+		if err := staff.require(PermHandOff); err != nil {
+			return err
+		}
+	} else {
+		if err := staff.require(PermView); err != nil {
+			return err
+		}
+		if staff.LEA != lea {
+			return denied("staff %s of LEA %s may record exits from LEA %s only, not from LEA %s", staff.ID, staff.LEA, staff.LEA, lea)
+		}
+	}
+	if err := checkID("LEA", lea); err != nil {
+		return fmt.Errorf("backpack: exit refused: %v", err)
+	}
+	if !b.intact() {
+		return denied("exit from LEA %s: %v", lea, errNotBuilt)
+	}
+	refuse := func(format string, args ...any) error {
+		return fmt.Errorf("backpack: exit of student %s from LEA %s on %q refused: %s", b.StudentID, lea, exitDate, fmt.Sprintf(format, args...))
+	}
+	if d, err := time.Parse(time.DateOnly, exitDate); err != nil || d.Format(time.DateOnly) != exitDate {
+		return refuse("the exit date is not a date written YYYY-MM-DD")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch recorded := r.exits[b.StudentID][lea]; {
+	case recorded == exitDate:
+		return nil
+	case recorded != "":
+		return refuse("an exit on %s is recorded already", recorded)
+	}
+	var found, open bool
+	var ended string // the latest exit date at lea on or before exitDate
+	for _, e := range b.Enrollments {
+		if !enrolledAt(e, lea) {
+			continue
+		}
+		found = true
+		exit, ok := exitDay(e.Fact.ExitDate)
+		switch {
+		case !ok:
+			continue // an exit date that is not a date ended it already (see inScope)
+		case exit != "" && exit <= exitDate:
+			ended = max(ended, exit)
+			continue
+		}
+		switch entry, ok := exitDay(e.Fact.EntryDate); {
+		case !ok || entry == "":
+			return refuse("its enrollment at school %s has an entry date %q that is not a date", e.Fact.SchoolCode(), e.Fact.EntryDate)
+		case entry > exitDate:
+			return refuse("the exit date is before the entry date %s of its enrollment at school %s", entry, e.Fact.SchoolCode())
+		}
+		open = true
+	}
+	switch {
+	case !found:
+		return refuse("the student has no enrollment at LEA %s", lea)
+	case !open && ended != "":
+		return refuse("the student's enrollments at LEA %s ended on %s already", lea, ended)
+	case !open:
+		return refuse("the student's enrollments at LEA %s have exit dates that are not dates, so they ended already", lea)
+	}
+	if err := r.audit(Entry{Action: ActionExit, StudentID: b.StudentID, Records: b.Records, Actor: staff.ID,
+		Note: "exit from LEA " + lea + " on " + exitDate + " recorded"}); err != nil {
+		return err
+	}
+	if r.exits[b.StudentID] == nil {
+		r.exits[b.StudentID] = map[string]string{}
+	}
+	r.exits[b.StudentID][lea] = exitDate
+	return nil
 }
 
 // enrolledAt reports whether enrollment e is at LEA lea: the LEA it names, or, when it
@@ -473,11 +598,12 @@ func exitDay(v string) (string, bool) {
 // StaffView returns everything in backpack b, with sources and conflicts, for a staff
 // member holding PermView at an LEA in the student's scope now (r.Now's date): one to
 // which the backpack was handed (HandOffAs), or one with an enrollment in b that is open
-// — no exit date, or an exit date not before today. Staff of an LEA whose enrollments all
-// ended are refused with ErrDenied, the error naming the last exit date. A backpack with
-// no enrollment at all (demographics only) keeps every LEA that submitted a record of the
-// student in scope, since nothing says which one is current. b must be a backpack a
-// Store built, unchanged. The view is recorded in the audit log.
+// — no exit date, or an exit date not before today, an exit recorded by RecordExit
+// counting as the exit date of the enrollments it ended. Staff of an LEA whose
+// enrollments all ended are refused with ErrDenied, the error naming the last exit date.
+// A backpack with no enrollment at all (demographics only) keeps every LEA that
+// submitted a record of the student in scope, since nothing says which one is current.
+// b must be a backpack a Store built, unchanged. The view is recorded in the audit log.
 func (r *Requests) StaffView(staff StaffUser, b *Backpack) (*View, error) {
 	if err := r.usable(); err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ const (
 	ActionRequest = "request" // a guardian request changed state
 	ActionView    = "view"    // a staff member or guardian was shown a backpack
 	ActionRecover = "recover" // OpenLog repaired what a crash left behind
+	ActionExit    = "exit"    // a student's exit from an LEA recorded after its enrollment (Requests.RecordExit)
 )
 
 // Entry is one line of the audit log.

@@ -214,3 +214,44 @@ func ExampleLog_Drain() {
 	// 1 1 0
 	// 2 true
 }
+
+// An LEA's staff see a student's backpack while the LEA enrolls the student. The
+// enrollment was submitted open; when the student leaves, the LEA records the exit, and
+// from the next day its staff no longer see the backpack. The exit is in the audit log.
+func ExampleRequests_RecordExit() {
+	src := backpack.Source{LEA: "255901", Record: "255901/604822", Submitted: "2023-08-21"}
+	store, _ := backpack.NewStore(&backpack.Submission{LEA: "255901", Submitted: src.Submitted,
+		Students: []backpack.StudentRecord{{Record: src.Record, FirstName: "Lisa", SSID: "1000604822", Source: src}},
+		Enrollments: []backpack.Enrollment{{Record: src.Record, LEA: "255901", SchoolID: 255901001,
+			EntryDate: "2023-08-21", Source: src}}, // open: no exit date
+	})
+	b, _ := store.Build("S1", []string{src.Record}, backpack.Survivorship{})
+	log, _ := backpack.NewLog([]byte("the state's audit key, 32 bytes."))
+	requests, _ := backpack.NewRequests(log)
+	today := time.Date(2024, 9, 3, 9, 0, 0, 0, time.UTC)
+	requests.Now = func() time.Time { return today }
+
+	registrar := backpack.StaffUser{ID: "registrar", LEA: "255901", Permissions: backpack.PermView}
+	if err := requests.RecordExit(registrar, b, "255901", "2024-09-06"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err := requests.StaffView(registrar, b)
+	fmt.Println("on 2024-09-03:", err) // before the exit
+
+	today = time.Date(2024, 9, 7, 9, 0, 0, 0, time.UTC)
+	_, err = requests.StaffView(registrar, b)
+	fmt.Println("on 2024-09-07:", errors.Is(err, backpack.ErrDenied))
+	fmt.Println(err)
+
+	entries, _ := log.Entries()
+	for _, e := range entries {
+		fmt.Println(e.Action, e.Actor, e.Note)
+	}
+	// Output:
+	// on 2024-09-03: <nil>
+	// on 2024-09-07: true
+	// backpack: permission denied: student S1's enrollments at LEA 255901 ended on 2024-09-06, the exit recorded after the enrollment was submitted (today is 2024-09-07); the student is not enrolled at LEA 255901 now
+	// exit registrar exit from LEA 255901 on 2024-09-06 recorded
+	// view registrar staff view at LEA 255901
+}
