@@ -165,6 +165,9 @@ func (s *Store) account(ctx context.Context, username string) (Account, string, 
 	var a Account
 	var role, students, hash string
 	var perms int64
+	if !textArgs(username) {
+		return a, "", false, nil
+	}
 	err := s.db.QueryRowContext(ctx, s.q(`SELECT username, role, lea, permissions, students, password FROM accounts WHERE username = ?`), username).
 		Scan(&a.Username, &role, &a.LEA, &perms, &students, &hash)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -166,7 +166,7 @@ func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	lea, status, body, ok, err := s.store.result(r.Context(), token)
 	if err == nil {
-		note := "results of batch " + token + ": "
+		note := "results of batch " + noteValue(token) + ": "
 		switch {
 		case !ok || lea != c.LEA:
 			note += "not found for this LEA"

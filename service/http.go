@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -407,10 +408,10 @@ func (s *Server) apiFallback(calls *http.ServeMux) http.Handler {
 		}
 		if len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
-			writeError(w, http.StatusMethodNotAllowed, "%s %s: this call takes %s", r.Method, r.URL.Path, strings.Join(allow, " or "))
+			writeError(w, http.StatusMethodNotAllowed, "%s %s: this call takes %s", noteValue(r.Method), noteValue(r.URL.Path), strings.Join(allow, " or "))
 			return
 		}
-		writeError(w, http.StatusNotFound, "no API call %s %s", r.Method, r.URL.Path)
+		writeError(w, http.StatusNotFound, "no API call %s %s", noteValue(r.Method), noteValue(r.URL.Path))
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := calls.Handler(r); pattern != "" {
@@ -503,9 +504,10 @@ func (w *auditedWriter) auditCall(status int) {
 	if ca.done.Load() || (w.refusalsOnly && status > 0 && status < 400) {
 		return
 	}
-	note := fmt.Sprintf("%s %s answered %d", w.r.Method, w.r.URL.Path, status)
+	call := noteValue(w.r.Method) + " " + noteValue(w.r.URL.Path)
+	note := fmt.Sprintf("%s answered %d", call, status)
 	if status == 0 {
-		note = fmt.Sprintf("%s %s not answered: the caller went away", w.r.Method, w.r.URL.Path)
+		note = call + " not answered: the caller went away"
 	}
 	if ca.asked != "" {
 		note += "; asked for " + ca.asked
@@ -518,13 +520,32 @@ func (w *auditedWriter) auditCall(status int) {
 	}
 	ctx := context.WithoutCancel(w.r.Context())
 	if err := w.s.record(ctx, backpack.Entry{Action: ca.action, Actor: ca.actor, Note: note}); err != nil {
-		w.s.logf("service: auditing %s %s (%d): %v", w.r.Method, w.r.URL.Path, status, err)
+		w.s.logf("service: auditing %s (%d): %v", call, status, err)
 	}
 }
 
-// noteAnswer keeps an error message for the audit entry of the call w answers.
+// noteValue writes a value taken from a request (a path, an ID, a token, a username, a
+// query) for an audit note, and for a message that quotes it: as Go quotes a string
+// (strconv.Quote), without the quotation marks. A byte that is not UTF-8 is written
+// \xff, a control or invisible formatting character \n or \u202e, a backslash or a
+// quotation mark \\ or \"; anything else as it is. The audit log takes only valid
+// UTF-8 (a note that is not would leave the call unaudited), and a reader of the log sees
+// what was sent, not what a terminal makes of it. Every such value enters a note through
+// it; one quoted in a note is written "…" around it, which is what %q writes.
+func noteValue(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+// noteAnswer keeps an error message for the audit entry of the call w answers. The
+// values of the request in a message are quoted with %q or noteValue; a message that is
+// not valid UTF-8 even so is kept escaped by noteValue whole, so that the call is still
+// audited.
 func noteAnswer(w http.ResponseWriter, msg string) {
 	if aw, ok := w.(*auditedWriter); ok {
+		if !utf8.ValidString(msg) {
+			msg = noteValue(msg)
+		}
 		aw.ca.message = msg
 	}
 }
@@ -554,7 +575,7 @@ func listIDs(ids []string) string {
 	const most = 50
 	quoted := make([]string, 0, min(len(ids), most))
 	for _, id := range ids[:min(len(ids), most)] {
-		quoted = append(quoted, fmt.Sprintf("%q", clip(id, 64)))
+		quoted = append(quoted, `"`+noteValue(clip(id, 64))+`"`)
 	}
 	out := fmt.Sprintf("%d ID(s): %s", len(ids), strings.Join(quoted, ", "))
 	if len(ids) > most {

@@ -430,7 +430,7 @@ func (s *Server) handleGetIdentity(w http.ResponseWriter, r *http.Request) {
 		s.failed(w, "the look-up", err)
 		return
 	}
-	note := fmt.Sprintf("get identity %s: ", id)
+	note := "get identity " + noteValue(id) + ": "
 	if ok {
 		note += "answered with " + resp.UniqueID
 	} else {

@@ -150,7 +150,7 @@ func listedEntry(sess *session, page, q string, list []staffStudent, more bool) 
 	}
 	note := fmt.Sprintf("%s: %d student(s) of LEA %s listed", page, len(list), sess.Account.LEA)
 	if q != "" {
-		note += fmt.Sprintf(" for %q", clip(q, 64))
+		note += ` for "` + noteValue(clip(q, 64)) + `"`
 	}
 	if len(ids) > 0 {
 		note += ": " + strings.Join(ids, ", ")
@@ -182,7 +182,7 @@ func (s *Server) staffBackpack(ctx context.Context, sess *session, id string) (*
 		return nil, nil, nil, err
 	}
 	if len(recs) == 0 {
-		return nil, nil, nil, fmt.Errorf("%w: student %s is neither enrolled at LEA %s nor handed to it", backpack.ErrDenied, id, sess.Account.LEA)
+		return nil, nil, nil, fmt.Errorf("%w: student %s is neither enrolled at LEA %s nor handed to it", backpack.ErrDenied, noteValue(id), sess.Account.LEA)
 	}
 	b, v, err := s.staffView(ctx, sess.Account, sid)
 	return b, v, recs, err

@@ -76,7 +76,7 @@ func (s *Server) submitRequest(ctx context.Context, g Account, ssid string) (bac
 		ssid = clean
 	}
 	if g.Role != RoleGuardian || !slices.Contains(g.Students, ssid) {
-		return backpack.Request{}, fmt.Errorf("service: %w (%s asked for SSID %s)", errNotYours, g.Username, ssid)
+		return backpack.Request{}, fmt.Errorf("service: %w (%s asked for SSID %s)", errNotYours, g.Username, noteValue(ssid))
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()

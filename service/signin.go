@@ -148,7 +148,7 @@ func (s *Server) handleSignin(w http.ResponseWriter, r *http.Request, ca *callAu
 	good := checkPassword(hash, r.PostFormValue("password")) && ok
 	token, csrf := secret(32), secret(24)
 	expires := s.now().Add(s.cfg.SessionTTL)
-	e := backpack.Entry{Action: actionAccess, Actor: "sign-in form", Note: fmt.Sprintf("sign-in of %q from %s refused", username, address)}
+	e := backpack.Entry{Action: actionAccess, Actor: "sign-in form", Note: fmt.Sprintf(`sign-in of "%s" from %s refused`, noteValue(username), address)}
 	if good {
 		e = backpack.Entry{Action: actionAccess, Actor: acct.Username, Note: "signed in"}
 	}
@@ -185,7 +185,7 @@ func (s *Server) refuseSignin(w http.ResponseWriter, r *http.Request, username, 
 	if why.what == "address" {
 		whose = "from your address"
 	}
-	note := fmt.Sprintf("sign-in of %q from %s refused unchecked: %d failed sign-ins %s within %s", username, address, why.failures,
+	note := fmt.Sprintf(`sign-in of "%s" from %s refused unchecked: %d failed sign-ins %s within %s`, noteValue(username), address, why.failures,
 		strings.Replace(whose, "your address", "the address", 1), window)
 	if err := s.record(r.Context(), backpack.Entry{Action: actionAccess, Actor: "sign-in form", Note: note}); err != nil {
 		s.refuse(w, http.StatusInternalServerError, nil, "Sign-in failed on the server's side; try again.")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/backpack"
 )
@@ -108,6 +109,9 @@ func (s *Store) placedRecords(ctx context.Context) (lines, students []string, er
 // studentExists reports whether any record belongs to the student.
 func (s *Store) studentExists(ctx context.Context, student string) (bool, error) {
 	var n int
+	if !textArgs(student) {
+		return false, nil
+	}
 	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE student_id = ? LIMIT 1) AS x`), student).Scan(&n)
 	return n > 0, err
 }
@@ -131,6 +135,9 @@ func (s *Store) holds(ctx context.Context, lea, student string) (bool, error) {
 
 // queryHolds is holds read from the database.
 func (s *Store) queryHolds(ctx context.Context, lea, student string) (bool, error) {
+	if !textArgs(student) {
+		return false, nil
+	}
 	rows, err := s.holdsStmt.QueryContext(ctx, student)
 	if err != nil {
 		return false, err
@@ -269,6 +276,9 @@ func (s *Store) insertEnrollment(ctx context.Context, tx *sql.Tx, e enrollmentRo
 func (s *Store) enrollmentWhere(ctx context.Context, column, value string) (enrollmentRow, bool, error) {
 	var e enrollmentRow
 	var created string
+	if !textArgs(value) {
+		return e, false, nil
+	}
 	err := s.db.QueryRowContext(ctx, s.q(`SELECT `+enrollmentColumns+` FROM enrollments WHERE `+column+` = ?`), value).
 		Scan(&e.ID, &e.LEA, &e.RecordID, &e.Outcome, &e.Student, &e.ReviewID, &created, &e.Body)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -370,6 +380,9 @@ func (s *Store) putResult(ctx context.Context, tx *sql.Tx, token, lea, status, b
 }
 
 func (s *Store) result(ctx context.Context, token string) (lea, status, body string, ok bool, err error) {
+	if !textArgs(token) {
+		return "", "", "", false, nil
+	}
 	err = s.db.QueryRowContext(ctx, s.q(`SELECT lea, status, body FROM results WHERE token = ?`), token).Scan(&lea, &status, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", "", false, nil
@@ -390,8 +403,12 @@ func (s *Store) incompleteResults(ctx context.Context) ([][3]string, error) {
 }
 
 // queryRows runs a query and reads each row of its answer with scan; what names the rows
-// in an error.
+// in an error. A query with a text argument that is not UTF-8 answers no rows, unasked
+// (see textArgs).
 func queryRows[T any](ctx context.Context, s *Store, what, query string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	if !textArgs(args...) {
+		return nil, nil
+	}
 	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("service: reading %s: %w", what, err)
@@ -406,4 +423,18 @@ func queryRows[T any](ctx context.Context, s *Store, what, query string, args []
 		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+// textArgs reports whether every text argument of a query is valid UTF-8. The store holds
+// only UTF-8 text, so a value from a request that is not (a path's %ff) equals nothing
+// stored: the look-ups that compare a column with it (=, as they all do) answer "none"
+// without asking the database, which PostgreSQL would refuse with an error ("invalid
+// byte sequence"), answering the caller 500 where SQLite answers "not found".
+func textArgs(args ...any) bool {
+	for _, a := range args {
+		if v, ok := a.(string); ok && !utf8.ValidString(v) {
+			return false
+		}
+	}
+	return true
 }
