@@ -70,9 +70,9 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles, nearIDs and noAddress: the rule's DifferentMiddleNames, NearSSIDs and
-	// OneAddressMissing, judged on the records, not the key.
-	middles, nearIDs, noAddress bool
+	// middles, nearIDs, noAddress and addresses: the rule's DifferentMiddleNames,
+	// NearSSIDs, OneAddressMissing and BothAddresses, judged on the records, not the key.
+	middles, nearIDs, noAddress, addresses bool
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -103,7 +103,7 @@ func New(s Settings) (*Linker, error) {
 // compileCannotLink compiles a cannot-link rule.
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
-	cc.middles, cc.nearIDs, cc.noAddress = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing
+	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses
 	return cc
 }
 
@@ -330,7 +330,8 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
 		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
-			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) {
+			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
+			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) {
 			return c.name
 		}
 	}

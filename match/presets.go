@@ -127,9 +127,10 @@ const (
 //     since the names are then all there is to go on and a typed name's typo must not
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
 //     (or one record's address missing) with an SSID missing go to a reviewer rather
-//     than link: Mason and Jason. So do alike names with one record's birth date
-//     missing, which says less than a birth date that agrees, SSIDs missing or issued
-//     together (not in a roll without birth dates: CannotLink.With). "Ella"
+//     than link: Mason and Jason. A birth date missing on one record, or known only to
+//     its year, says less than one that agrees, so each twins rule on given names that
+//     are not the same (both SSIDs there and different, missing, or issued together)
+//     holds for it too (not in a roll without birth dates: CannotLink.With). "Ella"
 //     and "Emma" differ either way. Twins' SSIDs are often issued together and differ
 //     in a digit. The same SSID on both, in one home (or no address to tell), is one
 //     twin's SSID typed for the other as often as one child's given name recorded wrong:
@@ -165,6 +166,9 @@ const (
 //     namesakes born the same day.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
+//   - Family names that differ outright and two homes (both addresses there), an SSID
+//     missing: namesakes sharing a given name, a birthday and a town, more often than one
+//     child whose family name changed as she moved.
 //   - SSIDs that differ outright and places that differ (no address, zip or city in
 //     common): namesakes born the same day, whom a state's roll holds by the hundred.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
@@ -195,29 +199,32 @@ func studentCannotLink() []CannotLink {
 	// together).
 	alikeFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
-	// Given names alike say one child no more where a birth date is missing than where
-	// the two agree: what sends alike names to a reviewer on one birthday does so
-	// without one.
-	closeOrNoBirth := Condition{Comparison: "birth_date", Levels: append(slices.Clone(closeBirth.Levels), "null")}
+	// Given names alike say one child no more where a birth date is missing, or known
+	// only to its year (same_year: a year alone against a full date, or month and day
+	// both off), than where the two agree: what keeps twins apart on one birthday does
+	// so without one.
+	closeOrUnknownBirth := Condition{Comparison: "birth_date", Levels: append(slices.Clone(closeBirth.Levels), "null", "same_year")}
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
 	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{
-			notSameGiven, notSwapped, alikeFamily, closeBirth, household,
+			notSameGiven, notSwapped, alikeFamily, closeOrUnknownBirth, household,
 			{Comparison: "ssid", Levels: []string{"else"}},
 		},
+		With: []string{"birth_date"},
 	}, {
 		// The same, one record without an address: the zip or city the two share is no
 		// more a home than no place at all (Mason and Jason, one's address not sent).
 		Name: "twins: same family name and birth date, different given names and SSIDs, an address missing",
 		Conditions: []Condition{
-			notSameGiven, notSwapped, alikeFamily, closeBirth,
+			notSameGiven, notSwapped, alikeFamily, closeOrUnknownBirth,
 			{Comparison: "location", Levels: []string{"zip", "city"}},
 			{Comparison: "ssid", Levels: []string{"else"}},
 		},
 		OneAddressMissing: true,
+		With:              []string{"birth_date"},
 	}, {
 		// SSIDs a digit apart: twins, in one home or two (rules read the SSID's level the
 		// values reach, one_edit, though it counts as no evidence where the given names
@@ -234,7 +241,7 @@ func studentCannotLink() []CannotLink {
 		Name: "twins: same family name and birth date, given names alike, SSIDs issued together",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
-			notSwapped, alikeFamily, closeOrNoBirth,
+			notSwapped, alikeFamily, closeOrUnknownBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
 		NearSSIDs: true,
@@ -272,7 +279,7 @@ func studentCannotLink() []CannotLink {
 		Name: "twins: same family name, birth date and home, given names alike, an SSID missing",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
-			notSwapped, alikeFamily, closeOrNoBirth,
+			notSwapped, alikeFamily, closeOrUnknownBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
@@ -283,7 +290,7 @@ func studentCannotLink() []CannotLink {
 		Name: "twins: same family name and birth date, given names alike, an SSID and an address missing",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
-			notSwapped, alikeFamily, closeOrNoBirth,
+			notSwapped, alikeFamily, closeOrUnknownBirth,
 			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"zip", "city"}},
 		},
@@ -382,6 +389,18 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "ssid", Levels: []string{"else"}},
 			{Comparison: "location", Levels: []string{"else"}},
 		},
+	}, {
+		// Namesakes: a given name and a birthday in one town, family names that differ
+		// outright and two homes, no SSID to say one child: two children, more often than
+		// one whose family name changed as she moved.
+		Name: "different family names and homes",
+		Conditions: []Condition{
+			notSwapped,
+			{Comparison: "ssid", Levels: []string{"null"}},
+			{Comparison: "family_name", Levels: []string{"else"}},
+			{Comparison: "location", Levels: []string{"zip", "city", "else"}},
+		},
+		BothAddresses: true,
 	}, {
 		Name: differentBirthDates,
 		Conditions: []Condition{

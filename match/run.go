@@ -132,6 +132,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 			return nil, err
 		}
 		ruleTests = l.testRules(cands.counts, true)
+		l.setAsideWithout(presentRoles(p.Table))
 	}
 	sc, err := p.scorerFor(*l.model)
 	if err != nil {

@@ -94,6 +94,11 @@ type CannotLink struct {
 	// city) says nothing about whether the two share a home. A roll without addresses
 	// never meets it: there the zip is the home as far as the roll can tell.
 	OneAddressMissing bool `json:"one_address_missing,omitempty"`
+	// BothAddresses adds a condition no comparison states: both records have an address,
+	// so that a location level below the address (the same zip or city, or else) says
+	// the two live in different homes. The rule stays in a model trained on a roll
+	// without addresses, for the rolls with them it may score.
+	BothAddresses bool `json:"both_addresses,omitempty"`
 }
 
 // MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
@@ -208,7 +213,10 @@ func (s Settings) Validate() error {
 	}
 
 	for _, c := range rules {
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing) && c.MaxMatchShare > 0 {
+		if c.OneAddressMissing && c.BothAddresses {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing and both_addresses never hold together", s.Name, c.Name)
+		}
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses) && c.MaxMatchShare > 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs or a missing address cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {

@@ -286,6 +286,37 @@ func (l *Linker) testRules(counts score.PatternCounts, loaded bool) []RuleTest {
 	return tests
 }
 
+// setAsideWithout sets aside, for a run of a loaded model, each rule whose With names a
+// comparison the roll has no value for (training dropped such rules from its own roll:
+// adapt): a rule for rolls with birth dates where one record's is missing, under a
+// model trained on such a roll, would call every pair of a roll without any such a
+// pair.
+func (l *Linker) setAsideWithout(present map[normalize.Role]bool) {
+	var kept []compiledCannotLink
+	for _, c := range l.cannot {
+		k := slices.IndexFunc(l.settings.CannotLink, func(r CannotLink) bool { return r.Name == c.name })
+		var gone []normalize.Role
+		if k >= 0 {
+			for _, name := range l.settings.CannotLink[k].With {
+				j := slices.IndexFunc(l.settings.Comparisons, func(x score.Comparison) bool { return x.Name == name })
+				if j < 0 {
+					continue
+				}
+				roles := comparisonRoles(l.settings.Comparisons[j])
+				if !slices.ContainsFunc(roles, func(r normalize.Role) bool { return present[r] }) {
+					gone = append(gone, roles...)
+				}
+			}
+		}
+		if len(gone) > 0 {
+			l.aside = append(l.aside, Dropped{Kind: "cannot-link rule", Name: c.name, Roles: gone})
+			continue
+		}
+		kept = append(kept, c)
+	}
+	l.cannot = kept
+}
+
 // anchors returns the comparisons whose exact level says one person (those Training.M
 // sets, the SSID), sorted.
 func (l *Linker) anchors() []int {

@@ -138,7 +138,27 @@ const twinAlikeNoDateRoll = studentHeader +
 	"maria-1,05,05001,4100001000,Maria,,Quintero,,2015-09-02,F,3,7 Fir Ct,Ogden,84401,2023-08-20\n" +
 	"marta-1,05,05001,,Marta,,Quintero,,,F,3,,Ogden,84401,2023-08-20\n" +
 	"noah-1,07,07001,,Noah,,Brown,,2012-11-12,M,6,70 Lake Dr,Logan,84321,2023-08-20\n" +
-	"noah-2,08,08001,,Noah,,Brown,,,M,7,70 Lake Dr,Logan,84321,2024-08-19\n"
+	"noah-2,08,08001,,Noah,,Brown,,,M,7,70 Lake Dr,Logan,84321,2024-08-19\n" +
+	// A birth date known only to its year says no more than none.
+	"masoni-1,02,02001,,Mason,,Ibarra,,2012-04-11,M,6,9 Oak St,Provo,84601,2023-08-20\n" +
+	"jasoni-1,02,02001,,Jason,,Ibarra,,2012,M,6,9 Oak St,Provo,84601,2023-08-20\n"
+
+// twinAlikeNoDateSSIDRoll holds twins whose given names are alike and whose SSIDs differ,
+// one record without a birth date: Mason's and Jason's SSIDs are consecutive numbers
+// across a carry (two digits differ), Caleb's and Kaleb's differ outright.
+const twinAlikeNoDateSSIDRoll = studentHeader +
+	"mason-1,01,01001,4300000009,Mason,,Okafor,,2013-02-06,M,5,5 Ash Ave,Lehi,84003,2023-08-20\n" +
+	"jason-1,01,01001,4300000010,Jason,,Okafor,,,M,5,5 Ash Ave,Lehi,84003,2023-08-20\n" +
+	"caleb-1,04,04001,7100000000,Caleb,,Whitmore,,2011-02-17,M,7,15 Quail Run,Roosevelt,84066,2023-08-20\n" +
+	"kaleb-1,04,04001,7200000055,Kaleb,,Whitmore,,,M,7,15 Quail Run,Roosevelt,84066,2024-08-19\n"
+
+// namesakesOtherFamilyRoll holds namesakes without SSIDs who share a given name, a
+// birthday and a town, their family names and homes different.
+const namesakesOtherFamilyRoll = studentHeader +
+	"masono-1,05,05001,,Mason,,Okafor,,2013-03-03,M,5,5 Ash Ave,Lehi,84043,2023-08-20\n" +
+	"masoni-1,06,06001,,Mason,,Ibarra,,2013-03-03,M,5,9 Ash Ave,Lehi,84043,2023-08-20\n" +
+	"emmal-1,05,05001,,Emma,,Larsen,,2014-06-21,F,4,310 N 400 W,Lehi,84043,2023-08-20\n" +
+	"emmat-1,06,06001,,Emma,,Torres,,2014-06-21,F,4,1522 E Main St,Lehi,84043,2023-08-20\n"
 
 // typoRoll holds one child whose second record has the given name and the SSID both
 // mistyped, the SSID in a middle digit (FEBRL's duplicates are made so): not twins,
@@ -437,6 +457,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 				// compares neither (RLdata's, census's) has only the names.
 				checkChildren(t, runCSV(t, l, twinAlikeNoSSIDRoll))
 				checkChildren(t, runCSV(t, l, twinAlikeNoDateRoll))
+				checkChildren(t, runCSV(t, l, namesakesOtherFamilyRoll))
 				checkChildren(t, runCSV(t, l, twinBlankFamilyRoll))
 				checkChildren(t, runCSV(t, l, twinTypoApartRoll))
 			}
@@ -457,6 +478,9 @@ func TestTwinSetsStayApart(t *testing.T) {
 				checkChildren(t, runCSV(t, l, twinFamilyTypoRoll))
 				checkChildren(t, runCSV(t, l, twinBlankGivenRoll))
 				checkChildren(t, runCSV(t, l, twinNicknameSSIDRoll))
+				if compares("location") {
+					checkChildren(t, runCSV(t, l, twinAlikeNoDateSSIDRoll))
+				}
 				// A near SSID is no evidence where the family names differ, whatever
 				// else a model makes of two boys named Sam in one town.
 				near := runCSV(t, l, nearSSIDRoll)
@@ -948,6 +972,53 @@ func TestAlikeNamesNoBirthDateRule(t *testing.T) {
 	for _, r := range res.Review {
 		if strings.HasPrefix(r.A, "a-") {
 			t.Errorf("Mason and Masen, in a roll with no birth dates at all, sent to review: %v", r)
+		}
+	}
+}
+
+// TestLoadedModelSetsAsideRulesWith: a model trained on a roll with birth dates keeps the
+// rules for one record's birth date missing; scoring a roll without any birth date with
+// it sets them aside for that run, and says so, rather than send every pair of alike
+// names to a reviewer.
+func TestLoadedModelSetsAsideRulesWith(t *testing.T) {
+	trained, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCSV(t, trained, twinAlikeNoDateRoll)
+	l, err := reload(trained)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const noDates = "record_id,first_name,last_name,address,city,zip\n" +
+		"a-1,Mason,Okafor,5 Ash Ave,Lehi,84003\n" +
+		"a-2,Masen,Okafor,5 Ash Ave,Lehi,84003\n"
+	res := runCSV(t, l, noDates)
+	var aside []string
+	for _, d := range res.Dropped {
+		if d.Kind == "cannot-link rule" && slices.Contains(d.Roles, normalize.RoleBirthDate) {
+			aside = append(aside, d.Name)
+		}
+	}
+	for _, r := range l.Settings().CannotLink {
+		if slices.Contains(r.With, "birth_date") && !slices.Contains(aside, r.Name) {
+			t.Errorf("rule %q not set aside on a roll without birth dates; set aside: %q", r.Name, aside)
+		}
+	}
+	if len(aside) == 0 {
+		t.Error("no rule set aside")
+	}
+	for _, r := range res.Review {
+		if strings.Contains(r.Reason, "clearly different") {
+			t.Errorf("Mason and Masen refused by a rule for rolls with birth dates: %v", r)
+		}
+	}
+	// The same model on a roll with birth dates keeps every rule.
+	res = runCSV(t, l, twinAlikeNoDateRoll)
+	checkChildren(t, res)
+	for _, d := range res.Dropped {
+		if d.Kind == "cannot-link rule" && slices.Contains(d.Roles, normalize.RoleBirthDate) {
+			t.Errorf("%s set aside on a roll with birth dates", d)
 		}
 	}
 }

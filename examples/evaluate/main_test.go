@@ -26,7 +26,7 @@ func TestAccuracyFloors(t *testing.T) {
 	}{
 		{"census", 0.92, 0.995},
 		{"dsgen-A-1000", 0.995, 0.995},
-		{"dsgen-C-1000", 0.96, 0.995},
+		{"dsgen-C-1000", 0.955, 0.995}, // a twin-like duplicate (given name mistyped, SSID replaced, birth date blank) goes to review: 0.963 before
 		{"dsgen-D-1000", 0.995, 0.995},
 		{"dsgen-F-1000", 0.96, 0.995},
 		{"fake_1000", 0.74, 0.93},
