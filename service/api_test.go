@@ -217,18 +217,18 @@ func TestCreateAndFindRetired(t *testing.T) {
 	})
 }
 
-// TestEnrollmentMatch: an enrollment the index places as a match is answered with the
+// TestEnrollmentMatch: an enrollment matched with the student's SSID is answered with the
 // backpack built from every LEA's records, and the merge and handoff are audited.
-// Posting it again adds nothing.
+// Posting it again adds nothing. Lisa is enrolled at 255902 now, so LEA 03's enrollment
+// of her waits for a reviewer's confirmation first (see TestEnrolledElsewhereWaitsForReview).
 func TestEnrollmentMatch(t *testing.T) {
 	onEachStore(t, func(t *testing.T, db string) {
 		e := newEnv(t, db)
 		lisaID := e.studentOf(lisa)
 		req := enrollment("03", "L-100", "Lisa", "", "Woods", "2008-09-13", "Female", lisaSSID)
-		var got service.EnrollmentResponse
-		code, _ := e.call(e.key("03"), "POST", "/state/v1/enrollments", req, &got)
-		if code != http.StatusOK || got.Outcome != "match" || got.StudentUniqueID != lisaID || got.RecordID != "03/L-100" {
-			t.Fatalf("enrollment: %d %+v", code, got)
+		got, _ := enrollConfirmed(t, e, "03", req)
+		if got.StudentUniqueID != lisaID || got.RecordID != "03/L-100" {
+			t.Fatalf("enrollment: %+v", got)
 		}
 		b := got.Backpack
 		if b == nil {

@@ -20,9 +20,12 @@
 // audit entries, before the answer; reads that disclose data (searches, look-ups,
 // backpack views) are audited and their entries committed before the answer too, many
 // to one transaction when calls arrive together. Refused API calls and refused page calls
-// are audited as well, except those the throttle answers 429. It counts, per address and
-// per kind, API calls without a valid key, sign-ins and page calls refused for want of a
-// session: a burst of 10 from an address, then 1 a second. A successful sign-in gives its
+// are audited as well, except those the throttle answers 429. A value of the request in
+// an entry (a path, an ID, a username) is written through one helper, escaped as
+// strconv.Quote does (a byte that is not UTF-8 as \xff: see noteValue), and a look-up by
+// a value that is not UTF-8 finds nothing (404), on either store. It counts, per address
+// and per kind, API calls without a valid key, sign-ins and page calls refused for want
+// of a session: a burst of 10 from an address, then 1 a second. A successful sign-in gives its
 // token back, so only failed ones (wrong account or password, a stale or forged form)
 // use the bucket up; a sign-in from a throttled address is refused unchecked, the right
 // password too (the user waits a second), and never one from another address. A call
@@ -32,10 +35,17 @@
 //
 // Disclosure: a search gives a candidate the caller's LEA holds no record of with its ID,
 // score and the caller's own properties only; an enrollment is handed a backpack at once
-// only when a record of the student carries its SSID (else a reviewer confirms); an
-// enrollment carrying another student's SSID is queued against that student; and a
-// guardian sees the backpack the approval forwarded, kept with it (forwarded.go), until
-// an update is approved.
+// only when a record of the student carries its SSID (else a reviewer confirms), and,
+// when another LEA holds an open enrollment of the student (no exit date, or one not yet
+// past), only if the enrolling LEA holds a current enrollment of the student too: else
+// the enrollment waits for a reviewer, the answer's note saying why without naming the
+// other LEA or any value (names, a birth date and an SSID are known to every LEA that
+// ever held the student, and the backpack carries the current LEA's address); after a
+// reviewer decides it the same student the backpack is handed over as after any review,
+// and a student whose enrollments elsewhere all ended is handed over at once (enroll.go,
+// enrolledElsewhere); an enrollment carrying another student's SSID is queued against
+// that student; and a guardian sees the backpack the approval forwarded, kept with it
+// (forwarded.go), until an update is approved.
 //
 // Input: the API's bodies are JSON, sent as application/json (or an application/…+json
 // type, or without a Content-Type); another type is refused 415 (http.go). A person's

@@ -35,7 +35,8 @@ type EnrollmentRequest struct {
 // EnrollmentResponse says where an enrollment was placed. On a match (at once or after a
 // review) it carries the student's backpack, built from every LEA's records. A match is
 // made at once only when a record of the student carries the enrollment's SSID (see
-// ssidAgrees); a match on names and dates alone waits for a reviewer.
+// ssidAgrees) and no other LEA holds an open enrollment of the student unless the LEA
+// holds one too (see enrolledElsewhere); else it waits for a reviewer.
 type EnrollmentResponse struct {
 	EnrollmentID string `json:"enrollmentId"`
 	RecordID     string `json:"recordId"`
@@ -47,7 +48,9 @@ type EnrollmentResponse struct {
 	Backpack        *backpack.Backpack `json:"backpack,omitempty"`
 	// Note says why a match is answered without its backpack: a reviewer has since moved
 	// the enrollment's record away from the student it matched (StudentUniqueID is then
-	// the student the record is with now, "" for none).
+	// the student the record is with now, "" for none), or the LEA's enrollments of the
+	// student all ended. On a review it says why the enrollment waits when it matched a
+	// student enrolled at another LEA now (see enrolledElsewhere), naming neither.
 	Note string `json:"note,omitempty"`
 }
 
@@ -226,6 +229,15 @@ func (s *Server) enroll(ctx context.Context, c caller, sub *backpack.Submission,
 			pl.Outcome, reason = match.OutcomeReview, unconfirmedMatch
 		}
 	}
+	if pl.Outcome == match.OutcomeMatch {
+		elsewhere, err := s.enrolledElsewhere(ctx, c.LEA, pl.StudentID)
+		if err != nil {
+			return enrollmentRow{}, false, err
+		}
+		if elsewhere {
+			pl.Outcome, reason = match.OutcomeReview, enrolledElsewhereReason
+		}
+	}
 	now := s.now()
 	seq := s.recordSeq + 1
 	e := enrollmentRow{ID: fmt.Sprintf("E%06d", seq), LEA: c.LEA, RecordID: id, Outcome: pl.Outcome, Created: now, Body: body}
@@ -283,6 +295,79 @@ func (s *Server) ssidAgrees(ctx context.Context, ssid, student string) (bool, er
 	}
 	recs, err := s.store.recordsWhere(ctx, `ssid = ? AND student_id = ?`, ssid, s.resolve(student))
 	return len(recs) > 0, err
+}
+
+// enrolledElsewhereReason is the reason of an enrollment that matched a student another
+// LEA holds an open enrollment of (see enrolledElsewhere), for the reviewer.
+const enrolledElsewhereReason = "the student is enrolled at another LEA now (an open enrollment there) and the enrolling LEA holds no current enrollment of the student: confirm the transfer before the backpack is handed over"
+
+// enrolledElsewhereNote is what the enrolling LEA is told of such an enrollment while it
+// waits: why, without naming the other LEA or anything of the student's.
+const enrolledElsewhereNote = "the student this enrollment matched is enrolled at another LEA now, and this LEA holds no current enrollment of the student: a state reviewer confirms the enrollment before the backpack is handed over; read this enrollment again once the review is decided"
+
+// enrolledElsewhere reports whether another LEA than lea holds an open enrollment of the
+// student (no exit date, or one not before today) while lea holds none: then an
+// enrollment at lea that matched the student waits for a reviewer instead of being
+// handed the backpack at once. The SSID and the student's names and birth date are known
+// to every LEA that ever held the student (and to others), and the backpack carries the
+// current LEA's address and everything else; a transfer from an LEA whose enrollments
+// all ended is handed over at once, as an LEA's own further enrollment is. Open and
+// ended are read as backpack reads them for its scope: an enrollment is at the LEA it
+// names, or at the LEAs that submitted it, and an exit date that is not a date ends it.
+// Called under wmu.
+func (s *Server) enrolledElsewhere(ctx context.Context, lea, student string) (bool, error) {
+	b, err := s.builder(ctx)(student)
+	if errors.Is(err, backpack.ErrDenied) { // no records (cannot happen for a match): nothing held
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	today := s.now().Format(time.DateOnly)
+	other, own := false, false
+	for _, e := range b.Enrollments {
+		if !openOn(e.Fact.ExitDate, today) {
+			continue
+		}
+		for _, at := range enrollmentLEAs(e) {
+			if at == lea {
+				own = true
+			} else {
+				other = true
+			}
+		}
+	}
+	return other && !own, nil
+}
+
+// openOn reports whether an enrollment with the exit date given ("" for none) is open on
+// today (YYYY-MM-DD): no exit date, or an exit on or after today. An exit date that does
+// not start with a date closes it, as backpack reads it.
+func openOn(exit, today string) bool {
+	if exit == "" {
+		return true
+	}
+	if len(exit) < len(time.DateOnly) {
+		return false
+	}
+	day := exit[:len(time.DateOnly)]
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		return false
+	}
+	return day >= today
+}
+
+// enrollmentLEAs are the LEAs an enrollment is at: the one it names, else those that
+// submitted it.
+func enrollmentLEAs(e backpack.Fact[backpack.Enrollment]) []string {
+	if e.Fact.LEA != "" {
+		return []string{e.Fact.LEA}
+	}
+	var out []string
+	for _, src := range e.Sources {
+		out = append(out, src.LEA)
+	}
+	return out
 }
 
 // newRecord is a student record an LEA submitted, about to be committed with its
@@ -434,6 +519,16 @@ func (s *Server) answerEnrollment(w http.ResponseWriter, r *http.Request, c call
 	}
 	if e.Student != "" {
 		resp.StudentUniqueID = s.resolve(e.Student)
+	}
+	if e.Outcome == match.OutcomeReview {
+		rv, ok, err := s.store.review(r.Context(), e.ReviewID)
+		if err != nil {
+			s.failed(w, "reading the enrollment's review", err)
+			return
+		}
+		if ok && rv.Reason == enrolledElsewhereReason {
+			resp.Note = enrolledElsewhereNote
+		}
 	}
 	if e.Outcome == match.OutcomeMatch {
 		b, err := s.handOff(r.Context(), c.actor(), resp.StudentUniqueID, c.LEA, e.RecordID)

@@ -11,7 +11,8 @@ import (
 	"github.com/studentlink/studentlink/service"
 )
 
-// splitEnrollment enrolls Lisa at LEA 03 (a match, handed her backpack), then has a
+// splitEnrollment enrolls Lisa at LEA 03 (a match once a reviewer confirms it, as she is
+// enrolled at 255902 now; handed her backpack), then has a
 // reviewer decide that the new record is not the student of her Ed-Fi records and relinks,
 // so that the record moves to a student of its own. It returns the enrollment's location
 // and Lisa's ID.
@@ -19,10 +20,9 @@ func splitEnrollment(t *testing.T, e *env) (loc, lisaID string) {
 	t.Helper()
 	ctx := context.Background()
 	lisaID = e.studentOf(lisa)
-	var got service.EnrollmentResponse
-	code, h := e.call(e.key("03"), "POST", "/state/v1/enrollments", enrollment("03", "L-100", "Lisa", "", "Woods", "2008-09-13", "Female", lisaSSID), &got)
-	if code != http.StatusOK || got.Outcome != "match" || got.StudentUniqueID != lisaID || got.Backpack == nil {
-		t.Fatalf("enrollment: %d %+v", code, got)
+	got, loc := enrollConfirmed(t, e, "03", enrollment("03", "L-100", "Lisa", "", "Woods", "2008-09-13", "Female", lisaSSID))
+	if got.StudentUniqueID != lisaID || got.Backpack == nil {
+		t.Fatalf("enrollment: %+v", got)
 	}
 	for _, other := range []string{"255901/604822", "255902/W-22001"} {
 		var d service.ReviewDecision
@@ -38,7 +38,7 @@ func splitEnrollment(t *testing.T, e *env) (loc, lisaID string) {
 	if err != nil || !ok || now == lisaID {
 		t.Fatalf("after the split and relink %s is with %q (%v %v); the test needs it moved from %s", got.RecordID, now, ok, err, lisaID)
 	}
-	return h.Get("Location"), lisaID
+	return loc, lisaID
 }
 
 // TestEnrollmentAfterSplit: once a reviewer has moved an enrollment's record away from

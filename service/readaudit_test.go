@@ -103,7 +103,8 @@ func TestMergeEntriesSayWhy(t *testing.T) {
 	e := newEnv(t, sqliteDB(t))
 	lisaID := e.studentOf(lisa)
 	var matched service.EnrollmentResponse
-	if code, _ := e.call(e.key("03"), "POST", "/state/v1/enrollments", enrollment("03", "L-100", "Lisa", "", "Woods", "2008-09-13", "Female", lisaSSID), &matched); code != http.StatusOK {
+	// 255902, where she is enrolled now: matched by the index at once.
+	if code, _ := e.call(e.key("255902"), "POST", "/state/v1/enrollments", enrollment("255902", "L-100", "Lisa", "", "Woods", "2008-09-13", "Female", lisaSSID), &matched); code != http.StatusOK {
 		t.Fatalf("the enrollment: %d", code)
 	}
 	near := e.nearOf(lisaID, lisaNear...)
@@ -117,8 +118,8 @@ func TestMergeEntriesSayWhy(t *testing.T) {
 	}
 	merges := entriesOf(e.audit(), backpack.ActionMerge, lisaID)
 	want := map[string][]string{
-		"03/L-100": {"record 03/L-100 joined student " + lisaID, "enrollment " + matched.EnrollmentID + " at LEA 03 placed by the index"},
-		"05/L-200": {"record 05/L-200 joined student " + lisaID, "review " + queued.ReviewID + " decided"},
+		"255902/L-100": {"record 255902/L-100 joined student " + lisaID, "enrollment " + matched.EnrollmentID + " at LEA 255902 placed by the index"},
+		"05/L-200":     {"record 05/L-200 joined student " + lisaID, "review " + queued.ReviewID + " decided"},
 	}
 	for record, says := range want {
 		i := slices.IndexFunc(merges, func(x backpack.Entry) bool { return slices.Contains(x.Records, record) })
