@@ -267,6 +267,17 @@ func studentCannotLink() []CannotLink {
 		},
 		MaxMatchShare: 0.02,
 	}, {
+		// The same, one birth date missing: no likelier one child's, and the rule goes
+		// with the one above where a roll sets that aside.
+		Name: "twins: same family name and home, different given names, one SSID, a birth date missing",
+		Conditions: []Condition{
+			differentGiven, notSwapped, alikeFamily, household,
+			{Comparison: "birth_date", Levels: []string{"null"}},
+			{Comparison: "ssid", Levels: []string{"exact"}},
+		},
+		With:         []string{"birth_date"},
+		SetAsideWith: []string{oneSSIDTwins},
+	}, {
 		Name: "twins: same family name and birth date, different given names, an SSID missing",
 		Conditions: []Condition{
 			differentGiven, notSwapped, alikeFamily, closeBirth,
@@ -391,16 +402,18 @@ func studentCannotLink() []CannotLink {
 		},
 	}, {
 		// Namesakes: a given name and a birthday in one town, family names that differ
-		// outright and two homes, no SSID to say one child: two children, more often than
-		// one whose family name changed as she moved.
-		Name: "different family names and homes",
+		// outright and two homes, in a roll without SSIDs to say one child: two
+		// children, more often than one whose family name changed as she moved. Where a
+		// roll has SSIDs, records without one may sit in a student whose others share an
+		// SSID across the move, and the rule would split her.
+		Name: "different family names and homes, no SSIDs in the roll",
 		Conditions: []Condition{
 			notSwapped,
-			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "family_name", Levels: []string{"else"}},
 			{Comparison: "location", Levels: []string{"zip", "city", "else"}},
 		},
 		BothAddresses: true,
+		Without:       []string{"ssid"},
 	}, {
 		Name: differentBirthDates,
 		Conditions: []Condition{
