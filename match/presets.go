@@ -128,9 +128,11 @@ const (
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
 //     (or one record's address missing) with an SSID missing go to a reviewer rather
 //     than link: Mason and Jason. A birth date missing on one record, or known only to
-//     its year, says less than one that agrees, so each twins rule on given names that
-//     are not the same (both SSIDs there and different, missing, or issued together)
-//     holds for it too (not in a roll without birth dates: CannotLink.With). "Ella"
+//     its year, says less than one that agrees, so the twins rules on given names alike
+//     (SSIDs different, missing or issued together) hold for it too, and twins under one
+//     SSID or with SSIDs different, their given names different outright, are kept apart
+//     with a birth date missing (the siblings rule below covers SSIDs a digit apart or
+//     missing); none of these in a roll without birth dates (CannotLink.With). "Ella"
 //     and "Emma" differ either way. Twins' SSIDs are often issued together and differ
 //     in a digit. The same SSID on both, in one home (or no address to tell), is one
 //     twin's SSID typed for the other as often as one child's given name recorded wrong:
@@ -166,8 +168,8 @@ const (
 //     namesakes born the same day.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
-//   - Family names that differ outright and two homes (both addresses there), an SSID
-//     missing: namesakes sharing a given name, a birthday and a town, more often than one
+//   - Family names that differ outright and two homes (both addresses there), in a roll
+//     without SSIDs: namesakes sharing a given name, a birthday and a town, more often than one
 //     child whose family name changed as she moved.
 //   - SSIDs that differ outright and places that differ (no address, zip or city in
 //     common): namesakes born the same day, whom a state's roll holds by the hundred.
