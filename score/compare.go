@@ -363,7 +363,21 @@ func sameWords(xs, ys []string) bool {
 	if len(xs) < 2 || len(xs) != len(ys) {
 		return false
 	}
-	return slices.Equal(slices.Sorted(slices.Values(xs)), slices.Sorted(slices.Values(ys)))
+	count := func(ws []string, w string) (n int) {
+		for _, v := range ws {
+			if v == w {
+				n++
+			}
+		}
+		return n
+	}
+	// A name has a few words: counting each beats sorting copies, which allocates.
+	for _, w := range xs {
+		if count(xs, w) != count(ys, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func isToken(key string, tokens []string) bool {
