@@ -70,9 +70,10 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles, nearIDs, noAddress and addresses: the rule's DifferentMiddleNames,
-	// NearSSIDs, OneAddressMissing and BothAddresses, judged on the records, not the key.
-	middles, nearIDs, noAddress, addresses bool
+	// middles, nearIDs, noAddress, addresses and noIDs: the rule's DifferentMiddleNames,
+	// NearSSIDs, OneAddressMissing, BothAddresses and NoSSIDs, judged on the records, not
+	// the key.
+	middles, nearIDs, noAddress, addresses, noIDs bool
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -103,7 +104,7 @@ func New(s Settings) (*Linker, error) {
 // compileCannotLink compiles a cannot-link rule.
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
-	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses
+	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
 	return cc
 }
 
@@ -331,7 +332,8 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 	for _, c := range rules {
 		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
-			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) {
+			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
+			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") {
 			return c.name
 		}
 	}

@@ -168,8 +168,8 @@ const (
 //     namesakes born the same day.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
-//   - Family names that differ outright and two homes (both addresses there), in a roll
-//     without SSIDs: namesakes sharing a given name, a birthday and a town, more often than one
+//   - Family names that differ outright and two homes (both addresses there), neither
+//     record with an SSID: namesakes sharing a given name, a birthday and a town, more often than one
 //     child whose family name changed as she moved.
 //   - SSIDs that differ outright and places that differ (no address, zip or city in
 //     common): namesakes born the same day, whom a state's roll holds by the hundred.
@@ -404,18 +404,18 @@ func studentCannotLink() []CannotLink {
 		},
 	}, {
 		// Namesakes: a given name and a birthday in one town, family names that differ
-		// outright and two homes, in a roll without SSIDs to say one child: two
-		// children, more often than one whose family name changed as she moved. Where a
-		// roll has SSIDs, records without one may sit in a student whose others share an
-		// SSID across the move, and the rule would split her.
-		Name: "different family names and homes, no SSIDs in the roll",
+		// outright and two homes, neither record with an SSID to say one child: two
+		// children, more often than one whose family name changed as she moved. A record
+		// with an SSID is left out: a student tied by one SSID across a move would be
+		// voted apart by her records without one.
+		Name: "different family names and homes, no SSIDs",
 		Conditions: []Condition{
 			notSwapped,
 			{Comparison: "family_name", Levels: []string{"else"}},
 			{Comparison: "location", Levels: []string{"zip", "city", "else"}},
 		},
 		BothAddresses: true,
-		Without:       []string{"ssid"},
+		NoSSIDs:       true,
 	}, {
 		Name: differentBirthDates,
 		Conditions: []Condition{

@@ -99,6 +99,10 @@ type CannotLink struct {
 	// the two live in different homes. The rule stays in a model trained on a roll
 	// without addresses, for the rolls with them it may score.
 	BothAddresses bool `json:"both_addresses,omitempty"`
+	// NoSSIDs adds a condition no comparison states: neither record has an SSID (the
+	// ssid comparison's null level is either record's missing). A student tied by one
+	// SSID across a move then keeps her records without one out of the rule's vote.
+	NoSSIDs bool `json:"no_ssids,omitempty"`
 }
 
 // MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
@@ -216,8 +220,8 @@ func (s Settings) Validate() error {
 		if c.OneAddressMissing && c.BothAddresses {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing and both_addresses never hold together", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs or a missing address cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses or SSIDs missing cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })

@@ -273,7 +273,7 @@ func (k *compiled) nameLevel(x, y *normalize.NamePart) uint8 {
 		if normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) {
 			return 2
 		}
-	} else if isToken(x.Key, y.Tokens) || isToken(y.Key, x.Tokens) || sameWords(x.Tokens, y.Tokens) {
+	} else if isToken(x.Key, y.Tokens) || isToken(y.Key, x.Tokens) {
 		return 2
 	} else if otherWordsDiffer(x, y) {
 		return k.elseLevel()
@@ -354,30 +354,6 @@ func wordsNotIn(xs, ys []string) []string {
 		}
 	}
 	return out
-}
-
-// sameWords reports whether two names of two words or more hold the same words in another
-// order: "García López" and "López García", "Smith Jones" and "Jones Smith", one
-// family's double name written in either order.
-func sameWords(xs, ys []string) bool {
-	if len(xs) < 2 || len(xs) != len(ys) {
-		return false
-	}
-	count := func(ws []string, w string) (n int) {
-		for _, v := range ws {
-			if v == w {
-				n++
-			}
-		}
-		return n
-	}
-	// A name has a few words: counting each beats sorting copies, which allocates.
-	for _, w := range xs {
-		if count(xs, w) != count(ys, w) {
-			return false
-		}
-	}
-	return true
 }
 
 func isToken(key string, tokens []string) bool {
