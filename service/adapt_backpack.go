@@ -77,17 +77,19 @@ func submissionRows(sub *backpack.Submission) (ids []string, rows []map[string]s
 }
 
 // requestEvent is one stored change of backpack's request workflow: a guardian's
-// request submitted, approved or rejected, or a backpack handed to an LEA.
+// request submitted, approved or rejected, a backpack handed to an LEA, or a student's
+// exit from an LEA recorded (see exit.go).
 type requestEvent struct {
 	Seq       int64
-	RequestID string // "" for a handoff
-	Event     string // eventSubmit, eventApprove, eventReject or eventHandoff
-	LEA       string
-	Actor     string // the guardian who submitted, the staff member who decided, who handed off
+	RequestID string // "" for a handoff or an exit
+	Event     string // eventSubmit, eventApprove, eventReject, eventHandoff or eventExit
+	LEA       string // for an exit, the LEA the student exited
+	Actor     string // the guardian who submitted, the staff member who decided, who handed off, whose key recorded the exit
 	SSID      string
 	Reason    string
 	At        time.Time
-	Student   string // approve and handoff: the student whose backpack was forwarded or handed
+	Student   string // approve, handoff and exit: the student whose backpack was forwarded or handed, who exited
+	ExitDate  string // exit: the exit date recorded (YYYY-MM-DD)
 }
 
 // Request events.
@@ -96,6 +98,7 @@ const (
 	eventApprove = "approve"
 	eventReject  = "reject"
 	eventHandoff = "handoff"
+	eventExit    = "exit"
 )
 
 // requests is backpack's request workflow (requests, decisions, handoffs and every view
@@ -108,6 +111,10 @@ type requests struct {
 	wf  *backpack.Requests
 	log *backpack.Log // drained into the service's chain after each step
 	at  time.Time
+	// exits are the exits the workflow recorded (RecordExit), student ID → LEA → exit
+	// date, which backpack keeps to itself: the enrollment check reads them (see
+	// enrolledElsewhere) and a repeated call is answered from them.
+	exits map[string]map[string]string
 }
 
 // newRequests replays stored events in order; build gives the backpack an approval or a
@@ -124,7 +131,7 @@ func newRequests(events []requestEvent, build func(requestEvent) (*backpack.Back
 	if err != nil {
 		return nil, err
 	}
-	r := &requests{wf: wf, log: log}
+	r := &requests{wf: wf, log: log, exits: map[string]map[string]string{}}
 	r.wf.Now = func() time.Time { return r.at }
 	log.Now = r.wf.Now
 	for _, ev := range events {
@@ -149,6 +156,15 @@ func newRequests(events []requestEvent, build func(requestEvent) (*backpack.Back
 				continue
 			}
 			got.ID = ev.RequestID
+		case eventExit:
+			b, berr := build(ev)
+			if berr == nil {
+				berr = r.recordExit(exitStaff(ev.Actor, ev.LEA), b, ev.LEA, ev.ExitDate)
+			}
+			if berr != nil {
+				logf("service: replaying exit event %d (student %s, LEA %s, %s) refused now, skipped: %v", ev.Seq, ev.Student, ev.LEA, ev.ExitDate, berr)
+			}
+			continue
 		case eventReject:
 			got, err = r.wf.Reject(replayStaff(ev), ev.RequestID, ev.Reason)
 		default:
@@ -182,6 +198,29 @@ func stateStaff(actor string) backpack.StaffUser {
 func replayStaff(ev requestEvent) backpack.StaffUser {
 	return backpack.StaffUser{ID: ev.Actor, LEA: ev.LEA, Permissions: backpack.PermView | backpack.PermRequest}
 }
+
+// exitStaff is the holder of an LEA's API key recording a student's exit from the LEA,
+// with the permission backpack asks of the LEA's own staff (PermView): backpack refuses
+// an exit from any other LEA.
+func exitStaff(actor, lea string) backpack.StaffUser {
+	return backpack.StaffUser{ID: actor, LEA: lea, Permissions: backpack.PermView}
+}
+
+// recordExit records a student's exit from lea in the workflow and, once it took, in
+// r.exits.
+func (r *requests) recordExit(staff backpack.StaffUser, b *backpack.Backpack, lea, date string) error {
+	if err := r.wf.RecordExit(staff, b, lea, date); err != nil {
+		return err
+	}
+	if r.exits[b.StudentID] == nil {
+		r.exits[b.StudentID] = map[string]string{}
+	}
+	r.exits[b.StudentID][lea] = date
+	return nil
+}
+
+// exitOf is the exit from lea recorded for a student ("" for none).
+func (r *requests) exitOf(student, lea string) string { return r.exits[student][lea] }
 
 // newEntries returns the audit entries the workflow wrote since the last call, ready to
 // append to the service's chain.

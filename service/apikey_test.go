@@ -151,7 +151,7 @@ func TestKeysMigration(t *testing.T) {
 	e.close()
 	raw := rawDB(t, db)
 	// Back to schema version 1: what the later versions added is taken away.
-	for _, q := range []string{`ALTER TABLE api_keys DROP COLUMN revoked`, `DROP TABLE forwarded`, `DROP TABLE search_variants`, `UPDATE schema_version SET version = 1`} {
+	for _, q := range []string{`ALTER TABLE api_keys DROP COLUMN revoked`, `DROP TABLE forwarded`, `DROP TABLE search_variants`, `ALTER TABLE request_events DROP COLUMN exit_date`, `UPDATE schema_version SET version = 1`} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

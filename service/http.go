@@ -453,6 +453,8 @@ func (s *Server) audited(refusalsOnly bool, h func(http.ResponseWriter, *http.Re
 			ca.action = actionIdentity
 		case strings.HasPrefix(r.URL.Path, "/state/v1/enrollments"):
 			ca.action = actionEnroll
+		case strings.HasPrefix(r.URL.Path, "/state/v1/students/"):
+			ca.action = backpack.ActionExit
 		case strings.HasPrefix(r.URL.Path, "/state/") || strings.HasPrefix(r.URL.Path, "/review"):
 			ca.action = actionReview
 		}

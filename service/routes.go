@@ -13,6 +13,7 @@ import "net/http"
 //	Enrollment handoff (an LEA's key):
 //	  POST /state/v1/enrollments           EnrollmentRequest         → EnrollmentResponse
 //	  GET  /state/v1/enrollments/{id}      where it stands now       → EnrollmentResponse
+//	  POST /state/v1/students/{studentUniqueId}/exit  ExitRequest    → ExitResponse (exit.go)
 //	Reviews (the state reviewers' key):
 //	  GET  /state/v1/reviews               the pending reviews
 //	  POST /state/v1/reviews/{id}/decision {"same": bool}            → ReviewDecision
@@ -35,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	calls.Handle("GET /identity/v2/results/{token}", s.leaAPI(s.handleResults))
 	calls.Handle("POST /state/v1/enrollments", s.leaAPI(s.handleEnroll))
 	calls.Handle("GET /state/v1/enrollments/{id}", s.leaAPI(s.handleGetEnrollment))
+	calls.Handle("POST /state/v1/students/{studentUniqueId}/exit", s.leaAPI(s.handleExit))
 	calls.Handle("GET /state/v1/reviews", s.stateAPI(s.handleListReviews))
 	calls.Handle("POST /state/v1/reviews/{id}/decision", s.stateAPI(s.handleDecideAPI))
 	calls.Handle("POST /state/v1/decisions", s.stateAPI(s.handleDecideRecordsAPI))

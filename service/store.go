@@ -215,6 +215,9 @@ var schema = []string{
 	// version 4: the search guard's counts (see guardstore.go), so that a restart keeps
 	// them: subject and variant hex-encoded, at in Unix nanoseconds.
 	`CREATE TABLE search_variants (lea TEXT NOT NULL, subject TEXT NOT NULL, variant TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (lea, subject, variant))`,
+	// version 5: a student's exit from an LEA recorded after the enrollment (see
+	// exit.go), a request event whose exit date is kept here ("" for the other events).
+	`ALTER TABLE request_events ADD COLUMN exit_date TEXT NOT NULL DEFAULT ''`,
 }
 
 // migrate brings the schema up to the latest version, one transaction per version.

@@ -228,16 +228,17 @@ func (s *Store) sequences(ctx context.Context) (records, subs, reviews, events i
 	return records, subs, reviews, events, nil
 }
 
-// insertRequestEvent stores a change of a guardian's request.
+// insertRequestEvent stores a change of the request workflow (a guardian's request, a
+// handoff, an exit).
 func (s *Store) insertRequestEvent(ctx context.Context, tx *sql.Tx, ev requestEvent) error {
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO request_events (seq, request_id, event, lea, actor, ssid, reason, at, student_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		ev.Seq, ev.RequestID, ev.Event, ev.LEA, ev.Actor, ev.SSID, ev.Reason, stamp(ev.At), ev.Student)
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO request_events (seq, request_id, event, lea, actor, ssid, reason, at, student_id, exit_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		ev.Seq, ev.RequestID, ev.Event, ev.LEA, ev.Actor, ev.SSID, ev.Reason, stamp(ev.At), ev.Student, ev.ExitDate)
 	return err
 }
 
 // requestEvents returns the events of one request, or of all ("" ID), in order.
 func (s *Store) requestEvents(ctx context.Context, requestID string) ([]requestEvent, error) {
-	query := `SELECT seq, request_id, event, lea, actor, ssid, reason, at, student_id FROM request_events`
+	query := `SELECT seq, request_id, event, lea, actor, ssid, reason, at, student_id, exit_date FROM request_events`
 	var args []any
 	if requestID != "" {
 		query += ` WHERE request_id = ?`
@@ -246,7 +247,7 @@ func (s *Store) requestEvents(ctx context.Context, requestID string) ([]requestE
 	return queryRows(ctx, s, "request events", query+` ORDER BY seq`, args, func(r *sql.Rows) (requestEvent, error) {
 		var ev requestEvent
 		var at string
-		err := r.Scan(&ev.Seq, &ev.RequestID, &ev.Event, &ev.LEA, &ev.Actor, &ev.SSID, &ev.Reason, &at, &ev.Student)
+		err := r.Scan(&ev.Seq, &ev.RequestID, &ev.Event, &ev.LEA, &ev.Actor, &ev.SSID, &ev.Reason, &at, &ev.Student, &ev.ExitDate)
 		ev.At = unstamp(at)
 		return ev, err
 	})
