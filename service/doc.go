@@ -16,7 +16,7 @@
 // the request workflow, the views and the audit chain are package backpack's. The thin
 // adapters that join them to the store are in adapt_match.go and adapt_backpack.go.
 //
-// Durability: every accepted enrollment, decision and request is committed, with its
+// Durability: every accepted enrollment, decision, request and recorded exit is committed, with its
 // audit entries, before the answer; reads that disclose data (searches, look-ups,
 // backpack views) are audited and their entries committed before the answer too, many
 // to one transaction when calls arrive together. Refused API calls and refused page calls
@@ -43,9 +43,16 @@
 // ever held the student, and the backpack carries the current LEA's address); after a
 // reviewer decides it the same student the backpack is handed over as after any review,
 // and a student whose enrollments elsewhere all ended is handed over at once (enroll.go,
-// enrolledElsewhere); an enrollment carrying another student's SSID is queued against
-// that student; and a guardian sees the backpack the approval forwarded, kept with it
-// (forwarded.go), until an update is approved.
+// enrolledElsewhere). An LEA whose enrollment of a student was submitted open ends it by
+// posting the exit date (POST /state/v1/students/{studentUniqueId}/exit with
+// {"exitWithdrawDate": "YYYY-MM-DD"}, exit.go): backpack.Requests.RecordExit records it
+// for the LEA's own enrollment only (not before its entry; the same date again changes
+// nothing, another is refused 409), committed with its request event and audit entry
+// before the answer and replayed at start; from the day after, the LEA's staff no longer
+// see the student and the enrollment counts as ended for enrolledElsewhere. An
+// enrollment carrying another student's SSID is queued against that student; and a
+// guardian sees the backpack the approval forwarded, kept with it (forwarded.go), until
+// an update is approved.
 //
 // Input: the API's bodies are JSON, sent as application/json (or an application/…+json
 // type, or without a Content-Type); another type is refused 415 (http.go). A person's
