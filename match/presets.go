@@ -169,8 +169,8 @@ const (
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - Family names that differ outright and two homes (both addresses there), neither
-//     record with an SSID: namesakes sharing a given name, a birthday and a town, more often than one
-//     child whose family name changed as she moved.
+//     record with an SSID: namesakes sharing a given name, a birthday and a town, more
+//     often than one child whose family name changed as she moved.
 //   - SSIDs that differ outright and places that differ (no address, zip or city in
 //     common): namesakes born the same day, whom a state's roll holds by the hundred.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is

@@ -202,6 +202,12 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		{"a missing-address rule tested on the roll", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", OneAddressMissing: true, MaxMatchShare: 0.1})
 		}, "cannot be tested"},
+		{"a rule on SSIDs missing tested on the roll", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", NoSSIDs: true, MaxMatchShare: 0.1})
+		}, "cannot be tested"},
+		{"one address missing and both there", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", OneAddressMissing: true, BothAddresses: true})
+		}, "never hold together"},
 		{"set aside with an unknown rule", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"no such rule"}})
 		}, "set_aside_with"},
