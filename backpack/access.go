@@ -463,6 +463,41 @@ func enrollmentsEnded(lea string, b *Backpack, recorded string, now time.Time) s
 	return ""
 }
 
+// CurrentLEAs lists, sorted, the LEAs holding an enrollment of b's student open today
+// (r.Now's date): no exit date, or one not before today, an exit recorded by RecordExit
+// counting as the exit date of the enrollments it ended — the rule of StaffView's scope
+// (enrollmentsEnded). Handoffs do not count: they say where the backpack went, not where
+// the student is.
+func (r *Requests) CurrentLEAs(b *Backpack) []string {
+	now := r.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, e := range b.Enrollments {
+		for _, lea := range enrollmentLEAs(e) {
+			if !slices.Contains(out, lea) && enrollmentsEnded(lea, b, r.exits[b.StudentID][lea], now) == "" {
+				out = append(out, lea)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// RecordedExit is the exit from LEA lea that RecordExit recorded for the student with
+// ID studentID, YYYY-MM-DD ("" for none).
+func (r *Requests) RecordedExit(studentID, lea string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.exits[studentID][lea]
+}
+
+// EnrolledAt reports whether b holds an enrollment at LEA lea, open or ended: the LEA
+// it names, or, naming none, one of the LEAs that submitted it.
+func (b *Backpack) EnrolledAt(lea string) bool {
+	return slices.ContainsFunc(b.Enrollments, func(e Fact[Enrollment]) bool { return enrolledAt(e, lea) })
+}
+
 // recordedExit reports whether the exit recorded (a date, or "" for none) ends enrollment
 // e, whose submitted exit day is exit ("" for none): e was entered on or before it and
 // submitted open past it. An enrollment entered after it (the student enrolled again) or
@@ -574,13 +609,22 @@ func (r *Requests) RecordExit(staff StaffUser, b *Backpack, lea, exitDate string
 	return nil
 }
 
-// enrolledAt reports whether enrollment e is at LEA lea: the LEA it names, or, when it
-// names none, one of the LEAs that submitted it.
+// enrolledAt reports whether enrollment e is at LEA lea (see enrollmentLEAs).
 func enrolledAt(e Fact[Enrollment], lea string) bool {
+	return slices.Contains(enrollmentLEAs(e), lea)
+}
+
+// enrollmentLEAs are the LEAs enrollment e is at: the LEA it names, or, when it names
+// none, the LEAs that submitted it.
+func enrollmentLEAs(e Fact[Enrollment]) []string {
 	if e.Fact.LEA != "" {
-		return e.Fact.LEA == lea
+		return []string{e.Fact.LEA}
 	}
-	return slices.ContainsFunc(e.Sources, func(s Source) bool { return s.LEA == lea })
+	out := make([]string, 0, len(e.Sources))
+	for _, s := range e.Sources {
+		out = append(out, s.LEA)
+	}
+	return out
 }
 
 // exitDay returns an exit date's calendar day, YYYY-MM-DD as written ("" for no exit

@@ -249,3 +249,54 @@ func TestRecordExitRefuses(t *testing.T) {
 		}
 	})
 }
+
+// CurrentLEAs lists the LEAs an enrollment holds the student at on the day, recorded
+// exits counted: the LEAs of StaffView's scope that are there by enrollment, not by a
+// handoff. RecordedExit and EnrolledAt say what was recorded and where an enrollment is.
+func TestCurrentLEAs(t *testing.T) {
+	moved, _ := scopeBackpacks(t)
+	tests := []struct {
+		day  string
+		exit string // recorded for LEA 200 before the day, "" for none
+		want []string
+	}{
+		{"2024-09-01", "", []string{"200", "300", "500"}}, // 500 exits that day
+		{"2024-09-02", "", []string{"200", "300"}},
+		{"2025-06-06", "", []string{"200"}},
+		{"2024-09-06", "2024-09-05", []string{"300"}},
+		{"2024-09-05", "2024-09-05", []string{"200", "300"}},
+	}
+	for _, tt := range tests {
+		r, _ := requests(t)
+		if tt.exit != "" {
+			r.Now = on(t, "2024-09-01")
+			if err := r.RecordExit(stateStaff, moved, "200", tt.exit); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Now = on(t, tt.day)
+		if diff := cmp.Diff(tt.want, r.CurrentLEAs(moved)); diff != "" {
+			t.Errorf("%s, exit %q: current LEAs (-want +got):\n%s", tt.day, tt.exit, diff)
+		}
+		if got := r.RecordedExit(moved.StudentID, "200"); got != tt.exit {
+			t.Errorf("%s: recorded exit %q, want %q", tt.day, got, tt.exit)
+		}
+		// The same rule as the staff view's scope, LEA by LEA.
+		for _, lea := range []string{"100", "200", "300", "500", "600", "700"} {
+			staff := backpack.StaffUser{ID: "staff@" + lea, LEA: lea, Permissions: backpack.PermView}
+			_, err := r.StaffView(staff, moved)
+			current := false
+			for _, c := range r.CurrentLEAs(moved) {
+				current = current || c == lea
+			}
+			if (err == nil) != current {
+				t.Errorf("%s, exit %q: LEA %s current %v, but its staff view err = %v", tt.day, tt.exit, lea, current, err)
+			}
+		}
+	}
+	for lea, want := range map[string]bool{"100": true, "600": true, "700": false, "800": false} {
+		if got := moved.EnrolledAt(lea); got != want {
+			t.Errorf("EnrolledAt(%s) = %v, want %v", lea, got, want)
+		}
+	}
+}

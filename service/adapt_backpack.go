@@ -111,10 +111,6 @@ type requests struct {
 	wf  *backpack.Requests
 	log *backpack.Log // drained into the service's chain after each step
 	at  time.Time
-	// exits are the exits the workflow recorded (RecordExit), student ID → LEA → exit
-	// date, which backpack keeps to itself: the enrollment check reads them (see
-	// enrolledElsewhere) and a repeated call is answered from them.
-	exits map[string]map[string]string
 }
 
 // newRequests replays stored events in order; build gives the backpack an approval or a
@@ -131,7 +127,7 @@ func newRequests(events []requestEvent, build func(requestEvent) (*backpack.Back
 	if err != nil {
 		return nil, err
 	}
-	r := &requests{wf: wf, log: log, exits: map[string]map[string]string{}}
+	r := &requests{wf: wf, log: log}
 	r.wf.Now = func() time.Time { return r.at }
 	log.Now = r.wf.Now
 	for _, ev := range events {
@@ -159,7 +155,7 @@ func newRequests(events []requestEvent, build func(requestEvent) (*backpack.Back
 		case eventExit:
 			b, berr := build(ev)
 			if berr == nil {
-				berr = r.recordExit(exitStaff(ev.Actor, ev.LEA), b, ev.LEA, ev.ExitDate)
+				berr = r.wf.RecordExit(exitStaff(ev.Actor, ev.LEA), b, ev.LEA, ev.ExitDate)
 			}
 			if berr != nil {
 				logf("service: replaying exit event %d (student %s, LEA %s, %s) refused now, skipped: %v", ev.Seq, ev.Student, ev.LEA, ev.ExitDate, berr)
@@ -205,22 +201,6 @@ func replayStaff(ev requestEvent) backpack.StaffUser {
 func exitStaff(actor, lea string) backpack.StaffUser {
 	return backpack.StaffUser{ID: actor, LEA: lea, Permissions: backpack.PermView}
 }
-
-// recordExit records a student's exit from lea in the workflow and, once it took, in
-// r.exits.
-func (r *requests) recordExit(staff backpack.StaffUser, b *backpack.Backpack, lea, date string) error {
-	if err := r.wf.RecordExit(staff, b, lea, date); err != nil {
-		return err
-	}
-	if r.exits[b.StudentID] == nil {
-		r.exits[b.StudentID] = map[string]string{}
-	}
-	r.exits[b.StudentID][lea] = date
-	return nil
-}
-
-// exitOf is the exit from lea recorded for a student ("" for none).
-func (r *requests) exitOf(student, lea string) string { return r.exits[student][lea] }
 
 // newEntries returns the audit entries the workflow wrote since the last call, ready to
 // append to the service's chain.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -306,16 +307,13 @@ const enrolledElsewhereReason = "the student is enrolled at another LEA now (an 
 const enrolledElsewhereNote = "the student this enrollment matched is enrolled at another LEA now, and this LEA holds no current enrollment of the student: a state reviewer confirms the enrollment before the backpack is handed over; read this enrollment again once the review is decided"
 
 // enrolledElsewhere reports whether another LEA than lea holds an open enrollment of the
-// student (no exit date, or one not before today) while lea holds none: then an
-// enrollment at lea that matched the student waits for a reviewer instead of being
-// handed the backpack at once. The SSID and the student's names and birth date are known
-// to every LEA that ever held the student (and to others), and the backpack carries the
-// current LEA's address and everything else; a transfer from an LEA whose enrollments
-// all ended is handed over at once, as an LEA's own further enrollment is. Open and
-// ended are read as backpack reads them for its scope: an enrollment is at the LEA it
-// names, or at the LEAs that submitted it, an exit date that is not a date ends it, and
-// an exit the LEA recorded after submitting the enrollment open (see exit.go) is the
-// exit date of the enrollments it ended (see exitAt). Called under wmu.
+// student while lea holds none (backpack.Requests.CurrentLEAs, the rule of staff scope,
+// exits the LEAs recorded after submitting included): then an enrollment at lea that
+// matched the student waits for a reviewer instead of being handed the backpack at once.
+// The SSID and the student's names and birth date are known to every LEA that ever held
+// the student (and to others), and the backpack carries the current LEA's address and
+// everything else; a transfer from an LEA whose enrollments all ended is handed over at
+// once, as an LEA's own further enrollment is. Called under wmu.
 func (s *Server) enrolledElsewhere(ctx context.Context, lea, student string) (bool, error) {
 	b, err := s.builder(ctx)(student)
 	if errors.Is(err, backpack.ErrDenied) { // no records (cannot happen for a match): nothing held
@@ -324,78 +322,10 @@ func (s *Server) enrolledElsewhere(ctx context.Context, lea, student string) (bo
 	if err != nil {
 		return false, err
 	}
-	today := s.now().Format(time.DateOnly)
-	wf := s.requests()
-	other, own := false, false
-	for _, e := range b.Enrollments {
-		for _, at := range enrollmentLEAs(e) {
-			if !openOn(exitAt(e.Fact, wf.exitOf(b.StudentID, at)), today) {
-				continue
-			}
-			if at == lea {
-				own = true
-			} else {
-				other = true
-			}
-		}
-	}
-	return other && !own, nil
-}
-
-// exitAt is the exit date of enrollment e at an LEA from which an exit on recorded
-// ("" for none) was recorded after the enrollment: recorded, when e was entered on or
-// before it and submitted open past it (no exit date, or a later one); else e's own.
-// An enrollment entered after it (the student came back), or whose entry date is not a
-// date, keeps its own: so backpack reads a recorded exit (RecordExit).
-func exitAt(e backpack.Enrollment, recorded string) string {
-	if recorded == "" {
-		return e.ExitDate
-	}
-	exit, ok := dayOf(e.ExitDate)
-	if !ok || (exit != "" && exit <= recorded) {
-		return e.ExitDate
-	}
-	if entry, ok := dayOf(e.EntryDate); !ok || entry == "" || entry > recorded {
-		return e.ExitDate
-	}
-	return recorded
-}
-
-// dayOf is the day (YYYY-MM-DD) a date or date-time starts with ("" for none), and
-// false when it does not start with a date.
-func dayOf(v string) (string, bool) {
-	if v == "" {
-		return "", true
-	}
-	if len(v) < len(time.DateOnly) {
-		return "", false
-	}
-	day := v[:len(time.DateOnly)]
-	if _, err := time.Parse(time.DateOnly, day); err != nil {
-		return "", false
-	}
-	return day, true
-}
-
-// openOn reports whether an enrollment with the exit date given ("" for none) is open on
-// today (YYYY-MM-DD): no exit date, or an exit on or after today. An exit date that does
-// not start with a date closes it, as backpack reads it.
-func openOn(exit, today string) bool {
-	day, ok := dayOf(exit)
-	return ok && (day == "" || day >= today)
-}
-
-// enrollmentLEAs are the LEAs an enrollment is at: the one it names, else those that
-// submitted it.
-func enrollmentLEAs(e backpack.Fact[backpack.Enrollment]) []string {
-	if e.Fact.LEA != "" {
-		return []string{e.Fact.LEA}
-	}
-	var out []string
-	for _, src := range e.Sources {
-		out = append(out, src.LEA)
-	}
-	return out
+	r := s.requests()
+	r.at = s.now() // the workflow's clock, as every call under wmu sets it
+	current := r.wf.CurrentLEAs(b)
+	return len(current) > 0 && !slices.Contains(current, lea), nil
 }
 
 // newRecord is a student record an LEA submitted, about to be committed with its

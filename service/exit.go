@@ -98,7 +98,7 @@ func (s *Server) recordExit(ctx context.Context, c caller, id, date string) (Exi
 	resp := ExitResponse{StudentUniqueID: b.StudentID, ExitWithdrawDate: date,
 		Note: fmt.Sprintf("the exit from LEA %s on %s is recorded: from %s the LEA's staff no longer see the student's backpack, and the LEA no longer counts as enrolling the student",
 			c.LEA, date, dayAfter(date))}
-	switch recorded := s.requests().exitOf(b.StudentID, c.LEA); {
+	switch recorded := s.requests().wf.RecordedExit(b.StudentID, c.LEA); {
 	case recorded == date:
 		resp.Note = "recorded already: " + resp.Note
 		if ca := callAuditOf(ctx); ca != nil {
@@ -108,20 +108,14 @@ func (s *Server) recordExit(ctx context.Context, c caller, id, date string) (Exi
 	case recorded != "":
 		return ExitResponse{}, &exitRefused{http.StatusConflict, fmt.Sprintf("an exit of student %s from LEA %s on %s is recorded already; it is kept, not rewritten (asked: %s)", b.StudentID, c.LEA, recorded, date)}
 	}
-	enrolled := false
-	for _, e := range b.Enrollments {
-		for _, at := range enrollmentLEAs(e) {
-			enrolled = enrolled || at == c.LEA
-		}
-	}
-	if !enrolled {
+	if !b.EnrolledAt(c.LEA) {
 		return ExitResponse{}, &exitRefused{http.StatusNotFound, fmt.Sprintf("LEA %s holds no enrollment of student %s: an exit is recorded for the LEA's own enrollment", c.LEA, b.StudentID)}
 	}
 	now := s.now()
 	ev := &requestEvent{Event: eventExit, LEA: c.LEA, Actor: c.actor(), At: now, Student: b.StudentID, ExitDate: date}
 	err = s.workflow(ctx, true, ev, func(r *requests) error {
 		r.at = now
-		err := r.recordExit(exitStaff(c.actor(), c.LEA), b, c.LEA, date)
+		err := r.wf.RecordExit(exitStaff(c.actor(), c.LEA), b, c.LEA, date)
 		if err != nil && !errors.Is(err, backpack.ErrDenied) {
 			// The date, the LEA and the backpack were checked above: what RecordExit
 			// refuses now is the exit asked for — before the entry date of the
