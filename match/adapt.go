@@ -46,24 +46,11 @@ func (l *Linker) Dropped() []Dropped { return append(slices.Clone(l.dropped), l.
 func (l *Linker) adapt(p *Prepared) error {
 	s := l.settings
 	present := presentRoles(p.Table)
-	missing := func(roles []normalize.Role) []normalize.Role {
-		var out []normalize.Role
-		for _, r := range roles {
-			if !present[r] && !slices.Contains(out, r) {
-				out = append(out, r)
-			}
-		}
-		return out
-	}
+	missing := func(roles []normalize.Role) []normalize.Role { return absentRoles(roles, present) }
 	var dropped []Dropped
 	var comps []score.Comparison
 	for _, c := range s.Comparisons {
-		roles := comparisonRoles(c)
-		m := missing(roles)
-		if c.Kind == score.KindLocation && len(m) < len(roles) {
-			m = nil // any of its fields will do
-		}
-		if len(m) > 0 {
+		if m := missingRoles(c, present); len(m) > 0 {
 			dropped = append(dropped, Dropped{Kind: "comparison", Name: c.Name, Roles: m})
 			continue
 		}
@@ -218,6 +205,29 @@ func comparisonRoles(c score.Comparison) []normalize.Role {
 		return []normalize.Role{normalize.RoleAddress, normalize.RoleZip, normalize.RoleCity}
 	}
 	return []normalize.Role{c.Role}
+}
+
+// missingRoles returns the roles comparison c reads that no record of the roll has a
+// value for (present), each once, when they leave it nothing to compare; nil when it can
+// compare (a location comparison needs any one of its fields).
+func missingRoles(c score.Comparison, present map[normalize.Role]bool) []normalize.Role {
+	roles := comparisonRoles(c)
+	out := absentRoles(roles, present)
+	if c.Kind == score.KindLocation && len(out) < len(roles) {
+		return nil // any of its fields will do
+	}
+	return out
+}
+
+// absentRoles returns the roles no record has a value for (present), each once.
+func absentRoles(roles []normalize.Role, present map[normalize.Role]bool) []normalize.Role {
+	var out []normalize.Role
+	for _, r := range roles {
+		if !present[r] && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // presentRoles reports the roles at least one record of t has a value for. Each role's

@@ -74,6 +74,8 @@ type compiledCannotLink struct {
 	// NearSSIDs, OneAddressMissing, BothAddresses and NoSSIDs, judged on the records, not
 	// the key.
 	middles, nearIDs, noAddress, addresses, noIDs bool
+	// with is the rule's With: the comparisons a roll it runs on must have values for.
+	with []string
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -105,6 +107,7 @@ func New(s Settings) (*Linker, error) {
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
+	cc.with = c.With
 	return cc
 }
 

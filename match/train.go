@@ -294,18 +294,10 @@ func (l *Linker) testRules(counts score.PatternCounts, loaded bool) []RuleTest {
 func (l *Linker) setAsideWithout(present map[normalize.Role]bool) {
 	var kept []compiledCannotLink
 	for _, c := range l.cannot {
-		k := slices.IndexFunc(l.settings.CannotLink, func(r CannotLink) bool { return r.Name == c.name })
 		var gone []normalize.Role
-		if k >= 0 {
-			for _, name := range l.settings.CannotLink[k].With {
-				j := slices.IndexFunc(l.settings.Comparisons, func(x score.Comparison) bool { return x.Name == name })
-				if j < 0 {
-					continue
-				}
-				roles := comparisonRoles(l.settings.Comparisons[j])
-				if !slices.ContainsFunc(roles, func(r normalize.Role) bool { return present[r] }) {
-					gone = append(gone, roles...)
-				}
+		for _, name := range c.with {
+			if j := slices.IndexFunc(l.settings.Comparisons, func(x score.Comparison) bool { return x.Name == name }); j >= 0 {
+				gone = append(gone, missingRoles(l.settings.Comparisons[j], present)...)
 			}
 		}
 		if len(gone) > 0 {
