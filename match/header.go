@@ -576,6 +576,29 @@ func quoteHeader(header []string) string {
 	return b.String()
 }
 
+// nameable lists what WithColumns takes, each name once: the ID, the roles, and the
+// settings' columns that are not a role's name too.
+func (s Settings) nameable() string {
+	var roles, own []string
+	for _, r := range normalize.Roles() {
+		roles = append(roles, string(r))
+	}
+	for _, c := range s.Columns {
+		if !slices.Contains(roles, c.Name) && !slices.Contains(own, c.Name) {
+			own = append(own, c.Name)
+		}
+	}
+	want := "id (the record ID"
+	if s.IDColumn != "" && s.IDColumn != "id" {
+		want += ", or " + s.IDColumn
+	}
+	want += "), a role (" + strings.Join(roles, ", ") + ")"
+	if len(own) > 0 {
+		want += " or another column of the settings (" + strings.Join(own, ", ") + ")"
+	}
+	return want
+}
+
 // WithColumns returns the settings with columns renamed to what the input files call
 // them: each key of names is a role (given_name, birth_date …), a settings column's name,
 // or "id" or the ID column's name for the record ID; its value is the header name in the
@@ -624,14 +647,7 @@ func (s Settings) WithColumns(names map[string]string) (Settings, error) {
 			out.Columns = slices.DeleteFunc(out.Columns, func(c Column) bool { return c.Role == role })
 			out.Columns = append(out.Columns, named(Column{Role: role})...)
 		default:
-			var known []string
-			for _, c := range s.Columns {
-				known = append(known, c.Name)
-			}
-			for _, r := range normalize.Roles() {
-				known = append(known, string(r))
-			}
-			return s, fmt.Errorf("match: cannot map %q: not the ID (id), a column (%s) or a role", key, strings.Join(known, ", "))
+			return s, fmt.Errorf("match: %s=%s: %s names no role and no column of the settings; want %s", key, names[key], key, s.nameable())
 		}
 	}
 	return out, out.Validate()

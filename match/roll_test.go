@@ -373,8 +373,20 @@ func TestSettingsWithColumns(t *testing.T) {
 	if err := r.ReadCSV("z.csv", strings.NewReader("Key,FirstName,Born,ZIP5\nk1,Zoë,2011-01-02,84601\n")); err == nil || !strings.Contains(err.Error(), `"Prénom"`) {
 		t.Errorf("a named column missing, an alias of its role present: err = %v", err)
 	}
-	if _, err := StudentSettings().WithColumns(map[string]string{"shoe_size": "Shoes"}); err == nil || !strings.Contains(err.Error(), "shoe_size") {
-		t.Errorf("unknown key: err = %v", err)
+	_, err = StudentSettings().WithColumns(map[string]string{"shoe_size": "Shoes"})
+	if err == nil || !strings.Contains(err.Error(), "shoe_size=Shoes") {
+		t.Fatalf("unknown key: err = %v", err)
+	}
+	// Each name it may take is listed once (a column named as its role was listed twice).
+	for _, name := range []string{"given_name", "birth_date", "ssid", "first_name"} {
+		if n := strings.Count(err.Error(), name+","); n > 1 {
+			t.Errorf("unknown key: %s listed %d times in %q", name, n, err)
+		}
+	}
+	for _, want := range []string{"id (the record ID", "a role (given_name,", "birth_date"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("unknown key: %q lacks %q", err, want)
+		}
 	}
 }
 

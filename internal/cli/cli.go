@@ -15,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -518,38 +517,11 @@ func loadSettings(f Flags) (match.Settings, error) {
 	return s, s.Validate()
 }
 
-// withColumns applies -columns (spec) to s. A name that is neither the ID, a column of s
-// nor a role is refused here, naming each name -columns takes once: the ID, the roles,
-// and the settings' columns that are not a role's name too.
+// withColumns applies -columns (spec) to s.
 func withColumns(s match.Settings, spec string) (match.Settings, error) {
 	names, err := parseColumns(spec)
 	if err != nil {
 		return s, err
-	}
-	var columns, roles []string
-	for _, c := range s.Columns {
-		if !slices.Contains(columns, c.Name) {
-			columns = append(columns, c.Name)
-		}
-	}
-	for _, r := range normalize.Roles() {
-		roles = append(roles, string(r))
-	}
-	keys := slices.Sorted(maps.Keys(names))
-	for _, k := range keys {
-		if k == "id" || k == s.IDColumn || slices.Contains(columns, k) || slices.Contains(roles, k) {
-			continue
-		}
-		id := "id (the record ID"
-		if s.IDColumn != "" && s.IDColumn != "id" {
-			id += ", or " + s.IDColumn
-		}
-		id += ")"
-		want := id + ", a role (" + strings.Join(roles, ", ") + ")"
-		if own := slices.DeleteFunc(columns, func(c string) bool { return slices.Contains(roles, c) }); len(own) > 0 {
-			want += " or another column of the settings (" + strings.Join(own, ", ") + ")"
-		}
-		return s, fmt.Errorf("-columns %s=%s: %s names no role and no column of the settings; want %s", k, names[k], k, want)
 	}
 	if s, err = s.WithColumns(names); err != nil {
 		return s, fmt.Errorf("-columns: %w", err)

@@ -20,7 +20,7 @@ func TestColumnsUnknownName(t *testing.T) {
 	if _, err := runSummary(t, dir, Flags{In: []string{roll}, Model: model}); err != nil {
 		t.Fatal(err)
 	}
-	const want = "-columns nosuchrole=X: nosuchrole names no role and no column of the settings; want id (the record ID, or record_id), " +
+	const want = "-columns: match: nosuchrole=X: nosuchrole names no role and no column of the settings; want id (the record ID, or record_id), " +
 		"a role (given_name, middle_name, family_name, suffix, full_name, other_names, birth_date, sex, ssid, local_id, grade_level, address, city, zip, lea, school, email, phone) " +
 		"or another column of the settings (lea_id, school_id, first_name, last_name, entry_date)"
 	for _, tt := range []struct {
