@@ -683,7 +683,11 @@ func readFileWith[T any](flag, path string, limit int64, read func(name string, 
 		return zero, err
 	}
 	defer f.Close()
-	return read(path, f)
+	v, err := read(path, f)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", flag, err)
+	}
+	return v, nil
 }
 
 // presetNamed returns the preset of that name, as this version of the library has it.

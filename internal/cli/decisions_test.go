@@ -91,7 +91,11 @@ func TestDecidedAtHelp(t *testing.T) {
 			case !tt.taken && err == nil:
 				t.Errorf("taken")
 			case !tt.taken:
-				if want := fmt.Sprintf("DIR/review%d.csv:2: at: %q", k, tt.at); !strings.Contains(strings.ReplaceAll(err.Error(), dir, "DIR"), want) {
+				got := strings.ReplaceAll(err.Error(), dir, "DIR")
+				if !strings.HasPrefix(got, "-decisions: ") {
+					t.Errorf("error %q does not start with the flag that read the file", err)
+				}
+				if want := fmt.Sprintf("DIR/review%d.csv:2: at: %q", k, tt.at); !strings.Contains(got, want) {
 					t.Errorf("error %q does not name %s", err, want)
 				}
 			}
