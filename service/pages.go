@@ -182,9 +182,9 @@ func (s *Server) staffBackpack(ctx context.Context, sess *session, id string) (*
 		return nil, nil, nil, err
 	}
 	if len(recs) == 0 {
-		return nil, nil, nil, fmt.Errorf("%w: student %s is neither enrolled at LEA %s nor handed to it", backpack.ErrDenied, noteValue(id), sess.Account.LEA)
+		return nil, nil, nil, staffDenied(id, sess.Account.LEA)
 	}
-	b, v, err := s.staffView(ctx, sess.Account, sid)
+	b, v, err := s.staffView(ctx, sess.Account, sid, id)
 	return b, v, recs, err
 }
 

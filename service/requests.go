@@ -215,6 +215,13 @@ func (e *recordMoved) Error() string {
 	return fmt.Sprintf("a reviewer has since moved record %s from student %s to student %s; no backpack is handed over", e.record, e.from, e.to)
 }
 
+// staffDenied is the refusal of a student the staff member's LEA may not see, naming the
+// ID as asked: a retired ID's survivor is not named (that would tell another LEA which
+// students a review merged), nor whether the ID exists.
+func staffDenied(asked, lea string) error {
+	return fmt.Errorf("%w: student %s is neither enrolled at LEA %s nor handed to it", backpack.ErrDenied, noteValue(asked), lea)
+}
+
 // staffView builds a student's backpack and returns the staff view of it, which backpack
 // gives only to staff of an LEA where the student is enrolled or to which it was handed.
 // The view's audit entry is committed (lazily, as reads are) before it is returned.
@@ -225,7 +232,7 @@ func (e *recordMoved) Error() string {
 // student, and the grant must not outlive it. So the service refuses, as backpack
 // refuses a student out of scope, a student of whom the LEA holds no record (checked
 // under wmu, as a relink moves records).
-func (s *Server) staffView(ctx context.Context, staff Account, student string) (*backpack.Backpack, *backpack.View, error) {
+func (s *Server) staffView(ctx context.Context, staff Account, student, asked string) (*backpack.Backpack, *backpack.View, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	b, err := s.builder(ctx)(student)
@@ -237,7 +244,7 @@ func (s *Server) staffView(ctx context.Context, staff Account, student string) (
 		return nil, nil, err
 	}
 	if !held {
-		return nil, nil, fmt.Errorf("%w: student %s is neither enrolled at LEA %s nor handed to it", backpack.ErrDenied, student, staff.LEA)
+		return nil, nil, staffDenied(asked, staff.LEA)
 	}
 	var v *backpack.View
 	err = s.workflow(ctx, s.cfg.SyncReadAudits, nil, func(r *requests) error {
