@@ -70,10 +70,10 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles, nearIDs, noAddress, addresses and noIDs: the rule's DifferentMiddleNames,
-	// NearSSIDs, OneAddressMissing, BothAddresses and NoSSIDs, judged on the records, not
-	// the key.
-	middles, nearIDs, noAddress, addresses, noIDs bool
+	// middles, nearIDs, noAddress, addresses, noIDs and birthDates: the rule's
+	// DifferentMiddleNames, NearSSIDs, OneAddressMissing, BothAddresses, NoSSIDs and
+	// BothBirthDates, judged on the records, not the key.
+	middles, nearIDs, noAddress, addresses, noIDs, birthDates bool
 	// with is the rule's With: the comparisons a roll it runs on must have values for.
 	with []string
 }
@@ -107,6 +107,7 @@ func New(s Settings) (*Linker, error) {
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
+	cc.birthDates = c.BothBirthDates
 	cc.with = c.With
 	return cc
 }
@@ -336,7 +337,8 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
-			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") {
+			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
+			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) {
 			return c.name
 		}
 	}

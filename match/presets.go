@@ -146,7 +146,10 @@ const (
 //     or the other's given name or its initial): "Mia Amelia" and "Emma Mia" are twins.
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
-//     same family name and home.
+//     same family name and home. Birth dates that differ in one part, both days the
+//     calendar has (born on 14 May two years apart, or in one year months apart), are
+//     siblings' too: a child's date mistyped is a digit or a swap off
+//     (CannotLink.BothBirthDates).
 //   - One SSID on two records of one family name whose given names differ (or are
 //     alike in spelling only, Mason and Jason, or one is an initial or missing) and
 //     whose birth dates disagree outright: two children sharing an SSID (a placeholder the
@@ -325,6 +328,16 @@ func studentCannotLink() []CannotLink {
 			differentGiven, notSwapped, otherSSID,
 			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
+	}, {
+		// Siblings born on one calendar day some years apart, or in one year months
+		// apart: one part of a real date differs outright, where a child's date mistyped
+		// is a digit or a swap off.
+		Name: "siblings: different given names, a birth date's part different",
+		Conditions: []Condition{
+			differentGiven, notSwapped, otherSSID,
+			{Comparison: "birth_date", Levels: []string{"two_parts"}},
+		},
+		BothBirthDates: true,
 	}, {
 		// Siblings with a birth date missing, their SSIDs issued together (a digit off,
 		// which does not count where given names differ): the family name and the home

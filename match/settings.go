@@ -103,6 +103,11 @@ type CannotLink struct {
 	// ssid comparison's null level is either record's missing). A student tied by one
 	// SSID across a move then keeps her records without one out of the rule's vote.
 	NoSSIDs bool `json:"no_ssids,omitempty"`
+	// BothBirthDates adds a condition no comparison states: both records have a birth
+	// date the calendar has, written out in full. A date with no such day (19794826) or
+	// no day at all is compared by its digits, and one part of it off is as often a
+	// typo as another child's date.
+	BothBirthDates bool `json:"both_birth_dates,omitempty"`
 }
 
 // MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
@@ -220,8 +225,8 @@ func (s Settings) Validate() error {
 		if c.OneAddressMissing && c.BothAddresses {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing and both_addresses never hold together", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses or SSIDs missing cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing or birth dates in full cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })

@@ -205,6 +205,9 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		{"a rule on SSIDs missing tested on the roll", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", NoSSIDs: true, MaxMatchShare: 0.1})
 		}, "cannot be tested"},
+		{"a rule on birth dates in full tested on the roll", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", BothBirthDates: true, MaxMatchShare: 0.1})
+		}, "cannot be tested"},
 		{"one address missing and both there", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", OneAddressMissing: true, BothAddresses: true})
 		}, "never hold together"},
