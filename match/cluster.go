@@ -50,6 +50,10 @@ type clusterInput struct {
 	// records apart, while twins' records, and a half-filled record bridging two twins,
 	// stay apart.
 	judge func(a, b int32) (conflict string, match bool)
+	// observes reports whether a matching pair has the values the conflict's rule
+	// decides on, so that its vote counts against that conflict (nil: every pair's
+	// does).
+	observes func(rule string, a, b int32) bool
 	// thin marks records with too little to go on: such a record joins at most one other
 	// cluster and never pulls two together.
 	thin []bool
@@ -124,7 +128,7 @@ func clusterLinks(in clusterInput, links []Link) clustering {
 			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedSize})
 			continue
 		}
-		if a, b, why := refuseMerge(u.members(ra), u.members(rb), in.apart, in.judge); why != "" {
+		if a, b, why := refuseMerge(u.members(ra), u.members(rb), in); why != "" {
 			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedDifferent, Against: [2]int32{a, b}, Rule: why})
 			continue
 		}
@@ -145,18 +149,21 @@ func orderPair(rank []int32, l Link) (int32, int32) {
 
 // refuseMerge returns why two clusters must not merge, with a pair across them that
 // shows it, or "": any pair apart refuses it, and so do conflicting cross pairs that
-// matching ones do not outnumber.
-func refuseMerge(xs, ys []int32, apart func(a, b int32) string, judge func(a, b int32) (string, bool)) (int32, int32, string) {
-	if apart != nil {
+// matching ones do not outnumber. A matching pair votes against a conflict only where it
+// observes what the conflict's rule decides on (in.observes): a record without a middle
+// name does not outvote two namesakes' middle names, nor one without a given name two
+// twins' given names.
+func refuseMerge(xs, ys []int32, in clusterInput) (int32, int32, string) {
+	if in.apart != nil {
 		for _, x := range xs {
 			for _, y := range ys {
-				if why := apart(x, y); why != "" {
+				if why := in.apart(x, y); why != "" {
 					return x, y, why
 				}
 			}
 		}
 	}
-	if judge == nil {
+	if in.judge == nil {
 		return 0, 0, ""
 	}
 	// Large clusters vote through a sample of their members, spread over each list: the
@@ -165,31 +172,42 @@ func refuseMerge(xs, ys []int32, apart func(a, b int32) string, judge func(a, b 
 	xs, ys = spread(xs, maxVoters), spread(ys, maxVoters)
 	left := len(xs) * len(ys)
 	var fx, fy int32
-	first, conflicts, matches := "", 0, 0
+	var rules []string // the conflicts' rules, each once
+	var matched [][2]int32
+	conflicts := 0
 	for _, x := range xs {
 		for _, y := range ys {
-			why, match := judge(x, y)
+			why, match := in.judge(x, y)
 			left--
 			switch {
 			case why != "":
 				if conflicts == 0 {
-					fx, fy, first = x, y, why
+					fx, fy = x, y
+				}
+				if !slices.Contains(rules, why) {
+					rules = append(rules, why)
 				}
 				conflicts++
 			case match:
-				matches++
+				matched = append(matched, [2]int32{x, y})
 			}
-			// Stop once the answer is known either way.
-			if conflicts > 0 && conflicts >= matches+left {
-				return fx, fy, first
-			}
-			if matches > conflicts+left {
-				return 0, 0, ""
+			// Stop once the merge is refused whatever the rest say.
+			if conflicts > 0 && conflicts >= len(matched)+left {
+				return fx, fy, rules[0]
 			}
 		}
 	}
-	if conflicts > 0 && conflicts >= matches {
-		return fx, fy, first
+	if conflicts == 0 {
+		return 0, 0, ""
+	}
+	votes := 0
+	for _, m := range matched {
+		if in.observes == nil || !slices.ContainsFunc(rules, func(r string) bool { return !in.observes(r, m[0], m[1]) }) {
+			votes++
+		}
+	}
+	if conflicts >= votes {
+		return fx, fy, rules[0]
 	}
 	return 0, 0, ""
 }

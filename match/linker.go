@@ -85,6 +85,10 @@ type condition struct {
 	mask uint32
 }
 
+// needsValue reports whether the condition holds only where both records have a value
+// for its comparison (its levels leave null out).
+func (c condition) needsValue() bool { return c.mask&(1<<score.LevelNull) == 0 }
+
 // New returns a linker with the given settings and no trained model.
 func New(s Settings) (*Linker, error) {
 	if err := s.Validate(); err != nil {
@@ -343,6 +347,28 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 		}
 	}
 	return ""
+}
+
+// observes reports whether a pair (its raw key, record a of ta and b of tb) has the
+// fields the rule named reads outside the comparisons (middle names written out, SSIDs,
+// addresses, birth dates in full). A pair without them cannot vouch that two records
+// the rule keeps apart are one child: its weight never saw what the rule decides on (a
+// record with no middle name beside namesakes told apart by theirs). A name that is no
+// rule's (a weight under the different threshold) is observed by every pair.
+func (l *Linker) observes(rule string, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+	k := slices.IndexFunc(l.cannot, func(c compiledCannotLink) bool { return c.name == rule })
+	if k < 0 {
+		return true
+	}
+	c := l.cannot[k]
+	switch {
+	case c.middles && (len(ta.Middle[a].Key) < 2 || len(tb.Middle[b].Key) < 2),
+		c.nearIDs && (ta.SSID[a] == "" || tb.SSID[b] == ""),
+		c.addresses && (ta.Address[a].Empty() || tb.Address[b].Empty()),
+		c.birthDates && (ta.BirthDate[a].IsZero() || tb.BirthDate[b].IsZero()):
+		return false
+	}
+	return true
 }
 
 // differentMiddleNames reports whether record a of ta and record b of tb have middle

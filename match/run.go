@@ -180,8 +180,11 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		}
 		return "", w >= th.Upper
 	}
+	observes := func(rule string, a, b int32) bool {
+		return l.observes(rule, sc.RawKey(int(a), int(b)), p.Table, int(a), p.Table, int(b))
+	}
 	c := clusterLinks(clusterInput{
-		n: roll.Len(), rank: p.Rank, must: must, apart: keptApart, judge: judge, thin: p.Thin, maxSize: l.settings.MaxClusterSize,
+		n: roll.Len(), rank: p.Rank, must: must, apart: keptApart, judge: judge, observes: observes, thin: p.Thin, maxSize: l.settings.MaxClusterSize,
 	}, links)
 	res := &Result{
 		Prepared: p, Label: c.label, Links: c.edges, Refusals: c.refusals,

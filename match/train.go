@@ -419,7 +419,7 @@ func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors
 	untested := compileConditions(comps, "", r.NotTestedOn)
 	var checks []condition
 	for _, c := range compileConditions(comps, "", r.Conditions).conds {
-		if slices.Contains(anchors, c.comp) || c.mask&(1<<score.LevelNull) != 0 {
+		if slices.Contains(anchors, c.comp) || !c.needsValue() {
 			continue
 		}
 		checks = append(checks, c)

@@ -307,6 +307,16 @@ const siblingsBirthdayRoll = studentHeader +
 	"owen-1,04,04001,,Owen,,Lindqvist,,2012-01-15,M,06,12 Fir Ct,Ogden,84401,2021-08-20\n" +
 	"caleb-1,04,04002,4415550001,Caleb,,Lindqvist,,2012-12-15,M,05,12 Fir Ct,Ogden,84401,2021-08-20\n"
 
+// namesakesMiddleOutvotedRoll holds namesakes told apart by their middle names alone
+// (John Michael and John David Pemberton, one town, two homes and SSIDs), each with a
+// second record without the middle name: the two records without one matched across
+// and outvoted the one pair whose middle names differ, and all four became one student.
+const namesakesMiddleOutvotedRoll = studentHeader +
+	"johnm-1,03,03001,5550002222,John,Michael,Pemberton,,2012-06-30,M,05,17 Birch Ave,Orem,84057,2021-08-20\n" +
+	"johnm-2,04,04001,5550002222,John,,Pemberton,,2012-06-30,M,05,17 Birch Ave,Orem,84057,2022-08-20\n" +
+	"johnd-1,05,05002,8881117777,John,David,Pemberton,,2012-06-30,M,05,902 Canyon Rd,Orem,84058,2021-08-20\n" +
+	"johnd-2,06,06001,8881117777,John,,Pemberton,,2012-06-30,M,05,902 Canyon Rd,Orem,84058,2022-08-20\n"
+
 // namesakesTwoDigitsRoll holds namesakes born a year apart, their birth dates two digits
 // apart, in one town or two, SSIDs different or one missing: a model trained on a roll
 // whose records of one person often carry such dates (fake_1000's) must not merge them.
@@ -523,6 +533,9 @@ func TestTwinSetsStayApart(t *testing.T) {
 				if compares("location") {
 					checkChildren(t, runCSV(t, l, twinAlikeNoDateSSIDRoll))
 					checkChildren(t, runCSV(t, l, twinOneSSIDNoDateRoll))
+					// Only SSIDs and homes tell the two records without middle names
+					// apart: a model that compares neither has nothing to go on.
+					checkChildren(t, runCSV(t, l, namesakesMiddleOutvotedRoll))
 					if name == "sample" || name == "synth 200k" {
 						// Models of rolls whose SSIDs say one child across a move.
 						checkChildren(t, runCSV(t, l, movedOneChildRoll))
