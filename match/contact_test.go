@@ -1,7 +1,9 @@
 package match
 
 import (
+	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/block"
+	"github.com/studentlink/studentlink/internal/synth"
 	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
 )
@@ -291,5 +294,67 @@ func TestSharedNumbersAreNoHousehold(t *testing.T) {
 	}
 	if d := cmp.Diff(map[string]int{"8013744800": len(families) + 2, "801-555-1212": 2}, reported); d != "" {
 		t.Errorf("phone numbers reported (-want +got):\n%s", d)
+	}
+}
+
+// TestDefaultSSIDClearedNotLinked: an LEA that writes one default SSID (1000000000, which
+// PlaceholderID does not know) for its students without a state ID put 60 children under
+// one ID, and the matcher merged seven pairs of strangers on it. The SSID is cleared,
+// each record reported, and no two of those children share a student.
+func TestDefaultSSIDClearedNotLinked(t *testing.T) {
+	gen, err := synth.Generate(synth.DefaultConfig(2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const def = "1000000000"
+	given := map[int32]bool{}
+	for i := range gen.Records {
+		r := &gen.Records[i]
+		if r.LEA == "05" && (given[r.Student] || len(given) < 60) {
+			given[r.Student] = true
+			r.SSID = def
+		}
+	}
+	var buf bytes.Buffer
+	if err := gen.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	s := StudentSettings()
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("default-ssid.csv", &buf); err != nil {
+		t.Fatal(err)
+	}
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Run(bgContext(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := 0
+	for _, p := range res.Prepared.Problems {
+		if errors.Is(p.Err, normalize.ErrSharedSSID) && p.Value == def {
+			reported++
+		}
+	}
+	carried := 0
+	truth := gen.Truth()
+	byLabel := map[int32]int32{}
+	for i, r := range gen.Records {
+		if r.SSID != def {
+			continue
+		}
+		carried++
+		if other, ok := byLabel[res.Label[i]]; ok && other != truth[i] {
+			t.Errorf("record %s (child %d) shares student %s with child %d", r.ID, truth[i], res.StudentIDs[res.Label[i]], other)
+		}
+		byLabel[res.Label[i]] = truth[i]
+	}
+	if carried < 60 || reported != carried {
+		t.Errorf("%d records carry the default SSID, %d reported as no one child's", carried, reported)
 	}
 }

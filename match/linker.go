@@ -183,7 +183,9 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 // Prepare normalizes every record of the roll in parallel. A value that cannot be used
 // is reported as a Problem and treated as missing; the record is kept. So is an e-mail
 // address or phone number that records of many families carry
-// (normalize.ClearSharedContacts): a school's or a placeholder, no household's.
+// (normalize.ClearSharedContacts): a school's or a placeholder, no household's; and an
+// SSID that records of more families carry than one child's would
+// (normalize.ClearSharedSSIDs): a default an LEA writes for students without one.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
 	t := normalize.NewTable(n, len(roll.ExtraNames()))
@@ -228,8 +230,13 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	for _, ps := range problems {
 		p.Problems = append(p.Problems, ps...)
 	}
-	for _, sc := range normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords) {
-		err := fmt.Errorf("%w: %d records carry it, their family names %d words", normalize.ErrSharedContact, len(sc.Records), sc.FamilyWords)
+	shared := normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords)
+	for _, sc := range append(shared, normalize.ClearSharedSSIDs(t, normalize.MaxSSIDFamilyWords)...) {
+		kind := normalize.ErrSharedContact
+		if sc.Role == normalize.RoleSSID {
+			kind = normalize.ErrSharedSSID
+		}
+		err := fmt.Errorf("%w: %d records carry it, their family names %d words", kind, len(sc.Records), sc.FamilyWords)
 		for _, i := range sc.Records {
 			p.Problems = append(p.Problems, Problem{
 				Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),

@@ -250,8 +250,9 @@ var ErrSharedContact = errors.New("an e-mail address or phone number of no one h
 // dozens.
 const MaxContactFamilyWords = 6
 
-// SharedContact is an e-mail address or phone number ClearSharedContacts cleared: the
-// records that carried it, whose family names hold FamilyWords words.
+// SharedContact is an e-mail address, phone number or SSID ClearSharedContacts or
+// ClearSharedSSIDs cleared: the records that carried it, whose family names hold
+// FamilyWords words.
 type SharedContact struct {
 	Role        Role
 	Value       string
@@ -264,39 +265,56 @@ type SharedContact struct {
 // value. A household's contact tells its records from other households'; one that many
 // families carry tells nothing, and agreeing on it would weigh as a household's does.
 func ClearSharedContacts(t *Table, maxWords int) []SharedContact {
-	var out []SharedContact
-	for _, col := range []struct {
-		role   Role
-		values []string
-	}{{RoleEmail, t.Email}, {RolePhone, t.Phone}} {
-		records := map[string][]int{}
-		for i, v := range col.values {
-			if v != "" {
-				records[v] = append(records[v], i)
-			}
+	return append(clearShared(t, RoleEmail, t.Email, maxWords), clearShared(t, RolePhone, t.Phone, maxWords)...)
+}
+
+// ErrSharedSSID is wrapped by the error for an SSID that ClearSharedSSIDs cleared.
+var ErrSharedSSID = errors.New("an SSID of no one child")
+
+// MaxSSIDFamilyWords is how many words (familyWords) the family names of the records
+// carrying one SSID may hold before it is taken for no child's: a child's records carry
+// a few (two family names, a stepfamily's, misspellings that change the sound; the most
+// damaged public sets reach eight), while a default an LEA writes for every student
+// without a state ID is carried by dozens of families.
+const MaxSSIDFamilyWords = 12
+
+// ClearSharedSSIDs clears, in t, every SSID whose records' family names hold more than
+// maxWords words (familyWords), and returns them, as ClearSharedContacts does for a
+// household's contacts: an SSID names one child, and agreeing on one that many families
+// carry (a default PlaceholderID does not know, 1000000000) would weigh as one child's.
+func ClearSharedSSIDs(t *Table, maxWords int) []SharedContact {
+	return clearShared(t, RoleSSID, t.SSID, maxWords)
+}
+
+// clearShared clears, in values (the column of role in t), every value whose records'
+// family names hold more than maxWords words, and returns them sorted by value.
+func clearShared(t *Table, role Role, values []string, maxWords int) []SharedContact {
+	records := map[string][]int{}
+	for i, v := range values {
+		if v != "" {
+			records[v] = append(records[v], i)
 		}
-		var shared []SharedContact
-		for v, rs := range records {
-			words := 0 // at most this many: most values are a household's few records
-			for _, i := range rs {
-				words += len(t.Family[i].Tokens)
-			}
-			if words <= maxWords {
-				continue
-			}
-			if n := familyWords(t, rs); n > maxWords {
-				shared = append(shared, SharedContact{Role: col.role, Value: v, Records: rs, FamilyWords: n})
-			}
-		}
-		slices.SortFunc(shared, func(a, b SharedContact) int { return strings.Compare(a.Value, b.Value) })
-		for _, s := range shared {
-			for _, i := range s.Records {
-				col.values[i] = ""
-			}
-		}
-		out = append(out, shared...)
 	}
-	return out
+	var shared []SharedContact
+	for v, rs := range records {
+		words := 0 // at most this many: most values are a household's few records
+		for _, i := range rs {
+			words += len(t.Family[i].Tokens)
+		}
+		if words <= maxWords {
+			continue
+		}
+		if n := familyWords(t, rs); n > maxWords {
+			shared = append(shared, SharedContact{Role: role, Value: v, Records: rs, FamilyWords: n})
+		}
+	}
+	slices.SortFunc(shared, func(a, b SharedContact) int { return strings.Compare(a.Value, b.Value) })
+	for _, s := range shared {
+		for _, i := range s.Records {
+			values[i] = ""
+		}
+	}
+	return shared
 }
 
 // familyWords is how many words the family names of the records rs hold between them,

@@ -264,3 +264,48 @@ func TestClearSharedContacts(t *testing.T) {
 		t.Errorf("seven words allowed: %+v", got)
 	}
 }
+
+// TestClearSharedSSIDs: an SSID the records of thirteen families carry (an LEA's default
+// for students without a state ID) is no child's and is cleared; one child's SSID under
+// her family names' spellings, a stepfamily's and a second family name, is kept; e-mail
+// addresses and phones are ClearSharedContacts's, not touched here.
+func TestClearSharedSSIDs(t *testing.T) {
+	families := []string{"Smith", "Jones", "Brown", "Garcia", "Nguyen", "Olsen", "Patel", "Kowalski",
+		"Haddad", "Tanaka", "Okafor", "Ivanova", "Lindqvist"}
+	var records []Record
+	for _, f := range families {
+		records = append(records, Record{Given: "Kim", Family: f, SSID: "1000000000", Phone: "801-555-2368"})
+	}
+	child := []string{"García López", "Garcia", "Lopes", "Hernández", "López-Hernández", "Garsia"}
+	for _, f := range child {
+		records = append(records, Record{Given: "Ana", Family: f, SSID: "4412345678"})
+	}
+	tb := NewTable(len(records), 0)
+	p := NewPreparer(Options{})
+	for i, r := range records {
+		p.Fill(tb, i, r)
+	}
+	got := ClearSharedSSIDs(tb, MaxSSIDFamilyWords)
+	want := []SharedContact{{Role: RoleSSID, Value: "1000000000", Records: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, FamilyWords: 13}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("shared (-want +got):\n%s", d)
+	}
+	for i := range records {
+		switch want := records[i].SSID; {
+		case i < len(families) && tb.SSID[i] != "":
+			t.Errorf("record %d keeps the default SSID %q", i, tb.SSID[i])
+		case i >= len(families) && tb.SSID[i] != want:
+			t.Errorf("the child's record %d: SSID %q, want %q", i, tb.SSID[i], want)
+		case i < len(families) && tb.Phone[i] == "":
+			t.Errorf("record %d lost its phone", i)
+		}
+	}
+	// Twelve families under one SSID are within the bound.
+	tb2 := NewTable(12, 0)
+	for i := range 12 {
+		p.Fill(tb2, i, records[i])
+	}
+	if got := ClearSharedSSIDs(tb2, MaxSSIDFamilyWords); len(got) != 0 {
+		t.Errorf("twelve families: %+v", got)
+	}
+}
