@@ -58,9 +58,13 @@ func (e *ImportError) Unwrap() error { return e.Err }
 // *ImportError wrapping it, so that no student becomes a record without a name and birth
 // date from the resources about it. File and Index are the refused Student resource's.
 //
-// When the refused resource's studentUniqueId could not be read (a syntax error hid it,
-// or it was missing), or a syntax error in it made the scan skip the rest of the file
-// (Rest), or students.json could not be read as an array (Index -1), Unknown is set, and
+// A syntax error in a Student resource makes the scan skip to the next resource start:
+// every studentUniqueId in the skipped bytes is refused with it, as they may be of
+// well-formed resources the scan passed over. When the refused resource's
+// studentUniqueId could not be read (a syntax error hid it, or it was missing), or a
+// syntax error in it made the scan skip the rest of the file (Rest), or it and the bytes
+// skipped after it were larger than MaxResourceSize and not all kept (Partial), or
+// students.json could not be read as an array (Index -1), Unknown is set, and
 // every resource about a student with no Student resource imported is left out, as it
 // may be about a student refused so; More counts the other Student resources refused so.
 // A student whose Student resource was imported (an earlier or later students resource of
@@ -70,6 +74,7 @@ type RefusedStudentError struct {
 	Index   int
 	Unknown bool
 	Rest    bool
+	Partial bool
 	More    int
 }
 
@@ -88,6 +93,8 @@ func (e *RefusedStudentError) Error() string {
 		return fmt.Sprintf(none+"%s could not be read as an array of Student resources%s: it may have held this student's", e.File, more)
 	case e.Rest:
 		return fmt.Sprintf(none+"the rest of %s was skipped after the refused Student resource %s%s: it may have held this student's", e.File, at, more)
+	case e.Partial:
+		return fmt.Sprintf(none+"the refused Student resource %s and the bytes skipped after it were larger than %d bytes and not all read%s: they may have held this student's", at, MaxResourceSize, more)
 	}
 	return fmt.Sprintf(none+"the Student resource %s was refused before its studentUniqueId could be read%s: it may be this student's", at, more)
 }
@@ -250,9 +257,11 @@ func (r *edfiAssessment) studentUniqueID() string        { return r.StudentRefer
 var rawStudentUniqueID = regexp.MustCompile(`(?i)"studentUniqueId"\s*:\s*("(?:[^"\\\n]|\\.)*")`)
 
 // refuseStudent notes a refused Student resource, by its decoded studentUniqueId or,
-// when it did not decode, the ones its bytes hold; skippedRest says the scan skipped the
-// rest of the file after it, which may have held other students.
-func (im *importer) refuseStudent(file string, index int, decoded string, raw []byte, skippedRest bool) {
+// when it did not decode, the ones its bytes hold — the bytes the scan skipped after a
+// syntax error in it included, which may hold other students' resources; skippedRest
+// says the scan skipped the rest of the file after it, partial that raw does not hold
+// every byte of it and of what was skipped: either may have hidden other students.
+func (im *importer) refuseStudent(file string, index int, decoded string, raw []byte, skippedRest, partial bool) {
 	var uids []string
 	if decoded != "" {
 		uids = []string{decoded}
@@ -270,8 +279,8 @@ func (im *importer) refuseStudent(file string, index int, decoded string, raw []
 			known = append(known, uid)
 		}
 	}
-	if len(known) == 0 || skippedRest {
-		im.refusedUnknown = append(im.refusedUnknown, &RefusedStudentError{File: file, Index: index, Unknown: true, Rest: skippedRest})
+	if len(known) == 0 || skippedRest || partial {
+		im.refusedUnknown = append(im.refusedUnknown, &RefusedStudentError{File: file, Index: index, Unknown: true, Rest: skippedRest, Partial: partial && !skippedRest})
 	}
 	if len(known) == 0 {
 		return
@@ -373,7 +382,7 @@ func readResources[T any, P interface {
 				if decoded {
 					uid = sr.studentUniqueID()
 				}
-				im.refuseStudent(file, sc.index, uid, sc.elem, sc.skippedRest)
+				im.refuseStudent(file, sc.index, uid, sc.elem, sc.skippedRest, sc.partial)
 			}
 		}
 	}

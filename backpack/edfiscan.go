@@ -25,16 +25,20 @@ const (
 //
 // A fault that would make an element swallow the ones after it — a closing brace
 // missing, a stray quote, a string left open — shows as a syntax error the brackets
-// alone miss: an object or array where a key belongs, a value right after a value, a
-// line break inside a string (JSON allows none). The scanner then resynchronises at the
-// next plausible resource start, a line holding '{' after the same indentation as the
-// array's first resource, and reports the element with where the fault was and how many
-// bytes it skipped. In a file whose resources do not start their lines (one long line, as
-// the ODS/API returns them), a resource start is a ',' then '{' and a key (`,{"`) where
-// an object parses and is followed by the next resource or by the array's end and the
-// file's (judgeStart), searched for from the faulty resource's second byte on, as the
-// fault may show only after a string left open swallowed the next start; an object nested
-// in the faulty resource is no start, so no fragment of it is imported as a resource.
+// alone miss: an object or array where a key belongs or right after a value, a value
+// right after a value, a line break inside a string (JSON allows none). The scanner then
+// resynchronises (resync) at the next resource start, the same rule for a pretty-printed
+// file (any indentation, indent 0 too) and for one long line (as the ODS/API returns
+// resources): a '{' after a ',' (spaces and line breaks between them allowed) whose
+// object parses and is followed by the next resource (after the fault, a stray ']'
+// between them allowed) or by the array's end and the file's (judgeStart). An object nested in a
+// resource is no start: the chain of objects after it ends in a ']' that is followed by
+// more of the resource, so no fragment of a resource is imported as one, and a nested
+// ']' is never read as the array's end. The search starts at the faulty resource's
+// second byte, as the fault may show only after a string left open swallowed the next
+// start. The element's error names where the fault was and the bytes skipped; the
+// skipped bytes are kept in the element (up to MaxResourceSize; partial says some were
+// not), so that the importer can refuse the students they may hold.
 //
 // A UTF-8 byte order mark before the array is skipped; a ']' followed by ',' is a stray
 // closer, reported as an element of its own, not the end of the array.
@@ -58,13 +62,11 @@ type arrayScanner struct {
 	err   error
 	errAt int64
 	state int // 0 before '[', 1 expecting an element or ']', 2 after an element, 3 done
-	// The line so far: whether it holds only spaces and tabs (ws, before the next byte),
-	// and the values before the last byte read, for unread.
-	clean, prevClean bool
-	ws, prevWS       int
-	// indent is the first resource's indentation, when it starts its line (hasIndent).
-	indent    int
-	hasIndent bool
+	// hadResync says the scan resynchronised after a fault before.
+	hadResync bool
+	// partial says elem does not hold every byte the element covers (it was larger
+	// than MaxResourceSize, skipped bytes included).
+	partial bool
 }
 
 // newArrayScanner scans r, whose size is given when known (-1 when not): a small file
@@ -74,7 +76,7 @@ func newArrayScanner(r io.Reader, size int64) *arrayScanner {
 	if size >= 0 && size < int64(n) {
 		n = int(size) + 1 // bufio rounds a size under 16 up
 	}
-	return &arrayScanner{r: bufio.NewReaderSize(r, n), index: -1, clean: true}
+	return &arrayScanner{r: bufio.NewReaderSize(r, n), index: -1}
 }
 
 func (s *arrayScanner) read() (byte, error) {
@@ -88,15 +90,6 @@ func (s *arrayScanner) read() (byte, error) {
 	}
 	if err == nil {
 		s.offset++
-		s.prevClean, s.prevWS = s.clean, s.ws
-		switch {
-		case c == '\n':
-			s.clean, s.ws = true, 0
-		case s.clean && (c == ' ' || c == '\t' || c == '\r'):
-			s.ws++
-		default:
-			s.clean = false
-		}
 	}
 	return c, err
 }
@@ -108,58 +101,41 @@ func (s *arrayScanner) unread() {
 		s.r.UnreadByte()
 	}
 	s.offset--
-	s.clean, s.ws = s.prevClean, s.prevWS
 }
 
-// atResourceStart reports whether the byte just read, c, can start a top-level
-// resource: '{' after the first resource's indentation on its line.
-func (s *arrayScanner) atResourceStart(c byte) bool {
-	return c == '{' && s.hasIndent && s.prevClean && s.prevWS == s.indent
-}
-
-// resync skips from a fault, at offset at, to the next plausible resource start (see
-// arrayScanner), the byte c just read included, and notes in elemOK the fault, where it
-// was and what was skipped. Without a start before the end, the rest of the file goes.
+// resync skips from a fault, the byte c just read at offset at-1, to the next resource
+// start (see arrayScanner and judgeStart), looked for from the element's second byte on
+// and reading on as needed; it hands the resource start back to be read next, keeps in
+// elem what came before it (the skipped bytes too, up to MaxResourceSize), and notes in
+// elemOK the fault, where it was and what was skipped. Without a start before the end,
+// the rest of the file goes.
 func (s *arrayScanner) resync(reason string, at int64, c byte) {
-	for {
-		if s.atResourceStart(c) {
-			s.unread()
-			s.elemOK = fmt.Errorf("%s at byte %d: skipped %d bytes to the next resource, at byte %d", reason, at-1, s.offset-at+1, s.offset)
-			s.resynced = true
-			return
-		}
-		var err error
-		if c, err = s.read(); err != nil {
-			s.elemOK = fmt.Errorf("%s at byte %d: skipped the rest of the file (%d bytes): no resource starts after it", reason, at-1, s.offset-at+1)
-			s.skippedRest = true
-			if err == io.EOF {
-				err = nil
-			}
-			s.err, s.errAt, s.state = err, s.offset, 3
-			return
-		}
-	}
-}
-
-// resyncLine is resync for a one-line file: it looks for the next resource start (see
-// judgeStart) from the element's second byte on, the byte c just read at offset at-1
-// included, reading on as needed, hands the resource start back to be read next, and
-// keeps in elem only what came before it.
-func (s *arrayScanner) resyncLine(reason string, at int64, c byte) {
 	// buf holds the bytes from offset base on: the element's after its first (when all
 	// were kept), then c and what is read after it.
+	s.hadResync = true
 	var buf []byte
 	base := at - 1
 	if int64(len(s.elem)) == at-1-s.start {
 		buf, base = append(buf, s.elem[1:]...), s.start+1
+	} else {
+		s.partial = true
+	}
+	// skip keeps a byte read past the fault in elem, as far as it may.
+	skip := func(c byte) {
+		if len(s.elem) < MaxResourceSize {
+			s.elem = append(s.elem, c)
+		} else {
+			s.partial = true
+		}
 	}
 	buf = append(buf, c)
+	skip(c)
 	from, eof := 0, false // where the search goes on; whether buf runs to the end of the file
 	for {
 		p := resourceStart(buf, from)
 		verdict := startNo
 		if p >= 0 {
-			verdict = judgeStart(buf[p:], eof)
+			verdict = judgeStart(buf[p:], eof, base+int64(p) >= at-1)
 		}
 		switch {
 		case verdict == startYes:
@@ -174,7 +150,7 @@ func (s *arrayScanner) resyncLine(reason string, at int64, c byte) {
 			} else {
 				s.elemOK = fmt.Errorf("%s at byte %d: the next resource starts before it, at byte %d, inside what read as a string", reason, at-1, s.offset)
 			}
-			s.resynced, s.clean = true, false
+			s.resynced = true
 			return
 		case verdict == startNo && p >= 0:
 			from = p + 1 // try the next candidate
@@ -210,6 +186,7 @@ func (s *arrayScanner) resyncLine(reason string, at int64, c byte) {
 				return
 			}
 			buf = append(buf, next)
+			skip(next)
 		}
 	}
 }
@@ -227,16 +204,19 @@ const (
 	startChainBytes = 1 << 20
 )
 
-// judgeStart judges a candidate resource start b (b[0] is '{', after a ',') of a
-// one-line file; eof says b runs to the end of the file. A fault leaves the scan inside a
+// judgeStart judges a candidate resource start b (b[0] is '{', after a ','); eof says b
+// runs to the end of the file. A fault leaves the scan inside a
 // resource, whose nested objects (an otherNames or races array) look like resources: the
 // object at b must parse and be followed by ',' and another object, or by the array's
 // closing ']' and nothing but spaces to the end of the file. The objects after it are
 // followed in turn, up to startChain of them or startChainBytes: one ending in a ']'
-// with more after it was in an array nested inside a resource, and the candidate is no
-// resource; one that does not parse is another malformed resource, and the candidate
+// followed by more was in an array nested inside a resource, and the candidate is no
+// resource — unless strayOK (the candidate is after the fault) and the ']' is followed by
+// ',' and '{': a stray closer between resources, which next reports, and the chain goes
+// on. Before the fault, "]," and '{' is rather the end of an array nested in the faulty
+// resource, whose closing brace is missing; one that does not parse is another malformed resource, and the candidate
 // stands.
-func judgeStart(b []byte, eof bool) int {
+func judgeStart(b []byte, eof, strayOK bool) int {
 	i := 0
 	for n := 0; ; n++ {
 		end, ok := objectEnd(b[i:])
@@ -272,14 +252,29 @@ func judgeStart(b []byte, eof bool) int {
 			}
 			i = k
 		case ']':
-			switch k := skipJSONSpace(b, j+1); {
-			case k < len(b):
-				return startNo
-			case eof:
+			k := skipJSONSpace(b, j+1)
+			switch {
+			case k == len(b) && eof:
 				return startYes
-			default:
+			case k == len(b):
 				return startMore
+			case b[k] != ',' || !strayOK:
+				return startNo
 			}
+			// "]," is a stray closer between resources (next reports it) or the end of
+			// an array nested in a resource: the chain goes on only to another object.
+			k = skipJSONSpace(b, k+1)
+			switch {
+			case k == len(b) && eof:
+				return startNo
+			case k == len(b):
+				return startMore
+			case b[k] != '{':
+				return startNo
+			case n+1 == startChain || k > startChainBytes:
+				return startYes
+			}
+			i = k
 		default:
 			return startNo
 		}
@@ -344,18 +339,22 @@ func skipJSONSpace(b []byte, i int) int {
 	return i
 }
 
-// resourceStart returns where in b, from index from on, the first object whose first key
-// starts after a ',' (and spaces; before from too) starts — a candidate resource start,
-// `,{"` — or -1 when there is none.
+// resourceStart returns where in b, from index from on, the first object that starts
+// after a ',' and whose first key starts it (JSON whitespace allowed between them, and
+// before from too) — a candidate resource start, `,{"` — or -1 when there is none. A
+// '{' followed by nothing but whitespace to the end of b is a candidate too: judgeStart
+// asks for more.
 func resourceStart(b []byte, from int) int {
 	for {
-		i := bytes.Index(b[from:], []byte(`{"`))
+		i := bytes.IndexByte(b[from:], '{')
 		if i < 0 {
 			return -1
 		}
 		i += from
 		if j := skipSpaceBack(b, i); j >= 0 && b[j] == ',' {
-			return i
+			if k := skipJSONSpace(b, i+1); k == len(b) || b[k] == '"' {
+				return i
+			}
 		}
 		from = i + 1
 	}
@@ -411,7 +410,6 @@ func (s *arrayScanner) next() bool {
 					return s.stop(errors.New("want a JSON array of resources, found a broken byte order mark"), at)
 				}
 			}
-			s.clean = true // the BOM takes no indentation
 		case s.state == 0:
 			s.read()
 			if c != '[' {
@@ -435,14 +433,28 @@ func (s *arrayScanner) next() bool {
 				s.index++
 				s.start, s.elem, s.elemOK = at, append(s.elem[:0], ']'), errors.New("a stray ']' between resources")
 				return true
+			case err == nil && s.state == 2 && s.hadResync:
+				// After a resynchronisation, a ']' with more after it is rather the end
+				// of an array nested in a resource the scan resumed inside of (a chain of
+				// startChain nested objects reads as resources) than the array's: it is
+				// reported and the scan resynchronises again.
+				s.index++
+				s.start, s.partial = at, false
+				// elem holds the ']' and the spaces after it (as spaces: only their count
+				// matters), as resync wants the element's bytes up to the fault.
+				s.elem = append(append(s.elem[:0], ']'), bytes.Repeat([]byte{' '}, int(s.offset-at-1))...)
+				s.resynced, s.skippedRest = false, false
+				c, _ := s.read()
+				s.resync("a ']' with more after it, not the array's end", s.offset, c)
+				if s.state != 3 {
+					s.state = 1
+				}
+				return true
 			}
 			return s.stop(errors.New("data after the array"), s.offset)
 		default:
 			s.index++
 			s.start = at
-			if s.index == 0 && s.clean {
-				s.indent, s.hasIndent = s.ws, true
-			}
 			after := s.state
 			s.resynced, s.skippedRest = false, false
 			s.scanValue()
@@ -473,24 +485,21 @@ const (
 // it: too big, too deep, brackets that do not match, the file ending inside it, or a
 // fault after which it resynchronises (see arrayScanner and resync).
 func (s *arrayScanner) scanValue() {
-	s.elem, s.elemOK = s.elem[:0], nil
+	s.elem, s.elemOK, s.partial = s.elem[:0], nil, false
 	var closers []byte
 	inString, escaped, isKey := false, false, false
 	want := wantValue
 	keep := func(c byte) {
 		if len(s.elem) < MaxResourceSize {
 			s.elem = append(s.elem, c)
-		} else if s.elemOK == nil {
-			s.elemOK = fmt.Errorf("larger than %d bytes", MaxResourceSize)
-		}
-	}
-	fault := func(reason string, c byte) {
-		if s.hasIndent {
-			s.resync(reason, s.offset, c)
 		} else {
-			s.resyncLine(reason, s.offset, c)
+			s.partial = true
+			if s.elemOK == nil {
+				s.elemOK = fmt.Errorf("larger than %d bytes", MaxResourceSize)
+			}
 		}
 	}
+	fault := func(reason string, c byte) { s.resync(reason, s.offset, c) }
 	for {
 		c, err := s.read()
 		if err != nil {
@@ -517,6 +526,9 @@ func (s *arrayScanner) scanValue() {
 			}
 		case c == '"' && want == wantNext, c != '"' && want == wantKey && (c == '{' || c == '['):
 			fault(fmt.Sprintf("unexpected %q", c), c)
+			return
+		case (c == '{' || c == '[') && (want == wantNext || want == wantLiteral):
+			fault(fmt.Sprintf("unexpected %q after a value", c), c)
 			return
 		case c == ',' && len(closers) > 0:
 			want = wantValue

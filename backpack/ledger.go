@@ -50,7 +50,10 @@ var ErrTablesDisclose = errors.New("this tables release discloses counts with ea
 
 // ledgerFile is the release ledger as stored: a key of its own, made at random when the
 // ledger is created, and every release claimed. A student is kept as the first
-// memberSize bytes of the HMAC-SHA-256 of their research identity under the key, so the
+// memberSize bytes of the HMAC-SHA-256 under the key of each of their identities — their
+// student ID and every SSID their records carry (ResearchStudent.identities) — in hex,
+// sorted and joined by '+' (ledgers written before kept one: the research identity,
+// the student ID until an SSID was submitted, then the SSID most records carry), so the
 // ledger names no SSID (a tables release's tables are kept with their true counts, for
 // the joint audit); whoever holds the ledger (and so its key) can still test whether
 // a given SSID was released, so the state keeps it as it keeps the roll.
@@ -65,7 +68,8 @@ type ledgerRelease struct {
 	Name     string      `json:"name"`
 	At       string      `json:"at"`
 	Students int         `json:"students"`
-	Members  []string    `json:"members"` // sorted
+	Members  []string    `json:"members"` // sorted; a student's identities joined by '+'
+
 	// Tables are a tables release's tables as published, counts and all, for the joint
 	// audit of later releases of the population; ledgers written before they were kept
 	// lack them.
@@ -109,7 +113,13 @@ var ledgerWait = 30 * time.Second
 // that is then not written stays in the ledger, which errs on the side of refusing.
 //
 // Overlap is counted student by student, not by one fingerprint of the population, so a
-// population with one student added or dropped is still caught. The ledger is a JSON
+// population with one student added or dropped is still caught. A student is known by
+// every identity it has — its student ID and each usable SSID any of its records
+// carries — and two releases share it when any of them is in both: a student released
+// before its LEA submitted its SSID, or before more records carried another SSID, is the
+// same student after (its research key may change; its ledger identity does not). A
+// mistyped SSID one record carries may make two students one to the ledger, which then
+// refuses more, never less. The ledger is a JSON
 // file the state keeps (see ledgerFile); a missing one is created (mode 0600) with a new
 // random key, and its directory too. Claims are serialised by an advisory lock on
 // path+".lock" (waiting up to 30 seconds), and the ledger is replaced atomically. A
@@ -152,9 +162,10 @@ func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population, t
 		return fmt.Errorf("backpack: research: ledger %s: its key does not read", path)
 	}
 	members := ledgerMembers(key, pop)
+	of := memberIndex(members)
 	var earlier []earlierTable // the tables published of pop
 	for k, r := range l.Releases {
-		n := shared(members, r.Members)
+		n, back := shared(of, r.Members)
 		if n == 0 {
 			continue
 		}
@@ -166,7 +177,7 @@ func ClaimRelease(path string, kind ReleaseKind, name string, pop *Population, t
 		case kind == RecordsRelease:
 			return fmt.Errorf("backpack: research: ledger %s: %w: %d of the %d students of records release %q were in %s: joined on the key, the finer value of each quasi-identifier undoes both generalisations",
 				path, ErrRecordsReleased, n, len(members), name, at)
-		case !slices.Equal(members, r.Members):
+		case n != len(members) || back != len(r.Members):
 			return fmt.Errorf("backpack: research: ledger %s: %w: tables release %q counts %d students, %d of them in %s of %d students: the difference of the two releases counts the students in one only",
 				path, ErrTablesDisclose, name, len(members), n, at, len(r.Members))
 		case len(r.Tables) == 0:
@@ -240,32 +251,61 @@ func samePublished(a, b Published) bool {
 	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
-// ledgerMembers returns the population's students as the ledger keeps them, sorted.
+// ledgerMembers returns the population's students as the ledger keeps them, sorted:
+// each the keyed hashes of all its identities, sorted and joined by '+'. A student is
+// known by every identity it had when it was released: released without an SSID (by its
+// student ID) and again once an LEA submitted one, or once more records carry another,
+// it shares its student ID or an SSID with itself, where one research identity would
+// have changed and made it a student the ledger never saw.
 func ledgerMembers(key []byte, pop *Population) []string {
 	out := make([]string, 0, len(pop.Students))
 	for _, s := range pop.Students {
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(s.id))
-		out = append(out, hex.EncodeToString(m.Sum(nil)[:memberSize]))
+		ids := s.identities
+		if len(ids) == 0 { // a student not made by NewPopulation
+			ids = []string{s.id}
+		}
+		hashes := make([]string, 0, len(ids))
+		for _, id := range ids {
+			m := hmac.New(sha256.New, key)
+			m.Write([]byte(id))
+			hashes = append(hashes, hex.EncodeToString(m.Sum(nil)[:memberSize]))
+		}
+		slices.Sort(hashes)
+		out = append(out, strings.Join(slices.Compact(hashes), "+"))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// shared counts the members two sorted lists have in common.
-func shared(a, b []string) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			n, i, j = n+1, i+1, j+1
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
+// memberIndex maps each identity hash of a release's members to the member holding it.
+func memberIndex(members []string) map[string]int {
+	of := map[string]int{}
+	for k, m := range members {
+		for _, h := range strings.Split(m, "+") {
+			of[h] = k
 		}
 	}
-	return n
+	return of
+}
+
+// shared counts the students two releases have in common: n of the release indexed by
+// of (memberIndex) and back of the earlier members, a student being in both when any of
+// its identities is (so one student of one release may be two of the other, when two
+// students shared an SSID).
+func shared(of map[string]int, earlier []string) (n, back int) {
+	seen := map[int]bool{}
+	for _, m := range earlier {
+		hit := false
+		for _, h := range strings.Split(m, "+") {
+			if k, ok := of[h]; ok {
+				hit, seen[k] = true, true
+			}
+		}
+		if hit {
+			back++
+		}
+	}
+	return len(seen), back
 }
 
 // readLedger reads the ledger at path; a missing one is a new ledger with a random key.

@@ -209,11 +209,13 @@ func TestImportRefusedStudentWhich(t *testing.T) {
 		{"no ID: association-only students go", []string{good, noID, noID}, []string{"1", "3"}, []string{"1"},
 			map[where]backpack.RefusedStudentError{{enrolls, 1}: {File: "a/students.json", Index: 1, Unknown: true, More: 1}}},
 		// A fault after which no resource starts skips the rest of the file, which may
-		// have held other students.
+		// have held other students: the students named in the skipped bytes (3) are
+		// refused by name, and association-only students (4) as maybe among them.
 		{"the rest skipped", []string{good, `{"studentUniqueId":"2","firstName":"C" "lastSurname":"D","birthDate":"2012-03-04"}`,
 			`{"studentUniqueId":"3","firstName":"E" "lastSurname":"F","birthDate":"2012-03-04"}`},
-			[]string{"1", "2", "3"}, []string{"1"}, map[where]backpack.RefusedStudentError{
-				{enrolls, 1}: {File: "a/students.json", Index: 1}, {enrolls, 2}: {File: "a/students.json", Index: 1, Unknown: true, Rest: true}}},
+			[]string{"1", "2", "3", "4"}, []string{"1"}, map[where]backpack.RefusedStudentError{
+				{enrolls, 1}: {File: "a/students.json", Index: 1}, {enrolls, 2}: {File: "a/students.json", Index: 1},
+				{enrolls, 3}: {File: "a/students.json", Index: 1, Unknown: true, Rest: true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

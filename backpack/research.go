@@ -28,9 +28,13 @@ import (
 // name, address or ID; its identity (a valid SSID, or the state's student ID) stays in
 // the package, for an Extractor to key.
 type ResearchStudent struct {
-	id        string
-	BirthYear int // 0 when not reported
-	Sex       string
+	id string
+	// identities are every identity the student is known by — "student:" and its
+	// student ID, "ssid:" and each usable SSID its records carry — for the release
+	// ledger, which must know a student again when an SSID is added (see ledgerMembers).
+	identities []string
+	BirthYear  int // 0 when not reported
+	Sex        string
 	// Race is the federal reporting category: Hispanic/Latino of any race, one race, or
 	// "Two or more races".
 	Race       string
@@ -81,17 +85,20 @@ func NewPopulation(bps []*Backpack) *Population {
 		pop.Merged++
 		old := &pop.Students[k]
 		results := append(old.Results, s.Results...)
+		identities := append(slices.Clone(old.identities), s.identities...)
 		if s.latest > old.latest {
 			*old = s
 		}
 		old.Results = latestResults(results)
+		slices.Sort(identities)
+		old.identities = slices.Compact(identities)
 	}
 	slices.SortFunc(pop.Students, func(a, b ResearchStudent) int { return cmp.Compare(a.id, b.id) })
 	return pop
 }
 
 func researchStudent(b *Backpack) ResearchStudent {
-	s := ResearchStudent{id: b.researchID(), Sex: b.Value("sex"), Race: federalRace(b.Value("races"), b.Value("hispanic_latino"))}
+	s := ResearchStudent{id: b.researchID(), identities: b.ledgerIdentities(), Sex: b.Value("sex"), Race: federalRace(b.Value("races"), b.Value("hispanic_latino"))}
 	if bd := b.Value("birth_date"); len(bd) >= 4 {
 		if y, err := strconv.Atoi(bd[:4]); err == nil && y > 0 {
 			s.BirthYear = y
@@ -155,6 +162,34 @@ func (b *Backpack) researchID() string {
 		return "student:" + b.StudentID
 	}
 	return "ssid:" + best
+}
+
+// ledgerIdentities returns every identity of the backpack's student, sorted: its student
+// ID ("student:ID") and each usable SSID any of its records carries ("ssid:SSID"), the
+// researchID among them. The researchID alone changes when an LEA submits an SSID or
+// more records carry another one; the release ledger keeps them all, so a student
+// released before under one is known again under the others.
+func (b *Backpack) ledgerIdentities() []string {
+	var out []string
+	if b.StudentID != "" {
+		out = append(out, "student:"+b.StudentID)
+	}
+	for _, f := range b.Demographics {
+		if f.Name != "ssid" {
+			continue
+		}
+		for _, c := range f.Candidates {
+			if ssid, err := CleanSSID(c.Value); err == nil {
+				out = append(out, "ssid:"+ssid)
+			}
+		}
+	}
+	if ssid, err := CleanSSID(b.SSID()); err == nil {
+		out = append(out, "ssid:"+ssid)
+	}
+	out = append(out, b.researchID())
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // federalRace maps races ("A; B") and the Hispanic flag to one reporting category.

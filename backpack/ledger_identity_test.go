@@ -1,0 +1,157 @@
+package backpack_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/backpack"
+)
+
+// lateSSIDPopulation is the audit's population (F3): 30 students of one LEA, each one
+// record, with their SSIDs when withSSID (the LEA submitted them later), else none.
+func lateSSIDPopulation(t *testing.T, withSSID bool) *backpack.Population {
+	t.Helper()
+	sub := &backpack.Submission{LEA: "100001", Submitted: "2024-06-30"}
+	for i := range 30 {
+		uid := fmt.Sprint(5000 + i)
+		rec := backpack.RecordID("100001", uid)
+		s := backpack.StudentRecord{Record: rec, StudentUniqueID: uid, FirstName: fmt.Sprintf("Kid%c", 'A'+i%26), LastSurname: "Test",
+			BirthDate: "2012-03-04", Sex: []string{"Female", "Male"}[i%2], Source: backpack.Source{LEA: "100001", Record: rec}}
+		if withSSID {
+			s.SSID = fmt.Sprintf("10000%05d", 700+i)
+		}
+		sub.Students = append(sub.Students, s)
+		sub.Enrollments = append(sub.Enrollments, backpack.Enrollment{Record: rec, LEA: "100001", SchoolID: 100001001, EntryDate: "2023-08-20",
+			GradeLevel: "5", Source: backpack.Source{LEA: "100001", Record: rec}})
+	}
+	st, err := backpack.NewStore(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bps []*backpack.Backpack
+	for _, s := range sub.Students {
+		b, err := st.Build("S"+s.StudentUniqueID, []string{s.Record}, backpack.Survivorship{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bps = append(bps, b)
+	}
+	pop := backpack.NewPopulation(bps)
+	if want := map[bool]int{false: 30, true: 0}[withSSID]; pop.ByStudentID != want {
+		t.Fatalf("%d students by student ID, want %d", pop.ByStudentID, want)
+	}
+	return pop
+}
+
+// sexByGrade is the population's sex × grade table, suppressed at 10.
+func sexByGrade(t *testing.T, pop *backpack.Population) []backpack.Published {
+	t.Helper()
+	ps, err := backpack.SuppressTables([]backpack.Table{popTable(t, pop, backpack.BySex, backpack.ByGrade)}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// A student's ledger identity survives an SSID submitted after a release: the same 30
+// students released as records before their LEA submitted their SSIDs, and then as
+// tables with them, are refused (an audit found the tables claimed, as the ledger keyed
+// students by "student:ID" first and by "ssid:SSID" after), and so are records twice; the
+// same tables again of the same students, SSIDs added, are the same population.
+func TestClaimReleaseSSIDSubmittedLater(t *testing.T) {
+	before, after := lateSSIDPopulation(t, false), lateSSIDPopulation(t, true)
+	type claim struct {
+		kind backpack.ReleaseKind
+		pop  *backpack.Population
+		want error // nil: claimed
+	}
+	for _, tt := range []struct {
+		name   string
+		claims []claim
+	}{
+		{"records, then tables once SSIDs were submitted", []claim{{backpack.RecordsRelease, before, nil}, {backpack.TablesRelease, after, backpack.ErrOtherKindReleased}}},
+		{"tables, then records once SSIDs were submitted", []claim{{backpack.TablesRelease, before, nil}, {backpack.RecordsRelease, after, backpack.ErrOtherKindReleased}}},
+		{"records twice, SSIDs submitted between", []claim{{backpack.RecordsRelease, before, nil}, {backpack.RecordsRelease, after, backpack.ErrRecordsReleased}}},
+		{"records with SSIDs, then tables by student ID", []claim{{backpack.RecordsRelease, after, nil}, {backpack.TablesRelease, before, backpack.ErrOtherKindReleased}}},
+		{"the same tables again, SSIDs submitted between", []claim{{backpack.TablesRelease, before, nil}, {backpack.TablesRelease, after, nil}, {backpack.RecordsRelease, before, backpack.ErrOtherKindReleased}}},
+		{"the control: records, then tables, no SSIDs", []claim{{backpack.RecordsRelease, before, nil}, {backpack.TablesRelease, before, backpack.ErrOtherKindReleased}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ledger := filepath.Join(t.TempDir(), "ledger.json")
+			var got, want []string
+			for k, c := range tt.claims {
+				var tables []backpack.Published
+				if c.kind == backpack.TablesRelease {
+					tables = sexByGrade(t, c.pop)
+				}
+				err := backpack.ClaimRelease(ledger, c.kind, fmt.Sprint("study ", k), c.pop, tables...)
+				got, want = append(got, verdict(err, c.want)), append(want, fmt.Sprint(c.want))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("claims (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// verdict is a claim's error as TestClaimReleaseSSIDSubmittedLater compares it: the
+// sentinel it wraps, or the whole error.
+func verdict(err, want error) string {
+	if want != nil && errors.Is(err, want) {
+		return fmt.Sprint(want)
+	}
+	return fmt.Sprint(err)
+}
+
+// A ledger written before students were kept by all their identities holds one keyed
+// hash each, of the research identity ("student:ID" for students without an SSID): a
+// student released so is known again by it once an SSID is submitted.
+func TestClaimReleaseOneIdentityLedger(t *testing.T) {
+	before, after := lateSSIDPopulation(t, false), lateSSIDPopulation(t, true)
+	ledger := filepath.Join(t.TempDir(), "ledger.json")
+	if err := backpack.ClaimRelease(ledger, backpack.RecordsRelease, "old", before); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l struct {
+		Key      string           `json:"key"`
+		Releases []map[string]any `json:"releases"`
+	}
+	if err := json.Unmarshal(data, &l); err != nil {
+		t.Fatal(err)
+	}
+	key, err := hex.DecodeString(l.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []string
+	for i := range 30 {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(fmt.Sprintf("student:S%d", 5000+i)))
+		members = append(members, hex.EncodeToString(m.Sum(nil)[:16]))
+	}
+	slices.Sort(members)
+	l.Releases[0]["members"] = members
+	if data, err = json.Marshal(l); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ledger, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = backpack.ClaimRelease(ledger, backpack.TablesRelease, "new", after, sexByGrade(t, after)...)
+	if !errors.Is(err, backpack.ErrOtherKindReleased) {
+		t.Errorf("tables of students released as records under a one-identity ledger: %v, want ErrOtherKindReleased", err)
+	}
+}
