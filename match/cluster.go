@@ -83,6 +83,7 @@ type clustering struct {
 // links is sorted in place.
 func clusterLinks(in clusterInput, links []Link) clustering {
 	u := newUnion(in.n)
+	v := &voter{in: in}
 	c := clustering{placed: make([]float64, in.n)}
 	for i := range c.placed {
 		c.placed[i] = math.NaN()
@@ -128,7 +129,7 @@ func clusterLinks(in clusterInput, links []Link) clustering {
 			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedSize})
 			continue
 		}
-		if a, b, why := refuseMerge(u.members(ra), u.members(rb), in); why != "" {
+		if a, b, why := v.refuseMerge(u.members(ra), u.members(rb)); why != "" {
 			c.refusals = append(c.refusals, Refusal{Link: l, Reason: RefusedDifferent, Against: [2]int32{a, b}, Rule: why})
 			continue
 		}
@@ -147,13 +148,21 @@ func orderPair(rank []int32, l Link) (int32, int32) {
 	return a, b
 }
 
+// voter decides merges for clusterLinks, its scratch reused from merge to merge.
+type voter struct {
+	in      clusterInput
+	rules   []string
+	matched [][2]int32
+}
+
 // refuseMerge returns why two clusters must not merge, with a pair across them that
 // shows it, or "": any pair apart refuses it, and so do conflicting cross pairs that
 // matching ones do not outnumber. A matching pair votes against a conflict only where it
 // observes what the conflict's rule decides on (in.observes): a record without a middle
 // name does not outvote two namesakes' middle names, nor one without a given name two
 // twins' given names.
-func refuseMerge(xs, ys []int32, in clusterInput) (int32, int32, string) {
+func (v *voter) refuseMerge(xs, ys []int32) (int32, int32, string) {
+	in := v.in
 	if in.apart != nil {
 		for _, x := range xs {
 			for _, y := range ys {
@@ -172,8 +181,8 @@ func refuseMerge(xs, ys []int32, in clusterInput) (int32, int32, string) {
 	xs, ys = spread(xs, maxVoters), spread(ys, maxVoters)
 	left := len(xs) * len(ys)
 	var fx, fy int32
-	var rules []string // the conflicts' rules, each once
-	var matched [][2]int32
+	rules, matched := v.rules[:0], v.matched[:0] // the conflicts' rules, each once; the matching pairs
+	defer func() { v.rules, v.matched = rules, matched }()
 	conflicts := 0
 	for _, x := range xs {
 		for _, y := range ys {

@@ -289,21 +289,23 @@ func ClearSharedSSIDs(t *Table, maxWords int) []SharedContact {
 // clearShared clears, in values (the column of role in t), every value whose records'
 // family names hold more than maxWords words, and returns them sorted by value.
 func clearShared(t *Table, role Role, values []string, maxWords int) []SharedContact {
-	records := map[string][]int{}
+	// The family-name words of each value's records, at most this many: most values are
+	// a household's or a child's few records, and only those over maxWords are looked
+	// at again (a map of counts, not of record lists: a million SSIDs cost no more).
+	words := map[string]int{}
 	for i, v := range values {
 		if v != "" {
+			words[v] += len(t.Family[i].Tokens)
+		}
+	}
+	records := map[string][]int{}
+	for i, v := range values {
+		if v != "" && words[v] > maxWords {
 			records[v] = append(records[v], i)
 		}
 	}
 	var shared []SharedContact
 	for v, rs := range records {
-		words := 0 // at most this many: most values are a household's few records
-		for _, i := range rs {
-			words += len(t.Family[i].Tokens)
-		}
-		if words <= maxWords {
-			continue
-		}
 		if n := familyWords(t, rs); n > maxWords {
 			shared = append(shared, SharedContact{Role: role, Value: v, Records: rs, FamilyWords: n})
 		}
