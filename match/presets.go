@@ -86,7 +86,11 @@ func PersonColumns() []Column {
 	}
 }
 
-// PersonSettings is the preset for person records with the FEBRL columns.
+// PersonSettings is the preset for person records with the FEBRL columns. It has no
+// cannot-link rules: nothing but the weight keeps apart twins who share a birth date and
+// a home, whose address, suburb, postcode and state together outweigh different given
+// names and SSNs. For children, or any roll where twins and siblings must stay apart,
+// use StudentSettings, which reads the FEBRL columns too.
 func PersonSettings() Settings {
 	return Settings{
 		Name:        "person",
