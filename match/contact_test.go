@@ -357,4 +357,32 @@ func TestDefaultSSIDClearedNotLinked(t *testing.T) {
 	if carried < 60 || reported != carried {
 		t.Errorf("%d records carry the default SSID, %d reported as no one child's", carried, reported)
 	}
+
+	// The index of the run clears it too: a record added with it and a query carrying it
+	// (a stranger born five days later in the same town) are not one child by it.
+	x, err := l.NewIndex(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quill := normalize.Record{Given: "Harper", Family: "Quill", BirthDate: "2011-02-03", Sex: "F", SSID: def, Address: "1 Alpha Rd", City: "Provo", Zip: "84602", LEA: "05"}
+	problems, err := x.Add("NEW-1", quill, "STU-QUILL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(problems, func(fe *normalize.FieldError) bool { return errors.Is(fe.Err, normalize.ErrSharedSSID) }) {
+		t.Errorf("record added with the default SSID: problems %v, want it reported", problems)
+	}
+	vance := normalize.Record{Given: "Harper", Family: "Vance", BirthDate: "2011-02-08", Sex: "F", SSID: def, Address: "9 Omega Ln", City: "Provo", Zip: "84602", LEA: "05"}
+	pl, err := x.Query(vance, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Outcome == OutcomeMatch && pl.StudentID == "STU-QUILL" {
+		t.Errorf("Harper Vance placed with Harper Quill by the default SSID (weight %.2f)", pl.Best.Weight)
+	}
+	if !slices.ContainsFunc(pl.Problems, func(fe *normalize.FieldError) bool {
+		return errors.Is(fe.Err, normalize.ErrSharedSSID) && fe.Value == def
+	}) {
+		t.Errorf("query with the default SSID: problems %v, want it reported", pl.Problems)
+	}
 }

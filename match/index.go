@@ -86,6 +86,24 @@ type Index struct {
 	scorer *score.Scorer
 	// queries holds one-record tables for queries to fill, so that a search makes none.
 	queries sync.Pool
+	// shared are the values the run cleared as no one household's or child's, by role:
+	// a query or a record added carrying one has it cleared too.
+	shared map[normalize.Role]map[string]bool
+}
+
+// clearShared clears, on record 0 of q, a contact or SSID the run cleared as no one
+// household's or child's, and reports each as the run did.
+func (x *Index) clearShared(q *normalize.Table, problems []*normalize.FieldError) []*normalize.FieldError {
+	for _, c := range []struct {
+		role normalize.Role
+		col  []string
+	}{{normalize.RoleSSID, q.SSID}, {normalize.RoleEmail, q.Email}, {normalize.RolePhone, q.Phone}} {
+		if v := c.col[0]; v != "" && x.shared[c.role][v] {
+			c.col[0] = ""
+			problems = append(problems, &normalize.FieldError{Field: string(c.role), Value: v, Err: sharedError(c.role, "the indexed run cleared it")})
+		}
+	}
+	return problems
 }
 
 // NewIndex builds an index of a run's records and their students. It scores queries with
@@ -106,6 +124,15 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 		byRef:    make(map[RecordRef]int32, p.Roll.Len()),
 		idCount:  make(map[string]int, p.Roll.Len()),
 		postings: make([]block.Postings, len(l.settings.Blocking)),
+	}
+	for _, sc := range p.Shared {
+		if x.shared == nil {
+			x.shared = map[normalize.Role]map[string]bool{}
+		}
+		if x.shared[sc.Role] == nil {
+			x.shared[sc.Role] = map[string]bool{}
+		}
+		x.shared[sc.Role][sc.Value] = true
 	}
 	var err error
 	if x.scorer, err = l.model.Scorer(normalize.NewTable(0, len(x.table.ExtraNames)), x.table); err != nil {
@@ -188,7 +215,7 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	}
 	defer x.queries.Put(q) // Fill leaves nothing of one query to the next
 	var pl Placement
-	pl.Problems = x.prep.Fill(q, 0, rec)
+	pl.Problems = x.clearShared(q, x.prep.Fill(q, 0, rec))
 
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -304,7 +331,7 @@ func (x *Index) AddRef(ref RecordRef, rec normalize.Record, studentID string) ([
 		return nil, fmt.Errorf("match: index: record %s: both a record ID and a student ID are needed", ref)
 	}
 	q := normalize.NewTable(1, len(x.table.ExtraNames))
-	problems := x.prep.Fill(q, 0, rec)
+	problems := x.clearShared(q, x.prep.Fill(q, 0, rec))
 
 	x.mu.Lock()
 	defer x.mu.Unlock()

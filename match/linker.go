@@ -156,6 +156,9 @@ type Prepared struct {
 	Problems []Problem
 	// Thin marks records with too little to go on: no name and no birth date.
 	Thin []bool
+	// Shared are the e-mail addresses, phone numbers and SSIDs cleared as no one
+	// household's or child's (normalize.ClearSharedContacts, ClearSharedSSIDs).
+	Shared []normalize.SharedContact
 	// Rank orders records by ID, for results that do not depend on input order.
 	Rank []int32
 	// scorer is the first scorer made of Table, whose compact copy of the table later
@@ -230,13 +233,9 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	for _, ps := range problems {
 		p.Problems = append(p.Problems, ps...)
 	}
-	shared := normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords)
-	for _, sc := range append(shared, normalize.ClearSharedSSIDs(t, normalize.MaxSSIDFamilyWords)...) {
-		kind := normalize.ErrSharedContact
-		if sc.Role == normalize.RoleSSID {
-			kind = normalize.ErrSharedSSID
-		}
-		err := fmt.Errorf("%w: %d records carry it, their family names %d words", kind, len(sc.Records), sc.FamilyWords)
+	p.Shared = append(normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords), normalize.ClearSharedSSIDs(t, normalize.MaxSSIDNameWords)...)
+	for _, sc := range p.Shared {
+		err := sharedError(sc.Role, fmt.Sprintf("%d records carry it, their names %d words", len(sc.Records), sc.Words))
 		for _, i := range sc.Records {
 			p.Problems = append(p.Problems, Problem{
 				Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),
@@ -259,6 +258,15 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	}
 	p.Rank = rankByID(roll)
 	return p, nil
+}
+
+// sharedError is the error of a value of role cleared as no one household's (a contact)
+// or child's (an SSID), with what showed it.
+func sharedError(role normalize.Role, why string) error {
+	if role == normalize.RoleSSID {
+		return fmt.Errorf("%w: %s", normalize.ErrSharedSSID, why)
+	}
+	return fmt.Errorf("%w: %s", normalize.ErrSharedContact, why)
 }
 
 // rankByID ranks the records of a roll by ID, then source.

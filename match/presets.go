@@ -369,6 +369,18 @@ func studentCannotLink() []CannotLink {
 		},
 		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {
+		// The same, born on one calendar day years apart or in one year months apart
+		// (real dates, one part different): siblings, one enrolled under the other's
+		// SSID, as the siblings rule keeps them apart where their SSIDs differ.
+		Name: "one SSID, two children: different given names, a birth date's part different",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"null", "jaro_winkler>=0.85", "initial", "else"}}, notSwapped, alikeFamily,
+			{Comparison: "ssid", Levels: []string{"exact"}},
+			{Comparison: "birth_date", Levels: []string{"two_parts"}},
+		},
+		BothBirthDates: true,
+		SetAsideWith:   []string{oneSSIDTwins, differentBirthDates},
+	}, {
 		// An SSID on two strangers, both names and the birth date different: a
 		// placeholder the normalizer does not know (2000000001), not one child, unless the
 		// roll shows given names and birth dates each often wrong under one SSID.

@@ -307,6 +307,16 @@ const siblingsBirthdayRoll = studentHeader +
 	"owen-1,04,04001,,Owen,,Lindqvist,,2012-01-15,M,06,12 Fir Ct,Ogden,84401,2021-08-20\n" +
 	"caleb-1,04,04002,4415550001,Caleb,,Lindqvist,,2012-12-15,M,05,12 Fir Ct,Ogden,84401,2021-08-20\n"
 
+// siblingsBirthdayOneSSIDRoll holds siblings born on one calendar day two years apart,
+// or in one year months apart, one enrolled under the other's SSID, in two homes or one
+// record without an address: no twins rule holds (not one home), and the siblings rule
+// asks for SSIDs not the same; they merged at +12.8 to +15.7.
+const siblingsBirthdayOneSSIDRoll = studentHeader +
+	"mia-1,01,01001,8200000007,Mia,,Dorsey,,2008-07-21,F,10,9 Hill St,Orem,84057,2021-08-20\n" +
+	"chloe-1,02,02001,8200000007,Chloe,,Dorsey,,2010-07-21,F,8,,Orem,84057,2021-08-20\n" +
+	"ethan-1,01,01001,8200000009,Ethan,,Marsh,,2009-02-11,M,9,3 Lake Rd,Provo,84602,2021-08-20\n" +
+	"lucas-1,02,02001,8200000009,Lucas,,Marsh,,2009-10-11,M,9,88 Fir St,Provo,84602,2021-08-20\n"
+
 // namesakesMiddleOutvotedRoll holds namesakes told apart by their middle names alone
 // (John Michael and John David Pemberton, one town, two homes and SSIDs), each with a
 // second record without the middle name: the two records without one matched across
@@ -536,6 +546,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 					// Only SSIDs and homes tell the two records without middle names
 					// apart: a model that compares neither has nothing to go on.
 					checkChildren(t, runCSV(t, l, namesakesMiddleOutvotedRoll))
+					checkChildren(t, runCSV(t, l, siblingsBirthdayOneSSIDRoll))
 					if name == "sample" || name == "synth 200k" {
 						// Models of rolls whose SSIDs say one child across a move.
 						checkChildren(t, runCSV(t, l, movedOneChildRoll))

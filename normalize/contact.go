@@ -251,51 +251,58 @@ var ErrSharedContact = errors.New("an e-mail address or phone number of no one h
 const MaxContactFamilyWords = 6
 
 // SharedContact is an e-mail address, phone number or SSID ClearSharedContacts or
-// ClearSharedSSIDs cleared: the records that carried it, whose family names hold
-// FamilyWords words.
+// ClearSharedSSIDs cleared: the records that carried it, whose names hold Words words
+// (nameWords: the family names for a contact, the given and family names for an SSID).
 type SharedContact struct {
-	Role        Role
-	Value       string
-	Records     []int
-	FamilyWords int
+	Role    Role
+	Value   string
+	Records []int
+	Words   int
 }
 
 // ClearSharedContacts clears, in t, every e-mail address and phone number whose records'
-// family names hold more than maxWords words (familyWords), and returns them by role and
+// family names hold more than maxWords words (nameWords), and returns them by role and
 // value. A household's contact tells its records from other households'; one that many
 // families carry tells nothing, and agreeing on it would weigh as a household's does.
 func ClearSharedContacts(t *Table, maxWords int) []SharedContact {
-	return append(clearShared(t, RoleEmail, t.Email, maxWords), clearShared(t, RolePhone, t.Phone, maxWords)...)
+	return append(clearShared(t, RoleEmail, t.Email, maxWords, false), clearShared(t, RolePhone, t.Phone, maxWords, false)...)
 }
 
 // ErrSharedSSID is wrapped by the error for an SSID that ClearSharedSSIDs cleared.
 var ErrSharedSSID = errors.New("an SSID of no one child")
 
-// MaxSSIDFamilyWords is how many words (familyWords) the family names of the records
-// carrying one SSID may hold before it is taken for no child's: a child's records carry
-// a few (two family names, a stepfamily's, misspellings that change the sound; the most
-// damaged public sets reach eight), while a default an LEA writes for every student
-// without a state ID is carried by dozens of families.
-const MaxSSIDFamilyWords = 12
+// MaxSSIDNameWords is how many words (nameWords) the given and family names of the
+// records carrying one SSID may hold before it is taken for no child's: one child's
+// records hold a few (a nickname, a middle name used as given, two family names, a
+// stepfamily's; the project's synthetic rolls reach six, the most damaged public set,
+// febrl-dsgen F, eleven), while a default an LEA writes for every student without a
+// state ID holds every child's given name, even where the families share a dozen clan
+// names (Vang, Xiong, Yang).
+const MaxSSIDNameWords = 16
 
-// ClearSharedSSIDs clears, in t, every SSID whose records' family names hold more than
-// maxWords words (familyWords), and returns them, as ClearSharedContacts does for a
-// household's contacts: an SSID names one child, and agreeing on one that many families
-// carry (a default PlaceholderID does not know, 1000000000) would weigh as one child's.
+// ClearSharedSSIDs clears, in t, every SSID whose records' given and family names hold
+// more than maxWords words (nameWords), and returns them, as ClearSharedContacts does for
+// a household's contacts: an SSID names one child, and agreeing on one that many
+// children carry (a default PlaceholderID does not know, 1000000000) would weigh as one
+// child's.
 func ClearSharedSSIDs(t *Table, maxWords int) []SharedContact {
-	return clearShared(t, RoleSSID, t.SSID, maxWords)
+	return clearShared(t, RoleSSID, t.SSID, maxWords, true)
 }
 
 // clearShared clears, in values (the column of role in t), every value whose records'
-// family names hold more than maxWords words, and returns them sorted by value.
-func clearShared(t *Table, role Role, values []string, maxWords int) []SharedContact {
-	// The family-name words of each value's records, at most this many: most values are
-	// a household's or a child's few records, and only those over maxWords are looked
-	// at again (a map of counts, not of record lists: a million SSIDs cost no more).
+// names (family names; given names too when given) hold more than maxWords words, and
+// returns them sorted by value.
+func clearShared(t *Table, role Role, values []string, maxWords int, given bool) []SharedContact {
+	// The words of each value's records, at most this many: most values are a
+	// household's or a child's few records, and only those over maxWords are looked at
+	// again (a map of counts, not of record lists: a million SSIDs cost no more).
 	words := map[string]int{}
 	for i, v := range values {
 		if v != "" {
 			words[v] += len(t.Family[i].Tokens)
+			if given {
+				words[v] += len(t.Given[i].Tokens)
+			}
 		}
 	}
 	records := map[string][]int{}
@@ -306,8 +313,8 @@ func clearShared(t *Table, role Role, values []string, maxWords int) []SharedCon
 	}
 	var shared []SharedContact
 	for v, rs := range records {
-		if n := familyWords(t, rs); n > maxWords {
-			shared = append(shared, SharedContact{Role: role, Value: v, Records: rs, FamilyWords: n})
+		if n := nameWords(t, rs, given); n > maxWords {
+			shared = append(shared, SharedContact{Role: role, Value: v, Records: rs, Words: n})
 		}
 	}
 	slices.SortFunc(shared, func(a, b SharedContact) int { return strings.Compare(a.Value, b.Value) })
@@ -319,19 +326,28 @@ func clearShared(t *Table, role Role, values []string, maxWords int) []SharedCon
 	return shared
 }
 
-// familyWords is how many words the family names of the records rs hold between them,
-// words of one Soundex counting once (Garcia, García López and Lopes Garcia hold two;
-// Smith and Smyth one). Words of one letter do not count.
-func familyWords(t *Table, rs []int) int {
+// nameWords is how many words the family names of the records rs hold between them,
+// and their given names too when given: words of one Soundex count once (Garcia, García
+// López and Lopes Garcia hold two; Smith and Smyth one), a word without Latin letters as
+// itself (王, Иванова), and initials not at all.
+func nameWords(t *Table, rs []int, given bool) int {
 	codes := map[string]bool{}
-	for _, i := range rs {
-		for _, w := range t.Family[i].Tokens {
-			if len(w) < 2 {
+	add := func(p *NamePart) {
+		for _, w := range p.Tokens {
+			if len(w) < 2 { // an initial; one letter of another script is a whole name (王)
 				continue
 			}
 			if letters := asciiLetters(w); letters != "" {
 				codes[matchr.Soundex(letters)] = true
+			} else {
+				codes[w] = true
 			}
+		}
+	}
+	for _, i := range rs {
+		add(t.Family[i])
+		if given {
+			add(t.Given[i])
 		}
 	}
 	return len(codes)

@@ -240,7 +240,7 @@ func TestClearSharedContacts(t *testing.T) {
 		p.Fill(tb, i, r)
 	}
 	got := ClearSharedContacts(tb, MaxContactFamilyWords)
-	want := []SharedContact{{Role: RolePhone, Value: "8015552368", Records: []int{0, 1, 2, 3, 4, 5, 6, 7, 8}, FamilyWords: 7}}
+	want := []SharedContact{{Role: RolePhone, Value: "8015552368", Records: []int{0, 1, 2, 3, 4, 5, 6, 7, 8}, Words: 7}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("shared (-want +got):\n%s", d)
 	}
@@ -252,8 +252,8 @@ func TestClearSharedContacts(t *testing.T) {
 	if tb.Phone[9] != "3855557000" || tb.Email[0] != "smith@x.org" || tb.Email[1] != "smith@x.org" || tb.Email[11] != "garcia.lopez@x.org" {
 		t.Errorf("household contacts cleared: %q, %q, %q, %q", tb.Phone[9], tb.Email[0], tb.Email[1], tb.Email[11])
 	}
-	if n := familyWords(tb, []int{11, 12, 13, 14, 15, 16}); n != 3 {
-		t.Errorf("familyWords(Garcia, García López, Lopez Garcia, Lopes, Hernandez, Lopez-Hernandez) = %d, want 3", n)
+	if n := nameWords(tb, []int{11, 12, 13, 14, 15, 16}, false); n != 3 {
+		t.Errorf("nameWords(Garcia, García López, Lopez Garcia, Lopes, Hernandez, Lopez-Hernandez) = %d, want 3", n)
 	}
 	// With seven words allowed, the number is kept.
 	tb2 := NewTable(len(records), 0)
@@ -265,47 +265,55 @@ func TestClearSharedContacts(t *testing.T) {
 	}
 }
 
-// TestClearSharedSSIDs: an SSID the records of thirteen families carry (an LEA's default
-// for students without a state ID) is no child's and is cleared; one child's SSID under
-// her family names' spellings, a stepfamily's and a second family name, is kept; e-mail
-// addresses and phones are ClearSharedContacts's, not touched here.
+// TestClearSharedSSIDs: an SSID that the records of many children carry (an LEA's
+// default for students without a state ID) is no child's and is cleared, even where the
+// families share a dozen clan names (Hmong: Vang, Xiong, Yang …) or write them in another
+// script; one child's SSID under her names' spellings, a nickname, a stepfamily's name
+// and a second family name is kept; e-mail addresses and phones are ClearSharedContacts's.
 func TestClearSharedSSIDs(t *testing.T) {
-	families := []string{"Smith", "Jones", "Brown", "Garcia", "Nguyen", "Olsen", "Patel", "Kowalski",
-		"Haddad", "Tanaka", "Okafor", "Ivanova", "Lindqvist"}
+	clans := []string{"Vang", "Xiong", "Yang", "Lee", "Thao", "Her", "Moua", "Lor", "Vue", "Hang"}
+	givens := []string{"Pa", "Mai", "Kou", "Nou", "Chue", "Tou", "Yeng", "Shoua", "Pheng", "Ka", "Lia", "Fue"}
 	var records []Record
-	for _, f := range families {
-		records = append(records, Record{Given: "Kim", Family: f, SSID: "1000000000", Phone: "801-555-2368"})
+	for k, g := range givens {
+		records = append(records, Record{Given: g, Family: clans[k%len(clans)], SSID: "1000000000", Phone: "801-555-2368"})
 	}
-	child := []string{"García López", "Garcia", "Lopes", "Hernández", "López-Hernández", "Garsia"}
-	for _, f := range child {
-		records = append(records, Record{Given: "Ana", Family: f, SSID: "4412345678"})
+	for _, n := range [][2]string{{"伟", "王"}, {"Анна", "Иванова"}, {"Ali", "حسن"}, {"Olga", "Петрова"}, {"芳", "李"}, {"Omar", "محمد"}, {"Ivan", "Смирнов"}} {
+		records = append(records, Record{Given: n[0], Family: n[1], SSID: "2000000000"})
+	}
+	child := [][2]string{{"Ana", "García López"}, {"Anita", "Garcia"}, {"Ana Sofía", "Lopes"}, {"Sofia", "Hernández"}, {"Ana", "López-Hernández"}, {"Anna", "Garsia"}}
+	for _, n := range child {
+		records = append(records, Record{Given: n[0], Family: n[1], SSID: "4412345678"})
 	}
 	tb := NewTable(len(records), 0)
 	p := NewPreparer(Options{})
 	for i, r := range records {
 		p.Fill(tb, i, r)
 	}
-	got := ClearSharedSSIDs(tb, MaxSSIDFamilyWords)
-	want := []SharedContact{{Role: RoleSSID, Value: "1000000000", Records: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, FamilyWords: 13}}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("shared (-want +got):\n%s", d)
+	got := ClearSharedSSIDs(tb, MaxSSIDNameWords)
+	var values []string
+	for _, s := range got {
+		values = append(values, s.Value)
+		if s.Words <= MaxSSIDNameWords {
+			t.Errorf("%s cleared at %d words", s.Value, s.Words)
+		}
 	}
-	for i := range records {
-		switch want := records[i].SSID; {
-		case i < len(families) && tb.SSID[i] != "":
-			t.Errorf("record %d keeps the default SSID %q", i, tb.SSID[i])
-		case i >= len(families) && tb.SSID[i] != want:
-			t.Errorf("the child's record %d: SSID %q, want %q", i, tb.SSID[i], want)
-		case i < len(families) && tb.Phone[i] == "":
+	if d := cmp.Diff([]string{"1000000000"}, values); d != "" {
+		t.Errorf("cleared (-want +got):\n%s", d)
+	}
+	for i, r := range records {
+		cleared := r.SSID == "1000000000"
+		if cleared != (tb.SSID[i] == "") {
+			t.Errorf("record %d (%s %s, SSID %s): SSID now %q", i, r.Given, r.Family, r.SSID, tb.SSID[i])
+		}
+		if r.Phone != "" && tb.Phone[i] == "" {
 			t.Errorf("record %d lost its phone", i)
 		}
 	}
-	// Twelve families under one SSID are within the bound.
-	tb2 := NewTable(12, 0)
-	for i := range 12 {
-		p.Fill(tb2, i, records[i])
+	if n := nameWords(tb, []int{12, 13, 14, 15, 16, 17, 18}, true); n != 14 {
+		t.Errorf("nameWords of seven names in other scripts = %d, want 14 (each word itself)", n)
 	}
-	if got := ClearSharedSSIDs(tb2, MaxSSIDFamilyWords); len(got) != 0 {
-		t.Errorf("twelve families: %+v", got)
+	if n := nameWords(tb, []int{19, 20, 21, 22, 23, 24}, true); n > 8 {
+		t.Errorf("nameWords of one child's six records = %d, want at most 8", n)
 	}
+	// Seven children in other scripts hold 14 words: within the bound, kept.
 }
