@@ -187,8 +187,8 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 // is reported as a Problem and treated as missing; the record is kept. So is an e-mail
 // address or phone number that records of many families carry
 // (normalize.ClearSharedContacts): a school's or a placeholder, no household's; and an
-// SSID that records of more families carry than one child's would
-// (normalize.ClearSharedSSIDs): a default an LEA writes for students without one.
+// SSID whose records hold more names than one child's would (normalize.ClearSharedSSIDs):
+// a default an LEA writes for students without one.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
 	t := normalize.NewTable(n, len(roll.ExtraNames()))
@@ -235,7 +235,11 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	}
 	p.Shared = append(normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords), normalize.ClearSharedSSIDs(t, normalize.MaxSSIDNameWords)...)
 	for _, sc := range p.Shared {
-		err := sharedError(sc.Role, fmt.Sprintf("%d records carry it, their names %d words", len(sc.Records), sc.Words))
+		names := "family names"
+		if sc.Role == normalize.RoleSSID {
+			names = "given and family names"
+		}
+		err := sharedError(sc.Role, fmt.Sprintf("%d records carry it, their %s %d words", len(sc.Records), names, sc.Words))
 		for _, i := range sc.Records {
 			p.Problems = append(p.Problems, Problem{
 				Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),
