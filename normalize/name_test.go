@@ -205,6 +205,11 @@ func TestNicknames(t *testing.T) {
 		{"Tommie", "Thomas", true},  // tommy's
 		{"Richey", "Richard", true}, // richie's
 		{"Kimberley", "Kim", true},  // kimberly's
+		{"Dima", "Dmitri", true},
+		{"Zhenya", "Yevgeny", true},
+		{"Eugene", "Yevgeny", true},
+		{"Sasha", "Aleksandr", true},
+		{"Dima", "Dasha", false},
 		{"Bobbie", "Robert", false}, // listed as Barbara's and Roberta's, not redirected
 		{"Joie", "Joseph", false},   // a vowel before the ending: not a diminutive
 		{"Bill", "Robert", false},

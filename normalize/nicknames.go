@@ -28,8 +28,8 @@ var (
 	defaultNick *Nicknames
 )
 
-// DefaultNicknames returns a new copy of the embedded table (over 500 English and Spanish
-// groups), which the caller may extend with Add.
+// DefaultNicknames returns a new copy of the embedded table (over 600 groups: English,
+// Spanish, and romanized Arabic and Russian names), which the caller may extend with Add.
 func DefaultNicknames() *Nicknames {
 	n := NewNicknames()
 	for _, line := range strings.Split(nicknameData, "\n") {
