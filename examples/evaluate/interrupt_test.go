@@ -114,3 +114,30 @@ func waitChild(t *testing.T, pid int, done chan error) bool {
 	}
 	return false
 }
+
+// A child that SIGINT ended, before its handler was installed or through it, reads as
+// interrupted, whatever the program's own context has seen yet; a failure does not.
+func TestInterruptedBySignal(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	for _, tt := range []struct {
+		script string
+		want   bool
+	}{
+		{"kill -INT $$", true},
+		{"exit 130", true},
+		{"exit 1", false},
+		{"exit 0", false},
+		{"kill -TERM $$", false},
+	} {
+		cmd := exec.Command("sh", "-c", tt.script)
+		_ = cmd.Run()
+		if got := interruptedBySignal(cmd.ProcessState); got != tt.want {
+			t.Errorf("%q: interruptedBySignal = %v, want %v (%v)", tt.script, got, tt.want, cmd.ProcessState)
+		}
+	}
+	if interruptedBySignal(nil) {
+		t.Error("a process that never started reads as interrupted")
+	}
+}

@@ -174,7 +174,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, name := range names {
 		fmt.Fprintf(stderr, "%-16s ", name)
 		row, err := runChild(ctx, name, *data, *preset)
-		if ctx.Err() != nil && (err != nil || row.Err != "") {
+		if (ctx.Err() != nil || errors.Is(err, errChildInterrupted)) && (err != nil || row.Err != "") {
 			// Stopped by the interrupt, not failed: its error (the child's
 			// "context canceled", or a kill's) says nothing of the set.
 			fmt.Fprintln(stderr, "interrupted")
@@ -275,6 +275,11 @@ func pick(list string, known []string) ([]string, error) {
 	return out, nil
 }
 
+// errChildInterrupted says a set's child process was stopped by SIGINT. A terminal's
+// Ctrl-C reaches the child and the program at once, and the child may end before the
+// program's own context sees the signal, so the child's end says it too.
+var errChildInterrupted = errors.New("interrupted")
+
 // runChild runs one set in a child process and reads its row and peak memory.
 func runChild(ctx context.Context, name, data, preset string) (Row, error) {
 	exe, err := os.Executable()
@@ -293,6 +298,9 @@ func runChild(ctx context.Context, name, data, preset string) (Row, error) {
 	var stderr strings.Builder // the child's error: its row says it too
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	if interruptedBySignal(cmd.ProcessState) {
+		return Row{}, fmt.Errorf("%s: %w", name, errChildInterrupted)
+	}
 	var row Row
 	if jerr := json.Unmarshal(out, &row); jerr != nil || row.Set == "" {
 		if err == nil {
@@ -307,6 +315,18 @@ func runChild(ctx context.Context, name, data, preset string) (Row, error) {
 		row.PeakMB = float64(ru.Maxrss) / 1024 // Linux reports KB
 	}
 	return row, nil
+}
+
+// interruptedBySignal says the process ended on SIGINT: killed by it before its handler
+// was installed, or stopped by it with the status exitInterrupted.
+func interruptedBySignal(ps *os.ProcessState) bool {
+	if ps == nil {
+		return false
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGINT {
+		return true
+	}
+	return ps.ExitCode() == exitInterrupted
 }
 
 // RunSet converts one set to student CSV files in a temporary folder and runs them through
