@@ -30,8 +30,11 @@ const (
 // resynchronises (resync) at the next resource start, the same rule for a pretty-printed
 // file (any indentation, indent 0 too) and for one long line (as the ODS/API returns
 // resources): a '{' after a ',' (spaces and line breaks between them allowed) whose
-// object parses and is followed by the next resource (after the fault, a stray ']'
-// between them allowed) or by the array's end and the file's (judgeStart). An object nested in a
+// object parses and is followed by a chain of resources to the array's end and the
+// file's, or longer than startChainBytes (judgeStart; a ']' or an object of unknown
+// extent in the chain makes the candidate no start). A comma missing is no fault to
+// resynchronise at (see scanValue), and an object whose closing brace is followed by a
+// key is one (see endsResource). An object nested in a
 // resource is no start: the chain of objects after it ends in a ']' that is followed by
 // more of the resource, so no fragment of a resource is imported as one, and a nested
 // ']' is never read as the array's end. The search starts at the faulty resource's
@@ -67,6 +70,12 @@ type arrayScanner struct {
 	// partial says elem does not hold every byte the element covers (it was larger
 	// than MaxResourceSize, skipped bytes included).
 	partial bool
+	// lookahead is endsResource's buffer, reused.
+	lookahead []byte
+	// parsedTo is where the last string the element's scan opened starts (-1: none is
+	// known): what came before it was read as the element's own nested values, at a
+	// known depth, and holds no resource start (see resync).
+	parsedTo int64
 }
 
 // newArrayScanner scans r, whose size is given when known (-1 when not): a small file
@@ -115,7 +124,7 @@ func (s *arrayScanner) resync(reason string, at int64, c byte) {
 	s.hadResync = true
 	var buf []byte
 	base := at - 1
-	if int64(len(s.elem)) == at-1-s.start {
+	if len(s.elem) > 0 && int64(len(s.elem)) == at-1-s.start {
 		buf, base = append(buf, s.elem[1:]...), s.start+1
 	} else {
 		s.partial = true
@@ -133,9 +142,13 @@ func (s *arrayScanner) resync(reason string, at int64, c byte) {
 	from, eof := 0, false // where the search goes on; whether buf runs to the end of the file
 	for {
 		p := resourceStart(buf, from)
-		verdict := startNo
-		if p >= 0 {
-			verdict = judgeStart(buf[p:], eof, base+int64(p) >= at-1)
+		verdict, stop := startNo, 0
+		switch {
+		case p >= 0 && base+int64(p) < s.parsedTo:
+			// The scan read it as a value nested in the element, whose depth it knew:
+			// no resource start (only a string left open may have swallowed one).
+		case p >= 0:
+			verdict, stop = judgeStart(buf[p:], eof)
 		}
 		switch {
 		case verdict == startYes:
@@ -153,7 +166,7 @@ func (s *arrayScanner) resync(reason string, at int64, c byte) {
 			s.resynced = true
 			return
 		case verdict == startNo && p >= 0:
-			from = p + 1 // try the next candidate
+			from = p + max(1, stop) // try the next candidate not ruled out with this one
 			continue
 		case verdict == startNo && eof:
 			s.elemOK = fmt.Errorf("%s at byte %d: skipped the rest of the file (%d bytes): no resource starts after it", reason, at-1, s.offset-at+1)
@@ -198,97 +211,131 @@ const (
 	startMore        // the bytes so far do not decide
 )
 
-// Limits on how far judgeStart follows the resources after a candidate start.
-const (
-	startChain      = 64
-	startChainBytes = 1 << 20
-)
+// startChainBytes limits how far judgeStart follows the resources after a candidate
+// start: a chain longer than this is taken for the top level's. Only an array nested in
+// a resource larger than this, read from inside, is mistaken by it; the scan then reports
+// the nested array's ']' (followed by more of the resource) and resynchronises again.
+const startChainBytes = 1 << 20
 
 // judgeStart judges a candidate resource start b (b[0] is '{', after a ','); eof says b
-// runs to the end of the file. A fault leaves the scan inside a
-// resource, whose nested objects (an otherNames or races array) look like resources: the
-// object at b must parse and be followed by ',' and another object, or by the array's
-// closing ']' and nothing but spaces to the end of the file. The objects after it are
-// followed in turn, up to startChain of them or startChainBytes: one ending in a ']'
-// followed by more was in an array nested inside a resource, and the candidate is no
-// resource — unless strayOK (the candidate is after the fault) and the ']' is followed by
-// ',' and '{': a stray closer between resources, which next reports, and the chain goes
-// on. Before the fault, "]," and '{' is rather the end of an array nested in the faulty
-// resource, whose closing brace is missing; one that does not parse is another malformed resource, and the candidate
-// stands.
-func judgeStart(b []byte, eof, strayOK bool) int {
+// runs to the end of the file. A fault leaves the scan inside a resource, whose nested
+// objects (an otherNames, addresses or races array) look like resources: the object at b
+// must parse and be followed by ',' and another object, or by the array's closing ']'
+// and nothing but spaces to the end of the file. The objects after it are followed in
+// turn, however many (up to startChainBytes): one ending in a ']' followed by more was
+// in an array nested inside a resource, and the candidate is no resource. A ']' followed
+// by ',' and '{' may be a stray closer between resources or the end of an array nested
+// in a resource that lost its closing brace: nothing tells them apart here, and the
+// candidate is no start (strict: the bytes skipped are reported, and the students in them
+// refused). Strings and words between the objects, each followed by a ',', and an object
+// right after another (a comma missing) do not break the chain. A later object whose
+// brackets match but which does not parse is another malformed resource, and the chain
+// goes on past it; one whose extent is not known (brackets that do not match, a line
+// break in a string, the file's end) tells nothing more, and the candidate is no start
+// (strict: a good resource right before such a one is skipped, reported and refused).
+//
+// For startNo, stop is where the chain broke, relative to b, when every candidate before
+// it is no start either (each later object of the chain ends in the same break, and an
+// object nested in a valid one in an array that ends inside it); 0 when not known.
+func judgeStart(b []byte, eof bool) (verdict, stop int) {
 	i := 0
 	for n := 0; ; n++ {
 		end, ok := objectEnd(b[i:])
 		switch {
-		case end < 0 && !ok:
-			return faultAt(n)
-		case end < 0 && eof:
-			return faultAt(n)
+		case end < 0 && (!ok || eof):
+			// An object whose extent is not known (its brackets do not match, a string
+			// in it holds a line break, the file ends first): the chain tells no more.
+			return startNo, i
 		case end < 0:
-			return startMore
-		case !json.Valid(b[i : i+end]):
-			return faultAt(n)
+			return startMore, 0
+		case n == 0 && !json.Valid(b[i:i+end]):
+			return startNo, 0
 		}
 		j := skipJSONSpace(b, i+end)
 		if j == len(b) {
 			if eof {
-				return startNo
+				return startNo, j
 			}
-			return startMore
+			return startMore, 0
 		}
 		switch b[j] {
-		case ',':
-			k := skipJSONSpace(b, j+1)
+		case ',', '{':
+			k := j
+			if b[j] == ',' {
+				k = skipJSONSpace(b, j+1)
+			}
+			// Values that are no objects between the resources (each reported by
+			// next): a string or a word followed by a ',' (a string followed by a ':'
+			// is a key: the object was a value in another).
+			for k < len(b) && b[k] != '{' {
+				e := scalarEnd(b[k:])
+				if e == -1 && !eof {
+					return startMore, 0
+				}
+				if e < 0 {
+					break
+				}
+				e = skipJSONSpace(b, k+e)
+				if e == len(b) || b[e] != ',' {
+					k = e
+					break
+				}
+				k = skipJSONSpace(b, e+1)
+			}
 			switch {
 			case k == len(b) && eof:
-				return startNo
+				return startNo, j
 			case k == len(b):
-				return startMore
+				return startMore, 0
 			case b[k] != '{':
-				return startNo
-			case n+1 == startChain || k > startChainBytes:
-				return startYes
+				return startNo, j
+			case k > startChainBytes:
+				return startYes, 0
 			}
 			i = k
 		case ']':
 			k := skipJSONSpace(b, j+1)
 			switch {
 			case k == len(b) && eof:
-				return startYes
+				return startYes, 0
 			case k == len(b):
-				return startMore
-			case b[k] != ',' || !strayOK:
-				return startNo
+				return startMore, 0
 			}
-			// "]," is a stray closer between resources (next reports it) or the end of
-			// an array nested in a resource: the chain goes on only to another object.
-			k = skipJSONSpace(b, k+1)
-			switch {
-			case k == len(b) && eof:
-				return startNo
-			case k == len(b):
-				return startMore
-			case b[k] != '{':
-				return startNo
-			case n+1 == startChain || k > startChainBytes:
-				return startYes
-			}
-			i = k
+			return startNo, j
 		default:
-			return startNo
+			return startNo, j
 		}
 	}
 }
 
-// faultAt is judgeStart's verdict on a candidate whose n-th object (from 0) is malformed
-// or cut short by the end of the file: no start when it is the candidate's own, a start
-// when it is a later one (another malformed resource).
-func faultAt(n int) int {
-	if n == 0 {
-		return startNo
+// scalarEnd returns the length of the JSON string or word (a number, true, false,
+// null) b starts with, -1 when b ends first, -2 when it starts with neither or the
+// string holds a line break.
+func scalarEnd(b []byte) int {
+	if len(b) > 0 && b[0] == '"' {
+		for i := 1; i < len(b); i++ {
+			switch b[i] {
+			case '\\':
+				i++
+			case '\n':
+				return -2
+			case '"':
+				return i + 1
+			}
+		}
+		return -1
 	}
-	return startYes
+	i := 0
+	for i < len(b) && (b[i] == '-' || b[i] == '+' || b[i] == '.' || '0' <= b[i] && b[i] <= '9' || 'a' <= b[i] && b[i] <= 'z' || 'A' <= b[i] && b[i] <= 'Z') {
+		i++
+	}
+	switch {
+	case i == 0:
+		return -2
+	case i == len(b):
+		return -1
+	}
+	return i
 }
 
 // objectEnd returns the length of the JSON object b starts with, by its brackets and
@@ -358,6 +405,12 @@ func resourceStart(b []byte, from int) int {
 		}
 		from = i + 1
 	}
+}
+
+// lastIs says the last byte of b that is not JSON whitespace is c.
+func lastIs(b []byte, c byte) bool {
+	j := skipSpaceBack(b, len(b))
+	return j >= 0 && b[j] == c
 }
 
 // skipSpaceBack returns the index of the last byte of b before i that is not JSON
@@ -430,28 +483,28 @@ func (s *arrayScanner) next() bool {
 				s.state = 3
 				return false
 			case err == nil && next == ',' && s.state == 2: // a stray closer inside the array
-				s.index++
-				s.start, s.elem, s.elemOK = at, append(s.elem[:0], ']'), errors.New("a stray ']' between resources")
+				s.stray("a stray ']' between resources", at, ']')
 				return true
 			case err == nil && s.state == 2 && s.hadResync:
 				// After a resynchronisation, a ']' with more after it is rather the end
 				// of an array nested in a resource the scan resumed inside of (a chain of
 				// startChain nested objects reads as resources) than the array's: it is
 				// reported and the scan resynchronises again.
-				s.index++
-				s.start, s.partial = at, false
-				// elem holds the ']' and the spaces after it (as spaces: only their count
-				// matters), as resync wants the element's bytes up to the fault.
-				s.elem = append(append(s.elem[:0], ']'), bytes.Repeat([]byte{' '}, int(s.offset-at-1))...)
-				s.resynced, s.skippedRest = false, false
-				c, _ := s.read()
-				s.resync("a ']' with more after it, not the array's end", s.offset, c)
-				if s.state != 3 {
-					s.state = 1
-				}
+				s.stray("a ']' with more after it, not the array's end", at, ']')
 				return true
 			}
 			return s.stop(errors.New("data after the array"), s.offset)
+		case c != '{':
+			// A value that is no object where a resource should start: the scan is no
+			// longer where it thought (inside a resource a fault cut short?), so it
+			// resynchronises rather than read what follows as resources.
+			s.read()
+			what := fmt.Sprintf("unexpected %q where a resource should start: not a JSON object", c)
+			if s.state == 2 {
+				what += ", with no comma before it"
+			}
+			s.stray(what, at, c)
+			return true
 		default:
 			s.index++
 			s.start = at
@@ -473,22 +526,59 @@ func (s *arrayScanner) next() bool {
 	}
 }
 
+// stray reports the byte first at offset at, just read (and the spaces read after it), as an
+// element of its own that is no resource, and resynchronises after it.
+func (s *arrayScanner) stray(reason string, at int64, first byte) {
+	s.index++
+	s.start, s.partial, s.parsedTo = at, false, -1
+	s.resynced, s.skippedRest = false, false
+	// elem holds the byte and the spaces after it (as spaces: only their count matters),
+	// as resync wants the element's bytes up to the fault.
+	s.elem = append(append(s.elem[:0], first), bytes.Repeat([]byte{' '}, int(s.offset-at-1))...)
+	c, err := s.read()
+	if err != nil {
+		s.elemOK = errors.New(reason)
+		s.state = 2 // next reports how the file ends
+		return
+	}
+	s.resync(reason, s.offset, c)
+	if s.state != 3 {
+		s.state = 1
+	}
+}
+
 // What a JSON value's grammar wants next, as far as scanValue follows it.
 const (
 	wantValue   = iota // a value (also after ':' and after ',' in an array)
 	wantKey            // a key, after '{' or ',' in an object
 	wantNext           // ',' or a closer, after a value
 	wantLiteral        // inside a number, true, false or null
+	wantColon          // the ':' after a key
 )
 
 // scanValue reads one JSON value's bytes into elem, noting in elemOK what is wrong with
 // it: too big, too deep, brackets that do not match, the file ending inside it, or a
 // fault after which it resynchronises (see arrayScanner and resync).
+//
+// A string right after a value inside the element ("B" "birthDate") is a comma missing:
+// the one fault that changes neither the brackets nor what is a string, so the depth is
+// still known after it. The element is malformed, but the scan goes on as if the comma
+// were there, checking the grammar more closely (a ':' after each key, a literal's first
+// byte); the element ends where its brackets close, with nothing skipped. If the grammar
+// breaks after all (the quote was a stray one), the scan resynchronises from there.
+//
+// An object element whose brackets close must be followed by what may follow a resource
+// (see endsResource): a ',' and a key after it show that a '}' inside it closed it early
+// (a stray '}', or one where a ']' belongs), and it resynchronises instead of handing on
+// a part of itself as a resource and the rest of it as others.
 func (s *arrayScanner) scanValue() {
 	s.elem, s.elemOK, s.partial = s.elem[:0], nil, false
+	s.parsedTo = -1
 	var closers []byte
 	inString, escaped, isKey := false, false, false
 	want := wantValue
+	repaired := ""      // the missing comma the scan went on after, if any
+	mismatched := false // a closer of the wrong kind was read
 	keep := func(c byte) {
 		if len(s.elem) < MaxResourceSize {
 			s.elem = append(s.elem, c)
@@ -499,7 +589,12 @@ func (s *arrayScanner) scanValue() {
 			}
 		}
 	}
-	fault := func(reason string, c byte) { s.resync(reason, s.offset, c) }
+	fault := func(reason string, c byte) {
+		if repaired != "" {
+			reason = repaired + ", then " + reason
+		}
+		s.resync(reason, s.offset, c)
+	}
 	for {
 		c, err := s.read()
 		if err != nil {
@@ -516,19 +611,60 @@ func (s *arrayScanner) scanValue() {
 			s.unread() // the end of a number, true, false or null
 			return
 		}
+		space := c == ' ' || c == '\t' || c == '\n' || c == '\r'
+		if !inString && !space && repaired != "" {
+			// After a missing comma, what follows must be JSON for the depth to be known.
+			switch {
+			case want == wantColon && c != ':',
+				want == wantKey && c != '"' && c != '}',
+				want == wantValue && !bytes.ContainsRune([]byte(`"{[]-0123456789tfn`), rune(c)),
+				want == wantLiteral && !isDelimiter(c) && !bytes.ContainsRune([]byte("+-.0123456789Eaeflnrstu"), rune(c)):
+				fault(fmt.Sprintf("unexpected %q", c), c)
+				return
+			}
+		}
 		switch {
 		case inString && c == '\n':
 			fault("a string left open (a line break inside it)", c)
 			return
-		case inString, c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case inString, space:
 			if want == wantLiteral {
 				want = wantNext
+			}
+		case c == '"' && want == wantNext && len(closers) > 0 && (s.elemOK == nil || repaired != ""):
+			// A comma missing: go on as if it were there — unless a closer of the wrong
+			// kind came before, after which the depth is not known.
+			if repaired == "" {
+				repaired = fmt.Sprintf("unexpected '\"' after a value at byte %d (a comma missing?)", s.offset-1)
+			}
+			if s.elemOK == nil {
+				s.elemOK = errors.New(repaired)
+			}
+			want = wantValue
+			if closers[len(closers)-1] == '}' {
+				want = wantKey
 			}
 		case c == '"' && want == wantNext, c != '"' && want == wantKey && (c == '{' || c == '['):
 			fault(fmt.Sprintf("unexpected %q", c), c)
 			return
 		case (c == '{' || c == '[') && (want == wantNext || want == wantLiteral):
 			fault(fmt.Sprintf("unexpected %q after a value", c), c)
+			return
+		case want == wantColon && c != ':':
+			// A key without its ':' (or its value, as in {"key"}): where a '}' closes
+			// the object too early, what is left of it follows as if it were more.
+			fault(fmt.Sprintf("unexpected %q after a key", c), c)
+			return
+		case (c == '}' || c == ']') && want == wantValue && lastIs(s.elem, ':'):
+			// A key's value missing: a '}' here would close its object too early.
+			fault(fmt.Sprintf("unexpected %q after ':'", c), c)
+			return
+		case c == ':' && want != wantColon && len(closers) == 0:
+			keep(c) // where a resource should start
+			s.elemOK = errors.New("unexpected ':'")
+			return
+		case c == ':' && want != wantColon:
+			fault("unexpected ':'", c)
 			return
 		case c == ',' && len(closers) > 0:
 			want = wantValue
@@ -554,11 +690,14 @@ func (s *arrayScanner) scanValue() {
 			inString = !inString
 			if inString {
 				isKey = want == wantKey
+				if !mismatched {
+					s.parsedTo = s.offset - 1
+				}
 				continue
 			}
 			want = wantNext
 			if isKey {
-				want = wantValue // the ':' comes first; not checked
+				want = wantColon
 			}
 			if len(closers) == 0 {
 				return
@@ -578,16 +717,139 @@ func (s *arrayScanner) scanValue() {
 				s.elemOK = fmt.Errorf("unexpected %q", c)
 				return
 			}
-			if closers[len(closers)-1] != c && s.elemOK == nil {
-				s.elemOK = fmt.Errorf("%q closes %q", c, closers[len(closers)-1]-2)
+			if closers[len(closers)-1] != c {
+				mismatched, s.parsedTo = true, -1
+				if repaired != "" {
+					fault(fmt.Sprintf("%q closes %q", c, closers[len(closers)-1]-2), c)
+					return
+				}
+				if s.elemOK == nil {
+					s.elemOK = fmt.Errorf("%q closes %q", c, closers[len(closers)-1]-2)
+				}
 			}
 			closers = closers[:len(closers)-1]
 			want = wantNext
 			if len(closers) == 0 {
+				if s.elem[0] == '{' {
+					s.endsResource(repaired, mismatched)
+				}
 				return
 			}
 		}
 	}
+}
+
+// endsResource checks what follows an object element whose brackets closed, reading
+// ahead and handing back what it read: a ',' and then a key and its ':' ("},"races":")
+// or a ':' show that a '}' inside the element closed it before its end, and the element
+// resynchronises (see arrayScanner) from there. Anything else — a ',' and the next
+// resource, a ']', the end of the file, or a value that is no key (a malformed element
+// next reports) — leaves the element as it is. A string after the ',' longer than
+// maxKeyLookahead is taken for a key: nothing in an array of resources is such a string.
+func (s *arrayScanner) endsResource(repaired string, mismatched bool) {
+	const maxScalarLookahead = 4096
+	la := s.lookahead[:0]
+	var c byte
+	next := func() bool {
+		var err error
+		if c, err = s.read(); err != nil {
+			return false
+		}
+		la = append(la, c)
+		return true
+	}
+	space := func() bool {
+		for next() {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return true
+			}
+		}
+		return false
+	}
+	var why string
+	more := space()
+	for more && (c == '}' || c == ']' || c == ',') {
+		more = space() // a comma, stray closers (next reports them): what follows tells
+	}
+	switch {
+	case !more:
+	case c == ':':
+		why = "a ':' after the resource's closing brace"
+	case c == '{' && mismatched:
+		// The element's brackets closed only as a closer of the wrong kind was taken for
+		// the right one: its end is not known, and resync judges the next object as any
+		// other candidate.
+		why = "wrong kind"
+	case c == '"':
+		// A string is an element of its own (next reports it) only if a ',' or the
+		// array's ']' follows it; a ':' (a key) or anything else is more of the resource.
+		escaped, closed := false, false
+		for !closed && len(la) < maxScalarLookahead && next() {
+			switch {
+			case c == '\n':
+				goto ended
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				closed = true
+			}
+		}
+	ended:
+		switch {
+		case !closed:
+			why = "a string that does not end on its line after the resource's closing brace"
+		case !space():
+		case c == ':':
+			why = "a key after the resource's closing brace"
+		case c != ',' && c != ']':
+			why = fmt.Sprintf("a string and then %q after the resource's closing brace", c)
+		}
+	case c == '-' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		// So is a number, true, false or null: a word followed by more is no value.
+		word := func(c byte) bool {
+			return c == '-' || c == '+' || c == '.' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		}
+		more = next()
+		for more && word(c) && len(la) < maxScalarLookahead {
+			more = next()
+		}
+		if more && (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			more = space()
+		}
+		if more && c != ',' && c != ']' {
+			why = fmt.Sprintf("a word and then %q after the resource's closing brace", c)
+		}
+	}
+	s.lookahead = la
+	if why == "" {
+		// Hand back what was read ahead.
+		if s.pi == len(s.pending) {
+			s.pending, s.pi = append(s.pending[:0], la...), 0
+		} else {
+			s.pending, s.pi = append(slices.Clone(la), s.pending[s.pi:]...), 0
+		}
+		s.offset -= int64(len(la))
+		return
+	}
+	// The element goes on past its closing brace: keep what was read up to the fault in
+	// it and resynchronise from there.
+	for _, b := range la[:len(la)-1] {
+		if len(s.elem) < MaxResourceSize {
+			s.elem = append(s.elem, b)
+		} else {
+			s.partial = true
+		}
+	}
+	reason := fmt.Sprintf("a '}' at byte %d closes the resource before its end (%s)", s.offset-int64(len(la))-1, why)
+	if why == "wrong kind" {
+		reason = fmt.Sprintf("%v, so the resource's end is not known: the next one", s.elemOK)
+	}
+	if repaired != "" {
+		reason = repaired + ", then " + reason
+	}
+	s.resync(reason, s.offset, c)
 }
 
 // bom is the UTF-8 byte order mark, which some exporters write before the array.

@@ -152,11 +152,11 @@ func TestImportResyncKeepsGoodResources(t *testing.T) {
 // The students of Student resources a resync skips are refused with the faulty one, so
 // that their associations do not make records without a name or birth date (an audit
 // found student 3 imported from its SEOA and enrollment with an SSID, a sex and a grade
-// but no name). Here student 3's resource follows the faulty one without a comma between
-// them, so it is no resource start, and the scan resumes at student 4.
+// but no name). Here student 3's resource follows the faulty one (a stray 'x') without a
+// comma between them, so it is no resource start, and the scan resumes at student 4.
 func TestImportResyncRefusesSkippedStudents(t *testing.T) {
 	s := func(uid string) string { return studentJSON(uid, "") }
-	students := "[\n" + s("1") + ",\n" + strings.Replace(s("2"), `"B",`, `"B" `, 1) + "\n" + s("3") + ",\n" + s("4") + "\n]\n"
+	students := "[\n" + s("1") + ",\n" + strings.Replace(s("2"), `"B",`, `"B"x,`, 1) + "\n" + s("3") + ",\n" + s("4") + "\n]\n"
 	assoc := func(uid string) string {
 		return `{"studentReference":{"studentUniqueId":"` + uid + `"},"schoolReference":{"schoolId":10},"entryDate":"2022-08-22"}`
 	}
@@ -204,16 +204,57 @@ func TestImportResyncRefusesSkippedStudents(t *testing.T) {
 	}
 }
 
-// A faulty resource with a nested array of more objects than judgeStart follows
-// (startChain) makes the scan resume at one of them: each is reported, and the nested
-// array's ']', followed by more, is reported and resynchronised past instead of ending
-// the file's array, so the next resource is still imported.
+// A faulty resource with a nested array of objects, each one a whole Student resource,
+// more of them than the resync once followed (64): no nested object is a resource start,
+// however many follow it, as the chain of them ends in a ']' followed by more of the
+// resource; the scan resumes at the next resource, and nothing nested is reported or
+// imported. Before, nested students 701-799 were imported as students of their own (701
+// followed by 64 more objects was taken for a resource start).
 func TestImportResyncNestedArrayEnd(t *testing.T) {
-	var inner []string
-	for k := range 100 {
-		inner = append(inner, `{"n":`+strconv.Itoa(k)+`}`)
+	for _, layout := range []string{"one line", "indent 0", "tabs"} {
+		t.Run(layout, func(t *testing.T) {
+			var inner []string
+			for k := range 100 {
+				inner = append(inner, studentJSON(strconv.Itoa(700+k), ""))
+			}
+			bad := `{"studentUniqueId":"1","firstName":"A"x,"k":[` + strings.Join(inner, ",") + `]}`
+			next := studentJSON("2", "")
+			switch layout {
+			case "indent 0":
+				bad, next = indent0(t, strings.Replace(bad, `"A"x`, `"A"`, 1)), indent0(t, next)
+				bad = strings.Replace(bad, `"A",`, `"A"x,`, 1)
+			case "tabs":
+				var buf bytes.Buffer
+				json.Indent(&buf, []byte(strings.Replace(bad, `"A"x`, `"A"`, 1)), "\t", "\t")
+				bad = strings.Replace(buf.String(), `"A",`, `"A"x,`, 1)
+			}
+			data := "[" + bad + ",\n" + next + "]"
+			sub, errs := importFile(t, "students", data)
+			var ids []string
+			for _, s := range sub.Students {
+				ids = append(ids, s.StudentUniqueID)
+			}
+			if diff := cmp.Diff([]string{"2"}, ids); diff != "" {
+				t.Errorf("imported (-want +got):\n%s", diff)
+			}
+			if len(errs) != 1 || errs[0].Index != 0 || errs[0].Offset != 1 || !strings.Contains(errs[0].Error(), "to the next resource, at byte "+strconv.Itoa(strings.Index(data, next))) {
+				t.Errorf("errors %v, want one, of resource 0, skipping to student 2", errs)
+			}
+		})
 	}
-	bad := `{"studentUniqueId":"1","firstName":"A" "x":1,"k":[` + strings.Join(inner, ",") + `]}`
+}
+
+// A nested array longer than the resync follows (startChainBytes) is taken for the top
+// level's: its objects are reported (they are no resources) and its ']', followed by
+// more, is reported and resynchronised past instead of ending the file's array, so the
+// next resource is still imported.
+func TestImportResyncNestedArrayBeyondLookahead(t *testing.T) {
+	var inner []string
+	pad := strings.Repeat("p", 1000)
+	for k := 0; len(inner)*1010 < 1<<20+50000; k++ {
+		inner = append(inner, `{"n":"`+pad+strconv.Itoa(k)+`"}`)
+	}
+	bad := `{"studentUniqueId":"1","firstName":"A"x,"k":[` + strings.Join(inner, ",") + `]}`
 	data := "[" + bad + ",\n" + studentJSON("2", "") + "]"
 	sub, errs := importFile(t, "students", data)
 	var ids []string
