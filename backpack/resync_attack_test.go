@@ -3,6 +3,7 @@ package backpack_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,18 +105,12 @@ func TestImportResyncEarlyCloser(t *testing.T) {
 					t.Fatalf("errors %v, want one", errs)
 				}
 				var ie *backpack.ImportError
-				if !asImportError(errs[0], &ie) || ie.Index != 1 || ie.Offset != int64(strings.Index(data, rendered[1])) {
+				if !errors.As(errs[0], &ie) || ie.Index != 1 || ie.Offset != int64(strings.Index(data, rendered[1])) {
 					t.Errorf("error %v: want resource 1 at byte %d", errs[0], strings.Index(data, rendered[1]))
 				}
 			})
 		}
 	}
-}
-
-func asImportError(err error, ie **backpack.ImportError) bool {
-	e, ok := err.(*backpack.ImportError)
-	*ie = e
-	return ok
 }
 
 // Two faults in one file: resource 1 has a stray 'x' (after which the scan must
@@ -153,10 +148,8 @@ func TestImportResyncTwoFaults(t *testing.T) {
 				"lea/studentSchoolAssociations.json": {Data: []byte("[" + assoc("1") + "," + assoc("3") + "," + assoc("666") + "," + assoc("4") + "]")},
 			}
 			sub, errs := backpack.Import(fsys, "lea", backpack.ImportOptions{LEA: "9", Submitted: "2024-06-30", Now: importNow})
-			var ids, enrolled []string
-			for _, s := range sub.Students {
-				ids = append(ids, s.StudentUniqueID)
-			}
+			ids := studentIDs(sub)
+			var enrolled []string
 			for _, e := range sub.Enrollments {
 				enrolled = append(enrolled, strings.TrimPrefix(e.Record, "9/"))
 			}
@@ -237,7 +230,7 @@ func TestImportMissingCommaSkipsNothing(t *testing.T) {
 					t.Fatalf("%d errors, want one: %.300v", len(errs), errs)
 				}
 				var ie *backpack.ImportError
-				if !asImportError(errs[0], &ie) || ie.Index != 1 || ie.Offset != int64(strings.Index(data, rendered[1])) || !strings.Contains(ie.Error(), tt.want) {
+				if !errors.As(errs[0], &ie) || ie.Index != 1 || ie.Offset != int64(strings.Index(data, rendered[1])) || !strings.Contains(ie.Error(), tt.want) {
 					t.Errorf("error %v: want resource 1 at byte %d, saying %q", errs[0], strings.Index(data, rendered[1]), tt.want)
 				}
 			})

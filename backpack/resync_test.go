@@ -17,11 +17,16 @@ import (
 // does: a line break after every '{', '[' and ',', and no indentation.
 func indent0(t *testing.T, compact string) string {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, []byte(compact), "", ""); err != nil {
-		t.Fatal(err)
+	return render(t, compact, "", "", false)
+}
+
+// studentIDs lists the imported students' IDs in order.
+func studentIDs(sub *backpack.Submission) []string {
+	var ids []string
+	for _, s := range sub.Students {
+		ids = append(ids, s.StudentUniqueID)
 	}
-	return buf.String()
+	return ids
 }
 
 // seoa is a studentEducationOrganizationAssociation with a nested races array, as the
@@ -230,11 +235,7 @@ func TestImportResyncNestedArrayEnd(t *testing.T) {
 			}
 			data := "[" + bad + ",\n" + next + "]"
 			sub, errs := importFile(t, "students", data)
-			var ids []string
-			for _, s := range sub.Students {
-				ids = append(ids, s.StudentUniqueID)
-			}
-			if diff := cmp.Diff([]string{"2"}, ids); diff != "" {
+			if diff := cmp.Diff([]string{"2"}, studentIDs(sub)); diff != "" {
 				t.Errorf("imported (-want +got):\n%s", diff)
 			}
 			if len(errs) != 1 || errs[0].Index != 0 || errs[0].Offset != 1 || !strings.Contains(errs[0].Error(), "to the next resource, at byte "+strconv.Itoa(strings.Index(data, next))) {
@@ -257,11 +258,7 @@ func TestImportResyncNestedArrayBeyondLookahead(t *testing.T) {
 	bad := `{"studentUniqueId":"1","firstName":"A"x,"k":[` + strings.Join(inner, ",") + `]}`
 	data := "[" + bad + ",\n" + studentJSON("2", "") + "]"
 	sub, errs := importFile(t, "students", data)
-	var ids []string
-	for _, s := range sub.Students {
-		ids = append(ids, s.StudentUniqueID)
-	}
-	if diff := cmp.Diff([]string{"2"}, ids); diff != "" {
+	if diff := cmp.Diff([]string{"2"}, studentIDs(sub)); diff != "" {
 		t.Errorf("imported (-want +got):\n%s", diff)
 	}
 	if len(errs) < 2 {
