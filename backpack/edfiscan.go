@@ -488,7 +488,7 @@ func (s *arrayScanner) next() bool {
 			case err == nil && s.state == 2 && s.hadResync:
 				// After a resynchronisation, a ']' with more after it is rather the end
 				// of an array nested in a resource the scan resumed inside of (a chain of
-				// startChain nested objects reads as resources) than the array's: it is
+				// more than startChainBytes of nested objects reads as resources) than the array's: it is
 				// reported and the scan resynchronises again.
 				s.stray("a ']' with more after it, not the array's end", at, ']')
 				return true
