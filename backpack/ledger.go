@@ -51,7 +51,8 @@ var ErrTablesDisclose = errors.New("this tables release discloses counts with ea
 // ledgerFile is the release ledger as stored: a key of its own, made at random when the
 // ledger is created, and every release claimed. A student is kept as the first
 // memberSize bytes of the HMAC-SHA-256 under the key of each of their identities — their
-// student ID and every SSID their records carry (ResearchStudent.identities) — in hex,
+// student ID, every SSID their records carry and each LEA record
+// (ResearchStudent.identities) — in hex,
 // sorted and joined by '+' (ledgers written before kept one: the research identity,
 // the student ID until an SSID was submitted, then the SSID most records carry), so the
 // ledger names no SSID (a tables release's tables are kept with their true counts, for
@@ -114,12 +115,14 @@ var ledgerWait = 30 * time.Second
 //
 // Overlap is counted student by student, not by one fingerprint of the population, so a
 // population with one student added or dropped is still caught. A student is known by
-// every identity it has — its student ID and each usable SSID any of its records
-// carries — and two releases share it when any of them is in both: a student released
-// before its LEA submitted its SSID, or before more records carried another SSID, is the
-// same student after (its research key may change; its ledger identity does not). A
-// mistyped SSID one record carries may make two students one to the ledger, which then
-// refuses more, never less. The ledger is a JSON
+// every identity it has — its student ID, each usable SSID any of its records carries and
+// each LEA record it was built from (LEA and record ID) — and two releases share it when
+// any of them is in both: a student released before its LEA submitted its SSID, before
+// more records carried another SSID, or before the roll was linked again under new
+// student IDs and a mistyped SSID was corrected, is the same student after (its research
+// key may change; its ledger identity does not) while one of its records is. A mistyped
+// SSID one record carries, or one record ID an LEA gave two children, may make two
+// students one to the ledger, which then refuses more, never less. The ledger is a JSON
 // file the state keeps (see ledgerFile); a missing one is created (mode 0600) with a new
 // random key, and its directory too. Claims are serialised by an advisory lock on
 // path+".lock" (waiting up to 30 seconds), and the ledger is replaced atomically. A

@@ -20,36 +20,64 @@ import (
 // record, with their SSIDs when withSSID (the LEA submitted them later), else none.
 func lateSSIDPopulation(t *testing.T, withSSID bool) *backpack.Population {
 	t.Helper()
-	sub := &backpack.Submission{LEA: "100001", Submitted: "2024-06-30"}
+	o := rollOptions{lea: "100001", studentID: "S"}
+	if withSSID {
+		o.ssid = 1000000700
+	}
+	pop := thirtyStudents(t, o)
+	if want := map[bool]int{false: 30, true: 0}[withSSID]; pop.ByStudentID != want {
+		t.Fatalf("%d students by student ID, want %d", pop.ByStudentID, want)
+	}
+	return pop
+}
+
+// rollOptions say how thirtyStudents submits and links its students.
+type rollOptions struct {
+	lea, file string
+	// studentID prefixes the student IDs the linker gave (a run without the earlier IDs
+	// gives others); ssid is the first student's SSID (0: none), the others' following it.
+	studentID string
+	ssid      int
+	// together builds the first two students' records into one backpack.
+	together bool
+}
+
+// thirtyStudents is a population of 30 students, each one record of lea (local IDs 5000
+// to 5029), as the linker put them into backpacks.
+func thirtyStudents(t *testing.T, o rollOptions) *backpack.Population {
+	t.Helper()
+	sub := &backpack.Submission{LEA: o.lea, Submitted: "2024-06-30"}
 	for i := range 30 {
 		uid := fmt.Sprint(5000 + i)
-		rec := backpack.RecordID("100001", uid)
+		rec := backpack.RecordID(o.lea, uid)
+		src := backpack.Source{LEA: o.lea, Record: rec, File: o.file}
 		s := backpack.StudentRecord{Record: rec, StudentUniqueID: uid, FirstName: fmt.Sprintf("Kid%c", 'A'+i%26), LastSurname: "Test",
-			BirthDate: "2012-03-04", Sex: []string{"Female", "Male"}[i%2], Source: backpack.Source{LEA: "100001", Record: rec}}
-		if withSSID {
-			s.SSID = fmt.Sprintf("10000%05d", 700+i)
+			BirthDate: "2012-03-04", Sex: []string{"Female", "Male"}[i%2], Source: src}
+		if o.ssid != 0 {
+			s.SSID = fmt.Sprint(o.ssid + i)
 		}
 		sub.Students = append(sub.Students, s)
-		sub.Enrollments = append(sub.Enrollments, backpack.Enrollment{Record: rec, LEA: "100001", SchoolID: 100001001, EntryDate: "2023-08-20",
-			GradeLevel: "5", Source: backpack.Source{LEA: "100001", Record: rec}})
+		sub.Enrollments = append(sub.Enrollments, backpack.Enrollment{Record: rec, LEA: o.lea, SchoolID: 100001001, EntryDate: "2023-08-20",
+			GradeLevel: "5", Source: src})
 	}
 	st, err := backpack.NewStore(sub)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var bps []*backpack.Backpack
-	for _, s := range sub.Students {
-		b, err := st.Build("S"+s.StudentUniqueID, []string{s.Record}, backpack.Survivorship{})
+	for k := 0; k < len(sub.Students); k++ {
+		recs := []string{sub.Students[k].Record}
+		if o.together && k == 0 {
+			k++
+			recs = append(recs, sub.Students[k].Record)
+		}
+		b, err := st.Build(o.studentID+sub.Students[k].StudentUniqueID, recs, backpack.Survivorship{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		bps = append(bps, b)
 	}
-	pop := backpack.NewPopulation(bps)
-	if want := map[bool]int{false: 30, true: 0}[withSSID]; pop.ByStudentID != want {
-		t.Fatalf("%d students by student ID, want %d", pop.ByStudentID, want)
-	}
-	return pop
+	return backpack.NewPopulation(bps)
 }
 
 // sexByGrade is the population's sex × grade table, suppressed at 10.
@@ -94,6 +122,53 @@ func TestClaimReleaseSSIDSubmittedLater(t *testing.T) {
 					tables = sexByGrade(t, c.pop)
 				}
 				err := backpack.ClaimRelease(ledger, c.kind, fmt.Sprint("study ", k), c.pop, tables...)
+				got, want = append(got, verdict(err, c.want)), append(want, fmt.Sprint(c.want))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("claims (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A student released once is known again after the roll is linked again under new
+// student IDs with its mistyped SSIDs corrected, and after two of its students' records
+// were put into one backpack: every identity the ledger held of them but their LEA
+// records changed. Students of another LEA with the same local IDs, and of another file
+// of a roll without LEAs, are other students.
+func TestClaimReleaseRelinked(t *testing.T) {
+	first := rollOptions{lea: "100001", studentID: "S", ssid: 2000000700} // SSIDs mistyped
+	relinked := rollOptions{lea: "100001", studentID: "T", ssid: 1000000700}
+	merged := relinked
+	merged.together = true
+	otherLEA := rollOptions{lea: "100002", studentID: "U", ssid: 3000000700}
+	noLEA := func(file, id string) rollOptions { return rollOptions{file: file, studentID: id} }
+	type claim struct {
+		kind backpack.ReleaseKind
+		o    rollOptions
+		want error // nil: claimed
+	}
+	for _, tt := range []struct {
+		name   string
+		claims []claim
+	}{
+		{"records, then tables after relinking", []claim{{backpack.RecordsRelease, first, nil}, {backpack.TablesRelease, relinked, backpack.ErrOtherKindReleased}}},
+		{"records twice, relinked between", []claim{{backpack.RecordsRelease, first, nil}, {backpack.RecordsRelease, relinked, backpack.ErrRecordsReleased}}},
+		{"records, then records with two students merged", []claim{{backpack.RecordsRelease, first, nil}, {backpack.RecordsRelease, merged, backpack.ErrRecordsReleased}}},
+		{"tables, then tables after relinking", []claim{{backpack.TablesRelease, first, nil}, {backpack.TablesRelease, relinked, nil}, {backpack.RecordsRelease, relinked, backpack.ErrOtherKindReleased}}},
+		{"another LEA's records with the same local IDs", []claim{{backpack.RecordsRelease, first, nil}, {backpack.TablesRelease, otherLEA, nil}}},
+		{"another file's records, no LEAs", []claim{{backpack.RecordsRelease, noLEA("a.csv", "S"), nil}, {backpack.TablesRelease, noLEA("b.csv", "T"), nil}, {backpack.TablesRelease, noLEA("dir/a.csv", "V"), backpack.ErrOtherKindReleased}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ledger := filepath.Join(t.TempDir(), "ledger.json")
+			var got, want []string
+			for k, c := range tt.claims {
+				pop := thirtyStudents(t, c.o)
+				var tables []backpack.Published
+				if c.kind == backpack.TablesRelease {
+					tables = sexByGrade(t, pop)
+				}
+				err := backpack.ClaimRelease(ledger, c.kind, fmt.Sprint("study ", k), pop, tables...)
 				got, want = append(got, verdict(err, c.want)), append(want, fmt.Sprint(c.want))
 			}
 			if diff := cmp.Diff(want, got); diff != "" {

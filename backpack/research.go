@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,8 +31,9 @@ import (
 type ResearchStudent struct {
 	id string
 	// identities are every identity the student is known by — "student:" and its
-	// student ID, "ssid:" and each usable SSID its records carry — for the release
-	// ledger, which must know a student again when an SSID is added (see ledgerMembers).
+	// student ID, "ssid:" and each usable SSID its records carry, "record:" and each LEA
+	// record it was built from — for the release ledger, which must know a student again
+	// when an SSID is added or corrected or the roll is linked again (see ledgerMembers).
 	identities []string
 	BirthYear  int // 0 when not reported
 	Sex        string
@@ -165,23 +167,35 @@ func (b *Backpack) researchID() string {
 }
 
 // ledgerIdentities returns every identity of the backpack's student, sorted: its student
-// ID ("student:ID") and each usable SSID any of its records carries ("ssid:SSID"), the
-// researchID among them. The researchID alone changes when an LEA submits an SSID or
-// more records carry another one; the release ledger keeps them all, so a student
-// released before under one is known again under the others.
+// ID ("student:ID"), each usable SSID any of its records carries ("ssid:SSID"), the
+// researchID among them, and each record it was built from ("record:", its LEA and ID: see
+// recordIdentity). The researchID alone changes when an LEA submits an SSID or more
+// records carry another one, and the student ID when the roll is linked again without
+// the earlier IDs; an LEA's record keeps its ID through both, and through a mistyped SSID
+// corrected. The release ledger keeps them all, so a student released before under one
+// is known again under any other.
 func (b *Backpack) ledgerIdentities() []string {
 	var out []string
 	if b.StudentID != "" {
 		out = append(out, "student:"+b.StudentID)
 	}
+	recorded := map[string]bool{}
 	for _, f := range b.Demographics {
-		if f.Name != "ssid" {
-			continue
-		}
 		for _, c := range f.Candidates {
-			if ssid, err := CleanSSID(c.Value); err == nil {
-				out = append(out, "ssid:"+ssid)
+			if f.Name == "ssid" {
+				if ssid, err := CleanSSID(c.Value); err == nil {
+					out = append(out, "ssid:"+ssid)
+				}
 			}
+			if c.Source.Record != "" {
+				recorded[c.Source.Record] = true
+				out = append(out, recordIdentity(c.Source))
+			}
+		}
+	}
+	for _, r := range b.Records {
+		if !recorded[r] { // a record that submitted no demographic value
+			out = append(out, recordIdentity(Source{Record: r}))
 		}
 	}
 	if ssid, err := CleanSSID(b.SSID()); err == nil {
@@ -190,6 +204,19 @@ func (b *Backpack) ledgerIdentities() []string {
 	out = append(out, b.researchID())
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// recordIdentity is the ledger identity of the LEA record src names: its LEA and record
+// ID, which the LEA keeps across submissions (an Ed-Fi record ID names its LEA already:
+// RecordID). A roll without LEAs is told apart by its file's name, as two files may use
+// one record ID for two students: renamed, the record is not known again by this identity,
+// only by the student's others.
+func recordIdentity(src Source) string {
+	where := src.LEA
+	if where == "" {
+		where = "file " + filepath.Base(src.File)
+	}
+	return "record:" + where + "\x00" + src.Record
 }
 
 // federalRace maps races ("A; B") and the Hispanic flag to one reporting category.
