@@ -36,8 +36,11 @@ const (
 // resynchronise at (see scanValue), and an object whose closing brace is followed by a
 // key is one (see endsResource). An object nested in a
 // resource is no start: the chain of objects after it ends in a ']' that is followed by
-// more of the resource, so no fragment of a resource is imported as one, and a nested
-// ']' is never read as the array's end. The search starts at the faulty resource's
+// more of the resource, or its brackets, counted from a fault whose depth the scan knew,
+// put it inside an array of the faulty resource (see resync), so no fragment of a
+// resource is imported as one, and a nested ']' is never read as the array's end. A
+// resource that lost its closing brackets at the file's end holds every candidate after
+// it (judgeStart). The search starts at the faulty resource's
 // second byte, as the fault may show only after a string left open swallowed the next
 // start. The element's error names where the fault was and the bytes skipped; the
 // skipped bytes are kept in the element (up to MaxResourceSize; partial says some were
@@ -65,8 +68,15 @@ type arrayScanner struct {
 	err   error
 	errAt int64
 	state int // 0 before '[', 1 expecting an element or ']', 2 after an element, 3 done
-	// hadResync says the scan resynchronised after a fault before.
-	hadResync bool
+	// hadResync says the scan resynchronised after a fault before; faulted that an
+	// element before this one was malformed otherwise than by a comma missing (the one
+	// fault after which the depth is known: commaMissing is elemOK when it was all), so
+	// that the depth the scan reads need not be the file's (see endsResource). A '['
+	// lost and a '}' put in its place read as a comma missing too; a stray ']' after the
+	// next resource then looks as the end of the array that resource was nested in, and
+	// nothing tells the two apart: the single fault is taken to be the likelier.
+	hadResync, faulted bool
+	commaMissing       error
 	// partial says elem does not hold every byte the element covers (it was larger
 	// than MaxResourceSize, skipped bytes included).
 	partial bool
@@ -118,7 +128,18 @@ func (s *arrayScanner) unread() {
 // elem what came before it (the skipped bytes too, up to MaxResourceSize), and notes in
 // elemOK the fault, where it was and what was skipped. Without a start before the end,
 // the rest of the file goes.
-func (s *arrayScanner) resync(reason string, at int64, c byte) {
+//
+// depth is how many brackets of the element were open at the fault, when the scan knew
+// (-1 when not: after a closer of the wrong kind, or a '}' that closed the element
+// early). A candidate after the fault is then no start while two or more of the brackets
+// open at the fault, counted on by every '{', '[', '}' and ']' up to it (strings are not
+// known after a fault: a stray quote turns them inside out), are open: it is an object
+// in an array nested in the element, which a chain of that array's objects ending in the
+// file's last ']' makes look like the last resource. One bracket open is the element
+// that lost its closing brace, and the candidate may start the next. A fault that is a
+// candidate itself (a '{' where a key belongs) is such an element: from there on, none
+// of its brackets is open.
+func (s *arrayScanner) resync(reason string, at int64, c byte, depth int) {
 	// buf holds the bytes from offset base on: the element's after its first (when all
 	// were kept), then c and what is read after it.
 	s.hadResync = true
@@ -139,14 +160,35 @@ func (s *arrayScanner) resync(reason string, at int64, c byte) {
 	}
 	buf = append(buf, c)
 	skip(c)
+	// open counts the element's brackets open at offset countedTo, from the fault on; a
+	// fault that is itself a candidate start closed the element (it lost its closers).
+	open, countedTo := depth, at-1
+	if at-1-base >= 0 && resourceStart(buf, int(at-1-base)) == int(at-1-base) {
+		open = 0
+	}
+	countTo := func(to int64) {
+		for ; countedTo < to; countedTo++ {
+			switch buf[countedTo-base] {
+			case '{', '[':
+				open++
+			case '}', ']':
+				open--
+			}
+		}
+	}
 	from, eof := 0, false // where the search goes on; whether buf runs to the end of the file
 	for {
 		p := resourceStart(buf, from)
 		verdict, stop := startNo, 0
+		if p >= 0 && depth >= 0 {
+			countTo(base + int64(p))
+		}
 		switch {
 		case p >= 0 && base+int64(p) < s.parsedTo:
 			// The scan read it as a value nested in the element, whose depth it knew:
 			// no resource start (only a string left open may have swallowed one).
+		case p >= 0 && depth >= 0 && base+int64(p) > at-1 && open > 1:
+			// Nested in the element the fault was in (see above).
 		case p >= 0:
 			verdict, stop = judgeStart(buf[p:], eof)
 		}
@@ -176,6 +218,9 @@ func (s *arrayScanner) resync(reason string, at int64, c byte) {
 		case verdict == startNo: // no candidate in buf: keep what one may still begin in
 			if len(buf) > 1<<16 {
 				drop := len(buf) - 64
+				if depth >= 0 {
+					countTo(base + int64(drop))
+				}
 				buf, base = buf[drop:], base+int64(drop)
 			}
 			from = max(0, len(buf)-64)
@@ -213,7 +258,8 @@ const (
 
 // startChainBytes limits how far judgeStart follows the resources after a candidate
 // start: a chain longer than this is taken for the top level's. Only an array nested in
-// a resource larger than this, read from inside, is mistaken by it; the scan then reports
+// a resource larger than this, read from inside where the brackets open at the fault are
+// not known (see resync), is mistaken by it; the scan then reports
 // the nested array's ']' (followed by more of the resource) and resynchronises again.
 const startChainBytes = 1 << 20
 
@@ -240,8 +286,14 @@ const startChainBytes = 1 << 20
 func judgeStart(b []byte, eof bool) (verdict, stop int) {
 	i := 0
 	for n := 0; ; n++ {
-		end, ok := objectEnd(b[i:])
+		end, ok, open := objectEnd(b[i:])
 		switch {
+		case end < 0 && ok && eof && closedParses(b[i:], open):
+			// The file ends inside an object that parses once its open brackets are
+			// closed: a resource that lost its closing brackets, which every candidate
+			// after this one is a part of (an object nested in it and its array's ']'
+			// look like the last resource and the top level's end).
+			return startNo, len(b)
 		case end < 0 && (!ok || eof):
 			// An object whose extent is not known (its brackets do not match, a string
 			// in it holds a line break, the file ends first): the chain tells no more.
@@ -339,15 +391,16 @@ func scalarEnd(b []byte) int {
 }
 
 // objectEnd returns the length of the JSON object b starts with, by its brackets and
-// strings, and true; -1 and true when b ends first; -1 and false when the object cannot
-// be a resource: its brackets do not match, a string holds a line break, or it is nested
-// deeper than MaxResourceDepth or larger than MaxResourceSize.
-func objectEnd(b []byte) (int, bool) {
+// strings, and true; -1 and true when b ends first, with the closers of the brackets left
+// open, innermost last; -1 and false when the object cannot be a resource: its brackets
+// do not match, a string holds a line break, or it is nested deeper than
+// MaxResourceDepth or larger than MaxResourceSize.
+func objectEnd(b []byte) (end int, ok bool, open []byte) {
 	var closers []byte
 	inString, escaped := false, false
 	for i, c := range b {
 		if i >= MaxResourceSize {
-			return -1, false
+			return -1, false, nil
 		}
 		switch {
 		case inString && escaped:
@@ -357,24 +410,35 @@ func objectEnd(b []byte) (int, bool) {
 		case inString && c == '"':
 			inString = false
 		case inString && c == '\n':
-			return -1, false
+			return -1, false, nil
 		case inString:
 		case c == '"':
 			inString = true
 		case c == '{' || c == '[':
 			if closers = append(closers, c+2); len(closers) > MaxResourceDepth {
-				return -1, false
+				return -1, false, nil
 			}
 		case c == '}' || c == ']':
 			if len(closers) == 0 || closers[len(closers)-1] != c {
-				return -1, false
+				return -1, false, nil
 			}
 			if closers = closers[:len(closers)-1]; len(closers) == 0 {
-				return i + 1, true
+				return i + 1, true, nil
 			}
 		}
 	}
-	return -1, true
+	if inString {
+		closers = append(closers, '"')
+	}
+	return -1, true, closers
+}
+
+// closedParses says b, an object the file ends inside, is JSON once the closers of its
+// open brackets (objectEnd) follow it, innermost first.
+func closedParses(b, open []byte) bool {
+	whole := slices.Concat(b, open)
+	slices.Reverse(whole[len(b):])
+	return json.Valid(whole)
 }
 
 // skipJSONSpace returns the index of the first byte of b from i on that is not JSON
@@ -445,6 +509,7 @@ func (s *arrayScanner) stop(err error, at int64) bool {
 // next finds the next element; it returns false at the end of the array or of the scan
 // (then err says why, if not cleanly).
 func (s *arrayScanner) next() bool {
+	s.faulted = s.faulted || s.elemOK != nil && s.elemOK != s.commaMissing
 	for {
 		c, err := s.skipSpace()
 		at := s.offset
@@ -541,7 +606,7 @@ func (s *arrayScanner) stray(reason string, at int64, first byte) {
 		s.state = 2 // next reports how the file ends
 		return
 	}
-	s.resync(reason, s.offset, c)
+	s.resync(reason, s.offset, c, 0)
 	if s.state != 3 {
 		s.state = 1
 	}
@@ -572,7 +637,7 @@ const (
 // (a stray '}', or one where a ']' belongs), and it resynchronises instead of handing on
 // a part of itself as a resource and the rest of it as others.
 func (s *arrayScanner) scanValue() {
-	s.elem, s.elemOK, s.partial = s.elem[:0], nil, false
+	s.elem, s.elemOK, s.partial, s.commaMissing = s.elem[:0], nil, false, nil
 	s.parsedTo = -1
 	var closers []byte
 	inString, escaped, isKey := false, false, false
@@ -593,7 +658,11 @@ func (s *arrayScanner) scanValue() {
 		if repaired != "" {
 			reason = repaired + ", then " + reason
 		}
-		s.resync(reason, s.offset, c)
+		depth := len(closers)
+		if mismatched {
+			depth = -1
+		}
+		s.resync(reason, s.offset, c, depth)
 	}
 	for {
 		c, err := s.read()
@@ -639,6 +708,7 @@ func (s *arrayScanner) scanValue() {
 			}
 			if s.elemOK == nil {
 				s.elemOK = errors.New(repaired)
+				s.commaMissing = s.elemOK
 			}
 			want = wantValue
 			if closers[len(closers)-1] == '}' {
@@ -768,8 +838,15 @@ func (s *arrayScanner) endsResource(repaired string, mismatched bool) {
 	}
 	var why string
 	more := space()
+	closer := more && (c == '}' || c == ']')
 	for more && (c == '}' || c == ']' || c == ',') {
 		more = space() // a comma, stray closers (next reports them): what follows tells
+	}
+	if closer && more && s.faulted && s.elemOK == nil {
+		// A closer with more after it ends the array the element was in, unless it is a
+		// stray one; after a fault that may have left the scan a level too high (a '['
+		// lost, a '}' put where it was, a comma taken for missing), nothing tells which.
+		s.elemOK = errors.New("a closer with more after it follows this resource: after a fault before it, it may be an object nested in the resource before, and is not taken for a resource")
 	}
 	switch {
 	case !more:
@@ -849,7 +926,7 @@ func (s *arrayScanner) endsResource(repaired string, mismatched bool) {
 	if repaired != "" {
 		reason = repaired + ", then " + reason
 	}
-	s.resync(reason, s.offset, c)
+	s.resync(reason, s.offset, c, -1)
 }
 
 // bom is the UTF-8 byte order mark, which some exporters write before the array.
