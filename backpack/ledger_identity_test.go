@@ -97,37 +97,18 @@ func sexByGrade(t *testing.T, pop *backpack.Population) []backpack.Published {
 // same tables again of the same students, SSIDs added, are the same population.
 func TestClaimReleaseSSIDSubmittedLater(t *testing.T) {
 	before, after := lateSSIDPopulation(t, false), lateSSIDPopulation(t, true)
-	type claim struct {
-		kind backpack.ReleaseKind
-		pop  *backpack.Population
-		want error // nil: claimed
-	}
 	for _, tt := range []struct {
 		name   string
-		claims []claim
+		claims []ledgerClaim
 	}{
-		{"records, then tables once SSIDs were submitted", []claim{{backpack.RecordsRelease, before, nil}, {backpack.TablesRelease, after, backpack.ErrOtherKindReleased}}},
-		{"tables, then records once SSIDs were submitted", []claim{{backpack.TablesRelease, before, nil}, {backpack.RecordsRelease, after, backpack.ErrOtherKindReleased}}},
-		{"records twice, SSIDs submitted between", []claim{{backpack.RecordsRelease, before, nil}, {backpack.RecordsRelease, after, backpack.ErrRecordsReleased}}},
-		{"records with SSIDs, then tables by student ID", []claim{{backpack.RecordsRelease, after, nil}, {backpack.TablesRelease, before, backpack.ErrOtherKindReleased}}},
-		{"the same tables again, SSIDs submitted between", []claim{{backpack.TablesRelease, before, nil}, {backpack.TablesRelease, after, nil}, {backpack.RecordsRelease, before, backpack.ErrOtherKindReleased}}},
-		{"the control: records, then tables, no SSIDs", []claim{{backpack.RecordsRelease, before, nil}, {backpack.TablesRelease, before, backpack.ErrOtherKindReleased}}},
+		{"records, then tables once SSIDs were submitted", []ledgerClaim{{backpack.RecordsRelease, before, nil}, {backpack.TablesRelease, after, backpack.ErrOtherKindReleased}}},
+		{"tables, then records once SSIDs were submitted", []ledgerClaim{{backpack.TablesRelease, before, nil}, {backpack.RecordsRelease, after, backpack.ErrOtherKindReleased}}},
+		{"records twice, SSIDs submitted between", []ledgerClaim{{backpack.RecordsRelease, before, nil}, {backpack.RecordsRelease, after, backpack.ErrRecordsReleased}}},
+		{"records with SSIDs, then tables by student ID", []ledgerClaim{{backpack.RecordsRelease, after, nil}, {backpack.TablesRelease, before, backpack.ErrOtherKindReleased}}},
+		{"the same tables again, SSIDs submitted between", []ledgerClaim{{backpack.TablesRelease, before, nil}, {backpack.TablesRelease, after, nil}, {backpack.RecordsRelease, before, backpack.ErrOtherKindReleased}}},
+		{"the control: records, then tables, no SSIDs", []ledgerClaim{{backpack.RecordsRelease, before, nil}, {backpack.TablesRelease, before, backpack.ErrOtherKindReleased}}},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			ledger := filepath.Join(t.TempDir(), "ledger.json")
-			var got, want []string
-			for k, c := range tt.claims {
-				var tables []backpack.Published
-				if c.kind == backpack.TablesRelease {
-					tables = sexByGrade(t, c.pop)
-				}
-				err := backpack.ClaimRelease(ledger, c.kind, fmt.Sprint("study ", k), c.pop, tables...)
-				got, want = append(got, verdict(err, c.want)), append(want, fmt.Sprint(c.want))
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("claims (-want +got):\n%s", diff)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkClaims(t, tt.claims) })
 	}
 }
 
@@ -137,48 +118,55 @@ func TestClaimReleaseSSIDSubmittedLater(t *testing.T) {
 // records changed. Students of another LEA with the same local IDs, and of another file
 // of a roll without LEAs, are other students.
 func TestClaimReleaseRelinked(t *testing.T) {
-	first := rollOptions{lea: "100001", studentID: "S", ssid: 2000000700} // SSIDs mistyped
-	relinked := rollOptions{lea: "100001", studentID: "T", ssid: 1000000700}
-	merged := relinked
-	merged.together = true
-	otherLEA := rollOptions{lea: "100002", studentID: "U", ssid: 3000000700}
-	noLEA := func(file, id string) rollOptions { return rollOptions{file: file, studentID: id} }
-	type claim struct {
-		kind backpack.ReleaseKind
-		o    rollOptions
-		want error // nil: claimed
+	first := thirtyStudents(t, rollOptions{lea: "100001", studentID: "S", ssid: 2000000700}) // SSIDs mistyped
+	relinked := thirtyStudents(t, rollOptions{lea: "100001", studentID: "T", ssid: 1000000700})
+	merged := thirtyStudents(t, rollOptions{lea: "100001", studentID: "T", ssid: 1000000700, together: true})
+	otherLEA := thirtyStudents(t, rollOptions{lea: "100002", studentID: "U", ssid: 3000000700})
+	noLEA := func(file, id string) *backpack.Population {
+		return thirtyStudents(t, rollOptions{file: file, studentID: id})
 	}
 	for _, tt := range []struct {
 		name   string
-		claims []claim
+		claims []ledgerClaim
 	}{
-		{"records, then tables after relinking", []claim{{backpack.RecordsRelease, first, nil}, {backpack.TablesRelease, relinked, backpack.ErrOtherKindReleased}}},
-		{"records twice, relinked between", []claim{{backpack.RecordsRelease, first, nil}, {backpack.RecordsRelease, relinked, backpack.ErrRecordsReleased}}},
-		{"records, then records with two students merged", []claim{{backpack.RecordsRelease, first, nil}, {backpack.RecordsRelease, merged, backpack.ErrRecordsReleased}}},
-		{"tables, then tables after relinking", []claim{{backpack.TablesRelease, first, nil}, {backpack.TablesRelease, relinked, nil}, {backpack.RecordsRelease, relinked, backpack.ErrOtherKindReleased}}},
-		{"another LEA's records with the same local IDs", []claim{{backpack.RecordsRelease, first, nil}, {backpack.TablesRelease, otherLEA, nil}}},
-		{"another file's records, no LEAs", []claim{{backpack.RecordsRelease, noLEA("a.csv", "S"), nil}, {backpack.TablesRelease, noLEA("b.csv", "T"), nil}, {backpack.TablesRelease, noLEA("dir/a.csv", "V"), backpack.ErrOtherKindReleased}}},
+		{"records, then tables after relinking", []ledgerClaim{{backpack.RecordsRelease, first, nil}, {backpack.TablesRelease, relinked, backpack.ErrOtherKindReleased}}},
+		{"records twice, relinked between", []ledgerClaim{{backpack.RecordsRelease, first, nil}, {backpack.RecordsRelease, relinked, backpack.ErrRecordsReleased}}},
+		{"records, then records with two students merged", []ledgerClaim{{backpack.RecordsRelease, first, nil}, {backpack.RecordsRelease, merged, backpack.ErrRecordsReleased}}},
+		{"tables, then tables after relinking", []ledgerClaim{{backpack.TablesRelease, first, nil}, {backpack.TablesRelease, relinked, nil}, {backpack.RecordsRelease, relinked, backpack.ErrOtherKindReleased}}},
+		{"another LEA's records with the same local IDs", []ledgerClaim{{backpack.RecordsRelease, first, nil}, {backpack.TablesRelease, otherLEA, nil}}},
+		{"another file's records, no LEAs", []ledgerClaim{{backpack.RecordsRelease, noLEA("a.csv", "S"), nil}, {backpack.TablesRelease, noLEA("b.csv", "T"), nil}, {backpack.TablesRelease, noLEA("dir/a.csv", "V"), backpack.ErrOtherKindReleased}}},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			ledger := filepath.Join(t.TempDir(), "ledger.json")
-			var got, want []string
-			for k, c := range tt.claims {
-				pop := thirtyStudents(t, c.o)
-				var tables []backpack.Published
-				if c.kind == backpack.TablesRelease {
-					tables = sexByGrade(t, pop)
-				}
-				err := backpack.ClaimRelease(ledger, c.kind, fmt.Sprint("study ", k), pop, tables...)
-				got, want = append(got, verdict(err, c.want)), append(want, fmt.Sprint(c.want))
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("claims (-want +got):\n%s", diff)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkClaims(t, tt.claims) })
 	}
 }
 
-// verdict is a claim's error as TestClaimReleaseSSIDSubmittedLater compares it: the
+// ledgerClaim is a release claimed in a ledger, and its expected outcome.
+type ledgerClaim struct {
+	kind backpack.ReleaseKind
+	pop  *backpack.Population
+	want error // nil: claimed
+}
+
+// checkClaims claims each release in turn in a new ledger (a tables release with the sex
+// × grade table) and compares the outcomes with the ones wanted.
+func checkClaims(t *testing.T, claims []ledgerClaim) {
+	t.Helper()
+	ledger := filepath.Join(t.TempDir(), "ledger.json")
+	var got, want []string
+	for k, c := range claims {
+		var tables []backpack.Published
+		if c.kind == backpack.TablesRelease {
+			tables = sexByGrade(t, c.pop)
+		}
+		err := backpack.ClaimRelease(ledger, c.kind, fmt.Sprint("study ", k), c.pop, tables...)
+		got, want = append(got, verdict(err, c.want)), append(want, fmt.Sprint(c.want))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("claims (-want +got):\n%s", diff)
+	}
+}
+
+// verdict is a claim's error as checkClaims compares it: the
 // sentinel it wraps, or the whole error.
 func verdict(err, want error) string {
 	if want != nil && errors.Is(err, want) {
