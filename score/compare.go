@@ -429,18 +429,8 @@ func place(g, f, og, of *normalize.NamePart) (*normalize.NamePart, *normalize.Na
 
 func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
 	x, _, y, _ := namesOf(a, i, b, j)
-	ox, oy := a.OtherGiven[i], b.OtherGiven[j]
-	if x.Empty() && len(ox) == 0 || y.Empty() && len(oy) == 0 {
-		return LevelNull
-	}
-	best := k.elseLevel()
-	if !x.Empty() && !y.Empty() {
-		best = k.nameLevel(x, y)
-	}
-	if best > LevelExact && (len(ox) > 0 || len(oy) > 0) {
-		best = k.bestOver(x, ox, y, oy, best)
-	}
-	if best > uint8(k.middleSwap) {
+	best := k.partLevel(x, a.OtherGiven[i], y, b.OtherGiven[j])
+	if best != LevelNull && best > uint8(k.middleSwap) {
 		mx, my := a.Middle[i], b.Middle[j]
 		if middleSwapped(x, mx, y, my) || (laterToken(x, y) && middleFits(my, x)) || (laterToken(y, x) && middleFits(mx, y)) {
 			best = uint8(k.middleSwap)
@@ -485,7 +475,13 @@ func laterToken(p, q *normalize.NamePart) bool {
 
 func (k *compiled) familyLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
 	_, x, _, y := namesOf(a, i, b, j)
-	ox, oy := a.OtherFamily[i], b.OtherFamily[j]
+	return k.partLevel(x, a.OtherFamily[i], y, b.OtherFamily[j])
+}
+
+// partLevel is the level of one name part, x against y, each record's other names for it
+// (aliases, earlier legal names) ox and oy tried too: null when either record has none
+// of them, else the best level over every pair.
+func (k *compiled) partLevel(x *normalize.NamePart, ox []normalize.NamePart, y *normalize.NamePart, oy []normalize.NamePart) uint8 {
 	if x.Empty() && len(ox) == 0 || y.Empty() && len(oy) == 0 {
 		return LevelNull
 	}
