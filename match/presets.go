@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-11",
+		Version:     "student-12",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -154,6 +154,9 @@ const (
 //     calendar has (born on 14 May two years apart, or in one year months apart), are
 //     siblings' too: a child's date mistyped is a digit or a swap off
 //     (CannotLink.BothBirthDates).
+//   - A given name missing on either record (not swapped with the family name), a birth
+//     date and an SSID too, one home: the family name and the address are the
+//     household's, not the child's.
 //   - One SSID on two records of one family name whose given names differ (or are
 //     alike in spelling only, Mason and Jason, or one is an initial or missing) and
 //     whose birth dates disagree outright: two children sharing an SSID (a placeholder the
@@ -350,6 +353,18 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			differentGiven, notSwapped, sameFamily, otherSSID,
 			{Comparison: "birth_date", Levels: []string{"null"}},
+			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
+		},
+	}, {
+		// A record without a given name, and no birth date or SSID to tell: its family
+		// name and its home are a household's, and any child of it fits them as well as
+		// the one it is (census: an initial alone, linked to a parent). Names swapped
+		// are no given name missing.
+		Name: "a given name missing, no birth date or SSID to tell: a household",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"null"}}, notSwapped,
+			{Comparison: "birth_date", Levels: []string{"null"}},
+			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
 	}, {

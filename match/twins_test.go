@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/internal/datasets"
 	"github.com/studentlink/studentlink/internal/synth"
 	"github.com/studentlink/studentlink/normalize"
@@ -1128,5 +1129,37 @@ func TestSiblingsBirthdayRuleNeedsRealDates(t *testing.T) {
 		if got := ruleFor(tt.a, tt.b); (got == name) != tt.want {
 			t.Errorf("%s and %s: rule %q; want %q: %v", tt.a, tt.b, got, name, tt.want)
 		}
+	}
+}
+
+// A record with no given name, no birth date and no SSID matches its household as well
+// as the child it is: census A's "J Colby" at 303 Main (an initial alone) and B's "Mike D
+// Colby" there stay apart and go to a reviewer, under the household rule. With a birth
+// date that agrees, or the names swapped rather than missing, the rule says nothing.
+func TestGivenNameMissingIsAHousehold(t *testing.T) {
+	const roll = "record_id,first_name,middle_name,last_name,birth_date,address,city,zip\n" +
+		"h-1,,J,Colby,,303 Main St,Provo,84601\n" +
+		"h-2,Mike,D,Colby,,303 Main St,Provo,84601\n" +
+		"d-1,,,Rossi,2010-01-23,30 Arthur Cir,Orem,84057\n" +
+		"d-2,Ann,,Rossi,2010-01-23,30 Arthur Cir,Orem,84057\n" +
+		"s-1,Bain,,Bradley,,12 Dunstan St,Lehi,84043\n" +
+		"s-2,Bradley,,Bain,,12 Dunstan St,Lehi,84043\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, roll)
+	const rule = "a given name missing, no birth date or SSID to tell: a household"
+	if a, b := mustStudent(t, res, "h-1"), mustStudent(t, res, "h-2"); a == b {
+		t.Errorf("J Colby and Mike D Colby of one home, nothing else to go on, are one student %s", a)
+	}
+	reviewed := map[string]bool{}
+	for _, r := range res.Review {
+		if r.Rule == rule {
+			reviewed[r.A+" "+r.B] = true
+		}
+	}
+	if diff := cmp.Diff(map[string]bool{"h-1 h-2": true}, reviewed); diff != "" {
+		t.Errorf("pairs the household rule sent to review (-want +got):\n%s", diff)
 	}
 }
