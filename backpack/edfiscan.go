@@ -812,9 +812,10 @@ func (s *arrayScanner) scanValue() {
 // endsResource checks what follows an object element whose brackets closed, reading
 // ahead and handing back what it read: a ',' and then a key and its ':' ("},"races":")
 // or a ':' show that a '}' inside the element closed it before its end, and the element
-// resynchronises (see arrayScanner) from there. Anything else — a ',' and the next
-// resource, a ']', the end of the file, or a value that is no key (a malformed element
-// next reports) — leaves the element as it is. A string after the ',' longer than
+// resynchronises (see arrayScanner) from there, and so does anything but an object right
+// after the brace, no comma between. Anything else — a ',' and the next resource, a ']',
+// the end of the file, or after a ',' a value that is no key (a malformed element next
+// reports) — leaves the element as it is. A string after the ',' longer than
 // maxKeyLookahead is taken for a key: nothing in an array of resources is such a string.
 func (s *arrayScanner) endsResource(repaired string, mismatched bool) {
 	const maxScalarLookahead = 4096
@@ -839,6 +840,7 @@ func (s *arrayScanner) endsResource(repaired string, mismatched bool) {
 	var why string
 	more := space()
 	closer := more && (c == '}' || c == ']')
+	direct := more && !closer && c != ',' // the byte after the brace is no separator
 	for more && (c == '}' || c == ']' || c == ',') {
 		more = space() // a comma, stray closers (next reports them): what follows tells
 	}
@@ -857,9 +859,17 @@ func (s *arrayScanner) endsResource(repaired string, mismatched bool) {
 		// the right one: its end is not known, and resync judges the next object as any
 		// other candidate.
 		why = "wrong kind"
+	case direct && c != '{':
+		// Anything but the next resource right after the brace, no comma between (a
+		// string, a word, a '/'): the brace closed the resource before its end, as a
+		// '}' put into a value does ("uri:/"}/ed-fi.org/…", 25}5901). An element of its
+		// own there would be one that is no object with its comma missing: two faults.
+		why = fmt.Sprintf("%q right after the resource's closing brace, no comma between", c)
 	case c == '"':
 		// A string is an element of its own (next reports it) only if a ',' or the
-		// array's ']' follows it; a ':' (a key) or anything else is more of the resource.
+		// array's ']' follows it; a ':' (a key) or anything else is more of the resource,
+		// and so is a separator with a ':' after it (a key, a stray ',' or ']' between it
+		// and its value).
 		escaped, closed := false, false
 		for !closed && len(la) < maxScalarLookahead && next() {
 			switch {
@@ -882,6 +892,8 @@ func (s *arrayScanner) endsResource(repaired string, mismatched bool) {
 			why = "a key after the resource's closing brace"
 		case c != ',' && c != ']':
 			why = fmt.Sprintf("a string and then %q after the resource's closing brace", c)
+		case space() && c == ':':
+			why = "a key after the resource's closing brace (a separator before its ':')"
 		}
 	case c == '-' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
 		// So is a number, true, false or null: a word followed by more is no value.

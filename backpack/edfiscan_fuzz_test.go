@@ -152,20 +152,28 @@ func FuzzArrayScanner(f *testing.F) {
 			if !bytes.HasPrefix(data[sc.start:], sc.elem) {
 				t.Fatalf("element %d: its bytes are not at byte %d: %q", sc.index, sc.start, sc.elem)
 			}
-			if json.Valid(sc.elem) && !orig[compactJSON(string(sc.elem))] && !strayAround(parts, string(sc.elem)) { // one not valid is refused by decodeResource
+			if json.Valid(sc.elem) && !orig[compactJSON(string(sc.elem))] && !wholeResource(parts, int(sc.start), string(sc.elem)) { // one not valid is refused by decodeResource
 				t.Fatalf("element %d at byte %d is no resource written, yet good: %q\nfile: %q", sc.index, sc.start, sc.elem, data)
 			}
 		}
 	})
 }
 
-// strayAround says a resource as corrupted is elem between stray separators before it (a
-// comma or a line break put ahead of its opening brace) and stray closers after it (a
-// '}' or a ']' put after its closing brace): elem is that resource, whole.
-func strayAround(parts []string, elem string) bool {
-	for k := 1; k < len(parts); k += 2 {
-		at := strings.Index(parts[k], elem)
-		if at >= 0 && strings.Trim(parts[k][:at], ", \t\n") == "" && strings.Trim(parts[k][at+len(elem):], "}] \t\n") == "" {
+// wholeResource says the element at byte start is one resource as corrupted, whole: it
+// covers the resource's part of the file, and whatever lies in one and not the other is
+// separators and closers (a comma or a line break put ahead of the opening brace, a '}'
+// or a ']' put after the closing one, or one of the resource's closers moved past its
+// end, into what follows it).
+func wholeResource(parts []string, start int, elem string) bool {
+	end := start + len(elem)
+	junk := func(s string) bool { return strings.Trim(s, ", \t\n\r}]") == "" }
+	for k, at := 0, 0; k < len(parts); at, k = at+len(parts[k]), k+1 {
+		if k%2 == 0 || at >= end || at+len(parts[k]) <= start {
+			continue
+		}
+		data := strings.Join(parts, "")
+		lo, hi := min(start, at), max(end, at+len(parts[k]))
+		if junk(data[lo:max(start, at)]) && junk(data[min(end, at+len(parts[k])):hi]) {
 			return true
 		}
 	}
