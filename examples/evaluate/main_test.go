@@ -24,7 +24,7 @@ func TestAccuracyFloors(t *testing.T) {
 		set          string
 		f1, blocking float64
 	}{
-		{"census", 0.92, 0.995},
+		{"census", 0.94, 0.995}, // household members told apart by nothing but a given name one lacks go to review: 0.927 before
 		{"dsgen-A-1000", 0.995, 0.995},
 		{"dsgen-C-1000", 0.955, 0.995}, // a twin-like duplicate (given name mistyped, SSID replaced, birth date blank) goes to review: 0.963 before
 		{"dsgen-D-1000", 0.995, 0.995},
