@@ -336,6 +336,12 @@ func (s *Scorer) rows(i, j int) (x, y []byte) {
 	return s.sa.row(i), s.sb.row(j)
 }
 
+// Prefetch reads the rows of records i and j and returns a byte of them, for a caller
+// scoring many pairs to call some pairs ahead of Key (and keep the byte, so that the reads
+// stay): the rows of a roll of a million records are far from the cache, and their loads
+// then overlap with the scoring of the pairs between.
+func (s *Scorer) Prefetch(i, j int) byte { return s.sa.touch(i) ^ s.sb.touch(j) }
+
 // For returns a scorer of records of a against the same b, sharing s's compiled
 // comparisons, weights and copy of b: for an index that scores one query table after
 // another without validating and compiling the model, or copying b, each time. Its cost

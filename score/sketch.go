@@ -461,3 +461,17 @@ func hashString(s string) uint64 {
 	h ^= h >> 33
 	return h
 }
+
+// touch reads one byte of each cache line of record i's row, so that a caller can start
+// the row's way from memory ahead of the pair that needs it (see Scorer.Prefetch).
+func (s *sketch) touch(i int) byte {
+	if i >= s.n {
+		return 0
+	}
+	r := s.rows[i*s.stride : (i+1)*s.stride]
+	var b byte
+	for o := 0; o < len(r); o += 64 {
+		b ^= r[o]
+	}
+	return b
+}
