@@ -430,7 +430,7 @@ func place(g, f, og, of *normalize.NamePart) (*normalize.NamePart, *normalize.Na
 func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j int) uint8 {
 	x, _, y, _ := namesOf(a, i, b, j)
 	best := k.partLevel(x, a.OtherGiven[i], y, b.OtherGiven[j])
-	if best != LevelNull && best > uint8(k.middleSwap) {
+	if best > uint8(k.middleSwap) { // never for null, the lowest level
 		mx, my := a.Middle[i], b.Middle[j]
 		if middleSwapped(x, mx, y, my) || (laterToken(x, y) && middleFits(my, x)) || (laterToken(y, x) && middleFits(mx, y)) {
 			best = uint8(k.middleSwap)

@@ -468,7 +468,7 @@ func (s *sketch) touch(i int) byte {
 	if i >= s.n {
 		return 0
 	}
-	r := s.rows[i*s.stride : (i+1)*s.stride]
+	r := s.row(i)
 	var b byte
 	for o := 0; o < len(r); o += 64 {
 		b ^= r[o]
