@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -30,8 +31,9 @@ var fuzzResources = []func(uid string) string{
 
 // fuzzFile writes n resources (of the kinds the bits of kinds choose) in one of four
 // layouts — one line, two spaces, tabs, indent 0 — and returns the separators around
-// them (seps[k] before resource k, seps[n] after the last) and the resources as written.
-func fuzzFile(layout, kinds uint8, n int) (seps, res []string) {
+// them (seps[k] before resource k, seps[n] after the last), the resources as written and
+// the kind of each (its index in fuzzResources).
+func fuzzFile(layout, kinds uint8, n int) (seps, res []string, kind []int) {
 	prefix, indent, oneLine := "", "", false
 	switch layout % 4 {
 	case 0:
@@ -42,7 +44,8 @@ func fuzzFile(layout, kinds uint8, n int) (seps, res []string) {
 		prefix, indent = "\t", "\t"
 	}
 	for k := range n {
-		r := fuzzResources[int(kinds>>(2*(k%4)))%len(fuzzResources)](fmt.Sprint(k + 1))
+		kind = append(kind, int(kinds>>(2*(k%4)))%len(fuzzResources))
+		r := fuzzResources[kind[k]](fmt.Sprint(k + 1))
 		if !oneLine {
 			var buf bytes.Buffer
 			json.Indent(&buf, []byte(r), prefix, indent)
@@ -65,7 +68,7 @@ func fuzzFile(layout, kinds uint8, n int) (seps, res []string) {
 	} else {
 		seps = append(seps, "\n]\n")
 	}
-	return seps, res
+	return seps, res, kind
 }
 
 // FuzzArrayScanner writes a file of resources, corrupts it by the edits (three bytes
@@ -75,9 +78,14 @@ func fuzzFile(layout, kinds uint8, n int) (seps, res []string) {
 // byte for byte as the next resource after one that lost its closing brace, which the
 // scan must keep; there only the resource's own checks (decodeResource, add) tell.
 // The oracle: every element the scanner hands on as good is an object whose bytes are
-// where it says they are, and, if they are valid JSON (decodeResource refuses the rest),
+// where it says they are, and, if decodeResource takes it (it refuses invalid JSON and a
+// key twice in one object: two resources fused by a lost '}' and '{'),
 // one of the resources written (as written, or as corrupted if that still parses) —
 // never a part of one, nor an object nested in one — and indexes and offsets only grow.
+// With two edits or more, a part of a resource may be handed on (a resource closed early
+// and objects of its rest read as resources after it, or an object of its own where a
+// resynchronisation lands, running to its end since its '}' was lost too) as long as the
+// scan reports a faulty element whose bytes reach into that resource's (see resourcePart).
 // One pair the scan cannot tell apart is let through: after an element whose only fault
 // is a comma missing, the next one followed by a stray closer may be a resource or an
 // object of an array whose '[' was lost and a '}' put in its place (see faulted).
@@ -89,7 +97,7 @@ func FuzzArrayScanner(f *testing.F) {
 	f.Add(uint8(0), uint8(0b0101), uint8(6), []byte{0, 99, 3, 2, 100, 2, 4, 1, 5})
 	f.Fuzz(func(t *testing.T, layout, kinds, count uint8, edits []byte) {
 		n := 1 + int(count%8)
-		seps, res := fuzzFile(layout, kinds, n)
+		seps, res, kind := fuzzFile(layout, kinds, n)
 		orig := map[string]bool{}
 		for _, r := range res {
 			orig[compactJSON(r)] = true
@@ -100,7 +108,8 @@ func FuzzArrayScanner(f *testing.F) {
 			parts = append(parts, seps[k], res[k])
 		}
 		parts = append(parts, seps[n])
-		for e := 0; e+2 < len(edits) && e < 3*4; e += 3 {
+		applied := 0
+		for e := 0; e+2 < len(edits) && e < 3*4; e, applied = e+3, applied+1 {
 			total := 0
 			for _, p := range parts {
 				total += len(p)
@@ -135,8 +144,13 @@ func FuzzArrayScanner(f *testing.F) {
 		data := []byte(strings.Join(parts, ""))
 		sc := newArrayScanner(bytes.NewReader(data), int64(len(data)))
 		index, start := -1, int64(-1)
-		afterComma := false // the element before was malformed by a comma missing alone
+		afterComma := false   // the element before was malformed by a comma missing alone
+		var faults [][2]int64 // the bytes of elements the scan reported faulty
+		var partOf [][2]int   // the bytes of resources a part of which was handed on
 		for sc.next() {
+			if sc.elemOK != nil {
+				faults = append(faults, [2]int64{sc.start, sc.start + int64(len(sc.elem))})
+			}
 			if sc.index <= index || sc.start <= start || sc.start >= int64(len(data)) {
 				t.Fatalf("element %d at byte %d after element %d at byte %d", sc.index, sc.start, index, start)
 			}
@@ -152,8 +166,22 @@ func FuzzArrayScanner(f *testing.F) {
 			if !bytes.HasPrefix(data[sc.start:], sc.elem) {
 				t.Fatalf("element %d: its bytes are not at byte %d: %q", sc.index, sc.start, sc.elem)
 			}
-			if json.Valid(sc.elem) && !orig[compactJSON(string(sc.elem))] && !wholeResource(parts, int(sc.start), string(sc.elem)) { // one not valid is refused by decodeResource
+			var fields map[string]json.RawMessage
+			if decodeResource(sc.elem, &fields) == nil && !orig[compactJSON(string(sc.elem))] && !wholeResource(parts, int(sc.start), string(sc.elem)) &&
+				!fusedKinds(parts, kind, int(sc.start), string(sc.elem)) {
+				if lo, hi, ok := resourcePart(parts, int(sc.start), string(sc.elem)); ok && applied >= 2 {
+					partOf = append(partOf, [2]int{lo, hi})
+					continue
+				}
 				t.Fatalf("element %d at byte %d is no resource written, yet good: %q\nfile: %q", sc.index, sc.start, sc.elem, data)
+			}
+		}
+		if sc.err != nil {
+			faults = append(faults, [2]int64{sc.errAt, sc.errAt})
+		}
+		for _, r := range partOf {
+			if !slices.ContainsFunc(faults, func(f [2]int64) bool { return f[0] <= int64(r[1]) && int64(r[0]) <= f[1] }) {
+				t.Fatalf("a part of the resource at bytes %d–%d was handed on, and no fault is reported within it\nfile: %q", r[0], r[1], data)
 			}
 		}
 	})
@@ -178,6 +206,65 @@ func wholeResource(parts []string, start int, elem string) bool {
 		}
 	}
 	return false
+}
+
+// fusedKinds says the element at byte start is two or more resources in a row, of
+// different kinds, read as one (the '}' closing one and the '{' opening the next lost):
+// it starts and ends as wholeResource's do, but at resources apart. decodeResource
+// refuses such an object where the resources are of one kind, as in an Ed-Fi file (a
+// key twice); where the kinds differ, as only the fuzz's mixed files have them,
+// nothing in the bytes tells.
+func fusedKinds(parts []string, kind []int, start int, elem string) bool {
+	data := strings.Join(parts, "")
+	end := start + len(elem)
+	first, last := -1, -1
+	for k, at := 0, 0; k < len(parts); at, k = at+len(parts[k]), k+1 {
+		if k%2 == 1 && at < end && at+len(parts[k]) > start {
+			if first < 0 {
+				first = k
+			}
+			last = k
+		}
+	}
+	if first < 0 || first == last {
+		return false
+	}
+	at := func(k int) (lo, hi int) {
+		lo = len(strings.Join(parts[:k], ""))
+		return lo, lo + len(parts[k])
+	}
+	firstAt, _ := at(first)
+	_, lastEnd := at(last)
+	junk := func(s string) bool { return strings.Trim(s, ", \t\n\r}]") == "" }
+	if !junk(data[min(start, firstAt):max(start, firstAt)]) || !junk(data[min(end, lastEnd):max(end, lastEnd)]) {
+		return false
+	}
+	for k := first + 2; k <= last; k += 2 {
+		if kind[k/2] != kind[first/2] {
+			return true
+		}
+	}
+	return false
+}
+
+// resourcePart says the element at byte start lies within one resource as corrupted
+// and is not all of it (separators and closers aside at its ends), and returns the
+// bytes that resource spans.
+func resourcePart(parts []string, start int, elem string) (lo, hi int, ok bool) {
+	data := strings.Join(parts, "")
+	end := start + len(elem)
+	junk := func(s string) bool { return strings.Trim(s, ", \t\n\r}]") == "" }
+	for k, at := 0, 0; k < len(parts); at, k = at+len(parts[k]), k+1 {
+		partEnd := at + len(parts[k])
+		if k%2 == 0 || end <= at || start >= partEnd {
+			continue
+		}
+		if (start >= at || junk(data[start:at])) && (end <= partEnd || junk(data[partEnd:end])) {
+			return at, partEnd, true
+		}
+		return 0, 0, false
+	}
+	return 0, 0, false
 }
 
 // closerAfter says b starts with a '}' or ']' (after spaces) with more than spaces
