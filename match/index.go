@@ -68,6 +68,10 @@ type Index struct {
 	// the linker, testing its rules on another roll, does not change them under a query.
 	cannot []compiledCannotLink
 
+	// extraPick says where each of the table's extra columns is among a record's
+	// Extra, which follow the roll's ExtraNames (nil: the same; see Prepared).
+	extraPick []int
+
 	mu      sync.RWMutex
 	table   *normalize.Table
 	ids     []string
@@ -113,6 +117,9 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 		return nil, errNoModel
 	}
 	p := res.Prepared
+	if err := l.checkPrepared(p); err != nil {
+		return nil, err
+	}
 	x := &Index{
 		linker:   l,
 		cannot:   l.cannot,
@@ -124,6 +131,8 @@ func (l *Linker) NewIndex(res *Result) (*Index, error) {
 		byRef:    make(map[RecordRef]int32, p.Roll.Len()),
 		idCount:  make(map[string]int, p.Roll.Len()),
 		postings: make([]block.Postings, len(l.settings.Blocking)),
+
+		extraPick: p.extraPick,
 	}
 	for _, sc := range p.Shared {
 		if x.shared == nil {
@@ -215,6 +224,7 @@ func (x *Index) query(rec normalize.Record, limit int, explain bool) (Placement,
 	}
 	defer x.queries.Put(q) // Fill leaves nothing of one query to the next
 	var pl Placement
+	rec.Extra = pickExtras(rec.Extra, x.extraPick)
 	pl.Problems = x.clearShared(q, x.prep.Fill(q, 0, rec))
 
 	x.mu.RLock()
@@ -331,6 +341,7 @@ func (x *Index) AddRef(ref RecordRef, rec normalize.Record, studentID string) ([
 		return nil, fmt.Errorf("match: index: record %s: both a record ID and a student ID are needed", ref)
 	}
 	q := normalize.NewTable(1, len(x.table.ExtraNames))
+	rec.Extra = pickExtras(rec.Extra, x.extraPick)
 	problems := x.clearShared(q, x.prep.Fill(q, 0, rec))
 
 	x.mu.Lock()

@@ -149,7 +149,8 @@ func (l *Linker) Settings() Settings { return l.settings }
 // Model returns the trained model, or nil before training.
 func (l *Linker) Model() *score.Model { return l.model }
 
-// Prepared is a roll prepared for linking.
+// Prepared is a roll prepared for linking. Its Table holds the extra columns the
+// linker's settings read (compare or block on), not the roll's others.
 type Prepared struct {
 	Roll     *Roll
 	Table    *normalize.Table
@@ -161,10 +162,25 @@ type Prepared struct {
 	Shared []normalize.SharedContact
 	// Rank orders records by ID, for results that do not depend on input order.
 	Rank []int32
+	// extraPick says where each of Table's extra columns is among the roll's (nil: the
+	// same), since Prepare keeps only those the settings read (extrasRead).
+	extraPick []int
 	// scorer is the first scorer made of Table, whose compact copy of the table later
 	// scorers share (scorerFor); runs may share a Prepared, hence the lock.
 	scorerMu sync.Mutex
 	scorer   *score.Scorer
+}
+
+// checkPrepared refuses a roll prepared by a linker whose settings did not read an extra
+// column these read: its table lacks the column, which would read as missing throughout.
+func (l *Linker) checkPrepared(p *Prepared) error {
+	read := l.settings.ReadRoles()
+	for _, name := range p.Roll.ExtraNames() {
+		if slices.Contains(read, normalize.ExtraRole(name)) && !slices.Contains(p.Table.ExtraNames, name) {
+			return fmt.Errorf("match: the roll was prepared by settings that do not read its column %q, which these do: prepare it with this linker", name)
+		}
+	}
+	return nil
 }
 
 // scorerFor returns a scorer of the prepared table against itself with model m,
@@ -191,8 +207,9 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 // a default an LEA writes for students without one.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
-	t := normalize.NewTable(n, len(roll.ExtraNames()))
-	t.ExtraNames = slices.Clone(roll.ExtraNames())
+	extras, pick := l.settings.extrasRead(roll.ExtraNames())
+	t := normalize.NewTable(n, len(extras))
+	t.ExtraNames = extras
 	prep := normalize.NewPreparer(normalize.Options{Dates: l.settings.Dates})
 	workers := workerCount(opt.Workers)
 	problems := make([][]Problem, workers)
@@ -210,7 +227,9 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 					return
 				}
 				for i := start; i < min(start+chunk, n); i++ {
-					for _, fe := range prep.Fill(t, i, roll.Record(i)) {
+					rec := roll.Record(i)
+					rec.Extra = pickExtras(rec.Extra, pick)
+					for _, fe := range prep.Fill(t, i, rec) {
 						problems[w] = append(problems[w], Problem{
 							Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),
 							RecordID: roll.IDs[i], Field: fe.Field, Value: fe.Value, Err: fe.Err,
@@ -229,7 +248,7 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 		return nil, err
 	}
 	report(opt.Progress, StagePrepare, int64(n), int64(n))
-	p := &Prepared{Roll: roll, Table: t, Thin: make([]bool, n)}
+	p := &Prepared{Roll: roll, Table: t, Thin: make([]bool, n), extraPick: pick}
 	for _, ps := range problems {
 		p.Problems = append(p.Problems, ps...)
 	}

@@ -109,6 +109,9 @@ func (l *Linker) Run(ctx context.Context, roll *Roll, opt RunOptions) (*Result, 
 
 // RunPrepared is Run on a roll already prepared with Prepare.
 func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (*Result, error) {
+	if err := l.checkPrepared(p); err != nil {
+		return nil, err
+	}
 	var cands *candidates
 	var ruleTests []RuleTest
 	if l.model == nil || opt.Retrain {
