@@ -29,15 +29,7 @@ func extrasSettings() Settings {
 }
 
 func extrasRoll(t *testing.T, s Settings) *Roll {
-	t.Helper()
-	roll, err := s.NewRoll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := roll.ReadCSV("extras.csv", strings.NewReader(extrasCSV)); err != nil {
-		t.Fatal(err)
-	}
-	return roll
+	return readSources(t, s, []string{"extras.csv"}, map[string]string{"extras.csv": extrasCSV})
 }
 
 // TestPrepareKeepsExtrasRead: the prepared table holds the extra columns the settings
@@ -105,14 +97,8 @@ func TestPrepareKeepsExtrasRead(t *testing.T) {
 // not prepared.
 func TestStudentPresetLeavesEntryDate(t *testing.T) {
 	s := StudentSettings()
-	roll, err := s.NewRoll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	csv := "record_id,first_name,last_name,birth_date,entry_date\n1,Ann,Lee,2012-01-02,2019-08-21\n"
-	if err := roll.ReadCSV("s.csv", strings.NewReader(csv)); err != nil {
-		t.Fatal(err)
-	}
+	roll := readSources(t, s, []string{"s.csv"}, map[string]string{"s.csv": csv})
 	l, err := New(s)
 	if err != nil {
 		t.Fatal(err)
