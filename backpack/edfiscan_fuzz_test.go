@@ -141,7 +141,8 @@ func FuzzArrayScanner(f *testing.F) {
 				orig[compactJSON(parts[k])] = true
 			}
 		}
-		data := []byte(strings.Join(parts, ""))
+		text := strings.Join(parts, "")
+		data := []byte(text)
 		sc := newArrayScanner(bytes.NewReader(data), int64(len(data)))
 		index, start := -1, int64(-1)
 		afterComma := false   // the element before was malformed by a comma missing alone
@@ -167,9 +168,10 @@ func FuzzArrayScanner(f *testing.F) {
 				t.Fatalf("element %d: its bytes are not at byte %d: %q", sc.index, sc.start, sc.elem)
 			}
 			var fields map[string]json.RawMessage
-			if decodeResource(sc.elem, &fields) == nil && !orig[compactJSON(string(sc.elem))] && !wholeResource(parts, int(sc.start), string(sc.elem)) &&
-				!fusedKinds(parts, kind, int(sc.start), string(sc.elem)) {
-				if lo, hi, ok := resourcePart(parts, int(sc.start), string(sc.elem)); ok && applied >= 2 {
+			elem := string(sc.elem)
+			if decodeResource(sc.elem, &fields) == nil && !orig[compactJSON(elem)] && !wholeResource(text, parts, int(sc.start), elem) &&
+				!fusedKinds(text, parts, kind, int(sc.start), elem) {
+				if lo, hi, ok := resourcePart(text, parts, int(sc.start), elem); ok && applied >= 2 {
 					partOf = append(partOf, [2]int{lo, hi})
 					continue
 				}
@@ -187,60 +189,54 @@ func FuzzArrayScanner(f *testing.F) {
 	})
 }
 
-// wholeResource says the element at byte start is one resource as corrupted, whole: it
-// covers the resource's part of the file, and whatever lies in one and not the other is
-// separators and closers (a comma or a line break put ahead of the opening brace, a '}'
-// or a ']' put after the closing one, or one of the resource's closers moved past its
-// end, into what follows it).
-func wholeResource(parts []string, start int, elem string) bool {
+// resourceSpan is the run of resources an element overlaps: the first and the last (as
+// indexes in parts) and the bytes from the first's start to the last's end.
+type resourceSpan struct{ first, last, lo, hi int }
+
+// spanOf returns the resources the element at byte start overlaps; ok is false for none.
+func spanOf(parts []string, start int, elem string) (sp resourceSpan, ok bool) {
 	end := start + len(elem)
-	junk := func(s string) bool { return strings.Trim(s, ", \t\n\r}]") == "" }
+	sp.first = -1
 	for k, at := 0, 0; k < len(parts); at, k = at+len(parts[k]), k+1 {
-		if k%2 == 0 || at >= end || at+len(parts[k]) <= start {
-			continue
-		}
-		data := strings.Join(parts, "")
-		lo, hi := min(start, at), max(end, at+len(parts[k]))
-		if junk(data[lo:max(start, at)]) && junk(data[min(end, at+len(parts[k])):hi]) {
-			return true
+		if k%2 == 1 && at < end && at+len(parts[k]) > start {
+			if sp.first < 0 {
+				sp.first, sp.lo = k, at
+			}
+			sp.last, sp.hi = k, at+len(parts[k])
 		}
 	}
-	return false
+	return sp, sp.first >= 0
+}
+
+// separators says s holds nothing but separators and closers.
+func separators(s string) bool { return strings.Trim(s, ", \t\n\r}]") == "" }
+
+// sameEnds says an element from byte start to end starts and ends where the span does,
+// but for separators and closers between (a comma or a line break put ahead of the
+// opening brace, a '}' or a ']' put after the closing one, or one of the resource's
+// closers moved past its end, into what follows it).
+func (sp resourceSpan) sameEnds(data string, start, end int) bool {
+	return separators(data[min(start, sp.lo):max(start, sp.lo)]) && separators(data[min(end, sp.hi):max(end, sp.hi)])
+}
+
+// wholeResource says the element at byte start is one resource as corrupted, whole.
+func wholeResource(data string, parts []string, start int, elem string) bool {
+	sp, ok := spanOf(parts, start, elem)
+	return ok && sp.first == sp.last && sp.sameEnds(data, start, start+len(elem))
 }
 
 // fusedKinds says the element at byte start is two or more resources in a row, of
-// different kinds, read as one (the '}' closing one and the '{' opening the next lost):
-// it starts and ends as wholeResource's do, but at resources apart. decodeResource
-// refuses such an object where the resources are of one kind, as in an Ed-Fi file (a
-// key twice); where the kinds differ, as only the fuzz's mixed files have them,
-// nothing in the bytes tells.
-func fusedKinds(parts []string, kind []int, start int, elem string) bool {
-	data := strings.Join(parts, "")
-	end := start + len(elem)
-	first, last := -1, -1
-	for k, at := 0, 0; k < len(parts); at, k = at+len(parts[k]), k+1 {
-		if k%2 == 1 && at < end && at+len(parts[k]) > start {
-			if first < 0 {
-				first = k
-			}
-			last = k
-		}
-	}
-	if first < 0 || first == last {
+// different kinds, read as one (the '}' closing one and the '{' opening the next lost).
+// decodeResource refuses such an object where the resources are of one kind, as in an
+// Ed-Fi file (a key twice); where the kinds differ, as only the fuzz's mixed files have
+// them, nothing in the bytes tells.
+func fusedKinds(data string, parts []string, kind []int, start int, elem string) bool {
+	sp, ok := spanOf(parts, start, elem)
+	if !ok || sp.first == sp.last || !sp.sameEnds(data, start, start+len(elem)) {
 		return false
 	}
-	at := func(k int) (lo, hi int) {
-		lo = len(strings.Join(parts[:k], ""))
-		return lo, lo + len(parts[k])
-	}
-	firstAt, _ := at(first)
-	_, lastEnd := at(last)
-	junk := func(s string) bool { return strings.Trim(s, ", \t\n\r}]") == "" }
-	if !junk(data[min(start, firstAt):max(start, firstAt)]) || !junk(data[min(end, lastEnd):max(end, lastEnd)]) {
-		return false
-	}
-	for k := first + 2; k <= last; k += 2 {
-		if kind[k/2] != kind[first/2] {
+	for k := sp.first + 2; k <= sp.last; k += 2 {
+		if kind[k/2] != kind[sp.first/2] {
 			return true
 		}
 	}
@@ -248,23 +244,15 @@ func fusedKinds(parts []string, kind []int, start int, elem string) bool {
 }
 
 // resourcePart says the element at byte start lies within one resource as corrupted
-// and is not all of it (separators and closers aside at its ends), and returns the
-// bytes that resource spans.
-func resourcePart(parts []string, start int, elem string) (lo, hi int, ok bool) {
-	data := strings.Join(parts, "")
+// (separators and closers aside at its ends), and returns the bytes that resource
+// spans. The caller has ruled out the whole resource (wholeResource).
+func resourcePart(data string, parts []string, start int, elem string) (lo, hi int, ok bool) {
+	sp, ok := spanOf(parts, start, elem)
 	end := start + len(elem)
-	junk := func(s string) bool { return strings.Trim(s, ", \t\n\r}]") == "" }
-	for k, at := 0, 0; k < len(parts); at, k = at+len(parts[k]), k+1 {
-		partEnd := at + len(parts[k])
-		if k%2 == 0 || end <= at || start >= partEnd {
-			continue
-		}
-		if (start >= at || junk(data[start:at])) && (end <= partEnd || junk(data[partEnd:end])) {
-			return at, partEnd, true
-		}
+	if !ok || sp.first != sp.last || start < sp.lo && !separators(data[start:sp.lo]) || end > sp.hi && !separators(data[sp.hi:end]) {
 		return 0, 0, false
 	}
-	return 0, 0, false
+	return sp.lo, sp.hi, true
 }
 
 // closerAfter says b starts with a '}' or ']' (after spaces) with more than spaces
