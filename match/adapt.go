@@ -67,11 +67,7 @@ func (l *Linker) adapt(p *Prepared) error {
 	}
 	var rules []block.Rule
 	for _, r := range s.Blocking {
-		var roles []normalize.Role
-		for _, k := range r.Keys {
-			roles = append(roles, k.Role)
-		}
-		if m := missing(roles); len(m) > 0 {
+		if m := missing(ruleRoles(r)); len(m) > 0 {
 			dropped = append(dropped, Dropped{Kind: "blocking rule", Name: r.Name, Roles: m})
 			continue
 		}
@@ -205,6 +201,16 @@ func comparisonRoles(c score.Comparison) []normalize.Role {
 		return []normalize.Role{normalize.RoleAddress, normalize.RoleZip, normalize.RoleCity}
 	}
 	return []normalize.Role{c.Role}
+}
+
+// ruleRoles returns the roles a blocking rule keys on, in its keys' order (none for a
+// Nearest rule, which reads what the record has).
+func ruleRoles(r block.Rule) []normalize.Role {
+	var roles []normalize.Role
+	for _, k := range r.Keys {
+		roles = append(roles, k.Role)
+	}
+	return roles
 }
 
 // missingRoles returns the roles comparison c reads that no record of the roll has a

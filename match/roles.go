@@ -51,9 +51,9 @@ func (p *Prepared) RolesWithValues() []normalize.Role {
 func (s Settings) ReadRoles() []normalize.Role {
 	out := s.ComparedRoles()
 	for _, rule := range s.Blocking {
-		for _, k := range rule.Keys {
-			if !slices.Contains(out, k.Role) {
-				out = append(out, k.Role)
+		for _, r := range ruleRoles(rule) {
+			if !slices.Contains(out, r) {
+				out = append(out, r)
 			}
 		}
 	}
