@@ -520,7 +520,7 @@ type candidates struct {
 	report block.Report
 }
 
-// prefetchAhead is how many pairs ahead compare reads a pair's rows (Scorer.Prefetch).
+// prefetchAhead is how many pairs ahead compare asks for a pair's rows (Scorer.Prefetch).
 const prefetchAhead = 16
 
 // compare generates the candidate pairs and computes their comparison vectors in
@@ -542,13 +542,11 @@ func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt R
 	if c.index, err = block.NewIndex(ctx, p.Table, l.settings.Blocking, bo); err != nil {
 		return nil, fmt.Errorf("match: blocking: %w", err)
 	}
-	sinks := make([]byte, workers*64) // Prefetch's bytes, a cache line a worker
 	c.report, err = c.index.Pairs(ctx, func(w int, batch []block.Pair) error {
-		var sink byte
 		for k, pr := range batch {
 			if k+prefetchAhead < len(batch) {
 				q := batch[k+prefetchAhead]
-				sink ^= sc.Prefetch(int(q.A), int(q.B))
+				sc.Prefetch(int(q.A), int(q.B))
 			}
 			key := sc.Key(int(pr.A), int(pr.B))
 			id, ok := ids[w][key]
@@ -561,7 +559,6 @@ func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt R
 			counts[w][id]++
 			c.pairs[w].add(keyedPair{pr.A, pr.B, id})
 		}
-		sinks[w*64] ^= sink
 		report(opt.Progress, StageCompare, done.Add(int64(len(batch))), 0)
 		return nil
 	})

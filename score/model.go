@@ -336,11 +336,14 @@ func (s *Scorer) rows(i, j int) (x, y []byte) {
 	return s.sa.row(i), s.sb.row(j)
 }
 
-// Prefetch reads the rows of records i and j and returns a byte of them, for a caller
-// scoring many pairs to call some pairs ahead of Key (and keep the byte, so that the reads
-// stay): the rows of a roll of a million records are far from the cache, and their loads
-// then overlap with the scoring of the pairs between.
-func (s *Scorer) Prefetch(i, j int) byte { return s.sa.touch(i) ^ s.sb.touch(j) }
+// Prefetch asks the processor to start loading the rows of records i and j, for a
+// caller scoring many pairs to call some pairs ahead of Key: the rows of a roll of a
+// million records are far from the cache, and their loads then overlap with the scoring
+// of the pairs between. It changes no result.
+func (s *Scorer) Prefetch(i, j int) {
+	s.sa.prefetch(i)
+	s.sb.prefetch(j)
+}
 
 // For returns a scorer of records of a against the same b, sharing s's compiled
 // comparisons, weights and copy of b: for an index that scores one query table after

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/studentlink/studentlink/internal/prefetch"
 	"github.com/studentlink/studentlink/normalize"
 )
 
@@ -462,16 +463,9 @@ func hashString(s string) uint64 {
 	return h
 }
 
-// touch reads one byte of each cache line of record i's row, so that a caller can start
-// the row's way from memory ahead of the pair that needs it (see Scorer.Prefetch).
-func (s *sketch) touch(i int) byte {
-	if i >= s.n {
-		return 0
+// prefetch hints that record i's row is about to be read (see Scorer.Prefetch).
+func (s *sketch) prefetch(i int) {
+	if i < s.n {
+		prefetch.Bytes(s.row(i))
 	}
-	r := s.row(i)
-	var b byte
-	for o := 0; o < len(r); o += 64 {
-		b ^= r[o]
-	}
-	return b
 }
