@@ -37,7 +37,7 @@ type rollOptions struct {
 	// studentID prefixes the student IDs the linker gave (a run without the earlier IDs
 	// gives others); ssid is the first student's SSID (0: none), the others' following it.
 	studentID string
-	ssid      int
+	ssid      int64
 	// together builds the first two students' records into one backpack.
 	together bool
 }
@@ -54,7 +54,7 @@ func thirtyStudents(t *testing.T, o rollOptions) *backpack.Population {
 		s := backpack.StudentRecord{Record: rec, StudentUniqueID: uid, FirstName: fmt.Sprintf("Kid%c", 'A'+i%26), LastSurname: "Test",
 			BirthDate: "2012-03-04", Sex: []string{"Female", "Male"}[i%2], Source: src}
 		if o.ssid != 0 {
-			s.SSID = fmt.Sprint(o.ssid + i)
+			s.SSID = fmt.Sprint(o.ssid + int64(i))
 		}
 		sub.Students = append(sub.Students, s)
 		sub.Enrollments = append(sub.Enrollments, backpack.Enrollment{Record: rec, LEA: o.lea, SchoolID: 100001001, EntryDate: "2023-08-20",

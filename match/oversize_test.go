@@ -68,7 +68,7 @@ func TestOversizeBlockLeavesNoRecordOut(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(studentHeader)
 	for i := range 20_000 {
-		fmt.Fprintf(&b, "r%05d,01,01001,%010d,%s,,Smith,,2012-09-01,F,5,%d Main St,Provo,84601,2023-08-20\n", i, 5000000000+i*7, given(i), i)
+		fmt.Fprintf(&b, "r%05d,01,01001,%010d,%s,,Smith,,2012-09-01,F,5,%d Main St,Provo,84601,2023-08-20\n", i, 5000000000+int64(i)*7, given(i), i)
 	}
 	// A second record of r00001, with a typo in the given name.
 	b.WriteString("dup,02,02001,5000000007," + given(1)[:3] + "x" + given(1)[4:] + ",,Smith,,2012-09-01,F,5,1 Main St,Provo,84601,2024-08-20\n")

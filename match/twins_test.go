@@ -724,7 +724,7 @@ func smallSSIDRoll() string {
 		k := r.IntN(len(first))
 		sex := map[bool]string{true: "F", false: "M"}[k%2 == 1]
 		dob := fmt.Sprintf("%d-%02d-%02d", 2008+r.IntN(9), 1+r.IntN(12), 1+r.IntN(28))
-		ssid := 5000000000 + i*37
+		ssid := 5000000000 + int64(i)*37
 		f, l := first[k], last[r.IntN(len(last))]
 		fmt.Fprintf(&b, "p%d-a,01,01001,%d,%s,,%s,,%s,%s,5,%d %s,Provo,84601,2022-08-20\n", i, ssid, f, l, dob, sex, 1+r.IntN(9999), streets[r.IntN(len(streets))])
 		fmt.Fprintf(&b, "p%d-b,02,02001,%d,%s,,%s,,%s,%s,5,%d %s,Ogden,84401,2023-08-20\n", i, ssid, f, l, dob, sex, 1+r.IntN(9999), streets[r.IntN(len(streets))])

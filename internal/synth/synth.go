@@ -214,7 +214,7 @@ func (g *gen) pick(list []weighted) string {
 
 func (g *gen) newSSID() string {
 	for {
-		s := strconv.Itoa(1_000_000_000 + g.rng.IntN(9_000_000_000))
+		s := strconv.FormatInt(1_000_000_000+g.rng.Int64N(9_000_000_000), 10)
 		if !g.ssids[s] {
 			g.ssids[s] = true
 			return s
