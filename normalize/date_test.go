@@ -35,6 +35,13 @@ func TestParseDate(t *testing.T) {
 		{"01022006", DateOptions{}, d(2006, 1, 2), ""},
 		{"01022006", dayFirst, d(2006, 2, 1), ""},
 		{"Jan 2, 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"Monday, January 2, 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"Mon, 2 Jan 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"Tuesday, January 2, 2006", DateOptions{}, d(2006, 1, 2), ""}, // the date says the day
+		{"lunes, 2 de enero de 2006", DateOptions{}, d(2006, 1, 2), ""},
+		{"Monday Monday, January 2, 2006", DateOptions{}, Date{}, "not a date"},
+		{"Monday", DateOptions{}, Date{}, "not a date"},
+		{"Mon 01/02/2006", DateOptions{}, d(2006, 1, 2), ""},
 		{"January 2, 2006", DateOptions{}, d(2006, 1, 2), ""},
 		{"jan 2 2006", DateOptions{}, d(2006, 1, 2), ""},
 		{"2 January 2006", DateOptions{}, d(2006, 1, 2), ""},

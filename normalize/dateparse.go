@@ -38,9 +38,19 @@ var monthNames = map[string]uint8{
 	"dec": 12, "december": 12, "diciembre": 12, "dic": 12,
 }
 
+// weekdayNames are the day names a long date may start with, which ParseDate passes over
+// (the date, not the name, says the day). Spanish abbreviations are left out: "mar" is
+// March.
+var weekdayNames = map[string]bool{
+	"monday": true, "mon": true, "tuesday": true, "tue": true, "tues": true,
+	"wednesday": true, "wed": true, "thursday": true, "thu": true, "thur": true, "thurs": true,
+	"friday": true, "fri": true, "saturday": true, "sat": true, "sunday": true, "sun": true,
+	"lunes": true, "martes": true, "jueves": true, "viernes": true, "domingo": true,
+}
+
 // ParseDate parses the date formats districts send: 2006-01-02, 01/02/2006, 1/2/2006,
 // 01/02/06 (two-digit years by opt.Pivot), 20060102, Jan 2, 2006, 2 January 2006,
-// 2-Jan-2006, and date-times such as 2006-01-02T00:00:00 or 2006-01-02T00:00:00-07:00
+// 2-Jan-2006, a long date naming its weekday (Monday, January 2, 2006), and date-times such as 2006-01-02T00:00:00 or 2006-01-02T00:00:00-07:00
 // (Ed-Fi's date strings), whose calendar date is taken as written, and a spreadsheet's
 // five-digit day serial (40179 is 2010-01-01). Separators may be '-', '/', '.' or
 // spaces. An empty or blank input gives the zero Date and no error. An impossible date
@@ -60,6 +70,7 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 	fields := dateFields(fieldBuf[:0], s)
 	nums := numBuf[:0]
 	month := uint8(0)
+	weekday := false
 	for _, f := range fields {
 		if isDigits(f) {
 			nums = append(nums, f)
@@ -67,6 +78,10 @@ func ParseDate(s string, opt DateOptions) (Date, error) {
 		}
 		if f == "of" || f == "de" || f == "del" {
 			continue // "2nd of June", "2 de junio de 2010"
+		}
+		if weekdayNames[f] && !weekday {
+			weekday = true // a spreadsheet's long date: "Sunday, April 5, 2009"
+			continue
 		}
 		m, ok := monthNames[f]
 		if !ok || month != 0 {
