@@ -24,8 +24,9 @@
 // that reads a role no record has is dropped and reported (Linker.Dropped). The student
 // preset links at a match weight of 3 (posterior odds 8:1) and queues for review from 0;
 // its cannot-link rules keep twins, siblings, a boy and a girl, namesakes with different
-// middle names, children of different birth dates and a record that names only its
-// household (no given name, birth date or SSID) apart. The rules that state a
+// middle names, children of different birth dates, a record that names only its
+// household (no given name, birth date or SSID) and two records with no name in common
+// and no SSID or home to tell (a birthday and a town are a classmate's) apart. The rules that state a
 // belief about the data (a birth date is recorded with care) are tested on each roll a
 // run links, trained or loaded, and set aside where the roll surely contradicts them
 // (Result.RuleTests, CannotLink.MaxMatchShare). A roll too small to learn from (fewer

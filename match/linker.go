@@ -70,10 +70,10 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles, nearIDs, noAddress, addresses, noIDs and birthDates: the rule's
-	// DifferentMiddleNames, NearSSIDs, OneAddressMissing, BothAddresses, NoSSIDs and
-	// BothBirthDates, judged on the records, not the key.
-	middles, nearIDs, noAddress, addresses, noIDs, birthDates bool
+	// middles, nearIDs, noAddress, addresses, noIDs, birthDates and noName: the rule's
+	// DifferentMiddleNames, NearSSIDs, OneAddressMissing, BothAddresses, NoSSIDs,
+	// BothBirthDates and NoNameInCommon, judged on the records, not the key.
+	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName bool
 	// with is the rule's With: the comparisons a roll it runs on must have values for.
 	with []string
 }
@@ -111,7 +111,7 @@ func New(s Settings) (*Linker, error) {
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
-	cc.birthDates = c.BothBirthDates
+	cc.birthDates, cc.noName = c.BothBirthDates, c.NoNameInCommon
 	cc.with = c.With
 	return cc
 }
@@ -380,7 +380,8 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
-			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) {
+			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) &&
+			(!c.noName || !nameInCommon(ta, a, tb, b)) {
 			return c.name
 		}
 	}
@@ -430,6 +431,29 @@ func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int
 		return false
 	}
 	return score.JaroWinklerText(x.Text, y.Text) < middleTypo
+}
+
+// nameInCommon reports whether a name of record a of ta (given, middle or family) and one
+// of record b of tb, wherever each is written, are one name: the same, a word of each the
+// same, nicknames of one name, or a typo apart (see CannotLink.NoNameInCommon).
+func nameInCommon(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+	xs := [3]*normalize.NamePart{ta.Given[a], ta.Middle[a], ta.Family[a]}
+	ys := [3]*normalize.NamePart{tb.Given[b], tb.Middle[b], tb.Family[b]}
+	for _, x := range xs {
+		if x == nil || len(x.Key) < 2 { // missing, or an initial: nothing to hold in common
+			continue
+		}
+		for _, y := range ys {
+			if y == nil || len(y.Key) < 2 {
+				continue
+			}
+			if x.Key == y.Key || x.SharesWord(y) || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) ||
+				score.JaroWinklerText(x.Text, y.Text) >= middleTypo {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // wordsWithin reports whether every word of p is a word of q: "María" within "María

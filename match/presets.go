@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-12",
+		Version:     "student-13",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -427,6 +427,19 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "family_name", Levels: []string{"else"}},
 			otherSSID,
 		},
+	}, {
+		// No name in common, however written, and no SSID or home to tell: a birthday
+		// and a town are a classmate's as often as the child's. (EM trained on a few
+		// dozen records took two such children for one whose names were both replaced.)
+		Name: "no name in common, no SSID or home to tell",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"else"}},
+			notSwapped,
+			{Comparison: "family_name", Levels: []string{"else"}},
+			{Comparison: "ssid", Levels: []string{"null"}},
+			{Comparison: "location", Levels: []string{"null", "zip", "city", "else"}},
+		},
+		NoNameInCommon: true,
 	}, {
 		// Namesakes born the same day, an SSID missing: a state's roll holds them by the
 		// hundred, and where both middle names are written out they tell them apart.

@@ -108,6 +108,12 @@ type CannotLink struct {
 	// no day at all is compared by its digits, and one part of it off is as often a
 	// typo as another child's date.
 	BothBirthDates bool `json:"both_birth_dates,omitempty"`
+	// NoNameInCommon adds a condition no comparison states: no name of one record (given,
+	// middle or family, or a word of one) is a name of the other, a nickname of it or a
+	// typo of it (Jaro–Winkler ≥ 0.85), wherever it is written: names reversed and
+	// mistyped ("Fdedrie Bailey", "Bailey Freddie") share one. The rule stays in a model
+	// trained on a roll without middle names.
+	NoNameInCommon bool `json:"no_name_in_common,omitempty"`
 }
 
 // MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
@@ -225,8 +231,8 @@ func (s Settings) Validate() error {
 		if c.OneAddressMissing && c.BothAddresses {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing and both_addresses never hold together", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing or birth dates in full cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full or names in common cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })
