@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-13",
+		Version:     "student-14",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -238,14 +238,17 @@ func studentCannotLink() []CannotLink {
 		OneAddressMissing: true,
 		With:              []string{"birth_date"},
 	}, {
-		// SSIDs a digit apart: twins, in one home or two (rules read the SSID's level the
-		// values reach, one_edit, though it counts as no evidence where the given names
-		// differ: score.ID).
+		// SSIDs a digit apart and near as numbers, as SSIDs issued together are: twins,
+		// in one home or two (rules read the SSID's level the values reach, one_edit,
+		// though it counts as no evidence where the given names differ: score.ID). A
+		// digit apart and far as numbers is a typo, which lands anywhere in an SSID: one
+		// child whose given name was replaced, not twins (FEBRL's Kieren and Allegra Reid).
 		Name: "twins: same family name and birth date, different given names, SSIDs a digit apart",
 		Conditions: []Condition{
 			differentGiven, notSwapped, alikeFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
+		NearSSIDs: true,
 	}, {
 		// Given names alike (Hailey and Bailey, Mason and Jason) and SSIDs issued
 		// together, numbers a few apart: twins, not one child whose name and SSID were

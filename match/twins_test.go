@@ -1259,3 +1259,34 @@ func TestSmallRollKeepsStrangersOfOneBirthdayApart(t *testing.T) {
 		t.Errorf("no review item refused by %q: want the pair across the two children in the review queue", rule)
 	}
 }
+
+// TestSSIDTypoIsNotTwins: one child whose given name was replaced and whose SSID has a
+// digit mistyped in its middle (FEBRL's Kieren and Allegra Reid) against twins whose
+// SSIDs were issued together, one number apart. A typo lands anywhere in an SSID; only
+// the twins' numbers are near, and only they meet the twins rule on SSIDs a digit apart.
+func TestSSIDTypoIsNotTwins(t *testing.T) {
+	const rule = "twins: same family name and birth date, different given names, SSIDs a digit apart"
+	roll := studentHeader +
+		"kieren-1,01,01001,5120937461,Kieren,,Reid,,2009-04-12,M,8,17 Sage St,Provo,84601,2023-08-20\n" +
+		"kieren-2,02,02003,5120987461,Allegra,,Reid,,4/12/2009,M,9,17 Sage St,Provo,84601,2024-08-19\n" +
+		"emma-1,03,03001,4000000014,Emma,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Ogden,84401,2023-08-20\n" +
+		"olivia-1,04,04002,4000000015,Olivia,,Johnson,,5/6/2014,F,5,88 Orchard Ln,Ogden,84401,2024-08-19\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, roll)
+	refused := map[string]bool{} // the child of each record a review item under the rule names
+	for _, it := range res.Review {
+		if it.Rule == rule || it.Reason == rule {
+			refused[it.A] = true
+			refused[it.B] = true
+		}
+	}
+	if refused["kieren-1"] || refused["kieren-2"] {
+		t.Errorf("Kieren's records (SSIDs a typo apart) held apart by %q", rule)
+	}
+	if res.Label[2] == res.Label[3] {
+		t.Errorf("Emma and Olivia Johnson (twins, SSIDs issued together) linked")
+	}
+}
