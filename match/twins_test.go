@@ -1262,15 +1262,19 @@ func TestSmallRollKeepsStrangersOfOneBirthdayApart(t *testing.T) {
 
 // TestSSIDTypoIsNotTwins: one child whose given name was replaced and whose SSID has a
 // digit mistyped in its middle (FEBRL's Kieren and Allegra Reid) against twins whose
-// SSIDs were issued together, one number apart. A typo lands anywhere in an SSID; only
-// the twins' numbers are near, and only they meet the twins rule on SSIDs a digit apart.
+// SSIDs were issued together, one number apart, with a check digit after it or not. A
+// typo lands anywhere in an SSID; only the twins' numbers are near, and only they meet
+// the twins rule on SSIDs a digit apart.
 func TestSSIDTypoIsNotTwins(t *testing.T) {
 	const rule = "twins: same family name and birth date, different given names, SSIDs a digit apart"
 	roll := studentHeader +
 		"kieren-1,01,01001,5120937461,Kieren,,Reid,,2009-04-12,M,8,17 Sage St,Provo,84601,2023-08-20\n" +
 		"kieren-2,02,02003,5120987461,Allegra,,Reid,,4/12/2009,M,9,17 Sage St,Provo,84601,2024-08-19\n" +
 		"emma-1,03,03001,4000000014,Emma,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Ogden,84401,2023-08-20\n" +
-		"olivia-1,04,04002,4000000015,Olivia,,Johnson,,5/6/2014,F,5,88 Orchard Ln,Ogden,84401,2024-08-19\n"
+		"olivia-1,04,04002,4000000015,Olivia,,Johnson,,5/6/2014,F,5,88 Orchard Ln,Ogden,84401,2024-08-19\n" +
+		// Twins whose state appends a check digit: consecutive numbers, 0701 and 0711.
+		"noah-1,05,05001,4000000701,Noah,,Ortiz,,2012-09-10,M,6,5 Elm St,Logan,84321,2023-08-20\n" +
+		"liam-1,06,06002,4000000711,Liam,,Ortiz,,9/10/2012,M,7,5 Elm St,Logan,84321,2024-08-19\n"
 	l, err := New(StudentSettings())
 	if err != nil {
 		t.Fatal(err)
@@ -1288,5 +1292,8 @@ func TestSSIDTypoIsNotTwins(t *testing.T) {
 	}
 	if res.Label[2] == res.Label[3] {
 		t.Errorf("Emma and Olivia Johnson (twins, SSIDs issued together) linked")
+	}
+	if res.Label[4] == res.Label[5] {
+		t.Errorf("Noah and Liam Ortiz (twins, SSIDs issued together with a check digit) linked")
 	}
 }
