@@ -86,8 +86,9 @@ type CannotLink struct {
 	// name. A rule with it is dropped from rolls without middle names.
 	DifferentMiddleNames bool `json:"different_middle_names,omitempty"`
 	// NearSSIDs adds a condition no comparison states: both records' SSIDs are numbers at
-	// most MaxSSIDGap apart, as those of twins issued together are, where a typo in the
-	// SSID lands anywhere in it. A rule with it is dropped from rolls without SSIDs.
+	// most MaxSSIDGap (or SSIDGap) apart, as those of twins issued together are, where a
+	// typo in the SSID lands anywhere in it. A rule with it is dropped from rolls without
+	// SSIDs.
 	NearSSIDs bool `json:"near_ssids,omitempty"`
 	// SSIDGap, with NearSSIDs, is how far apart as numbers the SSIDs may be; 0 is
 	// MaxSSIDGap. SSIDs one digit apart are at most 99 apart where the digit is one of
