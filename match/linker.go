@@ -1,7 +1,6 @@
 package match
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"iter"
@@ -75,8 +74,6 @@ type compiledCannotLink struct {
 	// DifferentMiddleNames, NearSSIDs, OneAddressMissing, BothAddresses, NoSSIDs,
 	// BothBirthDates and NoNameInCommon, judged on the records, not the key.
 	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName bool
-	// gap is how far apart as numbers near SSIDs may be (CannotLink.SSIDGap).
-	gap uint64
 	// with is the rule's With: the comparisons a roll it runs on must have values for.
 	with []string
 }
@@ -115,7 +112,6 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName = c.BothBirthDates, c.NoNameInCommon
-	cc.gap = cmp.Or(c.SSIDGap, MaxSSIDGap)
 	cc.with = c.With
 	return cc
 }
@@ -380,7 +376,7 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 // cannotLinkBy is cannotLink under the given rules.
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
-		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b, c.gap)) &&
+		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
@@ -467,8 +463,9 @@ func wordsWithin(p, q *normalize.NamePart) bool {
 }
 
 // nearSSIDs reports whether record a of ta and record b of tb have SSIDs written as
-// numbers of one length at most gap apart (see CannotLink.NearSSIDs and SSIDGap).
-func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int, gap uint64) bool {
+// numbers of one length issued together: at most MaxSSIDGap apart, or consecutive once
+// their last digits (check digits) are dropped (see CannotLink.NearSSIDs).
+func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 	x, y := ta.SSID[a], tb.SSID[b]
 	if len(x) != len(y) || len(x) == 0 || len(x) > 19 {
 		return false
@@ -478,7 +475,7 @@ func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int, gap uint6
 	if errX != nil || errY != nil {
 		return false
 	}
-	return max(m, n)-min(m, n) <= gap
+	return max(m, n)-min(m, n) <= MaxSSIDGap || max(m, n)/10-min(m, n)/10 == 1
 }
 
 // middleTypo is the Jaro–Winkler similarity from which two middle names count as one

@@ -427,29 +427,29 @@ func TestProgressOneAtATime(t *testing.T) {
 func TestNearSSIDs(t *testing.T) {
 	tests := []struct {
 		a, b string
-		gap  uint64
 		want bool
 	}{
-		{"4000000014", "4000000015", MaxSSIDGap, true},
-		{"4000000019", "4000000020", MaxSSIDGap, true},
-		{"4000000010", "4000000019", MaxSSIDGap, true},
-		{"4000000010", "4000000020", MaxSSIDGap, false},
-		{"4000000701", "4000000711", 99, true}, // consecutive, a check digit after them
-		{"4000000701", "4000000801", 99, false},
-		{"7925975", "7925075", MaxSSIDGap, false}, // a typo in a middle digit
-		{"7925975", "7925075", 99, false},
-		{"0000000014", "0000000015", MaxSSIDGap, true},
-		{"400000014", "4000000015", MaxSSIDGap, false}, // lengths differ
-		{"", "4000000015", MaxSSIDGap, false},
-		{"40000000A4", "4000000015", MaxSSIDGap, false},
-		{"99999999999999999999", "99999999999999999998", MaxSSIDGap, false}, // over 19 digits
+		{"4000000014", "4000000015", true},
+		{"4000000019", "4000000020", true},
+		{"4000000010", "4000000019", true},
+		{"4000000010", "4000000020", true},  // 400000001 and 400000002 with check digits
+		{"4000000701", "4000000711", true},  // consecutive, a check digit after them
+		{"4000000790", "4000000803", true},  // …079 and …080
+		{"4000000701", "4000000721", false}, // …070 and …072
+		{"4000000701", "4000000801", false},
+		{"7925975", "7925075", false}, // a typo in a middle digit
+		{"0000000014", "0000000015", true},
+		{"400000014", "4000000015", false}, // lengths differ
+		{"", "4000000015", false},
+		{"40000000A4", "4000000015", false},
+		{"99999999999999999999", "99999999999999999998", false}, // over 19 digits
 	}
 	for _, tt := range tests {
 		ta := normalize.NewTable(1, 0)
 		tb := normalize.NewTable(1, 0)
 		ta.SSID[0], tb.SSID[0] = tt.a, tt.b
-		if got := nearSSIDs(ta, 0, tb, 0, tt.gap); got != tt.want {
-			t.Errorf("nearSSIDs(%q, %q, %d) = %v, want %v", tt.a, tt.b, tt.gap, got, tt.want)
+		if got := nearSSIDs(ta, 0, tb, 0); got != tt.want {
+			t.Errorf("nearSSIDs(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

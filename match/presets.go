@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-15",
+		Version:     "student-16",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -238,19 +238,18 @@ func studentCannotLink() []CannotLink {
 		OneAddressMissing: true,
 		With:              []string{"birth_date"},
 	}, {
-		// SSIDs a digit apart, one of the last two, as SSIDs issued together are
-		// (consecutive numbers, a check digit after them or not): twins, in one home or
-		// two (rules read the SSID's level the values reach, one_edit, though it counts
-		// as no evidence where the given names differ: score.ID). A digit apart further
-		// up is a typo, which lands anywhere in an SSID: one child whose given name was
-		// replaced, not twins (FEBRL's Kieren and Allegra Reid).
+		// SSIDs a digit apart and issued together (near as numbers, a check digit after
+		// them or not): twins, in one home or two (rules read the SSID's level the values
+		// reach, one_edit, though it counts as no evidence where the given names differ:
+		// score.ID). A digit apart further up is a typo, which lands anywhere in an SSID:
+		// one child whose given name was replaced, not twins (FEBRL's Kieren and Allegra
+		// Reid).
 		Name: "twins: same family name and birth date, different given names, SSIDs a digit apart",
 		Conditions: []Condition{
 			differentGiven, notSwapped, alikeFamily, closeBirth,
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
 		NearSSIDs: true,
-		SSIDGap:   99,
 	}, {
 		// Given names alike (Hailey and Bailey, Mason and Jason) and SSIDs issued
 		// together, numbers a few apart: twins, not one child whose name and SSID were

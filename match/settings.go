@@ -85,15 +85,11 @@ type CannotLink struct {
 	// (Jaro–Winkler ≥ 0.85) or an initial of each other, nor either the other's given
 	// name. A rule with it is dropped from rolls without middle names.
 	DifferentMiddleNames bool `json:"different_middle_names,omitempty"`
-	// NearSSIDs adds a condition no comparison states: both records' SSIDs are numbers at
-	// most MaxSSIDGap (or SSIDGap) apart, as those of twins issued together are, where a
-	// typo in the SSID lands anywhere in it. A rule with it is dropped from rolls without
-	// SSIDs.
+	// NearSSIDs adds a condition no comparison states: both records' SSIDs are numbers
+	// issued together, as twins' are: at most MaxSSIDGap apart, or consecutive but for
+	// their last digit (a check digit after them: …0701 and …0711), where a typo in the
+	// SSID lands anywhere in it. A rule with it is dropped from rolls without SSIDs.
 	NearSSIDs bool `json:"near_ssids,omitempty"`
-	// SSIDGap, with NearSSIDs, is how far apart as numbers the SSIDs may be; 0 is
-	// MaxSSIDGap. SSIDs one digit apart are at most 99 apart where the digit is one of
-	// the last two: consecutive numbers with a check digit after them (…0701, …0711).
-	SSIDGap uint64 `json:"ssid_gap,omitempty"`
 	// OneAddressMissing adds a condition no comparison states: one record has an address
 	// and the other none, so that a location level below the address (the same zip or
 	// city) says nothing about whether the two share a home. A roll without addresses
@@ -244,9 +240,6 @@ func (s Settings) Validate() error {
 			if k < 0 || s.CannotLink[k].MaxMatchShare <= 0 {
 				return fmt.Errorf("match: settings %q: cannot-link rule %q: set_aside_with names %q, which is not a cannot-link rule with a max_match_share", s.Name, c.Name, name)
 			}
-		}
-		if c.SSIDGap > 0 && !c.NearSSIDs {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: ssid_gap needs near_ssids", s.Name, c.Name)
 		}
 		if len(c.NotTestedOn) > 0 && c.MaxMatchShare <= 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: not_tested_on needs a max_match_share", s.Name, c.Name)

@@ -1272,9 +1272,12 @@ func TestSSIDTypoIsNotTwins(t *testing.T) {
 		"kieren-2,02,02003,5120987461,Allegra,,Reid,,4/12/2009,M,9,17 Sage St,Provo,84601,2024-08-19\n" +
 		"emma-1,03,03001,4000000014,Emma,,Johnson,,2014-05-06,F,4,88 Orchard Ln,Ogden,84401,2023-08-20\n" +
 		"olivia-1,04,04002,4000000015,Olivia,,Johnson,,5/6/2014,F,5,88 Orchard Ln,Ogden,84401,2024-08-19\n" +
-		// Twins whose state appends a check digit: consecutive numbers, 0701 and 0711.
+		// Twins whose state appends a check digit: consecutive numbers, 0701 and 0711;
+		// Mason and Jason, their given names alike, 0700 and 0710.
 		"noah-1,05,05001,4000000701,Noah,,Ortiz,,2012-09-10,M,6,5 Elm St,Logan,84321,2023-08-20\n" +
-		"liam-1,06,06002,4000000711,Liam,,Ortiz,,9/10/2012,M,7,5 Elm St,Logan,84321,2024-08-19\n"
+		"liam-1,06,06002,4000000711,Liam,,Ortiz,,9/10/2012,M,7,5 Elm St,Logan,84321,2024-08-19\n" +
+		"mason-1,07,07001,5800000700,Mason,,Hansen,,2011-08-08,M,7,1 Ridge Rd,Sandy,84070,2023-08-20\n" +
+		"jason-1,08,08002,5800000710,Jason,,Hansen,,8/8/2011,M,8,1 Ridge Rd,Sandy,84070,2024-08-19\n"
 	l, err := New(StudentSettings())
 	if err != nil {
 		t.Fatal(err)
@@ -1295,5 +1298,8 @@ func TestSSIDTypoIsNotTwins(t *testing.T) {
 	}
 	if res.Label[4] == res.Label[5] {
 		t.Errorf("Noah and Liam Ortiz (twins, SSIDs issued together with a check digit) linked")
+	}
+	if res.Label[6] == res.Label[7] {
+		t.Errorf("Mason and Jason Hansen (twins, given names alike, SSIDs issued together with a check digit) linked")
 	}
 }
