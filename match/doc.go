@@ -31,6 +31,6 @@
 // tested on each roll a run links, trained or loaded, and set aside where the roll
 // surely contradicts them (Result.RuleTests, CannotLink.MaxMatchShare). A roll too small
 // to learn from (fewer than 20 pairs of one student) keeps the documented m, and a roll
-// of fewer than 1,000 records a prior of at most 1/1000; the TrainingReport says so. Use Sweep with known
-// truth to choose other thresholds.
+// of fewer than 1,000 records a prior of at most 1/1000; the TrainingReport says so.
+// Use Sweep with known truth to choose other thresholds.
 package match
