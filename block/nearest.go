@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/studentlink/studentlink/normalize"
 )
@@ -244,38 +245,61 @@ func (nb *neighbours) paired(a, b int32) bool {
 }
 
 // upperPairs turns neighbour lists into each record's partners of higher index, sorted,
-// each once: the pairs the lists make, whichever side found the other.
-func upperPairs(nb *neighbours, n int) *neighbours {
-	up := &neighbours{off: make([]int32, n+1)}
+// each once: the pairs the lists make, whichever side found the other. The lists are
+// placed, sorted and copied on workers goroutines.
+func upperPairs(nb *neighbours, n, workers int) *neighbours {
+	workers = max(1, min(workers, n))
+	// Place every pair in its lower record's list, duplicates and all.
+	raw := make([]int32, n+1)
 	for a := range n {
 		for _, b := range nb.of(a) {
-			up.off[min(int32(a), b)+1]++
+			raw[min(int32(a), b)+1]++
 		}
 	}
+	for i := range n {
+		raw[i+1] += raw[i]
+	}
+	all := make([]int32, raw[n])
+	fill := slices.Clone(raw[:n])
+	inRanges(workers, n, func(_, lo, hi int) {
+		for a := lo; a < hi; a++ {
+			for _, b := range nb.of(a) {
+				at := atomic.AddInt32(&fill[min(int32(a), b)], 1) - 1 // sorted below
+				all[at] = max(int32(a), b)
+			}
+		}
+	})
+	fill = nil
+	// Sort each record's partners and drop the pairs both sides found, then copy the
+	// lists to an array of the right size.
+	up := &neighbours{off: make([]int32, n+1)}
+	inRanges(workers, n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			l := all[raw[i]:raw[i+1]]
+			slices.Sort(l)
+			up.off[i+1] = int32(len(slices.Compact(l)))
+		}
+	})
 	for i := range n {
 		up.off[i+1] += up.off[i]
 	}
 	up.list = make([]int32, up.off[n])
-	fill := slices.Clone(up.off[:n])
-	for a := range n {
-		for _, b := range nb.of(a) {
-			lo := min(int32(a), b)
-			up.list[fill[lo]] = max(int32(a), b)
-			fill[lo]++
+	inRanges(workers, n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			copy(up.list[up.off[i]:up.off[i+1]], all[raw[i]:])
 		}
-	}
-	// Sort each record's partners and drop the pairs both sides found.
-	at := int32(0)
-	for i := range n {
-		l := up.list[up.off[i]:up.off[i+1]]
-		slices.Sort(l)
-		l = slices.Compact(l)
-		up.off[i] = at
-		at += int32(copy(up.list[at:], l))
-	}
-	up.off[n] = at
-	up.list = slices.Clone(up.list[:at]) // let go of the room the pairs found twice took
+	})
 	return up
+}
+
+// inRanges runs fn on workers goroutines, worker w over the fixed range [lo, hi) of
+// [0, n) that w*n/workers starts, and returns when all are done.
+func inRanges(workers, n int, fn func(w, lo, hi int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { fn(w, w*n/workers, (w+1)*n/workers) })
+	}
+	wg.Wait()
 }
 
 // findNeighbours runs the search for a Nearest rule: it counts the records each gram
@@ -297,16 +321,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	}
 	ranges := func(w int) (int, int) { return w * n / workers, (w + 1) * n / workers }
 	parallel := func(fn func(w, lo, hi int)) error {
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				lo, hi := ranges(w)
-				fn(w, lo, hi)
-			}()
-		}
-		wg.Wait()
+		inRanges(workers, n, fn)
 		return ctx.Err()
 	}
 	// Every record's grams, kept for the second pass (each worker's records in one

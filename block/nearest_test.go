@@ -222,7 +222,10 @@ func TestUpperPairs(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := tb.Len()
-	up := upperPairs(nb, n)
+	up := upperPairs(nb, n, 3)
+	if diff := cmp.Diff(upperPairs(nb, n, 1), up, cmp.AllowUnexported(neighbours{})); diff != "" {
+		t.Errorf("three workers and one differ (-one +three):\n%s", diff)
+	}
 	for a := range n {
 		if !slices.IsSorted(up.of(a)) || len(slices.Compact(slices.Clone(up.of(a)))) != len(up.of(a)) {
 			t.Fatalf("record %d: partners %v not sorted and distinct", a, up.of(a))

@@ -1,9 +1,11 @@
 package block
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -173,7 +175,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 		if err != nil {
 			return nil, err
 		}
-		x.near[r] = upperPairs(nb, n)
+		x.near[r] = upperPairs(nb, n, workers)
 		perRule[r].off = make([]int32, n+1)
 		x.report.Rules[r] = RuleReport{Rule: rule.Name}
 	}
@@ -182,19 +184,67 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 	for _, k := range perRule {
 		total += len(k.refs)
 	}
-	x.refs = make([]uint64, 0, total)
+	x.refs = make([]uint64, total)
 	x.off = make([]int32, n+1)
-	for i := range n {
-		start := len(x.refs)
-		for r := range perRule {
-			if perRule[r].refs != nil {
-				x.refs = append(x.refs, perRule[r].refs[perRule[r].off[i]:perRule[r].off[i+1]]...)
+	for _, k := range perRule {
+		if k.refs != nil {
+			for i := range n {
+				x.off[i+1] += k.off[i+1] - k.off[i]
 			}
 		}
-		slices.Sort(x.refs[start:])
-		x.off[i+1] = int32(len(x.refs))
 	}
+	for i := range n {
+		x.off[i+1] += x.off[i]
+	}
+	inRanges(workers, n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			at := x.off[i]
+			for _, k := range perRule {
+				if k.refs != nil {
+					at += int32(copy(x.refs[at:], k.refs[k.off[i]:k.off[i+1]]))
+				}
+			}
+			slices.Sort(x.refs[x.off[i]:at])
+		}
+	})
 	return x, nil
+}
+
+// keyEntry is a record under one of its keys.
+type keyEntry struct {
+	key uint64
+	rec int32
+}
+
+// sortKeyEntries sorts entries, given in record order, by key and then record, and
+// returns them (in a new array for more than a few). Keys are hashes, so a stable
+// counting sort on their top bits leaves buckets of a few entries each, which a
+// comparison sort on the key alone finishes; the counting pass keeps records in order.
+func sortKeyEntries(entries []keyEntry) []keyEntry {
+	byKeyThenRecord := func(a, b keyEntry) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.rec, b.rec)) }
+	if len(entries) < 1<<12 {
+		slices.SortFunc(entries, byKeyThenRecord)
+		return entries
+	}
+	shift := 64 - bits.Len(uint(len(entries))) + 2 // about four entries a bucket
+	start := make([]int32, 1<<(64-shift)+1)
+	for _, e := range entries {
+		start[e.key>>shift+1]++
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	sorted := make([]keyEntry, len(entries))
+	fill := slices.Clone(start)
+	for _, e := range entries {
+		b := e.key >> shift
+		sorted[fill[b]] = e
+		fill[b]++
+	}
+	for b := range len(start) - 1 {
+		slices.SortStableFunc(sorted[start[b]:start[b+1]], func(a, b keyEntry) int { return cmp.Compare(a.key, b.key) })
+	}
+	return sorted
 }
 
 // maxRules bounds the rules of an index: their index tags each block ref in four bits.
@@ -222,26 +272,14 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (refs []uint64
 		off[i+1] = int32(len(keys))
 	}
 	// Group records by key.
-	type entry struct {
-		key uint64
-		rec int32
-	}
-	entries := make([]entry, 0, len(keys))
+	entries := make([]keyEntry, 0, len(keys))
 	for i := range n {
 		for _, k := range keys[off[i]:off[i+1]] {
-			entries = append(entries, entry{k, int32(i)})
+			entries = append(entries, keyEntry{k, int32(i)})
 		}
 	}
 	keys = nil
-	slices.SortFunc(entries, func(a, b entry) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
-		}
-		return int(a.rec - b.rec)
-	})
+	entries = sortKeyEntries(entries)
 	rr = RuleReport{Rule: rule.Name}
 	// Count the blocks first: a list grown by doubling would leave hundreds of MB of
 	// garbage at 10^6 records, just as the index peaks.
