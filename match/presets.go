@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-17",
+		Version:     "student-16",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -185,9 +185,7 @@ const (
 //     common): namesakes born the same day, whom a state's roll holds by the hundred.
 //   - Birth dates that disagree outright, SSIDs not the same: a child's birth date is
 //     recorded with care, and a date wrong in every part is another child more often
-//     than a typo. SSIDs a digit apart are not the same only where they were issued
-//     together (siblings enrolled on one day); a digit apart further up is one child's
-//     SSID mistyped, which says one child as the same SSID does. Where more than 2% of the candidate pairs that share an SSID have
+//     than a typo. Where more than 2% of the candidate pairs that share an SSID have
 //     such dates and the same given name (siblings under one SSID, their given names
 //     different or alike, are not one child's dates recorded wrong:
 //     CannotLink.NotTestedOn), the roll says otherwise and the rule is set aside
@@ -480,20 +478,9 @@ func studentCannotLink() []CannotLink {
 		BothAddresses: true,
 		NoSSIDs:       true,
 	}, {
-		// SSIDs a digit apart and issued together, birth dates different: siblings
-		// enrolled on one day. A digit apart further up is one child's SSID mistyped,
-		// which says one child as the same SSID would (FEBRL's Imogen and Imzogen Akroyd).
-		Name: "different birth dates, SSIDs issued together",
-		Conditions: []Condition{
-			{Comparison: "ssid", Levels: []string{"one_edit"}},
-			{Comparison: "birth_date", Levels: []string{"two_digits", "else"}},
-		},
-		NearSSIDs:    true,
-		SetAsideWith: []string{differentBirthDates},
-	}, {
 		Name: differentBirthDates,
 		Conditions: []Condition{
-			{Comparison: "ssid", Levels: []string{"null", "else"}},
+			otherSSID,
 			{Comparison: "birth_date", Levels: []string{"two_digits", "else"}},
 		},
 		MaxMatchShare: 0.02,

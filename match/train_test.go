@@ -408,8 +408,7 @@ func TestLoadedModelTestsRules(t *testing.T) {
 		"twins: same family name and home, different given names, one SSID, a birth date missing",
 		"one SSID, two children: different given names and birth dates",
 		"one SSID, two children: different given names, a birth date's part different",
-		"one SSID, two strangers: given names, family names and birth dates different",
-		"different birth dates, SSIDs issued together"}
+		"one SSID, two strangers: given names, family names and birth dates different"}
 	res, err := l.Run(bgContext(), suiteRoll(t, "febrl3"), RunOptions{})
 	if err != nil {
 		t.Fatal(err)
