@@ -451,12 +451,33 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		start[g+1] = start[g] + d
 	}
 	post := make([]int32, start[len(sizes)])
-	fill := slices.Clone(start[:len(sizes)])
-	for i := range n {
-		for _, g := range grams[recOff[i]:recOff[i+1]] {
-			post[fill[g]] = int32(i)
-			fill[g]++
+	// Each worker places its records in every gram's list after the workers before it:
+	// counted per worker first, then filled in place.
+	fill := make([][]int32, workers)
+	if err := parallel(func(w, lo, hi int) {
+		fill[w] = make([]int32, len(sizes))
+		for _, g := range grams[recOff[lo]:recOff[hi]] {
+			fill[w][g]++
 		}
+	}); err != nil {
+		return nil, err
+	}
+	for g := range sizes {
+		at := start[g]
+		for _, f := range fill {
+			at, f[g] = at+f[g], at
+		}
+	}
+	if err := parallel(func(w, lo, hi int) {
+		f := fill[w]
+		for i := lo; i < hi; i++ {
+			for _, g := range grams[recOff[i]:recOff[i+1]] {
+				post[f[g]] = int32(i)
+				f[g]++
+			}
+		}
+	}); err != nil {
+		return nil, err
 	}
 	fill = nil
 	// Record i keeps its K best, and up to 3K as good as ratio of its best: a person

@@ -131,9 +131,10 @@ func TestIndexCandidateAgreesWithPairs(t *testing.T) {
 	}
 }
 
-// TestNearestDeterministic: the neighbours do not depend on the number of workers.
+// TestNearestDeterministic: the neighbours do not depend on the number of workers (a
+// roll of 4,000 records, which up to four share).
 func TestNearestDeterministic(t *testing.T) {
-	tb, _ := damaged(t, 200)
+	tb, _ := damaged(t, 2000)
 	var first *neighbours
 	for _, w := range []int{1, 2, 5} {
 		nb, err := findNeighbours(context.Background(), tb, Nearest{}, Options{Workers: w})
