@@ -216,35 +216,42 @@ type keyEntry struct {
 	rec int32
 }
 
-// sortKeyEntries sorts entries, given in record order, by key and then record, and
-// returns them (in a new array for more than a few). Keys are hashes, so a stable
-// counting sort on their top bits leaves buckets of a few entries each, which a
-// comparison sort on the key alone finishes; the counting pass keeps records in order.
-func sortKeyEntries(entries []keyEntry) []keyEntry {
-	byKeyThenRecord := func(a, b keyEntry) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.rec, b.rec)) }
-	if len(entries) < 1<<12 {
-		slices.SortFunc(entries, byKeyThenRecord)
+// keyEntries returns every record's keys (record i's in keys[off[i]:off[i+1]]) as
+// entries sorted by key and then record. Keys are hashes, so a counting sort on their
+// top bits places the entries, in record order, in buckets of a few each, which a
+// comparison sort on the key alone finishes: one array, no second to sort into.
+func keyEntries(keys []uint64, off []int32) []keyEntry {
+	entries := make([]keyEntry, len(keys))
+	if len(keys) < 1<<12 {
+		at := 0
+		for i := range len(off) - 1 {
+			for _, k := range keys[off[i]:off[i+1]] {
+				entries[at] = keyEntry{k, int32(i)}
+				at++
+			}
+		}
+		slices.SortFunc(entries, func(a, b keyEntry) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.rec, b.rec)) })
 		return entries
 	}
-	shift := 64 - bits.Len(uint(len(entries))) + 2 // about four entries a bucket
+	shift := 64 - bits.Len(uint(len(keys))) + 2 // about four entries a bucket
 	start := make([]int32, 1<<(64-shift)+1)
-	for _, e := range entries {
-		start[e.key>>shift+1]++
+	for _, k := range keys {
+		start[k>>shift+1]++
 	}
 	for b := 1; b < len(start); b++ {
 		start[b] += start[b-1]
 	}
-	sorted := make([]keyEntry, len(entries))
 	fill := slices.Clone(start)
-	for _, e := range entries {
-		b := e.key >> shift
-		sorted[fill[b]] = e
-		fill[b]++
+	for i := range len(off) - 1 {
+		for _, k := range keys[off[i]:off[i+1]] {
+			entries[fill[k>>shift]] = keyEntry{k, int32(i)}
+			fill[k>>shift]++
+		}
 	}
 	for b := range len(start) - 1 {
-		slices.SortStableFunc(sorted[start[b]:start[b+1]], func(a, b keyEntry) int { return cmp.Compare(a.key, b.key) })
+		slices.SortStableFunc(entries[start[b]:start[b+1]], func(a, b keyEntry) int { return cmp.Compare(a.key, b.key) })
 	}
-	return sorted
+	return entries
 }
 
 // maxRules bounds the rules of an index: their index tags each block ref in four bits.
@@ -272,14 +279,8 @@ func keyBlocks(t *normalize.Table, rule Rule, r int, opt Options) (refs []uint64
 		off[i+1] = int32(len(keys))
 	}
 	// Group records by key.
-	entries := make([]keyEntry, 0, len(keys))
-	for i := range n {
-		for _, k := range keys[off[i]:off[i+1]] {
-			entries = append(entries, keyEntry{k, int32(i)})
-		}
-	}
+	entries := keyEntries(keys, off)
 	keys = nil
-	entries = sortKeyEntries(entries)
 	rr = RuleReport{Rule: rule.Name}
 	// Count the blocks first: a list grown by doubling would leave hundreds of MB of
 	// garbage at 10^6 records, just as the index peaks.
