@@ -79,6 +79,10 @@ type Config struct {
 	FirstYear     int   `json:"first_year"`
 	Years         int   `json:"years"`
 	Rates         Rates `json:"rates"`
+	// SSIDsDense issues students' SSIDs in sequence from 1000000000, as a state that
+	// numbers every child in turn does, so that each SSID has students a digit away;
+	// false draws them at random from 9·10^9 numbers (the default).
+	SSIDsDense bool `json:"ssids_dense,omitempty"`
 }
 
 // DefaultRates are error rates in the range state data stewards report.
@@ -181,6 +185,8 @@ type gen struct {
 	rng   *rand.Rand
 	nick  *normalize.Nicknames
 	ssids map[string]bool
+	// issued counts the SSIDs issued in sequence (Config.SSIDsDense).
+	issued int64
 	// cumulative weights
 	originCum []int
 }
@@ -214,7 +220,12 @@ func (g *gen) pick(list []weighted) string {
 
 func (g *gen) newSSID() string {
 	for {
-		s := strconv.FormatInt(1_000_000_000+g.rng.Int64N(9_000_000_000), 10)
+		n := g.rng.Int64N(9_000_000_000) // drawn either way: a dense roll has the same students
+		if g.c.SSIDsDense {
+			n = g.issued
+			g.issued++
+		}
+		s := strconv.FormatInt(1_000_000_000+n, 10)
 		if !g.ssids[s] {
 			g.ssids[s] = true
 			return s

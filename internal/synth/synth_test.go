@@ -488,3 +488,32 @@ func TestTwinsAlikeAndNear(t *testing.T) {
 		}
 	}
 }
+
+// TestSSIDsDense: SSIDs issued in sequence fill their range, one student each, and the
+// roll's students are otherwise those of the roll with SSIDs drawn at random.
+func TestSSIDsDense(t *testing.T) {
+	c := DefaultConfig(3000)
+	random := newGen(c).students()
+	c.SSIDsDense = true
+	dense := newGen(c).students()
+	if len(dense) != len(random) {
+		t.Fatalf("%d students with dense SSIDs, %d without", len(dense), len(random))
+	}
+	seen := map[int]bool{}
+	lo, hi := math.MaxInt, 0
+	for k, s := range dense {
+		n, err := strconv.Atoi(s.ssid)
+		if err != nil || seen[n] {
+			t.Fatalf("student %d: SSID %q not a new number", k, s.ssid)
+		}
+		seen[n] = true
+		lo, hi = min(lo, n), max(hi, n)
+		r := random[k]
+		if s.given != r.given || s.family != r.family || s.birth != r.birth || s.ssid == r.ssid {
+			t.Fatalf("student %d: %s %s %v %s with dense SSIDs, %s %s %v %s without", k, s.given, s.family, s.birth, s.ssid, r.given, r.family, r.birth, r.ssid)
+		}
+	}
+	if lo != 1_000_000_000 || hi-lo+1 > len(dense)*11/10 {
+		t.Errorf("%d SSIDs from %d to %d: want them from 1000000000, nearly every number in the range used", len(dense), lo, hi)
+	}
+}
