@@ -706,7 +706,7 @@ func (l *Linker) sampleStrangers(ctx context.Context, p *Prepared, c *candidates
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d pairs outside the candidates to learn u from: u at the documented defaults", sample.Drawn))
 		return sample, nil
 	}
-	sampled := score.UFromSample(len(comps), func(k int) int { return len(start.U[k]) }, sample.Patterns)
+	sampled := score.UFromSample(len(comps), func(k int) int { return len(start.U[k]) }, sample.Raw)
 	for k, comp := range comps {
 		// Strangers agree on an identifier rarely; when most random pairs agree, the
 		// roll is not one of different people and the sample cannot say what u is.

@@ -3,8 +3,11 @@ package score
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -545,5 +548,56 @@ func TestScorerFor(t *testing.T) {
 		if d := cmp.Diff(direct.Explain(0, j), rebound.Explain(0, j)); d != "" {
 			t.Errorf("record %d (-direct +rebound):\n%s", j, d)
 		}
+	}
+}
+
+// TestEstimateUOfRequiredLevel: u of a level that counts only under a requirement is how
+// often strangers reach the level itself. Sixty strangers, no two given names alike,
+// whose SSIDs were issued in sequence: many pairs are a digit apart, none counts (the
+// given names differ), and u of one_edit is their share, not the floor a sample without
+// one would give.
+func TestEstimateUOfRequiredLevel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var recs []normalize.Record
+	for i := range 60 {
+		given := make([]byte, 7)
+		for k := range given {
+			given[k] = byte('a' + rng.IntN(26))
+		}
+		recs = append(recs, normalize.Record{
+			Given: string(given), Family: "Smith",
+			SSID: strconv.Itoa(4000000100 + i), BirthDate: fmt.Sprintf("2010-01-%02d", 1+i%28),
+		})
+	}
+	tb := table(t, recs...)
+	comps := StudentComparisons()
+	m, err := EstimateU(t.Context(), comps, tb, UOptions{Pairs: 10_000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Scorer(tb, tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := slices.IndexFunc(comps, func(x Comparison) bool { return x.Name == "ssid" })
+	oneEdit := slices.Index(comps[c].LevelNames(), "one_edit")
+	var reached, counted, pairs float64
+	for i := range tb.Len() {
+		for j := i + 1; j < tb.Len(); j++ {
+			pairs++
+			if int(LevelOf(s.RawKey(i, j), c)) == oneEdit {
+				reached++
+			}
+			if int(LevelOf(s.Key(i, j), c)) == oneEdit {
+				counted++
+			}
+		}
+	}
+	if reached == 0 || counted != 0 {
+		t.Fatalf("the roll should reach one_edit without counting it: %v reached, %v counted", reached, counted)
+	}
+	// Every pair is drawn (1,770 of them, under 10,000): u is the share, smoothed.
+	if got, want := m.U[c][oneEdit], reached/pairs; math.Abs(got-want) > 0.01 {
+		t.Errorf("u of ssid one_edit = %.4f, want about %.4f, the share of pairs a digit apart", got, want)
 	}
 }

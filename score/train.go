@@ -41,6 +41,11 @@ type UOptions struct {
 // Sample is the comparison vectors of pairs drawn from a table.
 type Sample struct {
 	Patterns PatternCounts
+	// Raw counts the same pairs' vectors before the requirements (Scorer.RawKey): how
+	// often strangers reach a level by chance, which is its u wherever the requirement
+	// holds (strangers' SSIDs a digit apart are as common among namesakes as among any
+	// two children, and common where a state issues its numbers densely).
+	Raw PatternCounts
 	// Drawn is the number of pairs counted; Exhaustive says they are every eligible pair
 	// rather than a random draw.
 	Drawn      int64
@@ -76,7 +81,7 @@ func EstimateU(ctx context.Context, comps []Comparison, t *normalize.Table, opt 
 	if err != nil {
 		return Model{}, err
 	}
-	m.U = UFromSample(len(m.U), func(c int) int { return len(m.U[c]) }, sample.Patterns)
+	m.U = UFromSample(len(m.U), func(c int) int { return len(m.U[c]) }, sample.Raw)
 	return m, nil
 }
 
@@ -102,13 +107,13 @@ func SamplePatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error
 		pairs = 1_000_000
 	}
 	if n < 2 {
-		return Sample{Patterns: PatternCounts{}, Exhaustive: true}, nil
+		return Sample{Patterns: PatternCounts{}, Raw: PatternCounts{}, Exhaustive: true}, nil
 	}
 	if float64(n)*float64(n-1)/2 <= float64(pairs) {
 		return allPatterns(ctx, s, opt)
 	}
 	const shares = 8
-	perShare := make([]PatternCounts, shares)
+	perShare, rawShare := make([]PatternCounts, shares), make([]PatternCounts, shares)
 	drawn := make([]int64, shares)
 	var wg sync.WaitGroup
 	var cancelled atomic.Bool
@@ -126,7 +131,7 @@ func SamplePatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error
 				if w < pairs%shares {
 					share++
 				}
-				perShare[w], drawn[w] = drawShare(ctx, s, opt, n, w, share)
+				perShare[w], rawShare[w], drawn[w] = drawShare(ctx, s, opt, n, w, share)
 				if perShare[w] == nil {
 					cancelled.Store(true)
 					return
@@ -138,9 +143,10 @@ func SamplePatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error
 	if cancelled.Load() {
 		return Sample{}, ctx.Err()
 	}
-	out := Sample{Patterns: PatternCounts{}}
+	out := Sample{Patterns: PatternCounts{}, Raw: PatternCounts{}}
 	for w := range perShare {
 		out.Patterns.Merge(perShare[w])
+		out.Raw.Merge(rawShare[w])
 		out.Drawn += drawn[w]
 	}
 	return out, nil
@@ -148,13 +154,13 @@ func SamplePatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error
 
 // drawShare draws share random pairs with generator w and counts their comparison
 // vectors. It returns nil when ctx is cancelled.
-func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (PatternCounts, int64) {
-	counts := PatternCounts{}
+func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (counts, raw PatternCounts, drawnPairs int64) {
+	counts, raw = PatternCounts{}, PatternCounts{}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed+uint64(w)))
 	drawn := 0
 	for tries := 0; drawn < share && tries < 4*share; tries++ {
 		if tries%65536 == 0 && ctx.Err() != nil {
-			return nil, 0
+			return nil, nil, 0
 		}
 		i, j := rng.IntN(n), rng.IntN(n)
 		if opt.Order != nil {
@@ -164,9 +170,11 @@ func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (P
 			continue
 		}
 		drawn++
-		counts[s.Key(i, j)]++
+		key := s.RawKey(i, j)
+		raw[key]++
+		counts[s.Require(key)]++
 	}
-	return counts, int64(drawn)
+	return counts, raw, int64(drawn)
 }
 
 // allPatterns counts the comparison vectors of every eligible pair, rows shared out among
@@ -174,12 +182,12 @@ func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (P
 func allPatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
 	n := s.b.Len()
 	workers := runtime.GOMAXPROCS(0)
-	perWorker := make([]PatternCounts, workers)
+	perWorker, rawWorker := make([]PatternCounts, workers), make([]PatternCounts, workers)
 	drawn := make([]int64, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
-		perWorker[w] = PatternCounts{}
+		perWorker[w], rawWorker[w] = PatternCounts{}, PatternCounts{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -192,7 +200,9 @@ func allPatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
 					if (opt.Sources != nil && opt.Sources[i] == opt.Sources[j]) || (opt.Exclude != nil && opt.Exclude(i, j)) {
 						continue
 					}
-					perWorker[w][s.Key(i, j)]++
+					key := s.RawKey(i, j)
+					rawWorker[w][key]++
+					perWorker[w][s.Require(key)]++
 					drawn[w]++
 				}
 			}
@@ -202,9 +212,10 @@ func allPatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
 	if err := ctx.Err(); err != nil {
 		return Sample{}, err
 	}
-	out := Sample{Patterns: PatternCounts{}, Exhaustive: true}
+	out := Sample{Patterns: PatternCounts{}, Raw: PatternCounts{}, Exhaustive: true}
 	for w := range perWorker {
 		out.Patterns.Merge(perWorker[w])
+		out.Raw.Merge(rawWorker[w])
 		out.Drawn += drawn[w]
 	}
 	return out, nil
