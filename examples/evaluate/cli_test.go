@@ -14,7 +14,8 @@ import (
 // With the embedded subset (no ../shared/datasets beside the working folder), "all" and
 // -list mean the sets it holds, which are Fast; before, "all" named sets the subset does
 // not hold and each failed (datasets: open splink/fake_20000.csv: file does not exist).
-// The subset holds Fast and fake_1000-email, which reads fake_1000's file.
+// The subset holds Fast, fake_1000-email, which reads fake_1000's file, and the generated
+// synth-dense-20000.
 func TestEmbeddedSubsetIsAll(t *testing.T) {
 	sub, err := fs.Sub(studentlink.Testdata, "testdata")
 	if err != nil {
@@ -42,7 +43,7 @@ func TestEvaluateFlags(t *testing.T) {
 		stderrLack string
 	}{
 		{"list, embedded", []string{"-list"}, 0, strings.Join(embeddedSets(), "\n") + "\n",
-			[]string{"evaluate: using the embedded subset: 17 sets; -data DIR for all"}, ""},
+			[]string{"evaluate: using the embedded subset: 18 sets; -data DIR for all"}, ""},
 		{"data folder missing", []string{"-data", "/nonexistent", "-list"}, 1, "",
 			[]string{"evaluate: -data /nonexistent: no such file or directory"}, ""},
 		{"data folder missing, sets run", []string{"-data", "/nonexistent", "-sets", "febrl1"}, 1, "",
@@ -79,7 +80,8 @@ func TestEvaluateFlags(t *testing.T) {
 
 // embeddedSets are the sets the embedded subset holds, sorted as -list sorts them.
 func embeddedSets() []string {
-	sets := append(slices.Clone(Fast), "fake_1000-email")
+	// fake_1000-email reads fake_1000's file; synth-dense-20000 is generated, held anywhere.
+	sets := append(slices.Clone(Fast), "fake_1000-email", "synth-dense-20000")
 	slices.Sort(sets)
 	return sets
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	studentlink "github.com/studentlink/studentlink"
+	"github.com/studentlink/studentlink/internal/synth"
 )
 
 // StudentHeader is the header of every converted source: student CSV columns only.
@@ -91,6 +92,9 @@ type spec struct {
 	header []string
 	// embedded sets are read from the project's testdata, with their truth file.
 	embedded bool
+	// generate, when set, makes the set's one source instead of reading files: a
+	// synthetic roll with its truth.
+	generate func() (*synth.Roll, error)
 }
 
 var specs []spec
@@ -141,6 +145,13 @@ func init() {
 	for name, file := range map[string]string{"synth": "synth/roll.csv", "synth-nossid": "synth/roll_nossid.csv"} {
 		specs = append(specs, spec{name: name, mode: "link_and_dedupe", files: []string{file}, convert: synthRow, embedded: true})
 	}
+	// A roll whose SSIDs a state issued in sequence, so that each has students a digit
+	// away: generated, the same students as the default roll of its seed.
+	specs = append(specs, spec{name: "synth-dense-20000", mode: "link_and_dedupe", generate: func() (*synth.Roll, error) {
+		cfg := synth.DefaultConfig(0)
+		cfg.Records, cfg.SSIDsDense = 20_000, true
+		return synth.Generate(cfg)
+	}})
 	slices.SortStableFunc(specs, func(a, b spec) int { return strings.Compare(a.name, b.name) })
 }
 
@@ -186,6 +197,25 @@ func Load(fsys fs.FS, name string) (Set, error) {
 		for _, r := range truth {
 			synthTruth[r["record_id"]] = r["student_id"]
 		}
+	}
+	if sp.generate != nil {
+		roll, err := sp.generate()
+		if err != nil {
+			return Set{}, fmt.Errorf("datasets: %s: %w", sp.name, err)
+		}
+		src := Source{Name: sp.name + ".csv"}
+		for _, r := range roll.Records {
+			st := Student{ID: r.ID, First: r.First, Middle: r.Middle, Last: join(r.Last, r.Suffix),
+				BirthDate: r.BirthDate, Sex: r.Sex, Address: r.Address, City: r.City, Zip: r.Zip, SSID: r.SSID}
+			set.Truth[st.ID] = strconv.Itoa(int(r.Student))
+			for c, v := range st.row()[1:] {
+				if v != "" {
+					filled[columns[c]] = true
+				}
+			}
+			src.Records = append(src.Records, st)
+		}
+		set.Sources = append(set.Sources, src)
 	}
 	for f, file := range sp.files {
 		rows, err := readRows(fsys, file, sp.header)
