@@ -218,22 +218,11 @@ type keyEntry struct {
 
 // keyEntries returns every record's keys (record i's in keys[off[i]:off[i+1]]) as
 // entries sorted by key and then record. Keys are hashes, so a counting sort on their
-// top bits places the entries, in record order, in buckets of a few each, which a
-// comparison sort on the key alone finishes: one array, no second to sort into.
+// top bits places the entries, in record order, in buckets of a few each, which a stable
+// sort on the key alone finishes: one array, no second to sort into.
 func keyEntries(keys []uint64, off []int32) []keyEntry {
 	entries := make([]keyEntry, len(keys))
-	if len(keys) < 1<<12 {
-		at := 0
-		for i := range len(off) - 1 {
-			for _, k := range keys[off[i]:off[i+1]] {
-				entries[at] = keyEntry{k, int32(i)}
-				at++
-			}
-		}
-		slices.SortFunc(entries, func(a, b keyEntry) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.rec, b.rec)) })
-		return entries
-	}
-	shift := 64 - bits.Len(uint(len(keys))) + 2 // about four entries a bucket
+	shift := 64 - max(bits.Len(uint(len(keys)))-2, 0) // about four entries a bucket
 	start := make([]int32, 1<<(64-shift)+1)
 	for _, k := range keys {
 		start[k>>shift+1]++

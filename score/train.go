@@ -113,7 +113,7 @@ func SamplePatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error
 		return allPatterns(ctx, s, opt)
 	}
 	const shares = 8
-	perShare, rawShare := make([]PatternCounts, shares), make([]PatternCounts, shares)
+	perShare := make([]PatternCounts, shares)
 	drawn := make([]int64, shares)
 	var wg sync.WaitGroup
 	var cancelled atomic.Bool
@@ -131,7 +131,7 @@ func SamplePatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error
 				if w < pairs%shares {
 					share++
 				}
-				perShare[w], rawShare[w], drawn[w] = drawShare(ctx, s, opt, n, w, share)
+				perShare[w], drawn[w] = drawShare(ctx, s, opt, n, w, share)
 				if perShare[w] == nil {
 					cancelled.Store(true)
 					return
@@ -143,24 +143,32 @@ func SamplePatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error
 	if cancelled.Load() {
 		return Sample{}, ctx.Err()
 	}
-	out := Sample{Patterns: PatternCounts{}, Raw: PatternCounts{}}
+	out := Sample{Raw: PatternCounts{}}
 	for w := range perShare {
-		out.Patterns.Merge(perShare[w])
-		out.Raw.Merge(rawShare[w])
+		out.Raw.Merge(perShare[w])
 		out.Drawn += drawn[w]
 	}
-	return out, nil
+	return out.required(s), nil
+}
+
+// required fills Patterns from Raw: each raw vector with the requirements applied.
+func (out Sample) required(s *Scorer) Sample {
+	out.Patterns = PatternCounts{}
+	for k, n := range out.Raw {
+		out.Patterns[s.Require(k)] += n
+	}
+	return out
 }
 
 // drawShare draws share random pairs with generator w and counts their comparison
-// vectors. It returns nil when ctx is cancelled.
-func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (counts, raw PatternCounts, drawnPairs int64) {
-	counts, raw = PatternCounts{}, PatternCounts{}
+// vectors before the requirements (RawKey). It returns nil when ctx is cancelled.
+func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (PatternCounts, int64) {
+	counts := PatternCounts{}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed+uint64(w)))
 	drawn := 0
 	for tries := 0; drawn < share && tries < 4*share; tries++ {
 		if tries%65536 == 0 && ctx.Err() != nil {
-			return nil, nil, 0
+			return nil, 0
 		}
 		i, j := rng.IntN(n), rng.IntN(n)
 		if opt.Order != nil {
@@ -170,11 +178,9 @@ func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (c
 			continue
 		}
 		drawn++
-		key := s.RawKey(i, j)
-		raw[key]++
-		counts[s.Require(key)]++
+		counts[s.RawKey(i, j)]++
 	}
-	return counts, raw, int64(drawn)
+	return counts, int64(drawn)
 }
 
 // allPatterns counts the comparison vectors of every eligible pair, rows shared out among
@@ -182,12 +188,12 @@ func drawShare(ctx context.Context, s *Scorer, opt UOptions, n, w, share int) (c
 func allPatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
 	n := s.b.Len()
 	workers := runtime.GOMAXPROCS(0)
-	perWorker, rawWorker := make([]PatternCounts, workers), make([]PatternCounts, workers)
+	perWorker := make([]PatternCounts, workers)
 	drawn := make([]int64, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
-		perWorker[w], rawWorker[w] = PatternCounts{}, PatternCounts{}
+		perWorker[w] = PatternCounts{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -200,9 +206,7 @@ func allPatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
 					if (opt.Sources != nil && opt.Sources[i] == opt.Sources[j]) || (opt.Exclude != nil && opt.Exclude(i, j)) {
 						continue
 					}
-					key := s.RawKey(i, j)
-					rawWorker[w][key]++
-					perWorker[w][s.Require(key)]++
+					perWorker[w][s.RawKey(i, j)]++
 					drawn[w]++
 				}
 			}
@@ -212,13 +216,12 @@ func allPatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
 	if err := ctx.Err(); err != nil {
 		return Sample{}, err
 	}
-	out := Sample{Patterns: PatternCounts{}, Raw: PatternCounts{}, Exhaustive: true}
+	out := Sample{Raw: PatternCounts{}, Exhaustive: true}
 	for w := range perWorker {
-		out.Patterns.Merge(perWorker[w])
-		out.Raw.Merge(rawWorker[w])
+		out.Raw.Merge(perWorker[w])
 		out.Drawn += drawn[w]
 	}
-	return out, nil
+	return out.required(s), nil
 }
 
 // UFromSample returns each comparison's level probabilities among the sampled pairs,

@@ -198,6 +198,23 @@ func Load(fsys fs.FS, name string) (Set, error) {
 			synthTruth[r["record_id"]] = r["student_id"]
 		}
 	}
+	// add puts a converted record in src; where names it in errors.
+	add := func(src *Source, st Student, entity, where string) error {
+		if entity == "" {
+			return fmt.Errorf("datasets: %s: no true entity", where)
+		}
+		if _, dup := set.Truth[st.ID]; dup {
+			return fmt.Errorf("datasets: %s: record ID %q repeats", where, st.ID)
+		}
+		set.Truth[st.ID] = entity
+		for c, v := range st.row()[1:] {
+			if v != "" {
+				filled[columns[c]] = true
+			}
+		}
+		src.Records = append(src.Records, st)
+		return nil
+	}
 	if sp.generate != nil {
 		roll, err := sp.generate()
 		if err != nil {
@@ -207,13 +224,9 @@ func Load(fsys fs.FS, name string) (Set, error) {
 		for _, r := range roll.Records {
 			st := Student{ID: r.ID, First: r.First, Middle: r.Middle, Last: join(r.Last, r.Suffix),
 				BirthDate: r.BirthDate, Sex: r.Sex, Address: r.Address, City: r.City, Zip: r.Zip, SSID: r.SSID}
-			set.Truth[st.ID] = strconv.Itoa(int(r.Student))
-			for c, v := range st.row()[1:] {
-				if v != "" {
-					filled[columns[c]] = true
-				}
+			if err := add(&src, st, strconv.Itoa(int(r.Student)), sp.name+" record "+r.ID); err != nil {
+				return Set{}, err
 			}
-			src.Records = append(src.Records, st)
 		}
 		set.Sources = append(set.Sources, src)
 	}
@@ -228,19 +241,9 @@ func Load(fsys fs.FS, name string) (Set, error) {
 			if st.ID == "" {
 				st.ID = fmt.Sprintf("s%d-%d", f, r+1)
 			}
-			if entity == "" {
-				return Set{}, fmt.Errorf("datasets: %s row %d: no true entity", file, r+2)
+			if err := add(&src, st, entity, fmt.Sprintf("%s row %d", file, r+2)); err != nil {
+				return Set{}, err
 			}
-			if _, dup := set.Truth[st.ID]; dup {
-				return Set{}, fmt.Errorf("datasets: %s row %d: record ID %q repeats", file, r+2, st.ID)
-			}
-			set.Truth[st.ID] = entity
-			for c, v := range st.row()[1:] {
-				if v != "" {
-					filled[columns[c]] = true
-				}
-			}
-			src.Records = append(src.Records, st)
 		}
 		set.Sources = append(set.Sources, src)
 	}
