@@ -288,28 +288,19 @@ func (u *union) join(a, b int32) {
 }
 
 // labels numbers the sets densely in order of each set's lowest-ranked record and
-// returns each record's label and each label's size.
+// returns each record's label and each label's size. rank is a permutation of the
+// records.
 func (u *union) labels(rank []int32) ([]int32, []int32) {
-	n := len(u.parent)
-	byRank := make([]int32, n)
-	for i := range byRank {
-		byRank[i] = int32(i)
-	}
-	slices.SortFunc(byRank, func(a, b int32) int { return int(rank[a] - rank[b]) })
-	label := make([]int32, n)
-	for i := range label {
-		label[i] = -1
-	}
-	rootLabel := make(map[int32]int32)
+	label := make([]int32, len(u.parent))
+	rootLabel := make([]int32, len(u.parent)) // a root's label plus one, 0 until it has one
 	var size []int32
-	for _, r := range byRank {
+	for _, r := range byRank(rank) {
 		root := u.find(r)
-		l, ok := rootLabel[root]
-		if !ok {
-			l = int32(len(size))
-			rootLabel[root] = l
+		if rootLabel[root] == 0 {
 			size = append(size, 0)
+			rootLabel[root] = int32(len(size))
 		}
+		l := rootLabel[root] - 1
 		label[r] = l
 		size[l]++
 	}

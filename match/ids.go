@@ -40,30 +40,32 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 	listed := earlierSources(earlier)
 	renamed := renamedSources(roll, listed)
 	for i := range roll.Len() {
-		ref := roll.Ref(i)
-		id, ok := earlier[ref.Key()]
-		was, moved := renamed[ref.Source]
-		if !ok && moved {
-			id, ok = earlier[RecordRef{Source: was, ID: ref.ID}.Key()]
-		}
-		// Earlier IDs that name no sources find a record by its ID alone (unless other
-		// sources use the ID too). Where they name sources, a record of a source they do
-		// not name gets none: another LEA numbers its students as this one does, and
-		// nothing in an ID file tells a renamed export from another LEA's file
-		// (RenameEarlierSource says it).
-		if !ok && len(listed) == 0 {
-			bare, has := earlier[ref.ID]
-			switch {
-			case has && !roll.SharedID(i):
-				id, ok = bare, true
-			case has:
-				return nil, nil, 0, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
-					ref.ID, strings.Join(roll.sourcesOf(ref.ID), ", "))
+		if len(earlier) > 0 { // a million records' keys are not built to look up nothing
+			ref := roll.Ref(i)
+			id, ok := earlier[ref.Key()]
+			was, moved := renamed[ref.Source]
+			if !ok && moved {
+				id, ok = earlier[RecordRef{Source: was, ID: ref.ID}.Key()]
 			}
-		}
-		old[i] = id
-		if ok {
-			found++
+			// Earlier IDs that name no sources find a record by its ID alone (unless other
+			// sources use the ID too). Where they name sources, a record of a source they do
+			// not name gets none: another LEA numbers its students as this one does, and
+			// nothing in an ID file tells a renamed export from another LEA's file
+			// (RenameEarlierSource says it).
+			if !ok && len(listed) == 0 {
+				bare, has := earlier[ref.ID]
+				switch {
+				case has && !roll.SharedID(i):
+					id, ok = bare, true
+				case has:
+					return nil, nil, 0, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
+						ref.ID, strings.Join(roll.sourcesOf(ref.ID), ", "))
+				}
+			}
+			old[i] = id
+			if ok {
+				found++
+			}
 		}
 		if l := lowest[label[i]]; l < 0 || compareRefs(roll, int32(i), l) < 0 {
 			lowest[label[i]] = int32(i)
