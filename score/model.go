@@ -372,11 +372,13 @@ func (s *Scorer) fillTF() {
 		}
 		adj := make([]float64, s.a.Len())
 		get := tfAccessor(s.comps[c])
-		for i := range adj {
-			if v := get(s.a, i); v != "" {
-				adj[i] = clampTF(math.Log2(s.uExact[c] / tf.Frequency(v)))
+		inParallel(0, len(adj), func(from, to int) {
+			for i := from; i < to; i++ {
+				if v := get(s.a, i); v != "" {
+					adj[i] = clampTF(math.Log2(s.uExact[c] / tf.Frequency(v)))
+				}
 			}
-		}
+		})
 		s.tf[c] = adj
 	}
 }

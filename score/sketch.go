@@ -192,6 +192,22 @@ func newSketch(l *layout, t *normalize.Table) sketch {
 // sketchChunk is the fewest rows worth a goroutine of their own (a variable for tests).
 var sketchChunk = 1 << 15
 
+// inParallel calls fn on consecutive ranges that cover rows [from, to): one range per
+// core where each gets at least sketchChunk rows, else the whole on this goroutine.
+func inParallel(from, to int, fn func(from, to int)) {
+	workers := min(runtime.GOMAXPROCS(0), (to-from)/sketchChunk)
+	if workers <= 1 {
+		fn(from, to)
+		return
+	}
+	var wg sync.WaitGroup
+	per := (to - from + workers - 1) / workers
+	for lo := from; lo < to; lo += per {
+		wg.Go(func() { fn(lo, min(lo+per, to)) })
+	}
+	wg.Wait()
+}
+
 // extend sketches the records of t added since s was made. The new rows go into a new
 // array when they do not fit, so copies of s made before keep reading their own rows.
 func (s *sketch) extend(l *layout, t *normalize.Table) {
@@ -218,21 +234,7 @@ func (s *sketch) extend(l *layout, t *normalize.Table) {
 			}
 		}
 	}
-	// Rows are independent: large tables are sketched in parallel.
-	if workers := min(runtime.GOMAXPROCS(0), (t.Len()-s.n)/sketchChunk); workers > 1 {
-		var wg sync.WaitGroup
-		per := (t.Len() - s.n + workers - 1) / workers
-		for from := s.n; from < t.Len(); from += per {
-			wg.Add(1)
-			go func(from, to int) {
-				defer wg.Done()
-				fill(from, to)
-			}(from, min(from+per, t.Len()))
-		}
-		wg.Wait()
-	} else {
-		fill(s.n, t.Len())
-	}
+	inParallel(s.n, t.Len(), fill) // rows are independent
 	s.rows, s.n = rows, t.Len()
 }
 

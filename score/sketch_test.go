@@ -2,8 +2,10 @@ package score
 
 import (
 	"github.com/google/go-cmp/cmp"
+	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 
@@ -172,14 +174,16 @@ func TestSketchAgreesOnRoll(t *testing.T) {
 	}
 }
 
-// TestSketchParallel makes the copy of a table in parallel and scores pairs from several
-// goroutines (run it with -race): the rows must equal those made in one goroutine.
+// TestSketchParallel makes the copy of a table and its term-frequency adjustments in
+// parallel and scores pairs from several goroutines (run it with -race): the rows and
+// adjustments must equal those made in one goroutine.
 func TestSketchParallel(t *testing.T) {
 	tb := sketchTable(append(append([]normalize.Record(nil), sketchEdgeRecords...), sketchEdgeRecords...))
 	m, err := NewModel(StudentComparisons(), 0.1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.TermFrequencies = CountTerms(m.Comparisons, tb)
 	one, err := m.Scorer(tb, tb)
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +196,24 @@ func TestSketchParallel(t *testing.T) {
 	}
 	if diff := cmp.Diff(one.sa.rows, many.sa.rows); diff != "" {
 		t.Fatalf("rows made in parallel differ:\n%s", diff)
+	}
+	// Each record's adjustment, one by one: log2(u of exact / the value's frequency).
+	want := make([][]float64, len(many.comps))
+	for c, k := range many.comps {
+		if tf := m.TermFrequencies[c]; k.TermFrequency && tf != nil {
+			want[c] = make([]float64, tb.Len())
+			for i := range tb.Len() {
+				if v := tfAccessor(k)(tb, i); v != "" {
+					want[c][i] = clampTF(math.Log2(many.uExact[c] / tf.Frequency(v)))
+				}
+			}
+		}
+	}
+	if slices.IndexFunc(want, func(adj []float64) bool { return adj != nil }) < 0 {
+		t.Fatal("no comparison has term-frequency adjustments: the test compares nothing")
+	}
+	if diff := cmp.Diff(want, many.tf); diff != "" {
+		t.Fatalf("term-frequency adjustments made in parallel (-want +got):\n%s", diff)
 	}
 	var wg sync.WaitGroup
 	for w := 0; w < 4; w++ {
