@@ -15,7 +15,11 @@
 // TrainingReport): a comparison whose fit fails a check, or every m where EM's class is
 // not the student at all (pressed far under that floor, or largely outside the candidate
 // pairs, as EM can be on a large roll without SSIDs, taking strangers who share a given
-// name and a sex for one child). The prior is the share of all pairs that match, so match weights are
+// name and a sex for one child). Where at least a thousand candidate pairs share an SSID
+// (Training.Sessions: the student preset's one session), m is read off those pairs
+// instead, with u from the strangers, as Splink trains a session: EM over every
+// candidate pair can take namesakes born within a month for one child, where SSIDs are
+// issued in sequence and mistyped ones land on other children's. The prior is the share of all pairs that match, so match weights are
 // log2 posterior odds over the whole roll: a pair needs more evidence in a roll of a
 // million than in one of ten thousand, because more strangers share a name and a
 // birthday.

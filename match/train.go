@@ -147,15 +147,19 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		return nil
 	}
 	if len(l.sessions) > 0 {
-		m, err := l.trainSessions(ctx, start, c.counts, c.allPairs, emOpt)
+		m, ran, err := l.trainSessions(ctx, start, c.counts, c.allPairs, emOpt)
 		if err != nil {
 			return err
 		}
-		holdInitials(&m, p.Table)
-		holdPrior(&m, n, rep)
-		rep.Method, rep.Prior = "sessions", m.Prior
-		l.model, l.trained = &m, rep
-		return nil
+		if ran {
+			holdInitials(&m, p.Table)
+			holdPrior(&m, n, rep)
+			rep.Method, rep.Prior = "sessions", m.Prior
+			l.model, l.trained = &m, rep
+			return nil
+		}
+		// No session had minSessionPairs pairs (a small roll): EM over every candidate
+		// pair, which the report's Method says.
 	}
 	var m score.Model
 	if c.n < minTrainPairs {
@@ -723,16 +727,26 @@ func (l *Linker) sampleStrangers(ctx context.Context, p *Prepared, c *candidates
 	return sample, nil
 }
 
-// minSessionPairs is the fewest candidate pairs a training session runs on.
-const minSessionPairs = 50
+// minSessionPairs is the fewest candidate pairs a training session runs on: a level
+// that one child's records reach once in a hundred pairs (a birth date's digit
+// mistyped, a nickname) is seen about ten times in a thousand. On a roll of a few
+// hundred students, where a session holds fewer, EM over every candidate pair does
+// better (a session's dates all agreeing put one that differs at -20 bits).
+const minSessionPairs = 1000
+
+// sessionPseudoM is how many pairs at the documented default m a session's estimate
+// starts from, so that a level no pair of the session reached is unlikely, not
+// impossible.
+const sessionPseudoM = 20
 
 // trainSessions estimates m session by session, as Splink does: each session takes the
 // candidate pairs that meet its conditions (an SSID in common; a given name and birth
 // date in common …), leaves the comparisons of those conditions out — they agree by
 // construction there — and estimates the others' m by EM with u fixed at the random-pair
 // values. A comparison's m is the mean over the sessions that estimated it. Last, the
-// prior is estimated over all pairs with m and u fixed.
-func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts score.PatternCounts, allPairs float64, opt score.EMOptions) (score.Model, error) {
+// prior is estimated over all pairs with m and u fixed. ran is false, and m unset, when
+// no session had minSessionPairs pairs: the caller trains otherwise.
+func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts score.PatternCounts, allPairs float64, opt score.EMOptions) (m score.Model, ran bool, err error) {
 	nc := len(start.Comparisons)
 	sum := make([][]float64, nc)
 	runs := make([]int, nc)
@@ -741,6 +755,7 @@ func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts sc
 	opt.Background, opt.BackgroundScale = nil, 0
 	sessionStart := start
 	sessionStart.Prior = 0.5
+	opt.PseudoM = sessionPseudoM
 	for _, s := range l.sessions {
 		sel := score.PatternCounts{}
 		for k, n := range counts {
@@ -757,8 +772,9 @@ func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts sc
 		}
 		m, _, err := score.TrainEM(ctx, sel, sessionStart, opt)
 		if err != nil {
-			return score.Model{}, fmt.Errorf("match: EM session %q: %w", s.name, err)
+			return score.Model{}, false, fmt.Errorf("match: EM session %q: %w", s.name, err)
 		}
+		ran = true
 		for c := range nc {
 			if opt.Ignore[c] {
 				continue
@@ -782,8 +798,11 @@ func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts sc
 			}
 		}
 	}
+	if !ran {
+		return score.Model{}, false, nil
+	}
 	opt.Ignore = nil
 	opt.Background, opt.BackgroundScale, opt.AllPairs = background, scale, allPairs
-	m, _, err := priorOnly(ctx, counts, out, opt)
-	return m, err
+	m, _, err = priorOnly(ctx, counts, out, opt)
+	return m, true, err
 }
