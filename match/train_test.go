@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/studentlink/studentlink/internal/synth"
 	"github.com/studentlink/studentlink/score"
 )
@@ -597,4 +598,47 @@ func TestSmallRollTrainsByEM(t *testing.T) {
 	if tr := res.Training; tr == nil || tr.Method != "em" || tr.EM.Iterations == 0 {
 		t.Fatalf("training report %+v: want EM", tr)
 	}
+}
+
+// TestSessionU: a level no sampled pair reached takes EM's u where EM's is higher; a
+// level the sample saw keeps the sample's, and each comparison's u still sums to 1. With
+// too few sampled pairs (u at the defaults) nothing changes.
+func TestSessionU(t *testing.T) {
+	// One comparison of three levels (exact, fuzzy, else): 300 sampled pairs at else,
+	// 100 fuzzy, none exact.
+	raw := score.PatternCounts{2: 100, 3: 300}
+	sampled := [][]float64{{0, 0.5 / 401.5, 100.5 / 401.5, 300.5 / 401.5}}
+	tests := []struct {
+		name  string
+		em    []float64
+		drawn int64
+		want  []float64
+	}{
+		{"EM higher where unseen", []float64{0, 0.01, 0.2, 0.79}, 400, normalized([]float64{0, 0.01, 100.5 / 401.5, 300.5 / 401.5})},
+		{"EM lower where unseen", []float64{0, 1e-6, 0.2, 0.8}, 400, sampled[0]},
+		{"too few sampled", []float64{0, 0.01, 0.2, 0.79}, minSampleForU - 1, sampled[0]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sessionU(sampled, [][]float64{tt.em}, score.Sample{Raw: raw, Drawn: tt.drawn})
+			if diff := cmp.Diff([][]float64{tt.want}, got, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+				t.Errorf("sessionU (-want +got):\n%s", diff)
+			}
+			if sum := got[0][1] + got[0][2] + got[0][3]; math.Abs(sum-1) > 1e-12 {
+				t.Errorf("u sums to %g", sum)
+			}
+		})
+	}
+}
+
+func normalized(p []float64) []float64 {
+	out := slices.Clone(p)
+	total := 0.0
+	for _, v := range out[1:] {
+		total += v
+	}
+	for l := 1; l < len(out); l++ {
+		out[l] /= total
+	}
+	return out
 }

@@ -229,15 +229,21 @@ func allPatterns(ctx context.Context, s *Scorer, opt UOptions) (Sample, error) {
 func UFromSample(comps int, levels func(c int) int, patterns PatternCounts) [][]float64 {
 	out := make([][]float64, comps)
 	for c := range out {
-		counts := make([]float64, levels(c))
-		for k, n := range patterns {
-			if l := int(LevelOf(k, c)); l < len(counts) {
-				counts[l] += float64(n)
-			}
-		}
-		out[c] = smoothed(counts)
+		out[c] = smoothed(LevelCounts(c, levels(c), patterns))
 	}
 	return out
+}
+
+// LevelCounts returns how many of the pairs counted in patterns reach each of the levels
+// of comparison c (index 0, null, included), of which it has levels.
+func LevelCounts(c, levels int, patterns PatternCounts) []float64 {
+	counts := make([]float64, levels)
+	for k, n := range patterns {
+		if l := int(LevelOf(k, c)); l < len(counts) {
+			counts[l] += float64(n)
+		}
+	}
+	return counts
 }
 
 // smoothed turns level counts (index 0, null, ignored) into probabilities, with half a
