@@ -778,8 +778,8 @@ const sessionPseudoM = 20
 // trainSessions estimates m session by session, as Splink does: each session takes the
 // candidate pairs that meet its conditions (an SSID in common; a given name and birth
 // date in common …), leaves the comparisons of those conditions out — they agree by
-// construction there — and estimates the others' m by EM with u fixed at the random-pair
-// values. A comparison's m is the mean over the sessions that estimated it. Last, the
+// construction there — and estimates the others' m by EM with u fixed as start has it
+// (train passes sessionU). A comparison's m is the mean over the sessions that estimated it. Last, the
 // prior is estimated over all pairs with m and u fixed. ran is false, and m unset, when
 // no session had minSessionPairs pairs: the caller trains otherwise.
 func (l *Linker) trainSessions(ctx context.Context, start score.Model, counts score.PatternCounts, allPairs float64, opt score.EMOptions) (m score.Model, ran bool, err error) {
