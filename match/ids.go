@@ -41,26 +41,9 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 	renamed := renamedSources(roll, listed)
 	for i := range roll.Len() {
 		if len(earlier) > 0 { // a million records' keys are not built to look up nothing
-			ref := roll.Ref(i)
-			id, ok := earlier[ref.Key()]
-			was, moved := renamed[ref.Source]
-			if !ok && moved {
-				id, ok = earlier[RecordRef{Source: was, ID: ref.ID}.Key()]
-			}
-			// Earlier IDs that name no sources find a record by its ID alone (unless other
-			// sources use the ID too). Where they name sources, a record of a source they do
-			// not name gets none: another LEA numbers its students as this one does, and
-			// nothing in an ID file tells a renamed export from another LEA's file
-			// (RenameEarlierSource says it).
-			if !ok && len(listed) == 0 {
-				bare, has := earlier[ref.ID]
-				switch {
-				case has && !roll.SharedID(i):
-					id, ok = bare, true
-				case has:
-					return nil, nil, 0, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
-						ref.ID, strings.Join(roll.sourcesOf(ref.ID), ", "))
-				}
+			id, ok, err := earlierID(roll, i, earlier, listed, renamed)
+			if err != nil {
+				return nil, nil, 0, err
 			}
 			old[i] = id
 			if ok {
@@ -80,6 +63,36 @@ func studentIDs(roll *Roll, label []int32, n int, earlier map[string]string) (id
 	}
 	ids, changes = assignStudentIDs(old, label, names, earlier)
 	return ids, changes, found, nil
+}
+
+// earlierID returns record i's student ID in earlier (see studentIDs), and whether it
+// has one. Earlier IDs that name no sources (listed empty) find a record by its ID alone,
+// unless other sources use the ID too, which is an error. Where they name sources, a
+// record of a source they do not name gets none: another LEA numbers its students as this
+// one does, and nothing in an ID file tells a renamed export from another LEA's file
+// (RenameEarlierSource says it).
+func earlierID(roll *Roll, i int, earlier map[string]string, listed map[string]bool, renamed map[string]string) (string, bool, error) {
+	ref := roll.Ref(i)
+	if id, ok := earlier[ref.Key()]; ok {
+		return id, true, nil
+	}
+	if was, moved := renamed[ref.Source]; moved {
+		if id, ok := earlier[RecordRef{Source: was, ID: ref.ID}.Key()]; ok {
+			return id, true, nil
+		}
+	}
+	if len(listed) > 0 {
+		return "", false, nil
+	}
+	bare, has := earlier[ref.ID]
+	switch {
+	case has && !roll.SharedID(i):
+		return bare, true, nil
+	case has:
+		return "", false, fmt.Errorf("match: the earlier IDs name record %q, which several sources use (%s): key it by source too (RecordRef.Key)",
+			ref.ID, strings.Join(roll.sourcesOf(ref.ID), ", "))
+	}
+	return "", false, nil
 }
 
 // renamedSources maps a roll source to the name the earlier IDs (listing those sources)
