@@ -1,6 +1,7 @@
 package block
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"runtime"
@@ -319,7 +320,6 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	if n < 2 {
 		return nb, nil
 	}
-	ranges := func(w int) (int, int) { return w * n / workers, (w + 1) * n / workers }
 	parallel := func(fn func(w, lo, hi int)) error {
 		inRanges(workers, n, fn)
 		return ctx.Err()
@@ -484,13 +484,17 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	// with twenty records needs more than K neighbours, a stranger does not.
 	kMax := 3 * k
 	found := make([][]int32, workers)
+	// span[i] is where record i's neighbours end in its worker's list (found[w]), which holds
+	// them in the order searchOrder visits records; nb.off first counts them.
+	span := make([]int32, n)
 	err := parallel(func(w, lo, hi int) {
 		acc := make([]float32, n)
 		var touched []int32
 		best := make([]scoredRecord, 0, kMax)
 		var mine, kept []int32
-		for i := lo; i < hi; i++ {
-			if (i-lo)%4096 == 0 && ctx.Err() != nil {
+		for at, i32 := range searchOrder(grams, recOff, lo, hi) {
+			i := int(i32)
+			if at%4096 == 0 && ctx.Err() != nil {
 				return
 			}
 			touched = touched[:0]
@@ -519,28 +523,61 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 				}
 				kept = append(kept, s.rec)
 			}
-			mine = appendSized(mine, kept, i-lo, hi-lo)
-			nb.off[i+1] = int32(len(mine)) // local for now
+			mine = appendSized(mine, kept, at, hi-lo)
+			span[i] = int32(len(mine))
+			nb.off[i+1] = int32(len(kept))
 		}
 		found[w] = mine
 	})
 	if err != nil {
 		return nil, err
 	}
-	total := 0
-	for _, f := range found {
-		total += len(f)
+	for i := range n {
+		nb.off[i+1] += nb.off[i]
 	}
-	nb.list = make([]int32, 0, total)
-	for w, f := range found {
-		lo, hi := ranges(w)
-		base := int32(len(nb.list))
+	nb.list = make([]int32, nb.off[n])
+	inRanges(workers, n, func(w, lo, hi int) {
 		for i := lo; i < hi; i++ {
-			nb.off[i+1] += base
+			l := nb.of(i)
+			copy(l, found[w][int(span[i])-len(l):span[i]])
 		}
-		nb.list = append(nb.list, f...)
-	}
+	})
 	return nb, nil
+}
+
+// searchOrder returns records [lo, hi) in the order the search visits them: by their two
+// commonest kept grams (the highest ids, as ids go by rarity), so that records read the
+// same long postings one after another and find the scores they add to in the cache. A
+// record's neighbours do not depend on the order.
+func searchOrder(grams, recOff []int32, lo, hi int) []int32 {
+	type keyed struct {
+		key uint64
+		rec int32
+	}
+	order := make([]keyed, hi-lo)
+	for i := lo; i < hi; i++ {
+		var first, second int32 = -1, -1
+		for _, g := range grams[recOff[i]:recOff[i+1]] {
+			switch {
+			case g > first:
+				first, second = g, first
+			case g > second:
+				second = g
+			}
+		}
+		order[i-lo] = keyed{uint64(uint32(first))<<32 | uint64(uint32(second)), int32(i)}
+	}
+	slices.SortFunc(order, func(a, b keyed) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rec, b.rec)
+	})
+	recs := make([]int32, len(order))
+	for k, o := range order {
+		recs[k] = o.rec
+	}
+	return recs
 }
 
 // appendSized appends the values of a worker's record i (of total) to dst: when dst must
