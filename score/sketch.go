@@ -37,7 +37,8 @@ const (
 	featKey featureKind = iota
 	// featGivenCodes: Double Metaphone codes (4 bytes each), up to four nickname group
 	// ids plus one (2 bytes each), the letter counts (letterCounts, 16 lanes), a 32-bit
-	// hash of the key, and the record's middle name's 16-bit hash and nickname group.
+	// hash of the key, and the record's middle name's 16-bit hash and nickname groups
+	// (middleNicknames).
 	featGivenCodes
 	// featFamilyCodes: Double Metaphone codes, the NYSIIS code (packLetters), a 32-bit
 	// hash of the key, the letter counts, and 32-bit hashes of a compound name's two
@@ -73,7 +74,7 @@ const (
 	givenCounts = 16
 	givenHash   = 24
 	middleHash  = 28 // 16 bits of the middle name's hash
-	middleNick  = 30 // its nickname group id plus one, when it has one group
+	middleNick  = 30 // its nickname groups (middleNicknames)
 
 	familyNYSIIS = 8
 	familyHash   = 12
@@ -87,9 +88,6 @@ const (
 	keyOthers   = 1 << 1 // the record has other names of this part
 	keyCompound = 1 << 2 // the name has two or more tokens
 	keyCodes    = 1 << 3 // codes, nickname groups, tokens or letter counts do not fit the row
-	// keyMiddleNick (given names): the record's middle name is in more than one nickname
-	// group, which the row does not hold (middleNick holds one).
-	keyMiddleNick = 1 << 4
 )
 
 // Text flags.
@@ -256,9 +254,7 @@ func fillFeature(dst []byte, f feature, rd reader, t *normalize.Table, i int) {
 		binary.LittleEndian.PutUint32(dst[givenHash:], hash32(p.Key))
 		if m := t.Middle[i]; m.Key != "" {
 			binary.LittleEndian.PutUint16(dst[middleHash:], uint16(hash32(m.Key)))
-			if len(m.Nicknames) == 1 {
-				binary.LittleEndian.PutUint16(dst[middleNick:], uint16(m.Nicknames[0]+1))
-			}
+			binary.LittleEndian.PutUint16(dst[middleNick:], middleNicknames(m.Nicknames))
 		}
 	case featFamilyCodes:
 		p := t.Family[i]
@@ -318,9 +314,6 @@ func fillKey(dst []byte, role normalize.Role, get accessor, t *normalize.Table, 
 		if !codesFit(p) {
 			flags |= keyCodes
 		}
-		if role == normalize.RoleGiven && len(t.Middle[i].Nicknames) > 1 {
-			flags |= keyMiddleNick
-		}
 		if (role == normalize.RoleGiven || role == normalize.RoleFamily) && loneName(t, i) {
 			flags |= keyOthers // a lone name may be compared as the other part (namesOf)
 		}
@@ -376,6 +369,21 @@ func otherNames(t *normalize.Table, role normalize.Role, i int) []normalize.Name
 // codesFit reports whether a name's codes fit a row: Metaphone codes of up to 4 bytes,
 // a NYSIIS code of up to 6 letters, at most four nickname groups with ids below 65535,
 // at most two tokens.
+// middleNicknames packs a middle name's nickname groups in 16 bits: 0 for none, one
+// group's id plus one under 0x8000, or else 0x8000 and a bit for each group (id mod 15),
+// which may also be another group's: a hint that the given name of the other record may
+// be this middle name, which middleSwapped then decides.
+func middleNicknames(ids []uint32) uint16 {
+	if len(ids) == 1 && ids[0]+1 < 0x8000 {
+		return uint16(ids[0] + 1)
+	}
+	var bits uint16
+	for _, id := range ids {
+		bits |= 0x8000 | 1<<(id%15)
+	}
+	return bits
+}
+
 func codesFit(p *normalize.NamePart) bool {
 	if len(p.Metaphone) > 4 || len(p.MetaphoneAlt) > 4 || len(p.Nicknames) > 4 || len(p.Tokens) > 2 {
 		return false

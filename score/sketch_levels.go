@@ -129,13 +129,10 @@ func (k *compiled) givenFast(x, y []byte, a *normalize.Table, i int, b *normaliz
 		return uint8(k.phonetic), true
 	}
 	nx, ny := binary.LittleEndian.Uint64(cx[givenNick:]), binary.LittleEndian.Uint64(cy[givenNick:])
-	if kx[keyFlags]&keyMiddleNick != 0 && ny != 0 || ky[keyFlags]&keyMiddleNick != 0 && nx != 0 {
-		return 0, false // a middle name of many nickname groups: the table tells
-	}
 	if binary.LittleEndian.Uint16(cx[givenHash:]) == binary.LittleEndian.Uint16(cy[middleHash:]) ||
 		binary.LittleEndian.Uint16(cy[givenHash:]) == binary.LittleEndian.Uint16(cx[middleHash:]) ||
-		shareNickname(nx, uint64(binary.LittleEndian.Uint16(cy[middleNick:]))) ||
-		shareNickname(ny, uint64(binary.LittleEndian.Uint16(cx[middleNick:]))) {
+		mayShareMiddle(nx, binary.LittleEndian.Uint16(cy[middleNick:])) ||
+		mayShareMiddle(ny, binary.LittleEndian.Uint16(cx[middleNick:])) {
 		// Likely the given name is the other record's middle name: the names tell.
 		if middleSwapped(a.Given[i], a.Middle[i], b.Given[j], b.Middle[j]) {
 			return uint8(k.middleSwap), true
@@ -237,6 +234,20 @@ func mayBeToken(cx, cy []byte, flagsY byte) bool {
 	}
 	h := binary.LittleEndian.Uint32(cx[familyHash:])
 	return h == binary.LittleEndian.Uint32(cy[familyTokens:]) || h == binary.LittleEndian.Uint32(cy[familyTokens+4:])
+}
+
+// mayShareMiddle reports whether the nickname groups of a given name (ids plus one, 16
+// bits each, as the row holds them) may include one of a middle name's (middleNicknames).
+func mayShareMiddle(given uint64, middle uint16) bool {
+	if middle&0x8000 == 0 {
+		return shareNickname(given, uint64(middle))
+	}
+	for ; given&0xFFFF != 0; given >>= 16 {
+		if middle&(1<<((given&0xFFFF-1)%15)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // shareNickname compares two sets of up to four nickname group ids plus one (0: none),

@@ -50,6 +50,12 @@ var sketchEdgeRecords = []normalize.Record{
 	{Given: "Birchensna"},
 	{Family: "Ana"},
 	{Given: "John", Family: "Birchensha"},
+	// Middle names in several nickname groups, and given names in one of them or not.
+	{Given: "Samuel", Middle: "Jo", Family: "Reid"},
+	{Given: "Joseph", Middle: "Sam", Family: "Reid"},
+	{Given: "Christopher", Middle: "Alex", Family: "Reid"},
+	{Given: "Alexander", Middle: "Chris", Family: "Reid"},
+	{Given: "Terrence", Middle: "Lee", Family: "Reid"},
 	// Neighbours: house numbers differ, streets alike.
 	{Given: "Sam", Family: "Taylor", Address: "6 Elm St", Zip: "84321"},
 	{Given: "Sam", Family: "Young", Address: "9 Elm St", Zip: "84321"},
