@@ -403,8 +403,9 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		gramWeight[g] = gramRarity(n, int(d))
 	}
 	// Each record's kept grams, grams[recOff[i]:recOff[i+1]]: counted first, so that
-	// the workers fill one array in place rather than each its own, then copied.
-	kept := func(h uint32) bool { _, ok := ids.get(h); return ok }
+	// the workers fill one array in place rather than each its own, then copied. The
+	// count looks each gram up once and leaves its id plus one (0: not kept) in place of
+	// its hash.
 	workerGrams := func(w, i, lo int) []uint32 {
 		from := int32(0)
 		if i > lo {
@@ -416,8 +417,11 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	if err := parallel(func(w, lo, hi int) {
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
 			c := int32(0)
-			for _, h := range workerGrams(w, i, lo) {
-				if kept(h) {
+			hs := workerGrams(w, i, lo)
+			for k, h := range hs {
+				id, _ := ids.get(h)
+				hs[k] = uint32(id)
+				if id != 0 {
 					c++
 				}
 			}
@@ -433,9 +437,9 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	if err := parallel(func(w, lo, hi int) {
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
 			at := recOff[i]
-			for _, h := range workerGrams(w, i, lo) {
-				if id, ok := ids.get(h); ok {
-					grams[at] = id - 1
+			for _, id := range workerGrams(w, i, lo) {
+				if id != 0 {
+					grams[at] = int32(id) - 1
 					at++
 				}
 			}
