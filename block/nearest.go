@@ -6,9 +6,9 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 
+	"github.com/studentlink/studentlink/internal/parallel"
 	"github.com/studentlink/studentlink/normalize"
 )
 
@@ -262,7 +262,7 @@ func upperPairs(nb *neighbours, n, workers int) *neighbours {
 	}
 	all := make([]int32, raw[n])
 	fill := slices.Clone(raw[:n])
-	inRanges(workers, n, func(_, lo, hi int) {
+	parallel.Ranges(workers, n, func(_, lo, hi int) {
 		for a := lo; a < hi; a++ {
 			for _, b := range nb.of(a) {
 				at := atomic.AddInt32(&fill[min(int32(a), b)], 1) - 1 // sorted below
@@ -274,7 +274,7 @@ func upperPairs(nb *neighbours, n, workers int) *neighbours {
 	// Sort each record's partners and drop the pairs both sides found, then copy the
 	// lists to an array of the right size.
 	up := &neighbours{off: make([]int32, n+1)}
-	inRanges(workers, n, func(_, lo, hi int) {
+	parallel.Ranges(workers, n, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			l := all[raw[i]:raw[i+1]]
 			slices.Sort(l)
@@ -285,22 +285,12 @@ func upperPairs(nb *neighbours, n, workers int) *neighbours {
 		up.off[i+1] += up.off[i]
 	}
 	up.list = make([]int32, up.off[n])
-	inRanges(workers, n, func(_, lo, hi int) {
+	parallel.Ranges(workers, n, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			copy(up.list[up.off[i]:up.off[i+1]], all[raw[i]:])
 		}
 	})
 	return up
-}
-
-// inRanges runs fn on workers goroutines, worker w over the fixed range [lo, hi) of
-// [0, n) that w*n/workers starts, and returns when all are done.
-func inRanges(workers, n int, fn func(w, lo, hi int)) {
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() { fn(w, w*n/workers, (w+1)*n/workers) })
-	}
-	wg.Wait()
 }
 
 // findNeighbours runs the search for a Nearest rule: it counts the records each gram
@@ -320,8 +310,8 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	if n < 2 {
 		return nb, nil
 	}
-	parallel := func(fn func(w, lo, hi int)) error {
-		inRanges(workers, n, fn)
+	onRanges := func(fn func(w, lo, hi int)) error {
+		parallel.Ranges(workers, n, fn)
 		return ctx.Err()
 	}
 	// Every record's grams, kept for the second pass (each worker's records in one
@@ -330,7 +320,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	counts := make([]gramTable, workers)
 	allGrams := make([][]uint32, workers)
 	gramOff := make([]int32, n+1)
-	if err := parallel(func(w, lo, hi int) {
+	if err := onRanges(func(w, lo, hi int) {
 		var grams, mine []uint32
 		var dd gramDeduper
 		m := newGramTable()
@@ -414,7 +404,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		return allGrams[w][from:gramOff[i+1]]
 	}
 	recOff := make([]int32, n+1)
-	if err := parallel(func(w, lo, hi int) {
+	if err := onRanges(func(w, lo, hi int) {
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
 			c := int32(0)
 			hs := workerGrams(w, i, lo)
@@ -434,7 +424,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		recOff[i+1] += recOff[i]
 	}
 	grams := make([]int32, recOff[n])
-	if err := parallel(func(w, lo, hi int) {
+	if err := onRanges(func(w, lo, hi int) {
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
 			at := recOff[i]
 			for _, id := range workerGrams(w, i, lo) {
@@ -458,7 +448,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	// Each worker places its records in every gram's list after the workers before it:
 	// counted per worker first, then filled in place.
 	fill := make([][]int32, workers)
-	if err := parallel(func(w, lo, hi int) {
+	if err := onRanges(func(w, lo, hi int) {
 		fill[w] = make([]int32, len(sizes))
 		for _, g := range grams[recOff[lo]:recOff[hi]] {
 			fill[w][g]++
@@ -472,7 +462,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 			at, f[g] = at+f[g], at
 		}
 	}
-	if err := parallel(func(w, lo, hi int) {
+	if err := onRanges(func(w, lo, hi int) {
 		f := fill[w]
 		for i := lo; i < hi; i++ {
 			for _, g := range grams[recOff[i]:recOff[i+1]] {
@@ -491,7 +481,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 	// span[i] is where record i's neighbours end in its worker's list (found[w]), which holds
 	// them in the order searchOrder visits records; nb.off first counts them.
 	span := make([]int32, n)
-	err := parallel(func(w, lo, hi int) {
+	err := onRanges(func(w, lo, hi int) {
 		acc := make([]float32, n)
 		var touched []int32
 		best := make([]scoredRecord, 0, kMax)
@@ -540,7 +530,7 @@ func findNeighbours(ctx context.Context, t *normalize.Table, cfg Nearest, opt Op
 		nb.off[i+1] += nb.off[i]
 	}
 	nb.list = make([]int32, nb.off[n])
-	inRanges(workers, n, func(w, lo, hi int) {
+	parallel.Ranges(workers, n, func(w, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			l := nb.of(i)
 			copy(l, found[w][int(span[i])-len(l):span[i]])

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/studentlink/studentlink/internal/parallel"
 	"github.com/studentlink/studentlink/internal/sorted"
 	"github.com/studentlink/studentlink/normalize"
 )
@@ -196,7 +197,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 	for i := range n {
 		x.off[i+1] += x.off[i]
 	}
-	inRanges(workers, n, func(_, lo, hi int) {
+	parallel.Ranges(workers, n, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			at := x.off[i]
 			for _, k := range perRule {

@@ -3,8 +3,8 @@ package score
 import (
 	"encoding/binary"
 	"runtime"
-	"sync"
 
+	"github.com/studentlink/studentlink/internal/parallel"
 	"github.com/studentlink/studentlink/internal/prefetch"
 	"github.com/studentlink/studentlink/normalize"
 )
@@ -198,12 +198,7 @@ func inParallel(from, to int, fn func(from, to int)) {
 		fn(from, to)
 		return
 	}
-	var wg sync.WaitGroup
-	per := (to - from + workers - 1) / workers
-	for lo := from; lo < to; lo += per {
-		wg.Go(func() { fn(lo, min(lo+per, to)) })
-	}
-	wg.Wait()
+	parallel.Ranges(workers, to-from, func(_, lo, hi int) { fn(from+lo, from+hi) })
 }
 
 // extend sketches the records of t added since s was made. The new rows go into a new
