@@ -91,9 +91,10 @@ type index struct {
 	rules []Rule
 	opt   Options
 	// refs lists the blocks record i is in, under every rule, in refs[off[i]:off[i+1]],
-	// sorted: each a block's index in its rule's blocks with the rule's index in the low
-	// bits (blockRef). Two records share a key of a rule when they share a ref, found in
-	// one merge of two short lists.
+	// sorted: each the rule's index in the top bits and the block's index in its rule's
+	// blocks below (blockRef), so by rule and then block. Two records share a key of a
+	// rule when they share a ref, found in one merge of two short lists; the first they
+	// share is of the earliest rule that pairs them.
 	refs []uint64
 	off  []int32
 	// blocks[r] are the blocks of rule r with at least two records; members[r] their
@@ -197,6 +198,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 	for i := range n {
 		x.off[i+1] += x.off[i]
 	}
+	// Rule by rule, each rule's ascending (keyBlocks): sorted as they are copied.
 	parallel.Ranges(workers, n, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			at := x.off[i]
@@ -205,7 +207,6 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 					at += int32(copy(x.refs[at:], k.refs[k.off[i]:k.off[i+1]]))
 				}
 			}
-			slices.Sort(x.refs[x.off[i]:at])
 		}
 	})
 	return x, nil
@@ -247,14 +248,17 @@ func keyEntries(keys []uint64, off []int32) []keyEntry {
 // maxRules bounds the rules of an index: their index tags each block ref in four bits.
 const maxRules = 16
 
+// ruleShift places a block ref's rule above its block, so that refs sort by rule.
+const ruleShift = 60
+
 // blockRef names block b of rule r.
-func blockRef(b, r int) uint64 { return uint64(b)<<4 | uint64(r) }
+func blockRef(b, r int) uint64 { return uint64(r)<<ruleShift | uint64(b) }
 
 // keyRule returns the rule of a block ref.
-func keyRule(ref uint64) int { return int(ref & 15) }
+func keyRule(ref uint64) int { return int(ref >> ruleShift) }
 
 // refBlock returns the index of a block ref's block in its rule's blocks.
-func refBlock(ref uint64) int { return int(ref >> 4) }
+func refBlock(ref uint64) int { return int(ref & (1<<ruleShift - 1)) }
 
 // keyBlocks makes rule r's blocks of two records or more and, for every record, the refs
 // of the blocks it is in (refs[off[i]:off[i+1]] are record i's); a record cut from a
@@ -401,17 +405,17 @@ func (x *index) eachShared(a, b int32, fn func(ref uint64) bool) {
 }
 
 // shared reports whether records a and b share a block under a rule before r (below),
-// and else the smallest ref of a block they share under rule r (ok false when none).
+// and else the smallest ref of a block they share under rule r (ok false when none):
+// refs go by rule and then block, so the first they share tells.
 func (x *index) shared(a, b int32, r int) (below bool, first uint64, ok bool) {
-	x.eachShared(a, b, func(key uint64) bool {
-		switch rule := keyRule(key); {
+	x.eachShared(a, b, func(ref uint64) bool {
+		switch rule := keyRule(ref); {
 		case rule < r:
-			below, first, ok = true, 0, false
-			return false
-		case rule == r && !ok:
-			first, ok = key, true
+			below = true
+		case rule == r:
+			first, ok = ref, true
 		}
-		return true
+		return false
 	})
 	return below, first, ok
 }
@@ -456,7 +460,7 @@ func (x *index) admits(r int, ref uint64, a, b int32) bool {
 func (x *index) stampEarlier(stamp []int32, r int, a int32) {
 	for _, ref := range x.recordRefs(a) {
 		if keyRule(ref) >= r {
-			continue
+			break // refs go by rule
 		}
 		b := &x.blocks[keyRule(ref)][refBlock(ref)]
 		for _, m := range x.members[keyRule(ref)][b.start:b.end] {
