@@ -348,6 +348,23 @@ func TestSumTable(t *testing.T) {
 	if _, ok := empty.get(7); ok || empty.len() != 0 {
 		t.Error("an empty table has a key")
 	}
+	// reserve: room for n keys, added without growing; a table with keys is left alone.
+	var r sumTable[int32]
+	r.reserve(3000)
+	size := len(r.keys)
+	for k := range uint32(3000) {
+		r.add(k, int32(k))
+	}
+	if len(r.keys) != size || r.len() != 3000 {
+		t.Errorf("after reserve(3000): %d slots, then %d with %d keys", size, len(r.keys), r.len())
+	}
+	r.reserve(1 << 20)
+	if len(r.keys) != size || r.len() != 3000 {
+		t.Errorf("reserve on a full table: %d slots, %d keys", len(r.keys), r.len())
+	}
+	if s, ok := r.get(2999); !ok || s != 2999 {
+		t.Errorf("get(2999) = %d, %v after reserve", s, ok)
+	}
 }
 
 func hasKey(m map[uint32]float32, k uint32) bool { _, ok := m[k]; return ok }

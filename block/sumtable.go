@@ -88,6 +88,23 @@ func (t *sumTable[V]) each(f func(k uint32, sum V)) {
 	}
 }
 
+// reserve makes room for n keys in an empty table, so that adding them does not grow it
+// step by step (a roll's gram counts pass a million keys a worker). It does nothing to a
+// table that holds keys or has the room already.
+func (t *sumTable[V]) reserve(n int) {
+	size := 1024
+	for size < 2*n {
+		size *= 2
+	}
+	if len(t.used) > 0 || t.freeUsed || size <= len(t.keys) {
+		return
+	}
+	t.keys, t.sums, t.used = make([]uint32, size), make([]V, size), make([]int32, 0, size/2)
+	for k := range t.keys {
+		t.keys[k] = freeKey
+	}
+}
+
 // grow doubles the table (to 1,024 slots at first) and places its keys again, in the
 // order they came.
 func (t *sumTable[V]) grow() {
