@@ -293,10 +293,16 @@ func ClearSharedSSIDs(t *Table, maxWords int) []SharedContact {
 // names (family names; given names too when given) hold more than maxWords words, and
 // returns them sorted by value.
 func clearShared(t *Table, role Role, values []string, maxWords int, given bool) []SharedContact {
+	filled := 0 // values present: the map below is sized up front, as growing it rehashes a million SSIDs
+	for _, v := range values {
+		if v != "" {
+			filled++
+		}
+	}
 	// The words of each value's records, at most this many: most values are a
 	// household's or a child's few records, and only those over maxWords are looked at
 	// again (a map of counts, not of record lists: a million SSIDs cost no more).
-	words := map[string]int{}
+	words := make(map[string]int, filled)
 	for i, v := range values {
 		if v != "" {
 			words[v] += len(t.Family[i].Tokens)
