@@ -311,10 +311,20 @@ func clearShared(t *Table, role Role, values []string, maxWords int, given bool)
 			}
 		}
 	}
+	// The few values over the bound, then their records: a lookup in a small map, not in
+	// the counts of a million SSIDs, for every record.
 	records := map[string][]int{}
+	for v, n := range words {
+		if n > maxWords {
+			records[v] = nil
+		}
+	}
+	if len(records) == 0 {
+		return nil
+	}
 	for i, v := range values {
-		if v != "" && words[v] > maxWords {
-			records[v] = append(records[v], i)
+		if rs, ok := records[v]; ok {
+			records[v] = append(rs, i)
 		}
 	}
 	var shared []SharedContact
