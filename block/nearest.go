@@ -578,9 +578,10 @@ func searchOrder(grams, recOff []int32, lo, hi int) []int32 {
 	return recs
 }
 
-// appendSized appends the values of a worker's record i (of total) to dst: when dst must
-// grow, it grows to what the records so far foretell for all of them, and an eighth more,
-// not to double, so that a large roll's grams and neighbours leave little garbage behind.
+// appendSized appends the values of the i-th record a worker visits (of total) to dst:
+// when dst must grow, it grows to what the records so far foretell for all of them, and
+// an eighth more, not to double, so that a large roll's grams and neighbours leave
+// little garbage behind.
 func appendSized[T any](dst, values []T, i, total int) []T {
 	if need := len(dst) + len(values); need > cap(dst) {
 		est := int(float64(need) / float64(i+1) * float64(total) * 1.125)

@@ -99,6 +99,11 @@ func (t *sumTable[V]) reserve(n int) {
 	if len(t.used) > 0 || t.freeUsed || size <= len(t.keys) {
 		return
 	}
+	t.empty(size)
+}
+
+// empty gives the table size free slots, of which it fills at most half.
+func (t *sumTable[V]) empty(size int) {
 	t.keys, t.sums, t.used = make([]uint32, size), make([]V, size), make([]int32, 0, size/2)
 	for k := range t.keys {
 		t.keys[k] = freeKey
@@ -109,11 +114,7 @@ func (t *sumTable[V]) reserve(n int) {
 // order they came.
 func (t *sumTable[V]) grow() {
 	keys, sums, used := t.keys, t.sums, t.used
-	size := max(1024, 2*len(keys))
-	t.keys, t.sums, t.used = make([]uint32, size), make([]V, size), make([]int32, 0, size/2)
-	for k := range t.keys {
-		t.keys[k] = freeKey
-	}
+	t.empty(max(1024, 2*len(keys)))
 	for _, slot := range used {
 		t.add(keys[slot], sums[slot])
 	}
