@@ -72,8 +72,12 @@ type compiledCannotLink struct {
 	conds []condition
 	// middles, nearIDs, noAddress, addresses, noIDs, birthDates and noName: the rule's
 	// DifferentMiddleNames, NearSSIDs, OneAddressMissing, BothAddresses, NoSSIDs,
-	// BothBirthDates and NoNameInCommon, judged on the records, not the key.
-	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName bool
+	// BothBirthDates, NoNameInCommon and GivenNamesInUse, judged on the records, not the
+	// key.
+	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName, inUse bool
+	// namesInUse is the roll's given names in use, for a rule with inUse: set by each
+	// run (useGivenNames); nil, no name is in use.
+	namesInUse givenNamesInUse
 	// with is the rule's With: the comparisons a roll it runs on must have values for.
 	with []string
 }
@@ -111,7 +115,7 @@ func New(s Settings) (*Linker, error) {
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
-	cc.birthDates, cc.noName = c.BothBirthDates, c.NoNameInCommon
+	cc.birthDates, cc.noName, cc.inUse = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse
 	cc.with = c.With
 	return cc
 }
@@ -381,7 +385,8 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
 			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) &&
-			(!c.noName || !nameInCommon(ta, a, tb, b)) {
+			(!c.noName || !nameInCommon(ta, a, tb, b)) &&
+			(!c.inUse || c.namesInUse.twoNames(ta.Given[a], tb.Given[b])) {
 			return c.name
 		}
 	}

@@ -137,6 +137,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		ruleTests = l.testRules(cands.counts, true)
 		l.setAsideWithout(presentRoles(p.Table))
 	}
+	l.useGivenNames(p.Table)
 	sc, err := p.scorerFor(*l.model)
 	if err != nil {
 		return nil, err

@@ -115,7 +115,27 @@ type CannotLink struct {
 	// mistyped ("Fdedrie Bailey", "Bailey Freddie") share one. The rule stays in a model
 	// trained on a roll without middle names.
 	NoNameInCommon bool `json:"no_name_in_common,omitempty"`
+	// GivenNamesInUse adds a condition no comparison states: both given names are names
+	// the roll itself uses, each written for children of at least UsualNameFamilies
+	// family names, the rarer in more families than typos of the commoner could
+	// surely account for (see NameTypoShare), and they are neither one sound (Aiden and
+	// Aidan, Sara and Sarah) nor nicknames of one name. A typo seldom lands on another
+	// name in use, and where it does it is far rarer than the name it came from (Jaden
+	// typed Jaxen in one family, Jaden in thousands): two such names are two children's
+	// (Julia and Juliana, Jonah and Jonas). A roll too small to show a name in several
+	// families never meets it.
+	GivenNamesInUse bool `json:"given_names_in_use,omitempty"`
 }
+
+// UsualNameFamilies and NameTypoShare bound CannotLink.GivenNamesInUse. A name in use is
+// written for children of at least UsualNameFamilies family names. Two names alike are
+// two in use when the rarer's families are more than one typo of the commoner's could
+// make, a typo landing on one spelling in at most NameTypoShare of the commoner's
+// families, with probability under 0.001 (Poisson).
+const (
+	UsualNameFamilies = 3
+	NameTypoShare     = 0.02
+)
 
 // MaxSSIDGap is how far apart, as numbers, two SSIDs issued together may be
 // (CannotLink.NearSSIDs): a family's children enrolled on one day.
@@ -232,8 +252,8 @@ func (s Settings) Validate() error {
 		if c.OneAddressMissing && c.BothAddresses {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing and both_addresses never hold together", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full or names in common cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common or given names in use cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })

@@ -1,0 +1,107 @@
+package match
+
+import (
+	"math"
+	"slices"
+
+	"github.com/studentlink/studentlink/normalize"
+)
+
+// givenNamesInUse maps a given name's key to the number of family names the roll writes
+// it with, for the names written with at least UsualNameFamilies (see
+// CannotLink.GivenNamesInUse).
+type givenNamesInUse map[string]int32
+
+// countGivenNamesInUse counts, per given name of t, the different family names its
+// records carry, and keeps the names with at least UsualNameFamilies. A family counts
+// once however many of its children's records the roll holds, so that one child's name
+// mistyped the same way in every year's submission is still one family's.
+func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
+	// Names are numbered by key (one key has a part per way it was written), and each
+	// record becomes the pair of its numbers; sorted, a given name's different families
+	// are its run's distinct pairs.
+	ids := map[string]uint32{}
+	var keys []string
+	id := func(p *normalize.NamePart) uint32 {
+		k, ok := ids[p.Key]
+		if !ok {
+			k = uint32(len(keys))
+			ids[p.Key] = k
+			keys = append(keys, p.Key)
+		}
+		return k
+	}
+	partID := map[*normalize.NamePart]uint32{}
+	of := func(p *normalize.NamePart) uint32 {
+		k, ok := partID[p]
+		if !ok {
+			k = id(p)
+			partID[p] = k
+		}
+		return k
+	}
+	pairs := make([]uint64, 0, len(t.Given))
+	for i, g := range t.Given {
+		f := t.Family[i]
+		if len(g.Key) < 2 || len(f.Key) < 2 { // missing, or an initial
+			continue
+		}
+		pairs = append(pairs, uint64(of(g))<<32|uint64(of(f)))
+	}
+	slices.Sort(pairs)
+	pairs = slices.Compact(pairs)
+	use := givenNamesInUse{}
+	for lo := 0; lo < len(pairs); {
+		hi := lo + 1
+		for hi < len(pairs) && pairs[hi]>>32 == pairs[lo]>>32 {
+			hi++
+		}
+		if hi-lo >= UsualNameFamilies {
+			use[keys[pairs[lo]>>32]] = int32(hi - lo)
+		}
+		lo = hi
+	}
+	return use
+}
+
+// twoNames reports whether x and y are two given names in use: different, neither one
+// sound nor nicknames of one name, each in use, and the rarer in more families than
+// typos of the commoner surely make (see NameTypoShare).
+func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
+	if x.Key == y.Key || x.SoundsLike(y) || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) {
+		return false
+	}
+	fx, fy := u[x.Key], u[y.Key]
+	if fx == 0 || fy == 0 {
+		return false
+	}
+	return poissonTail(NameTypoShare*float64(max(fx, fy)), int(min(fx, fy))) < typoChance
+}
+
+// typoChance is how unlikely typos must be to account for a rarer name's families.
+const typoChance = 0.001
+
+// poissonTail returns P(X ≥ k) for X Poisson with mean lambda > 0, k ≥ 0.
+func poissonTail(lambda float64, k int) float64 {
+	term, below := math.Exp(-lambda), 0.0 // P(X = i), P(X < i)
+	for i := 0; i < k; i++ {
+		below += term
+		term *= lambda / float64(i+1)
+	}
+	return max(0, 1-below)
+}
+
+// useGivenNames gives the run's rules on given names in use (CannotLink.GivenNamesInUse)
+// the roll's names; the roll is counted only when such a rule stands.
+func (l *Linker) useGivenNames(t *normalize.Table) {
+	if !slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse }) {
+		return
+	}
+	use := countGivenNamesInUse(t)
+	l.cannot = slices.Clone(l.cannot) // an index built on an earlier run keeps its rules
+	for i := range l.cannot {
+		if l.cannot[i].inUse {
+			l.cannot[i].namesInUse = use
+		}
+	}
+}
