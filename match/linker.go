@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/studentlink/studentlink/block"
 	"github.com/studentlink/studentlink/normalize"
@@ -416,12 +417,21 @@ func (l *Linker) observes(rule string, key uint64, ta *normalize.Table, a int, t
 }
 
 // differentMiddleNames reports whether record a of ta and record b of tb have middle
-// names both written out that differ outright (see CannotLink.DifferentMiddleNames).
+// names that differ outright (see CannotLink.DifferentMiddleNames): both written out, or
+// one written out and the other an initial that starts no word of its record's names.
 func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 	x, y := ta.Middle[a], tb.Middle[b]
 	switch {
-	case len(x.Key) < 2 || len(y.Key) < 2 || x.Key == y.Key: // missing or an initial
+	case x.Key == "" || y.Key == "" || x.Key == y.Key:
 		return false
+	case isInitial(x) && isInitial(y): // two letters say little: a typo in either
+		return false
+	case isInitial(x):
+		// Leilani M and Leilani Ana: M stands for no name of hers. An initial may stand
+		// for a second given or family name the other record writes elsewhere.
+		return initialOfNone(x, tb, b)
+	case isInitial(y):
+		return initialOfNone(y, ta, a)
 	case x.Key == tb.Given[b].Key || y.Key == ta.Given[a].Key: // a middle name used as given
 		return false
 	case normalize.SameNicknameGroup(x.Nicknames, tb.Given[b].Nicknames) || normalize.SameNicknameGroup(y.Nicknames, ta.Given[a].Nicknames):
@@ -436,6 +446,25 @@ func differentMiddleNames(ta *normalize.Table, a int, tb *normalize.Table, b int
 		return false
 	}
 	return score.JaroWinklerText(x.Text, y.Text) < middleTypo
+}
+
+// isInitial reports whether a name part is one letter.
+func isInitial(p *normalize.NamePart) bool {
+	_, size := utf8.DecodeRuneInString(p.Key)
+	return size > 0 && size == len(p.Key)
+}
+
+// initialOfNone reports whether initial p starts no word of record j's given, middle or
+// family name.
+func initialOfNone(p *normalize.NamePart, t *normalize.Table, j int) bool {
+	for _, q := range [3]*normalize.NamePart{t.Given[j], t.Middle[j], t.Family[j]} {
+		for _, w := range q.Tokens {
+			if strings.HasPrefix(w, p.Key) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // nameInCommon reports whether a name of record a of ta (given, middle or family) and one

@@ -184,8 +184,9 @@ const (
 //   - Middle names both written out that differ outright (not a nickname, typo or
 //     initial of each other, nor the other's given name or a nickname of it, nor one's
 //     words all within the other's, nor sharing a word with the other's family name, as
-//     a second family name written as the middle name does), SSIDs not the same:
-//     namesakes born the same day.
+//     a second family name written as the middle name does), or one written out and
+//     the other an initial of none of its record's names (Leilani M and Leilani Ana),
+//     SSIDs not the same: namesakes born the same day.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - Family names that differ outright and two homes (both addresses there), neither

@@ -83,7 +83,10 @@ type CannotLink struct {
 	// DifferentMiddleNames adds a condition no comparison states: both records' middle
 	// names are written out and differ outright: not the same, not nicknames, a typo
 	// (Jaro–Winkler ≥ 0.85) or an initial of each other, nor either the other's given
-	// name. A rule with it is dropped from rolls without middle names.
+	// name; or one is written out and the other is an initial that starts no word of the
+	// written-out record's given, middle or family name (Leilani M and Leilani Ana). Two
+	// initials never differ outright: a typo in either is as likely. A rule with it is
+	// dropped from rolls without middle names.
 	DifferentMiddleNames bool `json:"different_middle_names,omitempty"`
 	// NearSSIDs adds a condition no comparison states: both records' SSIDs are numbers
 	// issued together, as twins' are: at most MaxSSIDGap apart, or consecutive but for

@@ -691,7 +691,10 @@ func TestDifferentMiddleNames(t *testing.T) {
 		want                             bool
 	}{
 		{"Liam", "Elijah", "Liam", "Samuel", true},
-		{"Liam", "Elijah", "Liam", "E", false},      // an initial
+		{"Liam", "Elijah", "Liam", "E", false},      // an initial of it
+		{"Liam", "Elijah", "Liam", "S", true},       // an initial of no name of his
+		{"Liam", "E", "Liam", "S", false},           // two initials: a typo in either
+		{"Ana", "L", "Lucía", "Ana", false},         // the initial of her other given name
 		{"Liam", "Elijah", "Liam", "", false},       // missing
 		{"Liam", "Elijah", "Liam", "Elijha", false}, // a typo
 		{"Ana", "Elizabeth", "Ana", "Beth", false},  // a nickname
