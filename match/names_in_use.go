@@ -65,10 +65,10 @@ func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
 }
 
 // twoNames reports whether x and y are two given names in use: different, neither one
-// sound nor nicknames of one name, each in use, and the rarer in more families than
-// typos of the commoner surely make (see NameTypoShare).
+// sound, nicknames of one name nor two letters swapped, each in use, and the rarer in
+// more families than typos of the commoner surely make (see NameTypoShare).
 func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
-	if x.Key == y.Key || x.SoundsLike(y) || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) {
+	if x.Key == y.Key || x.SoundsLike(y) || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) || transposed(x.Key, y.Key) {
 		return false
 	}
 	fx, fy := u[x.Key], u[y.Key]
@@ -76,6 +76,20 @@ func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
 		return false
 	}
 	return poissonTail(NameTypoShare*float64(max(fx, fy)), int(min(fx, fy))) < typoChance
+}
+
+// transposed reports whether a and b differ only by two neighbouring letters swapped, the
+// commonest slip of a typist, which lands on another name in use now and then (Christian
+// typed Christina) where parents seldom name twins so.
+func transposed(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 }
 
 // typoChance is how unlikely typos must be to account for a rarer name's families.

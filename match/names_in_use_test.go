@@ -41,7 +41,7 @@ func TestCountGivenNamesInUse(t *testing.T) {
 
 func TestTwoNamesInUse(t *testing.T) {
 	use := givenNamesInUse{"julia": 7, "juliana": 6, "aiden": 40, "aidan": 40, "jaden": 400, "jaxen": 5,
-		"mason": 60, "jason": 8, "kaden": 60, "caden": 4, "elizabeth": 30, "liz": 20}
+		"mason": 60, "jason": 8, "kaden": 60, "caden": 4, "christian": 50, "christina": 40, "marisa": 9, "marina": 12, "elizabeth": 30, "liz": 20}
 	p := normalize.NewPreparer(normalize.Options{})
 	tab := normalize.NewTable(1, 0)
 	part := func(s string) *normalize.NamePart {
@@ -54,18 +54,20 @@ func TestTwoNamesInUse(t *testing.T) {
 		x, y string
 		want bool
 	}{
-		{"Julia", "Juliana", true},  // two names, each in several families
-		{"Julia", "Julia", false},   // one name
-		{"Aiden", "Aidan", false},   // one sound
-		{"Jaden", "Jaxen", false},   // five families are typos of four hundred
-		{"Mason", "Jason", true},    // eight families are more than sixty's typos
-		{"Kaden", "Jaden", true},    // both in use, far apart in counts but not typos
-		{"Kaden", "Caden", false},   // one sound
-		{"Julia", "Julie", false},   // Julie is in no family
-		{"Elizabeth", "Liz", false}, // nicknames of one name
-		{"Juliana", "JULIA", true},  // written differently, the same keys
-		{"Jaxen", "Jaden", false},   // either order
-		{"Mason", "", false},        // no name
+		{"Julia", "Juliana", true},        // two names, each in several families
+		{"Julia", "Julia", false},         // one name
+		{"Aiden", "Aidan", false},         // one sound
+		{"Jaden", "Jaxen", false},         // five families are typos of four hundred
+		{"Mason", "Jason", true},          // eight families are more than sixty's typos
+		{"Kaden", "Jaden", true},          // both in use, far apart in counts but not typos
+		{"Kaden", "Caden", false},         // one sound
+		{"Julia", "Julie", false},         // Julie is in no family
+		{"Elizabeth", "Liz", false},       // nicknames of one name
+		{"Juliana", "JULIA", true},        // written differently, the same keys
+		{"Jaxen", "Jaden", false},         // either order
+		{"Mason", "", false},              // no name
+		{"Christian", "Christina", false}, // two letters swapped: a typist's slip
+		{"Marisa", "Marina", true},        // one letter replaced
 	} {
 		if got := use.twoNames(part(c.x), part(c.y)); got != c.want {
 			t.Errorf("twoNames(%q, %q) = %v, want %v", c.x, c.y, got, c.want)
@@ -141,5 +143,26 @@ func TestTwinsNamedAlikeInUse(t *testing.T) {
 	}
 	if child("olivia-1") != child("olivia-2") {
 		t.Errorf("Olivia and Olivai Reyes (a typo) kept apart")
+	}
+}
+
+func TestTransposed(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"christian", "christina", true},
+		{"ab", "ba", true},
+		{"abc", "acb", true},
+		{"ab", "ab", false},     // the same
+		{"abcd", "badc", false}, // two swaps
+		{"abc", "abd", false},   // a letter replaced
+		{"abc", "ab", false},    // lengths differ
+		{"", "", false},
+		{"a", "b", false},
+	} {
+		if got := transposed(c.a, c.b); got != c.want {
+			t.Errorf("transposed(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
 	}
 }
