@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -368,3 +369,36 @@ func TestSumTable(t *testing.T) {
 }
 
 func hasKey(m map[uint32]float32, k uint32) bool { _, ok := m[k]; return ok }
+
+// TestRuleProgress: NewIndex reports each rule once it is built, key rules and a Nearest
+// rule alike, one call at a time, ending at every rule.
+func TestRuleProgress(t *testing.T) {
+	tb, _ := damaged(t, 150)
+	rules := append(slices.Clone(testRules), NearestRule())
+	var calls []int
+	var inside atomic.Int32
+	overlaps := 0
+	opt := Options{Mode: Dedupe, Workers: 4, RuleProgress: func(done, total int) {
+		if inside.Add(1) != 1 {
+			overlaps++
+		}
+		if total != len(rules) {
+			t.Errorf("total %d, want %d rules", total, len(rules))
+		}
+		calls = append(calls, done)
+		inside.Add(-1)
+	}}
+	if _, err := NewIndex(context.Background(), tb, rules, opt); err != nil {
+		t.Fatal(err)
+	}
+	want := make([]int, len(rules))
+	for i := range want {
+		want[i] = i + 1
+	}
+	if diff := cmp.Diff(want, calls); diff != "" {
+		t.Errorf("rules done as reported (-want +got):\n%s", diff)
+	}
+	if overlaps > 0 {
+		t.Errorf("RuleProgress called from %d goroutines at once", overlaps+1)
+	}
+}

@@ -54,6 +54,11 @@ type Options struct {
 	// Progress, when set, is called with the blocks done and the total, from one
 	// goroutine at a time.
 	Progress func(done, total int64)
+	// RuleProgress, when set, is called as NewIndex finishes each rule's blocks (or a
+	// Nearest rule's neighbours), with the rules done and their number, from one
+	// goroutine at a time: building the index of a large roll takes seconds before the
+	// first pair.
+	RuleProgress func(done, total int)
 }
 
 // Pair is a candidate pair of records by index, A < B.
@@ -146,6 +151,16 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 	if opt.Workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	var builtMu sync.Mutex
+	built := 0
+	ruleBuilt := func() {
+		if opt.RuleProgress != nil {
+			builtMu.Lock()
+			defer builtMu.Unlock()
+			built++
+			opt.RuleProgress(built, len(rules))
+		}
+	}
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
 	for r, rule := range rules {
@@ -160,6 +175,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 				return
 			}
 			perRule[r].refs, perRule[r].off, x.blocks[r], x.members[r], x.report.Rules[r], largest[r] = keyBlocks(t, rule, r, opt)
+			ruleBuilt()
 		}()
 	}
 	wg.Wait()
@@ -180,6 +196,7 @@ func buildIndex(ctx context.Context, t *normalize.Table, rules []Rule, opt Optio
 		x.near[r] = upperPairs(nb, n, workers)
 		perRule[r].off = make([]int32, n+1)
 		x.report.Rules[r] = RuleReport{Rule: rule.Name}
+		ruleBuilt()
 	}
 	// Every rule's block refs of a record, in one sorted list.
 	total := 0

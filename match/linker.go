@@ -27,6 +27,9 @@ type Progress struct {
 // Stages reported through RunOptions.Progress.
 const (
 	StagePrepare = "prepare"
+	// StageBlock reports the blocking rules indexed (Done of Total) before the first
+	// candidate pair.
+	StageBlock   = "block"
 	StageCompare = "compare"
 	StageScore   = "score"
 	StageCluster = "cluster"
@@ -598,6 +601,8 @@ func (l *Linker) compare(ctx context.Context, p *Prepared, m *score.Model, opt R
 	}
 	var done atomic.Int64
 	bo := l.blockOptions(p, opt)
+	report(opt.Progress, StageBlock, 0, int64(len(l.settings.Blocking)))
+	bo.RuleProgress = func(done, total int) { report(opt.Progress, StageBlock, int64(done), int64(total)) }
 	if c.index, err = block.NewIndex(ctx, p.Table, l.settings.Blocking, bo); err != nil {
 		return nil, fmt.Errorf("match: blocking: %w", err)
 	}

@@ -413,7 +413,7 @@ func TestProgressOneAtATime(t *testing.T) {
 	if overlaps > 0 {
 		t.Errorf("Progress called from %d goroutines at once", overlaps+1)
 	}
-	for _, stage := range []string{StagePrepare, StageCompare, StageTrain, StageScore, StageCluster} {
+	for _, stage := range []string{StagePrepare, StageBlock, StageCompare, StageTrain, StageScore, StageCluster} {
 		p, ok := last[stage]
 		if !ok {
 			t.Errorf("stage %s never reported", stage)
@@ -421,6 +421,10 @@ func TestProgressOneAtATime(t *testing.T) {
 		if p.Total > 0 && p.Done > p.Total {
 			t.Errorf("stage %s: %d done of %d", stage, p.Done, p.Total)
 		}
+	}
+	// The run's rules: those whose columns the roll has.
+	if p, rules := last[StageBlock], len(l.Settings().Blocking); p.Total != int64(rules) || p.Done != p.Total {
+		t.Errorf("stage %s ended at %d of %d, want every one of the %d rules", StageBlock, p.Done, p.Total, rules)
 	}
 }
 

@@ -603,6 +603,8 @@ func progressLine(w io.Writer) (report func(match.Progress), end func()) {
 // describeProgress says where a stage is: done of total, EM's iteration, or pairs so far.
 func describeProgress(p match.Progress) string {
 	switch {
+	case p.Stage == match.StageBlock:
+		return fmt.Sprintf("%-8s %d/%d rules", p.Stage, p.Done, p.Total)
 	case p.Total > 0:
 		return fmt.Sprintf("%-8s %d/%d (%.0f%%)", p.Stage, p.Done, p.Total, 100*float64(p.Done)/float64(p.Total))
 	case p.Stage == match.StageTrain:

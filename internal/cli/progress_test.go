@@ -17,6 +17,9 @@ func TestProgressLineInALog(t *testing.T) {
 	for d := int64(1); d <= 500; d++ {
 		report(match.Progress{Stage: match.StagePrepare, Done: d, Total: 500})
 	}
+	for d := int64(0); d <= 8; d++ {
+		report(match.Progress{Stage: match.StageBlock, Done: d, Total: 8})
+	}
 	for d := int64(1); d <= 1000; d += 7 {
 		report(match.Progress{Stage: match.StageCompare, Done: d})
 	}
@@ -29,6 +32,7 @@ func TestProgressLineInALog(t *testing.T) {
 	end()
 	want := []string{
 		"prepare  500/500 (100%)",
+		"block    8/8 rules",
 		"compare  995 pairs",
 		"train    EM iteration 12",
 		"score    994/994 (100%)",
