@@ -390,7 +390,7 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
 			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) &&
 			(!c.noName || !nameInCommon(ta, a, tb, b)) &&
-			(!c.inUse || c.namesInUse.twoNames(ta.Given[a], tb.Given[b])) {
+			(!c.inUse || c.namesInUse.twoChildren(ta, a, tb, b)) {
 			return c.name
 		}
 	}

@@ -78,6 +78,17 @@ func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
 	return poissonTail(NameTypoShare*float64(max(fx, fy)), int(min(fx, fy))) < typoChance
 }
 
+// twoChildren reports whether record a of ta and record b of tb have given names that
+// are two names in use (twoNames) and are not tied by one middle name written out on
+// both: Tiana Shaylee and Tina Shaylee are one child whose given name lost a letter,
+// where twins are seldom given one middle name.
+func (u givenNamesInUse) twoChildren(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+	if x, y := ta.Middle[a], tb.Middle[b]; !isInitial(x) && x.Key != "" && x.Key == y.Key {
+		return false
+	}
+	return u.twoNames(ta.Given[a], tb.Given[b])
+}
+
 // transposed reports whether a and b differ only by two neighbouring letters swapped, the
 // commonest slip of a typist, which lands on another name in use now and then (Christian
 // typed Christina) where parents seldom name twins so.

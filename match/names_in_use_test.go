@@ -166,3 +166,29 @@ func TestTransposed(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoChildrenMiddleTie: given names in use alike are two children unless one middle
+// name written out on both ties them; an initial does not.
+func TestTwoChildrenMiddleTie(t *testing.T) {
+	use := givenNamesInUse{"tina": 20, "tiana": 15}
+	for _, c := range []struct {
+		middleA, middleB string
+		want             bool
+	}{
+		{"Shaylee", "Shaylee", false}, // one middle name: one child
+		{"Shaylee", "S", true},        // an initial ties nothing
+		{"Shaylee", "Rose", true},
+		{"", "", true},
+	} {
+		p := normalize.NewPreparer(normalize.Options{})
+		tab := normalize.NewTable(2, 0)
+		for i, r := range []normalize.Record{{Given: "Tina", Middle: c.middleA, Family: "Manygoats"}, {Given: "Tiana", Middle: c.middleB, Family: "Manygoats"}} {
+			if err := p.Fill(tab, i, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := use.twoChildren(tab, 0, tab, 1); got != c.want {
+			t.Errorf("Tina %s and Tiana %s: two children %v, want %v", c.middleA, c.middleB, got, c.want)
+		}
+	}
+}

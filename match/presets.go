@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-18",
+		Version:     "student-19",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -153,11 +153,12 @@ const (
 //     each name is one child's as often. A middle name used as the given name
 //     ("Mia" and "Emma Mia") is one child only where the other middle name fits (missing,
 //     or the other's given name or its initial): "Mia Amelia" and "Emma Mia" are twins.
-//     Given names closer still (Jaro–Winkler ≥ 0.92: Julia and Juliana, Jonah and
-//     Jonas) are twins' too, in one home or two (both addresses there, or one missing),
-//     SSIDs different or missing, where both are names the roll uses in several families
-//     and neither sounds like the other: a typo seldom lands on another name in use
-//     (CannotLink.GivenNamesInUse).
+//     Given names alike (Jaro–Winkler ≥ 0.85: Julia and Juliana, Jonah and Jonas,
+//     Kaylee and Haylee) are twins' too, in one home or two (both addresses there, or
+//     one missing), SSIDs different or missing, where both are names the roll uses in
+//     several families, neither sounds like the other nor is it two letters swapped,
+//     and no middle name written out on both ties them: a typo seldom lands on another
+//     name in use (CannotLink.GivenNamesInUse).
 //   - Siblings: different given names and birth dates that disagree outright (or share
 //     only the year), SSIDs not the same; or, a birth date missing on either record, the
 //     same family name and home. Birth dates that differ in one part, both days the
@@ -230,7 +231,7 @@ func studentCannotLink() []CannotLink {
 	household := Condition{Comparison: "location", Levels: []string{"null", "address", "address_jaro_winkler>=0.9"}}
 	// Where both SSIDs are there, given names differ unless Jaro–Winkler ≥ 0.92.
 	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
-	inUseAlike := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92"}}
+	inUseAlike := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92", "jaro_winkler>=0.85"}}
 	oneSSIDNot := Condition{Comparison: "ssid", Levels: []string{"null", "else"}}
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
@@ -337,11 +338,11 @@ func studentCannotLink() []CannotLink {
 		OneAddressMissing: true,
 		With:              []string{"birth_date"},
 	}, {
-		// Given names closer than a typo's reach (Julia and Juliana, Jonah and Jonas,
-		// Marisa and Marina: Jaro–Winkler ≥ 0.92) that are two names the roll uses in
-		// several families, not one sound: twins, in one home or two, where a typo
-		// seldom lands on another name in use (CannotLink.GivenNamesInUse). No SSID, or
-		// two: nothing else to tell them apart. A roll without addresses is left out: its
+		// Given names alike (Julia and Juliana, Jonah and Jonas, Marisa and Marina:
+		// Jaro–Winkler ≥ 0.92; Kaylee and Haylee, ≥ 0.85) that are two names the roll
+		// uses in several families, not one sound: twins, in one home or two, where a
+		// typo seldom lands on another name in use (CannotLink.GivenNamesInUse). No SSID,
+		// or two: nothing else to tell them apart. A roll without addresses is left out: its
 		// names are all it has (historical_50k's George and Georgina, one person).
 		Name: "twins: same family name and birth date, two given names in use alike, SSIDs not one",
 		Conditions: []Condition{

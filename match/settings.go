@@ -125,7 +125,10 @@ type CannotLink struct {
 	// Aidan, Sara and Sarah) nor nicknames of one name. A typo seldom lands on another
 	// name in use, and where it does it is far rarer than the name it came from (Jaden
 	// typed Jaxen in one family, Jaden in thousands): two such names are two children's
-	// (Julia and Juliana, Jonah and Jonas). A roll too small to show a name in several
+	// (Julia and Juliana, Jonah and Jonas). Nor does it hold where both records write out
+	// one middle name (Tiana Shaylee and Tina Shaylee: twins are seldom given one), or
+	// where the names differ by two neighbouring letters swapped (Christian and
+	// Christina: a typist's commonest slip). A roll too small to show a name in several
 	// families never meets it.
 	GivenNamesInUse bool `json:"given_names_in_use,omitempty"`
 }
