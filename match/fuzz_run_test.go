@@ -20,6 +20,11 @@ func FuzzRunSmallRoll(f *testing.F) {
 	f.Add(strings.Join(rows[:12], "\n"))
 	f.Add("1,,,,,,,,2012,,,,,,\n2,,,,Ann,,,,2012,,,,,,\n")
 	f.Add("a,01,,000000000,NA,,NULL,,0000-00-00,?,,,,,\nb,01,,1,x,,y,,March 2012,M,,,,,\n")
+	// Two given names in use (three families each) on twins: the names-in-use rules.
+	f.Add("j1,01,,,Julia,,Smith,,2010-01-01,F,,1 A St,Provo,,\nj2,01,,,Julia,,Brown,,2010-02-02,F,,2 A St,Provo,,\n" +
+		"j3,01,,,Julia,,Chen,,2010-03-03,F,,3 A St,Provo,,\nk1,01,,,Juliana,,Ruiz,,2010-04-04,F,,4 A St,Provo,,\n" +
+		"k2,01,,,Juliana,,Diaz,,2010-05-05,F,,5 A St,Provo,,\nk3,01,,,Juliana,,Park,,2010-06-06,F,,6 A St,Provo,,\n" +
+		"t1,02,,,Julia,,Moreno,,2012-03-04,F,,5 Oak St,Provo,,\nt2,03,,9,Juliana,,Moreno,,2012-03-04,F,,,Orem,,\n")
 	f.Fuzz(func(t *testing.T, body string) {
 		if len(body) > 4000 {
 			return
