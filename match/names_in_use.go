@@ -65,10 +65,11 @@ func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
 }
 
 // twoNames reports whether x and y are two given names in use: different, neither one
-// sound, nicknames of one name nor two letters swapped, each in use, and the rarer in
+// sound (their first Double Metaphone readings: Jaden's second, a Spanish one, is
+// Aiden's), nicknames of one name nor two letters swapped, each in use, and the rarer in
 // more families than typos of the commoner surely make (see NameTypoShare).
 func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
-	if x.Key == y.Key || x.SoundsLike(y) || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) || transposed(x.Key, y.Key) {
+	if x.Key == y.Key || x.Metaphone == y.Metaphone || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) || transposed(x.Key, y.Key) {
 		return false
 	}
 	fx, fy := u[x.Key], u[y.Key]

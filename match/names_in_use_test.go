@@ -57,6 +57,7 @@ func TestTwoNamesInUse(t *testing.T) {
 		{"Julia", "Juliana", true},        // two names, each in several families
 		{"Julia", "Julia", false},         // one name
 		{"Aiden", "Aidan", false},         // one sound
+		{"Jaden", "Aiden", true},          // a Spanish reading of Jaden sounds like Aiden; the first does not
 		{"Jaden", "Jaxen", false},         // five families are typos of four hundred
 		{"Mason", "Jason", true},          // eight families are more than sixty's typos
 		{"Kaden", "Jaden", true},          // both in use, far apart in counts but not typos
