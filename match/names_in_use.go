@@ -107,14 +107,33 @@ func transposed(a, b string) bool {
 // typoChance is how unlikely typos must be to account for a rarer name's families.
 const typoChance = 0.001
 
-// poissonTail returns P(X ≥ k) for X Poisson with mean lambda > 0, k ≥ 0.
+// poissonTail returns P(X ≥ k) for X Poisson with mean lambda > 0. Each term is taken
+// from its logarithm, so that a name in a hundred thousand families (e^-lambda under
+// the smallest float) still gets its tail.
 func poissonTail(lambda float64, k int) float64 {
-	term, below := math.Exp(-lambda), 0.0 // P(X = i), P(X < i)
-	for i := 0; i < k; i++ {
-		below += term
-		term *= lambda / float64(i+1)
+	if k <= 0 {
+		return 1
 	}
-	return max(0, 1-below)
+	term := func(i int) float64 { // P(X = i)
+		lg, _ := math.Lgamma(float64(i) + 1)
+		return math.Exp(float64(i)*math.Log(lambda) - lambda - lg)
+	}
+	if float64(k) <= lambda {
+		below := 0.0
+		for i := range k {
+			below += term(i)
+		}
+		return max(0, 1-below)
+	}
+	// Above the mean the terms fall, each at most lambda/(k+1) of the one before.
+	sum := 0.0
+	for i := k; ; i++ {
+		t := term(i)
+		sum += t
+		if t <= sum*1e-17 {
+			return min(1, sum)
+		}
+	}
 }
 
 // useGivenNames gives the run's rules on given names in use (CannotLink.GivenNamesInUse)

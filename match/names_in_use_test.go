@@ -86,6 +86,9 @@ func TestPoissonTail(t *testing.T) {
 		{1, 1, 1 - math.Exp(-1)},
 		{2, 2, 1 - 3*math.Exp(-2)},
 		{0.1, 3, 1 - math.Exp(-0.1)*(1+0.1+0.005)},
+		{0.1, 5, 0.1 * 0.1 * 0.1 * 0.1 * 0.1 / 120 * math.Exp(-0.1) * (1 + 0.1/6 + 0.01/42 + 0.001/336)},
+		{2000, 1000, 1}, // far below a mean whose e^-lambda underflows
+		{2000, 3000, 0}, // far above it
 	} {
 		if got := poissonTail(c.lambda, c.k); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("poissonTail(%g, %d) = %g, want %g", c.lambda, c.k, got, c.want)
@@ -96,6 +99,7 @@ func TestPoissonTail(t *testing.T) {
 func FuzzPoissonTail(f *testing.F) {
 	f.Add(0.5, 3)
 	f.Add(1000.0, 10)
+	f.Add(2000.0, 2100)
 	f.Fuzz(func(t *testing.T, lambda float64, k int) {
 		if !(lambda > 0 && lambda < 1e6) || k < 0 || k > 10000 {
 			t.Skip()
