@@ -17,9 +17,8 @@ type givenNamesInUse map[string]int32
 // once however many of its children's records the roll holds, so that one child's name
 // mistyped the same way in every year's submission is still one family's.
 func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
-	// Names are numbered by key (one key has a part per way it was written), and each
-	// record becomes the pair of its numbers; sorted, a given name's different families
-	// are its run's distinct pairs.
+	// Names are numbered by key, and each record becomes the pair of its numbers;
+	// sorted, a given name's different families are its run's distinct pairs.
 	ids := map[string]uint32{}
 	var keys []string
 	id := func(p *normalize.NamePart) uint32 {
@@ -31,22 +30,13 @@ func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
 		}
 		return k
 	}
-	partID := map[*normalize.NamePart]uint32{}
-	of := func(p *normalize.NamePart) uint32 {
-		k, ok := partID[p]
-		if !ok {
-			k = id(p)
-			partID[p] = k
-		}
-		return k
-	}
 	pairs := make([]uint64, 0, len(t.Given))
 	for i, g := range t.Given {
 		f := t.Family[i]
 		if len(g.Key) < 2 || len(f.Key) < 2 { // missing, or an initial
 			continue
 		}
-		pairs = append(pairs, uint64(of(g))<<32|uint64(of(f)))
+		pairs = append(pairs, uint64(id(g))<<32|uint64(id(f)))
 	}
 	slices.Sort(pairs)
 	pairs = slices.Compact(pairs)
