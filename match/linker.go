@@ -76,9 +76,9 @@ type compiledCannotLink struct {
 	conds []condition
 	// middles, nearIDs, noAddress, addresses, noIDs, birthDates and noName: the rule's
 	// DifferentMiddleNames, NearSSIDs, OneAddressMissing, BothAddresses, NoSSIDs,
-	// BothBirthDates, NoNameInCommon and GivenNamesInUse, judged on the records, not the
-	// key.
-	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName, inUse bool
+	// BothBirthDates, NoNameInCommon, GivenNamesInUse and NotOneNameMistyped, judged on
+	// the records, not the key.
+	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
 	// namesInUse is the roll's given names in use, for a rule with inUse: set by each
 	// run (useGivenNames); nil, no name is in use.
 	namesInUse givenNamesInUse
@@ -119,7 +119,7 @@ func New(s Settings) (*Linker, error) {
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
-	cc.birthDates, cc.noName, cc.inUse = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse
+	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
 	cc.with = c.With
 	return cc
 }
@@ -390,6 +390,7 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
 			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) &&
 			(!c.noName || !nameInCommon(ta, a, tb, b)) &&
+			(!c.notMistyped || !oneNameMistyped(ta, a, tb, b)) &&
 			(!c.inUse || c.namesInUse.twoChildren(ta, a, tb, b)) {
 			return c.name
 		}

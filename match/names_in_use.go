@@ -56,10 +56,10 @@ func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
 
 // twoNames reports whether x and y are two given names in use: different, neither one
 // sound (their first Double Metaphone readings: Jaden's second, a Spanish one, is
-// Aiden's), nicknames of one name nor two letters swapped, each in use, and the rarer in
-// more families than typos of the commoner surely make (see NameTypoShare).
+// Aiden's) nor nicknames of one name, each in use, and the rarer in more families than
+// typos of the commoner surely make (see NameTypoShare).
 func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
-	if x.Key == y.Key || x.Metaphone == y.Metaphone || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) || transposed(x.Key, y.Key) {
+	if x.Key == y.Key || x.Metaphone == y.Metaphone || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) {
 		return false
 	}
 	fx, fy := u[x.Key], u[y.Key]
@@ -70,19 +70,26 @@ func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
 }
 
 // twoChildren reports whether record a of ta and record b of tb have given names that
-// are two names in use (twoNames) and are not tied by one middle name written out on
-// both: Tiana Shaylee and Tina Shaylee are one child whose given name lost a letter,
-// where twins are seldom given one middle name.
+// are two names in use (twoNames) and bear no mark of one name mistyped
+// (oneNameMistyped).
 func (u givenNamesInUse) twoChildren(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
-	if x, y := ta.Middle[a], tb.Middle[b]; !isInitial(x) && x.Key != "" && x.Key == y.Key {
-		return false
-	}
-	return u.twoNames(ta.Given[a], tb.Given[b])
+	return !oneNameMistyped(ta, a, tb, b) && u.twoNames(ta.Given[a], tb.Given[b])
 }
 
-// transposed reports whether a and b differ only by two neighbouring letters swapped, the
-// commonest slip of a typist, which lands on another name in use now and then (Christian
-// typed Christina) where parents seldom name twins so.
+// oneNameMistyped reports whether the given names of record a of ta and record b of tb
+// bear a mark of one child's name mistyped that twins' names seldom bear (see
+// CannotLink.NotOneNameMistyped): one middle name written out on both (Tiana Shaylee and
+// Tina Shaylee: twins are seldom given one), or two neighbouring letters swapped (Emma
+// and mEma; Christian and Christina, a typist's commonest slip landing on another name
+// in use).
+func oneNameMistyped(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+	if x, y := ta.Middle[a], tb.Middle[b]; !isInitial(x) && x.Key != "" && x.Key == y.Key {
+		return true
+	}
+	return transposed(ta.Given[a].Key, tb.Given[b].Key)
+}
+
+// transposed reports whether a and b differ only by two neighbouring letters swapped.
 func transposed(a, b string) bool {
 	if len(a) != len(b) {
 		return false

@@ -54,21 +54,21 @@ func TestTwoNamesInUse(t *testing.T) {
 		x, y string
 		want bool
 	}{
-		{"Julia", "Juliana", true},        // two names, each in several families
-		{"Julia", "Julia", false},         // one name
-		{"Aiden", "Aidan", false},         // one sound
-		{"Jaden", "Aiden", true},          // a Spanish reading of Jaden sounds like Aiden; the first does not
-		{"Jaden", "Jaxen", false},         // five families are typos of four hundred
-		{"Mason", "Jason", true},          // eight families are more than sixty's typos
-		{"Kaden", "Jaden", true},          // both in use, far apart in counts but not typos
-		{"Kaden", "Caden", false},         // one sound
-		{"Julia", "Julie", false},         // Julie is in no family
-		{"Elizabeth", "Liz", false},       // nicknames of one name
-		{"Juliana", "JULIA", true},        // written differently, the same keys
-		{"Jaxen", "Jaden", false},         // either order
-		{"Mason", "", false},              // no name
-		{"Christian", "Christina", false}, // two letters swapped: a typist's slip
-		{"Marisa", "Marina", true},        // one letter replaced
+		{"Julia", "Juliana", true},       // two names, each in several families
+		{"Julia", "Julia", false},        // one name
+		{"Aiden", "Aidan", false},        // one sound
+		{"Jaden", "Aiden", true},         // a Spanish reading of Jaden sounds like Aiden; the first does not
+		{"Jaden", "Jaxen", false},        // five families are typos of four hundred
+		{"Mason", "Jason", true},         // eight families are more than sixty's typos
+		{"Kaden", "Jaden", true},         // both in use, far apart in counts but not typos
+		{"Kaden", "Caden", false},        // one sound
+		{"Julia", "Julie", false},        // Julie is in no family
+		{"Elizabeth", "Liz", false},      // nicknames of one name
+		{"Juliana", "JULIA", true},       // written differently, the same keys
+		{"Jaxen", "Jaden", false},        // either order
+		{"Mason", "", false},             // no name
+		{"Christian", "Christina", true}, // two names in use (a typist's slip too: oneNameMistyped)
+		{"Marisa", "Marina", true},       // one letter replaced
 	} {
 		if got := use.twoNames(part(c.x), part(c.y)); got != c.want {
 			t.Errorf("twoNames(%q, %q) = %v, want %v", c.x, c.y, got, c.want)
@@ -172,28 +172,83 @@ func TestTransposed(t *testing.T) {
 	}
 }
 
-// TestTwoChildrenMiddleTie: given names in use alike are two children unless one middle
-// name written out on both ties them; an initial does not.
-func TestTwoChildrenMiddleTie(t *testing.T) {
-	use := givenNamesInUse{"tina": 20, "tiana": 15}
+// TestTwoChildren: given names in use alike are two children unless they bear a mark of
+// one name mistyped (oneNameMistyped): one middle name written out on both, or two
+// letters swapped. An initial ties nothing.
+func TestTwoChildren(t *testing.T) {
+	use := givenNamesInUse{"tina": 20, "tiana": 15, "christian": 50, "christina": 40}
 	for _, c := range []struct {
-		middleA, middleB string
-		want             bool
+		givenA, middleA, givenB, middleB string
+		mistyped, twoChildren            bool
 	}{
-		{"Shaylee", "Shaylee", false}, // one middle name: one child
-		{"Shaylee", "S", true},        // an initial ties nothing
-		{"Shaylee", "Rose", true},
-		{"", "", true},
+		{"Tina", "Shaylee", "Tiana", "Shaylee", true, false}, // one middle name: one child
+		{"Tina", "Shaylee", "Tiana", "S", false, true},       // an initial ties nothing
+		{"Tina", "S", "Tiana", "S", false, true},
+		{"Tina", "Shaylee", "Tiana", "Rose", false, true},
+		{"Tina", "", "Tiana", "", false, true},
+		{"Christian", "", "Christina", "", true, false}, // two letters swapped
+		{"Emma", "", "mEma", "", true, false},           // the same, mEma in no family
+		{"Jacob", "Lucas", "Jacib", "Lucas", true, false},
+		{"Jacob", "", "Jacib", "", false, false}, // Jacib in no family
 	} {
 		p := normalize.NewPreparer(normalize.Options{})
 		tab := normalize.NewTable(2, 0)
-		for i, r := range []normalize.Record{{Given: "Tina", Middle: c.middleA, Family: "Manygoats"}, {Given: "Tiana", Middle: c.middleB, Family: "Manygoats"}} {
+		for i, r := range []normalize.Record{{Given: c.givenA, Middle: c.middleA, Family: "Manygoats"}, {Given: c.givenB, Middle: c.middleB, Family: "Manygoats"}} {
 			if err := p.Fill(tab, i, r); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if got := use.twoChildren(tab, 0, tab, 1); got != c.want {
-			t.Errorf("Tina %s and Tiana %s: two children %v, want %v", c.middleA, c.middleB, got, c.want)
+		if got := oneNameMistyped(tab, 0, tab, 1); got != c.mistyped {
+			t.Errorf("%s %s and %s %s: one name mistyped %v, want %v", c.givenA, c.middleA, c.givenB, c.middleB, got, c.mistyped)
+		}
+		if got := use.twoChildren(tab, 0, tab, 1); got != c.twoChildren {
+			t.Errorf("%s %s and %s %s: two children %v, want %v", c.givenA, c.middleA, c.givenB, c.middleB, got, c.twoChildren)
+		}
+	}
+}
+
+// TestOneNameMistypedInOneHome: in a roll without SSIDs, given names alike in one home
+// on one birthday go to a reviewer as twins unless they bear a mark of one name mistyped:
+// Emma and mEma Davis (two letters swapped), Jacob Lucas and Jacib Lucas Reyes (one
+// middle name written out on both) are one child each, in one home or with one address
+// missing; twins Mason Lee and Jason Kai Okafor stay apart.
+func TestOneNameMistypedInOneHome(t *testing.T) {
+	const roll = studentHeader +
+		"emma-1,01,01001,,Emma,Hannah,Davis,,2012-06-27,F,6,9036 Foothill Dr,Price,84501,2023-08-20\n" +
+		"emma-2,02,02001,,mEma,Hannah,Davis,,06/27/2012,F,7,9036 Foothill Dr,Price,84501,2024-08-19\n" +
+		"emma-3,03,03001,,mEma,,Davis,,20120627,F,7,,Price,84501,2024-08-25\n" +
+		"jacob-1,01,01002,,Jacob,Lucas,Reyes,,2010-02-03,M,8,12 Elm St,Vernal,84078,2023-08-20\n" +
+		"jacob-2,04,04001,,Jacib,Lucas,Reyes,,2/3/2010,M,9,12 Elm St,Vernal,84078,2024-08-19\n" +
+		"jacob-3,05,05001,,Jacib,Lucas,Reyes,,2010-02-03,M,9,,Vernal,84078,2024-08-25\n" +
+		"mason-1,02,02002,,Mason,Lee,Okafor,,2011-05-06,M,7,5 Ash Ave,Lehi,84003,2023-08-20\n" +
+		"mason-2,03,03002,,Mason,,Okafor,,5/6/2011,M,8,5 Ash Ave,Lehi,84003,2024-08-19\n" +
+		"jason-1,02,02002,,Jason,Kai,Okafor,,2011-05-06,M,7,5 Ash Ave,Lehi,84003,2023-08-20\n" +
+		"jason-2,03,03002,,Jason,,Okafor,,5/6/2011,M,8,,Lehi,84003,2024-08-19\n" +
+		"ava-1,06,06001,,Ava,,Lindqvist,,2015-02-03,F,3,8 Birch St,Orem,84057,2023-08-20\n" +
+		"ava-2,07,07001,,Ava,,Lindqvist,,2/3/2015,F,4,8 Birch St,Orem,84057,2024-08-19\n" +
+		"noah-1,07,07002,,Noah,,Brown,,2012-11-12,M,6,70 Lake Dr,Logan,84321,2023-08-20\n" +
+		"noah-2,08,08001,,Noah,James,Brown,,11/12/2012,M,7,70 Lake Dr,Logan,84321,2024-08-19\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, roll)
+	label := map[string]int32{}
+	for i, id := range res.Prepared.Roll.IDs {
+		label[id] = res.Label[i]
+	}
+	for _, child := range []string{"emma", "jacob"} {
+		for _, n := range []string{"-2", "-3"} {
+			if label[child+"-1"] != label[child+n] {
+				t.Errorf("%s-1 and %s%s, one child's name mistyped, kept apart", child, child, n)
+			}
+		}
+	}
+	for _, m := range []string{"mason-1", "mason-2"} {
+		for _, j := range []string{"jason-1", "jason-2"} {
+			if label[m] == label[j] {
+				t.Errorf("twins %s and %s linked", m, j)
+			}
 		}
 	}
 }

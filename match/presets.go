@@ -136,7 +136,10 @@ const (
 //     since the names are then all there is to go on and a typed name's typo must not
 //     split a child — but names that close (0.85–0.92, or alike in sound) in one home
 //     (or one record's address missing) with an SSID missing go to a reviewer rather
-//     than link: Mason and Jason. A birth date missing on one record, or known only to
+//     than link: Mason and Jason; not so where they bear a mark of one name mistyped
+//     that twins' names seldom bear, two neighbouring letters swapped (Emma and mEma)
+//     or one middle name written out on both (Jacob Lucas and Jacib Lucas:
+//     CannotLink.NotOneNameMistyped). A birth date missing on one record, or known only to
 //     its year, says less than one that agrees, so the twins rules on given names alike
 //     (SSIDs different, missing or issued together) hold for it too, and twins under one
 //     SSID or with SSIDs different, their given names different outright, are kept apart
@@ -316,7 +319,8 @@ func studentCannotLink() []CannotLink {
 	}, {
 		// Given names a letter or a sound apart (Mason and Jason, Caleb and Kaleb), no
 		// SSIDs to tell, one home: twins as often as one child's name mistyped, so a
-		// reviewer says which.
+		// reviewer says which, unless the names bear a mark of a typo that twins' names
+		// seldom do (CannotLink.NotOneNameMistyped).
 		Name: "twins: same family name, birth date and home, given names alike, an SSID missing",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone"}},
@@ -324,7 +328,8 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
-		With: []string{"birth_date"},
+		NotOneNameMistyped: true,
+		With:               []string{"birth_date"},
 	}, {
 		// The same, one record without an address: the zip or city they share is the
 		// twins' home as much as an address would be.
@@ -335,8 +340,9 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "ssid", Levels: []string{"null"}},
 			{Comparison: "location", Levels: []string{"zip", "city"}},
 		},
-		OneAddressMissing: true,
-		With:              []string{"birth_date"},
+		OneAddressMissing:  true,
+		NotOneNameMistyped: true,
+		With:               []string{"birth_date"},
 	}, {
 		// Given names alike (Julia and Juliana, Jonah and Jonas, Marisa and Marina:
 		// Jaro–Winkler ≥ 0.92; Kaylee and Haylee, ≥ 0.85) that are two names the roll

@@ -128,9 +128,15 @@ type CannotLink struct {
 	// (Julia and Juliana, Jonah and Jonas). Nor does it hold where both records write out
 	// one middle name (Tiana Shaylee and Tina Shaylee: twins are seldom given one), or
 	// where the names differ by two neighbouring letters swapped (Christian and
-	// Christina: a typist's commonest slip). A roll too small to show a name in several
-	// families never meets it.
+	// Christina: a typist's commonest slip): it implies NotOneNameMistyped. A roll too
+	// small to show a name in several families never meets it.
 	GivenNamesInUse bool `json:"given_names_in_use,omitempty"`
+	// NotOneNameMistyped adds a condition no comparison states: the given names bear no
+	// mark of one child's name mistyped that twins' names seldom bear: one middle name
+	// written out on both records (Jacob Lucas and Jacib Lucas: twins are seldom given
+	// one), or two neighbouring letters swapped (Emma and mEma, a typist's commonest
+	// slip). A middle initial ties nothing.
+	NotOneNameMistyped bool `json:"not_one_name_mistyped,omitempty"`
 }
 
 // UsualNameFamilies and NameTypoShare bound CannotLink.GivenNamesInUse. A name in use is
@@ -258,8 +264,8 @@ func (s Settings) Validate() error {
 		if c.OneAddressMissing && c.BothAddresses {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing and both_addresses never hold together", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common or given names in use cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NotOneNameMistyped) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common, given names in use or names mistyped cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })
