@@ -160,7 +160,7 @@ type voter struct {
 // matching ones do not outnumber. A matching pair votes against a conflict only where it
 // observes what the conflict's rule decides on (in.observes): a record without a middle
 // name does not outvote two namesakes' middle names, nor one without a given name two
-// twins' given names.
+// twins' given names, nor one without an SSID two namesakes' SSIDs.
 func (v *voter) refuseMerge(xs, ys []int32) (int32, int32, string) {
 	in := v.in
 	if in.apart != nil {

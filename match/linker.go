@@ -84,6 +84,9 @@ type compiledCannotLink struct {
 	namesInUse givenNamesInUse
 	// with is the rule's With: the comparisons a roll it runs on must have values for.
 	with []string
+	// idsApart are the ID comparisons (kind id) whose condition holds only for two IDs
+	// that differ (no null level, no exact): what the rule decides on (observes).
+	idsApart []int
 }
 
 // condition is one compiled condition: a comparison and its level mask (bit l set: level
@@ -121,6 +124,11 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
 	cc.with = c.With
+	for _, cond := range cc.conds {
+		if comps[cond.comp].Kind == score.KindID && cond.needsValue() && cond.mask&(1<<score.LevelExact) == 0 {
+			cc.idsApart = append(cc.idsApart, cond.comp)
+		}
+	}
 	return cc
 }
 
@@ -400,16 +408,23 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 
 // observes reports whether a pair (its raw key, record a of ta and b of tb) has the
 // fields the rule named reads outside the comparisons (middle names written out, SSIDs,
-// addresses, birth dates in full). A pair without them cannot vouch that two records
-// the rule keeps apart are one child: its weight never saw what the rule decides on (a
-// record with no middle name beside namesakes told apart by theirs). A name that is no
-// rule's (a weight under the different threshold) is observed by every pair.
+// addresses, birth dates in full), and both IDs where the rule finds two records' IDs
+// different. A pair without them cannot vouch that two records the rule keeps apart are
+// one child: its weight never saw what the rule decides on (a record with no middle name
+// beside namesakes told apart by theirs; one without an SSID beside namesakes of two
+// towns with two). A name that is no rule's (a weight under the different threshold) is
+// observed by every pair.
 func (l *Linker) observes(rule string, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 	k := slices.IndexFunc(l.cannot, func(c compiledCannotLink) bool { return c.name == rule })
 	if k < 0 {
 		return true
 	}
 	c := l.cannot[k]
+	for _, comp := range c.idsApart {
+		if score.LevelOf(key, comp) == score.LevelNull {
+			return false
+		}
+	}
 	switch {
 	case c.middles && (len(ta.Middle[a].Key) < 2 || len(tb.Middle[b].Key) < 2),
 		c.nearIDs && (ta.SSID[a] == "" || tb.SSID[b] == ""),

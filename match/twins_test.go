@@ -328,6 +328,16 @@ const namesakesMiddleOutvotedRoll = studentHeader +
 	"johnd-1,05,05002,8881117777,John,David,Pemberton,,2012-06-30,M,05,902 Canyon Rd,Orem,84058,2021-08-20\n" +
 	"johnd-2,06,06001,8881117777,John,,Pemberton,,2012-06-30,M,05,902 Canyon Rd,Orem,84058,2022-08-20\n"
 
+// namesakesNoSSIDOutvotedRoll holds namesakes born the same day in two towns, their
+// SSIDs different (Tahoma Begay of Sandy and of Lehi), the first with two records
+// without an SSID: those match the second as well (a name and a birthday), never having
+// seen the SSIDs that tell the two apart, and outvoted the one pair that had.
+const namesakesNoSSIDOutvotedRoll = studentHeader +
+	"tah-1,01,01005,6566937568,Tahoma,,Begay,,2005-08-08,M,11,2845 River Rd,Sandy,84087,2021-08-16\n" +
+	"tah-2,02,02005,,Tahoma,,Begay,,08/08/2005,M,10,2845 River Rd,Sandy,84087,2020-08-24\n" +
+	"tah-3,07,07002,,TAHOMA,,BEGAY,,20050808,M,9,2845 River Rd,Sandy,84087,2019-08-24\n" +
+	"tahb-1,05,05004,8944948395,Tahoma,,Begay,,\"Aug 8, 2005\",M,12,1273 Mountain View Ln,Lehi,84055,2022-08-20\n"
+
 // namesakesTwoDigitsRoll holds namesakes born a year apart, their birth dates two digits
 // apart, in one town or two, SSIDs different or one missing: a model trained on a roll
 // whose records of one person often carry such dates (fake_1000's) must not merge them.
@@ -547,6 +557,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 					// Only SSIDs and homes tell the two records without middle names
 					// apart: a model that compares neither has nothing to go on.
 					checkChildren(t, runCSV(t, l, namesakesMiddleOutvotedRoll))
+					checkChildren(t, runCSV(t, l, namesakesNoSSIDOutvotedRoll))
 					checkChildren(t, runCSV(t, l, siblingsBirthdayOneSSIDRoll))
 					if name == "sample" || name == "synth 200k" {
 						// Models of rolls whose SSIDs say one child across a move.
