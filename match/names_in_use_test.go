@@ -252,3 +252,35 @@ func TestOneNameMistypedInOneHome(t *testing.T) {
 		}
 	}
 }
+
+// TestOneNameMistypedUnderOneSSID: two records under one SSID, one birthday and home,
+// whose given names differ outright go to a reviewer as twins (one's SSID typed for the
+// other), unless one middle name written out on both says one child whose short given
+// name was mistyped (Vy and Vjy Lan Do); twins Zoe Ann and Mia Rose Park stay apart.
+func TestOneNameMistypedUnderOneSSID(t *testing.T) {
+	const roll = studentHeader +
+		"vy-1,01,01001,7300000001,Vy,Lan,Do,,2018-06-17,F,2,6906 1st Ave,Park City,84060,2023-08-20\n" +
+		"vy-2,02,02001,7300000001,Vjy,Lan,Do,,06/17/2018,F,3,6906 1st Ave,Park City,84060,2024-08-19\n" +
+		"zoe-1,03,03001,7400000002,Zoe,Ann,Park,,2015-02-03,F,3,8 Birch St,Orem,84057,2023-08-20\n" +
+		"mia-1,04,04001,7400000002,Mia,Rose,Park,,2/3/2015,F,4,8 Birch St,Orem,84057,2024-08-19\n" +
+		"noah-1,05,05001,4000000040,Noah,,Brown,,2012-11-12,M,6,70 Lake Dr,Logan,84321,2023-08-20\n" +
+		"noah-2,06,06001,4000000040,Noah,James,Brown,,11/12/2012,M,7,70 Lake Dr,Logan,84321,2024-08-19\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, roll)
+	label := map[string]int32{}
+	for i, id := range res.Prepared.Roll.IDs {
+		label[id] = res.Label[i]
+	}
+	if label["vy-1"] != label["vy-2"] {
+		t.Errorf("Vy Lan and Vjy Lan Do, one SSID, birthday, home and middle name, kept apart")
+	}
+	if label["zoe-1"] == label["mia-1"] {
+		t.Errorf("twins Zoe Ann and Mia Rose Park under one SSID linked")
+	}
+	if label["noah-1"] != label["noah-2"] {
+		t.Errorf("Noah Brown's records kept apart")
+	}
+}

@@ -148,8 +148,10 @@ const (
 //     and "Emma" differ either way. Twins' SSIDs are often issued together and differ
 //     in a digit. The same SSID on both, in one home (or no address to tell), is one
 //     twin's SSID typed for the other as often as one child's given name recorded wrong:
-//     a reviewer says which, unless more than 2% of the roll's pairs that share an SSID
-//     look so (a roll whose given names are often replaced; CannotLink.MaxMatchShare).
+//     a reviewer says which, unless one middle name written out on both (Vy Lan and Vjy
+//     Lan Do) or two letters swapped mark one name mistyped (CannotLink.NotOneNameMistyped),
+//     or more than 2% of the roll's pairs that share an SSID look so (a roll whose given
+//     names are often replaced; CannotLink.MaxMatchShare).
 //     For twins, a family name alike in spelling or sound (Johnson and Jonsen, Miller
 //     and Mitler) counts as the same: a typo in one twin's family name does not make two
 //     children one. Not so for given names alike with an SSID missing, where a typo in
@@ -298,7 +300,8 @@ func studentCannotLink() []CannotLink {
 			differentGiven, notSwapped, alikeFamily, closeBirth, household,
 			{Comparison: "ssid", Levels: []string{"exact"}},
 		},
-		MaxMatchShare: 0.02,
+		NotOneNameMistyped: true,
+		MaxMatchShare:      0.02,
 	}, {
 		// The same, one birth date missing: no likelier one child's, and the rule goes
 		// with the one above where a roll sets that aside.
@@ -308,8 +311,9 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "birth_date", Levels: []string{"null"}},
 			{Comparison: "ssid", Levels: []string{"exact"}},
 		},
-		With:         []string{"birth_date"},
-		SetAsideWith: []string{oneSSIDTwins},
+		NotOneNameMistyped: true,
+		With:               []string{"birth_date"},
+		SetAsideWith:       []string{oneSSIDTwins},
 	}, {
 		Name: "twins: same family name and birth date, different given names, an SSID missing",
 		Conditions: []Condition{

@@ -135,7 +135,9 @@ type CannotLink struct {
 	// mark of one child's name mistyped that twins' names seldom bear: one middle name
 	// written out on both records (Jacob Lucas and Jacib Lucas: twins are seldom given
 	// one), or two neighbouring letters swapped (Emma and mEma, a typist's commonest
-	// slip). A middle initial ties nothing.
+	// slip). A middle initial ties nothing. A rule with it may have a MaxMatchShare: the
+	// test counts the pairs that meet its conditions, marked or not, as rolls whose
+	// given names often differ under one SSID set it aside sooner.
 	NotOneNameMistyped bool `json:"not_one_name_mistyped,omitempty"`
 }
 
@@ -264,8 +266,8 @@ func (s Settings) Validate() error {
 		if c.OneAddressMissing && c.BothAddresses {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing and both_addresses never hold together", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NotOneNameMistyped) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common, given names in use or names mistyped cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common or given names in use cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })
