@@ -34,7 +34,7 @@ var idAliases = []string{
 // A name belongs to one role only.
 var roleAliases = map[normalize.Role][]string{
 	normalize.RoleGiven: {"firstname", "givenname", "legalfirstname", "studentfirstname", "fname", "first",
-		"forename", "firstnm", "frstname"},
+		"forename", "firstnm", "frstname", "givennames", "firstnames", "forenames"},
 	normalize.RoleMiddle: {"middlename", "legalmiddlename", "studentmiddlename", "mname", "middle",
 		"middleinitial", "mi"},
 	normalize.RoleFamily: {"lastname", "surname", "familyname", "legallastname", "studentlastname",
@@ -330,14 +330,30 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		return res, twice
 	}
 	if res.id < 0 {
-		return res, fmt.Errorf("required column %q (the record ID) is missing from the header; read: %s", idColumn, quoteHeader(header))
+		return res, &MissingColumnError{Column: idColumn, Header: header}
 	}
 	for k, col := range columns {
 		if res.field[k] < 0 && !col.Optional {
-			return res, fmt.Errorf("required column %q (%s) is missing from the header; read: %s", col.Name, col.Role, quoteHeader(header))
+			return res, &MissingColumnError{Column: col.Name, Role: col.Role, Header: header}
 		}
 	}
 	return res, nil
+}
+
+// MissingColumnError is a required column that no column of a file's header names,
+// under its own name or one districts use for its role.
+type MissingColumnError struct {
+	Column string         // the settings' name of the column
+	Role   normalize.Role // its role; "" for the record ID
+	Header []string       // the header as read
+}
+
+func (e *MissingColumnError) Error() string {
+	what := "the record ID"
+	if e.Role != "" {
+		what = string(e.Role)
+	}
+	return fmt.Sprintf("required column %q (%s) is missing from the header; read: %s", e.Column, what, quoteHeader(e.Header))
 }
 
 // columnName is what a header column is called in the summary, the report and the

@@ -292,6 +292,7 @@ func TestRollHeaderMatching(t *testing.T) {
 		{"miscased and punctuated", "ID,FIRST,Last-", map[string]string{"id": "ID", "first": "FIRST", "last": "Last-"}, ""},
 		{"exact wins over folded", "id,First,first,last", map[string]string{"id": "id", "first": "first", "last": "last"}, ""},
 		{"aliases", "StudentNumber,LegalFirstName,Surname", map[string]string{"id": "StudentNumber", "first": "LegalFirstName", "last": "Surname"}, ""},
+		{"plural given names", "id,Given Names,Surname", map[string]string{"id": "id", "first": "Given Names", "last": "Surname"}, ""},
 		{"two columns that fold alike", "id,First Name,first_name,last", nil, `columns "First Name" and "first_name" could both be "first"`},
 		{"missing ID shows the header", "Nom,Prenom", nil, `required column "id" (the record ID) is missing from the header; read: "Nom", "Prenom"`},
 		{"missing required shows the header", "id,first", nil, `required column "last" (family_name) is missing from the header; read: "id", "first"`},
@@ -301,8 +302,12 @@ func TestRollHeaderMatching(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := resolveHeader(strings.Split(tt.header, ","), "id", cols)
 			if tt.wantErr != "" {
+				var missing *MissingColumnError
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if strings.HasPrefix(tt.wantErr, "required column") && !errors.As(err, &missing) {
+					t.Errorf("err = %T, want a *MissingColumnError", err)
 				}
 				return
 			}

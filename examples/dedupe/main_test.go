@@ -305,7 +305,7 @@ func TestColumnsAndPrintSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr = dedupe(t, "-quiet", "-settings", settings, "-in", other)
-	if code != 1 || !strings.Contains(stderr, `required column "Matricule" (the record ID) is missing from the header; read: "Nom", "Prenom"`) {
+	if code != 1 || !strings.Contains(stderr, `required column "Matricule" (the record ID) is missing from the header; read: "Nom", "Prenom" (if the file has it under another name, say which: -columns id=Header)`) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }

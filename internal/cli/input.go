@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -38,7 +39,7 @@ func (o *Outcome) readInputs(roll *match.Roll, f Flags) (truthFile string, truth
 		n, err := roll.ReadFile(in, opt)
 		o.Reads = append(o.Reads, n)
 		if err != nil {
-			return "", nil, err
+			return "", nil, withColumnsHint(err)
 		}
 	}
 	if f.SkipBadRows != "" && f.SkipBadRows != "-" {
@@ -225,3 +226,17 @@ func Settings(f Flags) (match.Settings, error) { return loadSettings(f) }
 // header among its sources, what each column fills and how it matched, the columns
 // ignored and the settings columns absent.
 func DescribeColumns(w io.Writer, roll *match.Roll) { printColumns(w, roll) }
+
+// withColumnsHint adds to an error for a required column the header lacks the -columns
+// flag that names the file's own column for it.
+func withColumnsHint(err error) error {
+	var missing *match.MissingColumnError
+	if !errors.As(err, &missing) {
+		return err
+	}
+	role := string(missing.Role)
+	if role == "" {
+		role = "id"
+	}
+	return fmt.Errorf("%w (if the file has it under another name, say which: -columns %s=Header)", err, role)
+}
