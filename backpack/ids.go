@@ -15,16 +15,16 @@ import (
 // ErrNoSSID is wrapped by the errors for a value that is not a usable state student ID.
 var ErrNoSSID = errors.New("not a usable SSID")
 
-// SSID lengths CleanSSID accepts, in digits.
+// SSID lengths CleanSSID accepts, in characters (digits and letters).
 const (
 	MinSSIDDigits = 6
 	MaxSSIDDigits = 16
 )
 
-// CleanSSID returns the digits of a state student ID (SSID) when they can be one, cleaned
-// as normalize.CleanID cleans IDs (" 1000-604-822 " → "1000604822"). A value without
-// digits, with letters among them, shorter than MinSSIDDigits or longer than
-// MaxSSIDDigits digits ("0", "-0-", "1/2/3"), or a placeholder — one digit repeated
+// CleanSSID returns a state student ID (SSID) cleaned as normalize.CleanID cleans IDs
+// (" 1000-604-822 " → "1000604822"; Ohio's "ae-1234567" → "AE1234567"). A value without
+// digits, with other characters among them, shorter than MinSSIDDigits or longer than
+// MaxSSIDDigits characters ("0", "-0-", "1/2/3"), or a placeholder — one digit repeated
 // (000000000, 999999999) or a run (123456789, 9876543210) — is an error quoting it and
 // wrapping ErrNoSSID. A blank value is an error too. Leading zeros are digits of the ID:
 // states issue zero-padded IDs (001234567, 0000058213), which are real students'.
@@ -37,7 +37,7 @@ func CleanSSID(s string) (string, error) {
 	case clean == "":
 		return "", fmt.Errorf("%w: %q is blank", ErrNoSSID, s)
 	case len(clean) < MinSSIDDigits || len(clean) > MaxSSIDDigits:
-		return "", fmt.Errorf("%w: %q has %d digits, want %d to %d", ErrNoSSID, s, len(clean), MinSSIDDigits, MaxSSIDDigits)
+		return "", fmt.Errorf("%w: %q has %d characters, want %d to %d", ErrNoSSID, s, len(clean), MinSSIDDigits, MaxSSIDDigits)
 	case normalize.PlaceholderID(clean):
 		return "", fmt.Errorf("%w: %q is a placeholder, not a student's ID", ErrNoSSID, s)
 	}

@@ -125,7 +125,7 @@ func isoDate(s string) string {
 	return d.String()
 }
 
-// cleanSSID writes an SSID as Import does (digits only: "123-45" → "12345"), so that
+// cleanSSID writes an SSID as Import does ("123-45" → "12345"), so that
 // guardians' requests, conflicts and research keys see one ID; anything that is not an ID
 // is kept as written.
 func cleanSSID(s string) string {

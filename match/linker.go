@@ -516,10 +516,17 @@ func wordsWithin(p, q *normalize.NamePart) bool {
 }
 
 // nearSSIDs reports whether record a of ta and record b of tb have SSIDs written as
-// numbers of one length issued together: at most MaxSSIDGap apart, or consecutive once
+// numbers of one length, after the same letters if any, issued together: at most MaxSSIDGap apart, or consecutive once
 // their last digits (check digits) are dropped (see CannotLink.NearSSIDs).
 func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 	x, y := ta.SSID[a], tb.SSID[b]
+	// Letters before the number (Ohio's AE1234567) must be the same: numbers near under
+	// other letters are not issued together.
+	i := strings.IndexAny(x, "0123456789")
+	if i < 0 || i >= len(y) || x[:i] != y[:i] {
+		return false
+	}
+	x, y = x[i:], y[i:]
 	if len(x) != len(y) || len(x) == 0 || len(x) > 19 {
 		return false
 	}

@@ -447,6 +447,10 @@ func TestNearSSIDs(t *testing.T) {
 		{"", "4000000015", false},
 		{"40000000A4", "4000000015", false},
 		{"99999999999999999999", "99999999999999999998", false}, // over 19 digits
+		{"AE1234567", "AE1234568", true},                        // Ohio's: the same letters, numbers issued together
+		{"AE1234567", "AF1234568", false},                       // other letters
+		{"AE1234567", "1234568", false},
+		{"AE", "AE", false}, // no number
 	}
 	for _, tt := range tests {
 		ta := normalize.NewTable(1, 0)

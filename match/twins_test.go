@@ -1353,3 +1353,25 @@ func TestSSIDDigitApartDatesDifferent(t *testing.T) {
 		t.Errorf("Imogen Akroyd's records: want them apart and in review under %q; review: %+v", differentBirthDates, res.Review)
 	}
 }
+
+// TestSSIDsWithLetters: Ohio's SSIDs are two letters and seven digits. Namesakes born
+// the same day in two towns whose SSIDs differ in the letters alone (AE1234567 and
+// BK1234567) are two children, and twins whose numbers were issued together under the
+// same letters (AE7654321 and AE7654322) stay apart as twins do; each child's own
+// records, one SSID written with a dash, are one student.
+func TestSSIDsWithLetters(t *testing.T) {
+	const roll = studentHeader +
+		"sofia-1,01,01001,AE1234567,Sofia,,Martinez,,2012-03-04,F,6,5 Oak St,Provo,84601,2023-08-20\n" +
+		"sofia-2,02,02001,AE-1234567,Sofia,,Martinez,,3/4/2012,F,7,5 Oak St,Provo,84601,2024-08-19\n" +
+		"sofiab-1,03,03001,BK1234567,Sofia,,Martinez,,2012-03-04,F,6,88 Lake Dr,Logan,84321,2023-08-20\n" +
+		"sofiab-2,04,04001,BK1234567,Sofia,,Martinez,,03/04/2012,F,7,88 Lake Dr,Logan,84321,2024-08-19\n" +
+		"mason-1,05,05001,AE7654321,Mason,,Hill,,2011-05-06,M,7,9 Elm St,Ogden,84401,2023-08-20\n" +
+		"mason-2,06,06001,AE7654321,Mason,,Hill,,5/6/2011,M,8,9 Elm St,Ogden,84401,2024-08-19\n" +
+		"ethan-1,05,05001,AE7654322,Ethan,,Hill,,2011-05-06,M,7,9 Elm St,Ogden,84401,2023-08-20\n" +
+		"ethan-2,06,06001,AE7654322,Ethan,,Hill,,5/6/2011,M,8,9 Elm St,Ogden,84401,2024-08-19\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkChildren(t, runCSV(t, l, roll))
+}

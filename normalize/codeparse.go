@@ -123,36 +123,49 @@ func (g Grade) String() string {
 // ErrNotID is wrapped by CleanID's errors.
 var ErrNotID = errors.New("not an identifier")
 
-// CleanID cleans a numeric identifier such as a state student ID: spaces, dashes, dots
-// and leading or trailing junk (quotes, '#', "ID:" labels) are removed, leaving the
-// digits: " 123-45 6789 " → "123456789". Empty input gives "" without error. Input with
-// no digits, with letters among the digits, or longer than 32 digits is an error quoting
-// it. Leading zeros are kept: they are part of the ID.
+// CleanID cleans an identifier such as a state student ID: spaces, dashes, dots and
+// leading or trailing junk (quotes, a label set off by a space, colon or '#') are
+// removed, leaving its digits, with the letters written against them before or after,
+// upper-cased: " 123-45 6789 " → "123456789", "SSID: ae-1234567" → "AE1234567". Such
+// letters are the ID's own: Ohio's SSIDs are two letters and seven digits, and two
+// students' may differ in the letters alone. Empty input gives "" without error. Input
+// with no digits, with letters or other characters among the digits (10006O4822: an O
+// typed for a 0), or longer than 32 characters is an error quoting it. Leading zeros
+// are kept: they are part of the ID.
 func CleanID(s string) (string, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return "", nil
 	}
-	// Drop a leading label ("SSID:", "ID#") and junk around the number.
 	first := strings.IndexFunc(t, func(r rune) bool { return '0' <= r && r <= '9' })
 	if first < 0 {
 		return "", fmt.Errorf("%w: %s has no digits", ErrNotID, QuoteValue(s))
 	}
 	last := strings.LastIndexFunc(t, func(r rune) bool { return '0' <= r && r <= '9' })
-	body := t[first : last+1]
-	if isDigits(body) {
-		if len(body) > 32 {
+	// Letters against the digits, or joined to them by a dash, dot, underscore or slash,
+	// are the ID's (AE1234567, AE-1234567); a label set off by a space, colon or '#' is not.
+	start, end := first, last+1
+	for start > 0 && (isLetter(t[start-1]) || start > 1 && idSeparator(t[start-1]) && isLetter(t[start-2])) {
+		start--
+	}
+	for end < len(t) && (isLetter(t[end]) || end+1 < len(t) && idSeparator(t[end]) && isLetter(t[end+1])) {
+		end++
+	}
+	if start == first && end == last+1 && isDigits(t[first:end]) {
+		if end-first > 32 {
 			return "", fmt.Errorf("%w: %s is too long", ErrNotID, QuoteValue(s))
 		}
-		return body, nil // as written: most IDs are
+		return t[first:end], nil // as written: most IDs are
 	}
 	var b strings.Builder
-	for i := 0; i < len(body); i++ {
-		c := body[i]
+	for i := start; i < end; i++ {
+		c := t[i]
 		switch {
 		case isDigit(c):
 			b.WriteByte(c)
-		case c == ' ' || c == '-' || c == '.' || c == '_' || c == '/':
+		case c == ' ' && first <= i && i <= last, idSeparator(c):
+		case isLetter(c) && (i < first || i > last):
+			b.WriteByte(c &^ 0x20) // upper case
 		default:
 			return "", fmt.Errorf("%w: %s mixes digits with other characters", ErrNotID, QuoteValue(s))
 		}
@@ -163,16 +176,19 @@ func CleanID(s string) (string, error) {
 	return b.String(), nil
 }
 
+// idSeparator reports whether c is punctuation written inside an ID: 123-45, 123.45.
+func idSeparator(c byte) bool { return c == '-' || c == '.' || c == '_' || c == '/' }
+
 // ErrPlaceholderID is wrapped by the error for an ID that is a placeholder (see
 // PlaceholderID): it names no one, and two records holding it are not one person.
 var ErrPlaceholderID = errors.New("placeholder ID")
 
 // PlaceholderID reports whether cleaned ID digits are a placeholder a system writes for a
 // missing ID: one digit repeated (000000000, 999999999) or a run up or down, wrapping
-// from 9 to 0 (123456789, 9876543210, 901234567). IDs of fewer than four digits are
-// never taken for placeholders: too short to tell.
+// from 9 to 0 (123456789, 9876543210, 901234567). IDs of fewer than four digits, or with
+// letters, are never taken for placeholders: too short to tell, or not a run of digits.
 func PlaceholderID(d string) bool {
-	if len(d) < 4 {
+	if len(d) < 4 || !isDigits(d) {
 		return false
 	}
 	same, up, down := true, true, true

@@ -74,7 +74,17 @@ func TestCleanID(t *testing.T) {
 		{"", "", false},
 		{"   ", "", false},
 		{"unknown", "", true},
-		{"12AB34", "", true},
+		{"12AB34", "", true},     // letters among the digits: a typo as often as not
+		{"10006O4822", "", true}, // an O for a 0
+		{"AE1234567", "AE1234567", false},
+		{"SSID: ae-123 4567", "AE1234567", false}, // a label set off, the letters against the digits kept
+		{"D4", "D4", false},
+		{"E4", "E4", false}, // not D4's "4"
+		{"ID#1234567", "1234567", false},
+		{"AE-1234567", "AE1234567", false}, // joined by a dash: the ID's
+		{"1234567-B", "1234567B", false},
+		{"1234567 (new)", "1234567", false},
+		{"12½34", "", true},
 		{"123456789012345678901234567890123", "", true},
 	}
 	for _, tc := range tests {

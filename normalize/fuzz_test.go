@@ -123,10 +123,11 @@ func FuzzCleanZip(f *testing.F) {
 	})
 }
 
-// FuzzCleanID: CleanID gives digits only (at most 32) or an error, and PlaceholderID
-// calls a cleaned ID a placeholder only when it is one digit repeated or a run.
+// FuzzCleanID: CleanID gives digits and upper-case letters only (at most 32, a digit
+// among them) or an error, cleaning its own output to itself, and PlaceholderID calls a
+// cleaned ID a placeholder only when it is digits, one repeated or a run.
 func FuzzCleanID(f *testing.F) {
-	for _, s := range []string{"1604822", "SSID: 160-4822", "000000000", "123456789", "98765", "12a34", "", "#"} {
+	for _, s := range []string{"1604822", "SSID: 160-4822", "000000000", "123456789", "98765", "12a34", "", "#", "AE1234567", "ssid: ae-123 4567x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -138,19 +139,28 @@ func FuzzCleanID(f *testing.F) {
 			return
 		}
 		if len(id) > 32 {
-			t.Fatalf("CleanID(%q) = %q, over 32 digits", s, id)
+			t.Fatalf("CleanID(%q) = %q, over 32 characters", s, id)
 		}
-		steps := map[int]bool{}
+		if again, err := CleanID(id); again != id || err != nil {
+			t.Fatalf("CleanID(%q) = %q, which cleans to %q, %v", s, id, again, err)
+		}
+		digits, steps := true, map[int]bool{}
 		for i := 0; i < len(id); i++ {
-			if id[i] < '0' || id[i] > '9' {
-				t.Fatalf("CleanID(%q) = %q holds a non-digit", s, id)
+			switch c := id[i]; {
+			case 'A' <= c && c <= 'Z':
+				digits = false
+			case c < '0' || c > '9':
+				t.Fatalf("CleanID(%q) = %q holds %q", s, id, c)
 			}
 			if i > 0 {
 				steps[(int(id[i])-int(id[i-1])+10)%10] = true
 			}
 		}
+		if id != "" && !strings.ContainsAny(id, "0123456789") {
+			t.Fatalf("CleanID(%q) = %q holds no digit", s, id)
+		}
 		oneStep := len(steps) == 1 && (steps[0] || steps[1] || steps[9])
-		if PlaceholderID(id) != (len(id) >= 4 && oneStep) {
+		if PlaceholderID(id) != (len(id) >= 4 && digits && oneStep) {
 			t.Fatalf("PlaceholderID(%q) = %v", id, PlaceholderID(id))
 		}
 	})
