@@ -436,7 +436,18 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 			best = uint8(k.middleSwap)
 		}
 	}
+	// A compound given name's first word alone ("Ana" for "Ana Sofía") is alike it as
+	// "Juan" is "Juan Carlos" by Jaro–Winkler, however long the word left out: the
+	// lowest Jaro–Winkler level, no closer (twins are Ana Sofía and Ana Lucía).
+	if best == k.elseLevel() && len(k.Thresholds) > 0 && (firstWord(x, y) || firstWord(y, x)) {
+		best = uint8(k.jwFirst + len(k.Thresholds) - 1)
+	}
 	return best
+}
+
+// firstWord reports whether q, a one-word name, is the first word of p's compound name.
+func firstWord(p, q *normalize.NamePart) bool {
+	return len(p.Tokens) > 1 && len(q.Tokens) == 1 && p.Tokens[0] == q.Key
 }
 
 // middleSwapped reports whether one record's given name (x or y) is the other's middle

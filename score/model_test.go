@@ -65,6 +65,12 @@ func TestComparisonLevels(t *testing.T) {
 		{GivenName(), g("Juan Carlos"), g("Carlos"), "middle_swapped"},
 		{GivenName(), g("María José"), g("Jose"), "middle_swapped"},
 		{GivenName(), g("Juan Carlos"), g("Carlos Juan"), "else"},
+		// A compound name's first word alone is alike it, however long the word left out.
+		{GivenName(), g("Ana Guadalupe"), g("Ana"), "jaro_winkler>=0.85"},
+		{GivenName(), g("Jo"), g("Jo Ann"), "jaro_winkler>=0.85"},
+		{GivenName(), g("Ana Sofia"), g("Ana Lucia"), "else"}, // two names: sisters'
+
+		{GivenName(), g("Ana Sofia"), g("Anabel"), "else"},
 		{GivenName(), g("Maria"), g("Zoe"), "else"},
 		{GivenName(), g("Joseph"), g("J"), "initial"},
 		{GivenName(), g("J."), g("Joseph"), "initial"},
