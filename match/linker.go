@@ -74,10 +74,10 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles, nearIDs, noAddress, addresses, noIDs, birthDates and noName: the rule's
-	// DifferentMiddleNames, NearSSIDs, OneAddressMissing, BothAddresses, NoSSIDs,
-	// BothBirthDates, NoNameInCommon, GivenNamesInUse and NotOneNameMistyped, judged on
-	// the records, not the key.
+	// middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName, inUse and
+	// notMistyped: the rule's DifferentMiddleNames, NearSSIDs, OneAddressMissing,
+	// BothAddresses, NoSSIDs, BothBirthDates, NoNameInCommon, GivenNamesInUse and
+	// NotOneNameMistyped, judged on the records, not the key.
 	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
 	// namesInUse is the roll's given names in use, for a rule with inUse: set by each
 	// run (useGivenNames); nil, no name is in use.
@@ -516,8 +516,9 @@ func wordsWithin(p, q *normalize.NamePart) bool {
 }
 
 // nearSSIDs reports whether record a of ta and record b of tb have SSIDs written as
-// numbers of one length, after the same letters if any, issued together: at most MaxSSIDGap apart, or consecutive once
-// their last digits (check digits) are dropped (see CannotLink.NearSSIDs).
+// numbers of one length, after the same letters if any, issued together: at most
+// MaxSSIDGap apart, or consecutive once their last digits (check digits) are dropped
+// (see CannotLink.NearSSIDs).
 func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 	x, y := ta.SSID[a], tb.SSID[b]
 	// Letters before the number (Ohio's AE1234567) must be the same: numbers near under
