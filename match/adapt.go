@@ -1,6 +1,7 @@
 package match
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -234,6 +235,27 @@ func absentRoles(roles []normalize.Role, present map[normalize.Role]bool) []norm
 		}
 	}
 	return out
+}
+
+// ErrNoNames is wrapped by the error for a roll whose records have no given or family
+// name while the settings compare names: without names, twins (one birthday, one home)
+// and a parent and child at one address cannot be told apart, and the run would merge
+// them.
+var ErrNoNames = errors.New("no record has a given or family name")
+
+// checkNames refuses a roll with records but no given or family name on any of them,
+// where the settings compare names (see ErrNoNames).
+func (l *Linker) checkNames(p *Prepared) error {
+	if p.Table.Len() == 0 || !slices.ContainsFunc(l.settings.Comparisons, func(c score.Comparison) bool {
+		return c.Kind == score.KindGivenName || c.Kind == score.KindFamilyName
+	}) {
+		return nil
+	}
+	present := presentRoles(p.Table)
+	if present[normalize.RoleGiven] || present[normalize.RoleFamily] {
+		return nil
+	}
+	return fmt.Errorf("match: %w, so children of one birthday and home could not be told apart: name the file's name columns (Settings.WithColumns; -columns given_name=Header,family_name=Header or full_name=Header)", ErrNoNames)
 }
 
 // presentRoles reports the roles at least one record of t has a value for. Each role's

@@ -1,7 +1,9 @@
 package match
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -28,5 +30,39 @@ func TestPresentConditions(t *testing.T) {
 		if d := cmp.Diff(tc.want, got); d != "" || every != tc.wantEvery {
 			t.Errorf("%s: every %v, want %v; conditions (-want +got):\n%s", tc.name, every, tc.wantEvery, d)
 		}
+	}
+}
+
+// TestNoNamesRefused: a roll whose records have no given or family name (its name
+// columns under headers no alias knows) is refused with ErrNoNames, not linked on birth
+// dates and homes, where twins and a parent and child at one address would merge; a
+// roll without records still runs.
+func TestNoNamesRefused(t *testing.T) {
+	const roll = "record_id,birth_date,sex,ssid,address,zip\n" +
+		"a1,2011-06-24,F,4839201756,14 River Rd,02139\n" +
+		"a2,2011-06-24,F,4839201757,14 River Rd,02139\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := l.Settings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Read("t.csv", strings.NewReader(roll), ReadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Run(bgContext(), r, RunOptions{}); !errors.Is(err, ErrNoNames) {
+		t.Errorf("Run on a roll without names: %v, want ErrNoNames", err)
+	}
+	empty, err := l.Settings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := empty.Read("e.csv", strings.NewReader("record_id,first_name,last_name\n"), ReadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Run(bgContext(), empty, RunOptions{}); err != nil {
+		t.Errorf("Run on a roll without records: %v", err)
 	}
 }

@@ -39,21 +39,23 @@ var roleAliases = map[normalize.Role][]string{
 		"middleinitial", "mi"},
 	normalize.RoleFamily: {"lastname", "surname", "familyname", "legallastname", "studentlastname",
 		"lastsurname", "lname", "last", "lastnm"},
-	normalize.RoleSuffix:   {"suffix", "namesuffix", "generationcode", "generationcodesuffix", "generation"},
-	normalize.RoleFullName: {"fullname", "name", "studentname", "legalname"},
+	normalize.RoleSuffix: {"suffix", "namesuffix", "generationcode", "generationcodesuffix", "generation"},
+	normalize.RoleFullName: {"fullname", "name", "studentname", "legalname", "lastnamefirstname", "lastfirst",
+		"lastfirstname", "lastnamefirst", "namelastfirst", "firstlast", "firstnamelastname"},
 	normalize.RoleOtherNames: {"othernames", "othername", "alias", "aliases", "aka", "previousnames",
 		"formernames", "preferredname", "nickname"},
 	normalize.RoleBirthDate: {"birthdate", "dob", "dateofbirth", "birthdt", "bdate", "birthday",
 		"studentbirthdate", "datebirth"},
 	normalize.RoleSex: {"sex", "gender", "sexcode", "gendercode", "birthsex", "studentsex", "studentgender"},
 	normalize.RoleSSID: {"ssid", "ssidnumber", "stateid", "statestudentid", "statestudentidentifier", "statestudentnumber",
-		"statenumber", "sasid", "suid", "stateidnumber", "statewidestudentid", "statewideid"},
+		"statenumber", "sasid", "suid", "stateidnumber", "statewidestudentid", "statewideid",
+		"statewidestudentidentifier", "statewideidentifier"},
 	normalize.RoleLocalID: {"localstudentnumber", "districtstudentid", "leastudentid", "sisid"},
 	normalize.RoleGrade: {"grade", "gradelevel", "grd", "currentgrade", "entrygradelevel", "gradelevelcode",
 		"enrolledgrade"},
 	normalize.RoleAddress: {"address", "street", "streetaddress", "address1", "addressline1", "homeaddress",
 		"streetnumbername", "residentialaddress", "mailingaddress", "addrline1", "addr1", "addr", "streetname",
-		"homestreetaddress", "streetline1"},
+		"homestreetaddress", "streetline1", "homeaddressline1", "residentialaddressline1"},
 	normalize.RoleCity: {"city", "town", "municipality", "cityname", "homecity", "suburb", "locality",
 		"residencecity", "cityortown", "townorcity"},
 	normalize.RoleZip: {"zip", "zipcode", "postalcode", "postcode", "zip5", "homezip", "postalcd", "zipcd"},
@@ -198,12 +200,16 @@ type resolution struct {
 // at most. A required column the header lacks is an error that shows the header read.
 func resolveHeader(header []string, idColumn string, columns []Column) (resolution, error) {
 	res := resolution{id: -1, field: make([]int, len(columns)), uses: make([]ColumnUse, len(header))}
-	// names are the header's names with a date format written in them taken out (Date
-	// of Birth (dd/mm/yyyy) is Date of Birth), matched as well as the names themselves.
+	// names are the header's names with a date format or another note in parentheses
+	// taken out (Date of Birth (dd/mm/yyyy) is Date of Birth, Sex (M/F) is Sex), matched
+	// as well as the names themselves.
 	names := make([]string, len(header))
 	for c, h := range header {
 		res.uses[c].Header = columnName(c, h)
 		names[c], _ = dateHint(h)
+		if i := strings.IndexByte(names[c], '('); i > 0 && strings.HasSuffix(strings.TrimSpace(names[c]), ")") {
+			names[c] = strings.TrimSpace(names[c][:i])
+		}
 	}
 	for k := range res.field {
 		res.field[k] = -1
@@ -378,10 +384,28 @@ func headerMatch(how, name string, aliases []string) func(h string) bool {
 	case matchWord:
 		return func(h string) bool {
 			key := headerKey(h)
+			if strings.Contains(key, "school") || strings.Contains(key, "campus") || strings.Contains(key, "district") {
+				return false // a school's zip or city is not the student's home
+			}
 			return slices.ContainsFunc(aliases, func(a string) bool { return strings.Contains(key, a) })
 		}
 	}
-	return func(h string) bool { return slices.Contains(aliases, headerKey(h)) }
+	return func(h string) bool {
+		return slices.ContainsFunc(aliasKeys(h), func(k string) bool { return slices.Contains(aliases, k) })
+	}
+}
+
+// aliasKeys returns the keys (headerKey) a header is looked up by among aliases: its
+// own, and without a first word that says whose the value is (Student DOB, Stu First
+// Name).
+func aliasKeys(h string) []string {
+	k := headerKey(h)
+	for _, owner := range []string{"student", "stu", "pupil", "learner"} {
+		if rest, ok := strings.CutPrefix(k, owner); ok && rest != "" {
+			return []string{k, rest}
+		}
+	}
+	return []string{k}
 }
 
 // birthDateParts returns the settings column of the birth date and the year, month and

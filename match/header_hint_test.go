@@ -228,3 +228,31 @@ func TestWholeHeaderNameWinsOverDateHint(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadersDistrictsWrite: headers as district exports write them, with the owner's
+// word first (Student DOB), a note in parentheses (Sex (M/F)) or a full name's order
+// (Last Name, First Name), are read as their roles; a school's zip is not the home's.
+func TestHeadersDistrictsWrite(t *testing.T) {
+	s := StudentSettings()
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const file = `LocalID,"Last Name, First Name",Student DOB,Sex (M/F),Student State ID,Home Address Line 1,School Zip,Stu Middle Name` + "\n" +
+		`A01,"Tran, Minh",2011-06-24,F,4839201756,14 River Rd,02139,Anh` + "\n"
+	if _, err := roll.Read("d.csv", strings.NewReader(file), ReadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]normalize.Role{}
+	for _, u := range roll.Header(0) {
+		got[u.Header] = u.Role
+	}
+	want := map[string]normalize.Role{
+		"LocalID": "", "Last Name, First Name": normalize.RoleFullName, "Student DOB": normalize.RoleBirthDate,
+		"Sex (M/F)": normalize.RoleSex, "Student State ID": normalize.RoleSSID, "Home Address Line 1": normalize.RoleAddress,
+		"School Zip": "", "Stu Middle Name": normalize.RoleMiddle,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("roles by header (-want +got):\n%s", d)
+	}
+}

@@ -112,6 +112,9 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 	if err := l.checkPrepared(p); err != nil {
 		return nil, err
 	}
+	if err := l.checkNames(p); err != nil {
+		return nil, err
+	}
 	var cands *candidates
 	var ruleTests []RuleTest
 	if l.model == nil || opt.Retrain {

@@ -79,6 +79,9 @@ const minSampleForU = 200
 
 // Train estimates the model from the prepared roll itself, without labels (see train).
 func (l *Linker) Train(ctx context.Context, p *Prepared, opt RunOptions) error {
+	if err := l.checkNames(p); err != nil {
+		return err
+	}
 	if err := l.adapt(p); err != nil {
 		return err
 	}
