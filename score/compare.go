@@ -436,6 +436,12 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 			best = uint8(k.middleSwap)
 		}
 	}
+	// One given name written in two columns, given and middle, on one record and in the
+	// given name's on the other (María José, María + José) is that name written
+	// another way, as a nickname is.
+	if best > 2 && (splitGiven(x, y, b.Middle[j]) || splitGiven(y, x, a.Middle[i])) {
+		best = 2
+	}
 	// A compound given name's first word alone ("Ana" for "Ana Sofía") is alike it as
 	// "Juan" is "Juan Carlos" by Jaro–Winkler, however long the word left out: the
 	// lowest Jaro–Winkler level, no closer (twins are Ana Sofía and Ana Lucía).
@@ -443,6 +449,12 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 		best = uint8(k.jwFirst + len(k.Thresholds) - 1)
 	}
 	return best
+}
+
+// splitGiven reports whether p, a compound given name, is q and m, another record's
+// given and middle names, written together.
+func splitGiven(p, q, m *normalize.NamePart) bool {
+	return len(p.Tokens) > 1 && !q.Empty() && !m.Empty() && p.Key == q.Key+m.Key
 }
 
 // firstWord reports whether q, a one-word name, is the first word of p's compound name.

@@ -71,6 +71,10 @@ func TestComparisonLevels(t *testing.T) {
 		{GivenName(), g("Ana Sofia"), g("Ana Lucia"), "else"}, // two names: sisters'
 
 		{GivenName(), g("Ana Sofia"), g("Anabel"), "else"},
+		// One name in two columns on one record, in one on the other.
+		{GivenName(), g("María José"), gm("Maria", "Jose"), "nickname"},
+		{GivenName(), gm("Juan", "Carlos"), g("Juan Carlos"), "nickname"},
+		{GivenName(), g("Juan Carlos"), gm("Juan", "Pablo"), "jaro_winkler>=0.85"},
 		{GivenName(), g("Maria"), g("Zoe"), "else"},
 		{GivenName(), g("Joseph"), g("J"), "initial"},
 		{GivenName(), g("J."), g("Joseph"), "initial"},
