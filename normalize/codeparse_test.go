@@ -146,3 +146,28 @@ func TestPlaceholderSSIDIsMissing(t *testing.T) {
 		t.Errorf("SSID %q, problems %v; want 4000000014 and none", tb.SSID[1], probs)
 	}
 }
+
+// TestPlaceholderBirthDate: 1 January 1900, written any way, is a birth date nobody
+// entered: the record has none, and a problem says why; the day after is a date.
+func TestPlaceholderBirthDate(t *testing.T) {
+	p := NewPreparer(Options{})
+	for _, tt := range []struct {
+		in   string
+		want Date
+	}{
+		{"1900-01-01", Date{}},
+		{"01/01/1900", Date{}},
+		{"19000101", Date{}},
+		{"1900-01-02", Date{Year: 1900, Month: 1, Day: 2}},
+	} {
+		tab := NewTable(1, 0)
+		errs := p.Fill(tab, 0, Record{Given: "Maria", Family: "Garcia", BirthDate: tt.in})
+		if tab.BirthDate[0] != tt.want {
+			t.Errorf("%s: birth date %v, want %v", tt.in, tab.BirthDate[0], tt.want)
+		}
+		placeholder := len(errs) == 1 && errs[0].Field == string(RoleBirthDate) && errors.Is(errs[0].Err, ErrPlaceholderDate)
+		if placeholder != tt.want.IsZero() {
+			t.Errorf("%s: problems %v", tt.in, errs)
+		}
+	}
+}

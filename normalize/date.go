@@ -1,6 +1,9 @@
 package normalize
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // Date is a calendar date; the zero Date means missing. Dates are always valid: parsers
 // return an error rather than an impossible Date.
@@ -71,3 +74,12 @@ func (d Date) Digits() [8]byte {
 	b[6], b[7] = byte('0'+d.Day/10%10), byte('0'+d.Day%10)
 	return b
 }
+
+// ErrPlaceholderDate is wrapped by the error for a birth date that is a placeholder (see
+// PlaceholderDate).
+var ErrPlaceholderDate = errors.New("placeholder date")
+
+// PlaceholderDate reports whether d is the date systems write for a birth date nobody
+// entered: 1 January 1900, the first day many of them can hold. Two records holding it
+// were not born the same day, and one is no older than the other.
+func PlaceholderDate(d Date) bool { return d == Date{Year: 1900, Month: 1, Day: 1} }

@@ -138,6 +138,9 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	dates := p.opt.Dates
 	dates.DayFirst = dates.DayFirst || r.DayFirst
 	d, err := ParseDate(r.BirthDate, dates)
+	if err == nil && PlaceholderDate(d) {
+		d, err = Date{}, fmt.Errorf("%w: %s stands for a missing birth date", ErrPlaceholderDate, QuoteValue(r.BirthDate))
+	}
 	t.WrittenBirthDate[i] = Date{} // a row filled again keeps nothing of its last record
 	if err != nil {
 		fail(RoleBirthDate, r.BirthDate, err)
