@@ -131,11 +131,16 @@ var ErrNotID = errors.New("not an identifier")
 // students' may differ in the letters alone. Empty input gives "" without error. Input
 // with no digits, with letters or other characters among the digits (10006O4822: an O
 // typed for a 0), or longer than 32 characters is an error quoting it. Leading zeros
-// are kept: they are part of the ID.
+// are kept: they are part of the ID. A number a spreadsheet wrote with a zero fraction
+// (412938402.0) is its whole part.
 func CleanID(s string) (string, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return "", nil
+	}
+	// A spreadsheet writes a number it read as one with a fraction: 412938402.0.
+	if whole, frac, ok := strings.Cut(t, "."); ok && isDigits(whole) && frac != "" && strings.Trim(frac, "0") == "" {
+		t = whole
 	}
 	first := strings.IndexFunc(t, func(r rune) bool { return '0' <= r && r <= '9' })
 	if first < 0 {

@@ -71,6 +71,9 @@ func TestCleanID(t *testing.T) {
 		{"#1234567", "1234567", false},
 		{"'1234567'", "1234567", false},
 		{"123.456.789", "123456789", false},
+		{"412938402.0", "412938402", false}, // a spreadsheet's number
+		{"412938402.00", "412938402", false},
+		{"123.450", "123450", false}, // dotted, not a fraction of zeros
 		{"", "", false},
 		{"   ", "", false},
 		{"unknown", "", true},

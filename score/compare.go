@@ -713,10 +713,28 @@ func idLevel(x, y string, indel bool) uint8 {
 		return LevelNull
 	case x == y:
 		return LevelExact
-	case oneEdit(x, y) || indel && oneIndel(x, y):
+	case oneEdit(x, y) || indel && oneIndel(x, y) || zerosDropped(x, y):
 		return 2
 	}
 	return 3
+}
+
+// zerosDropped reports whether x and y, of different lengths, are one ID once leading
+// zeros are dropped: a spreadsheet reads 0412938401 as a number and writes 412938401.
+func zerosDropped[S ~string | ~[]byte](x, y S) bool {
+	if len(x) < len(y) {
+		x, y = y, x
+	}
+	n := len(x) - len(y)
+	if n == 0 || len(y) == 0 || y[0] == '0' {
+		return false
+	}
+	for i := range n {
+		if x[i] != '0' {
+			return false
+		}
+	}
+	return string(x[n:]) == string(y)
 }
 
 // contactRole reports whether role is an e-mail address or a phone number, whose

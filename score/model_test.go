@@ -166,6 +166,11 @@ func TestComparisonLevels(t *testing.T) {
 		{ID(normalize.RoleSSID), id("1604822"), id("1604872"), "one_edit"},
 		{ID(normalize.RoleSSID), id("1604822"), id("1640822"), "one_edit"},
 		{ID(normalize.RoleSSID), id("1604822"), id("2284061"), "else"},
+		// A spreadsheet dropped the leading zero, or wrote the ID as a number with ".0".
+		{ID(normalize.RoleSSID), id("0412938401"), id("412938401"), "one_edit"},
+		{ID(normalize.RoleSSID), id("412938401"), id("00412938401"), "one_edit"},
+		{ID(normalize.RoleSSID), id("412938402.0"), id("0412938402"), "one_edit"},
+		{ID(normalize.RoleSSID), id("1412938401"), id("412938401"), "else"},
 		{ID(normalize.RoleSSID), id("1604822"), id(""), "null"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "Female"}, "exact"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "M"}, "else"},
