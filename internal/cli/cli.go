@@ -83,7 +83,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Preset, "preset", "", "settings preset: student (the default) or person; a model loaded with -model runs with its own settings, and a -preset or -settings beside it is refused")
 	fs.StringVar(&f.Settings, "settings", "", "settings JSON `file` (overrides -preset; -print-settings writes one to start from)")
 	fs.StringVar(&f.Mode, "mode", "", "dedupe, link or link_and_dedupe (default: the settings' mode, or a loaded -model's, which a different -mode cannot override); link takes each file to hold a student at most once")
-	fs.StringVar(&f.Columns, "columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber); Header+Header joins columns (birth_date=by+bm+bd); beside a loaded -model, renames on top of the model's columns")
+	fs.StringVar(&f.Columns, "columns", "", "name the input columns: `role=Header,…` (given_name=FirstName,birth_date=DOB,id=StudentNumber; a header with a comma in double quotes: full_name=\"Last, First\"); Header+Header joins columns (birth_date=by+bm+bd); beside a loaded -model, renames on top of the model's columns")
 	fs.BoolVar(&f.PrintSettings, "print-settings", false, "write the settings the run would use (preset, or a loaded -model's, with -mode and -columns applied) as JSON to stdout and exit")
 	fs.StringVar(&f.Encoding, "encoding", "", "input text `encoding`: "+strings.Join(match.Encodings(), ", ")+" (default UTF-8, or UTF-16 by its byte-order mark)")
 	fs.StringVar(&f.SkipBadRows, "skip-bad-rows", "", "set broken rows aside in `file` (- for stdout) with file, line and reason, and go on; without it a broken row stops the run")
@@ -529,17 +529,21 @@ func withColumns(s match.Settings, spec string) (match.Settings, error) {
 	return s, nil
 }
 
-// parseColumns reads -columns: role=Header pairs separated by commas.
+// parseColumns reads -columns: role=Header pairs separated by commas; a header with a
+// comma in it is written in double quotes (full_name="Last Name, First Name").
 func parseColumns(v string) (map[string]string, error) {
 	out := map[string]string{}
-	for _, part := range strings.Split(v, ",") {
+	for _, part := range splitOutsideQuotes(v) {
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
 		k, h, ok := strings.Cut(part, "=")
 		k = strings.TrimSpace(k)
+		if q := strings.TrimSpace(h); len(q) >= 2 && q[0] == '"' && q[len(q)-1] == '"' {
+			h = q[1 : len(q)-1]
+		}
 		if !ok || k == "" || strings.TrimSpace(h) == "" {
-			return nil, fmt.Errorf("-columns: %q is not role=Header (given_name=FirstName)", part)
+			return nil, fmt.Errorf("-columns: %q is not role=Header (given_name=FirstName; a header with a comma in double quotes)", part)
 		}
 		if _, dup := out[k]; dup {
 			return nil, fmt.Errorf("-columns: %s is named twice", k)
@@ -547,6 +551,24 @@ func parseColumns(v string) (map[string]string, error) {
 		out[k] = h
 	}
 	return out, nil
+}
+
+// splitOutsideQuotes splits v at the commas that stand outside double quotes.
+func splitOutsideQuotes(v string) []string {
+	var parts []string
+	quoted, start := false, 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				parts = append(parts, v[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, v[start:])
 }
 
 // progressLine reports progress on w. On a terminal it redraws one line, at most every

@@ -66,3 +66,26 @@ func TestColumnsUnknownName(t *testing.T) {
 		})
 	}
 }
+
+// TestParseColumnsQuoted: a header with a comma in it is named in double quotes.
+func TestParseColumnsQuoted(t *testing.T) {
+	for _, tt := range []struct {
+		spec    string
+		want    map[string]string
+		wantErr bool
+	}{
+		{`given_name=FirstName,birth_date=DOB`, map[string]string{"given_name": "FirstName", "birth_date": "DOB"}, false},
+		{`full_name="Last Name, First Name",id=LocalID`, map[string]string{"full_name": "Last Name, First Name", "id": "LocalID"}, false},
+		{`full_name=Last Name, First Name`, nil, true}, // " First Name" is no pair
+		{`full_name=""`, nil, true},
+	} {
+		got, err := parseColumns(tt.spec)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("parseColumns(%q) error %v, want error %v", tt.spec, err, tt.wantErr)
+			continue
+		}
+		if d := cmp.Diff(tt.want, got); !tt.wantErr && d != "" {
+			t.Errorf("parseColumns(%q) (-want +got):\n%s", tt.spec, d)
+		}
+	}
+}
