@@ -34,6 +34,9 @@ func printSummary(w io.Writer, o *Outcome, f Flags) {
 	}
 	fmt.Fprintf(w, "students:       %d (%d with one record, %d with several)\n", len(res.StudentIDs), sizes[1], len(res.StudentIDs)-sizes[1])
 	fmt.Fprintf(w, "links:          %d accepted, %d refused, %d pair(s) for review\n", len(res.Links), len(res.Refusals), len(res.Review))
+	if res.Settings.Mode == match.ModeLink && len(roll.Sources) == 1 && roll.Len() > 1 {
+		fmt.Fprintf(w, "hint:           link mode links records of different files only, and this run read one: nothing in it can link; -mode dedupe finds one student's records within a file\n")
+	}
 	if n := sameSourceRefusals(res); n > 0 {
 		fmt.Fprintf(w, "hint:           %d link(s) refused because each would put two records of one source in one student, which link mode forbids: if a file may hold a student more than once, -mode link_and_dedupe links within a file too\n", n)
 	}

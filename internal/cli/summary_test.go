@@ -215,3 +215,27 @@ func TestMixedEncodings(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkModeOneFileHint: link mode on one file links nothing, and the summary says so
+// and names the mode that would; with two files it says nothing of the kind.
+func TestLinkModeOneFileHint(t *testing.T) {
+	dir := t.TempDir()
+	roll := filepath.Join(dir, "roll.csv")
+	writeText(t, roll, smallRoll)
+	const hint = "link mode links records of different files only"
+	out, err := runSummary(t, dir, Flags{In: []string{roll}, Mode: "link"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, hint) {
+		t.Errorf("one file in link mode, no hint:\n%s", out)
+	}
+	other := filepath.Join(dir, "other.csv")
+	writeText(t, other, smallRoll)
+	if out, err = runSummary(t, dir, Flags{In: []string{roll, other}, Mode: "link"}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, hint) {
+		t.Errorf("two files in link mode, the one-file hint:\n%s", out)
+	}
+}
