@@ -372,10 +372,16 @@ func (s *Scorer) fillTF() {
 		}
 		adj := make([]float64, s.a.Len())
 		get := tfAccessor(s.comps[c])
+		// The exact level adjusted stays over every fuzzier level: a common name agreeing
+		// is no weaker evidence than a nickname or a typo of it.
+		floor := -float64(maxTFAdjustment)
+		if w := s.weight[c]; len(w) > 3 {
+			floor = math.Max(floor, slices.Max(w[2:len(w)-1])-w[LevelExact])
+		}
 		inParallel(0, len(adj), func(from, to int) {
 			for i := from; i < to; i++ {
 				if v := get(s.a, i); v != "" {
-					adj[i] = clampTF(math.Log2(s.uExact[c] / tf.Frequency(v)))
+					adj[i] = math.Max(floor, clampTF(math.Log2(s.uExact[c]/tf.Frequency(v))))
 				}
 			}
 		})

@@ -616,3 +616,38 @@ func TestEstimateUOfRequiredLevel(t *testing.T) {
 		t.Errorf("u of ssid one_edit = %.4f, want about %.4f, the share of pairs a digit apart", got, want)
 	}
 }
+
+// TestCommonNameExactOverFuzzier: a given name so common its term-frequency adjustment is
+// at its floor still weighs, agreeing exactly, no less than any fuzzier level does: Sam
+// and Sam are not weaker evidence than Sam and Samantha (nicknames).
+func TestCommonNameExactOverFuzzier(t *testing.T) {
+	p := normalize.NewPreparer(normalize.Options{})
+	var recs []normalize.Record
+	for range 40 {
+		recs = append(recs, normalize.Record{Given: "Sam", Family: "x"})
+	}
+	recs = append(recs, normalize.Record{Given: "Samantha", Family: "x"})
+	b := normalize.NewTable(len(recs), 0)
+	for i, r := range recs {
+		p.Fill(b, i, r)
+	}
+	m, err := DefaultModel([]Comparison{GivenName()}, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.TermFrequencies = CountTerms(m.Comparisons, b)
+	s, err := m.Scorer(b, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact, nickname := s.Explain(0, 1), s.Explain(0, len(recs)-1)
+	if exact.Terms[0].LevelName != "exact" || nickname.Terms[0].LevelName != "nickname" {
+		t.Fatalf("levels %s and %s, want exact and nickname", exact.Terms[0].LevelName, nickname.Terms[0].LevelName)
+	}
+	if exact.Terms[0].TermFrequency >= 0 {
+		t.Fatalf("Sam, 40 of 41 records: term-frequency adjustment %+.2f, want a penalty", exact.Terms[0].TermFrequency)
+	}
+	if exact.Weight < nickname.Weight {
+		t.Errorf("Sam and Sam weigh %.2f, under Sam and Samantha's %.2f", exact.Weight, nickname.Weight)
+	}
+}
