@@ -251,11 +251,20 @@ func (l *Linker) checkNames(p *Prepared) error {
 	}) {
 		return nil
 	}
-	present := presentRoles(p.Table)
-	if present[normalize.RoleGiven] || present[normalize.RoleFamily] {
-		return nil
+	t := p.Table
+	for i := range t.Len() {
+		if hasGiven(t, i) || hasFamily(t, i) {
+			return nil // the first named record ends the scan: no whole presentRoles
+		}
 	}
 	return fmt.Errorf("match: %w, so children of one birthday and home could not be told apart: name the file's name columns (Settings.WithColumns; -columns given_name=Header,family_name=Header or full_name=Header)", ErrNoNames)
+}
+
+// hasGiven and hasFamily report whether record i of t has a given (family) name, its
+// own or another it went by.
+func hasGiven(t *normalize.Table, i int) bool { return !t.Given[i].Empty() || len(t.OtherGiven[i]) > 0 }
+func hasFamily(t *normalize.Table, i int) bool {
+	return !t.Family[i].Empty() || len(t.OtherFamily[i]) > 0
 }
 
 // presentRoles reports the roles at least one record of t has a value for. Each role's
@@ -270,9 +279,9 @@ func presentRoles(t *normalize.Table) map[normalize.Role]bool {
 			}
 		}
 	}
-	set(normalize.RoleGiven, func(i int) bool { return !t.Given[i].Empty() || len(t.OtherGiven[i]) > 0 })
+	set(normalize.RoleGiven, func(i int) bool { return hasGiven(t, i) })
 	set(normalize.RoleMiddle, func(i int) bool { return !t.Middle[i].Empty() })
-	set(normalize.RoleFamily, func(i int) bool { return !t.Family[i].Empty() || len(t.OtherFamily[i]) > 0 })
+	set(normalize.RoleFamily, func(i int) bool { return hasFamily(t, i) })
 	set(normalize.RoleSuffix, func(i int) bool { return t.Suffix[i] != "" })
 	set(normalize.RoleBirthDate, func(i int) bool { return t.BirthYear(i) != 0 }) // a year alone will do
 	set(normalize.RoleSex, func(i int) bool { return t.Sex[i] != normalize.SexUnknown })
