@@ -82,6 +82,12 @@ type compiledCannotLink struct {
 	// namesInUse is the roll's given names in use, for a rule with inUse: set by each
 	// run (useGivenNames); nil, no name is in use.
 	namesInUse givenNamesInUse
+	// sexByName is the rule's SexFromGivenName; sexComp its sex comparison (sexCondition)
+	// and nameSexes the sexes the roll's given names say, set by each run
+	// (useGivenNames).
+	sexByName bool
+	sexComp   int
+	nameSexes givenNameSexes
 	// with is the rule's With: the comparisons a roll it runs on must have values for.
 	with []string
 	// idsApart are the ID comparisons (kind id) whose condition holds only for two IDs
@@ -124,6 +130,9 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
 	cc.with = c.With
+	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
+		cc.sexComp = sexCondition(comps, cc.conds)
+	}
 	for _, cond := range cc.conds {
 		if comps[cond.comp].Kind == score.KindID && cond.needsValue() && cond.mask&(1<<score.LevelExact) == 0 {
 			cc.idsApart = append(cc.idsApart, cond.comp)
@@ -392,7 +401,7 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 // cannotLinkBy is cannotLink under the given rules.
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
-		if c.holdsKey(key) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
+		if (c.holdsKey(key) || c.sexByName && c.holdsBySexOfName(key, ta, a, tb, b)) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&

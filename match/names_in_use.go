@@ -133,17 +133,30 @@ func poissonTail(lambda float64, k int) float64 {
 	}
 }
 
-// useGivenNames gives the run's rules on given names in use (CannotLink.GivenNamesInUse)
-// the roll's names; the roll is counted only when such a rule stands.
+// useGivenNames gives the run's rules that read the roll's given names what they say:
+// the names in use (CannotLink.GivenNamesInUse) and the sexes they say
+// (CannotLink.SexFromGivenName); the roll is counted only where such a rule stands.
 func (l *Linker) useGivenNames(t *normalize.Table) {
-	if !slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse }) {
+	inUse := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse })
+	bySex := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.sexByName })
+	if !inUse && !bySex {
 		return
 	}
-	use := countGivenNamesInUse(t)
+	var use givenNamesInUse
+	if inUse {
+		use = countGivenNamesInUse(t)
+	}
+	var sexes givenNameSexes
+	if bySex {
+		sexes = countGivenNameSexes(t)
+	}
 	l.cannot = slices.Clone(l.cannot) // an index built on an earlier run keeps its rules
 	for i := range l.cannot {
 		if l.cannot[i].inUse {
 			l.cannot[i].namesInUse = use
+		}
+		if l.cannot[i].sexByName {
+			l.cannot[i].nameSexes = sexes
 		}
 	}
 }

@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-19",
+		Version:     "student-20",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -183,7 +183,9 @@ const (
 //     (CannotLink.SetAsideWith).
 //   - Given names not the same (a nickname of the other too: Sam and Samantha; one
 //     name's two forms: Julian and Julia, Gabriel and Gabriella) and different sexes,
-//     whatever the SSIDs: a boy and a girl.
+//     whatever the SSIDs: a boy and a girl. A sex left blank is the one its given name
+//     says where the roll's families write the name for one sex (Daniel, Daniela:
+//     CannotLink.SexFromGivenName), so that one blank does not merge boy and girl twins.
 //   - A given name that is only an initial of the other's and family names that differ
 //     outright, SSIDs not the same: a letter, a birthday and a street are a
 //     neighbour's as often as one child's.
@@ -469,6 +471,7 @@ func studentCannotLink() []CannotLink {
 			notSwapped,
 			{Comparison: "sex", Levels: []string{"else"}},
 		},
+		SexFromGivenName: true,
 	}, {
 		// An initial and a family name that differs outright: all the name says is a
 		// letter, and a birthday and a street are a neighbour's as often as the child's.

@@ -139,6 +139,14 @@ type CannotLink struct {
 	// test counts the pairs that meet its conditions, marked or not, as rolls whose
 	// given names often differ under one SSID set it aside sooner.
 	NotOneNameMistyped bool `json:"not_one_name_mistyped,omitempty"`
+	// SexFromGivenName lets the rule's condition on sexes that differ (an exact
+	// comparison of the sex at its else level) hold where a record's sex is missing and
+	// its given name says one: a name the roll writes for children of at least
+	// NameSexFamilies family names, at most NameOtherSexShare of them the other sex
+	// (Daniel a boy's, Daniela a girl's; Alex and Jordan neither). A boy and a girl, twins
+	// or a brother under his sister's SSID, are then told apart by their names when one
+	// record leaves the sex blank.
+	SexFromGivenName bool `json:"sex_from_given_name,omitempty"`
 }
 
 // UsualNameFamilies and NameTypoShare bound CannotLink.GivenNamesInUse. A name in use is
@@ -275,6 +283,14 @@ func (s Settings) Validate() error {
 				return fmt.Errorf("match: settings %q: cannot-link rule %q: set_aside_with names %q, which is not a cannot-link rule with a max_match_share", s.Name, c.Name, name)
 			}
 		}
+		if c.SexFromGivenName {
+			if c.MaxMatchShare > 0 {
+				return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule reading sexes from given names cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+			}
+			if !slices.ContainsFunc(c.Conditions, s.onSexesDifferent) {
+				return fmt.Errorf("match: settings %q: cannot-link rule %q: sex_from_given_name needs a condition on a comparison of the sex at its else level", s.Name, c.Name)
+			}
+		}
 		if len(c.NotTestedOn) > 0 && c.MaxMatchShare <= 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: not_tested_on needs a max_match_share", s.Name, c.Name)
 		}
@@ -286,6 +302,13 @@ func (s Settings) Validate() error {
 		}
 	}
 	return nil
+}
+
+// onSexesDifferent reports whether a condition holds for sexes that differ: it names an
+// exact comparison of the sex and its else level.
+func (s Settings) onSexesDifferent(cond Condition) bool {
+	k := slices.IndexFunc(s.Comparisons, func(x score.Comparison) bool { return x.Name == cond.Comparison })
+	return k >= 0 && s.Comparisons[k].Kind == score.KindExact && s.Comparisons[k].Role == normalize.RoleSex && slices.Contains(cond.Levels, "else")
 }
 
 // validConditions checks one list of a rule's conditions (field names it): each names a

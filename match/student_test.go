@@ -236,6 +236,14 @@ func TestSettingsTrainingErrors(t *testing.T) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
 				MaxMatchShare: 0.1, NotTestedOn: []Condition{{Comparison: "given_name", Levels: []string{}}}})
 		}, "not_tested_on: the condition on \"given_name\" lists no levels"},
+		{"sex from given name without sexes different", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"exact"}}},
+				SexFromGivenName: true})
+		}, "sex_from_given_name needs a condition on a comparison of the sex at its else level"},
+		{"sex from given name, tested", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
+				SexFromGivenName: true, MaxMatchShare: 0.1})
+		}, "a rule reading sexes from given names cannot be tested on the roll"},
 	}
 	for _, tc := range tests {
 		s := StudentSettings()

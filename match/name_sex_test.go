@@ -1,0 +1,102 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/studentlink/studentlink/normalize"
+)
+
+func TestCountGivenNameSexes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(studentHeader)
+	row := func(id, given, family, sex string) {
+		fmt.Fprintf(&b, "%s,01,01001,,%s,,%s,,2012-01-01,%s,6,,,,2023-08-20\n", id, given, family, sex)
+	}
+	for i := range 5 {
+		row(fmt.Sprintf("d%d", i), "Daniel", fmt.Sprintf("Fam%c", 'a'+i), "M")
+		row(fmt.Sprintf("e%d", i), "Daniela", fmt.Sprintf("Fam%c", 'a'+i), "F")
+		row(fmt.Sprintf("j%d", i), "Jordan", fmt.Sprintf("Fam%c", 'a'+i), []string{"M", "F"}[i%2])
+	}
+	for i := range 4 { // four families: too few to say
+		row(fmt.Sprintf("a%d", i), "Adrian", fmt.Sprintf("Fam%c", 'a'+i), "M")
+	}
+	for i := range 6 { // one family's child six times: one family
+		row(fmt.Sprintf("c%d", i), "Christian", "Famz", "M")
+	}
+	for i := range 5 { // a blank sex says nothing
+		row(fmt.Sprintf("k%d", i), "Kai", fmt.Sprintf("Fam%c", 'a'+i), "")
+	}
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roll, err := l.Settings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("test.csv", strings.NewReader(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	p, err := l.Prepare(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := countGivenNameSexes(p.Table)
+	want := givenNameSexes{"daniel": normalize.SexMale, "daniela": normalize.SexFemale}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("countGivenNameSexes (-want +got):\n%s", d)
+	}
+}
+
+// TestSexFromGivenName: boy and girl twins named Daniel and Daniela, in a roll whose
+// other families write Daniel for boys and Daniela for girls, stay apart where one record
+// leaves the sex blank: with their SSIDs different, without SSIDs, and when the
+// brother's record carries his sister's SSID. Each child's records with the sex blank
+// still join the child's own.
+func TestSexFromGivenName(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(studentHeader)
+	for i, fam := range []string{"Baker", "Nguyen", "Silva", "Price", "Young", "Moss"} {
+		fmt.Fprintf(&b, "bgd%d-1,01,01001,,Daniel,,%s,,2011-0%d-1%d,M,7,%d Main St,Provo,84601,2023-08-20\n", i, fam, i+1, i, 10+i)
+		fmt.Fprintf(&b, "bge%d-1,02,02001,,Daniela,,%s,,2010-0%d-2%d,F,8,%d Oak St,Orem,84057,2023-08-20\n", i, fam, i+1, i, 20+i)
+	}
+	b.WriteString(
+		// Twins, SSIDs different, one record each with the sex blank.
+		"dan-1,03,03001,5100000101,Daniel,,Perez,,2012-04-05,M,6,9 Elm St,Logan,84321,2023-08-20\n" +
+			"dan-2,04,04001,5100000101,Daniel,,Perez,,4/5/2012,,7,9 Elm St,Logan,84321,2024-08-19\n" +
+			"dana-1,03,03001,5100000177,Daniela,,Perez,,2012-04-05,F,6,9 Elm St,Logan,84321,2023-08-20\n" +
+			"dana-2,04,04001,5100000177,Daniela,,Perez,,4/5/2012,,7,9 Elm St,Logan,84321,2024-08-19\n" +
+			// Twins without SSIDs.
+			"danr-1,05,05001,,Daniel,,Ruiz,,2013-06-07,,5,4 Pine St,Ogden,84401,2023-08-20\n" +
+			"danar-1,05,05001,,Daniela,,Ruiz,,2013-06-07,F,5,4 Pine St,Ogden,84401,2023-08-20\n" +
+			// A brother born two years before his sister, recorded once under her SSID.
+			"danl-1,06,06001,5200000300,Daniel,,Lopez,,2009-10-10,M,9,7 Lake Dr,Lehi,84003,2023-08-20\n" +
+			"danal-1,06,06001,5200000400,Daniela,,Lopez,,2011-01-10,F,7,7 Lake Dr,Lehi,84003,2023-08-20\n" +
+			"danal-2,07,07001,5200000300,Daniela,,Lopez,,1/10/2011,,8,7 Lake Dr,Lehi,84003,2024-08-19\n")
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, b.String())
+	children := map[string][]int32{}
+	for i, id := range res.Prepared.Roll.IDs {
+		child, _, _ := strings.Cut(id, "-")
+		children[child] = append(children[child], res.Label[i])
+	}
+	for child, labels := range children {
+		for _, x := range labels[1:] {
+			if x != labels[0] {
+				t.Errorf("%s's records split: %v", child, labels)
+			}
+		}
+	}
+	for _, twins := range [][2]string{{"dan", "dana"}, {"danr", "danar"}, {"danl", "danal"}} {
+		if children[twins[0]][0] == children[twins[1]][0] {
+			t.Errorf("%s and %s (a boy and a girl, one record's sex blank) linked", twins[0], twins[1])
+		}
+	}
+}
