@@ -15,7 +15,9 @@
 // TrainingReport): a comparison whose fit fails a check, or every m where EM's class is
 // not the student at all (pressed far under that floor, or largely outside the candidate
 // pairs, as EM can be on a large roll without SSIDs, taking strangers who share a given
-// name and a sex for one child). Where at least a thousand candidate pairs share an SSID
+// name and a sex for one child; or households, where its pairs differ outright on both
+// the given name and the birth date far more often than two errors on one child's record
+// could make them: siblings sharing a family name and a home). Where at least a thousand candidate pairs share an SSID
 // (Training.Sessions: the student preset's one session), m is read off those pairs
 // instead, with u from the strangers, as Splink trains a session: EM over every
 // candidate pair can take namesakes born within a month for one child, where SSIDs are

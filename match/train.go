@@ -502,6 +502,10 @@ func (l *Linker) fitEM(ctx context.Context, counts score.PatternCounts, start sc
 			return defaultsAndPrior(ctx, counts, start, opt, fixed, rep,
 				fmt.Sprintf("EM's class agrees exactly on %s in %.3g of its pairs%s: not the student", start.Comparisons[at].Name, pressed, why))
 		}
+		if share, ok := householdShare(counts, m); ok && share > maxHouseholdShare {
+			return defaultsAndPrior(ctx, counts, start, opt, fixed, rep,
+				fmt.Sprintf("EM's class differs outright on both the given name and the birth date in %.3g of its pairs, over %.2g: a household, not the student", share, maxHouseholdShare))
+		}
 		if matches := m.Prior * em.Pairs; matches < minTrainPairs {
 			// A handful of pairs of one student cannot say how often a level holds for
 			// them: EM would give a level seen on three of them +19 bits.

@@ -642,3 +642,59 @@ func normalized(p []float64) []float64 {
 	}
 	return out
 }
+
+// TestTrainingRefusesAClassOfHouseholds: on the synthetic roll without SSIDs, EM's class
+// took in siblings (a family name and a home shared, given names and birth dates
+// different); training says so and falls back to the documented defaults, under which
+// siblings stay apart.
+func TestTrainingRefusesAClassOfHouseholds(t *testing.T) {
+	s := StudentSettings()
+	roll := readRoll(t, s, sampleRollNoSSID)
+	l, res := linkRoll(t, s, roll)
+	tr := l.TrainingReport()
+	if tr == nil || tr.Method != "defaults" || !slices.ContainsFunc(tr.Warnings, func(w string) bool { return strings.Contains(w, "a household, not the student") }) {
+		t.Fatalf("training report %+v: want the documented defaults, with the warning that EM's class is households", tr)
+	}
+	ev, err := Evaluate(res.Label, readTruth(t, sampleTruth, roll), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Precision < 0.998 {
+		t.Errorf("%s; want precision ≥ 0.998 (0.9947 with EM's households)", ev)
+	}
+}
+
+func TestHouseholdShare(t *testing.T) {
+	comps := StudentSettings().Comparisons
+	m, err := score.DefaultModel(comps, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := slices.IndexFunc(comps, func(c score.Comparison) bool { return c.Kind == score.KindGivenName })
+	birth := slices.IndexFunc(comps, func(c score.Comparison) bool { return c.Kind == score.KindBirthDate })
+	level := func(c int, name string) uint64 { return uint64(slices.Index(comps[c].LevelNames(), name)) << (4 * c) }
+	sibling := level(given, "else") | level(birth, "else")
+	child := level(given, "exact") | level(birth, "exact")
+	noBirth := level(given, "else")
+	noGiven := level(birth, "exact")
+	for _, tc := range []struct {
+		name   string
+		counts score.PatternCounts
+		want   float64
+		ok     bool
+	}{
+		{"no pair with both", score.PatternCounts{noBirth: 5}, 0, false},
+		{"children only", score.PatternCounts{child: 10, noBirth: 5}, 0, true},
+		{"siblings only", score.PatternCounts{sibling: 10, noGiven: 3}, 1, true},
+		{"no birth date the same: years alone", score.PatternCounts{sibling: 10}, 0, false},
+	} {
+		got, ok := householdShare(tc.counts, m)
+		if ok != tc.ok || math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%s: householdShare = %g, %v; want %g, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+	mixed := score.PatternCounts{child: 10, sibling: 10}
+	if got, _ := householdShare(mixed, m); got <= 0 || got >= 0.5 {
+		t.Errorf("children and as many siblings: householdShare = %g, want in (0, 0.5): a sibling pair weighs less", got)
+	}
+}
