@@ -713,28 +713,30 @@ func idLevel(x, y string, indel bool) uint8 {
 		return LevelNull
 	case x == y:
 		return LevelExact
-	case oneEdit(x, y) || indel && oneIndel(x, y) || zerosDropped(x, y):
+	case oneEdit(x, y) || indel && oneIndel(x, y) || prefixDropped(x, y):
 		return 2
 	}
 	return 3
 }
 
-// zerosDropped reports whether x and y, of different lengths, are one ID once leading
-// zeros are dropped: a spreadsheet reads 0412938401 as a number and writes 412938401.
-func zerosDropped[S ~string | ~[]byte](x, y S) bool {
+// prefixDropped reports whether x and y, of different lengths, are one ID once the
+// longer's leading zeros or letters are dropped: a spreadsheet reads 0412938401 as a
+// number and writes 412938401; one district writes the state's code before the number
+// (UT5377001234), another the number alone.
+func prefixDropped[S ~string | ~[]byte](x, y S) bool {
 	if len(x) < len(y) {
 		x, y = y, x
 	}
 	n := len(x) - len(y)
-	if n == 0 || len(y) == 0 || y[0] == '0' {
+	if n == 0 || len(y) == 0 {
 		return false
 	}
+	zeros, letters := y[0] != '0', '0' <= y[0] && y[0] <= '9'
 	for i := range n {
-		if x[i] != '0' {
-			return false
-		}
+		zeros = zeros && x[i] == '0'
+		letters = letters && 'A' <= x[i] && x[i] <= 'Z'
 	}
-	return string(x[n:]) == string(y)
+	return (zeros || letters) && string(x[n:]) == string(y)
 }
 
 // contactRole reports whether role is an e-mail address or a phone number, whose

@@ -171,6 +171,11 @@ func TestComparisonLevels(t *testing.T) {
 		{ID(normalize.RoleSSID), id("412938401"), id("00412938401"), "one_edit"},
 		{ID(normalize.RoleSSID), id("412938402.0"), id("0412938402"), "one_edit"},
 		{ID(normalize.RoleSSID), id("1412938401"), id("412938401"), "else"},
+		// One district writes the state's code before the number, another the number.
+		{ID(normalize.RoleSSID), id("UT5377001234"), id("5377001234"), "one_edit"},
+		{ID(normalize.RoleSSID), id("5377001234"), id("ut-5377001234"), "one_edit"},
+		{ID(normalize.RoleSSID), id("AE1234567"), id("BK1234567"), "else"}, // Ohio's letters are the ID's
+		{ID(normalize.RoleSSID), id("UT05377001234"), id("5377001234"), "else"},
 		{ID(normalize.RoleSSID), id("1604822"), id(""), "null"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "Female"}, "exact"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "M"}, "else"},

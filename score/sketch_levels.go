@@ -348,7 +348,7 @@ func idFast(x, y []byte, indel bool) (uint8, bool) {
 		return LevelNull, true
 	case sameKey(x, y):
 		return LevelExact, true
-	case oneEdit(bx, by) || indel && oneIndel(bx, by) || zerosDropped(bx, by):
+	case oneEdit(bx, by) || indel && oneIndel(bx, by) || prefixDropped(bx, by):
 		return 2, true
 	}
 	return 3, true
