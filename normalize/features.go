@@ -73,6 +73,9 @@ type NamePart struct {
 	// LaterNicknames holds, for a compound name ("Ana Gabriela"), the sorted ids of the
 	// nickname groups of its later words, one of which may be the name used (Gaby).
 	LaterNicknames []uint32
+	// FirstNicknames holds, for a compound name, the nickname groups of its first word,
+	// which may be the name abbreviated (Ma. Guadalupe for María Guadalupe).
+	FirstNicknames []uint32
 }
 
 // SharesWord reports whether p and q have a word of two letters or more in common.

@@ -177,6 +177,44 @@ func SplitSuffix(family string) (string, string) {
 	return strings.Join(words, " "), code
 }
 
+// ShortSaint writes a family name's word Saint (or Sainte) before another word as St
+// (Ste), as most records write it: "Saint John" and "St. John" are one name, "SAINT-
+// PIERRE" is "St-PIERRE". Other words, and a name that is only "Saint", are kept.
+func ShortSaint(family string) string {
+	start := 0
+	var b strings.Builder
+	for i := 0; i <= len(family); i++ {
+		if i < len(family) && family[i] != ' ' && family[i] != '-' {
+			continue
+		}
+		word := family[start:i]
+		short := ""
+		switch {
+		case i == len(family): // the last word is the name, not its Saint
+		case strings.EqualFold(word, "saint"):
+			short = "St"
+		case strings.EqualFold(word, "sainte"):
+			short = "Ste"
+		}
+		if short != "" {
+			if b.Len() == 0 {
+				b.WriteString(family[:start])
+			}
+			b.WriteString(short)
+		} else if b.Len() > 0 {
+			b.WriteString(word)
+		}
+		if b.Len() > 0 && i < len(family) {
+			b.WriteByte(family[i])
+		}
+		start = i + 1
+	}
+	if b.Len() == 0 {
+		return family
+	}
+	return b.String()
+}
+
 // ParseName splits a full name written in one string: "First Middle Last", "Last, First
 // Middle", either with a suffix ("John Smith Jr.", "Smith Jr., John", "Smith, John, III").
 // In the first form, the family name takes the words from a particle on ("Maria de la
@@ -254,6 +292,7 @@ func NewNamePart(s string, nick *Nicknames) NamePart {
 	if nick != nil {
 		p.Nicknames = nick.groupsOfFolded(p.Folded)
 		if len(p.Tokens) > 1 {
+			p.FirstNicknames = nick.groupsOfFolded(p.Tokens[0])
 			for _, w := range p.Tokens[1:] {
 				p.LaterNicknames = append(p.LaterNicknames, nick.groupsOfFolded(w)...)
 			}

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -112,6 +113,39 @@ func TestSplitInitial(t *testing.T) {
 			t.Errorf("SplitInitial(%q, %q) = %q, %q; want %q, %q", tc.given, tc.middle, g, m, tc.wantGiven, tc.wantMiddle)
 		}
 	}
+}
+
+func TestShortSaint(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Saint John", "St John"},
+		{"SAINT-PIERRE", "St-PIERRE"},
+		{"Sainte Marie", "Ste Marie"},
+		{"de Saint Aubin", "de St Aubin"},
+		{"Saint", "Saint"},           // the name itself
+		{"John Saint", "John Saint"}, // the last word is a name
+		{"St. John", "St. John"},     // written short already
+		{"Saintjohn", "Saintjohn"},   // one word
+		{"Saint  John", "St  John"},  // spaces kept for Display to collapse
+		{"", ""},
+	} {
+		if got := ShortSaint(tc.in); got != tc.want {
+			t.Errorf("ShortSaint(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func FuzzShortSaint(f *testing.F) {
+	f.Add("Saint John")
+	f.Add("sainte-marie de la")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := ShortSaint(s)
+		if Fold(got) != Fold(s) && !strings.Contains(Fold(s), "saint") {
+			t.Errorf("ShortSaint(%q) = %q: changed a name without Saint", s, got)
+		}
+		if ShortSaint(got) != got {
+			t.Errorf("ShortSaint(%q) = %q, and again %q: not idempotent", s, got, ShortSaint(got))
+		}
+	})
 }
 
 func TestSplitSuffix(t *testing.T) {

@@ -110,6 +110,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 		n = ParseName(r.FullName)
 	}
 	family, glued := SplitSuffix(n.Family)
+	family = ShortSaint(family)
 	suffix := SuffixCode(r.Suffix)
 	if suffix == "" {
 		suffix = n.Suffix

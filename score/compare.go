@@ -452,9 +452,14 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 }
 
 // splitGiven reports whether p, a compound given name, is q and m, another record's
-// given and middle names, written together.
+// given and middle names, written together, its first word q's or a form of it (Ma.
+// Guadalupe and María + Guadalupe).
 func splitGiven(p, q, m *normalize.NamePart) bool {
-	return len(p.Tokens) > 1 && !q.Empty() && !m.Empty() && p.Key == q.Key+m.Key
+	if len(p.Tokens) < 2 || q.Empty() || m.Empty() {
+		return false
+	}
+	return p.Key == q.Key+m.Key ||
+		len(p.Tokens) == 2 && p.Tokens[1] == m.Key && normalize.SameNicknameGroup(p.FirstNicknames, q.Nicknames)
 }
 
 // firstWord reports whether q, a one-word name, is the first word of p's compound name.
