@@ -81,12 +81,21 @@ func (u givenNamesInUse) twoChildren(ta *normalize.Table, a int, tb *normalize.T
 // CannotLink.NotOneNameMistyped): one middle name written out on both (Tiana Shaylee and
 // Tina Shaylee: twins are seldom given one), or two neighbouring letters swapped (Emma
 // and mEma; Christian and Christina, a typist's commonest slip landing on another name
-// in use).
+// in use); or one record's given name the other's given and middle names written as one
+// word (Maryann and Mary Ann, Jiwoo and Ji Woo: one name's two spellings).
 func oneNameMistyped(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 	if x, y := ta.Middle[a], tb.Middle[b]; !isInitial(x) && x.Key != "" && x.Key == y.Key {
 		return true
 	}
-	return transposed(ta.Given[a].Key, tb.Given[b].Key)
+	gx, gy := ta.Given[a], tb.Given[b]
+	return transposed(gx.Key, gy.Key) || joinedNames(gx, gy, tb.Middle[b]) || joinedNames(gy, gx, ta.Middle[a])
+}
+
+// joinedNames reports whether given is q and m, a given and a middle name of two
+// letters or more each, written as one word.
+func joinedNames(given, q, m *normalize.NamePart) bool {
+	return len(q.Key) > 1 && len(m.Key) > 1 && len(given.Key) == len(q.Key)+len(m.Key) &&
+		given.Key[:len(q.Key)] == q.Key && given.Key[len(q.Key):] == m.Key
 }
 
 // transposed reports whether a and b differ only by two neighbouring letters swapped.

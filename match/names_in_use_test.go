@@ -227,7 +227,12 @@ func TestOneNameMistypedInOneHome(t *testing.T) {
 		"ava-1,06,06001,,Ava,,Lindqvist,,2015-02-03,F,3,8 Birch St,Orem,84057,2023-08-20\n" +
 		"ava-2,07,07001,,Ava,,Lindqvist,,2/3/2015,F,4,8 Birch St,Orem,84057,2024-08-19\n" +
 		"noah-1,07,07002,,Noah,,Brown,,2012-11-12,M,6,70 Lake Dr,Logan,84321,2023-08-20\n" +
-		"noah-2,08,08001,,Noah,James,Brown,,11/12/2012,M,7,70 Lake Dr,Logan,84321,2024-08-19\n"
+		"noah-2,08,08001,,Noah,James,Brown,,11/12/2012,M,7,70 Lake Dr,Logan,84321,2024-08-19\n" +
+		// One given name written as one word and as given and middle names.
+		"maryann-1,04,04002,,Maryann,,Cole,,2013-04-05,F,5,3 Oak Ct,Ogden,84401,2023-08-20\n" +
+		"maryann-2,05,05002,,Mary,Ann,Cole,,4/5/2013,F,6,3 Oak Ct,Ogden,84401,2024-08-19\n" +
+		"jiwoo-1,06,06002,,Jiwoo,,Kim,,2014-07-08,F,4,11 Pine Way,Provo,84601,2023-08-20\n" +
+		"jiwoo-2,07,07002,,Ji,Woo,Kim,,7/8/2014,F,5,11 Pine Way,Provo,84601,2024-08-19\n"
 	l, err := New(StudentSettings())
 	if err != nil {
 		t.Fatal(err)
