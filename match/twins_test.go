@@ -1291,7 +1291,11 @@ func TestSSIDTypoIsNotTwins(t *testing.T) {
 		"noah-1,05,05001,4000000701,Noah,,Ortiz,,2012-09-10,M,6,5 Elm St,Logan,84321,2023-08-20\n" +
 		"liam-1,06,06002,4000000711,Liam,,Ortiz,,9/10/2012,M,7,5 Elm St,Logan,84321,2024-08-19\n" +
 		"mason-1,07,07001,5800000700,Mason,,Hansen,,2011-08-08,M,7,1 Ridge Rd,Sandy,84070,2023-08-20\n" +
-		"jason-1,08,08002,5800000710,Jason,,Hansen,,8/8/2011,M,8,1 Ridge Rd,Sandy,84070,2024-08-19\n"
+		"jason-1,08,08002,5800000710,Jason,,Hansen,,8/8/2011,M,8,1 Ridge Rd,Sandy,84070,2024-08-19\n" +
+		// One girl under her nickname, an SSID digit mistyped near its end: one middle
+		// name on both says one child, not twins.
+		"liz-1,01,01002,5377112299,Elizabeth,Rose,King,,2011-04-26,F,7,4 Sage Ct,Orem,84057,2023-08-20\n" +
+		"liz-2,02,02002,5377112289,Liz,Rose,King,,4/26/2011,F,8,4 Sage Ct,Orem,84057,2024-08-19\n"
 	l, err := New(StudentSettings())
 	if err != nil {
 		t.Fatal(err)
@@ -1315,6 +1319,9 @@ func TestSSIDTypoIsNotTwins(t *testing.T) {
 	}
 	if res.Label[6] == res.Label[7] {
 		t.Errorf("Mason and Jason Hansen (twins, given names alike, SSIDs issued together with a check digit) linked")
+	}
+	if res.Label[8] != res.Label[9] {
+		t.Errorf("Elizabeth Rose and Liz Rose King (one middle name on both, an SSID digit mistyped) split")
 	}
 }
 
