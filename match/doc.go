@@ -17,14 +17,14 @@
 // pairs, as EM can be on a large roll without SSIDs, taking strangers who share a given
 // name and a sex for one child; or households, where its pairs differ outright on both
 // the given name and the birth date far more often than two errors on one child's record
-// could make them: siblings sharing a family name and a home). Where at least a thousand candidate pairs share an SSID
-// (Training.Sessions: the student preset's one session), m is read off those pairs
-// instead, with u from the strangers, as Splink trains a session: EM over every
-// candidate pair can take namesakes born within a month for one child, where SSIDs are
-// issued in sequence and mistyped ones land on other children's. The prior is the share of all pairs that match, so match weights are
-// log2 posterior odds over the whole roll: a pair needs more evidence in a roll of a
-// million than in one of ten thousand, because more strangers share a name and a
-// birthday.
+// could make them: siblings sharing a family name and a home). Where at least a thousand
+// candidate pairs share an SSID (Training.Sessions: the student preset's one session), m
+// is read off those pairs instead, with u from the strangers, as Splink trains a session:
+// EM over every candidate pair can take namesakes born within a month for one child,
+// where SSIDs are issued in sequence and mistyped ones land on other children's. The
+// prior is the share of all pairs that match, so match weights are log2 posterior odds
+// over the whole roll: a pair needs more evidence in a roll of a million than in one of
+// ten thousand, because more strangers share a name and a birthday.
 //
 // The presets fit the columns a roll has: a comparison, blocking rule or cannot-link rule
 // that reads a role no record has is dropped and reported (Linker.Dropped). The student

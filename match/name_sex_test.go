@@ -1,7 +1,6 @@
 package match
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -34,17 +33,7 @@ func TestCountGivenNameSexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roll, err := l.Settings().NewRoll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := roll.ReadCSV("test.csv", strings.NewReader(b.String())); err != nil {
-		t.Fatal(err)
-	}
-	p, err := l.Prepare(context.Background(), roll, RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := runCSV(t, l, b.String()).Prepared
 	got := countGivenNameSexes(p.Table)
 	want := givenNameSexes{"daniel": normalize.SexMale, "daniela": normalize.SexFemale}
 	if d := cmp.Diff(want, got); d != "" {
@@ -81,22 +70,5 @@ func TestSexFromGivenName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := runCSV(t, l, b.String())
-	children := map[string][]int32{}
-	for i, id := range res.Prepared.Roll.IDs {
-		child, _, _ := strings.Cut(id, "-")
-		children[child] = append(children[child], res.Label[i])
-	}
-	for child, labels := range children {
-		for _, x := range labels[1:] {
-			if x != labels[0] {
-				t.Errorf("%s's records split: %v", child, labels)
-			}
-		}
-	}
-	for _, twins := range [][2]string{{"dan", "dana"}, {"danr", "danar"}, {"danl", "danal"}} {
-		if children[twins[0]][0] == children[twins[1]][0] {
-			t.Errorf("%s and %s (a boy and a girl, one record's sex blank) linked", twins[0], twins[1])
-		}
-	}
+	checkChildren(t, runCSV(t, l, b.String()))
 }

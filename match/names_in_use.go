@@ -92,10 +92,9 @@ func oneNameMistyped(ta *normalize.Table, a int, tb *normalize.Table, b int) boo
 }
 
 // joinedNames reports whether given is q and m, a given and a middle name of two
-// letters or more each, written as one word.
+// letters or more each (an initial joins nothing), written as one word.
 func joinedNames(given, q, m *normalize.NamePart) bool {
-	return len(q.Key) > 1 && len(m.Key) > 1 && len(given.Key) == len(q.Key)+len(m.Key) &&
-		given.Key[:len(q.Key)] == q.Key && given.Key[len(q.Key):] == m.Key
+	return len(q.Key) > 1 && len(m.Key) > 1 && given.Joins(q, m)
 }
 
 // transposed reports whether a and b differ only by two neighbouring letters swapped.

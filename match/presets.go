@@ -126,10 +126,10 @@ const (
 //     rest; SSIDs a digit apart are twins' in one home or two, and so are given names
 //     alike (a typo's distance: Hailey and Bailey; or a nickname's: Jack and Jacob) with
 //     SSIDs issued together, numbers at most MaxSSIDGap apart, where one child's mistyped
-//     SSID would differ anywhere, unless a mark of one name mistyped ties them (Elizabeth
-//     Rose and Liz Rose: CannotLink.NotOneNameMistyped); a record without a given name and such an SSID is
-//     either twin's, and one without a family name whose given name differs, in the
-//     twins' home on their birthday, one of them. One twin's given name as the other's
+//     SSID would differ anywhere, unless a mark of one name mistyped ties them
+//     (Elizabeth Rose and Liz Rose: CannotLink.NotOneNameMistyped); a record without a
+//     given name and such an SSID is either twin's, and one without a family name whose
+//     given name differs, in the twins' home on their birthday, one of them. One twin's given name as the other's
 //     middle name ("Allison Mia" and "Mia") does not make them one. Given
 //     names differ when they are neither the same, a nickname, one's middle name, nor a
 //     typo of the other: with both SSIDs present (and different) a typo is Jaro–Winkler ≥

@@ -78,6 +78,13 @@ type NamePart struct {
 	FirstNicknames []uint32
 }
 
+// Joins reports whether p's key is q's and m's keys written together (Maryann: Mary and
+// Ann; María José: María and José), both q and m present.
+func (p *NamePart) Joins(q, m *NamePart) bool {
+	n := len(q.Key)
+	return n > 0 && len(m.Key) > 0 && len(p.Key) == n+len(m.Key) && p.Key[:n] == q.Key && p.Key[n:] == m.Key
+}
+
 // SharesWord reports whether p and q have a word of two letters or more in common.
 func (p *NamePart) SharesWord(q *NamePart) bool {
 	return slices.ContainsFunc(p.Tokens, func(w string) bool { return len(w) > 1 && slices.Contains(q.Tokens, w) })

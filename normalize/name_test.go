@@ -271,3 +271,23 @@ func TestNicknames(t *testing.T) {
 		t.Error("Add changed the shared default table")
 	}
 }
+
+func TestJoins(t *testing.T) {
+	n := func(s string) *NamePart { p := NewNamePart(s, nil); return &p }
+	for _, tc := range []struct {
+		p, q, m string
+		want    bool
+	}{
+		{"Maryann", "Mary", "Ann", true},
+		{"María José", "Maria", "Jose", true},
+		{"Jiwoo", "Ji", "Woo", true},
+		{"Maryann", "Mary", "", false},
+		{"Maryann", "Mar", "Ann", false},
+		{"Mary", "Mary", "Ann", false},
+		{"Annmary", "Mary", "Ann", false},
+	} {
+		if got := n(tc.p).Joins(n(tc.q), n(tc.m)); got != tc.want {
+			t.Errorf("%q.Joins(%q, %q) = %v, want %v", tc.p, tc.q, tc.m, got, tc.want)
+		}
+	}
+}

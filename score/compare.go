@@ -458,7 +458,7 @@ func splitGiven(p, q, m *normalize.NamePart) bool {
 	if len(p.Tokens) < 2 || q.Empty() || m.Empty() {
 		return false
 	}
-	return p.Key == q.Key+m.Key ||
+	return p.Joins(q, m) ||
 		len(p.Tokens) == 2 && p.Tokens[1] == m.Key && normalize.SameNicknameGroup(p.FirstNicknames, q.Nicknames)
 }
 
