@@ -201,6 +201,25 @@ func TestNewNamePartPhonetic(t *testing.T) {
 	}
 }
 
+// TestNicknameAbbreviations: an abbreviation matches its name but is never offered as
+// one (the synthetic roll generator draws nicknames from Names).
+func TestNicknameAbbreviations(t *testing.T) {
+	n := DefaultNicknames()
+	for _, name := range []string{"Francisco", "William", "María"} {
+		groups := n.Groups(name)
+		if len(groups) == 0 {
+			t.Fatalf("%s has no group", name)
+		}
+		for _, g := range groups {
+			for _, x := range n.Names(g) {
+				if strings.HasSuffix(x, ".") {
+					t.Errorf("Names of %s's group offers the abbreviation %q", name, x)
+				}
+			}
+		}
+	}
+}
+
 func TestNicknames(t *testing.T) {
 	n := DefaultNicknames()
 	if n.Len() < 500 {
@@ -238,7 +257,10 @@ func TestNicknames(t *testing.T) {
 		{"Robby", "Robert", true},   // robbie's other spelling
 		{"Tommie", "Thomas", true},  // tommy's
 		{"Richey", "Richard", true}, // richie's
-		{"Kimberley", "Kim", true},  // kimberly's
+		{"Fco.", "Francisco", true}, // abbreviations records write
+		{"Wm", "William", true},
+		{"Ma.", "María", true},
+		{"Kimberley", "Kim", true}, // kimberly's
 		{"Dima", "Dmitri", true},
 		{"Zhenya", "Yevgeny", true},
 		{"Eugene", "Yevgeny", true},

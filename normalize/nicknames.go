@@ -118,13 +118,18 @@ func diminutiveEnding(folded string) (stem, ending string) {
 	return "", ""
 }
 
-// Names returns the names of a group as they were added, or nil for an unknown id.
+// Names returns the names of a group as they were added, abbreviations left out
+// (isAbbreviation), or nil for an unknown id.
 func (n *Nicknames) Names(group uint32) []string {
 	if int(group) >= len(n.display) {
 		return nil
 	}
-	return slices.Clone(n.display[group])
+	return slices.DeleteFunc(slices.Clone(n.display[group]), isAbbreviation)
 }
+
+// isAbbreviation reports whether a name of a group is an abbreviation records write for
+// it (Fco., Wm.), which the group matches but nobody goes by.
+func isAbbreviation(name string) bool { return strings.HasSuffix(name, ".") }
 
 // Related reports whether two names share a group.
 func (n *Nicknames) Related(a, b string) bool {
