@@ -79,6 +79,8 @@ type compiledCannotLink struct {
 	// BothAddresses, NoSSIDs, BothBirthDates, NoNameInCommon, GivenNamesInUse and
 	// NotOneNameMistyped, judged on the records, not the key.
 	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
+	// notMisspelt is the rule's NotOneNameMisspelt.
+	notMisspelt bool
 	// namesInUse is the roll's given names in use, for a rule with inUse: set by each
 	// run (useGivenNames); nil, no name is in use.
 	namesInUse givenNamesInUse
@@ -88,6 +90,11 @@ type compiledCannotLink struct {
 	sexByName bool
 	sexComp   int
 	nameSexes givenNameSexes
+	// sexGiven and sexNickname are the given name's comparison and its nickname level,
+	// sexIDs the ID comparisons: pairs at the nickname level or an ID's exact level are
+	// left to the recorded sexes (sexInferrable).
+	sexGiven, sexNickname int
+	sexIDs                []int
 	// with is the rule's With: the comparisons a roll it runs on must have values for.
 	with []string
 	// idsApart are the ID comparisons (kind id) whose condition holds only for two IDs
@@ -129,9 +136,10 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
-	cc.with = c.With
+	cc.with, cc.notMisspelt = c.With, c.NotOneNameMisspelt
 	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
 		cc.sexComp = sexCondition(comps, cc.conds)
+		cc.sexGiven, cc.sexNickname, cc.sexIDs = sexInferrableComparisons(comps)
 	}
 	for _, cond := range cc.conds {
 		if comps[cond.comp].Kind == score.KindID && cond.needsValue() && cond.mask&(1<<score.LevelExact) == 0 {
@@ -408,6 +416,7 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) &&
 			(!c.noName || !nameInCommon(ta, a, tb, b)) &&
 			(!c.notMistyped || !oneNameMistyped(ta, a, tb, b)) &&
+			(!c.notMisspelt || !oneNameMisspelt(ta, a, tb, b)) &&
 			(!c.inUse || c.namesInUse.twoChildren(ta, a, tb, b)) {
 			return c.name
 		}

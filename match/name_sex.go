@@ -74,11 +74,38 @@ func (s givenNameSexes) of(t *normalize.Table, i int) normalize.Sex {
 	return s[t.Given[i].Key]
 }
 
+// sexInferrable reports whether a pair's sexes may be read from its given names: not
+// where the given names are nicknames of one name (Sam for Samantha as for Samuel: a
+// roll whose Sams are boys says nothing of a Samantha's), nor where the pair shares an
+// ID exactly (one SSID outweighs a sex read off a name: Daniela's record typed Daniel
+// under her own SSID).
+func (c compiledCannotLink) sexInferrable(key uint64) bool {
+	if c.sexGiven >= 0 && int(score.LevelOf(key, c.sexGiven)) == c.sexNickname {
+		return false
+	}
+	return !slices.ContainsFunc(c.sexIDs, func(k int) bool { return score.LevelOf(key, k) == score.LevelExact })
+}
+
+// sexInferrableComparisons returns the given name's comparison and its nickname level
+// (-1, -1 where there is none) and the ID comparisons, for sexInferrable.
+func sexInferrableComparisons(comps []score.Comparison) (given, nickname int, ids []int) {
+	given, nickname = -1, -1
+	for k, comp := range comps {
+		switch {
+		case comp.Kind == score.KindGivenName && given < 0:
+			given, nickname = k, slices.Index(comp.LevelNames(), "nickname")
+		case comp.Kind == score.KindID:
+			ids = append(ids, k)
+		}
+	}
+	return given, nickname, ids
+}
+
 // holdsBySexOfName reports whether the rule holds for a pair whose sex comparison is
 // null (a sex missing) once each missing sex is the one its given name says: the key
 // meets every other condition, and the two sexes so read are known and differ.
 func (c compiledCannotLink) holdsBySexOfName(key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
-	if c.sexComp < 0 || score.LevelOf(key, c.sexComp) != score.LevelNull {
+	if c.sexComp < 0 || score.LevelOf(key, c.sexComp) != score.LevelNull || !c.sexInferrable(key) {
 		return false
 	}
 	for _, cond := range c.conds {

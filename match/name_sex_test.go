@@ -45,11 +45,13 @@ func TestCountGivenNameSexes(t *testing.T) {
 // other families write Daniel for boys and Daniela for girls, stay apart where one record
 // leaves the sex blank: with their SSIDs different, without SSIDs, and when the
 // brother's record carries his sister's SSID. Each child's records with the sex blank
-// still join the child's own.
+// still join the child's own, her name mistyped under her own SSID or a nickname the
+// roll's boys go by (Sam for Samantha) too.
 func TestSexFromGivenName(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(studentHeader)
 	for i, fam := range []string{"Baker", "Nguyen", "Silva", "Price", "Young", "Moss"} {
+		fmt.Fprintf(&b, "bgs%d-1,03,03001,,Sam,,%s,,2012-0%d-0%d,M,6,%d Elm St,Lehi,84003,2023-08-20\n", i, fam, i+1, i+1, 30+i)
 		fmt.Fprintf(&b, "bgd%d-1,01,01001,,Daniel,,%s,,2011-0%d-1%d,M,7,%d Main St,Provo,84601,2023-08-20\n", i, fam, i+1, i, 10+i)
 		fmt.Fprintf(&b, "bge%d-1,02,02001,,Daniela,,%s,,2010-0%d-2%d,F,8,%d Oak St,Orem,84057,2023-08-20\n", i, fam, i+1, i, 20+i)
 	}
@@ -65,7 +67,13 @@ func TestSexFromGivenName(t *testing.T) {
 			// A brother born two years before his sister, recorded once under her SSID.
 			"danl-1,06,06001,5200000300,Daniel,,Lopez,,2009-10-10,M,9,7 Lake Dr,Lehi,84003,2023-08-20\n" +
 			"danal-1,06,06001,5200000400,Daniela,,Lopez,,2011-01-10,F,7,7 Lake Dr,Lehi,84003,2023-08-20\n" +
-			"danal-2,07,07001,5200000300,Daniela,,Lopez,,1/10/2011,,8,7 Lake Dr,Lehi,84003,2024-08-19\n")
+			"danal-2,07,07001,5200000300,Daniela,,Lopez,,1/10/2011,,8,7 Lake Dr,Lehi,84003,2024-08-19\n" +
+			// One girl: her name typed Daniel under her own SSID, the sex blank; and
+			// Samantha under a nickname the roll's boys go by.
+			"danaw-1,08,08001,5300000500,Daniela,,White,,2010-05-06,F,8,3 Ash Ct,Moab,84532,2023-08-20\n" +
+			"danaw-2,02,02002,5300000500,Daniel,,White,,5/6/2010,,9,3 Ash Ct,Moab,84532,2024-08-19\n" +
+			"sam-1,03,03002,,Samantha,,Reed,,2014-08-09,F,4,6 Oak St,Vernal,84078,2023-08-20\n" +
+			"sam-2,04,04002,,Sam,,Reed,,8/9/2014,,5,6 Oak St,Vernal,84078,2024-08-19\n")
 	l, err := New(StudentSettings())
 	if err != nil {
 		t.Fatal(err)

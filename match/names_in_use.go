@@ -87,6 +87,14 @@ func oneNameMistyped(ta *normalize.Table, a int, tb *normalize.Table, b int) boo
 	if x, y := ta.Middle[a], tb.Middle[b]; !isInitial(x) && x.Key != "" && x.Key == y.Key {
 		return true
 	}
+	return oneNameMisspelt(ta, a, tb, b)
+}
+
+// oneNameMisspelt reports whether the given names of record a of ta and record b of tb
+// bear a mark of one name misspelt (CannotLink.NotOneNameMisspelt): two neighbouring
+// letters swapped, or one record's given name the other's given and middle names
+// written as one word.
+func oneNameMisspelt(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 	gx, gy := ta.Given[a], tb.Given[b]
 	return transposed(gx.Key, gy.Key) || joinedNames(gx, gy, tb.Middle[b]) || joinedNames(gy, gx, ta.Middle[a])
 }

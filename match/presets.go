@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-21",
+		Version:     "student-22",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -126,8 +126,8 @@ const (
 //     rest; SSIDs a digit apart are twins' in one home or two, and so are given names
 //     alike (a typo's distance: Hailey and Bailey; or a nickname's: Jack and Jacob) with
 //     SSIDs issued together, numbers at most MaxSSIDGap apart, where one child's mistyped
-//     SSID would differ anywhere, unless a mark of one name mistyped ties them
-//     (Elizabeth Rose and Liz Rose: CannotLink.NotOneNameMistyped); a record without a
+//     SSID would differ anywhere, unless a mark of one name misspelt ties them
+//     (Jeremiah and Jermeiah: CannotLink.NotOneNameMisspelt); a record without a
 //     given name and such an SSID is either twin's, and one without a family name whose
 //     given name differs, in the twins' home on their birthday, one of them. One twin's given name as the other's
 //     middle name ("Allison Mia" and "Mia") does not make them one. Given
@@ -276,8 +276,9 @@ func studentCannotLink() []CannotLink {
 		// Given names alike (Hailey and Bailey, Mason and Jason) and SSIDs issued
 		// together, numbers a few apart: twins, not one child whose name and SSID were
 		// both mistyped (a typo lands anywhere in an SSID), unless the names bear a mark
-		// of one name mistyped that twins' seldom do (Elizabeth Rose and Liz Rose: one
-		// middle name on both).
+		// of one name misspelt that twins' never do (Jeremiah and Jermeiah: two letters
+		// swapped). One middle name on both is no mark here: twins whose SSIDs were
+		// issued together share one as often (Kaylee Marie and Kayla Marie).
 		Name: "twins: same family name and birth date, given names alike, SSIDs issued together",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
@@ -285,7 +286,7 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "ssid", Levels: []string{"one_edit"}},
 		},
 		NearSSIDs:          true,
-		NotOneNameMistyped: true,
+		NotOneNameMisspelt: true,
 		With:               []string{"birth_date"},
 	}, {
 		// A record without a given name, its SSID a few apart from a child's of one

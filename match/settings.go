@@ -139,6 +139,12 @@ type CannotLink struct {
 	// test counts the pairs that meet its conditions, marked or not, as rolls whose
 	// given names often differ under one SSID set it aside sooner.
 	NotOneNameMistyped bool `json:"not_one_name_mistyped,omitempty"`
+	// NotOneNameMisspelt is NotOneNameMistyped with the marks within the given names
+	// alone: two neighbouring letters swapped, or one record's given name the other's
+	// given and middle names written as one word. One middle name on both is no mark
+	// here: twins whose SSIDs were issued together share one as often (Kaylee Marie and
+	// Kayla Marie).
+	NotOneNameMisspelt bool `json:"not_one_name_misspelt,omitempty"`
 	// SexFromGivenName lets the rule's condition on sexes that differ (an exact
 	// comparison of the sex at its else level) hold where a record's sex is missing and
 	// its given name says one: a name the roll writes for children of at least

@@ -1292,10 +1292,13 @@ func TestSSIDTypoIsNotTwins(t *testing.T) {
 		"liam-1,06,06002,4000000711,Liam,,Ortiz,,9/10/2012,M,7,5 Elm St,Logan,84321,2024-08-19\n" +
 		"mason-1,07,07001,5800000700,Mason,,Hansen,,2011-08-08,M,7,1 Ridge Rd,Sandy,84070,2023-08-20\n" +
 		"jason-1,08,08002,5800000710,Jason,,Hansen,,8/8/2011,M,8,1 Ridge Rd,Sandy,84070,2024-08-19\n" +
-		// One girl under her nickname, an SSID digit mistyped near its end: one middle
-		// name on both says one child, not twins.
-		"liz-1,01,01002,5377112299,Elizabeth,Rose,King,,2011-04-26,F,7,4 Sage Ct,Orem,84057,2023-08-20\n" +
-		"liz-2,02,02002,5377112289,Liz,Rose,King,,4/26/2011,F,8,4 Sage Ct,Orem,84057,2024-08-19\n"
+		// One boy's name with two letters swapped, an SSID digit mistyped near its end:
+		// one child, not twins; twins Kaylee Marie and Kayla Marie, their SSIDs issued
+		// together, one middle name on both: twins still.
+		"jer-1,01,01002,5377112299,Jeremiah,,King,,2011-04-26,M,7,4 Sage Ct,Orem,84057,2023-08-20\n" +
+		"jer-2,02,02002,5377112289,Jermeiah,,King,,4/26/2011,M,8,4 Sage Ct,Orem,84057,2024-08-19\n" +
+		"kaylee-1,03,03002,6100000201,Kaylee,Marie,Begay,,2013-02-03,F,5,8 Mesa Dr,Kayenta,86033,2023-08-20\n" +
+		"kayla-1,04,04002,6100000202,Kayla,Marie,Begay,,2/3/2013,F,6,8 Mesa Dr,Kayenta,86033,2024-08-19\n"
 	l, err := New(StudentSettings())
 	if err != nil {
 		t.Fatal(err)
@@ -1321,7 +1324,10 @@ func TestSSIDTypoIsNotTwins(t *testing.T) {
 		t.Errorf("Mason and Jason Hansen (twins, given names alike, SSIDs issued together with a check digit) linked")
 	}
 	if res.Label[8] != res.Label[9] {
-		t.Errorf("Elizabeth Rose and Liz Rose King (one middle name on both, an SSID digit mistyped) split")
+		t.Errorf("Jeremiah and Jermeiah King (two letters swapped, an SSID digit mistyped) split")
+	}
+	if res.Label[10] == res.Label[11] {
+		t.Errorf("Kaylee Marie and Kayla Marie Begay (twins, SSIDs issued together, one middle name) linked")
 	}
 }
 
