@@ -149,9 +149,10 @@ type CannotLink struct {
 	// comparison of the sex at its else level) hold where a record's sex is missing and
 	// its given name says one: a name the roll writes for children of at least
 	// NameSexFamilies family names, at most NameOtherSexShare of them the other sex
-	// (Daniel a boy's, Daniela a girl's; Alex and Jordan neither). A boy and a girl, twins
-	// or a brother under his sister's SSID, are then told apart by their names when one
-	// record leaves the sex blank.
+	// (Daniel a boy's, Daniela a girl's; Alex and Jordan neither). Boy and girl twins
+	// are then told apart by their names when one record leaves the sex blank. A pair
+	// that shares an ID exactly, or whose given names are nicknames of one name (Sam,
+	// Samantha), keeps to the recorded sexes: one SSID outweighs a sex read off a name.
 	SexFromGivenName bool `json:"sex_from_given_name,omitempty"`
 }
 
