@@ -95,6 +95,10 @@ type compiledCannotLink struct {
 	// left to the recorded sexes (sexInferrable).
 	sexGiven, sexNickname int
 	sexIDs                []int
+	// sexBirth and sexBirthApart are the birth date's comparison and its levels that
+	// differ outright: under one ID, a sex read off a name stands only with them.
+	sexBirth      int
+	sexBirthApart uint32
 	// with is the rule's With: the comparisons a roll it runs on must have values for.
 	with []string
 	// idsApart are the ID comparisons (kind id) whose condition holds only for two IDs
@@ -139,7 +143,7 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc.with, cc.notMisspelt = c.With, c.NotOneNameMisspelt
 	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
 		cc.sexComp = sexCondition(comps, cc.conds)
-		cc.sexGiven, cc.sexNickname, cc.sexIDs = sexInferrableComparisons(comps)
+		cc.sexGiven, cc.sexNickname, cc.sexIDs, cc.sexBirth, cc.sexBirthApart = sexInferrableComparisons(comps)
 	}
 	for _, cond := range cc.conds {
 		if comps[cond.comp].Kind == score.KindID && cond.needsValue() && cond.mask&(1<<score.LevelExact) == 0 {

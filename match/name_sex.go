@@ -77,28 +77,41 @@ func (s givenNameSexes) of(t *normalize.Table, i int) normalize.Sex {
 // sexInferrable reports whether a pair's sexes may be read from its given names: not
 // where the given names are nicknames of one name (Sam for Samantha as for Samuel: a
 // roll whose Sams are boys says nothing of a Samantha's), nor where the pair shares an
-// ID exactly (one SSID outweighs a sex read off a name: Daniela's record typed Daniel
-// under her own SSID).
+// ID exactly and its birth dates do not differ outright (one SSID outweighs a sex read
+// off a name: Daniela's record typed Daniel under her own SSID; Gabriela born two years
+// after Gabriel, her record under his SSID, is his sister).
 func (c compiledCannotLink) sexInferrable(key uint64) bool {
 	if c.sexGiven >= 0 && int(score.LevelOf(key, c.sexGiven)) == c.sexNickname {
 		return false
 	}
+	if c.sexBirth >= 0 && c.sexBirthApart&(1<<score.LevelOf(key, c.sexBirth)) != 0 {
+		return true
+	}
 	return !slices.ContainsFunc(c.sexIDs, func(k int) bool { return score.LevelOf(key, k) == score.LevelExact })
 }
 
-// sexInferrableComparisons returns the given name's comparison and its nickname level
-// (-1, -1 where there is none) and the ID comparisons, for sexInferrable.
-func sexInferrableComparisons(comps []score.Comparison) (given, nickname int, ids []int) {
-	given, nickname = -1, -1
+// sexInferrableComparisons returns, for sexInferrable, the given name's comparison and
+// its nickname level (-1, -1 where there is none), the ID comparisons, and the birth
+// date's comparison (-1: none) with the bits of its levels that differ outright
+// (same_year, two_digits, else).
+func sexInferrableComparisons(comps []score.Comparison) (given, nickname int, ids []int, birth int, apart uint32) {
+	given, nickname, birth = -1, -1, -1
 	for k, comp := range comps {
 		switch {
 		case comp.Kind == score.KindGivenName && given < 0:
 			given, nickname = k, slices.Index(comp.LevelNames(), "nickname")
+		case comp.Kind == score.KindBirthDate && birth < 0:
+			birth = k
+			for l, name := range comp.LevelNames() {
+				if slices.Contains([]string{"same_year", "two_digits", "else"}, name) {
+					apart |= 1 << l
+				}
+			}
 		case comp.Kind == score.KindID:
 			ids = append(ids, k)
 		}
 	}
-	return given, nickname, ids
+	return given, nickname, ids, birth, apart
 }
 
 // holdsBySexOfName reports whether the rule holds for a pair whose sex comparison is

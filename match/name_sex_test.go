@@ -2,11 +2,13 @@ package match
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
 )
 
 func TestCountGivenNameSexes(t *testing.T) {
@@ -79,4 +81,33 @@ func TestSexFromGivenName(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkChildren(t, runCSV(t, l, b.String()))
+}
+
+// TestSexInferrable: a sex read off a name stands unless the given names are nicknames
+// of one name, or the pair shares an SSID and its birth dates do not differ outright (a
+// sister born two years after her brother, her record under his SSID, is still hers).
+func TestSexInferrable(t *testing.T) {
+	comps := StudentSettings().Comparisons
+	rule := compileCannotLink(comps, CannotLink{Name: "x", SexFromGivenName: true,
+		Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}}})
+	level := func(name, lv string) uint64 {
+		k := slices.IndexFunc(comps, func(c score.Comparison) bool { return c.Name == name })
+		return uint64(slices.Index(comps[k].LevelNames(), lv)) << (4 * k)
+	}
+	for _, tc := range []struct {
+		name string
+		key  uint64
+		want bool
+	}{
+		{"names alike, no SSID", level("given_name", "jaro_winkler>=0.92") | level("birth_date", "exact"), true},
+		{"nicknames of one name", level("given_name", "nickname") | level("birth_date", "exact"), false},
+		{"one SSID, one birthday", level("given_name", "jaro_winkler>=0.92") | level("ssid", "exact") | level("birth_date", "exact"), false},
+		{"one SSID, birth dates apart", level("given_name", "jaro_winkler>=0.92") | level("ssid", "exact") | level("birth_date", "else"), true},
+		{"one SSID, no birth date", level("given_name", "jaro_winkler>=0.92") | level("ssid", "exact"), false},
+		{"SSIDs different", level("given_name", "else") | level("ssid", "else") | level("birth_date", "exact"), true},
+	} {
+		if got := rule.sexInferrable(tc.key); got != tc.want {
+			t.Errorf("%s: sexInferrable = %v, want %v", tc.name, got, tc.want)
+		}
+	}
 }

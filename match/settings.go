@@ -151,8 +151,10 @@ type CannotLink struct {
 	// NameSexFamilies family names, at most NameOtherSexShare of them the other sex
 	// (Daniel a boy's, Daniela a girl's; Alex and Jordan neither). Boy and girl twins
 	// are then told apart by their names when one record leaves the sex blank. A pair
-	// that shares an ID exactly, or whose given names are nicknames of one name (Sam,
-	// Samantha), keeps to the recorded sexes: one SSID outweighs a sex read off a name.
+	// whose given names are nicknames of one name (Sam, Samantha), or that shares an ID
+	// exactly on one birthday, keeps to the recorded sexes: one SSID outweighs a sex read
+	// off a name, unless the birth dates differ outright too (a sister's record under
+	// her brother's SSID).
 	SexFromGivenName bool `json:"sex_from_given_name,omitempty"`
 }
 
