@@ -14,10 +14,22 @@ import (
 // quarter of its records: 34%; the synthetic roll without SSIDs: 17%).
 const maxHouseholdShare = 0.1
 
+// birthDatesApart returns the bits of a birth-date comparison's levels at which two
+// dates differ outright: the year alone the same (same_year), two digits apart in
+// different years (two_digits), or nothing in common (else).
+func birthDatesApart(c score.Comparison) uint32 {
+	var bits uint32
+	for l, name := range c.LevelNames() {
+		if slices.Contains([]string{"same_year", "two_digits", "else"}, name) {
+			bits |= 1 << l
+		}
+	}
+	return bits
+}
+
 // householdShare is the share of the model's match class, among the candidate pairs
 // with a given name and a birth date on both records, whose given names and birth dates
-// both differ outright (given name at else; birth date at same_year, two_digits or
-// else). ok is false where no pair has both on both records, and where no pair's birth
+// both differ outright (given name at else; birth date at birthDatesApart). ok is false where no pair has both on both records, and where no pair's birth
 // dates are the same: a roll whose dates name the year alone, which the documented
 // defaults, for full dates, do not describe (EM, households and all, reads its years
 // better than they do).
@@ -28,12 +40,7 @@ func householdShare(counts score.PatternCounts, m score.Model) (share float64, o
 		return 0, false
 	}
 	givenElse := uint32(1) << (len(m.Comparisons[given].LevelNames()) - 1)
-	var birthOff uint32
-	for l, name := range m.Comparisons[birth].LevelNames() {
-		if slices.Contains([]string{"same_year", "two_digits", "else"}, name) {
-			birthOff |= 1 << l
-		}
-	}
+	birthOff := birthDatesApart(m.Comparisons[birth])
 	var class, both float64
 	for key, n := range counts {
 		g, b := score.LevelOf(key, given), score.LevelOf(key, birth)

@@ -92,8 +92,7 @@ func (c compiledCannotLink) sexInferrable(key uint64) bool {
 
 // sexInferrableComparisons returns, for sexInferrable, the given name's comparison and
 // its nickname level (-1, -1 where there is none), the ID comparisons, and the birth
-// date's comparison (-1: none) with the bits of its levels that differ outright
-// (same_year, two_digits, else).
+// date's comparison (-1: none) with its levels that differ outright (birthDatesApart).
 func sexInferrableComparisons(comps []score.Comparison) (given, nickname int, ids []int, birth int, apart uint32) {
 	given, nickname, birth = -1, -1, -1
 	for k, comp := range comps {
@@ -101,12 +100,7 @@ func sexInferrableComparisons(comps []score.Comparison) (given, nickname int, id
 		case comp.Kind == score.KindGivenName && given < 0:
 			given, nickname = k, slices.Index(comp.LevelNames(), "nickname")
 		case comp.Kind == score.KindBirthDate && birth < 0:
-			birth = k
-			for l, name := range comp.LevelNames() {
-				if slices.Contains([]string{"same_year", "two_digits", "else"}, name) {
-					apart |= 1 << l
-				}
-			}
+			birth, apart = k, birthDatesApart(comp)
 		case comp.Kind == score.KindID:
 			ids = append(ids, k)
 		}

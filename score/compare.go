@@ -455,11 +455,8 @@ func (k *compiled) givenLevel(a *normalize.Table, i int, b *normalize.Table, j i
 // given and middle names, written together, its first word q's or a form of it (Ma.
 // Guadalupe and María + Guadalupe).
 func splitGiven(p, q, m *normalize.NamePart) bool {
-	if len(p.Tokens) < 2 || q.Empty() || m.Empty() {
-		return false
-	}
-	return p.Joins(q, m) ||
-		len(p.Tokens) == 2 && p.Tokens[1] == m.Key && normalize.SameNicknameGroup(p.FirstNicknames, q.Nicknames)
+	return len(p.Tokens) > 1 && (p.Joins(q, m) ||
+		len(p.Tokens) == 2 && p.Tokens[1] == m.Key && normalize.SameNicknameGroup(p.FirstNicknames, q.Nicknames))
 }
 
 // firstWord reports whether q, a one-word name, is the first word of p's compound name.
