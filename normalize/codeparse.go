@@ -243,24 +243,49 @@ func digitLookalikes(s string) string {
 }
 
 // CleanZip returns the first five digits of a US ZIP or ZIP+4 code ("84101-1234" →
-// "84101"), or all the digits of another postcode. Input without digits gives "".
+// "84101"), the letters and digits, lower-cased, of a postcode whose letters are part
+// of it (UK "SO14 3AB" → "so143ab", Canadian "K1A 0B1" → "k1a0b1": their digits alone
+// would make SO14 3AB and BN1 4AB one code), or all the digits of another postcode. A
+// value with five or nine digits is a ZIP, whatever letters stand beside them ("UT
+// 84101" → "84101"). Input without digits gives "".
 func CleanZip(s string) string {
 	if isDigits(s) && (len(s) == 5 || len(s) == 9) {
 		return s[:5] // as written: most zips are
 	}
 	s = digitLookalikes(s)
 	var b strings.Builder
+	letters := false
 	for i := 0; i < len(s) && i < maxValue; i++ {
 		if isDigit(s[i]) {
 			b.WriteByte(s[i])
 			if b.Len() == 5 && strings.Contains(s[i+1:], "-") {
 				break
 			}
+		} else if isLetter(s[i]) {
+			letters = true
 		}
 	}
 	z := b.String()
-	if len(z) == 9 {
+	switch {
+	case len(z) == 9:
 		z = z[:5]
+	case letters && len(z) != 5 && z != "":
+		return alphanumericLower(s)
 	}
 	return z
+}
+
+// alphanumericLower returns the ASCII letters, lower-cased, and digits of s (at most
+// maxValue bytes of it).
+func alphanumericLower(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && i < maxValue; i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+			b.WriteByte(c)
+		case isLetter(c):
+			b.WriteByte(c | 0x20)
+		}
+	}
+	return b.String()
 }

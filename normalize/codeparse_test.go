@@ -102,8 +102,10 @@ func TestCleanID(t *testing.T) {
 	for in, want := range map[string]string{"84101": "84101", "84101-1234": "84101", "841011234": "84101", "4011": "4011", "": "", "n/a": "",
 		// A letter typed or scanned for the digit it looks like, in a ZIP-shaped value.
 		"2821o": "28210", "277O5": "27705", "27g37": "27937", "277|3": "27713", "8410l-1234": "84101",
-		// Not ZIP-shaped: left as digits only.
-		"SO14 3AB": "143", "tq13 8df": "138", "2o2o1": "221", "84x01": "8401"} {
+		// A postcode with letters of its own keeps them: SO14 3AB is not BN1 4AB.
+		"SO14 3AB": "so143ab", "tq13 8df": "tq138df", "K1A 0B1": "k1a0b1", "1234 AB": "1234ab", "2o2o1": "2o2o1", "84x01": "84x01",
+		// Five or nine digits are a ZIP, letters aside; a postcode without letters is its digits.
+		"UT 84101": "84101", "ZIP 84101-1234": "84101", "2000": "2000"} {
 		if got := CleanZip(in); got != want {
 			t.Errorf("CleanZip(%q) = %q, want %q", in, got, want)
 		}

@@ -107,18 +107,26 @@ func FuzzDate(f *testing.F) {
 	})
 }
 
-// FuzzCleanZip: any input gives at most five digits (or all the digits of a longer
-// postcode), never a non-digit, and never panics.
+// FuzzCleanZip: any input gives digits and lower-case letters only, a digit among them
+// (or ""), at most five digits when there is no letter among them but a longer
+// postcode's, and never panics.
 func FuzzCleanZip(f *testing.F) {
-	for _, s := range []string{"84101", "2821o", "84101-1234", "SO14 3AB", "", "o", "lllll"} {
+	for _, s := range []string{"84101", "2821o", "84101-1234", "SO14 3AB", "", "o", "lllll", "UT 84101", "k1a 0b1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		z := CleanZip(s)
+		digits := 0
 		for i := 0; i < len(z); i++ {
-			if z[i] < '0' || z[i] > '9' {
-				t.Fatalf("CleanZip(%q) = %q holds a non-digit", s, z)
+			switch c := z[i]; {
+			case '0' <= c && c <= '9':
+				digits++
+			case c < 'a' || c > 'z':
+				t.Fatalf("CleanZip(%q) = %q holds %q", s, z, c)
 			}
+		}
+		if z != "" && digits == 0 {
+			t.Fatalf("CleanZip(%q) = %q holds no digit", s, z)
 		}
 	})
 }
