@@ -74,11 +74,12 @@ type Linker struct {
 type compiledCannotLink struct {
 	name  string
 	conds []condition
-	// middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName, inUse and
-	// notMistyped: the rule's DifferentMiddleNames, NearSSIDs, OneAddressMissing,
-	// BothAddresses, NoSSIDs, BothBirthDates, NoNameInCommon, GivenNamesInUse and
-	// NotOneNameMistyped, judged on the records, not the key.
-	middles, nearIDs, noAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
+	// middles, nearIDs, noAddress, anyNoAddress, addresses, noIDs, birthDates, noName,
+	// inUse and notMistyped: the rule's DifferentMiddleNames, NearSSIDs,
+	// OneAddressMissing, AddressMissing, BothAddresses, NoSSIDs, BothBirthDates,
+	// NoNameInCommon, GivenNamesInUse and NotOneNameMistyped, judged on the records, not
+	// the key.
+	middles, nearIDs, noAddress, anyNoAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
 	// notMisspelt is the rule's NotOneNameMisspelt.
 	notMisspelt bool
 	// namesInUse is the roll's given names in use, for a rule with inUse: set by each
@@ -140,6 +141,7 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
+	cc.anyNoAddress = c.AddressMissing
 	cc.with, cc.notMisspelt = c.With, c.NotOneNameMisspelt
 	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
 		cc.sexComp = sexCondition(comps, cc.conds)
@@ -415,6 +417,7 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 	for _, c := range rules {
 		if (c.holdsKey(key) || c.sexByName && c.holdsBySexOfName(key, ta, a, tb, b)) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
+			(!c.anyNoAddress || ta.Address[a].Empty() || tb.Address[b].Empty()) &&
 			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
 			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) &&

@@ -98,6 +98,10 @@ type CannotLink struct {
 	// city) says nothing about whether the two share a home. A roll without addresses
 	// never meets it: there the zip is the home as far as the roll can tell.
 	OneAddressMissing bool `json:"one_address_missing,omitempty"`
+	// AddressMissing adds a condition no comparison states: either record, or both, has
+	// no address, so that the zip or city the two share is as near a home as the roll
+	// can tell (a roll without addresses, or two records sent without them).
+	AddressMissing bool `json:"address_missing,omitempty"`
 	// BothAddresses adds a condition no comparison states: both records have an address,
 	// so that a location level below the address (the same zip or city, or else) says
 	// the two live in different homes. The rule stays in a model trained on a roll
@@ -280,10 +284,10 @@ func (s Settings) Validate() error {
 	}
 
 	for _, c := range rules {
-		if c.OneAddressMissing && c.BothAddresses {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing and both_addresses never hold together", s.Name, c.Name)
+		if n := countTrue(c.OneAddressMissing, c.AddressMissing, c.BothAddresses); n > 1 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing, address_missing and both_addresses: at most one", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse) && c.MaxMatchShare > 0 {
+		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse) && c.MaxMatchShare > 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common or given names in use cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
@@ -433,3 +437,14 @@ func Load(r io.Reader) (*Linker, error) {
 var ErrModelVersion = errors.New("match: a saved model of another version")
 
 var errNoModel = errors.New("match: the linker has no trained model; call Train or Run first")
+
+// countTrue counts the true values among bs.
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}

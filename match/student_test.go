@@ -210,7 +210,13 @@ func TestSettingsTrainingErrors(t *testing.T) {
 		}, "cannot be tested"},
 		{"one address missing and both there", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", OneAddressMissing: true, BothAddresses: true})
-		}, "never hold together"},
+		}, "at most one"},
+		{"an address missing and both there", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", AddressMissing: true, BothAddresses: true})
+		}, "at most one"},
+		{"an address missing tested on the roll", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", AddressMissing: true, MaxMatchShare: 0.1})
+		}, "cannot be tested"},
 		{"set aside with an unknown rule", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"no such rule"}})
 		}, "set_aside_with"},

@@ -76,6 +76,19 @@ const twinSSIDRoll = studentHeader +
 	"lizh-1,05,05001,7734019226,Elizabeth,,Pratt,,2012-10-19,F,6,44 Canyon View Rd,Cedar City,84720,2023-08-20\n" +
 	"lizh-2,06,06001,8812230094,Liz,,Pratt,,10/19/2012,F,7,44 Canyon View Rd,Cedar City,84720,2024-08-19\n"
 
+// twinNoAddressRoll holds twins whose SSIDs differ outright, sent by LEAs that write no
+// addresses: the zip they share is their home as far as the roll can tell, and the
+// names (a sound apart, or different) do not make them one child.
+const twinNoAddressRoll = studentHeader +
+	"larry-1,01,01003,7292143610,Larry,,Perry,,2013-03-14,M,5,,Provo,84604,2023-08-20\n" +
+	"larry-2,02,02005,7292143610,Larry,,Perry,,3/14/2013,M,6,,Provo,84604,2024-08-19\n" +
+	"matt-1,01,01003,2514289790,Matthew,David,Perry,,2013-03-14,M,5,,Provo,84604,2023-08-20\n" +
+	"matt-2,02,02005,2514289790,Matthew,,Perry,,3/14/2013,M,6,,Provo,84604,2024-08-19\n" +
+	"carly-1,03,03003,6620185534,Carly,,Nakamura,,2015-11-02,F,3,,Lehi,84043,2023-08-20\n" +
+	"carly-2,04,04003,6620185534,Carly,,Nakamura,,11/2/2015,F,4,,Lehi,84043,2024-08-19\n" +
+	"karla-1,03,03003,1938475610,Karla,,Nakamura,,2015-11-02,F,3,,Lehi,84043,2023-08-20\n" +
+	"karla-2,04,04003,1938475610,Karla,,Nakamura,,11/2/2015,F,4,,Lehi,84043,2024-08-19\n"
+
 // twinRhymeRoll holds twins whose given names are one letter apart (Hailey and Bailey,
 // Mason and Jason, Maria and Marta: Jaro–Winkler 0.85–0.92, a typo's distance) and whose
 // SSIDs were issued together, a digit apart; Kayla and Jayla live in two homes. Each
@@ -546,6 +559,7 @@ func TestTwinSetsStayApart(t *testing.T) {
 			}
 			if compares("ssid") {
 				checkChildren(t, runCSV(t, l, twinSSIDRoll))
+				checkChildren(t, runCSV(t, l, twinNoAddressRoll))
 				checkChildren(t, runCSV(t, l, twinRhymeRoll))
 				checkChildren(t, runCSV(t, l, typoRoll))
 				checkChildren(t, runCSV(t, l, twinFamilyTypoRoll))
