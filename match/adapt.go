@@ -107,10 +107,13 @@ func (l *Linker) adapt(p *Prepared) error {
 			if r.DifferentMiddleNames && !present[normalize.RoleMiddle] {
 				gone = append(gone, normalize.RoleMiddle)
 			}
+			if r.DifferentSuffixes && !present[normalize.RoleSuffix] {
+				gone = append(gone, normalize.RoleSuffix)
+			}
 			if r.NearSSIDs && !present[normalize.RoleSSID] {
 				gone = append(gone, normalize.RoleSSID)
 			}
-			if without || len(gone) > 0 || (len(conds) == 0 && !r.DifferentMiddleNames) {
+			if without || len(gone) > 0 || (len(conds) == 0 && !r.DifferentMiddleNames && !r.DifferentSuffixes) {
 				dropped = append(dropped, Dropped{Kind: kind, Name: r.Name, Roles: missing(gone)})
 				continue
 			}

@@ -80,8 +80,8 @@ type compiledCannotLink struct {
 	// NoNameInCommon, GivenNamesInUse and NotOneNameMistyped, judged on the records, not
 	// the key.
 	middles, nearIDs, noAddress, anyNoAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
-	// notMisspelt is the rule's NotOneNameMisspelt.
-	notMisspelt bool
+	// notMisspelt and suffixes are the rule's NotOneNameMisspelt and DifferentSuffixes.
+	notMisspelt, suffixes bool
 	// namesInUse is the roll's given names in use, for a rule with inUse: set by each
 	// run (useGivenNames); nil, no name is in use.
 	namesInUse givenNamesInUse
@@ -142,7 +142,7 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc.middles, cc.nearIDs, cc.noAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
 	cc.anyNoAddress = c.AddressMissing
-	cc.with, cc.notMisspelt = c.With, c.NotOneNameMisspelt
+	cc.with, cc.notMisspelt, cc.suffixes = c.With, c.NotOneNameMisspelt, c.DifferentSuffixes
 	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
 		cc.sexComp = sexCondition(comps, cc.conds)
 		cc.sexGiven, cc.sexNickname, cc.sexIDs, cc.sexBirth, cc.sexBirthApart = sexInferrableComparisons(comps)
@@ -416,6 +416,7 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
 		if (c.holdsKey(key) || c.sexByName && c.holdsBySexOfName(key, ta, a, tb, b)) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
+			(!c.suffixes || differentSuffixes(ta.Suffix[a], tb.Suffix[b])) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.anyNoAddress || ta.Address[a].Empty() || tb.Address[b].Empty()) &&
 			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
@@ -452,12 +453,35 @@ func (l *Linker) observes(rule string, key uint64, ta *normalize.Table, a int, t
 	}
 	switch {
 	case c.middles && (len(ta.Middle[a].Key) < 2 || len(tb.Middle[b].Key) < 2),
+		c.suffixes && (generation(ta.Suffix[a]) == "" || generation(tb.Suffix[b]) == ""),
 		c.nearIDs && (ta.SSID[a] == "" || tb.SSID[b] == ""),
 		c.addresses && (ta.Address[a].Empty() || tb.Address[b].Empty()),
 		c.birthDates && (ta.BirthDate[a].IsZero() || tb.BirthDate[b].IsZero()):
 		return false
 	}
 	return true
+}
+
+// differentSuffixes reports whether two records' suffixes (normalize.Table.Suffix) name
+// different generations (see CannotLink.DifferentSuffixes).
+func differentSuffixes(x, y string) bool {
+	if x == "" || y == "" { // most records: no suffix
+		return false
+	}
+	gx, gy := generation(x), generation(y)
+	return gx != "" && gy != "" && gx != gy
+}
+
+// generation returns the generation a suffix code names ("ii" is "jr"'s), or "" for a
+// suffix that names none.
+func generation(code string) string {
+	switch code {
+	case "jr", "ii":
+		return "jr"
+	case "sr", "iii", "iv", "v":
+		return code
+	}
+	return ""
 }
 
 // differentMiddleNames reports whether record a of ta and record b of tb have middle

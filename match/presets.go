@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-24",
+		Version:     "student-25",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -196,6 +196,9 @@ const (
 //     a second family name written as the middle name does), or one written out and
 //     the other an initial of none of its record's names (Leilani M and Leilani Ana),
 //     SSIDs not the same: namesakes born the same day.
+//   - Generational suffixes on both records that name different generations (Jr and
+//     Sr, II and III; Jr and II are one), SSIDs not the same: a father and his son, or
+//     cousins named for one grandfather.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - Family names that differ outright and two homes (both addresses there), neither
@@ -508,6 +511,12 @@ func studentCannotLink() []CannotLink {
 		Name:                 "different middle names",
 		Conditions:           []Condition{otherSSID},
 		DifferentMiddleNames: true,
+	}, {
+		// A Jr and a Sr (or a III): a father and his son, or cousins named for one
+		// grandfather, whatever else they share; a suffix left off says nothing.
+		Name:              "different generational suffixes",
+		Conditions:        []Condition{otherSSID},
+		DifferentSuffixes: true,
 	}, {
 		Name:       "different given names, and no birth dates in the roll to tell",
 		Conditions: []Condition{differentGiven, notSwapped, otherSSID},

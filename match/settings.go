@@ -88,6 +88,12 @@ type CannotLink struct {
 	// initials never differ outright: a typo in either is as likely. A rule with it is
 	// dropped from rolls without middle names.
 	DifferentMiddleNames bool `json:"different_middle_names,omitempty"`
+	// DifferentSuffixes adds a condition no comparison states: both records carry a
+	// generational suffix, and they name different generations (Jr and Sr, II and III;
+	// Jr and II are one, which families write either way): a father and his son, or
+	// cousins named for one grandfather. A rule with it is dropped from rolls without
+	// suffixes.
+	DifferentSuffixes bool `json:"different_suffixes,omitempty"`
 	// NearSSIDs adds a condition no comparison states: both records' SSIDs are numbers
 	// issued together, as twins' are: at most MaxSSIDGap apart, or consecutive but for
 	// their last digit (a check digit after them: …0701 and …0711), where a typo in the
@@ -287,8 +293,8 @@ func (s Settings) Validate() error {
 		if n := countTrue(c.OneAddressMissing, c.AddressMissing, c.BothAddresses); n > 1 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing, address_missing and both_addresses: at most one", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common or given names in use cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.DifferentSuffixes || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, suffixes, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common or given names in use cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })

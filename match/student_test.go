@@ -3,6 +3,7 @@ package match
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -333,4 +334,38 @@ func TestYearOnlyBirthDates(t *testing.T) {
 		t.Errorf("year-only birth dates: %s; want precision ≥ 0.9, recall ≥ 0.75", ev)
 	}
 	t.Log(ev)
+}
+
+// TestGenerationalSuffixes keeps a father and his son (Sr and Jr, one name, one home,
+// no birth dates to tell) and cousins named for one grandfather (Jr and III) apart, while
+// a suffix left off one record, or Jr written II, is still one man's. Without the rule
+// Jordan Thomas Sr and Jr are one.
+func TestGenerationalSuffixes(t *testing.T) {
+	const header = "record_id,first_name,middle_name,last_name,suffix,address,city,zip\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, header+
+		"jordansr-1,Jordan,Charles,Thomas,Sr,5581 Lincoln Ave,Salisbury,28144\n"+
+		"jordansr-2,JORDAN,CHARLES,THOMAS,SR.,5581 Lincoln Ave,Salisbury,28144\n"+
+		"jordanjr-1,Jordan,Charles,Thomas,Jr,5581 Lincoln Ave,Salisbury,28144\n"+
+		"jordanjr-2,Jordan,Charles,Thomas,II,5581 Lincoln Ave,Salisbury,28144\n"+
+		"stevenjr-1,Steven,Ray,Taylor,Jr,12 Oak St,Concord,28025\n"+
+		"steveniii-1,Steven,Ray,Taylor,III,12 Oak St,Concord,28025\n"+
+		"steveniii-2,Steven,Ray,Taylor,3rd,12 Oak St,Concord,28025\n"+
+		"marcus-1,Marcus,Lee,Bell,Jr,40 Elm St,Monroe,28110\n"+
+		"marcus-2,Marcus,Lee,Bell,,40 Elm St,Monroe,28110\n")
+	var refused []string
+	for _, r := range res.Review {
+		if r.Rule == "different generational suffixes" {
+			refused = append(refused, r.A+" "+r.B)
+		}
+	}
+	slices.Sort(refused)
+	want := []string{"jordanjr-1 jordansr-1", "jordanjr-1 jordansr-2", "jordanjr-2 jordansr-1", "jordanjr-2 jordansr-2", "steveniii-1 stevenjr-1", "steveniii-2 stevenjr-1"}
+	if diff := cmp.Diff(want, refused); diff != "" {
+		t.Errorf("pairs refused for their suffixes (-want +got):\n%s", diff)
+	}
+	checkChildren(t, res)
 }
