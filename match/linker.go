@@ -82,9 +82,11 @@ type compiledCannotLink struct {
 	middles, nearIDs, noAddress, anyNoAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
 	// notMisspelt and suffixes are the rule's NotOneNameMisspelt and DifferentSuffixes.
 	notMisspelt, suffixes bool
-	// namesInUse is the roll's given names in use, for a rule with inUse: set by each
-	// run (useGivenNames); nil, no name is in use.
-	namesInUse givenNamesInUse
+	// namesInUse is the roll's given names in use, for a rule with inUse, and
+	// familyMiddles its family middle names, for a rule with inUse or notMistyped: set by
+	// each run (useGivenNames); nil, no name is in use or a family's.
+	namesInUse    givenNamesInUse
+	familyMiddles familyMiddleNames
 	// sexByName is the rule's SexFromGivenName; sexComp its sex comparison (sexCondition)
 	// and nameSexes the sexes the roll's given names say, set by each run
 	// (useGivenNames).
@@ -423,9 +425,9 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
 			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) &&
 			(!c.noName || !nameInCommon(ta, a, tb, b)) &&
-			(!c.notMistyped || !oneNameMistyped(ta, a, tb, b)) &&
+			(!c.notMistyped || !oneNameMistyped(ta, a, tb, b, c.familyMiddles)) &&
 			(!c.notMisspelt || !oneNameMisspelt(ta, a, tb, b)) &&
-			(!c.inUse || c.namesInUse.twoChildren(ta, a, tb, b)) {
+			(!c.inUse || c.namesInUse.twoChildren(ta, a, tb, b, c.familyMiddles)) {
 			return c.name
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/studentlink/studentlink/normalize"
+	"github.com/studentlink/studentlink/score"
 )
 
 // givenNamesInUse maps a given name's key to the number of family names the roll writes
@@ -72,8 +73,8 @@ func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
 // twoChildren reports whether record a of ta and record b of tb have given names that
 // are two names in use (twoNames) and bear no mark of one name mistyped
 // (oneNameMistyped).
-func (u givenNamesInUse) twoChildren(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
-	return !oneNameMistyped(ta, a, tb, b) && u.twoNames(ta.Given[a], tb.Given[b])
+func (u givenNamesInUse) twoChildren(ta *normalize.Table, a int, tb *normalize.Table, b int, family familyMiddleNames) bool {
+	return !oneNameMistyped(ta, a, tb, b, family) && u.twoNames(ta.Given[a], tb.Given[b])
 }
 
 // oneNameMistyped reports whether the given names of record a of ta and record b of tb
@@ -82,10 +83,13 @@ func (u givenNamesInUse) twoChildren(ta *normalize.Table, a int, tb *normalize.T
 // Tina Shaylee: twins are seldom given one), or two neighbouring letters swapped (Emma
 // and mEma; Christian and Christina, a typist's commonest slip landing on another name
 // in use); or one record's given name the other's given and middle names written as one
-// word (Maryann and Mary Ann, Jiwoo and Ji Woo: one name's two spellings).
-func oneNameMistyped(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+// word (Maryann and Mary Ann, Jiwoo and Ji Woo: one name's two spellings). A middle name
+// the roll shows a family giving every child (family) is no mark.
+func oneNameMistyped(ta *normalize.Table, a int, tb *normalize.Table, b int, family familyMiddleNames) bool {
 	if x, y := ta.Middle[a], tb.Middle[b]; !isInitial(x) && x.Key != "" && x.Key == y.Key {
-		return true
+		if _, ok := family[x.Key]; !ok {
+			return true
+		}
 	}
 	return oneNameMisspelt(ta, a, tb, b)
 }
@@ -150,13 +154,19 @@ func poissonTail(lambda float64, k int) float64 {
 }
 
 // useGivenNames gives the run's rules that read the roll's given names what they say:
-// the names in use (CannotLink.GivenNamesInUse) and the sexes they say
-// (CannotLink.SexFromGivenName); the roll is counted only where such a rule stands.
+// the names in use (CannotLink.GivenNamesInUse), the sexes they say
+// (CannotLink.SexFromGivenName) and the middle names families give every child (for
+// CannotLink.NotOneNameMistyped); the roll is counted only where such a rule stands.
 func (l *Linker) useGivenNames(t *normalize.Table) {
 	inUse := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse })
 	bySex := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.sexByName })
-	if !inUse && !bySex {
+	mistyped := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse || c.notMistyped })
+	if !inUse && !bySex && !mistyped {
 		return
+	}
+	var family familyMiddleNames
+	if mistyped {
+		family = countFamilyMiddleNames(t)
 	}
 	var use givenNamesInUse
 	if inUse {
@@ -174,5 +184,96 @@ func (l *Linker) useGivenNames(t *normalize.Table) {
 		if l.cannot[i].sexByName {
 			l.cannot[i].nameSexes = sexes
 		}
+		if l.cannot[i].inUse || l.cannot[i].notMistyped {
+			l.cannot[i].familyMiddles = family
+		}
 	}
+}
+
+// familyMiddleNames holds the keys of the middle names a roll shows families giving to
+// every child (Van and Thi, a father's name): in at least FamilyMiddleHomes homes two
+// children whose given names differ outright carry the name, and in at least
+// FamilyMiddleShare of the homes where a child carries it beside a brother or sister
+// with a middle name of his own, that one carries it too. Chance puts a common middle
+// name (Marie, Lee) on two sisters in a few homes of every hundred. On twins a family
+// middle name is no mark of one child (oneNameMistyped).
+type familyMiddleNames map[string]struct{}
+
+// FamilyMiddleHomes and FamilyMiddleShare: see familyMiddleNames.
+const (
+	FamilyMiddleHomes = 2
+	FamilyMiddleShare = 0.5
+)
+
+// maxHomeRecords bounds the records of a home (one family name at one address) that
+// countFamilyMiddleNames compares pairwise: more are a placeholder address's.
+const maxHomeRecords = 64
+
+// countFamilyMiddleNames finds t's family middle names (see familyMiddleNames). A home
+// is a family name at an address; records without an address are left out.
+func countFamilyMiddleNames(t *normalize.Table) familyMiddleNames {
+	var recs []int32
+	for i := range t.Given {
+		if m, f, g := t.Middle[i], t.Family[i], t.Given[i]; len(m.Key) > 1 && !isInitial(m) && len(f.Key) > 1 && len(g.Key) > 1 && !t.Address[i].Empty() {
+			recs = append(recs, int32(i))
+		}
+	}
+	home := func(r int32) [2]string { return [2]string{t.Family[r].Key, t.Address[r].Key} }
+	slices.SortFunc(recs, func(a, b int32) int {
+		ha, hb := home(a), home(b)
+		return slices.Compare(ha[:], hb[:])
+	})
+	// beside counts, per middle name, the homes where a child carries it beside a
+	// sibling with a middle name; shared, those where the sibling carries it too.
+	beside, shared := map[string]int{}, map[string]int{}
+	var besideHere, sharedHere []string
+	for lo := 0; lo < len(recs); {
+		hi := lo + 1
+		for hi < len(recs) && home(recs[hi]) == home(recs[lo]) {
+			hi++
+		}
+		if hi-lo <= maxHomeRecords {
+			besideHere, sharedHere = besideHere[:0], sharedHere[:0]
+			for i, a := range recs[lo:hi] {
+				for _, b := range recs[lo+i+1 : hi] {
+					if !givenDifferOutright(t.Given[a], t.Given[b]) {
+						continue
+					}
+					ma, mb := t.Middle[a].Key, t.Middle[b].Key
+					besideHere = append(besideHere, ma, mb)
+					if ma == mb {
+						sharedHere = append(sharedHere, ma)
+					}
+				}
+			}
+			for _, m := range sortedUnique(besideHere) {
+				beside[m]++
+			}
+			for _, m := range sortedUnique(sharedHere) {
+				shared[m]++
+			}
+		}
+		lo = hi
+	}
+	out := familyMiddleNames{}
+	for m, n := range shared {
+		if n >= FamilyMiddleHomes && float64(n) >= FamilyMiddleShare*float64(beside[m]) {
+			out[m] = struct{}{}
+		}
+	}
+	return out
+}
+
+// sortedUnique sorts s in place and returns its distinct values.
+func sortedUnique(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// givenDifferOutright reports whether two given names are two children's beyond doubt:
+// neither alike in sound or spelling (Jaro–Winkler under middleTypo) nor nicknames of one
+// name.
+func givenDifferOutright(x, y *normalize.NamePart) bool {
+	return !x.SoundsLike(y) && !normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) &&
+		score.JaroWinklerText(x.Text, y.Text) < middleTypo
 }

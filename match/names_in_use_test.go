@@ -1,6 +1,7 @@
 package match
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -198,10 +199,10 @@ func TestTwoChildren(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got := oneNameMistyped(tab, 0, tab, 1); got != c.mistyped {
+		if got := oneNameMistyped(tab, 0, tab, 1, nil); got != c.mistyped {
 			t.Errorf("%s %s and %s %s: one name mistyped %v, want %v", c.givenA, c.middleA, c.givenB, c.middleB, got, c.mistyped)
 		}
-		if got := use.twoChildren(tab, 0, tab, 1); got != c.twoChildren {
+		if got := use.twoChildren(tab, 0, tab, 1, nil); got != c.twoChildren {
 			t.Errorf("%s %s and %s %s: two children %v, want %v", c.givenA, c.middleA, c.givenB, c.middleB, got, c.twoChildren)
 		}
 	}
@@ -238,6 +239,67 @@ func TestOneNameMistypedInOneHome(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkChildren(t, runCSV(t, l, roll))
+}
+
+// familyMiddleRoll holds families who give every child the father's name as the middle
+// name (Ahmed, Ibrahim), one of them with twins a sound apart, no SSIDs: the middle name
+// the twins share is their family's, no mark of one child. Jacob Lucas and Jacib Lucas
+// Reyes, whose middle name no sibling shares, stay one child.
+const familyMiddleRoll = studentHeader +
+	"hassan-1,01,01001,,Hassan,Ahmed,Al-Hassan,,2015-08-19,M,3,9093 Main St,Cedar City,84720,2023-08-20\n" +
+	"hassan-2,02,02001,,Hassan,Ahmed,Al-Hassan,,8/19/2015,M,4,9093 Main St,Cedar City,84720,2024-08-19\n" +
+	"hussein-1,01,01001,,Hussein,Ahmed,Al-Hassan,,2015-08-19,M,3,9093 Main St,Cedar City,84720,2023-08-20\n" +
+	"hussein-2,02,02001,,Hussein,Ahmed,Al-Hassan,,8/19/2015,M,4,9093 Main St,Cedar City,84720,2024-08-19\n" +
+	"layla-1,01,01002,,Layla,Ahmed,Al-Hassan,,2011-02-10,F,7,9093 Main St,Cedar City,84720,2023-08-20\n" +
+	"omar-1,03,03001,,Omar,Ahmed,Farah,,2012-04-22,M,6,14 Pine St,Provo,84601,2023-08-20\n" +
+	"sara-1,03,03002,,Sara,Ahmed,Farah,,2014-09-30,F,4,14 Pine St,Provo,84601,2023-08-20\n" +
+	"sami-1,04,04001,,Sami,Ibrahim,Haddad,,2010-01-15,M,8,7 Oak Ave,Ogden,84401,2023-08-20\n" +
+	"nadia-1,04,04002,,Nadia,Ibrahim,Haddad,,2013-06-05,F,5,7 Oak Ave,Ogden,84401,2023-08-20\n" +
+	"jacob-1,01,01003,,Jacob,Lucas,Reyes,,2010-02-03,M,8,12 Elm St,Vernal,84078,2023-08-20\n" +
+	"jacob-2,04,04003,,Jacib,Lucas,Reyes,,2/3/2010,M,9,12 Elm St,Vernal,84078,2024-08-19\n" +
+	"liam-1,05,05001,,Liam,Lucas,Reyes,,2013-07-07,M,5,12 Elm St,Vernal,84078,2023-08-20\n"
+
+// TestFamilyMiddleNames: a middle name two homes give two children each is a family's
+// (Ahmed); one that siblings share in a single home (Ibrahim, Lucas), or that sisters
+// share in two homes of many that give it (Marie, by chance), is not. Twins Hassan and Hussein
+// Ahmed Al-Hassan then stay apart; without it they are one child.
+func TestFamilyMiddleNames(t *testing.T) {
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, familyMiddleRoll)
+	checkChildren(t, res)
+	tab := res.Prepared.Table
+	if diff := cmp.Diff(familyMiddleNames{"ahmed": {}}, countFamilyMiddleNames(tab)); diff != "" {
+		t.Errorf("family middle names (-want +got):\n%s", diff)
+	}
+
+	// Marie on two sisters in two homes, on one girl beside a sibling in four more.
+	var b strings.Builder
+	b.WriteString(studentHeader)
+	for i, fam := range []string{"Cole", "Price", "Young", "Moss", "Baker", "Silva"} {
+		other := "Rose"
+		if i < 2 {
+			other = "Marie"
+		}
+		fmt.Fprintf(&b, "a%d,01,01001,,Emma,Marie,%s,,2012-01-0%d,F,6,%d Fir St,Logan,84321,2023-08-20\n", i, fam, i+1, i+1)
+		fmt.Fprintf(&b, "b%d,01,01001,,Olivia,%s,%s,,2014-01-0%d,F,4,%d Fir St,Logan,84321,2023-08-20\n", i, other, fam, i+1, i+1)
+	}
+	roll, err := l.Settings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("marie.csv", strings.NewReader(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	p, err := l.Prepare(context.Background(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := countFamilyMiddleNames(p.Table); len(got) != 0 {
+		t.Errorf("family middle names %v, want none: Marie is shared in 2 of 6 homes", got)
+	}
 }
 
 // TestOneNameMistypedUnderOneSSID: two records under one SSID, one birthday and home,
