@@ -1,6 +1,8 @@
 package match
 
 import (
+	"cmp"
+	"hash/maphash"
 	"math"
 	"slices"
 
@@ -212,30 +214,38 @@ const maxHomeRecords = 64
 // countFamilyMiddleNames finds t's family middle names (see familyMiddleNames). A home
 // is a family name at an address; records without an address are left out.
 func countFamilyMiddleNames(t *normalize.Table) familyMiddleNames {
-	var recs []int32
+	// Records are sorted by a hash of their home, so that a home's records make a run
+	// (two homes of one hash, one in 2^64 pairs, would count as one).
+	type homeRecord struct {
+		home uint64
+		rec  int32
+	}
+	recs := make([]homeRecord, 0, len(t.Given)/2)
+	var h maphash.Hash
 	for i := range t.Given {
 		if m, f, g := t.Middle[i], t.Family[i], t.Given[i]; len(m.Key) > 1 && !isInitial(m) && len(f.Key) > 1 && len(g.Key) > 1 && !t.Address[i].Empty() {
-			recs = append(recs, int32(i))
+			h.Reset()
+			h.WriteString(f.Key)
+			h.WriteByte(0)
+			h.WriteString(t.Address[i].Key)
+			recs = append(recs, homeRecord{h.Sum64(), int32(i)})
 		}
 	}
-	home := func(r int32) [2]string { return [2]string{t.Family[r].Key, t.Address[r].Key} }
-	slices.SortFunc(recs, func(a, b int32) int {
-		ha, hb := home(a), home(b)
-		return slices.Compare(ha[:], hb[:])
-	})
+	slices.SortFunc(recs, func(a, b homeRecord) int { return cmp.Compare(a.home, b.home) })
 	// beside counts, per middle name, the homes where a child carries it beside a
 	// sibling with a middle name; shared, those where the sibling carries it too.
 	beside, shared := map[string]int{}, map[string]int{}
 	var besideHere, sharedHere []string
 	for lo := 0; lo < len(recs); {
 		hi := lo + 1
-		for hi < len(recs) && home(recs[hi]) == home(recs[lo]) {
+		for hi < len(recs) && recs[hi].home == recs[lo].home {
 			hi++
 		}
 		if hi-lo <= maxHomeRecords {
 			besideHere, sharedHere = besideHere[:0], sharedHere[:0]
-			for i, a := range recs[lo:hi] {
-				for _, b := range recs[lo+i+1 : hi] {
+			for i, ra := range recs[lo:hi] {
+				for _, rb := range recs[lo+i+1 : hi] {
+					a, b := ra.rec, rb.rec
 					if !givenDifferOutright(t.Given[a], t.Given[b]) {
 						continue
 					}
