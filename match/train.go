@@ -170,6 +170,13 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 			emRep.Warnings = append(emRep.Warnings, fmt.Sprintf("a roll of %d records: names weighed without their frequencies", int(n)))
 		}
 	} else {
+		// A roll too small to train on keeps the defaults as documented (its u are
+		// defaults too); one that trains starts from them as its places allow.
+		for k := range comps {
+			if len(fixed) == 0 || !fixed[k] {
+				foldUnreachedPlaces(&start, k, c.counts, emOpt.Background)
+			}
+		}
 		m, emRep.EM, err = l.fitEM(ctx, c.counts, start, emOpt, emRep)
 	}
 	if err != nil {
@@ -530,7 +537,7 @@ func (l *Linker) fitEM(ctx context.Context, counts score.PatternCounts, start sc
 			k := slices.IndexFunc(start.Comparisons, func(c score.Comparison) bool { return c.Name == w.Comparison })
 			if k >= 0 && !fixed[k] {
 				fixed[k] = true
-				setDefaultM(&start, k)
+				setDefaultM(&start, k, counts, opt.Background)
 				rep.Defaulted = append(rep.Defaulted, w.Comparison)
 				rep.Warnings = append(rep.Warnings, w.Comparison+": m set to the documented defaults")
 			}
@@ -571,10 +578,47 @@ const strangersExact = 0.1
 // class pressed under half the identity floor is not the person (notTheStudent).
 const maxMissedShare = 0.25
 
-// setDefaultM sets comparison k's m to the documented defaults, ordered as its levels.
-func setDefaultM(m *score.Model, k int) {
+// setDefaultM sets comparison k's m to the documented defaults, a place's levels that
+// no pair of counts or background reaches folded into coarser ones, ordered as its
+// levels (foldUnreachedPlaces).
+func setDefaultM(m *score.Model, k int, counts, background score.PatternCounts) {
 	m.M[k], _ = score.DefaultParameters(m.Comparisons[k])
-	score.OrderLevels(m.M[k], m.U[k])
+	foldUnreachedPlaces(m, k, counts, background)
+}
+
+// foldUnreachedPlaces moves the m of each level of a location comparison that no pair of
+// counts or background reaches (a roll without addresses, or without zips) to the next
+// coarser level some pair reaches: one student's records that share an address share its
+// zip and city, so in a roll of cities alone the city level holds what the address and
+// zip levels would. The documented defaults give the city level alone 0.1, less than
+// strangers' share of one city, and weighed one student's records as strangers'. The
+// levels are then ordered (score.OrderLevels), whatever the comparison's kind.
+func foldUnreachedPlaces(m *score.Model, k int, counts, background score.PatternCounts) {
+	if m.Comparisons[k].Kind != score.KindLocation {
+		score.OrderLevels(m.M[k], m.U[k])
+		return
+	}
+	mk := m.M[k]
+	reached := make([]bool, len(mk))
+	for _, pc := range []score.PatternCounts{counts, background} {
+		for key := range pc {
+			reached[score.LevelOf(key, k)] = true
+		}
+	}
+	last := len(mk) - 1 // else
+	for l := score.LevelExact; l < last; l++ {
+		if reached[l] {
+			continue
+		}
+		for to := l + 1; to < last; to++ {
+			if reached[to] {
+				mk[to] += mk[l]
+				mk[l] = 0
+				break
+			}
+		}
+	}
+	score.OrderLevels(mk, m.U[k])
 }
 
 // defaultsAndPrior sets every m not fixed (known from Training.M, or defaulted already)
@@ -587,18 +631,24 @@ func defaultsAndPrior(ctx context.Context, counts score.PatternCounts, start sco
 	rep.Warnings = append(rep.Warnings, why+"every m set to the documented defaults; only the prior estimated")
 	for k := range start.Comparisons {
 		if !fixed[k] {
-			setDefaultM(&start, k)
+			setDefaultM(&start, k, counts, opt.Background)
 		}
 	}
 	m, em, err := priorOnly(ctx, counts, start, opt)
 	if err != nil {
 		return m, em, err
 	}
-	if share, ok := nameAgreement(counts, m); ok && share < minNameAgreement {
+	records := (1 + math.Sqrt(1+8*em.Pairs)) / 2
+	if m.Prior*em.Pairs < 1 {
+		// Not one pair of the roll one student: the defaults fit no pair the roll has
+		// (a roll of names and places alone, whose pairs the defaults weigh as
+		// strangers'), and at such a prior nothing would ever link.
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the estimated prior %.3g expects no pair of the roll's %.0f to be one student: the prior is 1/%d instead (one duplicate a record)", m.Prior, em.Pairs, int(max(records, minPriorRoll))))
+		m.Prior = 1 / max(records, minPriorRoll)
+	} else if share, ok := nameAgreement(counts, m); ok && share < minNameAgreement {
 		// Pairs that share no name, each a little likelier one child than two under the
 		// defaults (a birthday and a street), would all be one child at the prior that
 		// best explains them: a roll of a few look-alikes says nothing of its prior.
-		records := (1 + math.Sqrt(1+8*em.Pairs)) / 2
 		m.Prior = 1 / max(records, minPriorRoll)
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("at the prior that fits the roll best (every pair one student), the match class agrees on a given or family name in %.3g of its pairs: the prior is 1/%d instead", share, int(max(records, minPriorRoll))))
 	}
