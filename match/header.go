@@ -28,6 +28,7 @@ func headerKey(name string) string {
 var idAliases = []string{
 	"recordid", "recid", "id", "studentnumber", "studentno", "studentnum", "studentid", "localid",
 	"localstudentid", "studentlocalid", "studentuniqueid", "pupilid", "uniqueid", "recordnumber",
+	"voterregnum", "voterid", "mrn", "medicalrecordnumber", "patientid", "personid",
 }
 
 // roleAliases are header names (as headerKey writes them) that districts give each role.
@@ -36,10 +37,11 @@ var roleAliases = map[normalize.Role][]string{
 	normalize.RoleGiven: {"firstname", "givenname", "legalfirstname", "studentfirstname", "fname", "first",
 		"forename", "firstnm", "frstname", "givennames", "firstnames", "forenames"},
 	normalize.RoleMiddle: {"middlename", "legalmiddlename", "studentmiddlename", "mname", "middle",
-		"middleinitial", "mi"},
+		"middleinitial", "mi", "midlname"},
 	normalize.RoleFamily: {"lastname", "surname", "familyname", "legallastname", "studentlastname",
 		"lastsurname", "lname", "last", "lastnm"},
-	normalize.RoleSuffix: {"suffix", "namesuffix", "generationcode", "generationcodesuffix", "generation"},
+	normalize.RoleSuffix: {"suffix", "namesuffix", "generationcode", "generationcodesuffix", "generation",
+		"namesufxcd", "namesuffixcd", "sufx", "suffixcd"},
 	normalize.RoleFullName: {"fullname", "name", "studentname", "legalname", "lastnamefirstname", "lastfirst",
 		"lastfirstname", "lastnamefirst", "namelastfirst", "firstlast", "firstnamelastname"},
 	normalize.RoleOtherNames: {"othernames", "othername", "alias", "aliases", "aka", "previousnames",
@@ -82,12 +84,21 @@ var standInAliases = map[normalize.Role][]string{
 }
 
 // containedAliases are words (as headerKey writes them) that name a place's role wherever
-// they stand in a header (home_zip_code, postcode_fake, ResidenceCityName): the last pass,
-// taken only when a single unclaimed column has one.
+// they stand in a header (home_zip_code, postcode_fake, ResidenceCityName,
+// res_street_address): taken only when a single unclaimed column has one, and before a
+// stand-in (a voter file's res_city_desc is its city, its birth_place is not). A word
+// in a header that names a birth place, a school's place or an e-mail address is none
+// of these (wordNotPlace).
 var containedAliases = map[normalize.Role][]string{
-	normalize.RoleZip:  {"zip", "postcode", "postalcode"},
-	normalize.RoleCity: {"city", "suburb"},
+	normalize.RoleZip:     {"zip", "postcode", "postalcode"},
+	normalize.RoleCity:    {"city", "suburb"},
+	normalize.RoleAddress: {"streetaddress", "addressline", "resaddress", "homeaddr"},
 }
+
+// wordNotPlace are words (as headerKey writes them) that make a header no student's home
+// whatever place's word it holds: a school's zip or city, a birth place, an e-mail
+// address, a second address line.
+var wordNotPlace = []string{"school", "campus", "district", "birth", "email", "line2", "address2"}
 
 // streetNumberNames and streetLine2Names are header names (as headerKey writes them) of
 // the columns that hold the rest of a street address beside the address column: the
@@ -193,8 +204,8 @@ type resolution struct {
 // resolveHeader matches a header to the ID column and the settings columns: first by
 // exact name, then by name with case, spaces and punctuation aside, then by the names
 // districts use for a role (roleAliases, idAliases) when the settings have one column of
-// that role, then by the names of columns that stand in for a role (standInAliases), then
-// by a place's word in a name (containedAliases). A value may be read from several
+// that role, then by a place's word in a name (containedAliases), then by the names of
+// columns that stand in for a role (standInAliases). A value may be read from several
 // columns: a birth date from year, month and day, a name from numbered parts, an address
 // from house number, street and second line. A header column fills one settings column
 // at most. A required column the header lacks is an error that shows the header read.
@@ -251,7 +262,7 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 		return found
 	}
 	// Passes from the strongest match to the weakest, the ID column first in each.
-	for _, how := range []string{matchExact, matchName, matchAlias, matchStandIn, matchWord} {
+	for _, how := range []string{matchExact, matchName, matchAlias, matchWord, matchStandIn} {
 		if how == matchAlias {
 			// Before aliases, which would take BirthDay for the whole date: a birth date no
 			// column gave by name may be written in three, year, month and day.
@@ -384,8 +395,8 @@ func headerMatch(how, name string, aliases []string) func(h string) bool {
 	case matchWord:
 		return func(h string) bool {
 			key := headerKey(h)
-			if strings.Contains(key, "school") || strings.Contains(key, "campus") || strings.Contains(key, "district") {
-				return false // a school's zip or city is not the student's home
+			if slices.ContainsFunc(wordNotPlace, func(w string) bool { return strings.Contains(key, w) }) {
+				return false
 			}
 			return slices.ContainsFunc(aliases, func(a string) bool { return strings.Contains(key, a) })
 		}

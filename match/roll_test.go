@@ -243,6 +243,24 @@ func TestRollHeaderStreetPartsAndStandIns(t *testing.T) {
 				"Postal Cd": "alias"},
 		},
 		{
+			// A voter file: its city beats the birth place that would stand in for one, its
+			// street address is found by its words, its middle name and suffix by theirs.
+			name: "NC voter file",
+			in: "voter_reg_num,first_name,midl_name,last_name,name_sufx_cd,res_street_address,res_city_desc,zip_code,age,gender_code,birth_place\n" +
+				"BN1,JORDAN,CHARLES,THOMAS,SR,5581 Lincoln AVE,SALISBURY,28144,45,M,GA\n",
+			want: normalize.Record{Given: "JORDAN", Middle: "CHARLES", Family: "THOMAS", Suffix: "SR", Address: "5581 Lincoln AVE",
+				City: "SALISBURY", Zip: "28144", Sex: "M", Extra: []string{""}},
+			wantHow: map[string]string{"voter_reg_num": "alias", "midl_name": "alias", "name_sufx_cd": "alias",
+				"res_street_address": "word", "res_city_desc": "word", "zip_code": "alias", "birth_place": "", "age": ""},
+		},
+		{
+			name: "a health registry: an address line, an e-mail address and a second line beside it",
+			in:   "MRN,first,last,DOB,address_line,address_line_2,contact_email_address,city\nm1,Ana,Lee,2012-03-04,12 Main St,Apt 4,a@b.org,Provo\n",
+			want: normalize.Record{Given: "Ana", Family: "Lee", BirthDate: "2012-03-04", Address: "12 Main St Apt 4", City: "Provo", Extra: []string{""}},
+			wantHow: map[string]string{"MRN": "alias", "address_line": "word", "address_line_2": "parts",
+				"contact_email_address": "", "city": "exact"},
+		},
+		{
 			name:    "the person preset on the student CSV: an address column, a full name",
 			in:      "record_id,full_name,birth_date,address,sex\nr1,\"Lee, Ana\",2012-03-04,12 Main St,F\n",
 			person:  true,
