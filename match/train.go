@@ -173,8 +173,9 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		// A roll too small to train on keeps the defaults as documented (its u are
 		// defaults too); one that trains starts from them as its places allow.
 		for k := range comps {
-			if len(fixed) == 0 || !fixed[k] {
+			if (len(fixed) == 0 || !fixed[k]) && comps[k].Kind == score.KindLocation {
 				foldUnreachedPlaces(&start, k, c.counts, emOpt.Background)
+				score.OrderLevels(start.M[k], start.U[k])
 			}
 		}
 		m, emRep.EM, err = l.fitEM(ctx, c.counts, start, emOpt, emRep)
@@ -584,6 +585,7 @@ const maxMissedShare = 0.25
 func setDefaultM(m *score.Model, k int, counts, background score.PatternCounts) {
 	m.M[k], _ = score.DefaultParameters(m.Comparisons[k])
 	foldUnreachedPlaces(m, k, counts, background)
+	score.OrderLevels(m.M[k], m.U[k])
 }
 
 // foldUnreachedPlaces moves the m of each level of a location comparison that no pair of
@@ -591,11 +593,10 @@ func setDefaultM(m *score.Model, k int, counts, background score.PatternCounts) 
 // coarser level some pair reaches: one student's records that share an address share its
 // zip and city, so in a roll of cities alone the city level holds what the address and
 // zip levels would. The documented defaults give the city level alone 0.1, less than
-// strangers' share of one city, and weighed one student's records as strangers'. The
-// levels are then ordered (score.OrderLevels), whatever the comparison's kind.
+// strangers' share of one city, and weighed one student's records as strangers'. Other
+// comparisons are left as they are.
 func foldUnreachedPlaces(m *score.Model, k int, counts, background score.PatternCounts) {
 	if m.Comparisons[k].Kind != score.KindLocation {
-		score.OrderLevels(m.M[k], m.U[k])
 		return
 	}
 	mk := m.M[k]
@@ -618,7 +619,6 @@ func foldUnreachedPlaces(m *score.Model, k int, counts, background score.Pattern
 			}
 		}
 	}
-	score.OrderLevels(mk, m.U[k])
 }
 
 // defaultsAndPrior sets every m not fixed (known from Training.M, or defaulted already)
