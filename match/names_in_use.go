@@ -195,8 +195,9 @@ func (l *Linker) useGivenNames(t *normalize.Table) {
 // familyMiddleNames holds the keys of the middle names a roll shows families giving to
 // every child (Van and Thi, a father's name): in at least FamilyMiddleHomes homes two
 // children whose given names differ outright carry the name, and in at least
-// FamilyMiddleShare of the homes where a child carries it beside a brother or sister
-// with a middle name of his own, that one carries it too. Chance puts a common middle
+// FamilyMiddleShare of the homes where a child carries it beside a sibling with a
+// middle name of his own, that one carries it too. A brother and a sister with
+// different middle names are left out: families give Van to sons and Thi to daughters. Chance puts a common middle
 // name (Marie, Lee) on two sisters in a few homes of every hundred. On twins a family
 // middle name is no mark of one child (oneNameMistyped).
 type familyMiddleNames map[string]struct{}
@@ -250,9 +251,12 @@ func countFamilyMiddleNames(t *normalize.Table) familyMiddleNames {
 						continue
 					}
 					ma, mb := t.Middle[a].Key, t.Middle[b].Key
-					besideHere = append(besideHere, ma, mb)
-					if ma == mb {
+					switch {
+					case ma == mb:
+						besideHere = append(besideHere, ma)
 						sharedHere = append(sharedHere, ma)
+					case !oppositeSexes(t.Sex[a], t.Sex[b]):
+						besideHere = append(besideHere, ma, mb)
 					}
 				}
 			}
@@ -272,6 +276,11 @@ func countFamilyMiddleNames(t *normalize.Table) familyMiddleNames {
 		}
 	}
 	return out
+}
+
+// oppositeSexes reports whether two recorded sexes differ.
+func oppositeSexes(x, y normalize.Sex) bool {
+	return x != normalize.SexUnknown && y != normalize.SexUnknown && x != y
 }
 
 // sortedUnique sorts s in place and returns its distinct values.

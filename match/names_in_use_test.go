@@ -300,6 +300,32 @@ func TestFamilyMiddleNames(t *testing.T) {
 	if got := countFamilyMiddleNames(p.Table); len(got) != 0 {
 		t.Errorf("family middle names %v, want none: Marie is shared in 2 of 6 homes", got)
 	}
+
+	// Van on brothers in two homes; beside a sister's Thi in three more, which says
+	// nothing of it: Van is the family's for every son.
+	b.Reset()
+	b.WriteString(studentHeader)
+	for i, fam := range []string{"Nguyen", "Tran", "Pham", "Le", "Vo"} {
+		fmt.Fprintf(&b, "a%d,01,01001,,Minh,Van,%s,,2012-01-0%d,M,6,%d Fir St,Logan,84321,2023-08-20\n", i, fam, i+1, i+1)
+		if i < 3 {
+			fmt.Fprintf(&b, "b%d,01,01001,,Lan,Thi,%s,,2014-01-0%d,F,4,%d Fir St,Logan,84321,2023-08-20\n", i, fam, i+1, i+1)
+		} else {
+			fmt.Fprintf(&b, "b%d,01,01001,,Khoa,Van,%s,,2014-01-0%d,M,4,%d Fir St,Logan,84321,2023-08-20\n", i, fam, i+1, i+1)
+		}
+	}
+	roll, err = l.Settings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := roll.ReadCSV("van.csv", strings.NewReader(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = l.Prepare(context.Background(), roll, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(familyMiddleNames{"van": {}}, countFamilyMiddleNames(p.Table)); diff != "" {
+		t.Errorf("family middle names, Van and Thi (-want +got):\n%s", diff)
+	}
 }
 
 // TestOneNameMistypedUnderOneSSID: two records under one SSID, one birthday and home,
