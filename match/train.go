@@ -170,14 +170,6 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 			emRep.Warnings = append(emRep.Warnings, fmt.Sprintf("a roll of %d records: names weighed without their frequencies", int(n)))
 		}
 	} else {
-		// A roll too small to train on keeps the defaults as documented (its u are
-		// defaults too); one that trains starts from them as its places allow.
-		for k := range comps {
-			if (len(fixed) == 0 || !fixed[k]) && comps[k].Kind == score.KindLocation {
-				foldUnreachedPlaces(&start, k, c.counts, emOpt.Background)
-				score.OrderLevels(start.M[k], start.U[k])
-			}
-		}
 		m, emRep.EM, err = l.fitEM(ctx, c.counts, start, emOpt, emRep)
 	}
 	if err != nil {
@@ -538,7 +530,7 @@ func (l *Linker) fitEM(ctx context.Context, counts score.PatternCounts, start sc
 			k := slices.IndexFunc(start.Comparisons, func(c score.Comparison) bool { return c.Name == w.Comparison })
 			if k >= 0 && !fixed[k] {
 				fixed[k] = true
-				setDefaultM(&start, k, counts, opt.Background)
+				setDefaultM(&start, k)
 				rep.Defaulted = append(rep.Defaulted, w.Comparison)
 				rep.Warnings = append(rep.Warnings, w.Comparison+": m set to the documented defaults")
 			}
@@ -579,46 +571,10 @@ const strangersExact = 0.1
 // class pressed under half the identity floor is not the person (notTheStudent).
 const maxMissedShare = 0.25
 
-// setDefaultM sets comparison k's m to the documented defaults, a place's levels that
-// no pair of counts or background reaches folded into coarser ones, ordered as its
-// levels (foldUnreachedPlaces).
-func setDefaultM(m *score.Model, k int, counts, background score.PatternCounts) {
+// setDefaultM sets comparison k's m to the documented defaults, ordered as its levels.
+func setDefaultM(m *score.Model, k int) {
 	m.M[k], _ = score.DefaultParameters(m.Comparisons[k])
-	foldUnreachedPlaces(m, k, counts, background)
 	score.OrderLevels(m.M[k], m.U[k])
-}
-
-// foldUnreachedPlaces moves the m of each level of a location comparison that no pair of
-// counts or background reaches (a roll without addresses, or without zips) to the next
-// coarser level some pair reaches: one student's records that share an address share its
-// zip and city, so in a roll of cities alone the city level holds what the address and
-// zip levels would. The documented defaults give the city level alone 0.1, less than
-// strangers' share of one city, and weighed one student's records as strangers'. Other
-// comparisons are left as they are.
-func foldUnreachedPlaces(m *score.Model, k int, counts, background score.PatternCounts) {
-	if m.Comparisons[k].Kind != score.KindLocation {
-		return
-	}
-	mk := m.M[k]
-	reached := make([]bool, len(mk))
-	for _, pc := range []score.PatternCounts{counts, background} {
-		for key := range pc {
-			reached[score.LevelOf(key, k)] = true
-		}
-	}
-	last := len(mk) - 1 // else
-	for l := score.LevelExact; l < last; l++ {
-		if reached[l] {
-			continue
-		}
-		for to := l + 1; to < last; to++ {
-			if reached[to] {
-				mk[to] += mk[l]
-				mk[l] = 0
-				break
-			}
-		}
-	}
 }
 
 // defaultsAndPrior sets every m not fixed (known from Training.M, or defaulted already)
@@ -631,7 +587,7 @@ func defaultsAndPrior(ctx context.Context, counts score.PatternCounts, start sco
 	rep.Warnings = append(rep.Warnings, why+"every m set to the documented defaults; only the prior estimated")
 	for k := range start.Comparisons {
 		if !fixed[k] {
-			setDefaultM(&start, k, counts, opt.Background)
+			setDefaultM(&start, k)
 		}
 	}
 	m, em, err := priorOnly(ctx, counts, start, opt)

@@ -699,40 +699,6 @@ func TestHouseholdShare(t *testing.T) {
 	}
 }
 
-// TestFoldUnreachedPlaces: in a roll whose pairs reach no address or zip level, the
-// defaults' m of those levels goes to the city (one student's records that share an
-// address share its city), and the city then weighs for one student, not against.
-func TestFoldUnreachedPlaces(t *testing.T) {
-	comps := []score.Comparison{score.Location(0.9)}
-	m, err := score.DefaultModel(comps, 1e-4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := comps[0].LevelNames()
-	level := func(name string) int { return slices.Index(names, name) }
-	city, other := level("city"), level("else")
-	counts := score.PatternCounts{uint64(city): 40, uint64(other): 900}
-	setDefaultM(&m, 0, counts, nil)
-	want, _ := score.DefaultParameters(comps[0])
-	moved := want[level("address")] + want[level("address_jaro_winkler>=0.9")] + want[level("zip")] + want[city]
-	if got := m.M[0][city]; math.Abs(got-moved) > 0.01 { // ordering pools the address level with it
-		t.Errorf("city m %.4f, want %.4f (the address's, the similar address's and the zip's with its own)", got, moved)
-	}
-	if m.M[0][city] <= m.U[0][city] {
-		t.Errorf("city m %.4f at most its u %.4f: a shared city weighs against one student", m.M[0][city], m.U[0][city])
-	}
-	// Where pairs reach every level, nothing moves.
-	m2, _ := score.DefaultModel(comps, 1e-4)
-	every := score.PatternCounts{}
-	for l := range names[1:] {
-		every[uint64(l+1)] = 10
-	}
-	setDefaultM(&m2, 0, nil, every)
-	if diff := cmp.Diff(want, m2.M[0], cmpopts.EquateApprox(0, 1e-9)); diff != "" {
-		t.Errorf("every level reached, m changed (-defaults +got):\n%s", diff)
-	}
-}
-
 // TestPriorNotAtItsFloor: where the prior alone, m at the defaults, would expect not one
 // pair of the roll to be one student (every pair unlike the defaults' student), it is
 // one duplicate a record instead, with a warning: at 1e-12 nothing would ever link.
