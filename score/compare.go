@@ -299,7 +299,8 @@ func (k *compiled) nameLevel(x, y *normalize.NamePart) uint8 {
 // is a family's or a saint's and no evidence of one child, though it lifts the whole
 // names' Jaro–Winkler (Minh Khoa and Minh Khang 0.94, Khoa and Khang 0.83). ok is false
 // for any other pair, and where one word is an initial of the other (Maria J, Maria
-// Jose) or a letter off it (Tommi-Lee, Tommi-Lre), which the whole names tell better.
+// Jose), a letter off it (Tommi-Lee, Tommi-Lre) or alike in sound (Min Jun, Min Joon),
+// which the whole names tell better.
 func (k *compiled) oneWordApart(x, y *normalize.NamePart) (level uint8, ok bool) {
 	n := len(x.Tokens)
 	if n < 2 || len(y.Tokens) != n {
@@ -318,8 +319,8 @@ func (k *compiled) oneWordApart(x, y *normalize.NamePart) (level uint8, ok bool)
 		return 0, false
 	}
 	wx, wy := x.Tokens[at], y.Tokens[at]
-	if isInitial(wx, wy) || OSA(wx, wy) <= 1 {
-		return 0, false // an initial, or a typo in the word: the whole names tell
+	if isInitial(wx, wy) || OSA(wx, wy) <= 1 || soundAlike(wx, wy) {
+		return 0, false // an initial, a typo or a spelling of the word: the whole names tell
 	}
 	// The nickname groups of the word itself: the first word's, or the later words' of
 	// two-word names (those of longer ones hold the words they share too).
@@ -332,6 +333,14 @@ func (k *compiled) oneWordApart(x, y *normalize.NamePart) (level uint8, ok bool)
 		return l, true
 	}
 	return k.elseLevel(), true
+}
+
+// soundAlike reports whether two words share a Double Metaphone code: one syllable
+// romanized two ways (Jun and Joon, Hoon and Hun, Carlos and Karlos).
+func soundAlike(a, b string) bool {
+	pa, qa, _, _ := normalize.PhoneticCodes(a)
+	pb, qb, _, _ := normalize.PhoneticCodes(b)
+	return pa != "" && (pa == pb || pa == qb || qa == pb || qa == qb)
 }
 
 // isInitial reports whether one key is a single letter that starts the other.
