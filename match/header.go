@@ -90,15 +90,19 @@ var standInAliases = map[normalize.Role][]string{
 // in a header that names a birth place, a school's place or an e-mail address is none
 // of these (wordNotPlace).
 var containedAliases = map[normalize.Role][]string{
-	normalize.RoleZip:     {"zip", "postcode", "postalcode"},
-	normalize.RoleCity:    {"city", "suburb"},
-	normalize.RoleAddress: {"streetaddress", "addressline", "resaddress", "homeaddr"},
+	normalize.RoleZip:  {"zip", "postcode", "postalcode"},
+	normalize.RoleCity: {"city", "suburb"},
+	// An address's words must end the header, a line number aside (res_street_address,
+	// address_line_1): home_address_verified is a flag about the address, not it.
+	normalize.RoleAddress: {"streetaddress$", "addressline$", "resaddress$", "homeaddr$", "homeaddress$"},
 }
 
 // wordNotPlace are words (as headerKey writes them) that make a header no student's home
 // whatever place's word it holds: a school's zip or city, a birth place, an e-mail
-// address, a second address line.
-var wordNotPlace = []string{"school", "campus", "district", "birth", "email", "line2", "address2"}
+// address, a second line, another person's or an earlier address, or a note about one.
+var wordNotPlace = []string{"school", "campus", "district", "birth", "email", "line2", "address2",
+	"emergency", "contact", "parent", "guardian", "mother", "father", "employer", "work", "mailing",
+	"prior", "previous", "former", "verified", "type", "flag", "count", "date", "status", "county"}
 
 // streetNumberNames and streetLine2Names are header names (as headerKey writes them) of
 // the columns that hold the rest of a street address beside the address column: the
@@ -398,7 +402,12 @@ func headerMatch(how, name string, aliases []string) func(h string) bool {
 			if slices.ContainsFunc(wordNotPlace, func(w string) bool { return strings.Contains(key, w) }) {
 				return false
 			}
-			return slices.ContainsFunc(aliases, func(a string) bool { return strings.Contains(key, a) })
+			return slices.ContainsFunc(aliases, func(a string) bool {
+				if w, ending := strings.CutSuffix(a, "$"); ending {
+					return strings.HasSuffix(strings.TrimRight(key, "0123456789"), w)
+				}
+				return strings.Contains(key, a)
+			})
 		}
 	}
 	return func(h string) bool {

@@ -261,6 +261,15 @@ func TestRollHeaderStreetPartsAndStandIns(t *testing.T) {
 				"contact_email_address": "", "city": "exact"},
 		},
 		{
+			// Notes about an address, and another person's, are no student's address.
+			name: "flags and a contact's address",
+			in: "record_id,first_name,last_name,home_address_verified,res_address_type,emergency_contact_street_address,address_line_count,home_addr_county,city\n" +
+				"r1,Ana,Lee,Y,H,1 Elm St,2,Utah,Provo\n",
+			want: normalize.Record{Given: "Ana", Family: "Lee", City: "Provo", Extra: []string{""}},
+			wantHow: map[string]string{"home_address_verified": "", "res_address_type": "", "emergency_contact_street_address": "",
+				"address_line_count": "", "home_addr_county": "", "city": "exact"},
+		},
+		{
 			name:    "the person preset on the student CSV: an address column, a full name",
 			in:      "record_id,full_name,birth_date,address,sex\nr1,\"Lee, Ana\",2012-03-04,12 Main St,F\n",
 			person:  true,
