@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-26",
+		Version:     "student-27",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -197,8 +197,9 @@ const (
 //     the other an initial of none of its record's names (Leilani M and Leilani Ana),
 //     SSIDs not the same: namesakes born the same day.
 //   - Generational suffixes on both records that name different generations (Jr and
-//     Sr, II and III; Jr and II are one), SSIDs not the same: a father and his son, or
-//     cousins named for one grandfather.
+//     Sr, II and III; Jr and II are one), SSIDs not the same, birth dates not the same
+//     nor a typo apart (or missing): a father and his son, or cousins named for one
+//     grandfather.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - Family names that differ outright and two homes (both addresses there), neither
@@ -513,9 +514,12 @@ func studentCannotLink() []CannotLink {
 		DifferentMiddleNames: true,
 	}, {
 		// A Jr and a Sr (or a III): a father and his son, or cousins named for one
-		// grandfather, whatever else they share; a suffix left off says nothing.
-		Name:              "different generational suffixes",
-		Conditions:        []Condition{otherSSID},
+		// grandfather, whatever else they share but a birthday; a suffix left off says
+		// nothing. Birth dates the same or a typo apart are one child's, his suffix
+		// written two ways (III and Jr.): a father and his son never share a birthday.
+		Name: "different generational suffixes",
+		Conditions: []Condition{otherSSID,
+			{Comparison: "birth_date", Levels: []string{"null", "two_parts", "same_year", "two_digits", "else"}}},
 		DifferentSuffixes: true,
 	}, {
 		Name:       "different given names, and no birth dates in the roll to tell",

@@ -368,4 +368,14 @@ func TestGenerationalSuffixes(t *testing.T) {
 		t.Errorf("pairs refused for their suffixes (-want +got):\n%s", diff)
 	}
 	checkChildren(t, res)
+
+	// With birth dates: a boy whose suffix one LEA wrote III and another Jr., born the
+	// same day, is one; his father, Sr, is not.
+	if l, err = New(StudentSettings()); err != nil {
+		t.Fatal(err)
+	}
+	checkChildren(t, runCSV(t, l, studentHeader+
+		"john-1,01,01001,,John,Robert,Smith,III,2011-09-15,M,7,14 Oak St,Provo,84601,2023-08-20\n"+
+		"john-2,02,02001,,John,Robert,Smith,Jr.,9/15/2011,M,8,14 Oak St,Provo,84601,2024-08-19\n"+
+		"johnsr-1,03,03001,,John,Robert,Smith,Sr,1979-03-02,M,,14 Oak St,Provo,84601,2024-08-19\n"))
 }
