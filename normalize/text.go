@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"golang.org/x/text/cases"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -90,6 +91,7 @@ func Fold(s string) string {
 		s = s[:maxValue]
 	}
 	if !isASCII(s) {
+		s = unMojibake(s)
 		f := foldChains.Get().(*folders)
 		plain, _, err := transform.String(f.plain, spacingKanaMarks.Replace(s)) // String resets the chain first
 		if err != nil {
@@ -112,6 +114,46 @@ func Fold(s string) string {
 	}
 	return squeeze(s)
 }
+
+// unMojibake reads back UTF-8 that a system read as Windows-1252 and wrote again
+// ("JosÃ©" for José, "ZoÃ«" for Zoë, "SofÃ­a" for Sofía), where the text is one: every
+// character a Windows-1252 one and its bytes, so written, valid UTF-8 that differs from
+// it. A lead byte's character (Â to ô) followed by a continuation byte's (€ to ¿) is
+// what the misreading writes and what no name does; s is returned as it is otherwise.
+func unMojibake(s string) string {
+	misread := false
+	var prev rune
+	for _, r := range s {
+		if prev >= 0xC2 && prev <= 0xF4 && (r >= 0x80 && r <= 0xBF || cp1252Specials[r]) {
+			misread = true
+			break
+		}
+		prev = r
+	}
+	if !misread {
+		return s
+	}
+	b, err := charmap.Windows1252.NewEncoder().String(s)
+	if err != nil || !utf8.ValidString(b) || b == s {
+		return s
+	}
+	return b
+}
+
+// cp1252Specials are the characters Windows-1252 writes for the bytes 0x80–0x9F, among
+// UTF-8's continuation bytes (… for 0x85, ’ for 0x92, Ÿ for 0x9F).
+var cp1252Specials = func() map[rune]bool {
+	m := map[rune]bool{}
+	dec := charmap.Windows1252.NewDecoder()
+	for c := 0x80; c <= 0x9F; c++ {
+		if r, err := dec.String(string([]byte{byte(c)})); err == nil && r != "\ufffd" {
+			for _, x := range r {
+				m[x] = true
+			}
+		}
+	}
+	return m
+}()
 
 // spacingKanaMarks writes kana's spacing voicing marks as the combining ones, which NFC
 // then composes: カ゛ is ガ.

@@ -64,6 +64,13 @@ func TestNewText(t *testing.T) {
 		{"Yázzie", "yazzie", "yazzie"},
 		{"Tsosie", "tsosie", "tsosie"},
 		{"Muñoz", "munoz", "munoz"},
+		// UTF-8 a system read as Windows-1252 and wrote again: read back.
+		{"JosÃ©", "jose", "jose"},
+		{"SofÃ\u00ada", "sofia", "sofia"},
+		{"GarcÃ\u00ada-LÃ³pez", "garcia lopez", "garcialopez"},
+		{"FranÃ§ois", "francois", "francois"},
+		{"Å½iÅ¾ek", "zizek", "zizek"},
+		{"Ãlvaro", "alvaro", "alvaro"}, // a capital A with a tilde before a letter is a name's
 		{"MUÑOZ", "munoz", "munoz"},
 		{"Peña", "pena", "pena"},
 		{"Ibáñez", "ibanez", "ibanez"},
