@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -98,7 +99,7 @@ func (p *Preparer) text(s string) Text {
 // its role; the other values are still prepared. A missing-value marker (NA, NULL, N/A:
 // IsMissingMarker) is missing, without an error. Names come from Given, Middle and Family
 // when either Given or Family is set, else from parsing FullName; a suffix glued to the
-// family name is split off.
+// family or the given name is split off.
 func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	r.blankMissingMarkers() // r is Fill's copy
 	var errs []*FieldError
@@ -111,6 +112,12 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	}
 	family, glued := SplitSuffix(n.Family)
 	family = ShortSaint(family)
+	// A suffix written after the given name (Noah III) is split off it too, but for a
+	// letter alone, which there is a middle initial as often (Mary V).
+	if g, code := SplitSuffix(n.Given); code != "" && code != "v" {
+		n.Given = g
+		glued = cmp.Or(glued, code)
+	}
 	suffix := SuffixCode(r.Suffix)
 	if suffix == "" {
 		suffix = n.Suffix

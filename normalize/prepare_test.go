@@ -71,6 +71,17 @@ func TestFill(t *testing.T) {
 	if errs := p.Fill(tb, 2, Record{}); len(errs) != 0 || !tb.Given[2].Empty() || !tb.Extra[0][2].Empty() {
 		t.Errorf("empty record: %v %+v", errs, tb.Given[2])
 	}
+
+	// A suffix written after the given name is split off it; a letter alone is a middle
+	// initial as often, and stays one.
+	for _, tc := range []struct{ given, key, middle, suffix string }{
+		{"Noah III", "noah", "", "iii"}, {"Noah Jr.", "noah", "", "jr"}, {"Mary V", "mary", "v", ""}, {"Noah", "noah", "", ""},
+	} {
+		p.Fill(tb, 2, Record{Given: tc.given, Family: "Olson"})
+		if got := [3]string{tb.Given[2].Folded, tb.Middle[2].Folded, tb.Suffix[2]}; got != [3]string{tc.key, tc.middle, tc.suffix} {
+			t.Errorf("given %q: name, middle and suffix %q, want %q %q %q", tc.given, got, tc.key, tc.middle, tc.suffix)
+		}
+	}
 }
 
 // TestFillConcurrent runs Fill from many goroutines on different rows (run with -race).
