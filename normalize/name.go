@@ -25,6 +25,18 @@ var suffixCodes = map[string]string{
 // SuffixCode returns the suffix code of a token ("Jr." → "jr", "III" → "iii"), or "".
 func SuffixCode(token string) string { return suffixCodes[Fold(token)] }
 
+// isSuffixWord reports whether an ASCII word, a final period aside, is a suffix
+// (SuffixCode's), without Fold's copy: most given names' last words are not.
+func isSuffixWord(w string) bool {
+	w = strings.TrimSuffix(w, ".")
+	for k := range suffixCodes {
+		if strings.EqualFold(w, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // familyParticles start compound family names: "De La Cruz", "Van Wagoner".
 var familyParticles = map[string]bool{
 	"de": true, "del": true, "la": true, "las": true, "los": true, "van": true, "von": true,

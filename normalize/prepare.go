@@ -114,9 +114,11 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	family = ShortSaint(family)
 	// A suffix written after the given name (Noah III) is split off it too, but for a
 	// letter alone, which there is a middle initial as often (Mary V).
-	if g, code := SplitSuffix(n.Given); code != "" && code != "v" {
-		n.Given = g
-		glued = cmp.Or(glued, code)
+	if w := strings.LastIndexAny(n.Given, " ,"); w >= 0 && isSuffixWord(n.Given[w+1:]) {
+		if g, code := SplitSuffix(n.Given); code != "" && code != "v" {
+			n.Given = g
+			glued = cmp.Or(glued, code)
+		}
 	}
 	suffix := SuffixCode(r.Suffix)
 	if suffix == "" {
