@@ -22,19 +22,29 @@ var suffixCodes = map[string]string{
 	"ii": "ii", "2nd": "ii", "iii": "iii", "3rd": "iii", "iv": "iv", "4th": "iv", "v": "v", "5th": "v",
 }
 
-// SuffixCode returns the suffix code of a token ("Jr." → "jr", "III" → "iii"), or "".
-func SuffixCode(token string) string { return suffixCodes[Fold(token)] }
+// SuffixCode returns the suffix code of a token ("Jr." → "jr", "III" → "iii"), or "". A
+// token of ASCII letters and digits, a final period aside, is compared as it is; any
+// other is folded first.
+func SuffixCode(token string) string {
+	if w := strings.TrimSuffix(token, "."); isASCIIAlnum(w) {
+		for k, code := range suffixCodes { // without Fold's copy: most words are no suffix
+			if strings.EqualFold(w, k) {
+				return code
+			}
+		}
+		return ""
+	}
+	return suffixCodes[Fold(token)]
+}
 
-// isSuffixWord reports whether an ASCII word, a final period aside, is a suffix
-// (SuffixCode's), without Fold's copy: most given names' last words are not.
-func isSuffixWord(w string) bool {
-	w = strings.TrimSuffix(w, ".")
-	for k := range suffixCodes {
-		if strings.EqualFold(w, k) {
-			return true
+// isASCIIAlnum reports whether s is ASCII letters and digits only.
+func isASCIIAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isDigit(c) && !isLetter(c) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // familyParticles start compound family names: "De La Cruz", "Van Wagoner".

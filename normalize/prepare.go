@@ -114,7 +114,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	family = ShortSaint(family)
 	// A suffix written after the given name (Noah III) is split off it too, but for a
 	// letter alone, which there is a middle initial as often (Mary V).
-	if w := strings.LastIndexAny(n.Given, " ,"); w >= 0 && isSuffixWord(n.Given[w+1:]) {
+	if w := strings.LastIndexAny(n.Given, " ,"); w >= 0 && SuffixCode(n.Given[w+1:]) != "" {
 		if g, code := SplitSuffix(n.Given); code != "" && code != "v" {
 			n.Given = g
 			glued = cmp.Or(glued, code)
