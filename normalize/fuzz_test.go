@@ -200,3 +200,21 @@ func FuzzNewText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSplitKnownAs: any given name splits without a panic into a name and the name the
+// child goes by, both non-empty and no longer than the input when a part was found, the
+// input itself otherwise.
+func FuzzSplitKnownAs(f *testing.F) {
+	for _, s := range []string{"Margaret (Maggie)", `Robert "Bob"`, "(Bob)", "Ana", "a (", `"`, "“Bo” Jo", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, known := SplitKnownAs(s)
+		switch {
+		case known == "" && name != s:
+			t.Fatalf("SplitKnownAs(%q) = %q, %q: no part found, yet the name changed", s, name, known)
+		case known != "" && (name == "" || len(name)+len(known) > len(s)):
+			t.Fatalf("SplitKnownAs(%q) = %q, %q", s, name, known)
+		}
+	})
+}

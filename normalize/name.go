@@ -133,6 +133,30 @@ func titleWord(word string) titleKind {
 	return notTitle
 }
 
+// SplitKnownAs separates the name a child goes by, written in brackets or double quotes
+// after the given name, from it: "Margaret (Maggie)" → ("Margaret", "Maggie"), `Robert
+// "Bob"` → ("Robert", "Bob"). A name without such a part, or that is nothing else, is
+// returned whole with "".
+func SplitKnownAs(given string) (name, knownAs string) {
+	for _, q := range [...][2]string{{"(", ")"}, {`"`, `"`}, {"“", "”"}} {
+		open := strings.Index(given, q[0])
+		if open < 0 {
+			continue
+		}
+		end := strings.Index(given[open+len(q[0]):], q[1])
+		if end < 0 {
+			continue
+		}
+		inner := strings.TrimSpace(given[open+len(q[0]) : open+len(q[0])+end])
+		rest := strings.TrimSpace(given[:open] + " " + given[open+len(q[0])+end+len(q[1]):])
+		if rest == "" || inner == "" {
+			return given, ""
+		}
+		return rest, inner
+	}
+	return given, ""
+}
+
 // StripTitles drops the titles that start a name ("Sir William" → "William", "Mrs" → "")
 // and returns the rest in display form (Display).
 func StripTitles(name string) string {

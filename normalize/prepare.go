@@ -130,7 +130,8 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	if strings.TrimSpace(r.Suffix) != "" && SuffixCode(r.Suffix) == "" {
 		suffix = Fold(r.Suffix)
 	}
-	given, middle := SplitInitial(StripTitles(n.Given), n.Middle)
+	givenName, known := SplitKnownAs(n.Given)
+	given, middle := SplitInitial(StripTitles(givenName), n.Middle)
 	t.Given[i] = p.namePart(given)
 	t.Middle[i] = p.namePart(middle)
 	t.Family[i] = p.namePart(family)
@@ -144,6 +145,9 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 		if f := p.namePart(on.Family); !f.Empty() {
 			t.OtherFamily[i] = append(t.OtherFamily[i], *f)
 		}
+	}
+	if g := p.namePart(known); !g.Empty() {
+		t.OtherGiven[i] = append(t.OtherGiven[i], *g)
 	}
 	dates := p.opt.Dates
 	dates.DayFirst = dates.DayFirst || r.DayFirst

@@ -72,6 +72,21 @@ func TestFill(t *testing.T) {
 		t.Errorf("empty record: %v %+v", errs, tb.Given[2])
 	}
 
+	// The name a child goes by, in brackets or quotes after the given name, is another
+	// given name of the record.
+	for _, tc := range []struct{ given, key, other string }{
+		{"Margaret (Maggie)", "margaret", "maggie"}, {`Robert "Bob"`, "robert", "bob"}, {"(Bob)", "bob", ""}, {"Ana", "ana", ""},
+	} {
+		p.Fill(tb, 2, Record{Given: tc.given, Family: "Smith"})
+		other := ""
+		if len(tb.OtherGiven[2]) > 0 {
+			other = tb.OtherGiven[2][0].Key
+		}
+		if got := [2]string{tb.Given[2].Key, other}; got != [2]string{tc.key, tc.other} {
+			t.Errorf("given %q: name and other given name %q, want %q %q", tc.given, got, tc.key, tc.other)
+		}
+	}
+
 	// A suffix written after the given name is split off it; a letter alone is a middle
 	// initial as often, and stays one.
 	for _, tc := range []struct{ given, key, middle, suffix string }{
