@@ -379,3 +379,32 @@ func TestGenerationalSuffixes(t *testing.T) {
 		"john-2,02,02001,,John,Robert,Smith,Jr.,9/15/2011,M,8,14 Oak St,Provo,84601,2024-08-19\n"+
 		"johnsr-1,03,03001,,John,Robert,Smith,Sr,1979-03-02,M,,14 Oak St,Provo,84601,2024-08-19\n"))
 }
+
+// TestStepSiblings keeps two girls of one given name in one home apart where their family
+// names and birth dates both differ outright and no SSID says one child (step-sisters,
+// foster children), while a girl whose family name changed, born the same day, is one.
+func TestStepSiblings(t *testing.T) {
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, studentHeader+
+		"emmam-1,01,01001,,Emma,,Moore,,2014-02-28,F,K,2424 400 East,Layton,84041,2019-08-25\n"+
+		"emmam-2,02,02001,,EMMA,,MOORE,,02/28/2014,F,1,2424 400 East,Layton,84041,2020-08-24\n"+
+		"emmaj-1,01,01001,,Emma,,Jackson,,\"Oct 13, 2014\",F,PK,2424 400 East,Layton,84041,2019-08-25\n"+
+		"emmaj-2,02,02001,,Emma,,Jackson,,2014-10-13,F,K,2424 400 East,Layton,84041,2020-08-24\n"+
+		"liamg-1,03,03001,,Liam,,Garcia,,2007-08-12,M,9,2874 Center St,Kayenta,86033,2021-08-20\n"+
+		"liamh-1,03,03001,,Liam,,Harris,,2007-04-24,M,9,2874 Center St,Kayenta,86033,2021-08-20\n"+
+		"sofia-1,04,04001,,Sofia,,Reyes,,2012-05-03,F,4,77 Pine St,Ogden,84401,2021-08-20\n"+
+		"sofia-2,05,05001,,Sofia,,Walker,,2012-05-03,F,5,77 Pine St,Ogden,84401,2022-08-20\n")
+	var refused []string
+	for _, r := range res.Review {
+		if r.Rule == "different family names and birth dates" {
+			refused = append(refused, r.A+" "+r.B)
+		}
+	}
+	if len(refused) == 0 {
+		t.Error("no pair refused for its family names and birth dates")
+	}
+	checkChildren(t, res)
+}

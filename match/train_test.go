@@ -409,7 +409,8 @@ func TestLoadedModelTestsRules(t *testing.T) {
 		"twins: same family name and home, different given names, one SSID, a birth date missing",
 		"one SSID, two children: different given names and birth dates",
 		"one SSID, two children: different given names, a birth date's part different",
-		"one SSID, two strangers: given names, family names and birth dates different"}
+		"one SSID, two strangers: given names, family names and birth dates different",
+		"different family names and birth dates"}
 	res, err := l.Run(bgContext(), suiteRoll(t, "febrl3"), RunOptions{})
 	if err != nil {
 		t.Fatal(err)
