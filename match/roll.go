@@ -314,11 +314,25 @@ func newCSVReader(in io.Reader, comma rune) *csv.Reader {
 	return cr
 }
 
+// crLines reads text whose lines end in a carriage return alone as lines ending in a
+// newline, which encoding/csv reads; it would take such a file for one line.
+type crLines struct{ r io.Reader }
+
+func (c crLines) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
+}
+
 // sniffComma returns the delimiter of the header line at the start of br (see
 // ReadOptions.Comma), without consuming it.
 func sniffComma(br *bufio.Reader) rune {
 	head, _ := br.Peek(br.Size())
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+	if i := bytes.IndexAny(head, "\r\n"); i >= 0 {
 		head = head[:i]
 	}
 	counts := map[byte]int{}
@@ -403,10 +417,14 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		return n, fmt.Errorf("match: %s: %w", source, err)
 	}
 	n.Encoding = used
+	br := bufio.NewReaderSize(text, 64<<10)
+	text = br
+	if head, _ := br.Peek(br.Size()); bytes.IndexByte(head, '\n') < 0 && bytes.IndexByte(head, '\r') >= 0 {
+		text = crLines{br} // a classic Mac OS export: its lines end in a carriage return alone
+	}
 	comma := opt.Comma
 	if comma == 0 {
-		br := bufio.NewReaderSize(text, 64<<10)
-		comma, text = sniffComma(br), br
+		comma = sniffComma(br)
 	}
 	cr := newCSVReader(text, comma)
 	cr.ReuseRecord = true // rows are copied into the roll's compact store
@@ -552,6 +570,12 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 	line, _ = cr.FieldPos(0)
 	end, _ = cr.FieldPos(len(row) - 1)
 	header := r.Headers[s]
+	if end > line {
+		if c, from := swallowedRows(row, cr.Comma, len(header)); c >= 0 {
+			at, _ := cr.FieldPos(c)
+			return line, end, FaultQuote, fmt.Sprintf("column %q: a quote opened at line %d closes only at line %d, and the field holds whole rows from line %d on: a quote left open swallowed them (a quote within a field is written twice: \"\")", header[c], at, at+strings.Count(row[c], "\n"), at+from)
+		}
+	}
 	row = trimFields(row)
 	for c, v := range row {
 		if !utf8.ValidString(v) {
@@ -577,6 +601,23 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 	return line, end, "", ""
 }
 
+// swallowedRows returns the first field of row holding, on a line after its first, at
+// least half as many delimiters as a row of width fields has (two at least), and that
+// line's number within the field; -1 when none does. A quoted field may span lines (an
+// address written on two), but a line of it that reads as a row is a row a quote left
+// open took in.
+func swallowedRows(row []string, comma rune, width int) (field, line int) {
+	need := max(2, (width-1)/2)
+	for c, v := range row {
+		for k, l := range strings.Split(v, "\n") {
+			if k > 0 && strings.Count(l, string(comma)) >= need {
+				return c, k
+			}
+		}
+	}
+	return -1, 0
+}
+
 // checkSource refuses a source name that is empty, holds a control character, or names
 // a source already read: records are named by source and ID.
 func (r *Roll) checkSource(source string) error {
@@ -594,10 +635,12 @@ func (r *Roll) checkSource(source string) error {
 	return nil
 }
 
-// trimFields trims trailing spaces (csv trims only leading ones) in place.
+// trimFields trims white space around each field in place: trailing spaces, which csv
+// keeps, and leading ones inside quotes or in a tab-separated file, where csv keeps them
+// too, a no-break space included (a spreadsheet's padding): " A1" is record A1.
 func trimFields(row []string) []string {
 	for k, v := range row {
-		row[k] = strings.TrimRight(v, " \t")
+		row[k] = strings.TrimSpace(v)
 	}
 	return row
 }

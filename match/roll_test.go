@@ -574,6 +574,7 @@ func TestRollReadRejects(t *testing.T) {
 		"4,F\"x,Ortiz\n" + // bare quote
 		"5,Gus,Park\n" +
 		"6,\"Hal\nJr\",Quinn\n" + // a quoted field over two lines, kept
+		"9,\"Kim\n10,Lu,Tam\n11,Mo\",Uno\n" + // a quote left open takes in a row
 		"7,\"Ivy,Ruiz\n8,Jo,Soto\n" // unclosed quote: the rest of the file is one row
 	r, err := NewRoll("id", testColumns())
 	if err != nil {
@@ -604,7 +605,8 @@ func TestRollReadRejects(t *testing.T) {
 		{5, 5, FaultEmptyID, `column "id": empty record ID`},
 		{6, 6, FaultSameID, `column "id": record ID "1" already used at in.csv:2`},
 		{7, 7, FaultQuote, `character 4 of the line: bare " in non-quoted-field`},
-		{11, 12, FaultQuote, `extraneous or missing " in quoted-field at line 12, character 11 (a quoted field runs on from line 11)`},
+		{11, 13, FaultQuote, `column "first": a quote opened at line 11 closes only at line 13, and the field holds whole rows from line 12 on: a quote left open swallowed them (a quote within a field is written twice: "")`},
+		{14, 15, FaultQuote, `extraneous or missing " in quoted-field at line 15, character 11 (a quoted field runs on from line 14)`},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("rejected (-want +got):\n%s", d)
@@ -617,6 +619,7 @@ func FuzzRollRead(f *testing.F) {
 	f.Add([]byte("ID,First Name,LAST\n1,\"a\nb\",c\n"), true, "windows-1252")
 	f.Add([]byte("record_id,fname,lname,by,bm,bd\n1,Ana,Ruiz,2011,1,2\n2,Ben,NA,2010,2,30\n"), false, "") // r: the student columns
 	f.Add([]byte("record_id,first_name,dob\n1,Ana,25/04/2010\n2,Ben,03/04/2010\n"), true, "")
+	f.Add([]byte("id\tfirst\tlast\r1\t\"Ana\r2\tBen\tIto\r3\tCy\"\tNg\r"), true, "")
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, enc string) {
 		columns := testColumns()
 		if len(data) > 0 && data[0]%2 == 0 {
@@ -766,7 +769,7 @@ func TestReadDelimiters(t *testing.T) {
 	rows := [][]string{{"record_id", "first_name", "last_name", "birth_date"},
 		{"1", "Ana", "Silva, Jr.", "2012-03-04"}, {"2", "Ben", "Okafor", "2011-01-02"},
 		{"3", "", "Reyes", ""}, {"4", "", "", "2010-05-06"}}
-	write := func(comma string) string {
+	write := func(comma, eol string) string {
 		var b strings.Builder
 		for _, row := range rows {
 			for c, f := range row {
@@ -778,25 +781,28 @@ func TestReadDelimiters(t *testing.T) {
 				}
 				b.WriteString(f)
 			}
-			b.WriteString("\r\n")
+			b.WriteString(eol)
 		}
 		return b.String()
 	}
 	for _, tc := range []struct {
 		name, comma string
 		opt         ReadOptions
+		eol         string
 	}{
-		{"comma", ",", ReadOptions{}},
-		{"semicolon", ";", ReadOptions{}},
-		{"tab", "\t", ReadOptions{}},
-		{"bar", "|", ReadOptions{}},
-		{"named", ";", ReadOptions{Comma: ';'}},
+		{"comma", ",", ReadOptions{}, "\r\n"},
+		{"semicolon", ";", ReadOptions{}, "\r\n"},
+		{"tab", "\t", ReadOptions{}, "\r\n"},
+		{"bar", "|", ReadOptions{}, "\n"},
+		{"named", ";", ReadOptions{Comma: ';'}, "\r\n"},
+		{"lines ended by a carriage return alone", ",", ReadOptions{}, "\r"},
+		{"tab, carriage returns alone", "\t", ReadOptions{}, "\r"},
 	} {
 		r, err := NewRoll("record_id", StudentColumns())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.Read("x.csv", strings.NewReader(write(tc.comma)), tc.opt); err != nil {
+		if _, err := r.Read("x.csv", strings.NewReader(write(tc.comma, tc.eol)), tc.opt); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		var got [][]string
@@ -840,5 +846,29 @@ func TestRollSameIDTwoLEAs(t *testing.T) {
 	want := `state.csv:3: column "student_number": record ID "1001" already used at state.csv:2 by LEA "01", here LEA "02": IDs must be unique within a file; give each LEA its own file`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %v, want %q", err, want)
+	}
+}
+
+// TestRollReadTrimsFields trims spaces, tabs and no-break spaces around every field,
+// inside quotes and in a tab-separated file too: " A1" is record A1.
+func TestRollReadTrimsFields(t *testing.T) {
+	for _, in := range []string{
+		"id,first,last\n\" A1\",\" Ana \",Lopez\n\u00a0A2\u00a0,Ben\t,Ito\n",
+		"id\tfirst\tlast\n A1\t Ana \tLopez\n\u00a0A2\u00a0\tBen\tIto\n",
+	} {
+		r, err := NewRoll("id", testColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Read("in.csv", strings.NewReader(in), ReadOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var got [][]string
+		for i := range r.Len() {
+			got = append(got, r.Row(i))
+		}
+		if d := cmp.Diff([][]string{{"A1", "Ana", "Lopez"}, {"A2", "Ben", "Ito"}}, got); d != "" {
+			t.Errorf("%q (-want +got):\n%s", in, d)
+		}
 	}
 }
