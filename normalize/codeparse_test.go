@@ -164,6 +164,11 @@ func TestPlaceholderBirthDate(t *testing.T) {
 		{"01/01/1900", Date{}},
 		{"19000101", Date{}},
 		{"1900-01-02", Date{Year: 1900, Month: 1, Day: 2}},
+		{"1753-01-01", Date{}},
+		{"12/30/1899", Date{}},
+		{"1899-12-31", Date{}},
+		{"1970-01-01 00:00:00", Date{}},
+		{"1970-01-02", Date{Year: 1970, Month: 1, Day: 2}},
 	} {
 		tab := NewTable(1, 0)
 		errs := p.Fill(tab, 0, Record{Given: "Maria", Family: "Garcia", BirthDate: tt.in})

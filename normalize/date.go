@@ -79,7 +79,18 @@ func (d Date) Digits() [8]byte {
 // PlaceholderDate).
 var ErrPlaceholderDate = errors.New("placeholder date")
 
-// PlaceholderDate reports whether d is the date systems write for a birth date nobody
-// entered: 1 January 1900, the first day many of them can hold. Two records holding it
-// were not born the same day, and one is no older than the other.
-func PlaceholderDate(d Date) bool { return d == Date{Year: 1900, Month: 1, Day: 1} }
+// PlaceholderDate reports whether d is a date systems write for a birth date nobody
+// entered: the first day one of them can hold or counts from (1 January 1900; 1 January
+// 1753, SQL Server's first; 30 and 31 December 1899, a spreadsheet's day 0 and its
+// display of it; 1 January 1970, Unix time 0). Two records holding it were not born the
+// same day, and one is no older than the other. A person born on one of them loses a
+// birth date to compare; no two people are joined by it.
+func PlaceholderDate(d Date) bool {
+	switch d {
+	case Date{Year: 1900, Month: 1, Day: 1}, Date{Year: 1753, Month: 1, Day: 1},
+		Date{Year: 1899, Month: 12, Day: 30}, Date{Year: 1899, Month: 12, Day: 31},
+		Date{Year: 1970, Month: 1, Day: 1}:
+		return true
+	}
+	return false
+}

@@ -84,6 +84,9 @@ func TestParseDate(t *testing.T) {
 		{"060102", DateOptions{}, Date{}, "six digits"},
 		{"36526", DateOptions{}, d(2000, 1, 1), ""}, // a spreadsheet's day serial
 		{"40179", DateOptions{}, d(2010, 1, 1), ""},
+		{"40179.0", DateOptions{}, d(2010, 1, 1), ""},  // the serial as a spreadsheet's number
+		{"40179.75", DateOptions{}, d(2010, 1, 1), ""}, // with its time of day
+		{"10.05.2010", DateOptions{}, d(2010, 10, 5), ""},
 		{"01234", DateOptions{}, Date{}, "not a date"},
 		{"1/2/3/4", DateOptions{}, Date{}, "not a date"},
 		{"Jan Feb 2006", DateOptions{}, Date{}, "not a date"},
