@@ -120,8 +120,7 @@ func (c compiledCannotLink) holdsBySexOfName(key uint64, ta *normalize.Table, a 
 			return false
 		}
 	}
-	x, y := c.nameSexes.of(ta, a), c.nameSexes.of(tb, b)
-	return x != normalize.SexUnknown && y != normalize.SexUnknown && x != y
+	return normalize.OppositeSexes(c.nameSexes.of(ta, a), c.nameSexes.of(tb, b))
 }
 
 // sexCondition returns the index of the rule's condition comparison that compares

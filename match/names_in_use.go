@@ -255,7 +255,7 @@ func countFamilyMiddleNames(t *normalize.Table) familyMiddleNames {
 					case ma == mb:
 						besideHere = append(besideHere, ma)
 						sharedHere = append(sharedHere, ma)
-					case !oppositeSexes(t.Sex[a], t.Sex[b]):
+					case !normalize.OppositeSexes(t.Sex[a], t.Sex[b]):
 						besideHere = append(besideHere, ma, mb)
 					}
 				}
@@ -276,11 +276,6 @@ func countFamilyMiddleNames(t *normalize.Table) familyMiddleNames {
 		}
 	}
 	return out
-}
-
-// oppositeSexes reports whether two recorded sexes differ.
-func oppositeSexes(x, y normalize.Sex) bool {
-	return x != normalize.SexUnknown && y != normalize.SexUnknown && x != y
 }
 
 // sortedUnique sorts s in place and returns its distinct values.

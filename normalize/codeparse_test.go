@@ -5,6 +5,25 @@ import (
 	"testing"
 )
 
+func TestOppositeSexes(t *testing.T) {
+	for _, tc := range []struct {
+		x, y Sex
+		want bool
+	}{
+		{SexFemale, SexMale, true},
+		{SexMale, SexFemale, true},
+		{SexFemale, SexFemale, false},
+		{SexNonBinary, SexFemale, false},
+		{SexMale, SexNonBinary, false},
+		{SexNonBinary, SexNonBinary, false},
+		{SexUnknown, SexMale, false},
+	} {
+		if got := OppositeSexes(tc.x, tc.y); got != tc.want {
+			t.Errorf("OppositeSexes(%v, %v) = %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+}
+
 func TestParseSex(t *testing.T) {
 	tests := []struct {
 		in   string

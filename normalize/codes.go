@@ -10,6 +10,13 @@ const (
 	SexNonBinary // "X", Ed-Fi "Non-binary"
 )
 
+// OppositeSexes reports whether x and y are a girl's and a boy's. Non-binary (X) against
+// either says nothing: one child's record may carry X at one LEA and F or M at another
+// whose system codes only those two.
+func OppositeSexes(x, y Sex) bool {
+	return x != y && (x == SexFemale || x == SexMale) && (y == SexFemale || y == SexMale)
+}
+
 // Grade is a grade level; the zero value is GradeUnknown. Grades are ordered: a larger
 // value is a later grade, so adjacent grades differ by one.
 type Grade uint8

@@ -13,7 +13,9 @@ import (
 // map to constant strings, so reading never allocates.
 type accessor func(t *normalize.Table, i int) string
 
-var sexNames = [...]string{"", "f", "m", "x"}
+// sexNames are the sexes as the sex comparison reads them: non-binary (X) as missing,
+// since against F or M it says nothing of one child or two (normalize.OppositeSexes).
+var sexNames = [...]string{normalize.SexUnknown: "", normalize.SexFemale: "f", normalize.SexMale: "m", normalize.SexNonBinary: ""}
 
 func accessorFor(role normalize.Role) (accessor, bool) {
 	switch role {

@@ -195,6 +195,8 @@ func TestComparisonLevels(t *testing.T) {
 		{ID(normalize.RoleSSID), id("1604822"), id(""), "null"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "Female"}, "exact"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "M"}, "else"},
+		{Exact(normalize.RoleSex), normalize.Record{Sex: "X"}, normalize.Record{Sex: "M"}, "null"}, // X says nothing against F or M
+		{Exact(normalize.RoleSex), normalize.Record{Sex: "Non-binary"}, normalize.Record{Sex: "F"}, "null"},
 		{Exact(normalize.RoleZip), normalize.Record{Zip: "84101-1234"}, normalize.Record{Zip: "84101"}, "exact"},
 		{Text(normalize.RoleAddress, 0.9, 0.8), normalize.Record{Address: "12 Main St."}, normalize.Record{Address: "12 main st"}, "exact"},
 		{Text(normalize.RoleAddress, 0.9, 0.8), normalize.Record{Address: "12 Main St"}, normalize.Record{Address: "12 Main Street"}, "exact"}, // standardized
