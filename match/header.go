@@ -138,6 +138,10 @@ type ColumnUse struct {
 	// is refused when the file is read: its ISO-looking dates would be read year,
 	// month, day.
 	DateOrder string `json:"date_order,omitempty"`
+	// NameOrder is FamilyFirst for a full-name column whose name puts the family name
+	// first (LastFirst, Name (Last First), Surname Forename): its names without a comma
+	// (Williams Emma) are read so. "" otherwise: such names are read given name first.
+	NameOrder string `json:"name_order,omitempty"`
 }
 
 // Orders of day and month a header's date format gives (ColumnUse.DateOrder).
@@ -145,6 +149,30 @@ const (
 	DayFirst   = "day first"
 	MonthFirst = "month first"
 )
+
+// FamilyFirst is the order of names a full-name column's name gives when it names the
+// family name before the given name (ColumnUse.NameOrder).
+const FamilyFirst = "family first"
+
+// nameOrder is the order of names a full-name column's header gives: FamilyFirst when a
+// word for the family name (last, surname, family) comes before one for the given name
+// (first, given, forename), "" otherwise.
+func nameOrder(header string) string {
+	h := strings.ToLower(header)
+	at := func(words ...string) int {
+		first := -1
+		for _, w := range words {
+			if i := strings.Index(h, w); i >= 0 && (first < 0 || i < first) {
+				first = i
+			}
+		}
+		return first
+	}
+	if family, given := at("last", "surname", "family"), at("first", "given", "forename"); family >= 0 && given > family {
+		return FamilyFirst
+	}
+	return ""
+}
 
 // dateFormat finds a date format written in a header name: d, m and y runs, each once,
 // joined by one separator or none, maybe in brackets (dd/mm/yyyy, (MM-DD-YYYY),
@@ -331,6 +359,12 @@ func resolveHeader(header []string, idColumn string, columns []Column) (resoluti
 			if !claimed[f] {
 				claim(f, columns[k].Name, columns[k].Role, matchParts)
 			}
+		}
+	}
+	// A full name read from one column whose name puts the family name first is read so.
+	for k, col := range columns {
+		if f := res.field[k]; col.Role == normalize.RoleFullName && f >= 0 && len(res.parts[k]) == 0 {
+			res.uses[f].NameOrder = nameOrder(header[f])
 		}
 	}
 	// A birth date read from one column whose name writes its format (dd/mm/yyyy) is

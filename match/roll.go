@@ -69,6 +69,9 @@ type Roll struct {
 	// headerOrder[s] is the order of day and month source s's birth date column's name
 	// gives (DayFirst, MonthFirst; "" when none), which wins over what the dates say.
 	headerOrder []string
+	// familyFirst[s] reports whether source s's full-name column is named family name
+	// first (ColumnUse.NameOrder).
+	familyFirst []bool
 	extras      []string
 	// byRef finds a record by source and ID; byID by ID alone, -1 when several sources
 	// use the ID.
@@ -705,6 +708,7 @@ func (r *Roll) addFields(res resolution) {
 		}
 	}
 	r.headerOrder = append(r.headerOrder, order)
+	r.familyFirst = append(r.familyFirst, slices.ContainsFunc(res.uses, func(u ColumnUse) bool { return u.NameOrder == FamilyFirst }))
 	r.roleFields = append(r.roleFields, fields)
 	r.recordFields = append(r.recordFields, slots)
 }
@@ -790,7 +794,7 @@ func (r *Roll) Record(i int) normalize.Record {
 		FullName: v(slotFullName), BirthDate: v(slotBirthDate), Sex: v(slotSex), SSID: v(slotSSID),
 		LocalID: v(slotLocalID), Grade: v(slotGrade), Address: v(slotAddress), City: v(slotCity),
 		Zip: v(slotZip), LEA: v(slotLEA), School: v(slotSchool), Email: v(slotEmail), Phone: v(slotPhone),
-		DayFirst: r.DayFirst(int(r.Source[i])),
+		DayFirst: r.DayFirst(int(r.Source[i])), FamilyFirst: r.familyFirst[r.Source[i]],
 	}
 	if other := v(slotOtherNames); other != "" {
 		rec.OtherNames = splitOtherNames(other)

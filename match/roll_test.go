@@ -872,3 +872,46 @@ func TestRollReadTrimsFields(t *testing.T) {
 		}
 	}
 }
+
+// TestRollFullNameOrder reads a full-name column family name first where its name says
+// so, and given name first otherwise.
+func TestRollFullNameOrder(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   string // ColumnUse.NameOrder
+		given  string // the given name read from "Williams Emma Rose"
+	}{
+		{"LastFirst", FamilyFirst, "Emma"},
+		{"Student Name (Last First)", FamilyFirst, "Emma"},
+		{"Last Name, First Name", FamilyFirst, "Emma"},
+		{"FirstLast", "", "Williams"},
+		{"Student Name", "", "Williams"},
+		{"Name", "", "Williams"},
+	} {
+		r, err := NewRoll("id", StudentColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := "id," + quoteCSV(tc.header) + "\n1,Williams Emma Rose\n"
+		if _, err := r.Read("x.csv", strings.NewReader(in), ReadOptions{}); err != nil {
+			t.Fatalf("%s: %v", tc.header, err)
+		}
+		u := r.Header(0)[1]
+		if u.Role != normalize.RoleFullName || u.NameOrder != tc.want {
+			t.Errorf("%s: %+v, want full name %q", tc.header, u, tc.want)
+		}
+		tab := normalize.NewTable(1, 0)
+		normalize.NewPreparer(normalize.Options{}).Fill(tab, 0, r.Record(0))
+		if got := tab.Given[0].Key; got != normalize.Fold(tc.given) {
+			t.Errorf("%s: given name %q, want %q", tc.header, got, normalize.Fold(tc.given))
+		}
+	}
+}
+
+// quoteCSV quotes a CSV field that holds a comma.
+func quoteCSV(s string) string {
+	if strings.Contains(s, ",") {
+		return `"` + s + `"`
+	}
+	return s
+}

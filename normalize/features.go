@@ -106,6 +106,9 @@ type Record struct {
 	Given, Middle, Family, Suffix string
 	// FullName is parsed (see ParseName) when Given and Family are both empty.
 	FullName string
+	// FamilyFirst reads a FullName without a comma family name first
+	// (ParseNameFamilyFirst): for a record whose source's column says so (LastFirst).
+	FamilyFirst bool
 	// OtherNames are aliases, previous legal names or preferred names, each a full name
 	// in any form ParseName accepts.
 	OtherNames []string

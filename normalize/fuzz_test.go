@@ -42,6 +42,20 @@ func FuzzName(f *testing.F) {
 				t.Errorf("ParseName(%q) = %+v, reparsed %+v", s, n, re)
 			}
 		}
+		// Written family name first, the name reads back so.
+		if ff := ParseNameFamilyFirst(s); !strings.Contains(s, ",") {
+			for _, part := range []string{ff.Given, ff.Middle, ff.Family} {
+				if !utf8.ValidString(part) {
+					t.Errorf("ParseNameFamilyFirst(%q) gave invalid UTF-8 %q", s, part)
+				}
+			}
+			if n.Family != "" && n.Given != "" && !IsTitle(n.Family) && !IsTitle(n.Given) && SuffixCode(n.Given) == "" && !strings.Contains(n.Family, " ") && !familyParticles[Fold(n.Family)] {
+				re := ParseNameFamilyFirst(n.Family + " " + strings.TrimSpace(n.Given+" "+n.Middle))
+				if Fold(re.Given) != Fold(n.Given) || Fold(re.Family) != Fold(n.Family) {
+					t.Errorf("ParseName(%q) = %+v, written family first and read so %+v", s, n, re)
+				}
+			}
+		}
 		if st := StripTitles(s); StripTitles(st) != st || len(st) > len(s) {
 			t.Errorf("StripTitles(%q) = %q, again %q", s, st, StripTitles(st))
 		}

@@ -320,6 +320,44 @@ func ParseName(full string) Name {
 	return n
 }
 
+// ParseNameFamilyFirst splits a full name written family name first without a comma
+// ("Williams Emma Rose", "De La Cruz María"), as a column named LastFirst holds it: the
+// family name is the first word with the particles before it, the given name the next
+// word, the middle name the rest. A suffix after the family name or at the end is split
+// off ("Smith Jr John", "Smith John III"). A name with a comma is read as ParseName reads
+// it. Parts keep their display form.
+func ParseNameFamilyFirst(full string) Name {
+	if strings.IndexByte(full, ',') >= 0 {
+		return ParseName(full)
+	}
+	var n Name
+	words := dropTitles(strings.Fields(Display(full)))
+	if k := len(words); k > 2 && len(words[k-1]) > 1 {
+		if code := SuffixCode(words[k-1]); code != "" {
+			n.Suffix, words = code, words[:k-1]
+		}
+	}
+	if len(words) == 0 {
+		return n
+	}
+	end := 0 // the family name's last word: particles leave a given name after it
+	for end < len(words)-2 && familyParticles[Fold(words[end])] {
+		end++
+	}
+	n.Family = strings.Join(words[:end+1], " ")
+	rest := words[end+1:]
+	if len(rest) > 1 && n.Suffix == "" && len(rest[0]) > 1 {
+		if code := SuffixCode(rest[0]); code != "" {
+			n.Suffix, rest = code, rest[1:]
+		}
+	}
+	if len(rest) > 0 {
+		n.Given = rest[0]
+		n.Middle = strings.Join(rest[1:], " ")
+	}
+	return n
+}
+
 // NewNamePart prepares one name: its Text, phonetic codes of the folded key (so accents do
 // not change them), and, when nick is not nil, its nickname groups. An initial (a key of
 // one letter) keeps only its Soundex code.

@@ -65,6 +65,32 @@ func TestParseName(t *testing.T) {
 	}
 }
 
+func TestParseNameFamilyFirst(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Name
+	}{
+		{"WILLIAMS EMMA", Name{Given: "EMMA", Family: "WILLIAMS"}},
+		{"Williams Emma Rose", Name{Given: "Emma", Middle: "Rose", Family: "Williams"}},
+		{"De La Cruz Maria Elena", Name{Given: "Maria", Middle: "Elena", Family: "De La Cruz"}},
+		{"Van Wagoner Peter", Name{Given: "Peter", Family: "Van Wagoner"}},
+		{"Le Minh", Name{Given: "Minh", Family: "Le"}}, // a particle's word is the family name where nothing else is
+		{"Garcia-Lopez Jose Luis", Name{Given: "Jose", Middle: "Luis", Family: "Garcia-Lopez"}},
+		{"Smith Jr John", Name{Given: "John", Family: "Smith", Suffix: "jr"}},
+		{"Smith John III", Name{Given: "John", Family: "Smith", Suffix: "iii"}},
+		{"Smith John V", Name{Given: "John", Middle: "V", Family: "Smith"}}, // a letter alone is an initial
+		{"Dr. Smith John", Name{Given: "John", Family: "Smith"}},
+		{"Smith, John Paul", Name{Given: "John", Middle: "Paul", Family: "Smith"}}, // a comma: as ParseName
+		{"Cher", Name{Family: "Cher"}},
+		{"", Name{}},
+		{"   ", Name{}},
+	} {
+		if d := cmp.Diff(tc.want, ParseNameFamilyFirst(tc.in)); d != "" {
+			t.Errorf("ParseNameFamilyFirst(%q) (-want +got):\n%s", tc.in, d)
+		}
+	}
+}
+
 func TestStripTitles(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Sir William", "William"},

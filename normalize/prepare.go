@@ -109,6 +109,9 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	n := Name{Given: r.Given, Middle: r.Middle, Family: r.Family}
 	if strings.TrimSpace(r.Given) == "" && strings.TrimSpace(r.Family) == "" && r.FullName != "" {
 		n = ParseName(r.FullName)
+		if r.FamilyFirst {
+			n = ParseNameFamilyFirst(r.FullName)
+		}
 	}
 	family, glued := SplitSuffix(n.Family)
 	family = ShortSaint(family)

@@ -239,6 +239,11 @@ func describeHeader(roll *match.Roll, s int) string {
 	if len(missing) > 0 {
 		fmt.Fprintf(&b, "  not in the file: %s\n", strings.Join(missing, ", "))
 	}
+	for _, u := range roll.Header(s) {
+		if u.NameOrder == match.FamilyFirst {
+			fmt.Fprintf(&b, "  full names without a comma read family name first (Williams Emma Rose), as the column's name says\n")
+		}
+	}
 	order := roll.DateOrder(s)
 	switch hint := roll.HeaderDateOrder(s); {
 	case hint == match.DayFirst:
