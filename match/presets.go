@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-28",
+		Version:     "student-29",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -205,9 +205,10 @@ const (
 //   - Family names that differ outright and two homes (both addresses there), neither
 //     record with an SSID: namesakes sharing a given name, a birthday and a town, more
 //     often than one child whose family name changed as she moved.
-//   - Family names that differ outright and birth dates that do too (month and day both
-//     off, or more), both dates written out in full, SSIDs not the same: step-siblings
-//     or foster children of one given name in one home. Where the roll sets aside the
+//   - Family names that differ outright (or one with a second name: Brown and
+//     Brown-Thomas) and birth dates that do too (month and day both off, or more), both
+//     dates written out in full, SSIDs not the same: step-siblings or foster children of
+//     one given name in one home. Where the roll sets aside the
 //     rule below (its dates often wrong under one SSID), this one goes with it.
 //   - SSIDs that differ outright and places that differ (no address, zip or city in
 //     common): namesakes born the same day, whom a state's roll holds by the hundred.
@@ -553,14 +554,15 @@ func studentCannotLink() []CannotLink {
 		BothAddresses: true,
 		NoSSIDs:       true,
 	}, {
-		// A family name and a birth date both different outright (month and day both
-		// off, or worse), SSIDs not the same: step-siblings or foster children sharing a
-		// given name and a home, or namesakes in one building, far more often than one
-		// child whose family name changed and whose birth date was recorded wrong.
+		// A family name different outright or with a second one (Brown and Brown-Thomas)
+		// and a birth date different outright (month and day both off, or worse), SSIDs
+		// not the same: step-siblings or foster children sharing a given name and a home,
+		// or namesakes in one building, far more often than one child whose family name
+		// changed and whose birth date was recorded wrong.
 		Name: "different family names and birth dates",
 		Conditions: []Condition{
 			notSwapped, otherSSID,
-			{Comparison: "family_name", Levels: []string{"else"}},
+			{Comparison: "family_name", Levels: []string{"token", "else"}},
 			{Comparison: "birth_date", Levels: []string{"same_year", "two_parts", "two_digits", "else"}},
 		},
 		BothBirthDates: true,

@@ -381,8 +381,9 @@ func TestGenerationalSuffixes(t *testing.T) {
 }
 
 // TestStepSiblings keeps two girls of one given name in one home apart where their family
-// names and birth dates both differ outright and no SSID says one child (step-sisters,
-// foster children), while a girl whose family name changed, born the same day, is one.
+// names (or one with a second: Brown and Brown-Thomas) and birth dates both differ
+// outright and no SSID says one child (step-sisters, foster children), while a girl whose
+// family name changed, born the same day, is one.
 func TestStepSiblings(t *testing.T) {
 	l, err := New(StudentSettings())
 	if err != nil {
@@ -395,6 +396,8 @@ func TestStepSiblings(t *testing.T) {
 		"emmaj-2,02,02001,,Emma,,Jackson,,2014-10-13,F,K,2424 400 East,Layton,84041,2020-08-24\n"+
 		"liamg-1,03,03001,,Liam,,Garcia,,2007-08-12,M,9,2874 Center St,Kayenta,86033,2021-08-20\n"+
 		"liamh-1,03,03001,,Liam,,Harris,,2007-04-24,M,9,2874 Center St,Kayenta,86033,2021-08-20\n"+
+		"olivia-1,06,06001,,Olivia,,Brown,,12/15/2012,F,1,1706 Elm St,Provo,84601,2021-08-20\n"+
+		"oliviabt-1,06,06001,,Olivia,,Brown-Thomas,,2012-06-30,F,2,1706 Elm St,Provo,84601,2021-08-20\n"+
 		"sofia-1,04,04001,,Sofia,,Reyes,,2012-05-03,F,4,77 Pine St,Ogden,84401,2021-08-20\n"+
 		"sofia-2,05,05001,,Sofia,,Walker,,2012-05-03,F,5,77 Pine St,Ogden,84401,2022-08-20\n")
 	var refused []string
