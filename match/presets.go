@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-29",
+		Version:     "student-30",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -182,6 +182,9 @@ const (
 //     names often replaced and birth dates often wrong under one SSID), both at once on
 //     one child's record is no longer rare, and this rule goes with them
 //     (CannotLink.SetAsideWith).
+//   - One SSID on two records whose middle names, both written out, differ outright and
+//     whose birth dates do too (both written in full): brothers of one given name, one
+//     enrolled under the other's SSID (James Daniel and James Michael).
 //   - Given names not the same (a nickname of the other too: Sam and Samantha; one
 //     name's two forms: Julian and Julia, Gabriel and Gabriella) and different sexes,
 //     whatever the SSIDs: a boy and a girl. A sex left blank is the one its given name
@@ -477,6 +480,20 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
 		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
+	}, {
+		// One SSID on two children of one given name (James Daniel and James Michael,
+		// born years apart): middle names both written out that differ outright, and
+		// birth dates that do, say two children, the SSID a sibling's typed for the other.
+		// One child's record with its middle name and birth date both wrong is rarer,
+		// whatever the roll's dates say.
+		Name: "one SSID, two children: different middle names and birth dates",
+		Conditions: []Condition{
+			notSwapped,
+			{Comparison: "ssid", Levels: []string{"exact"}},
+			{Comparison: "birth_date", Levels: []string{"same_year", "two_parts", "two_digits", "else"}},
+		},
+		DifferentMiddleNames: true,
+		BothBirthDates:       true,
 	}, {
 		// A boy and a girl, their given names different: two children, twins or
 		// siblings, whatever else they share (one under the other's SSID, a half-swapped

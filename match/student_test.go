@@ -411,3 +411,31 @@ func TestStepSiblings(t *testing.T) {
 	}
 	checkChildren(t, res)
 }
+
+// TestOneSSIDDifferentMiddleNames keeps two brothers of one given name apart where one's
+// SSID was typed on the other's record: middle names both written out and different, and
+// birth dates years apart. One boy's records, a middle initial against his middle name
+// and his birth date mistyped a digit, stay one.
+func TestOneSSIDDifferentMiddleNames(t *testing.T) {
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, studentHeader+
+		"jamesd-1,01,01001,4100000017,James,Daniel,Adams,,2008-03-14,M,10,12 Oak St,Provo,84601,2022-08-20\n"+
+		"jamesd-2,02,02001,4100000017,James,Daniel,Adams,,03/14/2008,M,11,12 Oak St,Provo,84601,2023-08-20\n"+
+		"jamesm-1,02,02001,4100000017,James,Michael,Adams,,2014-09-02,M,4,12 Oak St,Provo,84601,2023-08-20\n"+
+		"jamesm-2,01,01001,4100000090,James,Michael,Adams,,2014-09-02,M,3,12 Oak St,Provo,84601,2022-08-20\n"+
+		"noah-1,03,03001,4100000555,Noah,Nicholas,Young,,2011-09-21,M,6,7 Elm St,Layton,84041,2022-08-20\n"+
+		"noah-2,04,04001,4100000555,Noah,N,Young,,2011-09-27,M,7,7 Elm St,Layton,84041,2023-08-20\n")
+	var refused []string
+	for _, r := range res.Review {
+		if r.Rule == "one SSID, two children: different middle names and birth dates" {
+			refused = append(refused, r.A+" "+r.B)
+		}
+	}
+	if len(refused) == 0 {
+		t.Error("no pair refused for its middle names and birth dates under one SSID")
+	}
+	checkChildren(t, res)
+}
