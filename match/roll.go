@@ -605,12 +605,16 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 }
 
 // swallowedRows returns the first field of row holding, on a line after its first, at
-// least half as many delimiters as a row of width fields has (two at least), and that
-// line's number within the field; -1 when none does. A quoted field may span lines (an
-// address written on two), but a line of it that reads as a row is a row a quote left
-// open took in.
+// least half as many delimiters as a row of width fields has (two at least, three for a
+// comma, which an address's second line may hold: "Apt 4, Bldg B"), and that line's
+// number within the field; -1 when none does. A quoted field may span lines (an address
+// written on two), but a line of it that reads as a row is a row a quote left open took
+// in.
 func swallowedRows(row []string, comma rune, width int) (field, line int) {
 	need := max(2, (width-1)/2)
+	if comma == ',' {
+		need = max(3, need)
+	}
 	for c, v := range row {
 		for k, l := range strings.Split(v, "\n") {
 			if k > 0 && strings.Count(l, string(comma)) >= need {
