@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-30",
+		Version:     "student-31",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -490,7 +490,7 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			notSwapped,
 			{Comparison: "ssid", Levels: []string{"exact"}},
-			{Comparison: "birth_date", Levels: []string{"same_year", "two_parts", "two_digits", "else"}},
+			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
 		DifferentMiddleNames: true,
 		BothBirthDates:       true,
@@ -580,7 +580,7 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			notSwapped, otherSSID,
 			{Comparison: "family_name", Levels: []string{"token", "else"}},
-			{Comparison: "birth_date", Levels: []string{"same_year", "two_parts", "two_digits", "else"}},
+			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
 		},
 		BothBirthDates: true,
 		SetAsideWith:   []string{differentBirthDates},
