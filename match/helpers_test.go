@@ -2,8 +2,22 @@ package match
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
+
+// refusedBy returns the pairs the run's review lists for cannot-link rule, each "A B",
+// sorted.
+func refusedBy(res *Result, rule string) []string {
+	var out []string
+	for _, r := range res.Review {
+		if r.Rule == rule {
+			out = append(out, r.A+" "+r.B)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // mustReadCSV reads a whole CSV file, header first (readCSVRows, failing the test).
 func mustReadCSV(t testing.TB, path string) [][]string {

@@ -3,7 +3,6 @@ package match
 import (
 	"bytes"
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -356,15 +355,8 @@ func TestGenerationalSuffixes(t *testing.T) {
 		"steveniii-2,Steven,Ray,Taylor,3rd,12 Oak St,Concord,28025\n"+
 		"marcus-1,Marcus,Lee,Bell,Jr,40 Elm St,Monroe,28110\n"+
 		"marcus-2,Marcus,Lee,Bell,,40 Elm St,Monroe,28110\n")
-	var refused []string
-	for _, r := range res.Review {
-		if r.Rule == "different generational suffixes" {
-			refused = append(refused, r.A+" "+r.B)
-		}
-	}
-	slices.Sort(refused)
 	want := []string{"jordanjr-1 jordansr-1", "jordanjr-1 jordansr-2", "jordanjr-2 jordansr-1", "jordanjr-2 jordansr-2", "steveniii-1 stevenjr-1", "steveniii-2 stevenjr-1"}
-	if diff := cmp.Diff(want, refused); diff != "" {
+	if diff := cmp.Diff(want, refusedBy(res, "different generational suffixes")); diff != "" {
 		t.Errorf("pairs refused for their suffixes (-want +got):\n%s", diff)
 	}
 	checkChildren(t, res)
@@ -400,14 +392,9 @@ func TestStepSiblings(t *testing.T) {
 		"oliviabt-1,06,06001,,Olivia,,Brown-Thomas,,2012-06-30,F,2,1706 Elm St,Provo,84601,2021-08-20\n"+
 		"sofia-1,04,04001,,Sofia,,Reyes,,2012-05-03,F,4,77 Pine St,Ogden,84401,2021-08-20\n"+
 		"sofia-2,05,05001,,Sofia,,Walker,,2012-05-03,F,5,77 Pine St,Ogden,84401,2022-08-20\n")
-	var refused []string
-	for _, r := range res.Review {
-		if r.Rule == "different family names and birth dates" {
-			refused = append(refused, r.A+" "+r.B)
-		}
-	}
-	if len(refused) == 0 {
-		t.Error("no pair refused for its family names and birth dates")
+	want := []string{"emmaj-1 emmam-1", "emmaj-1 emmam-2", "emmaj-2 emmam-1", "emmaj-2 emmam-2", "liamg-1 liamh-1", "olivia-1 oliviabt-1"}
+	if d := cmp.Diff(want, refusedBy(res, "different family names and birth dates")); d != "" {
+		t.Errorf("pairs refused for their family names and birth dates (-want +got):\n%s", d)
 	}
 	checkChildren(t, res)
 }
@@ -428,14 +415,9 @@ func TestOneSSIDDifferentMiddleNames(t *testing.T) {
 		"jamesm-2,01,01001,4100000090,James,Michael,Adams,,2014-09-02,M,3,12 Oak St,Provo,84601,2022-08-20\n"+
 		"noah-1,03,03001,4100000555,Noah,Nicholas,Young,,2011-09-21,M,6,7 Elm St,Layton,84041,2022-08-20\n"+
 		"noah-2,04,04001,4100000555,Noah,N,Young,,2011-09-27,M,7,7 Elm St,Layton,84041,2023-08-20\n")
-	var refused []string
-	for _, r := range res.Review {
-		if r.Rule == "one SSID, two children: different middle names and birth dates" {
-			refused = append(refused, r.A+" "+r.B)
-		}
-	}
-	if len(refused) == 0 {
-		t.Error("no pair refused for its middle names and birth dates under one SSID")
+	want := []string{"jamesd-1 jamesm-1", "jamesd-1 jamesm-2", "jamesd-2 jamesm-1", "jamesd-2 jamesm-2"}
+	if d := cmp.Diff(want, refusedBy(res, "one SSID, two children: different middle names and birth dates")); d != "" {
+		t.Errorf("pairs refused for their middle names and birth dates under one SSID (-want +got):\n%s", d)
 	}
 	checkChildren(t, res)
 }

@@ -1181,13 +1181,7 @@ func TestGivenNameMissingIsAHousehold(t *testing.T) {
 	if a, b := mustStudent(t, res, "h-1"), mustStudent(t, res, "h-2"); a == b {
 		t.Errorf("J Colby and Mike D Colby of one home, nothing else to go on, are one student %s", a)
 	}
-	reviewed := map[string]bool{}
-	for _, r := range res.Review {
-		if r.Rule == rule {
-			reviewed[r.A+" "+r.B] = true
-		}
-	}
-	if diff := cmp.Diff(map[string]bool{"h-1 h-2": true}, reviewed); diff != "" {
+	if diff := cmp.Diff([]string{"h-1 h-2"}, refusedBy(res, rule)); diff != "" {
 		t.Errorf("pairs the household rule sent to review (-want +got):\n%s", diff)
 	}
 }
