@@ -53,10 +53,10 @@ var weekdayNames = map[string]bool{
 // 2-Jan-2006, a long date naming its weekday (Monday, January 2, 2006), and date-times
 // such as 2006-01-02T00:00:00 or 2006-01-02T00:00:00-07:00 (Ed-Fi's date strings),
 // whose calendar date is taken as written, and a spreadsheet's five-digit day serial
-// (40179 is 2010-01-01; 40179.0 and 40179.5, its noon, too). Separators may be '-', '/', '.' or spaces. An empty or blank
-// input gives the zero Date and no error. An impossible date (2010-02-30, month 13), a
-// year alone or with its month (an ImpossibleDateError whose Written names them) or text
-// that is not a date is an error quoting the input.
+// (40179 is 2010-01-01; 40179.0 and 40179.5, its noon, too). Separators may be '-', '/',
+// '.' or spaces. An empty or blank input gives the zero Date and no error. An impossible
+// date (2010-02-30, month 13), a year alone or with its month (an ImpossibleDateError
+// whose Written names them) or text that is not a date is an error quoting the input.
 func ParseDate(s string, opt DateOptions) (Date, error) {
 	in := s
 	s = strings.TrimSpace(s)

@@ -108,10 +108,11 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	}
 	n := Name{Given: r.Given, Middle: r.Middle, Family: r.Family}
 	if strings.TrimSpace(r.Given) == "" && strings.TrimSpace(r.Family) == "" && r.FullName != "" {
-		n = ParseName(r.FullName)
+		parse := ParseName
 		if r.FamilyFirst {
-			n = ParseNameFamilyFirst(r.FullName)
+			parse = ParseNameFamilyFirst
 		}
+		n = parse(r.FullName)
 	}
 	family, glued := SplitSuffix(n.Family)
 	family = ShortSaint(family)
