@@ -138,9 +138,10 @@ type ColumnUse struct {
 	// is refused when the file is read: its ISO-looking dates would be read year,
 	// month, day.
 	DateOrder string `json:"date_order,omitempty"`
-	// NameOrder is FamilyFirst for a full-name column whose name puts the family name
-	// first (LastFirst, Name (Last First), Surname Forename): its names without a comma
-	// (Williams Emma) are read so. "" otherwise: such names are read given name first.
+	// NameOrder is the order of names a full-name column's name gives: FamilyFirst where
+	// it puts the family name first (LastFirst, Name (Last First)), its names without a
+	// comma (Williams Emma) read so; GivenFirst where it puts the given name first
+	// (FirstLast); "" when it gives none, and the column's names say (Roll.NameOrder).
 	NameOrder string `json:"name_order,omitempty"`
 }
 
@@ -150,13 +151,15 @@ const (
 	MonthFirst = "month first"
 )
 
-// FamilyFirst is the order of names a full-name column's name gives when it names the
-// family name before the given name (ColumnUse.NameOrder).
-const FamilyFirst = "family first"
+// Orders of names a full-name column's name gives (ColumnUse.NameOrder).
+const (
+	FamilyFirst = "family first"
+	GivenFirst  = "given first"
+)
 
 // nameOrder is the order of names a full-name column's header gives: FamilyFirst when a
 // word for the family name (last, surname, family) comes before one for the given name
-// (first, given, forename), "" otherwise.
+// (first, given, forename), GivenFirst when after, "" when it has not both.
 func nameOrder(header string) string {
 	h := strings.ToLower(header)
 	at := func(words ...string) int {
@@ -168,10 +171,13 @@ func nameOrder(header string) string {
 		}
 		return first
 	}
-	if family, given := at("last", "surname", "family"), at("first", "given", "forename"); family >= 0 && given > family {
+	switch family, given := at("last", "surname", "family"), at("first", "given", "forename"); {
+	case family < 0 || given < 0:
+		return ""
+	case family < given:
 		return FamilyFirst
 	}
-	return ""
+	return GivenFirst
 }
 
 // dateFormat finds a date format written in a header name: d, m and y runs, each once,

@@ -69,10 +69,12 @@ type Roll struct {
 	// headerOrder[s] is the order of day and month source s's birth date column's name
 	// gives (DayFirst, MonthFirst; "" when none), which wins over what the dates say.
 	headerOrder []string
-	// familyFirst[s] reports whether source s's full-name column is named family name
-	// first (ColumnUse.NameOrder).
-	familyFirst []bool
-	extras      []string
+	// headerNameOrder[s] is the order of names source s's full-name column's name gives
+	// (FamilyFirst, GivenFirst; "" when none), which wins over what the names say;
+	// nameOrder[s] counts what its first full names say (up to nameOrderSample).
+	headerNameOrder []string
+	nameOrder       []normalize.NameOrderCount
+	extras          []string
 	// byRef finds a record by source and ID; byID by ID alone, -1 when several sources
 	// use the ID.
 	byRef map[recordKey]int32
@@ -488,7 +490,35 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		if c := &r.dateOrder[s]; c.DayOnly+c.MonthOnly < dateOrderSample {
 			c.Add(r.joinFields(len(r.IDs)-1, r.recordFields[s][slotBirthDate]))
 		}
+		if f := r.recordFields[s][slotFullName]; len(f) > 0 && r.nameOrder[s].Counted() < nameOrderSample {
+			r.nameOrder[s].Add(r.joinFields(len(r.IDs)-1, f))
+		}
 	}
+}
+
+// nameOrderSample is how many full names that tell an order a source's order of names is
+// judged on.
+const nameOrderSample = 1000
+
+// NameOrder returns what source s's full names say of the order they are written in
+// (from its first rows, up to a thousand telling names).
+func (r *Roll) NameOrder(s int) normalize.NameOrderCount { return r.nameOrder[s] }
+
+// HeaderNameOrder returns the order of names source s's full-name column's name gives
+// (FamilyFirst, GivenFirst), or "" when it gives none.
+func (r *Roll) HeaderNameOrder(s int) string { return r.headerNameOrder[s] }
+
+// FamilyFirst reports whether source s's full names without a comma are read family name
+// first: as its full-name column's name says when it says (LastFirst: HeaderNameOrder),
+// else when its names say so (NameOrder).
+func (r *Roll) FamilyFirst(s int) bool {
+	switch r.headerNameOrder[s] {
+	case FamilyFirst:
+		return true
+	case GivenFirst:
+		return false
+	}
+	return r.nameOrder[s].FamilyFirstOrder()
 }
 
 // dateOrderSample is how many birth dates that can be read only one way a source's
@@ -712,7 +742,14 @@ func (r *Roll) addFields(res resolution) {
 		}
 	}
 	r.headerOrder = append(r.headerOrder, order)
-	r.familyFirst = append(r.familyFirst, slices.ContainsFunc(res.uses, func(u ColumnUse) bool { return u.NameOrder == FamilyFirst }))
+	nameOrder := ""
+	for _, u := range res.uses {
+		if u.Role == normalize.RoleFullName && u.NameOrder != "" {
+			nameOrder = u.NameOrder
+		}
+	}
+	r.headerNameOrder = append(r.headerNameOrder, nameOrder)
+	r.nameOrder = append(r.nameOrder, normalize.NameOrderCount{})
 	r.roleFields = append(r.roleFields, fields)
 	r.recordFields = append(r.recordFields, slots)
 }
@@ -798,7 +835,7 @@ func (r *Roll) Record(i int) normalize.Record {
 		FullName: v(slotFullName), BirthDate: v(slotBirthDate), Sex: v(slotSex), SSID: v(slotSSID),
 		LocalID: v(slotLocalID), Grade: v(slotGrade), Address: v(slotAddress), City: v(slotCity),
 		Zip: v(slotZip), LEA: v(slotLEA), School: v(slotSchool), Email: v(slotEmail), Phone: v(slotPhone),
-		DayFirst: r.DayFirst(int(r.Source[i])), FamilyFirst: r.familyFirst[r.Source[i]],
+		DayFirst: r.DayFirst(int(r.Source[i])), FamilyFirst: r.FamilyFirst(int(r.Source[i])),
 	}
 	if other := v(slotOtherNames); other != "" {
 		rec.OtherNames = splitOtherNames(other)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -882,7 +883,7 @@ func TestRollFullNameOrder(t *testing.T) {
 		{"LastFirst", FamilyFirst, "Emma"},
 		{"Student Name (Last First)", FamilyFirst, "Emma"},
 		{"Last Name, First Name", FamilyFirst, "Emma"},
-		{"FirstLast", "", "Williams"},
+		{"FirstLast", GivenFirst, "Williams"},
 		{"Student Name", "", "Williams"},
 		{"Name", "", "Williams"},
 	} {
@@ -961,6 +962,49 @@ func TestRollReadSwallowedRows(t *testing.T) {
 		}
 		if d := cmp.Diff(tc.rejected, rejected); d != "" {
 			t.Errorf("%s: rejected (-want +got):\n%s", tc.name, d)
+		}
+	}
+}
+
+// TestRollNameOrderFromNames reads a full-name column whose name says no order family
+// name first where its names begin with a family name and a given name ten times or more
+// and four times as often as the other way; a header that says given name first, or
+// names too few to tell, keep given name first.
+func TestRollNameOrderFromNames(t *testing.T) {
+	names := []string{"Williams Emma Rose", "Garcia Sofia", "Nguyen Olivia Mai", "Smith Jacob",
+		"Johnson Michael Lee", "Brown Sarah", "Lopez Daniel Jose", "Taylor Hannah", "Martinez Luis",
+		"Anderson Elizabeth Ann", "Thompson Samuel", "Kim Joseph"}
+	reversed := make([]string, len(names))
+	for k, n := range names {
+		w := strings.Fields(n)
+		reversed[k] = strings.Join(append(w[1:], w[0]), " ")
+	}
+	for _, tc := range []struct {
+		name, header string
+		names        []string
+		want         bool
+	}{
+		{"family first", "Student Name", names, true},
+		{"given first", "Student Name", reversed, false},
+		{"too few to tell", "Student Name", names[:5], false},
+		{"the header says given first", "First Last", names, false},
+	} {
+		r, err := NewRoll("id", StudentColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := "id," + tc.header + "\n"
+		for k, n := range tc.names {
+			in += strconv.Itoa(k) + "," + n + "\n"
+		}
+		if _, err := r.Read("x.csv", strings.NewReader(in), ReadOptions{}); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := r.FamilyFirst(0); got != tc.want {
+			t.Errorf("%s: FamilyFirst %v (names counted %+v), want %v", tc.name, got, r.NameOrder(0), tc.want)
+		}
+		if got := r.Record(0).FamilyFirst; got != tc.want {
+			t.Errorf("%s: Record(0).FamilyFirst %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -56,6 +56,10 @@ func FuzzName(f *testing.F) {
 				}
 			}
 		}
+		var order NameOrderCount
+		if order.Add(s); order.Counted() > 1 {
+			t.Errorf("NameOrderCount.Add(%q) counted %+v", s, order)
+		}
 		if st := StripTitles(s); StripTitles(st) != st || len(st) > len(s) {
 			t.Errorf("StripTitles(%q) = %q, again %q", s, st, StripTitles(st))
 		}

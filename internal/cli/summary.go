@@ -239,10 +239,12 @@ func describeHeader(roll *match.Roll, s int) string {
 	if len(missing) > 0 {
 		fmt.Fprintf(&b, "  not in the file: %s\n", strings.Join(missing, ", "))
 	}
-	for _, u := range roll.Header(s) {
-		if u.NameOrder == match.FamilyFirst {
-			fmt.Fprintf(&b, "  full names without a comma read family name first (Williams Emma Rose), as the column's name says\n")
-		}
+	switch names := roll.NameOrder(s); {
+	case roll.HeaderNameOrder(s) == match.FamilyFirst:
+		fmt.Fprintf(&b, "  full names without a comma read family name first (Williams Emma Rose), as the column's name says\n")
+	case roll.HeaderNameOrder(s) == "" && roll.FamilyFirst(s):
+		fmt.Fprintf(&b, "  full names without a comma read family name first (Williams Emma Rose): %d of them begin with a family name and a given name, %d with a given name\n",
+			names.FamilyFirst, names.GivenFirst)
 	}
 	order := roll.DateOrder(s)
 	switch hint := roll.HeaderDateOrder(s); {
