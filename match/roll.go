@@ -319,6 +319,35 @@ func newCSVReader(in io.Reader, comma rune) *csv.Reader {
 	return cr
 }
 
+// excelSep reads the line "sep=;" a spreadsheet writes first to name a file's delimiter,
+// and returns the delimiter, or 0 (and reads nothing) when the file does not start so.
+func excelSep(br *bufio.Reader) rune {
+	head, _ := br.Peek(7)
+	if len(head) < 5 || !bytes.EqualFold(head[:4], []byte("sep=")) || (len(head) > 5 && head[5] != '\n' && head[5] != '\r') {
+		return 0
+	}
+	sep := rune(head[4])
+	end := 5
+	for end < len(head) && end < 7 && (head[end] == '\r' || head[end] == '\n') {
+		end++
+		if head[end-1] == '\n' {
+			break
+		}
+	}
+	br.Discard(end)
+	return sep
+}
+
+// blankRow reports whether every field of row is empty or white space.
+func blankRow(row []string) bool {
+	for _, v := range row {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // crLines reads text whose lines end in a carriage return alone as lines ending in a
 // newline, which encoding/csv reads; it would take such a file for one line.
 type crLines struct{ r io.Reader }
@@ -384,6 +413,9 @@ const (
 // row that stopped a read.
 type ReadCount struct {
 	Read, Kept, Rejected int
+	// Skipped counts the rows that are no record and were passed over: every field
+	// empty (a spreadsheet's ,,,, rows) or the header again (files joined end to end).
+	Skipped int
 	// Encoding is the encoding the input was read in: ReadOptions.Encoding, or "utf-8"
 	// where the input was UTF-8 after all (see ReadOptions.Encoding) or none was named.
 	Encoding string
@@ -424,10 +456,13 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 	n.Encoding = used
 	br := bufio.NewReaderSize(text, 64<<10)
 	text = br
+	comma := opt.Comma
+	if sep := excelSep(br); sep != 0 && comma == 0 {
+		comma = sep
+	}
 	if head, _ := br.Peek(br.Size()); bytes.IndexByte(head, '\n') < 0 && bytes.IndexByte(head, '\r') >= 0 {
 		text = crLines{br} // a classic Mac OS export: its lines end in a carriage return alone
 	}
-	comma := opt.Comma
 	if comma == 0 {
 		comma = sniffComma(br)
 	}
@@ -464,6 +499,10 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		row, err := cr.Read()
 		if err == io.EOF {
 			return n, nil
+		}
+		if (err == nil || errors.Is(err, csv.ErrFieldCount)) && blankRow(row) || err == nil && slices.Equal(trimFields(row), header) {
+			n.Skipped++
+			continue
 		}
 		n.Read++
 		line, end, fault, why := r.checkRow(cr, row, err, s, res.id, opt.Encoding)

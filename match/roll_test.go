@@ -1008,3 +1008,31 @@ func TestRollNameOrderFromNames(t *testing.T) {
 		}
 	}
 }
+
+// TestRollReadSkipsNonRows passes over what a spreadsheet or a join of files leaves that
+// is no record: a first line naming the delimiter (sep=;), rows of empty fields (of the
+// header's width or not) and the header again; they are counted as skipped.
+func TestRollReadSkipsNonRows(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		ids      []string
+		skipped  int
+	}{
+		{"sep line", "sep=;\r\nid;first;last\r\n1;Ana;Ruiz\r\n2;Ben;Ito\r\n", []string{"1", "2"}, 0},
+		{"sep line, then another delimiter named", "SEP=|\nid|first|last\n1|Ana|Ruiz\n", []string{"1"}, 0},
+		{"empty rows", "id,first,last\n1,Ana,Ruiz\n,,\n , ,\n,\n2,Ben,Ito\n", []string{"1", "2"}, 3},
+		{"header again", "id,first,last\n1,Ana,Ruiz\nid,first,last\n2,Ben,Ito\n", []string{"1", "2"}, 1},
+	} {
+		r, err := NewRoll("id", testColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := r.Read("in.csv", strings.NewReader(tc.in), ReadOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if d := cmp.Diff(tc.ids, r.IDs); d != "" || n.Skipped != tc.skipped || n.Read != len(tc.ids) {
+			t.Errorf("%s: %+v, IDs (-want +got):\n%s", tc.name, n, d)
+		}
+	}
+}

@@ -89,11 +89,16 @@ func printInput(w io.Writer, o *Outcome, f Flags) {
 		total.Read += n.Read
 		total.Kept += n.Kept
 		total.Rejected += n.Rejected
+		total.Skipped += n.Skipped
+	}
+	skipped := ""
+	if total.Skipped > 0 {
+		skipped = fmt.Sprintf(" (and %d row(s) with no value, or the header again, passed over)", total.Skipped)
 	}
 	if len(o.Reads) == 1 {
-		fmt.Fprintf(w, "input:          %s: %d row(s) read, %d kept, %d set aside\n", roll.Sources[0], total.Read, total.Kept, total.Rejected)
+		fmt.Fprintf(w, "input:          %s: %d row(s) read, %d kept, %d set aside%s\n", roll.Sources[0], total.Read, total.Kept, total.Rejected, skipped)
 	} else {
-		fmt.Fprintf(w, "input:          %d source(s): %d row(s) read, %d kept, %d set aside\n", len(o.Reads), total.Read, total.Kept, total.Rejected)
+		fmt.Fprintf(w, "input:          %d source(s): %d row(s) read, %d kept, %d set aside%s\n", len(o.Reads), total.Read, total.Kept, total.Rejected, skipped)
 	}
 	for k, n := range o.Reads {
 		if !namesUTF8(f.Encoding) && n.Encoding == "utf-8" && k < len(roll.Sources) {
