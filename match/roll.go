@@ -338,6 +338,12 @@ func excelSep(br *bufio.Reader) rune {
 	return sep
 }
 
+// repeatsHeader reports whether row is the header again (white space aside), looking at
+// the record ID's field first: a data row's differs.
+func repeatsHeader(row, header []string, idField int) bool {
+	return strings.TrimSpace(row[idField]) == header[idField] && slices.Equal(trimFields(row), header)
+}
+
 // blankRow reports whether every field of row is empty or white space.
 func blankRow(row []string) bool {
 	for _, v := range row {
@@ -500,7 +506,7 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		if err == io.EOF {
 			return n, nil
 		}
-		if (err == nil || errors.Is(err, csv.ErrFieldCount)) && blankRow(row) || err == nil && slices.Equal(trimFields(row), header) {
+		if (err == nil || errors.Is(err, csv.ErrFieldCount)) && blankRow(row) || err == nil && repeatsHeader(row, header, res.id) {
 			n.Skipped++
 			continue
 		}
