@@ -48,9 +48,10 @@ func Encodings() []string {
 // is not valid UTF-8) or, without one, has a zero byte in every other place of its start
 // (looksUTF16). A single-byte encoding (windows-1252, iso-8859-1, iso-8859-15) is
 // not applied to an input that is UTF-8 after all — a UTF-8 byte-order mark, or valid
-// UTF-8 with a character of several bytes in its first 64 KB — which is read as UTF-8:
-// one -encoding for several files would otherwise turn the UTF-8 file's "José" into
-// "JosÃ©" without a word.
+// UTF-8 with a character of several bytes in its first 64 KB — which is read as UTF-8,
+// nor to one that is UTF-16 (utf16Of), read as UTF-16: one -encoding for several files
+// would otherwise turn the UTF-8 file's "José" into "JosÃ©" without a word, and refuse
+// a spreadsheet's "Unicode text" beside a Windows-1252 file.
 func decode(in io.Reader, name string) (io.Reader, string, error) {
 	key := strings.ToLower(strings.TrimSpace(name))
 	if alias, ok := encodingAliases[key]; ok {
@@ -60,11 +61,8 @@ func decode(in io.Reader, name string) (io.Reader, string, error) {
 	switch {
 	case key == "":
 		br := bufio.NewReader(in)
-		if bom, _ := br.Peek(2); string(bom) == "\xff\xfe" || string(bom) == "\xfe\xff" {
-			return transform.NewReader(br, encodings["utf-16"].NewDecoder()), "utf-16", nil
-		}
-		if head, _ := br.Peek(512); looksUTF16(head) != "" {
-			key = looksUTF16(head)
+		if head, _ := br.Peek(512); utf16Of(head) != "" {
+			key = utf16Of(head)
 			return transform.NewReader(br, encodings[key].NewDecoder()), key, nil
 		}
 		return br, "utf-8", nil
@@ -82,12 +80,26 @@ func decode(in io.Reader, name string) (io.Reader, string, error) {
 		in = br
 	case singleByte(key):
 		br := bufio.NewReaderSize(in, 64<<10)
-		if head, _ := br.Peek(64 << 10); looksUTF8(head) {
+		head, _ := br.Peek(64 << 10)
+		if looksUTF8(head) {
 			return br, "utf-8", nil
+		}
+		if u := utf16Of(head[:min(len(head), 512)]); u != "" {
+			return transform.NewReader(br, encodings[u].NewDecoder()), u, nil
 		}
 		in = br
 	}
 	return transform.NewReader(in, enc.NewDecoder()), key, nil
+}
+
+// utf16Of names the UTF-16 encoding the start of an input is in: "utf-16" where it
+// starts with a byte-order mark (which says the byte order), else what looksUTF16 says;
+// "" for none.
+func utf16Of(head []byte) string {
+	if len(head) >= 2 && (string(head[:2]) == "\xff\xfe" || string(head[:2]) == "\xfe\xff") {
+		return "utf-16"
+	}
+	return looksUTF16(head)
 }
 
 // looksUTF16 names the byte order of the start of an input that is UTF-16 without a

@@ -48,7 +48,8 @@ var roleAliases = map[normalize.Role][]string{
 		"formernames", "preferredname", "nickname"},
 	normalize.RoleBirthDate: {"birthdate", "dob", "dateofbirth", "birthdt", "bdate", "birthday",
 		"studentbirthdate", "datebirth"},
-	normalize.RoleSex: {"sex", "gender", "sexcode", "gendercode", "birthsex", "studentsex", "studentgender"},
+	normalize.RoleSex: {"sex", "gender", "sexcode", "gendercode", "birthsex", "studentsex", "studentgender",
+		"sexdescriptor", "birthsexdescriptor"},
 	normalize.RoleSSID: {"ssid", "ssidnumber", "stateid", "statestudentid", "statestudentidentifier", "statestudentnumber",
 		"statenumber", "sasid", "suid", "stateidnumber", "statewidestudentid", "statewideid",
 		"statewidestudentidentifier", "statewideidentifier"},
@@ -111,7 +112,8 @@ var wordNotPlace = []string{"school", "campus", "district", "birth", "email", "l
 var (
 	streetNumberNames = []string{"streetnumber", "streetno", "streetnum", "streetnbr", "housenumber",
 		"houseno", "housenum", "addressnumber"}
-	streetLine2Names = []string{"address2", "addressline2", "streetaddress2", "street2", "addr2"}
+	streetLine2Names = []string{"address2", "addressline2", "streetaddress2", "street2", "addr2",
+		"apt", "aptno", "aptnum", "aptnumber", "apartment", "apartmentnumber", "aptunit", "unit", "unitnumber"}
 )
 
 // ColumnUse says what a roll made of one column of a source's header.

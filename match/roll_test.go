@@ -543,12 +543,17 @@ func TestRollReadEncodings(t *testing.T) {
 	if _, err := r.Read("x.csv", strings.NewReader(utf8Text), ReadOptions{Encoding: "ebcdic"}); err == nil || !strings.Contains(err.Error(), `unknown encoding "ebcdic"`) {
 		t.Errorf("unknown encoding: err = %v", err)
 	}
-	// UTF-16 read under a single-byte encoding keeps its zero bytes: the header stops the
-	// run, rather than every record ID and value carrying them.
-	r, _ = NewRoll("id", testColumns())
-	_, err = r.Read("u.csv", bytes.NewReader(encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM))), ReadOptions{Encoding: "windows-1252"})
-	if err == nil || !strings.Contains(err.Error(), "u.csv:1: column 1: header has a zero byte") {
-		t.Errorf("utf-16 read as windows-1252: err = %v", err)
+	// UTF-16, with its mark or without, under a single-byte encoding (named for another
+	// file of the run) is read as UTF-16, which it is.
+	for _, tc := range []struct {
+		bom  unicode.BOMPolicy
+		want string
+	}{{unicode.IgnoreBOM, "utf-16le"}, {unicode.UseBOM, "utf-16"}} {
+		r, _ = NewRoll("id", testColumns())
+		n, err := r.Read("u.csv", bytes.NewReader(encode(unicode.UTF16(unicode.LittleEndian, tc.bom))), ReadOptions{Encoding: "windows-1252"})
+		if err != nil || n.Encoding != tc.want || r.Record(0).Family != "Núñez" {
+			t.Errorf("utf-16 (%s) named windows-1252: %+v, family %q, err %v", tc.want, n, r.Record(0).Family, err)
+		}
 	}
 	// UTF-16 with its mark, named UTF-8: the error says what the mark says.
 	r, _ = NewRoll("id", testColumns())

@@ -101,8 +101,15 @@ func printInput(w io.Writer, o *Outcome, f Flags) {
 		fmt.Fprintf(w, "input:          %d source(s): %d row(s) read, %d kept, %d set aside%s\n", len(o.Reads), total.Read, total.Kept, total.Rejected, skipped)
 	}
 	for k, n := range o.Reads {
-		if !namesUTF8(f.Encoding) && n.Encoding == "utf-8" && k < len(roll.Sources) {
-			fmt.Fprintf(w, "encoding:       %s read as UTF-8, which it is, not %s\n", roll.Sources[k], f.Encoding)
+		if !namesUTF8(f.Encoding) && k < len(roll.Sources) {
+			switch n.Encoding {
+			case "utf-8":
+				fmt.Fprintf(w, "encoding:       %s read as UTF-8, which it is, not %s\n", roll.Sources[k], f.Encoding)
+			case "utf-16", "utf-16le", "utf-16be":
+				if !strings.HasPrefix(strings.ToLower(f.Encoding), "utf-16") && !strings.HasPrefix(strings.ToLower(f.Encoding), "utf16") {
+					fmt.Fprintf(w, "encoding:       %s read as UTF-16, which it is, not %s\n", roll.Sources[k], f.Encoding)
+				}
+			}
 		}
 	}
 	if total.Rejected > 0 {
@@ -200,8 +207,11 @@ func printColumns(w io.Writer, roll *match.Roll) {
 	}
 	for _, g := range groups {
 		which := g.sources[0]
-		if len(g.sources) > 1 {
-			which = fmt.Sprintf("%d sources (%s … %s)", len(g.sources), g.sources[0], g.sources[len(g.sources)-1])
+		switch n := len(g.sources); {
+		case n > 6:
+			which = fmt.Sprintf("%d sources (%s and %d more)", n, strings.Join(g.sources[:5], ", "), n-5)
+		case n > 1:
+			which = fmt.Sprintf("%d sources (%s)", n, strings.Join(g.sources, ", "))
 		}
 		fmt.Fprintf(w, "columns of %s:\n%s", which, g.text)
 	}

@@ -239,3 +239,26 @@ func TestLinkModeOneFileHint(t *testing.T) {
 		t.Errorf("two files in link mode, the one-file hint:\n%s", out)
 	}
 }
+
+// TestColumnsOfSourcesNamed names every source of a group of files with one header (or
+// the first five and how many more), not a range that reads as every file between.
+func TestColumnsOfSourcesNamed(t *testing.T) {
+	dir := t.TempDir()
+	var in []string
+	for _, name := range []string{"a.csv", "b.csv", "c.csv"} {
+		header := "record_id,first_name,last_name,birth_date\n"
+		if name == "b.csv" {
+			header = "record_id,FirstName,LastName,DOB\n"
+		}
+		p := filepath.Join(dir, name)
+		writeText(t, p, header+name+"-1,Ana,Ruiz,2011-01-02\n")
+		in = append(in, p)
+	}
+	summary, err := runSummary(t, dir, Flags{In: in, Preset: "student"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "columns of 2 sources (DIR/a.csv, DIR/c.csv):"; !strings.Contains(summary, want) {
+		t.Errorf("summary lacks %q:\n%s", want, section(summary, "columns of", "records:"))
+	}
+}
