@@ -48,7 +48,8 @@ func Encodings() []string {
 // is not valid UTF-8) or, without one, has a zero byte in every other place of its start
 // (looksUTF16). A single-byte encoding (windows-1252, iso-8859-1, iso-8859-15) is
 // not applied to an input that is UTF-8 after all — a UTF-8 byte-order mark, or valid
-// UTF-8 with a character of several bytes in its first 64 KB — which is read as UTF-8,
+// UTF-8 with a character of several bytes in its first 64 KB (or, where those are ASCII
+// alone and the input can be read twice, a file, anywhere in it) — which is read as UTF-8,
 // nor to one that is UTF-16 (utf16Of), read as UTF-16: one -encoding for several files
 // would otherwise turn the UTF-8 file's "José" into "JosÃ©" without a word, and refuse
 // a spreadsheet's "Unicode text" beside a Windows-1252 file.
@@ -79,10 +80,33 @@ func decode(in io.Reader, name string) (io.Reader, string, error) {
 		}
 		in = br
 	case singleByte(key):
+		rs, seekable := in.(io.ReadSeeker)
+		var start int64
+		if seekable {
+			var err error
+			if start, err = rs.Seek(0, io.SeekCurrent); err != nil {
+				seekable = false
+			}
+		}
 		br := bufio.NewReaderSize(in, 64<<10)
 		head, _ := br.Peek(64 << 10)
 		if looksUTF8(head) {
 			return br, "utf-8", nil
+		}
+		// A file whose start is ASCII alone is looked at whole, where it can be read
+		// twice: a district's UTF-8 export sorted by name has its first accent far in.
+		if seekable && bytes.IndexFunc(head, func(r rune) bool { return r >= utf8.RuneSelf }) < 0 {
+			utf8Text, err := utf8Throughout(rs)
+			if _, serr := rs.Seek(start, io.SeekStart); serr != nil {
+				return nil, "", serr
+			}
+			if err != nil {
+				return nil, "", err
+			}
+			br = bufio.NewReaderSize(rs, 64<<10)
+			if utf8Text {
+				return br, "utf-8", nil
+			}
 		}
 		if u := utf16Of(head[:min(len(head), 512)]); u != "" {
 			return transform.NewReader(br, encodings[u].NewDecoder()), u, nil
@@ -132,6 +156,45 @@ func looksUTF16(head []byte) string {
 // singleByte reports whether the encoding of that name gives every byte a character.
 func singleByte(key string) bool {
 	return key == "windows-1252" || key == "iso-8859-1" || key == "iso-8859-15"
+}
+
+// utf8Throughout reads r to its end and reports whether it is valid UTF-8 with at least
+// one character of several bytes.
+func utf8Throughout(r io.Reader) (bool, error) { return utf8ThroughoutIn(r, make([]byte, 1<<20)) }
+
+// utf8ThroughoutIn is utf8Throughout reading into buf, of utf8.UTFMax bytes or more.
+func utf8ThroughoutIn(r io.Reader, buf []byte) (bool, error) {
+	carry, multi := 0, false
+	for {
+		n, err := io.ReadFull(r, buf[carry:])
+		text := buf[:carry+n]
+		// A character cut by the buffer's end is carried to the next read.
+		cut := 0
+		for k := 1; k <= utf8.UTFMax-1 && k <= len(text); k++ {
+			if b := text[len(text)-k]; b >= 0xc0 {
+				if !utf8.FullRune(text[len(text)-k:]) {
+					cut = k
+				}
+				break
+			} else if b < utf8.RuneSelf {
+				break
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			cut = 0 // nothing follows: a cut character is invalid
+		} else if err != nil {
+			return false, err
+		}
+		whole := text[:len(text)-cut]
+		if !utf8.Valid(whole) {
+			return false, nil
+		}
+		multi = multi || bytes.IndexFunc(whole, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0
+		if err != nil {
+			return multi, nil
+		}
+		carry = copy(buf, text[len(text)-cut:])
+	}
 }
 
 // looksUTF8 reports whether the start of an input is UTF-8 rather than a single-byte

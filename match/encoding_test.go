@@ -2,6 +2,7 @@ package match
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -66,6 +67,73 @@ func FuzzLooksUTF16(f *testing.F) {
 		}
 		if got := looksUTF16(be); got != "utf-16be" {
 			t.Errorf("%q as UTF-16BE: %q", ascii, got)
+		}
+	})
+}
+
+// TestUTF8Throughout reads an input whole: UTF-8 with a character of several bytes, a
+// character cut by the end of a read, an invalid byte far in, and ASCII alone.
+func TestUTF8Throughout(t *testing.T) {
+	pad := strings.Repeat("a", 1<<20-1) // the next character straddles the first read's end
+	for _, tc := range []struct {
+		name, in string
+		want     bool
+	}{
+		{"ascii", "id,name\n1,Ana\n", false},
+		{"utf-8", "id,name\n1,José\n", true},
+		{"a character across reads", pad + "é" + "b", true},
+		{"a cut character at the end", pad + "\xc3", false},
+		{"windows-1252 far in", pad + "Jos\xe9 b", false},
+	} {
+		got, err := utf8Throughout(strings.NewReader(tc.in))
+		if err != nil || got != tc.want {
+			t.Errorf("%s: %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+// TestReadUTF8FarIn reads a UTF-8 file whose first accent lies past the 64 KB decode
+// looks at first as UTF-8 under a named single-byte encoding, and a Windows-1252 file
+// so as Windows-1252.
+func TestReadUTF8FarIn(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,first,last\n")
+	for i := 0; b.Len() < 70<<10; i++ {
+		b.WriteString("a" + strconv.Itoa(i) + ",Ana,Lopez\n")
+	}
+	ascii := b.String()
+	for _, tc := range []struct {
+		name, last, enc string
+	}{
+		{"utf-8", "Núñez", "utf-8"},
+		{"windows-1252", "N\xfa\xf1ez", "windows-1252"},
+	} {
+		r, err := NewRoll("id", testColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := r.Read("x.csv", strings.NewReader(ascii+"z,Ana,"+tc.last+"\n"), ReadOptions{Encoding: "windows-1252"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Record(r.Len() - 1).Family; n.Encoding != tc.enc || got != "Núñez" {
+			t.Errorf("%s: read as %s, family %q", tc.name, n.Encoding, got)
+		}
+	}
+}
+
+// FuzzUTF8Throughout checks the chunked reading against utf8.Valid on the whole input,
+// with buffers small enough that characters straddle reads.
+func FuzzUTF8Throughout(f *testing.F) {
+	for _, s := range []string{"", "abc", "José", "Jos\xe9", "aaé", "aaaé", "\xc3", "日本語", "\xf0\x9f\x98\x80x"} {
+		f.Add([]byte(s), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, size uint8) {
+		buf := make([]byte, utf8.UTFMax+int(size%12))
+		got, err := utf8ThroughoutIn(bytes.NewReader(data), buf)
+		want := utf8.Valid(data) && bytes.IndexFunc(data, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0
+		if err != nil || got != want {
+			t.Errorf("utf8ThroughoutIn(%q, %d bytes) = %v, %v; want %v", data, len(buf), got, err, want)
 		}
 	})
 }
