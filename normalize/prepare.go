@@ -7,7 +7,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
+
+// ErrLostLetters is the error for a name holding "?" or U+FFFD, where an export wrote a
+// letter its encoding could not hold (Nguyễn as Nguy?n): the name is compared without it.
+var ErrLostLetters = errors.New("a letter the export could not write, written ? or \ufffd: compared without it")
 
 // Options configure how records are prepared.
 type Options struct {
@@ -105,6 +110,14 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	var errs []*FieldError
 	fail := func(role Role, value string, err error) {
 		errs = append(errs, &FieldError{Field: string(role), Value: value, Err: err})
+	}
+	for _, v := range [...]struct {
+		role  Role
+		value string
+	}{{RoleGiven, r.Given}, {RoleMiddle, r.Middle}, {RoleFamily, r.Family}, {RoleFullName, r.FullName}} {
+		if strings.IndexByte(v.value, '?') >= 0 || strings.ContainsRune(v.value, utf8.RuneError) {
+			fail(v.role, v.value, ErrLostLetters)
+		}
 	}
 	n := Name{Given: r.Given, Middle: r.Middle, Family: r.Family}
 	if strings.TrimSpace(r.Given) == "" && strings.TrimSpace(r.Family) == "" && r.FullName != "" {

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -257,5 +258,34 @@ func TestFillMissingMarkers(t *testing.T) {
 	}
 	if marked.Given != "NA" || marked.Extra[0] != "NA" {
 		t.Error("Fill changed the caller's record")
+	}
+}
+
+// TestFillLostLetters reports a name whose export wrote a letter it could not hold as ?
+// or U+FFFD, and still compares the rest of it.
+func TestFillLostLetters(t *testing.T) {
+	p := NewPreparer(Options{})
+	for _, tc := range []struct {
+		rec   Record
+		roles []string
+	}{
+		{Record{Given: "Duc", Family: "Nguy?n"}, []string{"family_name"}},
+		{Record{Given: "??c", Middle: "Van", Family: "Nguyen"}, []string{"given_name"}},
+		{Record{FullName: "Nguy\ufffdn \ufffd\ufffdc"}, []string{"full_name"}},
+		{Record{Given: "Duc", Family: "Nguyễn"}, nil},
+	} {
+		tab := NewTable(1, 0)
+		var roles []string
+		for _, e := range p.Fill(tab, 0, tc.rec) {
+			if errors.Is(e.Err, ErrLostLetters) {
+				roles = append(roles, e.Field)
+			}
+		}
+		if d := cmp.Diff(tc.roles, roles); d != "" {
+			t.Errorf("%+v: roles reported (-want +got):\n%s", tc.rec, d)
+		}
+		if tab.Family[0].Empty() {
+			t.Errorf("%+v: family name dropped", tc.rec)
+		}
 	}
 }
