@@ -63,7 +63,7 @@ type Roll struct {
 	recordFields [][][]int
 	// uses[s] says what each column of source s's header fills.
 	uses [][]ColumnUse
-	// dateOrder[s] counts how source s writes its birth dates, up to dateOrderSample
+	// dateOrder[s] counts how source s writes its birth dates, up to orderSample
 	// telling values: Record reads an ambiguous one (03/04/2010) as the source does.
 	dateOrder []normalize.DateOrderCount
 	// headerOrder[s] is the order of day and month source s's birth date column's name
@@ -71,7 +71,7 @@ type Roll struct {
 	headerOrder []string
 	// headerNameOrder[s] is the order of names source s's full-name column's name gives
 	// (FamilyFirst, GivenFirst; "" when none), which wins over what the names say;
-	// nameOrder[s] counts what its first full names say (up to nameOrderSample).
+	// nameOrder[s] counts what its first full names say (up to orderSample).
 	headerNameOrder []string
 	nameOrder       []normalize.NameOrderCount
 	extras          []string
@@ -532,18 +532,14 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		r.IDs = append(r.IDs, id)
 		r.Source = append(r.Source, s)
 		r.Lines = append(r.Lines, int32(line))
-		if c := &r.dateOrder[s]; c.DayOnly+c.MonthOnly < dateOrderSample {
+		if c := &r.dateOrder[s]; c.DayOnly+c.MonthOnly < orderSample {
 			c.Add(r.joinFields(len(r.IDs)-1, r.recordFields[s][slotBirthDate]))
 		}
-		if f := r.recordFields[s][slotFullName]; len(f) > 0 && r.nameOrder[s].Counted() < nameOrderSample {
+		if f := r.recordFields[s][slotFullName]; len(f) > 0 && r.nameOrder[s].Counted() < orderSample {
 			r.nameOrder[s].Add(r.joinFields(len(r.IDs)-1, f))
 		}
 	}
 }
-
-// nameOrderSample is how many full names that tell an order a source's order of names is
-// judged on.
-const nameOrderSample = 1000
 
 // NameOrder returns what source s's full names say of the order they are written in
 // (from its first rows, up to a thousand telling names).
@@ -566,9 +562,10 @@ func (r *Roll) FamilyFirst(s int) bool {
 	return r.nameOrder[s].FamilyFirstOrder()
 }
 
-// dateOrderSample is how many birth dates that can be read only one way a source's
-// date order is judged on: enough to outweigh typos, few enough to cost nothing.
-const dateOrderSample = 1000
+// orderSample is how many telling values a source's order is judged on (birth dates that
+// can be read only one way, full names whose words tell given from family): enough to
+// outweigh typos, few enough to cost nothing.
+const orderSample = 1000
 
 // DateOrder returns what source s's birth dates say of how it writes dates (from its
 // first rows, up to a thousand telling dates); Record reads the source's ambiguous dates
