@@ -535,14 +535,16 @@ func (r *Roll) Read(source string, in io.Reader, opt ReadOptions) (ReadCount, er
 		if c := &r.dateOrder[s]; c.DayOnly+c.MonthOnly < orderSample {
 			c.Add(r.joinFields(len(r.IDs)-1, r.recordFields[s][slotBirthDate]))
 		}
-		if f := r.recordFields[s][slotFullName]; len(f) > 0 && r.nameOrder[s].Counted() < orderSample {
+		// Names split into words and looked up: judged on the source's first rows alone,
+		// where a roll of names the table does not know would tell nothing on any row.
+		if f := r.recordFields[s][slotFullName]; len(f) > 0 && r.nameOrder[s].Counted() < orderSample && n.Kept <= 10*orderSample {
 			r.nameOrder[s].Add(r.joinFields(len(r.IDs)-1, f))
 		}
 	}
 }
 
 // NameOrder returns what source s's full names say of the order they are written in
-// (from its first rows, up to a thousand telling names).
+// (from its first ten thousand rows, up to a thousand telling names).
 func (r *Roll) NameOrder(s int) normalize.NameOrderCount { return r.nameOrder[s] }
 
 // HeaderNameOrder returns the order of names source s's full-name column's name gives
