@@ -80,13 +80,15 @@ type compiledCannotLink struct {
 	// NoNameInCommon, GivenNamesInUse and NotOneNameMistyped, judged on the records, not
 	// the key.
 	middles, nearIDs, noAddress, anyNoAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
-	// notMisspelt and suffixes are the rule's NotOneNameMisspelt and DifferentSuffixes.
-	notMisspelt, suffixes bool
-	// namesInUse is the roll's given names in use, for a rule with inUse, and
-	// familyMiddles its family middle names, for a rule with inUse or notMistyped: set by
-	// each run (useGivenNames); nil, no name is in use or a family's.
-	namesInUse    givenNamesInUse
-	familyMiddles familyMiddleNames
+	// notMisspelt, suffixes and crossed are the rule's NotOneNameMisspelt,
+	// DifferentSuffixes and NamesCrossed.
+	notMisspelt, suffixes, crossed bool
+	// givenInUse is the roll's given names in use, for a rule with inUse or crossed;
+	// familyInUse its family names in use, for a rule with crossed; familyMiddles its
+	// family middle names, for a rule with inUse or notMistyped: set by each run
+	// (useGivenNames); nil, no name is in use or a family's.
+	givenInUse, familyInUse namesInUse
+	familyMiddles           familyMiddleNames
 	// sexByName is the rule's SexFromGivenName; sexComp its sex comparison (sexCondition)
 	// and nameSexes the sexes the roll's given names say, set by each run
 	// (useGivenNames).
@@ -143,7 +145,7 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.anyNoAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.AddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
-	cc.with, cc.notMisspelt, cc.suffixes = c.With, c.NotOneNameMisspelt, c.DifferentSuffixes
+	cc.with, cc.notMisspelt, cc.suffixes, cc.crossed = c.With, c.NotOneNameMisspelt, c.DifferentSuffixes, c.NamesCrossed
 	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
 		cc.sexComp = sexCondition(comps, cc.conds)
 		cc.sexGiven, cc.sexNickname, cc.sexIDs, cc.sexBirth, cc.sexBirthApart = sexInferrableComparisons(comps)
@@ -424,9 +426,10 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 			(!c.noIDs || ta.SSID[a] == "" && tb.SSID[b] == "") &&
 			(!c.birthDates || !ta.BirthDate[a].IsZero() && !tb.BirthDate[b].IsZero()) &&
 			(!c.noName || !nameInCommon(ta, a, tb, b)) &&
+			(!c.crossed || c.namesCrossed(ta, a, tb, b)) &&
 			(!c.notMistyped || !oneNameMistyped(ta, a, tb, b, c.familyMiddles)) &&
 			(!c.notMisspelt || !oneNameMisspelt(ta, a, tb, b)) &&
-			(!c.inUse || c.namesInUse.twoChildren(ta, a, tb, b, c.familyMiddles)) {
+			(!c.inUse || c.givenInUse.twoChildren(ta, a, tb, b, c.familyMiddles)) {
 			return c.name
 		}
 	}
@@ -550,13 +553,36 @@ func nameInCommon(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 			if y == nil || len(y.Key) < 2 {
 				continue
 			}
-			if x.Key == y.Key || x.SharesWord(y) || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) ||
-				score.JaroWinklerText(x.Text, y.Text) >= middleTypo {
+			if oneName(x, y) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// oneName reports whether two names, both written out, are one name: the same, a word
+// of each the same, nicknames of one name, or a typo apart.
+func oneName(x, y *normalize.NamePart) bool {
+	return x.Key == y.Key || x.SharesWord(y) || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) ||
+		score.JaroWinklerText(x.Text, y.Text) >= middleTypo
+}
+
+// namesCrossed reports whether one record's given name is the other's family name, a
+// name the roll writes as a family name beside more given names than as a given name
+// beside family names, while the names left are two given names in use (see
+// CannotLink.NamesCrossed).
+func (c compiledCannotLink) namesCrossed(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+	gx, fx, gy, fy := ta.Given[a], ta.Family[a], tb.Given[b], tb.Family[b]
+	return c.crossedOnce(gy, fx, gx, fy) || c.crossedOnce(gx, fy, gy, fx)
+}
+
+// crossedOnce reports whether given name g is family name f, a family's name, and given
+// name h and family name e (the given name of g's record, written family name first)
+// are two given names in use.
+func (c compiledCannotLink) crossedOnce(g, f, h, e *normalize.NamePart) bool {
+	return len(g.Key) >= 2 && g.Key == f.Key && c.familyInUse[f.Key] > c.givenInUse[g.Key] &&
+		!oneName(h, e) && c.givenInUse.twoNames(h, e)
 }
 
 // wordsWithin reports whether every word of p is a word of q: "María" within "María

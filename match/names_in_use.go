@@ -10,18 +10,19 @@ import (
 	"github.com/studentlink/studentlink/score"
 )
 
-// givenNamesInUse maps a given name's key to the number of family names the roll writes
-// it with, for the names written with at least UsualNameFamilies (see
-// CannotLink.GivenNamesInUse).
-type givenNamesInUse map[string]int32
+// namesInUse maps a name's key to the number of different names the roll writes it
+// beside (a given name's family names, a family name's given names), for the names
+// written beside at least UsualNameFamilies (see CannotLink.GivenNamesInUse).
+type namesInUse map[string]int32
 
-// countGivenNamesInUse counts, per given name of t, the different family names its
-// records carry, and keeps the names with at least UsualNameFamilies. A family counts
-// once however many of its children's records the roll holds, so that one child's name
-// mistyped the same way in every year's submission is still one family's.
-func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
+// countNamesInUse counts, per name of names, the different names of beside its records
+// carry, and keeps the names with at least UsualNameFamilies. For given names beside
+// family names, a family counts once however many of its children's records the roll
+// holds, so that one child's name mistyped the same way in every year's submission is
+// still one family's.
+func countNamesInUse(names, beside []*normalize.NamePart) namesInUse {
 	// Names are numbered by key, and each record becomes the pair of its numbers;
-	// sorted, a given name's different families are its run's distinct pairs.
+	// sorted, a name's different companions are its run's distinct pairs.
 	ids := map[string]uint32{}
 	var keys []string
 	id := func(p *normalize.NamePart) uint32 {
@@ -33,9 +34,9 @@ func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
 		}
 		return k
 	}
-	pairs := make([]uint64, 0, len(t.Given))
-	for i, g := range t.Given {
-		f := t.Family[i]
+	pairs := make([]uint64, 0, len(names))
+	for i, g := range names {
+		f := beside[i]
 		if len(g.Key) < 2 || len(f.Key) < 2 { // missing, or an initial
 			continue
 		}
@@ -43,7 +44,7 @@ func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
 	}
 	slices.Sort(pairs)
 	pairs = slices.Compact(pairs)
-	use := givenNamesInUse{}
+	use := namesInUse{}
 	for lo := 0; lo < len(pairs); {
 		hi := lo + 1
 		for hi < len(pairs) && pairs[hi]>>32 == pairs[lo]>>32 {
@@ -61,7 +62,7 @@ func countGivenNamesInUse(t *normalize.Table) givenNamesInUse {
 // sound (their first Double Metaphone readings: Jaden's second, a Spanish one, is
 // Aiden's) nor nicknames of one name, each in use, and the rarer in more families than
 // typos of the commoner surely make (see NameTypoShare).
-func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
+func (u namesInUse) twoNames(x, y *normalize.NamePart) bool {
 	if x.Key == y.Key || x.Metaphone == y.Metaphone || normalize.SameNicknameGroup(x.Nicknames, y.Nicknames) {
 		return false
 	}
@@ -75,7 +76,7 @@ func (u givenNamesInUse) twoNames(x, y *normalize.NamePart) bool {
 // twoChildren reports whether record a of ta and record b of tb have given names that
 // are two names in use (twoNames) and bear no mark of one name mistyped
 // (oneNameMistyped).
-func (u givenNamesInUse) twoChildren(ta *normalize.Table, a int, tb *normalize.Table, b int, family familyMiddleNames) bool {
+func (u namesInUse) twoChildren(ta *normalize.Table, a int, tb *normalize.Table, b int, family familyMiddleNames) bool {
 	return !oneNameMistyped(ta, a, tb, b, family) && u.twoNames(ta.Given[a], tb.Given[b])
 }
 
@@ -156,11 +157,13 @@ func poissonTail(lambda float64, k int) float64 {
 }
 
 // useGivenNames gives the run's rules that read the roll's given names what they say:
-// the names in use (CannotLink.GivenNamesInUse), the sexes they say
+// the names in use (CannotLink.GivenNamesInUse, and with the family names in use,
+// CannotLink.NamesCrossed), the sexes they say
 // (CannotLink.SexFromGivenName) and the middle names families give every child (for
 // CannotLink.NotOneNameMistyped); the roll is counted only where such a rule stands.
 func (l *Linker) useGivenNames(t *normalize.Table) {
-	inUse := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse })
+	inUse := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse || c.crossed })
+	crossed := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.crossed })
 	bySex := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.sexByName })
 	mistyped := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse || c.notMistyped })
 	if !inUse && !bySex && !mistyped {
@@ -170,9 +173,12 @@ func (l *Linker) useGivenNames(t *normalize.Table) {
 	if mistyped {
 		family = countFamilyMiddleNames(t)
 	}
-	var use givenNamesInUse
+	var given, families namesInUse
 	if inUse {
-		use = countGivenNamesInUse(t)
+		given = countNamesInUse(t.Given, t.Family)
+	}
+	if crossed {
+		families = countNamesInUse(t.Family, t.Given)
 	}
 	var sexes givenNameSexes
 	if bySex {
@@ -180,14 +186,18 @@ func (l *Linker) useGivenNames(t *normalize.Table) {
 	}
 	l.cannot = slices.Clone(l.cannot) // an index built on an earlier run keeps its rules
 	for i := range l.cannot {
-		if l.cannot[i].inUse {
-			l.cannot[i].namesInUse = use
+		c := &l.cannot[i]
+		if c.inUse || c.crossed {
+			c.givenInUse = given
 		}
-		if l.cannot[i].sexByName {
-			l.cannot[i].nameSexes = sexes
+		if c.crossed {
+			c.familyInUse = families
 		}
-		if l.cannot[i].inUse || l.cannot[i].notMistyped {
-			l.cannot[i].familyMiddles = family
+		if c.sexByName {
+			c.nameSexes = sexes
+		}
+		if c.inUse || c.notMistyped {
+			c.familyMiddles = family
 		}
 	}
 }

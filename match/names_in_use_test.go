@@ -25,7 +25,7 @@ func namesTable(t *testing.T, names ...string) *normalize.Table {
 	return tab
 }
 
-func TestCountGivenNamesInUse(t *testing.T) {
+func TestCountNamesInUse(t *testing.T) {
 	tab := namesTable(t,
 		// Julia in three families, one of them twice and once in capitals: three.
 		"Julia Smith", "Julia Brown", "JULIA BROWN", "Julia Chen", "Julia Chen",
@@ -33,15 +33,97 @@ func TestCountGivenNamesInUse(t *testing.T) {
 		"Mia Smith", "Mia Park",
 		// An initial or a missing family name counts for nothing.
 		"J Ruiz", "J Diaz", "J Park", "Ana ", "Ana B", "Ana Ruiz", "Ana Diaz")
-	got := countGivenNamesInUse(tab)
-	want := givenNamesInUse{"julia": 3}
+	got := countNamesInUse(tab.Given, tab.Family)
+	want := namesInUse{"julia": 3}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("names in use (-want +got):\n%s", diff)
 	}
 }
 
+func TestCountFamilyNamesInUse(t *testing.T) {
+	tab := namesTable(t, "Evelyn Johnson", "Noah Johnson", "Ava Johnson", "Noah Smith", "Ava Smith")
+	got := countNamesInUse(tab.Family, tab.Given)
+	want := namesInUse{"johnson": 3}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("family names in use (-want +got):\n%s", diff)
+	}
+}
+
+// TestNamesCrossed: one record's given name is the other's family name. Twins where one
+// record is written family name first (Johnson Isabella beside Evelyn Johnson) cross on
+// the family's name, and the names left are two given names in use; one child's record
+// reversed and its family name replaced (FEBRL's Waller Hugh beside Hugh Moody) crosses
+// on a given name.
+func TestNamesCrossed(t *testing.T) {
+	c := compiledCannotLink{
+		givenInUse:  namesInUse{"evelyn": 20, "isabella": 30, "hugh": 10, "noah": 40, "johnson": 3},
+		familyInUse: namesInUse{"johnson": 50, "moody": 5, "waller": 4, "hugh": 3},
+	}
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Evelyn Johnson", "Johnson Isabella", true},
+		{"Johnson Isabella", "Evelyn Johnson", true}, // either order
+		{"Hugh Moody", "Waller Hugh", false},         // crossed on a given name
+		{"Evelyn Johnson", "Johnson Evelyn", false},  // one child reversed: the names left are one
+		{"Evelyn Johnson", "Johnson Evelin", false},  // and a typo
+		{"Evelyn Johnson", "Johnson Flynn", false},   // Flynn is no given name in use
+		{"Evelyn Johnson", "Johnson Isabella", true},
+		{"Evelyn Johnson", "Noah Isabella", false}, // nothing crossed
+		{"Evelyn Johnson", "Johnson ", false},      // a name left missing
+	} {
+		tab := namesTable(t, tt.a, tt.b)
+		if got := c.namesCrossed(tab, 0, tab, 1); got != tt.want {
+			t.Errorf("namesCrossed(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestTwinsOneRecordReversed: twins Evelyn and Isabella Johnson, one birthday, one home, no
+// SSIDs; Isabella's one record written family name first. The names differ as they stand,
+// and the birth date and home outweighed that: the twins were one student.
+func TestTwinsOneRecordReversed(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(studentHeader)
+	// Other children of the roll: Evelyn, Isabella and Noah are given names in use, and
+	// Johnson a family's.
+	for i, n := range []string{"Evelyn Smith", "Evelyn Brown", "Evelyn Chen", "Isabella Ruiz", "Isabella Diaz", "Isabella Park",
+		"Noah Johnson", "Ava Johnson", "Liam Johnson"} {
+		given, family, _ := strings.Cut(n, " ")
+		fmt.Fprintf(&b, "other%d-1,01,01001,,%s,,%s,,2010-0%d-1%d,F,8,%d Main St,Provo,84601,2023-08-20\n", i, given, family, i+1, i, 10+i)
+	}
+	b.WriteString(
+		"evelyn-1,01,01001,,Evelyn,,Johnson,,2012-03-04,F,6,5 Oak St,Provo,84601,2023-08-20\n" +
+			"evelyn-2,02,02003,,Evelyn,,Johnson,,3/4/2012,F,7,5 Oak St,Provo,84601,2024-08-19\n" +
+			"isabella-2,02,02003,,Johnson,,Isabella,,3/4/2012,F,7,5 Oak St,Provo,84601,2024-08-19\n" +
+			"olivia-1,03,03001,,Olivia,,Reyes,,2011-06-07,F,7,9 Elm St,Logan,84321,2023-08-20\n" +
+			"olivia-2,04,04002,,Reyes,,Olivia,,6/7/2011,F,8,9 Elm St,Logan,84321,2024-08-19\n")
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, b.String())
+	child := map[string]int32{}
+	for i, id := range res.Prepared.Roll.IDs {
+		child[id] = res.Label[i]
+	}
+	for _, e := range []string{"evelyn-1", "evelyn-2"} {
+		if child[e] == child["isabella-2"] {
+			t.Errorf("twins %s and isabella-2 linked", e)
+		}
+	}
+	if child["olivia-1"] != child["olivia-2"] {
+		t.Errorf("Olivia Reyes, one record reversed, kept apart")
+	}
+	got := refusedBy(res, "twins: one record's names reversed, different given names, same birth date and home")
+	if want := []string{"evelyn-1 isabella-2", "evelyn-2 isabella-2"}; !cmp.Equal(got, want) {
+		t.Errorf("refused by the reversed-twins rule: %v, want %v", got, want)
+	}
+}
+
 func TestTwoNamesInUse(t *testing.T) {
-	use := givenNamesInUse{"julia": 7, "juliana": 6, "aiden": 40, "aidan": 40, "jaden": 400, "jaxen": 5,
+	use := namesInUse{"julia": 7, "juliana": 6, "aiden": 40, "aidan": 40, "jaden": 400, "jaxen": 5,
 		"mason": 60, "jason": 8, "kaden": 60, "caden": 4, "christian": 50, "christina": 40, "marisa": 9, "marina": 12, "elizabeth": 30, "liz": 20}
 	p := normalize.NewPreparer(normalize.Options{})
 	tab := normalize.NewTable(1, 0)
@@ -177,7 +259,7 @@ func TestTransposed(t *testing.T) {
 // one name mistyped (oneNameMistyped): one middle name written out on both, or two
 // letters swapped. An initial ties nothing.
 func TestTwoChildren(t *testing.T) {
-	use := givenNamesInUse{"tina": 20, "tiana": 15, "christian": 50, "christina": 40}
+	use := namesInUse{"tina": 20, "tiana": 15, "christian": 50, "christina": 40}
 	for _, c := range []struct {
 		givenA, middleA, givenB, middleB string
 		mistyped, twoChildren            bool

@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-31",
+		Version:     "student-32",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -402,6 +402,19 @@ func studentCannotLink() []CannotLink {
 			closeBirth, otherSSID,
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
+	}, {
+		// One twin's record written family name first (Johnson Isabella beside Evelyn
+		// Johnson): the names differ as they stand, but one given name is the other's
+		// family name, and the given names left are two, on one birthday in one home.
+		// One child's record reversed and its given name replaced too is rarer.
+		Name: "twins: one record's names reversed, different given names, same birth date and home",
+		Conditions: []Condition{
+			differentGiven, notSwapped,
+			{Comparison: "family_name", Levels: []string{"else"}},
+			closeBirth, otherSSID,
+			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
+		},
+		NamesCrossed: true,
 	}, {
 		Name: "siblings: different given names and birth dates",
 		Conditions: []Condition{

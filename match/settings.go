@@ -141,6 +141,15 @@ type CannotLink struct {
 	// Christina: a typist's commonest slip): it implies NotOneNameMistyped. A roll too
 	// small to show a name in several families never meets it.
 	GivenNamesInUse bool `json:"given_names_in_use,omitempty"`
+	// NamesCrossed adds a condition no comparison states: one record's given name is the
+	// other's family name, a name the roll writes as a family name (beside more given
+	// names than it is written beside family names as a given name), and the names left,
+	// the other's given name and the first's family name, are two given names in use (as
+	// GivenNamesInUse reads them): one twin's record written family name first, beside
+	// the other's (Johnson Isabella and Evelyn Johnson). Where the name in common is a
+	// given name (Hugh Moody and Waller Hugh), or a name left is none the roll gives, the
+	// two are as likely one child's records, reversed with a name replaced.
+	NamesCrossed bool `json:"names_crossed,omitempty"`
 	// NotOneNameMistyped adds a condition no comparison states: the given names bear no
 	// mark of one child's name mistyped that twins' names seldom bear: one middle name
 	// written out on both records (Jacob Lucas and Jacib Lucas: twins are seldom given
@@ -293,8 +302,8 @@ func (s Settings) Validate() error {
 		if n := countTrue(c.OneAddressMissing, c.AddressMissing, c.BothAddresses); n > 1 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing, address_missing and both_addresses: at most one", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.DifferentSuffixes || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse) && c.MaxMatchShare > 0 {
-			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, suffixes, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common or given names in use cannot be tested on the roll (max_match_share)", s.Name, c.Name)
+		if (c.DifferentMiddleNames || c.DifferentSuffixes || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NamesCrossed) && c.MaxMatchShare > 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, suffixes, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common, given names in use or names crossed cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
 			k := slices.IndexFunc(s.CannotLink, func(x CannotLink) bool { return x.Name == name })
