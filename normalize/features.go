@@ -238,6 +238,7 @@ func (t *Table) BirthYear(i int) int {
 // Grow appends n rows of missing values and returns the index of the first new row.
 func (t *Table) Grow(n int) int {
 	first := t.Len()
+	t.Given, t.Middle, t.Family = slices.Grow(t.Given, n), slices.Grow(t.Middle, n), slices.Grow(t.Family, n)
 	for range n {
 		t.Given = append(t.Given, noName)
 		t.Middle = append(t.Middle, noName)
