@@ -386,3 +386,83 @@ func TestDefaultSSIDClearedNotLinked(t *testing.T) {
 		t.Errorf("query with the default SSID: problems %v, want it reported", pl.Problems)
 	}
 }
+
+// TestDefaultBirthDateCleared: one LEA's export writes 2010-01-01 for every student, in a
+// roll without SSIDs. Agreeing on it weighed as a birthday shared, and namesakes and
+// households of that LEA merged. The date is cleared on that source's records, each
+// reported, the other source's dates kept; a query carrying it has it cleared too.
+func TestDefaultBirthDateCleared(t *testing.T) {
+	gen, err := synth.Generate(synth.DefaultConfig(2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen.DropSSIDs()
+	const def = "2010-01-01"
+	var a, b synth.Roll
+	for _, r := range gen.Records {
+		if r.LEA == "05" {
+			r.BirthDate = def
+			b.Records = append(b.Records, r)
+		} else {
+			a.Records = append(a.Records, r)
+		}
+	}
+	s := StudentSettings()
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var truth []int32
+	for _, part := range []struct {
+		name string
+		roll *synth.Roll
+	}{{"lea-a.csv", &a}, {"lea05.csv", &b}} {
+		var buf bytes.Buffer
+		if err := part.roll.WriteCSV(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if err := roll.ReadCSV(part.name, &buf); err != nil {
+			t.Fatal(err)
+		}
+		truth = append(truth, part.roll.Truth()...)
+	}
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Run(bgContext(), roll, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := map[string]int{}
+	for _, p := range res.Prepared.Problems {
+		if errors.Is(p.Err, normalize.ErrSharedBirthDate) {
+			reported[p.Source+" "+p.Value]++
+		}
+	}
+	if d := cmp.Diff(map[string]int{"lea05.csv " + def: len(b.Records)}, reported); d != "" {
+		t.Errorf("birth dates reported as no one child's (-want +got):\n%s", d)
+	}
+	ev, err := Evaluate(res.Label, truth, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("precision %.4f recall %.4f", ev.Precision, ev.Recall)
+	if ev.Precision < 0.99 {
+		t.Errorf("precision %.4f, want at least 0.99", ev.Precision)
+	}
+
+	x, err := l.NewIndex(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := x.Query(normalize.Record{Given: "Harper", Family: "Vance", BirthDate: def, Sex: "F", City: "Provo", Zip: "84602", LEA: "05"}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(pl.Problems, func(fe *normalize.FieldError) bool {
+		return errors.Is(fe.Err, normalize.ErrSharedBirthDate) && fe.Value == def
+	}) {
+		t.Errorf("query with the default birth date: problems %v, want it reported", pl.Problems)
+	}
+}

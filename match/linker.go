@@ -199,8 +199,9 @@ type Prepared struct {
 	Problems []Problem
 	// Thin marks records with too little to go on: no name and no birth date.
 	Thin []bool
-	// Shared are the e-mail addresses, phone numbers and SSIDs cleared as no one
-	// household's or child's (normalize.ClearSharedContacts, ClearSharedSSIDs).
+	// Shared are the e-mail addresses, phone numbers, SSIDs and birth dates cleared as no
+	// one household's or child's (normalize.ClearSharedContacts, ClearSharedSSIDs,
+	// ClearSharedBirthDates).
 	Shared []normalize.SharedContact
 	// Rank orders records by ID, for results that do not depend on input order.
 	Rank []int32
@@ -246,7 +247,8 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 // address or phone number that records of many families carry
 // (normalize.ClearSharedContacts): a school's or a placeholder, no household's; and an
 // SSID whose records hold more names than one child's would (normalize.ClearSharedSSIDs):
-// a default an LEA writes for students without one.
+// a default an LEA writes for students without one; and a birth date more than half of a
+// source's records carry (normalize.ClearSharedBirthDates): an export's default.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
 	extras, pick := l.settings.extrasRead(roll.ExtraNames())
@@ -295,12 +297,18 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 		p.Problems = append(p.Problems, ps...)
 	}
 	p.Shared = append(normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords), normalize.ClearSharedSSIDs(t, normalize.MaxSSIDNameWords)...)
+	p.Shared = append(p.Shared, normalize.ClearSharedBirthDates(t, roll.Source)...)
 	for _, sc := range p.Shared {
-		names := "family names"
-		if sc.Role == normalize.RoleSSID {
-			names = "given and family names"
+		var why string
+		switch sc.Role {
+		case normalize.RoleBirthDate:
+			why = fmt.Sprintf("%d records of %s carry it, more than half of those with a birth date", len(sc.Records), roll.Sources[roll.Source[sc.Records[0]]])
+		case normalize.RoleSSID:
+			why = fmt.Sprintf("%d records carry it, their given and family names %d words", len(sc.Records), sc.Words)
+		default:
+			why = fmt.Sprintf("%d records carry it, their family names %d words", len(sc.Records), sc.Words)
 		}
-		err := sharedError(sc.Role, fmt.Sprintf("%d records carry it, their %s %d words", len(sc.Records), names, sc.Words))
+		err := sharedError(sc.Role, why)
 		for _, i := range sc.Records {
 			p.Problems = append(p.Problems, Problem{
 				Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),
@@ -328,8 +336,11 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 // sharedError is the error of a value of role cleared as no one household's (a contact)
 // or child's (an SSID), with what showed it.
 func sharedError(role normalize.Role, why string) error {
-	if role == normalize.RoleSSID {
+	switch role {
+	case normalize.RoleSSID:
 		return fmt.Errorf("%w: %s", normalize.ErrSharedSSID, why)
+	case normalize.RoleBirthDate:
+		return fmt.Errorf("%w: %s", normalize.ErrSharedBirthDate, why)
 	}
 	return fmt.Errorf("%w: %s", normalize.ErrSharedContact, why)
 }

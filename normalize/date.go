@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -93,4 +94,73 @@ func PlaceholderDate(d Date) bool {
 		return true
 	}
 	return false
+}
+
+// ErrSharedBirthDate is wrapped by the error for a birth date ClearSharedBirthDates
+// cleared.
+var ErrSharedBirthDate = errors.New("a birth date of no one child")
+
+// MinSharedBirthDateRecords is how many records with a birth date a source must hold
+// before ClearSharedBirthDates judges its dates: fewer may be a few children's records
+// many times over.
+const MinSharedBirthDateRecords = 100
+
+// ClearSharedBirthDates clears, in t, the birth date that more than half of a source's
+// records with a birth date carry, where the source (source[i] is record i's) holds at
+// least MinSharedBirthDateRecords of them, and returns each such date with its records,
+// by source. No school's children are born so: a grade's births spread over its year.
+// Such a date is an export's default (every student written 2010-01-01), and agreeing on
+// it would weigh as a birthday shared, joining namesakes across the source. A date a
+// smaller share carries is left as it is.
+func ClearSharedBirthDates(t *Table, source []int32) []SharedContact {
+	// The majority date of each source, if it has one, by Boyer–Moore vote, then its count:
+	// two passes and no map, for a million records.
+	type vote struct {
+		date               Date
+		lead, dated, count int
+	}
+	var votes []vote
+	for i, d := range t.BirthDate {
+		if d.IsZero() {
+			continue
+		}
+		s := int(source[i])
+		if s >= len(votes) {
+			votes = append(votes, make([]vote, s+1-len(votes))...)
+		}
+		v := &votes[s]
+		v.dated++
+		switch {
+		case v.lead == 0:
+			v.date, v.lead = d, 1
+		case v.date == d:
+			v.lead++
+		default:
+			v.lead--
+		}
+	}
+	if !slices.ContainsFunc(votes, func(v vote) bool { return v.dated >= MinSharedBirthDateRecords }) {
+		return nil
+	}
+	for i, d := range t.BirthDate {
+		if !d.IsZero() && votes[source[i]].date == d {
+			votes[source[i]].count++
+		}
+	}
+	var shared []SharedContact
+	for s := range votes {
+		v := votes[s]
+		if v.dated < MinSharedBirthDateRecords || 2*v.count <= v.dated {
+			continue
+		}
+		sc := SharedContact{Role: RoleBirthDate, Value: v.date.String()}
+		for i, d := range t.BirthDate {
+			if int(source[i]) == s && d == v.date {
+				sc.Records = append(sc.Records, i)
+				t.BirthDate[i], t.WrittenBirthDate[i] = Date{}, Date{}
+			}
+		}
+		shared = append(shared, sc)
+	}
+	return shared
 }

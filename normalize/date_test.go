@@ -216,3 +216,58 @@ func TestDateOrderCount(t *testing.T) {
 		}
 	}
 }
+
+func TestClearSharedBirthDates(t *testing.T) {
+	placeholder := Date{Year: 2010, Month: 1, Day: 1}
+	// dates gives n records their own dates (spread over two years) and k the placeholder.
+	dates := func(n, k int) []Date {
+		var ds []Date
+		for i := range n {
+			ds = append(ds, Date{Year: int16(2008 + i%2), Month: uint8(1 + i%12), Day: uint8(2 + i%27)})
+		}
+		for range k {
+			ds = append(ds, placeholder)
+		}
+		return ds
+	}
+	tests := []struct {
+		name    string
+		sources [][]Date
+		want    []int // per source: how many records lose the placeholder
+	}{
+		{"every record", [][]Date{dates(0, 120)}, []int{120}},
+		{"most records, some missing", [][]Date{append(dates(40, 70), make([]Date, 30)...)}, []int{70}},
+		{"half is not more than half", [][]Date{dates(60, 60)}, []int{0}},
+		{"a source too small to tell", [][]Date{dates(0, MinSharedBirthDateRecords-1)}, []int{0}},
+		{"a placeholder under half the records", [][]Date{dates(150, 60)}, []int{0}},
+		{"one source of two", [][]Date{dates(200, 10), dates(10, 150)}, []int{0, 150}},
+	}
+	for _, tt := range tests {
+		var all []Date
+		var source []int32
+		for s, ds := range tt.sources {
+			all = append(all, ds...)
+			for range ds {
+				source = append(source, int32(s))
+			}
+		}
+		tb := NewTable(len(all), 0)
+		copy(tb.BirthDate, all)
+		shared := ClearSharedBirthDates(tb, source)
+		got := make([]int, len(tt.sources))
+		for _, sc := range shared {
+			if sc.Role != RoleBirthDate || sc.Value != "2010-01-01" {
+				t.Errorf("%s: cleared %s %q, want birth_date 2010-01-01", tt.name, sc.Role, sc.Value)
+			}
+			got[source[sc.Records[0]]] += len(sc.Records)
+			for _, i := range sc.Records {
+				if !tb.BirthDate[i].IsZero() {
+					t.Errorf("%s: record %d keeps its birth date", tt.name, i)
+				}
+			}
+		}
+		if d := cmp.Diff(tt.want, got); d != "" {
+			t.Errorf("%s: records cleared per source (-want +got):\n%s", tt.name, d)
+		}
+	}
+}
