@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-32",
+		Version:     "student-33",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -400,6 +400,17 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "else"}}, notSwapped,
 			{Comparison: "family_name", Levels: []string{"null"}},
 			closeBirth, otherSSID,
+			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
+		},
+	}, {
+		// A record without a given name beside a child of the other sex, one family name,
+		// birthday and home: her twin brother, or his sister; a sex recorded wrong on a
+		// record that lost its given name too is rarer.
+		Name: "twins: a given name missing, sexes different, same family name, birth date and home",
+		Conditions: []Condition{
+			{Comparison: "given_name", Levels: []string{"null"}},
+			alikeFamily, closeBirth, otherSSID,
+			{Comparison: "sex", Levels: []string{"else"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
 	}, {
