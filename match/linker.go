@@ -581,19 +581,31 @@ func oneName(x, y *normalize.NamePart) bool {
 
 // namesCrossed reports whether one record's given name is the other's family name, a
 // name the roll writes as a family name beside more given names than as a given name
-// beside family names, while the names left are two given names in use (see
-// CannotLink.NamesCrossed).
+// beside family names, while the names left are two given names in use, neither the
+// other record's middle name (see CannotLink.NamesCrossed).
 func (c compiledCannotLink) namesCrossed(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
-	gx, fx, gy, fy := ta.Given[a], ta.Family[a], tb.Given[b], tb.Family[b]
-	return c.crossedOnce(gy, fx, gx, fy) || c.crossedOnce(gx, fy, gy, fx)
+	x := [3]*normalize.NamePart{ta.Given[a], ta.Middle[a], ta.Family[a]}
+	y := [3]*normalize.NamePart{tb.Given[b], tb.Middle[b], tb.Family[b]}
+	return c.crossedOnce(y, x) || c.crossedOnce(x, y)
 }
 
-// crossedOnce reports whether given name g is family name f, a family's name, and given
-// name h and family name e (the given name of g's record, written family name first)
-// are two given names in use.
-func (c compiledCannotLink) crossedOnce(g, f, h, e *normalize.NamePart) bool {
-	return len(g.Key) >= 2 && g.Key == f.Key && c.familyInUse[f.Key] > c.givenInUse[g.Key] &&
-		!oneName(h, e) && c.givenInUse.twoNames(h, e)
+// crossedOnce reports whether the given name of r (given, middle and family names) is
+// the family name of s, a family's name, and the names left, s's given name and r's
+// family name (r's given name, written family name first), are two given names in use,
+// neither the other's middle name (Huỳnh Minh beside Long Minh Huỳnh: one child).
+func (c compiledCannotLink) crossedOnce(r, s [3]*normalize.NamePart) bool {
+	g, f := r[0], s[2]
+	if len(g.Key) < 2 || g.Key != f.Key || c.familyInUse[f.Key] <= c.givenInUse[g.Key] {
+		return false
+	}
+	h, e := s[0], r[2]
+	return !oneName(h, e) && c.givenInUse.twoNames(h, e) && !middleOf(e, s) && !middleOf(h, r)
+}
+
+// middleOf reports whether name p is the middle name of record r (given, middle and
+// family names), written out.
+func middleOf(p *normalize.NamePart, r [3]*normalize.NamePart) bool {
+	return len(r[1].Key) >= 2 && oneName(p, r[1])
 }
 
 // wordsWithin reports whether every word of p is a word of q: "María" within "María

@@ -56,24 +56,37 @@ func TestCountFamilyNamesInUse(t *testing.T) {
 // on a given name.
 func TestNamesCrossed(t *testing.T) {
 	c := compiledCannotLink{
-		givenInUse:  namesInUse{"evelyn": 20, "isabella": 30, "hugh": 10, "noah": 40, "johnson": 3},
-		familyInUse: namesInUse{"johnson": 50, "moody": 5, "waller": 4, "hugh": 3},
+		givenInUse:  namesInUse{"evelyn": 20, "isabella": 30, "hugh": 10, "noah": 40, "johnson": 3, "long": 9, "minh": 12},
+		familyInUse: namesInUse{"johnson": 50, "moody": 5, "waller": 4, "hugh": 3, "huynh": 40},
 	}
+	// Records are written given|middle|family.
 	for _, tt := range []struct {
 		a, b string
 		want bool
 	}{
-		{"Evelyn Johnson", "Johnson Isabella", true},
-		{"Johnson Isabella", "Evelyn Johnson", true}, // either order
-		{"Hugh Moody", "Waller Hugh", false},         // crossed on a given name
-		{"Evelyn Johnson", "Johnson Evelyn", false},  // one child reversed: the names left are one
-		{"Evelyn Johnson", "Johnson Evelin", false},  // and a typo
-		{"Evelyn Johnson", "Johnson Flynn", false},   // Flynn is no given name in use
-		{"Evelyn Johnson", "Johnson Isabella", true},
-		{"Evelyn Johnson", "Noah Isabella", false}, // nothing crossed
-		{"Evelyn Johnson", "Johnson ", false},      // a name left missing
+		{"Evelyn||Johnson", "Johnson||Isabella", true},
+		{"Johnson||Isabella", "Evelyn||Johnson", true}, // either order
+		{"Hugh||Moody", "Waller||Hugh", false},         // crossed on a given name
+		{"Evelyn||Johnson", "Johnson||Evelyn", false},  // one child reversed: the names left are one
+		{"Evelyn||Johnson", "Johnson||Evelin", false},  // and a typo
+		{"Evelyn||Johnson", "Johnson||Flynn", false},   // Flynn is no given name in use
+		{"Evelyn||Johnson", "Noah||Isabella", false},   // nothing crossed
+		{"Evelyn||Johnson", "Johnson||", false},        // a name left missing
+		{"Long|Minh|Huỳnh", "Huỳnh||Minh", false},      // her middle name, the name left: one child
+		{"Evelyn|Isabella|Johnson", "Johnson||Isabella", false},
 	} {
-		tab := namesTable(t, tt.a, tt.b)
+		var recs []normalize.Record
+		for _, n := range []string{tt.a, tt.b} {
+			p := strings.Split(n, "|")
+			recs = append(recs, normalize.Record{Given: p[0], Middle: p[1], Family: p[2]})
+		}
+		tab := normalize.NewTable(2, 0)
+		prep := normalize.NewPreparer(normalize.Options{})
+		for i, r := range recs {
+			if err := prep.Fill(tab, i, r); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if got := c.namesCrossed(tab, 0, tab, 1); got != tt.want {
 			t.Errorf("namesCrossed(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
