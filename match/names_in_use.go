@@ -15,14 +15,15 @@ import (
 // written beside at least UsualNameFamilies (see CannotLink.GivenNamesInUse).
 type namesInUse map[string]int32
 
-// countNamesInUse counts, per name of names, the different names of beside its records
-// carry, and keeps the names with at least UsualNameFamilies. For given names beside
-// family names, a family counts once however many of its children's records the roll
-// holds, so that one child's name mistyped the same way in every year's submission is
-// still one family's.
-func countNamesInUse(names, beside []*normalize.NamePart) namesInUse {
+// countNamesInUse counts, per given name of t, the different family names its records
+// carry, and per family name the different given names, and keeps the names with at
+// least UsualNameFamilies. A family counts once however many of its children's records
+// the roll holds, so that one child's name mistyped the same way in every year's
+// submission is still one family's.
+func countNamesInUse(t *normalize.Table) (given, family namesInUse) {
 	// Names are numbered by key, and each record becomes the pair of its numbers;
-	// sorted, a name's different companions are its run's distinct pairs.
+	// sorted, a given name's different families are its run's distinct pairs, and a
+	// family's given names the distinct pairs that end in it.
 	ids := map[string]uint32{}
 	var keys []string
 	id := func(p *normalize.NamePart) uint32 {
@@ -34,9 +35,9 @@ func countNamesInUse(names, beside []*normalize.NamePart) namesInUse {
 		}
 		return k
 	}
-	pairs := make([]uint64, 0, len(names))
-	for i, g := range names {
-		f := beside[i]
+	pairs := make([]uint64, 0, len(t.Given))
+	for i, g := range t.Given {
+		f := t.Family[i]
 		if len(g.Key) < 2 || len(f.Key) < 2 { // missing, or an initial
 			continue
 		}
@@ -44,18 +45,21 @@ func countNamesInUse(names, beside []*normalize.NamePart) namesInUse {
 	}
 	slices.Sort(pairs)
 	pairs = slices.Compact(pairs)
-	use := namesInUse{}
-	for lo := 0; lo < len(pairs); {
-		hi := lo + 1
-		for hi < len(pairs) && pairs[hi]>>32 == pairs[lo]>>32 {
-			hi++
-		}
-		if hi-lo >= UsualNameFamilies {
-			use[keys[pairs[lo]>>32]] = int32(hi - lo)
-		}
-		lo = hi
+	perGiven, perFamily := make([]int32, len(keys)), make([]int32, len(keys))
+	for _, p := range pairs {
+		perGiven[p>>32]++
+		perFamily[uint32(p)]++
 	}
-	return use
+	inUse := func(counts []int32) namesInUse {
+		use := namesInUse{}
+		for k, n := range counts {
+			if n >= UsualNameFamilies {
+				use[keys[k]] = n
+			}
+		}
+		return use
+	}
+	return inUse(perGiven), inUse(perFamily)
 }
 
 // twoNames reports whether x and y are two given names in use: different, neither one
@@ -163,7 +167,6 @@ func poissonTail(lambda float64, k int) float64 {
 // CannotLink.NotOneNameMistyped); the roll is counted only where such a rule stands.
 func (l *Linker) useGivenNames(t *normalize.Table) {
 	inUse := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse || c.crossed })
-	crossed := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.crossed })
 	bySex := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.sexByName })
 	mistyped := slices.ContainsFunc(l.cannot, func(c compiledCannotLink) bool { return c.inUse || c.notMistyped })
 	if !inUse && !bySex && !mistyped {
@@ -175,10 +178,7 @@ func (l *Linker) useGivenNames(t *normalize.Table) {
 	}
 	var given, families namesInUse
 	if inUse {
-		given = countNamesInUse(t.Given, t.Family)
-	}
-	if crossed {
-		families = countNamesInUse(t.Family, t.Given)
+		given, families = countNamesInUse(t)
 	}
 	var sexes givenNameSexes
 	if bySex {
