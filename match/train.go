@@ -733,13 +733,24 @@ func (l *Linker) sampleStrangers(ctx context.Context, p *Prepared, c *candidates
 		return sample, nil
 	}
 	sampled := score.UFromSample(len(comps), func(k int) int { return len(start.U[k]) }, sample.Raw)
+	// Strangers agree on an identifier rarely; when most random pairs agree on every
+	// one, the roll is not one of different people and the sample cannot say what u is.
+	// Where they agree on one and not on another, the roll holds different people who
+	// all carry one value (a column an export filled with one name): agreeing on it is
+	// no evidence, as its u says.
+	many := slices.ContainsFunc(comps, func(comp score.Comparison) bool {
+		k := slices.IndexFunc(comps, func(x score.Comparison) bool { return x.Name == comp.Name })
+		return identifying(comp) && sampled[k][score.LevelExact] <= maxIdentifyingU
+	})
 	for k, comp := range comps {
-		// Strangers agree on an identifier rarely; when most random pairs agree, the
-		// roll is not one of different people and the sample cannot say what u is.
 		if identifying(comp) && sampled[k][score.LevelExact] > maxIdentifyingU {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s exact: %.2f of random pairs agree, as if the roll held few people: u at the documented defaults",
+			if !many {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s exact: %.2f of random pairs agree, as if the roll held few people: u at the documented defaults",
+					comp.Name, sampled[k][score.LevelExact]))
+				continue
+			}
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s exact: %.2f of random pairs agree, where they seldom agree on another identifier: one value nearly every record carries, no evidence",
 				comp.Name, sampled[k][score.LevelExact]))
-			continue
 		}
 		start.U[k] = sampled[k]
 	}
