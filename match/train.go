@@ -738,10 +738,10 @@ func (l *Linker) sampleStrangers(ctx context.Context, p *Prepared, c *candidates
 	// Where they agree on one and not on another, the roll holds different people who
 	// all carry one value (a column an export filled with one name): agreeing on it is
 	// no evidence, as its u says.
-	many := slices.ContainsFunc(comps, func(comp score.Comparison) bool {
-		k := slices.IndexFunc(comps, func(x score.Comparison) bool { return x.Name == comp.Name })
-		return identifying(comp) && sampled[k][score.LevelExact] <= maxIdentifyingU
-	})
+	many := false
+	for k, comp := range comps {
+		many = many || identifying(comp) && sampled[k][score.LevelExact] <= maxIdentifyingU
+	}
 	for k, comp := range comps {
 		if identifying(comp) && sampled[k][score.LevelExact] > maxIdentifyingU {
 			if !many {
