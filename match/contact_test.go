@@ -466,3 +466,60 @@ func TestDefaultBirthDateCleared(t *testing.T) {
 		t.Errorf("query with the default birth date: problems %v, want it reported", pl.Problems)
 	}
 }
+
+// TestSchoolAddressCleared: one LEA writes its office's address for every student, in a
+// roll without SSIDs. Agreeing on it weighed as a home shared, and blocking on it made
+// every pair of its students with one initial a candidate. It is cleared on those
+// records, each reported; a query carrying it has it cleared too.
+func TestSchoolAddressCleared(t *testing.T) {
+	gen, err := synth.Generate(synth.DefaultConfig(2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen.DropSSIDs()
+	const office, zip = "1 School Rd", "84601"
+	carried := 0
+	for i := range gen.Records {
+		if r := &gen.Records[i]; r.LEA == "05" {
+			r.Address, r.Zip = office, zip
+			carried++
+		}
+	}
+	var buf bytes.Buffer
+	if err := gen.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, buf.String())
+	reported := map[string]int{}
+	for _, p := range res.Prepared.Problems {
+		if errors.Is(p.Err, normalize.ErrSharedAddress) {
+			reported[p.Value]++
+		}
+	}
+	if d := cmp.Diff(map[string]int{"1 school road, " + zip: carried}, reported); d != "" {
+		t.Errorf("addresses reported as no one household's (-want +got):\n%s", d)
+	}
+	ev, err := Evaluate(res.Label, gen.Truth(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("precision %.4f recall %.4f, %d candidate pairs", ev.Precision, ev.Recall, res.CandidatePairs)
+	if ev.Precision < 0.995 {
+		t.Errorf("precision %.4f, want at least 0.995", ev.Precision)
+	}
+	x, err := l.NewIndex(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := x.Query(normalize.Record{Given: "Harper", Family: "Vance", BirthDate: "2011-02-03", Address: office, Zip: zip, LEA: "05"}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(pl.Problems, func(fe *normalize.FieldError) bool { return errors.Is(fe.Err, normalize.ErrSharedAddress) }) {
+		t.Errorf("query with the office's address: problems %v, want it reported", pl.Problems)
+	}
+}

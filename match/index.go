@@ -95,8 +95,8 @@ type Index struct {
 	shared map[normalize.Role]map[string]bool
 }
 
-// clearShared clears, on record 0 of q, a contact, SSID or birth date the run cleared as
-// no one household's or child's, and reports each as the run did.
+// clearShared clears, on record 0 of q, a contact, SSID, address or birth date the run
+// cleared as no one household's or child's, and reports each as the run did.
 func (x *Index) clearShared(q *normalize.Table, problems []*normalize.FieldError) []*normalize.FieldError {
 	for _, c := range []struct {
 		role normalize.Role
@@ -106,6 +106,10 @@ func (x *Index) clearShared(q *normalize.Table, problems []*normalize.FieldError
 			c.col[0] = ""
 			problems = append(problems, &normalize.FieldError{Field: string(c.role), Value: v, Err: sharedError(c.role, "the indexed run cleared it")})
 		}
+	}
+	if v := normalize.SharedAddressValue(q, 0); v != "" && x.shared[normalize.RoleAddress][v] {
+		q.Address[0] = normalize.Text{}
+		problems = append(problems, &normalize.FieldError{Field: string(normalize.RoleAddress), Value: v, Err: sharedError(normalize.RoleAddress, "the indexed run cleared it")})
 	}
 	if v := q.BirthDate[0].String(); v != "" && x.shared[normalize.RoleBirthDate][v] {
 		q.BirthDate[0], q.WrittenBirthDate[0] = normalize.Date{}, normalize.Date{}

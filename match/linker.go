@@ -199,9 +199,9 @@ type Prepared struct {
 	Problems []Problem
 	// Thin marks records with too little to go on: no name and no birth date.
 	Thin []bool
-	// Shared are the e-mail addresses, phone numbers, SSIDs and birth dates cleared as no
-	// one household's or child's (normalize.ClearSharedContacts, ClearSharedSSIDs,
-	// ClearSharedBirthDates).
+	// Shared are the e-mail addresses, phone numbers, SSIDs, addresses and birth dates
+	// cleared as no one household's or child's (normalize.ClearSharedContacts,
+	// ClearSharedSSIDs, ClearSharedAddresses, ClearSharedBirthDates).
 	Shared []normalize.SharedContact
 	// Rank orders records by ID, for results that do not depend on input order.
 	Rank []int32
@@ -247,8 +247,10 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 // address or phone number that records of many families carry
 // (normalize.ClearSharedContacts): a school's or a placeholder, no household's; and an
 // SSID whose records hold more names than one child's would (normalize.ClearSharedSSIDs):
-// a default an LEA writes for students without one; and a birth date more than half of a
-// source's records carry (normalize.ClearSharedBirthDates): an export's default.
+// a default an LEA writes for students without one; an address whose records hold more
+// families than one home's (normalize.ClearSharedAddresses): a shelter's or a school's;
+// and a birth date more than half of a source's records carry
+// (normalize.ClearSharedBirthDates): an export's default.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
 	extras, pick := l.settings.extrasRead(roll.ExtraNames())
@@ -297,6 +299,7 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 		p.Problems = append(p.Problems, ps...)
 	}
 	p.Shared = append(normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords), normalize.ClearSharedSSIDs(t, normalize.MaxSSIDNameWords)...)
+	p.Shared = append(p.Shared, normalize.ClearSharedAddresses(t, normalize.MaxContactFamilyWords)...)
 	p.Shared = append(p.Shared, normalize.ClearSharedBirthDates(t, roll.Source)...)
 	for _, sc := range p.Shared {
 		var why string
@@ -341,6 +344,8 @@ func sharedError(role normalize.Role, why string) error {
 		return fmt.Errorf("%w: %s", normalize.ErrSharedSSID, why)
 	case normalize.RoleBirthDate:
 		return fmt.Errorf("%w: %s", normalize.ErrSharedBirthDate, why)
+	case normalize.RoleAddress:
+		return fmt.Errorf("%w: %s", normalize.ErrSharedAddress, why)
 	}
 	return fmt.Errorf("%w: %s", normalize.ErrSharedContact, why)
 }
