@@ -249,7 +249,7 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 // SSID whose records hold more names than one child's would (normalize.ClearSharedSSIDs):
 // a default an LEA writes for students without one; an address whose records hold more
 // families than one home's (normalize.ClearSharedAddresses): a shelter's or a school's;
-// and a birth date more than half of a source's records carry
+// and a birth date that a tenth of a source's records, many children's, carry
 // (normalize.ClearSharedBirthDates): an export's default.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
@@ -300,12 +300,12 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	}
 	p.Shared = append(normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords), normalize.ClearSharedSSIDs(t, normalize.MaxSSIDNameWords)...)
 	p.Shared = append(p.Shared, normalize.ClearSharedAddresses(t, normalize.MaxContactFamilyWords)...)
-	p.Shared = append(p.Shared, normalize.ClearSharedBirthDates(t, roll.Source)...)
+	p.Shared = append(p.Shared, normalize.ClearSharedBirthDates(t, roll.Source, normalize.MaxSSIDNameWords)...)
 	for _, sc := range p.Shared {
 		var why string
 		switch sc.Role {
 		case normalize.RoleBirthDate:
-			why = fmt.Sprintf("%d records of %s carry it, more than half of those with a birth date", len(sc.Records), roll.Sources[roll.Source[sc.Records[0]]])
+			why = fmt.Sprintf("%d records of %s carry it, more than a tenth of those with a birth date, their given and family names %d words", len(sc.Records), roll.Sources[roll.Source[sc.Records[0]]], sc.Words)
 		case normalize.RoleSSID:
 			why = fmt.Sprintf("%d records carry it, their given and family names %d words", len(sc.Records), sc.Words)
 		default:

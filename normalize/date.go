@@ -1,8 +1,10 @@
 package normalize
 
 import (
+	"cmp"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -105,62 +107,70 @@ var ErrSharedBirthDate = errors.New("a birth date of no one child")
 // many times over.
 const MinSharedBirthDateRecords = 100
 
-// ClearSharedBirthDates clears, in t, the birth date that more than half of a source's
-// records with a birth date carry, where the source (source[i] is record i's) holds at
-// least MinSharedBirthDateRecords of them, and returns each such date with its records,
-// by source. No school's children are born so: a grade's births spread over its year.
-// Such a date is an export's default (every student written 2010-01-01), and agreeing on
-// it would weigh as a birthday shared, joining namesakes across the source. A date a
-// smaller share carries is left as it is.
-func ClearSharedBirthDates(t *Table, source []int32) []SharedContact {
-	// The majority date of each source, if it has one, by Boyer–Moore vote, then its count:
-	// two passes and no map, for a million records.
-	type vote struct {
-		date               Date
-		lead, dated, count int
+// MaxBirthDateShare is the largest share of a source's records with a birth date that
+// one date may carry before ClearSharedBirthDates looks at whose it is: no real school
+// roll's birthdays crowd so (a grade's births spread over its year; a roll's over a
+// dozen years), while a year written as its first of January (historical rolls) puts
+// about one record in a hundred on each.
+const MaxBirthDateShare = 0.1
+
+// ClearSharedBirthDates clears, in t, every birth date that more than MaxBirthDateShare
+// of a source's records with a birth date carry (source[i] is record i's source, which
+// holds at least MinSharedBirthDateRecords of them), where its records' given and
+// family names hold more than maxWords words (nameWords: more children than a family's
+// twins), and returns each with its records, by source and date. Such a date is an
+// export's default (every student, or every student whose date was not entered, written
+// 2010-01-01), and agreeing on it would weigh as a birthday shared, joining namesakes
+// across the source.
+func ClearSharedBirthDates(t *Table, source []int32, maxWords int) []SharedContact {
+	type key struct {
+		source int32
+		date   Date
 	}
-	var votes []vote
+	counts := map[key]int{}
+	var dated []int
 	for i, d := range t.BirthDate {
 		if d.IsZero() {
 			continue
 		}
 		s := int(source[i])
-		if s >= len(votes) {
-			votes = append(votes, make([]vote, s+1-len(votes))...)
+		if s >= len(dated) {
+			dated = append(dated, make([]int, s+1-len(dated))...)
 		}
-		v := &votes[s]
-		v.dated++
-		switch {
-		case v.lead == 0:
-			v.date, v.lead = d, 1
-		case v.date == d:
-			v.lead++
-		default:
-			v.lead--
+		dated[s]++
+		counts[key{source[i], d}]++
+	}
+	crowded := map[key][]int{}
+	for k, n := range counts {
+		if d := dated[k.source]; d >= MinSharedBirthDateRecords && float64(n) > MaxBirthDateShare*float64(d) {
+			crowded[k] = nil
 		}
 	}
-	if !slices.ContainsFunc(votes, func(v vote) bool { return v.dated >= MinSharedBirthDateRecords }) {
+	if len(crowded) == 0 {
 		return nil
 	}
 	for i, d := range t.BirthDate {
-		if !d.IsZero() && votes[source[i]].date == d {
-			votes[source[i]].count++
+		k := key{source[i], d}
+		if rs, ok := crowded[k]; ok {
+			crowded[k] = append(rs, i)
 		}
 	}
 	var shared []SharedContact
-	for s := range votes {
-		v := votes[s]
-		if v.dated < MinSharedBirthDateRecords || 2*v.count <= v.dated {
-			continue
+	for k, rs := range crowded {
+		if n := nameWords(t, rs, true); n > maxWords {
+			shared = append(shared, SharedContact{Role: RoleBirthDate, Value: k.date.String(), Records: rs, Words: n})
 		}
-		sc := SharedContact{Role: RoleBirthDate, Value: v.date.String()}
-		for i, d := range t.BirthDate {
-			if int(source[i]) == s && d == v.date {
-				sc.Records = append(sc.Records, i)
-				t.BirthDate[i], t.WrittenBirthDate[i] = Date{}, Date{}
-			}
+	}
+	slices.SortFunc(shared, func(a, b SharedContact) int {
+		if c := cmp.Compare(source[a.Records[0]], source[b.Records[0]]); c != 0 {
+			return c
 		}
-		shared = append(shared, sc)
+		return strings.Compare(a.Value, b.Value)
+	})
+	for _, sc := range shared {
+		for _, i := range sc.Records {
+			t.BirthDate[i], t.WrittenBirthDate[i] = Date{}, Date{}
+		}
 	}
 	return shared
 }

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -219,47 +220,55 @@ func TestDateOrderCount(t *testing.T) {
 
 func TestClearSharedBirthDates(t *testing.T) {
 	placeholder := Date{Year: 2010, Month: 1, Day: 1}
-	// dates gives n records their own dates (spread over two years) and k the placeholder.
-	dates := func(n, k int) []Date {
-		var ds []Date
-		for i := range n {
-			ds = append(ds, Date{Year: int16(2008 + i%2), Month: uint8(1 + i%12), Day: uint8(2 + i%27)})
-		}
-		for range k {
-			ds = append(ds, placeholder)
-		}
-		return ds
+	// roll gives n children a record each on their own dates (spread over two years),
+	// and k children, or one child's k records where one is true, the placeholder.
+	type source struct {
+		n, k int
+		one  bool
 	}
 	tests := []struct {
 		name    string
-		sources [][]Date
+		sources []source
 		want    []int // per source: how many records lose the placeholder
 	}{
-		{"every record", [][]Date{dates(0, 120)}, []int{120}},
-		{"most records, some missing", [][]Date{append(dates(40, 70), make([]Date, 30)...)}, []int{70}},
-		{"half is not more than half", [][]Date{dates(60, 60)}, []int{0}},
-		{"a source too small to tell", [][]Date{dates(0, MinSharedBirthDateRecords-1)}, []int{0}},
-		{"a placeholder under half the records", [][]Date{dates(150, 60)}, []int{0}},
-		{"one source of two", [][]Date{dates(200, 10), dates(10, 150)}, []int{0, 150}},
+		{"every record", []source{{0, 120, false}}, []int{120}},
+		{"a third of the records", []source{{200, 100, false}}, []int{100}},
+		{"a tenth is not more than a tenth", []source{{180, 20, false}}, []int{0}},
+		{"a source too small to tell", []source{{0, MinSharedBirthDateRecords - 1, false}}, []int{0}},
+		{"one child's many records", []source{{100, 50, true}}, []int{0}},
+		{"one source of two", []source{{200, 10, false}, {50, 150, false}}, []int{0, 150}},
 	}
+	given := []string{"Ava", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kai", "Lu", "Max", "Ned", "Oz", "Pia", "Quin", "Rex", "Sol", "Tia", "Uma", "Val"}
+	family := []string{"Adams", "Baker", "Clark", "Davis", "Evans", "Frank", "Green", "Hill", "Irwin", "James", "King", "Lewis", "Moore"}
 	for _, tt := range tests {
-		var all []Date
-		var source []int32
-		for s, ds := range tt.sources {
-			all = append(all, ds...)
-			for range ds {
-				source = append(source, int32(s))
+		var recs []Record
+		var src []int32
+		for s, so := range tt.sources {
+			for i := range so.n + so.k {
+				r := Record{Given: given[i%len(given)], Family: family[(i/len(given))%len(family)],
+					BirthDate: fmt.Sprintf("%d-%02d-%02d", 2008+i%2, 1+i%12, 2+i%27)}
+				if i >= so.n {
+					r.BirthDate = placeholder.String()
+					if so.one {
+						r.Given, r.Family = "Ana", "Ruiz"
+					}
+				}
+				recs = append(recs, r)
+				src = append(src, int32(s))
 			}
 		}
-		tb := NewTable(len(all), 0)
-		copy(tb.BirthDate, all)
-		shared := ClearSharedBirthDates(tb, source)
+		tb := NewTable(len(recs), 0)
+		p := NewPreparer(Options{})
+		for i, r := range recs {
+			p.Fill(tb, i, r)
+		}
+		shared := ClearSharedBirthDates(tb, src, MaxSSIDNameWords)
 		got := make([]int, len(tt.sources))
 		for _, sc := range shared {
 			if sc.Role != RoleBirthDate || sc.Value != "2010-01-01" {
 				t.Errorf("%s: cleared %s %q, want birth_date 2010-01-01", tt.name, sc.Role, sc.Value)
 			}
-			got[source[sc.Records[0]]] += len(sc.Records)
+			got[src[sc.Records[0]]] += len(sc.Records)
 			for _, i := range sc.Records {
 				if !tb.BirthDate[i].IsZero() {
 					t.Errorf("%s: record %d keeps its birth date", tt.name, i)
