@@ -297,11 +297,15 @@ func QuoteValue(s string) string {
 var missingMarkers = map[string]bool{
 	"na": true, "n/a": true, "#n/a": true, "null": true, "(null)": true, "<na>": true,
 	"none": true, "unknown": true, "-": true, "--": true, "?": true,
+	// Names not known, as US agencies write them: first name unknown, last name
+	// unknown, no first, last or middle name.
+	"fnu": true, "lnu": true, "nfn": true, "nln": true, "nmn": true,
 }
 
 // IsMissingMarker reports whether a value is a word that exports write for a missing
 // value: NA (R), N/A and #N/A (spreadsheets), NULL and (null) (databases), None and <NA>
-// (Python), Unknown, "-" or "?", in any case and with spaces around. Fill prepares such a
+// (Python), Unknown, "-" or "?", and the names agencies write for a name not known (FNU,
+// LNU, NFN, NLN, NMN), in any case and with spaces around. Fill prepares such a
 // value as missing, neither a name nor a date that failed to parse. NaN is not one: Nan
 // is a given name (Ann's, Hannah's).
 func IsMissingMarker(s string) bool {

@@ -228,12 +228,12 @@ func TestFillAgain(t *testing.T) {
 }
 
 func TestIsMissingMarker(t *testing.T) {
-	for _, s := range []string{"NA", "na", " N/A ", "#N/A", "NULL", "(null)", "<NA>", "None", "UNKNOWN", "-", "--", "?"} {
+	for _, s := range []string{"NA", "na", " N/A ", "#N/A", "NULL", "(null)", "<NA>", "None", "UNKNOWN", "-", "--", "?", "FNU", "lnu", "NFN", "Nln", "NMN"} {
 		if !IsMissingMarker(s) {
 			t.Errorf("IsMissingMarker(%q) = false, want true", s)
 		}
 	}
-	for _, s := range []string{"", "Nan", "NaN", "Nana", "Ana", "Noné", "N A", "NAN", "unknowns", "Ñ", "0"} {
+	for _, s := range []string{"", "Nan", "NaN", "Nana", "Ana", "Noné", "N A", "NAN", "unknowns", "Ñ", "0", "Finn", "Lune", "NFNN"} {
 		if IsMissingMarker(s) {
 			t.Errorf("IsMissingMarker(%q) = true, want false", s)
 		}
