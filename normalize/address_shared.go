@@ -3,8 +3,6 @@ package normalize
 import (
 	"errors"
 	"hash/maphash"
-	"slices"
-	"strings"
 )
 
 // ErrSharedAddress is wrapped by the error for an address ClearSharedAddresses cleared.
@@ -64,13 +62,7 @@ func ClearSharedAddresses(t *Table, maxWords int) []SharedContact {
 			over[v] = append(over[v], i)
 		}
 	}
-	var shared []SharedContact
-	for v, rs := range over {
-		if n := nameWords(t, rs, false); n > maxWords {
-			shared = append(shared, SharedContact{Role: RoleAddress, Value: v, Records: rs, Words: n})
-		}
-	}
-	slices.SortFunc(shared, func(a, b SharedContact) int { return strings.Compare(a.Value, b.Value) })
+	shared := manyNames(t, RoleAddress, over, false, maxWords)
 	for _, s := range shared {
 		for _, i := range s.Records {
 			t.Address[i] = Text{}

@@ -328,6 +328,19 @@ func clearShared(t *Table, role Role, values []string, maxWords int, given bool)
 			records[v] = append(rs, i)
 		}
 	}
+	shared := manyNames(t, role, records, given, maxWords)
+	for _, s := range shared {
+		for _, i := range s.Records {
+			values[i] = ""
+		}
+	}
+	return shared
+}
+
+// manyNames returns, sorted by value, the values of role among records (a value's
+// records) whose records' names (family names; given names too when given) hold more
+// than maxWords words.
+func manyNames(t *Table, role Role, records map[string][]int, given bool, maxWords int) []SharedContact {
 	var shared []SharedContact
 	for v, rs := range records {
 		if n := nameWords(t, rs, given); n > maxWords {
@@ -335,11 +348,6 @@ func clearShared(t *Table, role Role, values []string, maxWords int, given bool)
 		}
 	}
 	slices.SortFunc(shared, func(a, b SharedContact) int { return strings.Compare(a.Value, b.Value) })
-	for _, s := range shared {
-		for _, i := range s.Records {
-			values[i] = ""
-		}
-	}
 	return shared
 }
 

@@ -1,10 +1,7 @@
 package normalize
 
 import (
-	"cmp"
 	"errors"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -155,18 +152,17 @@ func ClearSharedBirthDates(t *Table, source []int32, maxWords int) []SharedConta
 			crowded[k] = append(rs, i)
 		}
 	}
-	var shared []SharedContact
+	bySource := make([]map[string][]int, len(dated))
 	for k, rs := range crowded {
-		if n := nameWords(t, rs, true); n > maxWords {
-			shared = append(shared, SharedContact{Role: RoleBirthDate, Value: k.date.String(), Records: rs, Words: n})
+		if bySource[k.source] == nil {
+			bySource[k.source] = map[string][]int{}
 		}
+		bySource[k.source][k.date.String()] = rs
 	}
-	slices.SortFunc(shared, func(a, b SharedContact) int {
-		if c := cmp.Compare(source[a.Records[0]], source[b.Records[0]]); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Value, b.Value)
-	})
+	var shared []SharedContact
+	for _, dates := range bySource {
+		shared = append(shared, manyNames(t, RoleBirthDate, dates, true, maxWords)...)
+	}
 	for _, sc := range shared {
 		for _, i := range sc.Records {
 			t.BirthDate[i], t.WrittenBirthDate[i] = Date{}, Date{}
