@@ -260,7 +260,24 @@ func (l *Linker) checkNames(p *Prepared) error {
 			return nil // the first named record ends the scan: no whole presentRoles
 		}
 	}
+	if cols := nameColumns(p.Roll); len(cols) > 0 {
+		return fmt.Errorf("match: %w, so children of one birthday and home could not be told apart: the name columns (%s) are empty in every record", ErrNoNames, strings.Join(cols, ", "))
+	}
 	return fmt.Errorf("match: %w, so children of one birthday and home could not be told apart: name the file's name columns (Settings.WithColumns; -columns given_name=Header,family_name=Header or full_name=Header)", ErrNoNames)
+}
+
+// nameColumns lists the columns of the roll's sources that feed a given, family or full
+// name, each as "header in source".
+func nameColumns(roll *Roll) []string {
+	var cols []string
+	for s, fields := range roll.roleFields {
+		for _, role := range []normalize.Role{normalize.RoleGiven, normalize.RoleFamily, normalize.RoleFullName} {
+			for _, f := range fields[role] {
+				cols = append(cols, fmt.Sprintf("%s in %s", roll.Headers[s][f], roll.Sources[s]))
+			}
+		}
+	}
+	return cols
 }
 
 // hasGiven and hasFamily report whether record i of t has a given (family) name, its

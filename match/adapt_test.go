@@ -52,8 +52,21 @@ func TestNoNamesRefused(t *testing.T) {
 	if _, err := r.Read("t.csv", strings.NewReader(roll), ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Run(bgContext(), r, RunOptions{}); !errors.Is(err, ErrNoNames) {
-		t.Errorf("Run on a roll without names: %v, want ErrNoNames", err)
+	if _, err := l.Run(bgContext(), r, RunOptions{}); !errors.Is(err, ErrNoNames) || !strings.Contains(err.Error(), "name the file's name columns") {
+		t.Errorf("Run on a roll without names: %v, want ErrNoNames asking for the name columns", err)
+	}
+	// Name columns the roll has, blank in every record: the error says so, not that
+	// they need naming.
+	blank, err := l.Settings().NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := blank.Read("b.csv", strings.NewReader("record_id,first_name,last_name,birth_date\nb1, , ,2011-06-24\nb2,,,2011-06-24\n"), ReadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.Run(bgContext(), blank, RunOptions{})
+	if want := "the name columns (first_name in b.csv, last_name in b.csv) are empty in every record"; !errors.Is(err, ErrNoNames) || !strings.Contains(err.Error(), want) {
+		t.Errorf("Run on a roll with blank name columns: %v, want ErrNoNames saying %q", err, want)
 	}
 	empty, err := l.Settings().NewRoll()
 	if err != nil {

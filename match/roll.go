@@ -654,15 +654,19 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 		}
 	}
 	row = trimFields(row)
+	id := row[idField]
+	record := "" // names the record where its ID can be read
+	if id != "" && utf8.ValidString(id) && strings.IndexByte(id, 0) < 0 {
+		record = fmt.Sprintf("record %q, ", id)
+	}
 	for c, v := range row {
 		if !utf8.ValidString(v) {
-			return line, end, FaultEncoding, fmt.Sprintf("column %q: value is not valid UTF-8%s", header[c], encodingHint(encoding))
+			return line, end, FaultEncoding, fmt.Sprintf("%scolumn %q: value is not valid UTF-8%s", record, header[c], encodingHint(encoding))
 		}
 		if strings.IndexByte(v, 0) >= 0 {
-			return line, end, FaultEncoding, fmt.Sprintf("column %q: value has a zero byte, as text in UTF-16 read as another encoding has", header[c])
+			return line, end, FaultEncoding, fmt.Sprintf("%scolumn %q: value has a zero byte, as text in UTF-16 read as another encoding has", record, header[c])
 		}
 	}
-	id := row[idField]
 	if id == "" {
 		return line, end, FaultEmptyID, fmt.Sprintf("column %q: empty record ID", header[idField])
 	}

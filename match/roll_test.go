@@ -73,7 +73,7 @@ func TestRollReadCSVErrors(t *testing.T) {
 		{"field count", "id,first,last\n1,A,B\n2,A\n", "in.csv:3: 2 fields, want 3"},
 		{"empty id", "id,first,last\n,A,B\n", "in.csv:2: column \"id\": empty record ID"},
 		{"duplicate id", "id,first,last\n1,A,B\n1,C,D\n", `record ID "1" already used at in.csv:2`},
-		{"bad utf8", "id,first,last\n1,\xff,B\n", `in.csv:2: column "first": value is not valid UTF-8`},
+		{"bad utf8", "id,first,last\n1,\xff,B\n", `in.csv:2: record "1", column "first": value is not valid UTF-8`},
 		{"bare quote", "id,first,last\n1,a\"b,B\n", "in.csv:2"},
 	}
 	for _, tc := range tests {
@@ -537,7 +537,7 @@ func TestRollReadEncodings(t *testing.T) {
 	// Windows-1252 bytes read as UTF-8 stop with a hint.
 	r, _ = NewRoll("id", testColumns())
 	_, err = r.Read("w.csv", bytes.NewReader(encode(charmap.Windows1252)), ReadOptions{})
-	if err == nil || !strings.Contains(err.Error(), "w.csv:2: column \"first\": value is not valid UTF-8 (if the file is not UTF-8") {
+	if err == nil || !strings.Contains(err.Error(), "w.csv:2: record \"1\", column \"first\": value is not valid UTF-8 (if the file is not UTF-8") {
 		t.Errorf("err = %v", err)
 	}
 	if _, err := r.Read("x.csv", strings.NewReader(utf8Text), ReadOptions{Encoding: "ebcdic"}); err == nil || !strings.Contains(err.Error(), `unknown encoding "ebcdic"`) {
@@ -606,7 +606,7 @@ func TestRollReadRejects(t *testing.T) {
 	}
 	want := []where{
 		{3, 3, FaultFields, "2 fields, want 3 as in the header"},
-		{4, 4, FaultEncoding, `column "first": value is not valid UTF-8 (if the file is not UTF-8, name its encoding: windows-1252 and iso-8859-1 are common)`},
+		{4, 4, FaultEncoding, `record "3", column "first": value is not valid UTF-8 (if the file is not UTF-8, name its encoding: windows-1252 and iso-8859-1 are common)`},
 		{5, 5, FaultEmptyID, `column "id": empty record ID`},
 		{6, 6, FaultSameID, `column "id": record ID "1" already used at in.csv:2`},
 		{7, 7, FaultQuote, `character 4 of the line: bare " in non-quoted-field`},
