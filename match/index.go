@@ -107,13 +107,19 @@ func (x *Index) clearShared(q *normalize.Table, problems []*normalize.FieldError
 			problems = append(problems, &normalize.FieldError{Field: string(c.role), Value: v, Err: sharedError(c.role, "the indexed run cleared it")})
 		}
 	}
-	if v := normalize.SharedAddressValue(q, 0); v != "" && x.shared[normalize.RoleAddress][v] {
-		q.Address[0] = normalize.Text{}
-		problems = append(problems, &normalize.FieldError{Field: string(normalize.RoleAddress), Value: v, Err: sharedError(normalize.RoleAddress, "the indexed run cleared it")})
+	// An address or a date is written out as the run reported it only where the run
+	// cleared one: a query builds no string otherwise.
+	if shared := x.shared[normalize.RoleAddress]; len(shared) > 0 {
+		if v := normalize.SharedAddressValue(q, 0); v != "" && shared[v] {
+			q.Address[0] = normalize.Text{}
+			problems = append(problems, &normalize.FieldError{Field: string(normalize.RoleAddress), Value: v, Err: sharedError(normalize.RoleAddress, "the indexed run cleared it")})
+		}
 	}
-	if v := q.BirthDate[0].String(); v != "" && x.shared[normalize.RoleBirthDate][v] {
-		q.BirthDate[0], q.WrittenBirthDate[0] = normalize.Date{}, normalize.Date{}
-		problems = append(problems, &normalize.FieldError{Field: string(normalize.RoleBirthDate), Value: v, Err: sharedError(normalize.RoleBirthDate, "the indexed run cleared it")})
+	if shared := x.shared[normalize.RoleBirthDate]; len(shared) > 0 {
+		if v := q.BirthDate[0].String(); v != "" && shared[v] {
+			q.BirthDate[0], q.WrittenBirthDate[0] = normalize.Date{}, normalize.Date{}
+			problems = append(problems, &normalize.FieldError{Field: string(normalize.RoleBirthDate), Value: v, Err: sharedError(normalize.RoleBirthDate, "the indexed run cleared it")})
+		}
 	}
 	return problems
 }

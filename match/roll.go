@@ -655,16 +655,12 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 	}
 	row = trimFields(row)
 	id := row[idField]
-	record := "" // names the record where its ID can be read
-	if id != "" && utf8.ValidString(id) && strings.IndexByte(id, 0) < 0 {
-		record = fmt.Sprintf("record %q, ", id)
-	}
 	for c, v := range row {
 		if !utf8.ValidString(v) {
-			return line, end, FaultEncoding, fmt.Sprintf("%scolumn %q: value is not valid UTF-8%s", record, header[c], encodingHint(encoding))
+			return line, end, FaultEncoding, fmt.Sprintf("%scolumn %q: value is not valid UTF-8%s", recordNamed(id), header[c], encodingHint(encoding))
 		}
 		if strings.IndexByte(v, 0) >= 0 {
-			return line, end, FaultEncoding, fmt.Sprintf("%scolumn %q: value has a zero byte, as text in UTF-16 read as another encoding has", record, header[c])
+			return line, end, FaultEncoding, fmt.Sprintf("%scolumn %q: value has a zero byte, as text in UTF-16 read as another encoding has", recordNamed(id), header[c])
 		}
 	}
 	if id == "" {
@@ -680,6 +676,15 @@ func (r *Roll) checkRow(cr *csv.Reader, row []string, err error, s int32, idFiel
 		return line, end, FaultSameID, why
 	}
 	return line, end, "", ""
+}
+
+// recordNamed is the start of a message about a row whose record ID is id: `record "id", `
+// where the ID can be read (present, valid UTF-8, no zero byte), else "".
+func recordNamed(id string) string {
+	if id == "" || !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 {
+		return ""
+	}
+	return fmt.Sprintf("record %q, ", id)
 }
 
 // swallowedRows returns the first field of row holding, on a line after its first, at
