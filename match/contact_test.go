@@ -472,28 +472,20 @@ func TestDefaultBirthDateCleared(t *testing.T) {
 // every pair of its students with one initial a candidate. It is cleared on those
 // records, each reported; a query carrying it has it cleared too.
 func TestSchoolAddressCleared(t *testing.T) {
+	const office, zip = "1 School Rd", "84601"
+	carried := 0
 	gen, err := synth.Generate(synth.DefaultConfig(2000))
 	if err != nil {
 		t.Fatal(err)
 	}
 	gen.DropSSIDs()
-	const office, zip = "1 School Rd", "84601"
-	carried := 0
 	for i := range gen.Records {
 		if r := &gen.Records[i]; r.LEA == "05" {
 			r.Address, r.Zip = office, zip
 			carried++
 		}
 	}
-	var buf bytes.Buffer
-	if err := gen.WriteCSV(&buf); err != nil {
-		t.Fatal(err)
-	}
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runCSV(t, l, buf.String())
+	l, res := linkSynth(t, gen)
 	reported := map[string]int{}
 	for _, p := range res.Prepared.Problems {
 		if errors.Is(p.Err, normalize.ErrSharedAddress) {

@@ -286,6 +286,13 @@ func TestFullNameColumn(t *testing.T) {
 // runSynth trains the student preset on a generated roll and runs it.
 func runSynth(t *testing.T, gen *synth.Roll) *Result {
 	t.Helper()
+	_, res := linkSynth(t, gen)
+	return res
+}
+
+// linkSynth is runSynth, returning the linker too.
+func linkSynth(t *testing.T, gen *synth.Roll) (*Linker, *Result) {
+	t.Helper()
 	var text bytes.Buffer
 	if err := gen.WriteCSV(&text); err != nil {
 		t.Fatal(err)
@@ -294,7 +301,7 @@ func runSynth(t *testing.T, gen *synth.Roll) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return runCSV(t, l, text.String())
+	return l, runCSV(t, l, text.String())
 }
 
 // TestYearOnlyBirthDates runs the student preset on a synthetic roll without SSIDs whose

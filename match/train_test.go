@@ -740,15 +740,7 @@ func TestOneFamilyNameEveryRecord(t *testing.T) {
 	for i := range gen.Records {
 		gen.Records[i].Last = "Smith"
 	}
-	var buf bytes.Buffer
-	if err := gen.WriteCSV(&buf); err != nil {
-		t.Fatal(err)
-	}
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runCSV(t, l, buf.String())
+	l, res := linkSynth(t, gen)
 	ev, err := Evaluate(res.Label, gen.Truth(), nil)
 	if err != nil {
 		t.Fatal(err)
