@@ -104,28 +104,33 @@ var ErrSharedBirthDate = errors.New("a birth date of no one child")
 // many times over.
 const MinSharedBirthDateRecords = 100
 
-// MaxBirthDateShare is the largest share of a source's records with a birth date that
-// one date may carry before ClearSharedBirthDates looks at whose it is: no real school
-// roll's birthdays crowd so (a grade's births spread over its year; a roll's over a
-// dozen years), while a year written as its first of January (historical rolls) puts
-// about one record in a hundred on each.
-const MaxBirthDateShare = 0.1
+// Bounds of a crowded birth date (ClearSharedBirthDates): at least CrowdedDateRecords
+// records carry it, more than CrowdedDateFactor times as many as the source's other
+// dates carry on average; no birthday of a real roll stands so far above the others.
+// Where crowded dates of YearOnlyYears years or more share one month and day, the
+// source writes a year alone on that day (historical rolls put a year on its first of
+// January), and they are left as they are.
+const (
+	CrowdedDateRecords = 20
+	CrowdedDateFactor  = 20
+	YearOnlyYears      = 3
+)
 
-// ClearSharedBirthDates clears, in t, every birth date that more than MaxBirthDateShare
-// of a source's records with a birth date carry (source[i] is record i's source, which
-// holds at least MinSharedBirthDateRecords of them), where its records' given and
-// family names hold more than maxWords words (nameWords: more children than a family's
-// twins), and returns each with its records, by source and date. Such a date is an
-// export's default (every student, or every student whose date was not entered, written
-// 2010-01-01), and agreeing on it would weigh as a birthday shared, joining namesakes
-// across the source.
+// ClearSharedBirthDates clears, in t, every birth date crowded in its source (source[i]
+// is record i's source, which holds at least MinSharedBirthDateRecords records with a
+// birth date: see CrowdedDateRecords), where its records' given and family names hold
+// more than maxWords words (nameWords: more children than a family's twins), and returns
+// each with its records, by source and date. Such a date is an export's default (every
+// student, or every student whose date was not entered, written 2010-01-01): agreeing on
+// it would weigh as a birthday shared, joining namesakes, and against a child's own date
+// on her other records it would refuse her as another child.
 func ClearSharedBirthDates(t *Table, source []int32, maxWords int) []SharedContact {
 	type key struct {
 		source int32
 		date   Date
 	}
 	counts := map[key]int{}
-	var dated []int
+	var dated, distinct []int
 	for i, d := range t.BirthDate {
 		if d.IsZero() {
 			continue
@@ -133,14 +138,34 @@ func ClearSharedBirthDates(t *Table, source []int32, maxWords int) []SharedConta
 		s := int(source[i])
 		if s >= len(dated) {
 			dated = append(dated, make([]int, s+1-len(dated))...)
+			distinct = append(distinct, make([]int, s+1-len(distinct))...)
 		}
 		dated[s]++
-		counts[key{source[i], d}]++
+		k := key{source[i], d}
+		if counts[k] == 0 {
+			distinct[s]++
+		}
+		counts[k]++
 	}
 	crowded := map[key][]int{}
+	type day struct {
+		source      int32
+		month, date uint8
+	}
+	years := map[day]int{}
 	for k, n := range counts {
-		if d := dated[k.source]; d >= MinSharedBirthDateRecords && float64(n) > MaxBirthDateShare*float64(d) {
+		s := k.source
+		if dated[s] < MinSharedBirthDateRecords || n < CrowdedDateRecords {
+			continue
+		}
+		if others := distinct[s] - 1; others == 0 || float64(n) > CrowdedDateFactor*float64(dated[s]-n)/float64(others) {
 			crowded[k] = nil
+			years[day{s, k.date.Month, k.date.Day}]++
+		}
+	}
+	for k := range crowded {
+		if years[day{k.source, k.date.Month, k.date.Day}] >= YearOnlyYears {
+			delete(crowded, k)
 		}
 	}
 	if len(crowded) == 0 {

@@ -2,10 +2,10 @@ package normalize
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -219,36 +219,51 @@ func TestDateOrderCount(t *testing.T) {
 }
 
 func TestClearSharedBirthDates(t *testing.T) {
-	placeholder := Date{Year: 2010, Month: 1, Day: 1}
-	// roll gives n children a record each on their own dates (spread over two years),
-	// and k children, or one child's k records where one is true, the placeholder.
+	// Each source gives n children a record each on their own dates (spread over
+	// spread days, 4,000 unless it says), and k records a default date: k children's,
+	// or one child's k records where one is true; the defaults take days in turn
+	// (2015-01-01 alone unless days says).
 	type source struct {
-		n, k int
-		one  bool
+		n, k, spread int
+		one          bool
+		days         []string
 	}
 	tests := []struct {
 		name    string
 		sources []source
-		want    []int // per source: how many records lose the placeholder
+		want    []int // per source: how many records lose their date
 	}{
-		{"every record", []source{{0, 120, false}}, []int{120}},
-		{"a third of the records", []source{{200, 100, false}}, []int{100}},
-		{"a tenth is not more than a tenth", []source{{180, 20, false}}, []int{0}},
-		{"a source too small to tell", []source{{0, MinSharedBirthDateRecords - 1, false}}, []int{0}},
-		{"one child's many records", []source{{100, 50, true}}, []int{0}},
-		{"one source of two", []source{{200, 10, false}, {50, 150, false}}, []int{0, 150}},
+		{"every record", []source{{n: 0, k: 120}}, []int{120}},
+		{"a third of the records", []source{{n: 200, k: 100}}, []int{100}},
+		{"a few in a hundred, far above the other dates", []source{{n: 1000, k: 40}}, []int{40}},
+		{"too few records to stand out", []source{{n: 1000, k: CrowdedDateRecords - 1}}, []int{0}},
+		{"no more than the others' twentyfold", []source{{n: 1000, k: 300, spread: 50}}, []int{0}},
+		{"a source too small to tell", []source{{n: 0, k: MinSharedBirthDateRecords - 1}}, []int{0}},
+		{"one child's many records", []source{{n: 100, k: 50, one: true}}, []int{0}},
+		{"one source of two", []source{{n: 200, k: 10}, {n: 50, k: 150}}, []int{0, 150}},
+		{"a year written as its first of January", []source{{n: 1000, k: 120, days: []string{"2015-01-01", "2016-01-01", "2017-01-01"}}}, []int{0}},
+		{"two defaults", []source{{n: 1000, k: 80, days: []string{"2015-01-01", "1999-09-09"}}}, []int{80}},
 	}
 	given := []string{"Ava", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kai", "Lu", "Max", "Ned", "Oz", "Pia", "Quin", "Rex", "Sol", "Tia", "Uma", "Val"}
 	family := []string{"Adams", "Baker", "Clark", "Davis", "Evans", "Frank", "Green", "Hill", "Irwin", "James", "King", "Lewis", "Moore"}
 	for _, tt := range tests {
 		var recs []Record
 		var src []int32
+		defaults := map[string]bool{}
 		for s, so := range tt.sources {
+			days, spread := so.days, so.spread
+			if days == nil {
+				days = []string{"2015-01-01"} // after every own date
+			}
+			if spread == 0 {
+				spread = 4000
+			}
 			for i := range so.n + so.k {
-				r := Record{Given: given[i%len(given)], Family: family[(i/len(given))%len(family)],
-					BirthDate: fmt.Sprintf("%d-%02d-%02d", 2008+i%2, 1+i%12, 2+i%27)}
+				r := Record{Given: given[i*5%len(given)], Family: family[i*7%len(family)],
+					BirthDate: time.Date(2002, 1, 2, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i*7919%spread).Format("2006-01-02")}
 				if i >= so.n {
-					r.BirthDate = placeholder.String()
+					r.BirthDate = days[(i-so.n)%len(days)]
+					defaults[r.BirthDate] = true
 					if so.one {
 						r.Given, r.Family = "Ana", "Ruiz"
 					}
@@ -265,8 +280,8 @@ func TestClearSharedBirthDates(t *testing.T) {
 		shared := ClearSharedBirthDates(tb, src, MaxSSIDNameWords)
 		got := make([]int, len(tt.sources))
 		for _, sc := range shared {
-			if sc.Role != RoleBirthDate || sc.Value != "2010-01-01" {
-				t.Errorf("%s: cleared %s %q, want birth_date 2010-01-01", tt.name, sc.Role, sc.Value)
+			if sc.Role != RoleBirthDate || !defaults[sc.Value] {
+				t.Errorf("%s: cleared %s %q, want a default birth date", tt.name, sc.Role, sc.Value)
 			}
 			got[src[sc.Records[0]]] += len(sc.Records)
 			for _, i := range sc.Records {
