@@ -2,7 +2,7 @@ package normalize
 
 import (
 	"errors"
-	"hash/maphash"
+	"math/bits"
 )
 
 // ErrSharedAddress is wrapped by the error for an address ClearSharedAddresses cleared.
@@ -30,34 +30,33 @@ func SharedAddressValue(t *Table, i int) string {
 // for its students, a building's without its unit numbers) tells nothing, while agreeing
 // on it weighs as a home's and joins the namesakes living there.
 func ClearSharedAddresses(t *Table, maxWords int) []SharedContact {
-	// Addresses are told apart by a hash of their value, written field by field, so
+	// Addresses are told apart by a hash of their value (FNV-1a over its fields), so
 	// that a million records build no string; the few over the bound are looked at again
 	// by value.
-	seed := maphash.MakeSeed()
 	hash := func(i int) uint64 {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		h.WriteString(t.Address[i].Key)
-		h.WriteByte(0)
-		if z := t.Zip[i]; z != "" {
-			h.WriteString(z)
-		} else {
-			h.WriteByte(1)
-			h.WriteString(t.City[i].Key)
+		place := t.Zip[i]
+		if place == "" {
+			place = t.City[i].Key
 		}
-		return h.Sum64()
+		return fnv1a(fnv1a(fnvOffset, t.Address[i].Key), place)
 	}
-	hashes := make([]uint64, len(t.Address))
-	words := make(map[uint64]int, len(t.Address)/2) // a home's records are one to a few
+	// The words of each hash's bucket (a table twice the records' size: a bucket holds
+	// half a home's records on average, two homes' at times), then the records of the
+	// buckets over the bound, by value: a home of one family shares its bucket with
+	// another seldom, and the values tell them apart where it does.
+	size := 1 << bits.Len(uint(2*len(t.Address)))
+	words := make([]int32, size)
+	bucket := make([]int32, len(t.Address)) // record i's bucket, plus one; 0: no address
 	for i := range t.Address {
 		if !t.Address[i].Empty() {
-			hashes[i] = hash(i)
-			words[hashes[i]] += len(t.Family[i].Tokens)
+			b := int32(hash(i) & uint64(size-1))
+			bucket[i] = b + 1
+			words[b] += int32(len(t.Family[i].Tokens))
 		}
 	}
 	over := map[string][]int{}
-	for i := range t.Address {
-		if !t.Address[i].Empty() && words[hashes[i]] > maxWords {
+	for i, b := range bucket {
+		if b > 0 && words[b-1] > int32(maxWords) {
 			v := SharedAddressValue(t, i)
 			over[v] = append(over[v], i)
 		}
@@ -69,4 +68,17 @@ func ClearSharedAddresses(t *Table, maxWords int) []SharedContact {
 		}
 	}
 	return shared
+}
+
+// fnvOffset is FNV-1a's 64-bit offset basis.
+const fnvOffset = 14695981039346656037
+
+// fnv1a continues FNV-1a hash h over s and a byte no UTF-8 text holds, which ends the
+// field: ("ab", "c") and ("a", "bc") hash apart.
+func fnv1a(h uint64, s string) uint64 {
+	const prime = 1099511628211
+	for k := 0; k < len(s); k++ {
+		h = (h ^ uint64(s[k])) * prime
+	}
+	return (h ^ 0xff) * prime
 }
