@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/studentlink/studentlink/internal/fnv1a"
 	"github.com/studentlink/studentlink/internal/parallel"
 	"github.com/studentlink/studentlink/normalize"
 )
@@ -96,13 +97,9 @@ func letterCode(c byte) uint32 {
 // hashGram returns the gram of a whole value: FNV-1a of the tag and the text, folded to
 // 31 bits, with the top bit set.
 func hashGram(tag byte, parts ...string) uint32 {
-	const prime = 1099511628211
-	h := uint64(14695981039346656037)
-	h = (h ^ uint64(tag)) * prime
+	h := fnv1a.Byte(fnv1a.Offset, tag)
 	for _, s := range parts {
-		for n := 0; n < len(s); n++ {
-			h = (h ^ uint64(s[n])) * prime
-		}
+		h = fnv1a.String(h, s)
 	}
 	return uint32(h>>33) | 1<<31
 }

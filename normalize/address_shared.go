@@ -3,6 +3,8 @@ package normalize
 import (
 	"errors"
 	"math/bits"
+
+	"github.com/studentlink/studentlink/internal/fnv1a"
 )
 
 // ErrSharedAddress is wrapped by the error for an address ClearSharedAddresses cleared.
@@ -38,7 +40,9 @@ func ClearSharedAddresses(t *Table, maxWords int) []SharedContact {
 		if place == "" {
 			place = t.City[i].Key
 		}
-		return fnv1a(fnv1a(fnvOffset, t.Address[i].Key), place)
+		// A byte no UTF-8 text holds ends each field: ("ab", "c") and ("a", "bc") hash
+		// apart.
+		return fnv1a.Byte(fnv1a.String(fnv1a.Byte(fnv1a.String(fnv1a.Offset, t.Address[i].Key), 0xff), place), 0xff)
 	}
 	// The words of each hash's bucket (a table twice the records' size: a bucket holds
 	// half a home's records on average, two homes' at times), then the records of the
@@ -68,17 +72,4 @@ func ClearSharedAddresses(t *Table, maxWords int) []SharedContact {
 		}
 	}
 	return shared
-}
-
-// fnvOffset is FNV-1a's 64-bit offset basis.
-const fnvOffset = 14695981039346656037
-
-// fnv1a continues FNV-1a hash h over s and a byte no UTF-8 text holds, which ends the
-// field: ("ab", "c") and ("a", "bc") hash apart.
-func fnv1a(h uint64, s string) uint64 {
-	const prime = 1099511628211
-	for k := 0; k < len(s); k++ {
-		h = (h ^ uint64(s[k])) * prime
-	}
-	return (h ^ 0xff) * prime
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"runtime"
 
+	"github.com/studentlink/studentlink/internal/fnv1a"
 	"github.com/studentlink/studentlink/internal/parallel"
 	"github.com/studentlink/studentlink/internal/prefetch"
 	"github.com/studentlink/studentlink/normalize"
@@ -455,11 +456,7 @@ func packShort(s string) uint64 {
 
 // hashString is 64-bit FNV-1a with a final avalanche (from MurmurHash3's fmix64).
 func hashString(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for n := 0; n < len(s); n++ {
-		h ^= uint64(s[n])
-		h *= 1099511628211
-	}
+	h := fnv1a.String(fnv1a.Offset, s)
 	h ^= h >> 33
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
