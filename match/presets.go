@@ -243,6 +243,9 @@ func studentCannotLink() []CannotLink {
 	// together).
 	alikeFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"}}
 	closeBirth := Condition{Comparison: "birth_date", Levels: []string{"exact", "day_month_swapped", "one_digit", "within_month"}}
+	// Birth dates different outright: month and day both off, or more than a year's
+	// digits.
+	apartBirth := Condition{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}}
 	// Given names alike say one child no more where a birth date is missing, or known
 	// only to its year (same_year: a year alone against a full date, or month and day
 	// both off), than where the two agree: what keeps twins apart on one birthday does
@@ -430,7 +433,7 @@ func studentCannotLink() []CannotLink {
 		Name: "siblings: different given names and birth dates",
 		Conditions: []Condition{
 			differentGiven, notSwapped, otherSSID,
-			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
+			apartBirth,
 		},
 	}, {
 		// Siblings born on one calendar day some years apart, or in one year months
@@ -477,7 +480,7 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"null", "jaro_winkler>=0.85", "initial", "else"}}, notSwapped, alikeFamily,
 			{Comparison: "ssid", Levels: []string{"exact"}},
-			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
+			apartBirth,
 		},
 		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {
@@ -501,7 +504,7 @@ func studentCannotLink() []CannotLink {
 			differentGiven, notSwapped,
 			{Comparison: "family_name", Levels: []string{"else"}},
 			{Comparison: "ssid", Levels: []string{"exact"}},
-			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
+			apartBirth,
 		},
 		SetAsideWith: []string{oneSSIDTwins, differentBirthDates},
 	}, {
@@ -514,7 +517,7 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			notSwapped,
 			{Comparison: "ssid", Levels: []string{"exact"}},
-			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
+			apartBirth,
 		},
 		DifferentMiddleNames: true,
 		BothBirthDates:       true,
@@ -604,7 +607,7 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			notSwapped, otherSSID,
 			{Comparison: "family_name", Levels: []string{"token", "else"}},
-			{Comparison: "birth_date", Levels: []string{"same_year", "two_digits", "else"}},
+			apartBirth,
 		},
 		BothBirthDates: true,
 		SetAsideWith:   []string{differentBirthDates},
