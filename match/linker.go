@@ -249,8 +249,8 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 // SSID whose records hold more names than one child's would (normalize.ClearSharedSSIDs):
 // a default an LEA writes for students without one; an address whose records hold more
 // families than one home's (normalize.ClearSharedAddresses): a shelter's or a school's;
-// and a birth date that a tenth of a source's records, many children's, carry
-// (normalize.ClearSharedBirthDates): an export's default.
+// and a birth date that many children's records of a source carry, crowded far above
+// its other dates (normalize.ClearSharedBirthDates): an export's default.
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
 	extras, pick := l.settings.extrasRead(roll.ExtraNames())
@@ -305,7 +305,7 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 		var why string
 		switch sc.Role {
 		case normalize.RoleBirthDate:
-			why = fmt.Sprintf("%d records of %s carry it, more than a tenth of those with a birth date, their given and family names %d words", len(sc.Records), roll.Sources[roll.Source[sc.Records[0]]], sc.Words)
+			why = fmt.Sprintf("%d records of %s carry it, more than %d times as many as its other birth dates on average, their given and family names %d words", len(sc.Records), roll.Sources[roll.Source[sc.Records[0]]], normalize.CrowdedDateFactor, sc.Words)
 		case normalize.RoleSSID:
 			why = fmt.Sprintf("%d records carry it, their given and family names %d words", len(sc.Records), sc.Words)
 		default:

@@ -50,8 +50,8 @@ func TestIdenticalRowsBeyondTheBlockCap(t *testing.T) {
 }
 
 // TestOversizeBlockLeavesNoRecordOut: 20,000 records of one family name share twenty
-// birth dates, a thousand each (one date on more than a tenth would be cleared as no one
-// child's), and a zip; under a block cap of 500 the rules keyed on them make blocks over
+// birth dates, a thousand each (one date crowded far above the others would be cleared
+// as no one child's), and a zip; under a block cap of 500 the rules keyed on them make blocks over
 // the cap, which are reported, and every record still has candidates, so that a record
 // with a twin in the roll finds it.
 func TestOversizeBlockLeavesNoRecordOut(t *testing.T) {
