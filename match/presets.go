@@ -46,7 +46,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-33",
+		Version:     "student-34",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -406,13 +406,14 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
 	}, {
-		// A record without a given name beside a child of the other sex, one family name,
-		// birthday and home: her twin brother, or his sister; a sex recorded wrong on a
-		// record that lost its given name too is rarer.
-		Name: "twins: a given name missing, sexes different, same family name, birth date and home",
+		// A record without a given name beside a child of the other sex, one birthday and
+		// home: her twin brother, or his sister, whatever the family names say (a twin's
+		// record may carry another name in that column); a sex recorded wrong on a record
+		// that lost its given name too is rarer.
+		Name: "twins: a given name missing, sexes different, same birth date and home",
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"null"}},
-			alikeFamily, closeBirth, otherSSID,
+			closeBirth, otherSSID,
 			{Comparison: "sex", Levels: []string{"else"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},

@@ -1187,16 +1187,19 @@ func TestGivenNameMissingIsAHousehold(t *testing.T) {
 }
 
 // TestGivenNameMissingOtherSex: a record without a given name beside a child of the other
-// sex, one family name, birthday and home (Lars Olsen, M, and a sister recorded "Olsen",
-// F): twins, and the date and home had joined them. Of one sex, a record without its
-// given name is the child's as often as a twin's, and the rule leaves it to the weights.
+// sex, one birthday and home (Lars Olsen, M, and a sister recorded "Olsen", F; Mercedes
+// Cruz, F, and a brother recorded with his middle name in the family name's column, M):
+// twins, and the date and home had joined them. Of one sex, a record without its given
+// name is the child's as often as a twin's, and the rule leaves it to the weights.
 func TestGivenNameMissingOtherSex(t *testing.T) {
 	const roll = "record_id,first_name,last_name,birth_date,sex,address,city,zip\n" +
 		"lars-1,Lars,Olsen,2014-12-04,M,9196 Center St,Provo,84616\n" +
 		"lars-2,Lars,Olsen,12/04/2014,Male,9196 Center St,Provo,84616\n" +
 		"sister,,Olsen,2014-12-04,F,9196 Center St,Provo,84616\n" +
 		"mia-1,Mia,Berg,2013-05-06,F,4 Elm St,Orem,84057\n" +
-		"mia-2,,Berg,2013-05-06,F,4 Elm St,Orem,84057\n"
+		"mia-2,,Berg,2013-05-06,F,4 Elm St,Orem,84057\n" +
+		"mercedes,Mercedes,Cruz,2007-06-03,F,1703 Highland Dr,Cedar City,84726\n" +
+		"brother,,Alejandro,06/03/2007,M,1703 Highland Dr,Cedar City,84726\n"
 	l, err := New(StudentSettings())
 	if err != nil {
 		t.Fatal(err)
@@ -1205,8 +1208,14 @@ func TestGivenNameMissingOtherSex(t *testing.T) {
 	if a, b := mustStudent(t, res, "lars-1"), mustStudent(t, res, "sister"); a == b {
 		t.Errorf("Lars Olsen and his sister, her given name missing, are one student %s", a)
 	}
-	const rule = "twins: a given name missing, sexes different, same family name, birth date and home"
-	if diff := cmp.Diff([]string{"lars-1 sister", "lars-2 sister"}, refusedBy(res, rule)); diff != "" {
+	if a, b := mustStudent(t, res, "mercedes"), mustStudent(t, res, "brother"); a == b {
+		t.Errorf("Mercedes Cruz and her brother, his given name missing, are one student %s", a)
+	}
+	if a, b := mustStudent(t, res, "mia-1"), mustStudent(t, res, "mia-2"); a != b {
+		t.Errorf("Mia Berg's records, one without her given name, are students %s and %s", a, b)
+	}
+	const rule = "twins: a given name missing, sexes different, same birth date and home"
+	if diff := cmp.Diff([]string{"brother mercedes", "lars-1 sister", "lars-2 sister"}, refusedBy(res, rule)); diff != "" {
 		t.Errorf("pairs the rule sent to review (-want +got):\n%s", diff)
 	}
 }
