@@ -157,7 +157,9 @@ func validKey(k Key) bool {
 	}
 	for _, r := range normalize.Roles() {
 		if r == k.Role {
-			return k.Role != normalize.RoleOtherNames && k.Role != normalize.RoleFullName
+			// Full and other names are parsed into the name roles; an entry date only judges
+			// the birth date (normalize.BornOnEntry), and the table keeps none.
+			return k.Role != normalize.RoleOtherNames && k.Role != normalize.RoleFullName && k.Role != normalize.RoleEntryDate
 		}
 	}
 	return false

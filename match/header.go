@@ -68,6 +68,8 @@ var roleAliases = map[normalize.Role][]string{
 		"schoolnbr", "campus", "campusid"},
 	normalize.RoleEmail: {"email", "emailaddress", "electronicmail", "electronicmailaddress", "studentemail",
 		"studentemailaddress"},
+	normalize.RoleEntryDate: {"entrydate", "enrollmentdate", "enrolmentdate", "schoolentrydate", "dateofentry",
+		"enrollmententrydate", "entrydt"},
 	normalize.RolePhone: {"phone", "phonenumber", "phonenum", "telephone", "telephonenumber", "homephone",
 		"primaryphone", "cellphone", "mobile", "phoneno", "homephonenumber"},
 }

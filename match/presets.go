@@ -16,7 +16,9 @@ import (
 // "Ana M. Garcia") is read when a record has neither a first nor a last name;
 // other_names holds aliases and earlier legal names, separated by semicolons; email and
 // phone are the student's or a guardian's (normalize.CleanEmail, normalize.CleanPhone):
-// the preset blocks on them but does not weigh them (score.StudentComparisons).
+// the preset blocks on them but does not weigh them (score.StudentComparisons);
+// entry_date, the day the student entered the school, judges the birth date alone (a
+// birth date on that day is none: normalize.BornOnEntry).
 func StudentColumns() []Column {
 	return []Column{
 		{Name: "lea_id", Role: normalize.RoleLEA, Optional: true},
@@ -36,7 +38,7 @@ func StudentColumns() []Column {
 		{Name: "zip", Role: normalize.RoleZip, Optional: true},
 		{Name: "email", Role: normalize.RoleEmail, Optional: true},
 		{Name: "phone", Role: normalize.RolePhone, Optional: true},
-		{Name: "entry_date", Role: normalize.ExtraRole("entry_date"), Optional: true},
+		{Name: "entry_date", Role: normalize.RoleEntryDate, Optional: true},
 	}
 }
 

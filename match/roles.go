@@ -62,8 +62,8 @@ func (s Settings) ReadRoles() []normalize.Role {
 
 // extrasRead returns the extra columns of names that the settings read, in their order,
 // and where each is in names; pick is nil when they read them all. Prepare keeps only
-// these in the table: a column nothing compares or blocks on (the student CSV's
-// entry_date, which the backpack reads from the roll) would cost a Text a record.
+// these in the table: a column nothing compares or blocks on (the person CSV's state)
+// would cost a Text a record.
 func (s Settings) extrasRead(names []string) (kept []string, pick []int) {
 	read := s.ReadRoles()
 	for k, name := range names {

@@ -755,6 +755,7 @@ const (
 	slotOtherNames
 	slotEmail
 	slotPhone
+	slotEntryDate
 	slotExtras // the first extra column's
 )
 
@@ -766,6 +767,7 @@ var recordRoles = [slotExtras]normalize.Role{
 	slotGrade: normalize.RoleGrade, slotAddress: normalize.RoleAddress, slotCity: normalize.RoleCity,
 	slotZip: normalize.RoleZip, slotLEA: normalize.RoleLEA, slotSchool: normalize.RoleSchool,
 	slotOtherNames: normalize.RoleOtherNames, slotEmail: normalize.RoleEmail, slotPhone: normalize.RolePhone,
+	slotEntryDate: normalize.RoleEntryDate,
 }
 
 // addFields notes, for a new source whose header res resolved, which of its fields feed
@@ -888,7 +890,7 @@ func (r *Roll) Record(i int) normalize.Record {
 		FullName: v(slotFullName), BirthDate: v(slotBirthDate), Sex: v(slotSex), SSID: v(slotSSID),
 		LocalID: v(slotLocalID), Grade: v(slotGrade), Address: v(slotAddress), City: v(slotCity),
 		Zip: v(slotZip), LEA: v(slotLEA), School: v(slotSchool), Email: v(slotEmail), Phone: v(slotPhone),
-		DayFirst: r.DayFirst(int(r.Source[i])), FamilyFirst: r.FamilyFirst(int(r.Source[i])),
+		EntryDate: v(slotEntryDate), DayFirst: r.DayFirst(int(r.Source[i])), FamilyFirst: r.FamilyFirst(int(r.Source[i])),
 	}
 	if other := v(slotOtherNames); other != "" {
 		rec.OtherNames = splitOtherNames(other)

@@ -166,13 +166,13 @@ func TestRollHeaderAliases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := "RECORD_ID,Last_Name,FirstName,Middle Name,DOB,Gender,SSID,District,School,Grade,Street Address,City,PostalCode,Notes\n" +
-		"r1,Garcia,Ana,María,2012-03-04,F,1234567890,1,101,3,12 Main St,Provo,84601,new\n"
+	in := "RECORD_ID,Last_Name,FirstName,Middle Name,DOB,Gender,SSID,District,School,Grade,Street Address,City,PostalCode,Enrollment Date,Notes\n" +
+		"r1,Garcia,Ana,María,2012-03-04,F,1234567890,1,101,3,12 Main St,Provo,84601,2020-08-19,new\n"
 	if err := r.ReadCSV("district.csv", strings.NewReader(in)); err != nil {
 		t.Fatal(err)
 	}
 	want := normalize.Record{Given: "Ana", Middle: "María", Family: "Garcia", BirthDate: "2012-03-04", Sex: "F", SSID: "1234567890",
-		LEA: "1", School: "101", Grade: "3", Address: "12 Main St", City: "Provo", Zip: "84601", Extra: []string{""}}
+		LEA: "1", School: "101", Grade: "3", Address: "12 Main St", City: "Provo", Zip: "84601", EntryDate: "2020-08-19"}
 	if d := cmp.Diff(want, r.Record(0)); d != "" {
 		t.Errorf("record (-want +got):\n%s", d)
 	}
@@ -190,6 +190,7 @@ func TestRollHeaderAliases(t *testing.T) {
 		{Header: "Street Address", Column: "address", Role: normalize.RoleAddress, How: "alias"},
 		{Header: "City", Column: "city", Role: normalize.RoleCity, How: "name"},
 		{Header: "PostalCode", Column: "zip", Role: normalize.RoleZip, How: "alias"},
+		{Header: "Enrollment Date", Column: "entry_date", Role: normalize.RoleEntryDate, How: "alias"},
 		{Header: "Notes"},
 	}
 	if d := cmp.Diff(wantUses, r.Header(0)); d != "" {
@@ -199,7 +200,7 @@ func TestRollHeaderAliases(t *testing.T) {
 	for _, c := range r.Missing(0) {
 		missing = append(missing, c.Name)
 	}
-	if d := cmp.Diff([]string{"suffix", "full_name", "other_names", "email", "phone", "entry_date"}, missing); d != "" {
+	if d := cmp.Diff([]string{"suffix", "full_name", "other_names", "email", "phone"}, missing); d != "" {
 		t.Errorf("missing (-want +got):\n%s", d)
 	}
 	if got := r.Column(0, "lea_id"); got != "1" {
@@ -226,20 +227,20 @@ func TestRollHeaderStreetPartsAndStandIns(t *testing.T) {
 			in: "rec_id, given_name, surname, street_number, address_1, address_2, suburb, postcode, state, date_of_birth, soc_sec_id\n" +
 				"rec-1-org, mitchell, green, 7, wallaby place, delmar, cleveland, 2119, sa, 19560409, 1804974\n",
 			want: normalize.Record{Given: "mitchell", Family: "green", BirthDate: "19560409", SSID: "1804974",
-				Address: "7 wallaby place delmar", City: "cleveland", Zip: "2119", Extra: []string{""}},
+				Address: "7 wallaby place delmar", City: "cleveland", Zip: "2119"},
 			wantHow: map[string]string{"street_number": "parts", "address_1": "alias", "address_2": "parts",
 				"suburb": "alias", "soc_sec_id": "stand-in", "state": ""},
 		},
 		{
 			name:    "an SSID of its own: the SSN is ignored",
 			in:      "id,first,last,SSN,StateID,address,house_no\nr1,Ana,Lee,123456789,9876543210,Main St,12\n",
-			want:    normalize.Record{Given: "Ana", Family: "Lee", SSID: "9876543210", Address: "12 Main St", Extra: []string{""}},
+			want:    normalize.Record{Given: "Ana", Family: "Lee", SSID: "9876543210", Address: "12 Main St"},
 			wantHow: map[string]string{"SSN": "", "StateID": "alias", "house_no": "parts", "address": "exact"},
 		},
 		{
 			name: "vendor names",
 			in:   "Student ID,First Name,Last Name,SSID Number,House Number,Street Name,Postal Cd\nr1,Ana,Lee,9876543210,12,Main St,84601\n",
-			want: normalize.Record{Given: "Ana", Family: "Lee", SSID: "9876543210", Address: "12 Main St", Zip: "84601", Extra: []string{""}},
+			want: normalize.Record{Given: "Ana", Family: "Lee", SSID: "9876543210", Address: "12 Main St", Zip: "84601"},
 			wantHow: map[string]string{"SSID Number": "alias", "House Number": "parts", "Street Name": "alias",
 				"Postal Cd": "alias"},
 		},
@@ -250,14 +251,14 @@ func TestRollHeaderStreetPartsAndStandIns(t *testing.T) {
 			in: "voter_reg_num,first_name,midl_name,last_name,name_sufx_cd,res_street_address,res_city_desc,zip_code,age,gender_code,birth_place\n" +
 				"BN1,JORDAN,CHARLES,THOMAS,SR,5581 Lincoln AVE,SALISBURY,28144,45,M,GA\n",
 			want: normalize.Record{Given: "JORDAN", Middle: "CHARLES", Family: "THOMAS", Suffix: "SR", Address: "5581 Lincoln AVE",
-				City: "SALISBURY", Zip: "28144", Sex: "M", Extra: []string{""}},
+				City: "SALISBURY", Zip: "28144", Sex: "M"},
 			wantHow: map[string]string{"voter_reg_num": "alias", "midl_name": "alias", "name_sufx_cd": "alias",
 				"res_street_address": "word", "res_city_desc": "word", "zip_code": "alias", "birth_place": "", "age": ""},
 		},
 		{
 			name: "a health registry: an address line, an e-mail address and a second line beside it",
 			in:   "MRN,first,last,DOB,address_line,address_line_2,contact_email_address,city\nm1,Ana,Lee,2012-03-04,12 Main St,Apt 4,a@b.org,Provo\n",
-			want: normalize.Record{Given: "Ana", Family: "Lee", BirthDate: "2012-03-04", Address: "12 Main St Apt 4", City: "Provo", Extra: []string{""}},
+			want: normalize.Record{Given: "Ana", Family: "Lee", BirthDate: "2012-03-04", Address: "12 Main St Apt 4", City: "Provo"},
 			wantHow: map[string]string{"MRN": "alias", "address_line": "word", "address_line_2": "parts",
 				"contact_email_address": "", "city": "exact"},
 		},
@@ -266,7 +267,7 @@ func TestRollHeaderStreetPartsAndStandIns(t *testing.T) {
 			name: "flags and a contact's address",
 			in: "record_id,first_name,last_name,home_address_verified,res_address_type,emergency_contact_street_address,address_line_count,home_addr_county,city\n" +
 				"r1,Ana,Lee,Y,H,1 Elm St,2,Utah,Provo\n",
-			want: normalize.Record{Given: "Ana", Family: "Lee", City: "Provo", Extra: []string{""}},
+			want: normalize.Record{Given: "Ana", Family: "Lee", City: "Provo"},
 			wantHow: map[string]string{"home_address_verified": "", "res_address_type": "", "emergency_contact_street_address": "",
 				"address_line_count": "", "home_addr_county": "", "city": "exact"},
 		},

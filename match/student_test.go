@@ -3,6 +3,7 @@ package match
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -427,4 +428,33 @@ func TestOneSSIDDifferentMiddleNames(t *testing.T) {
 		t.Errorf("pairs refused for their middle names and birth dates under one SSID (-want +got):\n%s", d)
 	}
 	checkChildren(t, res)
+}
+
+// TestBirthDateOnEntryDay: a record whose birth date is the day its student entered
+// school (the entry date written in the wrong field) has no birth date: against the
+// child's own date on her other record it had read as another child's, and the rule on
+// birth dates different outright kept them apart. The record and field are reported.
+func TestBirthDateOnEntryDay(t *testing.T) {
+	const roll = "record_id,first_name,last_name,birth_date,sex,address,city,zip,entry_date\n" +
+		"ana-1,Ana,Ruiz,2014-03-02,F,12 Main St,Provo,84601,2019-08-20\n" +
+		"ana-2,Ana,Ruiz,08/22/2023,F,12 Main St,Provo,84601,08/22/2023\n" +
+		"leo-1,Leo,Berg,2013-05-06,M,4 Elm St,Orem,84057,2018-08-21\n" +
+		"leo-2,Leo,Berg,2013-05-06,M,4 Elm St,Orem,84057,2023-08-22\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runCSV(t, l, roll)
+	if a, b := mustStudent(t, res, "ana-1"), mustStudent(t, res, "ana-2"); a != b {
+		t.Errorf("Ana Ruiz's records, one dated the day she entered school, are students %s and %s", a, b)
+	}
+	var reported []string
+	for _, p := range res.Prepared.Problems {
+		if errors.Is(p.Err, normalize.ErrBornOnEntry) {
+			reported = append(reported, p.RecordID+" "+p.Field+" "+p.Value)
+		}
+	}
+	if d := cmp.Diff([]string{"ana-2 birth_date 08/22/2023"}, reported); d != "" {
+		t.Errorf("problems (-want +got):\n%s", d)
+	}
 }

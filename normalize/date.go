@@ -95,6 +95,20 @@ func PlaceholderDate(d Date) bool {
 	return false
 }
 
+// ErrBornOnEntry is wrapped by the error for a birth date that is the day its student
+// entered school (see BornOnEntry).
+var ErrBornOnEntry = errors.New("a birth date the same as the entry date")
+
+// BornOnEntry reports whether a birth date is the day the student entered school
+// (entry), which no child's is: the entry date written in the birth date's field, or a
+// form's default of the day it was filled in. Against the child's own date on her other
+// records it would read as another child's. A birth date after the entry date is left:
+// an entry date carried over from another enrollment, or mistyped, says so as often. A
+// placeholder entry date (see PlaceholderDate) or a missing one judges nothing.
+func BornOnEntry(birth, entry Date) bool {
+	return !birth.IsZero() && birth == entry && !PlaceholderDate(entry)
+}
+
 // ErrSharedBirthDate is wrapped by the error for a birth date ClearSharedBirthDates
 // cleared.
 var ErrSharedBirthDate = errors.New("a birth date of no one child")

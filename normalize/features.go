@@ -130,6 +130,9 @@ type Record struct {
 	// guardian's): see CleanEmail and CleanPhone.
 	Email string
 	Phone string
+	// EntryDate is the day the student entered the school the record is from: Fill
+	// reads it only to judge BirthDate, which cannot be that day (BornOnEntry).
+	EntryDate string
 	// Extra holds caller-defined columns in the order the caller declares them.
 	Extra []string
 }
@@ -347,7 +350,8 @@ var markerStart = func() (t [256]bool) {
 // blankMissingMarkers blanks every value of r that IsMissingMarker.
 func (r *Record) blankMissingMarkers() {
 	for _, v := range []*string{&r.Given, &r.Middle, &r.Family, &r.Suffix, &r.FullName, &r.BirthDate,
-		&r.Sex, &r.SSID, &r.LocalID, &r.Grade, &r.Address, &r.City, &r.Zip, &r.LEA, &r.School, &r.Email, &r.Phone} {
+		&r.Sex, &r.SSID, &r.LocalID, &r.Grade, &r.Address, &r.City, &r.Zip, &r.LEA, &r.School, &r.Email, &r.Phone,
+		&r.EntryDate} {
 		if IsMissingMarker(*v) {
 			*v = ""
 		}

@@ -172,6 +172,11 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	if err == nil && PlaceholderDate(d) {
 		d, err = Date{}, fmt.Errorf("%w: %s stands for a missing birth date", ErrPlaceholderDate, QuoteValue(r.BirthDate))
 	}
+	if err == nil && !d.IsZero() && r.EntryDate != "" {
+		if entry, perr := ParseDate(r.EntryDate, dates); perr == nil && BornOnEntry(d, entry) {
+			d, err = Date{}, fmt.Errorf("%w: %s, the day the student entered school", ErrBornOnEntry, QuoteValue(r.BirthDate))
+		}
+	}
 	t.WrittenBirthDate[i] = Date{} // a row filled again keeps nothing of its last record
 	if err != nil {
 		fail(RoleBirthDate, r.BirthDate, err)

@@ -289,3 +289,46 @@ func TestFillLostLetters(t *testing.T) {
 		}
 	}
 }
+
+// TestFillBornOnEntry clears a birth date that is the day its student entered school,
+// however the two are written, and reports it; a birth date on another day, beside a
+// placeholder entry date or one that is not a date, is kept.
+func TestFillBornOnEntry(t *testing.T) {
+	p := NewPreparer(Options{})
+	for _, tt := range []struct {
+		birth, entry string
+		dayFirst     bool
+		want         Date
+	}{
+		{"2023-08-24", "2023-08-24", false, Date{}},
+		{"08/24/2023", "2023-08-24T00:00:00", false, Date{}},
+		{"24/08/2023", "24.08.2023", true, Date{}},
+		{"03/04/2023", "2023-04-03", true, Date{}}, // the source's order reads both
+		{"2012-08-24", "2023-08-24", false, Date{Year: 2012, Month: 8, Day: 24}},
+		{"2023-08-25", "2023-08-24", false, Date{Year: 2023, Month: 8, Day: 25}}, // after: the entry date may be the one wrong
+		{"1970-01-02", "1970-01-02", false, Date{}},
+		{"2012-08-24", "", false, Date{Year: 2012, Month: 8, Day: 24}},
+		{"2012-08-24", "not yet", false, Date{Year: 2012, Month: 8, Day: 24}},
+		{"1900-01-01", "1900-01-01", false, Date{}}, // a placeholder either way: reported as one
+		{"", "2023-08-24", false, Date{}},
+	} {
+		tab := NewTable(1, 0)
+		errs := p.Fill(tab, 0, Record{Given: "Ana", Family: "Ruiz", BirthDate: tt.birth, EntryDate: tt.entry, DayFirst: tt.dayFirst})
+		if tab.BirthDate[0] != tt.want {
+			t.Errorf("born %q, entered %q: birth date %v, want %v", tt.birth, tt.entry, tab.BirthDate[0], tt.want)
+		}
+		var reported []string
+		for _, e := range errs {
+			if errors.Is(e.Err, ErrBornOnEntry) {
+				reported = append(reported, e.Field)
+			}
+		}
+		var want []string
+		if tt.want.IsZero() && tt.birth != "" && tt.birth != "1900-01-01" {
+			want = []string{string(RoleBirthDate)}
+		}
+		if d := cmp.Diff(want, reported); d != "" {
+			t.Errorf("born %q, entered %q: fields reported (-want +got):\n%s", tt.birth, tt.entry, d)
+		}
+	}
+}

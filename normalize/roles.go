@@ -26,6 +26,9 @@ const (
 	RoleSchool     Role = "school"
 	RoleEmail      Role = "email"
 	RolePhone      Role = "phone"
+	// RoleEntryDate is the day the record's student entered the school: nothing is
+	// compared on it, but a birth date on that day is no birth date (BornOnEntry).
+	RoleEntryDate Role = "entry_date"
 )
 
 // extraPrefix marks a caller-defined column: "extra:state" is the extra column "state".
@@ -47,7 +50,7 @@ func (r Role) ExtraName() (string, bool) {
 func Roles() []Role {
 	return []Role{RoleGiven, RoleMiddle, RoleFamily, RoleSuffix, RoleFullName, RoleOtherNames,
 		RoleBirthDate, RoleSex, RoleSSID, RoleLocalID, RoleGrade, RoleAddress, RoleCity,
-		RoleZip, RoleLEA, RoleSchool, RoleEmail, RolePhone}
+		RoleZip, RoleLEA, RoleSchool, RoleEmail, RolePhone, RoleEntryDate}
 }
 
 // ExtraIndex returns the index k of the extra column named by r in t.Extra, or -1.

@@ -21,8 +21,8 @@ func TestColumnsUnknownName(t *testing.T) {
 		t.Fatal(err)
 	}
 	const want = "-columns: match: nosuchrole=X: nosuchrole names no role and no column of the settings; want id (the record ID, or record_id), " +
-		"a role (given_name, middle_name, family_name, suffix, full_name, other_names, birth_date, sex, ssid, local_id, grade_level, address, city, zip, lea, school, email, phone) " +
-		"or another column of the settings (lea_id, school_id, first_name, last_name, entry_date)"
+		"a role (given_name, middle_name, family_name, suffix, full_name, other_names, birth_date, sex, ssid, local_id, grade_level, address, city, zip, lea, school, email, phone, entry_date) " +
+		"or another column of the settings (lea_id, school_id, first_name, last_name)"
 	for _, tt := range []struct {
 		name string
 		f    Flags
