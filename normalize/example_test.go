@@ -86,3 +86,17 @@ func ExampleIsMissingMarker() {
 	// "Nan" false
 	// "Ana" false
 }
+
+// A birth date that is the day its student entered school is the entry date written in
+// the wrong field: Fill leaves the record without one and says why.
+func ExampleBornOnEntry() {
+	p := normalize.NewPreparer(normalize.Options{})
+	t := normalize.NewTable(1, 0)
+	errs := p.Fill(t, 0, normalize.Record{Given: "Ana", Family: "Ruiz", BirthDate: "08/22/2023", EntryDate: "2023-08-22"})
+	fmt.Println(t.BirthDate[0].IsZero(), errs[0])
+	born := normalize.Date{Year: 2014, Month: 3, Day: 2}
+	fmt.Println(normalize.BornOnEntry(born, normalize.Date{Year: 2019, Month: 8, Day: 20}))
+	// Output:
+	// true birth_date "08/22/2023": a birth date the same as the entry date (2023-08-22)
+	// false
+}

@@ -174,7 +174,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	}
 	if err == nil && !d.IsZero() && r.EntryDate != "" {
 		if entry, perr := ParseDate(r.EntryDate, dates); perr == nil && BornOnEntry(d, entry) {
-			d, err = Date{}, fmt.Errorf("%w: %s, the day the student entered school", ErrBornOnEntry, QuoteValue(r.BirthDate))
+			d, err = Date{}, fmt.Errorf("%w (%s)", ErrBornOnEntry, entry)
 		}
 	}
 	t.WrittenBirthDate[i] = Date{} // a row filled again keeps nothing of its last record
