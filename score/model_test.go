@@ -674,3 +674,35 @@ func TestCommonNameExactOverFuzzier(t *testing.T) {
 		t.Errorf("Sam and Sam weigh %.2f, under Sam and Samantha's %.2f", exact.Weight, nickname.Weight)
 	}
 }
+
+// TestCountTermsSwappedNames: a value the other name field writes ten times as often or
+// more is counted as common as it is there (Jones on a swapped record's given name, and
+// Benjamin on its family name); names common in both fields (Thomas, Lee: as given names
+// 4 and 1, as family names 2 and 7) and names of one field alone keep their own counts.
+func TestCountTermsSwappedNames(t *testing.T) {
+	var recs []normalize.Record
+	add := func(n int, given, family string) {
+		for range n {
+			recs = append(recs, normalize.Record{Given: given, Family: family})
+		}
+	}
+	add(20, "Benjamin", "Jones")
+	add(4, "Thomas", "Lee")
+	add(2, "Ana", "Thomas")
+	add(1, "Lee", "Soto")
+	add(3, "Mia", "Lee")
+	add(1, "Jones", "Benjamin") // swapped
+	comps := []Comparison{GivenName(), FamilyName()}
+	tfs := CountTerms(comps, table(t, recs...))
+	got := map[string]map[string]int64{"given": tfs[0].Counts, "family": tfs[1].Counts}
+	want := map[string]map[string]int64{
+		"given":  {"benjamin": 20, "thomas": 4, "ana": 2, "lee": 1, "mia": 3, "jones": 20},
+		"family": {"jones": 20, "lee": 7, "thomas": 2, "soto": 1, "benjamin": 20},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("counts (-want +got):\n%s", d)
+	}
+	if tfs[0].Total != int64(len(recs)) || tfs[1].Total != int64(len(recs)) {
+		t.Errorf("totals %d and %d, want %d", tfs[0].Total, tfs[1].Total, len(recs))
+	}
+}

@@ -261,9 +261,11 @@ func smoothed(counts []float64) []float64 {
 }
 
 // CountTerms counts, for each comparison with TermFrequency set, the values it reads in
-// t; other comparisons get nil.
+// t; other comparisons get nil. A given or family name that the other name field writes
+// far more often is counted as common as it is there (see nameAsCommonAsAnywhere).
 func CountTerms(comps []Comparison, t *normalize.Table) []*TermFrequencies {
 	out := make([]*TermFrequencies, len(comps))
+	byKind := map[Kind]*TermFrequencies{}
 	for c, comp := range comps {
 		if !comp.TermFrequency {
 			continue
@@ -281,6 +283,35 @@ func CountTerms(comps []Comparison, t *normalize.Table) []*TermFrequencies {
 			}
 		}
 		out[c] = tf
+		byKind[k.Kind] = tf
+	}
+	if given, family := byKind[KindGivenName], byKind[KindFamilyName]; given != nil && family != nil {
+		g, f := nameAsCommonAsAnywhere(given, family), nameAsCommonAsAnywhere(family, given)
+		*given, *family = *g, *f
+	}
+	return out
+}
+
+// swappedNameFactor is how many times as often the other name field must write a value
+// for nameAsCommonAsAnywhere to take it for a swapped record's: a name common in both
+// fields (Thomas, Lee) is one of each, and its own field's count stands.
+const swappedNameFactor = 10
+
+// nameAsCommonAsAnywhere returns the counts of one name field (tf) with each value that
+// the other field (other) writes at least swappedNameFactor times as often, scaled to
+// tf's total, counted as common as it is there. A record whose given and family names
+// were swapped carries "Jones" as a given name, rare there; two children's swapped
+// records agreeing on it agree on a common family name, and weighed by its rarity as a
+// given name they had joined two Benjamin Joneses born months apart.
+func nameAsCommonAsAnywhere(tf, other *TermFrequencies) *TermFrequencies {
+	out := &TermFrequencies{Total: tf.Total, Counts: make(map[string]int64, len(tf.Counts))}
+	for v, n := range tf.Counts {
+		if other.Total > 0 {
+			if o := int64(math.Round(float64(other.Counts[v]) * float64(tf.Total) / float64(other.Total))); o >= swappedNameFactor*n {
+				n = o
+			}
+		}
+		out.Counts[v] = n
 	}
 	return out
 }
