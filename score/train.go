@@ -294,7 +294,7 @@ func CountTerms(comps []Comparison, t *normalize.Table) []*TermFrequencies {
 
 // swappedNameFactor is how many times as often the other name field must write a value
 // for nameAsCommonAsAnywhere to take it for a swapped record's: a name common in both
-// fields (Thomas, Lee) is one of each, and its own field's count stands.
+// fields (Thomas) is one of each, and its own field's count stands.
 const swappedNameFactor = 10
 
 // nameAsCommonAsAnywhere returns the counts of one name field (tf) with each value that
