@@ -80,9 +80,9 @@ type compiledCannotLink struct {
 	// NoNameInCommon, GivenNamesInUse and NotOneNameMistyped, judged on the records, not
 	// the key.
 	middles, nearIDs, noAddress, anyNoAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
-	// notMisspelt, suffixes and crossed are the rule's NotOneNameMisspelt,
-	// DifferentSuffixes and NamesCrossed.
-	notMisspelt, suffixes, crossed bool
+	// notMisspelt, suffixes, crossed and notOneMiddle are the rule's NotOneNameMisspelt,
+	// DifferentSuffixes, NamesCrossed and NotOneMiddleName.
+	notMisspelt, suffixes, crossed, notOneMiddle bool
 	// givenInUse is the roll's given names in use, for a rule with inUse or crossed;
 	// familyInUse its family names in use, for a rule with crossed; familyMiddles its
 	// family middle names, for a rule with inUse or notMistyped: set by each run
@@ -145,7 +145,7 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.anyNoAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.AddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
-	cc.with, cc.notMisspelt, cc.suffixes, cc.crossed = c.With, c.NotOneNameMisspelt, c.DifferentSuffixes, c.NamesCrossed
+	cc.with, cc.notMisspelt, cc.suffixes, cc.crossed, cc.notOneMiddle = c.With, c.NotOneNameMisspelt, c.DifferentSuffixes, c.NamesCrossed, c.NotOneMiddleName
 	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
 		cc.sexComp = sexCondition(comps, cc.conds)
 		cc.sexGiven, cc.sexNickname, cc.sexIDs, cc.sexBirth, cc.sexBirthApart = sexInferrableComparisons(comps)
@@ -434,7 +434,8 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 // cannotLinkBy is cannotLink under the given rules.
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
-		if (c.holdsKey(key) || c.sexByName && c.holdsBySexOfName(key, ta, a, tb, b)) && (!c.middles || differentMiddleNames(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
+		if (c.holdsKey(key) || c.sexByName && c.holdsBySexOfName(key, ta, a, tb, b)) && (!c.middles || differentMiddleNames(ta, a, tb, b)) &&
+			(!c.notOneMiddle || !oneMiddleName(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
 			(!c.suffixes || differentSuffixes(ta.Suffix[a], tb.Suffix[b])) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.anyNoAddress || ta.Address[a].Empty() || tb.Address[b].Empty()) &&
@@ -502,6 +503,13 @@ func generation(code string) string {
 		return code
 	}
 	return ""
+}
+
+// oneMiddleName reports whether record a of ta and record b of tb both write out one
+// middle name, the same and not an initial (see CannotLink.NotOneMiddleName).
+func oneMiddleName(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+	x, y := ta.Middle[a], tb.Middle[b]
+	return x.Key != "" && !isInitial(x) && x.Key == y.Key
 }
 
 // differentMiddleNames reports whether record a of ta and record b of tb have middle

@@ -48,7 +48,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-34",
+		Version:     "student-35",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -580,12 +580,15 @@ func studentCannotLink() []CannotLink {
 	}, {
 		// Namesakes: in a state's roll, children who share a name and a birthday are
 		// many; two SSIDs that differ outright and two places that differ say two of
-		// them, more often than one child whose SSID was typed wrong and who moved.
+		// them, more often than one child whose SSID was typed wrong and who moved,
+		// unless both write out one middle name: namesakes seldom share that too, and a
+		// child issued a second SSID as he moved is the duplicate a state looks for.
 		Name: "different SSIDs and places",
 		Conditions: []Condition{
 			{Comparison: "ssid", Levels: []string{"else"}},
 			{Comparison: "location", Levels: []string{"else"}},
 		},
+		NotOneMiddleName: true,
 	}, {
 		// Namesakes: a given name and a birthday in one town, family names that differ
 		// outright and two homes, neither record with an SSID to say one child: two

@@ -88,6 +88,11 @@ type CannotLink struct {
 	// initials never differ outright: a typo in either is as likely. A rule with it is
 	// dropped from rolls without middle names.
 	DifferentMiddleNames bool `json:"different_middle_names,omitempty"`
+	// NotOneMiddleName adds a condition no comparison states: the records do not both
+	// write out one middle name (the same, not an initial). Namesakes who share a
+	// birthday seldom share a middle name too: Santiago Miguel Álvarez of two towns
+	// under two SSIDs is one child issued a second SSID as he moved.
+	NotOneMiddleName bool `json:"not_one_middle_name,omitempty"`
 	// DifferentSuffixes adds a condition no comparison states: both records carry a
 	// generational suffix, and they name different generations (Jr and Sr, II and III;
 	// Jr and II are one, which families write either way): a father and his son, or
@@ -302,7 +307,7 @@ func (s Settings) Validate() error {
 		if n := countTrue(c.OneAddressMissing, c.AddressMissing, c.BothAddresses); n > 1 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing, address_missing and both_addresses: at most one", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.DifferentSuffixes || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NamesCrossed) && c.MaxMatchShare > 0 {
+		if (c.DifferentMiddleNames || c.NotOneMiddleName || c.DifferentSuffixes || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NamesCrossed) && c.MaxMatchShare > 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, suffixes, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common, given names in use or names crossed cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {

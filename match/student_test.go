@@ -487,3 +487,63 @@ func TestSwappedNamesOfTwoChildren(t *testing.T) {
 		t.Errorf("two Benjamin Joneses born months apart, both written family name first, are one student %s", a)
 	}
 }
+
+// TestNewSSIDAfterAMove: a child issued a second SSID as he moved (Santiago Miguel
+// Álvarez of Logan, then of Orem, one birthday, two SSIDs) is one student: namesakes who
+// share a birthday seldom share a middle name too. Namesakes with no middle name, or
+// different ones, of two towns under two SSIDs stay apart ("different SSIDs and places").
+func TestNewSSIDAfterAMove(t *testing.T) {
+	gen, err := synth.Generate(synth.DefaultConfig(2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := gen.Records[0]
+	for _, r := range []struct{ id, ssid, first, middle, last, address, city, zip string }{
+		{"santi-1", "7928769048", "Santiago", "Miguel", "Álvarez", "5719 Cherry Ln", "Logan", "84321"},
+		{"santi-2", "1195188089", "Santiago", "Miguel", "Álvarez", "4307 2nd Ave", "Orem", "84057"},
+		{"liam-1", "6101654370", "Liam", "", "Smith", "9405 Elm St", "Ogden", "84401"},
+		{"liam-2", "2402081307", "Liam", "", "Smith", "7837 400 East", "Provo", "84601"},
+		{"ava-1", "3884379586", "Ava", "Grace", "Brown", "1333 3rd South", "Moab", "84532"},
+		{"ava-2", "7237685759", "Ava", "Marie", "Brown", "3218 Mesa Dr", "Vernal", "84078"},
+	} {
+		rec := base
+		rec.ID, rec.SSID, rec.First, rec.Middle, rec.Last, rec.BirthDate = r.id, r.ssid, r.first, r.middle, r.last, "2011-08-27"
+		rec.Sex, rec.Address, rec.City, rec.Zip = "M", r.address, r.city, r.zip
+		if r.first == "Ava" {
+			rec.Sex = "F"
+		}
+		gen.Records = append(gen.Records, rec)
+	}
+	res := runSynth(t, gen)
+	if a, b := mustStudent(t, res, "santi-1"), mustStudent(t, res, "santi-2"); a != b {
+		t.Errorf("Santiago Miguel Álvarez, a second SSID after a move, is students %s and %s", a, b)
+	}
+	for _, pair := range [][2]string{{"liam-1", "liam-2"}, {"ava-1", "ava-2"}} {
+		if a, b := mustStudent(t, res, pair[0]), mustStudent(t, res, pair[1]); a == b {
+			t.Errorf("namesakes %s and %s of two towns under two SSIDs are one student %s", pair[0], pair[1], a)
+		}
+	}
+}
+
+func TestOneMiddleName(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Miguel", "Miguel", true},
+		{"MIGUEL", "miguel", true},
+		{"Miguel", "Angel", false},
+		{"M", "M", false}, // an initial ties nothing
+		{"Miguel", "M", false},
+		{"", "", false},
+		{"Miguel", "", false},
+	} {
+		p := normalize.NewPreparer(normalize.Options{})
+		tab := normalize.NewTable(2, 0)
+		p.Fill(tab, 0, normalize.Record{Given: "Santiago", Middle: tt.a, Family: "Álvarez"})
+		p.Fill(tab, 1, normalize.Record{Given: "Santiago", Middle: tt.b, Family: "Álvarez"})
+		if got := oneMiddleName(tab, 0, tab, 1); got != tt.want {
+			t.Errorf("%q / %q: %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
