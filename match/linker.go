@@ -336,8 +336,8 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	return p, nil
 }
 
-// sharedError is the error of a value of role cleared as no one household's (a contact)
-// or child's (an SSID), with what showed it.
+// sharedError is the error of a value of role cleared as no one household's (a contact,
+// an address) or child's (an SSID, a birth date), with what showed it.
 func sharedError(role normalize.Role, why string) error {
 	switch role {
 	case normalize.RoleSSID:

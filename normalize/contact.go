@@ -250,10 +250,11 @@ var ErrSharedContact = errors.New("an e-mail address or phone number of no one h
 // dozens.
 const MaxContactFamilyWords = 6
 
-// SharedContact is an e-mail address, phone number or SSID ClearSharedContacts or
-// ClearSharedSSIDs cleared, or a birth date ClearSharedBirthDates cleared: the records
-// that carried it, whose names hold Words words (nameWords: the family names for a
-// contact, the given and family names for an SSID; 0 for a birth date).
+// SharedContact is an e-mail address, phone number, SSID, address or birth date that
+// ClearSharedContacts, ClearSharedSSIDs, ClearSharedAddresses or ClearSharedBirthDates
+// cleared: the records that carried it, whose names hold Words words (nameWords: the
+// family names for a contact or an address, the given and family names for an SSID or a
+// birth date).
 type SharedContact struct {
 	Role    Role
 	Value   string
