@@ -250,7 +250,10 @@ func (p *Prepared) scorerFor(m score.Model) (*score.Scorer, error) {
 // a default an LEA writes for students without one; an address whose records hold more
 // families than one home's (normalize.ClearSharedAddresses): a shelter's or a school's;
 // and a birth date that many children's records of a source carry, crowded far above
-// its other dates (normalize.ClearSharedBirthDates): an export's default.
+// its other dates (normalize.ClearSharedBirthDates): an export's default. A record
+// whose given name the roll writes as a family name, and family name as a given name,
+// each on at least twice as many records, is read with the two swapped and reported
+// (normalize.ErrNamesReversed; ReversedNameFactor).
 func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prepared, error) {
 	n := roll.Len()
 	extras, pick := l.settings.extrasRead(roll.ExtraNames())
@@ -301,6 +304,12 @@ func (l *Linker) Prepare(ctx context.Context, roll *Roll, opt RunOptions) (*Prep
 	p.Shared = append(normalize.ClearSharedContacts(t, normalize.MaxContactFamilyWords), normalize.ClearSharedSSIDs(t, normalize.MaxSSIDNameWords)...)
 	p.Shared = append(p.Shared, normalize.ClearSharedAddresses(t, normalize.MaxContactFamilyWords)...)
 	p.Shared = append(p.Shared, normalize.ClearSharedBirthDates(t, roll.Source, normalize.MaxSSIDNameWords)...)
+	for _, i := range reverseNames(t) {
+		p.Problems = append(p.Problems, Problem{
+			Source: roll.Sources[roll.Source[i]], Line: int(roll.Lines[i]),
+			RecordID: roll.IDs[i], Field: string(normalize.RoleGiven), Value: roll.Record(i).Given, Err: reversedError(t, i),
+		})
+	}
 	for _, sc := range p.Shared {
 		var why string
 		switch sc.Role {

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
@@ -426,3 +427,8 @@ func asciiLetters(s string) string {
 	}
 	return string(b)
 }
+
+// ErrNamesReversed is wrapped by the error for a record whose given and family names a
+// roll reads in each other's columns (match.Linker.Prepare): the value is the given
+// name as written.
+var ErrNamesReversed = errors.New("given and family names read reversed")

@@ -26,7 +26,7 @@ func TestAccuracyFloors(t *testing.T) {
 	}{
 		{"census", 0.94, 0.995}, // household members told apart by nothing but a given name one lacks go to review: 0.927 before
 		{"dsgen-A-1000", 0.995, 0.995},
-		{"dsgen-C-1000", 0.957, 0.995}, // a twin-like duplicate (given name mistyped, SSID replaced, birth date blank) goes to review: 0.963 before
+		{"dsgen-C-1000", 0.955, 0.995}, // a twin-like duplicate (given name mistyped, SSID replaced, birth date blank) goes to review: 0.963 before; a record reversed and mistyped (jervxs mikayla) no longer joins its records the roll reads reversed (match.reverseNames): 0.9594 before
 		{"dsgen-D-1000", 0.995, 0.995},
 		{"dsgen-F-1000", 0.96, 0.995},
 		{"fake_1000", 0.74, 0.93},
