@@ -118,6 +118,11 @@ func (l *Linker) adapt(p *Prepared) error {
 				continue
 			}
 			r.Conditions = conds
+			if len(r.Belief) > 0 {
+				if r.Belief, _ = presentConditions(r.Belief, has); len(r.Belief) == 0 {
+					r.MaxMatchShare = 0 // the roll cannot show the belief: the rule stands
+				}
+			}
 			if len(r.NotTestedOn) > 0 {
 				var every bool
 				if r.NotTestedOn, every = presentConditions(r.NotTestedOn, has); every {

@@ -48,7 +48,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-35",
+		Version:     "student-36",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -117,6 +117,7 @@ func PersonSettings() Settings {
 const (
 	oneSSIDTwins        = "twins: same family name, birth date and home, different given names, one SSID"
 	differentBirthDates = "different birth dates"
+	differentSexes      = "different given names and sexes"
 )
 
 // studentCannotLink keeps children apart who share much but are not one child.
@@ -192,6 +193,11 @@ const (
 //     whatever the SSIDs: a boy and a girl. A sex left blank is the one its given name
 //     says where the roll's families write the name for one sex (Daniel, Daniela:
 //     CannotLink.SexFromGivenName), so that one blank does not merge boy and girl twins.
+//     Where more than 2% of the candidate pairs that share an SSID and a given name have
+//     different sexes, the roll records sexes carelessly, and the rule is set aside
+//     (CannotLink.Belief), with the twins rule for a given name missing and sexes
+//     different: the project's synthetic rolls have none such, a roll with one record in
+//     ten given the other sex 13%.
 //   - A given name that is only an initial of the other's and family names that differ
 //     outright, SSIDs not the same: a letter, a birthday and a street are a
 //     neighbour's as often as one child's.
@@ -419,6 +425,7 @@ func studentCannotLink() []CannotLink {
 			{Comparison: "sex", Levels: []string{"else"}},
 			{Comparison: "location", Levels: []string{"address", "address_jaro_winkler>=0.9"}},
 		},
+		SetAsideWith: []string{differentSexes},
 	}, {
 		// One twin's record written family name first (Johnson Isabella beside Evelyn
 		// Johnson): the names differ as they stand, but one given name is the other's
@@ -528,14 +535,21 @@ func studentCannotLink() []CannotLink {
 		// A boy and a girl, their given names different: two children, twins or
 		// siblings, whatever else they share (one under the other's SSID, a half-swapped
 		// name leaving no family name to compare), more often than one child whose given
-		// name and sex were both recorded wrong.
-		Name: "different given names and sexes",
+		// name and sex were both recorded wrong, where a roll records sexes with care.
+		// Where more than 2% of the pairs under one SSID with one given name have
+		// different sexes, the roll does not, and the rule is set aside (Belief).
+		Name: differentSexes,
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}},
 			notSwapped,
 			{Comparison: "sex", Levels: []string{"else"}},
 		},
 		SexFromGivenName: true,
+		MaxMatchShare:    0.02,
+		Belief: []Condition{
+			{Comparison: "given_name", Levels: []string{"exact"}},
+			{Comparison: "sex", Levels: []string{"else"}},
+		},
 	}, {
 		// An initial and a family name that differs outright: all the name says is a
 		// letter, and a birthday and a street are a neighbour's as often as the child's.

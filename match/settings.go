@@ -75,6 +75,13 @@ type CannotLink struct {
 	// only ever lowers the share, so it never sets a rule aside that would stand without
 	// it.
 	NotTestedOn []Condition `json:"not_tested_on,omitempty"`
+	// Belief, when set, is what the roll's test (MaxMatchShare) counts in place of the
+	// rule's own conditions: the belief the rule rests on, where the rule's own pairs
+	// cannot show it. A boy and a girl of different given names under one SSID are
+	// siblings as often as one child; that a sex is recorded with care shows on the pairs
+	// under one SSID with one given name (given_name exact, sex else). The rule's other
+	// fields (middle names, sexes read off names, …) play no part in the test.
+	Belief []Condition `json:"belief,omitempty"`
 	// SetAsideWith names rules with a MaxMatchShare whose beliefs this rule joins: when
 	// the roll's tests set every one of them aside, this rule goes too. A rule that two
 	// things wrong at once on one record (a given name and a birth date) are rarer than
@@ -307,7 +314,7 @@ func (s Settings) Validate() error {
 		if n := countTrue(c.OneAddressMissing, c.AddressMissing, c.BothAddresses); n > 1 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing, address_missing and both_addresses: at most one", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NotOneMiddleName || c.DifferentSuffixes || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NamesCrossed) && c.MaxMatchShare > 0 {
+		if (c.DifferentMiddleNames || c.NotOneMiddleName || c.DifferentSuffixes || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NamesCrossed) && c.MaxMatchShare > 0 && len(c.Belief) == 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, suffixes, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common, given names in use or names crossed cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {
@@ -317,7 +324,7 @@ func (s Settings) Validate() error {
 			}
 		}
 		if c.SexFromGivenName {
-			if c.MaxMatchShare > 0 {
+			if c.MaxMatchShare > 0 && len(c.Belief) == 0 {
 				return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule reading sexes from given names cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 			}
 			if !slices.ContainsFunc(c.Conditions, s.onSexesDifferent) {
@@ -327,10 +334,16 @@ func (s Settings) Validate() error {
 		if len(c.NotTestedOn) > 0 && c.MaxMatchShare <= 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: not_tested_on needs a max_match_share", s.Name, c.Name)
 		}
+		if len(c.Belief) > 0 && c.MaxMatchShare <= 0 {
+			return fmt.Errorf("match: settings %q: cannot-link rule %q: belief needs a max_match_share", s.Name, c.Name)
+		}
 		if err := s.validConditions(c.Name, "conditions", c.Conditions); err != nil {
 			return err
 		}
 		if err := s.validConditions(c.Name, "not_tested_on", c.NotTestedOn); err != nil {
+			return err
+		}
+		if err := s.validConditions(c.Name, "belief", c.Belief); err != nil {
 			return err
 		}
 	}

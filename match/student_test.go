@@ -222,7 +222,7 @@ func TestSettingsTrainingErrors(t *testing.T) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"no such rule"}})
 		}, "set_aside_with"},
 		{"set aside with an untested rule", func(s *Settings) {
-			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"different given names and sexes"}})
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", SetAsideWith: []string{"a given name only an initial, different family names"}})
 		}, "set_aside_with"},
 		{"a condition with no levels", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex"}}})
@@ -247,6 +247,14 @@ func TestSettingsTrainingErrors(t *testing.T) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"exact"}}},
 				SexFromGivenName: true})
 		}, "sex_from_given_name needs a condition on a comparison of the sex at its else level"},
+		{"belief, untested", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
+				Belief: []Condition{{Comparison: "sex", Levels: []string{"else"}}}})
+		}, "belief needs a max_match_share"},
+		{"belief on an unknown comparison", func(s *Settings) {
+			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
+				MaxMatchShare: 0.1, Belief: []Condition{{Comparison: "gender", Levels: []string{"else"}}}})
+		}, `belief names unknown comparison "gender"`},
 		{"sex from given name, tested", func(s *Settings) {
 			s.CannotLink = append(s.CannotLink, CannotLink{Name: "x", Conditions: []Condition{{Comparison: "sex", Levels: []string{"else"}}},
 				SexFromGivenName: true, MaxMatchShare: 0.1})

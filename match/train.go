@@ -277,9 +277,13 @@ func (l *Linker) testRules(counts score.PatternCounts, loaded bool) []RuleTest {
 		tests = append(tests, test)
 		if test.SetAside {
 			setAside[r.Name] = true
+			what := "it"
+			if len(r.Belief) > 0 {
+				what = "the conditions it is tested on, " + describeConditions(r.Belief)
+			}
 			l.aside = append(l.aside, Dropped{Kind: "cannot-link rule", Name: r.Name, Reason: fmt.Sprintf(
-				"%d of %d candidate pairs that agree exactly on %s meet it (%.1f%%, surely over %.1f%%): set aside",
-				met, judged, test.Anchor, 100*share, 100*r.MaxMatchShare)})
+				"%d of %d candidate pairs that agree exactly on %s meet %s (%.1f%%, surely over %.1f%%): set aside",
+				met, judged, test.Anchor, what, 100*share, 100*r.MaxMatchShare)})
 		}
 	}
 	var kept []compiledCannotLink
@@ -425,16 +429,31 @@ func wilsonLower(met, n int64) float64 {
 	return (p + z*z/(2*nf) - z*math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))) / (1 + z*z/nf)
 }
 
+// describeConditions writes conditions as a reader of a run's summary would: each
+// comparison with its levels, "given_name exact, sex else".
+func describeConditions(conds []Condition) string {
+	parts := make([]string, len(conds))
+	for i, c := range conds {
+		parts[i] = c.Comparison + " " + strings.Join(c.Levels, " or ")
+	}
+	return strings.Join(parts, ", ")
+}
+
 // anchoredShare counts the candidate pairs that agree exactly on an anchor and have a
 // value on both sides for every other comparison the rule's conditions name without
 // admitting null (judged), and those of them that meet those conditions (met); pairs
 // that meet them and the rule's NotTestedOn as well count in neither, so that
 // NotTestedOn only ever lowers the share. Conditions on an anchor, and conditions that
-// admit null, are left aside: the anchor says one person, and a null says nothing.
+// admit null, are left aside: the anchor says one person, and a null says nothing. A
+// rule with a Belief is tested on it instead of its conditions.
 func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors []int, r CannotLink) (judged, met int64) {
 	untested := compileConditions(comps, "", r.NotTestedOn)
+	tested := r.Conditions
+	if len(r.Belief) > 0 {
+		tested = r.Belief
+	}
 	var checks []condition
-	for _, c := range compileConditions(comps, "", r.Conditions).conds {
+	for _, c := range compileConditions(comps, "", tested).conds {
 		if slices.Contains(anchors, c.comp) || !c.needsValue() {
 			continue
 		}
