@@ -80,6 +80,8 @@ type compiledCannotLink struct {
 	// NoNameInCommon, GivenNamesInUse and NotOneNameMistyped, judged on the records, not
 	// the key.
 	middles, nearIDs, noAddress, anyNoAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
+	// twinSSIDs is the rule's MistypedTwinSSIDs.
+	twinSSIDs bool
 	// notMisspelt, suffixes, crossed and notOneMiddle are the rule's NotOneNameMisspelt,
 	// DifferentSuffixes, NamesCrossed and NotOneMiddleName.
 	notMisspelt, suffixes, crossed, notOneMiddle bool
@@ -144,7 +146,7 @@ func New(s Settings) (*Linker, error) {
 func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLink {
 	cc := compileConditions(comps, c.Name, c.Conditions)
 	cc.middles, cc.nearIDs, cc.noAddress, cc.anyNoAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.AddressMissing, c.BothAddresses, c.NoSSIDs
-	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped
+	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped, cc.twinSSIDs = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped, c.MistypedTwinSSIDs
 	cc.with, cc.notMisspelt, cc.suffixes, cc.crossed, cc.notOneMiddle = c.With, c.NotOneNameMisspelt, c.DifferentSuffixes, c.NamesCrossed, c.NotOneMiddleName
 	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
 		cc.sexComp = sexCondition(comps, cc.conds)
@@ -444,7 +446,8 @@ func (l *Linker) cannotLink(key uint64, ta *normalize.Table, a int, tb *normaliz
 func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a int, tb *normalize.Table, b int) string {
 	for _, c := range rules {
 		if (c.holdsKey(key) || c.sexByName && c.holdsBySexOfName(key, ta, a, tb, b)) && (!c.middles || differentMiddleNames(ta, a, tb, b)) &&
-			(!c.notOneMiddle || !oneMiddleName(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b)) &&
+			(!c.notOneMiddle || !oneMiddleName(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b, false)) &&
+			(!c.twinSSIDs || score.Typos(ta.SSID[a], tb.SSID[b], 2) != 2 || nearSSIDs(ta, a, tb, b, true)) &&
 			(!c.suffixes || differentSuffixes(ta.Suffix[a], tb.Suffix[b])) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.anyNoAddress || ta.Address[a].Empty() || tb.Address[b].Empty()) &&
@@ -639,8 +642,10 @@ func wordsWithin(p, q *normalize.NamePart) bool {
 // nearSSIDs reports whether record a of ta and record b of tb have SSIDs written as
 // numbers of one length, after the same letters if any, issued together: at most
 // MaxSSIDGap apart, or consecutive once their last digits (check digits) are dropped
-// (see CannotLink.NearSSIDs).
-func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
+// (see CannotLink.NearSSIDs); or, mistyped, two typos apart (score's two_edits), one of
+// which undone leaves them issued together: a twin's SSID mistyped
+// (CannotLink.MistypedTwinSSIDs).
+func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int, mistyped bool) bool {
 	x, y := ta.SSID[a], tb.SSID[b]
 	// Letters before the number (Ohio's AE1234567) must be the same: numbers near under
 	// other letters are not issued together.
@@ -649,12 +654,47 @@ func nearSSIDs(ta *normalize.Table, a int, tb *normalize.Table, b int) bool {
 		return false
 	}
 	x, y = x[i:], y[i:]
-	if len(x) != len(y) || len(x) == 0 || len(x) > 19 {
+	if len(x) != len(y) || len(x) == 0 || len(x) > 19 || !digits(x) || !digits(y) {
 		return false
 	}
+	if issuedTogether(x, y) {
+		return true
+	}
+	if !mistyped || score.Typos(x, y, 2) != 2 {
+		return false
+	}
+	// Undo one typo of two: take y's digit where they differ, or y's two where two
+	// digits are swapped.
+	u := []byte(x)
+	for k := range len(u) {
+		if x[k] == y[k] {
+			continue
+		}
+		w := 1
+		if k+1 < len(x) && x[k] == y[k+1] && x[k+1] == y[k] {
+			w = 2
+		}
+		copy(u[k:k+w], y[k:k+w])
+		near := issuedTogether(string(u), y)
+		copy(u[k:k+w], x[k:k+w])
+		if near {
+			return true
+		}
+	}
+	return false
+}
+
+// digits reports whether s is all ASCII digits.
+func digits(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+}
+
+// issuedTogether reports whether x and y, numbers of one length, are at most MaxSSIDGap
+// apart or consecutive once their last digits are dropped.
+func issuedTogether(x, y string) bool {
 	m, errX := strconv.ParseUint(x, 10, 64)
 	n, errY := strconv.ParseUint(y, 10, 64)
-	if errX != nil || errY != nil {
+	if errX != nil || errY != nil || m == n {
 		return false
 	}
 	return max(m, n)-min(m, n) <= MaxSSIDGap || max(m, n)/10-min(m, n)/10 == 1

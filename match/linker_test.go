@@ -456,8 +456,39 @@ func TestNearSSIDs(t *testing.T) {
 		ta := normalize.NewTable(1, 0)
 		tb := normalize.NewTable(1, 0)
 		ta.SSID[0], tb.SSID[0] = tt.a, tt.b
-		if got := nearSSIDs(ta, 0, tb, 0); got != tt.want {
-			t.Errorf("nearSSIDs(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		for _, mistyped := range []bool{false, true} {
+			if got := nearSSIDs(ta, 0, tb, 0, mistyped); got != tt.want {
+				t.Errorf("nearSSIDs(%q, %q, mistyped %v) = %v, want %v", tt.a, tt.b, mistyped, got, tt.want)
+			}
+		}
+	}
+}
+
+// TestNearSSIDsMistyped: SSIDs two typos apart are issued together, one mistyped, only
+// where one typo undone leaves them so (CannotLink.MistypedTwinSSIDs).
+func TestNearSSIDsMistyped(t *testing.T) {
+	tests := []struct {
+		a, b     string
+		mistyped bool // a twin's SSID mistyped; strictly, none is issued together
+	}{
+		{"1000008311", "1000508312", true}, // 8311 and 8312, a 5 for a 0
+		{"1000008311", "1000003812", true}, // 8311 and 8312, two digits swapped
+		{"1000008311", "1000580312", false},
+		{"1000008311", "1000083121", false},
+		{"1000008311", "1000803112", false},
+		{"3485821748", "3458281748", false}, // two swaps: one child's SSID
+		{"1233617", "1233871", false},       // a digit wrong and two swapped, neither undone near
+		{"40000000A4", "4000000015", false}, // not a number
+	}
+	for _, tt := range tests {
+		ta := normalize.NewTable(1, 0)
+		tb := normalize.NewTable(1, 0)
+		ta.SSID[0], tb.SSID[0] = tt.a, tt.b
+		if got := nearSSIDs(ta, 0, tb, 0, false); got {
+			t.Errorf("nearSSIDs(%q, %q) = true, want false", tt.a, tt.b)
+		}
+		if got := nearSSIDs(ta, 0, tb, 0, true); got != tt.mistyped {
+			t.Errorf("nearSSIDs(%q, %q, mistyped) = %v, want %v", tt.a, tt.b, got, tt.mistyped)
 		}
 	}
 }

@@ -48,7 +48,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-36",
+		Version:     "student-37",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -60,8 +60,9 @@ func StudentSettings() Settings {
 		CannotLink:  studentCannotLink(),
 		Training: Training{UPairs: 400_000, Seed: 1, MaxIterations: 500, Tolerance: 1e-4,
 			// A state's SSIDs: about 1% of submissions mistype one (one digit or two
-			// swapped), a few in a thousand carry another student's.
-			M: map[string]map[string]float64{"ssid": {"exact": 0.985, "one_edit": 0.01, "else": 0.005}},
+			// swapped), one in a thousand twice (or both records of a pair once), a few
+			// in a thousand carry another student's.
+			M: map[string]map[string]float64{"ssid": {"exact": 0.985, "one_edit": 0.01, "two_edits": 0.001, "else": 0.004}},
 			// Pairs that share an SSID are nearly all one child's: how often one child's
 			// names, birth date and home disagree is read there, not from every candidate
 			// pair, where EM can take namesakes a few days apart for one child (see
@@ -101,7 +102,7 @@ func PersonColumns() []Column {
 func PersonSettings() Settings {
 	return Settings{
 		Name:        "person",
-		Version:     "person-4",
+		Version:     "person-5",
 		Format:      SettingsFormat,
 		Mode:        ModeDedupe,
 		IDColumn:    "rec_id",
@@ -124,7 +125,8 @@ const (
 //
 //   - Twins: the same family name and a birth date the same or nearly (a day or a digit
 //     apart, day and month swapped), different given names, SSIDs not the same; where both
-//     SSIDs are there and differ outright, one household too (the same address, or no
+//     SSIDs are there and differ outright (or two typos apart that one typo undone leaves
+//     issued together: a twin's SSID mistyped), one household too (the same address, or no
 //     address to tell: none at all, or either record's missing, the zip or city then as
 //     near a home as the roll can tell), for the SSIDs then say the rest; SSIDs a digit apart are twins' in one home or two, and so are given names
 //     alike (a typo's distance: Hailey and Bailey; or a nickname's: Jack and Jacob) with
@@ -243,7 +245,7 @@ const (
 func studentCannotLink() []CannotLink {
 	differentGiven := Condition{Comparison: "given_name", Levels: []string{"else"}}
 	notSwapped := Condition{Comparison: "name_swap", Levels: []string{"null", "else"}}
-	otherSSID := Condition{Comparison: "ssid", Levels: []string{"null", "one_edit", "else"}}
+	otherSSID := Condition{Comparison: "ssid", Levels: []string{"null", "one_edit", "two_edits", "else"}}
 	sameFamily := Condition{Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92"}}
 	// A family name alike in spelling or sound is that family's (Johnson and Jonsen,
 	// Schneider and Snyder, as one twin's record may carry it) where the given names
@@ -264,13 +266,17 @@ func studentCannotLink() []CannotLink {
 	notSameGiven := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.85", "metaphone", "middle_swapped", "else"}}
 	inUseAlike := Condition{Comparison: "given_name", Levels: []string{"jaro_winkler>=0.92", "jaro_winkler>=0.85"}}
 	oneSSIDNot := Condition{Comparison: "ssid", Levels: []string{"null", "else"}}
+	// SSIDs different: apart outright, or two typos apart where one typo undone leaves
+	// them issued together, a twin's SSID mistyped (1000008311 and 1000508312); two
+	// typos otherwise are one child's SSID mistyped twice.
+	differentSSIDs := Condition{Comparison: "ssid", Levels: []string{"two_edits", "else"}}
 	return []CannotLink{{
 		Name: "twins: same family name and birth date, different given names and SSIDs",
 		Conditions: []Condition{
-			notSameGiven, notSwapped, alikeFamily, closeOrUnknownBirth, household,
-			{Comparison: "ssid", Levels: []string{"else"}},
+			notSameGiven, notSwapped, alikeFamily, closeOrUnknownBirth, household, differentSSIDs,
 		},
-		With: []string{"birth_date"},
+		MistypedTwinSSIDs: true,
+		With:              []string{"birth_date"},
 	}, {
 		// The same, a record without an address: the zip or city the two share is no
 		// more a home than no place at all (Mason and Jason, one's address not sent), and
@@ -278,11 +284,11 @@ func studentCannotLink() []CannotLink {
 		Name: "twins: same family name and birth date, different given names and SSIDs, an address missing",
 		Conditions: []Condition{
 			notSameGiven, notSwapped, alikeFamily, closeOrUnknownBirth,
-			{Comparison: "location", Levels: []string{"zip", "city"}},
-			{Comparison: "ssid", Levels: []string{"else"}},
+			{Comparison: "location", Levels: []string{"zip", "city"}}, differentSSIDs,
 		},
-		AddressMissing: true,
-		With:           []string{"birth_date"},
+		AddressMissing:    true,
+		MistypedTwinSSIDs: true,
+		With:              []string{"birth_date"},
 	}, {
 		// SSIDs a digit apart and issued together (near as numbers, a check digit after
 		// them or not): twins, in one home or two (rules read the SSID's level the values
@@ -293,7 +299,7 @@ func studentCannotLink() []CannotLink {
 		Name: "twins: same family name and birth date, different given names, SSIDs a digit apart",
 		Conditions: []Condition{
 			differentGiven, notSwapped, alikeFamily, closeBirth,
-			{Comparison: "ssid", Levels: []string{"one_edit"}},
+			{Comparison: "ssid", Levels: []string{"one_edit", "two_edits"}},
 		},
 		NearSSIDs: true,
 	}, {
@@ -307,7 +313,7 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "metaphone", "middle_swapped"}},
 			notSwapped, alikeFamily, closeOrUnknownBirth,
-			{Comparison: "ssid", Levels: []string{"one_edit"}},
+			{Comparison: "ssid", Levels: []string{"one_edit", "two_edits"}},
 		},
 		NearSSIDs:          true,
 		NotOneNameMisspelt: true,
@@ -319,7 +325,7 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{
 			{Comparison: "given_name", Levels: []string{"null"}},
 			notSwapped, alikeFamily, closeBirth,
-			{Comparison: "ssid", Levels: []string{"one_edit"}},
+			{Comparison: "ssid", Levels: []string{"one_edit", "two_edits"}},
 		},
 		NearSSIDs: true,
 	}, {

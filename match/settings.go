@@ -111,6 +111,11 @@ type CannotLink struct {
 	// their last digit (a check digit after them: …0701 and …0711), where a typo in the
 	// SSID lands anywhere in it. A rule with it is dropped from rolls without SSIDs.
 	NearSSIDs bool `json:"near_ssids,omitempty"`
+	// MistypedTwinSSIDs narrows the rule, where two records' SSIDs are two typos apart
+	// (score's two_edits), to SSIDs that one typo undone leaves issued together (see
+	// NearSSIDs): a twin's SSID mistyped, not one child's mistyped twice. Records whose
+	// SSIDs are otherwise apart it leaves to the rule's conditions.
+	MistypedTwinSSIDs bool `json:"mistyped_twin_ssids,omitempty"`
 	// OneAddressMissing adds a condition no comparison states: one record has an address
 	// and the other none, so that a location level below the address (the same zip or
 	// city) says nothing about whether the two share a home. A roll without addresses
@@ -314,7 +319,7 @@ func (s Settings) Validate() error {
 		if n := countTrue(c.OneAddressMissing, c.AddressMissing, c.BothAddresses); n > 1 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: one_address_missing, address_missing and both_addresses: at most one", s.Name, c.Name)
 		}
-		if (c.DifferentMiddleNames || c.NotOneMiddleName || c.DifferentSuffixes || c.NearSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NamesCrossed) && c.MaxMatchShare > 0 && len(c.Belief) == 0 {
+		if (c.DifferentMiddleNames || c.NotOneMiddleName || c.DifferentSuffixes || c.NearSSIDs || c.MistypedTwinSSIDs || c.OneAddressMissing || c.AddressMissing || c.BothAddresses || c.NoSSIDs || c.BothBirthDates || c.NoNameInCommon || c.GivenNamesInUse || c.NamesCrossed) && c.MaxMatchShare > 0 && len(c.Belief) == 0 {
 			return fmt.Errorf("match: settings %q: cannot-link rule %q: a rule on middle names, suffixes, near SSIDs, addresses, SSIDs missing, birth dates in full, names in common, given names in use or names crossed cannot be tested on the roll (max_match_share)", s.Name, c.Name)
 		}
 		for _, name := range c.SetAsideWith {

@@ -733,47 +733,66 @@ func writtenDateLevel(x, y normalize.Date) uint8 {
 
 // oneEdit reports whether equal-length x and y differ by one substitution or one
 // transposition of adjacent bytes.
-func oneEdit[S ~string | ~[]byte](x, y S) bool {
+func oneEdit[S ~string | ~[]byte](x, y S) bool { return Typos(x, y, 1) == 1 }
+
+// Typos counts the substitutions and transpositions of adjacent bytes that make
+// equal-length x from y, up to most+1 (more are not counted); x and y of different
+// lengths are most+1 apart.
+func Typos[S ~string | ~[]byte](x, y S, most int) int {
 	if len(x) != len(y) {
-		return false
+		return most + 1
 	}
-	first := -1
-	diffs := 0
-	for n := 0; n < len(x); n++ {
-		if x[n] != y[n] {
-			if diffs == 0 {
-				first = n
-			}
-			diffs++
-			if diffs > 2 {
-				return false
-			}
+	n := 0
+	for i := 0; i < len(x) && n <= most; i++ {
+		if x[i] == y[i] {
+			continue
 		}
+		if i+1 < len(x) && x[i] == y[i+1] && x[i+1] == y[i] {
+			i++ // a transposition is one typo, not two
+		}
+		n++
 	}
-	switch diffs {
-	case 1:
-		return true
-	case 2:
-		f := first
-		return f+1 < len(x) && x[f] == y[f+1] && x[f+1] == y[f]
-	}
-	return false
+	return n
 }
 
 // idLevel is the level of two identifiers: null, exact, one_edit (a byte typed wrong, two
-// swapped, or, with indel, one inserted or left out) or else. An ID is a fixed number of
-// digits; an e-mail address or a phone number as typed is not, so contacts take indel
-// ("roberta25" for "robert25", a digit typed twice).
-func idLevel(x, y string, indel bool) uint8 {
+// swapped, or, for a contact, one inserted or left out), two_edits (two such typos in
+// the digits; an ID's levels only) or else. An ID is a fixed number of digits; an e-mail address or a
+// phone number as typed is not, so contacts take indels ("roberta25" for "robert25", a
+// digit typed twice), and their levels end at one_edit: two typos in an address are
+// another address as often as the same one mistyped.
+func idLevel[S ~string | ~[]byte](x, y S, contact bool) uint8 {
 	switch {
-	case x == "" || y == "":
+	case len(x) == 0 || len(y) == 0:
 		return LevelNull
-	case x == y:
+	case string(x) == string(y):
 		return LevelExact
-	case oneEdit(x, y) || indel && oneIndel(x, y) || prefixDropped(x, y):
-		return 2
 	}
-	return 3
+	return nearIDLevel(x, y, contact)
+}
+
+// nearIDLevel is idLevel for two identifiers, neither empty, that differ.
+func nearIDLevel[S ~string | ~[]byte](x, y S, contact bool) uint8 {
+	switch n := Typos(x, y, 2); {
+	case n == 1 || contact && oneIndel(x, y) || prefixDropped(x, y):
+		return 2
+	case contact:
+		return 3
+	case n == 2 && digitsDiffer(x, y):
+		return 3
+	}
+	return 4
+}
+
+// digitsDiffer reports whether equal-length x and y differ only where both hold digits:
+// an ID's letters name who issued it (Ohio's AE1234567 and BK1234567 are two children's).
+func digitsDiffer[S ~string | ~[]byte](x, y S) bool {
+	for i := range len(x) {
+		if x[i] != y[i] && (x[i] < '0' || x[i] > '9' || y[i] < '0' || y[i] > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // prefixDropped reports whether x and y, of different lengths, are one ID once the

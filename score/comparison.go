@@ -28,10 +28,10 @@ const (
 	// YYYYMMDD apart in different years, within 400 days / else. A date that names no
 	// day (month 21) is compared by the numbers written.
 	KindBirthDate Kind = "birth_date"
-	// KindID: exact / one substitution or adjacent transposition / else, on Role (ssid,
-	// local_id, email or phone). For email and phone, one_edit also takes one character
-	// inserted or left out: an ID has a fixed length, an address or a number as typed
-	// has not.
+	// KindID: exact / one substitution or adjacent transposition / two of them / else, on
+	// Role (ssid, local_id, email or phone). For email and phone, one_edit also takes one
+	// character inserted or left out and there is no two_edits level: an ID has a fixed
+	// length, an address or a number as typed has not.
 	KindID Kind = "id"
 	// KindExact: exact / else, on Role.
 	KindExact Kind = "exact"
@@ -98,24 +98,33 @@ func FamilyName() Comparison {
 // BirthDate returns the default birth-date comparison.
 func BirthDate() Comparison { return Comparison{Name: "birth_date", Kind: KindBirthDate} }
 
+// nearIDLevels are an identifier's levels short of exact.
+var nearIDLevels = []string{"one_edit", "two_edits"}
+
 // ID returns an identifier comparison on role (normalize.RoleSSID or RoleLocalID). Its
-// one_edit level counts only when the given names agree (exact, nickname, a typo, or
-// one's given name the other's middle name): see Requirement.
+// one_edit and two_edits levels count only when the given names agree (exact, nickname,
+// a typo, or one's given name the other's middle name): see Requirement.
 func ID(role normalize.Role) Comparison {
-	return Comparison{Name: string(role), Kind: KindID, Role: role, Requires: []Requirement{{
-		Level: "one_edit", Comparison: "given_name", Levels: []string{"exact", "nickname", "jaro_winkler>=0.92", "initial", "middle_swapped"},
-	}}}
+	c := Comparison{Name: string(role), Kind: KindID, Role: role}
+	for _, l := range nearIDLevels {
+		c.Requires = append(c.Requires, Requirement{
+			Level: l, Comparison: "given_name", Levels: []string{"exact", "nickname", "jaro_winkler>=0.92", "initial", "middle_swapped"},
+		})
+	}
+	return c
 }
 
-// StudentID is ID for a state's student IDs, whose one_edit level also needs the family
-// names alike (in spelling or sound): siblings' SSIDs are issued together, and a
-// sibling's or a stranger's SSID is as often a digit off as a typo is, so a near SSID is
-// never evidence alone.
+// StudentID is ID for a state's student IDs, whose one_edit and two_edits levels also
+// need the family names alike (in spelling or sound): siblings' SSIDs are issued
+// together, and a sibling's or a stranger's SSID is as often a digit off as a typo is,
+// so a near SSID is never evidence alone.
 func StudentID(role normalize.Role) Comparison {
 	c := ID(role)
-	c.Requires = append(c.Requires, Requirement{
-		Level: "one_edit", Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"},
-	})
+	for _, l := range nearIDLevels {
+		c.Requires = append(c.Requires, Requirement{
+			Level: l, Comparison: "family_name", Levels: []string{"exact", "token", "jaro_winkler>=0.92", "jaro_winkler>=0.85", "phonetic"},
+		})
+	}
 	return c
 }
 
@@ -201,6 +210,9 @@ func (c Comparison) LevelNames() []string {
 		names = append(names, "day_month_swapped", "one_digit", "within_month", "two_parts", "same_year", "two_digits")
 	case KindID:
 		names = append(names, "one_edit")
+		if !contactRole(c.Role) {
+			names = append(names, "two_edits")
+		}
 	case KindText:
 		jw()
 	case KindNameSwap:

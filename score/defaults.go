@@ -139,6 +139,8 @@ func defaultLevel(c Comparison, name string) (m, u float64) {
 			return 0.95, 0.000001
 		case "one_edit":
 			return 0.02, 0.00001
+		case "two_edits":
+			return 0.002, 0.0001
 		}
 	case KindExact:
 		switch c.Role {

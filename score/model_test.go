@@ -191,6 +191,12 @@ func TestComparisonLevels(t *testing.T) {
 		{ID(normalize.RoleSSID), id("UT5377001234"), id("5377001234"), "one_edit"},
 		{ID(normalize.RoleSSID), id("5377001234"), id("ut-5377001234"), "one_edit"},
 		{ID(normalize.RoleSSID), id("AE1234567"), id("BK1234567"), "else"}, // Ohio's letters are the ID's
+		{ID(normalize.RoleSSID), id("AE1234567"), id("AE1243566"), "two_edits"},
+		{ID(normalize.RoleSSID), id("5377001234"), id("5377101243"), "two_edits"}, // a digit wrong, two swapped
+		{ID(normalize.RoleSSID), id("5377001234"), id("3577001243"), "two_edits"}, // two swaps
+		{ID(normalize.RoleSSID), id("5377001234"), id("5378002235"), "else"},      // three digits wrong
+		{ID(normalize.RoleSSID), id("5377001234"), id("537700123"), "else"},
+		{Contact(normalize.RoleEmail), normalize.Record{Email: "ann@x.org"}, normalize.Record{Email: "amm@x.orh"}, "else"}, // contacts: no two_edits
 		{ID(normalize.RoleSSID), id("UT05377001234"), id("5377001234"), "else"},
 		{ID(normalize.RoleSSID), id("1604822"), id(""), "null"},
 		{Exact(normalize.RoleSex), normalize.Record{Sex: "F"}, normalize.Record{Sex: "Female"}, "exact"},
@@ -399,8 +405,8 @@ func TestEMRecovers(t *testing.T) {
 func TestTrainLabelled(t *testing.T) {
 	comps := []Comparison{Exact(normalize.RoleSex), ID(normalize.RoleSSID)}
 	start, _ := NewModel(comps, 0.5)
-	matches := PatternCounts{1 | 1<<4: 90, 1 | 3<<4: 10}
-	non := PatternCounts{2 | 3<<4: 300, 1 | 3<<4: 300}
+	matches := PatternCounts{1 | 1<<4: 90, 1 | 4<<4: 10}
+	non := PatternCounts{2 | 4<<4: 300, 1 | 4<<4: 300}
 	m, err := TrainLabelled(start, matches, non, false)
 	if err != nil {
 		t.Fatal(err)
@@ -408,7 +414,7 @@ func TestTrainLabelled(t *testing.T) {
 	if math.Abs(m.Prior-100.0/700) > 1e-12 {
 		t.Errorf("prior %v", m.Prior)
 	}
-	if math.Abs(m.M[1][1]-90.5/101.5) > 1e-12 || math.Abs(m.U[0][1]-300.5/601) > 1e-12 {
+	if math.Abs(m.M[1][1]-90.5/102) > 1e-12 || math.Abs(m.U[0][1]-300.5/601) > 1e-12 {
 		t.Errorf("m %v u %v", m.M, m.U)
 	}
 }

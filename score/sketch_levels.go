@@ -338,7 +338,7 @@ func oneEdit8(x, y uint64) bool {
 }
 
 // idFast is idLevel on two featKeys.
-func idFast(x, y []byte, indel bool) (uint8, bool) {
+func idFast(x, y []byte, contact bool) (uint8, bool) {
 	if (x[keyFlags]|y[keyFlags])&keyDefer != 0 {
 		return 0, false
 	}
@@ -348,10 +348,8 @@ func idFast(x, y []byte, indel bool) (uint8, bool) {
 		return LevelNull, true
 	case sameKey(x, y):
 		return LevelExact, true
-	case oneEdit(bx, by) || indel && oneIndel(bx, by) || prefixDropped(bx, by):
-		return 2, true
 	}
-	return 3, true
+	return nearIDLevel(bx, by, contact), true
 }
 
 func exactFast(x, y uint64) (uint8, bool) {
