@@ -130,10 +130,10 @@ func StudentID(role normalize.Role) Comparison {
 
 // Contact returns the comparison of an e-mail address or a telephone number (role
 // normalize.RoleEmail or RolePhone): exact / one_edit (a character typed wrong, two
-// swapped, one inserted or left out) / else, as for IDs. Agreeing on it counts only where
-// the given names agree too (the same, a nickname, a typo, one's given name the other's
-// middle name): a family's e-mail or a home's landline is as often a relative's as the
-// person's own.
+// swapped, one inserted or left out) / else, as for IDs but without two_edits. Agreeing
+// on it counts only where the given names agree too (the same, a nickname, a typo, one's
+// given name the other's middle name): a family's e-mail or a home's landline is as
+// often a relative's as the person's own.
 func Contact(role normalize.Role) Comparison {
 	sameGiven := []string{"exact", "nickname", "jaro_winkler>=0.92", "middle_swapped"}
 	return Comparison{Name: string(role), Kind: KindID, Role: role, Requires: []Requirement{
