@@ -80,8 +80,11 @@ type compiledCannotLink struct {
 	// NoNameInCommon, GivenNamesInUse and NotOneNameMistyped, judged on the records, not
 	// the key.
 	middles, nearIDs, noAddress, anyNoAddress, addresses, noIDs, birthDates, noName, inUse, notMistyped bool
-	// twinSSIDs is the rule's MistypedTwinSSIDs.
+	// twinSSIDs is the rule's MistypedTwinSSIDs; ssidComp and twoEdits the SSID
+	// comparison and its two_edits level, which the key holds.
 	twinSSIDs bool
+	ssidComp  int
+	twoEdits  uint8
 	// notMisspelt, suffixes, crossed and notOneMiddle are the rule's NotOneNameMisspelt,
 	// DifferentSuffixes, NamesCrossed and NotOneMiddleName.
 	notMisspelt, suffixes, crossed, notOneMiddle bool
@@ -148,6 +151,14 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc.middles, cc.nearIDs, cc.noAddress, cc.anyNoAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.AddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped, cc.twinSSIDs = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped, c.MistypedTwinSSIDs
 	cc.with, cc.notMisspelt, cc.suffixes, cc.crossed, cc.notOneMiddle = c.With, c.NotOneNameMisspelt, c.DifferentSuffixes, c.NamesCrossed, c.NotOneMiddleName
+	if cc.twinSSIDs {
+		cc.ssidComp = slices.IndexFunc(comps, func(k score.Comparison) bool { return k.Role == normalize.RoleSSID })
+		if cc.ssidComp < 0 {
+			cc.twinSSIDs = false // no SSIDs compared: no SSIDs two typos apart
+		} else {
+			cc.twoEdits = uint8(slices.Index(comps[cc.ssidComp].LevelNames(), "two_edits"))
+		}
+	}
 	if cc.sexByName = c.SexFromGivenName; cc.sexByName {
 		cc.sexComp = sexCondition(comps, cc.conds)
 		cc.sexGiven, cc.sexNickname, cc.sexIDs, cc.sexBirth, cc.sexBirthApart = sexInferrableComparisons(comps)
@@ -447,7 +458,7 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 	for _, c := range rules {
 		if (c.holdsKey(key) || c.sexByName && c.holdsBySexOfName(key, ta, a, tb, b)) && (!c.middles || differentMiddleNames(ta, a, tb, b)) &&
 			(!c.notOneMiddle || !oneMiddleName(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b, false)) &&
-			(!c.twinSSIDs || score.Typos(ta.SSID[a], tb.SSID[b], 2) != 2 || nearSSIDs(ta, a, tb, b, true)) &&
+			(!c.twinSSIDs || score.LevelOf(key, c.ssidComp) != c.twoEdits || nearSSIDs(ta, a, tb, b, true)) &&
 			(!c.suffixes || differentSuffixes(ta.Suffix[a], tb.Suffix[b])) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.anyNoAddress || ta.Address[a].Empty() || tb.Address[b].Empty()) &&

@@ -1430,3 +1430,22 @@ func TestSSIDsWithLetters(t *testing.T) {
 	}
 	checkChildren(t, runCSV(t, l, roll))
 }
+
+// TestMistypedTwinSSID: twins whose SSIDs were issued together, one mistyped since
+// (9593516128 and 9593516627: …6128 and …6127 but for a 6 for a 1), given names a typo's
+// distance apart but under 0.92, stay two children (CannotLink.MistypedTwinSSIDs), while
+// one child's SSID mistyped twice, far from issued together, stays one child's.
+func TestMistypedTwinSSID(t *testing.T) {
+	const roll = studentHeader +
+		"aubrey-1,01,01001,9593516128,Aubrey,,Allen,,2003-07-05,F,12,6792 Orchard Ln,Park City,84078,2020-08-19\n" +
+		"aubrey-2,02,02001,9593516128,Aubrey,,Allen,,07/05/2003,F,11,6792 Orchard Ln,Park City,84078,2019-08-21\n" +
+		"audrey-1,03,03001,9593516627,Audrey,,Allen,,2003-07-05,F,11,6792 Orchard Ln,Park City,84078,2019-08-21\n" +
+		"audrey-2,04,04001,9593516627,Audrey,,Allen,,7/5/2003,F,12,6792 Orchard Ln,Park City,84078,2020-08-19\n" +
+		"mason-1,05,05001,5377001234,Mason,,Hill,,2011-05-06,M,7,9 Elm St,Ogden,84401,2023-08-20\n" +
+		"mason-2,06,06001,3577001243,Mason,,Hill,,5/6/2011,M,8,41 Pine Ave,Logan,84321,2024-08-19\n"
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkChildren(t, runCSV(t, l, roll))
+}

@@ -757,15 +757,15 @@ func Typos[S ~string | ~[]byte](x, y S, most int) int {
 
 // idLevel is the level of two identifiers: null, exact, one_edit (a byte typed wrong, two
 // swapped, or, for a contact, one inserted or left out), two_edits (two such typos in
-// the digits; an ID's levels only) or else. An ID is a fixed number of digits; an e-mail address or a
-// phone number as typed is not, so contacts take indels ("roberta25" for "robert25", a
-// digit typed twice), and their levels end at one_edit: two typos in an address are
-// another address as often as the same one mistyped.
-func idLevel[S ~string | ~[]byte](x, y S, contact bool) uint8 {
+// the digits; an ID's levels only) or else. An ID is a fixed number of digits; an e-mail
+// address or a phone number as typed is not, so contacts take indels ("roberta25" for
+// "robert25", a digit typed twice), and their levels end at one_edit: two typos in an
+// address are another address as often as the same one mistyped.
+func idLevel(x, y string, contact bool) uint8 {
 	switch {
-	case len(x) == 0 || len(y) == 0:
+	case x == "" || y == "":
 		return LevelNull
-	case string(x) == string(y):
+	case x == y:
 		return LevelExact
 	}
 	return nearIDLevel(x, y, contact)
