@@ -30,6 +30,10 @@ func (d Dropped) String() string {
 	}
 	var roles []string
 	for _, r := range d.Roles {
+		if r == normalize.RoleClassOf { // no column's: the two it is read from
+			roles = append(roles, "grade_level with entry_date")
+			continue
+		}
 		roles = append(roles, string(r))
 	}
 	return fmt.Sprintf("%s %q (no record has %s)", d.Kind, d.Name, strings.Join(roles, ", "))
@@ -313,6 +317,7 @@ func presentRoles(t *normalize.Table) map[normalize.Role]bool {
 	set(normalize.RoleSSID, func(i int) bool { return t.SSID[i] != "" })
 	set(normalize.RoleLocalID, func(i int) bool { return t.LocalID[i] != "" })
 	set(normalize.RoleGrade, func(i int) bool { return t.Grade[i] != normalize.GradeUnknown })
+	set(normalize.RoleClassOf, func(i int) bool { return t.ClassOf[i] != "" })
 	set(normalize.RoleAddress, func(i int) bool { return !t.Address[i].Empty() })
 	set(normalize.RoleCity, func(i int) bool { return !t.City[i].Empty() })
 	set(normalize.RoleZip, func(i int) bool { return t.Zip[i] != "" })

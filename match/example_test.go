@@ -78,6 +78,7 @@ func ExampleLinker_Dropped() {
 	// comparison "ssid" (no record has ssid)
 	// comparison "sex" (no record has sex)
 	// comparison "location" (no record has address, zip, city)
+	// comparison "class_of" (no record has grade_level with entry_date)
 	// 2 students
 }
 

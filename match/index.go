@@ -189,7 +189,7 @@ func ownTable(t *normalize.Table) *normalize.Table {
 	c.Suffix = slices.Clip(c.Suffix)
 	c.OtherGiven, c.OtherFamily = slices.Clip(c.OtherGiven), slices.Clip(c.OtherFamily)
 	c.BirthDate, c.WrittenBirthDate, c.Sex = slices.Clip(c.BirthDate), slices.Clip(c.WrittenBirthDate), slices.Clip(c.Sex)
-	c.SSID, c.LocalID, c.Grade = slices.Clip(c.SSID), slices.Clip(c.LocalID), slices.Clip(c.Grade)
+	c.SSID, c.LocalID, c.Grade, c.ClassOf = slices.Clip(c.SSID), slices.Clip(c.LocalID), slices.Clip(c.Grade), slices.Clip(c.ClassOf)
 	c.Address, c.City, c.Zip = slices.Clip(c.Address), slices.Clip(c.City), slices.Clip(c.Zip)
 	c.LEA, c.School = slices.Clip(c.LEA), slices.Clip(c.School)
 	c.Email, c.Phone = slices.Clip(c.Email), slices.Clip(c.Phone)
@@ -392,7 +392,7 @@ func copyRow(dst *normalize.Table, i int, src *normalize.Table, j int) {
 	dst.Suffix[i] = src.Suffix[j]
 	dst.OtherGiven[i], dst.OtherFamily[i] = src.OtherGiven[j], src.OtherFamily[j]
 	dst.BirthDate[i], dst.WrittenBirthDate[i], dst.Sex[i] = src.BirthDate[j], src.WrittenBirthDate[j], src.Sex[j]
-	dst.SSID[i], dst.LocalID[i], dst.Grade[i] = src.SSID[j], src.LocalID[j], src.Grade[j]
+	dst.SSID[i], dst.LocalID[i], dst.Grade[i], dst.ClassOf[i] = src.SSID[j], src.LocalID[j], src.Grade[j], src.ClassOf[j]
 	dst.Address[i], dst.City[i], dst.Zip[i] = src.Address[j], src.City[j], src.Zip[j]
 	dst.LEA[i], dst.School[i] = src.LEA[j], src.School[j]
 	dst.Email[i], dst.Phone[i] = src.Email[j], src.Phone[j]

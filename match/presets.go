@@ -17,8 +17,10 @@ import (
 // other_names holds aliases and earlier legal names, separated by semicolons; email and
 // phone are the student's or a guardian's (normalize.CleanEmail, normalize.CleanPhone):
 // the preset blocks on them but does not weigh them (score.StudentComparisons);
-// entry_date, the day the student entered the school, judges the birth date alone (a
-// birth date on that day is none: normalize.BornOnEntry).
+// entry_date, the day the student entered the school, judges the birth date (a birth
+// date on that day is none: normalize.BornOnEntry) and, with grade_level, gives the
+// student's class (normalize.ClassOf), which the preset compares where a birth date is
+// missing (score.ClassOf).
 func StudentColumns() []Column {
 	return []Column{
 		{Name: "lea_id", Role: normalize.RoleLEA, Optional: true},
@@ -48,7 +50,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-37",
+		Version:     "student-38",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",

@@ -29,23 +29,23 @@ func TestSmallAndPartialRolls(t *testing.T) {
 		dropped  []string // comparisons dropped
 	}{
 		{"two records", "record_id,first_name,last_name,birth_date\n1,Ann,Lee,2010-01-02\n2,Ann,Lee,2010-01-02\n", 1, 0,
-			[]string{"only 1 candidate pairs", "u at the documented defaults"}, []string{"ssid", "sex", "location"}},
+			[]string{"only 1 candidate pairs", "u at the documented defaults"}, []string{"ssid", "sex", "location", "class_of"}},
 		{"header only", "record_id,first_name,last_name,birth_date\n", 0, 0,
 			[]string{"no record has a value", "no pairs to train on"}, nil},
 		// A name a letter apart and a town, no birth date: too little for a roll that
 		// cannot tell how often its pairs are one student. A reviewer decides.
 		{"no birth date", "record_id,first_name,last_name,city\n1,Ann,Lee,Provo\n2,Anne,Lee,Provo\n3,Bob,Smith,Orem\n", 3, 1,
-			[]string{"m at the documented defaults"}, []string{"birth_date", "ssid", "sex"}},
+			[]string{"m at the documented defaults"}, []string{"birth_date", "ssid", "sex", "class_of"}},
 		{"names only", "record_id,first_name,last_name\n1,Ann,Lee\n2,Ann,Lee\n3,Bob,Smith\n", 2, 0,
-			[]string{"m at the documented defaults", "without their frequencies"}, []string{"birth_date", "ssid", "sex", "location"}},
+			[]string{"m at the documented defaults", "without their frequencies"}, []string{"birth_date", "ssid", "sex", "location", "class_of"}},
 		// A shared birth date is not a student: a given name missing and the family
 		// names different, in a roll of two and in a roll of six.
 		{"two records, only a birth date shared", "record_id,first_name,last_name,birth_date\n1,,Johnson,2012-03-04\n2,Liam,Garcia,2012-03-04\n", 2, 0,
-			[]string{"the prior 1/1000"}, []string{"ssid", "sex", "location"}},
+			[]string{"the prior 1/1000"}, []string{"ssid", "sex", "location", "class_of"}},
 		{"six records, a birth date and a town shared", "record_id,first_name,last_name,birth_date,city\n" +
 			"1,,Johnson,2012-03-04,Springfield\n2,Liam,Garcia,2012-03-04,Springfield\n3,Noah,Smith,2011-07-19,Springfield\n" +
 			"4,Ava,Brown,2010-01-30,Ogdenville\n5,Mia,Davis,2013-11-02,Springfield\n6,Lucas,Wilson,2012-03-04,Capital City\n", 6, 0,
-			[]string{"the prior 1/1000"}, []string{"ssid", "sex"}},
+			[]string{"the prior 1/1000"}, []string{"ssid", "sex", "class_of"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -159,6 +159,9 @@ type Table struct {
 	// not an identifier.
 	SSID, LocalID []string
 	Grade         []Grade
+	// ClassOf holds ClassOf of the record's grade and entry date as its year's digits
+	// ("2029"), "" when it cannot tell: a value compared like any other.
+	ClassOf       []string
 	Address, City []Text
 	// Zip holds the first five digits of a US ZIP code (or the digits of another postcode).
 	Zip         []string
@@ -198,6 +201,7 @@ type oneRow struct {
 	table                       Table
 	given, middle, family       [1]*NamePart
 	suffix, ssid, localID, zip  [1]string
+	classOf                     [1]string
 	lea, school                 [1]string
 	email, phone                [1]string
 	otherGiven, otherFamily     [1][]NamePart
@@ -214,7 +218,7 @@ func newRow() *Table {
 		Given: r.given[:], Middle: r.middle[:], Family: r.family[:], Suffix: r.suffix[:],
 		OtherGiven: r.otherGiven[:], OtherFamily: r.otherFamily[:],
 		BirthDate: r.birthDate[:], WrittenBirthDate: r.writtenBirthDate[:], Sex: r.sex[:],
-		SSID: r.ssid[:], LocalID: r.localID[:], Grade: r.grade[:],
+		SSID: r.ssid[:], LocalID: r.localID[:], Grade: r.grade[:], ClassOf: r.classOf[:],
 		Address: r.address[:], City: r.city[:], Zip: r.zip[:], LEA: r.lea[:], School: r.school[:],
 		Email: r.email[:], Phone: r.phone[:],
 	}
@@ -256,6 +260,7 @@ func (t *Table) Grow(n int) int {
 	t.SSID = append(t.SSID, make([]string, n)...)
 	t.LocalID = append(t.LocalID, make([]string, n)...)
 	t.Grade = append(t.Grade, make([]Grade, n)...)
+	t.ClassOf = append(t.ClassOf, make([]string, n)...)
 	t.Address = append(t.Address, make([]Text, n)...)
 	t.City = append(t.City, make([]Text, n)...)
 	t.Zip = append(t.Zip, make([]string, n)...)

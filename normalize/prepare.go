@@ -172,10 +172,14 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 	if err == nil && PlaceholderDate(d) {
 		d, err = Date{}, fmt.Errorf("%w: %s stands for a missing birth date", ErrPlaceholderDate, QuoteValue(r.BirthDate))
 	}
-	if err == nil && !d.IsZero() && r.EntryDate != "" {
-		if entry, perr := ParseDate(r.EntryDate, dates); perr == nil && BornOnEntry(d, entry) {
-			d, err = Date{}, fmt.Errorf("%w (%s)", ErrBornOnEntry, entry)
+	var entry Date
+	if r.EntryDate != "" {
+		if e, perr := ParseDate(r.EntryDate, dates); perr == nil { // a wrong one is no error of the record's
+			entry = e
 		}
+	}
+	if err == nil && !d.IsZero() && !entry.IsZero() && BornOnEntry(d, entry) {
+		d, err = Date{}, fmt.Errorf("%w (%s)", ErrBornOnEntry, entry)
 	}
 	t.WrittenBirthDate[i] = Date{} // a row filled again keeps nothing of its last record
 	if err != nil {
@@ -205,6 +209,7 @@ func (p *Preparer) Fill(t *Table, i int, r Record) []*FieldError {
 		fail(RoleGrade, r.Grade, err)
 	}
 	t.Grade[i] = g
+	t.ClassOf[i] = classOfText(ClassOf(g, entry))
 	t.Address[i] = newFoldedText(StandardAddress(r.Address)) // folded by StandardAddress
 	t.City[i] = p.text(r.City)
 	t.Zip[i] = CleanZip(r.Zip)

@@ -29,6 +29,9 @@ const (
 	// RoleEntryDate is the day the record's student entered the school: nothing is
 	// compared on it, but a birth date on that day is no birth date (BornOnEntry).
 	RoleEntryDate Role = "entry_date"
+	// RoleClassOf is no column's: the class a record's grade and entry date give
+	// (ClassOf, Table.ClassOf), which comparisons read as they read a column.
+	RoleClassOf Role = "class_of"
 )
 
 // extraPrefix marks a caller-defined column: "extra:state" is the extra column "state".

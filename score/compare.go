@@ -40,6 +40,8 @@ func accessorFor(role normalize.Role) (accessor, bool) {
 		return func(t *normalize.Table, i int) string { return t.LocalID[i] }, true
 	case normalize.RoleGrade:
 		return func(t *normalize.Table, i int) string { return t.Grade[i].String() }, true
+	case normalize.RoleClassOf:
+		return func(t *normalize.Table, i int) string { return t.ClassOf[i] }, true
 	case normalize.RoleAddress:
 		return func(t *normalize.Table, i int) string { return t.Address[i].Key }, true
 	case normalize.RoleCity:

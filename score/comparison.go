@@ -168,8 +168,21 @@ func NameSwap() Comparison { return Comparison{Name: "name_swap", Kind: KindName
 func StudentComparisons() []Comparison {
 	return []Comparison{
 		GivenName(), FamilyName(), BirthDate(), StudentID(normalize.RoleSSID),
-		Exact(normalize.RoleSex), Location(0.9), NameSwap(),
+		Exact(normalize.RoleSex), Location(0.9), NameSwap(), ClassOf(),
 	}
+}
+
+// ClassOf returns the comparison of two records' classes (normalize.ClassOf: the school
+// year a grade and an entry date say the student finishes grade 12): exact / else. It
+// counts only where a birth date is missing, since a class is a birth year told
+// another way (records with one birth date have one class): counted beside it, one
+// fact would count twice.
+func ClassOf() Comparison {
+	dateMissing := []string{"null"}
+	return Comparison{Name: "class_of", Kind: KindExact, Role: normalize.RoleClassOf, Requires: []Requirement{
+		{Level: "exact", Comparison: "birth_date", Levels: dateMissing},
+		{Level: "else", Comparison: "birth_date", Levels: dateMissing},
+	}}
 }
 
 // PersonComparisons are the comparisons for person records with the FEBRL columns

@@ -148,6 +148,8 @@ func defaultLevel(c Comparison, name string) (m, u float64) {
 			return 0.95, 0.5
 		case normalize.RoleZip:
 			return 0.95, 0.05
+		case normalize.RoleClassOf: // a child held back or moved up a grade: another class
+			return 0.95, 0.08
 		}
 		return 0.95, 0.01
 	case KindText:
