@@ -194,6 +194,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		}
 	}
 	holdInitials(&m, p.Table)
+	readClassM(&m, p.Table, rep)
 	holdPrior(&m, n, rep)
 	rep.Prior = m.Prior
 	l.model, l.trained = &m, rep

@@ -1,0 +1,91 @@
+package match
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/studentlink/studentlink/internal/synth"
+	"github.com/studentlink/studentlink/score"
+)
+
+// TestClassMReadOffTheRoll: the m of the class comparison is read off the records that
+// share names and birth date. A roll whose grade is the one each record's student
+// entered in gives one child one class; the same roll with every record's entry date
+// replaced by the first day its student entered (today's grade beside the first entry,
+// as some exports write them) gives one child several, and there the class weighs
+// little, with a warning, roll with SSIDs or without.
+func TestClassMReadOffTheRoll(t *testing.T) {
+	gen, err := synth.Generate(synth.DefaultConfig(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := gen.Truth()
+	firstEntry := map[int32]string{}
+	for i, r := range gen.Records {
+		if e, ok := firstEntry[truth[i]]; r.EntryDate != "" && (!ok || r.EntryDate < e) {
+			firstEntry[truth[i]] = r.EntryDate
+		}
+	}
+	firstEntered := synth.Roll{Records: slices.Clone(gen.Records)}
+	for i := range firstEntered.Records {
+		if firstEntered.Records[i].EntryDate != "" {
+			firstEntered.Records[i].EntryDate = firstEntry[truth[i]]
+		}
+	}
+	withoutSSIDs := func(r *synth.Roll) *synth.Roll {
+		out := synth.Roll{Records: slices.Clone(r.Records)}
+		for i := range out.Records {
+			out.Records[i].SSID = ""
+		}
+		return &out
+	}
+	for _, tt := range []struct {
+		name      string
+		roll      *synth.Roll
+		minExact  float64
+		maxExact  float64
+		warnClass bool
+	}{
+		{"grade entered in", gen, 0.98, 1, false},
+		{"today's grade, first entry", &firstEntered, 0, 0.3, true},
+		{"grade entered in, no SSIDs", withoutSSIDs(gen), 0.98, 1, false},
+		{"today's grade, first entry, no SSIDs", withoutSSIDs(&firstEntered), 0, 0.3, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := StudentSettings()
+			roll, err := s.NewRoll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := tt.roll.WriteCSV(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if err := roll.ReadCSV("roll.csv", &buf); err != nil {
+				t.Fatal(err)
+			}
+			l, err := New(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := l.Run(bgContext(), roll, RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := l.Model()
+			c := slices.IndexFunc(m.Comparisons, func(x score.Comparison) bool { return x.Name == "class_of" })
+			if c < 0 {
+				t.Fatal("no class_of comparison in the run's model")
+			}
+			if exact := m.M[c][score.LevelExact]; exact < tt.minExact || exact > tt.maxExact {
+				t.Errorf("class_of exact m %.4f, want %.2f to %.2f", exact, tt.minExact, tt.maxExact)
+			}
+			warned := slices.ContainsFunc(res.Training.Warnings, func(w string) bool { return strings.HasPrefix(w, "class_of:") })
+			if warned != tt.warnClass {
+				t.Errorf("warned about classes %v, want %v (warnings %q)", warned, tt.warnClass, res.Training.Warnings)
+			}
+		})
+	}
+}
