@@ -52,3 +52,34 @@ func ExampleClassOf() {
 	// 2030
 	// 2030
 }
+
+// FuzzClassOf: any grade and entry date, read as a record's, give no class or one the
+// school year of entry ends in at most thirteen years before, stored as its digits.
+func FuzzClassOf(f *testing.F) {
+	for _, s := range [][2]string{{"K", "2018-08-20"}, {"Third grade", "1/8/2019"}, {"PK", "2020-08-20"},
+		{"12", "20230815"}, {"uri://ed-fi.org/GradeLevelDescriptor#Ninth grade", "Aug 15, 2021"}, {"", ""}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, grade, entry string) {
+		tb := NewTable(1, 0)
+		NewPreparer(Options{}).Fill(tb, 0, Record{Given: "Ana", Grade: grade, EntryDate: entry})
+		g, gerr := ParseGrade(grade)
+		d, derr := ParseDate(entry, DateOptions{})
+		want := 0
+		if gerr == nil && derr == nil {
+			want = ClassOf(g, d)
+		}
+		if want != 0 {
+			end := int(d.Year)
+			if d.Month >= 7 {
+				end++
+			}
+			if want < end || want > end+12 {
+				t.Fatalf("ClassOf(%q, %q) = %d, school year of entry ends %d", grade, entry, want, end)
+			}
+		}
+		if got, w := tb.ClassOf[0], classOfText(want); got != w {
+			t.Fatalf("grade %q, entry %q: Table.ClassOf %q, want %q", grade, entry, got, w)
+		}
+	})
+}

@@ -6,7 +6,8 @@
 // the nickname groups (and the other spellings of a diminutive the table lacks), phonetic
 // codes (through github.com/antzucaro/matchr, always on the folded form), date parsing,
 // a column's date order (day or month first) and birth-date plausibility, street
-// addresses in USPS's standard words, sex and grade-level codes, identifier cleaning,
+// addresses in USPS's standard words, sex and grade-level codes and the class a grade and
+// an entry date give (ClassOf), identifier cleaning,
 // and the markers exports write for a missing value (NA, NULL, N/A).
 //
 // It also owns the prepared form of a record: a [Table] stores, column by column, the
