@@ -1,7 +1,6 @@
 package match
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -55,25 +54,7 @@ func TestClassMReadOffTheRoll(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := StudentSettings()
-			roll, err := s.NewRoll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := tt.roll.WriteCSV(&buf); err != nil {
-				t.Fatal(err)
-			}
-			if err := roll.ReadCSV("roll.csv", &buf); err != nil {
-				t.Fatal(err)
-			}
-			l, err := New(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := l.Run(bgContext(), roll, RunOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			l, res := linkRoll(t, s, readSynth(t, s, synthSource{"roll.csv", tt.roll}))
 			m := l.Model()
 			c := slices.IndexFunc(m.Comparisons, func(x score.Comparison) bool { return x.Name == "class_of" })
 			if c < 0 {

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -315,26 +314,8 @@ func TestDefaultSSIDClearedNotLinked(t *testing.T) {
 			r.SSID = def
 		}
 	}
-	var buf bytes.Buffer
-	if err := gen.WriteCSV(&buf); err != nil {
-		t.Fatal(err)
-	}
 	s := StudentSettings()
-	roll, err := s.NewRoll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := roll.ReadCSV("default-ssid.csv", &buf); err != nil {
-		t.Fatal(err)
-	}
-	l, err := New(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Run(bgContext(), roll, RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, res := linkRoll(t, s, readSynth(t, s, synthSource{"default-ssid.csv", gen}))
 	reported := 0
 	for _, p := range res.Prepared.Problems {
 		if errors.Is(p.Err, normalize.ErrSharedSSID) && p.Value == def {
@@ -412,32 +393,8 @@ func TestDefaultBirthDateCleared(t *testing.T) {
 		}
 	}
 	s := StudentSettings()
-	roll, err := s.NewRoll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var truth []int32
-	for _, part := range []struct {
-		name string
-		roll *synth.Roll
-	}{{"lea-a.csv", &a}, {"lea05.csv", &b}} {
-		var buf bytes.Buffer
-		if err := part.roll.WriteCSV(&buf); err != nil {
-			t.Fatal(err)
-		}
-		if err := roll.ReadCSV(part.name, &buf); err != nil {
-			t.Fatal(err)
-		}
-		truth = append(truth, part.roll.Truth()...)
-	}
-	l, err := New(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Run(bgContext(), roll, RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, res := linkRoll(t, s, readSynth(t, s, synthSource{"lea-a.csv", &a}, synthSource{"lea05.csv", &b}))
+	truth := append(a.Truth(), b.Truth()...)
 	reported := map[string]int{}
 	for _, p := range res.Prepared.Problems {
 		if errors.Is(p.Err, normalize.ErrSharedBirthDate) {

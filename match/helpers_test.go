@@ -1,9 +1,12 @@
 package match
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/studentlink/studentlink/internal/synth"
 )
 
 // refusedBy returns the pairs the run's review lists for cannot-link rule, each "A B",
@@ -60,4 +63,30 @@ func linkRoll(t testing.TB, s Settings, roll *Roll) (*Linker, *Result) {
 		t.Fatal(err)
 	}
 	return l, res
+}
+
+// readSynth reads synthetic rolls into one roll of settings s, each written as a CSV
+// source of the name beside it, as a user's files would be.
+func readSynth(t testing.TB, s Settings, sources ...synthSource) *Roll {
+	t.Helper()
+	roll, err := s.NewRoll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range sources {
+		var buf bytes.Buffer
+		if err := src.roll.WriteCSV(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if err := roll.ReadCSV(src.name, &buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return roll
+}
+
+// synthSource is a synthetic roll and the source name readSynth reads it as.
+type synthSource struct {
+	name string
+	roll *synth.Roll
 }
