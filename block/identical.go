@@ -8,7 +8,7 @@ import (
 )
 
 // chainIdentical returns pairs that chain together the records of recs that are
-// identical (the same names, birth date, sex, IDs, place, e-mail and phone): in a block too large to
+// identical (the same names, birth date, class, sex, IDs, place, e-mail and phone): in a block too large to
 // pair in full, 12,000 copies of one row are one student, and a chain of 11,999 pairs
 // says so where 72 million would not fit. It returns too one record of each group of
 // identical ones (the lowest), in order: a block of 5,002 records that holds two rows,
@@ -37,6 +37,7 @@ func compareIdentity(t *normalize.Table, i, j int) int {
 		cmp.Compare(t.Suffix[i], t.Suffix[j]),
 		cmp.Compare(date(t.BirthDate[i]), date(t.BirthDate[j])),
 		cmp.Compare(date(t.WrittenBirthDate[i]), date(t.WrittenBirthDate[j])),
+		cmp.Compare(t.ClassOf[i], t.ClassOf[j]),
 		cmp.Compare(t.Sex[i], t.Sex[j]),
 		cmp.Compare(t.SSID[i], t.SSID[j]),
 		cmp.Compare(t.LocalID[i], t.LocalID[j]),
