@@ -58,3 +58,23 @@ func ExampleOrderLevels() {
 	fmt.Printf("m %.3f, weights exact %.2f fuzzy %.2f\n", m[1:], math.Log2(m[1]/u[1]), math.Log2(m[2]/u[2]))
 	// Output: m [0.727 0.073 0.200], weights exact 6.18 fuzzy 6.18
 }
+
+func ExampleClassOf() {
+	// Ana's fifth-grade record has her birth date; her third-grade record two years
+	// earlier, from another district, lacks it. Their grades and entry dates give one
+	// class, 2030, which counts because a birth date is missing.
+	t := normalize.NewTable(3, 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	p.Fill(t, 0, normalize.Record{Given: "Ana", Family: "Lopez", BirthDate: "2011-05-01", Grade: "5", EntryDate: "2022-08-20"})
+	p.Fill(t, 1, normalize.Record{Given: "Ana", Family: "Lopez", Grade: "3", EntryDate: "2020-08-20"})
+	p.Fill(t, 2, normalize.Record{Given: "Ana", Family: "Lopez", BirthDate: "2011-05-01", Grade: "4", EntryDate: "2021-08-20"})
+	m, _ := score.NewModel([]score.Comparison{score.BirthDate(), score.ClassOf()}, 0.01)
+	s, _ := m.Scorer(t, t)
+	for _, j := range []int{1, 2} {
+		e := s.Explain(0, j)
+		fmt.Printf("%s, %s: %s %s\n", t.ClassOf[0], t.ClassOf[j], e.Terms[0].LevelName, e.Terms[1].LevelName)
+	}
+	// Output:
+	// 2030, 2030: null exact
+	// 2030, 2030: exact null
+}
