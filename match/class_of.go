@@ -8,24 +8,26 @@ import (
 	"github.com/studentlink/studentlink/score"
 )
 
-// readClassM sets the m of the comparison of classes (score.ClassOf) from the roll: the
-// share of pairs of records that share given name, family name and birth date (one
-// child's, all but rarely) whose grades and entry dates give different classes. Training
-// sees classes only where a birth date is missing (the comparison counts nowhere else),
-// which EM may not reach; these pairs say how a roll writes grades whatever its SSIDs. A
-// roll whose grade is today's beside the day a student first entered, not the grade he
+// readClassM fixes, for training, the m of the comparison of classes (score.ClassOf)
+// at what the roll shows: the share of pairs of records that share given name, family
+// name and birth date (one child's, all but rarely) whose grades and entry dates give
+// different classes. Training sees classes only where the comparison counts (no birth
+// date to say the year), which EM may not reach and whose m it would fit beside
+// everything else; these pairs say how a roll writes grades whatever its SSIDs. A roll
+// whose grade is today's beside the day a student first entered, not the grade he
 // entered, gives one child many classes, and there the class weighs little. With fewer
-// than minAnchorPairs such pairs, training's m stands.
-func readClassM(m *score.Model, t *normalize.Table, rep *TrainingReport) {
+// than minAnchorPairs such pairs, training fits m as any other. It returns fixed (made
+// when nil) with the comparison marked.
+func readClassM(m *score.Model, fixed []bool, t *normalize.Table, rep *TrainingReport) []bool {
 	c := slices.IndexFunc(m.Comparisons, func(x score.Comparison) bool {
 		return x.Kind == score.KindExact && x.Role == normalize.RoleClassOf
 	})
 	if c < 0 {
-		return
+		return fixed
 	}
 	judged, differ := classesOfOneChild(t)
 	if judged < minAnchorPairs {
-		return
+		return fixed
 	}
 	names := m.Comparisons[c].LevelNames()
 	exact, other := slices.Index(names, "exact"), slices.Index(names, "else")
@@ -39,6 +41,11 @@ func readClassM(m *score.Model, t *normalize.Table, rep *TrainingReport) {
 			"%s: %d of %d pairs of records sharing given name, family name and birth date have different classes (grade and entry date): m read off them, exact %.3g",
 			m.Comparisons[c].Name, differ, judged, m.M[c][exact]))
 	}
+	if fixed == nil {
+		fixed = make([]bool, len(m.Comparisons))
+	}
+	fixed[c] = true
+	return fixed
 }
 
 // classWarnShare is the share of one child's pairs with different classes over which the

@@ -131,6 +131,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		return err
 	}
 	start, fixed := l.knownM(start)
+	fixed = readClassM(&start, fixed, p.Table, rep)
 	emOpt := score.EMOptions{
 		FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance, Fixed: fixed, MinExact: identityFloors(comps),
 		PseudoU:  minPriorRoll,
@@ -194,7 +195,6 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		}
 	}
 	holdInitials(&m, p.Table)
-	readClassM(&m, p.Table, rep)
 	holdPrior(&m, n, rep)
 	rep.Prior = m.Prior
 	l.model, l.trained = &m, rep
