@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/studentlink/studentlink/internal/synth"
+	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
 )
 
@@ -68,5 +69,31 @@ func TestClassMReadOffTheRoll(t *testing.T) {
 				t.Errorf("warned about classes %v, want %v (warnings %q)", warned, tt.warnClass, res.Training.Warnings)
 			}
 		})
+	}
+}
+
+// TestClassesOfOneChild: every pair of records sharing given name, family name and birth
+// date is judged (Ana's three make three pairs, two of them of different classes, Ben's
+// two one more); an initial, a missing date or a missing class leaves a record out.
+func TestClassesOfOneChild(t *testing.T) {
+	recs := []normalize.Record{
+		{Given: "Ana", Family: "Lopez", BirthDate: "2011-05-01", Grade: "5", EntryDate: "2022-08-20"},  // 2030
+		{Given: "Ana", Family: "Lopez", BirthDate: "2011-05-01", Grade: "4", EntryDate: "2021-08-20"},  // 2030
+		{Given: "Ana", Family: "Lopez", BirthDate: "2011-05-01", Grade: "4", EntryDate: "2022-08-20"},  // 2031
+		{Given: "Ana", Family: "Lopez", BirthDate: "2011-05-02", Grade: "5", EntryDate: "2022-08-20"},  // another day
+		{Given: "A", Family: "Lopez", BirthDate: "2011-05-01", Grade: "5", EntryDate: "2022-08-20"},    // an initial
+		{Given: "Ana", Family: "Lopez", Grade: "5", EntryDate: "2022-08-20"},                           // no date
+		{Given: "Ana", Family: "Lopez", BirthDate: "2011-05-01", Grade: "PK", EntryDate: "2016-08-20"}, // no class
+		{Given: "Ben", Family: "Lopez", BirthDate: "2011-05-01", Grade: "5", EntryDate: "2022-08-20"},
+		{Given: "Ben", Family: "Lopez", BirthDate: "2011-05-01", Grade: "5", EntryDate: "2022-08-20"},
+	}
+	tb := normalize.NewTable(len(recs), 0)
+	p := normalize.NewPreparer(normalize.Options{})
+	for i, r := range recs {
+		p.Fill(tb, i, r)
+	}
+	judged, differ := classesOfOneChild(tb)
+	if judged != 4 || differ != 2 {
+		t.Errorf("judged %d, differ %d; want 4 and 2", judged, differ)
 	}
 }

@@ -353,11 +353,7 @@ func TestOneNameMistypedInOneHome(t *testing.T) {
 		"maryann-2,05,05002,,Mary,Ann,Cole,,4/5/2013,F,6,3 Oak Ct,Ogden,84401,2024-08-19\n" +
 		"jiwoo-1,06,06002,,Jiwoo,,Kim,,2014-07-08,F,4,11 Pine Way,Provo,84601,2023-08-20\n" +
 		"jiwoo-2,07,07002,,Ji,Woo,Kim,,7/8/2014,F,5,11 Pine Way,Provo,84601,2024-08-19\n"
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkChildren(t, runCSV(t, l, roll))
+	checkStudentRoll(t, roll)
 }
 
 // familyMiddleRoll holds families who give every child the father's name as the middle
@@ -459,11 +455,7 @@ func TestOneNameMistypedUnderOneSSID(t *testing.T) {
 		"mia-1,04,04001,7400000002,Mia,Rose,Park,,2/3/2015,F,4,8 Birch St,Orem,84057,2024-08-19\n" +
 		"noah-1,05,05001,4000000040,Noah,,Brown,,2012-11-12,M,6,70 Lake Dr,Logan,84321,2023-08-20\n" +
 		"noah-2,06,06001,4000000040,Noah,James,Brown,,11/12/2012,M,7,70 Lake Dr,Logan,84321,2024-08-19\n"
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkChildren(t, runCSV(t, l, roll))
+	checkStudentRoll(t, roll)
 }
 
 // ruleOr names a rule for a message: "a twins rule" for "".

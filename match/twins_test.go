@@ -420,6 +420,17 @@ const nearSSIDRoll = studentHeader +
 	"samt-1,01,01001,4000000500,Sam,,Taylor,,2010-06-06,M,8,6 Elm St,Logan,84321,2023-08-20\n" +
 	"samy-1,02,02001,4000000800,Sam,,Young,,2013-06-06,M,5,31 Canyon Rd,Logan,84321,2023-08-20\n"
 
+// checkStudentRoll links roll (a student CSV) with the student preset and checks its
+// children as checkChildren does.
+func checkStudentRoll(t *testing.T, roll string) {
+	t.Helper()
+	l, err := New(StudentSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkChildren(t, runCSV(t, l, roll))
+}
+
 // checkChildren asserts that each child's records share a student and no two children
 // do.
 func checkChildren(t *testing.T, res *Result) {
@@ -1424,11 +1435,7 @@ func TestSSIDsWithLetters(t *testing.T) {
 		"mason-2,06,06001,AE7654321,Mason,,Hill,,5/6/2011,M,8,9 Elm St,Ogden,84401,2024-08-19\n" +
 		"ethan-1,05,05001,AE7654322,Ethan,,Hill,,2011-05-06,M,7,9 Elm St,Ogden,84401,2023-08-20\n" +
 		"ethan-2,06,06001,AE7654322,Ethan,,Hill,,5/6/2011,M,8,9 Elm St,Ogden,84401,2024-08-19\n"
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkChildren(t, runCSV(t, l, roll))
+	checkStudentRoll(t, roll)
 }
 
 // TestMistypedTwinSSID: twins whose SSIDs were issued together, one mistyped since
@@ -1443,9 +1450,5 @@ func TestMistypedTwinSSID(t *testing.T) {
 		"audrey-2,04,04001,9593516627,Audrey,,Allen,,7/5/2003,F,12,6792 Orchard Ln,Park City,84078,2020-08-19\n" +
 		"mason-1,05,05001,5377001234,Mason,,Hill,,2011-05-06,M,7,9 Elm St,Ogden,84401,2023-08-20\n" +
 		"mason-2,06,06001,3577001243,Mason,,Hill,,5/6/2011,M,8,41 Pine Ave,Logan,84321,2024-08-19\n"
-	l, err := New(StudentSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkChildren(t, runCSV(t, l, roll))
+	checkStudentRoll(t, roll)
 }
