@@ -35,7 +35,9 @@
 // and no SSID or home to tell (a birthday and a town are a classmate's) apart. The
 // rules that state a belief about the data (a birth date is recorded with care) are
 // tested on each roll a run links, trained or loaded, and set aside where the roll
-// surely contradicts them (Result.RuleTests, CannotLink.MaxMatchShare). A roll too small
+// surely contradicts them (Result.RuleTests, CannotLink.MaxMatchShare): on the pairs an
+// SSID calls one student, or, in a roll without enough of them, on the pairs a model
+// that learnt from the roll unaided calls one student. A roll too small
 // to learn from (fewer than 20 pairs of one student) keeps the documented m, and a roll
 // of fewer than 1,000 records a prior of at most 1/1000; the TrainingReport says so.
 // Use Sweep with known truth to choose other thresholds.

@@ -64,8 +64,13 @@ type CannotLink struct {
 	// calls one person at its exact level, and whose values the rule's other conditions
 	// can be judged on, a share surely over this one meeting them (at least 20 pairs, the
 	// 99% lower confidence bound over it) sets the rule aside for the run, with a warning
-	// (Result.RuleTests). Conditions that admit the null level are left out of the test. It suits rules that state a belief about the data (a
-	// birth date is recorded with care), not rules that keep twins apart.
+	// (Result.RuleTests). Conditions that admit the null level are left out of the test.
+	// Where fewer than 50 anchored pairs can be judged (a roll without SSIDs), the pairs
+	// are the trained model's match class instead, each candidate pair counted by its
+	// probability of being one person, provided EM learnt every m the test reads from
+	// the roll without holding its class at the identity floor (RuleTest.ByModel). It
+	// suits rules that state a belief about the data (a birth date is recorded with
+	// care), not rules that keep twins apart.
 	MaxMatchShare float64 `json:"max_match_share,omitempty"`
 	// NotTestedOn leaves out of that test the anchored pairs that meet the rule and all
 	// these conditions, so that they count neither as judged nor as met: under one SSID,

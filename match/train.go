@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/studentlink/studentlink/normalize"
 	"github.com/studentlink/studentlink/score"
@@ -39,24 +37,6 @@ type TrainingReport struct {
 	// RuleTests say how each cannot-link rule with a MaxMatchShare fared against the
 	// roll trained on (Result.RuleTests: against the roll a run linked).
 	RuleTests []RuleTest `json:"rule_tests,omitempty"`
-}
-
-// RuleTest is a belief rule tested on the candidate pairs an identifier calls one person
-// (see CannotLink.MaxMatchShare).
-type RuleTest struct {
-	Rule string `json:"rule"`
-	// Anchor is the comparison whose exact level says one person.
-	Anchor string `json:"anchor"`
-	// Judged are the anchored pairs the rule's other conditions can be judged on; Met
-	// those that meet them.
-	Judged   int64   `json:"judged"`
-	Met      int64   `json:"met"`
-	MaxShare float64 `json:"max_share"`
-	// SetAside says the rule was left out of the run: at least minAnchorPairs judged and
-	// minRuleMet met, the share surely over MaxShare (the lower bound of its 99% Wilson
-	// interval), and, with a loaded model, set aside by its training roll too
-	// (Training.SetAside).
-	SetAside bool `json:"set_aside"`
 }
 
 // TrainingReport returns the report of the linker's last training, or nil when its model
@@ -111,12 +91,6 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	tr := l.settings.Training
 	comps := l.settings.Comparisons
 	rep := &TrainingReport{Method: "em", CandidatePairs: c.n, AllPairs: c.allPairs}
-	l.settings.Training.SetAside = nil
-	rep.RuleTests = l.testRules(c.counts, false)
-	for _, d := range l.aside {
-		l.settings.Training.SetAside = append(l.settings.Training.SetAside, d.Name)
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: %s", d.Name, d.Reason))
-	}
 	if l.noData {
 		rep.Warnings = append(rep.Warnings, "no record has a value for any role the comparisons read: nothing can link")
 	}
@@ -147,6 +121,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		start.Prior = 1 / max(n, minPriorRoll)
 		rep.Method, rep.Prior = "defaults", start.Prior
 		rep.Warnings = append(rep.Warnings, "no pairs to train on: every parameter at the documented defaults")
+		l.testTrainingRules(c.counts, &start, nil, rep)
 		l.model, l.trained = &start, rep
 		return nil
 	}
@@ -197,6 +172,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	holdInitials(&m, p.Table)
 	holdPrior(&m, n, rep)
 	rep.Prior = m.Prior
+	l.testTrainingRules(c.counts, &m, learntM(comps, c.counts, fixed, rep), rep)
 	l.model, l.trained = &m, rep
 	return nil
 }
@@ -244,67 +220,6 @@ func firstLetterAgreement(t *normalize.Table) float64 {
 		q += (k / max(n, 1)) * (k / max(n, 1))
 	}
 	return q
-}
-
-// testRules sets aside, for the run on this roll, the cannot-link rules (those with
-// MaxMatchShare) that the roll contradicts: a belief about the data (a birth date is
-// recorded with care), tested on the candidate pairs an identifier of known reliability (a
-// comparison Training.M sets, the SSID) calls one person at its exact level. Among those
-// of them that the rule's other conditions can be judged on (their comparisons not null),
-// the share that meet the conditions must not surely pass MaxMatchShare. The count is the
-// roll's, not EM's: EM cannot tell a household or a namesake from the person where the
-// identifier is missing from many records, and then its m says birth dates disagree as
-// often as not. With too few such pairs (minAnchorPairs) the rule stands. A rule with
-// SetAsideWith goes when every rule it names went.
-//
-// The settings keep every rule: a model trained on one roll and linking another tests
-// them on that one, so that a roll too small to test (or one that bears the beliefs out)
-// has them all. The run's rules are l.cannot, what it set aside l.aside.
-func (l *Linker) testRules(counts score.PatternCounts, loaded bool) []RuleTest {
-	comps := l.settings.Comparisons
-	anchors := l.anchors()
-	var tests []RuleTest
-	l.aside = nil
-	setAside := map[string]bool{}
-	for _, r := range l.settings.CannotLink {
-		if r.MaxMatchShare <= 0 || len(anchors) == 0 {
-			continue
-		}
-		judged, met := anchoredShare(comps, counts, anchors, r)
-		share := float64(met) / float64(max(judged, 1))
-		test := RuleTest{Rule: r.Name, Anchor: comps[anchors[0]].Name, Judged: judged, Met: met, MaxShare: r.MaxMatchShare,
-			SetAside: judged >= minAnchorPairs && met >= minRuleMet && wilsonLower(met, judged) > r.MaxMatchShare &&
-				(!loaded || slices.Contains(l.settings.Training.SetAside, r.Name))}
-		tests = append(tests, test)
-		if test.SetAside {
-			setAside[r.Name] = true
-			what := "it"
-			if len(r.Belief) > 0 {
-				what = "the conditions it is tested on, " + describeConditions(r.Belief)
-			}
-			l.aside = append(l.aside, Dropped{Kind: "cannot-link rule", Name: r.Name, Reason: fmt.Sprintf(
-				"%d of %d candidate pairs that agree exactly on %s meet %s (%.1f%%, surely over %.1f%%): set aside",
-				met, judged, test.Anchor, what, 100*share, 100*r.MaxMatchShare)})
-		}
-	}
-	var kept []compiledCannotLink
-	for _, r := range l.settings.CannotLink {
-		switch {
-		case setAside[r.Name]:
-			continue
-		case len(r.SetAsideWith) > 0 && !slices.ContainsFunc(r.SetAsideWith, func(n string) bool { return !setAside[n] }):
-			var names []string
-			for _, n := range r.SetAsideWith {
-				names = append(names, strconv.Quote(n))
-			}
-			l.aside = append(l.aside, Dropped{Kind: "cannot-link rule", Name: r.Name,
-				Reason: "set aside with " + strings.Join(names, " and ") + ", each set aside by the roll"})
-			continue
-		}
-		kept = append(kept, compileCannotLink(comps, r))
-	}
-	l.cannot = kept
-	return tests
 }
 
 // setAsideWithout sets aside, for a run of a loaded model, each rule whose With names a
@@ -408,84 +323,6 @@ func nameAgreement(counts score.PatternCounts, m score.Model) (share float64, ok
 		return 0, false
 	}
 	return agreeing / class, true
-}
-
-// minAnchorPairs is the fewest anchored pairs a belief rule is tested on, and minRuleMet
-// the fewest of them that must meet it to set it aside: in a small roll, a few sets of
-// twins under one SSID each would otherwise make the share and take away the rule that
-// keeps them apart.
-const (
-	minAnchorPairs = 50
-	minRuleMet     = 20
-)
-
-// wilsonLower is the lower bound of the 99% Wilson interval of the share met/n: a rule
-// is set aside only where its share surely passes MaxMatchShare.
-func wilsonLower(met, n int64) float64 {
-	if n == 0 {
-		return 0
-	}
-	const z = 2.326
-	p, nf := float64(met)/float64(n), float64(n)
-	return (p + z*z/(2*nf) - z*math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))) / (1 + z*z/nf)
-}
-
-// describeConditions writes conditions as a reader of a run's summary would: each
-// comparison with its levels, "given_name exact, sex else".
-func describeConditions(conds []Condition) string {
-	parts := make([]string, len(conds))
-	for i, c := range conds {
-		parts[i] = c.Comparison + " " + strings.Join(c.Levels, " or ")
-	}
-	return strings.Join(parts, ", ")
-}
-
-// anchoredShare counts the candidate pairs that agree exactly on an anchor and have a
-// value on both sides for every other comparison the rule's conditions name without
-// admitting null (judged), and those of them that meet those conditions (met); pairs
-// that meet them and the rule's NotTestedOn as well count in neither, so that
-// NotTestedOn only ever lowers the share. Conditions on an anchor, and conditions that
-// admit null, are left aside: the anchor says one person, and a null says nothing. A
-// rule with a Belief is tested on it instead of its conditions.
-func anchoredShare(comps []score.Comparison, counts score.PatternCounts, anchors []int, r CannotLink) (judged, met int64) {
-	untested := compileConditions(comps, "", r.NotTestedOn)
-	tested := r.Conditions
-	if len(r.Belief) > 0 {
-		tested = r.Belief
-	}
-	var checks []condition
-	for _, c := range compileConditions(comps, "", tested).conds {
-		if slices.Contains(anchors, c.comp) || !c.needsValue() {
-			continue
-		}
-		checks = append(checks, c)
-	}
-	if len(checks) == 0 {
-		return 0, 0
-	}
-	for key, n := range counts {
-		if !slices.ContainsFunc(anchors, func(a int) bool { return score.LevelOf(key, a) == score.LevelExact }) {
-			continue
-		}
-		judgeable, meets := true, true
-		for _, c := range checks {
-			lv := score.LevelOf(key, c.comp)
-			if lv == score.LevelNull {
-				judgeable = false
-				break
-			}
-			meets = meets && c.mask&(1<<lv) != 0
-		}
-		switch {
-		case !judgeable, meets && len(r.NotTestedOn) > 0 && untested.holdsKey(key):
-		case meets:
-			judged += n
-			met += n
-		default:
-			judged += n
-		}
-	}
-	return judged, met
 }
 
 // fitEM runs EM, checks the fit, and reruns with the comparisons at fault fixed at their

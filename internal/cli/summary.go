@@ -334,12 +334,7 @@ func printTraining(w io.Writer, res *match.Result) {
 		fmt.Fprintln(w, "training:       none (model loaded)")
 	}
 	for _, rt := range res.RuleTests {
-		verdict := "kept"
-		if rt.SetAside {
-			verdict = "set aside"
-		}
-		fmt.Fprintf(w, "rule test:      %q: %d of %d pairs agreeing on %s meet it (at most %.1f%% allowed): %s\n",
-			rt.Rule, rt.Met, rt.Judged, rt.Anchor, 100*rt.MaxShare, verdict)
+		fmt.Fprintf(w, "rule test:      %s\n", describeRuleTest(rt))
 	}
 	m := res.Model
 	fmt.Fprintf(w, "prior:          %.4g (%+.2f bits)\n", m.Prior, math.Log2(m.Prior/(1-m.Prior)))
@@ -351,6 +346,20 @@ func printTraining(w io.Writer, res *match.Result) {
 		}
 	}
 	tw.Flush()
+}
+
+// describeRuleTest says what a belief rule's test counted, on which pairs, and what
+// became of the rule.
+func describeRuleTest(rt match.RuleTest) string {
+	verdict := "kept"
+	if rt.SetAside {
+		verdict = "set aside"
+	}
+	pairs := "pairs agreeing on " + rt.Anchor
+	if rt.ByModel {
+		pairs = "pairs the model calls one student (each by its probability)"
+	}
+	return fmt.Sprintf("%q: %d of %d %s meet it (at most %.1f%% allowed): %s", rt.Rule, rt.Met, rt.Judged, pairs, 100*rt.MaxShare, verdict)
 }
 
 // printProblems counts the values that could not be used by field, with the first of

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	goldenfile "github.com/studentlink/studentlink/internal/golden"
+	"github.com/studentlink/studentlink/match"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -260,5 +261,22 @@ func TestColumnsOfSourcesNamed(t *testing.T) {
 	}
 	if want := "columns of 2 sources (DIR/a.csv, DIR/c.csv):"; !strings.Contains(summary, want) {
 		t.Errorf("summary lacks %q:\n%s", want, section(summary, "columns of", "records:"))
+	}
+}
+
+func TestDescribeRuleTest(t *testing.T) {
+	tests := []struct {
+		test match.RuleTest
+		want string
+	}{
+		{match.RuleTest{Rule: "different birth dates", Anchor: "ssid", Judged: 419, Met: 7, MaxShare: 0.02},
+			`"different birth dates": 7 of 419 pairs agreeing on ssid meet it (at most 2.0% allowed): kept`},
+		{match.RuleTest{Rule: "different given names and sexes", ByModel: true, Judged: 129394, Met: 4662, MaxShare: 0.02, SetAside: true},
+			`"different given names and sexes": 4662 of 129394 pairs the model calls one student (each by its probability) meet it (at most 2.0% allowed): set aside`},
+	}
+	for _, tt := range tests {
+		if got := describeRuleTest(tt.test); got != tt.want {
+			t.Errorf("describeRuleTest(%+v)\n got %s\nwant %s", tt.test, got, tt.want)
+		}
 	}
 }
