@@ -121,7 +121,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		start.Prior = 1 / max(n, minPriorRoll)
 		rep.Method, rep.Prior = "defaults", start.Prior
 		rep.Warnings = append(rep.Warnings, "no pairs to train on: every parameter at the documented defaults")
-		l.testTrainingRules(c.counts, &start, nil, rep)
+		l.testTrainingRules(c.counts, nil, nil, rep)
 		l.model, l.trained = &start, rep
 		return nil
 	}
