@@ -114,6 +114,9 @@ func (l *Linker) adapt(p *Prepared) error {
 			if r.DifferentSuffixes && !present[normalize.RoleSuffix] {
 				gone = append(gone, normalize.RoleSuffix)
 			}
+			if r.ClassesApart && !present[normalize.RoleClassOf] {
+				gone = append(gone, normalize.RoleClassOf)
+			}
 			if r.NearSSIDs && !present[normalize.RoleSSID] {
 				gone = append(gone, normalize.RoleSSID)
 			}

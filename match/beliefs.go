@@ -46,11 +46,11 @@ const (
 
 // testTrainingRules tests the belief rules on the roll just trained on, with the model
 // it gave (learnt: the comparisons whose m EM or a session learnt from the roll, nil
-// where none), records the rules it set aside in the settings (Training.SetAside), and
+// where none) and its one child's classes (classesOfOneChild), records the rules it set aside in the settings (Training.SetAside), and
 // says so in the report.
-func (l *Linker) testTrainingRules(counts score.PatternCounts, m *score.Model, learnt []bool, rep *TrainingReport) {
+func (l *Linker) testTrainingRules(counts score.PatternCounts, m *score.Model, learnt []bool, oneChild oneChildClasses, rep *TrainingReport) {
 	l.settings.Training.SetAside = nil
-	rep.RuleTests = l.testRules(counts, false, m, learnt)
+	rep.RuleTests = l.testRules(counts, false, m, learnt, oneChild)
 	for _, d := range l.aside {
 		l.settings.Training.SetAside = append(l.settings.Training.SetAside, d.Name)
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("cannot-link rule %q: %s", d.Name, d.Reason))
@@ -96,13 +96,15 @@ func learntM(comps []score.Comparison, counts score.PatternCounts, fixed []bool,
 // class has passed training's checks for a household. A model that learnt that a
 // quarter of one child's records disagree on the birth date, weighing such a pair at a
 // couple of bits against, would otherwise be overruled by a rule that says the
-// opposite. Neither test can judge: the rule stands. A rule with SetAsideWith goes when
-// every rule it names went.
+// opposite. Neither test can judge: the rule stands. A rule on classes
+// (CannotLink.ClassesApart) is tested on the pairs of records that share given name,
+// family name and birth date (oneChild): no comparison's level says two classes are
+// years apart. A rule with SetAsideWith goes when every rule it names went.
 //
 // The settings keep every rule: a model trained on one roll and linking another tests
 // them on that one, so that a roll too small to test (or one that bears the beliefs out)
 // has them all. The run's rules are l.cannot, what it set aside l.aside.
-func (l *Linker) testRules(counts score.PatternCounts, loaded bool, m *score.Model, learnt []bool) []RuleTest {
+func (l *Linker) testRules(counts score.PatternCounts, loaded bool, m *score.Model, learnt []bool, oneChild oneChildClasses) []RuleTest {
 	comps := l.settings.Comparisons
 	anchors := l.anchors()
 	var tests []RuleTest
@@ -112,7 +114,12 @@ func (l *Linker) testRules(counts score.PatternCounts, loaded bool, m *score.Mod
 		if r.MaxMatchShare <= 0 {
 			continue
 		}
-		test, ok := testRule(comps, counts, anchors, r, m, learnt)
+		// A belief about classes, which no comparison's level states, is tested on one
+		// child's records, whatever the SSIDs.
+		test, ok := RuleTest{Rule: r.Name, Anchor: oneChildAnchor, Judged: oneChild.judged, Met: oneChild.apart, MaxShare: r.MaxMatchShare}, true
+		if !r.ClassesApart {
+			test, ok = testRule(comps, counts, anchors, r, m, learnt)
+		}
 		if !ok {
 			continue
 		}
@@ -126,7 +133,10 @@ func (l *Linker) testRules(counts score.PatternCounts, loaded bool, m *score.Mod
 				what = "the conditions it is tested on, " + describeConditions(r.Belief)
 			}
 			pairs := "candidate pairs that agree exactly on " + test.Anchor
-			if test.ByModel {
+			switch {
+			case test.Anchor == oneChildAnchor:
+				pairs = "pairs of records that share " + oneChildAnchor
+			case test.ByModel:
 				pairs = "candidate pairs the model calls one student (each by its probability)"
 			}
 			share := float64(test.Met) / float64(max(test.Judged, 1))

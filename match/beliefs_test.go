@@ -90,7 +90,7 @@ func TestTestRulesByModel(t *testing.T) {
 			s := StudentSettings()
 			s.Training.SetAside = tt.trainedOn
 			l := &Linker{settings: s}
-			tests := l.testRules(tt.counts, tt.loaded, &m, tt.learnt)
+			tests := l.testRules(tt.counts, tt.loaded, &m, tt.learnt, oneChildClasses{})
 			var got *RuleTest
 			if k := slices.IndexFunc(tests, func(r RuleTest) bool { return r.Rule == differentBirthDates }); k >= 0 {
 				got = &tests[k]

@@ -18,16 +18,16 @@ import (
 // everything else; these pairs say how a roll writes grades whatever its SSIDs. A roll
 // whose grade is today's beside the day a student first entered, not the grade he
 // entered, gives one child many classes, and there the class weighs little. With fewer
-// than minAnchorPairs such pairs, training fits m as any other. It returns fixed (made
-// when nil) with the comparison marked.
-func readClassM(m *score.Model, fixed []bool, t *normalize.Table, rep *TrainingReport) []bool {
+// than minAnchorPairs such pairs, training fits m as any other. one counts the pairs
+// (classesOfOneChild). It returns fixed (made when nil) with the comparison marked.
+func readClassM(m *score.Model, fixed []bool, one oneChildClasses, rep *TrainingReport) []bool {
 	c := slices.IndexFunc(m.Comparisons, func(x score.Comparison) bool {
 		return x.Kind == score.KindExact && x.Role == normalize.RoleClassOf
 	})
 	if c < 0 {
 		return fixed
 	}
-	judged, differ := classesOfOneChild(t)
+	judged, differ := one.judged, one.differ
 	if judged < minAnchorPairs {
 		return fixed
 	}
@@ -54,14 +54,23 @@ func readClassM(m *score.Model, fixed []bool, t *normalize.Table, rep *TrainingR
 // run warns: a child held back or moved up a grade now and then is a few in a hundred.
 const classWarnShare = 0.2
 
+// oneChildClasses counts the pairs of records that share given name, family name and
+// full birth date (one child's, all but rarely) and have classes: judged; those whose
+// classes differ; those whose classes are two school years apart or more (apart).
+type oneChildClasses struct{ judged, differ, apart int64 }
+
+// oneChildAnchor names the pairs oneChildClasses counts, in a rule test (RuleTest.Anchor).
+const oneChildAnchor = "given_name, family_name and birth_date"
+
 // classesOfOneChild counts, among the records with a class, given and family names (not
-// initials) and a full birth date, the pairs that share all three (judged), and those of
-// them whose classes differ. Each record is a number, a hash of the three above its class
-// (a year, under 2^16), sorted as countFamilyMiddleNames sorts homes: one child's records
-// make a run, and within it each class a run of its own (two children of one 48-bit hash,
-// about one pair in 10^14, would count as one). At 10^6 records a map of the three took
-// half a second, a sort of structs a quarter.
-func classesOfOneChild(t *normalize.Table) (judged, differ int64) {
+// initials) and a full birth date, the pairs that share all three (judged), those of
+// them whose classes differ, and those whose classes are two years apart or more. Each
+// record is a number, a hash of the three above its class (a year, under 2^16), sorted
+// as countFamilyMiddleNames sorts homes: one child's records make a run, and within it
+// each class a run of its own (two children of one 48-bit hash, about one pair in 10^14,
+// would count as one). At 10^6 records a map of the three took half a second, a sort of
+// structs a quarter.
+func classesOfOneChild(t *normalize.Table) (one oneChildClasses) {
 	keys := make([]uint64, 0, t.Len())
 	var h maphash.Hash
 	for i := range t.Len() {
@@ -83,18 +92,45 @@ func classesOfOneChild(t *normalize.Table) (judged, differ int64) {
 	slices.Sort(keys)
 	pairs := func(n int64) int64 { return n * (n - 1) / 2 }
 	for lo := 0; lo < len(keys); {
-		hi, same := lo, int64(0)
+		hi, same, near := lo, int64(0), int64(0)
+		prev, prevN := uint64(0), int64(0) // the class before this one, and its records
 		for hi < len(keys) && keys[hi]>>16 == keys[lo]>>16 {
 			k := hi
 			for hi < len(keys) && keys[hi] == keys[k] {
 				hi++
 			}
-			same += pairs(int64(hi - k))
+			n := int64(hi - k)
+			same += pairs(n)
+			if prevN > 0 && keys[k]&0xFFFF == prev+1 {
+				near += prevN * n // a year apart
+			}
+			prev, prevN = keys[k]&0xFFFF, n
 		}
 		all := pairs(int64(hi - lo))
-		judged += all
-		differ += all - same
+		one.judged += all
+		one.differ += all - same
+		one.apart += all - same - near
 		lo = hi
 	}
-	return judged, differ
+	return one
+}
+
+// classesApart reports whether two classes (normalize.Table.ClassOf: a school year's
+// digits, "" for none) are at least two school years apart (see CannotLink.ClassesApart).
+func classesApart(x, y string) bool {
+	if x == "" || y == "" {
+		return false
+	}
+	a, errA := strconv.Atoi(x)
+	b, errB := strconv.Atoi(y)
+	return errA == nil && errB == nil && (a-b >= 2 || b-a >= 2)
+}
+
+// classesToTest counts one child's classes in t (classesOfOneChild) where a rule
+// on classes is tested (CannotLink.ClassesApart with a MaxMatchShare); else nothing.
+func (l *Linker) classesToTest(t *normalize.Table) oneChildClasses {
+	if slices.ContainsFunc(l.settings.CannotLink, func(r CannotLink) bool { return r.ClassesApart && r.MaxMatchShare > 0 }) {
+		return classesOfOneChild(t)
+	}
+	return oneChildClasses{}
 }

@@ -30,7 +30,8 @@
 // that reads a role no record has is dropped and reported (Linker.Dropped). The student
 // preset links at a match weight of 3 (posterior odds 8:1) and queues for review from 0;
 // its cannot-link rules keep twins, siblings, a boy and a girl, namesakes with different
-// middle names, children of different birth dates, a record that names only its
+// middle names, children of different birth dates (or, a date missing, classes years
+// apart), a record that names only its
 // household (no given name, birth date or SSID) and two records with no name in common
 // and no SSID or home to tell (a birthday and a town are a classmate's) apart. The
 // rules that state a belief about the data (a birth date is recorded with care) are

@@ -85,9 +85,10 @@ type compiledCannotLink struct {
 	twinSSIDs bool
 	ssidComp  int
 	twoEdits  uint8
-	// notMisspelt, suffixes, crossed and notOneMiddle are the rule's NotOneNameMisspelt,
-	// DifferentSuffixes, NamesCrossed and NotOneMiddleName.
-	notMisspelt, suffixes, crossed, notOneMiddle bool
+	// notMisspelt, suffixes, crossed, notOneMiddle and classes are the rule's
+	// NotOneNameMisspelt, DifferentSuffixes, NamesCrossed, NotOneMiddleName and
+	// ClassesApart.
+	notMisspelt, suffixes, crossed, notOneMiddle, classes bool
 	// givenInUse is the roll's given names in use, for a rule with inUse or crossed;
 	// familyInUse its family names in use, for a rule with crossed; familyMiddles its
 	// family middle names, for a rule with inUse or notMistyped: set by each run
@@ -151,6 +152,7 @@ func compileCannotLink(comps []score.Comparison, c CannotLink) compiledCannotLin
 	cc.middles, cc.nearIDs, cc.noAddress, cc.anyNoAddress, cc.addresses, cc.noIDs = c.DifferentMiddleNames, c.NearSSIDs, c.OneAddressMissing, c.AddressMissing, c.BothAddresses, c.NoSSIDs
 	cc.birthDates, cc.noName, cc.inUse, cc.notMistyped, cc.twinSSIDs = c.BothBirthDates, c.NoNameInCommon, c.GivenNamesInUse, c.NotOneNameMistyped, c.MistypedTwinSSIDs
 	cc.with, cc.notMisspelt, cc.suffixes, cc.crossed, cc.notOneMiddle = c.With, c.NotOneNameMisspelt, c.DifferentSuffixes, c.NamesCrossed, c.NotOneMiddleName
+	cc.classes = c.ClassesApart
 	if cc.twinSSIDs {
 		cc.ssidComp = slices.IndexFunc(comps, func(k score.Comparison) bool { return k.Role == normalize.RoleSSID })
 		if cc.ssidComp < 0 {
@@ -460,6 +462,7 @@ func cannotLinkBy(rules []compiledCannotLink, key uint64, ta *normalize.Table, a
 			(!c.notOneMiddle || !oneMiddleName(ta, a, tb, b)) && (!c.nearIDs || nearSSIDs(ta, a, tb, b, false)) &&
 			(!c.twinSSIDs || score.LevelOf(key, c.ssidComp) != c.twoEdits || nearSSIDs(ta, a, tb, b, true)) &&
 			(!c.suffixes || differentSuffixes(ta.Suffix[a], tb.Suffix[b])) &&
+			(!c.classes || classesApart(ta.ClassOf[a], tb.ClassOf[b])) &&
 			(!c.noAddress || ta.Address[a].Empty() != tb.Address[b].Empty()) &&
 			(!c.anyNoAddress || ta.Address[a].Empty() || tb.Address[b].Empty()) &&
 			(!c.addresses || !ta.Address[a].Empty() && !tb.Address[b].Empty()) &&
@@ -498,6 +501,7 @@ func (l *Linker) observes(rule string, key uint64, ta *normalize.Table, a int, t
 	switch {
 	case c.middles && (len(ta.Middle[a].Key) < 2 || len(tb.Middle[b].Key) < 2),
 		c.suffixes && (generation(ta.Suffix[a]) == "" || generation(tb.Suffix[b]) == ""),
+		c.classes && (ta.ClassOf[a] == "" || tb.ClassOf[b] == ""),
 		c.nearIDs && (ta.SSID[a] == "" || tb.SSID[b] == ""),
 		c.addresses && (ta.Address[a].Empty() || tb.Address[b].Empty()),
 		c.birthDates && (ta.BirthDate[a].IsZero() || tb.BirthDate[b].IsZero()):

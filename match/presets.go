@@ -50,7 +50,7 @@ func StudentColumns() []Column {
 func StudentSettings() Settings {
 	return Settings{
 		Name:        "student",
-		Version:     "student-38",
+		Version:     "student-39",
 		Format:      SettingsFormat,
 		Mode:        ModeLinkAndDedupe,
 		IDColumn:    "record_id",
@@ -121,6 +121,7 @@ const (
 	oneSSIDTwins        = "twins: same family name, birth date and home, different given names, one SSID"
 	differentBirthDates = "different birth dates"
 	differentSexes      = "different given names and sexes"
+	classesApartRule    = "classes two school years apart, a birth date missing"
 )
 
 // studentCannotLink keeps children apart who share much but are not one child.
@@ -215,6 +216,12 @@ const (
 //     Sr, II and III; Jr and II are one), SSIDs not the same, birth dates not the same
 //     nor a typo apart (or missing): a father and his son, or cousins named for one
 //     grandfather.
+//   - Classes (grade and entry date) two school years apart or more where a birth date
+//     is missing, SSIDs not the same: two children, namesakes of one home among them;
+//     one child held back or moved up puts his class a year off. Where more than 2% of
+//     the pairs of records sharing given name, family name and birth date have classes
+//     that far apart (a roll writing today's grade beside the first entry date), the
+//     rule is set aside.
 //   - Different given names in a roll without birth dates, SSIDs not the same: twins with
 //     nothing else to tell them apart.
 //   - Family names that differ outright and two homes (both addresses there), neither
@@ -595,6 +602,17 @@ func studentCannotLink() []CannotLink {
 		Conditions: []Condition{otherSSID,
 			{Comparison: "birth_date", Levels: []string{"null", "two_parts", "same_year", "two_digits", "else"}}},
 		DifferentSuffixes: true,
+	}, {
+		// Classes two school years apart or more where a birth date is missing: two
+		// children (namesakes of one home, a brother named for a brother), not one child
+		// held back or moved up a grade, which puts his class a year off. Where both
+		// records have birth dates, those say it.
+		// A roll that writes today's grade beside the day a student first entered gives
+		// one child classes years apart, and sets the rule aside.
+		Name:          classesApartRule,
+		Conditions:    []Condition{otherSSID, {Comparison: "birth_date", Levels: []string{"null"}}},
+		ClassesApart:  true,
+		MaxMatchShare: 0.02,
 	}, {
 		Name:       "different given names, and no birth dates in the roll to tell",
 		Conditions: []Condition{differentGiven, notSwapped, otherSSID},

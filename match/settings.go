@@ -111,6 +111,14 @@ type CannotLink struct {
 	// cousins named for one grandfather. A rule with it is dropped from rolls without
 	// suffixes.
 	DifferentSuffixes bool `json:"different_suffixes,omitempty"`
+	// ClassesApart adds a condition no comparison states: both records have a class
+	// (normalize.ClassOf, from grade and entry date) and the classes are two school years
+	// apart or more. One child held back or moved up a grade shows a class a year off;
+	// two years is a different child as a rule (namesakes of one home, a brother named
+	// for his brother). A rule with it is dropped from rolls without classes. Its
+	// MaxMatchShare is tested on the pairs of records that share given name, family name
+	// and full birth date (one child's): those with classes two years apart or more.
+	ClassesApart bool `json:"classes_apart,omitempty"`
 	// NearSSIDs adds a condition no comparison states: both records' SSIDs are numbers
 	// issued together, as twins' are: at most MaxSSIDGap apart, or consecutive but for
 	// their last digit (a check digit after them: …0701 and …0711), where a typo in the

@@ -105,7 +105,8 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		return err
 	}
 	start, fixed := l.knownM(start)
-	fixed = readClassM(&start, fixed, p.Table, rep)
+	oneChild := classesOfOneChild(p.Table)
+	fixed = readClassM(&start, fixed, oneChild, rep)
 	emOpt := score.EMOptions{
 		FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance, Fixed: fixed, MinExact: identityFloors(comps),
 		PseudoU:  minPriorRoll,
@@ -121,7 +122,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		start.Prior = 1 / max(n, minPriorRoll)
 		rep.Method, rep.Prior = "defaults", start.Prior
 		rep.Warnings = append(rep.Warnings, "no pairs to train on: every parameter at the documented defaults")
-		l.testTrainingRules(c.counts, nil, nil, rep)
+		l.testTrainingRules(c.counts, nil, nil, oneChild, rep)
 		l.model, l.trained = &start, rep
 		return nil
 	}
@@ -172,7 +173,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 	holdInitials(&m, p.Table)
 	holdPrior(&m, n, rep)
 	rep.Prior = m.Prior
-	l.testTrainingRules(c.counts, &m, learntM(comps, c.counts, fixed, rep), rep)
+	l.testTrainingRules(c.counts, &m, learntM(comps, c.counts, fixed, rep), oneChild, rep)
 	l.model, l.trained = &m, rep
 	return nil
 }
