@@ -16,8 +16,9 @@ import (
 // CannotLink.MaxMatchShare).
 type RuleTest struct {
 	Rule string `json:"rule"`
-	// Anchor is the comparison whose exact level says one person; "" when the model's
-	// match class was the test.
+	// Anchor is the comparison whose exact level says one person, oneChildAnchor for a
+	// rule on classes (the records that share given name, family name and birth date),
+	// or "" when the model's match class was the test.
 	Anchor string `json:"anchor"`
 	// ByModel says the pairs were the model's match class, each candidate pair counted
 	// by its probability of being one person (rounded to whole pairs), because fewer
@@ -46,8 +47,8 @@ const (
 
 // testTrainingRules tests the belief rules on the roll just trained on, with the model
 // it gave (learnt: the comparisons whose m EM or a session learnt from the roll, nil
-// where none) and its one child's classes (classesOfOneChild), records the rules it set aside in the settings (Training.SetAside), and
-// says so in the report.
+// where none) and its one child's classes (classesOfOneChild), records the rules it set
+// aside in the settings (Training.SetAside), and says so in the report.
 func (l *Linker) testTrainingRules(counts score.PatternCounts, m *score.Model, learnt []bool, oneChild oneChildClasses, rep *TrainingReport) {
 	l.settings.Training.SetAside = nil
 	rep.RuleTests = l.testRules(counts, false, m, learnt, oneChild)
@@ -90,7 +91,7 @@ func learntM(comps []score.Comparison, counts score.PatternCounts, fixed []bool,
 // many records, and then its m says birth dates disagree as often as not.
 //
 // Where it cannot (a roll without SSIDs, or with too few judged), the test is the model's
-// match class (modelShare), provided the model learnt from this roll the m of every
+// match class (testRule), provided the model learnt from this roll the m of every
 // comparison the test reads (learnt; nil for a loaded model, whose training roll's
 // verdict then decides): the documented defaults are a guess, not the roll, and EM's
 // class has passed training's checks for a household. A model that learnt that a
@@ -114,10 +115,13 @@ func (l *Linker) testRules(counts score.PatternCounts, loaded bool, m *score.Mod
 		if r.MaxMatchShare <= 0 {
 			continue
 		}
-		// A belief about classes, which no comparison's level states, is tested on one
-		// child's records, whatever the SSIDs.
-		test, ok := RuleTest{Rule: r.Name, Anchor: oneChildAnchor, Judged: oneChild.judged, Met: oneChild.apart, MaxShare: r.MaxMatchShare}, true
-		if !r.ClassesApart {
+		var test RuleTest
+		ok := true
+		if r.ClassesApart {
+			// A belief about classes, which no comparison's level states: tested on one
+			// child's records, whatever the SSIDs.
+			test = RuleTest{Rule: r.Name, Anchor: oneChildAnchor, Judged: oneChild.judged, Met: oneChild.apart, MaxShare: r.MaxMatchShare}
+		} else {
 			test, ok = testRule(comps, counts, anchors, r, m, learnt)
 		}
 		if !ok {
