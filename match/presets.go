@@ -606,9 +606,9 @@ func studentCannotLink() []CannotLink {
 		// Classes two school years apart or more where a birth date is missing: two
 		// children (namesakes of one home, a brother named for a brother), not one child
 		// held back or moved up a grade, which puts his class a year off. Where both
-		// records have birth dates, those say it.
-		// A roll that writes today's grade beside the day a student first entered gives
-		// one child classes years apart, and sets the rule aside.
+		// records have birth dates, those say it. A roll that writes today's grade beside
+		// the day a student first entered gives one child classes years apart, and sets
+		// the rule aside.
 		Name:          classesApartRule,
 		Conditions:    []Condition{otherSSID, {Comparison: "birth_date", Levels: []string{"null"}}},
 		ClassesApart:  true,
