@@ -86,8 +86,8 @@ func classesOfOneChild(t *normalize.Table) (one oneChildClasses) {
 		h.WriteByte(byte(d.Year))
 		h.WriteByte(d.Month)
 		h.WriteByte(d.Day)
-		year, _ := strconv.ParseUint(c, 10, 16) // ClassOf writes a year's digits
-		keys = append(keys, h.Sum64()&^0xFFFF|year)
+		year, _ := classYear(c)
+		keys = append(keys, h.Sum64()&^0xFFFF|uint64(year)&0xFFFF)
 	}
 	slices.Sort(keys)
 	pairs := func(n int64) int64 { return n * (n - 1) / 2 }
@@ -115,21 +115,29 @@ func classesOfOneChild(t *normalize.Table) (one oneChildClasses) {
 	return one
 }
 
-// classesApart reports whether two classes (normalize.Table.ClassOf: a school year's
-// digits, "" for none) are at least two school years apart (see CannotLink.ClassesApart).
+// classesApart reports whether two classes (normalize.Table.ClassOf) are at least two
+// school years apart (see CannotLink.ClassesApart); never where either is missing.
 func classesApart(x, y string) bool {
-	if x == "" || y == "" {
-		return false
-	}
-	a, errA := strconv.Atoi(x)
-	b, errB := strconv.Atoi(y)
-	return errA == nil && errB == nil && (a-b >= 2 || b-a >= 2)
+	a, okA := classYear(x)
+	b, okB := classYear(y)
+	return okA && okB && (a-b >= 2 || b-a >= 2)
 }
 
-// classesToTest counts one child's classes in t (classesOfOneChild) where a rule
-// on classes is tested (CannotLink.ClassesApart with a MaxMatchShare); else nothing.
-func (l *Linker) classesToTest(t *normalize.Table) oneChildClasses {
-	if slices.ContainsFunc(l.settings.CannotLink, func(r CannotLink) bool { return r.ClassesApart && r.MaxMatchShare > 0 }) {
+// classYear reads a class as normalize.Table.ClassOf writes it, a year's digits; ok is
+// false for none ("").
+func classYear(c string) (year int, ok bool) {
+	y, err := strconv.Atoi(c)
+	return y, err == nil
+}
+
+// oneChildClassesOf counts one child's classes in t (classesOfOneChild) where the
+// settings read them: a comparison of classes, whose m training reads off them
+// (readClassM), or a rule on classes tested on them (CannotLink.ClassesApart with a
+// MaxMatchShare); else nothing, and no pass over the roll.
+func (l *Linker) oneChildClassesOf(t *normalize.Table) oneChildClasses {
+	s := l.settings
+	if slices.ContainsFunc(s.Comparisons, func(c score.Comparison) bool { return c.Role == normalize.RoleClassOf }) ||
+		slices.ContainsFunc(s.CannotLink, func(r CannotLink) bool { return r.ClassesApart && r.MaxMatchShare > 0 }) {
 		return classesOfOneChild(t)
 	}
 	return oneChildClasses{}

@@ -137,7 +137,7 @@ func (l *Linker) RunPrepared(ctx context.Context, p *Prepared, opt RunOptions) (
 		if cands, err = l.compare(ctx, p, l.model, opt); err != nil {
 			return nil, err
 		}
-		ruleTests = l.testRules(cands.counts, true, l.model, nil, l.classesToTest(p.Table))
+		ruleTests = l.testRules(cands.counts, true, l.model, nil, l.oneChildClassesOf(p.Table))
 		l.setAsideWithout(presentRoles(p.Table))
 	}
 	l.useGivenNames(p.Table)

@@ -105,7 +105,7 @@ func (l *Linker) train(ctx context.Context, p *Prepared, c *candidates, opt RunO
 		return err
 	}
 	start, fixed := l.knownM(start)
-	oneChild := classesOfOneChild(p.Table)
+	oneChild := l.oneChildClassesOf(p.Table)
 	fixed = readClassM(&start, fixed, oneChild, rep)
 	emOpt := score.EMOptions{
 		FixU: tr.FixU, MaxIterations: tr.MaxIterations, Tolerance: tr.Tolerance, Fixed: fixed, MinExact: identityFloors(comps),
